@@ -15,7 +15,7 @@ dpkg -s libiscsi-dev dpkg-dev build-essential zlib1g-dev >/dev/null 2>&1 || \
   apt-get install -y -qq libiscsi-dev dpkg-dev build-essential zlib1g-dev >&2
 work="$cache/fio-src"; rm -rf "$work"; mkdir -p "$work"
 ( cd "$work" && apt-get source -qq fio >&2 )
-src="$(find "$work" -maxdepth 1 -type d -name 'fio-*' | head -1)"
+src="$(find "$work" -mindepth 1 -maxdepth 1 -type d -name 'fio-*' | head -1)"
 ( cd "$src" && ./configure --enable-libiscsi >&2 && make -j"$(nproc)" >&2 )
 "$src/fio" --enghelp | grep -q libiscsi || { echo "fio built without the libiscsi engine" >&2; exit 1; }
 mkdir -p "$cache/fio"; cp "$src/fio" "$out"; rm -rf "$work"
