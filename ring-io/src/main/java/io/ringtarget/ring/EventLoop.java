@@ -1,0 +1,408 @@
+package io.ringtarget.ring;
+
+import io.ringtarget.ffi.Errno;
+import io.ringtarget.ffi.Libc;
+
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.function.Consumer;
+
+import static io.ringtarget.ffi.LibcConstants.ECANCELED;
+import static io.ringtarget.ffi.LibcConstants.EFD_CLOEXEC;
+import static io.ringtarget.ffi.LibcConstants.EFD_NONBLOCK;
+
+/**
+ * One event loop: an Agrona {@link Agent} that owns one {@link Ring}. Each duty cycle ({@link #doWork()}) reads the
+ * clock once, drains the hand-over queue of {@link LoopTask}s, reaps CQEs and dispatches each by the owner id in its
+ * user_data ({@link UserData}) to the {@link CompletionHandler} registered under it (an array index; no allocation,
+ * no boxing), runs the {@link LoopWorker}s, and submits once.
+ * <p>
+ * Owner id 0 is the loop's own: a READ on an eventfd stays armed so that {@link #offer} can wake a loop parked in
+ * io_uring_enter ({@link #park}).
+ * <p>
+ * Counters are plain fields written by the loop thread; other threads read them approximately.
+ */
+public final class EventLoop implements Agent
+{
+    public static final int DEFAULT_TASK_QUEUE_CAPACITY = 4096;
+    public static final int DEFAULT_TASK_LIMIT = 64;
+    public static final int DEFAULT_CQE_LIMIT = 1024;
+    private static final int OWNER_LOOP = 0;
+    private static final int OP_WAKEUP = 1;
+    private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
+    private final String name;
+    private final Ring ring;
+    private final NanoClock clock;
+    private final ManyToOneConcurrentArrayQueue<LoopTask> tasks;
+    private final Consumer<LoopTask> taskRunner = this::runTask;
+    private final CompletionHandler dispatcher = this::dispatch;
+    private final Arena arena = Arena.ofAuto();
+    private final MemorySegment wakeOne;
+    private final MemorySegment wakeReadBuffer;
+    private final int wakeFd;
+
+    private CompletionHandler[] owners = new CompletionHandler[64];
+    private int nextOwnerId = 1;
+    private int[] freeOwnerIds = new int[64];
+    private int freeHead;
+    private int freeTail;
+    private LoopWorker[] workers = new LoopWorker[0];
+    private long nowNanos;
+    private Thread thread;
+    private volatile boolean parked;
+    private volatile boolean closed;
+    private boolean wakeArmed;
+    private int cpu = -1;
+    private int taskLimit = DEFAULT_TASK_LIMIT;
+    private int cqeLimit = DEFAULT_CQE_LIMIT;
+
+    private long dutyCycles;
+    private long completions;
+    private long unknownOwnerCompletions;
+    private long tasksRun;
+    private long submitCalls;
+    private long submitErrors;
+    private long parks;
+    private long wakeups;
+
+    public EventLoop(final String name, final Ring ring)
+    {
+        this(name, ring, SystemNanoClock.INSTANCE, DEFAULT_TASK_QUEUE_CAPACITY);
+    }
+
+    public EventLoop(final String name, final Ring ring, final NanoClock clock, final int taskQueueCapacity)
+    {
+        this.name = name;
+        this.ring = ring;
+        this.clock = clock;
+        this.tasks = new ManyToOneConcurrentArrayQueue<>(taskQueueCapacity);
+        this.wakeOne = arena.allocate(8, 8);
+        this.wakeOne.set(ValueLayout.JAVA_LONG, 0, 1L);
+        this.wakeReadBuffer = arena.allocate(8, 8);
+        this.wakeFd = Libc.check(Libc.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), "eventfd");
+    }
+
+    public Ring ring()
+    {
+        return ring;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return name;
+    }
+
+    /** Pins the loop's thread to {@code cpu} in {@link #onStart()} (sched_setaffinity); -1 = no pinning. */
+    public EventLoop pinToCpu(final int cpu)
+    {
+        this.cpu = cpu;
+        return this;
+    }
+
+    public EventLoop taskLimit(final int taskLimit)
+    {
+        this.taskLimit = taskLimit;
+        return this;
+    }
+
+    public EventLoop cqeLimit(final int cqeLimit)
+    {
+        this.cqeLimit = cqeLimit;
+        return this;
+    }
+
+    @Override
+    public void onStart()
+    {
+        thread = Thread.currentThread();
+        if (cpu >= 0)
+        {
+            final int r = Affinity.pinCurrentThread(cpu);
+            if (r < 0)
+            {
+                LOG.log(System.Logger.Level.WARNING, "{0}: sched_setaffinity(cpu {1}) failed: {2}", name, cpu, Errno.describe(r));
+            }
+        }
+    }
+
+    @Override
+    public void onClose()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        Libc.close(wakeFd);
+    }
+
+    /** Registers a completion owner; ids are reused (oldest freed first), so unregister only when none of its
+     * operations is in flight. Loop thread only (or before the loop starts). */
+    public int registerOwner(final CompletionHandler owner)
+    {
+        final int id;
+        if (freeHead != freeTail)
+        {
+            id = freeOwnerIds[freeHead & (freeOwnerIds.length - 1)];
+            freeHead++;
+        }
+        else
+        {
+            id = nextOwnerId++;
+            if (id > UserData.MAX_OWNER_ID)
+            {
+                throw new IllegalStateException("more than " + UserData.MAX_OWNER_ID + " completion owners");
+            }
+            if (id >= owners.length)
+            {
+                final CompletionHandler[] grown = new CompletionHandler[owners.length * 2];
+                System.arraycopy(owners, 0, grown, 0, owners.length);
+                owners = grown;
+            }
+        }
+        owners[id] = owner;
+        return id;
+    }
+
+    public void unregisterOwner(final int ownerId)
+    {
+        if (ownerId <= OWNER_LOOP || ownerId >= owners.length || owners[ownerId] == null)
+        {
+            throw new IllegalArgumentException("owner " + ownerId + " is not registered");
+        }
+        owners[ownerId] = null;
+        if (freeTail - freeHead == freeOwnerIds.length)
+        {
+            final int[] grown = new int[freeOwnerIds.length * 2];
+            for (int i = 0; i < freeOwnerIds.length; i++)
+            {
+                grown[i] = freeOwnerIds[(freeHead + i) & (freeOwnerIds.length - 1)];
+            }
+            freeTail = freeOwnerIds.length;
+            freeHead = 0;
+            freeOwnerIds = grown;
+        }
+        freeOwnerIds[freeTail & (freeOwnerIds.length - 1)] = ownerId;
+        freeTail++;
+    }
+
+    /** Hands a task to the loop from any thread (lock-free); false when the queue is full. Wakes a parked loop. */
+    public boolean offer(final LoopTask task)
+    {
+        if (!tasks.offer(task))
+        {
+            return false;
+        }
+        if (parked)
+        {
+            wakeup();
+        }
+        return true;
+    }
+
+    /** Makes a parked loop return from io_uring_enter (eventfd write); any thread. */
+    public void wakeup()
+    {
+        if (closed)
+        {
+            return;
+        }
+        Libc.write(wakeFd, wakeOne, 8);
+    }
+
+    /** Adds a worker run on every duty cycle. Loop thread only (or before the loop starts). */
+    public void addWorker(final LoopWorker worker)
+    {
+        final LoopWorker[] grown = new LoopWorker[workers.length + 1];
+        System.arraycopy(workers, 0, grown, 0, workers.length);
+        grown[workers.length] = worker;
+        workers = grown;
+    }
+
+    public void removeWorker(final LoopWorker worker)
+    {
+        for (int i = 0; i < workers.length; i++)
+        {
+            if (workers[i] == worker)
+            {
+                final LoopWorker[] shrunk = new LoopWorker[workers.length - 1];
+                System.arraycopy(workers, 0, shrunk, 0, i);
+                System.arraycopy(workers, i + 1, shrunk, i, workers.length - i - 1);
+                workers = shrunk;
+                return;
+            }
+        }
+    }
+
+    /** The clock as read at the start of the current duty cycle. */
+    public long nowNanos()
+    {
+        return nowNanos;
+    }
+
+    public boolean onLoopThread()
+    {
+        return Thread.currentThread() == thread;
+    }
+
+    @Override
+    public int doWork()
+    {
+        if (thread == null)
+        {
+            thread = Thread.currentThread();
+        }
+        if (!wakeArmed)
+        {
+            armWakeup();
+        }
+        dutyCycles++;
+        nowNanos = clock.nanoTime();
+        int work = tasks.drain(taskRunner, taskLimit);
+        work += ring.poll(dispatcher, cqeLimit);
+        final LoopWorker[] ws = workers;
+        for (final LoopWorker w : ws)
+        {
+            work += w.doWork(nowNanos);
+        }
+        final int submitted = ring.submit();
+        submitCalls++;
+        if (submitted > 0)
+        {
+            work += submitted;
+        }
+        else if (submitted < 0)
+        {
+            submitErrors++;
+        }
+        return work;
+    }
+
+    /**
+     * Blocks in io_uring_enter until a completion, an {@link #offer}, or {@code timeoutNanos}; used by
+     * {@link RingIdleStrategy}. Loop thread only.
+     */
+    public void park(final long timeoutNanos)
+    {
+        if (!wakeArmed)
+        {
+            armWakeup();
+        }
+        parked = true;
+        // parked is volatile: the write above is ordered before this read, so an offer either sees parked or we see
+        // its task.
+        if (tasks.isEmpty())
+        {
+            parks++;
+            final int r = ring.submitAndWait(1, timeoutNanos);
+            if (r < 0)
+            {
+                submitErrors++;
+            }
+        }
+        parked = false;
+    }
+
+    private void armWakeup()
+    {
+        ring.prepRead(wakeFd, wakeReadBuffer.address(), 8, 0, UserData.pack(OWNER_LOOP, OP_WAKEUP, 0));
+        wakeArmed = true;
+    }
+
+    private void runTask(final LoopTask task)
+    {
+        tasksRun++;
+        task.runOnLoop(this);
+    }
+
+    private void dispatch(final long userData, final int res, final int flags)
+    {
+        completions++;
+        final int ownerId = UserData.ownerId(userData);
+        if (ownerId == OWNER_LOOP)
+        {
+            onLoopCompletion(userData, res);
+            return;
+        }
+        final CompletionHandler[] os = owners;
+        final CompletionHandler owner = ownerId < os.length ? os[ownerId] : null;
+        if (owner == null)
+        {
+            unknownOwnerCompletions++;
+            return;
+        }
+        owner.onCompletion(userData, res, flags);
+    }
+
+    private void onLoopCompletion(final long userData, final int res)
+    {
+        if (UserData.op(userData) == OP_WAKEUP)
+        {
+            wakeArmed = false;
+            if (res == -ECANCELED)
+            {
+                return;
+            }
+            wakeups++;
+            armWakeup();
+        }
+        else
+        {
+            unknownOwnerCompletions++;
+        }
+    }
+
+    public long dutyCycles()
+    {
+        return dutyCycles;
+    }
+
+    public long completions()
+    {
+        return completions;
+    }
+
+    public long unknownOwnerCompletions()
+    {
+        return unknownOwnerCompletions;
+    }
+
+    public long tasksRun()
+    {
+        return tasksRun;
+    }
+
+    public long submitCalls()
+    {
+        return submitCalls;
+    }
+
+    public long submitErrors()
+    {
+        return submitErrors;
+    }
+
+    public long parks()
+    {
+        return parks;
+    }
+
+    public long wakeups()
+    {
+        return wakeups;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "EventLoop{" + name + ", completions=" + completions + ", unknownOwner=" + unknownOwnerCompletions +
+            ", tasks=" + tasksRun + ", submitCalls=" + submitCalls + ", submitErrors=" + submitErrors + '}';
+    }
+}

@@ -1,0 +1,126 @@
+package io.ringtarget.ring;
+
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * N event loops, each with its own ring, on AgentRunner threads named {@code <name>-<i>}; optionally loop i pinned to
+ * CPU {@code i % availableProcessors}. Idle strategies: {@code "ring"} (spin then block in the ring: default),
+ * {@code "busy"} (spin), {@code "backoff"} (spin, yield, park). Errors thrown on a loop are logged and counted
+ * ({@link #errors()}); the loop keeps running, as AgentRunner does.
+ */
+public final class EventLoopGroup implements AutoCloseable
+{
+    private static final System.Logger LOG = System.getLogger(EventLoopGroup.class.getName());
+
+    private final EventLoop[] loops;
+    private final AgentRunner[] runners;
+    private final AtomicLong errors = new AtomicLong();
+    private boolean closed;
+
+    public EventLoopGroup(final String name, final int size, final RingConfig config, final String idleStrategy, final boolean pinCpus)
+    {
+        if (size <= 0)
+        {
+            throw new IllegalArgumentException("size must be > 0: " + size);
+        }
+        loops = new EventLoop[size];
+        runners = new AgentRunner[size];
+        final ErrorHandler errorHandler = t ->
+        {
+            errors.incrementAndGet();
+            LOG.log(System.Logger.Level.ERROR, "error on event loop", t);
+        };
+        final int cpus = Runtime.getRuntime().availableProcessors();
+        try
+        {
+            for (int i = 0; i < size; i++)
+            {
+                final Ring ring = Ring.open(config);
+                try
+                {
+                    loops[i] = new EventLoop(name + "-" + i, ring);
+                }
+                catch (final RuntimeException ex)
+                {
+                    ring.close();
+                    throw ex;
+                }
+                if (pinCpus)
+                {
+                    loops[i].pinToCpu(i % cpus);
+                }
+                runners[i] = new AgentRunner(idle(idleStrategy, loops[i]), errorHandler, null, loops[i]);
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            for (final EventLoop loop : loops)
+            {
+                if (loop != null)
+                {
+                    loop.onClose();
+                    loop.ring().close();
+                }
+            }
+            throw ex;
+        }
+        for (final AgentRunner runner : runners)
+        {
+            AgentRunner.startOnThread(runner);
+        }
+    }
+
+    private static IdleStrategy idle(final String name, final EventLoop loop)
+    {
+        return switch (name)
+        {
+            case "ring" -> new RingIdleStrategy(loop);
+            case "busy" -> new BusySpinIdleStrategy();
+            case "backoff" -> new BackoffIdleStrategy();
+            default -> throw new IllegalArgumentException("idle strategy must be ring, busy or backoff: " + name);
+        };
+    }
+
+    public EventLoop loop(final int index)
+    {
+        return loops[index];
+    }
+
+    public int size()
+    {
+        return loops.length;
+    }
+
+    public long errors()
+    {
+        return errors.get();
+    }
+
+    /** Stops every loop, joins its thread, then closes its ring. Idempotent. */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        for (int i = 0; i < runners.length; i++)
+        {
+            final AgentRunner runner = runners[i];
+            // Wake a loop parked in io_uring_enter so it sees the stop flag now rather than after its park timeout.
+            loops[i].wakeup();
+            runner.close();
+        }
+        for (final EventLoop loop : loops)
+        {
+            loop.ring().close();
+        }
+    }
+}
