@@ -1,0 +1,75 @@
+package io.ringtarget.ffi;
+
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static io.ringtarget.ffi.LibcConstants.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The downcalls against the real kernel: results, -errno conventions, messages. */
+class LibcTest
+{
+    @Test
+    void failedCallsReturnNegativeErrnoAndThrowingHelpersNameIt()
+    {
+        assertEquals(-EBADF, Libc.close(-1));
+        assertEquals(-ENOENT, Libc.open("/nonexistent/ringtarget", O_RDONLY, 0));
+        final ErrnoException ex = assertThrows(ErrnoException.class,
+            () -> Libc.openOrThrow("/nonexistent/ringtarget", O_RDONLY, 0));
+        assertEquals(ENOENT, ex.errno());
+        assertTrue(ex.getMessage().contains("ENOENT (No such file or directory)"), ex.getMessage());
+        assertEquals("EBADF (Bad file descriptor)", Errno.describe(-EBADF));
+    }
+
+    @Test
+    void fileRoundTripAndFstat() throws Exception
+    {
+        final Path file = Files.createTempFile(Path.of("/var/tmp"), "ringtarget-libc", ".bin");
+        try (Arena arena = Arena.ofConfined())
+        {
+            final int fd = Libc.openOrThrow(file.toString(), O_RDWR | O_CLOEXEC, 0);
+            try
+            {
+                final MemorySegment buf = arena.allocate(4096, 4096);
+                for (int i = 0; i < 4096; i++)
+                {
+                    buf.set(java.lang.foreign.ValueLayout.JAVA_BYTE, i, (byte)(i * 7));
+                }
+                assertEquals(4096, Libc.pwrite(fd, buf, 4096, 8192));
+                final MemorySegment st = arena.allocate(Stat.LAYOUT);
+                assertEquals(0, Libc.fstat(fd, st));
+                assertEquals(12288, Stat.st_size(st));
+                assertEquals(S_IFREG, Stat.st_mode(st) & S_IFMT);
+                final MemorySegment back = arena.allocate(4096, 4096);
+                assertEquals(4096, Libc.pread(fd, back, 4096, 8192));
+                assertEquals(-1, buf.mismatch(back));
+                assertEquals(0, Libc.fallocate(fd, 0, 0, 1 << 20));
+                assertEquals(0, Libc.fstat(fd, st));
+                assertEquals(1 << 20, Stat.st_size(st));
+                assertEquals(0, Libc.ftruncate(fd, 0));
+            }
+            finally
+            {
+                assertEquals(0, Libc.close(fd));
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    @Test
+    void mmapAnonymousAndGetpid()
+    {
+        final long addr = Libc.mmap(0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        assertTrue(addr > 0, "mmap: " + addr);
+        final MemorySegment m = MemorySegment.ofAddress(addr).reinterpret(8192);
+        m.set(java.lang.foreign.ValueLayout.JAVA_LONG, 4096, 42L);
+        assertEquals(42L, m.get(java.lang.foreign.ValueLayout.JAVA_LONG, 4096));
+        assertEquals(0, Libc.munmap(addr, 8192));
+        assertEquals(ProcessHandle.current().pid(), Libc.getpid());
+        assertEquals(-EINVAL, Libc.mmap(0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+    }
+}
