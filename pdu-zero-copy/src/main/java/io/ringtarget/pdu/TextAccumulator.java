@@ -1,0 +1,97 @@
+package io.ringtarget.pdu;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Concatenates the data segments of a Login or Text exchange sent in several PDUs with the C bit (RFC 7143 sections
+ * 11.10.2, 11.12.3) into one bounded buffer, so that a key=value pair split across PDUs parses whole. The bound keeps
+ * a peer from making the target buffer without limit (RFC 7143 6.1: 8192 bytes must be accepted; 64 KiB default).
+ */
+public final class TextAccumulator
+{
+    public static final int DEFAULT_CAPACITY = 64 * 1024;
+
+    private final MemorySegment buffer;
+    private int length;
+    private boolean overflow;
+
+    /**
+     * @param buffer memory to accumulate into; its size is the limit.
+     */
+    public TextAccumulator(final MemorySegment buffer)
+    {
+        this.buffer = buffer;
+    }
+
+    /**
+     * @param arena    arena owning the buffer.
+     * @param capacity limit in bytes.
+     * @return a new accumulator.
+     */
+    public static TextAccumulator allocate(final Arena arena, final int capacity)
+    {
+        return new TextAccumulator(arena.allocate(capacity));
+    }
+
+    /**
+     * Add one PDU's data segment.
+     *
+     * @param source segment holding the data.
+     * @param offset first data byte.
+     * @param count  DataSegmentLength.
+     * @return false (and nothing added) when the total would exceed the capacity.
+     */
+    public boolean append(final MemorySegment source, final long offset, final int count)
+    {
+        if (count < 0 || length + (long)count > buffer.byteSize())
+        {
+            overflow = true;
+            return false;
+        }
+        MemorySegment.copy(source, offset, buffer, length, count);
+        length += count;
+        return true;
+    }
+
+    /** @return the accumulated text; parse from offset 0 with {@link #length()} bytes. */
+    public MemorySegment segment()
+    {
+        return buffer;
+    }
+
+    public int length()
+    {
+        return length;
+    }
+
+    public int capacity()
+    {
+        return (int)Math.min(Integer.MAX_VALUE, buffer.byteSize());
+    }
+
+    /** @return true once an append was refused. */
+    public boolean overflow()
+    {
+        return overflow;
+    }
+
+    /**
+     * Wrap a reader over the accumulated text.
+     *
+     * @param reader reader to reuse.
+     * @return the reader.
+     */
+    public TextKeyReader reader(final TextKeyReader reader)
+    {
+        return reader.wrap(buffer, 0, length);
+    }
+
+    /** Empty the buffer for the next exchange. */
+    public TextAccumulator reset()
+    {
+        length = 0;
+        overflow = false;
+        return this;
+    }
+}
