@@ -1,0 +1,43 @@
+package io.ringtarget.scsi;
+
+/**
+ * Additional sense code and qualifier pairs (SPC-4 4.5.6, table "ASC and ASCQ assignments"), each packed as
+ * {@code (asc << 8) | ascq} so one int carries both.
+ */
+public final class Asc
+{
+    public static final int NO_ADDITIONAL_SENSE = 0x0000;
+    public static final int WRITE_ERROR = 0x0C00;
+    public static final int UNRECOVERED_READ_ERROR = 0x1100;
+    public static final int PARAMETER_LIST_LENGTH_ERROR = 0x1A00;
+    public static final int MISCOMPARE_DURING_VERIFY = 0x1D00;
+    public static final int INVALID_COMMAND_OPERATION_CODE = 0x2000;
+    public static final int LBA_OUT_OF_RANGE = 0x2100;
+    public static final int INVALID_FIELD_IN_CDB = 0x2400;
+    public static final int LOGICAL_UNIT_NOT_SUPPORTED = 0x2500;
+    public static final int INVALID_FIELD_IN_PARAMETER_LIST = 0x2600;
+    public static final int WRITE_PROTECTED = 0x2700;
+    public static final int SPACE_ALLOCATION_FAILED_WRITE_PROTECT = 0x2707;
+    public static final int POWER_ON_RESET = 0x2900;
+    public static final int MODE_PARAMETERS_CHANGED = 0x2A01;
+    public static final int CAPACITY_DATA_HAS_CHANGED = 0x2A09;
+    public static final int SAVING_PARAMETERS_NOT_SUPPORTED = 0x3900;
+    public static final int REPORTED_LUNS_DATA_HAS_CHANGED = 0x3F0E;
+    public static final int INTERNAL_TARGET_FAILURE = 0x4400;
+    public static final int INVALID_FIELD_IN_INFORMATION_UNIT = 0x0E03;
+    public static final int LOGICAL_UNIT_COMMUNICATION_FAILURE = 0x0800;
+
+    private Asc()
+    {
+    }
+
+    public static int asc(final int ascAscq)
+    {
+        return (ascAscq >>> 8) & 0xFF;
+    }
+
+    public static int ascq(final int ascAscq)
+    {
+        return ascAscq & 0xFF;
+    }
+}

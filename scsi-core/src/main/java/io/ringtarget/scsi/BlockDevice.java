@@ -1,0 +1,56 @@
+package io.ringtarget.scsi;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One event loop's handle of a backstore. Every call completes by calling {@link ScsiTask#onIoComplete(int)}
+ * exactly once with the number of bytes transferred (or 0 for flush/unmap) or a negative errno, either before
+ * the call returns (RAM) or later from the loop's completion queue (io_uring). Calls are made only on the
+ * thread of the loop that opened the handle.
+ * <p>
+ * Offsets and lengths are in bytes; they need not be aligned (the handle bounces unaligned requests).
+ */
+public interface BlockDevice
+{
+    long blockCount();
+
+    int blockSize();
+
+    boolean supportsUnmap();
+
+    /**
+     * True when unmapped (punched/discarded) blocks read back as zeros (SBC-3 LBPRZ).
+     */
+    default boolean unmapReadsZeros()
+    {
+        return supportsUnmap();
+    }
+
+    boolean readOnly();
+
+    /**
+     * Whether the medium has a volatile cache that {@link #flush(ScsiTask)} empties. The logical unit's caching
+     * mode page (WCE) starts from this and, when WCE is cleared by MODE SELECT, every write is sent with FUA.
+     */
+    boolean writeCacheEnabled();
+
+    void read(ScsiTask task, long byteOffset, MemorySegment dst, int length);
+
+    void write(ScsiTask task, long byteOffset, MemorySegment src, int length, boolean fua);
+
+    void flush(ScsiTask task);
+
+    /**
+     * Deallocate (punch hole / discard) the range. Completes with 0 on success.
+     */
+    void unmap(ScsiTask task, long byteOffset, long length);
+
+    /**
+     * Provisioning status for GET LBA STATUS: the number of bytes from byteOffset that share the same state,
+     * negative when that run is deallocated, positive when mapped. Synchronous (SEEK_DATA/SEEK_HOLE do no I/O).
+     */
+    default long mappedExtent(final long byteOffset)
+    {
+        return blockCount() * blockSize() - byteOffset;
+    }
+}

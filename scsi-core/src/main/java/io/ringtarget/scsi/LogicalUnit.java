@@ -1,0 +1,2035 @@
+package io.ringtarget.scsi;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * A direct-access block device logical unit (SBC-3) and its device server (SPC-4): the opcode table.
+ * <p>
+ * One instance per configured LUN, shared by every event loop. {@link #execute(ScsiTask)} allocates nothing;
+ * the little mutable state (mode page bits, SPC-2 reservation, unit attention generations, COMPARE AND WRITE
+ * range locks) is thread-safe. Each loop passes its own {@link BlockDevice} handle in the task.
+ * <p>
+ * Completion contract: the task's {@link ScsiTaskListener} is called exactly once per {@code execute}, possibly
+ * before {@code execute} returns (emulated commands, RAM backstores). {@code execute} returns true when that has
+ * already happened. After the listener is called the LU does not touch the task again.
+ */
+public final class LogicalUnit
+{
+    // Opcodes (SPC-4 / SBC-3 command tables).
+    public static final int TEST_UNIT_READY = 0x00;
+    public static final int REQUEST_SENSE = 0x03;
+    public static final int READ_6 = 0x08;
+    public static final int WRITE_6 = 0x0A;
+    public static final int INQUIRY = 0x12;
+    public static final int MODE_SELECT_6 = 0x15;
+    public static final int RESERVE_6 = 0x16;
+    public static final int RELEASE_6 = 0x17;
+    public static final int MODE_SENSE_6 = 0x1A;
+    public static final int START_STOP_UNIT = 0x1B;
+    public static final int PREVENT_ALLOW_MEDIUM_REMOVAL = 0x1E;
+    public static final int READ_CAPACITY_10 = 0x25;
+    public static final int READ_10 = 0x28;
+    public static final int WRITE_10 = 0x2A;
+    public static final int WRITE_AND_VERIFY_10 = 0x2E;
+    public static final int VERIFY_10 = 0x2F;
+    public static final int PRE_FETCH_10 = 0x34;
+    public static final int SYNCHRONIZE_CACHE_10 = 0x35;
+    public static final int WRITE_SAME_10 = 0x41;
+    public static final int UNMAP = 0x42;
+    public static final int MODE_SELECT_10 = 0x55;
+    public static final int RESERVE_10 = 0x56;
+    public static final int RELEASE_10 = 0x57;
+    public static final int MODE_SENSE_10 = 0x5A;
+    public static final int PERSISTENT_RESERVE_IN = 0x5E;
+    public static final int PERSISTENT_RESERVE_OUT = 0x5F;
+    public static final int READ_16 = 0x88;
+    public static final int COMPARE_AND_WRITE = 0x89;
+    public static final int WRITE_16 = 0x8A;
+    public static final int WRITE_AND_VERIFY_16 = 0x8E;
+    public static final int VERIFY_16 = 0x8F;
+    public static final int PRE_FETCH_16 = 0x90;
+    public static final int SYNCHRONIZE_CACHE_16 = 0x91;
+    public static final int WRITE_SAME_16 = 0x93;
+    public static final int SERVICE_ACTION_IN_16 = 0x9E;
+    public static final int REPORT_LUNS = 0xA0;
+    public static final int MAINTENANCE_IN = 0xA3;
+    public static final int READ_12 = 0xA8;
+    public static final int WRITE_12 = 0xAA;
+    public static final int WRITE_AND_VERIFY_12 = 0xAE;
+    public static final int VERIFY_12 = 0xAF;
+
+    public static final int SA_READ_CAPACITY_16 = 0x10;
+    public static final int SA_GET_LBA_STATUS = 0x12;
+    public static final int SA_REPORT_SUPPORTED_OPERATION_CODES = 0x0C;
+    public static final int SA_REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS = 0x0D;
+
+    // Limits reported in the Block Limits VPD page (SBC-3 6.5.3).
+    public static final int DEFAULT_MAX_TRANSFER_BYTES = 1024 * 1024;
+    public static final int MAX_UNMAP_BLOCK_DESCRIPTORS = 64;
+    public static final long MAX_UNMAP_BYTES = 1L << 30;
+    public static final long MAX_WRITE_SAME_BYTES = 1L << 30;
+
+    static final int UA_TYPES = 4;
+    private static final int UA_RESET = 0;
+    private static final int UA_MODE = 1;
+    private static final int UA_CAPACITY = 2;
+    private static final int UA_LUNS = 3;
+    private static final int[] UA_ASC =
+        {Asc.POWER_ON_RESET, Asc.MODE_PARAMETERS_CHANGED, Asc.CAPACITY_DATA_HAS_CHANGED,
+            Asc.REPORTED_LUNS_DATA_HAS_CHANGED};
+
+    // Phases of the command state machine kept in the task.
+    static final int PHASE_NONE = 0;
+    static final int PHASE_READ = 1;
+    static final int PHASE_WRITE = 2;
+    static final int PHASE_FLUSH = 3;
+    static final int PHASE_VERIFY_READ = 4;
+    static final int PHASE_WAV_WRITE = 5;
+    static final int PHASE_CAW_READ = 6;
+    static final int PHASE_CAW_WRITE = 7;
+    static final int PHASE_WS_WRITE = 8;
+    static final int PHASE_WS_UNMAP = 9;
+    static final int PHASE_UNMAP = 10;
+
+    private static final int VERIFY_MEDIUM = 0;
+    private static final int VERIFY_COMPARE = 1;
+    private static final int VERIFY_COMPARE_ONE_BLOCK = 3;
+
+    private static final int CAW_LOCK_SLOTS = 32;
+    private static final int STANDARD_INQUIRY_LENGTH = 96;
+    private static final int ERRNO_ENOSPC = 28;
+
+    private static final int[] VPD_PAGES = {0x00, 0x80, 0x83, 0xB0, 0xB1, 0xB2};
+    private static final AtomicInteger NEXT_INDEX = new AtomicInteger();
+
+    private final int index = NEXT_INDEX.getAndIncrement();
+    private final LogicalUnitIdentity identity;
+    private final int blockSize;
+    private final boolean thinProvisioning;
+    private final boolean readOnly;
+    private final long maxTransferBlocks;
+    private final int maxCompareAndWriteBlocks;
+    private final long maxUnmapBlocks;
+    private final long maxWriteSameBlocks;
+    private volatile long blockCount;
+    private volatile boolean unmapReadsZeros;
+    private volatile boolean defaultWriteCacheEnabled = true;
+    private volatile boolean writeCacheEnabled = true;
+    private volatile boolean descriptorSense;
+    private volatile ItNexus reservationHolder;
+    private final Object reservationLock = new Object();
+    private final AtomicLongArray uaGeneration = new AtomicLongArray(UA_TYPES);
+    private final Object cawLock = new Object();
+    private final long[] cawFirst = new long[CAW_LOCK_SLOTS];
+    private final long[] cawEnd = new long[CAW_LOCK_SLOTS];
+    private final boolean[] cawUsed = new boolean[CAW_LOCK_SLOTS];
+    private final AtomicLong ioErrors = new AtomicLong();
+    private final AtomicLong cawBusy = new AtomicLong();
+    private final byte[] standardInquiry;
+
+    /**
+     * @param identity         INQUIRY / VPD identity.
+     * @param blockCount       number of logical blocks.
+     * @param blockSize        logical block length in bytes (512 or 4096 usually).
+     * @param thinProvisioning the backstore can deallocate (UNMAP, WRITE SAME with UNMAP; SBC-3 4.7).
+     * @param readOnly         writes fail with DATA PROTECT / WRITE PROTECTED.
+     */
+    public LogicalUnit(
+        final LogicalUnitIdentity identity,
+        final long blockCount,
+        final int blockSize,
+        final boolean thinProvisioning,
+        final boolean readOnly)
+    {
+        if (blockSize < 512 || Integer.bitCount(blockSize) != 1 || blockSize > ScsiTask.SCRATCH_SIZE)
+        {
+            throw new IllegalArgumentException("block size " + blockSize);
+        }
+        if (blockCount <= 0)
+        {
+            throw new IllegalArgumentException("block count " + blockCount);
+        }
+        this.identity = identity;
+        this.blockCount = blockCount;
+        this.blockSize = blockSize;
+        this.thinProvisioning = thinProvisioning;
+        this.unmapReadsZeros = thinProvisioning;
+        this.readOnly = readOnly;
+        this.maxTransferBlocks = DEFAULT_MAX_TRANSFER_BYTES / blockSize;
+        this.maxCompareAndWriteBlocks = Math.min(255, ScsiTask.SCRATCH_SIZE / blockSize);
+        this.maxUnmapBlocks = MAX_UNMAP_BYTES / blockSize;
+        this.maxWriteSameBlocks = MAX_WRITE_SAME_BYTES / blockSize;
+        this.standardInquiry = encodeStandardInquiry(identity);
+    }
+
+    public LogicalUnitIdentity identity()
+    {
+        return identity;
+    }
+
+    public long blockCount()
+    {
+        return blockCount;
+    }
+
+    public int blockSize()
+    {
+        return blockSize;
+    }
+
+    public boolean thinProvisioning()
+    {
+        return thinProvisioning;
+    }
+
+    public boolean readOnly()
+    {
+        return readOnly;
+    }
+
+    public long maxTransferBlocks()
+    {
+        return maxTransferBlocks;
+    }
+
+    public int maxCompareAndWriteBlocks()
+    {
+        return maxCompareAndWriteBlocks;
+    }
+
+    /**
+     * Resize (the backstore grew): every nexus gets CAPACITY DATA HAS CHANGED (SBC-3 4.10).
+     */
+    public LogicalUnit blockCount(final long blockCount)
+    {
+        if (blockCount <= 0)
+        {
+            throw new IllegalArgumentException("block count " + blockCount);
+        }
+        this.blockCount = blockCount;
+        raiseUnitAttention(UA_CAPACITY, null);
+        return this;
+    }
+
+    /**
+     * Whether deallocated blocks read as zeros (LBPRZ): true for RAM and punched files, false when the backstore
+     * cannot promise it (e.g. a block device whose discard does not zero).
+     */
+    public LogicalUnit unmapReadsZeros(final boolean lbprz)
+    {
+        this.unmapReadsZeros = lbprz;
+        return this;
+    }
+
+    /**
+     * Initial (and default) value of WCE in the caching mode page.
+     */
+    public LogicalUnit writeCacheEnabled(final boolean wce)
+    {
+        this.defaultWriteCacheEnabled = wce;
+        this.writeCacheEnabled = wce;
+        return this;
+    }
+
+    public boolean writeCacheEnabled()
+    {
+        return writeCacheEnabled;
+    }
+
+    public boolean descriptorSense()
+    {
+        return descriptorSense;
+    }
+
+    /** Backstore errors seen (each turned into a CHECK CONDITION). */
+    public long ioErrorCount()
+    {
+        return ioErrors.get();
+    }
+
+    /** COMPARE AND WRITE commands answered BUSY because another one held an overlapping range. */
+    public long compareAndWriteBusyCount()
+    {
+        return cawBusy.get();
+    }
+
+    /**
+     * LOGICAL UNIT RESET (SAM-5 6.3.1) or TARGET RESET received on the issuer's nexus: releases the SPC-2
+     * reservation and establishes POWER ON, RESET, OR BUS DEVICE RESET OCCURRED for every other nexus.
+     * Aborting the task set is the transport's job.
+     *
+     * @param issuer the nexus that sent the reset, or null for a power-on style reset of everyone.
+     */
+    public void resetLun(final ItNexus issuer)
+    {
+        synchronized (reservationLock)
+        {
+            reservationHolder = null;
+        }
+        raiseUnitAttention(UA_RESET, issuer);
+    }
+
+    /**
+     * Power on style reset: every nexus gets POWER ON / RESET.
+     */
+    public void resetLun()
+    {
+        resetLun(null);
+    }
+
+    /**
+     * The target's LUN inventory changed: REPORTED LUNS DATA HAS CHANGED for every nexus (SPC-4 6.33).
+     */
+    public void reportedLunsChanged()
+    {
+        raiseUnitAttention(UA_LUNS, null);
+    }
+
+    public ItNexus reservationHolder()
+    {
+        return reservationHolder;
+    }
+
+    /**
+     * Run one command. The listener is always called exactly once.
+     *
+     * @return true if the task completed (and its listener was called) before this method returned.
+     */
+    public boolean execute(final ScsiTask task)
+    {
+        final long sequence = ++task.executeSequence;
+        task.logicalUnit = this;
+        task.clearResult();
+        task.descriptorSense = descriptorSense;
+        task.phase = PHASE_NONE;
+        task.flag = false;
+        dispatch(task);
+        return task.completedSequence == sequence || task.executeSequence != sequence;
+    }
+
+    private void dispatch(final ScsiTask t)
+    {
+        if (t.aborted())
+        {
+            t.status(ScsiStatus.TASK_ABORTED);
+            t.complete();
+            return;
+        }
+        final MemorySegment cdb = t.cdb();
+        final int opcode = t.opcode();
+        final int cdbLength = cdbLength(opcode);
+        if (cdbLength > 0 && (Bytes.u8(cdb, cdbLength - 1) & 0x04) != 0)
+        {
+            // NACA=1 asks for ACA, which we do not support (SAM-5 5.10, SPC-4 4.3.4.3 control byte).
+            invalidCdb(t, cdbLength - 1, 2);
+            return;
+        }
+        if (!checkUnitAttention(t, opcode) || !checkReservation(t, opcode))
+        {
+            return;
+        }
+
+        switch (opcode)
+        {
+            case TEST_UNIT_READY:
+            case START_STOP_UNIT:
+            case PREVENT_ALLOW_MEDIUM_REMOVAL:
+                // Always ready, no medium to eject or lock (RMB=0).
+                good(t);
+                break;
+            case REQUEST_SENSE:
+                requestSense(t, cdb);
+                break;
+            case INQUIRY:
+                inquiry(t, cdb);
+                break;
+            case READ_6:
+            {
+                final int blocks = Bytes.u8(cdb, 4);
+                read(t, Bytes.u24(cdb, 1) & 0x1F_FFFF, blocks == 0 ? 256 : blocks, 4); // SBC-3 5.7: 0 = 256
+                break;
+            }
+            case READ_10:
+                if (protectionField(t, cdb))
+                {
+                    read(t, Bytes.u32(cdb, 2), Bytes.u16(cdb, 7), 7);
+                }
+                break;
+            case READ_12:
+                if (protectionField(t, cdb))
+                {
+                    read(t, Bytes.u32(cdb, 2), Bytes.u32(cdb, 6), 6);
+                }
+                break;
+            case READ_16:
+                if (protectionField(t, cdb))
+                {
+                    read(t, Bytes.u64(cdb, 2), Bytes.u32(cdb, 10), 10);
+                }
+                break;
+            case WRITE_6:
+            {
+                final int blocks = Bytes.u8(cdb, 4);
+                write(t, Bytes.u24(cdb, 1) & 0x1F_FFFF, blocks == 0 ? 256 : blocks, false, 4);
+                break;
+            }
+            case WRITE_10:
+                if (protectionField(t, cdb))
+                {
+                    write(t, Bytes.u32(cdb, 2), Bytes.u16(cdb, 7), fua(cdb), 7);
+                }
+                break;
+            case WRITE_12:
+                if (protectionField(t, cdb))
+                {
+                    write(t, Bytes.u32(cdb, 2), Bytes.u32(cdb, 6), fua(cdb), 6);
+                }
+                break;
+            case WRITE_16:
+                if (protectionField(t, cdb))
+                {
+                    write(t, Bytes.u64(cdb, 2), Bytes.u32(cdb, 10), fua(cdb), 10);
+                }
+                break;
+            case WRITE_AND_VERIFY_10:
+                writeAndVerify(t, cdb, Bytes.u32(cdb, 2), Bytes.u16(cdb, 7), 7);
+                break;
+            case WRITE_AND_VERIFY_12:
+                writeAndVerify(t, cdb, Bytes.u32(cdb, 2), Bytes.u32(cdb, 6), 6);
+                break;
+            case WRITE_AND_VERIFY_16:
+                writeAndVerify(t, cdb, Bytes.u64(cdb, 2), Bytes.u32(cdb, 10), 10);
+                break;
+            case VERIFY_10:
+                verify(t, cdb, Bytes.u32(cdb, 2), Bytes.u16(cdb, 7), 7);
+                break;
+            case VERIFY_12:
+                verify(t, cdb, Bytes.u32(cdb, 2), Bytes.u32(cdb, 6), 6);
+                break;
+            case VERIFY_16:
+                verify(t, cdb, Bytes.u64(cdb, 2), Bytes.u32(cdb, 10), 10);
+                break;
+            case SYNCHRONIZE_CACHE_10:
+                synchronizeCache(t, Bytes.u32(cdb, 2), Bytes.u16(cdb, 7));
+                break;
+            case SYNCHRONIZE_CACHE_16:
+                synchronizeCache(t, Bytes.u64(cdb, 2), Bytes.u32(cdb, 10));
+                break;
+            case PRE_FETCH_10:
+                preFetch(t, Bytes.u32(cdb, 2), Bytes.u16(cdb, 7));
+                break;
+            case PRE_FETCH_16:
+                preFetch(t, Bytes.u64(cdb, 2), Bytes.u32(cdb, 10));
+                break;
+            case WRITE_SAME_10:
+                writeSame(t, cdb, Bytes.u32(cdb, 2), Bytes.u16(cdb, 7), 7, false);
+                break;
+            case WRITE_SAME_16:
+                writeSame(t, cdb, Bytes.u64(cdb, 2), Bytes.u32(cdb, 10), 10, (Bytes.u8(cdb, 1) & 0x01) != 0);
+                break;
+            case UNMAP:
+                unmap(t, cdb);
+                break;
+            case COMPARE_AND_WRITE:
+                compareAndWrite(t, cdb);
+                break;
+            case READ_CAPACITY_10:
+                readCapacity10(t, cdb);
+                break;
+            case SERVICE_ACTION_IN_16:
+                serviceActionIn(t, cdb);
+                break;
+            case MODE_SENSE_6:
+                modeSense(t, cdb, false);
+                break;
+            case MODE_SENSE_10:
+                modeSense(t, cdb, true);
+                break;
+            case MODE_SELECT_6:
+                modeSelect(t, cdb, false);
+                break;
+            case MODE_SELECT_10:
+                modeSelect(t, cdb, true);
+                break;
+            case RESERVE_6:
+            case RESERVE_10:
+                reserve(t, cdb, opcode == RESERVE_10);
+                break;
+            case RELEASE_6:
+            case RELEASE_10:
+                release(t);
+                break;
+            case MAINTENANCE_IN:
+                maintenanceIn(t, cdb);
+                break;
+            case REPORT_LUNS:
+                // Normally answered by the transport for the whole target; here only this LU is known.
+                reportLunsFallback(t);
+                break;
+            default:
+                // PERSISTENT RESERVE IN/OUT and everything else: SPC-4 4.5.6.
+                illegal(t, Asc.INVALID_COMMAND_OPERATION_CODE, 0);
+                break;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Media access
+
+    private void read(final ScsiTask t, final long lba, final long blocks, final int lengthField)
+    {
+        if (Long.compareUnsigned(blocks, maxTransferBlocks) > 0)
+        {
+            invalidCdb(t, lengthField, -1); // SBC-3 6.5.3: above MAXIMUM TRANSFER LENGTH
+            return;
+        }
+        if (!inRange(t, lba, blocks))
+        {
+            return;
+        }
+        final long bytes = blocks * blockSize;
+        t.residual(bytes);
+        final int length = (int)Math.min(bytes, room(t));
+        if (length == 0)
+        {
+            good(t);
+            return;
+        }
+        final BlockDevice device = t.device();
+        if (device == null)
+        {
+            noDevice(t);
+            return;
+        }
+        t.phase = PHASE_READ;
+        t.ioLength = length;
+        device.read(t, lba * blockSize, t.dataBuffer(), length);
+    }
+
+    private void write(final ScsiTask t, final long lba, final long blocks, final boolean fua, final int lengthField)
+    {
+        if (Long.compareUnsigned(blocks, maxTransferBlocks) > 0)
+        {
+            invalidCdb(t, lengthField, -1);
+            return;
+        }
+        if (!writable(t) || !inRange(t, lba, blocks))
+        {
+            return;
+        }
+        final long bytes = blocks * blockSize;
+        t.residual(bytes);
+        // Only whole blocks of what the initiator actually sent are written (libiscsi write residual tests:
+        // EDTL < transfer length writes EDTL's worth of blocks, EDTL > transfer length writes the CDB's).
+        final int length = (int)(Math.min(bytes, room(t)) / blockSize * blockSize);
+        if (length == 0)
+        {
+            good(t);
+            return;
+        }
+        final BlockDevice device = t.device();
+        if (device == null)
+        {
+            noDevice(t);
+            return;
+        }
+        t.phase = PHASE_WRITE;
+        t.ioLength = length;
+        device.write(t, lba * blockSize, t.dataBuffer(), length, fua || !writeCacheEnabled);
+    }
+
+    private void writeAndVerify(
+        final ScsiTask t, final MemorySegment cdb, final long lba, final long blocks, final int lengthField)
+    {
+        final int byteCheck = (Bytes.u8(cdb, 1) >>> 1) & 0x03;
+        if (!protectionField(t, cdb))
+        {
+            return;
+        }
+        if (byteCheck > 1)
+        {
+            invalidCdb(t, 1, 2);
+            return;
+        }
+        if (Long.compareUnsigned(blocks, maxTransferBlocks) > 0)
+        {
+            invalidCdb(t, lengthField, -1);
+            return;
+        }
+        if (!writable(t) || !inRange(t, lba, blocks))
+        {
+            return;
+        }
+        final long bytes = blocks * blockSize;
+        t.residual(bytes);
+        final int length = (int)(Math.min(bytes, room(t)) / blockSize * blockSize);
+        if (length == 0)
+        {
+            good(t);
+            return;
+        }
+        if (t.device() == null)
+        {
+            noDevice(t);
+            return;
+        }
+        // SBC-3 5.40: the write reaches the medium (FUA), then BYTCHK=1 reads it back and compares.
+        t.phase = PHASE_WAV_WRITE;
+        t.byteOffset = lba * blockSize;
+        t.ioLength = length;
+        t.bytesTotal = length;
+        t.bytesDone = 0;
+        t.aux = byteCheck == 1 ? VERIFY_COMPARE : VERIFY_MEDIUM;
+        runSteps(t);
+    }
+
+    private void verify(
+        final ScsiTask t, final MemorySegment cdb, final long lba, final long blocks, final int lengthField)
+    {
+        // SBC-3 5.33 / SBC-4: BYTCHK 00b medium only, 01b compare every block, 11b compare one block to each.
+        final int byteCheck = (Bytes.u8(cdb, 1) >>> 1) & 0x03;
+        if (!protectionField(t, cdb))
+        {
+            return;
+        }
+        if (byteCheck == 2)
+        {
+            invalidCdb(t, 1, 2);
+            return;
+        }
+        if (byteCheck == VERIFY_COMPARE && Long.compareUnsigned(blocks, maxTransferBlocks) > 0)
+        {
+            invalidCdb(t, lengthField, -1);
+            return;
+        }
+        if (!inRange(t, lba, blocks))
+        {
+            return;
+        }
+        final long outBytes = byteCheck == VERIFY_MEDIUM ? 0 :
+            byteCheck == VERIFY_COMPARE ? blocks * blockSize : (blocks == 0 ? 0 : blockSize);
+        t.residual(outBytes);
+        long bytes = blocks * blockSize;
+        if (byteCheck == VERIFY_COMPARE)
+        {
+            bytes = Math.min(bytes, room(t)) / blockSize * blockSize;
+        }
+        else if (byteCheck == VERIFY_COMPARE_ONE_BLOCK && blocks != 0 && room(t) < blockSize)
+        {
+            bytes = 0;
+        }
+        if (bytes == 0)
+        {
+            good(t);
+            return;
+        }
+        if (t.device() == null)
+        {
+            noDevice(t);
+            return;
+        }
+        t.phase = PHASE_VERIFY_READ;
+        t.byteOffset = lba * blockSize;
+        t.bytesTotal = bytes;
+        t.bytesDone = 0;
+        t.aux = byteCheck;
+        runSteps(t);
+    }
+
+    private void compareAndWrite(final ScsiTask t, final MemorySegment cdb)
+    {
+        // SBC-3 5.2.
+        if (!protectionField(t, cdb))
+        {
+            return;
+        }
+        final long lba = Bytes.u64(cdb, 2);
+        final int blocks = Bytes.u8(cdb, 13);
+        if (blocks > maxCompareAndWriteBlocks)
+        {
+            invalidCdb(t, 13, -1);
+            return;
+        }
+        if (!writable(t) || !inRange(t, lba, blocks))
+        {
+            return;
+        }
+        final long half = (long)blocks * blockSize;
+        t.residual(2 * half);
+        if (blocks == 0)
+        {
+            good(t); // "shall not be considered an error"
+            return;
+        }
+        if (room(t) < 2 * half)
+        {
+            invalidCdb(t, 13, -1);
+            return;
+        }
+        if (t.device() == null)
+        {
+            noDevice(t);
+            return;
+        }
+        final int slot = lockRange(lba, blocks);
+        if (slot < 0)
+        {
+            // Atomicity (SBC-3 4.26) across loops: overlapping COMPARE AND WRITEs do not wait on each other
+            // (a loop never blocks); the later one is answered BUSY and the initiator retries.
+            cawBusy.incrementAndGet();
+            t.status(ScsiStatus.BUSY);
+            t.complete();
+            return;
+        }
+        t.phase = PHASE_CAW_READ;
+        t.byteOffset = lba * blockSize;
+        t.ioLength = (int)half;
+        t.fua = fua(cdb) || !writeCacheEnabled;
+        t.aux = slot;
+        runSteps(t);
+    }
+
+    private void writeSame(
+        final ScsiTask t, final MemorySegment cdb, final long lba, final long blocks, final int lengthField,
+        final boolean noDataOutBuffer)
+    {
+        // SBC-3 5.42, 5.43.
+        final int flags = Bytes.u8(cdb, 1);
+        if ((flags & 0xE0) != 0)
+        {
+            invalidCdb(t, 1, 7); // WRPROTECT: no protection information
+            return;
+        }
+        if ((flags & 0x10) != 0)
+        {
+            invalidCdb(t, 1, 4); // ANCHOR: ANC_SUP=0 in the Logical Block Provisioning VPD page
+            return;
+        }
+        if (blocks == 0 || Long.compareUnsigned(blocks, maxWriteSameBlocks) > 0)
+        {
+            invalidCdb(t, lengthField, -1); // WSNZ=1 and MAXIMUM WRITE SAME LENGTH in the Block Limits page
+            return;
+        }
+        if (!writable(t) || !inRange(t, lba, blocks))
+        {
+            return;
+        }
+        t.residual(noDataOutBuffer ? 0 : blockSize);
+        if (!noDataOutBuffer && room(t) < blockSize)
+        {
+            illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
+            return;
+        }
+        if (t.device() == null)
+        {
+            noDevice(t);
+            return;
+        }
+        final boolean unmapBit = (flags & 0x08) != 0;
+        final boolean zeros = noDataOutBuffer || isZero(t.dataBuffer(), blockSize);
+        t.byteOffset = lba * blockSize;
+        t.bytesTotal = blocks * blockSize;
+        t.bytesDone = 0;
+        t.fua = !writeCacheEnabled;
+        // With UNMAP=1 we may deallocate only when a read afterwards returns the same data (SBC-3 4.7.3.4.3):
+        // zeros and LBPRZ=1.
+        if (unmapBit && thinProvisioning && zeros && unmapReadsZeros && t.device().supportsUnmap())
+        {
+            t.phase = PHASE_WS_UNMAP;
+        }
+        else
+        {
+            final MemorySegment scratch = t.scratch();
+            final int chunk = ScsiTask.SCRATCH_SIZE / blockSize * blockSize;
+            if (zeros)
+            {
+                Bytes.zero(scratch, 0, chunk);
+            }
+            else
+            {
+                for (int o = 0; o < chunk; o += blockSize)
+                {
+                    MemorySegment.copy(t.dataBuffer(), 0, scratch, o, blockSize);
+                }
+            }
+            t.phase = PHASE_WS_WRITE;
+        }
+        runSteps(t);
+    }
+
+    private void unmap(final ScsiTask t, final MemorySegment cdb)
+    {
+        // SBC-3 5.28.
+        if (!thinProvisioning)
+        {
+            illegal(t, Asc.INVALID_COMMAND_OPERATION_CODE, 0); // LBPU=0
+            return;
+        }
+        if ((Bytes.u8(cdb, 1) & 0x01) != 0)
+        {
+            invalidCdb(t, 1, 0); // ANCHOR
+            return;
+        }
+        final int parameterListLength = Bytes.u16(cdb, 7);
+        t.residual(parameterListLength);
+        if (parameterListLength == 0)
+        {
+            good(t);
+            return;
+        }
+        if (!writable(t))
+        {
+            return;
+        }
+        if (parameterListLength < 8 || room(t) < parameterListLength)
+        {
+            illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
+            return;
+        }
+        final MemorySegment p = t.dataBuffer();
+        final int dataLength = Bytes.u16(p, 0);
+        final int descriptorDataLength = Bytes.u16(p, 2);
+        if (dataLength != 0 && dataLength + 2 > parameterListLength)
+        {
+            invalidParameter(t, 0, -1);
+            return;
+        }
+        if (descriptorDataLength + 8 > parameterListLength)
+        {
+            invalidParameter(t, 2, -1);
+            return;
+        }
+        // A trailing partial descriptor is ignored (SBC-3 5.28.2 counts whole descriptors).
+        final int descriptors = descriptorDataLength / 16;
+        if (descriptors > MAX_UNMAP_BLOCK_DESCRIPTORS)
+        {
+            invalidParameter(t, 2, -1);
+            return;
+        }
+        final long capacity = blockCount;
+        long total = 0;
+        for (int i = 0; i < descriptors; i++)
+        {
+            final int o = 8 + 16 * i;
+            final long lba = Bytes.u64(p, o);
+            final long count = Bytes.u32(p, o + 8);
+            if (Long.compareUnsigned(lba, capacity) > 0 || count > capacity - lba)
+            {
+                illegal(t, Asc.LBA_OUT_OF_RANGE, 0);
+                return;
+            }
+            total += count;
+            if (count > maxUnmapBlocks || total > maxUnmapBlocks)
+            {
+                invalidParameter(t, o + 8, -1); // above MAXIMUM UNMAP LBA COUNT
+                return;
+            }
+        }
+        if (total == 0)
+        {
+            good(t);
+            return;
+        }
+        if (t.device() == null)
+        {
+            noDevice(t);
+            return;
+        }
+        t.phase = PHASE_UNMAP;
+        t.aux = 0;
+        t.ioDataOffset = descriptors;
+        runSteps(t);
+    }
+
+    private void synchronizeCache(final ScsiTask t, final long lba, final long blocks)
+    {
+        // SBC-3 5.22: the range is checked; we flush the whole file (fdatasync has no range on a ring).
+        if (!inRange(t, lba, blocks))
+        {
+            return;
+        }
+        final BlockDevice device = t.device();
+        if (device == null)
+        {
+            noDevice(t);
+            return;
+        }
+        t.phase = PHASE_FLUSH;
+        device.flush(t);
+    }
+
+    private void preFetch(final ScsiTask t, final long lba, final long blocks)
+    {
+        // SBC-3 5.11: we keep no cache of our own, so there is nothing to load; GOOD says "not all of it fits".
+        if (inRange(t, lba, blocks))
+        {
+            good(t);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Completion and multi-step commands
+
+    void onIoComplete(final ScsiTask t, final int result)
+    {
+        switch (t.phase)
+        {
+            case PHASE_READ:
+                if (result == t.ioLength)
+                {
+                    t.dataInLength(result);
+                }
+                else
+                {
+                    ioError(t, result, false);
+                }
+                t.complete();
+                return;
+            case PHASE_WRITE:
+                if (result != t.ioLength)
+                {
+                    ioError(t, result, true);
+                }
+                t.complete();
+                return;
+            case PHASE_FLUSH:
+                if (result < 0)
+                {
+                    ioError(t, result, true);
+                }
+                t.complete();
+                return;
+            default:
+                stepResult(t, result);
+                if (t.inSubmit)
+                {
+                    t.syncCompleted = true; // runSteps, further up this stack, continues: no recursion
+                    return;
+                }
+                runSteps(t);
+        }
+    }
+
+    /**
+     * Drives a multi-step command: issues one backstore call per turn. Calls that complete synchronously are
+     * continued by this loop rather than by recursion.
+     */
+    private void runSteps(final ScsiTask t)
+    {
+        while (true)
+        {
+            if (!t.flag && t.aborted())
+            {
+                t.status(ScsiStatus.TASK_ABORTED);
+                t.flag = true;
+            }
+            if (t.flag)
+            {
+                if (t.phase == PHASE_CAW_READ || t.phase == PHASE_CAW_WRITE)
+                {
+                    unlockRange(t.aux);
+                }
+                t.complete();
+                return;
+            }
+            t.inSubmit = true;
+            t.syncCompleted = false;
+            issueStep(t);
+            t.inSubmit = false;
+            if (!t.syncCompleted)
+            {
+                return;
+            }
+        }
+    }
+
+    private void issueStep(final ScsiTask t)
+    {
+        final BlockDevice device = t.device();
+        switch (t.phase)
+        {
+            case PHASE_VERIFY_READ:
+            {
+                final int chunk = (int)Math.min(ScsiTask.SCRATCH_SIZE / blockSize * blockSize,
+                    t.bytesTotal - t.bytesDone);
+                t.ioLength = chunk;
+                device.read(t, t.byteOffset + t.bytesDone, t.scratch(), chunk);
+                break;
+            }
+            case PHASE_WAV_WRITE:
+                device.write(t, t.byteOffset, t.dataBuffer(), t.ioLength, true);
+                break;
+            case PHASE_CAW_READ:
+                device.read(t, t.byteOffset, t.scratch(), t.ioLength);
+                break;
+            case PHASE_CAW_WRITE:
+                device.write(t, t.byteOffset, t.scratch(), t.ioLength, t.fua);
+                break;
+            case PHASE_WS_WRITE:
+            {
+                final int chunk = (int)Math.min(ScsiTask.SCRATCH_SIZE / blockSize * blockSize,
+                    t.bytesTotal - t.bytesDone);
+                t.ioLength = chunk;
+                device.write(t, t.byteOffset + t.bytesDone, t.scratch(), chunk, t.fua);
+                break;
+            }
+            case PHASE_WS_UNMAP:
+                device.unmap(t, t.byteOffset, t.bytesTotal);
+                break;
+            case PHASE_UNMAP:
+            {
+                final int o = 8 + 16 * t.aux;
+                final MemorySegment p = t.dataBuffer();
+                device.unmap(t, Bytes.u64(p, o) * blockSize, Bytes.u32(p, o + 8) * blockSize);
+                break;
+            }
+            default:
+                throw new IllegalStateException("phase " + t.phase);
+        }
+    }
+
+    private void stepResult(final ScsiTask t, final int result)
+    {
+        switch (t.phase)
+        {
+            case PHASE_VERIFY_READ:
+            {
+                if (result != t.ioLength)
+                {
+                    failStep(t, result, false);
+                    return;
+                }
+                final long mismatch = compareVerify(t, result);
+                if (mismatch >= 0)
+                {
+                    // SBC-3 5.33: MISCOMPARE, INFORMATION = offset of the first differing byte in the Data-Out.
+                    t.checkCondition(SenseKey.MISCOMPARE, Asc.MISCOMPARE_DURING_VERIFY, true, mismatch, 0);
+                    t.flag = true;
+                    return;
+                }
+                t.bytesDone += result;
+                t.flag = t.bytesDone >= t.bytesTotal;
+                break;
+            }
+            case PHASE_WAV_WRITE:
+                if (result != t.ioLength)
+                {
+                    failStep(t, result, true);
+                    return;
+                }
+                if (t.aux == VERIFY_COMPARE)
+                {
+                    t.phase = PHASE_VERIFY_READ;
+                }
+                else
+                {
+                    t.flag = true;
+                }
+                break;
+            case PHASE_CAW_READ:
+            {
+                if (result != t.ioLength)
+                {
+                    failStep(t, result, false);
+                    return;
+                }
+                final MemorySegment data = t.dataBuffer();
+                final long mismatch = MemorySegment.mismatch(t.scratch(), 0, result, data, 0, result);
+                if (mismatch >= 0)
+                {
+                    // SBC-3 5.2: INFORMATION = offset from the start of the Data-Out buffer.
+                    t.checkCondition(SenseKey.MISCOMPARE, Asc.MISCOMPARE_DURING_VERIFY, true, mismatch, 0);
+                    t.flag = true;
+                    return;
+                }
+                MemorySegment.copy(data, result, t.scratch(), 0, result);
+                t.phase = PHASE_CAW_WRITE;
+                break;
+            }
+            case PHASE_CAW_WRITE:
+                if (result != t.ioLength)
+                {
+                    failStep(t, result, true);
+                    return;
+                }
+                t.flag = true;
+                break;
+            case PHASE_WS_WRITE:
+                if (result != t.ioLength)
+                {
+                    failStep(t, result, true);
+                    return;
+                }
+                t.bytesDone += result;
+                t.flag = t.bytesDone >= t.bytesTotal;
+                break;
+            case PHASE_WS_UNMAP:
+                if (result < 0)
+                {
+                    failStep(t, result, true);
+                    return;
+                }
+                t.flag = true;
+                break;
+            case PHASE_UNMAP:
+                if (result < 0)
+                {
+                    failStep(t, result, true);
+                    return;
+                }
+                t.aux++;
+                t.flag = t.aux >= t.ioDataOffset;
+                break;
+            default:
+                throw new IllegalStateException("completion in phase " + t.phase);
+        }
+    }
+
+    private long compareVerify(final ScsiTask t, final int length)
+    {
+        final MemorySegment scratch = t.scratch();
+        final MemorySegment data = t.dataBuffer();
+        if (t.aux == VERIFY_COMPARE)
+        {
+            final long m = MemorySegment.mismatch(scratch, 0, length, data, t.bytesDone, t.bytesDone + length);
+            return m < 0 ? -1 : t.bytesDone + m;
+        }
+        if (t.aux == VERIFY_COMPARE_ONE_BLOCK)
+        {
+            for (int o = 0; o < length; o += blockSize)
+            {
+                final long m = MemorySegment.mismatch(scratch, o, o + blockSize, data, 0, blockSize);
+                if (m >= 0)
+                {
+                    return m; // offset within the single Data-Out block
+                }
+            }
+        }
+        return -1;
+    }
+
+    private void failStep(final ScsiTask t, final int result, final boolean write)
+    {
+        ioError(t, result, write);
+        t.flag = true;
+    }
+
+    private void ioError(final ScsiTask t, final int result, final boolean write)
+    {
+        ioErrors.incrementAndGet();
+        if (result == -ERRNO_ENOSPC)
+        {
+            // SBC-3 4.7.3.7: a thin backstore out of space.
+            t.checkCondition(SenseKey.DATA_PROTECT, Asc.SPACE_ALLOCATION_FAILED_WRITE_PROTECT);
+        }
+        else
+        {
+            // Negative errno or a short transfer the backstore could not finish.
+            t.checkCondition(SenseKey.MEDIUM_ERROR, write ? Asc.WRITE_ERROR : Asc.UNRECOVERED_READ_ERROR);
+        }
+    }
+
+    private int lockRange(final long lba, final int blocks)
+    {
+        final long end = lba + blocks;
+        synchronized (cawLock)
+        {
+            int free = -1;
+            for (int i = 0; i < CAW_LOCK_SLOTS; i++)
+            {
+                if (cawUsed[i])
+                {
+                    if (lba < cawEnd[i] && cawFirst[i] < end)
+                    {
+                        return -1;
+                    }
+                }
+                else if (free < 0)
+                {
+                    free = i;
+                }
+            }
+            if (free >= 0)
+            {
+                cawUsed[free] = true;
+                cawFirst[free] = lba;
+                cawEnd[free] = end;
+            }
+            return free;
+        }
+    }
+
+    private void unlockRange(final int slot)
+    {
+        synchronized (cawLock)
+        {
+            cawUsed[slot] = false;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Emulated commands
+
+    private void requestSense(final ScsiTask t, final MemorySegment cdb)
+    {
+        // SPC-4 6.39: reports (and clears) a pending unit attention, else NO SENSE.
+        final boolean descriptor = (Bytes.u8(cdb, 1) & 0x01) != 0;
+        final int allocationLength = Bytes.u8(cdb, 4);
+        final ItNexus nexus = t.nexus();
+        final int ua = nexus == null ? -1 : takeUnitAttention(nexus);
+        final MemorySegment scratch = t.scratch();
+        final int length = ua < 0 ?
+            ScsiTask.writeSense(scratch, descriptor, SenseKey.NO_SENSE, Asc.NO_ADDITIONAL_SENSE, false, 0, 0) :
+            ScsiTask.writeSense(scratch, descriptor, SenseKey.UNIT_ATTENTION, ua, false, 0, 0);
+        dataIn(t, length, allocationLength);
+    }
+
+    private void inquiry(final ScsiTask t, final MemorySegment cdb)
+    {
+        // SPC-4 6.6.
+        final int flags = Bytes.u8(cdb, 1);
+        final int pageCode = Bytes.u8(cdb, 2);
+        final int allocationLength = Bytes.u16(cdb, 3);
+        if ((flags & 0x02) != 0)
+        {
+            invalidCdb(t, 1, 1); // CMDDT is obsolete
+            return;
+        }
+        final MemorySegment out = t.scratch();
+        if ((flags & 0x01) == 0)
+        {
+            if (pageCode != 0)
+            {
+                invalidCdb(t, 2, -1);
+                return;
+            }
+            MemorySegment.copy(standardInquiry, 0, out, ValueLayout.JAVA_BYTE, 0, standardInquiry.length);
+            dataIn(t, standardInquiry.length, allocationLength);
+            return;
+        }
+        final int length;
+        switch (pageCode)
+        {
+            case 0x00:
+                length = supportedVpdPages(out);
+                break;
+            case 0x80:
+                length = copy(identity.unitSerialPage(), out);
+                break;
+            case 0x83:
+                length = copy(identity.deviceIdentificationPage(), out);
+                break;
+            case 0xB0:
+                length = blockLimits(out);
+                break;
+            case 0xB1:
+                length = blockDeviceCharacteristics(out);
+                break;
+            case 0xB2:
+                length = logicalBlockProvisioning(out);
+                break;
+            default:
+                invalidCdb(t, 2, -1);
+                return;
+        }
+        dataIn(t, length, allocationLength);
+    }
+
+    private static int supportedVpdPages(final MemorySegment out)
+    {
+        // SPC-4 7.8.15.
+        final int[] pages = VPD_PAGES;
+        Bytes.zero(out, 0, 4);
+        Bytes.put16(out, 2, pages.length);
+        for (int i = 0; i < pages.length; i++)
+        {
+            Bytes.put8(out, 4 + i, pages[i]);
+        }
+        return 4 + pages.length;
+    }
+
+    private int blockLimits(final MemorySegment out)
+    {
+        // SBC-3 6.5.3 Block Limits VPD page.
+        Bytes.zero(out, 0, 64);
+        Bytes.put8(out, 1, 0xB0);
+        Bytes.put16(out, 2, 0x3C);
+        Bytes.put8(out, 4, 0x01); // WSNZ: WRITE SAME with 0 blocks is not "to the end"
+        Bytes.put8(out, 5, maxCompareAndWriteBlocks);
+        Bytes.put16(out, 6, Math.max(1, 4096 / blockSize)); // optimal transfer length granularity
+        Bytes.put32(out, 8, maxTransferBlocks);
+        Bytes.put32(out, 12, Math.max(1, (128 * 1024) / blockSize)); // optimal transfer length
+        if (thinProvisioning)
+        {
+            Bytes.put32(out, 20, maxUnmapBlocks);
+            Bytes.put32(out, 24, MAX_UNMAP_BLOCK_DESCRIPTORS);
+            Bytes.put32(out, 28, Math.max(1, 4096 / blockSize)); // optimal unmap granularity
+            Bytes.put32(out, 32, 0x8000_0000L); // UGAVALID, alignment 0
+        }
+        Bytes.put64(out, 36, maxWriteSameBlocks);
+        return 64;
+    }
+
+    private static int blockDeviceCharacteristics(final MemorySegment out)
+    {
+        // SBC-3 6.5.2: medium rotation rate 1 = non-rotating medium.
+        Bytes.zero(out, 0, 64);
+        Bytes.put8(out, 1, 0xB1);
+        Bytes.put16(out, 2, 0x3C);
+        Bytes.put16(out, 4, 1);
+        return 64;
+    }
+
+    private int logicalBlockProvisioning(final MemorySegment out)
+    {
+        // SBC-3 6.5.4: LBPU (UNMAP), LBPWS (WRITE SAME 16 UNMAP), LBPWS10, LBPRZ; provisioning type 2 = thin.
+        Bytes.zero(out, 0, 8);
+        Bytes.put8(out, 1, 0xB2);
+        Bytes.put16(out, 2, 4);
+        if (thinProvisioning)
+        {
+            Bytes.put8(out, 5, 0x80 | 0x40 | 0x20 | (unmapReadsZeros ? 0x04 : 0));
+            Bytes.put8(out, 6, 0x02);
+        }
+        return 8;
+    }
+
+    private void readCapacity10(final ScsiTask t, final MemorySegment cdb)
+    {
+        // SBC-3 5.15: LBA must be 0 when PMI is 0.
+        if ((Bytes.u8(cdb, 8) & 0x01) == 0 && Bytes.u32(cdb, 2) != 0)
+        {
+            invalidCdb(t, 2, -1);
+            return;
+        }
+        final long lastLba = blockCount - 1;
+        final MemorySegment out = t.scratch();
+        Bytes.put32(out, 0, lastLba > 0xFFFF_FFFEL ? 0xFFFF_FFFFL : lastLba); // "use READ CAPACITY (16)"
+        Bytes.put32(out, 4, blockSize);
+        dataIn(t, 8, 8);
+    }
+
+    private void serviceActionIn(final ScsiTask t, final MemorySegment cdb)
+    {
+        switch (Bytes.u8(cdb, 1) & 0x1F)
+        {
+            case SA_READ_CAPACITY_16:
+                readCapacity16(t, cdb);
+                break;
+            case SA_GET_LBA_STATUS:
+                getLbaStatus(t, cdb);
+                break;
+            default:
+                invalidCdb(t, 1, 4);
+                break;
+        }
+    }
+
+    private void readCapacity16(final ScsiTask t, final MemorySegment cdb)
+    {
+        // SBC-3 5.16.
+        final MemorySegment out = t.scratch();
+        Bytes.zero(out, 0, 32);
+        Bytes.put64(out, 0, blockCount - 1);
+        Bytes.put32(out, 8, blockSize);
+        // Logical blocks per physical block exponent: our backing media work in 4 KiB pages.
+        Bytes.put8(out, 13, Integer.numberOfTrailingZeros(Math.max(1, 4096 / blockSize)));
+        if (thinProvisioning)
+        {
+            Bytes.put8(out, 14, 0x80 | (unmapReadsZeros ? 0x40 : 0)); // LBPME, LBPRZ
+        }
+        dataIn(t, 32, Bytes.u32(cdb, 10));
+    }
+
+    private void getLbaStatus(final ScsiTask t, final MemorySegment cdb)
+    {
+        // SBC-3 5.4: one LBA status descriptor for the run that starts at the given LBA.
+        final long lba = Bytes.u64(cdb, 2);
+        final long capacity = blockCount;
+        if (Long.compareUnsigned(lba, capacity) >= 0)
+        {
+            illegal(t, Asc.LBA_OUT_OF_RANGE, 0);
+            return;
+        }
+        final BlockDevice device = t.device();
+        long extent = device != null && thinProvisioning ?
+            device.mappedExtent(lba * blockSize) : (capacity - lba) * blockSize;
+        final boolean deallocated = extent < 0;
+        extent = Math.abs(extent);
+        long blocks = Math.max(1, extent / blockSize);
+        blocks = Math.min(Math.min(blocks, capacity - lba), 0xFFFF_FFFFL);
+        final MemorySegment out = t.scratch();
+        Bytes.zero(out, 0, 24);
+        Bytes.put32(out, 0, 20);
+        Bytes.put64(out, 8, lba);
+        Bytes.put32(out, 16, blocks);
+        Bytes.put8(out, 20, deallocated ? 0x01 : 0x00);
+        dataIn(t, 24, Bytes.u32(cdb, 10));
+    }
+
+    private void modeSense(final ScsiTask t, final MemorySegment cdb, final boolean ten)
+    {
+        // SPC-4 6.11, 6.12.
+        final int flags = Bytes.u8(cdb, 1);
+        final boolean dbd = (flags & 0x08) != 0;
+        final boolean longLba = ten && (flags & 0x10) != 0;
+        final int pageControl = Bytes.u8(cdb, 2) >>> 6;
+        final int pageCode = Bytes.u8(cdb, 2) & 0x3F;
+        final int subpage = Bytes.u8(cdb, 3);
+        final long allocationLength = ten ? Bytes.u16(cdb, 7) : Bytes.u8(cdb, 4);
+        if (pageControl == 3)
+        {
+            illegal(t, Asc.SAVING_PARAMETERS_NOT_SUPPORTED, cdbPointer(2, 7));
+            return;
+        }
+        if (subpage != 0 && subpage != 0xFF)
+        {
+            invalidCdb(t, 3, -1); // we have no subpages
+            return;
+        }
+        if (pageCode != 0x08 && pageCode != 0x0A && pageCode != 0x1C && pageCode != 0x3F)
+        {
+            invalidCdb(t, 2, 5);
+            return;
+        }
+        final MemorySegment out = t.scratch();
+        final int header = ten ? 8 : 4;
+        Bytes.zero(out, 0, header);
+        int o = header;
+        final long capacity = blockCount;
+        if (!dbd)
+        {
+            if (longLba)
+            {
+                // SPC-4 7.5.5.3 long LBA block descriptor.
+                Bytes.zero(out, o, 16);
+                Bytes.put64(out, o, capacity);
+                Bytes.put32(out, o + 12, blockSize);
+                o += 16;
+            }
+            else
+            {
+                // SBC-3 6.4.2 short block descriptor.
+                Bytes.put32(out, o, capacity > 0xFFFF_FFFFL ? 0xFFFF_FFFFL : capacity);
+                Bytes.put32(out, o + 4, blockSize); // density code 0 in the top byte
+                o += 8;
+            }
+        }
+        final int blockDescriptorLength = o - header;
+        if (pageCode == 0x08 || pageCode == 0x3F)
+        {
+            o += modePage(out, o, 0x08, pageControl);
+        }
+        if (pageCode == 0x0A || pageCode == 0x3F)
+        {
+            o += modePage(out, o, 0x0A, pageControl);
+        }
+        if (pageCode == 0x1C || pageCode == 0x3F)
+        {
+            o += modePage(out, o, 0x1C, pageControl);
+        }
+        // Device-specific parameter (SBC-3 6.4.1): WP, DPOFUA.
+        final int deviceSpecific = (readOnly ? 0x80 : 0) | 0x10;
+        if (ten)
+        {
+            Bytes.put16(out, 0, o - 2);
+            Bytes.put8(out, 3, deviceSpecific);
+            Bytes.put8(out, 4, longLba ? 0x01 : 0);
+            Bytes.put16(out, 6, blockDescriptorLength);
+        }
+        else
+        {
+            Bytes.put8(out, 0, o - 1);
+            Bytes.put8(out, 2, deviceSpecific);
+            Bytes.put8(out, 3, blockDescriptorLength);
+        }
+        dataIn(t, o, allocationLength);
+    }
+
+    /**
+     * @param pageControl 0 current, 1 changeable (mask), 2 default.
+     * @return the page length written.
+     */
+    private int modePage(final MemorySegment out, final int o, final int page, final int pageControl)
+    {
+        switch (page)
+        {
+            case 0x08:
+            {
+                // SBC-3 6.4.5 Caching mode page; only WCE is changeable.
+                Bytes.zero(out, o, 20);
+                Bytes.put8(out, o, 0x08);
+                Bytes.put8(out, o + 1, 0x12);
+                final boolean wce = pageControl == 1 || (pageControl == 2 ? defaultWriteCacheEnabled : writeCacheEnabled);
+                Bytes.put8(out, o + 2, wce ? 0x04 : 0);
+                return 20;
+            }
+            case 0x0A:
+            {
+                // SPC-4 7.5.8 Control mode page; only D_SENSE is changeable.
+                Bytes.zero(out, o, 12);
+                Bytes.put8(out, o, 0x0A);
+                Bytes.put8(out, o + 1, 0x0A);
+                if (pageControl == 1)
+                {
+                    Bytes.put8(out, o + 2, 0x04);
+                }
+                else
+                {
+                    Bytes.put8(out, o + 2, pageControl == 0 && descriptorSense ? 0x04 : 0);
+                    Bytes.put8(out, o + 3, 0x10); // QUEUE ALGORITHM MODIFIER 1: unrestricted reordering
+                    Bytes.put16(out, o + 8, 0xFFFF); // BUSY TIMEOUT PERIOD: unlimited
+                }
+                return 12;
+            }
+            case 0x1C:
+            {
+                // SPC-4 7.5.11 Informational Exceptions Control: DEXCPT=1 (we report none), nothing changeable.
+                Bytes.zero(out, o, 12);
+                Bytes.put8(out, o, 0x1C);
+                Bytes.put8(out, o + 1, 0x0A);
+                if (pageControl != 1)
+                {
+                    Bytes.put8(out, o + 2, 0x08);
+                }
+                return 12;
+            }
+            default:
+                throw new IllegalArgumentException("mode page " + page);
+        }
+    }
+
+    private void modeSelect(final ScsiTask t, final MemorySegment cdb, final boolean ten)
+    {
+        // SPC-4 6.9, 6.10.
+        final int flags = Bytes.u8(cdb, 1);
+        if ((flags & 0x01) != 0)
+        {
+            invalidCdb(t, 1, 0); // SP: no saved pages
+            return;
+        }
+        final int parameterListLength = ten ? Bytes.u16(cdb, 7) : Bytes.u8(cdb, 4);
+        t.residual(parameterListLength);
+        if (parameterListLength == 0)
+        {
+            good(t);
+            return;
+        }
+        final int header = ten ? 8 : 4;
+        if (parameterListLength < header || room(t) < parameterListLength)
+        {
+            illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
+            return;
+        }
+        final MemorySegment p = t.dataBuffer();
+        final int blockDescriptorLength = ten ? Bytes.u16(p, 6) : Bytes.u8(p, 3);
+        final boolean longLba = ten && (Bytes.u8(p, 4) & 0x01) != 0;
+        if (blockDescriptorLength != 0 && blockDescriptorLength != (longLba ? 16 : 8))
+        {
+            invalidParameter(t, ten ? 6 : 3, -1);
+            return;
+        }
+        if (header + blockDescriptorLength > parameterListLength)
+        {
+            illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
+            return;
+        }
+        if (blockDescriptorLength != 0)
+        {
+            // The block length may only restate ours (we cannot reformat).
+            final int lengthOffset = header + (longLba ? 12 : 5);
+            final long length = longLba ? Bytes.u32(p, lengthOffset) : Bytes.u24(p, lengthOffset);
+            if (length != blockSize)
+            {
+                invalidParameter(t, lengthOffset, -1);
+                return;
+            }
+        }
+        boolean wce = writeCacheEnabled;
+        boolean dSense = descriptorSense;
+        final MemorySegment current = t.scratch();
+        int o = header + blockDescriptorLength;
+        while (o < parameterListLength)
+        {
+            if (parameterListLength - o < 2)
+            {
+                illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
+                return;
+            }
+            final int pageByte = Bytes.u8(p, o);
+            final int pageCode = pageByte & 0x3F;
+            final int pageLength = Bytes.u8(p, o + 1);
+            if ((pageByte & 0x40) != 0)
+            {
+                invalidParameter(t, o, 6); // SPF: no subpages
+                return;
+            }
+            if (o + 2 + pageLength > parameterListLength)
+            {
+                illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
+                return;
+            }
+            if (pageCode != 0x08 && pageCode != 0x0A && pageCode != 0x1C)
+            {
+                invalidParameter(t, o, 5);
+                return;
+            }
+            final int ours = modePage(current, 0, pageCode, 0);
+            modePage(current, ours, pageCode, 1);
+            if (pageLength + 2 != ours)
+            {
+                invalidParameter(t, o + 1, -1);
+                return;
+            }
+            // Any bit outside the changeable mask must equal the current value (SPC-4 6.9: INVALID FIELD IN
+            // PARAMETER LIST). Byte 0 holds PS, which is reserved here, and the page code already checked.
+            for (int i = 2; i < ours; i++)
+            {
+                final int diff = (Bytes.u8(p, o + i) ^ Bytes.u8(current, i)) & ~Bytes.u8(current, ours + i);
+                if (diff != 0)
+                {
+                    invalidParameter(t, o + i, 31 - Integer.numberOfLeadingZeros(diff));
+                    return;
+                }
+            }
+            if (pageCode == 0x08)
+            {
+                wce = (Bytes.u8(p, o + 2) & 0x04) != 0;
+            }
+            else if (pageCode == 0x0A)
+            {
+                dSense = (Bytes.u8(p, o + 2) & 0x04) != 0;
+            }
+            o += 2 + pageLength;
+        }
+        if (wce != writeCacheEnabled || dSense != descriptorSense)
+        {
+            writeCacheEnabled = wce;
+            descriptorSense = dSense;
+            // SPC-4 6.9: other I_T nexuses get MODE PARAMETERS CHANGED.
+            raiseUnitAttention(UA_MODE, t.nexus());
+        }
+        good(t);
+    }
+
+    private void reserve(final ScsiTask t, final MemorySegment cdb, final boolean ten)
+    {
+        // SPC-2 7.21: whole-LU reservation; third-party and extents are not supported.
+        if (ten && (Bytes.u8(cdb, 1) & 0x12) != 0)
+        {
+            invalidCdb(t, 1, (Bytes.u8(cdb, 1) & 0x10) != 0 ? 4 : 1);
+            return;
+        }
+        final ItNexus nexus = t.nexus();
+        synchronized (reservationLock)
+        {
+            final ItNexus holder = reservationHolder;
+            if (holder != null && !holder.sameAs(nexus))
+            {
+                t.status(ScsiStatus.RESERVATION_CONFLICT);
+                t.complete();
+                return;
+            }
+            reservationHolder = nexus;
+        }
+        good(t);
+    }
+
+    private void release(final ScsiTask t)
+    {
+        // SPC-2 7.17: releasing someone else's (or no) reservation is not an error and changes nothing.
+        final ItNexus nexus = t.nexus();
+        synchronized (reservationLock)
+        {
+            final ItNexus holder = reservationHolder;
+            if (holder != null && holder.sameAs(nexus))
+            {
+                reservationHolder = null;
+            }
+        }
+        good(t);
+    }
+
+    private void maintenanceIn(final ScsiTask t, final MemorySegment cdb)
+    {
+        switch (Bytes.u8(cdb, 1) & 0x1F)
+        {
+            case SA_REPORT_SUPPORTED_OPERATION_CODES:
+                reportSupportedOperationCodes(t, cdb);
+                break;
+            case SA_REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS:
+                reportSupportedTaskManagementFunctions(t, cdb);
+                break;
+            default:
+                invalidCdb(t, 1, 4);
+                break;
+        }
+    }
+
+    private void reportSupportedOperationCodes(final ScsiTask t, final MemorySegment cdb)
+    {
+        // SPC-4 6.35.
+        final boolean timeouts = (Bytes.u8(cdb, 2) & 0x80) != 0;
+        final int options = Bytes.u8(cdb, 2) & 0x07;
+        final int opcode = Bytes.u8(cdb, 3);
+        final int serviceAction = Bytes.u16(cdb, 4);
+        final long allocationLength = Bytes.u32(cdb, 6);
+        final MemorySegment out = t.scratch();
+        final int length;
+        switch (options)
+        {
+            case 0:
+                length = SupportedOperationCodes.encodeAll(out, timeouts);
+                break;
+            case 1:
+                if (SupportedOperationCodes.hasServiceActions(opcode))
+                {
+                    invalidCdb(t, 2, 2);
+                    return;
+                }
+                length = SupportedOperationCodes.encodeOne(
+                    out, SupportedOperationCodes.find(opcode, SupportedOperationCodes.NO_SERVICE_ACTION), timeouts);
+                break;
+            case 2:
+                if (!SupportedOperationCodes.hasServiceActions(opcode))
+                {
+                    invalidCdb(t, 2, 2);
+                    return;
+                }
+                length = SupportedOperationCodes.encodeOne(
+                    out, SupportedOperationCodes.find(opcode, serviceAction), timeouts);
+                break;
+            case 3:
+                length = SupportedOperationCodes.encodeOne(out, SupportedOperationCodes.find(opcode,
+                    SupportedOperationCodes.hasServiceActions(opcode) ? serviceAction :
+                    (serviceAction == 0 ? SupportedOperationCodes.NO_SERVICE_ACTION : -2)), timeouts);
+                break;
+            default:
+                invalidCdb(t, 2, 2);
+                return;
+        }
+        dataIn(t, length, allocationLength);
+    }
+
+    private void reportSupportedTaskManagementFunctions(final ScsiTask t, final MemorySegment cdb)
+    {
+        // SPC-4 6.36: ABORT TASK, ABORT TASK SET, CLEAR TASK SET, LOGICAL UNIT RESET, TARGET RESET (RFC 7143
+        // 11.5.1 functions 1, 2, 3, 5, 6); CLEAR ACA (no ACA), QUERY TASK not offered.
+        final boolean extended = (Bytes.u8(cdb, 2) & 0x80) != 0;
+        final long allocationLength = Bytes.u32(cdb, 6);
+        if (allocationLength < 4)
+        {
+            invalidCdb(t, 6, -1);
+            return;
+        }
+        final MemorySegment out = t.scratch();
+        Bytes.zero(out, 0, 16);
+        Bytes.put8(out, 0, 0x80 | 0x40 | 0x10 | 0x08 | 0x02); // ATS ATSS CTSS LURS TRS
+        final int length = extended ? 16 : 4;
+        if (extended)
+        {
+            Bytes.put8(out, 3, 0x0C);
+        }
+        dataIn(t, length, allocationLength);
+    }
+
+    private void reportLunsFallback(final ScsiTask t)
+    {
+        final MemorySegment cdb = t.cdb();
+        final long allocationLength = Bytes.u32(cdb, 6);
+        if (allocationLength < ReportLuns.MIN_ALLOCATION_LENGTH)
+        {
+            invalidCdb(t, 6, -1);
+            return;
+        }
+        final MemorySegment out = t.scratch();
+        Bytes.put32(out, 0, 8);
+        Bytes.put32(out, 4, 0);
+        Bytes.put64(out, 8, t.lun());
+        dataIn(t, 16, allocationLength);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Unit attentions and reservations
+
+    private boolean checkUnitAttention(final ScsiTask t, final int opcode)
+    {
+        // SPC-4 5.14 / SAM-5 5.14: INQUIRY, REPORT LUNS and REQUEST SENSE are not stopped by a unit attention.
+        final ItNexus nexus = t.nexus();
+        if (nexus == null || opcode == INQUIRY || opcode == REPORT_LUNS || opcode == REQUEST_SENSE)
+        {
+            return true;
+        }
+        final int ua = takeUnitAttention(nexus);
+        if (ua < 0)
+        {
+            return true;
+        }
+        t.checkCondition(SenseKey.UNIT_ATTENTION, ua);
+        t.complete();
+        return false;
+    }
+
+    /**
+     * @return the ASC/ASCQ of the highest priority pending unit attention for the nexus (now cleared), or -1.
+     */
+    private int takeUnitAttention(final ItNexus nexus)
+    {
+        final long[] seen = nexus.uaSeen(index);
+        final int base = index * UA_TYPES;
+        final long reset = uaGeneration.get(UA_RESET);
+        if (seen[base + UA_RESET] != reset)
+        {
+            // POWER ON / RESET supersedes the others (SAM-5 5.14: a reset clears older conditions).
+            for (int i = 0; i < UA_TYPES; i++)
+            {
+                seen[base + i] = uaGeneration.get(i);
+            }
+            seen[base + UA_RESET] = reset;
+            return UA_ASC[UA_RESET];
+        }
+        for (int i = 1; i < UA_TYPES; i++)
+        {
+            final long generation = uaGeneration.get(i);
+            if (seen[base + i] != generation)
+            {
+                seen[base + i] = generation;
+                return UA_ASC[i];
+            }
+        }
+        return -1;
+    }
+
+    private void raiseUnitAttention(final int type, final ItNexus issuer)
+    {
+        final long generation = uaGeneration.incrementAndGet(type);
+        if (issuer != null)
+        {
+            // Called on the issuer's own loop thread, the only one touching its bookkeeping.
+            final long[] seen = issuer.uaSeen(index);
+            if (seen[index * UA_TYPES + type] == generation - 1)
+            {
+                seen[index * UA_TYPES + type] = generation;
+            }
+        }
+    }
+
+    private boolean checkReservation(final ScsiTask t, final int opcode)
+    {
+        final ItNexus holder = reservationHolder;
+        final ItNexus nexus = t.nexus();
+        if (holder == null || nexus == null || holder.sameAs(nexus))
+        {
+            return true;
+        }
+        switch (opcode)
+        {
+            // SPC-2 5.5.1 table 10: allowed for other initiators under a RESERVE(6)/(10) reservation.
+            case INQUIRY:
+            case REQUEST_SENSE:
+            case REPORT_LUNS:
+            case RELEASE_6:
+            case RELEASE_10:
+            case MAINTENANCE_IN:
+                return true;
+            default:
+                t.status(ScsiStatus.RESERVATION_CONFLICT);
+                t.complete();
+                return false;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Helpers
+
+    private boolean inRange(final ScsiTask t, final long lba, final long blocks)
+    {
+        // SBC-3 4.5: lba + blocks must not pass the capacity; unsigned and overflow-safe.
+        final long capacity = blockCount;
+        if (Long.compareUnsigned(lba, capacity) > 0 || Long.compareUnsigned(blocks, capacity - lba) > 0)
+        {
+            illegal(t, Asc.LBA_OUT_OF_RANGE, 0);
+            return false;
+        }
+        return true;
+    }
+
+    private boolean writable(final ScsiTask t)
+    {
+        if (readOnly)
+        {
+            t.checkCondition(SenseKey.DATA_PROTECT, Asc.WRITE_PROTECTED);
+            t.complete();
+            return false;
+        }
+        return true;
+    }
+
+    private boolean protectionField(final ScsiTask t, final MemorySegment cdb)
+    {
+        // RDPROTECT/WRPROTECT/VRPROTECT: the medium has no protection information (SBC-3 4.22.2).
+        if ((Bytes.u8(cdb, 1) & 0xE0) != 0)
+        {
+            invalidCdb(t, 1, 7);
+            return false;
+        }
+        return true;
+    }
+
+    private static boolean fua(final MemorySegment cdb)
+    {
+        return (Bytes.u8(cdb, 1) & 0x08) != 0;
+    }
+
+    /** What the initiator can receive / has sent: EDTL bounded by the buffer. */
+    private static long room(final ScsiTask t)
+    {
+        final MemorySegment buffer = t.dataBuffer();
+        return buffer == null ? 0 : Math.min(buffer.byteSize(), t.expectedDataTransferLength() & 0xFFFF_FFFFL);
+    }
+
+    private static boolean isZero(final MemorySegment s, final int length)
+    {
+        int i = 0;
+        for (; i + 8 <= length; i += 8)
+        {
+            if (s.get(ValueLayout.JAVA_LONG_UNALIGNED, i) != 0)
+            {
+                return false;
+            }
+        }
+        for (; i < length; i++)
+        {
+            if (s.get(ValueLayout.JAVA_BYTE, i) != 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Data-In built in the task's scratch: at most the allocation length is "wanted" (residuals are relative
+     * to that, RFC 7143 11.4.5.1), at most the EDTL and buffer are sent.
+     */
+    private static void dataIn(final ScsiTask t, final int length, final long allocationLength)
+    {
+        final long wanted = Math.min(length, allocationLength);
+        t.residual(wanted);
+        final int sent = (int)Math.min(wanted, room(t));
+        if (sent > 0)
+        {
+            MemorySegment.copy(t.scratch(), 0, t.dataBuffer(), 0, sent);
+        }
+        t.dataInLength(sent);
+        t.complete();
+    }
+
+    private static int copy(final byte[] page, final MemorySegment out)
+    {
+        MemorySegment.copy(page, 0, out, ValueLayout.JAVA_BYTE, 0, page.length);
+        return page.length;
+    }
+
+    private static void good(final ScsiTask t)
+    {
+        t.status(ScsiStatus.GOOD);
+        t.complete();
+    }
+
+    private static void noDevice(final ScsiTask t)
+    {
+        // A LUN without a backstore handle on this loop is a configuration error on our side.
+        t.checkCondition(SenseKey.HARDWARE_ERROR, Asc.INTERNAL_TARGET_FAILURE);
+        t.complete();
+    }
+
+    private static void illegal(final ScsiTask t, final int ascAscq, final int senseKeySpecific)
+    {
+        t.checkCondition(SenseKey.ILLEGAL_REQUEST, ascAscq, false, 0, senseKeySpecific);
+        t.complete();
+    }
+
+    private static void invalidCdb(final ScsiTask t, final int byteOffset, final int bit)
+    {
+        illegal(t, Asc.INVALID_FIELD_IN_CDB, cdbPointer(byteOffset, bit));
+    }
+
+    private static void invalidParameter(final ScsiTask t, final int byteOffset, final int bit)
+    {
+        illegal(t, Asc.INVALID_FIELD_IN_PARAMETER_LIST, fieldPointer(false, byteOffset, bit));
+    }
+
+    /**
+     * Sense-key specific field pointer (SPC-4 4.5.2.4.2): SKSV, C/D=1, BPV and bit pointer when bit >= 0.
+     */
+    static int cdbPointer(final int byteOffset, final int bit)
+    {
+        return fieldPointer(true, byteOffset, bit);
+    }
+
+    static int fieldPointer(final boolean cdb, final int byteOffset, final int bit)
+    {
+        int first = 0x80 | (cdb ? 0x40 : 0);
+        if (bit >= 0)
+        {
+            first |= 0x08 | (bit & 0x07);
+        }
+        return (first << 16) | (byteOffset & 0xFFFF);
+    }
+
+    /**
+     * CDB length from the group code (SPC-4 4.3.2); 0 for variable length or vendor specific groups.
+     */
+    static int cdbLength(final int opcode)
+    {
+        switch (opcode >>> 5)
+        {
+            case 0:
+                return 6;
+            case 1:
+            case 2:
+                return 10;
+            case 4:
+                return 16;
+            case 5:
+                return 12;
+            default:
+                return 0;
+        }
+    }
+
+    private static byte[] encodeStandardInquiry(final LogicalUnitIdentity identity)
+    {
+        // SPC-4 6.6.2 standard INQUIRY data.
+        final byte[] d = new byte[STANDARD_INQUIRY_LENGTH];
+        d[0] = 0x00; // peripheral qualifier 000b connected, device type 00h direct access block
+        d[2] = 0x06; // VERSION: SPC-4
+        d[3] = 0x12; // HISUP, RESPONSE DATA FORMAT 2
+        d[4] = (byte)(STANDARD_INQUIRY_LENGTH - 5);
+        d[7] = 0x02; // CMDQUE
+        ascii(identity.vendor(), d, 8, 8);
+        ascii(identity.product(), d, 16, 16);
+        ascii(identity.revision(), d, 32, 4);
+        // Version descriptors (SPC-4 table 33): SAM-5, iSCSI, SPC-4, SBC-3.
+        final int[] versions = {0x00A0, 0x0960, 0x0460, 0x04C0};
+        for (int i = 0; i < versions.length; i++)
+        {
+            d[58 + 2 * i] = (byte)(versions[i] >>> 8);
+            d[59 + 2 * i] = (byte)versions[i];
+        }
+        return d;
+    }
+
+    private static void ascii(final String s, final byte[] d, final int offset, final int length)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            d[offset + i] = (byte)(i < s.length() ? s.charAt(i) : ' ');
+        }
+    }
+}

@@ -1,0 +1,460 @@
+package io.ringtarget.scsi;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One SCSI command in flight (SAM-5 "task"), reused for every command of one transport slot: nothing here is
+ * allocated per command.
+ * <p>
+ * The transport fills in the request (LUN, CDB, expected data transfer length, Data-Out in the data buffer,
+ * nexus, device, listener) and calls {@link LogicalUnit#execute(ScsiTask)}; the result (status, sense data,
+ * Data-In length in the same data buffer, residuals) is valid when its {@link ScsiTaskListener} is called.
+ */
+public final class ScsiTask
+{
+    /** Room for a 16-byte CDB plus an extended CDB AHS (RFC 7143 11.3.4, 11.3.5: up to 260 bytes). */
+    public static final int MAX_CDB_LENGTH = 260;
+    public static final int DEFAULT_SENSE_CAPACITY = 252;
+    /** Working memory for responses built by emulated commands and for multi-step commands (compare, verify,
+     * write same); also bounds the COMPARE AND WRITE length. */
+    public static final int SCRATCH_SIZE = 64 * 1024;
+    /** O_DIRECT wants buffers aligned to the logical block size; 4 KiB covers every device we open. */
+    public static final int SCRATCH_ALIGNMENT = 4096;
+
+    private static final int FIXED_SENSE_LENGTH = 18;
+
+    private final MemorySegment cdb;
+    private final MemorySegment sense;
+    private MemorySegment scratch;
+
+    // Request.
+    private long lun;
+    private int cdbLength;
+    private int expectedDataTransferLength;
+    private boolean dataIn;
+    private boolean dataOut;
+    private MemorySegment dataBuffer;
+    private ItNexus nexus;
+    private BlockDevice device;
+    private ScsiTaskListener listener;
+    private long userTag;
+
+    // Result.
+    private int status;
+    private int senseLength;
+    private int dataInLength;
+    private boolean residualOverflow;
+    private boolean residualUnderflow;
+    private int residualCount;
+    private volatile boolean aborted;
+
+    // State of the command machine, owned by LogicalUnit.
+    LogicalUnit logicalUnit;
+    boolean descriptorSense;
+    int phase;
+    long executeSequence;
+    long completedSequence;
+    long lba;
+    long blocks;
+    long byteOffset;
+    long bytesDone;
+    long bytesTotal;
+    int ioLength;
+    int ioDataOffset;
+    int aux;
+    boolean fua;
+    boolean flag;
+    boolean inSubmit;
+    boolean syncCompleted;
+
+    public ScsiTask()
+    {
+        this(DEFAULT_SENSE_CAPACITY);
+    }
+
+    public ScsiTask(final int senseCapacity)
+    {
+        if (senseCapacity < FIXED_SENSE_LENGTH + 20)
+        {
+            throw new IllegalArgumentException("sense capacity too small: " + senseCapacity);
+        }
+        final Arena arena = Arena.ofAuto();
+        this.cdb = arena.allocate(MAX_CDB_LENGTH, 8);
+        this.sense = arena.allocate(senseCapacity, 8);
+    }
+
+    /**
+     * Clear the request and the result for the next command; keeps the listener, device and nexus.
+     */
+    public ScsiTask reset()
+    {
+        lun = 0;
+        cdbLength = 0;
+        Bytes.zero(cdb, 0, 16);
+        expectedDataTransferLength = 0;
+        dataIn = false;
+        dataOut = false;
+        dataBuffer = null;
+        userTag = 0;
+        clearResult();
+        aborted = false;
+        phase = 0;
+        return this;
+    }
+
+    void clearResult()
+    {
+        status = ScsiStatus.GOOD;
+        senseLength = 0;
+        dataInLength = 0;
+        residualOverflow = false;
+        residualUnderflow = false;
+        residualCount = 0;
+    }
+
+    public ScsiTask lun(final long lun)
+    {
+        this.lun = lun;
+        return this;
+    }
+
+    public long lun()
+    {
+        return lun;
+    }
+
+    /**
+     * Copy the CDB (BHS CDB and, for extended CDBs, the AHS part appended by the transport).
+     */
+    public ScsiTask cdb(final MemorySegment segment, final long offset, final int length)
+    {
+        if (length < 1 || length > MAX_CDB_LENGTH)
+        {
+            throw new IllegalArgumentException("CDB length " + length);
+        }
+        MemorySegment.copy(segment, offset, cdb, 0, length);
+        if (length < 16)
+        {
+            Bytes.zero(cdb, length, 16 - length);
+        }
+        cdbLength = length;
+        return this;
+    }
+
+    /**
+     * Convenience for tests and internal callers.
+     */
+    public ScsiTask cdb(final byte... bytes)
+    {
+        return cdb(MemorySegment.ofArray(bytes), 0, bytes.length);
+    }
+
+    public MemorySegment cdb()
+    {
+        return cdb;
+    }
+
+    public int cdbLength()
+    {
+        return cdbLength;
+    }
+
+    public int opcode()
+    {
+        return Bytes.u8(cdb, 0);
+    }
+
+    public ScsiTask expectedDataTransferLength(final int edtl)
+    {
+        this.expectedDataTransferLength = edtl;
+        return this;
+    }
+
+    public int expectedDataTransferLength()
+    {
+        return expectedDataTransferLength;
+    }
+
+    /** iSCSI R bit: the initiator expects Data-In. */
+    public ScsiTask dataIn(final boolean dataIn)
+    {
+        this.dataIn = dataIn;
+        return this;
+    }
+
+    public boolean dataIn()
+    {
+        return dataIn;
+    }
+
+    /** iSCSI W bit: the initiator sends Data-Out. */
+    public ScsiTask dataOut(final boolean dataOut)
+    {
+        this.dataOut = dataOut;
+        return this;
+    }
+
+    public boolean dataOut()
+    {
+        return dataOut;
+    }
+
+    /**
+     * The buffer holding the Data-Out bytes (already fully received) or receiving the Data-In bytes; capacity at
+     * least the expected data transfer length. For backstores using O_DIRECT it should be 4 KiB aligned.
+     */
+    public ScsiTask dataBuffer(final MemorySegment buffer)
+    {
+        this.dataBuffer = buffer;
+        return this;
+    }
+
+    public MemorySegment dataBuffer()
+    {
+        return dataBuffer;
+    }
+
+    public ScsiTask nexus(final ItNexus nexus)
+    {
+        this.nexus = nexus;
+        return this;
+    }
+
+    public ItNexus nexus()
+    {
+        return nexus;
+    }
+
+    public ScsiTask device(final BlockDevice device)
+    {
+        this.device = device;
+        return this;
+    }
+
+    public BlockDevice device()
+    {
+        return device;
+    }
+
+    public ScsiTask listener(final ScsiTaskListener listener)
+    {
+        this.listener = listener;
+        return this;
+    }
+
+    public ScsiTaskListener listener()
+    {
+        return listener;
+    }
+
+    public ScsiTask userTag(final long tag)
+    {
+        this.userTag = tag;
+        return this;
+    }
+
+    public long userTag()
+    {
+        return userTag;
+    }
+
+    /**
+     * Give this task its working memory (e.g. from the transport's pool); at least {@link #SCRATCH_SIZE} bytes,
+     * {@link #SCRATCH_ALIGNMENT} aligned. Without it the task allocates its own the first time it needs one.
+     */
+    public ScsiTask scratch(final MemorySegment scratch)
+    {
+        if (scratch.byteSize() < SCRATCH_SIZE)
+        {
+            throw new IllegalArgumentException("scratch smaller than " + SCRATCH_SIZE);
+        }
+        this.scratch = scratch;
+        return this;
+    }
+
+    MemorySegment scratch()
+    {
+        if (scratch == null)
+        {
+            scratch = Arena.ofAuto().allocate(SCRATCH_SIZE, SCRATCH_ALIGNMENT);
+        }
+        return scratch;
+    }
+
+    public int status()
+    {
+        return status;
+    }
+
+    public MemorySegment senseData()
+    {
+        return sense;
+    }
+
+    public int senseLength()
+    {
+        return senseLength;
+    }
+
+    /** Bytes of Data-In valid at the start of the data buffer (never more than the EDTL). */
+    public int dataInLength()
+    {
+        return dataInLength;
+    }
+
+    public boolean residualOverflow()
+    {
+        return residualOverflow;
+    }
+
+    public boolean residualUnderflow()
+    {
+        return residualUnderflow;
+    }
+
+    public int residualCount()
+    {
+        return residualCount;
+    }
+
+    public boolean aborted()
+    {
+        return aborted;
+    }
+
+    /**
+     * Task management (ABORT TASK, ABORT TASK SET, CLEAR TASK SET, LUN RESET): the task finishes its current
+     * backstore step, takes no further step and completes with {@link ScsiStatus#TASK_ABORTED}; the transport
+     * decides whether that is answered (RFC 7143 4.2.3.3).
+     */
+    public void abort()
+    {
+        aborted = true;
+    }
+
+    /**
+     * Completion of one {@link BlockDevice} call: bytes transferred (>= 0) or -errno. Continues the command
+     * and, when it is finished, calls the listener.
+     */
+    public void onIoComplete(final int result)
+    {
+        final LogicalUnit lu = logicalUnit;
+        if (lu == null)
+        {
+            throw new IllegalStateException("I/O completion for a task not executing");
+        }
+        lu.onIoComplete(this, result);
+    }
+
+    // Result setters used by LogicalUnit.
+
+    void status(final int status)
+    {
+        this.status = status;
+    }
+
+    void dataInLength(final int length)
+    {
+        this.dataInLength = length;
+    }
+
+    void residual(final long wanted)
+    {
+        // RFC 7143 11.4.5: overflow when the command wanted more than the EDTL, underflow when less.
+        final long edtl = expectedDataTransferLength & 0xFFFF_FFFFL;
+        if (wanted > edtl)
+        {
+            residualOverflow = true;
+            residualUnderflow = false;
+            residualCount = (int)Math.min(wanted - edtl, 0xFFFF_FFFFL);
+        }
+        else if (wanted < edtl)
+        {
+            residualUnderflow = true;
+            residualOverflow = false;
+            residualCount = (int)(edtl - wanted);
+        }
+        else
+        {
+            residualOverflow = false;
+            residualUnderflow = false;
+            residualCount = 0;
+        }
+    }
+
+    /**
+     * CHECK CONDITION with sense data in the LU's current format (fixed 0x70, or descriptor 0x72 when the
+     * control mode page D_SENSE is one: SPC-4 4.5.1).
+     *
+     * @param senseKeySpecific 0, or the 3 bytes of the sense-key specific field with SKSV set (SPC-4 4.5.2.4).
+     */
+    void checkCondition(
+        final int senseKey, final int ascAscq, final boolean informationValid, final long information,
+        final int senseKeySpecific)
+    {
+        status = ScsiStatus.CHECK_CONDITION;
+        senseLength = writeSense(sense, descriptorSense, senseKey, ascAscq, informationValid, information,
+            senseKeySpecific);
+        dataInLength = 0;
+    }
+
+    void checkCondition(final int senseKey, final int ascAscq)
+    {
+        checkCondition(senseKey, ascAscq, false, 0, 0);
+    }
+
+    static int writeSense(
+        final MemorySegment out, final boolean descriptor, final int senseKey, final int ascAscq,
+        final boolean informationValid, final long information, final int senseKeySpecific)
+    {
+        if (!descriptor)
+        {
+            // SPC-4 4.5.3 fixed format.
+            Bytes.zero(out, 0, FIXED_SENSE_LENGTH);
+            Bytes.put8(out, 0, informationValid ? 0xF0 : 0x70);
+            Bytes.put8(out, 2, senseKey);
+            Bytes.put32(out, 3, information);
+            Bytes.put8(out, 7, FIXED_SENSE_LENGTH - 8);
+            Bytes.put8(out, 12, Asc.asc(ascAscq));
+            Bytes.put8(out, 13, Asc.ascq(ascAscq));
+            Bytes.put24(out, 15, senseKeySpecific);
+            return FIXED_SENSE_LENGTH;
+        }
+        // SPC-4 4.5.2 descriptor format: 8-byte header, then information (4.5.2.2) and sense-key specific
+        // (4.5.2.4) descriptors.
+        Bytes.zero(out, 0, 28);
+        Bytes.put8(out, 0, 0x72);
+        Bytes.put8(out, 1, senseKey);
+        Bytes.put8(out, 2, Asc.asc(ascAscq));
+        Bytes.put8(out, 3, Asc.ascq(ascAscq));
+        int length = 8;
+        if (informationValid)
+        {
+            Bytes.put8(out, length, 0x00);
+            Bytes.put8(out, length + 1, 0x0A);
+            Bytes.put8(out, length + 2, 0x80);
+            Bytes.put64(out, length + 4, information);
+            length += 12;
+        }
+        if (senseKeySpecific != 0)
+        {
+            Bytes.put8(out, length, 0x02);
+            Bytes.put8(out, length + 1, 0x06);
+            Bytes.put24(out, length + 4, senseKeySpecific);
+            length += 8;
+        }
+        Bytes.put8(out, 7, length - 8);
+        return length;
+    }
+
+    void complete()
+    {
+        completedSequence = executeSequence;
+        final ScsiTaskListener l = listener;
+        if (l != null)
+        {
+            l.onScsiTaskComplete(this);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.ringtarget.scsi;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
+
+/**
+ * A real in-memory {@link BlockDevice} for the tests: a byte array disk that completes either at once or, in
+ * deferred mode, when the test calls {@link #drain()} (as a ring would on a later CQE).
+ */
+final class MemoryBlockDevice implements BlockDevice
+{
+    private final MemorySegment disk;
+    private final int blockSize;
+    private final long blockCount;
+    private final ArrayDeque<Runnable> pending = new ArrayDeque<>();
+    boolean deferred;
+    int failWithErrno;
+    int flushes;
+    int fuaWrites;
+    int unmaps;
+    int reads;
+    int writes;
+
+    MemoryBlockDevice(final long blockCount, final int blockSize)
+    {
+        this.blockCount = blockCount;
+        this.blockSize = blockSize;
+        // Huge units (capacity tests) only get their first 64 MiB backed.
+        this.disk = Arena.ofAuto().allocate(Math.min(blockCount * blockSize, 64L << 20), 4096);
+    }
+
+    MemorySegment disk()
+    {
+        return disk;
+    }
+
+    public long blockCount()
+    {
+        return blockCount;
+    }
+
+    public int blockSize()
+    {
+        return blockSize;
+    }
+
+    public boolean supportsUnmap()
+    {
+        return true;
+    }
+
+    public boolean readOnly()
+    {
+        return false;
+    }
+
+    public boolean writeCacheEnabled()
+    {
+        return true;
+    }
+
+    public void read(final ScsiTask task, final long byteOffset, final MemorySegment dst, final int length)
+    {
+        reads++;
+        finish(task, () ->
+        {
+            MemorySegment.copy(disk, byteOffset, dst, 0, length);
+            return length;
+        });
+    }
+
+    public void write(
+        final ScsiTask task, final long byteOffset, final MemorySegment src, final int length, final boolean fua)
+    {
+        writes++;
+        if (fua)
+        {
+            fuaWrites++;
+        }
+        finish(task, () ->
+        {
+            MemorySegment.copy(src, 0, disk, byteOffset, length);
+            return length;
+        });
+    }
+
+    public void flush(final ScsiTask task)
+    {
+        flushes++;
+        finish(task, () -> 0);
+    }
+
+    public void unmap(final ScsiTask task, final long byteOffset, final long length)
+    {
+        unmaps++;
+        finish(task, () ->
+        {
+            disk.asSlice(byteOffset, length).fill((byte)0);
+            return 0;
+        });
+    }
+
+    private void finish(final ScsiTask task, final java.util.function.IntSupplier op)
+    {
+        final Runnable r = () -> task.onIoComplete(failWithErrno != 0 ? -failWithErrno : op.getAsInt());
+        if (deferred)
+        {
+            pending.add(r);
+        }
+        else
+        {
+            r.run();
+        }
+    }
+
+    int drain()
+    {
+        int n = 0;
+        while (!pending.isEmpty())
+        {
+            pending.poll().run();
+            n++;
+        }
+        return n;
+    }
+}
