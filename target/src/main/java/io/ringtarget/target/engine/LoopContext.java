@@ -1,0 +1,120 @@
+package io.ringtarget.target.engine;
+
+import io.ringtarget.backstore.Backstore;
+import io.ringtarget.pdu.Crc32cDigest;
+import io.ringtarget.ring.BufferPool;
+import io.ringtarget.ring.EventLoop;
+import io.ringtarget.scsi.BlockDevice;
+import io.ringtarget.target.session.Connection;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one event loop owns besides its ring: the data-buffer pools its commands borrow from, its own handle
+ * of every backstore (opened on first use, on this loop's ring), and its connections. Touched only by the loop
+ * thread.
+ */
+public final class LoopContext
+{
+    /** Buffers for transfers up to 64 KiB: most I/O of databases and fio's 4 KiB workloads. */
+    public static final int SMALL_BUFFER_SIZE = 64 * 1024;
+    /** Buffers for transfers up to 1 MiB (VPD 0xB0 MAXIMUM TRANSFER LENGTH follows this). */
+    public static final int LARGE_BUFFER_SIZE = 1024 * 1024;
+
+    private final EventLoop loop;
+    private final ServerContext server;
+    private final BufferPool smallPool;
+    private final BufferPool largePool;
+    private final Crc32cDigest[] smallDigests;
+    private final Crc32cDigest[] largeDigests;
+    private final Map<Backstore, BlockDevice> devices = new IdentityHashMap<>();
+    private final List<Connection> connections = new ArrayList<>();
+    private volatile int connectionCount;
+
+    public LoopContext(final EventLoop loop, final ServerContext server, final int smallBuffers, final int largeBuffers)
+    {
+        this.loop = loop;
+        this.server = server;
+        this.smallPool = new BufferPool(SMALL_BUFFER_SIZE, smallBuffers);
+        this.largePool = new BufferPool(LARGE_BUFFER_SIZE, largeBuffers);
+        this.smallDigests = new Crc32cDigest[smallBuffers];
+        this.largeDigests = new Crc32cDigest[largeBuffers];
+    }
+
+    public EventLoop loop()
+    {
+        return loop;
+    }
+
+    public ServerContext server()
+    {
+        return server;
+    }
+
+    public BufferPool smallPool()
+    {
+        return smallPool;
+    }
+
+    public BufferPool largePool()
+    {
+        return largePool;
+    }
+
+    /** This loop's handle of a backstore, opened on the loop's ring the first time it is needed. */
+    public BlockDevice device(final Backstore backstore)
+    {
+        BlockDevice device = devices.get(backstore);
+        if (device == null)
+        {
+            device = backstore.open(loop);
+            devices.put(backstore, device);
+        }
+        return device;
+    }
+
+    /** A CRC32C digest bound to a pool buffer, created once per buffer (DataDigest on Data-In, no allocation). */
+    public Crc32cDigest digest(final BufferPool pool, final int index)
+    {
+        final Crc32cDigest[] digests = pool == smallPool ? smallDigests : largeDigests;
+        Crc32cDigest d = digests[index];
+        if (d == null)
+        {
+            d = new Crc32cDigest().wrap(pool.segment(index));
+            digests[index] = d;
+        }
+        return d;
+    }
+
+    public List<Connection> connections()
+    {
+        return connections;
+    }
+
+    /** Connections open on this loop; readable from any thread (shutdown waits on it). */
+    public int connectionCount()
+    {
+        return connectionCount;
+    }
+
+    public void addConnection(final Connection connection)
+    {
+        connections.add(connection);
+        connectionCount = connections.size();
+    }
+
+    public void removeConnection(final Connection connection)
+    {
+        connections.remove(connection);
+        connectionCount = connections.size();
+    }
+
+    public void close()
+    {
+        smallPool.close();
+        largePool.close();
+    }
+}
