@@ -1,0 +1,995 @@
+#!/usr/bin/env python3
+"""Side-by-side fio benchmark of ringtarget against the userspace targets tgt and istgt (issue 5).
+
+Run it through run-bench.sh, which installs and builds what it needs first. Standard library only.
+
+For each backstore kind (ram: a RAM/tmpfs LUN; loop: a loop device with O_DIRECT) it starts the three targets
+on loopback, fills their LUNs once with a sequential write (the warm-up), then runs every workload on every
+target in turn (A B C A B C ...) for several repetitions. The targets that are not being measured are stopped
+with SIGSTOP meanwhile, so an idle target's threads cannot take CPU from the one under test on a small machine.
+
+Per run it records fio's IOPS, MB/s and completion-latency percentiles, the target's CPU time per I/O
+(utime+stime of the whole process from /proc/PID/stat, sampled at the end of fio's ramp and at the end of the
+run), and for ringtarget the bytes allocated by its threads and the GC pauses in the same window (JvmSampler,
+through the Attach API, so ringtarget needs no flags). Results: results.md (tables, ratios, goals),
+results.json, raw fio JSON, HdrHistogram percentile files and PNG plots of QD1 latency.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+LUN_BYTES = 1 << 30
+LOOPBACK = "127.0.0.1"
+
+RINGTARGET, TGT, ISTGT = "ringtarget", "tgt", "istgt"
+ALL_TARGETS = (RINGTARGET, TGT, ISTGT)
+
+
+class Workload:
+    def __init__(self, name, rw, bs, qd, lat_log=False):
+        self.name, self.rw, self.bs, self.qd, self.lat_log = name, rw, bs, qd, lat_log
+        self.direction = "read" if rw in ("read", "randread") else "write"
+
+
+WORKLOADS = [
+    Workload("randread-4k-qd1", "randread", "4k", 1, lat_log=True),
+    Workload("randwrite-4k-qd1", "randwrite", "4k", 1, lat_log=True),
+    Workload("randread-4k-qd32", "randread", "4k", 32),
+    Workload("randwrite-4k-qd32", "randwrite", "4k", 32),
+    Workload("read-128k-qd8", "read", "128k", 8),
+    Workload("write-128k-qd8", "write", "128k", 8),
+]
+
+
+def log(msg):
+    print(f"[bench {datetime.datetime.now(datetime.timezone.utc).strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def run(cmd, check=True, timeout=120, **kw):
+    return subprocess.run(cmd, check=check, timeout=timeout, text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **kw)
+
+
+def port_free(port):
+    with socket.socket() as s:
+        # As a server binds: a port whose old connections linger in TIME_WAIT is free to listen on.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((LOOPBACK, port))
+            return True
+        except OSError:
+            return False
+
+
+def pick_ports(base, n):
+    """base, base+1, ... when free (3260.. by default); otherwise free ports the kernel picks."""
+    wanted = [base + i for i in range(n)]
+    if all(port_free(p) for p in wanted):
+        return wanted
+    ports = []
+    for _ in range(n):
+        with socket.socket() as s:
+            s.bind((LOOPBACK, 0))
+            ports.append(s.getsockname()[1])
+    log(f"ports {wanted} are not all free; using {ports}")
+    return ports
+
+
+def wait_listening(port, deadline, proc):
+    while time.monotonic() < deadline and proc.poll() is None:
+        with socket.socket() as s:
+            s.settimeout(0.5)
+            if s.connect_ex((LOOPBACK, port)) == 0:
+                return True
+        time.sleep(0.2)
+    return False
+
+
+def established_to(port):
+    """True when some TCP connection to LOOPBACK:port is ESTABLISHED (fio has logged in)."""
+    hexport = f"{port:04X}"
+    try:
+        with open("/proc/net/tcp") as f:
+            next(f)
+            for line in f:
+                parts = line.split()
+                if parts[2].endswith(":" + hexport) and parts[3] == "01":
+                    return True
+    except OSError:
+        pass
+    return False
+
+
+def proc_cpu_ticks(pid):
+    """utime + stime of the whole process (all threads, live and exited) in clock ticks."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])      # fields 14 and 15 of proc(5), counted after "(comm)"
+
+
+def open_flags(pid, path):
+    """The open(2) flags of the process's descriptors on path (resolved), or [] when it has none open."""
+    flags = []
+    real = os.path.realpath(path)
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            try:
+                if os.path.realpath(os.readlink(f"/proc/{pid}/fd/{fd}")) == real:
+                    with open(f"/proc/{pid}/fdinfo/{fd}") as f:
+                        m = re.search(r"^flags:\s+([0-7]+)", f.read(), re.M)
+                        if m:
+                            flags.append(int(m.group(1), 8))
+            except OSError:
+                continue
+    except OSError:
+        pass
+    return flags
+
+
+O_DIRECT = 0o40000
+
+
+def first_error(build_log):
+    """The first compiler/Maven error of a build log, for the "not available" line."""
+    try:
+        with open(build_log, errors="replace") as f:
+            for line in f:
+                if line.startswith("[ERROR]") and line[7:].strip():
+                    return line[7:].strip()[:200] + f" (log: {build_log})"
+    except OSError:
+        pass
+    return f"see {build_log}"
+
+
+def escape_fio(url):
+    # fio splits --filename on ':'; the libiscsi engine wants the colons of the URL escaped.
+    return url.replace(":", "\\:")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Backstores
+
+
+class Backstore:
+    """Per target: a 1 GiB tmpfs file (ram) or a loop device with direct I/O over a file in /var/tmp (loop)."""
+
+    def __init__(self, kind, workdir):
+        self.kind, self.workdir = kind, workdir
+        self.files, self.loops = [], []
+
+    def for_target(self, target):
+        if self.kind == "ram":
+            if target == RINGTARGET:
+                return None                          # ringtarget's own RAM backstore (--size)
+            path = f"/dev/shm/ringtarget-bench-{os.getpid()}-{target}.img"
+            self._create(path)
+            return path
+        path = os.path.join("/var/tmp", f"ringtarget-bench-{os.getpid()}-{target}.img")
+        self._create(path)
+        dev = run(["losetup", "--direct-io=on", "--show", "-f", path]).stdout.strip()
+        self.loops.append(dev)
+        dio = open(f"/sys/block/{os.path.basename(dev)}/loop/dio").read().strip()
+        if dio != "1":
+            raise RuntimeError(f"{dev}: the kernel did not enable direct I/O on the loop device (dio={dio})")
+        return dev
+
+    def _create(self, path):
+        with open(path, "wb") as f:
+            f.truncate(LUN_BYTES)
+        self.files.append(path)
+
+    def close(self):
+        for dev in self.loops:
+            subprocess.run(["losetup", "-d", dev], check=False)
+        for path in self.files:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+        self.loops, self.files = [], []
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Targets
+
+
+class Target:
+    name = "?"
+    iqn = "?"
+    lun = 0
+    stop_grace_s = 15
+
+    def __init__(self, port, workdir):
+        self.port, self.workdir = port, workdir
+        self.proc = None
+        self.device = None
+        self.available = True
+        self.reason = ""
+        self.frozen = False
+        self.logfile = None
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def url(self):
+        return f"iscsi://{LOOPBACK}:{self.port}/{self.iqn}/{self.lun}"
+
+    def spawn(self, cmd, env=None):
+        self.logfile = os.path.join(self.workdir, f"{self.name}.log")
+        out = open(self.logfile, "ab")
+        out.write(f"\n$ {' '.join(shlex.quote(c) for c in cmd)}\n".encode())
+        out.flush()
+        # Own session and process group: stopped by PID/group, never by name.
+        self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                     start_new_session=True, env=env)
+        out.close()
+
+    def start(self, device):
+        raise NotImplementedError
+
+    def wait_ready(self, timeout):
+        deadline = time.monotonic() + timeout
+        if not wait_listening(self.port, deadline, self.proc):
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with status {self.proc.returncode}")
+            raise RuntimeError(f"{self.name} does not listen on {LOOPBACK}:{self.port} after {timeout}s")
+        last = ""
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with status {self.proc.returncode}")
+            r = subprocess.run(["iscsi-readcapacity16", self.url()], text=True, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, timeout=30)
+            last = r.stdout.strip()
+            m = re.search(r"Total size:\s*(\d+)", last)
+            if r.returncode == 0 and m:
+                size = int(m.group(1))
+                if size < LUN_BYTES // 2:
+                    raise RuntimeError(f"{self.name}: LUN is {size} bytes")
+                return size
+            time.sleep(0.5)
+        raise RuntimeError(f"{self.name}: iscsi-readcapacity16 {self.url()} failed: {last[-300:]}")
+
+    def freeze(self):
+        if self.proc and self.proc.poll() is None and not self.frozen:
+            os.kill(self.pid, signal.SIGSTOP)
+            self.frozen = True
+
+    def thaw(self):
+        if self.proc and self.frozen:
+            os.kill(self.pid, signal.SIGCONT)
+            self.frozen = False
+
+    def stop(self):
+        if not self.proc:
+            return
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.pid, signal.SIGCONT)
+                os.killpg(self.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            try:
+                self.proc.wait(timeout=self.stop_grace_s)
+            except subprocess.TimeoutExpired:
+                try:
+                    os.killpg(self.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                self.proc.wait(timeout=10)
+        # Anything left in the group (helper children) goes too.
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc = None
+        self.frozen = False
+
+    def direct_io(self):
+        """'yes'/'no' from the open flags of the target's descriptors on its backing file or device."""
+        if self.device is None:
+            return "n/a (RAM)"
+        flags = open_flags(self.pid, self.device)
+        if not flags:
+            return "unknown (not open)"
+        return "yes" if all(f & O_DIRECT for f in flags) else "no"
+
+
+class TgtTarget(Target):
+    name = TGT
+    iqn = "iqn.2026-11.io.ringtarget.bench:tgt"
+    lun = 1                                   # LUN 0 is tgt's controller LUN
+    stop_grace_s = 2                          # tgtd ignores SIGTERM while it has targets; then SIGKILL
+
+    def start(self, device):
+        self.device = device
+        # -C: a private control socket (/var/run/tgtd/socket.N), so this tgtd does not clash with others.
+        self.control = str(20000 + os.getpid() % 10000)
+        self.spawn(["tgtd", "-f", "-C", self.control, "--iscsi", f"portal={LOOPBACK}:{self.port}"])
+        deadline = time.monotonic() + 15
+        adm = ["tgtadm", "-C", self.control, "--lld", "iscsi"]
+        while True:
+            r = subprocess.run(adm + ["--op", "show", "--mode", "target"], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+            if r.returncode == 0:
+                break
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise RuntimeError(f"tgtd control socket not ready: {r.stdout.strip()}")
+            time.sleep(0.2)
+        run(adm + ["--op", "new", "--mode", "target", "--tid", "1", "-T", self.iqn])
+        lu = adm + ["--op", "new", "--mode", "logicalunit", "--tid", "1", "--lun", "1", "-b", device]
+        if device.startswith("/dev/loop"):
+            lu += ["--bsoflags", "direct"]
+        run(lu)
+        run(adm + ["--op", "bind", "--mode", "target", "--tid", "1", "-I", "ALL"])
+
+
+class IstgtTarget(Target):
+    name = ISTGT
+    iqn = "iqn.2026-11.io.ringtarget.bench:istgt"
+    lun = 0
+
+    def start(self, device):
+        self.device = device
+        conf = os.path.join(self.workdir, "istgt.conf")
+        auth = os.path.join(self.workdir, "istgt-auth.conf")
+        media = os.path.join(self.workdir, "istgt-media")
+        os.makedirs(media, exist_ok=True)
+        open(auth, "w").close()
+        size = "Auto" if device.startswith("/dev/") and not device.startswith("/dev/shm/") else "1GB"
+        with open(conf, "w") as f:
+            f.write(f"""[Global]
+  NodeBase "iqn.2026-11.io.ringtarget.bench"
+  PidFile {self.workdir}/istgt.pid
+  AuthFile {auth}
+  MediaDirectory {media}
+  LogFacility "local7"
+  Timeout 30
+  NopInInterval 20
+  DiscoveryAuthMethod None
+  MaxSessions 16
+  MaxConnections 4
+  MaxR2T 32
+  MaxOutstandingR2T 16
+  DefaultTime2Wait 2
+  DefaultTime2Retain 60
+  FirstBurstLength 262144
+  MaxBurstLength 1048576
+  MaxRecvDataSegmentLength 262144
+  InitialR2T Yes
+  ImmediateData Yes
+  DataPDUInOrder Yes
+  DataSequenceInOrder Yes
+  ErrorRecoveryLevel 0
+
+[UnitControl]
+  AuthMethod None
+
+[PortalGroup1]
+  Portal DA1 {LOOPBACK}:{self.port}
+
+[InitiatorGroup1]
+  InitiatorName "ALL"
+  Netmask 127.0.0.0/8
+
+[LogicalUnit1]
+  TargetName istgt
+  Mapping PortalGroup1 InitiatorGroup1
+  AuthMethod None
+  UseDigest Auto
+  UnitType Disk
+  LUN0 Storage {device} {size}
+""")
+        self.spawn(["istgt", "-c", conf, "-D"])
+
+
+class RingtargetTarget(Target):
+    name = RINGTARGET
+    iqn = "iqn.2026-11.io.ringtarget:demo"
+    lun = 0
+
+    def __init__(self, port, workdir, java_home, sampler_cp):
+        super().__init__(port, workdir)
+        self.java_home, self.sampler_cp = java_home, sampler_cp
+        self.sampler = None
+        self.gc_log = None
+
+    def start(self, device):
+        self.device = device
+        cmd = [os.path.join(ROOT, "ringtarget"), "demo", "--portal", f"{LOOPBACK}:{self.port}"]
+        cmd += ["--backstore", device] if device else ["--size", "1G"]
+        env = dict(os.environ)
+        self.gc_log = os.path.join(self.workdir, f"ringtarget-gc-{'ram' if device is None else 'loop'}.log")
+        # GC log as a record next to the results; the figures come from JvmSampler (GC MXBeans).
+        env["RINGTARGET_JAVA_OPTS"] = (env.get("RINGTARGET_JAVA_OPTS", "") +
+                                       f" -Xlog:gc*:file={self.gc_log}:utctime,uptime").strip()
+        self.spawn(cmd, env=env)
+
+    def wait_ready(self, timeout):
+        size = super().wait_ready(timeout)
+        # The launcher execs java, so the PID is the JVM's.
+        with open(f"/proc/{self.pid}/comm") as f:
+            comm = f.read().strip()
+        if comm != "java":
+            raise RuntimeError(f"ringtarget PID {self.pid} is '{comm}', not the JVM")
+        self.sampler = subprocess.Popen([os.path.join(self.java_home, "bin", "java"), "-cp", self.sampler_cp,
+                                         "io.ringtarget.bench.harness.JvmSampler", str(self.pid)],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                        start_new_session=True)
+        ready = self.sampler.stdout.readline().strip()
+        if ready != "ready":
+            raise RuntimeError(f"JvmSampler could not attach to PID {self.pid}: {ready!r}")
+        return size
+
+    def jvm_sample(self):
+        if not self.sampler:
+            return None
+        self.sampler.stdin.write("\n")
+        self.sampler.stdin.flush()
+        line = self.sampler.stdout.readline().strip()
+        return {k: int(v) for k, v in (kv.split("=") for kv in line.split())}
+
+    def stop(self):
+        if self.sampler:
+            try:
+                self.sampler.stdin.close()
+                self.sampler.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                self.sampler.kill()
+                self.sampler.wait()
+            self.sampler = None
+        super().stop()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# fio
+
+
+def fio_cmd(fio, target, name, rw, bs, qd, out_json, runtime=None, ramp=None, size=None, lat_prefix=None):
+    cmd = [fio, f"--name={name}", "--ioengine=libiscsi", f"--filename={escape_fio(target.url())}",
+           f"--rw={rw}", f"--bs={bs}", f"--iodepth={qd}", "--numjobs=1", "--norandommap", "--randrepeat=0",
+           "--percentile_list=50:90:99:99.9:99.99", "--output-format=json", f"--output={out_json}"]
+    if runtime:
+        cmd += ["--time_based", f"--runtime={runtime}", f"--ramp_time={ramp}"]
+    if size:
+        cmd += [f"--size={size}"]
+    if lat_prefix:
+        # One line per I/O (no averaging): the HdrHistogram plot wants every completion latency.
+        cmd += [f"--write_lat_log={lat_prefix}", "--log_avg_msec=0"]
+    return cmd
+
+
+def parse_fio(path, direction):
+    with open(path) as f:
+        text = f.read()
+    # fio may print notes before the JSON document.
+    doc = json.loads(text[text.index("{"):])
+    job = doc["jobs"][0]
+    if job.get("error"):
+        raise RuntimeError(f"fio job error {job['error']} in {path}")
+    d = job[direction]
+    clat = d["clat_ns"]
+    pct = clat.get("percentile", {})
+
+    def p(key):
+        return pct.get(key, 0) / 1000.0
+
+    return {
+        "iops": d["iops"], "mbps": d["bw_bytes"] / 1e6, "ios": d["total_ios"],
+        "mean_us": clat["mean"] / 1000.0, "p50_us": p("50.000000"), "p99_us": p("99.000000"),
+        "p99_9_us": p("99.900000"), "p99_99_us": p("99.990000"), "max_us": clat["max"] / 1000.0,
+        "client_cpu_pct": job["usr_cpu"] + job["sys_cpu"],
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The run
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.out = args.out
+        # Scratch (target logs and configs, fio's per-I/O latency logs) stays out of the results directory.
+        self.workdir = os.path.join(ROOT, ".cache", "bench",
+                                    "work-" + datetime.datetime.now().strftime("%Y%m%dT%H%M%S"))
+        os.makedirs(self.workdir, exist_ok=True)
+        self.targets = {}
+        self.unavailable = {}
+        self.samples = []          # one dict per measured run
+        self.meta = {"direct_io": {}, "prefill": {}}
+        self.backstore = None
+        self.ports = pick_ports(args.base_port, len(args.targets))
+
+    # -- lifecycle
+
+    def make_targets(self, ports):
+        made = {}
+        for name, port in zip(self.args.targets, ports):
+            if name == TGT:
+                made[name] = TgtTarget(port, self.workdir)
+            elif name == ISTGT:
+                made[name] = IstgtTarget(port, self.workdir)
+            else:
+                made[name] = RingtargetTarget(port, self.workdir, self.args.java_home, self.args.sampler_cp)
+        return made
+
+    def start_all(self, kind):
+        self.backstore = Backstore(kind, self.workdir)
+        self.targets = self.make_targets(self.ports)
+        for name, t in list(self.targets.items()):
+            if name in self.unavailable:
+                del self.targets[name]
+                continue
+            try:
+                if name == RINGTARGET and not self.args.ringtarget_built:
+                    raise RuntimeError(f"./ringtarget build failed: {first_error(self.args.ringtarget_build_log)}")
+                t.start(self.backstore.for_target(name))
+                size = t.wait_ready(self.args.start_timeout if name == RINGTARGET else 20)
+                log(f"{kind}: {name} ready on port {t.port} (pid {t.pid}, {size} bytes, {t.url()})")
+            except Exception as e:         # a target that cannot serve is reported, the others still run
+                reason = f"{e}"
+                if t.logfile and os.path.exists(t.logfile):
+                    with open(t.logfile, errors="replace") as f:
+                        tail = f.read()[-400:].strip().replace("\n", " | ")
+                    reason += f" (log: ...{tail})"
+                log(f"{kind}: {name} NOT AVAILABLE: {reason}")
+                self.unavailable[name] = reason
+                t.stop()
+                del self.targets[name]
+
+    def stop_all(self):
+        for t in self.targets.values():
+            t.stop()
+        self.targets = {}
+        if self.backstore:
+            self.backstore.close()
+            self.backstore = None
+
+    def freeze_others(self, current):
+        if self.args.no_freeze:
+            return
+        for name, t in self.targets.items():
+            if name == current:
+                t.thaw()
+            else:
+                t.freeze()
+        time.sleep(0.1)
+
+    # -- measurements
+
+    def drop(self, name, kind, e):
+        """A target that fails mid-run is reported not available; the others go on."""
+        t = self.targets.pop(name)
+        reason = f"{kind}: {e}"
+        log(f"{name} NOT AVAILABLE: {reason}")
+        self.unavailable[name] = reason
+        t.stop()
+
+    def prefill(self, kind):
+        """Writes every LUN once: allocates tmpfs pages / real blocks, and is the JIT warm-up of ringtarget."""
+        for name in list(self.targets):
+            t = self.targets[name]
+            self.freeze_others(name)
+            js = os.path.join(self.workdir, f"prefill-{kind}-{name}.json")
+            t0 = time.monotonic()
+            r = subprocess.run(fio_cmd(self.args.fio, t, "prefill", "write", "128k", 8, js, size="100%"),
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
+            if r.returncode != 0:
+                self.drop(name, kind, f"prefill (fio write) failed: {r.stdout.strip()[-300:]}")
+                continue
+            self.meta["prefill"][f"{kind}/{name}"] = round(time.monotonic() - t0, 1)
+            self.meta["direct_io"][f"{kind}/{name}"] = t.direct_io()
+            log(f"{kind}: prefilled {name} in {time.monotonic() - t0:.1f}s (O_DIRECT: {t.direct_io()})")
+
+    def measure(self, kind, w, name, rep):
+        t = self.targets[name]
+        self.freeze_others(name)
+        d = os.path.join(self.out, "fio", kind, w.name)
+        os.makedirs(d, exist_ok=True)
+        js = os.path.join(d, f"{name}-rep{rep}.json")
+        lat_prefix = None
+        if w.lat_log:
+            lat_prefix = os.path.join(self.workdir, "lat", kind, w.name, f"{name}-rep{rep}")
+            os.makedirs(os.path.dirname(lat_prefix), exist_ok=True)
+        cmd = fio_cmd(self.args.fio, t, w.name, w.rw, w.bs, w.qd, js, self.args.runtime, self.args.ramp,
+                      lat_prefix=lat_prefix)
+        errlog = open(os.path.join(self.workdir, "fio-stderr.log"), "a")
+        fio = subprocess.Popen(cmd, stdout=errlog, stderr=subprocess.STDOUT, start_new_session=True)
+        errlog.close()
+        try:
+            # The measurement window is fio's: from the end of its ramp to the end of its runtime, counted
+            # from the moment its iSCSI connection is up.
+            deadline = time.monotonic() + 20
+            while not established_to(t.port):
+                if fio.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"fio did not connect to {name}")
+                time.sleep(0.005)
+            t_conn = time.monotonic()
+            time.sleep(max(0.0, t_conn + self.args.ramp - time.monotonic()))
+            cpu0, jvm0, w0 = proc_cpu_ticks(t.pid), self.jvm(t), time.monotonic()
+            time.sleep(max(0.0, t_conn + self.args.ramp + self.args.runtime - time.monotonic()))
+            cpu1, jvm1, w1 = proc_cpu_ticks(t.pid), self.jvm(t), time.monotonic()
+            fio.wait(timeout=self.args.runtime + self.args.ramp + 60)
+        finally:
+            if fio.poll() is None:
+                os.killpg(fio.pid, signal.SIGKILL)
+                fio.wait()
+        if fio.returncode != 0:
+            raise RuntimeError(f"fio failed on {name} {w.name} (status {fio.returncode}); see {js}")
+        s = parse_fio(js, w.direction)
+        window_ios = s["iops"] * (w1 - w0)
+        s.update({"kind": kind, "workload": w.name, "target": name, "rep": rep, "window_s": w1 - w0,
+                  "server_cpu_s": (cpu1 - cpu0) / CLK_TCK,
+                  "cpu_us_per_io": (cpu1 - cpu0) / CLK_TCK * 1e6 / window_ios if window_ios else None,
+                  "lat_log": f"{lat_prefix}_clat.1.log" if lat_prefix else None})
+        if jvm0 and jvm1:
+            s["alloc_bytes"] = jvm1["allocBytes"] - jvm0["allocBytes"]
+            s["alloc_b_per_io"] = s["alloc_bytes"] / window_ios if window_ios else None
+            s["gc_count"] = jvm1["gcCount"] - jvm0["gcCount"]
+            s["gc_ms"] = jvm1["gcTimeMs"] - jvm0["gcTimeMs"]
+        self.samples.append(s)
+        extra = ""
+        if "gc_count" in s:
+            extra = f" alloc {s['alloc_b_per_io']:.2f} B/IO, GCs {s['gc_count']}"
+        log(f"{kind} {w.name:<18} {name:<10} rep {rep}: {s['iops']:>9.0f} IOPS {s['mbps']:>8.1f} MB/s "
+            f"mean {s['mean_us']:>8.1f} us p99.9 {s['p99_9_us']:>8.1f} us "
+            f"cpu {s['cpu_us_per_io'] or 0:>6.1f} us/IO client {s['client_cpu_pct']:.0f}%{extra}")
+
+    def jvm(self, t):
+        return t.jvm_sample() if isinstance(t, RingtargetTarget) else None
+
+    def run(self):
+        for kind in self.args.backstores:
+            log(f"=== backstore {kind} ===")
+            try:
+                self.start_all(kind)
+                if not self.targets:
+                    log(f"{kind}: no target available")
+                    continue
+                self.prefill(kind)
+                for rep in range(1, self.args.reps + 1):
+                    for w in self.workloads():
+                        for name in list(self.targets):
+                            try:
+                                self.measure(kind, w, name, rep)
+                            except (RuntimeError, OSError, ValueError, KeyError,
+                                    subprocess.TimeoutExpired) as e:
+                                self.drop(name, kind, f"{w.name} rep {rep}: {e}")
+            finally:
+                self.stop_all()
+
+    def workloads(self):
+        if not self.args.workloads:
+            return WORKLOADS
+        return [w for w in WORKLOADS if w.name in self.args.workloads]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Report
+
+
+METRICS = [("iops", "IOPS", "{:.0f}"), ("mbps", "MB/s", "{:.1f}"), ("mean_us", "mean µs", "{:.1f}"),
+           ("p50_us", "p50 µs", "{:.1f}"), ("p99_us", "p99 µs", "{:.1f}"), ("p99_9_us", "p99.9 µs", "{:.1f}"),
+           ("cpu_us_per_io", "server CPU µs/IO", "{:.1f}"), ("client_cpu_pct", "fio CPU %", "{:.0f}")]
+
+
+def aggregate(samples):
+    """{(kind, workload, target): {metric: (median, min, max)}}"""
+    groups = {}
+    for s in samples:
+        groups.setdefault((s["kind"], s["workload"], s["target"]), []).append(s)
+    agg = {}
+    for key, ss in groups.items():
+        m = {}
+        for metric in [k for k, _, _ in METRICS] + ["alloc_b_per_io", "gc_count", "gc_ms"]:
+            vals = [s[metric] for s in ss if s.get(metric) is not None]
+            if vals:
+                m[metric] = (statistics.median(vals), min(vals), max(vals))
+        m["reps"] = len(ss)
+        m["gc_total"] = sum(s.get("gc_count", 0) for s in ss)
+        agg[key] = m
+    return agg
+
+
+def cell(m, metric, fmt):
+    if metric not in m:
+        return "–"
+    med, lo, hi = m[metric]
+    if lo == hi:
+        return fmt.format(med)
+    return f"{fmt.format(med)} ({fmt.format(lo)}–{fmt.format(hi)})"
+
+
+def ratio(agg, kind, wl, metric, num, den):
+    a, b = agg.get((kind, wl, num), {}).get(metric), agg.get((kind, wl, den), {}).get(metric)
+    if not a or not b or not b[0]:
+        return None
+    return a[0] / b[0]
+
+
+def fmt_ratio(r):
+    return "–" if r is None else f"{r:.2f}×"
+
+
+def evaluate_goals(agg, kind, rt_reason):
+    """The goals of issue 5, from the medians of one run. Returns [(goal, verdict, detail)]."""
+    goals = []
+    qd1 = ["randread-4k-qd1", "randwrite-4k-qd1"]
+    qd32 = ["randread-4k-qd32", "randwrite-4k-qd32"]
+    seq = ["read-128k-qd8", "write-128k-qd8"]
+
+    def get(wl, target, metric):
+        v = agg.get((kind, wl, target), {}).get(metric)
+        return None if v is None else v[0]
+
+    def verdict(name, checks):
+        """checks: [(workload, ok or None, detail)] -> one goal line."""
+        if rt_reason:
+            goals.append((name, "N/A", f"ringtarget not available: {rt_reason[:160]}"))
+            return
+        if any(ok is None for _, ok, _ in checks):
+            goals.append((name, "N/A", "; ".join(f"{w}: {d}" for w, _, d in checks)))
+            return
+        goals.append((name, "PASS" if all(ok for _, ok, _ in checks) else "FAIL",
+                      "; ".join(f"{w}: {d}" for w, _, d in checks)))
+
+    def cmp(wl, metric, factor, better_low, ref_target=TGT, ref_metric=None, note=""):
+        ours, ref = get(wl, RINGTARGET, metric), get(wl, ref_target, ref_metric or metric)
+        if ours is None or ref is None:
+            return (wl, None, "no data")
+        limit = ref * factor
+        ok = ours <= limit if better_low else ours >= limit
+        return (wl, ok, f"{ours:.1f} vs {'≤' if better_low else '≥'} {limit:.1f}{note}")
+
+    verdict("server CPU per 4 KiB I/O ≤ 0.25× tgt (QD1, QD32)",
+            [cmp(w, "cpu_us_per_io", 0.25, True) for w in qd1 + qd32])
+    verdict("QD1 mean latency ≤ 0.6× tgt", [cmp(w, "mean_us", 0.6, True) for w in qd1])
+    verdict("QD1 p99.9 ≤ tgt's p99", [cmp(w, "p99_9_us", 1.0, True, ref_metric="p99_us") for w in qd1])
+    checks = []
+    for w in qd32:
+        c = cmp(w, "iops", 1.5, False)
+        client = get(w, RINGTARGET, "client_cpu_pct")
+        if c[1] is False and client is not None and client >= 90:
+            c = (w, False, c[2] + f" (client-bound: fio at {client:.0f}% of a CPU)")
+        checks.append(c)
+    verdict("QD32 IOPS ≥ 1.5× tgt", checks)
+    verdict("128 KiB sequential MB/s ≥ 2× tgt", [cmp(w, "mbps", 2.0, False) for w in seq])
+    gc = [(w.name, agg.get((kind, w.name, RINGTARGET), {}).get("gc_total")) for w in WORKLOADS]
+    gc = [(w, n) for w, n in gc if n is not None]
+    verdict("no GC during the runs after warm-up",
+            [(w, n == 0, f"{n} GC pauses") for w, n in gc] or [("all", None, "no data")])
+    alloc = [(w.name, get(w.name, RINGTARGET, "alloc_b_per_io")) for w in WORKLOADS]
+    alloc = [(w, a) for w, a in alloc if a is not None]
+    verdict("allocated bytes per I/O ≈ 0 (< 1 B/IO)",
+            [(w, a < 1.0, f"{a:.2f} B/IO") for w, a in alloc] or [("all", None, "no data")])
+    return goals
+
+
+def machine_info(args):
+    def sh(cmd):
+        try:
+            return subprocess.run(cmd, shell=True, text=True, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, timeout=30).stdout.strip()
+        except Exception as e:
+            return f"? ({e})"
+    cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip()
+    return {
+        "date_utc": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "nproc": os.cpu_count(), "cpu": cpu, "kernel": platform.release(),
+        "memory": sh("free -g | awk '/Mem:/{print $2\" GiB\"}'"),
+        "os": sh(". /etc/os-release && echo $PRETTY_NAME"),
+        "fio": sh(f"{shlex.quote(args.fio)} --version"),
+        "tgt": sh("dpkg-query -W -f='${Version}' tgt"),
+        "istgt": sh("dpkg-query -W -f='${Version}' istgt"),
+        "libiscsi": sh("dpkg-query -W -f='${Version}' libiscsi-bin"),
+        "java": sh(f"{shlex.quote(os.path.join(args.java_home, 'bin', 'java'))} -version 2>&1 | head -1")
+        if args.java_home else "?",
+        "ringtarget_commit": sh(f"git -C {shlex.quote(ROOT)} rev-parse --short HEAD"),
+        "load_before": sh("cat /proc/loadavg"),
+    }
+
+
+def plots(bench, args, java):
+    """HdrHistogram percentile plots of QD1 latency, all repetitions of a target merged."""
+    made = []
+    for kind in args.backstores:
+        for w in [w for w in bench.workloads() if w.lat_log]:
+            series = []
+            for name in args.targets:
+                logs = [s["lat_log"] for s in bench.samples if s["kind"] == kind and s["workload"] == w.name
+                        and s["target"] == name and s.get("lat_log") and os.path.exists(s["lat_log"])]
+                if logs:
+                    series.append(f"{name}={','.join(logs)}")
+            if not series:
+                continue
+            png = os.path.join(bench.out, f"latency-{kind}-{w.name}.png")
+            title = f"{w.name}, {kind} LUN: completion latency by percentile ({args.reps} reps x {args.runtime}s)"
+            r = subprocess.run([java, "-cp", args.sampler_cp, "io.ringtarget.bench.harness.LatencyPlot",
+                                "--png", png, "--title", title,
+                                "--hgrm-dir", os.path.join(bench.out, "hgrm", kind, w.name)] + series,
+                               text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
+            if r.returncode != 0:
+                log(f"LatencyPlot failed: {r.stdout[-500:]}")
+                continue
+            made.append((kind, w.name, os.path.basename(png), r.stdout.strip()))
+    return made
+
+
+def report(bench, args, info, made_plots):
+    agg = aggregate(bench.samples)
+    rt_reason = bench.unavailable.get(RINGTARGET) if RINGTARGET in args.targets else "not in --targets"
+    lines = [f"# Benchmark {info['date_utc']}", ""]
+    lines += [f"Machine: {info['nproc']} CPUs ({info['cpu']}), {info['memory']}, kernel {info['kernel']}, "
+              f"{info['os']}. fio {info['fio']} (libiscsi engine), tgt {info['tgt']}, istgt {info['istgt']}, "
+              f"libiscsi {info['libiscsi']}, {info['java']}, ringtarget {info['ringtarget_commit']}.", ""]
+    lines += ["Command:", "", "    " + args.command_line, ""]
+    lines += [f"{args.reps} repetitions × {len(bench.workloads())} workloads × {len(args.targets)} targets, "
+              f"interleaved target by target; {args.runtime} s per run after {args.ramp} s ramp; "
+              f"cells are median (min–max) over repetitions. Load average before the run: {info['load_before']}.",
+              ""]
+    for name in args.targets:
+        if name in bench.unavailable:
+            lines += [f"**{name}: not available** — {bench.unavailable[name]}", ""]
+    if bench.meta["direct_io"]:
+        lines += ["O_DIRECT on the backing file/device (from /proc/PID/fdinfo): " +
+                  ", ".join(f"{k}: {v}" for k, v in sorted(bench.meta["direct_io"].items())), ""]
+
+    for kind in args.backstores:
+        desc = {"ram": "RAM LUN (ringtarget: RAM backstore; tgt rdwr and istgt on a 1 GiB file in /dev/shm)",
+                "loop": "loop-device LUN (1 GiB file in /var/tmp, losetup --direct-io=on; "
+                        "tgt --bsoflags direct)"}[kind]
+        lines += [f"## {desc}", ""]
+        header = "| workload | target | " + " | ".join(h for _, h, _ in METRICS) + " | alloc B/IO | GCs |"
+        lines += [header, "|" + "---|" * (header.count("|") - 1)]
+        for w in bench.workloads():
+            for name in args.targets:
+                m = agg.get((kind, w.name, name))
+                if not m:
+                    continue
+                row = [w.name, name] + [cell(m, k, f) for k, _, f in METRICS]
+                row += [cell(m, "alloc_b_per_io", "{:.2f}") if name == RINGTARGET else "",
+                        str(m["gc_total"]) if name == RINGTARGET and "gc_count" in m else ""]
+                lines.append("| " + " | ".join(row) + " |")
+        lines += ["", "Ratios of medians (ours/tgt, ours/istgt; latency and CPU: lower is better):", ""]
+        lines += ["| workload | IOPS | mean latency | p99.9 latency | server CPU/IO |", "|---|---|---|---|---|"]
+        for w in bench.workloads():
+            cells = []
+            for metric in ("iops", "mean_us", "p99_9_us", "cpu_us_per_io"):
+                cells.append(f"{fmt_ratio(ratio(agg, kind, w.name, metric, RINGTARGET, TGT))} / "
+                             f"{fmt_ratio(ratio(agg, kind, w.name, metric, RINGTARGET, ISTGT))}")
+            lines.append(f"| {w.name} | " + " | ".join(cells) + " |")
+        lines += ["", "For reference, istgt/tgt: " + ", ".join(
+            f"{w.name} IOPS {fmt_ratio(ratio(agg, kind, w.name, 'iops', ISTGT, TGT))}"
+            for w in bench.workloads()), ""]
+        lines += [f"Goals ({kind}):", ""]
+        for goal, v, detail in evaluate_goals(agg, kind, rt_reason):
+            lines.append(f"- **{v}** {goal} — {detail}")
+        lines.append("")
+        for k, wl, png, summary in made_plots:
+            if k == kind:
+                lines += [f"![{wl} {kind}]({png})", "", "```", summary, "```", ""]
+    lines += ["Server CPU per I/O = Δ(utime+stime) of the target process (/proc/PID/stat, all threads) over "
+              "fio's measurement window / (IOPS × window). fio CPU % = fio's usr+sys of its one job (100% = one "
+              "core). ringtarget's alloc B/IO and GCs come from JvmSampler (Attach API → ThreadMXBean allocated "
+              "bytes of all threads but the sampling ones, GarbageCollectorMXBeans) over the same window. Idle "
+              "targets are SIGSTOPped while another is measured."
+              + (" (--no-freeze: they were not.)" if args.no_freeze else ""), ""]
+    return "\n".join(lines), agg
+
+
+def goals_text(bench, args, agg):
+    rt_reason = bench.unavailable.get(RINGTARGET) if RINGTARGET in args.targets else "not in --targets"
+    out = []
+    for kind in args.backstores:
+        for goal, v, detail in evaluate_goals(agg, kind, rt_reason):
+            out.append(f"{v:<4} [{kind}] {goal}: {detail}")
+    return "\n".join(out)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="3 s runs, 1 s ramp, 2 repetitions")
+    ap.add_argument("--reps", type=int, help="repetitions (default 3, quick 2)")
+    ap.add_argument("--runtime", type=int, help="seconds per run after the ramp (default 10, quick 3)")
+    ap.add_argument("--ramp", type=int, help="fio ramp_time seconds (default 2, quick 1)")
+    ap.add_argument("--targets", default=",".join(ALL_TARGETS), help="comma list of ringtarget,tgt,istgt")
+    ap.add_argument("--backstores", default="ram,loop", help="comma list of ram,loop")
+    ap.add_argument("--workloads", default="", help="comma list of workload names (default all)")
+    ap.add_argument("--base-port", type=int, default=3260, help="ringtarget/tgt/istgt on base, base+1, base+2")
+    ap.add_argument("--out", help="results directory (default docs/benchmarks/DATE, quick: .cache/bench/TIME)")
+    ap.add_argument("--no-freeze", action="store_true", help="do not SIGSTOP the idle targets")
+    ap.add_argument("--keep-lat-logs", action="store_true", help="keep fio's per-I/O latency logs")
+    ap.add_argument("--start-timeout", type=int, default=60, help="seconds for ringtarget to serve")
+    ap.add_argument("--fio", required=True)
+    ap.add_argument("--java-home", default="")
+    ap.add_argument("--sampler-cp", default="", help="classpath of the harness classes and HdrHistogram")
+    ap.add_argument("--ringtarget-built", type=int, default=1)
+    ap.add_argument("--ringtarget-build-log", default="")
+    ap.add_argument("--command-line", default=" ".join(sys.argv))
+    args = ap.parse_args()
+    args.reps = args.reps or (2 if args.quick else 3)
+    args.runtime = args.runtime or (3 if args.quick else 10)
+    args.ramp = args.ramp if args.ramp is not None else (1 if args.quick else 2)
+    args.targets = [t for t in args.targets.split(",") if t]
+    args.backstores = [b for b in args.backstores.split(",") if b]
+    args.workloads = [w for w in args.workloads.split(",") if w]
+    for t in args.targets:
+        if t not in ALL_TARGETS:
+            ap.error(f"unknown target {t}")
+    for b in args.backstores:
+        if b not in ("ram", "loop"):
+            ap.error(f"unknown backstore {b}")
+    for w in args.workloads:
+        if w not in [x.name for x in WORKLOADS]:
+            ap.error(f"unknown workload {w}")
+    if not args.out:
+        now = datetime.datetime.now(datetime.timezone.utc)
+        args.out = (os.path.join(ROOT, ".cache", "bench", now.strftime("%Y%m%dT%H%M%SZ")) if args.quick
+                    else os.path.join(ROOT, "docs", "benchmarks", now.strftime("%Y-%m-%d")))
+    args.out = os.path.abspath(args.out)
+    if os.path.isdir(os.path.join(args.out, "fio")):
+        shutil.rmtree(os.path.join(args.out, "fio"))
+    os.makedirs(args.out, exist_ok=True)
+
+    bench = Bench(args)
+
+    def on_signal(signum, _frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+
+    info = machine_info(args)
+    log(f"results in {args.out}")
+    failed = None
+    try:
+        bench.run()
+    except BaseException as e:            # report what was measured, then fail
+        failed = e
+        log(f"run aborted: {e!r}")
+    finally:
+        bench.stop_all()
+
+    made = plots(bench, args, os.path.join(args.java_home, "bin", "java")) if bench.samples else []
+    md, agg = report(bench, args, info, made)
+    with open(os.path.join(args.out, "results.md"), "w") as f:
+        f.write(md)
+    with open(os.path.join(args.out, "command.txt"), "w") as f:
+        f.write(args.command_line + "\n")
+    if not args.keep_lat_logs:
+        shutil.rmtree(os.path.join(bench.workdir, "lat"), ignore_errors=True)
+        for s in bench.samples:
+            s["lat_log"] = None
+    for name in os.listdir(bench.workdir):
+        if name.startswith("ringtarget-gc-"):            # the GC logs go with the results
+            shutil.copy(os.path.join(bench.workdir, name), os.path.join(args.out, name.replace(".log", ".txt")))
+    with open(os.path.join(args.out, "results.json"), "w") as f:
+        json.dump({"machine": info, "args": {k: v for k, v in vars(args).items()},
+                   "unavailable": bench.unavailable, "meta": bench.meta,
+                   "samples": bench.samples,
+                   "aggregate": [{"kind": k, "workload": w, "target": t, **{m: v for m, v in ms.items()}}
+                                 for (k, w, t), ms in sorted(agg.items())]}, f, indent=1)
+    print()
+    print(md)
+    print("Goals:")
+    print(goals_text(bench, args, agg))
+    log(f"results: {os.path.join(args.out, 'results.md')}")
+    if failed:
+        raise SystemExit(f"bench: aborted: {failed!r}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of ringtarget, tgt and istgt on loopback with fio's libiscsi engine (issue 5).
+#
+#   bench/scripts/run-bench.sh [--quick] [--reps N] [--runtime S] [--ramp S] [--targets ringtarget,tgt,istgt]
+#                              [--backstores ram,loop] [--workloads NAME,...] [--base-port 3260] [--out DIR]
+#                              [--no-freeze] [--keep-lat-logs]
+#
+# Sets itself up (apt-get install tgt istgt libiscsi-bin when missing, fio with libiscsi via build-fio.sh,
+# ./ringtarget build, the harness's Java classes), then runs bench.py: every target is started and stopped by
+# the harness (nothing is left running, loop devices are detached), ringtarget is reported "not available"
+# when it does not serve, and the peers are measured anyway. Results: docs/benchmarks/<date>/ (full run) or
+# .cache/bench/<time>/ (--quick): results.md, results.json, fio/**.json, latency-*.png, hgrm/.
+# Needs root (loop devices, apt-get). See docs/benchmarks.md.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cache="${RINGTARGET_CACHE:-$root/.cache}"
+cmdline="bench/scripts/run-bench.sh $*"
+
+if [ "$(id -u)" -ne 0 ]; then echo "run-bench: needs root (losetup, apt-get)" >&2; exit 1; fi
+
+missing=()
+for p in tgt istgt libiscsi-bin util-linux; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "run-bench: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq "${missing[@]}" >&2
+fi
+# Debian's tgt and istgt packages start system services on install; this harness runs its own instances.
+for svc in tgt istgt; do
+  if systemctl is-active --quiet "$svc" 2>/dev/null; then echo "run-bench: note: system service $svc is running" >&2; fi
+done
+
+fio="$("$here/build-fio.sh")"
+
+source "$root/bin/find-jdk.sh"
+ringtarget_find_jdk
+export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+
+# ringtarget: a failed build is not fatal, the peers are still measured and ringtarget is "not available".
+built=1
+if ! "$root/ringtarget" build > "$cache/bench-ringtarget-build.log" 2>&1; then
+  built=0
+  echo "run-bench: ./ringtarget build failed (log: $cache/bench-ringtarget-build.log); measuring the peers only" >&2
+fi
+
+# The harness's Java helpers (JvmSampler, LatencyPlot) need only HdrHistogram, so they are compiled on their
+# own with javac: the benchmark does not depend on the rest of the build being green.
+hdr_version="$(sed -n 's:.*<hdrhistogram.version>\(.*\)</hdrhistogram.version>.*:\1:p' "$root/pom.xml")"
+hdr="$HOME/.m2/repository/org/hdrhistogram/HdrHistogram/$hdr_version/HdrHistogram-$hdr_version.jar"
+if [ ! -f "$hdr" ]; then
+  mvn -B -q -f "$root/pom.xml" -N dependency:get -Dartifact="org.hdrhistogram:HdrHistogram:$hdr_version" >&2
+fi
+classes="$cache/bench-harness/classes"
+rm -rf "$classes"; mkdir -p "$classes"
+"$JAVA_HOME/bin/javac" -nowarn -d "$classes" -cp "$hdr" "$root"/bench/src/main/java/io/ringtarget/bench/harness/*.java
+
+mkdir -p "$cache/bench"
+exec python3 "$here/bench.py" --fio "$fio" --java-home "$JAVA_HOME" --sampler-cp "$classes:$hdr" \
+  --ringtarget-built "$built" --ringtarget-build-log "$cache/bench-ringtarget-build.log" --command-line "$cmdline" "$@"

@@ -1,0 +1,115 @@
+package io.ringtarget.bench.harness;
+
+import com.sun.management.ThreadMXBean;
+import com.sun.tools.attach.VirtualMachine;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import javax.management.MBeanServerConnection;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+
+/**
+ * Samples a running JVM (the target under benchmark) from outside: bytes allocated by its threads, GC pauses
+ * and process CPU time, so the harness can compute allocated bytes per I/O and GCs during a run.
+ * <p>
+ * Attaches through the Attach API and the JVM's local JMX agent, so the target needs no flags. Each line read
+ * from stdin makes one sample, printed as one line:
+ * <pre>
+ *   allocBytes=N gcCount=N gcTimeMs=N cpuNs=N threads=N
+ * </pre>
+ * {@code allocBytes} sums {@code ThreadMXBean.getThreadAllocatedBytes} over live threads except the ones the
+ * sampling itself runs on (RMI, JMX, Attach Listener), whose allocation would otherwise be charged to the target.
+ * {@code gcCount}/{@code gcTimeMs} sum the collectors that pause (G1 Young/Old, not "G1 Concurrent GC").
+ * <p>
+ * Usage: {@code java -cp ... io.ringtarget.bench.harness.JvmSampler PID}. Runs until stdin closes.
+ */
+public final class JvmSampler
+{
+    private final ThreadMXBean threads;
+    private final List<GarbageCollectorMXBean> collectors;
+    private final com.sun.management.OperatingSystemMXBean os;
+
+    private JvmSampler(final MBeanServerConnection connection) throws Exception
+    {
+        threads = ManagementFactory.newPlatformMXBeanProxy(
+            connection, ManagementFactory.THREAD_MXBEAN_NAME, ThreadMXBean.class);
+        collectors = ManagementFactory.getPlatformMXBeans(connection, GarbageCollectorMXBean.class);
+        os = ManagementFactory.newPlatformMXBeanProxy(
+            connection, ManagementFactory.OPERATING_SYSTEM_MXBEAN_NAME, com.sun.management.OperatingSystemMXBean.class);
+    }
+
+    /**
+     * Attaches to the JVM with process id {@code args[0]} and answers one sample per stdin line.
+     *
+     * @param args the target JVM's process id.
+     * @throws Exception when the JVM cannot be attached to.
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        if (args.length != 1)
+        {
+            System.err.println("usage: JvmSampler PID");
+            System.exit(2);
+        }
+        final VirtualMachine vm = VirtualMachine.attach(args[0]);
+        final String address = vm.startLocalManagementAgent();
+        vm.detach();
+        try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address)))
+        {
+            final JvmSampler sampler = new JvmSampler(connector.getMBeanServerConnection());
+            final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            System.out.println("ready");
+            System.out.flush();
+            while (in.readLine() != null)
+            {
+                System.out.println(sampler.sample());
+                System.out.flush();
+            }
+        }
+    }
+
+    private String sample()
+    {
+        final long[] ids = threads.getAllThreadIds();
+        final ThreadInfo[] infos = threads.getThreadInfo(ids);
+        final long[] allocated = threads.getThreadAllocatedBytes(ids);
+        long allocBytes = 0;
+        int counted = 0;
+        for (int i = 0; i < ids.length; i++)
+        {
+            if (null != infos[i] && allocated[i] > 0 && !isSamplingThread(infos[i].getThreadName()))
+            {
+                allocBytes += allocated[i];
+                counted++;
+            }
+        }
+
+        long gcCount = 0;
+        long gcTimeMs = 0;
+        for (final GarbageCollectorMXBean collector : collectors)
+        {
+            // G1's "G1 Concurrent GC" bean counts concurrent cycles, which run beside the application, not pauses.
+            if (!collector.getName().contains("Concurrent"))
+            {
+                gcCount += Math.max(0, collector.getCollectionCount());
+                gcTimeMs += Math.max(0, collector.getCollectionTime());
+            }
+        }
+
+        return "allocBytes=" + allocBytes + " gcCount=" + gcCount + " gcTimeMs=" + gcTimeMs +
+            " cpuNs=" + os.getProcessCpuTime() + " threads=" + counted;
+    }
+
+    private static boolean isSamplingThread(final String name)
+    {
+        return name.startsWith("RMI ") || name.startsWith("JMX ") || name.equals("Attach Listener");
+    }
+}
