@@ -1,0 +1,158 @@
+package io.ringtarget.nativetests.target;
+
+import io.ringtarget.target.TargetServer;
+import io.ringtarget.target.config.AclConfig;
+import io.ringtarget.target.config.BackstoreConfig;
+import io.ringtarget.target.config.ChapConfig;
+import io.ringtarget.target.config.DiscoveryAuthConfig;
+import io.ringtarget.target.config.EngineConfig;
+import io.ringtarget.target.config.LunConfig;
+import io.ringtarget.target.config.PortalConfig;
+import io.ringtarget.target.config.RingtargetConfig;
+import io.ringtarget.target.config.TargetConfig;
+import io.ringtarget.target.config.TpgConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The target served in-process on loopback, used by libiscsi's real command-line clients and by fio's
+ * libiscsi engine: discovery, inquiry, capacity, verified random writes, CHAP and ACLs.
+ */
+class LibiscsiClientsTest
+{
+    static final String OPEN = "iqn.2026-11.io.ringtarget:open";
+    static final String CHAP = "iqn.2026-11.io.ringtarget:chap";
+    static final String ACL = "iqn.2026-11.io.ringtarget:acl";
+    static final String CHAP_INITIATOR = "iqn.2026-11.io.ringtarget.test:chap-client";
+    static final String ALLOWED = "iqn.2026-11.io.ringtarget.test:allowed";
+    static final String STRANGER = "iqn.2026-11.io.ringtarget.test:stranger";
+    static final String CHAP_USER = "chapuser";
+    static final String CHAP_SECRET = "chapsecret1234";
+
+    private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
+    private static TargetServer server;
+    private static int port;
+
+    @BeforeAll
+    static void start() throws Exception
+    {
+        Clients.require("iscsi-inq", "iscsi-ls", "iscsi-readcapacity16");
+        port = Clients.freePort();
+        final List<PortalConfig> portal = List.of(new PortalConfig("127.0.0.1", port));
+        final RingtargetConfig config = new RingtargetConfig(
+            List.of(
+                new BackstoreConfig("ram0", "ram", null, 256L << 20, 512, true, false, "ram0serial", null),
+                new BackstoreConfig("ram1", "ram", null, 16L << 20, 512, true, false, "ram1serial", null),
+                new BackstoreConfig("ram2", "ram", null, 16L << 20, 4096, true, false, "ram2serial", null)),
+            List.of(
+                new TargetConfig(OPEN, "open", List.of(new TpgConfig(1, true, portal,
+                    List.of(new LunConfig(0, "ram0", false)), List.of(), true, "none"))),
+                new TargetConfig(CHAP, "chap", List.of(new TpgConfig(1, true, portal,
+                    List.of(new LunConfig(0, "ram1", false)),
+                    List.of(new AclConfig(CHAP_INITIATOR, new ChapConfig(CHAP_USER, CHAP_SECRET, "", ""))),
+                    false, "chap"))),
+                new TargetConfig(ACL, "acl", List.of(new TpgConfig(1, true, portal,
+                    List.of(new LunConfig(0, "ram2", false)),
+                    List.of(new AclConfig(ALLOWED, null)), false, "none")))),
+            new DiscoveryAuthConfig("none", null),
+            new EngineConfig(2, false, "ring", 5, 15));
+        server = TargetServer.start(config, new PrintStream(LOG, true));
+    }
+
+    @AfterAll
+    static void stop()
+    {
+        if (server != null)
+        {
+            server.close();
+        }
+    }
+
+    private static String url(final String iqn, final int lun)
+    {
+        return "iscsi://127.0.0.1:" + port + "/" + iqn + "/" + lun;
+    }
+
+    @Test
+    void discoveryListsWhatTheInitiatorMaySee()
+    {
+        final Clients.Result open = Clients.run(30, "iscsi-ls", "-s", "-i", STRANGER, "iscsi://127.0.0.1:" + port);
+        assertEquals(0, open.exitCode(), open.output());
+        assertTrue(open.output().contains(OPEN), open.output());
+        assertFalse(open.output().contains(ACL), "a stranger must not see an ACL-only target: " + open.output());
+        assertFalse(open.output().contains(CHAP), open.output());
+        final Clients.Result allowed = Clients.run(30, "iscsi-ls", "-s", "-i", ALLOWED, "iscsi://127.0.0.1:" + port);
+        assertTrue(allowed.output().contains(ACL), allowed.output());
+    }
+
+    @Test
+    void inquiryNamesOurVendor()
+    {
+        final Clients.Result r = Clients.run(30, "iscsi-inq", url(OPEN, 0));
+        assertEquals(0, r.exitCode(), r.output() + LOG);
+        assertTrue(r.output().contains("RINGTGT"), r.output());
+        final Clients.Result serial = Clients.run(30, "iscsi-inq", "-e", "1", "-c", "128", url(OPEN, 0));
+        assertEquals(0, serial.exitCode(), serial.output());
+        assertTrue(serial.output().contains("ram0serial"), serial.output());
+    }
+
+    @Test
+    void readCapacity16ReportsSizeAndBlockLength()
+    {
+        final Clients.Result r = Clients.run(30, "iscsi-readcapacity16", url(OPEN, 0));
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().contains("LOGICAL BLOCK LENGTH IN BYTES:512"), r.output());
+        assertTrue(r.output().contains("Total size:" + (256L << 20)), r.output());
+        final Clients.Result big = Clients.run(30, "iscsi-readcapacity16", "-i", ALLOWED, url(ACL, 0));
+        assertTrue(big.output().contains("LOGICAL BLOCK LENGTH IN BYTES:4096"), big.output());
+    }
+
+    @Test
+    void fioRandomWritesVerifyOnTheRamLun()
+    {
+        final Clients.Result r = Clients.fioVerify(url(OPEN, 0), "randwrite", "4k", 16, "64m");
+        assertEquals(0, r.exitCode(), r.output() + LOG);
+        assertFalse(r.output().contains("verify: bad"), r.output());
+        assertTrue(r.output().contains("err= 0"), r.output());
+    }
+
+    @Test
+    void chapWithTheRightSecretLogsIn()
+    {
+        final String good = "iscsi://" + CHAP_USER + "%" + CHAP_SECRET + "@127.0.0.1:" + port + "/" + CHAP + "/0";
+        final Clients.Result r = Clients.run(30, "iscsi-inq", "-i", CHAP_INITIATOR, good);
+        assertEquals(0, r.exitCode(), r.output() + LOG);
+        assertTrue(r.output().contains("RINGTGT"), r.output());
+    }
+
+    @Test
+    void chapWithAWrongSecretIsRefused()
+    {
+        final String bad = "iscsi://" + CHAP_USER + "%wrongsecret99@127.0.0.1:" + port + "/" + CHAP + "/0";
+        final Clients.Result r = Clients.run(30, "iscsi-inq", "-i", CHAP_INITIATOR, bad);
+        assertNotEquals(0, r.exitCode(), r.output());
+        assertTrue(LOG.toString().contains("authentication failure"), LOG.toString());
+        final Clients.Result none = Clients.run(30, "iscsi-inq", "-i", CHAP_INITIATOR, url(CHAP, 0));
+        assertNotEquals(0, none.exitCode(), "no CHAP secret at all must not log in: " + none.output());
+    }
+
+    @Test
+    void initiatorOutsideTheAclCannotLogIn()
+    {
+        final Clients.Result stranger = Clients.run(30, "iscsi-inq", "-i", STRANGER, url(ACL, 0));
+        assertNotEquals(0, stranger.exitCode(), stranger.output());
+        assertTrue(LOG.toString().contains("authorization failure"), LOG.toString());
+        final Clients.Result allowed = Clients.run(30, "iscsi-inq", "-i", ALLOWED, url(ACL, 0));
+        assertEquals(0, allowed.exitCode(), allowed.output());
+    }
+}
