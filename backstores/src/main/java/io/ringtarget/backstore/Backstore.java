@@ -1,0 +1,42 @@
+package io.ringtarget.backstore;
+
+import io.ringtarget.ring.EventLoop;
+import io.ringtarget.scsi.BlockDevice;
+
+/**
+ * A configured backstore (the storage behind one or more LUNs), shared by every event loop. Each loop asks for
+ * its own {@link BlockDevice} handle with {@link #open(EventLoop)}.
+ */
+public interface Backstore extends AutoCloseable
+{
+    String name();
+
+    int blockSize();
+
+    long blockCount();
+
+    default long sizeBytes()
+    {
+        return blockCount() * blockSize();
+    }
+
+    /** Can deallocate (punch hole / discard): the LU reports thin provisioning (SBC-3 4.7). */
+    boolean supportsUnmap();
+
+    /** Deallocated blocks read back as zeros (LBPRZ). */
+    boolean unmapReadsZeros();
+
+    boolean readOnly();
+
+    /**
+     * The loop's handle. Call on the loop's thread (or before the loop runs): the handle registers itself as a
+     * completion owner of that loop.
+     */
+    BlockDevice open(EventLoop loop);
+
+    /**
+     * Release the storage and every handle's file descriptors; call after the loops using it have stopped.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,602 @@
+package io.ringtarget.backstore;
+
+import io.ringtarget.backstore.internal.DiscardThread;
+import io.ringtarget.backstore.internal.Lseek;
+import io.ringtarget.ffi.Errno;
+import io.ringtarget.ffi.Libc;
+import io.ringtarget.ffi.Stat;
+import io.ringtarget.ring.CompletionHandler;
+import io.ringtarget.ring.EventLoop;
+import io.ringtarget.ring.Ring;
+import io.ringtarget.ring.UserData;
+import io.ringtarget.scsi.BlockDevice;
+import io.ringtarget.scsi.ScsiTask;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static io.ringtarget.ffi.LibcConstants.BLKGETSIZE64;
+import static io.ringtarget.ffi.LibcConstants.BLKSSZGET;
+import static io.ringtarget.ffi.LibcConstants.EIO;
+import static io.ringtarget.ffi.LibcConstants.EOPNOTSUPP;
+import static io.ringtarget.ffi.LibcConstants.FALLOC_FL_KEEP_SIZE;
+import static io.ringtarget.ffi.LibcConstants.FALLOC_FL_PUNCH_HOLE;
+import static io.ringtarget.ffi.LibcConstants.O_CLOEXEC;
+import static io.ringtarget.ffi.LibcConstants.O_CREAT;
+import static io.ringtarget.ffi.LibcConstants.O_DIRECT;
+import static io.ringtarget.ffi.LibcConstants.O_RDONLY;
+import static io.ringtarget.ffi.LibcConstants.O_RDWR;
+import static io.ringtarget.ffi.LibcConstants.RWF_DSYNC;
+import static io.ringtarget.ffi.LibcConstants.S_IFBLK;
+import static io.ringtarget.ffi.LibcConstants.S_IFMT;
+import static io.ringtarget.ffi.LibcConstants.S_IFREG;
+
+/**
+ * {@code fileio} (a regular file) and {@code block} (a raw block device: disk, LVM LV, ZVOL): one code path.
+ * Every loop gets its own file descriptors and submits reads, writes (FUA = RWF_DSYNC), fdatasync and
+ * deallocation on its own ring; nothing here blocks a loop.
+ * <p>
+ * O_DIRECT by default. Requests whose buffer, offset or length are not 4 KiB aligned go through a second,
+ * buffered descriptor of the same file instead of failing with EINVAL; Linux keeps the two coherent (direct I/O
+ * writes back and invalidates the page cache over its range first).
+ * <p>
+ * UNMAP: fallocate(PUNCH_HOLE | KEEP_SIZE) through the ring (IORING_OP_FALLOCATE): a hole in a file, WRITE ZEROES
+ * with unmap on a block device (blkdev_fallocate), both reading back zeros. A block device without WRITE ZEROES
+ * but with discard gets ioctl(BLKDISCARD) on a bounded helper thread ({@link DiscardThread}), since that ioctl
+ * blocks; it does not promise zeros.
+ */
+public final class FileBackstore implements Backstore
+{
+    public enum Kind
+    {
+        FILEIO, BLOCK
+    }
+
+    /** Buffers, offsets and lengths aligned to this go O_DIRECT; anything else is bounced to the page cache. */
+    public static final int DIRECT_ALIGNMENT = 4096;
+
+    static final int OP_READ = 1;
+    static final int OP_WRITE = 2;
+    static final int OP_FLUSH = 3;
+    static final int OP_UNMAP = 4;
+    private static final int INITIAL_SLOTS = 256;
+
+    private final String name;
+    private final Path path;
+    private final Kind kind;
+    private final boolean direct;
+    private final boolean readOnly;
+    private final int blockSize;
+    private final long blockCount;
+    private final boolean supportsUnmap;
+    private final boolean unmapReadsZeros;
+    private final boolean discardFallback;
+    private final int alignment;
+    private final CopyOnWriteArrayList<FileDevice> devices = new CopyOnWriteArrayList<>();
+    private volatile DiscardThread discardThread;
+
+    private FileBackstore(
+        final String name, final Path path, final long sizeBytes, final int requestedBlockSize, final boolean direct,
+        final boolean readOnly, final boolean create)
+    {
+        this.name = name;
+        this.path = path;
+        this.direct = direct;
+        this.readOnly = readOnly;
+        final int flags = (readOnly ? O_RDONLY : O_RDWR) | O_CLOEXEC | (create && !readOnly ? O_CREAT : 0);
+        final int fd = Libc.open(path.toString(), flags, 0644);
+        if (fd < 0)
+        {
+            throw new UncheckedIOException(new IOException("open " + path + ": " + Errno.describe(fd)));
+        }
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment stat = arena.allocate(Stat.SIZEOF, 8);
+            check(Libc.fstat(fd, stat), "fstat " + path);
+            final int type = Stat.st_mode(stat) & S_IFMT;
+            if (type == S_IFBLK)
+            {
+                kind = Kind.BLOCK;
+                final MemorySegment arg = arena.allocate(8, 8);
+                check(Libc.ioctl(fd, BLKGETSIZE64, arg), "BLKGETSIZE64 " + path);
+                final long bytes = arg.get(ValueLayout.JAVA_LONG, 0);
+                check(Libc.ioctl(fd, BLKSSZGET, arg), "BLKSSZGET " + path);
+                final int logical = arg.get(ValueLayout.JAVA_INT, 0);
+                blockSize = Math.max(logical, requestedBlockSize);
+                if (blockSize % logical != 0)
+                {
+                    throw new IllegalArgumentException("block size " + blockSize + " is not a multiple of the device's " + logical);
+                }
+                blockCount = bytes / blockSize;
+                final long rdev = stat.get(ValueLayout.JAVA_LONG, 40); // st_rdev (x86_64 struct stat)
+                final String sys = "/sys/dev/block/" + major(rdev) + ":" + minor(rdev) + "/queue/";
+                final long writeZeroes = sysfsLong(sys + "write_zeroes_max_bytes");
+                final long discard = sysfsLong(sys + "discard_max_bytes");
+                unmapReadsZeros = writeZeroes > 0;
+                discardFallback = writeZeroes <= 0 && discard > 0;
+                supportsUnmap = !readOnly && (writeZeroes > 0 || discard > 0);
+                alignment = Math.max(DIRECT_ALIGNMENT, logical);
+            }
+            else if (type == S_IFREG)
+            {
+                kind = Kind.FILEIO;
+                blockSize = requestedBlockSize;
+                long size = Stat.st_size(stat);
+                if (sizeBytes > size)
+                {
+                    if (readOnly)
+                    {
+                        throw new IllegalArgumentException(path + " is smaller than " + sizeBytes + " and read-only");
+                    }
+                    // Sparse: blocks are allocated as they are written.
+                    check(Libc.ftruncate(fd, sizeBytes), "ftruncate " + path);
+                    size = sizeBytes;
+                }
+                blockCount = size / blockSize;
+                // Probe hole punching past the end (KEEP_SIZE: nothing changes) rather than trusting the file system.
+                supportsUnmap = !readOnly && Libc.fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                    (size + DIRECT_ALIGNMENT) & ~(DIRECT_ALIGNMENT - 1L), DIRECT_ALIGNMENT) == 0;
+                unmapReadsZeros = supportsUnmap;
+                discardFallback = false;
+                alignment = DIRECT_ALIGNMENT;
+            }
+            else
+            {
+                throw new IllegalArgumentException(path + " is neither a regular file nor a block device");
+            }
+        }
+        finally
+        {
+            Libc.close(fd);
+        }
+        if (blockCount <= 0)
+        {
+            throw new IllegalArgumentException(path + " holds less than one block of " + blockSize);
+        }
+    }
+
+    /**
+     * A {@code fileio} backstore; a block device path works too (same code).
+     *
+     * @param sizeBytes 0 = the file's size; larger than the file = extend it sparsely (created if missing).
+     * @param direct    O_DIRECT (the default); false = buffered through the page cache.
+     */
+    public static FileBackstore fileio(
+        final String name, final Path path, final long sizeBytes, final int blockSize, final boolean direct,
+        final boolean readOnly)
+    {
+        return new FileBackstore(name, path, sizeBytes, blockSize, direct, readOnly, true);
+    }
+
+    /**
+     * A {@code block} backstore on a raw device (e.g. /dev/sdb, /dev/vg/lv, /dev/zvol/pool/vol), O_DIRECT, with
+     * the device's logical block size.
+     */
+    public static FileBackstore block(final String name, final Path device, final boolean readOnly)
+    {
+        return new FileBackstore(name, device, 0, 512, true, readOnly, false);
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    public Path path()
+    {
+        return path;
+    }
+
+    public Kind kind()
+    {
+        return kind;
+    }
+
+    public boolean direct()
+    {
+        return direct;
+    }
+
+    public int blockSize()
+    {
+        return blockSize;
+    }
+
+    public long blockCount()
+    {
+        return blockCount;
+    }
+
+    public boolean supportsUnmap()
+    {
+        return supportsUnmap;
+    }
+
+    public boolean unmapReadsZeros()
+    {
+        return unmapReadsZeros;
+    }
+
+    public boolean readOnly()
+    {
+        return readOnly;
+    }
+
+    /** How UNMAP is carried out, for logs and docs. */
+    public String unmapMethod()
+    {
+        if (!supportsUnmap)
+        {
+            return "none";
+        }
+        return discardFallback ? "BLKDISCARD on a helper thread" : "IORING_OP_FALLOCATE(PUNCH_HOLE|KEEP_SIZE)";
+    }
+
+    public BlockDevice open(final EventLoop loop)
+    {
+        final FileDevice device = new FileDevice(loop);
+        devices.add(device);
+        return device;
+    }
+
+    public void close()
+    {
+        for (final FileDevice d : devices)
+        {
+            d.closeFds();
+        }
+        devices.clear();
+        final DiscardThread t = discardThread;
+        if (t != null)
+        {
+            t.close();
+        }
+    }
+
+    private DiscardThread discardThread()
+    {
+        DiscardThread t = discardThread;
+        if (t == null)
+        {
+            synchronized (this)
+            {
+                t = discardThread;
+                if (t == null)
+                {
+                    t = new DiscardThread("discard-" + name);
+                    discardThread = t;
+                }
+            }
+        }
+        return t;
+    }
+
+    private static void check(final int r, final String what)
+    {
+        if (r < 0)
+        {
+            throw new UncheckedIOException(new IOException(what + ": " + Errno.describe(r)));
+        }
+    }
+
+    private static long major(final long rdev)
+    {
+        return ((rdev >>> 8) & 0xFFF) | ((rdev >>> 32) & ~0xFFFL);
+    }
+
+    private static long minor(final long rdev)
+    {
+        return (rdev & 0xFF) | ((rdev >>> 12) & ~0xFFL);
+    }
+
+    private static long sysfsLong(final String file)
+    {
+        try
+        {
+            return Long.parseLong(Files.readString(Path.of(file)).trim());
+        }
+        catch (final IOException | NumberFormatException e)
+        {
+            return 0;
+        }
+    }
+
+    /**
+     * One loop's handle: its own descriptors, registered as a completion owner of the loop; in-flight requests
+     * live in slot arrays indexed by the user_data tag. Loop thread only.
+     */
+    final class FileDevice implements BlockDevice, CompletionHandler
+    {
+        private final EventLoop loop;
+        private final Ring ring;
+        private final int ownerId;
+        private final int directFd;
+        private final int bufferedFd;
+        private ScsiTask[] tasks = new ScsiTask[INITIAL_SLOTS];
+        private int[] fds = new int[INITIAL_SLOTS];
+        private long[] offsets = new long[INITIAL_SLOTS];
+        private long[] addresses = new long[INITIAL_SLOTS];
+        private int[] remaining = new int[INITIAL_SLOTS];
+        private int[] done = new int[INITIAL_SLOTS];
+        private int[] rwFlags = new int[INITIAL_SLOTS];
+        private int[] free = new int[INITIAL_SLOTS];
+        private int freeCount;
+        private long completions;
+        private long shortTransfers;
+        private long bounced;
+        private long errors;
+
+        FileDevice(final EventLoop loop)
+        {
+            this.loop = loop;
+            this.ring = loop.ring();
+            final int mode = (readOnly ? O_RDONLY : O_RDWR) | O_CLOEXEC;
+            bufferedFd = Libc.open(path.toString(), mode, 0);
+            check(bufferedFd, "open " + path);
+            if (direct)
+            {
+                directFd = Libc.open(path.toString(), mode | O_DIRECT, 0);
+                if (directFd < 0)
+                {
+                    Libc.close(bufferedFd);
+                    check(directFd, "open O_DIRECT " + path);
+                }
+            }
+            else
+            {
+                directFd = bufferedFd;
+            }
+            for (int i = INITIAL_SLOTS - 1; i >= 0; i--)
+            {
+                free[freeCount++] = i;
+            }
+            ownerId = loop.registerOwner(this);
+        }
+
+        public long blockCount()
+        {
+            return blockCount;
+        }
+
+        public int blockSize()
+        {
+            return blockSize;
+        }
+
+        public boolean supportsUnmap()
+        {
+            return supportsUnmap;
+        }
+
+        public boolean unmapReadsZeros()
+        {
+            return unmapReadsZeros;
+        }
+
+        public boolean readOnly()
+        {
+            return readOnly;
+        }
+
+        public boolean writeCacheEnabled()
+        {
+            return true; // page cache and/or the device's cache: emptied by fdatasync
+        }
+
+        long completions()
+        {
+            return completions;
+        }
+
+        long shortTransfers()
+        {
+            return shortTransfers;
+        }
+
+        long bounced()
+        {
+            return bounced;
+        }
+
+        long errors()
+        {
+            return errors;
+        }
+
+        public void read(final ScsiTask task, final long byteOffset, final MemorySegment dst, final int length)
+        {
+            final int slot = acquire(task);
+            setUp(slot, byteOffset, dst.address(), length, 0);
+            submitRw(slot, OP_READ);
+        }
+
+        public void write(
+            final ScsiTask task, final long byteOffset, final MemorySegment src, final int length, final boolean fua)
+        {
+            final int slot = acquire(task);
+            // FUA (SBC-3 5.39): RWF_DSYNC makes this write durable before it completes, like a write + fdatasync.
+            setUp(slot, byteOffset, src.address(), length, fua ? RWF_DSYNC : 0);
+            submitRw(slot, OP_WRITE);
+        }
+
+        public void flush(final ScsiTask task)
+        {
+            final int slot = acquire(task);
+            ring.prepFsync(directFd, true, UserData.pack(ownerId, OP_FLUSH, slot));
+        }
+
+        public void unmap(final ScsiTask task, final long byteOffset, final long length)
+        {
+            final int slot = acquire(task);
+            offsets[slot] = byteOffset;
+            addresses[slot] = length;
+            if (discardFallback)
+            {
+                discard(slot);
+                return;
+            }
+            ring.prepFallocate(directFd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, byteOffset, length,
+                UserData.pack(ownerId, OP_UNMAP, slot));
+        }
+
+        public long mappedExtent(final long byteOffset)
+        {
+            final long size = blockCount * blockSize;
+            if (kind != Kind.FILEIO)
+            {
+                return size - byteOffset;
+            }
+            final long data = Lseek.lseek(bufferedFd, byteOffset, Lseek.SEEK_DATA);
+            if (data < 0)
+            {
+                // ENXIO: no data at or after the offset, a hole to the end. Other errors: say mapped.
+                return data == -6 ? -(size - byteOffset) : size - byteOffset;
+            }
+            if (data > byteOffset)
+            {
+                return -(Math.min(data, size) - byteOffset);
+            }
+            final long hole = Lseek.lseek(bufferedFd, byteOffset, Lseek.SEEK_HOLE);
+            return hole < 0 ? size - byteOffset : Math.min(hole, size) - byteOffset;
+        }
+
+        private void setUp(final int slot, final long offset, final long address, final int length, final int flags)
+        {
+            offsets[slot] = offset;
+            addresses[slot] = address;
+            remaining[slot] = length;
+            done[slot] = 0;
+            rwFlags[slot] = flags;
+            final boolean aligned = ((address | offset | length) & (alignment - 1)) == 0;
+            if (direct && !aligned)
+            {
+                bounced++;
+            }
+            fds[slot] = aligned ? directFd : bufferedFd;
+        }
+
+        private void submitRw(final int slot, final int op)
+        {
+            final int d = done[slot];
+            final long userData = UserData.pack(ownerId, op, slot);
+            if (op == OP_READ)
+            {
+                ring.prepRead(fds[slot], addresses[slot] + d, remaining[slot], offsets[slot] + d, userData);
+            }
+            else
+            {
+                ring.prepWrite(fds[slot], addresses[slot] + d, remaining[slot], offsets[slot] + d, rwFlags[slot], userData);
+            }
+        }
+
+        public void onCompletion(final long userData, final int res, final int flags)
+        {
+            completions++;
+            final int slot = UserData.tag(userData);
+            final int op = UserData.op(userData);
+            final int result;
+            switch (op)
+            {
+                case OP_READ:
+                case OP_WRITE:
+                    if (res > 0 && res < remaining[slot])
+                    {
+                        // Short transfer (signal, page cache pressure): continue where it stopped.
+                        shortTransfers++;
+                        done[slot] += res;
+                        remaining[slot] -= res;
+                        if (fds[slot] == directFd && ((res & (alignment - 1)) != 0))
+                        {
+                            fds[slot] = bufferedFd;
+                        }
+                        submitRw(slot, op);
+                        return;
+                    }
+                    result = res < 0 ? res : (res == 0 && remaining[slot] > 0 ? -EIO : done[slot] + res);
+                    break;
+                case OP_UNMAP:
+                    if (res == -EOPNOTSUPP && kind == Kind.BLOCK)
+                    {
+                        discard(slot);
+                        return;
+                    }
+                    result = res;
+                    break;
+                default:
+                    result = res;
+                    break;
+            }
+            if (result < 0)
+            {
+                errors++;
+            }
+            complete(slot, result);
+        }
+
+        private void discard(final int slot)
+        {
+            final DiscardThread.Request request = new DiscardThread.Request(); // rare path: discard fallback only
+            request.fd = directFd;
+            request.offset = offsets[slot];
+            request.length = addresses[slot];
+            request.slot = slot;
+            request.callback = (r, result) -> loop.offer(l -> complete(r.slot, result));
+            if (!discardThread().submit(request))
+            {
+                complete(slot, DiscardThread.eagain());
+            }
+        }
+
+        private void complete(final int slot, final int result)
+        {
+            final ScsiTask task = tasks[slot];
+            tasks[slot] = null;
+            free[freeCount++] = slot; // released first: the completion may start the next request
+            task.onIoComplete(result);
+        }
+
+        private int acquire(final ScsiTask task)
+        {
+            if (freeCount == 0)
+            {
+                grow();
+            }
+            final int slot = free[--freeCount];
+            tasks[slot] = task;
+            return slot;
+        }
+
+        private void grow()
+        {
+            // More requests in flight than ever before on this loop: double once (not per command).
+            final int n = tasks.length;
+            tasks = java.util.Arrays.copyOf(tasks, 2 * n);
+            fds = java.util.Arrays.copyOf(fds, 2 * n);
+            offsets = java.util.Arrays.copyOf(offsets, 2 * n);
+            addresses = java.util.Arrays.copyOf(addresses, 2 * n);
+            remaining = java.util.Arrays.copyOf(remaining, 2 * n);
+            done = java.util.Arrays.copyOf(done, 2 * n);
+            rwFlags = java.util.Arrays.copyOf(rwFlags, 2 * n);
+            free = java.util.Arrays.copyOf(free, 2 * n);
+            for (int i = 2 * n - 1; i >= n; i--)
+            {
+                free[freeCount++] = i;
+            }
+        }
+
+        void closeFds()
+        {
+            if (directFd != bufferedFd)
+            {
+                Libc.close(directFd);
+            }
+            Libc.close(bufferedFd);
+        }
+    }
+}

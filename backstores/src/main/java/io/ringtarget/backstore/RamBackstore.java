@@ -1,0 +1,171 @@
+package io.ringtarget.backstore;
+
+import io.ringtarget.ring.EventLoop;
+import io.ringtarget.scsi.BlockDevice;
+import io.ringtarget.scsi.ScsiTask;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A RAM disk: one 4 KiB-aligned off-heap segment shared by every loop. Every call completes synchronously
+ * with a copy, so the handle needs no ring; concurrent writes to the same block from two loops race as they
+ * would on a disk.
+ */
+public final class RamBackstore implements Backstore
+{
+    private static final int EINVAL = 22;
+
+    private final String name;
+    private final int blockSize;
+    private final long blockCount;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment memory;
+    private final RamDevice device = new RamDevice();
+
+    public RamBackstore(final long sizeBytes, final int blockSize)
+    {
+        this("ram", sizeBytes, blockSize);
+    }
+
+    public RamBackstore(final String name, final long sizeBytes, final int blockSize)
+    {
+        if (blockSize < 512 || Integer.bitCount(blockSize) != 1)
+        {
+            throw new IllegalArgumentException("block size " + blockSize);
+        }
+        if (sizeBytes < blockSize)
+        {
+            throw new IllegalArgumentException("size " + sizeBytes);
+        }
+        this.name = name;
+        this.blockSize = blockSize;
+        this.blockCount = sizeBytes / blockSize;
+        this.memory = arena.allocate(blockCount * blockSize, 4096); // zero-filled
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    public int blockSize()
+    {
+        return blockSize;
+    }
+
+    public long blockCount()
+    {
+        return blockCount;
+    }
+
+    public boolean supportsUnmap()
+    {
+        return true;
+    }
+
+    public boolean unmapReadsZeros()
+    {
+        return true;
+    }
+
+    public boolean readOnly()
+    {
+        return false;
+    }
+
+    /**
+     * The RAM itself, so a transport may send Data-In straight from it.
+     */
+    public MemorySegment slice(final long offset, final long length)
+    {
+        return memory.asSlice(offset, length);
+    }
+
+    public BlockDevice open(final EventLoop loop)
+    {
+        return device; // stateless: one handle serves every loop
+    }
+
+    public BlockDevice device()
+    {
+        return device;
+    }
+
+    public void close()
+    {
+        arena.close();
+    }
+
+    private boolean outside(final long offset, final long length)
+    {
+        return offset < 0 || length < 0 || offset > memory.byteSize() - length;
+    }
+
+    private final class RamDevice implements BlockDevice
+    {
+        public long blockCount()
+        {
+            return blockCount;
+        }
+
+        public int blockSize()
+        {
+            return blockSize;
+        }
+
+        public boolean supportsUnmap()
+        {
+            return true;
+        }
+
+        public boolean readOnly()
+        {
+            return false;
+        }
+
+        public boolean writeCacheEnabled()
+        {
+            return false;
+        }
+
+        public void read(final ScsiTask task, final long byteOffset, final MemorySegment dst, final int length)
+        {
+            if (outside(byteOffset, length))
+            {
+                task.onIoComplete(-EINVAL);
+                return;
+            }
+            MemorySegment.copy(memory, byteOffset, dst, 0, length);
+            task.onIoComplete(length);
+        }
+
+        public void write(
+            final ScsiTask task, final long byteOffset, final MemorySegment src, final int length, final boolean fua)
+        {
+            if (outside(byteOffset, length))
+            {
+                task.onIoComplete(-EINVAL);
+                return;
+            }
+            MemorySegment.copy(src, 0, memory, byteOffset, length);
+            task.onIoComplete(length);
+        }
+
+        public void flush(final ScsiTask task)
+        {
+            task.onIoComplete(0);
+        }
+
+        public void unmap(final ScsiTask task, final long byteOffset, final long length)
+        {
+            if (outside(byteOffset, length))
+            {
+                task.onIoComplete(-EINVAL);
+                return;
+            }
+            memory.asSlice(byteOffset, length).fill((byte)0);
+            task.onIoComplete(0);
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package io.ringtarget.backstore;
+
+import io.ringtarget.scsi.ScsiStatus;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FileBackstoreTest
+{
+    private static final long SIZE = 64L << 20;
+    private final Path file = Path.of("/var/tmp", "ringtarget-fileio-" + ProcessHandle.current().pid() + "-" +
+        System.nanoTime() + ".img");
+
+    @AfterEach
+    void deleteFile() throws IOException
+    {
+        Files.deleteIfExists(file);
+    }
+
+    static long allocatedBlocks(final Path path) throws IOException, InterruptedException
+    {
+        final Process p = new ProcessBuilder("stat", "-c", "%b", path.toString()).start();
+        final String out = new String(p.getInputStream().readAllBytes()).trim();
+        assertEquals(0, p.waitFor());
+        return Long.parseLong(out);
+    }
+
+    private byte[] fileBytes(final long offset, final int length) throws IOException
+    {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            final ByteBuffer b = ByteBuffer.allocate(length);
+            ch.read(b, offset);
+            return b.array();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void createsSparseFileAndWritesReadsThroughTheRing(final boolean direct) throws Exception
+    {
+        final FileBackstore bs = FileBackstore.fileio("f", file, SIZE, 512, direct, false);
+        assertEquals(SIZE, Files.size(file));
+        assertEquals(SIZE / 512, bs.blockCount());
+        assertTrue(bs.supportsUnmap());
+        assertTrue(allocatedBlocks(file) < 64, "created sparse");
+        try (LoopDriver d = new LoopDriver(bs))
+        {
+            d.buffer.asSlice(0, 64 * 1024).fill((byte)0x5A);
+            d.run(64 * 1024, LoopDriver.cdb16(0x8A, 0, 1024, 128));
+            d.assertGood();
+            assertEquals(0x5A, fileBytes(1024 * 512, 1)[0]);
+            assertEquals(0x5A, fileBytes(1024 * 512 + 64 * 1024 - 1, 1)[0]);
+            assertEquals(0, fileBytes(1024 * 512 + 64 * 1024, 1)[0]);
+
+            d.buffer.asSlice(0, 64 * 1024).fill((byte)0);
+            d.run(64 * 1024, LoopDriver.cdb16(0x88, 0, 1024, 128));
+            d.assertGood();
+            assertEquals(64 * 1024, d.task.dataInLength());
+            d.assertBytes(d.buffer, 0, 64 * 1024, 0x5A);
+
+            // FUA write (RWF_DSYNC) and SYNCHRONIZE CACHE (fdatasync) complete GOOD through the ring.
+            d.buffer.asSlice(0, 4096).fill((byte)0x33);
+            d.run(4096, LoopDriver.cdb16(0x8A, 0x08, 0, 8));
+            d.assertGood();
+            d.run(0, LoopDriver.cdb16(0x91, 0, 0, 0));
+            d.assertGood();
+            assertEquals(0x33, fileBytes(0, 1)[0]);
+        }
+    }
+
+    @Test
+    void unalignedRequestsAreBouncedNotFailed() throws Exception
+    {
+        final FileBackstore bs = FileBackstore.fileio("f", file, SIZE, 512, true, false);
+        try (LoopDriver d = new LoopDriver(bs))
+        {
+            // A 512-byte write at a 512-aligned but not 4 KiB aligned offset, from a buffer at +512.
+            final MemorySegment odd = d.buffer.asSlice(512, 1024);
+            odd.fill((byte)0x77);
+            d.run(odd, 512, LoopDriver.cdb16(0x8A, 0, 3, 1));
+            d.assertGood();
+            assertEquals(0x77, fileBytes(3 * 512, 1)[0]);
+            assertEquals(0, fileBytes(4 * 512, 1)[0]);
+
+            // An EDTL of 200 bytes reads 200 bytes.
+            d.buffer.asSlice(0, 512).fill((byte)0);
+            d.run(200, LoopDriver.cdb16(0x88, 0, 3, 1));
+            d.assertGood();
+            assertEquals(200, d.task.dataInLength());
+            d.assertBytes(d.buffer, 0, 200, 0x77);
+            assertTrue(((FileBackstore.FileDevice)d.device).bounced() >= 2);
+
+            // And an aligned read after the buffered write sees it (O_DIRECT writes back the page cache first).
+            d.run(4096, LoopDriver.cdb16(0x88, 0, 0, 8));
+            d.assertGood();
+            d.assertBytes(d.buffer, 3 * 512, 512, 0x77);
+        }
+    }
+
+    @Test
+    void unmapPunchesHolesAndGetLbaStatusSeesThem() throws Exception
+    {
+        final FileBackstore bs = FileBackstore.fileio("f", file, SIZE, 512, true, false);
+        try (LoopDriver d = new LoopDriver(bs))
+        {
+            d.buffer.asSlice(0, 1 << 20).fill((byte)0x44);
+            d.run(1 << 20, LoopDriver.cdb16(0x8A, 0x08, 0, 2048));
+            d.assertGood();
+            final long before = allocatedBlocks(file);
+            assertTrue(before >= 2048, "1 MiB allocated: " + before);
+
+            // GET LBA STATUS: LBA 0 mapped, LBA 4096 deallocated.
+            d.run(24, 0x9E, 0x12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 24, 0, 0);
+            d.assertGood();
+            assertEquals(0, d.buffer.get(ValueLayout.JAVA_BYTE, 20));
+            assertEquals(2048, d.buffer.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 16));
+            d.run(24, 0x9E, 0x12, 0, 0, 0, 0, 0, 0, 0x10, 0, 0, 0, 0, 24, 0, 0);
+            assertEquals(1, d.buffer.get(ValueLayout.JAVA_BYTE, 20));
+
+            // UNMAP the first 512 KiB: one descriptor.
+            d.buffer.asSlice(0, 24).fill((byte)0);
+            d.buffer.set(ValueLayout.JAVA_BYTE, 1, (byte)22);
+            d.buffer.set(ValueLayout.JAVA_BYTE, 3, (byte)16);
+            d.buffer.set(ValueLayout.JAVA_BYTE, 18, (byte)0x04); // 1024 blocks
+            d.run(24, 0x42, 0, 0, 0, 0, 0, 0, 0, 24, 0);
+            d.assertGood();
+            final long after = allocatedBlocks(file);
+            assertTrue(after <= before - 1024, "hole punched: " + before + " -> " + after);
+            d.run(1 << 20, LoopDriver.cdb16(0x88, 0, 0, 2048));
+            d.assertBytes(d.buffer, 0, 512 * 1024, 0);
+            d.assertBytes(d.buffer, 512 * 1024, 512 * 1024, 0x44);
+
+            d.run(24, 0x9E, 0x12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 24, 0, 0);
+            assertEquals(1, d.buffer.get(ValueLayout.JAVA_BYTE, 20), "LBA 0 deallocated now");
+
+            // WRITE SAME(16) with UNMAP over zeros also punches.
+            d.buffer.asSlice(0, 512).fill((byte)0);
+            d.run(512, LoopDriver.cdb16(0x93, 0x08, 1024, 1024));
+            d.assertGood();
+            assertTrue(allocatedBlocks(file) <= after - 1024);
+        }
+    }
+
+    @Test
+    void compareAndWriteAndVerifyOnTheRing() throws Exception
+    {
+        final FileBackstore bs = FileBackstore.fileio("f", file, SIZE, 4096, true, false);
+        assertEquals(SIZE / 4096, bs.blockCount());
+        try (LoopDriver d = new LoopDriver(bs))
+        {
+            d.buffer.asSlice(0, 4096).fill((byte)0);
+            d.buffer.asSlice(4096, 4096).fill((byte)0x21);
+            d.run(8192, 0x89, 0, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 1, 0, 0);
+            d.assertGood();
+            assertEquals(0x21, fileBytes(7 * 4096, 1)[0]);
+            d.run(8192, 0x89, 0, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 1, 0, 0);
+            assertEquals(ScsiStatus.CHECK_CONDITION, d.task.status(), "now the medium holds 0x21");
+
+            d.buffer.asSlice(0, 4096).fill((byte)0x21);
+            d.run(4096, LoopDriver.cdb16(0x8F, 0x02, 7, 1));
+            d.assertGood();
+        }
+    }
+
+    @Test
+    void existingFileKeepsItsSizeAndReadOnlyIsEnforced() throws Exception
+    {
+        Files.write(file, new byte[1 << 20]);
+        final FileBackstore bs = FileBackstore.fileio("ro", file, 0, 512, true, true);
+        assertEquals(2048, bs.blockCount());
+        try (LoopDriver d = new LoopDriver(bs))
+        {
+            d.run(512, LoopDriver.cdb16(0x8A, 0, 0, 1));
+            assertEquals(ScsiStatus.CHECK_CONDITION, d.task.status());
+            d.run(512, LoopDriver.cdb16(0x88, 0, 0, 1));
+            d.assertGood();
+        }
+    }
+}

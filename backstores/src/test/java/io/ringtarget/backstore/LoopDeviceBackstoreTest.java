@@ -1,0 +1,112 @@
+package io.ringtarget.backstore;
+
+import java.io.IOException;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The {@code block} backstore on a real loop device (losetup --direct-io=on), detached in finally.
+ */
+class LoopDeviceBackstoreTest
+{
+    private static String exec(final String... command) throws IOException, InterruptedException
+    {
+        final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final String out = new String(p.getInputStream().readAllBytes()).trim();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "timed out: " + String.join(" ", command));
+        if (p.exitValue() != 0)
+        {
+            throw new IOException(String.join(" ", command) + ": " + out);
+        }
+        return out;
+    }
+
+    @Test
+    void blockBackstoreOnALoopDevice() throws Exception
+    {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root for losetup");
+        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/losetup")) || Files.isExecutable(Path.of("/sbin/losetup")),
+            "losetup not installed");
+        final Path image = Path.of("/var/tmp", "ringtarget-loop-" + ProcessHandle.current().pid() + "-" +
+            System.nanoTime() + ".img");
+        String device = null;
+        try
+        {
+            exec("truncate", "-s", "32M", image.toString());
+            try
+            {
+                device = exec("losetup", "--direct-io=on", "-f", "--show", image.toString());
+            }
+            catch (final IOException e)
+            {
+                assumeTrue(false, "no loop device available: " + e.getMessage());
+            }
+            final FileBackstore bs = FileBackstore.block("lo", Path.of(device), false);
+            assertEquals(FileBackstore.Kind.BLOCK, bs.kind());
+            assertEquals(512, bs.blockSize());
+            assertEquals((32L << 20) / 512, bs.blockCount());
+            try (LoopDriver d = new LoopDriver(bs))
+            {
+                d.buffer.asSlice(0, 128 * 1024).fill((byte)0x6B);
+                d.run(128 * 1024, LoopDriver.cdb16(0x8A, 0x08, 256, 256));
+                d.assertGood();
+                d.buffer.asSlice(0, 128 * 1024).fill((byte)0);
+                d.run(128 * 1024, LoopDriver.cdb16(0x88, 0, 256, 256));
+                d.assertGood();
+                d.assertBytes(d.buffer, 0, 128 * 1024, 0x6B);
+                d.run(0, LoopDriver.cdb16(0x91, 0, 0, 0));
+                d.assertGood();
+
+                // An unaligned 512-byte request goes through the buffered descriptor.
+                d.buffer.asSlice(512, 512).fill((byte)0x1F);
+                d.run(d.buffer.asSlice(512, 512), 512, LoopDriver.cdb16(0x8A, 0, 1, 1));
+                d.assertGood();
+                d.run(4096, LoopDriver.cdb16(0x88, 0, 0, 8));
+                d.assertGood();
+                d.assertBytes(d.buffer, 512, 512, 0x1F);
+                d.assertBytes(d.buffer, 1024, 512, 0);
+
+                if (bs.supportsUnmap())
+                {
+                    d.buffer.asSlice(0, 512).fill((byte)0);
+                    d.run(512, LoopDriver.cdb16(0x93, 0x08, 256, 128));
+                    d.assertGood();
+                    d.run(128 * 1024, LoopDriver.cdb16(0x88, 0, 256, 256));
+                    d.assertGood();
+                    if (bs.unmapReadsZeros())
+                    {
+                        d.assertBytes(d.buffer, 0, 64 * 1024, 0);
+                    }
+                    d.assertBytes(d.buffer, 64 * 1024, 64 * 1024, 0x6B);
+                }
+            }
+            // The data is on the backing file.
+            final byte[] onDisk = Files.readAllBytes(image);
+            assertEquals(0x6B, onDisk[(256 + 200) * 512]);
+            assertEquals(0x1F, onDisk[512] & 0xFF);
+            System.out.println("loop device " + device + ": unmap via " + bs.unmapMethod() + ", LBPRZ " +
+                bs.unmapReadsZeros() + ", first byte " + d0(onDisk));
+        }
+        finally
+        {
+            if (device != null)
+            {
+                exec("losetup", "-d", device);
+            }
+            Files.deleteIfExists(image);
+        }
+    }
+
+    private static int d0(final byte[] b)
+    {
+        return b[0];
+    }
+}
