@@ -289,6 +289,22 @@ public final class LogicalUnit
         raiseUnitAttention(UA_LUNS, null);
     }
 
+    /**
+     * The I_T nexus ended (logout, connection loss, session reinstatement): an SPC-2 reservation it held is
+     * released (SPC-2 5.5.1: reservations are released on I_T nexus loss).
+     */
+    public void nexusLost(final ItNexus nexus)
+    {
+        synchronized (reservationLock)
+        {
+            final ItNexus holder = reservationHolder;
+            if (holder != null && holder.sameAs(nexus))
+            {
+                reservationHolder = null;
+            }
+        }
+    }
+
     public ItNexus reservationHolder()
     {
         return reservationHolder;
