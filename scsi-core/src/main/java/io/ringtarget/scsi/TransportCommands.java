@@ -13,6 +13,7 @@ public final class TransportCommands
     private static final int INQUIRY = 0x12;
     private static final int REQUEST_SENSE = 0x03;
     private static final int STANDARD_INQUIRY_LENGTH = 36;
+    private static final int DATA_PHASE_ERROR = 0x4B00;
 
     private TransportCommands()
     {
@@ -94,6 +95,20 @@ public final class TransportCommands
         task.executeSequence++;
         task.clearResult();
         task.checkCondition(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_FIELD_IN_CDB);
+        task.complete();
+    }
+
+    /**
+     * The transport could not receive a command's data in order (a Data-Out DataSN or BufferOffset out of
+     * sequence, which error recovery level 0 cannot repair): CHECK CONDITION, ABORTED COMMAND, DATA PHASE ERROR
+     * (SPC-4 4Bh/00h). Completes the task.
+     */
+    public static void dataPhaseError(final ScsiTask task)
+    {
+        task.logicalUnit = null;
+        task.executeSequence++;
+        task.clearResult();
+        task.checkCondition(SenseKey.ABORTED_COMMAND, DATA_PHASE_ERROR);
         task.complete();
     }
 }

@@ -45,6 +45,9 @@ final class CommandSlot
     int dataSn;
     /** Bytes solicited by R2Ts and not yet received: used to know when the solicited sequences end. */
     int solicitedPending;
+    /** Next Data-Out expected: its DataSN within the current sequence and its BufferOffset. */
+    int expectedDataSn;
+    int expectedOffset;
 
     CommandSlot(final int index)
     {
@@ -61,6 +64,8 @@ final class CommandSlot
         r2tSn = 0;
         dataSn = 0;
         solicitedPending = 0;
+        expectedDataSn = 0;
+        expectedOffset = 0;
         aborted = false;
     }
 }

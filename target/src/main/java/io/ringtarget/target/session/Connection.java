@@ -556,6 +556,7 @@ public final class Connection implements CompletionHandler, ScsiTaskListener, Se
                 }
                 MemorySegment.copy(recv, dataOffset, slot.buffer, 0, dataLength);
                 slot.received = dataLength;
+                slot.expectedOffset = dataLength;
             }
             // Unsolicited data: immediate plus Data-Out up to FirstBurstLength when InitialR2T=No (RFC 7143 10.7).
             final int firstBurst = Math.min(params.firstBurstLength, edtl);
@@ -670,8 +671,8 @@ public final class Connection implements CompletionHandler, ScsiTaskListener, Se
         final int slotIndex = ttt == NO_TAG ? slotByItt.get(dataOut.initiatorTaskTag()) : ttt;
         if (slotIndex < 0 || slotIndex >= QUEUE_DEPTH)
         {
+            // Data for a task that already ended (answered, aborted, or failed its data phase): dropped.
             protocolErrors++;
-            sendReject(RejectPdu.INVALID_PDU_FIELD, offset);
             return;
         }
         final CommandSlot slot = slots[slotIndex];
@@ -695,6 +696,18 @@ public final class Connection implements CompletionHandler, ScsiTaskListener, Se
             sendReject(RejectPdu.PROTOCOL_ERROR, offset);
             return;
         }
+        if (dataOut.dataSn() != slot.expectedDataSn || bufferOffset != slot.expectedOffset)
+        {
+            // DataPDUInOrder=Yes and DataSequenceInOrder=Yes: each sequence numbers its PDUs from 0 and the
+            // offsets follow each other (RFC 7143 sections 11.7.5, 13.19). ERL 0 cannot recover the sequence:
+            // the command ends in CHECK CONDITION and its remaining Data-Out PDUs are dropped.
+            protocolErrors++;
+            slot.state = CommandSlot.EXECUTING;
+            TransportCommands.dataPhaseError(slot.task);
+            return;
+        }
+        slot.expectedDataSn = dataOut.finalBit() ? 0 : slot.expectedDataSn + 1;
+        slot.expectedOffset += dataLength;
         MemorySegment.copy(recv, dataOffset, slot.buffer, bufferOffset, dataLength);
         slot.received += dataLength;
         if (ttt != NO_TAG && dataOut.finalBit())
@@ -1012,12 +1025,16 @@ public final class Connection implements CompletionHandler, ScsiTaskListener, Se
             case TaskManagementRequestPdu.ABORT_TASK ->
             {
                 final int index = slotByItt.get(tmfRequest.referencedTaskTag());
-                if (index >= 0)
+                if (index >= 0 && slots[index].state != CommandSlot.SENDING)
                 {
                     abortSlot(slots[index]);
                 }
-                // A task that does not exist (already answered) counts as aborted: FUNCTION COMPLETE
-                // (RFC 7143 section 11.6.1, "Task Does Not Exist" only when it was never received).
+                else if (index >= 0 || !SerialNumber.inWindow(tmfRequest.refCmdSn(), expCmdSn, maxCmdSn()))
+                {
+                    // RFC 7143 section 11.5.1: a task already answered, or a RefCmdSN outside the CmdSN window,
+                    // does not exist; a RefCmdSN inside the window is a command not yet received: complete.
+                    response = TaskManagementResponsePdu.TASK_DOES_NOT_EXIST;
+                }
             }
             case TaskManagementRequestPdu.ABORT_TASK_SET, TaskManagementRequestPdu.CLEAR_TASK_SET ->
                 abortAll(tmfRequest.lun(), false);
@@ -1293,6 +1310,14 @@ public final class Connection implements CompletionHandler, ScsiTaskListener, Se
         if (session != null)
         {
             server.sessions().remove(session);
+            if (portalGroup != null)
+            {
+                // I_T nexus loss: reservations held through this session end with it (SPC-2 5.5.1).
+                for (final long lun : portalGroup.lunNumbers())
+                {
+                    portalGroup.lun((int)lun).logicalUnit().nexusLost(session.nexus());
+                }
+            }
         }
         for (final CommandSlot slot : slots)
         {
