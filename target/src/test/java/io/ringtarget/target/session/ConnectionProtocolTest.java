@@ -370,18 +370,14 @@ class ConnectionProtocolTest
     }
 
     @Test
-    void abortOfAFinishedTaskCompletesAndLogoutCloses() throws IOException
+    void abortTaskAnswersPerRefCmdSnAndLogoutCloses() throws IOException
     {
         try (TestInitiator i = loggedIn())
         {
-            final byte[] bhs = new byte[48];
-            new TaskManagementRequestPdu().wrap(MemorySegment.ofArray(bhs), 0).reset().immediate(true).finalBit(true)
-                .function(TaskManagementRequestPdu.ABORT_TASK).initiatorTaskTag(++i.itt).referencedTaskTag(0x999)
-                .cmdSn(i.cmdSn).expStatSn(i.expStatSn);
-            i.send(bhs, null);
-            final Pdu tmf = i.receive();
-            assertEquals(Opcode.TASK_MANAGEMENT_RESPONSE, tmf.opcode());
-            assertEquals(TaskManagementResponsePdu.FUNCTION_COMPLETE, new TaskManagementResponsePdu().wrap(tmf.header(), 0).response());
+            // The TEST UNIT READY of loggedIn() was answered: aborting it finds no task (RFC 7143 11.5.1 c).
+            assertEquals(TaskManagementResponsePdu.TASK_DOES_NOT_EXIST, abortTask(i, i.itt, i.cmdSn - 1));
+            // A RefCmdSN inside the window names a command not received yet: FUNCTION COMPLETE (11.5.1 b).
+            assertEquals(TaskManagementResponsePdu.FUNCTION_COMPLETE, abortTask(i, 0x999, i.cmdSn));
 
             final byte[] logout = new byte[48];
             new LogoutRequestPdu().wrap(MemorySegment.ofArray(logout), 0).reset().immediate(true).finalBit(true)
@@ -393,6 +389,18 @@ class ConnectionProtocolTest
                 new LogoutResponsePdu().wrap(response.header(), 0).response());
             assertTrue(i.closedByTarget(5000));
         }
+    }
+
+    private static int abortTask(final TestInitiator i, final int referencedItt, final int refCmdSn) throws IOException
+    {
+        final byte[] bhs = new byte[48];
+        new TaskManagementRequestPdu().wrap(MemorySegment.ofArray(bhs), 0).reset().immediate(true).finalBit(true)
+            .function(TaskManagementRequestPdu.ABORT_TASK).initiatorTaskTag(++i.itt).referencedTaskTag(referencedItt)
+            .refCmdSn(refCmdSn).cmdSn(i.cmdSn).expStatSn(i.expStatSn);
+        i.send(bhs, null);
+        final Pdu tmf = i.receive();
+        assertEquals(Opcode.TASK_MANAGEMENT_RESPONSE, tmf.opcode());
+        return new TaskManagementResponsePdu().wrap(tmf.header(), 0).response();
     }
 
     @Test
