@@ -130,6 +130,7 @@ public final class LogicalUnit
     private final AtomicLong ioErrors = new AtomicLong();
     private final AtomicLong cawBusy = new AtomicLong();
     private final byte[] standardInquiry;
+    private final PersistentReservations persistentReservations = new PersistentReservations();
 
     /**
      * @param identity         INQUIRY / VPD identity.
@@ -482,12 +483,18 @@ public final class LogicalUnit
             case MAINTENANCE_IN:
                 maintenanceIn(t, cdb);
                 break;
+            case PERSISTENT_RESERVE_IN:
+                persistentReservations.in(t, cdb);
+                break;
+            case PERSISTENT_RESERVE_OUT:
+                persistentReservations.out(t, cdb);
+                break;
             case REPORT_LUNS:
                 // Normally answered by the transport for the whole target; here only this LU is known.
                 reportLunsFallback(t);
                 break;
             default:
-                // PERSISTENT RESERVE IN/OUT and everything else: SPC-4 4.5.6.
+                // SPC-4 4.5.6.
                 illegal(t, Asc.INVALID_COMMAND_OPERATION_CODE, 0);
                 break;
         }
@@ -1641,6 +1648,13 @@ public final class LogicalUnit
             return;
         }
         final ItNexus nexus = t.nexus();
+        if (persistentReservations.registrationCount() > 0)
+        {
+            // SPC-4 5.12.3: with any persistent reservation registration, RESERVE and RELEASE conflict.
+            t.status(ScsiStatus.RESERVATION_CONFLICT);
+            t.complete();
+            return;
+        }
         synchronized (reservationLock)
         {
             final ItNexus holder = reservationHolder;
@@ -1659,6 +1673,12 @@ public final class LogicalUnit
     {
         // SPC-2 7.17: releasing someone else's (or no) reservation is not an error and changes nothing.
         final ItNexus nexus = t.nexus();
+        if (persistentReservations.registrationCount() > 0)
+        {
+            t.status(ScsiStatus.RESERVATION_CONFLICT);
+            t.complete();
+            return;
+        }
         synchronized (reservationLock)
         {
             final ItNexus holder = reservationHolder;
@@ -1838,7 +1858,17 @@ public final class LogicalUnit
     {
         final ItNexus holder = reservationHolder;
         final ItNexus nexus = t.nexus();
-        if (holder == null || nexus == null || holder.sameAs(nexus))
+        if (nexus == null)
+        {
+            return true;
+        }
+        if (persistentReservations.reserved() && persistentReservations.conflicts(nexus, opcode, t.cdb()))
+        {
+            t.status(ScsiStatus.RESERVATION_CONFLICT);
+            t.complete();
+            return false;
+        }
+        if (holder == null || holder.sameAs(nexus))
         {
             return true;
         }
@@ -1902,7 +1932,7 @@ public final class LogicalUnit
     }
 
     /** What the initiator can receive / has sent: EDTL bounded by the buffer. */
-    private static long room(final ScsiTask t)
+    static long room(final ScsiTask t)
     {
         final MemorySegment buffer = t.dataBuffer();
         return buffer == null ? 0 : Math.min(buffer.byteSize(), t.expectedDataTransferLength() & 0xFFFF_FFFFL);
@@ -1932,7 +1962,7 @@ public final class LogicalUnit
      * Data-In built in the task's scratch: at most the allocation length is "wanted" (residuals are relative
      * to that, RFC 7143 11.4.5.1), at most the EDTL and buffer are sent.
      */
-    private static void dataIn(final ScsiTask t, final int length, final long allocationLength)
+    static void dataIn(final ScsiTask t, final int length, final long allocationLength)
     {
         final long wanted = Math.min(length, allocationLength);
         t.residual(wanted);
@@ -1951,7 +1981,7 @@ public final class LogicalUnit
         return page.length;
     }
 
-    private static void good(final ScsiTask t)
+    static void good(final ScsiTask t)
     {
         t.status(ScsiStatus.GOOD);
         t.complete();
@@ -1964,18 +1994,18 @@ public final class LogicalUnit
         t.complete();
     }
 
-    private static void illegal(final ScsiTask t, final int ascAscq, final int senseKeySpecific)
+    static void illegal(final ScsiTask t, final int ascAscq, final int senseKeySpecific)
     {
         t.checkCondition(SenseKey.ILLEGAL_REQUEST, ascAscq, false, 0, senseKeySpecific);
         t.complete();
     }
 
-    private static void invalidCdb(final ScsiTask t, final int byteOffset, final int bit)
+    static void invalidCdb(final ScsiTask t, final int byteOffset, final int bit)
     {
         illegal(t, Asc.INVALID_FIELD_IN_CDB, cdbPointer(byteOffset, bit));
     }
 
-    private static void invalidParameter(final ScsiTask t, final int byteOffset, final int bit)
+    static void invalidParameter(final ScsiTask t, final int byteOffset, final int bit)
     {
         illegal(t, Asc.INVALID_FIELD_IN_PARAMETER_LIST, fieldPointer(false, byteOffset, bit));
     }

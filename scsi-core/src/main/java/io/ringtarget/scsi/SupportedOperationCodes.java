@@ -39,6 +39,17 @@ final class SupportedOperationCodes
             {"56", "56000000000000000004"}, // RESERVE(10)
             {"57", "57000000000000000004"}, // RELEASE(10)
             {"5a", "5a18ffff000000ffff04"}, // MODE SENSE(10)
+            {"5e00", "5e000000000000ffff04"}, // PERSISTENT RESERVE IN
+            {"5e01", "5e010000000000ffff04"}, // PERSISTENT RESERVE IN
+            {"5e02", "5e020000000000ffff04"}, // PERSISTENT RESERVE IN
+            {"5e03", "5e030000000000ffff04"}, // PERSISTENT RESERVE IN
+            {"5f00", "5f00ff0000ffffffff04"}, // PERSISTENT RESERVE OUT
+            {"5f01", "5f01ff0000ffffffff04"}, // PERSISTENT RESERVE OUT
+            {"5f02", "5f02ff0000ffffffff04"}, // PERSISTENT RESERVE OUT
+            {"5f03", "5f03ff0000ffffffff04"}, // PERSISTENT RESERVE OUT
+            {"5f04", "5f04ff0000ffffffff04"}, // PERSISTENT RESERVE OUT
+            {"5f05", "5f05ff0000ffffffff04"}, // PERSISTENT RESERVE OUT
+            {"5f06", "5f06ff0000ffffffff04"}, // PERSISTENT RESERVE OUT
             {"88", "8818ffffffffffffffffffffffff1f04"}, // READ(16)
             {"89", "8918ffffffffffffffff000000ff1f04"}, // COMPARE AND WRITE
             {"8a", "8a18ffffffffffffffffffffffff1f04"}, // WRITE(16)

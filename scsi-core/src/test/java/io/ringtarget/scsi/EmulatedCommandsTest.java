@@ -161,7 +161,7 @@ class EmulatedCommandsTest
     {
         h.run(0, 0xC0, 0, 0, 0, 0, 0);
         h.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_COMMAND_OPERATION_CODE);
-        h.run(0, 0x5E, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        h.run(0, 0x04, 0, 0, 0, 0, 0);
         h.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_COMMAND_OPERATION_CODE);
     }
 
