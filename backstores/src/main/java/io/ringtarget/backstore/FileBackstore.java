@@ -180,7 +180,16 @@ public final class FileBackstore implements Backstore
      */
     public static FileBackstore block(final String name, final Path device, final boolean readOnly)
     {
-        return new FileBackstore(name, device, 0, 512, true, readOnly, false);
+        return block(name, device, 0, readOnly);
+    }
+
+    /**
+     * @param blockSize the logical block size to report: 0 = the device's own (BLKSSZGET); otherwise a multiple
+     *                  of it, e.g. 4096 on a 512-byte device.
+     */
+    public static FileBackstore block(final String name, final Path device, final int blockSize, final boolean readOnly)
+    {
+        return new FileBackstore(name, device, 0, Math.max(512, blockSize), true, readOnly, false);
     }
 
     public String name()

@@ -910,21 +910,21 @@ public final class LogicalUnit
                 {
                     ioError(t, result, false);
                 }
-                t.complete();
+                completeSingleStep(t);
                 return;
             case PHASE_WRITE:
                 if (result != t.ioLength)
                 {
                     ioError(t, result, true);
                 }
-                t.complete();
+                completeSingleStep(t);
                 return;
             case PHASE_FLUSH:
                 if (result < 0)
                 {
                     ioError(t, result, true);
                 }
-                t.complete();
+                completeSingleStep(t);
                 return;
             default:
                 stepResult(t, result);
@@ -935,6 +935,15 @@ public final class LogicalUnit
                 }
                 runSteps(t);
         }
+    }
+
+    private static void completeSingleStep(final ScsiTask t)
+    {
+        if (t.aborted())
+        {
+            t.status(ScsiStatus.TASK_ABORTED); // aborted while its I/O was in flight (SAM-5 5.6)
+        }
+        t.complete();
     }
 
     /**
