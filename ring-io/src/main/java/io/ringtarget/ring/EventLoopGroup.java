@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class EventLoopGroup implements AutoCloseable
 {
     private static final System.Logger LOG = System.getLogger(EventLoopGroup.class.getName());
+    private static final int CLOSE_RETRY_MS = 100;
 
     private final EventLoop[] loops;
     private final AgentRunner[] runners;
@@ -113,10 +114,11 @@ public final class EventLoopGroup implements AutoCloseable
         closed = true;
         for (int i = 0; i < runners.length; i++)
         {
-            final AgentRunner runner = runners[i];
-            // Wake a loop parked in io_uring_enter so it sees the stop flag now rather than after its park timeout.
-            loops[i].wakeup();
-            runner.close();
+            final EventLoop loop = loops[i];
+            // A loop parked in io_uring_enter sees the stop flag only when it returns: wake it, and again on every
+            // retry in case it parked between our wake-up and the flag.
+            loop.wakeup();
+            runners[i].close(CLOSE_RETRY_MS, t -> loop.wakeup());
         }
         for (final EventLoop loop : loops)
         {

@@ -118,7 +118,9 @@ class EventLoopTest
         }
         finally
         {
-            runner.close();
+            // The loop may be parked for an hour: wake it so that it sees the stop flag.
+            loop.wakeup();
+            runner.close(100, t -> loop.wakeup());
             loop.ring().close();
         }
     }
