@@ -38,7 +38,6 @@ final class ServerRunner
         final Thread hook = new Thread(() ->
         {
             server.close();
-            System.out.println("ringtarget: stopped.");
             System.out.flush();
             System.err.flush();
             Runtime.getRuntime().halt(ExitCodes.OK);
