@@ -1,6 +1,7 @@
 package io.ringtarget.target.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Spec;
         BackstoresCommand.class,
         IscsiCommand.class,
         DiscoveryAuthCommand.class,
-        SaveconfigCommand.class },
+        SaveconfigCommand.class,
+        HelpCommand.class },
     footer = {
         "",
         "Quick start:",
@@ -38,7 +40,7 @@ import picocli.CommandLine.Spec;
         "  ringtarget serve --config /etc/ringtarget/saveconfig.json",
         "",
         "Exit codes: 0 done, 1 failed (I/O, engine), 2 refused (bad command line or configuration; nothing changed).",
-        "Help on any command: ringtarget COMMAND --help. Guide: docs/admin-guide.md, file format: docs/configuration.md." })
+        "Help on any command: ringtarget help COMMAND, or ringtarget COMMAND --help. Guide: docs/admin-guide.md, file format: docs/configuration.md." })
 final class RingtargetCommand implements Runnable
 {
     @Spec

@@ -1,5 +1,8 @@
 package io.ringtarget.target.config;
 
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -64,8 +67,8 @@ public final class ConfigValidator
      * Validates a configuration.
      *
      * @param config     the configuration.
-     * @param checkFiles also check that block devices exist and are block devices, and that fileio files can be
-     *                   created (their directory exists) - only meaningful on the machine that serves them.
+     * @param checkFiles also check this machine: that block devices exist and are block devices, that fileio files
+     *                   can be created (their directory exists), and (warnings) that portal addresses are local.
      * @return every problem found, in document order; empty when the configuration is fine.
      */
     public static List<ConfigProblem> validate(final RingtargetConfig config, final boolean checkFiles)
@@ -447,6 +450,11 @@ public final class ConfigValidator
             }
             final boolean wildcard = ip.equals("0.0.0.0") || ip.equals("::");
             (wildcard ? wildcardPorts : specificPorts).putIfAbsent(portal.port(), portalPath);
+            if (checkFiles && !wildcard && !isLocalAddress(ip))
+            {
+                warning(portalPath + ".ip", "\"" + ip + "\" is not an address of this host: the target cannot " +
+                    "listen on it until it is configured");
+            }
         }
         for (final Map.Entry<Integer, String> wildcard : wildcardPorts.entrySet())
         {
@@ -720,6 +728,18 @@ public final class ConfigValidator
         if (engine.nopInTimeoutSeconds() < 1 && engine.nopInIntervalSeconds() > 0)
         {
             error("engine.nopInTimeoutSeconds", "at least 1 while NOP-In pings are on");
+        }
+    }
+
+    private static boolean isLocalAddress(final String ip)
+    {
+        try
+        {
+            return null != NetworkInterface.getByInetAddress(InetAddress.ofLiteral(ip));
+        }
+        catch (final SocketException | IllegalArgumentException ex)
+        {
+            return true; // cannot tell: say nothing rather than warn wrongly
         }
     }
 

@@ -394,6 +394,10 @@ class CliTest
         assertTrue(groupAlone.err().contains("missing command: one of create, delete, portals, luns, acls, set"),
             groupAlone::toString);
 
+        final CliRunner.Result helpCommand = run("help", "backstores");
+        assertEquals(0, helpCommand.exitCode(), helpCommand::toString);
+        assertTrue(helpCommand.out().contains("ringtarget backstores ram create scratch 1G"), helpCommand.out());
+
         final CliRunner.Result none = run();
         assertEquals(2, none.exitCode(), none::toString);
         assertTrue(none.err().contains("a command is needed"), none::toString);

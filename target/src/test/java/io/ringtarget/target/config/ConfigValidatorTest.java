@@ -230,6 +230,24 @@ class ConfigValidatorTest
                 .stream().map(ConfigProblem::toString).toList());
     }
 
+    @Test
+    void portalAddressesNotOfThisHostAreAWarningWhenTheMachineIsChecked()
+    {
+        final RingtargetConfig config = tpg(0, t -> withPortals(t, List.of(
+            new PortalConfig("127.0.0.1", 3260), new PortalConfig("192.0.2.1", 3260))))
+            .apply(ConfigFixtures.everyField());
+        final UnaryOperator<RingtargetConfig> noFiles = c -> new RingtargetConfig(List.of(
+            new BackstoreConfig("disk1", "ram", null, 1 << 20, 512, true, false, null, null),
+            new BackstoreConfig("lv0", "ram", null, 1 << 20, 512, true, false, null, null),
+            new BackstoreConfig("scratch", "ram", null, 1 << 20, 512, true, false, null, null)),
+            c.targets(), c.discoveryAuth(), c.engine());
+
+        assertEquals(List.of(), ConfigValidator.validate(noFiles.apply(config), false));
+        assertEquals(List.of("warning: targets[0].tpgs[0].portals[1].ip: \"192.0.2.1\" is not an address of this " +
+                "host: the target cannot listen on it until it is configured"),
+            ConfigValidator.validate(noFiles.apply(config), true).stream().map(ConfigProblem::toString).toList());
+    }
+
     private static RingtargetConfig config(final BackstoreConfig... backstores)
     {
         return new RingtargetConfig(List.of(backstores), List.of(), ConfigDefaults.discoveryAuth(), ConfigDefaults.engine());
