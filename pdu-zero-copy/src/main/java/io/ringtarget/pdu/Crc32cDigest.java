@@ -13,7 +13,8 @@ import java.util.zip.CRC32C;
  * Wire order: the 32-bit CRC as {@link CRC32C#getValue()} returns it goes on the wire least significant byte first
  * (RFC 3720 B.4: 32 bytes of zeros give the bytes aa 36 91 8a). {@link #write}/{@link #read} do that.
  * <p>
- * Segments larger than 2 GiB cannot be wrapped (ByteBuffer limit).
+ * Segments larger than 2 GiB cannot be wrapped (ByteBuffer limit). Wrapping a native segment uses a restricted
+ * method ({@link MemorySegment#reinterpret(long)}): run with --enable-native-access=ALL-UNNAMED, as all our JVMs do.
  */
 public final class Crc32cDigest
 {
@@ -34,7 +35,13 @@ public final class Crc32cDigest
         if (segment != this.segment)
         {
             this.segment = segment;
-            this.buffer = segment.asByteBuffer();
+            // A buffer view of an arena-backed segment makes CRC32C.update acquire and release the arena's session
+            // on every call: two atomic operations, more than the CRC of a 48-byte header costs. The view is made
+            // of a global-scope alias of the same native memory instead, so the digest must not outlive the arena
+            // (connection buffers live as long as their loop). Heap segments keep their own view.
+            this.buffer = segment.isNative() ?
+                MemorySegment.ofAddress(segment.address()).reinterpret(segment.byteSize()).asByteBuffer() :
+                segment.asByteBuffer();
         }
         return this;
     }
