@@ -71,6 +71,8 @@ public final class LogicalUnit
     public static final int DEFAULT_MAX_TRANSFER_BYTES = 1024 * 1024;
     public static final int MAX_UNMAP_BLOCK_DESCRIPTORS = 64;
     public static final long MAX_UNMAP_BYTES = 1L << 30;
+    /** libiscsi's Inquiry.BlockLimits calls more than 2^20 "insanely big". */
+    public static final long MAX_UNMAP_BLOCKS = 1L << 20;
     public static final long MAX_WRITE_SAME_BYTES = 1L << 30;
 
     static final int UA_TYPES = 4;
@@ -120,6 +122,7 @@ public final class LogicalUnit
     private volatile boolean defaultWriteCacheEnabled = true;
     private volatile boolean writeCacheEnabled = true;
     private volatile boolean descriptorSense;
+    private volatile boolean newNexusPowerOnUnitAttention;
     private volatile ItNexus reservationHolder;
     private final Object reservationLock = new Object();
     private final AtomicLongArray uaGeneration = new AtomicLongArray(UA_TYPES);
@@ -162,7 +165,7 @@ public final class LogicalUnit
         this.readOnly = readOnly;
         this.maxTransferBlocks = DEFAULT_MAX_TRANSFER_BYTES / blockSize;
         this.maxCompareAndWriteBlocks = Math.min(255, ScsiTask.SCRATCH_SIZE / blockSize);
-        this.maxUnmapBlocks = MAX_UNMAP_BYTES / blockSize;
+        this.maxUnmapBlocks = Math.min(MAX_UNMAP_BLOCKS, MAX_UNMAP_BYTES / blockSize);
         this.maxWriteSameBlocks = MAX_WRITE_SAME_BYTES / blockSize;
         this.standardInquiry = encodeStandardInquiry(identity);
     }
@@ -233,6 +236,16 @@ public final class LogicalUnit
     {
         this.defaultWriteCacheEnabled = wce;
         this.writeCacheEnabled = wce;
+        return this;
+    }
+
+    /**
+     * Whether a nexus's first command to this LU reports POWER ON, RESET (SAM-5 6.3.1 reads so for nexuses
+     * that existed at power on). Default false: only resets after the nexus first spoke are reported.
+     */
+    public LogicalUnit newNexusPowerOnUnitAttention(final boolean report)
+    {
+        this.newNexusPowerOnUnitAttention = report;
         return this;
     }
 
@@ -683,14 +696,16 @@ public final class LogicalUnit
         }
         final long half = (long)blocks * blockSize;
         t.residual(2 * half);
+        if ((t.expectedDataTransferLength() & 0xFFFF_FFFFL) != 2 * half || room(t) < 2 * half)
+        {
+            // The Data-Out must be exactly the verify and the write data (SBC-3 5.2); a 256-block request,
+            // which wraps the one-byte field to 0, lands here too.
+            invalidCdb(t, 13, -1);
+            return;
+        }
         if (blocks == 0)
         {
             good(t); // "shall not be considered an error"
-            return;
-        }
-        if (room(t) < 2 * half)
-        {
-            invalidCdb(t, 13, -1);
             return;
         }
         if (t.device() == null)
@@ -742,9 +757,11 @@ public final class LogicalUnit
             return;
         }
         t.residual(noDataOutBuffer ? 0 : blockSize);
-        if (!noDataOutBuffer && room(t) < blockSize)
+        final long edtl = t.expectedDataTransferLength() & 0xFFFF_FFFFL;
+        if ((noDataOutBuffer ? edtl != 0 : edtl != blockSize) || (!noDataOutBuffer && room(t) < blockSize))
         {
-            illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
+            // One block of Data-Out, or none with NDOB (SBC-3 5.43).
+            illegal(t, Asc.INVALID_FIELD_IN_CDB, 0);
             return;
         }
         if (t.device() == null)
@@ -1368,8 +1385,9 @@ public final class LogicalUnit
         Bytes.zero(out, 0, 32);
         Bytes.put64(out, 0, blockCount - 1);
         Bytes.put32(out, 8, blockSize);
-        // Logical blocks per physical block exponent: our backing media work in 4 KiB pages.
-        Bytes.put8(out, 13, Integer.numberOfTrailingZeros(Math.max(1, 4096 / blockSize)));
+        // LOGICAL BLOCKS PER PHYSICAL BLOCK EXPONENT 0: one logical block per physical block. Backing files
+        // would prefer 4 KiB, but the Block Limits granularity already says so, and libiscsi's GET LBA STATUS
+        // tests assume an exponent of 0 when asking about single blocks.
         if (thinProvisioning)
         {
             Bytes.put8(out, 14, 0x80 | (unmapReadsZeros ? 0x40 : 0)); // LBPME, LBPRZ
@@ -1827,6 +1845,15 @@ public final class LogicalUnit
         final long[] seen = nexus.uaSeen(index);
         final int base = index * UA_TYPES;
         final long reset = uaGeneration.get(UA_RESET);
+        if (seen[base + UA_RESET] == -1 && !newNexusPowerOnUnitAttention)
+        {
+            // First command of a nexus created after the LU: nothing has happened to it yet (LIO and tgt do the
+            // same; libiscsi's iscsi-test-cu opens a session per test and reads a UA there as a failure).
+            for (int i = 0; i < UA_TYPES; i++)
+            {
+                seen[base + i] = uaGeneration.get(i);
+            }
+        }
         if (seen[base + UA_RESET] != reset)
         {
             // POWER ON / RESET supersedes the others (SAM-5 5.14: a reset clears older conditions).

@@ -187,7 +187,7 @@ class EmulatedCommandsTest
         assertEquals(32, h.task.dataInLength());
         assertEquals(2047, (h.in(6) << 8) | h.in(7));
         assertEquals(512, (h.in(10) << 8) | h.in(11));
-        assertEquals(3, h.in(13) & 0x0F, "8 logical blocks per 4 KiB physical block");
+        assertEquals(0, h.in(13) & 0x0F, "one logical block per physical block");
         assertEquals(0xC0, h.in(14), "LBPME LBPRZ");
     }
 
@@ -207,7 +207,15 @@ class EmulatedCommandsTest
     @Test
     void unitAttentionAfterCreationAndReset()
     {
+        final LuHarness quiet = new LuHarness();
+        quiet.run(0, 0, 0, 0, 0, 0, 0);
+        quiet.assertGood(); // by default a new nexus starts without a unit attention
+        quiet.lu.resetLun(quiet.other);
+        quiet.run(0, 0, 0, 0, 0, 0, 0);
+        quiet.assertSense(SenseKey.UNIT_ATTENTION, Asc.POWER_ON_RESET);
+
         final LuHarness fresh = new LuHarness();
+        fresh.lu.newNexusPowerOnUnitAttention(true);
         fresh.run(0, 0, 0, 0, 0, 0, 0);
         fresh.assertSense(SenseKey.UNIT_ATTENTION, Asc.POWER_ON_RESET);
         fresh.run(0, 0, 0, 0, 0, 0, 0);
@@ -265,8 +273,6 @@ class EmulatedCommandsTest
         assertEquals(ScsiStatus.RESERVATION_CONFLICT, h.task.status(), "release by a non-holder is a no-op");
         // Same initiator port name from a new session object: the same nexus.
         final ItNexus again = new ItNexus(h.nexus.initiatorPortName(), 1);
-        h.run(again, 0, 0, 0, 0, 0, 0, 0);
-        h.assertSense(SenseKey.UNIT_ATTENTION, Asc.POWER_ON_RESET);
         h.run(again, 0, 0, 0, 0, 0, 0, 0);
         h.assertGood();
         h.run(h.nexus, 0, 0x17, 0, 0, 0, 0, 0);

@@ -258,6 +258,14 @@ class MediaCommandsTest
         h.assertFieldPointer(true, 13, -1);
         h.run(1024, 0x89, 0, 0, 0, 0, 0, 0, 0, 0x08, 0x00, 0, 0, 0, 1, 0, 0);
         h.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.LBA_OUT_OF_RANGE);
+        // Data-Out must be exactly 2 x blocks: more, less, or any with 0 blocks is an error.
+        h.run(4096, 0x89, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0);
+        h.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_FIELD_IN_CDB);
+        h.run(1024, 0x89, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0);
+        h.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_FIELD_IN_CDB);
+        h.run(512 * 512, 0x89, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0);
+        h.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_FIELD_IN_CDB);
+        assertEquals(0, h.device.writes);
     }
 
     @Test
@@ -322,6 +330,12 @@ class MediaCommandsTest
         h.run(512, LuHarness.cdb10(0x41, 0, 100, 0));
         h.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_FIELD_IN_CDB);
         h.assertFieldPointer(true, 7, -1);
+
+        // One block of Data-Out, no more, no less.
+        h.run(1024, LuHarness.cdb10(0x41, 0, 100, 2));
+        h.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_FIELD_IN_CDB);
+        h.run(256, LuHarness.cdb16(0x93, 0, 100, 2));
+        h.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_FIELD_IN_CDB);
     }
 
     @Test
