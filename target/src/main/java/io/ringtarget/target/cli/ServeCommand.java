@@ -43,7 +43,8 @@ final class ServeCommand implements Callable<Integer>
         err.flush();
         return ServerRunner.run(loaded, err, () ->
         {
-            out.println("ringtarget: serving " + config.file() + " (" + loaded.targets().size() + " targets).");
+            final int targets = loaded.targets().size();
+            out.println("ringtarget: serving " + config.file() + " (" + targets + (targets == 1 ? " target)." : " targets)."));
             out.flush();
         });
     }
