@@ -46,6 +46,9 @@ public final class LogicalUnit
     public static final int MODE_SENSE_10 = 0x5A;
     public static final int PERSISTENT_RESERVE_IN = 0x5E;
     public static final int PERSISTENT_RESERVE_OUT = 0x5F;
+    public static final int READ_DEFECT_DATA_10 = 0x37;
+    public static final int READ_DEFECT_DATA_12 = 0xB7;
+    public static final int ORWRITE_16 = 0x8B;
     public static final int READ_16 = 0x88;
     public static final int COMPARE_AND_WRITE = 0x89;
     public static final int WRITE_16 = 0x8A;
@@ -96,6 +99,8 @@ public final class LogicalUnit
     static final int PHASE_WS_WRITE = 8;
     static final int PHASE_WS_UNMAP = 9;
     static final int PHASE_UNMAP = 10;
+    static final int PHASE_ORW_READ = 11;
+    static final int PHASE_ORW_WRITE = 12;
 
     private static final int VERIFY_MEDIUM = 0;
     private static final int VERIFY_COMPARE = 1;
@@ -467,6 +472,15 @@ public final class LogicalUnit
             case COMPARE_AND_WRITE:
                 compareAndWrite(t, cdb);
                 break;
+            case ORWRITE_16:
+                orWrite(t, cdb);
+                break;
+            case READ_DEFECT_DATA_10:
+                readDefectData(t, cdb, false);
+                break;
+            case READ_DEFECT_DATA_12:
+                readDefectData(t, cdb, true);
+                break;
             case READ_CAPACITY_10:
                 readCapacity10(t, cdb);
                 break;
@@ -731,6 +745,67 @@ public final class LogicalUnit
         runSteps(t);
     }
 
+    private void orWrite(final ScsiTask t, final MemorySegment cdb)
+    {
+        // SBC-3 5.8 ORWRITE(16): read, OR with the Data-Out, write back, in scratch-sized chunks; serialised
+        // against COMPARE AND WRITE and other ORWRITEs on overlapping blocks by the same range table.
+        if (!protectionField(t, cdb))
+        {
+            return;
+        }
+        final long lba = Bytes.u64(cdb, 2);
+        final long blocks = Bytes.u32(cdb, 10);
+        if (blocks > maxTransferBlocks)
+        {
+            invalidCdb(t, 10, -1);
+            return;
+        }
+        if (!writable(t) || !inRange(t, lba, blocks))
+        {
+            return;
+        }
+        final long bytes = blocks * blockSize;
+        t.residual(bytes);
+        final long length = Math.min(bytes, room(t)) / blockSize * blockSize;
+        if (length == 0)
+        {
+            good(t);
+            return;
+        }
+        if (t.device() == null)
+        {
+            noDevice(t);
+            return;
+        }
+        final int slot = lockRange(lba, (int)(length / blockSize));
+        if (slot < 0)
+        {
+            cawBusy.incrementAndGet();
+            t.status(ScsiStatus.BUSY);
+            t.complete();
+            return;
+        }
+        t.phase = PHASE_ORW_READ;
+        t.byteOffset = lba * blockSize;
+        t.bytesTotal = length;
+        t.bytesDone = 0;
+        t.fua = fua(cdb) || !writeCacheEnabled;
+        t.aux = slot;
+        runSteps(t);
+    }
+
+    private void readDefectData(final ScsiTask t, final MemorySegment cdb, final boolean twelve)
+    {
+        // SBC-3 5.17, 5.18: no defect lists to report; the header says so for whichever lists were asked.
+        final int flags = Bytes.u8(cdb, twelve ? 1 : 2) & 0x1F;
+        final long allocationLength = twelve ? Bytes.u32(cdb, 6) : Bytes.u16(cdb, 7);
+        final MemorySegment out = t.scratch();
+        final int length = twelve ? 8 : 4;
+        Bytes.zero(out, 0, length);
+        Bytes.put8(out, 1, flags);
+        dataIn(t, length, allocationLength);
+    }
+
     private void writeSame(
         final ScsiTask t, final MemorySegment cdb, final long lba, final long blocks, final int lengthField,
         final boolean noDataOutBuffer)
@@ -978,7 +1053,8 @@ public final class LogicalUnit
             }
             if (t.flag)
             {
-                if (t.phase == PHASE_CAW_READ || t.phase == PHASE_CAW_WRITE)
+                if (t.phase == PHASE_CAW_READ || t.phase == PHASE_CAW_WRITE || t.phase == PHASE_ORW_READ ||
+                    t.phase == PHASE_ORW_WRITE)
                 {
                     unlockRange(t.aux);
                 }
@@ -1014,6 +1090,17 @@ public final class LogicalUnit
                 break;
             case PHASE_CAW_READ:
                 device.read(t, t.byteOffset, t.scratch(), t.ioLength);
+                break;
+            case PHASE_ORW_READ:
+            {
+                final int chunk = (int)Math.min(ScsiTask.SCRATCH_SIZE / blockSize * blockSize,
+                    t.bytesTotal - t.bytesDone);
+                t.ioLength = chunk;
+                device.read(t, t.byteOffset + t.bytesDone, t.scratch(), chunk);
+                break;
+            }
+            case PHASE_ORW_WRITE:
+                device.write(t, t.byteOffset + t.bytesDone, t.scratch(), t.ioLength, t.fua);
                 break;
             case PHASE_CAW_WRITE:
                 device.write(t, t.byteOffset, t.scratch(), t.ioLength, t.fua);
@@ -1106,6 +1193,36 @@ public final class LogicalUnit
                     return;
                 }
                 t.flag = true;
+                break;
+            case PHASE_ORW_READ:
+            {
+                if (result != t.ioLength)
+                {
+                    failStep(t, result, false);
+                    return;
+                }
+                // SBC-3 5.8: medium OR Data-Out, a long at a time (lengths are whole blocks).
+                final MemorySegment scratch = t.scratch();
+                final MemorySegment data = t.dataBuffer();
+                final long base = t.bytesDone;
+                for (int o = 0; o < result; o += 8)
+                {
+                    scratch.set(ValueLayout.JAVA_LONG_UNALIGNED, o,
+                        scratch.get(ValueLayout.JAVA_LONG_UNALIGNED, o) |
+                        data.get(ValueLayout.JAVA_LONG_UNALIGNED, base + o));
+                }
+                t.phase = PHASE_ORW_WRITE;
+                break;
+            }
+            case PHASE_ORW_WRITE:
+                if (result != t.ioLength)
+                {
+                    failStep(t, result, true);
+                    return;
+                }
+                t.bytesDone += result;
+                t.phase = PHASE_ORW_READ;
+                t.flag = t.bytesDone >= t.bytesTotal;
                 break;
             case PHASE_WS_WRITE:
                 if (result != t.ioLength)

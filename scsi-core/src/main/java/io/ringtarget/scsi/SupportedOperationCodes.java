@@ -50,6 +50,9 @@ final class SupportedOperationCodes
             {"5f04", "5f04ff0000ffffffff04"}, // PERSISTENT RESERVE OUT
             {"5f05", "5f05ff0000ffffffff04"}, // PERSISTENT RESERVE OUT
             {"5f06", "5f06ff0000ffffffff04"}, // PERSISTENT RESERVE OUT
+            {"37", "37001f00000000ffff04"}, // READ DEFECT DATA(10)
+            {"b7", "b71f00000000ffffffff0004"}, // READ DEFECT DATA(12)
+            {"8b", "8b18ffffffffffffffffffffffff1f04"}, // ORWRITE(16)
             {"88", "8818ffffffffffffffffffffffff1f04"}, // READ(16)
             {"89", "8918ffffffffffffffff000000ff1f04"}, // COMPARE AND WRITE
             {"8a", "8a18ffffffffffffffffffffffff1f04"}, // WRITE(16)

@@ -465,4 +465,37 @@ class MediaCommandsTest
         assertEquals(ScsiStatus.TASK_ABORTED, h.task.status());
         assertEquals(1, h.device.reads, "no further step after the abort");
     }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void orWrite(final boolean deferred)
+    {
+        h.device.deferred = deferred;
+        // 200 blocks: several 64 KiB chunks of read, OR, write.
+        diskFill(0, 512 * 200, 0x0F);
+        h.fill(0, 512 * 200, 0x30);
+        h.run(512 * 200, LuHarness.cdb16(0x8B, 0, 0, 200));
+        h.assertGood();
+        assertEquals(0x3F, disk(0));
+        assertEquals(0x3F, disk(512 * 200 - 1));
+        assertEquals(0, disk(512 * 200));
+        h.run(512, LuHarness.cdb16(0x8B, 0x20, 0, 1));
+        h.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_FIELD_IN_CDB);
+        h.run(512, LuHarness.cdb16(0x8B, 0, 2048, 1));
+        h.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.LBA_OUT_OF_RANGE);
+    }
+
+    @Test
+    void readDefectDataReportsEmptyLists()
+    {
+        h.run(255, 0x37, 0, 0x18, 0, 0, 0, 0, 0, 255, 0);
+        h.assertGood();
+        assertEquals(4, h.task.dataInLength());
+        assertEquals(0x18, h.in(1));
+        assertEquals(0, h.in(3));
+        h.run(255, 0xB7, 0x0D, 0, 0, 0, 0, 0, 0, 0, 255, 0, 0);
+        h.assertGood();
+        assertEquals(8, h.task.dataInLength());
+        assertEquals(0x0D, h.in(1));
+    }
 }
