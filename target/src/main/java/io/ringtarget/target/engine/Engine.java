@@ -108,7 +108,9 @@ public final class Engine implements AutoCloseable
                         LogicalUnitIdentity.DEFAULT_VENDOR, "ringtarget", "0001", bc.serial(), naa(bc.wwn()),
                         t.iqn(), tpg.tag(), tpg.tag(), tpg.tag());
                     final LogicalUnit lu = new LogicalUnit(identity, b.blockCount(), b.blockSize(),
-                        b.supportsUnmap(), l.readOnly());
+                        b.supportsUnmap(), l.readOnly() || b.readOnly())
+                        .unmapReadsZeros(b.unmapReadsZeros())
+                        .writeCacheEnabled(bc.writeCache());
                     luns.add(new LunMapping(l.lun(), lu, b, l.readOnly()));
                 }
                 final Map<String, AclConfig> acls = new HashMap<>();
