@@ -202,24 +202,24 @@ public final class LoginResponsePdu extends PduHeader<LoginResponsePdu>
     /** @return CSG, the current stage (RFC 7143 11.12.3): SECURITY_NEGOTIATION, LOGIN_OPERATIONAL_NEGOTIATION. */
     public int currentStage()
     {
-        return Wire.bits(segment, offset + FLAGS_OFFSET, CSG_MASK, 2);
+        return bits(FLAGS_OFFSET, CSG_MASK, 2);
     }
 
     public LoginResponsePdu currentStage(final int stage)
     {
-        Wire.bits(segment, offset + FLAGS_OFFSET, CSG_MASK, 2, stage);
+        bits(FLAGS_OFFSET, CSG_MASK, 2, stage);
         return this;
     }
 
     /** @return NSG, the next stage; valid only with T set (RFC 7143 11.12.3). */
     public int nextStage()
     {
-        return Wire.bits(segment, offset + FLAGS_OFFSET, NSG_MASK, 0);
+        return bits(FLAGS_OFFSET, NSG_MASK, 0);
     }
 
     public LoginResponsePdu nextStage(final int stage)
     {
-        Wire.bits(segment, offset + FLAGS_OFFSET, NSG_MASK, 0, stage);
+        bits(FLAGS_OFFSET, NSG_MASK, 0, stage);
         return this;
     }
 

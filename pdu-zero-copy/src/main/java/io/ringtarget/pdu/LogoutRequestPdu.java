@@ -75,7 +75,7 @@ public final class LogoutRequestPdu extends PduHeader<LogoutRequestPdu>
 
     public LogoutRequestPdu reasonCode(final int reasonCode)
     {
-        Wire.bits(segment, offset + FLAGS_OFFSET, REASON_CODE_MASK, 0, reasonCode);
+        bits(FLAGS_OFFSET, REASON_CODE_MASK, 0, reasonCode);
         return this;
     }
 }

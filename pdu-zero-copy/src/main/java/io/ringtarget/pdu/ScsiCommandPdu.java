@@ -68,7 +68,7 @@ public final class ScsiCommandPdu extends PduHeader<ScsiCommandPdu>
 
     public ScsiCommandPdu attributes(final int attr)
     {
-        Wire.bits(segment, offset + FLAGS_OFFSET, ATTR_MASK, 0, attr);
+        bits(FLAGS_OFFSET, ATTR_MASK, 0, attr);
         return this;
     }
 

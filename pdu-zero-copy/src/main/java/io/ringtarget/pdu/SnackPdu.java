@@ -91,7 +91,7 @@ public final class SnackPdu extends PduHeader<SnackPdu>
 
     public SnackPdu type(final int type)
     {
-        Wire.bits(segment, offset + FLAGS_OFFSET, TYPE_MASK, 0, type);
+        bits(FLAGS_OFFSET, TYPE_MASK, 0, type);
         return this;
     }
 

@@ -107,7 +107,7 @@ public final class TaskManagementRequestPdu extends PduHeader<TaskManagementRequ
 
     public TaskManagementRequestPdu function(final int function)
     {
-        Wire.bits(segment, offset + FLAGS_OFFSET, FUNCTION_MASK, 0, function);
+        bits(FLAGS_OFFSET, FUNCTION_MASK, 0, function);
         return this;
     }
 }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -646,6 +647,24 @@ class PduRoundTripTest
         assertEquals(-2L, BasicHeaderSegment.lun(segment, AT));
         bhs.opcode(Opcode.NOP_OUT);
         assertEquals(0x40, segment.get(ValueLayout.JAVA_BYTE, AT) & 0xff, "opcode() keeps the I bit");
+    }
+
+    @Test
+    void wrapChecksTheHeaderFitsOnceAndWorksOnHeapSegments()
+    {
+        final ScsiCommandPdu pdu = new ScsiCommandPdu();
+        assertThrows(IndexOutOfBoundsException.class, () -> pdu.wrap(segment, segment.byteSize() - 47));
+        assertThrows(IndexOutOfBoundsException.class, () -> pdu.wrap(segment, -1));
+        pdu.wrap(segment, segment.byteSize() - 48).reset().cmdSn(0x01020304);
+        assertEquals(0x01020304, pdu.cmdSn());
+
+        // A long[]-backed heap segment: the base offset of the array type must be honoured.
+        final long[] words = new long[8];
+        pdu.wrap(MemorySegment.ofArray(words), 8).reset().initiatorTaskTag(0x11223344).lun(0x0102030405060708L);
+        assertEquals(0x11223344, pdu.initiatorTaskTag());
+        assertEquals(0x0102030405060708L, pdu.lun());
+        assertEquals(0x01, MemorySegment.ofArray(words).get(ValueLayout.JAVA_BYTE, 8), "opcode byte at offset 8");
+        assertEquals(0x11, MemorySegment.ofArray(words).get(ValueLayout.JAVA_BYTE, 8 + 16), "ITT big-endian");
     }
 
     @Test
