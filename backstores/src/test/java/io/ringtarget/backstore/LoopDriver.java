@@ -74,6 +74,25 @@ final class LoopDriver implements ScsiTaskListener, AutoCloseable
         return task;
     }
 
+    /**
+     * Run a command given as a CDB segment, without allocating; fails if it does not complete GOOD.
+     */
+    void runQuietly(final MemorySegment cdb, final int edtl)
+    {
+        final int before = completions;
+        task.reset();
+        task.nexus(nexus).device(device).cdb(cdb, 0, 16).expectedDataTransferLength(edtl).dataBuffer(buffer);
+        lu.execute(task);
+        for (int i = 0; i < MAX_DUTY_CYCLES && completions == before; i++)
+        {
+            loop.doWork();
+        }
+        if (completions != before + 1 || task.status() != ScsiStatus.GOOD)
+        {
+            throw new AssertionError("command did not complete GOOD: status " + task.status());
+        }
+    }
+
     void assertGood()
     {
         assertEquals(ScsiStatus.GOOD, task.status(), () -> "status " + task.status() + " sense key " +
