@@ -85,6 +85,13 @@ public final class FileBackstore implements Backstore
         final String name, final Path path, final long sizeBytes, final int requestedBlockSize, final boolean direct,
         final boolean readOnly, final boolean create)
     {
+        this(name, path, sizeBytes, requestedBlockSize, direct, readOnly, create, false);
+    }
+
+    private FileBackstore(
+        final String name, final Path path, final long sizeBytes, final int requestedBlockSize, final boolean direct,
+        final boolean readOnly, final boolean create, final boolean forceDiscard)
+    {
         this.name = name;
         this.path = path;
         this.direct = direct;
@@ -118,8 +125,8 @@ public final class FileBackstore implements Backstore
                 final String sys = "/sys/dev/block/" + major(rdev) + ":" + minor(rdev) + "/queue/";
                 final long writeZeroes = sysfsLong(sys + "write_zeroes_max_bytes");
                 final long discard = sysfsLong(sys + "discard_max_bytes");
-                unmapReadsZeros = writeZeroes > 0;
-                discardFallback = writeZeroes <= 0 && discard > 0;
+                unmapReadsZeros = writeZeroes > 0 && !forceDiscard;
+                discardFallback = (forceDiscard || writeZeroes <= 0) && discard > 0;
                 supportsUnmap = !readOnly && (writeZeroes > 0 || discard > 0);
                 alignment = Math.max(DIRECT_ALIGNMENT, logical);
             }
@@ -190,6 +197,15 @@ public final class FileBackstore implements Backstore
     public static FileBackstore block(final String name, final Path device, final int blockSize, final boolean readOnly)
     {
         return new FileBackstore(name, device, 0, Math.max(512, blockSize), true, readOnly, false);
+    }
+
+    /**
+     * A block backstore that deallocates with BLKDISCARD on the helper thread even when the device has WRITE
+     * ZEROES: exercises that path on devices (loop) that would otherwise take the fallocate one.
+     */
+    static FileBackstore blockWithDiscardThread(final String name, final Path device)
+    {
+        return new FileBackstore(name, device, 0, 512, true, false, false, true);
     }
 
     public String name()

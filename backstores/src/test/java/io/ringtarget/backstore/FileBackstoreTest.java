@@ -191,4 +191,25 @@ class FileBackstoreTest
             d.assertGood();
         }
     }
+
+    @Test
+    void readsPastATruncatedFileAreMediumErrors() throws Exception
+    {
+        final FileBackstore bs = FileBackstore.fileio("f", file, SIZE, 512, true, false);
+        try (LoopDriver d = new LoopDriver(bs))
+        {
+            // Someone shrinks the file under us: the ring read returns 0 bytes, which must not pass as data.
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE))
+            {
+                ch.truncate(1 << 20);
+            }
+            d.run(4096, LoopDriver.cdb16(0x88, 0, 4096, 8));
+            assertEquals(ScsiStatus.CHECK_CONDITION, d.task.status());
+            assertEquals(0x03, d.task.senseData().get(ValueLayout.JAVA_BYTE, 2), "MEDIUM ERROR");
+            assertEquals(0x11, d.task.senseData().get(ValueLayout.JAVA_BYTE, 12), "UNRECOVERED READ ERROR");
+            assertEquals(1, d.lu.ioErrorCount());
+            d.run(4096, LoopDriver.cdb16(0x88, 0, 0, 8));
+            d.assertGood();
+        }
+    }
 }

@@ -109,4 +109,54 @@ class LoopDeviceBackstoreTest
     {
         return b[0];
     }
+
+    @Test
+    void discardThreadFallbackOnALoopDevice() throws Exception
+    {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root for losetup");
+        final Path image = Path.of("/var/tmp", "ringtarget-discard-" + ProcessHandle.current().pid() + "-" +
+            System.nanoTime() + ".img");
+        String device = null;
+        try
+        {
+            exec("truncate", "-s", "16M", image.toString());
+            try
+            {
+                device = exec("losetup", "--direct-io=on", "-f", "--show", image.toString());
+            }
+            catch (final IOException e)
+            {
+                assumeTrue(false, "no loop device available: " + e.getMessage());
+            }
+            final FileBackstore bs = FileBackstore.blockWithDiscardThread("lo", Path.of(device));
+            assumeTrue(bs.supportsUnmap(), "loop device without discard");
+            assertEquals("BLKDISCARD on a helper thread", bs.unmapMethod());
+            try (LoopDriver d = new LoopDriver(bs))
+            {
+                d.buffer.asSlice(0, 1 << 20).fill((byte)0x5C);
+                d.run(1 << 20, LoopDriver.cdb16(0x8A, 0x08, 0, 2048));
+                d.assertGood();
+                // UNMAP 1024 blocks at 0: completes on the loop after the helper thread's ioctl.
+                d.buffer.asSlice(0, 24).fill((byte)0);
+                d.buffer.set(ValueLayout.JAVA_BYTE, 1, (byte)22);
+                d.buffer.set(ValueLayout.JAVA_BYTE, 3, (byte)16);
+                d.buffer.set(ValueLayout.JAVA_BYTE, 18, (byte)0x04);
+                d.run(24, 0x42, 0, 0, 0, 0, 0, 0, 0, 24, 0);
+                d.assertGood();
+                d.run(1 << 20, LoopDriver.cdb16(0x88, 0, 0, 2048));
+                d.assertGood();
+                // A loop device discards by punching the backing file: zeros, though LBPRZ is not promised.
+                d.assertBytes(d.buffer, 0, 512 * 1024, 0);
+                d.assertBytes(d.buffer, 512 * 1024, 512 * 1024, 0x5C);
+            }
+        }
+        finally
+        {
+            if (device != null)
+            {
+                exec("losetup", "-d", device);
+            }
+            Files.deleteIfExists(image);
+        }
+    }
 }
