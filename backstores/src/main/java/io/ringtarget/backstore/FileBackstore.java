@@ -263,6 +263,39 @@ public final class FileBackstore implements Backstore
         return discardFallback ? "BLKDISCARD on a helper thread" : "IORING_OP_FALLOCATE(PUNCH_HOLE|KEEP_SIZE)";
     }
 
+    /** Failed reads, writes, flushes and deallocations over every loop's handle (approximate while running). */
+    public long ioErrors()
+    {
+        long n = 0;
+        for (final FileDevice d : devices)
+        {
+            n += d.errors();
+        }
+        return n;
+    }
+
+    /** Requests that were not 4 KiB aligned and went through the buffered descriptor. */
+    public long bouncedRequests()
+    {
+        long n = 0;
+        for (final FileDevice d : devices)
+        {
+            n += d.bounced();
+        }
+        return n;
+    }
+
+    /** Short reads/writes that were continued. */
+    public long shortTransfers()
+    {
+        long n = 0;
+        for (final FileDevice d : devices)
+        {
+            n += d.shortTransfers();
+        }
+        return n;
+    }
+
     public BlockDevice open(final EventLoop loop)
     {
         final FileDevice device = new FileDevice(loop);

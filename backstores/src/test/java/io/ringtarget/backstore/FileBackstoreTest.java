@@ -104,6 +104,7 @@ class FileBackstoreTest
             assertEquals(200, d.task.dataInLength());
             d.assertBytes(d.buffer, 0, 200, 0x77);
             assertTrue(((FileBackstore.FileDevice)d.device).bounced() >= 2);
+            assertEquals(((FileBackstore.FileDevice)d.device).bounced(), bs.bouncedRequests());
 
             // And an aligned read after the buffered write sees it (O_DIRECT writes back the page cache first).
             d.run(4096, LoopDriver.cdb16(0x88, 0, 0, 8));
@@ -208,6 +209,7 @@ class FileBackstoreTest
             assertEquals(0x03, d.task.senseData().get(ValueLayout.JAVA_BYTE, 2), "MEDIUM ERROR");
             assertEquals(0x11, d.task.senseData().get(ValueLayout.JAVA_BYTE, 12), "UNRECOVERED READ ERROR");
             assertEquals(1, d.lu.ioErrorCount());
+            assertEquals(1, bs.ioErrors());
             d.run(4096, LoopDriver.cdb16(0x88, 0, 0, 8));
             d.assertGood();
         }
