@@ -67,6 +67,7 @@ public final class LogicalUnit
 
     public static final int SA_READ_CAPACITY_16 = 0x10;
     public static final int SA_GET_LBA_STATUS = 0x12;
+    public static final int SA_REPORT_TARGET_PORT_GROUPS = 0x0A;
     public static final int SA_REPORT_SUPPORTED_OPERATION_CODES = 0x0C;
     public static final int SA_REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS = 0x0D;
 
@@ -1844,6 +1845,9 @@ public final class LogicalUnit
             case SA_REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS:
                 reportSupportedTaskManagementFunctions(t, cdb);
                 break;
+            case SA_REPORT_TARGET_PORT_GROUPS:
+                reportTargetPortGroups(t, cdb);
+                break;
             default:
                 invalidCdb(t, 1, 4);
                 break;
@@ -1892,6 +1896,35 @@ public final class LogicalUnit
                 invalidCdb(t, 2, 2);
                 return;
         }
+        dataIn(t, length, allocationLength);
+    }
+
+    private void reportTargetPortGroups(final ScsiTask t, final MemorySegment cdb)
+    {
+        // SPC-4 6.37, 5.16 (implicit ALUA, TPGS=01b): one target port group, always active/optimized, holding
+        // this LU's target port. Enough for dm-multipath's and ESXi's ALUA handlers to treat every path alike.
+        final int format = Bytes.u8(cdb, 1) >>> 5;
+        if (format > 1)
+        {
+            invalidCdb(t, 1, 7);
+            return;
+        }
+        final long allocationLength = Bytes.u32(cdb, 6);
+        final MemorySegment out = t.scratch();
+        final int header = format == 1 ? 8 : 4;
+        final int length = header + 8 + 4;
+        Bytes.zero(out, 0, length);
+        Bytes.put32(out, 0, length - 4);
+        if (format == 1)
+        {
+            Bytes.put8(out, 4, 0x10); // FORMAT TYPE 1: extended header; implicit transition time 0
+        }
+        final int d = header;
+        Bytes.put8(out, d, 0x80); // PREF, ASYMMETRIC ACCESS STATE 0h active/optimized
+        Bytes.put8(out, d + 1, 0x01); // AO_SUP only
+        Bytes.put16(out, d + 2, identity.targetPortGroup());
+        Bytes.put8(out, d + 7, 1); // target port count
+        Bytes.put16(out, d + 10, identity.relativeTargetPortId());
         dataIn(t, length, allocationLength);
     }
 
@@ -2210,6 +2243,7 @@ public final class LogicalUnit
         d[2] = 0x06; // VERSION: SPC-4
         d[3] = 0x12; // HISUP, RESPONSE DATA FORMAT 2
         d[4] = (byte)(STANDARD_INQUIRY_LENGTH - 5);
+        d[5] = 0x10; // TPGS 01b: implicit asymmetric logical unit access (REPORT TARGET PORT GROUPS)
         d[7] = 0x02; // CMDQUE
         ascii(identity.vendor(), d, 8, 8);
         ascii(identity.product(), d, 16, 16);

@@ -64,6 +64,7 @@ final class SupportedOperationCodes
             {"9e10", "9e100000000000000000ffffffff0004"}, // READ CAPACITY(16)
             {"9e12", "9e12ffffffffffffffffffffffff0004"}, // GET LBA STATUS
             {"a0", "a000ff000000ffffffff0004"}, // REPORT LUNS
+            {"a30a", "a3ea00000000ffffffff0004"}, // REPORT TARGET PORT GROUPS
             {"a30c", "a30c87ffffffffffffff0004"}, // REPORT SUPPORTED OPERATION CODES
             {"a30d", "a30d00000000ffffffff0004"}, // REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS
             {"a8", "a818ffffffffffffffff1f04"}, // READ(12)

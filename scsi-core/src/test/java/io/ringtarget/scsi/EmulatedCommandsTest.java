@@ -33,6 +33,7 @@ class EmulatedCommandsTest
         assertEquals(0x00, h.in(0), "direct access block device, connected");
         assertEquals(0x06, h.in(2), "SPC-4");
         assertEquals(0x12, h.in(3), "HISUP, response data format 2");
+        assertEquals(0x10, h.in(5), "TPGS 01b");
         assertEquals(91, h.in(4), "additional length");
         assertEquals(0x02, h.in(7), "CMDQUE");
         assertEquals("RINGTGT ", ascii(8, 8));
@@ -470,6 +471,27 @@ class EmulatedCommandsTest
         h.assertGood();
         assertEquals(SupportedOperationCodes.COUNT * 20, (h.in(2) << 8) | h.in(3));
         assertEquals(0x02, h.in(4 + 5), "CTDP set, TUR has no service action");
+    }
+
+    @Test
+    void reportTargetPortGroups()
+    {
+        h.run(255, 0x12, 0, 0, 0, 36, 0);
+        assertEquals(0x10, h.in(5) & 0x30, "TPGS implicit");
+        h.run(255, 0xA3, 0x0A, 0, 0, 0, 0, 0, 0, 0, 255, 0, 0);
+        h.assertGood();
+        assertEquals(16, h.task.dataInLength());
+        assertEquals(12, Bytes.u32(h.buffer, 0));
+        assertEquals(0x80, h.in(4), "preferred, active/optimized");
+        assertEquals(0x01, h.in(5), "AO_SUP");
+        assertEquals(1, Bytes.u16(h.buffer, 6), "target port group");
+        assertEquals(1, h.in(11), "one port");
+        assertEquals(1, Bytes.u16(h.buffer, 14), "relative target port 1");
+        h.run(255, 0xA3, 0x2A, 0, 0, 0, 0, 0, 0, 0, 255, 0, 0);
+        h.assertGood();
+        assertEquals(20, h.task.dataInLength());
+        assertEquals(0x10, h.in(4), "extended header");
+        assertEquals(0x80, h.in(8));
     }
 
     @Test
