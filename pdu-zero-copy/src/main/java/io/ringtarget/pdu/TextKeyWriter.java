@@ -4,8 +4,9 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Appends key=value pairs, each NUL-terminated (RFC 7143 section 6), into a data segment in place. A pair that does
- * not fit is not written at all and sets {@link #overflow()}; the caller then sends what fits and continues in the
- * next PDU (C bit) or fails the negotiation. Strings are written as UTF-8 without intermediate arrays.
+ * not fit is not written at all and sets {@link #overflow()}; every later append is refused too, so the text written
+ * is exactly the pairs appended before the overflow. The caller then sends what fits and continues in the next PDU
+ * (C bit) or fails the negotiation. Strings are written as UTF-8 without intermediate arrays.
  */
 public final class TextKeyWriter
 {
@@ -151,7 +152,9 @@ public final class TextKeyWriter
 
     private boolean fits(final int need)
     {
-        if (length + need > capacity)
+        // Sticky: once a pair is refused, later (maybe shorter) pairs are refused too, so what was written is
+        // exactly a prefix of what was appended and the caller can continue from there in the next PDU.
+        if (overflow || length + need > capacity)
         {
             overflow = true;
             return false;

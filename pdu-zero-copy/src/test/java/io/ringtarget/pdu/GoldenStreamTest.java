@@ -174,9 +174,18 @@ class GoldenStreamTest
         assertEquals(LoginResponsePdu.SUCCESS, loginResponse.status());
         assertEquals(loginRequest.initiatorTaskTag(), loginResponse.initiatorTaskTag());
         assertEquals(loginRequest.isid(), loginResponse.isid());
-        assertNotEquals(0, loginResponse.tsih(), "target assigns a TSIH on success");
         assertEquals(0, loginResponse.versionActive());
         assertEquals(loginRequest.cmdSn(), loginResponse.expCmdSn());
+        LoginResponsePdu finalResponse = null;
+        for (final Pdu pdu : target)
+        {
+            if (isFinalLogin(pdu.bytes()))
+            {
+                finalResponse = new LoginResponsePdu().wrap(pdu.bytes(), 0);
+            }
+        }
+        assertNotNull(finalResponse, "login reaches full feature phase");
+        assertNotEquals(0, finalResponse.tsih(), "target assigns a TSIH on success");
 
         // CmdSN: every non-immediate command takes the next number; immediate ones carry it (RFC 7143 4.2.2.1).
         int cmdSn = loginRequest.cmdSn();
@@ -195,7 +204,8 @@ class GoldenStreamTest
             {
                 cmdSn++;
             }
-            assertTrue(commandTags.add(pdu.itt()), "tags unique per command");
+            // A multi-step login keeps one tag (RFC 7143 11.12.8); every other command has its own.
+            assertTrue(commandTags.add(pdu.itt()) || opcode == Opcode.LOGIN_REQUEST, "tags unique per command");
         }
 
         // StatSN: every status consumes one number; R2T and Data-In without status carry the next (RFC 7143 11.8.3).
@@ -477,6 +487,69 @@ class GoldenStreamTest
         final Map<String, String> keys = initiator.getFirst().keys();
         assertEquals("iqn.2026-11.test:golden", keys.get("TargetName"));
         assertTrue(keys.get("InitiatorName").startsWith("iqn.2007-10.com.github:sahlberg:libiscsi"));
+    }
+
+    @Test
+    void chapAuthentication() throws IOException, java.security.GeneralSecurityException
+    {
+        final List<Pdu> initiator = frame("chap-0-initiator.bin", 9);
+        final List<Pdu> target = frame("chap-0-target.bin", 10);
+        assertSessionInvariants(initiator, target);
+        assertEquals(List.of(Opcode.LOGIN_REQUEST, Opcode.LOGIN_REQUEST, Opcode.LOGIN_REQUEST, Opcode.LOGIN_REQUEST),
+            initiator.subList(0, 4).stream().map(Pdu::opcode).toList());
+        final LoginRequestPdu first = new LoginRequestPdu().wrap(initiator.getFirst().bytes(), 0);
+        assertEquals(LoginRequestPdu.SECURITY_NEGOTIATION, first.currentStage());
+        assertEquals("CHAP,None", initiator.get(0).keys().get("AuthMethod"));
+        assertEquals("CHAP", target.get(0).keys().get("AuthMethod"));
+        assertEquals("5", initiator.get(1).keys().get("CHAP_A"), "MD5 (RFC 7143 12.1.3)");
+
+        // Target's challenge: CHAP_A, CHAP_I, CHAP_C (hex) in one PDU, read without String allocation.
+        final Pdu challengePdu = target.get(1);
+        final TextKeyReader reader = new TextKeyReader().wrap(challengePdu.bytes(), challengePdu.dataOffset(),
+            challengePdu.dataLength());
+        long identifier = -1;
+        final byte[] challenge = new byte[1024];
+        int challengeLength = -1;
+        while (reader.next())
+        {
+            if (reader.keyEquals("CHAP_I".getBytes(StandardCharsets.US_ASCII)))
+            {
+                identifier = reader.valueAsLong();
+            }
+            else if (reader.keyEquals("CHAP_C".getBytes(StandardCharsets.US_ASCII)))
+            {
+                assertTrue(reader.valueIsBinary());
+                challengeLength = reader.valueAsBinary(challenge);
+            }
+        }
+        assertEquals(TextKeyReader.NONE, reader.error());
+        assertTrue(identifier >= 0 && identifier <= 255);
+        assertTrue(challengeLength > 0);
+
+        // Initiator's answer: CHAP_R = MD5(identifier || secret || challenge) (RFC 1994 4.1), secret from README.
+        final Map<String, String> answer = initiator.get(2).keys();
+        assertEquals("golden", answer.get("CHAP_N"));
+        final MemorySegment answerText = initiator.get(2).bytes();
+        reader.wrap(answerText, initiator.get(2).dataOffset(), initiator.get(2).dataLength());
+        final byte[] response = new byte[16];
+        int responseLength = -1;
+        while (reader.next())
+        {
+            if (reader.keyEquals("CHAP_R".getBytes(StandardCharsets.US_ASCII)))
+            {
+                responseLength = reader.valueAsBinary(response);
+            }
+        }
+        assertEquals(16, responseLength);
+        final java.security.MessageDigest md5 = java.security.MessageDigest.getInstance("MD5");
+        md5.update((byte)identifier);
+        md5.update("secretsecret12".getBytes(StandardCharsets.US_ASCII));
+        md5.update(challenge, 0, challengeLength);
+        assertArrayEquals(md5.digest(), response, "CHAP_R matches the challenge and the configured secret");
+
+        final LoginResponsePdu last = new LoginResponsePdu().wrap(target.get(3).bytes(), 0);
+        assertTrue(last.transit());
+        assertEquals(LoginResponsePdu.FULL_FEATURE_PHASE, last.nextStage());
     }
 
     @Test

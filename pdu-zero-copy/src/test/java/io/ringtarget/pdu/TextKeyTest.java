@@ -230,8 +230,8 @@ class TextKeyTest
         assertTrue(writer.overflow());
         assertEquals(11, writer.length());
         assertEquals((byte)'#', segment.get(ValueLayout.JAVA_BYTE, 11), "nothing written past the last whole pair");
-        writer.appendLong("C", 5).appendHex("D", new byte[1], 0, 1).appendYesNo("E", true);
-        assertEquals(11, writer.length());
+        writer.appendLong("C", 5).appendHex("D", new byte[1], 0, 1).appendYesNo("E", true).append("F", "");
+        assertEquals(11, writer.length(), "refusal is sticky: a shorter pair after the overflow is not written either");
         writer.wrap(segment, 0, 4).append("A", "1");
         assertEquals(4, writer.length());
         assertFalse(writer.overflow());
