@@ -108,6 +108,7 @@ public final class LogicalUnit
     private static final int VERIFY_COMPARE_ONE_BLOCK = 3;
 
     private static final int CAW_LOCK_SLOTS = 32;
+    private static final int CAW_WAITERS = 64;
     private static final int STANDARD_INQUIRY_LENGTH = 96;
     private static final int ERRNO_ENOSPC = 28;
 
@@ -136,6 +137,14 @@ public final class LogicalUnit
     private final long[] cawFirst = new long[CAW_LOCK_SLOTS];
     private final long[] cawEnd = new long[CAW_LOCK_SLOTS];
     private final boolean[] cawUsed = new boolean[CAW_LOCK_SLOTS];
+    private final Thread[] cawThread = new Thread[CAW_LOCK_SLOTS];
+    private final ScsiTask[] cawWaiter = new ScsiTask[CAW_WAITERS];
+    private final long[] cawWaiterFirst = new long[CAW_WAITERS];
+    private final long[] cawWaiterEnd = new long[CAW_WAITERS];
+    private final Thread[] cawWaiterThread = new Thread[CAW_WAITERS];
+    private final long[] cawWaiterOrder = new long[CAW_WAITERS];
+    private long cawWaiterSequence;
+    private final AtomicLong cawQueued = new AtomicLong();
     private final AtomicLong ioErrors = new AtomicLong();
     private final AtomicLong cawBusy = new AtomicLong();
     private final byte[] standardInquiry;
@@ -271,10 +280,16 @@ public final class LogicalUnit
         return ioErrors.get();
     }
 
-    /** COMPARE AND WRITE commands answered BUSY because another one held an overlapping range. */
+    /** COMPARE AND WRITE / ORWRITE commands answered BUSY: an overlapping one was in flight on another loop. */
     public long compareAndWriteBusyCount()
     {
         return cawBusy.get();
+    }
+
+    /** COMPARE AND WRITE / ORWRITE commands that waited behind an overlapping one of the same loop. */
+    public long compareAndWriteQueuedCount()
+    {
+        return cawQueued.get();
     }
 
     /**
@@ -728,22 +743,11 @@ public final class LogicalUnit
             noDevice(t);
             return;
         }
-        final int slot = lockRange(lba, blocks);
-        if (slot < 0)
-        {
-            // Atomicity (SBC-3 4.26) across loops: overlapping COMPARE AND WRITEs do not wait on each other
-            // (a loop never blocks); the later one is answered BUSY and the initiator retries.
-            cawBusy.incrementAndGet();
-            t.status(ScsiStatus.BUSY);
-            t.complete();
-            return;
-        }
         t.phase = PHASE_CAW_READ;
         t.byteOffset = lba * blockSize;
         t.ioLength = (int)half;
         t.fua = fua(cdb) || !writeCacheEnabled;
-        t.aux = slot;
-        runSteps(t);
+        startLocked(t, lba, blocks);
     }
 
     private void orWrite(final ScsiTask t, final MemorySegment cdb)
@@ -778,21 +782,12 @@ public final class LogicalUnit
             noDevice(t);
             return;
         }
-        final int slot = lockRange(lba, (int)(length / blockSize));
-        if (slot < 0)
-        {
-            cawBusy.incrementAndGet();
-            t.status(ScsiStatus.BUSY);
-            t.complete();
-            return;
-        }
         t.phase = PHASE_ORW_READ;
         t.byteOffset = lba * blockSize;
         t.bytesTotal = length;
         t.bytesDone = 0;
         t.fua = fua(cdb) || !writeCacheEnabled;
-        t.aux = slot;
-        runSteps(t);
+        startLocked(t, lba, length / blockSize);
     }
 
     private void readDefectData(final ScsiTask t, final MemorySegment cdb, final boolean twelve)
@@ -1058,6 +1053,9 @@ public final class LogicalUnit
                     t.phase == PHASE_ORW_WRITE)
                 {
                     unlockRange(t.aux);
+                    t.complete();
+                    resumeWaiters();
+                    return;
                 }
                 t.complete();
                 return;
@@ -1300,34 +1298,101 @@ public final class LogicalUnit
         }
     }
 
-    private int lockRange(final long lba, final int blocks)
+    /**
+     * Atomicity of COMPARE AND WRITE and ORWRITE (SBC-3 4.26): a table of the LBA ranges in flight. A command
+     * overlapping only ranges held by commands of its own thread (loop) waits in FIFO order and is started by
+     * the one that unlocks; nothing blocks. One overlapping a range held on another loop, or finding the tables
+     * full, is answered BUSY (SAM-5: retry later), since another thread cannot safely start it.
+     */
+    private void startLocked(final ScsiTask t, final long lba, final long blocks)
     {
-        final long end = lba + blocks;
+        final Thread me = Thread.currentThread();
+        final int slot;
         synchronized (cawLock)
         {
-            int free = -1;
-            for (int i = 0; i < CAW_LOCK_SLOTS; i++)
+            final int conflict = conflict(lba, lba + blocks, me);
+            if (conflict == CONFLICT_NONE)
             {
-                if (cawUsed[i])
-                {
-                    if (lba < cawEnd[i] && cawFirst[i] < end)
-                    {
-                        return -1;
-                    }
-                }
-                else if (free < 0)
-                {
-                    free = i;
-                }
+                slot = claim(lba, lba + blocks, me);
             }
-            if (free >= 0)
+            else if (conflict == CONFLICT_SAME_THREAD && enqueue(t, lba, lba + blocks, me))
             {
-                cawUsed[free] = true;
-                cawFirst[free] = lba;
-                cawEnd[free] = end;
+                cawQueued.incrementAndGet();
+                return; // started by resumeWaiters() when the range frees up
             }
-            return free;
+            else
+            {
+                slot = -1;
+            }
         }
+        if (slot < 0)
+        {
+            busy(t);
+            return;
+        }
+        t.aux = slot;
+        runSteps(t);
+    }
+
+    private void busy(final ScsiTask t)
+    {
+        cawBusy.incrementAndGet();
+        t.status(ScsiStatus.BUSY);
+        t.complete();
+    }
+
+    private static final int CONFLICT_NONE = 0;
+    private static final int CONFLICT_SAME_THREAD = 1;
+    private static final int CONFLICT_OTHER_THREAD = 2;
+
+    private int conflict(final long first, final long end, final Thread me)
+    {
+        int result = CONFLICT_NONE;
+        for (int i = 0; i < CAW_LOCK_SLOTS; i++)
+        {
+            if (cawUsed[i] && first < cawEnd[i] && cawFirst[i] < end)
+            {
+                if (cawThread[i] != me)
+                {
+                    return CONFLICT_OTHER_THREAD;
+                }
+                result = CONFLICT_SAME_THREAD;
+            }
+        }
+        return result;
+    }
+
+    private int claim(final long first, final long end, final Thread me)
+    {
+        for (int i = 0; i < CAW_LOCK_SLOTS; i++)
+        {
+            if (!cawUsed[i])
+            {
+                cawUsed[i] = true;
+                cawFirst[i] = first;
+                cawEnd[i] = end;
+                cawThread[i] = me;
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private boolean enqueue(final ScsiTask t, final long first, final long end, final Thread me)
+    {
+        for (int i = 0; i < CAW_WAITERS; i++)
+        {
+            if (cawWaiter[i] == null)
+            {
+                cawWaiter[i] = t;
+                cawWaiterFirst[i] = first;
+                cawWaiterEnd[i] = end;
+                cawWaiterThread[i] = me;
+                cawWaiterOrder[i] = ++cawWaiterSequence;
+                return true;
+            }
+        }
+        return false;
     }
 
     private void unlockRange(final int slot)
@@ -1335,6 +1400,54 @@ public final class LogicalUnit
         synchronized (cawLock)
         {
             cawUsed[slot] = false;
+            cawThread[slot] = null;
+        }
+    }
+
+    /**
+     * Start (or answer BUSY) the waiters of this thread that no longer overlap a range of their own thread,
+     * oldest first. Runs on the thread that just unlocked, which is the waiters' own loop thread.
+     */
+    private void resumeWaiters()
+    {
+        final Thread me = Thread.currentThread();
+        while (true)
+        {
+            ScsiTask next = null;
+            int slot = -1;
+            synchronized (cawLock)
+            {
+                int pick = -1;
+                for (int i = 0; i < CAW_WAITERS; i++)
+                {
+                    if (cawWaiter[i] != null && cawWaiterThread[i] == me &&
+                        (pick < 0 || cawWaiterOrder[i] < cawWaiterOrder[pick]) &&
+                        conflict(cawWaiterFirst[i], cawWaiterEnd[i], me) != CONFLICT_SAME_THREAD)
+                    {
+                        pick = i;
+                    }
+                }
+                if (pick < 0)
+                {
+                    return;
+                }
+                next = cawWaiter[pick];
+                if (conflict(cawWaiterFirst[pick], cawWaiterEnd[pick], me) == CONFLICT_NONE)
+                {
+                    slot = claim(cawWaiterFirst[pick], cawWaiterEnd[pick], me);
+                }
+                cawWaiter[pick] = null;
+                cawWaiterThread[pick] = null;
+            }
+            if (slot < 0)
+            {
+                busy(next);
+            }
+            else
+            {
+                next.aux = slot;
+                runSteps(next);
+            }
         }
     }
 

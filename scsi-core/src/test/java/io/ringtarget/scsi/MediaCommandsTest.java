@@ -498,4 +498,44 @@ class MediaCommandsTest
         assertEquals(8, h.task.dataInLength());
         assertEquals(0x0D, h.in(1));
     }
+
+    @Test
+    void overlappingCompareAndWritesOnOneLoopQueueInsteadOfBusy()
+    {
+        // Two COMPARE AND WRITEs of the same block in flight at once on one loop (tagged queueing): the second
+        // waits for the first, then compares against what the first wrote.
+        h.device.deferred = true;
+        diskFill(512 * 9, 512, 'a');
+        final java.lang.foreign.MemorySegment second = java.lang.foreign.Arena.ofAuto().allocate(1024, 4096);
+        h.fill(0, 512, 'a');
+        h.fill(512, 512, 'b');
+        second.asSlice(0, 512).fill((byte)'a');
+        second.asSlice(512, 512).fill((byte)'c');
+        final int[] done = new int[2];
+        final ScsiTask one = new ScsiTask().listener(t -> done[0]++);
+        final ScsiTask two = new ScsiTask().listener(t -> done[1]++);
+        final byte[] cdb = LuHarnessBytes.of(new int[]{0x89, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 1, 0, 0});
+        one.nexus(h.nexus).device(h.device).cdb(cdb).expectedDataTransferLength(1024).dataBuffer(h.buffer);
+        two.nexus(h.nexus).device(h.device).cdb(cdb).expectedDataTransferLength(1024).dataBuffer(second);
+        assertFalse(h.lu.execute(one));
+        assertFalse(h.lu.execute(two));
+        assertEquals(1, h.lu.compareAndWriteQueuedCount());
+        h.device.drain();
+        assertEquals(1, done[0]);
+        assertEquals(1, done[1]);
+        assertEquals(ScsiStatus.GOOD, one.status());
+        assertEquals('b', disk(512 * 9));
+        assertEquals(ScsiStatus.CHECK_CONDITION, two.status(), "compared against 'b', the first one's write");
+        assertEquals(SenseKey.MISCOMPARE, two.senseData().get(ValueLayout.JAVA_BYTE, 2) & 0x0F);
+        assertEquals(0, h.lu.compareAndWriteBusyCount());
+
+        // And a third after both: takes the range at once.
+        second.asSlice(0, 512).fill((byte)'b');
+        two.reset();
+        two.nexus(h.nexus).device(h.device).cdb(cdb).expectedDataTransferLength(1024).dataBuffer(second);
+        h.lu.execute(two);
+        h.device.drain();
+        assertEquals(ScsiStatus.GOOD, two.status());
+        assertEquals('c', disk(512 * 9));
+    }
 }
