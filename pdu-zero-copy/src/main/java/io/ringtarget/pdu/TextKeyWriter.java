@@ -6,7 +6,8 @@ import java.lang.foreign.MemorySegment;
  * Appends key=value pairs, each NUL-terminated (RFC 7143 section 6), into a data segment in place. A pair that does
  * not fit is not written at all and sets {@link #overflow()}; every later append is refused too, so the text written
  * is exactly the pairs appended before the overflow. The caller then sends what fits and continues in the next PDU
- * (C bit) or fails the negotiation. Strings are written as UTF-8 without intermediate arrays.
+ * (C bit) or fails the negotiation. A pair that would corrupt the text (NUL in a value, '=' or NUL in a key) is
+ * refused the same way and sets {@link #invalid()}. Strings are written as UTF-8 without intermediate arrays.
  */
 public final class TextKeyWriter
 {
@@ -17,6 +18,7 @@ public final class TextKeyWriter
     private int capacity;
     private int length;
     private boolean overflow;
+    private boolean invalid;
 
     /**
      * @param segment  destination memory.
@@ -31,6 +33,7 @@ public final class TextKeyWriter
         this.capacity = capacity;
         this.length = 0;
         this.overflow = false;
+        this.invalid = false;
         return this;
     }
 
@@ -46,13 +49,53 @@ public final class TextKeyWriter
         return overflow;
     }
 
+    /**
+     * @return true once a key was empty or held '=' or NUL, or a value held NUL: such a pair would change the
+     * meaning of the text (a NUL in a value starts a new pair), so it was refused, as is every later pair.
+     */
+    public boolean invalid()
+    {
+        return invalid;
+    }
+
     public int capacity()
     {
         return capacity;
     }
 
+    private boolean valid(final String key, final String value)
+    {
+        if (key.isEmpty() || key.indexOf('=') >= 0 || key.indexOf('\0') >= 0 || value.indexOf('\0') >= 0)
+        {
+            invalid = true;
+        }
+        return !invalid;
+    }
+
+    private boolean valid(final byte[] key, final byte[] value)
+    {
+        boolean ok = key.length > 0;
+        for (final byte b : key)
+        {
+            ok &= b != '=' && b != 0;
+        }
+        for (final byte b : value)
+        {
+            ok &= b != 0;
+        }
+        if (!ok)
+        {
+            invalid = true;
+        }
+        return !invalid;
+    }
+
     public TextKeyWriter append(final String key, final String value)
     {
+        if (!valid(key, value))
+        {
+            return this;
+        }
         final int need = utf8Length(key) + 1 + utf8Length(value) + 1;
         if (!fits(need))
         {
@@ -76,6 +119,10 @@ public final class TextKeyWriter
      */
     public TextKeyWriter append(final byte[] key, final byte[] value)
     {
+        if (!valid(key, value))
+        {
+            return this;
+        }
         final int need = key.length + 1 + value.length + 1;
         if (!fits(need))
         {
@@ -95,6 +142,10 @@ public final class TextKeyWriter
     /** Append a decimal numerical value (RFC 7143 6.1 decimal-constant); value must be non-negative. */
     public TextKeyWriter appendLong(final String key, final long value)
     {
+        if (!valid(key, ""))
+        {
+            return this;
+        }
         final int digits = decimalDigits(value);
         final int need = utf8Length(key) + 1 + digits + 1;
         if (!fits(need))
@@ -131,6 +182,10 @@ public final class TextKeyWriter
      */
     public TextKeyWriter appendHex(final String key, final byte[] bytes, final int from, final int count)
     {
+        if (!valid(key, ""))
+        {
+            return this;
+        }
         final int need = utf8Length(key) + 1 + 2 + 2 * count + 1;
         if (!fits(need))
         {
@@ -154,7 +209,7 @@ public final class TextKeyWriter
     {
         // Sticky: once a pair is refused, later (maybe shorter) pairs are refused too, so what was written is
         // exactly a prefix of what was appended and the caller can continue from there in the next PDU.
-        if (overflow || length + need > capacity)
+        if (overflow || invalid || length + need > capacity)
         {
             overflow = true;
             return false;

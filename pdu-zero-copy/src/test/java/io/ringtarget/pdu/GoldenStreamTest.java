@@ -490,6 +490,21 @@ class GoldenStreamTest
     }
 
     @Test
+    void readCapacity16Tool() throws IOException
+    {
+        final List<Pdu> initiator = frame("readcapacity16-0-initiator.bin", 11);
+        final List<Pdu> target = frame("readcapacity16-0-target.bin", 12);
+        assertSessionInvariants(initiator, target);
+        final ScsiCommandPdu command = new ScsiCommandPdu().wrap(initiator.get(3).bytes(), 0);
+        assertEquals(SERVICE_ACTION_IN_16, command.cdbOperationCode());
+        assertEquals(0x10, command.cdb(1) & 0x1f, "service action READ CAPACITY (16) (SBC-3 5.16)");
+        assertEquals(32, command.expectedDataTransferLength());
+        final java.nio.ByteBuffer data = java.nio.ByteBuffer.wrap(readData(target, command));
+        assertEquals((64L << 20) / 512 - 1, data.getLong(0), "RETURNED LOGICAL BLOCK ADDRESS of a 64 MiB LUN");
+        assertEquals(512, data.getInt(8), "LOGICAL BLOCK LENGTH IN BYTES");
+    }
+
+    @Test
     void chapAuthentication() throws IOException, java.security.GeneralSecurityException
     {
         final List<Pdu> initiator = frame("chap-0-initiator.bin", 9);

@@ -238,6 +238,29 @@ class TextKeyTest
     }
 
     @Test
+    void writerRefusesPairsThatWouldCorruptTheText()
+    {
+        final TextKeyWriter writer = new TextKeyWriter().wrap(segment, 0, 200);
+        writer.append("TargetAlias", "ok");
+        final int before = writer.length();
+        writer.append("TargetAlias", "x\0InjectedKey=Yes");
+        assertTrue(writer.invalid());
+        assertFalse(writer.overflow());
+        writer.append("After", "1").appendLong("N", 1);
+        assertEquals(before, writer.length(), "nothing after an invalid pair either");
+        reader.wrap(segment, 0, writer.length());
+        assertTrue(reader.next());
+        assertFalse(reader.next());
+        assertEquals(TextKeyReader.NONE, reader.error());
+        for (final String key : new String[]{ "", "A=B", "A\0" })
+        {
+            assertTrue(new TextKeyWriter().wrap(segment, 0, 200).append(key, "v").invalid(), key);
+        }
+        assertTrue(new TextKeyWriter().wrap(segment, 0, 200).append(new byte[]{ 'K' }, new byte[]{ 'v', 0 }).invalid());
+        assertFalse(new TextKeyWriter().wrap(segment, 0, 200).append(new byte[]{ 'K' }, new byte[0]).invalid());
+    }
+
+    @Test
     void accumulatorJoinsContinuedPdusAndEnforcesItsBound()
     {
         final TextAccumulator accumulator = TextAccumulator.allocate(arena, 64);
