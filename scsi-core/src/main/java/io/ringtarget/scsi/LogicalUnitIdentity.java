@@ -48,6 +48,15 @@ public final class LogicalUnitIdentity
         final int relativeTargetPortId,
         final int targetPortGroup)
     {
+        if (unitSerial == null || unitSerial.isBlank())
+        {
+            // Initiators (dm-multipath, Windows MPIO) tell LUs apart by it: never invent one here.
+            throw new IllegalArgumentException("a unit serial number (VPD page 0x80) is required");
+        }
+        if (targetName == null || targetName.isEmpty())
+        {
+            throw new IllegalArgumentException("a target name is required");
+        }
         this.vendor = pad(vendor, 8);
         this.product = pad(product, 16);
         this.revision = pad(revision, 4);
