@@ -60,6 +60,10 @@ public class RingRandomReadBenchmark
     @Param({"false", "true"})
     public boolean fixed;
 
+    /** Ring setup: "defer" = the default (SINGLE_ISSUER|DEFER_TASKRUN), "coop" = COOP_TASKRUN (-p taskrun=defer,coop). */
+    @Param({"defer"})
+    public String taskrun;
+
     private int fd = -1;
     private Ring ring;
     private BufferPool pool;
@@ -81,7 +85,8 @@ public class RingRandomReadBenchmark
     {
         ensureFile(Path.of(FILE));
         fd = Libc.openOrThrow(FILE, O_RDONLY | O_DIRECT | O_CLOEXEC, 0);
-        ring = Ring.open(new RingConfig().entries(Math.max(8, depth * 2)));
+        final boolean defer = !"coop".equals(taskrun);
+        ring = Ring.open(new RingConfig().entries(Math.max(8, depth * 2)).deferTaskrun(defer).singleIssuer(defer));
         pool = new BufferPool(BLOCK, depth);
         registered = fixed && pool.registerWith(ring);
         if (fixed && !registered)
