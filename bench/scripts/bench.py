@@ -817,7 +817,7 @@ def plots(bench, args, java):
             if not series:
                 continue
             png = os.path.join(bench.out, f"latency-{kind}-{w.name}.png")
-            title = f"{w.name}, {kind} LUN: completion latency by percentile ({args.reps} reps x {args.runtime}s)"
+            title = f"{w.name}, {kind} LUN: completion latency by percentile ({args.reps} × {args.runtime} s runs merged)"
             r = subprocess.run([java, "-cp", args.sampler_cp, "io.ringtarget.bench.harness.LatencyPlot",
                                 "--png", png, "--title", title,
                                 "--hgrm-dir", os.path.join(bench.out, "hgrm", kind, w.name)] + series,
@@ -839,7 +839,8 @@ def report(bench, args, info, made_plots):
     lines += ["Command:", "", "    " + args.command_line, ""]
     lines += [f"{args.reps} repetitions × {len(bench.workloads())} workloads × {len(args.targets)} targets, "
               f"interleaved target by target; {args.runtime} s per run after {args.ramp} s ramp; "
-              f"cells are median (min–max) over repetitions. Load average before the run: {info['load_before']}.",
+              f"cells are median (min–max) over repetitions. Load average before the run: {info['load_before']}, "
+              f"after: {info.get('load_after', '?')} (other work on the machine shows here).",
               ""]
     for name in args.targets:
         if name in bench.unavailable:
@@ -963,6 +964,8 @@ def main():
     finally:
         bench.stop_all()
 
+    with open("/proc/loadavg") as f:
+        info["load_after"] = f.read().strip()
     made = plots(bench, args, os.path.join(args.java_home, "bin", "java")) if bench.samples else []
     md, agg = report(bench, args, info, made)
     with open(os.path.join(args.out, "results.md"), "w") as f:

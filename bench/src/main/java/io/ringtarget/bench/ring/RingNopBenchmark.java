@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The fixed cost of our ring path: {@code batch} NOPs prepared, one io_uring_enter(GETEVENTS, min=batch), reaped.
- * Compared in docs/ring-io.md with the same loop in C on liburing 2.3 (bench/scripts/liburing-nop.c) to decide
+ * Compared in docs/ring-io.md with the same loop in C on liburing 2.3 (bench/src/main/java/io/ringtarget/bench/ring/liburing-nop.c) to decide
  * raw syscalls versus liburing.
  */
 @State(Scope.Thread)

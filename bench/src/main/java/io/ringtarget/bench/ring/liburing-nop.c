@@ -1,5 +1,5 @@
 /* The C twin of RingNopBenchmark: `batch` NOPs, one io_uring_submit_and_wait(batch), reap; on liburing 2.3.
- * Build and run: gcc -O2 -o /tmp/liburing-nop bench/scripts/liburing-nop.c -luring && /tmp/liburing-nop 32
+ * Build and run: gcc -O2 -o /tmp/liburing-nop bench/src/main/java/io/ringtarget/bench/ring/liburing-nop.c -luring && /tmp/liburing-nop 32
  * Same ring flags as Ring.open's first choice (SINGLE_ISSUER|DEFER_TASKRUN|TASKRUN_FLAG|SUBMIT_ALL). */
 #include <liburing.h>
 #include <stdio.h>

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Interleaves fio (io_uring engine) and RingRandomReadBenchmark (JMH) on the same 1 GiB file, 4 KiB O_DIRECT random
 # reads at QD 1 and QD 32, several rounds, so that load from other processes hits both alike; prints each round and
-# the medians. Usage: bench/scripts/ring-vs-fio.sh [rounds] [fio binary]   (after: mvn -pl bench -am package)
+# the medians. Usage: bench/src/main/java/io/ringtarget/bench/ring/ring-vs-fio.sh [rounds] [fio binary]   (after: mvn -pl bench -am package)
 set -euo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
+root="$(cd "$(dirname "$0")" && git rev-parse --show-toplevel)"
 rounds="${1:-3}"
 fio="${2:-/usr/bin/fio}"
 file="${RINGTARGET_BENCH_FILE:-/var/tmp/ringtarget-bench-1g.img}"
