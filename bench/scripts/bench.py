@@ -299,13 +299,16 @@ class Target:
         self.frozen = False
 
     def direct_io(self):
-        """'yes'/'no' from the open flags of the target's descriptors on its backing file or device."""
+        """How the target holds its backing file or device open, from /proc/PID/fdinfo flags."""
         if self.device is None:
             return "n/a (RAM)"
         flags = open_flags(self.pid, self.device)
         if not flags:
             return "unknown (not open)"
-        return "yes" if all(f & O_DIRECT for f in flags) else "no"
+        direct = sum(1 for f in flags if f & O_DIRECT)
+        if direct == len(flags):
+            return "yes"
+        return "no" if direct == 0 else f"{direct} of {len(flags)} descriptors"
 
 
 class TgtTarget(Target):
