@@ -293,11 +293,12 @@ public final class LogicalUnit
     }
 
     /**
-     * LOGICAL UNIT RESET (SAM-5 6.3.1) or TARGET RESET received on the issuer's nexus: releases the SPC-2
-     * reservation and establishes POWER ON, RESET, OR BUS DEVICE RESET OCCURRED for every other nexus.
-     * Aborting the task set is the transport's job.
+     * LOGICAL UNIT RESET or TARGET RESET (SAM-5 7.7, 7.11): releases the SPC-2 reservation and establishes
+     * POWER ON, RESET, OR BUS DEVICE RESET OCCURRED for every I_T nexus, the issuer's included (libiscsi's
+     * MultipathIO.Reset checks every path, the resetting one too). Persistent reservations survive (SPC-4
+     * 5.12.1). Aborting the task set is the transport's job.
      *
-     * @param issuer the nexus that sent the reset, or null for a power-on style reset of everyone.
+     * @param issuer the nexus that sent the reset, or null (kept for logs and symmetry; it is not exempted).
      */
     public void resetLun(final ItNexus issuer)
     {
@@ -305,7 +306,7 @@ public final class LogicalUnit
         {
             reservationHolder = null;
         }
-        raiseUnitAttention(UA_RESET, issuer);
+        raiseUnitAttention(UA_RESET, null);
     }
 
     /**

@@ -228,7 +228,10 @@ class EmulatedCommandsTest
         fresh.run(fresh.other, 0, 0, 0, 0, 0, 0, 0);
         fresh.assertSense(SenseKey.UNIT_ATTENTION, Asc.POWER_ON_RESET);
 
+        // A LUN reset reaches every nexus, the one that sent it too (SAM-5 7.7).
         fresh.lu.resetLun(fresh.nexus);
+        fresh.run(fresh.nexus, 0, 0, 0, 0, 0, 0, 0);
+        fresh.assertSense(SenseKey.UNIT_ATTENTION, Asc.POWER_ON_RESET);
         fresh.run(fresh.nexus, 0, 0, 0, 0, 0, 0, 0);
         fresh.assertGood();
         fresh.run(fresh.other, 0, 0, 0, 0, 0, 0, 0);
