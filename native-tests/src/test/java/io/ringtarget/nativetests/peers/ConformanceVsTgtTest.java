@@ -1,0 +1,137 @@
+package io.ringtarget.nativetests.peers;
+
+import io.ringtarget.nativetests.support.ExternalProcess;
+import io.ringtarget.nativetests.support.Ports;
+import io.ringtarget.nativetests.support.Tools;
+import io.ringtarget.target.TargetServer;
+import io.ringtarget.target.config.BackstoreConfig;
+import io.ringtarget.target.config.DiscoveryAuthConfig;
+import io.ringtarget.target.config.EngineConfig;
+import io.ringtarget.target.config.LunConfig;
+import io.ringtarget.target.config.PortalConfig;
+import io.ringtarget.target.config.RingtargetConfig;
+import io.ringtarget.target.config.TargetConfig;
+import io.ringtarget.target.config.TpgConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * libiscsi's conformance suite (iscsi-test-cu -t ALL) against tgt and against ringtarget in the same run, each
+ * on a file LUN (tgt with its default buffered I/O, the configuration it passes most with; ringtarget with
+ * O_DIRECT): ringtarget must pass at least as many tests as tgt and fail no more.
+ */
+@Timeout(900)
+class ConformanceVsTgtTest
+{
+    private static final String IQN = "iqn.2026-11.io.ringtarget:conformance";
+    private static final long LUN_BYTES = 1L << 30;
+
+    @TempDir
+    Path dir;
+
+    record Summary(int total, int passed, int failed, int skipped, String text)
+    {
+        static Summary read(final Path file) throws IOException
+        {
+            final String text = Files.readString(file);
+            final String first = text.lines().findFirst().orElseThrow();
+            int total = -1;
+            int passed = -1;
+            int failed = -1;
+            int skipped = -1;
+            for (final String field : first.split(" "))
+            {
+                final String[] kv = field.split("=");
+                switch (kv[0])
+                {
+                    case "total" -> total = Integer.parseInt(kv[1]);
+                    case "passed" -> passed = Integer.parseInt(kv[1]);
+                    case "failed" -> failed = Integer.parseInt(kv[1]);
+                    case "skipped" -> skipped = Integer.parseInt(kv[1]);
+                    default ->
+                    {
+                    }
+                }
+            }
+            return new Summary(total, passed, failed, skipped, text);
+        }
+    }
+
+    private static Path script()
+    {
+        Path d = Path.of("").toAbsolutePath();
+        while (d != null && !Files.exists(d.resolve("bench/scripts/conformance.sh")))
+        {
+            d = d.getParent();
+        }
+        assertTrue(d != null, "bench/scripts/conformance.sh not found above " + Path.of("").toAbsolutePath());
+        return d.resolve("bench/scripts/conformance.sh");
+    }
+
+    private Summary conformance(final String name, final String url) throws IOException
+    {
+        final Path out = dir.resolve(name);
+        final ExternalProcess.Result r = ExternalProcess.run(Duration.ofSeconds(400), "bash", script().toString(),
+            "-o", out.toString(), url);
+        assertEquals(0, r.exitCode(), r.output());
+        return Summary.read(out.resolve("summary.txt"));
+    }
+
+    private static Path sparse(final Path file) throws IOException
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.setLength(LUN_BYTES);
+        }
+        return file;
+    }
+
+    @Test
+    void ringtargetPassesAtLeastAsManyTestsAsTgt() throws Exception
+    {
+        Tools.require("iscsi-test-cu");
+        Tools.requireRoot();
+        final Summary tgt;
+        try (TgtTarget peer = TgtTarget.start(dir, sparse(dir.resolve("tgt.img")), false))
+        {
+            tgt = conformance("tgt", peer.url());
+        }
+
+        final int port = Ports.free();
+        final List<PortalConfig> portal = List.of(new PortalConfig("127.0.0.1", port));
+        final RingtargetConfig config = new RingtargetConfig(
+            List.of(new BackstoreConfig("file0", "fileio", sparse(dir.resolve("ours.img")).toString(), LUN_BYTES,
+                512, true, false, "conformance0", null)),
+            List.of(new TargetConfig(IQN, "conformance", List.of(new TpgConfig(1, true, portal,
+                List.of(new LunConfig(0, "file0", false)), List.of(), true, "none")))),
+            new DiscoveryAuthConfig("none", null), new EngineConfig(1, false, "ring", 5, 15));
+        final ByteArrayOutputStream log = new ByteArrayOutputStream();
+        final Summary ours;
+        try (TargetServer server = TargetServer.start(config, new PrintStream(log, true)))
+        {
+            ours = conformance("ringtarget", Tools.iscsiUrl(port, IQN, 0));
+        }
+
+        System.out.println("iscsi-test-cu -t ALL, same machine, same run:\n  tgt:        " +
+            tgt.text().lines().findFirst().orElse("") + "\n  ringtarget: " + ours.text().lines().findFirst().orElse(""));
+        System.out.println("ringtarget failures:\n" + ours.text());
+        assertEquals(tgt.total(), ours.total());
+        assertTrue(ours.passed() >= tgt.passed(),
+            "ringtarget passed " + ours.passed() + " < tgt's " + tgt.passed() + "\n" + ours.text());
+        assertTrue(ours.failed() <= tgt.failed(),
+            "ringtarget failed " + ours.failed() + " > tgt's " + tgt.failed() + "\n" + ours.text());
+    }
+}
