@@ -30,6 +30,7 @@ public final class Crc32cDigest
      * @param segment memory to digest, at most 2 GiB.
      * @return this.
      */
+    @SuppressWarnings("restricted") // reinterpret: run with --enable-native-access, see the class comment
     public Crc32cDigest wrap(final MemorySegment segment)
     {
         if (segment != this.segment)
