@@ -316,6 +316,59 @@ class RingNetTest
     }
 
     @Test
+    void zeroCopySendPostsResultThenNotification() throws Exception
+    {
+        final int listenFd = Sockets.listen("127.0.0.1", 0, false, 8);
+        try (Ring ring = Ring.open(new RingConfig().entries(16)); Arena arena = Arena.ofConfined())
+        {
+            assertTrue(ring.supports(IORING_OP_SEND_ZC));
+            final int client = Sockets.connect("127.0.0.1", Sockets.localPort(listenFd));
+            final int conn = Libc.check(Libc.accept4(listenFd, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC), "accept4");
+            try
+            {
+                final int size = 64 * 1024;
+                final MemorySegment tx = arena.allocate(size, 4096);
+                for (int i = 0; i < size; i++)
+                {
+                    tx.set(ValueLayout.JAVA_BYTE, i, (byte)(i * 13));
+                }
+                ring.prepSendZc(conn, tx.address(), size, MSG_NOSIGNAL, 0, 0, 42);
+                final MemorySegment rx = arena.allocate(size);
+                long got = 0;
+                final Cqes c = new Cqes();
+                for (int i = 0; i < 10_000 && (got < size || c.count < 2); i++)
+                {
+                    ring.submitAndWait(0, 0);
+                    ring.poll(c, 8);
+                    if (got < size)
+                    {
+                        final long n = Libc.read(client, rx.asSlice(got), size - got);
+                        assertTrue(n > 0, "read: " + n);
+                        got += n;
+                    }
+                }
+                assertEquals(size, got);
+                c.await(ring, 2);
+                assertEquals(42, c.userData[0]);
+                assertEquals(size, c.res[0]);
+                assertTrue((c.flags[0] & IORING_CQE_F_MORE) != 0, "a notification follows");
+                assertEquals(42, c.userData[1]);
+                assertTrue((c.flags[1] & IORING_CQE_F_NOTIF) != 0, "the buffer is released by a notification");
+                assertEquals(-1, tx.mismatch(rx));
+            }
+            finally
+            {
+                Libc.close(conn);
+                Libc.close(client);
+            }
+        }
+        finally
+        {
+            Sockets.close(listenFd);
+        }
+    }
+
+    @Test
     void timeoutsExpireCountAndCancel()
     {
         try (Ring ring = Ring.open(new RingConfig().entries(16)); Arena arena = Arena.ofConfined())
