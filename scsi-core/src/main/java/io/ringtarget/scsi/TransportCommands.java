@@ -85,11 +85,11 @@ public final class TransportCommands
     }
 
     /**
-     * A command whose Expected Data Transfer Length is more than the target can buffer: CHECK CONDITION,
-     * ILLEGAL REQUEST, INVALID FIELD IN CDB (SBC-3 4.x: the transfer exceeds the MAXIMUM TRANSFER LENGTH of
-     * VPD page 0xB0). Completes the task.
+     * A command the transport cannot carry: an Expected Data Transfer Length larger than it can buffer (SBC-3:
+     * beyond the MAXIMUM TRANSFER LENGTH of VPD page 0xB0), or a CDB longer than 16 bytes in an extended CDB AHS.
+     * CHECK CONDITION, ILLEGAL REQUEST, INVALID FIELD IN CDB. Completes the task.
      */
-    public static void transferTooLong(final ScsiTask task)
+    public static void invalidFieldInCdb(final ScsiTask task)
     {
         task.logicalUnit = null;
         task.executeSequence++;

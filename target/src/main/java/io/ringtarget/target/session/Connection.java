@@ -537,10 +537,10 @@ public final class Connection implements CompletionHandler, ScsiTaskListener, Se
             .expectedDataTransferLength(edtl).dataIn(read).dataOut(write)
             .nexus(session.nexus()).listener(this).userTag(slot.index);
 
-        if (!attachBuffer(slot, edtl))
+        if (scsiCommand.totalAhsLength() > 0 || !attachBuffer(slot, edtl))
         {
-            // Larger than we can buffer: the initiator gets INVALID FIELD IN CDB (any data it sends is dropped).
-            TransportCommands.transferTooLong(task);
+            // An extended CDB, or more data than we can buffer: INVALID FIELD IN CDB (data it sends is dropped).
+            TransportCommands.invalidFieldInCdb(task);
             return;
         }
         task.dataBuffer(slot.buffer);
