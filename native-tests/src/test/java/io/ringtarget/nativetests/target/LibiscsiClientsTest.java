@@ -11,12 +11,16 @@ import io.ringtarget.target.config.PortalConfig;
 import io.ringtarget.target.config.RingtargetConfig;
 import io.ringtarget.target.config.TargetConfig;
 import io.ringtarget.target.config.TpgConfig;
+import io.ringtarget.nativetests.support.ExternalProcess;
+import io.ringtarget.nativetests.support.Ports;
+import io.ringtarget.nativetests.support.Tools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,8 +50,10 @@ class LibiscsiClientsTest
     @BeforeAll
     static void start() throws Exception
     {
-        Clients.require("iscsi-inq", "iscsi-ls", "iscsi-readcapacity16");
-        port = Clients.freePort();
+        Tools.require("iscsi-inq");
+        Tools.require("iscsi-ls");
+        Tools.require("iscsi-readcapacity16");
+        port = Ports.free();
         final List<PortalConfig> portal = List.of(new PortalConfig("127.0.0.1", port));
         final RingtargetConfig config = new RingtargetConfig(
             List.of(
@@ -78,6 +84,11 @@ class LibiscsiClientsTest
         }
     }
 
+    private static ExternalProcess.Result run(final String... command)
+    {
+        return ExternalProcess.run(Duration.ofSeconds(30), command);
+    }
+
     private static String url(final String iqn, final int lun)
     {
         return "iscsi://127.0.0.1:" + port + "/" + iqn + "/" + lun;
@@ -86,22 +97,22 @@ class LibiscsiClientsTest
     @Test
     void discoveryListsWhatTheInitiatorMaySee()
     {
-        final Clients.Result open = Clients.run(30, "iscsi-ls", "-s", "-i", STRANGER, "iscsi://127.0.0.1:" + port);
+        final ExternalProcess.Result open = run("iscsi-ls", "-s", "-i", STRANGER, "iscsi://127.0.0.1:" + port);
         assertEquals(0, open.exitCode(), open.output());
         assertTrue(open.output().contains(OPEN), open.output());
         assertFalse(open.output().contains(ACL), "a stranger must not see an ACL-only target: " + open.output());
         assertFalse(open.output().contains(CHAP), open.output());
-        final Clients.Result allowed = Clients.run(30, "iscsi-ls", "-s", "-i", ALLOWED, "iscsi://127.0.0.1:" + port);
+        final ExternalProcess.Result allowed = run("iscsi-ls", "-s", "-i", ALLOWED, "iscsi://127.0.0.1:" + port);
         assertTrue(allowed.output().contains(ACL), allowed.output());
     }
 
     @Test
     void inquiryNamesOurVendor()
     {
-        final Clients.Result r = Clients.run(30, "iscsi-inq", url(OPEN, 0));
+        final ExternalProcess.Result r = run("iscsi-inq", url(OPEN, 0));
         assertEquals(0, r.exitCode(), r.output() + LOG);
         assertTrue(r.output().contains("RINGTGT"), r.output());
-        final Clients.Result serial = Clients.run(30, "iscsi-inq", "-e", "1", "-c", "128", url(OPEN, 0));
+        final ExternalProcess.Result serial = run("iscsi-inq", "-e", "1", "-c", "128", url(OPEN, 0));
         assertEquals(0, serial.exitCode(), serial.output());
         assertTrue(serial.output().contains("ram0serial"), serial.output());
     }
@@ -109,18 +120,18 @@ class LibiscsiClientsTest
     @Test
     void readCapacity16ReportsSizeAndBlockLength()
     {
-        final Clients.Result r = Clients.run(30, "iscsi-readcapacity16", url(OPEN, 0));
+        final ExternalProcess.Result r = run("iscsi-readcapacity16", url(OPEN, 0));
         assertEquals(0, r.exitCode(), r.output());
         assertTrue(r.output().contains("LOGICAL BLOCK LENGTH IN BYTES:512"), r.output());
         assertTrue(r.output().contains("Total size:" + (256L << 20)), r.output());
-        final Clients.Result big = Clients.run(30, "iscsi-readcapacity16", "-i", ALLOWED, url(ACL, 0));
+        final ExternalProcess.Result big = run("iscsi-readcapacity16", "-i", ALLOWED, url(ACL, 0));
         assertTrue(big.output().contains("LOGICAL BLOCK LENGTH IN BYTES:4096"), big.output());
     }
 
     @Test
     void fioRandomWritesVerifyOnTheRamLun()
     {
-        final Clients.Result r = Clients.fioVerify(url(OPEN, 0), "randwrite", "4k", 16, "64m");
+        final ExternalProcess.Result r = FioVerify.run(url(OPEN, 0), "randwrite", "4k", 16, "64m");
         assertEquals(0, r.exitCode(), r.output() + LOG);
         assertFalse(r.output().contains("verify: bad"), r.output());
         assertTrue(r.output().contains("err= 0"), r.output());
@@ -130,7 +141,7 @@ class LibiscsiClientsTest
     void chapWithTheRightSecretLogsIn()
     {
         final String good = "iscsi://" + CHAP_USER + "%" + CHAP_SECRET + "@127.0.0.1:" + port + "/" + CHAP + "/0";
-        final Clients.Result r = Clients.run(30, "iscsi-inq", "-i", CHAP_INITIATOR, good);
+        final ExternalProcess.Result r = run("iscsi-inq", "-i", CHAP_INITIATOR, good);
         assertEquals(0, r.exitCode(), r.output() + LOG);
         assertTrue(r.output().contains("RINGTGT"), r.output());
     }
@@ -139,20 +150,20 @@ class LibiscsiClientsTest
     void chapWithAWrongSecretIsRefused()
     {
         final String bad = "iscsi://" + CHAP_USER + "%wrongsecret99@127.0.0.1:" + port + "/" + CHAP + "/0";
-        final Clients.Result r = Clients.run(30, "iscsi-inq", "-i", CHAP_INITIATOR, bad);
+        final ExternalProcess.Result r = run("iscsi-inq", "-i", CHAP_INITIATOR, bad);
         assertNotEquals(0, r.exitCode(), r.output());
         assertTrue(LOG.toString().contains("authentication failure"), LOG.toString());
-        final Clients.Result none = Clients.run(30, "iscsi-inq", "-i", CHAP_INITIATOR, url(CHAP, 0));
+        final ExternalProcess.Result none = run("iscsi-inq", "-i", CHAP_INITIATOR, url(CHAP, 0));
         assertNotEquals(0, none.exitCode(), "no CHAP secret at all must not log in: " + none.output());
     }
 
     @Test
     void initiatorOutsideTheAclCannotLogIn()
     {
-        final Clients.Result stranger = Clients.run(30, "iscsi-inq", "-i", STRANGER, url(ACL, 0));
+        final ExternalProcess.Result stranger = run("iscsi-inq", "-i", STRANGER, url(ACL, 0));
         assertNotEquals(0, stranger.exitCode(), stranger.output());
         assertTrue(LOG.toString().contains("authorization failure"), LOG.toString());
-        final Clients.Result allowed = Clients.run(30, "iscsi-inq", "-i", ALLOWED, url(ACL, 0));
+        final ExternalProcess.Result allowed = run("iscsi-inq", "-i", ALLOWED, url(ACL, 0));
         assertEquals(0, allowed.exitCode(), allowed.output());
     }
 }
