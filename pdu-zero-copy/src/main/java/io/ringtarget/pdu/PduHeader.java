@@ -80,18 +80,9 @@ public abstract class PduHeader<T extends PduHeader<T>>
         Objects.checkFromIndexSize(offset, LENGTH, segment.byteSize());
         this.segment = segment;
         this.offset = offset;
-        if (segment.isNative())
-        {
-            base = null;
-            address = segment.address() + offset;
-        }
-        else
-        {
-            // Heap segments (tests, golden vectors): address() is the byte offset into the array.
-            final Object array = segment.heapBase().orElseThrow();
-            base = array;
-            address = UnsafeApi.arrayBaseOffset(array.getClass()) + segment.address() + offset;
-        }
+        final Object b = Wire.unsafeBase(segment);
+        base = b;
+        address = Wire.unsafeAddress(segment, b) + offset;
         return self();
     }
 

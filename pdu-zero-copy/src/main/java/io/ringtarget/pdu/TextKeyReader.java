@@ -2,6 +2,9 @@ package io.ringtarget.pdu;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+import org.agrona.UnsafeApi;
 
 /**
  * Iterates the key=value pairs of a Login or Text data segment in place (RFC 7143 section 6, "Text Mode
@@ -75,6 +78,9 @@ public final class TextKeyReader
     }
 
     private MemorySegment segment;
+    /** Unsafe base (null for native memory) and the Unsafe address of segment offset 0: see {@link PduHeader}. */
+    private Object base;
+    private long baseAddress;
     private long position;
     private long end;
     private int error;
@@ -91,7 +97,11 @@ public final class TextKeyReader
      */
     public TextKeyReader wrap(final MemorySegment segment, final long offset, final int length)
     {
+        // One bounds check here; the scan then reads bytes through UnsafeApi (like the flyweights).
+        Objects.checkFromIndexSize(offset, length, segment.byteSize());
         this.segment = segment;
+        this.base = Wire.unsafeBase(segment);
+        this.baseAddress = Wire.unsafeAddress(segment, base);
         this.position = offset;
         this.end = offset + length;
         this.error = NONE;
@@ -113,9 +123,8 @@ public final class TextKeyReader
         {
             return false;
         }
-        final MemorySegment s = segment;
         long p = position;
-        while (p < end && s.get(Wire.BYTE, p) == 0)
+        while (p < end && byteAt(p) == 0)
         {
             p++;
         }
@@ -128,7 +137,7 @@ public final class TextKeyReader
         final long keyStart = p;
         while (p < end)
         {
-            final byte b = s.get(Wire.BYTE, p);
+            final byte b = byteAt(p);
             if (b == '=')
             {
                 break;
@@ -158,12 +167,12 @@ public final class TextKeyReader
         final int kLength = (int)(p - keyStart);
 
         final long valueStart = ++p;
-        final boolean binary = isBinaryPrefix(s, valueStart, end);
+        final boolean binary = isBinaryPrefix(valueStart, end);
         final int limit = binary ? MAX_ENCODED_BINARY_LENGTH : MAX_SIMPLE_VALUE_LENGTH;
         long elementStart = valueStart;
         while (p < end)
         {
-            final byte b = s.get(Wire.BYTE, p);
+            final byte b = byteAt(p);
             if (b == 0)
             {
                 break;
@@ -198,13 +207,13 @@ public final class TextKeyReader
         return false;
     }
 
-    private static boolean isBinaryPrefix(final MemorySegment s, final long at, final long end)
+    private boolean isBinaryPrefix(final long at, final long end)
     {
-        if (at + 2 > end || s.get(Wire.BYTE, at) != '0')
+        if (at + 2 > end || byteAt(at) != '0')
         {
             return false;
         }
-        final int c = s.get(Wire.BYTE, at + 1) | 0x20;
+        final int c = byteAt(at + 1) | 0x20;
         return c == 'x' || c == 'b';
     }
 
@@ -278,7 +287,7 @@ public final class TextKeyReader
         }
         for (int i = 0; i < length; i++)
         {
-            if (segment.get(Wire.BYTE, at + i) != expected[i])
+            if (byteAt(at + i) != expected[i])
             {
                 return false;
             }
@@ -319,7 +328,7 @@ public final class TextKeyReader
             return -1;
         }
         long result = 0;
-        if (length > 2 && segment.get(Wire.BYTE, at) == '0' && (segment.get(Wire.BYTE, at + 1) | 0x20) == 'x')
+        if (length > 2 && byteAt(at) == '0' && (byteAt(at + 1) | 0x20) == 'x')
         {
             if (length - 2 > 16)
             {
@@ -327,7 +336,7 @@ public final class TextKeyReader
             }
             for (int i = 2; i < length; i++)
             {
-                final int d = hexDigit(segment.get(Wire.BYTE, at + i));
+                final int d = hexDigit(byteAt(at + i));
                 if (d < 0)
                 {
                     return -1;
@@ -338,7 +347,7 @@ public final class TextKeyReader
         }
         for (int i = 0; i < length; i++)
         {
-            final int d = segment.get(Wire.BYTE, at + i) - '0';
+            final int d = byteAt(at + i) - '0';
             if (d < 0 || d > 9 || result > (Long.MAX_VALUE - d) / 10)
             {
                 return -1;
@@ -368,9 +377,16 @@ public final class TextKeyReader
         return valueAsYesNo() == YES;
     }
 
+    /** @return value byte i. */
     private byte byteAt(final int i)
     {
-        return segment.get(Wire.BYTE, valueOffset + i);
+        return byteAt(valueOffset + i);
+    }
+
+    /** @return the byte at a segment offset inside the wrapped range. */
+    private byte byteAt(final long segmentOffset)
+    {
+        return UnsafeApi.getByte(base, baseAddress + segmentOffset);
     }
 
     /** @return true when the value is a comma-separated list (RFC 7143 6.1 list-of-values). */
@@ -419,7 +435,7 @@ public final class TextKeyReader
     /** @return true when the value has a 0x/0X or 0b/0B prefix (RFC 7143 6.1 hex-constant, base64-constant). */
     public boolean valueIsBinary()
     {
-        return isBinaryPrefix(segment, valueOffset, valueOffset + valueLength);
+        return isBinaryPrefix(valueOffset, valueOffset + valueLength);
     }
 
     /**

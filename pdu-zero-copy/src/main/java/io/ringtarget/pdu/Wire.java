@@ -20,6 +20,25 @@ final class Wire
     {
     }
 
+    /**
+     * @param s any segment.
+     * @return the Unsafe base object: null for native memory, the backing array for a heap segment.
+     */
+    static Object unsafeBase(final MemorySegment s)
+    {
+        return s.isNative() ? null : s.heapBase().orElseThrow();
+    }
+
+    /**
+     * @param s    any segment.
+     * @param base {@link #unsafeBase(MemorySegment)} of it.
+     * @return the Unsafe address of segment offset 0 (for heap segments address() is the offset into the array).
+     */
+    static long unsafeAddress(final MemorySegment s, final Object base)
+    {
+        return base == null ? s.address() : org.agrona.UnsafeApi.arrayBaseOffset(base.getClass()) + s.address();
+    }
+
     static int u8(final MemorySegment s, final long o)
     {
         return s.get(BYTE, o) & 0xff;

@@ -164,6 +164,17 @@ class TextKeyTest
     }
 
     @Test
+    void wrapChecksTheRangeOnce()
+    {
+        org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class,
+            () -> reader.wrap(segment, segment.byteSize() - 10, 11));
+        final byte[] heap = "A=1\0".getBytes(StandardCharsets.US_ASCII);
+        reader.wrap(MemorySegment.ofArray(heap), 0, heap.length);
+        assertTrue(reader.next());
+        assertEquals(1, reader.valueAsLong());
+    }
+
+    @Test
     void strayNulsAreSkipped()
     {
         read("\0\0A=1\0\0\0B=2\0\0");
