@@ -404,26 +404,29 @@ class RingtargetTarget(Target):
     iqn = "iqn.2026-11.io.ringtarget:demo"
     lun = 0
 
-    def __init__(self, port, workdir, java_home, sampler_cp):
+    def __init__(self, port, workdir, java_home, sampler_cp, jar):
         super().__init__(port, workdir)
-        self.java_home, self.sampler_cp = java_home, sampler_cp
+        self.java_home, self.sampler_cp, self.jar = java_home, sampler_cp, jar
         self.sampler = None
         self.gc_log = None
 
     def start(self, device):
         self.device = device
-        cmd = [os.path.join(ROOT, "ringtarget"), "demo", "--portal", f"{LOOPBACK}:{self.port}"]
-        cmd += ["--backstore", device] if device else ["--size", "1G"]
-        env = dict(os.environ)
         self.gc_log = os.path.join(self.workdir, f"ringtarget-gc-{'ram' if device is None else 'loop'}.log")
-        # GC log as a record next to the results; the figures come from JvmSampler (GC MXBeans).
-        env["RINGTARGET_JAVA_OPTS"] = (env.get("RINGTARGET_JAVA_OPTS", "") +
-                                       f" -Xlog:gc*:file={self.gc_log}:utctime,uptime").strip()
-        self.spawn(cmd, env=env)
+        # The jar run-bench.sh copied after building: a rebuild in the checkout during the run (others work in
+        # it) cannot change what is measured, and the launcher cannot start a build in the middle of it.
+        # Same JVM flags as the ./ringtarget launcher, plus a GC log kept with the results (the GC figures
+        # themselves come from JvmSampler).
+        cmd = [os.path.join(self.java_home, "bin", "java"), "--enable-native-access=ALL-UNNAMED",
+               "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"]
+        cmd += shlex.split(os.environ.get("RINGTARGET_JAVA_OPTS", ""))
+        cmd += [f"-Xlog:gc*:file={self.gc_log}:utctime,uptime", "-jar", self.jar,
+                "demo", "--portal", f"{LOOPBACK}:{self.port}"]
+        cmd += ["--backstore", device] if device else ["--size", "1G"]
+        self.spawn(cmd)
 
     def wait_ready(self, timeout):
         size = super().wait_ready(timeout)
-        # The launcher execs java, so the PID is the JVM's.
         with open(f"/proc/{self.pid}/comm") as f:
             comm = f.read().strip()
         if comm != "java":
@@ -527,7 +530,8 @@ class Bench:
             elif name == ISTGT:
                 made[name] = IstgtTarget(port, self.workdir)
             else:
-                made[name] = RingtargetTarget(port, self.workdir, self.args.java_home, self.args.sampler_cp)
+                made[name] = RingtargetTarget(port, self.workdir, self.args.java_home, self.args.sampler_cp,
+                                              self.args.ringtarget_jar)
         return made
 
     def start_all(self, kind):
@@ -801,7 +805,8 @@ def machine_info(args):
         "libiscsi": sh("dpkg-query -W -f='${Version}' libiscsi-bin"),
         "java": sh(f"{shlex.quote(os.path.join(args.java_home, 'bin', 'java'))} -version 2>&1 | head -1")
         if args.java_home else "?",
-        "ringtarget_commit": sh(f"git -C {shlex.quote(ROOT)} rev-parse --short HEAD"),
+        # "-dirty": the checkout had uncommitted changes (possibly other modules' work in progress) when built.
+        "ringtarget_commit": sh(f"git -C {shlex.quote(ROOT)} describe --always --dirty"),
         "load_before": sh("cat /proc/loadavg"),
     }
 
@@ -923,6 +928,7 @@ def main():
     ap.add_argument("--sampler-cp", default="", help="classpath of the harness classes and HdrHistogram")
     ap.add_argument("--ringtarget-built", type=int, default=1)
     ap.add_argument("--ringtarget-build-log", default="")
+    ap.add_argument("--ringtarget-jar", default=os.path.join(ROOT, "target", ".build", "ringtarget.jar"))
     ap.add_argument("--command-line", default=" ".join(sys.argv))
     args = ap.parse_args()
     args.reps = args.reps or (2 if args.quick else 3)

@@ -39,8 +39,14 @@ ringtarget_find_jdk
 export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 
 # ringtarget: a failed build is not fatal, the peers are still measured and ringtarget is "not available".
+# The jar is copied so that a rebuild in the checkout during the run cannot change what is measured.
 built=1
-if ! "$root/ringtarget" build > "$cache/bench-ringtarget-build.log" 2>&1; then
+mkdir -p "$cache/bench-harness"
+jar="$cache/bench-harness/ringtarget.jar"
+rm -f "$jar"
+if "$root/ringtarget" build > "$cache/bench-ringtarget-build.log" 2>&1; then
+  cp "$root/target/.build/ringtarget.jar" "$jar"
+else
   built=0
   echo "run-bench: ./ringtarget build failed (log: $cache/bench-ringtarget-build.log); measuring the peers only" >&2
 fi
@@ -58,4 +64,4 @@ rm -rf "$classes"; mkdir -p "$classes"
 
 mkdir -p "$cache/bench"
 exec python3 "$here/bench.py" --fio "$fio" --java-home "$JAVA_HOME" --sampler-cp "$classes:$hdr" \
-  --ringtarget-built "$built" --ringtarget-build-log "$cache/bench-ringtarget-build.log" --command-line "$cmdline" "$@"
+  --ringtarget-built "$built" --ringtarget-jar "$jar" --ringtarget-build-log "$cache/bench-ringtarget-build.log" --command-line "$cmdline" "$@"
