@@ -6,6 +6,10 @@ import io.ringtarget.ffi.Iovec;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
+import static io.ringtarget.ffi.IoUringConstants.IORING_UNREGISTER_BUFFERS;
+import static io.ringtarget.ffi.LibcConstants.EEXIST;
+import static io.ringtarget.ffi.LibcConstants.ENOMEM;
+
 /**
  * A slab of equal buffers, each starting on a 4 KiB boundary (what O_DIRECT needs), carved from one
  * {@link Arena} allocation, with a free list of indices. Owned by one loop thread; nothing allocates after
@@ -139,10 +143,13 @@ public final class BufferPool implements AutoCloseable
         }
         if (r < 0)
         {
+            final String hint = r == -ENOMEM ?
+                "raise RLIMIT_MEMLOCK (e.g. LimitMEMLOCK=infinity) or grant CAP_IPC_LOCK to register" :
+                r == -EEXIST ? "a SINGLE_ISSUER ring takes registrations only from its owner thread, or before its first submit" :
+                "see io_uring_register(2)";
             LOG.log(System.Logger.Level.WARNING,
-                "BufferPool ({0} x {1} B) not registered as fixed buffers: {2}; using unregistered I/O" +
-                " (raise RLIMIT_MEMLOCK, e.g. LimitMEMLOCK=infinity, to register)",
-                count, bufferSize, Errno.describe(r));
+                "BufferPool ({0} x {1} B) not registered as fixed buffers: {2}; using unregistered I/O ({3})",
+                count, bufferSize, Errno.describe(r), hint);
             return false;
         }
         registeredWith = ring;
@@ -154,7 +161,12 @@ public final class BufferPool implements AutoCloseable
         return registeredWith != null;
     }
 
-    /** Unregisters (when the ring is still open) and frees the slab. Idempotent. */
+    /**
+     * Frees the slab. Close the ring first (which drops its registrations), or close the pool on the ring's owner
+     * thread: while the ring is open the kernel keeps the registered pages, so when it refuses to unregister them
+     * (EEXIST from another thread of a SINGLE_ISSUER ring) the slab is left allocated rather than reused under a live
+     * registration, and a WARNING says so. Idempotent.
+     */
     @Override
     public void close()
     {
@@ -163,11 +175,19 @@ public final class BufferPool implements AutoCloseable
             return;
         }
         closed = true;
-        if (registeredWith != null && !registeredWith.isClosed())
-        {
-            registeredWith.unregisterBuffers();
-        }
+        final Ring ring = registeredWith;
         registeredWith = null;
+        if (ring != null && !ring.isClosed())
+        {
+            final int r = ring.register(IORING_UNREGISTER_BUFFERS, 0, 0);
+            if (r < 0)
+            {
+                LOG.log(System.Logger.Level.WARNING,
+                    "BufferPool: IORING_UNREGISTER_BUFFERS failed ({0}); slab kept until the process exits." +
+                    " Close the ring first, or the pool on the ring's thread", Errno.describe(r));
+                return;
+            }
+        }
         arena.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.ringtarget.ring;
 
+import io.ringtarget.ffi.Errno;
 import io.ringtarget.ffi.ErrnoException;
 import io.ringtarget.ffi.IoUringBuf;
 import io.ringtarget.ffi.IoUringBufReg;
@@ -21,6 +22,7 @@ import static io.ringtarget.ffi.IoUringConstants.IORING_UNREGISTER_PBUF_RING;
  */
 public final class ProvidedBufferRing implements AutoCloseable
 {
+    private static final System.Logger LOG = System.getLogger(ProvidedBufferRing.class.getName());
     private static final VarHandle SHORT = ValueLayout.JAVA_SHORT.varHandle();
 
     private final Ring ring;
@@ -139,7 +141,12 @@ public final class ProvidedBufferRing implements AutoCloseable
         return bufferSize;
     }
 
-    /** Unregisters the group (when the ring is open) and frees the memory. Idempotent. */
+    /**
+     * Unregisters the group and frees the memory. Cancel the receives using the group first, and close on the ring's
+     * owner thread or after the ring: if the kernel refuses to unregister (EEXIST from another thread of a
+     * SINGLE_ISSUER ring) it may still write into these buffers, so they are left allocated and a WARNING says so.
+     * Idempotent.
+     */
     @Override
     public void close()
     {
@@ -150,11 +157,19 @@ public final class ProvidedBufferRing implements AutoCloseable
         closed = true;
         if (!ring.isClosed())
         {
+            final int r;
             try (Arena tmp = Arena.ofConfined())
             {
                 final MemorySegment reg = tmp.allocate(IoUringBufReg.LAYOUT);
                 IoUringBufReg.bgid(reg, (short)groupId);
-                ring.register(IORING_UNREGISTER_PBUF_RING, reg.address(), 1);
+                r = ring.register(IORING_UNREGISTER_PBUF_RING, reg.address(), 1);
+            }
+            if (r < 0)
+            {
+                LOG.log(System.Logger.Level.WARNING,
+                    "ProvidedBufferRing {0}: IORING_UNREGISTER_PBUF_RING failed ({1}); buffers kept until the process" +
+                    " exits. Close it on the ring's thread, or close the ring first", groupId, Errno.describe(r));
+                return;
             }
         }
         arena.close();

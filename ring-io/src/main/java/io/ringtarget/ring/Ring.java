@@ -688,7 +688,11 @@ public final class Ring implements AutoCloseable
 
     // ------------------------------------------------------------------------------------------------ registration
 
-    /** IORING_REGISTER_BUFFERS of {@code count} iovecs; returns 0 or -errno (ENOMEM when over RLIMIT_MEMLOCK). */
+    /**
+     * IORING_REGISTER_BUFFERS of {@code count} iovecs; returns 0 or -errno: ENOMEM when over RLIMIT_MEMLOCK, EEXIST
+     * when called from another thread than the owner of an enabled SINGLE_ISSUER ring (every io_uring_register is
+     * bound to the issuer once the ring is enabled; before the first submit any thread may register).
+     */
     public int registerBuffers(final MemorySegment iovecArray, final int count)
     {
         checkOpen();

@@ -48,6 +48,65 @@ class RingLifecycleTest
     }
 
     @Test
+    void completionsBeyondTheCqSizeAreKeptAndFlushedByPoll()
+    {
+        try (Ring ring = Ring.open(new RingConfig().entries(8).cqEntries(8)))
+        {
+            assertEquals(8, ring.cqEntries());
+            final int total = 64;
+            for (int i = 0; i < total; i++)
+            {
+                ring.prepNop(UserData.pack(3, 0, i));
+                if ((i & 7) == 7)
+                {
+                    // Completions posted without reaping: from the 9th on they go to the kernel's overflow list.
+                    assertTrue(ring.submitAndWait(0, 0) >= 0);
+                }
+            }
+            final boolean[] seen = new boolean[total];
+            final int[] n = {0};
+            for (int i = 0; i < 1000 && n[0] < total; i++)
+            {
+                ring.poll((ud, res, flags) ->
+                {
+                    assertEquals(0, res);
+                    assertFalse(seen[UserData.tag(ud)], "delivered once");
+                    seen[UserData.tag(ud)] = true;
+                    n[0]++;
+                }, 16);
+                ring.submitAndWait(0, 0);
+            }
+            assertEquals(total, n[0], "no completion lost (IORING_FEAT_NODROP)");
+            assertEquals(0, ring.cqOverflowCount(), "nothing dropped");
+            assertTrue(ring.cqOverflowFlushes() > 0, "the overflow flag was seen and flushed");
+        }
+    }
+
+    @Test
+    void registrationIsForTheIssuerOnceTheRingIsEnabled() throws Exception
+    {
+        // Resources close in reverse: the ring first, so the pools need not unregister from a non-owner thread.
+        try (BufferPool early = new BufferPool(4096, 2);
+            BufferPool late = new BufferPool(4096, 2);
+            Ring ring = Ring.open(new RingConfig().entries(8)))
+        {
+            // Before the first enter the ring is still R_DISABLED: any thread may register (e.g. the main thread
+            // while building a loop).
+            assertTrue(early.registerWith(ring));
+            final Thread owner = Thread.ofPlatform().start(() ->
+            {
+                ring.prepNop(1);
+                new Cqes().await(ring, 1);
+            });
+            owner.join(30_000);
+            final boolean singleIssuer = (ring.setupFlags() & IORING_SETUP_SINGLE_ISSUER) != 0;
+            // Afterwards a SINGLE_ISSUER ring refuses other threads (EEXIST): the pool logs and falls back.
+            assertEquals(!singleIssuer, late.registerWith(ring));
+            assertFalse(late.registered() && singleIssuer);
+        }
+    }
+
+    @Test
     void useAfterCloseFailsCleanlyAndCloseIsIdempotent()
     {
         final Ring ring = Ring.open(new RingConfig().entries(8));
