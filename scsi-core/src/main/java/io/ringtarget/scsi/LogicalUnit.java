@@ -107,12 +107,8 @@ public final class LogicalUnit
     private static final int VERIFY_COMPARE = 1;
     private static final int VERIFY_COMPARE_ONE_BLOCK = 3;
 
-    private static final int CAW_LOCK_SLOTS = 32;
-    private static final int CAW_WAITERS = 64;
-    private static final int STANDARD_INQUIRY_LENGTH = 96;
     private static final int ERRNO_ENOSPC = 28;
 
-    private static final int[] VPD_PAGES = {0x00, 0x80, 0x83, 0xB0, 0xB1, 0xB2};
     private static final AtomicInteger NEXT_INDEX = new AtomicInteger();
 
     private final int index = NEXT_INDEX.getAndIncrement();
@@ -126,28 +122,15 @@ public final class LogicalUnit
     private final long maxWriteSameBlocks;
     private volatile long blockCount;
     private volatile boolean unmapReadsZeros;
-    private volatile boolean defaultWriteCacheEnabled = true;
-    private volatile boolean writeCacheEnabled = true;
-    private volatile boolean descriptorSense;
+    private final ModePages modePages = new ModePages();
     private volatile boolean newNexusPowerOnUnitAttention;
     private volatile ItNexus reservationHolder;
     private final Object reservationLock = new Object();
     private final AtomicLongArray uaGeneration = new AtomicLongArray(UA_TYPES);
-    private final Object cawLock = new Object();
-    private final long[] cawFirst = new long[CAW_LOCK_SLOTS];
-    private final long[] cawEnd = new long[CAW_LOCK_SLOTS];
-    private final boolean[] cawUsed = new boolean[CAW_LOCK_SLOTS];
-    private final Thread[] cawThread = new Thread[CAW_LOCK_SLOTS];
-    private final ScsiTask[] cawWaiter = new ScsiTask[CAW_WAITERS];
-    private final long[] cawWaiterFirst = new long[CAW_WAITERS];
-    private final long[] cawWaiterEnd = new long[CAW_WAITERS];
-    private final Thread[] cawWaiterThread = new Thread[CAW_WAITERS];
-    private final long[] cawWaiterOrder = new long[CAW_WAITERS];
-    private long cawWaiterSequence;
-    private final AtomicLong cawQueued = new AtomicLong();
     private final AtomicLong ioErrors = new AtomicLong();
     private final AtomicLong cawBusy = new AtomicLong();
-    private final byte[] standardInquiry;
+    private final RangeLocks rangeLocks = new RangeLocks();
+    private final InquiryData inquiryData;
     private final PersistentReservations persistentReservations = new PersistentReservations();
 
     /**
@@ -182,7 +165,8 @@ public final class LogicalUnit
         this.maxCompareAndWriteBlocks = Math.min(255, ScsiTask.SCRATCH_SIZE / blockSize);
         this.maxUnmapBlocks = Math.min(MAX_UNMAP_BLOCKS, MAX_UNMAP_BYTES / blockSize);
         this.maxWriteSameBlocks = MAX_WRITE_SAME_BYTES / blockSize;
-        this.standardInquiry = encodeStandardInquiry(identity);
+        this.inquiryData = new InquiryData(identity, blockSize, thinProvisioning, maxTransferBlocks,
+            maxCompareAndWriteBlocks, maxUnmapBlocks, maxWriteSameBlocks);
     }
 
     public LogicalUnitIdentity identity()
@@ -249,8 +233,7 @@ public final class LogicalUnit
      */
     public LogicalUnit writeCacheEnabled(final boolean wce)
     {
-        this.defaultWriteCacheEnabled = wce;
-        this.writeCacheEnabled = wce;
+        modePages.initialWriteCache(wce);
         return this;
     }
 
@@ -266,12 +249,12 @@ public final class LogicalUnit
 
     public boolean writeCacheEnabled()
     {
-        return writeCacheEnabled;
+        return modePages.writeCacheEnabled();
     }
 
     public boolean descriptorSense()
     {
-        return descriptorSense;
+        return modePages.descriptorSense();
     }
 
     /** Backstore errors seen (each turned into a CHECK CONDITION). */
@@ -289,7 +272,7 @@ public final class LogicalUnit
     /** COMPARE AND WRITE / ORWRITE commands that waited behind an overlapping one of the same loop. */
     public long compareAndWriteQueuedCount()
     {
-        return cawQueued.get();
+        return rangeLocks.queuedCount();
     }
 
     /**
@@ -356,7 +339,7 @@ public final class LogicalUnit
         final long sequence = ++task.executeSequence;
         task.logicalUnit = this;
         task.clearResult();
-        task.descriptorSense = descriptorSense;
+        task.descriptorSense = modePages.descriptorSense();
         task.phase = PHASE_NONE;
         task.flag = false;
         dispatch(task);
@@ -397,7 +380,7 @@ public final class LogicalUnit
                 requestSense(t, cdb);
                 break;
             case INQUIRY:
-                inquiry(t, cdb);
+                inquiryData.inquiry(t, cdb, unmapReadsZeros);
                 break;
             case READ_6:
             {
@@ -505,10 +488,10 @@ public final class LogicalUnit
                 serviceActionIn(t, cdb);
                 break;
             case MODE_SENSE_6:
-                modeSense(t, cdb, false);
+                modePages.sense(t, cdb, false, blockCount, blockSize, readOnly);
                 break;
             case MODE_SENSE_10:
-                modeSense(t, cdb, true);
+                modePages.sense(t, cdb, true, blockCount, blockSize, readOnly);
                 break;
             case MODE_SELECT_6:
                 modeSelect(t, cdb, false);
@@ -606,7 +589,7 @@ public final class LogicalUnit
         }
         t.phase = PHASE_WRITE;
         t.ioLength = length;
-        device.write(t, lba * blockSize, t.dataBuffer(), length, fua || !writeCacheEnabled);
+        device.write(t, lba * blockSize, t.dataBuffer(), length, fua || !modePages.writeCacheEnabled());
     }
 
     private void writeAndVerify(
@@ -747,7 +730,7 @@ public final class LogicalUnit
         t.phase = PHASE_CAW_READ;
         t.byteOffset = lba * blockSize;
         t.ioLength = (int)half;
-        t.fua = fua(cdb) || !writeCacheEnabled;
+        t.fua = fua(cdb) || !modePages.writeCacheEnabled();
         startLocked(t, lba, blocks);
     }
 
@@ -787,7 +770,7 @@ public final class LogicalUnit
         t.byteOffset = lba * blockSize;
         t.bytesTotal = length;
         t.bytesDone = 0;
-        t.fua = fua(cdb) || !writeCacheEnabled;
+        t.fua = fua(cdb) || !modePages.writeCacheEnabled();
         startLocked(t, lba, length / blockSize);
     }
 
@@ -846,7 +829,7 @@ public final class LogicalUnit
         t.byteOffset = lba * blockSize;
         t.bytesTotal = blocks * blockSize;
         t.bytesDone = 0;
-        t.fua = !writeCacheEnabled;
+        t.fua = !modePages.writeCacheEnabled();
         // With UNMAP=1 we may deallocate only when a read afterwards returns the same data (SBC-3 4.7.3.4.3):
         // zeros and LBPRZ=1.
         if (unmapBit && thinProvisioning && zeros && unmapReadsZeros && t.device().supportsUnmap())
@@ -1053,7 +1036,7 @@ public final class LogicalUnit
                 if (t.phase == PHASE_CAW_READ || t.phase == PHASE_CAW_WRITE || t.phase == PHASE_ORW_READ ||
                     t.phase == PHASE_ORW_WRITE)
                 {
-                    unlockRange(t.aux);
+                    rangeLocks.unlock(t.aux);
                     t.complete();
                     resumeWaiters();
                     return;
@@ -1300,31 +1283,15 @@ public final class LogicalUnit
     }
 
     /**
-     * Atomicity of COMPARE AND WRITE and ORWRITE (SBC-3 4.26): a table of the LBA ranges in flight. A command
-     * overlapping only ranges held by commands of its own thread (loop) waits in FIFO order and is started by
-     * the one that unlocks; nothing blocks. One overlapping a range held on another loop, or finding the tables
-     * full, is answered BUSY (SAM-5: retry later), since another thread cannot safely start it.
+     * Start a COMPARE AND WRITE / ORWRITE under its range lock ({@link RangeLocks}): now, later (queued behind
+     * a command of this loop), or BUSY.
      */
     private void startLocked(final ScsiTask t, final long lba, final long blocks)
     {
-        final Thread me = Thread.currentThread();
-        final int slot;
-        synchronized (cawLock)
+        final int slot = rangeLocks.lock(t, lba, lba + blocks);
+        if (slot == RangeLocks.QUEUED)
         {
-            final int conflict = conflict(lba, lba + blocks, me);
-            if (conflict == CONFLICT_NONE)
-            {
-                slot = claim(lba, lba + blocks, me);
-            }
-            else if (conflict == CONFLICT_SAME_THREAD && enqueue(t, lba, lba + blocks, me))
-            {
-                cawQueued.incrementAndGet();
-                return; // started by resumeWaiters() when the range frees up
-            }
-            else
-            {
-                slot = -1;
-            }
+            return; // started by resumeWaiters() when the range frees up
         }
         if (slot < 0)
         {
@@ -1342,111 +1309,20 @@ public final class LogicalUnit
         t.complete();
     }
 
-    private static final int CONFLICT_NONE = 0;
-    private static final int CONFLICT_SAME_THREAD = 1;
-    private static final int CONFLICT_OTHER_THREAD = 2;
-
-    private int conflict(final long first, final long end, final Thread me)
-    {
-        int result = CONFLICT_NONE;
-        for (int i = 0; i < CAW_LOCK_SLOTS; i++)
-        {
-            if (cawUsed[i] && first < cawEnd[i] && cawFirst[i] < end)
-            {
-                if (cawThread[i] != me)
-                {
-                    return CONFLICT_OTHER_THREAD;
-                }
-                result = CONFLICT_SAME_THREAD;
-            }
-        }
-        return result;
-    }
-
-    private int claim(final long first, final long end, final Thread me)
-    {
-        for (int i = 0; i < CAW_LOCK_SLOTS; i++)
-        {
-            if (!cawUsed[i])
-            {
-                cawUsed[i] = true;
-                cawFirst[i] = first;
-                cawEnd[i] = end;
-                cawThread[i] = me;
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private boolean enqueue(final ScsiTask t, final long first, final long end, final Thread me)
-    {
-        for (int i = 0; i < CAW_WAITERS; i++)
-        {
-            if (cawWaiter[i] == null)
-            {
-                cawWaiter[i] = t;
-                cawWaiterFirst[i] = first;
-                cawWaiterEnd[i] = end;
-                cawWaiterThread[i] = me;
-                cawWaiterOrder[i] = ++cawWaiterSequence;
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void unlockRange(final int slot)
-    {
-        synchronized (cawLock)
-        {
-            cawUsed[slot] = false;
-            cawThread[slot] = null;
-        }
-    }
-
     /**
-     * Start (or answer BUSY) the waiters of this thread that no longer overlap a range of their own thread,
-     * oldest first. Runs on the thread that just unlocked, which is the waiters' own loop thread.
+     * Start (or answer BUSY) this loop's waiters that the range just unlocked lets go, oldest first.
      */
     private void resumeWaiters()
     {
-        final Thread me = Thread.currentThread();
-        while (true)
+        ScsiTask next;
+        while ((next = rangeLocks.nextResumable()) != null)
         {
-            ScsiTask next = null;
-            int slot = -1;
-            synchronized (cawLock)
-            {
-                int pick = -1;
-                for (int i = 0; i < CAW_WAITERS; i++)
-                {
-                    if (cawWaiter[i] != null && cawWaiterThread[i] == me &&
-                        (pick < 0 || cawWaiterOrder[i] < cawWaiterOrder[pick]) &&
-                        conflict(cawWaiterFirst[i], cawWaiterEnd[i], me) != CONFLICT_SAME_THREAD)
-                    {
-                        pick = i;
-                    }
-                }
-                if (pick < 0)
-                {
-                    return;
-                }
-                next = cawWaiter[pick];
-                if (conflict(cawWaiterFirst[pick], cawWaiterEnd[pick], me) == CONFLICT_NONE)
-                {
-                    slot = claim(cawWaiterFirst[pick], cawWaiterEnd[pick], me);
-                }
-                cawWaiter[pick] = null;
-                cawWaiterThread[pick] = null;
-            }
-            if (slot < 0)
+            if (next.aux < 0)
             {
                 busy(next);
             }
             else
             {
-                next.aux = slot;
                 runSteps(next);
             }
         }
@@ -1467,116 +1343,6 @@ public final class LogicalUnit
             ScsiTask.writeSense(scratch, descriptor, SenseKey.NO_SENSE, Asc.NO_ADDITIONAL_SENSE, false, 0, 0) :
             ScsiTask.writeSense(scratch, descriptor, SenseKey.UNIT_ATTENTION, ua, false, 0, 0);
         dataIn(t, length, allocationLength);
-    }
-
-    private void inquiry(final ScsiTask t, final MemorySegment cdb)
-    {
-        // SPC-4 6.6.
-        final int flags = Bytes.u8(cdb, 1);
-        final int pageCode = Bytes.u8(cdb, 2);
-        final int allocationLength = Bytes.u16(cdb, 3);
-        if ((flags & 0x02) != 0)
-        {
-            invalidCdb(t, 1, 1); // CMDDT is obsolete
-            return;
-        }
-        final MemorySegment out = t.scratch();
-        if ((flags & 0x01) == 0)
-        {
-            if (pageCode != 0)
-            {
-                invalidCdb(t, 2, -1);
-                return;
-            }
-            MemorySegment.copy(standardInquiry, 0, out, ValueLayout.JAVA_BYTE, 0, standardInquiry.length);
-            dataIn(t, standardInquiry.length, allocationLength);
-            return;
-        }
-        final int length;
-        switch (pageCode)
-        {
-            case 0x00:
-                length = supportedVpdPages(out);
-                break;
-            case 0x80:
-                length = copy(identity.unitSerialPage(), out);
-                break;
-            case 0x83:
-                length = copy(identity.deviceIdentificationPage(), out);
-                break;
-            case 0xB0:
-                length = blockLimits(out);
-                break;
-            case 0xB1:
-                length = blockDeviceCharacteristics(out);
-                break;
-            case 0xB2:
-                length = logicalBlockProvisioning(out);
-                break;
-            default:
-                invalidCdb(t, 2, -1);
-                return;
-        }
-        dataIn(t, length, allocationLength);
-    }
-
-    private static int supportedVpdPages(final MemorySegment out)
-    {
-        // SPC-4 7.8.15.
-        final int[] pages = VPD_PAGES;
-        Bytes.zero(out, 0, 4);
-        Bytes.put16(out, 2, pages.length);
-        for (int i = 0; i < pages.length; i++)
-        {
-            Bytes.put8(out, 4 + i, pages[i]);
-        }
-        return 4 + pages.length;
-    }
-
-    private int blockLimits(final MemorySegment out)
-    {
-        // SBC-3 6.5.3 Block Limits VPD page.
-        Bytes.zero(out, 0, 64);
-        Bytes.put8(out, 1, 0xB0);
-        Bytes.put16(out, 2, 0x3C);
-        Bytes.put8(out, 4, 0x01); // WSNZ: WRITE SAME with 0 blocks is not "to the end"
-        Bytes.put8(out, 5, maxCompareAndWriteBlocks);
-        Bytes.put16(out, 6, Math.max(1, 4096 / blockSize)); // optimal transfer length granularity
-        Bytes.put32(out, 8, maxTransferBlocks);
-        Bytes.put32(out, 12, Math.max(1, (128 * 1024) / blockSize)); // optimal transfer length
-        if (thinProvisioning)
-        {
-            Bytes.put32(out, 20, maxUnmapBlocks);
-            Bytes.put32(out, 24, MAX_UNMAP_BLOCK_DESCRIPTORS);
-            Bytes.put32(out, 28, Math.max(1, 4096 / blockSize)); // optimal unmap granularity
-            Bytes.put32(out, 32, 0x8000_0000L); // UGAVALID, alignment 0
-        }
-        Bytes.put64(out, 36, maxWriteSameBlocks);
-        return 64;
-    }
-
-    private static int blockDeviceCharacteristics(final MemorySegment out)
-    {
-        // SBC-3 6.5.2: medium rotation rate 1 = non-rotating medium.
-        Bytes.zero(out, 0, 64);
-        Bytes.put8(out, 1, 0xB1);
-        Bytes.put16(out, 2, 0x3C);
-        Bytes.put16(out, 4, 1);
-        return 64;
-    }
-
-    private int logicalBlockProvisioning(final MemorySegment out)
-    {
-        // SBC-3 6.5.4: LBPU (UNMAP), LBPWS (WRITE SAME 16 UNMAP), LBPWS10, LBPRZ; provisioning type 2 = thin.
-        Bytes.zero(out, 0, 8);
-        Bytes.put8(out, 1, 0xB2);
-        Bytes.put16(out, 2, 4);
-        if (thinProvisioning)
-        {
-            Bytes.put8(out, 5, 0x80 | 0x40 | 0x20 | (unmapReadsZeros ? 0x04 : 0));
-            Bytes.put8(out, 6, 0x02);
-        }
-        return 8;
     }
 
     private void readCapacity10(final ScsiTask t, final MemorySegment cdb)
@@ -1653,246 +1419,16 @@ public final class LogicalUnit
         dataIn(t, 24, Bytes.u32(cdb, 10));
     }
 
-    private void modeSense(final ScsiTask t, final MemorySegment cdb, final boolean ten)
-    {
-        // SPC-4 6.11, 6.12.
-        final int flags = Bytes.u8(cdb, 1);
-        final boolean dbd = (flags & 0x08) != 0;
-        final boolean longLba = ten && (flags & 0x10) != 0;
-        final int pageControl = Bytes.u8(cdb, 2) >>> 6;
-        final int pageCode = Bytes.u8(cdb, 2) & 0x3F;
-        final int subpage = Bytes.u8(cdb, 3);
-        final long allocationLength = ten ? Bytes.u16(cdb, 7) : Bytes.u8(cdb, 4);
-        if (pageControl == 3)
-        {
-            illegal(t, Asc.SAVING_PARAMETERS_NOT_SUPPORTED, cdbPointer(2, 7));
-            return;
-        }
-        if (subpage != 0 && subpage != 0xFF)
-        {
-            invalidCdb(t, 3, -1); // we have no subpages
-            return;
-        }
-        if (pageCode != 0x08 && pageCode != 0x0A && pageCode != 0x1C && pageCode != 0x3F)
-        {
-            invalidCdb(t, 2, 5);
-            return;
-        }
-        final MemorySegment out = t.scratch();
-        final int header = ten ? 8 : 4;
-        Bytes.zero(out, 0, header);
-        int o = header;
-        final long capacity = blockCount;
-        if (!dbd)
-        {
-            if (longLba)
-            {
-                // SPC-4 7.5.5.3 long LBA block descriptor.
-                Bytes.zero(out, o, 16);
-                Bytes.put64(out, o, capacity);
-                Bytes.put32(out, o + 12, blockSize);
-                o += 16;
-            }
-            else
-            {
-                // SBC-3 6.4.2 short block descriptor.
-                Bytes.put32(out, o, capacity > 0xFFFF_FFFFL ? 0xFFFF_FFFFL : capacity);
-                Bytes.put32(out, o + 4, blockSize); // density code 0 in the top byte
-                o += 8;
-            }
-        }
-        final int blockDescriptorLength = o - header;
-        if (pageCode == 0x08 || pageCode == 0x3F)
-        {
-            o += modePage(out, o, 0x08, pageControl);
-        }
-        if (pageCode == 0x0A || pageCode == 0x3F)
-        {
-            o += modePage(out, o, 0x0A, pageControl);
-        }
-        if (pageCode == 0x1C || pageCode == 0x3F)
-        {
-            o += modePage(out, o, 0x1C, pageControl);
-        }
-        // Device-specific parameter (SBC-3 6.4.1): WP, DPOFUA.
-        final int deviceSpecific = (readOnly ? 0x80 : 0) | 0x10;
-        if (ten)
-        {
-            Bytes.put16(out, 0, o - 2);
-            Bytes.put8(out, 3, deviceSpecific);
-            Bytes.put8(out, 4, longLba ? 0x01 : 0);
-            Bytes.put16(out, 6, blockDescriptorLength);
-        }
-        else
-        {
-            Bytes.put8(out, 0, o - 1);
-            Bytes.put8(out, 2, deviceSpecific);
-            Bytes.put8(out, 3, blockDescriptorLength);
-        }
-        dataIn(t, o, allocationLength);
-    }
-
-    /**
-     * @param pageControl 0 current, 1 changeable (mask), 2 default.
-     * @return the page length written.
-     */
-    private int modePage(final MemorySegment out, final int o, final int page, final int pageControl)
-    {
-        switch (page)
-        {
-            case 0x08:
-            {
-                // SBC-3 6.4.5 Caching mode page; only WCE is changeable.
-                Bytes.zero(out, o, 20);
-                Bytes.put8(out, o, 0x08);
-                Bytes.put8(out, o + 1, 0x12);
-                final boolean wce = pageControl == 1 || (pageControl == 2 ? defaultWriteCacheEnabled : writeCacheEnabled);
-                Bytes.put8(out, o + 2, wce ? 0x04 : 0);
-                return 20;
-            }
-            case 0x0A:
-            {
-                // SPC-4 7.5.8 Control mode page; only D_SENSE is changeable.
-                Bytes.zero(out, o, 12);
-                Bytes.put8(out, o, 0x0A);
-                Bytes.put8(out, o + 1, 0x0A);
-                if (pageControl == 1)
-                {
-                    Bytes.put8(out, o + 2, 0x04);
-                }
-                else
-                {
-                    Bytes.put8(out, o + 2, pageControl == 0 && descriptorSense ? 0x04 : 0);
-                    Bytes.put8(out, o + 3, 0x10); // QUEUE ALGORITHM MODIFIER 1: unrestricted reordering
-                    Bytes.put16(out, o + 8, 0xFFFF); // BUSY TIMEOUT PERIOD: unlimited
-                }
-                return 12;
-            }
-            case 0x1C:
-            {
-                // SPC-4 7.5.11 Informational Exceptions Control: DEXCPT=1 (we report none), nothing changeable.
-                Bytes.zero(out, o, 12);
-                Bytes.put8(out, o, 0x1C);
-                Bytes.put8(out, o + 1, 0x0A);
-                if (pageControl != 1)
-                {
-                    Bytes.put8(out, o + 2, 0x08);
-                }
-                return 12;
-            }
-            default:
-                throw new IllegalArgumentException("mode page " + page);
-        }
-    }
-
     private void modeSelect(final ScsiTask t, final MemorySegment cdb, final boolean ten)
     {
-        // SPC-4 6.9, 6.10.
-        final int flags = Bytes.u8(cdb, 1);
-        if ((flags & 0x01) != 0)
+        final int outcome = modePages.select(t, cdb, ten, blockSize);
+        if (outcome < 0)
         {
-            invalidCdb(t, 1, 0); // SP: no saved pages
             return;
         }
-        final int parameterListLength = ten ? Bytes.u16(cdb, 7) : Bytes.u8(cdb, 4);
-        t.residual(parameterListLength);
-        if (parameterListLength == 0)
+        if (outcome > 0)
         {
-            good(t);
-            return;
-        }
-        final int header = ten ? 8 : 4;
-        if (parameterListLength < header || room(t) < parameterListLength)
-        {
-            illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
-            return;
-        }
-        final MemorySegment p = t.dataBuffer();
-        final int blockDescriptorLength = ten ? Bytes.u16(p, 6) : Bytes.u8(p, 3);
-        final boolean longLba = ten && (Bytes.u8(p, 4) & 0x01) != 0;
-        if (blockDescriptorLength != 0 && blockDescriptorLength != (longLba ? 16 : 8))
-        {
-            invalidParameter(t, ten ? 6 : 3, -1);
-            return;
-        }
-        if (header + blockDescriptorLength > parameterListLength)
-        {
-            illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
-            return;
-        }
-        if (blockDescriptorLength != 0)
-        {
-            // The block length may only restate ours (we cannot reformat).
-            final int lengthOffset = header + (longLba ? 12 : 5);
-            final long length = longLba ? Bytes.u32(p, lengthOffset) : Bytes.u24(p, lengthOffset);
-            if (length != blockSize)
-            {
-                invalidParameter(t, lengthOffset, -1);
-                return;
-            }
-        }
-        boolean wce = writeCacheEnabled;
-        boolean dSense = descriptorSense;
-        final MemorySegment current = t.scratch();
-        int o = header + blockDescriptorLength;
-        while (o < parameterListLength)
-        {
-            if (parameterListLength - o < 2)
-            {
-                illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
-                return;
-            }
-            final int pageByte = Bytes.u8(p, o);
-            final int pageCode = pageByte & 0x3F;
-            final int pageLength = Bytes.u8(p, o + 1);
-            if ((pageByte & 0x40) != 0)
-            {
-                invalidParameter(t, o, 6); // SPF: no subpages
-                return;
-            }
-            if (o + 2 + pageLength > parameterListLength)
-            {
-                illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
-                return;
-            }
-            if (pageCode != 0x08 && pageCode != 0x0A && pageCode != 0x1C)
-            {
-                invalidParameter(t, o, 5);
-                return;
-            }
-            final int ours = modePage(current, 0, pageCode, 0);
-            modePage(current, ours, pageCode, 1);
-            if (pageLength + 2 != ours)
-            {
-                invalidParameter(t, o + 1, -1);
-                return;
-            }
-            // Any bit outside the changeable mask must equal the current value (SPC-4 6.9: INVALID FIELD IN
-            // PARAMETER LIST). Byte 0 holds PS, which is reserved here, and the page code already checked.
-            for (int i = 2; i < ours; i++)
-            {
-                final int diff = (Bytes.u8(p, o + i) ^ Bytes.u8(current, i)) & ~Bytes.u8(current, ours + i);
-                if (diff != 0)
-                {
-                    invalidParameter(t, o + i, 31 - Integer.numberOfLeadingZeros(diff));
-                    return;
-                }
-            }
-            if (pageCode == 0x08)
-            {
-                wce = (Bytes.u8(p, o + 2) & 0x04) != 0;
-            }
-            else if (pageCode == 0x0A)
-            {
-                dSense = (Bytes.u8(p, o + 2) & 0x04) != 0;
-            }
-            o += 2 + pageLength;
-        }
-        if (wce != writeCacheEnabled || dSense != descriptorSense)
-        {
-            writeCacheEnabled = wce;
-            descriptorSense = dSense;
-            // SPC-4 6.9: other I_T nexuses get MODE PARAMETERS CHANGED.
+            // SPC-4 6.9: the other I_T nexuses get MODE PARAMETERS CHANGED.
             raiseUnitAttention(UA_MODE, t.nexus());
         }
         good(t);
@@ -2275,12 +1811,6 @@ public final class LogicalUnit
         t.complete();
     }
 
-    private static int copy(final byte[] page, final MemorySegment out)
-    {
-        MemorySegment.copy(page, 0, out, ValueLayout.JAVA_BYTE, 0, page.length);
-        return page.length;
-    }
-
     static void good(final ScsiTask t)
     {
         t.status(ScsiStatus.GOOD);
@@ -2346,37 +1876,6 @@ public final class LogicalUnit
                 return 12;
             default:
                 return 0;
-        }
-    }
-
-    private static byte[] encodeStandardInquiry(final LogicalUnitIdentity identity)
-    {
-        // SPC-4 6.6.2 standard INQUIRY data.
-        final byte[] d = new byte[STANDARD_INQUIRY_LENGTH];
-        d[0] = 0x00; // peripheral qualifier 000b connected, device type 00h direct access block
-        d[2] = 0x06; // VERSION: SPC-4
-        d[3] = 0x12; // HISUP, RESPONSE DATA FORMAT 2
-        d[4] = (byte)(STANDARD_INQUIRY_LENGTH - 5);
-        d[5] = 0x10; // TPGS 01b: implicit asymmetric logical unit access (REPORT TARGET PORT GROUPS)
-        d[7] = 0x02; // CMDQUE
-        ascii(identity.vendor(), d, 8, 8);
-        ascii(identity.product(), d, 16, 16);
-        ascii(identity.revision(), d, 32, 4);
-        // Version descriptors (SPC-4 table 33): SAM-5, iSCSI, SPC-4, SBC-3.
-        final int[] versions = {0x00A0, 0x0960, 0x0460, 0x04C0};
-        for (int i = 0; i < versions.length; i++)
-        {
-            d[58 + 2 * i] = (byte)(versions[i] >>> 8);
-            d[59 + 2 * i] = (byte)versions[i];
-        }
-        return d;
-    }
-
-    private static void ascii(final String s, final byte[] d, final int offset, final int length)
-    {
-        for (int i = 0; i < length; i++)
-        {
-            d[offset + i] = (byte)(i < s.length() ? s.charAt(i) : ' ');
         }
     }
 }

@@ -1,0 +1,190 @@
+package io.ringtarget.scsi;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * INQUIRY for one logical unit (SPC-4 6.6): the standard data, encoded once, and the VPD pages 0x00, 0x80,
+ * 0x83 (from {@link LogicalUnitIdentity}), 0xB0 Block Limits, 0xB1 Block Device Characteristics and 0xB2
+ * Logical Block Provisioning (SBC-3 6.5), built in the task's scratch and cut to the allocation length.
+ */
+final class InquiryData
+{
+    private static final int STANDARD_INQUIRY_LENGTH = 96;
+    private static final int[] VPD_PAGES = {0x00, 0x80, 0x83, 0xB0, 0xB1, 0xB2};
+
+    private final LogicalUnitIdentity identity;
+    private final int blockSize;
+    private final boolean thinProvisioning;
+    private final long maxTransferBlocks;
+    private final int maxCompareAndWriteBlocks;
+    private final long maxUnmapBlocks;
+    private final long maxWriteSameBlocks;
+    private final byte[] standardInquiry;
+
+    InquiryData(
+        final LogicalUnitIdentity identity,
+        final int blockSize,
+        final boolean thinProvisioning,
+        final long maxTransferBlocks,
+        final int maxCompareAndWriteBlocks,
+        final long maxUnmapBlocks,
+        final long maxWriteSameBlocks)
+    {
+        this.identity = identity;
+        this.blockSize = blockSize;
+        this.thinProvisioning = thinProvisioning;
+        this.maxTransferBlocks = maxTransferBlocks;
+        this.maxCompareAndWriteBlocks = maxCompareAndWriteBlocks;
+        this.maxUnmapBlocks = maxUnmapBlocks;
+        this.maxWriteSameBlocks = maxWriteSameBlocks;
+        this.standardInquiry = encodeStandardInquiry(identity);
+    }
+
+    void inquiry(final ScsiTask t, final MemorySegment cdb, final boolean unmapReadsZeros)
+    {
+        // SPC-4 6.6.
+        final int flags = Bytes.u8(cdb, 1);
+        final int pageCode = Bytes.u8(cdb, 2);
+        final int allocationLength = Bytes.u16(cdb, 3);
+        if ((flags & 0x02) != 0)
+        {
+            LogicalUnit.invalidCdb(t, 1, 1); // CMDDT is obsolete
+            return;
+        }
+        final MemorySegment out = t.scratch();
+        if ((flags & 0x01) == 0)
+        {
+            if (pageCode != 0)
+            {
+                LogicalUnit.invalidCdb(t, 2, -1);
+                return;
+            }
+            MemorySegment.copy(standardInquiry, 0, out, ValueLayout.JAVA_BYTE, 0, standardInquiry.length);
+            LogicalUnit.dataIn(t, standardInquiry.length, allocationLength);
+            return;
+        }
+        final int length;
+        switch (pageCode)
+        {
+            case 0x00:
+                length = supportedVpdPages(out);
+                break;
+            case 0x80:
+                length = copy(identity.unitSerialPage(), out);
+                break;
+            case 0x83:
+                length = copy(identity.deviceIdentificationPage(), out);
+                break;
+            case 0xB0:
+                length = blockLimits(out);
+                break;
+            case 0xB1:
+                length = blockDeviceCharacteristics(out);
+                break;
+            case 0xB2:
+                length = logicalBlockProvisioning(out, unmapReadsZeros);
+                break;
+            default:
+                LogicalUnit.invalidCdb(t, 2, -1);
+                return;
+        }
+        LogicalUnit.dataIn(t, length, allocationLength);
+    }
+
+    private static int supportedVpdPages(final MemorySegment out)
+    {
+        // SPC-4 7.8.15.
+        final int[] pages = VPD_PAGES;
+        Bytes.zero(out, 0, 4);
+        Bytes.put16(out, 2, pages.length);
+        for (int i = 0; i < pages.length; i++)
+        {
+            Bytes.put8(out, 4 + i, pages[i]);
+        }
+        return 4 + pages.length;
+    }
+
+    private int blockLimits(final MemorySegment out)
+    {
+        // SBC-3 6.5.3 Block Limits VPD page.
+        Bytes.zero(out, 0, 64);
+        Bytes.put8(out, 1, 0xB0);
+        Bytes.put16(out, 2, 0x3C);
+        Bytes.put8(out, 4, 0x01); // WSNZ: WRITE SAME with 0 blocks is not "to the end"
+        Bytes.put8(out, 5, maxCompareAndWriteBlocks);
+        Bytes.put16(out, 6, Math.max(1, 4096 / blockSize)); // optimal transfer length granularity
+        Bytes.put32(out, 8, maxTransferBlocks);
+        Bytes.put32(out, 12, Math.max(1, (128 * 1024) / blockSize)); // optimal transfer length
+        if (thinProvisioning)
+        {
+            Bytes.put32(out, 20, maxUnmapBlocks);
+            Bytes.put32(out, 24, LogicalUnit.MAX_UNMAP_BLOCK_DESCRIPTORS);
+            Bytes.put32(out, 28, Math.max(1, 4096 / blockSize)); // optimal unmap granularity
+            Bytes.put32(out, 32, 0x8000_0000L); // UGAVALID, alignment 0
+        }
+        Bytes.put64(out, 36, maxWriteSameBlocks);
+        return 64;
+    }
+
+    private static int blockDeviceCharacteristics(final MemorySegment out)
+    {
+        // SBC-3 6.5.2: medium rotation rate 1 = non-rotating medium.
+        Bytes.zero(out, 0, 64);
+        Bytes.put8(out, 1, 0xB1);
+        Bytes.put16(out, 2, 0x3C);
+        Bytes.put16(out, 4, 1);
+        return 64;
+    }
+
+    private int logicalBlockProvisioning(final MemorySegment out, final boolean unmapReadsZeros)
+    {
+        // SBC-3 6.5.4: LBPU (UNMAP), LBPWS (WRITE SAME 16 UNMAP), LBPWS10, LBPRZ; provisioning type 2 = thin.
+        Bytes.zero(out, 0, 8);
+        Bytes.put8(out, 1, 0xB2);
+        Bytes.put16(out, 2, 4);
+        if (thinProvisioning)
+        {
+            Bytes.put8(out, 5, 0x80 | 0x40 | 0x20 | (unmapReadsZeros ? 0x04 : 0));
+            Bytes.put8(out, 6, 0x02);
+        }
+        return 8;
+    }
+
+    private static int copy(final byte[] page, final MemorySegment out)
+    {
+        MemorySegment.copy(page, 0, out, ValueLayout.JAVA_BYTE, 0, page.length);
+        return page.length;
+    }
+
+    private static byte[] encodeStandardInquiry(final LogicalUnitIdentity identity)
+    {
+        // SPC-4 6.6.2 standard INQUIRY data.
+        final byte[] d = new byte[STANDARD_INQUIRY_LENGTH];
+        d[0] = 0x00; // peripheral qualifier 000b connected, device type 00h direct access block
+        d[2] = 0x06; // VERSION: SPC-4
+        d[3] = 0x12; // HISUP, RESPONSE DATA FORMAT 2
+        d[4] = (byte)(STANDARD_INQUIRY_LENGTH - 5);
+        d[5] = 0x10; // TPGS 01b: implicit asymmetric logical unit access (REPORT TARGET PORT GROUPS)
+        d[7] = 0x02; // CMDQUE
+        ascii(identity.vendor(), d, 8, 8);
+        ascii(identity.product(), d, 16, 16);
+        ascii(identity.revision(), d, 32, 4);
+        // Version descriptors (SPC-4 table 33): SAM-5, iSCSI, SPC-4, SBC-3.
+        final int[] versions = {0x00A0, 0x0960, 0x0460, 0x04C0};
+        for (int i = 0; i < versions.length; i++)
+        {
+            d[58 + 2 * i] = (byte)(versions[i] >>> 8);
+            d[59 + 2 * i] = (byte)versions[i];
+        }
+        return d;
+    }
+
+    private static void ascii(final String s, final byte[] d, final int offset, final int length)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            d[offset + i] = (byte)(i < s.length() ? s.charAt(i) : ' ');
+        }
+    }
+}

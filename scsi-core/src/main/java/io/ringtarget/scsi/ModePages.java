@@ -1,0 +1,279 @@
+package io.ringtarget.scsi;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The mode pages of one logical unit (SPC-4 7.5, SBC-3 6.4): caching (WCE changeable), control (D_SENSE
+ * changeable) and informational exceptions, with MODE SENSE(6/10) and MODE SELECT(6/10). The two changeable
+ * bits are volatile: every loop reads them per command.
+ */
+final class ModePages
+{
+    private volatile boolean defaultWriteCacheEnabled = true;
+    private volatile boolean writeCacheEnabled = true;
+    private volatile boolean descriptorSense;
+
+    void initialWriteCache(final boolean wce)
+    {
+        defaultWriteCacheEnabled = wce;
+        writeCacheEnabled = wce;
+    }
+
+    boolean writeCacheEnabled()
+    {
+        return writeCacheEnabled;
+    }
+
+    boolean descriptorSense()
+    {
+        return descriptorSense;
+    }
+
+    void sense(
+        final ScsiTask t, final MemorySegment cdb, final boolean ten, final long capacity, final int blockSize,
+        final boolean readOnly)
+    {
+        // SPC-4 6.11, 6.12.
+        final int flags = Bytes.u8(cdb, 1);
+        final boolean dbd = (flags & 0x08) != 0;
+        final boolean longLba = ten && (flags & 0x10) != 0;
+        final int pageControl = Bytes.u8(cdb, 2) >>> 6;
+        final int pageCode = Bytes.u8(cdb, 2) & 0x3F;
+        final int subpage = Bytes.u8(cdb, 3);
+        final long allocationLength = ten ? Bytes.u16(cdb, 7) : Bytes.u8(cdb, 4);
+        if (pageControl == 3)
+        {
+            LogicalUnit.illegal(t, Asc.SAVING_PARAMETERS_NOT_SUPPORTED, LogicalUnit.cdbPointer(2, 7));
+            return;
+        }
+        if (subpage != 0 && subpage != 0xFF)
+        {
+            LogicalUnit.invalidCdb(t, 3, -1); // we have no subpages
+            return;
+        }
+        if (pageCode != 0x08 && pageCode != 0x0A && pageCode != 0x1C && pageCode != 0x3F)
+        {
+            LogicalUnit.invalidCdb(t, 2, 5);
+            return;
+        }
+        final MemorySegment out = t.scratch();
+        final int header = ten ? 8 : 4;
+        Bytes.zero(out, 0, header);
+        int o = header;
+        if (!dbd)
+        {
+            if (longLba)
+            {
+                // SPC-4 7.5.5.3 long LBA block descriptor.
+                Bytes.zero(out, o, 16);
+                Bytes.put64(out, o, capacity);
+                Bytes.put32(out, o + 12, blockSize);
+                o += 16;
+            }
+            else
+            {
+                // SBC-3 6.4.2 short block descriptor.
+                Bytes.put32(out, o, capacity > 0xFFFF_FFFFL ? 0xFFFF_FFFFL : capacity);
+                Bytes.put32(out, o + 4, blockSize); // density code 0 in the top byte
+                o += 8;
+            }
+        }
+        final int blockDescriptorLength = o - header;
+        if (pageCode == 0x08 || pageCode == 0x3F)
+        {
+            o += page(out, o, 0x08, pageControl);
+        }
+        if (pageCode == 0x0A || pageCode == 0x3F)
+        {
+            o += page(out, o, 0x0A, pageControl);
+        }
+        if (pageCode == 0x1C || pageCode == 0x3F)
+        {
+            o += page(out, o, 0x1C, pageControl);
+        }
+        // Device-specific parameter (SBC-3 6.4.1): WP, DPOFUA.
+        final int deviceSpecific = (readOnly ? 0x80 : 0) | 0x10;
+        if (ten)
+        {
+            Bytes.put16(out, 0, o - 2);
+            Bytes.put8(out, 3, deviceSpecific);
+            Bytes.put8(out, 4, longLba ? 0x01 : 0);
+            Bytes.put16(out, 6, blockDescriptorLength);
+        }
+        else
+        {
+            Bytes.put8(out, 0, o - 1);
+            Bytes.put8(out, 2, deviceSpecific);
+            Bytes.put8(out, 3, blockDescriptorLength);
+        }
+        LogicalUnit.dataIn(t, o, allocationLength);
+    }
+
+    /**
+     * @param pageControl 0 current, 1 changeable (mask), 2 default.
+     * @return the page length written.
+     */
+    int page(final MemorySegment out, final int o, final int page, final int pageControl)
+    {
+        switch (page)
+        {
+            case 0x08:
+            {
+                // SBC-3 6.4.5 Caching mode page; only WCE is changeable.
+                Bytes.zero(out, o, 20);
+                Bytes.put8(out, o, 0x08);
+                Bytes.put8(out, o + 1, 0x12);
+                final boolean wce = pageControl == 1 || (pageControl == 2 ? defaultWriteCacheEnabled : writeCacheEnabled);
+                Bytes.put8(out, o + 2, wce ? 0x04 : 0);
+                return 20;
+            }
+            case 0x0A:
+            {
+                // SPC-4 7.5.8 Control mode page; only D_SENSE is changeable.
+                Bytes.zero(out, o, 12);
+                Bytes.put8(out, o, 0x0A);
+                Bytes.put8(out, o + 1, 0x0A);
+                if (pageControl == 1)
+                {
+                    Bytes.put8(out, o + 2, 0x04);
+                }
+                else
+                {
+                    Bytes.put8(out, o + 2, pageControl == 0 && descriptorSense ? 0x04 : 0);
+                    Bytes.put8(out, o + 3, 0x10); // QUEUE ALGORITHM MODIFIER 1: unrestricted reordering
+                    Bytes.put16(out, o + 8, 0xFFFF); // BUSY TIMEOUT PERIOD: unlimited
+                }
+                return 12;
+            }
+            case 0x1C:
+            {
+                // SPC-4 7.5.11 Informational Exceptions Control: DEXCPT=1 (we report none), nothing changeable.
+                Bytes.zero(out, o, 12);
+                Bytes.put8(out, o, 0x1C);
+                Bytes.put8(out, o + 1, 0x0A);
+                if (pageControl != 1)
+                {
+                    Bytes.put8(out, o + 2, 0x08);
+                }
+                return 12;
+            }
+            default:
+                throw new IllegalArgumentException("mode page " + page);
+        }
+    }
+
+    /**
+     * @return -1 when the task was answered with an error, 0 when nothing changed, 1 when WCE or D_SENSE changed
+     * (the caller raises MODE PARAMETERS CHANGED, then answers GOOD).
+     */
+    int select(final ScsiTask t, final MemorySegment cdb, final boolean ten, final int blockSize)
+    {
+        // SPC-4 6.9, 6.10.
+        final int flags = Bytes.u8(cdb, 1);
+        if ((flags & 0x01) != 0)
+        {
+            LogicalUnit.invalidCdb(t, 1, 0); // SP: no saved pages
+            return -1;
+        }
+        final int parameterListLength = ten ? Bytes.u16(cdb, 7) : Bytes.u8(cdb, 4);
+        t.residual(parameterListLength);
+        if (parameterListLength == 0)
+        {
+            return 0;
+        }
+        final int header = ten ? 8 : 4;
+        if (parameterListLength < header || LogicalUnit.room(t) < parameterListLength)
+        {
+            LogicalUnit.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
+            return -1;
+        }
+        final MemorySegment p = t.dataBuffer();
+        final int blockDescriptorLength = ten ? Bytes.u16(p, 6) : Bytes.u8(p, 3);
+        final boolean longLba = ten && (Bytes.u8(p, 4) & 0x01) != 0;
+        if (blockDescriptorLength != 0 && blockDescriptorLength != (longLba ? 16 : 8))
+        {
+            LogicalUnit.invalidParameter(t, ten ? 6 : 3, -1);
+            return -1;
+        }
+        if (header + blockDescriptorLength > parameterListLength)
+        {
+            LogicalUnit.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
+            return -1;
+        }
+        if (blockDescriptorLength != 0)
+        {
+            // The block length may only restate ours (we cannot reformat).
+            final int lengthOffset = header + (longLba ? 12 : 5);
+            final long length = longLba ? Bytes.u32(p, lengthOffset) : Bytes.u24(p, lengthOffset);
+            if (length != blockSize)
+            {
+                LogicalUnit.invalidParameter(t, lengthOffset, -1);
+                return -1;
+            }
+        }
+        boolean wce = writeCacheEnabled;
+        boolean dSense = descriptorSense;
+        final MemorySegment current = t.scratch();
+        int o = header + blockDescriptorLength;
+        while (o < parameterListLength)
+        {
+            if (parameterListLength - o < 2)
+            {
+                LogicalUnit.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
+                return -1;
+            }
+            final int pageByte = Bytes.u8(p, o);
+            final int pageCode = pageByte & 0x3F;
+            final int pageLength = Bytes.u8(p, o + 1);
+            if ((pageByte & 0x40) != 0)
+            {
+                LogicalUnit.invalidParameter(t, o, 6); // SPF: no subpages
+                return -1;
+            }
+            if (o + 2 + pageLength > parameterListLength)
+            {
+                LogicalUnit.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
+                return -1;
+            }
+            if (pageCode != 0x08 && pageCode != 0x0A && pageCode != 0x1C)
+            {
+                LogicalUnit.invalidParameter(t, o, 5);
+                return -1;
+            }
+            final int ours = page(current, 0, pageCode, 0);
+            page(current, ours, pageCode, 1);
+            if (pageLength + 2 != ours)
+            {
+                LogicalUnit.invalidParameter(t, o + 1, -1);
+                return -1;
+            }
+            // Any bit outside the changeable mask must equal the current value (SPC-4 6.9: INVALID FIELD IN
+            // PARAMETER LIST). Byte 0 holds PS, which is reserved here, and the page code already checked.
+            for (int i = 2; i < ours; i++)
+            {
+                final int diff = (Bytes.u8(p, o + i) ^ Bytes.u8(current, i)) & ~Bytes.u8(current, ours + i);
+                if (diff != 0)
+                {
+                    LogicalUnit.invalidParameter(t, o + i, 31 - Integer.numberOfLeadingZeros(diff));
+                    return -1;
+                }
+            }
+            if (pageCode == 0x08)
+            {
+                wce = (Bytes.u8(p, o + 2) & 0x04) != 0;
+            }
+            else if (pageCode == 0x0A)
+            {
+                dSense = (Bytes.u8(p, o + 2) & 0x04) != 0;
+            }
+            o += 2 + pageLength;
+        }
+        if (wce != writeCacheEnabled || dSense != descriptorSense)
+        {
+            writeCacheEnabled = wce;
+            descriptorSense = dSense;
+            return 1;
+        }
+        return 0;
+    }
+}
