@@ -39,7 +39,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Engine implements AutoCloseable
 {
     private static final long TIMER_PERIOD_NANOS = 100_000_000L;
-    private static final long DRAIN_TIMEOUT_NANOS = 5_000_000_000L;
+    /** Connections get 2 s to log out after the Async Message, then are closed; this bounds the whole drain. */
+    private static final long DRAIN_TIMEOUT_NANOS = 6_000_000_000L;
 
     private final ServerContext server;
     private final Map<String, Backstore> backstores;
@@ -314,9 +315,9 @@ public final class Engine implements AutoCloseable
                     l.close();
                 }
             }
-            for (final Connection c : new ArrayList<>(context.connections()))
+            for (final Connection c : context.connections())
             {
-                c.close("target shutting down");
+                c.requestLogout();   // the loop's timer sends the Async Message, then closes
             }
             done.countDown();
         }

@@ -1,5 +1,6 @@
 package io.ringtarget.target.session;
 
+import io.ringtarget.pdu.AsyncMessagePdu;
 import io.ringtarget.pdu.BasicHeaderSegment;
 import io.ringtarget.pdu.Crc32cDigest;
 import io.ringtarget.pdu.DataInPdu;
@@ -69,6 +70,7 @@ public final class Connection implements CompletionHandler, ScsiTaskListener, Se
     private static final int MAX_TEXT = 64 * 1024;
     private static final int NO_TAG = 0xffffffff;
     private static final int IMMEDIATE_RESERVE = 4;
+    private static final int LOGOUT_GRACE_SECONDS = 2;
 
     private enum State
     {
@@ -114,6 +116,7 @@ public final class Connection implements CompletionHandler, ScsiTaskListener, Se
     private final LogoutResponsePdu logoutResponse = new LogoutResponsePdu();
     private final TaskManagementResponsePdu tmfResponse = new TaskManagementResponsePdu();
     private final RejectPdu reject = new RejectPdu();
+    private final AsyncMessagePdu asyncMessage = new AsyncMessagePdu();
 
     private final CommandSlot[] slots = new CommandSlot[QUEUE_DEPTH];
     private final int[] freeSlots = new int[QUEUE_DEPTH];
@@ -148,6 +151,8 @@ public final class Connection implements CompletionHandler, ScsiTaskListener, Se
     private boolean closeAfterSend;
     private String closeReason;
     private volatile boolean closeRequested;
+    private volatile boolean logoutRequested;
+    private long logoutDeadlineNanos;
     private volatile String closeRequestReason;
 
     // Counters (read by the loop's status reporting).
@@ -215,9 +220,38 @@ public final class Connection implements CompletionHandler, ScsiTaskListener, Se
         closeRequested = true;
     }
 
+    /**
+     * Thread-safe: asks the initiator to log out (target shutdown). A connection in Full Feature Phase gets an
+     * Async Message "target requests logout" (RFC 7143 11.9.1, AsyncEvent 1) and {@code seconds} to do it;
+     * afterwards, or at once for one still logging in, the connection is closed.
+     */
+    public void requestLogout()
+    {
+        logoutRequested = true;
+    }
+
     /** Periodic duties on the loop thread: requested closes, NOP-In pings, dead-peer detection. */
     public int onTimer(final long nowNanos)
     {
+        if (logoutRequested && state != State.CLOSING && state != State.CLOSED)
+        {
+            if (state != State.FULL_FEATURE || session.discovery())
+            {
+                close("target shutting down");
+                return 1;
+            }
+            if (logoutDeadlineNanos == 0)
+            {
+                logoutDeadlineNanos = nowNanos + LOGOUT_GRACE_SECONDS * 1_000_000_000L;
+                sendLogoutRequest();
+                return 1;
+            }
+            if (nowNanos - logoutDeadlineNanos > 0)
+            {
+                close("target shutting down (initiator did not log out in " + LOGOUT_GRACE_SECONDS + " s)");
+                return 1;
+            }
+        }
         if (closeRequested && state != State.CLOSING && state != State.CLOSED)
         {
             close(closeRequestReason);
@@ -908,6 +942,21 @@ public final class Connection implements CompletionHandler, ScsiTaskListener, Se
             MemorySegment.copy(recv, dataOffset, sendQueue.staging(), h + 48 + (headerDigest ? 4 : 0), dataLength);
         }
         enqueueStagedInline(h, dataLength, -1);
+    }
+
+    private void sendLogoutRequest()
+    {
+        final long h = stageHeader(0);
+        if (h < 0)
+        {
+            return;
+        }
+        // AsyncEvent 1: Parameter3 is the seconds the initiator has to log out before we drop it (RFC 7143 11.9.1).
+        asyncMessage.wrap(sendQueue.staging(), h).reset(Opcode.ASYNC_MESSAGE).finalBit(true)
+            .initiatorTaskTag(NO_TAG).statSn(statSn++).expCmdSn(expCmdSn).maxCmdSn(maxCmdSn())
+            .asyncEvent(AsyncMessagePdu.LOGOUT_REQUEST).parameter3(LOGOUT_GRACE_SECONDS);
+        enqueueStaged(h, null, 0, -1, false);
+        flush();
     }
 
     private void sendNopInPing(final long nowNanos)

@@ -1,5 +1,6 @@
 package io.ringtarget.target.session;
 
+import io.ringtarget.pdu.AsyncMessagePdu;
 import io.ringtarget.pdu.DataInPdu;
 import io.ringtarget.pdu.LoginResponsePdu;
 import io.ringtarget.pdu.LogoutRequestPdu;
@@ -416,6 +417,35 @@ class ConnectionProtocolTest
                 second.send(second.scsiCommand(0, new byte[6], 0, false, false), null);
                 assertEquals(Opcode.SCSI_RESPONSE, second.receive().opcode());
             }
+        }
+    }
+
+    @Test
+    void shutdownAsksTheInitiatorToLogOut() throws Exception
+    {
+        final int ownPort;
+        try (ServerSocket s = new ServerSocket(0))
+        {
+            ownPort = s.getLocalPort();
+        }
+        final RingtargetConfig demo = ConfigDefaults.demo("127.0.0.1:" + ownPort, 16L << 20, null);
+        final TargetServer own = TargetServer.start(demo, new PrintStream(new ByteArrayOutputStream(), true));
+        try (TestInitiator i = new TestInitiator("127.0.0.1", ownPort))
+        {
+            assertEquals(0, TestInitiator.loginStatus(i.login(TARGET)));
+            final Thread stopper = new Thread(own::close);
+            stopper.start();
+            final Pdu async = i.receive();
+            assertEquals(Opcode.ASYNC_MESSAGE, async.opcode());
+            assertEquals(AsyncMessagePdu.LOGOUT_REQUEST, new AsyncMessagePdu().wrap(async.header(), 0).asyncEvent());
+            final byte[] logout = new byte[48];
+            new LogoutRequestPdu().wrap(MemorySegment.ofArray(logout), 0).reset().immediate(true).finalBit(true)
+                .reasonCode(LogoutRequestPdu.CLOSE_SESSION).initiatorTaskTag(++i.itt).cmdSn(i.cmdSn).expStatSn(i.expStatSn);
+            i.send(logout, null);
+            assertEquals(Opcode.LOGOUT_RESPONSE, i.receive().opcode());
+            assertTrue(i.closedByTarget(5000));
+            stopper.join(10_000);
+            assertFalse(stopper.isAlive(), "close() returns once the session logged out");
         }
     }
 
