@@ -109,6 +109,24 @@ public final class Tools
         return url.replace(":", "\\:");
     }
 
+    /**
+     * The root of the ringtarget checkout: the first directory upwards from the working directory that holds
+     * both {@code pom.xml} and the {@code ringtarget} launcher.
+     *
+     * @return its absolute path.
+     */
+    public static Path repoRoot()
+    {
+        for (Path dir = Path.of("").toAbsolutePath(); null != dir; dir = dir.getParent())
+        {
+            if (Files.isRegularFile(dir.resolve("pom.xml")) && Files.isRegularFile(dir.resolve("ringtarget")))
+            {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("not inside the ringtarget checkout: " + Path.of("").toAbsolutePath());
+    }
+
     static Path which(final String binary)
     {
         final String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
