@@ -21,7 +21,7 @@ public final class ItNexus
     private final int id;
     private final String initiatorPortName;
     private final int relativeTargetPortId;
-    /** Per logical unit index, {@link LogicalUnit#UA_TYPES} generations of unit attentions already reported. */
+    /** Per logical unit index, {@link UnitAttentions#TYPES} generations of unit attentions already reported. */
     private long[] uaSeen = new long[0];
 
     public ItNexus(final String initiatorPortName, final int relativeTargetPortId)
@@ -69,7 +69,7 @@ public final class ItNexus
 
     long[] uaSeen(final int luIndex)
     {
-        final int needed = (luIndex + 1) * LogicalUnit.UA_TYPES;
+        final int needed = (luIndex + 1) * UnitAttentions.TYPES;
         if (uaSeen.length < needed)
         {
             // Grows once per new logical unit this nexus talks to; -1 = nothing reported yet, so the first

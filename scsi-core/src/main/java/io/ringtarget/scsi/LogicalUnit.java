@@ -2,9 +2,7 @@ package io.ringtarget.scsi;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A direct-access block device logical unit (SBC-3) and its device server (SPC-4): the opcode table.
@@ -79,15 +77,6 @@ public final class LogicalUnit
     public static final long MAX_UNMAP_BLOCKS = 1L << 20;
     public static final long MAX_WRITE_SAME_BYTES = 1L << 30;
 
-    static final int UA_TYPES = 4;
-    private static final int UA_RESET = 0;
-    private static final int UA_MODE = 1;
-    private static final int UA_CAPACITY = 2;
-    private static final int UA_LUNS = 3;
-    private static final int[] UA_ASC =
-        {Asc.POWER_ON_RESET, Asc.MODE_PARAMETERS_CHANGED, Asc.CAPACITY_DATA_HAS_CHANGED,
-            Asc.REPORTED_LUNS_DATA_HAS_CHANGED};
-
     // Phases of the command state machine kept in the task.
     static final int PHASE_NONE = 0;
     static final int PHASE_READ = 1;
@@ -109,9 +98,6 @@ public final class LogicalUnit
 
     private static final int ERRNO_ENOSPC = 28;
 
-    private static final AtomicInteger NEXT_INDEX = new AtomicInteger();
-
-    private final int index = NEXT_INDEX.getAndIncrement();
     private final LogicalUnitIdentity identity;
     private final int blockSize;
     private final boolean thinProvisioning;
@@ -123,10 +109,9 @@ public final class LogicalUnit
     private volatile long blockCount;
     private volatile boolean unmapReadsZeros;
     private final ModePages modePages = new ModePages();
-    private volatile boolean newNexusPowerOnUnitAttention;
     private volatile ItNexus reservationHolder;
     private final Object reservationLock = new Object();
-    private final AtomicLongArray uaGeneration = new AtomicLongArray(UA_TYPES);
+    private final UnitAttentions unitAttentions = new UnitAttentions();
     private final AtomicLong ioErrors = new AtomicLong();
     private final AtomicLong cawBusy = new AtomicLong();
     private final RangeLocks rangeLocks = new RangeLocks();
@@ -214,7 +199,7 @@ public final class LogicalUnit
             throw new IllegalArgumentException("block count " + blockCount);
         }
         this.blockCount = blockCount;
-        raiseUnitAttention(UA_CAPACITY, null);
+        unitAttentions.raise(UnitAttentions.CAPACITY_DATA_HAS_CHANGED, null);
         return this;
     }
 
@@ -243,7 +228,7 @@ public final class LogicalUnit
      */
     public LogicalUnit newNexusPowerOnUnitAttention(final boolean report)
     {
-        this.newNexusPowerOnUnitAttention = report;
+        unitAttentions.newNexusPowerOnUnitAttention(report);
         return this;
     }
 
@@ -289,7 +274,7 @@ public final class LogicalUnit
         {
             reservationHolder = null;
         }
-        raiseUnitAttention(UA_RESET, null);
+        unitAttentions.raise(UnitAttentions.POWER_ON_RESET, null);
     }
 
     /**
@@ -305,7 +290,7 @@ public final class LogicalUnit
      */
     public void reportedLunsChanged()
     {
-        raiseUnitAttention(UA_LUNS, null);
+        unitAttentions.raise(UnitAttentions.REPORTED_LUNS_DATA_HAS_CHANGED, null);
     }
 
     /**
@@ -1337,7 +1322,7 @@ public final class LogicalUnit
         final boolean descriptor = (Bytes.u8(cdb, 1) & 0x01) != 0;
         final int allocationLength = Bytes.u8(cdb, 4);
         final ItNexus nexus = t.nexus();
-        final int ua = nexus == null ? -1 : takeUnitAttention(nexus);
+        final int ua = nexus == null ? -1 : unitAttentions.take(nexus);
         final MemorySegment scratch = t.scratch();
         final int length = ua < 0 ?
             ScsiTask.writeSense(scratch, descriptor, SenseKey.NO_SENSE, Asc.NO_ADDITIONAL_SENSE, false, 0, 0) :
@@ -1429,7 +1414,7 @@ public final class LogicalUnit
         if (outcome > 0)
         {
             // SPC-4 6.9: the other I_T nexuses get MODE PARAMETERS CHANGED.
-            raiseUnitAttention(UA_MODE, t.nexus());
+            unitAttentions.raise(UnitAttentions.MODE_PARAMETERS_CHANGED, t.nexus());
         }
         good(t);
     }
@@ -1627,7 +1612,7 @@ public final class LogicalUnit
         {
             return true;
         }
-        final int ua = takeUnitAttention(nexus);
+        final int ua = unitAttentions.take(nexus);
         if (ua < 0)
         {
             return true;
@@ -1635,59 +1620,6 @@ public final class LogicalUnit
         t.checkCondition(SenseKey.UNIT_ATTENTION, ua);
         t.complete();
         return false;
-    }
-
-    /**
-     * @return the ASC/ASCQ of the highest priority pending unit attention for the nexus (now cleared), or -1.
-     */
-    private int takeUnitAttention(final ItNexus nexus)
-    {
-        final long[] seen = nexus.uaSeen(index);
-        final int base = index * UA_TYPES;
-        final long reset = uaGeneration.get(UA_RESET);
-        if (seen[base + UA_RESET] == -1 && !newNexusPowerOnUnitAttention)
-        {
-            // First command of a nexus created after the LU: nothing has happened to it yet (LIO and tgt do the
-            // same; libiscsi's iscsi-test-cu opens a session per test and reads a UA there as a failure).
-            for (int i = 0; i < UA_TYPES; i++)
-            {
-                seen[base + i] = uaGeneration.get(i);
-            }
-        }
-        if (seen[base + UA_RESET] != reset)
-        {
-            // POWER ON / RESET supersedes the others (SAM-5 5.14: a reset clears older conditions).
-            for (int i = 0; i < UA_TYPES; i++)
-            {
-                seen[base + i] = uaGeneration.get(i);
-            }
-            seen[base + UA_RESET] = reset;
-            return UA_ASC[UA_RESET];
-        }
-        for (int i = 1; i < UA_TYPES; i++)
-        {
-            final long generation = uaGeneration.get(i);
-            if (seen[base + i] != generation)
-            {
-                seen[base + i] = generation;
-                return UA_ASC[i];
-            }
-        }
-        return -1;
-    }
-
-    private void raiseUnitAttention(final int type, final ItNexus issuer)
-    {
-        final long generation = uaGeneration.incrementAndGet(type);
-        if (issuer != null)
-        {
-            // Called on the issuer's own loop thread, the only one touching its bookkeeping.
-            final long[] seen = issuer.uaSeen(index);
-            if (seen[index * UA_TYPES + type] == generation - 1)
-            {
-                seen[index * UA_TYPES + type] = generation;
-            }
-        }
     }
 
     private boolean checkReservation(final ScsiTask t, final int opcode)
