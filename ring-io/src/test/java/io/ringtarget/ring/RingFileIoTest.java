@@ -201,6 +201,35 @@ class RingFileIoTest
     }
 
     @Test
+    void registeredFilesAndLinkedRequests()
+    {
+        final MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 2);
+        fds.set(ValueLayout.JAVA_INT, 0, -1);
+        fds.set(ValueLayout.JAVA_INT, 4, fd);
+        assertEquals(0, ring.registerFiles(fds, 2));
+        final MemorySegment buf = arena.allocate(BLOCK, BLOCK);
+        pattern(buf, 11);
+        final Cqes c = new Cqes();
+        // Fixed file index 1, linked to an fdatasync that starts only after the write succeeded.
+        ring.prepWrite(1, buf.address(), BLOCK, 0, 0, 1);
+        ring.lastSqeFlags(io.ringtarget.ffi.IoUringConstants.IOSQE_FIXED_FILE | io.ringtarget.ffi.IoUringConstants.IOSQE_IO_LINK);
+        ring.prepFsync(1, true, 2);
+        ring.lastSqeFlags(io.ringtarget.ffi.IoUringConstants.IOSQE_FIXED_FILE);
+        c.await(ring, 2);
+        assertEquals(BLOCK, c.resOf(1));
+        assertEquals(0, c.resOf(2));
+        assertEquals(1L, c.userData[0], "a link completes in order");
+        // A failing head cancels the rest of its chain.
+        ring.prepRead(1, buf.address() + 1, BLOCK, 0, 3);
+        ring.lastSqeFlags(io.ringtarget.ffi.IoUringConstants.IOSQE_FIXED_FILE | io.ringtarget.ffi.IoUringConstants.IOSQE_IO_LINK);
+        ring.prepNop(4);
+        c.await(ring, 4);
+        assertEquals(-EINVAL, c.resOf(3));
+        assertEquals(-ECANCELED, c.resOf(4));
+        ring.unregisterFiles();
+    }
+
+    @Test
     void aFullSubmissionQueueIsFlushedByPrep()
     {
         final int n = 10 * ring.sqEntries() + 3;

@@ -369,6 +369,28 @@ class RingNetTest
     }
 
     @Test
+    void reusePortLetsEveryLoopListenOnThePort()
+    {
+        final int a = Sockets.listen("127.0.0.1", 0, true, 8);
+        try
+        {
+            final int port = Sockets.localPort(a);
+            final int b = Sockets.listen("127.0.0.1", port, true, 8);
+            assertEquals(port, Sockets.localPort(b));
+            Sockets.close(b);
+            final io.ringtarget.ffi.ErrnoException ex = assertThrows(io.ringtarget.ffi.ErrnoException.class,
+                () -> Sockets.listen("127.0.0.1", port, false, 8));
+            assertEquals(EADDRINUSE, ex.errno());
+            assertTrue(ex.getMessage().contains("127.0.0.1:" + port), ex.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> Sockets.listen("localhost", 0, false, 8));
+        }
+        finally
+        {
+            Sockets.close(a);
+        }
+    }
+
+    @Test
     void timeoutsExpireCountAndCancel()
     {
         try (Ring ring = Ring.open(new RingConfig().entries(16)); Arena arena = Arena.ofConfined())
