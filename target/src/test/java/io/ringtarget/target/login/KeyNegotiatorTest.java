@@ -25,24 +25,38 @@ class KeyNegotiatorTest
     @Test
     void openIscsiDefaultsGiveTheRfcResults()
     {
-        // iscsid.conf defaults of open-iscsi: what the Linux initiator offers.
+        // What iscsid offers with the stock iscsid.conf (node.session.iscsi.* and node.conn[0].iscsi.*).
         assertEquals("None", answer("HeaderDigest", "None"));
         assertEquals("None", answer("DataDigest", "None"));
-        assertEquals("1", answer("MaxConnections", "1"));
-        assertEquals("Yes", answer("InitialR2T", "Yes"));       // OR: Yes wins
-        assertEquals("Yes", answer("ImmediateData", "Yes"));    // AND with our Yes
         assertEquals(null, answer("MaxRecvDataSegmentLength", "262144"));   // declarative: no answer
         assertEquals(262144, params.maxXmitDataSegmentLength);
-        assertEquals("262144", answer("MaxBurstLength", "262144"));
-        assertEquals("65536", answer("FirstBurstLength", "65536"));
+        assertEquals("1", answer("MaxConnections", "1"));
+        assertEquals("No", answer("InitialR2T", "No"));          // OR with our No
+        assertEquals("Yes", answer("ImmediateData", "Yes"));     // AND with our Yes
+        assertEquals("1048576", answer("MaxBurstLength", "16776192"));
+        assertEquals("262144", answer("FirstBurstLength", "262144"));
         assertEquals("2", answer("DefaultTime2Wait", "2"));
-        assertEquals("20", answer("DefaultTime2Retain", "20"));
+        assertEquals("0", answer("DefaultTime2Retain", "0"));
         assertEquals("1", answer("MaxOutstandingR2T", "1"));
         assertEquals("Yes", answer("DataPDUInOrder", "Yes"));
         assertEquals("Yes", answer("DataSequenceInOrder", "Yes"));
         assertEquals("0", answer("ErrorRecoveryLevel", "0"));
+        assertEquals("No", answer("IFMarker", "No"));
+        assertEquals("No", answer("OFMarker", "No"));
+        assertFalse(params.initialR2T);
+        assertTrue(params.immediateData);
+        assertEquals(1048576, params.maxBurstLength);
+    }
+
+    @Test
+    void rfcDefaultsStayWhenOffered()
+    {
+        assertEquals("Yes", answer("InitialR2T", "Yes"));       // OR: Yes wins
+        assertEquals("262144", answer("MaxBurstLength", "262144"));
+        assertEquals("65536", answer("FirstBurstLength", "65536"));
+        assertEquals("20", answer("DefaultTime2Retain", "20"));
         assertTrue(params.initialR2T);
-        assertEquals(1, params.maxOutstandingR2T);
+        assertEquals(65536, params.firstBurstLength);
     }
 
     @Test

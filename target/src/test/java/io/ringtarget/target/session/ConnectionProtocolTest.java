@@ -215,6 +215,22 @@ class ConnectionProtocolTest
     }
 
     @Test
+    void openIscsiLoginKeysAndItsUnsolicitedWrites() throws IOException
+    {
+        // The operational keys iscsid sends with the stock iscsid.conf, in its order.
+        try (TestInitiator i = loggedIn("HeaderDigest=None", "DataDigest=None", "DefaultTime2Wait=2",
+            "DefaultTime2Retain=0", "IFMarker=No", "OFMarker=No", "ErrorRecoveryLevel=0", "InitialR2T=No",
+            "ImmediateData=Yes", "MaxBurstLength=16776192", "FirstBurstLength=262144", "MaxOutstandingR2T=1",
+            "MaxConnections=1", "DataPDUInOrder=Yes", "DataSequenceInOrder=Yes", "MaxRecvDataSegmentLength=262144"))
+        {
+            // 512 KiB: 256 KiB immediate, the rest of the first burst none, then R2Ts for the remainder.
+            final byte[] data = pattern(512 * 1024, 6);
+            write(i, 8192, data, 262144, 262144);
+            assertArrayEquals(data, read(i, 8192, 1024));
+        }
+    }
+
+    @Test
     void digestsProtectHeadersAndData() throws IOException
     {
         try (TestInitiator i = loggedIn("HeaderDigest=CRC32C,None", "DataDigest=CRC32C,None"))
