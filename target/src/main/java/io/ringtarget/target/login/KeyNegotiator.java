@@ -94,19 +94,19 @@ public final class KeyNegotiator
         final String key, final String value, final long min, final long max, final int ours,
         final List<String[]> response, final int previous)
     {
-        final long v = number(value);
-        if (v < min || v > max)
-        {
-            response.add(new String[]{key, "Reject"});
-            return previous;
-        }
-        final int result = (int)Math.min(v, ours);
-        response.add(new String[]{key, Integer.toString(result)});
-        return result;
+        return numerical(key, value, min, max, ours, false, response, previous);
     }
 
     private static int numericalMax(
         final String key, final String value, final long min, final long max, final int ours,
+        final List<String[]> response, final int previous)
+    {
+        return numerical(key, value, min, max, ours, true, response, previous);
+    }
+
+    /** A numerical key (RFC 7143 6.2.2): Reject outside [min, max], else the lower (or higher) of both offers. */
+    private static int numerical(
+        final String key, final String value, final long min, final long max, final int ours, final boolean higher,
         final List<String[]> response, final int previous)
     {
         final long v = number(value);
@@ -115,7 +115,7 @@ public final class KeyNegotiator
             response.add(new String[]{key, "Reject"});
             return previous;
         }
-        final int result = (int)Math.max(v, ours);
+        final int result = (int)(higher ? Math.max(v, ours) : Math.min(v, ours));
         response.add(new String[]{key, Integer.toString(result)});
         return result;
     }
