@@ -708,6 +708,7 @@ def aggregate(samples):
                 m[metric] = (statistics.median(vals), min(vals), max(vals))
         m["reps"] = len(ss)
         m["gc_total"] = sum(s.get("gc_count", 0) for s in ss)
+        m["gc_ms_total"] = sum(s.get("gc_ms", 0) for s in ss)
         agg[key] = m
     return agg
 
@@ -862,7 +863,7 @@ def report(bench, args, info, made_plots):
                 "loop": "loop-device LUN (1 GiB file in /var/tmp, losetup --direct-io=on; "
                         "tgt --bsoflags direct)"}[kind]
         lines += [f"## {desc}", ""]
-        header = "| workload | target | " + " | ".join(h for _, h, _ in METRICS) + " | alloc B/IO | GCs |"
+        header = "| workload | target | " + " | ".join(h for _, h, _ in METRICS) + " | alloc B/IO | GC pauses (ms) |"
         lines += [header, "|" + "---|" * (header.count("|") - 1)]
         for w in bench.workloads():
             for name in args.targets:
@@ -871,7 +872,7 @@ def report(bench, args, info, made_plots):
                     continue
                 row = [w.name, name] + [cell(m, k, f) for k, _, f in METRICS]
                 row += [cell(m, "alloc_b_per_io", "{:.2f}") if name == RINGTARGET else "",
-                        str(m["gc_total"]) if name == RINGTARGET and "gc_count" in m else ""]
+                        f"{m['gc_total']} ({m['gc_ms_total']})" if name == RINGTARGET and "gc_count" in m else ""]
                 lines.append("| " + " | ".join(row) + " |")
         lines += ["", "Ratios of medians (ours/tgt, ours/istgt; latency and CPU: lower is better):", ""]
         lines += ["| workload | IOPS | mean latency | p99.9 latency | server CPU/IO |", "|---|---|---|---|---|"]
