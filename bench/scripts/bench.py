@@ -951,6 +951,8 @@ def main():
         now = datetime.datetime.now(datetime.timezone.utc)
         args.out = (os.path.join(ROOT, ".cache", "bench", now.strftime("%Y%m%dT%H%M%SZ")) if args.quick
                     else os.path.join(ROOT, "docs", "benchmarks", now.strftime("%Y-%m-%d")))
+        if not args.quick and os.path.exists(args.out):
+            args.out += now.strftime("-%H%M")             # a second run the same day keeps the first one
     args.out = os.path.abspath(args.out)
     if os.path.isdir(os.path.join(args.out, "fio")):
         shutil.rmtree(os.path.join(args.out, "fio"))
