@@ -20,6 +20,16 @@ public interface Backstore extends AutoCloseable
         return blockCount() * blockSize();
     }
 
+    /**
+     * The size the medium writes in one piece (a 4 KiB sector, a file system block): what READ CAPACITY(16)
+     * should report as the physical block size ({@code LogicalUnit.physicalBlockSize}) so that initiators align
+     * to it. Default: the logical block size.
+     */
+    default int physicalBlockSize()
+    {
+        return blockSize();
+    }
+
     /** Can deallocate (punch hole / discard): the LU reports thin provisioning (SBC-3 4.7). */
     boolean supportsUnmap();
 

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.ringtarget.ffi.LibcConstants.BLKGETSIZE64;
+import static io.ringtarget.ffi.LibcConstants.BLKPBSZGET;
 import static io.ringtarget.ffi.LibcConstants.BLKSSZGET;
 import static io.ringtarget.ffi.LibcConstants.EIO;
 import static io.ringtarget.ffi.LibcConstants.EOPNOTSUPP;
@@ -78,6 +79,7 @@ public final class FileBackstore implements Backstore
     private final boolean unmapReadsZeros;
     private final boolean discardFallback;
     private final int alignment;
+    private final int physicalBlockSize;
     private final CopyOnWriteArrayList<FileDevice> devices = new CopyOnWriteArrayList<>();
     private volatile DiscardThread discardThread;
 
@@ -115,6 +117,7 @@ public final class FileBackstore implements Backstore
                 final long bytes = arg.get(ValueLayout.JAVA_LONG, 0);
                 check(Libc.ioctl(fd, BLKSSZGET, arg), "BLKSSZGET " + path);
                 final int logical = arg.get(ValueLayout.JAVA_INT, 0);
+                final int physical = Libc.ioctl(fd, BLKPBSZGET, arg) == 0 ? arg.get(ValueLayout.JAVA_INT, 0) : logical;
                 blockSize = Math.max(logical, requestedBlockSize);
                 if (blockSize % logical != 0)
                 {
@@ -129,6 +132,7 @@ public final class FileBackstore implements Backstore
                 discardFallback = (forceDiscard || writeZeroes <= 0) && discard > 0;
                 supportsUnmap = !readOnly && (writeZeroes > 0 || discard > 0);
                 alignment = Math.max(DIRECT_ALIGNMENT, logical);
+                physicalBlockSize = powerOfTwoAtLeast(physical, blockSize);
             }
             else if (type == S_IFREG)
             {
@@ -152,6 +156,9 @@ public final class FileBackstore implements Backstore
                 unmapReadsZeros = supportsUnmap;
                 discardFallback = false;
                 alignment = DIRECT_ALIGNMENT;
+                // The file system block (st_blksize, x86_64 struct stat offset 56): smaller writes are
+                // read-modify-write or zeroing in the file system.
+                physicalBlockSize = powerOfTwoAtLeast((int)Math.min(stat.get(ValueLayout.JAVA_LONG, 56), 65536), blockSize);
             }
             else
             {
@@ -341,6 +348,20 @@ public final class FileBackstore implements Backstore
         {
             throw new UncheckedIOException(new IOException(what + ": " + Errno.describe(r)));
         }
+    }
+
+    private static int powerOfTwoAtLeast(final int size, final int blockSize)
+    {
+        if (size <= blockSize || Integer.bitCount(size) != 1)
+        {
+            return blockSize;
+        }
+        return size;
+    }
+
+    public int physicalBlockSize()
+    {
+        return physicalBlockSize;
     }
 
     private static long major(final long rdev)

@@ -52,6 +52,7 @@ class LoopDeviceBackstoreTest
             final FileBackstore bs = FileBackstore.block("lo", Path.of(device), false);
             assertEquals(FileBackstore.Kind.BLOCK, bs.kind());
             assertEquals(512, bs.blockSize());
+            assertTrue(bs.physicalBlockSize() >= 512 && Integer.bitCount(bs.physicalBlockSize()) == 1);
             assertEquals((32L << 20) / 512, bs.blockCount());
             try (LoopDriver d = new LoopDriver(bs))
             {

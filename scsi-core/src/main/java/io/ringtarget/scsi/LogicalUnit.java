@@ -107,6 +107,7 @@ public final class LogicalUnit
     private final long maxUnmapBlocks;
     private final long maxWriteSameBlocks;
     private volatile long blockCount;
+    private volatile int physicalBlockSize;
     private volatile boolean unmapReadsZeros;
     private final ModePages modePages = new ModePages();
     private volatile ItNexus reservationHolder;
@@ -143,6 +144,7 @@ public final class LogicalUnit
         this.identity = identity;
         this.blockCount = blockCount;
         this.blockSize = blockSize;
+        this.physicalBlockSize = blockSize;
         this.thinProvisioning = thinProvisioning;
         this.unmapReadsZeros = thinProvisioning;
         this.readOnly = readOnly;
@@ -226,6 +228,20 @@ public final class LogicalUnit
      * Whether a nexus's first command to this LU reports POWER ON, RESET (SAM-5 6.3.1 reads so for nexuses
      * that existed at power on). Default false: only resets after the nexus first spoke are reported.
      */
+    /**
+     * The physical block size to report in READ CAPACITY(16) (a power-of-two multiple of the logical block
+     * size): 4096 for 512-byte blocks on 4 KiB media. Default: the logical block size.
+     */
+    public LogicalUnit physicalBlockSize(final int bytes)
+    {
+        if (bytes < blockSize || Integer.bitCount(bytes) != 1 || bytes / blockSize > 1 << 15)
+        {
+            throw new IllegalArgumentException("physical block size " + bytes + " for logical " + blockSize);
+        }
+        this.physicalBlockSize = bytes;
+        return this;
+    }
+
     public LogicalUnit newNexusPowerOnUnitAttention(final boolean report)
     {
         unitAttentions.newNexusPowerOnUnitAttention(report);
@@ -1368,9 +1384,8 @@ public final class LogicalUnit
         Bytes.zero(out, 0, 32);
         Bytes.put64(out, 0, blockCount - 1);
         Bytes.put32(out, 8, blockSize);
-        // LOGICAL BLOCKS PER PHYSICAL BLOCK EXPONENT 0: one logical block per physical block. Backing files
-        // would prefer 4 KiB, but the Block Limits granularity already says so, and libiscsi's GET LBA STATUS
-        // tests assume an exponent of 0 when asking about single blocks.
+        // LOGICAL BLOCKS PER PHYSICAL BLOCK EXPONENT: initiators align their I/O to it (Linux physical_block_size).
+        Bytes.put8(out, 13, Integer.numberOfTrailingZeros(physicalBlockSize / blockSize));
         if (thinProvisioning)
         {
             Bytes.put8(out, 14, 0x80 | (unmapReadsZeros ? 0x40 : 0)); // LBPME, LBPRZ

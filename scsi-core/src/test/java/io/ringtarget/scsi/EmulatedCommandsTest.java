@@ -189,6 +189,9 @@ class EmulatedCommandsTest
         assertEquals(2047, (h.in(6) << 8) | h.in(7));
         assertEquals(512, (h.in(10) << 8) | h.in(11));
         assertEquals(0, h.in(13) & 0x0F, "one logical block per physical block");
+        h.lu.physicalBlockSize(4096);
+        h.run(32, 0x9E, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0);
+        assertEquals(3, h.in(13) & 0x0F, "8 logical blocks per 4 KiB physical block");
         assertEquals(0xC0, h.in(14), "LBPME LBPRZ");
     }
 
