@@ -111,7 +111,7 @@ final class InquiryData
         Bytes.zero(out, 0, 64);
         Bytes.put8(out, 1, 0xB0);
         Bytes.put16(out, 2, 0x3C);
-        Bytes.put8(out, 4, 0x01); // WSNZ: WRITE SAME with 0 blocks is not "to the end"
+        // WSNZ=0: WRITE SAME with 0 blocks means "to the last LBA" (within MAXIMUM WRITE SAME LENGTH).
         Bytes.put8(out, 5, maxCompareAndWriteBlocks);
         Bytes.put16(out, 6, Math.max(1, 4096 / blockSize)); // optimal transfer length granularity
         Bytes.put32(out, 8, maxTransferBlocks);

@@ -343,12 +343,24 @@ final class MediaCommands
             LogicalUnit.invalidCdb(t, 1, 4); // ANCHOR: ANC_SUP=0 in the Logical Block Provisioning VPD page
             return;
         }
-        if (blocks == 0 || Long.compareUnsigned(blocks, maxWriteSameBlocks) > 0)
+        long count = blocks;
+        if (count == 0)
         {
-            LogicalUnit.invalidCdb(t, lengthField, -1); // WSNZ=1 and MAXIMUM WRITE SAME LENGTH in the Block Limits page
+            // SBC-3 5.42 with WSNZ=0: from the LBA to the last one, which must exist.
+            final long capacity = lu.blockCount();
+            if (Long.compareUnsigned(lba, capacity) >= 0)
+            {
+                LogicalUnit.illegal(t, Asc.LBA_OUT_OF_RANGE, 0);
+                return;
+            }
+            count = capacity - lba;
+        }
+        if (Long.compareUnsigned(count, maxWriteSameBlocks) > 0)
+        {
+            LogicalUnit.invalidCdb(t, lengthField, -1); // MAXIMUM WRITE SAME LENGTH in the Block Limits page
             return;
         }
-        if (!writable(t) || !inRange(t, lba, blocks))
+        if (!writable(t) || !inRange(t, lba, count))
         {
             return;
         }
@@ -368,7 +380,7 @@ final class MediaCommands
         final boolean unmapBit = (flags & 0x08) != 0;
         final boolean zeros = noDataOutBuffer || isZero(t.dataBuffer(), blockSize);
         t.byteOffset = lba * blockSize;
-        t.bytesTotal = blocks * blockSize;
+        t.bytesTotal = count * blockSize;
         t.bytesDone = 0;
         t.fua = !modePages.writeCacheEnabled();
         // With UNMAP=1 we may deallocate only when a read afterwards returns the same data (SBC-3 4.7.3.4.3):

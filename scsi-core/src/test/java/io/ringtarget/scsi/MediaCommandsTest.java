@@ -327,9 +327,13 @@ class MediaCommandsTest
         assertEquals(0, disk(400 * 512L + 7));
         assertEquals(0, h.device.unmaps);
 
-        h.run(512, LuHarness.cdb10(0x41, 0, 100, 0));
-        h.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_FIELD_IN_CDB);
-        h.assertFieldPointer(true, 7, -1);
+        // 0 blocks (WSNZ=0): from LBA 2000 to the last one; past the end: LBA OUT OF RANGE.
+        h.run(512, LuHarness.cdb10(0x41, 0, 2000, 0));
+        h.assertGood();
+        assertEquals(7, disk(2047 * 512L + 7));
+        assertEquals(0, disk(1999 * 512L + 7));
+        h.run(512, LuHarness.cdb10(0x41, 0, 2048, 0));
+        h.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.LBA_OUT_OF_RANGE);
 
         // One block of Data-Out, no more, no less.
         h.run(1024, LuHarness.cdb10(0x41, 0, 100, 2));
