@@ -111,6 +111,7 @@ public final class Engine implements AutoCloseable
                     final LogicalUnit lu = new LogicalUnit(identity, b.blockCount(), b.blockSize(),
                         b.supportsUnmap(), l.readOnly() || b.readOnly())
                         .unmapReadsZeros(b.unmapReadsZeros())
+                        .physicalBlockSize(b.physicalBlockSize())
                         .writeCacheEnabled(bc.writeCache());
                     luns.add(new LunMapping(l.lun(), lu, b, l.readOnly()));
                 }
