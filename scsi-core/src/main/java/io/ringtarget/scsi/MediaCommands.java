@@ -383,9 +383,9 @@ final class MediaCommands
         t.bytesTotal = count * blockSize;
         t.bytesDone = 0;
         t.fua = !modePages.writeCacheEnabled();
-        // With UNMAP=1 we may deallocate only when a read afterwards returns the same data (SBC-3 4.7.3.4.3):
-        // zeros and LBPRZ=1.
-        if (unmapBit && thinProvisioning && zeros && lu.unmapReadsZeros() && t.device().supportsUnmap())
+        // UNMAP=1 on a thin LU deallocates whatever the Data-Out holds (SBC-3 5.42: the unmap request wins; reads
+        // then return what LBPRZ says), as LIO does and libiscsi's WriteSame*.Unmap* tests expect.
+        if (unmapBit && thinProvisioning && t.device().supportsUnmap())
         {
             t.phase = PHASE_WS_UNMAP;
         }

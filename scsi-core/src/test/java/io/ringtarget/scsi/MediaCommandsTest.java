@@ -359,12 +359,28 @@ class MediaCommandsTest
         assertEquals(2, h.device.unmaps);
         assertEquals(0, disk(32 * 512));
 
-        // Non-zero data with UNMAP must be written, not deallocated (LBPRZ).
+        // Non-zero data with UNMAP is deallocated too (the unmap request wins); without UNMAP it is written.
+        diskFill(48 * 512, 4 * 512, 0x77);
         h.fill(0, 512, 0x55);
         h.run(512, LuHarness.cdb10(0x41, 0x08, 48, 4));
         h.assertGood();
-        assertEquals(2, h.device.unmaps);
+        assertEquals(3, h.device.unmaps);
+        assertEquals(0, disk(48 * 512));
+        h.run(512, LuHarness.cdb10(0x41, 0, 48, 4));
+        h.assertGood();
+        assertEquals(3, h.device.unmaps);
         assertEquals(0x55, disk(48 * 512));
+    }
+
+    @Test
+    void writeSameUnmapOnAThickUnitWrites()
+    {
+        h = new LuHarness(2048, 512, false, false).ready();
+        h.fill(0, 512, 0x21);
+        h.run(512, LuHarness.cdb16(0x93, 0x08, 10, 2));
+        h.assertGood();
+        assertEquals(0, h.device.unmaps);
+        assertEquals(0x21, disk(11 * 512));
     }
 
     private void unmapList(final int dataLength, final int descriptorLength, final long... lbaCount)
