@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 final class LoopDriver implements ScsiTaskListener, AutoCloseable
 {
-    static final int MAX_DUTY_CYCLES = 2_000_000;
+    static final long WAIT_NANOS = 60_000_000_000L;
 
     final EventLoop loop = new EventLoop("test", Ring.open(new RingConfig().entries(64)));
     final ScsiTask task = new ScsiTask();
@@ -66,7 +66,9 @@ final class LoopDriver implements ScsiTaskListener, AutoCloseable
         task.reset();
         task.nexus(nexus).device(device).cdb(bytes).expectedDataTransferLength(edtl).dataBuffer(data);
         lu.execute(task);
-        for (int i = 0; i < MAX_DUTY_CYCLES && completions == before; i++)
+        // Bounded by time, not by duty cycles: a FUA write on a busy shared disk can take a while.
+        final long deadline = System.nanoTime() + WAIT_NANOS;
+        while (completions == before && System.nanoTime() - deadline < 0)
         {
             loop.doWork();
         }
@@ -83,7 +85,9 @@ final class LoopDriver implements ScsiTaskListener, AutoCloseable
         task.reset();
         task.nexus(nexus).device(device).cdb(cdb, 0, 16).expectedDataTransferLength(edtl).dataBuffer(buffer);
         lu.execute(task);
-        for (int i = 0; i < MAX_DUTY_CYCLES && completions == before; i++)
+        // Bounded by time, not by duty cycles: a FUA write on a busy shared disk can take a while.
+        final long deadline = System.nanoTime() + WAIT_NANOS;
+        while (completions == before && System.nanoTime() - deadline < 0)
         {
             loop.doWork();
         }

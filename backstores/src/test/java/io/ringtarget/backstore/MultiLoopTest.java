@@ -34,7 +34,7 @@ class MultiLoopTest
 {
     private static final int INCREMENTS_PER_LOOP = 150;
     private static final int MAX_ATTEMPTS = 100_000;
-    private static final int MAX_DUTY_CYCLES = 1_000_000;
+    private static final long WAIT_NANOS = 60_000_000_000L;
     private static final long COUNTER_LBA = 4000;
     private static final ValueLayout.OfLong BE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
@@ -81,7 +81,9 @@ class MultiLoopTest
             task.reset();
             task.nexus(nexus).device(device).cdb(bytes).expectedDataTransferLength(edtl).dataBuffer(buffer);
             lu.execute(task);
-            for (int i = 0; i < MAX_DUTY_CYCLES && completions == before; i++)
+            // Bounded by time, not by duty cycles: a write on a busy shared disk can take a while.
+            final long deadline = System.nanoTime() + WAIT_NANOS;
+            while (completions == before && System.nanoTime() - deadline < 0)
             {
                 loop.doWork();
             }
@@ -185,8 +187,8 @@ class MultiLoopTest
             final Thread tb = new Thread(b, "loop-2");
             ta.start();
             tb.start();
-            ta.join(120_000);
-            tb.join(120_000);
+            ta.join(600_000);
+            tb.join(600_000);
             assertNull(a.failure.get(), () -> String.valueOf(a.failure.get()));
             assertNull(b.failure.get(), () -> String.valueOf(b.failure.get()));
 
