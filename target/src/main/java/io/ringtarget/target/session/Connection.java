@@ -1388,6 +1388,11 @@ public final class Connection implements CompletionHandler, ScsiTaskListener, Se
         {
             ring.prepCancel(UserData.pack(ownerId, OP_RECV, 0), 0, UserData.pack(ownerId, OP_CANCEL, 0));
         }
+        if (sendQueue.inFlight())
+        {
+            // A peer that stopped reading would hold the SENDMSG (and so the fd) forever.
+            ring.prepCancel(UserData.pack(ownerId, OP_SEND, 0), 0, UserData.pack(ownerId, OP_CANCEL, 0));
+        }
         maybeFinishClose();
     }
 
