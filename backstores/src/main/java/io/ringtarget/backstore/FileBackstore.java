@@ -512,6 +512,11 @@ public final class FileBackstore implements Backstore
 
         public void unmap(final ScsiTask task, final long byteOffset, final long length)
         {
+            if (length == 0)
+            {
+                task.onIoComplete(0); // nothing to deallocate; fallocate would answer EINVAL
+                return;
+            }
             final int slot = acquire(task);
             offsets[slot] = byteOffset;
             addresses[slot] = length;

@@ -490,6 +490,7 @@ final class MediaCommands
         t.phase = PHASE_UNMAP;
         t.aux = 0;
         t.ioDataOffset = descriptors;
+        skipEmptyDescriptors(t);
         runSteps(t);
     }
 
@@ -664,6 +665,20 @@ final class MediaCommands
         }
     }
 
+    /**
+     * Moves to the next UNMAP block descriptor with blocks to deallocate (a zero-length one is no request, and
+     * fallocate would refuse it); marks the command done after the last.
+     */
+    private static void skipEmptyDescriptors(final ScsiTask t)
+    {
+        final MemorySegment p = t.dataBuffer();
+        while (t.aux < t.ioDataOffset && Bytes.u32(p, 8 + 16 * t.aux + 8) == 0)
+        {
+            t.aux++;
+        }
+        t.flag = t.aux >= t.ioDataOffset;
+    }
+
     private void stepResult(final ScsiTask t, final int result)
     {
         switch (t.phase)
@@ -784,7 +799,7 @@ final class MediaCommands
                     return;
                 }
                 t.aux++;
-                t.flag = t.aux >= t.ioDataOffset;
+                skipEmptyDescriptors(t);
                 break;
             default:
                 throw new IllegalStateException("completion in phase " + t.phase);
