@@ -481,7 +481,7 @@ public final class Ring implements AutoCloseable
      * Zero-copy SEND (6.0): the kernel sends from the pages of {@code bufAddress} without copying. Two CQEs come back
      * with this user_data: first the result (bytes sent or -errno) with IORING_CQE_F_MORE, then one with
      * IORING_CQE_F_NOTIF when the buffer may be reused (no notification follows a first CQE without F_MORE).
-     * Measured worth it for sends of 64 KiB and more (docs/ring-io.md); use {@link #prepSend} for small ones.
+     * Measured worth it from 16 KiB up on loopback (docs/ring-io.md); use {@link #prepSend} for small sends.
      *
      * @param zcFlags IORING_RECVSEND_POLL_FIRST, or IORING_RECVSEND_FIXED_BUF with {@code bufIndex} a registered buffer.
      */

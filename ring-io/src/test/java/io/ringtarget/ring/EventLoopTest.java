@@ -73,6 +73,52 @@ class EventLoopTest
     }
 
     @Test
+    void handlersQueueingManySqesMakeTheLoopSubmitMidCycle()
+    {
+        for (final int threshold : new int[] {0, 4})
+        {
+            final EventLoop loop = new EventLoop("threshold", Ring.open(new RingConfig().entries(64))).submitThreshold(threshold);
+            try
+            {
+                final int[] chained = {0};
+                final int[] id = new int[1];
+                id[0] = loop.registerOwner((ud, res, flags) ->
+                {
+                    // Each of the first 32 completions queues one more NOP, as a read completion queues a send.
+                    if (UserData.tag(ud) == 0)
+                    {
+                        chained[0]++;
+                        loop.ring().prepNop(UserData.pack(id[0], 0, 1));
+                    }
+                });
+                for (int i = 0; i < 32; i++)
+                {
+                    loop.ring().prepNop(UserData.pack(id[0], 0, 0));
+                }
+                loop.ring().submitAndWait(32, 0);
+                final long before = loop.submitCalls();
+                loop.doWork();
+                assertEquals(32, chained[0], "one cycle dispatched the batch");
+                final long calls = loop.submitCalls() - before;
+                if (threshold == 0)
+                {
+                    assertEquals(1, calls, "one submit at the end of the cycle");
+                }
+                else
+                {
+                    assertEquals(1 + 32 / threshold, calls, "a submit every " + threshold + " queued SQEs, plus the cycle's own");
+                }
+                assertEquals(0, loop.ring().pendingSubmissions());
+            }
+            finally
+            {
+                loop.onClose();
+                loop.ring().close();
+            }
+        }
+    }
+
+    @Test
     void taskOfferedFromAnotherThreadRunsOnTheLoopAndItsIoCompletes() throws Exception
     {
         final EventLoop loop = new EventLoop("offer", Ring.open(new RingConfig().entries(32)));

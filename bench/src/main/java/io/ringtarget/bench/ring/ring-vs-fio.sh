@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Interleaves fio (io_uring engine) and RingRandomReadBenchmark (JMH) on the same 1 GiB file, 4 KiB O_DIRECT random
 # reads at QD 1 and QD 32, several rounds, so that load from other processes hits both alike; prints each round and
-# the medians. Usage: bench/src/main/java/io/ringtarget/bench/ring/ring-vs-fio.sh [rounds] [fio binary]   (after: mvn -pl bench -am package)
+# the medians. SUBMIT_BATCH=0 runs the submit-when-the-CQ-is-dry policy instead of submitting every 4 queued reads. Usage: bench/src/main/java/io/ringtarget/bench/ring/ring-vs-fio.sh [rounds] [fio binary]   (after: mvn -pl bench -am package)
 set -euo pipefail
 root="$(cd "$(dirname "$0")" && git rev-parse --show-toplevel)"
 rounds="${1:-3}"
@@ -18,7 +18,7 @@ for qd in 1 32; do
     "$fio" --name=randread --filename="$file" --ioengine=io_uring --direct=1 --rw=randread --bs=4k --iodepth="$qd" \
       --runtime=10 --time_based --numjobs=1 --output-format=json > "$out/fio-$qd-$r.json"
     "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Djmh.ignoreLock=true -jar "$jar" RingRandomReadBenchmark \
-      -p depth="$qd" -p fixed=false -f 1 -wi 1 -w 3s -i 2 -r 5s -rf json -rff "$out/jmh-$qd-$r.json" > "$out/jmh-$qd-$r.log" 2>&1
+      -p depth="$qd" -p fixed=false -p submitBatch="${SUBMIT_BATCH:-4}" -f 1 -wi 1 -w 3s -i 2 -r 5s -rf json -rff "$out/jmh-$qd-$r.json" > "$out/jmh-$qd-$r.log" 2>&1
     python3 - "$out/fio-$qd-$r.json" "$out/jmh-$qd-$r.json" "$qd" "$r" <<'PY'
 import json, sys
 fio = json.load(open(sys.argv[1]))["jobs"][0]["read"]["iops"]
