@@ -67,6 +67,7 @@ public final class FileBackstore implements Backstore
     static final int OP_FLUSH = 3;
     static final int OP_UNMAP = 4;
     private static final int INITIAL_SLOTS = 256;
+    private static final int EFAULT = 14;
 
     private final String name;
     private final Path path;
@@ -490,6 +491,11 @@ public final class FileBackstore implements Backstore
 
         public void read(final ScsiTask task, final long byteOffset, final MemorySegment dst, final int length)
         {
+            if (!dst.isNative() || dst.byteSize() < length)
+            {
+                task.onIoComplete(-EFAULT); // the kernel needs real memory: a heap segment's address is not one
+                return;
+            }
             final int slot = acquire(task);
             setUp(slot, byteOffset, dst.address(), length, 0);
             submitRw(slot, OP_READ);
@@ -498,6 +504,11 @@ public final class FileBackstore implements Backstore
         public void write(
             final ScsiTask task, final long byteOffset, final MemorySegment src, final int length, final boolean fua)
         {
+            if (!src.isNative() || src.byteSize() < length)
+            {
+                task.onIoComplete(-EFAULT);
+                return;
+            }
             final int slot = acquire(task);
             // FUA (SBC-3 5.39): RWF_DSYNC makes this write durable before it completes, like a write + fdatasync.
             setUp(slot, byteOffset, src.address(), length, fua ? RWF_DSYNC : 0);

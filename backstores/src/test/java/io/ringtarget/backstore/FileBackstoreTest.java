@@ -215,4 +215,19 @@ class FileBackstoreTest
             d.assertGood();
         }
     }
+
+    @Test
+    void heapBuffersAreRefusedNotPassedToTheKernel()
+    {
+        final FileBackstore bs = FileBackstore.fileio("f", file, SIZE, 512, true, false);
+        try (LoopDriver d = new LoopDriver(bs))
+        {
+            final MemorySegment heap = MemorySegment.ofArray(new byte[4096]);
+            d.run(heap, 4096, LoopDriver.cdb16(0x88, 0, 0, 8));
+            assertEquals(ScsiStatus.CHECK_CONDITION, d.task.status());
+            assertEquals(0x03, d.task.senseData().get(ValueLayout.JAVA_BYTE, 2), "MEDIUM ERROR");
+            d.run(heap, 4096, LoopDriver.cdb16(0x8A, 0, 0, 8));
+            assertEquals(ScsiStatus.CHECK_CONDITION, d.task.status());
+        }
+    }
 }
