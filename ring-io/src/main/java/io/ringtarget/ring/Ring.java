@@ -507,6 +507,22 @@ public final class Ring implements AutoCloseable
         sqe(IORING_OP_TIMEOUT, 0, 0, -1, count, timespecAddress, 1, flags, userData, 0, 0);
     }
 
+    /**
+     * LINK_TIMEOUT: bounds the SQE prepared just before it, which must carry IOSQE_IO_LINK
+     * ({@code lastSqeFlags}). If that request is still running when the timespec elapses it is cancelled
+     * (-ECANCELED) and this completes with -ETIME; otherwise this completes with -ECANCELED.
+     */
+    public void prepLinkTimeout(final long timespecAddress, final int flags, final long userData)
+    {
+        sqe(IORING_OP_LINK_TIMEOUT, 0, 0, -1, 0, timespecAddress, 1, flags, userData, 0, 0);
+    }
+
+    /** SHUTDOWN of a socket (SHUT_RD/SHUT_WR/SHUT_RDWR), e.g. to end a connection before closing it. */
+    public void prepShutdown(final int fd, final int how, final long userData)
+    {
+        sqe(IORING_OP_SHUTDOWN, 0, 0, fd, 0, 0, how, 0, userData, 0, 0);
+    }
+
     /** ASYNC_CANCEL of the request(s) with {@code targetUserData} (IORING_ASYNC_CANCEL_* flags). */
     public void prepCancel(final long targetUserData, final int flags, final long userData)
     {

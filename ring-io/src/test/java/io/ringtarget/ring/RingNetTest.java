@@ -424,6 +424,50 @@ class RingNetTest
     }
 
     @Test
+    void linkTimeoutBoundsAReceiveAndShutdownEndsAConnection() throws Exception
+    {
+        final int listenFd = Sockets.listen("127.0.0.1", 0, false, 8);
+        try (Ring ring = Ring.open(new RingConfig().entries(16)); Arena arena = Arena.ofConfined())
+        {
+            final int client = Sockets.connect("127.0.0.1", Sockets.localPort(listenFd));
+            final int conn = Libc.check(Libc.accept4(listenFd, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC), "accept4");
+            try
+            {
+                final MemorySegment ts = arena.allocate(KernelTimespec.LAYOUT);
+                KernelTimespec.tv_nsec(ts, 10_000_000L);
+                final MemorySegment rx = arena.allocate(64);
+                final Cqes c = new Cqes();
+                // Nothing is sent: the receive is cancelled by its linked timeout.
+                ring.prepRecv(conn, rx.address(), 64, 0, 1);
+                ring.lastSqeFlags(IOSQE_IO_LINK);
+                ring.prepLinkTimeout(ts.address(), 0, 2);
+                c.await(ring, 2);
+                assertEquals(-ECANCELED, c.resOf(1));
+                assertEquals(-ETIME, c.resOf(2));
+                // The client shuts its side down: the next receive sees end of stream at once.
+                ring.prepShutdown(client, SHUT_WR, 3);
+                c.await(ring, 3);
+                assertEquals(0, c.resOf(3));
+                ring.prepRecv(conn, rx.address(), 64, 0, 4);
+                ring.lastSqeFlags(IOSQE_IO_LINK);
+                ring.prepLinkTimeout(ts.address(), 0, 5);
+                c.await(ring, 5);
+                assertEquals(0, c.resOf(4));
+                assertEquals(-ECANCELED, c.resOf(5), "the request finished first");
+            }
+            finally
+            {
+                Libc.close(conn);
+                Libc.close(client);
+            }
+        }
+        finally
+        {
+            Sockets.close(listenFd);
+        }
+    }
+
+    @Test
     void cancelAMultishotReceive() throws Exception
     {
         final int listenFd = Sockets.listen("127.0.0.1", 0, false, 8);
