@@ -405,6 +405,7 @@ public final class FileBackstore implements Backstore
         private int[] remaining = new int[INITIAL_SLOTS];
         private int[] done = new int[INITIAL_SLOTS];
         private int[] rwFlags = new int[INITIAL_SLOTS];
+        private int[] bufIndexes = new int[INITIAL_SLOTS];
         private int[] free = new int[INITIAL_SLOTS];
         private int freeCount;
         private long completions;
@@ -498,6 +499,7 @@ public final class FileBackstore implements Backstore
             }
             final int slot = acquire(task);
             setUp(slot, byteOffset, dst.address(), length, 0);
+            bufIndexes[slot] = task.fixedBufferIndex(dst.address(), length);
             submitRw(slot, OP_READ);
         }
 
@@ -512,6 +514,7 @@ public final class FileBackstore implements Backstore
             final int slot = acquire(task);
             // FUA (SBC-3 5.39): RWF_DSYNC makes this write durable before it completes, like a write + fdatasync.
             setUp(slot, byteOffset, src.address(), length, fua ? RWF_DSYNC : 0);
+            bufIndexes[slot] = task.fixedBufferIndex(src.address(), length);
             submitRw(slot, OP_WRITE);
         }
 
@@ -568,6 +571,7 @@ public final class FileBackstore implements Backstore
             remaining[slot] = length;
             done[slot] = 0;
             rwFlags[slot] = flags;
+            bufIndexes[slot] = -1;
             final boolean aligned = ((address | offset | length) & (alignment - 1)) == 0;
             if (direct && !aligned)
             {
@@ -580,7 +584,21 @@ public final class FileBackstore implements Backstore
         {
             final int d = done[slot];
             final long userData = UserData.pack(ownerId, op, slot);
-            if (op == OP_READ)
+            final int bufIndex = bufIndexes[slot];
+            if (bufIndex >= 0)
+            {
+                // A buffer registered with the ring (the transport's pools): the kernel does not pin it per I/O.
+                if (op == OP_READ)
+                {
+                    ring.prepReadFixed(fds[slot], addresses[slot] + d, remaining[slot], offsets[slot] + d, bufIndex, userData);
+                }
+                else
+                {
+                    ring.prepWriteFixed(fds[slot], addresses[slot] + d, remaining[slot], offsets[slot] + d, bufIndex,
+                        rwFlags[slot], userData);
+                }
+            }
+            else if (op == OP_READ)
             {
                 ring.prepRead(fds[slot], addresses[slot] + d, remaining[slot], offsets[slot] + d, userData);
             }
@@ -678,6 +696,7 @@ public final class FileBackstore implements Backstore
             remaining = java.util.Arrays.copyOf(remaining, 2 * n);
             done = java.util.Arrays.copyOf(done, 2 * n);
             rwFlags = java.util.Arrays.copyOf(rwFlags, 2 * n);
+            bufIndexes = java.util.Arrays.copyOf(bufIndexes, 2 * n);
             free = java.util.Arrays.copyOf(free, 2 * n);
             for (int i = 2 * n - 1; i >= n; i--)
             {

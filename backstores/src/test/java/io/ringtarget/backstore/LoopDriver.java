@@ -33,6 +33,8 @@ final class LoopDriver implements ScsiTaskListener, AutoCloseable
     final BlockDevice device;
     final LogicalUnit lu;
     int completions;
+    /** When >= 0, commands run by {@link #run} claim their data buffer is registered buffer {@code fixedIndex}. */
+    int fixedIndex = -1;
 
     LoopDriver(final Backstore backstore)
     {
@@ -65,6 +67,10 @@ final class LoopDriver implements ScsiTaskListener, AutoCloseable
         final int before = completions;
         task.reset();
         task.nexus(nexus).device(device).cdb(bytes).expectedDataTransferLength(edtl).dataBuffer(data);
+        if (fixedIndex >= 0)
+        {
+            task.fixedBuffer(fixedIndex, data.address(), data.byteSize());
+        }
         lu.execute(task);
         // Bounded by time, not by duty cycles: a FUA write on a busy shared disk can take a while.
         final long deadline = System.nanoTime() + WAIT_NANOS;

@@ -39,6 +39,9 @@ public final class ScsiTask
     private BlockDevice device;
     private ScsiTaskListener listener;
     private long userTag;
+    private int fixedBufferIndex = -1;
+    private long fixedBufferAddress;
+    private long fixedBufferLength;
 
     // Result.
     private int status;
@@ -97,6 +100,7 @@ public final class ScsiTask
         dataOut = false;
         dataBuffer = null;
         userTag = 0;
+        fixedBufferIndex = -1;
         clearResult();
         aborted = false;
         phase = 0;
@@ -246,6 +250,28 @@ public final class ScsiTask
     public ScsiTaskListener listener()
     {
         return listener;
+    }
+
+    /**
+     * The data buffer lies in buffer {@code index} registered with the issuing loop's io_uring ring, which spans
+     * {@code length} bytes from {@code address}: a backstore may then use READ_FIXED/WRITE_FIXED for I/O that stays
+     * inside it (the kernel skips pinning the pages per I/O).
+     */
+    public ScsiTask fixedBuffer(final int index, final long address, final long length)
+    {
+        this.fixedBufferIndex = index;
+        this.fixedBufferAddress = address;
+        this.fixedBufferLength = length;
+        return this;
+    }
+
+    /**
+     * @return the registered buffer index holding {@code [address, address + length)}, or -1.
+     */
+    public int fixedBufferIndex(final long address, final long length)
+    {
+        return fixedBufferIndex >= 0 && address >= fixedBufferAddress &&
+            address + length <= fixedBufferAddress + fixedBufferLength ? fixedBufferIndex : -1;
     }
 
     public ScsiTask userTag(final long tag)

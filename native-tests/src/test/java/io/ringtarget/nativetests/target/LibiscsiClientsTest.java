@@ -59,7 +59,7 @@ class LibiscsiClientsTest
             List.of(
                 new BackstoreConfig("ram0", "ram", null, 256L << 20, 512, true, false, "ram0serial", null),
                 new BackstoreConfig("ram1", "ram", null, 16L << 20, 512, true, false, "ram1serial", null),
-                new BackstoreConfig("ram2", "ram", null, 16L << 20, 4096, true, false, "ram2serial", null)),
+                new BackstoreConfig("ram2", "ram", null, 16L << 20, 4096, true, false, null, null)),
             List.of(
                 new TargetConfig(OPEN, "open", List.of(new TpgConfig(1, true, portal,
                     List.of(new LunConfig(0, "ram0", false)), List.of(), true, "none"))),

@@ -106,7 +106,7 @@ public final class Engine implements AutoCloseable
                     final Backstore b = backstores.get(l.backstore());
                     final BackstoreConfig bc = find(config, l.backstore());
                     final LogicalUnitIdentity identity = new LogicalUnitIdentity(
-                        LogicalUnitIdentity.DEFAULT_VENDOR, "ringtarget", "0001", bc.serial(), naa(bc.wwn()),
+                        LogicalUnitIdentity.DEFAULT_VENDOR, "ringtarget", "0001", serial(bc), naa(bc.wwn()),
                         t.iqn(), tpg.tag(), tpg.tag(), tpg.tag());
                     final LogicalUnit lu = new LogicalUnit(identity, b.blockCount(), b.blockSize(),
                         b.supportsUnmap(), l.readOnly() || b.readOnly())
@@ -126,6 +126,21 @@ public final class Engine implements AutoCloseable
             registry.add(node);
         }
         return registry;
+    }
+
+    /**
+     * The unit serial number (VPD 0x80): the configured one, or one derived from the backstore's name and path,
+     * so the same backstore keeps its identity across restarts (multipath and udev key on it).
+     */
+    private static String serial(final BackstoreConfig b)
+    {
+        if (b.serial() != null && !b.serial().isBlank())
+        {
+            return b.serial();
+        }
+        final String key = "ringtarget serial " + b.name() + "|" + b.type() + "|" + (b.path() == null ? "" : b.path());
+        return java.util.UUID.nameUUIDFromBytes(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+            .toString().replace("-", "");
     }
 
     /** The configured 16-hex-digit WWN as the NAA designator; 0 lets the identity derive one. */
@@ -243,6 +258,7 @@ public final class Engine implements AutoCloseable
         {
             try
             {
+                context.registerBuffers();
                 for (final PortalListener l : listeners)
                 {
                     l.start();

@@ -1,12 +1,15 @@
 package io.ringtarget.target.engine;
 
 import io.ringtarget.backstore.Backstore;
+import io.ringtarget.ffi.Iovec;
 import io.ringtarget.pdu.Crc32cDigest;
 import io.ringtarget.ring.BufferPool;
 import io.ringtarget.ring.EventLoop;
 import io.ringtarget.scsi.BlockDevice;
 import io.ringtarget.target.session.Connection;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -33,6 +36,7 @@ public final class LoopContext
     private final Map<Backstore, BlockDevice> devices = new IdentityHashMap<>();
     private final List<Connection> connections = new ArrayList<>();
     private volatile int connectionCount;
+    private boolean fixedBuffers;
 
     public LoopContext(final EventLoop loop, final ServerContext server, final int smallBuffers, final int largeBuffers)
     {
@@ -74,6 +78,50 @@ public final class LoopContext
             devices.put(backstore, device);
         }
         return device;
+    }
+
+    /**
+     * Registers both pools with this loop's ring as one fixed-buffer table (small buffers first, then large), so
+     * backstore I/O into them can use READ_FIXED/WRITE_FIXED. Call on the loop thread before any I/O. Without
+     * the memlock to pin them (or on an old kernel) the pools stay unregistered: logged, and I/O works as before.
+     */
+    public boolean registerBuffers()
+    {
+        final int small = smallPool.capacity();
+        final int large = largePool.capacity();
+        final int r;
+        try (Arena tmp = Arena.ofConfined())
+        {
+            final MemorySegment iovecs = tmp.allocate(Iovec.LAYOUT, small + large);
+            for (int i = 0; i < small + large; i++)
+            {
+                final MemorySegment iov = iovecs.asSlice(i * Iovec.SIZEOF, Iovec.SIZEOF);
+                final boolean isSmall = i < small;
+                Iovec.iov_base(iov, isSmall ? smallPool.segment(i) : largePool.segment(i - small));
+                Iovec.iov_len(iov, isSmall ? SMALL_BUFFER_SIZE : LARGE_BUFFER_SIZE);
+            }
+            r = loop.ring().registerBuffers(iovecs, small + large);
+        }
+        if (r < 0)
+        {
+            server.log("ringtarget: data buffers not registered with io_uring (errno " + -r +
+                "; raise RLIMIT_MEMLOCK to pin them): backstore I/O uses unregistered buffers");
+            return false;
+        }
+        fixedBuffers = true;
+        server.log("ringtarget: " + loop.roleName() + ": " + small + " x 64 KiB + " + large +
+            " x 1 MiB data buffers registered with io_uring (READ_FIXED/WRITE_FIXED)");
+        return true;
+    }
+
+    /** The fixed-buffer index of a pool buffer, or -1 when the pools are not registered. */
+    public int fixedIndex(final BufferPool pool, final int index)
+    {
+        if (!fixedBuffers)
+        {
+            return -1;
+        }
+        return pool == smallPool ? index : smallPool.capacity() + index;
     }
 
     /** A CRC32C digest bound to a pool buffer, created once per buffer (DataDigest on Data-In, no allocation). */

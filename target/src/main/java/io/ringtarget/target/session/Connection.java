@@ -661,6 +661,7 @@ public final class Connection implements CompletionHandler, ScsiTaskListener, Se
                 slot.pool = pool;
                 slot.poolIndex = index;
                 slot.buffer = pool.segment(index);
+                slot.task.fixedBuffer(context.fixedIndex(pool, index), slot.buffer.address(), pool.bufferSize());
                 return true;
             }
         }
