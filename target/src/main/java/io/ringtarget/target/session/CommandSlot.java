@@ -38,13 +38,10 @@ final class CommandSlot
     // Data-Out state
     int received;
     int unsolicitedExpected;
-    int unsolicitedReceived;
     int nextR2tOffset;
     int outstandingR2Ts;
     int r2tSn;
     int dataSn;
-    /** Bytes solicited by R2Ts and not yet received: used to know when the solicited sequences end. */
-    int solicitedPending;
     /** Next Data-Out expected: its DataSN within the current sequence and its BufferOffset. */
     int expectedDataSn;
     int expectedOffset;
@@ -58,12 +55,10 @@ final class CommandSlot
     {
         received = 0;
         unsolicitedExpected = 0;
-        unsolicitedReceived = 0;
         nextR2tOffset = 0;
         outstandingR2Ts = 0;
         r2tSn = 0;
         dataSn = 0;
-        solicitedPending = 0;
         expectedDataSn = 0;
         expectedOffset = 0;
         aborted = false;

@@ -155,7 +155,7 @@ public final class Connection implements CompletionHandler, ScsiTaskListener, Se
     private long logoutDeadlineNanos;
     private volatile String closeRequestReason;
 
-    // Counters (read by the loop's status reporting).
+    // Counters, reported in the log line when the connection closes.
     long pdusReceived;
     long commands;
     long protocolErrors;
@@ -521,7 +521,7 @@ public final class Connection implements CompletionHandler, ScsiTaskListener, Se
             .status(status)
             .dataSegmentLength(dataLength);
         statSn++;
-        enqueueStaged(h, text, dataLength, -1, false);
+        enqueueStaged(h, text, dataLength, -1);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -595,7 +595,6 @@ public final class Connection implements CompletionHandler, ScsiTaskListener, Se
             // Unsolicited data: immediate plus Data-Out up to FirstBurstLength when InitialR2T=No (RFC 7143 10.7).
             final int firstBurst = Math.min(params.firstBurstLength, edtl);
             slot.unsolicitedExpected = params.initialR2T ? slot.received : firstBurst;
-            slot.unsolicitedReceived = slot.received;
             slot.nextR2tOffset = slot.unsolicitedExpected;
             slot.state = CommandSlot.WAIT_DATA_OUT;
             if (slot.received >= edtl)
@@ -693,7 +692,7 @@ public final class Connection implements CompletionHandler, ScsiTaskListener, Se
                 .lun(slot.lun).initiatorTaskTag(slot.itt).targetTransferTag(slot.index)
                 .statSn(statSn).expCmdSn(expCmdSn).maxCmdSn(maxCmdSn())
                 .r2tSn(slot.r2tSn++).bufferOffset(slot.nextR2tOffset).desiredDataTransferLength(length);
-            enqueueStaged(h, null, 0, -1, false);
+            enqueueStaged(h, null, 0, -1);
             slot.nextR2tOffset += length;
             slot.outstandingR2Ts++;
         }
@@ -956,7 +955,7 @@ public final class Connection implements CompletionHandler, ScsiTaskListener, Se
         asyncMessage.wrap(sendQueue.staging(), h).reset(Opcode.ASYNC_MESSAGE).finalBit(true)
             .initiatorTaskTag(NO_TAG).statSn(statSn++).expCmdSn(expCmdSn).maxCmdSn(maxCmdSn())
             .asyncEvent(AsyncMessagePdu.LOGOUT_REQUEST).parameter3(LOGOUT_GRACE_SECONDS);
-        enqueueStaged(h, null, 0, -1, false);
+        enqueueStaged(h, null, 0, -1);
         flush();
     }
 
@@ -977,7 +976,7 @@ public final class Connection implements CompletionHandler, ScsiTaskListener, Se
         nopIn.wrap(sendQueue.staging(), h).reset(Opcode.NOP_IN).finalBit(true)
             .initiatorTaskTag(NO_TAG).targetTransferTag(nopInTtt)
             .statSn(statSn).expCmdSn(expCmdSn).maxCmdSn(maxCmdSn());
-        enqueueStaged(h, null, 0, -1, false);
+        enqueueStaged(h, null, 0, -1);
         flush();
     }
 
@@ -1124,7 +1123,7 @@ public final class Connection implements CompletionHandler, ScsiTaskListener, Se
         tmfResponse.wrap(sendQueue.staging(), h).reset(Opcode.TASK_MANAGEMENT_RESPONSE).finalBit(true)
             .response(response).initiatorTaskTag(itt)
             .statSn(statSn++).expCmdSn(expCmdSn).maxCmdSn(maxCmdSn());
-        enqueueStaged(h, null, 0, -1, false);
+        enqueueStaged(h, null, 0, -1);
         if (function == TaskManagementRequestPdu.TARGET_COLD_RESET)
         {
             // A cold reset ends the connection after the response (RFC 7143 section 11.5.1).
@@ -1179,7 +1178,7 @@ public final class Connection implements CompletionHandler, ScsiTaskListener, Se
             .response(response).initiatorTaskTag(itt)
             .statSn(statSn++).expCmdSn(expCmdSn).maxCmdSn(maxCmdSn())
             .time2Wait(0).time2Retain(0);
-        enqueueStaged(h, null, 0, -1, false);
+        enqueueStaged(h, null, 0, -1);
         if (response == LogoutResponsePdu.CONNECTION_OR_SESSION_CLOSED_SUCCESSFULLY)
         {
             state = State.LOGGED_OUT;
@@ -1230,7 +1229,7 @@ public final class Connection implements CompletionHandler, ScsiTaskListener, Se
         return h;
     }
 
-    private void enqueueStaged(final long h, final byte[] data, final int dataLength, final int slot, final boolean unused)
+    private void enqueueStaged(final long h, final byte[] data, final int dataLength, final int slot)
     {
         if (dataLength > 0)
         {
@@ -1356,7 +1355,9 @@ public final class Connection implements CompletionHandler, ScsiTaskListener, Se
             return;
         }
         state = State.CLOSING;
-        server.log("connection " + peer + (session != null ? " (" + session + ")" : "") + " closing: " + reason);
+        server.log("connection " + peer + (session != null ? " (" + session + ")" : "") + " closing: " + reason +
+            " [PDUs " + pdusReceived + ", commands " + commands + ", protocol errors " + protocolErrors +
+            ", digest errors " + digestErrors + ", unpooled buffers " + dedicatedBuffers + "]");
         if (session != null)
         {
             server.sessions().remove(session);
