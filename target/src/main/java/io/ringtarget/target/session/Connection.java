@@ -1004,9 +1004,17 @@ public final class Connection implements CompletionHandler, ScsiTaskListener, Se
         textLength += dataLength;
         if (textRequest.continueBit())
         {
-            pendingTextResponse = new byte[0];
-            pendingTextOffset = 0;
-            sendTextChunk(itt);
+            // More request text follows: answer with an empty, non-final response carrying a Target Transfer
+            // Tag, which the initiator's next Text Request echoes (RFC 7143 sections 11.10.2 and 11.11.1).
+            final long h = stageHeader(0);
+            if (h < 0)
+            {
+                return;
+            }
+            textResponse.wrap(sendQueue.staging(), h).reset(Opcode.TEXT_RESPONSE)
+                .finalBit(false).continueBit(false).initiatorTaskTag(itt).targetTransferTag(++textResponseTtt)
+                .statSn(statSn++).expCmdSn(expCmdSn).maxCmdSn(maxCmdSn());
+            enqueueStagedInline(h, 0, -1);
             return;
         }
         final List<String[]> keys = TextKeys.parse(textBuffer, textLength);

@@ -12,6 +12,7 @@ import io.ringtarget.pdu.RejectPdu;
 import io.ringtarget.pdu.ScsiResponsePdu;
 import io.ringtarget.pdu.TaskManagementRequestPdu;
 import io.ringtarget.pdu.TaskManagementResponsePdu;
+import io.ringtarget.pdu.TextResponsePdu;
 import io.ringtarget.target.TargetServer;
 import io.ringtarget.target.TestInitiator;
 import io.ringtarget.target.TestInitiator.Pdu;
@@ -383,6 +384,28 @@ class ConnectionProtocolTest
             final Map<String, String> keys = text.keys();
             assertEquals(TARGET, keys.get("TargetName"));
             assertEquals("127.0.0.1:" + port + ",1", keys.get("TargetAddress"));
+        }
+    }
+
+    @Test
+    void textRequestContinuedOverTwoPdus() throws IOException
+    {
+        try (TestInitiator i = loggedIn())
+        {
+            final byte[] first = i.textRequest(0xffffffff);
+            first[1] = (byte)0x40;   // C=1, F=0: more text follows
+            i.send(first, "SendTar".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            final Pdu ack = i.receive();
+            assertEquals(Opcode.TEXT_RESPONSE, ack.opcode());
+            assertEquals(0, ack.data().length);
+            assertEquals(0, ack.bhs()[1] & 0x80, "not final");
+            final int ttt = new TextResponsePdu().wrap(ack.header(), 0).targetTransferTag();
+            assertTrue(ttt != 0xffffffff);
+            i.itt--;   // the continuation keeps the task's ITT
+            i.send(i.textRequest(ttt), "gets=All\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            final Pdu text = i.receive();
+            assertEquals(Opcode.TEXT_RESPONSE, text.opcode());
+            assertEquals(TARGET, text.keys().get("TargetName"));
         }
     }
 
