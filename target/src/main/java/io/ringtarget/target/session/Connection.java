@@ -347,7 +347,7 @@ public final class Connection implements CompletionHandler, ScsiTaskListener, Se
             }
             if (length < 0)
             {
-                protocolError("malformed PDU framing (error " + length + ")");
+                protocolError("malformed PDU: " + PduFramer.errorName(length));
                 return;
             }
             onPdu(readPos, (int)length);
