@@ -514,7 +514,7 @@ class Bench:
                                     "work-" + datetime.datetime.now().strftime("%Y%m%dT%H%M%S"))
         os.makedirs(self.workdir, exist_ok=True)
         self.targets = {}
-        self.unavailable = {}
+        self.unavailable = {}      # {target: {lun kind: reason}}
         self.samples = []          # one dict per measured run
         self.meta = {"direct_io": {}, "prefill": {}}
         self.backstore = None
@@ -538,9 +538,6 @@ class Bench:
         self.backstore = Backstore(kind, self.workdir)
         self.targets = self.make_targets(self.ports)
         for name, t in list(self.targets.items()):
-            if name in self.unavailable:
-                del self.targets[name]
-                continue
             try:
                 if name == RINGTARGET and not self.args.ringtarget_built:
                     raise RuntimeError(f"./ringtarget build failed: {first_error(self.args.ringtarget_build_log)}")
@@ -554,7 +551,7 @@ class Bench:
                         tail = f.read()[-400:].strip().replace("\n", " | ")
                     reason += f" (log: ...{tail})"
                 log(f"{kind}: {name} NOT AVAILABLE: {reason}")
-                self.unavailable[name] = reason
+                self.unavailable.setdefault(name, {})[kind] = reason
                 t.stop()
                 del self.targets[name]
 
@@ -581,9 +578,9 @@ class Bench:
     def drop(self, name, kind, e):
         """A target that fails mid-run is reported not available; the others go on."""
         t = self.targets.pop(name)
-        reason = f"{kind}: {e}"
-        log(f"{name} NOT AVAILABLE: {reason}")
-        self.unavailable[name] = reason
+        reason = f"{e}"
+        log(f"{kind}: {name} NOT AVAILABLE: {reason}")
+        self.unavailable.setdefault(name, {})[kind] = reason
         t.stop()
 
     def prefill(self, kind):
@@ -840,7 +837,6 @@ def plots(bench, args, java):
 
 def report(bench, args, info, made_plots):
     agg = aggregate(bench.samples)
-    rt_reason = bench.unavailable.get(RINGTARGET) if RINGTARGET in args.targets else "not in --targets"
     lines = [f"# Benchmark {info['date_utc']}", ""]
     lines += [f"Machine: {info['nproc']} CPUs ({info['cpu']}), {info['memory']}, kernel {info['kernel']}, "
               f"{info['os']}. fio {info['fio']} (libiscsi engine), tgt {info['tgt']}, istgt {info['istgt']}, "
@@ -852,8 +848,8 @@ def report(bench, args, info, made_plots):
               f"after: {info.get('load_after', '?')} (other work on the machine shows here).",
               ""]
     for name in args.targets:
-        if name in bench.unavailable:
-            lines += [f"**{name}: not available** — {bench.unavailable[name]}", ""]
+        for kind, reason in bench.unavailable.get(name, {}).items():
+            lines += [f"**{name}: not available on the {kind} LUN** — {reason}", ""]
     if bench.meta["direct_io"]:
         lines += ["O_DIRECT on the backing file/device (from /proc/PID/fdinfo): " +
                   ", ".join(f"{k}: {v}" for k, v in sorted(bench.meta["direct_io"].items())), ""]
@@ -886,7 +882,7 @@ def report(bench, args, info, made_plots):
             f"{w.name} IOPS {fmt_ratio(ratio(agg, kind, w.name, 'iops', ISTGT, TGT))}"
             for w in bench.workloads()), ""]
         lines += [f"Goals ({kind}):", ""]
-        for goal, v, detail in evaluate_goals(agg, kind, rt_reason):
+        for goal, v, detail in evaluate_goals(agg, kind, ringtarget_reason(bench, args, kind)):
             lines.append(f"- **{v}** {goal} — {detail}")
         lines.append("")
         for k, wl, png, summary in made_plots:
@@ -901,11 +897,17 @@ def report(bench, args, info, made_plots):
     return "\n".join(lines), agg
 
 
+def ringtarget_reason(bench, args, kind):
+    """Why the goals cannot be evaluated on this LUN kind, or None."""
+    if RINGTARGET not in args.targets:
+        return "not in --targets"
+    return bench.unavailable.get(RINGTARGET, {}).get(kind)
+
+
 def goals_text(bench, args, agg):
-    rt_reason = bench.unavailable.get(RINGTARGET) if RINGTARGET in args.targets else "not in --targets"
     out = []
     for kind in args.backstores:
-        for goal, v, detail in evaluate_goals(agg, kind, rt_reason):
+        for goal, v, detail in evaluate_goals(agg, kind, ringtarget_reason(bench, args, kind)):
             out.append(f"{v:<4} [{kind}] {goal}: {detail}")
     return "\n".join(out)
 
