@@ -34,6 +34,13 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 LUN_BYTES = 1 << 30
 LOOPBACK = "127.0.0.1"
 
+# CPU list every started process is pinned to (--pin-cpu), empty for none.
+PIN_CPUS = ""
+
+
+def pinned(cmd):
+    return ["taskset", "-c", PIN_CPUS] + list(cmd) if PIN_CPUS else list(cmd)
+
 RINGTARGET, TGT, ISTGT = "ringtarget", "tgt", "istgt"
 ALL_TARGETS = (RINGTARGET, TGT, ISTGT)
 
@@ -229,6 +236,7 @@ class Target:
         return f"iscsi://{LOOPBACK}:{self.port}/{self.iqn}/{self.lun}"
 
     def spawn(self, cmd, env=None):
+        cmd = pinned(cmd)
         self.logfile = os.path.join(self.workdir, f"{self.name}.log")
         out = open(self.logfile, "ab")
         out.write(f"\n$ {' '.join(shlex.quote(c) for c in cmd)}\n".encode())
@@ -612,7 +620,7 @@ class Bench:
         cmd = fio_cmd(self.args.fio, t, w.name, w.rw, w.bs, w.qd, js, self.args.runtime, self.args.ramp,
                       lat_prefix=lat_prefix)
         errlog = open(os.path.join(self.workdir, "fio-stderr.log"), "a")
-        fio = subprocess.Popen(cmd, stdout=errlog, stderr=subprocess.STDOUT, start_new_session=True)
+        fio = subprocess.Popen(pinned(cmd), stdout=errlog, stderr=subprocess.STDOUT, start_new_session=True)
         errlog.close()
         try:
             # The measurement window is fio's: from the end of its ramp to the end of its runtime, counted
@@ -924,6 +932,9 @@ def main():
     ap.add_argument("--base-port", type=int, default=3260, help="ringtarget/tgt/istgt on base, base+1, base+2")
     ap.add_argument("--out", help="results directory (default docs/benchmarks/DATE, quick: .cache/bench/TIME)")
     ap.add_argument("--no-freeze", action="store_true", help="do not SIGSTOP the idle targets")
+    ap.add_argument("--pin-cpu", default="",
+                    help="run fio and every target on these CPUs (taskset -c LIST): over loopback a wake-up that "
+                         "crosses vCPUs dominates QD1 latency on a VM; pinning treats all targets alike")
     ap.add_argument("--keep-lat-logs", action="store_true", help="keep fio's per-I/O latency logs")
     ap.add_argument("--start-timeout", type=int, default=60, help="seconds for ringtarget to serve")
     ap.add_argument("--fio", required=True)
@@ -934,6 +945,8 @@ def main():
     ap.add_argument("--ringtarget-jar", default=os.path.join(ROOT, "target", ".build", "ringtarget.jar"))
     ap.add_argument("--command-line", default=" ".join(sys.argv))
     args = ap.parse_args()
+    global PIN_CPUS
+    PIN_CPUS = args.pin_cpu
     args.reps = args.reps or (2 if args.quick else 3)
     args.runtime = args.runtime or (3 if args.quick else 10)
     args.ramp = args.ramp if args.ramp is not None else (1 if args.quick else 2)
