@@ -113,25 +113,40 @@ final class MediaCommands
         device.read(t, lba * blockSize, t.dataBuffer(), length);
     }
 
-    void write(final ScsiTask t, final long lba, final long blocks, final boolean fua, final int lengthField)
+    /**
+     * The checks every write-type command starts with (transfer length limit, write protection, LBA range,
+     * residuals) and the bytes to write: whole blocks of what the initiator actually sent (libiscsi write residual
+     * tests: EDTL below the transfer length writes EDTL's worth of blocks, above it the CDB's).
+     *
+     * @return the length to write, or -1 when the task was completed here (an error, or nothing to write).
+     */
+    private int writeLength(final ScsiTask t, final long lba, final long blocks, final int lengthField)
     {
         if (Long.compareUnsigned(blocks, maxTransferBlocks) > 0)
         {
             LogicalUnit.invalidCdb(t, lengthField, -1);
-            return;
+            return -1;
         }
         if (!writable(t) || !inRange(t, lba, blocks))
         {
-            return;
+            return -1;
         }
         final long bytes = blocks * blockSize;
         t.residual(bytes);
-        // Only whole blocks of what the initiator actually sent are written (libiscsi write residual tests:
-        // EDTL < transfer length writes EDTL's worth of blocks, EDTL > transfer length writes the CDB's).
         final int length = (int)(Math.min(bytes, LogicalUnit.room(t)) / blockSize * blockSize);
         if (length == 0)
         {
             LogicalUnit.good(t);
+            return -1;
+        }
+        return length;
+    }
+
+    void write(final ScsiTask t, final long lba, final long blocks, final boolean fua, final int lengthField)
+    {
+        final int length = writeLength(t, lba, blocks, lengthField);
+        if (length < 0)
+        {
             return;
         }
         final BlockDevice device = t.device();
@@ -158,21 +173,9 @@ final class MediaCommands
             LogicalUnit.invalidCdb(t, 1, 2);
             return;
         }
-        if (Long.compareUnsigned(blocks, maxTransferBlocks) > 0)
+        final int length = writeLength(t, lba, blocks, lengthField);
+        if (length < 0)
         {
-            LogicalUnit.invalidCdb(t, lengthField, -1);
-            return;
-        }
-        if (!writable(t) || !inRange(t, lba, blocks))
-        {
-            return;
-        }
-        final long bytes = blocks * blockSize;
-        t.residual(bytes);
-        final int length = (int)(Math.min(bytes, LogicalUnit.room(t)) / blockSize * blockSize);
-        if (length == 0)
-        {
-            LogicalUnit.good(t);
             return;
         }
         if (t.device() == null)
