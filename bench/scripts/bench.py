@@ -431,6 +431,10 @@ class RingtargetTarget(Target):
         cmd += [f"-Xlog:gc*:file={self.gc_log}:utctime,uptime", "-jar", self.jar,
                 "demo", "--portal", f"{LOOPBACK}:{self.port}"]
         cmd += ["--backstore", device] if device else ["--size", "1G"]
+        # tgt reports a volatile write cache (WCE=1 in its caching mode page) and does not flush after each write;
+        # ringtarget's default is write-through (every write FUA, a flush on a device without FUA), so it is told
+        # to report the cache too and both give the initiator the same promise.
+        cmd += ["--write-cache"]
         self.spawn(cmd)
 
     def wait_ready(self, timeout):

@@ -46,6 +46,11 @@ final class DemoCommand implements Callable<Integer>
         description = "Event loops (default 0: one per core).")
     int loops;
 
+    @Option(names = "--write-cache",
+        description = "Report a volatile write cache (WCE=1), as tgt and a local disk do: a write completes once the " +
+            "backstore has it and is durable after SYNCHRONIZE CACHE. Without it every write is written through (FUA).")
+    boolean writeCache;
+
     @Option(names = "--dry-run", description = "Print the configuration and how to connect, without starting.")
     boolean dryRun;
 
@@ -91,7 +96,10 @@ final class DemoCommand implements Callable<Integer>
             throw new CliException(ExitCodes.INVALID, "--portal: " + ex.getMessage());
         }
         final EngineConfig engine = demo.engine();
-        return new RingtargetConfig(demo.backstores(), demo.targets(), demo.discoveryAuth(),
+        final BackstoreConfig b = demo.backstores().getFirst();
+        final BackstoreConfig backstore = new BackstoreConfig(b.name(), b.type(), b.path(), b.sizeBytes(), b.blockSize(),
+            b.directIo(), writeCache, b.serial(), b.wwn());
+        return new RingtargetConfig(List.of(backstore), demo.targets(), demo.discoveryAuth(),
             new EngineConfig(loops, engine.pinCpus(), engine.idleStrategy(), engine.nopInIntervalSeconds(),
                 engine.nopInTimeoutSeconds()));
     }

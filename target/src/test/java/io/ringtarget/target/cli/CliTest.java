@@ -362,6 +362,11 @@ class CliTest
         assertEquals(0, onFile.exitCode(), onFile::toString);
         assertTrue(onFile.out().contains("\"type\" : \"fileio\""), onFile::toString);
         assertTrue(onFile.out().contains("-p 127.0.0.1:3270\n"), onFile::toString);
+        assertTrue(onFile.out().contains("\"writeCache\" : false"), onFile::toString);
+
+        final CliRunner.Result writeBack = run("demo", "--dry-run", "--backstore", file.toString(), "--write-cache");
+        assertEquals(0, writeBack.exitCode(), writeBack::toString);
+        assertTrue(writeBack.out().contains("\"writeCache\" : true"), writeBack::toString);
     }
 
     @Test
