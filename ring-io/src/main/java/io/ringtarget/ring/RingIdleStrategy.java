@@ -3,14 +3,21 @@ package io.ringtarget.ring;
 import org.agrona.concurrent.IdleStrategy;
 
 /**
- * Spins {@code maxSpins} idle cycles, then blocks in io_uring_enter (GETEVENTS, min 1, bounded by
+ * Spins {@code maxSpins} idle cycles (none by default), then blocks in io_uring_enter (GETEVENTS, min 1, bounded by
  * {@code parkNanos}) so that a completion wakes the loop at once; with an {@link EventLoop}, an offered task wakes it
  * too. Must run on the ring's thread (as AgentRunner runs its idle strategy).
  */
 public final class RingIdleStrategy implements IdleStrategy
 {
     public static final String ALIAS = "ring";
-    public static final int DEFAULT_MAX_SPINS = 100;
+    /**
+     * No spinning by default. Measured (docs/benchmarks.md, 2026-11-29): with the initiator on the same CPU, every
+     * spin delays the thread that will send the next request (QD1 reads 13.6 us with 0 spins, 17.3 us with 100, and
+     * 7.3 against 10.7 us of CPU per I/O); with the initiator on another CPU, the next request comes after its own
+     * wake-up, tens of microseconds later, so a short spin never catches it; and at QD32 the loop seldom idles
+     * (0 spins: same IOPS, 4.1 against 4.7-5.2 us of CPU per I/O).
+     */
+    public static final int DEFAULT_MAX_SPINS = 0;
     public static final long DEFAULT_PARK_NANOS = 10_000_000L;
 
     private final EventLoop loop;
