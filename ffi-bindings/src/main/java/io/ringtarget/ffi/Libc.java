@@ -70,6 +70,8 @@ public final class Libc
         downcall("mmap", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), -1);
     private static final MethodHandle MUNMAP = downcall("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), -1);
     private static final MethodHandle EVENTFD = downcall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1);
+    private static final MethodHandle SCHED_YIELD = LINKER.downcallHandle(
+        LINKER.defaultLookup().find("sched_yield").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle GETPID = LINKER.downcallHandle(
         LINKER.defaultLookup().find("getpid").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(
@@ -473,6 +475,19 @@ public final class Libc
         try
         {
             return result((int)EVENTFD.invokeExact(s, initial, flags), s);
+        }
+        catch (final Throwable t)
+        {
+            throw fatal(t);
+        }
+    }
+
+    /** sched_yield(2): lets a runnable thread sharing this CPU run first; returns at once when there is none. */
+    public static int schedYield()
+    {
+        try
+        {
+            return (int)SCHED_YIELD.invokeExact();
         }
         catch (final Throwable t)
         {

@@ -26,6 +26,17 @@ public final class EventLoopGroup implements AutoCloseable
 
     public EventLoopGroup(final String name, final int size, final RingConfig config, final String idleStrategy, final boolean pinCpus)
     {
+        this(name, size, config, idleStrategy, RingIdleStrategy.DEFAULT_SPIN_NANOS, pinCpus);
+    }
+
+    /**
+     * @param spinNanos for the "ring" idle strategy: how long a loop keeps polling after its last work before it
+     *                  blocks in io_uring_enter ({@link RingIdleStrategy}).
+     */
+    public EventLoopGroup(
+        final String name, final int size, final RingConfig config, final String idleStrategy, final long spinNanos,
+        final boolean pinCpus)
+    {
         if (size <= 0)
         {
             throw new IllegalArgumentException("size must be > 0: " + size);
@@ -56,7 +67,7 @@ public final class EventLoopGroup implements AutoCloseable
                 {
                     loops[i].pinToCpu(i % cpus);
                 }
-                runners[i] = new AgentRunner(idle(idleStrategy, loops[i]), errorHandler, null, loops[i]);
+                runners[i] = new AgentRunner(idle(idleStrategy, spinNanos, loops[i]), errorHandler, null, loops[i]);
             }
         }
         catch (final RuntimeException ex)
@@ -77,11 +88,11 @@ public final class EventLoopGroup implements AutoCloseable
         }
     }
 
-    private static IdleStrategy idle(final String name, final EventLoop loop)
+    private static IdleStrategy idle(final String name, final long spinNanos, final EventLoop loop)
     {
         return switch (name)
         {
-            case "ring" -> new RingIdleStrategy(loop);
+            case "ring" -> new RingIdleStrategy(loop, spinNanos, RingIdleStrategy.DEFAULT_PARK_NANOS);
             case "busy" -> new BusySpinIdleStrategy();
             case "backoff" -> new BackoffIdleStrategy();
             default -> throw new IllegalArgumentException("idle strategy must be ring, busy or backoff: " + name);

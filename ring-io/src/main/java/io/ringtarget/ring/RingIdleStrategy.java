@@ -1,50 +1,55 @@
 package io.ringtarget.ring;
 
+import io.ringtarget.ffi.Libc;
+
 import org.agrona.concurrent.IdleStrategy;
 
 /**
- * Spins {@code maxSpins} idle cycles (none by default), then blocks in io_uring_enter (GETEVENTS, min 1, bounded by
- * {@code parkNanos}) so that a completion wakes the loop at once; with an {@link EventLoop}, an offered task wakes it
- * too. Must run on the ring's thread (as AgentRunner runs its idle strategy).
+ * Hybrid polling, as Linux's socket busy polling: after work, the loop keeps polling for up to {@code spinNanos},
+ * calling sched_yield between polls so that a thread sharing its CPU (a local initiator) runs first; then it blocks
+ * in io_uring_enter (GETEVENTS, min 1, bounded by {@code parkNanos}) so that a completion wakes it at once, and with
+ * an {@link EventLoop} an offered task wakes it too. A loop that wakes from a park with nothing to do parks again
+ * without polling, so an idle target costs no CPU. Must run on the ring's thread (as AgentRunner runs it).
+ * <p>
+ * Why poll: with DEFER_TASKRUN a request that arrives while the loop polls only sets IORING_SQ_TASKRUN, which the
+ * next {@link Ring#submit()} sees; no wake-up crosses CPUs. Measured on this project's 2-vCPU VM, QD1 4 KiB reads
+ * from fio on the other CPU: 80-93 us mean without polling, 27-34 us with 50 us, and less CPU per I/O (38-52
+ * against 29-36 us), because a wake-up there costs more than the polling it replaces (docs/benchmarks.md,
+ * 2026-11-29).
  */
 public final class RingIdleStrategy implements IdleStrategy
 {
     public static final String ALIAS = "ring";
-    /**
-     * No spinning by default. Measured (docs/benchmarks.md, 2026-11-29): with the initiator on the same CPU, every
-     * spin delays the thread that will send the next request (QD1 reads 13.6 us with 0 spins, 17.3 us with 100, and
-     * 7.3 against 10.7 us of CPU per I/O); with the initiator on another CPU, the next request comes after its own
-     * wake-up, tens of microseconds later, so a short spin never catches it; and at QD32 the loop seldom idles
-     * (0 spins: same IOPS, 4.1 against 4.7-5.2 us of CPU per I/O).
-     */
-    public static final int DEFAULT_MAX_SPINS = 0;
+    public static final long DEFAULT_SPIN_NANOS = 50_000L;
     public static final long DEFAULT_PARK_NANOS = 10_000_000L;
 
     private final EventLoop loop;
     private final Ring ring;
-    private final int maxSpins;
+    private final long spinNanos;
     private final long parkNanos;
-    private int spins;
+    private boolean polling;
+    private boolean idling;
+    private long idleSinceNanos;
 
     public RingIdleStrategy(final EventLoop loop)
     {
-        this(loop, DEFAULT_MAX_SPINS, DEFAULT_PARK_NANOS);
+        this(loop, DEFAULT_SPIN_NANOS, DEFAULT_PARK_NANOS);
     }
 
-    public RingIdleStrategy(final EventLoop loop, final int maxSpins, final long parkNanos)
+    public RingIdleStrategy(final EventLoop loop, final long spinNanos, final long parkNanos)
     {
         this.loop = loop;
         this.ring = loop.ring();
-        this.maxSpins = maxSpins;
+        this.spinNanos = spinNanos;
         this.parkNanos = parkNanos;
     }
 
     /** Without a loop: parks in the ring only (offers cannot wake it before {@code parkNanos}). */
-    public RingIdleStrategy(final Ring ring, final int maxSpins, final long parkNanos)
+    public RingIdleStrategy(final Ring ring, final long spinNanos, final long parkNanos)
     {
         this.loop = null;
         this.ring = ring;
-        this.maxSpins = maxSpins;
+        this.spinNanos = spinNanos;
         this.parkNanos = parkNanos;
     }
 
@@ -53,7 +58,8 @@ public final class RingIdleStrategy implements IdleStrategy
     {
         if (workCount > 0)
         {
-            spins = 0;
+            polling = spinNanos > 0;
+            idling = false;
             return;
         }
         idle();
@@ -62,11 +68,20 @@ public final class RingIdleStrategy implements IdleStrategy
     @Override
     public void idle()
     {
-        if (spins < maxSpins)
+        if (polling)
         {
-            spins++;
-            Thread.onSpinWait();
-            return;
+            final long now = System.nanoTime();
+            if (!idling)
+            {
+                idling = true;
+                idleSinceNanos = now;
+            }
+            if (now - idleSinceNanos < spinNanos)
+            {
+                Libc.schedYield();
+                return;
+            }
+            polling = false;
         }
         if (loop != null)
         {
@@ -81,7 +96,14 @@ public final class RingIdleStrategy implements IdleStrategy
     @Override
     public void reset()
     {
-        spins = 0;
+        polling = false;
+        idling = false;
+    }
+
+    /** Whether the next {@link #idle()} polls rather than parks. */
+    public boolean polling()
+    {
+        return polling;
     }
 
     @Override

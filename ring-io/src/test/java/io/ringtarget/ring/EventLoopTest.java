@@ -123,7 +123,7 @@ class EventLoopTest
     {
         final EventLoop loop = new EventLoop("offer", Ring.open(new RingConfig().entries(32)));
         // A park far longer than the test's wait: only the eventfd wake-up can make the offer run in time.
-        final RingIdleStrategy idle = new RingIdleStrategy(loop, 10, 3_600_000_000_000L);
+        final RingIdleStrategy idle = new RingIdleStrategy(loop, 10_000L, 3_600_000_000_000L);
         final AtomicLong errors = new AtomicLong();
         final AgentRunner runner = new AgentRunner(idle, t -> errors.incrementAndGet(), null, loop);
         AgentRunner.startOnThread(runner);

@@ -163,7 +163,8 @@ final class ConfigTree
     private static String engine(final EngineConfig engine)
     {
         return "loops " + (engine.loops() == 0 ? "one per core" : String.valueOf(engine.loops())) +
-            (engine.pinCpus() ? " pinned" : "") + ", idle " + engine.idleStrategy() + ", NOP-In " +
+            (engine.pinCpus() ? " pinned" : "") + ", idle " + engine.idleStrategy() +
+            ("ring".equals(engine.idleStrategy()) ? " (polls " + engine.idleSpinMicros() + " us)" : "") + ", NOP-In " +
             (engine.nopInIntervalSeconds() == 0 ? "off" : engine.nopInIntervalSeconds() + "s/" + engine.nopInTimeoutSeconds() + "s");
     }
 

@@ -100,8 +100,8 @@ final class DemoCommand implements Callable<Integer>
         final BackstoreConfig backstore = new BackstoreConfig(b.name(), b.type(), b.path(), b.sizeBytes(), b.blockSize(),
             b.directIo(), writeCache, b.serial(), b.wwn());
         return new RingtargetConfig(List.of(backstore), demo.targets(), demo.discoveryAuth(),
-            new EngineConfig(loops, engine.pinCpus(), engine.idleStrategy(), engine.nopInIntervalSeconds(),
-                engine.nopInTimeoutSeconds()));
+            new EngineConfig(loops, engine.pinCpus(), engine.idleStrategy(), engine.idleSpinMicros(),
+                engine.nopInIntervalSeconds(), engine.nopInTimeoutSeconds()));
     }
 
     /** How to reach the demo target with open-iscsi, libiscsi's tools and fio. */

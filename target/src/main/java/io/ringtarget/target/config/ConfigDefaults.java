@@ -39,6 +39,13 @@ public final class ConfigDefaults
     public static final String TYPE_FILEIO = "fileio";
     public static final String TYPE_RAM = "ram";
     public static final String IDLE_RING = "ring";
+    /**
+     * A "ring" loop polls 50 µs after its last work before it sleeps, as Linux's socket busy polling is commonly
+     * set (net.core.busy_poll=50): a request that follows within that time costs no wake-up (docs/benchmarks.md).
+     */
+    public static final int DEFAULT_IDLE_SPIN_MICROS = 50;
+    /** Upper bound of idleSpinMicros: beyond 10 ms a loop might as well use the "busy" strategy. */
+    public static final int MAX_IDLE_SPIN_MICROS = 10_000;
     /** A NOP-In ping after 5 s of silence, the connection dropped after 15 s more without its NOP-Out. */
     public static final int DEFAULT_NOP_IN_INTERVAL_SECONDS = 5;
     public static final int DEFAULT_NOP_IN_TIMEOUT_SECONDS = 15;
@@ -55,10 +62,11 @@ public final class ConfigDefaults
     {
     }
 
-    /** Engine settings when the file has none: one loop per core, "ring" idling, NOP-In 5 s / 15 s. */
+    /** Engine settings when the file has none: one loop per core, "ring" idling after 50 µs, NOP-In 5 s / 15 s. */
     public static EngineConfig engine()
     {
-        return new EngineConfig(0, false, IDLE_RING, DEFAULT_NOP_IN_INTERVAL_SECONDS, DEFAULT_NOP_IN_TIMEOUT_SECONDS);
+        return new EngineConfig(0, false, IDLE_RING, DEFAULT_IDLE_SPIN_MICROS, DEFAULT_NOP_IN_INTERVAL_SECONDS,
+            DEFAULT_NOP_IN_TIMEOUT_SECONDS);
     }
 
     /** Discovery sessions without authentication. */
@@ -361,6 +369,7 @@ public final class ConfigDefaults
             defaultInt(engine, "loops", 0);
             defaultBoolean(engine, "pinCpus", false);
             defaultText(engine, "idleStrategy", IDLE_RING);
+            defaultInt(engine, "idleSpinMicros", DEFAULT_IDLE_SPIN_MICROS);
             defaultInt(engine, "nopInIntervalSeconds", DEFAULT_NOP_IN_INTERVAL_SECONDS);
             defaultInt(engine, "nopInTimeoutSeconds", DEFAULT_NOP_IN_TIMEOUT_SECONDS);
         }

@@ -721,6 +721,11 @@ public final class ConfigValidator
             error("engine.idleStrategy", (null == engine.idleStrategy() ? "required" : "\"" + engine.idleStrategy() + "\"") +
                 ": one of ring, busy, backoff");
         }
+        if (engine.idleSpinMicros() < 0 || engine.idleSpinMicros() > ConfigDefaults.MAX_IDLE_SPIN_MICROS)
+        {
+            error("engine.idleSpinMicros", engine.idleSpinMicros() + ": 0 (sleep at once) to " +
+                ConfigDefaults.MAX_IDLE_SPIN_MICROS + " microseconds");
+        }
         if (engine.nopInIntervalSeconds() < 0)
         {
             error("engine.nopInIntervalSeconds", "must not be negative (0 turns NOP-In pings off)");

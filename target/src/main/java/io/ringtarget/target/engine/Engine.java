@@ -73,7 +73,8 @@ public final class Engine implements AutoCloseable
             final ServerContext server = new ServerContext(targets, config.discoveryAuth(), TargetLimits.defaults(),
                 log, ec.nopInIntervalSeconds(), ec.nopInTimeoutSeconds());
             final int loops = ec.loops() > 0 ? ec.loops() : Runtime.getRuntime().availableProcessors();
-            final EventLoopGroup group = new EventLoopGroup("ringtarget", loops, new RingConfig(), ec.idleStrategy(), ec.pinCpus());
+            final EventLoopGroup group = new EventLoopGroup("ringtarget", loops, new RingConfig(), ec.idleStrategy(),
+                ec.idleSpinMicros() * 1_000L, ec.pinCpus());
             final Engine engine = new Engine(server, backstores, group);
             engine.startLoops(config, log);
             return engine;

@@ -161,8 +161,8 @@ class ConfigFilesTest
         final ConfigException ex = assertThrows(ConfigException.class,
             () -> ConfigFiles.parse("{\"engine\": {\"idle\": \"busy\"}}", "x"));
 
-        assertEquals("engine.idle: unknown field \"idle\" (known fields: idleStrategy, loops, nopInIntervalSeconds, " +
-            "nopInTimeoutSeconds, pinCpus)", ex.problems().getFirst().toString());
+        assertEquals("engine.idle: unknown field \"idle\" (known fields: idleSpinMicros, idleStrategy, loops, " +
+            "nopInIntervalSeconds, nopInTimeoutSeconds, pinCpus)", ex.problems().getFirst().toString());
     }
 
     @Test

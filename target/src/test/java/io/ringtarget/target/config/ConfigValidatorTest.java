@@ -128,6 +128,12 @@ class ConfigValidatorTest
             arguments("negative loops", (UnaryOperator<RingtargetConfig>)c -> new RingtargetConfig(
                     c.backstores(), c.targets(), c.discoveryAuth(), new EngineConfig(-1, false, "ring", 5, 15)),
                 "engine.loops", "-1: 0 (one per core) to 1024"),
+            arguments("negative idle polling", (UnaryOperator<RingtargetConfig>)c -> new RingtargetConfig(
+                    c.backstores(), c.targets(), c.discoveryAuth(), new EngineConfig(0, false, "ring", -5, 5, 15)),
+                "engine.idleSpinMicros", "-5: 0 (sleep at once) to 10000 microseconds"),
+            arguments("idle polling beyond 10 ms", (UnaryOperator<RingtargetConfig>)c -> new RingtargetConfig(
+                    c.backstores(), c.targets(), c.discoveryAuth(), new EngineConfig(0, false, "ring", 10_001, 5, 15)),
+                "engine.idleSpinMicros", "10001: 0 (sleep at once) to 10000 microseconds"),
             arguments("missing luns list", tpg(0, t -> withLuns(t, null)),
                 "targets[0].tpgs[0].luns", "required (an array)"));
     }
