@@ -671,6 +671,7 @@ public final class FileBackstore implements Backstore
             final ScsiTask task = tasks[slot];
             tasks[slot] = null;
             free[freeCount++] = slot; // released first: the completion may start the next request
+            loop.deviceIoCompleted();
             task.onIoComplete(result);
         }
 
@@ -682,6 +683,7 @@ public final class FileBackstore implements Backstore
             }
             final int slot = free[--freeCount];
             tasks[slot] = task;
+            loop.deviceIoStarted();
             return slot;
         }
 

@@ -72,6 +72,9 @@ final class LoopDriver implements ScsiTaskListener, AutoCloseable
             task.fixedBuffer(fixedIndex, data.address(), data.byteSize());
         }
         lu.execute(task);
+        // A command waiting for its backstore holds the loop's device-I/O count (the idle strategy sleeps on it).
+        assertEquals(completions == before && device instanceof FileBackstore.FileDevice, loop.deviceIoInFlight() > 0,
+            "device I/O in flight while the command waits for the file");
         // Bounded by time, not by duty cycles: a FUA write on a busy shared disk can take a while.
         final long deadline = System.nanoTime() + WAIT_NANOS;
         while (completions == before && System.nanoTime() - deadline < 0)
@@ -79,6 +82,7 @@ final class LoopDriver implements ScsiTaskListener, AutoCloseable
             loop.doWork();
         }
         assertEquals(before + 1, completions, "completed once within the bound");
+        assertEquals(0, loop.deviceIoInFlight(), "every device operation counted back");
         return task;
     }
 

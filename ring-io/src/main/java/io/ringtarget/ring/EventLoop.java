@@ -69,6 +69,8 @@ public final class EventLoop implements Agent
     private int taskLimit = DEFAULT_TASK_LIMIT;
     private int cqeLimit = DEFAULT_CQE_LIMIT;
     private int submitThreshold = DEFAULT_SUBMIT_THRESHOLD;
+    private int deviceIoInFlight;
+    private boolean deviceIoSincePark;
 
     private long dutyCycles;
     private long completions;
@@ -256,6 +258,34 @@ public final class EventLoop implements Agent
         }
     }
 
+    /**
+     * Counts an operation on a file or block device as in flight on this loop. Its completion comes from the device,
+     * at a time no peer's behaviour predicts, so {@link RingIdleStrategy} sleeps rather than polls while one is
+     * pending, and until the next park once one has completed ({@link #deviceIoSincePark()}). Loop thread only.
+     */
+    public void deviceIoStarted()
+    {
+        deviceIoInFlight++;
+    }
+
+    /** The end of an operation counted by {@link #deviceIoStarted()}. Loop thread only. */
+    public void deviceIoCompleted()
+    {
+        deviceIoInFlight--;
+        deviceIoSincePark = true;
+    }
+
+    public int deviceIoInFlight()
+    {
+        return deviceIoInFlight;
+    }
+
+    /** Whether a device operation completed since the loop last parked: its requests are paced by a device. */
+    public boolean deviceIoSincePark()
+    {
+        return deviceIoSincePark;
+    }
+
     /** The clock as read at the start of the current duty cycle. */
     public long nowNanos()
     {
@@ -311,6 +341,7 @@ public final class EventLoop implements Agent
             armWakeup();
         }
         parked = true;
+        deviceIoSincePark = false;
         // parked is volatile: the write above is ordered before this read, so an offer either sees parked or we see
         // its task.
         if (tasks.isEmpty())

@@ -43,6 +43,37 @@ class RingIdleStrategyTest
     }
 
     @Test
+    void parksInsteadOfPollingWhileDeviceIoIsInFlight()
+    {
+        final EventLoop loop = new EventLoop("idle", Ring.open(new RingConfig().entries(16)));
+        try
+        {
+            final RingIdleStrategy idle = new RingIdleStrategy(loop, HOUR_NANOS, PARK_NANOS);
+            loop.deviceIoStarted();
+            idle.idle(1);
+            idle.idle(0);
+            assertEquals(1, loop.parks(), "a read on a disk is waited for asleep");
+
+            loop.deviceIoCompleted();
+            idle.idle(1);
+            idle.idle(0);
+            assertEquals(2, loop.parks(), "a device completed in this busy period: its requests are device-paced");
+            assertFalse(loop.deviceIoSincePark(), "cleared by the park");
+
+            idle.idle(1);
+            idle.idle(0);
+            idle.idle(0);
+            assertEquals(2, loop.parks(), "no device I/O since the park: poll for the next request");
+            assertEquals(0, loop.deviceIoInFlight());
+        }
+        finally
+        {
+            loop.onClose();
+            loop.ring().close();
+        }
+    }
+
+    @Test
     void anExhaustedBudgetParksAndAParkWithoutWorkDoesNotPollAgain() throws InterruptedException
     {
         final EventLoop loop = new EventLoop("idle", Ring.open(new RingConfig().entries(16)));
