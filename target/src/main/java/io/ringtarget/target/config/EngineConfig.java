@@ -2,7 +2,7 @@ package io.ringtarget.target.config;
 
 /**
  * Engine settings: {@code loops} event loops (0 = one per core), {@code pinCpus} pins loop i to CPU i,
- * {@code idleStrategy} "ring" (block in io_uring_enter when idle), "busy" or "backoff",
+ * {@code idleStrategy} "ring" (poll briefly after work, then block in io_uring_enter), "busy" or "backoff",
  * {@code idleSpinMicros} how long a "ring" loop keeps polling after its last work before it blocks (0 = never),
  * {@code nopInIntervalSeconds}/{@code nopInTimeoutSeconds} the target's NOP-In pings that drop dead connections.
  */
