@@ -3,6 +3,8 @@ package io.ringtarget.ring;
 import io.ringtarget.ffi.Libc;
 
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
 
 /**
  * Hybrid polling, as Linux's socket busy polling: after work, the loop keeps polling for up to {@code spinNanos},
@@ -15,6 +17,16 @@ import org.agrona.concurrent.IdleStrategy;
  * loop device over a virtual disk: QD1 reads 119-132 us and 36-49 us of CPU per I/O without polling, 132-153 us
  * and 53-77 us with it). Must run on the ring's thread (as AgentRunner runs it).
  * <p>
+ * Nor does a busy loop poll: polling is for a loop that waits for each request, as at queue depth 1. The strategy
+ * keeps the share of wall time the loop spends in productive duty cycles (from {@link EventLoop#nowNanos()}, the
+ * cycle's start, to the idle call after it) over about the last {@link #LOAD_WINDOW_NANOS}, and polls only while
+ * that share is below {@link #MAX_BUSY_PERCENT_TO_POLL}. A busier loop rarely sleeps in io_uring_enter anyway (its
+ * next requests are there by the time it enters), and when it does, it wakes to a larger batch; polling would
+ * only turn its initiator's pauses into CPU time. Measured with fio on this project's VM (docs/benchmarks.md,
+ * 2026-11-29): at queue depth 1 the loop is busy 21-46 % of the time and polls as before; at queue depth 32, 4 KiB
+ * writes, it is busy 63-77 %, and its CPU per I/O fell from 7.2-10.4 us (always polling) to 6.0-8.6 us (5.7-7.9
+ * us never polling).
+ * <p>
  * Why poll: with DEFER_TASKRUN a request that arrives while the loop polls only sets IORING_SQ_TASKRUN, which the
  * next {@link Ring#submit()} sees; no wake-up crosses CPUs. Measured on this project's 2-vCPU VM, QD1 4 KiB reads
  * from fio on the other CPU: 80-93 us mean without polling, 27-34 us with 50 us, and less CPU per I/O (38-52
@@ -26,14 +38,24 @@ public final class RingIdleStrategy implements IdleStrategy
     public static final String ALIAS = "ring";
     public static final long DEFAULT_SPIN_NANOS = 50_000L;
     public static final long DEFAULT_PARK_NANOS = 10_000_000L;
+    /** About how far back the busy share looks: the sums are halved whenever they exceed it. */
+    public static final long LOAD_WINDOW_NANOS = 4_000_000L;
+    /** A loop working this share of its wall time or more does not poll. */
+    public static final int MAX_BUSY_PERCENT_TO_POLL = 50;
 
     private final EventLoop loop;
     private final Ring ring;
     private final long spinNanos;
     private final long parkNanos;
+    private final NanoClock clock;
     private boolean polling;
     private boolean idling;
     private long idleSinceNanos;
+    private boolean marked;
+    private long dutyCyclesSeen;
+    private long markNanos;
+    private long busyNanos;
+    private long idleNanos;
 
     public RingIdleStrategy(final EventLoop loop)
     {
@@ -42,10 +64,16 @@ public final class RingIdleStrategy implements IdleStrategy
 
     public RingIdleStrategy(final EventLoop loop, final long spinNanos, final long parkNanos)
     {
+        this(loop, spinNanos, parkNanos, SystemNanoClock.INSTANCE);
+    }
+
+    public RingIdleStrategy(final EventLoop loop, final long spinNanos, final long parkNanos, final NanoClock clock)
+    {
         this.loop = loop;
         this.ring = loop.ring();
         this.spinNanos = spinNanos;
         this.parkNanos = parkNanos;
+        this.clock = clock;
     }
 
     /** Without a loop: parks in the ring only (offers cannot wake it before {@code parkNanos}). */
@@ -55,6 +83,7 @@ public final class RingIdleStrategy implements IdleStrategy
         this.ring = ring;
         this.spinNanos = spinNanos;
         this.parkNanos = parkNanos;
+        this.clock = SystemNanoClock.INSTANCE;
     }
 
     @Override
@@ -62,7 +91,17 @@ public final class RingIdleStrategy implements IdleStrategy
     {
         if (workCount > 0)
         {
-            polling = spinNanos > 0;
+            if (loop != null && loop.dutyCycles() != dutyCyclesSeen)
+            {
+                // The cycle that did the work started at loop.nowNanos(): busy from there to now, idle before it.
+                final long now = clock.nanoTime();
+                final long cycleStart = loop.nowNanos();
+                account(marked ? cycleStart - markNanos : 0, now - cycleStart);
+                markNanos = now;
+                marked = true;
+                dutyCyclesSeen = loop.dutyCycles();
+            }
+            polling = spinNanos > 0 && lightlyLoaded();
             idling = false;
             return;
         }
@@ -72,14 +111,19 @@ public final class RingIdleStrategy implements IdleStrategy
     @Override
     public void idle()
     {
+        final long now = clock.nanoTime();
+        if (!idling)
+        {
+            idling = true;
+            idleSinceNanos = now;
+            if (!marked)
+            {
+                markNanos = idleSinceNanos;
+                marked = true;
+            }
+        }
         if (polling && (loop == null || (loop.deviceIoInFlight() == 0 && !loop.deviceIoSincePark())))
         {
-            final long now = System.nanoTime();
-            if (!idling)
-            {
-                idling = true;
-                idleSinceNanos = now;
-            }
             if (now - idleSinceNanos < spinNanos)
             {
                 Libc.schedYield();
@@ -97,17 +141,51 @@ public final class RingIdleStrategy implements IdleStrategy
         }
     }
 
+    /** Busy less than {@link #MAX_BUSY_PERCENT_TO_POLL} of the time (or not measured yet). */
+    private boolean lightlyLoaded()
+    {
+        final long total = busyNanos + idleNanos;
+        return total == 0 || busyNanos * 100 < MAX_BUSY_PERCENT_TO_POLL * total;
+    }
+
+    private void account(final long idleDelta, final long busyDelta)
+    {
+        if (idleDelta > 0)
+        {
+            idleNanos += idleDelta;
+        }
+        if (busyDelta > 0)
+        {
+            busyNanos += busyDelta;
+        }
+        while (busyNanos + idleNanos > LOAD_WINDOW_NANOS)
+        {
+            busyNanos >>= 1;
+            idleNanos >>= 1;
+        }
+    }
+
     @Override
     public void reset()
     {
         polling = false;
         idling = false;
+        marked = false;
+        busyNanos = 0;
+        idleNanos = 0;
     }
 
     /** Whether the next {@link #idle()} polls rather than parks. */
     public boolean polling()
     {
         return polling;
+    }
+
+    /** The share of wall time the loop worked over about the last {@link #LOAD_WINDOW_NANOS}, in percent. */
+    public int busyPercent()
+    {
+        final long total = busyNanos + idleNanos;
+        return total == 0 ? 0 : (int)(busyNanos * 100 / total);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.ringtarget.ring;
 
+import org.agrona.concurrent.CachedNanoClock;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -101,5 +102,64 @@ class RingIdleStrategyTest
             loop.onClose();
             loop.ring().close();
         }
+    }
+
+    @Test
+    void pollsWhileTheLoopWaitsForEachRequestAndNotWhileItIsBusy()
+    {
+        final CachedNanoClock clock = new CachedNanoClock();
+        clock.update(1_000_000_000L);
+        final EventLoop loop = new EventLoop("idle", Ring.open(new RingConfig().entries(16)), clock, 64);
+        try
+        {
+            final RingIdleStrategy idle = new RingIdleStrategy(loop, HOUR_NANOS, PARK_NANOS, clock);
+            idle.idle(0);                                   // a new loop has nothing to do: it parks
+            clock.advance(100_000L);
+
+            // Queue depth 1: each request takes an 8 us duty cycle, then the loop waits 24 us for the next one.
+            for (int i = 0; i < 1000; i++)
+            {
+                cycle(loop, idle, clock, 8_000L);
+                clock.advance(24_000L);
+                idle.idle(0);
+            }
+            assertEquals(25, idle.busyPercent(), 3);
+            assertTrue(idle.polling());
+            assertEquals(1, loop.parks(), "a loop waiting for each request polls for it");
+
+            // A deep queue: 8 us of work, then 2 us until the next batch of requests.
+            for (int i = 0; i < 1000; i++)
+            {
+                cycle(loop, idle, clock, 8_000L);
+                clock.advance(2_000L);
+            }
+            assertEquals(80, idle.busyPercent(), 3);
+            assertFalse(idle.polling());
+            idle.idle(0);
+            assertEquals(2, loop.parks(), "a busy loop goes to io_uring_enter at once");
+
+            // Back to queue depth 1: within a window the loop polls again.
+            for (int i = 0; i < 200; i++)
+            {
+                cycle(loop, idle, clock, 8_000L);
+                clock.advance(24_000L);
+            }
+            assertTrue(idle.busyPercent() < RingIdleStrategy.MAX_BUSY_PERCENT_TO_POLL, "busy " + idle.busyPercent());
+            assertTrue(idle.polling());
+        }
+        finally
+        {
+            loop.onClose();
+            loop.ring().close();
+        }
+    }
+
+    /** One productive duty cycle of {@code nanos}, as AgentRunner runs it: doWork, then idle(work). */
+    private static void cycle(final EventLoop loop, final RingIdleStrategy idle, final CachedNanoClock clock,
+        final long nanos)
+    {
+        loop.doWork();
+        clock.advance(nanos);
+        idle.idle(1);
     }
 }
