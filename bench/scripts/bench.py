@@ -61,6 +61,12 @@ WORKLOADS = [
 ]
 
 
+# The QD1 exchanges on the wire, for the TCP floor (tcp-floor.c): a READ's 48-byte command and its Data-In with
+# status (48 + 4096 bytes), a WRITE's command with immediate data (48 + 4096) and its 48-byte response.
+FLOOR_PATTERNS = [("randread-4k-qd1", 48, 4144), ("randwrite-4k-qd1", 4144, 48)]
+FLOOR_REQUESTS = 20000
+
+
 def log(msg):
     print(f"[bench {datetime.datetime.now(datetime.timezone.utc).strftime('%H:%M:%S')}] {msg}", flush=True)
 
@@ -528,6 +534,7 @@ class Bench:
         self.targets = {}
         self.unavailable = {}      # {target: {lun kind: reason}}
         self.samples = []          # one dict per measured run
+        self.floor = []            # tcp-floor results, one per QD1 pattern and repetition
         self.meta = {"direct_io": {}, "prefill": {}}
         self.backstore = None
         self.ports = pick_ports(args.base_port, len(args.targets))
@@ -665,6 +672,30 @@ class Bench:
             f"mean {s['mean_us']:>8.1f} us p99.9 {s['p99_9_us']:>8.1f} us "
             f"cpu {s['cpu_us_per_io'] or 0:>6.1f} us/IO client {s['client_cpu_pct']:.0f}%{extra}")
 
+    def measure_floor(self, rep):
+        """tcp-floor: the CPU a server that only receives and answers costs per QD1 request here."""
+        for wl, req, rsp in FLOOR_PATTERNS:
+            if self.args.workloads and wl not in self.args.workloads:
+                continue
+            for mode in ("sleep", "poll"):
+                if not self.args.no_freeze:
+                    for t in self.targets.values():
+                        t.freeze()
+                cmd = [self.args.floor_bin, str(req), str(rsp), str(FLOOR_REQUESTS)] + (["poll"] if mode == "poll" else [])
+                r = subprocess.run(pinned(cmd), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                   timeout=300)
+                if r.returncode != 0:
+                    log(f"tcp-floor failed: {r.stdout.strip()[-300:]}")
+                    self.args.floor_bin = ""
+                    return
+                kv = dict(tok.split("=", 1) for tok in r.stdout.split() if "=" in tok)
+                f = {"workload": wl, "mode": mode, "rep": rep, "request_bytes": req, "response_bytes": rsp,
+                     "server_cpu_us": float(kv["server_cpu_us"]), "round_trip_us": float(kv["round_trip_us"]),
+                     "server_switches": float(kv["server_switches"])}
+                self.floor.append(f)
+                log(f"floor {wl:<18} rep {rep}: minimal TCP server ({mode}) {f['server_cpu_us']:.1f} us CPU "
+                    f"per request, round trip {f['round_trip_us']:.1f} us")
+
     def jvm(self, t):
         return t.jvm_sample() if isinstance(t, RingtargetTarget) else None
 
@@ -678,6 +709,8 @@ class Bench:
                     continue
                 self.prefill(kind)
                 for rep in range(1, self.args.reps + 1):
+                    if self.args.floor_bin and kind == self.args.backstores[0]:
+                        self.measure_floor(rep)
                     for w in self.workloads():
                         for name in list(self.targets):
                             try:
@@ -742,9 +775,29 @@ def fmt_ratio(r):
     return "–" if r is None else f"{r:.2f}×"
 
 
-def evaluate_goals(agg, kind, rt_reason):
+def floor_medians(floor):
+    """{workload: {mode: (median server CPU us, median round trip us)}} of the tcp-floor runs."""
+    out = {}
+    for f in floor:
+        out.setdefault(f["workload"], {}).setdefault(f["mode"], [])
+    for wl, modes in out.items():
+        for mode in modes:
+            fs = [f for f in floor if f["workload"] == wl and f["mode"] == mode]
+            modes[mode] = (statistics.median(f["server_cpu_us"] for f in fs),
+                           statistics.median(f["round_trip_us"] for f in fs))
+    return out
+
+
+def floor_cpu(floor, wl):
+    """The floor of one exchange: the cheaper of sleeping and polling, or None."""
+    modes = floor.get(wl)
+    return min(cpu for cpu, _ in modes.values()) if modes else None
+
+
+def evaluate_goals(agg, kind, rt_reason, floor=None):
     """The goals of issue 5, from the medians of one run. Returns [(goal, verdict, detail)]."""
     goals = []
+    floor = floor or {}
     qd1 = ["randread-4k-qd1", "randwrite-4k-qd1"]
     qd32 = ["randread-4k-qd32", "randwrite-4k-qd32"]
     seq = ["read-128k-qd8", "write-128k-qd8"]
@@ -772,8 +825,15 @@ def evaluate_goals(agg, kind, rt_reason):
         ok = ours <= limit if better_low else ours >= limit
         return (wl, ok, f"{ours:.1f} vs {'≤' if better_low else '≥'} {limit:.1f}{note}")
 
+    def below_floor(wl):
+        """Notes a QD1 limit that no server can meet here: below what tcp-floor's do-nothing server costs."""
+        ref, least = get(wl, TGT, "cpu_us_per_io"), floor_cpu(floor, wl)
+        if least is None or ref is None or ref * 0.25 >= least:
+            return ""
+        return f" (below the TCP floor: a minimal server costs {least:.1f} here)"
+
     verdict("server CPU per 4 KiB I/O ≤ 0.25× tgt (QD1, QD32)",
-            [cmp(w, "cpu_us_per_io", 0.25, True) for w in qd1 + qd32])
+            [cmp(w, "cpu_us_per_io", 0.25, True, note=below_floor(w)) for w in qd1 + qd32])
     verdict("QD1 mean latency ≤ 0.6× tgt", [cmp(w, "mean_us", 0.6, True) for w in qd1])
     verdict("QD1 p99.9 ≤ tgt's p99", [cmp(w, "p99_9_us", 1.0, True, ref_metric="p99_us") for w in qd1])
     checks = []
@@ -859,6 +919,21 @@ def report(bench, args, info, made_plots):
               f"cells are median (min–max) over repetitions. Load average before the run: {info['load_before']}, "
               f"after: {info.get('load_after', '?')} (other work on the machine shows here).",
               ""]
+    floor = floor_medians(bench.floor)
+    if floor:
+        lines += ["TCP floor (`bench/scripts/tcp-floor.c`, run before each repetition with the targets stopped): a "
+                  "server that only receives each request and sends its response over loopback, no iSCSI and no "
+                  "storage, against a client that waits for each response, as fio at QD1; it either sleeps in "
+                  "recv between requests or polls with non-blocking recv. The cheaper of the two is the least any "
+                  "target can spend per QD1 request of the same sizes on this machine:", ""]
+        lines += ["| exchange | request → response bytes | sleeping: server CPU µs/request (round trip µs) | "
+                  "polling: server CPU µs/request (round trip µs) |", "|---|---|---|---|"]
+        for wl, req, rsp in FLOOR_PATTERNS:
+            if wl in floor:
+                cells = [f"{floor[wl][m][0]:.1f} ({floor[wl][m][1]:.1f})" if m in floor[wl] else "–"
+                         for m in ("sleep", "poll")]
+                lines.append(f"| {wl} | {req} → {rsp} | {cells[0]} | {cells[1]} |")
+        lines.append("")
     for name in args.targets:
         for kind, reason in bench.unavailable.get(name, {}).items():
             lines += [f"**{name}: not available on the {kind} LUN** — {reason}", ""]
@@ -894,7 +969,7 @@ def report(bench, args, info, made_plots):
             f"{w.name} IOPS {fmt_ratio(ratio(agg, kind, w.name, 'iops', ISTGT, TGT))}"
             for w in bench.workloads()), ""]
         lines += [f"Goals ({kind}):", ""]
-        for goal, v, detail in evaluate_goals(agg, kind, ringtarget_reason(bench, args, kind)):
+        for goal, v, detail in evaluate_goals(agg, kind, ringtarget_reason(bench, args, kind), floor):
             lines.append(f"- **{v}** {goal} — {detail}")
         lines.append("")
         for k, wl, png, summary in made_plots:
@@ -919,7 +994,8 @@ def ringtarget_reason(bench, args, kind):
 def goals_text(bench, args, agg):
     out = []
     for kind in args.backstores:
-        for goal, v, detail in evaluate_goals(agg, kind, ringtarget_reason(bench, args, kind)):
+        for goal, v, detail in evaluate_goals(agg, kind, ringtarget_reason(bench, args, kind),
+                                              floor_medians(bench.floor)):
             out.append(f"{v:<4} [{kind}] {goal}: {detail}")
     return "\n".join(out)
 
@@ -942,6 +1018,7 @@ def main():
     ap.add_argument("--keep-lat-logs", action="store_true", help="keep fio's per-I/O latency logs")
     ap.add_argument("--start-timeout", type=int, default=60, help="seconds for ringtarget to serve")
     ap.add_argument("--fio", required=True)
+    ap.add_argument("--floor-bin", default="", help="tcp-floor binary (run-bench.sh builds it); empty: no floor")
     ap.add_argument("--java-home", default="")
     ap.add_argument("--sampler-cp", default="", help="classpath of the harness classes and HdrHistogram")
     ap.add_argument("--ringtarget-built", type=int, default=1)
@@ -1012,7 +1089,7 @@ def main():
             shutil.copy(os.path.join(bench.workdir, name), os.path.join(args.out, name.replace(".log", ".txt")))
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump({"machine": info, "args": {k: v for k, v in vars(args).items()},
-                   "unavailable": bench.unavailable, "meta": bench.meta,
+                   "unavailable": bench.unavailable, "meta": bench.meta, "floor": bench.floor,
                    "samples": bench.samples,
                    "aggregate": [{"kind": k, "workload": w, "target": t, **{m: v for m, v in ms.items()}}
                                  for (k, w, t), ms in sorted(agg.items())]}, f, indent=1)

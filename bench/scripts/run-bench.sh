@@ -8,7 +8,8 @@
 # Sets itself up (apt-get install tgt istgt libiscsi-bin when missing, fio with libiscsi via build-fio.sh,
 # ./ringtarget build, the harness's Java classes), then runs bench.py: every target is started and stopped by
 # the harness (nothing is left running, loop devices are detached), ringtarget is reported "not available"
-# when it does not serve, and the peers are measured anyway. Results: docs/benchmarks/<date>/ (full run) or
+# when it does not serve, and the peers are measured anyway. Before each repetition tcp-floor.c measures the
+# least CPU any server spends per QD1 request on this machine (the "TCP floor"). Results: docs/benchmarks/<date>/ (full run) or
 # .cache/bench/<time>/ (--quick): results.md, results.json, fio/**.json, latency-*.png, hgrm/.
 # Needs root (loop devices, apt-get). See docs/benchmarks.md.
 set -euo pipefail
@@ -62,6 +63,14 @@ classes="$cache/bench-harness/classes"
 rm -rf "$classes"; mkdir -p "$classes"
 "$JAVA_HOME/bin/javac" -nowarn -d "$classes" -cp "$hdr" "$root"/bench/src/main/java/io/ringtarget/bench/harness/*.java
 
+# The TCP floor (tcp-floor.c): C, built with the compiler build-fio.sh needed; without one the run has no floor.
+floor="$cache/bench-harness/tcp-floor"
+rm -f "$floor"
+if ! cc -O2 -o "$floor" "$here/tcp-floor.c" >&2; then
+  echo "run-bench: cc could not build tcp-floor.c; the results will have no TCP floor" >&2
+  floor=""
+fi
+
 mkdir -p "$cache/bench"
-exec python3 "$here/bench.py" --fio "$fio" --java-home "$JAVA_HOME" --sampler-cp "$classes:$hdr" \
+exec python3 "$here/bench.py" --fio "$fio" --java-home "$JAVA_HOME" --sampler-cp "$classes:$hdr" --floor-bin "$floor" \
   --ringtarget-built "$built" --ringtarget-jar "$jar" --ringtarget-build-log "$cache/bench-ringtarget-build.log" --command-line "$cmdline" "$@"

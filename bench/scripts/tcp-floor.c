@@ -1,0 +1,190 @@
+/*
+ * The floor under any target's CPU per QD1 request on this machine: a server that does nothing but one blocking
+ * recv of a request and one send of the response over loopback TCP (no iSCSI, no storage, no event loop), against
+ * a client that sends the next request when the response is in, as fio does at queue depth 1.
+ *
+ *   tcp-floor REQUEST_BYTES RESPONSE_BYTES COUNT [poll]
+ *
+ * By default the server sleeps in recv until a request is in; with "poll" it spins on non-blocking recv instead
+ * (no wake-up, but it is on the CPU all the time between requests). A server that mixes the two pays some of
+ * each, so the lower of the two figures is the floor.
+ *
+ * The server is this process, the client a forked child; both inherit the caller's CPU affinity (taskset), so the
+ * harness's --pin-cpu applies. Prints key=value pairs, the client's line first:
+ *
+ *   round_trip_us=87.7
+ *   request=48 response=4144 count=20000 mode=sleep server_cpu_us=33.90 server_switches=1.00
+ *
+ * server_cpu_us is the server's utime+stime per request (getrusage), round_trip_us the client's wall time per
+ * request, server_switches its voluntary context switches per request. Both sides set TCP_NODELAY, as iSCSI
+ * initiators and targets do. Built by run-bench.sh with cc; see docs/benchmarks.md.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_MESSAGE (1 << 20)
+
+static void die(const char *what)
+{
+    fprintf(stderr, "tcp-floor: %s: %s\n", what, strerror(errno));
+    exit(1);
+}
+
+static long now_nanos(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1000000000L + t.tv_nsec;
+}
+
+static double rusage_us(const struct rusage *r)
+{
+    return r->ru_utime.tv_sec * 1e6 + r->ru_utime.tv_usec + r->ru_stime.tv_sec * 1e6 + r->ru_stime.tv_usec;
+}
+
+static void receive_fully(int fd, char *buf, int length, int flags)
+{
+    int got = 0;
+    while (got < length)
+    {
+        const ssize_t r = recv(fd, buf + got, length - got, flags);
+        if (r < 0 && (errno == EINTR || errno == EAGAIN))
+        {
+            continue;
+        }
+        if (r <= 0)
+        {
+            die("recv");
+        }
+        got += (int)r;
+    }
+}
+
+static void send_fully(int fd, const char *buf, int length)
+{
+    int sent = 0;
+    while (sent < length)
+    {
+        const ssize_t r = send(fd, buf + sent, length - sent, 0);
+        if (r < 0 && errno == EINTR)
+        {
+            continue;
+        }
+        if (r <= 0)
+        {
+            die("send");
+        }
+        sent += (int)r;
+    }
+}
+
+static void no_delay(int fd)
+{
+    const int one = 1;
+    if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0)
+    {
+        die("TCP_NODELAY");
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 4 && !(argc == 5 && strcmp(argv[4], "poll") == 0))
+    {
+        fprintf(stderr, "usage: tcp-floor REQUEST_BYTES RESPONSE_BYTES COUNT [poll]\n");
+        return 2;
+    }
+    const int poll_mode = argc == 5;
+    const int request = atoi(argv[1]);
+    const int response = atoi(argv[2]);
+    const int count = atoi(argv[3]);
+    if (request < 1 || request > MAX_MESSAGE || response < 1 || response > MAX_MESSAGE || count < 1)
+    {
+        fprintf(stderr, "tcp-floor: sizes must be 1..%d bytes and COUNT at least 1\n", MAX_MESSAGE);
+        return 2;
+    }
+
+    const int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (listener < 0)
+    {
+        die("socket");
+    }
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;                                   /* any free port */
+    socklen_t addr_len = sizeof addr;
+    if (bind(listener, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(listener, 1) != 0 ||
+        getsockname(listener, (struct sockaddr *)&addr, &addr_len) != 0)
+    {
+        die("bind/listen on 127.0.0.1");
+    }
+
+    char *buf = calloc(1, MAX_MESSAGE);
+    if (buf == NULL)
+    {
+        die("calloc");
+    }
+
+    const pid_t client = fork();
+    if (client < 0)
+    {
+        die("fork");
+    }
+    if (client == 0)
+    {
+        const int fd = socket(AF_INET, SOCK_STREAM, 0);
+        if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0)
+        {
+            die("connect");
+        }
+        no_delay(fd);
+        const long start = now_nanos();
+        for (int i = 0; i < count; i++)
+        {
+            send_fully(fd, buf, request);
+            receive_fully(fd, buf, response, 0);
+        }
+        const double round_trip_us = (now_nanos() - start) / 1000.0 / count;
+        printf("round_trip_us=%.1f\n", round_trip_us);
+        fflush(stdout);
+        _exit(0);
+    }
+
+    const int conn = accept(listener, NULL, NULL);
+    if (conn < 0)
+    {
+        die("accept");
+    }
+    no_delay(conn);
+    struct rusage before;
+    struct rusage after;
+    getrusage(RUSAGE_SELF, &before);
+    for (int i = 0; i < count; i++)
+    {
+        receive_fully(conn, buf, request, poll_mode ? MSG_DONTWAIT : 0);
+        send_fully(conn, buf, response);
+    }
+    getrusage(RUSAGE_SELF, &after);
+    int status = 0;
+    if (waitpid(client, &status, 0) != client || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    {
+        fprintf(stderr, "tcp-floor: client failed\n");
+        return 1;
+    }
+    printf("request=%d response=%d count=%d mode=%s server_cpu_us=%.2f server_switches=%.2f\n", request, response,
+        count, poll_mode ? "poll" : "sleep", (rusage_us(&after) - rusage_us(&before)) / count,
+        (double)(after.ru_nvcsw - before.ru_nvcsw) / count);
+    return 0;
+}
