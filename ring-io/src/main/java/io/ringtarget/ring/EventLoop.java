@@ -286,6 +286,12 @@ public final class EventLoop implements Agent
         return deviceIoSincePark;
     }
 
+    /** The clock the loop reads at the start of each duty cycle ({@link #nowNanos()}). */
+    public NanoClock clock()
+    {
+        return clock;
+    }
+
     /** The clock as read at the start of the current duty cycle. */
     public long nowNanos()
     {

@@ -62,18 +62,14 @@ public final class RingIdleStrategy implements IdleStrategy
         this(loop, DEFAULT_SPIN_NANOS, DEFAULT_PARK_NANOS);
     }
 
+    /** Times the loop's work and its polling with the loop's own clock ({@link EventLoop#clock()}). */
     public RingIdleStrategy(final EventLoop loop, final long spinNanos, final long parkNanos)
-    {
-        this(loop, spinNanos, parkNanos, SystemNanoClock.INSTANCE);
-    }
-
-    public RingIdleStrategy(final EventLoop loop, final long spinNanos, final long parkNanos, final NanoClock clock)
     {
         this.loop = loop;
         this.ring = loop.ring();
         this.spinNanos = spinNanos;
         this.parkNanos = parkNanos;
-        this.clock = clock;
+        this.clock = loop.clock();
     }
 
     /** Without a loop: parks in the ring only (offers cannot wake it before {@code parkNanos}). */

@@ -112,7 +112,7 @@ class RingIdleStrategyTest
         final EventLoop loop = new EventLoop("idle", Ring.open(new RingConfig().entries(16)), clock, 64);
         try
         {
-            final RingIdleStrategy idle = new RingIdleStrategy(loop, HOUR_NANOS, PARK_NANOS, clock);
+            final RingIdleStrategy idle = new RingIdleStrategy(loop, HOUR_NANOS, PARK_NANOS);
             idle.idle(0);                                   // a new loop has nothing to do: it parks
             clock.advance(100_000L);
 
