@@ -1023,7 +1023,7 @@ def main():
     ap.add_argument("--sampler-cp", default="", help="classpath of the harness classes and HdrHistogram")
     ap.add_argument("--ringtarget-built", type=int, default=1)
     ap.add_argument("--ringtarget-build-log", default="")
-    ap.add_argument("--ringtarget-jar", default=os.path.join(ROOT, "target", ".build", "ringtarget.jar"))
+    ap.add_argument("--ringtarget-jar", default=os.path.join(ROOT, "server", "target", "ringtarget.jar"))
     ap.add_argument("--command-line", default=" ".join(sys.argv))
     args = ap.parse_args()
     global PIN_CPUS

@@ -46,7 +46,7 @@ mkdir -p "$cache/bench-harness"
 jar="$cache/bench-harness/ringtarget.jar"
 rm -f "$jar"
 if "$root/ringtarget" build > "$cache/bench-ringtarget-build.log" 2>&1; then
-  cp "$root/target/.build/ringtarget.jar" "$jar"
+  cp "$root/server/target/ringtarget.jar" "$jar"
 else
   built=0
   echo "run-bench: ./ringtarget build failed (log: $cache/bench-ringtarget-build.log); measuring the peers only" >&2

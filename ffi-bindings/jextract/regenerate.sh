@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates raw jextract bindings for the structs and functions in headers.txt (and every constant named in
-# IoUringConstants/LibcConstants) into ffi-bindings/.build/jextract/, to diff against the hand-kept classes in
+# IoUringConstants/LibcConstants) into ffi-bindings/target/jextract/, to diff against the hand-kept classes in
 # src/main/java/io/ringtarget/ffi. Those keep jextract's shape (LAYOUT, <field>$OFFSET, static accessors) but add
 # errno-capturing downcalls that return -errno; so the generated code is a reference, not checked in.
 # LayoutCheckTest (gcc against the same headers) is the gate on every build; this script is for header upgrades.
@@ -14,7 +14,7 @@ if [ -z "$jextract" ]; then
   echo "jextract not found: download it from https://jdk.java.net/jextract/ and pass its path" >&2
   exit 2
 fi
-out="$here/../.build/jextract"
+out="$here/../target/jextract"
 rm -rf "$out" && mkdir -p "$out"
 {
   echo '#define _GNU_SOURCE'

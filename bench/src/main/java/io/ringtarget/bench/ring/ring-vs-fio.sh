@@ -7,7 +7,7 @@ root="$(cd "$(dirname "$0")" && git rev-parse --show-toplevel)"
 rounds="${1:-3}"
 fio="${2:-/usr/bin/fio}"
 file="${RINGTARGET_BENCH_FILE:-/var/tmp/ringtarget-bench-1g.img}"
-jar="${BENCH_JAR:-$root/bench/.build/benchmarks.jar}"
+jar="${BENCH_JAR:-$root/bench/target/benchmarks.jar}"
 source "$root/bin/find-jdk.sh" && ringtarget_find_jdk
 if [ ! -f "$file" ] || [ "$(stat -c %s "$file")" != 1073741824 ]; then
   dd if=/dev/urandom of="$file" bs=1M count=1024 conv=fsync status=none

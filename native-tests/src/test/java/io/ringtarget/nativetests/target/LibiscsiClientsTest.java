@@ -1,16 +1,16 @@
 package io.ringtarget.nativetests.target;
 
-import io.ringtarget.target.TargetServer;
-import io.ringtarget.target.config.AclConfig;
-import io.ringtarget.target.config.BackstoreConfig;
-import io.ringtarget.target.config.ChapConfig;
-import io.ringtarget.target.config.DiscoveryAuthConfig;
-import io.ringtarget.target.config.EngineConfig;
-import io.ringtarget.target.config.LunConfig;
-import io.ringtarget.target.config.PortalConfig;
-import io.ringtarget.target.config.RingtargetConfig;
-import io.ringtarget.target.config.TargetConfig;
-import io.ringtarget.target.config.TpgConfig;
+import io.ringtarget.server.startup.TargetServer;
+import io.ringtarget.server.config.AclConfig;
+import io.ringtarget.server.config.BackstoreConfig;
+import io.ringtarget.server.config.ChapConfig;
+import io.ringtarget.server.config.DiscoveryAuthConfig;
+import io.ringtarget.server.config.EngineConfig;
+import io.ringtarget.server.config.LunConfig;
+import io.ringtarget.server.config.PortalConfig;
+import io.ringtarget.server.config.RingtargetConfig;
+import io.ringtarget.server.config.TargetConfig;
+import io.ringtarget.server.config.TpgConfig;
 import io.ringtarget.nativetests.support.ExternalProcess;
 import io.ringtarget.nativetests.support.Ports;
 import io.ringtarget.nativetests.support.Tools;

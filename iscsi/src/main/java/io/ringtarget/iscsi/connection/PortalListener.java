@@ -1,0 +1,127 @@
+package io.ringtarget.iscsi.connection;
+
+import io.ringtarget.iscsi.loop.LoopContext;
+import io.ringtarget.ring.CompletionHandler;
+import io.ringtarget.ring.Ring;
+import io.ringtarget.ring.Sockets;
+import io.ringtarget.ring.UserData;
+import io.ringtarget.iscsi.connection.Connection;
+
+/**
+ * A portal's listening socket on one loop. Every loop binds the same ip:port with SO_REUSEPORT, so the kernel
+ * spreads new connections over the loops and no connection is ever handed between threads. Accepts with a
+ * multishot ACCEPT on the loop's ring.
+ */
+public final class PortalListener implements CompletionHandler
+{
+    private static final int OP_ACCEPT = 1;
+    private static final int OP_CANCEL = 2;
+    private static final int IORING_CQE_F_MORE = 1 << 1;
+
+    private final LoopContext context;
+    private final String ip;
+    private final int port;
+    private final int fd;
+    private int ownerId = -1;
+    private boolean closed;
+    long accepted;
+    long acceptErrors;
+
+    public PortalListener(final LoopContext context, final String ip, final int port)
+    {
+        this.context = context;
+        this.ip = ip;
+        this.port = port;
+        this.fd = Sockets.listen(ip, port, true, 256);
+    }
+
+    /** On the loop thread: register and arm the multishot accept. */
+    public void start()
+    {
+        ownerId = context.loop().registerOwner(this);
+        arm();
+    }
+
+    private void arm()
+    {
+        context.loop().ring().prepAccept(fd, true, UserData.pack(ownerId, OP_ACCEPT, 0));
+    }
+
+    @Override
+    public void onCompletion(final long userData, final int res, final int flags)
+    {
+        if (UserData.op(userData) == OP_CANCEL)
+        {
+            return;
+        }
+        if (closed)
+        {
+            if (res >= 0)
+            {
+                Sockets.close(res);
+            }
+            return;
+        }
+        if (res >= 0)
+        {
+            accepted++;
+            onAccepted(res);
+        }
+        else
+        {
+            acceptErrors++;
+        }
+        if ((flags & IORING_CQE_F_MORE) == 0)
+        {
+            arm();   // the kernel ended the multishot (error or overflow): re-arm
+        }
+    }
+
+    private void onAccepted(final int connFd)
+    {
+        if (context.server().draining())
+        {
+            Sockets.close(connFd);
+            return;
+        }
+        Sockets.setNoDelay(connFd);
+        final String localIp = SocketAddresses.localAddress(connFd);
+        final String peer = SocketAddresses.peerAddress(connFd);
+        final Connection connection = new Connection(context, connFd, localIp, port, peer);
+        context.addConnection(connection);
+        connection.start();
+    }
+
+    /** On the loop thread. */
+    public void close()
+    {
+        if (!closed)
+        {
+            closed = true;
+            context.loop().ring().prepCancel(UserData.pack(ownerId, OP_ACCEPT, 0), 0, UserData.pack(ownerId, OP_CANCEL, 0));
+            Sockets.close(fd);
+        }
+    }
+
+    /** Before the loop started (start-up failure): just close the socket. */
+    public void closeFromAnyThread()
+    {
+        closed = true;
+        Sockets.close(fd);
+    }
+
+    public LoopContext context()
+    {
+        return context;
+    }
+
+    public String address()
+    {
+        return ip + ":" + port;
+    }
+
+    Ring ring()
+    {
+        return context.loop().ring();
+    }
+}

@@ -1,0 +1,17 @@
+package io.ringtarget.iscsi.engine;
+
+/**
+ * How the engine runs: {@code loops} event loops (0 = one per core), {@code pinCpus} pins loop i to CPU i,
+ * {@code idleStrategy} "ring", "busy" or "backoff" ({@link io.ringtarget.ring.EventLoopGroup}),
+ * {@code idleSpinNanos} how long a "ring" loop polls after work before it blocks, and the NOP-In ping interval
+ * and answer timeout that find dead connections (0 = no pings).
+ */
+public record EngineSettings(
+    int loops,
+    boolean pinCpus,
+    String idleStrategy,
+    long idleSpinNanos,
+    int nopInIntervalSeconds,
+    int nopInTimeoutSeconds)
+{
+}

@@ -1,0 +1,315 @@
+package io.ringtarget.iscsi.engine;
+
+import io.ringtarget.iscsi.loop.LoopConnection;
+import io.ringtarget.iscsi.connection.PortalListener;
+import io.ringtarget.iscsi.login.TargetLimits;
+import io.ringtarget.iscsi.loop.IscsiContext;
+import io.ringtarget.iscsi.loop.LoopContext;
+import io.ringtarget.iscsi.node.DiscoveryAuth;
+import io.ringtarget.iscsi.node.Portal;
+import io.ringtarget.iscsi.node.PortalGroup;
+import io.ringtarget.iscsi.node.TargetNode;
+import io.ringtarget.iscsi.node.TargetRegistry;
+import io.ringtarget.ring.EventLoop;
+import io.ringtarget.ring.EventLoopGroup;
+import io.ringtarget.ring.LoopTask;
+import io.ringtarget.ring.LoopWorker;
+import io.ringtarget.ring.RingConfig;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Serves a {@link TargetRegistry}: starts one event loop per core with a listener per portal on each, and shuts
+ * all of it down cleanly (initiators are asked to log out, in-flight I/O completes). The backstores beneath the
+ * LUNs belong to the caller, who closes them after {@link #close()}.
+ */
+public final class IscsiEngine implements AutoCloseable
+{
+    private static final long TIMER_PERIOD_NANOS = 100_000_000L;
+    /** Connections get 2 s to log out after the Async Message, then are closed; this bounds the whole drain. */
+    private static final long DRAIN_TIMEOUT_NANOS = 6_000_000_000L;
+
+    private final IscsiContext server;
+    private final EventLoopGroup group;
+    private final List<LoopContext> contexts = new ArrayList<>();
+    private final List<PortalListener> listeners = new ArrayList<>();
+    private final List<String> portals = new ArrayList<>();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private boolean closed;
+
+    private IscsiEngine(final IscsiContext server, final EventLoopGroup group)
+    {
+        this.server = server;
+        this.group = group;
+    }
+
+    /**
+     * Starts the loops and returns once every portal of every TPG in {@code targets} is listening.
+     *
+     * @throws IOException when a portal cannot be bound or a loop cannot start; nothing is left running.
+     */
+    public static IscsiEngine start(
+        final TargetRegistry targets, final DiscoveryAuth discoveryAuth, final TargetLimits limits,
+        final EngineSettings settings, final PrintStream log) throws IOException
+    {
+        final IscsiContext server = new IscsiContext(targets, discoveryAuth, limits, log,
+            settings.nopInIntervalSeconds(), settings.nopInTimeoutSeconds());
+        final int loops = settings.loops() > 0 ? settings.loops() : Runtime.getRuntime().availableProcessors();
+        final EventLoopGroup group;
+        try
+        {
+            group = new EventLoopGroup("ringtarget", loops, new RingConfig(), settings.idleStrategy(),
+                settings.idleSpinNanos(), settings.pinCpus());
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new IOException("cannot start the event loops: " + ex.getMessage(), ex);
+        }
+        final IscsiEngine engine = new IscsiEngine(server, group);
+        engine.startLoops(targets, log);
+        return engine;
+    }
+
+    private void startLoops(final TargetRegistry targets, final PrintStream log) throws IOException
+    {
+        final Set<Portal> unique = new LinkedHashSet<>();
+        for (final TargetNode t : targets.all())
+        {
+            for (final PortalGroup tpg : t.portalGroups())
+            {
+                unique.addAll(tpg.portals());
+            }
+        }
+        final CountDownLatch armed = new CountDownLatch(group.size());
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int i = 0; i < group.size(); i++)
+        {
+            final EventLoop loop = group.loop(i);
+            final LoopContext context = new LoopContext(loop, server, 256, 16);
+            contexts.add(context);
+            final List<PortalListener> mine = new ArrayList<>();
+            try
+            {
+                for (final Portal p : unique)
+                {
+                    mine.add(new PortalListener(context, p.ip(), p.port()));
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                for (final PortalListener l : mine)
+                {
+                    l.closeFromAnyThread();
+                }
+                close();
+                throw new IOException("cannot listen: " + ex.getMessage(), ex);
+            }
+            listeners.addAll(mine);
+            loop.offer(new StartTask(context, mine, armed, failure));
+        }
+        try
+        {
+            if (!armed.await(10, TimeUnit.SECONDS))
+            {
+                close();
+                throw new IOException("event loops did not start within 10 s");
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            close();
+            throw new IOException("interrupted while starting", ex);
+        }
+        if (failure.get() != null)
+        {
+            close();
+            throw new IOException("event loop start failed: " + failure.get(), failure.get());
+        }
+        for (final Portal p : unique)
+        {
+            portals.add(p.toString());
+        }
+        log.println("ringtarget: " + group.size() + " event loop(s), " + group.loop(0).ring().describe());
+        for (final String p : portals)
+        {
+            log.println("ringtarget: listening on " + p);
+        }
+    }
+
+    /** Start-up work a loop runs on its own thread: arm accepts, add the timer worker. */
+    private static final class StartTask implements LoopTask
+    {
+        private final LoopContext context;
+        private final List<PortalListener> listeners;
+        private final CountDownLatch armed;
+        private final AtomicReference<Throwable> failure;
+
+        StartTask(final LoopContext context, final List<PortalListener> listeners, final CountDownLatch armed,
+            final AtomicReference<Throwable> failure)
+        {
+            this.context = context;
+            this.listeners = listeners;
+            this.armed = armed;
+            this.failure = failure;
+        }
+
+        @Override
+        public void runOnLoop(final EventLoop loop)
+        {
+            try
+            {
+                context.registerBuffers();
+                for (final PortalListener l : listeners)
+                {
+                    l.start();
+                }
+                loop.addWorker(new ConnectionTimer(context));
+            }
+            catch (final Throwable t)
+            {
+                failure.compareAndSet(null, t);
+            }
+            finally
+            {
+                armed.countDown();
+            }
+        }
+    }
+
+    /** Periodic per-loop duties: NOP-In pings, dead connections, requested closes. */
+    private static final class ConnectionTimer implements LoopWorker
+    {
+        private final LoopContext context;
+        private long nextRunNanos;
+
+        ConnectionTimer(final LoopContext context)
+        {
+            this.context = context;
+        }
+
+        @Override
+        public int doWork(final long nowNanos)
+        {
+            if (nowNanos - nextRunNanos < 0)
+            {
+                return 0;
+            }
+            nextRunNanos = nowNanos + TIMER_PERIOD_NANOS;
+            final List<LoopConnection> connections = context.connections();
+            int work = 0;
+            for (int i = connections.size() - 1; i >= 0; i--)
+            {
+                if (i < connections.size())
+                {
+                    work += connections.get(i).onTimer(nowNanos);
+                }
+            }
+            return work;
+        }
+    }
+
+    /** Drain on each loop: stop accepting, close every connection once its in-flight I/O completes. */
+    private static final class DrainTask implements LoopTask
+    {
+        private final LoopContext context;
+        private final List<PortalListener> listeners;
+        private final CountDownLatch done;
+
+        DrainTask(final LoopContext context, final List<PortalListener> listeners, final CountDownLatch done)
+        {
+            this.context = context;
+            this.listeners = listeners;
+            this.done = done;
+        }
+
+        @Override
+        public void runOnLoop(final EventLoop loop)
+        {
+            for (final PortalListener l : listeners)
+            {
+                if (l.context() == context)
+                {
+                    l.close();
+                }
+            }
+            for (final LoopConnection c : context.connections())
+            {
+                c.requestLogout();   // the loop's timer sends the Async Message, then closes
+            }
+            done.countDown();
+        }
+    }
+
+    public List<String> portals()
+    {
+        return portals;
+    }
+
+    public IscsiContext server()
+    {
+        return server;
+    }
+
+    public void awaitTermination() throws InterruptedException
+    {
+        terminated.await();
+    }
+
+    @Override
+    public synchronized void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        server.startDraining();
+        final CountDownLatch drained = new CountDownLatch(contexts.size());
+        for (final LoopContext context : contexts)
+        {
+            if (!context.loop().offer(new DrainTask(context, listeners, drained)))
+            {
+                drained.countDown();
+            }
+        }
+        try
+        {
+            drained.await(2, TimeUnit.SECONDS);
+            final long deadline = System.nanoTime() + DRAIN_TIMEOUT_NANOS;
+            while (System.nanoTime() < deadline && openConnections() > 0)
+            {
+                Thread.sleep(10);
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        group.close();
+        for (final LoopContext context : contexts)
+        {
+            context.close();
+        }
+        server.log("ringtarget: stopped");
+        terminated.countDown();
+    }
+
+    private int openConnections()
+    {
+        int n = 0;
+        for (final LoopContext context : contexts)
+        {
+            n += context.connectionCount();
+        }
+        return n;
+    }
+}

@@ -1,0 +1,490 @@
+package io.ringtarget.iscsi.login;
+
+import io.ringtarget.pdu.LoginRequestPdu;
+import io.ringtarget.iscsi.node.ChapCredentials;
+import io.ringtarget.iscsi.node.DiscoveryAuth;
+import io.ringtarget.iscsi.node.PortalGroup;
+import io.ringtarget.iscsi.node.TargetNode;
+import io.ringtarget.iscsi.node.TargetRegistry;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The login state machine of one connection (RFC 7143 sections 6 and 11.12/11.13): the leading request names
+ * the initiator and target, the security stage runs AuthMethod and CHAP, the operational stage negotiates keys,
+ * and a transit to Full Feature Phase completes the login. Each Login Request is answered by exactly one
+ * {@link LoginResult}; a failure status ends the connection after the response is sent.
+ */
+public final class LoginHandler
+{
+    private enum Auth
+    {
+        NOT_STARTED, WAIT_CHAP_A, WAIT_CHAP_R, DONE
+    }
+
+    private final TargetRegistry targets;
+    private final DiscoveryAuth discoveryAuth;
+    private final KeyNegotiator negotiator;
+    private final TargetLimits limits;
+    private final Chap chap;
+    private final String localIp;
+    private final int localPort;
+    private final SessionParameters params = new SessionParameters();
+    private final Set<String> keysSeen = new HashSet<>();
+
+    private boolean leadingSeen;
+    private int currentStage = -1;
+    private Auth auth = Auth.NOT_STARTED;
+    private boolean authRequired;
+    private ChapCredentials credentials;
+    private int chapIdentifier;
+    private byte[] chapChallenge;
+    private boolean declaredLimits;
+    private PortalGroup portalGroup;
+    private TargetNode targetNode;
+
+    public LoginHandler(
+        final TargetRegistry targets, final DiscoveryAuth discoveryAuth, final TargetLimits limits,
+        final Chap chap, final String localIp, final int localPort)
+    {
+        this.targets = targets;
+        this.discoveryAuth = discoveryAuth;
+        this.negotiator = new KeyNegotiator(limits);
+        this.limits = limits;
+        this.chap = chap;
+        this.localIp = localIp;
+        this.localPort = localPort;
+        params.maxRecvDataSegmentLength = limits.maxRecvDataSegmentLength();
+    }
+
+    public SessionParameters parameters()
+    {
+        return params;
+    }
+
+    public PortalGroup portalGroup()
+    {
+        return portalGroup;
+    }
+
+    public TargetNode targetNode()
+    {
+        return targetNode;
+    }
+
+    /**
+     * Handles one complete (continuation already gathered) Login Request.
+     *
+     * @param transit the T bit.
+     * @param csg     the current stage of the request.
+     * @param nsg     the next stage asked for (meaningful when transit).
+     * @param versionMax VersionMax of the request.
+     * @param versionMin VersionMin of the request.
+     * @param text    the request's key=value data.
+     * @param textLength bytes of text.
+     * @param result  filled with the response.
+     */
+    public void onLoginRequest(
+        final boolean transit, final int csg, final int nsg, final int versionMax, final int versionMin,
+        final byte[] text, final int textLength, final LoginResult result)
+    {
+        result.reset();
+        result.csg = csg;
+        // Version 0x00 is the only one RFC 7143 defines (11.12.4).
+        if (versionMin > 0)
+        {
+            fail(result, LoginStatus.UNSUPPORTED_VERSION, "VersionMin " + versionMin + " > 0");
+            return;
+        }
+        if (csg == 2 || csg > LoginRequestPdu.LOGIN_OPERATIONAL_NEGOTIATION || (transit && (nsg == 2 || nsg <= csg)))
+        {
+            fail(result, LoginStatus.INITIATOR_ERROR, "invalid stage transition CSG=" + csg + " NSG=" + nsg);
+            return;
+        }
+        if (csg < currentStage)
+        {
+            fail(result, LoginStatus.INITIATOR_ERROR, "login stage went backwards");
+            return;
+        }
+        currentStage = csg;
+
+        final List<String[]> keys = TextKeys.parse(text, textLength);
+        if (keys == null)
+        {
+            fail(result, LoginStatus.INITIATOR_ERROR, "malformed key=value text");
+            return;
+        }
+        final List<String[]> response = result.keys;
+
+        if (!leadingSeen)
+        {
+            leadingSeen = true;
+            if (!onLeadingRequest(keys, response, result))
+            {
+                return;
+            }
+        }
+
+        for (final String[] kv : keys)
+        {
+            final String key = kv[0];
+            final String value = kv[1];
+            if (!keysSeen.add(key) && !key.startsWith("CHAP_"))
+            {
+                fail(result, LoginStatus.INITIATOR_ERROR, "key " + key + " sent twice");
+                return;
+            }
+            switch (key)
+            {
+                case "InitiatorName", "SessionType", "TargetName" ->
+                {
+                    // Leading-only declarations, handled above.
+                }
+                case "InitiatorAlias" -> params.initiatorAlias = value;
+                case "AuthMethod", "CHAP_A", "CHAP_N", "CHAP_R", "CHAP_I", "CHAP_C" ->
+                {
+                    if (csg != LoginRequestPdu.SECURITY_NEGOTIATION)
+                    {
+                        fail(result, LoginStatus.INITIATOR_ERROR, key + " outside the security stage");
+                        return;
+                    }
+                }
+                case "TargetAlias", "TargetAddress", "TargetPortalGroupTag" ->
+                    response.add(new String[]{key, "Reject"});  // target-declared keys (13.6, 13.8, 13.9)
+                default ->
+                {
+                    if (params.discovery && isSessionWideOnlyForNormal(key))
+                    {
+                        response.add(new String[]{key, "Irrelevant"});
+                    }
+                    else if (!negotiator.negotiate(key, value, params, response))
+                    {
+                        response.add(new String[]{key, "NotUnderstood"});
+                    }
+                }
+            }
+        }
+
+        if (csg == LoginRequestPdu.SECURITY_NEGOTIATION)
+        {
+            if (!security(keys, response, result))
+            {
+                return;
+            }
+        }
+        else if (authRequired && auth != Auth.DONE)
+        {
+            // The initiator skipped the security stage of a TPG that requires CHAP (RFC 7143 section 12).
+            fail(result, LoginStatus.AUTHENTICATION_FAILURE, "CHAP is required but the initiator skipped security negotiation");
+            return;
+        }
+
+        if (csg == LoginRequestPdu.LOGIN_OPERATIONAL_NEGOTIATION)
+        {
+            // Operational keys belong to the operational stage (RFC 7143 section 6.3); a login that goes from
+            // security straight to Full Feature Phase gets them in its final response below.
+            declareLimits(response);
+        }
+
+        if (transit)
+        {
+            final boolean securityDone = csg != LoginRequestPdu.SECURITY_NEGOTIATION || auth == Auth.DONE;
+            if (securityDone)
+            {
+                result.transit = true;
+                result.nsg = nsg;
+                if (nsg == LoginRequestPdu.FULL_FEATURE_PHASE)
+                {
+                    declareLimits(response);
+                    KeyNegotiator.reconcile(params);
+                    result.complete = true;
+                }
+            }
+        }
+    }
+
+    private boolean onLeadingRequest(final List<String[]> keys, final List<String[]> response, final LoginResult result)
+    {
+        String initiatorName = null;
+        String targetName = null;
+        String sessionType = "Normal";
+        for (final String[] kv : keys)
+        {
+            switch (kv[0])
+            {
+                case "InitiatorName" -> initiatorName = kv[1];
+                case "TargetName" -> targetName = kv[1];
+                case "SessionType" -> sessionType = kv[1];
+                default ->
+                {
+                }
+            }
+        }
+        if (initiatorName == null || initiatorName.isEmpty())
+        {
+            fail(result, LoginStatus.MISSING_PARAMETER, "InitiatorName missing from the leading login");
+            return false;
+        }
+        params.initiatorName = initiatorName;
+        switch (sessionType)
+        {
+            case "Discovery" ->
+            {
+                params.discovery = true;
+                authRequired = discoveryAuth != null && discoveryAuth.chapRequired();
+                credentials = discoveryAuth == null ? null : discoveryAuth.chap();
+                return true;
+            }
+            case "Normal" ->
+            {
+            }
+            default ->
+            {
+                fail(result, LoginStatus.SESSION_TYPE_NOT_SUPPORTED, "SessionType " + sessionType);
+                return false;
+            }
+        }
+        if (targetName == null || targetName.isEmpty())
+        {
+            fail(result, LoginStatus.MISSING_PARAMETER, "TargetName missing from a normal session's leading login");
+            return false;
+        }
+        targetNode = targets.find(targetName);
+        portalGroup = targetNode == null ? null : targetNode.portalGroupFor(localIp, localPort);
+        if (portalGroup == null)
+        {
+            fail(result, LoginStatus.NOT_FOUND, "no target " + targetName + " on portal " + localIp + ":" + localPort);
+            return false;
+        }
+        if (!portalGroup.admits(initiatorName))
+        {
+            fail(result, LoginStatus.AUTHORIZATION_FAILURE, initiatorName + " is not in the ACL of " + targetName);
+            return false;
+        }
+        params.targetName = targetNode.name();
+        authRequired = portalGroup.chapRequired();
+        credentials = portalGroup.chapFor(initiatorName);
+        // 13.9: the target returns TargetPortalGroupTag in the first Login Response of a normal session.
+        response.add(new String[]{"TargetPortalGroupTag", Integer.toString(portalGroup.tag())});
+        if (targetNode.alias() != null && !targetNode.alias().isEmpty())
+        {
+            response.add(new String[]{"TargetAlias", targetNode.alias()});
+        }
+        return true;
+    }
+
+    private boolean security(final List<String[]> keys, final List<String[]> response, final LoginResult result)
+    {
+        final String authMethod = value(keys, "AuthMethod");
+        if (authMethod != null && auth == Auth.NOT_STARTED)
+        {
+            final boolean offersChap = contains(authMethod, "CHAP");
+            final boolean offersNone = contains(authMethod, "None");
+            if (authRequired)
+            {
+                if (!offersChap)
+                {
+                    fail(result, LoginStatus.AUTHENTICATION_FAILURE, "CHAP required, initiator offered AuthMethod=" + authMethod);
+                    return false;
+                }
+                response.add(new String[]{"AuthMethod", "CHAP"});
+                auth = Auth.WAIT_CHAP_A;
+            }
+            else if (offersNone)
+            {
+                response.add(new String[]{"AuthMethod", "None"});
+                auth = Auth.DONE;
+            }
+            else if (offersChap && credentials != null)
+            {
+                response.add(new String[]{"AuthMethod", "CHAP"});
+                auth = Auth.WAIT_CHAP_A;
+            }
+            else
+            {
+                response.add(new String[]{"AuthMethod", "Reject"});
+                fail(result, LoginStatus.AUTHENTICATION_FAILURE, "no common AuthMethod in " + authMethod);
+                return false;
+            }
+            return true;
+        }
+        if (auth == Auth.NOT_STARTED)
+        {
+            if (authRequired)
+            {
+                // The initiator proposes to leave security without authenticating.
+                fail(result, LoginStatus.AUTHENTICATION_FAILURE, "CHAP required, no AuthMethod offered");
+                return false;
+            }
+            auth = Auth.DONE;
+            return true;
+        }
+        if (auth == Auth.WAIT_CHAP_A)
+        {
+            final String algorithms = value(keys, "CHAP_A");
+            if (algorithms == null)
+            {
+                return true; // nothing yet; stay in the stage
+            }
+            if (!contains(algorithms, Integer.toString(Chap.ALGORITHM_MD5)))
+            {
+                response.add(new String[]{"CHAP_A", "Reject"});
+                fail(result, LoginStatus.AUTHENTICATION_FAILURE, "CHAP_A " + algorithms + " without MD5 (5)");
+                return false;
+            }
+            chapIdentifier = chap.newIdentifier();
+            chapChallenge = chap.newChallenge();
+            response.add(new String[]{"CHAP_A", Integer.toString(Chap.ALGORITHM_MD5)});
+            response.add(new String[]{"CHAP_I", Integer.toString(chapIdentifier)});
+            response.add(new String[]{"CHAP_C", Chap.encodeHex(chapChallenge)});
+            auth = Auth.WAIT_CHAP_R;
+            return true;
+        }
+        if (auth == Auth.WAIT_CHAP_R)
+        {
+            return verifyChap(keys, response, result);
+        }
+        return true;
+    }
+
+    private boolean verifyChap(final List<String[]> keys, final List<String[]> response, final LoginResult result)
+    {
+        final String name = value(keys, "CHAP_N");
+        final byte[] answer = Chap.decodeBinary(value(keys, "CHAP_R"));
+        if (name == null || answer == null)
+        {
+            fail(result, LoginStatus.AUTHENTICATION_FAILURE, "CHAP_N/CHAP_R missing or malformed");
+            return false;
+        }
+        if (credentials == null || !credentials.complete())
+        {
+            fail(result, LoginStatus.AUTHENTICATION_FAILURE, "no CHAP credentials configured for " + params.initiatorName);
+            return false;
+        }
+        final byte[] expected = Chap.response(chapIdentifier, bytes(credentials.password()), chapChallenge);
+        if (!credentials.userid().equals(name) || !MessageDigest.isEqual(expected, answer))
+        {
+            fail(result, LoginStatus.AUTHENTICATION_FAILURE, "CHAP response of " + name + " does not match");
+            return false;
+        }
+        final String mutualId = value(keys, "CHAP_I");
+        final String mutualChallenge = value(keys, "CHAP_C");
+        if (mutualId != null || mutualChallenge != null)
+        {
+            final long id = KeyNegotiator.number(mutualId == null ? "" : mutualId);
+            final byte[] challenge = Chap.decodeBinary(mutualChallenge);
+            if (id < 0 || id > 255 || challenge == null || challenge.length == 0)
+            {
+                fail(result, LoginStatus.AUTHENTICATION_FAILURE, "malformed mutual CHAP_I/CHAP_C");
+                return false;
+            }
+            // 12.1.3: a target must refuse a challenge equal to the one it sent (reflection attack).
+            if (MessageDigest.isEqual(challenge, chapChallenge))
+            {
+                fail(result, LoginStatus.AUTHENTICATION_FAILURE, "mutual CHAP challenge reflects ours");
+                return false;
+            }
+            if (!credentials.mutualConfigured())
+            {
+                fail(result, LoginStatus.AUTHENTICATION_FAILURE, "initiator asked for mutual CHAP, none configured");
+                return false;
+            }
+            response.add(new String[]{"CHAP_N", credentials.mutualUserid()});
+            response.add(new String[]{"CHAP_R",
+                Chap.encodeHex(Chap.response((int)id, bytes(credentials.mutualPassword()), challenge))});
+        }
+        auth = Auth.DONE;
+        return true;
+    }
+
+    private void declareLimits(final List<String[]> response)
+    {
+        if (!declaredLimits)
+        {
+            declaredLimits = true;
+            // Declarative (13.12): what we can receive in one data segment.
+            response.add(new String[]{"MaxRecvDataSegmentLength", Integer.toString(limits.maxRecvDataSegmentLength())});
+        }
+    }
+
+    private static boolean isSessionWideOnlyForNormal(final String key)
+    {
+        // RFC 7143 13.x: these keys are irrelevant to discovery sessions.
+        return switch (key)
+        {
+            case "MaxConnections", "InitialR2T", "ImmediateData", "MaxBurstLength", "FirstBurstLength",
+                 "MaxOutstandingR2T", "DataPDUInOrder", "DataSequenceInOrder" -> true;
+            default -> false;
+        };
+    }
+
+    private static String value(final List<String[]> keys, final String key)
+    {
+        for (final String[] kv : keys)
+        {
+            if (kv[0].equals(key))
+            {
+                return kv[1];
+            }
+        }
+        return null;
+    }
+
+    private static boolean contains(final String list, final String item)
+    {
+        for (final String s : list.split(","))
+        {
+            if (s.trim().equals(item))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static byte[] bytes(final String s)
+    {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void fail(final LoginResult result, final int status, final String reason)
+    {
+        result.status = status;
+        result.reason = reason;
+        result.transit = false;
+    }
+
+    /** A Login Response to send: status, stage bits and the key=value answer. */
+    public static final class LoginResult
+    {
+        public final List<String[]> keys = new ArrayList<>();
+        public int status;
+        public String reason;
+        public boolean transit;
+        public int csg;
+        public int nsg;
+        /** Login completed: the connection enters Full Feature Phase after this response. */
+        public boolean complete;
+
+        void reset()
+        {
+            keys.clear();
+            status = LoginStatus.SUCCESS;
+            reason = null;
+            transit = false;
+            csg = 0;
+            nsg = 0;
+            complete = false;
+        }
+
+        public boolean failed()
+        {
+            return status != LoginStatus.SUCCESS;
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package io.ringtarget.iscsi.node;
+
+import io.ringtarget.backstore.Backstore;
+import io.ringtarget.scsi.LogicalUnit;
+
+/** One LUN of a TPG: its number, the logical unit that executes commands, and the backstore beneath it. */
+public record LunMapping(int lun, LogicalUnit logicalUnit, Backstore backstore, boolean readOnly)
+{
+}

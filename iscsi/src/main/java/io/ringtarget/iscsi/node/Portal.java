@@ -1,0 +1,27 @@
+package io.ringtarget.iscsi.node;
+
+/**
+ * A network portal (RFC 7143 section 4.1): the IP address and TCP port a TPG is reached on. {@code 0.0.0.0} is the
+ * wildcard address: every local address of the host.
+ */
+public record Portal(String ip, int port)
+{
+    public static final String ANY_IPV4 = "0.0.0.0";
+
+    public boolean wildcard()
+    {
+        return ANY_IPV4.equals(ip);
+    }
+
+    /** Whether a connection accepted on {@code localIp:localPort} arrived through this portal. */
+    public boolean reachedBy(final String localIp, final int localPort)
+    {
+        return port == localPort && (wildcard() || ip.equals(localIp));
+    }
+
+    @Override
+    public String toString()
+    {
+        return ip + ":" + port;
+    }
+}

@@ -1,0 +1,111 @@
+package io.ringtarget.iscsi.node;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A target portal group at run time: its tag, portals, LUN table (indexed by LUN number for a lookup per
+ * command without hashing) and access control.
+ */
+public final class PortalGroup
+{
+    private final TargetNode target;
+    private final int tag;
+    private final List<Portal> portals;
+    private final LunMapping[] lunsByNumber;
+    private final long[] lunNumbers;
+    private final Map<String, NodeAcl> acls;
+    private final boolean generateNodeAcls;
+    private final boolean chapRequired;
+
+    public PortalGroup(
+        final TargetNode target, final int tag, final List<Portal> portals, final List<LunMapping> luns,
+        final List<NodeAcl> acls, final boolean generateNodeAcls, final boolean chapRequired)
+    {
+        this.target = target;
+        this.tag = tag;
+        this.portals = List.copyOf(portals);
+        int max = -1;
+        for (final LunMapping m : luns)
+        {
+            max = Math.max(max, m.lun());
+        }
+        this.lunsByNumber = new LunMapping[max + 1];
+        this.lunNumbers = new long[luns.size()];
+        int i = 0;
+        for (final LunMapping m : luns)
+        {
+            lunsByNumber[m.lun()] = m;
+            lunNumbers[i++] = m.lun();
+        }
+        Arrays.sort(lunNumbers);
+        final Map<String, NodeAcl> byName = new HashMap<>();
+        for (final NodeAcl acl : acls)
+        {
+            byName.put(acl.initiatorName(), acl);
+        }
+        this.acls = Map.copyOf(byName);
+        this.generateNodeAcls = generateNodeAcls;
+        this.chapRequired = chapRequired;
+    }
+
+    public TargetNode target()
+    {
+        return target;
+    }
+
+    public int tag()
+    {
+        return tag;
+    }
+
+    public List<Portal> portals()
+    {
+        return portals;
+    }
+
+    /** The mapping of a LUN number, or null when the TPG has no such LUN. */
+    public LunMapping lun(final int lun)
+    {
+        return lun >= 0 && lun < lunsByNumber.length ? lunsByNumber[lun] : null;
+    }
+
+    /** LUN numbers in ascending order, for REPORT LUNS. */
+    public long[] lunNumbers()
+    {
+        return lunNumbers;
+    }
+
+    public boolean chapRequired()
+    {
+        return chapRequired;
+    }
+
+    /** RFC 7143 section 9 / targetcli semantics: listed in the ACLs, or the TPG admits everyone. */
+    public boolean admits(final String initiatorName)
+    {
+        return generateNodeAcls || acls.containsKey(initiatorName);
+    }
+
+    /** The CHAP credentials of an initiator, or null when none are configured. */
+    public ChapCredentials chapFor(final String initiatorName)
+    {
+        final NodeAcl acl = acls.get(initiatorName);
+        return acl == null ? null : acl.chap();
+    }
+
+    /** Whether a connection that arrived on {@code localIp:localPort} reaches this TPG. */
+    public boolean servesPortal(final String localIp, final int localPort)
+    {
+        for (final Portal p : portals)
+        {
+            if (p.reachedBy(localIp, localPort))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,74 @@
+package io.ringtarget.iscsi.session;
+
+import io.ringtarget.scsi.ItNexus;
+import io.ringtarget.iscsi.node.PortalGroup;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every session of the server, shared by all loops. Touched only at login and logout (never per command), so
+ * a monitor is the simple, correct choice.
+ */
+public final class SessionRegistry
+{
+    private final Map<Integer, Session> byTsih = new HashMap<>();
+    private int nextTsih = 1;
+
+    /**
+     * Creates the session a completed leading login asked for. An existing session of the same initiator
+     * port (InitiatorName + ISID) to the same target is reinstated (RFC 7143 section 6.3.5): its connection is
+     * told to close and the old session is forgotten.
+     */
+    public synchronized Session create(
+        final String initiatorName, final long isid, final String targetName, final boolean discovery,
+        final PortalGroup portalGroup, final SessionConnection connection)
+    {
+        if (!discovery)
+        {
+            for (final Session existing : new ArrayList<>(byTsih.values()))
+            {
+                if (!existing.discovery() && existing.isid() == isid &&
+                    existing.initiatorName().equals(initiatorName) && existing.targetName().equals(targetName))
+                {
+                    byTsih.remove(existing.tsih());
+                    final SessionConnection old = existing.connection;
+                    if (old != null && old != connection)
+                    {
+                        old.requestClose("session reinstated by a new login with the same ISID");
+                    }
+                }
+            }
+        }
+        int tsih;
+        do
+        {
+            tsih = nextTsih;
+            nextTsih = nextTsih == 0xffff ? 1 : nextTsih + 1;   // TSIH 0 is reserved for the leading login
+        }
+        while (byTsih.containsKey(tsih));
+        final int relativePort = portalGroup == null ? 1 : portalGroup.tag();
+        final ItNexus nexus = new ItNexus(ItNexus.initiatorPortName(initiatorName, isid), relativePort);
+        final Session session = new Session(initiatorName, isid, targetName, tsih, discovery, portalGroup, nexus);
+        session.connection = connection;
+        byTsih.put(tsih, session);
+        return session;
+    }
+
+    public synchronized Session find(final int tsih)
+    {
+        return byTsih.get(tsih);
+    }
+
+    public synchronized void remove(final Session session)
+    {
+        byTsih.remove(session.tsih(), session);
+    }
+
+    public synchronized List<Session> all()
+    {
+        return new ArrayList<>(byTsih.values());
+    }
+}

@@ -1,0 +1,77 @@
+package io.ringtarget.iscsi.text;
+
+import io.ringtarget.iscsi.node.Portal;
+import io.ringtarget.iscsi.node.PortalGroup;
+import io.ringtarget.iscsi.node.TargetNode;
+import io.ringtarget.iscsi.node.TargetRegistry;
+import io.ringtarget.iscsi.session.Session;
+
+import java.util.List;
+
+/**
+ * The SendTargets text key (RFC 7143 section 13.3 and appendix C): which targets an initiator may see, each
+ * with its TargetAddress=ip:port,tpgt lines. An initiator sees only targets whose TPG admits it (ACL or
+ * generated ACLs), and only TPGs reachable through the portal it asked on.
+ */
+public final class SendTargets
+{
+    private SendTargets()
+    {
+    }
+
+    /**
+     * @param value "All" (discovery sessions), a target name, or empty (the session's own target).
+     */
+    public static void answer(
+        final TargetRegistry targets, final Session session, final String value, final String localIp,
+        final int localPort, final List<String[]> answer)
+    {
+        final boolean all = "All".equals(value);
+        if (all && !session.discovery())
+        {
+            // "All" is for discovery sessions; in a normal session report the session's target (13.3).
+            report(targets.find(session.targetName()), session, localIp, localPort, answer);
+            return;
+        }
+        if (all)
+        {
+            for (final TargetNode node : targets.all())
+            {
+                report(node, session, localIp, localPort, answer);
+            }
+            return;
+        }
+        final String name = value.isEmpty() ? session.targetName() : value;
+        report(name == null ? null : targets.find(name), session, localIp, localPort, answer);
+    }
+
+    private static void report(
+        final TargetNode node, final Session session, final String localIp, final int localPort,
+        final List<String[]> answer)
+    {
+        if (node == null)
+        {
+            return;
+        }
+        boolean named = false;
+        for (final PortalGroup tpg : node.portalGroups())
+        {
+            if (!tpg.admits(session.initiatorName()) || !tpg.servesPortal(localIp, localPort))
+            {
+                continue;
+            }
+            if (!named)
+            {
+                answer.add(new String[]{"TargetName", node.name()});
+                named = true;
+            }
+            for (final Portal portal : tpg.portals())
+            {
+                // A wildcard portal is reported as the address the initiator reached us on.
+                final String ip = portal.wildcard() ? localIp : portal.ip();
+                final String host = ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip;
+                answer.add(new String[]{"TargetAddress", host + ":" + portal.port() + "," + tpg.tag()});
+            }
+        }
+    }
+}

@@ -1,0 +1,293 @@
+package io.ringtarget.iscsi;
+
+import io.ringtarget.pdu.BasicHeaderSegment;
+import io.ringtarget.pdu.Crc32cDigest;
+import io.ringtarget.pdu.DataOutPdu;
+import io.ringtarget.pdu.LoginRequestPdu;
+import io.ringtarget.pdu.LoginResponsePdu;
+import io.ringtarget.pdu.NopOutPdu;
+import io.ringtarget.pdu.Opcode;
+import io.ringtarget.pdu.ScsiCommandPdu;
+import io.ringtarget.pdu.TextRequestPdu;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A minimal iSCSI initiator for protocol tests: a blocking socket that writes and reads raw PDUs built with the
+ * pdu-zero-copy flyweights (initiator side). It lets a test send exactly the malformed or edge-case PDU it means
+ * to, which real initiators never do on purpose.
+ */
+public final class TestInitiator implements AutoCloseable
+{
+    public static final String INITIATOR = "iqn.2026-11.io.ringtarget.test:initiator";
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+    public int cmdSn = 1;
+    public int expStatSn;
+    public long isid = 0x400001370000L;
+    public int itt = 0x1000;
+    public boolean headerDigest;
+    public boolean dataDigest;
+    public int tsih;
+    public int targetMaxRecv = 8192;
+
+    public TestInitiator(final String host, final int port) throws IOException
+    {
+        socket = new Socket();
+        socket.connect(new InetSocketAddress(host, port), 5000);
+        socket.setSoTimeout(10_000);
+        socket.setTcpNoDelay(true);
+        in = new DataInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+    }
+
+    /** A received PDU: its 48-byte BHS and its data segment (without padding/digests). */
+    public record Pdu(byte[] bhs, byte[] data)
+    {
+        public int opcode()
+        {
+            return bhs[0] & 0x3f;
+        }
+
+        public MemorySegment header()
+        {
+            return MemorySegment.ofArray(bhs);
+        }
+
+        public int itt()
+        {
+            return BasicHeaderSegment.initiatorTaskTag(header(), 0);
+        }
+
+        public Map<String, String> keys()
+        {
+            return parseKeys(data);
+        }
+
+        public String text()
+        {
+            return new String(data, StandardCharsets.UTF_8);
+        }
+    }
+
+    public static Map<String, String> parseKeys(final byte[] data)
+    {
+        final Map<String, String> keys = new LinkedHashMap<>();
+        for (final String kv : new String(data, StandardCharsets.UTF_8).split("\0"))
+        {
+            final int eq = kv.indexOf('=');
+            if (eq > 0)
+            {
+                keys.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+        }
+        return keys;
+    }
+
+    public static byte[] keys(final String... kvs)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final String kv : kvs)
+        {
+            sb.append(kv).append('\0');
+        }
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Sends a BHS (48 bytes) and data segment, adding padding and the negotiated digests. */
+    public void send(final byte[] bhs, final byte[] data) throws IOException
+    {
+        final int dataLength = data == null ? 0 : data.length;
+        new BasicHeaderSegment().wrap(MemorySegment.ofArray(bhs), 0).dataSegmentLength(dataLength);
+        final int padded = (dataLength + 3) & ~3;
+        final byte[] pdu = new byte[48 + (headerDigest ? 4 : 0) + padded + (dataDigest && dataLength > 0 ? 4 : 0)];
+        System.arraycopy(bhs, 0, pdu, 0, 48);
+        final MemorySegment seg = MemorySegment.ofArray(pdu);
+        final Crc32cDigest digest = new Crc32cDigest().wrap(seg);
+        int pos = 48;
+        if (headerDigest)
+        {
+            Crc32cDigest.write(seg, 48, digest.compute(0, 48));
+            pos += 4;
+        }
+        if (dataLength > 0)
+        {
+            System.arraycopy(data, 0, pdu, pos, dataLength);
+            if (dataDigest)
+            {
+                Crc32cDigest.write(seg, pos + padded, digest.compute(pos, padded));
+            }
+        }
+        out.write(pdu);
+        out.flush();
+    }
+
+    /** Sends raw bytes as they are (malformed-input tests). */
+    public void sendRaw(final byte[] bytes) throws IOException
+    {
+        out.write(bytes);
+        out.flush();
+    }
+
+    public Pdu receive() throws IOException
+    {
+        final byte[] bhs = new byte[48];
+        in.readFully(bhs);
+        final MemorySegment h = MemorySegment.ofArray(bhs);
+        final int ahs = BasicHeaderSegment.totalAhsLength(h, 0) * 4;
+        in.skipNBytes(ahs + (headerDigest ? 4 : 0));
+        final int dataLength = BasicHeaderSegment.dataSegmentLength(h, 0);
+        final byte[] data = new byte[dataLength];
+        in.readFully(data);
+        in.skipNBytes(((dataLength + 3) & ~3) - dataLength + (dataDigest && dataLength > 0 ? 4 : 0));
+        return new Pdu(bhs, data);
+    }
+
+    /** True when the target closed the connection (EOF) within the timeout. */
+    public boolean closedByTarget(final int timeoutMillis) throws IOException
+    {
+        socket.setSoTimeout(timeoutMillis);
+        try
+        {
+            while (true)
+            {
+                if (in.read() < 0)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (final SocketTimeoutException ex)
+        {
+            return false;
+        }
+        catch (final EOFException | java.net.SocketException ex)
+        {
+            return true;
+        }
+        finally
+        {
+            socket.setSoTimeout(10_000);
+        }
+    }
+
+    public byte[] loginRequest(final boolean transit, final int csg, final int nsg)
+    {
+        final byte[] bhs = new byte[48];
+        new LoginRequestPdu().wrap(MemorySegment.ofArray(bhs), 0).reset()
+            .immediate(true).transit(transit).csg(csg).nsg(transit ? nsg : 0).versionMax(0).versionMin(0)
+            .isid(isid).tsih(tsih).initiatorTaskTag(itt).cid(0).cmdSn(cmdSn).expStatSn(expStatSn);
+        return bhs;
+    }
+
+    /** One login round trip; returns the response. */
+    public Pdu loginStep(final boolean transit, final int csg, final int nsg, final String... kvs) throws IOException
+    {
+        send(loginRequest(transit, csg, nsg), keys(kvs));
+        final Pdu response = receive();
+        final LoginResponsePdu r = new LoginResponsePdu().wrap(response.header(), 0);
+        expStatSn = r.statSn() + 1;
+        if (r.status() == 0 && r.transit() && r.nsg() == LoginRequestPdu.FULL_FEATURE_PHASE)
+        {
+            tsih = r.tsih();
+        }
+        return response;
+    }
+
+    public static int loginStatus(final Pdu response)
+    {
+        return new LoginResponsePdu().wrap(response.header(), 0).status();
+    }
+
+    /** A complete normal-session login without authentication, offering the given operational keys. */
+    public Pdu login(final String target, final String... operational) throws IOException
+    {
+        final Pdu security = loginStep(true, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + target,
+            "SessionType=Normal", "AuthMethod=None");
+        if (loginStatus(security) != 0)
+        {
+            return security;
+        }
+        final List<String> keys = new ArrayList<>(List.of(operational));
+        final Pdu op = loginStep(true, 1, 3, keys.toArray(new String[0]));
+        final Map<String, String> answered = op.keys();
+        headerDigest = "CRC32C".equals(answered.get("HeaderDigest"));
+        dataDigest = "CRC32C".equals(answered.get("DataDigest"));
+        if (answered.containsKey("MaxRecvDataSegmentLength"))
+        {
+            targetMaxRecv = Integer.parseInt(answered.get("MaxRecvDataSegmentLength"));
+        }
+        return op;
+    }
+
+    public byte[] scsiCommand(final long lun, final byte[] cdb, final int edtl, final boolean read, final boolean write)
+    {
+        final byte[] bhs = new byte[48];
+        final ScsiCommandPdu c = new ScsiCommandPdu().wrap(MemorySegment.ofArray(bhs), 0).reset()
+            .finalBit(true).readBit(read).writeBit(write).attributes(ScsiCommandPdu.ATTR_SIMPLE)
+            .lun(lun).initiatorTaskTag(++itt).expectedDataTransferLength(edtl).cmdSn(cmdSn++).expStatSn(expStatSn);
+        for (int i = 0; i < cdb.length; i++)
+        {
+            c.cdb(i, cdb[i] & 0xff);
+        }
+        return bhs;
+    }
+
+    public byte[] dataOut(final long lun, final int itt, final int ttt, final int dataSn, final int offset, final boolean last)
+    {
+        final byte[] bhs = new byte[48];
+        new DataOutPdu().wrap(MemorySegment.ofArray(bhs), 0).reset().finalBit(last).lun(lun)
+            .initiatorTaskTag(itt).targetTransferTag(ttt).expStatSn(expStatSn).dataSn(dataSn).bufferOffset(offset);
+        return bhs;
+    }
+
+    public byte[] nopOut(final int itt, final int ttt, final boolean immediate)
+    {
+        final byte[] bhs = new byte[48];
+        new NopOutPdu().wrap(MemorySegment.ofArray(bhs), 0).reset().immediate(immediate).finalBit(true)
+            .initiatorTaskTag(itt).targetTransferTag(ttt).cmdSn(cmdSn).expStatSn(expStatSn);
+        if (!immediate && itt != 0xffffffff)
+        {
+            cmdSn++;
+        }
+        return bhs;
+    }
+
+    public byte[] textRequest(final int ttt)
+    {
+        final byte[] bhs = new byte[48];
+        new TextRequestPdu().wrap(MemorySegment.ofArray(bhs), 0).reset().immediate(true).finalBit(true)
+            .initiatorTaskTag(++itt).targetTransferTag(ttt).cmdSn(cmdSn).expStatSn(expStatSn);
+        return bhs;
+    }
+
+    public static int opcodeName(final Pdu pdu)
+    {
+        return pdu.opcode();
+    }
+
+    public static String name(final Pdu pdu)
+    {
+        return Opcode.name(pdu.opcode());
+    }
+
+    @Override
+    public void close() throws IOException
+    {
+        socket.close();
+    }
+}

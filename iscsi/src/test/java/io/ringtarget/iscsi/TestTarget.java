@@ -1,0 +1,96 @@
+package io.ringtarget.iscsi;
+
+import io.ringtarget.backstore.RamBackstore;
+import io.ringtarget.iscsi.engine.EngineSettings;
+import io.ringtarget.iscsi.engine.IscsiEngine;
+import io.ringtarget.iscsi.login.TargetLimits;
+import io.ringtarget.iscsi.node.DiscoveryAuth;
+import io.ringtarget.iscsi.node.LunMapping;
+import io.ringtarget.iscsi.node.Portal;
+import io.ringtarget.iscsi.node.PortalGroup;
+import io.ringtarget.iscsi.node.TargetNode;
+import io.ringtarget.iscsi.node.TargetRegistry;
+import io.ringtarget.scsi.LogicalUnit;
+import io.ringtarget.scsi.LogicalUnitIdentity;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.List;
+
+/**
+ * A real iSCSI engine on loopback serving one target with LUN 0 on a RAM backstore, any initiator admitted: what
+ * the protocol tests log into. Built from the run-time model directly (no configuration file).
+ */
+public final class TestTarget implements AutoCloseable
+{
+    public static final String IQN = "iqn.2026-11.io.ringtarget:test";
+    public static final int BLOCK_SIZE = 512;
+
+    private final RamBackstore backstore;
+    private final IscsiEngine engine;
+    private final int port;
+
+    private TestTarget(final RamBackstore backstore, final IscsiEngine engine, final int port)
+    {
+        this.backstore = backstore;
+        this.engine = engine;
+        this.port = port;
+    }
+
+    /**
+     * @param sizeBytes          the LUN's size.
+     * @param nopInIntervalSeconds NOP-In ping interval (0 = none); the answer timeout is twice that.
+     * @param log                where the engine logs.
+     */
+    public static TestTarget start(final long sizeBytes, final int nopInIntervalSeconds, final PrintStream log)
+        throws IOException
+    {
+        final int port = freePort();
+        final RamBackstore ram = new RamBackstore("ram0", sizeBytes, BLOCK_SIZE);
+        try
+        {
+            final TargetRegistry registry = new TargetRegistry();
+            final TargetNode node = new TargetNode(IQN, "test target");
+            final LogicalUnit lu = new LogicalUnit(new LogicalUnitIdentity(LogicalUnitIdentity.DEFAULT_VENDOR,
+                "ringtarget", "0001", "testserial0", 0, IQN, 1, 1, 1), ram.blockCount(), ram.blockSize(),
+                ram.supportsUnmap(), false).unmapReadsZeros(ram.unmapReadsZeros());
+            node.add(new PortalGroup(node, 1, List.of(new Portal("127.0.0.1", port)),
+                List.of(new LunMapping(0, lu, ram, false)), List.of(), true, false));
+            registry.add(node);
+            final IscsiEngine engine = IscsiEngine.start(registry, DiscoveryAuth.NONE, TargetLimits.defaults(),
+                new EngineSettings(1, false, "ring", 50_000, nopInIntervalSeconds, 2 * nopInIntervalSeconds), log);
+            return new TestTarget(ram, engine, port);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            ram.close();
+            throw ex;
+        }
+    }
+
+    public int port()
+    {
+        return port;
+    }
+
+    @Override
+    public void close()
+    {
+        engine.close();
+        backstore.close();
+    }
+
+    private static int freePort()
+    {
+        try (ServerSocket s = new ServerSocket(0))
+        {
+            return s.getLocalPort();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package io.ringtarget.iscsi.login;
+
+import io.ringtarget.iscsi.node.ChapCredentials;
+import io.ringtarget.iscsi.node.DiscoveryAuth;
+import io.ringtarget.iscsi.node.NodeAcl;
+import io.ringtarget.iscsi.node.Portal;
+import io.ringtarget.iscsi.node.PortalGroup;
+import io.ringtarget.iscsi.node.TargetNode;
+import io.ringtarget.iscsi.node.TargetRegistry;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LoginHandlerTest
+{
+    private static final String TARGET = "iqn.2026-11.io.ringtarget:t1";
+    private static final String INITIATOR = "iqn.1994-05.com.redhat:host1";
+    private static final ChapCredentials CREDS = new ChapCredentials("host1", "initiatorsecret1", "target1", "targetsecret12");
+
+    private final LoginHandler.LoginResult result = new LoginHandler.LoginResult();
+
+    private static TargetRegistry registry(final boolean chapRequired, final boolean openAcls)
+    {
+        final TargetRegistry registry = new TargetRegistry();
+        final TargetNode node = new TargetNode(TARGET, "alias1");
+        final PortalGroup tpg = new PortalGroup(node, 1, List.of(new Portal("127.0.0.1", 3260)), List.of(),
+            List.of(new NodeAcl(INITIATOR, CREDS)), openAcls, chapRequired);
+        node.add(tpg);
+        registry.add(node);
+        return registry;
+    }
+
+    private static LoginHandler handler(final TargetRegistry registry, final DiscoveryAuth discovery)
+    {
+        return new LoginHandler(registry, discovery, TargetLimits.defaults(), new Chap(), "127.0.0.1", 3260);
+    }
+
+    private void send(final LoginHandler h, final boolean transit, final int csg, final int nsg, final String... kvs)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final String kv : kvs)
+        {
+            sb.append(kv).append('\0');
+        }
+        final byte[] text = sb.toString().getBytes(StandardCharsets.UTF_8);
+        h.onLoginRequest(transit, csg, nsg, 0, 0, text, text.length, result);
+    }
+
+    private String key(final String name)
+    {
+        for (final String[] kv : result.keys)
+        {
+            if (kv[0].equals(name))
+            {
+                return kv[1];
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void loginWithoutAuthenticationReachesFullFeaturePhase()
+    {
+        final LoginHandler h = handler(registry(false, true), null);
+        send(h, true, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "SessionType=Normal", "AuthMethod=None");
+        assertFalse(result.failed(), result.reason);
+        assertEquals("None", key("AuthMethod"));
+        assertEquals("1", key("TargetPortalGroupTag"));
+        assertTrue(result.transit);
+        send(h, true, 1, 3, "HeaderDigest=None", "DataDigest=None", "MaxRecvDataSegmentLength=262144", "ImmediateData=Yes");
+        assertFalse(result.failed(), result.reason);
+        assertTrue(result.complete);
+        assertEquals("262144", key("MaxRecvDataSegmentLength"));
+        assertEquals(262144, h.parameters().maxXmitDataSegmentLength);
+        assertEquals(TARGET, h.parameters().targetName);
+    }
+
+    @Test
+    void unknownTargetIsNotFound()
+    {
+        final LoginHandler h = handler(registry(false, true), null);
+        send(h, true, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=iqn.2026-11.io.ringtarget:nope");
+        assertEquals(LoginStatus.NOT_FOUND, result.status);
+    }
+
+    @Test
+    void missingInitiatorNameIsAMissingParameter()
+    {
+        final LoginHandler h = handler(registry(false, true), null);
+        send(h, true, 0, 1, "TargetName=" + TARGET);
+        assertEquals(LoginStatus.MISSING_PARAMETER, result.status);
+    }
+
+    @Test
+    void initiatorOutsideTheAclIsNotAuthorized()
+    {
+        final LoginHandler h = handler(registry(false, false), null);
+        send(h, true, 0, 1, "InitiatorName=iqn.1994-05.com.redhat:stranger", "TargetName=" + TARGET, "AuthMethod=None");
+        assertEquals(LoginStatus.AUTHORIZATION_FAILURE, result.status);
+    }
+
+    @Test
+    void unsupportedVersionIsRefused()
+    {
+        final LoginHandler h = handler(registry(false, true), null);
+        final byte[] text = ("InitiatorName=" + INITIATOR + "\0TargetName=" + TARGET + "\0").getBytes(StandardCharsets.UTF_8);
+        h.onLoginRequest(true, 0, 1, 2, 1, text, text.length, result);
+        assertEquals(LoginStatus.UNSUPPORTED_VERSION, result.status);
+    }
+
+    @Test
+    void chapWithTheRightSecretSucceedsAndMutualChapAnswers()
+    {
+        final LoginHandler h = handler(registry(true, false), null);
+        send(h, false, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "AuthMethod=CHAP,None");
+        assertEquals("CHAP", key("AuthMethod"));
+        send(h, false, 0, 1, "CHAP_A=7,5");
+        assertEquals("5", key("CHAP_A"));
+        final int id = Integer.parseInt(key("CHAP_I"));
+        final byte[] challenge = Chap.decodeBinary(key("CHAP_C"));
+        assertNotNull(challenge);
+        final byte[] response = Chap.response(id, CREDS.password().getBytes(StandardCharsets.UTF_8), challenge);
+        final byte[] myChallenge = new byte[]{9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4, 5, 6};
+        send(h, true, 0, 1, "CHAP_N=host1", "CHAP_R=" + Chap.encodeHex(response), "CHAP_I=77", "CHAP_C=" + Chap.encodeHex(myChallenge));
+        assertFalse(result.failed(), result.reason);
+        assertTrue(result.transit);
+        assertEquals("target1", key("CHAP_N"));
+        assertEquals(Chap.encodeHex(Chap.response(77, CREDS.mutualPassword().getBytes(StandardCharsets.UTF_8), myChallenge)),
+            key("CHAP_R"));
+    }
+
+    @Test
+    void chapWithAWrongSecretFailsAuthentication()
+    {
+        final LoginHandler h = handler(registry(true, false), null);
+        send(h, false, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "AuthMethod=CHAP");
+        send(h, false, 0, 1, "CHAP_A=5");
+        final int id = Integer.parseInt(key("CHAP_I"));
+        final byte[] challenge = Chap.decodeBinary(key("CHAP_C"));
+        final byte[] response = Chap.response(id, "wrongsecret1234".getBytes(StandardCharsets.UTF_8), challenge);
+        send(h, true, 0, 1, "CHAP_N=host1", "CHAP_R=" + Chap.encodeHex(response));
+        assertEquals(LoginStatus.AUTHENTICATION_FAILURE, result.status);
+    }
+
+    @Test
+    void skippingSecurityWhenChapIsRequiredFails()
+    {
+        final LoginHandler h = handler(registry(true, false), null);
+        send(h, true, 1, 3, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "HeaderDigest=None");
+        assertEquals(LoginStatus.AUTHENTICATION_FAILURE, result.status);
+    }
+
+    @Test
+    void offeringOnlyNoneWhenChapIsRequiredFails()
+    {
+        final LoginHandler h = handler(registry(true, false), null);
+        send(h, true, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "AuthMethod=None");
+        assertEquals(LoginStatus.AUTHENTICATION_FAILURE, result.status);
+    }
+
+    @Test
+    void reflectedMutualChallengeIsRefused()
+    {
+        final LoginHandler h = handler(registry(true, false), null);
+        send(h, false, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "AuthMethod=CHAP");
+        send(h, false, 0, 1, "CHAP_A=5");
+        final int id = Integer.parseInt(key("CHAP_I"));
+        final String c = key("CHAP_C");
+        final byte[] response = Chap.response(id, CREDS.password().getBytes(StandardCharsets.UTF_8), Chap.decodeBinary(c));
+        send(h, true, 0, 1, "CHAP_N=host1", "CHAP_R=" + Chap.encodeHex(response), "CHAP_I=1", "CHAP_C=" + c);
+        assertEquals(LoginStatus.AUTHENTICATION_FAILURE, result.status);
+    }
+
+    @Test
+    void discoverySessionNeedsNoTargetName()
+    {
+        final LoginHandler h = handler(registry(false, false), DiscoveryAuth.NONE);
+        send(h, true, 0, 1, "InitiatorName=" + INITIATOR, "SessionType=Discovery", "AuthMethod=None");
+        assertFalse(result.failed(), result.reason);
+        send(h, true, 1, 3, "HeaderDigest=None", "MaxBurstLength=262144");
+        assertTrue(result.complete);
+        assertTrue(h.parameters().discovery);
+        assertEquals("Irrelevant", key("MaxBurstLength"));
+    }
+
+    @Test
+    void duplicateKeysAreAnError()
+    {
+        final LoginHandler h = handler(registry(false, true), null);
+        send(h, true, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "AuthMethod=None", "AuthMethod=None");
+        assertEquals(LoginStatus.INITIATOR_ERROR, result.status);
+    }
+}

@@ -1,0 +1,228 @@
+package io.ringtarget.server.cli;
+
+import io.ringtarget.server.config.BackstoreConfig;
+import io.ringtarget.server.config.ConfigDefaults;
+import io.ringtarget.server.config.ConfigEditor;
+import io.ringtarget.server.config.RingtargetConfig;
+import io.ringtarget.server.config.Sizes;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code ringtarget backstores ...}: targetcli's /backstores. */
+@Command(
+    name = "backstores",
+    description = "Storage objects exported as LUNs: fileio (a file), block (a disk, LVM LV, ZVOL), ram.",
+    subcommands = {
+        BackstoresCommand.Fileio.class,
+        BackstoresCommand.Block.class,
+        BackstoresCommand.Ram.class,
+        BackstoresCommand.ListBackstores.class,
+        BackstoresCommand.Delete.class },
+    footer = {
+        "",
+        "Examples:",
+        "  ringtarget backstores fileio create disk1 /var/iscsi_disks/disk1.img 10G",
+        "  ringtarget backstores block create lv0 /dev/vg0/lv0",
+        "  ringtarget backstores ram create scratch 1G",
+        "  ringtarget backstores delete disk1" })
+final class BackstoresCommand extends CommandGroup
+{
+    /** Options common to every backstore type. */
+    static final class Common
+    {
+        @Option(names = "--block-size", paramLabel = "BYTES",
+            description = "Logical block size reported to initiators: 512, 1024, 2048 or 4096 " +
+                "(default 512; block: the device's own).")
+        Integer blockSize;
+
+        @Option(names = "--write-cache", description = "Report a volatile write cache (WCE), so initiators send " +
+            "SYNCHRONIZE CACHE; default off.")
+        boolean writeCache;
+
+        @Option(names = "--serial", paramLabel = "TEXT", description = "Unit serial number (VPD 0x80); default random.")
+        String serial;
+
+        @Option(names = "--wwn", paramLabel = "HEX16", description = "NAA designator (VPD 0x83), 16 hex digits; " +
+            "default random (NAA 3). Keep it when moving a LUN so that multipath sees the same device.")
+        String wwn;
+
+        String serialOrNew()
+        {
+            return null == serial ? ConfigDefaults.generateSerial() : serial;
+        }
+
+        String wwnOrNew()
+        {
+            return null == wwn ? ConfigDefaults.generateWwn() : wwn;
+        }
+    }
+
+    @Command(name = "fileio", description = "Backstores on a regular file.",
+        subcommands = { Fileio.Create.class })
+    static final class Fileio extends CommandGroup
+    {
+        @Command(name = "create", description = "Creates a fileio backstore. The file is created sparse by the " +
+            "target when it does not exist.",
+            footer = { "", "Example:", "  ringtarget backstores fileio create disk1 /var/iscsi_disks/disk1.img 10G" })
+        static final class Create extends EditCommand
+        {
+            @Parameters(index = "0", paramLabel = "NAME", description = "Name of the backstore.")
+            String name;
+
+            @Parameters(index = "1", paramLabel = "PATH", description = "The file.")
+            Path path;
+
+            @Parameters(index = "2", paramLabel = "SIZE", arity = "0..1", converter = SizeConverter.class,
+                description = "Size: 10G, 512M, 4096 (binary units). Default: the size of the existing file.")
+            Long size;
+
+            @Option(names = "--buffered", description = "Buffered I/O through the page cache instead of O_DIRECT.")
+            boolean buffered;
+
+            @Mixin
+            Common common;
+
+            @Override
+            RingtargetConfig edit(final RingtargetConfig current)
+            {
+                return ConfigEditor.addBackstore(current, new BackstoreConfig(
+                    name, ConfigDefaults.TYPE_FILEIO, path.toAbsolutePath().normalize().toString(),
+                    null == size ? 0 : size,
+                    null == common.blockSize ? ConfigDefaults.DEFAULT_BLOCK_SIZE : common.blockSize,
+                    !buffered, common.writeCache, common.serialOrNew(), common.wwnOrNew()));
+            }
+
+            @Override
+            String done(final RingtargetConfig before, final RingtargetConfig after)
+            {
+                return "Created fileio " + name + " with size " + (null == size ? "of the existing file" : Sizes.format(size)) + ".";
+            }
+        }
+    }
+
+    @Command(name = "block", description = "Backstores on a block device: a disk, an LVM logical volume, a ZVOL.",
+        subcommands = { Block.Create.class })
+    static final class Block extends CommandGroup
+    {
+        @Command(name = "create", description = "Creates a block backstore.",
+            footer = { "", "Example:", "  ringtarget backstores block create lv0 /dev/vg0/lv0" })
+        static final class Create extends EditCommand
+        {
+            @Parameters(index = "0", paramLabel = "NAME", description = "Name of the backstore.")
+            String name;
+
+            @Parameters(index = "1", paramLabel = "DEVICE", description = "The block device (e.g. /dev/vg0/lv0, /dev/sdb).")
+            Path device;
+
+            @Mixin
+            Common common;
+
+            @Override
+            RingtargetConfig edit(final RingtargetConfig current)
+            {
+                return ConfigEditor.addBackstore(current, new BackstoreConfig(
+                    name, ConfigDefaults.TYPE_BLOCK, device.toAbsolutePath().normalize().toString(), 0,
+                    null == common.blockSize ? ConfigDefaults.AUTO_BLOCK_SIZE : common.blockSize,
+                    true, common.writeCache, common.serialOrNew(), common.wwnOrNew()));
+            }
+
+            @Override
+            String done(final RingtargetConfig before, final RingtargetConfig after)
+            {
+                return "Created block storage object " + name + " using " + device + ".";
+            }
+        }
+    }
+
+    @Command(name = "ram", description = "Backstores in memory (lost when the target stops).",
+        subcommands = { Ram.Create.class })
+    static final class Ram extends CommandGroup
+    {
+        @Command(name = "create", description = "Creates a ram backstore.",
+            footer = { "", "Example:", "  ringtarget backstores ram create scratch 1G" })
+        static final class Create extends EditCommand
+        {
+            @Parameters(index = "0", paramLabel = "NAME", description = "Name of the backstore.")
+            String name;
+
+            @Parameters(index = "1", paramLabel = "SIZE", converter = SizeConverter.class,
+                description = "Size: 1G, 512M (binary units).")
+            long size;
+
+            @Mixin
+            Common common;
+
+            @Override
+            RingtargetConfig edit(final RingtargetConfig current)
+            {
+                return ConfigEditor.addBackstore(current, new BackstoreConfig(
+                    name, ConfigDefaults.TYPE_RAM, null, size,
+                    null == common.blockSize ? ConfigDefaults.DEFAULT_BLOCK_SIZE : common.blockSize,
+                    true, common.writeCache, common.serialOrNew(), common.wwnOrNew()));
+            }
+
+            @Override
+            String done(final RingtargetConfig before, final RingtargetConfig after)
+            {
+                return "Created ram backstore " + name + " with size " + Sizes.format(size) + ".";
+            }
+        }
+    }
+
+    @Command(name = "list", aliases = "ls", description = "Lists the backstores and the LUNs using them.")
+    static final class ListBackstores implements Callable<Integer>
+    {
+        @Mixin
+        ConfigFileOption config;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception
+        {
+            final PrintWriter out = spec.commandLine().getOut();
+            final RingtargetConfig current = config.loadOrEmpty();
+            if (current.backstores().isEmpty())
+            {
+                out.println("No backstores.");
+            }
+            for (final BackstoreConfig backstore : current.backstores())
+            {
+                final List<String> users = ConfigEditor.lunsUsing(current, backstore.name());
+                out.println(backstore.name() + "  " + ConfigTree.describe(backstore) +
+                    (users.isEmpty() ? "  (not used)" : "  used by " + String.join(", ", users)));
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "delete", description = "Deletes a backstore no LUN uses (its file or device is left alone).",
+        footer = { "", "Example:", "  ringtarget backstores delete disk1" })
+    static final class Delete extends EditCommand
+    {
+        @Parameters(index = "0", paramLabel = "NAME", description = "Name of the backstore.")
+        String name;
+
+        @Override
+        RingtargetConfig edit(final RingtargetConfig current)
+        {
+            return ConfigEditor.deleteBackstore(current, Paths.backstoreName(name));
+        }
+
+        @Override
+        String done(final RingtargetConfig before, final RingtargetConfig after)
+        {
+            return "Deleted storage object " + Paths.backstoreName(name) + ".";
+        }
+    }
+}

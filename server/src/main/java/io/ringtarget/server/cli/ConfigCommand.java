@@ -1,0 +1,108 @@
+package io.ringtarget.server.cli;
+
+import io.ringtarget.server.config.AclConfig;
+import io.ringtarget.server.config.ChapConfig;
+import io.ringtarget.server.config.ConfigFiles;
+import io.ringtarget.server.config.DiscoveryAuthConfig;
+import io.ringtarget.server.config.ConfigProblem;
+import io.ringtarget.server.config.ConfigValidator;
+import io.ringtarget.server.config.RingtargetConfig;
+import io.ringtarget.server.config.TargetConfig;
+import io.ringtarget.server.config.TpgConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code ringtarget config validate|show}. */
+@Command(name = "config", description = "Checks or shows a configuration file.",
+    subcommands = { ConfigCommand.Validate.class, ConfigCommand.Show.class })
+final class ConfigCommand extends CommandGroup
+{
+    private static final String MASK = "********";
+
+    @Command(name = "validate", description = "Checks a configuration file: JSON, fields, names, references, files " +
+        "and devices. Exit code 0 when it can be served, 2 when not.",
+        footer = { "", "Example:", "  ringtarget config validate --config /etc/ringtarget/saveconfig.json" })
+    static final class Validate implements Callable<Integer>
+    {
+        @Mixin
+        ConfigFileOption config;
+
+        @Option(names = "--no-files", description = "Do not check backstore files and devices (when validating a " +
+            "file for another machine).")
+        boolean noFiles;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception
+        {
+            final PrintWriter out = spec.commandLine().getOut();
+            final PrintWriter err = spec.commandLine().getErr();
+            final RingtargetConfig loaded = ConfigFiles.load(config.file());
+            final List<ConfigProblem> problems = ConfigValidator.validate(loaded, !noFiles);
+            problems.forEach(p -> (p.isError() ? err : out).println(config.file() + ": " + p));
+            final int errors = ConfigProblem.errors(problems).size();
+            final int warnings = problems.size() - errors;
+            if (errors > 0)
+            {
+                err.println(config.file() + ": invalid (" + errors + " errors, " + warnings + " warnings)");
+                return ExitCodes.INVALID;
+            }
+            out.println(config.file() + ": valid" + (warnings > 0 ? " (" + warnings + " warnings)" : ""));
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "show", aliases = "ls", description = "Shows the configuration as a tree, like targetcli's ls " +
+        "(secrets are not shown).")
+    static final class Show implements Callable<Integer>
+    {
+        @Mixin
+        ConfigFileOption config;
+
+        @Option(names = "--json", description = "Print the JSON, with the defaults filled in and the CHAP secrets " +
+            "masked, instead of the tree.")
+        boolean json;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception
+        {
+            final RingtargetConfig loaded = config.loadOrEmpty();
+            spec.commandLine().getOut().print(json ? ConfigFiles.toJson(maskSecrets(loaded)) : ConfigTree.render(loaded));
+            return ExitCodes.OK;
+        }
+    }
+
+    /** The configuration with every CHAP secret replaced by asterisks, for display. */
+    static RingtargetConfig maskSecrets(final RingtargetConfig config)
+    {
+        final List<TargetConfig> targets = config.targets().stream().map(target -> new TargetConfig(target.iqn(),
+            target.alias(), target.tpgs().stream().map(tpg -> new TpgConfig(tpg.tag(), tpg.enabled(), tpg.portals(),
+                tpg.luns(), tpg.acls().stream().map(acl -> new AclConfig(acl.initiatorIqn(), mask(acl.chap()))).toList(),
+                tpg.generateNodeAcls(), tpg.authentication())).toList())).toList();
+        final DiscoveryAuthConfig discovery = config.discoveryAuth();
+        return new RingtargetConfig(config.backstores(), targets,
+            new DiscoveryAuthConfig(discovery.authentication(), mask(discovery.chap())), config.engine());
+    }
+
+    private static ChapConfig mask(final ChapConfig chap)
+    {
+        if (null == chap)
+        {
+            return null;
+        }
+        return new ChapConfig(chap.userid(), null == chap.password() ? null : MASK, chap.mutualUserid(),
+            null == chap.mutualPassword() ? null : MASK);
+    }
+}

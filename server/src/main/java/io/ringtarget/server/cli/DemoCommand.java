@@ -1,0 +1,135 @@
+package io.ringtarget.server.cli;
+
+import io.ringtarget.server.config.BackstoreConfig;
+import io.ringtarget.server.config.ConfigDefaults;
+import io.ringtarget.server.config.ConfigEditor;
+import io.ringtarget.server.config.ConfigFiles;
+import io.ringtarget.server.config.ConfigProblem;
+import io.ringtarget.server.config.ConfigValidator;
+import io.ringtarget.server.config.EngineConfig;
+import io.ringtarget.server.config.PortalConfig;
+import io.ringtarget.server.config.RingtargetConfig;
+import io.ringtarget.server.config.Sizes;
+import io.ringtarget.server.config.TargetConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code ringtarget demo}: one target, one LUN, no configuration file. */
+@Command(name = "demo", description = "Serves iqn.2026-11.io.ringtarget:demo with LUN 0 (1 GiB of RAM unless " +
+    "told), to any initiator, without authentication, until Ctrl-C. Prints how to connect.",
+    footer = { "", "Examples:",
+        "  ringtarget demo",
+        "  ringtarget demo --portal 127.0.0.1:3261 --size 4G",
+        "  ringtarget demo --backstore /dev/vg0/lv0        # a block device",
+        "  ringtarget demo --backstore /var/tmp/demo.img    # a file (created at --size when missing)" })
+final class DemoCommand implements Callable<Integer>
+{
+    @Option(names = "--portal", paramLabel = "HOST:PORT", defaultValue = ConfigDefaults.DEMO_PORTAL,
+        description = "Address to listen on (default: ${DEFAULT-VALUE}; [::1]:3260 for IPv6).")
+    String portal;
+
+    @Option(names = "--size", paramLabel = "SIZE", converter = SizeConverter.class,
+        description = "LUN size: 1G, 512M, ... (default 1G; for an existing file or device, its own size).")
+    Long size;
+
+    @Option(names = "--backstore", paramLabel = "PATH",
+        description = "Serve this block device or file instead of RAM.")
+    String backstore;
+
+    @Option(names = "--loops", paramLabel = "N", defaultValue = "0",
+        description = "Event loops (default 0: one per core).")
+    int loops;
+
+    @Option(names = "--write-cache",
+        description = "Report a volatile write cache (WCE=1), as tgt and a local disk do: a write completes once the " +
+            "backstore has it and is durable after SYNCHRONIZE CACHE. Without it every write is written through (FUA).")
+    boolean writeCache;
+
+    @Option(names = "--dry-run", description = "Print the configuration and how to connect, without starting.")
+    boolean dryRun;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call()
+    {
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        final RingtargetConfig demo = config();
+        final List<ConfigProblem> problems = ConfigValidator.validate(demo, true);
+        if (ConfigProblem.hasErrors(problems))
+        {
+            err.println("ringtarget demo: cannot serve this:");
+            problems.forEach(p -> err.println("  " + p));
+            return ExitCodes.INVALID;
+        }
+        if (dryRun)
+        {
+            out.print(ConfigFiles.toJson(demo));
+            out.print(instructions(demo));
+            return ExitCodes.OK;
+        }
+        return ServerRunner.run(demo, err, () ->
+        {
+            out.print(instructions(demo));
+            out.println("Stop with Ctrl-C.");
+            out.flush();
+        });
+    }
+
+    RingtargetConfig config()
+    {
+        final RingtargetConfig demo;
+        try
+        {
+            demo = ConfigDefaults.demo(portal, null == size ? 0 : size, backstore);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new CliException(ExitCodes.INVALID, "--portal: " + ex.getMessage());
+        }
+        final EngineConfig engine = demo.engine();
+        final BackstoreConfig b = demo.backstores().getFirst();
+        final BackstoreConfig backstore = new BackstoreConfig(b.name(), b.type(), b.path(), b.sizeBytes(), b.blockSize(),
+            b.directIo(), writeCache, b.serial(), b.wwn());
+        return new RingtargetConfig(List.of(backstore), demo.targets(), demo.discoveryAuth(),
+            new EngineConfig(loops, engine.pinCpus(), engine.idleStrategy(), engine.idleSpinMicros(),
+                engine.nopInIntervalSeconds(), engine.nopInTimeoutSeconds()));
+    }
+
+    /** How to reach the demo target with open-iscsi, libiscsi's tools and fio. */
+    static String instructions(final RingtargetConfig demo)
+    {
+        final TargetConfig target = demo.targets().getFirst();
+        final PortalConfig portal = target.tpgs().getFirst().portals().getFirst();
+        final BackstoreConfig backstore = demo.backstores().getFirst();
+        // Clients connect to a real address: the wildcard means "this host".
+        final String ip = switch (portal.ip())
+        {
+            case "0.0.0.0" -> "127.0.0.1";
+            case "::" -> "::1";
+            default -> portal.ip();
+        };
+        final String hostPort = (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + portal.port();
+        final String url = "iscsi://" + hostPort + "/" + target.iqn() + "/0";
+        // fio splits file names at ':', so every colon of the URL is escaped (fio's libiscsi engine docs).
+        final String fioName = url.replace(":", "\\:");
+        final String nl = System.lineSeparator();
+        return "ringtarget demo: " + target.iqn() + " on " + ConfigEditor.portalName(portal) + ", LUN 0 = " +
+            (backstore.sizeBytes() > 0 ? Sizes.format(backstore.sizeBytes()) + " " : "") + backstore.type() +
+            (null == backstore.path() ? "" : " " + backstore.path()) + nl +
+            "  open-iscsi:  iscsiadm -m discovery -t sendtargets -p " + hostPort + nl +
+            "               iscsiadm -m node -T " + target.iqn() + " -p " + hostPort + " --login" + nl +
+            "  libiscsi:    " + url + nl +
+            "  inquiry:     iscsi-inq " + url + nl +
+            "  fio:         fio --name=demo --ioengine=libiscsi --filename='" + fioName + "' --rw=randread --bs=4k " +
+            "--iodepth=32 --runtime=10 --time_based" + nl;
+    }
+}

@@ -1,0 +1,544 @@
+package io.ringtarget.server.cli;
+
+import io.ringtarget.server.config.AclConfig;
+import io.ringtarget.server.config.ConfigDefaults;
+import io.ringtarget.server.config.ConfigEditor;
+import io.ringtarget.server.config.IscsiNames;
+import io.ringtarget.server.config.LunConfig;
+import io.ringtarget.server.config.PortalConfig;
+import io.ringtarget.server.config.RingtargetConfig;
+import io.ringtarget.server.config.TargetConfig;
+import io.ringtarget.server.config.TpgConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/** {@code ringtarget iscsi ...}: targetcli's /iscsi, targets and their TPGs. */
+@Command(
+    name = "iscsi",
+    description = "iSCSI targets, their target portal groups (TPGs), portals, LUNs and ACLs.",
+    subcommands = {
+        IscsiCommand.Create.class,
+        IscsiCommand.ListTargets.class,
+        IscsiCommand.Delete.class,
+        IscsiCommand.Tpg.class },
+    footer = {
+        "",
+        "Examples:",
+        "  T=iqn.2026-04.com.example:target1",
+        "  ringtarget iscsi create $T",
+        "  ringtarget iscsi tpg portals create $T 0.0.0.0 3260",
+        "  ringtarget iscsi tpg luns create $T disk1",
+        "  ringtarget iscsi tpg acls create $T iqn.1994-05.com.client:host1" })
+final class IscsiCommand extends CommandGroup
+{
+    /** The {@code --tpg N} option, TPG 1 unless told. */
+    static final class TpgOption
+    {
+        @Option(names = "--tpg", paramLabel = "TAG", defaultValue = "1",
+            description = "Target portal group tag (default: ${DEFAULT-VALUE}, targetcli's tpg1).")
+        int tag;
+    }
+
+    @Command(name = "create", description = "Creates a target with TPG 1 (no portal, LUN or ACL yet).",
+        footer = { "", "Examples:", "  ringtarget iscsi create iqn.2026-04.com.example:target1",
+            "  ringtarget iscsi create        # generates iqn.2026-11.io.ringtarget:<random>" })
+    static final class Create extends EditCommand
+    {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "IQN",
+            description = "Target name (iqn.yyyy-mm.reversed.domain[:unique]); generated when left out.")
+        String iqn;
+
+        private String created;
+
+        @Override
+        RingtargetConfig edit(final RingtargetConfig current)
+        {
+            created = null == iqn ? IscsiNames.generateTargetIqn() : iqn;
+            final String problem = IscsiNames.problem(created);
+            if (null != problem)
+            {
+                throw new IllegalArgumentException(problem);
+            }
+            return ConfigEditor.addTarget(current, created);
+        }
+
+        @Override
+        String done(final RingtargetConfig before, final RingtargetConfig after)
+        {
+            return "Created target " + created + "." + System.lineSeparator() + "Created TPG 1." +
+                System.lineSeparator() + "Next: ringtarget iscsi tpg portals create " + created + " 0.0.0.0 3260";
+        }
+    }
+
+    @Command(name = "list", aliases = "ls", description = "Lists the targets.")
+    static final class ListTargets implements Callable<Integer>
+    {
+        @Mixin
+        ConfigFileOption config;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception
+        {
+            final PrintWriter out = spec.commandLine().getOut();
+            final RingtargetConfig current = config.loadOrEmpty();
+            if (current.targets().isEmpty())
+            {
+                out.println("No targets.");
+            }
+            for (final TargetConfig target : current.targets())
+            {
+                final StringBuilder sb = new StringBuilder(target.iqn());
+                for (final TpgConfig tpg : target.tpgs())
+                {
+                    sb.append("  tpg").append(tpg.tag()).append(": ").append(tpg.portals().size()).append(" portals, ")
+                        .append(tpg.luns().size()).append(" LUNs, ").append(tpg.acls().size()).append(" ACLs");
+                }
+                out.println(sb);
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "delete", description = "Deletes a target with its TPGs, portals, LUNs and ACLs (backstores stay).")
+    static final class Delete extends EditCommand
+    {
+        @Parameters(index = "0", paramLabel = "IQN", description = "Target name.")
+        String iqn;
+
+        @Override
+        RingtargetConfig edit(final RingtargetConfig current)
+        {
+            return ConfigEditor.deleteTarget(current, iqn);
+        }
+
+        @Override
+        String done(final RingtargetConfig before, final RingtargetConfig after)
+        {
+            return "Deleted target " + iqn + ".";
+        }
+    }
+
+    @Command(name = "tpg", description = "A target portal group: portals, LUNs, ACLs and its settings.",
+        subcommands = {
+            Tpg.Create.class,
+            Tpg.DeleteTpg.class,
+            Tpg.Portals.class,
+            Tpg.Luns.class,
+            Tpg.Acls.class,
+            Tpg.Set.class })
+    static final class Tpg extends CommandGroup
+    {
+        @Command(name = "create", description = "Adds a TPG to a target (one TPG is usual; see docs/admin-guide.md).")
+        static final class Create extends EditCommand
+        {
+            @Parameters(index = "0", paramLabel = "IQN", description = "Target name.")
+            String iqn;
+
+            @Parameters(index = "1", paramLabel = "TAG", description = "Tag of the new TPG (1..65535).")
+            int tag;
+
+            @Override
+            RingtargetConfig edit(final RingtargetConfig current)
+            {
+                return ConfigEditor.addTpg(current, iqn, tag);
+            }
+
+            @Override
+            String done(final RingtargetConfig before, final RingtargetConfig after)
+            {
+                return "Created TPG " + tag + ".";
+            }
+        }
+
+        @Command(name = "delete", description = "Deletes a TPG with its portals, LUNs and ACLs.")
+        static final class DeleteTpg extends EditCommand
+        {
+            @Parameters(index = "0", paramLabel = "IQN", description = "Target name.")
+            String iqn;
+
+            @Parameters(index = "1", paramLabel = "TAG", description = "Tag of the TPG.")
+            int tag;
+
+            @Override
+            RingtargetConfig edit(final RingtargetConfig current)
+            {
+                return ConfigEditor.deleteTpg(current, iqn, tag);
+            }
+
+            @Override
+            String done(final RingtargetConfig before, final RingtargetConfig after)
+            {
+                return "Deleted TPG " + tag + ".";
+            }
+        }
+
+        @Command(name = "portals", description = "Network portals (IP:port) the TPG listens on.",
+            subcommands = { Portals.Create.class, Portals.Delete.class, Portals.ListPortals.class },
+            footer = { "", "Examples (two portals on two networks, for multipath):", "  T=iqn.2026-04.com.example:target1",
+                "  ringtarget iscsi tpg portals create $T 10.0.1.10 3260",
+                "  ringtarget iscsi tpg portals create $T 10.0.2.10 3260" })
+        static final class Portals extends CommandGroup
+        {
+            /** IQN IP [PORT]. */
+            static final class PortalArgs
+            {
+                @Parameters(index = "0", paramLabel = "IQN", description = "Target name.")
+                String iqn;
+
+                @Parameters(index = "1", paramLabel = "IP",
+                    description = "IPv4 or IPv6 address; 0.0.0.0 (or ::) for every address.")
+                String ip;
+
+                @Parameters(index = "2", paramLabel = "PORT", arity = "0..1", defaultValue = "3260",
+                    description = "TCP port (default: ${DEFAULT-VALUE}).")
+                int port;
+
+                PortalConfig portal()
+                {
+                    final String host = ip.startsWith("[") && ip.endsWith("]") ? ip.substring(1, ip.length() - 1) : ip;
+                    final PortalConfig portal = ConfigDefaults.parsePortal(
+                        (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port);
+                    return portal;
+                }
+            }
+
+            @Command(name = "create", description = "Adds a network portal.")
+            static final class Create extends EditCommand
+            {
+                @Mixin
+                PortalArgs args;
+
+                @Mixin
+                TpgOption tpg;
+
+                @Override
+                RingtargetConfig edit(final RingtargetConfig current)
+                {
+                    return ConfigEditor.addPortal(current, args.iqn, tpg.tag, args.portal());
+                }
+
+                @Override
+                String done(final RingtargetConfig before, final RingtargetConfig after)
+                {
+                    return "Created network portal " + ConfigEditor.portalName(args.portal()) + ".";
+                }
+            }
+
+            @Command(name = "delete", description = "Removes a network portal.")
+            static final class Delete extends EditCommand
+            {
+                @Mixin
+                PortalArgs args;
+
+                @Mixin
+                TpgOption tpg;
+
+                @Override
+                RingtargetConfig edit(final RingtargetConfig current)
+                {
+                    return ConfigEditor.deletePortal(current, args.iqn, tpg.tag, args.portal());
+                }
+
+                @Override
+                String done(final RingtargetConfig before, final RingtargetConfig after)
+                {
+                    return "Deleted network portal " + ConfigEditor.portalName(args.portal()) + ".";
+                }
+            }
+
+            @Command(name = "list", aliases = "ls", description = "Lists the portals of a TPG.")
+            static final class ListPortals extends TpgListCommand
+            {
+                @Override
+                void list(final TpgConfig tpg, final PrintWriter out)
+                {
+                    tpg.portals().forEach(p -> out.println(ConfigEditor.portalName(p)));
+                }
+            }
+        }
+
+        @Command(name = "luns", description = "LUNs: backstores exported by the TPG.",
+            subcommands = { Luns.Create.class, Luns.Delete.class, Luns.ListLuns.class },
+            footer = { "", "Examples:", "  T=iqn.2026-04.com.example:target1",
+                "  ringtarget iscsi tpg luns create $T disk1",
+                "  ringtarget iscsi tpg luns create $T /backstores/block/lv0 --lun 1" })
+        static final class Luns extends CommandGroup
+        {
+            @Command(name = "create", description = "Exports a backstore as a LUN. Every initiator admitted to the " +
+                "TPG sees every LUN of it.")
+            static final class Create extends EditCommand
+            {
+                @Parameters(index = "0", paramLabel = "IQN", description = "Target name.")
+                String iqn;
+
+                @Parameters(index = "1", paramLabel = "BACKSTORE",
+                    description = "Backstore name (or targetcli's path /backstores/TYPE/NAME).")
+                String backstore;
+
+                @Option(names = "--lun", paramLabel = "N", description = "LUN number (default: the lowest free one).")
+                Integer lun;
+
+                @Option(names = "--read-only", description = "Writes fail with DATA PROTECT.")
+                boolean readOnly;
+
+                @Mixin
+                TpgOption tpg;
+
+                private int created;
+
+                @Override
+                RingtargetConfig edit(final RingtargetConfig current)
+                {
+                    final RingtargetConfig after = ConfigEditor.addLun(
+                        current, iqn, tpg.tag, Paths.backstoreName(backstore), lun, readOnly);
+                    final TpgConfig tpgConfig = ConfigEditor.tpg(ConfigEditor.target(after, iqn), tpg.tag);
+                    created = tpgConfig.luns().getLast().lun();
+                    return after;
+                }
+
+                @Override
+                String done(final RingtargetConfig before, final RingtargetConfig after)
+                {
+                    return "Created LUN " + created + " (" + Paths.backstoreName(backstore) + (readOnly ? ", read-only" : "") + ").";
+                }
+            }
+
+            @Command(name = "delete", description = "Removes a LUN (the backstore stays).")
+            static final class Delete extends EditCommand
+            {
+                @Parameters(index = "0", paramLabel = "IQN", description = "Target name.")
+                String iqn;
+
+                @Parameters(index = "1", paramLabel = "LUN", description = "LUN number (or lunN).")
+                String lun;
+
+                @Mixin
+                TpgOption tpg;
+
+                @Override
+                RingtargetConfig edit(final RingtargetConfig current)
+                {
+                    return ConfigEditor.deleteLun(current, iqn, tpg.tag, number());
+                }
+
+                private int number()
+                {
+                    final String digits = lun.startsWith("lun") ? lun.substring(3) : lun;
+                    try
+                    {
+                        return Integer.parseInt(digits);
+                    }
+                    catch (final NumberFormatException ex)
+                    {
+                        throw new IllegalArgumentException("\"" + lun + "\" is not a LUN number");
+                    }
+                }
+
+                @Override
+                String done(final RingtargetConfig before, final RingtargetConfig after)
+                {
+                    return "Deleted LUN " + number() + ".";
+                }
+            }
+
+            @Command(name = "list", aliases = "ls", description = "Lists the LUNs of a TPG.")
+            static final class ListLuns extends TpgListCommand
+            {
+                @Override
+                void list(final TpgConfig tpg, final PrintWriter out)
+                {
+                    for (final LunConfig lun : tpg.luns())
+                    {
+                        out.println("lun" + lun.lun() + "  " + lun.backstore() + (lun.readOnly() ? "  read-only" : ""));
+                    }
+                }
+            }
+        }
+
+        @Command(name = "acls", description = "Node ACLs: the initiators admitted, with their CHAP credentials.",
+            subcommands = { Acls.Create.class, Acls.SetAuth.class, Acls.Delete.class, Acls.ListAcls.class },
+            footer = { "", "Examples:", "  T=iqn.2026-04.com.example:target1",
+                "  ringtarget iscsi tpg acls create $T iqn.1994-05.com.client:host1",
+                "  ringtarget iscsi tpg acls create $T iqn.1994-05.com.client:host2 \\",
+                "      --chap-user host2 --chap-password 'host2-secret' --mutual-user target1 --mutual-password 'target1-secret'" })
+        static final class Acls extends CommandGroup
+        {
+            @Command(name = "create", description = "Admits an initiator, optionally with CHAP credentials.")
+            static final class Create extends EditCommand
+            {
+                @Parameters(index = "0", paramLabel = "IQN", description = "Target name.")
+                String iqn;
+
+                @Parameters(index = "1", paramLabel = "INITIATOR_IQN",
+                    description = "Initiator name (/etc/iscsi/initiatorname.iscsi on open-iscsi).")
+                String initiator;
+
+                @Mixin
+                ChapOptions chap;
+
+                @Mixin
+                TpgOption tpg;
+
+                @Override
+                RingtargetConfig edit(final RingtargetConfig current)
+                {
+                    return ConfigEditor.addAcl(current, iqn, tpg.tag, new AclConfig(initiator, chap.toConfig()));
+                }
+
+                @Override
+                String done(final RingtargetConfig before, final RingtargetConfig after)
+                {
+                    return "Created Node ACL for " + initiator + (chap.given() ? " with CHAP" : "") + ".";
+                }
+            }
+
+            @Command(name = "set-auth", description = "Sets (or, without options, removes) the CHAP credentials " +
+                "of an ACL, as targetcli's \"set auth\".")
+            static final class SetAuth extends EditCommand
+            {
+                @Parameters(index = "0", paramLabel = "IQN", description = "Target name.")
+                String iqn;
+
+                @Parameters(index = "1", paramLabel = "INITIATOR_IQN", description = "Initiator name.")
+                String initiator;
+
+                @Mixin
+                ChapOptions chap;
+
+                @Mixin
+                TpgOption tpg;
+
+                @Override
+                RingtargetConfig edit(final RingtargetConfig current)
+                {
+                    return ConfigEditor.setAclChap(current, iqn, tpg.tag, initiator, chap.toConfig());
+                }
+
+                @Override
+                String done(final RingtargetConfig before, final RingtargetConfig after)
+                {
+                    return (chap.given() ? "Set CHAP credentials of " : "Removed CHAP credentials of ") + initiator + ".";
+                }
+            }
+
+            @Command(name = "delete", description = "Removes an ACL.")
+            static final class Delete extends EditCommand
+            {
+                @Parameters(index = "0", paramLabel = "IQN", description = "Target name.")
+                String iqn;
+
+                @Parameters(index = "1", paramLabel = "INITIATOR_IQN", description = "Initiator name.")
+                String initiator;
+
+                @Mixin
+                TpgOption tpg;
+
+                @Override
+                RingtargetConfig edit(final RingtargetConfig current)
+                {
+                    return ConfigEditor.deleteAcl(current, iqn, tpg.tag, initiator);
+                }
+
+                @Override
+                String done(final RingtargetConfig before, final RingtargetConfig after)
+                {
+                    return "Deleted Node ACL " + initiator + ".";
+                }
+            }
+
+            @Command(name = "list", aliases = "ls", description = "Lists the ACLs of a TPG (never the secrets).")
+            static final class ListAcls extends TpgListCommand
+            {
+                @Override
+                void list(final TpgConfig tpg, final PrintWriter out)
+                {
+                    for (final AclConfig acl : tpg.acls())
+                    {
+                        out.println(acl.initiatorIqn() + (null == acl.chap() ? "" : "  CHAP user " + acl.chap().userid() +
+                            (null == acl.chap().mutualUserid() ? "" : ", mutual user " + acl.chap().mutualUserid())));
+                    }
+                }
+            }
+        }
+
+        @Command(name = "set", description = "Sets TPG attributes.",
+            footer = { "", "Examples:", "  T=iqn.2026-04.com.example:target1",
+                "  ringtarget iscsi tpg set $T --authentication chap",
+                "  ringtarget iscsi tpg set iqn.2026-11.io.ringtarget:demo --generate-node-acls true" })
+        static final class Set extends EditCommand
+        {
+            @Parameters(index = "0", paramLabel = "IQN", description = "Target name.")
+            String iqn;
+
+            @Option(names = "--authentication", paramLabel = "none|chap",
+                description = "chap: every initiator must pass CHAP with its ACL's credentials (targetcli's " +
+                    "authentication=1).")
+            String authentication;
+
+            @Option(names = "--generate-node-acls", paramLabel = "true|false", arity = "1",
+                description = "true admits any initiator without an ACL (targetcli's demo mode).")
+            Boolean generateNodeAcls;
+
+            @Option(names = "--enable", paramLabel = "true|false", arity = "1",
+                description = "false keeps the TPG configured but not served.")
+            Boolean enabled;
+
+            @Mixin
+            TpgOption tpg;
+
+            @Override
+            RingtargetConfig edit(final RingtargetConfig current)
+            {
+                if (null == authentication && null == generateNodeAcls && null == enabled)
+                {
+                    throw new CliException(ExitCodes.INVALID,
+                        "nothing to set: give --authentication, --generate-node-acls or --enable");
+                }
+                return ConfigEditor.setTpg(current, iqn, tpg.tag, authentication, generateNodeAcls, enabled);
+            }
+
+            @Override
+            String done(final RingtargetConfig before, final RingtargetConfig after)
+            {
+                final TpgConfig result = ConfigEditor.tpg(ConfigEditor.target(after, iqn), tpg.tag);
+                return "TPG " + result.tag() + ": authentication " + result.authentication() + ", generateNodeAcls " +
+                    result.generateNodeAcls() + ", " + (result.enabled() ? "enabled" : "disabled") + ".";
+            }
+        }
+    }
+
+    /** Lists something of one TPG: {@code IQN [--tpg N]}. */
+    abstract static class TpgListCommand implements Callable<Integer>
+    {
+        @Parameters(index = "0", paramLabel = "IQN", description = "Target name.")
+        String iqn;
+
+        @Mixin
+        TpgOption tpg;
+
+        @Mixin
+        ConfigFileOption config;
+
+        @Spec
+        CommandSpec spec;
+
+        abstract void list(TpgConfig tpg, PrintWriter out);
+
+        @Override
+        public Integer call() throws Exception
+        {
+            list(ConfigEditor.tpg(ConfigEditor.target(config.loadOrEmpty(), iqn), tpg.tag), spec.commandLine().getOut());
+            return ExitCodes.OK;
+        }
+    }
+}

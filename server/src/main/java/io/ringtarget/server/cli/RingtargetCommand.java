@@ -1,0 +1,54 @@
+package io.ringtarget.server.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The top of the {@code ringtarget} command tree. */
+@Command(
+    name = "ringtarget",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+        "A userspace iSCSI target (RFC 7143) on io_uring.",
+        "backstores, iscsi, discovery-auth edit the configuration file (default /etc/ringtarget/saveconfig.json) " +
+            "as targetcli edits its tree; every change is validated and saved at once. serve runs it." },
+    subcommands = {
+        DemoCommand.class,
+        ServeCommand.class,
+        ConfigCommand.class,
+        BackstoresCommand.class,
+        IscsiCommand.class,
+        DiscoveryAuthCommand.class,
+        SaveconfigCommand.class,
+        HelpCommand.class },
+    footer = {
+        "",
+        "Quick start:",
+        "  ringtarget demo                  serve a 1 GiB RAM LUN on 127.0.0.1:3260",
+        "",
+        "The targetcli session of the admin guide, one to one:",
+        "  T=iqn.2026-04.com.example:target1",
+        "  ringtarget backstores fileio create disk1 /var/iscsi_disks/disk1.img 10G",
+        "  ringtarget iscsi create $T",
+        "  ringtarget iscsi tpg portals create $T 0.0.0.0 3260",
+        "  ringtarget iscsi tpg luns create $T /backstores/fileio/disk1",
+        "  ringtarget iscsi tpg acls create $T iqn.1994-05.com.client:host1",
+        "  ringtarget saveconfig",
+        "  ringtarget serve --config /etc/ringtarget/saveconfig.json",
+        "",
+        "Exit codes: 0 done, 1 failed (I/O, engine), 2 refused (bad command line or configuration; nothing changed).",
+        "Help on any command: ringtarget help COMMAND, or ringtarget COMMAND --help. Guide: docs/admin-guide.md, file format: docs/configuration.md." })
+final class RingtargetCommand implements Runnable
+{
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run()
+    {
+        throw new ParameterException(spec.commandLine(), "a command is needed");
+    }
+}

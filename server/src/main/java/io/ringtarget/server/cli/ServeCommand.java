@@ -1,0 +1,51 @@
+package io.ringtarget.server.cli;
+
+import io.ringtarget.server.config.ConfigFiles;
+import io.ringtarget.server.config.ConfigProblem;
+import io.ringtarget.server.config.ConfigValidator;
+import io.ringtarget.server.config.RingtargetConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code ringtarget serve --config FILE}: the target as a service. */
+@Command(name = "serve", description = "Serves the configuration file until SIGTERM or Ctrl-C. A configuration " +
+    "with errors is refused (exit code 2), with the path of each bad field.",
+    footer = { "", "Example (as a systemd service: ExecStart=/path/to/ringtarget serve --config ...):",
+        "  ringtarget serve --config /etc/ringtarget/saveconfig.json" })
+final class ServeCommand implements Callable<Integer>
+{
+    @Mixin
+    ConfigFileOption config;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        final RingtargetConfig loaded = ConfigFiles.load(config.file());
+        final List<ConfigProblem> problems = ConfigValidator.validate(loaded, true);
+        if (ConfigProblem.hasErrors(problems))
+        {
+            err.println("ringtarget: " + config.file() + " is not valid, not started:");
+            problems.forEach(p -> err.println("  " + p));
+            return ExitCodes.INVALID;
+        }
+        problems.forEach(p -> err.println(config.file() + ": " + p));
+        err.flush();
+        return ServerRunner.run(loaded, err, () ->
+        {
+            final int targets = loaded.targets().size();
+            out.println("ringtarget: serving " + config.file() + " (" + targets + (targets == 1 ? " target)." : " targets)."));
+            out.flush();
+        });
+    }
+}

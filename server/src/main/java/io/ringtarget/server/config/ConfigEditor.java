@@ -1,0 +1,409 @@
+package io.ringtarget.server.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+
+/**
+ * The edits of the targetcli-like object tree, as pure functions from one immutable configuration to the next.
+ * Each refuses an edit that cannot be made (a name that exists already, an object that does not exist) with an
+ * {@link IllegalArgumentException} whose message is meant for the administrator. The result is not validated here:
+ * the caller runs {@link ConfigValidator} on it before saving.
+ */
+public final class ConfigEditor
+{
+    private ConfigEditor()
+    {
+    }
+
+    /** Adds a backstore; its name must be new. */
+    public static RingtargetConfig addBackstore(final RingtargetConfig config, final BackstoreConfig backstore)
+    {
+        if (null != findBackstore(config, backstore.name()))
+        {
+            throw new IllegalArgumentException("a backstore named \"" + backstore.name() + "\" exists already");
+        }
+        return new RingtargetConfig(append(config.backstores(), backstore), config.targets(), config.discoveryAuth(),
+            config.engine());
+    }
+
+    /** Deletes a backstore that no LUN uses. */
+    public static RingtargetConfig deleteBackstore(final RingtargetConfig config, final String name)
+    {
+        final BackstoreConfig backstore = backstore(config, name);
+        final List<String> users = lunsUsing(config, backstore.name());
+        if (!users.isEmpty())
+        {
+            throw new IllegalArgumentException("backstore \"" + name + "\" is used by " + String.join(", ", users) +
+                "; delete " + (users.size() == 1 ? "that LUN" : "those LUNs") + " first");
+        }
+        final List<BackstoreConfig> backstores = new ArrayList<>(config.backstores());
+        backstores.remove(backstore);
+        return new RingtargetConfig(List.copyOf(backstores), config.targets(), config.discoveryAuth(), config.engine());
+    }
+
+    /** Where a backstore is used, as {@code IQN tpg N LUN M} strings; empty when it is not used. */
+    public static List<String> lunsUsing(final RingtargetConfig config, final String backstoreName)
+    {
+        final List<String> users = new ArrayList<>();
+        for (final TargetConfig target : config.targets())
+        {
+            for (final TpgConfig tpg : target.tpgs())
+            {
+                for (final LunConfig lun : tpg.luns())
+                {
+                    if (backstoreName.equals(lun.backstore()))
+                    {
+                        users.add(target.iqn() + " tpg " + tpg.tag() + " LUN " + lun.lun());
+                    }
+                }
+            }
+        }
+        return users;
+    }
+
+    /** Adds a target with TPG 1, enabled, without portals, LUNs or ACLs (targetcli's "iscsi create"). */
+    public static RingtargetConfig addTarget(final RingtargetConfig config, final String iqn)
+    {
+        if (null != findTarget(config, iqn))
+        {
+            throw new IllegalArgumentException("target " + iqn + " exists already");
+        }
+        final TpgConfig tpg = new TpgConfig(ConfigDefaults.DEFAULT_TPG_TAG, true, List.of(), List.of(), List.of(), false,
+            ConfigDefaults.AUTH_NONE);
+        return new RingtargetConfig(config.backstores(), append(config.targets(), new TargetConfig(iqn, null, List.of(tpg))),
+            config.discoveryAuth(), config.engine());
+    }
+
+    /** Deletes a target with all its TPGs (the backstores stay). */
+    public static RingtargetConfig deleteTarget(final RingtargetConfig config, final String iqn)
+    {
+        final TargetConfig target = target(config, iqn);
+        final List<TargetConfig> targets = new ArrayList<>(config.targets());
+        targets.remove(target);
+        return new RingtargetConfig(config.backstores(), List.copyOf(targets), config.discoveryAuth(), config.engine());
+    }
+
+    /** Adds a TPG to a target, enabled, empty. */
+    public static RingtargetConfig addTpg(final RingtargetConfig config, final String iqn, final int tag)
+    {
+        final TargetConfig target = target(config, iqn);
+        for (final TpgConfig tpg : target.tpgs())
+        {
+            if (tpg.tag() == tag)
+            {
+                throw new IllegalArgumentException("target " + target.iqn() + " has a TPG " + tag + " already");
+            }
+        }
+        final TpgConfig tpg = new TpgConfig(tag, true, List.of(), List.of(), List.of(), false, ConfigDefaults.AUTH_NONE);
+        return replaceTarget(config, target, new TargetConfig(target.iqn(), target.alias(), append(target.tpgs(), tpg)));
+    }
+
+    /** Deletes a TPG of a target. */
+    public static RingtargetConfig deleteTpg(final RingtargetConfig config, final String iqn, final int tag)
+    {
+        final TargetConfig target = target(config, iqn);
+        final TpgConfig tpg = tpg(target, tag);
+        final List<TpgConfig> tpgs = new ArrayList<>(target.tpgs());
+        tpgs.remove(tpg);
+        return replaceTarget(config, target, new TargetConfig(target.iqn(), target.alias(), List.copyOf(tpgs)));
+    }
+
+    /** Adds a network portal to a TPG. */
+    public static RingtargetConfig addPortal(
+        final RingtargetConfig config, final String iqn, final int tag, final PortalConfig portal)
+    {
+        return editTpg(config, iqn, tag, tpg ->
+        {
+            if (indexOfPortal(tpg, portal) >= 0)
+            {
+                throw new IllegalArgumentException("portal " + portalName(portal) + " exists already in TPG " + tag);
+            }
+            return new TpgConfig(tpg.tag(), tpg.enabled(), append(tpg.portals(), portal), tpg.luns(), tpg.acls(),
+                tpg.generateNodeAcls(), tpg.authentication());
+        });
+    }
+
+    /** Deletes a network portal of a TPG. */
+    public static RingtargetConfig deletePortal(
+        final RingtargetConfig config, final String iqn, final int tag, final PortalConfig portal)
+    {
+        return editTpg(config, iqn, tag, tpg ->
+        {
+            final int index = indexOfPortal(tpg, portal);
+            if (index < 0)
+            {
+                throw new IllegalArgumentException("TPG " + tag + " has no portal " + portalName(portal) +
+                    " (portals: " + tpg.portals().stream().map(ConfigEditor::portalName).collect(Collectors.joining(", ")) + ")");
+            }
+            final List<PortalConfig> portals = new ArrayList<>(tpg.portals());
+            portals.remove(index);
+            return new TpgConfig(tpg.tag(), tpg.enabled(), List.copyOf(portals), tpg.luns(), tpg.acls(),
+                tpg.generateNodeAcls(), tpg.authentication());
+        });
+    }
+
+    /**
+     * Adds a LUN mapping a backstore.
+     *
+     * @param lun the LUN number, or null for the lowest free one.
+     */
+    public static RingtargetConfig addLun(
+        final RingtargetConfig config, final String iqn, final int tag, final String backstoreName, final Integer lun,
+        final boolean readOnly)
+    {
+        final BackstoreConfig backstore = backstore(config, backstoreName);
+        return editTpg(config, iqn, tag, tpg ->
+        {
+            final int number = null == lun ? nextFreeLun(tpg) : lun;
+            for (final LunConfig existing : tpg.luns())
+            {
+                if (existing.lun() == number)
+                {
+                    throw new IllegalArgumentException("LUN " + number + " exists already in TPG " + tag +
+                        " (backstore \"" + existing.backstore() + "\")");
+                }
+            }
+            return new TpgConfig(tpg.tag(), tpg.enabled(), tpg.portals(),
+                append(tpg.luns(), new LunConfig(number, backstore.name(), readOnly)), tpg.acls(),
+                tpg.generateNodeAcls(), tpg.authentication());
+        });
+    }
+
+    /** The lowest LUN number not used in a TPG. */
+    public static int nextFreeLun(final TpgConfig tpg)
+    {
+        int candidate = 0;
+        boolean used = true;
+        while (used)
+        {
+            used = false;
+            for (final LunConfig lun : tpg.luns())
+            {
+                if (lun.lun() == candidate)
+                {
+                    used = true;
+                    candidate++;
+                    break;
+                }
+            }
+        }
+        return candidate;
+    }
+
+    /** Deletes a LUN (the backstore stays). */
+    public static RingtargetConfig deleteLun(final RingtargetConfig config, final String iqn, final int tag, final int lun)
+    {
+        return editTpg(config, iqn, tag, tpg ->
+        {
+            final List<LunConfig> luns = new ArrayList<>(tpg.luns());
+            if (!luns.removeIf(l -> l.lun() == lun))
+            {
+                throw new IllegalArgumentException("TPG " + tag + " has no LUN " + lun + " (LUNs: " +
+                    tpg.luns().stream().map(l -> String.valueOf(l.lun())).collect(Collectors.joining(", ")) + ")");
+            }
+            return new TpgConfig(tpg.tag(), tpg.enabled(), tpg.portals(), List.copyOf(luns), tpg.acls(),
+                tpg.generateNodeAcls(), tpg.authentication());
+        });
+    }
+
+    /** Adds a node ACL. */
+    public static RingtargetConfig addAcl(final RingtargetConfig config, final String iqn, final int tag, final AclConfig acl)
+    {
+        return editTpg(config, iqn, tag, tpg ->
+        {
+            if (null != findAcl(tpg, acl.initiatorIqn()))
+            {
+                throw new IllegalArgumentException("TPG " + tag + " has an ACL for " + acl.initiatorIqn() + " already");
+            }
+            return new TpgConfig(tpg.tag(), tpg.enabled(), tpg.portals(), tpg.luns(), append(tpg.acls(), acl),
+                tpg.generateNodeAcls(), tpg.authentication());
+        });
+    }
+
+    /** Replaces the CHAP credentials of an existing node ACL (null removes them). */
+    public static RingtargetConfig setAclChap(
+        final RingtargetConfig config, final String iqn, final int tag, final String initiatorIqn, final ChapConfig chap)
+    {
+        return editTpg(config, iqn, tag, tpg ->
+        {
+            final AclConfig acl = acl(tpg, initiatorIqn);
+            final List<AclConfig> acls = new ArrayList<>(tpg.acls());
+            acls.set(acls.indexOf(acl), new AclConfig(acl.initiatorIqn(), chap));
+            return new TpgConfig(tpg.tag(), tpg.enabled(), tpg.portals(), tpg.luns(), List.copyOf(acls),
+                tpg.generateNodeAcls(), tpg.authentication());
+        });
+    }
+
+    /** Deletes a node ACL. */
+    public static RingtargetConfig deleteAcl(
+        final RingtargetConfig config, final String iqn, final int tag, final String initiatorIqn)
+    {
+        return editTpg(config, iqn, tag, tpg ->
+        {
+            final List<AclConfig> acls = new ArrayList<>(tpg.acls());
+            acls.remove(acl(tpg, initiatorIqn));
+            return new TpgConfig(tpg.tag(), tpg.enabled(), tpg.portals(), tpg.luns(), List.copyOf(acls),
+                tpg.generateNodeAcls(), tpg.authentication());
+        });
+    }
+
+    /**
+     * Sets TPG attributes; a null argument leaves that attribute as it is.
+     */
+    public static RingtargetConfig setTpg(
+        final RingtargetConfig config, final String iqn, final int tag, final String authentication,
+        final Boolean generateNodeAcls, final Boolean enabled)
+    {
+        return editTpg(config, iqn, tag, tpg -> new TpgConfig(tpg.tag(),
+            null == enabled ? tpg.enabled() : enabled,
+            tpg.portals(), tpg.luns(), tpg.acls(),
+            null == generateNodeAcls ? tpg.generateNodeAcls() : generateNodeAcls,
+            null == authentication ? tpg.authentication() : authentication));
+    }
+
+    /** Sets the authentication of discovery sessions. */
+    public static RingtargetConfig setDiscoveryAuth(final RingtargetConfig config, final DiscoveryAuthConfig discoveryAuth)
+    {
+        return new RingtargetConfig(config.backstores(), config.targets(), discoveryAuth, config.engine());
+    }
+
+    /** The backstore of that name, or null. */
+    public static BackstoreConfig findBackstore(final RingtargetConfig config, final String name)
+    {
+        for (final BackstoreConfig backstore : config.backstores())
+        {
+            if (backstore.name().equals(name))
+            {
+                return backstore;
+            }
+        }
+        return null;
+    }
+
+    /** The target of that IQN (compared without case, as iSCSI names are), or null. */
+    public static TargetConfig findTarget(final RingtargetConfig config, final String iqn)
+    {
+        for (final TargetConfig target : config.targets())
+        {
+            if (target.iqn().equalsIgnoreCase(iqn))
+            {
+                return target;
+            }
+        }
+        return null;
+    }
+
+    /** The backstore of that name; refuses, naming the existing ones, when there is none. */
+    public static BackstoreConfig backstore(final RingtargetConfig config, final String name)
+    {
+        final BackstoreConfig backstore = findBackstore(config, name);
+        if (null == backstore)
+        {
+            throw new IllegalArgumentException("no backstore named \"" + name + "\"" + existing(
+                config.backstores().stream().map(BackstoreConfig::name).toList(), "backstores"));
+        }
+        return backstore;
+    }
+
+    /** The target of that IQN; refuses, naming the existing ones, when there is none. */
+    public static TargetConfig target(final RingtargetConfig config, final String iqn)
+    {
+        final TargetConfig target = findTarget(config, iqn);
+        if (null == target)
+        {
+            throw new IllegalArgumentException("no target " + iqn + existing(
+                config.targets().stream().map(TargetConfig::iqn).toList(), "targets"));
+        }
+        return target;
+    }
+
+    /** The TPG of that tag; refuses when there is none. */
+    public static TpgConfig tpg(final TargetConfig target, final int tag)
+    {
+        for (final TpgConfig tpg : target.tpgs())
+        {
+            if (tpg.tag() == tag)
+            {
+                return tpg;
+            }
+        }
+        throw new IllegalArgumentException("target " + target.iqn() + " has no TPG " + tag + existing(
+            target.tpgs().stream().map(t -> String.valueOf(t.tag())).toList(), "TPGs"));
+    }
+
+    private static AclConfig findAcl(final TpgConfig tpg, final String initiatorIqn)
+    {
+        for (final AclConfig acl : tpg.acls())
+        {
+            if (acl.initiatorIqn().equalsIgnoreCase(initiatorIqn))
+            {
+                return acl;
+            }
+        }
+        return null;
+    }
+
+    private static AclConfig acl(final TpgConfig tpg, final String initiatorIqn)
+    {
+        final AclConfig acl = findAcl(tpg, initiatorIqn);
+        if (null == acl)
+        {
+            throw new IllegalArgumentException("TPG " + tpg.tag() + " has no ACL for " + initiatorIqn + existing(
+                tpg.acls().stream().map(AclConfig::initiatorIqn).toList(), "ACLs"));
+        }
+        return acl;
+    }
+
+    private static int indexOfPortal(final TpgConfig tpg, final PortalConfig portal)
+    {
+        final String ip = ConfigDefaults.canonicalIp(portal.ip());
+        for (int i = 0; i < tpg.portals().size(); i++)
+        {
+            final PortalConfig existing = tpg.portals().get(i);
+            if (existing.port() == portal.port() && ConfigDefaults.canonicalIp(existing.ip()).equals(ip))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** {@code ip:port}, with brackets around IPv6 addresses. */
+    public static String portalName(final PortalConfig portal)
+    {
+        return ConfigValidator.hostPort(portal.ip(), portal.port());
+    }
+
+    private static RingtargetConfig editTpg(
+        final RingtargetConfig config, final String iqn, final int tag, final UnaryOperator<TpgConfig> edit)
+    {
+        final TargetConfig target = target(config, iqn);
+        final TpgConfig tpg = tpg(target, tag);
+        final List<TpgConfig> tpgs = new ArrayList<>(target.tpgs());
+        tpgs.set(tpgs.indexOf(tpg), edit.apply(tpg));
+        return replaceTarget(config, target, new TargetConfig(target.iqn(), target.alias(), List.copyOf(tpgs)));
+    }
+
+    private static RingtargetConfig replaceTarget(
+        final RingtargetConfig config, final TargetConfig old, final TargetConfig replacement)
+    {
+        final List<TargetConfig> targets = new ArrayList<>(config.targets());
+        targets.set(targets.indexOf(old), replacement);
+        return new RingtargetConfig(config.backstores(), List.copyOf(targets), config.discoveryAuth(), config.engine());
+    }
+
+    private static <T> List<T> append(final List<T> list, final T element)
+    {
+        final List<T> result = new ArrayList<>(list);
+        result.add(element);
+        return List.copyOf(result);
+    }
+
+    private static String existing(final List<String> names, final String what)
+    {
+        return names.isEmpty() ? " (there are no " + what + ")" :
+            " (" + what + ": " + String.join(", ", names) + ")";
+    }
+}

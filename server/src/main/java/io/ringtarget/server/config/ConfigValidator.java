@@ -1,0 +1,767 @@
+package io.ringtarget.server.config;
+
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks the meaning of a configuration and reports every problem with the JSON path of the field at fault, for
+ * example {@code targets[0].tpgs[0].luns[2].backstore: no backstore named "disk9"}.
+ * <p>
+ * Errors make the configuration unusable; warnings flag what is legal but most likely a mistake. The rules and the
+ * reasons for them are listed in docs/configuration.md.
+ */
+public final class ConfigValidator
+{
+    /** SAM-5 4.7: flat space addressing reaches LUN 16383; peripheral device addressing only 255. */
+    public static final int MAX_LUN = 16383;
+    /** RFC 7143 13.9: TargetPortalGroupTag is a 16-bit value; tag 0 is avoided as targetcli does. */
+    public static final int MAX_TPG_TAG = 65535;
+    /**
+     * RFC 7143 9.2.1: a CHAP secret of fewer than 96 random bits needs IPsec, which this target does not
+     * provide; 12 bytes is the shortest secret that can hold 96 bits.
+     */
+    public static final int MIN_CHAP_SECRET = 12;
+    /** Many initiators (Microsoft's among them) accept at most 16 characters. */
+    public static final int MAX_PORTABLE_CHAP_SECRET = 16;
+    /** open-iscsi's limit on CHAP names and secrets. */
+    public static final int MAX_CHAP_TEXT = 255;
+    public static final int MAX_SERIAL = 36;
+    public static final int MAX_LOOPS = 1024;
+
+    private static final Set<String> TYPES = Set.of(ConfigDefaults.TYPE_BLOCK, ConfigDefaults.TYPE_FILEIO, ConfigDefaults.TYPE_RAM);
+    private static final Set<String> AUTHENTICATIONS = Set.of(ConfigDefaults.AUTH_NONE, ConfigDefaults.AUTH_CHAP);
+    private static final Set<String> IDLE_STRATEGIES = Set.of("ring", "busy", "backoff");
+    private static final Set<Integer> BLOCK_SIZES = Set.of(512, 1024, 2048, 4096);
+    private static final Pattern BACKSTORE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private static final Pattern SERIAL = Pattern.compile("[\\x21-\\x7e]+");
+    /** 8-byte NAA designators: 2 (IEEE extended), 3 (locally assigned), 5 (IEEE registered); SPC-4 7.8.6.6. */
+    private static final Pattern WWN = Pattern.compile("[235][0-9A-Fa-f]{15}");
+
+    private final boolean checkFiles;
+    private final List<ConfigProblem> problems = new ArrayList<>();
+
+    private ConfigValidator(final boolean checkFiles)
+    {
+        this.checkFiles = checkFiles;
+    }
+
+    /** Validates without looking at this machine's files and devices. */
+    public static List<ConfigProblem> validate(final RingtargetConfig config)
+    {
+        return validate(config, false);
+    }
+
+    /**
+     * Validates a configuration.
+     *
+     * @param config     the configuration.
+     * @param checkFiles also check this machine: that block devices exist and are block devices, that fileio files
+     *                   can be created (their directory exists), and (warnings) that portal addresses are local.
+     * @return every problem found, in document order; empty when the configuration is fine.
+     */
+    public static List<ConfigProblem> validate(final RingtargetConfig config, final boolean checkFiles)
+    {
+        final ConfigValidator validator = new ConfigValidator(checkFiles);
+        validator.config(config);
+        return List.copyOf(validator.problems);
+    }
+
+    private void error(final String path, final String message)
+    {
+        problems.add(ConfigProblem.error(path, message));
+    }
+
+    private void warning(final String path, final String message)
+    {
+        problems.add(ConfigProblem.warning(path, message));
+    }
+
+    private void config(final RingtargetConfig config)
+    {
+        if (null == config)
+        {
+            error("", "no configuration");
+            return;
+        }
+        final Map<String, BackstoreConfig> backstoresByName = new HashMap<>();
+        if (null == config.backstores())
+        {
+            error("backstores", "required (an array, [] for none)");
+        }
+        else
+        {
+            backstores(config.backstores(), backstoresByName);
+        }
+        if (null == config.targets())
+        {
+            error("targets", "required (an array, [] for none)");
+        }
+        else
+        {
+            targets(config.targets(), backstoresByName);
+        }
+        discoveryAuth(config.discoveryAuth());
+        engine(config.engine());
+        secretsNotShared(config);
+    }
+
+    private void backstores(final List<BackstoreConfig> backstores, final Map<String, BackstoreConfig> byName)
+    {
+        final Map<String, String> namePaths = new HashMap<>();
+        final Map<String, String> filePaths = new HashMap<>();
+        for (int i = 0; i < backstores.size(); i++)
+        {
+            final String path = "backstores[" + i + "]";
+            final BackstoreConfig backstore = backstores.get(i);
+            if (null == backstore)
+            {
+                error(path, "null is not a backstore");
+                continue;
+            }
+            final String name = backstore.name();
+            if (null == name || name.isEmpty())
+            {
+                error(path + ".name", "required");
+            }
+            else if (!BACKSTORE_NAME.matcher(name).matches())
+            {
+                error(path + ".name", "\"" + name + "\": use 1 to 64 of A-Z a-z 0-9 _ . -");
+            }
+            else if (namePaths.containsKey(name))
+            {
+                error(path + ".name", "duplicate backstore name \"" + name + "\" (also " + namePaths.get(name) + ")");
+            }
+            else
+            {
+                namePaths.put(name, path);
+                byName.put(name, backstore);
+            }
+            backstore(path, backstore, filePaths);
+        }
+    }
+
+    private void backstore(final String path, final BackstoreConfig backstore, final Map<String, String> filePaths)
+    {
+        final String type = backstore.type();
+        if (null == type || !TYPES.contains(type))
+        {
+            error(path + ".type", (null == type ? "required" : "unknown type \"" + type + "\"") +
+                ": one of block, fileio, ram");
+            return;
+        }
+        if (backstore.sizeBytes() < 0)
+        {
+            error(path + ".sizeBytes", "must not be negative");
+        }
+        final int blockSize = backstore.blockSize();
+        if (!BLOCK_SIZES.contains(blockSize) && !(blockSize == 0 && ConfigDefaults.TYPE_BLOCK.equals(type)))
+        {
+            error(path + ".blockSize", blockSize + " is not one of 512, 1024, 2048, 4096" +
+                (ConfigDefaults.TYPE_BLOCK.equals(type) ? " (or 0: the device's own)" : ""));
+        }
+        else if (blockSize > 0 && backstore.sizeBytes() > 0 && backstore.sizeBytes() % blockSize != 0)
+        {
+            warning(path + ".sizeBytes", backstore.sizeBytes() + " is not a multiple of the block size " + blockSize +
+                "; the last partial block is not exported");
+        }
+        switch (type)
+        {
+            case ConfigDefaults.TYPE_RAM ->
+            {
+                if (backstore.sizeBytes() <= 0)
+                {
+                    error(path + ".sizeBytes", "a ram backstore needs a size > 0");
+                }
+                if (null != backstore.path() && !backstore.path().isEmpty())
+                {
+                    warning(path + ".path", "ignored: a ram backstore has no file");
+                }
+            }
+            case ConfigDefaults.TYPE_FILEIO -> fileio(path, backstore, filePaths);
+            default -> block(path, backstore, filePaths);
+        }
+        final String serial = backstore.serial();
+        if (null != serial && !serial.isEmpty() && (serial.length() > MAX_SERIAL || !SERIAL.matcher(serial).matches()))
+        {
+            error(path + ".serial", "use 1 to " + MAX_SERIAL + " printable ASCII characters without spaces " +
+                "(SPC-4 7.8.18), or leave it out to have one generated");
+        }
+        final String wwn = backstore.wwn();
+        if (null != wwn && !wwn.isEmpty() && !WWN.matcher(wwn).matches())
+        {
+            error(path + ".wwn", "\"" + wwn + "\": 16 hex digits starting with the NAA type 2, 3 or 5 " +
+                "(SPC-4 7.8.6.6), e.g. 3a1b2c3d4e5f6071, or leave it out to have one generated");
+        }
+    }
+
+    private Path absolutePath(final String path, final BackstoreConfig backstore, final Map<String, String> filePaths)
+    {
+        final String file = backstore.path();
+        if (null == file || file.isEmpty())
+        {
+            error(path + ".path", "required for a " + backstore.type() + " backstore");
+            return null;
+        }
+        final Path resolved;
+        try
+        {
+            resolved = Path.of(file);
+        }
+        catch (final InvalidPathException ex)
+        {
+            error(path + ".path", "\"" + file + "\" is not a valid path");
+            return null;
+        }
+        if (!resolved.isAbsolute())
+        {
+            error(path + ".path", "\"" + file + "\" must be an absolute path");
+            return null;
+        }
+        final String key = resolved.normalize().toString();
+        final String other = filePaths.putIfAbsent(key, path);
+        if (null != other)
+        {
+            warning(path + ".path", "\"" + file + "\" is also the file of " + other +
+                ": two backstores writing the same data corrupt it");
+        }
+        return resolved;
+    }
+
+    private void fileio(final String path, final BackstoreConfig backstore, final Map<String, String> filePaths)
+    {
+        final Path file = absolutePath(path, backstore, filePaths);
+        if (null == file || !checkFiles)
+        {
+            return;
+        }
+        if (Files.exists(file))
+        {
+            if (Files.isDirectory(file))
+            {
+                error(path + ".path", "\"" + file + "\" is a directory");
+            }
+            else if (ConfigDefaults.isBlockDevice(file))
+            {
+                error(path + ".type", "\"" + file + "\" is a block device: use type \"block\"");
+            }
+            else if (!Files.isRegularFile(file))
+            {
+                error(path + ".path", "\"" + file + "\" is not a regular file");
+            }
+        }
+        else
+        {
+            final Path parent = file.getParent();
+            if (null == parent || !Files.isDirectory(parent))
+            {
+                error(path + ".path", "directory \"" + parent + "\" does not exist (the file is created, its directory is not)");
+            }
+            if (backstore.sizeBytes() == 0)
+            {
+                error(path + ".sizeBytes", "\"" + file + "\" does not exist, so a size is needed to create it");
+            }
+        }
+    }
+
+    private void block(final String path, final BackstoreConfig backstore, final Map<String, String> filePaths)
+    {
+        final Path device = absolutePath(path, backstore, filePaths);
+        if (!backstore.directIo())
+        {
+            warning(path + ".directIo", "ignored: block backstores always use O_DIRECT");
+        }
+        if (null == device || !checkFiles)
+        {
+            return;
+        }
+        if (!Files.exists(device))
+        {
+            error(path + ".path", "\"" + device + "\" does not exist");
+        }
+        else if (!ConfigDefaults.isBlockDevice(device))
+        {
+            error(path + ".path", "\"" + device + "\" is not a block device" +
+                (Files.isRegularFile(device) ? " (a regular file: use type \"fileio\")" : ""));
+        }
+    }
+
+    private void targets(final List<TargetConfig> targets, final Map<String, BackstoreConfig> backstores)
+    {
+        final Map<String, String> iqnPaths = new HashMap<>();
+        for (int i = 0; i < targets.size(); i++)
+        {
+            final String path = "targets[" + i + "]";
+            final TargetConfig target = targets.get(i);
+            if (null == target)
+            {
+                error(path, "null is not a target");
+                continue;
+            }
+            final String nameProblem = IscsiNames.problem(target.iqn());
+            if (null != nameProblem)
+            {
+                error(path + ".iqn", nameProblem);
+            }
+            else
+            {
+                final String other = iqnPaths.putIfAbsent(target.iqn().toLowerCase(Locale.ROOT), path);
+                if (null != other)
+                {
+                    error(path + ".iqn", "duplicate target \"" + target.iqn() + "\" (also " + other + ")");
+                }
+            }
+            if (null != target.alias() && (target.alias().length() > 255 || hasControlCharacters(target.alias())))
+            {
+                error(path + ".alias", "at most 255 characters, without control characters");
+            }
+            if (null == target.tpgs())
+            {
+                error(path + ".tpgs", "required (an array)");
+                continue;
+            }
+            if (target.tpgs().isEmpty())
+            {
+                warning(path + ".tpgs", "no TPG: the target cannot be reached");
+            }
+            final Map<Integer, String> tags = new HashMap<>();
+            final Map<String, String> portals = new HashMap<>();
+            for (int j = 0; j < target.tpgs().size(); j++)
+            {
+                tpg(path + ".tpgs[" + j + "]", target.tpgs().get(j), tags, portals, backstores);
+            }
+        }
+    }
+
+    private void tpg(
+        final String path,
+        final TpgConfig tpg,
+        final Map<Integer, String> tags,
+        final Map<String, String> targetPortals,
+        final Map<String, BackstoreConfig> backstores)
+    {
+        if (null == tpg)
+        {
+            error(path, "null is not a TPG");
+            return;
+        }
+        if (tpg.tag() < 1 || tpg.tag() > MAX_TPG_TAG)
+        {
+            error(path + ".tag", tpg.tag() + " is not a TPG tag (1.." + MAX_TPG_TAG + ")");
+        }
+        else
+        {
+            final String other = tags.putIfAbsent(tpg.tag(), path);
+            if (null != other)
+            {
+                error(path + ".tag", "duplicate TPG tag " + tpg.tag() + " (also " + other + ")");
+            }
+        }
+        final String authentication = tpg.authentication();
+        if (null == authentication || !AUTHENTICATIONS.contains(authentication))
+        {
+            error(path + ".authentication", (null == authentication ? "required" : "\"" + authentication + "\"") +
+                ": one of none, chap");
+        }
+        final boolean chap = ConfigDefaults.AUTH_CHAP.equals(authentication);
+        if (chap && tpg.generateNodeAcls())
+        {
+            error(path + ".generateNodeAcls", "cannot be true with authentication \"chap\": CHAP credentials are " +
+                "per ACL, and generateNodeAcls admits initiators that have none");
+        }
+        if (null == tpg.portals())
+        {
+            error(path + ".portals", "required (an array)");
+        }
+        else
+        {
+            portals(path, tpg, targetPortals);
+        }
+        if (null == tpg.luns())
+        {
+            error(path + ".luns", "required (an array)");
+        }
+        else
+        {
+            luns(path, tpg.luns(), backstores);
+        }
+        if (null == tpg.acls())
+        {
+            error(path + ".acls", "required (an array)");
+        }
+        else
+        {
+            acls(path, tpg, chap);
+        }
+    }
+
+    private void portals(final String path, final TpgConfig tpg, final Map<String, String> targetPortals)
+    {
+        if (tpg.portals().isEmpty() && tpg.enabled())
+        {
+            warning(path + ".portals", "no portal: this TPG cannot be reached");
+        }
+        final Map<Integer, String> wildcardPorts = new HashMap<>();
+        final Map<Integer, String> specificPorts = new HashMap<>();
+        for (int k = 0; k < tpg.portals().size(); k++)
+        {
+            final String portalPath = path + ".portals[" + k + "]";
+            final PortalConfig portal = tpg.portals().get(k);
+            if (null == portal)
+            {
+                error(portalPath, "null is not a portal");
+                continue;
+            }
+            boolean valid = true;
+            final String ipProblem = ConfigDefaults.ipProblem(portal.ip());
+            if (null != ipProblem)
+            {
+                error(portalPath + ".ip", ipProblem);
+                valid = false;
+            }
+            if (portal.port() < 1 || portal.port() > 65535)
+            {
+                error(portalPath + ".port", portal.port() + " is not a TCP port (1..65535)");
+                valid = false;
+            }
+            if (!valid)
+            {
+                continue;
+            }
+            final String ip = ConfigDefaults.canonicalIp(portal.ip());
+            final String key = ip + "|" + portal.port();
+            // RFC 7143 4.4.1 (portal groups): a network portal belongs to exactly one portal group of a node.
+            final String other = targetPortals.putIfAbsent(key, portalPath);
+            if (null != other)
+            {
+                error(portalPath, "duplicate portal " + hostPort(ip, portal.port()) + " (also " + other + ")");
+                continue;
+            }
+            final boolean wildcard = ip.equals("0.0.0.0") || ip.equals("::");
+            (wildcard ? wildcardPorts : specificPorts).putIfAbsent(portal.port(), portalPath);
+            if (checkFiles && !wildcard && !isLocalAddress(ip))
+            {
+                warning(portalPath + ".ip", "\"" + ip + "\" is not an address of this host: the target cannot " +
+                    "listen on it until it is configured");
+            }
+        }
+        for (final Map.Entry<Integer, String> wildcard : wildcardPorts.entrySet())
+        {
+            final String specific = specificPorts.get(wildcard.getKey());
+            if (null != specific)
+            {
+                warning(specific, "the wildcard portal " + wildcard.getValue() + " already listens on every " +
+                    "address at port " + wildcard.getKey() + "; listing both cannot bind");
+            }
+        }
+    }
+
+    private void luns(final String path, final List<LunConfig> luns, final Map<String, BackstoreConfig> backstores)
+    {
+        final Map<Integer, String> numbers = new HashMap<>();
+        boolean lunZero = false;
+        for (int k = 0; k < luns.size(); k++)
+        {
+            final String lunPath = path + ".luns[" + k + "]";
+            final LunConfig lun = luns.get(k);
+            if (null == lun)
+            {
+                error(lunPath, "null is not a LUN");
+                continue;
+            }
+            if (lun.lun() < 0 || lun.lun() > MAX_LUN)
+            {
+                error(lunPath + ".lun", lun.lun() + " is not a LUN number (0.." + MAX_LUN + ")");
+            }
+            else
+            {
+                lunZero |= lun.lun() == 0;
+                final String other = numbers.putIfAbsent(lun.lun(), lunPath);
+                if (null != other)
+                {
+                    error(lunPath + ".lun", "duplicate LUN " + lun.lun() + " (also " + other + ")");
+                }
+            }
+            if (null == lun.backstore() || lun.backstore().isEmpty())
+            {
+                error(lunPath + ".backstore", "required: the name of a backstore");
+            }
+            else if (!backstores.containsKey(lun.backstore()))
+            {
+                error(lunPath + ".backstore", "no backstore named \"" + lun.backstore() + "\"");
+            }
+        }
+        if (!luns.isEmpty() && !lunZero)
+        {
+            // SPC-4 / SAM-5: initiators send REPORT LUNS to LUN 0; Linux scans from LUN 0.
+            warning(path + ".luns", "no LUN 0: some initiators look for LUN 0 first and see nothing else");
+        }
+    }
+
+    private void acls(final String path, final TpgConfig tpg, final boolean chap)
+    {
+        if (tpg.acls().isEmpty() && !tpg.generateNodeAcls() && tpg.enabled())
+        {
+            warning(path + ".acls", "no ACL and generateNodeAcls is false: no initiator can log in");
+        }
+        final Map<String, String> initiators = new HashMap<>();
+        for (int k = 0; k < tpg.acls().size(); k++)
+        {
+            final String aclPath = path + ".acls[" + k + "]";
+            final AclConfig acl = tpg.acls().get(k);
+            if (null == acl)
+            {
+                error(aclPath, "null is not an ACL");
+                continue;
+            }
+            final String nameProblem = IscsiNames.problem(acl.initiatorIqn());
+            if (null != nameProblem)
+            {
+                error(aclPath + ".initiatorIqn", nameProblem);
+            }
+            else
+            {
+                final String other = initiators.putIfAbsent(acl.initiatorIqn().toLowerCase(Locale.ROOT), aclPath);
+                if (null != other)
+                {
+                    error(aclPath + ".initiatorIqn", "duplicate ACL for \"" + acl.initiatorIqn() + "\" (also " + other + ")");
+                }
+            }
+            if (null == acl.chap())
+            {
+                if (chap)
+                {
+                    error(aclPath + ".chap", "required: the TPG's authentication is \"chap\"");
+                }
+            }
+            else
+            {
+                chap(aclPath + ".chap", acl.chap());
+                if (!chap)
+                {
+                    warning(aclPath + ".chap", "not required while the TPG's authentication is \"none\" " +
+                        "(set it to \"chap\" to require it)");
+                }
+            }
+        }
+    }
+
+    private void discoveryAuth(final DiscoveryAuthConfig discoveryAuth)
+    {
+        if (null == discoveryAuth)
+        {
+            error("discoveryAuth", "required ({} for none)");
+            return;
+        }
+        final String authentication = discoveryAuth.authentication();
+        if (null == authentication || !AUTHENTICATIONS.contains(authentication))
+        {
+            error("discoveryAuth.authentication", (null == authentication ? "required" : "\"" + authentication + "\"") +
+                ": one of none, chap");
+        }
+        if (null == discoveryAuth.chap())
+        {
+            if (ConfigDefaults.AUTH_CHAP.equals(authentication))
+            {
+                error("discoveryAuth.chap", "required: discovery authentication is \"chap\"");
+            }
+        }
+        else
+        {
+            chap("discoveryAuth.chap", discoveryAuth.chap());
+            if (ConfigDefaults.AUTH_NONE.equals(authentication))
+            {
+                warning("discoveryAuth.chap", "not required while discovery authentication is \"none\"");
+            }
+        }
+    }
+
+    private void chap(final String path, final ChapConfig chap)
+    {
+        chapName(path + ".userid", chap.userid());
+        chapSecret(path + ".password", chap.password());
+        final boolean mutualUser = null != chap.mutualUserid() && !chap.mutualUserid().isEmpty();
+        final boolean mutualPassword = null != chap.mutualPassword() && !chap.mutualPassword().isEmpty();
+        if (mutualUser != mutualPassword)
+        {
+            error(path + (mutualUser ? ".mutualPassword" : ".mutualUserid"),
+                "mutual CHAP needs both mutualUserid and mutualPassword");
+        }
+        if (mutualUser)
+        {
+            chapName(path + ".mutualUserid", chap.mutualUserid());
+        }
+        if (mutualPassword)
+        {
+            chapSecret(path + ".mutualPassword", chap.mutualPassword());
+            if (chap.mutualPassword().equals(chap.password()))
+            {
+                error(path + ".mutualPassword", "must differ from password (RFC 7143 9.2.1: a secret that " +
+                    "authenticates initiators must not authenticate targets)");
+            }
+        }
+    }
+
+    private void chapName(final String path, final String name)
+    {
+        if (null == name || name.isEmpty())
+        {
+            error(path, "required");
+        }
+        else if (name.length() > MAX_CHAP_TEXT || hasControlCharacters(name))
+        {
+            error(path, "at most " + MAX_CHAP_TEXT + " characters, without control characters");
+        }
+    }
+
+    private void chapSecret(final String path, final String secret)
+    {
+        if (null == secret || secret.isEmpty())
+        {
+            error(path, "required");
+        }
+        else if (secret.length() < MIN_CHAP_SECRET)
+        {
+            error(path, "at least " + MIN_CHAP_SECRET + " characters (RFC 7143 9.2.1: a CHAP secret of less " +
+                "than 96 bits needs IPsec, which ringtarget does not provide)");
+        }
+        else if (secret.length() > MAX_CHAP_TEXT || hasControlCharacters(secret))
+        {
+            error(path, "at most " + MAX_CHAP_TEXT + " characters, without control characters");
+        }
+        else if (secret.length() > MAX_PORTABLE_CHAP_SECRET)
+        {
+            warning(path, "longer than " + MAX_PORTABLE_CHAP_SECRET + " characters: some initiators (e.g. " +
+                "Microsoft's) refuse such secrets");
+        }
+    }
+
+    /** RFC 7143 9.2.1: no secret that authenticates an initiator may also authenticate a target. */
+    private void secretsNotShared(final RingtargetConfig config)
+    {
+        final Map<String, String> initiatorSecrets = new HashMap<>();
+        final Map<String, String> targetSecrets = new HashMap<>();
+        collectSecrets("discoveryAuth.chap", null == config.discoveryAuth() ? null : config.discoveryAuth().chap(),
+            initiatorSecrets, targetSecrets);
+        final List<TargetConfig> targets = Objects.requireNonNullElse(config.targets(), List.of());
+        for (int i = 0; i < targets.size(); i++)
+        {
+            final TargetConfig target = targets.get(i);
+            if (null == target || null == target.tpgs())
+            {
+                continue;
+            }
+            for (int j = 0; j < target.tpgs().size(); j++)
+            {
+                final TpgConfig tpg = target.tpgs().get(j);
+                if (null == tpg || null == tpg.acls())
+                {
+                    continue;
+                }
+                for (int k = 0; k < tpg.acls().size(); k++)
+                {
+                    final AclConfig acl = tpg.acls().get(k);
+                    collectSecrets("targets[" + i + "].tpgs[" + j + "].acls[" + k + "].chap",
+                        null == acl ? null : acl.chap(), initiatorSecrets, targetSecrets);
+                }
+            }
+        }
+        for (final Map.Entry<String, String> target : targetSecrets.entrySet())
+        {
+            final String initiator = initiatorSecrets.get(target.getKey());
+            if (null != initiator && !initiator.startsWith(target.getValue().replace(".mutualPassword", ".")))
+            {
+                error(target.getValue(), "the same secret is " + initiator + " (RFC 7143 9.2.1: a secret that " +
+                    "authenticates initiators must not authenticate targets)");
+            }
+        }
+    }
+
+    private static void collectSecrets(
+        final String path, final ChapConfig chap, final Map<String, String> initiator, final Map<String, String> target)
+    {
+        if (null == chap)
+        {
+            return;
+        }
+        if (null != chap.password() && !chap.password().isEmpty())
+        {
+            initiator.putIfAbsent(chap.password(), path + ".password");
+        }
+        if (null != chap.mutualPassword() && !chap.mutualPassword().isEmpty())
+        {
+            target.putIfAbsent(chap.mutualPassword(), path + ".mutualPassword");
+        }
+    }
+
+    private void engine(final EngineConfig engine)
+    {
+        if (null == engine)
+        {
+            error("engine", "required ({} for the defaults)");
+            return;
+        }
+        if (engine.loops() < 0 || engine.loops() > MAX_LOOPS)
+        {
+            error("engine.loops", engine.loops() + ": 0 (one per core) to " + MAX_LOOPS);
+        }
+        if (null == engine.idleStrategy() || !IDLE_STRATEGIES.contains(engine.idleStrategy()))
+        {
+            error("engine.idleStrategy", (null == engine.idleStrategy() ? "required" : "\"" + engine.idleStrategy() + "\"") +
+                ": one of ring, busy, backoff");
+        }
+        if (engine.idleSpinMicros() < 0 || engine.idleSpinMicros() > ConfigDefaults.MAX_IDLE_SPIN_MICROS)
+        {
+            error("engine.idleSpinMicros", engine.idleSpinMicros() + ": 0 (sleep at once) to " +
+                ConfigDefaults.MAX_IDLE_SPIN_MICROS + " microseconds");
+        }
+        if (engine.nopInIntervalSeconds() < 0)
+        {
+            error("engine.nopInIntervalSeconds", "must not be negative (0 turns NOP-In pings off)");
+        }
+        if (engine.nopInTimeoutSeconds() < 1 && engine.nopInIntervalSeconds() > 0)
+        {
+            error("engine.nopInTimeoutSeconds", "at least 1 while NOP-In pings are on");
+        }
+    }
+
+    private static boolean isLocalAddress(final String ip)
+    {
+        try
+        {
+            return null != NetworkInterface.getByInetAddress(InetAddress.ofLiteral(ip));
+        }
+        catch (final SocketException | IllegalArgumentException ex)
+        {
+            return true; // cannot tell: say nothing rather than warn wrongly
+        }
+    }
+
+    private static boolean hasControlCharacters(final String text)
+    {
+        for (int i = 0; i < text.length(); i++)
+        {
+            if (Character.isISOControl(text.charAt(i)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String hostPort(final String ip, final int port)
+    {
+        return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + port;
+    }
+}

@@ -1,0 +1,94 @@
+package io.ringtarget.server.startup;
+
+import io.ringtarget.backstore.Backstore;
+import io.ringtarget.iscsi.engine.EngineSettings;
+import io.ringtarget.iscsi.engine.IscsiEngine;
+import io.ringtarget.iscsi.login.TargetLimits;
+import io.ringtarget.iscsi.node.TargetRegistry;
+import io.ringtarget.server.config.BackstoreConfig;
+import io.ringtarget.server.config.ConfigDefaults;
+import io.ringtarget.server.config.EngineConfig;
+import io.ringtarget.server.config.RingtargetConfig;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A running target built from a configuration: opens the backstores, builds the targets, TPGs and logical units,
+ * and starts the iSCSI engine on them. {@link #start} returns once every portal is listening; {@link #close}
+ * shuts down cleanly (in-flight I/O completes, sessions end) and then closes the backstores.
+ */
+public final class TargetServer implements AutoCloseable
+{
+    private final IscsiEngine engine;
+    private final Map<String, Backstore> backstores;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private boolean closed;
+
+    private TargetServer(final IscsiEngine engine, final Map<String, Backstore> backstores)
+    {
+        this.engine = engine;
+        this.backstores = backstores;
+    }
+
+    public static TargetServer start(final RingtargetConfig config, final PrintStream log) throws IOException
+    {
+        final Map<String, Backstore> backstores = new LinkedHashMap<>();
+        try
+        {
+            for (final BackstoreConfig b : config.backstores())
+            {
+                backstores.put(b.name(), BackstoreFactory.open(b));
+            }
+            final TargetRegistry targets = TargetRegistryBuilder.build(config, backstores);
+            final EngineConfig ec = config.engine() != null ? config.engine() : ConfigDefaults.engine();
+            final EngineSettings settings = new EngineSettings(ec.loops(), ec.pinCpus(), ec.idleStrategy(),
+                ec.idleSpinMicros() * 1_000L, ec.nopInIntervalSeconds(), ec.nopInTimeoutSeconds());
+            final IscsiEngine engine = IscsiEngine.start(targets,
+                TargetRegistryBuilder.discoveryAuth(config.discoveryAuth()), TargetLimits.defaults(), settings, log);
+            return new TargetServer(engine, backstores);
+        }
+        catch (final RuntimeException | IOException ex)
+        {
+            closeAll(backstores);
+            throw ex instanceof IOException io ? io : new IOException(ex.getMessage(), ex);
+        }
+    }
+
+    /** Blocks until {@link #close} has finished (from another thread or a shutdown hook). */
+    public void awaitTermination() throws InterruptedException
+    {
+        terminated.await();
+    }
+
+    /** The portals actually listening, as ip:port (useful when a config asks for port 0). */
+    public List<String> portals()
+    {
+        return engine.portals();
+    }
+
+    @Override
+    public synchronized void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        engine.close();
+        closeAll(backstores);
+        terminated.countDown();
+    }
+
+    private static void closeAll(final Map<String, Backstore> backstores)
+    {
+        for (final Backstore b : backstores.values())
+        {
+            b.close();
+        }
+    }
+}

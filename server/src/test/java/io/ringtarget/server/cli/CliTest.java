@@ -1,0 +1,410 @@
+package io.ringtarget.server.cli;
+
+import io.ringtarget.server.config.AclConfig;
+import io.ringtarget.server.config.BackstoreConfig;
+import io.ringtarget.server.config.ChapConfig;
+import io.ringtarget.server.config.ConfigDefaults;
+import io.ringtarget.server.config.ConfigFiles;
+import io.ringtarget.server.config.DiscoveryAuthConfig;
+import io.ringtarget.server.config.LunConfig;
+import io.ringtarget.server.config.PortalConfig;
+import io.ringtarget.server.config.RingtargetConfig;
+import io.ringtarget.server.config.TargetConfig;
+import io.ringtarget.server.config.TpgConfig;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static io.ringtarget.server.cli.CliRunner.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CliTest
+{
+    private static final String TARGET = "iqn.2026-04.com.example:target1";
+    private static final String HOST1 = "iqn.1994-05.com.client:host1";
+    private static final String HOST2 = "iqn.1994-05.com.client:host2";
+
+    @TempDir
+    Path dir;
+
+    Path config;
+    Path disk;
+
+    @BeforeEach
+    void paths() throws IOException
+    {
+        config = dir.resolve("etc/ringtarget/saveconfig.json");
+        disk = Files.createDirectories(dir.resolve("var/iscsi_disks")).resolve("disk1.img");
+    }
+
+    private CliRunner.Result ok(final String... args)
+    {
+        final CliRunner.Result result = run(config, args);
+        assertEquals(0, result.exitCode(), result::toString);
+        return result;
+    }
+
+    /** Runs a command that must be refused with exit code 2 and leave the file untouched; returns stderr. */
+    private String refused(final String... args) throws IOException
+    {
+        final byte[] before = Files.exists(config) ? Files.readAllBytes(config) : null;
+        final CliRunner.Result result = run(config, args);
+        assertEquals(2, result.exitCode(), result::toString);
+        if (null == before)
+        {
+            assertFalse(Files.exists(config), "nothing saved");
+        }
+        else
+        {
+            assertArrayEquals(before, Files.readAllBytes(config), "file unchanged");
+        }
+        return result.err();
+    }
+
+    /** The seed guide's targetcli session, command by command. */
+    private void targetcliSession()
+    {
+        assertEquals("Created fileio disk1 with size 10GiB.\n",
+            ok("backstores", "fileio", "create", "disk1", disk.toString(), "10G").out());
+        assertTrue(ok("iscsi", "create", TARGET).out().startsWith("Created target " + TARGET + ".\nCreated TPG 1.\n"));
+        assertEquals("Created network portal 0.0.0.0:3260.\n",
+            ok("iscsi", "tpg", "portals", "create", TARGET, "0.0.0.0", "3260").out());
+        assertEquals("Created LUN 0 (disk1).\n", ok("iscsi", "tpg", "luns", "create", TARGET, "/backstores/fileio/disk1").out());
+        assertEquals("Created Node ACL for " + HOST1 + ".\n", ok("iscsi", "tpg", "acls", "create", TARGET, HOST1).out());
+        assertTrue(ok("saveconfig").out().contains("is up to date"));
+    }
+
+    @Test
+    void targetcliSessionGivesTheSameObjectTree() throws IOException
+    {
+        targetcliSession();
+
+        final RingtargetConfig saved = ConfigFiles.load(config);
+        final BackstoreConfig disk1 = saved.backstores().getFirst();
+        assertTrue(disk1.serial().matches("[0-9a-f]{32}"), disk1.serial());
+        assertTrue(disk1.wwn().matches("3[0-9a-f]{15}"), disk1.wwn());
+        assertEquals(new RingtargetConfig(
+                List.of(new BackstoreConfig("disk1", "fileio", disk.toString(), 10L << 30, 512, true, false,
+                    disk1.serial(), disk1.wwn())),
+                List.of(new TargetConfig(TARGET, null, List.of(new TpgConfig(1, true,
+                    List.of(new PortalConfig("0.0.0.0", 3260)), List.of(new LunConfig(0, "disk1", false)),
+                    List.of(new AclConfig(HOST1, null)), false, "none")))),
+                new DiscoveryAuthConfig("none", null), ConfigDefaults.engine()),
+            saved);
+        final CliRunner.Result validate = ok("config", "validate");
+        assertEquals(config + ": valid\n", validate.out());
+    }
+
+    @Test
+    void multipathPortalsAndChapAfterTheSession() throws IOException
+    {
+        targetcliSession();
+
+        ok("iscsi", "tpg", "portals", "delete", TARGET, "0.0.0.0");
+        ok("iscsi", "tpg", "portals", "create", TARGET, "10.0.1.10", "3260");
+        ok("iscsi", "tpg", "portals", "create", TARGET, "10.0.2.10");
+        assertEquals("10.0.1.10:3260\n10.0.2.10:3260\n", ok("iscsi", "tpg", "portals", "list", TARGET).out());
+
+        ok("iscsi", "tpg", "acls", "set-auth", TARGET, HOST1, "--chap-user", "host1", "--chap-password", "host1-secret");
+        ok("iscsi", "tpg", "acls", "create", TARGET, HOST2, "--chap-user", "host2", "--chap-password", "host2-secret",
+            "--mutual-user", "target1", "--mutual-password", "target1-secret");
+        assertEquals("TPG 1: authentication chap, generateNodeAcls false, enabled.\n",
+            ok("iscsi", "tpg", "set", TARGET, "--authentication", "chap").out());
+        ok("discovery-auth", "set", "--authentication", "chap", "--user", "discovery", "--password", "discovery-secret");
+
+        final RingtargetConfig saved = ConfigFiles.load(config);
+        final TpgConfig tpg = saved.targets().getFirst().tpgs().getFirst();
+        assertEquals(List.of(new PortalConfig("10.0.1.10", 3260), new PortalConfig("10.0.2.10", 3260)), tpg.portals());
+        assertEquals(List.of(new AclConfig(HOST1, new ChapConfig("host1", "host1-secret", null, null)),
+            new AclConfig(HOST2, new ChapConfig("host2", "host2-secret", "target1", "target1-secret"))), tpg.acls());
+        assertEquals("chap", tpg.authentication());
+        assertEquals(new DiscoveryAuthConfig("chap", new ChapConfig("discovery", "discovery-secret", null, null)),
+            saved.discoveryAuth());
+        assertEquals(HOST1 + "  CHAP user host1\n" + HOST2 + "  CHAP user host2, mutual user target1\n",
+            ok("iscsi", "tpg", "acls", "list", TARGET).out());
+        assertTrue(Files.exists(config.resolveSibling("saveconfig.json.bak")));
+    }
+
+    @Test
+    void editsThatCannotBeMadeAreRefusedWithTheReason() throws IOException
+    {
+        targetcliSession();
+
+        assertTrue(refused("backstores", "delete", "disk1").contains(
+            "backstore \"disk1\" is used by " + TARGET + " tpg 1 LUN 0; delete that LUN first"));
+        assertTrue(refused("iscsi", "tpg", "luns", "create", TARGET, "disk9").contains(
+            "no backstore named \"disk9\" (backstores: disk1)"));
+        assertTrue(refused("iscsi", "tpg", "luns", "create", TARGET, "disk1", "--lun", "0").contains(
+            "LUN 0 exists already in TPG 1"));
+        assertTrue(refused("iscsi", "create", TARGET).contains("target " + TARGET + " exists already"));
+        assertTrue(refused("iscsi", "create", "iqn.2026-04.com.Example:t2").contains("iSCSI names are lowercase"));
+        assertTrue(refused("iscsi", "tpg", "portals", "create", TARGET, "0.0.0.0", "3260").contains(
+            "portal 0.0.0.0:3260 exists already"));
+        assertTrue(refused("iscsi", "tpg", "portals", "create", TARGET, "storage.example.com").contains(
+            "is not an IPv4 or IPv6 address"));
+        assertTrue(refused("iscsi", "tpg", "portals", "create", TARGET, "10.0.1.10", "70000").contains(
+            "70000 is not a TCP port"));
+        assertTrue(refused("iscsi", "tpg", "portals", "create", TARGET, "10.0.1.10", "--tpg", "2").contains(
+            "target " + TARGET + " has no TPG 2 (TPGs: 1)"));
+        assertTrue(refused("iscsi", "tpg", "acls", "create", TARGET, HOST2, "--chap-user", "host2",
+            "--chap-password", "short").contains("targets[0].tpgs[0].acls[1].chap.password: at least 12 characters"));
+        assertTrue(refused("iscsi", "tpg", "acls", "create", TARGET, HOST2, "--chap-user", "host2").contains(
+            "CHAP needs both --chap-user and --chap-password"));
+        assertTrue(refused("iscsi", "tpg", "acls", "create", TARGET, HOST2, "--chap-user", "host2", "--chap-password",
+            "host2-secret", "--mutual-user", "t", "--mutual-password", "host2-secret").contains(
+            "targets[0].tpgs[0].acls[1].chap.mutualPassword: must differ from password"));
+        assertTrue(refused("iscsi", "tpg", "set", TARGET, "--authentication", "chap").contains(
+            "targets[0].tpgs[0].acls[0].chap: required: the TPG's authentication is \"chap\""));
+        assertTrue(refused("iscsi", "tpg", "set", TARGET, "--authentication", "kerberos").contains(
+            "targets[0].tpgs[0].authentication: \"kerberos\": one of none, chap"));
+        assertTrue(refused("iscsi", "tpg", "set", TARGET).contains("nothing to set"));
+        assertTrue(refused("discovery-auth", "set", "--authentication", "chap").contains(
+            "discoveryAuth.chap: required: discovery authentication is \"chap\""));
+        assertTrue(refused("backstores", "fileio", "create", "disk2", dir.resolve("missing/d.img").toString(), "1G")
+            .contains("backstores[1].path: directory \"" + dir.resolve("missing") + "\" does not exist"));
+        assertTrue(refused("backstores", "fileio", "create", "disk1", dir.resolve("d2.img").toString(), "1G").contains(
+            "a backstore named \"disk1\" exists already"));
+        final Path regular = Files.write(dir.resolve("regular.img"), new byte[4096]);
+        assertTrue(refused("backstores", "block", "create", "lv0", regular.toString()).contains(
+            "backstores[1].path: \"" + regular + "\" is not a block device (a regular file: use type \"fileio\")"));
+        assertTrue(refused("backstores", "block", "create", "lv0", disk.toString()).contains(
+            "backstores[1].path: \"" + disk + "\" does not exist"));
+        assertTrue(refused("backstores", "ram", "create", "r", "lots").contains("\"lots\" is not a size"));
+        assertTrue(refused("backstores", "ram", "create", "r", "1G", "--block-size", "1000").contains(
+            "backstores[1].blockSize: 1000 is not one of 512, 1024, 2048, 4096"));
+        assertTrue(refused("iscsi", "tpg", "luns", "delete", TARGET, "7").contains("TPG 1 has no LUN 7 (LUNs: 0)"));
+        assertTrue(refused("iscsi", "delete", "iqn.2026-04.com.example:nope").contains(
+            "no target iqn.2026-04.com.example:nope (targets: " + TARGET + ")"));
+        assertTrue(refused("iscsi", "frobnicate").contains("Unmatched argument"));
+    }
+
+    @Test
+    void deletesUndoTheSession() throws IOException
+    {
+        targetcliSession();
+
+        ok("iscsi", "tpg", "acls", "delete", TARGET, HOST1);
+        ok("iscsi", "tpg", "luns", "delete", TARGET, "lun0");
+        ok("backstores", "delete", "disk1");
+        ok("iscsi", "delete", TARGET);
+
+        assertEquals(ConfigDefaults.empty(), ConfigFiles.load(config));
+        assertEquals("No backstores.\n", ok("backstores", "list").out());
+        assertEquals("No targets.\n", ok("iscsi", "list").out());
+    }
+
+    @Test
+    void lunsAndBackstoresOfEveryType() throws IOException
+    {
+        ok("backstores", "ram", "create", "scratch", "64M");
+        ok("backstores", "fileio", "create", "buffered", disk.toString(), "1G", "--buffered", "--block-size", "4096",
+            "--serial", "disk-serial-1", "--wwn", "3000000000000001");
+        final String created = ok("iscsi", "create").out();
+        final String generated = ConfigFiles.load(config).targets().getFirst().iqn();
+        assertTrue(generated.matches("iqn\\.2026-11\\.io\\.ringtarget:[0-9a-f]{12}"), generated);
+        assertTrue(created.startsWith("Created target " + generated + ".\n"), created);
+        ok("iscsi", "tpg", "luns", "create", generated, "scratch");
+        assertEquals("Created LUN 5 (buffered, read-only).\n",
+            ok("iscsi", "tpg", "luns", "create", generated, "buffered", "--lun", "5", "--read-only").out());
+        ok("iscsi", "tpg", "set", generated, "--generate-node-acls", "true");
+
+        final RingtargetConfig saved = ConfigFiles.load(config);
+        assertEquals(new BackstoreConfig("buffered", "fileio", disk.toString(), 1L << 30, 4096, false, false,
+            "disk-serial-1", "3000000000000001"), saved.backstores().get(1));
+        assertEquals(64L << 20, saved.backstores().getFirst().sizeBytes());
+        final TpgConfig tpg = saved.targets().getFirst().tpgs().getFirst();
+        assertEquals(List.of(new LunConfig(0, "scratch", false), new LunConfig(5, "buffered", true)), tpg.luns());
+        assertTrue(tpg.generateNodeAcls());
+        assertEquals("lun0  scratch\nlun5  buffered  read-only\n", ok("iscsi", "tpg", "luns", "list", generated).out());
+        final String list = ok("backstores", "list").out();
+        assertTrue(list.contains("scratch  [ram (64MiB) 512B blocks write-thru]  used by " + generated + " tpg 1 LUN 0"), list);
+    }
+
+    @Test
+    void showPrintsTheTreeWithoutSecrets() throws IOException
+    {
+        targetcliSession();
+        ok("iscsi", "tpg", "acls", "set-auth", TARGET, HOST1, "--chap-user", "host1", "--chap-password", "host1-secret");
+
+        final String tree = ok("config", "show").out();
+        assertTrue(tree.startsWith("o- /"), tree);
+        assertTrue(tree.contains("  | | o- disk1 ."), tree);
+        assertTrue(tree.contains("    o- " + TARGET + " ."), tree);
+        assertTrue(tree.contains("      o- tpg1 ."), tree);
+        assertTrue(tree.contains("        | o- " + HOST1 + " .") && tree.contains("[CHAP user host1]"), tree);
+        assertTrue(tree.contains("        | o- lun0 .") && tree.contains("[fileio/disk1 (" + disk + ")]"), tree);
+        assertTrue(tree.contains("          o- 0.0.0.0:3260 .") && tree.endsWith("[OK]\n"), tree);
+        assertFalse(tree.contains("host1-secret"), tree);
+
+        final String json = ok("config", "show", "--json").out();
+        assertTrue(json.contains("\"password\" : \"********\""), json);
+        assertFalse(json.contains("host1-secret"), json);
+    }
+
+    @Test
+    void serveRefusesAnInvalidConfigurationWithThePathAndExitCode2() throws IOException
+    {
+        Files.createDirectories(config.getParent());
+        Files.writeString(config, """
+            { "targets": [ { "iqn": "iqn.2026-04.com.example:t",
+                "tpgs": [ { "portals": [ { "ip": "127.0.0.1", "port": 3260 } ], "generateNodeAcls": true,
+                            "luns": [ { "lun": 0, "backstore": "disk9" } ] } ] } ] }
+            """);
+
+        final CliRunner.Result result = run(config, "serve");
+
+        assertEquals(2, result.exitCode(), result::toString);
+        assertTrue(result.err().contains("targets[0].tpgs[0].luns[0].backstore: no backstore named \"disk9\""), result::toString);
+        // Not started: the engine would have been asked (and, until it exists, have failed with exit code 1).
+        assertFalse(result.err().contains("cannot start"), result::toString);
+        assertEquals("", result.out());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{ \"targets\": [ { \"iqn\": \"iqn.2026-04.com.example:t\", \"tpgs\": [ { \"portal\": [] } ] } ] }" +
+            " | targets[0].tpgs[0].portal: unknown field \"portal\"",
+        "{ \"backstores\": [ { \"name\": \"a\", \"type\": \"ram\", }" +
+            " | malformed JSON at line 1, column 49",
+        "{ \"backstores\": [ { \"name\": \"a\", \"type\": \"ram\" } ] }" +
+            " | backstores[0].sizeBytes: a ram backstore needs a size > 0",
+    })
+    void serveAndValidateRefuseBadFilesWithThePath(final String json, final String message) throws IOException
+    {
+        Files.createDirectories(config.getParent());
+        Files.writeString(config, json);
+
+        final CliRunner.Result serve = run(config, "serve");
+        assertEquals(2, serve.exitCode(), serve::toString);
+        assertTrue(serve.err().contains(message), serve::toString);
+        assertFalse(serve.err().contains("cannot start"), serve::toString);
+
+        final CliRunner.Result validate = run(config, "config", "validate");
+        assertEquals(2, validate.exitCode(), validate::toString);
+        assertTrue(validate.err().contains(message), validate::toString);
+    }
+
+    @Test
+    void validateReportsWarningsButSucceeds() throws IOException
+    {
+        ok("iscsi", "create", TARGET);
+
+        final CliRunner.Result result = ok("config", "validate");
+
+        assertTrue(result.out().contains("warning: targets[0].tpgs[0].portals: no portal"), result::toString);
+        assertTrue(result.out().endsWith(config + ": valid (2 warnings)\n"), result::toString);
+    }
+
+    @Test
+    void missingFileIsReported()
+    {
+        final CliRunner.Result result = run(config, "config", "validate");
+        assertEquals(1, result.exitCode(), result::toString);
+        assertEquals("ringtarget: " + config + ": no such file\n", result.err());
+    }
+
+    @Test
+    void errorsAlreadyInTheFileDoNotBlockItsRepair() throws IOException
+    {
+        final Path gone = dir.resolve("gone.img");
+        ok("backstores", "fileio", "create", "disk1", gone.toString(), "1G");
+        ok("iscsi", "create", TARGET);
+        ok("iscsi", "tpg", "luns", "create", TARGET, "disk1");
+        // The file's directory disappears behind the configuration's back.
+        final String json = Files.readString(config).replace(gone.toString(), dir.resolve("no/dir/gone.img").toString());
+        Files.writeString(config, json);
+
+        final CliRunner.Result deleteLun = ok("iscsi", "tpg", "luns", "delete", TARGET, "0");
+        assertTrue(deleteLun.err().contains("still to fix"), deleteLun::toString);
+        ok("backstores", "delete", "disk1");
+        assertEquals(0, run(config, "config", "validate").exitCode());
+    }
+
+    @Test
+    void demoDryRunPrintsHowToConnect()
+    {
+        final CliRunner.Result result = run("demo", "--dry-run", "--size", "2G", "--loops", "1");
+
+        assertEquals(0, result.exitCode(), result::toString);
+        final String out = result.out();
+        final String url = "iscsi://127.0.0.1:3260/iqn.2026-11.io.ringtarget:demo/0";
+        assertTrue(out.contains("\"sizeBytes\" : 2147483648"), out);
+        assertTrue(out.contains("\"loops\" : 1"), out);
+        assertTrue(out.contains("iscsiadm -m discovery -t sendtargets -p 127.0.0.1:3260\n"), out);
+        assertTrue(out.contains("iscsiadm -m node -T iqn.2026-11.io.ringtarget:demo -p 127.0.0.1:3260 --login\n"), out);
+        assertTrue(out.contains("libiscsi:    " + url + "\n"), out);
+        assertTrue(out.contains("iscsi-inq " + url + "\n"), out);
+        assertTrue(out.contains("--ioengine=libiscsi --filename='iscsi\\://127.0.0.1\\:3260/iqn.2026-11.io.ringtarget\\:demo/0'"), out);
+    }
+
+    @Test
+    void demoOptionsAreChecked() throws IOException
+    {
+        final CliRunner.Result badPortal = run("demo", "--dry-run", "--portal", "localhost:3260");
+        assertEquals(2, badPortal.exitCode(), badPortal::toString);
+        assertTrue(badPortal.err().contains("--portal: \"localhost\" is not an IPv4 or IPv6 address"), badPortal::toString);
+
+        final CliRunner.Result badSize = run("demo", "--dry-run", "--size", "huge");
+        assertEquals(2, badSize.exitCode(), badSize::toString);
+
+        final Path file = Files.write(dir.resolve("demo.img"), new byte[1 << 20]);
+        final CliRunner.Result onFile = run("demo", "--dry-run", "--backstore", file.toString(), "--portal", "0.0.0.0:3270");
+        assertEquals(0, onFile.exitCode(), onFile::toString);
+        assertTrue(onFile.out().contains("\"type\" : \"fileio\""), onFile::toString);
+        assertTrue(onFile.out().contains("-p 127.0.0.1:3270\n"), onFile::toString);
+        assertTrue(onFile.out().contains("\"writeCache\" : false"), onFile::toString);
+
+        final CliRunner.Result writeBack = run("demo", "--dry-run", "--backstore", file.toString(), "--write-cache");
+        assertEquals(0, writeBack.exitCode(), writeBack::toString);
+        assertTrue(writeBack.out().contains("\"writeCache\" : true"), writeBack::toString);
+    }
+
+    @Test
+    void saveconfigCopiesWithTo() throws IOException
+    {
+        targetcliSession();
+        final Path copy = dir.resolve("backup/copy.json");
+
+        ok("saveconfig", "--to", copy.toString());
+
+        assertEquals(ConfigFiles.load(config), ConfigFiles.load(copy));
+    }
+
+    @Test
+    void helpIsAvailableEverywhere()
+    {
+        final CliRunner.Result top = run("--help");
+        assertEquals(0, top.exitCode());
+        assertTrue(top.out().contains("ringtarget backstores fileio create disk1 /var/iscsi_disks/disk1.img 10G"), top.out());
+
+        final CliRunner.Result leaf = run("iscsi", "tpg", "acls", "create", "--help");
+        assertEquals(0, leaf.exitCode(), leaf::toString);
+        assertTrue(leaf.out().contains("--chap-password"), leaf.out());
+        final CliRunner.Result group = run("iscsi", "tpg", "acls", "--help");
+        assertEquals(0, group.exitCode(), group::toString);
+        assertTrue(group.out().contains("Examples:"), group.out());
+
+        final CliRunner.Result groupAlone = run("iscsi", "tpg");
+        assertEquals(2, groupAlone.exitCode(), groupAlone::toString);
+        assertTrue(groupAlone.err().contains("missing command: one of create, delete, portals, luns, acls, set"),
+            groupAlone::toString);
+
+        final CliRunner.Result helpCommand = run("help", "backstores");
+        assertEquals(0, helpCommand.exitCode(), helpCommand::toString);
+        assertTrue(helpCommand.out().contains("ringtarget backstores ram create scratch 1G"), helpCommand.out());
+
+        final CliRunner.Result none = run();
+        assertEquals(2, none.exitCode(), none::toString);
+        assertTrue(none.err().contains("a command is needed"), none::toString);
+    }
+}

@@ -1,0 +1,352 @@
+package io.ringtarget.server.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+class ConfigValidatorTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void fullExampleHasNoProblem()
+    {
+        assertEquals(List.of(), ConfigValidator.validate(ConfigFixtures.everyField()));
+    }
+
+    @Test
+    void demoConfigHasNoProblem()
+    {
+        assertEquals(List.of(), ConfigValidator.validate(ConfigDefaults.demo(null, 0, null), true));
+    }
+
+    static Stream<Arguments> errors()
+    {
+        return Stream.of(
+            arguments("unknown type", backstore(0, b -> withType(b, "nvme")),
+                "backstores[0].type", "unknown type \"nvme\": one of block, fileio, ram"),
+            arguments("ram without size", backstore(2, b -> withSize(b, 0)),
+                "backstores[2].sizeBytes", "a ram backstore needs a size > 0"),
+            arguments("duplicate backstore", (UnaryOperator<RingtargetConfig>)c -> new RingtargetConfig(
+                    Stream.concat(c.backstores().stream(), Stream.of(withPath(withName(c.backstores().getFirst(), "disk1"),
+                        "/var/iscsi_disks/other.img"))).toList(), c.targets(), c.discoveryAuth(), c.engine()),
+                "backstores[3].name", "duplicate backstore name \"disk1\" (also backstores[0])"),
+            arguments("bad block size", backstore(0, b -> withBlockSize(b, 1000)),
+                "backstores[0].blockSize", "1000 is not one of 512, 1024, 2048, 4096"),
+            arguments("auto block size on fileio", backstore(0, b -> withBlockSize(b, 0)),
+                "backstores[0].blockSize", "0 is not one of 512, 1024, 2048, 4096"),
+            arguments("relative path", backstore(0, b -> withPath(b, "disk1.img")),
+                "backstores[0].path", "\"disk1.img\" must be an absolute path"),
+            arguments("block without path", backstore(1, b -> withPath(b, null)),
+                "backstores[1].path", "required for a block backstore"),
+            arguments("bad wwn", backstore(0, b -> new BackstoreConfig(b.name(), b.type(), b.path(), b.sizeBytes(),
+                    b.blockSize(), b.directIo(), b.writeCache(), b.serial(), "6001405abcdef01")),
+                "backstores[0].wwn", "\"6001405abcdef01\": 16 hex digits starting with the NAA type 2, 3 or 5"),
+            arguments("bad serial", backstore(0, b -> new BackstoreConfig(b.name(), b.type(), b.path(), b.sizeBytes(),
+                    b.blockSize(), b.directIo(), b.writeCache(), "has space", b.wwn())),
+                "backstores[0].serial", "printable ASCII"),
+            arguments("lun on missing backstore", tpg(0, t -> withLuns(t, List.of(
+                    new LunConfig(0, "disk1", false), new LunConfig(1, "lv0", false), new LunConfig(2, "disk9", false)))),
+                "targets[0].tpgs[0].luns[2].backstore", "no backstore named \"disk9\""),
+            arguments("duplicate lun", tpg(0, t -> withLuns(t, List.of(
+                    new LunConfig(0, "disk1", false), new LunConfig(0, "lv0", false)))),
+                "targets[0].tpgs[0].luns[1].lun", "duplicate LUN 0 (also targets[0].tpgs[0].luns[0])"),
+            arguments("lun too large", tpg(0, t -> withLuns(t, List.of(
+                    new LunConfig(0, "disk1", false), new LunConfig(16384, "lv0", false)))),
+                "targets[0].tpgs[0].luns[1].lun", "16384 is not a LUN number (0..16383)"),
+            arguments("bad target iqn", target(t -> new TargetConfig("iqn.2026-4.com.example:t", t.alias(), t.tpgs())),
+                "targets[0].iqn", "is not iqn.yyyy-mm.reversed.domain[:unique]"),
+            arguments("uppercase iqn", target(t -> new TargetConfig("iqn.2026-04.com.Example:t", t.alias(), t.tpgs())),
+                "targets[0].iqn", "iSCSI names are lowercase"),
+            arguments("duplicate target", (UnaryOperator<RingtargetConfig>)c -> new RingtargetConfig(c.backstores(),
+                    List.of(c.targets().getFirst(), c.targets().getFirst()), c.discoveryAuth(), c.engine()),
+                "targets[1].iqn", "duplicate target \"iqn.2026-04.com.example:target1\" (also targets[0])"),
+            arguments("duplicate tpg tag", tpg(1, t -> withTag(t, 1)),
+                "targets[0].tpgs[1].tag", "duplicate TPG tag 1 (also targets[0].tpgs[0])"),
+            arguments("tpg tag 0", tpg(1, t -> withTag(t, 0)),
+                "targets[0].tpgs[1].tag", "0 is not a TPG tag (1..65535)"),
+            arguments("port 0", tpg(0, t -> withPortals(t, List.of(new PortalConfig("10.0.1.10", 0)))),
+                "targets[0].tpgs[0].portals[0].port", "0 is not a TCP port (1..65535)"),
+            arguments("port too large", tpg(0, t -> withPortals(t, List.of(new PortalConfig("10.0.1.10", 65536)))),
+                "targets[0].tpgs[0].portals[0].port", "65536 is not a TCP port (1..65535)"),
+            arguments("host name portal", tpg(0, t -> withPortals(t, List.of(new PortalConfig("storage.example.com", 3260)))),
+                "targets[0].tpgs[0].portals[0].ip", "\"storage.example.com\" is not an IPv4 or IPv6 address"),
+            arguments("duplicate portal", tpg(0, t -> withPortals(t, List.of(
+                    new PortalConfig("10.0.1.10", 3260), new PortalConfig("10.0.1.10", 3260)))),
+                "targets[0].tpgs[0].portals[1]", "duplicate portal 10.0.1.10:3260 (also targets[0].tpgs[0].portals[0])"),
+            arguments("same portal in two tpgs", tpg(1, t -> withPortals(t, List.of(new PortalConfig("10.0.2.10", 3260)))),
+                "targets[0].tpgs[1].portals[0]", "duplicate portal 10.0.2.10:3260 (also targets[0].tpgs[0].portals[1])"),
+            arguments("authentication kerberos", tpg(0, t -> withAuthentication(t, "krb5")),
+                "targets[0].tpgs[0].authentication", "\"krb5\": one of none, chap"),
+            arguments("chap with generated acls", tpg(0, t -> withGenerateNodeAcls(t, true)),
+                "targets[0].tpgs[0].generateNodeAcls", "cannot be true with authentication \"chap\""),
+            arguments("chap acl without credentials", tpg(0, t -> withAcls(t, List.of(
+                    new AclConfig("iqn.1994-05.com.client:host1", null)))),
+                "targets[0].tpgs[0].acls[0].chap", "required: the TPG's authentication is \"chap\""),
+            arguments("bad initiator name", tpg(0, t -> withAcls(t, List.of(
+                    new AclConfig("iqn.1994-05.com.client_host1", new ChapConfig("u", "123456789012", null, null))))),
+                "targets[0].tpgs[0].acls[0].initiatorIqn", "only a-z, 0-9, '-', '.' and ':' are allowed"),
+            arguments("duplicate acl", tpg(0, t -> withAcls(t, List.of(t.acls().get(0), t.acls().get(0)))),
+                "targets[0].tpgs[0].acls[1].initiatorIqn", "duplicate ACL for \"iqn.1994-05.com.client:host1\""),
+            arguments("short chap secret", acl(0, new ChapConfig("host1", "elevenchars", null, null)),
+                "targets[0].tpgs[0].acls[0].chap.password", "at least 12 characters (RFC 7143 9.2.1"),
+            arguments("missing chap user", acl(0, new ChapConfig("", "host1-secret-12", null, null)),
+                "targets[0].tpgs[0].acls[0].chap.userid", "required"),
+            arguments("mutual secret equal to initiator secret", acl(1, new ChapConfig("host2", "host2-secret-12", "t", "host2-secret-12")),
+                "targets[0].tpgs[0].acls[1].chap.mutualPassword", "must differ from password (RFC 7143 9.2.1"),
+            arguments("mutual user without secret", acl(1, new ChapConfig("host2", "host2-secret-12", "t", null)),
+                "targets[0].tpgs[0].acls[1].chap.mutualPassword", "mutual CHAP needs both mutualUserid and mutualPassword"),
+            arguments("target secret reused as another initiator secret",
+                (UnaryOperator<RingtargetConfig>)c -> new RingtargetConfig(c.backstores(), c.targets(),
+                    new DiscoveryAuthConfig("chap", new ChapConfig("discovery", "discovery-sec1", "t", "host1-secret-12")),
+                    c.engine()),
+                "discoveryAuth.chap.mutualPassword",
+                "the same secret is targets[0].tpgs[0].acls[0].chap.password (RFC 7143 9.2.1"),
+            arguments("discovery chap without credentials", (UnaryOperator<RingtargetConfig>)c -> new RingtargetConfig(
+                    c.backstores(), c.targets(), new DiscoveryAuthConfig("chap", null), c.engine()),
+                "discoveryAuth.chap", "required: discovery authentication is \"chap\""),
+            arguments("unknown idle strategy", (UnaryOperator<RingtargetConfig>)c -> new RingtargetConfig(
+                    c.backstores(), c.targets(), c.discoveryAuth(), new EngineConfig(0, false, "spin", 5, 15)),
+                "engine.idleStrategy", "\"spin\": one of ring, busy, backoff"),
+            arguments("negative loops", (UnaryOperator<RingtargetConfig>)c -> new RingtargetConfig(
+                    c.backstores(), c.targets(), c.discoveryAuth(), new EngineConfig(-1, false, "ring", 5, 15)),
+                "engine.loops", "-1: 0 (one per core) to 1024"),
+            arguments("negative idle polling", (UnaryOperator<RingtargetConfig>)c -> new RingtargetConfig(
+                    c.backstores(), c.targets(), c.discoveryAuth(), new EngineConfig(0, false, "ring", -5, 5, 15)),
+                "engine.idleSpinMicros", "-5: 0 (sleep at once) to 10000 microseconds"),
+            arguments("idle polling beyond 10 ms", (UnaryOperator<RingtargetConfig>)c -> new RingtargetConfig(
+                    c.backstores(), c.targets(), c.discoveryAuth(), new EngineConfig(0, false, "ring", 10_001, 5, 15)),
+                "engine.idleSpinMicros", "10001: 0 (sleep at once) to 10000 microseconds"),
+            arguments("missing luns list", tpg(0, t -> withLuns(t, null)),
+                "targets[0].tpgs[0].luns", "required (an array)"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("errors")
+    void errorIsReportedWithThePathOfTheBadField(
+        final String name, final UnaryOperator<RingtargetConfig> change, final String path, final String message)
+    {
+        final List<ConfigProblem> problems = ConfigValidator.validate(change.apply(ConfigFixtures.everyField()));
+
+        final List<ConfigProblem> errors = ConfigProblem.errors(problems);
+        assertEquals(1, errors.size(), problems::toString);
+        assertEquals(path, errors.getFirst().path());
+        assertTrue(errors.getFirst().message().contains(message), errors.getFirst().message());
+    }
+
+    static Stream<Arguments> warnings()
+    {
+        return Stream.of(
+            arguments("no lun 0", tpg(0, t -> withLuns(t, List.of(new LunConfig(1, "disk1", false)))),
+                "targets[0].tpgs[0].luns", "no LUN 0"),
+            arguments("no portal", tpg(0, t -> withPortals(t, List.of())),
+                "targets[0].tpgs[0].portals", "no portal: this TPG cannot be reached"),
+            arguments("wildcard and specific", tpg(0, t -> withPortals(t, List.of(
+                    new PortalConfig("0.0.0.0", 3260), new PortalConfig("10.0.1.10", 3260)))),
+                "targets[0].tpgs[0].portals[1]", "the wildcard portal targets[0].tpgs[0].portals[0] already listens"),
+            arguments("long secret", acl(0, new ChapConfig("host1", "a-secret-of-twenty-chars", null, null)),
+                "targets[0].tpgs[0].acls[0].chap.password", "longer than 16 characters"),
+            arguments("chap credentials unused", tpg(0, t -> withAuthentication(t, "none")),
+                "targets[0].tpgs[0].acls[0].chap", "not required while the TPG's authentication is \"none\""),
+            arguments("nobody may log in", tpg(0, t -> withAuthentication(withAcls(t, List.of()), "none")),
+                "targets[0].tpgs[0].acls", "no ACL and generateNodeAcls is false: no initiator can log in"),
+            arguments("size not a multiple of the block size", backstore(2, b -> withSize(b, 1000)),
+                "backstores[2].sizeBytes", "1000 is not a multiple of the block size 512"),
+            arguments("same file twice", backstore(1, b -> withBlockSize(withType(withPath(b, "/var/iscsi_disks/disk1.img"), "fileio"), 512)),
+                "backstores[1].path", "is also the file of backstores[0]"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("warnings")
+    void warningIsReportedWithThePathButIsNoError(
+        final String name, final UnaryOperator<RingtargetConfig> change, final String path, final String message)
+    {
+        final List<ConfigProblem> problems = ConfigValidator.validate(change.apply(ConfigFixtures.everyField()));
+
+        assertFalse(ConfigProblem.hasErrors(problems), problems::toString);
+        assertTrue(problems.stream().anyMatch(p -> p.path().equals(path) && p.message().contains(message)),
+            problems::toString);
+    }
+
+    @Test
+    void everyErrorIsReportedNotJustTheFirst()
+    {
+        final RingtargetConfig config = tpg(0, t -> withPortals(withLuns(t, List.of(new LunConfig(0, "x", false))),
+            List.of(new PortalConfig("1.2.3", 3260)))).apply(ConfigFixtures.everyField());
+
+        assertEquals(List.of(
+                "targets[0].tpgs[0].portals[0].ip: \"1.2.3\" is not an IPv4 or IPv6 address (host names are not " +
+                    "accepted: a portal is an address to listen on)",
+                "targets[0].tpgs[0].luns[0].backstore: no backstore named \"x\""),
+            ConfigProblem.errors(ConfigValidator.validate(config)).stream().map(ConfigProblem::toString).toList());
+    }
+
+    @Test
+    void filesAreCheckedOnlyWhenAsked() throws IOException
+    {
+        final Path regular = Files.createFile(dir.resolve("not-a-device.img"));
+        final RingtargetConfig config = config(
+            new BackstoreConfig("b", "block", regular.toString(), 0, 0, true, false, null, null),
+            new BackstoreConfig("missing", "block", dir.resolve("nope").toString(), 0, 0, true, false, null, null),
+            new BackstoreConfig("f", "fileio", dir.resolve("no/such/dir/f.img").toString(), 1 << 20, 512, true, false, null, null),
+            new BackstoreConfig("d", "fileio", dir.toString(), 1 << 20, 512, true, false, null, null),
+            new BackstoreConfig("new", "fileio", dir.resolve("new.img").toString(), 0, 512, true, false, null, null),
+            new BackstoreConfig("ok", "fileio", dir.resolve("ok.img").toString(), 1 << 20, 512, true, false, null, null));
+
+        assertEquals(List.of(), ConfigValidator.validate(config, false));
+        assertEquals(List.of(
+                "backstores[0].path: \"" + regular + "\" is not a block device (a regular file: use type \"fileio\")",
+                "backstores[1].path: \"" + dir.resolve("nope") + "\" does not exist",
+                "backstores[2].path: directory \"" + dir.resolve("no/such/dir") + "\" does not exist (the file is " +
+                    "created, its directory is not)",
+                "backstores[3].path: \"" + dir + "\" is a directory",
+                "backstores[4].sizeBytes: \"" + dir.resolve("new.img") + "\" does not exist, so a size is needed to create it"),
+            ConfigValidator.validate(config, true).stream().map(ConfigProblem::toString).toList());
+    }
+
+    @Test
+    void realBlockDeviceIsAcceptedAsBlockAndRefusedAsFileio()
+    {
+        final Path device = Stream.of("/dev/loop0", "/dev/vda", "/dev/sda", "/dev/nvme0n1", "/dev/zram0")
+            .map(Path::of).filter(ConfigDefaults::isBlockDevice).findFirst().orElse(null);
+        assumeTrue(null != device, "no block device on this machine");
+
+        assertEquals(List.of(), ConfigValidator.validate(config(
+            new BackstoreConfig("b", "block", device.toString(), 0, 0, true, false, null, null)), true));
+        assertEquals(List.of("backstores[0].type: \"" + device + "\" is a block device: use type \"block\""),
+            ConfigValidator.validate(config(
+                new BackstoreConfig("b", "fileio", device.toString(), 0, 512, true, false, null, null)), true)
+                .stream().map(ConfigProblem::toString).toList());
+    }
+
+    @Test
+    void portalAddressesNotOfThisHostAreAWarningWhenTheMachineIsChecked()
+    {
+        final RingtargetConfig config = tpg(0, t -> withPortals(t, List.of(
+            new PortalConfig("127.0.0.1", 3260), new PortalConfig("192.0.2.1", 3260))))
+            .apply(ConfigFixtures.everyField());
+        final UnaryOperator<RingtargetConfig> noFiles = c -> new RingtargetConfig(List.of(
+            new BackstoreConfig("disk1", "ram", null, 1 << 20, 512, true, false, null, null),
+            new BackstoreConfig("lv0", "ram", null, 1 << 20, 512, true, false, null, null),
+            new BackstoreConfig("scratch", "ram", null, 1 << 20, 512, true, false, null, null)),
+            c.targets(), c.discoveryAuth(), c.engine());
+
+        assertEquals(List.of(), ConfigValidator.validate(noFiles.apply(config), false));
+        assertEquals(List.of("warning: targets[0].tpgs[0].portals[1].ip: \"192.0.2.1\" is not an address of this " +
+                "host: the target cannot listen on it until it is configured"),
+            ConfigValidator.validate(noFiles.apply(config), true).stream().map(ConfigProblem::toString).toList());
+    }
+
+    private static RingtargetConfig config(final BackstoreConfig... backstores)
+    {
+        return new RingtargetConfig(List.of(backstores), List.of(), ConfigDefaults.discoveryAuth(), ConfigDefaults.engine());
+    }
+
+    private static UnaryOperator<RingtargetConfig> backstore(final int index, final UnaryOperator<BackstoreConfig> change)
+    {
+        return c ->
+        {
+            final List<BackstoreConfig> backstores = new ArrayList<>(c.backstores());
+            backstores.set(index, change.apply(backstores.get(index)));
+            return new RingtargetConfig(backstores, c.targets(), c.discoveryAuth(), c.engine());
+        };
+    }
+
+    private static UnaryOperator<RingtargetConfig> target(final UnaryOperator<TargetConfig> change)
+    {
+        return c -> new RingtargetConfig(c.backstores(), List.of(change.apply(c.targets().getFirst())),
+            c.discoveryAuth(), c.engine());
+    }
+
+    private static UnaryOperator<RingtargetConfig> tpg(final int index, final UnaryOperator<TpgConfig> change)
+    {
+        return target(t ->
+        {
+            final List<TpgConfig> tpgs = new ArrayList<>(t.tpgs());
+            tpgs.set(index, change.apply(tpgs.get(index)));
+            return new TargetConfig(t.iqn(), t.alias(), tpgs);
+        });
+    }
+
+    private static UnaryOperator<RingtargetConfig> acl(final int index, final ChapConfig chap)
+    {
+        return tpg(0, t ->
+        {
+            final List<AclConfig> acls = new ArrayList<>(t.acls());
+            acls.set(index, new AclConfig(acls.get(index).initiatorIqn(), chap));
+            return withAcls(t, acls);
+        });
+    }
+
+    private static BackstoreConfig withType(final BackstoreConfig b, final String type)
+    {
+        return new BackstoreConfig(b.name(), type, b.path(), b.sizeBytes(), b.blockSize(), b.directIo(), b.writeCache(), b.serial(), b.wwn());
+    }
+
+    private static BackstoreConfig withName(final BackstoreConfig b, final String name)
+    {
+        return new BackstoreConfig(name, b.type(), b.path(), b.sizeBytes(), b.blockSize(), b.directIo(), b.writeCache(), b.serial(), b.wwn());
+    }
+
+    private static BackstoreConfig withPath(final BackstoreConfig b, final String path)
+    {
+        return new BackstoreConfig(b.name(), b.type(), path, b.sizeBytes(), b.blockSize(), b.directIo(), b.writeCache(), b.serial(), b.wwn());
+    }
+
+    private static BackstoreConfig withSize(final BackstoreConfig b, final long size)
+    {
+        return new BackstoreConfig(b.name(), b.type(), b.path(), size, b.blockSize(), b.directIo(), b.writeCache(), b.serial(), b.wwn());
+    }
+
+    private static BackstoreConfig withBlockSize(final BackstoreConfig b, final int blockSize)
+    {
+        return new BackstoreConfig(b.name(), b.type(), b.path(), b.sizeBytes(), blockSize, b.directIo(), b.writeCache(), b.serial(), b.wwn());
+    }
+
+    private static TpgConfig withTag(final TpgConfig t, final int tag)
+    {
+        return new TpgConfig(tag, t.enabled(), t.portals(), t.luns(), t.acls(), t.generateNodeAcls(), t.authentication());
+    }
+
+    private static TpgConfig withPortals(final TpgConfig t, final List<PortalConfig> portals)
+    {
+        return new TpgConfig(t.tag(), t.enabled(), portals, t.luns(), t.acls(), t.generateNodeAcls(), t.authentication());
+    }
+
+    private static TpgConfig withLuns(final TpgConfig t, final List<LunConfig> luns)
+    {
+        return new TpgConfig(t.tag(), t.enabled(), t.portals(), luns, t.acls(), t.generateNodeAcls(), t.authentication());
+    }
+
+    private static TpgConfig withAcls(final TpgConfig t, final List<AclConfig> acls)
+    {
+        return new TpgConfig(t.tag(), t.enabled(), t.portals(), t.luns(), acls, t.generateNodeAcls(), t.authentication());
+    }
+
+    private static TpgConfig withGenerateNodeAcls(final TpgConfig t, final boolean generate)
+    {
+        return new TpgConfig(t.tag(), t.enabled(), t.portals(), t.luns(), t.acls(), generate, t.authentication());
+    }
+
+    private static TpgConfig withAuthentication(final TpgConfig t, final String authentication)
+    {
+        return new TpgConfig(t.tag(), t.enabled(), t.portals(), t.luns(), t.acls(), t.generateNodeAcls(), authentication);
+    }
+}

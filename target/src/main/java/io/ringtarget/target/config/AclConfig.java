@@ -1,6 +1,0 @@
-package io.ringtarget.target.config;
-
-/** A node ACL: the initiator IQN admitted to the TPG and, when the TPG requires CHAP, its credentials. */
-public record AclConfig(String initiatorIqn, ChapConfig chap)
-{
-}

@@ -1,6 +1,0 @@
-package io.ringtarget.target.config;
-
-/** Authentication of discovery (SessionType=Discovery) sessions: "none" or "chap" with {@code chap}. */
-public record DiscoveryAuthConfig(String authentication, ChapConfig chap)
-{
-}

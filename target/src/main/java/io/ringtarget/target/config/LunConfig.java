@@ -1,6 +1,0 @@
-package io.ringtarget.target.config;
-
-/** A LUN of a TPG mapped to a backstore by name; {@code readOnly} makes writes fail with DATA PROTECT. */
-public record LunConfig(int lun, String backstore, boolean readOnly)
-{
-}

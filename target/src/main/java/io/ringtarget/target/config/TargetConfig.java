@@ -1,8 +1,0 @@
-package io.ringtarget.target.config;
-
-import java.util.List;
-
-/** An iSCSI target node: its IQN, an optional TargetAlias, and its target portal groups. */
-public record TargetConfig(String iqn, String alias, List<TpgConfig> tpgs)
-{
-}
