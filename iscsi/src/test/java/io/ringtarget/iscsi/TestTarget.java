@@ -3,6 +3,7 @@ package io.ringtarget.iscsi;
 import io.ringtarget.backstore.RamBackstore;
 import io.ringtarget.iscsi.engine.EngineSettings;
 import io.ringtarget.iscsi.engine.IscsiEngine;
+import io.ringtarget.iscsi.log.EventLog;
 import io.ringtarget.iscsi.login.TargetLimits;
 import io.ringtarget.iscsi.node.DiscoveryAuth;
 import io.ringtarget.iscsi.node.LunMapping;
@@ -30,12 +31,14 @@ public final class TestTarget implements AutoCloseable
 
     private final RamBackstore backstore;
     private final IscsiEngine engine;
+    private final EventLog log;
     private final int port;
 
-    private TestTarget(final RamBackstore backstore, final IscsiEngine engine, final int port)
+    private TestTarget(final RamBackstore backstore, final IscsiEngine engine, final EventLog log, final int port)
     {
         this.backstore = backstore;
         this.engine = engine;
+        this.log = log;
         this.port = port;
     }
 
@@ -49,6 +52,7 @@ public final class TestTarget implements AutoCloseable
     {
         final int port = freePort();
         final RamBackstore ram = new RamBackstore("ram0", sizeBytes, BLOCK_SIZE);
+        final EventLog eventLog = new EventLog(log, false, EventLog.Level.DEBUG);
         try
         {
             final TargetRegistry registry = new TargetRegistry();
@@ -60,12 +64,13 @@ public final class TestTarget implements AutoCloseable
                 List.of(new LunMapping(0, lu, ram, false)), List.of(), true, false));
             registry.add(node);
             final IscsiEngine engine = IscsiEngine.start(registry, DiscoveryAuth.NONE, TargetLimits.defaults(),
-                new EngineSettings(1, false, "ring", 50_000, nopInIntervalSeconds, 2 * nopInIntervalSeconds), log);
-            return new TestTarget(ram, engine, port);
+                new EngineSettings(1, false, "ring", 50_000, nopInIntervalSeconds, 2 * nopInIntervalSeconds), eventLog);
+            return new TestTarget(ram, engine, eventLog, port);
         }
         catch (final IOException | RuntimeException ex)
         {
             ram.close();
+            eventLog.close();
             throw ex;
         }
     }
@@ -75,11 +80,23 @@ public final class TestTarget implements AutoCloseable
         return port;
     }
 
+    public IscsiEngine engine()
+    {
+        return engine;
+    }
+
+    /** Writes out everything logged so far (the log is written by a thread of its own). */
+    public void flushLog()
+    {
+        log.flush();
+    }
+
     @Override
     public void close()
     {
         engine.close();
         backstore.close();
+        log.close();
     }
 
     private static int freePort()

@@ -54,6 +54,28 @@ public final class TextAccumulator
         return true;
     }
 
+    /**
+     * Ends the text with a NUL when its last pair has none, so that it parses: RFC 7143 section 6.1 terminates every
+     * pair, but a sender that leaves the last NUL out is read leniently (robustness), as long as there is room.
+     *
+     * @return false when the text does not end in NUL and there is no room to add one.
+     */
+    public boolean terminate()
+    {
+        if (length == 0 || buffer.get(Wire.BYTE, length - 1) == 0)
+        {
+            return true;
+        }
+        if (length + 1L > buffer.byteSize())
+        {
+            overflow = true;
+            return false;
+        }
+        buffer.set(Wire.BYTE, length, (byte)0);
+        length++;
+        return true;
+    }
+
     /** @return the accumulated text; parse from offset 0 with {@link #length()} bytes. */
     public MemorySegment segment()
     {

@@ -3,6 +3,8 @@ package io.ringtarget.iscsi.engine;
 import io.ringtarget.iscsi.loop.LoopConnection;
 import io.ringtarget.iscsi.connection.PortalListener;
 import io.ringtarget.iscsi.login.TargetLimits;
+import io.ringtarget.iscsi.log.EventLog;
+import io.ringtarget.iscsi.loop.ConnectionTimer;
 import io.ringtarget.iscsi.loop.IscsiContext;
 import io.ringtarget.iscsi.loop.LoopContext;
 import io.ringtarget.iscsi.node.DiscoveryAuth;
@@ -13,11 +15,15 @@ import io.ringtarget.iscsi.node.TargetRegistry;
 import io.ringtarget.ring.EventLoop;
 import io.ringtarget.ring.EventLoopGroup;
 import io.ringtarget.ring.LoopTask;
-import io.ringtarget.ring.LoopWorker;
 import io.ringtarget.ring.RingConfig;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.ConcurrentCountersManager;
+import org.agrona.concurrent.status.CountersManager;
+import org.agrona.concurrent.status.CountersReader;
+
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,7 +39,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class IscsiEngine implements AutoCloseable
 {
-    private static final long TIMER_PERIOD_NANOS = 100_000_000L;
     /** Connections get 2 s to log out after the Async Message, then are closed; this bounds the whole drain. */
     private static final long DRAIN_TIMEOUT_NANOS = 6_000_000_000L;
 
@@ -58,9 +63,9 @@ public final class IscsiEngine implements AutoCloseable
      */
     public static IscsiEngine start(
         final TargetRegistry targets, final DiscoveryAuth discoveryAuth, final TargetLimits limits,
-        final EngineSettings settings, final PrintStream log) throws IOException
+        final EngineSettings settings, final EventLog log) throws IOException
     {
-        final IscsiContext server = new IscsiContext(targets, discoveryAuth, limits, log,
+        final IscsiContext server = new IscsiContext(targets, discoveryAuth, limits, log, newCountersRegistry(),
             settings.nopInIntervalSeconds(), settings.nopInTimeoutSeconds());
         final int loops = settings.loops() > 0 ? settings.loops() : Runtime.getRuntime().availableProcessors();
         final EventLoopGroup group;
@@ -74,11 +79,31 @@ public final class IscsiEngine implements AutoCloseable
             throw new IOException("cannot start the event loops: " + ex.getMessage(), ex);
         }
         final IscsiEngine engine = new IscsiEngine(server, group);
-        engine.startLoops(targets, log);
+        engine.startLoops(targets);
         return engine;
     }
 
-    private void startLoops(final TargetRegistry targets, final PrintStream log) throws IOException
+    /** The registry each loop allocates its counters in (off-heap, read by other threads without locks). */
+    private static CountersManager newCountersRegistry()
+    {
+        final int counters = 4096;
+        return new ConcurrentCountersManager(
+            new UnsafeBuffer(ByteBuffer.allocateDirect(counters * CountersReader.METADATA_LENGTH)),
+            new UnsafeBuffer(ByteBuffer.allocateDirect(counters * CountersReader.COUNTER_LENGTH)));
+    }
+
+    public EventLog log()
+    {
+        return server.log();
+    }
+
+    /** The counters registry, for reading (metrics, tests). */
+    public CountersReader counters()
+    {
+        return server.counters();
+    }
+
+    private void startLoops(final TargetRegistry targets) throws IOException
     {
         final Set<Portal> unique = new LinkedHashSet<>();
         for (final TargetNode t : targets.all())
@@ -138,10 +163,10 @@ public final class IscsiEngine implements AutoCloseable
         {
             portals.add(p.toString());
         }
-        log.println("ringtarget: " + group.size() + " event loop(s), " + group.loop(0).ring().describe());
+        server.log().info("engine", group.size() + " event loop(s), " + group.loop(0).ring().describe());
         for (final String p : portals)
         {
-            log.println("ringtarget: listening on " + p);
+            server.log().info("portal", "listening on " + p);
         }
     }
 
@@ -172,6 +197,7 @@ public final class IscsiEngine implements AutoCloseable
                 {
                     l.start();
                 }
+                loop.addWorker(context.readyWorker());
                 loop.addWorker(new ConnectionTimer(context));
             }
             catch (final Throwable t)
@@ -182,38 +208,6 @@ public final class IscsiEngine implements AutoCloseable
             {
                 armed.countDown();
             }
-        }
-    }
-
-    /** Periodic per-loop duties: NOP-In pings, dead connections, requested closes. */
-    private static final class ConnectionTimer implements LoopWorker
-    {
-        private final LoopContext context;
-        private long nextRunNanos;
-
-        ConnectionTimer(final LoopContext context)
-        {
-            this.context = context;
-        }
-
-        @Override
-        public int doWork(final long nowNanos)
-        {
-            if (nowNanos - nextRunNanos < 0)
-            {
-                return 0;
-            }
-            nextRunNanos = nowNanos + TIMER_PERIOD_NANOS;
-            final List<LoopConnection> connections = context.connections();
-            int work = 0;
-            for (int i = connections.size() - 1; i >= 0; i--)
-            {
-                if (i < connections.size())
-                {
-                    work += connections.get(i).onTimer(nowNanos);
-                }
-            }
-            return work;
         }
     }
 
@@ -299,7 +293,7 @@ public final class IscsiEngine implements AutoCloseable
         {
             context.close();
         }
-        server.log("ringtarget: stopped");
+        server.log().info("engine", "stopped");
         terminated.countDown();
     }
 

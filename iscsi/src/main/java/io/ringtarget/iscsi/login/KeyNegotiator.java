@@ -1,6 +1,6 @@
 package io.ringtarget.iscsi.login;
 
-import java.util.List;
+import io.ringtarget.pdu.TextKeyWriter;
 
 /**
  * Operational key negotiation (RFC 7143 sections 6.2 and 13): each key the initiator offers is answered by
@@ -18,7 +18,7 @@ public final class KeyNegotiator
     }
 
     /** Outcome of one key: {@code true} when the key was consumed, {@code false} when it is not ours. */
-    public boolean negotiate(final String key, final String value, final SessionParameters params, final List<String[]> response)
+    public boolean negotiate(final String key, final String value, final SessionParameters params, final TextKeyWriter response)
     {
         switch (key)
         {
@@ -33,7 +33,7 @@ public final class KeyNegotiator
                 final long v = number(value);
                 if (v < 512 || v > 16777215)
                 {
-                    response.add(new String[]{key, "Reject"});
+                    response.append(key, "Reject");
                 }
                 else
                 {
@@ -51,7 +51,7 @@ public final class KeyNegotiator
             case "ErrorRecoveryLevel" -> params.errorRecoveryLevel = numericalMin(key, value, 0, 2, 0, response, params.errorRecoveryLevel);
             // Markers were removed by RFC 7143 (section 13 notes); old initiators still offer them: AND with No.
             case "IFMarker", "OFMarker" -> booleanAnd(key, value, false, response, false);
-            case "IFMarkInt", "OFMarkInt" -> response.add(new String[]{key, "Irrelevant"});
+            case "IFMarkInt", "OFMarkInt" -> response.append(key, "Irrelevant");
             // RFC 7144: we implement the RFC 7143 level (1); numerical min.
             case "iSCSIProtocolLevel" -> numericalMin(key, value, 0, 31, 1, response, 0);
             default ->
@@ -71,35 +71,35 @@ public final class KeyNegotiator
         }
     }
 
-    private static boolean digest(final String key, final String value, final List<String[]> response)
+    private static boolean digest(final String key, final String value, final TextKeyWriter response)
     {
         for (final String v : value.split(","))
         {
             if ("CRC32C".equals(v))
             {
-                response.add(new String[]{key, "CRC32C"});
+                response.append(key, "CRC32C");
                 return true;
             }
             if ("None".equals(v))
             {
-                response.add(new String[]{key, "None"});
+                response.append(key, "None");
                 return false;
             }
         }
-        response.add(new String[]{key, "Reject"});
+        response.append(key, "Reject");
         return false;
     }
 
     private static int numericalMin(
         final String key, final String value, final long min, final long max, final int ours,
-        final List<String[]> response, final int previous)
+        final TextKeyWriter response, final int previous)
     {
         return numerical(key, value, min, max, ours, false, response, previous);
     }
 
     private static int numericalMax(
         final String key, final String value, final long min, final long max, final int ours,
-        final List<String[]> response, final int previous)
+        final TextKeyWriter response, final int previous)
     {
         return numerical(key, value, min, max, ours, true, response, previous);
     }
@@ -107,44 +107,44 @@ public final class KeyNegotiator
     /** A numerical key (RFC 7143 6.2.2): Reject outside [min, max], else the lower (or higher) of both offers. */
     private static int numerical(
         final String key, final String value, final long min, final long max, final int ours, final boolean higher,
-        final List<String[]> response, final int previous)
+        final TextKeyWriter response, final int previous)
     {
         final long v = number(value);
         if (v < min || v > max)
         {
-            response.add(new String[]{key, "Reject"});
+            response.append(key, "Reject");
             return previous;
         }
         final int result = (int)(higher ? Math.max(v, ours) : Math.min(v, ours));
-        response.add(new String[]{key, Integer.toString(result)});
+        response.append(key, Integer.toString(result));
         return result;
     }
 
     private static boolean booleanOr(
-        final String key, final String value, final boolean ours, final List<String[]> response, final boolean previous)
+        final String key, final String value, final boolean ours, final TextKeyWriter response, final boolean previous)
     {
         final int v = bool(value);
         if (v < 0)
         {
-            response.add(new String[]{key, "Reject"});
+            response.append(key, "Reject");
             return previous;
         }
         final boolean result = v == 1 || ours;
-        response.add(new String[]{key, SessionParameters.yesNo(result)});
+        response.append(key, SessionParameters.yesNo(result));
         return result;
     }
 
     private static boolean booleanAnd(
-        final String key, final String value, final boolean ours, final List<String[]> response, final boolean previous)
+        final String key, final String value, final boolean ours, final TextKeyWriter response, final boolean previous)
     {
         final int v = bool(value);
         if (v < 0)
         {
-            response.add(new String[]{key, "Reject"});
+            response.append(key, "Reject");
             return previous;
         }
         final boolean result = v == 1 && ours;
-        response.add(new String[]{key, SessionParameters.yesNo(result)});
+        response.append(key, SessionParameters.yesNo(result));
         return result;
     }
 
@@ -159,7 +159,7 @@ public final class KeyNegotiator
     }
 
     /** Decimal or 0x-hex numerical value (RFC 7143 section 5.1); -1 when malformed. */
-    static long number(final String value)
+    public static long number(final String value)
     {
         try
         {

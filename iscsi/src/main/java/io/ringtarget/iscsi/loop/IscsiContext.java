@@ -6,9 +6,13 @@ import io.ringtarget.iscsi.login.Chap;
 import io.ringtarget.iscsi.login.TargetLimits;
 import io.ringtarget.iscsi.session.SessionRegistry;
 
-import java.io.PrintStream;
+import io.ringtarget.iscsi.log.EventLog;
+import org.agrona.concurrent.status.CountersManager;
 
-/** Server-wide, read-mostly state every loop reads: targets, limits, the session table, the log. */
+/**
+ * Server-wide, read-mostly state every loop reads: targets, limits, the session table, the log and the counters
+ * registry (each loop allocates its counters in it).
+ */
 public final class IscsiContext
 {
     private final TargetRegistry targets;
@@ -16,15 +20,18 @@ public final class IscsiContext
     private final TargetLimits limits;
     private final SessionRegistry sessions = new SessionRegistry();
     private final Chap chap = new Chap();
-    private final PrintStream log;
+    private final EventLog log;
+    private final CountersManager counters;
     private final long nopInIntervalNanos;
     private final long nopInTimeoutNanos;
     private volatile boolean draining;
 
     public IscsiContext(
         final TargetRegistry targets, final DiscoveryAuth discoveryAuth, final TargetLimits limits,
-        final PrintStream log, final int nopInIntervalSeconds, final int nopInTimeoutSeconds)
+        final EventLog log, final CountersManager counters, final int nopInIntervalSeconds,
+        final int nopInTimeoutSeconds)
     {
+        this.counters = counters;
         this.targets = targets;
         this.discoveryAuth = discoveryAuth;
         this.limits = limits;
@@ -78,12 +85,14 @@ public final class IscsiContext
         draining = true;
     }
 
-    /** Off the I/O path only: logins, logouts, errors. */
-    public void log(final String message)
+    public EventLog log()
     {
-        synchronized (log)
-        {
-            log.println(message);
-        }
+        return log;
+    }
+
+    /** Where loops allocate their counters; other threads read them there without locks. */
+    public CountersManager counters()
+    {
+        return counters;
     }
 }

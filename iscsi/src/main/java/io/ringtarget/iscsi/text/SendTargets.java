@@ -6,7 +6,7 @@ import io.ringtarget.iscsi.node.TargetNode;
 import io.ringtarget.iscsi.node.TargetRegistry;
 import io.ringtarget.iscsi.session.Session;
 
-import java.util.List;
+import io.ringtarget.pdu.TextKeyWriter;
 
 /**
  * The SendTargets text key (RFC 7143 section 13.3 and appendix C): which targets an initiator may see, each
@@ -24,7 +24,7 @@ public final class SendTargets
      */
     public static void answer(
         final TargetRegistry targets, final Session session, final String value, final String localIp,
-        final int localPort, final List<String[]> answer)
+        final int localPort, final TextKeyWriter answer)
     {
         final boolean all = "All".equals(value);
         if (all && !session.discovery())
@@ -47,7 +47,7 @@ public final class SendTargets
 
     private static void report(
         final TargetNode node, final Session session, final String localIp, final int localPort,
-        final List<String[]> answer)
+        final TextKeyWriter answer)
     {
         if (node == null)
         {
@@ -62,7 +62,7 @@ public final class SendTargets
             }
             if (!named)
             {
-                answer.add(new String[]{"TargetName", node.name()});
+                answer.append("TargetName", node.name());
                 named = true;
             }
             for (final Portal portal : tpg.portals())
@@ -70,7 +70,7 @@ public final class SendTargets
                 // A wildcard portal is reported as the address the initiator reached us on.
                 final String ip = portal.wildcard() ? localIp : portal.ip();
                 final String host = ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip;
-                answer.add(new String[]{"TargetAddress", host + ":" + portal.port() + "," + tpg.tag()});
+                answer.append("TargetAddress", host + ":" + portal.port() + "," + tpg.tag());
             }
         }
     }

@@ -2,8 +2,7 @@ package io.ringtarget.iscsi.login;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.List;
+import io.ringtarget.pdu.TextKeyWriter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,13 +12,13 @@ class KeyNegotiatorTest
 {
     private final KeyNegotiator negotiator = new KeyNegotiator(TargetLimits.defaults());
     private final SessionParameters params = new SessionParameters();
-    private final List<String[]> response = new ArrayList<>();
+    private final TextPairs text = new TextPairs();
 
     private String answer(final String key, final String value)
     {
-        response.clear();
+        final TextKeyWriter response = text.response();
         assertTrue(negotiator.negotiate(key, value, params, response), key);
-        return response.isEmpty() ? null : response.get(0)[1];
+        return text.count() == 0 ? null : text.value(key);
     }
 
     @Test
@@ -92,8 +91,9 @@ class KeyNegotiatorTest
     @Test
     void unknownKeysAreNotConsumed()
     {
-        assertFalse(negotiator.negotiate("X-com.example.Foo", "1", params, response));
-        assertFalse(negotiator.negotiate("NoSuchKey", "1", params, response));
+        assertFalse(negotiator.negotiate("X-com.example.Foo", "1", params, text.response()));
+        assertFalse(negotiator.negotiate("NoSuchKey", "1", params, text.response()));
+        assertEquals(0, text.count(), "nothing written for keys that are not ours");
     }
 
     @Test

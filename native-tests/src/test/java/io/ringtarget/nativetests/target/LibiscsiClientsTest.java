@@ -152,6 +152,7 @@ class LibiscsiClientsTest
         final String bad = "iscsi://" + CHAP_USER + "%wrongsecret99@127.0.0.1:" + port + "/" + CHAP + "/0";
         final ExternalProcess.Result r = run("iscsi-inq", "-i", CHAP_INITIATOR, bad);
         assertNotEquals(0, r.exitCode(), r.output());
+        server.flushLog();
         assertTrue(LOG.toString().contains("authentication failure"), LOG.toString());
         final ExternalProcess.Result none = run("iscsi-inq", "-i", CHAP_INITIATOR, url(CHAP, 0));
         assertNotEquals(0, none.exitCode(), "no CHAP secret at all must not log in: " + none.output());
@@ -162,6 +163,7 @@ class LibiscsiClientsTest
     {
         final ExternalProcess.Result stranger = run("iscsi-inq", "-i", STRANGER, url(ACL, 0));
         assertNotEquals(0, stranger.exitCode(), stranger.output());
+        server.flushLog();
         assertTrue(LOG.toString().contains("authorization failure"), LOG.toString());
         final ExternalProcess.Result allowed = run("iscsi-inq", "-i", ALLOWED, url(ACL, 0));
         assertEquals(0, allowed.exitCode(), allowed.output());

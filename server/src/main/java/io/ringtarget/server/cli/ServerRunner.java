@@ -1,5 +1,7 @@
 package io.ringtarget.server.cli;
 
+import io.ringtarget.iscsi.log.EventLog;
+import io.ringtarget.server.startup.JulBridge;
 import io.ringtarget.server.startup.TargetServer;
 import io.ringtarget.server.config.RingtargetConfig;
 
@@ -25,19 +27,23 @@ final class ServerRunner
      */
     static int run(final RingtargetConfig config, final PrintWriter err, final Runnable onStarted)
     {
+        final EventLog log = EventLog.to(System.out);
+        JulBridge.install(log);
         final TargetServer server;
         try
         {
-            server = TargetServer.start(config, System.out);
+            server = TargetServer.start(config, log);
         }
         catch (final IOException | RuntimeException ex)
         {
+            log.close();
             err.println("ringtarget: cannot start the target: " + ex.getMessage());
             return ExitCodes.FAILURE;
         }
         final Thread hook = new Thread(() ->
         {
             server.close();
+            log.close();
             System.out.flush();
             System.err.flush();
             Runtime.getRuntime().halt(ExitCodes.OK);
@@ -63,6 +69,7 @@ final class ServerRunner
             return ExitCodes.OK;
         }
         server.close();
+        log.close();
         return ExitCodes.OK;
     }
 }

@@ -3,6 +3,7 @@ package io.ringtarget.server.startup;
 import io.ringtarget.backstore.Backstore;
 import io.ringtarget.iscsi.engine.EngineSettings;
 import io.ringtarget.iscsi.engine.IscsiEngine;
+import io.ringtarget.iscsi.log.EventLog;
 import io.ringtarget.iscsi.login.TargetLimits;
 import io.ringtarget.iscsi.node.TargetRegistry;
 import io.ringtarget.server.config.BackstoreConfig;
@@ -26,16 +27,40 @@ public final class TargetServer implements AutoCloseable
 {
     private final IscsiEngine engine;
     private final Map<String, Backstore> backstores;
+    private final EventLog ownLog;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private boolean closed;
 
-    private TargetServer(final IscsiEngine engine, final Map<String, Backstore> backstores)
+    private TargetServer(final IscsiEngine engine, final Map<String, Backstore> backstores, final EventLog ownLog)
     {
         this.engine = engine;
         this.backstores = backstores;
+        this.ownLog = ownLog;
     }
 
-    public static TargetServer start(final RingtargetConfig config, final PrintStream log) throws IOException
+    /** Starts with a log of its own writing to {@code out} (closed with the server). */
+    public static TargetServer start(final RingtargetConfig config, final PrintStream out) throws IOException
+    {
+        final EventLog log = EventLog.to(out);
+        try
+        {
+            return start(config, log, log);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            log.close();
+            throw ex;
+        }
+    }
+
+    /** Starts, logging to {@code log}, which stays the caller's. */
+    public static TargetServer start(final RingtargetConfig config, final EventLog log) throws IOException
+    {
+        return start(config, log, null);
+    }
+
+    private static TargetServer start(final RingtargetConfig config, final EventLog log, final EventLog ownLog)
+        throws IOException
     {
         final Map<String, Backstore> backstores = new LinkedHashMap<>();
         try
@@ -50,7 +75,7 @@ public final class TargetServer implements AutoCloseable
                 ec.idleSpinMicros() * 1_000L, ec.nopInIntervalSeconds(), ec.nopInTimeoutSeconds());
             final IscsiEngine engine = IscsiEngine.start(targets,
                 TargetRegistryBuilder.discoveryAuth(config.discoveryAuth()), TargetLimits.defaults(), settings, log);
-            return new TargetServer(engine, backstores);
+            return new TargetServer(engine, backstores, ownLog);
         }
         catch (final RuntimeException | IOException ex)
         {
@@ -63,6 +88,12 @@ public final class TargetServer implements AutoCloseable
     public void awaitTermination() throws InterruptedException
     {
         terminated.await();
+    }
+
+    /** Writes out everything logged so far (the log is written by a thread of its own). */
+    public void flushLog()
+    {
+        engine.log().flush();
     }
 
     /** The portals actually listening, as ip:port (useful when a config asks for port 0). */
@@ -81,6 +112,10 @@ public final class TargetServer implements AutoCloseable
         closed = true;
         engine.close();
         closeAll(backstores);
+        if (ownLog != null)
+        {
+            ownLog.close();
+        }
         terminated.countDown();
     }
 

@@ -1,6 +1,8 @@
 package io.ringtarget.iscsi.login;
 
 import io.ringtarget.pdu.LoginRequestPdu;
+import io.ringtarget.pdu.TextKeyReader;
+import io.ringtarget.pdu.TextKeyWriter;
 import io.ringtarget.iscsi.node.ChapCredentials;
 import io.ringtarget.iscsi.node.DiscoveryAuth;
 import io.ringtarget.iscsi.node.PortalGroup;
@@ -17,10 +19,12 @@ import java.util.Set;
 /**
  * The login state machine of one connection (RFC 7143 sections 6 and 11.12/11.13): the leading request names
  * the initiator and target, the security stage runs AuthMethod and CHAP, the operational stage negotiates keys,
- * and a transit to Full Feature Phase completes the login. Each Login Request is answered by exactly one
- * {@link LoginResult}; a failure status ends the connection after the response is sent.
+ * and a transit to Full Feature Phase completes the login. Each Login Request (its text read by a
+ * {@link TextKeyReader}) is answered by exactly one {@link LoginResult} and the key=value text written into a
+ * {@link TextKeyWriter}; a failure status ends the connection after the response is sent. Login is not on the I/O
+ * path: keys and values are handled as strings here.
  */
-public final class LoginHandler
+public final class LoginStateMachine
 {
     private enum Auth
     {
@@ -48,7 +52,7 @@ public final class LoginHandler
     private PortalGroup portalGroup;
     private TargetNode targetNode;
 
-    public LoginHandler(
+    public LoginStateMachine(
         final TargetRegistry targets, final DiscoveryAuth discoveryAuth, final TargetLimits limits,
         final Chap chap, final String localIp, final int localPort)
     {
@@ -85,13 +89,13 @@ public final class LoginHandler
      * @param nsg     the next stage asked for (meaningful when transit).
      * @param versionMax VersionMax of the request.
      * @param versionMin VersionMin of the request.
-     * @param text    the request's key=value data.
-     * @param textLength bytes of text.
+     * @param request the request's key=value text (continuations gathered), positioned before the first pair.
+     * @param response where the response's key=value text goes.
      * @param result  filled with the response.
      */
     public void onLoginRequest(
         final boolean transit, final int csg, final int nsg, final int versionMax, final int versionMin,
-        final byte[] text, final int textLength, final LoginResult result)
+        final TextKeyReader request, final TextKeyWriter response, final LoginResult result)
     {
         result.reset();
         result.csg = csg;
@@ -113,13 +117,17 @@ public final class LoginHandler
         }
         currentStage = csg;
 
-        final List<String[]> keys = TextKeys.parse(text, textLength);
-        if (keys == null)
+        final List<String[]> keys = new ArrayList<>();
+        while (request.next())
         {
-            fail(result, LoginStatus.INITIATOR_ERROR, "malformed key=value text");
+            keys.add(new String[]{request.key(), request.value()});
+        }
+        if (request.error() != TextKeyReader.NONE)
+        {
+            fail(result, LoginStatus.INITIATOR_ERROR,
+                "malformed key=value text (" + TextKeyReader.errorName(request.error()) + ")");
             return;
         }
-        final List<String[]> response = result.keys;
 
         if (!leadingSeen)
         {
@@ -155,16 +163,16 @@ public final class LoginHandler
                     }
                 }
                 case "TargetAlias", "TargetAddress", "TargetPortalGroupTag" ->
-                    response.add(new String[]{key, "Reject"});  // target-declared keys (13.6, 13.8, 13.9)
+                    response.append(key, "Reject");  // target-declared keys (13.6, 13.8, 13.9)
                 default ->
                 {
                     if (params.discovery && isSessionWideOnlyForNormal(key))
                     {
-                        response.add(new String[]{key, "Irrelevant"});
+                        response.append(key, "Irrelevant");
                     }
                     else if (!negotiator.negotiate(key, value, params, response))
                     {
-                        response.add(new String[]{key, "NotUnderstood"});
+                        response.append(key, "NotUnderstood");
                     }
                 }
             }
@@ -206,9 +214,13 @@ public final class LoginHandler
                 }
             }
         }
+        if (response.overflow() || response.invalid())
+        {
+            fail(result, LoginStatus.OUT_OF_RESOURCES, "login response does not fit " + response.capacity() + " bytes");
+        }
     }
 
-    private boolean onLeadingRequest(final List<String[]> keys, final List<String[]> response, final LoginResult result)
+    private boolean onLeadingRequest(final List<String[]> keys, final TextKeyWriter response, final LoginResult result)
     {
         String initiatorName = null;
         String targetName = null;
@@ -270,15 +282,15 @@ public final class LoginHandler
         authRequired = portalGroup.chapRequired();
         credentials = portalGroup.chapFor(initiatorName);
         // 13.9: the target returns TargetPortalGroupTag in the first Login Response of a normal session.
-        response.add(new String[]{"TargetPortalGroupTag", Integer.toString(portalGroup.tag())});
+        response.append("TargetPortalGroupTag", Integer.toString(portalGroup.tag()));
         if (targetNode.alias() != null && !targetNode.alias().isEmpty())
         {
-            response.add(new String[]{"TargetAlias", targetNode.alias()});
+            response.append("TargetAlias", targetNode.alias());
         }
         return true;
     }
 
-    private boolean security(final List<String[]> keys, final List<String[]> response, final LoginResult result)
+    private boolean security(final List<String[]> keys, final TextKeyWriter response, final LoginResult result)
     {
         final String authMethod = value(keys, "AuthMethod");
         if (authMethod != null && auth == Auth.NOT_STARTED)
@@ -292,22 +304,22 @@ public final class LoginHandler
                     fail(result, LoginStatus.AUTHENTICATION_FAILURE, "CHAP required, initiator offered AuthMethod=" + authMethod);
                     return false;
                 }
-                response.add(new String[]{"AuthMethod", "CHAP"});
+                response.append("AuthMethod", "CHAP");
                 auth = Auth.WAIT_CHAP_A;
             }
             else if (offersNone)
             {
-                response.add(new String[]{"AuthMethod", "None"});
+                response.append("AuthMethod", "None");
                 auth = Auth.DONE;
             }
             else if (offersChap && credentials != null)
             {
-                response.add(new String[]{"AuthMethod", "CHAP"});
+                response.append("AuthMethod", "CHAP");
                 auth = Auth.WAIT_CHAP_A;
             }
             else
             {
-                response.add(new String[]{"AuthMethod", "Reject"});
+                response.append("AuthMethod", "Reject");
                 fail(result, LoginStatus.AUTHENTICATION_FAILURE, "no common AuthMethod in " + authMethod);
                 return false;
             }
@@ -333,15 +345,15 @@ public final class LoginHandler
             }
             if (!contains(algorithms, Integer.toString(Chap.ALGORITHM_MD5)))
             {
-                response.add(new String[]{"CHAP_A", "Reject"});
+                response.append("CHAP_A", "Reject");
                 fail(result, LoginStatus.AUTHENTICATION_FAILURE, "CHAP_A " + algorithms + " without MD5 (5)");
                 return false;
             }
             chapIdentifier = chap.newIdentifier();
             chapChallenge = chap.newChallenge();
-            response.add(new String[]{"CHAP_A", Integer.toString(Chap.ALGORITHM_MD5)});
-            response.add(new String[]{"CHAP_I", Integer.toString(chapIdentifier)});
-            response.add(new String[]{"CHAP_C", Chap.encodeHex(chapChallenge)});
+            response.append("CHAP_A", Integer.toString(Chap.ALGORITHM_MD5));
+            response.append("CHAP_I", Integer.toString(chapIdentifier));
+            response.append("CHAP_C", Chap.encodeHex(chapChallenge));
             auth = Auth.WAIT_CHAP_R;
             return true;
         }
@@ -352,7 +364,7 @@ public final class LoginHandler
         return true;
     }
 
-    private boolean verifyChap(final List<String[]> keys, final List<String[]> response, final LoginResult result)
+    private boolean verifyChap(final List<String[]> keys, final TextKeyWriter response, final LoginResult result)
     {
         final String name = value(keys, "CHAP_N");
         final byte[] answer = Chap.decodeBinary(value(keys, "CHAP_R"));
@@ -394,21 +406,21 @@ public final class LoginHandler
                 fail(result, LoginStatus.AUTHENTICATION_FAILURE, "initiator asked for mutual CHAP, none configured");
                 return false;
             }
-            response.add(new String[]{"CHAP_N", credentials.mutualUserid()});
-            response.add(new String[]{"CHAP_R",
-                Chap.encodeHex(Chap.response((int)id, bytes(credentials.mutualPassword()), challenge))});
+            response.append("CHAP_N", credentials.mutualUserid());
+            response.append("CHAP_R",
+                Chap.encodeHex(Chap.response((int)id, bytes(credentials.mutualPassword()), challenge)));
         }
         auth = Auth.DONE;
         return true;
     }
 
-    private void declareLimits(final List<String[]> response)
+    private void declareLimits(final TextKeyWriter response)
     {
         if (!declaredLimits)
         {
             declaredLimits = true;
             // Declarative (13.12): what we can receive in one data segment.
-            response.add(new String[]{"MaxRecvDataSegmentLength", Integer.toString(limits.maxRecvDataSegmentLength())});
+            response.append("MaxRecvDataSegmentLength", Integer.toString(limits.maxRecvDataSegmentLength()));
         }
     }
 
@@ -462,7 +474,6 @@ public final class LoginHandler
     /** A Login Response to send: status, stage bits and the key=value answer. */
     public static final class LoginResult
     {
-        public final List<String[]> keys = new ArrayList<>();
         public int status;
         public String reason;
         public boolean transit;
@@ -473,7 +484,6 @@ public final class LoginHandler
 
         void reset()
         {
-            keys.clear();
             status = LoginStatus.SUCCESS;
             reason = null;
             transit = false;

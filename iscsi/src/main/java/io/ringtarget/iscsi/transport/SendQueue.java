@@ -1,4 +1,7 @@
-package io.ringtarget.iscsi.connection;
+package io.ringtarget.iscsi.transport;
+
+import io.ringtarget.ffi.Iovec;
+import io.ringtarget.ffi.Msghdr;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -17,12 +20,6 @@ final class SendQueue
 {
     static final int MAX_ENTRIES = 1024;
     static final int MAX_IOVECS_PER_SEND = 96;
-    private static final int IOVEC_SIZE = 16;
-    // struct msghdr (x86_64): msg_name 0, msg_namelen 8, msg_iov 16, msg_iovlen 24, msg_control 32,
-    // msg_controllen 40, msg_flags 48; 56 bytes.
-    private static final int MSGHDR_SIZE = 56;
-    private static final int MSG_IOV_OFFSET = 16;
-    private static final int MSG_IOVLEN_OFFSET = 24;
 
     private final MemorySegment staging;
     private final long stagingAddress;
@@ -38,7 +35,7 @@ final class SendQueue
     private final int[] iovLen = new int[MAX_ENTRIES * 3];
     private final int[] iovCount = new int[MAX_ENTRIES];
     private final long[] stagingEnd = new long[MAX_ENTRIES];
-    private final int[] releaseSlot = new int[MAX_ENTRIES];
+    private final int[] tagOnSent = new int[MAX_ENTRIES];
     private final int[] entryBytes = new int[MAX_ENTRIES];
     private long head;   // next entry to send (monotonic)
     private long tail;   // next entry to fill (monotonic)
@@ -51,9 +48,9 @@ final class SendQueue
         this.staging = arena.allocate(stagingCapacity, 64);
         this.stagingAddress = staging.address();
         this.stagingCapacity = stagingCapacity;
-        this.iovecs = arena.allocate((long)IOVEC_SIZE * MAX_IOVECS_PER_SEND, 16);
-        this.msghdr = arena.allocate(MSGHDR_SIZE, 16);
-        msghdr.set(ValueLayout.JAVA_LONG, MSG_IOV_OFFSET, iovecs.address());
+        this.iovecs = arena.allocate(Iovec.LAYOUT, MAX_IOVECS_PER_SEND);
+        this.msghdr = arena.allocate(Msghdr.LAYOUT);   // zeroed: no name, no control data, no flags
+        Msghdr.msg_iov(msghdr, iovecs);
     }
 
     MemorySegment staging()
@@ -104,11 +101,11 @@ final class SendQueue
 
     /**
      * Queues a PDU made of {@code count} (1..3) iovecs; the staging bytes reserved so far belong to it and are
-     * released once it is sent, together with command slot {@code slotToRelease} (or -1).
+     * released once it is sent; {@code tag} (>= 0, or -1 for none) then goes to the {@link SentListener}.
      */
     void enqueue(
         final long base0, final int len0, final long base1, final int len1, final long base2, final int len2,
-        final int slotToRelease)
+        final int tag)
     {
         final int e = (int)(tail % MAX_ENTRIES);
         int n = 0;
@@ -118,7 +115,7 @@ final class SendQueue
         iovCount[e] = n;
         entryBytes[e] = len0 + len1 + len2;
         stagingEnd[e] = stagingHead;
-        releaseSlot[e] = slotToRelease;
+        tagOnSent[e] = tag;
         tail++;
     }
 
@@ -167,25 +164,25 @@ final class SendQueue
                         continue;
                     }
                 }
-                final long off = (long)iov * IOVEC_SIZE;
-                iovecs.set(ValueLayout.JAVA_LONG, off, base);
-                iovecs.set(ValueLayout.JAVA_LONG, off + 8, len);
+                final long off = iov * Iovec.SIZEOF;
+                iovecs.set(ValueLayout.JAVA_LONG, off + Iovec.iov_base$OFFSET, base);
+                iovecs.set(ValueLayout.JAVA_LONG, off + Iovec.iov_len$OFFSET, len);
                 iov++;
                 bytes += len;
             }
             entry++;
         }
-        msghdr.set(ValueLayout.JAVA_LONG, MSG_IOVLEN_OFFSET, iov);
+        Msghdr.msg_iovlen(msghdr, iov);
         inFlight = bytes > 0;
         inFlightEntries = entry - head;
         return bytes;
     }
 
     /**
-     * Accounts for a completed SENDMSG of {@code sent} bytes; completed entries release their slots through
+     * Accounts for a completed SENDMSG of {@code sent} bytes; completed entries pass their tags to
      * {@code releaser}. Returns the number of entries completed.
      */
-    int onSent(final int sent, final SlotReleaser releaser)
+    int onSent(final int sent, final SentListener listener)
     {
         inFlight = false;
         long remaining = sent;
@@ -201,9 +198,9 @@ final class SendQueue
                 stagingTail = stagingEnd[e];
                 head++;
                 completed++;
-                if (releaseSlot[e] >= 0)
+                if (tagOnSent[e] >= 0)
                 {
-                    releaser.releaseSlot(releaseSlot[e]);
+                    listener.onSent(tagOnSent[e]);
                 }
             }
             else
@@ -215,15 +212,15 @@ final class SendQueue
         return completed;
     }
 
-    /** Drops everything queued (connection closing); slots are released. */
-    void clear(final SlotReleaser releaser)
+    /** Drops everything queued (connection closing); the tags go to the listener as if sent. */
+    void clear(final SentListener listener)
     {
         while (head < tail)
         {
             final int e = (int)(head % MAX_ENTRIES);
-            if (releaseSlot[e] >= 0)
+            if (tagOnSent[e] >= 0)
             {
-                releaser.releaseSlot(releaseSlot[e]);
+                listener.onSent(tagOnSent[e]);
             }
             head++;
         }
@@ -236,8 +233,4 @@ final class SendQueue
         return inFlightEntries;
     }
 
-    interface SlotReleaser
-    {
-        void releaseSlot(int slot);
-    }
 }

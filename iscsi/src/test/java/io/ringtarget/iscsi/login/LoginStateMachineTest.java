@@ -17,13 +17,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class LoginHandlerTest
+class LoginStateMachineTest
 {
     private static final String TARGET = "iqn.2026-11.io.ringtarget:t1";
     private static final String INITIATOR = "iqn.1994-05.com.redhat:host1";
     private static final ChapCredentials CREDS = new ChapCredentials("host1", "initiatorsecret1", "target1", "targetsecret12");
 
-    private final LoginHandler.LoginResult result = new LoginHandler.LoginResult();
+    private final LoginStateMachine.LoginResult result = new LoginStateMachine.LoginResult();
 
     private static TargetRegistry registry(final boolean chapRequired, final boolean openAcls)
     {
@@ -36,38 +36,27 @@ class LoginHandlerTest
         return registry;
     }
 
-    private static LoginHandler handler(final TargetRegistry registry, final DiscoveryAuth discovery)
+    private static LoginStateMachine handler(final TargetRegistry registry, final DiscoveryAuth discovery)
     {
-        return new LoginHandler(registry, discovery, TargetLimits.defaults(), new Chap(), "127.0.0.1", 3260);
+        return new LoginStateMachine(registry, discovery, TargetLimits.defaults(), new Chap(), "127.0.0.1", 3260);
     }
 
-    private void send(final LoginHandler h, final boolean transit, final int csg, final int nsg, final String... kvs)
+    private final TextPairs text = new TextPairs();
+
+    private void send(final LoginStateMachine h, final boolean transit, final int csg, final int nsg, final String... kvs)
     {
-        final StringBuilder sb = new StringBuilder();
-        for (final String kv : kvs)
-        {
-            sb.append(kv).append('\0');
-        }
-        final byte[] text = sb.toString().getBytes(StandardCharsets.UTF_8);
-        h.onLoginRequest(transit, csg, nsg, 0, 0, text, text.length, result);
+        h.onLoginRequest(transit, csg, nsg, 0, 0, TextPairs.request(kvs), text.response(), result);
     }
 
     private String key(final String name)
     {
-        for (final String[] kv : result.keys)
-        {
-            if (kv[0].equals(name))
-            {
-                return kv[1];
-            }
-        }
-        return null;
+        return text.value(name);
     }
 
     @Test
     void loginWithoutAuthenticationReachesFullFeaturePhase()
     {
-        final LoginHandler h = handler(registry(false, true), null);
+        final LoginStateMachine h = handler(registry(false, true), null);
         send(h, true, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "SessionType=Normal", "AuthMethod=None");
         assertFalse(result.failed(), result.reason);
         assertEquals("None", key("AuthMethod"));
@@ -84,7 +73,7 @@ class LoginHandlerTest
     @Test
     void unknownTargetIsNotFound()
     {
-        final LoginHandler h = handler(registry(false, true), null);
+        final LoginStateMachine h = handler(registry(false, true), null);
         send(h, true, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=iqn.2026-11.io.ringtarget:nope");
         assertEquals(LoginStatus.NOT_FOUND, result.status);
     }
@@ -92,7 +81,7 @@ class LoginHandlerTest
     @Test
     void missingInitiatorNameIsAMissingParameter()
     {
-        final LoginHandler h = handler(registry(false, true), null);
+        final LoginStateMachine h = handler(registry(false, true), null);
         send(h, true, 0, 1, "TargetName=" + TARGET);
         assertEquals(LoginStatus.MISSING_PARAMETER, result.status);
     }
@@ -100,7 +89,7 @@ class LoginHandlerTest
     @Test
     void initiatorOutsideTheAclIsNotAuthorized()
     {
-        final LoginHandler h = handler(registry(false, false), null);
+        final LoginStateMachine h = handler(registry(false, false), null);
         send(h, true, 0, 1, "InitiatorName=iqn.1994-05.com.redhat:stranger", "TargetName=" + TARGET, "AuthMethod=None");
         assertEquals(LoginStatus.AUTHORIZATION_FAILURE, result.status);
     }
@@ -108,16 +97,16 @@ class LoginHandlerTest
     @Test
     void unsupportedVersionIsRefused()
     {
-        final LoginHandler h = handler(registry(false, true), null);
-        final byte[] text = ("InitiatorName=" + INITIATOR + "\0TargetName=" + TARGET + "\0").getBytes(StandardCharsets.UTF_8);
-        h.onLoginRequest(true, 0, 1, 2, 1, text, text.length, result);
+        final LoginStateMachine h = handler(registry(false, true), null);
+        h.onLoginRequest(true, 0, 1, 2, 1, TextPairs.request("InitiatorName=" + INITIATOR, "TargetName=" + TARGET),
+            text.response(), result);
         assertEquals(LoginStatus.UNSUPPORTED_VERSION, result.status);
     }
 
     @Test
     void chapWithTheRightSecretSucceedsAndMutualChapAnswers()
     {
-        final LoginHandler h = handler(registry(true, false), null);
+        final LoginStateMachine h = handler(registry(true, false), null);
         send(h, false, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "AuthMethod=CHAP,None");
         assertEquals("CHAP", key("AuthMethod"));
         send(h, false, 0, 1, "CHAP_A=7,5");
@@ -138,7 +127,7 @@ class LoginHandlerTest
     @Test
     void chapWithAWrongSecretFailsAuthentication()
     {
-        final LoginHandler h = handler(registry(true, false), null);
+        final LoginStateMachine h = handler(registry(true, false), null);
         send(h, false, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "AuthMethod=CHAP");
         send(h, false, 0, 1, "CHAP_A=5");
         final int id = Integer.parseInt(key("CHAP_I"));
@@ -151,7 +140,7 @@ class LoginHandlerTest
     @Test
     void skippingSecurityWhenChapIsRequiredFails()
     {
-        final LoginHandler h = handler(registry(true, false), null);
+        final LoginStateMachine h = handler(registry(true, false), null);
         send(h, true, 1, 3, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "HeaderDigest=None");
         assertEquals(LoginStatus.AUTHENTICATION_FAILURE, result.status);
     }
@@ -159,7 +148,7 @@ class LoginHandlerTest
     @Test
     void offeringOnlyNoneWhenChapIsRequiredFails()
     {
-        final LoginHandler h = handler(registry(true, false), null);
+        final LoginStateMachine h = handler(registry(true, false), null);
         send(h, true, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "AuthMethod=None");
         assertEquals(LoginStatus.AUTHENTICATION_FAILURE, result.status);
     }
@@ -167,7 +156,7 @@ class LoginHandlerTest
     @Test
     void reflectedMutualChallengeIsRefused()
     {
-        final LoginHandler h = handler(registry(true, false), null);
+        final LoginStateMachine h = handler(registry(true, false), null);
         send(h, false, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "AuthMethod=CHAP");
         send(h, false, 0, 1, "CHAP_A=5");
         final int id = Integer.parseInt(key("CHAP_I"));
@@ -180,7 +169,7 @@ class LoginHandlerTest
     @Test
     void discoverySessionNeedsNoTargetName()
     {
-        final LoginHandler h = handler(registry(false, false), DiscoveryAuth.NONE);
+        final LoginStateMachine h = handler(registry(false, false), DiscoveryAuth.NONE);
         send(h, true, 0, 1, "InitiatorName=" + INITIATOR, "SessionType=Discovery", "AuthMethod=None");
         assertFalse(result.failed(), result.reason);
         send(h, true, 1, 3, "HeaderDigest=None", "MaxBurstLength=262144");
@@ -192,7 +181,7 @@ class LoginHandlerTest
     @Test
     void duplicateKeysAreAnError()
     {
-        final LoginHandler h = handler(registry(false, true), null);
+        final LoginStateMachine h = handler(registry(false, true), null);
         send(h, true, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "AuthMethod=None", "AuthMethod=None");
         assertEquals(LoginStatus.INITIATOR_ERROR, result.status);
     }

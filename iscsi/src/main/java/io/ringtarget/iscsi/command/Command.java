@@ -1,0 +1,117 @@
+package io.ringtarget.iscsi.command;
+
+import io.ringtarget.ring.BufferPool;
+import io.ringtarget.scsi.ScsiTask;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One outstanding SCSI command of a connection, in its slot of the {@link CommandTable}: the reusable
+ * {@link ScsiTask}, the data buffer it borrowed, and the bookkeeping of its data phases (RFC 7143 sections 10.7
+ * and 10.8). Slots are reused; the slot index is the Target Transfer Tag of the command's R2Ts.
+ */
+public final class Command
+{
+    /** The slot is unused. */
+    public static final int FREE = 0;
+    /** A write waiting for its Data-Out (unsolicited, or solicited by R2T). */
+    public static final int WAITING_FOR_DATA = 1;
+    /** In the logical unit: backstore I/O may own the buffer. */
+    public static final int EXECUTING = 2;
+    /** Status and Data-In queued; the slot is freed once they have gone to the socket. */
+    public static final int SENDING = 3;
+
+    final int index;
+    final ScsiTask task = new ScsiTask(252);
+
+    int state = FREE;
+    int itt;
+    int cmdSn;
+    long lun;
+    boolean read;
+    boolean write;
+    int expectedDataTransferLength;
+    boolean aborted;
+
+    // The data buffer: a pool buffer (pool, poolIndex) or a dedicated one (dedicatedArena).
+    MemorySegment buffer;
+    BufferPool pool;
+    int poolIndex = -1;
+    Arena dedicatedArena;
+
+    // Write data phase.
+    /** Data-Out bytes received so far (immediate data included). */
+    int received;
+    /** Unsolicited data ends here: immediate data, plus Data-Out up to FirstBurstLength when InitialR2T=No. */
+    int unsolicitedEnd;
+    /** Where the next R2T asks data from. */
+    int nextR2tOffset;
+    int outstandingR2ts;
+    int r2tSn;
+    /** The next Data-Out expected: its DataSN within the current sequence and its BufferOffset. */
+    int expectedDataSn;
+    int expectedOffset;
+
+    // Data-In.
+    int dataSn;
+
+    Command(final int index)
+    {
+        this.index = index;
+    }
+
+    /** The slot index: this command's Target Transfer Tag. */
+    public int index()
+    {
+        return index;
+    }
+
+    public ScsiTask task()
+    {
+        return task;
+    }
+
+    public int state()
+    {
+        return state;
+    }
+
+    public int initiatorTaskTag()
+    {
+        return itt;
+    }
+
+    public long lun()
+    {
+        return lun;
+    }
+
+    public MemorySegment buffer()
+    {
+        return buffer;
+    }
+
+    public boolean aborted()
+    {
+        return aborted;
+    }
+
+    public int received()
+    {
+        return received;
+    }
+
+    void clearDataPhases()
+    {
+        received = 0;
+        unsolicitedEnd = 0;
+        nextR2tOffset = 0;
+        outstandingR2ts = 0;
+        r2tSn = 0;
+        expectedDataSn = 0;
+        expectedOffset = 0;
+        dataSn = 0;
+        aborted = false;
+    }
+}

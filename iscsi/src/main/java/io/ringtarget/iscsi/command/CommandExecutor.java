@@ -1,0 +1,68 @@
+package io.ringtarget.iscsi.command;
+
+import io.ringtarget.iscsi.node.LunMapping;
+import io.ringtarget.iscsi.node.PortalGroup;
+import io.ringtarget.scsi.ItNexus;
+import io.ringtarget.scsi.ReportLuns;
+import io.ringtarget.scsi.ScsiTask;
+import io.ringtarget.scsi.TransportCommands;
+
+/**
+ * Hands a command whose data is all in to the logical unit its LUN names in the session's TPG, with this loop's
+ * handle of the backstore beneath it. REPORT LUNS is addressed to the target, whatever LUN it names (SPC-4 6.33),
+ * and is answered from the TPG's LUN list; a LUN the TPG does not have gets LOGICAL UNIT NOT SUPPORTED.
+ */
+public final class CommandExecutor
+{
+    private final BackstoreDevices devices;
+    private PortalGroup portalGroup;
+    private ItNexus nexus;
+
+    public CommandExecutor(final BackstoreDevices devices)
+    {
+        this.devices = devices;
+    }
+
+    /** The TPG and I_T nexus of the session (after login). */
+    public CommandExecutor bind(final PortalGroup portalGroup, final ItNexus nexus)
+    {
+        this.portalGroup = portalGroup;
+        this.nexus = nexus;
+        return this;
+    }
+
+    public PortalGroup portalGroup()
+    {
+        return portalGroup;
+    }
+
+    public ItNexus nexus()
+    {
+        return nexus;
+    }
+
+    /** The LUN mapping a LUN field names, or null. */
+    public LunMapping lun(final long lunField)
+    {
+        return portalGroup == null ? null : portalGroup.lun(ReportLuns.decodeLun(lunField));
+    }
+
+    public void execute(final Command c)
+    {
+        c.state = Command.EXECUTING;
+        final ScsiTask task = c.task;
+        if (task.opcode() == ReportLuns.OPCODE)
+        {
+            ReportLuns.execute(task, portalGroup.lunNumbers(), portalGroup.lunNumbers().length);
+            return;
+        }
+        final LunMapping mapping = lun(c.lun);
+        if (mapping == null)
+        {
+            TransportCommands.unsupportedLun(task);
+            return;
+        }
+        task.device(devices.device(mapping.backstore()));
+        mapping.logicalUnit().execute(task);
+    }
+}

@@ -1,0 +1,107 @@
+package io.ringtarget.iscsi.command;
+
+import io.ringtarget.iscsi.stats.ConnectionCounters;
+import io.ringtarget.iscsi.stats.IscsiCounter;
+import io.ringtarget.iscsi.transport.RejectSender;
+import io.ringtarget.pdu.RejectPdu;
+import io.ringtarget.pdu.ScsiCommandPdu;
+import io.ringtarget.scsi.ScsiTask;
+import io.ringtarget.scsi.ScsiTaskListener;
+import io.ringtarget.scsi.TransportCommands;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Starts a SCSI Command PDU whose CmdSN the window accepted (RFC 7143 sections 10.3, 11.3): refuses it when the
+ * table is full (immediate command reject) or its ITT is in use (task in progress), takes a slot and a buffer,
+ * copies the CDB into the slot's task, and either executes it or begins its write data phase. A command with an
+ * extended CDB, or more data than any buffer holds, completes with INVALID FIELD IN CDB. Loop thread only;
+ * allocation-free except for a dedicated buffer.
+ */
+public final class CommandStarter
+{
+    private final ScsiCommandPdu pdu = new ScsiCommandPdu();
+    private final CommandTable table;
+    private final DataBuffers buffers;
+    private final WriteDataPhase writes;
+    private final CommandExecutor executor;
+    private final RejectSender rejects;
+    private final ScsiTaskListener listener;
+    private final ConnectionCounters counters;
+
+    public CommandStarter(
+        final CommandTable table, final DataBuffers buffers, final WriteDataPhase writes, final CommandExecutor executor,
+        final RejectSender rejects, final ScsiTaskListener listener, final ConnectionCounters counters)
+    {
+        this.table = table;
+        this.buffers = buffers;
+        this.writes = writes;
+        this.executor = executor;
+        this.rejects = rejects;
+        this.listener = listener;
+        this.counters = counters;
+    }
+
+    /** A SCSI Command PDU: its BHS at {@code offset} of {@code from}, immediate data at {@code dataOffset}. */
+    public void onScsiCommand(final MemorySegment from, final long offset, final long dataOffset, final int dataLength)
+    {
+        pdu.wrap(from, offset);
+        counters.count(IscsiCounter.SCSI_COMMANDS);
+        final int itt = pdu.initiatorTaskTag();
+        if (table.freeCount() == 0)
+        {
+            // Only an immediate command can find the table full: RFC 7143 11.17.1 "immediate command reject".
+            rejects.reject(RejectPdu.IMMEDIATE_COMMAND_REJECT, from, offset);
+            return;
+        }
+        if (table.ittInUse(itt))
+        {
+            rejects.reject(RejectPdu.TASK_IN_PROGRESS, from, offset);
+            return;
+        }
+        final int edtl = pdu.expectedDataTransferLength();
+        final boolean write = pdu.writeBit();
+        final Command c = table.allocate(itt, pdu.cmdSn(), pdu.lun());
+        c.read = pdu.readBit();
+        c.write = write;
+        c.expectedDataTransferLength = edtl;
+        final ScsiTask task = c.task;
+        task.reset().lun(c.lun).cdb(from, offset + ScsiCommandPdu.CDB_OFFSET, ScsiCommandPdu.CDB_LENGTH)
+            .expectedDataTransferLength(edtl).dataIn(c.read).dataOut(write)
+            .nexus(executor.nexus()).listener(listener).userTag(c.index);
+        if (pdu.totalAhsLength() > 0)
+        {
+            TransportCommands.invalidFieldInCdb(task);   // extended CDBs are not supported (README)
+            return;
+        }
+        final int buffer = buffers.acquire(c, edtl);
+        if (buffer == DataBuffers.TOO_LARGE)
+        {
+            TransportCommands.invalidFieldInCdb(task);   // the data it sends is dropped
+            return;
+        }
+        if (buffer == DataBuffers.DEDICATED)
+        {
+            counters.count(IscsiCounter.DEDICATED_BUFFERS);
+        }
+        task.dataBuffer(c.buffer);
+        if (!write || edtl == 0)
+        {
+            executor.execute(c);
+            return;
+        }
+        switch (writes.start(c, from, dataOffset, dataLength))
+        {
+            case WriteDataPhase.COMPLETE -> executor.execute(c);
+            case WriteDataPhase.REJECT ->
+            {
+                rejects.reject(RejectPdu.PROTOCOL_ERROR, from, offset);
+                table.release(c.index);
+            }
+            default ->
+            {
+                // WAITING: R2Ts sent; the command runs once its Data-Out is in.
+            }
+        }
+    }
+}

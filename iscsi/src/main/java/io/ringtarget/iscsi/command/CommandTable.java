@@ -1,0 +1,174 @@
+package io.ringtarget.iscsi.command;
+
+import io.ringtarget.iscsi.numbering.CmdSnWindow;
+import org.agrona.collections.Int2IntHashMap;
+
+/**
+ * A connection's outstanding SCSI commands: a fixed table of {@link Command} slots, a free list, and the lookup by
+ * Initiator Task Tag (RFC 7143 11.2.1.8: ITTs are unique among a session's outstanding tasks). The free slots are
+ * the credit of the CmdSN window, less a few kept for immediate commands, which do not advance ExpCmdSN. Freeing a
+ * slot returns its buffer. Loop thread only; nothing is allocated per command.
+ */
+public final class CommandTable
+{
+    /** Commands a connection holds at once. */
+    public static final int QUEUE_DEPTH = 128;
+    /** Slots kept out of the CmdSN window for immediate commands (RFC 7143 11.17.1 "immediate command reject"). */
+    public static final int IMMEDIATE_RESERVE = 4;
+
+    private final Command[] commands = new Command[QUEUE_DEPTH];
+    private final int[] free = new int[QUEUE_DEPTH];
+    private int freeCount;
+    private final Int2IntHashMap byItt = new Int2IntHashMap(QUEUE_DEPTH * 2, 0.5f, -1);
+    private final DataBuffers buffers;
+    private final CmdSnWindow window;
+
+    public CommandTable(final DataBuffers buffers, final CmdSnWindow window)
+    {
+        this.buffers = buffers;
+        this.window = window;
+        for (int i = 0; i < QUEUE_DEPTH; i++)
+        {
+            commands[i] = new Command(i);
+            free[i] = QUEUE_DEPTH - 1 - i;
+        }
+        freeCount = QUEUE_DEPTH;
+        updateCredit();
+    }
+
+    public int freeCount()
+    {
+        return freeCount;
+    }
+
+    /** Whether a command with this Initiator Task Tag is outstanding. */
+    public boolean ittInUse(final int itt)
+    {
+        return byItt.get(itt) != -1;
+    }
+
+    /** The outstanding command with this Initiator Task Tag, or null. */
+    public Command byItt(final int itt)
+    {
+        final int index = byItt.get(itt);
+        return index < 0 ? null : commands[index];
+    }
+
+    /** The command a Target Transfer Tag names (its slot), or null when the tag is no slot of ours. */
+    public Command byTransferTag(final int ttt)
+    {
+        return ttt >= 0 && ttt < QUEUE_DEPTH ? commands[ttt] : null;
+    }
+
+    public int size()
+    {
+        return QUEUE_DEPTH;
+    }
+
+    public Command get(final int index)
+    {
+        return commands[index];
+    }
+
+    /**
+     * Takes a free slot for a new command with this ITT; the caller has checked {@link #freeCount()} and
+     * {@link #ittInUse}.
+     */
+    public Command allocate(final int itt, final int cmdSn, final long lun)
+    {
+        final Command c = commands[free[--freeCount]];
+        c.clearDataPhases();
+        c.state = Command.EXECUTING;
+        c.itt = itt;
+        c.cmdSn = cmdSn;
+        c.lun = lun;
+        byItt.put(itt, c.index);
+        updateCredit();
+        return c;
+    }
+
+    /** Frees the slot and its buffer; nothing happens for a free slot. */
+    public void release(final int index)
+    {
+        final Command c = commands[index];
+        if (c.state == Command.FREE)
+        {
+            return;
+        }
+        if (byItt.get(c.itt) == index)
+        {
+            byItt.remove(c.itt);
+        }
+        buffers.release(c);
+        c.state = Command.FREE;
+        free[freeCount++] = index;
+        updateCredit();
+    }
+
+    /**
+     * Aborts a command (task management, connection loss): it gets no response (RFC 7143 section 11.5.1). A command
+     * waiting for data is freed at once; one executing finishes its current backstore step and is freed when it
+     * completes; one sending is freed when its PDUs are sent.
+     *
+     * @return whether the command was outstanding.
+     */
+    public boolean abort(final Command c)
+    {
+        if (c.state == Command.FREE)
+        {
+            return false;
+        }
+        c.aborted = true;
+        c.task.abort();
+        if (c.state == Command.WAITING_FOR_DATA)
+        {
+            release(c.index);   // no I/O owns its buffer
+        }
+        return true;
+    }
+
+    /**
+     * Aborts every command of LUN {@code lun} (or of every LUN) that has not started sending its response.
+     *
+     * @return the number of commands aborted.
+     */
+    public int abortAll(final long lun, final boolean allLuns)
+    {
+        int aborted = 0;
+        for (final Command c : commands)
+        {
+            if (c.state != Command.FREE && c.state != Command.SENDING && (allLuns || c.lun == lun) && abort(c))
+            {
+                aborted++;
+            }
+        }
+        return aborted;
+    }
+
+    /** Whether backstore I/O still owns a buffer of this connection. */
+    public boolean anyExecuting()
+    {
+        for (final Command c : commands)
+        {
+            if (c.state == Command.EXECUTING)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Frees every slot (the connection's I/O has all completed). */
+    public void releaseAll()
+    {
+        for (final Command c : commands)
+        {
+            release(c.index);
+        }
+    }
+
+    private void updateCredit()
+    {
+        window.credit(freeCount - IMMEDIATE_RESERVE);
+    }
+}

@@ -1,0 +1,127 @@
+package io.ringtarget.iscsi.command;
+
+import io.ringtarget.iscsi.numbering.CmdSnWindow;
+import io.ringtarget.iscsi.numbering.StatSn;
+import io.ringtarget.iscsi.transport.PduSender;
+import io.ringtarget.pdu.Crc32cDigest;
+import io.ringtarget.pdu.DataInPdu;
+import io.ringtarget.pdu.Opcode;
+import io.ringtarget.pdu.PduHeader;
+import io.ringtarget.pdu.ScsiResponsePdu;
+import io.ringtarget.scsi.ScsiStatus;
+import io.ringtarget.scsi.ScsiTask;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * Answers a finished command (RFC 7143 sections 10.4, 10.7): a read's data goes in Data-In PDUs of at most
+ * MaxRecvDataSegmentLength (the initiator's) straight from the command's buffer, the last one carrying the status
+ * (phase collapse, 11.7.3); anything else, and a failed read, gets a SCSI Response with the sense data. The command's
+ * slot is freed once the last PDU has gone to the socket. Loop thread only; allocation-free.
+ */
+public final class ResponseSender
+{
+    private static final ValueLayout.OfShort SENSE_LENGTH = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+    private final DataInPdu dataIn = new DataInPdu();
+    private final ScsiResponsePdu scsiResponse = new ScsiResponsePdu();
+    private final PduSender sender;
+    private final StatSn statSn;
+    private final CmdSnWindow window;
+    private final DataBuffers buffers;
+    private int maxDataSegmentLength = 8192;
+    private boolean dataDigest;
+
+    public ResponseSender(final PduSender sender, final StatSn statSn, final CmdSnWindow window, final DataBuffers buffers)
+    {
+        this.sender = sender;
+        this.statSn = statSn;
+        this.window = window;
+        this.buffers = buffers;
+    }
+
+    /**
+     * @param maxDataSegmentLength the initiator's MaxRecvDataSegmentLength (RFC 7143 13.12).
+     * @param dataDigest           DataDigest=CRC32C negotiated.
+     */
+    public ResponseSender parameters(final int maxDataSegmentLength, final boolean dataDigest)
+    {
+        this.maxDataSegmentLength = maxDataSegmentLength;
+        this.dataDigest = dataDigest;
+        return this;
+    }
+
+    /** Sends the result of the command's task. */
+    public void send(final Command c)
+    {
+        c.state = Command.SENDING;
+        final ScsiTask task = c.task;
+        final int status = task.status();
+        final int dataInLength = status == ScsiStatus.GOOD || status == ScsiStatus.CONDITION_MET ? task.dataInLength() : 0;
+        if (c.read && dataInLength > 0)
+        {
+            sendDataIn(c, task, dataInLength, status);
+        }
+        else
+        {
+            sendScsiResponse(c, task, status);
+        }
+    }
+
+    private void sendDataIn(final Command c, final ScsiTask task, final int length, final int status)
+    {
+        final Crc32cDigest digest = dataDigest ? buffers.digest(c) : null;
+        int offset = 0;
+        while (offset < length)
+        {
+            final int chunk = Math.min(maxDataSegmentLength, length - offset);
+            final boolean last = offset + chunk >= length;
+            final long h = sender.stage(0);
+            if (h < 0)
+            {
+                return;
+            }
+            dataIn.wrap(sender.staging(), h).reset(Opcode.SCSI_DATA_IN)
+                .finalBit(last).lun(c.lun).initiatorTaskTag(c.itt).targetTransferTag(PduHeader.RESERVED_TAG)
+                .expCmdSn(window.expCmdSn()).maxCmdSn(window.maxCmdSn())
+                .dataSn(c.dataSn++).bufferOffset(offset).dataSegmentLength(chunk);
+            if (last)
+            {
+                // Phase collapse (RFC 7143 section 11.7.3): the status goes in the final Data-In of a good read.
+                dataIn.statusBit(true).status(status).statSn(statSn.take())
+                    .residualOverflow(task.residualOverflow()).residualUnderflow(task.residualUnderflow())
+                    .residualCount(task.residualCount());
+            }
+            sender.queueWithData(h, c.buffer, offset, chunk, digest, last ? c.index : PduSender.NO_TAG);
+            offset += chunk;
+        }
+    }
+
+    private void sendScsiResponse(final Command c, final ScsiTask task, final int status)
+    {
+        final int senseLength = status == ScsiStatus.CHECK_CONDITION ? task.senseLength() : 0;
+        final int dataLength = senseLength > 0 ? senseLength + 2 : 0;
+        final long h = sender.stage(dataLength);
+        if (h < 0)
+        {
+            return;
+        }
+        scsiResponse.wrap(sender.staging(), h).reset(Opcode.SCSI_RESPONSE).finalBit(true)
+            .initiatorTaskTag(c.itt).response(0).status(status)
+            .statSn(statSn.take()).expCmdSn(window.expCmdSn()).maxCmdSn(window.maxCmdSn()).expDataSn(c.dataSn)
+            .residualOverflow(task.residualOverflow()).residualUnderflow(task.residualUnderflow())
+            .residualCount(task.residualCount())
+            .dataSegmentLength(dataLength);
+        if (dataLength > 0)
+        {
+            // Sense data segment: SenseLength (2 bytes), then the sense bytes (RFC 7143 section 11.4.7.2).
+            final MemorySegment staging = sender.staging();
+            final long d = sender.dataSegmentOffset(h);
+            staging.set(SENSE_LENGTH, d, (short)senseLength);
+            MemorySegment.copy(task.senseData(), 0, staging, d + 2, senseLength);
+        }
+        sender.queue(h, dataLength, c.index);
+    }
+}

@@ -1,0 +1,141 @@
+package io.ringtarget.iscsi.command;
+
+import io.ringtarget.iscsi.node.LunMapping;
+import io.ringtarget.iscsi.node.PortalGroup;
+import io.ringtarget.iscsi.numbering.CmdSnWindow;
+import io.ringtarget.iscsi.numbering.StatSn;
+import io.ringtarget.iscsi.stats.ConnectionCounters;
+import io.ringtarget.iscsi.stats.IscsiCounter;
+import io.ringtarget.iscsi.transport.PduSender;
+import io.ringtarget.pdu.Opcode;
+import io.ringtarget.pdu.SerialNumber;
+import io.ringtarget.pdu.TaskManagementRequestPdu;
+import io.ringtarget.pdu.TaskManagementResponsePdu;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Task management functions (RFC 7143 section 11.5, SAM-5 7): ABORT TASK, ABORT TASK SET, CLEAR TASK SET,
+ * LOGICAL UNIT RESET and TARGET WARM/COLD RESET abort the session's matching commands (aborted commands get no
+ * response) and reset the logical units; CLEAR ACA and TASK REASSIGN are not supported (no ACA, ERL 0). Resets
+ * raise the logical unit's unit attention for every nexus. Loop thread only.
+ */
+public final class TaskManagement
+{
+    private final TaskManagementRequestPdu request = new TaskManagementRequestPdu();
+    private final TaskManagementResponsePdu response = new TaskManagementResponsePdu();
+    private final PduSender sender;
+    private final StatSn statSn;
+    private final CmdSnWindow window;
+    private final CommandTable table;
+    private final CommandExecutor executor;
+    private final ConnectionCounters counters;
+
+    public TaskManagement(
+        final PduSender sender, final StatSn statSn, final CmdSnWindow window, final CommandTable table,
+        final CommandExecutor executor, final ConnectionCounters counters)
+    {
+        this.sender = sender;
+        this.statSn = statSn;
+        this.window = window;
+        this.table = table;
+        this.executor = executor;
+        this.counters = counters;
+    }
+
+    /**
+     * A Task Management Function Request whose CmdSN the window accepted, BHS at {@code offset} of {@code from}.
+     *
+     * @return true for TARGET COLD RESET: the connection must close once the response is sent (RFC 7143 11.5.1).
+     */
+    public boolean onRequest(final MemorySegment from, final long offset)
+    {
+        request.wrap(from, offset);
+        counters.count(IscsiCounter.TASK_MANAGEMENT_REQUESTS);
+        final int function = request.function();
+        final int result = switch (function)
+        {
+            case TaskManagementRequestPdu.ABORT_TASK -> abortTask();
+            case TaskManagementRequestPdu.ABORT_TASK_SET, TaskManagementRequestPdu.CLEAR_TASK_SET ->
+            {
+                abortAll(request.lun(), false);
+                yield TaskManagementResponsePdu.FUNCTION_COMPLETE;
+            }
+            case TaskManagementRequestPdu.LOGICAL_UNIT_RESET -> logicalUnitReset();
+            case TaskManagementRequestPdu.TARGET_WARM_RESET, TaskManagementRequestPdu.TARGET_COLD_RESET -> targetReset();
+            case TaskManagementRequestPdu.CLEAR_ACA -> TaskManagementResponsePdu.TASK_MANAGEMENT_FUNCTION_NOT_SUPPORTED;
+            case TaskManagementRequestPdu.TASK_REASSIGN ->
+                TaskManagementResponsePdu.TASK_ALLEGIANCE_REASSIGNMENT_NOT_SUPPORTED;
+            default -> TaskManagementResponsePdu.FUNCTION_REJECTED;
+        };
+        final long h = sender.stage(0);
+        if (h >= 0)
+        {
+            response.wrap(sender.staging(), h).reset(Opcode.TASK_MANAGEMENT_RESPONSE).finalBit(true)
+                .response(result).initiatorTaskTag(request.initiatorTaskTag())
+                .statSn(statSn.take()).expCmdSn(window.expCmdSn()).maxCmdSn(window.maxCmdSn());
+            sender.queue(h, 0, PduSender.NO_TAG);
+        }
+        return function == TaskManagementRequestPdu.TARGET_COLD_RESET;
+    }
+
+    private int abortTask()
+    {
+        final Command c = table.byItt(request.referencedTaskTag());
+        if (c != null && c.state != Command.SENDING)
+        {
+            table.abort(c);
+            counters.count(IscsiCounter.TASKS_ABORTED);
+            return TaskManagementResponsePdu.FUNCTION_COMPLETE;
+        }
+        final int refCmdSn = request.refCmdSn();
+        if (c == null && window.inWindow(refCmdSn))
+        {
+            // RFC 7143 11.5.1 b: a RefCmdSN in the window names a command not received yet: function complete. One
+            // below the request's own CmdSN will never come (it was lost), so that CmdSN counts as received and the
+            // window moves on past it.
+            if (SerialNumber.lessThan(refCmdSn, request.cmdSn()))
+            {
+                window.accept(refCmdSn, false);
+            }
+            return TaskManagementResponsePdu.FUNCTION_COMPLETE;
+        }
+        // A task already answered, or a RefCmdSN outside the window (11.5.1 c): it does not exist.
+        return TaskManagementResponsePdu.TASK_DOES_NOT_EXIST;
+    }
+
+    private int logicalUnitReset()
+    {
+        abortAll(request.lun(), false);
+        final LunMapping m = executor.lun(request.lun());
+        if (m == null)
+        {
+            return TaskManagementResponsePdu.LUN_DOES_NOT_EXIST;
+        }
+        m.logicalUnit().resetLun(executor.nexus());
+        return TaskManagementResponsePdu.FUNCTION_COMPLETE;
+    }
+
+    private int targetReset()
+    {
+        abortAll(0, true);
+        final PortalGroup tpg = executor.portalGroup();
+        if (tpg != null)
+        {
+            for (final long lun : tpg.lunNumbers())
+            {
+                tpg.lun((int)lun).logicalUnit().resetLun(executor.nexus());
+            }
+        }
+        return TaskManagementResponsePdu.FUNCTION_COMPLETE;
+    }
+
+    private void abortAll(final long lun, final boolean allLuns)
+    {
+        final int aborted = table.abortAll(lun, allLuns);
+        for (int i = 0; i < aborted; i++)
+        {
+            counters.count(IscsiCounter.TASKS_ABORTED);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package io.ringtarget.iscsi.command;
+
+import io.ringtarget.iscsi.numbering.CmdSnWindow;
+import io.ringtarget.iscsi.numbering.StatSn;
+import io.ringtarget.iscsi.transport.PduSender;
+import io.ringtarget.pdu.DataOutPdu;
+import io.ringtarget.pdu.Opcode;
+import io.ringtarget.pdu.PduHeader;
+import io.ringtarget.pdu.R2tPdu;
+import io.ringtarget.scsi.TransportCommands;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The data phase of a write command (RFC 7143 sections 10.7, 10.8, 13.10-13.14): immediate data in the command
+ * PDU, unsolicited Data-Out up to FirstBurstLength when InitialR2T=No, then R2Ts (at most MaxOutstandingR2T at a
+ * time, each for at most MaxBurstLength) that solicit the rest. Each Data-Out is checked against what the target
+ * asked for: its task, its Target Transfer Tag, its offset and DataSN order (DataPDUInOrder and
+ * DataSequenceInOrder are Yes). The bytes are copied from the receive buffer into the command's buffer. Loop thread
+ * only; allocation-free.
+ */
+public final class WriteDataPhase
+{
+    /** More data is expected. */
+    public static final int WAITING = 0;
+    /** All data is in: execute the command. */
+    public static final int COMPLETE = 1;
+    /** The PDU breaks the negotiated rules: reject it (Reject, reason protocol error). */
+    public static final int REJECT = 2;
+    /** The data arrived out of sequence: the command has failed with CHECK CONDITION (ERL 0 cannot recover). */
+    public static final int FAILED = 3;
+    /** Data-Out for a task that has ended (answered, aborted, failed): dropped (RFC 7143 11.7.4 allows it). */
+    public static final int IGNORED = 4;
+
+    private final R2tPdu r2t = new R2tPdu();
+    private final DataOutPdu dataOut = new DataOutPdu();
+    private final PduSender sender;
+    private final StatSn statSn;
+    private final CmdSnWindow window;
+    private final CommandTable table;
+    private boolean immediateData;
+    private boolean initialR2t = true;
+    private int firstBurstLength;
+    private int maxBurstLength;
+    private int maxOutstandingR2t = 1;
+    private Command current;
+
+    public WriteDataPhase(final PduSender sender, final StatSn statSn, final CmdSnWindow window, final CommandTable table)
+    {
+        this.sender = sender;
+        this.statSn = statSn;
+        this.window = window;
+        this.table = table;
+    }
+
+    /** The operational parameters the login negotiated (RFC 7143 section 13). */
+    public WriteDataPhase parameters(
+        final boolean immediateData, final boolean initialR2t, final int firstBurstLength, final int maxBurstLength,
+        final int maxOutstandingR2t)
+    {
+        this.immediateData = immediateData;
+        this.initialR2t = initialR2t;
+        this.firstBurstLength = firstBurstLength;
+        this.maxBurstLength = maxBurstLength;
+        this.maxOutstandingR2t = maxOutstandingR2t;
+        return this;
+    }
+
+    /** The command the last {@link #onDataOut} was for (valid unless it returned {@link #IGNORED}). */
+    public Command command()
+    {
+        return current;
+    }
+
+    /**
+     * Starts the data phase of a write with {@code dataLength} bytes of immediate data at {@code dataOffset}.
+     *
+     * @return {@link #COMPLETE}, {@link #WAITING} (R2Ts sent as allowed) or {@link #REJECT} (nothing kept).
+     */
+    public int start(final Command c, final MemorySegment from, final long dataOffset, final int dataLength)
+    {
+        final int edtl = c.expectedDataTransferLength;
+        if (dataLength > 0)
+        {
+            if (!immediateData || dataLength > firstBurstLength || dataLength > edtl)
+            {
+                return REJECT;   // RFC 7143 13.11, 13.14: immediate data only as negotiated, within FirstBurstLength
+            }
+            MemorySegment.copy(from, dataOffset, c.buffer, 0, dataLength);
+            c.received = dataLength;
+            c.expectedOffset = dataLength;
+        }
+        c.unsolicitedEnd = initialR2t ? c.received : Math.min(firstBurstLength, edtl);
+        c.nextR2tOffset = c.unsolicitedEnd;
+        if (c.received >= edtl)
+        {
+            return COMPLETE;
+        }
+        c.state = Command.WAITING_FOR_DATA;
+        sendR2ts(c);
+        return WAITING;
+    }
+
+    /**
+     * A Data-Out PDU whose BHS is at {@code offset} of {@code from}, its data at {@code dataOffset}.
+     *
+     * @return {@link #WAITING}, {@link #COMPLETE}, {@link #REJECT}, {@link #FAILED} or {@link #IGNORED}.
+     */
+    public int onDataOut(final MemorySegment from, final long offset, final long dataOffset, final int dataLength)
+    {
+        dataOut.wrap(from, offset);
+        final int ttt = dataOut.targetTransferTag();
+        final boolean unsolicited = ttt == PduHeader.RESERVED_TAG;
+        final Command c = unsolicited ? table.byItt(dataOut.initiatorTaskTag()) : table.byTransferTag(ttt);
+        current = c;
+        if (c == null || c.state != Command.WAITING_FOR_DATA || c.itt != dataOut.initiatorTaskTag())
+        {
+            return IGNORED;
+        }
+        final int bufferOffset = dataOut.bufferOffset();
+        if (bufferOffset < 0 || (long)bufferOffset + dataLength > c.expectedDataTransferLength)
+        {
+            return REJECT;
+        }
+        if (unsolicited && (long)bufferOffset + dataLength > c.unsolicitedEnd)
+        {
+            return REJECT;   // unsolicited data beyond FirstBurstLength (RFC 7143 section 13.14)
+        }
+        if (dataOut.dataSn() != c.expectedDataSn || bufferOffset != c.expectedOffset)
+        {
+            // DataPDUInOrder=Yes and DataSequenceInOrder=Yes: each sequence numbers its PDUs from 0 and the offsets
+            // follow each other (RFC 7143 sections 11.7.5, 13.19). ERL 0 cannot recover the sequence: the command
+            // ends in CHECK CONDITION and its remaining Data-Out PDUs are dropped.
+            c.state = Command.EXECUTING;
+            TransportCommands.dataPhaseError(c.task);
+            return FAILED;
+        }
+        final boolean last = dataOut.finalBit();
+        c.expectedDataSn = last ? 0 : c.expectedDataSn + 1;
+        c.expectedOffset += dataLength;
+        MemorySegment.copy(from, dataOffset, c.buffer, bufferOffset, dataLength);
+        c.received += dataLength;
+        if (!unsolicited && last)
+        {
+            c.outstandingR2ts--;
+        }
+        if (c.received >= c.expectedDataTransferLength)
+        {
+            c.state = Command.EXECUTING;
+            return COMPLETE;
+        }
+        if (!unsolicited && last)
+        {
+            sendR2ts(c);
+        }
+        return WAITING;
+    }
+
+    /** R2Ts for the data not yet asked for, up to MaxOutstandingR2T in flight (RFC 7143 sections 10.8, 13.17). */
+    private void sendR2ts(final Command c)
+    {
+        final int edtl = c.expectedDataTransferLength;
+        while (c.outstandingR2ts < maxOutstandingR2t && c.nextR2tOffset < edtl)
+        {
+            final int length = Math.min(maxBurstLength, edtl - c.nextR2tOffset);
+            final long h = sender.stage(0);
+            if (h < 0)
+            {
+                return;
+            }
+            // An R2T carries StatSN without taking one (RFC 7143 11.8.3).
+            r2t.wrap(sender.staging(), h).reset(Opcode.R2T).finalBit(true)
+                .lun(c.lun).initiatorTaskTag(c.itt).targetTransferTag(c.index)
+                .statSn(statSn.current()).expCmdSn(window.expCmdSn()).maxCmdSn(window.maxCmdSn())
+                .r2tSn(c.r2tSn++).bufferOffset(c.nextR2tOffset).desiredDataTransferLength(length);
+            sender.queue(h, 0, PduSender.NO_TAG);
+            c.nextR2tOffset += length;
+            c.outstandingR2ts++;
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.ringtarget.iscsi.connection;
+
+import io.ringtarget.iscsi.numbering.CmdSnWindow;
+import io.ringtarget.iscsi.numbering.StatSn;
+import io.ringtarget.iscsi.transport.PduSender;
+import io.ringtarget.pdu.BasicHeaderSegment;
+import io.ringtarget.pdu.NopInPdu;
+import io.ringtarget.pdu.NopOutPdu;
+import io.ringtarget.pdu.Opcode;
+import io.ringtarget.pdu.PduHeader;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * NOP-Out and NOP-In (RFC 7143 sections 11.18, 11.19): answers the initiator's pings, echoing their data, and
+ * finds a dead initiator — after {@code intervalNanos} without any PDU from it the target pings it with a NOP-In
+ * asking for an answer, and the connection is given up when none comes within {@code timeoutNanos}. Driven by the
+ * loop's clock ({@link #onTimer}); loop thread only.
+ */
+final class NopKeepalive
+{
+    /** Nothing to do. */
+    static final int IDLE = 0;
+    /** A ping was sent. */
+    static final int PINGED = 1;
+    /** The last ping went unanswered for the timeout: close the connection. */
+    static final int TIMED_OUT = 2;
+
+    private final NopOutPdu nopOut = new NopOutPdu();
+    private final NopInPdu nopIn = new NopInPdu();
+    private final PduSender sender;
+    private final StatSn statSn;
+    private final CmdSnWindow window;
+    private final long intervalNanos;
+    private final long timeoutNanos;
+    private long lastReceiveNanos;
+    private int pingTag = PduHeader.RESERVED_TAG;
+    private int nextPingTag = 1;
+    private long pingSentNanos;
+
+    /** @param intervalNanos 0 or less: no pings. */
+    NopKeepalive(
+        final PduSender sender, final StatSn statSn, final CmdSnWindow window, final long intervalNanos,
+        final long timeoutNanos)
+    {
+        this.sender = sender;
+        this.statSn = statSn;
+        this.window = window;
+        this.intervalNanos = intervalNanos;
+        this.timeoutNanos = timeoutNanos;
+    }
+
+    /** The initiator sent something: it is alive. */
+    void onReceive(final long nowNanos)
+    {
+        lastReceiveNanos = nowNanos;
+    }
+
+    /** Whether a NOP-Out takes a CmdSN: only one that asks for an answer and is not immediate (RFC 7143 11.18). */
+    static boolean takesCmdSn(final MemorySegment from, final long offset)
+    {
+        return !BasicHeaderSegment.immediate(from, offset) &&
+            BasicHeaderSegment.initiatorTaskTag(from, offset) != PduHeader.RESERVED_TAG;
+    }
+
+    /** A NOP-Out (its CmdSN accepted when it takes one): BHS at {@code offset} of {@code from}, ping data after it. */
+    void onNopOut(final MemorySegment from, final long offset, final long dataOffset, final int dataLength)
+    {
+        nopOut.wrap(from, offset);
+        final int itt = nopOut.initiatorTaskTag();
+        if (nopOut.targetTransferTag() != PduHeader.RESERVED_TAG && nopOut.targetTransferTag() == pingTag)
+        {
+            pingTag = PduHeader.RESERVED_TAG;   // the answer to our ping
+        }
+        if (itt == PduHeader.RESERVED_TAG)
+        {
+            return;   // a ping answer or an unsolicited NOP-Out: no response (RFC 7143 section 11.18)
+        }
+        final long h = sender.stage(dataLength);
+        if (h < 0)
+        {
+            return;
+        }
+        nopIn.wrap(sender.staging(), h).reset(Opcode.NOP_IN).finalBit(true)
+            .lun(nopOut.lun()).initiatorTaskTag(itt).targetTransferTag(PduHeader.RESERVED_TAG)
+            .statSn(statSn.take()).expCmdSn(window.expCmdSn()).maxCmdSn(window.maxCmdSn())
+            .dataSegmentLength(dataLength);
+        if (dataLength > 0)
+        {
+            // Ping data is echoed back (RFC 7143 section 11.19.2).
+            MemorySegment.copy(from, dataOffset, sender.staging(), sender.dataSegmentOffset(h), dataLength);
+        }
+        sender.queue(h, dataLength, PduSender.NO_TAG);
+    }
+
+    /** Periodic check: {@link #IDLE}, {@link #PINGED} or {@link #TIMED_OUT}. */
+    int onTimer(final long nowNanos)
+    {
+        if (intervalNanos <= 0)
+        {
+            return IDLE;
+        }
+        if (pingTag != PduHeader.RESERVED_TAG)
+        {
+            return nowNanos - pingSentNanos > timeoutNanos ? TIMED_OUT : IDLE;
+        }
+        if (nowNanos - lastReceiveNanos <= intervalNanos)
+        {
+            return IDLE;
+        }
+        final long h = sender.stage(0);
+        if (h < 0)
+        {
+            return IDLE;
+        }
+        pingTag = nextPingTag;
+        nextPingTag = nextPingTag == Integer.MAX_VALUE ? 1 : nextPingTag + 1;
+        pingSentNanos = nowNanos;
+        // A ping asking for an answer: ITT reserved, TTT ours; StatSN not taken (RFC 7143 section 11.19.1).
+        nopIn.wrap(sender.staging(), h).reset(Opcode.NOP_IN).finalBit(true)
+            .initiatorTaskTag(PduHeader.RESERVED_TAG).targetTransferTag(pingTag)
+            .statSn(statSn.current()).expCmdSn(window.expCmdSn()).maxCmdSn(window.maxCmdSn());
+        sender.queue(h, 0, PduSender.NO_TAG);
+        return PINGED;
+    }
+}

@@ -1,0 +1,52 @@
+package io.ringtarget.iscsi.stats;
+
+/**
+ * What one connection counts: each event goes to its loop's {@link LoopCounters} (read by other threads) and to
+ * this connection's own tallies, which its close line reports. Loop thread only.
+ */
+public final class ConnectionCounters
+{
+    private final LoopCounters loop;
+    private long pdus;
+    private long commands;
+    private long protocolErrors;
+    private long digestErrors;
+    private long ignoredCommands;
+    private long dedicatedBuffers;
+
+    public ConnectionCounters(final LoopCounters loop)
+    {
+        this.loop = loop;
+    }
+
+    public LoopCounters loop()
+    {
+        return loop;
+    }
+
+    /** Counts an event this connection has no tally of its own for. */
+    public void count(final IscsiCounter counter)
+    {
+        loop.increment(counter);
+        switch (counter)
+        {
+            case PDUS_RECEIVED -> pdus++;
+            case SCSI_COMMANDS -> commands++;
+            case PROTOCOL_ERRORS, REJECTS_SENT, DATA_PHASE_ERRORS, DATA_OUT_IGNORED -> protocolErrors++;
+            case HEADER_DIGEST_ERRORS, DATA_DIGEST_ERRORS -> digestErrors++;
+            case CMDSN_OUT_OF_WINDOW, CMDSN_DUPLICATES -> ignoredCommands++;
+            case DEDICATED_BUFFERS -> dedicatedBuffers++;
+            default ->
+            {
+            }
+        }
+    }
+
+    /** The tallies for the connection's close line. */
+    public String summary()
+    {
+        return "PDUs " + pdus + ", commands " + commands + ", protocol errors " + protocolErrors +
+            ", digest errors " + digestErrors + ", ignored commands " + ignoredCommands +
+            ", unpooled buffers " + dedicatedBuffers;
+    }
+}

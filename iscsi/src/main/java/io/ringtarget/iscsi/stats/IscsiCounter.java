@@ -1,0 +1,55 @@
+package io.ringtarget.iscsi.stats;
+
+/**
+ * The protocol events each event loop counts, one counter per descriptor and loop (in the style of Aeron's
+ * SystemCounterDescriptor). Every event is counted once, by the loop thread that saw it; other threads read the
+ * counters without locks ({@link LoopCounters}). Type ids are stable: scrapers may key on them.
+ */
+public enum IscsiCounter
+{
+    CONNECTIONS_ACCEPTED(1001, "connections accepted"),
+    CONNECTIONS_CLOSED(1002, "connections closed"),
+    /** An unexpected exception while handling a connection closed it (a bug, or a resource failure). */
+    CONNECTION_FAULTS(1003, "connections closed by an internal error"),
+    LOGINS_SUCCEEDED(1010, "logins succeeded"),
+    LOGINS_AUTHENTICATION_FAILED(1011, "logins failed: authentication"),
+    LOGINS_AUTHORIZATION_FAILED(1012, "logins failed: authorization"),
+    LOGINS_TARGET_NOT_FOUND(1013, "logins failed: target not found"),
+    LOGINS_FAILED_OTHER(1014, "logins failed: other"),
+    LOGOUTS(1015, "logouts"),
+    PDUS_RECEIVED(1020, "PDUs received"),
+    SCSI_COMMANDS(1021, "SCSI commands received"),
+    PROTOCOL_ERRORS(1022, "protocol errors that closed a connection"),
+    HEADER_DIGEST_ERRORS(1023, "header digest errors"),
+    DATA_DIGEST_ERRORS(1024, "data digest errors"),
+    CMDSN_OUT_OF_WINDOW(1025, "commands ignored: CmdSN outside the window"),
+    CMDSN_DUPLICATES(1026, "commands ignored: duplicate CmdSN"),
+    DATA_OUT_IGNORED(1027, "Data-Out PDUs ignored: task ended"),
+    DATA_PHASE_ERRORS(1028, "commands failed: Data-Out out of sequence"),
+    REJECTS_SENT(1030, "Reject PDUs sent"),
+    NOP_IN_PINGS(1040, "NOP-In pings sent"),
+    NOP_IN_TIMEOUTS(1041, "connections closed: no answer to a NOP-In ping"),
+    TASK_MANAGEMENT_REQUESTS(1050, "task management requests"),
+    TASKS_ABORTED(1051, "tasks aborted by task management"),
+    DEDICATED_BUFFERS(1060, "commands given a dedicated (unpooled) buffer"),
+    SEND_QUEUE_OVERFLOWS(1061, "connections closed: send queue overflow");
+
+    private final int typeId;
+    private final String label;
+
+    IscsiCounter(final int typeId, final String label)
+    {
+        this.typeId = typeId;
+        this.label = label;
+    }
+
+    public int typeId()
+    {
+        return typeId;
+    }
+
+    public String label()
+    {
+        return label;
+    }
+}

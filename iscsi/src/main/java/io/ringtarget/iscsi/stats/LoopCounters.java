@@ -1,0 +1,46 @@
+package io.ringtarget.iscsi.stats;
+
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersManager;
+
+/**
+ * One event loop's {@link IscsiCounter}s, allocated in a counters registry other threads read (Agrona
+ * {@link CountersManager}; labels {@code "<loop>: <label>"}). The loop thread is the only writer, so increments are
+ * plain adds published with release semantics: no lock, no contended atomic.
+ */
+public final class LoopCounters implements AutoCloseable
+{
+    private static final IscsiCounter[] ALL = IscsiCounter.values();
+
+    private final AtomicCounter[] counters = new AtomicCounter[ALL.length];
+
+    public LoopCounters(final CountersManager registry, final String loopName)
+    {
+        for (final IscsiCounter c : ALL)
+        {
+            counters[c.ordinal()] = registry.newCounter(loopName + ": " + c.label(), c.typeId());
+        }
+    }
+
+    /** Counts one event; loop thread only. */
+    public void increment(final IscsiCounter counter)
+    {
+        counters[counter.ordinal()].incrementRelease();
+    }
+
+    /** Reads a counter; any thread. */
+    public long get(final IscsiCounter counter)
+    {
+        return counters[counter.ordinal()].get();
+    }
+
+    /** Frees the counters in the registry (the loop stopped). */
+    @Override
+    public void close()
+    {
+        for (final AtomicCounter c : counters)
+        {
+            c.close();
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.ringtarget.iscsi.transport;
+
+import io.ringtarget.pdu.Crc32cDigest;
+import io.ringtarget.ring.Ring;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The {@link PduSender} of a connection on an io_uring ring: PDUs are staged and queued in a {@link SendQueue} and
+ * go out in batches, one SENDMSG in flight at a time ({@link #flush()}). Header and data digests (CRC32C) and
+ * padding are added here once negotiated. Owned by the connection's loop.
+ */
+public final class RingPduSender implements PduSender
+{
+    private static final int MSG_NOSIGNAL = 0x4000;
+    /** BHS, header digest, padding (3), data digest and slack for the 8-byte staging alignment. */
+    private static final int STAGING_OVERHEAD = BHS_LENGTH + 4 + 3 + 4 + 4;
+
+    private final SendQueue queue;
+    private final MemorySegment staging;
+    private final Crc32cDigest stagingDigest;
+    private final Ring ring;
+    private final int fd;
+    private final long sendUserData;
+    private final SentListener listener;
+    private boolean headerDigest;
+    private boolean dataDigest;
+    private boolean overloaded;
+
+    /**
+     * @param sendUserData the user_data of this connection's SENDMSG SQEs.
+     * @param listener     told the tag of every PDU sent (or dropped by {@link #clear()}).
+     */
+    public RingPduSender(
+        final Arena arena, final int stagingCapacity, final Ring ring, final int fd, final long sendUserData,
+        final SentListener listener)
+    {
+        this.queue = new SendQueue(arena, stagingCapacity);
+        this.staging = queue.staging();
+        this.stagingDigest = new Crc32cDigest().wrap(staging);
+        this.ring = ring;
+        this.fd = fd;
+        this.sendUserData = sendUserData;
+        this.listener = listener;
+    }
+
+    /** Digests apply from the first PDU after the final Login Response (RFC 7143 section 13.1). */
+    public RingPduSender digests(final boolean header, final boolean data)
+    {
+        headerDigest = header;
+        dataDigest = data;
+        return this;
+    }
+
+    /** Whether a PDU was dropped for lack of room: the initiator does not read and the connection must close. */
+    public boolean overloaded()
+    {
+        return overloaded;
+    }
+
+    @Override
+    public long stage(final int inlineDataLength)
+    {
+        final long h = queue.stage(STAGING_OVERHEAD + inlineDataLength);
+        if (h < 0 || !queue.hasRoom())
+        {
+            overloaded = true;
+            return -1;
+        }
+        return h;
+    }
+
+    @Override
+    public MemorySegment staging()
+    {
+        return staging;
+    }
+
+    @Override
+    public long dataSegmentOffset(final long header)
+    {
+        return header + BHS_LENGTH + (headerDigest ? Crc32cDigest.LENGTH : 0);
+    }
+
+    @Override
+    public void queue(final long header, final int dataLength, final int tag)
+    {
+        int length = BHS_LENGTH;
+        if (headerDigest)
+        {
+            Crc32cDigest.write(staging, header + BHS_LENGTH, stagingDigest.compute(header, BHS_LENGTH));
+            length += Crc32cDigest.LENGTH;
+        }
+        if (dataLength > 0)
+        {
+            final int padded = (dataLength + 3) & ~3;
+            for (long k = header + length + dataLength, end = header + length + padded; k < end; k++)
+            {
+                staging.set(ValueLayout.JAVA_BYTE, k, (byte)0);
+            }
+            if (dataDigest)
+            {
+                Crc32cDigest.write(staging, header + length + padded, stagingDigest.compute(header + length, padded));
+                length += Crc32cDigest.LENGTH;
+            }
+            length += padded;
+        }
+        queue.enqueue(queue.stagingAddress(header), length, 0, 0, 0, 0, tag);
+    }
+
+    @Override
+    public void queueWithData(
+        final long header, final MemorySegment buffer, final long offset, final int length,
+        final Crc32cDigest bufferDigest, final int tag)
+    {
+        int headerLength = BHS_LENGTH;
+        if (headerDigest)
+        {
+            Crc32cDigest.write(staging, header + BHS_LENGTH, stagingDigest.compute(header, BHS_LENGTH));
+            headerLength += Crc32cDigest.LENGTH;
+        }
+        // Padding and data digest are staged right after the header: the third iovec of the PDU.
+        final int pad = ((length + 3) & ~3) - length;
+        final long trailer = header + headerLength;
+        int trailerLength = pad;
+        if (pad > 0)
+        {
+            staging.set(ValueLayout.JAVA_INT_UNALIGNED, trailer, 0);
+        }
+        if (dataDigest && length > 0)
+        {
+            final int crc = bufferDigest.begin().update(offset, length).updatePadding(pad).finish();
+            Crc32cDigest.write(staging, trailer + pad, crc);
+            trailerLength += Crc32cDigest.LENGTH;
+        }
+        queue.enqueue(queue.stagingAddress(header), headerLength, buffer.address() + offset, length,
+            queue.stagingAddress(trailer), trailerLength, tag);
+    }
+
+    /** Starts a SENDMSG for everything queued unless one is in flight. */
+    public void flush()
+    {
+        if (queue.inFlight() || queue.isEmpty())
+        {
+            return;
+        }
+        if (queue.prepareSend() > 0)
+        {
+            ring.prepSendmsg(fd, queue.msghdrAddress(), MSG_NOSIGNAL, sendUserData);
+        }
+    }
+
+    /** The SENDMSG completed with {@code bytesSent} >= 0: sent PDUs' tags go to the listener. */
+    public void onSent(final int bytesSent)
+    {
+        queue.onSent(bytesSent, listener);
+    }
+
+    public boolean inFlight()
+    {
+        return queue.inFlight();
+    }
+
+    public boolean isEmpty()
+    {
+        return queue.isEmpty();
+    }
+
+    /** Drops everything queued (the connection is closing); tags go to the listener. Not while a send is in flight. */
+    public void clear()
+    {
+        queue.clear(listener);
+    }
+}

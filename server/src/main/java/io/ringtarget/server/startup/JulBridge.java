@@ -1,0 +1,60 @@
+package io.ringtarget.server.startup;
+
+import io.ringtarget.iscsi.log.EventLog;
+
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * Sends what the lower layers log through {@code System.Logger} (java.util.logging by default: the ring's set-up,
+ * loop errors) to the server's {@link EventLog}, so every line has the same one-line format instead of JUL's
+ * two-line records.
+ */
+public final class JulBridge extends Handler
+{
+    private final EventLog log;
+
+    private JulBridge(final EventLog log)
+    {
+        this.log = log;
+    }
+
+    /** Replaces the root logger's handlers with one writing to {@code log}. */
+    public static void install(final EventLog log)
+    {
+        LogManager.getLogManager().reset();
+        final Logger root = Logger.getLogger("");
+        root.setLevel(Level.INFO);
+        root.addHandler(new JulBridge(log));
+    }
+
+    @Override
+    public void publish(final LogRecord record)
+    {
+        if (record == null || !isLoggable(record))
+        {
+            return;
+        }
+        final int level = record.getLevel().intValue();
+        final EventLog.Level to = level >= Level.SEVERE.intValue() ? EventLog.Level.ERROR :
+            level >= Level.WARNING.intValue() ? EventLog.Level.WARN :
+            level >= Level.INFO.intValue() ? EventLog.Level.INFO : EventLog.Level.DEBUG;
+        final String name = record.getLoggerName() == null ? "jdk" : record.getLoggerName();
+        final String subsystem = name.substring(name.lastIndexOf('.') + 1);
+        log.log(to, subsystem, new java.util.logging.SimpleFormatter().formatMessage(record), record.getThrown());
+    }
+
+    @Override
+    public void flush()
+    {
+        log.flush();
+    }
+
+    @Override
+    public void close()
+    {
+    }
+}
