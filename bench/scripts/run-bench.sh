@@ -83,5 +83,8 @@ if ! cc -O2 -o "$floor" "$here/tcp-floor.c" >&2; then
 fi
 
 mkdir -p "$cache/bench"
-exec python3 "$here/bench.py" --fio "$fio" --java-home "$JAVA_HOME" --sampler-cp "$classes:$hdr" --floor-bin "$floor" \
+# Debian's python3 when there is one: exec'd directly, so a signal to this script's PID reaches bench.py, which
+# then stops its targets and removes the baseline's worktree (a pyenv shim would stand in between).
+py=python3; [ -x /usr/bin/python3 ] && py=/usr/bin/python3
+exec "$py" "$here/bench.py" --fio "$fio" --java-home "$JAVA_HOME" --sampler-cp "$classes:$hdr" --floor-bin "$floor" \
   --ringtarget-built "$built" --ringtarget-jar "$jar" --ringtarget-build-log "$cache/bench-ringtarget-build.log" --command-line "$cmdline" "$@"
