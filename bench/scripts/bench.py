@@ -8,6 +8,10 @@ on loopback, fills their LUNs once with a sequential write (the warm-up), then r
 target in turn (A B C A B C ...) for several repetitions. The targets that are not being measured are stopped
 with SIGSTOP meanwhile, so an idle target's threads cannot take CPU from the one under test on a small machine.
 
+With --baseline-ref GITREF (or --baseline-jar) an earlier ringtarget is one more target, ringtarget@SHORT-SHA,
+built from that commit in a throw-away git worktree and started exactly like ringtarget; the report compares the
+two per workload (the regression check).
+
 Per run it records fio's IOPS, MB/s and completion-latency percentiles, the target's CPU time per I/O
 (utime+stime of the whole process from /proc/PID/stat, sampled at the end of fio's ramp and at the end of the
 run), and for ringtarget the bytes allocated by its threads and the GC pauses in the same window (JvmSampler,
@@ -30,6 +34,7 @@ import sys
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+CACHE = os.environ.get("RINGTARGET_CACHE") or os.path.join(ROOT, ".cache")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 LUN_BYTES = 1 << 30
 LOOPBACK = "127.0.0.1"
@@ -43,6 +48,13 @@ def pinned(cmd):
 
 RINGTARGET, TGT, ISTGT = "ringtarget", "tgt", "istgt"
 ALL_TARGETS = (RINGTARGET, TGT, ISTGT)
+# An earlier build of ringtarget (--baseline-ref, --baseline-jar) is one more target, named ringtarget@LABEL.
+BASELINE_PREFIX = RINGTARGET + "@"
+
+
+def is_ringtarget(name):
+    """ringtarget or its baseline: started, sampled and reported alike."""
+    return name == RINGTARGET or name.startswith(BASELINE_PREFIX)
 
 
 class Workload:
@@ -185,7 +197,7 @@ class Backstore:
 
     def for_target(self, target):
         if self.kind == "ram":
-            if target == RINGTARGET:
+            if is_ringtarget(target):
                 return None                          # ringtarget's own RAM backstore (--size)
             path = f"/dev/shm/ringtarget-bench-{os.getpid()}-{target}.img"
             self._create(path)
@@ -418,19 +430,21 @@ class RingtargetTarget(Target):
     iqn = "iqn.2026-11.io.ringtarget:demo"
     lun = 0
 
-    def __init__(self, port, workdir, java_home, sampler_cp, jar):
+    def __init__(self, port, workdir, java_home, sampler_cp, jar, name=RINGTARGET):
         super().__init__(port, workdir)
         self.java_home, self.sampler_cp, self.jar = java_home, sampler_cp, jar
+        self.name = name                      # ringtarget, or ringtarget@LABEL for the baseline
         self.sampler = None
         self.gc_log = None
 
     def start(self, device):
         self.device = device
-        self.gc_log = os.path.join(self.workdir, f"ringtarget-gc-{'ram' if device is None else 'loop'}.log")
-        # The jar run-bench.sh copied after building: a rebuild in the checkout during the run (others work in
-        # it) cannot change what is measured, and the launcher cannot start a build in the middle of it.
-        # Same JVM flags as the ./ringtarget launcher, plus a GC log kept with the results (the GC figures
-        # themselves come from JvmSampler).
+        self.gc_log = os.path.join(self.workdir, f"{self.name}-gc-{'ram' if device is None else 'loop'}.log")
+        # The jar run-bench.sh copied after building (or the baseline's, built from its own commit): a rebuild
+        # in the checkout during the run (others work in it) cannot change what is measured, and the launcher
+        # cannot start a build in the middle of it. ringtarget and its baseline start alike: the same JVM flags
+        # as the ./ringtarget launcher, plus a GC log kept with the results (the GC figures themselves come
+        # from JvmSampler), and the same demo arguments.
         cmd = [os.path.join(self.java_home, "bin", "java"), "--enable-native-access=ALL-UNNAMED",
                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"]
         cmd += shlex.split(os.environ.get("RINGTARGET_JAVA_OPTS", ""))
@@ -549,8 +563,9 @@ class Bench:
             elif name == ISTGT:
                 made[name] = IstgtTarget(port, self.workdir)
             else:
+                jar = self.args.ringtarget_jar if name == RINGTARGET else self.args.baseline_jar
                 made[name] = RingtargetTarget(port, self.workdir, self.args.java_home, self.args.sampler_cp,
-                                              self.args.ringtarget_jar)
+                                              jar, name)
         return made
 
     def start_all(self, kind):
@@ -560,8 +575,10 @@ class Bench:
             try:
                 if name == RINGTARGET and not self.args.ringtarget_built:
                     raise RuntimeError(f"./ringtarget build failed: {first_error(self.args.ringtarget_build_log)}")
+                if name == self.args.baseline_name and self.args.baseline_error:
+                    raise RuntimeError(self.args.baseline_error)
                 t.start(self.backstore.for_target(name))
-                size = t.wait_ready(self.args.start_timeout if name == RINGTARGET else 20)
+                size = t.wait_ready(self.args.start_timeout if is_ringtarget(name) else 20)
                 log(f"{kind}: {name} ready on port {t.port} (pid {t.pid}, {size} bytes, {t.url()})")
             except Exception as e:         # a target that cannot serve is reported, the others still run
                 reason = f"{e}"
@@ -668,7 +685,7 @@ class Bench:
         extra = ""
         if "gc_count" in s:
             extra = f" alloc {s['alloc_b_per_io']:.2f} B/IO, GCs {s['gc_count']}"
-        log(f"{kind} {w.name:<18} {name:<10} rep {rep}: {s['iops']:>9.0f} IOPS {s['mbps']:>8.1f} MB/s "
+        log(f"{kind} {w.name:<18} {name:<18} rep {rep}: {s['iops']:>9.0f} IOPS {s['mbps']:>8.1f} MB/s "
             f"mean {s['mean_us']:>8.1f} us p99.9 {s['p99_9_us']:>8.1f} us "
             f"cpu {s['cpu_us_per_io'] or 0:>6.1f} us/IO client {s['client_cpu_pct']:.0f}%{extra}")
 
@@ -856,6 +873,120 @@ def evaluate_goals(agg, kind, rt_reason, floor=None):
     return goals
 
 
+# ---------------------------------------------------------------------------------------------------------
+# The baseline: an earlier commit of ringtarget, built in a throw-away git worktree
+
+
+def git(*argv):
+    return run(["git", "-C", ROOT] + list(argv)).stdout.strip()
+
+
+def resolve_commit(ref):
+    """(full sha, short sha) of a git ref, or SystemExit."""
+    try:
+        commit = git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    except subprocess.CalledProcessError:
+        raise SystemExit(f"bench: --baseline-ref {ref}: not a commit of {ROOT}")
+    return commit, git("rev-parse", "--short", commit)
+
+
+def remove_worktree(path):
+    """Removes a worktree this harness added (also a leftover of a killed run): git's record and the files."""
+    registered = f"worktree {path}" in git("worktree", "list", "--porcelain").splitlines()
+    if registered and os.path.isdir(path):
+        subprocess.run(["git", "-C", ROOT, "worktree", "remove", "--force", "--force", path], check=False,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    if os.path.isdir(path):
+        shutil.rmtree(path, ignore_errors=True)
+    if registered and f"worktree {path}" in git("worktree", "list", "--porcelain").splitlines():
+        # Its directory is gone: only prune can drop the record (it also drops other worktrees' stale records,
+        # whose directories are gone too).
+        subprocess.run(["git", "-C", ROOT, "worktree", "prune"], check=False)
+
+
+# Where ./ringtarget build leaves the jar: server/target since the module split, target/.build before.
+BASELINE_JAR_PATHS = [os.path.join("server", "target", "ringtarget.jar"),
+                      os.path.join("target", ".build", "ringtarget.jar")]
+
+
+def build_baseline(commit, short, jar_dir):
+    """Builds commit with its own ./ringtarget build in a worktree under .cache/bench and copies its jar to
+    jar_dir. Returns (jar, None) or (None, why it failed). The worktree is removed whatever happens."""
+    wt = os.path.realpath(os.path.join(CACHE, "bench", f"baseline-{short}"))      # as git worktree list says it
+    build_log = os.path.join(CACHE, f"bench-baseline-{short}-build.log")
+    remove_worktree(wt)
+    os.makedirs(os.path.dirname(wt), exist_ok=True)
+    log(f"baseline: building {commit} in {wt} (log: {build_log})")
+    proc = None
+    try:
+        try:
+            git("worktree", "add", "--detach", wt, commit)
+        except subprocess.CalledProcessError as e:
+            return None, f"git worktree add {wt} {short} failed: {e.stdout.strip()[-300:]}"
+        with open(build_log, "w") as out:
+            # Its own session: when the run is interrupted, the launcher and its Maven are stopped as a group.
+            proc = subprocess.Popen([os.path.join(wt, "ringtarget"), "build"], cwd=wt, stdout=out,
+                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+            proc.wait(timeout=3600)
+        if proc.returncode != 0:
+            return None, f"./ringtarget build of {short} failed: {first_error(build_log)}"
+        for rel in BASELINE_JAR_PATHS:
+            if os.path.isfile(os.path.join(wt, rel)):
+                jar = os.path.join(jar_dir, f"ringtarget-{short}.jar")
+                shutil.copy(os.path.join(wt, rel), jar)
+                log(f"baseline: {short} built, {rel} copied to {jar}")
+                return jar, None
+        return None, f"./ringtarget build of {short} made none of {', '.join(BASELINE_JAR_PATHS)} (log: {build_log})"
+    finally:
+        if proc is not None and proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait()
+        remove_worktree(wt)
+        log(f"baseline: worktree {wt} removed" if not os.path.exists(wt) else f"baseline: could not remove {wt}")
+
+
+def baseline_targets(ap, args):
+    """Resolves --baseline-ref / --baseline-jar and ringtarget@LABEL in --targets: sets args.baseline_name
+    (ringtarget@SHORT-SHA, ringtarget@LABEL or ringtarget@base), args.baseline_commit and args.targets.
+    ringtarget@REF in --targets alone is --baseline-ref REF."""
+    named = [t for t in args.targets if t.startswith(BASELINE_PREFIX)]
+    if len(named) > 1:
+        ap.error(f"one baseline at a time: {', '.join(named)}")
+    label = named[0][len(BASELINE_PREFIX):] if named else ""
+    if args.baseline_ref and args.baseline_jar:
+        ap.error("--baseline-ref or --baseline-jar, not both")
+    if label and label != "base" and not args.baseline_ref and not args.baseline_jar:
+        args.baseline_ref = label
+    args.baseline_commit = ""
+    if args.baseline_ref:
+        args.baseline_commit, short = resolve_commit(args.baseline_ref)
+        if label not in ("", "base", args.baseline_ref, short) and not args.baseline_commit.startswith(label):
+            ap.error(f"--targets names {named[0]}, but --baseline-ref {args.baseline_ref} is {short}")
+        args.baseline_name = BASELINE_PREFIX + short
+        args.baseline_desc = f"commit {short} (`--baseline-ref {args.baseline_ref}`), built with its own " \
+                             "`./ringtarget build` in a throw-away git worktree"
+    elif args.baseline_jar:
+        if not os.path.isfile(args.baseline_jar):
+            ap.error(f"--baseline-jar {args.baseline_jar}: no such file")
+        args.baseline_jar = os.path.abspath(args.baseline_jar)
+        args.baseline_name = BASELINE_PREFIX + (label or "base")
+        args.baseline_desc = f"`--baseline-jar {args.baseline_jar}`"
+    elif label:
+        ap.error(f"{named[0]} in --targets needs --baseline-ref GITREF or --baseline-jar PATH")
+    else:
+        args.baseline_name, args.baseline_desc = "", ""
+        return
+    if named:
+        args.targets = [args.baseline_name if t == named[0] else t for t in args.targets]
+    elif RINGTARGET in args.targets:        # measured right after ringtarget, so that the two are close in time
+        args.targets.insert(args.targets.index(RINGTARGET) + 1, args.baseline_name)
+    else:
+        args.targets.append(args.baseline_name)
+
+
 def machine_info(args):
     def sh(cmd):
         try:
@@ -913,6 +1044,9 @@ def report(bench, args, info, made_plots):
     lines += [f"Machine: {info['nproc']} CPUs ({info['cpu']}), {info['memory']}, kernel {info['kernel']}, "
               f"{info['os']}. fio {info['fio']} (libiscsi engine), tgt {info['tgt']}, istgt {info['istgt']}, "
               f"libiscsi {info['libiscsi']}, {info['java']}, ringtarget {info['ringtarget_commit']}.", ""]
+    if args.baseline_name in args.targets:
+        lines += [f"Baseline: {args.baseline_name}, {args.baseline_desc}; started like ringtarget (same JVM flags, "
+                  "same demo arguments) and measured in turn with the others.", ""]
     lines += ["Command:", "", "    " + args.command_line, ""]
     lines += [f"{args.reps} repetitions × {len(bench.workloads())} workloads × {len(args.targets)} targets, "
               f"interleaved target by target; {args.runtime} s per run after {args.ramp} s ramp; "
@@ -954,20 +1088,24 @@ def report(bench, args, info, made_plots):
                 if not m:
                     continue
                 row = [w.name, name] + [cell(m, k, f) for k, _, f in METRICS]
-                row += [cell(m, "alloc_b_per_io", "{:.2f}") if name == RINGTARGET else "",
-                        f"{m['gc_total']} ({m['gc_ms_total']})" if name == RINGTARGET and "gc_count" in m else ""]
+                row += [cell(m, "alloc_b_per_io", "{:.2f}") if is_ringtarget(name) else "",
+                        f"{m['gc_total']} ({m['gc_ms_total']})" if is_ringtarget(name) and "gc_count" in m else ""]
                 lines.append("| " + " | ".join(row) + " |")
-        lines += ["", "Ratios of medians (ours/tgt, ours/istgt; latency and CPU: lower is better):", ""]
-        lines += ["| workload | IOPS | mean latency | p99.9 latency | server CPU/IO |", "|---|---|---|---|---|"]
-        for w in bench.workloads():
-            cells = []
-            for metric in ("iops", "mean_us", "p99_9_us", "cpu_us_per_io"):
-                cells.append(f"{fmt_ratio(ratio(agg, kind, w.name, metric, RINGTARGET, TGT))} / "
-                             f"{fmt_ratio(ratio(agg, kind, w.name, metric, RINGTARGET, ISTGT))}")
-            lines.append(f"| {w.name} | " + " | ".join(cells) + " |")
-        lines += ["", "For reference, istgt/tgt: " + ", ".join(
-            f"{w.name} IOPS {fmt_ratio(ratio(agg, kind, w.name, 'iops', ISTGT, TGT))}"
-            for w in bench.workloads()), ""]
+        lines.append("")
+        if args.baseline_name in args.targets:
+            lines += baseline_section(bench, args, agg, kind)
+        if TGT in args.targets or ISTGT in args.targets:
+            lines += ["Ratios of medians (ours/tgt, ours/istgt; latency and CPU: lower is better):", ""]
+            lines += ["| workload | IOPS | mean latency | p99.9 latency | server CPU/IO |", "|---|---|---|---|---|"]
+            for w in bench.workloads():
+                cells = []
+                for metric in ("iops", "mean_us", "p99_9_us", "cpu_us_per_io"):
+                    cells.append(f"{fmt_ratio(ratio(agg, kind, w.name, metric, RINGTARGET, TGT))} / "
+                                 f"{fmt_ratio(ratio(agg, kind, w.name, metric, RINGTARGET, ISTGT))}")
+                lines.append(f"| {w.name} | " + " | ".join(cells) + " |")
+            lines += ["", "For reference, istgt/tgt: " + ", ".join(
+                f"{w.name} IOPS {fmt_ratio(ratio(agg, kind, w.name, 'iops', ISTGT, TGT))}"
+                for w in bench.workloads()), ""]
         lines += [f"Goals ({kind}):", ""]
         for goal, v, detail in evaluate_goals(agg, kind, ringtarget_reason(bench, args, kind), floor):
             lines.append(f"- **{v}** {goal} — {detail}")
@@ -982,6 +1120,67 @@ def report(bench, args, info, made_plots):
               "targets are SIGSTOPped while another is measured."
               + (" (--no-freeze: they were not.)" if args.no_freeze else ""), ""]
     return "\n".join(lines), agg
+
+
+# What the comparison with the baseline shows per workload, and which way is better.
+BASELINE_METRICS = [("iops", "IOPS", False), ("mean_us", "mean latency", True), ("p99_us", "p99 latency", True),
+                    ("p99_9_us", "p99.9 latency", True), ("cpu_us_per_io", "server CPU/IO", True)]
+
+
+def versus_baseline(agg, kind, wl, metric, base, lower_is_better):
+    """(ours/baseline ratio of the medians, "worse"/"better"/"" beyond the spread), or (None, "").
+
+    Beyond the spread: the min–max ranges of the two over the repetitions do not overlap, which is as far as
+    two to five repetitions can tell a change from this machine's noise. With one repetition nothing is."""
+    ours, theirs = agg.get((kind, wl, RINGTARGET), {}), agg.get((kind, wl, base), {})
+    r = ratio(agg, kind, wl, metric, RINGTARGET, base)
+    if r is None or ours.get("reps", 0) < 2 or theirs.get("reps", 0) < 2:
+        return r, ""
+    (_, lo, hi), (_, base_lo, base_hi) = ours[metric], theirs[metric]
+    if hi < base_lo:
+        return r, "better" if lower_is_better else "worse"
+    if lo > base_hi:
+        return r, "worse" if lower_is_better else "better"
+    return r, ""
+
+
+def baseline_section(bench, args, agg, kind):
+    """The regression check: ringtarget against its baseline, per workload."""
+    base = args.baseline_name
+    lines = [f"Against the baseline (ours / {base}, ratios of medians; IOPS: higher is better, latency and CPU: "
+             "lower is better; **worse** or **better** where the min–max ranges over the repetitions do not "
+             "overlap):", ""]
+    lines += ["| workload | " + " | ".join(h for _, h, _ in BASELINE_METRICS) + " |",
+              "|---|" + "---|" * len(BASELINE_METRICS)]
+    beyond = []
+    for w in bench.workloads():
+        cells = []
+        for metric, header, low in BASELINE_METRICS:
+            r, verdict = versus_baseline(agg, kind, w.name, metric, base, low)
+            cells.append(fmt_ratio(r) + (f" **{verdict}**" if verdict else ""))
+            if verdict:
+                beyond.append(f"{w.name} {header} {verdict} ({fmt_ratio(r)})")
+        lines.append(f"| {w.name} | " + " | ".join(cells) + " |")
+    reps = {t: max((m["reps"] for (k, _, n), m in agg.items() if k == kind and n == t), default=0)
+            for t in (RINGTARGET, base)}
+    missing = [t for t, n in reps.items() if n == 0]
+    if missing:
+        lines += ["", f"Beyond the spread: no figures of {' and '.join(missing)} on this LUN.", ""]
+    elif min(reps.values()) < 2:
+        lines += ["", "Beyond the spread: cannot tell with fewer than 2 repetitions.", ""]
+    else:
+        lines += ["", "Beyond the spread: " + ("; ".join(beyond) if beyond else "nothing") + ".", ""]
+    return lines
+
+
+def baseline_text(bench, args, agg):
+    """One line per LUN kind for the end of the console output: what differs from the baseline beyond the spread."""
+    out = []
+    for kind in args.backstores:
+        for line in baseline_section(bench, args, agg, kind):
+            if line.startswith("Beyond the spread"):
+                out.append(f"[{kind}] {line}")
+    return "\n".join(out)
 
 
 def ringtarget_reason(bench, args, kind):
@@ -1006,10 +1205,18 @@ def main():
     ap.add_argument("--reps", type=int, help="repetitions (default 3, quick 2)")
     ap.add_argument("--runtime", type=int, help="seconds per run after the ramp (default 10, quick 3)")
     ap.add_argument("--ramp", type=int, help="fio ramp_time seconds (default 2, quick 1)")
-    ap.add_argument("--targets", default=",".join(ALL_TARGETS), help="comma list of ringtarget,tgt,istgt")
+    ap.add_argument("--targets", default=",".join(ALL_TARGETS),
+                    help="comma list of ringtarget,tgt,istgt and ringtarget@LABEL, the baseline (default: the "
+                         "three, and the baseline right after ringtarget when there is one)")
+    ap.add_argument("--baseline-ref", default="",
+                    help="also measure ringtarget as built from this git commit (a throw-away worktree under "
+                         ".cache/bench, its own ./ringtarget build), as target ringtarget@SHORT-SHA, and compare")
+    ap.add_argument("--baseline-jar", default="",
+                    help="also measure this ringtarget.jar, as target ringtarget@base (or the ringtarget@LABEL "
+                         "of --targets), and compare")
     ap.add_argument("--backstores", default="ram,loop", help="comma list of ram,loop")
     ap.add_argument("--workloads", default="", help="comma list of workload names (default all)")
-    ap.add_argument("--base-port", type=int, default=3260, help="ringtarget/tgt/istgt on base, base+1, base+2")
+    ap.add_argument("--base-port", type=int, default=3260, help="targets on base, base+1, ... in --targets order")
     ap.add_argument("--out", help="results directory (default docs/benchmarks/DATE, quick: .cache/bench/TIME)")
     ap.add_argument("--no-freeze", action="store_true", help="do not SIGSTOP the idle targets")
     ap.add_argument("--pin-cpu", default="",
@@ -1035,8 +1242,11 @@ def main():
     args.backstores = [b for b in args.backstores.split(",") if b]
     args.workloads = [w for w in args.workloads.split(",") if w]
     for t in args.targets:
-        if t not in ALL_TARGETS:
+        if t not in ALL_TARGETS and not t.startswith(BASELINE_PREFIX):
             ap.error(f"unknown target {t}")
+    if len(set(args.targets)) != len(args.targets):
+        ap.error("a target is named twice in --targets")
+    baseline_targets(ap, args)
     for b in args.backstores:
         if b not in ("ram", "loop"):
             ap.error(f"unknown backstore {b}")
@@ -1054,12 +1264,25 @@ def main():
         shutil.rmtree(os.path.join(args.out, "fio"))
     os.makedirs(args.out, exist_ok=True)
 
-    bench = Bench(args)
-
     def on_signal(signum, _frame):
         raise KeyboardInterrupt(f"signal {signum}")
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGHUP, on_signal)
+
+    # The baseline is built first (minutes): a failed build is reported "not available", like ringtarget's.
+    args.baseline_error = ""
+    if args.baseline_ref:
+        try:
+            jar, args.baseline_error = build_baseline(args.baseline_commit,
+                                                      args.baseline_name[len(BASELINE_PREFIX):],
+                                                      os.path.dirname(os.path.abspath(args.ringtarget_jar)))
+        except KeyboardInterrupt as e:
+            raise SystemExit(f"bench: interrupted while building the baseline ({e})")
+        args.baseline_jar = jar or ""
+        if args.baseline_error:
+            log(f"baseline: {args.baseline_error}")
+
+    bench = Bench(args)
 
     info = machine_info(args)
     log(f"results in {args.out}")
@@ -1085,7 +1308,7 @@ def main():
         for s in bench.samples:
             s["lat_log"] = None
     for name in os.listdir(bench.workdir):
-        if name.startswith("ringtarget-gc-"):            # the GC logs go with the results
+        if "-gc-" in name and is_ringtarget(name.split("-gc-")[0]):      # the GC logs go with the results
             shutil.copy(os.path.join(bench.workdir, name), os.path.join(args.out, name.replace(".log", ".txt")))
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump({"machine": info, "args": {k: v for k, v in vars(args).items()},
@@ -1097,6 +1320,9 @@ def main():
     print(md)
     print("Goals:")
     print(goals_text(bench, args, agg))
+    if args.baseline_name in args.targets:
+        print(f"Against the baseline {args.baseline_name}:")
+        print(baseline_text(bench, args, agg))
     log(f"results: {os.path.join(args.out, 'results.md')}")
     if failed:
         raise SystemExit(f"bench: aborted: {failed!r}")

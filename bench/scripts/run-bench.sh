@@ -3,7 +3,18 @@
 #
 #   bench/scripts/run-bench.sh [--quick] [--reps N] [--runtime S] [--ramp S] [--targets ringtarget,tgt,istgt]
 #                              [--backstores ram,loop] [--workloads NAME,...] [--base-port 3260] [--out DIR]
-#                              [--no-freeze] [--keep-lat-logs]
+#                              [--no-freeze] [--keep-lat-logs] [--pin-cpu LIST]
+#                              [--baseline-ref GITREF | --baseline-jar PATH]
+#
+# Regression check against an earlier commit (ringtarget only, no peers):
+#   bench/scripts/run-bench.sh --baseline-ref e71f258 --targets ringtarget,ringtarget@base --backstores ram
+# --baseline-ref builds GITREF with its own ./ringtarget build in a throw-away git worktree under .cache/bench
+# (removed afterwards, also on failure or Ctrl-C), copies its jar next to ringtarget's and measures it as one more
+# target, ringtarget@SHORT-SHA, started exactly like ringtarget and interleaved with the others in every
+# repetition; results.md then has a table ours / baseline per workload (IOPS, mean/p99/p99.9 latency, CPU per
+# I/O), with "worse"/"better" where the repetitions' ranges do not overlap. --baseline-jar PATH measures a jar
+# built elsewhere instead (ringtarget@base). In --targets the baseline is ringtarget@base (or @GITREF, which
+# alone implies --baseline-ref GITREF); without it in --targets it is measured right after ringtarget.
 #
 # Sets itself up (apt-get install tgt istgt libiscsi-bin when missing, fio with libiscsi via build-fio.sh,
 # ./ringtarget build, the harness's Java classes), then runs bench.py: every target is started and stopped by
@@ -72,5 +83,8 @@ if ! cc -O2 -o "$floor" "$here/tcp-floor.c" >&2; then
 fi
 
 mkdir -p "$cache/bench"
-exec python3 "$here/bench.py" --fio "$fio" --java-home "$JAVA_HOME" --sampler-cp "$classes:$hdr" --floor-bin "$floor" \
+# Debian's python3 when there is one: exec'd directly, so a signal to this script's PID reaches bench.py, which
+# then stops its targets and removes the baseline's worktree (a pyenv shim would stand in between).
+py=python3; [ -x /usr/bin/python3 ] && py=/usr/bin/python3
+exec "$py" "$here/bench.py" --fio "$fio" --java-home "$JAVA_HOME" --sampler-cp "$classes:$hdr" --floor-bin "$floor" \
   --ringtarget-built "$built" --ringtarget-jar "$jar" --ringtarget-build-log "$cache/bench-ringtarget-build.log" --command-line "$cmdline" "$@"
