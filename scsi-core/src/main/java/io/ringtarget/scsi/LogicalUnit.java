@@ -345,11 +345,8 @@ public final class LogicalUnit
         }
         final MemorySegment cdb = t.cdb();
         final int opcode = t.opcode();
-        final int cdbLength = cdbLength(opcode);
-        if (cdbLength > 0 && (Bytes.u8(cdb, cdbLength - 1) & 0x04) != 0)
+        if (!CdbFields.noNaca(t, cdb, CdbFields.groupCdbLength(opcode)))
         {
-            // NACA=1 asks for ACA, which we do not support (SAM-5 5.10, SPC-4 4.3.4.3 control byte).
-            invalidCdb(t, cdbLength - 1, 2);
             return;
         }
         if (!checkUnitAttention(t, opcode) || !checkReservation(t, opcode))
@@ -363,7 +360,7 @@ public final class LogicalUnit
             case START_STOP_UNIT:
             case PREVENT_ALLOW_MEDIUM_REMOVAL:
                 // Always ready, no medium to eject or lock (RMB=0).
-                good(t);
+                Responses.good(t);
                 break;
             case REQUEST_SENSE:
                 requestSense(t, cdb);
@@ -372,51 +369,45 @@ public final class LogicalUnit
                 inquiryData.inquiry(t, cdb, unmapReadsZeros);
                 break;
             case READ_6:
-            {
-                final int blocks = Bytes.u8(cdb, 4);
-                media.read(t, Bytes.u24(cdb, 1) & 0x1F_FFFF, blocks == 0 ? 256 : blocks, 4); // SBC-3 5.7: 0 = 256
+                media.read(t, CdbFields.lba6(cdb), CdbFields.transferLength6(cdb), 4);
                 break;
-            }
             case READ_10:
-                if (protectionField(t, cdb))
+                if (CdbFields.noProtectionInformation(t, cdb))
                 {
                     media.read(t, Bytes.u32(cdb, 2), Bytes.u16(cdb, 7), 7);
                 }
                 break;
             case READ_12:
-                if (protectionField(t, cdb))
+                if (CdbFields.noProtectionInformation(t, cdb))
                 {
                     media.read(t, Bytes.u32(cdb, 2), Bytes.u32(cdb, 6), 6);
                 }
                 break;
             case READ_16:
-                if (protectionField(t, cdb))
+                if (CdbFields.noProtectionInformation(t, cdb))
                 {
                     media.read(t, Bytes.u64(cdb, 2), Bytes.u32(cdb, 10), 10);
                 }
                 break;
             case WRITE_6:
-            {
-                final int blocks = Bytes.u8(cdb, 4);
-                media.write(t, Bytes.u24(cdb, 1) & 0x1F_FFFF, blocks == 0 ? 256 : blocks, false, 4);
+                media.write(t, CdbFields.lba6(cdb), CdbFields.transferLength6(cdb), false, 4);
                 break;
-            }
             case WRITE_10:
-                if (protectionField(t, cdb))
+                if (CdbFields.noProtectionInformation(t, cdb))
                 {
-                    media.write(t, Bytes.u32(cdb, 2), Bytes.u16(cdb, 7), fua(cdb), 7);
+                    media.write(t, Bytes.u32(cdb, 2), Bytes.u16(cdb, 7), CdbFields.fua(cdb), 7);
                 }
                 break;
             case WRITE_12:
-                if (protectionField(t, cdb))
+                if (CdbFields.noProtectionInformation(t, cdb))
                 {
-                    media.write(t, Bytes.u32(cdb, 2), Bytes.u32(cdb, 6), fua(cdb), 6);
+                    media.write(t, Bytes.u32(cdb, 2), Bytes.u32(cdb, 6), CdbFields.fua(cdb), 6);
                 }
                 break;
             case WRITE_16:
-                if (protectionField(t, cdb))
+                if (CdbFields.noProtectionInformation(t, cdb))
                 {
-                    media.write(t, Bytes.u64(cdb, 2), Bytes.u32(cdb, 10), fua(cdb), 10);
+                    media.write(t, Bytes.u64(cdb, 2), Bytes.u32(cdb, 10), CdbFields.fua(cdb), 10);
                 }
                 break;
             case WRITE_AND_VERIFY_10:
@@ -511,7 +502,7 @@ public final class LogicalUnit
                 break;
             default:
                 // SPC-4 4.5.6.
-                illegal(t, Asc.INVALID_COMMAND_OPERATION_CODE, 0);
+                Responses.illegal(t, Asc.INVALID_COMMAND_OPERATION_CODE, 0);
                 break;
         }
     }
@@ -528,7 +519,7 @@ public final class LogicalUnit
         final int length = twelve ? 8 : 4;
         Bytes.zero(out, 0, length);
         Bytes.put8(out, 1, flags);
-        dataIn(t, length, allocationLength);
+        Responses.dataIn(t, length, allocationLength);
     }
 
 
@@ -543,7 +534,7 @@ public final class LogicalUnit
         final int length = ua < 0 ?
             ScsiTask.writeSense(scratch, descriptor, SenseKey.NO_SENSE, Asc.NO_ADDITIONAL_SENSE, false, 0, 0) :
             ScsiTask.writeSense(scratch, descriptor, SenseKey.UNIT_ATTENTION, ua, false, 0, 0);
-        dataIn(t, length, allocationLength);
+        Responses.dataIn(t, length, allocationLength);
     }
 
     private void readCapacity10(final ScsiTask t, final MemorySegment cdb)
@@ -551,14 +542,14 @@ public final class LogicalUnit
         // SBC-3 5.15: LBA must be 0 when PMI is 0.
         if ((Bytes.u8(cdb, 8) & 0x01) == 0 && Bytes.u32(cdb, 2) != 0)
         {
-            invalidCdb(t, 2, -1);
+            Responses.invalidCdb(t, 2, -1);
             return;
         }
         final long lastLba = blockCount - 1;
         final MemorySegment out = t.scratch();
         Bytes.put32(out, 0, lastLba > 0xFFFF_FFFEL ? 0xFFFF_FFFFL : lastLba); // "use READ CAPACITY (16)"
         Bytes.put32(out, 4, blockSize);
-        dataIn(t, 8, 8);
+        Responses.dataIn(t, 8, 8);
     }
 
     private void serviceActionIn(final ScsiTask t, final MemorySegment cdb)
@@ -572,7 +563,7 @@ public final class LogicalUnit
                 getLbaStatus(t, cdb);
                 break;
             default:
-                invalidCdb(t, 1, 4);
+                Responses.invalidCdb(t, 1, 4);
                 break;
         }
     }
@@ -590,7 +581,7 @@ public final class LogicalUnit
         {
             Bytes.put8(out, 14, 0x80 | (unmapReadsZeros ? 0x40 : 0)); // LBPME, LBPRZ
         }
-        dataIn(t, 32, Bytes.u32(cdb, 10));
+        Responses.dataIn(t, 32, Bytes.u32(cdb, 10));
     }
 
     private void getLbaStatus(final ScsiTask t, final MemorySegment cdb)
@@ -600,7 +591,7 @@ public final class LogicalUnit
         final long capacity = blockCount;
         if (Long.compareUnsigned(lba, capacity) >= 0)
         {
-            illegal(t, Asc.LBA_OUT_OF_RANGE, 0);
+            Responses.illegal(t, Asc.LBA_OUT_OF_RANGE, 0);
             return;
         }
         final BlockDevice device = t.device();
@@ -616,7 +607,7 @@ public final class LogicalUnit
         Bytes.put64(out, 8, lba);
         Bytes.put32(out, 16, blocks);
         Bytes.put8(out, 20, deallocated ? 0x01 : 0x00);
-        dataIn(t, 24, Bytes.u32(cdb, 10));
+        Responses.dataIn(t, 24, Bytes.u32(cdb, 10));
     }
 
     private void modeSelect(final ScsiTask t, final MemorySegment cdb, final boolean ten)
@@ -631,7 +622,7 @@ public final class LogicalUnit
             // SPC-4 6.9: the other I_T nexuses get MODE PARAMETERS CHANGED.
             unitAttentions.raise(UnitAttentions.MODE_PARAMETERS_CHANGED, t.nexus());
         }
-        good(t);
+        Responses.good(t);
     }
 
     private void reserve(final ScsiTask t, final MemorySegment cdb, final boolean ten)
@@ -639,15 +630,14 @@ public final class LogicalUnit
         // SPC-2 7.21: whole-LU reservation; third-party and extents are not supported.
         if (ten && (Bytes.u8(cdb, 1) & 0x12) != 0)
         {
-            invalidCdb(t, 1, (Bytes.u8(cdb, 1) & 0x10) != 0 ? 4 : 1);
+            Responses.invalidCdb(t, 1, (Bytes.u8(cdb, 1) & 0x10) != 0 ? 4 : 1);
             return;
         }
         final ItNexus nexus = t.nexus();
         if (persistentReservations.registrationCount() > 0)
         {
             // SPC-4 5.12.3: with any persistent reservation registration, RESERVE and RELEASE conflict.
-            t.status(ScsiStatus.RESERVATION_CONFLICT);
-            t.complete();
+            Responses.reservationConflict(t);
             return;
         }
         synchronized (reservationLock)
@@ -655,13 +645,12 @@ public final class LogicalUnit
             final ItNexus holder = reservationHolder;
             if (holder != null && !holder.sameAs(nexus))
             {
-                t.status(ScsiStatus.RESERVATION_CONFLICT);
-                t.complete();
+                Responses.reservationConflict(t);
                 return;
             }
             reservationHolder = nexus;
         }
-        good(t);
+        Responses.good(t);
     }
 
     private void release(final ScsiTask t)
@@ -670,8 +659,7 @@ public final class LogicalUnit
         final ItNexus nexus = t.nexus();
         if (persistentReservations.registrationCount() > 0)
         {
-            t.status(ScsiStatus.RESERVATION_CONFLICT);
-            t.complete();
+            Responses.reservationConflict(t);
             return;
         }
         synchronized (reservationLock)
@@ -682,7 +670,7 @@ public final class LogicalUnit
                 reservationHolder = null;
             }
         }
-        good(t);
+        Responses.good(t);
     }
 
     private void maintenanceIn(final ScsiTask t, final MemorySegment cdb)
@@ -699,7 +687,7 @@ public final class LogicalUnit
                 reportTargetPortGroups(t, cdb);
                 break;
             default:
-                invalidCdb(t, 1, 4);
+                Responses.invalidCdb(t, 1, 4);
                 break;
         }
     }
@@ -722,7 +710,7 @@ public final class LogicalUnit
             case 1:
                 if (SupportedOperationCodes.hasServiceActions(opcode))
                 {
-                    invalidCdb(t, 2, 2);
+                    Responses.invalidCdb(t, 2, 2);
                     return;
                 }
                 length = SupportedOperationCodes.encodeOne(
@@ -731,7 +719,7 @@ public final class LogicalUnit
             case 2:
                 if (!SupportedOperationCodes.hasServiceActions(opcode))
                 {
-                    invalidCdb(t, 2, 2);
+                    Responses.invalidCdb(t, 2, 2);
                     return;
                 }
                 length = SupportedOperationCodes.encodeOne(
@@ -743,10 +731,10 @@ public final class LogicalUnit
                     (serviceAction == 0 ? SupportedOperationCodes.NO_SERVICE_ACTION : -2)), timeouts);
                 break;
             default:
-                invalidCdb(t, 2, 2);
+                Responses.invalidCdb(t, 2, 2);
                 return;
         }
-        dataIn(t, length, allocationLength);
+        Responses.dataIn(t, length, allocationLength);
     }
 
     private void reportTargetPortGroups(final ScsiTask t, final MemorySegment cdb)
@@ -756,7 +744,7 @@ public final class LogicalUnit
         final int format = Bytes.u8(cdb, 1) >>> 5;
         if (format > 1)
         {
-            invalidCdb(t, 1, 7);
+            Responses.invalidCdb(t, 1, 7);
             return;
         }
         final long allocationLength = Bytes.u32(cdb, 6);
@@ -775,7 +763,7 @@ public final class LogicalUnit
         Bytes.put16(out, d + 2, identity.targetPortGroup());
         Bytes.put8(out, d + 7, 1); // target port count
         Bytes.put16(out, d + 10, identity.relativeTargetPortId());
-        dataIn(t, length, allocationLength);
+        Responses.dataIn(t, length, allocationLength);
     }
 
     private void reportSupportedTaskManagementFunctions(final ScsiTask t, final MemorySegment cdb)
@@ -786,7 +774,7 @@ public final class LogicalUnit
         final long allocationLength = Bytes.u32(cdb, 6);
         if (allocationLength < 4)
         {
-            invalidCdb(t, 6, -1);
+            Responses.invalidCdb(t, 6, -1);
             return;
         }
         final MemorySegment out = t.scratch();
@@ -797,7 +785,7 @@ public final class LogicalUnit
         {
             Bytes.put8(out, 3, 0x0C);
         }
-        dataIn(t, length, allocationLength);
+        Responses.dataIn(t, length, allocationLength);
     }
 
     private void reportLunsFallback(final ScsiTask t)
@@ -806,14 +794,14 @@ public final class LogicalUnit
         final long allocationLength = Bytes.u32(cdb, 6);
         if (allocationLength < ReportLuns.MIN_ALLOCATION_LENGTH)
         {
-            invalidCdb(t, 6, -1);
+            Responses.invalidCdb(t, 6, -1);
             return;
         }
         final MemorySegment out = t.scratch();
         Bytes.put32(out, 0, 8);
         Bytes.put32(out, 4, 0);
         Bytes.put64(out, 8, t.lun());
-        dataIn(t, 16, allocationLength);
+        Responses.dataIn(t, 16, allocationLength);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -847,8 +835,7 @@ public final class LogicalUnit
         }
         if (persistentReservations.reserved() && persistentReservations.conflicts(nexus, opcode, t.cdb()))
         {
-            t.status(ScsiStatus.RESERVATION_CONFLICT);
-            t.complete();
+            Responses.reservationConflict(t);
             return false;
         }
         if (holder == null || holder.sameAs(nexus))
@@ -866,120 +853,8 @@ public final class LogicalUnit
             case MAINTENANCE_IN:
                 return true;
             default:
-                t.status(ScsiStatus.RESERVATION_CONFLICT);
-                t.complete();
+                Responses.reservationConflict(t);
                 return false;
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // Helpers
-
-    private boolean protectionField(final ScsiTask t, final MemorySegment cdb)
-    {
-        // RDPROTECT/WRPROTECT/VRPROTECT: the medium has no protection information (SBC-3 4.22.2).
-        if ((Bytes.u8(cdb, 1) & 0xE0) != 0)
-        {
-            invalidCdb(t, 1, 7);
-            return false;
-        }
-        return true;
-    }
-
-    private static boolean fua(final MemorySegment cdb)
-    {
-        return (Bytes.u8(cdb, 1) & 0x08) != 0;
-    }
-
-    /** What the initiator can receive / has sent: EDTL bounded by the buffer. */
-    static long room(final ScsiTask t)
-    {
-        final MemorySegment buffer = t.dataBuffer();
-        return buffer == null ? 0 : Math.min(buffer.byteSize(), t.expectedDataTransferLength() & 0xFFFF_FFFFL);
-    }
-
-    /**
-     * Data-In built in the task's scratch: at most the allocation length is "wanted" (residuals are relative
-     * to that, RFC 7143 11.4.5.1), at most the EDTL and buffer are sent.
-     */
-    static void dataIn(final ScsiTask t, final int length, final long allocationLength)
-    {
-        final long wanted = Math.min(length, allocationLength);
-        t.residual(wanted);
-        final int sent = (int)Math.min(wanted, room(t));
-        if (sent > 0)
-        {
-            MemorySegment.copy(t.scratch(), 0, t.dataBuffer(), 0, sent);
-        }
-        t.dataInLength(sent);
-        t.complete();
-    }
-
-    static void good(final ScsiTask t)
-    {
-        t.status(ScsiStatus.GOOD);
-        t.complete();
-    }
-
-    static void noDevice(final ScsiTask t)
-    {
-        // A LUN without a backstore handle on this loop is a configuration error on our side.
-        t.checkCondition(SenseKey.HARDWARE_ERROR, Asc.INTERNAL_TARGET_FAILURE);
-        t.complete();
-    }
-
-    static void illegal(final ScsiTask t, final int ascAscq, final int senseKeySpecific)
-    {
-        t.checkCondition(SenseKey.ILLEGAL_REQUEST, ascAscq, false, 0, senseKeySpecific);
-        t.complete();
-    }
-
-    static void invalidCdb(final ScsiTask t, final int byteOffset, final int bit)
-    {
-        illegal(t, Asc.INVALID_FIELD_IN_CDB, cdbPointer(byteOffset, bit));
-    }
-
-    static void invalidParameter(final ScsiTask t, final int byteOffset, final int bit)
-    {
-        illegal(t, Asc.INVALID_FIELD_IN_PARAMETER_LIST, fieldPointer(false, byteOffset, bit));
-    }
-
-    /**
-     * Sense-key specific field pointer (SPC-4 4.5.2.4.2): SKSV, C/D=1, BPV and bit pointer when bit >= 0.
-     */
-    static int cdbPointer(final int byteOffset, final int bit)
-    {
-        return fieldPointer(true, byteOffset, bit);
-    }
-
-    static int fieldPointer(final boolean cdb, final int byteOffset, final int bit)
-    {
-        int first = 0x80 | (cdb ? 0x40 : 0);
-        if (bit >= 0)
-        {
-            first |= 0x08 | (bit & 0x07);
-        }
-        return (first << 16) | (byteOffset & 0xFFFF);
-    }
-
-    /**
-     * CDB length from the group code (SPC-4 4.3.2); 0 for variable length or vendor specific groups.
-     */
-    static int cdbLength(final int opcode)
-    {
-        switch (opcode >>> 5)
-        {
-            case 0:
-                return 6;
-            case 1:
-            case 2:
-                return 10;
-            case 4:
-                return 16;
-            case 5:
-                return 12;
-            default:
-                return 0;
         }
     }
 }

@@ -87,7 +87,7 @@ final class MediaCommands
     {
         if (Long.compareUnsigned(blocks, maxTransferBlocks) > 0)
         {
-            LogicalUnit.invalidCdb(t, lengthField, -1); // SBC-3 6.5.3: above MAXIMUM TRANSFER LENGTH
+            Responses.invalidCdb(t, lengthField, -1); // SBC-3 6.5.3: above MAXIMUM TRANSFER LENGTH
             return;
         }
         if (!inRange(t, lba, blocks))
@@ -96,16 +96,16 @@ final class MediaCommands
         }
         final long bytes = blocks * blockSize;
         t.residual(bytes);
-        final int length = (int)Math.min(bytes, LogicalUnit.room(t));
+        final int length = (int)Math.min(bytes, Responses.room(t));
         if (length == 0)
         {
-            LogicalUnit.good(t);
+            Responses.good(t);
             return;
         }
         final BlockDevice device = t.device();
         if (device == null)
         {
-            LogicalUnit.noDevice(t);
+            Responses.noDevice(t);
             return;
         }
         t.phase = PHASE_READ;
@@ -124,7 +124,7 @@ final class MediaCommands
     {
         if (Long.compareUnsigned(blocks, maxTransferBlocks) > 0)
         {
-            LogicalUnit.invalidCdb(t, lengthField, -1);
+            Responses.invalidCdb(t, lengthField, -1);
             return -1;
         }
         if (!writable(t) || !inRange(t, lba, blocks))
@@ -133,10 +133,10 @@ final class MediaCommands
         }
         final long bytes = blocks * blockSize;
         t.residual(bytes);
-        final int length = (int)(Math.min(bytes, LogicalUnit.room(t)) / blockSize * blockSize);
+        final int length = (int)(Math.min(bytes, Responses.room(t)) / blockSize * blockSize);
         if (length == 0)
         {
-            LogicalUnit.good(t);
+            Responses.good(t);
             return -1;
         }
         return length;
@@ -152,7 +152,7 @@ final class MediaCommands
         final BlockDevice device = t.device();
         if (device == null)
         {
-            LogicalUnit.noDevice(t);
+            Responses.noDevice(t);
             return;
         }
         t.phase = PHASE_WRITE;
@@ -164,13 +164,13 @@ final class MediaCommands
         final ScsiTask t, final MemorySegment cdb, final long lba, final long blocks, final int lengthField)
     {
         final int byteCheck = (Bytes.u8(cdb, 1) >>> 1) & 0x03;
-        if (!protectionField(t, cdb))
+        if (!CdbFields.noProtectionInformation(t, cdb))
         {
             return;
         }
         if (byteCheck > 1)
         {
-            LogicalUnit.invalidCdb(t, 1, 2);
+            Responses.invalidCdb(t, 1, 2);
             return;
         }
         final int length = writeLength(t, lba, blocks, lengthField);
@@ -180,7 +180,7 @@ final class MediaCommands
         }
         if (t.device() == null)
         {
-            LogicalUnit.noDevice(t);
+            Responses.noDevice(t);
             return;
         }
         // SBC-3 5.40: the write reaches the medium (FUA), then BYTCHK=1 reads it back and compares.
@@ -198,18 +198,18 @@ final class MediaCommands
     {
         // SBC-3 5.33 / SBC-4: BYTCHK 00b medium only, 01b compare every block, 11b compare one block to each.
         final int byteCheck = (Bytes.u8(cdb, 1) >>> 1) & 0x03;
-        if (!protectionField(t, cdb))
+        if (!CdbFields.noProtectionInformation(t, cdb))
         {
             return;
         }
         if (byteCheck == 2)
         {
-            LogicalUnit.invalidCdb(t, 1, 2);
+            Responses.invalidCdb(t, 1, 2);
             return;
         }
         if (byteCheck == VERIFY_COMPARE && Long.compareUnsigned(blocks, maxTransferBlocks) > 0)
         {
-            LogicalUnit.invalidCdb(t, lengthField, -1);
+            Responses.invalidCdb(t, lengthField, -1);
             return;
         }
         if (!inRange(t, lba, blocks))
@@ -222,20 +222,20 @@ final class MediaCommands
         long bytes = blocks * blockSize;
         if (byteCheck == VERIFY_COMPARE)
         {
-            bytes = Math.min(bytes, LogicalUnit.room(t)) / blockSize * blockSize;
+            bytes = Math.min(bytes, Responses.room(t)) / blockSize * blockSize;
         }
-        else if (byteCheck == VERIFY_COMPARE_ONE_BLOCK && blocks != 0 && LogicalUnit.room(t) < blockSize)
+        else if (byteCheck == VERIFY_COMPARE_ONE_BLOCK && blocks != 0 && Responses.room(t) < blockSize)
         {
             bytes = 0;
         }
         if (bytes == 0)
         {
-            LogicalUnit.good(t);
+            Responses.good(t);
             return;
         }
         if (t.device() == null)
         {
-            LogicalUnit.noDevice(t);
+            Responses.noDevice(t);
             return;
         }
         t.phase = PHASE_VERIFY_READ;
@@ -249,7 +249,7 @@ final class MediaCommands
     void compareAndWrite(final ScsiTask t, final MemorySegment cdb)
     {
         // SBC-3 5.2.
-        if (!protectionField(t, cdb))
+        if (!CdbFields.noProtectionInformation(t, cdb))
         {
             return;
         }
@@ -257,7 +257,7 @@ final class MediaCommands
         final int blocks = Bytes.u8(cdb, 13);
         if (blocks > maxCompareAndWriteBlocks)
         {
-            LogicalUnit.invalidCdb(t, 13, -1);
+            Responses.invalidCdb(t, 13, -1);
             return;
         }
         if (!writable(t) || !inRange(t, lba, blocks))
@@ -266,27 +266,27 @@ final class MediaCommands
         }
         final long half = (long)blocks * blockSize;
         t.residual(2 * half);
-        if ((t.expectedDataTransferLength() & 0xFFFF_FFFFL) != 2 * half || LogicalUnit.room(t) < 2 * half)
+        if ((t.expectedDataTransferLength() & 0xFFFF_FFFFL) != 2 * half || Responses.room(t) < 2 * half)
         {
             // The Data-Out must be exactly the verify and the write data (SBC-3 5.2); a 256-block request,
             // which wraps the one-byte field to 0, lands here too.
-            LogicalUnit.invalidCdb(t, 13, -1);
+            Responses.invalidCdb(t, 13, -1);
             return;
         }
         if (blocks == 0)
         {
-            LogicalUnit.good(t); // "shall not be considered an error"
+            Responses.good(t); // "shall not be considered an error"
             return;
         }
         if (t.device() == null)
         {
-            LogicalUnit.noDevice(t);
+            Responses.noDevice(t);
             return;
         }
         t.phase = PHASE_CAW_READ;
         t.byteOffset = lba * blockSize;
         t.ioLength = (int)half;
-        t.fua = fua(cdb) || !modePages.writeCacheEnabled();
+        t.fua = CdbFields.fua(cdb) || !modePages.writeCacheEnabled();
         startLocked(t, lba, blocks);
     }
 
@@ -294,7 +294,7 @@ final class MediaCommands
     {
         // SBC-3 5.8 ORWRITE(16): read, OR with the Data-Out, write back, in scratch-sized chunks; serialised
         // against COMPARE AND WRITE and other ORWRITEs on overlapping blocks by the same range table.
-        if (!protectionField(t, cdb))
+        if (!CdbFields.noProtectionInformation(t, cdb))
         {
             return;
         }
@@ -302,7 +302,7 @@ final class MediaCommands
         final long blocks = Bytes.u32(cdb, 10);
         if (blocks > maxTransferBlocks)
         {
-            LogicalUnit.invalidCdb(t, 10, -1);
+            Responses.invalidCdb(t, 10, -1);
             return;
         }
         if (!writable(t) || !inRange(t, lba, blocks))
@@ -311,22 +311,22 @@ final class MediaCommands
         }
         final long bytes = blocks * blockSize;
         t.residual(bytes);
-        final long length = Math.min(bytes, LogicalUnit.room(t)) / blockSize * blockSize;
+        final long length = Math.min(bytes, Responses.room(t)) / blockSize * blockSize;
         if (length == 0)
         {
-            LogicalUnit.good(t);
+            Responses.good(t);
             return;
         }
         if (t.device() == null)
         {
-            LogicalUnit.noDevice(t);
+            Responses.noDevice(t);
             return;
         }
         t.phase = PHASE_ORW_READ;
         t.byteOffset = lba * blockSize;
         t.bytesTotal = length;
         t.bytesDone = 0;
-        t.fua = fua(cdb) || !modePages.writeCacheEnabled();
+        t.fua = CdbFields.fua(cdb) || !modePages.writeCacheEnabled();
         startLocked(t, lba, length / blockSize);
     }
 
@@ -338,12 +338,12 @@ final class MediaCommands
         final int flags = Bytes.u8(cdb, 1);
         if ((flags & 0xE0) != 0)
         {
-            LogicalUnit.invalidCdb(t, 1, 7); // WRPROTECT: no protection information
+            Responses.invalidCdb(t, 1, 7); // WRPROTECT: no protection information
             return;
         }
         if ((flags & 0x10) != 0)
         {
-            LogicalUnit.invalidCdb(t, 1, 4); // ANCHOR: ANC_SUP=0 in the Logical Block Provisioning VPD page
+            Responses.invalidCdb(t, 1, 4); // ANCHOR: ANC_SUP=0 in the Logical Block Provisioning VPD page
             return;
         }
         long count = blocks;
@@ -353,14 +353,14 @@ final class MediaCommands
             final long capacity = lu.blockCount();
             if (Long.compareUnsigned(lba, capacity) >= 0)
             {
-                LogicalUnit.illegal(t, Asc.LBA_OUT_OF_RANGE, 0);
+                Responses.illegal(t, Asc.LBA_OUT_OF_RANGE, 0);
                 return;
             }
             count = capacity - lba;
         }
         if (Long.compareUnsigned(count, maxWriteSameBlocks) > 0)
         {
-            LogicalUnit.invalidCdb(t, lengthField, -1); // MAXIMUM WRITE SAME LENGTH in the Block Limits page
+            Responses.invalidCdb(t, lengthField, -1); // MAXIMUM WRITE SAME LENGTH in the Block Limits page
             return;
         }
         if (!writable(t) || !inRange(t, lba, count))
@@ -369,15 +369,15 @@ final class MediaCommands
         }
         t.residual(noDataOutBuffer ? 0 : blockSize);
         final long edtl = t.expectedDataTransferLength() & 0xFFFF_FFFFL;
-        if ((noDataOutBuffer ? edtl != 0 : edtl != blockSize) || (!noDataOutBuffer && LogicalUnit.room(t) < blockSize))
+        if ((noDataOutBuffer ? edtl != 0 : edtl != blockSize) || (!noDataOutBuffer && Responses.room(t) < blockSize))
         {
             // One block of Data-Out, or none with NDOB (SBC-3 5.43).
-            LogicalUnit.illegal(t, Asc.INVALID_FIELD_IN_CDB, 0);
+            Responses.illegal(t, Asc.INVALID_FIELD_IN_CDB, 0);
             return;
         }
         if (t.device() == null)
         {
-            LogicalUnit.noDevice(t);
+            Responses.noDevice(t);
             return;
         }
         final boolean unmapBit = (flags & 0x08) != 0;
@@ -417,28 +417,28 @@ final class MediaCommands
         // SBC-3 5.28.
         if (!thinProvisioning)
         {
-            LogicalUnit.illegal(t, Asc.INVALID_COMMAND_OPERATION_CODE, 0); // LBPU=0
+            Responses.illegal(t, Asc.INVALID_COMMAND_OPERATION_CODE, 0); // LBPU=0
             return;
         }
         if ((Bytes.u8(cdb, 1) & 0x01) != 0)
         {
-            LogicalUnit.invalidCdb(t, 1, 0); // ANCHOR
+            Responses.invalidCdb(t, 1, 0); // ANCHOR
             return;
         }
         final int parameterListLength = Bytes.u16(cdb, 7);
         t.residual(parameterListLength);
         if (parameterListLength == 0)
         {
-            LogicalUnit.good(t);
+            Responses.good(t);
             return;
         }
         if (!writable(t))
         {
             return;
         }
-        if (parameterListLength < 8 || LogicalUnit.room(t) < parameterListLength)
+        if (parameterListLength < 8 || Responses.room(t) < parameterListLength)
         {
-            LogicalUnit.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
+            Responses.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
             return;
         }
         final MemorySegment p = t.dataBuffer();
@@ -446,19 +446,19 @@ final class MediaCommands
         final int descriptorDataLength = Bytes.u16(p, 2);
         if (dataLength != 0 && dataLength + 2 > parameterListLength)
         {
-            LogicalUnit.invalidParameter(t, 0, -1);
+            Responses.invalidParameter(t, 0, -1);
             return;
         }
         if (descriptorDataLength + 8 > parameterListLength)
         {
-            LogicalUnit.invalidParameter(t, 2, -1);
+            Responses.invalidParameter(t, 2, -1);
             return;
         }
         // A trailing partial descriptor is ignored (SBC-3 5.28.2 counts whole descriptors).
         final int descriptors = descriptorDataLength / 16;
         if (descriptors > LogicalUnit.MAX_UNMAP_BLOCK_DESCRIPTORS)
         {
-            LogicalUnit.invalidParameter(t, 2, -1);
+            Responses.invalidParameter(t, 2, -1);
             return;
         }
         final long capacity = lu.blockCount();
@@ -470,24 +470,24 @@ final class MediaCommands
             final long count = Bytes.u32(p, o + 8);
             if (Long.compareUnsigned(lba, capacity) > 0 || count > capacity - lba)
             {
-                LogicalUnit.illegal(t, Asc.LBA_OUT_OF_RANGE, 0);
+                Responses.illegal(t, Asc.LBA_OUT_OF_RANGE, 0);
                 return;
             }
             total += count;
             if (count > maxUnmapBlocks || total > maxUnmapBlocks)
             {
-                LogicalUnit.invalidParameter(t, o + 8, -1); // above MAXIMUM UNMAP LBA COUNT
+                Responses.invalidParameter(t, o + 8, -1); // above MAXIMUM UNMAP LBA COUNT
                 return;
             }
         }
         if (total == 0)
         {
-            LogicalUnit.good(t);
+            Responses.good(t);
             return;
         }
         if (t.device() == null)
         {
-            LogicalUnit.noDevice(t);
+            Responses.noDevice(t);
             return;
         }
         t.phase = PHASE_UNMAP;
@@ -507,7 +507,7 @@ final class MediaCommands
         final BlockDevice device = t.device();
         if (device == null)
         {
-            LogicalUnit.noDevice(t);
+            Responses.noDevice(t);
             return;
         }
         t.phase = PHASE_FLUSH;
@@ -519,7 +519,7 @@ final class MediaCommands
         // SBC-3 5.11: we keep no cache of our own, so there is nothing to load; GOOD says "not all of it fits".
         if (inRange(t, lba, blocks))
         {
-            LogicalUnit.good(t);
+            Responses.good(t);
         }
     }
 
@@ -905,7 +905,7 @@ final class MediaCommands
         final long capacity = lu.blockCount();
         if (Long.compareUnsigned(lba, capacity) > 0 || Long.compareUnsigned(blocks, capacity - lba) > 0)
         {
-            LogicalUnit.illegal(t, Asc.LBA_OUT_OF_RANGE, 0);
+            Responses.illegal(t, Asc.LBA_OUT_OF_RANGE, 0);
             return false;
         }
         return true;
@@ -921,24 +921,6 @@ final class MediaCommands
         }
         return true;
     }
-
-    private boolean protectionField(final ScsiTask t, final MemorySegment cdb)
-    {
-        // RDPROTECT/WRPROTECT/VRPROTECT: the medium has no protection information (SBC-3 4.22.2).
-        if ((Bytes.u8(cdb, 1) & 0xE0) != 0)
-        {
-            LogicalUnit.invalidCdb(t, 1, 7);
-            return false;
-        }
-        return true;
-    }
-
-    private static boolean fua(final MemorySegment cdb)
-    {
-        return (Bytes.u8(cdb, 1) & 0x08) != 0;
-    }
-
-    /** What the initiator can receive / has sent: EDTL bounded by the buffer. */
 
     private static boolean isZero(final MemorySegment s, final int length)
     {

@@ -210,11 +210,11 @@ final class PersistentReservations
                     length = fullStatus(out);
                     break;
                 default:
-                    LogicalUnit.invalidCdb(t, 1, 4);
+                    Responses.invalidCdb(t, 1, 4);
                     return;
             }
         }
-        LogicalUnit.dataIn(t, length, allocationLength);
+        Responses.dataIn(t, length, allocationLength);
     }
 
     private int fullStatus(final MemorySegment out)
@@ -263,12 +263,12 @@ final class PersistentReservations
         t.residual(parameterListLength);
         if (serviceAction > SA_REGISTER_AND_IGNORE_EXISTING_KEY)
         {
-            LogicalUnit.invalidCdb(t, 1, 4); // REGISTER AND MOVE, REPLACE LOST RESERVATION: not offered
+            Responses.invalidCdb(t, 1, 4); // REGISTER AND MOVE, REPLACE LOST RESERVATION: not offered
             return;
         }
-        if (parameterListLength != PARAMETER_LIST_LENGTH || LogicalUnit.room(t) < PARAMETER_LIST_LENGTH)
+        if (parameterListLength != PARAMETER_LIST_LENGTH || Responses.room(t) < PARAMETER_LIST_LENGTH)
         {
-            LogicalUnit.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
+            Responses.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
             return;
         }
         final MemorySegment p = t.dataBuffer();
@@ -277,29 +277,29 @@ final class PersistentReservations
         final int flags = Bytes.u8(p, 20);
         if ((flags & 0x08) != 0)
         {
-            LogicalUnit.invalidParameter(t, 20, 3); // SPEC_I_PT
+            Responses.invalidParameter(t, 20, 3); // SPEC_I_PT
             return;
         }
         if ((flags & 0x04) != 0)
         {
-            LogicalUnit.invalidParameter(t, 20, 2); // ALL_TG_PT: ATP_C=0
+            Responses.invalidParameter(t, 20, 2); // ALL_TG_PT: ATP_C=0
             return;
         }
         if ((flags & 0x01) != 0)
         {
-            LogicalUnit.invalidParameter(t, 20, 0); // APTPL: PTPL_C=0, nothing survives a restart
+            Responses.invalidParameter(t, 20, 0); // APTPL: PTPL_C=0, nothing survives a restart
             return;
         }
         final boolean typed = serviceAction == SA_RESERVE || serviceAction == SA_RELEASE ||
             serviceAction == SA_PREEMPT || serviceAction == SA_PREEMPT_AND_ABORT;
         if (typed && scope != 0)
         {
-            LogicalUnit.invalidCdb(t, 2, 7);
+            Responses.invalidCdb(t, 2, 7);
             return;
         }
         if (typed && !validType(requestedType))
         {
-            LogicalUnit.invalidCdb(t, 2, 3);
+            Responses.invalidCdb(t, 2, 3);
             return;
         }
         final ItNexus n = t.nexus();
@@ -328,24 +328,23 @@ final class PersistentReservations
         }
         if (outcome == ScsiStatus.GOOD)
         {
-            LogicalUnit.good(t);
+            Responses.good(t);
         }
         else if (outcome == ScsiStatus.RESERVATION_CONFLICT)
         {
-            t.status(ScsiStatus.RESERVATION_CONFLICT);
-            t.complete();
+            Responses.reservationConflict(t);
         }
         else if (outcome == -ASC_INVALID_RELEASE)
         {
-            LogicalUnit.illegal(t, ASC_INVALID_RELEASE, 0);
+            Responses.illegal(t, ASC_INVALID_RELEASE, 0);
         }
         else if (outcome == -ASC_INSUFFICIENT_REGISTRATION_RESOURCES)
         {
-            LogicalUnit.illegal(t, ASC_INSUFFICIENT_REGISTRATION_RESOURCES, 0);
+            Responses.illegal(t, ASC_INSUFFICIENT_REGISTRATION_RESOURCES, 0);
         }
         else
         {
-            LogicalUnit.invalidParameter(t, 8, -1); // PREEMPT with a zero service action key
+            Responses.invalidParameter(t, 8, -1); // PREEMPT with a zero service action key
         }
     }
 
