@@ -329,8 +329,7 @@ public final class LogicalUnit
         task.logicalUnit = this;
         task.clearResult();
         task.descriptorSense = modePages.descriptorSense();
-        task.phase = MediaCommands.PHASE_NONE;
-        task.flag = false;
+        task.clearCommandState();
         dispatch(task);
         return task.completedSequence == sequence || task.executeSequence != sequence;
     }

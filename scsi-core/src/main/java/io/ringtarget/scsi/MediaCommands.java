@@ -185,11 +185,11 @@ final class MediaCommands
         }
         // SBC-3 5.40: the write reaches the medium (FUA), then BYTCHK=1 reads it back and compares.
         t.phase = PHASE_WAV_WRITE;
-        t.byteOffset = lba * blockSize;
+        t.mediumOffset = lba * blockSize;
         t.ioLength = length;
         t.bytesTotal = length;
         t.bytesDone = 0;
-        t.aux = byteCheck == 1 ? VERIFY_COMPARE : VERIFY_MEDIUM;
+        t.byteCheck = byteCheck == 1 ? VERIFY_COMPARE : VERIFY_MEDIUM;
         runSteps(t);
     }
 
@@ -239,10 +239,10 @@ final class MediaCommands
             return;
         }
         t.phase = PHASE_VERIFY_READ;
-        t.byteOffset = lba * blockSize;
+        t.mediumOffset = lba * blockSize;
         t.bytesTotal = bytes;
         t.bytesDone = 0;
-        t.aux = byteCheck;
+        t.byteCheck = byteCheck;
         runSteps(t);
     }
 
@@ -284,7 +284,7 @@ final class MediaCommands
             return;
         }
         t.phase = PHASE_CAW_READ;
-        t.byteOffset = lba * blockSize;
+        t.mediumOffset = lba * blockSize;
         t.ioLength = (int)half;
         t.fua = CdbFields.fua(cdb) || !modePages.writeCacheEnabled();
         startLocked(t, lba, blocks);
@@ -323,7 +323,7 @@ final class MediaCommands
             return;
         }
         t.phase = PHASE_ORW_READ;
-        t.byteOffset = lba * blockSize;
+        t.mediumOffset = lba * blockSize;
         t.bytesTotal = length;
         t.bytesDone = 0;
         t.fua = CdbFields.fua(cdb) || !modePages.writeCacheEnabled();
@@ -382,7 +382,7 @@ final class MediaCommands
         }
         final boolean unmapBit = (flags & 0x08) != 0;
         final boolean zeros = noDataOutBuffer || isZero(t.dataBuffer(), blockSize);
-        t.byteOffset = lba * blockSize;
+        t.mediumOffset = lba * blockSize;
         t.bytesTotal = count * blockSize;
         t.bytesDone = 0;
         t.fua = !modePages.writeCacheEnabled();
@@ -491,8 +491,8 @@ final class MediaCommands
             return;
         }
         t.phase = PHASE_UNMAP;
-        t.aux = 0;
-        t.ioDataOffset = descriptors;
+        t.unmapDescriptor = 0;
+        t.unmapDescriptorCount = descriptors;
         skipEmptyDescriptors(t);
         runSteps(t);
     }
@@ -583,17 +583,19 @@ final class MediaCommands
     {
         while (true)
         {
-            if (!t.flag && t.aborted())
+            if (!t.finished && t.aborted())
             {
                 t.status(ScsiStatus.TASK_ABORTED);
-                t.flag = true;
+                t.finished = true;
             }
-            if (t.flag)
+            if (t.finished)
             {
-                if (t.phase == PHASE_CAW_READ || t.phase == PHASE_CAW_WRITE || t.phase == PHASE_ORW_READ ||
-                    t.phase == PHASE_ORW_WRITE)
+                final int slot = t.rangeLockSlot;
+                if (slot != ScsiTask.NO_RANGE_LOCK)
                 {
-                    rangeLocks.unlock(t.aux);
+                    // COMPARE AND WRITE / ORWRITE: the range is free before the initiator hears the status.
+                    t.rangeLockSlot = ScsiTask.NO_RANGE_LOCK;
+                    rangeLocks.unlock(slot);
                     t.complete();
                     resumeWaiters();
                     return;
@@ -622,43 +624,43 @@ final class MediaCommands
                 final int chunk = (int)Math.min(ScsiTask.SCRATCH_SIZE / blockSize * blockSize,
                     t.bytesTotal - t.bytesDone);
                 t.ioLength = chunk;
-                device.read(t, t.byteOffset + t.bytesDone, t.scratch(), chunk);
+                device.read(t, t.mediumOffset + t.bytesDone, t.scratch(), chunk);
                 break;
             }
             case PHASE_WAV_WRITE:
-                device.write(t, t.byteOffset, t.dataBuffer(), t.ioLength, true);
+                device.write(t, t.mediumOffset, t.dataBuffer(), t.ioLength, true);
                 break;
             case PHASE_CAW_READ:
-                device.read(t, t.byteOffset, t.scratch(), t.ioLength);
+                device.read(t, t.mediumOffset, t.scratch(), t.ioLength);
                 break;
             case PHASE_ORW_READ:
             {
                 final int chunk = (int)Math.min(ScsiTask.SCRATCH_SIZE / blockSize * blockSize,
                     t.bytesTotal - t.bytesDone);
                 t.ioLength = chunk;
-                device.read(t, t.byteOffset + t.bytesDone, t.scratch(), chunk);
+                device.read(t, t.mediumOffset + t.bytesDone, t.scratch(), chunk);
                 break;
             }
             case PHASE_ORW_WRITE:
-                device.write(t, t.byteOffset + t.bytesDone, t.scratch(), t.ioLength, t.fua);
+                device.write(t, t.mediumOffset + t.bytesDone, t.scratch(), t.ioLength, t.fua);
                 break;
             case PHASE_CAW_WRITE:
-                device.write(t, t.byteOffset, t.scratch(), t.ioLength, t.fua);
+                device.write(t, t.mediumOffset, t.scratch(), t.ioLength, t.fua);
                 break;
             case PHASE_WS_WRITE:
             {
                 final int chunk = (int)Math.min(ScsiTask.SCRATCH_SIZE / blockSize * blockSize,
                     t.bytesTotal - t.bytesDone);
                 t.ioLength = chunk;
-                device.write(t, t.byteOffset + t.bytesDone, t.scratch(), chunk, t.fua);
+                device.write(t, t.mediumOffset + t.bytesDone, t.scratch(), chunk, t.fua);
                 break;
             }
             case PHASE_WS_UNMAP:
-                device.unmap(t, t.byteOffset, t.bytesTotal);
+                device.unmap(t, t.mediumOffset, t.bytesTotal);
                 break;
             case PHASE_UNMAP:
             {
-                final int o = 8 + 16 * t.aux;
+                final int o = 8 + 16 * t.unmapDescriptor;
                 final MemorySegment p = t.dataBuffer();
                 device.unmap(t, Bytes.u64(p, o) * blockSize, Bytes.u32(p, o + 8) * blockSize);
                 break;
@@ -675,11 +677,11 @@ final class MediaCommands
     private static void skipEmptyDescriptors(final ScsiTask t)
     {
         final MemorySegment p = t.dataBuffer();
-        while (t.aux < t.ioDataOffset && Bytes.u32(p, 8 + 16 * t.aux + 8) == 0)
+        while (t.unmapDescriptor < t.unmapDescriptorCount && Bytes.u32(p, 8 + 16 * t.unmapDescriptor + 8) == 0)
         {
-            t.aux++;
+            t.unmapDescriptor++;
         }
-        t.flag = t.aux >= t.ioDataOffset;
+        t.finished = t.unmapDescriptor >= t.unmapDescriptorCount;
     }
 
     private void stepResult(final ScsiTask t, final int result)
@@ -698,11 +700,11 @@ final class MediaCommands
                 {
                     // SBC-3 5.33: MISCOMPARE, INFORMATION = offset of the first differing byte in the Data-Out.
                     t.checkCondition(SenseKey.MISCOMPARE, Asc.MISCOMPARE_DURING_VERIFY, true, mismatch, 0);
-                    t.flag = true;
+                    t.finished = true;
                     return;
                 }
                 t.bytesDone += result;
-                t.flag = t.bytesDone >= t.bytesTotal;
+                t.finished = t.bytesDone >= t.bytesTotal;
                 break;
             }
             case PHASE_WAV_WRITE:
@@ -711,13 +713,13 @@ final class MediaCommands
                     failStep(t, result, true);
                     return;
                 }
-                if (t.aux == VERIFY_COMPARE)
+                if (t.byteCheck == VERIFY_COMPARE)
                 {
                     t.phase = PHASE_VERIFY_READ;
                 }
                 else
                 {
-                    t.flag = true;
+                    t.finished = true;
                 }
                 break;
             case PHASE_CAW_READ:
@@ -733,7 +735,7 @@ final class MediaCommands
                 {
                     // SBC-3 5.2: INFORMATION = offset from the start of the Data-Out buffer.
                     t.checkCondition(SenseKey.MISCOMPARE, Asc.MISCOMPARE_DURING_VERIFY, true, mismatch, 0);
-                    t.flag = true;
+                    t.finished = true;
                     return;
                 }
                 MemorySegment.copy(data, result, t.scratch(), 0, result);
@@ -746,7 +748,7 @@ final class MediaCommands
                     failStep(t, result, true);
                     return;
                 }
-                t.flag = true;
+                t.finished = true;
                 break;
             case PHASE_ORW_READ:
             {
@@ -776,7 +778,7 @@ final class MediaCommands
                 }
                 t.bytesDone += result;
                 t.phase = PHASE_ORW_READ;
-                t.flag = t.bytesDone >= t.bytesTotal;
+                t.finished = t.bytesDone >= t.bytesTotal;
                 break;
             case PHASE_WS_WRITE:
                 if (result != t.ioLength)
@@ -785,7 +787,7 @@ final class MediaCommands
                     return;
                 }
                 t.bytesDone += result;
-                t.flag = t.bytesDone >= t.bytesTotal;
+                t.finished = t.bytesDone >= t.bytesTotal;
                 break;
             case PHASE_WS_UNMAP:
                 if (result < 0)
@@ -793,7 +795,7 @@ final class MediaCommands
                     failStep(t, result, true);
                     return;
                 }
-                t.flag = true;
+                t.finished = true;
                 break;
             case PHASE_UNMAP:
                 if (result < 0)
@@ -801,7 +803,7 @@ final class MediaCommands
                     failStep(t, result, true);
                     return;
                 }
-                t.aux++;
+                t.unmapDescriptor++;
                 skipEmptyDescriptors(t);
                 break;
             default:
@@ -813,12 +815,12 @@ final class MediaCommands
     {
         final MemorySegment scratch = t.scratch();
         final MemorySegment data = t.dataBuffer();
-        if (t.aux == VERIFY_COMPARE)
+        if (t.byteCheck == VERIFY_COMPARE)
         {
             final long m = MemorySegment.mismatch(scratch, 0, length, data, t.bytesDone, t.bytesDone + length);
             return m < 0 ? -1 : t.bytesDone + m;
         }
-        if (t.aux == VERIFY_COMPARE_ONE_BLOCK)
+        if (t.byteCheck == VERIFY_COMPARE_ONE_BLOCK)
         {
             for (int o = 0; o < length; o += blockSize)
             {
@@ -835,7 +837,7 @@ final class MediaCommands
     private void failStep(final ScsiTask t, final int result, final boolean write)
     {
         ioError(t, result, write);
-        t.flag = true;
+        t.finished = true;
     }
 
     private void ioError(final ScsiTask t, final int result, final boolean write)
@@ -869,7 +871,7 @@ final class MediaCommands
             busy(t);
             return;
         }
-        t.aux = slot;
+        t.rangeLockSlot = slot;
         runSteps(t);
     }
 
@@ -888,7 +890,7 @@ final class MediaCommands
         ScsiTask next;
         while ((next = rangeLocks.nextResumable()) != null)
         {
-            if (next.aux < 0)
+            if (next.rangeLockSlot == ScsiTask.NO_RANGE_LOCK)
             {
                 busy(next);
             }
