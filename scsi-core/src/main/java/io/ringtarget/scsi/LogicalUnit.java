@@ -1,6 +1,10 @@
 package io.ringtarget.scsi;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.agrona.ErrorHandler;
 
 /**
  * A direct-access block device logical unit (SBC-3) and its device server (SPC-4).
@@ -15,9 +19,17 @@ import java.lang.foreign.MemorySegment;
  * Completion contract: the task's {@link ScsiTaskListener} is called exactly once per {@code execute}, possibly
  * before {@code execute} returns (emulated commands, RAM backstores). {@code execute} returns true when that has
  * already happened. After the listener is called the LU does not touch the task again.
+ * <p>
+ * Fault boundary: a RuntimeException inside the LU or a backstore call, while executing or continuing a command,
+ * completes that task with HARDWARE ERROR / INTERNAL TARGET FAILURE (never a second time), is counted
+ * ({@link #internalErrorCount()}) and goes to the {@link #errorHandler(ErrorHandler)}. What the listener throws
+ * is the transport's: it reaches the caller of {@code execute} or {@link ScsiTask#onIoComplete(int)} unchanged,
+ * once the LU has finished its own work.
  */
 public final class LogicalUnit
 {
+    private static final System.Logger LOG = System.getLogger(LogicalUnit.class.getName());
+
     // Limits reported in the Block Limits VPD page (SBC-3 6.5.3).
     public static final int DEFAULT_MAX_TRANSFER_BYTES = 1024 * 1024;
     public static final int MAX_UNMAP_BLOCK_DESCRIPTORS = 64;
@@ -43,6 +55,8 @@ public final class LogicalUnit
     private final Spc2Reservation spc2Reservation = new Spc2Reservation(persistentReservations);
     private final MediaCommands media;
     private final CommandHandlers handlers;
+    private final AtomicLong internalErrors = new AtomicLong();
+    private volatile ErrorHandler errorHandler = LogicalUnit::logInternalError;
 
     /**
      * @param identity         INQUIRY / VPD identity.
@@ -85,10 +99,61 @@ public final class LogicalUnit
             this, media, modePages, inquiryData, persistentReservations, spc2Reservation, unitAttentions);
     }
 
-    /** Continues a medium-access command: see {@link ScsiTask#onIoComplete(int)}. */
+    /**
+     * Continues a medium-access command: see {@link ScsiTask#onIoComplete(int)}. Outermost (a completion from
+     * the ring), it is the task's fault boundary; inside a backstore call this task made (a synchronous backstore),
+     * an internal error goes up to the frame that made the call. A second completion of a call is a backstore bug:
+     * an internal error, never a second completion of the task.
+     */
     void onIoComplete(final ScsiTask t, final int result)
     {
-        media.onIoComplete(t, result);
+        final long sequence = t.executeSequence;
+        t.callDepth++;
+        try
+        {
+            if (t.completedSequence == sequence)
+            {
+                throw new IllegalStateException("backstore completion for a finished command: " + result);
+            }
+            media.onIoComplete(t, result);
+        }
+        catch (final RuntimeException ex)
+        {
+            if (t.callDepth > 1)
+            {
+                throw ex;
+            }
+            onInternalError(t, sequence, ex);
+        }
+        finally
+        {
+            t.callDepth--;
+        }
+        rethrowListenerFailure(t);
+    }
+
+    /**
+     * Starts a COMPARE AND WRITE / ORWRITE that waited for its range, on the loop that queued it: its own fault
+     * boundary. What its listener throws goes to the transport through the releaser, the task whose frame this
+     * runs in.
+     */
+    void resumeWaiter(final ScsiTask releaser, final ScsiTask waiter)
+    {
+        final long sequence = waiter.executeSequence;
+        waiter.callDepth++;
+        try
+        {
+            media.resume(waiter);
+        }
+        catch (final RuntimeException ex)
+        {
+            onInternalError(waiter, sequence, ex);
+        }
+        finally
+        {
+            waiter.callDepth--;
+        }
+        releaser.deferListenerFailure(waiter.takeListenerFailure());
     }
 
     boolean unmapReadsZeros()
@@ -209,6 +274,31 @@ public final class LogicalUnit
         return media.ioErrorCount();
     }
 
+    /**
+     * Unexpected exceptions inside the LU or its backstore calls, each answered with HARDWARE ERROR / INTERNAL
+     * TARGET FAILURE (unless the task had completed already) and reported to the {@link #errorHandler}.
+     */
+    public long internalErrorCount()
+    {
+        return internalErrors.get();
+    }
+
+    /**
+     * Where internal errors are reported, once each, on the thread that ran into them (any event loop). Default:
+     * {@link System.Logger} at ERROR. The handler must not throw.
+     */
+    public LogicalUnit errorHandler(final ErrorHandler errorHandler)
+    {
+        this.errorHandler = Objects.requireNonNull(errorHandler, "errorHandler");
+        return this;
+    }
+
+    private static void logInternalError(final Throwable ex)
+    {
+        LOG.log(System.Logger.Level.ERROR, "internal error in a logical unit; the command got INTERNAL TARGET FAILURE",
+            ex);
+    }
+
     /** COMPARE AND WRITE / ORWRITE commands answered BUSY: an overlapping one was in flight on another loop. */
     public long compareAndWriteBusyCount()
     {
@@ -278,8 +368,59 @@ public final class LogicalUnit
         task.clearResult();
         task.descriptorSense = modePages.descriptorSense();
         task.clearCommandState();
-        dispatch(task);
-        return task.completedSequence == sequence || task.executeSequence != sequence;
+        task.callDepth++;
+        try
+        {
+            dispatch(task);
+        }
+        catch (final RuntimeException ex)
+        {
+            onInternalError(task, sequence, ex);
+        }
+        finally
+        {
+            task.callDepth--;
+        }
+        rethrowListenerFailure(task);
+        return completedSince(task, sequence);
+    }
+
+    /** The listener has been called for the execute numbered {@code sequence} (or the task executed again). */
+    private static boolean completedSince(final ScsiTask t, final long sequence)
+    {
+        return t.completedSequence == sequence || t.executeSequence != sequence;
+    }
+
+    private static void rethrowListenerFailure(final ScsiTask t)
+    {
+        if (t.callDepth == 0 && t.listenerFailure != null)
+        {
+            throw t.takeListenerFailure();
+        }
+    }
+
+    /**
+     * The fault boundary: an unexpected exception of the LU or its backstore while running the execute numbered
+     * {@code sequence}. Counted, reported once, and the task, unless its listener was called already, completes
+     * with HARDWARE ERROR / INTERNAL TARGET FAILURE (SPC-4 4.5.6) after giving up its COMPARE AND WRITE range.
+     */
+    private void onInternalError(final ScsiTask t, final long sequence, final RuntimeException ex)
+    {
+        internalErrors.incrementAndGet();
+        if (!completedSince(t, sequence))
+        {
+            t.phase = MediaCommands.PHASE_NONE; // a stray completion now finds no step to continue
+            t.finished = true;
+            t.inSubmit = false;
+            final boolean released = media.releaseRangeLock(t);
+            t.clearResult();
+            Responses.internalTargetFailure(t);
+            if (released)
+            {
+                media.resumeWaiters(t);
+            }
+        }
+        errorHandler.onError(ex);
     }
 
     private void dispatch(final ScsiTask t)

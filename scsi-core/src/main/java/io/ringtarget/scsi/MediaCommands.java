@@ -590,17 +590,13 @@ final class MediaCommands
             }
             if (t.finished)
             {
-                final int slot = t.rangeLockSlot;
-                if (slot != ScsiTask.NO_RANGE_LOCK)
-                {
-                    // COMPARE AND WRITE / ORWRITE: the range is free before the initiator hears the status.
-                    t.rangeLockSlot = ScsiTask.NO_RANGE_LOCK;
-                    rangeLocks.unlock(slot);
-                    t.complete();
-                    resumeWaiters();
-                    return;
-                }
+                // COMPARE AND WRITE / ORWRITE: the range is free before the initiator hears the status.
+                final boolean released = releaseRangeLock(t);
                 t.complete();
+                if (released)
+                {
+                    resumeWaiters(t);
+                }
                 return;
             }
             t.inSubmit = true;
@@ -864,7 +860,7 @@ final class MediaCommands
         final int slot = rangeLocks.lock(t, lba, lba + blocks);
         if (slot == RangeLocks.QUEUED)
         {
-            return; // started by resumeWaiters() when the range frees up
+            return; // started by resumeWaiters when the range frees up
         }
         if (slot < 0)
         {
@@ -883,21 +879,45 @@ final class MediaCommands
     }
 
     /**
-     * Start (or answer BUSY) this loop's waiters that the range just unlocked lets go, oldest first.
+     * Frees the range a COMPARE AND WRITE / ORWRITE holds, if it holds one.
+     *
+     * @return true when it did: waiters may now go ({@link #resumeWaiters(ScsiTask)}).
      */
-    private void resumeWaiters()
+    boolean releaseRangeLock(final ScsiTask t)
+    {
+        final int slot = t.rangeLockSlot;
+        if (slot == ScsiTask.NO_RANGE_LOCK)
+        {
+            return false;
+        }
+        t.rangeLockSlot = ScsiTask.NO_RANGE_LOCK;
+        rangeLocks.unlock(slot);
+        return true;
+    }
+
+    /**
+     * Start (or answer BUSY) this loop's waiters that the range just released lets go, oldest first. Each one
+     * runs in its own fault boundary ({@link LogicalUnit}); {@code releaser} is the task that freed the range.
+     */
+    void resumeWaiters(final ScsiTask releaser)
     {
         ScsiTask next;
         while ((next = rangeLocks.nextResumable()) != null)
         {
-            if (next.rangeLockSlot == ScsiTask.NO_RANGE_LOCK)
-            {
-                busy(next);
-            }
-            else
-            {
-                runSteps(next);
-            }
+            lu.resumeWaiter(releaser, next);
+        }
+    }
+
+    /** A waiter's turn: BUSY when {@link RangeLocks} could not give it its range, else its steps. */
+    void resume(final ScsiTask waiter)
+    {
+        if (waiter.rangeLockSlot == ScsiTask.NO_RANGE_LOCK)
+        {
+            busy(waiter);
+        }
+        else
+        {
+            runSteps(waiter);
         }
     }
 

@@ -85,6 +85,12 @@ public final class ScsiTask
      * and the step loop continues, so synchronous backstores do not recurse. */
     boolean inSubmit;
     boolean syncCompleted;
+    /** LogicalUnit frames (execute, a backstore completion, a resumed waiter) of this task on the stack: only the
+     * outermost handles an internal error. 0 while the listener runs, so an execute it makes is outermost. */
+    int callDepth;
+    /** What the listener threw inside a LogicalUnit frame: the transport's, handed back to it unchanged when the
+     * outermost frame returns, after the LU has finished its own work. */
+    RuntimeException listenerFailure;
 
     public ScsiTask()
     {
@@ -130,6 +136,8 @@ public final class ScsiTask
         phase = MediaCommands.PHASE_NONE;
         finished = false;
         rangeLockSlot = NO_RANGE_LOCK;
+        inSubmit = false;
+        syncCompleted = false;
     }
 
     void clearResult()
@@ -503,9 +511,53 @@ public final class ScsiTask
     {
         completedSequence = executeSequence;
         final ScsiTaskListener l = listener;
-        if (l != null)
+        if (l == null)
+        {
+            return;
+        }
+        final int depth = callDepth;
+        if (depth == 0)
+        {
+            l.onScsiTaskComplete(this); // the transport called us directly (ReportLuns, TransportCommands)
+            return;
+        }
+        callDepth = 0;
+        try
         {
             l.onScsiTaskComplete(this);
         }
+        catch (final RuntimeException ex)
+        {
+            // The listener's exception must neither unwind the LU half way (range locks, waiters) nor be taken
+            // for an LU fault, which would complete the task a second time.
+            deferListenerFailure(ex);
+        }
+        finally
+        {
+            callDepth = depth;
+        }
+    }
+
+    void deferListenerFailure(final RuntimeException ex)
+    {
+        if (ex == null || ex == listenerFailure)
+        {
+            return;
+        }
+        if (listenerFailure == null)
+        {
+            listenerFailure = ex;
+        }
+        else
+        {
+            listenerFailure.addSuppressed(ex);
+        }
+    }
+
+    RuntimeException takeListenerFailure()
+    {
+        final RuntimeException ex = listenerFailure;
+        listenerFailure = null;
+        return ex;
     }
 }
