@@ -225,8 +225,8 @@ class FaultBoundaryTest
     @Test
     void listenerExceptionOfAResumedWaiterReachesTheTransportAfterTheLuIsDone()
     {
-        // The first COMPARE AND WRITE's completion frees the range and runs the waiter, whose read completes
-        // later; the waiter's listener throws when that completes.
+        // The first COMPARE AND WRITE's completion frees the range and runs the waiter to its end inside that
+        // completion (the backstore answers at once by then); the waiter's listener throws.
         device.memory.deferred = true;
         device.memory.disk().asSlice(BLOCK_SIZE * 9, BLOCK_SIZE).fill((byte)'a');
         final Slot first = new Slot();
@@ -239,6 +239,7 @@ class FaultBoundaryTest
         final int[] cdb = {OperationCodes.COMPARE_AND_WRITE, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 1, 0, 0};
         first.execute(2 * BLOCK_SIZE, cdb);
         second.execute(2 * BLOCK_SIZE, cdb);
+        device.memory.deferred = false;
         assertSame(transportBug, assertThrows(IllegalStateException.class, device.memory::drain));
         assertEquals(1, first.completions);
         assertEquals(ScsiStatus.GOOD, first.task.status());
@@ -247,7 +248,6 @@ class FaultBoundaryTest
         assertEquals(0, lu.internalErrorCount());
 
         // Nothing was left holding the range.
-        device.memory.deferred = false;
         second.listenerThrows = null;
         second.buffer.asSlice(0, BLOCK_SIZE).fill((byte)'b');
         assertTrue(second.execute(2 * BLOCK_SIZE, cdb));
