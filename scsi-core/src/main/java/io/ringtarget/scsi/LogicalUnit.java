@@ -53,7 +53,7 @@ public final class LogicalUnit
     private final UnitAttentions unitAttentions = new UnitAttentions();
     private final PersistentReservations persistentReservations = new PersistentReservations();
     private final Spc2Reservation spc2Reservation = new Spc2Reservation(persistentReservations);
-    private final MediaCommands media;
+    private final MediaSteps steps;
     private final CommandHandlers handlers;
     private final AtomicLong internalErrors = new AtomicLong();
     private volatile ErrorHandler errorHandler = LogicalUnit::logInternalError;
@@ -93,8 +93,9 @@ public final class LogicalUnit
         this.maxWriteSameBlocks = MAX_WRITE_SAME_BYTES / blockSize;
         final InquiryData inquiryData = new InquiryData(identity, blockSize, thinProvisioning, maxTransferBlocks,
             maxCompareAndWriteBlocks, maxUnmapBlocks, maxWriteSameBlocks);
-        this.media = new MediaCommands(this, blockSize, thinProvisioning, readOnly, maxTransferBlocks,
-            maxCompareAndWriteBlocks, maxUnmapBlocks, maxWriteSameBlocks, modePages);
+        this.steps = new MediaSteps(this, blockSize);
+        final MediaCommands media = new MediaCommands(this, blockSize, thinProvisioning, readOnly, maxTransferBlocks,
+            maxCompareAndWriteBlocks, maxUnmapBlocks, maxWriteSameBlocks, modePages, steps);
         this.handlers = new CommandHandlers(
             this, media, modePages, inquiryData, persistentReservations, spc2Reservation, unitAttentions);
     }
@@ -115,7 +116,7 @@ public final class LogicalUnit
             {
                 throw new IllegalStateException("backstore completion for a finished command: " + result);
             }
-            media.onIoComplete(t, result);
+            steps.onIoComplete(t, result);
         }
         catch (final RuntimeException ex)
         {
@@ -143,7 +144,7 @@ public final class LogicalUnit
         waiter.callDepth++;
         try
         {
-            media.resume(waiter);
+            steps.resume(waiter);
         }
         catch (final RuntimeException ex)
         {
@@ -271,7 +272,7 @@ public final class LogicalUnit
     /** Backstore errors seen (each turned into a CHECK CONDITION). */
     public long ioErrorCount()
     {
-        return media.ioErrorCount();
+        return steps.ioErrorCount();
     }
 
     /**
@@ -302,13 +303,13 @@ public final class LogicalUnit
     /** COMPARE AND WRITE / ORWRITE commands answered BUSY: an overlapping one was in flight on another loop. */
     public long compareAndWriteBusyCount()
     {
-        return media.busyCount();
+        return steps.busyCount();
     }
 
     /** COMPARE AND WRITE / ORWRITE commands that waited behind an overlapping one of the same loop. */
     public long compareAndWriteQueuedCount()
     {
-        return media.queuedCount();
+        return steps.queuedCount();
     }
 
     /**
@@ -409,15 +410,15 @@ public final class LogicalUnit
         internalErrors.incrementAndGet();
         if (!completedSince(t, sequence))
         {
-            t.phase = MediaCommands.PHASE_NONE; // a stray completion now finds no step to continue
+            t.phase = MediaSteps.PHASE_NONE; // a stray completion now finds no step to continue
             t.finished = true;
             t.inSubmit = false;
-            final boolean released = media.releaseRangeLock(t);
+            final boolean released = steps.releaseRangeLock(t);
             t.clearResult();
             Responses.internalTargetFailure(t);
             if (released)
             {
-                media.resumeWaiters(t);
+                steps.resumeWaiters(t);
             }
         }
         errorHandler.onError(ex);

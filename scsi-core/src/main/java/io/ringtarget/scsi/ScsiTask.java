@@ -55,13 +55,14 @@ public final class ScsiTask
     private int residualCount;
     private volatile boolean aborted;
 
-    // State of the command machine, owned by LogicalUnit and MediaCommands; each field has one meaning.
+    // State of the command machine, owned by LogicalUnit, MediaCommands and MediaSteps; each
+    // field has one meaning.
     LogicalUnit logicalUnit;
     boolean descriptorSense;
     /** Counts execute() calls; completedSequence is the one the listener was last called for (never twice). */
     long executeSequence;
     long completedSequence;
-    /** MediaCommands.PHASE_*: the step whose backstore call is in flight or next. */
+    /** MediaSteps.PHASE_*: the step whose backstore call is in flight or next. */
     int phase;
     /** Byte offset on the medium of the command's first logical block. */
     long mediumOffset;
@@ -124,7 +125,7 @@ public final class ScsiTask
         fixedBufferIndex = -1;
         clearResult();
         aborted = false;
-        phase = MediaCommands.PHASE_NONE;
+        phase = MediaSteps.PHASE_NONE;
         return this;
     }
 
@@ -133,7 +134,7 @@ public final class ScsiTask
      */
     void clearCommandState()
     {
-        phase = MediaCommands.PHASE_NONE;
+        phase = MediaSteps.PHASE_NONE;
         finished = false;
         rangeLockSlot = NO_RANGE_LOCK;
         inSubmit = false;
