@@ -55,8 +55,7 @@ public final class ScsiTask
     private int residualCount;
     private volatile boolean aborted;
 
-    // State of the command machine, owned by LogicalUnit, MediaCommands and MediaSteps; each
-    // field has one meaning.
+    // State of the command machine (LogicalUnit, MediaCommands, MediaSteps); one meaning per field.
     LogicalUnit logicalUnit;
     boolean descriptorSense;
     /** Counts execute() calls; completedSequence is the one the listener was last called for (never twice). */
