@@ -49,7 +49,7 @@ final class InquiryData
         final int allocationLength = Bytes.u16(cdb, 3);
         if ((flags & 0x02) != 0)
         {
-            LogicalUnit.invalidCdb(t, 1, 1); // CMDDT is obsolete
+            Responses.invalidCdb(t, 1, 1); // CMDDT is obsolete
             return;
         }
         final MemorySegment out = t.scratch();
@@ -57,11 +57,11 @@ final class InquiryData
         {
             if (pageCode != 0)
             {
-                LogicalUnit.invalidCdb(t, 2, -1);
+                Responses.invalidCdb(t, 2, -1);
                 return;
             }
             MemorySegment.copy(standardInquiry, 0, out, ValueLayout.JAVA_BYTE, 0, standardInquiry.length);
-            LogicalUnit.dataIn(t, standardInquiry.length, allocationLength);
+            Responses.dataIn(t, standardInquiry.length, allocationLength);
             return;
         }
         final int length;
@@ -86,10 +86,10 @@ final class InquiryData
                 length = logicalBlockProvisioning(out, unmapReadsZeros);
                 break;
             default:
-                LogicalUnit.invalidCdb(t, 2, -1);
+                Responses.invalidCdb(t, 2, -1);
                 return;
         }
-        LogicalUnit.dataIn(t, length, allocationLength);
+        Responses.dataIn(t, length, allocationLength);
     }
 
     private static int supportedVpdPages(final MemorySegment out)

@@ -1,9 +1,16 @@
 package io.ringtarget.scsi;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.agrona.ErrorHandler;
 
 /**
- * A direct-access block device logical unit (SBC-3) and its device server (SPC-4): the opcode table.
+ * A direct-access block device logical unit (SBC-3) and its device server (SPC-4).
+ * <p>
+ * {@link #execute(ScsiTask)} finds the command's row in {@link CommandTable}, checks NACA, unit attentions and
+ * reservations as the row says, and runs the row's handler ({@link CommandHandlers}).
  * <p>
  * One instance per configured LUN, shared by every event loop. {@link #execute(ScsiTask)} allocates nothing;
  * the little mutable state (mode page bits, SPC-2 reservation, unit attention generations, COMPARE AND WRITE
@@ -12,60 +19,16 @@ import java.lang.foreign.MemorySegment;
  * Completion contract: the task's {@link ScsiTaskListener} is called exactly once per {@code execute}, possibly
  * before {@code execute} returns (emulated commands, RAM backstores). {@code execute} returns true when that has
  * already happened. After the listener is called the LU does not touch the task again.
+ * <p>
+ * Fault boundary: a RuntimeException inside the LU or a backstore call, while executing or continuing a command,
+ * completes that task with HARDWARE ERROR / INTERNAL TARGET FAILURE (never a second time), is counted
+ * ({@link #internalErrorCount()}) and goes to the {@link #errorHandler(ErrorHandler)}. What the listener throws
+ * is the transport's: it reaches the caller of {@code execute} or {@link ScsiTask#onIoComplete(int)} unchanged,
+ * once the LU has finished its own work.
  */
 public final class LogicalUnit
 {
-    // Opcodes (SPC-4 / SBC-3 command tables).
-    public static final int TEST_UNIT_READY = 0x00;
-    public static final int REQUEST_SENSE = 0x03;
-    public static final int READ_6 = 0x08;
-    public static final int WRITE_6 = 0x0A;
-    public static final int INQUIRY = 0x12;
-    public static final int MODE_SELECT_6 = 0x15;
-    public static final int RESERVE_6 = 0x16;
-    public static final int RELEASE_6 = 0x17;
-    public static final int MODE_SENSE_6 = 0x1A;
-    public static final int START_STOP_UNIT = 0x1B;
-    public static final int PREVENT_ALLOW_MEDIUM_REMOVAL = 0x1E;
-    public static final int READ_CAPACITY_10 = 0x25;
-    public static final int READ_10 = 0x28;
-    public static final int WRITE_10 = 0x2A;
-    public static final int WRITE_AND_VERIFY_10 = 0x2E;
-    public static final int VERIFY_10 = 0x2F;
-    public static final int PRE_FETCH_10 = 0x34;
-    public static final int SYNCHRONIZE_CACHE_10 = 0x35;
-    public static final int WRITE_SAME_10 = 0x41;
-    public static final int UNMAP = 0x42;
-    public static final int MODE_SELECT_10 = 0x55;
-    public static final int RESERVE_10 = 0x56;
-    public static final int RELEASE_10 = 0x57;
-    public static final int MODE_SENSE_10 = 0x5A;
-    public static final int PERSISTENT_RESERVE_IN = 0x5E;
-    public static final int PERSISTENT_RESERVE_OUT = 0x5F;
-    public static final int READ_DEFECT_DATA_10 = 0x37;
-    public static final int READ_DEFECT_DATA_12 = 0xB7;
-    public static final int ORWRITE_16 = 0x8B;
-    public static final int READ_16 = 0x88;
-    public static final int COMPARE_AND_WRITE = 0x89;
-    public static final int WRITE_16 = 0x8A;
-    public static final int WRITE_AND_VERIFY_16 = 0x8E;
-    public static final int VERIFY_16 = 0x8F;
-    public static final int PRE_FETCH_16 = 0x90;
-    public static final int SYNCHRONIZE_CACHE_16 = 0x91;
-    public static final int WRITE_SAME_16 = 0x93;
-    public static final int SERVICE_ACTION_IN_16 = 0x9E;
-    public static final int REPORT_LUNS = 0xA0;
-    public static final int MAINTENANCE_IN = 0xA3;
-    public static final int READ_12 = 0xA8;
-    public static final int WRITE_12 = 0xAA;
-    public static final int WRITE_AND_VERIFY_12 = 0xAE;
-    public static final int VERIFY_12 = 0xAF;
-
-    public static final int SA_READ_CAPACITY_16 = 0x10;
-    public static final int SA_GET_LBA_STATUS = 0x12;
-    public static final int SA_REPORT_TARGET_PORT_GROUPS = 0x0A;
-    public static final int SA_REPORT_SUPPORTED_OPERATION_CODES = 0x0C;
-    public static final int SA_REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS = 0x0D;
+    private static final System.Logger LOG = System.getLogger(LogicalUnit.class.getName());
 
     // Limits reported in the Block Limits VPD page (SBC-3 6.5.3).
     public static final int DEFAULT_MAX_TRANSFER_BYTES = 1024 * 1024;
@@ -87,12 +50,13 @@ public final class LogicalUnit
     private volatile int physicalBlockSize;
     private volatile boolean unmapReadsZeros;
     private final ModePages modePages = new ModePages();
-    private volatile ItNexus reservationHolder;
-    private final Object reservationLock = new Object();
     private final UnitAttentions unitAttentions = new UnitAttentions();
-    private final MediaCommands media;
-    private final InquiryData inquiryData;
     private final PersistentReservations persistentReservations = new PersistentReservations();
+    private final Spc2Reservation spc2Reservation = new Spc2Reservation(persistentReservations);
+    private final MediaSteps steps;
+    private final CommandHandlers handlers;
+    private final AtomicLong internalErrors = new AtomicLong();
+    private volatile ErrorHandler errorHandler = LogicalUnit::logInternalError;
 
     /**
      * @param identity         INQUIRY / VPD identity.
@@ -127,16 +91,70 @@ public final class LogicalUnit
         this.maxCompareAndWriteBlocks = Math.min(255, ScsiTask.SCRATCH_SIZE / blockSize);
         this.maxUnmapBlocks = Math.min(MAX_UNMAP_BLOCKS, MAX_UNMAP_BYTES / blockSize);
         this.maxWriteSameBlocks = MAX_WRITE_SAME_BYTES / blockSize;
-        this.inquiryData = new InquiryData(identity, blockSize, thinProvisioning, maxTransferBlocks,
+        final InquiryData inquiryData = new InquiryData(identity, blockSize, thinProvisioning, maxTransferBlocks,
             maxCompareAndWriteBlocks, maxUnmapBlocks, maxWriteSameBlocks);
-        this.media = new MediaCommands(this, blockSize, thinProvisioning, readOnly, maxTransferBlocks,
-            maxCompareAndWriteBlocks, maxUnmapBlocks, maxWriteSameBlocks, modePages);
+        this.steps = new MediaSteps(this, blockSize);
+        final MediaCommands media = new MediaCommands(this, blockSize, thinProvisioning, readOnly, maxTransferBlocks,
+            maxCompareAndWriteBlocks, maxUnmapBlocks, maxWriteSameBlocks, modePages, steps);
+        this.handlers = new CommandHandlers(
+            this, media, modePages, inquiryData, persistentReservations, spc2Reservation, unitAttentions);
     }
 
-    /** Continues a medium-access command: see {@link ScsiTask#onIoComplete(int)}. */
+    /**
+     * Continues a medium-access command: see {@link ScsiTask#onIoComplete(int)}. Outermost (a completion from
+     * the ring), it is the task's fault boundary; inside a backstore call this task made (a synchronous backstore),
+     * an internal error goes up to the frame that made the call. A second completion of a call is a backstore bug:
+     * an internal error, never a second completion of the task.
+     */
     void onIoComplete(final ScsiTask t, final int result)
     {
-        media.onIoComplete(t, result);
+        final long sequence = t.executeSequence;
+        t.callDepth++;
+        try
+        {
+            if (t.completedSequence == sequence)
+            {
+                throw new IllegalStateException("backstore completion for a finished command: " + result);
+            }
+            steps.onIoComplete(t, result);
+        }
+        catch (final RuntimeException ex)
+        {
+            if (t.callDepth > 1)
+            {
+                throw ex;
+            }
+            onInternalError(t, sequence, ex);
+        }
+        finally
+        {
+            t.callDepth--;
+        }
+        rethrowListenerFailure(t);
+    }
+
+    /**
+     * Starts a COMPARE AND WRITE / ORWRITE that waited for its range, on the loop that queued it: its own fault
+     * boundary. What its listener throws goes to the transport through the releaser, the task whose frame this
+     * runs in.
+     */
+    void resumeWaiter(final ScsiTask releaser, final ScsiTask waiter)
+    {
+        final long sequence = waiter.executeSequence;
+        waiter.callDepth++;
+        try
+        {
+            steps.resume(waiter);
+        }
+        catch (final RuntimeException ex)
+        {
+            onInternalError(waiter, sequence, ex);
+        }
+        finally
+        {
+            waiter.callDepth--;
+        }
+        releaser.deferListenerFailure(waiter.takeListenerFailure());
     }
 
     boolean unmapReadsZeros()
@@ -213,10 +231,6 @@ public final class LogicalUnit
     }
 
     /**
-     * Whether a nexus's first command to this LU reports POWER ON, RESET (SAM-5 6.3.1 reads so for nexuses
-     * that existed at power on). Default false: only resets after the nexus first spoke are reported.
-     */
-    /**
      * The physical block size to report in READ CAPACITY(16) (a power-of-two multiple of the logical block
      * size): 4096 for 512-byte blocks on 4 KiB media. Default: the logical block size.
      */
@@ -230,6 +244,15 @@ public final class LogicalUnit
         return this;
     }
 
+    public int physicalBlockSize()
+    {
+        return physicalBlockSize;
+    }
+
+    /**
+     * Whether a nexus's first command to this LU reports POWER ON, RESET (SAM-5 6.3.1 reads so for nexuses
+     * that existed at power on). Default false: only resets after the nexus first spoke are reported.
+     */
     public LogicalUnit newNexusPowerOnUnitAttention(final boolean report)
     {
         unitAttentions.newNexusPowerOnUnitAttention(report);
@@ -249,19 +272,44 @@ public final class LogicalUnit
     /** Backstore errors seen (each turned into a CHECK CONDITION). */
     public long ioErrorCount()
     {
-        return media.ioErrorCount();
+        return steps.ioErrorCount();
+    }
+
+    /**
+     * Unexpected exceptions inside the LU or its backstore calls, each answered with HARDWARE ERROR / INTERNAL
+     * TARGET FAILURE (unless the task had completed already) and reported to the {@link #errorHandler}.
+     */
+    public long internalErrorCount()
+    {
+        return internalErrors.get();
+    }
+
+    /**
+     * Where internal errors are reported, once each, on the thread that ran into them (any event loop). Default:
+     * {@link System.Logger} at ERROR. The handler must not throw.
+     */
+    public LogicalUnit errorHandler(final ErrorHandler errorHandler)
+    {
+        this.errorHandler = Objects.requireNonNull(errorHandler, "errorHandler");
+        return this;
+    }
+
+    private static void logInternalError(final Throwable ex)
+    {
+        LOG.log(System.Logger.Level.ERROR, "internal error in a logical unit; the command got INTERNAL TARGET FAILURE",
+            ex);
     }
 
     /** COMPARE AND WRITE / ORWRITE commands answered BUSY: an overlapping one was in flight on another loop. */
     public long compareAndWriteBusyCount()
     {
-        return media.busyCount();
+        return steps.busyCount();
     }
 
     /** COMPARE AND WRITE / ORWRITE commands that waited behind an overlapping one of the same loop. */
     public long compareAndWriteQueuedCount()
     {
-        return media.queuedCount();
+        return steps.queuedCount();
     }
 
     /**
@@ -274,10 +322,7 @@ public final class LogicalUnit
      */
     public void resetLun(final ItNexus issuer)
     {
-        synchronized (reservationLock)
-        {
-            reservationHolder = null;
-        }
+        spc2Reservation.clear();
         unitAttentions.raise(UnitAttentions.POWER_ON_RESET, null);
     }
 
@@ -303,19 +348,13 @@ public final class LogicalUnit
      */
     public void nexusLost(final ItNexus nexus)
     {
-        synchronized (reservationLock)
-        {
-            final ItNexus holder = reservationHolder;
-            if (holder != null && holder.sameAs(nexus))
-            {
-                reservationHolder = null;
-            }
-        }
+        spc2Reservation.releaseIfHeldBy(nexus);
     }
 
+    /** The I_T nexus holding the SPC-2 RESERVE(6)/(10) reservation, or null. */
     public ItNexus reservationHolder()
     {
-        return reservationHolder;
+        return spc2Reservation.holder();
     }
 
     /**
@@ -329,10 +368,60 @@ public final class LogicalUnit
         task.logicalUnit = this;
         task.clearResult();
         task.descriptorSense = modePages.descriptorSense();
-        task.phase = MediaCommands.PHASE_NONE;
-        task.flag = false;
-        dispatch(task);
-        return task.completedSequence == sequence || task.executeSequence != sequence;
+        task.clearCommandState();
+        task.callDepth++;
+        try
+        {
+            dispatch(task);
+        }
+        catch (final RuntimeException ex)
+        {
+            onInternalError(task, sequence, ex);
+        }
+        finally
+        {
+            task.callDepth--;
+        }
+        rethrowListenerFailure(task);
+        return completedSince(task, sequence);
+    }
+
+    /** The listener has been called for the execute numbered {@code sequence} (or the task executed again). */
+    private static boolean completedSince(final ScsiTask t, final long sequence)
+    {
+        return t.completedSequence == sequence || t.executeSequence != sequence;
+    }
+
+    private static void rethrowListenerFailure(final ScsiTask t)
+    {
+        if (t.callDepth == 0 && t.listenerFailure != null)
+        {
+            throw t.takeListenerFailure();
+        }
+    }
+
+    /**
+     * The fault boundary: an unexpected exception of the LU or its backstore while running the execute numbered
+     * {@code sequence}. Counted, reported once, and the task, unless its listener was called already, completes
+     * with HARDWARE ERROR / INTERNAL TARGET FAILURE (SPC-4 4.5.6) after giving up its COMPARE AND WRITE range.
+     */
+    private void onInternalError(final ScsiTask t, final long sequence, final RuntimeException ex)
+    {
+        internalErrors.incrementAndGet();
+        if (!completedSince(t, sequence))
+        {
+            t.phase = MediaSteps.PHASE_NONE; // a stray completion now finds no step to continue
+            t.finished = true;
+            t.inSubmit = false;
+            final boolean released = steps.releaseRangeLock(t);
+            t.clearResult();
+            Responses.internalTargetFailure(t);
+            if (released)
+            {
+                steps.resumeWaiters(t);
+            }
+        }
+        errorHandler.onError(ex);
     }
 
     private void dispatch(final ScsiTask t)
@@ -344,486 +433,26 @@ public final class LogicalUnit
             return;
         }
         final MemorySegment cdb = t.cdb();
-        final int opcode = t.opcode();
-        final int cdbLength = cdbLength(opcode);
-        if (cdbLength > 0 && (Bytes.u8(cdb, cdbLength - 1) & 0x04) != 0)
-        {
-            // NACA=1 asks for ACA, which we do not support (SAM-5 5.10, SPC-4 4.3.4.3 control byte).
-            invalidCdb(t, cdbLength - 1, 2);
-            return;
-        }
-        if (!checkUnitAttention(t, opcode) || !checkReservation(t, opcode))
+        final int row = CommandTable.row(cdb);
+        if (!CdbFields.noNaca(t, cdb, CommandTable.cdbLength(row, t.opcode())) ||
+            !checkUnitAttention(t, row) ||
+            !checkReservations(t, row))
         {
             return;
         }
-
-        switch (opcode)
+        if (row == CommandTable.NO_ROW)
         {
-            case TEST_UNIT_READY:
-            case START_STOP_UNIT:
-            case PREVENT_ALLOW_MEDIUM_REMOVAL:
-                // Always ready, no medium to eject or lock (RMB=0).
-                good(t);
-                break;
-            case REQUEST_SENSE:
-                requestSense(t, cdb);
-                break;
-            case INQUIRY:
-                inquiryData.inquiry(t, cdb, unmapReadsZeros);
-                break;
-            case READ_6:
-            {
-                final int blocks = Bytes.u8(cdb, 4);
-                media.read(t, Bytes.u24(cdb, 1) & 0x1F_FFFF, blocks == 0 ? 256 : blocks, 4); // SBC-3 5.7: 0 = 256
-                break;
-            }
-            case READ_10:
-                if (protectionField(t, cdb))
-                {
-                    media.read(t, Bytes.u32(cdb, 2), Bytes.u16(cdb, 7), 7);
-                }
-                break;
-            case READ_12:
-                if (protectionField(t, cdb))
-                {
-                    media.read(t, Bytes.u32(cdb, 2), Bytes.u32(cdb, 6), 6);
-                }
-                break;
-            case READ_16:
-                if (protectionField(t, cdb))
-                {
-                    media.read(t, Bytes.u64(cdb, 2), Bytes.u32(cdb, 10), 10);
-                }
-                break;
-            case WRITE_6:
-            {
-                final int blocks = Bytes.u8(cdb, 4);
-                media.write(t, Bytes.u24(cdb, 1) & 0x1F_FFFF, blocks == 0 ? 256 : blocks, false, 4);
-                break;
-            }
-            case WRITE_10:
-                if (protectionField(t, cdb))
-                {
-                    media.write(t, Bytes.u32(cdb, 2), Bytes.u16(cdb, 7), fua(cdb), 7);
-                }
-                break;
-            case WRITE_12:
-                if (protectionField(t, cdb))
-                {
-                    media.write(t, Bytes.u32(cdb, 2), Bytes.u32(cdb, 6), fua(cdb), 6);
-                }
-                break;
-            case WRITE_16:
-                if (protectionField(t, cdb))
-                {
-                    media.write(t, Bytes.u64(cdb, 2), Bytes.u32(cdb, 10), fua(cdb), 10);
-                }
-                break;
-            case WRITE_AND_VERIFY_10:
-                media.writeAndVerify(t, cdb, Bytes.u32(cdb, 2), Bytes.u16(cdb, 7), 7);
-                break;
-            case WRITE_AND_VERIFY_12:
-                media.writeAndVerify(t, cdb, Bytes.u32(cdb, 2), Bytes.u32(cdb, 6), 6);
-                break;
-            case WRITE_AND_VERIFY_16:
-                media.writeAndVerify(t, cdb, Bytes.u64(cdb, 2), Bytes.u32(cdb, 10), 10);
-                break;
-            case VERIFY_10:
-                media.verify(t, cdb, Bytes.u32(cdb, 2), Bytes.u16(cdb, 7), 7);
-                break;
-            case VERIFY_12:
-                media.verify(t, cdb, Bytes.u32(cdb, 2), Bytes.u32(cdb, 6), 6);
-                break;
-            case VERIFY_16:
-                media.verify(t, cdb, Bytes.u64(cdb, 2), Bytes.u32(cdb, 10), 10);
-                break;
-            case SYNCHRONIZE_CACHE_10:
-                media.synchronizeCache(t, Bytes.u32(cdb, 2), Bytes.u16(cdb, 7));
-                break;
-            case SYNCHRONIZE_CACHE_16:
-                media.synchronizeCache(t, Bytes.u64(cdb, 2), Bytes.u32(cdb, 10));
-                break;
-            case PRE_FETCH_10:
-                media.preFetch(t, Bytes.u32(cdb, 2), Bytes.u16(cdb, 7));
-                break;
-            case PRE_FETCH_16:
-                media.preFetch(t, Bytes.u64(cdb, 2), Bytes.u32(cdb, 10));
-                break;
-            case WRITE_SAME_10:
-                media.writeSame(t, cdb, Bytes.u32(cdb, 2), Bytes.u16(cdb, 7), 7, false);
-                break;
-            case WRITE_SAME_16:
-                media.writeSame(t, cdb, Bytes.u64(cdb, 2), Bytes.u32(cdb, 10), 10, (Bytes.u8(cdb, 1) & 0x01) != 0);
-                break;
-            case UNMAP:
-                media.unmap(t, cdb);
-                break;
-            case COMPARE_AND_WRITE:
-                media.compareAndWrite(t, cdb);
-                break;
-            case ORWRITE_16:
-                media.orWrite(t, cdb);
-                break;
-            case READ_DEFECT_DATA_10:
-                readDefectData(t, cdb, false);
-                break;
-            case READ_DEFECT_DATA_12:
-                readDefectData(t, cdb, true);
-                break;
-            case READ_CAPACITY_10:
-                readCapacity10(t, cdb);
-                break;
-            case SERVICE_ACTION_IN_16:
-                serviceActionIn(t, cdb);
-                break;
-            case MODE_SENSE_6:
-                modePages.sense(t, cdb, false, blockCount, blockSize, readOnly);
-                break;
-            case MODE_SENSE_10:
-                modePages.sense(t, cdb, true, blockCount, blockSize, readOnly);
-                break;
-            case MODE_SELECT_6:
-                modeSelect(t, cdb, false);
-                break;
-            case MODE_SELECT_10:
-                modeSelect(t, cdb, true);
-                break;
-            case RESERVE_6:
-            case RESERVE_10:
-                reserve(t, cdb, opcode == RESERVE_10);
-                break;
-            case RELEASE_6:
-            case RELEASE_10:
-                release(t);
-                break;
-            case MAINTENANCE_IN:
-                maintenanceIn(t, cdb);
-                break;
-            case PERSISTENT_RESERVE_IN:
-                persistentReservations.in(t, cdb);
-                break;
-            case PERSISTENT_RESERVE_OUT:
-                persistentReservations.out(t, cdb);
-                break;
-            case REPORT_LUNS:
-                // Normally answered by the transport for the whole target; here only this LU is known.
-                reportLunsFallback(t);
-                break;
-            default:
-                // SPC-4 4.5.6.
-                illegal(t, Asc.INVALID_COMMAND_OPERATION_CODE, 0);
-                break;
+            Responses.illegal(t, Asc.INVALID_COMMAND_OPERATION_CODE, 0); // SPC-4 4.5.6
+            return;
         }
+        handlers.run(CommandTable.handler(row), t, cdb);
     }
 
-    // ---------------------------------------------------------------------------------------------------------
-    // Emulated commands
-
-    private void readDefectData(final ScsiTask t, final MemorySegment cdb, final boolean twelve)
+    private boolean checkUnitAttention(final ScsiTask t, final int row)
     {
-        // SBC-3 5.17, 5.18: no defect lists to report; the header says so for whichever lists were asked.
-        final int flags = Bytes.u8(cdb, twelve ? 1 : 2) & 0x1F;
-        final long allocationLength = twelve ? Bytes.u32(cdb, 6) : Bytes.u16(cdb, 7);
-        final MemorySegment out = t.scratch();
-        final int length = twelve ? 8 : 4;
-        Bytes.zero(out, 0, length);
-        Bytes.put8(out, 1, flags);
-        dataIn(t, length, allocationLength);
-    }
-
-
-    private void requestSense(final ScsiTask t, final MemorySegment cdb)
-    {
-        // SPC-4 6.39: reports (and clears) a pending unit attention, else NO SENSE.
-        final boolean descriptor = (Bytes.u8(cdb, 1) & 0x01) != 0;
-        final int allocationLength = Bytes.u8(cdb, 4);
+        // SAM-5 5.14, SPC-4 5.14: a pending unit attention stops every command but the exempt ones.
         final ItNexus nexus = t.nexus();
-        final int ua = nexus == null ? -1 : unitAttentions.take(nexus);
-        final MemorySegment scratch = t.scratch();
-        final int length = ua < 0 ?
-            ScsiTask.writeSense(scratch, descriptor, SenseKey.NO_SENSE, Asc.NO_ADDITIONAL_SENSE, false, 0, 0) :
-            ScsiTask.writeSense(scratch, descriptor, SenseKey.UNIT_ATTENTION, ua, false, 0, 0);
-        dataIn(t, length, allocationLength);
-    }
-
-    private void readCapacity10(final ScsiTask t, final MemorySegment cdb)
-    {
-        // SBC-3 5.15: LBA must be 0 when PMI is 0.
-        if ((Bytes.u8(cdb, 8) & 0x01) == 0 && Bytes.u32(cdb, 2) != 0)
-        {
-            invalidCdb(t, 2, -1);
-            return;
-        }
-        final long lastLba = blockCount - 1;
-        final MemorySegment out = t.scratch();
-        Bytes.put32(out, 0, lastLba > 0xFFFF_FFFEL ? 0xFFFF_FFFFL : lastLba); // "use READ CAPACITY (16)"
-        Bytes.put32(out, 4, blockSize);
-        dataIn(t, 8, 8);
-    }
-
-    private void serviceActionIn(final ScsiTask t, final MemorySegment cdb)
-    {
-        switch (Bytes.u8(cdb, 1) & 0x1F)
-        {
-            case SA_READ_CAPACITY_16:
-                readCapacity16(t, cdb);
-                break;
-            case SA_GET_LBA_STATUS:
-                getLbaStatus(t, cdb);
-                break;
-            default:
-                invalidCdb(t, 1, 4);
-                break;
-        }
-    }
-
-    private void readCapacity16(final ScsiTask t, final MemorySegment cdb)
-    {
-        // SBC-3 5.16.
-        final MemorySegment out = t.scratch();
-        Bytes.zero(out, 0, 32);
-        Bytes.put64(out, 0, blockCount - 1);
-        Bytes.put32(out, 8, blockSize);
-        // LOGICAL BLOCKS PER PHYSICAL BLOCK EXPONENT: initiators align their I/O to it (Linux physical_block_size).
-        Bytes.put8(out, 13, Integer.numberOfTrailingZeros(physicalBlockSize / blockSize));
-        if (thinProvisioning)
-        {
-            Bytes.put8(out, 14, 0x80 | (unmapReadsZeros ? 0x40 : 0)); // LBPME, LBPRZ
-        }
-        dataIn(t, 32, Bytes.u32(cdb, 10));
-    }
-
-    private void getLbaStatus(final ScsiTask t, final MemorySegment cdb)
-    {
-        // SBC-3 5.4: one LBA status descriptor for the run that starts at the given LBA.
-        final long lba = Bytes.u64(cdb, 2);
-        final long capacity = blockCount;
-        if (Long.compareUnsigned(lba, capacity) >= 0)
-        {
-            illegal(t, Asc.LBA_OUT_OF_RANGE, 0);
-            return;
-        }
-        final BlockDevice device = t.device();
-        long extent = device != null && thinProvisioning ?
-            device.mappedExtent(lba * blockSize) : (capacity - lba) * blockSize;
-        final boolean deallocated = extent < 0;
-        extent = Math.abs(extent);
-        long blocks = Math.max(1, extent / blockSize);
-        blocks = Math.min(Math.min(blocks, capacity - lba), 0xFFFF_FFFFL);
-        final MemorySegment out = t.scratch();
-        Bytes.zero(out, 0, 24);
-        Bytes.put32(out, 0, 20);
-        Bytes.put64(out, 8, lba);
-        Bytes.put32(out, 16, blocks);
-        Bytes.put8(out, 20, deallocated ? 0x01 : 0x00);
-        dataIn(t, 24, Bytes.u32(cdb, 10));
-    }
-
-    private void modeSelect(final ScsiTask t, final MemorySegment cdb, final boolean ten)
-    {
-        final int outcome = modePages.select(t, cdb, ten, blockSize);
-        if (outcome < 0)
-        {
-            return;
-        }
-        if (outcome > 0)
-        {
-            // SPC-4 6.9: the other I_T nexuses get MODE PARAMETERS CHANGED.
-            unitAttentions.raise(UnitAttentions.MODE_PARAMETERS_CHANGED, t.nexus());
-        }
-        good(t);
-    }
-
-    private void reserve(final ScsiTask t, final MemorySegment cdb, final boolean ten)
-    {
-        // SPC-2 7.21: whole-LU reservation; third-party and extents are not supported.
-        if (ten && (Bytes.u8(cdb, 1) & 0x12) != 0)
-        {
-            invalidCdb(t, 1, (Bytes.u8(cdb, 1) & 0x10) != 0 ? 4 : 1);
-            return;
-        }
-        final ItNexus nexus = t.nexus();
-        if (persistentReservations.registrationCount() > 0)
-        {
-            // SPC-4 5.12.3: with any persistent reservation registration, RESERVE and RELEASE conflict.
-            t.status(ScsiStatus.RESERVATION_CONFLICT);
-            t.complete();
-            return;
-        }
-        synchronized (reservationLock)
-        {
-            final ItNexus holder = reservationHolder;
-            if (holder != null && !holder.sameAs(nexus))
-            {
-                t.status(ScsiStatus.RESERVATION_CONFLICT);
-                t.complete();
-                return;
-            }
-            reservationHolder = nexus;
-        }
-        good(t);
-    }
-
-    private void release(final ScsiTask t)
-    {
-        // SPC-2 7.17: releasing someone else's (or no) reservation is not an error and changes nothing.
-        final ItNexus nexus = t.nexus();
-        if (persistentReservations.registrationCount() > 0)
-        {
-            t.status(ScsiStatus.RESERVATION_CONFLICT);
-            t.complete();
-            return;
-        }
-        synchronized (reservationLock)
-        {
-            final ItNexus holder = reservationHolder;
-            if (holder != null && holder.sameAs(nexus))
-            {
-                reservationHolder = null;
-            }
-        }
-        good(t);
-    }
-
-    private void maintenanceIn(final ScsiTask t, final MemorySegment cdb)
-    {
-        switch (Bytes.u8(cdb, 1) & 0x1F)
-        {
-            case SA_REPORT_SUPPORTED_OPERATION_CODES:
-                reportSupportedOperationCodes(t, cdb);
-                break;
-            case SA_REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS:
-                reportSupportedTaskManagementFunctions(t, cdb);
-                break;
-            case SA_REPORT_TARGET_PORT_GROUPS:
-                reportTargetPortGroups(t, cdb);
-                break;
-            default:
-                invalidCdb(t, 1, 4);
-                break;
-        }
-    }
-
-    private void reportSupportedOperationCodes(final ScsiTask t, final MemorySegment cdb)
-    {
-        // SPC-4 6.35.
-        final boolean timeouts = (Bytes.u8(cdb, 2) & 0x80) != 0;
-        final int options = Bytes.u8(cdb, 2) & 0x07;
-        final int opcode = Bytes.u8(cdb, 3);
-        final int serviceAction = Bytes.u16(cdb, 4);
-        final long allocationLength = Bytes.u32(cdb, 6);
-        final MemorySegment out = t.scratch();
-        final int length;
-        switch (options)
-        {
-            case 0:
-                length = SupportedOperationCodes.encodeAll(out, timeouts);
-                break;
-            case 1:
-                if (SupportedOperationCodes.hasServiceActions(opcode))
-                {
-                    invalidCdb(t, 2, 2);
-                    return;
-                }
-                length = SupportedOperationCodes.encodeOne(
-                    out, SupportedOperationCodes.find(opcode, SupportedOperationCodes.NO_SERVICE_ACTION), timeouts);
-                break;
-            case 2:
-                if (!SupportedOperationCodes.hasServiceActions(opcode))
-                {
-                    invalidCdb(t, 2, 2);
-                    return;
-                }
-                length = SupportedOperationCodes.encodeOne(
-                    out, SupportedOperationCodes.find(opcode, serviceAction), timeouts);
-                break;
-            case 3:
-                length = SupportedOperationCodes.encodeOne(out, SupportedOperationCodes.find(opcode,
-                    SupportedOperationCodes.hasServiceActions(opcode) ? serviceAction :
-                    (serviceAction == 0 ? SupportedOperationCodes.NO_SERVICE_ACTION : -2)), timeouts);
-                break;
-            default:
-                invalidCdb(t, 2, 2);
-                return;
-        }
-        dataIn(t, length, allocationLength);
-    }
-
-    private void reportTargetPortGroups(final ScsiTask t, final MemorySegment cdb)
-    {
-        // SPC-4 6.37, 5.16 (implicit ALUA, TPGS=01b): one target port group, always active/optimized, holding
-        // this LU's target port. Enough for dm-multipath's and ESXi's ALUA handlers to treat every path alike.
-        final int format = Bytes.u8(cdb, 1) >>> 5;
-        if (format > 1)
-        {
-            invalidCdb(t, 1, 7);
-            return;
-        }
-        final long allocationLength = Bytes.u32(cdb, 6);
-        final MemorySegment out = t.scratch();
-        final int header = format == 1 ? 8 : 4;
-        final int length = header + 8 + 4;
-        Bytes.zero(out, 0, length);
-        Bytes.put32(out, 0, length - 4);
-        if (format == 1)
-        {
-            Bytes.put8(out, 4, 0x10); // FORMAT TYPE 1: extended header; implicit transition time 0
-        }
-        final int d = header;
-        Bytes.put8(out, d, 0x80); // PREF, ASYMMETRIC ACCESS STATE 0h active/optimized
-        Bytes.put8(out, d + 1, 0x01); // AO_SUP only
-        Bytes.put16(out, d + 2, identity.targetPortGroup());
-        Bytes.put8(out, d + 7, 1); // target port count
-        Bytes.put16(out, d + 10, identity.relativeTargetPortId());
-        dataIn(t, length, allocationLength);
-    }
-
-    private void reportSupportedTaskManagementFunctions(final ScsiTask t, final MemorySegment cdb)
-    {
-        // SPC-4 6.36: ABORT TASK, ABORT TASK SET, CLEAR TASK SET, LOGICAL UNIT RESET, TARGET RESET (RFC 7143
-        // 11.5.1 functions 1, 2, 3, 5, 6); CLEAR ACA (no ACA), QUERY TASK not offered.
-        final boolean extended = (Bytes.u8(cdb, 2) & 0x80) != 0;
-        final long allocationLength = Bytes.u32(cdb, 6);
-        if (allocationLength < 4)
-        {
-            invalidCdb(t, 6, -1);
-            return;
-        }
-        final MemorySegment out = t.scratch();
-        Bytes.zero(out, 0, 16);
-        Bytes.put8(out, 0, 0x80 | 0x40 | 0x10 | 0x08 | 0x02); // ATS ATSS CTSS LURS TRS
-        final int length = extended ? 16 : 4;
-        if (extended)
-        {
-            Bytes.put8(out, 3, 0x0C);
-        }
-        dataIn(t, length, allocationLength);
-    }
-
-    private void reportLunsFallback(final ScsiTask t)
-    {
-        final MemorySegment cdb = t.cdb();
-        final long allocationLength = Bytes.u32(cdb, 6);
-        if (allocationLength < ReportLuns.MIN_ALLOCATION_LENGTH)
-        {
-            invalidCdb(t, 6, -1);
-            return;
-        }
-        final MemorySegment out = t.scratch();
-        Bytes.put32(out, 0, 8);
-        Bytes.put32(out, 4, 0);
-        Bytes.put64(out, 8, t.lun());
-        dataIn(t, 16, allocationLength);
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // Unit attentions and reservations
-
-    private boolean checkUnitAttention(final ScsiTask t, final int opcode)
-    {
-        // SPC-4 5.14 / SAM-5 5.14: INQUIRY, REPORT LUNS and REQUEST SENSE are not stopped by a unit attention.
-        final ItNexus nexus = t.nexus();
-        if (nexus == null || opcode == INQUIRY || opcode == REPORT_LUNS || opcode == REQUEST_SENSE)
+        if (nexus == null || CommandTable.unitAttentionExempt(row))
         {
             return true;
         }
@@ -837,149 +466,24 @@ public final class LogicalUnit
         return false;
     }
 
-    private boolean checkReservation(final ScsiTask t, final int opcode)
+    private boolean checkReservations(final ScsiTask t, final int row)
     {
-        final ItNexus holder = reservationHolder;
         final ItNexus nexus = t.nexus();
         if (nexus == null)
         {
             return true;
         }
-        if (persistentReservations.reserved() && persistentReservations.conflicts(nexus, opcode, t.cdb()))
+        if (persistentReservations.reserved() &&
+            persistentReservations.conflicts(nexus, CommandTable.persistentReservationClass(row)))
         {
-            t.status(ScsiStatus.RESERVATION_CONFLICT);
-            t.complete();
+            Responses.reservationConflict(t);
             return false;
         }
-        if (holder == null || holder.sameAs(nexus))
+        if (spc2Reservation.conflicts(nexus, row))
         {
-            return true;
-        }
-        switch (opcode)
-        {
-            // SPC-2 5.5.1 table 10: allowed for other initiators under a RESERVE(6)/(10) reservation.
-            case INQUIRY:
-            case REQUEST_SENSE:
-            case REPORT_LUNS:
-            case RELEASE_6:
-            case RELEASE_10:
-            case MAINTENANCE_IN:
-                return true;
-            default:
-                t.status(ScsiStatus.RESERVATION_CONFLICT);
-                t.complete();
-                return false;
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // Helpers
-
-    private boolean protectionField(final ScsiTask t, final MemorySegment cdb)
-    {
-        // RDPROTECT/WRPROTECT/VRPROTECT: the medium has no protection information (SBC-3 4.22.2).
-        if ((Bytes.u8(cdb, 1) & 0xE0) != 0)
-        {
-            invalidCdb(t, 1, 7);
+            Responses.reservationConflict(t);
             return false;
         }
         return true;
-    }
-
-    private static boolean fua(final MemorySegment cdb)
-    {
-        return (Bytes.u8(cdb, 1) & 0x08) != 0;
-    }
-
-    /** What the initiator can receive / has sent: EDTL bounded by the buffer. */
-    static long room(final ScsiTask t)
-    {
-        final MemorySegment buffer = t.dataBuffer();
-        return buffer == null ? 0 : Math.min(buffer.byteSize(), t.expectedDataTransferLength() & 0xFFFF_FFFFL);
-    }
-
-    /**
-     * Data-In built in the task's scratch: at most the allocation length is "wanted" (residuals are relative
-     * to that, RFC 7143 11.4.5.1), at most the EDTL and buffer are sent.
-     */
-    static void dataIn(final ScsiTask t, final int length, final long allocationLength)
-    {
-        final long wanted = Math.min(length, allocationLength);
-        t.residual(wanted);
-        final int sent = (int)Math.min(wanted, room(t));
-        if (sent > 0)
-        {
-            MemorySegment.copy(t.scratch(), 0, t.dataBuffer(), 0, sent);
-        }
-        t.dataInLength(sent);
-        t.complete();
-    }
-
-    static void good(final ScsiTask t)
-    {
-        t.status(ScsiStatus.GOOD);
-        t.complete();
-    }
-
-    static void noDevice(final ScsiTask t)
-    {
-        // A LUN without a backstore handle on this loop is a configuration error on our side.
-        t.checkCondition(SenseKey.HARDWARE_ERROR, Asc.INTERNAL_TARGET_FAILURE);
-        t.complete();
-    }
-
-    static void illegal(final ScsiTask t, final int ascAscq, final int senseKeySpecific)
-    {
-        t.checkCondition(SenseKey.ILLEGAL_REQUEST, ascAscq, false, 0, senseKeySpecific);
-        t.complete();
-    }
-
-    static void invalidCdb(final ScsiTask t, final int byteOffset, final int bit)
-    {
-        illegal(t, Asc.INVALID_FIELD_IN_CDB, cdbPointer(byteOffset, bit));
-    }
-
-    static void invalidParameter(final ScsiTask t, final int byteOffset, final int bit)
-    {
-        illegal(t, Asc.INVALID_FIELD_IN_PARAMETER_LIST, fieldPointer(false, byteOffset, bit));
-    }
-
-    /**
-     * Sense-key specific field pointer (SPC-4 4.5.2.4.2): SKSV, C/D=1, BPV and bit pointer when bit >= 0.
-     */
-    static int cdbPointer(final int byteOffset, final int bit)
-    {
-        return fieldPointer(true, byteOffset, bit);
-    }
-
-    static int fieldPointer(final boolean cdb, final int byteOffset, final int bit)
-    {
-        int first = 0x80 | (cdb ? 0x40 : 0);
-        if (bit >= 0)
-        {
-            first |= 0x08 | (bit & 0x07);
-        }
-        return (first << 16) | (byteOffset & 0xFFFF);
-    }
-
-    /**
-     * CDB length from the group code (SPC-4 4.3.2); 0 for variable length or vendor specific groups.
-     */
-    static int cdbLength(final int opcode)
-    {
-        switch (opcode >>> 5)
-        {
-            case 0:
-                return 6;
-            case 1:
-            case 2:
-                return 10;
-            case 4:
-                return 16;
-            case 5:
-                return 12;
-            default:
-                return 0;
-        }
     }
 }

@@ -2,37 +2,15 @@ package io.ringtarget.scsi;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The medium-access commands of one logical unit (SBC-3 5.x: READ, WRITE, WRITE AND VERIFY, VERIFY, COMPARE AND
- * WRITE, ORWRITE, WRITE SAME, UNMAP, SYNCHRONIZE CACHE, PRE-FETCH) and their state machine: one backstore call
- * per step, the state kept in the {@link ScsiTask}, steps that complete synchronously continued by a loop
- * rather than by recursion. Allocation-free.
+ * WRITE, ORWRITE, WRITE SAME, UNMAP, SYNCHRONIZE CACHE, PRE-FETCH): the checks each starts with (CDB fields,
+ * transfer length limits, LBA range, write protection, residuals) and the first backstore call, or the set-up of
+ * the steps {@link MediaSteps} then drives. Allocation-free.
  */
 final class MediaCommands
 {
-    // Phases of the command state machine kept in the task.
-    static final int PHASE_NONE = 0;
-    static final int PHASE_READ = 1;
-    static final int PHASE_WRITE = 2;
-    static final int PHASE_FLUSH = 3;
-    static final int PHASE_VERIFY_READ = 4;
-    static final int PHASE_WAV_WRITE = 5;
-    static final int PHASE_CAW_READ = 6;
-    static final int PHASE_CAW_WRITE = 7;
-    static final int PHASE_WS_WRITE = 8;
-    static final int PHASE_WS_UNMAP = 9;
-    static final int PHASE_UNMAP = 10;
-    static final int PHASE_ORW_READ = 11;
-    static final int PHASE_ORW_WRITE = 12;
-
-    private static final int VERIFY_MEDIUM = 0;
-    private static final int VERIFY_COMPARE = 1;
-    private static final int VERIFY_COMPARE_ONE_BLOCK = 3;
-
-    private static final int ERRNO_ENOSPC = 28;
-
     private final LogicalUnit lu;
     private final int blockSize;
     private final boolean thinProvisioning;
@@ -42,9 +20,7 @@ final class MediaCommands
     private final long maxUnmapBlocks;
     private final long maxWriteSameBlocks;
     private final ModePages modePages;
-    private final RangeLocks rangeLocks = new RangeLocks();
-    private final AtomicLong ioErrors = new AtomicLong();
-    private final AtomicLong cawBusy = new AtomicLong();
+    private final MediaSteps steps;
 
     MediaCommands(
         final LogicalUnit lu,
@@ -55,7 +31,8 @@ final class MediaCommands
         final int maxCompareAndWriteBlocks,
         final long maxUnmapBlocks,
         final long maxWriteSameBlocks,
-        final ModePages modePages)
+        final ModePages modePages,
+        final MediaSteps steps)
     {
         this.lu = lu;
         this.blockSize = blockSize;
@@ -66,28 +43,14 @@ final class MediaCommands
         this.maxUnmapBlocks = maxUnmapBlocks;
         this.maxWriteSameBlocks = maxWriteSameBlocks;
         this.modePages = modePages;
-    }
-
-    long ioErrorCount()
-    {
-        return ioErrors.get();
-    }
-
-    long busyCount()
-    {
-        return cawBusy.get();
-    }
-
-    long queuedCount()
-    {
-        return rangeLocks.queuedCount();
+        this.steps = steps;
     }
 
     void read(final ScsiTask t, final long lba, final long blocks, final int lengthField)
     {
         if (Long.compareUnsigned(blocks, maxTransferBlocks) > 0)
         {
-            LogicalUnit.invalidCdb(t, lengthField, -1); // SBC-3 6.5.3: above MAXIMUM TRANSFER LENGTH
+            Responses.invalidCdb(t, lengthField, -1); // SBC-3 6.5.3: above MAXIMUM TRANSFER LENGTH
             return;
         }
         if (!inRange(t, lba, blocks))
@@ -96,19 +59,19 @@ final class MediaCommands
         }
         final long bytes = blocks * blockSize;
         t.residual(bytes);
-        final int length = (int)Math.min(bytes, LogicalUnit.room(t));
+        final int length = (int)Math.min(bytes, Responses.room(t));
         if (length == 0)
         {
-            LogicalUnit.good(t);
+            Responses.good(t);
             return;
         }
         final BlockDevice device = t.device();
         if (device == null)
         {
-            LogicalUnit.noDevice(t);
+            Responses.noDevice(t);
             return;
         }
-        t.phase = PHASE_READ;
+        t.phase = MediaSteps.PHASE_READ;
         t.ioLength = length;
         device.read(t, lba * blockSize, t.dataBuffer(), length);
     }
@@ -124,7 +87,7 @@ final class MediaCommands
     {
         if (Long.compareUnsigned(blocks, maxTransferBlocks) > 0)
         {
-            LogicalUnit.invalidCdb(t, lengthField, -1);
+            Responses.invalidCdb(t, lengthField, -1);
             return -1;
         }
         if (!writable(t) || !inRange(t, lba, blocks))
@@ -133,10 +96,10 @@ final class MediaCommands
         }
         final long bytes = blocks * blockSize;
         t.residual(bytes);
-        final int length = (int)(Math.min(bytes, LogicalUnit.room(t)) / blockSize * blockSize);
+        final int length = (int)(Math.min(bytes, Responses.room(t)) / blockSize * blockSize);
         if (length == 0)
         {
-            LogicalUnit.good(t);
+            Responses.good(t);
             return -1;
         }
         return length;
@@ -152,10 +115,10 @@ final class MediaCommands
         final BlockDevice device = t.device();
         if (device == null)
         {
-            LogicalUnit.noDevice(t);
+            Responses.noDevice(t);
             return;
         }
-        t.phase = PHASE_WRITE;
+        t.phase = MediaSteps.PHASE_WRITE;
         t.ioLength = length;
         device.write(t, lba * blockSize, t.dataBuffer(), length, fua || !modePages.writeCacheEnabled());
     }
@@ -164,13 +127,13 @@ final class MediaCommands
         final ScsiTask t, final MemorySegment cdb, final long lba, final long blocks, final int lengthField)
     {
         final int byteCheck = (Bytes.u8(cdb, 1) >>> 1) & 0x03;
-        if (!protectionField(t, cdb))
+        if (!CdbFields.noProtectionInformation(t, cdb))
         {
             return;
         }
         if (byteCheck > 1)
         {
-            LogicalUnit.invalidCdb(t, 1, 2);
+            Responses.invalidCdb(t, 1, 2);
             return;
         }
         final int length = writeLength(t, lba, blocks, lengthField);
@@ -180,17 +143,17 @@ final class MediaCommands
         }
         if (t.device() == null)
         {
-            LogicalUnit.noDevice(t);
+            Responses.noDevice(t);
             return;
         }
         // SBC-3 5.40: the write reaches the medium (FUA), then BYTCHK=1 reads it back and compares.
-        t.phase = PHASE_WAV_WRITE;
-        t.byteOffset = lba * blockSize;
+        t.phase = MediaSteps.PHASE_WAV_WRITE;
+        t.mediumOffset = lba * blockSize;
         t.ioLength = length;
         t.bytesTotal = length;
         t.bytesDone = 0;
-        t.aux = byteCheck == 1 ? VERIFY_COMPARE : VERIFY_MEDIUM;
-        runSteps(t);
+        t.byteCheck = byteCheck == 1 ? MediaSteps.VERIFY_COMPARE : MediaSteps.VERIFY_MEDIUM;
+        steps.run(t);
     }
 
     void verify(
@@ -198,58 +161,58 @@ final class MediaCommands
     {
         // SBC-3 5.33 / SBC-4: BYTCHK 00b medium only, 01b compare every block, 11b compare one block to each.
         final int byteCheck = (Bytes.u8(cdb, 1) >>> 1) & 0x03;
-        if (!protectionField(t, cdb))
+        if (!CdbFields.noProtectionInformation(t, cdb))
         {
             return;
         }
         if (byteCheck == 2)
         {
-            LogicalUnit.invalidCdb(t, 1, 2);
+            Responses.invalidCdb(t, 1, 2);
             return;
         }
-        if (byteCheck == VERIFY_COMPARE && Long.compareUnsigned(blocks, maxTransferBlocks) > 0)
+        if (byteCheck == MediaSteps.VERIFY_COMPARE && Long.compareUnsigned(blocks, maxTransferBlocks) > 0)
         {
-            LogicalUnit.invalidCdb(t, lengthField, -1);
+            Responses.invalidCdb(t, lengthField, -1);
             return;
         }
         if (!inRange(t, lba, blocks))
         {
             return;
         }
-        final long outBytes = byteCheck == VERIFY_MEDIUM ? 0 :
-            byteCheck == VERIFY_COMPARE ? blocks * blockSize : (blocks == 0 ? 0 : blockSize);
+        final long outBytes = byteCheck == MediaSteps.VERIFY_MEDIUM ? 0 :
+            byteCheck == MediaSteps.VERIFY_COMPARE ? blocks * blockSize : (blocks == 0 ? 0 : blockSize);
         t.residual(outBytes);
         long bytes = blocks * blockSize;
-        if (byteCheck == VERIFY_COMPARE)
+        if (byteCheck == MediaSteps.VERIFY_COMPARE)
         {
-            bytes = Math.min(bytes, LogicalUnit.room(t)) / blockSize * blockSize;
+            bytes = Math.min(bytes, Responses.room(t)) / blockSize * blockSize;
         }
-        else if (byteCheck == VERIFY_COMPARE_ONE_BLOCK && blocks != 0 && LogicalUnit.room(t) < blockSize)
+        else if (byteCheck == MediaSteps.VERIFY_COMPARE_ONE_BLOCK && blocks != 0 && Responses.room(t) < blockSize)
         {
             bytes = 0;
         }
         if (bytes == 0)
         {
-            LogicalUnit.good(t);
+            Responses.good(t);
             return;
         }
         if (t.device() == null)
         {
-            LogicalUnit.noDevice(t);
+            Responses.noDevice(t);
             return;
         }
-        t.phase = PHASE_VERIFY_READ;
-        t.byteOffset = lba * blockSize;
+        t.phase = MediaSteps.PHASE_VERIFY_READ;
+        t.mediumOffset = lba * blockSize;
         t.bytesTotal = bytes;
         t.bytesDone = 0;
-        t.aux = byteCheck;
-        runSteps(t);
+        t.byteCheck = byteCheck;
+        steps.run(t);
     }
 
     void compareAndWrite(final ScsiTask t, final MemorySegment cdb)
     {
         // SBC-3 5.2.
-        if (!protectionField(t, cdb))
+        if (!CdbFields.noProtectionInformation(t, cdb))
         {
             return;
         }
@@ -257,7 +220,7 @@ final class MediaCommands
         final int blocks = Bytes.u8(cdb, 13);
         if (blocks > maxCompareAndWriteBlocks)
         {
-            LogicalUnit.invalidCdb(t, 13, -1);
+            Responses.invalidCdb(t, 13, -1);
             return;
         }
         if (!writable(t) || !inRange(t, lba, blocks))
@@ -266,35 +229,35 @@ final class MediaCommands
         }
         final long half = (long)blocks * blockSize;
         t.residual(2 * half);
-        if ((t.expectedDataTransferLength() & 0xFFFF_FFFFL) != 2 * half || LogicalUnit.room(t) < 2 * half)
+        if ((t.expectedDataTransferLength() & 0xFFFF_FFFFL) != 2 * half || Responses.room(t) < 2 * half)
         {
             // The Data-Out must be exactly the verify and the write data (SBC-3 5.2); a 256-block request,
             // which wraps the one-byte field to 0, lands here too.
-            LogicalUnit.invalidCdb(t, 13, -1);
+            Responses.invalidCdb(t, 13, -1);
             return;
         }
         if (blocks == 0)
         {
-            LogicalUnit.good(t); // "shall not be considered an error"
+            Responses.good(t); // "shall not be considered an error"
             return;
         }
         if (t.device() == null)
         {
-            LogicalUnit.noDevice(t);
+            Responses.noDevice(t);
             return;
         }
-        t.phase = PHASE_CAW_READ;
-        t.byteOffset = lba * blockSize;
+        t.phase = MediaSteps.PHASE_CAW_READ;
+        t.mediumOffset = lba * blockSize;
         t.ioLength = (int)half;
-        t.fua = fua(cdb) || !modePages.writeCacheEnabled();
-        startLocked(t, lba, blocks);
+        t.fua = CdbFields.fua(cdb) || !modePages.writeCacheEnabled();
+        steps.startLocked(t, lba, blocks);
     }
 
     void orWrite(final ScsiTask t, final MemorySegment cdb)
     {
         // SBC-3 5.8 ORWRITE(16): read, OR with the Data-Out, write back, in scratch-sized chunks; serialised
         // against COMPARE AND WRITE and other ORWRITEs on overlapping blocks by the same range table.
-        if (!protectionField(t, cdb))
+        if (!CdbFields.noProtectionInformation(t, cdb))
         {
             return;
         }
@@ -302,7 +265,7 @@ final class MediaCommands
         final long blocks = Bytes.u32(cdb, 10);
         if (blocks > maxTransferBlocks)
         {
-            LogicalUnit.invalidCdb(t, 10, -1);
+            Responses.invalidCdb(t, 10, -1);
             return;
         }
         if (!writable(t) || !inRange(t, lba, blocks))
@@ -311,23 +274,23 @@ final class MediaCommands
         }
         final long bytes = blocks * blockSize;
         t.residual(bytes);
-        final long length = Math.min(bytes, LogicalUnit.room(t)) / blockSize * blockSize;
+        final long length = Math.min(bytes, Responses.room(t)) / blockSize * blockSize;
         if (length == 0)
         {
-            LogicalUnit.good(t);
+            Responses.good(t);
             return;
         }
         if (t.device() == null)
         {
-            LogicalUnit.noDevice(t);
+            Responses.noDevice(t);
             return;
         }
-        t.phase = PHASE_ORW_READ;
-        t.byteOffset = lba * blockSize;
+        t.phase = MediaSteps.PHASE_ORW_READ;
+        t.mediumOffset = lba * blockSize;
         t.bytesTotal = length;
         t.bytesDone = 0;
-        t.fua = fua(cdb) || !modePages.writeCacheEnabled();
-        startLocked(t, lba, length / blockSize);
+        t.fua = CdbFields.fua(cdb) || !modePages.writeCacheEnabled();
+        steps.startLocked(t, lba, length / blockSize);
     }
 
     void writeSame(
@@ -338,12 +301,12 @@ final class MediaCommands
         final int flags = Bytes.u8(cdb, 1);
         if ((flags & 0xE0) != 0)
         {
-            LogicalUnit.invalidCdb(t, 1, 7); // WRPROTECT: no protection information
+            Responses.invalidCdb(t, 1, 7); // WRPROTECT: no protection information
             return;
         }
         if ((flags & 0x10) != 0)
         {
-            LogicalUnit.invalidCdb(t, 1, 4); // ANCHOR: ANC_SUP=0 in the Logical Block Provisioning VPD page
+            Responses.invalidCdb(t, 1, 4); // ANCHOR: ANC_SUP=0 in the Logical Block Provisioning VPD page
             return;
         }
         long count = blocks;
@@ -353,14 +316,14 @@ final class MediaCommands
             final long capacity = lu.blockCount();
             if (Long.compareUnsigned(lba, capacity) >= 0)
             {
-                LogicalUnit.illegal(t, Asc.LBA_OUT_OF_RANGE, 0);
+                Responses.illegal(t, Asc.LBA_OUT_OF_RANGE, 0);
                 return;
             }
             count = capacity - lba;
         }
         if (Long.compareUnsigned(count, maxWriteSameBlocks) > 0)
         {
-            LogicalUnit.invalidCdb(t, lengthField, -1); // MAXIMUM WRITE SAME LENGTH in the Block Limits page
+            Responses.invalidCdb(t, lengthField, -1); // MAXIMUM WRITE SAME LENGTH in the Block Limits page
             return;
         }
         if (!writable(t) || !inRange(t, lba, count))
@@ -369,20 +332,20 @@ final class MediaCommands
         }
         t.residual(noDataOutBuffer ? 0 : blockSize);
         final long edtl = t.expectedDataTransferLength() & 0xFFFF_FFFFL;
-        if ((noDataOutBuffer ? edtl != 0 : edtl != blockSize) || (!noDataOutBuffer && LogicalUnit.room(t) < blockSize))
+        if ((noDataOutBuffer ? edtl != 0 : edtl != blockSize) || (!noDataOutBuffer && Responses.room(t) < blockSize))
         {
             // One block of Data-Out, or none with NDOB (SBC-3 5.43).
-            LogicalUnit.illegal(t, Asc.INVALID_FIELD_IN_CDB, 0);
+            Responses.illegal(t, Asc.INVALID_FIELD_IN_CDB, 0);
             return;
         }
         if (t.device() == null)
         {
-            LogicalUnit.noDevice(t);
+            Responses.noDevice(t);
             return;
         }
         final boolean unmapBit = (flags & 0x08) != 0;
         final boolean zeros = noDataOutBuffer || isZero(t.dataBuffer(), blockSize);
-        t.byteOffset = lba * blockSize;
+        t.mediumOffset = lba * blockSize;
         t.bytesTotal = count * blockSize;
         t.bytesDone = 0;
         t.fua = !modePages.writeCacheEnabled();
@@ -390,7 +353,7 @@ final class MediaCommands
         // then return what LBPRZ says), as LIO does and libiscsi's WriteSame*.Unmap* tests expect.
         if (unmapBit && thinProvisioning && t.device().supportsUnmap())
         {
-            t.phase = PHASE_WS_UNMAP;
+            t.phase = MediaSteps.PHASE_WS_UNMAP;
         }
         else
         {
@@ -407,9 +370,9 @@ final class MediaCommands
                     MemorySegment.copy(t.dataBuffer(), 0, scratch, o, blockSize);
                 }
             }
-            t.phase = PHASE_WS_WRITE;
+            t.phase = MediaSteps.PHASE_WS_WRITE;
         }
-        runSteps(t);
+        steps.run(t);
     }
 
     void unmap(final ScsiTask t, final MemorySegment cdb)
@@ -417,28 +380,28 @@ final class MediaCommands
         // SBC-3 5.28.
         if (!thinProvisioning)
         {
-            LogicalUnit.illegal(t, Asc.INVALID_COMMAND_OPERATION_CODE, 0); // LBPU=0
+            Responses.illegal(t, Asc.INVALID_COMMAND_OPERATION_CODE, 0); // LBPU=0
             return;
         }
         if ((Bytes.u8(cdb, 1) & 0x01) != 0)
         {
-            LogicalUnit.invalidCdb(t, 1, 0); // ANCHOR
+            Responses.invalidCdb(t, 1, 0); // ANCHOR
             return;
         }
         final int parameterListLength = Bytes.u16(cdb, 7);
         t.residual(parameterListLength);
         if (parameterListLength == 0)
         {
-            LogicalUnit.good(t);
+            Responses.good(t);
             return;
         }
         if (!writable(t))
         {
             return;
         }
-        if (parameterListLength < 8 || LogicalUnit.room(t) < parameterListLength)
+        if (parameterListLength < 8 || Responses.room(t) < parameterListLength)
         {
-            LogicalUnit.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
+            Responses.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
             return;
         }
         final MemorySegment p = t.dataBuffer();
@@ -446,19 +409,19 @@ final class MediaCommands
         final int descriptorDataLength = Bytes.u16(p, 2);
         if (dataLength != 0 && dataLength + 2 > parameterListLength)
         {
-            LogicalUnit.invalidParameter(t, 0, -1);
+            Responses.invalidParameter(t, 0, -1);
             return;
         }
         if (descriptorDataLength + 8 > parameterListLength)
         {
-            LogicalUnit.invalidParameter(t, 2, -1);
+            Responses.invalidParameter(t, 2, -1);
             return;
         }
         // A trailing partial descriptor is ignored (SBC-3 5.28.2 counts whole descriptors).
         final int descriptors = descriptorDataLength / 16;
         if (descriptors > LogicalUnit.MAX_UNMAP_BLOCK_DESCRIPTORS)
         {
-            LogicalUnit.invalidParameter(t, 2, -1);
+            Responses.invalidParameter(t, 2, -1);
             return;
         }
         final long capacity = lu.blockCount();
@@ -470,31 +433,31 @@ final class MediaCommands
             final long count = Bytes.u32(p, o + 8);
             if (Long.compareUnsigned(lba, capacity) > 0 || count > capacity - lba)
             {
-                LogicalUnit.illegal(t, Asc.LBA_OUT_OF_RANGE, 0);
+                Responses.illegal(t, Asc.LBA_OUT_OF_RANGE, 0);
                 return;
             }
             total += count;
             if (count > maxUnmapBlocks || total > maxUnmapBlocks)
             {
-                LogicalUnit.invalidParameter(t, o + 8, -1); // above MAXIMUM UNMAP LBA COUNT
+                Responses.invalidParameter(t, o + 8, -1); // above MAXIMUM UNMAP LBA COUNT
                 return;
             }
         }
         if (total == 0)
         {
-            LogicalUnit.good(t);
+            Responses.good(t);
             return;
         }
         if (t.device() == null)
         {
-            LogicalUnit.noDevice(t);
+            Responses.noDevice(t);
             return;
         }
-        t.phase = PHASE_UNMAP;
-        t.aux = 0;
-        t.ioDataOffset = descriptors;
-        skipEmptyDescriptors(t);
-        runSteps(t);
+        t.phase = MediaSteps.PHASE_UNMAP;
+        t.unmapDescriptor = 0;
+        t.unmapDescriptorCount = descriptors;
+        MediaSteps.skipEmptyDescriptors(t);
+        steps.run(t);
     }
 
     void synchronizeCache(final ScsiTask t, final long lba, final long blocks)
@@ -507,10 +470,10 @@ final class MediaCommands
         final BlockDevice device = t.device();
         if (device == null)
         {
-            LogicalUnit.noDevice(t);
+            Responses.noDevice(t);
             return;
         }
-        t.phase = PHASE_FLUSH;
+        t.phase = MediaSteps.PHASE_FLUSH;
         device.flush(t);
     }
 
@@ -519,383 +482,7 @@ final class MediaCommands
         // SBC-3 5.11: we keep no cache of our own, so there is nothing to load; GOOD says "not all of it fits".
         if (inRange(t, lba, blocks))
         {
-            LogicalUnit.good(t);
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // Completion and multi-step commands
-
-    void onIoComplete(final ScsiTask t, final int result)
-    {
-        switch (t.phase)
-        {
-            case PHASE_READ:
-                if (result == t.ioLength)
-                {
-                    t.dataInLength(result);
-                }
-                else
-                {
-                    ioError(t, result, false);
-                }
-                completeSingleStep(t);
-                return;
-            case PHASE_WRITE:
-                if (result != t.ioLength)
-                {
-                    ioError(t, result, true);
-                }
-                completeSingleStep(t);
-                return;
-            case PHASE_FLUSH:
-                if (result < 0)
-                {
-                    ioError(t, result, true);
-                }
-                completeSingleStep(t);
-                return;
-            default:
-                stepResult(t, result);
-                if (t.inSubmit)
-                {
-                    t.syncCompleted = true; // runSteps, further up this stack, continues: no recursion
-                    return;
-                }
-                runSteps(t);
-        }
-    }
-
-    private static void completeSingleStep(final ScsiTask t)
-    {
-        if (t.aborted())
-        {
-            t.status(ScsiStatus.TASK_ABORTED); // aborted while its I/O was in flight (SAM-5 5.6)
-        }
-        t.complete();
-    }
-
-    /**
-     * Drives a multi-step command: issues one backstore call per turn. Calls that complete synchronously are
-     * continued by this loop rather than by recursion.
-     */
-    private void runSteps(final ScsiTask t)
-    {
-        while (true)
-        {
-            if (!t.flag && t.aborted())
-            {
-                t.status(ScsiStatus.TASK_ABORTED);
-                t.flag = true;
-            }
-            if (t.flag)
-            {
-                if (t.phase == PHASE_CAW_READ || t.phase == PHASE_CAW_WRITE || t.phase == PHASE_ORW_READ ||
-                    t.phase == PHASE_ORW_WRITE)
-                {
-                    rangeLocks.unlock(t.aux);
-                    t.complete();
-                    resumeWaiters();
-                    return;
-                }
-                t.complete();
-                return;
-            }
-            t.inSubmit = true;
-            t.syncCompleted = false;
-            issueStep(t);
-            t.inSubmit = false;
-            if (!t.syncCompleted)
-            {
-                return;
-            }
-        }
-    }
-
-    private void issueStep(final ScsiTask t)
-    {
-        final BlockDevice device = t.device();
-        switch (t.phase)
-        {
-            case PHASE_VERIFY_READ:
-            {
-                final int chunk = (int)Math.min(ScsiTask.SCRATCH_SIZE / blockSize * blockSize,
-                    t.bytesTotal - t.bytesDone);
-                t.ioLength = chunk;
-                device.read(t, t.byteOffset + t.bytesDone, t.scratch(), chunk);
-                break;
-            }
-            case PHASE_WAV_WRITE:
-                device.write(t, t.byteOffset, t.dataBuffer(), t.ioLength, true);
-                break;
-            case PHASE_CAW_READ:
-                device.read(t, t.byteOffset, t.scratch(), t.ioLength);
-                break;
-            case PHASE_ORW_READ:
-            {
-                final int chunk = (int)Math.min(ScsiTask.SCRATCH_SIZE / blockSize * blockSize,
-                    t.bytesTotal - t.bytesDone);
-                t.ioLength = chunk;
-                device.read(t, t.byteOffset + t.bytesDone, t.scratch(), chunk);
-                break;
-            }
-            case PHASE_ORW_WRITE:
-                device.write(t, t.byteOffset + t.bytesDone, t.scratch(), t.ioLength, t.fua);
-                break;
-            case PHASE_CAW_WRITE:
-                device.write(t, t.byteOffset, t.scratch(), t.ioLength, t.fua);
-                break;
-            case PHASE_WS_WRITE:
-            {
-                final int chunk = (int)Math.min(ScsiTask.SCRATCH_SIZE / blockSize * blockSize,
-                    t.bytesTotal - t.bytesDone);
-                t.ioLength = chunk;
-                device.write(t, t.byteOffset + t.bytesDone, t.scratch(), chunk, t.fua);
-                break;
-            }
-            case PHASE_WS_UNMAP:
-                device.unmap(t, t.byteOffset, t.bytesTotal);
-                break;
-            case PHASE_UNMAP:
-            {
-                final int o = 8 + 16 * t.aux;
-                final MemorySegment p = t.dataBuffer();
-                device.unmap(t, Bytes.u64(p, o) * blockSize, Bytes.u32(p, o + 8) * blockSize);
-                break;
-            }
-            default:
-                throw new IllegalStateException("phase " + t.phase);
-        }
-    }
-
-    /**
-     * Moves to the next UNMAP block descriptor with blocks to deallocate (a zero-length one is no request, and
-     * fallocate would refuse it); marks the command done after the last.
-     */
-    private static void skipEmptyDescriptors(final ScsiTask t)
-    {
-        final MemorySegment p = t.dataBuffer();
-        while (t.aux < t.ioDataOffset && Bytes.u32(p, 8 + 16 * t.aux + 8) == 0)
-        {
-            t.aux++;
-        }
-        t.flag = t.aux >= t.ioDataOffset;
-    }
-
-    private void stepResult(final ScsiTask t, final int result)
-    {
-        switch (t.phase)
-        {
-            case PHASE_VERIFY_READ:
-            {
-                if (result != t.ioLength)
-                {
-                    failStep(t, result, false);
-                    return;
-                }
-                final long mismatch = compareVerify(t, result);
-                if (mismatch >= 0)
-                {
-                    // SBC-3 5.33: MISCOMPARE, INFORMATION = offset of the first differing byte in the Data-Out.
-                    t.checkCondition(SenseKey.MISCOMPARE, Asc.MISCOMPARE_DURING_VERIFY, true, mismatch, 0);
-                    t.flag = true;
-                    return;
-                }
-                t.bytesDone += result;
-                t.flag = t.bytesDone >= t.bytesTotal;
-                break;
-            }
-            case PHASE_WAV_WRITE:
-                if (result != t.ioLength)
-                {
-                    failStep(t, result, true);
-                    return;
-                }
-                if (t.aux == VERIFY_COMPARE)
-                {
-                    t.phase = PHASE_VERIFY_READ;
-                }
-                else
-                {
-                    t.flag = true;
-                }
-                break;
-            case PHASE_CAW_READ:
-            {
-                if (result != t.ioLength)
-                {
-                    failStep(t, result, false);
-                    return;
-                }
-                final MemorySegment data = t.dataBuffer();
-                final long mismatch = MemorySegment.mismatch(t.scratch(), 0, result, data, 0, result);
-                if (mismatch >= 0)
-                {
-                    // SBC-3 5.2: INFORMATION = offset from the start of the Data-Out buffer.
-                    t.checkCondition(SenseKey.MISCOMPARE, Asc.MISCOMPARE_DURING_VERIFY, true, mismatch, 0);
-                    t.flag = true;
-                    return;
-                }
-                MemorySegment.copy(data, result, t.scratch(), 0, result);
-                t.phase = PHASE_CAW_WRITE;
-                break;
-            }
-            case PHASE_CAW_WRITE:
-                if (result != t.ioLength)
-                {
-                    failStep(t, result, true);
-                    return;
-                }
-                t.flag = true;
-                break;
-            case PHASE_ORW_READ:
-            {
-                if (result != t.ioLength)
-                {
-                    failStep(t, result, false);
-                    return;
-                }
-                // SBC-3 5.8: medium OR Data-Out, a long at a time (lengths are whole blocks).
-                final MemorySegment scratch = t.scratch();
-                final MemorySegment data = t.dataBuffer();
-                final long base = t.bytesDone;
-                for (int o = 0; o < result; o += 8)
-                {
-                    scratch.set(ValueLayout.JAVA_LONG_UNALIGNED, o,
-                        scratch.get(ValueLayout.JAVA_LONG_UNALIGNED, o) |
-                        data.get(ValueLayout.JAVA_LONG_UNALIGNED, base + o));
-                }
-                t.phase = PHASE_ORW_WRITE;
-                break;
-            }
-            case PHASE_ORW_WRITE:
-                if (result != t.ioLength)
-                {
-                    failStep(t, result, true);
-                    return;
-                }
-                t.bytesDone += result;
-                t.phase = PHASE_ORW_READ;
-                t.flag = t.bytesDone >= t.bytesTotal;
-                break;
-            case PHASE_WS_WRITE:
-                if (result != t.ioLength)
-                {
-                    failStep(t, result, true);
-                    return;
-                }
-                t.bytesDone += result;
-                t.flag = t.bytesDone >= t.bytesTotal;
-                break;
-            case PHASE_WS_UNMAP:
-                if (result < 0)
-                {
-                    failStep(t, result, true);
-                    return;
-                }
-                t.flag = true;
-                break;
-            case PHASE_UNMAP:
-                if (result < 0)
-                {
-                    failStep(t, result, true);
-                    return;
-                }
-                t.aux++;
-                skipEmptyDescriptors(t);
-                break;
-            default:
-                throw new IllegalStateException("completion in phase " + t.phase);
-        }
-    }
-
-    private long compareVerify(final ScsiTask t, final int length)
-    {
-        final MemorySegment scratch = t.scratch();
-        final MemorySegment data = t.dataBuffer();
-        if (t.aux == VERIFY_COMPARE)
-        {
-            final long m = MemorySegment.mismatch(scratch, 0, length, data, t.bytesDone, t.bytesDone + length);
-            return m < 0 ? -1 : t.bytesDone + m;
-        }
-        if (t.aux == VERIFY_COMPARE_ONE_BLOCK)
-        {
-            for (int o = 0; o < length; o += blockSize)
-            {
-                final long m = MemorySegment.mismatch(scratch, o, o + blockSize, data, 0, blockSize);
-                if (m >= 0)
-                {
-                    return m; // offset within the single Data-Out block
-                }
-            }
-        }
-        return -1;
-    }
-
-    private void failStep(final ScsiTask t, final int result, final boolean write)
-    {
-        ioError(t, result, write);
-        t.flag = true;
-    }
-
-    private void ioError(final ScsiTask t, final int result, final boolean write)
-    {
-        ioErrors.incrementAndGet();
-        if (result == -ERRNO_ENOSPC)
-        {
-            // SBC-3 4.7.3.7: a thin backstore out of space.
-            t.checkCondition(SenseKey.DATA_PROTECT, Asc.SPACE_ALLOCATION_FAILED_WRITE_PROTECT);
-        }
-        else
-        {
-            // Negative errno or a short transfer the backstore could not finish.
-            t.checkCondition(SenseKey.MEDIUM_ERROR, write ? Asc.WRITE_ERROR : Asc.UNRECOVERED_READ_ERROR);
-        }
-    }
-
-    /**
-     * Start a COMPARE AND WRITE / ORWRITE under its range lock ({@link RangeLocks}): now, later (queued behind
-     * a command of this loop), or BUSY.
-     */
-    private void startLocked(final ScsiTask t, final long lba, final long blocks)
-    {
-        final int slot = rangeLocks.lock(t, lba, lba + blocks);
-        if (slot == RangeLocks.QUEUED)
-        {
-            return; // started by resumeWaiters() when the range frees up
-        }
-        if (slot < 0)
-        {
-            busy(t);
-            return;
-        }
-        t.aux = slot;
-        runSteps(t);
-    }
-
-    private void busy(final ScsiTask t)
-    {
-        cawBusy.incrementAndGet();
-        t.status(ScsiStatus.BUSY);
-        t.complete();
-    }
-
-    /**
-     * Start (or answer BUSY) this loop's waiters that the range just unlocked lets go, oldest first.
-     */
-    private void resumeWaiters()
-    {
-        ScsiTask next;
-        while ((next = rangeLocks.nextResumable()) != null)
-        {
-            if (next.aux < 0)
-            {
-                busy(next);
-            }
-            else
-            {
-                runSteps(next);
-            }
+            Responses.good(t);
         }
     }
 
@@ -905,7 +492,7 @@ final class MediaCommands
         final long capacity = lu.blockCount();
         if (Long.compareUnsigned(lba, capacity) > 0 || Long.compareUnsigned(blocks, capacity - lba) > 0)
         {
-            LogicalUnit.illegal(t, Asc.LBA_OUT_OF_RANGE, 0);
+            Responses.illegal(t, Asc.LBA_OUT_OF_RANGE, 0);
             return false;
         }
         return true;
@@ -921,24 +508,6 @@ final class MediaCommands
         }
         return true;
     }
-
-    private boolean protectionField(final ScsiTask t, final MemorySegment cdb)
-    {
-        // RDPROTECT/WRPROTECT/VRPROTECT: the medium has no protection information (SBC-3 4.22.2).
-        if ((Bytes.u8(cdb, 1) & 0xE0) != 0)
-        {
-            LogicalUnit.invalidCdb(t, 1, 7);
-            return false;
-        }
-        return true;
-    }
-
-    private static boolean fua(final MemorySegment cdb)
-    {
-        return (Bytes.u8(cdb, 1) & 0x08) != 0;
-    }
-
-    /** What the initiator can receive / has sent: EDTL bounded by the buffer. */
 
     private static boolean isZero(final MemorySegment s, final int length)
     {

@@ -43,17 +43,17 @@ final class ModePages
         final long allocationLength = ten ? Bytes.u16(cdb, 7) : Bytes.u8(cdb, 4);
         if (pageControl == 3)
         {
-            LogicalUnit.illegal(t, Asc.SAVING_PARAMETERS_NOT_SUPPORTED, LogicalUnit.cdbPointer(2, 7));
+            Responses.illegal(t, Asc.SAVING_PARAMETERS_NOT_SUPPORTED, Responses.cdbPointer(2, 7));
             return;
         }
         if (subpage != 0 && subpage != 0xFF)
         {
-            LogicalUnit.invalidCdb(t, 3, -1); // we have no subpages
+            Responses.invalidCdb(t, 3, -1); // we have no subpages
             return;
         }
         if (pageCode != 0x08 && pageCode != 0x0A && pageCode != 0x1C && pageCode != 0x3F)
         {
-            LogicalUnit.invalidCdb(t, 2, 5);
+            Responses.invalidCdb(t, 2, 5);
             return;
         }
         final MemorySegment out = t.scratch();
@@ -106,7 +106,7 @@ final class ModePages
             Bytes.put8(out, 2, deviceSpecific);
             Bytes.put8(out, 3, blockDescriptorLength);
         }
-        LogicalUnit.dataIn(t, o, allocationLength);
+        Responses.dataIn(t, o, allocationLength);
     }
 
     /**
@@ -172,7 +172,7 @@ final class ModePages
         final int flags = Bytes.u8(cdb, 1);
         if ((flags & 0x01) != 0)
         {
-            LogicalUnit.invalidCdb(t, 1, 0); // SP: no saved pages
+            Responses.invalidCdb(t, 1, 0); // SP: no saved pages
             return -1;
         }
         final int parameterListLength = ten ? Bytes.u16(cdb, 7) : Bytes.u8(cdb, 4);
@@ -182,9 +182,9 @@ final class ModePages
             return 0;
         }
         final int header = ten ? 8 : 4;
-        if (parameterListLength < header || LogicalUnit.room(t) < parameterListLength)
+        if (parameterListLength < header || Responses.room(t) < parameterListLength)
         {
-            LogicalUnit.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
+            Responses.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
             return -1;
         }
         final MemorySegment p = t.dataBuffer();
@@ -192,12 +192,12 @@ final class ModePages
         final boolean longLba = ten && (Bytes.u8(p, 4) & 0x01) != 0;
         if (blockDescriptorLength != 0 && blockDescriptorLength != (longLba ? 16 : 8))
         {
-            LogicalUnit.invalidParameter(t, ten ? 6 : 3, -1);
+            Responses.invalidParameter(t, ten ? 6 : 3, -1);
             return -1;
         }
         if (header + blockDescriptorLength > parameterListLength)
         {
-            LogicalUnit.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
+            Responses.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
             return -1;
         }
         if (blockDescriptorLength != 0)
@@ -207,7 +207,7 @@ final class ModePages
             final long length = longLba ? Bytes.u32(p, lengthOffset) : Bytes.u24(p, lengthOffset);
             if (length != blockSize)
             {
-                LogicalUnit.invalidParameter(t, lengthOffset, -1);
+                Responses.invalidParameter(t, lengthOffset, -1);
                 return -1;
             }
         }
@@ -219,7 +219,7 @@ final class ModePages
         {
             if (parameterListLength - o < 2)
             {
-                LogicalUnit.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
+                Responses.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
                 return -1;
             }
             final int pageByte = Bytes.u8(p, o);
@@ -227,24 +227,24 @@ final class ModePages
             final int pageLength = Bytes.u8(p, o + 1);
             if ((pageByte & 0x40) != 0)
             {
-                LogicalUnit.invalidParameter(t, o, 6); // SPF: no subpages
+                Responses.invalidParameter(t, o, 6); // SPF: no subpages
                 return -1;
             }
             if (o + 2 + pageLength > parameterListLength)
             {
-                LogicalUnit.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
+                Responses.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
                 return -1;
             }
             if (pageCode != 0x08 && pageCode != 0x0A && pageCode != 0x1C)
             {
-                LogicalUnit.invalidParameter(t, o, 5);
+                Responses.invalidParameter(t, o, 5);
                 return -1;
             }
             final int ours = page(current, 0, pageCode, 0);
             page(current, ours, pageCode, 1);
             if (pageLength + 2 != ours)
             {
-                LogicalUnit.invalidParameter(t, o + 1, -1);
+                Responses.invalidParameter(t, o + 1, -1);
                 return -1;
             }
             // Any bit outside the changeable mask must equal the current value (SPC-4 6.9: INVALID FIELD IN
@@ -254,7 +254,7 @@ final class ModePages
                 final int diff = (Bytes.u8(p, o + i) ^ Bytes.u8(current, i)) & ~Bytes.u8(current, ours + i);
                 if (diff != 0)
                 {
-                    LogicalUnit.invalidParameter(t, o + i, 31 - Integer.numberOfLeadingZeros(diff));
+                    Responses.invalidParameter(t, o + i, 31 - Integer.numberOfLeadingZeros(diff));
                     return -1;
                 }
             }

@@ -2,6 +2,18 @@ package io.ringtarget.scsi;
 
 import java.lang.foreign.MemorySegment;
 
+import static io.ringtarget.scsi.OperationCodes.SA_CLEAR;
+import static io.ringtarget.scsi.OperationCodes.SA_PREEMPT;
+import static io.ringtarget.scsi.OperationCodes.SA_PREEMPT_AND_ABORT;
+import static io.ringtarget.scsi.OperationCodes.SA_READ_FULL_STATUS;
+import static io.ringtarget.scsi.OperationCodes.SA_READ_KEYS;
+import static io.ringtarget.scsi.OperationCodes.SA_READ_RESERVATION;
+import static io.ringtarget.scsi.OperationCodes.SA_REGISTER;
+import static io.ringtarget.scsi.OperationCodes.SA_REGISTER_AND_IGNORE_EXISTING_KEY;
+import static io.ringtarget.scsi.OperationCodes.SA_RELEASE;
+import static io.ringtarget.scsi.OperationCodes.SA_REPORT_CAPABILITIES;
+import static io.ringtarget.scsi.OperationCodes.SA_RESERVE;
+
 /**
  * SPC-4 5.12 persistent reservations of one logical unit: registrations per I_T nexus, one LU-scope
  * reservation, the PR generation. Not persisted across restarts (PTPL_C=0: APTPL=1 is refused), one target
@@ -10,19 +22,6 @@ import java.lang.foreign.MemorySegment;
  */
 final class PersistentReservations
 {
-    static final int SA_READ_KEYS = 0x00;
-    static final int SA_READ_RESERVATION = 0x01;
-    static final int SA_REPORT_CAPABILITIES = 0x02;
-    static final int SA_READ_FULL_STATUS = 0x03;
-
-    static final int SA_REGISTER = 0x00;
-    static final int SA_RESERVE = 0x01;
-    static final int SA_RELEASE = 0x02;
-    static final int SA_CLEAR = 0x03;
-    static final int SA_PREEMPT = 0x04;
-    static final int SA_PREEMPT_AND_ABORT = 0x05;
-    static final int SA_REGISTER_AND_IGNORE_EXISTING_KEY = 0x06;
-
     static final int TYPE_WRITE_EXCLUSIVE = 0x1;
     static final int TYPE_EXCLUSIVE_ACCESS = 0x3;
     static final int TYPE_WRITE_EXCLUSIVE_REGISTRANTS_ONLY = 0x5;
@@ -102,50 +101,25 @@ final class PersistentReservations
     }
 
     /**
-     * SPC-4 5.12.1 table 45: may this command from this nexus run under the current persistent reservation?
+     * SPC-4 5.12.1: may a command of this {@link CommandTable} persistent reservation class from this nexus run
+     * under the current persistent reservation?
      */
-    synchronized boolean conflicts(final ItNexus n, final int opcode, final MemorySegment cdb)
+    synchronized boolean conflicts(final ItNexus n, final int reservationClass)
     {
         final int t = type;
         if (t == 0 || isHolder(n))
         {
             return false;
         }
-        final boolean registered = find(n) >= 0;
-        if (registered && (t == TYPE_WRITE_EXCLUSIVE_REGISTRANTS_ONLY || t == TYPE_EXCLUSIVE_ACCESS_REGISTRANTS_ONLY))
+        if (find(n) >= 0 && (t == TYPE_WRITE_EXCLUSIVE_REGISTRANTS_ONLY || t == TYPE_EXCLUSIVE_ACCESS_REGISTRANTS_ONLY))
         {
             return false; // registrants have full access under the "registrants only" types
         }
-        switch (opcode)
+        switch (reservationClass)
         {
-            // Allowed under every type.
-            case LogicalUnit.INQUIRY:
-            case LogicalUnit.REPORT_LUNS:
-            case LogicalUnit.REQUEST_SENSE:
-            case LogicalUnit.TEST_UNIT_READY:
-            case LogicalUnit.PERSISTENT_RESERVE_IN:
-            case LogicalUnit.PERSISTENT_RESERVE_OUT:
-            case LogicalUnit.MAINTENANCE_IN:
-            case LogicalUnit.READ_CAPACITY_10:
+            case CommandTable.PR_ALLOWED:
                 return false;
-            case LogicalUnit.SERVICE_ACTION_IN_16:
-                if ((Bytes.u8(cdb, 1) & 0x1F) == LogicalUnit.SA_READ_CAPACITY_16)
-                {
-                    return false;
-                }
-                return exclusiveAccess(t);
-            // Reads: allowed under the write exclusive types, conflict under exclusive access.
-            case LogicalUnit.READ_6:
-            case LogicalUnit.READ_10:
-            case LogicalUnit.READ_12:
-            case LogicalUnit.READ_16:
-            case LogicalUnit.VERIFY_10:
-            case LogicalUnit.VERIFY_12:
-            case LogicalUnit.VERIFY_16:
-            case LogicalUnit.PRE_FETCH_10:
-            case LogicalUnit.PRE_FETCH_16:
-            case LogicalUnit.MODE_SENSE_6:
-            case LogicalUnit.MODE_SENSE_10:
+            case CommandTable.PR_WRITE_EXCLUSIVE_ALLOWED:
                 return exclusiveAccess(t);
             default:
                 return true;
@@ -210,11 +184,11 @@ final class PersistentReservations
                     length = fullStatus(out);
                     break;
                 default:
-                    LogicalUnit.invalidCdb(t, 1, 4);
+                    Responses.invalidCdb(t, 1, 4);
                     return;
             }
         }
-        LogicalUnit.dataIn(t, length, allocationLength);
+        Responses.dataIn(t, length, allocationLength);
     }
 
     private int fullStatus(final MemorySegment out)
@@ -263,12 +237,12 @@ final class PersistentReservations
         t.residual(parameterListLength);
         if (serviceAction > SA_REGISTER_AND_IGNORE_EXISTING_KEY)
         {
-            LogicalUnit.invalidCdb(t, 1, 4); // REGISTER AND MOVE, REPLACE LOST RESERVATION: not offered
+            Responses.invalidCdb(t, 1, 4); // REGISTER AND MOVE, REPLACE LOST RESERVATION: not offered
             return;
         }
-        if (parameterListLength != PARAMETER_LIST_LENGTH || LogicalUnit.room(t) < PARAMETER_LIST_LENGTH)
+        if (parameterListLength != PARAMETER_LIST_LENGTH || Responses.room(t) < PARAMETER_LIST_LENGTH)
         {
-            LogicalUnit.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
+            Responses.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
             return;
         }
         final MemorySegment p = t.dataBuffer();
@@ -277,29 +251,29 @@ final class PersistentReservations
         final int flags = Bytes.u8(p, 20);
         if ((flags & 0x08) != 0)
         {
-            LogicalUnit.invalidParameter(t, 20, 3); // SPEC_I_PT
+            Responses.invalidParameter(t, 20, 3); // SPEC_I_PT
             return;
         }
         if ((flags & 0x04) != 0)
         {
-            LogicalUnit.invalidParameter(t, 20, 2); // ALL_TG_PT: ATP_C=0
+            Responses.invalidParameter(t, 20, 2); // ALL_TG_PT: ATP_C=0
             return;
         }
         if ((flags & 0x01) != 0)
         {
-            LogicalUnit.invalidParameter(t, 20, 0); // APTPL: PTPL_C=0, nothing survives a restart
+            Responses.invalidParameter(t, 20, 0); // APTPL: PTPL_C=0, nothing survives a restart
             return;
         }
         final boolean typed = serviceAction == SA_RESERVE || serviceAction == SA_RELEASE ||
             serviceAction == SA_PREEMPT || serviceAction == SA_PREEMPT_AND_ABORT;
         if (typed && scope != 0)
         {
-            LogicalUnit.invalidCdb(t, 2, 7);
+            Responses.invalidCdb(t, 2, 7);
             return;
         }
         if (typed && !validType(requestedType))
         {
-            LogicalUnit.invalidCdb(t, 2, 3);
+            Responses.invalidCdb(t, 2, 3);
             return;
         }
         final ItNexus n = t.nexus();
@@ -328,24 +302,23 @@ final class PersistentReservations
         }
         if (outcome == ScsiStatus.GOOD)
         {
-            LogicalUnit.good(t);
+            Responses.good(t);
         }
         else if (outcome == ScsiStatus.RESERVATION_CONFLICT)
         {
-            t.status(ScsiStatus.RESERVATION_CONFLICT);
-            t.complete();
+            Responses.reservationConflict(t);
         }
         else if (outcome == -ASC_INVALID_RELEASE)
         {
-            LogicalUnit.illegal(t, ASC_INVALID_RELEASE, 0);
+            Responses.illegal(t, ASC_INVALID_RELEASE, 0);
         }
         else if (outcome == -ASC_INSUFFICIENT_REGISTRATION_RESOURCES)
         {
-            LogicalUnit.illegal(t, ASC_INSUFFICIENT_REGISTRATION_RESOURCES, 0);
+            Responses.illegal(t, ASC_INSUFFICIENT_REGISTRATION_RESOURCES, 0);
         }
         else
         {
-            LogicalUnit.invalidParameter(t, 8, -1); // PREEMPT with a zero service action key
+            Responses.invalidParameter(t, 8, -1); // PREEMPT with a zero service action key
         }
     }
 

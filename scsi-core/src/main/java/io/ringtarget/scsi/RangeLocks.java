@@ -62,8 +62,8 @@ final class RangeLocks
 
     /**
      * The oldest waiter of the calling thread that no range of its own thread holds back any more, removed from
-     * the table, with {@code aux} set to its new slot or to {@link #BUSY} (another thread now holds part of its
-     * range, or no slot is free); null when there is none.
+     * the table, with {@link ScsiTask#rangeLockSlot} set to its new slot or to {@link ScsiTask#NO_RANGE_LOCK}
+     * (BUSY: another thread now holds part of its range, or no slot is free); null when there is none.
      */
     synchronized ScsiTask nextResumable()
     {
@@ -83,8 +83,9 @@ final class RangeLocks
             return null;
         }
         final ScsiTask next = waiter[pick];
-        next.aux = conflict(waiterFirst[pick], waiterEnd[pick], me) == CONFLICT_NONE ?
+        final int slot = conflict(waiterFirst[pick], waiterEnd[pick], me) == CONFLICT_NONE ?
             claim(waiterFirst[pick], waiterEnd[pick], me) : BUSY;
+        next.rangeLockSlot = slot == BUSY ? ScsiTask.NO_RANGE_LOCK : slot;
         waiter[pick] = null;
         waiterThread[pick] = null;
         return next;

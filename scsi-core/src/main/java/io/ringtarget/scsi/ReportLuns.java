@@ -125,11 +125,11 @@ public final class ReportLuns
         if (selectReport > 2)
         {
             // 00h all, 01h well known only (none), 02h all; SPC-4 6.33 table 162.
-            task.checkCondition(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_FIELD_IN_CDB, false, 0, LogicalUnit.cdbPointer(2, -1));
+            task.checkCondition(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_FIELD_IN_CDB, false, 0, Responses.cdbPointer(2, -1));
         }
         else if (allocationLength < MIN_ALLOCATION_LENGTH)
         {
-            task.checkCondition(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_FIELD_IN_CDB, false, 0, LogicalUnit.cdbPointer(6, -1));
+            task.checkCondition(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_FIELD_IN_CDB, false, 0, Responses.cdbPointer(6, -1));
         }
         else
         {

@@ -22,6 +22,9 @@ public final class ScsiTask
     /** O_DIRECT wants buffers aligned to the logical block size; 4 KiB covers every device we open. */
     public static final int SCRATCH_ALIGNMENT = 4096;
 
+    /** {@link #rangeLockSlot} when no COMPARE AND WRITE / ORWRITE range is held. */
+    static final int NO_RANGE_LOCK = -1;
+
     private static final int FIXED_SENSE_LENGTH = 18;
 
     private final MemorySegment cdb;
@@ -52,24 +55,42 @@ public final class ScsiTask
     private int residualCount;
     private volatile boolean aborted;
 
-    // State of the command machine, owned by LogicalUnit.
+    // State of the command machine (LogicalUnit, MediaCommands, MediaSteps); one meaning per field.
     LogicalUnit logicalUnit;
     boolean descriptorSense;
-    int phase;
+    /** Counts execute() calls; completedSequence is the one the listener was last called for (never twice). */
     long executeSequence;
     long completedSequence;
-    long lba;
-    long blocks;
-    long byteOffset;
+    /** MediaSteps.PHASE_*: the step whose backstore call is in flight or next. */
+    int phase;
+    /** Byte offset on the medium of the command's first logical block. */
+    long mediumOffset;
+    /** Multi-step commands: bytes of the range finished, and in all. */
     long bytesDone;
     long bytesTotal;
+    /** Bytes asked of the backstore call in flight; a completion with fewer is an error. */
     int ioLength;
-    int ioDataOffset;
-    int aux;
+    /** Writes of this command go with FUA (the CDB asked, or WCE=0). */
     boolean fua;
-    boolean flag;
+    /** The command has nothing left to do (done, failed or aborted): the step loop completes it. */
+    boolean finished;
+    /** COMPARE AND WRITE / ORWRITE: the {@link RangeLocks} slot this command holds, or {@link #NO_RANGE_LOCK}. */
+    int rangeLockSlot = NO_RANGE_LOCK;
+    /** VERIFY / WRITE AND VERIFY: what the read-back is compared with (BYTCHK, SBC-3 5.33). */
+    int byteCheck;
+    /** UNMAP: the parameter list's next block descriptor to deallocate, and how many it holds (SBC-3 5.28.2). */
+    int unmapDescriptor;
+    int unmapDescriptorCount;
+    /** A step's backstore call is being made: a completion now only records itself (syncCompleted) and returns,
+     * and the step loop continues, so synchronous backstores do not recurse. */
     boolean inSubmit;
     boolean syncCompleted;
+    /** LogicalUnit frames (execute, a backstore completion, a resumed waiter) of this task on the stack: only the
+     * outermost handles an internal error. 0 while the listener runs, so an execute it makes is outermost. */
+    int callDepth;
+    /** What the listener threw inside a LogicalUnit frame: the transport's, handed back to it unchanged when the
+     * outermost frame returns, after the LU has finished its own work. */
+    RuntimeException listenerFailure;
 
     public ScsiTask()
     {
@@ -103,8 +124,20 @@ public final class ScsiTask
         fixedBufferIndex = -1;
         clearResult();
         aborted = false;
-        phase = 0;
+        phase = MediaSteps.PHASE_NONE;
         return this;
+    }
+
+    /**
+     * Per-command state of the command machine back to "nothing started" (at each execute).
+     */
+    void clearCommandState()
+    {
+        phase = MediaSteps.PHASE_NONE;
+        finished = false;
+        rangeLockSlot = NO_RANGE_LOCK;
+        inSubmit = false;
+        syncCompleted = false;
     }
 
     void clearResult()
@@ -478,9 +511,53 @@ public final class ScsiTask
     {
         completedSequence = executeSequence;
         final ScsiTaskListener l = listener;
-        if (l != null)
+        if (l == null)
+        {
+            return;
+        }
+        final int depth = callDepth;
+        if (depth == 0)
+        {
+            l.onScsiTaskComplete(this); // the transport called us directly (ReportLuns, TransportCommands)
+            return;
+        }
+        callDepth = 0;
+        try
         {
             l.onScsiTaskComplete(this);
         }
+        catch (final RuntimeException ex)
+        {
+            // The listener's exception must neither unwind the LU half way (range locks, waiters) nor be taken
+            // for an LU fault, which would complete the task a second time.
+            deferListenerFailure(ex);
+        }
+        finally
+        {
+            callDepth = depth;
+        }
+    }
+
+    void deferListenerFailure(final RuntimeException ex)
+    {
+        if (ex == null || ex == listenerFailure)
+        {
+            return;
+        }
+        if (listenerFailure == null)
+        {
+            listenerFailure = ex;
+        }
+        else
+        {
+            listenerFailure.addSuppressed(ex);
+        }
+    }
+
+    RuntimeException takeListenerFailure()
+    {
+        final RuntimeException ex = listenerFailure;
+        listenerFailure = null;
+        return ex;
     }
 }

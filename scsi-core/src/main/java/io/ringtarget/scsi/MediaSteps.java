@@ -1,0 +1,459 @@
+package io.ringtarget.scsi;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The step machine of the medium-access commands of one logical unit ({@link MediaCommands} starts them): one
+ * backstore call per step, the state kept in the {@link ScsiTask}, each completion checked and turned into the
+ * next step or the end of the command; steps that complete synchronously are continued by a loop rather than by
+ * recursion. COMPARE AND WRITE and ORWRITE run under their {@link RangeLocks} range. Allocation-free.
+ */
+final class MediaSteps
+{
+    // Phases of the command state machine kept in the task.
+    static final int PHASE_NONE = 0;
+    static final int PHASE_READ = 1;
+    static final int PHASE_WRITE = 2;
+    static final int PHASE_FLUSH = 3;
+    static final int PHASE_VERIFY_READ = 4;
+    static final int PHASE_WAV_WRITE = 5;
+    static final int PHASE_CAW_READ = 6;
+    static final int PHASE_CAW_WRITE = 7;
+    static final int PHASE_WS_WRITE = 8;
+    static final int PHASE_WS_UNMAP = 9;
+    static final int PHASE_UNMAP = 10;
+    static final int PHASE_ORW_READ = 11;
+    static final int PHASE_ORW_WRITE = 12;
+
+    // What VERIFY / WRITE AND VERIFY compare the read-back with (BYTCHK, SBC-3 5.33): nothing, the Data-Out, or
+    // the one Data-Out block with each block.
+    static final int VERIFY_MEDIUM = 0;
+    static final int VERIFY_COMPARE = 1;
+    static final int VERIFY_COMPARE_ONE_BLOCK = 3;
+
+    private static final int ERRNO_ENOSPC = 28;
+
+    private final LogicalUnit lu;
+    private final int blockSize;
+    private final RangeLocks rangeLocks = new RangeLocks();
+    private final AtomicLong ioErrors = new AtomicLong();
+    private final AtomicLong cawBusy = new AtomicLong();
+
+    MediaSteps(final LogicalUnit lu, final int blockSize)
+    {
+        this.lu = lu;
+        this.blockSize = blockSize;
+    }
+
+    long ioErrorCount()
+    {
+        return ioErrors.get();
+    }
+
+    long busyCount()
+    {
+        return cawBusy.get();
+    }
+
+    long queuedCount()
+    {
+        return rangeLocks.queuedCount();
+    }
+
+    void onIoComplete(final ScsiTask t, final int result)
+    {
+        switch (t.phase)
+        {
+            case PHASE_READ:
+                if (result == t.ioLength)
+                {
+                    t.dataInLength(result);
+                }
+                else
+                {
+                    ioError(t, result, false);
+                }
+                completeSingleStep(t);
+                return;
+            case PHASE_WRITE:
+                if (result != t.ioLength)
+                {
+                    ioError(t, result, true);
+                }
+                completeSingleStep(t);
+                return;
+            case PHASE_FLUSH:
+                if (result < 0)
+                {
+                    ioError(t, result, true);
+                }
+                completeSingleStep(t);
+                return;
+            default:
+                stepResult(t, result);
+                if (t.inSubmit)
+                {
+                    t.syncCompleted = true; // runSteps, further up this stack, continues: no recursion
+                    return;
+                }
+                run(t);
+        }
+    }
+
+    private static void completeSingleStep(final ScsiTask t)
+    {
+        if (t.aborted())
+        {
+            t.status(ScsiStatus.TASK_ABORTED); // aborted while its I/O was in flight (SAM-5 5.6)
+        }
+        t.complete();
+    }
+
+    /**
+     * Drives a multi-step command: issues one backstore call per turn. Calls that complete synchronously are
+     * continued by this loop rather than by recursion.
+     */
+    void run(final ScsiTask t)
+    {
+        while (true)
+        {
+            if (!t.finished && t.aborted())
+            {
+                t.status(ScsiStatus.TASK_ABORTED);
+                t.finished = true;
+            }
+            if (t.finished)
+            {
+                // COMPARE AND WRITE / ORWRITE: the range is free before the initiator hears the status.
+                final boolean released = releaseRangeLock(t);
+                t.complete();
+                if (released)
+                {
+                    resumeWaiters(t);
+                }
+                return;
+            }
+            t.inSubmit = true;
+            t.syncCompleted = false;
+            issueStep(t);
+            t.inSubmit = false;
+            if (!t.syncCompleted)
+            {
+                return;
+            }
+        }
+    }
+
+    private void issueStep(final ScsiTask t)
+    {
+        final BlockDevice device = t.device();
+        switch (t.phase)
+        {
+            case PHASE_VERIFY_READ:
+            {
+                final int chunk = (int)Math.min(ScsiTask.SCRATCH_SIZE / blockSize * blockSize,
+                    t.bytesTotal - t.bytesDone);
+                t.ioLength = chunk;
+                device.read(t, t.mediumOffset + t.bytesDone, t.scratch(), chunk);
+                break;
+            }
+            case PHASE_WAV_WRITE:
+                device.write(t, t.mediumOffset, t.dataBuffer(), t.ioLength, true);
+                break;
+            case PHASE_CAW_READ:
+                device.read(t, t.mediumOffset, t.scratch(), t.ioLength);
+                break;
+            case PHASE_ORW_READ:
+            {
+                final int chunk = (int)Math.min(ScsiTask.SCRATCH_SIZE / blockSize * blockSize,
+                    t.bytesTotal - t.bytesDone);
+                t.ioLength = chunk;
+                device.read(t, t.mediumOffset + t.bytesDone, t.scratch(), chunk);
+                break;
+            }
+            case PHASE_ORW_WRITE:
+                device.write(t, t.mediumOffset + t.bytesDone, t.scratch(), t.ioLength, t.fua);
+                break;
+            case PHASE_CAW_WRITE:
+                device.write(t, t.mediumOffset, t.scratch(), t.ioLength, t.fua);
+                break;
+            case PHASE_WS_WRITE:
+            {
+                final int chunk = (int)Math.min(ScsiTask.SCRATCH_SIZE / blockSize * blockSize,
+                    t.bytesTotal - t.bytesDone);
+                t.ioLength = chunk;
+                device.write(t, t.mediumOffset + t.bytesDone, t.scratch(), chunk, t.fua);
+                break;
+            }
+            case PHASE_WS_UNMAP:
+                device.unmap(t, t.mediumOffset, t.bytesTotal);
+                break;
+            case PHASE_UNMAP:
+            {
+                final int o = 8 + 16 * t.unmapDescriptor;
+                final MemorySegment p = t.dataBuffer();
+                device.unmap(t, Bytes.u64(p, o) * blockSize, Bytes.u32(p, o + 8) * blockSize);
+                break;
+            }
+            default:
+                throw new IllegalStateException("phase " + t.phase);
+        }
+    }
+
+    /**
+     * Moves to the next UNMAP block descriptor with blocks to deallocate (a zero-length one is no request, and
+     * fallocate would refuse it); marks the command done after the last.
+     */
+    static void skipEmptyDescriptors(final ScsiTask t)
+    {
+        final MemorySegment p = t.dataBuffer();
+        while (t.unmapDescriptor < t.unmapDescriptorCount && Bytes.u32(p, 8 + 16 * t.unmapDescriptor + 8) == 0)
+        {
+            t.unmapDescriptor++;
+        }
+        t.finished = t.unmapDescriptor >= t.unmapDescriptorCount;
+    }
+
+    private void stepResult(final ScsiTask t, final int result)
+    {
+        switch (t.phase)
+        {
+            case PHASE_VERIFY_READ:
+            {
+                if (result != t.ioLength)
+                {
+                    failStep(t, result, false);
+                    return;
+                }
+                final long mismatch = compareVerify(t, result);
+                if (mismatch >= 0)
+                {
+                    // SBC-3 5.33: MISCOMPARE, INFORMATION = offset of the first differing byte in the Data-Out.
+                    t.checkCondition(SenseKey.MISCOMPARE, Asc.MISCOMPARE_DURING_VERIFY, true, mismatch, 0);
+                    t.finished = true;
+                    return;
+                }
+                t.bytesDone += result;
+                t.finished = t.bytesDone >= t.bytesTotal;
+                break;
+            }
+            case PHASE_WAV_WRITE:
+                if (result != t.ioLength)
+                {
+                    failStep(t, result, true);
+                    return;
+                }
+                if (t.byteCheck == VERIFY_COMPARE)
+                {
+                    t.phase = PHASE_VERIFY_READ;
+                }
+                else
+                {
+                    t.finished = true;
+                }
+                break;
+            case PHASE_CAW_READ:
+            {
+                if (result != t.ioLength)
+                {
+                    failStep(t, result, false);
+                    return;
+                }
+                final MemorySegment data = t.dataBuffer();
+                final long mismatch = MemorySegment.mismatch(t.scratch(), 0, result, data, 0, result);
+                if (mismatch >= 0)
+                {
+                    // SBC-3 5.2: INFORMATION = offset from the start of the Data-Out buffer.
+                    t.checkCondition(SenseKey.MISCOMPARE, Asc.MISCOMPARE_DURING_VERIFY, true, mismatch, 0);
+                    t.finished = true;
+                    return;
+                }
+                MemorySegment.copy(data, result, t.scratch(), 0, result);
+                t.phase = PHASE_CAW_WRITE;
+                break;
+            }
+            case PHASE_CAW_WRITE:
+                if (result != t.ioLength)
+                {
+                    failStep(t, result, true);
+                    return;
+                }
+                t.finished = true;
+                break;
+            case PHASE_ORW_READ:
+            {
+                if (result != t.ioLength)
+                {
+                    failStep(t, result, false);
+                    return;
+                }
+                // SBC-3 5.8: medium OR Data-Out, a long at a time (lengths are whole blocks).
+                final MemorySegment scratch = t.scratch();
+                final MemorySegment data = t.dataBuffer();
+                final long base = t.bytesDone;
+                for (int o = 0; o < result; o += 8)
+                {
+                    scratch.set(ValueLayout.JAVA_LONG_UNALIGNED, o,
+                        scratch.get(ValueLayout.JAVA_LONG_UNALIGNED, o) |
+                        data.get(ValueLayout.JAVA_LONG_UNALIGNED, base + o));
+                }
+                t.phase = PHASE_ORW_WRITE;
+                break;
+            }
+            case PHASE_ORW_WRITE:
+                if (result != t.ioLength)
+                {
+                    failStep(t, result, true);
+                    return;
+                }
+                t.bytesDone += result;
+                t.phase = PHASE_ORW_READ;
+                t.finished = t.bytesDone >= t.bytesTotal;
+                break;
+            case PHASE_WS_WRITE:
+                if (result != t.ioLength)
+                {
+                    failStep(t, result, true);
+                    return;
+                }
+                t.bytesDone += result;
+                t.finished = t.bytesDone >= t.bytesTotal;
+                break;
+            case PHASE_WS_UNMAP:
+                if (result < 0)
+                {
+                    failStep(t, result, true);
+                    return;
+                }
+                t.finished = true;
+                break;
+            case PHASE_UNMAP:
+                if (result < 0)
+                {
+                    failStep(t, result, true);
+                    return;
+                }
+                t.unmapDescriptor++;
+                skipEmptyDescriptors(t);
+                break;
+            default:
+                throw new IllegalStateException("completion in phase " + t.phase);
+        }
+    }
+
+    private long compareVerify(final ScsiTask t, final int length)
+    {
+        final MemorySegment scratch = t.scratch();
+        final MemorySegment data = t.dataBuffer();
+        if (t.byteCheck == VERIFY_COMPARE)
+        {
+            final long m = MemorySegment.mismatch(scratch, 0, length, data, t.bytesDone, t.bytesDone + length);
+            return m < 0 ? -1 : t.bytesDone + m;
+        }
+        if (t.byteCheck == VERIFY_COMPARE_ONE_BLOCK)
+        {
+            for (int o = 0; o < length; o += blockSize)
+            {
+                final long m = MemorySegment.mismatch(scratch, o, o + blockSize, data, 0, blockSize);
+                if (m >= 0)
+                {
+                    return m; // offset within the single Data-Out block
+                }
+            }
+        }
+        return -1;
+    }
+
+    private void failStep(final ScsiTask t, final int result, final boolean write)
+    {
+        ioError(t, result, write);
+        t.finished = true;
+    }
+
+    private void ioError(final ScsiTask t, final int result, final boolean write)
+    {
+        ioErrors.incrementAndGet();
+        if (result == -ERRNO_ENOSPC)
+        {
+            // SBC-3 4.7.3.7: a thin backstore out of space.
+            t.checkCondition(SenseKey.DATA_PROTECT, Asc.SPACE_ALLOCATION_FAILED_WRITE_PROTECT);
+        }
+        else
+        {
+            // Negative errno or a short transfer the backstore could not finish.
+            t.checkCondition(SenseKey.MEDIUM_ERROR, write ? Asc.WRITE_ERROR : Asc.UNRECOVERED_READ_ERROR);
+        }
+    }
+
+    /**
+     * Start a COMPARE AND WRITE / ORWRITE under its range lock ({@link RangeLocks}): now, later (queued behind
+     * a command of this loop), or BUSY.
+     */
+    void startLocked(final ScsiTask t, final long lba, final long blocks)
+    {
+        final int slot = rangeLocks.lock(t, lba, lba + blocks);
+        if (slot == RangeLocks.QUEUED)
+        {
+            return; // started by resumeWaiters when the range frees up
+        }
+        if (slot < 0)
+        {
+            busy(t);
+            return;
+        }
+        t.rangeLockSlot = slot;
+        run(t);
+    }
+
+    private void busy(final ScsiTask t)
+    {
+        cawBusy.incrementAndGet();
+        t.status(ScsiStatus.BUSY);
+        t.complete();
+    }
+
+    /**
+     * Frees the range a COMPARE AND WRITE / ORWRITE holds, if it holds one.
+     *
+     * @return true when it did: waiters may now go ({@link #resumeWaiters(ScsiTask)}).
+     */
+    boolean releaseRangeLock(final ScsiTask t)
+    {
+        final int slot = t.rangeLockSlot;
+        if (slot == ScsiTask.NO_RANGE_LOCK)
+        {
+            return false;
+        }
+        t.rangeLockSlot = ScsiTask.NO_RANGE_LOCK;
+        rangeLocks.unlock(slot);
+        return true;
+    }
+
+    /**
+     * Start (or answer BUSY) this loop's waiters that the range just released lets go, oldest first. Each one
+     * runs in its own fault boundary ({@link LogicalUnit}); {@code releaser} is the task that freed the range.
+     */
+    void resumeWaiters(final ScsiTask releaser)
+    {
+        ScsiTask next;
+        while ((next = rangeLocks.nextResumable()) != null)
+        {
+            lu.resumeWaiter(releaser, next);
+        }
+    }
+
+    /** A waiter's turn: BUSY when {@link RangeLocks} could not give it its range, else its steps. */
+    void resume(final ScsiTask waiter)
+    {
+        if (waiter.rangeLockSlot == ScsiTask.NO_RANGE_LOCK)
+        {
+            busy(waiter);
+        }
+        else
+        {
+            run(waiter);
+        }
+    }
+}

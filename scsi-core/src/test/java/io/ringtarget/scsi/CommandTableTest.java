@@ -1,0 +1,236 @@
+package io.ringtarget.scsi;
+
+import java.lang.foreign.MemorySegment;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The command table against itself, the handlers and REPORT SUPPORTED OPERATION CODES.
+ */
+class CommandTableTest
+{
+    private final LuHarness h = new LuHarness().ready();
+
+    private static String name(final int row)
+    {
+        return String.format("row %d (opcode %02x, service action %d)", row, CommandTable.opcode(row),
+            CommandTable.serviceAction(row));
+    }
+
+    /** A CDB of the row's length with its opcode and service action, every other field zero. */
+    private static int[] cdbOf(final int row, final int serviceAction)
+    {
+        final int opcode = CommandTable.opcode(row);
+        final int[] cdb = new int[CommandTable.cdbLength(row, opcode)];
+        cdb[0] = opcode;
+        if (serviceAction >= 0)
+        {
+            cdb[1] = serviceAction;
+        }
+        return cdb;
+    }
+
+    private boolean answeredInvalidOperationCode()
+    {
+        return h.task.status() == ScsiStatus.CHECK_CONDITION && (h.sense(2) & 0x0F) == SenseKey.ILLEGAL_REQUEST &&
+            ((h.sense(12) << 8) | h.sense(13)) == Asc.INVALID_COMMAND_OPERATION_CODE;
+    }
+
+    private boolean answeredInternalTargetFailure()
+    {
+        return h.task.status() == ScsiStatus.CHECK_CONDITION && (h.sense(2) & 0x0F) == SenseKey.HARDWARE_ERROR;
+    }
+
+    @Test
+    void usageDataStartsWithTheOpcodeAndServiceActionAndHasTheCdbLength()
+    {
+        for (int row = 0; row < CommandTable.REPORTED_COUNT; row++)
+        {
+            final byte[] usage = CommandTable.usageData(row);
+            final int opcode = CommandTable.opcode(row);
+            final int serviceAction = CommandTable.serviceAction(row);
+            assertNotNull(usage, name(row));
+            assertEquals(opcode, usage[0] & 0xFF, name(row));
+            assertEquals(CommandTable.cdbLength(row, opcode), usage.length, name(row));
+            assertEquals(CdbFields.groupCdbLength(opcode), usage.length, name(row) + ": the group code's length");
+            assertEquals(0x04, usage[usage.length - 1] & 0xFF, name(row) + ": control byte, NACA checked");
+            assertEquals(serviceAction != CommandTable.NO_SERVICE_ACTION, CommandTable.hasServiceActions(opcode));
+            if (serviceAction != CommandTable.NO_SERVICE_ACTION)
+            {
+                assertEquals(serviceAction, usage[1] & 0x1F, name(row));
+            }
+        }
+        for (int row = CommandTable.REPORTED_COUNT; row < CommandTable.COUNT; row++)
+        {
+            assertEquals(CommandTable.OTHER_SERVICE_ACTION, CommandTable.serviceAction(row), name(row));
+            assertNull(CommandTable.usageData(row), name(row));
+            assertTrue(CommandTable.hasServiceActions(CommandTable.opcode(row)), name(row));
+        }
+    }
+
+    @Test
+    void eachCommandHasOneRowAndLookupFindsIt()
+    {
+        final Set<Integer> keys = new HashSet<>();
+        for (int row = 0; row < CommandTable.COUNT; row++)
+        {
+            final int serviceAction = CommandTable.serviceAction(row);
+            assertTrue(keys.add(CommandTable.opcode(row) << 8 | (serviceAction & 0xFF)), "duplicate " + name(row));
+            if (row < CommandTable.REPORTED_COUNT)
+            {
+                assertEquals(row, CommandTable.row(MemorySegment.ofArray(cdbBytes(cdbOf(row, serviceAction)))));
+                assertEquals(row, CommandTable.reportedRow(CommandTable.opcode(row), serviceAction), name(row));
+            }
+        }
+    }
+
+    private static byte[] cdbBytes(final int[] cdb)
+    {
+        final byte[] bytes = new byte[cdb.length];
+        for (int i = 0; i < cdb.length; i++)
+        {
+            bytes[i] = (byte)cdb[i];
+        }
+        return bytes;
+    }
+
+    @Test
+    void everyRowDispatchesToItsHandler()
+    {
+        final TreeSet<Integer> handlers = new TreeSet<>();
+        for (int row = 0; row < CommandTable.REPORTED_COUNT; row++)
+        {
+            h.run(h.nexus, 4096, cdbOf(row, CommandTable.serviceAction(row)));
+            assertFalse(answeredInvalidOperationCode(), name(row) + " answered INVALID COMMAND OPERATION CODE");
+            assertFalse(answeredInternalTargetFailure(), name(row) + " failed: " + h.senseString());
+            assertNotEquals(ScsiStatus.RESERVATION_CONFLICT, h.task.status(), name(row));
+            handlers.add(CommandTable.handler(row));
+        }
+        // The other service actions of each opcode that has service actions: INVALID FIELD IN CDB at the field.
+        for (int row = CommandTable.REPORTED_COUNT; row < CommandTable.COUNT; row++)
+        {
+            final int unassigned = 0x1F;
+            assertEquals(row, CommandTable.row(MemorySegment.ofArray(cdbBytes(cdbOf(row, unassigned)))), name(row));
+            h.run(h.nexus, 4096, cdbOf(row, unassigned));
+            h.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_FIELD_IN_CDB);
+            h.assertFieldPointer(true, 1, 4);
+            handlers.add(CommandTable.handler(row));
+        }
+        assertEquals(CommandHandlers.UNSUPPORTED_SERVICE_ACTION + 1, handlers.size(), "every handler id is used");
+        assertEquals(0, handlers.first());
+    }
+
+    @Test
+    void everyOpcodeWithoutARowIsAnInvalidOperationCode()
+    {
+        int without = 0;
+        for (int opcode = 0; opcode < 256; opcode++)
+        {
+            final int[] cdb = new int[16];
+            cdb[0] = opcode;
+            if (CommandTable.row(MemorySegment.ofArray(cdbBytes(cdb))) != CommandTable.NO_ROW)
+            {
+                continue;
+            }
+            without++;
+            assertFalse(CommandTable.hasServiceActions(opcode));
+            h.run(h.nexus, 0, cdb);
+            h.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_COMMAND_OPERATION_CODE);
+        }
+        assertEquals(256 - (CommandTable.REPORTED_COUNT - servicedRows()) - 4, without);
+    }
+
+    /** Reported rows that belong to an opcode with service actions. */
+    private static int servicedRows()
+    {
+        int n = 0;
+        for (int row = 0; row < CommandTable.REPORTED_COUNT; row++)
+        {
+            n += CommandTable.serviceAction(row) == CommandTable.NO_SERVICE_ACTION ? 0 : 1;
+        }
+        return n;
+    }
+
+    @Test
+    void reportSupportedOperationCodesListsExactlyTheReportedRows()
+    {
+        h.run(8192, 0xA3, 0x0C, 0, 0, 0, 0, 0, 0, 0x20, 0, 0, 0);
+        h.assertGood();
+        final int length = (int)Bytes.u32(h.buffer, 0);
+        assertEquals(CommandTable.REPORTED_COUNT * 8, length);
+        final Set<String> listed = new HashSet<>();
+        for (int o = 4; o < 4 + length; o += 8)
+        {
+            final boolean servactv = (h.in(o + 5) & 0x01) != 0;
+            final int serviceAction = servactv ? (h.in(o + 2) << 8 | h.in(o + 3)) : CommandTable.NO_SERVICE_ACTION;
+            assertTrue(listed.add(h.in(o) + "/" + serviceAction + "/" + (h.in(o + 6) << 8 | h.in(o + 7))));
+        }
+        final Set<String> table = new HashSet<>();
+        for (int row = 0; row < CommandTable.REPORTED_COUNT; row++)
+        {
+            final int opcode = CommandTable.opcode(row);
+            table.add(opcode + "/" + CommandTable.serviceAction(row) + "/" + CommandTable.cdbLength(row, opcode));
+        }
+        assertEquals(table, listed);
+
+        // One command each: the row's usage data.
+        for (int row = 0; row < CommandTable.REPORTED_COUNT; row++)
+        {
+            final int opcode = CommandTable.opcode(row);
+            final int serviceAction = Math.max(0, CommandTable.serviceAction(row));
+            h.run(4096, 0xA3, 0x0C, 0x03, opcode, serviceAction >> 8, serviceAction & 0xFF, 0, 0, 0x10, 0, 0, 0);
+            h.assertGood();
+            assertEquals(0x03, h.in(1) & 0x07, name(row) + " supported");
+            final byte[] usage = CommandTable.usageData(row);
+            assertEquals(usage.length, h.in(2) << 8 | h.in(3), name(row));
+            for (int i = 0; i < usage.length; i++)
+            {
+                assertEquals(usage[i] & 0xFF, h.in(4 + i), name(row) + " usage byte " + i);
+            }
+        }
+    }
+
+    @Test
+    void standbyAllowsWhatSpc4Lists()
+    {
+        // SPC-4 5.15.2.4.4, as far as this LU implements those commands.
+        final Set<String> expected = Set.of("12", "a0", "a3/10", "03", "5e/0", "5e/1", "5e/2", "5e/3", "5f/0",
+            "5f/1", "5f/2", "5f/3", "5f/4", "5f/5", "5f/6", "25", "9e/16", "1a", "5a", "15", "55");
+        final Set<String> allowed = new HashSet<>();
+        for (int row = 0; row < CommandTable.REPORTED_COUNT; row++)
+        {
+            if (CommandTable.allowedInStandby(row))
+            {
+                final int serviceAction = CommandTable.serviceAction(row);
+                allowed.add(String.format("%02x", CommandTable.opcode(row)) +
+                    (serviceAction == CommandTable.NO_SERVICE_ACTION ? "" : "/" + serviceAction));
+            }
+        }
+        assertEquals(expected, allowed);
+        assertFalse(CommandTable.allowedInStandby(CommandTable.NO_ROW));
+    }
+
+    @Test
+    void unitAttentionExemptionsAreInquiryReportLunsAndRequestSense()
+    {
+        final Set<Integer> exempt = new HashSet<>();
+        for (int row = 0; row < CommandTable.COUNT; row++)
+        {
+            if (CommandTable.unitAttentionExempt(row))
+            {
+                exempt.add(CommandTable.opcode(row));
+            }
+        }
+        assertEquals(Set.of(OperationCodes.INQUIRY, OperationCodes.REPORT_LUNS, OperationCodes.REQUEST_SENSE), exempt);
+    }
+}
