@@ -3,7 +3,7 @@ package io.ringtarget.scsi;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The handlers the rows of {@link CommandTable} name, for one logical unit: {@code run} is one switch over the
+ * The handlers the rows of {@link OpcodeTable} name, for one logical unit: {@code run} is one switch over the
  * handler ids that decodes the CDB fields and calls the command's code (the medium-access commands in {@link
  * MediaCommands}, the emulated ones here or in their own classes). It runs after {@link LogicalUnit} has checked
  * NACA, unit attentions and reservations. Allocation-free.

@@ -9,7 +9,7 @@ import org.agrona.ErrorHandler;
 /**
  * A direct-access block device logical unit (SBC-3) and its device server (SPC-4).
  * <p>
- * {@link #execute(ScsiTask)} finds the command's row in {@link CommandTable}, checks NACA, unit attentions and
+ * {@link #execute(ScsiTask)} finds the command's row in {@link OpcodeTable}, checks NACA, unit attentions and
  * reservations as the row says, and runs the row's handler ({@link CommandHandlers}).
  * <p>
  * One instance per configured LUN, shared by every event loop. {@link #execute(ScsiTask)} allocates nothing;
@@ -433,26 +433,26 @@ public final class LogicalUnit
             return;
         }
         final MemorySegment cdb = t.cdb();
-        final int row = CommandTable.row(cdb);
-        if (!CdbFields.noNaca(t, cdb, CommandTable.cdbLength(row, t.opcode())) ||
+        final int row = OpcodeTable.row(cdb);
+        if (!CdbFields.noNaca(t, cdb, OpcodeTable.cdbLength(row, t.opcode())) ||
             !checkUnitAttention(t, row) ||
             !checkReservations(t, row))
         {
             return;
         }
-        if (row == CommandTable.NO_ROW)
+        if (row == OpcodeTable.NO_ROW)
         {
             Responses.illegal(t, Asc.INVALID_COMMAND_OPERATION_CODE, 0); // SPC-4 4.5.6
             return;
         }
-        handlers.run(CommandTable.handler(row), t, cdb);
+        handlers.run(OpcodeTable.handler(row), t, cdb);
     }
 
     private boolean checkUnitAttention(final ScsiTask t, final int row)
     {
         // SAM-5 5.14, SPC-4 5.14: a pending unit attention stops every command but the exempt ones.
         final ItNexus nexus = t.nexus();
-        if (nexus == null || CommandTable.unitAttentionExempt(row))
+        if (nexus == null || OpcodeTable.unitAttentionExempt(row))
         {
             return true;
         }
@@ -474,7 +474,7 @@ public final class LogicalUnit
             return true;
         }
         if (persistentReservations.reserved() &&
-            persistentReservations.conflicts(nexus, CommandTable.persistentReservationClass(row)))
+            persistentReservations.conflicts(nexus, OpcodeTable.persistentReservationClass(row)))
         {
             Responses.reservationConflict(t);
             return false;

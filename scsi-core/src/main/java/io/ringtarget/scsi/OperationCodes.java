@@ -2,7 +2,7 @@ package io.ringtarget.scsi;
 
 /**
  * Operation codes and service actions of the commands a {@link LogicalUnit} knows (SPC-4 and SBC-3 command
- * tables). What the logical unit does with each is in {@link CommandTable}.
+ * tables). What the logical unit does with each is in {@link OpcodeTable}.
  */
 public final class OperationCodes
 {

@@ -101,7 +101,7 @@ final class PersistentReservations
     }
 
     /**
-     * SPC-4 5.12.1: may a command of this {@link CommandTable} persistent reservation class from this nexus run
+     * SPC-4 5.12.1: may a command of this {@link OpcodeTable} persistent reservation class from this nexus run
      * under the current persistent reservation?
      */
     synchronized boolean conflicts(final ItNexus n, final int reservationClass)
@@ -117,9 +117,9 @@ final class PersistentReservations
         }
         switch (reservationClass)
         {
-            case CommandTable.PR_ALLOWED:
+            case OpcodeTable.PR_ALLOWED:
                 return false;
-            case CommandTable.PR_WRITE_EXCLUSIVE_ALLOWED:
+            case OpcodeTable.PR_WRITE_EXCLUSIVE_ALLOWED:
                 return exclusiveAccess(t);
             default:
                 return true;

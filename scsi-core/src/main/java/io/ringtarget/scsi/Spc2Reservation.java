@@ -4,7 +4,7 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * The SPC-2 whole-LU reservation of one logical unit: RESERVE(6)/(10), RELEASE(6)/(10) (SPC-2 7.21, 7.17), and
- * what it lets other I_T nexuses do (SPC-2 5.5.1 table 10, the {@link CommandTable#RESERVE_ALLOWED} rows). Third
+ * what it lets other I_T nexuses do (SPC-2 5.5.1 table 10, the {@link OpcodeTable#RESERVE_ALLOWED} rows). Third
  * party reservations and extents are not supported. Commands pay one volatile read while nobody reserves.
  */
 final class Spc2Reservation
@@ -28,7 +28,7 @@ final class Spc2Reservation
     boolean conflicts(final ItNexus nexus, final int row)
     {
         final ItNexus h = holder;
-        return h != null && !h.sameAs(nexus) && !CommandTable.allowedUnderReserve(row);
+        return h != null && !h.sameAs(nexus) && !OpcodeTable.allowedUnderReserve(row);
     }
 
     void reserve(final ScsiTask t, final MemorySegment cdb, final boolean ten)

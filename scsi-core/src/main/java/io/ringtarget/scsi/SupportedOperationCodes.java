@@ -4,13 +4,13 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * REPORT SUPPORTED OPERATION CODES (SPC-4 6.35): the reported rows of {@link CommandTable}, with their CDB usage
+ * REPORT SUPPORTED OPERATION CODES (SPC-4 6.35): the reported rows of {@link OpcodeTable}, with their CDB usage
  * data and, when asked (RCTD), command timeouts descriptors. Reporting only copies.
  */
 final class SupportedOperationCodes
 {
     /** Commands reported by the all-commands form. */
-    static final int COUNT = CommandTable.REPORTED_COUNT;
+    static final int COUNT = OpcodeTable.REPORTED_COUNT;
 
     private static final int ALL_COMMANDS = 0;
     private static final int ONE_COMMAND_WITHOUT_SERVICE_ACTION = 1;
@@ -30,7 +30,7 @@ final class SupportedOperationCodes
         final int opcode = Bytes.u8(cdb, 3);
         final int serviceAction = Bytes.u16(cdb, 4);
         final long allocationLength = Bytes.u32(cdb, 6);
-        final boolean hasServiceActions = CommandTable.hasServiceActions(opcode);
+        final boolean hasServiceActions = OpcodeTable.hasServiceActions(opcode);
         final MemorySegment out = t.scratch();
         final int length;
         switch (options)
@@ -44,7 +44,7 @@ final class SupportedOperationCodes
                     Responses.invalidCdb(t, 2, 2);
                     return;
                 }
-                length = encodeOne(out, CommandTable.reportedRow(opcode, CommandTable.NO_SERVICE_ACTION), timeouts);
+                length = encodeOne(out, OpcodeTable.reportedRow(opcode, OpcodeTable.NO_SERVICE_ACTION), timeouts);
                 break;
             case ONE_COMMAND_WITH_SERVICE_ACTION:
                 if (!hasServiceActions)
@@ -52,14 +52,14 @@ final class SupportedOperationCodes
                     Responses.invalidCdb(t, 2, 2);
                     return;
                 }
-                length = encodeOne(out, CommandTable.reportedRow(opcode, serviceAction), timeouts);
+                length = encodeOne(out, OpcodeTable.reportedRow(opcode, serviceAction), timeouts);
                 break;
             case ONE_COMMAND_EITHER:
             {
                 // A service action asked of an opcode without service actions is "not supported".
-                final int row = hasServiceActions ? CommandTable.reportedRow(opcode, serviceAction) :
-                    serviceAction == 0 ? CommandTable.reportedRow(opcode, CommandTable.NO_SERVICE_ACTION) :
-                    CommandTable.NO_ROW;
+                final int row = hasServiceActions ? OpcodeTable.reportedRow(opcode, serviceAction) :
+                    serviceAction == 0 ? OpcodeTable.reportedRow(opcode, OpcodeTable.NO_SERVICE_ACTION) :
+                    OpcodeTable.NO_ROW;
                 length = encodeOne(out, row, timeouts);
                 break;
             }
@@ -79,15 +79,15 @@ final class SupportedOperationCodes
     {
         final int descriptorLength = COMMAND_DESCRIPTOR_LENGTH + (timeouts ? TIMEOUTS_DESCRIPTOR_LENGTH : 0);
         int o = 4;
-        for (int row = 0; row < CommandTable.REPORTED_COUNT; row++)
+        for (int row = 0; row < OpcodeTable.REPORTED_COUNT; row++)
         {
-            final int serviceAction = CommandTable.serviceAction(row);
-            final boolean sa = serviceAction != CommandTable.NO_SERVICE_ACTION;
+            final int serviceAction = OpcodeTable.serviceAction(row);
+            final boolean sa = serviceAction != OpcodeTable.NO_SERVICE_ACTION;
             Bytes.zero(out, o, descriptorLength);
-            Bytes.put8(out, o, CommandTable.opcode(row));
+            Bytes.put8(out, o, OpcodeTable.opcode(row));
             Bytes.put16(out, o + 2, sa ? serviceAction : 0);
             Bytes.put8(out, o + 5, (timeouts ? 0x02 : 0) | (sa ? 0x01 : 0)); // CTDP, SERVACTV
-            Bytes.put16(out, o + 6, CommandTable.cdbLength(row, CommandTable.opcode(row)));
+            Bytes.put16(out, o + 6, OpcodeTable.cdbLength(row, OpcodeTable.opcode(row)));
             if (timeouts)
             {
                 encodeTimeouts(out, o + COMMAND_DESCRIPTOR_LENGTH);
@@ -101,18 +101,18 @@ final class SupportedOperationCodes
     /**
      * One command (reporting options 001b..011b): SPC-4 6.35.3 one_command parameter data.
      *
-     * @param row the reported row or {@link CommandTable#NO_ROW} for an unsupported command.
+     * @param row the reported row or {@link OpcodeTable#NO_ROW} for an unsupported command.
      * @return the number of bytes written.
      */
     static int encodeOne(final MemorySegment out, final int row, final boolean timeouts)
     {
         Bytes.zero(out, 0, 4);
-        if (row == CommandTable.NO_ROW)
+        if (row == OpcodeTable.NO_ROW)
         {
             Bytes.put8(out, 1, 0x01); // SUPPORT 001b: not supported
             return 4;
         }
-        final byte[] usage = CommandTable.usageData(row);
+        final byte[] usage = OpcodeTable.usageData(row);
         Bytes.put8(out, 1, (timeouts ? 0x80 : 0) | 0x03); // CTDP, SUPPORT 011b: supported per standard
         Bytes.put16(out, 2, usage.length);
         MemorySegment.copy(usage, 0, out, ValueLayout.JAVA_BYTE, 4, usage.length);

@@ -24,7 +24,7 @@ import static io.ringtarget.scsi.OperationCodes.*;
  * service action. Service actions without a row of their own share their opcode's "other service action" row
  * (not reported), whose handler answers INVALID FIELD IN CDB. Built once; read-only after.
  */
-final class CommandTable
+final class OpcodeTable
 {
     /** The row of an opcode the logical unit does not know: ILLEGAL REQUEST, INVALID COMMAND OPERATION CODE. */
     static final int NO_ROW = -1;
@@ -209,7 +209,7 @@ final class CommandTable
         COUNT = count;
     }
 
-    private CommandTable()
+    private OpcodeTable()
     {
     }
 
