@@ -1,5 +1,6 @@
 package io.ringtarget.iscsi;
 
+import io.ringtarget.backstore.Backstore;
 import io.ringtarget.backstore.RamBackstore;
 import io.ringtarget.iscsi.engine.EngineSettings;
 import io.ringtarget.iscsi.engine.IscsiEngine;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -50,6 +52,14 @@ public final class TestTarget implements AutoCloseable
     public static TestTarget start(final long sizeBytes, final int nopInIntervalSeconds, final PrintStream log)
         throws IOException
     {
+        return start(sizeBytes, nopInIntervalSeconds, log, new Backstore[0]);
+    }
+
+    /** As {@link #start(long, int, PrintStream)}, with {@code more} as LUNs 1, 2, ... */
+    public static TestTarget start(
+        final long sizeBytes, final int nopInIntervalSeconds, final PrintStream log, final Backstore... more)
+        throws IOException
+    {
         final int port = freePort();
         final RamBackstore ram = new RamBackstore("ram0", sizeBytes, BLOCK_SIZE);
         final EventLog eventLog = new EventLog(log, false, EventLog.Level.DEBUG);
@@ -60,8 +70,15 @@ public final class TestTarget implements AutoCloseable
             final LogicalUnit lu = new LogicalUnit(new LogicalUnitIdentity(LogicalUnitIdentity.DEFAULT_VENDOR,
                 "ringtarget", "0001", "testserial0", 0, IQN, 1, 1, 1), ram.blockCount(), ram.blockSize(),
                 ram.supportsUnmap(), false).unmapReadsZeros(ram.unmapReadsZeros());
-            node.add(new PortalGroup(node, 1, List.of(new Portal("127.0.0.1", port)),
-                List.of(new LunMapping(0, lu, ram, false)), List.of(), true, false));
+            final List<LunMapping> luns = new ArrayList<>();
+            luns.add(new LunMapping(0, lu, ram, false));
+            for (int i = 0; i < more.length; i++)
+            {
+                luns.add(new LunMapping(i + 1, new LogicalUnit(new LogicalUnitIdentity(LogicalUnitIdentity.DEFAULT_VENDOR,
+                    "ringtarget", "0001", "testserial" + (i + 1), 0, IQN, 1, 1, 1), more[i].blockCount(),
+                    more[i].blockSize(), false, false), more[i], false));
+            }
+            node.add(new PortalGroup(node, 1, List.of(new Portal("127.0.0.1", port)), luns, List.of(), true, false));
             registry.add(node);
             final IscsiEngine engine = IscsiEngine.start(registry, DiscoveryAuth.NONE, TargetLimits.defaults(),
                 new EngineSettings(1, false, "ring", 50_000, nopInIntervalSeconds, 2 * nopInIntervalSeconds), eventLog);
