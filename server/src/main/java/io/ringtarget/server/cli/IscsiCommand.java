@@ -1,10 +1,10 @@
 package io.ringtarget.server.cli;
 
 import io.ringtarget.server.config.AclConfig;
-import io.ringtarget.server.config.ConfigDefaults;
 import io.ringtarget.server.config.ConfigEditor;
 import io.ringtarget.server.config.IscsiNames;
 import io.ringtarget.server.config.LunConfig;
+import io.ringtarget.server.config.PortalAddresses;
 import io.ringtarget.server.config.PortalConfig;
 import io.ringtarget.server.config.RingtargetConfig;
 import io.ringtarget.server.config.TargetConfig;
@@ -206,7 +206,7 @@ final class IscsiCommand extends CommandGroup
                 PortalConfig portal()
                 {
                     final String host = ip.startsWith("[") && ip.endsWith("]") ? ip.substring(1, ip.length() - 1) : ip;
-                    final PortalConfig portal = ConfigDefaults.parsePortal(
+                    final PortalConfig portal = PortalAddresses.parse(
                         (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port);
                     return portal;
                 }

@@ -39,7 +39,7 @@ import java.util.stream.Collectors;
  * <p>
  * Reading is strict: malformed JSON is reported with its line and column, unknown fields, duplicate keys and values
  * of the wrong JSON type with the path of the field ({@code targets[0].tpgs[0].portals[1].port}). Missing fields
- * take the defaults of {@link ConfigDefaults}. Reading does not check the meaning of the values (IQN syntax,
+ * take the defaults of {@link ConfigDefaults} ({@link TreeDefaults}). Reading does not check the meaning of the values (IQN syntax,
  * references between objects, files): that is {@link ConfigValidator}'s job, or {@link #loadValidated}.
  * <p>
  * Writing is atomic: a temporary file in the same directory is written, synced and renamed over the file, and the
@@ -117,7 +117,7 @@ public final class ConfigFiles
             throw new ConfigException(sourceName, ConfigProblem.error("", "the file is empty; it must hold a JSON object { ... }"));
         }
         final List<ConfigProblem> problems = new ArrayList<>();
-        ConfigDefaults.applyTo(tree, problems);
+        TreeDefaults.applyTo(tree, problems);
         if (ConfigProblem.hasErrors(problems))
         {
             throw new ConfigException(sourceName, problems);

@@ -252,7 +252,7 @@ public final class ConfigValidator
             {
                 error(path + ".path", "\"" + file + "\" is a directory");
             }
-            else if (ConfigDefaults.isBlockDevice(file))
+            else if (BlockDevices.isBlockDevice(file))
             {
                 error(path + ".type", "\"" + file + "\" is a block device: use type \"block\"");
             }
@@ -290,7 +290,7 @@ public final class ConfigValidator
         {
             error(path + ".path", "\"" + device + "\" does not exist");
         }
-        else if (!ConfigDefaults.isBlockDevice(device))
+        else if (!BlockDevices.isBlockDevice(device))
         {
             error(path + ".path", "\"" + device + "\" is not a block device" +
                 (Files.isRegularFile(device) ? " (a regular file: use type \"fileio\")" : ""));
@@ -424,7 +424,7 @@ public final class ConfigValidator
                 continue;
             }
             boolean valid = true;
-            final String ipProblem = ConfigDefaults.ipProblem(portal.ip());
+            final String ipProblem = IpLiterals.problem(portal.ip());
             if (null != ipProblem)
             {
                 error(portalPath + ".ip", ipProblem);
@@ -439,16 +439,16 @@ public final class ConfigValidator
             {
                 continue;
             }
-            final String ip = ConfigDefaults.canonicalIp(portal.ip());
+            final String ip = IpLiterals.canonical(portal.ip());
             final String key = ip + "|" + portal.port();
             // RFC 7143 4.4.1 (portal groups): a network portal belongs to exactly one portal group of a node.
             final String other = targetPortals.putIfAbsent(key, portalPath);
             if (null != other)
             {
-                error(portalPath, "duplicate portal " + hostPort(ip, portal.port()) + " (also " + other + ")");
+                error(portalPath, "duplicate portal " + PortalAddresses.hostPort(ip, portal.port()) + " (also " + other + ")");
                 continue;
             }
-            final boolean wildcard = ip.equals("0.0.0.0") || ip.equals("::");
+            final boolean wildcard = IpLiterals.isWildcard(ip);
             (wildcard ? wildcardPorts : specificPorts).putIfAbsent(portal.port(), portalPath);
             if (checkFiles && !wildcard && !isLocalAddress(ip))
             {
@@ -758,10 +758,5 @@ public final class ConfigValidator
             }
         }
         return false;
-    }
-
-    static String hostPort(final String ip, final int port)
-    {
-        return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + port;
     }
 }

@@ -49,7 +49,7 @@ class ConfigFilesTest
     void saveKeepsThePreviousVersionAsBakAndLeavesNoTemporaryFile() throws Exception
     {
         final Path file = dir.resolve("saveconfig.json");
-        final RingtargetConfig first = ConfigDefaults.demo(null, 0, null);
+        final RingtargetConfig first = DemoConfig.create(null, 0, null);
         final RingtargetConfig second = ConfigFixtures.everyField();
 
         ConfigFiles.save(first, file);

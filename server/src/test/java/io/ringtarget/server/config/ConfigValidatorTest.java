@@ -34,7 +34,7 @@ class ConfigValidatorTest
     @Test
     void demoConfigHasNoProblem()
     {
-        assertEquals(List.of(), ConfigValidator.validate(ConfigDefaults.demo(null, 0, null), true));
+        assertEquals(List.of(), ConfigValidator.validate(DemoConfig.create(null, 0, null), true));
     }
 
     static Stream<Arguments> errors()
@@ -225,7 +225,7 @@ class ConfigValidatorTest
     void realBlockDeviceIsAcceptedAsBlockAndRefusedAsFileio()
     {
         final Path device = Stream.of("/dev/loop0", "/dev/vda", "/dev/sda", "/dev/nvme0n1", "/dev/zram0")
-            .map(Path::of).filter(ConfigDefaults::isBlockDevice).findFirst().orElse(null);
+            .map(Path::of).filter(BlockDevices::isBlockDevice).findFirst().orElse(null);
         assumeTrue(null != device, "no block device on this machine");
 
         assertEquals(List.of(), ConfigValidator.validate(config(
