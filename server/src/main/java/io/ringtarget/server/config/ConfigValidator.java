@@ -1,9 +1,5 @@
 package io.ringtarget.server.config;
 
-import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,8 +63,9 @@ public final class ConfigValidator
      * Validates a configuration.
      *
      * @param config     the configuration.
-     * @param checkFiles also check this machine: that block devices exist and are block devices, that fileio files
-     *                   can be created (their directory exists), and (warnings) that portal addresses are local.
+     * @param checkFiles also check this machine ({@link HostChecks}): that block devices exist and are block devices,
+     *                   that fileio files can be created (their directory exists), and (warnings) that portal
+     *                   addresses are local.
      * @return every problem found, in document order; empty when the configuration is fine.
      */
     public static List<ConfigProblem> validate(final RingtargetConfig config, final boolean checkFiles)
@@ -242,36 +239,9 @@ public final class ConfigValidator
     private void fileio(final String path, final BackstoreConfig backstore, final Map<String, String> filePaths)
     {
         final Path file = absolutePath(path, backstore, filePaths);
-        if (null == file || !checkFiles)
+        if (null != file && checkFiles)
         {
-            return;
-        }
-        if (Files.exists(file))
-        {
-            if (Files.isDirectory(file))
-            {
-                error(path + ".path", "\"" + file + "\" is a directory");
-            }
-            else if (BlockDevices.isBlockDevice(file))
-            {
-                error(path + ".type", "\"" + file + "\" is a block device: use type \"block\"");
-            }
-            else if (!Files.isRegularFile(file))
-            {
-                error(path + ".path", "\"" + file + "\" is not a regular file");
-            }
-        }
-        else
-        {
-            final Path parent = file.getParent();
-            if (null == parent || !Files.isDirectory(parent))
-            {
-                error(path + ".path", "directory \"" + parent + "\" does not exist (the file is created, its directory is not)");
-            }
-            if (backstore.sizeBytes() == 0)
-            {
-                error(path + ".sizeBytes", "\"" + file + "\" does not exist, so a size is needed to create it");
-            }
+            problems.addAll(HostChecks.fileio(path, file, backstore.sizeBytes()));
         }
     }
 
@@ -282,18 +252,9 @@ public final class ConfigValidator
         {
             warning(path + ".directIo", "ignored: block backstores always use O_DIRECT");
         }
-        if (null == device || !checkFiles)
+        if (null != device && checkFiles)
         {
-            return;
-        }
-        if (!Files.exists(device))
-        {
-            error(path + ".path", "\"" + device + "\" does not exist");
-        }
-        else if (!BlockDevices.isBlockDevice(device))
-        {
-            error(path + ".path", "\"" + device + "\" is not a block device" +
-                (Files.isRegularFile(device) ? " (a regular file: use type \"fileio\")" : ""));
+            problems.addAll(HostChecks.block(path, device));
         }
     }
 
@@ -450,10 +411,9 @@ public final class ConfigValidator
             }
             final boolean wildcard = IpLiterals.isWildcard(ip);
             (wildcard ? wildcardPorts : specificPorts).putIfAbsent(portal.port(), portalPath);
-            if (checkFiles && !wildcard && !isLocalAddress(ip))
+            if (checkFiles && !wildcard)
             {
-                warning(portalPath + ".ip", "\"" + ip + "\" is not an address of this host: the target cannot " +
-                    "listen on it until it is configured");
+                problems.addAll(HostChecks.portalAddress(portalPath, ip));
             }
         }
         for (final Map.Entry<Integer, String> wildcard : wildcardPorts.entrySet())
@@ -733,18 +693,6 @@ public final class ConfigValidator
         if (engine.nopInTimeoutSeconds() < 1 && engine.nopInIntervalSeconds() > 0)
         {
             error("engine.nopInTimeoutSeconds", "at least 1 while NOP-In pings are on");
-        }
-    }
-
-    private static boolean isLocalAddress(final String ip)
-    {
-        try
-        {
-            return null != NetworkInterface.getByInetAddress(InetAddress.ofLiteral(ip));
-        }
-        catch (final SocketException | IllegalArgumentException ex)
-        {
-            return true; // cannot tell: say nothing rather than warn wrongly
         }
     }
 
