@@ -32,7 +32,8 @@ import java.util.concurrent.Callable;
 final class DemoCommand implements Callable<Integer>
 {
     @Option(names = "--portal", paramLabel = "HOST:PORT", defaultValue = DemoConfig.PORTAL,
-        description = "Address to listen on (default: ${DEFAULT-VALUE}; [::1]:3260 for IPv6).")
+        description = "IPv4 address and port to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0:3260 to be " +
+            "reachable from other hosts). IPv6 is not supported yet.")
     String portal;
 
     @Option(names = "--size", paramLabel = "SIZE", converter = SizeConverter.class,

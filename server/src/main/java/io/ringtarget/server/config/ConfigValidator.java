@@ -391,6 +391,14 @@ public final class ConfigValidator
                 error(portalPath + ".ip", ipProblem);
                 valid = false;
             }
+            else if (IpLiterals.isIpv6(portal.ip()))
+            {
+                // The engine's listening sockets are AF_INET. IPv6 literals are still parsed and compared
+                // everywhere, so that serving IPv6 takes the engine's sockets and the removal of this rule.
+                error(portalPath + ".ip", "IPv6 portals are not supported yet: \"" + portal.ip() + "\" (the " +
+                    "target listens on IPv4 only; use an IPv4 address, 0.0.0.0 for every address)");
+                valid = false;
+            }
             if (portal.port() < 1 || portal.port() > 65535)
             {
                 error(portalPath + ".port", portal.port() + " is not a TCP port (1..65535)");

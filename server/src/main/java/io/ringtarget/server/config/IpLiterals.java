@@ -27,7 +27,7 @@ public final class IpLiterals
     {
         if (null == ip || ip.isEmpty())
         {
-            return "an IP address is required (0.0.0.0 for every IPv4 address, :: for every IPv6 address)";
+            return "an IP address is required (" + IPV4_WILDCARD + " for every address)";
         }
         // InetAddress also takes the old BSD forms ("1.2.3" = 1.2.0.3); a portal is written as a dotted quad.
         if (ip.indexOf(':') < 0 && !IPV4.matcher(ip).matches())

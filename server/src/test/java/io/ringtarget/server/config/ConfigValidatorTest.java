@@ -88,6 +88,12 @@ class ConfigValidatorTest
                 "targets[0].tpgs[0].portals[0].port", "65536 is not a TCP port (1..65535)"),
             arguments("host name portal", tpg(0, t -> withPortals(t, List.of(new PortalConfig("storage.example.com", 3260)))),
                 "targets[0].tpgs[0].portals[0].ip", "\"storage.example.com\" is not an IPv4 or IPv6 address"),
+            arguments("ipv6 portal", tpg(0, t -> withPortals(t, List.of(new PortalConfig("::1", 3260)))),
+                "targets[0].tpgs[0].portals[0].ip", "IPv6 portals are not supported yet: \"::1\""),
+            arguments("ipv6 wildcard portal", tpg(0, t -> withPortals(t, List.of(new PortalConfig("::", 3260)))),
+                "targets[0].tpgs[0].portals[0].ip", "IPv6 portals are not supported yet: \"::\""),
+            arguments("missing portal address", tpg(0, t -> withPortals(t, List.of(new PortalConfig(null, 3260)))),
+                "targets[0].tpgs[0].portals[0].ip", "an IP address is required (0.0.0.0 for every address)"),
             arguments("duplicate portal", tpg(0, t -> withPortals(t, List.of(
                     new PortalConfig("10.0.1.10", 3260), new PortalConfig("10.0.1.10", 3260)))),
                 "targets[0].tpgs[0].portals[1]", "duplicate portal 10.0.1.10:3260 (also targets[0].tpgs[0].portals[0])"),
