@@ -27,8 +27,6 @@ public final class ConfigDefaults
      * set (net.core.busy_poll=50): a request that follows within that time costs no wake-up (docs/benchmarks.md).
      */
     public static final int DEFAULT_IDLE_SPIN_MICROS = 50;
-    /** Upper bound of idleSpinMicros: beyond 10 ms a loop might as well use the "busy" strategy. */
-    public static final int MAX_IDLE_SPIN_MICROS = 10_000;
     /** A NOP-In ping after 5 s of silence, the connection dropped after 15 s more without its NOP-Out. */
     public static final int DEFAULT_NOP_IN_INTERVAL_SECONDS = 5;
     public static final int DEFAULT_NOP_IN_TIMEOUT_SECONDS = 15;

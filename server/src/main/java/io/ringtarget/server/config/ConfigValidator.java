@@ -1,29 +1,33 @@
 package io.ringtarget.server.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
- * Checks the meaning of a configuration and reports every problem with the JSON path of the field at fault, for
- * example {@code targets[0].tpgs[0].luns[2].backstore: no backstore named "disk9"}.
+ * Checks a configuration and reports every problem with the JSON path of the field at fault, for example
+ * {@code targets[0].tpgs[0].luns[2].backstore: no backstore named "disk9"}.
+ * <p>
+ * The structure (types, required fields, enumerations, ranges) is the schema's ({@link ConfigSchema}), checked on the
+ * configuration's JSON tree, so that records built in code are held to the same rules as files. This class adds the
+ * rules a schema cannot express: references between objects, unique names, numbers and portals, iSCSI name syntax,
+ * CHAP secrets, rules between the fields of an object; and, when asked, the machine's ({@link HostChecks}). A field
+ * the schema finds wrong is not reported again.
  * <p>
  * Errors make the configuration unusable; warnings flag what is legal but most likely a mistake. The rules and the
  * reasons for them are listed in docs/configuration.md.
  */
 public final class ConfigValidator
 {
-    /** SAM-5 4.7: flat space addressing reaches LUN 16383; peripheral device addressing only 255. */
-    public static final int MAX_LUN = 16383;
-    /** RFC 7143 13.9: TargetPortalGroupTag is a 16-bit value; tag 0 is avoided as targetcli does. */
-    public static final int MAX_TPG_TAG = 65535;
     /**
      * RFC 7143 9.2.1: a CHAP secret of fewer than 96 random bits needs IPsec, which this target does not
      * provide; 12 bytes is the shortest secret that can hold 96 bits.
@@ -33,24 +37,19 @@ public final class ConfigValidator
     public static final int MAX_PORTABLE_CHAP_SECRET = 16;
     /** open-iscsi's limit on CHAP names and secrets. */
     public static final int MAX_CHAP_TEXT = 255;
-    public static final int MAX_SERIAL = 36;
-    public static final int MAX_LOOPS = 1024;
 
+    /** The backstore types whose rules this class knows; the schema refuses any other. */
     private static final Set<String> TYPES = Set.of(ConfigDefaults.TYPE_BLOCK, ConfigDefaults.TYPE_FILEIO, ConfigDefaults.TYPE_RAM);
-    private static final Set<String> AUTHENTICATIONS = Set.of(ConfigDefaults.AUTH_NONE, ConfigDefaults.AUTH_CHAP);
-    private static final Set<String> IDLE_STRATEGIES = Set.of("ring", "busy", "backoff");
-    private static final Set<Integer> BLOCK_SIZES = Set.of(512, 1024, 2048, 4096);
-    private static final Pattern BACKSTORE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-    private static final Pattern SERIAL = Pattern.compile("[\\x21-\\x7e]+");
-    /** 8-byte NAA designators: 2 (IEEE extended), 3 (locally assigned), 5 (IEEE registered); SPC-4 7.8.6.6. */
-    private static final Pattern WWN = Pattern.compile("[235][0-9A-Fa-f]{15}");
 
     private final boolean checkFiles;
+    /** Paths of the fields the schema found wrong: one problem per field is enough. */
+    private final Set<String> schemaPaths;
     private final List<ConfigProblem> problems = new ArrayList<>();
 
-    private ConfigValidator(final boolean checkFiles)
+    private ConfigValidator(final boolean checkFiles, final Set<String> schemaPaths)
     {
         this.checkFiles = checkFiles;
+        this.schemaPaths = schemaPaths;
     }
 
     /** Validates without looking at this machine's files and devices. */
@@ -66,32 +65,51 @@ public final class ConfigValidator
      * @param checkFiles also check this machine ({@link HostChecks}): that block devices exist and are block devices,
      *                   that fileio files can be created (their directory exists), and (warnings) that portal
      *                   addresses are local.
-     * @return every problem found, in document order; empty when the configuration is fine.
+     * @return every problem found, shown at paths with entry names ({@link ConfigProblem#where}): the schema's
+     *         first (object by object), then the others in document order; empty when the configuration is fine.
      */
     public static List<ConfigProblem> validate(final RingtargetConfig config, final boolean checkFiles)
     {
-        final ConfigValidator validator = new ConfigValidator(checkFiles);
+        if (null == config)
+        {
+            return List.of(ConfigProblem.error("", "no configuration"));
+        }
+        final JsonNode tree = ConfigFiles.toTree(config);
+        final List<ConfigProblem> structure = ConfigSchema.problems(tree);
+        final Set<String> schemaPaths = new HashSet<>();
+        structure.forEach(problem -> schemaPaths.add(problem.path()));
+        final ConfigValidator validator = new ConfigValidator(checkFiles, schemaPaths);
         validator.config(config);
-        return List.copyOf(validator.problems);
+        final List<ConfigProblem> all = new ArrayList<>(structure);
+        all.addAll(validator.problems);
+        return JsonPaths.named(tree, all);
     }
 
     private void error(final String path, final String message)
     {
-        problems.add(ConfigProblem.error(path, message));
+        add(ConfigProblem.error(path, message));
     }
 
     private void warning(final String path, final String message)
     {
-        problems.add(ConfigProblem.warning(path, message));
+        add(ConfigProblem.warning(path, message));
+    }
+
+    private void add(final ConfigProblem problem)
+    {
+        if (!schemaPaths.contains(problem.path()))
+        {
+            problems.add(problem);
+        }
+    }
+
+    private void addAll(final List<ConfigProblem> found)
+    {
+        found.forEach(this::add);
     }
 
     private void config(final RingtargetConfig config)
     {
-        if (null == config)
-        {
-            error("", "no configuration");
-            return;
-        }
         final Map<String, BackstoreConfig> backstoresByName = new HashMap<>();
         if (null == config.backstores())
         {
@@ -128,22 +146,17 @@ public final class ConfigValidator
                 continue;
             }
             final String name = backstore.name();
-            if (null == name || name.isEmpty())
+            if (null != name)
             {
-                error(path + ".name", "required");
-            }
-            else if (!BACKSTORE_NAME.matcher(name).matches())
-            {
-                error(path + ".name", "\"" + name + "\": use 1 to 64 of A-Z a-z 0-9 _ . -");
-            }
-            else if (namePaths.containsKey(name))
-            {
-                error(path + ".name", "duplicate backstore name \"" + name + "\" (also " + namePaths.get(name) + ")");
-            }
-            else
-            {
-                namePaths.put(name, path);
-                byName.put(name, backstore);
+                final String other = namePaths.putIfAbsent(name, path);
+                if (null != other)
+                {
+                    error(path + ".name", "duplicate backstore name \"" + name + "\" (also " + other + ")");
+                }
+                else
+                {
+                    byName.put(name, backstore);
+                }
             }
             backstore(path, backstore, filePaths);
         }
@@ -154,21 +167,11 @@ public final class ConfigValidator
         final String type = backstore.type();
         if (null == type || !TYPES.contains(type))
         {
-            error(path + ".type", (null == type ? "required" : "unknown type \"" + type + "\"") +
-                ": one of block, fileio, ram");
-            return;
-        }
-        if (backstore.sizeBytes() < 0)
-        {
-            error(path + ".sizeBytes", "must not be negative");
+            return; // the schema reports it; the rules below depend on the type
         }
         final int blockSize = backstore.blockSize();
-        if (!BLOCK_SIZES.contains(blockSize) && !(blockSize == 0 && ConfigDefaults.TYPE_BLOCK.equals(type)))
-        {
-            error(path + ".blockSize", blockSize + " is not one of 512, 1024, 2048, 4096" +
-                (ConfigDefaults.TYPE_BLOCK.equals(type) ? " (or 0: the device's own)" : ""));
-        }
-        else if (blockSize > 0 && backstore.sizeBytes() > 0 && backstore.sizeBytes() % blockSize != 0)
+        if (!schemaPaths.contains(path + ".blockSize") && blockSize > 0 && backstore.sizeBytes() > 0 &&
+            backstore.sizeBytes() % blockSize != 0)
         {
             warning(path + ".sizeBytes", backstore.sizeBytes() + " is not a multiple of the block size " + blockSize +
                 "; the last partial block is not exported");
@@ -188,18 +191,6 @@ public final class ConfigValidator
             }
             case ConfigDefaults.TYPE_FILEIO -> fileio(path, backstore, filePaths);
             default -> block(path, backstore, filePaths);
-        }
-        final String serial = backstore.serial();
-        if (null != serial && !serial.isEmpty() && (serial.length() > MAX_SERIAL || !SERIAL.matcher(serial).matches()))
-        {
-            error(path + ".serial", "use 1 to " + MAX_SERIAL + " printable ASCII characters without spaces " +
-                "(SPC-4 7.8.18), or leave it out to have one generated");
-        }
-        final String wwn = backstore.wwn();
-        if (null != wwn && !wwn.isEmpty() && !WWN.matcher(wwn).matches())
-        {
-            error(path + ".wwn", "\"" + wwn + "\": 16 hex digits starting with the NAA type 2, 3 or 5 " +
-                "(SPC-4 7.8.6.6), e.g. 3a1b2c3d4e5f6071, or leave it out to have one generated");
         }
     }
 
@@ -241,7 +232,7 @@ public final class ConfigValidator
         final Path file = absolutePath(path, backstore, filePaths);
         if (null != file && checkFiles)
         {
-            problems.addAll(HostChecks.fileio(path, file, backstore.sizeBytes()));
+            addAll(HostChecks.fileio(path, file, backstore.sizeBytes()));
         }
     }
 
@@ -254,7 +245,7 @@ public final class ConfigValidator
         }
         if (null != device && checkFiles)
         {
-            problems.addAll(HostChecks.block(path, device));
+            addAll(HostChecks.block(path, device));
         }
     }
 
@@ -282,10 +273,6 @@ public final class ConfigValidator
                 {
                     error(path + ".iqn", "duplicate target \"" + target.iqn() + "\" (also " + other + ")");
                 }
-            }
-            if (null != target.alias() && (target.alias().length() > 255 || hasControlCharacters(target.alias())))
-            {
-                error(path + ".alias", "at most 255 characters, without control characters");
             }
             if (null == target.tpgs())
             {
@@ -317,25 +304,12 @@ public final class ConfigValidator
             error(path, "null is not a TPG");
             return;
         }
-        if (tpg.tag() < 1 || tpg.tag() > MAX_TPG_TAG)
+        final String other = tags.putIfAbsent(tpg.tag(), path);
+        if (null != other)
         {
-            error(path + ".tag", tpg.tag() + " is not a TPG tag (1.." + MAX_TPG_TAG + ")");
+            error(path + ".tag", "duplicate TPG tag " + tpg.tag() + " (also " + other + ")");
         }
-        else
-        {
-            final String other = tags.putIfAbsent(tpg.tag(), path);
-            if (null != other)
-            {
-                error(path + ".tag", "duplicate TPG tag " + tpg.tag() + " (also " + other + ")");
-            }
-        }
-        final String authentication = tpg.authentication();
-        if (null == authentication || !AUTHENTICATIONS.contains(authentication))
-        {
-            error(path + ".authentication", (null == authentication ? "required" : "\"" + authentication + "\"") +
-                ": one of none, chap");
-        }
-        final boolean chap = ConfigDefaults.AUTH_CHAP.equals(authentication);
+        final boolean chap = ConfigDefaults.AUTH_CHAP.equals(tpg.authentication());
         if (chap && tpg.generateNodeAcls())
         {
             error(path + ".generateNodeAcls", "cannot be true with authentication \"chap\": CHAP credentials are " +
@@ -399,12 +373,7 @@ public final class ConfigValidator
                     "target listens on IPv4 only; use an IPv4 address, 0.0.0.0 for every address)");
                 valid = false;
             }
-            if (portal.port() < 1 || portal.port() > 65535)
-            {
-                error(portalPath + ".port", portal.port() + " is not a TCP port (1..65535)");
-                valid = false;
-            }
-            if (!valid)
+            if (!valid || schemaPaths.contains(portalPath + ".port"))
             {
                 continue;
             }
@@ -421,7 +390,7 @@ public final class ConfigValidator
             (wildcard ? wildcardPorts : specificPorts).putIfAbsent(portal.port(), portalPath);
             if (checkFiles && !wildcard)
             {
-                problems.addAll(HostChecks.portalAddress(portalPath, ip));
+                addAll(HostChecks.portalAddress(portalPath, ip));
             }
         }
         for (final Map.Entry<Integer, String> wildcard : wildcardPorts.entrySet())
@@ -448,18 +417,11 @@ public final class ConfigValidator
                 error(lunPath, "null is not a LUN");
                 continue;
             }
-            if (lun.lun() < 0 || lun.lun() > MAX_LUN)
+            lunZero |= lun.lun() == 0;
+            final String other = numbers.putIfAbsent(lun.lun(), lunPath);
+            if (null != other)
             {
-                error(lunPath + ".lun", lun.lun() + " is not a LUN number (0.." + MAX_LUN + ")");
-            }
-            else
-            {
-                lunZero |= lun.lun() == 0;
-                final String other = numbers.putIfAbsent(lun.lun(), lunPath);
-                if (null != other)
-                {
-                    error(lunPath + ".lun", "duplicate LUN " + lun.lun() + " (also " + other + ")");
-                }
+                error(lunPath + ".lun", "duplicate LUN " + lun.lun() + " (also " + other + ")");
             }
             if (null == lun.backstore() || lun.backstore().isEmpty())
             {
@@ -533,11 +495,6 @@ public final class ConfigValidator
             return;
         }
         final String authentication = discoveryAuth.authentication();
-        if (null == authentication || !AUTHENTICATIONS.contains(authentication))
-        {
-            error("discoveryAuth.authentication", (null == authentication ? "required" : "\"" + authentication + "\"") +
-                ": one of none, chap");
-        }
         if (null == discoveryAuth.chap())
         {
             if (ConfigDefaults.AUTH_CHAP.equals(authentication))
@@ -679,24 +636,6 @@ public final class ConfigValidator
         {
             error("engine", "required ({} for the defaults)");
             return;
-        }
-        if (engine.loops() < 0 || engine.loops() > MAX_LOOPS)
-        {
-            error("engine.loops", engine.loops() + ": 0 (one per core) to " + MAX_LOOPS);
-        }
-        if (null == engine.idleStrategy() || !IDLE_STRATEGIES.contains(engine.idleStrategy()))
-        {
-            error("engine.idleStrategy", (null == engine.idleStrategy() ? "required" : "\"" + engine.idleStrategy() + "\"") +
-                ": one of ring, busy, backoff");
-        }
-        if (engine.idleSpinMicros() < 0 || engine.idleSpinMicros() > ConfigDefaults.MAX_IDLE_SPIN_MICROS)
-        {
-            error("engine.idleSpinMicros", engine.idleSpinMicros() + ": 0 (sleep at once) to " +
-                ConfigDefaults.MAX_IDLE_SPIN_MICROS + " microseconds");
-        }
-        if (engine.nopInIntervalSeconds() < 0)
-        {
-            error("engine.nopInIntervalSeconds", "must not be negative (0 turns NOP-In pings off)");
         }
         if (engine.nopInTimeoutSeconds() < 1 && engine.nopInIntervalSeconds() > 0)
         {

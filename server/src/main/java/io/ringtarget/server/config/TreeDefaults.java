@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static io.ringtarget.server.config.ConfigDefaults.AUTH_NONE;
 import static io.ringtarget.server.config.ConfigDefaults.AUTO_BLOCK_SIZE;
@@ -22,7 +24,7 @@ import static io.ringtarget.server.config.ConfigDefaults.TYPE_BLOCK;
 /**
  * Fills the defaults of {@link ConfigDefaults} into a configuration's JSON tree before it is bound to the records,
  * so that a field left out of the file takes the documented default rather than Java's 0/false (see
- * docs/configuration.md for the table).
+ * docs/configuration.md for the table, and the schema's {@code default} annotations).
  */
 final class TreeDefaults
 {
@@ -30,62 +32,73 @@ final class TreeDefaults
     {
     }
 
-    /**
-     * Fills in the defaults of missing (or null) fields of a configuration JSON tree, in place. Containers of the
-     * wrong JSON type are left alone for the binding to report with their path. Problems found on the way
-     * (a missing required LUN number, a size that does not parse) are added to {@code problems}.
-     */
-    static void applyTo(final JsonNode root, final List<ConfigProblem> problems)
+    /** Removes the fields whose value is null, at every depth: a null is a missing field. */
+    static void dropNulls(final JsonNode node)
     {
-        if (!(root instanceof ObjectNode config))
+        if (node instanceof ObjectNode object)
         {
-            problems.add(ConfigProblem.error("", "the configuration must be a JSON object { ... }"));
-            return;
+            final List<String> nulls = new ArrayList<>();
+            for (final Map.Entry<String, JsonNode> field : object.properties())
+            {
+                if (field.getValue().isNull())
+                {
+                    nulls.add(field.getKey());
+                }
+                else
+                {
+                    dropNulls(field.getValue());
+                }
+            }
+            object.remove(nulls);
         }
-        final ArrayNode backstores = defaultArray(config, "backstores");
-        final ArrayNode targets = defaultArray(config, "targets");
-        final ObjectNode discoveryAuth = defaultObject(config, "discoveryAuth");
-        final ObjectNode engine = defaultObject(config, "engine");
+        else if (node instanceof ArrayNode array)
+        {
+            array.forEach(TreeDefaults::dropNulls);
+        }
+    }
 
-        if (null != backstores)
+    /**
+     * Fills in the defaults of missing fields, in place. The tree has the schema's shape ({@link ConfigSchema}):
+     * containers that are not, are left alone for the binding to report. Sizes written as text ({@code "10G"})
+     * become numbers; one that does not parse is added to {@code problems}.
+     */
+    static void applyTo(final ObjectNode config, final List<ConfigProblem> problems)
+    {
+        final ArrayNode backstores = defaultArray(config, "backstores");
+        for (int i = 0; null != backstores && i < backstores.size(); i++)
         {
-            for (int i = 0; i < backstores.size(); i++)
+            if (backstores.get(i) instanceof ObjectNode backstore)
             {
-                if (backstores.get(i) instanceof ObjectNode backstore)
-                {
-                    applyBackstore(backstore, "backstores[" + i + "]", problems);
-                }
+                applyBackstore(backstore, "backstores[" + i + "]", problems);
             }
         }
-        if (null != targets)
+        final ArrayNode targets = defaultArray(config, "targets");
+        for (int i = 0; null != targets && i < targets.size(); i++)
         {
-            for (int i = 0; i < targets.size(); i++)
+            if (targets.get(i) instanceof ObjectNode target)
             {
-                if (targets.get(i) instanceof ObjectNode target)
-                {
-                    applyTarget(target, "targets[" + i + "]", problems);
-                }
+                applyTarget(target);
             }
         }
+        final ObjectNode discoveryAuth = defaultObject(config, "discoveryAuth");
         if (null != discoveryAuth)
         {
-            defaultText(discoveryAuth, "authentication", AUTH_NONE);
+            defaultValue(discoveryAuth, "authentication", AUTH_NONE);
         }
+        final ObjectNode engine = defaultObject(config, "engine");
         if (null != engine)
         {
-            defaultInt(engine, "loops", 0);
-            defaultBoolean(engine, "pinCpus", false);
-            defaultText(engine, "idleStrategy", IDLE_RING);
-            defaultInt(engine, "idleSpinMicros", DEFAULT_IDLE_SPIN_MICROS);
-            defaultInt(engine, "nopInIntervalSeconds", DEFAULT_NOP_IN_INTERVAL_SECONDS);
-            defaultInt(engine, "nopInTimeoutSeconds", DEFAULT_NOP_IN_TIMEOUT_SECONDS);
+            defaultValue(engine, "loops", 0);
+            defaultValue(engine, "pinCpus", false);
+            defaultValue(engine, "idleStrategy", IDLE_RING);
+            defaultValue(engine, "idleSpinMicros", DEFAULT_IDLE_SPIN_MICROS);
+            defaultValue(engine, "nopInIntervalSeconds", DEFAULT_NOP_IN_INTERVAL_SECONDS);
+            defaultValue(engine, "nopInTimeoutSeconds", DEFAULT_NOP_IN_TIMEOUT_SECONDS);
         }
     }
 
     private static void applyBackstore(final ObjectNode backstore, final String path, final List<ConfigProblem> problems)
     {
-        final JsonNode type = backstore.get("type");
-        final boolean block = null != type && TYPE_BLOCK.equals(type.asText());
         final JsonNode size = backstore.get("sizeBytes");
         if (null != size && size.isTextual())
         {
@@ -100,71 +113,50 @@ final class TreeDefaults
                 backstore.put("sizeBytes", 0L);
             }
         }
-        defaultLong(backstore, "sizeBytes", 0);
-        defaultInt(backstore, "blockSize", block ? AUTO_BLOCK_SIZE : DEFAULT_BLOCK_SIZE);
-        defaultBoolean(backstore, "directIo", true);
-        defaultBoolean(backstore, "writeCache", false);
+        defaultValue(backstore, "sizeBytes", 0L);
+        final boolean block = TYPE_BLOCK.equals(backstore.path("type").asText());
+        defaultValue(backstore, "blockSize", block ? AUTO_BLOCK_SIZE : DEFAULT_BLOCK_SIZE);
+        defaultValue(backstore, "directIo", true);
+        defaultValue(backstore, "writeCache", false);
     }
 
-    private static void applyTarget(final ObjectNode target, final String path, final List<ConfigProblem> problems)
+    private static void applyTarget(final ObjectNode target)
     {
         final ArrayNode tpgs = defaultArray(target, "tpgs");
-        if (null == tpgs)
-        {
-            return;
-        }
-        for (int j = 0; j < tpgs.size(); j++)
+        for (int j = 0; null != tpgs && j < tpgs.size(); j++)
         {
             if (!(tpgs.get(j) instanceof ObjectNode tpg))
             {
                 continue;
             }
-            final String tpgPath = path + ".tpgs[" + j + "]";
-            defaultInt(tpg, "tag", DEFAULT_TPG_TAG);
-            defaultBoolean(tpg, "enabled", true);
-            defaultBoolean(tpg, "generateNodeAcls", false);
-            defaultText(tpg, "authentication", AUTH_NONE);
+            defaultValue(tpg, "tag", DEFAULT_TPG_TAG);
+            defaultValue(tpg, "enabled", true);
+            defaultValue(tpg, "generateNodeAcls", false);
+            defaultValue(tpg, "authentication", AUTH_NONE);
             final ArrayNode portals = defaultArray(tpg, "portals");
-            if (null != portals)
+            for (int k = 0; null != portals && k < portals.size(); k++)
             {
-                for (final JsonNode node : portals)
+                if (portals.get(k) instanceof ObjectNode portal)
                 {
-                    if (node instanceof ObjectNode portal)
-                    {
-                        defaultText(portal, "ip", DEFAULT_PORTAL_IP);
-                        defaultInt(portal, "port", DEFAULT_PORT);
-                    }
+                    defaultValue(portal, "ip", DEFAULT_PORTAL_IP);
+                    defaultValue(portal, "port", DEFAULT_PORT);
                 }
             }
             final ArrayNode luns = defaultArray(tpg, "luns");
-            if (null != luns)
+            for (int k = 0; null != luns && k < luns.size(); k++)
             {
-                for (int k = 0; k < luns.size(); k++)
+                if (luns.get(k) instanceof ObjectNode lun)
                 {
-                    if (luns.get(k) instanceof ObjectNode lun)
-                    {
-                        if (isMissing(lun.get("lun")))
-                        {
-                            problems.add(ConfigProblem.error(tpgPath + ".luns[" + k + "].lun",
-                                "the LUN number is required (0..16383)"));
-                            lun.put("lun", -1);
-                        }
-                        defaultBoolean(lun, "readOnly", false);
-                    }
+                    defaultValue(lun, "readOnly", false);
                 }
             }
             defaultArray(tpg, "acls");
         }
     }
 
-    private static boolean isMissing(final JsonNode node)
-    {
-        return null == node || node.isNull();
-    }
-
     private static ArrayNode defaultArray(final ObjectNode parent, final String field)
     {
-        if (isMissing(parent.get(field)))
+        if (!parent.has(field))
         {
             parent.set(field, JsonNodeFactory.instance.arrayNode());
         }
@@ -173,40 +165,40 @@ final class TreeDefaults
 
     private static ObjectNode defaultObject(final ObjectNode parent, final String field)
     {
-        if (isMissing(parent.get(field)))
+        if (!parent.has(field))
         {
             parent.set(field, JsonNodeFactory.instance.objectNode());
         }
         return parent.get(field) instanceof ObjectNode object ? object : null;
     }
 
-    private static void defaultText(final ObjectNode parent, final String field, final String value)
+    private static void defaultValue(final ObjectNode parent, final String field, final String value)
     {
-        if (isMissing(parent.get(field)))
+        if (!parent.has(field))
         {
             parent.put(field, value);
         }
     }
 
-    private static void defaultInt(final ObjectNode parent, final String field, final int value)
+    private static void defaultValue(final ObjectNode parent, final String field, final int value)
     {
-        if (isMissing(parent.get(field)))
+        if (!parent.has(field))
         {
             parent.put(field, value);
         }
     }
 
-    private static void defaultLong(final ObjectNode parent, final String field, final long value)
+    private static void defaultValue(final ObjectNode parent, final String field, final long value)
     {
-        if (isMissing(parent.get(field)))
+        if (!parent.has(field))
         {
             parent.put(field, value);
         }
     }
 
-    private static void defaultBoolean(final ObjectNode parent, final String field, final boolean value)
+    private static void defaultValue(final ObjectNode parent, final String field, final boolean value)
     {
-        if (isMissing(parent.get(field)))
+        if (!parent.has(field))
         {
             parent.put(field, value);
         }
