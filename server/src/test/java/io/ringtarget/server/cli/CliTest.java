@@ -5,6 +5,7 @@ import io.ringtarget.server.config.BackstoreConfig;
 import io.ringtarget.server.config.ChapConfig;
 import io.ringtarget.server.config.ConfigDefaults;
 import io.ringtarget.server.config.ConfigFiles;
+import io.ringtarget.server.config.ConfigSchema;
 import io.ringtarget.server.config.DiscoveryAuthConfig;
 import io.ringtarget.server.config.LunConfig;
 import io.ringtarget.server.config.PortalConfig;
@@ -390,6 +391,16 @@ class CliTest
         ok("saveconfig", "--to", copy.toString());
 
         assertEquals(ConfigFiles.load(config), ConfigFiles.load(copy));
+    }
+
+    @Test
+    void configSchemaPrintsTheSchemaTheFileIsCheckedWith()
+    {
+        final CliRunner.Result result = run("config", "schema");
+
+        assertEquals(0, result.exitCode(), result::toString);
+        assertEquals(ConfigSchema.text(), result.out());
+        assertTrue(result.out().contains("\"$schema\": \"https://json-schema.org/draft/2020-12/schema\""), result.out());
     }
 
     @Test
