@@ -3,6 +3,7 @@ package io.ringtarget.server.cli;
 import io.ringtarget.server.config.BackstoreConfig;
 import io.ringtarget.server.config.ConfigDefaults;
 import io.ringtarget.server.config.ConfigEditor;
+import io.ringtarget.server.config.DeviceIdentifiers;
 import io.ringtarget.server.config.RingtargetConfig;
 import io.ringtarget.server.config.Sizes;
 import picocli.CommandLine.Command;
@@ -57,12 +58,12 @@ final class BackstoresCommand extends CommandGroup
 
         String serialOrNew()
         {
-            return null == serial ? ConfigDefaults.generateSerial() : serial;
+            return null == serial ? DeviceIdentifiers.randomSerial() : serial;
         }
 
         String wwnOrNew()
         {
-            return null == wwn ? ConfigDefaults.generateWwn() : wwn;
+            return null == wwn ? DeviceIdentifiers.randomWwn() : wwn;
         }
     }
 

@@ -5,6 +5,7 @@ import io.ringtarget.server.config.ChapConfig;
 import io.ringtarget.server.config.ConfigFiles;
 import io.ringtarget.server.config.DiscoveryAuthConfig;
 import io.ringtarget.server.config.ConfigProblem;
+import io.ringtarget.server.config.ConfigSchema;
 import io.ringtarget.server.config.ConfigValidator;
 import io.ringtarget.server.config.RingtargetConfig;
 import io.ringtarget.server.config.TargetConfig;
@@ -21,7 +22,7 @@ import java.util.concurrent.Callable;
 
 /** {@code ringtarget config validate|show}. */
 @Command(name = "config", description = "Checks or shows a configuration file.",
-    subcommands = { ConfigCommand.Validate.class, ConfigCommand.Show.class })
+    subcommands = { ConfigCommand.Validate.class, ConfigCommand.Show.class, ConfigCommand.Schema.class })
 final class ConfigCommand extends CommandGroup
 {
     private static final String MASK = "********";
@@ -80,6 +81,23 @@ final class ConfigCommand extends CommandGroup
         {
             final RingtargetConfig loaded = config.loadOrEmpty();
             spec.commandLine().getOut().print(json ? ConfigFiles.toJson(maskSecrets(loaded)) : ConfigTree.render(loaded));
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "schema", description = "Prints the JSON Schema of the configuration file (draft 2020-12), for " +
+        "editors and JSON Schema tools. It checks the structure; 'config validate' checks everything.",
+        footer = { "", "Example:", "  ringtarget config schema > ringtarget-config.schema.json",
+            "  check-jsonschema --schemafile ringtarget-config.schema.json /etc/ringtarget/saveconfig.json" })
+    static final class Schema implements Callable<Integer>
+    {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call()
+        {
+            spec.commandLine().getOut().print(ConfigSchema.text());
             return ExitCodes.OK;
         }
     }

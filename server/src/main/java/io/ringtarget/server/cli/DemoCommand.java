@@ -1,12 +1,13 @@
 package io.ringtarget.server.cli;
 
 import io.ringtarget.server.config.BackstoreConfig;
-import io.ringtarget.server.config.ConfigDefaults;
 import io.ringtarget.server.config.ConfigEditor;
 import io.ringtarget.server.config.ConfigFiles;
 import io.ringtarget.server.config.ConfigProblem;
 import io.ringtarget.server.config.ConfigValidator;
+import io.ringtarget.server.config.DemoConfig;
 import io.ringtarget.server.config.EngineConfig;
+import io.ringtarget.server.config.PortalAddresses;
 import io.ringtarget.server.config.PortalConfig;
 import io.ringtarget.server.config.RingtargetConfig;
 import io.ringtarget.server.config.Sizes;
@@ -30,8 +31,9 @@ import java.util.concurrent.Callable;
         "  ringtarget demo --backstore /var/tmp/demo.img    # a file (created at --size when missing)" })
 final class DemoCommand implements Callable<Integer>
 {
-    @Option(names = "--portal", paramLabel = "HOST:PORT", defaultValue = ConfigDefaults.DEMO_PORTAL,
-        description = "Address to listen on (default: ${DEFAULT-VALUE}; [::1]:3260 for IPv6).")
+    @Option(names = "--portal", paramLabel = "HOST:PORT", defaultValue = DemoConfig.PORTAL,
+        description = "IPv4 address and port to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0:3260 to be " +
+            "reachable from other hosts). IPv6 is not supported yet.")
     String portal;
 
     @Option(names = "--size", paramLabel = "SIZE", converter = SizeConverter.class,
@@ -89,7 +91,7 @@ final class DemoCommand implements Callable<Integer>
         final RingtargetConfig demo;
         try
         {
-            demo = ConfigDefaults.demo(portal, null == size ? 0 : size, backstore);
+            demo = DemoConfig.create(portal, null == size ? 0 : size, backstore);
         }
         catch (final IllegalArgumentException ex)
         {
@@ -117,7 +119,7 @@ final class DemoCommand implements Callable<Integer>
             case "::" -> "::1";
             default -> portal.ip();
         };
-        final String hostPort = (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + portal.port();
+        final String hostPort = PortalAddresses.hostPort(ip, portal.port());
         final String url = "iscsi://" + hostPort + "/" + target.iqn() + "/0";
         // fio splits file names at ':', so every colon of the URL is escaped (fio's libiscsi engine docs).
         final String fioName = url.replace(":", "\\:");

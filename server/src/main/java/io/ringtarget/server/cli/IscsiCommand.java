@@ -1,10 +1,10 @@
 package io.ringtarget.server.cli;
 
 import io.ringtarget.server.config.AclConfig;
-import io.ringtarget.server.config.ConfigDefaults;
 import io.ringtarget.server.config.ConfigEditor;
 import io.ringtarget.server.config.IscsiNames;
 import io.ringtarget.server.config.LunConfig;
+import io.ringtarget.server.config.PortalAddresses;
 import io.ringtarget.server.config.PortalConfig;
 import io.ringtarget.server.config.RingtargetConfig;
 import io.ringtarget.server.config.TargetConfig;
@@ -196,7 +196,7 @@ final class IscsiCommand extends CommandGroup
                 String iqn;
 
                 @Parameters(index = "1", paramLabel = "IP",
-                    description = "IPv4 or IPv6 address; 0.0.0.0 (or ::) for every address.")
+                    description = "IPv4 address; 0.0.0.0 for every address (IPv6 is not supported yet).")
                 String ip;
 
                 @Parameters(index = "2", paramLabel = "PORT", arity = "0..1", defaultValue = "3260",
@@ -206,7 +206,7 @@ final class IscsiCommand extends CommandGroup
                 PortalConfig portal()
                 {
                     final String host = ip.startsWith("[") && ip.endsWith("]") ? ip.substring(1, ip.length() - 1) : ip;
-                    final PortalConfig portal = ConfigDefaults.parsePortal(
+                    final PortalConfig portal = PortalAddresses.parse(
                         (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port);
                     return portal;
                 }

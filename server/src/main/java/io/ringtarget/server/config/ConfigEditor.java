@@ -358,11 +358,11 @@ public final class ConfigEditor
 
     private static int indexOfPortal(final TpgConfig tpg, final PortalConfig portal)
     {
-        final String ip = ConfigDefaults.canonicalIp(portal.ip());
+        final String ip = IpLiterals.canonical(portal.ip());
         for (int i = 0; i < tpg.portals().size(); i++)
         {
             final PortalConfig existing = tpg.portals().get(i);
-            if (existing.port() == portal.port() && ConfigDefaults.canonicalIp(existing.ip()).equals(ip))
+            if (existing.port() == portal.port() && IpLiterals.canonical(existing.ip()).equals(ip))
             {
                 return i;
             }
@@ -373,7 +373,7 @@ public final class ConfigEditor
     /** {@code ip:port}, with brackets around IPv6 addresses. */
     public static String portalName(final PortalConfig portal)
     {
-        return ConfigValidator.hostPort(portal.ip(), portal.port());
+        return PortalAddresses.hostPort(portal.ip(), portal.port());
     }
 
     private static RingtargetConfig editTpg(

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
 
 import java.io.IOException;
@@ -37,10 +38,11 @@ import java.util.stream.Collectors;
 /**
  * Reads and writes the JSON configuration file.
  * <p>
- * Reading is strict: malformed JSON is reported with its line and column, unknown fields, duplicate keys and values
- * of the wrong JSON type with the path of the field ({@code targets[0].tpgs[0].portals[1].port}). Missing fields
- * take the defaults of {@link ConfigDefaults}. Reading does not check the meaning of the values (IQN syntax,
- * references between objects, files): that is {@link ConfigValidator}'s job, or {@link #loadValidated}.
+ * Reading is strict: malformed JSON and duplicate keys are reported with their line and column; unknown fields,
+ * missing required ones and values of the wrong JSON type ({@link ConfigSchema}) with the path of the field
+ * ({@code targets[0].tpgs[0].portals[1].port}). A null is a missing field; missing fields take the defaults of
+ * {@link ConfigDefaults} ({@link TreeDefaults}). Reading does not check the values themselves (ranges, IQN syntax,
+ * references between objects, files): that is {@link ConfigValidator}'s job, or {@link #loadValidated}'s.
  * <p>
  * Writing is atomic: a temporary file in the same directory is written, synced and renamed over the file, and the
  * previous version is kept as {@code FILE.bak}. The file holds CHAP secrets, so it is created readable by its
@@ -116,24 +118,41 @@ public final class ConfigFiles
         {
             throw new ConfigException(sourceName, ConfigProblem.error("", "the file is empty; it must hold a JSON object { ... }"));
         }
+        if (!(tree instanceof ObjectNode config))
+        {
+            throw new ConfigException(sourceName, ConfigProblem.error("", "the configuration must be a JSON object { ... }"));
+        }
+        TreeDefaults.dropNulls(config);
+        final List<ConfigProblem> shape = ConfigSchema.shapeProblems(config);
+        if (!shape.isEmpty())
+        {
+            throw new ConfigException(sourceName, JsonPaths.named(config, shape));
+        }
         final List<ConfigProblem> problems = new ArrayList<>();
-        ConfigDefaults.applyTo(tree, problems);
+        TreeDefaults.applyTo(config, problems);
         if (ConfigProblem.hasErrors(problems))
         {
-            throw new ConfigException(sourceName, problems);
+            throw new ConfigException(sourceName, JsonPaths.named(config, problems));
         }
         try
         {
-            return MAPPER.treeToValue(tree, RingtargetConfig.class);
+            return MAPPER.treeToValue(config, RingtargetConfig.class);
         }
         catch (final DatabindException ex)
         {
-            throw new ConfigException(sourceName, ConfigProblem.error(path(ex), bindingMessage(ex)));
+            throw new ConfigException(sourceName,
+                JsonPaths.named(config, List.of(ConfigProblem.error(path(ex), bindingMessage(ex)))));
         }
         catch (final JacksonException ex)
         {
             throw new ConfigException(sourceName, ConfigProblem.error("", ex.getOriginalMessage()));
         }
+    }
+
+    /** The configuration as the JSON tree {@link #toJson} prints: fields in record order, nulls left out. */
+    static JsonNode toTree(final RingtargetConfig config)
+    {
+        return MAPPER.valueToTree(config);
     }
 
     /** The configuration as the pretty-printed JSON that {@link #save} writes (fields in record order, nulls left out). */

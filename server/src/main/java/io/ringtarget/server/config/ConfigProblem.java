@@ -11,9 +11,11 @@ import java.util.List;
  *
  * @param severity error or warning.
  * @param path     JSON path of the field at fault, empty for the whole document.
+ * @param where    the path as people read it: with the names of the array entries it passes through
+ *                 ({@code backstores[2] (disk1).path}) where they are known, else the path itself.
  * @param message  what is wrong and, where it helps, how to fix it.
  */
-public record ConfigProblem(Severity severity, String path, String message)
+public record ConfigProblem(Severity severity, String path, String where, String message)
 {
     /** How bad a problem is. */
     public enum Severity
@@ -22,6 +24,12 @@ public record ConfigProblem(Severity severity, String path, String message)
         ERROR,
         /** The configuration can be used but probably does not do what was meant. */
         WARNING
+    }
+
+    /** A problem shown at its plain path. */
+    public ConfigProblem(final Severity severity, final String path, final String message)
+    {
+        this(severity, path, path, message);
     }
 
     public static ConfigProblem error(final String path, final String message)
@@ -58,11 +66,11 @@ public record ConfigProblem(Severity severity, String path, String message)
         return problems.stream().filter(ConfigProblem::isError).toList();
     }
 
-    /** {@code path: message}, prefixed with {@code warning: } for warnings; what the CLI prints. */
+    /** {@code where: message}, prefixed with {@code warning: } for warnings; what the CLI prints. */
     @Override
     public String toString()
     {
-        final String location = path.isEmpty() ? "" : path + ": ";
+        final String location = where.isEmpty() ? "" : where + ": ";
         return (isError() ? "" : "warning: ") + location + message;
     }
 }

@@ -1,33 +1,33 @@
 package io.ringtarget.server.config;
 
-import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
-import java.nio.file.Files;
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
- * Checks the meaning of a configuration and reports every problem with the JSON path of the field at fault, for
- * example {@code targets[0].tpgs[0].luns[2].backstore: no backstore named "disk9"}.
+ * Checks a configuration and reports every problem with the JSON path of the field at fault, for example
+ * {@code targets[0].tpgs[0].luns[2].backstore: no backstore named "disk9"}.
+ * <p>
+ * The structure (types, required fields, enumerations, ranges) is the schema's ({@link ConfigSchema}), checked on the
+ * configuration's JSON tree, so that records built in code are held to the same rules as files. This class adds the
+ * rules a schema cannot express: references between objects, unique names, numbers and portals, iSCSI name syntax,
+ * CHAP secrets, rules between the fields of an object; and, when asked, the machine's ({@link HostChecks}). A field
+ * the schema finds wrong is not reported again.
  * <p>
  * Errors make the configuration unusable; warnings flag what is legal but most likely a mistake. The rules and the
  * reasons for them are listed in docs/configuration.md.
  */
 public final class ConfigValidator
 {
-    /** SAM-5 4.7: flat space addressing reaches LUN 16383; peripheral device addressing only 255. */
-    public static final int MAX_LUN = 16383;
-    /** RFC 7143 13.9: TargetPortalGroupTag is a 16-bit value; tag 0 is avoided as targetcli does. */
-    public static final int MAX_TPG_TAG = 65535;
     /**
      * RFC 7143 9.2.1: a CHAP secret of fewer than 96 random bits needs IPsec, which this target does not
      * provide; 12 bytes is the shortest secret that can hold 96 bits.
@@ -37,24 +37,19 @@ public final class ConfigValidator
     public static final int MAX_PORTABLE_CHAP_SECRET = 16;
     /** open-iscsi's limit on CHAP names and secrets. */
     public static final int MAX_CHAP_TEXT = 255;
-    public static final int MAX_SERIAL = 36;
-    public static final int MAX_LOOPS = 1024;
 
+    /** The backstore types whose rules this class knows; the schema refuses any other. */
     private static final Set<String> TYPES = Set.of(ConfigDefaults.TYPE_BLOCK, ConfigDefaults.TYPE_FILEIO, ConfigDefaults.TYPE_RAM);
-    private static final Set<String> AUTHENTICATIONS = Set.of(ConfigDefaults.AUTH_NONE, ConfigDefaults.AUTH_CHAP);
-    private static final Set<String> IDLE_STRATEGIES = Set.of("ring", "busy", "backoff");
-    private static final Set<Integer> BLOCK_SIZES = Set.of(512, 1024, 2048, 4096);
-    private static final Pattern BACKSTORE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-    private static final Pattern SERIAL = Pattern.compile("[\\x21-\\x7e]+");
-    /** 8-byte NAA designators: 2 (IEEE extended), 3 (locally assigned), 5 (IEEE registered); SPC-4 7.8.6.6. */
-    private static final Pattern WWN = Pattern.compile("[235][0-9A-Fa-f]{15}");
 
     private final boolean checkFiles;
+    /** Paths of the fields the schema found wrong: one problem per field is enough. */
+    private final Set<String> schemaPaths;
     private final List<ConfigProblem> problems = new ArrayList<>();
 
-    private ConfigValidator(final boolean checkFiles)
+    private ConfigValidator(final boolean checkFiles, final Set<String> schemaPaths)
     {
         this.checkFiles = checkFiles;
+        this.schemaPaths = schemaPaths;
     }
 
     /** Validates without looking at this machine's files and devices. */
@@ -67,34 +62,54 @@ public final class ConfigValidator
      * Validates a configuration.
      *
      * @param config     the configuration.
-     * @param checkFiles also check this machine: that block devices exist and are block devices, that fileio files
-     *                   can be created (their directory exists), and (warnings) that portal addresses are local.
-     * @return every problem found, in document order; empty when the configuration is fine.
+     * @param checkFiles also check this machine ({@link HostChecks}): that block devices exist and are block devices,
+     *                   that fileio files can be created (their directory exists), and (warnings) that portal
+     *                   addresses are local.
+     * @return every problem found, shown at paths with entry names ({@link ConfigProblem#where}): the schema's
+     *         first (object by object), then the others in document order; empty when the configuration is fine.
      */
     public static List<ConfigProblem> validate(final RingtargetConfig config, final boolean checkFiles)
     {
-        final ConfigValidator validator = new ConfigValidator(checkFiles);
+        if (null == config)
+        {
+            return List.of(ConfigProblem.error("", "no configuration"));
+        }
+        final JsonNode tree = ConfigFiles.toTree(config);
+        final List<ConfigProblem> structure = ConfigSchema.problems(tree);
+        final Set<String> schemaPaths = new HashSet<>();
+        structure.forEach(problem -> schemaPaths.add(problem.path()));
+        final ConfigValidator validator = new ConfigValidator(checkFiles, schemaPaths);
         validator.config(config);
-        return List.copyOf(validator.problems);
+        final List<ConfigProblem> all = new ArrayList<>(structure);
+        all.addAll(validator.problems);
+        return JsonPaths.named(tree, all);
     }
 
     private void error(final String path, final String message)
     {
-        problems.add(ConfigProblem.error(path, message));
+        add(ConfigProblem.error(path, message));
     }
 
     private void warning(final String path, final String message)
     {
-        problems.add(ConfigProblem.warning(path, message));
+        add(ConfigProblem.warning(path, message));
+    }
+
+    private void add(final ConfigProblem problem)
+    {
+        if (!schemaPaths.contains(problem.path()))
+        {
+            problems.add(problem);
+        }
+    }
+
+    private void addAll(final List<ConfigProblem> found)
+    {
+        found.forEach(this::add);
     }
 
     private void config(final RingtargetConfig config)
     {
-        if (null == config)
-        {
-            error("", "no configuration");
-            return;
-        }
         final Map<String, BackstoreConfig> backstoresByName = new HashMap<>();
         if (null == config.backstores())
         {
@@ -131,22 +146,17 @@ public final class ConfigValidator
                 continue;
             }
             final String name = backstore.name();
-            if (null == name || name.isEmpty())
+            if (null != name)
             {
-                error(path + ".name", "required");
-            }
-            else if (!BACKSTORE_NAME.matcher(name).matches())
-            {
-                error(path + ".name", "\"" + name + "\": use 1 to 64 of A-Z a-z 0-9 _ . -");
-            }
-            else if (namePaths.containsKey(name))
-            {
-                error(path + ".name", "duplicate backstore name \"" + name + "\" (also " + namePaths.get(name) + ")");
-            }
-            else
-            {
-                namePaths.put(name, path);
-                byName.put(name, backstore);
+                final String other = namePaths.putIfAbsent(name, path);
+                if (null != other)
+                {
+                    error(path + ".name", "duplicate backstore name \"" + name + "\" (also " + other + ")");
+                }
+                else
+                {
+                    byName.put(name, backstore);
+                }
             }
             backstore(path, backstore, filePaths);
         }
@@ -157,21 +167,11 @@ public final class ConfigValidator
         final String type = backstore.type();
         if (null == type || !TYPES.contains(type))
         {
-            error(path + ".type", (null == type ? "required" : "unknown type \"" + type + "\"") +
-                ": one of block, fileio, ram");
-            return;
-        }
-        if (backstore.sizeBytes() < 0)
-        {
-            error(path + ".sizeBytes", "must not be negative");
+            return; // the schema reports it; the rules below depend on the type
         }
         final int blockSize = backstore.blockSize();
-        if (!BLOCK_SIZES.contains(blockSize) && !(blockSize == 0 && ConfigDefaults.TYPE_BLOCK.equals(type)))
-        {
-            error(path + ".blockSize", blockSize + " is not one of 512, 1024, 2048, 4096" +
-                (ConfigDefaults.TYPE_BLOCK.equals(type) ? " (or 0: the device's own)" : ""));
-        }
-        else if (blockSize > 0 && backstore.sizeBytes() > 0 && backstore.sizeBytes() % blockSize != 0)
+        if (!schemaPaths.contains(path + ".blockSize") && blockSize > 0 && backstore.sizeBytes() > 0 &&
+            backstore.sizeBytes() % blockSize != 0)
         {
             warning(path + ".sizeBytes", backstore.sizeBytes() + " is not a multiple of the block size " + blockSize +
                 "; the last partial block is not exported");
@@ -191,18 +191,6 @@ public final class ConfigValidator
             }
             case ConfigDefaults.TYPE_FILEIO -> fileio(path, backstore, filePaths);
             default -> block(path, backstore, filePaths);
-        }
-        final String serial = backstore.serial();
-        if (null != serial && !serial.isEmpty() && (serial.length() > MAX_SERIAL || !SERIAL.matcher(serial).matches()))
-        {
-            error(path + ".serial", "use 1 to " + MAX_SERIAL + " printable ASCII characters without spaces " +
-                "(SPC-4 7.8.18), or leave it out to have one generated");
-        }
-        final String wwn = backstore.wwn();
-        if (null != wwn && !wwn.isEmpty() && !WWN.matcher(wwn).matches())
-        {
-            error(path + ".wwn", "\"" + wwn + "\": 16 hex digits starting with the NAA type 2, 3 or 5 " +
-                "(SPC-4 7.8.6.6), e.g. 3a1b2c3d4e5f6071, or leave it out to have one generated");
         }
     }
 
@@ -242,36 +230,9 @@ public final class ConfigValidator
     private void fileio(final String path, final BackstoreConfig backstore, final Map<String, String> filePaths)
     {
         final Path file = absolutePath(path, backstore, filePaths);
-        if (null == file || !checkFiles)
+        if (null != file && checkFiles)
         {
-            return;
-        }
-        if (Files.exists(file))
-        {
-            if (Files.isDirectory(file))
-            {
-                error(path + ".path", "\"" + file + "\" is a directory");
-            }
-            else if (ConfigDefaults.isBlockDevice(file))
-            {
-                error(path + ".type", "\"" + file + "\" is a block device: use type \"block\"");
-            }
-            else if (!Files.isRegularFile(file))
-            {
-                error(path + ".path", "\"" + file + "\" is not a regular file");
-            }
-        }
-        else
-        {
-            final Path parent = file.getParent();
-            if (null == parent || !Files.isDirectory(parent))
-            {
-                error(path + ".path", "directory \"" + parent + "\" does not exist (the file is created, its directory is not)");
-            }
-            if (backstore.sizeBytes() == 0)
-            {
-                error(path + ".sizeBytes", "\"" + file + "\" does not exist, so a size is needed to create it");
-            }
+            addAll(HostChecks.fileio(path, file, backstore.sizeBytes()));
         }
     }
 
@@ -282,18 +243,9 @@ public final class ConfigValidator
         {
             warning(path + ".directIo", "ignored: block backstores always use O_DIRECT");
         }
-        if (null == device || !checkFiles)
+        if (null != device && checkFiles)
         {
-            return;
-        }
-        if (!Files.exists(device))
-        {
-            error(path + ".path", "\"" + device + "\" does not exist");
-        }
-        else if (!ConfigDefaults.isBlockDevice(device))
-        {
-            error(path + ".path", "\"" + device + "\" is not a block device" +
-                (Files.isRegularFile(device) ? " (a regular file: use type \"fileio\")" : ""));
+            addAll(HostChecks.block(path, device));
         }
     }
 
@@ -321,10 +273,6 @@ public final class ConfigValidator
                 {
                     error(path + ".iqn", "duplicate target \"" + target.iqn() + "\" (also " + other + ")");
                 }
-            }
-            if (null != target.alias() && (target.alias().length() > 255 || hasControlCharacters(target.alias())))
-            {
-                error(path + ".alias", "at most 255 characters, without control characters");
             }
             if (null == target.tpgs())
             {
@@ -356,25 +304,12 @@ public final class ConfigValidator
             error(path, "null is not a TPG");
             return;
         }
-        if (tpg.tag() < 1 || tpg.tag() > MAX_TPG_TAG)
+        final String other = tags.putIfAbsent(tpg.tag(), path);
+        if (null != other)
         {
-            error(path + ".tag", tpg.tag() + " is not a TPG tag (1.." + MAX_TPG_TAG + ")");
+            error(path + ".tag", "duplicate TPG tag " + tpg.tag() + " (also " + other + ")");
         }
-        else
-        {
-            final String other = tags.putIfAbsent(tpg.tag(), path);
-            if (null != other)
-            {
-                error(path + ".tag", "duplicate TPG tag " + tpg.tag() + " (also " + other + ")");
-            }
-        }
-        final String authentication = tpg.authentication();
-        if (null == authentication || !AUTHENTICATIONS.contains(authentication))
-        {
-            error(path + ".authentication", (null == authentication ? "required" : "\"" + authentication + "\"") +
-                ": one of none, chap");
-        }
-        final boolean chap = ConfigDefaults.AUTH_CHAP.equals(authentication);
+        final boolean chap = ConfigDefaults.AUTH_CHAP.equals(tpg.authentication());
         if (chap && tpg.generateNodeAcls())
         {
             error(path + ".generateNodeAcls", "cannot be true with authentication \"chap\": CHAP credentials are " +
@@ -424,36 +359,38 @@ public final class ConfigValidator
                 continue;
             }
             boolean valid = true;
-            final String ipProblem = ConfigDefaults.ipProblem(portal.ip());
+            final String ipProblem = IpLiterals.problem(portal.ip());
             if (null != ipProblem)
             {
                 error(portalPath + ".ip", ipProblem);
                 valid = false;
             }
-            if (portal.port() < 1 || portal.port() > 65535)
+            else if (IpLiterals.isIpv6(portal.ip()))
             {
-                error(portalPath + ".port", portal.port() + " is not a TCP port (1..65535)");
+                // The engine's listening sockets are AF_INET. IPv6 literals are still parsed and compared
+                // everywhere, so that serving IPv6 takes the engine's sockets and the removal of this rule.
+                error(portalPath + ".ip", "IPv6 portals are not supported yet: \"" + portal.ip() + "\" (the " +
+                    "target listens on IPv4 only; use an IPv4 address, 0.0.0.0 for every address)");
                 valid = false;
             }
-            if (!valid)
+            if (!valid || schemaPaths.contains(portalPath + ".port"))
             {
                 continue;
             }
-            final String ip = ConfigDefaults.canonicalIp(portal.ip());
+            final String ip = IpLiterals.canonical(portal.ip());
             final String key = ip + "|" + portal.port();
             // RFC 7143 4.4.1 (portal groups): a network portal belongs to exactly one portal group of a node.
             final String other = targetPortals.putIfAbsent(key, portalPath);
             if (null != other)
             {
-                error(portalPath, "duplicate portal " + hostPort(ip, portal.port()) + " (also " + other + ")");
+                error(portalPath, "duplicate portal " + PortalAddresses.hostPort(ip, portal.port()) + " (also " + other + ")");
                 continue;
             }
-            final boolean wildcard = ip.equals("0.0.0.0") || ip.equals("::");
+            final boolean wildcard = IpLiterals.isWildcard(ip);
             (wildcard ? wildcardPorts : specificPorts).putIfAbsent(portal.port(), portalPath);
-            if (checkFiles && !wildcard && !isLocalAddress(ip))
+            if (checkFiles && !wildcard)
             {
-                warning(portalPath + ".ip", "\"" + ip + "\" is not an address of this host: the target cannot " +
-                    "listen on it until it is configured");
+                addAll(HostChecks.portalAddress(portalPath, ip));
             }
         }
         for (final Map.Entry<Integer, String> wildcard : wildcardPorts.entrySet())
@@ -480,18 +417,11 @@ public final class ConfigValidator
                 error(lunPath, "null is not a LUN");
                 continue;
             }
-            if (lun.lun() < 0 || lun.lun() > MAX_LUN)
+            lunZero |= lun.lun() == 0;
+            final String other = numbers.putIfAbsent(lun.lun(), lunPath);
+            if (null != other)
             {
-                error(lunPath + ".lun", lun.lun() + " is not a LUN number (0.." + MAX_LUN + ")");
-            }
-            else
-            {
-                lunZero |= lun.lun() == 0;
-                final String other = numbers.putIfAbsent(lun.lun(), lunPath);
-                if (null != other)
-                {
-                    error(lunPath + ".lun", "duplicate LUN " + lun.lun() + " (also " + other + ")");
-                }
+                error(lunPath + ".lun", "duplicate LUN " + lun.lun() + " (also " + other + ")");
             }
             if (null == lun.backstore() || lun.backstore().isEmpty())
             {
@@ -565,11 +495,6 @@ public final class ConfigValidator
             return;
         }
         final String authentication = discoveryAuth.authentication();
-        if (null == authentication || !AUTHENTICATIONS.contains(authentication))
-        {
-            error("discoveryAuth.authentication", (null == authentication ? "required" : "\"" + authentication + "\"") +
-                ": one of none, chap");
-        }
         if (null == discoveryAuth.chap())
         {
             if (ConfigDefaults.AUTH_CHAP.equals(authentication))
@@ -712,39 +637,9 @@ public final class ConfigValidator
             error("engine", "required ({} for the defaults)");
             return;
         }
-        if (engine.loops() < 0 || engine.loops() > MAX_LOOPS)
-        {
-            error("engine.loops", engine.loops() + ": 0 (one per core) to " + MAX_LOOPS);
-        }
-        if (null == engine.idleStrategy() || !IDLE_STRATEGIES.contains(engine.idleStrategy()))
-        {
-            error("engine.idleStrategy", (null == engine.idleStrategy() ? "required" : "\"" + engine.idleStrategy() + "\"") +
-                ": one of ring, busy, backoff");
-        }
-        if (engine.idleSpinMicros() < 0 || engine.idleSpinMicros() > ConfigDefaults.MAX_IDLE_SPIN_MICROS)
-        {
-            error("engine.idleSpinMicros", engine.idleSpinMicros() + ": 0 (sleep at once) to " +
-                ConfigDefaults.MAX_IDLE_SPIN_MICROS + " microseconds");
-        }
-        if (engine.nopInIntervalSeconds() < 0)
-        {
-            error("engine.nopInIntervalSeconds", "must not be negative (0 turns NOP-In pings off)");
-        }
         if (engine.nopInTimeoutSeconds() < 1 && engine.nopInIntervalSeconds() > 0)
         {
             error("engine.nopInTimeoutSeconds", "at least 1 while NOP-In pings are on");
-        }
-    }
-
-    private static boolean isLocalAddress(final String ip)
-    {
-        try
-        {
-            return null != NetworkInterface.getByInetAddress(InetAddress.ofLiteral(ip));
-        }
-        catch (final SocketException | IllegalArgumentException ex)
-        {
-            return true; // cannot tell: say nothing rather than warn wrongly
         }
     }
 
@@ -758,10 +653,5 @@ public final class ConfigValidator
             }
         }
         return false;
-    }
-
-    static String hostPort(final String ip, final int port)
-    {
-        return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + port;
     }
 }

@@ -5,6 +5,7 @@ import io.ringtarget.server.config.BackstoreConfig;
 import io.ringtarget.server.config.ChapConfig;
 import io.ringtarget.server.config.ConfigDefaults;
 import io.ringtarget.server.config.ConfigFiles;
+import io.ringtarget.server.config.ConfigSchema;
 import io.ringtarget.server.config.DiscoveryAuthConfig;
 import io.ringtarget.server.config.LunConfig;
 import io.ringtarget.server.config.PortalConfig;
@@ -152,36 +153,42 @@ class CliTest
             "portal 0.0.0.0:3260 exists already"));
         assertTrue(refused("iscsi", "tpg", "portals", "create", TARGET, "storage.example.com").contains(
             "is not an IPv4 or IPv6 address"));
+        assertTrue(refused("iscsi", "tpg", "portals", "create", TARGET, "::1").contains(
+            "targets[0] (" + TARGET + ").tpgs[0].portals[1].ip: IPv6 portals are not supported yet: \"::1\""));
         assertTrue(refused("iscsi", "tpg", "portals", "create", TARGET, "10.0.1.10", "70000").contains(
             "70000 is not a TCP port"));
         assertTrue(refused("iscsi", "tpg", "portals", "create", TARGET, "10.0.1.10", "--tpg", "2").contains(
             "target " + TARGET + " has no TPG 2 (TPGs: 1)"));
         assertTrue(refused("iscsi", "tpg", "acls", "create", TARGET, HOST2, "--chap-user", "host2",
-            "--chap-password", "short").contains("targets[0].tpgs[0].acls[1].chap.password: at least 12 characters"));
+            "--chap-password", "short").contains(
+            "targets[0] (" + TARGET + ").tpgs[0].acls[1] (" + HOST2 + ").chap.password: at least 12 characters"));
         assertTrue(refused("iscsi", "tpg", "acls", "create", TARGET, HOST2, "--chap-user", "host2").contains(
             "CHAP needs both --chap-user and --chap-password"));
         assertTrue(refused("iscsi", "tpg", "acls", "create", TARGET, HOST2, "--chap-user", "host2", "--chap-password",
             "host2-secret", "--mutual-user", "t", "--mutual-password", "host2-secret").contains(
-            "targets[0].tpgs[0].acls[1].chap.mutualPassword: must differ from password"));
+            "targets[0] (" + TARGET + ").tpgs[0].acls[1] (" + HOST2 + ").chap.mutualPassword: " +
+                "must differ from password"));
         assertTrue(refused("iscsi", "tpg", "set", TARGET, "--authentication", "chap").contains(
-            "targets[0].tpgs[0].acls[0].chap: required: the TPG's authentication is \"chap\""));
+            "targets[0] (" + TARGET + ").tpgs[0].acls[0] (" + HOST1 + ").chap: required: the TPG's authentication " +
+                "is \"chap\""));
         assertTrue(refused("iscsi", "tpg", "set", TARGET, "--authentication", "kerberos").contains(
-            "targets[0].tpgs[0].authentication: \"kerberos\": one of none, chap"));
+            "targets[0] (" + TARGET + ").tpgs[0].authentication: unknown authentication \"kerberos\": " +
+                "one of none, chap"));
         assertTrue(refused("iscsi", "tpg", "set", TARGET).contains("nothing to set"));
         assertTrue(refused("discovery-auth", "set", "--authentication", "chap").contains(
             "discoveryAuth.chap: required: discovery authentication is \"chap\""));
         assertTrue(refused("backstores", "fileio", "create", "disk2", dir.resolve("missing/d.img").toString(), "1G")
-            .contains("backstores[1].path: directory \"" + dir.resolve("missing") + "\" does not exist"));
+            .contains("backstores[1] (disk2).path: directory \"" + dir.resolve("missing") + "\" does not exist"));
         assertTrue(refused("backstores", "fileio", "create", "disk1", dir.resolve("d2.img").toString(), "1G").contains(
             "a backstore named \"disk1\" exists already"));
         final Path regular = Files.write(dir.resolve("regular.img"), new byte[4096]);
         assertTrue(refused("backstores", "block", "create", "lv0", regular.toString()).contains(
-            "backstores[1].path: \"" + regular + "\" is not a block device (a regular file: use type \"fileio\")"));
+            "backstores[1] (lv0).path: \"" + regular + "\" is not a block device (a regular file: use type \"fileio\")"));
         assertTrue(refused("backstores", "block", "create", "lv0", disk.toString()).contains(
-            "backstores[1].path: \"" + disk + "\" does not exist"));
+            "backstores[1] (lv0).path: \"" + disk + "\" does not exist"));
         assertTrue(refused("backstores", "ram", "create", "r", "lots").contains("\"lots\" is not a size"));
         assertTrue(refused("backstores", "ram", "create", "r", "1G", "--block-size", "1000").contains(
-            "backstores[1].blockSize: 1000 is not one of 512, 1024, 2048, 4096"));
+            "backstores[1] (r).blockSize: 1000 is not one of 512, 1024, 2048, 4096"));
         assertTrue(refused("iscsi", "tpg", "luns", "delete", TARGET, "7").contains("TPG 1 has no LUN 7 (LUNs: 0)"));
         assertTrue(refused("iscsi", "delete", "iqn.2026-04.com.example:nope").contains(
             "no target iqn.2026-04.com.example:nope (targets: " + TARGET + ")"));
@@ -264,7 +271,8 @@ class CliTest
         final CliRunner.Result result = run(config, "serve");
 
         assertEquals(2, result.exitCode(), result::toString);
-        assertTrue(result.err().contains("targets[0].tpgs[0].luns[0].backstore: no backstore named \"disk9\""), result::toString);
+        assertTrue(result.err().contains(
+            "targets[0] (iqn.2026-04.com.example:t).tpgs[0].luns[0].backstore: no backstore named \"disk9\""), result::toString);
         // Not started: the engine would have been asked (and, until it exists, have failed with exit code 1).
         assertFalse(result.err().contains("cannot start"), result::toString);
         assertEquals("", result.out());
@@ -273,11 +281,11 @@ class CliTest
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "{ \"targets\": [ { \"iqn\": \"iqn.2026-04.com.example:t\", \"tpgs\": [ { \"portal\": [] } ] } ] }" +
-            " | targets[0].tpgs[0].portal: unknown field \"portal\"",
+            " | targets[0] (iqn.2026-04.com.example:t).tpgs[0].portal: unknown field \"portal\"",
         "{ \"backstores\": [ { \"name\": \"a\", \"type\": \"ram\", }" +
             " | malformed JSON at line 1, column 49",
         "{ \"backstores\": [ { \"name\": \"a\", \"type\": \"ram\" } ] }" +
-            " | backstores[0].sizeBytes: a ram backstore needs a size > 0",
+            " | backstores[0] (a).sizeBytes: a ram backstore needs a size > 0",
     })
     void serveAndValidateRefuseBadFilesWithThePath(final String json, final String message) throws IOException
     {
@@ -301,7 +309,7 @@ class CliTest
 
         final CliRunner.Result result = ok("config", "validate");
 
-        assertTrue(result.out().contains("warning: targets[0].tpgs[0].portals: no portal"), result::toString);
+        assertTrue(result.out().contains("warning: targets[0] (" + TARGET + ").tpgs[0].portals: no portal"), result::toString);
         assertTrue(result.out().endsWith(config + ": valid (2 warnings)\n"), result::toString);
     }
 
@@ -354,6 +362,11 @@ class CliTest
         assertEquals(2, badPortal.exitCode(), badPortal::toString);
         assertTrue(badPortal.err().contains("--portal: \"localhost\" is not an IPv4 or IPv6 address"), badPortal::toString);
 
+        final CliRunner.Result ipv6 = run("demo", "--dry-run", "--portal", "[::1]:3260");
+        assertEquals(2, ipv6.exitCode(), ipv6::toString);
+        assertTrue(ipv6.err().contains("IPv6 portals are not supported yet: \"::1\""), ipv6::toString);
+        assertEquals("", ipv6.out(), "nothing printed to connect to");
+
         final CliRunner.Result badSize = run("demo", "--dry-run", "--size", "huge");
         assertEquals(2, badSize.exitCode(), badSize::toString);
 
@@ -378,6 +391,16 @@ class CliTest
         ok("saveconfig", "--to", copy.toString());
 
         assertEquals(ConfigFiles.load(config), ConfigFiles.load(copy));
+    }
+
+    @Test
+    void configSchemaPrintsTheSchemaTheFileIsCheckedWith()
+    {
+        final CliRunner.Result result = run("config", "schema");
+
+        assertEquals(0, result.exitCode(), result::toString);
+        assertEquals(ConfigSchema.text(), result.out());
+        assertTrue(result.out().contains("\"$schema\": \"https://json-schema.org/draft/2020-12/schema\""), result.out());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.ringtarget.server.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -7,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,6 +22,14 @@ class ConfigDocsTest
 {
     private static final Path DOC = Path.of("..", "docs", "configuration.md");
     private static final Pattern JSON_BLOCK = Pattern.compile("```json\\n(.*?)```", Pattern.DOTALL);
+    /** A section of the field tables and the rows of its table: {@code ### engine ... | `loops` | ...}. */
+    private static final Pattern TABLE = Pattern.compile("\\n### (.+?)\\n(.*?)(?=\\n#)", Pattern.DOTALL);
+    private static final Pattern FIELD_ROW = Pattern.compile("^\\| `([A-Za-z]+)` \\|", Pattern.MULTILINE);
+    /** Which schema object each table describes. */
+    private static final Map<String, String> TABLE_SCHEMAS = Map.of(
+        "Top level", "", "backstores", "/$defs/backstore", "targets", "/$defs/target", "tpgs", "/$defs/tpg",
+        "portals", "/$defs/portal", "luns", "/$defs/lun", "acls", "/$defs/acl", "chap", "/$defs/chap",
+        "discoveryAuth", "/$defs/discoveryAuth", "engine", "/$defs/engine");
 
     @Test
     void fullExampleAndItsShortFormAreTheSameValidConfiguration() throws IOException
@@ -45,5 +57,37 @@ class ConfigDocsTest
         }
         assertEquals(full, new RingtargetConfig(withIds, shortForm.targets(), shortForm.discoveryAuth(), shortForm.engine()));
         assertTrue(full.targets().getFirst().tpgs().getFirst().portals().size() == 2);
+        // As written, defaults left out and "10G" for a size: what a JSON Schema tool is given.
+        for (final String block : blocks)
+        {
+            assertEquals(List.of(), ConfigSchema.problems(JsonMapper.builder().build().readTree(block)));
+        }
+    }
+
+    @Test
+    void fieldTablesListTheSchemaFields() throws IOException
+    {
+        final JsonNode schema = JsonMapper.builder().build().readTree(ConfigSchema.text());
+        final Matcher table = TABLE.matcher(Files.readString(DOC));
+        final List<String> described = new ArrayList<>();
+        while (table.find())
+        {
+            final String pointer = TABLE_SCHEMAS.get(table.group(1));
+            if (null == pointer)
+            {
+                continue;
+            }
+            described.add(table.group(1));
+            final TreeSet<String> documented = new TreeSet<>();
+            final Matcher row = FIELD_ROW.matcher(table.group(2));
+            while (row.find())
+            {
+                documented.add(row.group(1));
+            }
+            final TreeSet<String> declared = new TreeSet<>();
+            schema.at(pointer).path("properties").fieldNames().forEachRemaining(declared::add);
+            assertEquals(declared, documented, "### " + table.group(1));
+        }
+        assertEquals(new TreeSet<>(TABLE_SCHEMAS.keySet()), new TreeSet<>(described), "a table for every object");
     }
 }

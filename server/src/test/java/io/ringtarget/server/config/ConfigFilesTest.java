@@ -49,7 +49,7 @@ class ConfigFilesTest
     void saveKeepsThePreviousVersionAsBakAndLeavesNoTemporaryFile() throws Exception
     {
         final Path file = dir.resolve("saveconfig.json");
-        final RingtargetConfig first = ConfigDefaults.demo(null, 0, null);
+        final RingtargetConfig first = DemoConfig.create(null, 0, null);
         final RingtargetConfig second = ConfigFixtures.everyField();
 
         ConfigFiles.save(first, file);
@@ -152,7 +152,57 @@ class ConfigFilesTest
         final ConfigProblem problem = ex.problems().getFirst();
         assertEquals(path, problem.path(), ex.getMessage());
         assertTrue(problem.message().contains(message), problem.message());
-        assertTrue(ex.getMessage().startsWith("bad.json: " + (path.isEmpty() ? "" : path + ": ")), ex.getMessage());
+        assertTrue(ex.getMessage().startsWith("bad.json: " + problem), ex.getMessage());
+    }
+
+    @Test
+    void everyProblemOfStructureIsReportedAtOnceWithTheNamesOfTheEntries()
+    {
+        final String json = """
+            { "backstores": [ { "name": "disk1", "type": "ram", "size": 5 } ],
+              "targets": [ { "iqn": "iqn.2026-04.com.example:t", "tpgs": [ { "enabled": "yes", "luns": [ {} ] } ] } ] }
+            """;
+
+        final ConfigException ex = assertThrows(ConfigException.class, () -> ConfigFiles.parse(json, "x"));
+
+        assertEquals(List.of(
+                "backstores[0] (disk1).size: unknown field \"size\" (known fields: blockSize, directIo, name, path, " +
+                    "serial, sizeBytes, type, writeCache, wwn)",
+                "targets[0] (iqn.2026-04.com.example:t).tpgs[0].enabled: expected true or false",
+                "targets[0] (iqn.2026-04.com.example:t).tpgs[0].luns[0].lun: the LUN number is required (0..16383)",
+                "targets[0] (iqn.2026-04.com.example:t).tpgs[0].luns[0].backstore: the backstore name is required"),
+            ex.problems().stream().map(ConfigProblem::toString).toList());
+    }
+
+    @Test
+    void valuesOutsideTheirRulesAreReadAndLeftToValidation() throws Exception
+    {
+        // So that the CLI can still load such a file, show it and repair it.
+        final String json = """
+            { "backstores": [ { "name": "a", "type": "nvme" } ],
+              "targets": [ { "iqn": "iqn.2026-04.com.example:t", "tpgs": [ { "portals": [ { "port": 0 } ] } ] } ] }
+            """;
+
+        final RingtargetConfig config = ConfigFiles.parse(json, "x");
+
+        assertEquals(List.of(
+                "backstores[0] (a).type: unknown type \"nvme\": one of block, fileio, ram",
+                "targets[0] (iqn.2026-04.com.example:t).tpgs[0].portals[0].port: 0 is not a TCP port (1..65535)"),
+            ConfigProblem.errors(ConfigValidator.validate(config)).stream().map(ConfigProblem::toString).toList());
+    }
+
+    @Test
+    void nullIsAMissingField() throws Exception
+    {
+        final String json = """
+            { "backstores": [ { "name": "r", "type": "ram", "sizeBytes": 4096, "path": null, "blockSize": null } ],
+              "targets": null, "engine": null }
+            """;
+
+        assertEquals(new RingtargetConfig(
+                List.of(new BackstoreConfig("r", "ram", null, 4096, 512, true, false, null, null)), List.of(),
+                ConfigDefaults.discoveryAuth(), ConfigDefaults.engine()),
+            ConfigFiles.parse(json, "x"));
     }
 
     @Test
@@ -205,6 +255,7 @@ class ConfigFilesTest
 
         final ConfigException ex = assertThrows(ConfigException.class, () -> ConfigFiles.loadValidated(file, false));
 
-        assertEquals(file + ": targets[0].tpgs[0].luns[0].backstore: no backstore named \"disk9\"", ex.getMessage());
+        assertEquals(file + ": targets[0] (iqn.2026-04.com.example:t).tpgs[0].luns[0].backstore: no backstore named " +
+            "\"disk9\"", ex.getMessage());
     }
 }

@@ -28,7 +28,7 @@ public final class ConfigFixtures
                 new AclConfig("iqn.1994-05.com.client:host2", mutual)),
             false, "chap");
         final TpgConfig tpg2 = new TpgConfig(
-            2, false, List.of(new PortalConfig("::1", 3261)), List.of(new LunConfig(0, "scratch", false)),
+            2, false, List.of(new PortalConfig("127.0.0.1", 3261)), List.of(new LunConfig(0, "scratch", false)),
             List.of(), true, "none");
         return new RingtargetConfig(
             List.of(fileio, block, ram),

@@ -34,7 +34,7 @@ class ConfigValidatorTest
     @Test
     void demoConfigHasNoProblem()
     {
-        assertEquals(List.of(), ConfigValidator.validate(ConfigDefaults.demo(null, 0, null), true));
+        assertEquals(List.of(), ConfigValidator.validate(DemoConfig.create(null, 0, null), true));
     }
 
     static Stream<Arguments> errors()
@@ -58,10 +58,10 @@ class ConfigValidatorTest
                 "backstores[1].path", "required for a block backstore"),
             arguments("bad wwn", backstore(0, b -> new BackstoreConfig(b.name(), b.type(), b.path(), b.sizeBytes(),
                     b.blockSize(), b.directIo(), b.writeCache(), b.serial(), "6001405abcdef01")),
-                "backstores[0].wwn", "\"6001405abcdef01\": 16 hex digits starting with the NAA type 2, 3 or 5"),
+                "backstores[0].wwn", "\"6001405abcdef01\" is not a WWN: 16 hex digits starting with the NAA type 2, 3 or 5"),
             arguments("bad serial", backstore(0, b -> new BackstoreConfig(b.name(), b.type(), b.path(), b.sizeBytes(),
                     b.blockSize(), b.directIo(), b.writeCache(), "has space", b.wwn())),
-                "backstores[0].serial", "printable ASCII"),
+                "backstores[0].serial", "\"has space\" is not a serial number: 1 to 36 printable ASCII characters"),
             arguments("lun on missing backstore", tpg(0, t -> withLuns(t, List.of(
                     new LunConfig(0, "disk1", false), new LunConfig(1, "lv0", false), new LunConfig(2, "disk9", false)))),
                 "targets[0].tpgs[0].luns[2].backstore", "no backstore named \"disk9\""),
@@ -88,6 +88,12 @@ class ConfigValidatorTest
                 "targets[0].tpgs[0].portals[0].port", "65536 is not a TCP port (1..65535)"),
             arguments("host name portal", tpg(0, t -> withPortals(t, List.of(new PortalConfig("storage.example.com", 3260)))),
                 "targets[0].tpgs[0].portals[0].ip", "\"storage.example.com\" is not an IPv4 or IPv6 address"),
+            arguments("ipv6 portal", tpg(0, t -> withPortals(t, List.of(new PortalConfig("::1", 3260)))),
+                "targets[0].tpgs[0].portals[0].ip", "IPv6 portals are not supported yet: \"::1\""),
+            arguments("ipv6 wildcard portal", tpg(0, t -> withPortals(t, List.of(new PortalConfig("::", 3260)))),
+                "targets[0].tpgs[0].portals[0].ip", "IPv6 portals are not supported yet: \"::\""),
+            arguments("missing portal address", tpg(0, t -> withPortals(t, List.of(new PortalConfig(null, 3260)))),
+                "targets[0].tpgs[0].portals[0].ip", "an IP address is required (0.0.0.0 for every address)"),
             arguments("duplicate portal", tpg(0, t -> withPortals(t, List.of(
                     new PortalConfig("10.0.1.10", 3260), new PortalConfig("10.0.1.10", 3260)))),
                 "targets[0].tpgs[0].portals[1]", "duplicate portal 10.0.1.10:3260 (also targets[0].tpgs[0].portals[0])"),
@@ -127,13 +133,13 @@ class ConfigValidatorTest
                 "engine.idleStrategy", "\"spin\": one of ring, busy, backoff"),
             arguments("negative loops", (UnaryOperator<RingtargetConfig>)c -> new RingtargetConfig(
                     c.backstores(), c.targets(), c.discoveryAuth(), new EngineConfig(-1, false, "ring", 5, 15)),
-                "engine.loops", "-1: 0 (one per core) to 1024"),
+                "engine.loops", "-1 is not a number of event loops (0..1024)"),
             arguments("negative idle polling", (UnaryOperator<RingtargetConfig>)c -> new RingtargetConfig(
                     c.backstores(), c.targets(), c.discoveryAuth(), new EngineConfig(0, false, "ring", -5, 5, 15)),
-                "engine.idleSpinMicros", "-5: 0 (sleep at once) to 10000 microseconds"),
+                "engine.idleSpinMicros", "-5 is not a polling time in microseconds (0..10000)"),
             arguments("idle polling beyond 10 ms", (UnaryOperator<RingtargetConfig>)c -> new RingtargetConfig(
                     c.backstores(), c.targets(), c.discoveryAuth(), new EngineConfig(0, false, "ring", 10_001, 5, 15)),
-                "engine.idleSpinMicros", "10001: 0 (sleep at once) to 10000 microseconds"),
+                "engine.idleSpinMicros", "10001 is not a polling time in microseconds (0..10000)"),
             arguments("missing luns list", tpg(0, t -> withLuns(t, null)),
                 "targets[0].tpgs[0].luns", "required (an array)"));
     }
@@ -192,10 +198,25 @@ class ConfigValidatorTest
             List.of(new PortalConfig("1.2.3", 3260)))).apply(ConfigFixtures.everyField());
 
         assertEquals(List.of(
-                "targets[0].tpgs[0].portals[0].ip: \"1.2.3\" is not an IPv4 or IPv6 address (host names are not " +
-                    "accepted: a portal is an address to listen on)",
-                "targets[0].tpgs[0].luns[0].backstore: no backstore named \"x\""),
+                "targets[0] (iqn.2026-04.com.example:target1).tpgs[0].portals[0].ip: \"1.2.3\" is not an IPv4 or " +
+                    "IPv6 address (host names are not accepted: a portal is an address to listen on)",
+                "targets[0] (iqn.2026-04.com.example:target1).tpgs[0].luns[0].backstore: no backstore named \"x\""),
             ConfigProblem.errors(ConfigValidator.validate(config)).stream().map(ConfigProblem::toString).toList());
+    }
+
+    @Test
+    void recordsBuiltInCodeMeetTheSchemaAndEachFieldIsReportedOnce()
+    {
+        final RingtargetConfig config = config(
+            new BackstoreConfig(null, null, null, -1, 512, true, false, null, null),
+            new BackstoreConfig("r", "ram", null, -1, 512, true, false, null, null));
+
+        assertEquals(List.of(
+                "backstores[0].sizeBytes: -1 is not a size (at least 0)",
+                "backstores[0].name: the backstore name is required",
+                "backstores[0].type: the backstore type is required (one of block, fileio, ram)",
+                "backstores[1] (r).sizeBytes: -1 is not a size (at least 0)"),
+            ConfigValidator.validate(config).stream().map(ConfigProblem::toString).toList());
     }
 
     @Test
@@ -212,12 +233,12 @@ class ConfigValidatorTest
 
         assertEquals(List.of(), ConfigValidator.validate(config, false));
         assertEquals(List.of(
-                "backstores[0].path: \"" + regular + "\" is not a block device (a regular file: use type \"fileio\")",
-                "backstores[1].path: \"" + dir.resolve("nope") + "\" does not exist",
-                "backstores[2].path: directory \"" + dir.resolve("no/such/dir") + "\" does not exist (the file is " +
+                "backstores[0] (b).path: \"" + regular + "\" is not a block device (a regular file: use type \"fileio\")",
+                "backstores[1] (missing).path: \"" + dir.resolve("nope") + "\" does not exist",
+                "backstores[2] (f).path: directory \"" + dir.resolve("no/such/dir") + "\" does not exist (the file is " +
                     "created, its directory is not)",
-                "backstores[3].path: \"" + dir + "\" is a directory",
-                "backstores[4].sizeBytes: \"" + dir.resolve("new.img") + "\" does not exist, so a size is needed to create it"),
+                "backstores[3] (d).path: \"" + dir + "\" is a directory",
+                "backstores[4] (new).sizeBytes: \"" + dir.resolve("new.img") + "\" does not exist, so a size is needed to create it"),
             ConfigValidator.validate(config, true).stream().map(ConfigProblem::toString).toList());
     }
 
@@ -225,12 +246,12 @@ class ConfigValidatorTest
     void realBlockDeviceIsAcceptedAsBlockAndRefusedAsFileio()
     {
         final Path device = Stream.of("/dev/loop0", "/dev/vda", "/dev/sda", "/dev/nvme0n1", "/dev/zram0")
-            .map(Path::of).filter(ConfigDefaults::isBlockDevice).findFirst().orElse(null);
+            .map(Path::of).filter(BlockDevices::isBlockDevice).findFirst().orElse(null);
         assumeTrue(null != device, "no block device on this machine");
 
         assertEquals(List.of(), ConfigValidator.validate(config(
             new BackstoreConfig("b", "block", device.toString(), 0, 0, true, false, null, null)), true));
-        assertEquals(List.of("backstores[0].type: \"" + device + "\" is a block device: use type \"block\""),
+        assertEquals(List.of("backstores[0] (b).type: \"" + device + "\" is a block device: use type \"block\""),
             ConfigValidator.validate(config(
                 new BackstoreConfig("b", "fileio", device.toString(), 0, 512, true, false, null, null)), true)
                 .stream().map(ConfigProblem::toString).toList());
@@ -249,7 +270,7 @@ class ConfigValidatorTest
             c.targets(), c.discoveryAuth(), c.engine());
 
         assertEquals(List.of(), ConfigValidator.validate(noFiles.apply(config), false));
-        assertEquals(List.of("warning: targets[0].tpgs[0].portals[1].ip: \"192.0.2.1\" is not an address of this " +
+        assertEquals(List.of("warning: targets[0] (iqn.2026-04.com.example:target1).tpgs[0].portals[1].ip: \"192.0.2.1\" is not an address of this " +
                 "host: the target cannot listen on it until it is configured"),
             ConfigValidator.validate(noFiles.apply(config), true).stream().map(ConfigProblem::toString).toList());
     }

@@ -1,0 +1,114 @@
+package io.ringtarget.server.config;
+
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks of a configuration against this machine: a block backstore's device exists and is one, a fileio
+ * backstore's file is usable or can be created, a portal's address is configured here. Kept apart from
+ * {@link ConfigValidator}'s rules, which hold wherever the file is: these depend on the machine that serves it, and
+ * are skipped when a file is checked for another one ({@code config validate --no-files}).
+ */
+final class HostChecks
+{
+    private HostChecks()
+    {
+    }
+
+    /**
+     * A fileio backstore's file: when it exists, a regular file (not a directory, not a block device); when it does
+     * not, its directory exists and a size is given to create it with.
+     *
+     * @param path      JSON path of the backstore, for the problems.
+     * @param file      the file, an absolute path.
+     * @param sizeBytes the configured size; 0 for the file's own.
+     * @return the problems found, none when the file can be served.
+     */
+    static List<ConfigProblem> fileio(final String path, final Path file, final long sizeBytes)
+    {
+        final List<ConfigProblem> problems = new ArrayList<>();
+        if (Files.exists(file))
+        {
+            if (Files.isDirectory(file))
+            {
+                problems.add(ConfigProblem.error(path + ".path", "\"" + file + "\" is a directory"));
+            }
+            else if (BlockDevices.isBlockDevice(file))
+            {
+                problems.add(ConfigProblem.error(path + ".type", "\"" + file + "\" is a block device: use type \"block\""));
+            }
+            else if (!Files.isRegularFile(file))
+            {
+                problems.add(ConfigProblem.error(path + ".path", "\"" + file + "\" is not a regular file"));
+            }
+            return problems;
+        }
+        final Path parent = file.getParent();
+        if (null == parent || !Files.isDirectory(parent))
+        {
+            problems.add(ConfigProblem.error(path + ".path",
+                "directory \"" + parent + "\" does not exist (the file is created, its directory is not)"));
+        }
+        if (sizeBytes == 0)
+        {
+            problems.add(ConfigProblem.error(path + ".sizeBytes",
+                "\"" + file + "\" does not exist, so a size is needed to create it"));
+        }
+        return problems;
+    }
+
+    /**
+     * A block backstore's device exists and is a block device (symbolic links such as /dev/vg0/lv0 followed).
+     *
+     * @param path   JSON path of the backstore, for the problems.
+     * @param device the device, an absolute path.
+     * @return the problems found, none when the device can be served.
+     */
+    static List<ConfigProblem> block(final String path, final Path device)
+    {
+        if (!Files.exists(device))
+        {
+            return List.of(ConfigProblem.error(path + ".path", "\"" + device + "\" does not exist"));
+        }
+        if (!BlockDevices.isBlockDevice(device))
+        {
+            return List.of(ConfigProblem.error(path + ".path", "\"" + device + "\" is not a block device" +
+                (Files.isRegularFile(device) ? " (a regular file: use type \"fileio\")" : "")));
+        }
+        return List.of();
+    }
+
+    /**
+     * A portal's address is one of this machine's (a warning otherwise: it may be configured later).
+     *
+     * @param path JSON path of the portal, for the problem.
+     * @param ip   the address, a canonical IP literal other than a wildcard.
+     * @return the problem found, none when the address is local or that cannot be told.
+     */
+    static List<ConfigProblem> portalAddress(final String path, final String ip)
+    {
+        if (isLocalAddress(ip))
+        {
+            return List.of();
+        }
+        return List.of(ConfigProblem.warning(path + ".ip", "\"" + ip + "\" is not an address of this host: the " +
+            "target cannot listen on it until it is configured"));
+    }
+
+    private static boolean isLocalAddress(final String ip)
+    {
+        try
+        {
+            return null != NetworkInterface.getByInetAddress(InetAddress.ofLiteral(ip));
+        }
+        catch (final SocketException | IllegalArgumentException ex)
+        {
+            return true; // cannot tell: say nothing rather than warn wrongly
+        }
+    }
+}

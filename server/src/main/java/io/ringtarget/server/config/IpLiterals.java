@@ -1,0 +1,112 @@
+package io.ringtarget.server.config;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.Arrays;
+import java.util.regex.Pattern;
+
+/**
+ * IP address literals as portals are written: whether a text is one, and its canonical spelling, so that
+ * {@code 0:0:0:0:0:0:0:1} and {@code ::1} are the same portal.
+ */
+public final class IpLiterals
+{
+    /** The wildcard addresses: a portal on one of them listens on every address of its family. */
+    public static final String IPV4_WILDCARD = "0.0.0.0";
+    public static final String IPV6_WILDCARD = "::";
+
+    private static final Pattern IPV4 = Pattern.compile(
+        "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
+
+    private IpLiterals()
+    {
+    }
+
+    /** Why {@code ip} is not an IPv4 or IPv6 literal, or null when it is one. */
+    public static String problem(final String ip)
+    {
+        if (null == ip || ip.isEmpty())
+        {
+            return "an IP address is required (" + IPV4_WILDCARD + " for every address)";
+        }
+        // InetAddress also takes the old BSD forms ("1.2.3" = 1.2.0.3); a portal is written as a dotted quad.
+        if (ip.indexOf(':') < 0 && !IPV4.matcher(ip).matches())
+        {
+            return notAnAddress(ip);
+        }
+        try
+        {
+            InetAddress.ofLiteral(ip);
+            return null;
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return notAnAddress(ip);
+        }
+    }
+
+    /** True when {@code ip} is an IPv6 literal (as opposed to IPv4 or no address at all). */
+    public static boolean isIpv6(final String ip)
+    {
+        return null == problem(ip) && ip.indexOf(':') >= 0;
+    }
+
+    /** True for {@value #IPV4_WILDCARD} and {@value #IPV6_WILDCARD} in canonical form. */
+    public static boolean isWildcard(final String canonicalIp)
+    {
+        return IPV4_WILDCARD.equals(canonicalIp) || IPV6_WILDCARD.equals(canonicalIp);
+    }
+
+    /** The address as administrators write it (IPv6 compressed); the text unchanged when it is not a literal. */
+    public static String canonical(final String ip)
+    {
+        if (null != problem(ip))
+        {
+            return ip;
+        }
+        final InetAddress address = InetAddress.ofLiteral(ip);
+        return address instanceof Inet6Address ? compressIpv6(address.getHostAddress()) : address.getHostAddress();
+    }
+
+    private static String notAnAddress(final String ip)
+    {
+        return "\"" + ip + "\" is not an IPv4 or IPv6 address (host names are not accepted: a portal is an " +
+            "address to listen on)";
+    }
+
+    private static String compressIpv6(final String full)
+    {
+        // Java prints 0:0:0:0:0:0:0:1; administrators write ::1. Replace the longest run of zero groups.
+        final String[] groups = full.split(":", -1);
+        int bestStart = -1;
+        int bestLength = 0;
+        for (int i = 0; i < groups.length; )
+        {
+            if (groups[i].equals("0"))
+            {
+                int j = i;
+                while (j < groups.length && groups[j].equals("0"))
+                {
+                    j++;
+                }
+                if (j - i > bestLength && j - i > 1)
+                {
+                    bestStart = i;
+                    bestLength = j - i;
+                }
+                i = j;
+            }
+            else
+            {
+                i++;
+            }
+        }
+        if (bestStart < 0)
+        {
+            return full;
+        }
+        final String head = String.join(":", Arrays.copyOfRange(groups, 0, bestStart));
+        final String tail = String.join(":", Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
+        return head + "::" + tail;
+    }
+}

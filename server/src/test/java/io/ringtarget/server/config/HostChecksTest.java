@@ -1,0 +1,71 @@
+package io.ringtarget.server.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class HostChecksTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void fileioAcceptsAnExistingFileOrANewOneWithASizeInAnExistingDirectory() throws IOException
+    {
+        final Path existing = Files.write(dir.resolve("disk.img"), new byte[4096]);
+
+        assertEquals(List.of(), HostChecks.fileio("backstores[0]", existing, 0));
+        assertEquals(List.of(), HostChecks.fileio("backstores[0]", dir.resolve("new.img"), 1 << 20));
+    }
+
+    @Test
+    void fileioRefusesWhatCannotBeServed() throws IOException
+    {
+        final Path link = Files.createSymbolicLink(dir.resolve("null"), Path.of("/dev/null"));
+
+        assertEquals(List.of("backstores[0].path: \"" + dir + "\" is a directory"),
+            strings(HostChecks.fileio("backstores[0]", dir, 0)));
+        assertEquals(List.of("backstores[0].path: \"" + link + "\" is not a regular file"),
+            strings(HostChecks.fileio("backstores[0]", link, 0)));
+        assertEquals(List.of(
+                "backstores[0].path: directory \"" + dir.resolve("no") + "\" does not exist (the file is created, " +
+                    "its directory is not)",
+                "backstores[0].sizeBytes: \"" + dir.resolve("no/f.img") + "\" does not exist, so a size is needed " +
+                    "to create it"),
+            strings(HostChecks.fileio("backstores[0]", dir.resolve("no/f.img"), 0)));
+    }
+
+    @Test
+    void blockNeedsAnExistingBlockDevice() throws IOException
+    {
+        final Path file = Files.write(dir.resolve("disk.img"), new byte[4096]);
+
+        assertEquals(List.of("backstores[1].path: \"" + file + "\" is not a block device (a regular file: use type " +
+            "\"fileio\")"), strings(HostChecks.block("backstores[1]", file)));
+        assertEquals(List.of("backstores[1].path: \"" + dir + "\" is not a block device"),
+            strings(HostChecks.block("backstores[1]", dir)));
+        assertEquals(List.of("backstores[1].path: \"" + dir.resolve("sdz") + "\" does not exist"),
+            strings(HostChecks.block("backstores[1]", dir.resolve("sdz"))));
+    }
+
+    @Test
+    void portalAddressesOfOtherHostsAreAWarning()
+    {
+        assertEquals(List.of(), HostChecks.portalAddress("targets[0].tpgs[0].portals[0]", "127.0.0.1"));
+        // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): never an address of this machine.
+        assertEquals(List.of("warning: targets[0].tpgs[0].portals[0].ip: \"192.0.2.1\" is not an address of this " +
+                "host: the target cannot listen on it until it is configured"),
+            strings(HostChecks.portalAddress("targets[0].tpgs[0].portals[0]", "192.0.2.1")));
+    }
+
+    private static List<String> strings(final List<ConfigProblem> problems)
+    {
+        return problems.stream().map(ConfigProblem::toString).toList();
+    }
+}
