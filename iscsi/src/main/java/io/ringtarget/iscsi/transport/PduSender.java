@@ -1,6 +1,7 @@
 package io.ringtarget.iscsi.transport;
 
 import io.ringtarget.pdu.Crc32cDigest;
+import io.ringtarget.pdu.PduHeader;
 
 import java.lang.foreign.MemorySegment;
 
@@ -17,7 +18,7 @@ import java.lang.foreign.MemorySegment;
 public interface PduSender
 {
     int NO_TAG = -1;
-    int BHS_LENGTH = 48;
+    int BHS_LENGTH = PduHeader.LENGTH;
 
     /**
      * Reserves a header and {@code inlineDataLength} bytes of data segment.
