@@ -3,6 +3,7 @@ package io.ringtarget.ring;
 import io.ringtarget.ffi.Errno;
 import io.ringtarget.ffi.Libc;
 
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.NanoClock;
@@ -27,6 +28,11 @@ import static io.ringtarget.ffi.LibcConstants.EFD_NONBLOCK;
  * Owner id 0 is the loop's own: a READ on an eventfd stays armed so that {@link #offer} can wake a loop parked in
  * io_uring_enter ({@link #park}).
  * <p>
+ * Fault boundary: a {@link RuntimeException} thrown by a completion handler, a task or a worker stays in the duty
+ * cycle. It is counted, a handler's owner is told ({@link CompletionHandler#onFault}), and unless the owner handles it
+ * it goes to the loop's {@link ErrorHandler} as a {@link LoopFaultException}; then the loop goes on with the next
+ * completion, task or worker (a worker that threw is called again next cycle). {@link Error}s propagate to the runner.
+ * <p>
  * Counters are plain fields written by the loop thread; other threads read them approximately.
  */
 public final class EventLoop implements Agent
@@ -43,9 +49,12 @@ public final class EventLoop implements Agent
     private static final int OWNER_LOOP = 0;
     private static final int OP_WAKEUP = 1;
     private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
+    /** eventfd(2) reads and writes one 8-byte counter. */
+    private static final int EVENTFD_VALUE_BYTES = Long.BYTES;
     private final String name;
     private final Ring ring;
     private final NanoClock clock;
+    private final ErrorHandler errorHandler;
     private final ManyToOneConcurrentArrayQueue<LoopTask> tasks;
     private final Consumer<LoopTask> taskRunner = this::runTask;
     private final CompletionHandler dispatcher = this::dispatch;
@@ -80,6 +89,9 @@ public final class EventLoop implements Agent
     private long submitErrors;
     private long parks;
     private long wakeups;
+    private long handlerFaults;
+    private long taskFaults;
+    private long workerFaults;
 
     public EventLoop(final String name, final Ring ring)
     {
@@ -88,13 +100,22 @@ public final class EventLoop implements Agent
 
     public EventLoop(final String name, final Ring ring, final NanoClock clock, final int taskQueueCapacity)
     {
+        this(name, ring, clock, taskQueueCapacity, EventLoop::logError);
+    }
+
+    /** @param errorHandler receives the faults of handlers, tasks and workers (on the loop thread); must not throw. */
+    public EventLoop(
+        final String name, final Ring ring, final NanoClock clock, final int taskQueueCapacity,
+        final ErrorHandler errorHandler)
+    {
         this.name = name;
         this.ring = ring;
         this.clock = clock;
+        this.errorHandler = errorHandler;
         this.tasks = new ManyToOneConcurrentArrayQueue<>(taskQueueCapacity);
-        this.wakeOne = arena.allocate(8, 8);
+        this.wakeOne = arena.allocate(ValueLayout.JAVA_LONG);
         this.wakeOne.set(ValueLayout.JAVA_LONG, 0, 1L);
-        this.wakeReadBuffer = arena.allocate(8, 8);
+        this.wakeReadBuffer = arena.allocate(ValueLayout.JAVA_LONG);
         this.wakeFd = Libc.check(Libc.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), "eventfd");
     }
 
@@ -231,7 +252,7 @@ public final class EventLoop implements Agent
         {
             return;
         }
-        Libc.write(wakeFd, wakeOne, 8);
+        Libc.write(wakeFd, wakeOne, EVENTFD_VALUE_BYTES);
     }
 
     /** Adds a worker run on every duty cycle. Loop thread only (or before the loop starts). */
@@ -321,7 +342,14 @@ public final class EventLoop implements Agent
         final LoopWorker[] ws = workers;
         for (final LoopWorker w : ws)
         {
-            work += w.doWork(nowNanos);
+            try
+            {
+                work += w.doWork(nowNanos);
+            }
+            catch (final RuntimeException ex)
+            {
+                onWorkerFault(w, ex);
+            }
         }
         final int submitted = ring.submit();
         submitCalls++;
@@ -364,14 +392,21 @@ public final class EventLoop implements Agent
 
     private void armWakeup()
     {
-        ring.prepRead(wakeFd, wakeReadBuffer.address(), 8, 0, UserData.pack(OWNER_LOOP, OP_WAKEUP, 0));
+        ring.prepRead(wakeFd, wakeReadBuffer.address(), EVENTFD_VALUE_BYTES, 0, UserData.pack(OWNER_LOOP, OP_WAKEUP, 0));
         wakeArmed = true;
     }
 
     private void runTask(final LoopTask task)
     {
         tasksRun++;
-        task.runOnLoop(this);
+        try
+        {
+            task.runOnLoop(this);
+        }
+        catch (final RuntimeException ex)
+        {
+            onTaskFault(task, ex);
+        }
     }
 
     private void dispatch(final long userData, final int res, final int flags)
@@ -390,7 +425,14 @@ public final class EventLoop implements Agent
             unknownOwnerCompletions++;
             return;
         }
-        owner.onCompletion(userData, res, flags);
+        try
+        {
+            owner.onCompletion(userData, res, flags);
+        }
+        catch (final RuntimeException ex)
+        {
+            onHandlerFault(owner, userData, res, ex);
+        }
         if (submitThreshold > 0 && ring.pendingSubmissions() >= submitThreshold)
         {
             submitCalls++;
@@ -399,6 +441,45 @@ public final class EventLoop implements Agent
                 submitErrors++;
             }
         }
+    }
+
+    private void onHandlerFault(final CompletionHandler owner, final long userData, final int res, final RuntimeException ex)
+    {
+        handlerFaults++;
+        boolean handled = false;
+        try
+        {
+            handled = owner.onFault(userData, ex);
+        }
+        catch (final RuntimeException faultEx)
+        {
+            if (faultEx != ex)
+            {
+                ex.addSuppressed(faultEx);
+            }
+        }
+        if (!handled)
+        {
+            errorHandler.onError(new LoopFaultException(name + ": completion handler of owner " + UserData.ownerId(userData) +
+                " threw (op " + UserData.op(userData) + ", tag " + UserData.tag(userData) + ", res " + res + ")", ex));
+        }
+    }
+
+    private void onTaskFault(final LoopTask task, final RuntimeException ex)
+    {
+        taskFaults++;
+        errorHandler.onError(new LoopFaultException(name + ": task " + task.getClass().getName() + " threw", ex));
+    }
+
+    private void onWorkerFault(final LoopWorker worker, final RuntimeException ex)
+    {
+        workerFaults++;
+        errorHandler.onError(new LoopFaultException(name + ": worker " + worker.getClass().getName() + " threw", ex));
+    }
+
+    private static void logError(final Throwable t)
+    {
+        LOG.log(System.Logger.Level.ERROR, "error on event loop", t);
     }
 
     private void onLoopCompletion(final long userData, final int res)
@@ -457,6 +538,22 @@ public final class EventLoop implements Agent
     public long wakeups()
     {
         return wakeups;
+    }
+
+    /** Completion handlers that threw ({@link CompletionHandler#onFault}). */
+    public long handlerFaults()
+    {
+        return handlerFaults;
+    }
+
+    public long taskFaults()
+    {
+        return taskFaults;
+    }
+
+    public long workerFaults()
+    {
+        return workerFaults;
     }
 
     @Override

@@ -5,14 +5,16 @@ import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SystemNanoClock;
 
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * N event loops, each with its own ring, on AgentRunner threads named {@code <name>-<i>}; optionally loop i pinned to
  * CPU {@code i % availableProcessors}. Idle strategies: {@code "ring"} (spin then block in the ring: default),
- * {@code "busy"} (spin), {@code "backoff"} (spin, yield, park). Errors thrown on a loop are logged and counted
- * ({@link #errors()}); the loop keeps running, as AgentRunner does.
+ * {@code "busy"} (spin), {@code "backoff"} (spin, yield, park). Errors are logged and counted ({@link #errors()}):
+ * the faults of handlers, tasks and workers that each loop catches and reports (unless a handler's owner deals with
+ * its own), and whatever else a loop throws, which AgentRunner catches; the loop keeps running.
  */
 public final class EventLoopGroup implements AutoCloseable
 {
@@ -56,7 +58,8 @@ public final class EventLoopGroup implements AutoCloseable
                 final Ring ring = Ring.open(config);
                 try
                 {
-                    loops[i] = new EventLoop(name + "-" + i, ring);
+                    loops[i] = new EventLoop(name + "-" + i, ring, SystemNanoClock.INSTANCE,
+                        EventLoop.DEFAULT_TASK_QUEUE_CAPACITY, errorHandler);
                 }
                 catch (final RuntimeException ex)
                 {
