@@ -415,7 +415,13 @@ public final class EventLoop implements Agent
         }
         nowNanos = now;
         int work = tasks.drain(taskRunner, taskLimit);
-        work += ring.poll(dispatcher, cqeLimit);
+        final int reaped = ring.poll(dispatcher, cqeLimit);
+        if (reaped > 0)
+        {
+            // Once per cycle rather than per CQE: each release store is a compiler barrier in the dispatch loop.
+            completions.getAndAddRelease(reaped);
+            work += reaped;
+        }
         final LoopWorker[] ws = workers;
         for (final LoopWorker w : ws)
         {
@@ -505,7 +511,6 @@ public final class EventLoop implements Agent
 
     private void dispatch(final long userData, final int res, final int flags)
     {
-        completions.incrementRelease();
         final int ownerId = UserData.ownerId(userData);
         if (ownerId == OWNER_LOOP)
         {
