@@ -3,10 +3,12 @@ package io.ringtarget.ring;
 import io.ringtarget.ffi.Errno;
 import io.ringtarget.ffi.Libc;
 
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.status.AtomicCounter;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -27,7 +29,14 @@ import static io.ringtarget.ffi.LibcConstants.EFD_NONBLOCK;
  * Owner id 0 is the loop's own: a READ on an eventfd stays armed so that {@link #offer} can wake a loop parked in
  * io_uring_enter ({@link #park}).
  * <p>
- * Counters are plain fields written by the loop thread; other threads read them approximately.
+ * Fault boundary: a {@link RuntimeException} thrown by a completion handler, a task or a worker stays in the duty
+ * cycle. It is counted, a handler's owner is told ({@link CompletionHandler#onFault}), and unless the owner handles it
+ * it goes to the loop's {@link ErrorHandler} as a {@link LoopFaultException}; then the loop goes on with the next
+ * completion, task or worker (a worker that threw is called again next cycle). {@link Error}s propagate to the runner.
+ * <p>
+ * Counters ({@link LoopCounter}) live in a {@link Counters} registry, the group's or the loop's own: the loop thread
+ * writes them with release stores, any thread reads them (the accessors here, or the registry's reader), and they are
+ * freed when the loop closes. Updating them allocates nothing.
  */
 public final class EventLoop implements Agent
 {
@@ -43,9 +52,12 @@ public final class EventLoop implements Agent
     private static final int OWNER_LOOP = 0;
     private static final int OP_WAKEUP = 1;
     private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
+    /** eventfd(2) reads and writes one 8-byte counter. */
+    private static final int EVENTFD_VALUE_BYTES = Long.BYTES;
     private final String name;
     private final Ring ring;
     private final NanoClock clock;
+    private final ErrorHandler errorHandler;
     private final ManyToOneConcurrentArrayQueue<LoopTask> tasks;
     private final Consumer<LoopTask> taskRunner = this::runTask;
     private final CompletionHandler dispatcher = this::dispatch;
@@ -53,6 +65,23 @@ public final class EventLoop implements Agent
     private final MemorySegment wakeOne;
     private final MemorySegment wakeReadBuffer;
     private final int wakeFd;
+    private final Counters counters;
+    private final AtomicCounter[] allCounters;
+    private final AtomicCounter dutyCycles;
+    private final AtomicCounter completions;
+    private final AtomicCounter unknownOwnerCompletions;
+    private final AtomicCounter tasksRun;
+    private final AtomicCounter submitCalls;
+    private final AtomicCounter submitErrors;
+    private final AtomicCounter parks;
+    private final AtomicCounter wakeups;
+    private final AtomicCounter handlerFaults;
+    private final AtomicCounter taskFaults;
+    private final AtomicCounter workerFaults;
+    private final AtomicCounter sqFullFlushes;
+    private final AtomicCounter cqOverflowFlushes;
+    private final AtomicCounter busyNanos;
+    private final AtomicCounter idleNanos;
 
     private CompletionHandler[] owners = new CompletionHandler[64];
     private int nextOwnerId = 1;
@@ -61,6 +90,8 @@ public final class EventLoop implements Agent
     private int freeTail;
     private LoopWorker[] workers = new LoopWorker[0];
     private long nowNanos;
+    /** The work count of the previous duty cycle, -1 before the first: whether its time was busy or idle. */
+    private int lastCycleWork = -1;
     private Thread thread;
     private volatile boolean parked;
     private volatile boolean closed;
@@ -72,15 +103,6 @@ public final class EventLoop implements Agent
     private int deviceIoInFlight;
     private boolean deviceIoSincePark;
 
-    private long dutyCycles;
-    private long completions;
-    private long unknownOwnerCompletions;
-    private long tasksRun;
-    private long submitCalls;
-    private long submitErrors;
-    private long parks;
-    private long wakeups;
-
     public EventLoop(final String name, final Ring ring)
     {
         this(name, ring, SystemNanoClock.INSTANCE, DEFAULT_TASK_QUEUE_CAPACITY);
@@ -88,14 +110,83 @@ public final class EventLoop implements Agent
 
     public EventLoop(final String name, final Ring ring, final NanoClock clock, final int taskQueueCapacity)
     {
+        this(name, ring, clock, taskQueueCapacity, EventLoop::logError);
+    }
+
+    /** @param errorHandler receives the faults of handlers, tasks and workers (on the loop thread); must not throw. */
+    public EventLoop(
+        final String name, final Ring ring, final NanoClock clock, final int taskQueueCapacity,
+        final ErrorHandler errorHandler)
+    {
+        this(name, ring, clock, taskQueueCapacity, errorHandler, new Counters(LoopCounter.values().length));
+    }
+
+    /**
+     * @param counters where the loop allocates its {@link LoopCounter}s (all but {@link LoopCounter#ERRORS}, which is
+     *                 the group's); they are freed when the loop closes.
+     */
+    public EventLoop(
+        final String name, final Ring ring, final NanoClock clock, final int taskQueueCapacity,
+        final ErrorHandler errorHandler, final Counters counters)
+    {
+        this.counters = counters;
+        this.allCounters = new AtomicCounter[LoopCounter.values().length];
+        this.dutyCycles = counter(LoopCounter.DUTY_CYCLES, name);
+        this.completions = counter(LoopCounter.COMPLETIONS, name);
+        this.unknownOwnerCompletions = counter(LoopCounter.UNKNOWN_OWNER_COMPLETIONS, name);
+        this.tasksRun = counter(LoopCounter.TASKS_RUN, name);
+        this.submitCalls = counter(LoopCounter.SUBMIT_CALLS, name);
+        this.submitErrors = counter(LoopCounter.SUBMIT_ERRORS, name);
+        this.parks = counter(LoopCounter.PARKS, name);
+        this.wakeups = counter(LoopCounter.WAKEUPS, name);
+        this.handlerFaults = counter(LoopCounter.HANDLER_FAULTS, name);
+        this.taskFaults = counter(LoopCounter.TASK_FAULTS, name);
+        this.workerFaults = counter(LoopCounter.WORKER_FAULTS, name);
+        this.sqFullFlushes = counter(LoopCounter.SQ_FULL_FLUSHES, name);
+        this.cqOverflowFlushes = counter(LoopCounter.CQ_OVERFLOW_FLUSHES, name);
+        this.busyNanos = counter(LoopCounter.BUSY_NANOS, name);
+        this.idleNanos = counter(LoopCounter.IDLE_NANOS, name);
         this.name = name;
         this.ring = ring;
         this.clock = clock;
+        this.errorHandler = errorHandler;
         this.tasks = new ManyToOneConcurrentArrayQueue<>(taskQueueCapacity);
-        this.wakeOne = arena.allocate(8, 8);
+        this.wakeOne = arena.allocate(ValueLayout.JAVA_LONG);
         this.wakeOne.set(ValueLayout.JAVA_LONG, 0, 1L);
-        this.wakeReadBuffer = arena.allocate(8, 8);
-        this.wakeFd = Libc.check(Libc.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), "eventfd");
+        this.wakeReadBuffer = arena.allocate(ValueLayout.JAVA_LONG);
+        final int fd = Libc.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (fd < 0)
+        {
+            closeCounters();
+        }
+        this.wakeFd = Libc.check(fd, "eventfd");
+    }
+
+    private AtomicCounter counter(final LoopCounter descriptor, final String loopName)
+    {
+        final AtomicCounter counter;
+        try
+        {
+            counter = descriptor.allocate(counters, loopName);
+        }
+        catch (final RuntimeException ex)
+        {
+            closeCounters();
+            throw ex;
+        }
+        allCounters[descriptor.ordinal()] = counter;
+        return counter;
+    }
+
+    private void closeCounters()
+    {
+        for (final AtomicCounter c : allCounters)
+        {
+            if (c != null)
+            {
+                c.close();
+            }
+        }
     }
 
     public Ring ring()
@@ -158,6 +249,7 @@ public final class EventLoop implements Agent
         }
         closed = true;
         Libc.close(wakeFd);
+        closeCounters();
     }
 
     /** Registers a completion owner; ids are reused (oldest freed first), so unregister only when none of its
@@ -231,7 +323,7 @@ public final class EventLoop implements Agent
         {
             return;
         }
-        Libc.write(wakeFd, wakeOne, 8);
+        Libc.write(wakeFd, wakeOne, EVENTFD_VALUE_BYTES);
     }
 
     /** Adds a worker run on every duty cycle. Loop thread only (or before the loop starts). */
@@ -314,25 +406,46 @@ public final class EventLoop implements Agent
         {
             armWakeup();
         }
-        dutyCycles++;
-        nowNanos = clock.nanoTime();
+        dutyCycles.incrementRelease();
+        final long now = clock.nanoTime();
+        if (lastCycleWork >= 0)
+        {
+            // The previous cycle ran from nowNanos to now (plus the idle strategy's time after it).
+            (lastCycleWork > 0 ? busyNanos : idleNanos).getAndAddRelease(now - nowNanos);
+        }
+        nowNanos = now;
         int work = tasks.drain(taskRunner, taskLimit);
-        work += ring.poll(dispatcher, cqeLimit);
+        final int reaped = ring.poll(dispatcher, cqeLimit);
+        if (reaped > 0)
+        {
+            // Once per cycle rather than per CQE: each release store is a compiler barrier in the dispatch loop.
+            completions.getAndAddRelease(reaped);
+            work += reaped;
+        }
         final LoopWorker[] ws = workers;
         for (final LoopWorker w : ws)
         {
-            work += w.doWork(nowNanos);
+            try
+            {
+                work += w.doWork(nowNanos);
+            }
+            catch (final RuntimeException ex)
+            {
+                onWorkerFault(w, ex);
+            }
         }
         final int submitted = ring.submit();
-        submitCalls++;
+        submitCalls.incrementRelease();
         if (submitted > 0)
         {
             work += submitted;
         }
         else if (submitted < 0)
         {
-            submitErrors++;
+            submitErrors.incrementRelease();
         }
+        copyRingCounters();
+        lastCycleWork = work;
         return work;
     }
 
@@ -352,31 +465,52 @@ public final class EventLoop implements Agent
         // its task.
         if (tasks.isEmpty())
         {
-            parks++;
+            parks.incrementRelease();
             final int r = ring.submitAndWait(1, timeoutNanos);
             if (r < 0)
             {
-                submitErrors++;
+                submitErrors.incrementRelease();
             }
         }
         parked = false;
     }
 
+    /** The ring's own counters are plain fields of this thread: published when they moved (rarely). */
+    private void copyRingCounters()
+    {
+        final long sqFull = ring.sqFullFlushes();
+        if (sqFull != sqFullFlushes.getPlain())
+        {
+            sqFullFlushes.setRelease(sqFull);
+        }
+        final long cqOverflow = ring.cqOverflowFlushes();
+        if (cqOverflow != cqOverflowFlushes.getPlain())
+        {
+            cqOverflowFlushes.setRelease(cqOverflow);
+        }
+    }
+
     private void armWakeup()
     {
-        ring.prepRead(wakeFd, wakeReadBuffer.address(), 8, 0, UserData.pack(OWNER_LOOP, OP_WAKEUP, 0));
+        ring.prepRead(wakeFd, wakeReadBuffer.address(), EVENTFD_VALUE_BYTES, 0, UserData.pack(OWNER_LOOP, OP_WAKEUP, 0));
         wakeArmed = true;
     }
 
     private void runTask(final LoopTask task)
     {
-        tasksRun++;
-        task.runOnLoop(this);
+        tasksRun.incrementRelease();
+        try
+        {
+            task.runOnLoop(this);
+        }
+        catch (final RuntimeException ex)
+        {
+            onTaskFault(task, ex);
+        }
     }
 
     private void dispatch(final long userData, final int res, final int flags)
     {
-        completions++;
         final int ownerId = UserData.ownerId(userData);
         if (ownerId == OWNER_LOOP)
         {
@@ -387,18 +521,64 @@ public final class EventLoop implements Agent
         final CompletionHandler owner = ownerId < os.length ? os[ownerId] : null;
         if (owner == null)
         {
-            unknownOwnerCompletions++;
+            unknownOwnerCompletions.incrementRelease();
             return;
         }
-        owner.onCompletion(userData, res, flags);
+        try
+        {
+            owner.onCompletion(userData, res, flags);
+        }
+        catch (final RuntimeException ex)
+        {
+            onHandlerFault(owner, userData, res, ex);
+        }
         if (submitThreshold > 0 && ring.pendingSubmissions() >= submitThreshold)
         {
-            submitCalls++;
+            submitCalls.incrementRelease();
             if (ring.submit() < 0)
             {
-                submitErrors++;
+                submitErrors.incrementRelease();
             }
         }
+    }
+
+    private void onHandlerFault(final CompletionHandler owner, final long userData, final int res, final RuntimeException ex)
+    {
+        handlerFaults.incrementRelease();
+        boolean handled = false;
+        try
+        {
+            handled = owner.onFault(userData, ex);
+        }
+        catch (final RuntimeException faultEx)
+        {
+            if (faultEx != ex)
+            {
+                ex.addSuppressed(faultEx);
+            }
+        }
+        if (!handled)
+        {
+            errorHandler.onError(new LoopFaultException(name + ": completion handler of owner " + UserData.ownerId(userData) +
+                " threw (op " + UserData.op(userData) + ", tag " + UserData.tag(userData) + ", res " + res + ")", ex));
+        }
+    }
+
+    private void onTaskFault(final LoopTask task, final RuntimeException ex)
+    {
+        taskFaults.incrementRelease();
+        errorHandler.onError(new LoopFaultException(name + ": task " + task.getClass().getName() + " threw", ex));
+    }
+
+    private void onWorkerFault(final LoopWorker worker, final RuntimeException ex)
+    {
+        workerFaults.incrementRelease();
+        errorHandler.onError(new LoopFaultException(name + ": worker " + worker.getClass().getName() + " threw", ex));
+    }
+
+    private static void logError(final Throwable t)
+    {
+        LOG.log(System.Logger.Level.ERROR, "error on event loop", t);
     }
 
     private void onLoopCompletion(final long userData, final int res)
@@ -410,59 +590,105 @@ public final class EventLoop implements Agent
             {
                 return;
             }
-            wakeups++;
+            wakeups.incrementRelease();
             armWakeup();
         }
         else
         {
-            unknownOwnerCompletions++;
+            unknownOwnerCompletions.incrementRelease();
         }
     }
 
     public long dutyCycles()
     {
-        return dutyCycles;
+        return dutyCycles.get();
     }
 
     public long completions()
     {
-        return completions;
+        return completions.get();
     }
 
     public long unknownOwnerCompletions()
     {
-        return unknownOwnerCompletions;
+        return unknownOwnerCompletions.get();
     }
 
     public long tasksRun()
     {
-        return tasksRun;
+        return tasksRun.get();
     }
 
     public long submitCalls()
     {
-        return submitCalls;
+        return submitCalls.get();
     }
 
     public long submitErrors()
     {
-        return submitErrors;
+        return submitErrors.get();
     }
 
     public long parks()
     {
-        return parks;
+        return parks.get();
     }
 
     public long wakeups()
     {
-        return wakeups;
+        return wakeups.get();
+    }
+
+    /** Completion handlers that threw ({@link CompletionHandler#onFault}). */
+    public long handlerFaults()
+    {
+        return handlerFaults.get();
+    }
+
+    public long taskFaults()
+    {
+        return taskFaults.get();
+    }
+
+    public long workerFaults()
+    {
+        return workerFaults.get();
+    }
+
+    /** Nanoseconds of duty cycles that did work, by the loop's clock ({@link LoopCounter#BUSY_NANOS}). */
+    public long busyNanos()
+    {
+        return busyNanos.get();
+    }
+
+    /** Nanoseconds of duty cycles that found nothing, with the polling and parks after them. */
+    public long idleNanos()
+    {
+        return idleNanos.get();
+    }
+
+    /** The registry holding this loop's counters. */
+    public Counters counters()
+    {
+        return counters;
+    }
+
+    /** The id of one of this loop's counters in {@link #counters()}, for reading it through the registry's reader. */
+    public int counterId(final LoopCounter descriptor)
+    {
+        final AtomicCounter c = allCounters[descriptor.ordinal()];
+        if (c == null)
+        {
+            throw new IllegalArgumentException(descriptor + " is not a counter of the loop");
+        }
+        return c.id();
     }
 
     @Override
     public String toString()
     {
-        return "EventLoop{" + name + ", completions=" + completions + ", unknownOwner=" + unknownOwnerCompletions +
-            ", tasks=" + tasksRun + ", submitCalls=" + submitCalls + ", submitErrors=" + submitErrors + '}';
+        return "EventLoop{" + name + ", completions=" + completions() + ", unknownOwner=" + unknownOwnerCompletions() +
+            ", tasks=" + tasksRun() + ", submitCalls=" + submitCalls() + ", submitErrors=" + submitErrors() +
+            ", faults=" + (handlerFaults() + taskFaults() + workerFaults()) + '}';
     }
 }

@@ -5,14 +5,19 @@ import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
-
-import java.util.concurrent.atomic.AtomicLong;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.status.AtomicCounter;
 
 /**
  * N event loops, each with its own ring, on AgentRunner threads named {@code <name>-<i>}; optionally loop i pinned to
  * CPU {@code i % availableProcessors}. Idle strategies: {@code "ring"} (spin then block in the ring: default),
- * {@code "busy"} (spin), {@code "backoff"} (spin, yield, park). Errors thrown on a loop are logged and counted
- * ({@link #errors()}); the loop keeps running, as AgentRunner does.
+ * {@code "busy"} (spin), {@code "backoff"} (spin, yield, park). Errors are logged and counted ({@link #errors()}):
+ * the faults of handlers, tasks and workers that each loop catches and reports (unless a handler's owner deals with
+ * its own), and whatever else a loop throws, which AgentRunner catches; the loop keeps running.
+ * <p>
+ * Every loop's {@link LoopCounter}s, and one {@link LoopCounter#ERRORS} per loop, live in one {@link Counters}
+ * registry ({@link #counters()}): the group's own, or the caller's, so that the layers above allocate their counters
+ * next to the loops'. Closing the group frees the loops' counters, and closes the registry only if it is its own.
  */
 public final class EventLoopGroup implements AutoCloseable
 {
@@ -21,7 +26,9 @@ public final class EventLoopGroup implements AutoCloseable
 
     private final EventLoop[] loops;
     private final AgentRunner[] runners;
-    private final AtomicLong errors = new AtomicLong();
+    private final AtomicCounter[] errors;
+    private final Counters counters;
+    private final boolean ownsCounters;
     private boolean closed;
 
     public EventLoopGroup(final String name, final int size, final RingConfig config, final String idleStrategy, final boolean pinCpus)
@@ -37,26 +44,46 @@ public final class EventLoopGroup implements AutoCloseable
         final String name, final int size, final RingConfig config, final String idleStrategy, final long spinNanos,
         final boolean pinCpus)
     {
+        this(name, size, config, idleStrategy, spinNanos, pinCpus, null);
+    }
+
+    /**
+     * @param counters the registry for the loops' counters, shared with the caller (who closes it); null = the
+     *                 group's own, of {@link Counters#DEFAULT_CAPACITY}.
+     */
+    public EventLoopGroup(
+        final String name, final int size, final RingConfig config, final String idleStrategy, final long spinNanos,
+        final boolean pinCpus, final Counters counters)
+    {
         if (size <= 0)
         {
             throw new IllegalArgumentException("size must be > 0: " + size);
         }
+        this.ownsCounters = counters == null;
+        this.counters = ownsCounters ? new Counters(Counters.DEFAULT_CAPACITY) : counters;
         loops = new EventLoop[size];
         runners = new AgentRunner[size];
-        final ErrorHandler errorHandler = t ->
-        {
-            errors.incrementAndGet();
-            LOG.log(System.Logger.Level.ERROR, "error on event loop", t);
-        };
+        errors = new AtomicCounter[size];
         final int cpus = Runtime.getRuntime().availableProcessors();
         try
         {
             for (int i = 0; i < size; i++)
             {
+                final String loopName = name + "-" + i;
+                final AtomicCounter loopErrors = this.counters.allocate(LoopCounter.ERRORS.label(loopName),
+                    LoopCounter.ERRORS.typeId());
+                errors[i] = loopErrors;
+                // Called on the loop's thread for its faults, and by its AgentRunner for what escapes doWork.
+                final ErrorHandler errorHandler = t ->
+                {
+                    loopErrors.increment();
+                    LOG.log(System.Logger.Level.ERROR, "error on event loop " + loopName, t);
+                };
                 final Ring ring = Ring.open(config);
                 try
                 {
-                    loops[i] = new EventLoop(name + "-" + i, ring);
+                    loops[i] = new EventLoop(loopName, ring, SystemNanoClock.INSTANCE,
+                        EventLoop.DEFAULT_TASK_QUEUE_CAPACITY, errorHandler, this.counters);
                 }
                 catch (final RuntimeException ex)
                 {
@@ -80,6 +107,7 @@ public final class EventLoopGroup implements AutoCloseable
                     loop.ring().close();
                 }
             }
+            closeCounters();
             throw ex;
         }
         for (final AgentRunner runner : runners)
@@ -109,9 +137,21 @@ public final class EventLoopGroup implements AutoCloseable
         return loops.length;
     }
 
+    /** Errors reported on all loops (each loop's {@link LoopCounter#ERRORS}). */
     public long errors()
     {
-        return errors.get();
+        long sum = 0;
+        for (final AtomicCounter c : errors)
+        {
+            sum += c.get();
+        }
+        return sum;
+    }
+
+    /** The registry of the loops' counters; allocate more in it with {@link Counters#allocate}. */
+    public Counters counters()
+    {
+        return counters;
     }
 
     /** Stops every loop, joins its thread, then closes its ring. Idempotent. */
@@ -134,6 +174,22 @@ public final class EventLoopGroup implements AutoCloseable
         for (final EventLoop loop : loops)
         {
             loop.ring().close();
+        }
+        closeCounters();
+    }
+
+    private void closeCounters()
+    {
+        for (final AtomicCounter c : errors)
+        {
+            if (c != null)
+            {
+                c.close();
+            }
+        }
+        if (ownsCounters)
+        {
+            counters.close();
         }
     }
 }

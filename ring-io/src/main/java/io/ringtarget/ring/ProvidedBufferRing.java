@@ -93,7 +93,7 @@ public final class ProvidedBufferRing implements AutoCloseable
     private void publish()
     {
         // The tail overlays resv of entry 0 (struct io_uring_buf_ring); release so the entries are visible first.
-        SHORT.setRelease(bufRing, IoUringBuf.resv$OFFSET, (short)tail);
+        SHORT.setRelease(bufRing, IoUringBuf.tail$OFFSET, (short)tail);
     }
 
     /** Gives buffer {@code bufferId} back to the kernel. */

@@ -4,10 +4,12 @@ import io.ringtarget.ffi.ErrnoException;
 import io.ringtarget.ffi.Errno;
 import io.ringtarget.ffi.IoCqringOffsets;
 import io.ringtarget.ffi.IoSqringOffsets;
+import io.ringtarget.ffi.IoUringCqe;
 import io.ringtarget.ffi.IoUringGeteventsArg;
 import io.ringtarget.ffi.IoUringParams;
 import io.ringtarget.ffi.IoUringProbe;
 import io.ringtarget.ffi.IoUringProbeOp;
+import io.ringtarget.ffi.IoUringSqe;
 import io.ringtarget.ffi.IoUringSyscalls;
 import io.ringtarget.ffi.KernelTimespec;
 import io.ringtarget.ffi.Libc;
@@ -41,8 +43,11 @@ public final class Ring implements AutoCloseable
 {
     private static final System.Logger LOG = System.getLogger(Ring.class.getName());
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
-    private static final int SQE_SHIFT = 6;
-    private static final int CQE_SHIFT = 4;
+    /** log2 of sizeof(struct io_uring_sqe) and of sizeof(struct io_uring_cqe): rings without SQE128/CQE32. */
+    private static final int SQE_SHIFT = log2(IoUringSqe.SIZEOF);
+    private static final int CQE_SHIFT = log2(IoUringCqe.SIZEOF);
+    /** The SQ index array holds one __u32 per slot. */
+    private static final long SQ_ARRAY_ENTRY_BYTES = ValueLayout.JAVA_INT.byteSize();
     private static final int PROBE_OPS = 256;
     private static final int MAX_FULL_SQ_FLUSHES = 1024;
 
@@ -111,7 +116,7 @@ public final class Ring implements AutoCloseable
         sqEntries = IoUringParams.sq_entries(params);
         cqEntries = IoUringParams.cq_entries(params);
 
-        long sqSize = IoSqringOffsets.array(sqOff) + 4L * sqEntries;
+        long sqSize = IoSqringOffsets.array(sqOff) + SQ_ARRAY_ENTRY_BYTES * sqEntries;
         long cqSize = IoCqringOffsets.cqes(cqOff) + ((long)cqEntries << CQE_SHIFT);
         final boolean singleMmap = (features & IORING_FEAT_SINGLE_MMAP) != 0;
         if (singleMmap)
@@ -173,7 +178,7 @@ public final class Ring implements AutoCloseable
         final long array = IoSqringOffsets.array(sqOff);
         for (int i = 0; i < sqEntries; i++)
         {
-            sqRing.set(ValueLayout.JAVA_INT, array + 4L * i, i);
+            sqRing.set(ValueLayout.JAVA_INT, array + SQ_ARRAY_ENTRY_BYTES * i, i);
         }
         sqTail = sqRing.get(ValueLayout.JAVA_INT, sqTailOffset);
         sqHeadCache = sqRing.get(ValueLayout.JAVA_INT, sqHeadOffset);
@@ -271,7 +276,7 @@ public final class Ring implements AutoCloseable
     private int probe()
     {
         final long size = IoUringProbe.SIZEOF + (long)PROBE_OPS * IoUringProbeOp.SIZEOF;
-        final MemorySegment p = arena.allocate(size, 8);
+        final MemorySegment p = arena.allocate(size, IoUringProbe.LAYOUT.byteAlignment());
         final int r = IoUringSyscalls.register(ringFd, IORING_REGISTER_PROBE, p.address(), PROBE_OPS);
         if (r < 0)
         {
@@ -371,12 +376,10 @@ public final class Ring implements AutoCloseable
     }
 
     /**
-     * Writes a whole SQE as eight little-endian longs (x86_64), so no field of a previous use survives:
-     * <pre>
-     *  0: opcode:8 flags:8 ioprio:16 fd:32     8: off / addr2          16: addr / splice_off_in
-     * 24: len:32 op_flags:32 (rw/msg/...)     32: user_data           40: buf_index:16 personality:16 file_index:32
-     * 48: addr3                               56: pad
-     * </pre>
+     * Writes all 64 bytes of the SQE as eight longs, so no field of a previous use survives; {@link SqeWords} places
+     * each field at its {@link IoUringSqe} offset. Unions are written through their first member: {@code off} =
+     * addr2, {@code addr} = splice_off_in, {@code rw_flags} = the op's flags (msg, fsync, accept, timeout, cancel...),
+     * {@code buf_index} = buf_group, {@code splice_fd_in} = file_index; personality, addr3 and the pad are 0.
      */
     private void sqe(
         final int opcode, final int sqeFlags, final int ioprio, final int fd, final long off, final long addr,
@@ -384,21 +387,31 @@ public final class Ring implements AutoCloseable
     {
         final long o = nextSqe();
         final MemorySegment s = sqes;
-        s.set(ValueLayout.JAVA_LONG, o, (opcode & 0xFFL) | ((sqeFlags & 0xFFL) << 8) | ((ioprio & 0xFFFFL) << 16) | ((long)fd << 32));
-        s.set(ValueLayout.JAVA_LONG, o + 8, off);
-        s.set(ValueLayout.JAVA_LONG, o + 16, addr);
-        s.set(ValueLayout.JAVA_LONG, o + 24, (len & 0xFFFF_FFFFL) | ((long)opFlags << 32));
-        s.set(ValueLayout.JAVA_LONG, o + 32, userData);
-        s.set(ValueLayout.JAVA_LONG, o + 40, (bufIndex & 0xFFFFL) | ((long)fileIndex << 32));
-        s.set(ValueLayout.JAVA_LONG, o + 48, 0L);
-        s.set(ValueLayout.JAVA_LONG, o + 56, 0L);
+        s.set(ValueLayout.JAVA_LONG, o + SqeWords.HEAD,
+            (opcode & 0xFFL) << SqeWords.OPCODE_SHIFT | (sqeFlags & 0xFFL) << SqeWords.FLAGS_SHIFT |
+            (ioprio & 0xFFFFL) << SqeWords.IOPRIO_SHIFT | (fd & 0xFFFF_FFFFL) << SqeWords.FD_SHIFT);
+        s.set(ValueLayout.JAVA_LONG, o + SqeWords.OFF, off);
+        s.set(ValueLayout.JAVA_LONG, o + SqeWords.ADDR, addr);
+        s.set(ValueLayout.JAVA_LONG, o + SqeWords.LEN_FLAGS,
+            (len & 0xFFFF_FFFFL) << SqeWords.LEN_SHIFT | (opFlags & 0xFFFF_FFFFL) << SqeWords.OP_FLAGS_SHIFT);
+        s.set(ValueLayout.JAVA_LONG, o + SqeWords.USER_DATA, userData);
+        s.set(ValueLayout.JAVA_LONG, o + SqeWords.BUF_FILE,
+            (bufIndex & 0xFFFFL) << SqeWords.BUF_INDEX_SHIFT | (fileIndex & 0xFFFF_FFFFL) << SqeWords.FILE_INDEX_SHIFT);
+        s.set(ValueLayout.JAVA_LONG, o + SqeWords.ADDR3, 0L);
+        s.set(ValueLayout.JAVA_LONG, o + SqeWords.PAD2, 0L);
     }
 
     /** Sets IOSQE_* flags (e.g. IOSQE_IO_LINK) on the SQE prepared last; call right after its prep. */
     public void lastSqeFlags(final int sqeFlags)
     {
         final long o = (long)((sqTail - 1) & sqMask) << SQE_SHIFT;
-        sqes.set(ValueLayout.JAVA_BYTE, o + 1, (byte)sqeFlags);
+        sqes.set(ValueLayout.JAVA_BYTE, o + IoUringSqe.flags$OFFSET, (byte)sqeFlags);
+    }
+
+    /** SQE slot {@code index} of the mapped SQE array, for tests that check the bytes a prep wrote (allocates). */
+    MemorySegment sqeSlot(final int index)
+    {
+        return sqes.asSlice((long)(index & sqMask) << SQE_SHIFT, IoUringSqe.SIZEOF);
     }
 
     public void prepNop(final long userData)
@@ -683,9 +696,9 @@ public final class Ring implements AutoCloseable
                 }
             }
             final long o = cqesOffset + ((long)(head & cqMask) << CQE_SHIFT);
-            final long userData = cq.get(ValueLayout.JAVA_LONG, o);
-            final int res = cq.get(ValueLayout.JAVA_INT, o + 8);
-            final int flags = cq.get(ValueLayout.JAVA_INT, o + 12);
+            final long userData = cq.get(ValueLayout.JAVA_LONG, o + IoUringCqe.user_data$OFFSET);
+            final int res = cq.get(ValueLayout.JAVA_INT, o + IoUringCqe.res$OFFSET);
+            final int flags = cq.get(ValueLayout.JAVA_INT, o + IoUringCqe.flags$OFFSET);
             head++;
             cqHead = head;
             INT.setRelease(cq, cqHeadOffset, head);
@@ -817,6 +830,15 @@ public final class Ring implements AutoCloseable
     }
 
     // ------------------------------------------------------------------------------------------------ naming
+
+    private static int log2(final long structSize)
+    {
+        if (Long.bitCount(structSize) != 1)
+        {
+            throw new IllegalStateException("ring entry size is not a power of two: " + structSize);
+        }
+        return Long.numberOfTrailingZeros(structSize);
+    }
 
     static String setupFlagNames(final int flags)
     {

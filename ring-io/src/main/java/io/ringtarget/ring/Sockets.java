@@ -102,7 +102,7 @@ public final class Sockets
     {
         final MemorySegment v = arena.allocate(ValueLayout.JAVA_INT);
         v.set(ValueLayout.JAVA_INT, 0, value);
-        Libc.check(Libc.setsockopt(fd, level, name, v, 4), what);
+        Libc.check(Libc.setsockopt(fd, level, name, v, (int)v.byteSize()), what);
     }
 
     private static MemorySegment sockaddr(final Arena arena, final String ip, final int port)

@@ -4,6 +4,8 @@ import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.CachedNanoClock;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -194,6 +196,209 @@ class EventLoopTest
             }
             assertThrows(IllegalArgumentException.class,
                 () -> new EventLoopGroup("bad", 1, new RingConfig().entries(8), "nope", false));
+        }
+    }
+
+    /** A completion owner whose handler throws, recording what the loop tells it. */
+    private static final class Throwing implements CompletionHandler
+    {
+        final RuntimeException toThrow = new IllegalStateException("handler broke");
+        final boolean handles;
+        final RuntimeException faultThrows;
+        int completions;
+        int faults;
+        long faultUserData;
+        Throwable faultCause;
+
+        Throwing(final boolean handles, final RuntimeException faultThrows)
+        {
+            this.handles = handles;
+            this.faultThrows = faultThrows;
+        }
+
+        @Override
+        public void onCompletion(final long userData, final int res, final int flags)
+        {
+            completions++;
+            throw toThrow;
+        }
+
+        @Override
+        public boolean onFault(final long userData, final Throwable cause)
+        {
+            faults++;
+            faultUserData = userData;
+            faultCause = cause;
+            if (faultThrows != null)
+            {
+                throw faultThrows;
+            }
+            return handles;
+        }
+    }
+
+    @Test
+    void aHandlerThatThrowsIsToldOnceCountedReportedAndTheBatchGoesOn()
+    {
+        final List<Throwable> reported = new ArrayList<>();
+        final EventLoop loop = new EventLoop("fault", Ring.open(new RingConfig().entries(16)), new CachedNanoClock(), 16,
+            reported::add);
+        try
+        {
+            final Throwing thrower = new Throwing(false, null);
+            final Cqes next = new Cqes();
+            final int idThrower = loop.registerOwner(thrower);
+            final int idNext = loop.registerOwner(next);
+            loop.ring().prepNop(UserData.pack(idThrower, 3, 77));
+            loop.ring().prepNop(UserData.pack(idNext, 1, 1));
+            assertEquals(2, loop.ring().submitAndWait(2, 0));
+
+            assertDoesNotThrow(loop::doWork);
+            assertEquals(1, thrower.completions);
+            assertEquals(1, thrower.faults, "onFault called once");
+            assertEquals(UserData.pack(idThrower, 3, 77), thrower.faultUserData);
+            assertSame(thrower.toThrow, thrower.faultCause);
+            assertEquals(1, next.count, "the next completion, another owner's, was dispatched in the same cycle");
+            assertEquals(1, loop.handlerFaults());
+            assertEquals(1, reported.size(), "not handled by the owner: reported");
+            assertInstanceOf(LoopFaultException.class, reported.get(0));
+            assertSame(thrower.toThrow, reported.get(0).getCause());
+            assertTrue(reported.get(0).getMessage().contains("owner " + idThrower), reported.get(0).getMessage());
+
+            // The loop keeps dispatching to the same owners afterwards.
+            loop.ring().prepNop(UserData.pack(idNext, 1, 2));
+            loop.ring().prepNop(UserData.pack(idThrower, 3, 78));
+            loop.ring().prepNop(UserData.pack(idNext, 1, 3));
+            assertEquals(3, loop.ring().submitAndWait(3, 0));
+            loop.doWork();
+            assertEquals(3, next.count);
+            assertEquals(2, thrower.faults);
+            assertEquals(2, loop.handlerFaults());
+            assertEquals(2, reported.size());
+            assertEquals(0, loop.unknownOwnerCompletions());
+        }
+        finally
+        {
+            loop.onClose();
+            loop.ring().close();
+        }
+    }
+
+    @Test
+    void anOwnerThatHandlesItsFaultIsNotReportedAndAThrowingOnFaultIsReportedWithTheCause()
+    {
+        final List<Throwable> reported = new ArrayList<>();
+        final EventLoop loop = new EventLoop("fault", Ring.open(new RingConfig().entries(16)), new CachedNanoClock(), 16,
+            reported::add);
+        try
+        {
+            final Throwing handles = new Throwing(true, null);
+            final RuntimeException second = new IllegalArgumentException("onFault broke too");
+            final Throwing throwsAgain = new Throwing(false, second);
+            final Cqes next = new Cqes();
+            final int idHandles = loop.registerOwner(handles);
+            final int idThrowsAgain = loop.registerOwner(throwsAgain);
+            final int idNext = loop.registerOwner(next);
+            loop.ring().prepNop(UserData.pack(idHandles, 0, 0));
+            loop.ring().prepNop(UserData.pack(idThrowsAgain, 0, 0));
+            loop.ring().prepNop(UserData.pack(idNext, 0, 0));
+            assertEquals(3, loop.ring().submitAndWait(3, 0));
+            loop.doWork();
+
+            assertEquals(1, handles.faults);
+            assertEquals(1, throwsAgain.faults);
+            assertEquals(1, next.count);
+            assertEquals(2, loop.handlerFaults(), "both counted, handled or not");
+            assertEquals(1, reported.size(), "only the unhandled one is reported");
+            final Throwable cause = reported.get(0).getCause();
+            assertSame(throwsAgain.toThrow, cause);
+            assertArrayEquals(new Throwable[] {second}, cause.getSuppressed());
+        }
+        finally
+        {
+            loop.onClose();
+            loop.ring().close();
+        }
+    }
+
+    @Test
+    void throwingTasksAndWorkersAreCountedReportedAndTheOthersStillRun()
+    {
+        final List<Throwable> reported = new ArrayList<>();
+        final EventLoop loop = new EventLoop("fault", Ring.open(new RingConfig().entries(16)), new CachedNanoClock(), 16,
+            reported::add);
+        try
+        {
+            final int[] ran = new int[3];
+            assertTrue(loop.offer(l ->
+            {
+                ran[0]++;
+                throw new IllegalStateException("task broke");
+            }));
+            assertTrue(loop.offer(l -> ran[1]++));
+            final RuntimeException workerEx = new UnsupportedOperationException("worker broke");
+            final int[] workerCalls = new int[1];
+            loop.addWorker(now ->
+            {
+                workerCalls[0]++;
+                throw workerEx;
+            });
+            loop.addWorker(now ->
+            {
+                ran[2]++;
+                return 0;
+            });
+
+            for (int i = 0; i < 3; i++)
+            {
+                assertDoesNotThrow(loop::doWork);
+            }
+            assertEquals(1, ran[0]);
+            assertEquals(1, ran[1], "the task after the throwing one ran in the same cycle");
+            assertEquals(2, loop.tasksRun());
+            assertEquals(1, loop.taskFaults());
+            assertEquals(3, workerCalls[0], "a worker that throws keeps being called");
+            assertEquals(3, ran[2], "the worker after it too");
+            assertEquals(3, loop.workerFaults());
+            assertEquals(4, reported.size());
+            assertEquals("task broke", reported.get(0).getCause().getMessage());
+            for (int i = 1; i < 4; i++)
+            {
+                assertSame(workerEx, reported.get(i).getCause());
+            }
+            assertEquals(0, loop.handlerFaults());
+        }
+        finally
+        {
+            loop.onClose();
+            loop.ring().close();
+        }
+    }
+
+    @Test
+    void aGroupLoopReportsAHandlerFaultToTheGroupAndKeepsServing() throws Exception
+    {
+        try (EventLoopGroup group = new EventLoopGroup("grp-fault", 1, new RingConfig().entries(16), "ring", false))
+        {
+            final EventLoop loop = group.loop(0);
+            final CountDownLatch done = new CountDownLatch(1);
+            assertTrue(loop.offer(l ->
+            {
+                final int thrower = l.registerOwner((ud, res, flags) ->
+                {
+                    throw new IllegalStateException("handler broke on the loop thread");
+                });
+                final int next = l.registerOwner((ud, res, flags) -> done.countDown());
+                l.ring().prepNop(UserData.pack(thrower, 0, 0));
+                l.ring().prepNop(UserData.pack(next, 0, 0));
+            }));
+            assertTrue(done.await(30, TimeUnit.SECONDS), "the completion after the fault was dispatched");
+            for (int i = 0; i < 3000 && group.errors() == 0; i++)
+            {
+                Thread.sleep(1);
+            }
+            assertEquals(1, group.errors(), "reported to the group's error handler");
+            assertEquals(1, loop.handlerFaults());
         }
     }
 }
