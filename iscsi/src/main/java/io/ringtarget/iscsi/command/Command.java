@@ -15,12 +15,14 @@ public final class Command
 {
     /** The slot is unused. */
     public static final int FREE = 0;
+    /** Taken by a new command that is not in the logical unit yet: nothing but this connection uses its buffer. */
+    public static final int STARTING = 1;
     /** A write waiting for its Data-Out (unsolicited, or solicited by R2T). */
-    public static final int WAITING_FOR_DATA = 1;
+    public static final int WAITING_FOR_DATA = 2;
     /** In the logical unit: backstore I/O may own the buffer. */
-    public static final int EXECUTING = 2;
+    public static final int EXECUTING = 3;
     /** Status and Data-In queued; the slot is freed once they have gone to the socket. */
-    public static final int SENDING = 3;
+    public static final int SENDING = 4;
 
     final int index;
     final ScsiTask task = new ScsiTask(252);

@@ -49,7 +49,6 @@ public final class CommandExecutor
 
     public void execute(final Command c)
     {
-        c.state = Command.EXECUTING;
         final ScsiTask task = c.task;
         if (task.opcode() == ReportLuns.OPCODE)
         {
@@ -63,6 +62,8 @@ public final class CommandExecutor
             return;
         }
         task.device(devices.device(mapping.backstore()));
+        // From here on backstore I/O may own the buffer until the task completes (the LU always completes it).
+        c.state = Command.EXECUTING;
         mapping.logicalUnit().execute(task);
     }
 }

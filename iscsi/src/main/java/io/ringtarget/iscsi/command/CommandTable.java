@@ -78,7 +78,7 @@ public final class CommandTable
     {
         final Command c = commands[free[--freeCount]];
         c.clearDataPhases();
-        c.state = Command.EXECUTING;
+        c.state = Command.STARTING;
         c.itt = itt;
         c.cmdSn = cmdSn;
         c.lun = lun;
@@ -107,8 +107,8 @@ public final class CommandTable
 
     /**
      * Aborts a command (task management, connection loss): it gets no response (RFC 7143 section 11.5.1). A command
-     * waiting for data is freed at once; one executing finishes its current backstore step and is freed when it
-     * completes; one sending is freed when its PDUs are sent.
+     * not in the logical unit (starting, or waiting for data) is freed at once; one executing finishes its current
+     * backstore step and is freed when it completes; one sending is freed when its PDUs are sent.
      *
      * @return whether the command was outstanding.
      */
@@ -120,7 +120,7 @@ public final class CommandTable
         }
         c.aborted = true;
         c.task.abort();
-        if (c.state == Command.WAITING_FOR_DATA)
+        if (c.state == Command.STARTING || c.state == Command.WAITING_FOR_DATA)
         {
             release(c.index);   // no I/O owns its buffer
         }

@@ -131,7 +131,7 @@ public final class WriteDataPhase
             // DataPDUInOrder=Yes and DataSequenceInOrder=Yes: each sequence numbers its PDUs from 0 and the offsets
             // follow each other (RFC 7143 sections 11.7.5, 13.19). ERL 0 cannot recover the sequence: the command
             // ends in CHECK CONDITION and its remaining Data-Out PDUs are dropped.
-            c.state = Command.EXECUTING;
+            c.state = Command.STARTING;
             TransportCommands.dataPhaseError(c.task);
             return FAILED;
         }
@@ -146,7 +146,7 @@ public final class WriteDataPhase
         }
         if (c.received >= c.expectedDataTransferLength)
         {
-            c.state = Command.EXECUTING;
+            c.state = Command.STARTING;   // all data in: the command goes to its logical unit next
             return COMPLETE;
         }
         if (!unsolicited && last)

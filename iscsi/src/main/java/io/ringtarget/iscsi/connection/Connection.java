@@ -189,7 +189,7 @@ public final class Connection
         }
         catch (final RuntimeException ex)
         {
-            onFault(ex);
+            onFault(0, ex);
             return 1;
         }
     }
@@ -271,7 +271,8 @@ public final class Connection
      * The fault boundary: an exception escaped while handling this connection. It is closed, the cause logged once
      * (repeats are summarised by the log) and counted; other connections and the loop carry on.
      */
-    public boolean onFault(final Throwable cause)
+    @Override
+    public boolean onFault(final long userData, final Throwable cause)
     {
         counters.count(IscsiCounter.CONNECTION_FAULTS);
         log.error("connection", peer + describeSession() + ": internal error, closing the connection", cause);
@@ -294,7 +295,7 @@ public final class Connection
         }
         catch (final RuntimeException ex)
         {
-            onFault(ex);
+            onFault(0, ex);
         }
     }
 
@@ -406,7 +407,7 @@ public final class Connection
         }
         catch (final RuntimeException ex)
         {
-            onFault(ex);
+            onFault(0, ex);
         }
     }
 

@@ -12,18 +12,16 @@ import io.ringtarget.iscsi.node.Portal;
 import io.ringtarget.iscsi.node.PortalGroup;
 import io.ringtarget.iscsi.node.TargetNode;
 import io.ringtarget.iscsi.node.TargetRegistry;
+import io.ringtarget.iscsi.stats.IscsiCounter;
+import io.ringtarget.ring.Counters;
 import io.ringtarget.ring.EventLoop;
 import io.ringtarget.ring.EventLoopGroup;
 import io.ringtarget.ring.LoopTask;
 import io.ringtarget.ring.RingConfig;
 
 import java.io.IOException;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.status.ConcurrentCountersManager;
-import org.agrona.concurrent.status.CountersManager;
 import org.agrona.concurrent.status.CountersReader;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,6 +37,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class IscsiEngine implements AutoCloseable
 {
+    /** Room in the counters registry per loop: ring-io's counters, the protocol's, and spare. */
+    private static final int COUNTERS_PER_LOOP = 32 + IscsiCounter.values().length;
     /** Connections get 2 s to log out after the Async Message, then are closed; this bounds the whole drain. */
     private static final long DRAIN_TIMEOUT_NANOS = 6_000_000_000L;
 
@@ -65,14 +65,16 @@ public final class IscsiEngine implements AutoCloseable
         final TargetRegistry targets, final DiscoveryAuth discoveryAuth, final TargetLimits limits,
         final EngineSettings settings, final EventLog log) throws IOException
     {
-        final IscsiContext server = new IscsiContext(targets, discoveryAuth, limits, log, newCountersRegistry(),
-            settings.nopInIntervalSeconds(), settings.nopInTimeoutSeconds());
         final int loops = settings.loops() > 0 ? settings.loops() : Runtime.getRuntime().availableProcessors();
+        // One registry for the loops' own counters and their iSCSI counters: what a metrics thread reads.
+        final Counters counters = new Counters(loops * COUNTERS_PER_LOOP + 64);
+        final IscsiContext server = new IscsiContext(targets, discoveryAuth, limits, log, counters,
+            settings.nopInIntervalSeconds(), settings.nopInTimeoutSeconds());
         final EventLoopGroup group;
         try
         {
             group = new EventLoopGroup("ringtarget", loops, new RingConfig(), settings.idleStrategy(),
-                settings.idleSpinNanos(), settings.pinCpus());
+                settings.idleSpinNanos(), settings.pinCpus(), counters);
         }
         catch (final RuntimeException ex)
         {
@@ -83,24 +85,15 @@ public final class IscsiEngine implements AutoCloseable
         return engine;
     }
 
-    /** The registry each loop allocates its counters in (off-heap, read by other threads without locks). */
-    private static CountersManager newCountersRegistry()
-    {
-        final int counters = 4096;
-        return new ConcurrentCountersManager(
-            new UnsafeBuffer(ByteBuffer.allocateDirect(counters * CountersReader.METADATA_LENGTH)),
-            new UnsafeBuffer(ByteBuffer.allocateDirect(counters * CountersReader.COUNTER_LENGTH)));
-    }
-
     public EventLog log()
     {
         return server.log();
     }
 
-    /** The counters registry, for reading (metrics, tests). */
+    /** The counters of every loop, ring-io's and the protocol's, for reading (metrics, tests). */
     public CountersReader counters()
     {
-        return server.counters();
+        return server.counters().reader();
     }
 
     private void startLoops(final TargetRegistry targets) throws IOException
@@ -289,6 +282,7 @@ public final class IscsiEngine implements AutoCloseable
             Thread.currentThread().interrupt();
         }
         group.close();
+        server.counters().close();
         for (final LoopContext context : contexts)
         {
             context.close();

@@ -7,7 +7,7 @@ import io.ringtarget.iscsi.login.TargetLimits;
 import io.ringtarget.iscsi.session.SessionRegistry;
 
 import io.ringtarget.iscsi.log.EventLog;
-import org.agrona.concurrent.status.CountersManager;
+import io.ringtarget.ring.Counters;
 
 /**
  * Server-wide, read-mostly state every loop reads: targets, limits, the session table, the log and the counters
@@ -21,14 +21,14 @@ public final class IscsiContext
     private final SessionRegistry sessions = new SessionRegistry();
     private final Chap chap = new Chap();
     private final EventLog log;
-    private final CountersManager counters;
+    private final Counters counters;
     private final long nopInIntervalNanos;
     private final long nopInTimeoutNanos;
     private volatile boolean draining;
 
     public IscsiContext(
         final TargetRegistry targets, final DiscoveryAuth discoveryAuth, final TargetLimits limits,
-        final EventLog log, final CountersManager counters, final int nopInIntervalSeconds,
+        final EventLog log, final Counters counters, final int nopInIntervalSeconds,
         final int nopInTimeoutSeconds)
     {
         this.counters = counters;
@@ -91,7 +91,7 @@ public final class IscsiContext
     }
 
     /** Where loops allocate their counters; other threads read them there without locks. */
-    public CountersManager counters()
+    public Counters counters()
     {
         return counters;
     }

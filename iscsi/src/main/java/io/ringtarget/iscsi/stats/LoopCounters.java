@@ -1,11 +1,11 @@
 package io.ringtarget.iscsi.stats;
 
+import io.ringtarget.ring.Counters;
 import org.agrona.concurrent.status.AtomicCounter;
-import org.agrona.concurrent.status.CountersManager;
 
 /**
- * One event loop's {@link IscsiCounter}s, allocated in a counters registry other threads read (Agrona
- * {@link CountersManager}; labels {@code "<loop>: <label>"}). The loop thread is the only writer, so increments are
+ * One event loop's {@link IscsiCounter}s, allocated in the counters registry other threads read ({@link Counters},
+ * beside the loop's own; labels {@code "<loop>: <label>"}). The loop thread is the only writer, so increments are
  * plain adds published with release semantics: no lock, no contended atomic.
  */
 public final class LoopCounters implements AutoCloseable
@@ -14,11 +14,11 @@ public final class LoopCounters implements AutoCloseable
 
     private final AtomicCounter[] counters = new AtomicCounter[ALL.length];
 
-    public LoopCounters(final CountersManager registry, final String loopName)
+    public LoopCounters(final Counters registry, final String loopName)
     {
         for (final IscsiCounter c : ALL)
         {
-            counters[c.ordinal()] = registry.newCounter(loopName + ": " + c.label(), c.typeId());
+            counters[c.ordinal()] = registry.allocate(loopName + ": " + c.label(), c.typeId());
         }
     }
 

@@ -130,7 +130,7 @@ class WriteDataPhaseTest
         assertEquals(WriteDataPhase.WAITING, dataOut(c.index(), 0, 4096, java.util.Arrays.copyOfRange(data, 4096, 8192), false));
         assertEquals(WriteDataPhase.COMPLETE, dataOut(c.index(), 1, 8192, java.util.Arrays.copyOfRange(data, 8192, 12288), true));
         assertArrayEquals(data, contents(c, 12288));
-        assertEquals(Command.EXECUTING, c.state());
+        assertEquals(Command.STARTING, c.state(), "no longer waiting for data: the logical unit is next");
     }
 
     @Test

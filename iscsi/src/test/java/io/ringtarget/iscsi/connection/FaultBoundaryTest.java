@@ -114,7 +114,9 @@ class FaultBoundaryTest
              TestInitiator victim = loggedIn(target))
         {
             victim.send(victim.scsiCommand(1L << 48, read10(0, 1), 512, true, false), null);   // LUN 1: broken
-            assertTrue(victim.closedByTarget(5000), "the connection that hit the fault is closed");
+            final boolean closed = victim.closedByTarget(5000);
+            target.flushLog();
+            assertTrue(closed, "the connection that hit the fault is closed: " + log.toString(StandardCharsets.UTF_8));
 
             // The other connection, on the same loop (the test target has one), still works.
             healthy.send(healthy.scsiCommand(0, read10(0, 8), 4096, true, false), null);
