@@ -285,6 +285,13 @@ public final class TestInitiator implements AutoCloseable
         return Opcode.name(pdu.opcode());
     }
 
+    /** Drops the connection with a TCP reset (SO_LINGER 0), as a crashed host or a firewall would. */
+    public void reset() throws IOException
+    {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
     @Override
     public void close() throws IOException
     {

@@ -358,6 +358,7 @@ public final class Connection
 
     private void onSendComplete(final int res)
     {
+        sender.onSent(res);
         if (res <= 0)
         {
             sender.clear();
@@ -365,7 +366,6 @@ public final class Connection
             maybeFinishClose();
             return;
         }
-        sender.onSent(res);
         if (closeAfterSend && sender.isEmpty())
         {
             close(closeReason);

@@ -272,7 +272,7 @@ public final class IscsiEngine implements AutoCloseable
         {
             drained.await(2, TimeUnit.SECONDS);
             final long deadline = System.nanoTime() + DRAIN_TIMEOUT_NANOS;
-            while (System.nanoTime() < deadline && openConnections() > 0)
+            while (System.nanoTime() < deadline && connectionCount() > 0)
             {
                 Thread.sleep(10);
             }
@@ -291,7 +291,8 @@ public final class IscsiEngine implements AutoCloseable
         terminated.countDown();
     }
 
-    private int openConnections()
+    /** Connections open on all loops, closing ones included (they hold memory and a descriptor); any thread. */
+    public int connectionCount()
     {
         int n = 0;
         for (final LoopContext context : contexts)

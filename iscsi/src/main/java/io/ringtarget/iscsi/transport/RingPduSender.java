@@ -152,10 +152,13 @@ public final class RingPduSender implements PduSender
         }
     }
 
-    /** The SENDMSG completed with {@code bytesSent} >= 0: sent PDUs' tags go to the listener. */
-    public void onSent(final int bytesSent)
+    /**
+     * The SENDMSG completed with {@code result}: the bytes sent (the PDUs wholly sent give their tags to the
+     * listener), or -errno (failed or cancelled: nothing was sent). Either way no send is in flight any more.
+     */
+    public void onSent(final int result)
     {
-        queue.onSent(bytesSent, listener);
+        queue.onSent(Math.max(result, 0), listener);
     }
 
     public boolean inFlight()
