@@ -219,6 +219,10 @@ public final class EventLog implements AutoCloseable
 
     private void expireRepeats(final long now, final boolean all)
     {
+        if (recent.isEmpty())
+        {
+            return;   // nothing to do, and no iterator: an idle log allocates nothing
+        }
         final Iterator<Repeat> it = recent.values().iterator();
         while (it.hasNext())
         {
