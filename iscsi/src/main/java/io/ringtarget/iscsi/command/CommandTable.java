@@ -145,6 +145,15 @@ public final class CommandTable
         return aborted;
     }
 
+    /** Aborts every outstanding command, those sending their response included: the connection is closing. */
+    public void abortEverything()
+    {
+        for (final Command c : commands)
+        {
+            abort(c);
+        }
+    }
+
     /** Whether backstore I/O still owns a buffer of this connection. */
     public boolean anyExecuting()
     {

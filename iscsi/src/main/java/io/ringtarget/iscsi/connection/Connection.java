@@ -93,6 +93,7 @@ public final class Connection
     private final TaskManagement taskManagement;
     private final NopKeepalive keepalive;
     private final LogoutExchange logout;
+    private final ConnectionTimeouts timeouts;
     private final TextExchange text;
     private LoginExchange login;
 
@@ -101,9 +102,6 @@ public final class Connection
     private boolean recvInFlight;
     private boolean closeAfterSend;
     private String closeReason;
-    private volatile boolean closeRequested;
-    private volatile String closeRequestReason;
-    private volatile boolean logoutRequested;
 
     public Connection(
         final LoopContext context, final int fd, final String localIp, final int localPort, final String peer)
@@ -129,6 +127,7 @@ public final class Connection
         this.taskManagement = new TaskManagement(sender, statSn, window, commands, executor, counters);
         this.keepalive = new NopKeepalive(sender, statSn, window, server.nopInIntervalNanos(), server.nopInTimeoutNanos());
         this.logout = new LogoutExchange(sender, statSn, window);
+        this.timeouts = new ConnectionTimeouts(logout, keepalive, counters);
         this.text = new TextExchange(sender, statSn, window, rejects, server.targets());
         this.login = new LoginExchange(new LoginStateMachine(server.targets(), server.discoveryAuth(), server.limits(),
             server.chap(), localIp, localPort), server.sessions(), this, sender, statSn, window);
@@ -142,41 +141,21 @@ public final class Connection
         armRecv();
     }
 
-    public String peer()
-    {
-        return peer;
-    }
-
-    public Session session()
-    {
-        return session;
-    }
-
-    public boolean closed()
-    {
-        return state == State.CLOSED;
-    }
-
     // ---------------------------------------------------------------------------------------------------------
-    // Requests from other threads, handled on the loop's timer
+    // Requests from other threads, and the loop's timer
 
     /** Thread-safe: asks the owning loop to close this connection (session reinstatement, shutdown). */
     @Override
     public void requestClose(final String reason)
     {
-        closeRequestReason = reason;
-        closeRequested = true;
+        timeouts.requestClose(reason);
     }
 
-    /**
-     * Thread-safe: asks the initiator to log out (target shutdown). A connection in Full Feature Phase gets an
-     * Async Message "target requests logout" and a grace period; afterwards, or at once for one still logging in,
-     * the connection is closed.
-     */
+    /** Thread-safe: asks the initiator to log out (target shutdown), then closes the connection. */
     @Override
     public void requestLogout()
     {
-        logoutRequested = true;
+        timeouts.requestLogout();
     }
 
     /** Periodic duties on the loop thread: requested closes and logouts, NOP-In pings, dead-peer detection. */
@@ -185,67 +164,25 @@ public final class Connection
     {
         try
         {
-            return timer(nowNanos);
+            if (state == State.CLOSING || state == State.CLOSED)
+            {
+                return 0;
+            }
+            switch (timeouts.onTimer(nowNanos, state == State.FULL_FEATURE, session != null && session.discovery()))
+            {
+                case ConnectionTimeouts.SENT -> afterWork();
+                case ConnectionTimeouts.CLOSE -> close(timeouts.closeReason());
+                default ->
+                {
+                    return 0;
+                }
+            }
+            return 1;
         }
         catch (final RuntimeException ex)
         {
             onFault(0, ex);
             return 1;
-        }
-    }
-
-    private int timer(final long nowNanos)
-    {
-        if (state == State.CLOSING || state == State.CLOSED)
-        {
-            return 0;
-        }
-        if (logoutRequested)
-        {
-            if (state != State.FULL_FEATURE || session.discovery())
-            {
-                close("target shutting down");
-                return 1;
-            }
-            if (!logout.requested())
-            {
-                logout.askToLogOut(nowNanos);
-                afterWork();
-                return 1;
-            }
-            if (logout.overdue(nowNanos))
-            {
-                close("target shutting down (initiator did not log out in " + LogoutExchange.GRACE_SECONDS + " s)");
-                return 1;
-            }
-        }
-        if (closeRequested)
-        {
-            close(closeRequestReason);
-            return 1;
-        }
-        if (state != State.FULL_FEATURE)
-        {
-            return 0;
-        }
-        switch (keepalive.onTimer(nowNanos))
-        {
-            case NopKeepalive.PINGED ->
-            {
-                counters.count(IscsiCounter.NOP_IN_PINGS);
-                afterWork();
-                return 1;
-            }
-            case NopKeepalive.TIMED_OUT ->
-            {
-                counters.count(IscsiCounter.NOP_IN_TIMEOUTS);
-                close("no NOP-Out answer to our NOP-In ping within the timeout");
-                return 1;
-            }
-            default ->
-            {
-                return 0;
-            }
         }
     }
 
@@ -449,7 +386,7 @@ public final class Connection
         {
             case Opcode.SCSI_COMMAND ->
             {
-                if (acceptCmdSn(buffer, offset, !BasicHeaderSegment.immediate(buffer, offset)))
+                if (acceptCmdSn(buffer, offset))
                 {
                     if (session.discovery())
                     {
@@ -471,23 +408,21 @@ public final class Connection
             }
             case Opcode.TEXT_REQUEST ->
             {
-                if (acceptCmdSn(buffer, offset, !BasicHeaderSegment.immediate(buffer, offset)))
+                if (acceptCmdSn(buffer, offset))
                 {
                     text.onTextRequest(buffer, offset, dataOffset, dataLength);
                 }
             }
             case Opcode.TASK_MANAGEMENT_REQUEST ->
             {
-                if (acceptCmdSn(buffer, offset, !BasicHeaderSegment.immediate(buffer, offset)) &&
-                    taskManagement.onRequest(buffer, offset))
+                if (acceptCmdSn(buffer, offset) && taskManagement.onRequest(buffer, offset))
                 {
                     closeAfterSend("TARGET COLD RESET");   // the connection ends after the response (RFC 7143 11.5.1)
                 }
             }
             case Opcode.LOGOUT_REQUEST ->
             {
-                if (acceptCmdSn(buffer, offset, !BasicHeaderSegment.immediate(buffer, offset)) &&
-                    logout.onLogoutRequest(buffer, offset))
+                if (acceptCmdSn(buffer, offset) && logout.onLogoutRequest(buffer, offset))
                 {
                     counters.count(IscsiCounter.LOGOUTS);
                     closeAfterSend("logout");
@@ -500,10 +435,13 @@ public final class Connection
         return state == State.FULL_FEATURE;
     }
 
-    /**
-     * The CmdSN check of a numbered request (RFC 7143 4.2.2.1); {@code takesCmdSn} is false for immediate ones.
-     * Outside the window or a duplicate: ignored silently, and counted.
-     */
+    /** The CmdSN check of a request; immediate ones do not take a CmdSN (RFC 7143 4.2.2.1). */
+    private boolean acceptCmdSn(final MemorySegment buffer, final long offset)
+    {
+        return acceptCmdSn(buffer, offset, !BasicHeaderSegment.immediate(buffer, offset));
+    }
+
+    /** The CmdSN check (RFC 7143 4.2.2.1): outside the window or a duplicate, ignored silently, and counted. */
     private boolean acceptCmdSn(final MemorySegment buffer, final long offset, final boolean takesCmdSn)
     {
         final int cmdSn = BasicHeaderSegment.intField(buffer, offset, CMD_SN_OFFSET);
@@ -572,7 +510,7 @@ public final class Connection
             case LoginExchange.COMPLETE -> enterFullFeaturePhase();
             case LoginExchange.FAILED ->
             {
-                counters.count(loginFailureCounter(login.status()));
+                counters.count(LoginStatus.failureCounter(login.status()));
                 log.info("login", "login refused (" + LoginStatus.describe(login.status()) + "): " + login.reason() +
                     " from " + peer);
                 closeAfterSend("login failed: " + login.reason());
@@ -601,17 +539,6 @@ public final class Connection
         executor.bind(portalGroup, session.nexus());
         text.bind(session, localIp, localPort, params.maxXmitDataSegmentLength);
         log.info("login", session + " from " + peer + " on " + localIp + ":" + localPort + " [" + params + "]");
-    }
-
-    private static IscsiCounter loginFailureCounter(final int status)
-    {
-        return switch (status)
-        {
-            case LoginStatus.AUTHENTICATION_FAILURE -> IscsiCounter.LOGINS_AUTHENTICATION_FAILED;
-            case LoginStatus.AUTHORIZATION_FAILURE -> IscsiCounter.LOGINS_AUTHORIZATION_FAILED;
-            case LoginStatus.NOT_FOUND -> IscsiCounter.LOGINS_TARGET_NOT_FOUND;
-            default -> IscsiCounter.LOGINS_FAILED_OTHER;
-        };
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -647,35 +574,27 @@ public final class Connection
         log.info("connection", peer + describeSession() + " closing: " + reason + " [" + counters.summary() + "]");
         if (session != null)
         {
-            server.sessions().remove(session);
-            final PortalGroup portalGroup = executor.portalGroup();
-            if (portalGroup != null)
-            {
-                // I_T nexus loss: reservations held through this session end with it (SPC-2 5.5.1).
-                for (final long lun : portalGroup.lunNumbers())
-                {
-                    portalGroup.lun((int)lun).logicalUnit().nexusLost(session.nexus());
-                }
-            }
+            server.sessions().end(session);
         }
-        for (int i = 0; i < commands.size(); i++)
-        {
-            commands.abort(commands.get(i));
-        }
+        commands.abortEverything();
         if (!sender.inFlight())
         {
             sender.clear();
         }
         if (recvInFlight)
         {
-            ring.prepCancel(UserData.pack(ownerId, OP_RECV, 0), 0, UserData.pack(ownerId, OP_CANCEL, 0));
+            cancel(OP_RECV);
         }
         if (sender.inFlight())
         {
-            // A peer that stopped reading would hold the SENDMSG (and so the fd) forever.
-            ring.prepCancel(UserData.pack(ownerId, OP_SEND, 0), 0, UserData.pack(ownerId, OP_CANCEL, 0));
+            cancel(OP_SEND);   // a peer that stopped reading would hold the SENDMSG (and so the fd) forever
         }
         maybeFinishClose();
+    }
+
+    private void cancel(final int op)
+    {
+        ring.prepCancel(UserData.pack(ownerId, op, 0), 0, UserData.pack(ownerId, OP_CANCEL, 0));
     }
 
     private String describeSession()

@@ -1,5 +1,6 @@
 package io.ringtarget.iscsi.login;
 
+import io.ringtarget.iscsi.stats.IscsiCounter;
 import io.ringtarget.pdu.LoginResponsePdu;
 
 /**
@@ -41,6 +42,18 @@ public final class LoginStatus
             case LoginResponsePdu.SESSION_DOES_NOT_EXIST -> "session does not exist";
             case LoginResponsePdu.OUT_OF_RESOURCES -> "out of resources";
             default -> String.format("status 0x%04x", status);
+        };
+    }
+
+    /** The counter a failed login with this status goes to. */
+    public static IscsiCounter failureCounter(final int status)
+    {
+        return switch (status)
+        {
+            case AUTHENTICATION_FAILURE -> IscsiCounter.LOGINS_AUTHENTICATION_FAILED;
+            case AUTHORIZATION_FAILURE -> IscsiCounter.LOGINS_AUTHORIZATION_FAILED;
+            case NOT_FOUND -> IscsiCounter.LOGINS_TARGET_NOT_FOUND;
+            default -> IscsiCounter.LOGINS_FAILED_OTHER;
         };
     }
 }

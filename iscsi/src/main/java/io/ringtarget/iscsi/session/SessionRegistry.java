@@ -67,6 +67,23 @@ public final class SessionRegistry
         byTsih.remove(session.tsih(), session);
     }
 
+    /**
+     * The session's connection is gone: the session is forgotten and its I_T nexus lost, which ends the SPC-2
+     * reservations it held on the TPG's logical units (SPC-2 5.5.1; persistent reservations stay, SPC-4 5.12).
+     */
+    public void end(final Session session)
+    {
+        remove(session);
+        final PortalGroup tpg = session.portalGroup();
+        if (tpg != null)
+        {
+            for (final long lun : tpg.lunNumbers())
+            {
+                tpg.lun((int)lun).logicalUnit().nexusLost(session.nexus());
+            }
+        }
+    }
+
     public synchronized List<Session> all()
     {
         return new ArrayList<>(byTsih.values());

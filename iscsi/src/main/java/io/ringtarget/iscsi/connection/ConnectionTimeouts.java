@@ -1,0 +1,111 @@
+package io.ringtarget.iscsi.connection;
+
+import io.ringtarget.iscsi.stats.ConnectionCounters;
+import io.ringtarget.iscsi.stats.IscsiCounter;
+
+/**
+ * What ends or pokes a connection from outside its PDU flow, decided on each tick of the loop's timer: a close
+ * requested by another thread (session reinstatement), the target's shutdown (ask the initiator to log out, then
+ * close after the grace period, RFC 7143 11.9.1), and the NOP-In ping that finds a dead initiator. Requests may
+ * come from any thread; {@link #onTimer} runs on the loop thread.
+ */
+final class ConnectionTimeouts
+{
+    /** Nothing to do this tick. */
+    static final int NOTHING = 0;
+    /** A PDU was queued (Async Message, NOP-In ping): send it. */
+    static final int SENT = 1;
+    /** Close the connection now, for {@link #closeReason()}. */
+    static final int CLOSE = 2;
+
+    private final LogoutExchange logout;
+    private final NopKeepalive keepalive;
+    private final ConnectionCounters counters;
+    private volatile boolean closeRequested;
+    private volatile String closeRequestReason;
+    private volatile boolean logoutRequested;
+    private String closeReason;
+
+    ConnectionTimeouts(final LogoutExchange logout, final NopKeepalive keepalive, final ConnectionCounters counters)
+    {
+        this.logout = logout;
+        this.keepalive = keepalive;
+        this.counters = counters;
+    }
+
+    /** Any thread: close the connection at the next tick. */
+    void requestClose(final String reason)
+    {
+        closeRequestReason = reason;
+        closeRequested = true;
+    }
+
+    /** Any thread: the target is shutting down; the initiator is asked to log out at the next tick. */
+    void requestLogout()
+    {
+        logoutRequested = true;
+    }
+
+    String closeReason()
+    {
+        return closeReason;
+    }
+
+    /**
+     * One tick of a connection that is not closing.
+     *
+     * @param fullFeature the connection is in Full Feature Phase (not logging in or logged out).
+     * @param discovery   its session is a discovery session (nothing to log out of: closed at shutdown).
+     * @return {@link #NOTHING}, {@link #SENT} or {@link #CLOSE}.
+     */
+    int onTimer(final long nowNanos, final boolean fullFeature, final boolean discovery)
+    {
+        if (logoutRequested)
+        {
+            if (!fullFeature || discovery)
+            {
+                return close("target shutting down");
+            }
+            if (!logout.requested())
+            {
+                logout.askToLogOut(nowNanos);
+                return SENT;
+            }
+            if (logout.overdue(nowNanos))
+            {
+                return close("target shutting down (initiator did not log out in " + LogoutExchange.GRACE_SECONDS + " s)");
+            }
+        }
+        if (closeRequested)
+        {
+            return close(closeRequestReason);
+        }
+        if (!fullFeature)
+        {
+            return NOTHING;
+        }
+        switch (keepalive.onTimer(nowNanos))
+        {
+            case NopKeepalive.PINGED ->
+            {
+                counters.count(IscsiCounter.NOP_IN_PINGS);
+                return SENT;
+            }
+            case NopKeepalive.TIMED_OUT ->
+            {
+                counters.count(IscsiCounter.NOP_IN_TIMEOUTS);
+                return close("no NOP-Out answer to our NOP-In ping within the timeout");
+            }
+            default ->
+            {
+                return NOTHING;
+            }
+        }
+    }
+
+    private int close(final String reason)
+    {
+        closeReason = reason;
+        return CLOSE;
+    }
+}
