@@ -10,6 +10,8 @@ import io.ringtarget.scsi.LogicalUnitIdentity;
 import io.ringtarget.scsi.ScsiStatus;
 import io.ringtarget.scsi.ScsiTask;
 import io.ringtarget.scsi.ScsiTaskListener;
+import io.ringtarget.scsi.TargetPort;
+import io.ringtarget.scsi.TargetPortGroup;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -28,7 +30,8 @@ final class LoopDriver implements ScsiTaskListener, AutoCloseable
     final EventLoop loop = new EventLoop("test", Ring.open(new RingConfig().entries(64)));
     final ScsiTask task = new ScsiTask();
     final MemorySegment buffer = Arena.ofAuto().allocate(2 * 1024 * 1024, 4096);
-    final ItNexus nexus = new ItNexus("iqn.2026-11.test:backstore,i,0x000000000001", 1);
+    final ItNexus nexus = new ItNexus("iqn.2026-11.test:backstore,i,0x000000000001",
+        new TargetPort(1, "iqn.2026-11.io.ringtarget:bs", 1, new TargetPortGroup(1)));
     final Backstore backstore;
     final BlockDevice device;
     final LogicalUnit lu;

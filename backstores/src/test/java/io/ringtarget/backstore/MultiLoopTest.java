@@ -9,6 +9,8 @@ import io.ringtarget.scsi.LogicalUnit;
 import io.ringtarget.scsi.LogicalUnitIdentity;
 import io.ringtarget.scsi.ScsiStatus;
 import io.ringtarget.scsi.ScsiTask;
+import io.ringtarget.scsi.TargetPort;
+import io.ringtarget.scsi.TargetPortGroup;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -102,7 +104,8 @@ class MultiLoopTest
                 device = backstore.open(loop);
                 task = new ScsiTask().listener(t -> completions++);
                 buffer = Arena.ofAuto().allocate(1 << 16, 4096);
-                nexus = new ItNexus("iqn.2026-11.test:loop" + id + ",i,0x00000000000" + id, 1);
+                nexus = new ItNexus("iqn.2026-11.test:loop" + id + ",i,0x00000000000" + id,
+                    new TargetPort(1, "iqn.2026-11.io.ringtarget:ml", 1, new TargetPortGroup(1)));
                 int done = 0;
                 for (int attempt = 0; attempt < MAX_ATTEMPTS && done < INCREMENTS_PER_LOOP; attempt++)
                 {

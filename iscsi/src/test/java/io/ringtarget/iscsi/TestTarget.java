@@ -12,8 +12,11 @@ import io.ringtarget.iscsi.node.Portal;
 import io.ringtarget.iscsi.node.PortalGroup;
 import io.ringtarget.iscsi.node.TargetNode;
 import io.ringtarget.iscsi.node.TargetRegistry;
+import io.ringtarget.scsi.AccessState;
 import io.ringtarget.scsi.LogicalUnit;
 import io.ringtarget.scsi.LogicalUnitIdentity;
+import io.ringtarget.scsi.TargetPort;
+import io.ringtarget.scsi.TargetPortGroup;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -67,18 +70,21 @@ public final class TestTarget implements AutoCloseable
         {
             final TargetRegistry registry = new TargetRegistry();
             final TargetNode node = new TargetNode(IQN, "test target");
+            final TargetPort targetPort = new TargetPort(1, IQN, 1,
+                new TargetPortGroup(1, AccessState.ACTIVE_OPTIMIZED, true));
             final LogicalUnit lu = new LogicalUnit(new LogicalUnitIdentity(LogicalUnitIdentity.DEFAULT_VENDOR,
-                "ringtarget", "0001", "testserial0", 0, IQN, 1, 1, 1), ram.blockCount(), ram.blockSize(),
-                ram.supportsUnmap(), false).unmapReadsZeros(ram.unmapReadsZeros());
+                "ringtarget", "0001", "testserial0", 0, IQN), ram.blockCount(), ram.blockSize(),
+                ram.supportsUnmap(), false).unmapReadsZeros(ram.unmapReadsZeros()).targetPorts(targetPort);
             final List<LunMapping> luns = new ArrayList<>();
             luns.add(new LunMapping(0, lu, ram, false));
             for (int i = 0; i < more.length; i++)
             {
                 luns.add(new LunMapping(i + 1, new LogicalUnit(new LogicalUnitIdentity(LogicalUnitIdentity.DEFAULT_VENDOR,
-                    "ringtarget", "0001", "testserial" + (i + 1), 0, IQN, 1, 1, 1), more[i].blockCount(),
-                    more[i].blockSize(), false, false), more[i], false));
+                    "ringtarget", "0001", "testserial" + (i + 1), 0, IQN), more[i].blockCount(),
+                    more[i].blockSize(), false, false).targetPorts(targetPort), more[i], false));
             }
-            node.add(new PortalGroup(node, 1, List.of(new Portal("127.0.0.1", port)), luns, List.of(), true, false));
+            node.add(new PortalGroup(node, 1, List.of(new Portal("127.0.0.1", port)), luns, List.of(), true, false,
+                targetPort));
             registry.add(node);
             final IscsiEngine engine = IscsiEngine.start(registry, DiscoveryAuth.NONE, TargetLimits.defaults(),
                 new EngineSettings(1, false, "ring", 50_000, nopInIntervalSeconds, 2 * nopInIntervalSeconds), eventLog);

@@ -7,6 +7,12 @@ package io.ringtarget.scsi;
 public final class Asc
 {
     public static final int NO_ADDITIONAL_SENSE = 0x0000;
+    /** LOGICAL UNIT NOT ACCESSIBLE, ASYMMETRIC ACCESS STATE TRANSITION (SPC-4 5.15.2.4.6). */
+    public static final int ASYMMETRIC_ACCESS_STATE_TRANSITION = 0x040A;
+    /** LOGICAL UNIT NOT ACCESSIBLE, TARGET PORT IN STANDBY STATE (SPC-4 5.15.2.4.4). */
+    public static final int TARGET_PORT_IN_STANDBY_STATE = 0x040B;
+    /** LOGICAL UNIT NOT ACCESSIBLE, TARGET PORT IN UNAVAILABLE STATE (SPC-4 5.15.2.4.5). */
+    public static final int TARGET_PORT_IN_UNAVAILABLE_STATE = 0x040C;
     public static final int WRITE_ERROR = 0x0C00;
     public static final int UNRECOVERED_READ_ERROR = 0x1100;
     public static final int PARAMETER_LIST_LENGTH_ERROR = 0x1A00;
@@ -16,14 +22,22 @@ public final class Asc
     public static final int INVALID_FIELD_IN_CDB = 0x2400;
     public static final int LOGICAL_UNIT_NOT_SUPPORTED = 0x2500;
     public static final int INVALID_FIELD_IN_PARAMETER_LIST = 0x2600;
+    /** INVALID RELEASE OF PERSISTENT RESERVATION (SPC-4 5.12.11.2.2). */
+    public static final int INVALID_RELEASE_OF_PERSISTENT_RESERVATION = 0x2604;
     public static final int WRITE_PROTECTED = 0x2700;
     public static final int SPACE_ALLOCATION_FAILED_WRITE_PROTECT = 0x2707;
     public static final int POWER_ON_RESET = 0x2900;
     public static final int MODE_PARAMETERS_CHANGED = 0x2A01;
+    public static final int RESERVATIONS_PREEMPTED = 0x2A03;
+    public static final int RESERVATIONS_RELEASED = 0x2A04;
+    public static final int REGISTRATIONS_PREEMPTED = 0x2A05;
+    public static final int ASYMMETRIC_ACCESS_STATE_CHANGED = 0x2A06;
     public static final int CAPACITY_DATA_HAS_CHANGED = 0x2A09;
+    public static final int COMMANDS_CLEARED_BY_ANOTHER_INITIATOR = 0x2F00;
     public static final int SAVING_PARAMETERS_NOT_SUPPORTED = 0x3900;
     public static final int REPORTED_LUNS_DATA_HAS_CHANGED = 0x3F0E;
     public static final int INTERNAL_TARGET_FAILURE = 0x4400;
+    public static final int INSUFFICIENT_REGISTRATION_RESOURCES = 0x5504;
     public static final int INVALID_FIELD_IN_INFORMATION_UNIT = 0x0E03;
     public static final int LOGICAL_UNIT_COMMUNICATION_FAILURE = 0x0800;
 

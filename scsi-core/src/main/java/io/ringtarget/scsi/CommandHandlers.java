@@ -58,8 +58,9 @@ final class CommandHandlers
     static final int WRITE_AND_VERIFY_12 = 44;
     static final int VERIFY_12 = 45;
     static final int READ_DEFECT_DATA_12 = 46;
-    /** A service action of SERVICE ACTION IN(16) or MAINTENANCE IN that has no row. */
-    static final int UNSUPPORTED_SERVICE_ACTION = 47;
+    static final int SET_TARGET_PORT_GROUPS = 47;
+    /** A service action of SERVICE ACTION IN(16) or MAINTENANCE IN/OUT that has no row. */
+    static final int UNSUPPORTED_SERVICE_ACTION = 48;
 
     private final LogicalUnit lu;
     private final MediaCommands media;
@@ -68,6 +69,7 @@ final class CommandHandlers
     private final PersistentReservations persistentReservations;
     private final Spc2Reservation spc2Reservation;
     private final UnitAttentions unitAttentions;
+    private final AsymmetricAccess asymmetricAccess;
 
     CommandHandlers(
         final LogicalUnit lu,
@@ -76,7 +78,8 @@ final class CommandHandlers
         final InquiryData inquiryData,
         final PersistentReservations persistentReservations,
         final Spc2Reservation spc2Reservation,
-        final UnitAttentions unitAttentions)
+        final UnitAttentions unitAttentions,
+        final AsymmetricAccess asymmetricAccess)
     {
         this.lu = lu;
         this.media = media;
@@ -85,6 +88,7 @@ final class CommandHandlers
         this.persistentReservations = persistentReservations;
         this.spc2Reservation = spc2Reservation;
         this.unitAttentions = unitAttentions;
+        this.asymmetricAccess = asymmetricAccess;
     }
 
     /**
@@ -241,7 +245,10 @@ final class CommandHandlers
                 reportLunsFallback(t, cdb);
                 break;
             case REPORT_TARGET_PORT_GROUPS:
-                reportTargetPortGroups(t, cdb);
+                asymmetricAccess.reportTargetPortGroups(t, cdb);
+                break;
+            case SET_TARGET_PORT_GROUPS:
+                asymmetricAccess.setTargetPortGroups(t, cdb);
                 break;
             case REPORT_SUPPORTED_OPERATION_CODES:
                 SupportedOperationCodes.report(t, cdb);
@@ -263,7 +270,7 @@ final class CommandHandlers
         final boolean descriptor = (Bytes.u8(cdb, 1) & 0x01) != 0;
         final int allocationLength = Bytes.u8(cdb, 4);
         final ItNexus nexus = t.nexus();
-        final int ua = nexus == null ? -1 : unitAttentions.take(nexus);
+        final int ua = nexus == null ? -1 : lu.takeUnitAttention(nexus);
         final MemorySegment scratch = t.scratch();
         final int length = ua < 0 ?
             ScsiTask.writeSense(scratch, descriptor, SenseKey.NO_SENSE, Asc.NO_ADDITIONAL_SENSE, false, 0, 0) :
@@ -355,36 +362,6 @@ final class CommandHandlers
         Bytes.put32(out, 16, blocks);
         Bytes.put8(out, 20, deallocated ? 0x01 : 0x00);
         Responses.dataIn(t, 24, Bytes.u32(cdb, 10));
-    }
-
-    private void reportTargetPortGroups(final ScsiTask t, final MemorySegment cdb)
-    {
-        // SPC-4 6.37, 5.16 (implicit ALUA, TPGS=01b): one target port group, always active/optimized, holding
-        // this LU's target port. Enough for dm-multipath's and ESXi's ALUA handlers to treat every path alike.
-        final int format = Bytes.u8(cdb, 1) >>> 5;
-        if (format > 1)
-        {
-            Responses.invalidCdb(t, 1, 7);
-            return;
-        }
-        final LogicalUnitIdentity identity = lu.identity();
-        final long allocationLength = Bytes.u32(cdb, 6);
-        final MemorySegment out = t.scratch();
-        final int header = format == 1 ? 8 : 4;
-        final int length = header + 8 + 4;
-        Bytes.zero(out, 0, length);
-        Bytes.put32(out, 0, length - 4);
-        if (format == 1)
-        {
-            Bytes.put8(out, 4, 0x10); // FORMAT TYPE 1: extended header; implicit transition time 0
-        }
-        final int d = header;
-        Bytes.put8(out, d, 0x80); // PREF, ASYMMETRIC ACCESS STATE 0h active/optimized
-        Bytes.put8(out, d + 1, 0x01); // AO_SUP only
-        Bytes.put16(out, d + 2, identity.targetPortGroup());
-        Bytes.put8(out, d + 7, 1); // target port count
-        Bytes.put16(out, d + 10, identity.relativeTargetPortId());
-        Responses.dataIn(t, length, allocationLength);
     }
 
     private static void reportSupportedTaskManagementFunctions(final ScsiTask t, final MemorySegment cdb)

@@ -5,8 +5,9 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * INQUIRY for one logical unit (SPC-4 6.6): the standard data, encoded once, and the VPD pages 0x00, 0x80,
- * 0x83 (from {@link LogicalUnitIdentity}), 0xB0 Block Limits, 0xB1 Block Device Characteristics and 0xB2
- * Logical Block Provisioning (SBC-3 6.5), built in the task's scratch and cut to the allocation length.
+ * 0x83 (the {@link LogicalUnitIdentity}'s designators, then those of the {@link TargetPort} the command came
+ * through), 0xB0 Block Limits, 0xB1 Block Device Characteristics and 0xB2 Logical Block Provisioning (SBC-3
+ * 6.5), built in the task's scratch and cut to the allocation length.
  */
 final class InquiryData
 {
@@ -74,7 +75,7 @@ final class InquiryData
                 length = copy(identity.unitSerialPage(), out);
                 break;
             case 0x83:
-                length = copy(identity.deviceIdentificationPage(), out);
+                length = deviceIdentification(out, t.nexus());
                 break;
             case 0xB0:
                 length = blockLimits(out);
@@ -151,6 +152,26 @@ final class InquiryData
         return 8;
     }
 
+    private int deviceIdentification(final MemorySegment out, final ItNexus nexus)
+    {
+        // SPC-4 7.8.6: the logical unit's designators, then the designators of the target port this command came
+        // through (relative target port, target port group, port and device names: without the first two Linux
+        // does not use ALUA). Copies of bytes encoded once; nothing is allocated.
+        final byte[] unit = identity.designators();
+        Bytes.zero(out, 0, 4);
+        Bytes.put8(out, 1, 0x83);
+        MemorySegment.copy(unit, 0, out, ValueLayout.JAVA_BYTE, 4, unit.length);
+        int length = 4 + unit.length;
+        if (nexus != null)
+        {
+            final byte[] port = nexus.targetPort().designators();
+            MemorySegment.copy(port, 0, out, ValueLayout.JAVA_BYTE, length, port.length);
+            length += port.length;
+        }
+        Bytes.put16(out, 2, length - 4);
+        return length;
+    }
+
     private static int copy(final byte[] page, final MemorySegment out)
     {
         MemorySegment.copy(page, 0, out, ValueLayout.JAVA_BYTE, 0, page.length);
@@ -165,7 +186,7 @@ final class InquiryData
         d[2] = 0x06; // VERSION: SPC-4
         d[3] = 0x12; // HISUP, RESPONSE DATA FORMAT 2
         d[4] = (byte)(STANDARD_INQUIRY_LENGTH - 5);
-        d[5] = 0x10; // TPGS 01b: implicit asymmetric logical unit access (REPORT TARGET PORT GROUPS)
+        d[5] = 0x30; // TPGS 11b: implicit and explicit ALUA (REPORT / SET TARGET PORT GROUPS, SPC-4 5.15.2.3)
         d[7] = 0x02; // CMDQUE
         ascii(identity.vendor(), d, 8, 8);
         ascii(identity.product(), d, 16, 16);

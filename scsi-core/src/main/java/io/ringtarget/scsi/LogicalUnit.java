@@ -1,7 +1,12 @@
 package io.ringtarget.scsi;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.agrona.ErrorHandler;
@@ -9,12 +14,15 @@ import org.agrona.ErrorHandler;
 /**
  * A direct-access block device logical unit (SBC-3) and its device server (SPC-4).
  * <p>
- * {@link #execute(ScsiTask)} finds the command's row in {@link OpcodeTable}, checks NACA, unit attentions and
- * reservations as the row says, and runs the row's handler ({@link CommandHandlers}).
+ * {@link #execute(ScsiTask)} finds the command's row in {@link OpcodeTable}, checks NACA, unit attentions, the
+ * ALUA access state of the target port it came through and reservations as the row says, and runs the row's
+ * handler ({@link CommandHandlers}).
  * <p>
- * One instance per configured LUN, shared by every event loop. {@link #execute(ScsiTask)} allocates nothing;
- * the little mutable state (mode page bits, SPC-2 reservation, unit attention generations, COMPARE AND WRITE
- * range locks) is thread-safe. Each loop passes its own {@link BlockDevice} handle in the task.
+ * One instance per logical unit, shared by every event loop and reached through every {@link TargetPort} given to
+ * {@link #targetPorts(TargetPort...)}: reservations, unit attentions and mode pages belong to the logical unit,
+ * whatever port an I_T nexus comes through. {@link #execute(ScsiTask)} allocates nothing; the little mutable state
+ * (mode page bits, SPC-2 and persistent reservations, unit attentions, COMPARE AND WRITE range locks) is
+ * thread-safe. Each loop passes its own {@link BlockDevice} handle in the task.
  * <p>
  * Completion contract: the task's {@link ScsiTaskListener} is called exactly once per {@code execute}, possibly
  * before {@code execute} returns (emulated commands, RAM backstores). {@code execute} returns true when that has
@@ -37,6 +45,9 @@ public final class LogicalUnit
     /** libiscsi's Inquiry.BlockLimits calls more than 2^20 "insanely big". */
     public static final long MAX_UNMAP_BLOCKS = 1L << 20;
     public static final long MAX_WRITE_SAME_BYTES = 1L << 30;
+    /** Where a server keeps persistent reservation state by default (see
+     * {@link #persistentReservationDirectory(Path)}). */
+    public static final Path DEFAULT_STATE_DIRECTORY = Path.of("/var/lib/ringtarget");
 
     private final LogicalUnitIdentity identity;
     private final int blockSize;
@@ -51,8 +62,13 @@ public final class LogicalUnit
     private volatile boolean unmapReadsZeros;
     private final ModePages modePages = new ModePages();
     private final UnitAttentions unitAttentions = new UnitAttentions();
-    private final PersistentReservations persistentReservations = new PersistentReservations();
+    private final AbortRequests abortRequests = new AbortRequests();
+    private final PersistentReservations persistentReservations =
+        new PersistentReservations(this, unitAttentions, abortRequests);
     private final Spc2Reservation spc2Reservation = new Spc2Reservation(persistentReservations);
+    private volatile TargetPort[] targetPorts = new TargetPort[0];
+    private volatile TargetPortGroup[] targetPortGroups = new TargetPortGroup[0];
+    private volatile int implicitTransitionTime;
     private final MediaSteps steps;
     private final CommandHandlers handlers;
     private final AtomicLong internalErrors = new AtomicLong();
@@ -96,8 +112,8 @@ public final class LogicalUnit
         this.steps = new MediaSteps(this, blockSize);
         final MediaCommands media = new MediaCommands(this, blockSize, thinProvisioning, readOnly, maxTransferBlocks,
             maxCompareAndWriteBlocks, maxUnmapBlocks, maxWriteSameBlocks, modePages, steps);
-        this.handlers = new CommandHandlers(
-            this, media, modePages, inquiryData, persistentReservations, spc2Reservation, unitAttentions);
+        this.handlers = new CommandHandlers(this, media, modePages, inquiryData, persistentReservations,
+            spc2Reservation, unitAttentions, new AsymmetricAccess(this));
     }
 
     /**
@@ -257,6 +273,198 @@ public final class LogicalUnit
     {
         unitAttentions.newNexusPowerOnUnitAttention(report);
         return this;
+    }
+
+    /**
+     * The target ports this logical unit is reached through (every TPG of the target it is mapped in): REPORT
+     * TARGET PORT GROUPS lists their groups, ALL_TG_PT registers through all of them, REGISTER AND MOVE may name
+     * any. The logical unit registers with their {@link TargetPortGroup}s, so an access state change raises
+     * ASYMMETRIC ACCESS STATE CHANGED here. Call before it serves (replacing the ports later is safe but the
+     * initiators see the change only through REPORT TARGET PORT GROUPS).
+     *
+     * @throws IllegalArgumentException when two ports share a relative target port identifier, or two groups an id.
+     */
+    public LogicalUnit targetPorts(final TargetPort... ports)
+    {
+        final Set<Integer> ids = new HashSet<>();
+        final List<TargetPortGroup> groups = new ArrayList<>();
+        for (final TargetPort p : ports)
+        {
+            if (!ids.add(p.relativeTargetPortId()))
+            {
+                throw new IllegalArgumentException("relative target port " + p.relativeTargetPortId() + " twice");
+            }
+            if (!groups.contains(p.group()))
+            {
+                for (final TargetPortGroup g : groups)
+                {
+                    if (g.id() == p.group().id())
+                    {
+                        throw new IllegalArgumentException("two target port groups with id " + g.id());
+                    }
+                }
+                groups.add(p.group());
+            }
+        }
+        synchronized (this)
+        {
+            for (final TargetPortGroup g : targetPortGroups)
+            {
+                if (!groups.contains(g))
+                {
+                    g.unregister(this);
+                }
+            }
+            for (final TargetPortGroup g : groups)
+            {
+                g.register(this);
+            }
+            targetPortGroups = groups.toArray(new TargetPortGroup[0]);
+            targetPorts = ports.clone();
+        }
+        return this;
+    }
+
+    public List<TargetPort> targetPorts()
+    {
+        return List.of(targetPorts);
+    }
+
+    TargetPort[] targetPortArray()
+    {
+        return targetPorts;
+    }
+
+    TargetPortGroup[] targetPortGroupArray()
+    {
+        return targetPortGroups;
+    }
+
+    /** The group with this id among the logical unit's, or null. */
+    TargetPortGroup targetPortGroup(final int id)
+    {
+        for (final TargetPortGroup g : targetPortGroups)
+        {
+            if (g.id() == id)
+            {
+                return g;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * IMPLICIT TRANSITION TIME in REPORT TARGET PORT GROUPS' extended header (SPC-4 6.37): seconds an implicit
+     * transition may take (Linux scsi_dh_alua waits that long for a transitioning group; 0, the default, lets it
+     * use its own 60 s).
+     */
+    public LogicalUnit implicitTransitionTime(final int seconds)
+    {
+        if (seconds < 0 || seconds > 255)
+        {
+            throw new IllegalArgumentException("implicit transition time " + seconds);
+        }
+        this.implicitTransitionTime = seconds;
+        return this;
+    }
+
+    public int implicitTransitionTime()
+    {
+        return implicitTransitionTime;
+    }
+
+    /** A target port group of this logical unit changed its access state (SPC-4 5.15.2.3). Any thread; with an
+     * issuer, that issuer's loop thread. */
+    void asymmetricAccessStateChanged(final ItNexus issuer)
+    {
+        unitAttentions.raise(UnitAttentions.ASYMMETRIC_ACCESS_STATE_CHANGED, issuer);
+    }
+
+    /**
+     * Offers APTPL (SPC-4 5.12.5, PTPL_C=1): when an initiator registers with APTPL=1 the persistent reservation
+     * state is written durably to {@code <stateDirectory>/persistent-reservations/<serial>.pr} (on the loop running
+     * the PERSISTENT RESERVE OUT, before it completes), and this call loads what a previous run left there.
+     * Without this call APTPL=1 is refused (INVALID FIELD IN PARAMETER LIST) and nothing is written. Call once,
+     * before the logical unit serves. Two logical units must not share a serial and a directory.
+     *
+     * @param stateDirectory e.g. {@link #DEFAULT_STATE_DIRECTORY}.
+     * @throws PersistentReservationStateException when the file exists but is torn, corrupt, of another version or
+     *                                             of another serial: nothing was loaded, the file is left as it is.
+     */
+    public LogicalUnit persistentReservationDirectory(final Path stateDirectory)
+        throws PersistentReservationStateException
+    {
+        persistentReservations.persistIn(Objects.requireNonNull(stateDirectory, "stateDirectory"),
+            identity.unitSerial());
+        return this;
+    }
+
+    /** The APTPL state file, or null without {@link #persistentReservationDirectory(Path)}. */
+    public Path persistentReservationFile()
+    {
+        return persistentReservations.stateFile();
+    }
+
+    /** PRgeneration (SPC-4 6.13.2). */
+    public int persistentReservationGeneration()
+    {
+        return persistentReservations.generation();
+    }
+
+    /**
+     * The transport's half of PREEMPT AND ABORT (SPC-4 5.12.11.2.6, SAM-5 5.6). Call on the nexus' loop thread,
+     * e.g. on its connection timer, for each logical unit the nexus can reach. True once after a PREEMPT AND ABORT
+     * (through any port, from any initiator) removed the registration of this nexus: abort its tasks for this
+     * logical unit as an ABORT TASK SET would, without answering them (the control mode page's TAS bit is 0), then
+     * report how many went with {@link #commandsClearedByAnotherInitiator(ItNexus, int)}. Two volatile reads when
+     * nothing happened; allocation-free.
+     */
+    public boolean abortRequested(final ItNexus nexus)
+    {
+        final long[] seen = nexus.uaSeen(unitAttentions.index());
+        final int slot = unitAttentions.index() * UnitAttentions.SLOTS + UnitAttentions.ABORT_SLOT;
+        final long now = abortRequests.generation();
+        final long before = seen[slot];
+        if (before == now)
+        {
+            return false;
+        }
+        seen[slot] = now;
+        // -1: the nexus never spoke to this logical unit, so it has nothing to abort.
+        return before != -1 && abortRequests.requested(nexus, before, now);
+    }
+
+    /**
+     * The transport aborted {@code count} tasks of the nexus for this logical unit because another initiator's
+     * PREEMPT AND ABORT asked for it: with TAS=0 the nexus gets COMMANDS CLEARED BY ANOTHER INITIATOR (SAM-5 5.6)
+     * when there were any. Any thread.
+     */
+    public void commandsClearedByAnotherInitiator(final ItNexus nexus, final int count)
+    {
+        if (count > 0)
+        {
+            unitAttentions.raiseFor(nexus.initiatorPortName(), nexus.relativeTargetPortId(),
+                Asc.COMMANDS_CLEARED_BY_ANOTHER_INITIATOR);
+        }
+    }
+
+    /** The nexus' highest priority pending unit attention, now cleared, or -1 (its loop thread). */
+    int takeUnitAttention(final ItNexus nexus)
+    {
+        return unitAttentions.take(nexus, abortRequests.generation());
+    }
+
+    /** Named-port unit attentions waiting for their initiators (for tests and diagnostics). */
+    int pendingTargetedUnitAttentions()
+    {
+        return unitAttentions.targetedCount();
+    }
+
+    /** A failure outside any command's fault boundary (an APTPL write): counted and reported like the others. */
+    void reportInternalError(final Throwable ex)
+    {
+        internalErrors.incrementAndGet();
+        errorHandler.onError(ex);
     }
 
     public boolean writeCacheEnabled()
@@ -434,8 +642,14 @@ public final class LogicalUnit
         }
         final MemorySegment cdb = t.cdb();
         final int row = OpcodeTable.row(cdb);
+        // SAM-5 5.14 / SPC-4 5.14: a pending unit attention is reported before anything else the command could
+        // meet. The ALUA access state comes before reservations: a command that cannot run through this target port
+        // must tell the initiator to try another path (NOT READY), not that another node holds the logical unit
+        // (RESERVATION CONFLICT, which a cluster reads as being fenced); standby still lets PERSISTENT RESERVE
+        // IN/OUT through (SPC-4 5.15.2.4.4), so reservations work on every path. LIO checks in the same order.
         if (!CdbFields.noNaca(t, cdb, OpcodeTable.cdbLength(row, t.opcode())) ||
             !checkUnitAttention(t, row) ||
+            !AsymmetricAccess.allows(t, row) ||
             !checkReservations(t, row))
         {
             return;
@@ -456,7 +670,7 @@ public final class LogicalUnit
         {
             return true;
         }
-        final int ua = unitAttentions.take(nexus);
+        final int ua = unitAttentions.take(nexus, abortRequests.generation());
         if (ua < 0)
         {
             return true;

@@ -9,7 +9,7 @@ import static io.ringtarget.scsi.OperationCodes.*;
 /**
  * The one table of the commands a {@link LogicalUnit} executes: a row per operation code, and per service action
  * where the operation code has service actions (PERSISTENT RESERVE IN/OUT, SERVICE ACTION IN(16), MAINTENANCE
- * IN). Each row says
+ * IN/OUT). Each row says
  * <ul>
  *     <li>the CDB length and the CDB usage data REPORT SUPPORTED OPERATION CODES returns (SPC-4 6.35.3: a one bit
  *     where the device server looks at that CDB bit; byte 0 is the opcode, control byte 0x04 because NACA is
@@ -17,7 +17,9 @@ import static io.ringtarget.scsi.OperationCodes.*;
  *     <li>what another I_T nexus's reservation lets it do: under an SPC-2 RESERVE (SPC-2 5.5.1 table 10,
  *     {@link #RESERVE_ALLOWED}) and under a persistent reservation (SPC-4 5.12.1, {@code PR_*} classes),</li>
  *     <li>whether it runs while a unit attention is pending ({@link #UNIT_ATTENTION_EXEMPT}: SAM-5 5.14, SPC-4
- *     5.14) and in the ALUA standby state ({@link #STANDBY_ALLOWED}: SPC-4 5.15.2.4.4),</li>
+ *     5.14) and through a target port group in the ALUA standby, unavailable or transitioning state
+ *     ({@link #STANDBY_ALLOWED}, {@link #UNAVAILABLE_ALLOWED}, {@link #TRANSITIONING_ALLOWED}: SPC-4 5.15.2.4.4-6;
+ *     the active states allow every command),</li>
  *     <li>its handler: a {@link CommandHandlers} id.</li>
  * </ul>
  * Finding a command's row is an array index by opcode and, for opcodes with service actions, a second one by
@@ -46,8 +48,12 @@ final class OpcodeTable
     static final int RESERVE_ALLOWED = 0x01;
     /** Not stopped by a pending unit attention. */
     static final int UNIT_ATTENTION_EXEMPT = 0x02;
-    /** Allowed through a target port group in the standby asymmetric access state. */
+    /** Allowed through a target port group in the standby asymmetric access state (SPC-4 5.15.2.4.4). */
     static final int STANDBY_ALLOWED = 0x04;
+    /** Allowed through a target port group in the unavailable asymmetric access state (SPC-4 5.15.2.4.5). */
+    static final int UNAVAILABLE_ALLOWED = 0x08;
+    /** Allowed through a target port group in the transitioning asymmetric access state (SPC-4 5.15.2.4.6). */
+    static final int TRANSITIONING_ALLOWED = 0x10;
 
     private static final int SERVICE_ACTIONS = 32;
     private static final int CAPACITY = 64;
@@ -76,6 +82,8 @@ final class OpcodeTable
         final int none = NO_SERVICE_ACTION;
         final int ua = UNIT_ATTENTION_EXEMPT;
         final int standby = STANDBY_ALLOWED;
+        // SPC-4 5.15.2.4.5/6: what unavailable and transitioning still answer (every one of them standby allows).
+        final int notAccessible = STANDBY_ALLOWED | UNAVAILABLE_ALLOWED | TRANSITIONING_ALLOWED;
         final int reserve = RESERVE_ALLOWED;
         final int prWe = PR_WRITE_EXCLUSIVE_ALLOWED;
 
@@ -83,13 +91,13 @@ final class OpcodeTable
         // row(opcode, service action, CDB length, CDB usage data, persistent reservation class, flags, handler).
         row(TEST_UNIT_READY, none, 6, "000000000004", PR_ALLOWED, 0,
             CommandHandlers.TEST_UNIT_READY);
-        row(REQUEST_SENSE, none, 6, "03010000ff04", PR_ALLOWED, reserve | ua | standby,
+        row(REQUEST_SENSE, none, 6, "03010000ff04", PR_ALLOWED, reserve | ua | notAccessible,
             CommandHandlers.REQUEST_SENSE);
         row(READ_6, none, 6, "081fffffff04", prWe, 0,
             CommandHandlers.READ_6);
         row(WRITE_6, none, 6, "0a1fffffff04", PR_CONFLICT, 0,
             CommandHandlers.WRITE_6);
-        row(INQUIRY, none, 6, "1201ffffff04", PR_ALLOWED, reserve | ua | standby,
+        row(INQUIRY, none, 6, "1201ffffff04", PR_ALLOWED, reserve | ua | notAccessible,
             CommandHandlers.INQUIRY);
         row(MODE_SELECT_6, none, 6, "15110000ff04", PR_CONFLICT, standby,
             CommandHandlers.MODE_SELECT_6);
@@ -151,6 +159,8 @@ final class OpcodeTable
             CommandHandlers.PERSISTENT_RESERVE_OUT);
         row(PERSISTENT_RESERVE_OUT, SA_REGISTER_AND_IGNORE_EXISTING_KEY, 10, "5f06ff0000ffffffff04", PR_ALLOWED,
             standby, CommandHandlers.PERSISTENT_RESERVE_OUT);
+        row(PERSISTENT_RESERVE_OUT, SA_REGISTER_AND_MOVE, 10, "5f07000000ffffffff04", PR_ALLOWED,
+            standby, CommandHandlers.PERSISTENT_RESERVE_OUT);
         row(READ_DEFECT_DATA_10, none, 10, "37001f00000000ffff04", PR_CONFLICT, 0,
             CommandHandlers.READ_DEFECT_DATA_10);
         row(READ_DEFECT_DATA_12, none, 12, "b71f00000000ffffffff0004", PR_CONFLICT, 0,
@@ -177,14 +187,17 @@ final class OpcodeTable
             CommandHandlers.READ_CAPACITY_16);
         row(SERVICE_ACTION_IN_16, SA_GET_LBA_STATUS, 16, "9e12ffffffffffffffffffffffff0004", prWe, 0,
             CommandHandlers.GET_LBA_STATUS);
-        row(REPORT_LUNS, none, 12, "a000ff000000ffffffff0004", PR_ALLOWED, reserve | ua | standby,
+        row(REPORT_LUNS, none, 12, "a000ff000000ffffffff0004", PR_ALLOWED, reserve | ua | notAccessible,
             CommandHandlers.REPORT_LUNS);
         row(MAINTENANCE_IN, SA_REPORT_TARGET_PORT_GROUPS, 12, "a3ea00000000ffffffff0004", PR_ALLOWED,
-            reserve | standby, CommandHandlers.REPORT_TARGET_PORT_GROUPS);
+            reserve | notAccessible, CommandHandlers.REPORT_TARGET_PORT_GROUPS);
         row(MAINTENANCE_IN, SA_REPORT_SUPPORTED_OPERATION_CODES, 12, "a30c87ffffffffffffff0004", PR_ALLOWED,
             reserve, CommandHandlers.REPORT_SUPPORTED_OPERATION_CODES);
         row(MAINTENANCE_IN, SA_REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS, 12, "a30d00000000ffffffff0004",
             PR_ALLOWED, reserve, CommandHandlers.REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS);
+        // SET TARGET PORT GROUPS changes the device for every initiator: a non-holder conflicts (SPC-4 5.12.1).
+        row(MAINTENANCE_OUT, SA_SET_TARGET_PORT_GROUPS, 12, "a40a00000000ffffffff0004", PR_CONFLICT,
+            standby | UNAVAILABLE_ALLOWED, CommandHandlers.SET_TARGET_PORT_GROUPS);
         row(READ_12, none, 12, "a818ffffffffffffffff1f04", prWe, 0,
             CommandHandlers.READ_12);
         row(WRITE_12, none, 12, "aa18ffffffffffffffff1f04", PR_CONFLICT, 0,
@@ -205,6 +218,8 @@ final class OpcodeTable
         row(SERVICE_ACTION_IN_16, other, 16, null, prWe, 0,
             CommandHandlers.UNSUPPORTED_SERVICE_ACTION);
         row(MAINTENANCE_IN, other, 12, null, PR_ALLOWED, reserve,
+            CommandHandlers.UNSUPPORTED_SERVICE_ACTION);
+        row(MAINTENANCE_OUT, other, 12, null, PR_CONFLICT, 0,
             CommandHandlers.UNSUPPORTED_SERVICE_ACTION);
         COUNT = count;
     }
@@ -335,5 +350,15 @@ final class OpcodeTable
     static boolean allowedInStandby(final int row)
     {
         return row != NO_ROW && (FLAGS[row] & STANDBY_ALLOWED) != 0;
+    }
+
+    static boolean allowedWhenUnavailable(final int row)
+    {
+        return row != NO_ROW && (FLAGS[row] & UNAVAILABLE_ALLOWED) != 0;
+    }
+
+    static boolean allowedWhileTransitioning(final int row)
+    {
+        return row != NO_ROW && (FLAGS[row] & TRANSITIONING_ALLOWED) != 0;
     }
 }

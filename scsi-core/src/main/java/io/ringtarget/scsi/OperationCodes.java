@@ -45,6 +45,7 @@ public final class OperationCodes
     public static final int SERVICE_ACTION_IN_16 = 0x9E;
     public static final int REPORT_LUNS = 0xA0;
     public static final int MAINTENANCE_IN = 0xA3;
+    public static final int MAINTENANCE_OUT = 0xA4;
     public static final int READ_12 = 0xA8;
     public static final int WRITE_12 = 0xAA;
     public static final int WRITE_AND_VERIFY_12 = 0xAE;
@@ -60,6 +61,9 @@ public final class OperationCodes
     public static final int SA_REPORT_SUPPORTED_OPERATION_CODES = 0x0C;
     public static final int SA_REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS = 0x0D;
 
+    // MAINTENANCE OUT service actions (SPC-4).
+    public static final int SA_SET_TARGET_PORT_GROUPS = 0x0A;
+
     // PERSISTENT RESERVE IN service actions (SPC-4 6.13).
     public static final int SA_READ_KEYS = 0x00;
     public static final int SA_READ_RESERVATION = 0x01;
@@ -74,6 +78,7 @@ public final class OperationCodes
     public static final int SA_PREEMPT = 0x04;
     public static final int SA_PREEMPT_AND_ABORT = 0x05;
     public static final int SA_REGISTER_AND_IGNORE_EXISTING_KEY = 0x06;
+    public static final int SA_REGISTER_AND_MOVE = 0x07;
 
     private OperationCodes()
     {

@@ -1,6 +1,9 @@
 package io.ringtarget.scsi;
 
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.Arrays;
 
 import static io.ringtarget.scsi.OperationCodes.SA_CLEAR;
 import static io.ringtarget.scsi.OperationCodes.SA_PREEMPT;
@@ -10,15 +13,29 @@ import static io.ringtarget.scsi.OperationCodes.SA_READ_KEYS;
 import static io.ringtarget.scsi.OperationCodes.SA_READ_RESERVATION;
 import static io.ringtarget.scsi.OperationCodes.SA_REGISTER;
 import static io.ringtarget.scsi.OperationCodes.SA_REGISTER_AND_IGNORE_EXISTING_KEY;
+import static io.ringtarget.scsi.OperationCodes.SA_REGISTER_AND_MOVE;
 import static io.ringtarget.scsi.OperationCodes.SA_RELEASE;
 import static io.ringtarget.scsi.OperationCodes.SA_REPORT_CAPABILITIES;
 import static io.ringtarget.scsi.OperationCodes.SA_RESERVE;
 
 /**
- * SPC-4 5.12 persistent reservations of one logical unit: registrations per I_T nexus, one LU-scope
- * reservation, the PR generation. Not persisted across restarts (PTPL_C=0: APTPL=1 is refused), one target
- * port (ALL_TG_PT refused), no SPEC_I_PT, no REGISTER AND MOVE. Guarded by this object's monitor; commands
- * pay only a volatile read while no persistent reservation exists.
+ * SPC-4 5.12 persistent reservations of one logical unit, shared by every I_T nexus through every target port of
+ * it: the registrations (an initiator port, or with a format 00b TransportID a whole initiator device, through one
+ * relative target port, with its key), at most one logical-unit-scope reservation, the PRgeneration.
+ * <p>
+ * Every service action: REGISTER (with ALL_TG_PT: through every target port of the logical unit; with SPEC_I_PT:
+ * for the initiator ports the TransportIDs name), REGISTER AND IGNORE EXISTING KEY, RESERVE, RELEASE, CLEAR,
+ * PREEMPT, PREEMPT AND ABORT (the aborts are handed to the transport through {@link AbortRequests}), REGISTER AND
+ * MOVE; the unit attentions SPC-4 5.12.11 names for the initiator ports that lose a registration or a
+ * reservation; APTPL through a {@link PersistentReservationStore} when the logical unit has a state directory.
+ * <p>
+ * Threads: PERSISTENT RESERVE IN/OUT (any loop) take this object's monitor; an APTPL write happens inside it, on
+ * that loop (a few milliseconds, rare). Other commands never lock: they read an immutable {@link View} published
+ * after each change, and pay one volatile read while no persistent reservation exists.
+ * <p>
+ * A registration made with ALL_TG_PT=1 is one registration per target port; they change key and end together
+ * (REGISTER through any of them), and when one of them holds the reservation, all of them do (the initiator port
+ * holds it through every target port).
  */
 final class PersistentReservations
 {
@@ -29,89 +46,144 @@ final class PersistentReservations
     static final int TYPE_WRITE_EXCLUSIVE_ALL_REGISTRANTS = 0x7;
     static final int TYPE_EXCLUSIVE_ACCESS_ALL_REGISTRANTS = 0x8;
 
-    static final int MAX_REGISTRATIONS = 128;
-    private static final int PARAMETER_LIST_LENGTH = 24;
-    /** INVALID RELEASE OF PERSISTENT RESERVATION (SPC-4 5.12.11.2). */
-    static final int ASC_INVALID_RELEASE = 0x2604;
-    private static final int ASC_INSUFFICIENT_REGISTRATION_RESOURCES = 0x5504;
+    static final int MAX_REGISTRATIONS = 256;
+    private static final int BASIC_LIST_LENGTH = 24;
+    private static final int SPEC_I_PT_HEADER = 28;
 
-    private final ItNexus[] nexus = new ItNexus[MAX_REGISTRATIONS];
-    private final long[] key = new long[MAX_REGISTRATIONS];
-    private int count;
-    private int generation;
-    private ItNexus holder;
-    /** 0 = no persistent reservation; read without the lock on the command path. */
-    private volatile int type;
+    // Outcome of a PR OUT: a long carrying the kind, the ASC/ASCQ and the sense-key specific field pointer.
+    private static final long GOOD = 0;
+    private static final long KIND_CONFLICT = 1;
+    private static final long KIND_ILLEGAL = 2;
+    private static final long KIND_FAILED = 3;
+    private static final long CONFLICT = KIND_CONFLICT << 56;
 
-    boolean reserved()
+    /** What commands other than PERSISTENT RESERVE IN/OUT look at: immutable, published after each change. */
+    static final class View
     {
-        return type != 0;
+        static final View NONE = new View(0, 0, new String[0], new boolean[0], new int[0], new boolean[0]);
+
+        final int type;
+        final int count;
+        final String[] port;
+        final boolean[] device;
+        final int[] rtpi;
+        final boolean[] holds;
+
+        View(final int type, final int count, final String[] port, final boolean[] device, final int[] rtpi,
+            final boolean[] holds)
+        {
+            this.type = type;
+            this.count = count;
+            this.port = port;
+            this.device = device;
+            this.rtpi = rtpi;
+            this.holds = holds;
+        }
     }
 
-    private static boolean allRegistrants(final int type)
+    private final LogicalUnit lu;
+    private final UnitAttentions unitAttentions;
+    private final AbortRequests abortRequests;
+
+    // The state, guarded by this.
+    private final String[] port = new String[MAX_REGISTRATIONS];
+    private final boolean[] device = new boolean[MAX_REGISTRATIONS];
+    private final int[] rtpi = new int[MAX_REGISTRATIONS];
+    private final long[] key = new long[MAX_REGISTRATIONS];
+    private final boolean[] allTargetPorts = new boolean[MAX_REGISTRATIONS];
+    private int count;
+    private int generation;
+    /** 0 = no persistent reservation. */
+    private int type;
+    /** The registration holding a reservation that is not of an all-registrants type; -1 otherwise. */
+    private int holder = -1;
+    /** The state survives a restart (the last REGISTER / REGISTER AND MOVE said APTPL=1). */
+    private boolean aptpl;
+    /** Where APTPL state goes; null: APTPL not offered (PTPL_C=0). */
+    private PersistentReservationStore store;
+
+    // Effects of the PR OUT in progress, applied once it succeeded (and is durable when APTPL asks for it).
+    private final String[] effectPort = new String[2 * MAX_REGISTRATIONS];
+    private final int[] effectRtpi = new int[2 * MAX_REGISTRATIONS];
+    private final int[] effectAsc = new int[2 * MAX_REGISTRATIONS];
+    private int effects;
+    private final String[] abortPort = new String[MAX_REGISTRATIONS];
+    private final int[] abortRtpi = new int[MAX_REGISTRATIONS];
+    private int aborts;
+
+    private volatile View view = View.NONE;
+
+    PersistentReservations(final LogicalUnit lu, final UnitAttentions unitAttentions,
+        final AbortRequests abortRequests)
+    {
+        this.lu = lu;
+        this.unitAttentions = unitAttentions;
+        this.abortRequests = abortRequests;
+    }
+
+    static boolean allRegistrants(final int type)
     {
         return type == TYPE_WRITE_EXCLUSIVE_ALL_REGISTRANTS || type == TYPE_EXCLUSIVE_ACCESS_ALL_REGISTRANTS;
     }
 
-    private static boolean validType(final int type)
+    private static boolean registrantsOnly(final int type)
+    {
+        return type == TYPE_WRITE_EXCLUSIVE_REGISTRANTS_ONLY || type == TYPE_EXCLUSIVE_ACCESS_REGISTRANTS_ONLY;
+    }
+
+    static boolean validType(final int type)
     {
         return type == TYPE_WRITE_EXCLUSIVE || type == TYPE_EXCLUSIVE_ACCESS ||
             (type >= TYPE_WRITE_EXCLUSIVE_REGISTRANTS_ONLY && type <= TYPE_EXCLUSIVE_ACCESS_ALL_REGISTRANTS);
     }
 
-    private int find(final ItNexus n)
+    private static boolean exclusiveAccess(final int t)
     {
-        if (n == null)
-        {
-            return -1;
-        }
-        for (int i = 0; i < count; i++)
-        {
-            if (nexus[i].sameAs(n))
-            {
-                return i;
-            }
-        }
-        return -1;
+        return t == TYPE_EXCLUSIVE_ACCESS || t == TYPE_EXCLUSIVE_ACCESS_REGISTRANTS_ONLY ||
+            t == TYPE_EXCLUSIVE_ACCESS_ALL_REGISTRANTS;
     }
 
-    private boolean isHolder(final ItNexus n)
+    // ---------------------------------------------------------------------------------------------------------
+    // The command path (lock-free).
+
+    /** A persistent reservation exists: one volatile read. */
+    boolean reserved()
     {
-        final int t = type;
+        return view.type != 0;
+    }
+
+    /** Registrations now, without the lock (RESERVE/RELEASE(6)/(10) conflict while there are any, SPC-4 5.12.3). */
+    int registrationCount()
+    {
+        return view.count;
+    }
+
+    /**
+     * SPC-4 5.12.1 table 45 (as {@link OpcodeTable}'s reservation classes sum it up): may a command of this class
+     * from this nexus run under the current persistent reservation? Lock- and allocation-free.
+     */
+    boolean conflicts(final ItNexus n, final int reservationClass)
+    {
+        final View v = view;
+        final int t = v.type;
         if (t == 0 || n == null)
         {
             return false;
         }
-        return allRegistrants(t) ? find(n) >= 0 : holder != null && holder.sameAs(n);
-    }
-
-    private void remove(final int i)
-    {
-        final ItNexus removed = nexus[i];
-        count--;
-        nexus[i] = nexus[count];
-        key[i] = key[count];
-        nexus[count] = null;
-        if (type != 0 && (allRegistrants(type) ? count == 0 : holder != null && holder.sameAs(removed)))
+        boolean registered = false;
+        for (int i = 0; i < v.count; i++)
         {
-            // SPC-4 5.12.11.2.3: unregistering the holder releases the reservation (all-registrants: the last).
-            type = 0;
-            holder = null;
+            if (v.rtpi[i] == n.relativeTargetPortId() &&
+                TransportIds.covers(v.port[i], v.device[i], n.initiatorPortName()))
+            {
+                if (v.holds[i])
+                {
+                    return false;
+                }
+                registered = true;
+            }
         }
-    }
-
-    /**
-     * SPC-4 5.12.1: may a command of this {@link OpcodeTable} persistent reservation class from this nexus run
-     * under the current persistent reservation?
-     */
-    synchronized boolean conflicts(final ItNexus n, final int reservationClass)
-    {
-        final int t = type;
-        if (t == 0 || isHolder(n))
-        {
-            return false;
-        }
-        if (find(n) >= 0 && (t == TYPE_WRITE_EXCLUSIVE_REGISTRANTS_ONLY || t == TYPE_EXCLUSIVE_ACCESS_REGISTRANTS_ONLY))
+        if (registered && registrantsOnly(t))
         {
             return false; // registrants have full access under the "registrants only" types
         }
@@ -126,15 +198,227 @@ final class PersistentReservations
         }
     }
 
-    private static boolean exclusiveAccess(final int t)
+    // ---------------------------------------------------------------------------------------------------------
+    // State helpers (under the monitor).
+
+    private int find(final ItNexus n)
     {
-        return t == TYPE_EXCLUSIVE_ACCESS || t == TYPE_EXCLUSIVE_ACCESS_REGISTRANTS_ONLY ||
-            t == TYPE_EXCLUSIVE_ACCESS_ALL_REGISTRANTS;
+        return find(n.initiatorPortName(), n.relativeTargetPortId());
+    }
+
+    private int find(final String initiatorPort, final int relativeTargetPortId)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            if (rtpi[i] == relativeTargetPortId && TransportIds.covers(port[i], device[i], initiatorPort))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private int findExact(final String name, final int relativeTargetPortId)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            if (rtpi[i] == relativeTargetPortId && port[i].equals(name))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** A registration that would cover the same I_T nexus as (name, relative target port), or -1. */
+    private int findOverlapping(final String name, final int relativeTargetPortId)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            if (rtpi[i] == relativeTargetPortId && TransportIds.overlap(port[i], name))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Registrations i and j came from one ALL_TG_PT registration. */
+    private boolean sameGroup(final int i, final int j)
+    {
+        return i == j || (allTargetPorts[i] && allTargetPorts[j] && key[i] == key[j] && port[i].equals(port[j]));
+    }
+
+    private boolean holds(final int i)
+    {
+        return type != 0 && (allRegistrants(type) || (holder >= 0 && sameGroup(i, holder)));
+    }
+
+    private void publish()
+    {
+        final int n = count;
+        final String[] p = Arrays.copyOf(port, n);
+        final boolean[] d = Arrays.copyOf(device, n);
+        final int[] r = Arrays.copyOf(rtpi, n);
+        final boolean[] h = new boolean[n];
+        for (int i = 0; i < n; i++)
+        {
+            h[i] = holds(i);
+        }
+        view = new View(type, n, p, d, r, h);
+    }
+
+    private void add(final String name, final int relativeTargetPortId, final long k, final boolean all)
+    {
+        final int i = count++;
+        port[i] = name;
+        device[i] = TransportIds.isDevice(name);
+        rtpi[i] = relativeTargetPortId;
+        key[i] = k;
+        allTargetPorts[i] = all;
     }
 
     /**
-     * PERSISTENT RESERVE IN (SPC-4 6.13): builds the parameter data in the task's scratch.
+     * Removes the marked registrations, keeping the order. A holder that goes takes a non-all-registrants
+     * reservation with it unless a registration of its ALL_TG_PT group stays; the last registration takes an
+     * all-registrants one (SPC-4 5.12.11.2.3).
      */
+    private void removeMarked(final boolean[] gone)
+    {
+        final String holderPort = holder >= 0 ? port[holder] : null;
+        final long holderKey = holder >= 0 ? key[holder] : 0;
+        final boolean holderGroup = holder >= 0 && allTargetPorts[holder];
+        final boolean holderGone = holder >= 0 && gone[holder];
+        int newHolder = holderGone ? -1 : holder;
+        int w = 0;
+        for (int r = 0; r < count; r++)
+        {
+            if (gone[r])
+            {
+                continue;
+            }
+            if (r == holder)
+            {
+                newHolder = w;
+            }
+            port[w] = port[r];
+            device[w] = device[r];
+            rtpi[w] = rtpi[r];
+            key[w] = key[r];
+            allTargetPorts[w] = allTargetPorts[r];
+            w++;
+        }
+        for (int i = w; i < count; i++)
+        {
+            port[i] = null;
+        }
+        count = w;
+        if (holderGone && holderGroup)
+        {
+            for (int i = 0; i < count && newHolder < 0; i++)
+            {
+                if (allTargetPorts[i] && key[i] == holderKey && port[i].equals(holderPort))
+                {
+                    newHolder = i;
+                }
+            }
+        }
+        holder = newHolder;
+        if (type != 0 && (allRegistrants(type) ? count == 0 : holder < 0))
+        {
+            type = 0;
+            holder = -1;
+        }
+    }
+
+    private void unitAttention(final int i, final int ascAscq)
+    {
+        effectPort[effects] = port[i];
+        effectRtpi[effects] = rtpi[i];
+        effectAsc[effects] = ascAscq;
+        effects++;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // APTPL.
+
+    /**
+     * Offers APTPL with state kept under {@code stateDirectory}, and loads what a previous run left there.
+     *
+     * @throws PersistentReservationStateException when a state file exists and cannot be used (nothing loaded).
+     */
+    synchronized void persistIn(final Path stateDirectory, final String serial)
+        throws PersistentReservationStateException
+    {
+        final PersistentReservationStore s = new PersistentReservationStore(stateDirectory, serial);
+        final PersistentReservationStore.State loaded = s.load(MAX_REGISTRATIONS);
+        store = s;
+        if (loaded == null)
+        {
+            return;
+        }
+        Arrays.fill(port, null);
+        for (int i = 0; i < loaded.count; i++)
+        {
+            port[i] = loaded.port[i];
+            device[i] = TransportIds.isDevice(loaded.port[i]);
+            rtpi[i] = loaded.rtpi[i];
+            key[i] = loaded.key[i];
+            allTargetPorts[i] = loaded.allTargetPorts[i];
+        }
+        count = loaded.count;
+        generation = loaded.generation;
+        type = loaded.type;
+        holder = loaded.type == 0 || allRegistrants(loaded.type) ? -1 : loaded.holder;
+        aptpl = true;
+        publish();
+    }
+
+    synchronized Path stateFile()
+    {
+        return store == null ? null : store.file();
+    }
+
+    synchronized boolean persistThroughPowerLossActive()
+    {
+        return aptpl;
+    }
+
+    private PersistentReservationStore.State copyState()
+    {
+        final PersistentReservationStore.State s = new PersistentReservationStore.State(MAX_REGISTRATIONS);
+        s.generation = generation;
+        s.type = type;
+        s.holder = holder;
+        s.count = count;
+        System.arraycopy(port, 0, s.port, 0, count);
+        System.arraycopy(rtpi, 0, s.rtpi, 0, count);
+        System.arraycopy(key, 0, s.key, 0, count);
+        System.arraycopy(allTargetPorts, 0, s.allTargetPorts, 0, count);
+        return s;
+    }
+
+    private void restoreState(final PersistentReservationStore.State s, final boolean wasAptpl)
+    {
+        Arrays.fill(port, null);
+        for (int i = 0; i < s.count; i++)
+        {
+            port[i] = s.port[i];
+            device[i] = TransportIds.isDevice(s.port[i]);
+            rtpi[i] = s.rtpi[i];
+            key[i] = s.key[i];
+            allTargetPorts[i] = s.allTargetPorts[i];
+        }
+        count = s.count;
+        generation = s.generation;
+        type = s.type;
+        holder = s.holder;
+        aptpl = wasAptpl;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // PERSISTENT RESERVE IN (SPC-4 6.13).
+
     void in(final ScsiTask t, final MemorySegment cdb)
     {
         final int serviceAction = Bytes.u8(cdb, 1) & 0x1F;
@@ -146,6 +430,7 @@ final class PersistentReservations
             switch (serviceAction)
             {
                 case SA_READ_KEYS:
+                    // SPC-4 6.13.2: every registered I_T nexus' key (an ALL_TG_PT registration once per port).
                     Bytes.put32(out, 0, generation & 0xFFFF_FFFFL);
                     Bytes.put32(out, 4, 8L * count);
                     for (int i = 0; i < count; i++)
@@ -155,6 +440,7 @@ final class PersistentReservations
                     length = 8 + 8 * count;
                     break;
                 case SA_READ_RESERVATION:
+                    // SPC-4 6.13.3.
                     Bytes.put32(out, 0, generation & 0xFFFF_FFFFL);
                     if (type == 0)
                     {
@@ -165,17 +451,18 @@ final class PersistentReservations
                     {
                         Bytes.zero(out, 4, 20);
                         Bytes.put32(out, 4, 16);
-                        // All-registrants reservations report key 0 (SPC-4 6.13.3.3).
-                        final int h = allRegistrants(type) ? -1 : find(holder);
-                        Bytes.put64(out, 8, h < 0 ? 0 : key[h]);
+                        // All-registrants reservations report key 0 (SPC-4 5.12.10).
+                        Bytes.put64(out, 8, holder < 0 ? 0 : key[holder]);
                         Bytes.put8(out, 21, type & 0x0F); // scope 0 = logical unit
                         length = 24;
                     }
                     break;
                 case SA_REPORT_CAPABILITIES:
+                    // SPC-4 6.13.4: SIP_C, ATP_C, PTPL_C (when a state directory is set); TMV and PTPL_A.
                     Bytes.zero(out, 0, 8);
                     Bytes.put16(out, 0, 8);
-                    Bytes.put8(out, 3, 0x80); // TMV: the type mask below is valid
+                    Bytes.put8(out, 2, 0x08 | 0x04 | (store != null ? 0x01 : 0));
+                    Bytes.put8(out, 3, 0x80 | (aptpl ? 0x01 : 0));
                     Bytes.put8(out, 4, 0x80 | 0x40 | 0x20 | 0x08 | 0x02); // WR_EX_AR EX_AC_RO WR_EX_RO EX_AC WR_EX
                     Bytes.put8(out, 5, 0x01); // EX_AC_AR
                     length = 8;
@@ -193,41 +480,37 @@ final class PersistentReservations
 
     private int fullStatus(final MemorySegment out)
     {
-        // SPC-4 6.13.5: one descriptor per registration with its iSCSI TransportID (7.6.4.6, format 01b).
+        // SPC-4 6.13.5: one descriptor per registered I_T nexus: key, ALL_TG_PT, R_HOLDER with scope and type,
+        // relative target port, and the initiator's TransportID (7.6.4.6: format 01b for a port, 00b for a device).
         Bytes.put32(out, 0, generation & 0xFFFF_FFFFL);
         int o = 8;
         for (int i = 0; i < count; i++)
         {
-            final String name = nexus[i].initiatorPortName();
-            final int idLength = (name.length() + 1 + 3) & ~3; // null terminated, padded to 4
-            if (o + 24 + 4 + idLength > ScsiTask.SCRATCH_SIZE)
+            final int idLength = TransportIds.encodedLength(port[i]);
+            if (o + 24 + idLength > ScsiTask.SCRATCH_SIZE)
             {
                 break;
             }
-            Bytes.zero(out, o, 24 + 4 + idLength);
+            Bytes.zero(out, o, 24);
             Bytes.put64(out, o, key[i]);
-            if (isHolder(nexus[i]))
+            final boolean holds = holds(i);
+            Bytes.put8(out, o + 12, (allTargetPorts[i] ? 0x02 : 0) | (holds ? 0x01 : 0));
+            if (holds)
             {
-                Bytes.put8(out, o + 12, 0x01); // R_HOLDER
                 Bytes.put8(out, o + 13, type & 0x0F);
             }
-            Bytes.put16(out, o + 18, nexus[i].relativeTargetPortId());
-            Bytes.put32(out, o + 20, 4 + idLength);
-            Bytes.put8(out, o + 24, 0x40 | 0x05); // FORMAT CODE 01b (with ISID), PROTOCOL IDENTIFIER iSCSI
-            Bytes.put16(out, o + 26, idLength);
-            for (int c = 0; c < name.length(); c++)
-            {
-                Bytes.put8(out, o + 28 + c, name.charAt(c));
-            }
-            o += 28 + idLength;
+            Bytes.put16(out, o + 18, rtpi[i]);
+            Bytes.put32(out, o + 20, idLength);
+            TransportIds.encode(out, o + 24, port[i]);
+            o += 24 + idLength;
         }
         Bytes.put32(out, 4, o - 8);
         return o;
     }
 
-    /**
-     * PERSISTENT RESERVE OUT (SPC-4 6.14, 5.12.x).
-     */
+    // ---------------------------------------------------------------------------------------------------------
+    // PERSISTENT RESERVE OUT (SPC-4 6.14, 5.12).
+
     void out(final ScsiTask t, final MemorySegment cdb)
     {
         final int serviceAction = Bytes.u8(cdb, 1) & 0x1F;
@@ -235,40 +518,59 @@ final class PersistentReservations
         final int requestedType = Bytes.u8(cdb, 2) & 0x0F;
         final long parameterListLength = Bytes.u32(cdb, 5);
         t.residual(parameterListLength);
-        if (serviceAction > SA_REGISTER_AND_IGNORE_EXISTING_KEY)
+        if (serviceAction > SA_REGISTER_AND_MOVE)
         {
-            Responses.invalidCdb(t, 1, 4); // REGISTER AND MOVE, REPLACE LOST RESERVATION: not offered
+            Responses.invalidCdb(t, 1, 4); // REPLACE LOST RESERVATION: not offered
             return;
         }
-        if (parameterListLength != PARAMETER_LIST_LENGTH || Responses.room(t) < PARAMETER_LIST_LENGTH)
+        // SPC-4 6.14.1: the basic parameter list is 24 bytes; SPEC_I_PT and REGISTER AND MOVE add TransportIDs.
+        if (parameterListLength < BASIC_LIST_LENGTH || Responses.room(t) < parameterListLength)
         {
             Responses.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
             return;
         }
         final MemorySegment p = t.dataBuffer();
-        final long reservationKey = Bytes.u64(p, 0);
-        final long serviceActionKey = Bytes.u64(p, 8);
-        final int flags = Bytes.u8(p, 20);
-        if ((flags & 0x08) != 0)
+        final boolean move = serviceAction == SA_REGISTER_AND_MOVE;
+        final int flags = move ? Bytes.u8(p, 17) : Bytes.u8(p, 20);
+        final int flagsOffset = move ? 17 : 20;
+        final boolean specifyInitiatorPorts = !move && (flags & 0x08) != 0;
+        final boolean allTargetPortsBit = !move && (flags & 0x04) != 0;
+        final boolean registering = serviceAction == SA_REGISTER || serviceAction == SA_REGISTER_AND_IGNORE_EXISTING_KEY;
+        final boolean aptplBit = (registering || move) && (flags & 0x01) != 0;
+        if (specifyInitiatorPorts && serviceAction != SA_REGISTER)
         {
-            Responses.invalidParameter(t, 20, 3); // SPEC_I_PT
+            Responses.invalidParameter(t, 20, 3); // SPC-4 6.14.3: SPEC_I_PT only with REGISTER
             return;
         }
-        if ((flags & 0x04) != 0)
+        if (move)
         {
-            Responses.invalidParameter(t, 20, 2); // ALL_TG_PT: ATP_C=0
-            return;
+            // SPC-4 6.14.4: 24 bytes, then the TransportID of the destination.
+            if (BASIC_LIST_LENGTH + Bytes.u32(p, 20) != parameterListLength)
+            {
+                Responses.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
+                return;
+            }
         }
-        if ((flags & 0x01) != 0)
+        else if (specifyInitiatorPorts)
         {
-            Responses.invalidParameter(t, 20, 0); // APTPL: PTPL_C=0, nothing survives a restart
+            // SPC-4 6.14.3: 24 bytes, the TRANSPORTID PARAMETER DATA LENGTH, the TransportIDs.
+            if (parameterListLength < SPEC_I_PT_HEADER ||
+                SPEC_I_PT_HEADER + Bytes.u32(p, 24) != parameterListLength)
+            {
+                Responses.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
+                return;
+            }
+        }
+        else if (parameterListLength != BASIC_LIST_LENGTH)
+        {
+            Responses.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
             return;
         }
         final boolean typed = serviceAction == SA_RESERVE || serviceAction == SA_RELEASE ||
             serviceAction == SA_PREEMPT || serviceAction == SA_PREEMPT_AND_ABORT;
         if (typed && scope != 0)
         {
-            Responses.invalidCdb(t, 2, 7);
+            Responses.invalidCdb(t, 2, 7); // only logical unit scope
             return;
         }
         if (typed && !validType(requestedType))
@@ -277,207 +579,511 @@ final class PersistentReservations
             return;
         }
         final ItNexus n = t.nexus();
-        final int outcome;
+        if (n == null)
+        {
+            Responses.illegal(t, Asc.LOGICAL_UNIT_COMMUNICATION_FAILURE, 0);
+            return;
+        }
+        final long reservationKey = Bytes.u64(p, 0);
+        final long serviceActionKey = Bytes.u64(p, 8);
+        final long outcome;
         synchronized (this)
         {
-            final int me = find(n);
-            switch (serviceAction)
+            if (aptplBit && store == null)
             {
-                case SA_REGISTER:
-                case SA_REGISTER_AND_IGNORE_EXISTING_KEY:
-                    outcome = register(n, me, reservationKey, serviceActionKey,
-                        serviceAction == SA_REGISTER_AND_IGNORE_EXISTING_KEY);
-                    break;
-                default:
-                    if (me < 0 || key[me] != reservationKey)
-                    {
-                        outcome = ScsiStatus.RESERVATION_CONFLICT; // SPC-4 5.12.1: only registrants, own key
-                    }
-                    else
-                    {
-                        outcome = reservationAction(serviceAction, n, requestedType, serviceActionKey);
-                    }
-                    break;
+                outcome = illegal(Asc.INVALID_FIELD_IN_PARAMETER_LIST, flagsOffset, 0); // PTPL_C=0
+            }
+            else
+            {
+                outcome = outLocked(t, n, serviceAction, requestedType, reservationKey, serviceActionKey,
+                    allTargetPortsBit, specifyInitiatorPorts, aptplBit);
             }
         }
-        if (outcome == ScsiStatus.GOOD)
+        respond(t, outcome);
+    }
+
+    private long outLocked(
+        final ScsiTask t, final ItNexus n, final int serviceAction, final int requestedType, final long reservationKey,
+        final long serviceActionKey, final boolean allTargetPortsBit, final boolean specifyInitiatorPorts,
+        final boolean aptplBit)
+    {
+        effects = 0;
+        aborts = 0;
+        final boolean wasAptpl = aptpl;
+        final PersistentReservationStore.State before = store != null ? copyState() : null;
+        final int generationBefore = generation;
+        final int typeBefore = type;
+        final int holderBefore = holder;
+        final int countBefore = count;
+        final int me = find(n);
+        final long outcome;
+        switch (serviceAction)
         {
-            Responses.good(t);
+            case SA_REGISTER:
+            case SA_REGISTER_AND_IGNORE_EXISTING_KEY:
+                outcome = register(t, n, me, reservationKey, serviceActionKey,
+                    serviceAction == SA_REGISTER_AND_IGNORE_EXISTING_KEY, allTargetPortsBit, specifyInitiatorPorts,
+                    aptplBit);
+                break;
+            default:
+                if (me < 0 || key[me] != reservationKey)
+                {
+                    // SPC-4 5.12.1: only a registered I_T nexus, with its own key.
+                    outcome = CONFLICT;
+                }
+                else if (serviceAction == SA_REGISTER_AND_MOVE)
+                {
+                    outcome = registerAndMove(t, n, me, serviceActionKey, aptplBit);
+                }
+                else
+                {
+                    outcome = reservationAction(serviceAction, me, requestedType, serviceActionKey);
+                }
+                break;
         }
-        else if (outcome == ScsiStatus.RESERVATION_CONFLICT)
+        if (outcome != GOOD)
         {
-            Responses.reservationConflict(t);
+            return outcome;
         }
-        else if (outcome == -ASC_INVALID_RELEASE)
+        if (count == 0)
         {
-            Responses.illegal(t, ASC_INVALID_RELEASE, 0);
+            aptpl = false; // nothing left to survive a restart
         }
-        else if (outcome == -ASC_INSUFFICIENT_REGISTRATION_RESOURCES)
+        final boolean changed = generation != generationBefore || type != typeBefore || holder != holderBefore ||
+            count != countBefore;
+        if (store != null && (changed || aptpl != wasAptpl) && (aptpl || wasAptpl))
         {
-            Responses.illegal(t, ASC_INSUFFICIENT_REGISTRATION_RESOURCES, 0);
+            try
+            {
+                if (aptpl)
+                {
+                    store.save(copyState());
+                }
+                else
+                {
+                    store.delete();
+                }
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                // Nothing changes unless it is durable: the initiator asked for that with APTPL.
+                restoreState(before, wasAptpl);
+                lu.reportInternalError(new IOException("persistent reservation state of " +
+                    lu.identity().unitSerial() + " not saved to " + store.file() + "; the PERSISTENT RESERVE OUT " +
+                    "changed nothing", ex));
+                return KIND_FAILED << 56 | (long)Asc.INTERNAL_TARGET_FAILURE << 24;
+            }
         }
-        else
+        publish();
+        for (int i = 0; i < effects; i++)
         {
-            Responses.invalidParameter(t, 8, -1); // PREEMPT with a zero service action key
+            unitAttentions.raiseFor(effectPort[i], effectRtpi[i], effectAsc[i]);
+            effectPort[i] = null;
+        }
+        if (aborts > 0)
+        {
+            abortRequests.add(abortPort, abortRtpi, aborts);
+            Arrays.fill(abortPort, 0, aborts, null);
+        }
+        return GOOD;
+    }
+
+    private static long illegal(final int ascAscq, final int byteOffset, final int bit)
+    {
+        return KIND_ILLEGAL << 56 | (long)ascAscq << 24 | (Responses.fieldPointer(false, byteOffset, bit) & 0xFF_FFFFL);
+    }
+
+    /** ILLEGAL REQUEST without a field pointer. */
+    private static long illegal(final int ascAscq)
+    {
+        return KIND_ILLEGAL << 56 | (long)ascAscq << 24;
+    }
+
+    private static long illegalCdb(final int byteOffset, final int bit)
+    {
+        return KIND_ILLEGAL << 56 | (long)Asc.INVALID_FIELD_IN_CDB << 24 |
+            (Responses.fieldPointer(true, byteOffset, bit) & 0xFF_FFFFL);
+    }
+
+    private static void respond(final ScsiTask t, final long outcome)
+    {
+        final int kind = (int)(outcome >>> 56);
+        final int ascAscq = (int)(outcome >>> 24) & 0xFFFF;
+        final int pointer = (int)outcome & 0xFF_FFFF;
+        switch (kind)
+        {
+            case 0:
+                Responses.good(t);
+                break;
+            case (int)KIND_CONFLICT:
+                Responses.reservationConflict(t);
+                break;
+            case (int)KIND_ILLEGAL:
+                Responses.illegal(t, ascAscq, pointer);
+                break;
+            default:
+                Responses.internalTargetFailure(t);
+                break;
         }
     }
 
-    private int register(
-        final ItNexus n, final int me, final long reservationKey, final long serviceActionKey, final boolean ignore)
+    /** SPC-4 5.12.7 (table 49) and 5.12.11.2.3. */
+    private long register(
+        final ScsiTask t, final ItNexus n, final int me, final long reservationKey, final long serviceActionKey,
+        final boolean ignore, final boolean allTargetPortsBit, final boolean specifyInitiatorPorts,
+        final boolean aptplBit)
     {
-        // SPC-4 5.12.7.
         if (me < 0)
         {
             if (!ignore && reservationKey != 0)
             {
-                return ScsiStatus.RESERVATION_CONFLICT;
+                return CONFLICT;
             }
             if (serviceActionKey == 0)
             {
-                return ScsiStatus.GOOD;
+                return GOOD; // nothing to register, nothing changes
             }
-            if (count == MAX_REGISTRATIONS)
+            // The receiving I_T nexus, through every target port with ALL_TG_PT; then each TransportID's initiator
+            // port through the same port(s). All or nothing: checked before anything is added.
+            final TargetPort[] ports = allTargetPortsBit ? lu.targetPortArray() : null;
+            final String[] names = new String[1 + MAX_REGISTRATIONS];
+            int nameCount = 0;
+            names[nameCount++] = n.initiatorPortName();
+            if (specifyInitiatorPorts)
             {
-                return -ASC_INSUFFICIENT_REGISTRATION_RESOURCES;
+                final MemorySegment p = t.dataBuffer();
+                final long end = SPEC_I_PT_HEADER + Bytes.u32(p, 24);
+                long o = SPEC_I_PT_HEADER;
+                while (o < end)
+                {
+                    final TransportIds.Parsed id = TransportIds.parse(p, o, end - o);
+                    if (id.name == null)
+                    {
+                        return illegal(Asc.INVALID_FIELD_IN_PARAMETER_LIST, (int)o + id.errorOffset, id.errorBit);
+                    }
+                    if (nameCount == names.length)
+                    {
+                        return illegal(Asc.INSUFFICIENT_REGISTRATION_RESOURCES);
+                    }
+                    names[nameCount++] = id.name;
+                    o += id.length;
+                }
             }
-            nexus[count] = n;
-            key[count] = serviceActionKey;
-            count++;
+            final String[] newPort = new String[MAX_REGISTRATIONS];
+            final int[] newRtpi = new int[MAX_REGISTRATIONS];
+            int adding = 0;
+            for (int k = 0; k < nameCount; k++)
+            {
+                final int portCount = ports == null ? 1 : ports.length + 1;
+                for (int q = 0; q < portCount; q++)
+                {
+                    final int r = q == 0 ? n.relativeTargetPortId() : ports[q - 1].relativeTargetPortId();
+                    if (q > 0 && r == n.relativeTargetPortId())
+                    {
+                        continue;
+                    }
+                    // An I_T nexus already registered keeps its registration (as LIO: SPC-4 leaves it open).
+                    boolean known = findOverlapping(names[k], r) >= 0;
+                    for (int a = 0; a < adding && !known; a++)
+                    {
+                        known = newRtpi[a] == r && TransportIds.overlap(newPort[a], names[k]);
+                    }
+                    if (known)
+                    {
+                        continue;
+                    }
+                    if (count + adding == MAX_REGISTRATIONS)
+                    {
+                        return illegal(Asc.INSUFFICIENT_REGISTRATION_RESOURCES);
+                    }
+                    newPort[adding] = names[k];
+                    newRtpi[adding] = r;
+                    adding++;
+                }
+            }
+            for (int a = 0; a < adding; a++)
+            {
+                add(newPort[a], newRtpi[a], serviceActionKey, allTargetPortsBit);
+            }
             generation++;
-            return ScsiStatus.GOOD;
+            aptpl = aptplBit;
+            return GOOD;
         }
         if (!ignore && key[me] != reservationKey)
         {
-            return ScsiStatus.RESERVATION_CONFLICT;
+            return CONFLICT;
+        }
+        if (specifyInitiatorPorts)
+        {
+            return illegal(Asc.INVALID_FIELD_IN_PARAMETER_LIST, 20, 3); // SPEC_I_PT from a registered I_T nexus
         }
         if (serviceActionKey == 0)
         {
-            remove(me);
+            unregister(me);
         }
         else
         {
+            final long old = key[me];
+            for (int i = 0; i < count; i++)
+            {
+                if (i != me && allTargetPorts[me] && allTargetPorts[i] && key[i] == old && port[i].equals(port[me]))
+                {
+                    key[i] = serviceActionKey;
+                }
+            }
             key[me] = serviceActionKey;
         }
         generation++;
-        return ScsiStatus.GOOD;
+        aptpl = aptplBit;
+        return GOOD;
     }
 
-    private int reservationAction(final int serviceAction, final ItNexus n, final int requestedType, final long saKey)
+    /** SPC-4 5.12.11.2.3: the I_T nexus (and its ALL_TG_PT group) unregisters. */
+    private void unregister(final int me)
+    {
+        final boolean[] gone = new boolean[count];
+        for (int i = 0; i < count; i++)
+        {
+            gone[i] = sameGroup(i, me);
+        }
+        final int typeBefore = type;
+        final boolean wasHolder = holds(me);
+        removeMarked(gone);
+        if (wasHolder && type == 0 && registrantsOnly(typeBefore))
+        {
+            // The holder of a registrants-only reservation left: every other registrant is told.
+            for (int i = 0; i < count; i++)
+            {
+                unitAttention(i, Asc.RESERVATIONS_RELEASED);
+            }
+        }
+    }
+
+    private long reservationAction(final int serviceAction, final int me, final int requestedType, final long saKey)
     {
         switch (serviceAction)
         {
             case SA_RESERVE:
-                // SPC-4 5.12.9.
+                // SPC-4 5.12.9: one reservation; its holder may repeat it with the same type.
                 if (type != 0)
                 {
-                    return isHolder(n) && type == requestedType ? ScsiStatus.GOOD : ScsiStatus.RESERVATION_CONFLICT;
+                    return holds(me) && type == requestedType ? GOOD : CONFLICT;
                 }
                 type = requestedType;
-                holder = n;
-                return ScsiStatus.GOOD;
+                holder = allRegistrants(requestedType) ? -1 : me;
+                return GOOD;
             case SA_RELEASE:
-                // SPC-4 5.12.11.2.
-                if (type == 0 || !isHolder(n))
-                {
-                    return ScsiStatus.GOOD;
-                }
-                if (type != requestedType)
-                {
-                    return -ASC_INVALID_RELEASE;
-                }
-                type = 0;
-                holder = null;
-                return ScsiStatus.GOOD;
+                return release(me, requestedType);
             case SA_CLEAR:
-                // SPC-4 5.12.11.2.6.
+                // SPC-4 5.12.11.2.6: release, remove every registration; the others learn RESERVATIONS PREEMPTED.
                 for (int i = 0; i < count; i++)
                 {
-                    nexus[i] = null;
-                }
-                count = 0;
-                type = 0;
-                holder = null;
-                generation++;
-                return ScsiStatus.GOOD;
-            default:
-                return preempt(n, requestedType, saKey);
-        }
-    }
-
-    private int preempt(final ItNexus n, final int requestedType, final long saKey)
-    {
-        // SPC-4 5.12.11.4 (PREEMPT AND ABORT: the task-set abort is the transport's).
-        final int t = type;
-        if (t != 0 && allRegistrants(t))
-        {
-            if (saKey == 0)
-            {
-                // Every other registration goes; the reservation becomes ours with the new type.
-                for (int i = count - 1; i >= 0; i--)
-                {
-                    if (!nexus[i].sameAs(n))
+                    if (!sameGroup(i, me))
                     {
-                        removeQuietly(i);
+                        unitAttention(i, Asc.RESERVATIONS_PREEMPTED);
                     }
                 }
-                type = requestedType;
-                holder = n;
+                Arrays.fill(port, 0, count, null);
+                count = 0;
+                type = 0;
+                holder = -1;
                 generation++;
-                return ScsiStatus.GOOD;
-            }
-            return removeKey(n, saKey) ? ScsiStatus.GOOD : ScsiStatus.RESERVATION_CONFLICT;
+                return GOOD;
+            default:
+                return preempt(me, requestedType, saKey, serviceAction == SA_PREEMPT_AND_ABORT);
         }
-        final int h = t == 0 ? -1 : find(holder);
-        if (h >= 0 && key[h] == saKey)
+    }
+
+    /** SPC-4 5.12.11.2.2. */
+    private long release(final int me, final int requestedType)
+    {
+        if (type == 0 || !holds(me))
         {
-            for (int i = count - 1; i >= 0; i--)
+            return GOOD; // no reservation, or not its holder: nothing happens
+        }
+        if (type != requestedType)
+        {
+            return illegal(Asc.INVALID_RELEASE_OF_PERSISTENT_RESERVATION);
+        }
+        final int old = type;
+        type = 0;
+        holder = -1;
+        if (registrantsOnly(old) || allRegistrants(old))
+        {
+            for (int i = 0; i < count; i++)
             {
-                if (key[i] == saKey && !nexus[i].sameAs(n))
+                if (!sameGroup(i, me))
                 {
-                    removeQuietly(i);
+                    unitAttention(i, Asc.RESERVATIONS_RELEASED);
                 }
             }
-            type = requestedType;
-            holder = n;
-            generation++;
-            return ScsiStatus.GOOD;
         }
-        if (saKey == 0)
-        {
-            return -1; // SPC-4 5.12.11.4.3: INVALID FIELD IN PARAMETER LIST
-        }
-        return removeKey(n, saKey) ? ScsiStatus.GOOD : ScsiStatus.RESERVATION_CONFLICT;
+        return GOOD;
     }
 
-    private boolean removeKey(final ItNexus n, final long saKey)
+    /** SPC-4 5.12.11.2.4 (PREEMPT) and 5.12.11.2.6 (PREEMPT AND ABORT), figure "Device server interpretation". */
+    private long preempt(final int me, final int requestedType, final long saKey, final boolean abort)
     {
-        boolean removed = false;
-        for (int i = count - 1; i >= 0; i--)
+        final boolean allRegistrantsReservation = type != 0 && allRegistrants(type);
+        if (!allRegistrantsReservation && saKey == 0)
         {
-            if (key[i] == saKey)
+            return illegal(Asc.INVALID_FIELD_IN_PARAMETER_LIST, 8, -1);
+        }
+        final boolean[] gone = new boolean[count];
+        final int typeBefore = type;
+        if (allRegistrantsReservation && saKey == 0)
+        {
+            // Every other registration goes; the reservation becomes the preempting nexus' with the new type.
+            for (int i = 0; i < count; i++)
             {
-                remove(i);
-                removed = true;
+                gone[i] = !sameGroup(i, me);
+            }
+            final String mePort = port[me];
+            final int meRtpi = rtpi[me];
+            preempted(gone, abort);
+            removeMarked(gone);
+            type = requestedType;
+            holder = allRegistrants(requestedType) ? -1 : findExact(mePort, meRtpi);
+            generation++;
+            return GOOD;
+        }
+        if (type != 0 && !allRegistrantsReservation && key[holder] == saKey)
+        {
+            // The key names the holder: its registrations (and every other with that key) go, the preempting nexus
+            // holds a reservation of the type it asked for. Preempting itself is not an error.
+            for (int i = 0; i < count; i++)
+            {
+                gone[i] = key[i] == saKey && !sameGroup(i, me);
+            }
+            final String mePort = port[me];
+            final int meRtpi = rtpi[me];
+            preempted(gone, abort);
+            holder = -1;
+            type = 0;
+            removeMarked(gone);
+            type = requestedType;
+            final int now = findExact(mePort, meRtpi);
+            holder = allRegistrants(requestedType) ? -1 : now;
+            if (typeBefore != requestedType)
+            {
+                // SPC-4 5.12.11.2.4 e): the type changed, the remaining registrants learn RESERVATIONS RELEASED.
+                for (int i = 0; i < count; i++)
+                {
+                    if (!sameGroup(i, now))
+                    {
+                        unitAttention(i, Asc.RESERVATIONS_RELEASED);
+                    }
+                }
+            }
+            generation++;
+            return GOOD;
+        }
+        // No reservation, a key that does not name the holder, or an all-registrants reservation and a key: only
+        // the registrations with that key go (SPC-4 5.12.11.2.4.4), the issuer's too if it has that key.
+        boolean any = false;
+        for (int i = 0; i < count; i++)
+        {
+            gone[i] = key[i] == saKey;
+            any |= gone[i];
+        }
+        if (!any)
+        {
+            return CONFLICT; // SPC-4 5.12.11.2.4: a key nobody registered
+        }
+        final boolean[] others = new boolean[count];
+        for (int i = 0; i < count; i++)
+        {
+            others[i] = gone[i] && !sameGroup(i, me);
+        }
+        preempted(others, abort);
+        removeMarked(gone);
+        generation++;
+        return GOOD;
+    }
+
+    /** REGISTRATIONS PREEMPTED for each marked registration and, for PREEMPT AND ABORT, its tasks to abort. */
+    private void preempted(final boolean[] marked, final boolean abort)
+    {
+        for (int i = 0; i < marked.length; i++)
+        {
+            if (!marked[i])
+            {
+                continue;
+            }
+            unitAttention(i, Asc.REGISTRATIONS_PREEMPTED);
+            if (abort)
+            {
+                abortPort[aborts] = port[i];
+                abortRtpi[aborts] = rtpi[i];
+                aborts++;
             }
         }
-        if (removed)
+    }
+
+    /** SPC-4 5.12.8 (table 50). */
+    private long registerAndMove(
+        final ScsiTask t, final ItNexus n, final int me, final long serviceActionKey, final boolean aptplBit)
+    {
+        final MemorySegment p = t.dataBuffer();
+        if (serviceActionKey == 0)
         {
-            generation++;
+            return illegal(Asc.INVALID_FIELD_IN_PARAMETER_LIST, 8, -1);
         }
-        return removed;
-    }
-
-    private void removeQuietly(final int i)
-    {
-        count--;
-        nexus[i] = nexus[count];
-        key[i] = key[count];
-        nexus[count] = null;
-    }
-
-    synchronized int registrationCount()
-    {
-        return count;
+        final long idLength = Bytes.u32(p, 20);
+        final TransportIds.Parsed id = TransportIds.parse(p, BASIC_LIST_LENGTH, idLength);
+        if (id.name == null)
+        {
+            return illegal(Asc.INVALID_FIELD_IN_PARAMETER_LIST, BASIC_LIST_LENGTH + id.errorOffset, id.errorBit);
+        }
+        final int destinationRtpi = Bytes.u16(p, 18);
+        boolean portKnown = false;
+        for (final TargetPort tp : lu.targetPortArray())
+        {
+            portKnown |= tp.relativeTargetPortId() == destinationRtpi;
+        }
+        if (!portKnown && destinationRtpi != n.relativeTargetPortId())
+        {
+            return illegal(Asc.INVALID_FIELD_IN_PARAMETER_LIST, 18, -1);
+        }
+        if (TransportIds.overlap(id.name, n.initiatorPortName()))
+        {
+            // The destination is the initiator port the command came from.
+            return illegal(Asc.INVALID_FIELD_IN_PARAMETER_LIST, BASIC_LIST_LENGTH, -1);
+        }
+        if (type == 0)
+        {
+            return illegalCdb(1, 4); // nothing to move (as LIO)
+        }
+        if (!holds(me) || allRegistrants(type))
+        {
+            return CONFLICT; // only the holder moves, and never an all-registrants reservation
+        }
+        int destination = findOverlapping(id.name, destinationRtpi);
+        if (destination < 0)
+        {
+            if (count == MAX_REGISTRATIONS)
+            {
+                return illegal(Asc.INSUFFICIENT_REGISTRATION_RESOURCES);
+            }
+            add(id.name, destinationRtpi, serviceActionKey, false);
+            destination = count - 1;
+        }
+        else
+        {
+            key[destination] = serviceActionKey;
+            allTargetPorts[destination] = false;
+        }
+        holder = destination;
+        if ((Bytes.u8(p, 17) & 0x02) != 0)
+        {
+            // UNREG: the I_T nexus the command came through unregisters (only it, not its ALL_TG_PT siblings).
+            final boolean[] gone = new boolean[count];
+            gone[me] = true;
+            removeMarked(gone);
+        }
+        generation++;
+        aptpl = aptplBit;
+        return GOOD;
     }
 
     synchronized int generation()

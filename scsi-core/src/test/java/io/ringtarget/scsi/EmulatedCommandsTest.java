@@ -33,7 +33,7 @@ class EmulatedCommandsTest
         assertEquals(0x00, h.in(0), "direct access block device, connected");
         assertEquals(0x06, h.in(2), "SPC-4");
         assertEquals(0x12, h.in(3), "HISUP, response data format 2");
-        assertEquals(0x10, h.in(5), "TPGS 01b");
+        assertEquals(0x30, h.in(5), "TPGS 11b: implicit and explicit ALUA");
         assertEquals(91, h.in(4), "additional length");
         assertEquals(0x02, h.in(7), "CMDQUE");
         assertEquals("RINGTGT ", ascii(8, 8));
@@ -279,7 +279,7 @@ class EmulatedCommandsTest
         h.run(h.other, 0, 0, 0, 0, 0, 0, 0);
         assertEquals(ScsiStatus.RESERVATION_CONFLICT, h.task.status(), "release by a non-holder is a no-op");
         // Same initiator port name from a new session object: the same nexus.
-        final ItNexus again = new ItNexus(h.nexus.initiatorPortName(), 1);
+        final ItNexus again = new ItNexus(h.nexus.initiatorPortName(), h.port1);
         h.run(again, 0, 0, 0, 0, 0, 0, 0);
         h.assertGood();
         h.run(h.nexus, 0, 0x17, 0, 0, 0, 0, 0);
@@ -483,13 +483,13 @@ class EmulatedCommandsTest
     void reportTargetPortGroups()
     {
         h.run(255, 0x12, 0, 0, 0, 36, 0);
-        assertEquals(0x10, h.in(5) & 0x30, "TPGS implicit");
+        assertEquals(0x30, h.in(5) & 0x30, "TPGS implicit and explicit");
         h.run(255, 0xA3, 0x0A, 0, 0, 0, 0, 0, 0, 0, 255, 0, 0);
         h.assertGood();
         assertEquals(16, h.task.dataInLength());
         assertEquals(12, Bytes.u32(h.buffer, 0));
         assertEquals(0x80, h.in(4), "preferred, active/optimized");
-        assertEquals(0x01, h.in(5), "AO_SUP");
+        assertEquals(0x8F, h.in(5), "T_SUP U_SUP S_SUP AN_SUP AO_SUP");
         assertEquals(1, Bytes.u16(h.buffer, 6), "target port group");
         assertEquals(1, h.in(11), "one port");
         assertEquals(1, Bytes.u16(h.buffer, 14), "relative target port 1");

@@ -29,7 +29,8 @@ class FaultBoundaryTest
     private final LogicalUnit lu = new LogicalUnit(LogicalUnitIdentity.of("iqn.2026-11.io.ringtarget:fault", "F1"),
         BLOCKS, BLOCK_SIZE, true, false);
     private final List<Throwable> reported = new ArrayList<>();
-    private final ItNexus nexus = new ItNexus("iqn.2026-11.test:f,i,0x000000000001", 1);
+    private final ItNexus nexus = new ItNexus("iqn.2026-11.test:f,i,0x000000000001",
+        new TargetPort(1, "iqn.2026-11.io.ringtarget:fault", 1, new TargetPortGroup(1)));
 
     FaultBoundaryTest()
     {

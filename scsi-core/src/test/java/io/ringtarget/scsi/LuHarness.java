@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Drives a {@link LogicalUnit} the way a transport does: one task, one data buffer, counts listener calls.
+ * Drives a {@link LogicalUnit} the way a transport does: one task, one data buffer, counts listener calls. The
+ * logical unit is reached through target port 1 (group 1, active/optimized) and, with {@link #twoPorts()}, also
+ * through target port 2 (group 2); {@link #nexus} and {@link #other} come through port 1, {@link #nexusB} (the
+ * same initiator port as {@link #nexus}) and {@link #otherB} through port 2.
  */
 final class LuHarness implements ScsiTaskListener
 {
@@ -18,14 +21,23 @@ final class LuHarness implements ScsiTaskListener
     final MemoryBlockDevice device;
     final ScsiTask task = new ScsiTask();
     final MemorySegment buffer = Arena.ofAuto().allocate(BUFFER_SIZE, 4096);
-    final ItNexus nexus = new ItNexus("iqn.2026-11.test:a,i,0x000000000001", 1);
-    final ItNexus other = new ItNexus("iqn.2026-11.test:b,i,0x000000000002", 1);
+    static final String TARGET = "iqn.2026-11.io.ringtarget:test";
+    static final String PORT_A = "iqn.2026-11.test:a,i,0x000000000001";
+    static final String PORT_B = "iqn.2026-11.test:b,i,0x000000000002";
+    final TargetPortGroup group1 = new TargetPortGroup(1, AccessState.ACTIVE_OPTIMIZED, true);
+    final TargetPortGroup group2 = new TargetPortGroup(2);
+    final TargetPort port1 = new TargetPort(1, TARGET, 1, group1);
+    final TargetPort port2 = new TargetPort(2, TARGET, 2, group2);
+    final ItNexus nexus = new ItNexus(PORT_A, port1);
+    final ItNexus other = new ItNexus(PORT_B, port1);
+    final ItNexus nexusB = new ItNexus(PORT_A, port2);
+    final ItNexus otherB = new ItNexus(PORT_B, port2);
     int completions;
 
     LuHarness(final long blocks, final int blockSize, final boolean thin, final boolean readOnly)
     {
-        lu = new LogicalUnit(LogicalUnitIdentity.of("iqn.2026-11.io.ringtarget:test", "SERIAL0001"),
-            blocks, blockSize, thin, readOnly);
+        lu = new LogicalUnit(LogicalUnitIdentity.of(TARGET, "SERIAL0001"), blocks, blockSize, thin, readOnly);
+        lu.targetPorts(port1);
         device = new MemoryBlockDevice(blocks, blockSize);
         task.listener(this);
     }
@@ -35,12 +47,42 @@ final class LuHarness implements ScsiTaskListener
         this(2048, 512, true, false);
     }
 
-    /** Consume the POWER ON / RESET unit attention of both nexuses. */
+    /** The logical unit is reached through ports 1 and 2. */
+    LuHarness twoPorts()
+    {
+        lu.targetPorts(port1, port2);
+        return this;
+    }
+
+    /** Every nexus has spoken once (a TEST UNIT READY each, whatever it answered). */
     LuHarness ready()
     {
         run(nexus, 0, 0, 0, 0, 0, 0, 0);
         run(other, 0, 0, 0, 0, 0, 0, 0);
+        run(nexusB, 0, 0, 0, 0, 0, 0, 0);
+        run(otherB, 0, 0, 0, 0, 0, 0, 0);
         return this;
+    }
+
+    /**
+     * REQUEST SENSE from the nexus until it reports NO SENSE (it answers in every ALUA state): the unit attentions
+     * that were pending, in the order reported (ASC/ASCQ), now cleared.
+     */
+    java.util.List<Integer> unitAttentions(final ItNexus from)
+    {
+        final java.util.List<Integer> seen = new java.util.ArrayList<>();
+        for (int i = 0; i < 16; i++)
+        {
+            run(from, 18, 0x03, 0, 0, 0, 18, 0);
+            assertGood();
+            if ((in(2) & 0x0F) == SenseKey.NO_SENSE)
+            {
+                return seen;
+            }
+            assertEquals(SenseKey.UNIT_ATTENTION, in(2) & 0x0F, "REQUEST SENSE sense key");
+            seen.add((in(12) << 8) | in(13));
+        }
+        throw new AssertionError("unit attentions never end: " + seen);
     }
 
     public void onScsiTaskComplete(final ScsiTask t)

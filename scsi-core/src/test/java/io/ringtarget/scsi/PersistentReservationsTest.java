@@ -59,9 +59,12 @@ class PersistentReservationsTest
         h.run(h.nexus, 0, 0x16, 0, 0, 0, 0, 0);
         assertEquals(ScsiStatus.RESERVATION_CONFLICT, h.task.status());
 
-        // B preempts A's reservation as exclusive access: A is unregistered and now conflicts on reads.
+        // B preempts A's reservation as exclusive access: A is unregistered, told so once (REGISTRATIONS PREEMPTED,
+        // SPC-4 5.12.11.2.4), and now conflicts on reads.
         out(h.other, 4, PersistentReservations.TYPE_EXCLUSIVE_ACCESS, 0xBBBB, 0xAAAA);
         h.assertGood();
+        h.run(h.nexus, 512, LuHarness.cdb10(0x28, 0, 0, 1));
+        h.assertSense(SenseKey.UNIT_ATTENTION, Asc.REGISTRATIONS_PREEMPTED);
         h.run(h.nexus, 512, LuHarness.cdb10(0x28, 0, 0, 1));
         assertEquals(ScsiStatus.RESERVATION_CONFLICT, h.task.status());
         h.run(h.nexus, 96, 0x12, 0, 0, 0, 96, 0);
@@ -124,10 +127,14 @@ class PersistentReservationsTest
         assertEquals(8, Bytes.u16(h.buffer, 0));
         assertEquals(0xEA, h.in(4));
 
-        // Unregistering the holder releases the reservation.
+        // Unregistering the holder releases the reservation; the other registrant of this registrants-only type is
+        // told RESERVATIONS RELEASED (SPC-4 5.12.11.2.3; libiscsi's ProutReserve.Ownership* clear it).
         out(h.nexus, 0, 0, 0x11, 0);
         h.assertGood();
         in(h.other, 1);
+        h.assertSense(SenseKey.UNIT_ATTENTION, Asc.RESERVATIONS_RELEASED);
+        in(h.other, 1);
+        h.assertGood();
         assertEquals(0, Bytes.u32(h.buffer, 4));
     }
 

@@ -1,13 +1,18 @@
 package io.ringtarget.iscsi.node;
 
+import io.ringtarget.scsi.TargetPort;
+import io.ringtarget.scsi.TargetPortGroup;
+
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A target portal group at run time: its tag, portals, LUN table (indexed by LUN number for a lookup per
- * command without hashing) and access control.
+ * command without hashing), access control, and the SCSI target port it is (RFC 7143 4.4.1: relative target port
+ * identifier, ALUA target port group).
  */
 public final class PortalGroup
 {
@@ -19,11 +24,27 @@ public final class PortalGroup
     private final Map<String, NodeAcl> acls;
     private final boolean generateNodeAcls;
     private final boolean chapRequired;
+    private final TargetPort targetPort;
 
+    /** A TPG whose target port has relative identifier and ALUA group id = the tag, active/optimized. */
     public PortalGroup(
         final TargetNode target, final int tag, final List<Portal> portals, final List<LunMapping> luns,
         final List<NodeAcl> acls, final boolean generateNodeAcls, final boolean chapRequired)
     {
+        this(target, tag, portals, luns, acls, generateNodeAcls, chapRequired,
+            new TargetPort(tag, target.name(), tag, new TargetPortGroup(tag)));
+    }
+
+    /**
+     * @param targetPort the SCSI target port of this TPG: the logical units mapped here must have it among their
+     *                   {@link io.ringtarget.scsi.LogicalUnit#targetPorts()}.
+     */
+    public PortalGroup(
+        final TargetNode target, final int tag, final List<Portal> portals, final List<LunMapping> luns,
+        final List<NodeAcl> acls, final boolean generateNodeAcls, final boolean chapRequired,
+        final TargetPort targetPort)
+    {
+        this.targetPort = Objects.requireNonNull(targetPort, "targetPort");
         this.target = target;
         this.tag = tag;
         this.portals = List.copyOf(portals);
@@ -59,6 +80,12 @@ public final class PortalGroup
     public int tag()
     {
         return tag;
+    }
+
+    /** The SCSI target port sessions of this TPG come through (their I_T nexus' target port). */
+    public TargetPort targetPort()
+    {
+        return targetPort;
     }
 
     public List<Portal> portals()

@@ -1,6 +1,8 @@
 package io.ringtarget.iscsi.session;
 
 import io.ringtarget.scsi.ItNexus;
+import io.ringtarget.scsi.TargetPort;
+import io.ringtarget.scsi.TargetPortGroup;
 import io.ringtarget.iscsi.node.PortalGroup;
 
 import java.util.ArrayList;
@@ -49,12 +51,19 @@ public final class SessionRegistry
             nextTsih = nextTsih == 0xffff ? 1 : nextTsih + 1;   // TSIH 0 is reserved for the leading login
         }
         while (byTsih.containsKey(tsih));
-        final int relativePort = portalGroup == null ? 1 : portalGroup.tag();
-        final ItNexus nexus = new ItNexus(ItNexus.initiatorPortName(initiatorName, isid), relativePort);
+        final ItNexus nexus = new ItNexus(ItNexus.initiatorPortName(initiatorName, isid),
+            portalGroup != null ? portalGroup.targetPort() : discoveryPort(targetName));
         final Session session = new Session(initiatorName, isid, targetName, tsih, discovery, portalGroup, nexus);
         session.connection = connection;
         byTsih.put(tsih, session);
         return session;
+    }
+
+    /** A discovery session runs no SCSI command; its nexus still names a port (relative port 1, as before). */
+    private static TargetPort discoveryPort(final String targetName)
+    {
+        return new TargetPort(1, targetName == null || targetName.isEmpty() ? "discovery" : targetName, 1,
+            new TargetPortGroup(1));
     }
 
     public synchronized Session find(final int tsih)

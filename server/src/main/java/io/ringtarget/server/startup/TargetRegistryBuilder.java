@@ -10,7 +10,10 @@ import io.ringtarget.iscsi.node.PortalGroup;
 import io.ringtarget.iscsi.node.TargetNode;
 import io.ringtarget.iscsi.node.TargetRegistry;
 import io.ringtarget.scsi.LogicalUnit;
+import io.ringtarget.scsi.AccessState;
 import io.ringtarget.scsi.LogicalUnitIdentity;
+import io.ringtarget.scsi.TargetPort;
+import io.ringtarget.scsi.TargetPortGroup;
 import io.ringtarget.server.config.AclConfig;
 import io.ringtarget.server.config.BackstoreConfig;
 import io.ringtarget.server.config.ChapConfig;
@@ -50,19 +53,25 @@ final class TargetRegistryBuilder
                 {
                     continue;
                 }
+                // One SCSI target port per TPG (relative port = ALUA group id = the tag), active/optimized and
+                // preferred, and a logical unit per (TPG, LUN) reached through it alone: the multi-port model (one
+                // logical unit per backstore through every TPG, ALUA states from the configuration, APTPL state
+                // directory) is not wired yet.
+                final TargetPort port = new TargetPort(tpg.tag(), t.iqn(), tpg.tag(),
+                    new TargetPortGroup(tpg.tag(), AccessState.ACTIVE_OPTIMIZED, true));
                 final List<LunMapping> luns = new ArrayList<>();
                 for (final LunConfig l : tpg.luns())
                 {
                     final Backstore b = backstores.get(l.backstore());
                     final BackstoreConfig bc = find(config, l.backstore());
                     final LogicalUnitIdentity identity = new LogicalUnitIdentity(
-                        LogicalUnitIdentity.DEFAULT_VENDOR, "ringtarget", "0001", serial(bc), naa(bc.wwn()),
-                        t.iqn(), tpg.tag(), tpg.tag(), tpg.tag());
+                        LogicalUnitIdentity.DEFAULT_VENDOR, "ringtarget", "0001", serial(bc), naa(bc.wwn()), t.iqn());
                     final LogicalUnit lu = new LogicalUnit(identity, b.blockCount(), b.blockSize(),
                         b.supportsUnmap(), l.readOnly() || b.readOnly())
                         .unmapReadsZeros(b.unmapReadsZeros())
                         .physicalBlockSize(b.physicalBlockSize())
-                        .writeCacheEnabled(bc.writeCache());
+                        .writeCacheEnabled(bc.writeCache())
+                        .targetPorts(port);
                     luns.add(new LunMapping(l.lun(), lu, b, l.readOnly()));
                 }
                 final List<Portal> portals = new ArrayList<>();
@@ -76,7 +85,7 @@ final class TargetRegistryBuilder
                     acls.add(new NodeAcl(acl.initiatorIqn(), credentials(acl.chap())));
                 }
                 node.add(new PortalGroup(node, tpg.tag(), portals, luns, acls, tpg.generateNodeAcls(),
-                    ConfigDefaults.AUTH_CHAP.equalsIgnoreCase(tpg.authentication())));
+                    ConfigDefaults.AUTH_CHAP.equalsIgnoreCase(tpg.authentication()), port));
             }
             registry.add(node);
         }

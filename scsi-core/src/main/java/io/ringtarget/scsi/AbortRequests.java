@@ -1,0 +1,84 @@
+package io.ringtarget.scsi;
+
+/**
+ * What PREEMPT AND ABORT asks the transport to abort (SPC-4 5.12.11.2.6, SAM-5 5.6): the tasks of the I_T nexuses
+ * whose registrations it removed. The logical unit cannot reach into another loop's connections, so it records
+ * the preempted (initiator port, relative target port) pairs here under a generation, and each transport loop
+ * asks, on its connection timer, {@link LogicalUnit#abortRequested(ItNexus)} for the nexuses it runs.
+ * <p>
+ * Written under the persistent reservations' monitor (rare); read without a lock: the entries are an immutable
+ * snapshot behind a volatile reference, at most {@link #MAX} of the latest.
+ */
+final class AbortRequests
+{
+    static final int MAX = 64;
+
+    private static final class Snapshot
+    {
+        final String[] port;
+        final boolean[] device;
+        final int[] rtpi;
+        final long[] generation;
+
+        Snapshot(final int n)
+        {
+            port = new String[n];
+            device = new boolean[n];
+            rtpi = new int[n];
+            generation = new long[n];
+        }
+    }
+
+    private volatile Snapshot snapshot = new Snapshot(0);
+    private volatile long generation;
+
+    long generation()
+    {
+        return generation;
+    }
+
+    /** Records one PREEMPT AND ABORT's preempted I_T nexuses under a new generation. */
+    synchronized void add(final String[] ports, final int[] rtpis, final int count)
+    {
+        if (count == 0)
+        {
+            return;
+        }
+        final long g = generation + 1;
+        final Snapshot old = snapshot;
+        final int keep = Math.min(old.port.length, MAX - Math.min(MAX, count));
+        final int n = keep + Math.min(MAX, count);
+        final Snapshot s = new Snapshot(n);
+        final int from = old.port.length - keep;
+        System.arraycopy(old.port, from, s.port, 0, keep);
+        System.arraycopy(old.device, from, s.device, 0, keep);
+        System.arraycopy(old.rtpi, from, s.rtpi, 0, keep);
+        System.arraycopy(old.generation, from, s.generation, 0, keep);
+        for (int i = keep, j = count - (n - keep); i < n; i++, j++)
+        {
+            s.port[i] = ports[j];
+            s.device[i] = TransportIds.isDevice(ports[j]);
+            s.rtpi[i] = rtpis[j];
+            s.generation[i] = g;
+        }
+        snapshot = s;
+        generation = g; // published after the entries: a reader that sees g sees them
+    }
+
+    /**
+     * Was the nexus preempted by a PREEMPT AND ABORT of a generation in (seen, upTo]? Allocation-free.
+     */
+    boolean requested(final ItNexus nexus, final long seen, final long upTo)
+    {
+        final Snapshot s = snapshot;
+        for (int i = s.port.length - 1; i >= 0 && s.generation[i] > seen; i--)
+        {
+            if (s.generation[i] <= upTo && s.rtpi[i] == nexus.relativeTargetPortId() &&
+                TransportIds.covers(s.port[i], s.device[i], nexus.initiatorPortName()))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}
