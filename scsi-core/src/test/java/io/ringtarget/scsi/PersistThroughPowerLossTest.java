@@ -115,6 +115,7 @@ class PersistThroughPowerLossTest
         final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
         crc.update(body.getBytes(StandardCharsets.US_ASCII));
         assertEquals(String.format("crc32c %08x\n", crc.getValue()), text.substring(body.length()));
+        assertEquals("crc32c b3252ce4\n", text.substring(body.length()), "the example in docs/scsi.md");
         assertFalse(Files.exists(file().resolveSibling("SERIAL0001.pr.tmp")), "the temporary file was renamed");
     }
 
