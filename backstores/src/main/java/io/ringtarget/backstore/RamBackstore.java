@@ -22,6 +22,7 @@ public final class RamBackstore implements Backstore
     private final Arena arena = Arena.ofShared();
     private final MemorySegment memory;
     private final RamDevice device = new RamDevice();
+    private boolean closed;
 
     public RamBackstore(final long sizeBytes, final int blockSize)
     {
@@ -92,9 +93,14 @@ public final class RamBackstore implements Backstore
         return device;
     }
 
-    public void close()
+    /** Frees the memory; idempotent (a second close must not fail and hide why the first was called). */
+    public synchronized void close()
     {
-        arena.close();
+        if (!closed)
+        {
+            closed = true;
+            arena.close();
+        }
     }
 
     private boolean outside(final long offset, final long length)
