@@ -14,4 +14,9 @@ public record EngineSettings(
     int nopInIntervalSeconds,
     int nopInTimeoutSeconds)
 {
+    /** The number of event loops to run: {@code loops}, or one per available CPU when it is 0. */
+    public int loopCount()
+    {
+        return loops > 0 ? loops : Runtime.getRuntime().availableProcessors();
+    }
 }

@@ -24,8 +24,10 @@ import io.ringtarget.server.config.TpgConfig;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -81,6 +83,26 @@ final class TargetRegistryBuilder
             registry.add(node);
         }
         return registry;
+    }
+
+    /** The distinct portals of the enabled TPGs, in file order: what the target binds. */
+    static List<Portal> portals(final RingtargetConfig config)
+    {
+        final Set<Portal> portals = new LinkedHashSet<>();
+        for (final TargetConfig t : config.targets())
+        {
+            for (final TpgConfig tpg : t.tpgs())
+            {
+                if (tpg.enabled())
+                {
+                    for (final PortalConfig p : tpg.portals())
+                    {
+                        portals.add(new Portal(p.ip(), p.port()));
+                    }
+                }
+            }
+        }
+        return List.copyOf(portals);
     }
 
     static DiscoveryAuth discoveryAuth(final DiscoveryAuthConfig config)
