@@ -527,6 +527,11 @@ public final class Connection
         session = login.session();
         final SessionParameters params = login.parameters();
         final PortalGroup portalGroup = login.portalGroup();
+        if (!login.repeatedDeclarations().isEmpty())
+        {
+            log.debug("login", peer + ": " + login.repeatedDeclarations() + " declared again with the same value " +
+                "(RFC 7143 6.2 forbids it; tolerated, as libiscsi does it)");
+        }
         login = null;
         state = State.FULL_FEATURE;
         counters.count(IscsiCounter.LOGINS_SUCCEEDED);

@@ -147,6 +147,21 @@ class LibiscsiClientsTest
     }
 
     @Test
+    void credentialsInTheUrlLogIntoATargetThatDoesNotAskForChap()
+    {
+        // libiscsi (and QEMU's iscsi driver, which is libiscsi) offers CHAP when the URL has credentials, and then
+        // repeats InitiatorName, TargetName and SessionType in the operational stage.
+        final String withCredentials = "iscsi://" + CHAP_USER + "%" + CHAP_SECRET + "@127.0.0.1:" + port + "/" + OPEN + "/0";
+        final ExternalProcess.Result inq = run("iscsi-inq", withCredentials);
+        assertEquals(0, inq.exitCode(), inq.output() + LOG);
+        assertTrue(inq.output().contains("RINGTGT"), inq.output());
+        final ExternalProcess.Result discovery = run("iscsi-ls", "-s",
+            "iscsi://" + CHAP_USER + "%" + CHAP_SECRET + "@127.0.0.1:" + port);
+        assertEquals(0, discovery.exitCode(), discovery.output() + LOG);
+        assertTrue(discovery.output().contains(OPEN), discovery.output());
+    }
+
+    @Test
     void chapWithAWrongSecretIsRefused()
     {
         final String bad = "iscsi://" + CHAP_USER + "%wrongsecret99@127.0.0.1:" + port + "/" + CHAP + "/0";
