@@ -115,4 +115,29 @@ class AllocationMapTest
         assertTrue(map.mapped(0));
         assertEquals(blocks, map.run(0));
     }
+
+    @Test
+    void marksAndRunsAllocateNothing()
+    {
+        final java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean,
+            "no per-thread allocation counter");
+        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)bean;
+        final AllocationMap map = new AllocationMap(1 << 16);
+        long sum = 0;
+        long allocated = 0;
+        for (int round = 0; round < 2; round++)   // the first round warms up
+        {
+            final long start = threads.getThreadAllocatedBytes(Thread.currentThread().threadId());
+            for (int i = 0; i < 200_000; i++)
+            {
+                final long block = i * 7919L % 65000;
+                map.markMapped(block, 100);
+                map.markDeallocated(block + 20, 30);
+                sum += map.run(block) + (map.mapped(block + 40) ? 1 : 0);
+            }
+            allocated = threads.getThreadAllocatedBytes(Thread.currentThread().threadId()) - start;
+        }
+        assertTrue(allocated < 4096, allocated + " bytes allocated (" + sum + ")");
+    }
 }
