@@ -1,5 +1,6 @@
 package io.ringtarget.iscsi.connection;
 
+import io.ringtarget.ffi.Errno;
 import io.ringtarget.iscsi.loop.LoopContext;
 import io.ringtarget.iscsi.node.Portal;
 import io.ringtarget.ring.CompletionHandler;
@@ -88,6 +89,14 @@ public final class PortalListener implements CompletionHandler
         Sockets.setNoDelay(connFd);
         final String localIp = SocketAddresses.localAddress(connFd);
         final String peer = SocketAddresses.peerAddress(connFd);
+        // The engine's NOP-In settings until the session's TPG is known (Connection.enterFullFeaturePhase).
+        final int keepalive = TcpKeepalive.apply(connFd, context.server().nopInIntervalNanos(),
+            context.server().nopInTimeoutNanos());
+        if (keepalive < 0)
+        {
+            context.server().log().warn("connection", peer + ": TCP keepalive not set (" + Errno.describe(keepalive) +
+                "): a dead peer that never answered a NOP-In is found only by TCP's retransmission limits");
+        }
         final Connection connection = new Connection(context, connFd, localIp, port, peer);
         context.addConnection(connection);
         connection.start();

@@ -7,10 +7,13 @@ import java.util.Map;
 
 /**
  * A target portal group at run time: its tag, portals, LUN table (indexed by LUN number for a lookup per
- * command without hashing) and access control.
+ * command without hashing), access control, and the NOP-In ping settings of its sessions.
  */
 public final class PortalGroup
 {
+    /** A NOP-In setting the TPG does not set: its sessions take the engine's. */
+    public static final int ENGINE_NOP_IN = -1;
+
     private final TargetNode target;
     private final int tag;
     private final List<Portal> portals;
@@ -19,10 +22,25 @@ public final class PortalGroup
     private final Map<String, NodeAcl> acls;
     private final boolean generateNodeAcls;
     private final boolean chapRequired;
+    private final int nopInIntervalSeconds;
+    private final int nopInTimeoutSeconds;
 
+    /** A TPG whose sessions are pinged as the engine says. */
     public PortalGroup(
         final TargetNode target, final int tag, final List<Portal> portals, final List<LunMapping> luns,
         final List<NodeAcl> acls, final boolean generateNodeAcls, final boolean chapRequired)
+    {
+        this(target, tag, portals, luns, acls, generateNodeAcls, chapRequired, ENGINE_NOP_IN, ENGINE_NOP_IN);
+    }
+
+    /**
+     * @param nopInIntervalSeconds NOP-In ping after that much silence (0 = none), or {@link #ENGINE_NOP_IN}.
+     * @param nopInTimeoutSeconds  how long a ping may go unanswered, or {@link #ENGINE_NOP_IN}.
+     */
+    public PortalGroup(
+        final TargetNode target, final int tag, final List<Portal> portals, final List<LunMapping> luns,
+        final List<NodeAcl> acls, final boolean generateNodeAcls, final boolean chapRequired,
+        final int nopInIntervalSeconds, final int nopInTimeoutSeconds)
     {
         this.target = target;
         this.tag = tag;
@@ -49,6 +67,8 @@ public final class PortalGroup
         this.acls = Map.copyOf(byName);
         this.generateNodeAcls = generateNodeAcls;
         this.chapRequired = chapRequired;
+        this.nopInIntervalSeconds = nopInIntervalSeconds;
+        this.nopInTimeoutSeconds = nopInTimeoutSeconds;
     }
 
     public TargetNode target()
@@ -81,6 +101,18 @@ public final class PortalGroup
     public boolean chapRequired()
     {
         return chapRequired;
+    }
+
+    /** The NOP-In interval of this TPG's sessions in nanoseconds: its own, or {@code engineNanos}. */
+    public long nopInIntervalNanos(final long engineNanos)
+    {
+        return nopInIntervalSeconds == ENGINE_NOP_IN ? engineNanos : nopInIntervalSeconds * 1_000_000_000L;
+    }
+
+    /** The NOP-In answer timeout of this TPG's sessions in nanoseconds: its own, or {@code engineNanos}. */
+    public long nopInTimeoutNanos(final long engineNanos)
+    {
+        return nopInTimeoutSeconds == ENGINE_NOP_IN ? engineNanos : nopInTimeoutSeconds * 1_000_000_000L;
     }
 
     /** RFC 7143 section 9 / targetcli semantics: listed in the ACLs, or the TPG admits everyone. */
