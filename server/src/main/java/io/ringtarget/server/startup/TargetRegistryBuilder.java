@@ -78,7 +78,9 @@ final class TargetRegistryBuilder
                     acls.add(new NodeAcl(acl.initiatorIqn(), credentials(acl.chap())));
                 }
                 node.add(new PortalGroup(node, tpg.tag(), portals, luns, acls, tpg.generateNodeAcls(),
-                    ConfigDefaults.AUTH_CHAP.equalsIgnoreCase(tpg.authentication())));
+                    ConfigDefaults.AUTH_CHAP.equalsIgnoreCase(tpg.authentication()),
+                    null == tpg.nopInIntervalSeconds() ? PortalGroup.ENGINE_NOP_IN : tpg.nopInIntervalSeconds(),
+                    null == tpg.nopInTimeoutSeconds() ? PortalGroup.ENGINE_NOP_IN : tpg.nopInTimeoutSeconds()));
             }
             registry.add(node);
         }

@@ -142,4 +142,25 @@ class TargetServerStartTest
             LogManager.getLogManager().readConfiguration();
         }
     }
+
+    @Test
+    void aTpgsNopInSettingsReachItsPortalGroupAndTheOthersTakeTheEnginesAtRunTime()
+    {
+        final PortalConfig portal = new PortalConfig("127.0.0.1", 3260);
+        final RingtargetConfig config = new RingtargetConfig(List.of(),
+            List.of(new TargetConfig("iqn.2026-11.io.ringtarget:own", null, List.of(new TpgConfig(1, true, List.of(portal),
+                    List.of(), List.of(), true, "none", 30, 60))),
+                new TargetConfig("iqn.2026-11.io.ringtarget:engine", null, List.of(new TpgConfig(1, true,
+                    List.of(portal), List.of(), List.of(), true, "none")))),
+            new DiscoveryAuthConfig("none", null), new EngineConfig(1, false, "ring", 5, 15));
+        final io.ringtarget.iscsi.node.TargetRegistry registry = TargetRegistryBuilder.build(config, java.util.Map.of());
+        final io.ringtarget.iscsi.node.PortalGroup own =
+            registry.find("iqn.2026-11.io.ringtarget:own").portalGroups().getFirst();
+        assertEquals(30_000_000_000L, own.nopInIntervalNanos(5_000_000_000L));
+        assertEquals(60_000_000_000L, own.nopInTimeoutNanos(15_000_000_000L));
+        final io.ringtarget.iscsi.node.PortalGroup engine =
+            registry.find("iqn.2026-11.io.ringtarget:engine").portalGroups().getFirst();
+        assertEquals(7_000_000_000L, engine.nopInIntervalNanos(7_000_000_000L), "whatever the engine runs with");
+        assertEquals(9_000_000_000L, engine.nopInTimeoutNanos(9_000_000_000L));
+    }
 }
