@@ -1,5 +1,6 @@
 package io.ringtarget.backstore;
 
+import io.ringtarget.backstore.internal.BackingFileLock;
 import io.ringtarget.backstore.internal.DiscardThread;
 import io.ringtarget.backstore.internal.Lseek;
 import io.ringtarget.ffi.Errno;
@@ -82,6 +83,7 @@ public final class FileBackstore implements Backstore
     private final int alignment;
     private final int physicalBlockSize;
     private final CopyOnWriteArrayList<FileDevice> devices = new CopyOnWriteArrayList<>();
+    private final BackingFileLock lock;
     private volatile DiscardThread discardThread;
 
     private FileBackstore(
@@ -105,11 +107,17 @@ public final class FileBackstore implements Backstore
         {
             throw new UncheckedIOException(new IOException("open " + path + ": " + Errno.describe(fd)));
         }
+        BackingFileLock taken = null;
         try (Arena arena = Arena.ofConfined())
         {
             final MemorySegment stat = arena.allocate(Stat.SIZEOF, 8);
             check(Libc.fstat(fd, stat), "fstat " + path);
             final int type = Stat.st_mode(stat) & S_IFMT;
+            if (type == S_IFBLK || type == S_IFREG)
+            {
+                // Before anything changes the file (ftruncate below): another process serving it refuses us.
+                taken = BackingFileLock.acquire(path, fd, !readOnly, type == S_IFBLK);
+            }
             if (type == S_IFBLK)
             {
                 kind = Kind.BLOCK;
@@ -165,15 +173,28 @@ public final class FileBackstore implements Backstore
             {
                 throw new IllegalArgumentException(path + " is neither a regular file nor a block device");
             }
+            if (blockCount <= 0)
+            {
+                throw new IllegalArgumentException(path + " holds less than one block of " + blockSize);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            if (taken != null)
+            {
+                taken.close();
+            }
+            throw ex;
         }
         finally
         {
             Libc.close(fd);
         }
-        if (blockCount <= 0)
-        {
-            throw new IllegalArgumentException(path + " holds less than one block of " + blockSize);
-        }
+        this.lock = taken;
     }
 
     /**
@@ -311,6 +332,7 @@ public final class FileBackstore implements Backstore
         return device;
     }
 
+    /** Closes every loop's descriptors, then releases the lock on the file (last: no I/O of ours is left). */
     public void close()
     {
         for (final FileDevice d : devices)
@@ -323,6 +345,7 @@ public final class FileBackstore implements Backstore
         {
             t.close();
         }
+        lock.close();
     }
 
     private DiscardThread discardThread()

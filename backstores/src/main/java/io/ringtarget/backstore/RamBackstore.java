@@ -1,5 +1,6 @@
 package io.ringtarget.backstore;
 
+import io.ringtarget.backstore.internal.AllocationMap;
 import io.ringtarget.ring.EventLoop;
 import io.ringtarget.scsi.BlockDevice;
 import io.ringtarget.scsi.ScsiTask;
@@ -11,6 +12,10 @@ import java.lang.foreign.MemorySegment;
  * A RAM disk: one 4 KiB-aligned off-heap segment shared by every loop. Every call completes synchronously
  * with a copy, so the handle needs no ring; concurrent writes to the same block from two loops race as they
  * would on a disk.
+ * <p>
+ * Thin (LBPME, LBPRZ): an {@link AllocationMap} tracks which logical blocks were written since they were last
+ * unmapped, so GET LBA STATUS reports never-written and unmapped blocks as deallocated. UNMAP deallocates whole
+ * logical blocks (and zeroes them); the memory itself stays allocated.
  */
 public final class RamBackstore implements Backstore
 {
@@ -21,7 +26,9 @@ public final class RamBackstore implements Backstore
     private final long blockCount;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment memory;
+    private final AllocationMap allocation;
     private final RamDevice device = new RamDevice();
+    private boolean closed;
 
     public RamBackstore(final long sizeBytes, final int blockSize)
     {
@@ -42,6 +49,7 @@ public final class RamBackstore implements Backstore
         this.blockSize = blockSize;
         this.blockCount = sizeBytes / blockSize;
         this.memory = arena.allocate(blockCount * blockSize, 4096); // zero-filled
+        this.allocation = new AllocationMap(blockCount);
     }
 
     public String name()
@@ -92,9 +100,14 @@ public final class RamBackstore implements Backstore
         return device;
     }
 
-    public void close()
+    /** Frees the memory; idempotent (a second close must not fail and hide why the first was called). */
+    public synchronized void close()
     {
-        arena.close();
+        if (!closed)
+        {
+            closed = true;
+            arena.close();
+        }
     }
 
     private boolean outside(final long offset, final long length)
@@ -149,6 +162,12 @@ public final class RamBackstore implements Backstore
                 return;
             }
             MemorySegment.copy(src, 0, memory, byteOffset, length);
+            if (length > 0)
+            {
+                // After the copy: a block is reported mapped only once its data is there (AllocationMap).
+                final long first = byteOffset / blockSize;
+                allocation.markMapped(first, (byteOffset + length + blockSize - 1) / blockSize - first);
+            }
             task.onIoComplete(length);
         }
 
@@ -164,8 +183,24 @@ public final class RamBackstore implements Backstore
                 task.onIoComplete(-EINVAL);
                 return;
             }
+            // Whole blocks in the range are deallocated (before they are zeroed, so a deallocated block reads zeros
+            // whatever a racing write does); a partial block is zeroed and stays mapped.
+            final long first = (byteOffset + blockSize - 1) / blockSize;
+            final long end = (byteOffset + length) / blockSize;
+            if (end > first)
+            {
+                allocation.markDeallocated(first, end - first);
+            }
             memory.asSlice(byteOffset, length).fill((byte)0);
             task.onIoComplete(0);
+        }
+
+        /** GET LBA STATUS (SBC-3 5.4): the run of blocks from the one holding {@code byteOffset}, negative if deallocated. */
+        public long mappedExtent(final long byteOffset)
+        {
+            final long block = byteOffset / blockSize;
+            final long bytes = allocation.run(block) * blockSize;
+            return allocation.mapped(block) ? bytes : -bytes;
         }
     }
 }

@@ -160,4 +160,68 @@ class LoopDeviceBackstoreTest
             Files.deleteIfExists(image);
         }
     }
+
+    @Test
+    void aBlockDeviceIsLockedAgainstOtherProcesses() throws Exception
+    {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root for losetup");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/flock")), "util-linux flock not installed");
+        final Path image = Path.of("/var/tmp", "ringtarget-loop-lock-" + ProcessHandle.current().pid() + "-" +
+            System.nanoTime() + ".img");
+        String device = null;
+        try
+        {
+            exec("truncate", "-s", "8M", image.toString());
+            try
+            {
+                device = exec("losetup", "--direct-io=on", "-f", "--show", image.toString());
+            }
+            catch (final IOException e)
+            {
+                assumeTrue(false, "no loop device available: " + e.getMessage());
+            }
+            // The device node accepts flock: while the backstore is open, another process cannot lock it.
+            final FileBackstore bs = FileBackstore.block("lo", Path.of(device), false);
+            assertEquals(1, flockStatus("-n", "-E", "1", "-s", device, "true"));
+            bs.close();
+            assertEquals(0, flockStatus("-n", "-E", "1", "-x", device, "true"));
+            // Held by another process for longer than the wait for udev's lock: refused, naming the device.
+            final Process holder = new ProcessBuilder("flock", "-o", "-x", device, "sh", "-c", "echo locked; exec sleep 60")
+                .redirectErrorStream(true).start();
+            try
+            {
+                assertEquals("locked", new String(holder.getInputStream().readNBytes(6)));
+                final long start = System.nanoTime();
+                final Path node = Path.of(device);
+                final java.io.UncheckedIOException ex = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.io.UncheckedIOException.class, () -> FileBackstore.block("lo", node, false));
+                assertTrue(ex.getMessage().contains(device + " is in use by another process"), ex.getMessage());
+                assertTrue(System.nanoTime() - start < 10_000_000_000L, "the wait is bounded");
+            }
+            finally
+            {
+                holder.descendants().forEach(ProcessHandle::destroy);
+                holder.destroy();
+                assertTrue(holder.waitFor(10, TimeUnit.SECONDS));
+            }
+        }
+        finally
+        {
+            if (device != null)
+            {
+                exec("losetup", "-d", device);
+            }
+            Files.deleteIfExists(image);
+        }
+    }
+
+    private static int flockStatus(final String... args) throws IOException, InterruptedException
+    {
+        final String[] command = new String[args.length + 1];
+        command[0] = "flock";
+        System.arraycopy(args, 0, command, 1, args.length);
+        final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        return p.exitValue();
+    }
 }

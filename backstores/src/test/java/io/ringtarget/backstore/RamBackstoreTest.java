@@ -31,4 +31,50 @@ class RamBackstoreTest
             assertEquals(9, ram.slice(108 * 512, 1).get(ValueLayout.JAVA_BYTE, 0));
         }
     }
+
+    @Test
+    void getLbaStatusReportsNeverWrittenAndUnmappedBlocksDeallocated()
+    {
+        final RamBackstore ram = new RamBackstore(8L << 20, 512);
+        try (LoopDriver d = new LoopDriver(ram))
+        {
+            // Never written: one deallocated run over the whole LU (SBC-3 5.4, PROVISIONING STATUS 1).
+            assertStatus(d, 0, 16384, 1);
+            d.buffer.asSlice(0, 8192).fill((byte)7);
+            d.run(8192, LoopDriver.cdb16(0x8A, 0, 100, 16));
+            d.assertGood();
+            assertStatus(d, 0, 100, 1);
+            assertStatus(d, 100, 16, 0);
+            assertStatus(d, 104, 12, 0);
+            assertStatus(d, 116, 16384 - 116, 1);
+            // UNMAP (SBC-3 5.28) of 4 blocks in the middle.
+            d.buffer.asSlice(0, 24).fill((byte)0);
+            d.buffer.set(ValueLayout.JAVA_BYTE, 1, (byte)22);
+            d.buffer.set(ValueLayout.JAVA_BYTE, 3, (byte)16);
+            d.buffer.set(ValueLayout.JAVA_BYTE, 15, (byte)104);
+            d.buffer.set(ValueLayout.JAVA_BYTE, 19, (byte)4);
+            d.run(24, 0x42, 0, 0, 0, 0, 0, 0, 0, 24, 0);
+            d.assertGood();
+            assertStatus(d, 100, 4, 0);
+            assertStatus(d, 104, 4, 1);
+            assertStatus(d, 108, 8, 0);
+            // WRITE SAME(16) with UNMAP over everything written: all deallocated again.
+            d.buffer.asSlice(0, 512).fill((byte)0);
+            d.run(512, LoopDriver.cdb16(0x93, 0x08, 100, 16));
+            d.assertGood();
+            assertStatus(d, 0, 16384, 1);
+        }
+    }
+
+    /** GET LBA STATUS at {@code lba}: its one descriptor starts there, covers {@code blocks}, with {@code status}. */
+    private static void assertStatus(final LoopDriver d, final long lba, final long blocks, final int status)
+    {
+        d.run(24, 0x9E, 0x12, 0, 0, 0, 0, (int)(lba >>> 24) & 0xFF, (int)(lba >>> 16) & 0xFF, (int)(lba >>> 8) & 0xFF,
+            (int)lba & 0xFF, 0, 0, 0, 24, 0, 0);
+        d.assertGood();
+        final java.nio.ByteBuffer b = d.buffer.asSlice(0, 24).asByteBuffer();
+        assertEquals(lba, b.getLong(8), "descriptor's LBA");
+        assertEquals(blocks, Integer.toUnsignedLong(b.getInt(16)), "blocks from " + lba);
+        assertEquals(status, b.get(20) & 0x0F, "provisioning status at " + lba);
+    }
 }

@@ -42,6 +42,7 @@ public final class Errno
             case EBADFD -> "EBADFD";
             case EOPNOTSUPP -> "EOPNOTSUPP";
             case EADDRINUSE -> "EADDRINUSE";
+            case EADDRNOTAVAIL -> "EADDRNOTAVAIL";
             case ECONNRESET -> "ECONNRESET";
             case ENOBUFS -> "ENOBUFS";
             case ETIMEDOUT -> "ETIMEDOUT";

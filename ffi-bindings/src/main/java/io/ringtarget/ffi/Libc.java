@@ -56,6 +56,9 @@ public final class Libc
     private static final MethodHandle SOCKET = downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), -1);
     private static final MethodHandle SETSOCKOPT =
         downcall("setsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), -1);
+    private static final MethodHandle GETSOCKOPT =
+        downcall("getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), -1);
+    private static final MethodHandle FLOCK = downcall("flock", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1);
     private static final MethodHandle BIND = downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), -1);
     private static final MethodHandle LISTEN = downcall("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1);
     private static final MethodHandle GETSOCKNAME =
@@ -340,6 +343,38 @@ public final class Libc
         try
         {
             return result((int)SETSOCKOPT.invokeExact(s, fd, level, name, value, length), s);
+        }
+        catch (final Throwable t)
+        {
+            throw fatal(t);
+        }
+    }
+
+    /** getsockopt(2); {@code lengthInOut} points to a socklen_t holding the size of {@code value}. */
+    public static int getsockopt(
+        final int fd, final int level, final int name, final MemorySegment value, final MemorySegment lengthInOut)
+    {
+        final MemorySegment s = state();
+        try
+        {
+            return result((int)GETSOCKOPT.invokeExact(s, fd, level, name, value, lengthInOut), s);
+        }
+        catch (final Throwable t)
+        {
+            throw fatal(t);
+        }
+    }
+
+    /**
+     * flock(2): an advisory lock on the open file description, released when its last descriptor closes (so also
+     * when the process dies); {@code LOCK_EX | LOCK_NB} answers {@code -EWOULDBLOCK} while another holds it.
+     */
+    public static int flock(final int fd, final int operation)
+    {
+        final MemorySegment s = state();
+        try
+        {
+            return result((int)FLOCK.invokeExact(s, fd, operation), s);
         }
         catch (final Throwable t)
         {

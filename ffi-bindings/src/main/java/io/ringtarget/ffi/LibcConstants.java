@@ -23,6 +23,12 @@ public final class LibcConstants
     public static final int O_CLOEXEC = 0x80000;
     public static final int O_SYNC = 0x101000;
 
+    // <sys/file.h>
+    public static final int LOCK_SH = 1;
+    public static final int LOCK_EX = 2;
+    public static final int LOCK_NB = 4;
+    public static final int LOCK_UN = 8;
+
     // <linux/falloc.h>
     public static final int FALLOC_FL_KEEP_SIZE = 1;
     public static final int FALLOC_FL_PUNCH_HOLE = 2;
@@ -55,6 +61,7 @@ public final class LibcConstants
     public static final int S_IFDIR = 0x4000;
 
     // <sys/socket.h>, <netinet/in.h>, <netinet/tcp.h>
+    public static final int AF_UNIX = 1;
     public static final int AF_INET = 2;
     public static final int SOCK_STREAM = 1;
     public static final int SOCK_NONBLOCK = 0x800;
@@ -67,6 +74,10 @@ public final class LibcConstants
     public static final int SO_REUSEPORT = 15;
     public static final int IPPROTO_TCP = 6;
     public static final int TCP_NODELAY = 1;
+    public static final int TCP_KEEPIDLE = 4;
+    public static final int TCP_KEEPINTVL = 5;
+    public static final int TCP_KEEPCNT = 6;
+    public static final int TCP_USER_TIMEOUT = 18;
     public static final int SHUT_RD = 0;
     public static final int SHUT_WR = 1;
     public static final int SHUT_RDWR = 2;
@@ -87,6 +98,8 @@ public final class LibcConstants
     public static final int ENXIO = 6;
     public static final int EBADF = 9;
     public static final int EAGAIN = 11;
+    /** Same value as EAGAIN on Linux: what flock(LOCK_NB) answers when the lock is held. */
+    public static final int EWOULDBLOCK = 11;
     public static final int ENOMEM = 12;
     public static final int EACCES = 13;
     public static final int EFAULT = 14;
@@ -105,6 +118,7 @@ public final class LibcConstants
     public static final int EBADFD = 77;
     public static final int EOPNOTSUPP = 95;
     public static final int EADDRINUSE = 98;
+    public static final int EADDRNOTAVAIL = 99;
     public static final int ECONNRESET = 104;
     public static final int ENOBUFS = 105;
     public static final int ETIMEDOUT = 110;

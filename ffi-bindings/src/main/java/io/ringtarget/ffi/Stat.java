@@ -14,7 +14,9 @@ import java.lang.foreign.ValueLayout;
 public final class Stat
 {
     public static final GroupLayout LAYOUT = MemoryLayout.structLayout(
-        MemoryLayout.paddingLayout(24),
+        ValueLayout.JAVA_LONG.withName("st_dev"),
+        ValueLayout.JAVA_LONG.withName("st_ino"),
+        MemoryLayout.paddingLayout(8),
         ValueLayout.JAVA_INT.withName("st_mode"),
         MemoryLayout.paddingLayout(20),
         ValueLayout.JAVA_LONG.withName("st_size"),
@@ -23,6 +25,8 @@ public final class Stat
 
     public static final long SIZEOF = 144;
 
+    public static final long st_dev$OFFSET = 0;
+    public static final long st_ino$OFFSET = 8;
     public static final long st_mode$OFFSET = 24;
     public static final long st_size$OFFSET = 48;
 
@@ -33,6 +37,17 @@ public final class Stat
     public static long sizeof()
     {
         return SIZEOF;
+    }
+
+    /** The device of the file system holding the file (with {@link #st_ino}: which file it is). */
+    public static long st_dev(final MemorySegment s)
+    {
+        return s.get(ValueLayout.JAVA_LONG, st_dev$OFFSET);
+    }
+
+    public static long st_ino(final MemorySegment s)
+    {
+        return s.get(ValueLayout.JAVA_LONG, st_ino$OFFSET);
     }
 
     public static int st_mode(final MemorySegment s)

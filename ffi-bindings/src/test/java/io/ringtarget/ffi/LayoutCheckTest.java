@@ -46,6 +46,7 @@ class LayoutCheckTest
         STRUCTS.put(Msghdr.class, "struct msghdr");
         STRUCTS.put(Stat.class, "struct stat");
         STRUCTS.put(SockaddrIn.class, "struct sockaddr_in");
+        STRUCTS.put(SockaddrUn.class, "struct sockaddr_un");
     }
 
     /** Java names that are spelled differently in C. */
@@ -77,6 +78,8 @@ class LayoutCheckTest
             #include <sys/stat.h>
             #include <sys/uio.h>
             #include <sys/socket.h>
+            #include <sys/file.h>
+            #include <sys/un.h>
             #include <sys/eventfd.h>
             #include <netinet/in.h>
             #include <netinet/tcp.h>

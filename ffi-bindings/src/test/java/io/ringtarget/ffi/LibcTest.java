@@ -72,4 +72,54 @@ class LibcTest
         assertEquals(ProcessHandle.current().pid(), Libc.getpid());
         assertEquals(-EINVAL, Libc.mmap(0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
     }
+
+    @Test
+    void flockIsPerOpenFileDescriptionAndAcceptsODirectDescriptors() throws Exception
+    {
+        // /var/tmp: a disk file system, where O_DIRECT opens succeed (tmpfs refuses them).
+        final Path file = Files.createTempFile(Path.of("/var/tmp"), "ringtarget-flock", ".bin");
+        final int direct = Libc.openOrThrow(file.toString(), O_RDWR | O_DIRECT | O_CLOEXEC, 0);
+        final int other = Libc.openOrThrow(file.toString(), O_RDONLY | O_CLOEXEC, 0);
+        try
+        {
+            assertEquals(0, Libc.flock(direct, LOCK_EX | LOCK_NB));
+            // A second open of the same file is another open file description: it conflicts, even in this process.
+            assertEquals(-EWOULDBLOCK, Libc.flock(other, LOCK_SH | LOCK_NB));
+            assertEquals(0, Libc.flock(direct, LOCK_UN));
+            assertEquals(0, Libc.flock(other, LOCK_SH | LOCK_NB));
+            assertEquals(-EWOULDBLOCK, Libc.flock(direct, LOCK_EX | LOCK_NB));
+            assertEquals(-EBADF, Libc.flock(-1, LOCK_EX | LOCK_NB));
+        }
+        finally
+        {
+            Libc.close(direct);
+            Libc.close(other);
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
+    void getsockoptReadsBackWhatSetsockoptSet()
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final int fd = Libc.check(Libc.socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket");
+            try
+            {
+                final MemorySegment value = arena.allocate(java.lang.foreign.ValueLayout.JAVA_INT);
+                final MemorySegment length = arena.allocate(java.lang.foreign.ValueLayout.JAVA_INT);
+                value.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, 17);
+                assertEquals(0, Libc.setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, value, 4));
+                value.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, 0);
+                length.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, 4);
+                assertEquals(0, Libc.getsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, value, length));
+                assertEquals(17, value.get(java.lang.foreign.ValueLayout.JAVA_INT, 0));
+                assertEquals(4, length.get(java.lang.foreign.ValueLayout.JAVA_INT, 0));
+            }
+            finally
+            {
+                Libc.close(fd);
+            }
+        }
+    }
 }

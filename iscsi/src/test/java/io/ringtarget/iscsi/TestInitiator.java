@@ -157,6 +157,30 @@ public final class TestInitiator implements AutoCloseable
         return new Pdu(bhs, data);
     }
 
+    /** The local port of this initiator's connection (with the target's port, it names the TCP connection). */
+    public int localPort()
+    {
+        return socket.getLocalPort();
+    }
+
+    /** The next PDU if one arrives within {@code timeoutMillis}, else null. */
+    public Pdu receiveWithin(final int timeoutMillis) throws IOException
+    {
+        socket.setSoTimeout(timeoutMillis);
+        try
+        {
+            return receive();
+        }
+        catch (final SocketTimeoutException ex)
+        {
+            return null;
+        }
+        finally
+        {
+            socket.setSoTimeout(10_000);
+        }
+    }
+
     /** True when the target closed the connection (EOF) within the timeout. */
     public boolean closedByTarget(final int timeoutMillis) throws IOException
     {

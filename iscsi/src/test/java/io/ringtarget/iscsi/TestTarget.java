@@ -84,7 +84,7 @@ public final class TestTarget implements AutoCloseable
                     more[i].blockSize(), false, false).targetPorts(targetPort), more[i], false));
             }
             node.add(new PortalGroup(node, 1, List.of(new Portal("127.0.0.1", port)), luns, List.of(), true, false,
-                targetPort));
+                targetPort, PortalGroup.ENGINE_NOP_IN, PortalGroup.ENGINE_NOP_IN));
             registry.add(node);
             final IscsiEngine engine = IscsiEngine.start(registry, DiscoveryAuth.NONE, TargetLimits.defaults(),
                 new EngineSettings(1, false, "ring", 50_000, nopInIntervalSeconds, 2 * nopInIntervalSeconds), eventLog);

@@ -250,7 +250,8 @@ public final class Ring implements AutoCloseable
                             Libc.close(fd);
                             throw ex;
                         }
-                        LOG.log(System.Logger.Level.INFO, "io_uring ready: {0}", ring.describe());
+                        // DEBUG: a process opens one ring per loop, and the engine logs the set-up once for all.
+                        LOG.log(System.Logger.Level.DEBUG, "io_uring ready: {0}", ring.describe());
                         return ring;
                     }
                     lastError = -fd;

@@ -2,16 +2,20 @@ package io.ringtarget.ring;
 
 import io.ringtarget.ffi.Libc;
 import io.ringtarget.ffi.SockaddrIn;
+import io.ringtarget.ffi.SockaddrUn;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
 
 import static io.ringtarget.ffi.LibcConstants.*;
 
 /**
  * IPv4 TCP socket helpers on libc for listeners (and test clients); setup paths, so failures throw
- * {@link io.ringtarget.ffi.ErrnoException} naming the call and address.
+ * {@link io.ringtarget.ffi.ErrnoException} naming the call and address, except where a method says it returns
+ * {@code -errno} (callers that word the message themselves, and accepted sockets, where a failure is reported
+ * rather than thrown).
  */
 public final class Sockets
 {
@@ -42,6 +46,101 @@ public final class Sockets
         {
             Libc.close(fd);
             throw ex;
+        }
+    }
+
+    /**
+     * Whether {@code ip:port} could be bound by a socket of its own, without SO_REUSEPORT: 0, or -errno
+     * ({@code -EADDRINUSE} when any socket listens on an overlapping address, SO_REUSEPORT or not, in this process
+     * or another). SO_REUSEADDR is set, so connections of an earlier process in TIME_WAIT do not count. The
+     * socket is closed again before this returns.
+     */
+    public static int probeBind(final String ip, final int port)
+    {
+        final int fd = Libc.socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            return fd;
+        }
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment one = arena.allocate(ValueLayout.JAVA_INT);
+            one.set(ValueLayout.JAVA_INT, 0, 1);
+            final int r = Libc.setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, one, (int)one.byteSize());
+            return r < 0 ? r : Libc.bind(fd, sockaddr(arena, ip, port), (int)SockaddrIn.SIZEOF);
+        }
+        finally
+        {
+            Libc.close(fd);
+        }
+    }
+
+    /**
+     * A Unix stream socket bound to {@code name} in the abstract namespace (unix(7)): the descriptor, or -errno
+     * ({@code -EADDRINUSE} while a socket of any process in this network namespace holds the name). The name is
+     * released when the descriptor is closed or the process dies; no file is created.
+     */
+    public static int bindAbstract(final String name)
+    {
+        final byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length == 0 || bytes.length >= SockaddrUn.SUN_PATH_LENGTH)
+        {
+            throw new IllegalArgumentException("abstract socket name of 1.." + (SockaddrUn.SUN_PATH_LENGTH - 1) +
+                " bytes: " + name);
+        }
+        final int fd = Libc.socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            return fd;
+        }
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment sa = arena.allocate(SockaddrUn.LAYOUT);
+            SockaddrUn.sun_family(sa, (short)AF_UNIX);
+            // sun_path[0] stays NUL (abstract); the address length, not a terminator, ends the name.
+            MemorySegment.copy(bytes, 0, SockaddrUn.sun_path(sa), ValueLayout.JAVA_BYTE, 1, bytes.length);
+            final int r = Libc.bind(fd, sa, (int)SockaddrUn.sun_path$OFFSET + 1 + bytes.length);
+            if (r < 0)
+            {
+                Libc.close(fd);
+                return r;
+            }
+            return fd;
+        }
+    }
+
+    /**
+     * TCP keepalive on a connected socket (SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, in seconds) and
+     * TCP_USER_TIMEOUT (milliseconds; 0 = the kernel's retransmission limits): 0, or the -errno of the first option
+     * refused. {@code idleSeconds} 0 turns keepalive off.
+     */
+    public static int setKeepalive(
+        final int fd, final int idleSeconds, final int intervalSeconds, final int count, final int userTimeoutMillis)
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment v = arena.allocate(ValueLayout.JAVA_INT);
+            int r = setIntOrErrno(v, fd, SOL_SOCKET, SO_KEEPALIVE, idleSeconds > 0 ? 1 : 0);
+            if (r == 0 && idleSeconds > 0)
+            {
+                r = setIntOrErrno(v, fd, IPPROTO_TCP, TCP_KEEPIDLE, idleSeconds);
+                r = r < 0 ? r : setIntOrErrno(v, fd, IPPROTO_TCP, TCP_KEEPINTVL, intervalSeconds);
+                r = r < 0 ? r : setIntOrErrno(v, fd, IPPROTO_TCP, TCP_KEEPCNT, count);
+            }
+            return r < 0 ? r : setIntOrErrno(v, fd, IPPROTO_TCP, TCP_USER_TIMEOUT, userTimeoutMillis);
+        }
+    }
+
+    /** An int socket option's value (getsockopt); setup paths and tests. */
+    public static int intOption(final int fd, final int level, final int name)
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment v = arena.allocate(ValueLayout.JAVA_INT);
+            final MemorySegment len = arena.allocate(ValueLayout.JAVA_INT);
+            len.set(ValueLayout.JAVA_INT, 0, (int)v.byteSize());
+            Libc.check(Libc.getsockopt(fd, level, name, v, len), "getsockopt(" + level + "," + name + ")");
+            return v.get(ValueLayout.JAVA_INT, 0);
         }
     }
 
@@ -96,6 +195,12 @@ public final class Sockets
             Libc.check(Libc.getsockname(fd, sa, len), "getsockname");
             return Short.toUnsignedInt(Short.reverseBytes(SockaddrIn.sin_port(sa)));
         }
+    }
+
+    private static int setIntOrErrno(final MemorySegment v, final int fd, final int level, final int name, final int value)
+    {
+        v.set(ValueLayout.JAVA_INT, 0, value);
+        return Libc.setsockopt(fd, level, name, v, (int)v.byteSize());
     }
 
     private static void setInt(final Arena arena, final int fd, final int level, final int name, final int value, final String what)

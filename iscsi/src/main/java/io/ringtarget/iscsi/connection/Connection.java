@@ -1,5 +1,6 @@
 package io.ringtarget.iscsi.connection;
 
+import io.ringtarget.ffi.Errno;
 import io.ringtarget.iscsi.command.Command;
 import io.ringtarget.iscsi.command.CommandExecutor;
 import io.ringtarget.iscsi.command.CommandStarter;
@@ -172,6 +173,9 @@ public final class Connection
             {
                 case ConnectionTimeouts.SENT -> afterWork();
                 case ConnectionTimeouts.CLOSE -> close(timeouts.closeReason());
+                case ConnectionTimeouts.PINGS_UNANSWERED -> log.info("connection", peer + describeSession() +
+                    ": no answer to a NOP-In ping from an initiator that has answered none (iPXE does not answer): " +
+                    "the connection stays, pings stop, TCP keepalive finds a dead peer");
                 default ->
                 {
                     return 0;
@@ -262,7 +266,7 @@ public final class Connection
         }
         if (res <= 0)
         {
-            close(res == 0 ? "initiator closed the connection" : "receive failed: errno " + -res);
+            close(res == 0 ? "initiator closed the connection" : "receive failed: " + Errno.describe(res));
             return;
         }
         keepalive.onReceive(context.loop().nowNanos());
@@ -299,7 +303,7 @@ public final class Connection
         if (res <= 0)
         {
             sender.clear();
-            close("send failed: errno " + -res);
+            close("send failed: " + Errno.describe(res));
             maybeFinishClose();
             return;
         }
@@ -527,6 +531,11 @@ public final class Connection
         session = login.session();
         final SessionParameters params = login.parameters();
         final PortalGroup portalGroup = login.portalGroup();
+        if (!login.repeatedDeclarations().isEmpty())
+        {
+            log.debug("login", peer + ": " + login.repeatedDeclarations() + " declared again with the same value " +
+                "(RFC 7143 6.2 forbids it; tolerated, as libiscsi does it)");
+        }
         login = null;
         state = State.FULL_FEATURE;
         counters.count(IscsiCounter.LOGINS_SUCCEEDED);
@@ -538,7 +547,27 @@ public final class Connection
         responses.parameters(params.maxXmitDataSegmentLength, params.dataDigest);
         executor.bind(portalGroup, session.nexus());
         text.bind(session, localIp, localPort, params.maxXmitDataSegmentLength);
+        if (portalGroup != null && !session.discovery())
+        {
+            nopIn(portalGroup.nopInIntervalNanos(server.nopInIntervalNanos()),
+                portalGroup.nopInTimeoutNanos(server.nopInTimeoutNanos()));
+        }
         log.info("login", session + " from " + peer + " on " + localIp + ":" + localPort + " [" + params + "]");
+    }
+
+    /** A normal session's NOP-In settings are its TPG's; discovery sessions keep the engine's. */
+    private void nopIn(final long intervalNanos, final long timeoutNanos)
+    {
+        if (intervalNanos == keepalive.intervalNanos() && timeoutNanos == keepalive.timeoutNanos())
+        {
+            return;
+        }
+        keepalive.times(intervalNanos, timeoutNanos);
+        final int r = TcpKeepalive.apply(fd, intervalNanos, timeoutNanos);
+        if (r < 0)
+        {
+            log.warn("connection", peer + describeSession() + ": TCP keepalive not set (" + Errno.describe(r) + ")");
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------

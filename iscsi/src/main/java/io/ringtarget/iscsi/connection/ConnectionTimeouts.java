@@ -17,6 +17,11 @@ final class ConnectionTimeouts
     static final int SENT = 1;
     /** Close the connection now, for {@link #closeReason()}. */
     static final int CLOSE = 2;
+    /**
+     * The initiator did not answer the first NOP-In ping and has answered none (iPXE never does): the connection
+     * stays, pings stop, TCP keepalive watches the peer ({@link NopKeepalive}). Worth a line in the log.
+     */
+    static final int PINGS_UNANSWERED = 3;
 
     private final LogoutExchange logout;
     private final NopKeepalive keepalive;
@@ -56,7 +61,7 @@ final class ConnectionTimeouts
      *
      * @param fullFeature the connection is in Full Feature Phase (not logging in or logged out).
      * @param discovery   its session is a discovery session (nothing to log out of: closed at shutdown).
-     * @return {@link #NOTHING}, {@link #SENT} or {@link #CLOSE}.
+     * @return {@link #NOTHING}, {@link #SENT}, {@link #CLOSE} or {@link #PINGS_UNANSWERED}.
      */
     int onTimer(final long nowNanos, final boolean fullFeature, final boolean discovery)
     {
@@ -95,6 +100,10 @@ final class ConnectionTimeouts
             {
                 counters.count(IscsiCounter.NOP_IN_TIMEOUTS);
                 return close("no NOP-Out answer to our NOP-In ping within the timeout");
+            }
+            case NopKeepalive.UNANSWERED ->
+            {
+                return PINGS_UNANSWERED;
             }
             default ->
             {

@@ -16,6 +16,12 @@ import java.lang.foreign.MemorySegment;
  * finds a dead initiator — after {@code intervalNanos} without any PDU from it the target pings it with a NOP-In
  * asking for an answer, and the connection is given up when none comes within {@code timeoutNanos}. Driven by the
  * loop's clock ({@link #onTimer}); loop thread only.
+ * <p>
+ * An initiator must answer such a ping (RFC 7143 11.19: "the initiator MUST respond"), but some never do: iPXE, which
+ * boots machines from iSCSI and then leaves the session idle while the OS takes over, ignores NOP-Ins asking for an
+ * answer. So the timeout closes only a connection whose initiator has answered a ping before, and has stopped: one
+ * that has answered none is not closed on a ping's timeout ({@link #UNANSWERED}), it is pinged no more, and TCP
+ * keepalive ({@link TcpKeepalive}) finds out whether the peer is still there. A late answer starts the pings again.
  */
 final class NopKeepalive
 {
@@ -23,20 +29,29 @@ final class NopKeepalive
     static final int IDLE = 0;
     /** A ping was sent. */
     static final int PINGED = 1;
-    /** The last ping went unanswered for the timeout: close the connection. */
+    /** The last ping went unanswered for the timeout, by an initiator that answered earlier ones: close. */
     static final int TIMED_OUT = 2;
+    /** The first ping went unanswered for the timeout: this initiator does not answer pings, they stop. */
+    static final int UNANSWERED = 3;
 
     private final NopOutPdu nopOut = new NopOutPdu();
     private final NopInPdu nopIn = new NopInPdu();
     private final PduSender sender;
     private final StatSn statSn;
     private final CmdSnWindow window;
-    private final long intervalNanos;
-    private final long timeoutNanos;
+    private long intervalNanos;
+    private long timeoutNanos;
     private long lastReceiveNanos;
+    /** The tag of the ping awaiting its answer, or the reserved tag. */
     private int pingTag = PduHeader.RESERVED_TAG;
+    /** The tag of the last ping sent, answered or not (a late answer still counts). */
+    private int lastPingTag = PduHeader.RESERVED_TAG;
     private int nextPingTag = 1;
     private long pingSentNanos;
+    /** The initiator has answered a ping on this connection: it knows how, so silence means it is gone. */
+    private boolean answered;
+    /** A ping went unanswered by an initiator that has answered none: no more pings. */
+    private boolean notAnswering;
 
     /** @param intervalNanos 0 or less: no pings. */
     NopKeepalive(
@@ -48,6 +63,28 @@ final class NopKeepalive
         this.window = window;
         this.intervalNanos = intervalNanos;
         this.timeoutNanos = timeoutNanos;
+    }
+
+    /**
+     * Other ping settings, once the connection knows its TPG (RFC 7143 leaves them to the target; a TPG may set
+     * its own). A ping already sent keeps its timeout from when it was sent, measured with the new one.
+     *
+     * @param intervalNanos 0 or less: no pings.
+     */
+    void times(final long intervalNanos, final long timeoutNanos)
+    {
+        this.intervalNanos = intervalNanos;
+        this.timeoutNanos = timeoutNanos;
+    }
+
+    long intervalNanos()
+    {
+        return intervalNanos;
+    }
+
+    long timeoutNanos()
+    {
+        return timeoutNanos;
     }
 
     /** The initiator sent something: it is alive. */
@@ -68,9 +105,12 @@ final class NopKeepalive
     {
         nopOut.wrap(from, offset);
         final int itt = nopOut.initiatorTaskTag();
-        if (nopOut.targetTransferTag() != PduHeader.RESERVED_TAG && nopOut.targetTransferTag() == pingTag)
+        if (nopOut.targetTransferTag() != PduHeader.RESERVED_TAG && nopOut.targetTransferTag() == lastPingTag)
         {
-            pingTag = PduHeader.RESERVED_TAG;   // the answer to our ping
+            // The answer to our last ping, in time or late: the initiator answers pings.
+            pingTag = PduHeader.RESERVED_TAG;
+            answered = true;
+            notAnswering = false;
         }
         if (itt == PduHeader.RESERVED_TAG)
         {
@@ -93,16 +133,26 @@ final class NopKeepalive
         sender.queue(h, dataLength, PduSender.NO_TAG);
     }
 
-    /** Periodic check: {@link #IDLE}, {@link #PINGED} or {@link #TIMED_OUT}. */
+    /** Periodic check: {@link #IDLE}, {@link #PINGED}, {@link #TIMED_OUT} or {@link #UNANSWERED}. */
     int onTimer(final long nowNanos)
     {
-        if (intervalNanos <= 0)
+        if (intervalNanos <= 0 || notAnswering)
         {
             return IDLE;
         }
         if (pingTag != PduHeader.RESERVED_TAG)
         {
-            return nowNanos - pingSentNanos > timeoutNanos ? TIMED_OUT : IDLE;
+            if (nowNanos - pingSentNanos <= timeoutNanos)
+            {
+                return IDLE;
+            }
+            if (answered)
+            {
+                return TIMED_OUT;
+            }
+            pingTag = PduHeader.RESERVED_TAG;
+            notAnswering = true;
+            return UNANSWERED;
         }
         if (nowNanos - lastReceiveNanos <= intervalNanos)
         {
@@ -114,6 +164,7 @@ final class NopKeepalive
             return IDLE;
         }
         pingTag = nextPingTag;
+        lastPingTag = pingTag;
         nextPingTag = nextPingTag == Integer.MAX_VALUE ? 1 : nextPingTag + 1;
         pingSentNanos = nowNanos;
         // A ping asking for an answer: ITT reserved, TTT ours; StatSN not taken (RFC 7143 section 11.19.1).

@@ -1,16 +1,17 @@
 package io.ringtarget.iscsi.connection;
 
+import io.ringtarget.ffi.Errno;
 import io.ringtarget.iscsi.loop.LoopContext;
+import io.ringtarget.iscsi.node.Portal;
 import io.ringtarget.ring.CompletionHandler;
 import io.ringtarget.ring.Ring;
 import io.ringtarget.ring.Sockets;
 import io.ringtarget.ring.UserData;
-import io.ringtarget.iscsi.connection.Connection;
 
 /**
- * A portal's listening socket on one loop. Every loop binds the same ip:port with SO_REUSEPORT, so the kernel
- * spreads new connections over the loops and no connection is ever handed between threads. Accepts with a
- * multishot ACCEPT on the loop's ring.
+ * A portal's listening socket on one loop. Every loop binds the same ip:port with SO_REUSEPORT
+ * ({@link PortalSockets}), so the kernel spreads new connections over the loops and no connection is ever handed
+ * between threads. Accepts with a multishot ACCEPT on the loop's ring.
  */
 public final class PortalListener implements CompletionHandler
 {
@@ -27,12 +28,13 @@ public final class PortalListener implements CompletionHandler
     long accepted;
     long acceptErrors;
 
-    public PortalListener(final LoopContext context, final String ip, final int port)
+    /** @param fd the portal's listening socket for this loop ({@link PortalSockets#take}); closed by this listener. */
+    public PortalListener(final LoopContext context, final Portal portal, final int fd)
     {
         this.context = context;
-        this.ip = ip;
-        this.port = port;
-        this.fd = Sockets.listen(ip, port, true, 256);
+        this.ip = portal.ip();
+        this.port = portal.port();
+        this.fd = fd;
     }
 
     /** On the loop thread: register and arm the multishot accept. */
@@ -87,6 +89,14 @@ public final class PortalListener implements CompletionHandler
         Sockets.setNoDelay(connFd);
         final String localIp = SocketAddresses.localAddress(connFd);
         final String peer = SocketAddresses.peerAddress(connFd);
+        // The engine's NOP-In settings until the session's TPG is known (Connection.enterFullFeaturePhase).
+        final int keepalive = TcpKeepalive.apply(connFd, context.server().nopInIntervalNanos(),
+            context.server().nopInTimeoutNanos());
+        if (keepalive < 0)
+        {
+            context.server().log().warn("connection", peer + ": TCP keepalive not set (" + Errno.describe(keepalive) +
+                "): a dead peer that never answered a NOP-In is found only by TCP's retransmission limits");
+        }
         final Connection connection = new Connection(context, connFd, localIp, port, peer);
         context.addConnection(connection);
         connection.start();
@@ -103,11 +113,14 @@ public final class PortalListener implements CompletionHandler
         }
     }
 
-    /** Before the loop started (start-up failure): just close the socket. */
+    /** Once the loop has stopped (or before it started): closes the socket unless the loop closed it. */
     public void closeFromAnyThread()
     {
-        closed = true;
-        Sockets.close(fd);
+        if (!closed)
+        {
+            closed = true;
+            Sockets.close(fd);
+        }
     }
 
     public LoopContext context()

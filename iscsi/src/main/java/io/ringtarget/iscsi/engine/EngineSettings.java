@@ -4,7 +4,9 @@ package io.ringtarget.iscsi.engine;
  * How the engine runs: {@code loops} event loops (0 = one per core), {@code pinCpus} pins loop i to CPU i,
  * {@code idleStrategy} "ring", "busy" or "backoff" ({@link io.ringtarget.ring.EventLoopGroup}),
  * {@code idleSpinNanos} how long a "ring" loop polls after work before it blocks, and the NOP-In ping interval
- * and answer timeout that find dead connections (0 = no pings).
+ * and answer timeout that find dead connections (0 = no pings): those of discovery sessions and of the TPGs that do
+ * not set their own ({@link io.ringtarget.iscsi.node.PortalGroup}), and the TCP keepalive of every accepted socket
+ * until its session's TPG is known.
  */
 public record EngineSettings(
     int loops,
@@ -14,4 +16,9 @@ public record EngineSettings(
     int nopInIntervalSeconds,
     int nopInTimeoutSeconds)
 {
+    /** The number of event loops to run: {@code loops}, or one per available CPU when it is 0. */
+    public int loopCount()
+    {
+        return loops > 0 ? loops : Runtime.getRuntime().availableProcessors();
+    }
 }

@@ -2,6 +2,7 @@ package io.ringtarget.iscsi.engine;
 
 import io.ringtarget.iscsi.loop.LoopConnection;
 import io.ringtarget.iscsi.connection.PortalListener;
+import io.ringtarget.iscsi.connection.PortalSockets;
 import io.ringtarget.iscsi.login.TargetLimits;
 import io.ringtarget.iscsi.log.EventLog;
 import io.ringtarget.iscsi.loop.ConnectionTimer;
@@ -57,32 +58,78 @@ public final class IscsiEngine implements AutoCloseable
     }
 
     /**
-     * Starts the loops and returns once every portal of every TPG in {@code targets} is listening.
+     * Binds the portals of every TPG in {@code targets} ({@link PortalSockets}), starts the loops and returns once
+     * every portal is listening.
      *
-     * @throws IOException when a portal cannot be bound or a loop cannot start; nothing is left running.
+     * @throws IOException when a portal cannot be bound or a loop cannot start, with a message naming the portal
+     *                     and the OS error; nothing is left running or open.
      */
     public static IscsiEngine start(
         final TargetRegistry targets, final DiscoveryAuth discoveryAuth, final TargetLimits limits,
         final EngineSettings settings, final EventLog log) throws IOException
     {
-        final int loops = settings.loops() > 0 ? settings.loops() : Runtime.getRuntime().availableProcessors();
-        // One registry for the loops' own counters and their iSCSI counters: what a metrics thread reads.
-        final Counters counters = new Counters(loops * COUNTERS_PER_LOOP + 64);
-        final IscsiContext server = new IscsiContext(targets, discoveryAuth, limits, log, counters,
-            settings.nopInIntervalSeconds(), settings.nopInTimeoutSeconds());
+        final PortalSockets sockets = PortalSockets.open(portals(targets), settings.loopCount());
+        return start(targets, discoveryAuth, limits, settings, sockets, log);
+    }
+
+    /**
+     * Starts the loops on portals bound beforehand, and returns once they accept connections. The engine takes over
+     * {@code sockets} (one per loop, {@link EngineSettings#loopCount()}): they are closed when it closes, and when it
+     * fails to start.
+     *
+     * @throws IOException when a loop cannot start; nothing is left running or open.
+     */
+    public static IscsiEngine start(
+        final TargetRegistry targets, final DiscoveryAuth discoveryAuth, final TargetLimits limits,
+        final EngineSettings settings, final PortalSockets sockets, final EventLog log) throws IOException
+    {
+        final int loops = settings.loopCount();
         final EventLoopGroup group;
+        final IscsiContext server;
         try
         {
+            if (sockets.loops() != loops)
+            {
+                throw new IllegalArgumentException("portal sockets for " + sockets.loops() + " loops, engine of " + loops);
+            }
+            // One registry for the loops' own counters and their iSCSI counters: what a metrics thread reads.
+            final Counters counters = new Counters(loops * COUNTERS_PER_LOOP + 64);
+            server = new IscsiContext(targets, discoveryAuth, limits, log, counters,
+                settings.nopInIntervalSeconds(), settings.nopInTimeoutSeconds());
             group = new EventLoopGroup("ringtarget", loops, new RingConfig(), settings.idleStrategy(),
                 settings.idleSpinNanos(), settings.pinCpus(), counters);
         }
         catch (final RuntimeException ex)
         {
+            sockets.close();
             throw new IOException("cannot start the event loops: " + ex.getMessage(), ex);
         }
         final IscsiEngine engine = new IscsiEngine(server, group);
-        engine.startLoops(targets);
+        try
+        {
+            engine.startLoops(sockets);
+        }
+        catch (final IOException | RuntimeException | Error ex)
+        {
+            // The first failure is what the caller sees; whatever the clean-up meets is attached to it, not lost.
+            engine.closeAfterFailedStart(sockets, ex);
+            throw ex;
+        }
         return engine;
+    }
+
+    /** The distinct portals of every TPG, in order: what {@link PortalSockets#open} binds for these targets. */
+    public static List<Portal> portals(final TargetRegistry targets)
+    {
+        final Set<Portal> unique = new LinkedHashSet<>();
+        for (final TargetNode t : targets.all())
+        {
+            for (final PortalGroup tpg : t.portalGroups())
+            {
+                unique.addAll(tpg.portals());
+            }
+        }
+        return List.copyOf(unique);
     }
 
     public EventLog log()
@@ -96,16 +143,9 @@ public final class IscsiEngine implements AutoCloseable
         return server.counters().reader();
     }
 
-    private void startLoops(final TargetRegistry targets) throws IOException
+    private void startLoops(final PortalSockets sockets) throws IOException
     {
-        final Set<Portal> unique = new LinkedHashSet<>();
-        for (final TargetNode t : targets.all())
-        {
-            for (final PortalGroup tpg : t.portalGroups())
-            {
-                unique.addAll(tpg.portals());
-            }
-        }
+        final List<Portal> unique = sockets.portals();
         final CountDownLatch armed = new CountDownLatch(group.size());
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         for (int i = 0; i < group.size(); i++)
@@ -114,42 +154,30 @@ public final class IscsiEngine implements AutoCloseable
             final LoopContext context = new LoopContext(loop, server, 256, 16);
             contexts.add(context);
             final List<PortalListener> mine = new ArrayList<>();
-            try
+            for (int p = 0; p < unique.size(); p++)
             {
-                for (final Portal p : unique)
-                {
-                    mine.add(new PortalListener(context, p.ip(), p.port()));
-                }
-            }
-            catch (final RuntimeException ex)
-            {
-                for (final PortalListener l : mine)
-                {
-                    l.closeFromAnyThread();
-                }
-                close();
-                throw new IOException("cannot listen: " + ex.getMessage(), ex);
+                mine.add(new PortalListener(context, unique.get(p), sockets.take(p, i)));
             }
             listeners.addAll(mine);
-            loop.offer(new StartTask(context, mine, armed, failure));
+            if (!loop.offer(new StartTask(context, mine, armed, failure)))
+            {
+                throw new IOException("event loop " + loop.roleName() + " refused its start-up task (queue full)");
+            }
         }
         try
         {
             if (!armed.await(10, TimeUnit.SECONDS))
             {
-                close();
                 throw new IOException("event loops did not start within 10 s");
             }
         }
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
-            close();
             throw new IOException("interrupted while starting", ex);
         }
         if (failure.get() != null)
         {
-            close();
             throw new IOException("event loop start failed: " + failure.get(), failure.get());
         }
         for (final Portal p : unique)
@@ -281,14 +309,44 @@ public final class IscsiEngine implements AutoCloseable
         {
             Thread.currentThread().interrupt();
         }
+        release();
+        server.log().info("engine", "stopped");
+        terminated.countDown();
+    }
+
+    /**
+     * After a failed start: stops what was started and closes every socket, attaching anything that goes wrong on
+     * the way to {@code cause} (suppressed), so the failure the caller reports is the first one.
+     */
+    private synchronized void closeAfterFailedStart(final PortalSockets sockets, final Throwable cause)
+    {
+        closed = true;
+        server.startDraining();
+        try
+        {
+            release();
+        }
+        catch (final RuntimeException ex)
+        {
+            cause.addSuppressed(ex);
+        }
+        sockets.close();
+        terminated.countDown();
+    }
+
+    /** Stops the loops, then closes what they owned: sockets they did not close themselves, buffers, counters. */
+    private void release()
+    {
         group.close();
-        server.counters().close();
+        for (final PortalListener l : listeners)
+        {
+            l.closeFromAnyThread();   // the loops have stopped: a listener whose DrainTask never ran is closed here
+        }
         for (final LoopContext context : contexts)
         {
             context.close();
         }
-        server.log().info("engine", "stopped");
-        terminated.countDown();
+        server.counters().close();
     }
 
     /** Connections open on all loops, closing ones included (they hold memory and a descriptor); any thread. */

@@ -15,6 +15,7 @@ import io.ringtarget.pdu.TextKeyReader;
 import io.ringtarget.pdu.TextKeyWriter;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Set;
 
 /**
  * The login phase of one connection at the PDU level (RFC 7143 sections 6.3, 11.12, 11.13): gathers the text of
@@ -142,6 +143,12 @@ public final class LoginExchange
     public PortalGroup portalGroup()
     {
         return machine.portalGroup();
+    }
+
+    /** Declarative keys the initiator repeated with the same value (tolerated; logged at debug). */
+    public Set<String> repeatedDeclarations()
+    {
+        return machine.repeatedDeclarations();
     }
 
     /** The Status-Class/Detail of a failed login (RFC 7143 11.13.5). */

@@ -12,9 +12,11 @@ import io.ringtarget.iscsi.node.TargetRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The login state machine of one connection (RFC 7143 sections 6 and 11.12/11.13): the leading request names
@@ -39,7 +41,9 @@ public final class LoginStateMachine
     private final String localIp;
     private final int localPort;
     private final SessionParameters params = new SessionParameters();
-    private final Set<String> keysSeen = new HashSet<>();
+    /** Every key of this login with the value it was first given (RFC 7143 6.2: one declaration per key). */
+    private final Map<String, String> keysSeen = new HashMap<>();
+    private final Set<String> repeatedDeclarations = new TreeSet<>();
 
     private boolean leadingSeen;
     private int currentStage = -1;
@@ -79,6 +83,12 @@ public final class LoginStateMachine
     public TargetNode targetNode()
     {
         return targetNode;
+    }
+
+    /** The declarative keys the initiator sent again with the same value in this login (for the log), sorted. */
+    public Set<String> repeatedDeclarations()
+    {
+        return repeatedDeclarations;
     }
 
     /**
@@ -142,10 +152,25 @@ public final class LoginStateMachine
         {
             final String key = kv[0];
             final String value = kv[1];
-            if (!keysSeen.add(key) && !key.startsWith("CHAP_"))
+            final String first = keysSeen.putIfAbsent(key, value);
+            if (first != null && !key.startsWith("CHAP_"))
             {
-                fail(result, LoginStatus.INITIATOR_ERROR, "key " + key + " sent twice");
-                return;
+                // RFC 7143 6.2 asks for a Login reject (initiator error) when a key is declared or negotiated again.
+                // libiscsi (and so QEMU) repeats its declarations, unchanged, in the operational stage of a login
+                // that offered CHAP; a declaration repeated with the same value changes nothing and is let through.
+                if (!isDeclarative(key))
+                {
+                    fail(result, LoginStatus.INITIATOR_ERROR, "key " + key + " sent twice");
+                    return;
+                }
+                if (!first.equals(value))
+                {
+                    fail(result, LoginStatus.INITIATOR_ERROR, "key " + key + " declared again with another value (" +
+                        first + ", then " + value + ")");
+                    return;
+                }
+                repeatedDeclarations.add(key);
+                continue;
             }
             switch (key)
             {
@@ -422,6 +447,19 @@ public final class LoginStateMachine
             // Declarative (13.12): what we can receive in one data segment.
             response.append("MaxRecvDataSegmentLength", Integer.toString(limits.maxRecvDataSegmentLength()));
         }
+    }
+
+    /**
+     * Keys an initiator declares rather than negotiates (RFC 7143 6.2, 13.11-13.13): a repeat with the same value
+     * restates what is known. TargetAlias, TargetAddress and TargetPortalGroupTag are declared by targets only.
+     */
+    private static boolean isDeclarative(final String key)
+    {
+        return switch (key)
+        {
+            case "InitiatorName", "InitiatorAlias", "TargetName", "SessionType", "MaxRecvDataSegmentLength" -> true;
+            default -> false;
+        };
     }
 
     private static boolean isSessionWideOnlyForNormal(final String key)

@@ -19,9 +19,10 @@ public record Portal(String ip, int port)
         return port == localPort && (wildcard() || ip.equals(localIp));
     }
 
+    /** {@code ip:port}, an IPv6 literal in brackets ({@code [::1]:3260}) as in a TargetAddress (RFC 7143 13.8). */
     @Override
     public String toString()
     {
-        return ip + ":" + port;
+        return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + port;
     }
 }

@@ -11,11 +11,14 @@ import java.util.Objects;
 
 /**
  * A target portal group at run time: its tag, portals, LUN table (indexed by LUN number for a lookup per
- * command without hashing), access control, and the SCSI target port it is (RFC 7143 4.4.1: relative target port
- * identifier, ALUA target port group).
+ * command without hashing), access control, the SCSI target port it is (RFC 7143 4.4.1: relative target port
+ * identifier, ALUA target port group), and the NOP-In ping settings of its sessions.
  */
 public final class PortalGroup
 {
+    /** A NOP-In setting the TPG does not set: its sessions take the engine's. */
+    public static final int ENGINE_NOP_IN = -1;
+
     private final TargetNode target;
     private final int tag;
     private final List<Portal> portals;
@@ -25,26 +28,35 @@ public final class PortalGroup
     private final boolean generateNodeAcls;
     private final boolean chapRequired;
     private final TargetPort targetPort;
+    private final int nopInIntervalSeconds;
+    private final int nopInTimeoutSeconds;
 
-    /** A TPG whose target port has relative identifier and ALUA group id = the tag, active/optimized. */
+    /**
+     * A TPG whose target port has relative identifier and ALUA group id = the tag, active/optimized, and whose
+     * sessions are pinged as the engine says.
+     */
     public PortalGroup(
         final TargetNode target, final int tag, final List<Portal> portals, final List<LunMapping> luns,
         final List<NodeAcl> acls, final boolean generateNodeAcls, final boolean chapRequired)
     {
         this(target, tag, portals, luns, acls, generateNodeAcls, chapRequired,
-            new TargetPort(tag, target.name(), tag, new TargetPortGroup(tag)));
+            new TargetPort(tag, target.name(), tag, new TargetPortGroup(tag)), ENGINE_NOP_IN, ENGINE_NOP_IN);
     }
 
     /**
      * @param targetPort the SCSI target port of this TPG: the logical units mapped here must have it among their
      *                   {@link io.ringtarget.scsi.LogicalUnit#targetPorts()}.
+     * @param nopInIntervalSeconds NOP-In ping after that much silence (0 = none), or {@link #ENGINE_NOP_IN}.
+     * @param nopInTimeoutSeconds  how long a ping may go unanswered, or {@link #ENGINE_NOP_IN}.
      */
     public PortalGroup(
         final TargetNode target, final int tag, final List<Portal> portals, final List<LunMapping> luns,
         final List<NodeAcl> acls, final boolean generateNodeAcls, final boolean chapRequired,
-        final TargetPort targetPort)
+        final TargetPort targetPort, final int nopInIntervalSeconds, final int nopInTimeoutSeconds)
     {
         this.targetPort = Objects.requireNonNull(targetPort, "targetPort");
+        this.nopInIntervalSeconds = nopInIntervalSeconds;
+        this.nopInTimeoutSeconds = nopInTimeoutSeconds;
         this.target = target;
         this.tag = tag;
         this.portals = List.copyOf(portals);
@@ -134,5 +146,17 @@ public final class PortalGroup
             }
         }
         return false;
+    }
+
+    /** The NOP-In interval of this TPG's sessions in nanoseconds: its own, or {@code engineNanos}. */
+    public long nopInIntervalNanos(final long engineNanos)
+    {
+        return nopInIntervalSeconds == ENGINE_NOP_IN ? engineNanos : nopInIntervalSeconds * 1_000_000_000L;
+    }
+
+    /** The NOP-In answer timeout of this TPG's sessions in nanoseconds: its own, or {@code engineNanos}. */
+    public long nopInTimeoutNanos(final long engineNanos)
+    {
+        return nopInTimeoutSeconds == ENGINE_NOP_IN ? engineNanos : nopInTimeoutSeconds * 1_000_000_000L;
     }
 }

@@ -71,14 +71,38 @@ class ConnectionTimeoutsTest
     }
 
     @Test
-    void anUnansweredPingClosesAndIsCounted()
+    void anUnansweredPingClosesAndIsCountedOnceTheInitiatorHasAnsweredOne()
     {
         keepalive.onReceive(0);
         assertEquals(ConnectionTimeouts.SENT, timeouts.onTimer(6 * SECOND, true, false));
-        assertEquals(ConnectionTimeouts.NOTHING, timeouts.onTimer(12 * SECOND, true, false));
-        assertEquals(ConnectionTimeouts.CLOSE, timeouts.onTimer(22 * SECOND, true, false));
-        assertEquals(1, loop.get(IscsiCounter.NOP_IN_PINGS));
+        answer(sender.take().getFirst().header());
+        keepalive.onReceive(7 * SECOND);
+        assertEquals(ConnectionTimeouts.SENT, timeouts.onTimer(13 * SECOND, true, false));
+        assertEquals(ConnectionTimeouts.NOTHING, timeouts.onTimer(20 * SECOND, true, false));
+        assertEquals(ConnectionTimeouts.CLOSE, timeouts.onTimer(29 * SECOND, true, false));
+        assertEquals(2, loop.get(IscsiCounter.NOP_IN_PINGS));
         assertEquals(1, loop.get(IscsiCounter.NOP_IN_TIMEOUTS));
+    }
+
+    @Test
+    void anInitiatorThatAnswersNoPingKeepsItsConnection()
+    {
+        keepalive.onReceive(0);
+        assertEquals(ConnectionTimeouts.SENT, timeouts.onTimer(6 * SECOND, true, false));
+        assertEquals(ConnectionTimeouts.PINGS_UNANSWERED, timeouts.onTimer(22 * SECOND, true, false));
+        assertEquals(ConnectionTimeouts.NOTHING, timeouts.onTimer(600 * SECOND, true, false));
+        assertEquals(1, loop.get(IscsiCounter.NOP_IN_PINGS));
+        assertEquals(0, loop.get(IscsiCounter.NOP_IN_TIMEOUTS));
+    }
+
+    /** The NOP-Out an initiator answers a ping with (RFC 7143 11.18: ITT reserved, the ping's TTT). */
+    private void answer(final java.lang.foreign.MemorySegment ping)
+    {
+        final int ttt = new io.ringtarget.pdu.NopInPdu().wrap(ping, 0).targetTransferTag();
+        final java.lang.foreign.MemorySegment wire = java.lang.foreign.MemorySegment.ofArray(new byte[48]);
+        new io.ringtarget.pdu.NopOutPdu().wrap(wire, 0).reset().immediate(true).finalBit(true)
+            .initiatorTaskTag(io.ringtarget.pdu.PduHeader.RESERVED_TAG).targetTransferTag(ttt);
+        keepalive.onNopOut(wire, 0, 48, 0);
     }
 
     @Test

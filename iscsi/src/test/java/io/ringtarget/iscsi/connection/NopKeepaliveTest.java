@@ -80,14 +80,67 @@ class NopKeepaliveTest
         assertEquals(NopKeepalive.PINGED, keepalive.onTimer(16 * SECOND + 1), "the next ping, 5 s after the answer");
     }
 
+    /** Sends a ping at {@code at} and returns its Target Transfer Tag. */
+    private int ping(final long at)
+    {
+        assertEquals(NopKeepalive.PINGED, keepalive.onTimer(at));
+        return new NopInPdu().wrap(sender.take().get(0).header(), 0).targetTransferTag();
+    }
+
     @Test
-    void anUnansweredPingTimesOut()
+    void anUnansweredPingTimesOutOnceTheInitiatorHasAnsweredOne()
     {
         keepalive.onReceive(0);
-        assertEquals(NopKeepalive.PINGED, keepalive.onTimer(6 * SECOND));
-        keepalive.onReceive(7 * SECOND);   // other PDUs do not answer the ping
+        final int first = ping(6 * SECOND);
+        keepalive.onReceive(7 * SECOND);
+        nopOut(PduHeader.RESERVED_TAG, first, new byte[0]);
+        ping(13 * SECOND);
+        keepalive.onReceive(14 * SECOND);   // other PDUs do not answer the ping
+        assertEquals(NopKeepalive.IDLE, keepalive.onTimer(28 * SECOND));
+        assertEquals(NopKeepalive.TIMED_OUT, keepalive.onTimer(28 * SECOND + 1));
+    }
+
+    @Test
+    void anInitiatorThatHasAnsweredNoPingIsNotDroppedAndNotPingedAgain()
+    {
+        // iPXE: reads NOP-Ins, never answers them.
+        keepalive.onReceive(0);
+        ping(6 * SECOND);
         assertEquals(NopKeepalive.IDLE, keepalive.onTimer(21 * SECOND));
-        assertEquals(NopKeepalive.TIMED_OUT, keepalive.onTimer(21 * SECOND + 1));
+        assertEquals(NopKeepalive.UNANSWERED, keepalive.onTimer(21 * SECOND + 1));
+        for (long t = 22; t < 3600; t += 7)
+        {
+            assertEquals(NopKeepalive.IDLE, keepalive.onTimer(t * SECOND), "at " + t + " s");
+        }
+        assertTrue(sender.sent().isEmpty(), "no more pings");
+    }
+
+    @Test
+    void aLateAnswerStartsThePingsAgainAndTheTimeoutThenCloses()
+    {
+        keepalive.onReceive(0);
+        final int tag = ping(6 * SECOND);
+        assertEquals(NopKeepalive.UNANSWERED, keepalive.onTimer(22 * SECOND));
+        keepalive.onReceive(30 * SECOND);
+        nopOut(PduHeader.RESERVED_TAG, tag, new byte[0]);
+        ping(36 * SECOND);
+        assertEquals(NopKeepalive.TIMED_OUT, keepalive.onTimer(52 * SECOND));
+    }
+
+    @Test
+    void theSettingsOfTheSessionsTpgReplaceTheEnginesOnes()
+    {
+        keepalive.onReceive(0);
+        keepalive.times(30 * SECOND, 60 * SECOND);
+        assertEquals(NopKeepalive.IDLE, keepalive.onTimer(30 * SECOND));
+        final int tag = ping(30 * SECOND + 1);
+        nopOut(PduHeader.RESERVED_TAG, tag, new byte[0]);
+        keepalive.onReceive(31 * SECOND);
+        ping(62 * SECOND);
+        assertEquals(NopKeepalive.IDLE, keepalive.onTimer(122 * SECOND));
+        assertEquals(NopKeepalive.TIMED_OUT, keepalive.onTimer(122 * SECOND + 1));
+        keepalive.times(0, 0);
+        assertEquals(NopKeepalive.IDLE, keepalive.onTimer(3600 * SECOND), "interval 0: no pings, no timeout");
     }
 
     @Test

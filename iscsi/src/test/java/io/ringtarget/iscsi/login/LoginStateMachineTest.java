@@ -185,4 +185,55 @@ class LoginStateMachineTest
         send(h, true, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "AuthMethod=None", "AuthMethod=None");
         assertEquals(LoginStatus.INITIATOR_ERROR, result.status);
     }
+
+    @Test
+    void declarationsRepeatedWithTheSameValueAreLetThroughAsLibiscsiSendsThem()
+    {
+        // libiscsi with CHAP credentials against a TPG without CHAP: it offers CHAP,None, gets None, and declares
+        // InitiatorName, TargetName and SessionType again in the operational stage.
+        final LoginStateMachine h = handler(registry(false, true), null);
+        send(h, false, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "SessionType=Normal",
+            "AuthMethod=CHAP,None");
+        assertFalse(result.failed(), result.reason);
+        assertEquals("None", key("AuthMethod"));
+        send(h, true, 0, 1);
+        assertFalse(result.failed(), result.reason);
+        send(h, true, 1, 3, "InitiatorName=" + INITIATOR, "InitiatorAlias=host1", "TargetName=" + TARGET,
+            "SessionType=Normal", "MaxRecvDataSegmentLength=262144", "MaxRecvDataSegmentLength=262144");
+        assertFalse(result.failed(), result.reason);
+        assertTrue(result.complete);
+        assertEquals(java.util.Set.of("InitiatorName", "MaxRecvDataSegmentLength", "SessionType", "TargetName"),
+            h.repeatedDeclarations());
+        // Nothing is answered for a repeated declaration: the response holds only the target's own declaration.
+        assertEquals(1, text.count());
+        assertEquals("262144", key("MaxRecvDataSegmentLength"));
+        assertEquals(262144, h.parameters().maxXmitDataSegmentLength);
+    }
+
+    @Test
+    void discoveryDeclarationsRepeatedWithTheSameValueAreLetThrough()
+    {
+        final LoginStateMachine h = handler(registry(false, false), DiscoveryAuth.NONE);
+        send(h, true, 0, 1, "InitiatorName=" + INITIATOR, "SessionType=Discovery", "AuthMethod=CHAP,None");
+        assertFalse(result.failed(), result.reason);
+        send(h, true, 1, 3, "InitiatorName=" + INITIATOR, "SessionType=Discovery", "HeaderDigest=None");
+        assertFalse(result.failed(), result.reason);
+        assertTrue(result.complete);
+    }
+
+    @Test
+    void aDeclarationRepeatedWithAnotherValueIsAnInitiatorError()
+    {
+        final LoginStateMachine h = handler(registry(false, true), null);
+        send(h, true, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "AuthMethod=None");
+        assertFalse(result.failed(), result.reason);
+        send(h, true, 1, 3, "InitiatorName=iqn.1994-05.com.redhat:someone-else");
+        assertEquals(LoginStatus.INITIATOR_ERROR, result.status);
+        assertTrue(result.reason.contains("InitiatorName declared again with another value"), result.reason);
+        final LoginStateMachine negotiated = handler(registry(false, true), null);
+        send(negotiated, true, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "AuthMethod=None");
+        send(negotiated, false, 1, 3, "HeaderDigest=None");
+        send(negotiated, true, 1, 3, "HeaderDigest=None");
+        assertEquals(LoginStatus.INITIATOR_ERROR, result.status, "a negotiated key twice is still refused");
+    }
 }

@@ -37,6 +37,7 @@ class LibiscsiClientsTest
     static final String OPEN = "iqn.2026-11.io.ringtarget:open";
     static final String CHAP = "iqn.2026-11.io.ringtarget:chap";
     static final String ACL = "iqn.2026-11.io.ringtarget:acl";
+    static final String THIN = "iqn.2026-11.io.ringtarget:thin";
     static final String CHAP_INITIATOR = "iqn.2026-11.io.ringtarget.test:chap-client";
     static final String ALLOWED = "iqn.2026-11.io.ringtarget.test:allowed";
     static final String STRANGER = "iqn.2026-11.io.ringtarget.test:stranger";
@@ -59,7 +60,8 @@ class LibiscsiClientsTest
             List.of(
                 new BackstoreConfig("ram0", "ram", null, 256L << 20, 512, true, false, "ram0serial", null),
                 new BackstoreConfig("ram1", "ram", null, 16L << 20, 512, true, false, "ram1serial", null),
-                new BackstoreConfig("ram2", "ram", null, 16L << 20, 4096, true, false, null, null)),
+                new BackstoreConfig("ram2", "ram", null, 16L << 20, 4096, true, false, null, null),
+                new BackstoreConfig("ram3", "ram", null, 16L << 20, 512, true, false, null, null)),
             List.of(
                 new TargetConfig(OPEN, "open", List.of(new TpgConfig(1, true, portal,
                     List.of(new LunConfig(0, "ram0", false)), List.of(), true, "none"))),
@@ -69,7 +71,9 @@ class LibiscsiClientsTest
                     false, "chap"))),
                 new TargetConfig(ACL, "acl", List.of(new TpgConfig(1, true, portal,
                     List.of(new LunConfig(0, "ram2", false)),
-                    List.of(new AclConfig(ALLOWED, null)), false, "none")))),
+                    List.of(new AclConfig(ALLOWED, null)), false, "none"))),
+                new TargetConfig(THIN, "thin", List.of(new TpgConfig(1, true, portal,
+                    List.of(new LunConfig(0, "ram3", false)), List.of(), true, "none")))),
             new DiscoveryAuthConfig("none", null),
             new EngineConfig(2, false, "ring", 5, 15));
         server = TargetServer.start(config, new PrintStream(LOG, true));
@@ -144,6 +148,33 @@ class LibiscsiClientsTest
         final ExternalProcess.Result r = run("iscsi-inq", "-i", CHAP_INITIATOR, good);
         assertEquals(0, r.exitCode(), r.output() + LOG);
         assertTrue(r.output().contains("RINGTGT"), r.output());
+    }
+
+    @Test
+    void credentialsInTheUrlLogIntoATargetThatDoesNotAskForChap()
+    {
+        // libiscsi (and QEMU's iscsi driver, which is libiscsi) offers CHAP when the URL has credentials, and then
+        // repeats InitiatorName, TargetName and SessionType in the operational stage.
+        final String withCredentials = "iscsi://" + CHAP_USER + "%" + CHAP_SECRET + "@127.0.0.1:" + port + "/" + OPEN + "/0";
+        final ExternalProcess.Result inq = run("iscsi-inq", withCredentials);
+        assertEquals(0, inq.exitCode(), inq.output() + LOG);
+        assertTrue(inq.output().contains("RINGTGT"), inq.output());
+        final ExternalProcess.Result discovery = run("iscsi-ls", "-s",
+            "iscsi://" + CHAP_USER + "%" + CHAP_SECRET + "@127.0.0.1:" + port);
+        assertEquals(0, discovery.exitCode(), discovery.output() + LOG);
+        assertTrue(discovery.output().contains(OPEN), discovery.output());
+    }
+
+    @Test
+    void libiscsiGetLbaStatusSuitePassesOnAThinRamLun()
+    {
+        Tools.require("iscsi-test-cu");
+        // -d: the suite writes and unmaps (the LUN is this test's own).
+        final ExternalProcess.Result r = run("iscsi-test-cu", "-d", "-t", "ALL.GetLBAStatus", url(THIN, 0));
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().contains("Test: UnmapSingle ...passed"), r.output());
+        assertFalse(r.output().contains("FAILED"), r.output());
+        assertFalse(r.output().contains("SKIPPED"), "the LUN is thin (LBPME, LBPU): nothing skipped: " + r.output());
     }
 
     @Test

@@ -108,7 +108,7 @@ final class ConfigCommand extends CommandGroup
         final List<TargetConfig> targets = config.targets().stream().map(target -> new TargetConfig(target.iqn(),
             target.alias(), target.tpgs().stream().map(tpg -> new TpgConfig(tpg.tag(), tpg.enabled(), tpg.portals(),
                 tpg.luns(), tpg.acls().stream().map(acl -> new AclConfig(acl.initiatorIqn(), mask(acl.chap()))).toList(),
-                tpg.generateNodeAcls(), tpg.authentication())).toList())).toList();
+                tpg.generateNodeAcls(), tpg.authentication(), tpg.nopInIntervalSeconds(), tpg.nopInTimeoutSeconds())).toList())).toList();
         final DiscoveryAuthConfig discovery = config.discoveryAuth();
         return new RingtargetConfig(config.backstores(), targets,
             new DiscoveryAuthConfig(discovery.authentication(), mask(discovery.chap())), config.engine());

@@ -107,6 +107,12 @@ final class ConfigTree
             flags.add(tpg.enabled() ? "enabled" : "disabled");
             flags.add(tpg.generateNodeAcls() ? "gen-acls" : "no-gen-acls");
             flags.add("auth " + tpg.authentication());
+            if (null != tpg.nopInIntervalSeconds() || null != tpg.nopInTimeoutSeconds())
+            {
+                final EngineConfig engine = null == config.engine() ? ConfigDefaults.engine() : config.engine();
+                flags.add("NOP-In " + (tpg.nopInIntervalSeconds(engine) == 0 ? "off" :
+                    tpg.nopInIntervalSeconds(engine) + "s/" + tpg.nopInTimeoutSeconds(engine) + "s"));
+            }
             final Node tpgNode = node.add(new Node("tpg" + tpg.tag(), "[" + String.join(", ", flags) + "]"));
             final Node acls = tpgNode.add(new Node("acls", "[ACLs: " + tpg.acls().size() + "]"));
             for (final AclConfig acl : tpg.acls())

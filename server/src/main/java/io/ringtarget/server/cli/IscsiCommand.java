@@ -1,7 +1,9 @@
 package io.ringtarget.server.cli;
 
 import io.ringtarget.server.config.AclConfig;
+import io.ringtarget.server.config.ConfigDefaults;
 import io.ringtarget.server.config.ConfigEditor;
+import io.ringtarget.server.config.EngineConfig;
 import io.ringtarget.server.config.IscsiNames;
 import io.ringtarget.server.config.LunConfig;
 import io.ringtarget.server.config.PortalAddresses;
@@ -474,7 +476,9 @@ final class IscsiCommand extends CommandGroup
         @Command(name = "set", description = "Sets TPG attributes.",
             footer = { "", "Examples:", "  T=iqn.2026-04.com.example:target1",
                 "  ringtarget iscsi tpg set $T --authentication chap",
-                "  ringtarget iscsi tpg set iqn.2026-11.io.ringtarget:demo --generate-node-acls true" })
+                "  ringtarget iscsi tpg set iqn.2026-11.io.ringtarget:demo --generate-node-acls true",
+                "  ringtarget iscsi tpg set $T --nopin-interval 30 --nopin-timeout 60",
+                "  ringtarget iscsi tpg set $T --nopin-interval engine --nopin-timeout engine" })
         static final class Set extends EditCommand
         {
             @Parameters(index = "0", paramLabel = "IQN", description = "Target name.")
@@ -493,18 +497,67 @@ final class IscsiCommand extends CommandGroup
                 description = "false keeps the TPG configured but not served.")
             Boolean enabled;
 
+            @Option(names = "--nopin-interval", paramLabel = "SECONDS|engine",
+                description = "NOP-In ping after that many seconds without traffic from the initiator (targetcli's " +
+                    "nopin_timeout); 0 = no pings; engine = the engine's nopInIntervalSeconds (default 5).")
+            String nopInInterval;
+
+            @Option(names = "--nopin-timeout", paramLabel = "SECONDS|engine",
+                description = "Drop a session whose initiator does not answer a ping within that time, once it has " +
+                    "answered one (targetcli's nopin_response_timeout); engine = the engine's nopInTimeoutSeconds " +
+                    "(default 15).")
+            String nopInTimeout;
+
             @Mixin
             TpgOption tpg;
 
             @Override
             RingtargetConfig edit(final RingtargetConfig current)
             {
-                if (null == authentication && null == generateNodeAcls && null == enabled)
+                if (null == authentication && null == generateNodeAcls && null == enabled && null == nopInInterval &&
+                    null == nopInTimeout)
                 {
-                    throw new CliException(ExitCodes.INVALID,
-                        "nothing to set: give --authentication, --generate-node-acls or --enable");
+                    throw new CliException(ExitCodes.INVALID, "nothing to set: give --authentication, " +
+                        "--generate-node-acls, --enable, --nopin-interval or --nopin-timeout");
                 }
-                return ConfigEditor.setTpg(current, iqn, tpg.tag, authentication, generateNodeAcls, enabled);
+                RingtargetConfig edited = current;
+                if (null != authentication || null != generateNodeAcls || null != enabled)
+                {
+                    edited = ConfigEditor.setTpg(edited, iqn, tpg.tag, authentication, generateNodeAcls, enabled);
+                }
+                if (null != nopInInterval || null != nopInTimeout)
+                {
+                    edited = ConfigEditor.setTpgNopIn(edited, iqn, tpg.tag, seconds("--nopin-interval", nopInInterval),
+                        seconds("--nopin-timeout", nopInTimeout));
+                }
+                return edited;
+            }
+
+            /** A number of seconds, or "engine" ({@link ConfigEditor#ENGINE_NOP_IN}); null when not given. */
+            private static Integer seconds(final String option, final String value)
+            {
+                if (null == value)
+                {
+                    return null;
+                }
+                if ("engine".equals(value))
+                {
+                    return ConfigEditor.ENGINE_NOP_IN;
+                }
+                try
+                {
+                    final int seconds = Integer.parseInt(value);
+                    if (seconds >= 0)
+                    {
+                        return seconds;
+                    }
+                }
+                catch (final NumberFormatException ex)
+                {
+                    // reported below
+                }
+                throw new CliException(ExitCodes.INVALID, option + ": \"" + value + "\" is not a number of seconds " +
+                    "(0 or more) or \"engine\"");
             }
 
             @Override
@@ -512,7 +565,16 @@ final class IscsiCommand extends CommandGroup
             {
                 final TpgConfig result = ConfigEditor.tpg(ConfigEditor.target(after, iqn), tpg.tag);
                 return "TPG " + result.tag() + ": authentication " + result.authentication() + ", generateNodeAcls " +
-                    result.generateNodeAcls() + ", " + (result.enabled() ? "enabled" : "disabled") + ".";
+                    result.generateNodeAcls() + ", " + (result.enabled() ? "enabled" : "disabled") +
+                    (null == nopInInterval && null == nopInTimeout ? "" : ", " + nopIn(result, after.engine())) + ".";
+            }
+
+            private static String nopIn(final TpgConfig tpg, final EngineConfig configured)
+            {
+                final EngineConfig engine = null == configured ? ConfigDefaults.engine() : configured;
+                return "NOP-In " + (tpg.nopInIntervalSeconds(engine) == 0 ? "off" : "every " +
+                    tpg.nopInIntervalSeconds(engine) + " s, timeout " + tpg.nopInTimeoutSeconds(engine) + " s") +
+                    (null == tpg.nopInIntervalSeconds() && null == tpg.nopInTimeoutSeconds() ? " (the engine's)" : "");
             }
         }
     }

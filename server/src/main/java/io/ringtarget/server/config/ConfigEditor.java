@@ -121,7 +121,7 @@ public final class ConfigEditor
                 throw new IllegalArgumentException("portal " + portalName(portal) + " exists already in TPG " + tag);
             }
             return new TpgConfig(tpg.tag(), tpg.enabled(), append(tpg.portals(), portal), tpg.luns(), tpg.acls(),
-                tpg.generateNodeAcls(), tpg.authentication());
+                tpg.generateNodeAcls(), tpg.authentication(), tpg.nopInIntervalSeconds(), tpg.nopInTimeoutSeconds());
         });
     }
 
@@ -140,7 +140,7 @@ public final class ConfigEditor
             final List<PortalConfig> portals = new ArrayList<>(tpg.portals());
             portals.remove(index);
             return new TpgConfig(tpg.tag(), tpg.enabled(), List.copyOf(portals), tpg.luns(), tpg.acls(),
-                tpg.generateNodeAcls(), tpg.authentication());
+                tpg.generateNodeAcls(), tpg.authentication(), tpg.nopInIntervalSeconds(), tpg.nopInTimeoutSeconds());
         });
     }
 
@@ -167,7 +167,7 @@ public final class ConfigEditor
             }
             return new TpgConfig(tpg.tag(), tpg.enabled(), tpg.portals(),
                 append(tpg.luns(), new LunConfig(number, backstore.name(), readOnly)), tpg.acls(),
-                tpg.generateNodeAcls(), tpg.authentication());
+                tpg.generateNodeAcls(), tpg.authentication(), tpg.nopInIntervalSeconds(), tpg.nopInTimeoutSeconds());
         });
     }
 
@@ -204,7 +204,7 @@ public final class ConfigEditor
                     tpg.luns().stream().map(l -> String.valueOf(l.lun())).collect(Collectors.joining(", ")) + ")");
             }
             return new TpgConfig(tpg.tag(), tpg.enabled(), tpg.portals(), List.copyOf(luns), tpg.acls(),
-                tpg.generateNodeAcls(), tpg.authentication());
+                tpg.generateNodeAcls(), tpg.authentication(), tpg.nopInIntervalSeconds(), tpg.nopInTimeoutSeconds());
         });
     }
 
@@ -218,7 +218,7 @@ public final class ConfigEditor
                 throw new IllegalArgumentException("TPG " + tag + " has an ACL for " + acl.initiatorIqn() + " already");
             }
             return new TpgConfig(tpg.tag(), tpg.enabled(), tpg.portals(), tpg.luns(), append(tpg.acls(), acl),
-                tpg.generateNodeAcls(), tpg.authentication());
+                tpg.generateNodeAcls(), tpg.authentication(), tpg.nopInIntervalSeconds(), tpg.nopInTimeoutSeconds());
         });
     }
 
@@ -232,7 +232,7 @@ public final class ConfigEditor
             final List<AclConfig> acls = new ArrayList<>(tpg.acls());
             acls.set(acls.indexOf(acl), new AclConfig(acl.initiatorIqn(), chap));
             return new TpgConfig(tpg.tag(), tpg.enabled(), tpg.portals(), tpg.luns(), List.copyOf(acls),
-                tpg.generateNodeAcls(), tpg.authentication());
+                tpg.generateNodeAcls(), tpg.authentication(), tpg.nopInIntervalSeconds(), tpg.nopInTimeoutSeconds());
         });
     }
 
@@ -245,7 +245,7 @@ public final class ConfigEditor
             final List<AclConfig> acls = new ArrayList<>(tpg.acls());
             acls.remove(acl(tpg, initiatorIqn));
             return new TpgConfig(tpg.tag(), tpg.enabled(), tpg.portals(), tpg.luns(), List.copyOf(acls),
-                tpg.generateNodeAcls(), tpg.authentication());
+                tpg.generateNodeAcls(), tpg.authentication(), tpg.nopInIntervalSeconds(), tpg.nopInTimeoutSeconds());
         });
     }
 
@@ -260,7 +260,33 @@ public final class ConfigEditor
             null == enabled ? tpg.enabled() : enabled,
             tpg.portals(), tpg.luns(), tpg.acls(),
             null == generateNodeAcls ? tpg.generateNodeAcls() : generateNodeAcls,
-            null == authentication ? tpg.authentication() : authentication));
+            null == authentication ? tpg.authentication() : authentication,
+            tpg.nopInIntervalSeconds(), tpg.nopInTimeoutSeconds()));
+    }
+
+    /** For {@link #setTpgNopIn}: the TPG takes the engine's setting again (the field is left out of the file). */
+    public static final int ENGINE_NOP_IN = -1;
+
+    /**
+     * Sets the NOP-In interval and answer timeout of a TPG's sessions, in seconds: null leaves one as it is,
+     * {@link #ENGINE_NOP_IN} makes it the engine's again.
+     */
+    public static RingtargetConfig setTpgNopIn(
+        final RingtargetConfig config, final String iqn, final int tag, final Integer intervalSeconds,
+        final Integer timeoutSeconds)
+    {
+        return editTpg(config, iqn, tag, tpg -> new TpgConfig(tpg.tag(), tpg.enabled(), tpg.portals(), tpg.luns(),
+            tpg.acls(), tpg.generateNodeAcls(), tpg.authentication(),
+            nopIn(intervalSeconds, tpg.nopInIntervalSeconds()), nopIn(timeoutSeconds, tpg.nopInTimeoutSeconds())));
+    }
+
+    private static Integer nopIn(final Integer change, final Integer current)
+    {
+        if (null == change)
+        {
+            return current;
+        }
+        return change == ENGINE_NOP_IN ? null : change;
     }
 
     /** Sets the authentication of discovery sessions. */

@@ -45,6 +45,8 @@ public final class ConfigValidator
     /** Paths of the fields the schema found wrong: one problem per field is enough. */
     private final Set<String> schemaPaths;
     private final List<ConfigProblem> problems = new ArrayList<>();
+    /** The engine section, whose NOP-In settings TPGs without their own take (null when missing). */
+    private EngineConfig engine;
 
     private ConfigValidator(final boolean checkFiles, final Set<String> schemaPaths)
     {
@@ -110,6 +112,7 @@ public final class ConfigValidator
 
     private void config(final RingtargetConfig config)
     {
+        engine = config.engine();
         final Map<String, BackstoreConfig> backstoresByName = new HashMap<>();
         if (null == config.backstores())
         {
@@ -338,6 +341,21 @@ public final class ConfigValidator
         else
         {
             acls(path, tpg, chap);
+        }
+        nopIn(path, tpg);
+    }
+
+    /** The rule of engine.nopInTimeoutSeconds, for a TPG that sets its own interval or timeout. */
+    private void nopIn(final String path, final TpgConfig tpg)
+    {
+        if (null == engine || (null == tpg.nopInIntervalSeconds() && null == tpg.nopInTimeoutSeconds()))
+        {
+            return;   // the engine's settings, checked in engine()
+        }
+        if (tpg.nopInTimeoutSeconds(engine) < 1 && tpg.nopInIntervalSeconds(engine) > 0)
+        {
+            error(path + ".nopInTimeoutSeconds", "at least 1 while NOP-In pings are on" +
+                (null == tpg.nopInTimeoutSeconds() ? " (the engine's is " + engine.nopInTimeoutSeconds() + ")" : ""));
         }
     }
 

@@ -4,7 +4,8 @@ package io.ringtarget.server.config;
  * Engine settings: {@code loops} event loops (0 = one per core), {@code pinCpus} pins loop i to CPU i,
  * {@code idleStrategy} "ring" (poll briefly after work, then block in io_uring_enter), "busy" or "backoff",
  * {@code idleSpinMicros} how long a "ring" loop keeps polling after its last work before it blocks (0 = never),
- * {@code nopInIntervalSeconds}/{@code nopInTimeoutSeconds} the target's NOP-In pings that drop dead connections.
+ * {@code nopInIntervalSeconds}/{@code nopInTimeoutSeconds} the target's NOP-In pings that drop dead connections:
+ * of discovery sessions, and of the sessions of TPGs that do not set their own ({@link TpgConfig}).
  */
 public record EngineConfig(
     int loops,

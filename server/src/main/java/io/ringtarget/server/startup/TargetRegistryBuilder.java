@@ -27,8 +27,10 @@ import io.ringtarget.server.config.TpgConfig;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -85,11 +87,33 @@ final class TargetRegistryBuilder
                     acls.add(new NodeAcl(acl.initiatorIqn(), credentials(acl.chap())));
                 }
                 node.add(new PortalGroup(node, tpg.tag(), portals, luns, acls, tpg.generateNodeAcls(),
-                    ConfigDefaults.AUTH_CHAP.equalsIgnoreCase(tpg.authentication()), port));
+                    ConfigDefaults.AUTH_CHAP.equalsIgnoreCase(tpg.authentication()), port,
+                    null == tpg.nopInIntervalSeconds() ? PortalGroup.ENGINE_NOP_IN : tpg.nopInIntervalSeconds(),
+                    null == tpg.nopInTimeoutSeconds() ? PortalGroup.ENGINE_NOP_IN : tpg.nopInTimeoutSeconds()));
             }
             registry.add(node);
         }
         return registry;
+    }
+
+    /** The distinct portals of the enabled TPGs, in file order: what the target binds. */
+    static List<Portal> portals(final RingtargetConfig config)
+    {
+        final Set<Portal> portals = new LinkedHashSet<>();
+        for (final TargetConfig t : config.targets())
+        {
+            for (final TpgConfig tpg : t.tpgs())
+            {
+                if (tpg.enabled())
+                {
+                    for (final PortalConfig p : tpg.portals())
+                    {
+                        portals.add(new Portal(p.ip(), p.port()));
+                    }
+                }
+            }
+        }
+        return List.copyOf(portals);
     }
 
     static DiscoveryAuth discoveryAuth(final DiscoveryAuthConfig config)

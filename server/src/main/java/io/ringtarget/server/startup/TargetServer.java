@@ -1,6 +1,7 @@
 package io.ringtarget.server.startup;
 
 import io.ringtarget.backstore.Backstore;
+import io.ringtarget.iscsi.connection.PortalSockets;
 import io.ringtarget.iscsi.engine.EngineSettings;
 import io.ringtarget.iscsi.engine.IscsiEngine;
 import io.ringtarget.iscsi.log.EventLog;
@@ -19,9 +20,12 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * A running target built from a configuration: opens the backstores, builds the targets, TPGs and logical units,
- * and starts the iSCSI engine on them. {@link #start} returns once every portal is listening; {@link #close}
- * shuts down cleanly (in-flight I/O completes, sessions end) and then closes the backstores.
+ * A running target built from a configuration: binds the portals, opens the backstores, builds the targets, TPGs
+ * and logical units, and starts the iSCSI engine on them. {@link #start} returns once every portal is listening;
+ * {@link #close} shuts down cleanly (in-flight I/O completes, sessions end) and then closes the backstores.
+ * <p>
+ * The portals are bound first ({@link PortalSockets}: one process per portal address), so that a start that cannot
+ * serve them — the same configuration served already, another target on the port — opens no backstore at all.
  */
 public final class TargetServer implements AutoCloseable
 {
@@ -62,6 +66,10 @@ public final class TargetServer implements AutoCloseable
     private static TargetServer start(final RingtargetConfig config, final EventLog log, final EventLog ownLog)
         throws IOException
     {
+        final EngineConfig ec = config.engine() != null ? config.engine() : ConfigDefaults.engine();
+        final EngineSettings settings = new EngineSettings(ec.loops(), ec.pinCpus(), ec.idleStrategy(),
+            ec.idleSpinMicros() * 1_000L, ec.nopInIntervalSeconds(), ec.nopInTimeoutSeconds());
+        final PortalSockets sockets = PortalSockets.open(TargetRegistryBuilder.portals(config), settings.loopCount());
         final Map<String, Backstore> backstores = new LinkedHashMap<>();
         try
         {
@@ -70,16 +78,16 @@ public final class TargetServer implements AutoCloseable
                 backstores.put(b.name(), BackstoreFactory.open(b));
             }
             final TargetRegistry targets = TargetRegistryBuilder.build(config, backstores);
-            final EngineConfig ec = config.engine() != null ? config.engine() : ConfigDefaults.engine();
-            final EngineSettings settings = new EngineSettings(ec.loops(), ec.pinCpus(), ec.idleStrategy(),
-                ec.idleSpinMicros() * 1_000L, ec.nopInIntervalSeconds(), ec.nopInTimeoutSeconds());
+            // The engine takes the sockets over: it closes them if it fails to start.
             final IscsiEngine engine = IscsiEngine.start(targets,
-                TargetRegistryBuilder.discoveryAuth(config.discoveryAuth()), TargetLimits.defaults(), settings, log);
+                TargetRegistryBuilder.discoveryAuth(config.discoveryAuth()), TargetLimits.defaults(), settings,
+                sockets, log);
             return new TargetServer(engine, backstores, ownLog);
         }
         catch (final RuntimeException | IOException ex)
         {
-            closeAll(backstores);
+            sockets.close();
+            closeAll(backstores, ex);
             throw ex instanceof IOException io ? io : new IOException(ex.getMessage(), ex);
         }
     }
@@ -111,7 +119,12 @@ public final class TargetServer implements AutoCloseable
         }
         closed = true;
         engine.close();
-        closeAll(backstores);
+        final RuntimeException failed = new IllegalStateException("closing the backstores");
+        closeAll(backstores, failed);
+        if (failed.getSuppressed().length > 0)
+        {
+            engine.log().error("engine", "a backstore did not close cleanly", failed);
+        }
         if (ownLog != null)
         {
             ownLog.close();
@@ -119,11 +132,19 @@ public final class TargetServer implements AutoCloseable
         terminated.countDown();
     }
 
-    private static void closeAll(final Map<String, Backstore> backstores)
+    /** Closes every backstore; one that fails does not keep the others open, and its failure goes to {@code into}. */
+    private static void closeAll(final Map<String, Backstore> backstores, final Throwable into)
     {
         for (final Backstore b : backstores.values())
         {
-            b.close();
+            try
+            {
+                b.close();
+            }
+            catch (final RuntimeException ex)
+            {
+                into.addSuppressed(ex);
+            }
         }
     }
 }
