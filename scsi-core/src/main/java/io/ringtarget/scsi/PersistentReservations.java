@@ -29,9 +29,10 @@ import static io.ringtarget.scsi.OperationCodes.SA_RESERVE;
  * MOVE; the unit attentions SPC-4 5.12.11 names for the initiator ports that lose a registration or a
  * reservation; APTPL through a {@link PersistentReservationStore} when the logical unit has a state directory.
  * <p>
- * Threads: PERSISTENT RESERVE IN/OUT (any loop) take this object's monitor; an APTPL write happens inside it, on
- * that loop (a few milliseconds, rare). Other commands never lock: they read an immutable {@link View} published
- * after each change, and pay one volatile read while no persistent reservation exists.
+ * Threads: PERSISTENT RESERVE IN/OUT (any loop) take the {@link RegistrationTable}'s monitor; an APTPL write happens
+ * inside it, on that loop (a few milliseconds, rare). Other commands never lock: they read the immutable
+ * {@link RegistrationTable.View} published after each change, and pay one volatile read while no persistent
+ * reservation exists.
  * <p>
  * A registration made with ALL_TG_PT=1 is one registration per target port; they change key and end together
  * (REGISTER through any of them), and when one of them holds the reservation, all of them do (the initiator port
@@ -46,7 +47,6 @@ final class PersistentReservations
     static final int TYPE_WRITE_EXCLUSIVE_ALL_REGISTRANTS = 0x7;
     static final int TYPE_EXCLUSIVE_ACCESS_ALL_REGISTRANTS = 0x8;
 
-    static final int MAX_REGISTRATIONS = 256;
     private static final int BASIC_LIST_LENGTH = 24;
     private static final int SPEC_I_PT_HEADER = 28;
 
@@ -57,61 +57,22 @@ final class PersistentReservations
     private static final long KIND_FAILED = 3;
     private static final long CONFLICT = KIND_CONFLICT << 56;
 
-    /** What commands other than PERSISTENT RESERVE IN/OUT look at: immutable, published after each change. */
-    static final class View
-    {
-        static final View NONE = new View(0, 0, new String[0], new boolean[0], new int[0], new boolean[0]);
-
-        final int type;
-        final int count;
-        final String[] port;
-        final boolean[] device;
-        final int[] rtpi;
-        final boolean[] holds;
-
-        View(final int type, final int count, final String[] port, final boolean[] device, final int[] rtpi,
-            final boolean[] holds)
-        {
-            this.type = type;
-            this.count = count;
-            this.port = port;
-            this.device = device;
-            this.rtpi = rtpi;
-            this.holds = holds;
-        }
-    }
-
     private final LogicalUnit lu;
     private final UnitAttentions unitAttentions;
     private final AbortRequests abortRequests;
 
-    // The state, guarded by this.
-    private final String[] port = new String[MAX_REGISTRATIONS];
-    private final boolean[] device = new boolean[MAX_REGISTRATIONS];
-    private final int[] rtpi = new int[MAX_REGISTRATIONS];
-    private final long[] key = new long[MAX_REGISTRATIONS];
-    private final boolean[] allTargetPorts = new boolean[MAX_REGISTRATIONS];
-    private int count;
-    private int generation;
-    /** 0 = no persistent reservation. */
-    private int type;
-    /** The registration holding a reservation that is not of an all-registrants type; -1 otherwise. */
-    private int holder = -1;
-    /** The state survives a restart (the last REGISTER / REGISTER AND MOVE said APTPL=1). */
-    private boolean aptpl;
-    /** Where APTPL state goes; null: APTPL not offered (PTPL_C=0). */
-    private PersistentReservationStore store;
-
     // Effects of the PR OUT in progress, applied once it succeeded (and is durable when APTPL asks for it).
-    private final String[] effectPort = new String[2 * MAX_REGISTRATIONS];
-    private final int[] effectRtpi = new int[2 * MAX_REGISTRATIONS];
-    private final int[] effectAsc = new int[2 * MAX_REGISTRATIONS];
+    private final String[] effectPort = new String[2 * RegistrationTable.MAX_REGISTRATIONS];
+    private final int[] effectRtpi = new int[2 * RegistrationTable.MAX_REGISTRATIONS];
+    private final int[] effectAsc = new int[2 * RegistrationTable.MAX_REGISTRATIONS];
     private int effects;
-    private final String[] abortPort = new String[MAX_REGISTRATIONS];
-    private final int[] abortRtpi = new int[MAX_REGISTRATIONS];
+    private final String[] abortPort = new String[RegistrationTable.MAX_REGISTRATIONS];
+    private final int[] abortRtpi = new int[RegistrationTable.MAX_REGISTRATIONS];
     private int aborts;
 
-    private volatile View view = View.NONE;
+    private final RegistrationTable table = new RegistrationTable();
+    /** Where APTPL state goes; null: APTPL not offered (PTPL_C=0). Guarded by the table's monitor. */
+    private PersistentReservationStore store;
 
     PersistentReservations(final LogicalUnit lu, final UnitAttentions unitAttentions,
         final AbortRequests abortRequests)
@@ -149,13 +110,13 @@ final class PersistentReservations
     /** A persistent reservation exists: one volatile read. */
     boolean reserved()
     {
-        return view.type != 0;
+        return table.view().type != 0;
     }
 
     /** Registrations now, without the lock (RESERVE/RELEASE(6)/(10) conflict while there are any, SPC-4 5.12.3). */
     int registrationCount()
     {
-        return view.count;
+        return table.view().count;
     }
 
     /**
@@ -164,7 +125,7 @@ final class PersistentReservations
      */
     boolean conflicts(final ItNexus n, final int reservationClass)
     {
-        final View v = view;
+        final RegistrationTable.View v = table.view();
         final int t = v.type;
         if (t == 0 || n == null)
         {
@@ -198,143 +159,10 @@ final class PersistentReservations
         }
     }
 
-    // ---------------------------------------------------------------------------------------------------------
-    // State helpers (under the monitor).
-
-    private int find(final ItNexus n)
-    {
-        return find(n.initiatorPortName(), n.relativeTargetPortId());
-    }
-
-    private int find(final String initiatorPort, final int relativeTargetPortId)
-    {
-        for (int i = 0; i < count; i++)
-        {
-            if (rtpi[i] == relativeTargetPortId && TransportIds.covers(port[i], device[i], initiatorPort))
-            {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private int findExact(final String name, final int relativeTargetPortId)
-    {
-        for (int i = 0; i < count; i++)
-        {
-            if (rtpi[i] == relativeTargetPortId && port[i].equals(name))
-            {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** A registration that would cover the same I_T nexus as (name, relative target port), or -1. */
-    private int findOverlapping(final String name, final int relativeTargetPortId)
-    {
-        for (int i = 0; i < count; i++)
-        {
-            if (rtpi[i] == relativeTargetPortId && TransportIds.overlap(port[i], name))
-            {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** Registrations i and j came from one ALL_TG_PT registration. */
-    private boolean sameGroup(final int i, final int j)
-    {
-        return i == j || (allTargetPorts[i] && allTargetPorts[j] && key[i] == key[j] && port[i].equals(port[j]));
-    }
-
-    private boolean holds(final int i)
-    {
-        return type != 0 && (allRegistrants(type) || (holder >= 0 && sameGroup(i, holder)));
-    }
-
-    private void publish()
-    {
-        final int n = count;
-        final String[] p = Arrays.copyOf(port, n);
-        final boolean[] d = Arrays.copyOf(device, n);
-        final int[] r = Arrays.copyOf(rtpi, n);
-        final boolean[] h = new boolean[n];
-        for (int i = 0; i < n; i++)
-        {
-            h[i] = holds(i);
-        }
-        view = new View(type, n, p, d, r, h);
-    }
-
-    private void add(final String name, final int relativeTargetPortId, final long k, final boolean all)
-    {
-        final int i = count++;
-        port[i] = name;
-        device[i] = TransportIds.isDevice(name);
-        rtpi[i] = relativeTargetPortId;
-        key[i] = k;
-        allTargetPorts[i] = all;
-    }
-
-    /**
-     * Removes the marked registrations, keeping the order. A holder that goes takes a non-all-registrants
-     * reservation with it unless a registration of its ALL_TG_PT group stays; the last registration takes an
-     * all-registrants one (SPC-4 5.12.11.2.3).
-     */
-    private void removeMarked(final boolean[] gone)
-    {
-        final String holderPort = holder >= 0 ? port[holder] : null;
-        final long holderKey = holder >= 0 ? key[holder] : 0;
-        final boolean holderGroup = holder >= 0 && allTargetPorts[holder];
-        final boolean holderGone = holder >= 0 && gone[holder];
-        int newHolder = holderGone ? -1 : holder;
-        int w = 0;
-        for (int r = 0; r < count; r++)
-        {
-            if (gone[r])
-            {
-                continue;
-            }
-            if (r == holder)
-            {
-                newHolder = w;
-            }
-            port[w] = port[r];
-            device[w] = device[r];
-            rtpi[w] = rtpi[r];
-            key[w] = key[r];
-            allTargetPorts[w] = allTargetPorts[r];
-            w++;
-        }
-        for (int i = w; i < count; i++)
-        {
-            port[i] = null;
-        }
-        count = w;
-        if (holderGone && holderGroup)
-        {
-            for (int i = 0; i < count && newHolder < 0; i++)
-            {
-                if (allTargetPorts[i] && key[i] == holderKey && port[i].equals(holderPort))
-                {
-                    newHolder = i;
-                }
-            }
-        }
-        holder = newHolder;
-        if (type != 0 && (allRegistrants(type) ? count == 0 : holder < 0))
-        {
-            type = 0;
-            holder = -1;
-        }
-    }
-
     private void unitAttention(final int i, final int ascAscq)
     {
-        effectPort[effects] = port[i];
-        effectRtpi[effects] = rtpi[i];
+        effectPort[effects] = table.port(i);
+        effectRtpi[effects] = table.rtpi(i);
         effectAsc[effects] = ascAscq;
         effects++;
     }
@@ -347,73 +175,35 @@ final class PersistentReservations
      *
      * @throws PersistentReservationStateException when a state file exists and cannot be used (nothing loaded).
      */
-    synchronized void persistIn(final Path stateDirectory, final String serial)
-        throws PersistentReservationStateException
+    void persistIn(final Path stateDirectory, final String serial) throws PersistentReservationStateException
     {
         final PersistentReservationStore s = new PersistentReservationStore(stateDirectory, serial);
-        final PersistentReservationStore.State loaded = s.load(MAX_REGISTRATIONS);
-        store = s;
-        if (loaded == null)
+        synchronized (table)
         {
-            return;
+            final PersistentReservationStore.State loaded = s.load(RegistrationTable.MAX_REGISTRATIONS);
+            store = s;
+            if (loaded != null)
+            {
+                table.restoreState(loaded, true);
+                table.publish();
+            }
         }
-        Arrays.fill(port, null);
-        for (int i = 0; i < loaded.count; i++)
+    }
+
+    Path stateFile()
+    {
+        synchronized (table)
         {
-            port[i] = loaded.port[i];
-            device[i] = TransportIds.isDevice(loaded.port[i]);
-            rtpi[i] = loaded.rtpi[i];
-            key[i] = loaded.key[i];
-            allTargetPorts[i] = loaded.allTargetPorts[i];
+            return store == null ? null : store.file();
         }
-        count = loaded.count;
-        generation = loaded.generation;
-        type = loaded.type;
-        holder = loaded.type == 0 || allRegistrants(loaded.type) ? -1 : loaded.holder;
-        aptpl = true;
-        publish();
     }
 
-    synchronized Path stateFile()
+    int generation()
     {
-        return store == null ? null : store.file();
-    }
-
-    synchronized boolean persistThroughPowerLossActive()
-    {
-        return aptpl;
-    }
-
-    private PersistentReservationStore.State copyState()
-    {
-        final PersistentReservationStore.State s = new PersistentReservationStore.State(MAX_REGISTRATIONS);
-        s.generation = generation;
-        s.type = type;
-        s.holder = holder;
-        s.count = count;
-        System.arraycopy(port, 0, s.port, 0, count);
-        System.arraycopy(rtpi, 0, s.rtpi, 0, count);
-        System.arraycopy(key, 0, s.key, 0, count);
-        System.arraycopy(allTargetPorts, 0, s.allTargetPorts, 0, count);
-        return s;
-    }
-
-    private void restoreState(final PersistentReservationStore.State s, final boolean wasAptpl)
-    {
-        Arrays.fill(port, null);
-        for (int i = 0; i < s.count; i++)
+        synchronized (table)
         {
-            port[i] = s.port[i];
-            device[i] = TransportIds.isDevice(s.port[i]);
-            rtpi[i] = s.rtpi[i];
-            key[i] = s.key[i];
-            allTargetPorts[i] = s.allTargetPorts[i];
+            return table.generation();
         }
-        count = s.count;
-        generation = s.generation;
-        type = s.type;
-        holder = s.holder;
-        aptpl = wasAptpl;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -425,24 +215,24 @@ final class PersistentReservations
         final int allocationLength = Bytes.u16(cdb, 7);
         final MemorySegment out = t.scratch();
         final int length;
-        synchronized (this)
+        synchronized (table)
         {
             switch (serviceAction)
             {
                 case SA_READ_KEYS:
                     // SPC-4 6.13.2: every registered I_T nexus' key (an ALL_TG_PT registration once per port).
-                    Bytes.put32(out, 0, generation & 0xFFFF_FFFFL);
-                    Bytes.put32(out, 4, 8L * count);
-                    for (int i = 0; i < count; i++)
+                    Bytes.put32(out, 0, table.generation() & 0xFFFF_FFFFL);
+                    Bytes.put32(out, 4, 8L * table.count());
+                    for (int i = 0; i < table.count(); i++)
                     {
-                        Bytes.put64(out, 8 + 8 * i, key[i]);
+                        Bytes.put64(out, 8 + 8 * i, table.key(i));
                     }
-                    length = 8 + 8 * count;
+                    length = 8 + 8 * table.count();
                     break;
                 case SA_READ_RESERVATION:
                     // SPC-4 6.13.3.
-                    Bytes.put32(out, 0, generation & 0xFFFF_FFFFL);
-                    if (type == 0)
+                    Bytes.put32(out, 0, table.generation() & 0xFFFF_FFFFL);
+                    if (table.type() == 0)
                     {
                         Bytes.put32(out, 4, 0);
                         length = 8;
@@ -452,8 +242,8 @@ final class PersistentReservations
                         Bytes.zero(out, 4, 20);
                         Bytes.put32(out, 4, 16);
                         // All-registrants reservations report key 0 (SPC-4 5.12.10).
-                        Bytes.put64(out, 8, holder < 0 ? 0 : key[holder]);
-                        Bytes.put8(out, 21, type & 0x0F); // scope 0 = logical unit
+                        Bytes.put64(out, 8, table.holder() < 0 ? 0 : table.key(table.holder()));
+                        Bytes.put8(out, 21, table.type() & 0x0F); // scope 0 = logical unit
                         length = 24;
                     }
                     break;
@@ -462,7 +252,7 @@ final class PersistentReservations
                     Bytes.zero(out, 0, 8);
                     Bytes.put16(out, 0, 8);
                     Bytes.put8(out, 2, 0x08 | 0x04 | (store != null ? 0x01 : 0));
-                    Bytes.put8(out, 3, 0x80 | (aptpl ? 0x01 : 0));
+                    Bytes.put8(out, 3, 0x80 | (table.aptpl() ? 0x01 : 0));
                     Bytes.put8(out, 4, 0x80 | 0x40 | 0x20 | 0x08 | 0x02); // WR_EX_AR EX_AC_RO WR_EX_RO EX_AC WR_EX
                     Bytes.put8(out, 5, 0x01); // EX_AC_AR
                     length = 8;
@@ -482,26 +272,26 @@ final class PersistentReservations
     {
         // SPC-4 6.13.5: one descriptor per registered I_T nexus: key, ALL_TG_PT, R_HOLDER with scope and type,
         // relative target port, and the initiator's TransportID (7.6.4.6: format 01b for a port, 00b for a device).
-        Bytes.put32(out, 0, generation & 0xFFFF_FFFFL);
+        Bytes.put32(out, 0, table.generation() & 0xFFFF_FFFFL);
         int o = 8;
-        for (int i = 0; i < count; i++)
+        for (int i = 0; i < table.count(); i++)
         {
-            final int idLength = TransportIds.encodedLength(port[i]);
+            final int idLength = TransportIds.encodedLength(table.port(i));
             if (o + 24 + idLength > ScsiTask.SCRATCH_SIZE)
             {
                 break;
             }
             Bytes.zero(out, o, 24);
-            Bytes.put64(out, o, key[i]);
-            final boolean holds = holds(i);
-            Bytes.put8(out, o + 12, (allTargetPorts[i] ? 0x02 : 0) | (holds ? 0x01 : 0));
+            Bytes.put64(out, o, table.key(i));
+            final boolean holds = table.holds(i);
+            Bytes.put8(out, o + 12, (table.allTargetPorts(i) ? 0x02 : 0) | (holds ? 0x01 : 0));
             if (holds)
             {
-                Bytes.put8(out, o + 13, type & 0x0F);
+                Bytes.put8(out, o + 13, table.type() & 0x0F);
             }
-            Bytes.put16(out, o + 18, rtpi[i]);
+            Bytes.put16(out, o + 18, table.rtpi(i));
             Bytes.put32(out, o + 20, idLength);
-            TransportIds.encode(out, o + 24, port[i]);
+            TransportIds.encode(out, o + 24, table.port(i));
             o += 24 + idLength;
         }
         Bytes.put32(out, 4, o - 8);
@@ -587,7 +377,7 @@ final class PersistentReservations
         final long reservationKey = Bytes.u64(p, 0);
         final long serviceActionKey = Bytes.u64(p, 8);
         final long outcome;
-        synchronized (this)
+        synchronized (table)
         {
             if (aptplBit && store == null)
             {
@@ -609,13 +399,13 @@ final class PersistentReservations
     {
         effects = 0;
         aborts = 0;
-        final boolean wasAptpl = aptpl;
-        final PersistentReservationStore.State before = store != null ? copyState() : null;
-        final int generationBefore = generation;
-        final int typeBefore = type;
-        final int holderBefore = holder;
-        final int countBefore = count;
-        final int me = find(n);
+        final boolean wasAptpl = table.aptpl();
+        final PersistentReservationStore.State before = store != null ? table.copyState() : null;
+        final int generationBefore = table.generation();
+        final int typeBefore = table.type();
+        final int holderBefore = table.holder();
+        final int countBefore = table.count();
+        final int me = table.find(n);
         final long outcome;
         switch (serviceAction)
         {
@@ -626,7 +416,7 @@ final class PersistentReservations
                     aptplBit);
                 break;
             default:
-                if (me < 0 || key[me] != reservationKey)
+                if (me < 0 || table.key(me) != reservationKey)
                 {
                     // SPC-4 5.12.1: only a registered I_T nexus, with its own key.
                     outcome = CONFLICT;
@@ -645,19 +435,19 @@ final class PersistentReservations
         {
             return outcome;
         }
-        if (count == 0)
+        if (table.count() == 0)
         {
-            aptpl = false; // nothing left to survive a restart
+            table.aptpl(false); // nothing left to survive a restart
         }
-        final boolean changed = generation != generationBefore || type != typeBefore || holder != holderBefore ||
-            count != countBefore;
-        if (store != null && (changed || aptpl != wasAptpl) && (aptpl || wasAptpl))
+        final boolean changed = table.generation() != generationBefore || table.type() != typeBefore ||
+            table.holder() != holderBefore || table.count() != countBefore;
+        if (store != null && (changed || table.aptpl() != wasAptpl) && (table.aptpl() || wasAptpl))
         {
             try
             {
-                if (aptpl)
+                if (table.aptpl())
                 {
-                    store.save(copyState());
+                    store.save(table.copyState());
                 }
                 else
                 {
@@ -667,14 +457,14 @@ final class PersistentReservations
             catch (final IOException | RuntimeException ex)
             {
                 // Nothing changes unless it is durable: the initiator asked for that with APTPL.
-                restoreState(before, wasAptpl);
+                table.restoreState(before, wasAptpl);
                 lu.reportInternalError(new IOException("persistent reservation state of " +
                     lu.identity().unitSerial() + " not saved to " + store.file() + "; the PERSISTENT RESERVE OUT " +
                     "changed nothing", ex));
                 return KIND_FAILED << 56 | (long)Asc.INTERNAL_TARGET_FAILURE << 24;
             }
         }
-        publish();
+        table.publish();
         for (int i = 0; i < effects; i++)
         {
             unitAttentions.raiseFor(effectPort[i], effectRtpi[i], effectAsc[i]);
@@ -746,7 +536,7 @@ final class PersistentReservations
             // The receiving I_T nexus, through every target port with ALL_TG_PT; then each TransportID's initiator
             // port through the same port(s). All or nothing: checked before anything is added.
             final TargetPort[] ports = allTargetPortsBit ? lu.targetPortArray() : null;
-            final String[] names = new String[1 + MAX_REGISTRATIONS];
+            final String[] names = new String[1 + RegistrationTable.MAX_REGISTRATIONS];
             int nameCount = 0;
             names[nameCount++] = n.initiatorPortName();
             if (specifyInitiatorPorts)
@@ -769,8 +559,8 @@ final class PersistentReservations
                     o += id.length;
                 }
             }
-            final String[] newPort = new String[MAX_REGISTRATIONS];
-            final int[] newRtpi = new int[MAX_REGISTRATIONS];
+            final String[] newPort = new String[RegistrationTable.MAX_REGISTRATIONS];
+            final int[] newRtpi = new int[RegistrationTable.MAX_REGISTRATIONS];
             int adding = 0;
             for (int k = 0; k < nameCount; k++)
             {
@@ -783,7 +573,7 @@ final class PersistentReservations
                         continue;
                     }
                     // An I_T nexus already registered keeps its registration (as LIO: SPC-4 leaves it open).
-                    boolean known = findOverlapping(names[k], r) >= 0;
+                    boolean known = table.findOverlapping(names[k], r) >= 0;
                     for (int a = 0; a < adding && !known; a++)
                     {
                         known = newRtpi[a] == r && TransportIds.overlap(newPort[a], names[k]);
@@ -792,7 +582,7 @@ final class PersistentReservations
                     {
                         continue;
                     }
-                    if (count + adding == MAX_REGISTRATIONS)
+                    if (table.count() + adding == RegistrationTable.MAX_REGISTRATIONS)
                     {
                         return illegal(Asc.INSUFFICIENT_REGISTRATION_RESOURCES);
                     }
@@ -803,13 +593,13 @@ final class PersistentReservations
             }
             for (int a = 0; a < adding; a++)
             {
-                add(newPort[a], newRtpi[a], serviceActionKey, allTargetPortsBit);
+                table.add(newPort[a], newRtpi[a], serviceActionKey, allTargetPortsBit);
             }
-            generation++;
-            aptpl = aptplBit;
+            table.nextGeneration();
+            table.aptpl(aptplBit);
             return GOOD;
         }
-        if (!ignore && key[me] != reservationKey)
+        if (!ignore && table.key(me) != reservationKey)
         {
             return CONFLICT;
         }
@@ -823,36 +613,28 @@ final class PersistentReservations
         }
         else
         {
-            final long old = key[me];
-            for (int i = 0; i < count; i++)
-            {
-                if (i != me && allTargetPorts[me] && allTargetPorts[i] && key[i] == old && port[i].equals(port[me]))
-                {
-                    key[i] = serviceActionKey;
-                }
-            }
-            key[me] = serviceActionKey;
+            table.changeKey(me, serviceActionKey);
         }
-        generation++;
-        aptpl = aptplBit;
+        table.nextGeneration();
+        table.aptpl(aptplBit);
         return GOOD;
     }
 
     /** SPC-4 5.12.11.2.3: the I_T nexus (and its ALL_TG_PT group) unregisters. */
     private void unregister(final int me)
     {
-        final boolean[] gone = new boolean[count];
-        for (int i = 0; i < count; i++)
+        final boolean[] gone = new boolean[table.count()];
+        for (int i = 0; i < table.count(); i++)
         {
-            gone[i] = sameGroup(i, me);
+            gone[i] = table.sameGroup(i, me);
         }
-        final int typeBefore = type;
-        final boolean wasHolder = holds(me);
-        removeMarked(gone);
-        if (wasHolder && type == 0 && registrantsOnly(typeBefore))
+        final int typeBefore = table.type();
+        final boolean wasHolder = table.holds(me);
+        table.removeMarked(gone);
+        if (wasHolder && table.type() == 0 && registrantsOnly(typeBefore))
         {
             // The holder of a registrants-only reservation left: every other registrant is told.
-            for (int i = 0; i < count; i++)
+            for (int i = 0; i < table.count(); i++)
             {
                 unitAttention(i, Asc.RESERVATIONS_RELEASED);
             }
@@ -865,29 +647,25 @@ final class PersistentReservations
         {
             case SA_RESERVE:
                 // SPC-4 5.12.9: one reservation; its holder may repeat it with the same type.
-                if (type != 0)
+                if (table.type() != 0)
                 {
-                    return holds(me) && type == requestedType ? GOOD : CONFLICT;
+                    return table.holds(me) && table.type() == requestedType ? GOOD : CONFLICT;
                 }
-                type = requestedType;
-                holder = allRegistrants(requestedType) ? -1 : me;
+                table.reserve(requestedType, me);
                 return GOOD;
             case SA_RELEASE:
                 return release(me, requestedType);
             case SA_CLEAR:
                 // SPC-4 5.12.11.2.6: release, remove every registration; the others learn RESERVATIONS PREEMPTED.
-                for (int i = 0; i < count; i++)
+                for (int i = 0; i < table.count(); i++)
                 {
-                    if (!sameGroup(i, me))
+                    if (!table.sameGroup(i, me))
                     {
                         unitAttention(i, Asc.RESERVATIONS_PREEMPTED);
                     }
                 }
-                Arrays.fill(port, 0, count, null);
-                count = 0;
-                type = 0;
-                holder = -1;
-                generation++;
+                table.clear();
+                table.nextGeneration();
                 return GOOD;
             default:
                 return preempt(me, requestedType, saKey, serviceAction == SA_PREEMPT_AND_ABORT);
@@ -897,22 +675,21 @@ final class PersistentReservations
     /** SPC-4 5.12.11.2.2. */
     private long release(final int me, final int requestedType)
     {
-        if (type == 0 || !holds(me))
+        if (table.type() == 0 || !table.holds(me))
         {
             return GOOD; // no reservation, or not its holder: nothing happens
         }
-        if (type != requestedType)
+        if (table.type() != requestedType)
         {
             return illegal(Asc.INVALID_RELEASE_OF_PERSISTENT_RESERVATION);
         }
-        final int old = type;
-        type = 0;
-        holder = -1;
+        final int old = table.type();
+        table.release();
         if (registrantsOnly(old) || allRegistrants(old))
         {
-            for (int i = 0; i < count; i++)
+            for (int i = 0; i < table.count(); i++)
             {
-                if (!sameGroup(i, me))
+                if (!table.sameGroup(i, me))
                 {
                     unitAttention(i, Asc.RESERVATIONS_RELEASED);
                 }
@@ -924,80 +701,77 @@ final class PersistentReservations
     /** SPC-4 5.12.11.2.4 (PREEMPT) and 5.12.11.2.6 (PREEMPT AND ABORT), figure "Device server interpretation". */
     private long preempt(final int me, final int requestedType, final long saKey, final boolean abort)
     {
-        final boolean allRegistrantsReservation = type != 0 && allRegistrants(type);
+        final boolean allRegistrantsReservation = table.type() != 0 && allRegistrants(table.type());
         if (!allRegistrantsReservation && saKey == 0)
         {
             return illegal(Asc.INVALID_FIELD_IN_PARAMETER_LIST, 8, -1);
         }
-        final boolean[] gone = new boolean[count];
-        final int typeBefore = type;
+        final boolean[] gone = new boolean[table.count()];
+        final int typeBefore = table.type();
         if (allRegistrantsReservation && saKey == 0)
         {
             // Every other registration goes; the reservation becomes the preempting nexus' with the new type.
-            for (int i = 0; i < count; i++)
+            for (int i = 0; i < table.count(); i++)
             {
-                gone[i] = !sameGroup(i, me);
+                gone[i] = !table.sameGroup(i, me);
             }
-            final String mePort = port[me];
-            final int meRtpi = rtpi[me];
+            final String mePort = table.port(me);
+            final int meRtpi = table.rtpi(me);
             preempted(gone, abort);
-            removeMarked(gone);
-            type = requestedType;
-            holder = allRegistrants(requestedType) ? -1 : findExact(mePort, meRtpi);
-            generation++;
+            table.removeMarked(gone);
+            table.reserve(requestedType, table.findExact(mePort, meRtpi));
+            table.nextGeneration();
             return GOOD;
         }
-        if (type != 0 && !allRegistrantsReservation && key[holder] == saKey)
+        if (table.type() != 0 && !allRegistrantsReservation && table.key(table.holder()) == saKey)
         {
             // The key names the holder: its registrations (and every other with that key) go, the preempting nexus
             // holds a reservation of the type it asked for. Preempting itself is not an error.
-            for (int i = 0; i < count; i++)
+            for (int i = 0; i < table.count(); i++)
             {
-                gone[i] = key[i] == saKey && !sameGroup(i, me);
+                gone[i] = table.key(i) == saKey && !table.sameGroup(i, me);
             }
-            final String mePort = port[me];
-            final int meRtpi = rtpi[me];
+            final String mePort = table.port(me);
+            final int meRtpi = table.rtpi(me);
             preempted(gone, abort);
-            holder = -1;
-            type = 0;
-            removeMarked(gone);
-            type = requestedType;
-            final int now = findExact(mePort, meRtpi);
-            holder = allRegistrants(requestedType) ? -1 : now;
+            table.release();
+            table.removeMarked(gone);
+            final int now = table.findExact(mePort, meRtpi);
+            table.reserve(requestedType, now);
             if (typeBefore != requestedType)
             {
                 // SPC-4 5.12.11.2.4 e): the type changed, the remaining registrants learn RESERVATIONS RELEASED.
-                for (int i = 0; i < count; i++)
+                for (int i = 0; i < table.count(); i++)
                 {
-                    if (!sameGroup(i, now))
+                    if (!table.sameGroup(i, now))
                     {
                         unitAttention(i, Asc.RESERVATIONS_RELEASED);
                     }
                 }
             }
-            generation++;
+            table.nextGeneration();
             return GOOD;
         }
         // No reservation, a key that does not name the holder, or an all-registrants reservation and a key: only
         // the registrations with that key go (SPC-4 5.12.11.2.4.4), the issuer's too if it has that key.
         boolean any = false;
-        for (int i = 0; i < count; i++)
+        for (int i = 0; i < table.count(); i++)
         {
-            gone[i] = key[i] == saKey;
+            gone[i] = table.key(i) == saKey;
             any |= gone[i];
         }
         if (!any)
         {
             return CONFLICT; // SPC-4 5.12.11.2.4: a key nobody registered
         }
-        final boolean[] others = new boolean[count];
-        for (int i = 0; i < count; i++)
+        final boolean[] others = new boolean[table.count()];
+        for (int i = 0; i < table.count(); i++)
         {
-            others[i] = gone[i] && !sameGroup(i, me);
+            others[i] = gone[i] && !table.sameGroup(i, me);
         }
         preempted(others, abort);
-        removeMarked(gone);
-        generation++;
+        table.removeMarked(gone);
+        table.nextGeneration();
         return GOOD;
     }
 
@@ -1013,8 +787,8 @@ final class PersistentReservations
             unitAttention(i, Asc.REGISTRATIONS_PREEMPTED);
             if (abort)
             {
-                abortPort[aborts] = port[i];
-                abortRtpi[aborts] = rtpi[i];
+                abortPort[aborts] = table.port(i);
+                abortRtpi[aborts] = table.rtpi(i);
                 aborts++;
             }
         }
@@ -1050,44 +824,34 @@ final class PersistentReservations
             // The destination is the initiator port the command came from.
             return illegal(Asc.INVALID_FIELD_IN_PARAMETER_LIST, BASIC_LIST_LENGTH, -1);
         }
-        if (type == 0)
+        if (table.type() == 0)
         {
             return illegalCdb(1, 4); // nothing to move (as LIO)
         }
-        if (!holds(me) || allRegistrants(type))
+        if (!table.holds(me) || allRegistrants(table.type()))
         {
             return CONFLICT; // only the holder moves, and never an all-registrants reservation
         }
-        int destination = findOverlapping(id.name, destinationRtpi);
+        int destination = table.findOverlapping(id.name, destinationRtpi);
         if (destination < 0)
         {
-            if (count == MAX_REGISTRATIONS)
+            if (table.count() == RegistrationTable.MAX_REGISTRATIONS)
             {
                 return illegal(Asc.INSUFFICIENT_REGISTRATION_RESOURCES);
             }
-            add(id.name, destinationRtpi, serviceActionKey, false);
-            destination = count - 1;
+            table.add(id.name, destinationRtpi, serviceActionKey, false);
+            destination = table.count() - 1;
         }
-        else
-        {
-            key[destination] = serviceActionKey;
-            allTargetPorts[destination] = false;
-        }
-        holder = destination;
+        table.moveReservationTo(destination, serviceActionKey);
         if ((Bytes.u8(p, 17) & 0x02) != 0)
         {
             // UNREG: the I_T nexus the command came through unregisters (only it, not its ALL_TG_PT siblings).
-            final boolean[] gone = new boolean[count];
+            final boolean[] gone = new boolean[table.count()];
             gone[me] = true;
-            removeMarked(gone);
+            table.removeMarked(gone);
         }
-        generation++;
-        aptpl = aptplBit;
+        table.nextGeneration();
+        table.aptpl(aptplBit);
         return GOOD;
-    }
-
-    synchronized int generation()
-    {
-        return generation;
     }
 }
