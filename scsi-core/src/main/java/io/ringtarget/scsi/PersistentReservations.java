@@ -1,6 +1,5 @@
 package io.ringtarget.scsi;
 
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -27,7 +26,7 @@ import static io.ringtarget.scsi.OperationCodes.SA_RESERVE;
  * for the initiator ports the TransportIDs name), REGISTER AND IGNORE EXISTING KEY, RESERVE, RELEASE, CLEAR,
  * PREEMPT, PREEMPT AND ABORT (the aborts are handed to the transport through {@link AbortRequests}), REGISTER AND
  * MOVE; the unit attentions SPC-4 5.12.11 names for the initiator ports that lose a registration or a
- * reservation; APTPL through a {@link PersistentReservationStore} when the logical unit has a state directory.
+ * reservation; APTPL ({@link PersistThroughPowerLoss}) when the logical unit has a state directory.
  * <p>
  * Threads: PERSISTENT RESERVE IN/OUT (any loop) take the {@link RegistrationTable}'s monitor; an APTPL write happens
  * inside it, on that loop (a few milliseconds, rare). Other commands never lock: they read the immutable
@@ -71,8 +70,7 @@ final class PersistentReservations
     private int aborts;
 
     private final RegistrationTable table = new RegistrationTable();
-    /** Where APTPL state goes; null: APTPL not offered (PTPL_C=0). Guarded by the table's monitor. */
-    private PersistentReservationStore store;
+    private final PersistThroughPowerLoss persistThroughPowerLoss;
 
     PersistentReservations(final LogicalUnit lu, final UnitAttentions unitAttentions,
         final AbortRequests abortRequests)
@@ -80,6 +78,7 @@ final class PersistentReservations
         this.lu = lu;
         this.unitAttentions = unitAttentions;
         this.abortRequests = abortRequests;
+        this.persistThroughPowerLoss = new PersistThroughPowerLoss(lu, table);
     }
 
     static boolean allRegistrants(final int type)
@@ -177,25 +176,12 @@ final class PersistentReservations
      */
     void persistIn(final Path stateDirectory, final String serial) throws PersistentReservationStateException
     {
-        final PersistentReservationStore s = new PersistentReservationStore(stateDirectory, serial);
-        synchronized (table)
-        {
-            final PersistentReservationStore.State loaded = s.load(RegistrationTable.MAX_REGISTRATIONS);
-            store = s;
-            if (loaded != null)
-            {
-                table.restoreState(loaded, true);
-                table.publish();
-            }
-        }
+        persistThroughPowerLoss.offer(stateDirectory, serial);
     }
 
     Path stateFile()
     {
-        synchronized (table)
-        {
-            return store == null ? null : store.file();
-        }
+        return persistThroughPowerLoss.file();
     }
 
     int generation()
@@ -251,7 +237,7 @@ final class PersistentReservations
                     // SPC-4 6.13.4: SIP_C, ATP_C, PTPL_C (when a state directory is set); TMV and PTPL_A.
                     Bytes.zero(out, 0, 8);
                     Bytes.put16(out, 0, 8);
-                    Bytes.put8(out, 2, 0x08 | 0x04 | (store != null ? 0x01 : 0));
+                    Bytes.put8(out, 2, 0x08 | 0x04 | (persistThroughPowerLoss.offered() ? 0x01 : 0));
                     Bytes.put8(out, 3, 0x80 | (table.aptpl() ? 0x01 : 0));
                     Bytes.put8(out, 4, 0x80 | 0x40 | 0x20 | 0x08 | 0x02); // WR_EX_AR EX_AC_RO WR_EX_RO EX_AC WR_EX
                     Bytes.put8(out, 5, 0x01); // EX_AC_AR
@@ -379,7 +365,7 @@ final class PersistentReservations
         final long outcome;
         synchronized (table)
         {
-            if (aptplBit && store == null)
+            if (aptplBit && !persistThroughPowerLoss.offered())
             {
                 outcome = illegal(Asc.INVALID_FIELD_IN_PARAMETER_LIST, flagsOffset, 0); // PTPL_C=0
             }
@@ -400,11 +386,7 @@ final class PersistentReservations
         effects = 0;
         aborts = 0;
         final boolean wasAptpl = table.aptpl();
-        final PersistentReservationStore.State before = store != null ? table.copyState() : null;
-        final int generationBefore = table.generation();
-        final int typeBefore = table.type();
-        final int holderBefore = table.holder();
-        final int countBefore = table.count();
+        final PersistentReservationStore.State before = persistThroughPowerLoss.before();
         final int me = table.find(n);
         final long outcome;
         switch (serviceAction)
@@ -435,34 +417,9 @@ final class PersistentReservations
         {
             return outcome;
         }
-        if (table.count() == 0)
+        if (!persistThroughPowerLoss.persist(before, wasAptpl))
         {
-            table.aptpl(false); // nothing left to survive a restart
-        }
-        final boolean changed = table.generation() != generationBefore || table.type() != typeBefore ||
-            table.holder() != holderBefore || table.count() != countBefore;
-        if (store != null && (changed || table.aptpl() != wasAptpl) && (table.aptpl() || wasAptpl))
-        {
-            try
-            {
-                if (table.aptpl())
-                {
-                    store.save(table.copyState());
-                }
-                else
-                {
-                    store.delete();
-                }
-            }
-            catch (final IOException | RuntimeException ex)
-            {
-                // Nothing changes unless it is durable: the initiator asked for that with APTPL.
-                table.restoreState(before, wasAptpl);
-                lu.reportInternalError(new IOException("persistent reservation state of " +
-                    lu.identity().unitSerial() + " not saved to " + store.file() + "; the PERSISTENT RESERVE OUT " +
-                    "changed nothing", ex));
-                return KIND_FAILED << 56 | (long)Asc.INTERNAL_TARGET_FAILURE << 24;
-            }
+            return KIND_FAILED << 56 | (long)Asc.INTERNAL_TARGET_FAILURE << 24;
         }
         table.publish();
         for (int i = 0; i < effects; i++)
