@@ -7,14 +7,10 @@ import java.util.Arrays;
 import static io.ringtarget.scsi.OperationCodes.SA_CLEAR;
 import static io.ringtarget.scsi.OperationCodes.SA_PREEMPT;
 import static io.ringtarget.scsi.OperationCodes.SA_PREEMPT_AND_ABORT;
-import static io.ringtarget.scsi.OperationCodes.SA_READ_FULL_STATUS;
-import static io.ringtarget.scsi.OperationCodes.SA_READ_KEYS;
-import static io.ringtarget.scsi.OperationCodes.SA_READ_RESERVATION;
 import static io.ringtarget.scsi.OperationCodes.SA_REGISTER;
 import static io.ringtarget.scsi.OperationCodes.SA_REGISTER_AND_IGNORE_EXISTING_KEY;
 import static io.ringtarget.scsi.OperationCodes.SA_REGISTER_AND_MOVE;
 import static io.ringtarget.scsi.OperationCodes.SA_RELEASE;
-import static io.ringtarget.scsi.OperationCodes.SA_REPORT_CAPABILITIES;
 import static io.ringtarget.scsi.OperationCodes.SA_RESERVE;
 
 /**
@@ -71,6 +67,7 @@ final class PersistentReservations
 
     private final RegistrationTable table = new RegistrationTable();
     private final PersistThroughPowerLoss persistThroughPowerLoss;
+    private final PersistentReserveIn reserveIn;
 
     PersistentReservations(final LogicalUnit lu, final UnitAttentions unitAttentions,
         final AbortRequests abortRequests)
@@ -79,6 +76,7 @@ final class PersistentReservations
         this.unitAttentions = unitAttentions;
         this.abortRequests = abortRequests;
         this.persistThroughPowerLoss = new PersistThroughPowerLoss(lu, table);
+        this.reserveIn = new PersistentReserveIn(table, persistThroughPowerLoss);
     }
 
     static boolean allRegistrants(final int type)
@@ -192,96 +190,10 @@ final class PersistentReservations
         }
     }
 
-    // ---------------------------------------------------------------------------------------------------------
-    // PERSISTENT RESERVE IN (SPC-4 6.13).
-
+    /** PERSISTENT RESERVE IN (SPC-4 6.13). */
     void in(final ScsiTask t, final MemorySegment cdb)
     {
-        final int serviceAction = Bytes.u8(cdb, 1) & 0x1F;
-        final int allocationLength = Bytes.u16(cdb, 7);
-        final MemorySegment out = t.scratch();
-        final int length;
-        synchronized (table)
-        {
-            switch (serviceAction)
-            {
-                case SA_READ_KEYS:
-                    // SPC-4 6.13.2: every registered I_T nexus' key (an ALL_TG_PT registration once per port).
-                    Bytes.put32(out, 0, table.generation() & 0xFFFF_FFFFL);
-                    Bytes.put32(out, 4, 8L * table.count());
-                    for (int i = 0; i < table.count(); i++)
-                    {
-                        Bytes.put64(out, 8 + 8 * i, table.key(i));
-                    }
-                    length = 8 + 8 * table.count();
-                    break;
-                case SA_READ_RESERVATION:
-                    // SPC-4 6.13.3.
-                    Bytes.put32(out, 0, table.generation() & 0xFFFF_FFFFL);
-                    if (table.type() == 0)
-                    {
-                        Bytes.put32(out, 4, 0);
-                        length = 8;
-                    }
-                    else
-                    {
-                        Bytes.zero(out, 4, 20);
-                        Bytes.put32(out, 4, 16);
-                        // All-registrants reservations report key 0 (SPC-4 5.12.10).
-                        Bytes.put64(out, 8, table.holder() < 0 ? 0 : table.key(table.holder()));
-                        Bytes.put8(out, 21, table.type() & 0x0F); // scope 0 = logical unit
-                        length = 24;
-                    }
-                    break;
-                case SA_REPORT_CAPABILITIES:
-                    // SPC-4 6.13.4: SIP_C, ATP_C, PTPL_C (when a state directory is set); TMV and PTPL_A.
-                    Bytes.zero(out, 0, 8);
-                    Bytes.put16(out, 0, 8);
-                    Bytes.put8(out, 2, 0x08 | 0x04 | (persistThroughPowerLoss.offered() ? 0x01 : 0));
-                    Bytes.put8(out, 3, 0x80 | (table.aptpl() ? 0x01 : 0));
-                    Bytes.put8(out, 4, 0x80 | 0x40 | 0x20 | 0x08 | 0x02); // WR_EX_AR EX_AC_RO WR_EX_RO EX_AC WR_EX
-                    Bytes.put8(out, 5, 0x01); // EX_AC_AR
-                    length = 8;
-                    break;
-                case SA_READ_FULL_STATUS:
-                    length = fullStatus(out);
-                    break;
-                default:
-                    Responses.invalidCdb(t, 1, 4);
-                    return;
-            }
-        }
-        Responses.dataIn(t, length, allocationLength);
-    }
-
-    private int fullStatus(final MemorySegment out)
-    {
-        // SPC-4 6.13.5: one descriptor per registered I_T nexus: key, ALL_TG_PT, R_HOLDER with scope and type,
-        // relative target port, and the initiator's TransportID (7.6.4.6: format 01b for a port, 00b for a device).
-        Bytes.put32(out, 0, table.generation() & 0xFFFF_FFFFL);
-        int o = 8;
-        for (int i = 0; i < table.count(); i++)
-        {
-            final int idLength = TransportIds.encodedLength(table.port(i));
-            if (o + 24 + idLength > ScsiTask.SCRATCH_SIZE)
-            {
-                break;
-            }
-            Bytes.zero(out, o, 24);
-            Bytes.put64(out, o, table.key(i));
-            final boolean holds = table.holds(i);
-            Bytes.put8(out, o + 12, (table.allTargetPorts(i) ? 0x02 : 0) | (holds ? 0x01 : 0));
-            if (holds)
-            {
-                Bytes.put8(out, o + 13, table.type() & 0x0F);
-            }
-            Bytes.put16(out, o + 18, table.rtpi(i));
-            Bytes.put32(out, o + 20, idLength);
-            TransportIds.encode(out, o + 24, table.port(i));
-            o += 24 + idLength;
-        }
-        Bytes.put32(out, 4, o - 8);
-        return o;
+        reserveIn.execute(t, cdb);
     }
 
     // ---------------------------------------------------------------------------------------------------------
