@@ -2,9 +2,14 @@ package io.ringtarget.scsi;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 import static io.ringtarget.scsi.OperationCodes.SA_CLEAR;
+import static io.ringtarget.scsi.ReserveOutOutcome.CONFLICT;
+import static io.ringtarget.scsi.ReserveOutOutcome.FAILED;
+import static io.ringtarget.scsi.ReserveOutOutcome.GOOD;
+import static io.ringtarget.scsi.ReserveOutOutcome.illegal;
+import static io.ringtarget.scsi.ReserveOutOutcome.invalidCdb;
+import static io.ringtarget.scsi.ReserveOutOutcome.invalidParameter;
 import static io.ringtarget.scsi.OperationCodes.SA_PREEMPT;
 import static io.ringtarget.scsi.OperationCodes.SA_PREEMPT_AND_ABORT;
 import static io.ringtarget.scsi.OperationCodes.SA_REGISTER;
@@ -45,36 +50,18 @@ final class PersistentReservations
     private static final int BASIC_LIST_LENGTH = 24;
     private static final int SPEC_I_PT_HEADER = 28;
 
-    // Outcome of a PR OUT: a long carrying the kind, the ASC/ASCQ and the sense-key specific field pointer.
-    private static final long GOOD = 0;
-    private static final long KIND_CONFLICT = 1;
-    private static final long KIND_ILLEGAL = 2;
-    private static final long KIND_FAILED = 3;
-    private static final long CONFLICT = KIND_CONFLICT << 56;
-
     private final LogicalUnit lu;
-    private final UnitAttentions unitAttentions;
-    private final AbortRequests abortRequests;
-
-    // Effects of the PR OUT in progress, applied once it succeeded (and is durable when APTPL asks for it).
-    private final String[] effectPort = new String[2 * RegistrationTable.MAX_REGISTRATIONS];
-    private final int[] effectRtpi = new int[2 * RegistrationTable.MAX_REGISTRATIONS];
-    private final int[] effectAsc = new int[2 * RegistrationTable.MAX_REGISTRATIONS];
-    private int effects;
-    private final String[] abortPort = new String[RegistrationTable.MAX_REGISTRATIONS];
-    private final int[] abortRtpi = new int[RegistrationTable.MAX_REGISTRATIONS];
-    private int aborts;
 
     private final RegistrationTable table = new RegistrationTable();
     private final PersistThroughPowerLoss persistThroughPowerLoss;
     private final PersistentReserveIn reserveIn;
+    private final ReserveOutEffects effects;
 
     PersistentReservations(final LogicalUnit lu, final UnitAttentions unitAttentions,
         final AbortRequests abortRequests)
     {
         this.lu = lu;
-        this.unitAttentions = unitAttentions;
-        this.abortRequests = abortRequests;
+        this.effects = new ReserveOutEffects(unitAttentions, abortRequests);
         this.persistThroughPowerLoss = new PersistThroughPowerLoss(lu, table);
         this.reserveIn = new PersistentReserveIn(table, persistThroughPowerLoss);
     }
@@ -156,22 +143,6 @@ final class PersistentReservations
         }
     }
 
-    private void unitAttention(final int i, final int ascAscq)
-    {
-        effectPort[effects] = table.port(i);
-        effectRtpi[effects] = table.rtpi(i);
-        effectAsc[effects] = ascAscq;
-        effects++;
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // APTPL.
-
-    /**
-     * Offers APTPL with state kept under {@code stateDirectory}, and loads what a previous run left there.
-     *
-     * @throws PersistentReservationStateException when a state file exists and cannot be used (nothing loaded).
-     */
     void persistIn(final Path stateDirectory, final String serial) throws PersistentReservationStateException
     {
         persistThroughPowerLoss.offer(stateDirectory, serial);
@@ -279,7 +250,7 @@ final class PersistentReservations
         {
             if (aptplBit && !persistThroughPowerLoss.offered())
             {
-                outcome = illegal(Asc.INVALID_FIELD_IN_PARAMETER_LIST, flagsOffset, 0); // PTPL_C=0
+                outcome = invalidParameter(flagsOffset, 0); // PTPL_C=0
             }
             else
             {
@@ -287,7 +258,7 @@ final class PersistentReservations
                     allTargetPortsBit, specifyInitiatorPorts, aptplBit);
             }
         }
-        respond(t, outcome);
+        ReserveOutOutcome.respond(t, outcome);
     }
 
     private long outLocked(
@@ -295,8 +266,7 @@ final class PersistentReservations
         final long serviceActionKey, final boolean allTargetPortsBit, final boolean specifyInitiatorPorts,
         final boolean aptplBit)
     {
-        effects = 0;
-        aborts = 0;
+        effects.clear();
         final boolean wasAptpl = table.aptpl();
         final PersistentReservationStore.State before = persistThroughPowerLoss.before();
         final int me = table.find(n);
@@ -331,59 +301,11 @@ final class PersistentReservations
         }
         if (!persistThroughPowerLoss.persist(before, wasAptpl))
         {
-            return KIND_FAILED << 56 | (long)Asc.INTERNAL_TARGET_FAILURE << 24;
+            return FAILED;
         }
         table.publish();
-        for (int i = 0; i < effects; i++)
-        {
-            unitAttentions.raiseFor(effectPort[i], effectRtpi[i], effectAsc[i]);
-            effectPort[i] = null;
-        }
-        if (aborts > 0)
-        {
-            abortRequests.add(abortPort, abortRtpi, aborts);
-            Arrays.fill(abortPort, 0, aborts, null);
-        }
+        effects.apply();
         return GOOD;
-    }
-
-    private static long illegal(final int ascAscq, final int byteOffset, final int bit)
-    {
-        return KIND_ILLEGAL << 56 | (long)ascAscq << 24 | (Responses.fieldPointer(false, byteOffset, bit) & 0xFF_FFFFL);
-    }
-
-    /** ILLEGAL REQUEST without a field pointer. */
-    private static long illegal(final int ascAscq)
-    {
-        return KIND_ILLEGAL << 56 | (long)ascAscq << 24;
-    }
-
-    private static long illegalCdb(final int byteOffset, final int bit)
-    {
-        return KIND_ILLEGAL << 56 | (long)Asc.INVALID_FIELD_IN_CDB << 24 |
-            (Responses.fieldPointer(true, byteOffset, bit) & 0xFF_FFFFL);
-    }
-
-    private static void respond(final ScsiTask t, final long outcome)
-    {
-        final int kind = (int)(outcome >>> 56);
-        final int ascAscq = (int)(outcome >>> 24) & 0xFFFF;
-        final int pointer = (int)outcome & 0xFF_FFFF;
-        switch (kind)
-        {
-            case 0:
-                Responses.good(t);
-                break;
-            case (int)KIND_CONFLICT:
-                Responses.reservationConflict(t);
-                break;
-            case (int)KIND_ILLEGAL:
-                Responses.illegal(t, ascAscq, pointer);
-                break;
-            default:
-                Responses.internalTargetFailure(t);
-                break;
-        }
     }
 
     /** SPC-4 5.12.7 (table 49) and 5.12.11.2.3. */
@@ -418,7 +340,7 @@ final class PersistentReservations
                     final TransportIds.Parsed id = TransportIds.parse(p, o, end - o);
                     if (id.name == null)
                     {
-                        return illegal(Asc.INVALID_FIELD_IN_PARAMETER_LIST, (int)o + id.errorOffset, id.errorBit);
+                        return invalidParameter((int)o + id.errorOffset, id.errorBit);
                     }
                     if (nameCount == names.length)
                     {
@@ -474,7 +396,7 @@ final class PersistentReservations
         }
         if (specifyInitiatorPorts)
         {
-            return illegal(Asc.INVALID_FIELD_IN_PARAMETER_LIST, 20, 3); // SPEC_I_PT from a registered I_T nexus
+            return invalidParameter(20, 3); // SPEC_I_PT from a registered I_T nexus
         }
         if (serviceActionKey == 0)
         {
@@ -505,7 +427,7 @@ final class PersistentReservations
             // The holder of a registrants-only reservation left: every other registrant is told.
             for (int i = 0; i < table.count(); i++)
             {
-                unitAttention(i, Asc.RESERVATIONS_RELEASED);
+                effects.unitAttention(table, i, Asc.RESERVATIONS_RELEASED);
             }
         }
     }
@@ -526,13 +448,7 @@ final class PersistentReservations
                 return release(me, requestedType);
             case SA_CLEAR:
                 // SPC-4 5.12.11.2.6: release, remove every registration; the others learn RESERVATIONS PREEMPTED.
-                for (int i = 0; i < table.count(); i++)
-                {
-                    if (!table.sameGroup(i, me))
-                    {
-                        unitAttention(i, Asc.RESERVATIONS_PREEMPTED);
-                    }
-                }
+                effects.unitAttentionForOthers(table, me, Asc.RESERVATIONS_PREEMPTED);
                 table.clear();
                 table.nextGeneration();
                 return GOOD;
@@ -556,13 +472,7 @@ final class PersistentReservations
         table.release();
         if (registrantsOnly(old) || allRegistrants(old))
         {
-            for (int i = 0; i < table.count(); i++)
-            {
-                if (!table.sameGroup(i, me))
-                {
-                    unitAttention(i, Asc.RESERVATIONS_RELEASED);
-                }
-            }
+            effects.unitAttentionForOthers(table, me, Asc.RESERVATIONS_RELEASED);
         }
         return GOOD;
     }
@@ -573,7 +483,7 @@ final class PersistentReservations
         final boolean allRegistrantsReservation = table.type() != 0 && allRegistrants(table.type());
         if (!allRegistrantsReservation && saKey == 0)
         {
-            return illegal(Asc.INVALID_FIELD_IN_PARAMETER_LIST, 8, -1);
+            return invalidParameter(8, -1);
         }
         final boolean[] gone = new boolean[table.count()];
         final int typeBefore = table.type();
@@ -586,7 +496,7 @@ final class PersistentReservations
             }
             final String mePort = table.port(me);
             final int meRtpi = table.rtpi(me);
-            preempted(gone, abort);
+            effects.preempted(table, gone, abort);
             table.removeMarked(gone);
             table.reserve(requestedType, table.findExact(mePort, meRtpi));
             table.nextGeneration();
@@ -602,7 +512,7 @@ final class PersistentReservations
             }
             final String mePort = table.port(me);
             final int meRtpi = table.rtpi(me);
-            preempted(gone, abort);
+            effects.preempted(table, gone, abort);
             table.release();
             table.removeMarked(gone);
             final int now = table.findExact(mePort, meRtpi);
@@ -610,13 +520,7 @@ final class PersistentReservations
             if (typeBefore != requestedType)
             {
                 // SPC-4 5.12.11.2.4 e): the type changed, the remaining registrants learn RESERVATIONS RELEASED.
-                for (int i = 0; i < table.count(); i++)
-                {
-                    if (!table.sameGroup(i, now))
-                    {
-                        unitAttention(i, Asc.RESERVATIONS_RELEASED);
-                    }
-                }
+                effects.unitAttentionForOthers(table, now, Asc.RESERVATIONS_RELEASED);
             }
             table.nextGeneration();
             return GOOD;
@@ -638,29 +542,10 @@ final class PersistentReservations
         {
             others[i] = gone[i] && !table.sameGroup(i, me);
         }
-        preempted(others, abort);
+        effects.preempted(table, others, abort);
         table.removeMarked(gone);
         table.nextGeneration();
         return GOOD;
-    }
-
-    /** REGISTRATIONS PREEMPTED for each marked registration and, for PREEMPT AND ABORT, its tasks to abort. */
-    private void preempted(final boolean[] marked, final boolean abort)
-    {
-        for (int i = 0; i < marked.length; i++)
-        {
-            if (!marked[i])
-            {
-                continue;
-            }
-            unitAttention(i, Asc.REGISTRATIONS_PREEMPTED);
-            if (abort)
-            {
-                abortPort[aborts] = table.port(i);
-                abortRtpi[aborts] = table.rtpi(i);
-                aborts++;
-            }
-        }
     }
 
     /** SPC-4 5.12.8 (table 50). */
@@ -670,13 +555,13 @@ final class PersistentReservations
         final MemorySegment p = t.dataBuffer();
         if (serviceActionKey == 0)
         {
-            return illegal(Asc.INVALID_FIELD_IN_PARAMETER_LIST, 8, -1);
+            return invalidParameter(8, -1);
         }
         final long idLength = Bytes.u32(p, 20);
         final TransportIds.Parsed id = TransportIds.parse(p, BASIC_LIST_LENGTH, idLength);
         if (id.name == null)
         {
-            return illegal(Asc.INVALID_FIELD_IN_PARAMETER_LIST, BASIC_LIST_LENGTH + id.errorOffset, id.errorBit);
+            return invalidParameter(BASIC_LIST_LENGTH + id.errorOffset, id.errorBit);
         }
         final int destinationRtpi = Bytes.u16(p, 18);
         boolean portKnown = false;
@@ -686,16 +571,16 @@ final class PersistentReservations
         }
         if (!portKnown && destinationRtpi != n.relativeTargetPortId())
         {
-            return illegal(Asc.INVALID_FIELD_IN_PARAMETER_LIST, 18, -1);
+            return invalidParameter(18, -1);
         }
         if (TransportIds.overlap(id.name, n.initiatorPortName()))
         {
             // The destination is the initiator port the command came from.
-            return illegal(Asc.INVALID_FIELD_IN_PARAMETER_LIST, BASIC_LIST_LENGTH, -1);
+            return invalidParameter(BASIC_LIST_LENGTH, -1);
         }
         if (table.type() == 0)
         {
-            return illegalCdb(1, 4); // nothing to move (as LIO)
+            return invalidCdb(1, 4); // nothing to move (as LIO)
         }
         if (!table.holds(me) || allRegistrants(table.type()))
         {
