@@ -1,41 +1,30 @@
 package io.ringtarget.scsi;
 
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
-import java.util.Arrays;
-
-import static io.ringtarget.scsi.OperationCodes.SA_CLEAR;
-import static io.ringtarget.scsi.OperationCodes.SA_PREEMPT;
-import static io.ringtarget.scsi.OperationCodes.SA_PREEMPT_AND_ABORT;
-import static io.ringtarget.scsi.OperationCodes.SA_READ_FULL_STATUS;
-import static io.ringtarget.scsi.OperationCodes.SA_READ_KEYS;
-import static io.ringtarget.scsi.OperationCodes.SA_READ_RESERVATION;
-import static io.ringtarget.scsi.OperationCodes.SA_REGISTER;
-import static io.ringtarget.scsi.OperationCodes.SA_REGISTER_AND_IGNORE_EXISTING_KEY;
-import static io.ringtarget.scsi.OperationCodes.SA_REGISTER_AND_MOVE;
-import static io.ringtarget.scsi.OperationCodes.SA_RELEASE;
-import static io.ringtarget.scsi.OperationCodes.SA_REPORT_CAPABILITIES;
-import static io.ringtarget.scsi.OperationCodes.SA_RESERVE;
 
 /**
  * SPC-4 5.12 persistent reservations of one logical unit, shared by every I_T nexus through every target port of
- * it: the registrations (an initiator port, or with a format 00b TransportID a whole initiator device, through one
- * relative target port, with its key), at most one logical-unit-scope reservation, the PRgeneration.
+ * it: what the rest of the logical unit uses. The parts, each for one job:
+ * <ul>
+ *     <li>{@link RegistrationTable}: the registrations (an initiator port, or with a format 00b TransportID a whole
+ *     initiator device, through one relative target port, with its key), at most one logical-unit-scope
+ *     reservation, the PRgeneration; the immutable view the command path reads;</li>
+ *     <li>{@link PersistentReserveIn}: READ KEYS, READ RESERVATION, REPORT CAPABILITIES, READ FULL STATUS;</li>
+ *     <li>{@link PersistentReserveOut}: the CDB and parameter list checks and the transaction around one service
+ *     action: {@link RegisterActions} (REGISTER with ALL_TG_PT and SPEC_I_PT, REGISTER AND IGNORE EXISTING KEY,
+ *     REGISTER AND MOVE), {@link ReservationActions} (RESERVE, RELEASE, CLEAR, PREEMPT, PREEMPT AND ABORT);</li>
+ *     <li>{@link ReserveOutEffects}: the unit attentions SPC-4 5.12.11 names for the initiator ports that lose a
+ *     registration or a reservation, and the aborts handed to the transport through {@link AbortRequests};</li>
+ *     <li>{@link PersistThroughPowerLoss}: APTPL when the logical unit has a state directory;</li>
+ *     <li>{@link TransportIds}: iSCSI TransportIDs and which registration covers which initiator port.</li>
+ * </ul>
+ * Here: the reservation type codes and the conflict rule of SPC-4 table 45 for every other command.
  * <p>
- * Every service action: REGISTER (with ALL_TG_PT: through every target port of the logical unit; with SPEC_I_PT:
- * for the initiator ports the TransportIDs name), REGISTER AND IGNORE EXISTING KEY, RESERVE, RELEASE, CLEAR,
- * PREEMPT, PREEMPT AND ABORT (the aborts are handed to the transport through {@link AbortRequests}), REGISTER AND
- * MOVE; the unit attentions SPC-4 5.12.11 names for the initiator ports that lose a registration or a
- * reservation; APTPL through a {@link PersistentReservationStore} when the logical unit has a state directory.
- * <p>
- * Threads: PERSISTENT RESERVE IN/OUT (any loop) take this object's monitor; an APTPL write happens inside it, on
- * that loop (a few milliseconds, rare). Other commands never lock: they read an immutable {@link View} published
- * after each change, and pay one volatile read while no persistent reservation exists.
- * <p>
- * A registration made with ALL_TG_PT=1 is one registration per target port; they change key and end together
- * (REGISTER through any of them), and when one of them holds the reservation, all of them do (the initiator port
- * holds it through every target port).
+ * Threads: PERSISTENT RESERVE IN/OUT (any loop) take the {@link RegistrationTable}'s monitor; an APTPL write happens
+ * inside it, on that loop (a few milliseconds, rare). Other commands never lock: they read the immutable
+ * {@link RegistrationTable.View} published after each change, and pay one volatile read while no persistent
+ * reservation exists.
  */
 final class PersistentReservations
 {
@@ -46,79 +35,18 @@ final class PersistentReservations
     static final int TYPE_WRITE_EXCLUSIVE_ALL_REGISTRANTS = 0x7;
     static final int TYPE_EXCLUSIVE_ACCESS_ALL_REGISTRANTS = 0x8;
 
-    static final int MAX_REGISTRATIONS = 256;
-    private static final int BASIC_LIST_LENGTH = 24;
-    private static final int SPEC_I_PT_HEADER = 28;
-
-    // Outcome of a PR OUT: a long carrying the kind, the ASC/ASCQ and the sense-key specific field pointer.
-    private static final long GOOD = 0;
-    private static final long KIND_CONFLICT = 1;
-    private static final long KIND_ILLEGAL = 2;
-    private static final long KIND_FAILED = 3;
-    private static final long CONFLICT = KIND_CONFLICT << 56;
-
-    /** What commands other than PERSISTENT RESERVE IN/OUT look at: immutable, published after each change. */
-    static final class View
-    {
-        static final View NONE = new View(0, 0, new String[0], new boolean[0], new int[0], new boolean[0]);
-
-        final int type;
-        final int count;
-        final String[] port;
-        final boolean[] device;
-        final int[] rtpi;
-        final boolean[] holds;
-
-        View(final int type, final int count, final String[] port, final boolean[] device, final int[] rtpi,
-            final boolean[] holds)
-        {
-            this.type = type;
-            this.count = count;
-            this.port = port;
-            this.device = device;
-            this.rtpi = rtpi;
-            this.holds = holds;
-        }
-    }
-
-    private final LogicalUnit lu;
-    private final UnitAttentions unitAttentions;
-    private final AbortRequests abortRequests;
-
-    // The state, guarded by this.
-    private final String[] port = new String[MAX_REGISTRATIONS];
-    private final boolean[] device = new boolean[MAX_REGISTRATIONS];
-    private final int[] rtpi = new int[MAX_REGISTRATIONS];
-    private final long[] key = new long[MAX_REGISTRATIONS];
-    private final boolean[] allTargetPorts = new boolean[MAX_REGISTRATIONS];
-    private int count;
-    private int generation;
-    /** 0 = no persistent reservation. */
-    private int type;
-    /** The registration holding a reservation that is not of an all-registrants type; -1 otherwise. */
-    private int holder = -1;
-    /** The state survives a restart (the last REGISTER / REGISTER AND MOVE said APTPL=1). */
-    private boolean aptpl;
-    /** Where APTPL state goes; null: APTPL not offered (PTPL_C=0). */
-    private PersistentReservationStore store;
-
-    // Effects of the PR OUT in progress, applied once it succeeded (and is durable when APTPL asks for it).
-    private final String[] effectPort = new String[2 * MAX_REGISTRATIONS];
-    private final int[] effectRtpi = new int[2 * MAX_REGISTRATIONS];
-    private final int[] effectAsc = new int[2 * MAX_REGISTRATIONS];
-    private int effects;
-    private final String[] abortPort = new String[MAX_REGISTRATIONS];
-    private final int[] abortRtpi = new int[MAX_REGISTRATIONS];
-    private int aborts;
-
-    private volatile View view = View.NONE;
+    private final RegistrationTable table = new RegistrationTable();
+    private final PersistThroughPowerLoss persistThroughPowerLoss;
+    private final PersistentReserveIn reserveIn;
+    private final PersistentReserveOut reserveOut;
 
     PersistentReservations(final LogicalUnit lu, final UnitAttentions unitAttentions,
         final AbortRequests abortRequests)
     {
-        this.lu = lu;
-        this.unitAttentions = unitAttentions;
-        this.abortRequests = abortRequests;
+        this.persistThroughPowerLoss = new PersistThroughPowerLoss(lu, table);
+        this.reserveIn = new PersistentReserveIn(table, persistThroughPowerLoss);
+        this.reserveOut = new PersistentReserveOut(lu, table, persistThroughPowerLoss,
+            new ReserveOutEffects(unitAttentions, abortRequests));
     }
 
     static boolean allRegistrants(final int type)
@@ -126,7 +54,7 @@ final class PersistentReservations
         return type == TYPE_WRITE_EXCLUSIVE_ALL_REGISTRANTS || type == TYPE_EXCLUSIVE_ACCESS_ALL_REGISTRANTS;
     }
 
-    private static boolean registrantsOnly(final int type)
+    static boolean registrantsOnly(final int type)
     {
         return type == TYPE_WRITE_EXCLUSIVE_REGISTRANTS_ONLY || type == TYPE_EXCLUSIVE_ACCESS_REGISTRANTS_ONLY;
     }
@@ -149,13 +77,13 @@ final class PersistentReservations
     /** A persistent reservation exists: one volatile read. */
     boolean reserved()
     {
-        return view.type != 0;
+        return table.view().type != 0;
     }
 
     /** Registrations now, without the lock (RESERVE/RELEASE(6)/(10) conflict while there are any, SPC-4 5.12.3). */
     int registrationCount()
     {
-        return view.count;
+        return table.view().count;
     }
 
     /**
@@ -164,7 +92,7 @@ final class PersistentReservations
      */
     boolean conflicts(final ItNexus n, final int reservationClass)
     {
-        final View v = view;
+        final RegistrationTable.View v = table.view();
         final int t = v.type;
         if (t == 0 || n == null)
         {
@@ -199,895 +127,37 @@ final class PersistentReservations
     }
 
     // ---------------------------------------------------------------------------------------------------------
-    // State helpers (under the monitor).
+    // PERSISTENT RESERVE IN/OUT and APTPL (under the table's monitor).
 
-    private int find(final ItNexus n)
+    /** {@link LogicalUnit#persistentReservationDirectory}: offers APTPL and loads a previous run's state. */
+    void persistIn(final Path stateDirectory, final String serial) throws PersistentReservationStateException
     {
-        return find(n.initiatorPortName(), n.relativeTargetPortId());
+        persistThroughPowerLoss.offer(stateDirectory, serial);
     }
 
-    private int find(final String initiatorPort, final int relativeTargetPortId)
+    Path stateFile()
     {
-        for (int i = 0; i < count; i++)
-        {
-            if (rtpi[i] == relativeTargetPortId && TransportIds.covers(port[i], device[i], initiatorPort))
-            {
-                return i;
-            }
-        }
-        return -1;
+        return persistThroughPowerLoss.file();
     }
 
-    private int findExact(final String name, final int relativeTargetPortId)
+    /** PRgeneration (SPC-4 6.13.2). */
+    int generation()
     {
-        for (int i = 0; i < count; i++)
+        synchronized (table)
         {
-            if (rtpi[i] == relativeTargetPortId && port[i].equals(name))
-            {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** A registration that would cover the same I_T nexus as (name, relative target port), or -1. */
-    private int findOverlapping(final String name, final int relativeTargetPortId)
-    {
-        for (int i = 0; i < count; i++)
-        {
-            if (rtpi[i] == relativeTargetPortId && TransportIds.overlap(port[i], name))
-            {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** Registrations i and j came from one ALL_TG_PT registration. */
-    private boolean sameGroup(final int i, final int j)
-    {
-        return i == j || (allTargetPorts[i] && allTargetPorts[j] && key[i] == key[j] && port[i].equals(port[j]));
-    }
-
-    private boolean holds(final int i)
-    {
-        return type != 0 && (allRegistrants(type) || (holder >= 0 && sameGroup(i, holder)));
-    }
-
-    private void publish()
-    {
-        final int n = count;
-        final String[] p = Arrays.copyOf(port, n);
-        final boolean[] d = Arrays.copyOf(device, n);
-        final int[] r = Arrays.copyOf(rtpi, n);
-        final boolean[] h = new boolean[n];
-        for (int i = 0; i < n; i++)
-        {
-            h[i] = holds(i);
-        }
-        view = new View(type, n, p, d, r, h);
-    }
-
-    private void add(final String name, final int relativeTargetPortId, final long k, final boolean all)
-    {
-        final int i = count++;
-        port[i] = name;
-        device[i] = TransportIds.isDevice(name);
-        rtpi[i] = relativeTargetPortId;
-        key[i] = k;
-        allTargetPorts[i] = all;
-    }
-
-    /**
-     * Removes the marked registrations, keeping the order. A holder that goes takes a non-all-registrants
-     * reservation with it unless a registration of its ALL_TG_PT group stays; the last registration takes an
-     * all-registrants one (SPC-4 5.12.11.2.3).
-     */
-    private void removeMarked(final boolean[] gone)
-    {
-        final String holderPort = holder >= 0 ? port[holder] : null;
-        final long holderKey = holder >= 0 ? key[holder] : 0;
-        final boolean holderGroup = holder >= 0 && allTargetPorts[holder];
-        final boolean holderGone = holder >= 0 && gone[holder];
-        int newHolder = holderGone ? -1 : holder;
-        int w = 0;
-        for (int r = 0; r < count; r++)
-        {
-            if (gone[r])
-            {
-                continue;
-            }
-            if (r == holder)
-            {
-                newHolder = w;
-            }
-            port[w] = port[r];
-            device[w] = device[r];
-            rtpi[w] = rtpi[r];
-            key[w] = key[r];
-            allTargetPorts[w] = allTargetPorts[r];
-            w++;
-        }
-        for (int i = w; i < count; i++)
-        {
-            port[i] = null;
-        }
-        count = w;
-        if (holderGone && holderGroup)
-        {
-            for (int i = 0; i < count && newHolder < 0; i++)
-            {
-                if (allTargetPorts[i] && key[i] == holderKey && port[i].equals(holderPort))
-                {
-                    newHolder = i;
-                }
-            }
-        }
-        holder = newHolder;
-        if (type != 0 && (allRegistrants(type) ? count == 0 : holder < 0))
-        {
-            type = 0;
-            holder = -1;
+            return table.generation();
         }
     }
 
-    private void unitAttention(final int i, final int ascAscq)
-    {
-        effectPort[effects] = port[i];
-        effectRtpi[effects] = rtpi[i];
-        effectAsc[effects] = ascAscq;
-        effects++;
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // APTPL.
-
-    /**
-     * Offers APTPL with state kept under {@code stateDirectory}, and loads what a previous run left there.
-     *
-     * @throws PersistentReservationStateException when a state file exists and cannot be used (nothing loaded).
-     */
-    synchronized void persistIn(final Path stateDirectory, final String serial)
-        throws PersistentReservationStateException
-    {
-        final PersistentReservationStore s = new PersistentReservationStore(stateDirectory, serial);
-        final PersistentReservationStore.State loaded = s.load(MAX_REGISTRATIONS);
-        store = s;
-        if (loaded == null)
-        {
-            return;
-        }
-        Arrays.fill(port, null);
-        for (int i = 0; i < loaded.count; i++)
-        {
-            port[i] = loaded.port[i];
-            device[i] = TransportIds.isDevice(loaded.port[i]);
-            rtpi[i] = loaded.rtpi[i];
-            key[i] = loaded.key[i];
-            allTargetPorts[i] = loaded.allTargetPorts[i];
-        }
-        count = loaded.count;
-        generation = loaded.generation;
-        type = loaded.type;
-        holder = loaded.type == 0 || allRegistrants(loaded.type) ? -1 : loaded.holder;
-        aptpl = true;
-        publish();
-    }
-
-    synchronized Path stateFile()
-    {
-        return store == null ? null : store.file();
-    }
-
-    synchronized boolean persistThroughPowerLossActive()
-    {
-        return aptpl;
-    }
-
-    private PersistentReservationStore.State copyState()
-    {
-        final PersistentReservationStore.State s = new PersistentReservationStore.State(MAX_REGISTRATIONS);
-        s.generation = generation;
-        s.type = type;
-        s.holder = holder;
-        s.count = count;
-        System.arraycopy(port, 0, s.port, 0, count);
-        System.arraycopy(rtpi, 0, s.rtpi, 0, count);
-        System.arraycopy(key, 0, s.key, 0, count);
-        System.arraycopy(allTargetPorts, 0, s.allTargetPorts, 0, count);
-        return s;
-    }
-
-    private void restoreState(final PersistentReservationStore.State s, final boolean wasAptpl)
-    {
-        Arrays.fill(port, null);
-        for (int i = 0; i < s.count; i++)
-        {
-            port[i] = s.port[i];
-            device[i] = TransportIds.isDevice(s.port[i]);
-            rtpi[i] = s.rtpi[i];
-            key[i] = s.key[i];
-            allTargetPorts[i] = s.allTargetPorts[i];
-        }
-        count = s.count;
-        generation = s.generation;
-        type = s.type;
-        holder = s.holder;
-        aptpl = wasAptpl;
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // PERSISTENT RESERVE IN (SPC-4 6.13).
-
+    /** PERSISTENT RESERVE IN (SPC-4 6.13). */
     void in(final ScsiTask t, final MemorySegment cdb)
     {
-        final int serviceAction = Bytes.u8(cdb, 1) & 0x1F;
-        final int allocationLength = Bytes.u16(cdb, 7);
-        final MemorySegment out = t.scratch();
-        final int length;
-        synchronized (this)
-        {
-            switch (serviceAction)
-            {
-                case SA_READ_KEYS:
-                    // SPC-4 6.13.2: every registered I_T nexus' key (an ALL_TG_PT registration once per port).
-                    Bytes.put32(out, 0, generation & 0xFFFF_FFFFL);
-                    Bytes.put32(out, 4, 8L * count);
-                    for (int i = 0; i < count; i++)
-                    {
-                        Bytes.put64(out, 8 + 8 * i, key[i]);
-                    }
-                    length = 8 + 8 * count;
-                    break;
-                case SA_READ_RESERVATION:
-                    // SPC-4 6.13.3.
-                    Bytes.put32(out, 0, generation & 0xFFFF_FFFFL);
-                    if (type == 0)
-                    {
-                        Bytes.put32(out, 4, 0);
-                        length = 8;
-                    }
-                    else
-                    {
-                        Bytes.zero(out, 4, 20);
-                        Bytes.put32(out, 4, 16);
-                        // All-registrants reservations report key 0 (SPC-4 5.12.10).
-                        Bytes.put64(out, 8, holder < 0 ? 0 : key[holder]);
-                        Bytes.put8(out, 21, type & 0x0F); // scope 0 = logical unit
-                        length = 24;
-                    }
-                    break;
-                case SA_REPORT_CAPABILITIES:
-                    // SPC-4 6.13.4: SIP_C, ATP_C, PTPL_C (when a state directory is set); TMV and PTPL_A.
-                    Bytes.zero(out, 0, 8);
-                    Bytes.put16(out, 0, 8);
-                    Bytes.put8(out, 2, 0x08 | 0x04 | (store != null ? 0x01 : 0));
-                    Bytes.put8(out, 3, 0x80 | (aptpl ? 0x01 : 0));
-                    Bytes.put8(out, 4, 0x80 | 0x40 | 0x20 | 0x08 | 0x02); // WR_EX_AR EX_AC_RO WR_EX_RO EX_AC WR_EX
-                    Bytes.put8(out, 5, 0x01); // EX_AC_AR
-                    length = 8;
-                    break;
-                case SA_READ_FULL_STATUS:
-                    length = fullStatus(out);
-                    break;
-                default:
-                    Responses.invalidCdb(t, 1, 4);
-                    return;
-            }
-        }
-        Responses.dataIn(t, length, allocationLength);
+        reserveIn.execute(t, cdb);
     }
 
-    private int fullStatus(final MemorySegment out)
-    {
-        // SPC-4 6.13.5: one descriptor per registered I_T nexus: key, ALL_TG_PT, R_HOLDER with scope and type,
-        // relative target port, and the initiator's TransportID (7.6.4.6: format 01b for a port, 00b for a device).
-        Bytes.put32(out, 0, generation & 0xFFFF_FFFFL);
-        int o = 8;
-        for (int i = 0; i < count; i++)
-        {
-            final int idLength = TransportIds.encodedLength(port[i]);
-            if (o + 24 + idLength > ScsiTask.SCRATCH_SIZE)
-            {
-                break;
-            }
-            Bytes.zero(out, o, 24);
-            Bytes.put64(out, o, key[i]);
-            final boolean holds = holds(i);
-            Bytes.put8(out, o + 12, (allTargetPorts[i] ? 0x02 : 0) | (holds ? 0x01 : 0));
-            if (holds)
-            {
-                Bytes.put8(out, o + 13, type & 0x0F);
-            }
-            Bytes.put16(out, o + 18, rtpi[i]);
-            Bytes.put32(out, o + 20, idLength);
-            TransportIds.encode(out, o + 24, port[i]);
-            o += 24 + idLength;
-        }
-        Bytes.put32(out, 4, o - 8);
-        return o;
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // PERSISTENT RESERVE OUT (SPC-4 6.14, 5.12).
-
+    /** PERSISTENT RESERVE OUT (SPC-4 6.14, 5.12). */
     void out(final ScsiTask t, final MemorySegment cdb)
     {
-        final int serviceAction = Bytes.u8(cdb, 1) & 0x1F;
-        final int scope = Bytes.u8(cdb, 2) >>> 4;
-        final int requestedType = Bytes.u8(cdb, 2) & 0x0F;
-        final long parameterListLength = Bytes.u32(cdb, 5);
-        t.residual(parameterListLength);
-        if (serviceAction > SA_REGISTER_AND_MOVE)
-        {
-            Responses.invalidCdb(t, 1, 4); // REPLACE LOST RESERVATION: not offered
-            return;
-        }
-        // SPC-4 6.14.1: the basic parameter list is 24 bytes; SPEC_I_PT and REGISTER AND MOVE add TransportIDs.
-        if (parameterListLength < BASIC_LIST_LENGTH || Responses.room(t) < parameterListLength)
-        {
-            Responses.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
-            return;
-        }
-        final MemorySegment p = t.dataBuffer();
-        final boolean move = serviceAction == SA_REGISTER_AND_MOVE;
-        final int flags = move ? Bytes.u8(p, 17) : Bytes.u8(p, 20);
-        final int flagsOffset = move ? 17 : 20;
-        final boolean specifyInitiatorPorts = !move && (flags & 0x08) != 0;
-        final boolean allTargetPortsBit = !move && (flags & 0x04) != 0;
-        final boolean registering = serviceAction == SA_REGISTER || serviceAction == SA_REGISTER_AND_IGNORE_EXISTING_KEY;
-        final boolean aptplBit = (registering || move) && (flags & 0x01) != 0;
-        if (specifyInitiatorPorts && serviceAction != SA_REGISTER)
-        {
-            Responses.invalidParameter(t, 20, 3); // SPC-4 6.14.3: SPEC_I_PT only with REGISTER
-            return;
-        }
-        if (move)
-        {
-            // SPC-4 6.14.4: 24 bytes, then the TransportID of the destination.
-            if (BASIC_LIST_LENGTH + Bytes.u32(p, 20) != parameterListLength)
-            {
-                Responses.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
-                return;
-            }
-        }
-        else if (specifyInitiatorPorts)
-        {
-            // SPC-4 6.14.3: 24 bytes, the TRANSPORTID PARAMETER DATA LENGTH, the TransportIDs.
-            if (parameterListLength < SPEC_I_PT_HEADER ||
-                SPEC_I_PT_HEADER + Bytes.u32(p, 24) != parameterListLength)
-            {
-                Responses.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
-                return;
-            }
-        }
-        else if (parameterListLength != BASIC_LIST_LENGTH)
-        {
-            Responses.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
-            return;
-        }
-        final boolean typed = serviceAction == SA_RESERVE || serviceAction == SA_RELEASE ||
-            serviceAction == SA_PREEMPT || serviceAction == SA_PREEMPT_AND_ABORT;
-        if (typed && scope != 0)
-        {
-            Responses.invalidCdb(t, 2, 7); // only logical unit scope
-            return;
-        }
-        if (typed && !validType(requestedType))
-        {
-            Responses.invalidCdb(t, 2, 3);
-            return;
-        }
-        final ItNexus n = t.nexus();
-        if (n == null)
-        {
-            Responses.illegal(t, Asc.LOGICAL_UNIT_COMMUNICATION_FAILURE, 0);
-            return;
-        }
-        final long reservationKey = Bytes.u64(p, 0);
-        final long serviceActionKey = Bytes.u64(p, 8);
-        final long outcome;
-        synchronized (this)
-        {
-            if (aptplBit && store == null)
-            {
-                outcome = illegal(Asc.INVALID_FIELD_IN_PARAMETER_LIST, flagsOffset, 0); // PTPL_C=0
-            }
-            else
-            {
-                outcome = outLocked(t, n, serviceAction, requestedType, reservationKey, serviceActionKey,
-                    allTargetPortsBit, specifyInitiatorPorts, aptplBit);
-            }
-        }
-        respond(t, outcome);
-    }
-
-    private long outLocked(
-        final ScsiTask t, final ItNexus n, final int serviceAction, final int requestedType, final long reservationKey,
-        final long serviceActionKey, final boolean allTargetPortsBit, final boolean specifyInitiatorPorts,
-        final boolean aptplBit)
-    {
-        effects = 0;
-        aborts = 0;
-        final boolean wasAptpl = aptpl;
-        final PersistentReservationStore.State before = store != null ? copyState() : null;
-        final int generationBefore = generation;
-        final int typeBefore = type;
-        final int holderBefore = holder;
-        final int countBefore = count;
-        final int me = find(n);
-        final long outcome;
-        switch (serviceAction)
-        {
-            case SA_REGISTER:
-            case SA_REGISTER_AND_IGNORE_EXISTING_KEY:
-                outcome = register(t, n, me, reservationKey, serviceActionKey,
-                    serviceAction == SA_REGISTER_AND_IGNORE_EXISTING_KEY, allTargetPortsBit, specifyInitiatorPorts,
-                    aptplBit);
-                break;
-            default:
-                if (me < 0 || key[me] != reservationKey)
-                {
-                    // SPC-4 5.12.1: only a registered I_T nexus, with its own key.
-                    outcome = CONFLICT;
-                }
-                else if (serviceAction == SA_REGISTER_AND_MOVE)
-                {
-                    outcome = registerAndMove(t, n, me, serviceActionKey, aptplBit);
-                }
-                else
-                {
-                    outcome = reservationAction(serviceAction, me, requestedType, serviceActionKey);
-                }
-                break;
-        }
-        if (outcome != GOOD)
-        {
-            return outcome;
-        }
-        if (count == 0)
-        {
-            aptpl = false; // nothing left to survive a restart
-        }
-        final boolean changed = generation != generationBefore || type != typeBefore || holder != holderBefore ||
-            count != countBefore;
-        if (store != null && (changed || aptpl != wasAptpl) && (aptpl || wasAptpl))
-        {
-            try
-            {
-                if (aptpl)
-                {
-                    store.save(copyState());
-                }
-                else
-                {
-                    store.delete();
-                }
-            }
-            catch (final IOException | RuntimeException ex)
-            {
-                // Nothing changes unless it is durable: the initiator asked for that with APTPL.
-                restoreState(before, wasAptpl);
-                lu.reportInternalError(new IOException("persistent reservation state of " +
-                    lu.identity().unitSerial() + " not saved to " + store.file() + "; the PERSISTENT RESERVE OUT " +
-                    "changed nothing", ex));
-                return KIND_FAILED << 56 | (long)Asc.INTERNAL_TARGET_FAILURE << 24;
-            }
-        }
-        publish();
-        for (int i = 0; i < effects; i++)
-        {
-            unitAttentions.raiseFor(effectPort[i], effectRtpi[i], effectAsc[i]);
-            effectPort[i] = null;
-        }
-        if (aborts > 0)
-        {
-            abortRequests.add(abortPort, abortRtpi, aborts);
-            Arrays.fill(abortPort, 0, aborts, null);
-        }
-        return GOOD;
-    }
-
-    private static long illegal(final int ascAscq, final int byteOffset, final int bit)
-    {
-        return KIND_ILLEGAL << 56 | (long)ascAscq << 24 | (Responses.fieldPointer(false, byteOffset, bit) & 0xFF_FFFFL);
-    }
-
-    /** ILLEGAL REQUEST without a field pointer. */
-    private static long illegal(final int ascAscq)
-    {
-        return KIND_ILLEGAL << 56 | (long)ascAscq << 24;
-    }
-
-    private static long illegalCdb(final int byteOffset, final int bit)
-    {
-        return KIND_ILLEGAL << 56 | (long)Asc.INVALID_FIELD_IN_CDB << 24 |
-            (Responses.fieldPointer(true, byteOffset, bit) & 0xFF_FFFFL);
-    }
-
-    private static void respond(final ScsiTask t, final long outcome)
-    {
-        final int kind = (int)(outcome >>> 56);
-        final int ascAscq = (int)(outcome >>> 24) & 0xFFFF;
-        final int pointer = (int)outcome & 0xFF_FFFF;
-        switch (kind)
-        {
-            case 0:
-                Responses.good(t);
-                break;
-            case (int)KIND_CONFLICT:
-                Responses.reservationConflict(t);
-                break;
-            case (int)KIND_ILLEGAL:
-                Responses.illegal(t, ascAscq, pointer);
-                break;
-            default:
-                Responses.internalTargetFailure(t);
-                break;
-        }
-    }
-
-    /** SPC-4 5.12.7 (table 49) and 5.12.11.2.3. */
-    private long register(
-        final ScsiTask t, final ItNexus n, final int me, final long reservationKey, final long serviceActionKey,
-        final boolean ignore, final boolean allTargetPortsBit, final boolean specifyInitiatorPorts,
-        final boolean aptplBit)
-    {
-        if (me < 0)
-        {
-            if (!ignore && reservationKey != 0)
-            {
-                return CONFLICT;
-            }
-            if (serviceActionKey == 0)
-            {
-                return GOOD; // nothing to register, nothing changes
-            }
-            // The receiving I_T nexus, through every target port with ALL_TG_PT; then each TransportID's initiator
-            // port through the same port(s). All or nothing: checked before anything is added.
-            final TargetPort[] ports = allTargetPortsBit ? lu.targetPortArray() : null;
-            final String[] names = new String[1 + MAX_REGISTRATIONS];
-            int nameCount = 0;
-            names[nameCount++] = n.initiatorPortName();
-            if (specifyInitiatorPorts)
-            {
-                final MemorySegment p = t.dataBuffer();
-                final long end = SPEC_I_PT_HEADER + Bytes.u32(p, 24);
-                long o = SPEC_I_PT_HEADER;
-                while (o < end)
-                {
-                    final TransportIds.Parsed id = TransportIds.parse(p, o, end - o);
-                    if (id.name == null)
-                    {
-                        return illegal(Asc.INVALID_FIELD_IN_PARAMETER_LIST, (int)o + id.errorOffset, id.errorBit);
-                    }
-                    if (nameCount == names.length)
-                    {
-                        return illegal(Asc.INSUFFICIENT_REGISTRATION_RESOURCES);
-                    }
-                    names[nameCount++] = id.name;
-                    o += id.length;
-                }
-            }
-            final String[] newPort = new String[MAX_REGISTRATIONS];
-            final int[] newRtpi = new int[MAX_REGISTRATIONS];
-            int adding = 0;
-            for (int k = 0; k < nameCount; k++)
-            {
-                final int portCount = ports == null ? 1 : ports.length + 1;
-                for (int q = 0; q < portCount; q++)
-                {
-                    final int r = q == 0 ? n.relativeTargetPortId() : ports[q - 1].relativeTargetPortId();
-                    if (q > 0 && r == n.relativeTargetPortId())
-                    {
-                        continue;
-                    }
-                    // An I_T nexus already registered keeps its registration (as LIO: SPC-4 leaves it open).
-                    boolean known = findOverlapping(names[k], r) >= 0;
-                    for (int a = 0; a < adding && !known; a++)
-                    {
-                        known = newRtpi[a] == r && TransportIds.overlap(newPort[a], names[k]);
-                    }
-                    if (known)
-                    {
-                        continue;
-                    }
-                    if (count + adding == MAX_REGISTRATIONS)
-                    {
-                        return illegal(Asc.INSUFFICIENT_REGISTRATION_RESOURCES);
-                    }
-                    newPort[adding] = names[k];
-                    newRtpi[adding] = r;
-                    adding++;
-                }
-            }
-            for (int a = 0; a < adding; a++)
-            {
-                add(newPort[a], newRtpi[a], serviceActionKey, allTargetPortsBit);
-            }
-            generation++;
-            aptpl = aptplBit;
-            return GOOD;
-        }
-        if (!ignore && key[me] != reservationKey)
-        {
-            return CONFLICT;
-        }
-        if (specifyInitiatorPorts)
-        {
-            return illegal(Asc.INVALID_FIELD_IN_PARAMETER_LIST, 20, 3); // SPEC_I_PT from a registered I_T nexus
-        }
-        if (serviceActionKey == 0)
-        {
-            unregister(me);
-        }
-        else
-        {
-            final long old = key[me];
-            for (int i = 0; i < count; i++)
-            {
-                if (i != me && allTargetPorts[me] && allTargetPorts[i] && key[i] == old && port[i].equals(port[me]))
-                {
-                    key[i] = serviceActionKey;
-                }
-            }
-            key[me] = serviceActionKey;
-        }
-        generation++;
-        aptpl = aptplBit;
-        return GOOD;
-    }
-
-    /** SPC-4 5.12.11.2.3: the I_T nexus (and its ALL_TG_PT group) unregisters. */
-    private void unregister(final int me)
-    {
-        final boolean[] gone = new boolean[count];
-        for (int i = 0; i < count; i++)
-        {
-            gone[i] = sameGroup(i, me);
-        }
-        final int typeBefore = type;
-        final boolean wasHolder = holds(me);
-        removeMarked(gone);
-        if (wasHolder && type == 0 && registrantsOnly(typeBefore))
-        {
-            // The holder of a registrants-only reservation left: every other registrant is told.
-            for (int i = 0; i < count; i++)
-            {
-                unitAttention(i, Asc.RESERVATIONS_RELEASED);
-            }
-        }
-    }
-
-    private long reservationAction(final int serviceAction, final int me, final int requestedType, final long saKey)
-    {
-        switch (serviceAction)
-        {
-            case SA_RESERVE:
-                // SPC-4 5.12.9: one reservation; its holder may repeat it with the same type.
-                if (type != 0)
-                {
-                    return holds(me) && type == requestedType ? GOOD : CONFLICT;
-                }
-                type = requestedType;
-                holder = allRegistrants(requestedType) ? -1 : me;
-                return GOOD;
-            case SA_RELEASE:
-                return release(me, requestedType);
-            case SA_CLEAR:
-                // SPC-4 5.12.11.2.6: release, remove every registration; the others learn RESERVATIONS PREEMPTED.
-                for (int i = 0; i < count; i++)
-                {
-                    if (!sameGroup(i, me))
-                    {
-                        unitAttention(i, Asc.RESERVATIONS_PREEMPTED);
-                    }
-                }
-                Arrays.fill(port, 0, count, null);
-                count = 0;
-                type = 0;
-                holder = -1;
-                generation++;
-                return GOOD;
-            default:
-                return preempt(me, requestedType, saKey, serviceAction == SA_PREEMPT_AND_ABORT);
-        }
-    }
-
-    /** SPC-4 5.12.11.2.2. */
-    private long release(final int me, final int requestedType)
-    {
-        if (type == 0 || !holds(me))
-        {
-            return GOOD; // no reservation, or not its holder: nothing happens
-        }
-        if (type != requestedType)
-        {
-            return illegal(Asc.INVALID_RELEASE_OF_PERSISTENT_RESERVATION);
-        }
-        final int old = type;
-        type = 0;
-        holder = -1;
-        if (registrantsOnly(old) || allRegistrants(old))
-        {
-            for (int i = 0; i < count; i++)
-            {
-                if (!sameGroup(i, me))
-                {
-                    unitAttention(i, Asc.RESERVATIONS_RELEASED);
-                }
-            }
-        }
-        return GOOD;
-    }
-
-    /** SPC-4 5.12.11.2.4 (PREEMPT) and 5.12.11.2.6 (PREEMPT AND ABORT), figure "Device server interpretation". */
-    private long preempt(final int me, final int requestedType, final long saKey, final boolean abort)
-    {
-        final boolean allRegistrantsReservation = type != 0 && allRegistrants(type);
-        if (!allRegistrantsReservation && saKey == 0)
-        {
-            return illegal(Asc.INVALID_FIELD_IN_PARAMETER_LIST, 8, -1);
-        }
-        final boolean[] gone = new boolean[count];
-        final int typeBefore = type;
-        if (allRegistrantsReservation && saKey == 0)
-        {
-            // Every other registration goes; the reservation becomes the preempting nexus' with the new type.
-            for (int i = 0; i < count; i++)
-            {
-                gone[i] = !sameGroup(i, me);
-            }
-            final String mePort = port[me];
-            final int meRtpi = rtpi[me];
-            preempted(gone, abort);
-            removeMarked(gone);
-            type = requestedType;
-            holder = allRegistrants(requestedType) ? -1 : findExact(mePort, meRtpi);
-            generation++;
-            return GOOD;
-        }
-        if (type != 0 && !allRegistrantsReservation && key[holder] == saKey)
-        {
-            // The key names the holder: its registrations (and every other with that key) go, the preempting nexus
-            // holds a reservation of the type it asked for. Preempting itself is not an error.
-            for (int i = 0; i < count; i++)
-            {
-                gone[i] = key[i] == saKey && !sameGroup(i, me);
-            }
-            final String mePort = port[me];
-            final int meRtpi = rtpi[me];
-            preempted(gone, abort);
-            holder = -1;
-            type = 0;
-            removeMarked(gone);
-            type = requestedType;
-            final int now = findExact(mePort, meRtpi);
-            holder = allRegistrants(requestedType) ? -1 : now;
-            if (typeBefore != requestedType)
-            {
-                // SPC-4 5.12.11.2.4 e): the type changed, the remaining registrants learn RESERVATIONS RELEASED.
-                for (int i = 0; i < count; i++)
-                {
-                    if (!sameGroup(i, now))
-                    {
-                        unitAttention(i, Asc.RESERVATIONS_RELEASED);
-                    }
-                }
-            }
-            generation++;
-            return GOOD;
-        }
-        // No reservation, a key that does not name the holder, or an all-registrants reservation and a key: only
-        // the registrations with that key go (SPC-4 5.12.11.2.4.4), the issuer's too if it has that key.
-        boolean any = false;
-        for (int i = 0; i < count; i++)
-        {
-            gone[i] = key[i] == saKey;
-            any |= gone[i];
-        }
-        if (!any)
-        {
-            return CONFLICT; // SPC-4 5.12.11.2.4: a key nobody registered
-        }
-        final boolean[] others = new boolean[count];
-        for (int i = 0; i < count; i++)
-        {
-            others[i] = gone[i] && !sameGroup(i, me);
-        }
-        preempted(others, abort);
-        removeMarked(gone);
-        generation++;
-        return GOOD;
-    }
-
-    /** REGISTRATIONS PREEMPTED for each marked registration and, for PREEMPT AND ABORT, its tasks to abort. */
-    private void preempted(final boolean[] marked, final boolean abort)
-    {
-        for (int i = 0; i < marked.length; i++)
-        {
-            if (!marked[i])
-            {
-                continue;
-            }
-            unitAttention(i, Asc.REGISTRATIONS_PREEMPTED);
-            if (abort)
-            {
-                abortPort[aborts] = port[i];
-                abortRtpi[aborts] = rtpi[i];
-                aborts++;
-            }
-        }
-    }
-
-    /** SPC-4 5.12.8 (table 50). */
-    private long registerAndMove(
-        final ScsiTask t, final ItNexus n, final int me, final long serviceActionKey, final boolean aptplBit)
-    {
-        final MemorySegment p = t.dataBuffer();
-        if (serviceActionKey == 0)
-        {
-            return illegal(Asc.INVALID_FIELD_IN_PARAMETER_LIST, 8, -1);
-        }
-        final long idLength = Bytes.u32(p, 20);
-        final TransportIds.Parsed id = TransportIds.parse(p, BASIC_LIST_LENGTH, idLength);
-        if (id.name == null)
-        {
-            return illegal(Asc.INVALID_FIELD_IN_PARAMETER_LIST, BASIC_LIST_LENGTH + id.errorOffset, id.errorBit);
-        }
-        final int destinationRtpi = Bytes.u16(p, 18);
-        boolean portKnown = false;
-        for (final TargetPort tp : lu.targetPortArray())
-        {
-            portKnown |= tp.relativeTargetPortId() == destinationRtpi;
-        }
-        if (!portKnown && destinationRtpi != n.relativeTargetPortId())
-        {
-            return illegal(Asc.INVALID_FIELD_IN_PARAMETER_LIST, 18, -1);
-        }
-        if (TransportIds.overlap(id.name, n.initiatorPortName()))
-        {
-            // The destination is the initiator port the command came from.
-            return illegal(Asc.INVALID_FIELD_IN_PARAMETER_LIST, BASIC_LIST_LENGTH, -1);
-        }
-        if (type == 0)
-        {
-            return illegalCdb(1, 4); // nothing to move (as LIO)
-        }
-        if (!holds(me) || allRegistrants(type))
-        {
-            return CONFLICT; // only the holder moves, and never an all-registrants reservation
-        }
-        int destination = findOverlapping(id.name, destinationRtpi);
-        if (destination < 0)
-        {
-            if (count == MAX_REGISTRATIONS)
-            {
-                return illegal(Asc.INSUFFICIENT_REGISTRATION_RESOURCES);
-            }
-            add(id.name, destinationRtpi, serviceActionKey, false);
-            destination = count - 1;
-        }
-        else
-        {
-            key[destination] = serviceActionKey;
-            allTargetPorts[destination] = false;
-        }
-        holder = destination;
-        if ((Bytes.u8(p, 17) & 0x02) != 0)
-        {
-            // UNREG: the I_T nexus the command came through unregisters (only it, not its ALL_TG_PT siblings).
-            final boolean[] gone = new boolean[count];
-            gone[me] = true;
-            removeMarked(gone);
-        }
-        generation++;
-        aptpl = aptplBit;
-        return GOOD;
-    }
-
-    synchronized int generation()
-    {
-        return generation;
+        reserveOut.execute(t, cdb);
     }
 }
