@@ -1,6 +1,7 @@
 package io.ringtarget.server.cli;
 
 import io.ringtarget.server.config.ConfigException;
+import io.ringtarget.server.config.ConfigFileError;
 import io.ringtarget.server.config.ConfigProblem;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -9,6 +10,7 @@ import picocli.CommandLine.ParseResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 
 /**
@@ -95,9 +97,19 @@ public final class Main
                     err.println("ringtarget: " + denied.getFile() + ": permission denied");
                     return ExitCodes.FAILURE;
                 }
+                case ConfigFileError file ->
+                {
+                    err.println("ringtarget: " + file.getMessage());
+                    return ExitCodes.FAILURE;
+                }
+                case FileSystemException fs ->
+                {
+                    err.println("ringtarget: " + fs.getFile() + ": " + ConfigFileError.reason(fs));
+                    return ExitCodes.FAILURE;
+                }
                 case IOException io ->
                 {
-                    err.println("ringtarget: " + io);
+                    err.println("ringtarget: " + ConfigFileError.reason(io));
                     return ExitCodes.FAILURE;
                 }
                 default ->
