@@ -47,7 +47,7 @@ class ConfigValidatorTest
             arguments("duplicate backstore", (UnaryOperator<RingtargetConfig>)c -> new RingtargetConfig(
                     Stream.concat(c.backstores().stream(), Stream.of(withPath(withName(c.backstores().getFirst(), "disk1"),
                         "/var/iscsi_disks/other.img"))).toList(), c.targets(), c.discoveryAuth(), c.engine()),
-                "backstores[3].name", "duplicate backstore name \"disk1\" (also backstores[0])"),
+                "backstores[3].name", "duplicate backstore name \"disk1\" (also backstores[0] (disk1))"),
             arguments("bad block size", backstore(0, b -> withBlockSize(b, 1000)),
                 "backstores[0].blockSize", "1000 is not one of 512, 1024, 2048, 4096"),
             arguments("auto block size on fileio", backstore(0, b -> withBlockSize(b, 0)),
@@ -67,7 +67,7 @@ class ConfigValidatorTest
                 "targets[0].tpgs[0].luns[2].backstore", "no backstore named \"disk9\""),
             arguments("duplicate lun", tpg(0, t -> withLuns(t, List.of(
                     new LunConfig(0, "disk1", false), new LunConfig(0, "lv0", false)))),
-                "targets[0].tpgs[0].luns[1].lun", "duplicate LUN 0 (also targets[0].tpgs[0].luns[0])"),
+                "targets[0].tpgs[0].luns[1].lun", "duplicate LUN 0 (also targets[0] (iqn.2026-04.com.example:target1).tpgs[0].luns[0])"),
             arguments("lun too large", tpg(0, t -> withLuns(t, List.of(
                     new LunConfig(0, "disk1", false), new LunConfig(16384, "lv0", false)))),
                 "targets[0].tpgs[0].luns[1].lun", "16384 is not a LUN number (0..16383)"),
@@ -77,9 +77,9 @@ class ConfigValidatorTest
                 "targets[0].iqn", "iSCSI names are lowercase"),
             arguments("duplicate target", (UnaryOperator<RingtargetConfig>)c -> new RingtargetConfig(c.backstores(),
                     List.of(c.targets().getFirst(), c.targets().getFirst()), c.discoveryAuth(), c.engine()),
-                "targets[1].iqn", "duplicate target \"iqn.2026-04.com.example:target1\" (also targets[0])"),
+                "targets[1].iqn", "duplicate target \"iqn.2026-04.com.example:target1\" (also targets[0] (iqn.2026-04.com.example:target1))"),
             arguments("duplicate tpg tag", tpg(1, t -> withTag(t, 1)),
-                "targets[0].tpgs[1].tag", "duplicate TPG tag 1 (also targets[0].tpgs[0])"),
+                "targets[0].tpgs[1].tag", "duplicate TPG tag 1 (also targets[0] (iqn.2026-04.com.example:target1).tpgs[0])"),
             arguments("tpg tag 0", tpg(1, t -> withTag(t, 0)),
                 "targets[0].tpgs[1].tag", "0 is not a TPG tag (1..65535)"),
             arguments("port 0", tpg(0, t -> withPortals(t, List.of(new PortalConfig("10.0.1.10", 0)))),
@@ -96,9 +96,9 @@ class ConfigValidatorTest
                 "targets[0].tpgs[0].portals[0].ip", "an IP address is required (0.0.0.0 for every address)"),
             arguments("duplicate portal", tpg(0, t -> withPortals(t, List.of(
                     new PortalConfig("10.0.1.10", 3260), new PortalConfig("10.0.1.10", 3260)))),
-                "targets[0].tpgs[0].portals[1]", "duplicate portal 10.0.1.10:3260 (also targets[0].tpgs[0].portals[0])"),
+                "targets[0].tpgs[0].portals[1]", "duplicate portal 10.0.1.10:3260 (also targets[0] (iqn.2026-04.com.example:target1).tpgs[0].portals[0])"),
             arguments("same portal in two tpgs", tpg(1, t -> withPortals(t, List.of(new PortalConfig("10.0.2.10", 3260)))),
-                "targets[0].tpgs[1].portals[0]", "duplicate portal 10.0.2.10:3260 (also targets[0].tpgs[0].portals[1])"),
+                "targets[0].tpgs[1].portals[0]", "duplicate portal 10.0.2.10:3260 (also targets[0] (iqn.2026-04.com.example:target1).tpgs[0].portals[1])"),
             arguments("authentication kerberos", tpg(0, t -> withAuthentication(t, "krb5")),
                 "targets[0].tpgs[0].authentication", "\"krb5\": one of none, chap"),
             arguments("chap with generated acls", tpg(0, t -> withGenerateNodeAcls(t, true)),
@@ -124,7 +124,7 @@ class ConfigValidatorTest
                     new DiscoveryAuthConfig("chap", new ChapConfig("discovery", "discovery-sec1", "t", "host1-secret-12")),
                     c.engine()),
                 "discoveryAuth.chap.mutualPassword",
-                "the same secret is targets[0].tpgs[0].acls[0].chap.password (RFC 7143 9.2.1"),
+                "the same secret is targets[0] (iqn.2026-04.com.example:target1).tpgs[0].acls[0] (iqn.1994-05.com.client:host1).chap.password (RFC 7143 9.2.1"),
             arguments("discovery chap without credentials", (UnaryOperator<RingtargetConfig>)c -> new RingtargetConfig(
                     c.backstores(), c.targets(), new DiscoveryAuthConfig("chap", null), c.engine()),
                 "discoveryAuth.chap", "required: discovery authentication is \"chap\""),
@@ -166,7 +166,7 @@ class ConfigValidatorTest
                 "targets[0].tpgs[0].portals", "no portal: this TPG cannot be reached"),
             arguments("wildcard and specific", tpg(0, t -> withPortals(t, List.of(
                     new PortalConfig("0.0.0.0", 3260), new PortalConfig("10.0.1.10", 3260)))),
-                "targets[0].tpgs[0].portals[1]", "the wildcard portal targets[0].tpgs[0].portals[0] already listens"),
+                "targets[0].tpgs[0].portals[1]", "the wildcard portal targets[0] (iqn.2026-04.com.example:target1).tpgs[0].portals[0] already listens"),
             arguments("long secret", acl(0, new ChapConfig("host1", "a-secret-of-twenty-chars", null, null)),
                 "targets[0].tpgs[0].acls[0].chap.password", "longer than 16 characters"),
             arguments("chap credentials unused", tpg(0, t -> withAuthentication(t, "none")),
@@ -176,7 +176,7 @@ class ConfigValidatorTest
             arguments("size not a multiple of the block size", backstore(2, b -> withSize(b, 1000)),
                 "backstores[2].sizeBytes", "1000 is not a multiple of the block size 512"),
             arguments("same file twice", backstore(1, b -> withBlockSize(withType(withPath(b, "/var/iscsi_disks/disk1.img"), "fileio"), 512)),
-                "backstores[1].path", "is also the file of backstores[0]"));
+                "backstores[1].path", "is also the file of backstores[0] (disk1)"));
     }
 
     @ParameterizedTest(name = "{0}")
