@@ -48,6 +48,13 @@ class ConfigValidatorTest
                     Stream.concat(c.backstores().stream(), Stream.of(withPath(withName(c.backstores().getFirst(), "disk1"),
                         "/var/iscsi_disks/other.img"))).toList(), c.targets(), c.discoveryAuth(), c.engine()),
                 "backstores[3].name", "duplicate backstore name \"disk1\" (also backstores[0] (disk1))"),
+            arguments("same file twice", backstore(1, b -> withBlockSize(withType(withPath(b,
+                    "/var/iscsi_disks/../iscsi_disks/disk1.img"), "fileio"), 512)),
+                "backstores[1].path", "is the same path as backstores[0] (disk1): two backstores writing the same " +
+                    "data corrupt it"),
+            arguments("a device path for fileio", backstore(0, b -> withPath(b, "/dev/sdz")),
+                "backstores[0].path", "\"/dev/sdz\" is under /dev: a fileio backstore is a regular file; for a device " +
+                    "use type \"block\""),
             arguments("bad block size", backstore(0, b -> withBlockSize(b, 1000)),
                 "backstores[0].blockSize", "1000 is not one of 512, 1024, 2048, 4096"),
             arguments("auto block size on fileio", backstore(0, b -> withBlockSize(b, 0)),
@@ -175,8 +182,9 @@ class ConfigValidatorTest
                 "targets[0].tpgs[0].acls", "no ACL and generateNodeAcls is false: no initiator can log in"),
             arguments("size not a multiple of the block size", backstore(2, b -> withSize(b, 1000)),
                 "backstores[2].sizeBytes", "1000 is not a multiple of the block size 512"),
-            arguments("same file twice", backstore(1, b -> withBlockSize(withType(withPath(b, "/var/iscsi_disks/disk1.img"), "fileio"), 512)),
-                "backstores[1].path", "is also the file of backstores[0] (disk1)"));
+            arguments("grow on a block backstore", backstore(1, b -> new BackstoreConfig(b.name(), b.type(), b.path(),
+                    b.sizeBytes(), b.blockSize(), b.directIo(), b.writeCache(), b.serial(), b.wwn(), true)),
+                "backstores[1].grow", "ignored: only a fileio backstore's file is grown"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -251,10 +259,61 @@ class ConfigValidatorTest
 
         assertEquals(List.of(), ConfigValidator.validate(config(
             new BackstoreConfig("b", "block", device.toString(), 0, 0, true, false, null, null)), true));
-        assertEquals(List.of("backstores[0] (b).type: \"" + device + "\" is a block device: use type \"block\""),
+        assertEquals(List.of("backstores[0] (b).path: \"" + device + "\" is under /dev: a fileio backstore is a " +
+                "regular file; for a device use type \"block\""),
             ConfigValidator.validate(config(
                 new BackstoreConfig("b", "fileio", device.toString(), 0, 512, true, false, null, null)), true)
                 .stream().map(ConfigProblem::toString).toList());
+    }
+
+    @Test
+    void aBlockDeviceOutsideDevIsRefusedAsFileio() throws IOException
+    {
+        final Path device = Stream.of("/dev/loop0", "/dev/vda", "/dev/sda", "/dev/nvme0n1", "/dev/zram0")
+            .map(Path::of).filter(BlockDevices::isBlockDevice).findFirst().orElse(null);
+        assumeTrue(null != device, "no block device on this machine");
+        final Path link = Files.createSymbolicLink(dir.resolve("disk"), device);
+
+        assertEquals(List.of("backstores[0] (b).type: \"" + link + "\" is a block device: use type \"block\""),
+            ConfigValidator.validate(config(
+                new BackstoreConfig("b", "fileio", link.toString(), 0, 512, true, false, null, null)), true)
+                .stream().map(ConfigProblem::toString).toList());
+    }
+
+    @Test
+    void theSameFileOrDeviceUnderAnotherNameIsRefusedOnThisMachine() throws IOException
+    {
+        final Path file = Files.write(Files.createDirectories(dir.resolve("disks")).resolve("a.img"), new byte[4096]);
+        final Path symlink = Files.createSymbolicLink(dir.resolve("a-link.img"), file);
+        final Path hardLink = Files.createLink(dir.resolve("a-hard.img"), file);
+        final Path linkedDir = Files.createSymbolicLink(dir.resolve("d"), dir.resolve("disks"));
+
+        for (final Path other : List.of(symlink, hardLink, linkedDir.resolve("a.img")))
+        {
+            final RingtargetConfig config = config(
+                new BackstoreConfig("a", "fileio", file.toString(), 0, 512, true, false, null, null),
+                new BackstoreConfig("b", "fileio", other.toString(), 0, 512, true, false, null, null));
+            assertEquals(List.of("backstores[1] (b).path: \"" + other + "\" is the same file or device as " +
+                    "backstores[0] (a): two backstores writing the same data corrupt it (export one backstore from " +
+                    "several LUNs instead)"),
+                ConfigValidator.validate(config, true).stream().map(ConfigProblem::toString).toList(), other::toString);
+            assertEquals(List.of(), ConfigValidator.validate(config, false), "another machine's links are unknown");
+        }
+        // Not created yet: the same directory (through a link) and name.
+        final RingtargetConfig unborn = config(
+            new BackstoreConfig("a", "fileio", dir.resolve("disks/new.img").toString(), 1 << 20, 512, true, false, null, null),
+            new BackstoreConfig("b", "fileio", linkedDir.resolve("new.img").toString(), 1 << 20, 512, true, false, null, null));
+        assertTrue(ConfigProblem.hasErrors(ConfigValidator.validate(unborn, true)));
+
+        final Path device = Stream.of("/dev/loop0", "/dev/vda", "/dev/sda", "/dev/nvme0n1", "/dev/zram0")
+            .map(Path::of).filter(BlockDevices::isBlockDevice).findFirst().orElse(null);
+        assumeTrue(null != device, "no block device on this machine");
+        final Path deviceLink = Files.createSymbolicLink(dir.resolve("lv0"), device);
+        assertTrue(ConfigValidator.validate(config(
+                new BackstoreConfig("b1", "block", device.toString(), 0, 0, true, false, null, null),
+                new BackstoreConfig("b2", "block", deviceLink.toString(), 0, 0, true, false, null, null)), true)
+            .stream().anyMatch(p -> p.toString().startsWith("backstores[1] (b2).path: \"" + deviceLink +
+                "\" is the same file or device as backstores[0] (b1)")));
     }
 
     @Test
