@@ -27,7 +27,9 @@ public final class Main
 
     public static void main(final String[] args)
     {
-        final CommandLine commandLine = commandLine();
+        // Only the branch the arguments name: building picocli's model of every command costs more CPU than most
+        // commands' own work (docs/cli-start.md).
+        final CommandLine commandLine = commandLine(args);
         final int exitCode = commandLine.execute(args);
         commandLine.getOut().flush();
         commandLine.getErr().flush();
@@ -37,7 +39,17 @@ public final class Main
     /** The command tree, with ringtarget's error handling; tests call {@code execute} on it. */
     public static CommandLine commandLine()
     {
-        final CommandLine commandLine = new CommandLine(new RingtargetCommand());
+        return configure(CommandTree.whole());
+    }
+
+    /** The tree {@link #main} executes {@code args} with: the root and the branch they name ({@link CommandTree}). */
+    static CommandLine commandLine(final String[] args)
+    {
+        return configure(CommandTree.forArgs(args));
+    }
+
+    private static CommandLine configure(final CommandLine commandLine)
+    {
         commandLine.setExecutionExceptionHandler(new ErrorHandler());
         commandLine.setUsageHelpAutoWidth(true);
         commandLine.setUsageHelpLongOptionsMaxWidth(30);

@@ -2,7 +2,6 @@ package io.ringtarget.server.cli;
 
 import io.ringtarget.server.config.ConfigFiles;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -11,7 +10,7 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 
-/** The top of the {@code ringtarget} command tree. */
+/** The top of the {@code ringtarget} command tree; its subcommands are added by {@link CommandTree}. */
 @Command(
     name = "ringtarget",
     mixinStandardHelpOptions = true,
@@ -20,15 +19,6 @@ import java.nio.file.Path;
         "A userspace iSCSI target (RFC 7143) on io_uring.",
         "backstores, iscsi, discovery-auth edit the configuration file (default /etc/ringtarget/saveconfig.json) " +
             "as targetcli edits its tree; every change is validated and saved at once. serve runs it." },
-    subcommands = {
-        DemoCommand.class,
-        ServeCommand.class,
-        ConfigCommand.class,
-        BackstoresCommand.class,
-        IscsiCommand.class,
-        DiscoveryAuthCommand.class,
-        SaveconfigCommand.class,
-        HelpCommand.class },
     footer = {
         "",
         "Quick start:",
