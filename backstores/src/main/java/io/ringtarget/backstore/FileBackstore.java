@@ -88,20 +88,22 @@ public final class FileBackstore implements Backstore
 
     private FileBackstore(
         final String name, final Path path, final long sizeBytes, final int requestedBlockSize, final boolean direct,
-        final boolean readOnly, final boolean create)
+        final boolean readOnly, final boolean create, final boolean grow)
     {
-        this(name, path, sizeBytes, requestedBlockSize, direct, readOnly, create, false);
+        this(name, path, sizeBytes, requestedBlockSize, direct, readOnly, create, grow, false);
     }
 
     private FileBackstore(
         final String name, final Path path, final long sizeBytes, final int requestedBlockSize, final boolean direct,
-        final boolean readOnly, final boolean create, final boolean forceDiscard)
+        final boolean readOnly, final boolean create, final boolean grow, final boolean forceDiscard)
     {
         this.name = name;
         this.path = path;
         this.direct = direct;
         this.readOnly = readOnly;
         final int flags = (readOnly ? O_RDONLY : O_RDWR) | O_CLOEXEC | (create && !readOnly ? O_CREAT : 0);
+        // An empty file holds no data: sizing it is creating it. Any other file is grown only when asked.
+        final boolean mayGrow = grow || !Files.exists(path) || isEmpty(path);
         final int fd = Libc.open(path.toString(), flags, 0644);
         if (fd < 0)
         {
@@ -154,6 +156,11 @@ public final class FileBackstore implements Backstore
                     {
                         throw new IllegalArgumentException(path + " is smaller than " + sizeBytes + " and read-only");
                     }
+                    if (!mayGrow)
+                    {
+                        throw new IllegalArgumentException(path + " is " + size + " bytes, smaller than the " +
+                            "configured " + sizeBytes + ": an existing file is not grown unless asked (grow)");
+                    }
                     // Sparse: blocks are allocated as they are written.
                     check(Libc.ftruncate(fd, sizeBytes), "ftruncate " + path);
                     size = sizeBytes;
@@ -200,14 +207,27 @@ public final class FileBackstore implements Backstore
     /**
      * A {@code fileio} backstore; a block device path works too (same code).
      *
-     * @param sizeBytes 0 = the file's size; larger than the file = extend it sparsely (created if missing).
+     * @param sizeBytes 0 = the file's size; a missing (or empty) file is created sparse at this size; an existing
+     *                  file smaller than this is refused (IllegalArgumentException), see the overload with grow.
      * @param direct    O_DIRECT (the default); false = buffered through the page cache.
      */
     public static FileBackstore fileio(
         final String name, final Path path, final long sizeBytes, final int blockSize, final boolean direct,
         final boolean readOnly)
     {
-        return new FileBackstore(name, path, sizeBytes, blockSize, direct, readOnly, true);
+        return fileio(name, path, sizeBytes, blockSize, direct, readOnly, false);
+    }
+
+    /**
+     * @param grow true = an existing file smaller than {@code sizeBytes} is extended sparsely to it; false = that is
+     *             refused, since a file that turns out smaller than configured is more often the wrong file (or a
+     *             disk image of another size) than one meant to grow.
+     */
+    public static FileBackstore fileio(
+        final String name, final Path path, final long sizeBytes, final int blockSize, final boolean direct,
+        final boolean readOnly, final boolean grow)
+    {
+        return new FileBackstore(name, path, sizeBytes, blockSize, direct, readOnly, true, grow);
     }
 
     /**
@@ -225,7 +245,7 @@ public final class FileBackstore implements Backstore
      */
     public static FileBackstore block(final String name, final Path device, final int blockSize, final boolean readOnly)
     {
-        return new FileBackstore(name, device, 0, Math.max(512, blockSize), true, readOnly, false);
+        return new FileBackstore(name, device, 0, Math.max(512, blockSize), true, readOnly, false, false);
     }
 
     /**
@@ -234,7 +254,19 @@ public final class FileBackstore implements Backstore
      */
     static FileBackstore blockWithDiscardThread(final String name, final Path device)
     {
-        return new FileBackstore(name, device, 0, 512, true, false, false, true);
+        return new FileBackstore(name, device, 0, 512, true, false, false, false, true);
+    }
+
+    private static boolean isEmpty(final Path path)
+    {
+        try
+        {
+            return Files.isRegularFile(path) && Files.size(path) == 0;
+        }
+        catch (final IOException ex)
+        {
+            return false; // open() reports what is wrong with it
+        }
     }
 
     public String name()

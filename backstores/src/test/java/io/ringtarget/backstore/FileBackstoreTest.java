@@ -195,6 +195,38 @@ class FileBackstoreTest
     }
 
     @Test
+    void anExistingSmallerFileIsGrownOnlyWhenAsked() throws Exception
+    {
+        final byte[] data = new byte[1 << 20];
+        java.util.Arrays.fill(data, (byte)0x42);
+        Files.write(file, data);
+
+        final IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> FileBackstore.fileio("f", file, SIZE, 512, true, false));
+        assertEquals(file + " is 1048576 bytes, smaller than the configured " + SIZE + ": an existing file is not " +
+            "grown unless asked (grow)", refused.getMessage());
+        assertEquals(1 << 20, Files.size(file), "not grown");
+
+        final FileBackstore grown = FileBackstore.fileio("f", file, SIZE, 512, true, false, true);
+        assertEquals(SIZE, Files.size(file));
+        assertEquals(SIZE / 512, grown.blockCount());
+        assertEquals(0x42, fileBytes((1 << 20) - 1, 1)[0], "the data stays");
+        grown.close();
+    }
+
+    @Test
+    void anEmptyFileIsSizedLikeANewOne() throws Exception
+    {
+        Files.createFile(file);
+
+        final FileBackstore bs = FileBackstore.fileio("f", file, SIZE, 512, true, false);
+
+        assertEquals(SIZE, Files.size(file));
+        assertEquals(SIZE / 512, bs.blockCount());
+        bs.close();
+    }
+
+    @Test
     void readsPastATruncatedFileAreMediumErrors() throws Exception
     {
         final FileBackstore bs = FileBackstore.fileio("f", file, SIZE, 512, true, false);

@@ -89,6 +89,10 @@ final class BackstoresCommand extends CommandGroup
             @Option(names = "--buffered", description = "Buffered I/O through the page cache instead of O_DIRECT.")
             boolean buffered;
 
+            @Option(names = "--grow", description = "Let the target extend an existing file that is smaller than " +
+                "SIZE (sparse, when it starts); without it that is refused.")
+            boolean grow;
+
             @Mixin
             Common common;
 
@@ -99,7 +103,7 @@ final class BackstoresCommand extends CommandGroup
                     name, ConfigDefaults.TYPE_FILEIO, path.toAbsolutePath().normalize().toString(),
                     null == size ? 0 : size,
                     null == common.blockSize ? ConfigDefaults.DEFAULT_BLOCK_SIZE : common.blockSize,
-                    !buffered, common.writeCache, common.serialOrNew(), common.wwnOrNew()));
+                    !buffered, common.writeCache, common.serialOrNew(), common.wwnOrNew(), grow));
             }
 
             @Override

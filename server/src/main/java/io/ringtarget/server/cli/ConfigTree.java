@@ -54,6 +54,10 @@ final class ConfigTree
             sb.append(backstore.directIo() ? " direct" : " buffered");
         }
         sb.append(backstore.writeCache() ? " write-back" : " write-thru");
+        if (backstore.grow())
+        {
+            sb.append(" grow");
+        }
         return sb.append(']').toString();
     }
 

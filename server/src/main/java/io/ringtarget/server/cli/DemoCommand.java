@@ -1,6 +1,7 @@
 package io.ringtarget.server.cli;
 
 import io.ringtarget.server.config.BackstoreConfig;
+import io.ringtarget.server.config.ConfigDefaults;
 import io.ringtarget.server.config.ConfigEditor;
 import io.ringtarget.server.config.ConfigFiles;
 import io.ringtarget.server.config.ConfigProblem;
@@ -53,6 +54,10 @@ final class DemoCommand implements Callable<Integer>
             "backstore has it and is durable after SYNCHRONIZE CACHE. Without it every write is written through (FUA).")
     boolean writeCache;
 
+    @Option(names = "--grow", description = "With --backstore FILE and --size: extend an existing smaller file to " +
+        "--size (refused without it).")
+    boolean grow;
+
     @Option(names = "--dry-run", description = "Print the configuration and how to connect, without starting.")
     boolean dryRun;
 
@@ -100,7 +105,7 @@ final class DemoCommand implements Callable<Integer>
         final EngineConfig engine = demo.engine();
         final BackstoreConfig b = demo.backstores().getFirst();
         final BackstoreConfig backstore = new BackstoreConfig(b.name(), b.type(), b.path(), b.sizeBytes(), b.blockSize(),
-            b.directIo(), writeCache, b.serial(), b.wwn());
+            b.directIo(), writeCache, b.serial(), b.wwn(), grow && ConfigDefaults.TYPE_FILEIO.equals(b.type()));
         return new RingtargetConfig(List.of(backstore), demo.targets(), demo.discoveryAuth(),
             new EngineConfig(loops, engine.pinCpus(), engine.idleStrategy(), engine.idleSpinMicros(),
                 engine.nopInIntervalSeconds(), engine.nopInTimeoutSeconds()));

@@ -9,6 +9,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -66,8 +67,14 @@ abstract class EditCommand implements Callable<Integer>
             ConfigProblem.errors(added).forEach(p -> err.println("  " + p));
             return ExitCodes.INVALID;
         }
+        final boolean existed = Files.exists(config.file());
         ConfigFiles.save(after, config.file());
         out.println(done(before, after));
+        final String created = existed ? null : ConfigFileOption.createdNotice(config.file(), config.origin());
+        if (null != created)
+        {
+            err.println("ringtarget: " + created);
+        }
         for (final ConfigProblem problem : added)
         {
             err.println("  " + problem);

@@ -1,6 +1,7 @@
 package io.ringtarget.server.cli;
 
 import io.ringtarget.server.config.ConfigException;
+import io.ringtarget.server.config.ConfigFileError;
 import io.ringtarget.server.config.ConfigProblem;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -9,6 +10,7 @@ import picocli.CommandLine.ParseResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 
 /**
@@ -25,7 +27,9 @@ public final class Main
 
     public static void main(final String[] args)
     {
-        final CommandLine commandLine = commandLine();
+        // Only the branch the arguments name: building picocli's model of every command costs more CPU than most
+        // commands' own work (docs/cli-start.md).
+        final CommandLine commandLine = commandLine(args);
         final int exitCode = commandLine.execute(args);
         commandLine.getOut().flush();
         commandLine.getErr().flush();
@@ -35,7 +39,17 @@ public final class Main
     /** The command tree, with ringtarget's error handling; tests call {@code execute} on it. */
     public static CommandLine commandLine()
     {
-        final CommandLine commandLine = new CommandLine(new RingtargetCommand());
+        return configure(CommandTree.whole());
+    }
+
+    /** The tree {@link #main} executes {@code args} with: the root and the branch they name ({@link CommandTree}). */
+    static CommandLine commandLine(final String[] args)
+    {
+        return configure(CommandTree.forArgs(args));
+    }
+
+    private static CommandLine configure(final CommandLine commandLine)
+    {
         commandLine.setExecutionExceptionHandler(new ErrorHandler());
         commandLine.setUsageHelpAutoWidth(true);
         commandLine.setUsageHelpLongOptionsMaxWidth(30);
@@ -95,9 +109,19 @@ public final class Main
                     err.println("ringtarget: " + denied.getFile() + ": permission denied");
                     return ExitCodes.FAILURE;
                 }
+                case ConfigFileError file ->
+                {
+                    err.println("ringtarget: " + file.getMessage());
+                    return ExitCodes.FAILURE;
+                }
+                case FileSystemException fs ->
+                {
+                    err.println("ringtarget: " + fs.getFile() + ": " + ConfigFileError.reason(fs));
+                    return ExitCodes.FAILURE;
+                }
                 case IOException io ->
                 {
-                    err.println("ringtarget: " + io);
+                    err.println("ringtarget: " + ConfigFileError.reason(io));
                     return ExitCodes.FAILURE;
                 }
                 default ->

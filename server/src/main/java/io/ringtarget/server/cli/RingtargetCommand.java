@@ -1,12 +1,16 @@
 package io.ringtarget.server.cli;
 
+import io.ringtarget.server.config.ConfigFiles;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
-/** The top of the {@code ringtarget} command tree. */
+import java.nio.file.Path;
+
+/** The top of the {@code ringtarget} command tree; its subcommands are added by {@link CommandTree}. */
 @Command(
     name = "ringtarget",
     mixinStandardHelpOptions = true,
@@ -15,15 +19,6 @@ import picocli.CommandLine.Spec;
         "A userspace iSCSI target (RFC 7143) on io_uring.",
         "backstores, iscsi, discovery-auth edit the configuration file (default /etc/ringtarget/saveconfig.json) " +
             "as targetcli edits its tree; every change is validated and saved at once. serve runs it." },
-    subcommands = {
-        DemoCommand.class,
-        ServeCommand.class,
-        ConfigCommand.class,
-        BackstoresCommand.class,
-        IscsiCommand.class,
-        DiscoveryAuthCommand.class,
-        SaveconfigCommand.class,
-        HelpCommand.class },
     footer = {
         "",
         "Quick start:",
@@ -43,6 +38,16 @@ import picocli.CommandLine.Spec;
         "Help on any command: ringtarget help COMMAND, or ringtarget COMMAND --help. Guide: docs/admin-guide.md, file format: docs/configuration.md." })
 final class RingtargetCommand implements Runnable
 {
+    /**
+     * Global (inherited) so that {@code ringtarget -c FILE iscsi ls} and {@code ringtarget iscsi ls -c FILE} both
+     * work; picocli sets this field wherever on the command line the option stands. Read through
+     * {@link ConfigFileOption}. No picocli default: "not given" must stay visible for the created-file notice.
+     */
+    @Option(names = { "-c", "--config" }, paramLabel = "FILE", scope = ScopeType.INHERIT,
+        description = "Configuration file, before or after the command (default: $" + ConfigFileOption.ENVIRONMENT +
+            " when set, else " + ConfigFiles.DEFAULT_PATH + ").")
+    Path configFile;
+
     @Spec
     CommandSpec spec;
 

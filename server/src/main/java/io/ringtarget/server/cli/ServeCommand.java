@@ -43,8 +43,7 @@ final class ServeCommand implements Callable<Integer>
         err.flush();
         return ServerRunner.run(loaded, err, () ->
         {
-            final int targets = loaded.targets().size();
-            out.println("ringtarget: serving " + config.file() + " (" + targets + (targets == 1 ? " target)." : " targets)."));
+            out.print(ServeSummary.of(config.file(), loaded));
             out.flush();
         });
     }

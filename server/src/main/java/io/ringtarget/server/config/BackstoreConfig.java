@@ -6,6 +6,8 @@ package io.ringtarget.server.config;
  * {@code blockSize} is the logical block size reported to initiators (512 or 4096; block devices default to
  * their BLKSSZGET). {@code directIo} false selects buffered I/O for fileio. {@code serial} is the unit serial
  * number (VPD 0x80) and {@code wwn} 16 hex digits of the NAA designator (VPD 0x83); both generated if blank.
+ * {@code grow} true lets the target extend an existing fileio file smaller than {@code sizeBytes}; without it that
+ * is refused (a smaller file is more often the wrong file than one meant to grow).
  */
 public record BackstoreConfig(
     String name,
@@ -16,6 +18,21 @@ public record BackstoreConfig(
     boolean directIo,
     boolean writeCache,
     String serial,
-    String wwn)
+    String wwn,
+    boolean grow)
 {
+    /** Without {@code grow}: an existing file keeps its size or is refused. */
+    public BackstoreConfig(
+        final String name,
+        final String type,
+        final String path,
+        final long sizeBytes,
+        final int blockSize,
+        final boolean directIo,
+        final boolean writeCache,
+        final String serial,
+        final String wwn)
+    {
+        this(name, type, path, sizeBytes, blockSize, directIo, writeCache, serial, wwn, false);
+    }
 }

@@ -67,11 +67,23 @@ public final class ConfigFiles
      * @return the configuration, with defaults filled in.
      * @throws NoSuchFileException when the file does not exist.
      * @throws ConfigException     when it is not a well-formed configuration (problems carry line/column or path).
-     * @throws IOException         when it cannot be read.
+     * @throws ConfigFileError     when it cannot be read (a directory, no permission), naming the file.
      */
     public static RingtargetConfig load(final Path path) throws IOException
     {
-        final String json = Files.readString(path, StandardCharsets.UTF_8);
+        final String json;
+        try
+        {
+            json = Files.readString(path, StandardCharsets.UTF_8);
+        }
+        catch (final NoSuchFileException ex)
+        {
+            throw ex; // callers tell "no file yet" from "cannot read it"
+        }
+        catch (final IOException ex)
+        {
+            throw ConfigFileError.of("cannot read " + path, null, path, ex);
+        }
         return parse(json, path.toString());
     }
 
@@ -174,18 +186,39 @@ public final class ConfigFiles
      *
      * @param config the configuration.
      * @param path   the file to write.
-     * @throws IOException when it cannot be written; {@code path} is then unchanged.
+     * @throws ConfigFileError when it cannot be written, naming {@code path}, the step and the OS error; {@code path}
+     *                          is then unchanged.
      */
     public static void save(final RingtargetConfig config, final Path path) throws IOException
     {
         final Path file = path.toAbsolutePath();
         final Path dir = file.getParent();
-        Files.createDirectories(dir);
+        final String action = "cannot save " + path;
+        if (Files.isDirectory(file))
+        {
+            // rename(2) would say EISDIR only after the temporary file was written; say it before touching anything.
+            throw ConfigFileError.of(action, null, path, new IOException("Is a directory"));
+        }
+        try
+        {
+            Files.createDirectories(dir);
+        }
+        catch (final IOException ex)
+        {
+            throw ConfigFileError.of(action, "cannot create directory " + dir, path, ex);
+        }
         final byte[] bytes = toJson(config).getBytes(StandardCharsets.UTF_8);
         Path temp = null;
         try
         {
-            temp = createOwnerOnly(dir, file.getFileName().toString());
+            try
+            {
+                temp = createOwnerOnly(dir, file.getFileName().toString());
+            }
+            catch (final IOException ex)
+            {
+                throw ConfigFileError.of(action, "cannot create a temporary file in " + dir, path, ex);
+            }
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE))
             {
                 final ByteBuffer buffer = ByteBuffer.wrap(bytes);
@@ -195,18 +228,29 @@ public final class ConfigFiles
                 }
                 channel.force(true);
             }
+            catch (final IOException ex)
+            {
+                throw ConfigFileError.of(action, "cannot write the temporary file " + temp, path, ex);
+            }
+            final Path backup = file.resolveSibling(file.getFileName() + BACKUP_SUFFIX);
             if (Files.isRegularFile(file))
             {
-                Files.copy(file, file.resolveSibling(file.getFileName() + BACKUP_SUFFIX),
-                    StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                try
+                {
+                    Files.copy(file, backup, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+                catch (final IOException ex)
+                {
+                    throw ConfigFileError.of(action, "cannot keep the previous version as " + backup, path, ex);
+                }
             }
             try
             {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                move(temp, file);
             }
-            catch (final AtomicMoveNotSupportedException ex)
+            catch (final IOException ex)
             {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+                throw ConfigFileError.of(action, "cannot rename the temporary file over it", path, ex);
             }
             temp = null;
             syncDirectory(dir);
@@ -217,6 +261,18 @@ public final class ConfigFiles
             {
                 Files.deleteIfExists(temp);
             }
+        }
+    }
+
+    private static void move(final Path temp, final Path file) throws IOException
+    {
+        try
+        {
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        catch (final AtomicMoveNotSupportedException ex)
+        {
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

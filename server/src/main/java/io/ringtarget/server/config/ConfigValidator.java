@@ -2,6 +2,7 @@ package io.ringtarget.server.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,6 +41,8 @@ public final class ConfigValidator
 
     /** The backstore types whose rules this class knows; the schema refuses any other. */
     private static final Set<String> TYPES = Set.of(ConfigDefaults.TYPE_BLOCK, ConfigDefaults.TYPE_FILEIO, ConfigDefaults.TYPE_RAM);
+    /** Where devices live: never the place of a fileio file. */
+    private static final Path DEV = Path.of("/dev");
 
     private final boolean checkFiles;
     /** Paths of the fields the schema found wrong: one problem per field is enough. */
@@ -138,7 +141,7 @@ public final class ConfigValidator
     private void backstores(final List<BackstoreConfig> backstores, final Map<String, BackstoreConfig> byName)
     {
         final Map<String, String> namePaths = new HashMap<>();
-        final Map<String, String> filePaths = new HashMap<>();
+        final Map<Object, String> filePaths = new HashMap<>();
         for (int i = 0; i < backstores.size(); i++)
         {
             final String path = "backstores[" + i + "]";
@@ -165,7 +168,7 @@ public final class ConfigValidator
         }
     }
 
-    private void backstore(final String path, final BackstoreConfig backstore, final Map<String, String> filePaths)
+    private void backstore(final String path, final BackstoreConfig backstore, final Map<Object, String> filePaths)
     {
         final String type = backstore.type();
         if (null == type || !TYPES.contains(type))
@@ -195,9 +198,13 @@ public final class ConfigValidator
             case ConfigDefaults.TYPE_FILEIO -> fileio(path, backstore, filePaths);
             default -> block(path, backstore, filePaths);
         }
+        if (backstore.grow() && !ConfigDefaults.TYPE_FILEIO.equals(type))
+        {
+            warning(path + ".grow", "ignored: only a fileio backstore's file is grown");
+        }
     }
 
-    private Path absolutePath(final String path, final BackstoreConfig backstore, final Map<String, String> filePaths)
+    private Path absolutePath(final String path, final BackstoreConfig backstore, final Map<Object, String> filePaths)
     {
         final String file = backstore.path();
         if (null == file || file.isEmpty())
@@ -220,26 +227,37 @@ public final class ConfigValidator
             error(path + ".path", "\"" + file + "\" must be an absolute path");
             return null;
         }
-        final String key = resolved.normalize().toString();
+        // On this machine, the same storage however it is spelt (links, device nodes); elsewhere, the same spelling.
+        final Object key = checkFiles ? FileIdentity.of(resolved) : resolved.normalize().toString();
         final String other = filePaths.putIfAbsent(key, path);
         if (null != other)
         {
-            warning(path + ".path", "\"" + file + "\" is also the file of " + other +
-                ": two backstores writing the same data corrupt it");
+            error(path + ".path", "\"" + file + "\" is the same " + (checkFiles ? "file or device" : "path") + " as " +
+                other + ": two backstores writing the same data corrupt it (export one backstore from several LUNs " +
+                "instead)");
         }
         return resolved;
     }
 
-    private void fileio(final String path, final BackstoreConfig backstore, final Map<String, String> filePaths)
+    private void fileio(final String path, final BackstoreConfig backstore, final Map<Object, String> filePaths)
     {
         final Path file = absolutePath(path, backstore, filePaths);
+        if (null != file && file.normalize().startsWith(DEV))
+        {
+            // A missing /dev/sdX would be created as a regular file in /dev (RAM, gone at the next boot), and an
+            // existing device is not a file: either way "block" was meant.
+            error(path + ".path", "\"" + file + "\" is under /dev: a fileio backstore is a regular file; for a " +
+                "device use type \"block\"" + (checkFiles && !Files.exists(file) ? " (and \"" + file +
+                "\" does not exist)" : ""));
+            return;
+        }
         if (null != file && checkFiles)
         {
-            addAll(HostChecks.fileio(path, file, backstore.sizeBytes()));
+            addAll(HostChecks.fileio(path, file, backstore.sizeBytes(), backstore.grow()));
         }
     }
 
-    private void block(final String path, final BackstoreConfig backstore, final Map<String, String> filePaths)
+    private void block(final String path, final BackstoreConfig backstore, final Map<Object, String> filePaths)
     {
         final Path device = absolutePath(path, backstore, filePaths);
         if (!backstore.directIo())

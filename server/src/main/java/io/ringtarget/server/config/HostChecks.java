@@ -1,5 +1,6 @@
 package io.ringtarget.server.config;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -27,9 +28,10 @@ final class HostChecks
      * @param path      JSON path of the backstore, for the problems.
      * @param file      the file, an absolute path.
      * @param sizeBytes the configured size; 0 for the file's own.
+     * @param grow      whether an existing file smaller than {@code sizeBytes} may be grown to it.
      * @return the problems found, none when the file can be served.
      */
-    static List<ConfigProblem> fileio(final String path, final Path file, final long sizeBytes)
+    static List<ConfigProblem> fileio(final String path, final Path file, final long sizeBytes, final boolean grow)
     {
         final List<ConfigProblem> problems = new ArrayList<>();
         if (Files.exists(file))
@@ -46,6 +48,10 @@ final class HostChecks
             {
                 problems.add(ConfigProblem.error(path + ".path", "\"" + file + "\" is not a regular file"));
             }
+            else if (!grow)
+            {
+                notGrown(path, file, sizeBytes, problems);
+            }
             return problems;
         }
         final Path parent = file.getParent();
@@ -60,6 +66,27 @@ final class HostChecks
                 "\"" + file + "\" does not exist, so a size is needed to create it"));
         }
         return problems;
+    }
+
+    /** An existing file smaller than the configured size is refused: the target would grow it (an empty one it may). */
+    private static void notGrown(final String path, final Path file, final long sizeBytes, final List<ConfigProblem> problems)
+    {
+        final long size;
+        try
+        {
+            size = Files.size(file);
+        }
+        catch (final IOException ex)
+        {
+            problems.add(ConfigProblem.error(path + ".path", "\"" + file + "\": " + ConfigFileError.reason(ex)));
+            return;
+        }
+        if (size > 0 && sizeBytes > size)
+        {
+            problems.add(ConfigProblem.error(path + ".sizeBytes", "\"" + file + "\" is " + Sizes.format(size) +
+                ", smaller than " + Sizes.format(sizeBytes) + ": an existing file is not grown unless asked (\"grow\": " +
+                "true in the file, --grow on the command line)"));
+        }
     }
 
     /**

@@ -20,6 +20,8 @@ final class JsonPaths
         "acls", "initiatorIqn");
     /** One step of a path: {@code .field} (the dot left out at the start) or {@code [index]}. */
     private static final Pattern STEP = Pattern.compile("\\.?([^.\\[]+)|\\[(\\d+)]");
+    /** A path into the named arrays, as messages quote other entries: {@code targets[0].tpgs[0].luns[1]}. */
+    private static final Pattern REFERENCE = Pattern.compile("\\b(?:backstores|targets)\\[\\d+](?:\\.[A-Za-z]+|\\[\\d+])*");
 
     private JsonPaths()
     {
@@ -48,11 +50,29 @@ final class JsonPaths
         return sb.toString();
     }
 
-    /** The problems, each shown at its path with the names of the entries on the way ({@link #named}). */
+    /**
+     * The problems, each shown at its path with the names of the entries on the way ({@link #named}); the paths a
+     * message refers to ({@code duplicate LUN 0 (also targets[0].tpgs[0].luns[0])}) are named too.
+     */
     static List<ConfigProblem> named(final JsonNode root, final List<ConfigProblem> problems)
     {
-        return problems.stream().map(p -> new ConfigProblem(p.severity(), p.path(), named(root, p.path()), p.message()))
-            .toList();
+        return problems.stream().map(p -> new ConfigProblem(p.severity(), p.path(), named(root, p.path()),
+            namedReferences(root, p.message()))).toList();
+    }
+
+    /**
+     * The text with every path of a named array in it ({@code backstores[1]}, {@code targets[0].tpgs[0].acls[2]...})
+     * shown with the names of its entries.
+     */
+    static String namedReferences(final JsonNode root, final String text)
+    {
+        final Matcher reference = REFERENCE.matcher(text);
+        final StringBuilder sb = new StringBuilder();
+        while (reference.find())
+        {
+            reference.appendReplacement(sb, Matcher.quoteReplacement(named(root, reference.group())));
+        }
+        return reference.appendTail(sb).toString();
     }
 
     /**

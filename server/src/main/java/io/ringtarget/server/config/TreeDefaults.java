@@ -118,6 +118,7 @@ final class TreeDefaults
         defaultValue(backstore, "blockSize", block ? AUTO_BLOCK_SIZE : DEFAULT_BLOCK_SIZE);
         defaultValue(backstore, "directIo", true);
         defaultValue(backstore, "writeCache", false);
+        defaultValue(backstore, "grow", false);
     }
 
     private static void applyTarget(final ObjectNode target)

@@ -39,11 +39,28 @@ final class BackstoreFactory
         return switch (config.type())
         {
             case "ram" -> new RamBackstore(config.name(), config.sizeBytes(), blockSize);
-            case "fileio" -> FileBackstore.fileio(config.name(), Path.of(config.path()), config.sizeBytes(), blockSize,
-                config.directIo(), false);
+            case "fileio" -> ofKind(FileBackstore.fileio(config.name(), Path.of(config.path()), config.sizeBytes(),
+                blockSize, config.directIo(), false, config.grow()), FileBackstore.Kind.FILEIO);
             // A raw disk, an LVM logical volume (/dev/vg/lv) or a ZVOL (/dev/zvol/pool/vol): one code path.
-            case "block" -> FileBackstore.block(config.name(), Path.of(config.path()), config.blockSize(), false);
+            case "block" -> ofKind(FileBackstore.block(config.name(), Path.of(config.path()), config.blockSize(), false),
+                FileBackstore.Kind.BLOCK);
             default -> throw new IOException("backstore " + config.name() + ": unknown type " + config.type());
         };
+    }
+
+    /**
+     * FileBackstore serves a file and a device alike; the configuration's type says which was meant. Validation
+     * refuses a mismatch already; this holds for programs that start a configuration without validating it, and
+     * for a path that changed in between.
+     */
+    private static FileBackstore ofKind(final FileBackstore backstore, final FileBackstore.Kind expected)
+    {
+        if (backstore.kind() != expected)
+        {
+            backstore.close();
+            throw new IllegalArgumentException(backstore.path() + (expected == FileBackstore.Kind.BLOCK ?
+                " is a regular file: use type \"fileio\"" : " is a block device: use type \"block\""));
+        }
+        return backstore;
     }
 }

@@ -25,10 +25,20 @@ final class CliRunner
     {
     }
 
-    /** Runs {@code args} as given. */
+    /** Runs {@code args} as given, with the tree Main builds for them (the branch they name). */
     static Result run(final String... args)
     {
-        final CommandLine commandLine = Main.commandLine();
+        return run(Main.commandLine(args), args);
+    }
+
+    /** Runs {@code args} with the whole command tree. */
+    static Result runWhole(final String... args)
+    {
+        return run(Main.commandLine(), args);
+    }
+
+    private static Result run(final CommandLine commandLine, final String... args)
+    {
         final StringWriter out = new StringWriter();
         final StringWriter err = new StringWriter();
         commandLine.setOut(new PrintWriter(out, true));

@@ -196,6 +196,34 @@ class CliTest
     }
 
     @Test
+    void whatWouldCorruptOrChangeDataIsRefused() throws IOException
+    {
+        Files.write(disk, new byte[1 << 20]);
+        ok("backstores", "fileio", "create", "disk1", disk.toString());
+
+        final Path link = Files.createSymbolicLink(dir.resolve("disk1-link.img"), disk);
+        assertTrue(refused("backstores", "fileio", "create", "disk2", link.toString()).contains(
+            "backstores[1] (disk2).path: \"" + link + "\" is the same file or device as backstores[0] (disk1): two " +
+                "backstores writing the same data corrupt it"));
+        assertTrue(refused("backstores", "fileio", "create", "sdz", "/dev/sdz", "1G").contains(
+            "backstores[1] (sdz).path: \"/dev/sdz\" is under /dev: a fileio backstore is a regular file; for a device " +
+                "use type \"block\" (and \"/dev/sdz\" does not exist)"));
+        final Path small = Files.write(dir.resolve("small.img"), new byte[1 << 20]);
+        assertTrue(refused("backstores", "fileio", "create", "small", small.toString(), "1G").contains(
+            "backstores[1] (small).sizeBytes: \"" + small + "\" is 1MiB, smaller than 1GiB: an existing file is not " +
+                "grown unless asked (\"grow\": true in the file, --grow on the command line)"));
+
+        ok("backstores", "fileio", "create", "small", small.toString(), "1G", "--grow");
+        assertTrue(ConfigFiles.load(config).backstores().get(1).grow());
+        assertEquals(1 << 20, Files.size(small), "the target grows it when it starts, the CLI does not");
+
+        final CliRunner.Result demo = run("demo", "--dry-run", "--backstore", small.toString(), "--size", "2G");
+        assertEquals(2, demo.exitCode(), demo::toString);
+        assertTrue(demo.err().contains("is 1MiB, smaller than 2GiB"), demo::toString);
+        assertEquals(0, run("demo", "--dry-run", "--backstore", small.toString(), "--size", "2G", "--grow").exitCode());
+    }
+
+    @Test
     void deletesUndoTheSession() throws IOException
     {
         targetcliSession();

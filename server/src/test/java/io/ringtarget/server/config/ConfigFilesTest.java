@@ -11,7 +11,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -118,6 +121,47 @@ class ConfigFilesTest
         assertThrows(NoSuchFileException.class, () -> ConfigFiles.load(dir.resolve("absent.json")));
     }
 
+    @Test
+    void aDirectoryIsNamedWhenReadOrSavedAsTheFile() throws Exception
+    {
+        final Path etc = Files.createDirectories(dir.resolve("etc/ringtarget"));
+
+        final ConfigFileError read = assertThrows(ConfigFileError.class, () -> ConfigFiles.load(etc));
+        assertEquals("cannot read " + etc + ": Is a directory", read.getMessage());
+
+        final ConfigFileError save = assertThrows(ConfigFileError.class,
+            () -> ConfigFiles.save(ConfigDefaults.empty(), etc));
+        assertEquals("cannot save " + etc + ": Is a directory", save.getMessage());
+        try (Stream<Path> entries = Files.list(etc))
+        {
+            assertEquals(0, entries.count(), "no temporary file left in it");
+        }
+    }
+
+    @Test
+    void aReadOnlyDirectoryNamesTheConfigurationFileNotTheTemporaryOneAndChangesNothing() throws Exception
+    {
+        final Path file = dir.resolve("saveconfig.json");
+        ConfigFiles.save(DemoConfig.create(null, 0, null), file);
+        final byte[] before = Files.readAllBytes(file);
+
+        try (ReadOnlyDirectory ignored = ReadOnlyDirectory.of(dir))
+        {
+            final ConfigFileError error = assertThrows(ConfigFileError.class,
+                () -> ConfigFiles.save(ConfigFixtures.everyField(), file));
+            // EACCES for an ordinary user (mode 0555), EPERM for root (chattr +i).
+            assertTrue(error.getMessage().matches("cannot save " + Pattern.quote(file.toString()) +
+                ": cannot create a temporary file in " + Pattern.quote(dir.toString()) +
+                ": (Permission denied|Operation not permitted)"), error.getMessage());
+            assertEquals(file, error.file());
+        }
+        assertArrayEquals(before, Files.readAllBytes(file), "file unchanged");
+        try (Stream<Path> entries = Files.list(dir))
+        {
+            assertEquals(List.of(file), entries.toList(), "no temporary file, no .bak");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "{\"targets\": [ { \"iqn\": \"iqn.2026-04.com.example:t\", \"tpgs\": [ { \"portal\": [] } ] } ] }" +
@@ -166,7 +210,7 @@ class ConfigFilesTest
         final ConfigException ex = assertThrows(ConfigException.class, () -> ConfigFiles.parse(json, "x"));
 
         assertEquals(List.of(
-                "backstores[0] (disk1).size: unknown field \"size\" (known fields: blockSize, directIo, name, path, " +
+                "backstores[0] (disk1).size: unknown field \"size\" (known fields: blockSize, directIo, grow, name, path, " +
                     "serial, sizeBytes, type, writeCache, wwn)",
                 "targets[0] (iqn.2026-04.com.example:t).tpgs[0].enabled: expected true or false",
                 "targets[0] (iqn.2026-04.com.example:t).tpgs[0].luns[0].lun: the LUN number is required (0..16383)",

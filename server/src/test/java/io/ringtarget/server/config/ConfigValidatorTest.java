@@ -47,7 +47,14 @@ class ConfigValidatorTest
             arguments("duplicate backstore", (UnaryOperator<RingtargetConfig>)c -> new RingtargetConfig(
                     Stream.concat(c.backstores().stream(), Stream.of(withPath(withName(c.backstores().getFirst(), "disk1"),
                         "/var/iscsi_disks/other.img"))).toList(), c.targets(), c.discoveryAuth(), c.engine()),
-                "backstores[3].name", "duplicate backstore name \"disk1\" (also backstores[0])"),
+                "backstores[3].name", "duplicate backstore name \"disk1\" (also backstores[0] (disk1))"),
+            arguments("same file twice", backstore(1, b -> withBlockSize(withType(withPath(b,
+                    "/var/iscsi_disks/../iscsi_disks/disk1.img"), "fileio"), 512)),
+                "backstores[1].path", "is the same path as backstores[0] (disk1): two backstores writing the same " +
+                    "data corrupt it"),
+            arguments("a device path for fileio", backstore(0, b -> withPath(b, "/dev/sdz")),
+                "backstores[0].path", "\"/dev/sdz\" is under /dev: a fileio backstore is a regular file; for a device " +
+                    "use type \"block\""),
             arguments("bad block size", backstore(0, b -> withBlockSize(b, 1000)),
                 "backstores[0].blockSize", "1000 is not one of 512, 1024, 2048, 4096"),
             arguments("auto block size on fileio", backstore(0, b -> withBlockSize(b, 0)),
@@ -67,7 +74,7 @@ class ConfigValidatorTest
                 "targets[0].tpgs[0].luns[2].backstore", "no backstore named \"disk9\""),
             arguments("duplicate lun", tpg(0, t -> withLuns(t, List.of(
                     new LunConfig(0, "disk1", false), new LunConfig(0, "lv0", false)))),
-                "targets[0].tpgs[0].luns[1].lun", "duplicate LUN 0 (also targets[0].tpgs[0].luns[0])"),
+                "targets[0].tpgs[0].luns[1].lun", "duplicate LUN 0 (also targets[0] (iqn.2026-04.com.example:target1).tpgs[0].luns[0])"),
             arguments("lun too large", tpg(0, t -> withLuns(t, List.of(
                     new LunConfig(0, "disk1", false), new LunConfig(16384, "lv0", false)))),
                 "targets[0].tpgs[0].luns[1].lun", "16384 is not a LUN number (0..16383)"),
@@ -77,9 +84,9 @@ class ConfigValidatorTest
                 "targets[0].iqn", "iSCSI names are lowercase"),
             arguments("duplicate target", (UnaryOperator<RingtargetConfig>)c -> new RingtargetConfig(c.backstores(),
                     List.of(c.targets().getFirst(), c.targets().getFirst()), c.discoveryAuth(), c.engine()),
-                "targets[1].iqn", "duplicate target \"iqn.2026-04.com.example:target1\" (also targets[0])"),
+                "targets[1].iqn", "duplicate target \"iqn.2026-04.com.example:target1\" (also targets[0] (iqn.2026-04.com.example:target1))"),
             arguments("duplicate tpg tag", tpg(1, t -> withTag(t, 1)),
-                "targets[0].tpgs[1].tag", "duplicate TPG tag 1 (also targets[0].tpgs[0])"),
+                "targets[0].tpgs[1].tag", "duplicate TPG tag 1 (also targets[0] (iqn.2026-04.com.example:target1).tpgs[0])"),
             arguments("tpg tag 0", tpg(1, t -> withTag(t, 0)),
                 "targets[0].tpgs[1].tag", "0 is not a TPG tag (1..65535)"),
             arguments("port 0", tpg(0, t -> withPortals(t, List.of(new PortalConfig("10.0.1.10", 0)))),
@@ -96,9 +103,9 @@ class ConfigValidatorTest
                 "targets[0].tpgs[0].portals[0].ip", "an IP address is required (0.0.0.0 for every address)"),
             arguments("duplicate portal", tpg(0, t -> withPortals(t, List.of(
                     new PortalConfig("10.0.1.10", 3260), new PortalConfig("10.0.1.10", 3260)))),
-                "targets[0].tpgs[0].portals[1]", "duplicate portal 10.0.1.10:3260 (also targets[0].tpgs[0].portals[0])"),
+                "targets[0].tpgs[0].portals[1]", "duplicate portal 10.0.1.10:3260 (also targets[0] (iqn.2026-04.com.example:target1).tpgs[0].portals[0])"),
             arguments("same portal in two tpgs", tpg(1, t -> withPortals(t, List.of(new PortalConfig("10.0.2.10", 3260)))),
-                "targets[0].tpgs[1].portals[0]", "duplicate portal 10.0.2.10:3260 (also targets[0].tpgs[0].portals[1])"),
+                "targets[0].tpgs[1].portals[0]", "duplicate portal 10.0.2.10:3260 (also targets[0] (iqn.2026-04.com.example:target1).tpgs[0].portals[1])"),
             arguments("authentication kerberos", tpg(0, t -> withAuthentication(t, "krb5")),
                 "targets[0].tpgs[0].authentication", "\"krb5\": one of none, chap"),
             arguments("chap with generated acls", tpg(0, t -> withGenerateNodeAcls(t, true)),
@@ -124,7 +131,7 @@ class ConfigValidatorTest
                     new DiscoveryAuthConfig("chap", new ChapConfig("discovery", "discovery-sec1", "t", "host1-secret-12")),
                     c.engine()),
                 "discoveryAuth.chap.mutualPassword",
-                "the same secret is targets[0].tpgs[0].acls[0].chap.password (RFC 7143 9.2.1"),
+                "the same secret is targets[0] (iqn.2026-04.com.example:target1).tpgs[0].acls[0] (iqn.1994-05.com.client:host1).chap.password (RFC 7143 9.2.1"),
             arguments("discovery chap without credentials", (UnaryOperator<RingtargetConfig>)c -> new RingtargetConfig(
                     c.backstores(), c.targets(), new DiscoveryAuthConfig("chap", null), c.engine()),
                 "discoveryAuth.chap", "required: discovery authentication is \"chap\""),
@@ -166,7 +173,7 @@ class ConfigValidatorTest
                 "targets[0].tpgs[0].portals", "no portal: this TPG cannot be reached"),
             arguments("wildcard and specific", tpg(0, t -> withPortals(t, List.of(
                     new PortalConfig("0.0.0.0", 3260), new PortalConfig("10.0.1.10", 3260)))),
-                "targets[0].tpgs[0].portals[1]", "the wildcard portal targets[0].tpgs[0].portals[0] already listens"),
+                "targets[0].tpgs[0].portals[1]", "the wildcard portal targets[0] (iqn.2026-04.com.example:target1).tpgs[0].portals[0] already listens"),
             arguments("long secret", acl(0, new ChapConfig("host1", "a-secret-of-twenty-chars", null, null)),
                 "targets[0].tpgs[0].acls[0].chap.password", "longer than 16 characters"),
             arguments("chap credentials unused", tpg(0, t -> withAuthentication(t, "none")),
@@ -175,8 +182,9 @@ class ConfigValidatorTest
                 "targets[0].tpgs[0].acls", "no ACL and generateNodeAcls is false: no initiator can log in"),
             arguments("size not a multiple of the block size", backstore(2, b -> withSize(b, 1000)),
                 "backstores[2].sizeBytes", "1000 is not a multiple of the block size 512"),
-            arguments("same file twice", backstore(1, b -> withBlockSize(withType(withPath(b, "/var/iscsi_disks/disk1.img"), "fileio"), 512)),
-                "backstores[1].path", "is also the file of backstores[0]"));
+            arguments("grow on a block backstore", backstore(1, b -> new BackstoreConfig(b.name(), b.type(), b.path(),
+                    b.sizeBytes(), b.blockSize(), b.directIo(), b.writeCache(), b.serial(), b.wwn(), true)),
+                "backstores[1].grow", "ignored: only a fileio backstore's file is grown"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -251,10 +259,61 @@ class ConfigValidatorTest
 
         assertEquals(List.of(), ConfigValidator.validate(config(
             new BackstoreConfig("b", "block", device.toString(), 0, 0, true, false, null, null)), true));
-        assertEquals(List.of("backstores[0] (b).type: \"" + device + "\" is a block device: use type \"block\""),
+        assertEquals(List.of("backstores[0] (b).path: \"" + device + "\" is under /dev: a fileio backstore is a " +
+                "regular file; for a device use type \"block\""),
             ConfigValidator.validate(config(
                 new BackstoreConfig("b", "fileio", device.toString(), 0, 512, true, false, null, null)), true)
                 .stream().map(ConfigProblem::toString).toList());
+    }
+
+    @Test
+    void aBlockDeviceOutsideDevIsRefusedAsFileio() throws IOException
+    {
+        final Path device = Stream.of("/dev/loop0", "/dev/vda", "/dev/sda", "/dev/nvme0n1", "/dev/zram0")
+            .map(Path::of).filter(BlockDevices::isBlockDevice).findFirst().orElse(null);
+        assumeTrue(null != device, "no block device on this machine");
+        final Path link = Files.createSymbolicLink(dir.resolve("disk"), device);
+
+        assertEquals(List.of("backstores[0] (b).type: \"" + link + "\" is a block device: use type \"block\""),
+            ConfigValidator.validate(config(
+                new BackstoreConfig("b", "fileio", link.toString(), 0, 512, true, false, null, null)), true)
+                .stream().map(ConfigProblem::toString).toList());
+    }
+
+    @Test
+    void theSameFileOrDeviceUnderAnotherNameIsRefusedOnThisMachine() throws IOException
+    {
+        final Path file = Files.write(Files.createDirectories(dir.resolve("disks")).resolve("a.img"), new byte[4096]);
+        final Path symlink = Files.createSymbolicLink(dir.resolve("a-link.img"), file);
+        final Path hardLink = Files.createLink(dir.resolve("a-hard.img"), file);
+        final Path linkedDir = Files.createSymbolicLink(dir.resolve("d"), dir.resolve("disks"));
+
+        for (final Path other : List.of(symlink, hardLink, linkedDir.resolve("a.img")))
+        {
+            final RingtargetConfig config = config(
+                new BackstoreConfig("a", "fileio", file.toString(), 0, 512, true, false, null, null),
+                new BackstoreConfig("b", "fileio", other.toString(), 0, 512, true, false, null, null));
+            assertEquals(List.of("backstores[1] (b).path: \"" + other + "\" is the same file or device as " +
+                    "backstores[0] (a): two backstores writing the same data corrupt it (export one backstore from " +
+                    "several LUNs instead)"),
+                ConfigValidator.validate(config, true).stream().map(ConfigProblem::toString).toList(), other::toString);
+            assertEquals(List.of(), ConfigValidator.validate(config, false), "another machine's links are unknown");
+        }
+        // Not created yet: the same directory (through a link) and name.
+        final RingtargetConfig unborn = config(
+            new BackstoreConfig("a", "fileio", dir.resolve("disks/new.img").toString(), 1 << 20, 512, true, false, null, null),
+            new BackstoreConfig("b", "fileio", linkedDir.resolve("new.img").toString(), 1 << 20, 512, true, false, null, null));
+        assertTrue(ConfigProblem.hasErrors(ConfigValidator.validate(unborn, true)));
+
+        final Path device = Stream.of("/dev/loop0", "/dev/vda", "/dev/sda", "/dev/nvme0n1", "/dev/zram0")
+            .map(Path::of).filter(BlockDevices::isBlockDevice).findFirst().orElse(null);
+        assumeTrue(null != device, "no block device on this machine");
+        final Path deviceLink = Files.createSymbolicLink(dir.resolve("lv0"), device);
+        assertTrue(ConfigValidator.validate(config(
+                new BackstoreConfig("b1", "block", device.toString(), 0, 0, true, false, null, null),
+                new BackstoreConfig("b2", "block", deviceLink.toString(), 0, 0, true, false, null, null)), true)
+            .stream().anyMatch(p -> p.toString().startsWith("backstores[1] (b2).path: \"" + deviceLink +
+                "\" is the same file or device as backstores[0] (b1)")));
     }
 
     @Test

@@ -20,8 +20,8 @@ class HostChecksTest
     {
         final Path existing = Files.write(dir.resolve("disk.img"), new byte[4096]);
 
-        assertEquals(List.of(), HostChecks.fileio("backstores[0]", existing, 0));
-        assertEquals(List.of(), HostChecks.fileio("backstores[0]", dir.resolve("new.img"), 1 << 20));
+        assertEquals(List.of(), HostChecks.fileio("backstores[0]", existing, 0, false));
+        assertEquals(List.of(), HostChecks.fileio("backstores[0]", dir.resolve("new.img"), 1 << 20, false));
     }
 
     @Test
@@ -30,15 +30,30 @@ class HostChecksTest
         final Path link = Files.createSymbolicLink(dir.resolve("null"), Path.of("/dev/null"));
 
         assertEquals(List.of("backstores[0].path: \"" + dir + "\" is a directory"),
-            strings(HostChecks.fileio("backstores[0]", dir, 0)));
+            strings(HostChecks.fileio("backstores[0]", dir, 0, false)));
         assertEquals(List.of("backstores[0].path: \"" + link + "\" is not a regular file"),
-            strings(HostChecks.fileio("backstores[0]", link, 0)));
+            strings(HostChecks.fileio("backstores[0]", link, 0, false)));
         assertEquals(List.of(
                 "backstores[0].path: directory \"" + dir.resolve("no") + "\" does not exist (the file is created, " +
                     "its directory is not)",
                 "backstores[0].sizeBytes: \"" + dir.resolve("no/f.img") + "\" does not exist, so a size is needed " +
                     "to create it"),
-            strings(HostChecks.fileio("backstores[0]", dir.resolve("no/f.img"), 0)));
+            strings(HostChecks.fileio("backstores[0]", dir.resolve("no/f.img"), 0, false)));
+    }
+
+    @Test
+    void fileioRefusesToGrowAnExistingFileUnlessAsked() throws IOException
+    {
+        final Path existing = Files.write(dir.resolve("disk.img"), new byte[1 << 20]);
+        final Path empty = Files.createFile(dir.resolve("empty.img"));
+
+        assertEquals(List.of("backstores[0].sizeBytes: \"" + existing + "\" is 1MiB, smaller than 1GiB: an existing " +
+                "file is not grown unless asked (\"grow\": true in the file, --grow on the command line)"),
+            strings(HostChecks.fileio("backstores[0]", existing, 1L << 30, false)));
+        assertEquals(List.of(), HostChecks.fileio("backstores[0]", existing, 1L << 30, true));
+        assertEquals(List.of(), HostChecks.fileio("backstores[0]", existing, 1 << 20, false), "its own size");
+        assertEquals(List.of(), HostChecks.fileio("backstores[0]", existing, 4096, false), "smaller: exports less");
+        assertEquals(List.of(), HostChecks.fileio("backstores[0]", empty, 1L << 30, false), "empty: nothing to lose");
     }
 
     @Test

@@ -42,6 +42,23 @@ class JsonPathsTest
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
+        "duplicate LUN 0 (also targets[0].tpgs[0].luns[0])" +
+            "| duplicate LUN 0 (also targets[0] (iqn.2026-04.com.example:t1).tpgs[0].luns[0])",
+        "the same secret is targets[0].tpgs[0].acls[0].chap.password and backstores[2]" +
+            "| the same secret is targets[0] (iqn.2026-04.com.example:t1).tpgs[0].acls[0] (iqn.1994-05.com.client:h1)" +
+            ".chap.password and backstores[2] (disk2)",
+        "no target x (targets: a, b) | no target x (targets: a, b)",
+        "'' | ''",
+    })
+    void namesThePathsAMessageRefersTo(final String message, final String named) throws IOException
+    {
+        final JsonNode document = JsonMapper.builder().build().readTree(DOCUMENT);
+
+        assertEquals(named, JsonPaths.namedReferences(document, message));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
         "targets,0,tpgs,1,port | targets[0].tpgs[1].port",
         "engine | engine",
     })

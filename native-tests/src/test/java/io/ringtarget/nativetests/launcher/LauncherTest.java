@@ -1,0 +1,176 @@
+package io.ringtarget.nativetests.launcher;
+
+import io.ringtarget.nativetests.support.Tools;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The {@code ./ringtarget} launcher as a user runs it, in real processes: on a copy of the launcher, bin/ and the
+ * built jar in a temporary directory (so that the checkout's own build output is left alone): the start-up cache is
+ * made once and used, a cache the JVM cannot use leaves no trace in the output, {@code -c} stands anywhere, and the
+ * build says what it does and Maven's output has no escape codes.
+ */
+class LauncherTest
+{
+    private static final Path ROOT = Tools.repoRoot();
+    private static final String CACHE_MESSAGE = "ringtarget: preparing the start-up cache";
+
+    @TempDir
+    Path tree;
+
+    Path launcher;
+    Path jar;
+    Path cache;
+
+    @BeforeEach
+    void copyTheLauncherAndTheJar() throws IOException
+    {
+        final Path built = ROOT.resolve("server/target/ringtarget.jar");
+        assertTrue(Files.isRegularFile(built), "the server module is packaged before native-tests: " + built);
+        launcher = copy(ROOT.resolve("ringtarget"), tree.resolve("ringtarget"));
+        copy(ROOT.resolve("bin/find-jdk.sh"), tree.resolve("bin/find-jdk.sh"));
+        jar = tree.resolve("server/target/ringtarget.jar");
+        cache = tree.resolve("server/target/ringtarget.aot");
+    }
+
+    @Test
+    void theCacheIsMadeOnceAndEveryCommandStartsWithIt() throws Exception
+    {
+        copy(ROOT.resolve("server/target/ringtarget.jar"), jar);
+
+        final Run first = run(Map.of(), "-V");
+        assertEquals(0, first.exitCode(), first::toString);
+        assertTrue(first.err().startsWith(CACHE_MESSAGE), first::toString);
+        assertTrue(first.out().lines().findFirst().orElse("").matches("ringtarget \\S+ \\(commit \\S+\\)"), first::toString);
+        assertTrue(Files.size(cache) > 1 << 20, "cache written");
+
+        final Path config = tree.resolve("etc/saveconfig.json");
+        final Run create = run(Map.of(), "-c", config.toString(), "backstores", "ram", "create", "r1", "1M");
+        assertEquals(new Run(0, "Created ram backstore r1 with size 1MiB.\n", ""), create, "made once, no message");
+
+        final Path classLog = tree.resolve("classes.log");
+        final Run list = run(Map.of("RINGTARGET_JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog),
+            "backstores", "ls", "-c", config.toString());
+        assertEquals(new Run(0, "r1  [ram (1MiB) 512B blocks write-thru]  (not used)\n", ""), list);
+        final long shared = Files.readAllLines(classLog).stream().filter(l -> l.contains("shared objects file")).count();
+        assertTrue(shared > 1000, "classes from the cache: " + shared);
+    }
+
+    @Test
+    void aCacheTheJvmRefusesLeavesNoTraceAndAStaleOneIsRemade() throws Exception
+    {
+        copy(ROOT.resolve("server/target/ringtarget.jar"), jar);
+        assertEquals(0, run(Map.of(), "-V").exitCode());
+
+        // Looks fit to the launcher (newer than the jar, this JDK) but is not a cache: the JVM says so on stdout
+        // unless told not to, and starts without it.
+        Files.writeString(cache, "not an AOT cache");
+        final Run refused = run(Map.of(), "config", "schema");
+        assertEquals(0, refused.exitCode(), refused::toString);
+        assertTrue(refused.out().startsWith("{"), refused::toString);
+        assertFalse(refused.out().contains("[aot]") || refused.out().contains("[cds]"), refused::toString);
+        assertEquals("", refused.err());
+
+        // A new jar: the cache is older, so the launcher makes it again before the command.
+        Files.setLastModifiedTime(cache, FileTime.from(Files.getLastModifiedTime(jar).toInstant().minusSeconds(10)));
+        final Run remade = run(Map.of(), "-V");
+        assertEquals(0, remade.exitCode(), remade::toString);
+        assertTrue(remade.err().startsWith(CACHE_MESSAGE), remade::toString);
+        assertTrue(Files.getLastModifiedTime(cache).compareTo(Files.getLastModifiedTime(jar)) > 0);
+    }
+
+    @Test
+    void theFirstBuildSaysSoAndMavensOutputHasNoEscapeCodes() throws Exception
+    {
+        // A stand-in for mvn: records what the launcher gives it and "builds" the jar by copying the real one.
+        final Path bin = Files.createDirectories(tree.resolve("fake-bin"));
+        final Path seen = tree.resolve("maven-opts.txt");
+        Files.writeString(bin.resolve("mvn"), "#!/bin/sh\nprintf '%s' \"$MAVEN_OPTS\" > '" + seen + "'\n" +
+            "mkdir -p '" + jar.getParent() + "' && cp '" + ROOT.resolve("server/target/ringtarget.jar") + "' '" + jar + "'\n");
+        Files.setPosixFilePermissions(bin.resolve("mvn"), PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        final Run first = run(Map.of("PATH", bin + ":" + System.getenv("PATH")), "-V");
+
+        assertEquals(0, first.exitCode(), first::toString);
+        assertTrue(first.err().startsWith("ringtarget: building (first run, about a minute)...\n"), first::toString);
+        final String mavenOpts = Files.readString(seen);
+
+        // The real Maven, with those options, on a project with nothing to download: not one ESC byte.
+        final Path project = Files.createDirectories(tree.resolve("tiny"));
+        Files.writeString(project.resolve("pom.xml"), """
+            <project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
+              <groupId>t</groupId><artifactId>t</artifactId><version>1</version><packaging>pom</packaging>
+            </project>
+            """);
+        final Run maven = exec(Map.of("MAVEN_OPTS", mavenOpts), List.of("mvn", "-B", "-q", "-o", "--no-transfer-progress",
+            "-f", project.resolve("pom.xml").toString(), "validate"));
+        assertEquals(0, maven.exitCode(), maven::toString);
+        assertFalse((maven.out() + maven.err()).contains("\u001b"), maven::toString);
+    }
+
+    @Test
+    void minusCBeforeTheCommandThroughTheLauncher() throws Exception
+    {
+        copy(ROOT.resolve("server/target/ringtarget.jar"), jar);
+        final Path config = tree.resolve("c.json");
+
+        assertEquals(0, run(Map.of(), "-c", config.toString(), "iscsi", "create", "iqn.2026-04.com.example:t1").exitCode());
+        final Run list = run(Map.of(), "-c", config.toString(), "iscsi", "ls");
+
+        assertEquals(0, list.exitCode(), list::toString);
+        assertEquals("iqn.2026-04.com.example:t1  tpg1: 0 portals, 0 LUNs, 0 ACLs\n", list.out());
+    }
+
+    record Run(int exitCode, String out, String err)
+    {
+    }
+
+    private Run run(final Map<String, String> env, final String... args) throws IOException, InterruptedException
+    {
+        final List<String> command = new ArrayList<>(List.of(launcher.toString()));
+        command.addAll(List.of(args));
+        return exec(env, command);
+    }
+
+    private Run exec(final Map<String, String> env, final List<String> command) throws IOException, InterruptedException
+    {
+        final Path out = Files.createTempFile(tree, "out", ".txt");
+        final Path err = Files.createTempFile(tree, "err", ".txt");
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        // Not the test JVM's default configuration file, whatever the command.
+        builder.environment().put("RINGTARGET_CONFIG", tree.resolve("default.json").toString());
+        builder.environment().putAll(env);
+        final Process process = builder.start();
+        if (!process.waitFor(5, TimeUnit.MINUTES))
+        {
+            process.destroyForcibly();
+            throw new AssertionError("timed out: " + command);
+        }
+        return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    private static Path copy(final Path from, final Path to) throws IOException
+    {
+        Files.createDirectories(to.getParent());
+        return Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+    }
+}
