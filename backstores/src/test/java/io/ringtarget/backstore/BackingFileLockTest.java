@@ -42,10 +42,10 @@ class BackingFileLockTest
         try
         {
             final UncheckedIOException ex = assertThrows(UncheckedIOException.class,
-                () -> FileBackstore.fileio("f", file, 8L << 20, 512, true, false));
+                () -> FileBackstore.fileio("f", file, 8L << 20, 512, true, false, true));
             assertTrue(ex.getCause().getMessage().contains(file + " is in use by another process"), ex.getMessage());
             assertTrue(ex.getCause().getMessage().contains("EAGAIN"), "names the errno: " + ex.getMessage());
-            assertEquals(1 << 20, Files.size(file), "refused before it grew the file");
+            assertEquals(1 << 20, Files.size(file), "refused before it grew the file (growing was asked for)");
             // A read-only backstore asks for a shared lock: refused by an exclusive holder too.
             assertThrows(UncheckedIOException.class, () -> FileBackstore.fileio("ro", file, 0, 512, true, true));
         }
@@ -53,8 +53,9 @@ class BackingFileLockTest
         {
             stop(holder);
         }
-        final FileBackstore free = FileBackstore.fileio("f", file, 8L << 20, 512, true, false);
+        final FileBackstore free = FileBackstore.fileio("f", file, 8L << 20, 512, true, false, true);
         free.close();
+        assertEquals(8L << 20, Files.size(file), "grown once the lock was free");
     }
 
     @Test
