@@ -27,7 +27,9 @@ force=0
 log() { echo "build-guest: $*" >&2; }
 
 # What the guest needs. The kernel is whatever Debian's linux-image-amd64 points at (6.1.0-N-amd64).
-packages=(linux-image-amd64 busybox-static open-iscsi multipath-tools sg3-utils dmsetup libaio1 zlib1g)
+# udev: multipath enumerates only devices that udev has initialized and names them by udev's ID_SERIAL.
+packages=(linux-image-amd64 busybox-static open-iscsi multipath-tools kpartx sg3-utils sg3-utils-udev dmsetup udev
+  libaio1 zlib1g)
 # Kernel modules /init loads, in this order, each after its dependencies. Names as modprobe takes them; one that
 # the kernel has built in is skipped.
 modules=(virtio_pci virtio_net e1000 af_packet crc32c_generic crc32c-intel sd_mod sg scsi_transport_iscsi libiscsi
@@ -52,7 +54,7 @@ if ! resolved="$(resolve)" || [ -z "$resolved" ]; then
   apt-get update -qq >&2
   resolved="$(resolve)"
 fi
-wanted="$(printf '%s\n' "$resolved" | grep -E '^(lib|zlib1g=|linux-image-[0-9]|busybox-static=|open-iscsi=|multipath-tools=|sg3-utils=|dmsetup=)' |
+wanted="$(printf '%s\n' "$resolved" | grep -E '^(lib|zlib1g=|linux-image-[0-9]|busybox-static=|open-iscsi=|multipath-tools=|kpartx=|sg3-utils=|sg3-utils-udev=|dmsetup=|udev=)' |
   grep -v '^libpam\|^libperl\|^libsemanage\|^libsepol\|^libaudit\|^libdb5\|^libgdbm\|^libklibc\|^libnumber\|^libtext\|^libfile' | sort)"
 kernel_pkg="$(printf '%s\n' "$wanted" | grep '^linux-image-[0-9]' | cut -d= -f1)"
 [ -n "$kernel_pkg" ] || { log "no linux-image-6.1.0-*-amd64 in: $resolved"; exit 1; }
@@ -167,7 +169,8 @@ cp "$mdir/modules.builtin" "$mdir/modules.order" "$rootfs/lib/modules/$kver/"
 
 # Programs, each with the libraries it needs (NEEDED entries, recursively), all from the unpacked packages (never
 # the host's). readelf reads them without running anything.
-libdirs=("$stage/lib/x86_64-linux-gnu" "$stage/usr/lib/x86_64-linux-gnu" "$stage/lib" "$stage/usr/lib")
+libdirs=("$stage/lib/x86_64-linux-gnu" "$stage/usr/lib/x86_64-linux-gnu" "$stage/lib" "$stage/usr/lib"
+  "$stage/lib/systemd" "$stage/usr/lib/x86_64-linux-gnu/systemd")
 declare -A have_lib=()
 add_libs() {  # $1: an ELF file
   local so dir found
@@ -189,7 +192,7 @@ add_prog() {  # $1: source file, $2: destination directory in the guest
 }
 cp -L "$stage/lib64/ld-linux-x86-64.so.2" "$rootfs/lib64/ld-linux-x86-64.so.2" 2>/dev/null ||
   cp -L "$stage/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" "$rootfs/lib64/ld-linux-x86-64.so.2"
-for p in iscsid iscsiadm iscsistart iscsi-iname multipath multipathd multipathc mpathpersist kpartx dmsetup; do
+for p in iscsid iscsiadm iscsistart iscsi-iname multipath multipathd multipathc mpathpersist kpartx dmsetup udevadm; do
   f=""
   for d in sbin usr/sbin bin usr/bin; do
     if [ -e "$stage/$d/$p" ]; then f="$stage/$d/$p"; break; fi
@@ -203,6 +206,19 @@ for f in "$stage"/usr/bin/sg_* "$stage"/usr/bin/sginfo "$stage"/usr/bin/rescan-s
   rm -f "$rootfs/usr/bin/$(basename "$f")"
   if [ "${f##*.}" = sh ]; then cp "$f" "$rootfs/usr/bin/"; else add_prog "$f" usr/bin; fi
 done
+# udev (started by rt_udev of /lib/rt-guest.sh, not by /init): udevd is udevadm under another name; its helpers
+# (scsi_id, ...) and the rules of every package unpacked (persistent storage, dm, multipath, sg3-utils).
+mkdir -p "$rootfs/lib/systemd" "$rootfs/lib/udev/rules.d" "$rootfs/etc/udev/rules.d"
+ln -s /sbin/udevadm "$rootfs/lib/systemd/systemd-udevd"
+ln -sf /sbin/udevadm "$rootfs/bin/udevadm"
+for f in "$stage"/lib/udev/*; do
+  [ -f "$f" ] && [ -x "$f" ] && add_prog "$f" lib/udev
+done
+cp "$stage"/lib/udev/rules.d/*.rules "$rootfs/lib/udev/rules.d/"
+cp "$stage/etc/udev/udev.conf" "$rootfs/etc/udev/"
+# glibc dlopen()s libgcc_s for pthread_cancel and unwinding (multipathd cancels its threads), so no NEEDED names it.
+cp -L "$stage/lib/x86_64-linux-gnu/libgcc_s.so.1" "$rootfs/lib/"
+have_lib[libgcc_s.so.1]="$stage/lib/x86_64-linux-gnu/libgcc_s.so.1"
 # multipath's checker and prioritizer plugins (dlopen()ed from /lib/multipath, so not in any NEEDED list).
 mkdir -p "$rootfs/lib/multipath"
 for f in "$stage"/lib/multipath/*.so; do cp -L "$f" "$rootfs/lib/multipath/"; add_libs "$f"; done

@@ -21,6 +21,16 @@ rt_iscsid() {
   done
 }
 
+# Starts udevd and replays the kernel's events, so that devices have udev's properties (ID_SERIAL, ...) and
+# /dev/disk/by-* links, as multipath needs; later devices (new logins) get theirs as they come.
+rt_udev() {
+  mkdir -p /run/udev
+  /lib/systemd/systemd-udevd --daemon --resolve-names=never || rt_fail "udevd did not start"
+  udevadm trigger --type=subsystems --action=add
+  udevadm trigger --type=devices --action=add
+  udevadm settle --timeout=60 || rt_fail "udev did not settle in 60 s"
+}
+
 # A node record for TARGET at PORTAL (host:port) without discovery: SendTargets answers with the target's own
 # address (127.0.0.1, the guest's own loopback), so discovered records cannot be logged in to from here.
 rt_node() { iscsiadm -m node -o new -T "$1" -p "$2" >/dev/null || rt_fail "cannot create the node record $1 $2"; }
