@@ -68,6 +68,13 @@ else
 fi
 sync
 echo "RT-GUEST-EXIT $status $(uptime_s)"
+# Leave no session behind (a script that failed half-way): the kernel's power-off with live sessions under a
+# multipath map has hung here (soft lockups), and the target would log the dropped connections as errors.
+if ls -d /sys/class/iscsi_session/session* >/dev/null 2>&1; then
+  echo "RT-GUEST: logging out of the sessions the script left"
+  timeout 20 multipath -F >/dev/null 2>&1
+  timeout 30 iscsiadm -m node --logoutall=all >/dev/null 2>&1
+fi
 if [ "$(param rt.shell 0)" = 1 ]; then
   echo "RT-GUEST: rt.shell=1: a shell; 'poweroff -f' ends the guest"
   setsid cttyhack sh

@@ -68,3 +68,16 @@ rt_negotiated() { iscsiadm -m session -P 2 | sed -n "s/^[[:space:]]*$1: //p" | t
 
 # rt_conn_errors: kernel messages of connection failures and ping timeouts since boot (none is good).
 rt_conn_errors() { dmesg | grep -ciE 'conn error|ping timeout|detected conn|session recovery timed out' || true; }
+
+# rt_fio_verify NAME DEVICE FIO-ARGS...: fio writes with crc32c checksums, reads everything back and checks it, with
+# direct I/O (the reads come from the target, not the page cache). Reports fio_NAME (fio's exit status: 0 passed)
+# and fio_NAME_summary (bandwidths); on a failure prints fio's output and gives up (rt_fail).
+rt_fio_verify() {
+  name="$1"; dev="$2"; shift 2
+  fio --name="$name" --filename="$dev" --ioengine=libaio --direct=1 --verify=crc32c --do_verify=1 \
+    --verify_fatal=1 --randrepeat=0 --verify_state_save=0 "$@" >"/tmp/fio-$name.out" 2>&1
+  st=$?
+  rt_result "fio_$name" "$st"
+  rt_result "fio_${name}_summary" "$(grep -E '^ *(READ|WRITE):' "/tmp/fio-$name.out" | sed 's/^ *//; s/(.*, io=/io=/; s/, run=.*//' | tr '\n' ';')"
+  [ "$st" = 0 ] || { cat "/tmp/fio-$name.out"; rt_fail "fio $name on $dev failed"; }
+}

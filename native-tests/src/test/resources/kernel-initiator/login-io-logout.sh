@@ -4,18 +4,6 @@
 T=@TARGET@
 P=@PORTAL@
 
-# fio_verify NAME DISK ARGS...: writes with crc32c checksums, reads everything back and checks it (direct I/O,
-# so the reads come from the target, not the page cache). Reports fio_NAME=0 when it passed.
-fio_verify() {
-  name="$1"; disk="$2"; shift 2
-  fio --name="$name" --filename="/dev/$disk" --ioengine=libaio --direct=1 --verify=crc32c --do_verify=1 \
-    --verify_fatal=1 --randrepeat=0 --verify_state_save=0 "$@" >"/tmp/fio-$name.out" 2>&1
-  st=$?
-  rt_result "fio_$name" "$st"
-  rt_result "fio_${name}_summary" "$(grep -E '^ *(READ|WRITE):' "/tmp/fio-$name.out" | sed 's/^ *//; s/(.*, io=/io=/; s/, run=.*//' | tr '\n' ';')"
-  [ "$st" = 0 ] || { cat "/tmp/fio-$name.out"; rt_fail "fio $name on $disk failed"; }
-}
-
 # iscsiadm's view of a record's setting (Debian's iscsid.conf defaults unless changed).
 setting() { iscsiadm -m node -T "$T" -p "$P" | sed -n "s/^$1 = //p"; }
 
@@ -46,9 +34,9 @@ rt_result negotiated_defaults "$(for k in HeaderDigest DataDigest MaxRecvDataSeg
 [ "$(rt_bytes "$d1")" = @LUN1_BYTES@ ] || rt_fail "LUN 1 is $(rt_bytes "$d1") bytes"
 rt_step fio-lun0
 # 4 KiB random writes at queue depth 16: each fits in immediate data, so no Data-Out PDUs in this session.
-fio_verify lun0 "$d0" --rw=randwrite --bs=4k --iodepth=16 --size=16m
+rt_fio_verify lun0 "/dev/$d0" --rw=randwrite --bs=4k --iodepth=16 --size=16m
 rt_step fio-lun1
-fio_verify lun1 "$d1" --rw=write --bs=256k --iodepth=4 --size=32m
+rt_fio_verify lun1 "/dev/$d1" --rw=write --bs=256k --iodepth=4 --size=32m
 rt_step idle
 sleep 12
 rt_result conn_errors_defaults "$(rt_conn_errors)"
@@ -71,7 +59,7 @@ rt_result digests_max_hw_sectors_kb "$(cat "/sys/block/$d0/queue/max_hw_sectors_
 echo 1024 >"/sys/block/$d0/queue/max_sectors_kb"  # the LU's MAXIMUM TRANSFER LENGTH: 1 MiB
 rt_result digests_max_sectors_kb "$(cat "/sys/block/$d0/queue/max_sectors_kb")"
 rt_step fio-digests
-fio_verify digests "$d0" --rw=randwrite --bs=1m --iodepth=4 --size=32m
+rt_fio_verify digests "/dev/$d0" --rw=randwrite --bs=1m --iodepth=4 --size=32m
 rt_result conn_errors_digests "$(rt_conn_errors)"
 rt_logout "$T" "$P"
 

@@ -25,8 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,8 +44,6 @@ class KernelInitiatorTest
     static final long LUN1_BYTES = 48L << 20;
 
     private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
-    private static final Pattern CLOSING = Pattern.compile(
-        "closing: (\\S+).*\\[PDUs (\\d+), commands (\\d+), protocol errors (\\d+), digest errors (\\d+)");
     private static Path dir;
     private static TargetServer server;
     private static GuestRun run;
@@ -78,11 +74,11 @@ class KernelInitiatorTest
         run = KernelInitiatorGuest.withScript("login-io-logout", script).boot();
         server.flushLog();
         System.out.println("KernelInitiatorTest: guest ready at " + run.readyAt() + " s, script ended at " +
-            run.exitAt() + " s (guest clock), QEMU ran " + run.wall().toMillis() / 1000.0 + " s; console " +
-            run.consoleLog());
+            run.exitAt() + " s (guest clock), QEMU ran " + run.wall().toMillis() / 1000.0 + " s" + (run.hungAtPowerOff() ? " (did not power off: killed)" : "") +
+            "; console " + run.consoleLog());
         run.lines("RT-STEP").forEach(System.out::println);
         run.results().forEach((k, v) -> System.out.println("  " + k + " = " + v));
-        targetLines().forEach(l -> System.out.println("  target: " + l));
+        log().all().forEach(l -> System.out.println("  target: " + l));
     }
 
     @AfterAll
@@ -137,27 +133,26 @@ class KernelInitiatorTest
     {
         assertEquals("CRC32C", run.result("negotiated_header_digest"), run.describe());
         assertEquals("CRC32C", run.result("negotiated_data_digest"), run.describe());
-        final List<String> logins = targetLines().stream().filter(l -> l.contains("login: " + GUEST) &&
-            l.contains("-> " + TARGET)).toList();
-        assertEquals(3, logins.size(), String.join("\n", targetLines()));
+        final List<String> logins = log().logins();
+        assertEquals(3, logins.size(), log().toString());
         assertTrue(logins.get(1).contains("HeaderDigest=CRC32C DataDigest=CRC32C"), logins.get(1));
         assertTrue(logins.get(0).contains("HeaderDigest=None DataDigest=None"), logins.get(0));
         // 1 MiB writes: 256 KiB of immediate data, then an R2T and Data-Out PDUs for the rest, each digested.
         assertEquals("1024", run.result("digests_max_sectors_kb"), run.describe());
-        final Matcher digests = sessionClosings().get(1);
-        assertTrue(nonCommandPdus(digests) >= 2 + 32, "a Data-Out PDU or more per write: " + digests.group());
+        final TargetLogLines.Closing digests = log().closings().get(1);
+        assertTrue(digests.nonCommandPdus() >= 2 + 32, "a Data-Out PDU or more per write: " + digests.line());
     }
 
     @Test
     void everySessionEndsWithALogoutAndNoErrors()
     {
-        final List<Matcher> closings = sessionClosings();
-        assertEquals(3, closings.size(), String.join("\n", targetLines()));
-        for (final Matcher c : closings)
+        final List<TargetLogLines.Closing> closings = log().closings();
+        assertEquals(3, closings.size(), log().toString());
+        for (final TargetLogLines.Closing c : closings)
         {
-            assertEquals("logout", c.group(1), c.group());
-            assertEquals("0", c.group(4), "protocol errors: " + c.group());
-            assertEquals("0", c.group(5), "digest errors: " + c.group());
+            assertEquals("logout", c.reason(), c.line());
+            assertEquals(0, c.protocolErrors(), c.line());
+            assertEquals(0, c.digestErrors(), c.line());
         }
         assertEquals("0", run.result("sessions_after_logout"), run.describe());
         assertEquals("gone", run.result("disk_after_logout"), run.describe());
@@ -170,36 +165,20 @@ class KernelInitiatorTest
         // the target drops one that does not answer its NOP-In within 15 s.
         assertEquals("0", run.result("conn_errors_defaults"), run.describe());
         assertEquals("0", run.result("conn_errors_pings"), run.describe());
-        final List<Matcher> closings = sessionClosings();
-        assertEquals(3, closings.size(), String.join("\n", targetLines()));
+        final List<TargetLogLines.Closing> closings = log().closings();
+        assertEquals(3, closings.size(), log().toString());
         // PDUs that are not commands: the login, the logout and NOP-Outs (4 KiB writes go as immediate data, so
         // the first session has no Data-Out). 12 idle seconds at a 5 s interval: at least 2 NOP-Outs, answers to
         // our NOP-Ins or the initiator's own pings; 6 s of pings every second: at least 4.
-        assertTrue(nonCommandPdus(closings.get(0)) >= 2 + 2, closings.get(0).group());
-        assertTrue(nonCommandPdus(closings.get(2)) >= 2 + 4, closings.get(2).group());
+        assertTrue(closings.get(0).nonCommandPdus() >= 2 + 2, closings.get(0).line());
+        assertTrue(closings.get(2).nonCommandPdus() >= 2 + 4, closings.get(2).line());
         assertEquals("5", run.result("default.node.conn[0].timeo.noop_out_interval"), run.describe());
     }
 
-    private static long nonCommandPdus(final Matcher closing)
-    {
-        return Long.parseLong(closing.group(2)) - Long.parseLong(closing.group(3));
-    }
-
-    /** The closing lines of the guest's sessions to the target (not its discovery sessions), in order. */
-    private static List<Matcher> sessionClosings()
-    {
-        return targetLines().stream()
-            .filter(l -> l.contains("-> " + TARGET + " TSIH"))
-            .map(CLOSING::matcher)
-            .filter(Matcher::find)
-            .toList();
-    }
-
-    /** The target's log lines about the guest's initiator. */
-    private static List<String> targetLines()
+    private static TargetLogLines log()
     {
         server.flushLog();
-        return LOG.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains(GUEST)).toList();
+        return new TargetLogLines(LOG.toString(StandardCharsets.UTF_8), GUEST, TARGET);
     }
 
     private static String resource(final String name) throws IOException

@@ -12,25 +12,32 @@ import java.util.Map;
  * @param status      the exit status of the guest's /test/run (from its RT-GUEST-EXIT line), or -1 when the console
  *                    has no such line (the guest hung, panicked or was killed).
  * @param timedOut    true when the harness killed QEMU at the time limit.
+ * @param hungAtPowerOff true when the script ended but the guest did not power off within a grace period, so the
+ *                    harness killed QEMU (the script's status stands).
  * @param console     everything the guest wrote on its serial console.
  * @param consoleLog  where the console was saved (kept after the test, for a look when it fails).
  * @param wall        from starting QEMU to its exit, on the host's clock.
  * @param readyAt     seconds since the guest's boot when its script started (RT-GUEST-READY), or -1.
  * @param exitAt      seconds since the guest's boot when its script ended (RT-GUEST-EXIT), or -1.
  */
-public record GuestRun(int status, boolean timedOut, String console, Path consoleLog, Duration wall, double readyAt,
-                       double exitAt)
+public record GuestRun(int status, boolean timedOut, boolean hungAtPowerOff, String console, Path consoleLog,
+                       Duration wall, double readyAt, double exitAt)
 {
+    /** The console line /init prints when the script has ended: "RT-GUEST-EXIT STATUS SECONDS". */
+    static final String EXIT_MARKER = "RT-GUEST-EXIT ";
+
     /**
      * Reads a console.
      *
      * @param console    the console's text.
      * @param consoleLog where it is saved.
      * @param timedOut   whether QEMU was killed at the time limit.
+     * @param hungAtPowerOff whether QEMU was killed because the guest did not power off after the script.
      * @param wall       QEMU's run time.
      * @return the run.
      */
-    static GuestRun parse(final String console, final Path consoleLog, final boolean timedOut, final Duration wall)
+    static GuestRun parse(final String console, final Path consoleLog, final boolean timedOut,
+        final boolean hungAtPowerOff, final Duration wall)
     {
         int status = -1;
         double ready = -1;
@@ -42,13 +49,13 @@ public record GuestRun(int status, boolean timedOut, String console, Path consol
             {
                 ready = number(w[1]);
             }
-            else if (w.length >= 3 && "RT-GUEST-EXIT".equals(w[0]))
+            else if (w.length >= 3 && EXIT_MARKER.strip().equals(w[0]))
             {
                 status = (int)number(w[1]);
                 exit = number(w[2]);
             }
         }
-        return new GuestRun(status, timedOut, console, consoleLog, wall, ready, exit);
+        return new GuestRun(status, timedOut, hungAtPowerOff, console, consoleLog, wall, ready, exit);
     }
 
     /**
@@ -110,7 +117,8 @@ public record GuestRun(int status, boolean timedOut, String console, Path consol
     {
         final List<String> all = console.lines().toList();
         final List<String> tail = all.subList(Math.max(0, all.size() - 80), all.size());
-        return "guest status " + status + (timedOut ? " (killed at the time limit)" : "") + ", script ready at " +
+        return "guest status " + status + (timedOut ? " (killed at the time limit)" : "") +
+            (hungAtPowerOff ? " (did not power off: killed)" : "") + ", script ready at " +
             readyAt + " s, ended at " + exitAt + " s of guest time, " + wall.toMillis() / 1000.0 + " s wall; console " +
             consoleLog + ", last lines:\n" + String.join("\n", tail);
     }

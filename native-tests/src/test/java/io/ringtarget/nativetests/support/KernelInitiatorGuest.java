@@ -15,7 +15,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.stream.Stream;
 
 /**
@@ -41,6 +40,13 @@ public final class KernelInitiatorGuest
 {
     /** The time limit of a boot unless {@link #timeout} says otherwise. Measured here: 20-60 s for a login and I/O. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
+
+    /**
+     * How long QEMU may take to power off after the script's end: seconds normally; the kernel's power-off has
+     * hung here once (soft lockups) with sessions left under a multipath map, which /init now logs out first.
+     */
+    private static final Duration POWER_OFF_GRACE = Duration.ofSeconds(30);
+    private static final Duration POLL = Duration.ofMillis(250);
 
     private final String name;
     private final String script;
@@ -173,19 +179,34 @@ public final class KernelInitiatorGuest
             final Path initrd = work.resolve("initrd");
             writeInitrd(image, initrd);
             final long start = System.nanoTime();
+            final long deadline = start + timeout.toNanos();
             boolean timedOut = false;
+            boolean hungAtPowerOff = false;
             try (ExternalProcess qemu = ExternalProcess.start(qemuLog, command(image, initrd, console))
                 .stopGrace(Duration.ofSeconds(2)))
             {
-                final OptionalInt exit = qemu.awaitExit(timeout);
-                if (exit.isEmpty())
+                long scriptEnded = 0;
+                while (qemu.awaitExit(POLL).isEmpty())
                 {
-                    timedOut = true;  // close() below kills it
+                    final long now = System.nanoTime();
+                    if (0 == scriptEnded && read(console).contains(GuestRun.EXIT_MARKER))
+                    {
+                        scriptEnded = now;
+                    }
+                    if (0 != scriptEnded && now - scriptEnded > POWER_OFF_GRACE.toNanos())
+                    {
+                        hungAtPowerOff = true;  // the script's result is in; close() below kills QEMU
+                        break;
+                    }
+                    if (now - deadline > 0)
+                    {
+                        timedOut = true;
+                        break;
+                    }
                 }
             }
             final Duration wall = Duration.ofNanos(System.nanoTime() - start);
-            final String text = Files.isRegularFile(console) ? Files.readString(console, StandardCharsets.UTF_8) : "";
-            return GuestRun.parse(text, console, timedOut, wall);
+            return GuestRun.parse(read(console), console, timedOut, hungAtPowerOff, wall);
         }
         catch (final IOException ex)
         {
@@ -195,6 +216,11 @@ public final class KernelInitiatorGuest
         {
             deleteTree(work);
         }
+    }
+
+    private static String read(final Path console) throws IOException
+    {
+        return Files.isRegularFile(console) ? Files.readString(console, StandardCharsets.UTF_8) : "";
     }
 
     private void writeInitrd(final GuestImage image, final Path initrd) throws IOException
