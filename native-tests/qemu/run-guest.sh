@@ -14,9 +14,10 @@
 #               Ctrl-A X quits QEMU at any time)
 #   --timeout S kill QEMU after S seconds (default 600)
 #
-# Example: a target on 127.0.0.1:3260 (./ringtarget demo), then
-#   printf 'iscsid; sleep 1\niscsiadm -m discovery -t st -p 10.0.2.2:3260\n' >/tmp/t.sh
-#   native-tests/qemu/run-guest.sh --shell /tmp/t.sh
+# Example: a target on 127.0.0.1:3260 (./ringtarget demo), then (helpers from /lib/rt-guest.sh)
+#   printf '. /lib/rt-guest.sh\nrt_iscsid\nrt_node iqn.2026-11.io.ringtarget:demo 10.0.2.2:3260\n' >/tmp/t.sh
+#   native-tests/qemu/run-guest.sh --shell /tmp/t.sh     # then, in the guest: iscsiadm -m node --login
+# More in docs/kernel-initiator.md.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 nics=1
@@ -31,11 +32,11 @@ while [ $# -gt 0 ]; do
     --append) extra="$2"; shift 2 ;;
     --shell) shell=1; shift ;;
     --timeout) timeout="$2"; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) break ;;
   esac
 done
-[ $# -ge 1 ] || { sed -n '2,21p' "$0" >&2; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,20p' "$0" >&2; exit 2; }
 script="$1"; shift
 
 eval "$("$here/build-guest.sh" | grep -E '^(KERNEL|INITRAMFS)=')"

@@ -26,8 +26,7 @@ import java.util.stream.Stream;
  *
  * <p>Networking is QEMU's user mode (slirp), loopback only on the host: NIC {@code i} of the guest is
  * 10.0.(2+i).15/24, and its gateway 10.0.(2+i).2 ({@link #hostAddress(int)}) is the host's 127.0.0.1: slirp turns
- * a guest connection to any address of the guest's network (but its DNS address) into a connection from the host's
- * 127.0.0.1 to 127.0.0.1 on the same port. So the target listens on 127.0.0.1 (or the wildcard), and the guest
+ * a guest connection to that address into a connection from the host's 127.0.0.1 to 127.0.0.1 on the same port. So the target listens on 127.0.0.1 (or the wildcard), and the guest
  * logs in to 10.0.2.2:PORT. SendTargets answers 127.0.0.1:PORT, the target's own address, which is the guest's own
  * loopback: scripts create node records by hand ({@code rt_node} of /lib/rt-guest.sh).
  *
