@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Linux kernel initiator guest that KernelInitiatorGuest boots under QEMU (TCG): Debian 12's own kernel
-# and an initramfs with busybox, open-iscsi, multipath-tools, sg3-utils and fio, all taken from Debian's packages
-# (fio from bench/scripts/build-fio.sh). Nothing is installed on the host: the .debs are downloaded into the cache
-# and unpacked with dpkg-deb.
+# and an initramfs with busybox, open-iscsi, multipath-tools, sg3-utils, udev and fio, all from Debian's packages
+# (fio from Debian's source, by build-guest-fio.sh). Nothing is installed on the host: the .debs are downloaded into
+# the cache and unpacked with dpkg-deb. docs/kernel-initiator.md explains the guest.
 #
 #   native-tests/qemu/build-guest.sh [--force]
 #
@@ -15,8 +15,10 @@
 #
 # Cached: when the key is unchanged the outputs are reused as they are (about a second: the package versions are
 # resolved from apt's lists, offline). A new package version in those lists, a new fio or an edit of these
-# scripts rebuilds; .debs already downloaded are reused. Needs root only to download (apt's partial directory),
-# and dpkg-deb, cpio, readelf, gzip on the host (bin/install-test-deps.sh installs them).
+# scripts rebuilds; .debs already downloaded are reused. A build that fails leaves the previous outputs as they
+# were. Needs root for apt-get update (only when apt's lists lack the packages), mknod (/dev/console in the
+# archive) and build-guest-fio.sh's first run; dpkg-deb, cpio, readelf and gzip on the host
+# (bin/install-test-deps.sh installs them).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
