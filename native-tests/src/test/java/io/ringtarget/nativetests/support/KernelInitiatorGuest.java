@@ -219,7 +219,8 @@ public final class KernelInitiatorGuest
 
     private static String read(final Path console) throws IOException
     {
-        return Files.isRegularFile(console) ? Files.readString(console, StandardCharsets.UTF_8) : "";
+        // Not Files.readString: a stray byte on a serial console must not throw (malformed input is replaced).
+        return Files.isRegularFile(console) ? new String(Files.readAllBytes(console), StandardCharsets.UTF_8) : "";
     }
 
     private void writeInitrd(final GuestImage image, final Path initrd) throws IOException
