@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -167,6 +168,26 @@ public final class ExternalProcess implements AutoCloseable
     public boolean isAlive()
     {
         return process.isAlive();
+    }
+
+    /**
+     * Waits for the process to end by itself (a client, or a QEMU guest that powers off).
+     *
+     * @param timeout how long to wait at most.
+     * @return its exit code, or empty when it still runs after {@code timeout} (it is left running).
+     */
+    public OptionalInt awaitExit(final Duration timeout)
+    {
+        try
+        {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ?
+                OptionalInt.of(process.exitValue()) : OptionalInt.empty();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for " + commandLine(), ex);
+        }
     }
 
     /**

@@ -167,7 +167,12 @@ public final class Tools
         return null;
     }
 
-    private static void unavailable(final String why)
+    /**
+     * Fails the calling test on CI (where everything is installed, so absence is a bug) and skips it elsewhere.
+     *
+     * @param why what is missing.
+     */
+    static void unavailable(final String why)
     {
         if (isCi())
         {

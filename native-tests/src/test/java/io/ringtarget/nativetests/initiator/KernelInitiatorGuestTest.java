@@ -1,0 +1,62 @@
+package io.ringtarget.nativetests.initiator;
+
+import io.ringtarget.nativetests.support.GuestRun;
+import io.ringtarget.nativetests.support.KernelInitiatorGuest;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The harness itself: a script's exit status, results and extra files come back; a guest that runs past its time
+ * limit is killed and leaves no QEMU behind.
+ */
+class KernelInitiatorGuestTest
+{
+    @Test
+    void theScriptsStatusResultsAndFilesComeBack()
+    {
+        final GuestRun run = KernelInitiatorGuest.withScript("harness-status",
+                ". /lib/rt-guest.sh\n" +
+                "rt_result extra \"$(cat /test/extra.txt)\"\n" +
+                "rt_result kernel \"$(uname -r)\"\n" +
+                "rt_result iscsi_tcp \"$(grep -c '^iscsi_tcp ' /proc/modules)\"\n" +
+                "exit 3\n")
+            .file("extra.txt", "hello from the host")
+            .timeout(Duration.ofMinutes(3))
+            .boot();
+        assertEquals(3, run.status(), run.describe());
+        assertFalse(run.timedOut(), run.describe());
+        assertFalse(run.ok(), run.describe());
+        assertEquals("hello from the host", run.result("extra"), run.describe());
+        assertTrue(run.result("kernel").endsWith("-amd64"), run.describe());
+        assertEquals("1", run.result("iscsi_tcp"), run.describe());
+        assertTrue(run.readyAt() > 0 && run.exitAt() >= run.readyAt(), run.describe());
+        assertNoQemuLeft();
+    }
+
+    @Test
+    void aGuestPastItsTimeLimitIsKilled()
+    {
+        final long start = System.nanoTime();
+        final GuestRun run = KernelInitiatorGuest.withScript("harness-timeout", "sleep 600\n")
+            .timeout(Duration.ofSeconds(20))
+            .boot();
+        final Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertTrue(run.timedOut(), run.describe());
+        assertEquals(-1, run.status(), run.describe());
+        assertTrue(took.toSeconds() < 60, "killed late: " + took);
+        assertNoQemuLeft();
+    }
+
+    private static void assertNoQemuLeft()
+    {
+        assertEquals(0, ProcessHandle.current().descendants()
+            .filter(p -> p.info().command().orElse("").contains("qemu-system"))
+            .filter(ProcessHandle::isAlive)
+            .count(), "a QEMU outlived its boot");
+    }
+}

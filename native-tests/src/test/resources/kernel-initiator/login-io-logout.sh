@@ -1,0 +1,77 @@
+# KernelInitiatorTest's guest script (busybox sh): open-iscsi logs in to ringtarget three times and does verified
+# I/O. The harness replaces @TARGET@, @PORTAL@ (10.0.2.2:PORT), @LUN0_BYTES@ and @LUN1_BYTES@.
+. /lib/rt-guest.sh
+T=@TARGET@
+P=@PORTAL@
+
+# iscsiadm's view of a record's setting (Debian's iscsid.conf defaults unless changed).
+setting() { iscsiadm -m node -T "$T" -p "$P" | sed -n "s/^$1 = //p"; }
+
+rt_step iscsid
+rt_iscsid
+rt_step discovery
+rt_result discovery "$(iscsiadm -m discovery -t sendtargets -p "$P" -o nonpersistent | tr '\n' ' ')"
+rt_node "$T" "$P"
+for k in 'node.conn\[0\].timeo.noop_out_interval' 'node.conn\[0\].timeo.noop_out_timeout' \
+  'node.conn\[0\].iscsi.HeaderDigest' 'node.conn\[0\].iscsi.DataDigest' 'node.conn\[0\].iscsi.MaxRecvDataSegmentLength' \
+  'node.session.iscsi.FirstBurstLength' 'node.session.iscsi.MaxBurstLength' 'node.session.iscsi.ImmediateData' \
+  'node.session.iscsi.InitialR2T' 'node.session.timeo.replacement_timeout'; do
+  rt_result "default.$(echo "$k" | sed 's/\\//g')" "$(setting "$k")"
+done
+
+# 1. Debian's defaults: both LUNs appear with their sizes, verified I/O on each, an idle spell long enough for
+#    two rounds of NOP pings (the target's NOP-In and the initiator's NOP-Out both come every 5 s of silence).
+rt_step login-defaults
+rt_login "$T" "$P"
+d0="$(rt_disk "$T" 0)" || rt_fail "no disk for LUN 0"
+d1="$(rt_disk "$T" 1)" || rt_fail "no disk for LUN 1"
+rt_result lun0_bytes "$(rt_bytes "$d0")"
+rt_result lun1_bytes "$(rt_bytes "$d1")"
+rt_result lun0_vendor "$(cat "/sys/block/$d0/device/vendor" | tr -d ' ')"
+rt_result lun1_logical_block "$(cat "/sys/block/$d1/queue/logical_block_size")"
+rt_result negotiated_defaults "$(for k in HeaderDigest DataDigest MaxRecvDataSegmentLength MaxXmitDataSegmentLength FirstBurstLength MaxBurstLength ImmediateData InitialR2T; do printf '%s=%s ' $k "$(rt_negotiated $k)"; done)"
+[ "$(rt_bytes "$d0")" = @LUN0_BYTES@ ] || rt_fail "LUN 0 is $(rt_bytes "$d0") bytes"
+[ "$(rt_bytes "$d1")" = @LUN1_BYTES@ ] || rt_fail "LUN 1 is $(rt_bytes "$d1") bytes"
+rt_step fio-lun0
+# 4 KiB random writes at queue depth 16: each fits in immediate data, so no Data-Out PDUs in this session.
+rt_fio_verify lun0 "/dev/$d0" --rw=randwrite --bs=4k --iodepth=16 --size=16m
+rt_step fio-lun1
+rt_fio_verify lun1 "/dev/$d1" --rw=write --bs=256k --iodepth=4 --size=32m
+rt_step idle
+sleep 12
+rt_result conn_errors_defaults "$(rt_conn_errors)"
+rt_step logout-defaults
+rt_logout "$T" "$P"
+rt_result sessions_after_logout "$(ls /sys/class/iscsi_session | wc -l)"
+rt_result disk_after_logout "$([ -e "/sys/block/$d0" ] && echo present || echo gone)"
+
+# 2. CRC32C header and data digests, 1 MiB writes: more than FirstBurstLength, so each is immediate data, an R2T
+#    and Data-Out PDUs. Linux caps requests at the Block Limits page's optimal transfer length (128 KiB, all of it
+#    immediate data) unless max_sectors_kb is raised to the maximum transfer length.
+rt_step login-digests
+rt_node_set "$T" "$P" 'node.conn[0].iscsi.HeaderDigest' CRC32C
+rt_node_set "$T" "$P" 'node.conn[0].iscsi.DataDigest' CRC32C
+rt_login "$T" "$P"
+rt_result negotiated_header_digest "$(rt_negotiated HeaderDigest)"
+rt_result negotiated_data_digest "$(rt_negotiated DataDigest)"
+d0="$(rt_disk "$T" 0)" || rt_fail "no disk for LUN 0 with digests"
+rt_result digests_max_hw_sectors_kb "$(cat "/sys/block/$d0/queue/max_hw_sectors_kb")"
+echo 1024 >"/sys/block/$d0/queue/max_sectors_kb"  # the LU's MAXIMUM TRANSFER LENGTH: 1 MiB
+rt_result digests_max_sectors_kb "$(cat "/sys/block/$d0/queue/max_sectors_kb")"
+rt_step fio-digests
+rt_fio_verify digests "/dev/$d0" --rw=randwrite --bs=1m --iodepth=4 --size=32m
+rt_result conn_errors_digests "$(rt_conn_errors)"
+rt_logout "$T" "$P"
+
+# 3. The initiator's NOP-Out pings every second (noop_out_interval=1), six idle seconds: each is answered, or the
+#    kernel drops the connection after noop_out_timeout.
+rt_step login-pings
+rt_node_set "$T" "$P" 'node.conn[0].iscsi.HeaderDigest' None
+rt_node_set "$T" "$P" 'node.conn[0].iscsi.DataDigest' None
+rt_node_set "$T" "$P" 'node.conn[0].timeo.noop_out_interval' 1
+rt_login "$T" "$P"
+sleep 6
+rt_result conn_errors_pings "$(rt_conn_errors)"
+rt_logout "$T" "$P"
+rt_step done
+dmesg | grep -iE 'iscsi|scsi host|sd [0-9]|connection' | tail -40
