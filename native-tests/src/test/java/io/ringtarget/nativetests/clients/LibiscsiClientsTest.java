@@ -1,4 +1,4 @@
-package io.ringtarget.nativetests.target;
+package io.ringtarget.nativetests.clients;
 
 import io.ringtarget.server.startup.TargetServer;
 import io.ringtarget.server.config.AclConfig;

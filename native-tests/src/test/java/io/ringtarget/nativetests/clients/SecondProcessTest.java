@@ -1,4 +1,4 @@
-package io.ringtarget.nativetests.target;
+package io.ringtarget.nativetests.clients;
 
 import io.ringtarget.nativetests.support.ExternalProcess;
 import io.ringtarget.nativetests.support.Ports;
