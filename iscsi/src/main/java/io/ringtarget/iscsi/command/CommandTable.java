@@ -1,6 +1,7 @@
 package io.ringtarget.iscsi.command;
 
 import io.ringtarget.iscsi.numbering.CmdSnWindow;
+import io.ringtarget.scsi.ReportLuns;
 import org.agrona.collections.Int2IntHashMap;
 
 /**
@@ -138,6 +139,25 @@ public final class CommandTable
         for (final Command c : commands)
         {
             if (c.state != Command.FREE && c.state != Command.SENDING && (allLuns || c.lun == lun) && abort(c))
+            {
+                aborted++;
+            }
+        }
+        return aborted;
+    }
+
+    /**
+     * Aborts the commands addressed to LUN number {@code lun} that have not started sending their response, however
+     * their LUN field was encoded.
+     *
+     * @return the number of commands aborted.
+     */
+    public int abortLun(final int lun)
+    {
+        int aborted = 0;
+        for (final Command c : commands)
+        {
+            if (c.state != Command.FREE && c.state != Command.SENDING && ReportLuns.decodeLun(c.lun) == lun && abort(c))
             {
                 aborted++;
             }

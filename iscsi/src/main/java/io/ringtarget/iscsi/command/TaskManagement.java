@@ -8,6 +8,7 @@ import io.ringtarget.iscsi.stats.ConnectionCounters;
 import io.ringtarget.iscsi.stats.IscsiCounter;
 import io.ringtarget.iscsi.transport.PduSender;
 import io.ringtarget.pdu.Opcode;
+import io.ringtarget.scsi.LogicalUnit;
 import io.ringtarget.pdu.SerialNumber;
 import io.ringtarget.pdu.TaskManagementRequestPdu;
 import io.ringtarget.pdu.TaskManagementResponsePdu;
@@ -77,6 +78,43 @@ public final class TaskManagement
             sender.queue(h, 0, PduSender.NO_TAG);
         }
         return function == TaskManagementRequestPdu.TARGET_COLD_RESET;
+    }
+
+    /**
+     * PREEMPT AND ABORT by another initiator (SPC-4 5.12.11.2.6): the commands of this session's I_T nexus on each
+     * logical unit that asked for it are aborted without a response (TAS=0) and the logical unit told how many, for
+     * its COMMANDS CLEARED BY ANOTHER INITIATOR unit attention. Called on the connection's timer; two volatile reads
+     * per logical unit when nothing happened.
+     *
+     * @return the number of commands aborted.
+     */
+    public int abortPreempted()
+    {
+        final PortalGroup tpg = executor.portalGroup();
+        if (tpg == null)
+        {
+            return 0;
+        }
+        int total = 0;
+        final LogicalUnit[] units = tpg.logicalUnits();
+        for (int u = 0; u < units.length; u++)
+        {
+            if (units[u].abortRequested(executor.nexus()))
+            {
+                int aborted = 0;
+                for (final int lun : tpg.lunNumbersOf(u))
+                {
+                    aborted += table.abortLun(lun);
+                }
+                for (int i = 0; i < aborted; i++)
+                {
+                    counters.count(IscsiCounter.TASKS_ABORTED);
+                }
+                units[u].commandsClearedByAnotherInitiator(executor.nexus(), aborted);
+                total += aborted;
+            }
+        }
+        return total;
     }
 
     private int abortTask()

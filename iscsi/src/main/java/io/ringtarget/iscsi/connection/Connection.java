@@ -169,6 +169,10 @@ public final class Connection
             {
                 return 0;
             }
+            if (state == State.FULL_FEATURE)
+            {
+                taskManagement.abortPreempted();
+            }
             switch (timeouts.onTimer(nowNanos, state == State.FULL_FEATURE, session != null && session.discovery()))
             {
                 case ConnectionTimeouts.SENT -> afterWork();

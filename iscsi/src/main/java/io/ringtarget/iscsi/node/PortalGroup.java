@@ -1,8 +1,10 @@
 package io.ringtarget.iscsi.node;
 
+import io.ringtarget.scsi.LogicalUnit;
 import io.ringtarget.scsi.TargetPort;
 import io.ringtarget.scsi.TargetPortGroup;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +30,8 @@ public final class PortalGroup
     private final boolean generateNodeAcls;
     private final boolean chapRequired;
     private final TargetPort targetPort;
+    private final LogicalUnit[] logicalUnits;
+    private final int[][] lunNumbersOfUnit;
     private final int nopInIntervalSeconds;
     private final int nopInTimeoutSeconds;
 
@@ -74,6 +78,28 @@ public final class PortalGroup
             lunNumbers[i++] = m.lun();
         }
         Arrays.sort(lunNumbers);
+        final List<LogicalUnit> units = new ArrayList<>();
+        for (final LunMapping m : luns)
+        {
+            if (!units.contains(m.logicalUnit()))
+            {
+                units.add(m.logicalUnit());
+            }
+        }
+        this.logicalUnits = units.toArray(new LogicalUnit[0]);
+        this.lunNumbersOfUnit = new int[logicalUnits.length][];
+        for (int u = 0; u < logicalUnits.length; u++)
+        {
+            final List<Integer> numbers = new ArrayList<>();
+            for (final LunMapping m : luns)
+            {
+                if (m.logicalUnit() == logicalUnits[u])
+                {
+                    numbers.add(m.lun());
+                }
+            }
+            lunNumbersOfUnit[u] = numbers.stream().mapToInt(Integer::intValue).toArray();
+        }
         final Map<String, NodeAcl> byName = new HashMap<>();
         for (final NodeAcl acl : acls)
         {
@@ -109,6 +135,18 @@ public final class PortalGroup
     public LunMapping lun(final int lun)
     {
         return lun >= 0 && lun < lunsByNumber.length ? lunsByNumber[lun] : null;
+    }
+
+    /** The distinct logical units this TPG maps (a backstore mapped under two LUN numbers is one). */
+    public LogicalUnit[] logicalUnits()
+    {
+        return logicalUnits;
+    }
+
+    /** The LUN numbers under which {@link #logicalUnits()}{@code [index]} is mapped here. */
+    public int[] lunNumbersOf(final int index)
+    {
+        return lunNumbersOfUnit[index];
     }
 
     /** LUN numbers in ascending order, for REPORT LUNS. */

@@ -11,7 +11,8 @@ import io.ringtarget.pdu.TextKeyWriter;
 /**
  * The SendTargets text key (RFC 7143 section 13.3 and appendix C): which targets an initiator may see, each
  * with its TargetAddress=ip:port,tpgt lines. An initiator sees only targets whose TPG admits it (ACL or
- * generated ACLs), and only TPGs reachable through the portal it asked on.
+ * generated ACLs), and every portal of every TPG of those that admits it, so that it finds all its paths (a
+ * multipath setup) by asking any one portal.
  */
 public final class SendTargets
 {
@@ -56,7 +57,9 @@ public final class SendTargets
         boolean named = false;
         for (final PortalGroup tpg : node.portalGroups())
         {
-            if (!tpg.admits(session.initiatorName()) || !tpg.servesPortal(localIp, localPort))
+            // Every TPG that admits the initiator, whichever portal it asked on: it discovers all its paths from any
+            // one of them (RFC 7143 appendix C; multipath needs them all).
+            if (!tpg.admits(session.initiatorName()))
             {
                 continue;
             }

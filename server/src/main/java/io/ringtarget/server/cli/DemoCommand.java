@@ -28,14 +28,22 @@ import java.util.concurrent.Callable;
     footer = { "", "Examples:",
         "  ringtarget demo",
         "  ringtarget demo --portal 127.0.0.1:3261 --size 4G",
+        "  ringtarget demo --portal 127.0.0.1:3260 --portal 127.0.0.1:3261   # two paths (TPGs 1 and 2, ALUA)",
         "  ringtarget demo --backstore /dev/vg0/lv0        # a block device",
         "  ringtarget demo --backstore /var/tmp/demo.img    # a file (created at --size when missing)" })
 final class DemoCommand implements Callable<Integer>
 {
-    @Option(names = "--portal", paramLabel = "HOST:PORT", defaultValue = DemoConfig.PORTAL,
-        description = "IPv4 address and port to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0:3260 to be " +
-            "reachable from other hosts). IPv6 is not supported yet.")
-    String portal;
+    @Option(names = "--portal", paramLabel = "HOST:PORT",
+        description = "IPv4 address and port to listen on (default: " + DemoConfig.PORTAL + "; 0.0.0.0:3260 to be " +
+            "reachable from other hosts). IPv6 is not supported yet. Repeat it for several paths: each portal is a " +
+            "TPG of its own (tags 1, 2, ...) exporting the same LUN, the first active/optimized and preferred, the " +
+            "others active/non-optimized (see --alua).")
+    List<String> portals;
+
+    @Option(names = "--alua", paramLabel = "STATE,STATE,...", split = ",",
+        description = "With several portals: the ALUA state of each TPG in order (active-optimized, " +
+            "active-non-optimized, standby, unavailable).")
+    List<String> aluaStates;
 
     @Option(names = "--size", paramLabel = "SIZE", converter = SizeConverter.class,
         description = "LUN size: 1G, 512M, ... (default 1G; for an existing file or device, its own size).")
@@ -96,7 +104,14 @@ final class DemoCommand implements Callable<Integer>
         final RingtargetConfig demo;
         try
         {
-            demo = DemoConfig.create(portal, null == size ? 0 : size, backstore);
+            final List<String> hostPorts = null == portals || portals.isEmpty() ? List.of(DemoConfig.PORTAL) : portals;
+            final List<String> states = null == aluaStates ? List.of() : aluaStates;
+            if (states.size() > hostPorts.size())
+            {
+                throw new CliException(ExitCodes.INVALID, "--alua: " + states.size() + " states for " +
+                    hostPorts.size() + " portal(s): give one per --portal");
+            }
+            demo = DemoConfig.create(hostPorts, states, null == size ? 0 : size, backstore);
         }
         catch (final IllegalArgumentException ex)
         {
@@ -116,6 +131,17 @@ final class DemoCommand implements Callable<Integer>
     {
         final TargetConfig target = demo.targets().getFirst();
         final PortalConfig portal = target.tpgs().getFirst().portals().getFirst();
+        final StringBuilder paths = new StringBuilder();
+        if (target.tpgs().size() > 1)
+        {
+            for (final var tpg : target.tpgs())
+            {
+                paths.append("  path:        TPG ").append(tpg.tag()).append(" on ")
+                    .append(ConfigEditor.portalName(tpg.portals().getFirst())).append(", ALUA ")
+                    .append(tpg.aluaOrDefault().state()).append(tpg.aluaOrDefault().preferred() ? ", preferred" : "")
+                    .append(System.lineSeparator());
+            }
+        }
         final BackstoreConfig backstore = demo.backstores().getFirst();
         // Clients connect to a real address: the wildcard means "this host".
         final String ip = switch (portal.ip())
@@ -132,6 +158,7 @@ final class DemoCommand implements Callable<Integer>
         return "ringtarget demo: " + target.iqn() + " on " + ConfigEditor.portalName(portal) + ", LUN 0 = " +
             (backstore.sizeBytes() > 0 ? Sizes.format(backstore.sizeBytes()) + " " : "") + backstore.type() +
             (null == backstore.path() ? "" : " " + backstore.path()) + nl +
+            paths +
             "  open-iscsi:  iscsiadm -m discovery -t sendtargets -p " + hostPort + nl +
             "               iscsiadm -m node -T " + target.iqn() + " -p " + hostPort + " --login" + nl +
             "  libiscsi:    " + url + nl +

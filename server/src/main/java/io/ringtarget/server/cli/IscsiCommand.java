@@ -137,7 +137,8 @@ final class IscsiCommand extends CommandGroup
             Tpg.Portals.class,
             Tpg.Luns.class,
             Tpg.Acls.class,
-            Tpg.Set.class })
+            Tpg.Set.class,
+            Tpg.Alua.class })
     static final class Tpg extends CommandGroup
     {
         @Command(name = "create", description = "Adds a TPG to a target (one TPG is usual; see docs/admin-guide.md).")
@@ -159,6 +160,49 @@ final class IscsiCommand extends CommandGroup
             String done(final RingtargetConfig before, final RingtargetConfig after)
             {
                 return "Created TPG " + tag + ".";
+            }
+        }
+
+        @Command(name = "alua", description = "Sets the ALUA state a TPG (one target port group) starts in, and its " +
+            "PREF bit.",
+            footer = { "", "Each enabled TPG of a target is one ALUA target port group; a backstore mapped in several",
+                "TPGs is one logical unit reached through all of them. Initiators may change the states with",
+                "SET TARGET PORT GROUPS while the target runs; the file keeps the states to start with.",
+                "", "Examples:", "  T=iqn.2026-04.com.example:target1",
+                "  ringtarget iscsi tpg alua $T 1 --state active-optimized --preferred",
+                "  ringtarget iscsi tpg alua $T 2 --state active-non-optimized --preferred=false" })
+        static final class Alua extends EditCommand
+        {
+            @Parameters(index = "0", paramLabel = "IQN", description = "Target name.")
+            String iqn;
+
+            @Parameters(index = "1", paramLabel = "TAG", description = "Tag of the TPG.")
+            int tag;
+
+            @Option(names = "--state",
+                paramLabel = "active-optimized|active-non-optimized|standby|unavailable",
+                description = "The asymmetric access state (SPC-4 5.15.2).")
+            String state;
+
+            @Option(names = "--preferred", arity = "0..1", paramLabel = "true|false", fallbackValue = "true",
+                description = "The PREF bit: multipath's prio alua puts a preferred group first.")
+            Boolean preferred;
+
+            @Override
+            RingtargetConfig edit(final RingtargetConfig current)
+            {
+                if (null == state && null == preferred)
+                {
+                    throw new CliException(ExitCodes.INVALID, "nothing to set: give --state or --preferred");
+                }
+                return ConfigEditor.setTpgAlua(current, iqn, tag, state, preferred);
+            }
+
+            @Override
+            String done(final RingtargetConfig before, final RingtargetConfig after)
+            {
+                final var alua = ConfigEditor.tpg(ConfigEditor.target(after, iqn), tag).aluaOrDefault();
+                return "TPG " + tag + ": " + alua.state() + (alua.preferred() ? ", preferred." : ".");
             }
         }
 

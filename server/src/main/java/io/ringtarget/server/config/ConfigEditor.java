@@ -120,8 +120,7 @@ public final class ConfigEditor
             {
                 throw new IllegalArgumentException("portal " + portalName(portal) + " exists already in TPG " + tag);
             }
-            return new TpgConfig(tpg.tag(), tpg.enabled(), append(tpg.portals(), portal), tpg.luns(), tpg.acls(),
-                tpg.generateNodeAcls(), tpg.authentication(), tpg.nopInIntervalSeconds(), tpg.nopInTimeoutSeconds());
+            return tpg.withPortals(append(tpg.portals(), portal));
         });
     }
 
@@ -139,8 +138,7 @@ public final class ConfigEditor
             }
             final List<PortalConfig> portals = new ArrayList<>(tpg.portals());
             portals.remove(index);
-            return new TpgConfig(tpg.tag(), tpg.enabled(), List.copyOf(portals), tpg.luns(), tpg.acls(),
-                tpg.generateNodeAcls(), tpg.authentication(), tpg.nopInIntervalSeconds(), tpg.nopInTimeoutSeconds());
+            return tpg.withPortals(portals);
         });
     }
 
@@ -165,9 +163,7 @@ public final class ConfigEditor
                         " (backstore \"" + existing.backstore() + "\")");
                 }
             }
-            return new TpgConfig(tpg.tag(), tpg.enabled(), tpg.portals(),
-                append(tpg.luns(), new LunConfig(number, backstore.name(), readOnly)), tpg.acls(),
-                tpg.generateNodeAcls(), tpg.authentication(), tpg.nopInIntervalSeconds(), tpg.nopInTimeoutSeconds());
+            return tpg.withLuns(append(tpg.luns(), new LunConfig(number, backstore.name(), readOnly)));
         });
     }
 
@@ -203,8 +199,7 @@ public final class ConfigEditor
                 throw new IllegalArgumentException("TPG " + tag + " has no LUN " + lun + " (LUNs: " +
                     tpg.luns().stream().map(l -> String.valueOf(l.lun())).collect(Collectors.joining(", ")) + ")");
             }
-            return new TpgConfig(tpg.tag(), tpg.enabled(), tpg.portals(), List.copyOf(luns), tpg.acls(),
-                tpg.generateNodeAcls(), tpg.authentication(), tpg.nopInIntervalSeconds(), tpg.nopInTimeoutSeconds());
+            return tpg.withLuns(luns);
         });
     }
 
@@ -217,8 +212,7 @@ public final class ConfigEditor
             {
                 throw new IllegalArgumentException("TPG " + tag + " has an ACL for " + acl.initiatorIqn() + " already");
             }
-            return new TpgConfig(tpg.tag(), tpg.enabled(), tpg.portals(), tpg.luns(), append(tpg.acls(), acl),
-                tpg.generateNodeAcls(), tpg.authentication(), tpg.nopInIntervalSeconds(), tpg.nopInTimeoutSeconds());
+            return tpg.withAcls(append(tpg.acls(), acl));
         });
     }
 
@@ -231,8 +225,7 @@ public final class ConfigEditor
             final AclConfig acl = acl(tpg, initiatorIqn);
             final List<AclConfig> acls = new ArrayList<>(tpg.acls());
             acls.set(acls.indexOf(acl), new AclConfig(acl.initiatorIqn(), chap));
-            return new TpgConfig(tpg.tag(), tpg.enabled(), tpg.portals(), tpg.luns(), List.copyOf(acls),
-                tpg.generateNodeAcls(), tpg.authentication(), tpg.nopInIntervalSeconds(), tpg.nopInTimeoutSeconds());
+            return tpg.withAcls(acls);
         });
     }
 
@@ -244,8 +237,7 @@ public final class ConfigEditor
         {
             final List<AclConfig> acls = new ArrayList<>(tpg.acls());
             acls.remove(acl(tpg, initiatorIqn));
-            return new TpgConfig(tpg.tag(), tpg.enabled(), tpg.portals(), tpg.luns(), List.copyOf(acls),
-                tpg.generateNodeAcls(), tpg.authentication(), tpg.nopInIntervalSeconds(), tpg.nopInTimeoutSeconds());
+            return tpg.withAcls(acls);
         });
     }
 
@@ -256,12 +248,10 @@ public final class ConfigEditor
         final RingtargetConfig config, final String iqn, final int tag, final String authentication,
         final Boolean generateNodeAcls, final Boolean enabled)
     {
-        return editTpg(config, iqn, tag, tpg -> new TpgConfig(tpg.tag(),
+        return editTpg(config, iqn, tag, tpg -> tpg.withAccess(
             null == enabled ? tpg.enabled() : enabled,
-            tpg.portals(), tpg.luns(), tpg.acls(),
             null == generateNodeAcls ? tpg.generateNodeAcls() : generateNodeAcls,
-            null == authentication ? tpg.authentication() : authentication,
-            tpg.nopInIntervalSeconds(), tpg.nopInTimeoutSeconds()));
+            null == authentication ? tpg.authentication() : authentication));
     }
 
     /** For {@link #setTpgNopIn}: the TPG takes the engine's setting again (the field is left out of the file). */
@@ -275,9 +265,23 @@ public final class ConfigEditor
         final RingtargetConfig config, final String iqn, final int tag, final Integer intervalSeconds,
         final Integer timeoutSeconds)
     {
-        return editTpg(config, iqn, tag, tpg -> new TpgConfig(tpg.tag(), tpg.enabled(), tpg.portals(), tpg.luns(),
-            tpg.acls(), tpg.generateNodeAcls(), tpg.authentication(),
+        return editTpg(config, iqn, tag, tpg -> tpg.withNopIn(
             nopIn(intervalSeconds, tpg.nopInIntervalSeconds()), nopIn(timeoutSeconds, tpg.nopInTimeoutSeconds())));
+    }
+
+    /**
+     * Sets the ALUA state a TPG starts in and its PREF bit (a null argument leaves that one as it is). The states
+     * are those of {@link AluaConfig}; validation refuses others.
+     */
+    public static RingtargetConfig setTpgAlua(
+        final RingtargetConfig config, final String iqn, final int tag, final String state, final Boolean preferred)
+    {
+        return editTpg(config, iqn, tag, tpg ->
+        {
+            final AluaConfig now = tpg.aluaOrDefault();
+            return tpg.withAlua(new AluaConfig(null == state ? now.state() : state,
+                null == preferred ? now.preferred() : preferred));
+        });
     }
 
     private static Integer nopIn(final Integer change, final Integer current)

@@ -310,6 +310,43 @@ public final class ConfigValidator
             {
                 tpg(path + ".tpgs[" + j + "]", target.tpgs().get(j), tags, portals, backstores);
             }
+            writeProtectionAgrees(path, target);
+        }
+    }
+
+    /**
+     * A backstore mapped in several enabled TPGs of a target is one logical unit reached through all of them, and
+     * write protection belongs to the logical unit (SPC-4 7.5.7, the WP bit): its LUNs must agree on readOnly.
+     */
+    private void writeProtectionAgrees(final String path, final TargetConfig target)
+    {
+        final Map<String, String> readOnlyAt = new HashMap<>();
+        final Map<String, String> writableAt = new HashMap<>();
+        for (int j = 0; j < target.tpgs().size(); j++)
+        {
+            final TpgConfig tpg = target.tpgs().get(j);
+            if (null == tpg || !tpg.enabled() || null == tpg.luns())
+            {
+                continue;
+            }
+            for (int k = 0; k < tpg.luns().size(); k++)
+            {
+                final LunConfig lun = tpg.luns().get(k);
+                if (null == lun || null == lun.backstore())
+                {
+                    continue;
+                }
+                final String at = path + ".tpgs[" + j + "].luns[" + k + "]";
+                (lun.readOnly() ? readOnlyAt : writableAt).putIfAbsent(lun.backstore(), at);
+                final String other = (lun.readOnly() ? writableAt : readOnlyAt).get(lun.backstore());
+                if (null != other)
+                {
+                    error(at + ".readOnly", "backstore \"" + lun.backstore() + "\" is " +
+                        (lun.readOnly() ? "read-only" : "writable") + " here and " +
+                        (lun.readOnly() ? "writable" : "read-only") + " at " + other + ": it is one logical unit " +
+                        "through every TPG of the target, so its LUNs must agree");
+                }
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.ringtarget.server.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The configuration {@code ringtarget demo} serves without a file. */
@@ -31,13 +32,47 @@ public final class DemoConfig
      */
     public static RingtargetConfig create(final String portalHostPort, final long sizeBytes, final String backstorePathOrNull)
     {
-        final PortalConfig portal = PortalAddresses.parse(null == portalHostPort ? PORTAL : portalHostPort);
-        final TpgConfig tpg = new TpgConfig(
-            ConfigDefaults.DEFAULT_TPG_TAG, true, List.of(portal), List.of(new LunConfig(0, BACKSTORE, false)),
-            List.of(), true, ConfigDefaults.AUTH_NONE);
+        return create(List.of(null == portalHostPort ? PORTAL : portalHostPort), List.of(), sizeBytes,
+            backstorePathOrNull);
+    }
+
+    /**
+     * The demo configuration with several paths: each portal is a TPG of its own (tags 1, 2, ...), all exporting
+     * the same LUN 0, so an initiator with multipath sees one device through several ALUA target port groups.
+     *
+     * @param portalHostPorts one {@code HOST[:PORT]} per TPG, at least one.
+     * @param aluaStates      the ALUA state of each TPG in order ({@link AluaConfig}'s labels); TPGs without one
+     *                        get active-optimized for the first and active-non-optimized for the others. The first
+     *                        TPG is the preferred one.
+     * @throws IllegalArgumentException when a portal is not an IP address and port, or there are more states than
+     *                                  portals.
+     */
+    public static RingtargetConfig create(
+        final List<String> portalHostPorts, final List<String> aluaStates, final long sizeBytes,
+        final String backstorePathOrNull)
+    {
+        if (portalHostPorts.isEmpty())
+        {
+            throw new IllegalArgumentException("at least one portal is needed");
+        }
+        if (aluaStates.size() > portalHostPorts.size())
+        {
+            throw new IllegalArgumentException(aluaStates.size() + " ALUA states for " + portalHostPorts.size() +
+                " portal(s): one state per portal");
+        }
+        final List<TpgConfig> tpgs = new ArrayList<>();
+        for (int i = 0; i < portalHostPorts.size(); i++)
+        {
+            final PortalConfig portal = PortalAddresses.parse(portalHostPorts.get(i));
+            final String state = i < aluaStates.size() ? aluaStates.get(i) :
+                i == 0 ? AluaConfig.ACTIVE_OPTIMIZED : AluaConfig.ACTIVE_NON_OPTIMIZED;
+            tpgs.add(new TpgConfig(ConfigDefaults.DEFAULT_TPG_TAG + i, true, List.of(portal),
+                List.of(new LunConfig(0, BACKSTORE, false)), List.of(), true, ConfigDefaults.AUTH_NONE, null, null,
+                portalHostPorts.size() == 1 ? null : new AluaConfig(state, i == 0)));
+        }
         return new RingtargetConfig(
             List.of(backstore(sizeBytes, backstorePathOrNull)),
-            List.of(new TargetConfig(TARGET_IQN, "ringtarget demo", List.of(tpg))),
+            List.of(new TargetConfig(TARGET_IQN, "ringtarget demo", List.copyOf(tpgs))),
             ConfigDefaults.discoveryAuth(), ConfigDefaults.engine());
     }
 

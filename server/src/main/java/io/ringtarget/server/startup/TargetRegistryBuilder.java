@@ -15,6 +15,7 @@ import io.ringtarget.scsi.LogicalUnitIdentity;
 import io.ringtarget.scsi.TargetPort;
 import io.ringtarget.scsi.TargetPortGroup;
 import io.ringtarget.server.config.AclConfig;
+import io.ringtarget.server.config.AluaConfig;
 import io.ringtarget.server.config.BackstoreConfig;
 import io.ringtarget.server.config.ChapConfig;
 import io.ringtarget.server.config.ConfigDefaults;
@@ -25,8 +26,12 @@ import io.ringtarget.server.config.RingtargetConfig;
 import io.ringtarget.server.config.TargetConfig;
 import io.ringtarget.server.config.TpgConfig;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +39,12 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Turns a validated configuration into the run-time model the iSCSI engine serves: a {@link LogicalUnit} per LUN
- * over its opened backstore, the targets with their enabled TPGs, portals and ACLs. Disabled TPGs are left out.
+ * Turns a validated configuration into the run-time model the iSCSI engine serves. Each enabled TPG of a target is
+ * one SCSI target port (relative target port identifier = the tag) in one ALUA target port group (id = the tag,
+ * state and PREF bit from the file). A backstore mapped in several TPGs of a target is one {@link LogicalUnit}
+ * reached through all of their ports, so reservations, unit attentions and ALUA state are shared by every path
+ * (SPC-4 5.15, 5.12); the same backstore in two targets is two logical units (two SCSI target devices).
+ * Disabled TPGs are left out.
  */
 final class TargetRegistryBuilder
 {
@@ -43,38 +52,57 @@ final class TargetRegistryBuilder
     {
     }
 
-    static TargetRegistry build(final RingtargetConfig config, final Map<String, Backstore> backstores)
+    /**
+     * @param stateDirectory where logical units keep their persistent reservations when an initiator asks for it
+     *                       (APTPL); null: APTPL is refused.
+     * @throws UncheckedIOException when a logical unit's saved reservation state cannot be read (the message names
+     *                              the file and what is wrong).
+     */
+    static TargetRegistry build(
+        final RingtargetConfig config, final Map<String, Backstore> backstores, final Path stateDirectory)
     {
         final TargetRegistry registry = new TargetRegistry();
         for (final TargetConfig t : config.targets())
         {
             final TargetNode node = new TargetNode(t.iqn(), t.alias());
+            final Map<Integer, TargetPort> ports = new LinkedHashMap<>();
+            final Map<String, List<TargetPort>> portsOfBackstore = new LinkedHashMap<>();
             for (final TpgConfig tpg : t.tpgs())
             {
                 if (!tpg.enabled())
                 {
                     continue;
                 }
-                // One SCSI target port per TPG (relative port = ALUA group id = the tag), active/optimized and
-                // preferred, and a logical unit per (TPG, LUN) reached through it alone: the multi-port model (one
-                // logical unit per backstore through every TPG, ALUA states from the configuration, APTPL state
-                // directory) is not wired yet.
+                final AluaConfig alua = tpg.aluaOrDefault();
                 final TargetPort port = new TargetPort(tpg.tag(), t.iqn(), tpg.tag(),
-                    new TargetPortGroup(tpg.tag(), AccessState.ACTIVE_OPTIMIZED, true));
+                    new TargetPortGroup(tpg.tag(), AccessState.ofLabel(alua.state()), alua.preferred()));
+                ports.put(tpg.tag(), port);
+                for (final LunConfig l : tpg.luns())
+                {
+                    final List<TargetPort> through = portsOfBackstore.computeIfAbsent(l.backstore(), k -> new ArrayList<>());
+                    if (!through.contains(port))
+                    {
+                        through.add(port);
+                    }
+                }
+            }
+            final Map<String, LogicalUnit> units = new LinkedHashMap<>();
+            for (final Map.Entry<String, List<TargetPort>> e : portsOfBackstore.entrySet())
+            {
+                units.put(e.getKey(), logicalUnit(config, t, e.getKey(), backstores.get(e.getKey()),
+                    e.getValue().toArray(new TargetPort[0]), stateDirectory));
+            }
+            for (final TpgConfig tpg : t.tpgs())
+            {
+                if (!tpg.enabled())
+                {
+                    continue;
+                }
                 final List<LunMapping> luns = new ArrayList<>();
                 for (final LunConfig l : tpg.luns())
                 {
-                    final Backstore b = backstores.get(l.backstore());
-                    final BackstoreConfig bc = find(config, l.backstore());
-                    final LogicalUnitIdentity identity = new LogicalUnitIdentity(
-                        LogicalUnitIdentity.DEFAULT_VENDOR, "ringtarget", "0001", serial(bc), naa(bc.wwn()), t.iqn());
-                    final LogicalUnit lu = new LogicalUnit(identity, b.blockCount(), b.blockSize(),
-                        b.supportsUnmap(), l.readOnly() || b.readOnly())
-                        .unmapReadsZeros(b.unmapReadsZeros())
-                        .physicalBlockSize(b.physicalBlockSize())
-                        .writeCacheEnabled(bc.writeCache())
-                        .targetPorts(port);
-                    luns.add(new LunMapping(l.lun(), lu, b, l.readOnly()));
+                    luns.add(new LunMapping(l.lun(), units.get(l.backstore()), backstores.get(l.backstore()),
+                        l.readOnly()));
                 }
                 final List<Portal> portals = new ArrayList<>();
                 for (final PortalConfig p : tpg.portals())
@@ -87,13 +115,60 @@ final class TargetRegistryBuilder
                     acls.add(new NodeAcl(acl.initiatorIqn(), credentials(acl.chap())));
                 }
                 node.add(new PortalGroup(node, tpg.tag(), portals, luns, acls, tpg.generateNodeAcls(),
-                    ConfigDefaults.AUTH_CHAP.equalsIgnoreCase(tpg.authentication()), port,
+                    ConfigDefaults.AUTH_CHAP.equalsIgnoreCase(tpg.authentication()), ports.get(tpg.tag()),
                     null == tpg.nopInIntervalSeconds() ? PortalGroup.ENGINE_NOP_IN : tpg.nopInIntervalSeconds(),
                     null == tpg.nopInTimeoutSeconds() ? PortalGroup.ENGINE_NOP_IN : tpg.nopInTimeoutSeconds()));
             }
             registry.add(node);
         }
         return registry;
+    }
+
+    /** The logical unit of one backstore in one target, reached through {@code ports}. */
+    private static LogicalUnit logicalUnit(
+        final RingtargetConfig config, final TargetConfig target, final String backstoreName, final Backstore b,
+        final TargetPort[] ports, final Path stateDirectory)
+    {
+        final BackstoreConfig bc = find(config, backstoreName);
+        final LogicalUnitIdentity identity = new LogicalUnitIdentity(
+            LogicalUnitIdentity.DEFAULT_VENDOR, "ringtarget", "0001", serial(bc), naa(bc.wwn()), target.iqn());
+        final LogicalUnit lu = new LogicalUnit(identity, b.blockCount(), b.blockSize(), b.supportsUnmap(),
+            readOnly(target, backstoreName) || b.readOnly())
+            .unmapReadsZeros(b.unmapReadsZeros())
+            .physicalBlockSize(b.physicalBlockSize())
+            .writeCacheEnabled(bc.writeCache())
+            .targetPorts(ports);
+        if (null != stateDirectory)
+        {
+            try
+            {
+                lu.persistentReservationDirectory(stateDirectory);
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex.getMessage(), ex);
+            }
+        }
+        return lu;
+    }
+
+    /** Write protection is the logical unit's (SPC-4 mode page WP): any enabled TPG mapping it read-only makes it so. */
+    private static boolean readOnly(final TargetConfig target, final String backstoreName)
+    {
+        for (final TpgConfig tpg : target.tpgs())
+        {
+            if (tpg.enabled())
+            {
+                for (final LunConfig l : tpg.luns())
+                {
+                    if (l.backstore().equals(backstoreName) && l.readOnly())
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** The distinct portals of the enabled TPGs, in file order: what the target binds. */

@@ -153,7 +153,7 @@ class TargetServerStartTest
                 new TargetConfig("iqn.2026-11.io.ringtarget:engine", null, List.of(new TpgConfig(1, true,
                     List.of(portal), List.of(), List.of(), true, "none")))),
             new DiscoveryAuthConfig("none", null), new EngineConfig(1, false, "ring", 5, 15));
-        final io.ringtarget.iscsi.node.TargetRegistry registry = TargetRegistryBuilder.build(config, java.util.Map.of());
+        final io.ringtarget.iscsi.node.TargetRegistry registry = TargetRegistryBuilder.build(config, java.util.Map.of(), null);
         final io.ringtarget.iscsi.node.PortalGroup own =
             registry.find("iqn.2026-11.io.ringtarget:own").portalGroups().getFirst();
         assertEquals(30_000_000_000L, own.nopInIntervalNanos(5_000_000_000L));
