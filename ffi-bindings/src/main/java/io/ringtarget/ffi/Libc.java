@@ -56,6 +56,8 @@ public final class Libc
     private static final MethodHandle SOCKET = downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), -1);
     private static final MethodHandle SETSOCKOPT =
         downcall("setsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), -1);
+    private static final MethodHandle GETSOCKOPT =
+        downcall("getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), -1);
     private static final MethodHandle BIND = downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), -1);
     private static final MethodHandle LISTEN = downcall("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1);
     private static final MethodHandle GETSOCKNAME =
@@ -345,6 +347,31 @@ public final class Libc
         {
             throw fatal(t);
         }
+    }
+
+    /**
+     * getsockopt(2); {@code lengthInOut} points to a socklen_t holding the size of {@code value} and receives the
+     * size written. Uses the caller's {@code errnoState} (no thread-local lookup): for loop threads.
+     */
+    public static int getsockopt(
+        final MemorySegment errnoState, final int fd, final int level, final int name, final MemorySegment value,
+        final MemorySegment lengthInOut)
+    {
+        try
+        {
+            return result((int)GETSOCKOPT.invokeExact(errnoState, fd, level, name, value, lengthInOut), errnoState);
+        }
+        catch (final Throwable t)
+        {
+            throw fatal(t);
+        }
+    }
+
+    /** getsockopt(2) using this thread's errno buffer. */
+    public static int getsockopt(
+        final int fd, final int level, final int name, final MemorySegment value, final MemorySegment lengthInOut)
+    {
+        return getsockopt(state(), fd, level, name, value, lengthInOut);
     }
 
     public static int bind(final int fd, final MemorySegment address, final int length)

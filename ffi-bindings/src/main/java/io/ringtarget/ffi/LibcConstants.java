@@ -67,6 +67,7 @@ public final class LibcConstants
     public static final int SO_REUSEPORT = 15;
     public static final int IPPROTO_TCP = 6;
     public static final int TCP_NODELAY = 1;
+    public static final int TCP_INFO = 11;
     public static final int SHUT_RD = 0;
     public static final int SHUT_WR = 1;
     public static final int SHUT_RDWR = 2;
@@ -103,6 +104,7 @@ public final class LibcConstants
     public static final int ENODATA = 61;
     public static final int ETIME = 62;
     public static final int EBADFD = 77;
+    public static final int ENOTSOCK = 88;
     public static final int EOPNOTSUPP = 95;
     public static final int EADDRINUSE = 98;
     public static final int ECONNRESET = 104;

@@ -46,6 +46,7 @@ class LayoutCheckTest
         STRUCTS.put(Msghdr.class, "struct msghdr");
         STRUCTS.put(Stat.class, "struct stat");
         STRUCTS.put(SockaddrIn.class, "struct sockaddr_in");
+        STRUCTS.put(TcpInfo.class, "struct tcp_info");
     }
 
     /** Java names that are spelled differently in C. */
