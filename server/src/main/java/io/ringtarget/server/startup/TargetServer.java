@@ -10,6 +10,7 @@ import io.ringtarget.server.config.BackstoreConfig;
 import io.ringtarget.server.config.ConfigDefaults;
 import io.ringtarget.server.config.EngineConfig;
 import io.ringtarget.server.config.RingtargetConfig;
+import io.ringtarget.server.metrics.MetricsServer;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,20 +21,25 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * A running target built from a configuration: opens the backstores, builds the targets, TPGs and logical units,
- * and starts the iSCSI engine on them. {@link #start} returns once every portal is listening; {@link #close}
- * shuts down cleanly (in-flight I/O completes, sessions end) and then closes the backstores.
+ * starts the iSCSI engine on them and, when configured, the metrics endpoint. {@link #start} returns once every
+ * portal is listening; {@link #close} stops the metrics endpoint, shuts down cleanly (in-flight I/O completes,
+ * sessions end) and then closes the backstores.
  */
 public final class TargetServer implements AutoCloseable
 {
     private final IscsiEngine engine;
     private final Map<String, Backstore> backstores;
     private final EventLog ownLog;
+    private final MetricsServer metrics;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private boolean closed;
 
-    private TargetServer(final IscsiEngine engine, final Map<String, Backstore> backstores, final EventLog ownLog)
+    private TargetServer(
+        final IscsiEngine engine, final Map<String, Backstore> backstores, final EventLog ownLog,
+        final MetricsServer metrics)
     {
         this.engine = engine;
+        this.metrics = metrics;
         this.backstores = backstores;
         this.ownLog = ownLog;
     }
@@ -75,13 +81,47 @@ public final class TargetServer implements AutoCloseable
                 ec.idleSpinMicros() * 1_000L, ec.nopInIntervalSeconds(), ec.nopInTimeoutSeconds());
             final IscsiEngine engine = IscsiEngine.start(targets,
                 TargetRegistryBuilder.discoveryAuth(config.discoveryAuth()), TargetLimits.defaults(), settings, log);
-            return new TargetServer(engine, backstores, ownLog);
+            return new TargetServer(engine, backstores, ownLog, startMetrics(config, engine, log));
         }
         catch (final RuntimeException | IOException ex)
         {
             closeAll(backstores);
             throw ex instanceof IOException io ? io : new IOException(ex.getMessage(), ex);
         }
+    }
+
+    private static MetricsServer startMetrics(final RingtargetConfig config, final IscsiEngine engine, final EventLog log)
+        throws IOException
+    {
+        if (null == config.metrics() || !config.metrics().enabled())
+        {
+            return null;
+        }
+        try
+        {
+            final MetricsServer metrics = MetricsServer.start(config.metrics().listen(), engine.metrics(),
+                version());
+            log.info("metrics", "Prometheus metrics on " + metrics.url());
+            return metrics;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            engine.close();
+            throw new IOException("cannot serve metrics on " + config.metrics().listen() + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** The build's version (the jar manifest's), or "development" when run from classes. */
+    public static String version()
+    {
+        final String v = TargetServer.class.getPackage().getImplementationVersion();
+        return null == v ? "development" : v;
+    }
+
+    /** Where the metrics are served ({@code http://HOST:PORT/metrics}), or null when they are not. */
+    public String metricsUrl()
+    {
+        return null == metrics ? null : metrics.url();
     }
 
     /** Blocks until {@link #close} has finished (from another thread or a shutdown hook). */
@@ -110,6 +150,10 @@ public final class TargetServer implements AutoCloseable
             return;
         }
         closed = true;
+        if (null != metrics)
+        {
+            metrics.close();
+        }
         engine.close();
         closeAll(backstores);
         if (ownLog != null)
