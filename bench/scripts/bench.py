@@ -728,8 +728,11 @@ class Bench:
             if scraper.ok == 0:
                 raise RuntimeError(f"no scrape of {t.scrape_url()} succeeded during {w.name}: {scraper.error}")
         if jvm0 and jvm1:
-            s["alloc_bytes"] = jvm1["allocBytes"] - jvm0["allocBytes"]
+            # What the threads answering metrics scrapes allocate is per scrape, not per I/O: counted apart.
+            scrape_alloc = jvm1.get("scrapeAllocBytes", 0) - jvm0.get("scrapeAllocBytes", 0)
+            s["alloc_bytes"] = jvm1["allocBytes"] - jvm0["allocBytes"] - scrape_alloc
             s["alloc_b_per_io"] = s["alloc_bytes"] / window_ios if window_ios else None
+            s["scrape_alloc_bytes"] = scrape_alloc
             s["gc_count"] = jvm1["gcCount"] - jvm0["gcCount"]
             s["gc_ms"] = jvm1["gcTimeMs"] - jvm0["gcTimeMs"]
         self.samples.append(s)
@@ -738,6 +741,8 @@ class Bench:
             extra = f" alloc {s['alloc_b_per_io']:.2f} B/IO, GCs {s['gc_count']}"
         if scraper:
             extra += f", {scraper.ok} scrapes"
+            if s.get("scrape_alloc_bytes") is not None:
+                extra += f" allocating {s['scrape_alloc_bytes'] / 1024:.0f} KiB"
         log(f"{kind} {w.name:<18} {name:<18} rep {rep}: {s['iops']:>9.0f} IOPS {s['mbps']:>8.1f} MB/s "
             f"mean {s['mean_us']:>8.1f} us p99.9 {s['p99_9_us']:>8.1f} us "
             f"cpu {s['cpu_us_per_io'] or 0:>6.1f} us/IO client {s['client_cpu_pct']:.0f}%{extra}")
@@ -1148,10 +1153,15 @@ def report(bench, args, info, made_plots):
         if args.baseline_name in args.targets:
             lines += baseline_section(bench, args, agg, kind)
         if METRICS_VARIANT in args.targets and RINGTARGET in args.targets:
-            scrapes = [s.get("scrapes", 0) for s in bench.samples if s["kind"] == kind and s["target"] == METRICS_VARIANT]
+            runs = [s for s in bench.samples if s["kind"] == kind and s["target"] == METRICS_VARIANT]
+            scrapes = sum(s.get("scrapes", 0) for s in runs)
+            per_scrape = [s["scrape_alloc_bytes"] / (s["window_s"] / SCRAPE_INTERVAL_S) / 1024 for s in runs
+                          if s.get("scrape_alloc_bytes") is not None and s.get("window_s")]
+            alloc = (f" The threads answering the scrapes allocated {statistics.median(per_scrape):.0f} KiB per scrape "
+                     f"(median over the runs; not in alloc B/IO, which counts the other threads).") if per_scrape else ""
             lines += [f"Metrics on against off: {METRICS_VARIANT} is the same jar as {RINGTARGET} with its Prometheus "
                       f"endpoint on and fetched every {SCRAPE_INTERVAL_S:g} s during each of its runs "
-                      f"({sum(scrapes)} scrapes in {len(scrapes)} runs); {RINGTARGET} runs with `--metrics off`.", ""]
+                      f"({scrapes} scrapes in {len(runs)} runs); {RINGTARGET} runs with `--metrics off`.{alloc}", ""]
             lines += baseline_section(bench, args, agg, kind, METRICS_VARIANT, RINGTARGET)
         if TGT in args.targets or ISTGT in args.targets:
             lines += ["Ratios of medians (ours/tgt, ours/istgt; latency and CPU: lower is better):", ""]
