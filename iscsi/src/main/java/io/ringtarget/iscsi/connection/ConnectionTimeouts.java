@@ -35,7 +35,8 @@ final class ConnectionTimeouts
         this.counters = counters;
     }
 
-    /** Any thread: close the connection at the next tick. */
+    /** Any thread: close the connection at the next tick. Counted as {@link DisconnectReason#REINSTATED}: session
+     * reinstatement (SessionRegistry) is the one caller. */
     void requestClose(final String reason)
     {
         closeRequestReason = reason;

@@ -88,7 +88,7 @@ public final class ConnectionMetrics
         luns = NO_LUNS;
         if (sessionTarget >= 0)
         {
-            loop.sessionEnded(sessionTarget, reason);
+            loop.sessionEnded(sessionTarget, null == reason ? DisconnectReason.OTHER : reason);
         }
         loop.connectionClosed(this);
     }

@@ -38,18 +38,115 @@ public final class RingtargetCollector implements MultiCollector
     /** ALUA states (SPC-4 5.16.2.2), as the {@code state} label of {@code ringtarget_alua_state}. */
     static final String[] ALUA_STATES = {
         "active_optimized", "active_nonoptimized", "standby", "unavailable", "offline", "transitioning", "lba_dependent" };
+    private static final Labels HEADER = Labels.of("kind", "header");
+    private static final Labels DATA = Labels.of("kind", "data");
+    private static final Labels OUT_OF_WINDOW = Labels.of("reason", "out_of_window");
+    private static final Labels DUPLICATE = Labels.of("reason", "duplicate");
 
     private final EngineMetrics engine;
     private final String version;
+    // Every label set is fixed by the configuration: built once, not per scrape (Labels.of validates and copies).
+    private final Labels[] lunLabels;
+    private final Labels[][] lunOpLabels;
+    private final Labels[][][] lunErrorLabels;   // filled in at the first failure of each (LUN, op, sense key)
+    private final Labels[] targetLabels;
+    private final Labels[][] loginLabels;        // [target + 1][result]
+    private final Labels[][] disconnectLabels;   // [target][reason]
+    private final Labels[] portalLabels;
+    private final Labels[] rejectLabels;
+    private final Labels[][] tmfLabels;          // [function][response]
+    private final Labels[][] aluaLabels;         // [tpg][state], then the TPG's own labels last
+    private final Labels[] loopLabels;
+    private final Labels[][] faultLabels;
+    private final Labels buildLabels;
+    private final double[] bounds = new double[LatencyBuckets.COUNT];
+    private final long[] buckets = new long[LatencyBuckets.COUNT];
 
     public RingtargetCollector(final EngineMetrics engine, final String version)
     {
         this.engine = engine;
         this.version = version;
+        final MetricsModel model = engine.model();
+        lunLabels = new Labels[model.lunCount()];
+        lunOpLabels = new Labels[model.lunCount()][IoOp.COUNT];
+        lunErrorLabels = new Labels[model.lunCount()][IoOp.COUNT][SenseKeys.COUNT];
+        for (int key = 0; key < model.lunCount(); key++)
+        {
+            final MetricsModel.LunKey lun = model.lun(key);
+            lunLabels[key] = Labels.of("target", lun.target(), "lun", Integer.toString(lun.lun()),
+                "backstore", lun.backstore());
+            for (int op = 0; op < IoOp.COUNT; op++)
+            {
+                lunOpLabels[key][op] = lunLabels[key].add("op", IoOp.label(op));
+            }
+        }
+        targetLabels = new Labels[model.targetCount()];
+        disconnectLabels = new Labels[model.targetCount()][DisconnectReason.values().length];
+        loginLabels = new Labels[model.targetCount() + 1][LoginResult.COUNT];
+        for (int t = -1; t < model.targetCount(); t++)
+        {
+            final String target = t < 0 ? "" : model.target(t);
+            for (int r = 0; r < LoginResult.COUNT; r++)
+            {
+                loginLabels[t + 1][r] = Labels.of("target", target, "result", LoginResult.label(r));
+            }
+            if (t >= 0)
+            {
+                targetLabels[t] = Labels.of("target", target);
+                for (final DisconnectReason reason : DisconnectReason.values())
+                {
+                    disconnectLabels[t][reason.ordinal()] = targetLabels[t].add("reason", reason.label());
+                }
+            }
+        }
+        portalLabels = new Labels[model.portalCount()];
+        for (int p = 0; p < model.portalCount(); p++)
+        {
+            portalLabels[p] = Labels.of("target", model.portal(p).target(), "portal", model.portal(p).portal());
+        }
+        rejectLabels = new Labels[ProtocolLabels.REJECT_REASONS];
+        for (int i = 0; i < rejectLabels.length; i++)
+        {
+            rejectLabels[i] = Labels.of("reason", ProtocolLabels.rejectLabel(i));
+        }
+        tmfLabels = new Labels[ProtocolLabels.TMF_FUNCTIONS][ProtocolLabels.TMF_RESPONSES];
+        for (int f = 0; f < ProtocolLabels.TMF_FUNCTIONS; f++)
+        {
+            for (int r = 0; r < ProtocolLabels.TMF_RESPONSES; r++)
+            {
+                tmfLabels[f][r] = Labels.of("function", ProtocolLabels.functionLabel(f), "response",
+                    ProtocolLabels.responseLabel(r));
+            }
+        }
+        aluaLabels = new Labels[model.tpgs().size()][ALUA_STATES.length + 1];
+        for (int i = 0; i < model.tpgs().size(); i++)
+        {
+            final MetricsModel.TpgKey tpg = model.tpgs().get(i);
+            final Labels labels = Labels.of("target", tpg.target(), "tpg", Integer.toString(tpg.tag()));
+            for (int st = 0; st < ALUA_STATES.length; st++)
+            {
+                aluaLabels[i][st] = labels.add("state", ALUA_STATES[st]);
+            }
+            aluaLabels[i][ALUA_STATES.length] = labels;
+        }
+        loopLabels = new Labels[engine.loopCount()];
+        faultLabels = new Labels[engine.loopCount()][];
+        for (int i = 0; i < engine.loopCount(); i++)
+        {
+            loopLabels[i] = Labels.of("loop", engine.loopName(i));
+            faultLabels[i] = new Labels[]{ loopLabels[i].add("kind", "handler"), loopLabels[i].add("kind", "task"),
+                loopLabels[i].add("kind", "worker") };
+        }
+        for (int b = 0; b < bounds.length; b++)
+        {
+            bounds[b] = LatencyBuckets.upperBoundSeconds(b);
+        }
+        buildLabels = Labels.of("version", version, "java_version", Runtime.version().toString());
     }
 
+    /** One scrape at a time: the label caches and the scratch arrays are the collector's. */
     @Override
-    public MetricSnapshots collect()
+    public synchronized MetricSnapshots collect()
     {
         final List<MetricSnapshot> out = new ArrayList<>();
         luns(out);
@@ -83,17 +180,10 @@ public final class RingtargetCollector implements MultiCollector
             .help("Time from a command's arrival (the loop cycle that received it) to its status being queued for " +
                 "sending, by kind: read, write, flush, unmap, other.")
             .unit(Unit.SECONDS);
-        final long[] buckets = new long[LatencyBuckets.COUNT];
-        final double[] bounds = new double[LatencyBuckets.COUNT];
-        for (int b = 0; b < bounds.length; b++)
-        {
-            bounds[b] = LatencyBuckets.upperBoundSeconds(b);
-        }
         for (int key = 0; key < model.lunCount(); key++)
         {
             final MetricsModel.LunKey lun = model.lun(key);
-            final Labels labels = Labels.of("target", lun.target(), "lun", Integer.toString(lun.lun()),
-                "backstore", lun.backstore());
+            final Labels labels = lunLabels[key];
             reads.add(labels, engine.lunReads(key));
             writes.add(labels, engine.lunWrites(key));
             readBytes.add(labels, engine.lunReadBytes(key));
@@ -108,7 +198,11 @@ public final class RingtargetCollector implements MultiCollector
                     final long n = engine.lunErrors(key, op, sk);
                     if (n > 0)
                     {
-                        errors.add(labels.add("op", IoOp.label(op)).add("sense_key", SenseKeys.label(sk)), n);
+                        if (null == lunErrorLabels[key][op][sk])
+                        {
+                            lunErrorLabels[key][op][sk] = lunOpLabels[key][op].add("sense_key", SenseKeys.label(sk));
+                        }
+                        errors.add(lunErrorLabels[key][op][sk], n);
                     }
                 }
                 engine.lunBuckets(key, op, buckets);
@@ -122,8 +216,8 @@ public final class RingtargetCollector implements MultiCollector
                     continue;   // reads and writes always, the rest once seen
                 }
                 latency.dataPoint(HistogramDataPointSnapshot.builder()
-                    .labels(labels.add("op", IoOp.label(op)))
-                    .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, buckets.clone()))
+                    .labels(lunOpLabels[key][op])
+                    .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, buckets))   // copies both
                     .sum(engine.lunSumNanos(key, op) / 1e9)
                     .build());
             }
@@ -153,26 +247,23 @@ public final class RingtargetCollector implements MultiCollector
             "Connections of logged-in normal sessions that ended, by reason.");
         for (int t = 0; t < model.targetCount(); t++)
         {
-            final Labels target = Labels.of("target", model.target(t));
-            sessions.dataPoint(GaugeDataPointSnapshot.builder().labels(target).value(engine.sessions(t)).build());
+            sessions.dataPoint(GaugeDataPointSnapshot.builder().labels(targetLabels[t]).value(engine.sessions(t)).build());
             for (final DisconnectReason reason : DisconnectReason.values())
             {
-                disconnects.add(target.add("reason", reason.label()), engine.disconnects(t, reason));
+                disconnects.add(disconnectLabels[t][reason.ordinal()], engine.disconnects(t, reason));
             }
         }
         for (int t = -1; t < model.targetCount(); t++)
         {
-            final String target = t < 0 ? "" : model.target(t);
             for (int r = 0; r < LoginResult.COUNT; r++)
             {
-                logins.add(Labels.of("target", target, "result", LoginResult.label(r)), engine.logins(t, r));
+                logins.add(loginLabels[t + 1][r], engine.logins(t, r));
             }
         }
         for (int p = 0; p < model.portalCount(); p++)
         {
-            final MetricsModel.PortalKey key = model.portal(p);
-            connections.dataPoint(GaugeDataPointSnapshot.builder()
-                .labels(Labels.of("target", key.target(), "portal", key.portal())).value(engine.connections(p)).build());
+            connections.dataPoint(GaugeDataPointSnapshot.builder().labels(portalLabels[p]).value(engine.connections(p))
+                .build());
         }
         out.add(sessions.build());
         out.add(connections.build());
@@ -184,8 +275,8 @@ public final class RingtargetCollector implements MultiCollector
     {
         final Family digests = new Family("ringtarget_digest_errors",
             "PDUs with a bad CRC32C digest: header (the connection is dropped) or data (the PDU is rejected).");
-        digests.add(Labels.of("kind", "header"), engine.protocol(IscsiCounter.HEADER_DIGEST_ERRORS));
-        digests.add(Labels.of("kind", "data"), engine.protocol(IscsiCounter.DATA_DIGEST_ERRORS));
+        digests.add(HEADER, engine.protocol(IscsiCounter.HEADER_DIGEST_ERRORS));
+        digests.add(DATA, engine.protocol(IscsiCounter.DATA_DIGEST_ERRORS));
         out.add(digests.build());
 
         final Family rejects = new Family("ringtarget_pdu_rejects", "Reject PDUs sent, by reason (RFC 7143 11.17.1).");
@@ -193,7 +284,7 @@ public final class RingtargetCollector implements MultiCollector
         {
             if (ProtocolLabels.rejectIndexUsed(i))
             {
-                rejects.add(Labels.of("reason", ProtocolLabels.rejectLabel(i)), engine.rejects(i));
+                rejects.add(rejectLabels[i], engine.rejects(i));
             }
         }
         out.add(rejects.build());
@@ -207,8 +298,7 @@ public final class RingtargetCollector implements MultiCollector
                 final long n = engine.taskManagement(f, r);
                 if (n > 0 || r == 0)
                 {
-                    tmf.add(Labels.of("function", ProtocolLabels.functionLabel(f), "response",
-                        ProtocolLabels.responseLabel(r)), n);
+                    tmf.add(tmfLabels[f][r], n);
                 }
             }
         }
@@ -217,16 +307,15 @@ public final class RingtargetCollector implements MultiCollector
             final long n = engine.taskManagement(0, r);
             if (n > 0)
             {
-                tmf.add(Labels.of("function", ProtocolLabels.functionLabel(0), "response",
-                    ProtocolLabels.responseLabel(r)), n);
+                tmf.add(tmfLabels[0][r], n);
             }
         }
         out.add(tmf.build());
 
         final Family ignored = new Family("ringtarget_cmdsn_ignored",
             "Commands dropped silently for their CmdSN (RFC 7143 4.2.2.1): outside the window, or a duplicate.");
-        ignored.add(Labels.of("reason", "out_of_window"), engine.protocol(IscsiCounter.CMDSN_OUT_OF_WINDOW));
-        ignored.add(Labels.of("reason", "duplicate"), engine.protocol(IscsiCounter.CMDSN_DUPLICATES));
+        ignored.add(OUT_OF_WINDOW, engine.protocol(IscsiCounter.CMDSN_OUT_OF_WINDOW));
+        ignored.add(DUPLICATE, engine.protocol(IscsiCounter.CMDSN_DUPLICATES));
         out.add(ignored.build());
 
         out.add(single("ringtarget_connections_accepted", "TCP connections accepted on the portals.",
@@ -254,8 +343,7 @@ public final class RingtargetCollector implements MultiCollector
             .unit(Unit.SECONDS);
         for (int p = 0; p < model.portalCount(); p++)
         {
-            final MetricsModel.PortalKey key = model.portal(p);
-            final Labels labels = Labels.of("target", key.target(), "portal", key.portal());
+            final Labels labels = portalLabels[p];
             retransmits.add(labels, engine.tcpRetransmits(p));
             final double seconds = engine.tcpRttSeconds(p);
             if (!Double.isNaN(seconds))
@@ -273,15 +361,13 @@ public final class RingtargetCollector implements MultiCollector
             .help("ALUA state of each target port group: 1 for the current state, 0 for the others. Every TPG is " +
                 "active/optimized until the HA work brings the other states.");
         final Family transitions = new Family("ringtarget_alua_transitions", "ALUA state changes of the TPG.");
-        for (final MetricsModel.TpgKey tpg : engine.model().tpgs())
+        for (int i = 0; i < aluaLabels.length; i++)
         {
-            final Labels labels = Labels.of("target", tpg.target(), "tpg", Integer.toString(tpg.tag()));
             for (int s = 0; s < ALUA_STATES.length; s++)
             {
-                state.dataPoint(GaugeDataPointSnapshot.builder().labels(labels.add("state", ALUA_STATES[s]))
-                    .value(s == 0 ? 1 : 0).build());
+                state.dataPoint(GaugeDataPointSnapshot.builder().labels(aluaLabels[i][s]).value(s == 0 ? 1 : 0).build());
             }
-            transitions.add(labels, 0);
+            transitions.add(aluaLabels[i][ALUA_STATES.length], 0);
         }
         out.add(state.build());
         out.add(transitions.build());
@@ -302,14 +388,14 @@ public final class RingtargetCollector implements MultiCollector
             "Exceptions caught at an event loop's fault boundary, by kind (handler, task, worker).");
         for (int i = 0; i < engine.loopCount(); i++)
         {
-            final Labels loop = Labels.of("loop", engine.loopName(i));
+            final Labels loop = loopLabels[i];
             busy.add(loop, engine.loopBusyNanos(i) / 1e9);
             idle.add(loop, engine.loopIdleNanos(i) / 1e9);
             sqFull.add(loop, engine.loopCounter(i, LoopCounter.SQ_FULL_FLUSHES));
             cqOverflow.add(loop, engine.loopCounter(i, LoopCounter.CQ_OVERFLOW_FLUSHES));
-            faults.add(loop.add("kind", "handler"), engine.loopCounter(i, LoopCounter.HANDLER_FAULTS));
-            faults.add(loop.add("kind", "task"), engine.loopCounter(i, LoopCounter.TASK_FAULTS));
-            faults.add(loop.add("kind", "worker"), engine.loopCounter(i, LoopCounter.WORKER_FAULTS));
+            faults.add(faultLabels[i][0], engine.loopCounter(i, LoopCounter.HANDLER_FAULTS));
+            faults.add(faultLabels[i][1], engine.loopCounter(i, LoopCounter.TASK_FAULTS));
+            faults.add(faultLabels[i][2], engine.loopCounter(i, LoopCounter.WORKER_FAULTS));
         }
         out.add(busy.build());
         out.add(idle.build());
@@ -323,8 +409,7 @@ public final class RingtargetCollector implements MultiCollector
             "Commands given a dedicated (unregistered) data buffer: pools exhausted, or more than 1 MiB.",
             engine.protocol(IscsiCounter.DEDICATED_BUFFERS)));
         out.add(InfoSnapshot.builder().name("ringtarget_build").help("The ringtarget build serving: version and JVM.")
-            .dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder().labels(Labels.of("version", version,
-                "java_version", Runtime.version().toString())).build())
+            .dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder().labels(buildLabels).build())
             .build());
     }
 
