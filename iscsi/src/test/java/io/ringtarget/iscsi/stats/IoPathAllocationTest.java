@@ -35,8 +35,11 @@ class IoPathAllocationTest
         {
             assertEquals(0, TestInitiator.loginStatus(i.login(TestTarget.IQN, "ImmediateData=Yes", "InitialR2T=Yes",
                 "MaxRecvDataSegmentLength=262144")));
-            final long loopThread = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("ringtarget-")).findFirst().orElseThrow().threadId();
+            // The engine's one loop ("ringtarget-0"; not the log's thread, "ringtarget-log").
+            final java.util.List<Thread> loops = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().matches("ringtarget-\\d+")).toList();
+            assertEquals(1, loops.size(), loops.toString());
+            final long loopThread = loops.getFirst().threadId();
             final EngineMetrics metrics = server.engine().metrics();
             final Thread scraper = Thread.ofPlatform().daemon().start(() ->
             {
