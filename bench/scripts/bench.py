@@ -31,7 +31,9 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
+import urllib.request
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 CACHE = os.environ.get("RINGTARGET_CACHE") or os.path.join(ROOT, ".cache")
@@ -47,14 +49,18 @@ def pinned(cmd):
     return ["taskset", "-c", PIN_CPUS] + list(cmd) if PIN_CPUS else list(cmd)
 
 RINGTARGET, TGT, ISTGT = "ringtarget", "tgt", "istgt"
+# The same build as ringtarget with its Prometheus endpoint on and scraped once a second while it is measured;
+# ringtarget itself runs with --metrics off, so the two compare metrics on against off in one run.
+METRICS_VARIANT = RINGTARGET + "+metrics"
 ALL_TARGETS = (RINGTARGET, TGT, ISTGT)
 # An earlier build of ringtarget (--baseline-ref, --baseline-jar) is one more target, named ringtarget@LABEL.
 BASELINE_PREFIX = RINGTARGET + "@"
+SCRAPE_INTERVAL_S = 1.0
 
 
 def is_ringtarget(name):
-    """ringtarget or its baseline: started, sampled and reported alike."""
-    return name == RINGTARGET or name.startswith(BASELINE_PREFIX)
+    """ringtarget, its metrics variant or its baseline: started, sampled and reported alike."""
+    return name in (RINGTARGET, METRICS_VARIANT) or name.startswith(BASELINE_PREFIX)
 
 
 class Workload:
@@ -430,12 +436,16 @@ class RingtargetTarget(Target):
     iqn = "iqn.2026-11.io.ringtarget:demo"
     lun = 0
 
-    def __init__(self, port, workdir, java_home, sampler_cp, jar, name=RINGTARGET):
+    def __init__(self, port, workdir, java_home, sampler_cp, jar, name=RINGTARGET, metrics_port=None):
         super().__init__(port, workdir)
         self.java_home, self.sampler_cp, self.jar = java_home, sampler_cp, jar
-        self.name = name                      # ringtarget, or ringtarget@LABEL for the baseline
+        self.name = name                      # ringtarget, ringtarget+metrics, or ringtarget@LABEL for the baseline
+        self.metrics_port = metrics_port      # ringtarget+metrics: where its /metrics is scraped
         self.sampler = None
         self.gc_log = None
+
+    def scrape_url(self):
+        return f"http://{LOOPBACK}:{self.metrics_port}/metrics" if self.metrics_port else None
 
     def start(self, device):
         self.device = device
@@ -455,6 +465,12 @@ class RingtargetTarget(Target):
         # ringtarget's default is write-through (every write FUA, a flush on a device without FUA), so it is told
         # to report the cache too and both give the initiator the same promise.
         cmd += ["--write-cache"]
+        # This build's demo serves metrics on 127.0.0.1:9287 by default: off for ringtarget, on a port of its own
+        # for ringtarget+metrics; a baseline is started as its commit starts (no such option before it).
+        if self.name == RINGTARGET:
+            cmd += ["--metrics", "off"]
+        elif self.name == METRICS_VARIANT:
+            cmd += ["--metrics", f"{LOOPBACK}:{self.metrics_port}"]
         self.spawn(cmd)
 
     def wait_ready(self, timeout):
@@ -537,6 +553,33 @@ def parse_fio(path, direction):
 # The run
 
 
+class Scraper:
+    """Fetches /metrics every SCRAPE_INTERVAL_S on a thread of its own, as a Prometheus server would, while a run of
+    ringtarget+metrics lasts (ramp included), so that the cost of answering scrapes is inside the measurement."""
+
+    def __init__(self, url, interval=SCRAPE_INTERVAL_S):
+        self.url, self.interval, self.ok, self.failed, self.bytes, self.error = url, interval, 0, 0, 0, ""
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.loop, name="scraper", daemon=True)
+        self.thread.start()
+
+    def loop(self):
+        while not self.done.is_set():
+            t0 = time.monotonic()
+            try:
+                with urllib.request.urlopen(self.url, timeout=5) as r:
+                    self.bytes += len(r.read())
+                self.ok += 1
+            except OSError as e:
+                self.failed += 1
+                self.error = str(e)
+            self.done.wait(max(0.0, self.interval - (time.monotonic() - t0)))
+
+    def stop(self):
+        self.done.set()
+        self.thread.join(timeout=10)
+
+
 class Bench:
     def __init__(self, args):
         self.args = args
@@ -563,9 +606,10 @@ class Bench:
             elif name == ISTGT:
                 made[name] = IstgtTarget(port, self.workdir)
             else:
-                jar = self.args.ringtarget_jar if name == RINGTARGET else self.args.baseline_jar
+                jar = self.args.baseline_jar if name.startswith(BASELINE_PREFIX) else self.args.ringtarget_jar
+                metrics_port = pick_ports(port + 6000, 1)[0] if name == METRICS_VARIANT else None
                 made[name] = RingtargetTarget(port, self.workdir, self.args.java_home, self.args.sampler_cp,
-                                              jar, name)
+                                              jar, name, metrics_port)
         return made
 
     def start_all(self, kind):
@@ -573,7 +617,7 @@ class Bench:
         self.targets = self.make_targets(self.ports)
         for name, t in list(self.targets.items()):
             try:
-                if name == RINGTARGET and not self.args.ringtarget_built:
+                if name in (RINGTARGET, METRICS_VARIANT) and not self.args.ringtarget_built:
                     raise RuntimeError(f"./ringtarget build failed: {first_error(self.args.ringtarget_build_log)}")
                 if name == self.args.baseline_name and self.args.baseline_error:
                     raise RuntimeError(self.args.baseline_error)
@@ -626,8 +670,16 @@ class Bench:
             self.freeze_others(name)
             js = os.path.join(self.workdir, f"prefill-{kind}-{name}.json")
             t0 = time.monotonic()
-            r = subprocess.run(fio_cmd(self.args.fio, t, "prefill", "write", "128k", 8, js, size="100%"),
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
+            # The prefill is the JIT warm-up of the I/O path; of ringtarget+metrics' scrape path too, scraped 5 times
+            # a second meanwhile, so that the measured runs see a scrape compiled as a long-running target does.
+            scraper = Scraper(t.scrape_url(), 0.2) if isinstance(t, RingtargetTarget) and t.scrape_url() else None
+            try:
+                r = subprocess.run(fio_cmd(self.args.fio, t, "prefill", "write", "128k", 8, js, size="100%"),
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
+            finally:
+                if scraper:
+                    scraper.stop()
+                    log(f"{kind}: {scraper.ok} scrapes of {name} during its prefill")
             if r.returncode != 0:
                 self.drop(name, kind, f"prefill (fio write) failed: {r.stdout.strip()[-300:]}")
                 continue
@@ -650,6 +702,7 @@ class Bench:
         errlog = open(os.path.join(self.workdir, "fio-stderr.log"), "a")
         fio = subprocess.Popen(pinned(cmd), stdout=errlog, stderr=subprocess.STDOUT, start_new_session=True)
         errlog.close()
+        scraper = Scraper(t.scrape_url()) if isinstance(t, RingtargetTarget) and t.scrape_url() else None
         try:
             # The measurement window is fio's: from the end of its ramp to the end of its runtime, counted
             # from the moment its iSCSI connection is up.
@@ -665,6 +718,8 @@ class Bench:
             cpu1, jvm1, w1 = proc_cpu_ticks(t.pid), self.jvm(t), time.monotonic()
             fio.wait(timeout=self.args.runtime + self.args.ramp + 60)
         finally:
+            if scraper:
+                scraper.stop()
             if fio.poll() is None:
                 os.killpg(fio.pid, signal.SIGKILL)
                 fio.wait()
@@ -676,15 +731,26 @@ class Bench:
                   "server_cpu_s": (cpu1 - cpu0) / CLK_TCK,
                   "cpu_us_per_io": (cpu1 - cpu0) / CLK_TCK * 1e6 / window_ios if window_ios else None,
                   "lat_log": f"{lat_prefix}_clat.1.log" if lat_prefix else None})
+        if scraper:
+            s["scrapes"], s["scrape_failures"], s["scrape_bytes"] = scraper.ok, scraper.failed, scraper.bytes
+            if scraper.ok == 0:
+                raise RuntimeError(f"no scrape of {t.scrape_url()} succeeded during {w.name}: {scraper.error}")
         if jvm0 and jvm1:
-            s["alloc_bytes"] = jvm1["allocBytes"] - jvm0["allocBytes"]
+            # What the threads answering metrics scrapes allocate is per scrape, not per I/O: counted apart.
+            scrape_alloc = jvm1.get("scrapeAllocBytes", 0) - jvm0.get("scrapeAllocBytes", 0)
+            s["alloc_bytes"] = jvm1["allocBytes"] - jvm0["allocBytes"] - scrape_alloc
             s["alloc_b_per_io"] = s["alloc_bytes"] / window_ios if window_ios else None
+            s["scrape_alloc_bytes"] = scrape_alloc
             s["gc_count"] = jvm1["gcCount"] - jvm0["gcCount"]
             s["gc_ms"] = jvm1["gcTimeMs"] - jvm0["gcTimeMs"]
         self.samples.append(s)
         extra = ""
         if "gc_count" in s:
             extra = f" alloc {s['alloc_b_per_io']:.2f} B/IO, GCs {s['gc_count']}"
+        if scraper:
+            extra += f", {scraper.ok} scrapes"
+            if s.get("scrape_alloc_bytes") is not None:
+                extra += f" allocating {s['scrape_alloc_bytes'] / 1024:.0f} KiB"
         log(f"{kind} {w.name:<18} {name:<18} rep {rep}: {s['iops']:>9.0f} IOPS {s['mbps']:>8.1f} MB/s "
             f"mean {s['mean_us']:>8.1f} us p99.9 {s['p99_9_us']:>8.1f} us "
             f"cpu {s['cpu_us_per_io'] or 0:>6.1f} us/IO client {s['client_cpu_pct']:.0f}%{extra}")
@@ -1094,6 +1160,17 @@ def report(bench, args, info, made_plots):
         lines.append("")
         if args.baseline_name in args.targets:
             lines += baseline_section(bench, args, agg, kind)
+        if METRICS_VARIANT in args.targets and RINGTARGET in args.targets:
+            runs = [s for s in bench.samples if s["kind"] == kind and s["target"] == METRICS_VARIANT]
+            scrapes = sum(s.get("scrapes", 0) for s in runs)
+            per_scrape = [s["scrape_alloc_bytes"] / (s["window_s"] / SCRAPE_INTERVAL_S) / 1024 for s in runs
+                          if s.get("scrape_alloc_bytes") is not None and s.get("window_s")]
+            alloc = (f" The threads answering the scrapes allocated {statistics.median(per_scrape):.0f} KiB per scrape "
+                     f"(median over the runs; not in alloc B/IO, which counts the other threads).") if per_scrape else ""
+            lines += [f"Metrics on against off: {METRICS_VARIANT} is the same jar as {RINGTARGET} with its Prometheus "
+                      f"endpoint on and fetched every {SCRAPE_INTERVAL_S:g} s during each of its runs "
+                      f"({scrapes} scrapes in {len(runs)} runs); {RINGTARGET} runs with `--metrics off`.{alloc}", ""]
+            lines += baseline_section(bench, args, agg, kind, METRICS_VARIANT, RINGTARGET)
         if TGT in args.targets or ISTGT in args.targets:
             lines += ["Ratios of medians (ours/tgt, ours/istgt; latency and CPU: lower is better):", ""]
             lines += ["| workload | IOPS | mean latency | p99.9 latency | server CPU/IO |", "|---|---|---|---|---|"]
@@ -1127,13 +1204,13 @@ BASELINE_METRICS = [("iops", "IOPS", False), ("mean_us", "mean latency", True), 
                     ("p99_9_us", "p99.9 latency", True), ("cpu_us_per_io", "server CPU/IO", True)]
 
 
-def versus_baseline(agg, kind, wl, metric, base, lower_is_better):
+def versus_baseline(agg, kind, wl, metric, base, lower_is_better, ours_name=RINGTARGET):
     """(ours/baseline ratio of the medians, "worse"/"better"/"" beyond the spread), or (None, "").
 
     Beyond the spread: the min–max ranges of the two over the repetitions do not overlap, which is as far as
     two to five repetitions can tell a change from this machine's noise. With one repetition nothing is."""
-    ours, theirs = agg.get((kind, wl, RINGTARGET), {}), agg.get((kind, wl, base), {})
-    r = ratio(agg, kind, wl, metric, RINGTARGET, base)
+    ours, theirs = agg.get((kind, wl, ours_name), {}), agg.get((kind, wl, base), {})
+    r = ratio(agg, kind, wl, metric, ours_name, base)
     if r is None or ours.get("reps", 0) < 2 or theirs.get("reps", 0) < 2:
         return r, ""
     (_, lo, hi), (_, base_lo, base_hi) = ours[metric], theirs[metric]
@@ -1144,10 +1221,11 @@ def versus_baseline(agg, kind, wl, metric, base, lower_is_better):
     return r, ""
 
 
-def baseline_section(bench, args, agg, kind):
-    """The regression check: ringtarget against its baseline, per workload."""
-    base = args.baseline_name
-    lines = [f"Against the baseline (ours / {base}, ratios of medians; IOPS: higher is better, latency and CPU: "
+def baseline_section(bench, args, agg, kind, ours_name=RINGTARGET, base=None):
+    """The regression check: ringtarget (or ours_name) against its baseline (or base), per workload."""
+    base = base or args.baseline_name
+    title = "Against the baseline" if ours_name == RINGTARGET else f"{ours_name} against {base}"
+    lines = [f"{title} ({ours_name} / {base}, ratios of medians; IOPS: higher is better, latency and CPU: "
              "lower is better; **worse** or **better** where the min–max ranges over the repetitions do not "
              "overlap):", ""]
     lines += ["| workload | " + " | ".join(h for _, h, _ in BASELINE_METRICS) + " |",
@@ -1156,13 +1234,13 @@ def baseline_section(bench, args, agg, kind):
     for w in bench.workloads():
         cells = []
         for metric, header, low in BASELINE_METRICS:
-            r, verdict = versus_baseline(agg, kind, w.name, metric, base, low)
+            r, verdict = versus_baseline(agg, kind, w.name, metric, base, low, ours_name)
             cells.append(fmt_ratio(r) + (f" **{verdict}**" if verdict else ""))
             if verdict:
                 beyond.append(f"{w.name} {header} {verdict} ({fmt_ratio(r)})")
         lines.append(f"| {w.name} | " + " | ".join(cells) + " |")
     reps = {t: max((m["reps"] for (k, _, n), m in agg.items() if k == kind and n == t), default=0)
-            for t in (RINGTARGET, base)}
+            for t in (ours_name, base)}
     missing = [t for t, n in reps.items() if n == 0]
     if missing:
         lines += ["", f"Beyond the spread: no figures of {' and '.join(missing)} on this LUN.", ""]
@@ -1173,11 +1251,11 @@ def baseline_section(bench, args, agg, kind):
     return lines
 
 
-def baseline_text(bench, args, agg):
+def baseline_text(bench, args, agg, ours_name=RINGTARGET, base=None):
     """One line per LUN kind for the end of the console output: what differs from the baseline beyond the spread."""
     out = []
     for kind in args.backstores:
-        for line in baseline_section(bench, args, agg, kind):
+        for line in baseline_section(bench, args, agg, kind, ours_name, base):
             if line.startswith("Beyond the spread"):
                 out.append(f"[{kind}] {line}")
     return "\n".join(out)
@@ -1206,8 +1284,10 @@ def main():
     ap.add_argument("--runtime", type=int, help="seconds per run after the ramp (default 10, quick 3)")
     ap.add_argument("--ramp", type=int, help="fio ramp_time seconds (default 2, quick 1)")
     ap.add_argument("--targets", default=",".join(ALL_TARGETS),
-                    help="comma list of ringtarget,tgt,istgt and ringtarget@LABEL, the baseline (default: the "
-                         "three, and the baseline right after ringtarget when there is one)")
+                    help="comma list of ringtarget,tgt,istgt, ringtarget+metrics (the same build with its "
+                         "Prometheus endpoint on and scraped every second; ringtarget runs with --metrics off) and "
+                         "ringtarget@LABEL, the baseline (default: the three, and the baseline right after "
+                         "ringtarget when there is one)")
     ap.add_argument("--baseline-ref", default="",
                     help="also measure ringtarget as built from this git commit (a throw-away worktree under "
                          ".cache/bench, its own ./ringtarget build), as target ringtarget@SHORT-SHA, and compare")
@@ -1242,7 +1322,7 @@ def main():
     args.backstores = [b for b in args.backstores.split(",") if b]
     args.workloads = [w for w in args.workloads.split(",") if w]
     for t in args.targets:
-        if t not in ALL_TARGETS and not t.startswith(BASELINE_PREFIX):
+        if t not in ALL_TARGETS and t != METRICS_VARIANT and not t.startswith(BASELINE_PREFIX):
             ap.error(f"unknown target {t}")
     if len(set(args.targets)) != len(args.targets):
         ap.error("a target is named twice in --targets")
@@ -1323,6 +1403,9 @@ def main():
     if args.baseline_name in args.targets:
         print(f"Against the baseline {args.baseline_name}:")
         print(baseline_text(bench, args, agg))
+    if METRICS_VARIANT in args.targets and RINGTARGET in args.targets:
+        print(f"Metrics on ({METRICS_VARIANT}) against off ({RINGTARGET}):")
+        print(baseline_text(bench, args, agg, METRICS_VARIANT, RINGTARGET))
     log(f"results: {os.path.join(args.out, 'results.md')}")
     if failed:
         raise SystemExit(f"bench: aborted: {failed!r}")

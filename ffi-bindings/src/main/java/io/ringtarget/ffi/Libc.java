@@ -350,19 +350,29 @@ public final class Libc
         }
     }
 
-    /** getsockopt(2); {@code lengthInOut} points to a socklen_t holding the size of {@code value}. */
+    /**
+     * getsockopt(2); {@code lengthInOut} points to a socklen_t holding the size of {@code value} and receives the
+     * size written. Uses the caller's {@code errnoState} (no thread-local lookup): for loop threads.
+     */
     public static int getsockopt(
-        final int fd, final int level, final int name, final MemorySegment value, final MemorySegment lengthInOut)
+        final MemorySegment errnoState, final int fd, final int level, final int name, final MemorySegment value,
+        final MemorySegment lengthInOut)
     {
-        final MemorySegment s = state();
         try
         {
-            return result((int)GETSOCKOPT.invokeExact(s, fd, level, name, value, lengthInOut), s);
+            return result((int)GETSOCKOPT.invokeExact(errnoState, fd, level, name, value, lengthInOut), errnoState);
         }
         catch (final Throwable t)
         {
             throw fatal(t);
         }
+    }
+
+    /** getsockopt(2) using this thread's errno buffer. */
+    public static int getsockopt(
+        final int fd, final int level, final int name, final MemorySegment value, final MemorySegment lengthInOut)
+    {
+        return getsockopt(state(), fd, level, name, value, lengthInOut);
     }
 
     /**

@@ -78,6 +78,7 @@ public final class LibcConstants
     public static final int TCP_KEEPINTVL = 5;
     public static final int TCP_KEEPCNT = 6;
     public static final int TCP_USER_TIMEOUT = 18;
+    public static final int TCP_INFO = 11;
     public static final int SHUT_RD = 0;
     public static final int SHUT_WR = 1;
     public static final int SHUT_RDWR = 2;
@@ -116,6 +117,7 @@ public final class LibcConstants
     public static final int ENODATA = 61;
     public static final int ETIME = 62;
     public static final int EBADFD = 77;
+    public static final int ENOTSOCK = 88;
     public static final int EOPNOTSUPP = 95;
     public static final int EADDRINUSE = 98;
     public static final int EADDRNOTAVAIL = 99;

@@ -47,6 +47,7 @@ class LayoutCheckTest
         STRUCTS.put(Stat.class, "struct stat");
         STRUCTS.put(SockaddrIn.class, "struct sockaddr_in");
         STRUCTS.put(SockaddrUn.class, "struct sockaddr_un");
+        STRUCTS.put(TcpInfo.class, "struct tcp_info");
     }
 
     /** Java names that are spelled differently in C. */

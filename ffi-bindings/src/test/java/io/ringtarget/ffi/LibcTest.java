@@ -122,4 +122,51 @@ class LibcTest
             }
         }
     }
+
+    @Test
+    void tcpInfoOfAnEstablishedLoopbackConnection()
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final int listener = Libc.check(Libc.socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket");
+            final MemorySegment addr = arena.allocate(SockaddrIn.LAYOUT);
+            SockaddrIn.sin_family(addr, (short)AF_INET);
+            SockaddrIn.sin_addr(addr, Integer.reverseBytes(0x7f000001));   // 127.0.0.1, network order
+            final MemorySegment len = arena.allocate(java.lang.foreign.ValueLayout.JAVA_INT);
+            int client = -1;
+            int server = -1;
+            try
+            {
+                Libc.check(Libc.bind(listener, addr, (int)SockaddrIn.SIZEOF), "bind");
+                Libc.check(Libc.listen(listener, 1), "listen");
+                len.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, (int)SockaddrIn.SIZEOF);
+                Libc.check(Libc.getsockname(listener, addr, len), "getsockname");
+                client = Libc.check(Libc.socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket");
+                Libc.check(Libc.connect(client, addr, (int)SockaddrIn.SIZEOF), "connect");
+                server = Libc.check(Libc.accept4(listener, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC), "accept4");
+
+                final MemorySegment info = arena.allocate(TcpInfo.LAYOUT);
+                len.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, (int)TcpInfo.SIZEOF);
+                final MemorySegment errno = Libc.allocateErrnoState(arena);
+                assertEquals(0, Libc.getsockopt(errno, server, IPPROTO_TCP, TCP_INFO, info, len));
+                assertEquals((int)TcpInfo.SIZEOF, len.get(java.lang.foreign.ValueLayout.JAVA_INT, 0),
+                    "the kernel's struct is larger: it fills the whole prefix we ask for");
+                assertEquals(1, TcpInfo.tcpi_state(info), "TCP_ESTABLISHED");
+                assertEquals(0, TcpInfo.tcpi_total_retrans(info));
+                assertTrue(TcpInfo.tcpi_rto(info) > 0, "rto " + TcpInfo.tcpi_rto(info));
+                assertTrue(TcpInfo.tcpi_snd_mss(info) > 0, "mss " + TcpInfo.tcpi_snd_mss(info));
+
+                final int notASocket = Libc.eventfd(0, 0);
+                assertEquals(-ENOTSOCK, Libc.getsockopt(errno, notASocket, IPPROTO_TCP, TCP_INFO, info, len));
+                Libc.close(notASocket);
+                assertEquals(-EBADF, Libc.getsockopt(-1, IPPROTO_TCP, TCP_INFO, info, len));
+            }
+            finally
+            {
+                Libc.close(server);
+                Libc.close(client);
+                Libc.close(listener);
+            }
+        }
+    }
 }

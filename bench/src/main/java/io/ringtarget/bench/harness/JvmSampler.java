@@ -23,10 +23,12 @@ import javax.management.remote.JMXServiceURL;
  * Attaches through the Attach API and the JVM's local JMX agent, so the target needs no flags. Each line read
  * from stdin makes one sample, printed as one line:
  * <pre>
- *   allocBytes=N gcCount=N gcTimeMs=N cpuNs=N threads=N
+ *   allocBytes=N gcCount=N gcTimeMs=N cpuNs=N threads=N scrapeAllocBytes=N
  * </pre>
  * {@code allocBytes} sums {@code ThreadMXBean.getThreadAllocatedBytes} over live threads except the ones the
  * sampling itself runs on (RMI, JMX, Attach Listener), whose allocation would otherwise be charged to the target.
+ * {@code scrapeAllocBytes} is the part of it allocated by the threads that answer metrics scrapes (ringtarget's
+ * {@code ringtarget-metrics} and the JDK HTTP server's {@code HTTP-Dispatcher}): per scrape, not per I/O.
  * {@code gcCount}/{@code gcTimeMs} sum the collectors that pause (G1 Young/Old, not "G1 Concurrent GC").
  * <p>
  * Usage: {@code java -cp ... io.ringtarget.bench.harness.JvmSampler PID}. Runs until stdin closes.
@@ -82,6 +84,7 @@ public final class JvmSampler
         final ThreadInfo[] infos = threads.getThreadInfo(ids);
         final long[] allocated = threads.getThreadAllocatedBytes(ids);
         long allocBytes = 0;
+        long scrapeAllocBytes = 0;
         int counted = 0;
         for (int i = 0; i < ids.length; i++)
         {
@@ -89,6 +92,10 @@ public final class JvmSampler
             {
                 allocBytes += allocated[i];
                 counted++;
+                if (isScrapeThread(infos[i].getThreadName()))
+                {
+                    scrapeAllocBytes += allocated[i];
+                }
             }
         }
 
@@ -105,7 +112,12 @@ public final class JvmSampler
         }
 
         return "allocBytes=" + allocBytes + " gcCount=" + gcCount + " gcTimeMs=" + gcTimeMs +
-            " cpuNs=" + os.getProcessCpuTime() + " threads=" + counted;
+            " cpuNs=" + os.getProcessCpuTime() + " threads=" + counted + " scrapeAllocBytes=" + scrapeAllocBytes;
+    }
+
+    private static boolean isScrapeThread(final String name)
+    {
+        return name.startsWith("ringtarget-metrics") || name.equals("HTTP-Dispatcher");
     }
 
     private static boolean isSamplingThread(final String name)

@@ -1,5 +1,7 @@
 package io.ringtarget.iscsi.command;
 
+import io.ringtarget.iscsi.stats.IoOp;
+import io.ringtarget.iscsi.stats.LunStats;
 import io.ringtarget.ring.BufferPool;
 import io.ringtarget.scsi.ScsiTask;
 
@@ -58,6 +60,11 @@ public final class Command
     // Data-In.
     int dataSn;
 
+    // Metrics: the LUN's counters (null when not counted, or once answered or ended), the command's IoOp and arrival.
+    LunStats stats;
+    int op;
+    long arrivalNanos;
+
     Command(final int index)
     {
         this.index = index;
@@ -102,6 +109,39 @@ public final class Command
     public int received()
     {
         return received;
+    }
+
+    /** Counts the command as arrived on its LUN's counters (null: a LUN without counters). */
+    void arrived(final LunStats lunStats)
+    {
+        stats = lunStats;
+        if (lunStats != null)
+        {
+            op = IoOp.of(task.opcode());
+            arrivalNanos = lunStats.arrived();
+        }
+    }
+
+    /** Its status is queued: counts the result and the latency ({@code bytes} of data moved). */
+    void answered(final long bytes)
+    {
+        final LunStats s = stats;
+        if (s != null)
+        {
+            stats = null;
+            s.answered(op, task, bytes, arrivalNanos);
+        }
+    }
+
+    /** Its slot is freed: a command that got no status (aborted, connection closed) leaves the in-flight count. */
+    void ended()
+    {
+        final LunStats s = stats;
+        if (s != null)
+        {
+            stats = null;
+            s.ended();
+        }
     }
 
     void clearDataPhases()

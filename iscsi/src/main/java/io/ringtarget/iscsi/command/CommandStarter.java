@@ -69,6 +69,7 @@ public final class CommandStarter
         task.reset().lun(c.lun).cdb(from, offset + ScsiCommandPdu.CDB_OFFSET, ScsiCommandPdu.CDB_LENGTH)
             .expectedDataTransferLength(edtl).dataIn(c.read).dataOut(write)
             .nexus(executor.nexus()).listener(listener).userTag(c.index);
+        c.arrived(counters.metrics().lun(c.lun));
         if (pdu.totalAhsLength() > 0)
         {
             TransportCommands.invalidFieldInCdb(task);   // extended CDBs are not supported (README)
@@ -83,6 +84,10 @@ public final class CommandStarter
         if (buffer == DataBuffers.DEDICATED)
         {
             counters.count(IscsiCounter.DEDICATED_BUFFERS);
+            if ((edtl & 0xFFFF_FFFFL) <= DataBuffers.LARGE_BUFFER_SIZE)
+            {
+                counters.count(IscsiCounter.BUFFER_POOL_EXHAUSTED);
+            }
         }
         task.dataBuffer(c.buffer);
         if (!write || edtl == 0)

@@ -101,6 +101,7 @@ public final class CommandTable
             byItt.remove(c.itt);
         }
         buffers.release(c);
+        c.ended();
         c.state = Command.FREE;
         free[freeCount++] = index;
         updateCredit();

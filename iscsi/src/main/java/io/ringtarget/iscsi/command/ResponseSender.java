@@ -60,6 +60,7 @@ public final class ResponseSender
         final ScsiTask task = c.task;
         final int status = task.status();
         final int dataInLength = status == ScsiStatus.GOOD || status == ScsiStatus.CONDITION_MET ? task.dataInLength() : 0;
+        c.answered(c.read ? dataInLength : c.received);
         if (c.read && dataInLength > 0)
         {
             sendDataIn(c, task, dataInLength, status);

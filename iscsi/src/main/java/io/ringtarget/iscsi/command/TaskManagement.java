@@ -69,6 +69,7 @@ public final class TaskManagement
                 TaskManagementResponsePdu.TASK_ALLEGIANCE_REASSIGNMENT_NOT_SUPPORTED;
             default -> TaskManagementResponsePdu.FUNCTION_REJECTED;
         };
+        counters.taskManagement(function, result);
         final long h = sender.stage(0);
         if (h >= 0)
         {

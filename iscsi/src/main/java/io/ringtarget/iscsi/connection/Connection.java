@@ -22,6 +22,7 @@ import io.ringtarget.iscsi.numbering.StatSn;
 import io.ringtarget.iscsi.session.Session;
 import io.ringtarget.iscsi.session.SessionConnection;
 import io.ringtarget.iscsi.stats.ConnectionCounters;
+import io.ringtarget.iscsi.stats.DisconnectReason;
 import io.ringtarget.iscsi.stats.IscsiCounter;
 import io.ringtarget.iscsi.text.TextExchange;
 import io.ringtarget.iscsi.transport.PduHandler;
@@ -103,6 +104,7 @@ public final class Connection
     private boolean recvInFlight;
     private boolean closeAfterSend;
     private String closeReason;
+    private DisconnectReason closeKind;
 
     public Connection(
         final LoopContext context, final int fd, final String localIp, final int localPort, final String peer)
@@ -116,7 +118,7 @@ public final class Connection
         this.localPort = localPort;
         this.peer = peer;
         this.ownerId = context.loop().registerOwner(this);
-        this.counters = new ConnectionCounters(context.counters());
+        this.counters = new ConnectionCounters(context.counters(), context.metrics().connectionOpened(fd, localIp, localPort));
         this.receiver = new PduReceiver(arena, server.limits().maxRecvDataSegmentLength(), MIN_RECEIVE_BUFFER);
         this.sender = new RingPduSender(arena, STAGING_CAPACITY, ring, fd, UserData.pack(ownerId, OP_SEND, 0), this);
         this.rejects = new RejectSender(sender, statSn, window, counters);
@@ -176,7 +178,7 @@ public final class Connection
             switch (timeouts.onTimer(nowNanos, state == State.FULL_FEATURE, session != null && session.discovery()))
             {
                 case ConnectionTimeouts.SENT -> afterWork();
-                case ConnectionTimeouts.CLOSE -> close(timeouts.closeReason());
+                case ConnectionTimeouts.CLOSE -> close(timeouts.closeKind(), timeouts.closeReason());
                 case ConnectionTimeouts.PINGS_UNANSWERED -> log.info("connection", peer + describeSession() +
                     ": no answer to a NOP-In ping from an initiator that has answered none (iPXE does not answer): " +
                     "the connection stays, pings stop, TCP keepalive finds a dead peer");
@@ -223,7 +225,7 @@ public final class Connection
         log.error("connection", peer + describeSession() + ": internal error, closing the connection", cause);
         if (state != State.CLOSING && state != State.CLOSED)
         {
-            close("internal error: " + cause);
+            close(DisconnectReason.INTERNAL_ERROR, "internal error: " + cause);
         }
         return true;
     }
@@ -270,7 +272,14 @@ public final class Connection
         }
         if (res <= 0)
         {
-            close(res == 0 ? "initiator closed the connection" : "receive failed: " + Errno.describe(res));
+            if (res == 0)
+            {
+                close(DisconnectReason.INITIATOR_CLOSED, "initiator closed the connection");
+            }
+            else
+            {
+                close(DisconnectReason.RECV_FAILED, "receive failed: " + Errno.describe(res));
+            }
             return;
         }
         keepalive.onReceive(context.loop().nowNanos());
@@ -307,13 +316,13 @@ public final class Connection
         if (res <= 0)
         {
             sender.clear();
-            close("send failed: " + Errno.describe(res));
+            close(DisconnectReason.SEND_FAILED, "send failed: " + Errno.describe(res));
             maybeFinishClose();
             return;
         }
         if (closeAfterSend && sender.isEmpty())
         {
-            close(closeReason);
+            close(closeKind, closeReason);
         }
         if (state == State.CLOSING)
         {
@@ -362,7 +371,7 @@ public final class Connection
         if (sender.overloaded() && state != State.CLOSING && state != State.CLOSED)
         {
             counters.count(IscsiCounter.SEND_QUEUE_OVERFLOWS);
-            close("send queue overflow (initiator not reading)");
+            close(DisconnectReason.SEND_QUEUE_OVERFLOW, "send queue overflow (initiator not reading)");
             return;
         }
         if (state != State.CLOSED)
@@ -425,7 +434,7 @@ public final class Connection
             {
                 if (acceptCmdSn(buffer, offset) && taskManagement.onRequest(buffer, offset))
                 {
-                    closeAfterSend("TARGET COLD RESET");   // the connection ends after the response (RFC 7143 11.5.1)
+                    closeAfterSend(DisconnectReason.TARGET_RESET, "TARGET COLD RESET");   // the connection ends after the response (RFC 7143 11.5.1)
                 }
             }
             case Opcode.LOGOUT_REQUEST ->
@@ -433,7 +442,7 @@ public final class Connection
                 if (acceptCmdSn(buffer, offset) && logout.onLogoutRequest(buffer, offset))
                 {
                     counters.count(IscsiCounter.LOGOUTS);
-                    closeAfterSend("logout");
+                    closeAfterSend(DisconnectReason.LOGOUT, "logout");
                 }
             }
             case Opcode.SNACK_REQUEST -> rejects.reject(RejectPdu.SNACK_REJECT, buffer, offset);   // ERL 0
@@ -502,7 +511,7 @@ public final class Connection
         {
             // The length fields cannot be trusted: ERL 0 drops the connection (RFC 7143 section 7.8).
             counters.count(IscsiCounter.HEADER_DIGEST_ERRORS);
-            close(reason);
+            close(DisconnectReason.DIGEST_ERROR, reason);
             return;
         }
         protocolError(reason);
@@ -519,9 +528,10 @@ public final class Connection
             case LoginExchange.FAILED ->
             {
                 counters.count(LoginStatus.failureCounter(login.status()));
+                counters.metrics().loginFailed(login.targetNode(), login.status());
                 log.info("login", "login refused (" + LoginStatus.describe(login.status()) + "): " + login.reason() +
                     " from " + peer);
-                closeAfterSend("login failed: " + login.reason());
+                closeAfterSend(DisconnectReason.OTHER, "login failed: " + login.reason());
             }
             default ->
             {
@@ -540,6 +550,7 @@ public final class Connection
             log.debug("login", peer + ": " + login.repeatedDeclarations() + " declared again with the same value " +
                 "(RFC 7143 6.2 forbids it; tolerated, as libiscsi does it)");
         }
+        counters.metrics().loggedIn(session.discovery() ? null : login.targetNode(), portalGroup, localIp, localPort);
         login = null;
         state = State.FULL_FEATURE;
         counters.count(IscsiCounter.LOGINS_SUCCEEDED);
@@ -580,11 +591,11 @@ public final class Connection
     private void protocolError(final String reason)
     {
         counters.count(IscsiCounter.PROTOCOL_ERRORS);
-        close("protocol error: " + reason);
+        close(DisconnectReason.PROTOCOL_ERROR, "protocol error: " + reason);
     }
 
     /** Nothing more is processed; the connection closes once what is queued has been sent. */
-    private void closeAfterSend(final String reason)
+    private void closeAfterSend(final DisconnectReason kind, final String reason)
     {
         if (state == State.LOGIN || state == State.FULL_FEATURE)
         {
@@ -592,11 +603,17 @@ public final class Connection
         }
         closeAfterSend = true;
         closeReason = reason;
+        closeKind = kind;
         sender.flush();
     }
 
-    /** Begins closing: stops receiving, aborts tasks; the fd closes once no I/O of ours is in flight. */
-    public void close(final String reason)
+    /**
+     * Begins closing: stops receiving, aborts tasks; the fd closes once no I/O of ours is in flight.
+     *
+     * @param kind   the reason as the disconnect counter's label.
+     * @param reason the reason for the log.
+     */
+    public void close(final DisconnectReason kind, final String reason)
     {
         if (state == State.CLOSING || state == State.CLOSED)
         {
@@ -604,6 +621,7 @@ public final class Connection
         }
         state = State.CLOSING;
         counters.count(IscsiCounter.CONNECTIONS_CLOSED);
+        counters.metrics().closed(kind);
         log.info("connection", peer + describeSession() + " closing: " + reason + " [" + counters.summary() + "]");
         if (session != null)
         {

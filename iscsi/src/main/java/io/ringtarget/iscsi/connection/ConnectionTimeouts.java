@@ -1,6 +1,7 @@
 package io.ringtarget.iscsi.connection;
 
 import io.ringtarget.iscsi.stats.ConnectionCounters;
+import io.ringtarget.iscsi.stats.DisconnectReason;
 import io.ringtarget.iscsi.stats.IscsiCounter;
 
 /**
@@ -30,6 +31,7 @@ final class ConnectionTimeouts
     private volatile String closeRequestReason;
     private volatile boolean logoutRequested;
     private String closeReason;
+    private DisconnectReason closeKind;
 
     ConnectionTimeouts(final LogoutExchange logout, final NopKeepalive keepalive, final ConnectionCounters counters)
     {
@@ -38,7 +40,8 @@ final class ConnectionTimeouts
         this.counters = counters;
     }
 
-    /** Any thread: close the connection at the next tick. */
+    /** Any thread: close the connection at the next tick. Counted as {@link DisconnectReason#REINSTATED}: session
+     * reinstatement (SessionRegistry) is the one caller. */
     void requestClose(final String reason)
     {
         closeRequestReason = reason;
@@ -56,6 +59,12 @@ final class ConnectionTimeouts
         return closeReason;
     }
 
+    /** {@link #closeReason()} as the disconnect counter's label. */
+    DisconnectReason closeKind()
+    {
+        return closeKind;
+    }
+
     /**
      * One tick of a connection that is not closing.
      *
@@ -69,7 +78,7 @@ final class ConnectionTimeouts
         {
             if (!fullFeature || discovery)
             {
-                return close("target shutting down");
+                return close(DisconnectReason.SHUTDOWN, "target shutting down");
             }
             if (!logout.requested())
             {
@@ -78,12 +87,13 @@ final class ConnectionTimeouts
             }
             if (logout.overdue(nowNanos))
             {
-                return close("target shutting down (initiator did not log out in " + LogoutExchange.GRACE_SECONDS + " s)");
+                return close(DisconnectReason.SHUTDOWN,
+                    "target shutting down (initiator did not log out in " + LogoutExchange.GRACE_SECONDS + " s)");
             }
         }
         if (closeRequested)
         {
-            return close(closeRequestReason);
+            return close(DisconnectReason.REINSTATED, closeRequestReason);
         }
         if (!fullFeature)
         {
@@ -99,7 +109,7 @@ final class ConnectionTimeouts
             case NopKeepalive.TIMED_OUT ->
             {
                 counters.count(IscsiCounter.NOP_IN_TIMEOUTS);
-                return close("no NOP-Out answer to our NOP-In ping within the timeout");
+                return close(DisconnectReason.NOP_TIMEOUT, "no NOP-Out answer to our NOP-In ping within the timeout");
             }
             case NopKeepalive.UNANSWERED ->
             {
@@ -112,8 +122,9 @@ final class ConnectionTimeouts
         }
     }
 
-    private int close(final String reason)
+    private int close(final DisconnectReason kind, final String reason)
     {
+        closeKind = kind;
         closeReason = reason;
         return CLOSE;
     }

@@ -13,7 +13,10 @@ import io.ringtarget.iscsi.node.Portal;
 import io.ringtarget.iscsi.node.PortalGroup;
 import io.ringtarget.iscsi.node.TargetNode;
 import io.ringtarget.iscsi.node.TargetRegistry;
+import io.ringtarget.iscsi.stats.EngineMetrics;
 import io.ringtarget.iscsi.stats.IscsiCounter;
+import io.ringtarget.iscsi.stats.LoopCounters;
+import io.ringtarget.iscsi.stats.LoopMetrics;
 import io.ringtarget.ring.Counters;
 import io.ringtarget.ring.EventLoop;
 import io.ringtarget.ring.EventLoopGroup;
@@ -49,6 +52,7 @@ public final class IscsiEngine implements AutoCloseable
     private final List<PortalListener> listeners = new ArrayList<>();
     private final List<String> portals = new ArrayList<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
+    private EngineMetrics metrics;
     private boolean closed;
 
     private IscsiEngine(final IscsiContext server, final EventLoopGroup group)
@@ -137,6 +141,12 @@ public final class IscsiEngine implements AutoCloseable
         return server.log();
     }
 
+    /** Every loop's counters and metrics, summed for the scrape thread (lock-free reads). */
+    public EngineMetrics metrics()
+    {
+        return metrics;
+    }
+
     /** The counters of every loop, ring-io's and the protocol's, for reading (metrics, tests). */
     public CountersReader counters()
     {
@@ -184,6 +194,16 @@ public final class IscsiEngine implements AutoCloseable
         {
             portals.add(p.toString());
         }
+        final List<EventLoop> loops = new ArrayList<>();
+        final List<LoopMetrics> loopMetrics = new ArrayList<>();
+        final List<LoopCounters> loopCounters = new ArrayList<>();
+        for (final LoopContext context : contexts)
+        {
+            loops.add(context.loop());
+            loopMetrics.add(context.metrics());
+            loopCounters.add(context.counters());
+        }
+        metrics = new EngineMetrics(server.metricsModel(), loops, loopMetrics, loopCounters);
         server.log().info("engine", group.size() + " event loop(s), " + group.loop(0).ring().describe());
         for (final String p : portals)
         {
@@ -220,6 +240,7 @@ public final class IscsiEngine implements AutoCloseable
                 }
                 loop.addWorker(context.readyWorker());
                 loop.addWorker(new ConnectionTimer(context));
+                loop.addWorker(context.metrics().tcpSampler());
             }
             catch (final Throwable t)
             {

@@ -1,6 +1,7 @@
 package io.ringtarget.iscsi.login;
 
 import io.ringtarget.iscsi.node.PortalGroup;
+import io.ringtarget.iscsi.node.TargetNode;
 import io.ringtarget.iscsi.numbering.CmdSnWindow;
 import io.ringtarget.iscsi.numbering.StatSn;
 import io.ringtarget.iscsi.session.Session;
@@ -149,6 +150,12 @@ public final class LoginExchange
     public Set<String> repeatedDeclarations()
     {
         return machine.repeatedDeclarations();
+    }
+
+    /** The target the login named, when it is one of ours (null before TargetName, for discovery, or unknown). */
+    public TargetNode targetNode()
+    {
+        return machine.targetNode();
     }
 
     /** The Status-Class/Detail of a failed login (RFC 7143 11.13.5). */

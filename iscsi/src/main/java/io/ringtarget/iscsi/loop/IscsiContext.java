@@ -7,6 +7,7 @@ import io.ringtarget.iscsi.login.TargetLimits;
 import io.ringtarget.iscsi.session.SessionRegistry;
 
 import io.ringtarget.iscsi.log.EventLog;
+import io.ringtarget.iscsi.stats.MetricsModel;
 import io.ringtarget.ring.Counters;
 
 /**
@@ -22,6 +23,7 @@ public final class IscsiContext
     private final Chap chap = new Chap();
     private final EventLog log;
     private final Counters counters;
+    private final MetricsModel metricsModel;
     private final long nopInIntervalNanos;
     private final long nopInTimeoutNanos;
     private volatile boolean draining;
@@ -33,6 +35,7 @@ public final class IscsiContext
     {
         this.counters = counters;
         this.targets = targets;
+        this.metricsModel = new MetricsModel(targets);
         this.discoveryAuth = discoveryAuth;
         this.limits = limits;
         this.log = log;
@@ -88,6 +91,12 @@ public final class IscsiContext
     public EventLog log()
     {
         return log;
+    }
+
+    /** The label sets of the metrics every loop keeps (targets, LUNs, portals, TPGs). */
+    public MetricsModel metricsModel()
+    {
+        return metricsModel;
     }
 
     /** Where loops allocate their counters; other threads read them there without locks. */

@@ -4,6 +4,7 @@ import io.ringtarget.backstore.Backstore;
 import io.ringtarget.iscsi.command.BackstoreDevices;
 import io.ringtarget.iscsi.command.DataBuffers;
 import io.ringtarget.iscsi.stats.LoopCounters;
+import io.ringtarget.iscsi.stats.LoopMetrics;
 import io.ringtarget.ring.EventLoop;
 import io.ringtarget.ring.LoopWorker;
 import io.ringtarget.scsi.BlockDevice;
@@ -16,7 +17,7 @@ import java.util.Map;
 /**
  * What one event loop owns besides its ring: the data buffers its commands borrow, its own handle of every
  * backstore (opened on first use, on this loop's ring), its connections, the connections with deferred work, and
- * its protocol counters. Touched only by the loop thread, except {@link #connectionCount()}.
+ * its protocol counters and metrics. Touched only by the loop thread, except {@link #connectionCount()}.
  */
 public final class LoopContext implements BackstoreDevices, AutoCloseable
 {
@@ -24,6 +25,7 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
     private final IscsiContext server;
     private final DataBuffers buffers;
     private final LoopCounters counters;
+    private final LoopMetrics metrics;
     private final Map<Backstore, BlockDevice> devices = new IdentityHashMap<>();
     private final List<LoopConnection> connections = new ArrayList<>();
     private LoopConnection[] ready = new LoopConnection[16];
@@ -37,6 +39,7 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
         this.server = server;
         this.buffers = new DataBuffers(smallBuffers, largeBuffers);
         this.counters = new LoopCounters(server.counters(), loop.roleName());
+        this.metrics = new LoopMetrics(server.metricsModel(), loop);
     }
 
     public EventLoop loop()
@@ -57,6 +60,12 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
     public LoopCounters counters()
     {
         return counters;
+    }
+
+    /** This loop's labelled metrics (per LUN, portal, target), read by the scrape. */
+    public LoopMetrics metrics()
+    {
+        return metrics;
     }
 
     /** This loop's handle of a backstore, opened on the loop's ring the first time it is needed. */

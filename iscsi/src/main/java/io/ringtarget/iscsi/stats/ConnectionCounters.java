@@ -2,11 +2,13 @@ package io.ringtarget.iscsi.stats;
 
 /**
  * What one connection counts: each event goes to its loop's {@link LoopCounters} (read by other threads) and to
- * this connection's own tallies, which its close line reports. Loop thread only.
+ * this connection's own tallies, which its close line reports; labelled events (Reject reasons, task management,
+ * logins, per-LUN I/O) go to its loop's {@link LoopMetrics} through {@link #metrics()}. Loop thread only.
  */
 public final class ConnectionCounters
 {
     private final LoopCounters loop;
+    private final ConnectionMetrics metrics;
     private long pdus;
     private long commands;
     private long protocolErrors;
@@ -14,9 +16,34 @@ public final class ConnectionCounters
     private long ignoredCommands;
     private long dedicatedBuffers;
 
-    public ConnectionCounters(final LoopCounters loop)
+    public ConnectionCounters(final LoopCounters loop, final ConnectionMetrics metrics)
     {
         this.loop = loop;
+        this.metrics = metrics;
+    }
+
+    /** For code under test: labelled metrics go nowhere. */
+    public ConnectionCounters(final LoopCounters loop)
+    {
+        this(loop, ConnectionMetrics.detached());
+    }
+
+    public ConnectionMetrics metrics()
+    {
+        return metrics;
+    }
+
+    /** A Reject PDU with this reason code is sent. */
+    public void reject(final int reason)
+    {
+        count(IscsiCounter.REJECTS_SENT);
+        metrics.loop().reject(reason);
+    }
+
+    /** A task management function was answered with {@code response}. */
+    public void taskManagement(final int function, final int response)
+    {
+        metrics.loop().taskManagement(function, response);
     }
 
     public LoopCounters loop()

@@ -32,6 +32,8 @@ public enum IscsiCounter
     TASK_MANAGEMENT_REQUESTS(1050, "task management requests"),
     TASKS_ABORTED(1051, "tasks aborted by task management"),
     DEDICATED_BUFFERS(1060, "commands given a dedicated (unpooled) buffer"),
+    /** Commands of at most 1 MiB that found both buffer pools empty (a subset of {@link #DEDICATED_BUFFERS}). */
+    BUFFER_POOL_EXHAUSTED(1062, "commands that found the buffer pools empty"),
     SEND_QUEUE_OVERFLOWS(1061, "connections closed: send queue overflow");
 
     private final int typeId;

@@ -3,7 +3,6 @@ package io.ringtarget.iscsi.transport;
 import io.ringtarget.iscsi.numbering.CmdSnWindow;
 import io.ringtarget.iscsi.numbering.StatSn;
 import io.ringtarget.iscsi.stats.ConnectionCounters;
-import io.ringtarget.iscsi.stats.IscsiCounter;
 import io.ringtarget.pdu.Opcode;
 import io.ringtarget.pdu.PduHeader;
 import io.ringtarget.pdu.RejectPdu;
@@ -38,7 +37,7 @@ public final class RejectSender
      */
     public void reject(final int reason, final MemorySegment rejected, final long headerOffset)
     {
-        counters.count(IscsiCounter.REJECTS_SENT);
+        counters.reject(reason);
         final long h = sender.stage(PduHeader.LENGTH);
         if (h < 0)
         {

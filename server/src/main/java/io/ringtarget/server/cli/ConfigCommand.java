@@ -111,7 +111,7 @@ final class ConfigCommand extends CommandGroup
                 tpg.generateNodeAcls(), tpg.authentication(), tpg.nopInIntervalSeconds(), tpg.nopInTimeoutSeconds())).toList())).toList();
         final DiscoveryAuthConfig discovery = config.discoveryAuth();
         return new RingtargetConfig(config.backstores(), targets,
-            new DiscoveryAuthConfig(discovery.authentication(), mask(discovery.chap())), config.engine());
+            new DiscoveryAuthConfig(discovery.authentication(), mask(discovery.chap())), config.engine(), config.metrics());
     }
 
     private static ChapConfig mask(final ChapConfig chap)

@@ -8,6 +8,7 @@ import io.ringtarget.server.config.ConfigProblem;
 import io.ringtarget.server.config.ConfigValidator;
 import io.ringtarget.server.config.DemoConfig;
 import io.ringtarget.server.config.EngineConfig;
+import io.ringtarget.server.config.MetricsConfig;
 import io.ringtarget.server.config.PortalAddresses;
 import io.ringtarget.server.config.PortalConfig;
 import io.ringtarget.server.config.RingtargetConfig;
@@ -69,6 +70,11 @@ final class DemoCommand implements Callable<Integer>
     @Option(names = "--dry-run", description = "Print the configuration and how to connect, without starting.")
     boolean dryRun;
 
+    @Option(names = "--metrics", paramLabel = "HOST:PORT|off",
+        description = "Serve Prometheus metrics on http://HOST:PORT/metrics (default: " + MetricsConfig.DEMO_LISTEN +
+            "; off: none). When the default port is taken, the demo serves without metrics and says so.")
+    String metrics;
+
     @Spec
     CommandSpec spec;
 
@@ -91,9 +97,11 @@ final class DemoCommand implements Callable<Integer>
             out.print(instructions(demo));
             return ExitCodes.OK;
         }
-        return ServerRunner.run(demo, err, () ->
+        final RingtargetConfig served = null == metrics && !DemoMetrics.available(MetricsConfig.DEMO_LISTEN) ?
+            DemoMetrics.without(demo, err) : demo;
+        return ServerRunner.run(served, err, () ->
         {
-            out.print(instructions(demo));
+            out.print(instructions(served));
             out.println("Stop with Ctrl-C.");
             out.flush();
         });
@@ -123,7 +131,8 @@ final class DemoCommand implements Callable<Integer>
             b.directIo(), writeCache, b.serial(), b.wwn(), grow && ConfigDefaults.TYPE_FILEIO.equals(b.type()));
         return new RingtargetConfig(List.of(backstore), demo.targets(), demo.discoveryAuth(),
             new EngineConfig(loops, engine.pinCpus(), engine.idleStrategy(), engine.idleSpinMicros(),
-                engine.nopInIntervalSeconds(), engine.nopInTimeoutSeconds()));
+                engine.nopInIntervalSeconds(), engine.nopInTimeoutSeconds()),
+            new MetricsConfig(null == metrics ? MetricsConfig.DEMO_LISTEN : metrics));
     }
 
     /** How to reach the demo target with open-iscsi, libiscsi's tools and fio. */
@@ -164,6 +173,8 @@ final class DemoCommand implements Callable<Integer>
             "  libiscsi:    " + url + nl +
             "  inquiry:     iscsi-inq " + url + nl +
             "  fio:         fio --name=demo --ioengine=libiscsi --filename='" + fioName + "' --rw=randread --bs=4k " +
-            "--iodepth=32 --runtime=10 --time_based" + nl;
+            "--iodepth=32 --runtime=10 --time_based" + nl +
+            (null != demo.metrics() && demo.metrics().enabled() ?
+                "  metrics:     curl http://" + demo.metrics().listen().strip() + "/metrics" + nl : "");
     }
 }

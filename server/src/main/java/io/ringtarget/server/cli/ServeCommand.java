@@ -3,9 +3,11 @@ package io.ringtarget.server.cli;
 import io.ringtarget.server.config.ConfigFiles;
 import io.ringtarget.server.config.ConfigProblem;
 import io.ringtarget.server.config.ConfigValidator;
+import io.ringtarget.server.config.MetricsConfig;
 import io.ringtarget.server.config.RingtargetConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -23,6 +25,11 @@ final class ServeCommand implements Callable<Integer>
     @Mixin
     ConfigFileOption config;
 
+    @Option(names = "--metrics", paramLabel = "HOST:PORT|off",
+        description = "Serve Prometheus metrics on http://HOST:PORT/metrics, or not (off); overrides the file's " +
+            "metrics.listen.")
+    String metrics;
+
     @Spec
     CommandSpec spec;
 
@@ -31,7 +38,9 @@ final class ServeCommand implements Callable<Integer>
     {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        final RingtargetConfig loaded = ConfigFiles.load(config.file());
+        final RingtargetConfig file = ConfigFiles.load(config.file());
+        final RingtargetConfig loaded = null == metrics ? file : new RingtargetConfig(file.backstores(), file.targets(),
+            file.discoveryAuth(), file.engine(), new MetricsConfig(metrics));
         final List<ConfigProblem> problems = ConfigValidator.validate(loaded, true);
         if (ConfigProblem.hasErrors(problems))
         {

@@ -51,6 +51,6 @@ public final class ConfigDefaults
     /** A configuration with nothing in it, what the CLI starts from when the file does not exist yet. */
     public static RingtargetConfig empty()
     {
-        return new RingtargetConfig(List.of(), List.of(), discoveryAuth(), engine());
+        return new RingtargetConfig(List.of(), List.of(), discoveryAuth(), engine(), null);
     }
 }

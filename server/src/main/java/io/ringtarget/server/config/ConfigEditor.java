@@ -25,7 +25,7 @@ public final class ConfigEditor
             throw new IllegalArgumentException("a backstore named \"" + backstore.name() + "\" exists already");
         }
         return new RingtargetConfig(append(config.backstores(), backstore), config.targets(), config.discoveryAuth(),
-            config.engine());
+            config.engine(), config.metrics());
     }
 
     /** Deletes a backstore that no LUN uses. */
@@ -40,7 +40,8 @@ public final class ConfigEditor
         }
         final List<BackstoreConfig> backstores = new ArrayList<>(config.backstores());
         backstores.remove(backstore);
-        return new RingtargetConfig(List.copyOf(backstores), config.targets(), config.discoveryAuth(), config.engine());
+        return new RingtargetConfig(List.copyOf(backstores), config.targets(), config.discoveryAuth(), config.engine(),
+            config.metrics());
     }
 
     /** Where a backstore is used, as {@code IQN tpg N LUN M} strings; empty when it is not used. */
@@ -73,7 +74,7 @@ public final class ConfigEditor
         final TpgConfig tpg = new TpgConfig(ConfigDefaults.DEFAULT_TPG_TAG, true, List.of(), List.of(), List.of(), false,
             ConfigDefaults.AUTH_NONE);
         return new RingtargetConfig(config.backstores(), append(config.targets(), new TargetConfig(iqn, null, List.of(tpg))),
-            config.discoveryAuth(), config.engine());
+            config.discoveryAuth(), config.engine(), config.metrics());
     }
 
     /** Deletes a target with all its TPGs (the backstores stay). */
@@ -82,7 +83,8 @@ public final class ConfigEditor
         final TargetConfig target = target(config, iqn);
         final List<TargetConfig> targets = new ArrayList<>(config.targets());
         targets.remove(target);
-        return new RingtargetConfig(config.backstores(), List.copyOf(targets), config.discoveryAuth(), config.engine());
+        return new RingtargetConfig(config.backstores(), List.copyOf(targets), config.discoveryAuth(), config.engine(),
+            config.metrics());
     }
 
     /** Adds a TPG to a target, enabled, empty. */
@@ -296,7 +298,8 @@ public final class ConfigEditor
     /** Sets the authentication of discovery sessions. */
     public static RingtargetConfig setDiscoveryAuth(final RingtargetConfig config, final DiscoveryAuthConfig discoveryAuth)
     {
-        return new RingtargetConfig(config.backstores(), config.targets(), discoveryAuth, config.engine());
+        return new RingtargetConfig(config.backstores(), config.targets(), discoveryAuth, config.engine(),
+            config.metrics());
     }
 
     /** The backstore of that name, or null. */
@@ -421,7 +424,8 @@ public final class ConfigEditor
     {
         final List<TargetConfig> targets = new ArrayList<>(config.targets());
         targets.set(targets.indexOf(old), replacement);
-        return new RingtargetConfig(config.backstores(), List.copyOf(targets), config.discoveryAuth(), config.engine());
+        return new RingtargetConfig(config.backstores(), List.copyOf(targets), config.discoveryAuth(), config.engine(),
+            config.metrics());
     }
 
     private static <T> List<T> append(final List<T> list, final T element)

@@ -135,6 +135,7 @@ public final class ConfigValidator
         }
         discoveryAuth(config.discoveryAuth());
         engine(config.engine());
+        metrics(config.metrics());
         secretsNotShared(config);
     }
 
@@ -713,6 +714,21 @@ public final class ConfigValidator
         if (engine.nopInTimeoutSeconds() < 1 && engine.nopInIntervalSeconds() > 0)
         {
             error("engine.nopInTimeoutSeconds", "at least 1 while NOP-In pings are on");
+        }
+    }
+
+    private void metrics(final MetricsConfig metrics)
+    {
+        if (null != metrics && metrics.enabled())
+        {
+            try
+            {
+                MetricsConfig.address(metrics.listen());
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                error("metrics.listen", ex.getMessage());
+            }
         }
     }
 

@@ -95,6 +95,10 @@ final class TreeDefaults
             defaultValue(engine, "nopInIntervalSeconds", DEFAULT_NOP_IN_INTERVAL_SECONDS);
             defaultValue(engine, "nopInTimeoutSeconds", DEFAULT_NOP_IN_TIMEOUT_SECONDS);
         }
+        if (config.get("metrics") instanceof ObjectNode metrics)
+        {
+            defaultValue(metrics, "listen", MetricsConfig.OFF);   // the section is optional: no default object
+        }
     }
 
     private static void applyBackstore(final ObjectNode backstore, final String path, final List<ConfigProblem> problems)

@@ -11,6 +11,7 @@ import io.ringtarget.server.config.BackstoreConfig;
 import io.ringtarget.server.config.ConfigDefaults;
 import io.ringtarget.server.config.EngineConfig;
 import io.ringtarget.server.config.RingtargetConfig;
+import io.ringtarget.server.metrics.MetricsServer;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,8 +22,9 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * A running target built from a configuration: binds the portals, opens the backstores, builds the targets, TPGs
- * and logical units, and starts the iSCSI engine on them. {@link #start} returns once every portal is listening;
- * {@link #close} shuts down cleanly (in-flight I/O completes, sessions end) and then closes the backstores.
+ * and logical units, and starts the iSCSI engine on them and, when configured, the metrics endpoint. {@link #start}
+ * returns once every portal is listening; {@link #close} stops the metrics endpoint, shuts down cleanly (in-flight
+ * I/O completes, sessions end) and then closes the backstores.
  * <p>
  * The portals are bound first ({@link PortalSockets}: one process per portal address), so that a start that cannot
  * serve them — the same configuration served already, another target on the port — opens no backstore at all.
@@ -32,12 +34,16 @@ public final class TargetServer implements AutoCloseable
     private final IscsiEngine engine;
     private final Map<String, Backstore> backstores;
     private final EventLog ownLog;
+    private final MetricsServer metrics;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private boolean closed;
 
-    private TargetServer(final IscsiEngine engine, final Map<String, Backstore> backstores, final EventLog ownLog)
+    private TargetServer(
+        final IscsiEngine engine, final Map<String, Backstore> backstores, final EventLog ownLog,
+        final MetricsServer metrics)
     {
         this.engine = engine;
+        this.metrics = metrics;
         this.backstores = backstores;
         this.ownLog = ownLog;
     }
@@ -82,7 +88,7 @@ public final class TargetServer implements AutoCloseable
             final IscsiEngine engine = IscsiEngine.start(targets,
                 TargetRegistryBuilder.discoveryAuth(config.discoveryAuth()), TargetLimits.defaults(), settings,
                 sockets, log);
-            return new TargetServer(engine, backstores, ownLog);
+            return new TargetServer(engine, backstores, ownLog, startMetrics(config, engine, log));
         }
         catch (final RuntimeException | IOException ex)
         {
@@ -90,6 +96,40 @@ public final class TargetServer implements AutoCloseable
             closeAll(backstores, ex);
             throw ex instanceof IOException io ? io : new IOException(ex.getMessage(), ex);
         }
+    }
+
+    private static MetricsServer startMetrics(final RingtargetConfig config, final IscsiEngine engine, final EventLog log)
+        throws IOException
+    {
+        if (null == config.metrics() || !config.metrics().enabled())
+        {
+            return null;
+        }
+        try
+        {
+            final MetricsServer metrics = MetricsServer.start(config.metrics().listen(), engine.metrics(),
+                version());
+            log.info("metrics", "Prometheus metrics on " + metrics.url());
+            return metrics;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            engine.close();
+            throw new IOException("cannot serve metrics on " + config.metrics().listen() + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** The build's version (the jar manifest's), or "development" when run from classes. */
+    public static String version()
+    {
+        final String v = TargetServer.class.getPackage().getImplementationVersion();
+        return null == v ? "development" : v;
+    }
+
+    /** Where the metrics are served ({@code http://HOST:PORT/metrics}), or null when they are not. */
+    public String metricsUrl()
+    {
+        return null == metrics ? null : metrics.url();
     }
 
     /** Blocks until {@link #close} has finished (from another thread or a shutdown hook). */
@@ -118,6 +158,10 @@ public final class TargetServer implements AutoCloseable
             return;
         }
         closed = true;
+        if (null != metrics)
+        {
+            metrics.close();
+        }
         engine.close();
         final RuntimeException failed = new IllegalStateException("closing the backstores");
         closeAll(backstores, failed);

@@ -26,10 +26,12 @@ class ConfigDocsTest
     private static final Pattern TABLE = Pattern.compile("\\n### (.+?)\\n(.*?)(?=\\n#)", Pattern.DOTALL);
     private static final Pattern FIELD_ROW = Pattern.compile("^\\| `([A-Za-z]+)` \\|", Pattern.MULTILINE);
     /** Which schema object each table describes. */
-    private static final Map<String, String> TABLE_SCHEMAS = Map.of(
-        "Top level", "", "backstores", "/$defs/backstore", "targets", "/$defs/target", "tpgs", "/$defs/tpg",
-        "portals", "/$defs/portal", "luns", "/$defs/lun", "acls", "/$defs/acl", "chap", "/$defs/chap",
-        "discoveryAuth", "/$defs/discoveryAuth", "engine", "/$defs/engine");
+    private static final Map<String, String> TABLE_SCHEMAS = Map.ofEntries(
+        Map.entry("Top level", ""), Map.entry("backstores", "/$defs/backstore"), Map.entry("targets", "/$defs/target"),
+        Map.entry("tpgs", "/$defs/tpg"), Map.entry("portals", "/$defs/portal"), Map.entry("luns", "/$defs/lun"),
+        Map.entry("acls", "/$defs/acl"), Map.entry("chap", "/$defs/chap"),
+        Map.entry("discoveryAuth", "/$defs/discoveryAuth"), Map.entry("engine", "/$defs/engine"),
+        Map.entry("metrics", "/$defs/metrics"));
 
     @Test
     void fullExampleAndItsShortFormAreTheSameValidConfiguration() throws IOException
@@ -55,7 +57,8 @@ class ConfigDocsTest
             withIds.add(new BackstoreConfig(b.name(), b.type(), b.path(), b.sizeBytes(), b.blockSize(), b.directIo(),
                 b.writeCache(), ids.serial(), ids.wwn()));
         }
-        assertEquals(full, new RingtargetConfig(withIds, shortForm.targets(), shortForm.discoveryAuth(), shortForm.engine()));
+        assertEquals(full, new RingtargetConfig(withIds, shortForm.targets(), shortForm.discoveryAuth(), shortForm.engine(),
+            shortForm.metrics()));
         assertTrue(full.targets().getFirst().tpgs().getFirst().portals().size() == 2);
         // As written, defaults left out and "10G" for a size: what a JSON Schema tool is given.
         for (final String block : blocks)

@@ -1,0 +1,253 @@
+package io.ringtarget.iscsi.stats;
+
+import io.ringtarget.ring.EventLoop;
+import io.ringtarget.ring.LoopCounter;
+
+import java.util.List;
+
+/**
+ * The read side of a running engine's metrics, for the scrape thread: every value summed over the loops (each loop
+ * writes only its own; see {@link LoopMetrics}, {@link LoopCounters}), plus each loop's own ring-io counters. Reads
+ * take no lock and never block a loop; a scrape sees each value whole, and values read a moment apart.
+ */
+public final class EngineMetrics
+{
+    private final MetricsModel model;
+    private final List<EventLoop> loops;
+    // Arrays, not lists: a scrape sums over them thousands of times, and a for-each over an array needs no iterator.
+    private final LoopMetrics[] metrics;
+    private final LoopCounters[] counters;
+
+    public EngineMetrics(
+        final MetricsModel model, final List<EventLoop> loops, final List<LoopMetrics> metrics,
+        final List<LoopCounters> counters)
+    {
+        this.model = model;
+        this.loops = List.copyOf(loops);
+        this.metrics = metrics.toArray(new LoopMetrics[0]);
+        this.counters = counters.toArray(new LoopCounters[0]);
+    }
+
+    public MetricsModel model()
+    {
+        return model;
+    }
+
+    // Per LUN (MetricsModel.lun(key)).
+
+    public long lunReads(final int key)
+    {
+        long n = 0;
+        for (final LoopMetrics m : metrics)
+        {
+            n += m.lun(key).reads();
+        }
+        return n;
+    }
+
+    public long lunWrites(final int key)
+    {
+        long n = 0;
+        for (final LoopMetrics m : metrics)
+        {
+            n += m.lun(key).writes();
+        }
+        return n;
+    }
+
+    public long lunReadBytes(final int key)
+    {
+        long n = 0;
+        for (final LoopMetrics m : metrics)
+        {
+            n += m.lun(key).readBytes();
+        }
+        return n;
+    }
+
+    public long lunWrittenBytes(final int key)
+    {
+        long n = 0;
+        for (final LoopMetrics m : metrics)
+        {
+            n += m.lun(key).writtenBytes();
+        }
+        return n;
+    }
+
+    public long lunInFlight(final int key)
+    {
+        long n = 0;
+        for (final LoopMetrics m : metrics)
+        {
+            n += m.lun(key).inFlight();
+        }
+        return n;
+    }
+
+    public long lunErrors(final int key, final int op, final int senseKey)
+    {
+        long n = 0;
+        for (final LoopMetrics m : metrics)
+        {
+            n += m.lun(key).errors(op, senseKey);
+        }
+        return n;
+    }
+
+    /**
+     * The latency histogram of one LUN and {@link IoOp}: counts per {@link LatencyBuckets bucket} (not cumulative),
+     * into {@code into} (length {@link LatencyBuckets#COUNT}).
+     */
+    public void lunBuckets(final int key, final int op, final long[] into)
+    {
+        java.util.Arrays.fill(into, 0);
+        for (final LoopMetrics m : metrics)
+        {
+            final LunStats s = m.lun(key);
+            for (int b = 0; b < LatencyBuckets.COUNT; b++)
+            {
+                into[b] += s.bucket(op, b);
+            }
+        }
+    }
+
+    public long lunSumNanos(final int key, final int op)
+    {
+        long n = 0;
+        for (final LoopMetrics m : metrics)
+        {
+            n += m.lun(key).sumNanos(op);
+        }
+        return n;
+    }
+
+    // Sessions, connections and protocol.
+
+    /** Connections open under a portal key (MetricsModel.portal(index)). */
+    public long connections(final int portal)
+    {
+        long n = 0;
+        for (final LoopMetrics m : metrics)
+        {
+            n += m.connections(portal);
+        }
+        return n;
+    }
+
+    public long sessions(final int target)
+    {
+        long n = 0;
+        for (final LoopMetrics m : metrics)
+        {
+            n += m.sessions(target);
+        }
+        return n;
+    }
+
+    /** @param target a target index, or -1 for logins naming none of ours (and discovery logins). */
+    public long logins(final int target, final int result)
+    {
+        long n = 0;
+        for (final LoopMetrics m : metrics)
+        {
+            n += m.logins(target, result);
+        }
+        return n;
+    }
+
+    public long disconnects(final int target, final DisconnectReason reason)
+    {
+        long n = 0;
+        for (final LoopMetrics m : metrics)
+        {
+            n += m.disconnects(target, reason);
+        }
+        return n;
+    }
+
+    /** Rejects sent with the reason of {@link ProtocolLabels#rejectLabel(int) index}. */
+    public long rejects(final int index)
+    {
+        long n = 0;
+        for (final LoopMetrics m : metrics)
+        {
+            n += m.rejects(index);
+        }
+        return n;
+    }
+
+    public long taskManagement(final int functionIndex, final int responseIndex)
+    {
+        long n = 0;
+        for (final LoopMetrics m : metrics)
+        {
+            n += m.taskManagements(functionIndex, responseIndex);
+        }
+        return n;
+    }
+
+    public long tcpRetransmits(final int portal)
+    {
+        long n = 0;
+        for (final LoopMetrics m : metrics)
+        {
+            n += m.tcpRetransmits(portal);
+        }
+        return n;
+    }
+
+    /** The mean smoothed RTT of a portal's connections at the loops' last samples, in seconds; NaN with none. */
+    public double tcpRttSeconds(final int portal)
+    {
+        long sum = 0;
+        long samples = 0;
+        for (final LoopMetrics m : metrics)
+        {
+            final long packed = m.tcpRtt(portal);
+            sum += LoopMetrics.rttSumMicros(packed);
+            samples += LoopMetrics.rttSamples(packed);
+        }
+        return samples == 0 ? Double.NaN : sum / 1e6 / samples;
+    }
+
+    /** A protocol counter summed over the loops. */
+    public long protocol(final IscsiCounter counter)
+    {
+        long n = 0;
+        for (final LoopCounters c : counters)
+        {
+            n += c.get(counter);
+        }
+        return n;
+    }
+
+    // The loops themselves.
+
+    public int loopCount()
+    {
+        return loops.size();
+    }
+
+    public String loopName(final int i)
+    {
+        return loops.get(i).roleName();
+    }
+
+    public long loopBusyNanos(final int i)
+    {
+        return loops.get(i).busyNanos();
+    }
+
+    public long loopIdleNanos(final int i)
+    {
+        return loops.get(i).idleNanos();
+    }
+
+    /** One of the loop's ring-io counters ({@link LoopCounter}), read through its registry. */
+    public long loopCounter(final int i, final LoopCounter counter)
+    {
+        final EventLoop loop = loops.get(i);
+        return loop.counters().reader().getCounterValue(loop.counterId(counter));
+    }
+}

@@ -1,0 +1,451 @@
+package io.ringtarget.server.metrics;
+
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.Unit;
+import io.ringtarget.iscsi.stats.DisconnectReason;
+import io.ringtarget.iscsi.stats.EngineMetrics;
+import io.ringtarget.iscsi.stats.IoOp;
+import io.ringtarget.iscsi.stats.IscsiCounter;
+import io.ringtarget.iscsi.stats.LatencyBuckets;
+import io.ringtarget.iscsi.stats.LoginResult;
+import io.ringtarget.iscsi.stats.MetricsModel;
+import io.ringtarget.iscsi.stats.ProtocolLabels;
+import io.ringtarget.iscsi.stats.SenseKeys;
+import io.ringtarget.ring.LoopCounter;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns a running engine's {@link EngineMetrics} into Prometheus metric families at each scrape, on the scrape's
+ * thread: the loops only bump counters they own, and this reads them (sums over the loops) without locks. Names and
+ * labels are an interface administrators build dashboards and alerts on: docs/admin-guide.md lists them; change them
+ * only with the rule file (monitoring/prometheus/ringtarget-rules.yml) and the dashboard.
+ */
+public final class RingtargetCollector implements MultiCollector
+{
+    /** ALUA states (SPC-4 5.16.2.2), as the {@code state} label of {@code ringtarget_alua_state}. */
+    static final String[] ALUA_STATES = {
+        "active_optimized", "active_nonoptimized", "standby", "unavailable", "offline", "transitioning", "lba_dependent" };
+    private static final Labels HEADER = Labels.of("kind", "header");
+    private static final Labels DATA = Labels.of("kind", "data");
+    private static final Labels OUT_OF_WINDOW = Labels.of("reason", "out_of_window");
+    private static final Labels DUPLICATE = Labels.of("reason", "duplicate");
+
+    private final EngineMetrics engine;
+    private final String version;
+    // Every label set is fixed by the configuration: built once, not per scrape (Labels.of validates and copies).
+    private final Labels[] lunLabels;
+    private final Labels[][] lunOpLabels;
+    private final Labels[][][] lunErrorLabels;   // filled in at the first failure of each (LUN, op, sense key)
+    private final Labels[] targetLabels;
+    private final Labels[][] loginLabels;        // [target + 1][result]
+    private final Labels[][] disconnectLabels;   // [target][reason]
+    private final Labels[] portalLabels;
+    private final Labels[] rejectLabels;
+    private final Labels[][] tmfLabels;          // [function][response]
+    private final Labels[][] aluaLabels;         // [tpg][state], then the TPG's own labels last
+    private final Labels[] loopLabels;
+    private final Labels[][] faultLabels;
+    private final Labels buildLabels;
+    private final double[] bounds = new double[LatencyBuckets.COUNT];
+    private final long[] buckets = new long[LatencyBuckets.COUNT];
+
+    public RingtargetCollector(final EngineMetrics engine, final String version)
+    {
+        this.engine = engine;
+        this.version = version;
+        final MetricsModel model = engine.model();
+        lunLabels = new Labels[model.lunCount()];
+        lunOpLabels = new Labels[model.lunCount()][IoOp.COUNT];
+        lunErrorLabels = new Labels[model.lunCount()][IoOp.COUNT][SenseKeys.COUNT];
+        for (int key = 0; key < model.lunCount(); key++)
+        {
+            final MetricsModel.LunKey lun = model.lun(key);
+            lunLabels[key] = Labels.of("target", lun.target(), "lun", Integer.toString(lun.lun()),
+                "backstore", lun.backstore());
+            for (int op = 0; op < IoOp.COUNT; op++)
+            {
+                lunOpLabels[key][op] = lunLabels[key].add("op", IoOp.label(op));
+            }
+        }
+        targetLabels = new Labels[model.targetCount()];
+        disconnectLabels = new Labels[model.targetCount()][DisconnectReason.values().length];
+        loginLabels = new Labels[model.targetCount() + 1][LoginResult.COUNT];
+        for (int t = -1; t < model.targetCount(); t++)
+        {
+            final String target = t < 0 ? "" : model.target(t);
+            for (int r = 0; r < LoginResult.COUNT; r++)
+            {
+                loginLabels[t + 1][r] = Labels.of("target", target, "result", LoginResult.label(r));
+            }
+            if (t >= 0)
+            {
+                targetLabels[t] = Labels.of("target", target);
+                for (final DisconnectReason reason : DisconnectReason.values())
+                {
+                    disconnectLabels[t][reason.ordinal()] = targetLabels[t].add("reason", reason.label());
+                }
+            }
+        }
+        portalLabels = new Labels[model.portalCount()];
+        for (int p = 0; p < model.portalCount(); p++)
+        {
+            portalLabels[p] = Labels.of("target", model.portal(p).target(), "portal", model.portal(p).portal());
+        }
+        rejectLabels = new Labels[ProtocolLabels.REJECT_REASONS];
+        for (int i = 0; i < rejectLabels.length; i++)
+        {
+            rejectLabels[i] = Labels.of("reason", ProtocolLabels.rejectLabel(i));
+        }
+        tmfLabels = new Labels[ProtocolLabels.TMF_FUNCTIONS][ProtocolLabels.TMF_RESPONSES];
+        for (int f = 0; f < ProtocolLabels.TMF_FUNCTIONS; f++)
+        {
+            for (int r = 0; r < ProtocolLabels.TMF_RESPONSES; r++)
+            {
+                tmfLabels[f][r] = Labels.of("function", ProtocolLabels.functionLabel(f), "response",
+                    ProtocolLabels.responseLabel(r));
+            }
+        }
+        aluaLabels = new Labels[model.tpgs().size()][ALUA_STATES.length + 1];
+        for (int i = 0; i < model.tpgs().size(); i++)
+        {
+            final MetricsModel.TpgKey tpg = model.tpgs().get(i);
+            final Labels labels = Labels.of("target", tpg.target(), "tpg", Integer.toString(tpg.tag()));
+            for (int st = 0; st < ALUA_STATES.length; st++)
+            {
+                aluaLabels[i][st] = labels.add("state", ALUA_STATES[st]);
+            }
+            aluaLabels[i][ALUA_STATES.length] = labels;
+        }
+        loopLabels = new Labels[engine.loopCount()];
+        faultLabels = new Labels[engine.loopCount()][];
+        for (int i = 0; i < engine.loopCount(); i++)
+        {
+            loopLabels[i] = Labels.of("loop", engine.loopName(i));
+            faultLabels[i] = new Labels[]{ loopLabels[i].add("kind", "handler"), loopLabels[i].add("kind", "task"),
+                loopLabels[i].add("kind", "worker") };
+        }
+        for (int b = 0; b < bounds.length; b++)
+        {
+            bounds[b] = LatencyBuckets.upperBoundSeconds(b);
+        }
+        buildLabels = Labels.of("version", version, "java_version", Runtime.version().toString());
+    }
+
+    /** One scrape at a time: the label caches and the scratch arrays are the collector's. */
+    @Override
+    public synchronized MetricSnapshots collect()
+    {
+        final List<MetricSnapshot> out = new ArrayList<>();
+        luns(out);
+        sessions(out);
+        protocol(out);
+        tcp(out);
+        alua(out);
+        runtime(out);
+        return new MetricSnapshots(out);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private void luns(final List<MetricSnapshot> out)
+    {
+        final MetricsModel model = engine.model();
+        final Family reads = new Family("ringtarget_lun_reads_completed", "READ commands answered GOOD.");
+        final Family writes = new Family("ringtarget_lun_writes_completed",
+            "WRITE and WRITE AND VERIFY commands answered GOOD.");
+        final Family readBytes = new Family("ringtarget_lun_read_bytes", "Bytes sent by READ commands answered GOOD.");
+        final Family written = new Family("ringtarget_lun_written_bytes",
+            "Bytes received by WRITE commands answered GOOD.");
+        final Family errors = new Family("ringtarget_lun_io_errors",
+            "Commands answered with a status other than GOOD, by kind and sense key (none: BUSY, RESERVATION " +
+                "CONFLICT, TASK SET FULL and other statuses without sense data).");
+        final GaugeSnapshot.Builder capacity = GaugeSnapshot.builder().name("ringtarget_lun_capacity_bytes")
+            .help("Size of the LUN as READ CAPACITY reports it.").unit(Unit.BYTES);
+        final GaugeSnapshot.Builder inFlight = GaugeSnapshot.builder().name("ringtarget_lun_io_now")
+            .help("Commands received and not yet answered.");
+        final HistogramSnapshot.Builder latency = HistogramSnapshot.builder().name("ringtarget_lun_io_duration_seconds")
+            .help("Time from a command's arrival (the loop cycle that received it) to its status being queued for " +
+                "sending, by kind: read, write, flush, unmap, other.")
+            .unit(Unit.SECONDS);
+        for (int key = 0; key < model.lunCount(); key++)
+        {
+            final MetricsModel.LunKey lun = model.lun(key);
+            final Labels labels = lunLabels[key];
+            reads.add(labels, engine.lunReads(key));
+            writes.add(labels, engine.lunWrites(key));
+            readBytes.add(labels, engine.lunReadBytes(key));
+            written.add(labels, engine.lunWrittenBytes(key));
+            capacity.dataPoint(GaugeDataPointSnapshot.builder().labels(labels)
+                .value((double)lun.logicalUnit().blockCount() * lun.logicalUnit().blockSize()).build());
+            inFlight.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(engine.lunInFlight(key)).build());
+            for (int op = 0; op < IoOp.COUNT; op++)
+            {
+                for (int sk = 0; sk < SenseKeys.COUNT; sk++)
+                {
+                    final long n = engine.lunErrors(key, op, sk);
+                    if (n > 0)
+                    {
+                        if (null == lunErrorLabels[key][op][sk])
+                        {
+                            lunErrorLabels[key][op][sk] = lunOpLabels[key][op].add("sense_key", SenseKeys.label(sk));
+                        }
+                        errors.add(lunErrorLabels[key][op][sk], n);
+                    }
+                }
+                engine.lunBuckets(key, op, buckets);
+                long count = 0;
+                for (final long b : buckets)
+                {
+                    count += b;
+                }
+                if (count == 0 && op != IoOp.READ && op != IoOp.WRITE)
+                {
+                    continue;   // reads and writes always, the rest once seen
+                }
+                latency.dataPoint(HistogramDataPointSnapshot.builder()
+                    .labels(lunOpLabels[key][op])
+                    .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, buckets))   // copies both
+                    .sum(engine.lunSumNanos(key, op) / 1e9)
+                    .build());
+            }
+        }
+        out.add(reads.build());
+        out.add(writes.build());
+        out.add(readBytes.build());
+        out.add(written.build());
+        out.add(errors.build());
+        out.add(capacity.build());
+        out.add(inFlight.build());
+        out.add(latency.build());
+    }
+
+    private void sessions(final List<MetricSnapshot> out)
+    {
+        final MetricsModel model = engine.model();
+        final GaugeSnapshot.Builder sessions = GaugeSnapshot.builder().name("ringtarget_sessions")
+            .help("Logged-in normal sessions (discovery sessions not included).");
+        final GaugeSnapshot.Builder connections = GaugeSnapshot.builder().name("ringtarget_connections")
+            .help("Open connections by configured portal; target is empty while a connection logs in and for " +
+                "discovery sessions.");
+        final Family logins = new Family("ringtarget_logins",
+            "Completed and refused logins by result; target is empty for discovery sessions and for logins " +
+                "naming no configured target.");
+        final Family disconnects = new Family("ringtarget_session_disconnects",
+            "Connections of logged-in normal sessions that ended, by reason.");
+        for (int t = 0; t < model.targetCount(); t++)
+        {
+            sessions.dataPoint(GaugeDataPointSnapshot.builder().labels(targetLabels[t]).value(engine.sessions(t)).build());
+            for (final DisconnectReason reason : DisconnectReason.values())
+            {
+                disconnects.add(disconnectLabels[t][reason.ordinal()], engine.disconnects(t, reason));
+            }
+        }
+        for (int t = -1; t < model.targetCount(); t++)
+        {
+            for (int r = 0; r < LoginResult.COUNT; r++)
+            {
+                logins.add(loginLabels[t + 1][r], engine.logins(t, r));
+            }
+        }
+        for (int p = 0; p < model.portalCount(); p++)
+        {
+            connections.dataPoint(GaugeDataPointSnapshot.builder().labels(portalLabels[p]).value(engine.connections(p))
+                .build());
+        }
+        out.add(sessions.build());
+        out.add(connections.build());
+        out.add(logins.build());
+        out.add(disconnects.build());
+    }
+
+    private void protocol(final List<MetricSnapshot> out)
+    {
+        final Family digests = new Family("ringtarget_digest_errors",
+            "PDUs with a bad CRC32C digest: header (the connection is dropped) or data (the PDU is rejected).");
+        digests.add(HEADER, engine.protocol(IscsiCounter.HEADER_DIGEST_ERRORS));
+        digests.add(DATA, engine.protocol(IscsiCounter.DATA_DIGEST_ERRORS));
+        out.add(digests.build());
+
+        final Family rejects = new Family("ringtarget_pdu_rejects", "Reject PDUs sent, by reason (RFC 7143 11.17.1).");
+        for (int i = 0; i < ProtocolLabels.REJECT_REASONS; i++)
+        {
+            if (ProtocolLabels.rejectIndexUsed(i))
+            {
+                rejects.add(rejectLabels[i], engine.rejects(i));
+            }
+        }
+        out.add(rejects.build());
+
+        final Family tmf = new Family("ringtarget_task_management",
+            "Task management functions answered, by function and response.");
+        for (int f = 1; f < ProtocolLabels.TMF_FUNCTIONS; f++)
+        {
+            for (int r = 0; r < ProtocolLabels.TMF_RESPONSES; r++)
+            {
+                final long n = engine.taskManagement(f, r);
+                if (n > 0 || r == 0)
+                {
+                    tmf.add(tmfLabels[f][r], n);
+                }
+            }
+        }
+        for (int r = 0; r < ProtocolLabels.TMF_RESPONSES; r++)
+        {
+            final long n = engine.taskManagement(0, r);
+            if (n > 0)
+            {
+                tmf.add(tmfLabels[0][r], n);
+            }
+        }
+        out.add(tmf.build());
+
+        final Family ignored = new Family("ringtarget_cmdsn_ignored",
+            "Commands dropped silently for their CmdSN (RFC 7143 4.2.2.1): outside the window, or a duplicate.");
+        ignored.add(OUT_OF_WINDOW, engine.protocol(IscsiCounter.CMDSN_OUT_OF_WINDOW));
+        ignored.add(DUPLICATE, engine.protocol(IscsiCounter.CMDSN_DUPLICATES));
+        out.add(ignored.build());
+
+        out.add(single("ringtarget_connections_accepted", "TCP connections accepted on the portals.",
+            engine.protocol(IscsiCounter.CONNECTIONS_ACCEPTED)));
+        out.add(single("ringtarget_pdus_received", "iSCSI PDUs received.", engine.protocol(IscsiCounter.PDUS_RECEIVED)));
+        out.add(single("ringtarget_scsi_commands", "SCSI Command PDUs received.",
+            engine.protocol(IscsiCounter.SCSI_COMMANDS)));
+        out.add(single("ringtarget_protocol_errors", "Protocol errors that closed a connection.",
+            engine.protocol(IscsiCounter.PROTOCOL_ERRORS)));
+        out.add(single("ringtarget_nop_in_pings", "NOP-In pings sent to idle connections.",
+            engine.protocol(IscsiCounter.NOP_IN_PINGS)));
+        out.add(single("ringtarget_tasks_aborted", "Commands aborted by task management.",
+            engine.protocol(IscsiCounter.TASKS_ABORTED)));
+    }
+
+    private void tcp(final List<MetricSnapshot> out)
+    {
+        final MetricsModel model = engine.model();
+        final Family retransmits = new Family("ringtarget_tcp_retransmits",
+            "TCP segments retransmitted on the portal's connections (TCP_INFO tcpi_total_retrans, sampled every " +
+                "second and when a connection closes).");
+        final GaugeSnapshot.Builder rtt = GaugeSnapshot.builder().name("ringtarget_tcp_rtt_seconds")
+            .help("Mean smoothed round-trip time of the portal's open connections (TCP_INFO tcpi_rtt, sampled every " +
+                "second); absent while none is open.")
+            .unit(Unit.SECONDS);
+        for (int p = 0; p < model.portalCount(); p++)
+        {
+            final Labels labels = portalLabels[p];
+            retransmits.add(labels, engine.tcpRetransmits(p));
+            final double seconds = engine.tcpRttSeconds(p);
+            if (!Double.isNaN(seconds))
+            {
+                rtt.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(seconds).build());
+            }
+        }
+        out.add(retransmits.build());
+        out.add(rtt.build());
+    }
+
+    private void alua(final List<MetricSnapshot> out)
+    {
+        final GaugeSnapshot.Builder state = GaugeSnapshot.builder().name("ringtarget_alua_state")
+            .help("ALUA state of each target port group: 1 for the current state, 0 for the others. Every TPG is " +
+                "active/optimized until the HA work brings the other states.");
+        final Family transitions = new Family("ringtarget_alua_transitions", "ALUA state changes of the TPG.");
+        for (int i = 0; i < aluaLabels.length; i++)
+        {
+            for (int s = 0; s < ALUA_STATES.length; s++)
+            {
+                state.dataPoint(GaugeDataPointSnapshot.builder().labels(aluaLabels[i][s]).value(s == 0 ? 1 : 0).build());
+            }
+            transitions.add(aluaLabels[i][ALUA_STATES.length], 0);
+        }
+        out.add(state.build());
+        out.add(transitions.build());
+    }
+
+    private void runtime(final List<MetricSnapshot> out)
+    {
+        final Family busy = new Family("ringtarget_loop_busy_seconds",
+            "Time each event loop spent in duty cycles that did work.");
+        final Family idle = new Family("ringtarget_loop_idle_seconds",
+            "Time each event loop spent in duty cycles that found nothing to do, polling or parked.");
+        final Family sqFull = new Family("ringtarget_ring_sq_full_flushes",
+            "Times an SQE could not be queued because the io_uring submission queue was full, and it was submitted " +
+                "first.");
+        final Family cqOverflow = new Family("ringtarget_ring_cq_overflow_flushes",
+            "Times the kernel's completion-queue overflow backlog was flushed.");
+        final Family faults = new Family("ringtarget_loop_faults",
+            "Exceptions caught at an event loop's fault boundary, by kind (handler, task, worker).");
+        for (int i = 0; i < engine.loopCount(); i++)
+        {
+            final Labels loop = loopLabels[i];
+            busy.add(loop, engine.loopBusyNanos(i) / 1e9);
+            idle.add(loop, engine.loopIdleNanos(i) / 1e9);
+            sqFull.add(loop, engine.loopCounter(i, LoopCounter.SQ_FULL_FLUSHES));
+            cqOverflow.add(loop, engine.loopCounter(i, LoopCounter.CQ_OVERFLOW_FLUSHES));
+            faults.add(faultLabels[i][0], engine.loopCounter(i, LoopCounter.HANDLER_FAULTS));
+            faults.add(faultLabels[i][1], engine.loopCounter(i, LoopCounter.TASK_FAULTS));
+            faults.add(faultLabels[i][2], engine.loopCounter(i, LoopCounter.WORKER_FAULTS));
+        }
+        out.add(busy.build());
+        out.add(idle.build());
+        out.add(sqFull.build());
+        out.add(cqOverflow.build());
+        out.add(faults.build());
+        out.add(single("ringtarget_buffer_pool_exhausted",
+            "Commands of at most 1 MiB that found the loop's registered data buffers all in use and got a dedicated " +
+                "buffer.", engine.protocol(IscsiCounter.BUFFER_POOL_EXHAUSTED)));
+        out.add(single("ringtarget_dedicated_buffers",
+            "Commands given a dedicated (unregistered) data buffer: pools exhausted, or more than 1 MiB.",
+            engine.protocol(IscsiCounter.DEDICATED_BUFFERS)));
+        out.add(InfoSnapshot.builder().name("ringtarget_build").help("The ringtarget build serving: version and JVM.")
+            .dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder().labels(buildLabels).build())
+            .build());
+    }
+
+    private static MetricSnapshot single(final String name, final String help, final long value)
+    {
+        final Family f = new Family(name, help);
+        f.add(Labels.EMPTY, value);
+        return f.build();
+    }
+
+    /** A counter family being built. */
+    private static final class Family
+    {
+        private final CounterSnapshot.Builder builder;
+
+        Family(final String name, final String help)
+        {
+            builder = CounterSnapshot.builder().name(name).help(help);
+            if (name.endsWith("_bytes"))
+            {
+                builder.unit(Unit.BYTES);
+            }
+            else if (name.endsWith("_seconds"))
+            {
+                builder.unit(Unit.SECONDS);
+            }
+        }
+
+        void add(final Labels labels, final double value)
+        {
+            builder.dataPoint(CounterDataPointSnapshot.builder().labels(labels).value(value).build());
+        }
+
+        MetricSnapshot build()
+        {
+            return builder.build();
+        }
+    }
+}
