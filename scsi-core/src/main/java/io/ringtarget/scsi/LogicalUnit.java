@@ -45,9 +45,6 @@ public final class LogicalUnit
     /** libiscsi's Inquiry.BlockLimits calls more than 2^20 "insanely big". */
     public static final long MAX_UNMAP_BLOCKS = 1L << 20;
     public static final long MAX_WRITE_SAME_BYTES = 1L << 30;
-    /** Where a server keeps persistent reservation state by default (see
-     * {@link #persistentReservationDirectory(Path)}). */
-    public static final Path DEFAULT_STATE_DIRECTORY = Path.of("/var/lib/ringtarget");
 
     private final LogicalUnitIdentity identity;
     private final int blockSize;
@@ -387,7 +384,7 @@ public final class LogicalUnit
      * Without this call APTPL=1 is refused (INVALID FIELD IN PARAMETER LIST) and nothing is written. Call once,
      * before the logical unit serves. Two logical units must not share a serial and a directory.
      *
-     * @param stateDirectory e.g. {@link #DEFAULT_STATE_DIRECTORY}.
+     * @param stateDirectory the server's state directory (the configuration's, /var/lib/ringtarget by default).
      * @throws PersistentReservationStateException when the file exists but is torn, corrupt, of another version or
      *                                             of another serial: nothing was loaded, the file is left as it is.
      */

@@ -3,6 +3,7 @@ package io.ringtarget.iscsi.stats;
 import io.ringtarget.iscsi.node.LunMapping;
 import io.ringtarget.iscsi.node.Portal;
 import io.ringtarget.iscsi.node.PortalGroup;
+import io.ringtarget.scsi.TargetPortGroup;
 import io.ringtarget.iscsi.node.TargetNode;
 import io.ringtarget.iscsi.node.TargetRegistry;
 import io.ringtarget.scsi.LogicalUnit;
@@ -36,8 +37,8 @@ public final class MetricsModel
     {
     }
 
-    /** A target portal group. */
-    public record TpgKey(String target, int tag)
+    /** A target portal group and its ALUA target port group, whose state a scrape reads (one volatile read). */
+    public record TpgKey(String target, int tag, TargetPortGroup group)
     {
     }
 
@@ -62,7 +63,7 @@ public final class MetricsModel
             targets.add(t.name());
             for (final PortalGroup tpg : t.portalGroups())
             {
-                tpgs.add(new TpgKey(t.name(), tpg.tag()));
+                tpgs.add(new TpgKey(t.name(), tpg.tag(), tpg.targetPort().group()));
                 final long[] numbers = tpg.lunNumbers();
                 final int[] keys = new int[numbers.length == 0 ? 0 : (int)numbers[numbers.length - 1] + 1];
                 Arrays.fill(keys, -1);

@@ -106,12 +106,11 @@ final class ConfigCommand extends CommandGroup
     static RingtargetConfig maskSecrets(final RingtargetConfig config)
     {
         final List<TargetConfig> targets = config.targets().stream().map(target -> new TargetConfig(target.iqn(),
-            target.alias(), target.tpgs().stream().map(tpg -> new TpgConfig(tpg.tag(), tpg.enabled(), tpg.portals(),
-                tpg.luns(), tpg.acls().stream().map(acl -> new AclConfig(acl.initiatorIqn(), mask(acl.chap()))).toList(),
-                tpg.generateNodeAcls(), tpg.authentication(), tpg.nopInIntervalSeconds(), tpg.nopInTimeoutSeconds())).toList())).toList();
+            target.alias(), target.tpgs().stream().map(tpg -> tpg.withAcls(tpg.acls().stream()
+                .map(acl -> new AclConfig(acl.initiatorIqn(), mask(acl.chap()))).toList())).toList())).toList();
         final DiscoveryAuthConfig discovery = config.discoveryAuth();
-        return new RingtargetConfig(config.backstores(), targets,
-            new DiscoveryAuthConfig(discovery.authentication(), mask(discovery.chap())), config.engine(), config.metrics());
+        return config.withTargets(targets)
+            .withDiscoveryAuth(new DiscoveryAuthConfig(discovery.authentication(), mask(discovery.chap())));
     }
 
     private static ChapConfig mask(final ChapConfig chap)

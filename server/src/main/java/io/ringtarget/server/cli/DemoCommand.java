@@ -129,10 +129,10 @@ final class DemoCommand implements Callable<Integer>
         final BackstoreConfig b = demo.backstores().getFirst();
         final BackstoreConfig backstore = new BackstoreConfig(b.name(), b.type(), b.path(), b.sizeBytes(), b.blockSize(),
             b.directIo(), writeCache, b.serial(), b.wwn(), grow && ConfigDefaults.TYPE_FILEIO.equals(b.type()));
-        return new RingtargetConfig(List.of(backstore), demo.targets(), demo.discoveryAuth(),
-            new EngineConfig(loops, engine.pinCpus(), engine.idleStrategy(), engine.idleSpinMicros(),
-                engine.nopInIntervalSeconds(), engine.nopInTimeoutSeconds()),
-            new MetricsConfig(null == metrics ? MetricsConfig.DEMO_LISTEN : metrics));
+        return demo.withBackstores(List.of(backstore))
+            .withEngine(new EngineConfig(loops, engine.pinCpus(), engine.idleStrategy(), engine.idleSpinMicros(),
+                engine.nopInIntervalSeconds(), engine.nopInTimeoutSeconds()))
+            .withMetrics(new MetricsConfig(null == metrics ? MetricsConfig.DEMO_LISTEN : metrics));
     }
 
     /** How to reach the demo target with open-iscsi, libiscsi's tools and fio. */

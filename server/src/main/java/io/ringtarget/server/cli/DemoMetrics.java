@@ -43,7 +43,6 @@ final class DemoMetrics
         err.println("ringtarget demo: " + MetricsConfig.DEMO_LISTEN + " is in use: serving without metrics " +
             "(--metrics HOST:PORT for another address)");
         err.flush();
-        return new RingtargetConfig(demo.backstores(), demo.targets(), demo.discoveryAuth(), demo.engine(),
-            new MetricsConfig(MetricsConfig.OFF));
+        return demo.withMetrics(new MetricsConfig(MetricsConfig.OFF));
     }
 }

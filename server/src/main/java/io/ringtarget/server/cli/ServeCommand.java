@@ -39,8 +39,7 @@ final class ServeCommand implements Callable<Integer>
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         final RingtargetConfig file = ConfigFiles.load(config.file());
-        final RingtargetConfig loaded = null == metrics ? file : new RingtargetConfig(file.backstores(), file.targets(),
-            file.discoveryAuth(), file.engine(), new MetricsConfig(metrics));
+        final RingtargetConfig loaded = null == metrics ? file : file.withMetrics(new MetricsConfig(metrics));
         final List<ConfigProblem> problems = ConfigValidator.validate(loaded, true);
         if (ConfigProblem.hasErrors(problems))
         {

@@ -30,6 +30,11 @@ public final class ConfigDefaults
     /** A NOP-In ping after 5 s of silence, the connection dropped after 15 s more without its NOP-Out. */
     public static final int DEFAULT_NOP_IN_INTERVAL_SECONDS = 5;
     public static final int DEFAULT_NOP_IN_TIMEOUT_SECONDS = 15;
+    /**
+     * Where state that must survive a restart is kept: persistent reservations made with APTPL=1
+     * ({@code persistent-reservations/<unit serial>.pr}), as LIO keeps them under /var/target/pr.
+     */
+    public static final String DEFAULT_STATE_DIRECTORY = "/var/lib/ringtarget";
 
     private ConfigDefaults()
     {
@@ -51,6 +56,6 @@ public final class ConfigDefaults
     /** A configuration with nothing in it, what the CLI starts from when the file does not exist yet. */
     public static RingtargetConfig empty()
     {
-        return new RingtargetConfig(List.of(), List.of(), discoveryAuth(), engine(), null);
+        return new RingtargetConfig(List.of(), List.of(), discoveryAuth(), engine(), null, DEFAULT_STATE_DIRECTORY);
     }
 }

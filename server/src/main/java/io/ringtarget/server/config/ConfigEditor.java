@@ -24,8 +24,7 @@ public final class ConfigEditor
         {
             throw new IllegalArgumentException("a backstore named \"" + backstore.name() + "\" exists already");
         }
-        return new RingtargetConfig(append(config.backstores(), backstore), config.targets(), config.discoveryAuth(),
-            config.engine(), config.metrics());
+        return config.withBackstores(append(config.backstores(), backstore));
     }
 
     /** Deletes a backstore that no LUN uses. */
@@ -40,8 +39,7 @@ public final class ConfigEditor
         }
         final List<BackstoreConfig> backstores = new ArrayList<>(config.backstores());
         backstores.remove(backstore);
-        return new RingtargetConfig(List.copyOf(backstores), config.targets(), config.discoveryAuth(), config.engine(),
-            config.metrics());
+        return config.withBackstores(List.copyOf(backstores));
     }
 
     /** Where a backstore is used, as {@code IQN tpg N LUN M} strings; empty when it is not used. */
@@ -73,8 +71,7 @@ public final class ConfigEditor
         }
         final TpgConfig tpg = new TpgConfig(ConfigDefaults.DEFAULT_TPG_TAG, true, List.of(), List.of(), List.of(), false,
             ConfigDefaults.AUTH_NONE);
-        return new RingtargetConfig(config.backstores(), append(config.targets(), new TargetConfig(iqn, null, List.of(tpg))),
-            config.discoveryAuth(), config.engine(), config.metrics());
+        return config.withTargets(append(config.targets(), new TargetConfig(iqn, null, List.of(tpg))));
     }
 
     /** Deletes a target with all its TPGs (the backstores stay). */
@@ -83,8 +80,7 @@ public final class ConfigEditor
         final TargetConfig target = target(config, iqn);
         final List<TargetConfig> targets = new ArrayList<>(config.targets());
         targets.remove(target);
-        return new RingtargetConfig(config.backstores(), List.copyOf(targets), config.discoveryAuth(), config.engine(),
-            config.metrics());
+        return config.withTargets(List.copyOf(targets));
     }
 
     /** Adds a TPG to a target, enabled, empty. */
@@ -298,8 +294,7 @@ public final class ConfigEditor
     /** Sets the authentication of discovery sessions. */
     public static RingtargetConfig setDiscoveryAuth(final RingtargetConfig config, final DiscoveryAuthConfig discoveryAuth)
     {
-        return new RingtargetConfig(config.backstores(), config.targets(), discoveryAuth, config.engine(),
-            config.metrics());
+        return config.withDiscoveryAuth(discoveryAuth);
     }
 
     /** The backstore of that name, or null. */
@@ -424,8 +419,7 @@ public final class ConfigEditor
     {
         final List<TargetConfig> targets = new ArrayList<>(config.targets());
         targets.set(targets.indexOf(old), replacement);
-        return new RingtargetConfig(config.backstores(), List.copyOf(targets), config.discoveryAuth(), config.engine(),
-            config.metrics());
+        return config.withTargets(List.copyOf(targets));
     }
 
     private static <T> List<T> append(final List<T> list, final T element)

@@ -136,6 +136,7 @@ public final class ConfigValidator
         discoveryAuth(config.discoveryAuth());
         engine(config.engine());
         metrics(config.metrics());
+        stateDirectory(config.stateDirectory());
         secretsNotShared(config);
     }
 
@@ -274,6 +275,7 @@ public final class ConfigValidator
     private void targets(final List<TargetConfig> targets, final Map<String, BackstoreConfig> backstores)
     {
         final Map<String, String> iqnPaths = new HashMap<>();
+        final Map<String, String> exportedBy = new HashMap<>();
         for (int i = 0; i < targets.size(); i++)
         {
             final String path = "targets[" + i + "]";
@@ -312,6 +314,38 @@ public final class ConfigValidator
                 tpg(path + ".tpgs[" + j + "]", target.tpgs().get(j), tags, portals, backstores);
             }
             writeProtectionAgrees(path, target);
+            oneTargetPerBackstore(path, target, exportedBy);
+        }
+    }
+
+    /**
+     * A backstore is one logical unit, with one set of persistent reservations (saved under its serial), unit
+     * attentions and ALUA ports: it is exported by one target, through any number of that target's TPGs.
+     */
+    private void oneTargetPerBackstore(final String path, final TargetConfig target, final Map<String, String> exportedBy)
+    {
+        for (int j = 0; j < target.tpgs().size(); j++)
+        {
+            final TpgConfig tpg = target.tpgs().get(j);
+            if (null == tpg || !tpg.enabled() || null == tpg.luns())
+            {
+                continue;
+            }
+            for (int k = 0; k < tpg.luns().size(); k++)
+            {
+                final LunConfig lun = tpg.luns().get(k);
+                if (null == lun || null == lun.backstore())
+                {
+                    continue;
+                }
+                final String other = exportedBy.putIfAbsent(lun.backstore(), target.iqn());
+                if (null != other && !other.equals(target.iqn()))
+                {
+                    error(path + ".tpgs[" + j + "].luns[" + k + "].backstore", "backstore \"" + lun.backstore() +
+                        "\" is exported by target " + other + " already: a backstore is one logical unit (one set " +
+                        "of persistent reservations), exported by one target through any number of its TPGs");
+                }
+            }
         }
     }
 
@@ -714,6 +748,26 @@ public final class ConfigValidator
         if (engine.nopInTimeoutSeconds() < 1 && engine.nopInIntervalSeconds() > 0)
         {
             error("engine.nopInTimeoutSeconds", "at least 1 while NOP-In pings are on");
+        }
+    }
+
+    /** Null: none (APTPL refused), which only a configuration built in code has; a file always names one. */
+    private void stateDirectory(final String stateDirectory)
+    {
+        if (null == stateDirectory)
+        {
+            return;
+        }
+        if (stateDirectory.isBlank() || hasControlCharacters(stateDirectory) || !stateDirectory.startsWith("/"))
+        {
+            error("stateDirectory", "\"" + stateDirectory + "\" is not an absolute path (default " +
+                ConfigDefaults.DEFAULT_STATE_DIRECTORY + ")");
+            return;
+        }
+        final Path dir = Path.of(stateDirectory);
+        if (checkFiles && Files.exists(dir) && !Files.isDirectory(dir))
+        {
+            error("stateDirectory", stateDirectory + " exists and is not a directory");
         }
     }
 

@@ -73,7 +73,7 @@ public final class DemoConfig
         return new RingtargetConfig(
             List.of(backstore(sizeBytes, backstorePathOrNull)),
             List.of(new TargetConfig(TARGET_IQN, "ringtarget demo", List.copyOf(tpgs))),
-            ConfigDefaults.discoveryAuth(), ConfigDefaults.engine(), new MetricsConfig(MetricsConfig.DEMO_LISTEN));
+            ConfigDefaults.discoveryAuth(), ConfigDefaults.engine(), new MetricsConfig(MetricsConfig.DEMO_LISTEN), null);
     }
 
     private static BackstoreConfig backstore(final long sizeBytes, final String pathOrNull)

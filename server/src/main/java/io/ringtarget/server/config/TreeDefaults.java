@@ -17,6 +17,7 @@ import static io.ringtarget.server.config.ConfigDefaults.DEFAULT_NOP_IN_INTERVAL
 import static io.ringtarget.server.config.ConfigDefaults.DEFAULT_NOP_IN_TIMEOUT_SECONDS;
 import static io.ringtarget.server.config.ConfigDefaults.DEFAULT_PORT;
 import static io.ringtarget.server.config.ConfigDefaults.DEFAULT_PORTAL_IP;
+import static io.ringtarget.server.config.ConfigDefaults.DEFAULT_STATE_DIRECTORY;
 import static io.ringtarget.server.config.ConfigDefaults.DEFAULT_TPG_TAG;
 import static io.ringtarget.server.config.ConfigDefaults.IDLE_RING;
 import static io.ringtarget.server.config.ConfigDefaults.TYPE_BLOCK;
@@ -95,6 +96,7 @@ final class TreeDefaults
             defaultValue(engine, "nopInIntervalSeconds", DEFAULT_NOP_IN_INTERVAL_SECONDS);
             defaultValue(engine, "nopInTimeoutSeconds", DEFAULT_NOP_IN_TIMEOUT_SECONDS);
         }
+        defaultValue(config, "stateDirectory", DEFAULT_STATE_DIRECTORY);
         if (config.get("metrics") instanceof ObjectNode metrics)
         {
             defaultValue(metrics, "listen", MetricsConfig.OFF);   // the section is optional: no default object

@@ -23,6 +23,8 @@ import io.ringtarget.iscsi.stats.MetricsModel;
 import io.ringtarget.iscsi.stats.ProtocolLabels;
 import io.ringtarget.iscsi.stats.SenseKeys;
 import io.ringtarget.ring.LoopCounter;
+import io.ringtarget.scsi.AccessState;
+import io.ringtarget.scsi.TargetPortGroup;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -35,9 +37,12 @@ import java.util.List;
  */
 public final class RingtargetCollector implements MultiCollector
 {
-    /** ALUA states (SPC-4 5.16.2.2), as the {@code state} label of {@code ringtarget_alua_state}. */
+    /**
+     * ALUA states (SPC-4 5.15.2.4), as the {@code state} label of {@code ringtarget_alua_state}, in the order of
+     * {@link AccessState}'s constants. (Offline and LBA dependent are states ringtarget never takes.)
+     */
     static final String[] ALUA_STATES = {
-        "active_optimized", "active_nonoptimized", "standby", "unavailable", "offline", "transitioning", "lba_dependent" };
+        "active_optimized", "active_nonoptimized", "standby", "unavailable", "transitioning" };
     private static final Labels HEADER = Labels.of("kind", "header");
     private static final Labels DATA = Labels.of("kind", "data");
     private static final Labels OUT_OF_WINDOW = Labels.of("reason", "out_of_window");
@@ -56,6 +61,7 @@ public final class RingtargetCollector implements MultiCollector
     private final Labels[] rejectLabels;
     private final Labels[][] tmfLabels;          // [function][response]
     private final Labels[][] aluaLabels;         // [tpg][state], then the TPG's own labels last
+    private final TargetPortGroup[] tpgs;
     private final Labels[] loopLabels;
     private final Labels[][] faultLabels;
     private final Labels buildLabels;
@@ -119,9 +125,11 @@ public final class RingtargetCollector implements MultiCollector
             }
         }
         aluaLabels = new Labels[model.tpgs().size()][ALUA_STATES.length + 1];
+        tpgs = new TargetPortGroup[model.tpgs().size()];
         for (int i = 0; i < model.tpgs().size(); i++)
         {
             final MetricsModel.TpgKey tpg = model.tpgs().get(i);
+            tpgs[i] = tpg.group();
             final Labels labels = Labels.of("target", tpg.target(), "tpg", Integer.toString(tpg.tag()));
             for (int st = 0; st < ALUA_STATES.length; st++)
             {
@@ -358,16 +366,17 @@ public final class RingtargetCollector implements MultiCollector
     private void alua(final List<MetricSnapshot> out)
     {
         final GaugeSnapshot.Builder state = GaugeSnapshot.builder().name("ringtarget_alua_state")
-            .help("ALUA state of each target port group: 1 for the current state, 0 for the others. Every TPG is " +
-                "active/optimized until the HA work brings the other states.");
+            .help("ALUA access state of each target port group: 1 for the current state, 0 for the others.");
         final Family transitions = new Family("ringtarget_alua_transitions", "ALUA state changes of the TPG.");
         for (int i = 0; i < aluaLabels.length; i++)
         {
+            final TargetPortGroup group = tpgs[i];
+            final int current = group.accessState().ordinal();
             for (int s = 0; s < ALUA_STATES.length; s++)
             {
-                state.dataPoint(GaugeDataPointSnapshot.builder().labels(aluaLabels[i][s]).value(s == 0 ? 1 : 0).build());
+                state.dataPoint(GaugeDataPointSnapshot.builder().labels(aluaLabels[i][s]).value(s == current ? 1 : 0).build());
             }
-            transitions.add(aluaLabels[i][ALUA_STATES.length], 0);
+            transitions.add(aluaLabels[i][ALUA_STATES.length], group.transitionCount());
         }
         out.add(state.build());
         out.add(transitions.build());

@@ -14,6 +14,7 @@ import io.ringtarget.server.config.RingtargetConfig;
 import io.ringtarget.server.metrics.MetricsServer;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,6 +76,7 @@ public final class TargetServer implements AutoCloseable
         final EngineConfig ec = config.engine() != null ? config.engine() : ConfigDefaults.engine();
         final EngineSettings settings = new EngineSettings(ec.loops(), ec.pinCpus(), ec.idleStrategy(),
             ec.idleSpinMicros() * 1_000L, ec.nopInIntervalSeconds(), ec.nopInTimeoutSeconds());
+        final Path stateDirectory = StateDirectory.prepare(config.stateDirectory());
         final PortalSockets sockets = PortalSockets.open(TargetRegistryBuilder.portals(config), settings.loopCount());
         final Map<String, Backstore> backstores = new LinkedHashMap<>();
         try
@@ -83,7 +85,7 @@ public final class TargetServer implements AutoCloseable
             {
                 backstores.put(b.name(), BackstoreFactory.open(b));
             }
-            final TargetRegistry targets = TargetRegistryBuilder.build(config, backstores, null);
+            final TargetRegistry targets = TargetRegistryBuilder.build(config, backstores, stateDirectory);
             // The engine takes the sockets over: it closes them if it fails to start.
             final IscsiEngine engine = IscsiEngine.start(targets,
                 TargetRegistryBuilder.discoveryAuth(config.discoveryAuth()), TargetLimits.defaults(), settings,

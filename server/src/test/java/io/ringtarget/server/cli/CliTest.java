@@ -100,7 +100,8 @@ class CliTest
                 List.of(new TargetConfig(TARGET, null, List.of(new TpgConfig(1, true,
                     List.of(new PortalConfig("0.0.0.0", 3260)), List.of(new LunConfig(0, "disk1", false)),
                     List.of(new AclConfig(HOST1, null)), false, "none")))),
-                new DiscoveryAuthConfig("none", null), ConfigDefaults.engine()),
+                new DiscoveryAuthConfig("none", null), ConfigDefaults.engine())
+                .withStateDirectory(ConfigDefaults.DEFAULT_STATE_DIRECTORY),
             saved);
         final CliRunner.Result validate = ok("config", "validate");
         assertEquals(config + ": valid\n", validate.out());

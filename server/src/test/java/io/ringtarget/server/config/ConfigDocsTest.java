@@ -57,8 +57,7 @@ class ConfigDocsTest
             withIds.add(new BackstoreConfig(b.name(), b.type(), b.path(), b.sizeBytes(), b.blockSize(), b.directIo(),
                 b.writeCache(), ids.serial(), ids.wwn()));
         }
-        assertEquals(full, new RingtargetConfig(withIds, shortForm.targets(), shortForm.discoveryAuth(), shortForm.engine(),
-            shortForm.metrics()));
+        assertEquals(full, shortForm.withBackstores(withIds));
         assertTrue(full.targets().getFirst().tpgs().getFirst().portals().size() == 2);
         // As written, defaults left out and "10G" for a size: what a JSON Schema tool is given.
         for (final String block : blocks)

@@ -52,7 +52,7 @@ class ConfigFilesTest
     void saveKeepsThePreviousVersionAsBakAndLeavesNoTemporaryFile() throws Exception
     {
         final Path file = dir.resolve("saveconfig.json");
-        final RingtargetConfig first = DemoConfig.create(null, 0, null);
+        final RingtargetConfig first = DemoConfig.create(null, 0, null).withStateDirectory("/srv/state");
         final RingtargetConfig second = ConfigFixtures.everyField();
 
         ConfigFiles.save(first, file);
@@ -245,7 +245,8 @@ class ConfigFilesTest
 
         assertEquals(new RingtargetConfig(
                 List.of(new BackstoreConfig("r", "ram", null, 4096, 512, true, false, null, null)), List.of(),
-                ConfigDefaults.discoveryAuth(), ConfigDefaults.engine()),
+                ConfigDefaults.discoveryAuth(), ConfigDefaults.engine())
+                .withStateDirectory(ConfigDefaults.DEFAULT_STATE_DIRECTORY),
             ConfigFiles.parse(json, "x"));
     }
 

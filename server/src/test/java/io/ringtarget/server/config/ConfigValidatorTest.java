@@ -148,7 +148,26 @@ class ConfigValidatorTest
                     c.backstores(), c.targets(), c.discoveryAuth(), new EngineConfig(0, false, "ring", 10_001, 5, 15)),
                 "engine.idleSpinMicros", "10001 is not a polling time in microseconds (0..10000)"),
             arguments("missing luns list", tpg(0, t -> withLuns(t, null)),
-                "targets[0].tpgs[0].luns", "required (an array)"));
+                "targets[0].tpgs[0].luns", "required (an array)"),
+            arguments("a backstore writable through one TPG and read-only through another",
+                (UnaryOperator<RingtargetConfig>)c -> c.withTargets(List.of(new TargetConfig(
+                    c.targets().getFirst().iqn(), null, List.of(c.targets().getFirst().tpgs().getFirst(),
+                        new TpgConfig(3, true, List.of(new PortalConfig("10.0.3.10", 3260)),
+                            List.of(new LunConfig(0, "disk1", true)), List.of(), true, "none"))))),
+                "targets[0].tpgs[1].luns[0].readOnly", "backstore \"disk1\" is read-only here and writable at " +
+                    "targets[0] (iqn.2026-04.com.example:target1).tpgs[0].luns[0]: it is one logical unit through every TPG of the target, so its LUNs " +
+                    "must agree"),
+            arguments("a backstore exported by two targets",
+                (UnaryOperator<RingtargetConfig>)c -> c.withTargets(List.of(c.targets().getFirst(),
+                    new TargetConfig("iqn.2026-04.com.example:target2", null, List.of(new TpgConfig(1, true,
+                        List.of(new PortalConfig("10.0.3.10", 3260)), List.of(new LunConfig(0, "disk1", false)),
+                        List.of(), true, "none"))))),
+                "targets[1].tpgs[0].luns[0].backstore", "backstore \"disk1\" is exported by target " +
+                    "iqn.2026-04.com.example:target1 already: a backstore is one logical unit (one set of persistent " +
+                    "reservations), exported by one target through any number of its TPGs"),
+            arguments("a relative state directory",
+                (UnaryOperator<RingtargetConfig>)c -> c.withStateDirectory("var/lib/ringtarget"),
+                "stateDirectory", "\"var/lib/ringtarget\" is not an absolute path (default /var/lib/ringtarget)"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -240,6 +259,9 @@ class ConfigValidatorTest
             new BackstoreConfig("ok", "fileio", dir.resolve("ok.img").toString(), 1 << 20, 512, true, false, null, null));
 
         assertEquals(List.of(), ConfigValidator.validate(config, false));
+        assertEquals(List.of("stateDirectory: " + regular + " exists and is not a directory"),
+            ConfigValidator.validate(ConfigFixtures.everyField().withStateDirectory(regular.toString()), true).stream()
+                .map(ConfigProblem::toString).filter(p -> p.startsWith("stateDirectory")).toList());
         assertEquals(List.of(
                 "backstores[0] (b).path: \"" + regular + "\" is not a block device (a regular file: use type \"fileio\")",
                 "backstores[1] (missing).path: \"" + dir.resolve("nope") + "\" does not exist",

@@ -1,6 +1,7 @@
 package io.ringtarget.server.metrics;
 
 import io.ringtarget.server.config.AclConfig;
+import io.ringtarget.server.config.AluaConfig;
 import io.ringtarget.server.config.BackstoreConfig;
 import io.ringtarget.server.config.ChapConfig;
 import io.ringtarget.server.config.DiscoveryAuthConfig;
@@ -72,18 +73,19 @@ class MetricsEndpointTest
         final List<PortalConfig> portal = List.of(new PortalConfig("127.0.0.1", iscsiPort));
         return new RingtargetConfig(
             List.of(new BackstoreConfig("ram0", "ram", null, 64L << 20, 512, true, false, "metrics0", null),
-                new BackstoreConfig("ram1", "ram", null, 16L << 20, 4096, true, false, "metrics1", null)),
+                new BackstoreConfig("ram1", "ram", null, 16L << 20, 4096, true, false, "metrics1", null),
+                new BackstoreConfig("ram2", "ram", null, 16L << 20, 4096, true, false, "metrics2", null)),
             List.of(
                 new TargetConfig(OPEN, null, List.of(new TpgConfig(1, true, portal,
                     List.of(new LunConfig(0, "ram0", false), new LunConfig(3, "ram1", false)), List.of(), true,
                     "none"))),
                 new TargetConfig(CHAP, null, List.of(new TpgConfig(2, true, portal,
-                    List.of(new LunConfig(0, "ram1", false)),
+                    List.of(new LunConfig(0, "ram2", false)),
                     List.of(new AclConfig("iqn.2026-11.io.ringtarget.test:c", new ChapConfig("u", "secret-secret", "", ""))),
-                    false, "chap")))),
+                    false, "chap").withAlua(new AluaConfig(AluaConfig.STANDBY, false))))),
             new DiscoveryAuthConfig("none", null),
             new EngineConfig(2, false, "ring", 5, 15),
-            new MetricsConfig("127.0.0.1:" + metrics));
+            new MetricsConfig("127.0.0.1:" + metrics), null);
     }
 
     static int freePort() throws IOException
@@ -131,7 +133,7 @@ class MetricsEndpointTest
         assertType("ringtarget_lun_capacity_bytes", "gauge");
         assertSample("ringtarget_lun_capacity_bytes" + lun0 + " 6.7108864E7");
         assertSample("ringtarget_lun_capacity_bytes{backstore=\"ram1\",lun=\"3\",target=\"" + OPEN + "\"} 1.6777216E7");
-        assertSample("ringtarget_lun_capacity_bytes{backstore=\"ram1\",lun=\"0\",target=\"" + CHAP + "\"} 1.6777216E7");
+        assertSample("ringtarget_lun_capacity_bytes{backstore=\"ram2\",lun=\"0\",target=\"" + CHAP + "\"} 1.6777216E7");
         assertSample("ringtarget_lun_io_now" + lun0 + " 0.0");
         assertType("ringtarget_lun_io_duration_seconds", "histogram");
         final String read = "backstore=\"ram0\",lun=\"0\",op=\"read\",target=\"" + OPEN + "\"";
@@ -167,7 +169,9 @@ class MetricsEndpointTest
         assertSample("ringtarget_tcp_retransmits_total{portal=\"127.0.0.1:" + iscsiPort + "\",target=\"" + OPEN + "\"} 0.0");
         assertFalse(text.contains("ringtarget_tcp_rtt_seconds{"), "no RTT without a connection");
         assertSample("ringtarget_alua_state{state=\"active_optimized\",target=\"" + OPEN + "\",tpg=\"1\"} 1.0");
-        assertSample("ringtarget_alua_state{state=\"standby\",target=\"" + CHAP + "\",tpg=\"2\"} 0.0");
+        assertSample("ringtarget_alua_state{state=\"standby\",target=\"" + OPEN + "\",tpg=\"1\"} 0.0");
+        assertSample("ringtarget_alua_state{state=\"standby\",target=\"" + CHAP + "\",tpg=\"2\"} 1.0");
+        assertSample("ringtarget_alua_state{state=\"active_optimized\",target=\"" + CHAP + "\",tpg=\"2\"} 0.0");
         assertSample("ringtarget_alua_transitions_total{target=\"" + CHAP + "\",tpg=\"2\"} 0.0");
         assertTrue(text.contains("\nringtarget_loop_busy_seconds_total{loop=\"ringtarget-0\"} "), "busy");
         assertTrue(text.contains("\nringtarget_loop_idle_seconds_total{loop=\"ringtarget-1\"} "), "idle");

@@ -11,6 +11,7 @@ import io.ringtarget.server.config.TargetConfig;
 import io.ringtarget.server.config.TpgConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.logging.LogManager;
 
@@ -55,7 +57,7 @@ class TargetServerStartTest
     private RingtargetConfig config(final int port)
     {
         return new RingtargetConfig(
-            List.of(new BackstoreConfig("ram0", "ram", null, 16L << 20, 512, true, false, null, null),
+            List.of(new BackstoreConfig("ram0", "ram", null, 16L << 20, 512, true, false, "start-ram0", null),
                 new BackstoreConfig("file0", "fileio", image.toString(), 16L << 20, 512, true, false, null, null)),
             List.of(new TargetConfig("iqn.2026-11.io.ringtarget:start", null, List.of(new TpgConfig(1, true,
                 List.of(new PortalConfig("127.0.0.1", port)),
@@ -119,6 +121,37 @@ class TargetServerStartTest
         }
         // The refused start closed its portal sockets: the same configuration starts now.
         TargetServer.start(config(port), new PrintStream(new ByteArrayOutputStream())).close();
+    }
+
+    @Test
+    void theStateDirectoryIsCreatedOwnerOnlyAndATornReservationFileRefusesTheStartNamingIt(@TempDir final Path dir)
+        throws IOException
+    {
+        final Path state = dir.resolve("state/ringtarget");
+        final int port = freePort();
+        final RingtargetConfig config = config(port).withStateDirectory(state.toString());
+        TargetServer.start(config, new PrintStream(new ByteArrayOutputStream())).close();
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state)));
+
+        final String serial = "start-ram0";    // ram0's; the file is named after the unit serial
+        final Path pr = Files.createDirectories(state.resolve("persistent-reservations")).resolve(serial + ".pr");
+        Files.writeString(pr, "ringtarget persistent reservations 1\nserial " + serial + "\ngeneration 3\n");
+        final IOException ex = assertThrows(IOException.class,
+            () -> TargetServer.start(config, new PrintStream(new ByteArrayOutputStream())));
+        assertTrue(ex.getMessage().contains(pr.toString()), ex.getMessage());
+        assertEquals("ringtarget persistent reservations 1\nserial " + serial + "\ngeneration 3\n",
+            Files.readString(pr), "the torn file is left for the administrator");
+        Files.delete(pr);
+        TargetServer.start(config, new PrintStream(new ByteArrayOutputStream())).close();  // the portal was released
+    }
+
+    @Test
+    void aStateDirectoryThatCannotBeCreatedIsNamed() throws IOException
+    {
+        final IOException ex = assertThrows(IOException.class, () -> TargetServer.start(
+            config(freePort()).withStateDirectory("/proc/ringtarget-state"), new PrintStream(new ByteArrayOutputStream())));
+        assertTrue(ex.getMessage().startsWith("cannot use the state directory /proc/ringtarget-state: "), ex.getMessage());
+        assertFalse(Files.exists(image), "no backstore was opened");
     }
 
     @Test
