@@ -93,7 +93,7 @@ class PrometheusMetricsTest
                     false, "chap")))),
             new DiscoveryAuthConfig("none", null),
             new EngineConfig(2, false, "ring", 5, 15),
-            new MetricsConfig(Ports.LOOPBACK + ":" + metricsPort)), new PrintStream(LOG, true));
+            new MetricsConfig(Ports.LOOPBACK + ":" + metricsPort), null), new PrintStream(LOG, true));
 
         final Path rules = Tools.repoRoot().resolve("monitoring/prometheus/ringtarget-rules.yml");
         final Path config = dir.resolve("prometheus.yml");
