@@ -4,6 +4,7 @@ import io.ringtarget.nativetests.support.ExternalProcess;
 import io.ringtarget.nativetests.support.Ports;
 import io.ringtarget.nativetests.support.Tools;
 import io.ringtarget.server.startup.TargetServer;
+import io.ringtarget.server.config.AluaConfig;
 import io.ringtarget.server.config.BackstoreConfig;
 import io.ringtarget.server.config.DiscoveryAuthConfig;
 import io.ringtarget.server.config.EngineConfig;
@@ -24,14 +25,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * libiscsi's conformance suite (iscsi-test-cu -t ALL) against tgt and against ringtarget in the same run, each
- * on a file LUN (tgt with its default buffered I/O, the configuration it passes most with; ringtarget with
- * O_DIRECT): ringtarget must pass at least as many tests as tgt and fail no more.
+ * libiscsi's conformance suite (iscsi-test-cu -t ALL, with a second path to the same LUN so that MultipathIO runs)
+ * against tgt and against ringtarget in the same run, each on a file LUN (tgt with its default buffered I/O, the
+ * configuration it passes most with; ringtarget with O_DIRECT): ringtarget must pass at least as many tests as tgt,
+ * fail no more, fail none that tgt passes, and pass MultipathIO and the persistent reservation suites.
  */
 @Timeout(900)
 class ConformanceVsTgtTest
@@ -44,6 +48,14 @@ class ConformanceVsTgtTest
 
     record Summary(int total, int passed, int failed, int skipped, String text)
     {
+        /** The tests of a verdict, "Suite.Test" as the summary's FAILED and SKIPPED lines name them. */
+        Set<String> tests(final String verdict)
+        {
+            final Set<String> tests = new TreeSet<>();
+            text.lines().filter(l -> l.startsWith(verdict + " ")).forEach(l -> tests.add(l.substring(verdict.length() + 1).strip()));
+            return tests;
+        }
+
         static Summary read(final Path file) throws IOException
         {
             final String text = Files.readString(file);
@@ -81,11 +93,11 @@ class ConformanceVsTgtTest
         return d.resolve("bench/scripts/conformance.sh");
     }
 
-    private Summary conformance(final String name, final String url) throws IOException
+    private Summary conformance(final String name, final String url, final String secondPath) throws IOException
     {
         final Path out = dir.resolve(name);
         final ExternalProcess.Result r = ExternalProcess.run(Duration.ofSeconds(400), "bash", script().toString(),
-            "-o", out.toString(), url);
+            "-o", out.toString(), url, secondPath);
         assertEquals(0, r.exitCode(), r.output());
         return Summary.read(out.resolve("summary.txt"));
     }
@@ -100,38 +112,64 @@ class ConformanceVsTgtTest
     }
 
     @Test
-    void ringtargetPassesAtLeastAsManyTestsAsTgt() throws Exception
+    void ringtargetPassesAtLeastAsManyTestsAsTgtAndFailsNoneTgtPasses() throws Exception
     {
         Tools.require("iscsi-test-cu");
         Tools.requireRoot();
         final Summary tgt;
         try (TgtTarget peer = TgtTarget.start(dir, sparse(dir.resolve("tgt.img")), false))
         {
-            tgt = conformance("tgt", peer.url());
+            final int second = peer.addPortal();
+            tgt = conformance("tgt", peer.url(), Tools.iscsiUrl(second, TgtTarget.IQN, TgtTarget.LUN));
         }
 
-        final int port = Ports.free();
-        final List<PortalConfig> portal = List.of(new PortalConfig("127.0.0.1", port));
+        // Two TPGs of one target exporting the same backstore: one logical unit seen through two target ports, the
+        // first active/optimized and preferred, the second active/non-optimized (what `demo --portal A --portal B`
+        // sets up), so MultipathIO runs over two I_T nexuses with distinct relative target port ids.
+        final int port1 = Ports.free();
+        final int port2 = Ports.free();
+        final List<LunConfig> lun = List.of(new LunConfig(0, "file0", false));
         final RingtargetConfig config = new RingtargetConfig(
             List.of(new BackstoreConfig("file0", "fileio", sparse(dir.resolve("ours.img")).toString(), LUN_BYTES,
                 512, true, false, "conformance0", null)),
-            List.of(new TargetConfig(IQN, "conformance", List.of(new TpgConfig(1, true, portal,
-                List.of(new LunConfig(0, "file0", false)), List.of(), true, "none")))),
-            new DiscoveryAuthConfig("none", null), new EngineConfig(1, false, "ring", 5, 15));
+            List.of(new TargetConfig(IQN, "conformance", List.of(
+                new TpgConfig(1, true, List.of(new PortalConfig("127.0.0.1", port1)), lun, List.of(), true, "none")
+                    .withAlua(new AluaConfig(AluaConfig.ACTIVE_OPTIMIZED, true)),
+                new TpgConfig(2, true, List.of(new PortalConfig("127.0.0.1", port2)), lun, List.of(), true, "none")
+                    .withAlua(new AluaConfig(AluaConfig.ACTIVE_NON_OPTIMIZED, false))))),
+            new DiscoveryAuthConfig("none", null), new EngineConfig(1, false, "ring", 5, 15))
+            .withStateDirectory(dir.resolve("state").toString());
         final ByteArrayOutputStream log = new ByteArrayOutputStream();
         final Summary ours;
         try (TargetServer server = TargetServer.start(config, new PrintStream(log, true)))
         {
-            ours = conformance("ringtarget", Tools.iscsiUrl(port, IQN, 0));
+            ours = conformance("ringtarget", Tools.iscsiUrl(port1, IQN, 0), Tools.iscsiUrl(port2, IQN, 0));
         }
 
-        System.out.println("iscsi-test-cu -t ALL, same machine, same run:\n  tgt:        " +
+        System.out.println("iscsi-test-cu -t ALL with a second path, same machine, same run:\n  tgt:        " +
             tgt.text().lines().findFirst().orElse("") + "\n  ringtarget: " + ours.text().lines().findFirst().orElse(""));
-        System.out.println("ringtarget failures:\n" + ours.text());
+        System.out.println("ringtarget failures and skips:\n" + ours.text());
         assertEquals(tgt.total(), ours.total());
         assertTrue(ours.passed() >= tgt.passed(),
             "ringtarget passed " + ours.passed() + " < tgt's " + tgt.passed() + "\n" + ours.text());
         assertTrue(ours.failed() <= tgt.failed(),
             "ringtarget failed " + ours.failed() + " > tgt's " + tgt.failed() + "\n" + ours.text());
+
+        // Test by test: nothing tgt passes fails here (a summary names only its failed and skipped tests).
+        final Set<String> regressions = new TreeSet<>(ours.tests("FAILED"));
+        regressions.removeAll(tgt.tests("FAILED"));
+        regressions.removeAll(tgt.tests("SKIPPED"));
+        assertEquals(Set.of(), regressions, "tests tgt passes and ringtarget fails");
+
+        // The second path is used: the multipath suite runs, and passes, as do the persistent reservation suites.
+        final Set<String> notPassed = new TreeSet<>(ours.tests("FAILED"));
+        notPassed.addAll(ours.tests("SKIPPED"));
+        for (final String suite : List.of("MultipathIO.", "Prin", "Prout"))
+        {
+            assertEquals(List.of(), notPassed.stream().filter(t -> t.startsWith(suite)).toList(),
+                suite + " tests not passed\n" + ours.text());
+        }
+        assertTrue(Files.readString(dir.resolve("ringtarget/iscsi-test-cu.log")).contains("Suite: MultipathIO"),
+            "the MultipathIO suite ran");
     }
 }

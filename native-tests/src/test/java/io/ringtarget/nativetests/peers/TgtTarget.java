@@ -83,6 +83,23 @@ final class TgtTarget implements AutoCloseable
         return port;
     }
 
+    /**
+     * A second portal of tgtd on a free loopback port ({@code tgtadm --mode portal}): tgt has no portal groups,
+     * every portal reaches every target, so this is a second path to the same LUN.
+     *
+     * @return its port.
+     */
+    int addPortal()
+    {
+        final int second = Ports.free();
+        admin("--op", "new", "--mode", "portal", "--param", "portal=" + Ports.LOOPBACK + ":" + second);
+        if (!Ports.awaitListening(second, 10_000, tgtd))
+        {
+            throw new IllegalStateException("tgtd does not listen on " + second + ": " + tgtd.logText());
+        }
+        return second;
+    }
+
     String url(final int lun)
     {
         return Tools.iscsiUrl(port, IQN, lun);
