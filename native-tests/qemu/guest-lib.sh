@@ -4,6 +4,7 @@
 #   RT-RESULT KEY=VALUE   a value the test asserts on (rt_result)
 #   RT-STEP T WHAT        a step began at T seconds since boot (rt_step; the harness reports the timings)
 #   RT-FAIL WHY           the script gave up (rt_fail; the script then exits 1)
+# And on the second serial port (/dev/ttyS1), the host channel of rt_host: RT-HOST requests, RT-DONE answers.
 
 rt_uptime() { cut -d' ' -f1 /proc/uptime; }
 rt_result() { echo "RT-RESULT $1=$2"; }
@@ -80,4 +81,55 @@ rt_fio_verify() {
   rt_result "fio_$name" "$st"
   rt_result "fio_${name}_summary" "$(grep -E '^ *(READ|WRITE):' "/tmp/fio-$name.out" | sed 's/^ *//; s/(.*, io=/io=/; s/, run=.*//' | tr '\n' ';')"
   [ "$st" = 0 ] || { cat "/tmp/fio-$name.out"; rt_fail "fio $name on $dev failed"; }
+}
+
+# rt_host WORD ARGS...: asks the harness on the host to do something (KernelInitiatorGuest.hostAction: "link N off"
+# pulls NIC N's cable, "link N on" connects it; a test may add its own, e.g. restarting the target) and waits for it
+# to be done (up to 180 s). Prints the host's answer; gives up (rt_fail) when the host could not do it. Call it from
+# the script itself, not from a subshell: the port is opened once, on file descriptor 7.
+rt_host() {
+  if [ -z "${RT_HOST_OPEN:-}" ]; then
+    [ -c /dev/ttyS1 ] || rt_fail "no host channel (/dev/ttyS1): the harness starts QEMU with it"
+    exec 7<>/dev/ttyS1
+    # Raw and without echo: the host's answer must not be sent back to it, nor a line be edited.
+    stty -F /dev/ttyS1 raw -echo || rt_fail "cannot set /dev/ttyS1 raw"
+    RT_HOST_OPEN=1
+  fi
+  rt_step "host: $*"
+  echo "RT-HOST $*" >&7
+  read -r -t 180 rt_tag rt_verdict rt_answer <&7 || rt_fail "no answer from the host to: $*"
+  [ "$rt_tag $rt_verdict" = "RT-DONE ok" ] || rt_fail "the host could not do \"$*\": $rt_verdict $rt_answer"
+  echo "$rt_answer"
+}
+
+# rt_disk_via HOST:PORT LUN [SECONDS]: like rt_disk, for the session whose connection goes to HOST:PORT (two paths
+# to one target are told apart by their portal).
+rt_disk_via() {
+  n=0
+  while [ "$n" -lt "$((${3:-30} * 10))" ]; do
+    for c in /sys/class/iscsi_connection/connection*; do
+      [ -e "$c/persistent_address" ] || continue
+      [ "$(cat "$c/persistent_address"):$(cat "$c/persistent_port")" = "$1" ] || continue
+      sid="${c##*connection}"; sid="${sid%%:*}"
+      for b in /sys/class/iscsi_session/session"$sid"/device/target*/*:*:*:"$2"/block/*; do
+        [ -e "$b" ] && [ -b "/dev/${b##*/}" ] && { echo "${b##*/}"; return 0; }
+      done
+    done
+    n=$((n + 1)); sleep 0.1
+  done
+  return 1
+}
+
+# rt_until SECONDS WHAT COMMAND...: runs COMMAND every 0.2 s until it succeeds; gives up (rt_fail) after SECONDS,
+# saying WHAT did not happen. Sets RT_WAITED to the seconds it took. (Not in $(...): rt_fail must end the script.)
+rt_until() {
+  limit="$1"; what="$2"; shift 2
+  t0="$(rt_uptime)"
+  until "$@" >/dev/null 2>&1; do
+    if [ "$(echo "$(rt_uptime) $t0 $limit" | awk '{ print ($1 - $2 > $3) }')" = 1 ]; then
+      rt_fail "$what: not after $limit s"
+    fi
+    sleep 0.2
+  done
+  RT_WAITED="$(echo "$(rt_uptime) $t0" | awk '{ printf "%.1f", $1 - $2 }')"
 }

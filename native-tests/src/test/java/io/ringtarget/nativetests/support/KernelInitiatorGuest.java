@@ -50,6 +50,7 @@ public final class KernelInitiatorGuest
     private final String name;
     private final String script;
     private final Map<String, byte[]> files = new LinkedHashMap<>();
+    private final Map<String, HostAction> hostActions = new LinkedHashMap<>();
     private final List<String> kernelArgs = new ArrayList<>();
     private int nics = 1;
     private int cpus = 2;
@@ -60,6 +61,18 @@ public final class KernelInitiatorGuest
     {
         this.name = name;
         this.script = script;
+    }
+
+    /** Something the host does when the guest's script asks for it with {@code rt_host WORD ARGS...}. */
+    @FunctionalInterface
+    public interface HostAction
+    {
+        /**
+         * @param args the words after WORD, as one string.
+         * @return a one-line answer for the script (rt_host prints it), or null.
+         * @throws Exception when it could not be done: the script's rt_host fails with the message.
+         */
+        String run(String args) throws Exception;
     }
 
     /**
@@ -159,6 +172,21 @@ public final class KernelInitiatorGuest
     }
 
     /**
+     * What the host does when the script runs {@code rt_host WORD ARGS...} (of /lib/rt-guest.sh), over the guest's
+     * second serial port; the script goes on once it is done. {@code link N on|off} is always there: it connects
+     * or pulls the cable of NIC N (QEMU's {@code set_link}; the guest sees its carrier go).
+     *
+     * @param word   the request's first word.
+     * @param action what to do, on a thread of the harness.
+     * @return this.
+     */
+    public KernelInitiatorGuest hostAction(final String word, final HostAction action)
+    {
+        hostActions.put(word, action);
+        return this;
+    }
+
+    /**
      * Boots the guest, waits until it powers off or the time limit passes (then kills QEMU) and reads its console.
      *
      * @return what the guest did.
@@ -171,19 +199,25 @@ public final class KernelInitiatorGuest
         final Path console = logDir.resolve(name + "-" + stamp + ".console.log");
         final Path qemuLog = logDir.resolve(name + "-" + stamp + ".qemu.log");
         Path work = null;
+        GuestHostChannel channel = null;
         try
         {
             Files.createDirectories(logDir);
             work = Files.createTempDirectory("ringtarget-guest");
             final Path initrd = work.resolve("initrd");
             writeInitrd(image, initrd);
+            final QemuMonitor monitor = new QemuMonitor(work.resolve("monitor.sock"));
+            final Map<String, HostAction> actions = new LinkedHashMap<>(hostActions);
+            actions.putIfAbsent("link", args -> link(monitor, args));
+            channel = new GuestHostChannel(work.resolve("host.sock"), actions);
             final long start = System.nanoTime();
             final long deadline = start + timeout.toNanos();
             boolean timedOut = false;
             boolean hungAtPowerOff = false;
-            try (ExternalProcess qemu = ExternalProcess.start(qemuLog, command(image, initrd, console))
+            try (ExternalProcess qemu = ExternalProcess.start(qemuLog, command(image, initrd, console, work))
                 .stopGrace(Duration.ofSeconds(2)))
             {
+                channel.start();
                 long scriptEnded = 0;
                 while (qemu.awaitExit(POLL).isEmpty())
                 {
@@ -213,8 +247,28 @@ public final class KernelInitiatorGuest
         }
         finally
         {
+            if (null != channel)
+            {
+                channel.shutdown();
+            }
             deleteTree(work);
         }
+    }
+
+    /** {@code link N on|off}: QEMU's set_link on the netdev of NIC N. */
+    private String link(final QemuMonitor monitor, final String args) throws IOException
+    {
+        final String[] w = args.split("\\s+");
+        if (w.length != 2 || !w[0].matches("[0-9]+") || Integer.parseInt(w[0]) >= nics || !w[1].matches("on|off"))
+        {
+            throw new IllegalArgumentException("link NIC on|off, NIC 0.." + (nics - 1) + ": not \"" + args + "\"");
+        }
+        final String out = monitor.command("set_link n" + w[0] + " " + w[1], Duration.ofSeconds(10));
+        if (!out.isEmpty())
+        {
+            throw new IOException("set_link n" + w[0] + " " + w[1] + ": " + out);
+        }
+        return "NIC " + w[0] + " " + w[1];
     }
 
     private static String read(final Path console) throws IOException
@@ -235,7 +289,7 @@ public final class KernelInitiatorGuest
         }
     }
 
-    private String[] command(final GuestImage image, final Path initrd, final Path console)
+    private String[] command(final GuestImage image, final Path initrd, final Path console, final Path work)
     {
         final List<String> ips = new ArrayList<>();
         final List<String> cmd = new ArrayList<>(List.of(Tools.require("qemu-system-x86_64").toString(),
@@ -243,6 +297,10 @@ public final class KernelInitiatorGuest
             "-m", Integer.toString(memoryMiB), "-nodefaults", "-no-user-config", "-display", "none",
             // -no-reboot: a panic (panic=-1 reboots at once) ends QEMU rather than booting again.
             "-no-reboot", "-serial", "file:" + console,
+            // ttyS1: the script's channel to the host (rt_host); the monitor: set_link for "link" requests.
+            "-chardev", "socket,id=host,path=" + work.resolve("host.sock") + ",server=on,wait=off",
+            "-serial", "chardev:host",
+            "-monitor", "unix:" + work.resolve("monitor.sock") + ",server=on,wait=off",
             "-kernel", image.kernel().toString(), "-initrd", initrd.toString()));
         for (int i = 0; i < nics; i++)
         {

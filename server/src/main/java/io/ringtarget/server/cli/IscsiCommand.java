@@ -165,9 +165,10 @@ final class IscsiCommand extends CommandGroup
 
         @Command(name = "alua", description = "Sets the ALUA state a TPG (one target port group) starts in, and its " +
             "PREF bit.",
-            footer = { "", "Each enabled TPG of a target is one ALUA target port group; a backstore mapped in several",
-                "TPGs is one logical unit reached through all of them. Initiators may change the states with",
-                "SET TARGET PORT GROUPS while the target runs; the file keeps the states to start with.",
+            footer = { "", "Each enabled TPG of a target is one ALUA target port group; a backstore mapped",
+                "in several TPGs is one logical unit reached through all of them. Initiators may",
+                "change the states with SET TARGET PORT GROUPS while the target runs; the file",
+                "keeps the states to start with (docs/admin-guide.md, multipath with ALUA).",
                 "", "Examples:", "  T=iqn.2026-04.com.example:target1",
                 "  ringtarget iscsi tpg alua $T 1 --state active-optimized --preferred",
                 "  ringtarget iscsi tpg alua $T 2 --state active-non-optimized --preferred=false" })
