@@ -85,8 +85,9 @@ rt_fio_verify() {
 
 # rt_host WORD ARGS...: asks the harness on the host to do something (KernelInitiatorGuest.hostAction: "link N off"
 # pulls NIC N's cable, "link N on" connects it; a test may add its own, e.g. restarting the target) and waits for it
-# to be done (up to 180 s). Prints the host's answer; gives up (rt_fail) when the host could not do it. Call it from
-# the script itself, not from a subshell: the port is opened once, on file descriptor 7.
+# to be done (up to 180 s). Prints the host's answer and keeps it in RT_ANSWER; gives up (rt_fail) when the host
+# could not do it. Call it from the script itself, not from a subshell ($(...)): the port is opened once, on file
+# descriptor 7, and rt_fail must end the script.
 rt_host() {
   if [ -z "${RT_HOST_OPEN:-}" ]; then
     [ -c /dev/ttyS1 ] || rt_fail "no host channel (/dev/ttyS1): the harness starts QEMU with it"
@@ -99,6 +100,7 @@ rt_host() {
   echo "RT-HOST $*" >&7
   read -r -t 180 rt_tag rt_verdict rt_answer <&7 || rt_fail "no answer from the host to: $*"
   [ "$rt_tag $rt_verdict" = "RT-DONE ok" ] || rt_fail "the host could not do \"$*\": $rt_verdict $rt_answer"
+  RT_ANSWER="$rt_answer"
   echo "$rt_answer"
 }
 

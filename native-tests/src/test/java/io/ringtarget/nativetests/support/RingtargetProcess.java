@@ -1,0 +1,103 @@
+package io.ringtarget.nativetests.support;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * {@code ringtarget serve --config FILE} in a JVM of its own (this test's class path), so that a test can stop it
+ * the way an administrator or a power cut does: {@link #restart} with SIGTERM (a clean shutdown) or SIGKILL (nothing
+ * runs after it, as after a power loss), then the same configuration served again.
+ */
+public final class RingtargetProcess implements AutoCloseable
+{
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Path config;
+    private final Path log;
+    private final int[] ports;
+    private ExternalProcess process;
+    private int starts;
+
+    private RingtargetProcess(final Path config, final Path log, final int[] ports)
+    {
+        this.config = config;
+        this.log = log;
+        this.ports = ports;
+    }
+
+    /**
+     * Serves {@code config} and waits until every one of {@code ports} on 127.0.0.1 listens.
+     *
+     * @param config the configuration file.
+     * @param log    where the process's output goes (appended to, across restarts).
+     * @param ports  the portals' ports.
+     * @return the running target.
+     */
+    public static RingtargetProcess serve(final Path config, final Path log, final int... ports)
+    {
+        final RingtargetProcess p = new RingtargetProcess(config, log, ports.clone());
+        p.start();
+        return p;
+    }
+
+    private void start()
+    {
+        final List<String> command = new ArrayList<>(List.of(
+            ProcessHandle.current().info().command().orElse("java"), "--enable-native-access=ALL-UNNAMED",
+            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+            "-cp", System.getProperty("java.class.path"), "io.ringtarget.server.cli.Main",
+            "serve", "--config", config.toString()));
+        process = ExternalProcess.start(log, command.toArray(String[]::new)).stopGrace(Duration.ofSeconds(20));
+        starts++;
+        for (final int port : ports)
+        {
+            if (!Ports.awaitListening(port, START_TIMEOUT.toMillis(), process))
+            {
+                throw new IllegalStateException("ringtarget does not listen on " + port + ": " + process.logText());
+            }
+        }
+    }
+
+    /**
+     * Stops the target and serves the same configuration again.
+     *
+     * @param kill true: SIGKILL (no shutdown at all); false: SIGTERM and the clean shutdown it starts.
+     * @return how the process ended, for the test's log.
+     */
+    public String restart(final boolean kill)
+    {
+        final ProcessHandle handle = ProcessHandle.of(process.pid()).orElseThrow();
+        if (kill)
+        {
+            handle.destroyForcibly();
+        }
+        else
+        {
+            handle.destroy();
+        }
+        final OptionalInt status = process.awaitExit(Duration.ofSeconds(30));
+        if (status.isEmpty())
+        {
+            throw new IllegalStateException("ringtarget did not end after " + (kill ? "SIGKILL" : "SIGTERM"));
+        }
+        process.close();
+        start();
+        return (kill ? "killed" : "stopped") + " (exit status " + status.getAsInt() + "), started again (start " +
+            starts + ")";
+    }
+
+    /** The output of every run so far. */
+    public String logText()
+    {
+        return process.logText();
+    }
+
+    @Override
+    public void close()
+    {
+        process.close();
+    }
+}
