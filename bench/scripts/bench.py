@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Side-by-side fio benchmark of ringtarget against the userspace targets tgt and istgt (issue 5).
+"""Side-by-side fio benchmark of ringtarget against the userspace targets tgt, istgt (issue 5) and SPDK (issue 15).
 
 Run it through run-bench.sh, which installs and builds what it needs first. Standard library only.
 
@@ -7,6 +7,9 @@ For each backstore kind (ram: a RAM/tmpfs LUN; loop: a loop device with O_DIRECT
 on loopback, fills their LUNs once with a sequential write (the warm-up), then runs every workload on every
 target in turn (A B C A B C ...) for several repetitions. The targets that are not being measured are stopped
 with SIGSTOP meanwhile, so an idle target's threads cannot take CPU from the one under test on a small machine.
+SPDK's iscsi_tgt (built by build-spdk.sh) serves a malloc bdev on one core; its reactor polls, so it uses a full
+core whenever it runs: before each repetition every target's idle CPU (no session, the others stopped) is
+measured too.
 
 With --baseline-ref GITREF (or --baseline-jar) an earlier ringtarget is one more target, ringtarget@SHORT-SHA,
 built from that commit in a throw-away git worktree and started exactly like ringtarget; the report compares the
@@ -48,11 +51,12 @@ PIN_CPUS = ""
 def pinned(cmd):
     return ["taskset", "-c", PIN_CPUS] + list(cmd) if PIN_CPUS else list(cmd)
 
-RINGTARGET, TGT, ISTGT = "ringtarget", "tgt", "istgt"
+RINGTARGET, TGT, ISTGT, SPDK = "ringtarget", "tgt", "istgt", "spdk"
 # The same build as ringtarget with its Prometheus endpoint on and scraped once a second while it is measured;
 # ringtarget itself runs with --metrics off, so the two compare metrics on against off in one run.
 METRICS_VARIANT = RINGTARGET + "+metrics"
-ALL_TARGETS = (RINGTARGET, TGT, ISTGT)
+ALL_TARGETS = (RINGTARGET, TGT, ISTGT, SPDK)
+PEERS = (TGT, ISTGT, SPDK)
 # An earlier build of ringtarget (--baseline-ref, --baseline-jar) is one more target, named ringtarget@LABEL.
 BASELINE_PREFIX = RINGTARGET + "@"
 SCRAPE_INTERVAL_S = 1.0
@@ -61,6 +65,11 @@ SCRAPE_INTERVAL_S = 1.0
 def is_ringtarget(name):
     """ringtarget, its metrics variant or its baseline: started, sampled and reported alike."""
     return name in (RINGTARGET, METRICS_VARIANT) or name.startswith(BASELINE_PREFIX)
+
+
+def own_ram_lun(name):
+    """Targets whose RAM LUN is their own memory (ringtarget's RAM backstore, SPDK's malloc bdev), not a file."""
+    return is_ringtarget(name) or name == SPDK
 
 
 class Workload:
@@ -185,6 +194,15 @@ def first_error(build_log):
     return f"see {build_log}"
 
 
+def build_log_tail(path):
+    """The last lines of a build log, for the "not available" line."""
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()[-300:].strip().replace("\n", " | ") + f" (log: {path})"
+    except OSError:
+        return f"see {path}"
+
+
 def escape_fio(url):
     # fio splits --filename on ':'; the libiscsi engine wants the colons of the URL escaped.
     return url.replace(":", "\\:")
@@ -195,7 +213,8 @@ def escape_fio(url):
 
 
 class Backstore:
-    """Per target: a 1 GiB tmpfs file (ram) or a loop device with direct I/O over a file in /var/tmp (loop)."""
+    """Per target: a 1 GiB tmpfs file (ram; none for ringtarget and SPDK, which serve their own memory) or a loop
+    device with direct I/O over a file in /var/tmp (loop)."""
 
     def __init__(self, kind, workdir):
         self.kind, self.workdir = kind, workdir
@@ -203,8 +222,8 @@ class Backstore:
 
     def for_target(self, target):
         if self.kind == "ram":
-            if is_ringtarget(target):
-                return None                          # ringtarget's own RAM backstore (--size)
+            if own_ram_lun(target):
+                return None                          # ringtarget's RAM backstore (--size), SPDK's malloc bdev
             path = f"/dev/shm/ringtarget-bench-{os.getpid()}-{target}.img"
             self._create(path)
             return path
@@ -431,6 +450,130 @@ class IstgtTarget(Target):
         self.spawn(["istgt", "-c", conf, "-D"])
 
 
+def meminfo(key):
+    """A field of /proc/meminfo (its number: pages for HugePages_*, kB for sizes)."""
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    raise KeyError(key)
+
+
+NR_HUGEPAGES = "/proc/sys/vm/nr_hugepages"
+
+
+class SpdkTarget(Target):
+    """SPDK's iscsi_tgt (bench/scripts/build-spdk.sh) with a 1 GiB malloc bdev as LUN 0, on one core (-m) without
+    PCI devices. DPDK's memory comes from 2 MiB hugepages when the kernel can give them (vm.nr_hugepages is raised
+    and a hugetlbfs mounted under the work directory for the run, both undone when it stops) and from ordinary
+    memory (--no-huge) otherwise. Its reactor polls: the process takes a full core whenever it is not stopped."""
+    name = SPDK
+    iqn = "iqn.2026-11.io.ringtarget.bench:spdk"
+    lun = 0
+    mem_mb = 2048                           # DPDK memory (-s): the malloc bdev, SPDK's buffer pools and the rest
+
+    def __init__(self, port, workdir, spdk_dir):
+        super().__init__(port, workdir)
+        self.spdk_dir = spdk_dir
+        self.hugepages_orig = None          # vm.nr_hugepages before start() raised it
+        self.huge_dir = None                # the hugetlbfs start() mounted
+        self.memory = ""                    # how DPDK got its memory, for the report
+
+    def start(self, device):
+        if device is not None:
+            raise RuntimeError("the harness serves SPDK from a malloc bdev (RAM LUN) only")
+        self.device = None
+        rundir = os.path.join(self.workdir, f"spdk-{self.port}")
+        os.makedirs(rundir, exist_ok=True)
+        conf = os.path.join(rundir, "iscsi.json")
+        block = 512
+        with open(conf, "w") as f:
+            json.dump({"subsystems": [
+                {"subsystem": "bdev", "config": [
+                    {"method": "bdev_malloc_create",
+                     "params": {"name": "Malloc0", "block_size": block, "num_blocks": LUN_BYTES // block}}]},
+                {"subsystem": "iscsi", "config": [
+                    {"method": "iscsi_set_options",
+                     "params": {"disable_chap": True, "max_queue_depth": 128, "max_sessions": 128,
+                                "max_connections_per_session": 2}},
+                    {"method": "iscsi_create_portal_group",
+                     "params": {"tag": 1, "portals": [{"host": LOOPBACK, "port": str(self.port)}]}},
+                    {"method": "iscsi_create_initiator_group",
+                     "params": {"tag": 1, "initiators": ["ANY"], "netmasks": [f"{LOOPBACK}/32"]}},
+                    {"method": "iscsi_create_target_node",
+                     "params": {"name": self.iqn, "alias_name": "spdk", "pg_ig_maps": [{"pg_tag": 1, "ig_tag": 1}],
+                                "luns": [{"bdev_name": "Malloc0", "lun_id": 0}], "queue_depth": 128,
+                                "disable_chap": True}}]}]}, f, indent=1)
+        # One reactor, on the first CPU of --pin-cpu (DPDK pins it there itself) or on CPU 0.
+        core = int(re.match(r"\d+", PIN_CPUS).group()) if PIN_CPUS else 0
+        cmd = [os.path.join(self.spdk_dir, "build", "bin", "iscsi_tgt"), "-m", hex(1 << core), "--no-pci",
+               "--disable-cpumask-locks", "-r", os.path.join(rundir, "spdk.sock"), "--json", conf]
+        cmd += self.memory_args(rundir)
+        lib = os.path.join(self.spdk_dir, "build", "lib")
+        self.spawn(cmd, env=dict(os.environ, LD_LIBRARY_PATH=lib + os.pathsep + os.environ.get("LD_LIBRARY_PATH", "")))
+
+    def memory_args(self, rundir):
+        """Hugepages when they can be had, else --no-huge; the same -s either way."""
+        need = self.mem_mb // 2 + 64                       # 2 MiB pages: -s and some slack
+        try:
+            if meminfo("Hugepagesize") != 2048:
+                raise RuntimeError("the default hugepage size is not 2 MiB")
+            free = meminfo("HugePages_Free")
+            if free < need:
+                with open(NR_HUGEPAGES) as f:
+                    self.hugepages_orig = int(f.read())
+                with open(NR_HUGEPAGES, "w") as f:
+                    f.write(str(self.hugepages_orig + need - free))
+                free = meminfo("HugePages_Free")
+            if free < need:
+                raise RuntimeError(f"the kernel gave {free} of the {need} free hugepages needed")
+            d = os.path.join(rundir, "hugepages")
+            os.makedirs(d, exist_ok=True)
+            run(["mount", "-t", "hugetlbfs", "-o", "pagesize=2M", "nodev", d])
+            self.huge_dir = d
+            self.memory = f"hugepages ({need} × 2 MiB reserved for it)"
+            # --huge-unlink: the hugepage files go once mapped, so the pages return when the process ends.
+            return ["--huge-dir", d, "--huge-unlink", "-s", str(self.mem_mb)]
+        except (OSError, KeyError, RuntimeError, subprocess.CalledProcessError) as e:
+            why = e.stdout.strip() if isinstance(e, subprocess.CalledProcessError) else str(e)
+            self.release_memory()
+            self.memory = f"--no-huge (no hugepages: {why})"
+            return ["--no-huge", "-s", str(self.mem_mb)]
+
+    def release_memory(self):
+        """Unmounts the hugetlbfs and puts vm.nr_hugepages back as start() found it."""
+        if self.huge_dir:
+            subprocess.run(["umount", self.huge_dir], check=False)
+            try:
+                os.rmdir(self.huge_dir)
+            except OSError:
+                pass
+            self.huge_dir = None
+        if self.hugepages_orig is not None:
+            try:
+                with open(NR_HUGEPAGES, "w") as f:
+                    f.write(str(self.hugepages_orig))
+            except OSError as e:
+                log(f"spdk: could not restore vm.nr_hugepages to {self.hugepages_orig}: {e}")
+            self.hugepages_orig = None
+
+    def stop(self):
+        pid = self.proc.pid if self.proc else None
+        super().stop()
+        if pid:
+            # What a killed iscsi_tgt leaves behind: DPDK's runtime directory and SPDK's trace file.
+            shutil.rmtree(f"/var/run/dpdk/spdk_pid{pid}", ignore_errors=True)
+            try:
+                os.rmdir("/var/run/dpdk")
+            except OSError:
+                pass
+            try:
+                os.unlink(f"/dev/shm/iscsi_trace.pid{pid}")
+            except OSError:
+                pass
+        self.release_memory()
+
+
 class RingtargetTarget(Target):
     name = RINGTARGET
     iqn = "iqn.2026-11.io.ringtarget:demo"
@@ -592,7 +735,8 @@ class Bench:
         self.unavailable = {}      # {target: {lun kind: reason}}
         self.samples = []          # one dict per measured run
         self.floor = []            # tcp-floor results, one per QD1 pattern and repetition
-        self.meta = {"direct_io": {}, "prefill": {}}
+        self.idle = []             # idle CPU, one per LUN kind, target and repetition
+        self.meta = {"direct_io": {}, "prefill": {}, "spdk_memory": {}}
         self.backstore = None
         self.ports = pick_ports(args.base_port, len(args.targets))
 
@@ -605,6 +749,8 @@ class Bench:
                 made[name] = TgtTarget(port, self.workdir)
             elif name == ISTGT:
                 made[name] = IstgtTarget(port, self.workdir)
+            elif name == SPDK:
+                made[name] = SpdkTarget(port, self.workdir, self.args.spdk_dir)
             else:
                 jar = self.args.baseline_jar if name.startswith(BASELINE_PREFIX) else self.args.ringtarget_jar
                 metrics_port = pick_ports(port + 6000, 1)[0] if name == METRICS_VARIANT else None
@@ -621,9 +767,15 @@ class Bench:
                     raise RuntimeError(f"./ringtarget build failed: {first_error(self.args.ringtarget_build_log)}")
                 if name == self.args.baseline_name and self.args.baseline_error:
                     raise RuntimeError(self.args.baseline_error)
+                if name == SPDK and not self.args.spdk_dir:
+                    raise RuntimeError(f"bench/scripts/build-spdk.sh failed: {build_log_tail(self.args.spdk_build_log)}")
                 t.start(self.backstore.for_target(name))
-                size = t.wait_ready(self.args.start_timeout if is_ringtarget(name) else 20)
-                log(f"{kind}: {name} ready on port {t.port} (pid {t.pid}, {size} bytes, {t.url()})")
+                # DPDK's start-up (reserving and touching its memory) takes a while without hugepages.
+                size = t.wait_ready(self.args.start_timeout if is_ringtarget(name) or name == SPDK else 20)
+                if name == SPDK:
+                    self.meta["spdk_memory"][kind] = t.memory
+                log(f"{kind}: {name} ready on port {t.port} (pid {t.pid}, {size} bytes, {t.url()})"
+                    + (f", memory: {t.memory}" if name == SPDK else ""))
             except Exception as e:         # a target that cannot serve is reported, the others still run
                 reason = f"{e}"
                 if t.logfile and os.path.exists(t.logfile):
@@ -779,6 +931,27 @@ class Bench:
                 log(f"floor {wl:<18} rep {rep}: minimal TCP server ({mode}) {f['server_cpu_us']:.1f} us CPU "
                     f"per request, round trip {f['round_trip_us']:.1f} us")
 
+    def measure_idle(self, kind, rep):
+        """Each target's CPU with no session, alone (the others stopped): what it costs a machine doing nothing.
+        A polling target (SPDK's reactor) shows a full core here."""
+        for name in list(self.targets):
+            t = self.targets[name]
+            self.freeze_others(name)
+            if self.args.no_freeze:
+                t.thaw()
+            try:
+                time.sleep(0.5)                    # past the catch-up of timers that fired while it was stopped
+                cpu0, w0 = proc_cpu_ticks(t.pid), time.monotonic()
+                time.sleep(self.args.idle)
+                cpu1, w1 = proc_cpu_ticks(t.pid), time.monotonic()
+            except OSError as e:
+                self.drop(name, kind, f"idle rep {rep}: {e}")
+                continue
+            pct = (cpu1 - cpu0) / CLK_TCK / (w1 - w0) * 100
+            self.idle.append({"kind": kind, "target": name, "rep": rep, "window_s": w1 - w0, "cpu_pct": pct})
+            log(f"{kind} idle               {name:<18} rep {rep}: {pct:6.1f} % of a core (no session, "
+                f"{w1 - w0:.1f} s)")
+
     def jvm(self, t):
         return t.jvm_sample() if isinstance(t, RingtargetTarget) else None
 
@@ -794,6 +967,8 @@ class Bench:
                 for rep in range(1, self.args.reps + 1):
                     if self.args.floor_bin and kind == self.args.backstores[0]:
                         self.measure_floor(rep)
+                    if self.args.idle:
+                        self.measure_idle(kind, rep)
                     for w in self.workloads():
                         for name in list(self.targets):
                             try:
@@ -838,6 +1013,20 @@ def aggregate(samples):
     return agg
 
 
+def idle_section(bench, args, kind):
+    """Each target's CPU with no session (measure_idle), median (min–max) over the repetitions."""
+    runs = [i for i in bench.idle if i["kind"] == kind]
+    if not runs:
+        return []
+    lines = [f"Idle CPU: each target alone with no session (the others stopped), {args.idle} s before each "
+             "repetition's workloads; % of one core:", "", "| target | idle CPU % of a core |", "|---|---|"]
+    for name in args.targets:
+        vals = [i["cpu_pct"] for i in runs if i["target"] == name]
+        if vals:
+            lines.append(f"| {name} | {cell({'v': (statistics.median(vals), min(vals), max(vals))}, 'v', '{:.1f}')} |")
+    return lines + [""]
+
+
 def cell(m, metric, fmt):
     if metric not in m:
         return "–"
@@ -878,7 +1067,8 @@ def floor_cpu(floor, wl):
 
 
 def evaluate_goals(agg, kind, rt_reason, floor=None):
-    """The goals of issue 5, from the medians of one run. Returns [(goal, verdict, detail)]."""
+    """The goals of issue 5 and those of issue 15 that these workloads measure, from the medians of one run.
+    Returns [(goal, verdict, detail)]."""
     goals = []
     floor = floor or {}
     qd1 = ["randread-4k-qd1", "randwrite-4k-qd1"]
@@ -919,14 +1109,15 @@ def evaluate_goals(agg, kind, rt_reason, floor=None):
             [cmp(w, "cpu_us_per_io", 0.25, True, note=below_floor(w)) for w in qd1 + qd32])
     verdict("QD1 mean latency ≤ 0.6× tgt", [cmp(w, "mean_us", 0.6, True) for w in qd1])
     verdict("QD1 p99.9 ≤ tgt's p99", [cmp(w, "p99_9_us", 1.0, True, ref_metric="p99_us") for w in qd1])
-    checks = []
-    for w in qd32:
-        c = cmp(w, "iops", 1.5, False)
+    def client_bound(c):
+        """Notes a failed IOPS check where fio itself was the limit."""
+        w = c[0]
         client = get(w, RINGTARGET, "client_cpu_pct")
         if c[1] is False and client is not None and client >= 90:
-            c = (w, False, c[2] + f" (client-bound: fio at {client:.0f}% of a CPU)")
-        checks.append(c)
-    verdict("QD32 IOPS ≥ 1.5× tgt", checks)
+            return (w, False, c[2] + f" (client-bound: fio at {client:.0f}% of a CPU)")
+        return c
+
+    verdict("QD32 IOPS ≥ 1.5× tgt", [client_bound(cmp(w, "iops", 1.5, False)) for w in qd32])
     verdict("128 KiB sequential MB/s ≥ 2× tgt", [cmp(w, "mbps", 2.0, False) for w in seq])
     gc = [(w.name, agg.get((kind, w.name, RINGTARGET), {}).get("gc_total")) for w in WORKLOADS]
     gc = [(w, n) for w, n in gc if n is not None]
@@ -936,6 +1127,25 @@ def evaluate_goals(agg, kind, rt_reason, floor=None):
     alloc = [(w, a) for w, a in alloc if a is not None]
     verdict("allocated bytes per I/O ≈ 0 (< 1 B/IO)",
             [(w, a < 1.0, f"{a:.2f} B/IO") for w, a in alloc] or [("all", None, "no data")])
+
+    # Issue 15: against SPDK, and the QD1 CPU above the TCP floor. Its other goals (many sessions, idle sessions,
+    # zero-copy writes, 16 MiB transfers, the /dev/shm loop LUN, JMH) need workloads this harness does not run yet.
+    verdict("(issue 15) 4 KiB QD32 IOPS ≥ SPDK's",
+            [client_bound(cmp(w, "iops", 1.0, False, ref_target=SPDK)) for w in qd32])
+    verdict("(issue 15) 4 KiB QD32 server CPU per I/O ≤ 0.5× SPDK's",
+            [cmp(w, "cpu_us_per_io", 0.5, True, ref_target=SPDK) for w in qd32])
+    verdict("(issue 15) QD1 mean latency ≤ SPDK's", [cmp(w, "mean_us", 1.0, True, ref_target=SPDK) for w in qd1])
+    verdict("(issue 15) QD1 p99.9 ≤ 2× our own p50",
+            [cmp(w, "p99_9_us", 2.0, True, ref_target=RINGTARGET, ref_metric="p50_us") for w in qd1])
+
+    def above_floor(wl):
+        ours, ref, least = get(wl, RINGTARGET, "cpu_us_per_io"), get(wl, TGT, "cpu_us_per_io"), floor_cpu(floor, wl)
+        if ours is None or ref is None or least is None:
+            return (wl, None, "no data" if least is not None else "no TCP floor")
+        limit = 0.25 * (ref - least)
+        return (wl, ours - least <= limit, f"{ours - least:.1f} vs ≤ {limit:.1f} (floor {least:.1f})")
+    verdict("(issue 15) QD1 server CPU per I/O above the TCP floor ≤ 0.25× tgt's above it",
+            [above_floor(w) for w in qd1])
     return goals
 
 
@@ -1070,6 +1280,9 @@ def machine_info(args):
         "tgt": sh("dpkg-query -W -f='${Version}' tgt"),
         "istgt": sh("dpkg-query -W -f='${Version}' istgt"),
         "libiscsi": sh("dpkg-query -W -f='${Version}' libiscsi-bin"),
+        "spdk": (sh(f"cat {shlex.quote(os.path.join(args.spdk_dir, 'VERSION'))} 2>/dev/null || echo v26.05")
+                 + " (bench/scripts/build-spdk.sh), DPDK " + sh("pkg-config --modversion libdpdk"))
+        if args.spdk_dir else "not built",
         "java": sh(f"{shlex.quote(os.path.join(args.java_home, 'bin', 'java'))} -version 2>&1 | head -1")
         if args.java_home else "?",
         # "-dirty": the checkout had uncommitted changes (possibly other modules' work in progress) when built.
@@ -1109,7 +1322,8 @@ def report(bench, args, info, made_plots):
     lines = [f"# Benchmark {info['date_utc']}", ""]
     lines += [f"Machine: {info['nproc']} CPUs ({info['cpu']}), {info['memory']}, kernel {info['kernel']}, "
               f"{info['os']}. fio {info['fio']} (libiscsi engine), tgt {info['tgt']}, istgt {info['istgt']}, "
-              f"libiscsi {info['libiscsi']}, {info['java']}, ringtarget {info['ringtarget_commit']}.", ""]
+              + (f"SPDK {info['spdk']}, " if SPDK in args.targets else "")
+              + f"libiscsi {info['libiscsi']}, {info['java']}, ringtarget {info['ringtarget_commit']}.", ""]
     if args.baseline_name in args.targets:
         lines += [f"Baseline: {args.baseline_name}, {args.baseline_desc}; started like ringtarget (same JVM flags, "
                   "same demo arguments) and measured in turn with the others.", ""]
@@ -1142,7 +1356,8 @@ def report(bench, args, info, made_plots):
                   ", ".join(f"{k}: {v}" for k, v in sorted(bench.meta["direct_io"].items())), ""]
 
     for kind in args.backstores:
-        desc = {"ram": "RAM LUN (ringtarget: RAM backstore; tgt rdwr and istgt on a 1 GiB file in /dev/shm)",
+        desc = {"ram": "RAM LUN (ringtarget: RAM backstore; tgt rdwr and istgt on a 1 GiB file in /dev/shm; "
+                       "SPDK: 1 GiB malloc bdev)",
                 "loop": "loop-device LUN (1 GiB file in /var/tmp, losetup --direct-io=on; "
                         "tgt --bsoflags direct)"}[kind]
         lines += [f"## {desc}", ""]
@@ -1158,6 +1373,10 @@ def report(bench, args, info, made_plots):
                         f"{m['gc_total']} ({m['gc_ms_total']})" if is_ringtarget(name) and "gc_count" in m else ""]
                 lines.append("| " + " | ".join(row) + " |")
         lines.append("")
+        if SPDK in args.targets and kind in bench.meta["spdk_memory"]:
+            lines += [f"SPDK ran on one core (`-m`, its reactor polling) with DPDK memory from "
+                      f"{bench.meta['spdk_memory'][kind]}; its server CPU per I/O includes that polling.", ""]
+        lines += idle_section(bench, args, kind)
         if args.baseline_name in args.targets:
             lines += baseline_section(bench, args, agg, kind)
         if METRICS_VARIANT in args.targets and RINGTARGET in args.targets:
@@ -1171,18 +1390,22 @@ def report(bench, args, info, made_plots):
                       f"endpoint on and fetched every {SCRAPE_INTERVAL_S:g} s during each of its runs "
                       f"({scrapes} scrapes in {len(runs)} runs); {RINGTARGET} runs with `--metrics off`.{alloc}", ""]
             lines += baseline_section(bench, args, agg, kind, METRICS_VARIANT, RINGTARGET)
-        if TGT in args.targets or ISTGT in args.targets:
-            lines += ["Ratios of medians (ours/tgt, ours/istgt; latency and CPU: lower is better):", ""]
+        peers = [p for p in PEERS if p in args.targets]
+        if peers:
+            lines += [f"Ratios of medians ({', '.join('ours/' + p for p in peers)}; latency and CPU: lower is "
+                      "better):", ""]
             lines += ["| workload | IOPS | mean latency | p99.9 latency | server CPU/IO |", "|---|---|---|---|---|"]
             for w in bench.workloads():
                 cells = []
                 for metric in ("iops", "mean_us", "p99_9_us", "cpu_us_per_io"):
-                    cells.append(f"{fmt_ratio(ratio(agg, kind, w.name, metric, RINGTARGET, TGT))} / "
-                                 f"{fmt_ratio(ratio(agg, kind, w.name, metric, RINGTARGET, ISTGT))}")
+                    cells.append(" / ".join(fmt_ratio(ratio(agg, kind, w.name, metric, RINGTARGET, p))
+                                            for p in peers))
                 lines.append(f"| {w.name} | " + " | ".join(cells) + " |")
-            lines += ["", "For reference, istgt/tgt: " + ", ".join(
-                f"{w.name} IOPS {fmt_ratio(ratio(agg, kind, w.name, 'iops', ISTGT, TGT))}"
-                for w in bench.workloads()), ""]
+            lines.append("")
+            if TGT in peers and ISTGT in peers:
+                lines += ["For reference, istgt/tgt: " + ", ".join(
+                    f"{w.name} IOPS {fmt_ratio(ratio(agg, kind, w.name, 'iops', ISTGT, TGT))}"
+                    for w in bench.workloads()), ""]
         lines += [f"Goals ({kind}):", ""]
         for goal, v, detail in evaluate_goals(agg, kind, ringtarget_reason(bench, args, kind), floor):
             lines.append(f"- **{v}** {goal} — {detail}")
@@ -1194,7 +1417,9 @@ def report(bench, args, info, made_plots):
               "fio's measurement window / (IOPS × window). fio CPU % = fio's usr+sys of its one job (100% = one "
               "core). ringtarget's alloc B/IO and GCs come from JvmSampler (Attach API → ThreadMXBean allocated "
               "bytes of all threads but the sampling ones, GarbageCollectorMXBeans) over the same window. Idle "
-              "targets are SIGSTOPped while another is measured."
+              "targets are SIGSTOPped while another is measured. SPDK's reactor polls a whole core whenever it runs "
+              "(its idle CPU), so its CPU per I/O is that core's time divided by its I/Os: it falls as its IOPS rise "
+              "and says nothing of a lighter load's cost."
               + (" (--no-freeze: they were not.)" if args.no_freeze else ""), ""]
     return "\n".join(lines), agg
 
@@ -1284,9 +1509,9 @@ def main():
     ap.add_argument("--runtime", type=int, help="seconds per run after the ramp (default 10, quick 3)")
     ap.add_argument("--ramp", type=int, help="fio ramp_time seconds (default 2, quick 1)")
     ap.add_argument("--targets", default=",".join(ALL_TARGETS),
-                    help="comma list of ringtarget,tgt,istgt, ringtarget+metrics (the same build with its "
+                    help="comma list of ringtarget,tgt,istgt,spdk, ringtarget+metrics (the same build with its "
                          "Prometheus endpoint on and scraped every second; ringtarget runs with --metrics off) and "
-                         "ringtarget@LABEL, the baseline (default: the three, and the baseline right after "
+                         "ringtarget@LABEL, the baseline (default: the four, and the baseline right after "
                          "ringtarget when there is one)")
     ap.add_argument("--baseline-ref", default="",
                     help="also measure ringtarget as built from this git commit (a throw-away worktree under "
@@ -1303,7 +1528,11 @@ def main():
                     help="run fio and every target on these CPUs (taskset -c LIST): over loopback a wake-up that "
                          "crosses vCPUs dominates QD1 latency on a VM; pinning treats all targets alike")
     ap.add_argument("--keep-lat-logs", action="store_true", help="keep fio's per-I/O latency logs")
-    ap.add_argument("--start-timeout", type=int, default=60, help="seconds for ringtarget to serve")
+    ap.add_argument("--start-timeout", type=int, default=60, help="seconds for ringtarget or SPDK to serve")
+    ap.add_argument("--idle", type=int, help="seconds of idle CPU per target before each repetition's workloads "
+                                             "(default 5, quick 2; 0: not measured)")
+    ap.add_argument("--spdk-dir", default="", help="SPDK tree built by build-spdk.sh; empty: spdk not available")
+    ap.add_argument("--spdk-build-log", default="")
     ap.add_argument("--fio", required=True)
     ap.add_argument("--floor-bin", default="", help="tcp-floor binary (run-bench.sh builds it); empty: no floor")
     ap.add_argument("--java-home", default="")
@@ -1318,6 +1547,7 @@ def main():
     args.reps = args.reps or (2 if args.quick else 3)
     args.runtime = args.runtime or (3 if args.quick else 10)
     args.ramp = args.ramp if args.ramp is not None else (1 if args.quick else 2)
+    args.idle = args.idle if args.idle is not None else (2 if args.quick else 5)
     args.targets = [t for t in args.targets.split(",") if t]
     args.backstores = [b for b in args.backstores.split(",") if b]
     args.workloads = [w for w in args.workloads.split(",") if w]
@@ -1392,7 +1622,7 @@ def main():
             shutil.copy(os.path.join(bench.workdir, name), os.path.join(args.out, name.replace(".log", ".txt")))
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump({"machine": info, "args": {k: v for k, v in vars(args).items()},
-                   "unavailable": bench.unavailable, "meta": bench.meta, "floor": bench.floor,
+                   "unavailable": bench.unavailable, "meta": bench.meta, "floor": bench.floor, "idle": bench.idle,
                    "samples": bench.samples,
                    "aggregate": [{"kind": k, "workload": w, "target": t, **{m: v for m, v in ms.items()}}
                                  for (k, w, t), ms in sorted(agg.items())]}, f, indent=1)

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark of ringtarget, tgt and istgt on loopback with fio's libiscsi engine (issue 5).
+# Side-by-side benchmark of ringtarget, tgt, istgt (issue 5) and SPDK's iscsi_tgt (issue 15) on loopback with fio's
+# libiscsi engine.
 #
-#   bench/scripts/run-bench.sh [--quick] [--reps N] [--runtime S] [--ramp S] [--targets ringtarget,tgt,istgt]
+#   bench/scripts/run-bench.sh [--quick] [--reps N] [--runtime S] [--ramp S] [--idle S]
+#                              [--targets ringtarget,tgt,istgt,spdk]
 #                              [--backstores ram,loop] [--workloads NAME,...] [--base-port 3260] [--out DIR]
 #                              [--no-freeze] [--keep-lat-logs] [--pin-cpu LIST]
 #                              [--baseline-ref GITREF | --baseline-jar PATH]
@@ -17,9 +19,10 @@
 # alone implies --baseline-ref GITREF); without it in --targets it is measured right after ringtarget.
 #
 # Sets itself up (apt-get install tgt istgt libiscsi-bin when missing, fio with libiscsi via build-fio.sh,
-# ./ringtarget build, the harness's Java classes), then runs bench.py: every target is started and stopped by
-# the harness (nothing is left running, loop devices are detached), ringtarget is reported "not available"
-# when it does not serve, and the peers are measured anyway. Before each repetition tcp-floor.c measures the
+# SPDK's iscsi_tgt via build-spdk.sh when spdk is among the targets, ./ringtarget build, the harness's Java
+# classes), then runs bench.py: every target is started and stopped by the harness (nothing is left running, loop
+# devices are detached, hugepages taken for SPDK are given back), ringtarget or SPDK is reported "not available"
+# when it does not build or serve, and the others are measured anyway. SPDK serves the RAM LUN only (malloc bdev). Before each repetition tcp-floor.c measures the
 # least CPU any server spends per QD1 request on this machine (the "TCP floor"). Results: docs/benchmarks/<date>/ (full run) or
 # .cache/bench/<time>/ (--quick): results.md, results.json, fio/**.json, latency-*.png, hgrm/.
 # Needs root (loop devices, apt-get). See docs/benchmarks.md.
@@ -45,6 +48,25 @@ for svc in tgt istgt; do
 done
 
 fio="$("$here/build-fio.sh")"
+
+# SPDK's iscsi_tgt, when spdk is among the targets (it is by default): a failed build is not fatal either, spdk
+# is then "not available" with the end of the build log. SPDK_TARBALL=PATH builds from a local v26.05 tarball.
+targets="ringtarget,tgt,istgt,spdk"
+prev=""
+for a in "$@"; do
+  case "$a" in --targets=*) targets="${a#--targets=}" ;; esac
+  if [ "$prev" = "--targets" ]; then targets="$a"; fi
+  prev="$a"
+done
+spdk_dir=""
+spdk_log="$cache/bench-spdk-build.log"
+case ",$targets," in
+  *,spdk,*)
+    if ! spdk_dir="$("$here/build-spdk.sh" 2> "$spdk_log")"; then
+      spdk_dir=""
+      echo "run-bench: build-spdk.sh failed (log: $spdk_log); spdk will be reported not available" >&2
+    fi ;;
+esac
 
 source "$root/bin/find-jdk.sh"
 ringtarget_find_jdk
@@ -87,4 +109,5 @@ mkdir -p "$cache/bench"
 # then stops its targets and removes the baseline's worktree (a pyenv shim would stand in between).
 py=python3; [ -x /usr/bin/python3 ] && py=/usr/bin/python3
 exec "$py" "$here/bench.py" --fio "$fio" --java-home "$JAVA_HOME" --sampler-cp "$classes:$hdr" --floor-bin "$floor" \
-  --ringtarget-built "$built" --ringtarget-jar "$jar" --ringtarget-build-log "$cache/bench-ringtarget-build.log" --command-line "$cmdline" "$@"
+  --ringtarget-built "$built" --ringtarget-jar "$jar" --ringtarget-build-log "$cache/bench-ringtarget-build.log" \
+  --spdk-dir "$spdk_dir" --spdk-build-log "$spdk_log" --command-line "$cmdline" "$@"
