@@ -141,6 +141,7 @@ public final class LibcConstants
     public static final int MAP_PRIVATE = 2;
     public static final int MAP_ANONYMOUS = 0x20;
     public static final int MAP_POPULATE = 0x8000;
+    public static final int MAP_NORESERVE = 0x4000;
     public static final long MAP_FAILED = -1L;
 
     // <sys/eventfd.h>

@@ -293,6 +293,10 @@ public final class Sockets
             final int a = parseIpv4(ip);
             return new byte[]{(byte)(a >>> 24), (byte)(a >>> 16), (byte)(a >>> 8), (byte)a};
         }
+        if (ip.indexOf('%') >= 0)
+        {
+            throw new IllegalArgumentException("not an IPv6 address without a zone: " + ip);
+        }
         final InetAddress address;
         try
         {
@@ -302,7 +306,7 @@ public final class Sockets
         {
             throw new IllegalArgumentException("not an IP address: " + ip, ex);
         }
-        if (!(address instanceof Inet6Address) || ip.indexOf('%') >= 0)
+        if (!(address instanceof Inet6Address))
         {
             // ::ffff:a.b.c.d comes back as IPv4; a portal names it as a.b.c.d.
             throw new IllegalArgumentException("not an IPv6 address without a zone: " + ip);

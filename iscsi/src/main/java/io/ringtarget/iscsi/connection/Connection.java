@@ -131,7 +131,10 @@ public final class Connection
         this.peer = peer;
         this.ownerId = context.loop().registerOwner(this);
         this.counters = new ConnectionCounters(context.counters(), context.metrics().connectionOpened(fd, localIp, localPort));
-        this.receiver = new PduReceiver(arena, server.limits().maxRecvDataSegmentLength(), MIN_RECEIVE_BUFFER);
+        // Until the login completes the receiver takes login-sized PDUs and buffers a few pages of them: an
+        // unauthenticated peer costs little memory, however many connections it opens (docs/admin-guide.md).
+        this.receiver = new PduReceiver(arena, server.limits().maxRecvDataSegmentLength(), MIN_RECEIVE_BUFFER)
+            .loginLimits();
         this.sender = new RingPduSender(arena, STAGING_CAPACITY, ring, fd, UserData.pack(ownerId, OP_SEND, 0), this);
         this.rejects = new RejectSender(sender, statSn, window, counters);
         this.commands = new CommandTable(context.buffers(), window);

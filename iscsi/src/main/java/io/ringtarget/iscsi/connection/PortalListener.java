@@ -1,5 +1,6 @@
 package io.ringtarget.iscsi.connection;
 
+import io.ringtarget.iscsi.login.ConnectionAdmission;
 import io.ringtarget.ffi.Errno;
 import io.ringtarget.iscsi.loop.LoopContext;
 import io.ringtarget.iscsi.node.Portal;

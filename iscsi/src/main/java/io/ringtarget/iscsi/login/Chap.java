@@ -1,5 +1,7 @@
 package io.ringtarget.iscsi.login;
 
+import io.ringtarget.iscsi.node.ChapAlgorithm;
+
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;

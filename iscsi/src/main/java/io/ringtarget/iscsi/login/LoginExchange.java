@@ -1,5 +1,6 @@
 package io.ringtarget.iscsi.login;
 
+import io.ringtarget.iscsi.node.ChapAlgorithm;
 import io.ringtarget.iscsi.node.PortalGroup;
 import io.ringtarget.iscsi.node.TargetNode;
 import io.ringtarget.iscsi.numbering.CmdSnWindow;
@@ -45,8 +46,9 @@ public final class LoginExchange
 
     private final LoginRequestPdu request = new LoginRequestPdu();
     private final LoginResponsePdu response = new LoginResponsePdu();
-    private final TextAccumulator requestText = new TextAccumulator(MemorySegment.ofArray(new byte[MAX_REQUEST_TEXT]));
-    private final MemorySegment responseText = MemorySegment.ofArray(new byte[MAX_RESPONSE_TEXT]);
+    /** Real initiators' login texts fit in 1 KiB; the buffer grows as a longer one arrives. */
+    private final TextAccumulator requestText = new TextAccumulator(1024, MAX_REQUEST_TEXT);
+    private MemorySegment responseText;
     private final TextKeyReader reader = new TextKeyReader();
     private final TextKeyWriter writer = new TextKeyWriter();
     private final LoginStateMachine.LoginResult result = new LoginStateMachine.LoginResult();
@@ -116,6 +118,10 @@ public final class LoginExchange
             return fail(LoginStatus.OUT_OF_RESOURCES, "login text longer than " + MAX_REQUEST_TEXT + " bytes");
         }
         requestText.reader(reader);
+        if (responseText == null)
+        {
+            responseText = MemorySegment.ofArray(new byte[MAX_RESPONSE_TEXT]);   // not before a whole request came
+        }
         writer.wrap(responseText, 0, MAX_RESPONSE_TEXT);
         machine.onLoginRequest(request.transit(), csg, request.nsg(), request.versionMax(), request.versionMin(),
             reader, writer, result);

@@ -1,5 +1,6 @@
 package io.ringtarget.iscsi.login;
 
+import io.ringtarget.iscsi.node.ChapAlgorithm;
 import io.ringtarget.pdu.LoginRequestPdu;
 import io.ringtarget.pdu.TextKeyReader;
 import io.ringtarget.pdu.TextKeyWriter;

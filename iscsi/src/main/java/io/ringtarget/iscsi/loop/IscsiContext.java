@@ -2,7 +2,7 @@ package io.ringtarget.iscsi.loop;
 
 import io.ringtarget.iscsi.node.DiscoveryAuth;
 import io.ringtarget.iscsi.node.TargetRegistry;
-import io.ringtarget.iscsi.connection.ConnectionAdmission;
+import io.ringtarget.iscsi.login.ConnectionAdmission;
 import io.ringtarget.iscsi.login.Chap;
 import io.ringtarget.iscsi.login.LoginLimits;
 import io.ringtarget.iscsi.login.LoginThrottle;

@@ -1,6 +1,5 @@
 package io.ringtarget.iscsi.node;
 
-import io.ringtarget.iscsi.login.ChapAlgorithm;
 
 import java.util.List;
 

@@ -1,6 +1,5 @@
 package io.ringtarget.iscsi.node;
 
-import io.ringtarget.iscsi.login.ChapAlgorithm;
 import io.ringtarget.scsi.LogicalUnit;
 import io.ringtarget.scsi.TargetPort;
 import io.ringtarget.scsi.TargetPortGroup;

@@ -1,6 +1,6 @@
 package io.ringtarget.server.config;
 
-import io.ringtarget.iscsi.login.ChapAlgorithm;
+import io.ringtarget.iscsi.node.ChapAlgorithm;
 import io.ringtarget.iscsi.login.LoginLimits;
 
 import java.util.List;

@@ -506,10 +506,9 @@ public final class ConfigValidator
                 addAll(HostChecks.portalAddress(portalPath, ip));
             }
         }
-        // 0.0.0.0 overlaps every IPv4 portal of its port; :: is dual-stack and overlaps every portal of its port.
+        // A wildcard overlaps the specific portals of its family at its port. (:: also takes IPv4 connections, but
+        // with SO_REUSEPORT Linux binds it beside 0.0.0.0 and IPv4 addresses; every such socket is ours and serves.)
         overlaps(ipv4WildcardPorts, ipv4SpecificPorts);
-        overlaps(ipv6WildcardPorts, ipv4WildcardPorts);
-        overlaps(ipv6WildcardPorts, ipv4SpecificPorts);
         overlaps(ipv6WildcardPorts, ipv6SpecificPorts);
     }
 

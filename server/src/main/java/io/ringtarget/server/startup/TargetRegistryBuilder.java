@@ -21,7 +21,7 @@ import io.ringtarget.server.config.ChapConfig;
 import io.ringtarget.server.config.ConfigDefaults;
 import io.ringtarget.server.config.DiscoveryAuthConfig;
 import io.ringtarget.server.config.SecurityConfig;
-import io.ringtarget.iscsi.login.ChapAlgorithm;
+import io.ringtarget.iscsi.node.ChapAlgorithm;
 import io.ringtarget.iscsi.login.LoginLimits;
 import io.ringtarget.server.config.LunConfig;
 import io.ringtarget.server.config.PortalConfig;

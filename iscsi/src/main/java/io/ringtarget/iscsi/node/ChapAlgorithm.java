@@ -1,4 +1,4 @@
-package io.ringtarget.iscsi.login;
+package io.ringtarget.iscsi.node;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +46,7 @@ public enum ChapAlgorithm
     }
 
     /** The name of the JDK's MessageDigest. */
-    String jcaName()
+    public String jcaName()
     {
         return jcaName;
     }

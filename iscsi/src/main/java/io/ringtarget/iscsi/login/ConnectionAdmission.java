@@ -1,12 +1,12 @@
-package io.ringtarget.iscsi.connection;
+package io.ringtarget.iscsi.login;
 
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Counts open connections, in total and per source address, so that a flood of idle connections from one address
- * cannot take every descriptor ({@link io.ringtarget.iscsi.login.LoginLimits#maxConnectionsPerSource()},
- * {@link io.ringtarget.iscsi.login.LoginLimits#maxConnections()}). Shared by every loop's listeners; taken once per
+ * cannot take every descriptor ({@link LoginLimits#maxConnectionsPerSource()},
+ * {@link LoginLimits#maxConnections()}). Shared by every loop's listeners; taken once per
  * accepted connection and released once when it closes, behind one monitor (not on the I/O path). Entries exist
  * only for addresses with open connections, so memory is bounded by the connection limit.
  */
