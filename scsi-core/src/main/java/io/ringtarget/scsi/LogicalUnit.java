@@ -115,8 +115,10 @@ public final class LogicalUnit
         this.steps = new MediaSteps(this, blockSize);
         final MediaCommands media = new MediaCommands(this, blockSize, thinProvisioning, readOnly, maxTransferBlocks,
             maxCompareAndWriteBlocks, maxUnmapBlocks, maxWriteSameBlocks, modePages, steps);
+        final CopyResults copyResults = new CopyResults();
         this.handlers = new CommandHandlers(this, media, modePages, inquiryData, persistentReservations,
-            spc2Reservation, unitAttentions, new AsymmetricAccess(this));
+            spc2Reservation, unitAttentions, new AsymmetricAccess(this), new ExtendedCopy(this, steps, copyResults),
+            new ReceiveCopyResults(copyResults, blockSize));
     }
 
     /**

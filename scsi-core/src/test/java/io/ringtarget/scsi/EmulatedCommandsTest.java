@@ -33,7 +33,7 @@ class EmulatedCommandsTest
         assertEquals(0x00, h.in(0), "direct access block device, connected");
         assertEquals(0x06, h.in(2), "SPC-4");
         assertEquals(0x12, h.in(3), "HISUP, response data format 2");
-        assertEquals(0x30, h.in(5), "TPGS 11b: implicit and explicit ALUA");
+        assertEquals(0x38, h.in(5), "TPGS 11b: implicit and explicit ALUA; 3PC: EXTENDED COPY");
         assertEquals(91, h.in(4), "additional length");
         assertEquals(0x02, h.in(7), "CMDQUE");
         assertEquals("RINGTGT ", ascii(8, 8));
@@ -84,14 +84,15 @@ class EmulatedCommandsTest
     {
         h.run(255, 0x12, 1, 0x00, 0, 255, 0);
         h.assertGood();
-        assertEquals(10, h.task.dataInLength());
-        assertEquals(6, h.in(3));
+        assertEquals(11, h.task.dataInLength());
+        assertEquals(7, h.in(3));
         assertEquals(0x00, h.in(4));
         assertEquals(0x80, h.in(5));
         assertEquals(0x83, h.in(6));
-        assertEquals(0xB0, h.in(7));
-        assertEquals(0xB1, h.in(8));
-        assertEquals(0xB2, h.in(9));
+        assertEquals(0x8F, h.in(7));
+        assertEquals(0xB0, h.in(8));
+        assertEquals(0xB1, h.in(9));
+        assertEquals(0xB2, h.in(10));
 
         h.run(255, 0x12, 1, 0x80, 0, 255, 0);
         h.assertGood();
