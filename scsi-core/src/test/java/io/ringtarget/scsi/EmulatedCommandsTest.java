@@ -149,6 +149,13 @@ class EmulatedCommandsTest
         assertEquals(h.lu.maxCompareAndWriteBlocks(), h.in(5));
         assertEquals(2048, (h.in(10) << 8) | h.in(11), "max transfer length 1 MiB / 512");
         assertEquals(64, h.in(27), "max unmap descriptors");
+        assertEquals(65535, (int)Bytes.u64(h.buffer, 36), "MAXIMUM WRITE SAME LENGTH: 65535 blocks, as LIO");
+        // What libiscsi's WriteSame16.Unmap then checks: 65536 blocks are refused (the LU is larger here).
+        final LuHarness big = new LuHarness(1L << 20, 512, true, false);
+        big.run(512, LuHarness.cdb16(0x93, 0x08, 0, 65536));
+        big.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_FIELD_IN_CDB);
+        big.run(512, LuHarness.cdb16(0x93, 0x08, 0, 65535));
+        big.assertGood();
 
         h.run(255, 0x12, 1, 0xB1, 0, 255, 0);
         assertEquals(1, (h.in(4) << 8) | h.in(5), "non-rotating");
