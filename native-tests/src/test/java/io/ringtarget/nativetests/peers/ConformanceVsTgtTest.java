@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * libiscsi's conformance suite (iscsi-test-cu -t ALL) against tgt and against ringtarget in the same run, each
  * on a file LUN (tgt with its default buffered I/O, the configuration it passes most with; ringtarget with
- * O_DIRECT): ringtarget must pass at least as many tests as tgt and fail no more.
+ * O_DIRECT): ringtarget must pass at least as many tests as tgt and fail none, and the ExtendedCopy and
+ * ReceiveCopyResults suites (which tgt skips) must run and pass.
  */
 @Timeout(900)
 class ConformanceVsTgtTest
@@ -127,11 +128,23 @@ class ConformanceVsTgtTest
 
         System.out.println("iscsi-test-cu -t ALL, same machine, same run:\n  tgt:        " +
             tgt.text().lines().findFirst().orElse("") + "\n  ringtarget: " + ours.text().lines().findFirst().orElse(""));
-        System.out.println("ringtarget failures:\n" + ours.text());
+        System.out.println("tgt failures and skips:\n" + tgt.text());
+        System.out.println("ringtarget failures and skips:\n" + ours.text());
         assertEquals(tgt.total(), ours.total());
         assertTrue(ours.passed() >= tgt.passed(),
             "ringtarget passed " + ours.passed() + " < tgt's " + tgt.passed() + "\n" + ours.text());
         assertTrue(ours.failed() <= tgt.failed(),
             "ringtarget failed " + ours.failed() + " > tgt's " + tgt.failed() + "\n" + ours.text());
+
+        // Issue 16: no failures at all, and EXTENDED COPY / RECEIVE COPY RESULTS run (none skipped) and pass.
+        assertEquals(0, ours.failed(), "ringtarget's failures\n" + ours.text());
+        final List<String> copyNotPassed = ours.text().lines()
+            .filter(l -> l.startsWith("FAILED ") || l.startsWith("SKIPPED "))
+            .filter(l -> l.contains(" ExtendedCopy.") || l.contains(" ReceiveCopyResults."))
+            .toList();
+        assertEquals(List.of(), copyNotPassed, ours.text());
+        final String ranLog = Files.readString(dir.resolve("ringtarget/iscsi-test-cu.log"));
+        assertTrue(ranLog.contains("Suite: ExtendedCopy") && ranLog.contains("Suite: ReceiveCopyResults"),
+            "the ExtendedCopy and ReceiveCopyResults suites ran");
     }
 }
