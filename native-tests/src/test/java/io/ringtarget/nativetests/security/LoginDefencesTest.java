@@ -158,9 +158,12 @@ class LoginDefencesTest
         // Locked out: the right secret is refused too, after the configured delay.
         final ExternalProcess.Result refused = inq(VICTIM, "victim", VICTIM_SECRET, TARGET);
         assertNotEquals(0, refused.exitCode(), refused.output());
+        final long refusedMillis = (System.nanoTime() - lockedAt) / 1_000_000;
         // Meanwhile another initiator from the same address logs in.
+        final long otherAt = System.nanoTime();
         final ExternalProcess.Result other = inq(LEGIT, "legit", LEGIT_SECRET, TARGET);
         assertEquals(0, other.exitCode(), other.output() + log());
+        final long otherMillis = (System.nanoTime() - otherAt) / 1_000_000;
         final String during = scrape();
         assertEquals(1, metric(during, "ringtarget_login_lockouts_total{scope=\"initiator\"}") -
             metric(before, "ringtarget_login_lockouts_total{scope=\"initiator\"}"));
@@ -174,6 +177,10 @@ class LoginDefencesTest
         }
         final ExternalProcess.Result released = inq(VICTIM, "victim", VICTIM_SECRET, TARGET);
         assertEquals(0, released.exitCode(), released.output() + log());
+        System.out.println("LoginDefencesTest: locked-out login refused in " + refusedMillis + " ms (iscsi-inq, " +
+            "delay 100 ms); the other initiator's login meanwhile " + otherMillis + " ms; the right secret logs in " +
+            "again " + (System.nanoTime() - lockedAt) / 1_000_000 + " ms after the lockout began (" + LOCKOUT_SECONDS +
+            " s lockout)");
         final String text = log();
         assertEquals(1, count(text, "initiator " + VICTIM + " locked out for 3.0 s after 3 failed logins"), text);
         assertTrue(text.contains("initiator " + VICTIM + ": lockout over; 1 login(s) refused during it"), text);
@@ -193,6 +200,7 @@ class LoginDefencesTest
             assertEquals(-1, in.read(), "the target closes the connection");
             final long millis = (System.nanoTime() - start) / 1_000_000;
             assertTrue(millis >= 1_500, "closed after " + millis + " ms, before the 2 s login timeout");
+            System.out.println("LoginDefencesTest: a silent connection closed after " + millis + " ms (2 s login timeout)");
         }
         assertEquals(1, metric(scrape(), "ringtarget_login_timeouts_total") - before);
     }
