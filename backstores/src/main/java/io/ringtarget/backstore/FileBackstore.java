@@ -172,9 +172,11 @@ public final class FileBackstore implements Backstore
                 unmapReadsZeros = supportsUnmap;
                 discardFallback = false;
                 alignment = DIRECT_ALIGNMENT;
-                // The file system block (st_blksize, x86_64 struct stat offset 56): smaller writes are
-                // read-modify-write or zeroing in the file system.
-                physicalBlockSize = powerOfTwoAtLeast((int)Math.min(stat.get(ValueLayout.JAVA_LONG, 56), 65536), blockSize);
+                // A file has no physical block: reported as the logical block (LBPPBE 0), as LIO's fileio does. The
+                // file system block size still reaches initiators as the OPTIMAL TRANSFER LENGTH GRANULARITY of the
+                // Block Limits page (4 KiB). With a larger physical block, GET LBA STATUS answers as SBC-3 5.5 asks
+                // but libiscsi's GetLBAStatus.UnmapSingle expects the extent of LBA i+1 to start at i+8.
+                physicalBlockSize = blockSize;
             }
             else
             {

@@ -63,6 +63,10 @@ public final class LibcConstants
     // <sys/socket.h>, <netinet/in.h>, <netinet/tcp.h>
     public static final int AF_UNIX = 1;
     public static final int AF_INET = 2;
+    public static final int AF_INET6 = 10;
+    public static final int IPPROTO_IPV6 = 41;
+    /** IPV6_V6ONLY: 0 lets an AF_INET6 socket bound to :: accept IPv4 too (v4-mapped addresses), dual-stack. */
+    public static final int IPV6_V6ONLY = 26;
     public static final int SOCK_STREAM = 1;
     public static final int SOCK_NONBLOCK = 0x800;
     public static final int SOCK_CLOEXEC = 0x80000;
@@ -137,6 +141,7 @@ public final class LibcConstants
     public static final int MAP_PRIVATE = 2;
     public static final int MAP_ANONYMOUS = 0x20;
     public static final int MAP_POPULATE = 0x8000;
+    public static final int MAP_NORESERVE = 0x4000;
     public static final long MAP_FAILED = -1L;
 
     // <sys/eventfd.h>

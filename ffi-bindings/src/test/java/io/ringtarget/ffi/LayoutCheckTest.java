@@ -46,6 +46,8 @@ class LayoutCheckTest
         STRUCTS.put(Msghdr.class, "struct msghdr");
         STRUCTS.put(Stat.class, "struct stat");
         STRUCTS.put(SockaddrIn.class, "struct sockaddr_in");
+        STRUCTS.put(SockaddrIn6.class, "struct sockaddr_in6");
+        STRUCTS.put(SockaddrStorage.class, "struct sockaddr_storage");
         STRUCTS.put(SockaddrUn.class, "struct sockaddr_un");
         STRUCTS.put(TcpInfo.class, "struct tcp_info");
     }

@@ -12,7 +12,8 @@ public final class TextAccumulator
 {
     public static final int DEFAULT_CAPACITY = 64 * 1024;
 
-    private final MemorySegment buffer;
+    private MemorySegment buffer;
+    private final long limit;
     private int length;
     private boolean overflow;
 
@@ -22,6 +23,17 @@ public final class TextAccumulator
     public TextAccumulator(final MemorySegment buffer)
     {
         this.buffer = buffer;
+        this.limit = buffer.byteSize();
+    }
+
+    /**
+     * On the heap, starting with {@code initialCapacity} bytes and doubling up to {@code limit} as text arrives: a
+     * peer that sends a short login text (all real initiators) costs only the small buffer. Not for the I/O path.
+     */
+    public TextAccumulator(final int initialCapacity, final int limit)
+    {
+        this.buffer = MemorySegment.ofArray(new byte[Math.min(initialCapacity, limit)]);
+        this.limit = limit;
     }
 
     /**
@@ -44,11 +56,12 @@ public final class TextAccumulator
      */
     public boolean append(final MemorySegment source, final long offset, final int count)
     {
-        if (count < 0 || length + (long)count > buffer.byteSize())
+        if (count < 0 || length + (long)count > limit)
         {
             overflow = true;
             return false;
         }
+        ensure(length + (long)count);
         MemorySegment.copy(source, offset, buffer, length, count);
         length += count;
         return true;
@@ -66,14 +79,31 @@ public final class TextAccumulator
         {
             return true;
         }
-        if (length + 1L > buffer.byteSize())
+        if (length + 1L > limit)
         {
             overflow = true;
             return false;
         }
+        ensure(length + 1L);
         buffer.set(Wire.BYTE, length, (byte)0);
         length++;
         return true;
+    }
+
+    private void ensure(final long needed)
+    {
+        if (needed <= buffer.byteSize())
+        {
+            return;
+        }
+        long size = Math.max(1, buffer.byteSize());
+        while (size < needed)
+        {
+            size *= 2;
+        }
+        final MemorySegment bigger = MemorySegment.ofArray(new byte[(int)Math.min(size, limit)]);
+        MemorySegment.copy(buffer, 0, bigger, 0, length);
+        buffer = bigger;
     }
 
     /** @return the accumulated text; parse from offset 0 with {@link #length()} bytes. */
@@ -87,9 +117,10 @@ public final class TextAccumulator
         return length;
     }
 
+    /** The most it accumulates. */
     public int capacity()
     {
-        return (int)Math.min(Integer.MAX_VALUE, buffer.byteSize());
+        return (int)Math.min(Integer.MAX_VALUE, limit);
     }
 
     /** @return true once an append was refused. */

@@ -2,17 +2,21 @@ package io.ringtarget.ring;
 
 import io.ringtarget.ffi.Libc;
 import io.ringtarget.ffi.SockaddrIn;
+import io.ringtarget.ffi.SockaddrIn6;
+import io.ringtarget.ffi.SockaddrStorage;
 import io.ringtarget.ffi.SockaddrUn;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 
 import static io.ringtarget.ffi.LibcConstants.*;
 
 /**
- * IPv4 TCP socket helpers on libc for listeners (and test clients); setup paths, so failures throw
+ * IPv4 and IPv6 TCP socket helpers on libc for listeners (and test clients); setup paths, so failures throw
  * {@link io.ringtarget.ffi.ErrnoException} naming the call and address, except where a method says it returns
  * {@code -errno} (callers that word the message themselves, and accepted sockets, where a failure is reported
  * rather than thrown).
@@ -25,11 +29,14 @@ public final class Sockets
 
     /**
      * A listening socket (SOCK_CLOEXEC, SO_REUSEADDR, optionally SO_REUSEPORT so each loop can own a listener on the
-     * same port); port 0 picks a free port ({@link #localPort}).
+     * same port); port 0 picks a free port ({@link #localPort}). An IPv6 address ({@code ::1}, no brackets) gets an
+     * AF_INET6 socket; the IPv6 wildcard {@code ::} is dual-stack (IPV6_V6ONLY off: IPv4 clients connect too, seen as
+     * v4-mapped addresses) where the kernel allows it, any other IPv6 address is IPv6 only.
      */
     public static int listen(final String ip, final int port, final boolean reusePort, final int backlog)
     {
-        final int fd = Libc.check(Libc.socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket");
+        final byte[] address = parseIp(ip);
+        final int fd = Libc.check(Libc.socket(family(address), SOCK_STREAM | SOCK_CLOEXEC, 0), "socket");
         try (Arena arena = Arena.ofConfined())
         {
             setInt(arena, fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
@@ -37,8 +44,12 @@ public final class Sockets
             {
                 setInt(arena, fd, SOL_SOCKET, SO_REUSEPORT, 1, "SO_REUSEPORT");
             }
-            final MemorySegment sa = sockaddr(arena, ip, port);
-            Libc.check(Libc.bind(fd, sa, (int)SockaddrIn.SIZEOF), "bind(" + ip + ":" + port + ")");
+            if (address.length == 16)
+            {
+                setInt(arena, fd, IPPROTO_IPV6, IPV6_V6ONLY, isWildcard(address) ? 0 : 1, "IPV6_V6ONLY");
+            }
+            final MemorySegment sa = sockaddr(arena, address, port);
+            Libc.check(Libc.bind(fd, sa, (int)sa.byteSize()), "bind(" + ip + ":" + port + ")");
             Libc.check(Libc.listen(fd, backlog), "listen(" + ip + ":" + port + ")");
             return fd;
         }
@@ -57,17 +68,22 @@ public final class Sockets
      */
     public static int probeBind(final String ip, final int port)
     {
-        final int fd = Libc.socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        final byte[] address = parseIp(ip);
+        final int fd = Libc.socket(family(address), SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0)
         {
             return fd;
         }
         try (Arena arena = Arena.ofConfined())
         {
-            final MemorySegment one = arena.allocate(ValueLayout.JAVA_INT);
-            one.set(ValueLayout.JAVA_INT, 0, 1);
-            final int r = Libc.setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, one, (int)one.byteSize());
-            return r < 0 ? r : Libc.bind(fd, sockaddr(arena, ip, port), (int)SockaddrIn.SIZEOF);
+            final MemorySegment v = arena.allocate(ValueLayout.JAVA_INT);
+            int r = setIntOrErrno(v, fd, SOL_SOCKET, SO_REUSEADDR, 1);
+            if (r == 0 && address.length == 16)
+            {
+                r = setIntOrErrno(v, fd, IPPROTO_IPV6, IPV6_V6ONLY, isWildcard(address) ? 0 : 1);
+            }
+            final MemorySegment sa = sockaddr(arena, address, port);
+            return r < 0 ? r : Libc.bind(fd, sa, (int)sa.byteSize());
         }
         finally
         {
@@ -147,10 +163,12 @@ public final class Sockets
     /** A blocking client connection (tests, tools). */
     public static int connect(final String ip, final int port)
     {
-        final int fd = Libc.check(Libc.socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket");
+        final byte[] address = parseIp(ip);
+        final int fd = Libc.check(Libc.socket(family(address), SOCK_STREAM | SOCK_CLOEXEC, 0), "socket");
         try (Arena arena = Arena.ofConfined())
         {
-            Libc.check(Libc.connect(fd, sockaddr(arena, ip, port), (int)SockaddrIn.SIZEOF), "connect(" + ip + ":" + port + ")");
+            final MemorySegment sa = sockaddr(arena, address, port);
+            Libc.check(Libc.connect(fd, sa, (int)sa.byteSize()), "connect(" + ip + ":" + port + ")");
             return fd;
         }
         catch (final RuntimeException ex)
@@ -189,10 +207,11 @@ public final class Sockets
     {
         try (Arena arena = Arena.ofConfined())
         {
-            final MemorySegment sa = arena.allocate(SockaddrIn.LAYOUT);
+            final MemorySegment sa = arena.allocate(SockaddrStorage.LAYOUT);
             final MemorySegment len = arena.allocate(ValueLayout.JAVA_INT);
-            len.set(ValueLayout.JAVA_INT, 0, (int)SockaddrIn.SIZEOF);
+            len.set(ValueLayout.JAVA_INT, 0, (int)SockaddrStorage.SIZEOF);
             Libc.check(Libc.getsockname(fd, sa, len), "getsockname");
+            // sin_port and sin6_port are at the same offset.
             return Short.toUnsignedInt(Short.reverseBytes(SockaddrIn.sin_port(sa)));
         }
     }
@@ -210,17 +229,94 @@ public final class Sockets
         Libc.check(Libc.setsockopt(fd, level, name, v, (int)v.byteSize()), what);
     }
 
-    private static MemorySegment sockaddr(final Arena arena, final String ip, final int port)
+    /** A sockaddr_in or sockaddr_in6, as long as its family's (the length bind and connect take). */
+    private static MemorySegment sockaddr(final Arena arena, final byte[] address, final int port)
     {
         if (port < 0 || port > 0xFFFF)
         {
             throw new IllegalArgumentException("port out of range: " + port);
         }
+        if (address.length == 16)
+        {
+            final MemorySegment sa = arena.allocate(SockaddrIn6.LAYOUT);
+            SockaddrIn6.sin6_family(sa, (short)AF_INET6);
+            SockaddrIn6.sin6_port(sa, Short.reverseBytes((short)port));
+            MemorySegment.copy(address, 0, SockaddrIn6.sin6_addr(sa), ValueLayout.JAVA_BYTE, 0, 16);
+            return sa;
+        }
         final MemorySegment sa = arena.allocate(SockaddrIn.LAYOUT);
         SockaddrIn.sin_family(sa, (short)AF_INET);
         SockaddrIn.sin_port(sa, Short.reverseBytes((short)port));
-        SockaddrIn.sin_addr(sa, Integer.reverseBytes(parseIpv4(ip)));
+        SockaddrIn.sin_addr(sa, Integer.reverseBytes(parseIpv4(address)));
         return sa;
+    }
+
+    private static int family(final byte[] address)
+    {
+        return address.length == 16 ? AF_INET6 : AF_INET;
+    }
+
+    private static boolean isWildcard(final byte[] address)
+    {
+        for (final byte b : address)
+        {
+            if (b != 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Why {@code ip} cannot be bound by these helpers (not an IPv4 or zone-less IPv6 literal), or null. */
+    public static String addressProblem(final String ip)
+    {
+        try
+        {
+            parseIp(ip);
+            return null;
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return ex.getMessage();
+        }
+    }
+
+    /**
+     * The bytes of an IP literal: 4 for IPv4 (dotted quad), 16 for IPv6 (without brackets or a zone: portals are
+     * not link-local); no name resolution.
+     */
+    static byte[] parseIp(final String ip)
+    {
+        if (ip.indexOf(':') < 0)
+        {
+            final int a = parseIpv4(ip);
+            return new byte[]{(byte)(a >>> 24), (byte)(a >>> 16), (byte)(a >>> 8), (byte)a};
+        }
+        if (ip.indexOf('%') >= 0)
+        {
+            throw new IllegalArgumentException("not an IPv6 address without a zone: " + ip);
+        }
+        final InetAddress address;
+        try
+        {
+            address = InetAddress.ofLiteral(ip);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException("not an IP address: " + ip, ex);
+        }
+        if (!(address instanceof Inet6Address))
+        {
+            // ::ffff:a.b.c.d comes back as IPv4; a portal names it as a.b.c.d.
+            throw new IllegalArgumentException("not an IPv6 address without a zone: " + ip);
+        }
+        return address.getAddress();
+    }
+
+    private static int parseIpv4(final byte[] address)
+    {
+        return (address[0] & 0xff) << 24 | (address[1] & 0xff) << 16 | (address[2] & 0xff) << 8 | address[3] & 0xff;
     }
 
     /** A dotted-quad IPv4 address in host order; no name resolution. */

@@ -61,6 +61,8 @@ final class CommandHandlers
     static final int SET_TARGET_PORT_GROUPS = 47;
     /** A service action of SERVICE ACTION IN(16) or MAINTENANCE IN/OUT that has no row. */
     static final int UNSUPPORTED_SERVICE_ACTION = 48;
+    static final int EXTENDED_COPY = 49;
+    static final int RECEIVE_COPY_RESULTS = 50;
 
     private final LogicalUnit lu;
     private final MediaCommands media;
@@ -70,6 +72,8 @@ final class CommandHandlers
     private final Spc2Reservation spc2Reservation;
     private final UnitAttentions unitAttentions;
     private final AsymmetricAccess asymmetricAccess;
+    private final ExtendedCopy extendedCopy;
+    private final ReceiveCopyResults receiveCopyResults;
 
     CommandHandlers(
         final LogicalUnit lu,
@@ -79,8 +83,12 @@ final class CommandHandlers
         final PersistentReservations persistentReservations,
         final Spc2Reservation spc2Reservation,
         final UnitAttentions unitAttentions,
-        final AsymmetricAccess asymmetricAccess)
+        final AsymmetricAccess asymmetricAccess,
+        final ExtendedCopy extendedCopy,
+        final ReceiveCopyResults receiveCopyResults)
     {
+        this.extendedCopy = extendedCopy;
+        this.receiveCopyResults = receiveCopyResults;
         this.lu = lu;
         this.media = media;
         this.modePages = modePages;
@@ -255,6 +263,12 @@ final class CommandHandlers
                 break;
             case REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS:
                 reportSupportedTaskManagementFunctions(t, cdb);
+                break;
+            case EXTENDED_COPY:
+                extendedCopy.extendedCopy(t, cdb);   // each segment's destination is checked for write protection
+                break;
+            case RECEIVE_COPY_RESULTS:
+                receiveCopyResults.run(t, cdb);
                 break;
             case UNSUPPORTED_SERVICE_ACTION:
                 Responses.invalidCdb(t, 1, 4); // SPC-4 4.3.3: the SERVICE ACTION field

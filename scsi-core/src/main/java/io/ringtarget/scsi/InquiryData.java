@@ -6,13 +6,13 @@ import java.lang.foreign.ValueLayout;
 /**
  * INQUIRY for one logical unit (SPC-4 6.6): the standard data, encoded once, and the VPD pages 0x00, 0x80,
  * 0x83 (the {@link LogicalUnitIdentity}'s designators, then those of the {@link TargetPort} the command came
- * through), 0xB0 Block Limits, 0xB1 Block Device Characteristics and 0xB2 Logical Block Provisioning (SBC-3
+ * through), 0x8F Third-party Copy ({@link ReceiveCopyResults}), 0xB0 Block Limits, 0xB1 Block Device Characteristics and 0xB2 Logical Block Provisioning (SBC-3
  * 6.5), built in the task's scratch and cut to the allocation length.
  */
 final class InquiryData
 {
     private static final int STANDARD_INQUIRY_LENGTH = 96;
-    private static final int[] VPD_PAGES = {0x00, 0x80, 0x83, 0xB0, 0xB1, 0xB2};
+    private static final int[] VPD_PAGES = {0x00, 0x80, 0x83, 0x8F, 0xB0, 0xB1, 0xB2};
 
     private final LogicalUnitIdentity identity;
     private final int blockSize;
@@ -76,6 +76,9 @@ final class InquiryData
                 break;
             case 0x83:
                 length = deviceIdentification(out, t.nexus());
+                break;
+            case 0x8F:
+                length = ReceiveCopyResults.thirdPartyCopyPage(out, blockSize);
                 break;
             case 0xB0:
                 length = blockLimits(out);
@@ -186,7 +189,8 @@ final class InquiryData
         d[2] = 0x06; // VERSION: SPC-4
         d[3] = 0x12; // HISUP, RESPONSE DATA FORMAT 2
         d[4] = (byte)(STANDARD_INQUIRY_LENGTH - 5);
-        d[5] = 0x30; // TPGS 11b: implicit and explicit ALUA (REPORT / SET TARGET PORT GROUPS, SPC-4 5.15.2.3)
+        // TPGS 11b: implicit and explicit ALUA (REPORT / SET TARGET PORT GROUPS, SPC-4 5.15.2.3); 3PC: EXTENDED COPY.
+        d[5] = 0x30 | 0x08;
         d[7] = 0x02; // CMDQUE
         ascii(identity.vendor(), d, 8, 8);
         ascii(identity.product(), d, 16, 16);

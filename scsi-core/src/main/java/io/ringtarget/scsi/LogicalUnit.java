@@ -45,6 +45,12 @@ public final class LogicalUnit
     /** libiscsi's Inquiry.BlockLimits calls more than 2^20 "insanely big". */
     public static final long MAX_UNMAP_BLOCKS = 1L << 20;
     public static final long MAX_WRITE_SAME_BYTES = 1L << 30;
+    /**
+     * MAXIMUM WRITE SAME LENGTH never above 65535 blocks, as LIO reports it: WRITE SAME (10) cannot say more, and
+     * libiscsi's WriteSame16.Unmap, seeing a larger limit, writes 65536 blocks with one WRITE (16) although the same
+     * page limits a transfer to 1 MiB (with 65535 it checks that 65536 blocks are refused, which they are).
+     */
+    public static final long MAX_WRITE_SAME_BLOCKS = 65535;
 
     private final LogicalUnitIdentity identity;
     private final int blockSize;
@@ -103,14 +109,16 @@ public final class LogicalUnit
         this.maxTransferBlocks = DEFAULT_MAX_TRANSFER_BYTES / blockSize;
         this.maxCompareAndWriteBlocks = Math.min(255, ScsiTask.SCRATCH_SIZE / blockSize);
         this.maxUnmapBlocks = Math.min(MAX_UNMAP_BLOCKS, MAX_UNMAP_BYTES / blockSize);
-        this.maxWriteSameBlocks = MAX_WRITE_SAME_BYTES / blockSize;
+        this.maxWriteSameBlocks = Math.min(MAX_WRITE_SAME_BLOCKS, MAX_WRITE_SAME_BYTES / blockSize);
         final InquiryData inquiryData = new InquiryData(identity, blockSize, thinProvisioning, maxTransferBlocks,
             maxCompareAndWriteBlocks, maxUnmapBlocks, maxWriteSameBlocks);
         this.steps = new MediaSteps(this, blockSize);
         final MediaCommands media = new MediaCommands(this, blockSize, thinProvisioning, readOnly, maxTransferBlocks,
             maxCompareAndWriteBlocks, maxUnmapBlocks, maxWriteSameBlocks, modePages, steps);
+        final CopyResults copyResults = new CopyResults();
         this.handlers = new CommandHandlers(this, media, modePages, inquiryData, persistentReservations,
-            spc2Reservation, unitAttentions, new AsymmetricAccess(this));
+            spc2Reservation, unitAttentions, new AsymmetricAccess(this), new ExtendedCopy(this, steps, copyResults),
+            new ReceiveCopyResults(copyResults, blockSize));
     }
 
     /**

@@ -112,6 +112,32 @@ public final class LogicalUnitIdentity
         return designators;
     }
 
+    /**
+     * Whether one of this logical unit's designators (those of its Device Identification VPD page associated with
+     * the logical unit) has this code set, designator type and designator: how an EXTENDED COPY CSCD descriptor names
+     * a logical unit (SPC-4 6.4.5.2).
+     */
+    public boolean matches(
+        final int codeSet, final int designatorType, final java.lang.foreign.MemorySegment designator, final long offset,
+        final int length)
+    {
+        for (int o = 0; o + 4 <= designators.length; o += 4 + (designators[o + 3] & 0xFF))
+        {
+            final int n = designators[o + 3] & 0xFF;
+            if ((designators[o] & 0x0F) != codeSet || (designators[o + 1] & 0x0F) != designatorType || n != length ||
+                ((designators[o + 1] >>> 4) & 0x03) != 0)
+            {
+                continue;
+            }
+            if (java.lang.foreign.MemorySegment.mismatch(java.lang.foreign.MemorySegment.ofArray(designators), o + 4,
+                o + 4 + n, designator, offset, offset + n) < 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static long deriveNaa(final String targetName, final String serial)
     {
         final CRC32C a = new CRC32C();

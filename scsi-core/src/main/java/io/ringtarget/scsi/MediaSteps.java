@@ -26,6 +26,8 @@ final class MediaSteps
     static final int PHASE_UNMAP = 10;
     static final int PHASE_ORW_READ = 11;
     static final int PHASE_ORW_WRITE = 12;
+    static final int PHASE_XCOPY_READ = 13;
+    static final int PHASE_XCOPY_WRITE = 14;
 
     // What VERIFY / WRITE AND VERIFY compare the read-back with (BYTCHK, SBC-3 5.33): nothing, the Data-Out, or
     // the one Data-Out block with each block.
@@ -190,6 +192,10 @@ final class MediaSteps
             case PHASE_WS_UNMAP:
                 device.unmap(t, t.mediumOffset, t.bytesTotal);
                 break;
+            case PHASE_XCOPY_READ:
+            case PHASE_XCOPY_WRITE:
+                ExtendedCopy.issueStep(t);
+                break;
             case PHASE_UNMAP:
             {
                 final int o = 8 + 16 * t.unmapDescriptor;
@@ -328,6 +334,13 @@ final class MediaSteps
                     return;
                 }
                 t.finished = true;
+                break;
+            case PHASE_XCOPY_READ:
+            case PHASE_XCOPY_WRITE:
+                if (!ExtendedCopy.stepResult(t, result))
+                {
+                    ioErrors.incrementAndGet();
+                }
                 break;
             case PHASE_UNMAP:
                 if (result < 0)

@@ -56,7 +56,7 @@ final class OpcodeTable
     static final int TRANSITIONING_ALLOWED = 0x10;
 
     private static final int SERVICE_ACTIONS = 32;
-    private static final int CAPACITY = 64;
+    private static final int CAPACITY = 72;
 
     private static final int[] OPCODE = new int[CAPACITY];
     private static final int[] SERVICE_ACTION = new int[CAPACITY];
@@ -167,6 +167,13 @@ final class OpcodeTable
             CommandHandlers.READ_DEFECT_DATA_12);
         row(ORWRITE_16, none, 16, "8b18ffffffffffffffffffffffff1f04", PR_CONFLICT, 0,
             CommandHandlers.ORWRITE_16);
+        // EXTENDED COPY writes whichever logical units its segments name; RECEIVE COPY RESULTS reads held status.
+        row(EXTENDED_COPY, SA_EXTENDED_COPY_LID1, 16, "83000000000000000000ffffffff0004", PR_CONFLICT, 0,
+            CommandHandlers.EXTENDED_COPY);
+        row(RECEIVE_COPY_RESULTS, SA_COPY_STATUS_LID1, 16, "8400ff00000000000000ffffffff0004", PR_ALLOWED, 0,
+            CommandHandlers.RECEIVE_COPY_RESULTS);
+        row(RECEIVE_COPY_RESULTS, SA_OPERATING_PARAMETERS, 16, "84030000000000000000ffffffff0004", PR_ALLOWED, 0,
+            CommandHandlers.RECEIVE_COPY_RESULTS);
         row(READ_16, none, 16, "8818ffffffffffffffffffffffff1f04", prWe, 0,
             CommandHandlers.READ_16);
         row(COMPARE_AND_WRITE, none, 16, "8918ffffffffffffffff000000ff1f04", PR_CONFLICT, 0,
@@ -216,6 +223,10 @@ final class OpcodeTable
         row(PERSISTENT_RESERVE_OUT, other, 10, null, PR_ALLOWED, standby,
             CommandHandlers.PERSISTENT_RESERVE_OUT);
         row(SERVICE_ACTION_IN_16, other, 16, null, prWe, 0,
+            CommandHandlers.UNSUPPORTED_SERVICE_ACTION);
+        row(EXTENDED_COPY, other, 16, null, PR_CONFLICT, 0,
+            CommandHandlers.UNSUPPORTED_SERVICE_ACTION);
+        row(RECEIVE_COPY_RESULTS, other, 16, null, PR_ALLOWED, 0,
             CommandHandlers.UNSUPPORTED_SERVICE_ACTION);
         row(MAINTENANCE_IN, other, 12, null, PR_ALLOWED, reserve,
             CommandHandlers.UNSUPPORTED_SERVICE_ACTION);

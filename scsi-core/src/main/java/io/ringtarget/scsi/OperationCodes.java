@@ -33,6 +33,10 @@ public final class OperationCodes
     public static final int MODE_SENSE_10 = 0x5A;
     public static final int PERSISTENT_RESERVE_IN = 0x5E;
     public static final int PERSISTENT_RESERVE_OUT = 0x5F;
+    /** THIRD-PARTY COPY OUT: EXTENDED COPY (LID1) is its service action 00h (SPC-4 6.4). */
+    public static final int EXTENDED_COPY = 0x83;
+    /** THIRD-PARTY COPY IN: RECEIVE COPY RESULTS (LID1) service actions (SPC-4 6.18). */
+    public static final int RECEIVE_COPY_RESULTS = 0x84;
     public static final int READ_16 = 0x88;
     public static final int COMPARE_AND_WRITE = 0x89;
     public static final int WRITE_16 = 0x8A;
@@ -53,6 +57,9 @@ public final class OperationCodes
     public static final int READ_DEFECT_DATA_12 = 0xB7;
 
     // SERVICE ACTION IN(16) service actions (SBC-3).
+    public static final int SA_EXTENDED_COPY_LID1 = 0x00;
+    public static final int SA_COPY_STATUS_LID1 = 0x00;
+    public static final int SA_OPERATING_PARAMETERS = 0x03;
     public static final int SA_READ_CAPACITY_16 = 0x10;
     public static final int SA_GET_LBA_STATUS = 0x12;
 

@@ -41,6 +41,8 @@ public final class ScsiTask
     private ItNexus nexus;
     private BlockDevice device;
     private ScsiTaskListener listener;
+    private CopyTargets copyTargets;
+    private CopyState copyState;
     private long userTag;
     private int fixedBufferIndex = -1;
     private long fixedBufferAddress;
@@ -272,6 +274,28 @@ public final class ScsiTask
     public BlockDevice device()
     {
         return device;
+    }
+
+    /** What an EXTENDED COPY of this task may name besides its own logical unit ({@link CopyTargets}). */
+    public ScsiTask copyTargets(final CopyTargets targets)
+    {
+        this.copyTargets = targets;
+        return this;
+    }
+
+    public CopyTargets copyTargets()
+    {
+        return copyTargets;
+    }
+
+    /** The state of an EXTENDED COPY: made the first time this task runs one, reused after. */
+    CopyState copyState()
+    {
+        if (copyState == null)
+        {
+            copyState = new CopyState();
+        }
+        return copyState;
     }
 
     public ScsiTask listener(final ScsiTaskListener listener)

@@ -33,7 +33,7 @@ class EmulatedCommandsTest
         assertEquals(0x00, h.in(0), "direct access block device, connected");
         assertEquals(0x06, h.in(2), "SPC-4");
         assertEquals(0x12, h.in(3), "HISUP, response data format 2");
-        assertEquals(0x30, h.in(5), "TPGS 11b: implicit and explicit ALUA");
+        assertEquals(0x38, h.in(5), "TPGS 11b: implicit and explicit ALUA; 3PC: EXTENDED COPY");
         assertEquals(91, h.in(4), "additional length");
         assertEquals(0x02, h.in(7), "CMDQUE");
         assertEquals("RINGTGT ", ascii(8, 8));
@@ -84,14 +84,15 @@ class EmulatedCommandsTest
     {
         h.run(255, 0x12, 1, 0x00, 0, 255, 0);
         h.assertGood();
-        assertEquals(10, h.task.dataInLength());
-        assertEquals(6, h.in(3));
+        assertEquals(11, h.task.dataInLength());
+        assertEquals(7, h.in(3));
         assertEquals(0x00, h.in(4));
         assertEquals(0x80, h.in(5));
         assertEquals(0x83, h.in(6));
-        assertEquals(0xB0, h.in(7));
-        assertEquals(0xB1, h.in(8));
-        assertEquals(0xB2, h.in(9));
+        assertEquals(0x8F, h.in(7));
+        assertEquals(0xB0, h.in(8));
+        assertEquals(0xB1, h.in(9));
+        assertEquals(0xB2, h.in(10));
 
         h.run(255, 0x12, 1, 0x80, 0, 255, 0);
         h.assertGood();
@@ -148,6 +149,13 @@ class EmulatedCommandsTest
         assertEquals(h.lu.maxCompareAndWriteBlocks(), h.in(5));
         assertEquals(2048, (h.in(10) << 8) | h.in(11), "max transfer length 1 MiB / 512");
         assertEquals(64, h.in(27), "max unmap descriptors");
+        assertEquals(65535, (int)Bytes.u64(h.buffer, 36), "MAXIMUM WRITE SAME LENGTH: 65535 blocks, as LIO");
+        // What libiscsi's WriteSame16.Unmap then checks: 65536 blocks are refused (the LU is larger here).
+        final LuHarness big = new LuHarness(1L << 20, 512, true, false);
+        big.run(512, LuHarness.cdb16(0x93, 0x08, 0, 65536));
+        big.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_FIELD_IN_CDB);
+        big.run(512, LuHarness.cdb16(0x93, 0x08, 0, 65535));
+        big.assertGood();
 
         h.run(255, 0x12, 1, 0xB1, 0, 255, 0);
         assertEquals(1, (h.in(4) << 8) | h.in(5), "non-rotating");

@@ -126,7 +126,7 @@ class OpcodeTableTest
             h.assertFieldPointer(true, 1, 4);
             handlers.add(OpcodeTable.handler(row));
         }
-        assertEquals(CommandHandlers.UNSUPPORTED_SERVICE_ACTION + 1, handlers.size(), "every handler id is used");
+        assertEquals(CommandHandlers.RECEIVE_COPY_RESULTS + 1, handlers.size(), "every handler id is used");
         assertEquals(0, handlers.first());
     }
 
@@ -147,8 +147,9 @@ class OpcodeTableTest
             h.run(h.nexus, 0, cdb);
             h.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_COMMAND_OPERATION_CODE);
         }
-        // Five opcodes have service actions: PERSISTENT RESERVE IN/OUT, SERVICE ACTION IN(16), MAINTENANCE IN/OUT.
-        assertEquals(256 - (OpcodeTable.REPORTED_COUNT - servicedRows()) - 5, without);
+        // Seven opcodes have service actions: PERSISTENT RESERVE IN/OUT, SERVICE ACTION IN(16), MAINTENANCE IN/OUT,
+        // THIRD-PARTY COPY OUT/IN (EXTENDED COPY, RECEIVE COPY RESULTS).
+        assertEquals(256 - (OpcodeTable.REPORTED_COUNT - servicedRows()) - 7, without);
     }
 
     /** Reported rows that belong to an opcode with service actions. */

@@ -2,17 +2,24 @@ package io.ringtarget.iscsi.command;
 
 import io.ringtarget.iscsi.node.LunMapping;
 import io.ringtarget.iscsi.node.PortalGroup;
+import io.ringtarget.scsi.BlockDevice;
+import io.ringtarget.scsi.CopyTargets;
 import io.ringtarget.scsi.ItNexus;
+import io.ringtarget.scsi.LogicalUnit;
 import io.ringtarget.scsi.ReportLuns;
 import io.ringtarget.scsi.ScsiTask;
 import io.ringtarget.scsi.TransportCommands;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * Hands a command whose data is all in to the logical unit its LUN names in the session's TPG, with this loop's
  * handle of the backstore beneath it. REPORT LUNS is addressed to the target, whatever LUN it names (SPC-4 6.33),
- * and is answered from the TPG's LUN list; a LUN the TPG does not have gets LOGICAL UNIT NOT SUPPORTED.
+ * and is answered from the TPG's LUN list; a LUN the TPG does not have gets LOGICAL UNIT NOT SUPPORTED. An EXTENDED
+ * COPY may name any logical unit of the session's TPG ({@link CopyTargets}): its copies run on this loop with this
+ * loop's handles of the backstores.
  */
-public final class CommandExecutor
+public final class CommandExecutor implements CopyTargets
 {
     private final BackstoreDevices devices;
     private PortalGroup portalGroup;
@@ -61,9 +68,38 @@ public final class CommandExecutor
             TransportCommands.unsupportedLun(task);
             return;
         }
-        task.device(devices.device(mapping.backstore()));
+        task.device(devices.device(mapping.backstore())).copyTargets(this);
         // From here on backstore I/O may own the buffer until the task completes (the LU always completes it).
         c.state = Command.EXECUTING;
         mapping.logicalUnit().execute(task);
+    }
+
+    @Override
+    public LogicalUnit logicalUnit(
+        final int codeSet, final int designatorType, final MemorySegment designator, final long offset, final int length)
+    {
+        final LogicalUnit[] units = portalGroup == null ? new LogicalUnit[0] : portalGroup.logicalUnits();
+        for (final LogicalUnit unit : units)
+        {
+            if (unit.identity().matches(codeSet, designatorType, designator, offset, length))
+            {
+                return unit;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public BlockDevice device(final LogicalUnit unit)
+    {
+        final LogicalUnit[] units = portalGroup.logicalUnits();
+        for (int i = 0; i < units.length; i++)
+        {
+            if (units[i] == unit)
+            {
+                return devices.device(portalGroup.lun(portalGroup.lunNumbersOf(i)[0]).backstore());
+            }
+        }
+        return null;
     }
 }

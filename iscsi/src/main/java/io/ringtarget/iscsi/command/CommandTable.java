@@ -18,6 +18,11 @@ public final class CommandTable
     public static final int IMMEDIATE_RESERVE = 4;
 
     private final Command[] commands = new Command[QUEUE_DEPTH];
+    /**
+     * Slots made so far: a slot is made when first taken (a connection that is logging in, or idle, has none), and
+     * the free list hands out made slots first, so the made ones are always {@code commands[0..made)}.
+     */
+    private int made;
     private final int[] free = new int[QUEUE_DEPTH];
     private int freeCount;
     private final Int2IntHashMap byItt = new Int2IntHashMap(QUEUE_DEPTH * 2, 0.5f, -1);
@@ -30,7 +35,6 @@ public final class CommandTable
         this.window = window;
         for (int i = 0; i < QUEUE_DEPTH; i++)
         {
-            commands[i] = new Command(i);
             free[i] = QUEUE_DEPTH - 1 - i;
         }
         freeCount = QUEUE_DEPTH;
@@ -58,7 +62,7 @@ public final class CommandTable
     /** The command a Target Transfer Tag names (its slot), or null when the tag is no slot of ours. */
     public Command byTransferTag(final int ttt)
     {
-        return ttt >= 0 && ttt < QUEUE_DEPTH ? commands[ttt] : null;
+        return ttt >= 0 && ttt < made ? commands[ttt] : null;
     }
 
     public int size()
@@ -77,7 +81,14 @@ public final class CommandTable
      */
     public Command allocate(final int itt, final int cmdSn, final long lun)
     {
-        final Command c = commands[free[--freeCount]];
+        final int index = free[--freeCount];
+        Command c = commands[index];
+        if (c == null)
+        {
+            c = new Command(index);   // the slot's first use (once per slot and connection)
+            commands[index] = c;
+            made++;
+        }
         c.clearDataPhases();
         c.state = Command.STARTING;
         c.itt = itt;
@@ -137,8 +148,9 @@ public final class CommandTable
     public int abortAll(final long lun, final boolean allLuns)
     {
         int aborted = 0;
-        for (final Command c : commands)
+        for (int i = 0; i < made; i++)
         {
+            final Command c = commands[i];
             if (c.state != Command.FREE && c.state != Command.SENDING && (allLuns || c.lun == lun) && abort(c))
             {
                 aborted++;
@@ -156,8 +168,9 @@ public final class CommandTable
     public int abortLun(final int lun)
     {
         int aborted = 0;
-        for (final Command c : commands)
+        for (int i = 0; i < made; i++)
         {
+            final Command c = commands[i];
             if (c.state != Command.FREE && c.state != Command.SENDING && ReportLuns.decodeLun(c.lun) == lun && abort(c))
             {
                 aborted++;
@@ -169,8 +182,9 @@ public final class CommandTable
     /** Aborts every outstanding command, those sending their response included: the connection is closing. */
     public void abortEverything()
     {
-        for (final Command c : commands)
+        for (int i = 0; i < made; i++)
         {
+            final Command c = commands[i];
             abort(c);
         }
     }
@@ -178,8 +192,9 @@ public final class CommandTable
     /** Whether backstore I/O still owns a buffer of this connection. */
     public boolean anyExecuting()
     {
-        for (final Command c : commands)
+        for (int i = 0; i < made; i++)
         {
+            final Command c = commands[i];
             if (c.state == Command.EXECUTING)
             {
                 return true;
@@ -191,8 +206,9 @@ public final class CommandTable
     /** Frees every slot (the connection's I/O has all completed). */
     public void releaseAll()
     {
-        for (final Command c : commands)
+        for (int i = 0; i < made; i++)
         {
+            final Command c = commands[i];
             release(c.index);
         }
     }

@@ -12,10 +12,12 @@ import io.ringtarget.iscsi.log.EventLog;
 import io.ringtarget.iscsi.login.LoginExchange;
 import io.ringtarget.iscsi.login.LoginStateMachine;
 import io.ringtarget.iscsi.login.LoginStatus;
+import io.ringtarget.iscsi.login.LoginThrottle;
 import io.ringtarget.iscsi.login.SessionParameters;
 import io.ringtarget.iscsi.loop.IscsiContext;
 import io.ringtarget.iscsi.loop.LoopConnection;
 import io.ringtarget.iscsi.loop.LoopContext;
+import io.ringtarget.iscsi.node.Portal;
 import io.ringtarget.iscsi.node.PortalGroup;
 import io.ringtarget.iscsi.numbering.CmdSnWindow;
 import io.ringtarget.iscsi.numbering.StatSn;
@@ -78,6 +80,7 @@ public final class Connection
     private final String localIp;
     private final int localPort;
     private final String peer;
+    private final String peerIp;
     private final Arena arena = Arena.ofConfined();   // created and closed on the loop thread
     private final int ownerId;
     private final ConnectionCounters counters;
@@ -98,6 +101,8 @@ public final class Connection
     private final ConnectionTimeouts timeouts;
     private final TextExchange text;
     private LoginExchange login;
+    private long loginDeadlineNanos;
+    private long deferredFailureNanos;
 
     private State state = State.LOGIN;
     private Session session;
@@ -106,9 +111,16 @@ public final class Connection
     private String closeReason;
     private DisconnectReason closeKind;
 
+    /**
+     * @param peer   the initiator's address and port, for the log.
+     * @param peerIp the initiator's address: its connection was admitted under it ({@link ConnectionAdmission}) and
+     *               is released under it when this connection closes.
+     */
     public Connection(
-        final LoopContext context, final int fd, final String localIp, final int localPort, final String peer)
+        final LoopContext context, final int fd, final String localIp, final int localPort, final String peer,
+        final String peerIp)
     {
+        this.peerIp = peerIp;
         this.context = context;
         this.server = context.server();
         this.log = server.log();
@@ -119,7 +131,10 @@ public final class Connection
         this.peer = peer;
         this.ownerId = context.loop().registerOwner(this);
         this.counters = new ConnectionCounters(context.counters(), context.metrics().connectionOpened(fd, localIp, localPort));
-        this.receiver = new PduReceiver(arena, server.limits().maxRecvDataSegmentLength(), MIN_RECEIVE_BUFFER);
+        // Until the login completes the receiver takes login-sized PDUs and buffers a few pages of them: an
+        // unauthenticated peer costs little memory, however many connections it opens (docs/admin-guide.md).
+        this.receiver = new PduReceiver(arena, server.limits().maxRecvDataSegmentLength(), MIN_RECEIVE_BUFFER)
+            .loginLimits();
         this.sender = new RingPduSender(arena, STAGING_CAPACITY, ring, fd, UserData.pack(ownerId, OP_SEND, 0), this);
         this.rejects = new RejectSender(sender, statSn, window, counters);
         this.commands = new CommandTable(context.buffers(), window);
@@ -133,7 +148,7 @@ public final class Connection
         this.timeouts = new ConnectionTimeouts(logout, keepalive, counters);
         this.text = new TextExchange(sender, statSn, window, rejects, server.targets());
         this.login = new LoginExchange(new LoginStateMachine(server.targets(), server.discoveryAuth(), server.limits(),
-            server.chap(), localIp, localPort), server.sessions(), this, sender, statSn, window);
+            server.chap(), localIp, localPort, server.throttle(), peerIp), server.sessions(), this, sender, statSn, window);
         counters.count(IscsiCounter.CONNECTIONS_ACCEPTED);
     }
 
@@ -141,6 +156,7 @@ public final class Connection
     public void start()
     {
         keepalive.onReceive(context.loop().nowNanos());
+        loginDeadlineNanos = context.loop().nowNanos() + server.loginLimits().loginTimeoutMillis() * 1_000_000L;
         armRecv();
     }
 
@@ -175,6 +191,10 @@ public final class Connection
             {
                 taskManagement.abortPreempted();
             }
+            else if (state == State.LOGIN && loginTimers(nowNanos))
+            {
+                return 1;
+            }
             switch (timeouts.onTimer(nowNanos, state == State.FULL_FEATURE, session != null && session.discovery()))
             {
                 case ConnectionTimeouts.SENT -> afterWork();
@@ -194,6 +214,27 @@ public final class Connection
             onFault(0, ex);
             return 1;
         }
+    }
+
+    /** A login that outlives the login timeout is closed; a refused login's delayed failure is sent when due. */
+    private boolean loginTimers(final long nowNanos)
+    {
+        if (deferredFailureNanos != 0 && nowNanos - deferredFailureNanos >= 0)
+        {
+            deferredFailureNanos = 0;
+            login.sendDeferredFailure();
+            loginFailed();
+            return true;
+        }
+        if (deferredFailureNanos == 0 && server.loginLimits().loginTimeoutMillis() > 0 &&
+            nowNanos - loginDeadlineNanos >= 0)
+        {
+            counters.count(IscsiCounter.LOGIN_TIMEOUTS);
+            close(DisconnectReason.OTHER, "login not finished within " + server.loginLimits().loginTimeoutMillis() +
+                " ms (login timeout)");
+            return true;
+        }
+        return false;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -390,6 +431,10 @@ public final class Connection
         final int opcode = BasicHeaderSegment.opcode(buffer, offset);
         if (state == State.LOGIN)
         {
+            if (deferredFailureNanos != 0)
+            {
+                return false;   // refused, the failure goes out after the delay; anything sent meanwhile is ignored
+            }
             if (opcode != Opcode.LOGIN_REQUEST)
             {
                 // RFC 7143 section 6.3: only Login Requests until the login completes.
@@ -525,19 +570,37 @@ public final class Connection
         switch (login.onLoginRequest(buffer, offset, dataOffset, dataLength))
         {
             case LoginExchange.COMPLETE -> enterFullFeaturePhase();
-            case LoginExchange.FAILED ->
+            case LoginExchange.FAILED -> loginFailed();
+            case LoginExchange.DEFERRED ->
             {
-                counters.count(LoginStatus.failureCounter(login.status()));
-                counters.metrics().loginFailed(login.targetNode(), login.status());
-                log.info("login", "login refused (" + LoginStatus.describe(login.status()) + "): " + login.reason() +
-                    " from " + peer);
-                closeAfterSend(DisconnectReason.OTHER, "login failed: " + login.reason());
+                counters.count(login.throttled() == LoginThrottle.LOCKED_SOURCE ?
+                    IscsiCounter.LOGINS_THROTTLED_SOURCE : IscsiCounter.LOGINS_THROTTLED_INITIATOR);
+                deferredFailureNanos = context.loop().nowNanos() +
+                    Math.max(1, server.loginLimits().lockedResponseDelayMillis() * 1_000_000L);
             }
             default ->
             {
                 // CONTINUE: the response is queued.
             }
         }
+    }
+
+    private void loginFailed()
+    {
+        counters.count(LoginStatus.failureCounter(login.status()));
+        counters.metrics().loginFailed(login.targetNode(), login.status());
+        if (login.lockoutBegan() != LoginThrottle.ADMITTED)
+        {
+            counters.count(login.lockoutBegan() == LoginThrottle.LOCKED_SOURCE ?
+                IscsiCounter.LOCKOUTS_SOURCE : IscsiCounter.LOCKOUTS_INITIATOR);
+        }
+        if (login.throttled() == LoginThrottle.ADMITTED)
+        {
+            // Refusals during a lockout are not logged one by one: the lockout's own lines count them.
+            log.info("login", "login refused (" + LoginStatus.describe(login.status()) + "): " + login.reason() +
+                " from " + peer);
+        }
+        closeAfterSend(DisconnectReason.OTHER, "login failed: " + login.reason());
     }
 
     private void enterFullFeaturePhase()
@@ -551,7 +614,6 @@ public final class Connection
                 "(RFC 7143 6.2 forbids it; tolerated, as libiscsi does it)");
         }
         counters.metrics().loggedIn(session.discovery() ? null : login.targetNode(), portalGroup, localIp, localPort);
-        login = null;
         state = State.FULL_FEATURE;
         counters.count(IscsiCounter.LOGINS_SUCCEEDED);
         // Digests apply from the first PDU after the final Login Response (RFC 7143 section 13.1).
@@ -567,7 +629,10 @@ public final class Connection
             nopIn(portalGroup.nopInIntervalNanos(server.nopInIntervalNanos()),
                 portalGroup.nopInTimeoutNanos(server.nopInTimeoutNanos()));
         }
-        log.info("login", session + " from " + peer + " on " + localIp + ":" + localPort + " [" + params + "]");
+        log.info("login", session + " from " + peer + " on " + Portal.format(localIp, localPort) +
+            (login.chapAlgorithm() != null ? " (CHAP " + login.chapAlgorithm().configName() + ")" : "") +
+            " [" + params + "]");
+        login = null;
     }
 
     /** A normal session's NOP-In settings are its TPG's; discovery sessions keep the engine's. */
@@ -669,6 +734,7 @@ public final class Connection
     {
         context.loop().unregisterOwner(ownerId);
         context.removeConnection(this);
+        server.admission().release(peerIp);
         arena.close();
     }
 }

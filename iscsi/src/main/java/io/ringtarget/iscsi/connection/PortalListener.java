@@ -1,8 +1,10 @@
 package io.ringtarget.iscsi.connection;
 
+import io.ringtarget.iscsi.login.ConnectionAdmission;
 import io.ringtarget.ffi.Errno;
 import io.ringtarget.iscsi.loop.LoopContext;
 import io.ringtarget.iscsi.node.Portal;
+import io.ringtarget.iscsi.stats.IscsiCounter;
 import io.ringtarget.ring.CompletionHandler;
 import io.ringtarget.ring.Ring;
 import io.ringtarget.ring.Sockets;
@@ -86,20 +88,49 @@ public final class PortalListener implements CompletionHandler
             Sockets.close(connFd);
             return;
         }
+        final SocketAddresses.Peer peer = SocketAddresses.peer(connFd);
+        switch (context.server().admission().admit(peer.ip()))
+        {
+            case ConnectionAdmission.SOURCE_LIMIT ->
+            {
+                refuse(connFd, IscsiCounter.CONNECTIONS_REFUSED_SOURCE, peer, "its address has " +
+                    context.server().admission().maxPerSource() + " connections open (maxConnectionsPerSource)");
+                return;
+            }
+            case ConnectionAdmission.TOTAL_LIMIT ->
+            {
+                refuse(connFd, IscsiCounter.CONNECTIONS_REFUSED_TOTAL, peer, context.server().admission().maxTotal() +
+                    " connections are open (maxConnections)");
+                return;
+            }
+            default ->
+            {
+            }
+        }
         Sockets.setNoDelay(connFd);
         final String localIp = SocketAddresses.localAddress(connFd);
-        final String peer = SocketAddresses.peerAddress(connFd);
         // The engine's NOP-In settings until the session's TPG is known (Connection.enterFullFeaturePhase).
         final int keepalive = TcpKeepalive.apply(connFd, context.server().nopInIntervalNanos(),
             context.server().nopInTimeoutNanos());
         if (keepalive < 0)
         {
-            context.server().log().warn("connection", peer + ": TCP keepalive not set (" + Errno.describe(keepalive) +
+            context.server().log().warn("connection", peer.hostPort() + ": TCP keepalive not set (" + Errno.describe(keepalive) +
                 "): a dead peer that never answered a NOP-In is found only by TCP's retransmission limits");
         }
-        final Connection connection = new Connection(context, connFd, localIp, port, peer);
+        final Connection connection = new Connection(context, connFd, localIp, port, peer.hostPort(), peer.ip());
         context.addConnection(connection);
         connection.start();
+    }
+
+    /**
+     * A connection over a limit is closed at once, before any memory is given to it; the log line repeats at most as
+     * the log summarises repeats, the counter counts each.
+     */
+    private void refuse(final int connFd, final IscsiCounter counter, final SocketAddresses.Peer peer, final String why)
+    {
+        Sockets.close(connFd);
+        context.counters().increment(counter);
+        context.server().log().warn("connection", "connection from " + peer.ip() + " refused: " + why);
     }
 
     /** On the loop thread. */

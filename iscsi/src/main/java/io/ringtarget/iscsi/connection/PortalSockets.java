@@ -70,9 +70,10 @@ public final class PortalSockets implements AutoCloseable
         final List<Portal> unique = List.copyOf(new LinkedHashSet<>(portals));
         for (final Portal p : unique)
         {
-            if (!isIpv4(p.ip()))
+            final String problem = Sockets.addressProblem(p.ip());
+            if (problem != null)
             {
-                throw new IOException("portal " + p + ": not an IPv4 address (the engine listens on IPv4 only)");
+                throw new IOException("portal " + p + ": " + problem);
             }
         }
         final List<Integer> locks = new ArrayList<>();
@@ -174,24 +175,6 @@ public final class PortalSockets implements AutoCloseable
         {
             throw new IOException("bind " + p + ": " + Errno.describe(r));
         }
-    }
-
-    private static boolean isIpv4(final String ip)
-    {
-        final String[] parts = ip.split("\\.", -1);
-        if (parts.length != 4)
-        {
-            return false;
-        }
-        for (final String part : parts)
-        {
-            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit) ||
-                Integer.parseInt(part) > 255)
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The distinct portals, in the order given. */

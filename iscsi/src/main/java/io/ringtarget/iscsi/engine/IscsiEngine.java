@@ -3,6 +3,7 @@ package io.ringtarget.iscsi.engine;
 import io.ringtarget.iscsi.loop.LoopConnection;
 import io.ringtarget.iscsi.connection.PortalListener;
 import io.ringtarget.iscsi.connection.PortalSockets;
+import io.ringtarget.iscsi.login.LoginLimits;
 import io.ringtarget.iscsi.login.TargetLimits;
 import io.ringtarget.iscsi.log.EventLog;
 import io.ringtarget.iscsi.loop.ConnectionTimer;
@@ -87,6 +88,18 @@ public final class IscsiEngine implements AutoCloseable
         final TargetRegistry targets, final DiscoveryAuth discoveryAuth, final TargetLimits limits,
         final EngineSettings settings, final PortalSockets sockets, final EventLog log) throws IOException
     {
+        return start(targets, discoveryAuth, limits, LoginLimits.defaults(), settings, sockets, log);
+    }
+
+    /**
+     * As {@link #start(TargetRegistry, DiscoveryAuth, TargetLimits, EngineSettings, PortalSockets, EventLog)}, with
+     * these login defences and limits.
+     */
+    public static IscsiEngine start(
+        final TargetRegistry targets, final DiscoveryAuth discoveryAuth, final TargetLimits limits,
+        final LoginLimits loginLimits, final EngineSettings settings, final PortalSockets sockets, final EventLog log)
+        throws IOException
+    {
         final int loops = settings.loopCount();
         final EventLoopGroup group;
         final IscsiContext server;
@@ -98,7 +111,7 @@ public final class IscsiEngine implements AutoCloseable
             }
             // One registry for the loops' own counters and their iSCSI counters: what a metrics thread reads.
             final Counters counters = new Counters(loops * COUNTERS_PER_LOOP + 64);
-            server = new IscsiContext(targets, discoveryAuth, limits, log, counters,
+            server = new IscsiContext(targets, discoveryAuth, limits, loginLimits, log, counters,
                 settings.nopInIntervalSeconds(), settings.nopInTimeoutSeconds());
             group = new EventLoopGroup("ringtarget", loops, new RingConfig(), settings.idleStrategy(),
                 settings.idleSpinNanos(), settings.pinCpus(), counters);

@@ -1,5 +1,7 @@
 package io.ringtarget.iscsi.login;
 
+import io.ringtarget.iscsi.node.ChapAlgorithm;
+
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -7,13 +9,14 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * CHAP with MD5 (RFC 1994 as profiled by RFC 7143 section 12.1.3): response = MD5(identifier || secret ||
- * challenge). Values are exchanged as binary values in hex (0x) or base64 (0b).
+ * CHAP as RFC 7143 section 12.1.3 profiles RFC 1994: response = H(identifier || secret || challenge) with the hash
+ * of the negotiated {@link ChapAlgorithm}. Values are exchanged as binary values in hex (0x) or base64 (0b).
  */
 public final class Chap
 {
     /** CHAP_A value for MD5, the only algorithm RFC 7143 requires. */
     public static final int ALGORITHM_MD5 = 5;
+    /** The MD5 challenge length; other algorithms' challenges are as long as their digest. */
     public static final int CHALLENGE_LENGTH = 16;
     private static final HexFormat HEX = HexFormat.of();
 
@@ -26,24 +29,36 @@ public final class Chap
 
     public byte[] newChallenge()
     {
-        final byte[] c = new byte[CHALLENGE_LENGTH];
+        return newChallenge(CHALLENGE_LENGTH);
+    }
+
+    public byte[] newChallenge(final int length)
+    {
+        final byte[] c = new byte[length];
         random.nextBytes(c);
         return c;
     }
 
+    /** The MD5 response (CHAP_A=5). */
     public static byte[] response(final int identifier, final byte[] secret, final byte[] challenge)
+    {
+        return response(ChapAlgorithm.MD5, identifier, secret, challenge);
+    }
+
+    public static byte[] response(
+        final ChapAlgorithm algorithm, final int identifier, final byte[] secret, final byte[] challenge)
     {
         try
         {
-            final MessageDigest md5 = MessageDigest.getInstance("MD5");
-            md5.update((byte)identifier);
-            md5.update(secret);
-            md5.update(challenge);
-            return md5.digest();
+            final MessageDigest digest = MessageDigest.getInstance(algorithm.jcaName());
+            digest.update((byte)identifier);
+            digest.update(secret);
+            digest.update(challenge);
+            return digest.digest();
         }
         catch (final NoSuchAlgorithmException ex)
         {
-            throw new IllegalStateException("MD5 is required of every JDK", ex);
+            throw new IllegalStateException(algorithm.jcaName() + " is required of every JDK", ex);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.ringtarget.iscsi.login;
 
+import io.ringtarget.iscsi.node.ChapAlgorithm;
 import io.ringtarget.iscsi.node.PortalGroup;
 import io.ringtarget.iscsi.node.TargetNode;
 import io.ringtarget.iscsi.numbering.CmdSnWindow;
@@ -32,6 +33,11 @@ public final class LoginExchange
     public static final int COMPLETE = 1;
     /** A failure response was sent ({@link #status()}, {@link #reason()}): close the connection once it is sent. */
     public static final int FAILED = 2;
+    /**
+     * Refused by a lockout ({@link LoginThrottle}): nothing is sent yet; {@link #sendDeferredFailure()} sends the
+     * failure once the connection's delay has passed, and the connection then closes as after {@link #FAILED}.
+     */
+    public static final int DEFERRED = 3;
 
     /** Login text gathered over continued requests: RFC 7143 6.1 asks for at least 8192 bytes. */
     public static final int MAX_REQUEST_TEXT = 64 * 1024;
@@ -40,8 +46,9 @@ public final class LoginExchange
 
     private final LoginRequestPdu request = new LoginRequestPdu();
     private final LoginResponsePdu response = new LoginResponsePdu();
-    private final TextAccumulator requestText = new TextAccumulator(MemorySegment.ofArray(new byte[MAX_REQUEST_TEXT]));
-    private final MemorySegment responseText = MemorySegment.ofArray(new byte[MAX_RESPONSE_TEXT]);
+    /** Real initiators' login texts fit in 1 KiB; the buffer grows as a longer one arrives. */
+    private final TextAccumulator requestText = new TextAccumulator(1024, MAX_REQUEST_TEXT);
+    private MemorySegment responseText;
     private final TextKeyReader reader = new TextKeyReader();
     private final TextKeyWriter writer = new TextKeyWriter();
     private final LoginStateMachine.LoginResult result = new LoginStateMachine.LoginResult();
@@ -111,10 +118,20 @@ public final class LoginExchange
             return fail(LoginStatus.OUT_OF_RESOURCES, "login text longer than " + MAX_REQUEST_TEXT + " bytes");
         }
         requestText.reader(reader);
+        if (responseText == null)
+        {
+            responseText = MemorySegment.ofArray(new byte[MAX_RESPONSE_TEXT]);   // not before a whole request came
+        }
         writer.wrap(responseText, 0, MAX_RESPONSE_TEXT);
         machine.onLoginRequest(request.transit(), csg, request.nsg(), request.versionMax(), request.versionMin(),
             reader, writer, result);
         requestText.reset();
+        if (result.throttled != LoginThrottle.ADMITTED)
+        {
+            status = result.status;
+            reason = result.reason;
+            return DEFERRED;
+        }
         if (result.failed())
         {
             return fail(result.status, result.reason);
@@ -124,11 +141,40 @@ public final class LoginExchange
             final SessionParameters params = machine.parameters();
             session = sessions.create(params.initiatorName, isid, params.targetName, params.discovery,
                 machine.portalGroup(), owner);
+            if (session == null)
+            {
+                return fail(LoginStatus.OUT_OF_RESOURCES, "session limit reached (" + sessions.limitReached(
+                    params.initiatorName, params.targetName) + ")");
+            }
             respond(true, csg, LoginRequestPdu.FULL_FEATURE_PHASE, LoginStatus.SUCCESS, writer.length());
             return COMPLETE;
         }
         respond(result.transit, csg, result.nsg, LoginStatus.SUCCESS, writer.length());
         return CONTINUE;
+    }
+
+    /** Sends the failure of a {@link #DEFERRED} login; the connection closes once it is sent. */
+    public void sendDeferredFailure()
+    {
+        respond(false, request.csg(), request.nsg(), status, 0);
+    }
+
+    /** {@link LoginThrottle#LOCKED_INITIATOR} or {@code LOCKED_SOURCE}: the lockout that refused this login. */
+    public int throttled()
+    {
+        return result.throttled;
+    }
+
+    /** {@link LoginThrottle#LOCKED_INITIATOR} or {@code LOCKED_SOURCE} when this login's failure began a lockout. */
+    public int lockoutBegan()
+    {
+        return result.lockoutBegan;
+    }
+
+    /** The CHAP algorithm the login used, or null (for the log). */
+    public ChapAlgorithm chapAlgorithm()
+    {
+        return machine.chapAlgorithm();
     }
 
     public Session session()

@@ -1,5 +1,6 @@
 package io.ringtarget.iscsi.login;
 
+import io.ringtarget.iscsi.node.ChapAlgorithm;
 import io.ringtarget.pdu.LoginRequestPdu;
 import io.ringtarget.pdu.TextKeyReader;
 import io.ringtarget.pdu.TextKeyWriter;
@@ -40,6 +41,8 @@ public final class LoginStateMachine
     private final Chap chap;
     private final String localIp;
     private final int localPort;
+    private final LoginThrottle throttle;
+    private final String peerIp;
     private final SessionParameters params = new SessionParameters();
     /** Every key of this login with the value it was first given (RFC 7143 6.2: one declaration per key). */
     private final Map<String, String> keysSeen = new HashMap<>();
@@ -50,16 +53,32 @@ public final class LoginStateMachine
     private Auth auth = Auth.NOT_STARTED;
     private boolean authRequired;
     private ChapCredentials credentials;
+    private List<ChapAlgorithm> chapAlgorithms = ChapAlgorithm.DEFAULT_ORDER;
+    private ChapAlgorithm chapAlgorithm;
     private int chapIdentifier;
     private byte[] chapChallenge;
     private boolean declaredLimits;
     private PortalGroup portalGroup;
     private TargetNode targetNode;
 
+    /** A login without a {@link LoginThrottle} (tests of the negotiation). */
     public LoginStateMachine(
         final TargetRegistry targets, final DiscoveryAuth discoveryAuth, final TargetLimits limits,
         final Chap chap, final String localIp, final int localPort)
     {
+        this(targets, discoveryAuth, limits, chap, localIp, localPort, null, null);
+    }
+
+    /**
+     * @param throttle refuses locked-out names and addresses and is told of failed authentications; null for none.
+     * @param peerIp   the initiator's address, for the throttle and the log.
+     */
+    public LoginStateMachine(
+        final TargetRegistry targets, final DiscoveryAuth discoveryAuth, final TargetLimits limits,
+        final Chap chap, final String localIp, final int localPort, final LoginThrottle throttle, final String peerIp)
+    {
+        this.throttle = throttle;
+        this.peerIp = peerIp;
         this.targets = targets;
         this.discoveryAuth = discoveryAuth;
         this.negotiator = new KeyNegotiator(limits);
@@ -108,6 +127,25 @@ public final class LoginStateMachine
         final TextKeyReader request, final TextKeyWriter response, final LoginResult result)
     {
         result.reset();
+        handle(transit, csg, nsg, versionMin, request, response, result);
+        if (throttle != null && params.initiatorName != null && result.throttled == LoginThrottle.ADMITTED)
+        {
+            if (result.status == LoginStatus.AUTHENTICATION_FAILURE || result.status == LoginStatus.AUTHORIZATION_FAILURE)
+            {
+                result.lockoutBegan = throttle.onFailure(params.initiatorName, peerIp,
+                    result.status == LoginStatus.AUTHENTICATION_FAILURE, System.nanoTime());
+            }
+            else if (result.complete && chapAlgorithm != null)
+            {
+                throttle.onSuccess(params.initiatorName);
+            }
+        }
+    }
+
+    private void handle(
+        final boolean transit, final int csg, final int nsg, final int versionMin,
+        final TextKeyReader request, final TextKeyWriter response, final LoginResult result)
+    {
         result.csg = csg;
         // Version 0x00 is the only one RFC 7143 defines (11.12.4).
         if (versionMin > 0)
@@ -268,6 +306,18 @@ public final class LoginStateMachine
             return false;
         }
         params.initiatorName = initiatorName;
+        if (throttle != null)
+        {
+            result.throttled = throttle.admit(initiatorName, peerIp, System.nanoTime());
+            if (result.throttled != LoginThrottle.ADMITTED)
+            {
+                // 0x0301 (service unavailable, RFC 7143 11.13.5): a well-behaved initiator retries later, by when the
+                // lockout may be over; the reason in the log says which lockout, the initiator learns nothing more.
+                fail(result, LoginStatus.SERVICE_UNAVAILABLE, (result.throttled == LoginThrottle.LOCKED_SOURCE ?
+                    "source address " + peerIp : "initiator " + initiatorName) + " is locked out after failed logins");
+                return false;
+            }
+        }
         switch (sessionType)
         {
             case "Discovery" ->
@@ -275,6 +325,7 @@ public final class LoginStateMachine
                 params.discovery = true;
                 authRequired = discoveryAuth != null && discoveryAuth.chapRequired();
                 credentials = discoveryAuth == null ? null : discoveryAuth.chap();
+                chapAlgorithms = discoveryAuth == null ? ChapAlgorithm.DEFAULT_ORDER : discoveryAuth.chapAlgorithms();
                 return true;
             }
             case "Normal" ->
@@ -306,6 +357,7 @@ public final class LoginStateMachine
         params.targetName = targetNode.name();
         authRequired = portalGroup.chapRequired();
         credentials = portalGroup.chapFor(initiatorName);
+        chapAlgorithms = portalGroup.chapAlgorithms();
         // 13.9: the target returns TargetPortalGroupTag in the first Login Response of a normal session.
         response.append("TargetPortalGroupTag", Integer.toString(portalGroup.tag()));
         if (targetNode.alias() != null && !targetNode.alias().isEmpty())
@@ -368,15 +420,17 @@ public final class LoginStateMachine
             {
                 return true; // nothing yet; stay in the stage
             }
-            if (!contains(algorithms, Integer.toString(Chap.ALGORITHM_MD5)))
+            chapAlgorithm = choose(algorithms);
+            if (chapAlgorithm == null)
             {
                 response.append("CHAP_A", "Reject");
-                fail(result, LoginStatus.AUTHENTICATION_FAILURE, "CHAP_A " + algorithms + " without MD5 (5)");
+                fail(result, LoginStatus.AUTHENTICATION_FAILURE, "CHAP_A " + algorithms + " has none of " +
+                    names(chapAlgorithms) + " this target accepts");
                 return false;
             }
             chapIdentifier = chap.newIdentifier();
-            chapChallenge = chap.newChallenge();
-            response.append("CHAP_A", Integer.toString(Chap.ALGORITHM_MD5));
+            chapChallenge = chap.newChallenge(chapAlgorithm.digestLength());
+            response.append("CHAP_A", Integer.toString(chapAlgorithm.code()));
             response.append("CHAP_I", Integer.toString(chapIdentifier));
             response.append("CHAP_C", Chap.encodeHex(chapChallenge));
             auth = Auth.WAIT_CHAP_R;
@@ -403,7 +457,8 @@ public final class LoginStateMachine
             fail(result, LoginStatus.AUTHENTICATION_FAILURE, "no CHAP credentials configured for " + params.initiatorName);
             return false;
         }
-        final byte[] expected = Chap.response(chapIdentifier, bytes(credentials.password()), chapChallenge);
+        final byte[] expected = Chap.response(chapAlgorithm, chapIdentifier, bytes(credentials.password()), chapChallenge);
+        // MessageDigest.isEqual is constant-time over the expected length; a wrong-length answer is simply unequal.
         if (!credentials.userid().equals(name) || !MessageDigest.isEqual(expected, answer))
         {
             fail(result, LoginStatus.AUTHENTICATION_FAILURE, "CHAP response of " + name + " does not match");
@@ -433,7 +488,7 @@ public final class LoginStateMachine
             }
             response.append("CHAP_N", credentials.mutualUserid());
             response.append("CHAP_R",
-                Chap.encodeHex(Chap.response((int)id, bytes(credentials.mutualPassword()), challenge)));
+                Chap.encodeHex(Chap.response(chapAlgorithm, (int)id, bytes(credentials.mutualPassword()), challenge)));
         }
         auth = Auth.DONE;
         return true;
@@ -485,6 +540,39 @@ public final class LoginStateMachine
         return null;
     }
 
+    /**
+     * The CHAP algorithm of this login: the first of the administrator's order that the initiator's CHAP_A list
+     * names. RFC 7143 6.2 would take the initiator's order; the administrator's is taken so that a TPG that prefers
+     * SHA3-256 gets it from an initiator that lists MD5 first (the Linux kernel target follows the initiator).
+     */
+    private ChapAlgorithm choose(final String offered)
+    {
+        for (final ChapAlgorithm a : chapAlgorithms)
+        {
+            if (contains(offered, Integer.toString(a.code())))
+            {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    private static String names(final List<ChapAlgorithm> algorithms)
+    {
+        final StringBuilder b = new StringBuilder();
+        for (final ChapAlgorithm a : algorithms)
+        {
+            b.append(b.isEmpty() ? "" : ",").append(a.configName()).append(" (").append(a.code()).append(')');
+        }
+        return b.toString();
+    }
+
+    /** The algorithm CHAP settled on in this login, or null when it did not get that far (for the log). */
+    public ChapAlgorithm chapAlgorithm()
+    {
+        return chapAlgorithm;
+    }
+
     private static boolean contains(final String list, final String item)
     {
         for (final String s : list.split(","))
@@ -519,6 +607,10 @@ public final class LoginStateMachine
         public int nsg;
         /** Login completed: the connection enters Full Feature Phase after this response. */
         public boolean complete;
+        /** {@link LoginThrottle#LOCKED_INITIATOR} or {@code LOCKED_SOURCE} when refused by a lockout. */
+        public int throttled;
+        /** {@link LoginThrottle#LOCKED_INITIATOR} or {@code LOCKED_SOURCE} when this failure began a lockout. */
+        public int lockoutBegan;
 
         void reset()
         {
@@ -528,6 +620,8 @@ public final class LoginStateMachine
             csg = 0;
             nsg = 0;
             complete = false;
+            throttled = LoginThrottle.ADMITTED;
+            lockoutBegan = LoginThrottle.ADMITTED;
         }
 
         public boolean failed()

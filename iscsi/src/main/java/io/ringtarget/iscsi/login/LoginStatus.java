@@ -20,6 +20,7 @@ public final class LoginStatus
     public static final int SESSION_TYPE_NOT_SUPPORTED = LoginResponsePdu.SESSION_TYPE_NOT_SUPPORTED;
     public static final int SESSION_DOES_NOT_EXIST = LoginResponsePdu.SESSION_DOES_NOT_EXIST;
     public static final int OUT_OF_RESOURCES = LoginResponsePdu.OUT_OF_RESOURCES;
+    public static final int SERVICE_UNAVAILABLE = LoginResponsePdu.SERVICE_UNAVAILABLE;
 
     private LoginStatus()
     {
@@ -41,6 +42,7 @@ public final class LoginStatus
             case LoginResponsePdu.SESSION_TYPE_NOT_SUPPORTED -> "session type not supported";
             case LoginResponsePdu.SESSION_DOES_NOT_EXIST -> "session does not exist";
             case LoginResponsePdu.OUT_OF_RESOURCES -> "out of resources";
+            case LoginResponsePdu.SERVICE_UNAVAILABLE -> "service unavailable";
             default -> String.format("status 0x%04x", status);
         };
     }

@@ -2,7 +2,10 @@ package io.ringtarget.iscsi.loop;
 
 import io.ringtarget.iscsi.node.DiscoveryAuth;
 import io.ringtarget.iscsi.node.TargetRegistry;
+import io.ringtarget.iscsi.login.ConnectionAdmission;
 import io.ringtarget.iscsi.login.Chap;
+import io.ringtarget.iscsi.login.LoginLimits;
+import io.ringtarget.iscsi.login.LoginThrottle;
 import io.ringtarget.iscsi.login.TargetLimits;
 import io.ringtarget.iscsi.session.SessionRegistry;
 
@@ -19,7 +22,10 @@ public final class IscsiContext
     private final TargetRegistry targets;
     private final DiscoveryAuth discoveryAuth;
     private final TargetLimits limits;
-    private final SessionRegistry sessions = new SessionRegistry();
+    private final SessionRegistry sessions;
+    private final LoginLimits loginLimits;
+    private final LoginThrottle throttle;
+    private final ConnectionAdmission admission;
     private final Chap chap = new Chap();
     private final EventLog log;
     private final Counters counters;
@@ -33,6 +39,20 @@ public final class IscsiContext
         final EventLog log, final Counters counters, final int nopInIntervalSeconds,
         final int nopInTimeoutSeconds)
     {
+        this(targets, discoveryAuth, limits, LoginLimits.defaults(), log, counters, nopInIntervalSeconds,
+            nopInTimeoutSeconds);
+    }
+
+    /** @param loginLimits login timeout, lockouts after failed logins, session and connection limits. */
+    public IscsiContext(
+        final TargetRegistry targets, final DiscoveryAuth discoveryAuth, final TargetLimits limits,
+        final LoginLimits loginLimits, final EventLog log, final Counters counters, final int nopInIntervalSeconds,
+        final int nopInTimeoutSeconds)
+    {
+        this.loginLimits = loginLimits;
+        this.sessions = new SessionRegistry(loginLimits.maxSessionsPerTarget(), loginLimits.maxSessionsPerInitiator());
+        this.throttle = new LoginThrottle(loginLimits, log);
+        this.admission = new ConnectionAdmission(loginLimits.maxConnectionsPerSource(), loginLimits.maxConnections());
         this.counters = counters;
         this.targets = targets;
         this.metricsModel = new MetricsModel(targets);
@@ -66,6 +86,23 @@ public final class IscsiContext
     public Chap chap()
     {
         return chap;
+    }
+
+    public LoginLimits loginLimits()
+    {
+        return loginLimits;
+    }
+
+    /** Lockouts after failed logins, shared by every loop. */
+    public LoginThrottle throttle()
+    {
+        return throttle;
+    }
+
+    /** Connection limits per source address and in total, shared by every loop. */
+    public ConnectionAdmission admission()
+    {
+        return admission;
     }
 
     public long nopInIntervalNanos()

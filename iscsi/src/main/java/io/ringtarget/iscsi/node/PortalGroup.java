@@ -34,6 +34,7 @@ public final class PortalGroup
     private final int[][] lunNumbersOfUnit;
     private final int nopInIntervalSeconds;
     private final int nopInTimeoutSeconds;
+    private final List<ChapAlgorithm> chapAlgorithms;
 
     /**
      * A TPG whose target port has relative identifier and ALUA group id = the tag, active/optimized, and whose
@@ -58,6 +59,19 @@ public final class PortalGroup
         final List<NodeAcl> acls, final boolean generateNodeAcls, final boolean chapRequired,
         final TargetPort targetPort, final int nopInIntervalSeconds, final int nopInTimeoutSeconds)
     {
+        this(target, tag, portals, luns, acls, generateNodeAcls, chapRequired, targetPort, nopInIntervalSeconds,
+            nopInTimeoutSeconds, ChapAlgorithm.DEFAULT_ORDER);
+    }
+
+    /** @param chapAlgorithms the CHAP algorithms its initiators may use, in the administrator's order of preference. */
+    public PortalGroup(
+        final TargetNode target, final int tag, final List<Portal> portals, final List<LunMapping> luns,
+        final List<NodeAcl> acls, final boolean generateNodeAcls, final boolean chapRequired,
+        final TargetPort targetPort, final int nopInIntervalSeconds, final int nopInTimeoutSeconds,
+        final List<ChapAlgorithm> chapAlgorithms)
+    {
+        this.chapAlgorithms = chapAlgorithms == null || chapAlgorithms.isEmpty() ? ChapAlgorithm.DEFAULT_ORDER :
+            List.copyOf(chapAlgorithms);
         this.targetPort = Objects.requireNonNull(targetPort, "targetPort");
         this.nopInIntervalSeconds = nopInIntervalSeconds;
         this.nopInTimeoutSeconds = nopInTimeoutSeconds;
@@ -158,6 +172,12 @@ public final class PortalGroup
     public boolean chapRequired()
     {
         return chapRequired;
+    }
+
+    /** The CHAP algorithms (CHAP_A) its initiators may use, in the administrator's order of preference. */
+    public List<ChapAlgorithm> chapAlgorithms()
+    {
+        return chapAlgorithms;
     }
 
     /** RFC 7143 section 9 / targetcli semantics: listed in the ACLs, or the TPG admits everyone. */

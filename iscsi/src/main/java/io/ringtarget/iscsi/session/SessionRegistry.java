@@ -17,17 +17,41 @@ import java.util.Map;
 public final class SessionRegistry
 {
     private final Map<Integer, Session> byTsih = new HashMap<>();
+    private final int maxPerTarget;
+    private final int maxPerInitiator;
     private int nextTsih = 1;
+
+    /** Without limits on the number of sessions. */
+    public SessionRegistry()
+    {
+        this(0, 0);
+    }
+
+    /**
+     * @param maxPerTarget    normal sessions one target accepts (0: no limit).
+     * @param maxPerInitiator normal sessions one InitiatorName may have (0: no limit).
+     */
+    public SessionRegistry(final int maxPerTarget, final int maxPerInitiator)
+    {
+        this.maxPerTarget = maxPerTarget;
+        this.maxPerInitiator = maxPerInitiator;
+    }
 
     /**
      * Creates the session a completed leading login asked for. An existing session of the same initiator
      * port (InitiatorName + ISID) to the same target is reinstated (RFC 7143 section 6.3.5): its connection is
      * told to close and the old session is forgotten.
+     *
+     * @return the session, or null when a session limit refuses it ({@link #limitReached}).
      */
     public synchronized Session create(
         final String initiatorName, final long isid, final String targetName, final boolean discovery,
         final PortalGroup portalGroup, final SessionConnection connection)
     {
+        if (!discovery && limitReached(initiatorName, targetName, isid) != null)
+        {
+            return null;
+        }
         if (!discovery)
         {
             for (final Session existing : new ArrayList<>(byTsih.values()))
@@ -57,6 +81,49 @@ public final class SessionRegistry
         session.connection = connection;
         byTsih.put(tsih, session);
         return session;
+    }
+
+    /** Which session limit a new normal session of this initiator to this target would exceed, or null. */
+    public synchronized String limitReached(final String initiatorName, final String targetName)
+    {
+        return limitReached(initiatorName, targetName, -1);
+    }
+
+    /** As {@link #limitReached(String, String)}, not counting the session {@code isid} would reinstate. */
+    private String limitReached(final String initiatorName, final String targetName, final long isid)
+    {
+        int ofTarget = 0;
+        int ofInitiator = 0;
+        for (final Session s : byTsih.values())
+        {
+            if (s.discovery())
+            {
+                continue;
+            }
+            final boolean reinstated = s.isid() == isid && s.initiatorName().equals(initiatorName) &&
+                s.targetName().equals(targetName);
+            if (reinstated)
+            {
+                continue;
+            }
+            if (s.targetName().equals(targetName))
+            {
+                ofTarget++;
+            }
+            if (s.initiatorName().equals(initiatorName))
+            {
+                ofInitiator++;
+            }
+        }
+        if (maxPerTarget > 0 && ofTarget >= maxPerTarget)
+        {
+            return maxPerTarget + " sessions per target";
+        }
+        if (maxPerInitiator > 0 && ofInitiator >= maxPerInitiator)
+        {
+            return maxPerInitiator + " sessions per initiator";
+        }
+        return null;
     }
 
     /** A discovery session runs no SCSI command; its nexus still names a port (relative port 1, as before). */

@@ -17,6 +17,18 @@ public enum IscsiCounter
     LOGINS_TARGET_NOT_FOUND(1013, "logins failed: target not found"),
     LOGINS_FAILED_OTHER(1014, "logins failed: other"),
     LOGOUTS(1015, "logouts"),
+    /** Logins refused because their InitiatorName is locked out after failed authentications. */
+    LOGINS_THROTTLED_INITIATOR(1016, "logins refused: initiator locked out"),
+    /** Logins refused because their source address is locked out after failed logins. */
+    LOGINS_THROTTLED_SOURCE(1017, "logins refused: source address locked out"),
+    LOCKOUTS_INITIATOR(1018, "lockouts of an initiator name begun"),
+    LOCKOUTS_SOURCE(1019, "lockouts of a source address begun"),
+    /** Connections closed because their login phase did not finish within the login timeout. */
+    LOGIN_TIMEOUTS(1005, "connections closed: login timeout"),
+    /** Connections closed when accepted: their source address had the most connections it may have. */
+    CONNECTIONS_REFUSED_SOURCE(1006, "connections refused: per-source limit"),
+    /** Connections closed when accepted: the target had the most connections it may have. */
+    CONNECTIONS_REFUSED_TOTAL(1007, "connections refused: total limit"),
     PDUS_RECEIVED(1020, "PDUs received"),
     SCSI_COMMANDS(1021, "SCSI commands received"),
     PROTOCOL_ERRORS(1022, "protocol errors that closed a connection"),

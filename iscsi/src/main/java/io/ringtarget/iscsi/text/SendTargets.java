@@ -1,5 +1,6 @@
 package io.ringtarget.iscsi.text;
 
+import io.ringtarget.iscsi.node.IpAddresses;
 import io.ringtarget.iscsi.node.Portal;
 import io.ringtarget.iscsi.node.PortalGroup;
 import io.ringtarget.iscsi.node.TargetNode;
@@ -70,10 +71,13 @@ public final class SendTargets
             }
             for (final Portal portal : tpg.portals())
             {
-                // A wildcard portal is reported as the address the initiator reached us on.
+                // A wildcard portal is reported as the address the initiator reached us on; a link-local one is left
+                // out, as SCST does: without its zone it names no interface of the initiator's (RFC 4007).
                 final String ip = portal.wildcard() ? localIp : portal.ip();
-                final String host = ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip;
-                answer.append("TargetAddress", host + ":" + portal.port() + "," + tpg.tag());
+                if (!IpAddresses.isLinkLocal(ip))
+                {
+                    answer.append("TargetAddress", Portal.format(ip, portal.port()) + "," + tpg.tag());
+                }
             }
         }
     }

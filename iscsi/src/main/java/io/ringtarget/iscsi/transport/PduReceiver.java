@@ -2,6 +2,7 @@ package io.ringtarget.iscsi.transport;
 
 import io.ringtarget.pdu.Crc32cDigest;
 import io.ringtarget.pdu.PduFramer;
+import io.ringtarget.ring.LazyMemory;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -23,10 +24,19 @@ public final class PduReceiver
     public static final int MAX_PDUS_PER_POLL = 16;
     private static final int MAX_AHS = 1024;
     private static final int DIGESTS = 8;
+    /**
+     * What a connection that is logging in may have buffered: two PDUs of the login's data segment limit (8192 bytes,
+     * RFC 7143 13.12: the initiator must assume it until it is told otherwise). An unauthenticated peer so touches at
+     * most these few pages of the buffer, however much it sends.
+     */
+    public static final int LOGIN_LIMIT = 2 * (PduSender.BHS_LENGTH + MAX_AHS + DIGESTS + 8192 + 3);
+    /** The data segment limit during login (RFC 7143 13.12, the default MaxRecvDataSegmentLength). */
+    public static final int LOGIN_MAX_DATA_SEGMENT = 8192;
 
     private final MemorySegment buffer;
     private final long address;
     private final int capacity;
+    private int limit;
     private final PduFramer framer = new PduFramer();
     private final Crc32cDigest digest;
     private long readPos;
@@ -43,10 +53,22 @@ public final class PduReceiver
     {
         final int maxPdu = PduSender.BHS_LENGTH + MAX_AHS + DIGESTS + maxRecvDataSegmentLength + 3;
         this.capacity = Math.max(2 * maxPdu, minCapacity);
-        this.buffer = arena.allocate(capacity, 4096);
+        this.limit = capacity;
+        this.buffer = LazyMemory.allocate(arena, capacity);   // pages committed as they are first received into
         this.address = buffer.address();
         this.digest = new Crc32cDigest().wrap(buffer);
         framer.maxRecvDataSegmentLength(maxRecvDataSegmentLength);
+    }
+
+    /**
+     * While the connection logs in: at most {@link #LOGIN_LIMIT} bytes buffered and data segments of at most
+     * {@link #LOGIN_MAX_DATA_SEGMENT} bytes; {@link #maxRecvDataSegmentLength} lifts both once it has logged in.
+     */
+    public PduReceiver loginLimits()
+    {
+        limit = Math.min(capacity, LOGIN_LIMIT);
+        framer.maxRecvDataSegmentLength(LOGIN_MAX_DATA_SEGMENT);
+        return this;
     }
 
     /** Digests apply from the first PDU after the final Login Response (RFC 7143 section 13.1). */
@@ -61,6 +83,7 @@ public final class PduReceiver
     /** What we declared in login (MaxRecvDataSegmentLength, RFC 7143 13.12); longer data segments are refused. */
     public PduReceiver maxRecvDataSegmentLength(final int length)
     {
+        limit = capacity;
         framer.maxRecvDataSegmentLength(Math.min(length, capacity / 2 - PduSender.BHS_LENGTH - MAX_AHS - DIGESTS - 3));
         return this;
     }
@@ -79,7 +102,7 @@ public final class PduReceiver
     /** How much the next RECV may write; 0 when the buffer is full. */
     public int receiveRoom()
     {
-        return (int)(capacity - writePos);
+        return (int)Math.max(0, limit - writePos);
     }
 
     /** A RECV completed with {@code bytes} > 0 at {@link #receiveAddress()}. */
@@ -108,7 +131,7 @@ public final class PduReceiver
             final long length = framer.frame(buffer, readPos, writePos - readPos);
             if (length == PduFramer.NEED_MORE)
             {
-                if (readPos == 0 && writePos == capacity)
+                if (readPos == 0 && writePos >= limit)
                 {
                     handler.onStreamError("PDU larger than the receive buffer", false);
                     return count;
@@ -161,7 +184,7 @@ public final class PduReceiver
             readPos = 0;
             writePos = 0;
         }
-        else if (readPos > 0 && writePos > capacity / 2 && pendingLength == 0)
+        else if (readPos > 0 && writePos > limit / 2 && pendingLength == 0)
         {
             // Move the partial PDU to the front so the next receive has room (rare: a PDU split at the end).
             MemorySegment.copy(buffer, readPos, buffer, 0, writePos - readPos);

@@ -2,6 +2,7 @@ package io.ringtarget.iscsi.transport;
 
 import io.ringtarget.ffi.Iovec;
 import io.ringtarget.ffi.Msghdr;
+import io.ringtarget.ring.LazyMemory;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -19,6 +20,11 @@ import java.lang.foreign.ValueLayout;
 final class SendQueue
 {
     static final int MAX_ENTRIES = 1024;
+    /**
+     * Entries a new queue has room for: a connection that is logging in never needs more, and its memory stays small
+     * until it has authenticated (the entry arrays double as the queue fills, up to {@link #MAX_ENTRIES}).
+     */
+    static final int INITIAL_ENTRIES = 16;
     static final int MAX_IOVECS_PER_SEND = 96;
 
     private final MemorySegment staging;
@@ -30,13 +36,14 @@ final class SendQueue
     private final MemorySegment iovecs;
     private final MemorySegment msghdr;
 
-    // Per entry, circular over MAX_ENTRIES.
-    private final long[] iovBase = new long[MAX_ENTRIES * 3];
-    private final int[] iovLen = new int[MAX_ENTRIES * 3];
-    private final int[] iovCount = new int[MAX_ENTRIES];
-    private final long[] stagingEnd = new long[MAX_ENTRIES];
-    private final int[] tagOnSent = new int[MAX_ENTRIES];
-    private final int[] entryBytes = new int[MAX_ENTRIES];
+    // Per entry, circular over `entries` (a power of two).
+    private int entries = INITIAL_ENTRIES;
+    private long[] iovBase = new long[INITIAL_ENTRIES * 3];
+    private int[] iovLen = new int[INITIAL_ENTRIES * 3];
+    private int[] iovCount = new int[INITIAL_ENTRIES];
+    private long[] stagingEnd = new long[INITIAL_ENTRIES];
+    private int[] tagOnSent = new int[INITIAL_ENTRIES];
+    private int[] entryBytes = new int[INITIAL_ENTRIES];
     private long head;   // next entry to send (monotonic)
     private long tail;   // next entry to fill (monotonic)
     private int sentInHead;   // bytes of entry `head` already sent by earlier partial sends
@@ -45,7 +52,9 @@ final class SendQueue
 
     SendQueue(final Arena arena, final int stagingCapacity)
     {
-        this.staging = arena.allocate(stagingCapacity, 64);
+        // Mapped lazily: a connection touches the pages it stages into, a few while it logs in (the ring restarts at
+        // its beginning whenever it empties).
+        this.staging = LazyMemory.allocate(arena, stagingCapacity);
         this.stagingAddress = staging.address();
         this.stagingCapacity = stagingCapacity;
         this.iovecs = arena.allocate(Iovec.LAYOUT, MAX_IOVECS_PER_SEND);
@@ -73,9 +82,54 @@ final class SendQueue
         return inFlight;
     }
 
+    /** Whether another entry fits; the entry arrays grow (once per doubling, up to {@link #MAX_ENTRIES}) if need be. */
     boolean hasRoom()
     {
-        return tail - head < MAX_ENTRIES;
+        if (tail - head < entries)
+        {
+            return true;
+        }
+        if (entries == MAX_ENTRIES)
+        {
+            return false;
+        }
+        grow();
+        return true;
+    }
+
+    private void grow()
+    {
+        final int bigger = entries * 2;
+        final long[] base = new long[bigger * 3];
+        final int[] len = new int[bigger * 3];
+        final int[] count = new int[bigger];
+        final long[] end = new long[bigger];
+        final int[] tag = new int[bigger];
+        final int[] bytes = new int[bigger];
+        for (long seq = head; seq < tail; seq++)
+        {
+            final int from = (int)(seq & (entries - 1));
+            final int to = (int)(seq & (bigger - 1));
+            System.arraycopy(iovBase, from * 3, base, to * 3, 3);
+            System.arraycopy(iovLen, from * 3, len, to * 3, 3);
+            count[to] = iovCount[from];
+            end[to] = stagingEnd[from];
+            tag[to] = tagOnSent[from];
+            bytes[to] = entryBytes[from];
+        }
+        iovBase = base;
+        iovLen = len;
+        iovCount = count;
+        stagingEnd = end;
+        tagOnSent = tag;
+        entryBytes = bytes;
+        entries = bigger;
+    }
+
+    /** Entries the queue has room for now (for tests of its growth). */
+    int capacity()
+    {
+        return entries;
     }
 
     /**
@@ -107,7 +161,7 @@ final class SendQueue
         final long base0, final int len0, final long base1, final int len1, final long base2, final int len2,
         final int tag)
     {
-        final int e = (int)(tail % MAX_ENTRIES);
+        final int e = (int)(tail & (entries - 1));
         int n = 0;
         n = put(e, n, base0, len0);
         n = put(e, n, base1, len1);
@@ -144,7 +198,7 @@ final class SendQueue
         int skip = sentInHead;
         while (entry < tail)
         {
-            final int e = (int)(entry % MAX_ENTRIES);
+            final int e = (int)(entry & (entries - 1));
             if (iov + iovCount[e] > MAX_IOVECS_PER_SEND)
             {
                 break;
@@ -189,7 +243,7 @@ final class SendQueue
         int completed = 0;
         while (head < tail && remaining > 0)
         {
-            final int e = (int)(head % MAX_ENTRIES);
+            final int e = (int)(head & (entries - 1));
             final int left = entryBytes[e] - sentInHead;
             if (remaining >= left)
             {
@@ -209,6 +263,7 @@ final class SendQueue
                 remaining = 0;
             }
         }
+        restartStagingWhenEmpty();
         return completed;
     }
 
@@ -217,7 +272,7 @@ final class SendQueue
     {
         while (head < tail)
         {
-            final int e = (int)(head % MAX_ENTRIES);
+            final int e = (int)(head & (entries - 1));
             if (tagOnSent[e] >= 0)
             {
                 listener.onSent(tagOnSent[e]);
@@ -226,6 +281,17 @@ final class SendQueue
         }
         sentInHead = 0;
         stagingTail = stagingHead;
+        restartStagingWhenEmpty();
+    }
+
+    /** An empty ring starts again at its beginning: the same few pages serve a quiet connection. */
+    private void restartStagingWhenEmpty()
+    {
+        if (head == tail && stagingTail == stagingHead)
+        {
+            stagingHead = 0;
+            stagingTail = 0;
+        }
     }
 
     long inFlightEntries()

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -76,9 +77,9 @@ class PortalSocketsTest
         final IOException notHere = assertThrows(IOException.class,
             () -> PortalSockets.open(List.of(new Portal("192.0.2.1", 3260)), 1));
         assertEquals("bind 192.0.2.1:3260: EADDRNOTAVAIL (Cannot assign requested address)", notHere.getMessage());
-        final IOException ipv6 = assertThrows(IOException.class,
-            () -> PortalSockets.open(List.of(new Portal("::1", 3260)), 1));
-        assertEquals("portal [::1]:3260: not an IPv4 address (the engine listens on IPv4 only)", ipv6.getMessage());
+        final IOException zone = assertThrows(IOException.class,
+            () -> PortalSockets.open(List.of(new Portal("fe80::1%lo", 3260)), 1));
+        assertEquals("portal [fe80::1%lo]:3260: not an IPv6 address without a zone: fe80::1%lo", zone.getMessage());
     }
 
     @Test
@@ -119,5 +120,25 @@ class PortalSocketsTest
         final long waitedMillis = (System.nanoTime() - start) / 1_000_000;
         assertTrue(waitedMillis >= PortalSockets.START_LOCK_WAIT_MILLIS && waitedMillis < 10_000, waitedMillis + " ms");
         PortalSockets.open(List.of(new Portal("127.0.0.1", port)), 1).close();
+    }
+
+    @Test
+    void ipv6PortalsBindAndTheIpv6WildcardTakesIpv4ConnectionsToo() throws IOException
+    {
+        final int port = freePort();
+        try (PortalSockets sockets = PortalSockets.open(List.of(new Portal("::", port)), 1);
+             Socket v6 = new Socket("::1", port);
+             Socket v4 = new Socket("127.0.0.1", port))
+        {
+            assertTrue(v6.isConnected() && v4.isConnected());
+            assertEquals(port, Sockets.localPort(sockets.take(0, 0)));
+        }
+        final int only6 = freePort();
+        try (PortalSockets sockets = PortalSockets.open(List.of(new Portal("::1", only6)), 1);
+             Socket v6 = new Socket("::1", only6))
+        {
+            assertTrue(v6.isConnected());
+            assertThrows(IOException.class, () -> new Socket("127.0.0.1", only6).close(), "::1 is IPv6 only");
+        }
     }
 }

@@ -86,7 +86,7 @@ class IscsiEngineStartTest
     }
 
     @Test
-    void aPortInUseAndAnIpv6PortalNameThePortalAndTheError() throws Exception
+    void aPortInUseAndAZonedIpv6PortalNameThePortalAndTheError() throws Exception
     {
         try (EventLog log = new EventLog(new PrintStream(LOG, true), false, EventLog.Level.DEBUG);
              ServerSocket tgtd = new ServerSocket(0, 8, InetAddress.getByName("127.0.0.1")))
@@ -97,9 +97,9 @@ class IscsiEngineStartTest
                 () -> start(log, new Portal("127.0.0.1", tgtd.getLocalPort())));
             assertTrue(inUse.getMessage().contains("127.0.0.1:" + tgtd.getLocalPort()), inUse.getMessage());
             assertTrue(inUse.getMessage().contains("EADDRINUSE (Address already in use)"), inUse.getMessage());
-            final IOException ipv6 = assertThrows(IOException.class, () -> start(log, new Portal("::1", 3260)));
-            assertEquals("portal [::1]:3260: not an IPv4 address (the engine listens on IPv4 only)", ipv6.getMessage());
-            assertFalse(ipv6.getMessage().contains("closed"), ipv6.getMessage());
+            final IOException zone = assertThrows(IOException.class, () -> start(log, new Portal("fe80::1%lo", 3260)));
+            assertEquals("portal [fe80::1%lo]:3260: not an IPv6 address without a zone: fe80::1%lo", zone.getMessage());
+            assertFalse(zone.getMessage().contains("closed"), zone.getMessage());
             assertEquals(fds, openDescriptors());
             assertEquals(threads, loopThreads());
         }

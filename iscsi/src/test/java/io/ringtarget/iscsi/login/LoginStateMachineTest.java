@@ -1,5 +1,6 @@
 package io.ringtarget.iscsi.login;
 
+import io.ringtarget.iscsi.node.ChapAlgorithm;
 import io.ringtarget.iscsi.node.ChapCredentials;
 import io.ringtarget.iscsi.node.DiscoveryAuth;
 import io.ringtarget.iscsi.node.NodeAcl;
@@ -7,9 +8,15 @@ import io.ringtarget.iscsi.node.Portal;
 import io.ringtarget.iscsi.node.PortalGroup;
 import io.ringtarget.iscsi.node.TargetNode;
 import io.ringtarget.iscsi.node.TargetRegistry;
+import io.ringtarget.iscsi.log.EventLog;
+import io.ringtarget.scsi.TargetPort;
+import io.ringtarget.scsi.TargetPortGroup;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,10 +34,18 @@ class LoginStateMachineTest
 
     private static TargetRegistry registry(final boolean chapRequired, final boolean openAcls)
     {
+        return registry(chapRequired, openAcls, ChapAlgorithm.DEFAULT_ORDER);
+    }
+
+    private static TargetRegistry registry(
+        final boolean chapRequired, final boolean openAcls, final List<ChapAlgorithm> algorithms)
+    {
         final TargetRegistry registry = new TargetRegistry();
         final TargetNode node = new TargetNode(TARGET, "alias1");
         final PortalGroup tpg = new PortalGroup(node, 1, List.of(new Portal("127.0.0.1", 3260)), List.of(),
-            List.of(new NodeAcl(INITIATOR, CREDS)), openAcls, chapRequired);
+            List.of(new NodeAcl(INITIATOR, CREDS)), openAcls, chapRequired,
+            new TargetPort(1, TARGET, 1, new TargetPortGroup(1)), PortalGroup.ENGINE_NOP_IN, PortalGroup.ENGINE_NOP_IN,
+            algorithms);
         node.add(tpg);
         registry.add(node);
         return registry;
@@ -109,7 +124,7 @@ class LoginStateMachineTest
         final LoginStateMachine h = handler(registry(true, false), null);
         send(h, false, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "AuthMethod=CHAP,None");
         assertEquals("CHAP", key("AuthMethod"));
-        send(h, false, 0, 1, "CHAP_A=7,5");
+        send(h, false, 0, 1, "CHAP_A=5");
         assertEquals("5", key("CHAP_A"));
         final int id = Integer.parseInt(key("CHAP_I"));
         final byte[] challenge = Chap.decodeBinary(key("CHAP_C"));
@@ -122,6 +137,104 @@ class LoginStateMachineTest
         assertEquals("target1", key("CHAP_N"));
         assertEquals(Chap.encodeHex(Chap.response(77, CREDS.mutualPassword().getBytes(StandardCharsets.UTF_8), myChallenge)),
             key("CHAP_R"));
+    }
+
+    /** CHAP_R = H(CHAP_I || secret || CHAP_C), computed here with the JDK's digest, not with {@link Chap}. */
+    private static byte[] expectedResponse(final String jcaName, final int id, final String secret, final byte[] challenge)
+        throws Exception
+    {
+        final MessageDigest digest = MessageDigest.getInstance(jcaName);
+        digest.update((byte)id);
+        digest.update(secret.getBytes(StandardCharsets.UTF_8));
+        digest.update(challenge);
+        return digest.digest();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"5, MD5, 16", "6, SHA-1, 20", "7, SHA-256, 32", "8, SHA3-256, 32"})
+    void chapWithEachAlgorithmSucceedsOneWayAndMutual(final int code, final String jcaName, final int length)
+        throws Exception
+    {
+        final LoginStateMachine h = handler(registry(true, false), null);
+        send(h, false, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "AuthMethod=CHAP");
+        send(h, false, 0, 1, "CHAP_A=" + code);
+        assertEquals(Integer.toString(code), key("CHAP_A"));
+        final int id = Integer.parseInt(key("CHAP_I"));
+        final byte[] challenge = Chap.decodeBinary(key("CHAP_C"));
+        assertEquals(length, challenge.length, "the challenge is as long as the digest, as LIO and open-iscsi make it");
+        final byte[] myChallenge = new byte[length];
+        myChallenge[0] = 42;
+        send(h, true, 0, 1, "CHAP_N=host1",
+            "CHAP_R=" + Chap.encodeHex(expectedResponse(jcaName, id, CREDS.password(), challenge)),
+            "CHAP_I=200", "CHAP_C=" + Chap.encodeHex(myChallenge));
+        assertFalse(result.failed(), result.reason);
+        assertEquals(Chap.encodeHex(expectedResponse(jcaName, 200, CREDS.mutualPassword(), myChallenge)), key("CHAP_R"));
+        assertEquals(code, h.chapAlgorithm().code());
+    }
+
+    @Test
+    void anMd5AnswerToAShaChallengeFails() throws Exception
+    {
+        final LoginStateMachine h = handler(registry(true, false), null);
+        send(h, false, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "AuthMethod=CHAP");
+        send(h, false, 0, 1, "CHAP_A=7");
+        final int id = Integer.parseInt(key("CHAP_I"));
+        final byte[] challenge = Chap.decodeBinary(key("CHAP_C"));
+        send(h, true, 0, 1, "CHAP_N=host1", "CHAP_R=" + Chap.encodeHex(expectedResponse("MD5", id, CREDS.password(), challenge)));
+        assertEquals(LoginStatus.AUTHENTICATION_FAILURE, result.status);
+    }
+
+    @Test
+    void theAdministratorsOrderOfPreferenceWins()
+    {
+        final LoginStateMachine h = handler(registry(true, false, List.of(ChapAlgorithm.SHA3_256, ChapAlgorithm.MD5)), null);
+        send(h, false, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "AuthMethod=CHAP");
+        send(h, false, 0, 1, "CHAP_A=5,7,8");
+        assertEquals("8", key("CHAP_A"));
+    }
+
+    @Test
+    void md5SwitchedOffRefusesAnInitiatorThatOffersOnlyMd5()
+    {
+        final LoginStateMachine h = handler(registry(true, false, List.of(ChapAlgorithm.SHA256)), null);
+        send(h, false, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "AuthMethod=CHAP");
+        send(h, false, 0, 1, "CHAP_A=5");
+        assertEquals("Reject", key("CHAP_A"));
+        assertEquals(LoginStatus.AUTHENTICATION_FAILURE, result.status);
+    }
+
+    @Test
+    void aLockedOutNameIsRefusedEvenWithTheRightSecretAndOthersAreNot() throws Exception
+    {
+        final LoginThrottle throttle = new LoginThrottle(
+            new LoginLimits(15_000, 2, 10, 60_000, 60_000, 0, 0, 0, 0, 0), EventLog.to(new java.io.PrintStream(
+                java.io.OutputStream.nullOutputStream())));
+        final TargetRegistry registry = registry(true, true);
+        for (int i = 0; i < 2; i++)
+        {
+            final LoginStateMachine h = throttled(registry, throttle);
+            send(h, false, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "AuthMethod=CHAP");
+            send(h, false, 0, 1, "CHAP_A=5");
+            send(h, true, 0, 1, "CHAP_N=host1", "CHAP_R=0x00112233445566778899aabbccddeeff");
+            assertEquals(LoginStatus.AUTHENTICATION_FAILURE, result.status);
+            assertEquals(i == 1 ? LoginThrottle.LOCKED_INITIATOR : LoginThrottle.ADMITTED, result.lockoutBegan);
+        }
+        final LoginStateMachine locked = throttled(registry, throttle);
+        send(locked, false, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "AuthMethod=CHAP");
+        assertEquals(LoginStatus.SERVICE_UNAVAILABLE, result.status);
+        assertEquals(LoginThrottle.LOCKED_INITIATOR, result.throttled);
+        assertFalse(result.reason.contains(CREDS.password()));
+
+        final LoginStateMachine other = throttled(registry, throttle);
+        send(other, true, 0, 1, "InitiatorName=iqn.1994-05.com.redhat:other", "TargetName=" + TARGET, "AuthMethod=None");
+        assertEquals(LoginStatus.AUTHENTICATION_FAILURE, result.status, "CHAP is required, not a lockout");
+        assertEquals(LoginThrottle.ADMITTED, result.throttled);
+    }
+
+    private static LoginStateMachine throttled(final TargetRegistry registry, final LoginThrottle throttle)
+    {
+        return new LoginStateMachine(registry, null, TargetLimits.defaults(), new Chap(), "127.0.0.1", 3260, throttle,
+            "127.0.0.9");
     }
 
     @Test

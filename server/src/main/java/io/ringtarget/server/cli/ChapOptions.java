@@ -1,7 +1,11 @@
 package io.ringtarget.server.cli;
 
+import io.ringtarget.iscsi.node.ChapAlgorithm;
 import io.ringtarget.server.config.ChapConfig;
 import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * CHAP credentials on the command line. A password option given without a value is asked for on the terminal
@@ -47,5 +51,33 @@ final class ChapOptions
             throw new CliException(ExitCodes.INVALID, "mutual CHAP needs both --mutual-user and --mutual-password");
         }
         return new ChapConfig(user, password, mutualUser, mutualPassword);
+    }
+
+    /**
+     * A {@code --chap-algorithms} value: names separated by commas, in order of preference, as the configuration
+     * spells them (SHA3-256, SHA256, SHA1, MD5; "SHA-256" and "SHA-1" are taken too); "default" is the empty list.
+     */
+    static List<String> algorithms(final String value)
+    {
+        if ("default".equals(value.strip()))
+        {
+            return List.of();
+        }
+        final List<String> names = new ArrayList<>();
+        for (final String name : value.split(","))
+        {
+            final ChapAlgorithm algorithm = ChapAlgorithm.ofName(name);
+            if (null == algorithm)
+            {
+                throw new CliException(ExitCodes.INVALID, "--chap-algorithms: \"" + name.strip() + "\" is none of " +
+                    "SHA3-256, SHA256, SHA1, MD5");
+            }
+            if (names.contains(algorithm.configName()))
+            {
+                throw new CliException(ExitCodes.INVALID, "--chap-algorithms: " + algorithm.configName() + " twice");
+            }
+            names.add(algorithm.configName());
+        }
+        return List.copyOf(names);
     }
 }

@@ -7,6 +7,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.util.List;
+
 /** {@code ringtarget discovery-auth set}: targetcli's /iscsi set discovery_auth. */
 @Command(
     name = "discovery-auth",
@@ -17,7 +19,8 @@ final class DiscoveryAuthCommand extends CommandGroup
     @Command(name = "set", description = "Sets discovery authentication.",
         footer = { "", "Examples:",
             "  ringtarget discovery-auth set --authentication chap --user discovery --password 'discovery-secret'",
-            "  ringtarget discovery-auth set --authentication none" })
+            "  ringtarget discovery-auth set --authentication none",
+            "  ringtarget discovery-auth set --authentication chap --user d --password 'discovery-secret' --chap-algorithms SHA256" })
     static final class Set extends EditCommand
     {
         @Option(names = "--authentication", paramLabel = "none|chap", required = true,
@@ -27,10 +30,18 @@ final class DiscoveryAuthCommand extends CommandGroup
         @Mixin
         ChapOptions chap;
 
+        @Option(names = "--chap-algorithms", paramLabel = "LIST|default",
+            description = "CHAP algorithms of discovery sessions, in order of preference, from SHA3-256, SHA256, SHA1, " +
+                "MD5; default = the security section's. Left out: unchanged.")
+        String chapAlgorithms;
+
         @Override
         RingtargetConfig edit(final RingtargetConfig current)
         {
-            return ConfigEditor.setDiscoveryAuth(current, new DiscoveryAuthConfig(authentication, chap.toConfig()));
+            final List<String> keep = null == current.discoveryAuth() ? null : current.discoveryAuth().chapAlgorithms();
+            final List<String> algorithms = null == chapAlgorithms ? keep : ChapOptions.algorithms(chapAlgorithms);
+            return ConfigEditor.setDiscoveryAuth(current, new DiscoveryAuthConfig(authentication, chap.toConfig(),
+                null == algorithms || algorithms.isEmpty() ? null : algorithms));
         }
 
         @Override

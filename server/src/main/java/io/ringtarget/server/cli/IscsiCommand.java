@@ -523,7 +523,9 @@ final class IscsiCommand extends CommandGroup
                 "  ringtarget iscsi tpg set $T --authentication chap",
                 "  ringtarget iscsi tpg set iqn.2026-11.io.ringtarget:demo --generate-node-acls true",
                 "  ringtarget iscsi tpg set $T --nopin-interval 30 --nopin-timeout 60",
-                "  ringtarget iscsi tpg set $T --nopin-interval engine --nopin-timeout engine" })
+                "  ringtarget iscsi tpg set $T --nopin-interval engine --nopin-timeout engine",
+                "  ringtarget iscsi tpg set $T --chap-algorithms SHA3-256,SHA256      # MD5 off for this TPG",
+                "  ringtarget iscsi tpg set $T --chap-algorithms default" })
         static final class Set extends EditCommand
         {
             @Parameters(index = "0", paramLabel = "IQN", description = "Target name.")
@@ -553,6 +555,12 @@ final class IscsiCommand extends CommandGroup
                     "(default 15).")
             String nopInTimeout;
 
+            @Option(names = "--chap-algorithms", paramLabel = "LIST|default",
+                description = "CHAP algorithms the TPG's initiators may use, in order of preference, from SHA3-256, " +
+                    "SHA256, SHA1, MD5 (leave MD5 out to switch it off); default = the security section's " +
+                    "(SHA3-256,SHA256,SHA1,MD5 unless set).")
+            String chapAlgorithms;
+
             @Mixin
             TpgOption tpg;
 
@@ -560,10 +568,10 @@ final class IscsiCommand extends CommandGroup
             RingtargetConfig edit(final RingtargetConfig current)
             {
                 if (null == authentication && null == generateNodeAcls && null == enabled && null == nopInInterval &&
-                    null == nopInTimeout)
+                    null == nopInTimeout && null == chapAlgorithms)
                 {
                     throw new CliException(ExitCodes.INVALID, "nothing to set: give --authentication, " +
-                        "--generate-node-acls, --enable, --nopin-interval or --nopin-timeout");
+                        "--generate-node-acls, --enable, --nopin-interval, --nopin-timeout or --chap-algorithms");
                 }
                 RingtargetConfig edited = current;
                 if (null != authentication || null != generateNodeAcls || null != enabled)
@@ -574,6 +582,10 @@ final class IscsiCommand extends CommandGroup
                 {
                     edited = ConfigEditor.setTpgNopIn(edited, iqn, tpg.tag, seconds("--nopin-interval", nopInInterval),
                         seconds("--nopin-timeout", nopInTimeout));
+                }
+                if (null != chapAlgorithms)
+                {
+                    edited = ConfigEditor.setTpgChapAlgorithms(edited, iqn, tpg.tag, ChapOptions.algorithms(chapAlgorithms));
                 }
                 return edited;
             }
@@ -611,7 +623,10 @@ final class IscsiCommand extends CommandGroup
                 final TpgConfig result = ConfigEditor.tpg(ConfigEditor.target(after, iqn), tpg.tag);
                 return "TPG " + result.tag() + ": authentication " + result.authentication() + ", generateNodeAcls " +
                     result.generateNodeAcls() + ", " + (result.enabled() ? "enabled" : "disabled") +
-                    (null == nopInInterval && null == nopInTimeout ? "" : ", " + nopIn(result, after.engine())) + ".";
+                    (null == nopInInterval && null == nopInTimeout ? "" : ", " + nopIn(result, after.engine())) +
+                    (null == chapAlgorithms ? "" : ", CHAP algorithms " + String.join(",", null == result.chapAlgorithms() ?
+                        after.securityOrDefault().chapAlgorithms() : result.chapAlgorithms()) +
+                        (null == result.chapAlgorithms() ? " (the security section's)" : "")) + ".";
             }
 
             private static String nopIn(final TpgConfig tpg, final EngineConfig configured)

@@ -1,5 +1,8 @@
 package io.ringtarget.server.config;
 
+import io.ringtarget.iscsi.node.ChapAlgorithm;
+import io.ringtarget.iscsi.login.LoginLimits;
+
 import java.util.List;
 
 /**
@@ -45,6 +48,29 @@ public final class ConfigDefaults
     {
         return new EngineConfig(0, false, IDLE_RING, DEFAULT_IDLE_SPIN_MICROS, DEFAULT_NOP_IN_INTERVAL_SECONDS,
             DEFAULT_NOP_IN_TIMEOUT_SECONDS);
+    }
+
+    /**
+     * CHAP algorithms strongest first (the Linux kernel target and open-iscsi know all four); MD5 last, for libiscsi,
+     * QEMU and VMware, which offer only MD5. A TPG switches MD5 off by leaving it out of its own list.
+     */
+    public static final List<String> DEFAULT_CHAP_ALGORITHMS =
+        ChapAlgorithm.DEFAULT_ORDER.stream().map(ChapAlgorithm::configName).toList();
+
+    /**
+     * The login defences and limits when the file has no security section: login within 15 s (LIO's login timeout);
+     * 5 failed authentications by one initiator name, or 20 failed logins from one address, within 60 s lock it out
+     * for 60 s, refusals answered after 1 s; 1024 sessions per target, 256 per initiator name, 1024 connections per
+     * source address, 16384 in all.
+     */
+    public static SecurityConfig security()
+    {
+        return new SecurityConfig(DEFAULT_CHAP_ALGORITHMS, (int)(LoginLimits.DEFAULT_LOGIN_TIMEOUT_MILLIS / 1000),
+            LoginLimits.DEFAULT_MAX_FAILURES_PER_INITIATOR, LoginLimits.DEFAULT_MAX_FAILURES_PER_SOURCE,
+            (int)(LoginLimits.DEFAULT_FAILURE_WINDOW_MILLIS / 1000), (int)(LoginLimits.DEFAULT_LOCKOUT_MILLIS / 1000),
+            (int)LoginLimits.DEFAULT_LOCKED_RESPONSE_DELAY_MILLIS, LoginLimits.DEFAULT_MAX_SESSIONS_PER_TARGET,
+            LoginLimits.DEFAULT_MAX_SESSIONS_PER_INITIATOR, LoginLimits.DEFAULT_MAX_CONNECTIONS_PER_SOURCE,
+            LoginLimits.DEFAULT_MAX_CONNECTIONS);
     }
 
     /** Discovery sessions without authentication. */

@@ -297,6 +297,16 @@ public final class ConfigEditor
         return config.withDiscoveryAuth(discoveryAuth);
     }
 
+    /**
+     * Sets the CHAP algorithms of a TPG, in order of preference ({@link ConfigDefaults#DEFAULT_CHAP_ALGORITHMS}
+     * names); an empty list takes the security section's again.
+     */
+    public static RingtargetConfig setTpgChapAlgorithms(
+        final RingtargetConfig config, final String iqn, final int tag, final List<String> algorithms)
+    {
+        return editTpg(config, iqn, tag, tpg -> tpg.withChapAlgorithms(algorithms.isEmpty() ? null : algorithms));
+    }
+
     /** The backstore of that name, or null. */
     public static BackstoreConfig findBackstore(final RingtargetConfig config, final String name)
     {

@@ -455,8 +455,11 @@ public final class ConfigValidator
         {
             warning(path + ".portals", "no portal: this TPG cannot be reached");
         }
-        final Map<Integer, String> wildcardPorts = new HashMap<>();
-        final Map<Integer, String> specificPorts = new HashMap<>();
+        // Per port: the first wildcard portal of each family, and the first specific one of each family.
+        final Map<Integer, String> ipv4WildcardPorts = new HashMap<>();
+        final Map<Integer, String> ipv6WildcardPorts = new HashMap<>();
+        final Map<Integer, String> ipv4SpecificPorts = new HashMap<>();
+        final Map<Integer, String> ipv6SpecificPorts = new HashMap<>();
         for (int k = 0; k < tpg.portals().size(); k++)
         {
             final String portalPath = path + ".portals[" + k + "]";
@@ -473,12 +476,12 @@ public final class ConfigValidator
                 error(portalPath + ".ip", ipProblem);
                 valid = false;
             }
-            else if (IpLiterals.isIpv6(portal.ip()))
+            else if (IpLiterals.isLinkLocal(portal.ip()))
             {
-                // The engine's listening sockets are AF_INET. IPv6 literals are still parsed and compared
-                // everywhere, so that serving IPv6 takes the engine's sockets and the removal of this rule.
-                error(portalPath + ".ip", "IPv6 portals are not supported yet: \"" + portal.ip() + "\" (the " +
-                    "target listens on IPv4 only; use an IPv4 address, 0.0.0.0 for every address)");
+                // A link-local address names an interface only with a zone (fe80::1%eth0), which a TargetAddress
+                // cannot carry to the initiator (RFC 7143 13.8); SCST leaves such addresses out too.
+                error(portalPath + ".ip", "link-local IPv6 portals are not supported: \"" + portal.ip() + "\" (use " +
+                    "a global or unique-local address, or :: for every address)");
                 valid = false;
             }
             if (!valid || schemaPaths.contains(portalPath + ".port"))
@@ -495,18 +498,28 @@ public final class ConfigValidator
                 continue;
             }
             final boolean wildcard = IpLiterals.isWildcard(ip);
-            (wildcard ? wildcardPorts : specificPorts).putIfAbsent(portal.port(), portalPath);
+            final boolean ipv6 = IpLiterals.isIpv6(ip);
+            (wildcard ? (ipv6 ? ipv6WildcardPorts : ipv4WildcardPorts) : (ipv6 ? ipv6SpecificPorts : ipv4SpecificPorts))
+                .putIfAbsent(portal.port(), portalPath);
             if (checkFiles && !wildcard)
             {
                 addAll(HostChecks.portalAddress(portalPath, ip));
             }
         }
-        for (final Map.Entry<Integer, String> wildcard : wildcardPorts.entrySet())
+        // A wildcard overlaps the specific portals of its family at its port. (:: also takes IPv4 connections, but
+        // with SO_REUSEPORT Linux binds it beside 0.0.0.0 and IPv4 addresses; every such socket is ours and serves.)
+        overlaps(ipv4WildcardPorts, ipv4SpecificPorts);
+        overlaps(ipv6WildcardPorts, ipv6SpecificPorts);
+    }
+
+    private void overlaps(final Map<Integer, String> wildcards, final Map<Integer, String> others)
+    {
+        for (final Map.Entry<Integer, String> wildcard : wildcards.entrySet())
         {
-            final String specific = specificPorts.get(wildcard.getKey());
-            if (null != specific)
+            final String other = others.get(wildcard.getKey());
+            if (null != other)
             {
-                warning(specific, "the wildcard portal " + wildcard.getValue() + " already listens on every " +
+                warning(other, "the wildcard portal " + wildcard.getValue() + " already listens on every " +
                     "address at port " + wildcard.getKey() + "; listing both cannot bind");
             }
         }

@@ -1,8 +1,8 @@
 package io.ringtarget.server.config;
 
-import java.net.Inet6Address;
+import io.ringtarget.iscsi.node.IpAddresses;
+
 import java.net.InetAddress;
-import java.util.Arrays;
 import java.util.regex.Pattern;
 
 /**
@@ -51,6 +51,12 @@ public final class IpLiterals
         return null == problem(ip) && ip.indexOf(':') >= 0;
     }
 
+    /** True for an IPv6 link-local literal (fe80::/10), which needs a zone to mean an interface. */
+    public static boolean isLinkLocal(final String ip)
+    {
+        return isIpv6(ip) && InetAddress.ofLiteral(ip).isLinkLocalAddress();
+    }
+
     /** True for {@value #IPV4_WILDCARD} and {@value #IPV6_WILDCARD} in canonical form. */
     public static boolean isWildcard(final String canonicalIp)
     {
@@ -64,49 +70,13 @@ public final class IpLiterals
         {
             return ip;
         }
-        final InetAddress address = InetAddress.ofLiteral(ip);
-        return address instanceof Inet6Address ? compressIpv6(address.getHostAddress()) : address.getHostAddress();
+        // RFC 5952 text, the same the engine writes for the addresses of accepted connections.
+        return IpAddresses.format(InetAddress.ofLiteral(ip).getAddress());
     }
 
     private static String notAnAddress(final String ip)
     {
         return "\"" + ip + "\" is not an IPv4 or IPv6 address (host names are not accepted: a portal is an " +
             "address to listen on)";
-    }
-
-    private static String compressIpv6(final String full)
-    {
-        // Java prints 0:0:0:0:0:0:0:1; administrators write ::1. Replace the longest run of zero groups.
-        final String[] groups = full.split(":", -1);
-        int bestStart = -1;
-        int bestLength = 0;
-        for (int i = 0; i < groups.length; )
-        {
-            if (groups[i].equals("0"))
-            {
-                int j = i;
-                while (j < groups.length && groups[j].equals("0"))
-                {
-                    j++;
-                }
-                if (j - i > bestLength && j - i > 1)
-                {
-                    bestStart = i;
-                    bestLength = j - i;
-                }
-                i = j;
-            }
-            else
-            {
-                i++;
-            }
-        }
-        if (bestStart < 0)
-        {
-            return full;
-        }
-        final String head = String.join(":", Arrays.copyOfRange(groups, 0, bestStart));
-        final String tail = String.join(":", Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
-        return head + "::" + tail;
     }
 }

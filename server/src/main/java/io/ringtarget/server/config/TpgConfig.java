@@ -8,7 +8,9 @@ import java.util.List;
  * (targetcli's demo mode); otherwise only initiators listed in {@code acls} see and log into the target.
  * {@code nopInIntervalSeconds} and {@code nopInTimeoutSeconds} (targetcli's nopin_timeout and
  * nopin_response_timeout) set the NOP-In pings of this TPG's sessions; null takes the engine's. {@code alua} is the
- * TPG's ALUA state as a target port group; null is {@link AluaConfig#DEFAULT}.
+ * TPG's ALUA state as a target port group; null is {@link AluaConfig#DEFAULT}. {@code chapAlgorithms} are the CHAP
+ * algorithms its initiators may use, in order of preference (leaving MD5 out switches it off for this TPG); null
+ * takes {@link SecurityConfig#chapAlgorithms()}.
  */
 public record TpgConfig(
     int tag,
@@ -20,8 +22,19 @@ public record TpgConfig(
     String authentication,
     Integer nopInIntervalSeconds,
     Integer nopInTimeoutSeconds,
-    AluaConfig alua)
+    AluaConfig alua,
+    List<String> chapAlgorithms)
 {
+    /** Offering the security section's CHAP algorithms. */
+    public TpgConfig(
+        final int tag, final boolean enabled, final List<PortalConfig> portals, final List<LunConfig> luns,
+        final List<AclConfig> acls, final boolean generateNodeAcls, final String authentication,
+        final Integer nopInIntervalSeconds, final Integer nopInTimeoutSeconds, final AluaConfig alua)
+    {
+        this(tag, enabled, portals, luns, acls, generateNodeAcls, authentication, nopInIntervalSeconds,
+            nopInTimeoutSeconds, alua, null);
+    }
+
     /** A TPG whose sessions are pinged as the engine says, active/optimized. */
     public TpgConfig(
         final int tag, final boolean enabled, final List<PortalConfig> portals, final List<LunConfig> luns,
@@ -49,38 +62,45 @@ public record TpgConfig(
     public TpgConfig withPortals(final List<PortalConfig> newPortals)
     {
         return new TpgConfig(tag, enabled, List.copyOf(newPortals), luns, acls, generateNodeAcls, authentication,
-            nopInIntervalSeconds, nopInTimeoutSeconds, alua);
+            nopInIntervalSeconds, nopInTimeoutSeconds, alua, chapAlgorithms);
     }
 
     public TpgConfig withLuns(final List<LunConfig> newLuns)
     {
         return new TpgConfig(tag, enabled, portals, List.copyOf(newLuns), acls, generateNodeAcls, authentication,
-            nopInIntervalSeconds, nopInTimeoutSeconds, alua);
+            nopInIntervalSeconds, nopInTimeoutSeconds, alua, chapAlgorithms);
     }
 
     public TpgConfig withAcls(final List<AclConfig> newAcls)
     {
         return new TpgConfig(tag, enabled, portals, luns, List.copyOf(newAcls), generateNodeAcls, authentication,
-            nopInIntervalSeconds, nopInTimeoutSeconds, alua);
+            nopInIntervalSeconds, nopInTimeoutSeconds, alua, chapAlgorithms);
     }
 
     /** With these access settings: enabled, any initiator admitted, authentication. */
     public TpgConfig withAccess(final boolean newEnabled, final boolean newGenerateNodeAcls, final String newAuthentication)
     {
         return new TpgConfig(tag, newEnabled, portals, luns, acls, newGenerateNodeAcls, newAuthentication,
-            nopInIntervalSeconds, nopInTimeoutSeconds, alua);
+            nopInIntervalSeconds, nopInTimeoutSeconds, alua, chapAlgorithms);
     }
 
     public TpgConfig withNopIn(final Integer intervalSeconds, final Integer timeoutSeconds)
     {
         return new TpgConfig(tag, enabled, portals, luns, acls, generateNodeAcls, authentication, intervalSeconds,
-            timeoutSeconds, alua);
+            timeoutSeconds, alua, chapAlgorithms);
     }
 
     public TpgConfig withAlua(final AluaConfig newAlua)
     {
         return new TpgConfig(tag, enabled, portals, luns, acls, generateNodeAcls, authentication,
-            nopInIntervalSeconds, nopInTimeoutSeconds, newAlua);
+            nopInIntervalSeconds, nopInTimeoutSeconds, newAlua, chapAlgorithms);
+    }
+
+    /** With these CHAP algorithms in order of preference; null takes the security section's. */
+    public TpgConfig withChapAlgorithms(final List<String> algorithms)
+    {
+        return new TpgConfig(tag, enabled, portals, luns, acls, generateNodeAcls, authentication,
+            nopInIntervalSeconds, nopInTimeoutSeconds, alua, null == algorithms ? null : List.copyOf(algorithms));
     }
 
     /** The NOP-In interval this TPG's sessions get: its own, or the engine's. */

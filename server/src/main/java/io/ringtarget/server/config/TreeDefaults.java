@@ -101,6 +101,30 @@ final class TreeDefaults
         {
             defaultValue(metrics, "listen", MetricsConfig.OFF);   // the section is optional: no default object
         }
+        if (config.get("security") instanceof ObjectNode security)
+        {
+            applySecurity(security);   // optional too: without it the engine takes ConfigDefaults.security()
+        }
+    }
+
+    private static void applySecurity(final ObjectNode security)
+    {
+        final SecurityConfig d = ConfigDefaults.security();
+        if (!security.has("chapAlgorithms"))
+        {
+            final ArrayNode algorithms = security.putArray("chapAlgorithms");
+            d.chapAlgorithms().forEach(algorithms::add);
+        }
+        defaultValue(security, "loginTimeoutSeconds", d.loginTimeoutSeconds());
+        defaultValue(security, "maxFailedLoginsPerInitiator", d.maxFailedLoginsPerInitiator());
+        defaultValue(security, "maxFailedLoginsPerSource", d.maxFailedLoginsPerSource());
+        defaultValue(security, "failedLoginWindowSeconds", d.failedLoginWindowSeconds());
+        defaultValue(security, "lockoutSeconds", d.lockoutSeconds());
+        defaultValue(security, "lockedLoginDelayMillis", d.lockedLoginDelayMillis());
+        defaultValue(security, "maxSessionsPerTarget", d.maxSessionsPerTarget());
+        defaultValue(security, "maxSessionsPerInitiator", d.maxSessionsPerInitiator());
+        defaultValue(security, "maxConnectionsPerSource", d.maxConnectionsPerSource());
+        defaultValue(security, "maxConnections", d.maxConnections());
     }
 
     private static void applyBackstore(final ObjectNode backstore, final String path, final List<ConfigProblem> problems)

@@ -47,6 +47,10 @@ public final class RingtargetCollector implements MultiCollector
     private static final Labels DATA = Labels.of("kind", "data");
     private static final Labels OUT_OF_WINDOW = Labels.of("reason", "out_of_window");
     private static final Labels DUPLICATE = Labels.of("reason", "duplicate");
+    private static final Labels SCOPE_INITIATOR = Labels.of("scope", "initiator");
+    private static final Labels SCOPE_SOURCE = Labels.of("scope", "source");
+    private static final Labels PER_SOURCE_LIMIT = Labels.of("reason", "per_source_limit");
+    private static final Labels TOTAL_LIMIT = Labels.of("reason", "total_limit");
 
     private final EngineMetrics engine;
     private final String version;
@@ -328,6 +332,7 @@ public final class RingtargetCollector implements MultiCollector
 
         out.add(single("ringtarget_connections_accepted", "TCP connections accepted on the portals.",
             engine.protocol(IscsiCounter.CONNECTIONS_ACCEPTED)));
+        security(out);
         out.add(single("ringtarget_pdus_received", "iSCSI PDUs received.", engine.protocol(IscsiCounter.PDUS_RECEIVED)));
         out.add(single("ringtarget_scsi_commands", "SCSI Command PDUs received.",
             engine.protocol(IscsiCounter.SCSI_COMMANDS)));
@@ -337,6 +342,28 @@ public final class RingtargetCollector implements MultiCollector
             engine.protocol(IscsiCounter.NOP_IN_PINGS)));
         out.add(single("ringtarget_tasks_aborted", "Commands aborted by task management.",
             engine.protocol(IscsiCounter.TASKS_ABORTED)));
+    }
+
+    /** Login defences: lockouts, the logins they refused, login timeouts, connections over a limit. */
+    private void security(final List<MetricSnapshot> out)
+    {
+        final Family throttled = new Family("ringtarget_logins_throttled",
+            "Logins refused (0x0301) because their initiator name or source address is locked out after failed logins.");
+        throttled.add(SCOPE_INITIATOR, engine.protocol(IscsiCounter.LOGINS_THROTTLED_INITIATOR));
+        throttled.add(SCOPE_SOURCE, engine.protocol(IscsiCounter.LOGINS_THROTTLED_SOURCE));
+        out.add(throttled.build());
+        final Family lockouts = new Family("ringtarget_login_lockouts",
+            "Lockouts begun: an initiator name or a source address reached its limit of failed logins.");
+        lockouts.add(SCOPE_INITIATOR, engine.protocol(IscsiCounter.LOCKOUTS_INITIATOR));
+        lockouts.add(SCOPE_SOURCE, engine.protocol(IscsiCounter.LOCKOUTS_SOURCE));
+        out.add(lockouts.build());
+        out.add(single("ringtarget_login_timeouts", "Connections closed because their login did not finish in time.",
+            engine.protocol(IscsiCounter.LOGIN_TIMEOUTS)));
+        final Family refused = new Family("ringtarget_connections_refused",
+            "TCP connections closed when accepted: their source address, or the target, had its most connections open.");
+        refused.add(PER_SOURCE_LIMIT, engine.protocol(IscsiCounter.CONNECTIONS_REFUSED_SOURCE));
+        refused.add(TOTAL_LIMIT, engine.protocol(IscsiCounter.CONNECTIONS_REFUSED_TOTAL));
+        out.add(refused.build());
     }
 
     private void tcp(final List<MetricSnapshot> out)

@@ -20,6 +20,9 @@ import io.ringtarget.server.config.BackstoreConfig;
 import io.ringtarget.server.config.ChapConfig;
 import io.ringtarget.server.config.ConfigDefaults;
 import io.ringtarget.server.config.DiscoveryAuthConfig;
+import io.ringtarget.server.config.SecurityConfig;
+import io.ringtarget.iscsi.node.ChapAlgorithm;
+import io.ringtarget.iscsi.login.LoginLimits;
 import io.ringtarget.server.config.LunConfig;
 import io.ringtarget.server.config.PortalConfig;
 import io.ringtarget.server.config.RingtargetConfig;
@@ -117,7 +120,8 @@ final class TargetRegistryBuilder
                 node.add(new PortalGroup(node, tpg.tag(), portals, luns, acls, tpg.generateNodeAcls(),
                     ConfigDefaults.AUTH_CHAP.equalsIgnoreCase(tpg.authentication()), ports.get(tpg.tag()),
                     null == tpg.nopInIntervalSeconds() ? PortalGroup.ENGINE_NOP_IN : tpg.nopInIntervalSeconds(),
-                    null == tpg.nopInTimeoutSeconds() ? PortalGroup.ENGINE_NOP_IN : tpg.nopInTimeoutSeconds()));
+                    null == tpg.nopInTimeoutSeconds() ? PortalGroup.ENGINE_NOP_IN : tpg.nopInTimeoutSeconds(),
+                    chapAlgorithms(tpg.chapAlgorithms(), config.securityOrDefault())));
             }
             registry.add(node);
         }
@@ -193,12 +197,32 @@ final class TargetRegistryBuilder
 
     static DiscoveryAuth discoveryAuth(final DiscoveryAuthConfig config)
     {
+        return discoveryAuth(config, ConfigDefaults.security());
+    }
+
+    static DiscoveryAuth discoveryAuth(final DiscoveryAuthConfig config, final SecurityConfig security)
+    {
         if (config == null)
         {
-            return DiscoveryAuth.NONE;
+            return new DiscoveryAuth(false, null, chapAlgorithms(null, security));
         }
         return new DiscoveryAuth(ConfigDefaults.AUTH_CHAP.equalsIgnoreCase(config.authentication()),
-            credentials(config.chap()));
+            credentials(config.chap()), chapAlgorithms(config.chapAlgorithms(), security));
+    }
+
+    /** A TPG's or discovery's own CHAP algorithms, else the security section's (names checked by the schema). */
+    private static List<ChapAlgorithm> chapAlgorithms(final List<String> own, final SecurityConfig security)
+    {
+        return ChapAlgorithm.ofNames(null != own && !own.isEmpty() ? own : security.chapAlgorithms());
+    }
+
+    /** The login defences and limits of the security section, in the engine's units. */
+    static LoginLimits loginLimits(final SecurityConfig s)
+    {
+        return new LoginLimits(s.loginTimeoutSeconds() * 1000L, s.maxFailedLoginsPerInitiator(),
+            s.maxFailedLoginsPerSource(), s.failedLoginWindowSeconds() * 1000L, s.lockoutSeconds() * 1000L,
+            s.lockedLoginDelayMillis(), s.maxSessionsPerTarget(), s.maxSessionsPerInitiator(),
+            s.maxConnectionsPerSource(), s.maxConnections());
     }
 
     private static ChapCredentials credentials(final ChapConfig chap)

@@ -88,7 +88,8 @@ public final class TargetServer implements AutoCloseable
             final TargetRegistry targets = TargetRegistryBuilder.build(config, backstores, stateDirectory);
             // The engine takes the sockets over: it closes them if it fails to start.
             final IscsiEngine engine = IscsiEngine.start(targets,
-                TargetRegistryBuilder.discoveryAuth(config.discoveryAuth()), TargetLimits.defaults(), settings,
+                TargetRegistryBuilder.discoveryAuth(config.discoveryAuth(), config.securityOrDefault()),
+                TargetLimits.defaults(), TargetRegistryBuilder.loginLimits(config.securityOrDefault()), settings,
                 sockets, log);
             return new TargetServer(engine, backstores, ownLog, startMetrics(config, engine, log));
         }

@@ -154,8 +154,8 @@ class CliTest
             "portal 0.0.0.0:3260 exists already"));
         assertTrue(refused("iscsi", "tpg", "portals", "create", TARGET, "storage.example.com").contains(
             "is not an IPv4 or IPv6 address"));
-        assertTrue(refused("iscsi", "tpg", "portals", "create", TARGET, "::1").contains(
-            "targets[0] (" + TARGET + ").tpgs[0].portals[1].ip: IPv6 portals are not supported yet: \"::1\""));
+        assertTrue(refused("iscsi", "tpg", "portals", "create", TARGET, "fe80::1").contains(
+            "targets[0] (" + TARGET + ").tpgs[0].portals[1].ip: link-local IPv6 portals are not supported: \"fe80::1\""));
         assertTrue(refused("iscsi", "tpg", "portals", "create", TARGET, "10.0.1.10", "70000").contains(
             "70000 is not a TCP port"));
         assertTrue(refused("iscsi", "tpg", "portals", "create", TARGET, "10.0.1.10", "--tpg", "2").contains(
@@ -392,9 +392,11 @@ class CliTest
         assertTrue(badPortal.err().contains("--portal: \"localhost\" is not an IPv4 or IPv6 address"), badPortal::toString);
 
         final CliRunner.Result ipv6 = run("demo", "--dry-run", "--portal", "[::1]:3260");
-        assertEquals(2, ipv6.exitCode(), ipv6::toString);
-        assertTrue(ipv6.err().contains("IPv6 portals are not supported yet: \"::1\""), ipv6::toString);
-        assertEquals("", ipv6.out(), "nothing printed to connect to");
+        assertEquals(0, ipv6.exitCode(), ipv6::toString);
+        assertTrue(ipv6.out().contains("\"ip\" : \"::1\""), ipv6::toString);
+        final CliRunner.Result linkLocal = run("demo", "--dry-run", "--portal", "[fe80::1]:3260");
+        assertEquals(2, linkLocal.exitCode(), linkLocal::toString);
+        assertEquals("", linkLocal.out(), "nothing printed to connect to");
 
         final CliRunner.Result badSize = run("demo", "--dry-run", "--size", "huge");
         assertEquals(2, badSize.exitCode(), badSize::toString);

@@ -31,7 +31,7 @@ class ConfigDocsTest
         Map.entry("tpgs", "/$defs/tpg"), Map.entry("portals", "/$defs/portal"), Map.entry("luns", "/$defs/lun"),
         Map.entry("acls", "/$defs/acl"), Map.entry("chap", "/$defs/chap"),
         Map.entry("discoveryAuth", "/$defs/discoveryAuth"), Map.entry("engine", "/$defs/engine"),
-        Map.entry("metrics", "/$defs/metrics"));
+        Map.entry("metrics", "/$defs/metrics"), Map.entry("security", "/$defs/security"));
 
     @Test
     void fullExampleAndItsShortFormAreTheSameValidConfiguration() throws IOException

@@ -34,7 +34,7 @@ class ConfigSchemaTest
         "required | {'discoveryAuth': {'chap': {'password': 'discovery-secret'}}}" +
             "| discoveryAuth.chap.userid: the CHAP user name is required",
         "unknown field | {'version': 1}" +
-            "| version: unknown field \"version\" (known fields: backstores, discoveryAuth, engine, metrics, stateDirectory, targets)",
+            "| version: unknown field \"version\" (known fields: backstores, discoveryAuth, engine, metrics, security, stateDirectory, targets)",
         "type | {'engine': {'pinCpus': 'yes'}}" +
             "| engine.pinCpus: expected true or false",
         "one of two types | {'backstores': [ {'name': 'a', 'type': 'ram', 'sizeBytes': true} ]}" +

@@ -95,10 +95,8 @@ class ConfigValidatorTest
                 "targets[0].tpgs[0].portals[0].port", "65536 is not a TCP port (1..65535)"),
             arguments("host name portal", tpg(0, t -> withPortals(t, List.of(new PortalConfig("storage.example.com", 3260)))),
                 "targets[0].tpgs[0].portals[0].ip", "\"storage.example.com\" is not an IPv4 or IPv6 address"),
-            arguments("ipv6 portal", tpg(0, t -> withPortals(t, List.of(new PortalConfig("::1", 3260)))),
-                "targets[0].tpgs[0].portals[0].ip", "IPv6 portals are not supported yet: \"::1\""),
-            arguments("ipv6 wildcard portal", tpg(0, t -> withPortals(t, List.of(new PortalConfig("::", 3260)))),
-                "targets[0].tpgs[0].portals[0].ip", "IPv6 portals are not supported yet: \"::\""),
+            arguments("link-local ipv6 portal", tpg(0, t -> withPortals(t, List.of(new PortalConfig("fe80::1", 3260)))),
+                "targets[0].tpgs[0].portals[0].ip", "link-local IPv6 portals are not supported: \"fe80::1\""),
             arguments("missing portal address", tpg(0, t -> withPortals(t, List.of(new PortalConfig(null, 3260)))),
                 "targets[0].tpgs[0].portals[0].ip", "an IP address is required (0.0.0.0 for every address)"),
             arguments("duplicate portal", tpg(0, t -> withPortals(t, List.of(
@@ -354,6 +352,33 @@ class ConfigValidatorTest
         assertEquals(List.of("warning: targets[0] (iqn.2026-04.com.example:target1).tpgs[0].portals[1].ip: \"192.0.2.1\" is not an address of this " +
                 "host: the target cannot listen on it until it is configured"),
             ConfigValidator.validate(noFiles.apply(config), true).stream().map(ConfigProblem::toString).toList());
+    }
+
+    @Test
+    void ipv6PortalsAreServedAndOnlyLinkLocalOnesAreRefused()
+    {
+        final RingtargetConfig config = tpg(0, t -> withPortals(t, List.of(new PortalConfig("::1", 3260),
+            new PortalConfig("::", 3261), new PortalConfig("2001:db8::10", 3260), new PortalConfig("0.0.0.0", 3261))))
+            .apply(ConfigFixtures.everyField());
+        assertEquals(List.of(), ConfigValidator.validate(config, false).stream().map(ConfigProblem::toString).toList());
+        final RingtargetConfig duplicate = tpg(0, t -> withPortals(t, List.of(new PortalConfig("::1", 3260),
+            new PortalConfig("0:0:0:0:0:0:0:1", 3260)))).apply(ConfigFixtures.everyField());
+        assertEquals(List.of("targets[0] (iqn.2026-04.com.example:target1).tpgs[0].portals[1]: duplicate portal " +
+                "[::1]:3260 (also targets[0] (iqn.2026-04.com.example:target1).tpgs[0].portals[0])"),
+            ConfigValidator.validate(duplicate, false).stream().map(ConfigProblem::toString).toList());
+    }
+
+    @Test
+    void theSecuritySectionsValuesAreChecked()
+    {
+        final RingtargetConfig config = ConfigFixtures.everyField().withSecurity(
+            ConfigDefaults.security().withChapAlgorithms(List.of("SHA256", "MD4")).withLimits(0, 1, 1, 1, 1));
+        final List<String> problems = ConfigValidator.validate(config).stream().map(ConfigProblem::toString).toList();
+        assertEquals(2, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("security.chapAlgorithms[1]"), problems.toString());
+        assertTrue(problems.get(1).startsWith("security.loginTimeoutSeconds"), problems.toString());
+        assertEquals(List.of(), ConfigValidator.validate(ConfigFixtures.everyField().withSecurity(
+            ConfigDefaults.security().withChapAlgorithms(List.of("SHA3-256")))));
     }
 
     private static RingtargetConfig config(final BackstoreConfig... backstores)

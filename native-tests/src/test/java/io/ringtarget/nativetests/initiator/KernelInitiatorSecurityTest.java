@@ -1,0 +1,177 @@
+package io.ringtarget.nativetests.initiator;
+
+import io.ringtarget.nativetests.support.GuestRun;
+import io.ringtarget.nativetests.support.KernelInitiatorGuest;
+import io.ringtarget.nativetests.support.Ports;
+import io.ringtarget.server.config.AclConfig;
+import io.ringtarget.server.config.BackstoreConfig;
+import io.ringtarget.server.config.ChapConfig;
+import io.ringtarget.server.config.DiscoveryAuthConfig;
+import io.ringtarget.server.config.EngineConfig;
+import io.ringtarget.server.config.LunConfig;
+import io.ringtarget.server.config.PortalConfig;
+import io.ringtarget.server.config.RingtargetConfig;
+import io.ringtarget.server.config.TargetConfig;
+import io.ringtarget.server.config.TpgConfig;
+import io.ringtarget.server.startup.TargetServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Linux's own initiator (open-iscsi in a QEMU guest, {@link KernelInitiatorGuest}) against the security and copy
+ * features of ringtarget: CHAP SHA256 where MD5 is switched off, mutual CHAP SHA3-256 chosen from open-iscsi's list,
+ * a wrong secret refused, sg_xcopy's EXTENDED COPY between two logical units of a TPG, and discovery, a CHAP login
+ * and I/O over an IPv6 portal ([::1], which the guest reaches as [fec0::2] through QEMU's user networking). One boot.
+ */
+class KernelInitiatorSecurityTest
+{
+    static final String SHA256_TARGET = "iqn.2026-11.io.ringtarget:sha256";
+    static final String SHA3_TARGET = "iqn.2026-11.io.ringtarget:sha3";
+    static final String GUEST = "iqn.2026-11.io.ringtarget.guest:kernel";
+    static final String SECRET = "guest-Secret-2026";
+    static final String TARGET_SECRET = "target-Secret-26";
+
+    private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
+    private static TargetServer server;
+    private static GuestRun run;
+    private static int port6;
+
+    @BeforeAll
+    static void bootTheGuest() throws Exception
+    {
+        final int port = Ports.free();
+        port6 = Ports.free();
+        final List<PortalConfig> portal = List.of(new PortalConfig(Ports.LOOPBACK, port), new PortalConfig("::1", port6));
+        final RingtargetConfig config = new RingtargetConfig(
+            List.of(new BackstoreConfig("a", "ram", null, 8L << 20, 512, true, false, "ka", null),
+                new BackstoreConfig("b", "ram", null, 8L << 20, 512, true, false, "kb", null),
+                new BackstoreConfig("c", "ram", null, 8L << 20, 512, true, false, "kc", null)),
+            List.of(
+                new TargetConfig(SHA256_TARGET, "sha256", List.of(new TpgConfig(1, true, portal,
+                    List.of(new LunConfig(0, "a", false)),
+                    List.of(new AclConfig(GUEST, new ChapConfig("guest", SECRET, null, null))), false, "chap")
+                    .withChapAlgorithms(List.of("SHA256")))),
+                new TargetConfig(SHA3_TARGET, "sha3", List.of(new TpgConfig(1, true, portal,
+                    List.of(new LunConfig(0, "b", false), new LunConfig(1, "c", false)),
+                    List.of(new AclConfig(GUEST, new ChapConfig("guest", SECRET, "target", TARGET_SECRET))), false,
+                    "chap")))),
+            new DiscoveryAuthConfig("none", null),
+            new EngineConfig(1, false, "ring", 5, 15));
+        server = TargetServer.start(config, new PrintStream(LOG, true));
+        final String script = resource("security.sh")
+            .replace("@SHA256_TARGET@", SHA256_TARGET)
+            .replace("@SHA3_TARGET@", SHA3_TARGET)
+            .replace("@PORTAL@", KernelInitiatorGuest.hostAddress(0) + ":" + port)
+            .replace("@PORT6@", Integer.toString(port6))
+            .replace("@SECRET@", SECRET)
+            .replace("@TARGET_SECRET@", TARGET_SECRET);
+        run = KernelInitiatorGuest.withScript("security", script).boot();
+        server.flushLog();
+        System.out.println("KernelInitiatorSecurityTest: QEMU ran " + run.wall().toMillis() / 1000.0 + " s; console " +
+            run.consoleLog());
+        run.lines("RT-STEP").forEach(System.out::println);
+        run.results().forEach((k, v) -> System.out.println("  " + k + " = " + v));
+        log().lines().filter(l -> l.contains("login")).forEach(l -> System.out.println("  target: " + l));
+    }
+
+    @AfterAll
+    static void stop()
+    {
+        if (null != server)
+        {
+            server.close();
+        }
+    }
+
+    private static String log()
+    {
+        return LOG.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Whether a line of the target's log has every one of {@code parts}. */
+    private static boolean logLine(final String... parts)
+    {
+        return log().lines().anyMatch(l -> Stream.of(parts).allMatch(l::contains));
+    }
+
+    @Test
+    void theGuestScriptRanToItsEnd()
+    {
+        assertTrue(run.ok(), run.describe() + "\n" + log());
+    }
+
+    @Test
+    void chapSha256LogsInWhereMd5IsOffAndAWrongSecretIsRefused()
+    {
+        assertEquals("refused", run.result("wrong_secret"), run.describe());
+        assertEquals(Long.toString(8L << 20), run.result("sha256_disk_bytes"), run.describe());
+        assertTrue(log().contains("CHAP response of guest does not match"), log());
+        assertTrue(logLine(SHA256_TARGET, "(CHAP SHA256)"), log());
+    }
+
+    @Test
+    void mutualChapTakesSha3FromOpenIscsisList()
+    {
+        assertTrue(logLine(SHA3_TARGET, "(CHAP SHA3-256)"), log());
+    }
+
+    @Test
+    void aWrongSha3SecretIsRefusedAndTheInitiatorRefusesATargetWithoutTheRightSecret()
+    {
+        assertEquals("refused", run.result("wrong_secret_sha3"), run.describe());
+        assertEquals("refused", run.result("wrong_target_secret"), run.describe());
+        // Both wrong initiator secrets (SHA256, SHA3-256) were found out by the target (RFC 7143 12.1.3).
+        assertEquals(2, log().lines().filter(l -> l.contains("login refused") &&
+            l.contains("CHAP response of guest does not match")).count(), log());
+    }
+
+    @Test
+    void theKernelInitiatorDiscoversLogsInAndDoesIoOverIpv6()
+    {
+        // SendTargets over IPv6 lists the [::1] portal (and the IPv4 one) of each target (RFC 7143 13.9, 13.8).
+        assertTrue(String.valueOf(run.result("ipv6_discovery")).contains("[::1]:" + port6 + ",1 " + SHA256_TARGET), run.describe());
+        assertEquals("same", run.result("ipv6_io"), run.describe());
+        // iscsiadm prints the session's portal unabbreviated: [fec0:0000:...:0002]:PORT,1.
+        assertTrue(String.valueOf(run.result("ipv6_session_address"))
+            .matches("\\[fec0(:0000){6}:0002]:" + port6 + ",1"), run.describe());
+        assertTrue(logLine(SHA256_TARGET, "on [::1]:" + port6, "(CHAP SHA256)"), log());
+    }
+
+    @Test
+    void sgXcopyCopiesBetweenTwoLogicalUnits()
+    {
+        assertEquals("0", run.result("xcopy_status"), run.describe());
+        assertEquals("same", run.result("xcopy_data"), run.describe());
+    }
+
+    @Test
+    void noSecretReachesTheLog()
+    {
+        assertFalse(log().contains(SECRET) || log().contains(TARGET_SECRET), log());
+    }
+
+    private static String resource(final String name) throws IOException
+    {
+        try (InputStream in = KernelInitiatorSecurityTest.class.getResourceAsStream("/kernel-initiator/" + name))
+        {
+            if (null == in)
+            {
+                throw new IOException("no resource /kernel-initiator/" + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
