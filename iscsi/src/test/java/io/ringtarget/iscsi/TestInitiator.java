@@ -44,6 +44,7 @@ public final class TestInitiator implements AutoCloseable
     public boolean dataDigest;
     public int tsih;
     public int targetMaxRecv = 8192;
+    public String initiatorName = INITIATOR;
 
     public TestInitiator(final String host, final int port) throws IOException
     {
@@ -240,7 +241,7 @@ public final class TestInitiator implements AutoCloseable
     /** A complete normal-session login without authentication, offering the given operational keys. */
     public Pdu login(final String target, final String... operational) throws IOException
     {
-        final Pdu security = loginStep(true, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + target,
+        final Pdu security = loginStep(true, 0, 1, "InitiatorName=" + initiatorName, "TargetName=" + target,
             "SessionType=Normal", "AuthMethod=None");
         if (loginStatus(security) != 0)
         {

@@ -20,6 +20,7 @@ public final class PortalListener implements CompletionHandler
     private static final int IORING_CQE_F_MORE = 1 << 1;
 
     private final LoopContext context;
+    private final Portal portal;
     private final String ip;
     private final int port;
     private final int fd;
@@ -32,6 +33,7 @@ public final class PortalListener implements CompletionHandler
     public PortalListener(final LoopContext context, final Portal portal, final int fd)
     {
         this.context = context;
+        this.portal = portal;
         this.ip = portal.ip();
         this.port = portal.port();
         this.fd = fd;
@@ -121,6 +123,12 @@ public final class PortalListener implements CompletionHandler
             closed = true;
             Sockets.close(fd);
         }
+    }
+
+    /** The portal this listener accepts on. */
+    public Portal portal()
+    {
+        return portal;
     }
 
     public LoopContext context()

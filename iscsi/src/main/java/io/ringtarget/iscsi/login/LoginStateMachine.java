@@ -6,6 +6,7 @@ import io.ringtarget.pdu.TextKeyWriter;
 import io.ringtarget.iscsi.node.ChapCredentials;
 import io.ringtarget.iscsi.node.DiscoveryAuth;
 import io.ringtarget.iscsi.node.PortalGroup;
+import io.ringtarget.iscsi.node.ServedTargets;
 import io.ringtarget.iscsi.node.TargetNode;
 import io.ringtarget.iscsi.node.TargetRegistry;
 
@@ -33,8 +34,7 @@ public final class LoginStateMachine
         NOT_STARTED, WAIT_CHAP_A, WAIT_CHAP_R, DONE
     }
 
-    private final TargetRegistry targets;
-    private final DiscoveryAuth discoveryAuth;
+    private final ServedTargets served;
     private final KeyNegotiator negotiator;
     private final TargetLimits limits;
     private final Chap chap;
@@ -56,12 +56,23 @@ public final class LoginStateMachine
     private PortalGroup portalGroup;
     private TargetNode targetNode;
 
+    /** Logins into a fixed set of targets (tests). */
     public LoginStateMachine(
         final TargetRegistry targets, final DiscoveryAuth discoveryAuth, final TargetLimits limits,
         final Chap chap, final String localIp, final int localPort)
     {
-        this.targets = targets;
-        this.discoveryAuth = discoveryAuth;
+        this(new ServedTargets(targets, discoveryAuth), limits, chap, localIp, localPort);
+    }
+
+    /**
+     * @param served what the engine serves now: read when the login names its target (and for discovery CHAP), so a
+     *               login sees the configuration in force at that moment.
+     */
+    public LoginStateMachine(
+        final ServedTargets served, final TargetLimits limits, final Chap chap, final String localIp,
+        final int localPort)
+    {
+        this.served = served;
         this.negotiator = new KeyNegotiator(limits);
         this.limits = limits;
         this.chap = chap;
@@ -273,8 +284,9 @@ public final class LoginStateMachine
             case "Discovery" ->
             {
                 params.discovery = true;
-                authRequired = discoveryAuth != null && discoveryAuth.chapRequired();
-                credentials = discoveryAuth == null ? null : discoveryAuth.chap();
+                final DiscoveryAuth discoveryAuth = served.discoveryAuth();
+                authRequired = discoveryAuth.chapRequired();
+                credentials = discoveryAuth.chap();
                 return true;
             }
             case "Normal" ->
@@ -291,7 +303,7 @@ public final class LoginStateMachine
             fail(result, LoginStatus.MISSING_PARAMETER, "TargetName missing from a normal session's leading login");
             return false;
         }
-        targetNode = targets.find(targetName);
+        targetNode = served.registry().find(targetName);
         portalGroup = targetNode == null ? null : targetNode.portalGroupFor(localIp, localPort);
         if (portalGroup == null)
         {
