@@ -507,6 +507,35 @@ public final class IscsiEngine implements AutoCloseable
     }
 
     /**
+     * Whether every loop runs: each is handed a task, which it runs between two duty cycles; all must have run it
+     * within {@code timeoutMillis} (a loop stuck in a handler, or dead, does not). For a service manager's watchdog.
+     */
+    public boolean loopsAnswer(final long timeoutMillis)
+    {
+        if (closed)
+        {
+            return false;
+        }
+        final CountDownLatch answered = new CountDownLatch(contexts.size());
+        for (final LoopContext context : contexts)
+        {
+            if (!context.loop().offer(loop -> answered.countDown()))
+            {
+                return false;
+            }
+        }
+        try
+        {
+            return answered.await(timeoutMillis, TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
      * The logged-in sessions of every loop, each taken on its own loop between two duty cycles (what
      * {@code ringtarget sessions} shows), in no particular order.
      *
