@@ -79,7 +79,7 @@ class LiveEditTest
 
     private LiveServe serve() throws IOException
     {
-        return LiveServe.start(config(freePort()), file, dir);
+        return LiveServe.start(config(freePort()).withStateDirectory(dir.resolve("state").toString()), file, dir);
     }
 
     private CliRunner.Result run(final String... args)
@@ -177,7 +177,7 @@ class LiveEditTest
         lines.append("iscsi tpg acls create ").append(T).append(" iqn.2026-04.com.example:x --chap-user u --chap-password short\n");
         lines.append("backstores ram create r40 1M\n");
         Files.createDirectories(file.getParent());
-        ConfigFiles.save(config(freePort()), file);
+        ConfigFiles.save(config(freePort()).withStateDirectory(dir.resolve("state").toString()), file);
 
         final Path batch = dir.resolve("many.rt");
         Files.writeString(batch, lines.toString());

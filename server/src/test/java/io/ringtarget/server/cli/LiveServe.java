@@ -1,6 +1,7 @@
 package io.ringtarget.server.cli;
 
 import io.ringtarget.iscsi.log.EventLog;
+import io.ringtarget.server.config.ConfigDefaults;
 import io.ringtarget.server.config.ConfigFileLock;
 import io.ringtarget.server.config.ConfigFiles;
 import io.ringtarget.server.config.RingtargetConfig;
@@ -41,6 +42,11 @@ final class LiveServe implements AutoCloseable
     /** Serves {@code file} (saved from {@code config} first) with its admin socket in {@code dir}. */
     static LiveServe start(final RingtargetConfig config, final Path file, final Path dir) throws IOException
     {
+        if (ConfigDefaults.DEFAULT_STATE_DIRECTORY.equals(config.stateDirectory()) || null == config.stateDirectory())
+        {
+            throw new IllegalArgumentException("a test's state directory is in its temporary directory, not " +
+                ConfigDefaults.DEFAULT_STATE_DIRECTORY);
+        }
         ConfigFiles.save(config, file);
         final ConfigFileLock lock = ConfigFileLock.tryAcquire(file);
         assertNotNull(lock, "nothing else holds the lock");
