@@ -8,6 +8,8 @@ import io.ringtarget.ring.Ring;
 import io.ringtarget.ring.Sockets;
 import io.ringtarget.ring.UserData;
 
+import java.util.concurrent.CountDownLatch;
+
 /**
  * A portal's listening socket on one loop. Every loop binds the same ip:port with SO_REUSEPORT
  * ({@link PortalSockets}), so the kernel spreads new connections over the loops and no connection is ever handed
@@ -26,6 +28,8 @@ public final class PortalListener implements CompletionHandler
     private final int fd;
     private int ownerId = -1;
     private boolean closed;
+    private boolean armed;
+    private CountDownLatch released;
     long accepted;
     long acceptErrors;
 
@@ -48,6 +52,7 @@ public final class PortalListener implements CompletionHandler
 
     private void arm()
     {
+        armed = true;
         context.loop().ring().prepAccept(fd, true, UserData.pack(ownerId, OP_ACCEPT, 0));
     }
 
@@ -64,6 +69,13 @@ public final class PortalListener implements CompletionHandler
             {
                 Sockets.close(res);
             }
+            if ((flags & IORING_CQE_F_MORE) == 0)
+            {
+                // The accept's last completion: the ring holds the socket no more, so it is closed now (a pending
+                // multishot accept keeps its listening socket open, and taking connections, after close(2)).
+                armed = false;
+                released();
+            }
             return;
         }
         if (res >= 0)
@@ -78,6 +90,15 @@ public final class PortalListener implements CompletionHandler
         if ((flags & IORING_CQE_F_MORE) == 0)
         {
             arm();   // the kernel ended the multishot (error or overflow): re-arm
+        }
+    }
+
+    private void released()
+    {
+        if (null != released)
+        {
+            released.countDown();
+            released = null;
         }
     }
 
@@ -107,11 +128,33 @@ public final class PortalListener implements CompletionHandler
     /** On the loop thread. */
     public void close()
     {
-        if (!closed)
+        close(null);
+    }
+
+    /**
+     * On the loop thread: stops accepting; {@code released} (may be null) counts down once the socket is really
+     * closed, that is when the accept request's last completion has come (at once when none is pending).
+     */
+    public void close(final CountDownLatch released)
+    {
+        if (closed)
         {
-            closed = true;
+            if (null != released)
+            {
+                released.countDown();
+            }
+            return;
+        }
+        closed = true;
+        this.released = released;
+        Sockets.close(fd);
+        if (armed)
+        {
             context.loop().ring().prepCancel(UserData.pack(ownerId, OP_ACCEPT, 0), 0, UserData.pack(ownerId, OP_CANCEL, 0));
-            Sockets.close(fd);
+        }
+        else
+        {
+            released();
         }
     }
 

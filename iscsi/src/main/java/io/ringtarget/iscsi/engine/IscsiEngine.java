@@ -329,6 +329,7 @@ public final class IscsiEngine implements AutoCloseable
         final List<Portal> added = null == change.newPortals() ? List.of() : change.newPortals().portals();
         final CountDownLatch applied = new CountDownLatch(contexts.size());
         final CountDownLatch released = new CountDownLatch(contexts.size());
+        final CountDownLatch unlistened = new CountDownLatch(contexts.size() * change.removedPortals().size());
         final AtomicInteger ended = new AtomicInteger();
         final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
@@ -342,13 +343,19 @@ public final class IscsiEngine implements AutoCloseable
             }
             listeners.addAll(mine);
             offer(context, new ReconfigureTask(context, loopListeners.get(i), change, model, mine, applied, released,
-                ended, failures), deadline);
+                unlistened, ended, failures), deadline);
         }
         try
         {
             if (!applied.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS))
             {
                 throw new IOException("an event loop did not apply the change within " + timeoutMillis + " ms");
+            }
+            // A removed portal refuses connections only once its sockets are closed for good.
+            if (!unlistened.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS))
+            {
+                server.log().warn("portal", "a removed portal's listening socket was not closed within " +
+                    timeoutMillis + " ms");
             }
         }
         catch (final InterruptedException ex)
@@ -448,13 +455,15 @@ public final class IscsiEngine implements AutoCloseable
         private final List<PortalListener> newListeners;
         private final CountDownLatch applied;
         private final CountDownLatch released;
+        private final CountDownLatch unlistened;
         private final AtomicInteger ended;
         private final ConcurrentLinkedQueue<Throwable> failures;
 
         ReconfigureTask(
             final LoopContext context, final List<PortalListener> ofLoop, final EngineChange change,
             final MetricsModel model, final List<PortalListener> newListeners, final CountDownLatch applied,
-            final CountDownLatch released, final AtomicInteger ended, final ConcurrentLinkedQueue<Throwable> failures)
+            final CountDownLatch released, final CountDownLatch unlistened, final AtomicInteger ended,
+            final ConcurrentLinkedQueue<Throwable> failures)
         {
             this.context = context;
             this.ofLoop = ofLoop;
@@ -463,6 +472,7 @@ public final class IscsiEngine implements AutoCloseable
             this.newListeners = newListeners;
             this.applied = applied;
             this.released = released;
+            this.unlistened = unlistened;
             this.ended = ended;
             this.failures = failures;
         }
@@ -481,7 +491,7 @@ public final class IscsiEngine implements AutoCloseable
                 {
                     if (change.removedPortals().contains(ofLoop.get(i).portal()))
                     {
-                        ofLoop.remove(i).close();
+                        ofLoop.remove(i).close(unlistened);
                     }
                 }
                 ofLoop.addAll(newListeners);

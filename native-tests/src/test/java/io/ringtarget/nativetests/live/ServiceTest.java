@@ -16,6 +16,7 @@ import io.ringtarget.server.config.PortalConfig;
 import io.ringtarget.server.config.RingtargetConfig;
 import io.ringtarget.server.config.TargetConfig;
 import io.ringtarget.server.config.TpgConfig;
+import io.ringtarget.server.systemd.SystemdNotify;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -118,6 +119,18 @@ class ServiceTest
         }
         assertFalse(Files.exists(socket), "the admin socket is removed");
         assertEquals("", Files.readString(ConfigFileLock.lockFile(file)), "nothing advertised any more");
+    }
+
+    @Test
+    void notificationsReachAnAbstractSocketToo()
+    {
+        final String name = "ringtarget-test-notify-" + ProcessHandle.current().pid();
+        try (NotifySocket manager = NotifySocket.bindAbstract(name))
+        {
+            final SystemdNotify notify = SystemdNotify.of(Map.of("NOTIFY_SOCKET", "@" + name));
+            assertEquals(0, notify.send("READY=1\nSTATUS=serving"));
+            assertEquals("READY=1\nSTATUS=serving", manager.await("READY=1", Duration.ofSeconds(5)));
+        }
     }
 
     private static boolean listens(final int port)

@@ -44,14 +44,28 @@ public final class NotifySocket implements AutoCloseable
     /** Binds a datagram socket at {@code path} that waits at most 200 ms per receive. */
     public static NotifySocket bind(final Path path)
     {
+        return bind(path, path.toString().getBytes(StandardCharsets.UTF_8), 1);
+    }
+
+    /**
+     * Binds a datagram socket to {@code name} in the abstract namespace (NOTIFY_SOCKET {@code @name}, as some
+     * container managers give it).
+     */
+    public static NotifySocket bindAbstract(final String name)
+    {
+        return bind(Path.of("@" + name), ("\0" + name).getBytes(StandardCharsets.UTF_8), 0);
+    }
+
+    /** {@code terminator}: 1 for a path name (its NUL counts in the length), 0 for an abstract one. */
+    private static NotifySocket bind(final Path path, final byte[] name, final int terminator)
+    {
         final int fd = Libc.check(Libc.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), "socket(AF_UNIX, SOCK_DGRAM)");
         try (Arena arena = Arena.ofConfined())
         {
-            final byte[] name = path.toString().getBytes(StandardCharsets.UTF_8);
             final MemorySegment sa = arena.allocate(SockaddrUn.LAYOUT);
             SockaddrUn.sun_family(sa, (short)AF_UNIX);
             MemorySegment.copy(name, 0, SockaddrUn.sun_path(sa), ValueLayout.JAVA_BYTE, 0, name.length);
-            Libc.check(Libc.bind(fd, sa, (int)SockaddrUn.sun_path$OFFSET + name.length + 1), "bind " + path);
+            Libc.check(Libc.bind(fd, sa, (int)SockaddrUn.sun_path$OFFSET + name.length + terminator), "bind " + path);
             final MemorySegment timeout = arena.allocate(16, 8);
             timeout.set(ValueLayout.JAVA_LONG, 0, 0);
             timeout.set(ValueLayout.JAVA_LONG, 8, 200_000);
@@ -120,7 +134,10 @@ public final class NotifySocket implements AutoCloseable
         arena.close();
         try
         {
-            Files.deleteIfExists(path);
+            if (!path.toString().startsWith("@"))
+            {
+                Files.deleteIfExists(path);
+            }
         }
         catch (final java.io.IOException ex)
         {

@@ -21,7 +21,10 @@ import io.ringtarget.server.config.RingtargetConfig;
 import io.ringtarget.server.config.Sizes;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -57,6 +60,8 @@ final class LiveChange
     private final Map<String, Backstore> served;
     private final Map<String, Backstore> next = new LinkedHashMap<>();
     private final List<Backstore> opened = new ArrayList<>();
+    /** Files a backstore of this change created (opening a fileio backstore creates its missing file). */
+    private final List<Path> created = new ArrayList<>();
     private final List<Backstore> closedEarly = new ArrayList<>();
     private final Map<String, BackstoreConfig> closedEarlyConfigs = new LinkedHashMap<>();
     private final List<Backstore> toClose = new ArrayList<>();
@@ -180,8 +185,13 @@ final class LiveChange
                     "then create " + b.name());
             }
         }
+        final boolean exists = null == b.path() || Files.exists(Path.of(b.path()));
         final Backstore open = BackstoreFactory.open(b);
         opened.add(open);
+        if (!exists)
+        {
+            created.add(Path.of(b.path()));
+        }
         next.put(b.name(), open);
         if (null == old)
         {
@@ -270,6 +280,18 @@ final class LiveChange
             b.close();
         }
         opened.clear();
+        for (final Path path : created)
+        {
+            try
+            {
+                Files.deleteIfExists(path);   // a change that did not happen leaves no file behind
+            }
+            catch (final IOException ex)
+            {
+                warnings.add("cannot delete " + path + ", created for a change that was not made: " + ex.getMessage());
+            }
+        }
+        created.clear();
         for (int i = undo.size() - 1; i >= 0; i--)
         {
             undo.get(i).run();
@@ -359,7 +381,7 @@ final class LiveChange
     /** The backstores the served registry maps that {@code next} does not: the loops release their handles. */
     private static List<Backstore> unmapped(final TargetRegistry served, final TargetRegistry next)
     {
-        final Set<Backstore> stay = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        final Set<Backstore> stay = Collections.newSetFromMap(new IdentityHashMap<>());
         for (final TargetNode node : next.all())
         {
             for (final PortalGroup tpg : node.portalGroups())
@@ -370,7 +392,7 @@ final class LiveChange
                 }
             }
         }
-        final Set<Backstore> unmapped = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        final Set<Backstore> unmapped = Collections.newSetFromMap(new IdentityHashMap<>());
         for (final TargetNode node : served.all())
         {
             for (final PortalGroup tpg : node.portalGroups())

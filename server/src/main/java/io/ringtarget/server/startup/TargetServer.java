@@ -224,6 +224,12 @@ public final class TargetServer implements AutoCloseable
         change.abandon();
     }
 
+    /** The registry the engine serves now (tests: what a live change built). */
+    TargetRegistry served()
+    {
+        return engine.server().targets();
+    }
+
     /** Whether every event loop runs a task it is handed within {@code timeoutMillis} (the watchdog's question). */
     public boolean loopsAnswer(final long timeoutMillis)
     {
