@@ -100,6 +100,7 @@ public final class LibcConstants
     public static final int ENXIO = 6;
     public static final int EBADF = 9;
     public static final int EAGAIN = 11;
+    public static final int ENAMETOOLONG = 36;
     /** Same value as EAGAIN on Linux: what flock(LOCK_NB) answers when the lock is held. */
     public static final int EWOULDBLOCK = 11;
     public static final int ENOMEM = 12;

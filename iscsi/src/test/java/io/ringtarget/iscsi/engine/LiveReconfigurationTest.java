@@ -15,9 +15,6 @@ import io.ringtarget.iscsi.node.PortalGroup;
 import io.ringtarget.iscsi.node.TargetNode;
 import io.ringtarget.iscsi.node.TargetRegistry;
 import io.ringtarget.iscsi.session.SessionSnapshot;
-import io.ringtarget.pdu.DataInPdu;
-import io.ringtarget.pdu.Opcode;
-import io.ringtarget.pdu.ScsiResponsePdu;
 import io.ringtarget.scsi.LogicalUnit;
 import io.ringtarget.scsi.LogicalUnitIdentity;
 import io.ringtarget.scsi.TargetPort;
@@ -134,10 +131,10 @@ class LiveReconfigurationTest
             assertEquals(0, added.sessionsEnded());
             assertUnitAttention(command(host1, 0, testUnitReady(), null), 0x3F, 0x0E);
             assertEquals(GOOD, command(host1, 0, testUnitReady(), null).status(), "reported once");
-            final Result luns = command(host1, 0, reportLuns(), new byte[32]);
+            final TestInitiator.ScsiResult luns = command(host1, 0, reportLuns(), new byte[32]);
             assertEquals(GOOD, luns.status());
             assertEquals(16, ByteBuffer.wrap(luns.data()).getInt(0), "REPORT LUNS: two LUNs");
-            final Result capacity = command(host1, 1, readCapacity10(), new byte[8]);
+            final TestInitiator.ScsiResult capacity = command(host1, 1, readCapacity10(), new byte[8]);
             assertEquals(GOOD, capacity.status(), "the new LUN answers at once");
             assertEquals(ram1.blockCount() - 1, ByteBuffer.wrap(capacity.data()).getInt(0));
 
@@ -145,7 +142,7 @@ class LiveReconfigurationTest
                 List.of(), ram1);
             assertTrue(removed.awaitReleased(10_000), "the loops released their handles of the retired backstore");
             assertUnitAttention(command(host1, 0, testUnitReady(), null), 0x3F, 0x0E);
-            final Result gone = command(host1, 1, testUnitReady(), null);
+            final TestInitiator.ScsiResult gone = command(host1, 1, testUnitReady(), null);
             assertEquals(CHECK_CONDITION, gone.status());
             assertEquals(0x25, gone.sense()[12] & 0xFF, "LOGICAL UNIT NOT SUPPORTED");
             assertEquals(GOOD, command(host1, 0, testUnitReady(), null).status(), "the session goes on");
@@ -237,44 +234,17 @@ class LiveReconfigurationTest
         return cdb;
     }
 
-    private static void assertUnitAttention(final Result result, final int asc, final int ascq)
+    private static void assertUnitAttention(final TestInitiator.ScsiResult result, final int asc, final int ascq)
     {
         assertEquals(CHECK_CONDITION, result.status());
         assertEquals(0x06, result.sense()[2] & 0x0F, "UNIT ATTENTION");
         assertArrayEquals(new int[]{asc, ascq}, new int[]{result.sense()[12] & 0xFF, result.sense()[13] & 0xFF});
     }
 
-    /** A command's status, its Data-In and its sense data (fixed format, SPC-4 4.5.3). */
-    private record Result(int status, byte[] data, byte[] sense)
+    private static TestInitiator.ScsiResult command(final TestInitiator i, final long lun, final byte[] cdb,
+        final byte[] in) throws IOException
     {
-    }
-
-    private static Result command(final TestInitiator i, final long lun, final byte[] cdb, final byte[] in)
-        throws IOException
-    {
-        i.send(i.scsiCommand(lun << 48, cdb, null == in ? 0 : in.length, null != in, false), null);
-        while (true)
-        {
-            final Pdu pdu = i.receive();
-            if (pdu.opcode() == Opcode.SCSI_DATA_IN)
-            {
-                final DataInPdu din = new DataInPdu().wrap(pdu.header(), 0);
-                System.arraycopy(pdu.data(), 0, in, din.bufferOffset(), pdu.data().length);
-                if (din.statusBit())
-                {
-                    i.expStatSn = din.statSn() + 1;
-                    return new Result(din.status(), in, new byte[0]);
-                }
-                continue;
-            }
-            assertEquals(Opcode.SCSI_RESPONSE, pdu.opcode(), TestInitiator.name(pdu));
-            final ScsiResponsePdu response = new ScsiResponsePdu().wrap(pdu.header(), 0);
-            i.expStatSn = response.statSn() + 1;
-            final byte[] data = pdu.data();
-            final byte[] sense = data.length < 2 ? new byte[0] :
-                java.util.Arrays.copyOfRange(data, 2, 2 + ((data[0] & 0xFF) << 8 | data[1] & 0xFF));
-            return new Result(response.status(), in, sense);
-        }
+        return i.command(lun << 48, cdb, null, in);
     }
 
     private static int freePort()

@@ -106,12 +106,8 @@ final class ConfigEdits
     private static int online(
         final RunningTargets.Found target, final Path file, final List<EditLine> lines, final EditReport report)
     {
-        final AdminResponse response = RunningTargets.request(target, new AdminRequest(AdminRequest.EDIT,
-            file.toAbsolutePath().toString(), lines));
-        if (!response.ok())
-        {
-            throw new CliException(response.exitCode(), response.error());
-        }
+        final AdminResponse response = RunningTargets.answered(RunningTargets.request(target,
+            new AdminRequest(AdminRequest.EDIT, file.toAbsolutePath().toString(), lines)));
         return report.print(response.edit(), response.pid(), null);
     }
 }

@@ -59,12 +59,8 @@ final class LsCommand implements Callable<Integer>
             }
             return ExitCodes.OK;
         }
-        final AdminResponse response = RunningTargets.request(target, new AdminRequest(AdminRequest.VIEW, null,
-            List.of()));
-        if (!response.ok())
-        {
-            throw new CliException(response.exitCode(), response.error());
-        }
+        final AdminResponse response = RunningTargets.answered(RunningTargets.request(target,
+            new AdminRequest(AdminRequest.VIEW, null, List.of())));
         final LiveView view = response.view();
         if (json)
         {

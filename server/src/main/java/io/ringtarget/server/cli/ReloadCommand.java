@@ -26,17 +26,8 @@ final class ReloadCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        final RunningTargets.Found target = RunningTargets.find(config);
-        if (null == target)
-        {
-            throw new CliException(ExitCodes.FAILURE, "no running target serves " + config.file());
-        }
-        final AdminResponse response = RunningTargets.request(target, new AdminRequest(AdminRequest.RELOAD,
-            config.file().toAbsolutePath().toString(), List.of()));
-        if (!response.ok())
-        {
-            throw new CliException(response.exitCode(), response.error());
-        }
+        final AdminResponse response = RunningTargets.ask(config, new AdminRequest(AdminRequest.RELOAD,
+            config.file().toAbsolutePath().toString(), List.of()), "");
         return new EditReport(config.file(), false, spec.commandLine().getOut(), spec.commandLine().getErr())
             .reload().print(response.edit(), response.pid(), null);
     }

@@ -148,6 +148,31 @@ final class RunningTargets
         }
     }
 
+    /**
+     * The answer of the target serving the file to {@code request}; no target serving it is a failure (exit 1) whose
+     * message ends with {@code why}, and so is a request the target refused.
+     */
+    static AdminResponse ask(final ConfigFileOption config, final AdminRequest request, final String why)
+        throws IOException
+    {
+        final Found target = find(config);
+        if (null == target)
+        {
+            throw new CliException(ExitCodes.FAILURE, "no running target serves " + config.file() + why);
+        }
+        return answered(request(target, request));
+    }
+
+    /** The response, or its error as the command's failure. */
+    static AdminResponse answered(final AdminResponse response)
+    {
+        if (!response.ok())
+        {
+            throw new CliException(response.exitCode(), response.error());
+        }
+        return response;
+    }
+
     /** Sends a request to a target; one that went away meanwhile is a failure with its reason. */
     static AdminResponse request(final Found target, final AdminRequest request)
     {

@@ -41,18 +41,8 @@ final class SessionsCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        final RunningTargets.Found target = RunningTargets.find(config);
-        if (null == target)
-        {
-            throw new CliException(ExitCodes.FAILURE, "no running target serves " + config.file() + " (sessions exist " +
-                "only in a running target; --admin-socket PATH names one)");
-        }
-        final AdminResponse response = RunningTargets.request(target, new AdminRequest(AdminRequest.SESSIONS, null,
-            List.of()));
-        if (!response.ok())
-        {
-            throw new CliException(response.exitCode(), response.error());
-        }
+        final AdminResponse response = RunningTargets.ask(config, new AdminRequest(AdminRequest.SESSIONS, null,
+            List.of()), " (sessions exist only in a running target; --admin-socket PATH names one)");
         final PrintWriter out = spec.commandLine().getOut();
         final List<SessionSnapshot> sessions = new ArrayList<>(response.view().sessions());
         if (sessions.isEmpty())

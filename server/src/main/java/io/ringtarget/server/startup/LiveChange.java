@@ -7,7 +7,6 @@ import io.ringtarget.iscsi.engine.EngineChange;
 import io.ringtarget.iscsi.engine.IscsiEngine;
 import io.ringtarget.iscsi.engine.Reconfigured;
 import io.ringtarget.iscsi.log.EventLog;
-import io.ringtarget.iscsi.node.LunMapping;
 import io.ringtarget.iscsi.node.Portal;
 import io.ringtarget.iscsi.node.PortalGroup;
 import io.ringtarget.iscsi.node.TargetNode;
@@ -21,6 +20,7 @@ import io.ringtarget.server.config.RingtargetConfig;
 import io.ringtarget.server.config.Sizes;
 
 import java.io.IOException;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -381,33 +381,26 @@ final class LiveChange
     /** The backstores the served registry maps that {@code next} does not: the loops release their handles. */
     private static List<Backstore> unmapped(final TargetRegistry served, final TargetRegistry next)
     {
-        final Set<Backstore> stay = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (final TargetNode node : next.all())
-        {
-            for (final PortalGroup tpg : node.portalGroups())
-            {
-                for (final long n : tpg.lunNumbers())
-                {
-                    stay.add(tpg.lun((int)n).backstore());
-                }
-            }
-        }
-        final Set<Backstore> unmapped = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (final TargetNode node : served.all())
-        {
-            for (final PortalGroup tpg : node.portalGroups())
-            {
-                for (final long n : tpg.lunNumbers())
-                {
-                    final LunMapping m = tpg.lun((int)n);
-                    if (!stay.contains(m.backstore()))
-                    {
-                        unmapped.add(m.backstore());
-                    }
-                }
-            }
-        }
+        final Set<Backstore> unmapped = mapped(served);
+        unmapped.removeAll(mapped(next));
         return List.copyOf(unmapped);
+    }
+
+    /** The backstores a registry's LUNs map (the same backstore object once). */
+    private static Set<Backstore> mapped(final TargetRegistry registry)
+    {
+        final Set<Backstore> mapped = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (final TargetNode node : registry.all())
+        {
+            for (final PortalGroup tpg : node.portalGroups())
+            {
+                for (final long n : tpg.lunNumbers())
+                {
+                    mapped.add(tpg.lun((int)n).backstore());
+                }
+            }
+        }
+        return mapped;
     }
 
     /** Whether a LUN of an enabled TPG maps the backstore: its logical unit is served. */
@@ -429,45 +422,23 @@ final class LiveChange
             (!ConfigDefaults.TYPE_RAM.equals(a.type()) || a.sizeBytes() == b.sizeBytes());
     }
 
-    /** The fields of a backstore that differ, as the file names them. */
+    /** The fields of a backstore that differ, as the file names them (the record's components are its fields). */
     private static String differences(final BackstoreConfig a, final BackstoreConfig b)
     {
         final List<String> fields = new ArrayList<>();
-        if (!Objects.equals(a.type(), b.type()))
+        for (final RecordComponent field : BackstoreConfig.class.getRecordComponents())
         {
-            fields.add("type");
-        }
-        if (!Objects.equals(a.path(), b.path()))
-        {
-            fields.add("path");
-        }
-        if (a.sizeBytes() != b.sizeBytes())
-        {
-            fields.add("sizeBytes");
-        }
-        if (a.blockSize() != b.blockSize())
-        {
-            fields.add("blockSize");
-        }
-        if (a.directIo() != b.directIo())
-        {
-            fields.add("directIo");
-        }
-        if (a.writeCache() != b.writeCache())
-        {
-            fields.add("writeCache");
-        }
-        if (!Objects.equals(a.serial(), b.serial()))
-        {
-            fields.add("serial");
-        }
-        if (!Objects.equals(a.wwn(), b.wwn()))
-        {
-            fields.add("wwn");
-        }
-        if (a.grow() != b.grow())
-        {
-            fields.add("grow");
+            try
+            {
+                if (!Objects.equals(field.getAccessor().invoke(a), field.getAccessor().invoke(b)))
+                {
+                    fields.add(field.getName());
+                }
+            }
+            catch (final ReflectiveOperationException ex)
+            {
+                throw new IllegalStateException("a record's accessor is public", ex);
+            }
         }
         return String.join(", ", fields);
     }

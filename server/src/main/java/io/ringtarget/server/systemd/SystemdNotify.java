@@ -1,18 +1,10 @@
 package io.ringtarget.server.systemd;
 
 import io.ringtarget.ffi.Errno;
-import io.ringtarget.ffi.Libc;
-import io.ringtarget.ffi.SockaddrUn;
+import io.ringtarget.ring.Sockets;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-
-import static io.ringtarget.ffi.LibcConstants.AF_UNIX;
-import static io.ringtarget.ffi.LibcConstants.SOCK_CLOEXEC;
-import static io.ringtarget.ffi.LibcConstants.SOCK_DGRAM;
 
 /**
  * The service manager's notification protocol (sd_notify(3)), without libsystemd: when {@code NOTIFY_SOCKET} is set
@@ -78,43 +70,7 @@ public final class SystemdNotify
      */
     public int send(final String state)
     {
-        if (!enabled())
-        {
-            return 0;
-        }
-        final byte[] path = (socket.startsWith("@") ? "\0" + socket.substring(1) : socket)
-            .getBytes(StandardCharsets.UTF_8);
-        if (path.length >= SockaddrUn.SUN_PATH_LENGTH)
-        {
-            return -36;   // ENAMETOOLONG
-        }
-        final int fd = Libc.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        if (fd < 0)
-        {
-            return fd;
-        }
-        try (Arena arena = Arena.ofConfined())
-        {
-            final MemorySegment sa = arena.allocate(SockaddrUn.LAYOUT);
-            SockaddrUn.sun_family(sa, (short)AF_UNIX);
-            MemorySegment.copy(path, 0, SockaddrUn.sun_path(sa), ValueLayout.JAVA_BYTE, 0, path.length);
-            // A path name is NUL-terminated (the length may count it); an abstract name is exactly its bytes.
-            final int length = (int)SockaddrUn.sun_path$OFFSET + path.length + (path[0] == 0 ? 0 : 1);
-            final int r = Libc.connect(fd, sa, length);
-            if (r < 0)
-            {
-                return r;
-            }
-            final byte[] message = state.getBytes(StandardCharsets.UTF_8);
-            final MemorySegment buf = arena.allocate(message.length);
-            MemorySegment.copy(message, 0, buf, ValueLayout.JAVA_BYTE, 0, message.length);
-            final long sent = Libc.write(fd, buf, message.length);
-            return sent < 0 ? (int)sent : 0;
-        }
-        finally
-        {
-            Libc.close(fd);
-        }
+        return enabled() ? Sockets.sendUnixDatagram(socket, state.getBytes(StandardCharsets.UTF_8)) : 0;
     }
 
     /** {@link #send}'s failure for a log line. */
