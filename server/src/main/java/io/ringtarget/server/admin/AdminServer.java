@@ -127,7 +127,7 @@ public final class AdminServer implements AutoCloseable
                 StandardCharsets.UTF_8));
             final OutputStream out = Channels.newOutputStream(connection);
             final String line = readLine(in);
-            final AdminResponse response = null == line ? null : answer(connection, line);
+            final AdminResponse response = null == line ? null : answerOrError(connection, line);
             if (null != response)
             {
                 out.write((AdminMessages.write(response) + "\n").getBytes(StandardCharsets.UTF_8));
@@ -157,6 +157,25 @@ public final class AdminServer implements AutoCloseable
             sb.append((char)c);
         }
         return sb.isEmpty() ? null : sb.toString();
+    }
+
+    /** The answer, or the reason there is none: a client never waits for an answer that does not come. */
+    private AdminResponse answerOrError(final SocketChannel connection, final String line)
+    {
+        try
+        {
+            return answer(connection, line);
+        }
+        catch (final IOException ex)
+        {
+            log.warn("admin", "a request on " + path + " failed: " + ex.getMessage());
+            return response(1, ex.getMessage(), null, null);
+        }
+        catch (final RuntimeException ex)
+        {
+            log.error("admin", "a request on " + path + " failed", ex);
+            return response(1, "internal error (the target's log has it): " + ex, null, null);
+        }
     }
 
     private AdminResponse answer(final SocketChannel connection, final String line) throws IOException

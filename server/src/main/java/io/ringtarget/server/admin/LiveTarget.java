@@ -17,6 +17,7 @@ import io.ringtarget.server.edit.EditOutcome;
 import io.ringtarget.server.edit.EditResult;
 import io.ringtarget.server.edit.EditRunner;
 import io.ringtarget.server.startup.AppliedChange;
+import io.ringtarget.server.startup.ChangeNotTakenException;
 import io.ringtarget.server.startup.TargetServer;
 
 import java.io.IOException;
@@ -88,6 +89,10 @@ public final class LiveTarget
             return new EditResult(outcome.applied(), lines.size(), outcome.output(), outcome.warnings(),
                 outcome.stillToFix(), outcome.failure(), change.done(), change.warnings());
         }
+        catch (final ChangeNotTakenException ex)
+        {
+            return notTaken(lines.size(), outcome.applied(), source, ex);
+        }
         catch (final IllegalArgumentException | IOException ex)
         {
             return refusedByTarget(lines, outcome, ex, source);
@@ -144,6 +149,14 @@ public final class LiveTarget
             outcome.stillToFix(), failure, changes, changeWarnings);
     }
 
+    /** Saved but not taken by the loops: a failure to report as such (exit 1), never one to bisect. */
+    private EditResult notTaken(final int lines, final int applied, final String source, final ChangeNotTakenException ex)
+    {
+        log.error("config", "change (" + source + ") " + ex.getMessage(), ex);
+        return new EditResult(applied, lines, List.of(), List.of(), List.of(),
+            new EditFailure(lines, 1, "the running target " + ex.getMessage(), List.of()), List.of(), List.of());
+    }
+
     /** SIGHUP: the file again, validated, and the difference applied. */
     public synchronized EditResult reload(final String source)
     {
@@ -173,6 +186,10 @@ public final class LiveTarget
             logged(source, change);
             return new EditResult(1, 1, List.of("Reloaded " + file + "."), problems(problems), List.of(), null,
                 change.done(), change.warnings());
+        }
+        catch (final ChangeNotTakenException ex)
+        {
+            return notTaken(1, 1, source, ex);
         }
         catch (final IllegalArgumentException | IOException ex)
         {

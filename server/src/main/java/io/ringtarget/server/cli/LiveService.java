@@ -55,14 +55,23 @@ final class LiveService implements AutoCloseable
                     "reach this target with --admin-socket " + admin.path() + " only");
             }
         }
-        // SIGHUP: what systemctl reload sends (ExecReload). The JVM's default would run the shutdown hooks.
-        Signal.handle(new Signal("HUP"), signal -> Thread.ofPlatform().name("ringtarget-reload").start(() ->
+        try
         {
-            notify.send("RELOADING=1\nMONOTONIC_USEC=" + System.nanoTime() / 1000 + "\nSTATUS=reloading " + served.file());
-            final EditResult result = live.reload("SIGHUP");
-            notify.send("READY=1\nSTATUS=" + (null == result.failure() ? "serving " + served.file() :
-                "serving the configuration before; reload refused: " + result.failure().message()));
-        }));
+            // SIGHUP: what systemctl reload sends (ExecReload). The JVM's default would run the shutdown hooks.
+            Signal.handle(new Signal("HUP"), signal -> Thread.ofPlatform().name("ringtarget-reload").start(() ->
+            {
+                notify.send("RELOADING=1\nMONOTONIC_USEC=" + System.nanoTime() / 1000 + "\nSTATUS=reloading " +
+                    served.file());
+                final EditResult result = live.reload("SIGHUP");
+                notify.send("READY=1\nSTATUS=" + (null == result.failure() ? "serving " + served.file() :
+                    "serving the configuration before; reload refused: " + result.failure().message()));
+            }));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            // The JVM keeps SIGHUP for itself when run with -Xrs.
+            log.warn("admin", "SIGHUP cannot reload (" + ex.getMessage() + "): use ringtarget reload");
+        }
         return new LiveService(served, admin);
     }
 

@@ -20,6 +20,7 @@ import io.ringtarget.server.config.RingtargetConfig;
 import io.ringtarget.server.config.Sizes;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,6 +111,12 @@ final class LiveChange
             built = builder.build(after, next);
             ports(loops);
             settings();
+        }
+        catch (final UncheckedIOException ex)
+        {
+            // ftruncate, a size read again, a reservation state file: what the system refused, with its reason.
+            abandon();
+            throw ex.getCause();
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -316,19 +323,29 @@ final class LiveChange
      * Serves the prepared change: the engine's loops take the next registry, then the logical units get their new
      * capacities (CAPACITY DATA HAS CHANGED, SBC-3 4.10) and ALUA settings, and retired backstores close.
      *
-     * @throws IOException when a loop did not take the change (the engine has stopped, or is stuck).
+     * @throws IOException when a loop did not take the change in time (the engine has stopped, or is stuck): the
+     *                     registry is published all the same, retired backstores stay open.
      */
     AppliedChange publish(final IscsiEngine engine, final TargetRegistryBuilder builder, final EventLog log)
         throws IOException
     {
         final TargetRegistry registry = built.registry();
         final EngineConfig engineConfig = null == after.engine() ? ConfigDefaults.engine() : after.engine();
-        final Reconfigured reconfigured = engine.reconfigure(new EngineChange(registry,
-            TargetRegistryBuilder.discoveryAuth(after.discoveryAuth()), engineConfig.nopInIntervalSeconds(),
-            engineConfig.nopInTimeoutSeconds(), newPortals, removedPortals, unmapped(engine.server().targets(), registry)),
-            ENGINE_TIMEOUT_MILLIS);
-        newPortals = null;
-        builder.commit(built);
+        final Reconfigured reconfigured;
+        try
+        {
+            reconfigured = engine.reconfigure(new EngineChange(registry,
+                TargetRegistryBuilder.discoveryAuth(after.discoveryAuth()), engineConfig.nopInIntervalSeconds(),
+                engineConfig.nopInTimeoutSeconds(), newPortals, removedPortals,
+                unmapped(engine.server().targets(), registry)), ENGINE_TIMEOUT_MILLIS);
+        }
+        finally
+        {
+            // The engine owns the new portals' sockets now, and serves the registry (a loop may take it late): the
+            // next change builds on it. Retired backstores stay open: a late loop may still use them.
+            newPortals = null;
+            builder.commit(built);
+        }
         for (final Map.Entry<Backstore, String> e : resized.entrySet())
         {
             for (final LogicalUnit lu : built.unitsOf(e.getKey()))

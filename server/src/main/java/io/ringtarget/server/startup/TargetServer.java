@@ -183,7 +183,8 @@ public final class TargetServer implements AutoCloseable
      *                                  backstore's path or type, shrinking it, a file still served under another
      *                                  name): the message says why and what to do.
      * @throws IOException              when a backstore, a file or a portal could not be opened, grown or bound, or
-     *                                  the configuration could not be saved.
+     *                                  the configuration could not be saved (nothing changed).
+     * @throws ChangeNotTakenException  when the change was saved but the loops did not take it in time.
      */
     public synchronized AppliedChange apply(final RingtargetConfig next, final ConfigSaver save) throws IOException
     {
@@ -203,7 +204,18 @@ public final class TargetServer implements AutoCloseable
             change.abandon();
             throw ex;
         }
-        final AppliedChange applied = change.publish(engine, builder, engine.log());
+        final AppliedChange applied;
+        try
+        {
+            applied = change.publish(engine, builder, engine.log());
+        }
+        catch (final IOException ex)
+        {
+            backstores = change.backstores();
+            config = next;
+            throw new ChangeNotTakenException("saved, but the event loops did not take the change: " +
+                ex.getMessage() + " (restart the target to serve the file)", ex);
+        }
         backstores = change.backstores();
         config = next;
         final List<String> done = new ArrayList<>(summary);

@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -175,6 +176,30 @@ class LiveChangeTest
                 "that LUN first, or restart the target)", refused.getMessage());
             assertSame(first, server.config());
             assertFalse(Files.exists(disk));
+        }
+    }
+
+    @Test
+    void aNewLogicalUnitWhoseReservationStateCannotBeReadIsRefusedAsTheSystemSaidIt() throws IOException
+    {
+        final RingtargetConfig first = config(freePort());
+        try (TargetServer server = TargetServer.start(first, new PrintStream(new ByteArrayOutputStream())))
+        {
+            final RingtargetConfig withLun1 = ConfigEditor.addLun(first, T, 1, "ram1", 1, false);
+            server.apply(withLun1, NO_FILE);
+            final Path state = tpg(server).lun(1).logicalUnit().persistentReservationFile();
+            server.apply(first, NO_FILE);
+            Files.createDirectories(state.getParent());
+            Files.writeString(state, "not a reservation state");
+
+            // Building LUN 1's logical unit again reads the state file: an IOException naming it, not a crash.
+            final IOException refused = assertThrows(IOException.class, () -> server.apply(withLun1, config ->
+            {
+                throw new AssertionError("a refused change is not saved");
+            }));
+            assertTrue(refused.getMessage().contains(state.toString()), refused::getMessage);
+            assertSame(first, server.config());
+            assertArrayEquals(new long[] {0}, tpg(server).lunNumbers(), "LUN 0 only, as served before");
         }
     }
 
