@@ -40,8 +40,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code ringtarget serve} as systemd runs it ({@code Type=notify}), without systemd: the test is the service manager,
  * with a Unix datagram socket of its own in NOTIFY_SOCKET. READY=1 comes once the portal listens; WATCHDOG=1 while the
  * loops answer (WATCHDOG_USEC); SIGHUP (ExecReload) reads the edited file and applies it with RELOADING=1 then READY=1,
- * the session of an initiator staying; SIGTERM gives STOPPING=1 and exit code 0. The admin socket and the lock are in
- * the test's directory, and gone afterwards.
+ * the new LUN served at once, and refuses a file that is not valid (still serving); SIGTERM gives STOPPING=1 and exit
+ * code 0. With JOURNAL_STREAM set, as under journald, each log line carries its syslog priority. The admin socket and
+ * the lock are in the test's directory, and gone afterwards.
  */
 class ServiceTest
 {
@@ -71,7 +72,8 @@ class ServiceTest
         ConfigFiles.save(config(port), file);
         try (NotifySocket manager = NotifySocket.bind(dir.resolve("notify.sock"));
              ExternalProcess serve = RingtargetCli.start(dir.resolve("serve.log"),
-                 Map.of("NOTIFY_SOCKET", manager.path().toString(), "WATCHDOG_USEC", "2000000"),
+                 Map.of("NOTIFY_SOCKET", manager.path().toString(), "WATCHDOG_USEC", "2000000",
+                     "JOURNAL_STREAM", "8:4242"),
                  "serve", "-c", file.toString(), "--admin-socket", socket.toString()))
         {
             final String ready = manager.await("READY=1", Duration.ofSeconds(90));
@@ -110,6 +112,12 @@ class ServiceTest
             assertTrue(refused.contains("reload refused"), refused);
             assertEquals(0, ExternalProcess.run(Duration.ofSeconds(30), "iscsi-inq", Tools.iscsiUrl(port, IQN, 1))
                 .exitCode(), "still served");
+
+            // Under journald (JOURNAL_STREAM) each line starts with its syslog priority, one line per event.
+            assertTrue(serve.logText().lines().anyMatch(l -> l.matches("<6>\\S+ INFO  config: configuration applied " +
+                "\\(SIGHUP\\): LUN 1 .*")), serve::logText);
+            assertTrue(serve.logText().lines().anyMatch(l -> l.matches("<4>\\S+ WARN  config: reload refused \\(SIGHUP\\).*")),
+                serve::logText);
 
             assertEquals(0, ExternalProcess.run(Duration.ofSeconds(10), "kill", "-TERM", String.valueOf(serve.pid()))
                 .exitCode());
