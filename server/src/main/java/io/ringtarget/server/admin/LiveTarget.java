@@ -91,7 +91,7 @@ public final class LiveTarget
         }
         catch (final ChangeNotTakenException ex)
         {
-            return notTaken(lines.size(), outcome.applied(), source, ex);
+            return notTaken(lines.size(), outcome.applied(), outcome.output(), source, ex);
         }
         catch (final IllegalArgumentException | IOException ex)
         {
@@ -150,10 +150,12 @@ public final class LiveTarget
     }
 
     /** Saved but not taken by the loops: a failure to report as such (exit 1), never one to bisect. */
-    private EditResult notTaken(final int lines, final int applied, final String source, final ChangeNotTakenException ex)
+    private EditResult notTaken(
+        final int lines, final int applied, final List<String> output, final String source,
+        final ChangeNotTakenException ex)
     {
         log.error("config", "change (" + source + ") " + ex.getMessage(), ex);
-        return new EditResult(applied, lines, List.of(), List.of(), List.of(),
+        return new EditResult(applied, lines, output, List.of(), List.of(),
             new EditFailure(lines, 1, "the running target " + ex.getMessage(), List.of()), List.of(), List.of());
     }
 
@@ -189,7 +191,7 @@ public final class LiveTarget
         }
         catch (final ChangeNotTakenException ex)
         {
-            return notTaken(1, 1, source, ex);
+            return notTaken(1, 1, List.of("Reloaded " + file + "."), source, ex);
         }
         catch (final IllegalArgumentException | IOException ex)
         {
