@@ -45,7 +45,19 @@ public interface Backstore extends AutoCloseable
     BlockDevice open(EventLoop loop);
 
     /**
-     * Release the storage and every handle's file descriptors; call after the loops using it have stopped.
+     * On {@code handle}'s loop thread, when no LUN maps this backstore any more (a live configuration change): that
+     * loop will not use its handle again; it is released once none of its requests is in flight.
+     *
+     * @return true when released (or nothing was held); false while a request of it is in flight: ask again later.
+     */
+    default boolean release(final BlockDevice handle)
+    {
+        return true;
+    }
+
+    /**
+     * Release the storage and every handle's file descriptors; call after the loops using it have stopped, or have
+     * released their handles.
      */
     @Override
     void close();

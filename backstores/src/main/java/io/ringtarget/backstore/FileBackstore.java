@@ -76,7 +76,8 @@ public final class FileBackstore implements Backstore
     private final boolean direct;
     private final boolean readOnly;
     private final int blockSize;
-    private final long blockCount;
+    /** Changes only by a live resize ({@link #grow}, {@link #refreshSize}); the loops read it per request. */
+    private volatile long blockCount;
     private final boolean supportsUnmap;
     private final boolean unmapReadsZeros;
     private final boolean discardFallback;
@@ -299,6 +300,130 @@ public final class FileBackstore implements Backstore
     public long blockCount()
     {
         return blockCount;
+    }
+
+    /**
+     * Grows the file of a {@code fileio} backstore (sparse) to {@code sizeBytes} while it is served: once this
+     * returns, requests up to the new size work; the caller then tells the logical unit, which reports the new
+     * capacity (SBC-3 4.10). Any thread.
+     *
+     * @return the size in bytes before, for {@link #undoGrow} (equal to {@code sizeBytes}: nothing changed).
+     * @throws IllegalArgumentException for a block device (grow the device, then {@link #refreshSize}), a read-only
+     *                                  backstore, or a size below the current one (shrinking would take blocks an
+     *                                  initiator may be using).
+     * @throws UncheckedIOException     when the file cannot be extended (ftruncate's error).
+     */
+    public synchronized long grow(final long sizeBytes)
+    {
+        final long before = blockCount * blockSize;
+        if (kind != Kind.FILEIO)
+        {
+            throw new IllegalArgumentException(path + " is a block device: it has the device's size (grow the " +
+                "device, e.g. lvextend, and the target follows)");
+        }
+        if (sizeBytes < before)
+        {
+            throw new IllegalArgumentException("cannot shrink " + name + " from " + before + " to " + sizeBytes +
+                " bytes while it is served (the blocks past the new end may hold data)");
+        }
+        if (sizeBytes == before)
+        {
+            return before;
+        }
+        if (readOnly)
+        {
+            throw new IllegalArgumentException(name + " is read-only: it cannot grow");
+        }
+        truncate(sizeBytes);
+        blockCount = sizeBytes / blockSize;
+        return before;
+    }
+
+    /**
+     * Takes back a {@link #grow} whose change was not kept (the configuration could not be saved): the file gets its
+     * size before. Only before the logical unit reported the new capacity, so that no initiator wrote past it.
+     */
+    public synchronized void undoGrow(final long sizeBytesBefore)
+    {
+        if (kind == Kind.FILEIO && sizeBytesBefore < blockCount * blockSize)
+        {
+            blockCount = sizeBytesBefore / blockSize;
+            truncate(sizeBytesBefore);
+        }
+    }
+
+    /**
+     * Reads the size of the file or device again (a program other than the target may have grown it: lvextend,
+     * truncate) and serves that many blocks from now on. Any thread.
+     *
+     * @return the block count now.
+     * @throws UncheckedIOException when the file or device cannot be opened or sized.
+     */
+    public synchronized long refreshSize()
+    {
+        final int fd = Libc.open(path.toString(), O_RDONLY | O_CLOEXEC, 0);
+        check(fd, "open " + path);
+        try (Arena arena = Arena.ofConfined())
+        {
+            final long bytes;
+            if (kind == Kind.BLOCK)
+            {
+                final MemorySegment arg = arena.allocate(8, 8);
+                check(Libc.ioctl(fd, BLKGETSIZE64, arg), "BLKGETSIZE64 " + path);
+                bytes = arg.get(ValueLayout.JAVA_LONG, 0);
+            }
+            else
+            {
+                final MemorySegment stat = arena.allocate(Stat.SIZEOF, 8);
+                check(Libc.fstat(fd, stat), "fstat " + path);
+                bytes = Stat.st_size(stat);
+            }
+            if (bytes / blockSize > 0)
+            {
+                blockCount = bytes / blockSize;
+            }
+            return blockCount;
+        }
+        finally
+        {
+            Libc.close(fd);
+        }
+    }
+
+    private void truncate(final long sizeBytes)
+    {
+        final int fd = Libc.open(path.toString(), O_RDWR | O_CLOEXEC, 0);
+        check(fd, "open " + path);
+        try
+        {
+            check(Libc.ftruncate(fd, sizeBytes), "ftruncate " + path + " to " + sizeBytes + " bytes");
+        }
+        finally
+        {
+            Libc.close(fd);
+        }
+    }
+
+    /**
+     * On {@code handle}'s loop: that loop will not use it again (no LUN maps this backstore any more). Closes its
+     * descriptors once none of its requests is in flight.
+     *
+     * @return true when released; false while a request is still in flight (ask again later).
+     */
+    @Override
+    public boolean release(final BlockDevice handle)
+    {
+        if (!(handle instanceof FileDevice device) || !devices.contains(device))
+        {
+            return true;
+        }
+        if (device.inFlight() > 0)
+        {
+            return false;
+        }
+        devices.remove(device);
+        device.closeOnLoop();
+        return true;
     }
 
     public boolean supportsUnmap()
@@ -761,6 +886,18 @@ public final class FileBackstore implements Backstore
             {
                 free[freeCount++] = i;
             }
+        }
+
+        int inFlight()
+        {
+            return tasks.length - freeCount;
+        }
+
+        /** On the loop: no completion of this handle will come any more; its descriptors and owner id go. */
+        void closeOnLoop()
+        {
+            loop.unregisterOwner(ownerId);
+            closeFds();
         }
 
         void closeFds()

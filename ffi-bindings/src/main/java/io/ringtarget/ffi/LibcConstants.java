@@ -68,6 +68,7 @@ public final class LibcConstants
     /** IPV6_V6ONLY: 0 lets an AF_INET6 socket bound to :: accept IPv4 too (v4-mapped addresses), dual-stack. */
     public static final int IPV6_V6ONLY = 26;
     public static final int SOCK_STREAM = 1;
+    public static final int SOCK_DGRAM = 2;
     public static final int SOCK_NONBLOCK = 0x800;
     public static final int SOCK_CLOEXEC = 0x80000;
     public static final int SOL_SOCKET = 1;
@@ -103,6 +104,7 @@ public final class LibcConstants
     public static final int ENXIO = 6;
     public static final int EBADF = 9;
     public static final int EAGAIN = 11;
+    public static final int ENAMETOOLONG = 36;
     /** Same value as EAGAIN on Linux: what flock(LOCK_NB) answers when the lock is held. */
     public static final int EWOULDBLOCK = 11;
     public static final int ENOMEM = 12;

@@ -2,12 +2,14 @@ package io.ringtarget.iscsi;
 
 import io.ringtarget.pdu.BasicHeaderSegment;
 import io.ringtarget.pdu.Crc32cDigest;
+import io.ringtarget.pdu.DataInPdu;
 import io.ringtarget.pdu.DataOutPdu;
 import io.ringtarget.pdu.LoginRequestPdu;
 import io.ringtarget.pdu.LoginResponsePdu;
 import io.ringtarget.pdu.NopOutPdu;
 import io.ringtarget.pdu.Opcode;
 import io.ringtarget.pdu.ScsiCommandPdu;
+import io.ringtarget.pdu.ScsiResponsePdu;
 import io.ringtarget.pdu.TextRequestPdu;
 
 import java.io.DataInputStream;
@@ -44,6 +46,7 @@ public final class TestInitiator implements AutoCloseable
     public boolean dataDigest;
     public int tsih;
     public int targetMaxRecv = 8192;
+    public String initiatorName = INITIATOR;
 
     public TestInitiator(final String host, final int port) throws IOException
     {
@@ -240,7 +243,7 @@ public final class TestInitiator implements AutoCloseable
     /** A complete normal-session login without authentication, offering the given operational keys. */
     public Pdu login(final String target, final String... operational) throws IOException
     {
-        final Pdu security = loginStep(true, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + target,
+        final Pdu security = loginStep(true, 0, 1, "InitiatorName=" + initiatorName, "TargetName=" + target,
             "SessionType=Normal", "AuthMethod=None");
         if (loginStatus(security) != 0)
         {
@@ -269,6 +272,48 @@ public final class TestInitiator implements AutoCloseable
             c.cdb(i, cdb[i] & 0xff);
         }
         return bhs;
+    }
+
+    /** A SCSI command's outcome: its status, the Data-In gathered, and the sense data (fixed format, SPC-4 4.5.3). */
+    public record ScsiResult(int status, byte[] data, byte[] sense)
+    {
+    }
+
+    /**
+     * Sends a SCSI command with {@code out} as immediate data (or none), gathers its Data-In into {@code in} (or none)
+     * and returns its status with the sense data of a SCSI Response.
+     *
+     * @param lun the LUN field (8 bytes: LUN 1 in peripheral addressing is {@code 1L << 48}).
+     */
+    public ScsiResult command(final long lun, final byte[] cdb, final byte[] out, final byte[] in) throws IOException
+    {
+        final int edtl = out != null ? out.length : in != null ? in.length : 0;
+        send(scsiCommand(lun, cdb, edtl, in != null, out != null), out);
+        while (true)
+        {
+            final Pdu pdu = receive();
+            if (pdu.opcode() == Opcode.SCSI_DATA_IN)
+            {
+                final DataInPdu din = new DataInPdu().wrap(pdu.header(), 0);
+                System.arraycopy(pdu.data(), 0, in, din.bufferOffset(), pdu.data().length);
+                if (din.statusBit())
+                {
+                    expStatSn = din.statSn() + 1;
+                    return new ScsiResult(din.status(), in, new byte[0]);
+                }
+                continue;
+            }
+            if (pdu.opcode() != Opcode.SCSI_RESPONSE)
+            {
+                throw new IOException("expected a SCSI Response, got " + name(pdu));
+            }
+            final ScsiResponsePdu response = new ScsiResponsePdu().wrap(pdu.header(), 0);
+            expStatSn = response.statSn() + 1;
+            final byte[] data = pdu.data();
+            final byte[] sense = data.length < 2 ? new byte[0] :
+                java.util.Arrays.copyOfRange(data, 2, 2 + ((data[0] & 0xFF) << 8 | data[1] & 0xFF));
+            return new ScsiResult(response.status(), in, sense);
+        }
     }
 
     public byte[] dataOut(final long lun, final int itt, final int ttt, final int dataSn, final int offset, final boolean last)

@@ -112,10 +112,7 @@ public final class Sockets
         try (Arena arena = Arena.ofConfined())
         {
             final MemorySegment sa = arena.allocate(SockaddrUn.LAYOUT);
-            SockaddrUn.sun_family(sa, (short)AF_UNIX);
-            // sun_path[0] stays NUL (abstract); the address length, not a terminator, ends the name.
-            MemorySegment.copy(bytes, 0, SockaddrUn.sun_path(sa), ValueLayout.JAVA_BYTE, 1, bytes.length);
-            final int r = Libc.bind(fd, sa, (int)SockaddrUn.sun_path$OFFSET + 1 + bytes.length);
+            final int r = Libc.bind(fd, sa, unixAddress(sa, "@" + name));
             if (r < 0)
             {
                 Libc.close(fd);
@@ -123,6 +120,63 @@ public final class Sockets
             }
             return fd;
         }
+    }
+
+    /**
+     * Sends one datagram to a Unix datagram socket: a path, or {@code @name} in the abstract namespace (unix(7)), as
+     * sd_notify(3) addresses the service manager. A socket of its own for each message (rare messages).
+     *
+     * @return 0, or -errno (ENAMETOOLONG for an address that does not fit a sockaddr_un).
+     */
+    public static int sendUnixDatagram(final String address, final byte[] message)
+    {
+        final int fd = Libc.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            return fd;
+        }
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment sa = arena.allocate(SockaddrUn.LAYOUT);
+            final int length = unixAddress(sa, address);
+            if (length < 0)
+            {
+                return length;
+            }
+            final int r = Libc.connect(fd, sa, length);
+            if (r < 0)
+            {
+                return r;
+            }
+            final MemorySegment buf = arena.allocate(Math.max(1, message.length));
+            MemorySegment.copy(message, 0, buf, ValueLayout.JAVA_BYTE, 0, message.length);
+            final long sent = Libc.write(fd, buf, message.length);
+            return sent < 0 ? (int)sent : 0;
+        }
+        finally
+        {
+            Libc.close(fd);
+        }
+    }
+
+    /**
+     * Fills {@code sa} (a sockaddr_un) with {@code address}: a path, NUL-terminated, or {@code @name}, which is
+     * {@code sun_path[0] = 0} and the name, the address length (not a terminator) ending it.
+     *
+     * @return the address length to give bind or connect, or -ENAMETOOLONG.
+     */
+    private static int unixAddress(final MemorySegment sa, final String address)
+    {
+        final boolean abstractName = address.startsWith("@");
+        final byte[] name = (abstractName ? address.substring(1) : address).getBytes(StandardCharsets.UTF_8);
+        final int offset = abstractName ? 1 : 0;   // the abstract namespace: sun_path[0] stays NUL
+        if (offset + name.length + (abstractName ? 0 : 1) > SockaddrUn.SUN_PATH_LENGTH)
+        {
+            return -ENAMETOOLONG;
+        }
+        SockaddrUn.sun_family(sa, (short)AF_UNIX);
+        MemorySegment.copy(name, 0, SockaddrUn.sun_path(sa), ValueLayout.JAVA_BYTE, offset, name.length);
+        return (int)SockaddrUn.sun_path$OFFSET + offset + name.length + (abstractName ? 0 : 1);
     }
 
     /**

@@ -19,10 +19,13 @@ import io.ringtarget.iscsi.loop.LoopConnection;
 import io.ringtarget.iscsi.loop.LoopContext;
 import io.ringtarget.iscsi.node.Portal;
 import io.ringtarget.iscsi.node.PortalGroup;
+import io.ringtarget.iscsi.node.TargetNode;
+import io.ringtarget.iscsi.node.TargetRegistry;
 import io.ringtarget.iscsi.numbering.CmdSnWindow;
 import io.ringtarget.iscsi.numbering.StatSn;
 import io.ringtarget.iscsi.session.Session;
 import io.ringtarget.iscsi.session.SessionConnection;
+import io.ringtarget.iscsi.session.SessionSnapshot;
 import io.ringtarget.iscsi.stats.ConnectionCounters;
 import io.ringtarget.iscsi.stats.DisconnectReason;
 import io.ringtarget.iscsi.stats.IscsiCounter;
@@ -38,6 +41,7 @@ import io.ringtarget.pdu.RejectPdu;
 import io.ringtarget.ring.CompletionHandler;
 import io.ringtarget.ring.Ring;
 import io.ringtarget.ring.UserData;
+import io.ringtarget.scsi.ScsiStatus;
 import io.ringtarget.scsi.ScsiTask;
 import io.ringtarget.scsi.ScsiTaskListener;
 
@@ -106,6 +110,10 @@ public final class Connection
 
     private State state = State.LOGIN;
     private Session session;
+    private SessionParameters parameters;
+    private long loginEpochMillis;
+    private long readBytes;
+    private long writtenBytes;
     private boolean recvInFlight;
     private boolean closeAfterSend;
     private String closeReason;
@@ -146,9 +154,9 @@ public final class Connection
         this.keepalive = new NopKeepalive(sender, statSn, window, server.nopInIntervalNanos(), server.nopInTimeoutNanos());
         this.logout = new LogoutExchange(sender, statSn, window);
         this.timeouts = new ConnectionTimeouts(logout, keepalive, counters);
-        this.text = new TextExchange(sender, statSn, window, rejects, server.targets());
-        this.login = new LoginExchange(new LoginStateMachine(server.targets(), server.discoveryAuth(), server.limits(),
-            server.chap(), localIp, localPort, server.throttle(), peerIp), server.sessions(), this, sender, statSn, window);
+        this.text = new TextExchange(sender, statSn, window, rejects, server.served());
+        this.login = new LoginExchange(new LoginStateMachine(server.served(), server.limits(), server.chap(), localIp,
+            localPort, server.throttle(), peerIp), server.sessions(), this, sender, statSn, window);
         counters.count(IscsiCounter.CONNECTIONS_ACCEPTED);
     }
 
@@ -397,6 +405,17 @@ public final class Connection
                 }
                 return;
             }
+            if (task.status() == ScsiStatus.GOOD)
+            {
+                if (task.dataIn())
+                {
+                    readBytes += task.dataInLength();
+                }
+                else
+                {
+                    writtenBytes += c.received();
+                }
+            }
             responses.send(c);
             afterWork();
         }
@@ -607,6 +626,8 @@ public final class Connection
     {
         session = login.session();
         final SessionParameters params = login.parameters();
+        parameters = params;
+        loginEpochMillis = System.currentTimeMillis();
         final PortalGroup portalGroup = login.portalGroup();
         if (!login.repeatedDeclarations().isEmpty())
         {
@@ -633,6 +654,84 @@ public final class Connection
             (login.chapAlgorithm() != null ? " (CHAP " + login.chapAlgorithm().configName() + ")" : "") +
             " [" + params + "]");
         login = null;
+        // The login found its TPG in the registry of that moment; a live change published since then has not seen
+        // this session (its loop rebinds only sessions in Full Feature Phase).
+        onTargetsChanged(server.targets());
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Live configuration changes
+
+    @Override
+    public boolean onTargetsChanged(final TargetRegistry registry)
+    {
+        if (state != State.FULL_FEATURE)
+        {
+            return false;   // logging in: the login reads the registry itself; logged out or closing: ends anyway
+        }
+        if (session.discovery())
+        {
+            return endUnless(servesAnyTarget(registry), "portal " + Portal.format(localIp, localPort) + " removed");
+        }
+        final PortalGroup current = executor.portalGroup();
+        final TargetNode node = registry.find(session.targetName());
+        final PortalGroup next = node == null ? null : node.portalGroup(current.tag());
+        if (next == current)
+        {
+            counters.metrics().rebound(current);   // a new metrics model may have come with the same TPG
+            return false;
+        }
+        if (!endUnless(node != null, "target " + session.targetName() + " deleted") &&
+            !endUnless(next != null, "TPG " + current.tag() + " deleted or disabled") &&
+            // Another SCSI target port: the I_T nexus of the session does not exist there (SAM-5 4.6.4).
+            !endUnless(next.targetPort() == current.targetPort(), "TPG " + current.tag() + " replaced") &&
+            !endUnless(next.admits(session.initiatorName()), "no ACL admits " + session.initiatorName() + " any more") &&
+            !endUnless(next.servesPortal(localIp, localPort), "portal " + Portal.format(localIp, localPort) + " removed"))
+        {
+            executor.bind(next, session.nexus());
+            session.portalGroup(next);
+            counters.metrics().rebound(next);
+            nopIn(next.nopInIntervalNanos(server.nopInIntervalNanos()), next.nopInTimeoutNanos(server.nopInTimeoutNanos()));
+            return false;
+        }
+        return true;
+    }
+
+    /** Closes the connection for a configuration change unless {@code stillAdmitted}; true when it closes. */
+    private boolean endUnless(final boolean stillAdmitted, final String what)
+    {
+        if (stillAdmitted)
+        {
+            return false;
+        }
+        close(DisconnectReason.CONFIG_CHANGE, "configuration changed: " + what);
+        return true;
+    }
+
+    private boolean servesAnyTarget(final TargetRegistry registry)
+    {
+        for (final TargetNode node : registry.all())
+        {
+            if (node.portalGroupFor(localIp, localPort) != null)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public SessionSnapshot snapshot()
+    {
+        if (state != State.FULL_FEATURE)
+        {
+            return null;
+        }
+        final PortalGroup tpg = executor.portalGroup();
+        return new SessionSnapshot(session.initiatorName(), session.isid(), session.tsih(), session.discovery(),
+            session.discovery() ? null : session.targetName(), null == tpg ? 0 : tpg.tag(), Portal.format(localIp, localPort),
+            peer, context.loop().roleName(), loginEpochMillis, counters.commands(), readBytes, writtenBytes,
+            parameters.toString(), window.expCmdSn(), window.maxCmdSn(), statSn.current());
     }
 
     /** A normal session's NOP-In settings are its TPG's; discovery sessions keep the engine's. */

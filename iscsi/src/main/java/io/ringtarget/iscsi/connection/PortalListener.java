@@ -10,6 +10,8 @@ import io.ringtarget.ring.Ring;
 import io.ringtarget.ring.Sockets;
 import io.ringtarget.ring.UserData;
 
+import java.util.concurrent.CountDownLatch;
+
 /**
  * A portal's listening socket on one loop. Every loop binds the same ip:port with SO_REUSEPORT
  * ({@link PortalSockets}), so the kernel spreads new connections over the loops and no connection is ever handed
@@ -22,11 +24,14 @@ public final class PortalListener implements CompletionHandler
     private static final int IORING_CQE_F_MORE = 1 << 1;
 
     private final LoopContext context;
+    private final Portal portal;
     private final String ip;
     private final int port;
     private final int fd;
     private int ownerId = -1;
     private boolean closed;
+    private boolean armed;
+    private CountDownLatch released;
     long accepted;
     long acceptErrors;
 
@@ -34,6 +39,7 @@ public final class PortalListener implements CompletionHandler
     public PortalListener(final LoopContext context, final Portal portal, final int fd)
     {
         this.context = context;
+        this.portal = portal;
         this.ip = portal.ip();
         this.port = portal.port();
         this.fd = fd;
@@ -48,6 +54,7 @@ public final class PortalListener implements CompletionHandler
 
     private void arm()
     {
+        armed = true;
         context.loop().ring().prepAccept(fd, true, UserData.pack(ownerId, OP_ACCEPT, 0));
     }
 
@@ -64,6 +71,13 @@ public final class PortalListener implements CompletionHandler
             {
                 Sockets.close(res);
             }
+            if ((flags & IORING_CQE_F_MORE) == 0)
+            {
+                // The accept's last completion: the ring holds the socket no more, so it is closed now (a pending
+                // multishot accept keeps its listening socket open, and taking connections, after close(2)).
+                armed = false;
+                released();
+            }
             return;
         }
         if (res >= 0)
@@ -78,6 +92,15 @@ public final class PortalListener implements CompletionHandler
         if ((flags & IORING_CQE_F_MORE) == 0)
         {
             arm();   // the kernel ended the multishot (error or overflow): re-arm
+        }
+    }
+
+    private void released()
+    {
+        if (null != released)
+        {
+            released.countDown();
+            released = null;
         }
     }
 
@@ -136,11 +159,33 @@ public final class PortalListener implements CompletionHandler
     /** On the loop thread. */
     public void close()
     {
-        if (!closed)
+        close(null);
+    }
+
+    /**
+     * On the loop thread: stops accepting; {@code released} (may be null) counts down once the socket is really
+     * closed, that is when the accept request's last completion has come (at once when none is pending).
+     */
+    public void close(final CountDownLatch released)
+    {
+        if (closed)
         {
-            closed = true;
+            if (null != released)
+            {
+                released.countDown();
+            }
+            return;
+        }
+        closed = true;
+        this.released = released;
+        Sockets.close(fd);
+        if (armed)
+        {
             context.loop().ring().prepCancel(UserData.pack(ownerId, OP_ACCEPT, 0), 0, UserData.pack(ownerId, OP_CANCEL, 0));
-            Sockets.close(fd);
+        }
+        else
+        {
+            released();
         }
     }
 
@@ -152,6 +197,12 @@ public final class PortalListener implements CompletionHandler
             closed = true;
             Sockets.close(fd);
         }
+    }
+
+    /** The portal this listener accepts on. */
+    public Portal portal()
+    {
+        return portal;
     }
 
     public LoopContext context()

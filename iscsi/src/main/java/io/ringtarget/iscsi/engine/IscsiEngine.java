@@ -14,10 +14,12 @@ import io.ringtarget.iscsi.node.Portal;
 import io.ringtarget.iscsi.node.PortalGroup;
 import io.ringtarget.iscsi.node.TargetNode;
 import io.ringtarget.iscsi.node.TargetRegistry;
+import io.ringtarget.iscsi.session.SessionSnapshot;
 import io.ringtarget.iscsi.stats.EngineMetrics;
 import io.ringtarget.iscsi.stats.IscsiCounter;
 import io.ringtarget.iscsi.stats.LoopCounters;
 import io.ringtarget.iscsi.stats.LoopMetrics;
+import io.ringtarget.iscsi.stats.MetricsModel;
 import io.ringtarget.ring.Counters;
 import io.ringtarget.ring.EventLoop;
 import io.ringtarget.ring.EventLoopGroup;
@@ -31,8 +33,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.Collections;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -50,8 +56,11 @@ public final class IscsiEngine implements AutoCloseable
     private final IscsiContext server;
     private final EventLoopGroup group;
     private final List<LoopContext> contexts = new ArrayList<>();
-    private final List<PortalListener> listeners = new ArrayList<>();
-    private final List<String> portals = new ArrayList<>();
+    /** Per loop, its listeners (one per portal served): touched on that loop's thread only. */
+    private final List<List<PortalListener>> loopListeners = new ArrayList<>();
+    // Changed by live reconfiguration (under this engine's monitor) while loops and the drain read them.
+    private final List<PortalListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<String> portals = new CopyOnWriteArrayList<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private EngineMetrics metrics;
     private boolean closed;
@@ -182,7 +191,9 @@ public final class IscsiEngine implements AutoCloseable
                 mine.add(new PortalListener(context, unique.get(p), sockets.take(p, i)));
             }
             listeners.addAll(mine);
-            if (!loop.offer(new StartTask(context, mine, armed, failure)))
+            final List<PortalListener> ofLoop = new ArrayList<>();
+            loopListeners.add(ofLoop);
+            if (!loop.offer(new StartTask(context, mine, ofLoop, armed, failure)))
             {
                 throw new IOException("event loop " + loop.roleName() + " refused its start-up task (queue full)");
             }
@@ -229,14 +240,16 @@ public final class IscsiEngine implements AutoCloseable
     {
         private final LoopContext context;
         private final List<PortalListener> listeners;
+        private final List<PortalListener> ofLoop;
         private final CountDownLatch armed;
         private final AtomicReference<Throwable> failure;
 
-        StartTask(final LoopContext context, final List<PortalListener> listeners, final CountDownLatch armed,
-            final AtomicReference<Throwable> failure)
+        StartTask(final LoopContext context, final List<PortalListener> listeners, final List<PortalListener> ofLoop,
+            final CountDownLatch armed, final AtomicReference<Throwable> failure)
         {
             this.context = context;
             this.listeners = listeners;
+            this.ofLoop = ofLoop;
             this.armed = armed;
             this.failure = failure;
         }
@@ -251,6 +264,7 @@ public final class IscsiEngine implements AutoCloseable
                 {
                     l.start();
                 }
+                ofLoop.addAll(listeners);
                 loop.addWorker(context.readyWorker());
                 loop.addWorker(new ConnectionTimer(context));
                 loop.addWorker(context.metrics().tcpSampler());
@@ -270,25 +284,22 @@ public final class IscsiEngine implements AutoCloseable
     private static final class DrainTask implements LoopTask
     {
         private final LoopContext context;
-        private final List<PortalListener> listeners;
+        private final List<PortalListener> ofLoop;
         private final CountDownLatch done;
 
-        DrainTask(final LoopContext context, final List<PortalListener> listeners, final CountDownLatch done)
+        DrainTask(final LoopContext context, final List<PortalListener> ofLoop, final CountDownLatch done)
         {
             this.context = context;
-            this.listeners = listeners;
+            this.ofLoop = ofLoop;
             this.done = done;
         }
 
         @Override
         public void runOnLoop(final EventLoop loop)
         {
-            for (final PortalListener l : listeners)
+            for (final PortalListener l : ofLoop)
             {
-                if (l.context() == context)
-                {
-                    l.close();
-                }
+                l.close();
             }
             for (final LoopConnection c : context.connections())
             {
@@ -298,9 +309,294 @@ public final class IscsiEngine implements AutoCloseable
         }
     }
 
+    /** The portals listening now, as ip:port (live changes add and remove some). */
     public List<String> portals()
     {
-        return portals;
+        return Collections.unmodifiableList(portals);
+    }
+
+    /**
+     * Applies a live configuration change to the running loops without stopping them: the registry is published
+     * (logins and SendTargets see it at once), then each loop, between two duty cycles, starts the listeners of the new
+     * portals, closes those of removed portals, moves every session to its TPG in the new registry or ends it when
+     * nothing admits it any more ({@link io.ringtarget.iscsi.loop.LoopConnection#onTargetsChanged}), and retires its
+     * handles of backstores no LUN maps. Returns once every loop has done so; in-flight commands of removed LUNs
+     * complete normally.
+     *
+     * @throws IOException when the engine is stopped, or a loop did not take the change within {@code timeoutMillis}.
+     */
+    public synchronized Reconfigured reconfigure(final EngineChange change, final long timeoutMillis) throws IOException
+    {
+        if (closed)
+        {
+            if (null != change.newPortals())
+            {
+                change.newPortals().close();
+            }
+            throw new IOException("the engine has stopped");
+        }
+        final MetricsModel model = server.metricsModel().next(change.registry());
+        final TargetRegistry before = server.targets();
+        server.served().publish(change.registry(), change.discoveryAuth());
+        server.nopIn(change.nopInIntervalSeconds(), change.nopInTimeoutSeconds());
+        final List<Portal> added = null == change.newPortals() ? List.of() : change.newPortals().portals();
+        final CountDownLatch applied = new CountDownLatch(contexts.size());
+        final CountDownLatch released = new CountDownLatch(contexts.size());
+        final CountDownLatch unlistened = new CountDownLatch(contexts.size() * change.removedPortals().size());
+        final AtomicInteger ended = new AtomicInteger();
+        final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        for (int i = 0; i < contexts.size(); i++)
+        {
+            final LoopContext context = contexts.get(i);
+            final List<PortalListener> mine = new ArrayList<>();
+            for (int p = 0; p < added.size(); p++)
+            {
+                mine.add(new PortalListener(context, added.get(p), change.newPortals().take(p, i)));
+            }
+            listeners.addAll(mine);
+            offer(context, new ReconfigureTask(context, loopListeners.get(i), change, model, mine, applied, released,
+                unlistened, ended, failures), deadline);
+        }
+        try
+        {
+            if (!applied.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS))
+            {
+                throw new IOException("an event loop did not apply the change within " + timeoutMillis + " ms");
+            }
+            // A removed portal refuses connections only once its sockets are closed for good.
+            if (!unlistened.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS))
+            {
+                server.log().warn("portal", "a removed portal's listening socket was not closed within " +
+                    timeoutMillis + " ms");
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the loops applied the change", ex);
+        }
+        server.metricsModel(model);
+        metrics.model(model);
+        // Only now: an initiator that asks REPORT LUNS because of the unit attention gets the new inventory.
+        reportedLunsChanged(before, change.registry());
+        for (final Portal p : change.removedPortals())
+        {
+            listeners.removeIf(l -> l.portal().equals(p));
+            portals.remove(p.toString());
+        }
+        for (final Portal p : added)
+        {
+            portals.add(p.toString());
+            server.log().info("portal", "listening on " + p);
+        }
+        for (final Portal p : change.removedPortals())
+        {
+            server.log().info("portal", "no longer listening on " + p);
+        }
+        for (final Throwable failure : failures)
+        {
+            server.log().error("engine", "applying a configuration change on an event loop failed", failure);
+        }
+        return new Reconfigured(ended.get(), released);
+    }
+
+    /**
+     * REPORTED LUNS DATA HAS CHANGED (SPC-4 6.33, 3F/0E) for the sessions of every TPG whose LUN inventory changed: a
+     * unit attention is the logical unit's, so it is established on every logical unit the TPG still maps and reaches
+     * each I_T nexus with its next command to any of them (also a nexus through another TPG of the target that maps
+     * the same logical unit: it asks REPORT LUNS and finds its own inventory unchanged). A TPG left without LUNs has
+     * no logical unit to report it through.
+     */
+    private static void reportedLunsChanged(final TargetRegistry before, final TargetRegistry after)
+    {
+        for (final TargetNode node : after.all())
+        {
+            final TargetNode old = before.find(node.name());
+            for (final PortalGroup tpg : node.portalGroups())
+            {
+                final PortalGroup was = null == old ? null : old.portalGroup(tpg.tag());
+                if (null != was && !sameInventory(was, tpg))
+                {
+                    for (final io.ringtarget.scsi.LogicalUnit lu : tpg.logicalUnits())
+                    {
+                        lu.reportedLunsChanged();
+                    }
+                }
+            }
+        }
+    }
+
+    /** The same LUN numbers, each mapping the same logical unit. */
+    private static boolean sameInventory(final PortalGroup a, final PortalGroup b)
+    {
+        if (!java.util.Arrays.equals(a.lunNumbers(), b.lunNumbers()))
+        {
+            return false;
+        }
+        for (final long n : a.lunNumbers())
+        {
+            if (a.lun((int)n).logicalUnit() != b.lun((int)n).logicalUnit())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Hands a task to a loop, waiting while its queue is full (a loop drains at most 64 tasks a cycle). */
+    private static void offer(final LoopContext context, final LoopTask task, final long deadlineNanos)
+        throws IOException
+    {
+        while (!context.loop().offer(task))
+        {
+            if (System.nanoTime() - deadlineNanos >= 0)
+            {
+                throw new IOException("event loop " + context.loop().roleName() + " refused a task (queue full)");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** A live change on one loop: new and removed listeners, every connection rebound, retired handles released. */
+    private static final class ReconfigureTask implements LoopTask
+    {
+        private final LoopContext context;
+        private final List<PortalListener> ofLoop;
+        private final EngineChange change;
+        private final MetricsModel model;
+        private final List<PortalListener> newListeners;
+        private final CountDownLatch applied;
+        private final CountDownLatch released;
+        private final CountDownLatch unlistened;
+        private final AtomicInteger ended;
+        private final ConcurrentLinkedQueue<Throwable> failures;
+
+        ReconfigureTask(
+            final LoopContext context, final List<PortalListener> ofLoop, final EngineChange change,
+            final MetricsModel model, final List<PortalListener> newListeners, final CountDownLatch applied,
+            final CountDownLatch released, final CountDownLatch unlistened, final AtomicInteger ended,
+            final ConcurrentLinkedQueue<Throwable> failures)
+        {
+            this.context = context;
+            this.ofLoop = ofLoop;
+            this.change = change;
+            this.model = model;
+            this.newListeners = newListeners;
+            this.applied = applied;
+            this.released = released;
+            this.unlistened = unlistened;
+            this.ended = ended;
+            this.failures = failures;
+        }
+
+        @Override
+        public void runOnLoop(final EventLoop loop)
+        {
+            try
+            {
+                context.metrics().model(model);
+                for (final PortalListener l : newListeners)
+                {
+                    l.start();
+                }
+                for (int i = ofLoop.size() - 1; i >= 0; i--)
+                {
+                    if (change.removedPortals().contains(ofLoop.get(i).portal()))
+                    {
+                        ofLoop.remove(i).close(unlistened);
+                    }
+                }
+                ofLoop.addAll(newListeners);
+                for (final LoopConnection c : List.copyOf(context.connections()))
+                {
+                    if (c.onTargetsChanged(change.registry()))
+                    {
+                        ended.incrementAndGet();
+                    }
+                }
+                context.retire(change.retiredBackstores(), released);
+            }
+            catch (final RuntimeException ex)
+            {
+                failures.add(ex);
+                released.countDown();
+            }
+            finally
+            {
+                applied.countDown();
+            }
+        }
+    }
+
+    /**
+     * Whether every loop runs: each is handed a task, which it runs between two duty cycles; all must have run it
+     * within {@code timeoutMillis} (a loop stuck in a handler, or dead, does not). For a service manager's watchdog.
+     */
+    public boolean loopsAnswer(final long timeoutMillis)
+    {
+        if (closed)
+        {
+            return false;
+        }
+        final CountDownLatch answered = new CountDownLatch(contexts.size());
+        for (final LoopContext context : contexts)
+        {
+            if (!context.loop().offer(loop -> answered.countDown()))
+            {
+                return false;
+            }
+        }
+        try
+        {
+            return answered.await(timeoutMillis, TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * The logged-in sessions of every loop, each taken on its own loop between two duty cycles (what
+     * {@code ringtarget sessions} shows), in no particular order.
+     *
+     * @throws IOException when a loop did not answer within {@code timeoutMillis}.
+     */
+    public List<SessionSnapshot> sessions(final long timeoutMillis) throws IOException
+    {
+        final ConcurrentLinkedQueue<SessionSnapshot> all = new ConcurrentLinkedQueue<>();
+        final CountDownLatch answered = new CountDownLatch(contexts.size());
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        for (final LoopContext context : contexts)
+        {
+            offer(context, loop ->
+            {
+                for (final LoopConnection c : context.connections())
+                {
+                    final SessionSnapshot snapshot = c.snapshot();
+                    if (null != snapshot)
+                    {
+                        all.add(snapshot);
+                    }
+                }
+                answered.countDown();
+            }, deadline);
+        }
+        try
+        {
+            if (!answered.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS))
+            {
+                throw new IOException("an event loop did not list its sessions within " + timeoutMillis + " ms");
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while listing sessions", ex);
+        }
+        return List.copyOf(all);
     }
 
     public IscsiContext server()
@@ -325,7 +621,7 @@ public final class IscsiEngine implements AutoCloseable
         final CountDownLatch drained = new CountDownLatch(contexts.size());
         for (final LoopContext context : contexts)
         {
-            if (!context.loop().offer(new DrainTask(context, listeners, drained)))
+            if (!context.loop().offer(new DrainTask(context, loopListeners.get(contexts.indexOf(context)), drained)))
             {
                 drained.countDown();
             }

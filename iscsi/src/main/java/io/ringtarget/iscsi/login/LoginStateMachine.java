@@ -7,6 +7,7 @@ import io.ringtarget.pdu.TextKeyWriter;
 import io.ringtarget.iscsi.node.ChapCredentials;
 import io.ringtarget.iscsi.node.DiscoveryAuth;
 import io.ringtarget.iscsi.node.PortalGroup;
+import io.ringtarget.iscsi.node.ServedTargets;
 import io.ringtarget.iscsi.node.TargetNode;
 import io.ringtarget.iscsi.node.TargetRegistry;
 
@@ -34,8 +35,7 @@ public final class LoginStateMachine
         NOT_STARTED, WAIT_CHAP_A, WAIT_CHAP_R, DONE
     }
 
-    private final TargetRegistry targets;
-    private final DiscoveryAuth discoveryAuth;
+    private final ServedTargets served;
     private final KeyNegotiator negotiator;
     private final TargetLimits limits;
     private final Chap chap;
@@ -61,26 +61,27 @@ public final class LoginStateMachine
     private PortalGroup portalGroup;
     private TargetNode targetNode;
 
-    /** A login without a {@link LoginThrottle} (tests of the negotiation). */
+    /** Logins into a fixed set of targets without a {@link LoginThrottle} (tests of the negotiation). */
     public LoginStateMachine(
         final TargetRegistry targets, final DiscoveryAuth discoveryAuth, final TargetLimits limits,
         final Chap chap, final String localIp, final int localPort)
     {
-        this(targets, discoveryAuth, limits, chap, localIp, localPort, null, null);
+        this(new ServedTargets(targets, discoveryAuth), limits, chap, localIp, localPort, null, null);
     }
 
     /**
+     * @param served   what the engine serves now: read when the login names its target (and for discovery CHAP), so
+     *                 a login sees the configuration in force at that moment.
      * @param throttle refuses locked-out names and addresses and is told of failed authentications; null for none.
      * @param peerIp   the initiator's address, for the throttle and the log.
      */
     public LoginStateMachine(
-        final TargetRegistry targets, final DiscoveryAuth discoveryAuth, final TargetLimits limits,
-        final Chap chap, final String localIp, final int localPort, final LoginThrottle throttle, final String peerIp)
+        final ServedTargets served, final TargetLimits limits, final Chap chap, final String localIp,
+        final int localPort, final LoginThrottle throttle, final String peerIp)
     {
+        this.served = served;
         this.throttle = throttle;
         this.peerIp = peerIp;
-        this.targets = targets;
-        this.discoveryAuth = discoveryAuth;
         this.negotiator = new KeyNegotiator(limits);
         this.limits = limits;
         this.chap = chap;
@@ -323,9 +324,10 @@ public final class LoginStateMachine
             case "Discovery" ->
             {
                 params.discovery = true;
-                authRequired = discoveryAuth != null && discoveryAuth.chapRequired();
-                credentials = discoveryAuth == null ? null : discoveryAuth.chap();
-                chapAlgorithms = discoveryAuth == null ? ChapAlgorithm.DEFAULT_ORDER : discoveryAuth.chapAlgorithms();
+                final DiscoveryAuth discoveryAuth = served.discoveryAuth();
+                authRequired = discoveryAuth.chapRequired();
+                credentials = discoveryAuth.chap();
+                chapAlgorithms = discoveryAuth.chapAlgorithms();
                 return true;
             }
             case "Normal" ->
@@ -342,7 +344,7 @@ public final class LoginStateMachine
             fail(result, LoginStatus.MISSING_PARAMETER, "TargetName missing from a normal session's leading login");
             return false;
         }
-        targetNode = targets.find(targetName);
+        targetNode = served.registry().find(targetName);
         portalGroup = targetNode == null ? null : targetNode.portalGroupFor(localIp, localPort);
         if (portalGroup == null)
         {

@@ -1,6 +1,7 @@
 package io.ringtarget.iscsi.loop;
 
 import io.ringtarget.iscsi.node.DiscoveryAuth;
+import io.ringtarget.iscsi.node.ServedTargets;
 import io.ringtarget.iscsi.node.TargetRegistry;
 import io.ringtarget.iscsi.login.ConnectionAdmission;
 import io.ringtarget.iscsi.login.Chap;
@@ -14,13 +15,13 @@ import io.ringtarget.iscsi.stats.MetricsModel;
 import io.ringtarget.ring.Counters;
 
 /**
- * Server-wide, read-mostly state every loop reads: targets, limits, the session table, the log and the counters
+ * Server-wide, read-mostly state every loop reads: the targets served (replaced as a whole by a live configuration
+ * change, {@link ServedTargets}), limits, the engine's NOP-In settings, the session table, the log and the counters
  * registry (each loop allocates its counters in it).
  */
 public final class IscsiContext
 {
-    private final TargetRegistry targets;
-    private final DiscoveryAuth discoveryAuth;
+    private final ServedTargets served;
     private final TargetLimits limits;
     private final SessionRegistry sessions;
     private final LoginLimits loginLimits;
@@ -29,9 +30,9 @@ public final class IscsiContext
     private final Chap chap = new Chap();
     private final EventLog log;
     private final Counters counters;
-    private final MetricsModel metricsModel;
-    private final long nopInIntervalNanos;
-    private final long nopInTimeoutNanos;
+    private volatile MetricsModel metricsModel;
+    private volatile long nopInIntervalNanos;
+    private volatile long nopInTimeoutNanos;
     private volatile boolean draining;
 
     public IscsiContext(
@@ -54,23 +55,29 @@ public final class IscsiContext
         this.throttle = new LoginThrottle(loginLimits, log);
         this.admission = new ConnectionAdmission(loginLimits.maxConnectionsPerSource(), loginLimits.maxConnections());
         this.counters = counters;
-        this.targets = targets;
+        this.served = new ServedTargets(targets, discoveryAuth);
         this.metricsModel = new MetricsModel(targets);
-        this.discoveryAuth = discoveryAuth;
         this.limits = limits;
         this.log = log;
         this.nopInIntervalNanos = nopInIntervalSeconds * 1_000_000_000L;
         this.nopInTimeoutNanos = nopInTimeoutSeconds * 1_000_000_000L;
     }
 
+    /** The targets served now (a live change publishes another registry). */
     public TargetRegistry targets()
     {
-        return targets;
+        return served.registry();
     }
 
     public DiscoveryAuth discoveryAuth()
     {
-        return discoveryAuth;
+        return served.discoveryAuth();
+    }
+
+    /** The registry and discovery authentication as logins and SendTargets read them. */
+    public ServedTargets served()
+    {
+        return served;
     }
 
     public TargetLimits limits()
@@ -115,6 +122,16 @@ public final class IscsiContext
         return nopInTimeoutNanos;
     }
 
+    /**
+     * Any thread: the engine's NOP-In settings for connections accepted from now on, discovery sessions and sessions
+     * of TPGs without settings of their own; sessions logged in already take them when their loop rebinds them.
+     */
+    public void nopIn(final int intervalSeconds, final int timeoutSeconds)
+    {
+        nopInIntervalNanos = intervalSeconds * 1_000_000_000L;
+        nopInTimeoutNanos = timeoutSeconds * 1_000_000_000L;
+    }
+
     public boolean draining()
     {
         return draining;
@@ -134,6 +151,12 @@ public final class IscsiContext
     public MetricsModel metricsModel()
     {
         return metricsModel;
+    }
+
+    /** A live change: the label sets of the registry published with it (every loop has them already). */
+    public void metricsModel(final MetricsModel next)
+    {
+        metricsModel = next;
     }
 
     /** Where loops allocate their counters; other threads read them there without locks. */

@@ -1,5 +1,8 @@
 package io.ringtarget.iscsi.loop;
 
+import io.ringtarget.iscsi.node.TargetRegistry;
+import io.ringtarget.iscsi.session.SessionSnapshot;
+
 /** A connection as its event loop sees it: periodic duties, deferred work and the shutdown drain. Loop thread only. */
 public interface LoopConnection
 {
@@ -11,4 +14,16 @@ public interface LoopConnection
 
     /** Asks the initiator to log out (target shutdown), then closes the connection. */
     void requestLogout();
+
+    /**
+     * The engine serves {@code registry} from now on (a live configuration change): a session moves to the TPG of
+     * the same tag there, or ends when that TPG no longer exists, no longer admits its initiator or no longer has
+     * the portal the connection arrived on.
+     *
+     * @return true when the connection is closing because of it.
+     */
+    boolean onTargetsChanged(TargetRegistry registry);
+
+    /** The session of this connection as {@code ringtarget sessions} shows it, or null while it is not logged in. */
+    SessionSnapshot snapshot();
 }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * What one event loop owns besides its ring: the data buffers its commands borrow, its own handle of every
@@ -79,6 +80,69 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
             devices.put(backstore, device);
         }
         return device;
+    }
+
+    /**
+     * On the loop: no LUN maps these backstores any more (a live configuration change, after every connection of this
+     * loop was rebound). This loop's handles of them are released as soon as their requests in flight have completed;
+     * then {@code released} counts down once for this loop.
+     */
+    public void retire(final List<Backstore> backstores, final CountDownLatch released)
+    {
+        final List<Backstore> owners = new ArrayList<>();
+        final List<BlockDevice> handles = new ArrayList<>();
+        for (final Backstore backstore : backstores)
+        {
+            final BlockDevice handle = devices.remove(backstore);
+            if (null != handle && !backstore.release(handle))
+            {
+                owners.add(backstore);
+                handles.add(handle);
+            }
+        }
+        if (handles.isEmpty())
+        {
+            released.countDown();
+            return;
+        }
+        loop.addWorker(new Retirement(loop, owners, handles, released));
+    }
+
+    /** Handles still busy when they were retired: tried again each duty cycle until all are released. */
+    private static final class Retirement implements LoopWorker
+    {
+        private final EventLoop loop;
+        private final List<Backstore> owners;
+        private final List<BlockDevice> handles;
+        private final CountDownLatch released;
+
+        Retirement(final EventLoop loop, final List<Backstore> owners, final List<BlockDevice> handles,
+            final CountDownLatch released)
+        {
+            this.loop = loop;
+            this.owners = owners;
+            this.handles = handles;
+            this.released = released;
+        }
+
+        @Override
+        public int doWork(final long nowNanos)
+        {
+            for (int i = handles.size() - 1; i >= 0; i--)
+            {
+                if (owners.get(i).release(handles.get(i)))
+                {
+                    owners.remove(i);
+                    handles.remove(i);
+                }
+            }
+            if (handles.isEmpty())
+            {
+                loop.removeWorker(this);
+                released.countDown();
+            }
+            return 0;
+        }
     }
 
     /**

@@ -36,6 +36,19 @@ public final class TargetNode
         portalGroups.add(tpg);
     }
 
+    /** The TPG of that tag, or null. */
+    public PortalGroup portalGroup(final int tag)
+    {
+        for (final PortalGroup tpg : portalGroups)
+        {
+            if (tpg.tag() == tag)
+            {
+                return tpg;
+            }
+        }
+        return null;
+    }
+
     /** The TPG reached through a local portal, or null. */
     public PortalGroup portalGroupFor(final String localIp, final int localPort)
     {

@@ -15,7 +15,7 @@ public final class Session
     private final String targetName;
     private final int tsih;
     private final boolean discovery;
-    private final PortalGroup portalGroup;
+    private volatile PortalGroup portalGroup;
     private final ItNexus nexus;
     volatile SessionConnection connection;
 
@@ -60,6 +60,15 @@ public final class Session
     public PortalGroup portalGroup()
     {
         return portalGroup;
+    }
+
+    /**
+     * The loop of the session's connection moved it to the TPG of the same tag in a newly published registry (a live
+     * configuration change): the logical units it reaches are that TPG's from now on.
+     */
+    public void portalGroup(final PortalGroup next)
+    {
+        portalGroup = next;
     }
 
     public ItNexus nexus()

@@ -69,6 +69,12 @@ public final class ConnectionCounters
         }
     }
 
+    /** SCSI commands this connection received. */
+    public long commands()
+    {
+        return commands;
+    }
+
     /** The tallies for the connection's close line. */
     public String summary()
     {

@@ -77,6 +77,15 @@ public final class ConnectionMetrics
         luns = loop.lunTable(tpg);
     }
 
+    /** A live configuration change moved the session to {@code tpg} (same target, same tag): its LUNs' counters. */
+    public void rebound(final PortalGroup tpg)
+    {
+        if (sessionTarget >= 0)
+        {
+            luns = loop.lunTable(tpg);
+        }
+    }
+
     /** The connection is closing: a last TCP_INFO sample, gauges down, and a session's disconnect counted. */
     public void closed(final DisconnectReason reason)
     {

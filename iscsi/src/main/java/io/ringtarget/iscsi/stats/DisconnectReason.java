@@ -28,6 +28,11 @@ public enum DisconnectReason
     TARGET_RESET("target_reset"),
     /** The target is shutting down. */
     SHUTDOWN("shutdown"),
+    /**
+     * A live configuration change took away what admitted the session: its ACL, its portal, its TPG or its target
+     * (an administrator's doing, as shutdown is).
+     */
+    CONFIG_CHANGE("config_change"),
     /** An internal error of ours (logged at ERROR). */
     INTERNAL_ERROR("internal_error"),
     /** Anything else (a failed login: counted in logins_total, not here). */

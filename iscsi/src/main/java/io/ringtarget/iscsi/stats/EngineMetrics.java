@@ -12,7 +12,7 @@ import java.util.List;
  */
 public final class EngineMetrics
 {
-    private final MetricsModel model;
+    private volatile MetricsModel model;
     private final List<EventLoop> loops;
     // Arrays, not lists: a scrape sums over them thousands of times, and a for-each over an array needs no iterator.
     private final LoopMetrics[] metrics;
@@ -28,9 +28,16 @@ public final class EngineMetrics
         this.counters = counters.toArray(new LoopCounters[0]);
     }
 
+    /** The label sets: read once per scrape, and use that one throughout (a live change replaces it). */
     public MetricsModel model()
     {
         return model;
+    }
+
+    /** A live change: every loop has grown its values for {@code next} already. */
+    public void model(final MetricsModel next)
+    {
+        model = next;
     }
 
     // Per LUN (MetricsModel.lun(key)).

@@ -4,7 +4,6 @@ import io.ringtarget.ffi.Libc;
 import io.ringtarget.ffi.LibcConstants;
 import io.ringtarget.ffi.TcpInfo;
 import io.ringtarget.iscsi.node.PortalGroup;
-import io.ringtarget.iscsi.node.TargetNode;
 import io.ringtarget.iscsi.node.TargetRegistry;
 import io.ringtarget.ring.EventLoop;
 import io.ringtarget.ring.LoopWorker;
@@ -25,6 +24,10 @@ import java.util.Map;
  * once a second on the loop's own thread, so that no other thread ever touches a descriptor the loop may have closed
  * and the kernel reused. The loop thread is the only writer ({@link SingleWriterLongs}); the scrape reads every
  * loop's values and adds them up ({@link EngineMetrics}).
+ * <p>
+ * A live configuration change gives the loop the next {@link MetricsModel} ({@link #model(MetricsModel)}, on the loop
+ * thread): its arrays grow for the new label sets, with every value kept under its index, and are published with a
+ * volatile write, so a scrape reads either the old arrays or the new ones, each whole.
  */
 public final class LoopMetrics
 {
@@ -34,24 +37,93 @@ public final class LoopMetrics
     static final int RTT_COUNT_BITS = 20;
     private static final long RTT_COUNT_MASK = (1L << RTT_COUNT_BITS) - 1;
     private static final long RTT_SUM_MAX = (1L << (63 - RTT_COUNT_BITS)) - 1;
+    private static final LunStats[] NO_LUNS = new LunStats[0];
 
-    private final MetricsModel model;
+    /**
+     * The values of the per-portal and per-target label sets in one array, with where each section starts: read and
+     * replaced together, so that a reader never combines one layout's offsets with another's array.
+     */
+    private static final class Values
+    {
+        final int portals;
+        final int targets;
+        final int connections;
+        final int sessions;
+        final int logins;
+        final int disconnects;
+        final int rejects;
+        final int taskManagement;
+        final int tcpRetransmits;
+        final int tcpRtt;
+        final SingleWriterLongs longs;
+
+        Values(final int portals, final int targets)
+        {
+            this.portals = portals;
+            this.targets = targets;
+            int n = 0;
+            connections = n;
+            n += portals;
+            sessions = n;
+            n += targets;
+            logins = n;
+            n += (targets + 1) * LoginResult.COUNT;
+            disconnects = n;
+            n += (targets + 1) * DisconnectReason.count();
+            rejects = n;
+            n += ProtocolLabels.REJECT_REASONS;
+            taskManagement = n;
+            n += ProtocolLabels.TMF_FUNCTIONS * ProtocolLabels.TMF_RESPONSES;
+            tcpRetransmits = n;
+            n += portals;
+            tcpRtt = n;
+            n += portals;
+            longs = new SingleWriterLongs(n);
+        }
+
+        /** Writer thread: a layout for more label sets, holding every value of this one under the same index. */
+        Values grown(final int newPortals, final int newTargets)
+        {
+            final Values g = new Values(newPortals, newTargets);
+            for (int p = 0; p < portals; p++)
+            {
+                g.longs.set(g.connections + p, longs.get(connections + p));
+                g.longs.set(g.tcpRetransmits + p, longs.get(tcpRetransmits + p));
+                g.longs.set(g.tcpRtt + p, longs.get(tcpRtt + p));
+            }
+            for (int t = 0; t < targets; t++)
+            {
+                g.longs.set(g.sessions + t, longs.get(sessions + t));
+            }
+            for (int i = 0; i < (targets + 1) * LoginResult.COUNT; i++)
+            {
+                g.longs.set(g.logins + i, longs.get(logins + i));
+            }
+            for (int i = 0; i < (targets + 1) * DisconnectReason.count(); i++)
+            {
+                g.longs.set(g.disconnects + i, longs.get(disconnects + i));
+            }
+            for (int i = 0; i < ProtocolLabels.REJECT_REASONS; i++)
+            {
+                g.longs.set(g.rejects + i, longs.get(rejects + i));
+            }
+            for (int i = 0; i < ProtocolLabels.TMF_FUNCTIONS * ProtocolLabels.TMF_RESPONSES; i++)
+            {
+                g.longs.set(g.taskManagement + i, longs.get(taskManagement + i));
+            }
+            return g;
+        }
+    }
+
     private final EventLoop loop;
-    private final LunStats[] luns;
+    private volatile MetricsModel model;
+    private volatile LunStats[] luns;
+    private volatile Values values;
     private final Map<PortalGroup, LunStats[]> lunsByTpg = new IdentityHashMap<>();
-    private final SingleWriterLongs values;
-    private final int connections;
-    private final int sessions;
-    private final int logins;
-    private final int disconnects;
-    private final int rejects;
-    private final int taskManagement;
-    private final int tcpRetransmits;
-    private final int tcpRtt;
 
     private final List<ConnectionMetrics> open = new ArrayList<>();
-    private final long[] rttSum;
-    private final long[] rttCount;
+    private long[] rttSum;
+    private long[] rttCount;
     private final MemorySegment tcpInfo;
     private final MemorySegment tcpInfoLength;
     private final MemorySegment errno;
@@ -64,37 +136,24 @@ public final class LoopMetrics
     {
         this.model = model;
         this.loop = loop;
-        this.luns = new LunStats[model.lunCount()];
-        for (int i = 0; i < luns.length; i++)
-        {
-            luns[i] = new LunStats(loop);
-        }
-        final int portals = model.portalCount();
-        final int targets = model.targetCount();
-        int n = 0;
-        connections = n;
-        n += portals;
-        sessions = n;
-        n += targets;
-        logins = n;
-        n += (targets + 1) * LoginResult.COUNT;
-        disconnects = n;
-        n += (targets + 1) * DisconnectReason.count();
-        rejects = n;
-        n += ProtocolLabels.REJECT_REASONS;
-        taskManagement = n;
-        n += ProtocolLabels.TMF_FUNCTIONS * ProtocolLabels.TMF_RESPONSES;
-        tcpRetransmits = n;
-        n += portals;
-        tcpRtt = n;
-        n += portals;
-        values = new SingleWriterLongs(n);
-        rttSum = new long[portals];
-        rttCount = new long[portals];
+        this.luns = grow(NO_LUNS, model.lunCount());
+        this.values = new Values(model.portalCount(), model.targetCount());
+        rttSum = new long[model.portalCount()];
+        rttCount = new long[model.portalCount()];
         final Arena arena = Arena.ofAuto();
         tcpInfo = arena.allocate(TcpInfo.LAYOUT);
         tcpInfoLength = arena.allocate(ValueLayout.JAVA_INT);
         errno = Libc.allocateErrnoState(arena);
+    }
+
+    private LunStats[] grow(final LunStats[] from, final int length)
+    {
+        final LunStats[] grown = java.util.Arrays.copyOf(from, Math.max(from.length, length));
+        for (int i = from.length; i < grown.length; i++)
+        {
+            grown[i] = new LunStats(loop);
+        }
+        return grown;
     }
 
     /** Metrics of a loop with no targets that nobody reads: for code under test without an engine. */
@@ -111,29 +170,49 @@ public final class LoopMetrics
     // ---------------------------------------------------------------------------------------------------------
     // Writer side: the loop thread.
 
+    /**
+     * A live configuration change: the label sets of {@code next} ({@link MetricsModel#next} of this loop's model).
+     * Loop thread; before its connections are rebound to the new TPGs ({@link #lunTable} builds their tables).
+     */
+    public void model(final MetricsModel next)
+    {
+        luns = grow(luns, next.lunCount());
+        final Values v = values;
+        if (next.portalCount() != v.portals || next.targetCount() != v.targets)
+        {
+            values = v.grown(next.portalCount(), next.targetCount());
+            rttSum = java.util.Arrays.copyOf(rttSum, next.portalCount());
+            rttCount = java.util.Arrays.copyOf(rttCount, next.portalCount());
+        }
+        lunsByTpg.clear();
+        model = next;
+    }
+
     /** A connection was accepted on {@code localIp:localPort}; {@code fd} is its socket (-1: none to sample). */
     public ConnectionMetrics connectionOpened(final int fd, final String localIp, final int localPort)
     {
         final ConnectionMetrics c = new ConnectionMetrics(this, fd, model.unboundPortal(localIp, localPort));
         if (c.portal >= 0)
         {
-            values.increment(connections + c.portal);
+            final Values v = values;
+            v.longs.increment(v.connections + c.portal);
         }
         open.add(c);
         return c;
     }
 
-    /** The LUN counters of a TPG by LUN number (null where it has no LUN); at login. */
+    /** The LUN counters of a TPG by LUN number (null where it has no LUN); at login and when a change rebinds. */
     LunStats[] lunTable(final PortalGroup tpg)
     {
         LunStats[] table = lunsByTpg.get(tpg);
         if (table == null)
         {
             final int[] keys = model.lunKeys(tpg);
+            final LunStats[] all = luns;
             table = new LunStats[keys == null ? 0 : keys.length];
             for (int i = 0; i < table.length; i++)
             {
-                table[i] = keys[i] < 0 ? null : luns[keys[i]];
+                table[i] = keys[i] < 0 ? null : all[keys[i]];
             }
             lunsByTpg.put(tpg, table);
         }
@@ -143,42 +222,48 @@ public final class LoopMetrics
     /** A Reject PDU was sent with this reason code. */
     public void reject(final int reason)
     {
-        values.increment(rejects + ProtocolLabels.rejectIndex(reason));
+        final Values v = values;
+        v.longs.increment(v.rejects + ProtocolLabels.rejectIndex(reason));
     }
 
     /** A task management function was answered. */
     public void taskManagement(final int function, final int response)
     {
-        values.increment(taskManagement + ProtocolLabels.functionIndex(function) * ProtocolLabels.TMF_RESPONSES +
+        final Values v = values;
+        v.longs.increment(v.taskManagement + ProtocolLabels.functionIndex(function) * ProtocolLabels.TMF_RESPONSES +
             ProtocolLabels.responseIndex(response));
     }
 
     void login(final int target, final int result)
     {
-        values.increment(logins + (target + 1) * LoginResult.COUNT + result);
+        final Values v = values;
+        v.longs.increment(v.logins + (target + 1) * LoginResult.COUNT + result);
     }
 
     void movePortal(final int from, final int to)
     {
+        final Values v = values;
         if (from >= 0)
         {
-            values.decrement(connections + from);
+            v.longs.decrement(v.connections + from);
         }
         if (to >= 0)
         {
-            values.increment(connections + to);
+            v.longs.increment(v.connections + to);
         }
     }
 
     void sessionStarted(final int target)
     {
-        values.increment(sessions + target);
+        final Values v = values;
+        v.longs.increment(v.sessions + target);
     }
 
     void sessionEnded(final int target, final DisconnectReason reason)
     {
-        values.decrement(sessions + target);
-        values.increment(disconnects + (target + 1) * DisconnectReason.count() + reason.ordinal());
+        final Values v = values;
+        v.longs.decrement(v.sessions + target);
+        v.longs.increment(v.disconnects + (target + 1) * DisconnectReason.count() + reason.ordinal());
     }
 
     void connectionClosed(final ConnectionMetrics c)
@@ -197,9 +282,10 @@ public final class LoopMetrics
         {
             sampleTcp(open.get(i), true);
         }
+        final Values v = values;
         for (int p = 0; p < rttSum.length; p++)
         {
-            values.set(tcpRtt + p, Math.min(rttSum[p], RTT_SUM_MAX) << RTT_COUNT_BITS | Math.min(rttCount[p], RTT_COUNT_MASK));
+            v.longs.set(v.tcpRtt + p, Math.min(rttSum[p], RTT_SUM_MAX) << RTT_COUNT_BITS | Math.min(rttCount[p], RTT_COUNT_MASK));
         }
         return open.size();
     }
@@ -218,7 +304,8 @@ public final class LoopMetrics
         final long total = Integer.toUnsignedLong(TcpInfo.tcpi_total_retrans(tcpInfo));
         if (total > c.lastTotalRetrans && c.portal >= 0)
         {
-            values.add(tcpRetransmits + c.portal, total - c.lastTotalRetrans);
+            final Values v = values;
+            v.longs.add(v.tcpRetransmits + c.portal, total - c.lastTotalRetrans);
         }
         c.lastTotalRetrans = Math.max(total, c.lastTotalRetrans);
         if (rtt && c.portal >= 0)
@@ -259,45 +346,53 @@ public final class LoopMetrics
 
     public long connections(final int portal)
     {
-        return values.get(connections + portal);
+        final Values v = values;
+        return v.longs.get(v.connections + portal);
     }
 
     public long sessions(final int target)
     {
-        return values.get(sessions + target);
+        final Values v = values;
+        return v.longs.get(v.sessions + target);
     }
 
     /** Logins of target {@code target} (-1: none of ours, or discovery) with {@code result}. */
     public long logins(final int target, final int result)
     {
-        return values.get(logins + (target + 1) * LoginResult.COUNT + result);
+        final Values v = values;
+        return v.longs.get(v.logins + (target + 1) * LoginResult.COUNT + result);
     }
 
     public long disconnects(final int target, final DisconnectReason reason)
     {
-        return values.get(disconnects + (target + 1) * DisconnectReason.count() + reason.ordinal());
+        final Values v = values;
+        return v.longs.get(v.disconnects + (target + 1) * DisconnectReason.count() + reason.ordinal());
     }
 
     public long rejects(final int index)
     {
-        return values.get(rejects + index);
+        final Values v = values;
+        return v.longs.get(v.rejects + index);
     }
 
     public long taskManagements(final int functionIndex, final int responseIndex)
     {
-        return values.get(taskManagement + functionIndex * ProtocolLabels.TMF_RESPONSES + responseIndex);
+        final Values v = values;
+        return v.longs.get(v.taskManagement + functionIndex * ProtocolLabels.TMF_RESPONSES + responseIndex);
     }
 
     public long tcpRetransmits(final int portal)
     {
-        return values.get(tcpRetransmits + portal);
+        final Values v = values;
+        return v.longs.get(v.tcpRetransmits + portal);
     }
 
     /** The smoothed RTTs of the portal's connections at the last sample, packed: read with {@link #rttSumMicros}
      * and {@link #rttSamples} (one load, so the two always belong to the same sample). */
     public long tcpRtt(final int portal)
     {
-        return values.get(tcpRtt + portal);
+        final Values v = values;
+        return v.longs.get(v.tcpRtt + portal);
     }
 
     /** The sum of the RTTs (µs) in a {@link #tcpRtt} value. */

@@ -1,6 +1,6 @@
 package io.ringtarget.iscsi.text;
 
-import io.ringtarget.iscsi.node.TargetRegistry;
+import io.ringtarget.iscsi.node.ServedTargets;
 import io.ringtarget.iscsi.numbering.CmdSnWindow;
 import io.ringtarget.iscsi.numbering.StatSn;
 import io.ringtarget.iscsi.session.Session;
@@ -42,7 +42,7 @@ public final class TextExchange
     private final StatSn statSn;
     private final CmdSnWindow window;
     private final RejectSender rejects;
-    private final TargetRegistry targets;
+    private final ServedTargets served;
     private TextAccumulator requestText;
     private MemorySegment answer;
     private int answerLength;
@@ -56,13 +56,13 @@ public final class TextExchange
 
     public TextExchange(
         final PduSender sender, final StatSn statSn, final CmdSnWindow window, final RejectSender rejects,
-        final TargetRegistry targets)
+        final ServedTargets served)
     {
         this.sender = sender;
         this.statSn = statSn;
         this.window = window;
         this.rejects = rejects;
-        this.targets = targets;
+        this.served = served;
     }
 
     /**
@@ -142,7 +142,7 @@ public final class TextExchange
             {
                 if (reader.keyEquals(SEND_TARGETS))
                 {
-                    SendTargets.answer(targets, session, reader.value(), localIp, localPort, writer);
+                    SendTargets.answer(served.registry(), session, reader.value(), localIp, localPort, writer);
                 }
                 else
                 {

@@ -1,11 +1,7 @@
 package io.ringtarget.iscsi.command;
 
 import io.ringtarget.iscsi.TestInitiator;
-import io.ringtarget.iscsi.TestInitiator.Pdu;
 import io.ringtarget.iscsi.TestTarget;
-import io.ringtarget.pdu.DataInPdu;
-import io.ringtarget.pdu.Opcode;
-import io.ringtarget.pdu.ScsiResponsePdu;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -73,26 +69,6 @@ class GetLbaStatusOverIscsiTest
     private static int command(final TestInitiator i, final byte[] cdb, final byte[] out, final byte[] in)
         throws IOException
     {
-        final int edtl = out != null ? out.length : in != null ? in.length : 0;
-        i.send(i.scsiCommand(0, cdb, edtl, in != null, out != null), out);
-        while (true)
-        {
-            final Pdu pdu = i.receive();
-            if (pdu.opcode() == Opcode.SCSI_DATA_IN)
-            {
-                final DataInPdu din = new DataInPdu().wrap(pdu.header(), 0);
-                System.arraycopy(pdu.data(), 0, in, din.bufferOffset(), pdu.data().length);
-                if (din.statusBit())
-                {
-                    i.expStatSn = din.statSn() + 1;
-                    return din.status();
-                }
-                continue;
-            }
-            assertEquals(Opcode.SCSI_RESPONSE, pdu.opcode(), TestInitiator.name(pdu));
-            final ScsiResponsePdu response = new ScsiResponsePdu().wrap(pdu.header(), 0);
-            i.expStatSn = response.statSn() + 1;
-            return response.status();
-        }
+        return i.command(0, cdb, out, in).status();
     }
 }

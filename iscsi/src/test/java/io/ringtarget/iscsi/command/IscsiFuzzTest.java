@@ -16,6 +16,7 @@ import io.ringtarget.iscsi.node.NodeAcl;
 import io.ringtarget.iscsi.node.Portal;
 import io.ringtarget.iscsi.node.PortalGroup;
 import io.ringtarget.iscsi.node.TargetNode;
+import io.ringtarget.iscsi.node.ServedTargets;
 import io.ringtarget.iscsi.node.TargetRegistry;
 import io.ringtarget.iscsi.numbering.CmdSnWindow;
 import io.ringtarget.iscsi.numbering.StatSn;
@@ -91,8 +92,8 @@ class IscsiFuzzTest
         final RecordingPduSender sender = new RecordingPduSender();
         final LoginThrottle throttle = new LoginThrottle(LoginLimits.defaults(), LOG);
         final LoginExchange login = new LoginExchange(
-            new LoginStateMachine(TARGETS, DISCOVERY, TargetLimits.defaults(), new Chap(), "127.0.0.1", 3260, throttle,
-                "127.0.0.9"),
+            new LoginStateMachine(new ServedTargets(TARGETS, DISCOVERY), TargetLimits.defaults(), new Chap(), "127.0.0.1",
+                3260, throttle, "127.0.0.9"),
             new SessionRegistry(1, 1), reason -> { }, sender, new StatSn(), new CmdSnWindow());
         final LoginRequestPdu request = new LoginRequestPdu();
         for (int i = 0; i < 12 && data.remainingBytes() > 0; i++)

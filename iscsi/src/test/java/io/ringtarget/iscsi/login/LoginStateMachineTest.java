@@ -7,6 +7,7 @@ import io.ringtarget.iscsi.node.NodeAcl;
 import io.ringtarget.iscsi.node.Portal;
 import io.ringtarget.iscsi.node.PortalGroup;
 import io.ringtarget.iscsi.node.TargetNode;
+import io.ringtarget.iscsi.node.ServedTargets;
 import io.ringtarget.iscsi.node.TargetRegistry;
 import io.ringtarget.iscsi.log.EventLog;
 import io.ringtarget.scsi.TargetPort;
@@ -233,8 +234,8 @@ class LoginStateMachineTest
 
     private static LoginStateMachine throttled(final TargetRegistry registry, final LoginThrottle throttle)
     {
-        return new LoginStateMachine(registry, null, TargetLimits.defaults(), new Chap(), "127.0.0.1", 3260, throttle,
-            "127.0.0.9");
+        return new LoginStateMachine(new ServedTargets(registry, null), TargetLimits.defaults(), new Chap(), "127.0.0.1",
+            3260, throttle, "127.0.0.9");
     }
 
     @Test

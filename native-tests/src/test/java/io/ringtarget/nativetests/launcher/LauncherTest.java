@@ -63,7 +63,9 @@ class LauncherTest
 
         final Path config = tree.resolve("etc/saveconfig.json");
         final Run create = run(Map.of(), "-c", config.toString(), "backstores", "ram", "create", "r1", "1M");
-        assertEquals(new Run(0, "Created ram backstore r1 with size 1MiB.\n", ""), create, "made once, no message");
+        // No cache message: made once. The edit says where it went (no target serves the file).
+        assertEquals(new Run(0, "Created ram backstore r1 with size 1MiB.\n", "ringtarget: saved in " + config +
+            " (no running target serves it: it applies when one starts)\n"), create, "made once, no message");
 
         final Path classLog = tree.resolve("classes.log");
         final Run list = run(Map.of("RINGTARGET_JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog),

@@ -65,6 +65,20 @@ public final class ExternalProcess implements AutoCloseable
      */
     public static ExternalProcess start(final Path log, final String... command)
     {
+        return start(log, java.util.Map.of(), command);
+    }
+
+    /**
+     * As {@link #start(Path, String...)}, with {@code environment} added to this process's environment.
+     *
+     * @param log         the log file (created or appended to).
+     * @param environment variables to set for it (NOTIFY_SOCKET, ...).
+     * @param command     the command and its arguments.
+     * @return the running process.
+     */
+    public static ExternalProcess start(final Path log, final java.util.Map<String, String> environment,
+        final String... command)
+    {
         try
         {
             final Path parent = log.toAbsolutePath().getParent();
@@ -74,11 +88,12 @@ public final class ExternalProcess implements AutoCloseable
             }
             Files.writeString(log, "$ " + String.join(" ", command) + System.lineSeparator(), StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-            final Process process = new ProcessBuilder(command)
+            final ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start();
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            builder.environment().putAll(environment);
+            final Process process = builder.start();
             final ExternalProcess p = new ExternalProcess(process, log, List.of(command));
             LIVE.add(p);
             return p;

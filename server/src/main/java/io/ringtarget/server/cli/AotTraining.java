@@ -17,8 +17,8 @@ import java.util.stream.Stream;
  * Jackson, the JSON Schema validator, the configuration classes, help rendering) come from the cache afterwards.
  * <p>
  * It plays a short configuration session, in one JVM and on a configuration file in a temporary directory that it
- * deletes: creating backstores, a target, portal, LUN and ACLs, CHAP, validating, showing and listing, help and
- * errors. Nothing outside that directory is read or written; output is discarded.
+ * deletes: creating backstores, a target, portal, LUN and ACLs, CHAP, a batch, a resize, validating, showing and
+ * listing (ls, and sessions, which finds no running target), help and errors. Nothing outside that directory is read or written; output is discarded.
  */
 public final class AotTraining
 {
@@ -36,6 +36,8 @@ public final class AotTraining
         {
             final String config = dir.resolve("saveconfig.json").toString();
             final String disk = dir.resolve("disk1.img").toString();
+            final Path batch = Files.writeString(dir.resolve("batch.rt"),
+                "backstores ram create b1 1M\niscsi tpg luns create " + T + " b1\n");
             final List<List<String>> session = List.of(
                 List.of("--help"),
                 List.of("-V"),
@@ -57,6 +59,10 @@ public final class AotTraining
                 List.of("-c", config, "backstores", "ls"),
                 List.of("-c", config, "iscsi", "ls"),
                 List.of("-c", config, "iscsi", "tpg", "luns", "list", T),
+                List.of("-c", config, "batch", batch.toString()),
+                List.of("-c", config, "backstores", "resize", "disk1", "2M"),
+                List.of("-c", config, "ls"),
+                List.of("-c", config, "sessions"),
                 List.of("-c", config, "saveconfig"),
                 List.of("demo", "--dry-run"),
                 List.of("iscsi", "frobnicate"));

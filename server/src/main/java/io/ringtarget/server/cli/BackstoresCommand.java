@@ -27,6 +27,7 @@ import java.util.concurrent.Callable;
         BackstoresCommand.Block.class,
         BackstoresCommand.Ram.class,
         BackstoresCommand.ListBackstores.class,
+        BackstoresCommand.Resize.class,
         BackstoresCommand.Delete.class },
     footer = {
         "",
@@ -34,6 +35,7 @@ import java.util.concurrent.Callable;
         "  ringtarget backstores fileio create disk1 /var/iscsi_disks/disk1.img 10G",
         "  ringtarget backstores block create lv0 /dev/vg0/lv0",
         "  ringtarget backstores ram create scratch 1G",
+        "  ringtarget backstores resize disk1 20G",
         "  ringtarget backstores delete disk1" })
 final class BackstoresCommand extends CommandGroup
 {
@@ -211,23 +213,85 @@ final class BackstoresCommand extends CommandGroup
         }
     }
 
-    @Command(name = "delete", description = "Deletes a backstore no LUN uses (its file or device is left alone).",
-        footer = { "", "Example:", "  ringtarget backstores delete disk1" })
-    static final class Delete extends EditCommand
+    @Command(name = "resize", description = "Gives a backstore a larger size. A running target grows a fileio file " +
+        "(sparse) at once and its initiators get CAPACITY DATA HAS CHANGED; a block backstore takes its device's size " +
+        "(after lvextend: resize NAME without SIZE). Shrinking is refused.",
+        footer = { "", "Examples:", "  ringtarget backstores resize disk1 20G",
+            "  lvextend -L +10G vg0/lv0 && ringtarget backstores resize lv0" })
+    static final class Resize extends EditCommand
     {
         @Parameters(index = "0", paramLabel = "NAME", description = "Name of the backstore.")
         String name;
 
+        @Parameters(index = "1", paramLabel = "SIZE", arity = "0..1", converter = SizeConverter.class,
+            description = "The new size: 20G, 512M (binary units); not for a block backstore.")
+        Long size;
+
         @Override
         RingtargetConfig edit(final RingtargetConfig current)
         {
-            return ConfigEditor.deleteBackstore(current, Paths.backstoreName(name));
+            final BackstoreConfig b = ConfigEditor.backstore(current, Paths.backstoreName(name));
+            if (null == size)
+            {
+                if (!ConfigDefaults.TYPE_BLOCK.equals(b.type()))
+                {
+                    throw new IllegalArgumentException("the new SIZE of \"" + b.name() + "\" is needed");
+                }
+                return current;   // a running target reads the device's size again with every change
+            }
+            return ConfigEditor.resizeBackstore(current, b.name(), size, currentBytes(b));
+        }
+
+        /** The size the backstore has now: the file's when it is larger than the configured one (or that is 0). */
+        private static long currentBytes(final BackstoreConfig b)
+        {
+            long bytes = b.sizeBytes();
+            if (null != b.path() && ConfigDefaults.TYPE_FILEIO.equals(b.type()))
+            {
+                try
+                {
+                    bytes = Math.max(bytes, java.nio.file.Files.size(Path.of(b.path())));
+                }
+                catch (final java.io.IOException ex)
+                {
+                    // no file yet: the configured size is all there is
+                }
+            }
+            return bytes;
         }
 
         @Override
         String done(final RingtargetConfig before, final RingtargetConfig after)
         {
-            return "Deleted storage object " + Paths.backstoreName(name) + ".";
+            return null == size ? "Read the size of " + Paths.backstoreName(name) + " again." :
+                "Resized " + Paths.backstoreName(name) + " to " + Sizes.format(size) + ".";
+        }
+    }
+
+    @Command(name = "delete", description = "Deletes a backstore (its file or device is left alone). One a LUN uses " +
+        "is refused, naming the LUN, unless --force, which deletes its LUNs first.",
+        footer = { "", "Examples:", "  ringtarget backstores delete disk1",
+            "  ringtarget backstores delete disk1 --force     # also its LUNs" })
+    static final class Delete extends EditCommand
+    {
+        @Parameters(index = "0", paramLabel = "NAME", description = "Name of the backstore.")
+        String name;
+
+        @Option(names = "--force", description = "Delete the LUNs that export it first (initiators see them go).")
+        boolean force;
+
+        @Override
+        RingtargetConfig edit(final RingtargetConfig current)
+        {
+            return ConfigEditor.deleteBackstore(current, Paths.backstoreName(name), force);
+        }
+
+        @Override
+        String done(final RingtargetConfig before, final RingtargetConfig after)
+        {
+            final List<String> luns = ConfigEditor.lunsUsing(before, Paths.backstoreName(name));
+            return "Deleted storage object " + Paths.backstoreName(name) +
+                (luns.isEmpty() ? "" : " and " + String.join(", ", luns)) + ".";
         }
     }
 }

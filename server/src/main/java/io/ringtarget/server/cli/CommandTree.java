@@ -44,17 +44,21 @@ final class CommandTree
         return null == command || "help".equals(command) ? whole() : root(List.of(command));
     }
 
-    /** The first argument that is not {@code -c FILE} (in any spelling), if it names a top-level command. */
+    /**
+     * The first argument that is not {@code -c FILE} or {@code --admin-socket PATH} (in any spelling), if it names a
+     * top-level command.
+     */
     static String topLevelCommand(final String[] args)
     {
         for (int i = 0; i < args.length; i++)
         {
             final String arg = args[i];
-            if ("-c".equals(arg) || "--config".equals(arg))
+            if ("-c".equals(arg) || "--config".equals(arg) || "--admin-socket".equals(arg))
             {
                 i++; // its value
             }
-            else if (!arg.startsWith("--config=") && !(arg.startsWith("-c") && arg.length() > 2 && !arg.startsWith("--")))
+            else if (!arg.startsWith("--config=") && !arg.startsWith("--admin-socket=") &&
+                !(arg.startsWith("-c") && arg.length() > 2 && !arg.startsWith("--")))
             {
                 return TOP_LEVEL.containsKey(arg) ? arg : null;
             }
@@ -77,10 +81,14 @@ final class CommandTree
         final Map<String, Class<?>> commands = new LinkedHashMap<>();
         commands.put("demo", DemoCommand.class);
         commands.put("serve", ServeCommand.class);
+        commands.put("ls", LsCommand.class);
+        commands.put("sessions", SessionsCommand.class);
+        commands.put("reload", ReloadCommand.class);
         commands.put("config", ConfigCommand.class);
         commands.put("backstores", BackstoresCommand.class);
         commands.put("iscsi", IscsiCommand.class);
         commands.put("discovery-auth", DiscoveryAuthCommand.class);
+        commands.put("batch", BatchCommand.class);
         commands.put("saveconfig", SaveconfigCommand.class);
         commands.put("help", HelpCommand.class);
         return commands;

@@ -8,6 +8,7 @@ import io.ringtarget.server.config.ConfigProblem;
 import io.ringtarget.server.config.ConfigSchema;
 import io.ringtarget.server.config.ConfigValidator;
 import io.ringtarget.server.config.RingtargetConfig;
+import io.ringtarget.server.config.Secrets;
 import io.ringtarget.server.config.TargetConfig;
 import io.ringtarget.server.config.TpgConfig;
 import picocli.CommandLine.Command;
@@ -25,8 +26,6 @@ import java.util.concurrent.Callable;
     subcommands = { ConfigCommand.Validate.class, ConfigCommand.Show.class, ConfigCommand.Schema.class })
 final class ConfigCommand extends CommandGroup
 {
-    private static final String MASK = "********";
-
     @Command(name = "validate", description = "Checks a configuration file: JSON, fields, names, references, files " +
         "and devices. Exit code 0 when it can be served, 2 when not.",
         footer = { "", "Example:", "  ringtarget config validate --config /etc/ringtarget/saveconfig.json" })
@@ -80,7 +79,7 @@ final class ConfigCommand extends CommandGroup
         public Integer call() throws Exception
         {
             final RingtargetConfig loaded = config.loadOrEmpty();
-            spec.commandLine().getOut().print(json ? ConfigFiles.toJson(maskSecrets(loaded)) : ConfigTree.render(loaded));
+            spec.commandLine().getOut().print(json ? ConfigFiles.toJson(Secrets.masked(loaded)) : ConfigTree.render(loaded));
             return ExitCodes.OK;
         }
     }
@@ -100,26 +99,5 @@ final class ConfigCommand extends CommandGroup
             spec.commandLine().getOut().print(ConfigSchema.text());
             return ExitCodes.OK;
         }
-    }
-
-    /** The configuration with every CHAP secret replaced by asterisks, for display. */
-    static RingtargetConfig maskSecrets(final RingtargetConfig config)
-    {
-        final List<TargetConfig> targets = config.targets().stream().map(target -> new TargetConfig(target.iqn(),
-            target.alias(), target.tpgs().stream().map(tpg -> tpg.withAcls(tpg.acls().stream()
-                .map(acl -> new AclConfig(acl.initiatorIqn(), mask(acl.chap()))).toList())).toList())).toList();
-        final DiscoveryAuthConfig discovery = config.discoveryAuth();
-        return config.withTargets(targets)
-            .withDiscoveryAuth(new DiscoveryAuthConfig(discovery.authentication(), mask(discovery.chap())));
-    }
-
-    private static ChapConfig mask(final ChapConfig chap)
-    {
-        if (null == chap)
-        {
-            return null;
-        }
-        return new ChapConfig(chap.userid(), null == chap.password() ? null : MASK, chap.mutualUserid(),
-            null == chap.mutualPassword() ? null : MASK);
     }
 }

@@ -82,6 +82,12 @@ public final class ConfigFileOption
         return ((RingtargetCommand)mixee.root().userObject()).configFile;
     }
 
+    /** The admin socket given with {@code --admin-socket}, or null (find the target serving the file). */
+    public Path adminSocket()
+    {
+        return ((RingtargetCommand)mixee.root().userObject()).adminSocket;
+    }
+
     private static String fromEnvironment()
     {
         // A system property first, as picocli's ${VAR} lookups do, then the environment.

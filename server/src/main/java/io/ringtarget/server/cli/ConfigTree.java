@@ -1,5 +1,7 @@
 package io.ringtarget.server.cli;
 
+import io.ringtarget.iscsi.session.SessionSnapshot;
+import io.ringtarget.server.admin.LiveView;
 import io.ringtarget.server.config.AclConfig;
 import io.ringtarget.server.config.BackstoreConfig;
 import io.ringtarget.server.config.ChapConfig;
@@ -19,21 +21,33 @@ import java.util.List;
 
 /**
  * The configuration as a tree in the style of targetcli's {@code ls}: one node per line, {@code o- name} indented
- * under its parent, a summary in brackets at the right. Secrets are never printed.
+ * under its parent, a summary in brackets at the right. Secrets are never printed. With what a running target serves
+ * ({@link LiveView}: {@code ringtarget ls}), the tree also shows the size each backstore serves, each TPG's ALUA state
+ * now, and under each ACL its sessions with their connections (sessions of initiators admitted without an ACL under
+ * a node of their own, as targetcli shows dynamic ACLs).
  */
 final class ConfigTree
 {
     private static final int WIDTH = 100;
 
     private final StringBuilder sb = new StringBuilder();
+    private final LiveView live;
+    private final long now = System.currentTimeMillis();
 
-    private ConfigTree()
+    private ConfigTree(final LiveView live)
     {
+        this.live = live;
     }
 
     static String render(final RingtargetConfig config)
     {
-        final ConfigTree tree = new ConfigTree();
+        return render(config, null);
+    }
+
+    /** The tree with the live state of a running target ({@code live} null: the configuration alone). */
+    static String render(final RingtargetConfig config, final LiveView live)
+    {
+        final ConfigTree tree = new ConfigTree(live);
         tree.root(config);
         return tree.sb.toString();
     }
@@ -86,12 +100,17 @@ final class ConfigTree
             final Node typeNode = backstores.add(new Node(type, "[Storage Objects: " + ofType.size() + "]"));
             for (final BackstoreConfig backstore : ofType)
             {
-                final String info = describe(backstore);
+                final Long served = null == live ? null : live.sizes().get(backstore.name());
+                final String info = describe(null == served ? backstore : withSize(backstore, served));
                 typeNode.add(new Node(backstore.name(), ConfigEditor.lunsUsing(config, backstore.name()).isEmpty() ?
                     info : info.substring(0, info.length() - 1) + " activated]"));
             }
         }
-        root.add(new Node("discovery-auth", "[" + discovery(config.discoveryAuth()) + "]"));
+        final Node discovery = root.add(new Node("discovery-auth", "[" + discovery(config.discoveryAuth()) + "]"));
+        for (final SessionSnapshot session : sessions(s -> s.discovery()))
+        {
+            discovery.add(session(session));
+        }
         root.add(new Node("engine", "[" + engine(config.engine()) + "]"));
         final Node iscsi = root.add(new Node("iscsi", "[Targets: " + config.targets().size() + "]"));
         for (final TargetConfig target : config.targets())
@@ -101,7 +120,33 @@ final class ConfigTree
         print(root, "", true);
     }
 
-    private static Node target(final TargetConfig target, final RingtargetConfig config)
+    private static BackstoreConfig withSize(final BackstoreConfig b, final long sizeBytes)
+    {
+        return new BackstoreConfig(b.name(), b.type(), b.path(), sizeBytes, b.blockSize(), b.directIo(), b.writeCache(),
+            b.serial(), b.wwn(), b.grow());
+    }
+
+    private List<SessionSnapshot> sessions(final java.util.function.Predicate<SessionSnapshot> which)
+    {
+        if (null == live)
+        {
+            return List.of();
+        }
+        return live.sessions().stream().filter(which).sorted(java.util.Comparator.comparingInt(SessionSnapshot::tsih))
+            .toList();
+    }
+
+    /** A session and its connection (one: MaxConnections=1). */
+    private Node session(final SessionSnapshot s)
+    {
+        final Node node = new Node("session TSIH " + s.tsih() + " ISID " + s.isidHex(), "[up " +
+            Uptime.format(now - s.loginEpochMillis()) + ", " + s.commands() + " commands, read " +
+            Sizes.format(s.readBytes()) + ", written " + Sizes.format(s.writtenBytes()) + "]");
+        node.add(new Node("connection from " + s.peer(), "[on " + s.portal() + ", " + s.loop() + "]"));
+        return node;
+    }
+
+    private Node target(final TargetConfig target, final RingtargetConfig config)
     {
         final Node node = new Node(target.iqn(), "[" + (null == target.alias() ? "" : "alias \"" + target.alias() + "\", ") +
             "TPGs: " + target.tpgs().size() + "]");
@@ -109,6 +154,9 @@ final class ConfigTree
         {
             final List<String> flags = new ArrayList<>();
             flags.add(tpg.enabled() ? "enabled" : "disabled");
+            final String state = null == live ? null : live.alua().get(LiveView.tpgKey(target.iqn(), tpg.tag()));
+            flags.add("alua " + (null == state ? tpg.aluaOrDefault().state() : state) +
+                (tpg.aluaOrDefault().preferred() ? " preferred" : ""));
             flags.add(tpg.generateNodeAcls() ? "gen-acls" : "no-gen-acls");
             flags.add("auth " + tpg.authentication());
             if (null != tpg.nopInIntervalSeconds() || null != tpg.nopInTimeoutSeconds())
@@ -119,9 +167,28 @@ final class ConfigTree
             }
             final Node tpgNode = node.add(new Node("tpg" + tpg.tag(), "[" + String.join(", ", flags) + "]"));
             final Node acls = tpgNode.add(new Node("acls", "[ACLs: " + tpg.acls().size() + "]"));
+            final List<SessionSnapshot> ofTpg = sessions(s -> !s.discovery() && tpg.tag() == s.tpgTag() &&
+                target.iqn().equalsIgnoreCase(s.targetName()));
+            final java.util.Set<String> listed = new java.util.HashSet<>();
             for (final AclConfig acl : tpg.acls())
             {
-                acls.add(new Node(acl.initiatorIqn(), "[" + chap(acl.chap()) + "]"));
+                final String initiator = acl.initiatorIqn();
+                listed.add(initiator.toLowerCase(java.util.Locale.ROOT));
+                final List<SessionSnapshot> its = ofTpg.stream().filter(s -> initiator.equalsIgnoreCase(s.initiatorName()))
+                    .toList();
+                final Node aclNode = acls.add(new Node(initiator, "[" + chap(acl.chap()) + sessionCount(its) + "]"));
+                its.forEach(s -> aclNode.add(session(s)));
+            }
+            for (final SessionSnapshot s : ofTpg)
+            {
+                if (listed.add(s.initiatorName().toLowerCase(java.util.Locale.ROOT)))
+                {
+                    final List<SessionSnapshot> its = ofTpg.stream()
+                        .filter(o -> o.initiatorName().equalsIgnoreCase(s.initiatorName())).toList();
+                    final Node dynamic = acls.add(new Node(s.initiatorName(), "[dynamic (generate-node-acls)" +
+                        sessionCount(its) + "]"));
+                    its.forEach(o -> dynamic.add(session(o)));
+                }
             }
             final Node luns = tpgNode.add(new Node("luns", "[LUNs: " + tpg.luns().size() + "]"));
             for (final LunConfig lun : tpg.luns())
@@ -138,6 +205,15 @@ final class ConfigTree
             }
         }
         return node;
+    }
+
+    private String sessionCount(final List<SessionSnapshot> sessions)
+    {
+        if (null == live)
+        {
+            return "";
+        }
+        return ", " + sessions.size() + (sessions.size() == 1 ? " session" : " sessions");
     }
 
     private void print(final Node node, final String prefix, final boolean last)

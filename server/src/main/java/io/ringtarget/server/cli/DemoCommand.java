@@ -99,7 +99,7 @@ final class DemoCommand implements Callable<Integer>
         }
         final RingtargetConfig served = null == metrics && !DemoMetrics.available(MetricsConfig.DEMO_LISTEN) ?
             DemoMetrics.without(demo, err) : demo;
-        return ServerRunner.run(served, err, () ->
+        return ServerRunner.run(served, null, err, null, () ->
         {
             out.print(instructions(served));
             out.println("Stop with Ctrl-C.");

@@ -1,23 +1,19 @@
 package io.ringtarget.server.cli;
 
-import io.ringtarget.server.config.ConfigFiles;
-import io.ringtarget.server.config.ConfigProblem;
-import io.ringtarget.server.config.ConfigValidator;
 import io.ringtarget.server.config.RingtargetConfig;
+import io.ringtarget.server.edit.EditLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
- * A command that changes the configuration file: load it (or start empty), apply the edit, validate the result,
- * save it atomically. An edit that would add an error is refused and nothing is written; errors the file had
+ * A command that changes the configuration: the edit of the configuration served (or in the file), validated, then
+ * applied by the running target that serves the file and saved, or saved in the file when none does
+ * ({@link ConfigEdits}). An edit that would add an error is refused and nothing changes; errors the configuration had
  * already do not block edits (so that a broken file can be repaired), they are shown as warnings.
  */
 abstract class EditCommand implements Callable<Integer>
@@ -31,61 +27,40 @@ abstract class EditCommand implements Callable<Integer>
     /**
      * The edited configuration.
      *
-     * @param current the configuration in the file.
+     * @param current the configuration served, or in the file.
      * @return the new configuration.
      * @throws IllegalArgumentException when the edit cannot be made; its message is shown.
      */
     abstract RingtargetConfig edit(RingtargetConfig current);
 
-    /** What was done, printed once the file is saved (e.g. "Created LUN 0."). */
+    /** What was done, printed once the change is saved (e.g. "Created LUN 0."). */
     abstract String done(RingtargetConfig before, RingtargetConfig after);
 
     @Override
     public final Integer call() throws Exception
     {
-        final PrintWriter out = spec.commandLine().getOut();
-        final PrintWriter err = spec.commandLine().getErr();
-        final RingtargetConfig before = config.loadOrEmpty();
-        final RingtargetConfig after;
-        try
+        return ConfigEdits.run(config, List.of(new EditLine(1, ownArgs())), this, spec.commandLine().getOut(),
+            spec.commandLine().getErr());
+    }
+
+    /** This command's arguments as given, without the options of the whole run (-c, --admin-socket). */
+    private List<String> ownArgs()
+    {
+        final List<String> given = spec.root().commandLine().getParseResult().originalArgs();
+        final List<String> own = new ArrayList<>();
+        for (int i = 0; i < given.size(); i++)
         {
-            after = edit(before);
-        }
-        catch (final NullPointerException ex)
-        {
-            throw new CliException(ExitCodes.INVALID, config.file() + " is incomplete (run \"ringtarget config " +
-                "validate\" and fix it by hand): " + ex.getMessage());
-        }
-        final List<ConfigProblem> oldProblems = ConfigValidator.validate(before, true);
-        final List<ConfigProblem> newProblems = ConfigValidator.validate(after, true);
-        final Set<String> old = new HashSet<>();
-        oldProblems.forEach(p -> old.add(p.toString()));
-        final List<ConfigProblem> added = newProblems.stream().filter(p -> !old.contains(p.toString())).toList();
-        if (ConfigProblem.hasErrors(added))
-        {
-            err.println("ringtarget: refused, the configuration would not be valid (" + config.file() + " unchanged):");
-            ConfigProblem.errors(added).forEach(p -> err.println("  " + p));
-            return ExitCodes.INVALID;
-        }
-        final boolean existed = Files.exists(config.file());
-        ConfigFiles.save(after, config.file());
-        out.println(done(before, after));
-        final String created = existed ? null : ConfigFileOption.createdNotice(config.file(), config.origin());
-        if (null != created)
-        {
-            err.println("ringtarget: " + created);
-        }
-        for (final ConfigProblem problem : added)
-        {
-            err.println("  " + problem);
-        }
-        for (final ConfigProblem problem : ConfigProblem.errors(newProblems))
-        {
-            if (old.contains(problem.toString()))
+            final String arg = given.get(i);
+            if ("-c".equals(arg) || "--config".equals(arg) || "--admin-socket".equals(arg))
             {
-                err.println("  warning: still to fix in " + config.file() + ": " + problem);
+                i++;
+            }
+            else if (!arg.startsWith("--config=") && !arg.startsWith("--admin-socket=") &&
+                !(arg.startsWith("-c") && arg.length() > 2 && !arg.startsWith("--")))
+            {
+                own.add(arg);
             }
         }
-        return ExitCodes.OK;
+        return own;
     }
 }

@@ -1,5 +1,6 @@
 package io.ringtarget.server.cli;
 
+import io.ringtarget.server.admin.AdminServer;
 import io.ringtarget.server.config.ConfigFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,8 +18,9 @@ import java.nio.file.Path;
     versionProvider = VersionProvider.class,
     description = {
         "A userspace iSCSI target (RFC 7143) on io_uring.",
-        "backstores, iscsi, discovery-auth edit the configuration file (default /etc/ringtarget/saveconfig.json) " +
-            "as targetcli edits its tree; every change is validated and saved at once. serve runs it." },
+        "backstores, iscsi, discovery-auth edit the configuration as targetcli edits its tree: the running target " +
+            "that serves the file (ringtarget serve) applies and saves each change at once, without restarting; with " +
+            "none running they edit the file (default /etc/ringtarget/saveconfig.json). Each command says which it did." },
     footer = {
         "",
         "Quick start:",
@@ -47,6 +49,17 @@ final class RingtargetCommand implements Runnable
         description = "Configuration file, before or after the command (default: $" + ConfigFileOption.ENVIRONMENT +
             " when set, else " + ConfigFiles.DEFAULT_PATH + ").")
     Path configFile;
+
+    /**
+     * Global too: {@code serve} listens there; any other command talks to the target listening there instead of the
+     * one the configuration file's lock names ({@link RunningTargets}). No picocli default: "not given" means "find
+     * it".
+     */
+    @Option(names = "--admin-socket", paramLabel = "PATH", scope = ScopeType.INHERIT,
+        description = "Admin socket of a running target: serve listens there (default " + AdminServer.DEFAULT_PATH +
+            "); other commands talk to the target there (default: the target serving the configuration file, if one " +
+            "does).")
+    Path adminSocket;
 
     @Spec
     CommandSpec spec;

@@ -30,15 +30,63 @@ public final class ConfigEditor
     /** Deletes a backstore that no LUN uses. */
     public static RingtargetConfig deleteBackstore(final RingtargetConfig config, final String name)
     {
+        return deleteBackstore(config, name, false);
+    }
+
+    /**
+     * Deletes a backstore; with {@code force}, the LUNs that export it are deleted first (their initiators see them
+     * go: REPORTED LUNS DATA HAS CHANGED), otherwise a backstore in use is refused, naming its LUNs.
+     */
+    public static RingtargetConfig deleteBackstore(final RingtargetConfig config, final String name, final boolean force)
+    {
         final BackstoreConfig backstore = backstore(config, name);
         final List<String> users = lunsUsing(config, backstore.name());
-        if (!users.isEmpty())
+        if (!users.isEmpty() && !force)
         {
             throw new IllegalArgumentException("backstore \"" + name + "\" is used by " + String.join(", ", users) +
-                "; delete " + (users.size() == 1 ? "that LUN" : "those LUNs") + " first");
+                "; delete " + (users.size() == 1 ? "that LUN" : "those LUNs") + " first (or give --force, which does)");
+        }
+        final List<TargetConfig> targets = new ArrayList<>();
+        for (final TargetConfig target : config.targets())
+        {
+            final List<TpgConfig> tpgs = new ArrayList<>();
+            for (final TpgConfig tpg : target.tpgs())
+            {
+                tpgs.add(tpg.withLuns(tpg.luns().stream().filter(l -> !l.backstore().equals(backstore.name())).toList()));
+            }
+            targets.add(new TargetConfig(target.iqn(), target.alias(), List.copyOf(tpgs)));
         }
         final List<BackstoreConfig> backstores = new ArrayList<>(config.backstores());
         backstores.remove(backstore);
+        return config.withBackstores(List.copyOf(backstores)).withTargets(List.copyOf(targets));
+    }
+
+    /**
+     * Gives a {@code fileio} or {@code ram} backstore another size: a file grows (sparse: {@code grow} is set so that
+     * a target starting on the file extends it), a ram disk gets that size when its target starts. Shrinking is refused:
+     * an initiator may have data past the new end. A {@code block} backstore has its device's size.
+     *
+     * @param currentBytes the size served or on disk now (a file's own size when the configuration says 0).
+     */
+    public static RingtargetConfig resizeBackstore(
+        final RingtargetConfig config, final String name, final long sizeBytes, final long currentBytes)
+    {
+        final BackstoreConfig b = backstore(config, name);
+        if (ConfigDefaults.TYPE_BLOCK.equals(b.type()))
+        {
+            throw new IllegalArgumentException("backstore \"" + name + "\" is a block device: it has the device's size " +
+                "(grow the device, e.g. lvextend, then run \"ringtarget backstores resize " + name + "\" without a size)");
+        }
+        if (sizeBytes < currentBytes)
+        {
+            throw new IllegalArgumentException("backstore \"" + name + "\" is " + Sizes.format(currentBytes) +
+                ": shrinking it to " + Sizes.format(sizeBytes) + " is refused (an initiator may have data past the new " +
+                "end; create a smaller backstore and copy instead)");
+        }
+        final BackstoreConfig resized = new BackstoreConfig(b.name(), b.type(), b.path(), sizeBytes, b.blockSize(),
+            b.directIo(), b.writeCache(), b.serial(), b.wwn(), ConfigDefaults.TYPE_FILEIO.equals(b.type()) || b.grow());
+        final List<BackstoreConfig> backstores = new ArrayList<>(config.backstores());
+        backstores.set(backstores.indexOf(b), resized);
         return config.withBackstores(List.copyOf(backstores));
     }
 

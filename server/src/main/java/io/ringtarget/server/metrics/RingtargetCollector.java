@@ -54,18 +54,19 @@ public final class RingtargetCollector implements MultiCollector
 
     private final EngineMetrics engine;
     private final String version;
-    // Every label set is fixed by the configuration: built once, not per scrape (Labels.of validates and copies).
-    private final Labels[] lunLabels;
-    private final Labels[][] lunOpLabels;
-    private final Labels[][][] lunErrorLabels;   // filled in at the first failure of each (LUN, op, sense key)
-    private final Labels[] targetLabels;
-    private final Labels[][] loginLabels;        // [target + 1][result]
-    private final Labels[][] disconnectLabels;   // [target][reason]
-    private final Labels[] portalLabels;
+    // The label sets of the configuration: built when it changes, not per scrape (Labels.of validates and copies).
+    private MetricsModel labelled;
+    private Labels[] lunLabels;
+    private Labels[][] lunOpLabels;
+    private Labels[][][] lunErrorLabels;   // filled in at the first failure of each (LUN, op, sense key)
+    private Labels[] targetLabels;
+    private Labels[][] loginLabels;        // [target + 1][result]
+    private Labels[][] disconnectLabels;   // [target][reason]
+    private Labels[] portalLabels;
     private final Labels[] rejectLabels;
     private final Labels[][] tmfLabels;          // [function][response]
-    private final Labels[][] aluaLabels;         // [tpg][state], then the TPG's own labels last
-    private final TargetPortGroup[] tpgs;
+    private Labels[][] aluaLabels;         // [tpg][state], then the TPG's own labels last
+    private TargetPortGroup[] tpgs;
     private final Labels[] loopLabels;
     private final Labels[][] faultLabels;
     private final Labels buildLabels;
@@ -76,7 +77,42 @@ public final class RingtargetCollector implements MultiCollector
     {
         this.engine = engine;
         this.version = version;
-        final MetricsModel model = engine.model();
+        label(engine.model());
+        rejectLabels = new Labels[ProtocolLabels.REJECT_REASONS];
+        for (int i = 0; i < rejectLabels.length; i++)
+        {
+            rejectLabels[i] = Labels.of("reason", ProtocolLabels.rejectLabel(i));
+        }
+        tmfLabels = new Labels[ProtocolLabels.TMF_FUNCTIONS][ProtocolLabels.TMF_RESPONSES];
+        for (int f = 0; f < ProtocolLabels.TMF_FUNCTIONS; f++)
+        {
+            for (int r = 0; r < ProtocolLabels.TMF_RESPONSES; r++)
+            {
+                tmfLabels[f][r] = Labels.of("function", ProtocolLabels.functionLabel(f), "response",
+                    ProtocolLabels.responseLabel(r));
+            }
+        }
+        loopLabels = new Labels[engine.loopCount()];
+        faultLabels = new Labels[engine.loopCount()][];
+        for (int i = 0; i < engine.loopCount(); i++)
+        {
+            loopLabels[i] = Labels.of("loop", engine.loopName(i));
+            faultLabels[i] = new Labels[]{ loopLabels[i].add("kind", "handler"), loopLabels[i].add("kind", "task"),
+                loopLabels[i].add("kind", "worker") };
+        }
+        for (int b = 0; b < bounds.length; b++)
+        {
+            bounds[b] = LatencyBuckets.upperBoundSeconds(b);
+        }
+        buildLabels = Labels.of("version", version, "java_version", Runtime.version().toString());
+    }
+
+    /**
+     * The label sets of {@code model}: at start, and after a live configuration change (the model's label sets keep
+     * their indexes; those no longer configured are left out of the scrape).
+     */
+    private void label(final MetricsModel model)
+    {
         lunLabels = new Labels[model.lunCount()];
         lunOpLabels = new Labels[model.lunCount()][IoOp.COUNT];
         lunErrorLabels = new Labels[model.lunCount()][IoOp.COUNT][SenseKeys.COUNT];
@@ -114,20 +150,6 @@ public final class RingtargetCollector implements MultiCollector
         {
             portalLabels[p] = Labels.of("target", model.portal(p).target(), "portal", model.portal(p).portal());
         }
-        rejectLabels = new Labels[ProtocolLabels.REJECT_REASONS];
-        for (int i = 0; i < rejectLabels.length; i++)
-        {
-            rejectLabels[i] = Labels.of("reason", ProtocolLabels.rejectLabel(i));
-        }
-        tmfLabels = new Labels[ProtocolLabels.TMF_FUNCTIONS][ProtocolLabels.TMF_RESPONSES];
-        for (int f = 0; f < ProtocolLabels.TMF_FUNCTIONS; f++)
-        {
-            for (int r = 0; r < ProtocolLabels.TMF_RESPONSES; r++)
-            {
-                tmfLabels[f][r] = Labels.of("function", ProtocolLabels.functionLabel(f), "response",
-                    ProtocolLabels.responseLabel(r));
-            }
-        }
         aluaLabels = new Labels[model.tpgs().size()][ALUA_STATES.length + 1];
         tpgs = new TargetPortGroup[model.tpgs().size()];
         for (int i = 0; i < model.tpgs().size(); i++)
@@ -141,19 +163,7 @@ public final class RingtargetCollector implements MultiCollector
             }
             aluaLabels[i][ALUA_STATES.length] = labels;
         }
-        loopLabels = new Labels[engine.loopCount()];
-        faultLabels = new Labels[engine.loopCount()][];
-        for (int i = 0; i < engine.loopCount(); i++)
-        {
-            loopLabels[i] = Labels.of("loop", engine.loopName(i));
-            faultLabels[i] = new Labels[]{ loopLabels[i].add("kind", "handler"), loopLabels[i].add("kind", "task"),
-                loopLabels[i].add("kind", "worker") };
-        }
-        for (int b = 0; b < bounds.length; b++)
-        {
-            bounds[b] = LatencyBuckets.upperBoundSeconds(b);
-        }
-        buildLabels = Labels.of("version", version, "java_version", Runtime.version().toString());
+        labelled = model;
     }
 
     /** One scrape at a time: the label caches and the scratch arrays are the collector's. */
@@ -161,10 +171,15 @@ public final class RingtargetCollector implements MultiCollector
     public synchronized MetricSnapshots collect()
     {
         final List<MetricSnapshot> out = new ArrayList<>();
-        luns(out);
-        sessions(out);
+        final MetricsModel model = engine.model();
+        if (model != labelled)
+        {
+            label(model);
+        }
+        luns(model, out);
+        sessions(model, out);
         protocol(out);
-        tcp(out);
+        tcp(model, out);
         alua(out);
         runtime(out);
         return new MetricSnapshots(out);
@@ -172,9 +187,8 @@ public final class RingtargetCollector implements MultiCollector
 
     // ---------------------------------------------------------------------------------------------------------
 
-    private void luns(final List<MetricSnapshot> out)
+    private void luns(final MetricsModel model, final List<MetricSnapshot> out)
     {
-        final MetricsModel model = engine.model();
         final Family reads = new Family("ringtarget_lun_reads_completed", "READ commands answered GOOD.");
         final Family writes = new Family("ringtarget_lun_writes_completed",
             "WRITE and WRITE AND VERIFY commands answered GOOD.");
@@ -194,6 +208,10 @@ public final class RingtargetCollector implements MultiCollector
             .unit(Unit.SECONDS);
         for (int key = 0; key < model.lunCount(); key++)
         {
+            if (!model.lunServed(key))
+            {
+                continue;
+            }
             final MetricsModel.LunKey lun = model.lun(key);
             final Labels labels = lunLabels[key];
             reads.add(labels, engine.lunReads(key));
@@ -244,9 +262,8 @@ public final class RingtargetCollector implements MultiCollector
         out.add(latency.build());
     }
 
-    private void sessions(final List<MetricSnapshot> out)
+    private void sessions(final MetricsModel model, final List<MetricSnapshot> out)
     {
-        final MetricsModel model = engine.model();
         final GaugeSnapshot.Builder sessions = GaugeSnapshot.builder().name("ringtarget_sessions")
             .help("Logged-in normal sessions (discovery sessions not included).");
         final GaugeSnapshot.Builder connections = GaugeSnapshot.builder().name("ringtarget_connections")
@@ -259,6 +276,10 @@ public final class RingtargetCollector implements MultiCollector
             "Connections of logged-in normal sessions that ended, by reason.");
         for (int t = 0; t < model.targetCount(); t++)
         {
+            if (!model.targetServed(t))
+            {
+                continue;
+            }
             sessions.dataPoint(GaugeDataPointSnapshot.builder().labels(targetLabels[t]).value(engine.sessions(t)).build());
             for (final DisconnectReason reason : DisconnectReason.values())
             {
@@ -267,6 +288,10 @@ public final class RingtargetCollector implements MultiCollector
         }
         for (int t = -1; t < model.targetCount(); t++)
         {
+            if (t >= 0 && !model.targetServed(t))
+            {
+                continue;
+            }
             for (int r = 0; r < LoginResult.COUNT; r++)
             {
                 logins.add(loginLabels[t + 1][r], engine.logins(t, r));
@@ -274,6 +299,10 @@ public final class RingtargetCollector implements MultiCollector
         }
         for (int p = 0; p < model.portalCount(); p++)
         {
+            if (!model.portalServed(p))
+            {
+                continue;
+            }
             connections.dataPoint(GaugeDataPointSnapshot.builder().labels(portalLabels[p]).value(engine.connections(p))
                 .build());
         }
@@ -366,9 +395,8 @@ public final class RingtargetCollector implements MultiCollector
         out.add(refused.build());
     }
 
-    private void tcp(final List<MetricSnapshot> out)
+    private void tcp(final MetricsModel model, final List<MetricSnapshot> out)
     {
-        final MetricsModel model = engine.model();
         final Family retransmits = new Family("ringtarget_tcp_retransmits",
             "TCP segments retransmitted on the portal's connections (TCP_INFO tcpi_total_retrans, sampled every " +
                 "second and when a connection closes).");
@@ -378,6 +406,10 @@ public final class RingtargetCollector implements MultiCollector
             .unit(Unit.SECONDS);
         for (int p = 0; p < model.portalCount(); p++)
         {
+            if (!model.portalServed(p))
+            {
+                continue;
+            }
             final Labels labels = portalLabels[p];
             retransmits.add(labels, engine.tcpRetransmits(p));
             final double seconds = engine.tcpRttSeconds(p);

@@ -9,8 +9,8 @@ import io.ringtarget.iscsi.node.Portal;
 import io.ringtarget.iscsi.node.PortalGroup;
 import io.ringtarget.iscsi.node.TargetNode;
 import io.ringtarget.iscsi.node.TargetRegistry;
-import io.ringtarget.scsi.LogicalUnit;
 import io.ringtarget.scsi.AccessState;
+import io.ringtarget.scsi.LogicalUnit;
 import io.ringtarget.scsi.LogicalUnitIdentity;
 import io.ringtarget.scsi.TargetPort;
 import io.ringtarget.scsi.TargetPortGroup;
@@ -34,10 +34,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
@@ -48,27 +51,85 @@ import java.util.UUID;
  * reached through all of their ports, so reservations, unit attentions and ALUA state are shared by every path
  * (SPC-4 5.15, 5.12); the same backstore in two targets is two logical units (two SCSI target devices).
  * Disabled TPGs are left out.
+ * <p>
+ * It remembers what the served registry is made of, so that the registry of a live change reuses every logical unit
+ * and target port that stays: an initiator keeps its reservations, pending unit attentions and ALUA state, and its
+ * session its I_T nexus. A logical unit stays when its target, backstore (the same open one), identity and write
+ * protection stay; a target port when its target and tag stay. {@link #build} computes the next model without
+ * changing what is remembered; {@link #commit} makes it the served one.
  */
 final class TargetRegistryBuilder
 {
-    private TargetRegistryBuilder()
+    /** What a logical unit was made of: a unit built from the same is the same unit. */
+    private record UnitSpec(Backstore backstore, String serial, long naa, boolean readOnly, boolean writeCache)
     {
     }
+
+    /** The run-time model of one configuration, and what changed from the one served before. */
+    record Built(
+        TargetRegistry registry,
+        Map<String, LogicalUnit> units,
+        Map<String, UnitSpec> specs,
+        Map<String, TargetPort> ports,
+        Map<String, AluaConfig> alua,
+        List<LogicalUnit> retiredUnits,
+        List<Runnable> changes)
+    {
+        /** The logical units that serve {@code backstore} (one per target mapping it). */
+        List<LogicalUnit> unitsOf(final Backstore backstore)
+        {
+            final List<LogicalUnit> of = new ArrayList<>();
+            for (final Map.Entry<String, UnitSpec> e : specs.entrySet())
+            {
+                if (e.getValue().backstore() == backstore)
+                {
+                    of.add(units.get(e.getKey()));
+                }
+            }
+            return of;
+        }
+    }
+
+    private final Path stateDirectory;
+    private Map<String, LogicalUnit> units = Map.of();
+    private Map<String, UnitSpec> specs = Map.of();
+    private Map<String, TargetPort> ports = Map.of();
+    private Map<String, AluaConfig> alua = Map.of();
 
     /**
      * @param stateDirectory where logical units keep their persistent reservations when an initiator asks for it
      *                       (APTPL); null: APTPL is refused.
-     * @throws UncheckedIOException when a logical unit's saved reservation state cannot be read (the message names
-     *                              the file and what is wrong).
      */
+    TargetRegistryBuilder(final Path stateDirectory)
+    {
+        this.stateDirectory = stateDirectory;
+    }
+
+    /** The run-time model of a configuration, built once (start-up, tests). */
     static TargetRegistry build(
         final RingtargetConfig config, final Map<String, Backstore> backstores, final Path stateDirectory)
     {
+        return new TargetRegistryBuilder(stateDirectory).build(config, backstores).registry();
+    }
+
+    /**
+     * The model of {@code config} on the open {@code backstores} (by name), reusing what is served where it stays.
+     *
+     * @throws UncheckedIOException when a new logical unit's saved reservation state cannot be read (the message
+     *                              names the file and what is wrong).
+     */
+    Built build(final RingtargetConfig config, final Map<String, Backstore> backstores)
+    {
         final TargetRegistry registry = new TargetRegistry();
+        final Map<String, LogicalUnit> nextUnits = new LinkedHashMap<>();
+        final Map<String, UnitSpec> nextSpecs = new LinkedHashMap<>();
+        final Map<String, TargetPort> nextPorts = new LinkedHashMap<>();
+        final Map<String, AluaConfig> nextAlua = new HashMap<>();
+        final List<Runnable> changes = new ArrayList<>();
         for (final TargetConfig t : config.targets())
         {
             final TargetNode node = new TargetNode(t.iqn(), t.alias());
-            final Map<Integer, TargetPort> ports = new LinkedHashMap<>();
+            final Map<Integer, TargetPort> targetPorts = new LinkedHashMap<>();
             final Map<String, List<TargetPort>> portsOfBackstore = new LinkedHashMap<>();
             for (final TpgConfig tpg : t.tpgs())
             {
@@ -76,10 +137,11 @@ final class TargetRegistryBuilder
                 {
                     continue;
                 }
-                final AluaConfig alua = tpg.aluaOrDefault();
-                final TargetPort port = new TargetPort(tpg.tag(), t.iqn(), tpg.tag(),
-                    new TargetPortGroup(tpg.tag(), AccessState.ofLabel(alua.state()), alua.preferred()));
-                ports.put(tpg.tag(), port);
+                final String key = key(t.iqn(), String.valueOf(tpg.tag()));
+                final TargetPort port = port(key, t.iqn(), tpg, changes);
+                nextPorts.put(key, port);
+                nextAlua.put(key, tpg.aluaOrDefault());
+                targetPorts.put(tpg.tag(), port);
                 for (final LunConfig l : tpg.luns())
                 {
                     final List<TargetPort> through = portsOfBackstore.computeIfAbsent(l.backstore(), k -> new ArrayList<>());
@@ -89,59 +151,104 @@ final class TargetRegistryBuilder
                     }
                 }
             }
-            final Map<String, LogicalUnit> units = new LinkedHashMap<>();
+            final Map<String, LogicalUnit> unitsOfTarget = new LinkedHashMap<>();
             for (final Map.Entry<String, List<TargetPort>> e : portsOfBackstore.entrySet())
             {
-                units.put(e.getKey(), logicalUnit(config, t, e.getKey(), backstores.get(e.getKey()),
-                    e.getValue().toArray(new TargetPort[0]), stateDirectory));
+                final String key = key(t.iqn(), e.getKey());
+                final BackstoreConfig bc = find(config, e.getKey());
+                final Backstore b = Objects.requireNonNull(backstores.get(e.getKey()), e.getKey());
+                final UnitSpec spec = new UnitSpec(b, serial(bc), naa(bc.wwn()), readOnly(t, e.getKey()) || b.readOnly(),
+                    bc.writeCache());
+                final TargetPort[] through = e.getValue().toArray(new TargetPort[0]);
+                final LogicalUnit served = spec.equals(specs.get(key)) ? units.get(key) : null;
+                final LogicalUnit lu = null == served ? logicalUnit(t, spec).targetPorts(through) : served;
+                if (null != served && !served.targetPorts().equals(List.of(through)))
+                {
+                    changes.add(() -> served.targetPorts(through));   // a TPG that maps it came or went: at commit
+                }
+                unitsOfTarget.put(e.getKey(), lu);
+                nextUnits.put(key, lu);
+                nextSpecs.put(key, spec);
             }
             for (final TpgConfig tpg : t.tpgs())
             {
-                if (!tpg.enabled())
+                if (tpg.enabled())
                 {
-                    continue;
+                    node.add(portalGroup(node, tpg, targetPorts.get(tpg.tag()), unitsOfTarget, backstores,
+                        config.securityOrDefault()));
                 }
-                final List<LunMapping> luns = new ArrayList<>();
-                for (final LunConfig l : tpg.luns())
-                {
-                    luns.add(new LunMapping(l.lun(), units.get(l.backstore()), backstores.get(l.backstore()),
-                        l.readOnly()));
-                }
-                final List<Portal> portals = new ArrayList<>();
-                for (final PortalConfig p : tpg.portals())
-                {
-                    portals.add(new Portal(p.ip(), p.port()));
-                }
-                final List<NodeAcl> acls = new ArrayList<>();
-                for (final AclConfig acl : tpg.acls())
-                {
-                    acls.add(new NodeAcl(acl.initiatorIqn(), credentials(acl.chap())));
-                }
-                node.add(new PortalGroup(node, tpg.tag(), portals, luns, acls, tpg.generateNodeAcls(),
-                    ConfigDefaults.AUTH_CHAP.equalsIgnoreCase(tpg.authentication()), ports.get(tpg.tag()),
-                    null == tpg.nopInIntervalSeconds() ? PortalGroup.ENGINE_NOP_IN : tpg.nopInIntervalSeconds(),
-                    null == tpg.nopInTimeoutSeconds() ? PortalGroup.ENGINE_NOP_IN : tpg.nopInTimeoutSeconds(),
-                    chapAlgorithms(tpg.chapAlgorithms(), config.securityOrDefault())));
             }
             registry.add(node);
         }
-        return registry;
+        final List<LogicalUnit> retired = new ArrayList<>();
+        for (final LogicalUnit lu : units.values())
+        {
+            if (!nextUnits.containsValue(lu))
+            {
+                retired.add(lu);
+            }
+        }
+        return new Built(registry, nextUnits, nextSpecs, nextPorts, nextAlua, retired, changes);
     }
 
-    /** The logical unit of one backstore in one target, reached through {@code ports}. */
-    private static LogicalUnit logicalUnit(
-        final RingtargetConfig config, final TargetConfig target, final String backstoreName, final Backstore b,
-        final TargetPort[] ports, final Path stateDirectory)
+    /**
+     * {@code built} is served now: its units and ports are what the next build reuses. Retired logical units leave
+     * their target port groups (an ALUA change no longer concerns them); served units get the target ports of the TPGs
+     * that map them now; ALUA settings changed in the file are applied to the running groups as implicit transitions
+     * (SPC-4 5.15.2.3: every I_T nexus gets ASYMMETRIC ACCESS STATE CHANGED).
+     */
+    void commit(final Built built)
     {
-        final BackstoreConfig bc = find(config, backstoreName);
+        units = built.units();
+        specs = built.specs();
+        ports = built.ports();
+        alua = built.alua();
+        for (final LogicalUnit lu : built.retiredUnits())
+        {
+            lu.targetPorts();
+        }
+        for (final Runnable change : built.changes())
+        {
+            change.run();
+        }
+    }
+
+    /**
+     * The target port of a TPG: the served one when the target and tag stay. Its ALUA group keeps its running state
+     * (an initiator may have changed it with SET TARGET PORT GROUPS) unless the file's settings for it changed.
+     */
+    private TargetPort port(final String key, final String iqn, final TpgConfig tpg, final List<Runnable> changes)
+    {
+        final AluaConfig wanted = tpg.aluaOrDefault();
+        final TargetPort served = ports.get(key);
+        if (null == served)
+        {
+            return new TargetPort(tpg.tag(), iqn, tpg.tag(),
+                new TargetPortGroup(tpg.tag(), AccessState.ofLabel(wanted.state()), wanted.preferred()));
+        }
+        final AluaConfig before = alua.get(key);
+        if (!wanted.equals(before))
+        {
+            final TargetPortGroup group = served.group();
+            changes.add(() ->
+            {
+                group.preferred(wanted.preferred());
+                group.accessState(AccessState.ofLabel(wanted.state()));
+            });
+        }
+        return served;
+    }
+
+    private LogicalUnit logicalUnit(final TargetConfig target, final UnitSpec spec)
+    {
+        final Backstore b = spec.backstore();
         final LogicalUnitIdentity identity = new LogicalUnitIdentity(
-            LogicalUnitIdentity.DEFAULT_VENDOR, "ringtarget", "0001", serial(bc), naa(bc.wwn()), target.iqn());
+            LogicalUnitIdentity.DEFAULT_VENDOR, "ringtarget", "0001", spec.serial(), spec.naa(), target.iqn());
         final LogicalUnit lu = new LogicalUnit(identity, b.blockCount(), b.blockSize(), b.supportsUnmap(),
-            readOnly(target, backstoreName) || b.readOnly())
+            spec.readOnly())
             .unmapReadsZeros(b.unmapReadsZeros())
             .physicalBlockSize(b.physicalBlockSize())
-            .writeCacheEnabled(bc.writeCache())
-            .targetPorts(ports);
+            .writeCacheEnabled(spec.writeCache());
         if (null != stateDirectory)
         {
             try
@@ -154,6 +261,38 @@ final class TargetRegistryBuilder
             }
         }
         return lu;
+    }
+
+    private static PortalGroup portalGroup(
+        final TargetNode node, final TpgConfig tpg, final TargetPort port, final Map<String, LogicalUnit> units,
+        final Map<String, Backstore> backstores, final SecurityConfig security)
+    {
+        final List<LunMapping> luns = new ArrayList<>();
+        for (final LunConfig l : tpg.luns())
+        {
+            luns.add(new LunMapping(l.lun(), units.get(l.backstore()), backstores.get(l.backstore()), l.readOnly()));
+        }
+        final List<Portal> portals = new ArrayList<>();
+        for (final PortalConfig p : tpg.portals())
+        {
+            portals.add(new Portal(p.ip(), p.port()));
+        }
+        final List<NodeAcl> acls = new ArrayList<>();
+        for (final AclConfig acl : tpg.acls())
+        {
+            acls.add(new NodeAcl(acl.initiatorIqn(), credentials(acl.chap())));
+        }
+        return new PortalGroup(node, tpg.tag(), portals, luns, acls, tpg.generateNodeAcls(),
+            ConfigDefaults.AUTH_CHAP.equalsIgnoreCase(tpg.authentication()), port,
+            null == tpg.nopInIntervalSeconds() ? PortalGroup.ENGINE_NOP_IN : tpg.nopInIntervalSeconds(),
+            null == tpg.nopInTimeoutSeconds() ? PortalGroup.ENGINE_NOP_IN : tpg.nopInTimeoutSeconds(),
+            chapAlgorithms(tpg.chapAlgorithms(), security));
+    }
+
+    /** Target names compare without case (RFC 3722); backstore names as written. */
+    private static String key(final String iqn, final String part)
+    {
+        return iqn.toLowerCase(Locale.ROOT) + '\0' + part;
     }
 
     /** Write protection is the logical unit's (SPC-4 mode page WP): any enabled TPG mapping it read-only makes it so. */

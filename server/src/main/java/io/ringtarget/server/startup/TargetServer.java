@@ -10,10 +10,16 @@ import io.ringtarget.iscsi.node.TargetRegistry;
 import io.ringtarget.server.config.BackstoreConfig;
 import io.ringtarget.server.config.ConfigDefaults;
 import io.ringtarget.server.config.EngineConfig;
+import io.ringtarget.server.config.MetricsConfig;
 import io.ringtarget.server.config.RingtargetConfig;
 import io.ringtarget.server.metrics.MetricsServer;
 
+import io.ringtarget.iscsi.node.PortalGroup;
+import io.ringtarget.iscsi.node.TargetNode;
+import io.ringtarget.iscsi.session.SessionSnapshot;
+
 import java.io.IOException;
+import java.util.ArrayList;
 import java.nio.file.Path;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -24,8 +30,9 @@ import java.util.concurrent.CountDownLatch;
 /**
  * A running target built from a configuration: binds the portals, opens the backstores, builds the targets, TPGs
  * and logical units, and starts the iSCSI engine on them and, when configured, the metrics endpoint. {@link #start}
- * returns once every portal is listening; {@link #close} stops the metrics endpoint, shuts down cleanly (in-flight
- * I/O completes, sessions end) and then closes the backstores.
+ * returns once every portal is listening; {@link #apply} changes it to serve another configuration without stopping
+ * ({@link LiveChange}); {@link #close} stops the metrics endpoint, shuts down cleanly (in-flight I/O completes,
+ * sessions end) and then closes the backstores.
  * <p>
  * The portals are bound first ({@link PortalSockets}: one process per portal address), so that a start that cannot
  * serve them — the same configuration served already, another target on the port — opens no backstore at all.
@@ -33,19 +40,27 @@ import java.util.concurrent.CountDownLatch;
 public final class TargetServer implements AutoCloseable
 {
     private final IscsiEngine engine;
-    private final Map<String, Backstore> backstores;
+    private final TargetRegistryBuilder builder;
+    private final int loops;
     private final EventLog ownLog;
+    // Replaced by each live change, under this object's monitor.
+    private Map<String, Backstore> backstores;
+    private RingtargetConfig config;
     private final MetricsServer metrics;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private boolean closed;
 
     private TargetServer(
-        final IscsiEngine engine, final Map<String, Backstore> backstores, final EventLog ownLog,
+        final IscsiEngine engine, final TargetRegistryBuilder builder, final int loops,
+        final Map<String, Backstore> backstores, final RingtargetConfig config, final EventLog ownLog,
         final MetricsServer metrics)
     {
         this.engine = engine;
+        this.builder = builder;
+        this.loops = loops;
         this.metrics = metrics;
         this.backstores = backstores;
+        this.config = config;
         this.ownLog = ownLog;
     }
 
@@ -70,6 +85,21 @@ public final class TargetServer implements AutoCloseable
         return start(config, log, null);
     }
 
+    /**
+     * Starts with the metrics endpoint {@code metrics} instead of the configuration's ({@code serve --metrics}): the
+     * configuration served, and saved by live changes, keeps its own.
+     */
+    public static TargetServer start(final RingtargetConfig config, final MetricsConfig metrics, final EventLog log)
+        throws IOException
+    {
+        final TargetServer server = start(null == metrics ? config : config.withMetrics(metrics), log, null);
+        synchronized (server)
+        {
+            server.config = config;
+        }
+        return server;
+    }
+
     private static TargetServer start(final RingtargetConfig config, final EventLog log, final EventLog ownLog)
         throws IOException
     {
@@ -85,13 +115,17 @@ public final class TargetServer implements AutoCloseable
             {
                 backstores.put(b.name(), BackstoreFactory.open(b));
             }
-            final TargetRegistry targets = TargetRegistryBuilder.build(config, backstores, stateDirectory);
+            final TargetRegistryBuilder builder = new TargetRegistryBuilder(stateDirectory);
+            final TargetRegistryBuilder.Built built = builder.build(config, backstores);
+            builder.commit(built);
+            final TargetRegistry targets = built.registry();
             // The engine takes the sockets over: it closes them if it fails to start.
             final IscsiEngine engine = IscsiEngine.start(targets,
                 TargetRegistryBuilder.discoveryAuth(config.discoveryAuth(), config.securityOrDefault()),
                 TargetLimits.defaults(), TargetRegistryBuilder.loginLimits(config.securityOrDefault()), settings,
                 sockets, log);
-            return new TargetServer(engine, backstores, ownLog, startMetrics(config, engine, log));
+            return new TargetServer(engine, builder, settings.loopCount(), backstores, config, ownLog,
+                startMetrics(config, engine, log));
         }
         catch (final RuntimeException | IOException ex)
         {
@@ -133,6 +167,117 @@ public final class TargetServer implements AutoCloseable
     public String metricsUrl()
     {
         return null == metrics ? null : metrics.url();
+    }
+
+    /** The configuration served now (the one started with, or the last applied). */
+    public synchronized RingtargetConfig config()
+    {
+        return config;
+    }
+
+    /**
+     * Serves {@code next} from now on without stopping (a live change): validated beforehand by the caller. Everything
+     * that can fail is done first; then {@code save} keeps it; then the loops take it. A change that is refused or
+     * cannot be saved changes nothing, in memory or on disk. One change at a time.
+     *
+     * @throws IllegalArgumentException when the change cannot be made while the target runs (changing a served
+     *                                  backstore's path or type, shrinking it, a file still served under another
+     *                                  name): the message says why and what to do.
+     * @throws IOException              when a backstore, a file or a portal could not be opened, grown or bound, or
+     *                                  the configuration could not be saved (nothing changed).
+     * @throws ChangeNotTakenException  when the change was saved but the loops did not take it in time.
+     */
+    public synchronized AppliedChange apply(final RingtargetConfig next, final ConfigSaver save) throws IOException
+    {
+        if (closed)
+        {
+            throw new IOException("the target has stopped");
+        }
+        final List<String> summary = ChangeSummary.of(config, next);
+        final LiveChange change = new LiveChange(config, next, backstores);
+        change.prepare(builder, loops);
+        try
+        {
+            save.save(next);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            change.abandon();
+            throw ex;
+        }
+        final AppliedChange applied;
+        try
+        {
+            applied = change.publish(engine, builder, engine.log());
+        }
+        catch (final IOException ex)
+        {
+            backstores = change.backstores();
+            config = next;
+            throw new ChangeNotTakenException("saved, but the event loops did not take the change: " +
+                ex.getMessage() + " (restart the target to serve the file)", ex);
+        }
+        backstores = change.backstores();
+        config = next;
+        final List<String> done = new ArrayList<>(summary);
+        done.addAll(applied.done());
+        return new AppliedChange(done, applied.warnings(), applied.sessionsEnded());
+    }
+
+    /**
+     * Whether {@link #apply} would take {@code next}: everything that can fail is done and taken back, nothing is saved
+     * or applied.
+     *
+     * @throws IllegalArgumentException or IOException as {@link #apply} would.
+     */
+    public synchronized void check(final RingtargetConfig next) throws IOException
+    {
+        final LiveChange change = new LiveChange(config, next, backstores);
+        change.prepare(builder, loops);
+        change.abandon();
+    }
+
+    /** The registry the engine serves now (tests: what a live change built). */
+    TargetRegistry served()
+    {
+        return engine.server().targets();
+    }
+
+    /** Whether every event loop runs a task it is handed within {@code timeoutMillis} (the watchdog's question). */
+    public boolean loopsAnswer(final long timeoutMillis)
+    {
+        return engine.loopsAnswer(timeoutMillis);
+    }
+
+    /** The sessions logged in now, each taken on its loop. */
+    public List<SessionSnapshot> sessions() throws IOException
+    {
+        return engine.sessions(5_000);
+    }
+
+    /**
+     * The ALUA state of a TPG now (an initiator may have changed it), spelt as the configuration spells it
+     * ("active-optimized"), or null when it is not served.
+     */
+    public String aluaState(final String iqn, final int tag)
+    {
+        final TargetNode node = engine.server().targets().find(iqn);
+        final PortalGroup tpg = null == node ? null : node.portalGroup(tag);
+        return null == tpg ? null : tpg.targetPort().group().accessState().label().replace('/', '-');
+    }
+
+    /** The block count a backstore serves now, or -1 when none of that name is open. */
+    public synchronized long blocks(final String backstore)
+    {
+        final Backstore b = backstores.get(backstore);
+        return null == b ? -1 : b.blockCount();
+    }
+
+    /** The size in bytes a backstore serves now, or -1 when none of that name is open. */
+    public synchronized long sizeBytes(final String backstore)
+    {
+        final Backstore b = backstores.get(backstore);
+        return null == b ? -1 : b.sizeBytes();
     }
 
     /** Blocks until {@link #close} has finished (from another thread or a shutdown hook). */

@@ -1,0 +1,261 @@
+package io.ringtarget.iscsi.engine;
+
+import io.ringtarget.backstore.RamBackstore;
+import io.ringtarget.iscsi.TestInitiator;
+import io.ringtarget.iscsi.TestInitiator.Pdu;
+import io.ringtarget.iscsi.connection.PortalSockets;
+import io.ringtarget.iscsi.log.EventLog;
+import io.ringtarget.iscsi.login.LoginStatus;
+import io.ringtarget.iscsi.login.TargetLimits;
+import io.ringtarget.iscsi.node.DiscoveryAuth;
+import io.ringtarget.iscsi.node.LunMapping;
+import io.ringtarget.iscsi.node.NodeAcl;
+import io.ringtarget.iscsi.node.Portal;
+import io.ringtarget.iscsi.node.PortalGroup;
+import io.ringtarget.iscsi.node.TargetNode;
+import io.ringtarget.iscsi.node.TargetRegistry;
+import io.ringtarget.iscsi.session.SessionSnapshot;
+import io.ringtarget.scsi.LogicalUnit;
+import io.ringtarget.scsi.LogicalUnitIdentity;
+import io.ringtarget.scsi.TargetPort;
+import io.ringtarget.scsi.TargetPortGroup;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Live changes of a running engine over real connections on loopback ({@link IscsiEngine#reconfigure}): a LUN added or
+ * removed raises REPORTED LUNS DATA HAS CHANGED on the sessions of its TPG, which go on with their commands; an ACL or
+ * a portal removed ends exactly the sessions it admitted or carried; a new portal accepts logins; a retired
+ * backstore's handles are released; {@link IscsiEngine#sessions} lists who is logged in.
+ */
+class LiveReconfigurationTest
+{
+    private static final String IQN = "iqn.2026-11.io.ringtarget:live";
+    private static final String HOST1 = "iqn.2026-11.io.ringtarget.test:host1";
+    private static final String HOST2 = "iqn.2026-11.io.ringtarget.test:host2";
+    private static final int BLOCK = 512;
+    private static final int GOOD = 0;
+    private static final int CHECK_CONDITION = 2;
+
+    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+    private EventLog eventLog;
+    private RamBackstore ram0;
+    private RamBackstore ram1;
+    private LogicalUnit lu0;
+    private LogicalUnit lu1;
+    private TargetPort port;
+    private IscsiEngine engine;
+
+    @BeforeEach
+    void units()
+    {
+        eventLog = new EventLog(new PrintStream(log, true), false, EventLog.Level.DEBUG);
+        ram0 = new RamBackstore("ram0", 8L << 20, BLOCK);
+        ram1 = new RamBackstore("ram1", 4L << 20, BLOCK);
+        port = new TargetPort(1, IQN, 1, new TargetPortGroup(1));
+        lu0 = unit("live0", ram0);
+        lu1 = unit("live1", ram1);
+    }
+
+    @AfterEach
+    void close()
+    {
+        if (null != engine)
+        {
+            engine.close();
+        }
+        ram0.close();
+        ram1.close();
+        eventLog.close();
+    }
+
+    private LogicalUnit unit(final String serial, final RamBackstore ram)
+    {
+        return new LogicalUnit(new LogicalUnitIdentity(LogicalUnitIdentity.DEFAULT_VENDOR, "ringtarget", "0001", serial,
+            0, IQN), ram.blockCount(), ram.blockSize(), ram.supportsUnmap(), false).targetPorts(port);
+    }
+
+    /** TPG 1 of the one target, with the running target port (a live change keeps it). */
+    private TargetRegistry registry(final List<Portal> portals, final List<LunMapping> luns, final List<String> acls)
+    {
+        final TargetRegistry registry = new TargetRegistry();
+        final TargetNode node = new TargetNode(IQN, null);
+        node.add(new PortalGroup(node, 1, portals, luns, acls.stream().map(a -> new NodeAcl(a, null)).toList(), false,
+            false, port, PortalGroup.ENGINE_NOP_IN, PortalGroup.ENGINE_NOP_IN));
+        registry.add(node);
+        return registry;
+    }
+
+    private void start(final TargetRegistry registry) throws IOException
+    {
+        engine = IscsiEngine.start(registry, DiscoveryAuth.NONE, TargetLimits.defaults(),
+            new EngineSettings(2, false, "ring", 50_000, 0, 0), eventLog);
+    }
+
+    private Reconfigured change(final TargetRegistry registry, final List<Portal> added, final List<Portal> removed,
+        final RamBackstore... retired) throws IOException
+    {
+        final PortalSockets sockets = added.isEmpty() ? null : PortalSockets.open(added, 2);
+        return engine.reconfigure(new EngineChange(registry, DiscoveryAuth.NONE, 0, 0, sockets, removed,
+            List.of(retired)), 10_000);
+    }
+
+    @Test
+    void aLunAddedOrRemovedIsReportedToTheSessionsOfItsTpgWhoseCommandsGoOn() throws Exception
+    {
+        final Portal portal = new Portal("127.0.0.1", freePort());
+        final LunMapping lun0 = new LunMapping(0, lu0, ram0, false);
+        start(registry(List.of(portal), List.of(lun0), List.of(HOST1)));
+        try (TestInitiator host1 = login(portal, HOST1, 0x1L))
+        {
+            assertEquals(GOOD, command(host1, 0, testUnitReady(), null).status(), log::toString);
+
+            final Reconfigured added = change(registry(List.of(portal), List.of(lun0, new LunMapping(1, lu1, ram1, false)),
+                List.of(HOST1)), List.of(), List.of());
+            assertEquals(0, added.sessionsEnded());
+            assertUnitAttention(command(host1, 0, testUnitReady(), null), 0x3F, 0x0E);
+            assertEquals(GOOD, command(host1, 0, testUnitReady(), null).status(), "reported once");
+            final TestInitiator.ScsiResult luns = command(host1, 0, reportLuns(), new byte[32]);
+            assertEquals(GOOD, luns.status());
+            assertEquals(16, ByteBuffer.wrap(luns.data()).getInt(0), "REPORT LUNS: two LUNs");
+            final TestInitiator.ScsiResult capacity = command(host1, 1, readCapacity10(), new byte[8]);
+            assertEquals(GOOD, capacity.status(), "the new LUN answers at once");
+            assertEquals(ram1.blockCount() - 1, ByteBuffer.wrap(capacity.data()).getInt(0));
+
+            final Reconfigured removed = change(registry(List.of(portal), List.of(lun0), List.of(HOST1)), List.of(),
+                List.of(), ram1);
+            assertTrue(removed.awaitReleased(10_000), "the loops released their handles of the retired backstore");
+            assertUnitAttention(command(host1, 0, testUnitReady(), null), 0x3F, 0x0E);
+            final TestInitiator.ScsiResult gone = command(host1, 1, testUnitReady(), null);
+            assertEquals(CHECK_CONDITION, gone.status());
+            assertEquals(0x25, gone.sense()[12] & 0xFF, "LOGICAL UNIT NOT SUPPORTED");
+            assertEquals(GOOD, command(host1, 0, testUnitReady(), null).status(), "the session goes on");
+        }
+    }
+
+    @Test
+    void removingAnAclOrAPortalEndsOnlyTheSessionsItAdmittedOrCarried() throws Exception
+    {
+        final Portal p1 = new Portal("127.0.0.1", freePort());
+        final Portal p2 = new Portal("127.0.0.1", freePort());
+        final List<LunMapping> luns = List.of(new LunMapping(0, lu0, ram0, false));
+        start(registry(List.of(p1, p2), luns, List.of(HOST1, HOST2)));
+        try (TestInitiator host1 = login(p1, HOST1, 0x1L);
+             TestInitiator host2 = login(p1, HOST2, 0x2L);
+             TestInitiator host2OnP2 = login(p2, HOST2, 0x3L))
+        {
+            assertEquals(3, engine.sessions(10_000).size());
+
+            final Reconfigured aclRemoved = change(registry(List.of(p1, p2), luns, List.of(HOST2)), List.of(), List.of());
+            assertEquals(1, aclRemoved.sessionsEnded());
+            assertTrue(host1.closedByTarget(5_000), "the session of the removed ACL ends");
+            assertEquals(GOOD, command(host2, 0, testUnitReady(), null).status(), "the others go on");
+            assertEquals(GOOD, command(host2OnP2, 0, testUnitReady(), null).status());
+            try (TestInitiator again = new TestInitiator("127.0.0.1", p1.port()))
+            {
+                again.initiatorName = HOST1;
+                assertEquals(LoginStatus.AUTHORIZATION_FAILURE, TestInitiator.loginStatus(again.login(IQN)));
+            }
+
+            final Portal p3 = new Portal("127.0.0.1", freePort());
+            final Reconfigured portalMoved = change(registry(List.of(p1, p3), luns, List.of(HOST2)), List.of(p3),
+                List.of(p2));
+            assertEquals(1, portalMoved.sessionsEnded());
+            assertTrue(host2OnP2.closedByTarget(5_000), "the session through the removed portal ends");
+            assertEquals(GOOD, command(host2, 0, testUnitReady(), null).status(), "the session on p1 goes on");
+            assertThrows(ConnectException.class, () -> new TestInitiator("127.0.0.1", p2.port()).close(),
+                "nothing listens on the removed portal");
+            try (TestInitiator onP3 = login(p3, HOST2, 0x4L))
+            {
+                assertEquals(GOOD, command(onP3, 0, testUnitReady(), null).status(), "the new portal serves");
+                assertEquals(List.of(p1.toString(), p3.toString()), engine.portals());
+                final List<SessionSnapshot> sessions = engine.sessions(10_000);
+                assertEquals(2, sessions.size(), sessions::toString);
+                for (final SessionSnapshot s : sessions)
+                {
+                    assertEquals(HOST2, s.initiatorName());
+                    assertEquals(IQN, s.targetName());
+                    assertEquals(1, s.tpgTag());
+                    assertFalse(s.discovery());
+                }
+                assertTrue(sessions.stream().anyMatch(s -> s.portal().equals(p3.toString()) && s.isid() == 0x4L &&
+                    s.commands() == 1), sessions::toString);
+            }
+        }
+        eventLog.flush();
+        assertTrue(log.toString().contains("configuration changed: no ACL admits " + HOST1), log::toString);
+        assertTrue(log.toString().contains("configuration changed: portal 127.0.0.1:" + p2.port() + " removed"),
+            log::toString);
+    }
+
+    private static TestInitiator login(final Portal portal, final String name, final long isid) throws IOException
+    {
+        final TestInitiator initiator = new TestInitiator("127.0.0.1", portal.port());
+        initiator.initiatorName = name;
+        initiator.isid = isid;
+        final Pdu response = initiator.login(IQN);
+        assertEquals(0, TestInitiator.loginStatus(response), name + " logs in through " + portal);
+        return initiator;
+    }
+
+    private static byte[] testUnitReady()
+    {
+        return new byte[6];
+    }
+
+    private static byte[] reportLuns()
+    {
+        final byte[] cdb = new byte[12];
+        cdb[0] = (byte)0xA0;
+        cdb[9] = 32;
+        return cdb;
+    }
+
+    private static byte[] readCapacity10()
+    {
+        final byte[] cdb = new byte[10];
+        cdb[0] = 0x25;
+        return cdb;
+    }
+
+    private static void assertUnitAttention(final TestInitiator.ScsiResult result, final int asc, final int ascq)
+    {
+        assertEquals(CHECK_CONDITION, result.status());
+        assertEquals(0x06, result.sense()[2] & 0x0F, "UNIT ATTENTION");
+        assertArrayEquals(new int[]{asc, ascq}, new int[]{result.sense()[12] & 0xFF, result.sense()[13] & 0xFF});
+    }
+
+    private static TestInitiator.ScsiResult command(final TestInitiator i, final long lun, final byte[] cdb,
+        final byte[] in) throws IOException
+    {
+        return i.command(lun << 48, cdb, null, in);
+    }
+
+    private static int freePort()
+    {
+        try (ServerSocket s = new ServerSocket(0))
+        {
+            return s.getLocalPort();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.ringtarget.server.admin;
+
+import io.ringtarget.server.edit.EditLine;
+
+import java.util.List;
+
+/**
+ * One request on the admin socket (a JSON line): {@code op} is {@link #HELLO}, {@link #EDIT}, {@link #RELOAD},
+ * {@link #VIEW} or {@link #SESSIONS}; {@code config} the configuration file the client means (an edit of another file
+ * is refused); {@code lines} the editing commands of an edit.
+ */
+public record AdminRequest(String op, String config, List<EditLine> lines)
+{
+    /** Who are you: the target's pid, file and version. */
+    public static final String HELLO = "hello";
+    /** Run editing commands on the served configuration, apply and save the result. */
+    public static final String EDIT = "edit";
+    /** Read the file again and apply the difference (what SIGHUP does). */
+    public static final String RELOAD = "reload";
+    /** The served configuration (secrets masked) with the live state: sessions, ALUA states, sizes. */
+    public static final String VIEW = "view";
+    /** The sessions only. */
+    public static final String SESSIONS = "sessions";
+
+    public AdminRequest
+    {
+        lines = null == lines ? List.of() : List.copyOf(lines);
+    }
+}

@@ -1,0 +1,101 @@
+package io.ringtarget.server.cli;
+
+import io.ringtarget.iscsi.session.SessionSnapshot;
+import io.ringtarget.server.admin.AdminRequest;
+import io.ringtarget.server.admin.AdminResponse;
+import io.ringtarget.server.config.Sizes;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ringtarget sessions [-v]}: one line per session of the running target; {@code -v} adds each connection's
+ * negotiated keys and command numbering, as {@code iscsiadm -m session -P 3} shows them on the initiator's side.
+ */
+@Command(name = "sessions", description = "Lists the sessions of the running target, one a line: initiator IQN, ISID, " +
+    "TSIH, target and TPG, portal, initiator address, uptime, commands and bytes. -v adds each connection's negotiated " +
+    "keys and CmdSN window (the target's side of iscsiadm -m session -P 3).",
+    footer = { "", "Examples:", "  ringtarget sessions", "  ringtarget sessions -v" })
+final class SessionsCommand implements Callable<Integer>
+{
+    private static final String[] HEADER = { "INITIATOR", "ISID", "TSIH", "TARGET", "TPG", "PORTAL", "FROM", "UP",
+        "COMMANDS", "READ", "WRITTEN" };
+
+    @Mixin
+    ConfigFileOption config;
+
+    @Option(names = { "-v", "--verbose" }, description = "Each connection's negotiated keys and CmdSN window too.")
+    boolean verbose;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        final AdminResponse response = RunningTargets.ask(config, new AdminRequest(AdminRequest.SESSIONS, null,
+            List.of()), " (sessions exist only in a running target; --admin-socket PATH names one)");
+        final PrintWriter out = spec.commandLine().getOut();
+        final List<SessionSnapshot> sessions = new ArrayList<>(response.view().sessions());
+        if (sessions.isEmpty())
+        {
+            out.println("No sessions.");
+            return ExitCodes.OK;
+        }
+        sessions.sort(Comparator.comparingInt(SessionSnapshot::tsih));
+        final long now = System.currentTimeMillis();
+        final List<String[]> rows = new ArrayList<>();
+        rows.add(HEADER);
+        for (final SessionSnapshot s : sessions)
+        {
+            rows.add(new String[]{ s.initiatorName(), s.isidHex(), String.valueOf(s.tsih()),
+                s.discovery() ? "(discovery)" : s.targetName(), s.discovery() ? "-" : String.valueOf(s.tpgTag()),
+                s.portal(), s.peer(), Uptime.format(now - s.loginEpochMillis()), String.valueOf(s.commands()),
+                Sizes.format(s.readBytes()), Sizes.format(s.writtenBytes()) });
+        }
+        final int[] widths = new int[HEADER.length];
+        for (final String[] row : rows)
+        {
+            for (int c = 0; c < row.length; c++)
+            {
+                widths[c] = Math.max(widths[c], row[c].length());
+            }
+        }
+        for (int r = 0; r < rows.size(); r++)
+        {
+            out.println(line(rows.get(r), widths));
+            if (verbose && r > 0)
+            {
+                final SessionSnapshot s = sessions.get(r - 1);
+                out.println("    connection 0 from " + s.peer() + " to " + s.portal() + " (" + s.loop() + ")");
+                out.println("      negotiated: " + s.parameters());
+                out.println("      ExpCmdSN " + Integer.toUnsignedString(s.expCmdSn()) + ", MaxCmdSN " +
+                    Integer.toUnsignedString(s.maxCmdSn()) + " (window " + (s.maxCmdSn() - s.expCmdSn() + 1) +
+                    "), StatSN " + Integer.toUnsignedString(s.statSn()));
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private static String line(final String[] row, final int[] widths)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (int c = 0; c < row.length; c++)
+        {
+            sb.append(row[c]);
+            if (c < row.length - 1)
+            {
+                sb.append(" ".repeat(widths[c] - row[c].length() + 2));
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,336 @@
+package io.ringtarget.server.cli;
+
+import io.ringtarget.server.config.AclConfig;
+import io.ringtarget.server.config.BackstoreConfig;
+import io.ringtarget.server.config.ConfigEditor;
+import io.ringtarget.server.config.ConfigFiles;
+import io.ringtarget.server.config.DiscoveryAuthConfig;
+import io.ringtarget.server.config.EngineConfig;
+import io.ringtarget.server.config.LunConfig;
+import io.ringtarget.server.config.PortalConfig;
+import io.ringtarget.server.config.RingtargetConfig;
+import io.ringtarget.server.config.Secrets;
+import io.ringtarget.server.config.TargetConfig;
+import io.ringtarget.server.config.TpgConfig;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The editing commands against a running target, in-process: they find it through the file's lock, it applies and
+ * saves each change; a refused change leaves the served configuration and the file byte for byte as they were; a
+ * batch stops at its first failing line; concurrent edits are serialized and none is lost; a file edited by hand is
+ * not overwritten before it is reloaded.
+ */
+class LiveEditTest
+{
+    private static final String T = "iqn.2026-04.com.example:live";
+    private static final String HOST1 = "iqn.1994-05.com.client:host1";
+
+    @TempDir
+    Path dir;
+
+    private Path file;
+    private Path disk2;
+
+    @BeforeEach
+    void paths()
+    {
+        file = dir.resolve("etc/saveconfig.json");
+        disk2 = dir.resolve("disk2.img");
+    }
+
+    private static int freePort() throws IOException
+    {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1")))
+        {
+            return s.getLocalPort();
+        }
+    }
+
+    private static RingtargetConfig config(final int port)
+    {
+        return new RingtargetConfig(
+            List.of(new BackstoreConfig("ram0", "ram", null, 16L << 20, 512, true, false, "live-ram0", "3000000000000001")),
+            List.of(new TargetConfig(T, null, List.of(new TpgConfig(1, true, List.of(new PortalConfig("127.0.0.1", port)),
+                List.of(new LunConfig(0, "ram0", false)), List.of(new AclConfig(HOST1, null)), false, "none")))),
+            new DiscoveryAuthConfig("none", null), new EngineConfig(1, false, "ring", 50, 5, 15));
+    }
+
+    private LiveServe serve() throws IOException
+    {
+        return LiveServe.start(config(freePort()).withStateDirectory(dir.resolve("state").toString()), file, dir);
+    }
+
+    private CliRunner.Result run(final String... args)
+    {
+        return CliRunner.run(file, args);
+    }
+
+    @Test
+    void anEditGoesToTheRunningTargetWhichAppliesAndSavesIt() throws Exception
+    {
+        try (LiveServe live = serve())
+        {
+            final CliRunner.Result backstore = run("backstores", "fileio", "create", "disk2", disk2.toString(), "8M");
+            assertEquals(0, backstore.exitCode(), backstore::toString);
+            assertEquals("Created fileio disk2 with size 8MiB.\n", backstore.out());
+            assertTrue(backstore.err().startsWith("ringtarget: applied to the running target (pid " +
+                ProcessHandle.current().pid() + ") and saved in " + file + "\n"), backstore::toString);
+            assertTrue(backstore.err().contains("backstore disk2 opened (8MiB)"), backstore::toString);
+            assertEquals(8L << 20, Files.size(disk2), "the target opened (created) the file at once");
+
+            final CliRunner.Result lun = run("iscsi", "tpg", "luns", "create", T, "disk2");
+            assertEquals(0, lun.exitCode(), lun::toString);
+            assertEquals("Created LUN 1 (disk2).\n", lun.out());
+            assertTrue(lun.err().contains("LUN 1 of " + T + " tpg 1 (disk2) added"), lun::toString);
+
+            final RingtargetConfig saved = ConfigFiles.load(file);
+            assertEquals(saved, live.server.config(), "what is served is what is saved");
+            assertEquals(2, ConfigEditor.tpg(ConfigEditor.target(saved, T), 1).luns().size());
+            assertTrue(live.log().contains("configuration applied (ringtarget iscsi tpg luns create " + T + " disk2)"),
+                live::log);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "iscsi tpg acls create " + T + " iqn.1994-05.COM.client:upper | iqn.1994-05.com.client:upper",
+        "backstores fileio create d3 /nonexistent-ringtarget/dir/d3.img 1M | /nonexistent-ringtarget/dir",
+        "iscsi tpg luns create " + T + " ram0 --lun 0 | LUN 0 exists already in TPG 1",
+        "backstores delete ram0 | backstore \"ram0\" is used by " + T + " tpg 1 LUN 0; delete that LUN first (or give --force, which does)",
+        "backstores fileio create ram0 /tmp/x.img 1M | a backstore named \"ram0\" exists already",
+    })
+    void aRefusedChangeLeavesTheRunningStateAndTheFileAsTheyWere(final String command, final String reason)
+        throws Exception
+    {
+        try (LiveServe live = serve())
+        {
+            final byte[] before = Files.readAllBytes(file);
+            final RingtargetConfig served = live.server.config();
+
+            final CliRunner.Result result = run(command.split(" "));
+
+            assertEquals(2, result.exitCode(), result::toString);
+            assertTrue(result.err().contains(reason), result::toString);
+            assertArrayEquals(before, Files.readAllBytes(file), "the file byte for byte");
+            assertSame(served, live.server.config(), "the running state");
+            assertTrue(!result.err().contains("applied to the running target"), result::toString);
+        }
+    }
+
+    @Test
+    void aBatchStopsAtItsFirstFailingLineAndKeepsTheLinesBefore() throws Exception
+    {
+        final Path batch = dir.resolve("setup.rt");
+        Files.writeString(batch, String.join("\n",
+            "# three RAM disks, then a LUN number that is taken",
+            "backstores ram create r1 1M",
+            "ringtarget backstores ram create 'r2' 1M   # the program name may stay",
+            "backstores ram create r3 1M",
+            "iscsi tpg luns create " + T + " r1 --lun 0",
+            "backstores ram create r4 1M",
+            ""));
+        try (LiveServe live = serve())
+        {
+            final CliRunner.Result result = run("batch", batch.toString());
+
+            assertEquals(2, result.exitCode(), result::toString);
+            assertEquals("Created ram backstore r1 with size 1MiB.\nCreated ram backstore r2 with size 1MiB.\n" +
+                "Created ram backstore r3 with size 1MiB.\n", result.out());
+            assertTrue(result.err().contains("ringtarget: line 5: LUN 0 exists already in TPG 1"), result::toString);
+            assertTrue(result.err().contains("stopped at line 5: 3 of 5 commands applied"), result::toString);
+            final RingtargetConfig saved = ConfigFiles.load(file);
+            assertEquals(List.of("ram0", "r1", "r2", "r3"), saved.backstores().stream().map(BackstoreConfig::name).toList());
+            assertEquals(saved, live.server.config());
+        }
+    }
+
+    @Test
+    void aBatchWithAnInvalidLineIsBisectedToThatLine() throws Exception
+    {
+        final StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 40; i++)
+        {
+            lines.append("backstores ram create r").append(i).append(" 1M\n");
+        }
+        lines.append("iscsi tpg acls create ").append(T).append(" iqn.2026-04.com.example:x --chap-user u --chap-password short\n");
+        lines.append("backstores ram create r40 1M\n");
+        Files.createDirectories(file.getParent());
+        ConfigFiles.save(config(freePort()).withStateDirectory(dir.resolve("state").toString()), file);
+
+        final Path batch = dir.resolve("many.rt");
+        Files.writeString(batch, lines.toString());
+        final CliRunner.Result offline = run("batch", batch.toString());
+        assertEquals(2, offline.exitCode(), offline::toString);
+        assertTrue(offline.err().contains("ringtarget: line 41: refused, the configuration would not be valid:"),
+            offline::toString);
+        assertTrue(offline.err().contains("chap.password: at least 12 characters"), offline::toString);
+        assertTrue(offline.err().contains("saved in " + file + " (no running target serves it"), offline::toString);
+        assertEquals(41, ConfigFiles.load(file).backstores().size(), "ram0 and the 40 lines before");
+    }
+
+    @Test
+    void concurrentEditsAreSerializedAndNoneIsLost() throws Exception
+    {
+        editConcurrently("offline");
+        try (LiveServe live = serve())
+        {
+            editConcurrently("online");
+            assertEquals(ConfigFiles.load(file), live.server.config());
+            assertEquals(1 + 24, live.server.config().backstores().size(), "serve() started on the fixture again");
+        }
+    }
+
+    private void editConcurrently(final String prefix) throws Exception
+    {
+        final ExecutorService pool = Executors.newFixedThreadPool(6);
+        try
+        {
+            final List<Future<CliRunner.Result>> results = new ArrayList<>();
+            for (int i = 0; i < 24; i++)
+            {
+                final String name = prefix + i;
+                results.add(pool.submit(() -> run("backstores", "ram", "create", name, "1M")));
+            }
+            for (final Future<CliRunner.Result> result : results)
+            {
+                assertEquals(0, result.get().exitCode(), result.get()::toString);
+            }
+        }
+        finally
+        {
+            pool.shutdown();
+        }
+        final List<String> names = ConfigFiles.load(file).backstores().stream().map(BackstoreConfig::name).toList();
+        for (int i = 0; i < 24; i++)
+        {
+            assertTrue(names.contains(prefix + i), prefix + i + " in " + names);
+        }
+    }
+
+    @Test
+    void aFileEditedByHandIsNotOverwrittenBeforeItIsReloaded() throws Exception
+    {
+        try (LiveServe live = serve())
+        {
+            final RingtargetConfig byHand = ConfigEditor.addBackstore(ConfigFiles.load(file),
+                new BackstoreConfig("hand", "ram", null, 1L << 20, 512, true, false, "hand-serial", "3000000000000002"));
+            ConfigFiles.save(byHand, file);
+            final byte[] edited = Files.readAllBytes(file);
+
+            final CliRunner.Result refused = run("backstores", "ram", "create", "r1", "1M");
+            assertEquals(2, refused.exitCode(), refused::toString);
+            assertTrue(refused.err().contains(file + " was changed since the running target read it"), refused::toString);
+            assertArrayEquals(edited, Files.readAllBytes(file), "the hand edit stays");
+
+            final CliRunner.Result reload = run("reload");
+            assertEquals(0, reload.exitCode(), reload::toString);
+            assertTrue(reload.err().contains("the running target (pid " + ProcessHandle.current().pid() + ") applied " +
+                file), reload::toString);
+            assertTrue(reload.err().contains("backstore hand opened"), reload::toString);
+            assertEquals(byHand, live.server.config());
+
+            assertEquals(0, run("backstores", "ram", "create", "r1", "1M").exitCode());
+            assertEquals(List.of("ram0", "hand", "r1"),
+                ConfigFiles.load(file).backstores().stream().map(BackstoreConfig::name).toList());
+        }
+    }
+
+    @Test
+    void lsShowsWhatIsServedWhichIsWhatTheFileHolds() throws Exception
+    {
+        try (LiveServe live = serve())
+        {
+            assertEquals(0, run("iscsi", "tpg", "acls", "set-auth", T, HOST1, "--chap-user", "host1",
+                "--chap-password", "host1-secret-1").exitCode());
+            final CliRunner.Result json = run("ls", "--json");
+            assertEquals(0, json.exitCode(), json::toString);
+            final String config = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out()).get("config")
+                .toString();
+            assertEquals(Secrets.masked(ConfigFiles.load(file)), ConfigFiles.parse(config, "ls --json"));
+            assertTrue(!json.out().contains("host1-secret-1"), "no secret");
+
+            final CliRunner.Result tree = run("ls");
+            assertEquals(0, tree.exitCode(), tree::toString);
+            assertTrue(tree.out().contains("o- tpg1 "), tree::toString);
+            assertTrue(tree.out().contains("alua active-optimized"), tree::toString);
+            assertTrue(tree.out().matches("(?s).*o- " + HOST1.replace(".", "\\.") + " \\.+ \\[CHAP user host1, 0 sessions]\n.*"),
+                tree::toString);
+            assertTrue(tree.out().contains("[ram (16MiB)"), tree::toString);
+
+            final CliRunner.Result sessions = run("sessions", "-v");
+            assertEquals(0, sessions.exitCode(), sessions::toString);
+            assertEquals("No sessions.\n", sessions.out());
+        }
+        final CliRunner.Result none = run("sessions");
+        assertEquals(1, none.exitCode(), none::toString);
+        assertTrue(none.err().contains("no running target serves " + file), none::toString);
+    }
+
+    @Test
+    void aServedFileGrowsAndShrinkingIsRefused() throws Exception
+    {
+        try (LiveServe live = serve())
+        {
+            assertEquals(0, run("backstores", "fileio", "create", "disk2", disk2.toString(), "8M").exitCode());
+            assertEquals(0, run("iscsi", "tpg", "luns", "create", T, "disk2").exitCode());
+
+            final CliRunner.Result grow = run("backstores", "resize", "disk2", "16M");
+            assertEquals(0, grow.exitCode(), grow::toString);
+            assertEquals("Resized disk2 to 16MiB.\n", grow.out());
+            assertTrue(grow.err().contains("disk2 grown from 8MiB to 16MiB"), grow::toString);
+            assertEquals(16L << 20, Files.size(disk2));
+            assertEquals(16L << 20, live.server.sizeBytes("disk2"));
+
+            final byte[] before = Files.readAllBytes(file);
+            final CliRunner.Result shrink = run("backstores", "resize", "disk2", "4M");
+            assertEquals(2, shrink.exitCode(), shrink::toString);
+            assertTrue(shrink.err().contains("shrinking it to 4MiB is refused"), shrink::toString);
+            assertArrayEquals(before, Files.readAllBytes(file));
+            assertEquals(16L << 20, Files.size(disk2));
+
+            final CliRunner.Result ram = run("backstores", "resize", "ram0", "32M");
+            assertEquals(2, ram.exitCode(), ram::toString);
+            assertTrue(ram.err().contains("the running target refused it: backstore ram0: its sizeBytes cannot change " +
+                "while " + T + " tpg 1 LUN 0 maps it"), ram::toString);
+            assertArrayEquals(before, Files.readAllBytes(file));
+        }
+    }
+
+    @Test
+    void deletingABackstoreInUseNeedsForceWhichDeletesItsLunsFirst() throws Exception
+    {
+        try (LiveServe live = serve())
+        {
+            final CliRunner.Result forced = run("backstores", "delete", "ram0", "--force");
+            assertEquals(0, forced.exitCode(), forced::toString);
+            assertEquals("Deleted storage object ram0 and " + T + " tpg 1 LUN 0.\n", forced.out());
+            assertTrue(forced.err().contains("backstore ram0 deleted"), forced::toString);
+            assertNull(ConfigEditor.findBackstore(live.server.config(), "ram0"));
+            assertEquals(-1, live.server.sizeBytes("ram0"), "closed");
+            assertTrue(ConfigEditor.tpg(ConfigEditor.target(live.server.config(), T), 1).luns().isEmpty());
+            assertNotNull(ConfigFiles.load(file));
+        }
+    }
+}
