@@ -1,6 +1,7 @@
 package io.ringtarget.server.startup;
 
 import io.ringtarget.backstore.Backstore;
+import io.ringtarget.iscsi.log.EventLog;
 import io.ringtarget.iscsi.node.ChapCredentials;
 import io.ringtarget.iscsi.node.DiscoveryAuth;
 import io.ringtarget.iscsi.node.LunMapping;
@@ -61,6 +62,17 @@ final class TargetRegistryBuilder
     static TargetRegistry build(
         final RingtargetConfig config, final Map<String, Backstore> backstores, final Path stateDirectory)
     {
+        return build(config, backstores, stateDirectory, null);
+    }
+
+    /**
+     * @param log where what backstores report about their storage goes (resizes, RBD lock takeovers and fencing:
+     *            {@link UnitEvents}); null: only the logical units hear of it.
+     */
+    static TargetRegistry build(
+        final RingtargetConfig config, final Map<String, Backstore> backstores, final Path stateDirectory,
+        final EventLog log)
+    {
         final TargetRegistry registry = new TargetRegistry();
         for (final TargetConfig t : config.targets())
         {
@@ -89,8 +101,11 @@ final class TargetRegistryBuilder
             final Map<String, LogicalUnit> units = new LinkedHashMap<>();
             for (final Map.Entry<String, List<TargetPort>> e : portsOfBackstore.entrySet())
             {
-                units.put(e.getKey(), logicalUnit(config, t, e.getKey(), backstores.get(e.getKey()),
-                    e.getValue().toArray(new TargetPort[0]), stateDirectory));
+                final Backstore backstore = backstores.get(e.getKey());
+                final TargetPort[] through = e.getValue().toArray(new TargetPort[0]);
+                final LogicalUnit lu = logicalUnit(config, t, e.getKey(), backstore, through, stateDirectory);
+                backstore.events(new UnitEvents(e.getKey(), lu, through, log));
+                units.put(e.getKey(), lu);
             }
             for (final TpgConfig tpg : t.tpgs())
             {
@@ -130,8 +145,11 @@ final class TargetRegistryBuilder
         final TargetPort[] ports, final Path stateDirectory)
     {
         final BackstoreConfig bc = find(config, backstoreName);
+        // Storage with an identity of its own (an RBD image) names the device wherever it is exported from.
+        final String storage = b.identityKey();
         final LogicalUnitIdentity identity = new LogicalUnitIdentity(
-            LogicalUnitIdentity.DEFAULT_VENDOR, "ringtarget", "0001", serial(bc), naa(bc.wwn()), target.iqn());
+            LogicalUnitIdentity.DEFAULT_VENDOR, "ringtarget", "0001", serial(bc, storage), naa(bc.wwn()),
+            null == storage ? target.iqn() : storage);
         final LogicalUnit lu = new LogicalUnit(identity, b.blockCount(), b.blockSize(), b.supportsUnmap(),
             readOnly(target, backstoreName) || b.readOnly())
             .unmapReadsZeros(b.unmapReadsZeros())
@@ -208,16 +226,18 @@ final class TargetRegistryBuilder
     }
 
     /**
-     * The unit serial number (VPD 0x80): the configured one, or one derived from the backstore's name and path,
-     * so the same backstore keeps its identity across restarts (multipath and udev key on it).
+     * The unit serial number (VPD 0x80): the configured one, or one derived from the storage's own identity (an RBD
+     * image's, the same in every gateway), else from the backstore's name and path, so the same backstore keeps its
+     * identity across restarts (multipath and udev key on it).
      */
-    private static String serial(final BackstoreConfig b)
+    private static String serial(final BackstoreConfig b, final String storageIdentity)
     {
         if (b.serial() != null && !b.serial().isBlank())
         {
             return b.serial();
         }
-        final String key = "ringtarget serial " + b.name() + "|" + b.type() + "|" + (b.path() == null ? "" : b.path());
+        final String key = null != storageIdentity ? "ringtarget serial " + storageIdentity :
+            "ringtarget serial " + b.name() + "|" + b.type() + "|" + (b.path() == null ? "" : b.path());
         return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)).toString().replace("-", "");
     }
 

@@ -85,7 +85,7 @@ public final class TargetServer implements AutoCloseable
             {
                 backstores.put(b.name(), BackstoreFactory.open(b));
             }
-            final TargetRegistry targets = TargetRegistryBuilder.build(config, backstores, stateDirectory);
+            final TargetRegistry targets = TargetRegistryBuilder.build(config, backstores, stateDirectory, log);
             // The engine takes the sockets over: it closes them if it fails to start.
             final IscsiEngine engine = IscsiEngine.start(targets,
                 TargetRegistryBuilder.discoveryAuth(config.discoveryAuth()), TargetLimits.defaults(), settings,
