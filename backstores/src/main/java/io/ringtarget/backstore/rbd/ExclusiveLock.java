@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import static io.ringtarget.ffi.LibcConstants.EBUSY;
+import static io.ringtarget.ffi.LibcConstants.ENOENT;
 import static io.ringtarget.ffi.LibcConstants.EROFS;
 import static io.ringtarget.ffi.LibcConstants.ESHUTDOWN;
 import static io.ringtarget.ffi.LibrbdConstants.RBD_LOCK_MODE_EXCLUSIVE;
@@ -117,21 +118,31 @@ final class ExclusiveLock implements AutoCloseable
     private void takeOver()
     {
         String previous = null;
-        int r = Librbd.lockAcquire(image.handle(), RBD_LOCK_MODE_EXCLUSIVE);
-        if (r == -EROFS || r == -EBUSY)
+        int r = 0;
+        // The holder, if any, is broken first rather than asked: rbd_lock_acquire would wait for a dead holder's
+        // watch to time out (osd_client_watch_timeout, 30 s by default) before breaking its lock itself, and a live
+        // one is exactly what must be fenced (an initiator that writes here has given up on that gateway). A holder
+        // that comes in between the break and the acquire is broken too, once.
+        for (int attempt = 0; attempt < 2; attempt++)
         {
-            // Held by another client, alive or not (a SIGKILLed one keeps its watch until osd_client_watch_timeout):
-            // an initiator that writes here has given up on that gateway, so it is fenced off now, not later.
             final List<String> owners = new ArrayList<>();
             r = Librbd.lockGetOwners(image.handle(), owners);
             for (int i = 0; r == 0 && i < owners.size(); i++)
             {
                 previous = owners.get(i);
                 r = Librbd.lockBreak(image.handle(), RBD_LOCK_MODE_EXCLUSIVE, previous);
+                if (r == -ENOENT)
+                {
+                    r = 0; // released, or broken by librbd, meanwhile
+                }
             }
             if (r == 0)
             {
                 r = Librbd.lockAcquire(image.handle(), RBD_LOCK_MODE_EXCLUSIVE);
+            }
+            if (r != -EROFS && r != -EBUSY)
+            {
+                break;
             }
         }
         if (r == 0)
