@@ -29,7 +29,7 @@ stop() {
     [ -f "$pidfile" ] || continue
     pid="$(cat "$pidfile")"
     # Only a daemon started with this directory's ceph.conf: a pid file can outlive its process and be reused.
-    if [ -n "$pid" ] && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$dir/ceph.conf"; then
+    if [ -n "$pid" ] && { tr '\0' ' ' < "/proc/$pid/cmdline"; } 2>/dev/null | grep -qF -- "$dir/ceph.conf"; then
       kill -KILL "$pid" 2>/dev/null && pids+=("$pid")   # throwaway data: no clean shutdown to wait for
     fi
   done
