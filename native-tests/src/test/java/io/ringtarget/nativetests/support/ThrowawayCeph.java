@@ -69,6 +69,16 @@ public final class ThrowawayCeph implements AutoCloseable
         return dir;
     }
 
+    /**
+     * Appends lines to the cluster's ceph.conf, e.g. a {@code [client]} section with librbd options: the monitor and
+     * the OSD have read theirs, librbd clients started from now on (gateways, the rbd command) read them.
+     */
+    public void appendConf(final String lines) throws IOException
+    {
+        Files.writeString(Path.of(conf), System.lineSeparator() + lines + System.lineSeparator(),
+            java.nio.file.StandardOpenOption.APPEND);
+    }
+
     /** Makes {@code rbd/NAME} of {@code size} (rbd's units: 1G, 256M) with the default features. */
     public RbdConfig image(final String name, final String size)
     {
