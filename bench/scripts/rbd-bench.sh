@@ -10,18 +10,20 @@
 # also yields the gateway's CPU per I/O (utime+stime of the java process over the I/Os fio completed).
 #
 #   flock /tmp/rt-heavy.lock bench/scripts/rbd-bench.sh [-o OUTDIR] [--runtime S] [--size SIZE] [--librbd-defaults]
+#       [--no-cache]      (rbd cache = false for both: what docs/ceph.md recommends for gateways sharing an image)
 #
 # Writes OUTDIR/results.md (default .cache/bench/rbd-<UTC time>) and OUTDIR/fio-*.json, rbd-*.txt. Not in CI.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-out="" runtime=20 size=1G until_flush=false
+out="" runtime=20 size=1G until_flush=false cache=true
 while [ $# -gt 0 ]; do
   case "$1" in
     -o) out="$2"; shift 2 ;;
     --runtime) runtime="$2"; shift 2 ;;
     --size) size="$2"; shift 2 ;;
     --librbd-defaults) until_flush=true; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --no-cache) cache=false; shift ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "rbd-bench: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -40,8 +42,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-CEPH_CONF_EXTRA="$(printf '[client]\nrbd cache = true\nrbd cache policy = writearound\nrbd cache writethrough until flush = %s' \
-  "$until_flush")"
+CEPH_CONF_EXTRA="$(printf '[client]\nrbd cache = %s\nrbd cache policy = writearound\nrbd cache writethrough until flush = %s' \
+  "$cache" "$until_flush")"
 export CEPH_CONF_EXTRA
 eval "$("$root/bin/ceph-throwaway.sh" start | grep '^CEPH_')"
 ceph_dir="$CEPH_DIR"
@@ -97,7 +99,7 @@ done
   echo
   echo "Throwaway cluster (bin/ceph-throwaway.sh): one monitor, one memstore OSD, pool size 1, on this machine"
   echo "($(nproc) CPUs, shared with the gateway, fio and rbd bench). Images of $size, default features, filled"
-  echo "sequentially; librbd cache from the same ceph.conf for both: \`rbd cache = true\`, \`rbd cache policy = writearound\`,"
+  echo "sequentially; librbd cache from the same ceph.conf for both: \`rbd cache = $cache\`, \`rbd cache policy = writearound\`,"
   echo "\`rbd cache writethrough until flush = $until_flush\`."
   echo "Gateway: \`ringtarget demo --backstore rbd:rbd/gw --write-cache\`, fio libiscsi engine, ${runtime} s per run."
   echo
