@@ -261,6 +261,36 @@ class RbdBackstoreTest
         }
     }
 
+    @Test
+    void theInboxKeepsDeliveringOneResultAtATimeAcrossItsWrap() throws Exception
+    {
+        final RbdImageSpec spec = cluster.image("wrap", "16M");
+        try (LoopDriver home = new LoopDriver(RbdBackstore.open("wrap", spec, 512, false)))
+        {
+            final RbdBackstore rbd = (RbdBackstore)home.backstore;
+            final EventLoop other = new EventLoop("other", Ring.open(new RingConfig().entries(64)));
+            try
+            {
+                final BlockDevice device = rbd.open(other);
+                final ScsiTask task = new ScsiTask();
+                final int[] done = {0};
+                task.listener(t -> done[0]++);
+                // QD1, as an initiator with one command in flight: past the first wrap of the 256 KiB inbox (10923
+                // results), each result must be delivered without another one coming to schedule the drain.
+                for (int i = 0; i < 11_500; i++)
+                {
+                    runOn(other, home, device, task, done, 512, LoopDriver.cdb16(0x88, 0, i % 1024, 1));
+                    assertEquals(ScsiStatus.GOOD, task.status(), "read " + i);
+                }
+            }
+            finally
+            {
+                other.onClose();
+                other.ring().close();
+            }
+        }
+    }
+
     /** A command through {@code device} (of the loop {@code other}), pumping both loops until it completes. */
     private static void runOn(final EventLoop other, final LoopDriver home, final BlockDevice device,
         final ScsiTask task, final int[] done, final int edtl, final int[] cdb)

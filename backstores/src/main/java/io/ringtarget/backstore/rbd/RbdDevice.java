@@ -315,6 +315,10 @@ final class RbdDevice implements BlockDevice
     {
         // Cleared before reading: a result posted after this read schedules another drain.
         inboxScheduled.set(false);
+        // One read stops at the end of the buffer: after a wrap (a padding record there), the messages that follow
+        // are at its start, and with nothing more in flight no later post would schedule another drain (a QD1
+        // session hung at the first wrap, after 10923 results of 24 bytes in 256 KiB).
+        inbox.read(onInboxMessage);
         inbox.read(onInboxMessage);
     }
 
