@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Leaves services installed but neither enabled at boot nor running: used by install-test-deps.sh for the peer
-# targets (tgt, istgt) and Prometheus, whose Debian packages enable their service (tgtd would otherwise take port
+# targets (tgt, istgt), Prometheus and Ceph, whose Debian packages enable their service (tgtd would otherwise take port
 # 3260 at the next boot). Works with or without systemd as PID 1 (systemctl disable edits unit links offline; SysV
 # scripts go through systemd-sysv-install, or update-rc.d where there is no systemctl).
 #   bin/quiet-services.sh [--root DIR] SERVICE...     (--root: an image or chroot, e.g. for a test; nothing is stopped)

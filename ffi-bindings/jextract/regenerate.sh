@@ -25,10 +25,10 @@ rm -rf "$out" && mkdir -p "$out"
 {
   grep '^struct ' "$here/headers.txt" | awk '{print "--include-struct " $2}'
   grep '^function ' "$here/headers.txt" | awk '{print "--include-function " $2}'
-  grep -hoE 'public static final (int|long) [A-Z][A-Z0-9_]+' "$src/IoUringConstants.java" "$src/LibcConstants.java" \
+  grep -hoE 'public static final (int|long) [A-Z][A-Z0-9_]+' "$src/IoUringConstants.java" "$src/LibcConstants.java" "$src/LibrbdConstants.java" \
     | awk '{print "--include-constant " $5}' | grep -v ' SYS_IO_URING_'
 } > "$out/includes.txt"
 # shellcheck disable=SC2046
 "$jextract" --output "$out/src" --target-package io.ringtarget.ffi.generated $(cat "$out/includes.txt") "$out/ringtarget.h"
 echo "generated into $out/src"
-dpkg-query -W -f='${Package} ${Version}\n' linux-libc-dev liburing-dev libc6-dev 2>/dev/null | sed 's/^/headers: /'
+dpkg-query -W -f='${Package} ${Version}\n' linux-libc-dev liburing-dev libc6-dev librbd-dev librados-dev 2>/dev/null | sed 's/^/headers: /'

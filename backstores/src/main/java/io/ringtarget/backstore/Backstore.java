@@ -39,6 +39,22 @@ public interface Backstore extends AutoCloseable
     boolean readOnly();
 
     /**
+     * A stable name of the storage itself, the same in every process that serves it (an RBD image: the cluster's
+     * fsid, the pool's and the image's ids), from which the logical unit's serial number and NAA are derived when the
+     * configuration sets none: two gateways exporting one image then present one device to multipath. Null (the
+     * default): the identity comes from the configuration entry.
+     */
+    default String identityKey()
+    {
+        return null;
+    }
+
+    /** Where the backstore reports resizes and ownership changes of its storage; the default reports nothing. */
+    default void events(final BackstoreEvents events)
+    {
+    }
+
+    /**
      * The loop's handle. Call on the loop's thread (or before the loop runs): the handle registers itself as a
      * completion owner of that loop.
      */

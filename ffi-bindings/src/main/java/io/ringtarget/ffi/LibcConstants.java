@@ -118,6 +118,8 @@ public final class LibcConstants
     public static final int EMFILE = 24;
     public static final int EFBIG = 27;
     public static final int ENOSPC = 28;
+    /** librbd: a write refused because another client holds the image's exclusive lock. */
+    public static final int EROFS = 30;
     public static final int EPIPE = 32;
     public static final int ENOSYS = 38;
     public static final int ENODATA = 61;
@@ -129,6 +131,8 @@ public final class LibcConstants
     public static final int EADDRNOTAVAIL = 99;
     public static final int ECONNRESET = 104;
     public static final int ENOBUFS = 105;
+    /** Ceph's EBLOCKLISTED: the client was blocklisted (fenced) by another that took its lock over. */
+    public static final int ESHUTDOWN = 108;
     public static final int ETIMEDOUT = 110;
     public static final int ECONNREFUSED = 111;
     public static final int EALREADY = 114;

@@ -50,6 +50,8 @@ class LayoutCheckTest
         STRUCTS.put(SockaddrStorage.class, "struct sockaddr_storage");
         STRUCTS.put(SockaddrUn.class, "struct sockaddr_un");
         STRUCTS.put(TcpInfo.class, "struct tcp_info");
+        STRUCTS.put(SemT.class, "sem_t");
+        STRUCTS.put(RbdImageInfo.class, "rbd_image_info_t");
     }
 
     /** Java names that are spelled differently in C. */
@@ -91,6 +93,9 @@ class LayoutCheckTest
             #include <linux/time_types.h>
             #include <linux/io_uring.h>
             #include <liburing.h>
+            #include <semaphore.h>
+            #include <rados/librados.h>
+            #include <rbd/librbd.h>
             #define P(name, expr) printf("%s %lld\\n", name, (long long)(expr))
             int main(void) {
             """);
@@ -113,7 +118,7 @@ class LayoutCheckTest
                 }
             }
         }
-        for (final Class<?> cls : List.of(IoUringConstants.class, LibcConstants.class))
+        for (final Class<?> cls : List.of(IoUringConstants.class, LibcConstants.class, LibrbdConstants.class))
         {
             for (final Field f : cls.getFields())
             {

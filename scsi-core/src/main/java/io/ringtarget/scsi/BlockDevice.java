@@ -9,6 +9,10 @@ import java.lang.foreign.MemorySegment;
  * thread of the loop that opened the handle.
  * <p>
  * Offsets and lengths are in bytes; they need not be aligned (the handle bounces unaligned requests).
+ * <p>
+ * Errors the logical unit tells apart: -ENOSPC (a thin backstore out of space: DATA PROTECT) and -ESHUTDOWN (the
+ * backstore was fenced off its storage, e.g. another gateway took an RBD image over: NOT READY, LOGICAL UNIT NOT
+ * ACCESSIBLE, TARGET PORT IN UNAVAILABLE STATE, so that multipath tries another path); any other is a MEDIUM ERROR.
  */
 public interface BlockDevice
 {

@@ -36,6 +36,11 @@ final class MediaSteps
     static final int VERIFY_COMPARE_ONE_BLOCK = 3;
 
     private static final int ERRNO_ENOSPC = 28;
+    /**
+     * The backstore was fenced off its storage (an RBD client blocklisted when another gateway took the image's lock
+     * over): this path can no longer reach the medium.
+     */
+    private static final int ERRNO_ESHUTDOWN = 108;
 
     private final LogicalUnit lu;
     private final int blockSize;
@@ -392,6 +397,12 @@ final class MediaSteps
         {
             // SBC-3 4.7.3.7: a thin backstore out of space.
             t.checkCondition(SenseKey.DATA_PROTECT, Asc.SPACE_ALLOCATION_FAILED_WRITE_PROTECT);
+        }
+        else if (result == -ERRNO_ESHUTDOWN)
+        {
+            // SPC-4 5.15.2.4.5: the logical unit is not accessible through this port any more. A path error for
+            // multipath (Linux fails the path and retries on another), where MEDIUM ERROR would fail the I/O.
+            t.checkCondition(SenseKey.NOT_READY, Asc.TARGET_PORT_IN_UNAVAILABLE_STATE);
         }
         else
         {

@@ -206,6 +206,23 @@ class MediaCommandsTest
     }
 
     @Test
+    void aFencedBackstoreAnswersNotReadyUnavailableForEveryMediaCommand()
+    {
+        // ESHUTDOWN: another gateway took the storage over (an RBD client blocklisted). NOT READY is a path error for
+        // multipath, so the initiator retries on another path instead of failing the I/O.
+        h.device.failWithErrno = 108;
+        h.run(512, LuHarness.cdb10(0x28, 0, 0, 1));
+        h.assertSense(SenseKey.NOT_READY, Asc.TARGET_PORT_IN_UNAVAILABLE_STATE);
+        h.run(512, LuHarness.cdb10(0x2A, 0, 0, 1));
+        h.assertSense(SenseKey.NOT_READY, Asc.TARGET_PORT_IN_UNAVAILABLE_STATE);
+        h.run(0, LuHarness.cdb10(0x35, 0, 0, 0));
+        h.assertSense(SenseKey.NOT_READY, Asc.TARGET_PORT_IN_UNAVAILABLE_STATE);
+        h.run(512, LuHarness.cdb16(0x93, 0x08, 0, 1));
+        h.assertSense(SenseKey.NOT_READY, Asc.TARGET_PORT_IN_UNAVAILABLE_STATE);
+        assertEquals(4, h.lu.ioErrorCount());
+    }
+
+    @Test
     void synchronizeCacheFlushes()
     {
         h.run(0, LuHarness.cdb10(0x35, 0, 0, 0));

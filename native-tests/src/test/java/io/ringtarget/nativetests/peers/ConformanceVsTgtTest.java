@@ -1,6 +1,7 @@
 package io.ringtarget.nativetests.peers;
 
-import io.ringtarget.nativetests.support.ExternalProcess;
+import io.ringtarget.nativetests.support.Conformance;
+import io.ringtarget.nativetests.support.Conformance.Summary;
 import io.ringtarget.nativetests.support.Ports;
 import io.ringtarget.nativetests.support.Tools;
 import io.ringtarget.server.startup.TargetServer;
@@ -23,7 +24,6 @@ import java.io.PrintStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -47,60 +47,9 @@ class ConformanceVsTgtTest
     @TempDir
     Path dir;
 
-    record Summary(int total, int passed, int failed, int skipped, String text)
-    {
-        /** The tests of a verdict, "Suite.Test" as the summary's FAILED and SKIPPED lines name them. */
-        Set<String> tests(final String verdict)
-        {
-            final Set<String> tests = new TreeSet<>();
-            text.lines().filter(l -> l.startsWith(verdict + " ")).forEach(l -> tests.add(l.substring(verdict.length() + 1).strip()));
-            return tests;
-        }
-
-        static Summary read(final Path file) throws IOException
-        {
-            final String text = Files.readString(file);
-            final String first = text.lines().findFirst().orElseThrow();
-            int total = -1;
-            int passed = -1;
-            int failed = -1;
-            int skipped = -1;
-            for (final String field : first.split(" "))
-            {
-                final String[] kv = field.split("=");
-                switch (kv[0])
-                {
-                    case "total" -> total = Integer.parseInt(kv[1]);
-                    case "passed" -> passed = Integer.parseInt(kv[1]);
-                    case "failed" -> failed = Integer.parseInt(kv[1]);
-                    case "skipped" -> skipped = Integer.parseInt(kv[1]);
-                    default ->
-                    {
-                    }
-                }
-            }
-            return new Summary(total, passed, failed, skipped, text);
-        }
-    }
-
-    private static Path script()
-    {
-        Path d = Path.of("").toAbsolutePath();
-        while (d != null && !Files.exists(d.resolve("bench/scripts/conformance.sh")))
-        {
-            d = d.getParent();
-        }
-        assertTrue(d != null, "bench/scripts/conformance.sh not found above " + Path.of("").toAbsolutePath());
-        return d.resolve("bench/scripts/conformance.sh");
-    }
-
     private Summary conformance(final String name, final String url, final String secondPath) throws IOException
     {
-        final Path out = dir.resolve(name);
-        final ExternalProcess.Result r = ExternalProcess.run(Duration.ofSeconds(400), "bash", script().toString(),
-            "-o", out.toString(), url, secondPath);
-        assertEquals(0, r.exitCode(), r.output());
-        return Summary.read(out.resolve("summary.txt"));
+        return Conformance.run(dir.resolve(name), "ALL", url, secondPath);
     }
 
     private static Path sparse(final Path file) throws IOException

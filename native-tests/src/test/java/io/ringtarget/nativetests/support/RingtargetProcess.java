@@ -89,6 +89,28 @@ public final class RingtargetProcess implements AutoCloseable
             starts + ")";
     }
 
+    /** The running process's id. */
+    public long pid()
+    {
+        return process.pid();
+    }
+
+    /**
+     * Sends a signal to the running process (kill -SIGNAL): STOP freezes it as a hung or partitioned host would be,
+     * CONT resumes it, KILL ends it without a restart.
+     *
+     * @param signal the signal's name without SIG.
+     */
+    public void signal(final String signal)
+    {
+        final ExternalProcess.Result r = ExternalProcess.run(Duration.ofSeconds(10), "kill", "-" + signal,
+            Long.toString(process.pid()));
+        if (!r.ok())
+        {
+            throw new IllegalStateException("kill -" + signal + " " + process.pid() + ": " + r.output());
+        }
+    }
+
     /** The output of every run so far. */
     public String logText()
     {

@@ -4,6 +4,7 @@ import io.ringtarget.server.config.BackstoreConfig;
 import io.ringtarget.server.config.ConfigDefaults;
 import io.ringtarget.server.config.ConfigEditor;
 import io.ringtarget.server.config.DeviceIdentifiers;
+import io.ringtarget.server.config.RbdConfig;
 import io.ringtarget.server.config.RingtargetConfig;
 import io.ringtarget.server.config.Sizes;
 import picocli.CommandLine.Command;
@@ -21,11 +22,13 @@ import java.util.concurrent.Callable;
 /** {@code ringtarget backstores ...}: targetcli's /backstores. */
 @Command(
     name = "backstores",
-    description = "Storage objects exported as LUNs: fileio (a file), block (a disk, LVM LV, ZVOL), ram.",
+    description = "Storage objects exported as LUNs: fileio (a file), block (a disk, LVM LV, ZVOL), ram, rbd (a Ceph " +
+        "RBD image).",
     subcommands = {
         BackstoresCommand.Fileio.class,
         BackstoresCommand.Block.class,
         BackstoresCommand.Ram.class,
+        BackstoresCommand.Rbd.class,
         BackstoresCommand.ListBackstores.class,
         BackstoresCommand.Resize.class,
         BackstoresCommand.Delete.class },
@@ -35,6 +38,7 @@ import java.util.concurrent.Callable;
         "  ringtarget backstores fileio create disk1 /var/iscsi_disks/disk1.img 10G",
         "  ringtarget backstores block create lv0 /dev/vg0/lv0",
         "  ringtarget backstores ram create scratch 1G",
+        "  ringtarget backstores rbd create vm1 rbd/vm1 --ceph-conf /etc/ceph/ceph.conf --ceph-id iscsi",
         "  ringtarget backstores resize disk1 20G",
         "  ringtarget backstores delete disk1" })
 final class BackstoresCommand extends CommandGroup
@@ -181,6 +185,57 @@ final class BackstoresCommand extends CommandGroup
             String done(final RingtargetConfig before, final RingtargetConfig after)
             {
                 return "Created ram backstore " + name + " with size " + Sizes.format(size) + ".";
+            }
+        }
+    }
+
+    @Command(name = "rbd", description = "Backstores on Ceph RBD images, through librbd.",
+        subcommands = { Rbd.Create.class })
+    static final class Rbd extends CommandGroup
+    {
+        @Command(name = "create", description = "Creates an rbd backstore on an existing image (rbd create makes " +
+            "one). Its serial number and WWN come from the image unless given, so that every gateway exporting it " +
+            "presents the same device.",
+            footer = { "", "Example:",
+                "  ringtarget backstores rbd create vm1 rbd/vm1 --ceph-conf /etc/ceph/ceph.conf --ceph-id iscsi" })
+        static final class Create extends EditCommand
+        {
+            @Parameters(index = "0", paramLabel = "NAME", description = "Name of the backstore.")
+            String name;
+
+            @Parameters(index = "1", paramLabel = "POOL/IMAGE", description = "The image, as the rbd command names it.")
+            String image;
+
+            @Option(names = "--ceph-conf", paramLabel = "FILE", required = true,
+                description = "The ceph.conf naming the cluster's monitors (and any librbd options).")
+            Path cephConf;
+
+            @Option(names = "--ceph-id", paramLabel = "ID",
+                description = "The Ceph client to connect as, without \"client.\" (default: admin).")
+            String cephId;
+
+            @Option(names = "--keyring", paramLabel = "FILE",
+                description = "A keyring with the client's key (default: the one the ceph.conf names).")
+            Path keyring;
+
+            @Mixin
+            Common common;
+
+            @Override
+            RingtargetConfig edit(final RingtargetConfig current)
+            {
+                return ConfigEditor.addBackstore(current, BackstoreConfig.rbd(name,
+                    new RbdConfig(image, cephConf.toAbsolutePath().normalize().toString(),
+                        null == cephId ? RbdConfig.DEFAULT_CEPH_ID : cephId,
+                        null == keyring ? null : keyring.toAbsolutePath().normalize().toString()),
+                    null == common.blockSize ? ConfigDefaults.DEFAULT_BLOCK_SIZE : common.blockSize,
+                    common.writeCache, common.serial, common.wwn));
+            }
+
+            @Override
+            String done(final RingtargetConfig before, final RingtargetConfig after)
+            {
+                return "Created rbd backstore " + name + " on image " + image + ".";
             }
         }
     }

@@ -60,10 +60,15 @@ final class ConfigTree
         {
             sb.append(' ').append(backstore.path());
         }
+        if (null != backstore.rbd())
+        {
+            sb.append(' ').append(backstore.rbd().image()).append(" client.").append(backstore.rbd().cephIdOrDefault())
+                .append(" conf ").append(backstore.rbd().cephConf());
+        }
         sb.append(" (").append(backstore.sizeBytes() > 0 ? Sizes.format(backstore.sizeBytes()) :
             (ConfigDefaults.TYPE_RAM.equals(backstore.type()) ? "0B" : "own size")).append(')');
         sb.append(' ').append(backstore.blockSize() == 0 ? "auto" : String.valueOf(backstore.blockSize())).append("B blocks");
-        if (!ConfigDefaults.TYPE_RAM.equals(backstore.type()))
+        if (!ConfigDefaults.TYPE_RAM.equals(backstore.type()) && !ConfigDefaults.TYPE_RBD.equals(backstore.type()))
         {
             sb.append(backstore.directIo() ? " direct" : " buffered");
         }

@@ -11,6 +11,7 @@ import io.ringtarget.server.config.EngineConfig;
 import io.ringtarget.server.config.MetricsConfig;
 import io.ringtarget.server.config.PortalAddresses;
 import io.ringtarget.server.config.PortalConfig;
+import io.ringtarget.server.config.RbdConfig;
 import io.ringtarget.server.config.RingtargetConfig;
 import io.ringtarget.server.config.Sizes;
 import io.ringtarget.server.config.TargetConfig;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -31,9 +33,12 @@ import java.util.concurrent.Callable;
         "  ringtarget demo --portal 127.0.0.1:3261 --size 4G",
         "  ringtarget demo --portal 127.0.0.1:3260 --portal 127.0.0.1:3261   # two paths (TPGs 1 and 2, ALUA)",
         "  ringtarget demo --backstore /dev/vg0/lv0        # a block device",
-        "  ringtarget demo --backstore /var/tmp/demo.img    # a file (created at --size when missing)" })
+        "  ringtarget demo --backstore /var/tmp/demo.img    # a file (created at --size when missing)",
+        "  ringtarget demo --backstore rbd:rbd/vm1 --ceph-conf /etc/ceph/ceph.conf   # a Ceph RBD image" })
 final class DemoCommand implements Callable<Integer>
 {
+    private static final String RBD_PREFIX = "rbd:";
+
     @Option(names = "--portal", paramLabel = "HOST:PORT",
         description = "IPv4 address and port to listen on (default: " + DemoConfig.PORTAL + "; 0.0.0.0:3260 to be " +
             "reachable from other hosts). IPv6 is not supported yet. Repeat it for several paths: each portal is a " +
@@ -50,9 +55,18 @@ final class DemoCommand implements Callable<Integer>
         description = "LUN size: 1G, 512M, ... (default 1G; for an existing file or device, its own size).")
     Long size;
 
-    @Option(names = "--backstore", paramLabel = "PATH",
-        description = "Serve this block device or file instead of RAM.")
+    @Option(names = "--backstore", paramLabel = "PATH|rbd:POOL/IMAGE",
+        description = "Serve this block device or file instead of RAM, or with rbd: a Ceph RBD image (with " +
+            "--ceph-conf).")
     String backstore;
+
+    @Option(names = "--ceph-conf", paramLabel = "FILE",
+        description = "With --backstore rbd:POOL/IMAGE: the ceph.conf naming the cluster's monitors.")
+    String cephConf;
+
+    @Option(names = "--ceph-id", paramLabel = "ID",
+        description = "With --backstore rbd:POOL/IMAGE: the Ceph client to connect as (default: admin).")
+    String cephId;
 
     @Option(names = "--loops", paramLabel = "N", defaultValue = "0",
         description = "Event loops (default 0: one per core).")
@@ -119,20 +133,39 @@ final class DemoCommand implements Callable<Integer>
                 throw new CliException(ExitCodes.INVALID, "--alua: " + states.size() + " states for " +
                     hostPorts.size() + " portal(s): give one per --portal");
             }
-            demo = DemoConfig.create(hostPorts, states, null == size ? 0 : size, backstore);
+            demo = DemoConfig.create(hostPorts, states, null == size ? 0 : size, rbdImage() == null ? backstore : null);
         }
         catch (final IllegalArgumentException ex)
         {
             throw new CliException(ExitCodes.INVALID, "--portal: " + ex.getMessage());
         }
         final EngineConfig engine = demo.engine();
-        final BackstoreConfig b = demo.backstores().getFirst();
-        final BackstoreConfig backstore = new BackstoreConfig(b.name(), b.type(), b.path(), b.sizeBytes(), b.blockSize(),
-            b.directIo(), writeCache, b.serial(), b.wwn(), grow && ConfigDefaults.TYPE_FILEIO.equals(b.type()));
+        final BackstoreConfig b = null == rbdImage() ? demo.backstores().getFirst() : rbdBackstore();
+        final BackstoreConfig backstore = b.withWriteCache(writeCache)
+            .withGrow(grow && ConfigDefaults.TYPE_FILEIO.equals(b.type()));
         return demo.withBackstores(List.of(backstore))
             .withEngine(new EngineConfig(loops, engine.pinCpus(), engine.idleStrategy(), engine.idleSpinMicros(),
                 engine.nopInIntervalSeconds(), engine.nopInTimeoutSeconds()))
             .withMetrics(new MetricsConfig(null == metrics ? MetricsConfig.DEMO_LISTEN : metrics));
+    }
+
+    /** The POOL/IMAGE of {@code --backstore rbd:POOL/IMAGE}, or null. */
+    private String rbdImage()
+    {
+        return null != backstore && backstore.startsWith(RBD_PREFIX) ? backstore.substring(RBD_PREFIX.length()) : null;
+    }
+
+    /** The demo's LUN on an RBD image: its identity comes from the image (the same through every gateway). */
+    private BackstoreConfig rbdBackstore()
+    {
+        if (null == cephConf)
+        {
+            throw new CliException(ExitCodes.INVALID, "--backstore rbd:POOL/IMAGE needs --ceph-conf FILE");
+        }
+        return BackstoreConfig.rbd(DemoConfig.BACKSTORE, new RbdConfig(rbdImage(),
+                Path.of(cephConf).toAbsolutePath().normalize().toString(),
+                null == cephId ? RbdConfig.DEFAULT_CEPH_ID : cephId, null),
+            ConfigDefaults.DEFAULT_BLOCK_SIZE, false, null, null);
     }
 
     /** How to reach the demo target with open-iscsi, libiscsi's tools and fio. */
@@ -166,7 +199,8 @@ final class DemoCommand implements Callable<Integer>
         final String nl = System.lineSeparator();
         return "ringtarget demo: " + target.iqn() + " on " + ConfigEditor.portalName(portal) + ", LUN 0 = " +
             (backstore.sizeBytes() > 0 ? Sizes.format(backstore.sizeBytes()) + " " : "") + backstore.type() +
-            (null == backstore.path() ? "" : " " + backstore.path()) + nl +
+            (null == backstore.path() ? "" : " " + backstore.path()) +
+            (null == backstore.rbd() ? "" : " " + backstore.rbd().image()) + nl +
             paths +
             "  open-iscsi:  iscsiadm -m discovery -t sendtargets -p " + hostPort + nl +
             "               iscsiadm -m node -T " + target.iqn() + " -p " + hostPort + " --login" + nl +

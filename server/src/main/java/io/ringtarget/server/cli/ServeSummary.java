@@ -84,7 +84,8 @@ final class ServeSummary
     {
         final BackstoreConfig backstore = config.backstores().stream().filter(b -> b.name().equals(name)).findFirst()
             .orElseThrow(); // validated: every LUN's backstore exists
-        final String where = null == backstore.path() ? backstore.type() : backstore.type() + " " + backstore.path();
+        final String where = null != backstore.rbd() ? backstore.type() + " " + backstore.rbd().image() :
+            null == backstore.path() ? backstore.type() : backstore.type() + " " + backstore.path();
         return "(" + where + ", " + size(backstore) + ")";
     }
 
@@ -93,6 +94,10 @@ final class ServeSummary
         if (backstore.sizeBytes() > 0)
         {
             return Sizes.format(backstore.sizeBytes());
+        }
+        if (null == backstore.path())
+        {
+            return "the image's own size"; // rbd: known once the image is opened
         }
         final Path path = Path.of(backstore.path());
         final OptionalLong device = BlockDevices.sizeBytes(path);

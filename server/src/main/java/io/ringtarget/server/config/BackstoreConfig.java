@@ -7,7 +7,9 @@ package io.ringtarget.server.config;
  * their BLKSSZGET). {@code directIo} false selects buffered I/O for fileio. {@code serial} is the unit serial
  * number (VPD 0x80) and {@code wwn} 16 hex digits of the NAA designator (VPD 0x83); both generated if blank.
  * {@code grow} true lets the target extend an existing fileio file smaller than {@code sizeBytes}; without it that
- * is refused (a smaller file is more often the wrong file than one meant to grow).
+ * is refused (a smaller file is more often the wrong file than one meant to grow). {@code rbd} says where the image
+ * of an {@code rbd} backstore is (null for the other types); such a backstore's serial and NAA, when left blank,
+ * come from the image, so that every gateway exporting it presents the same device.
  */
 public record BackstoreConfig(
     String name,
@@ -19,8 +21,25 @@ public record BackstoreConfig(
     boolean writeCache,
     String serial,
     String wwn,
-    boolean grow)
+    boolean grow,
+    RbdConfig rbd)
 {
+    /** Any type but {@code rbd}. */
+    public BackstoreConfig(
+        final String name,
+        final String type,
+        final String path,
+        final long sizeBytes,
+        final int blockSize,
+        final boolean directIo,
+        final boolean writeCache,
+        final String serial,
+        final String wwn,
+        final boolean grow)
+    {
+        this(name, type, path, sizeBytes, blockSize, directIo, writeCache, serial, wwn, grow, null);
+    }
+
     /** Without {@code grow}: an existing file keeps its size or is refused. */
     public BackstoreConfig(
         final String name,
@@ -34,5 +53,35 @@ public record BackstoreConfig(
         final String wwn)
     {
         this(name, type, path, sizeBytes, blockSize, directIo, writeCache, serial, wwn, false);
+    }
+
+    /**
+     * An {@code rbd} backstore: the image's size is its own (no {@code sizeBytes}), I/O goes through librbd (no
+     * {@code path}, {@code directIo} or {@code grow}).
+     */
+    public static BackstoreConfig rbd(
+        final String name, final RbdConfig rbd, final int blockSize, final boolean writeCache, final String serial,
+        final String wwn)
+    {
+        return new BackstoreConfig(name, ConfigDefaults.TYPE_RBD, null, 0, blockSize, true, writeCache, serial, wwn,
+            false, rbd);
+    }
+
+    public BackstoreConfig withWriteCache(final boolean newWriteCache)
+    {
+        return new BackstoreConfig(name, type, path, sizeBytes, blockSize, directIo, newWriteCache, serial, wwn, grow,
+            rbd);
+    }
+
+    public BackstoreConfig withGrow(final boolean newGrow)
+    {
+        return new BackstoreConfig(name, type, path, sizeBytes, blockSize, directIo, writeCache, serial, wwn, newGrow,
+            rbd);
+    }
+
+    public BackstoreConfig withIdentifiers(final String newSerial, final String newWwn)
+    {
+        return new BackstoreConfig(name, type, path, sizeBytes, blockSize, directIo, writeCache, newSerial, newWwn,
+            grow, rbd);
     }
 }

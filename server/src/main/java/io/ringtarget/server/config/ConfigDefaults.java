@@ -24,6 +24,8 @@ public final class ConfigDefaults
     public static final String TYPE_BLOCK = "block";
     public static final String TYPE_FILEIO = "fileio";
     public static final String TYPE_RAM = "ram";
+    /** A Ceph RBD image through librbd. */
+    public static final String TYPE_RBD = "rbd";
     public static final String IDLE_RING = "ring";
     /**
      * A "ring" loop polls 50 µs after its last work before it sleeps, as Linux's socket busy polling is commonly

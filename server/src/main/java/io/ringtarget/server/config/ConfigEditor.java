@@ -64,7 +64,8 @@ public final class ConfigEditor
     /**
      * Gives a {@code fileio} or {@code ram} backstore another size: a file grows (sparse: {@code grow} is set so that
      * a target starting on the file extends it), a ram disk gets that size when its target starts. Shrinking is refused:
-     * an initiator may have data past the new end. A {@code block} backstore has its device's size.
+     * an initiator may have data past the new end. A {@code block} backstore has its device's size, an {@code rbd}
+     * backstore its image's.
      *
      * @param currentBytes the size served or on disk now (a file's own size when the configuration says 0).
      */
@@ -76,6 +77,12 @@ public final class ConfigEditor
         {
             throw new IllegalArgumentException("backstore \"" + name + "\" is a block device: it has the device's size " +
                 "(grow the device, e.g. lvextend, then run \"ringtarget backstores resize " + name + "\" without a size)");
+        }
+        if (ConfigDefaults.TYPE_RBD.equals(b.type()))
+        {
+            // The image's size is Ceph's: every gateway of the image notices an `rbd resize` through its update watch.
+            throw new IllegalArgumentException("backstore \"" + name + "\" is an RBD image: it has the image's size " +
+                "(grow it with \"rbd resize\"; the running target notices and tells its initiators)");
         }
         if (sizeBytes < currentBytes)
         {

@@ -1,6 +1,7 @@
 package io.ringtarget.server.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ringtarget.backstore.rbd.RbdImageSpec;
 
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -40,7 +41,8 @@ public final class ConfigValidator
     public static final int MAX_CHAP_TEXT = 255;
 
     /** The backstore types whose rules this class knows; the schema refuses any other. */
-    private static final Set<String> TYPES = Set.of(ConfigDefaults.TYPE_BLOCK, ConfigDefaults.TYPE_FILEIO, ConfigDefaults.TYPE_RAM);
+    private static final Set<String> TYPES = Set.of(ConfigDefaults.TYPE_BLOCK, ConfigDefaults.TYPE_FILEIO, ConfigDefaults.TYPE_RAM,
+        ConfigDefaults.TYPE_RBD);
     /** Where devices live: never the place of a fileio file. */
     private static final Path DEV = Path.of("/dev");
 
@@ -198,7 +200,12 @@ public final class ConfigValidator
                 }
             }
             case ConfigDefaults.TYPE_FILEIO -> fileio(path, backstore, filePaths);
+            case ConfigDefaults.TYPE_RBD -> rbd(path, backstore, filePaths);
             default -> block(path, backstore, filePaths);
+        }
+        if (null != backstore.rbd() && !ConfigDefaults.TYPE_RBD.equals(type))
+        {
+            warning(path + ".rbd", "ignored: only an rbd backstore has an image");
         }
         if (backstore.grow() && !ConfigDefaults.TYPE_FILEIO.equals(type))
         {
@@ -256,6 +263,73 @@ public final class ConfigValidator
         if (null != file && checkFiles)
         {
             addAll(HostChecks.fileio(path, file, backstore.sizeBytes(), backstore.grow()));
+        }
+    }
+
+    private void rbd(final String path, final BackstoreConfig backstore, final Map<Object, String> filePaths)
+    {
+        final RbdConfig rbd = backstore.rbd();
+        if (null == rbd)
+        {
+            error(path + ".rbd", "required for an rbd backstore: {\"image\": \"POOL/IMAGE\", \"cephConf\": " +
+                "\"/etc/ceph/ceph.conf\"}");
+            return;
+        }
+        final String imageProblem = RbdImageSpec.problem(rbd.image());
+        if (null != imageProblem)
+        {
+            error(path + ".rbd.image", imageProblem);
+        }
+        else
+        {
+            // The same image twice in one target: two handles of one process would take the lock from each other.
+            final String other = filePaths.putIfAbsent("rbd " + rbd.cephConf() + " " + rbd.image(), path);
+            if (null != other)
+            {
+                error(path + ".rbd.image", "\"" + rbd.image() + "\" is the image of " + other + " too: export one " +
+                    "backstore from several LUNs instead");
+            }
+        }
+        clientFile(path + ".rbd.cephConf", rbd.cephConf(), true);
+        clientFile(path + ".rbd.keyring", rbd.keyring(), false);
+        if (null != backstore.path() && !backstore.path().isEmpty())
+        {
+            warning(path + ".path", "ignored: an rbd backstore's image is rbd.image");
+        }
+        if (backstore.sizeBytes() > 0)
+        {
+            warning(path + ".sizeBytes", "ignored: an rbd backstore has its image's size (rbd resize changes it)");
+        }
+    }
+
+    /** A ceph.conf or keyring: an absolute path, readable when this machine is checked. */
+    private void clientFile(final String path, final String file, final boolean required)
+    {
+        if (null == file || file.isEmpty())
+        {
+            if (required)
+            {
+                error(path, "required: the ceph.conf that names the cluster's monitors");
+            }
+            return;
+        }
+        final Path resolved;
+        try
+        {
+            resolved = Path.of(file);
+        }
+        catch (final InvalidPathException ex)
+        {
+            error(path, "\"" + file + "\" is not a valid path");
+            return;
+        }
+        if (!resolved.isAbsolute())
+        {
+            error(path, "\"" + file + "\" must be an absolute path");
+        }
+        else if (checkFiles && !Files.isReadable(resolved))
+        {
+            error(path, "\"" + file + "\" cannot be read");
         }
     }
 

@@ -149,6 +149,10 @@ final class TreeDefaults
         defaultValue(backstore, "directIo", true);
         defaultValue(backstore, "writeCache", false);
         defaultValue(backstore, "grow", false);
+        if (backstore.get("rbd") instanceof ObjectNode rbd)
+        {
+            defaultValue(rbd, "cephId", RbdConfig.DEFAULT_CEPH_ID);
+        }
     }
 
     private static void applyTarget(final ObjectNode target)

@@ -3,6 +3,8 @@ package io.ringtarget.server.startup;
 import io.ringtarget.backstore.Backstore;
 import io.ringtarget.backstore.FileBackstore;
 import io.ringtarget.backstore.RamBackstore;
+import io.ringtarget.backstore.rbd.RbdBackstore;
+import io.ringtarget.backstore.rbd.RbdImageSpec;
 import io.ringtarget.server.config.BackstoreConfig;
 
 import java.io.IOException;
@@ -26,11 +28,25 @@ final class BackstoreFactory
         {
             throw ex.getCause();
         }
+        catch (final IOException ex)
+        {
+            throw new IOException("backstore " + config.name() + " (" + config.type() + " " + where(config) + "): " +
+                ex.getMessage(), ex);
+        }
         catch (final RuntimeException ex)
         {
-            throw new IOException("backstore " + config.name() + " (" + config.type() + " " +
-                (config.path() == null ? "" : config.path()) + "): " + ex.getMessage(), ex);
+            throw new IOException("backstore " + config.name() + " (" + config.type() + " " + where(config) + "): " +
+                ex.getMessage(), ex);
         }
+    }
+
+    private static String where(final BackstoreConfig config)
+    {
+        if (null != config.rbd())
+        {
+            return config.rbd().image();
+        }
+        return config.path() == null ? "" : config.path();
     }
 
     private static Backstore create(final BackstoreConfig config) throws IOException
@@ -44,6 +60,8 @@ final class BackstoreFactory
             // A raw disk, an LVM logical volume (/dev/vg/lv) or a ZVOL (/dev/zvol/pool/vol): one code path.
             case "block" -> ofKind(FileBackstore.block(config.name(), Path.of(config.path()), config.blockSize(), false),
                 FileBackstore.Kind.BLOCK);
+            case "rbd" -> RbdBackstore.open(config.name(), RbdImageSpec.of(config.rbd().image(), config.rbd().cephConf(),
+                config.rbd().cephIdOrDefault(), config.rbd().keyring()), blockSize, false);
             default -> throw new IOException("backstore " + config.name() + ": unknown type " + config.type());
         };
     }

@@ -1,6 +1,7 @@
 package io.ringtarget.server.startup;
 
 import io.ringtarget.backstore.Backstore;
+import io.ringtarget.iscsi.log.EventLog;
 import io.ringtarget.iscsi.node.ChapCredentials;
 import io.ringtarget.iscsi.node.DiscoveryAuth;
 import io.ringtarget.iscsi.node.LunMapping;
@@ -91,6 +92,7 @@ final class TargetRegistryBuilder
     }
 
     private final Path stateDirectory;
+    private final EventLog log;
     private Map<String, LogicalUnit> units = Map.of();
     private Map<String, UnitSpec> specs = Map.of();
     private Map<String, TargetPort> ports = Map.of();
@@ -99,17 +101,34 @@ final class TargetRegistryBuilder
     /**
      * @param stateDirectory where logical units keep their persistent reservations when an initiator asks for it
      *                       (APTPL); null: APTPL is refused.
+     * @param log            where what backstores report about their storage goes ({@link UnitEvents}); null: only
+     *                       the logical units hear of it.
      */
-    TargetRegistryBuilder(final Path stateDirectory)
+    TargetRegistryBuilder(final Path stateDirectory, final EventLog log)
     {
         this.stateDirectory = stateDirectory;
+        this.log = log;
     }
 
     /** The run-time model of a configuration, built once (start-up, tests). */
     static TargetRegistry build(
         final RingtargetConfig config, final Map<String, Backstore> backstores, final Path stateDirectory)
     {
-        return new TargetRegistryBuilder(stateDirectory).build(config, backstores).registry();
+        return build(config, backstores, stateDirectory, null);
+    }
+
+    /**
+     * @param log where what backstores report about their storage goes (resizes, RBD lock takeovers and fencing:
+     *            {@link UnitEvents}); null: only the logical units hear of it.
+     */
+    static TargetRegistry build(
+        final RingtargetConfig config, final Map<String, Backstore> backstores, final Path stateDirectory,
+        final EventLog log)
+    {
+        final TargetRegistryBuilder builder = new TargetRegistryBuilder(stateDirectory, log);
+        final Built built = builder.build(config, backstores);
+        builder.commit(built);
+        return built.registry();
     }
 
     /**
@@ -157,12 +176,17 @@ final class TargetRegistryBuilder
                 final String key = key(t.iqn(), e.getKey());
                 final BackstoreConfig bc = find(config, e.getKey());
                 final Backstore b = Objects.requireNonNull(backstores.get(e.getKey()), e.getKey());
-                final UnitSpec spec = new UnitSpec(b, serial(bc), naa(bc.wwn()), readOnly(t, e.getKey()) || b.readOnly(),
-                    bc.writeCache());
+                final UnitSpec spec = new UnitSpec(b, serial(bc, b.identityKey()), naa(bc.wwn()),
+                    readOnly(t, e.getKey()) || b.readOnly(), bc.writeCache());
                 final TargetPort[] through = e.getValue().toArray(new TargetPort[0]);
                 final LogicalUnit served = spec.equals(specs.get(key)) ? units.get(key) : null;
                 final LogicalUnit lu = null == served ? logicalUnit(t, spec).targetPorts(through) : served;
-                if (null != served && !served.targetPorts().equals(List.of(through)))
+                if (null == served)
+                {
+                    final String name = e.getKey();
+                    changes.add(() -> b.events(new UnitEvents(name, lu, log)));   // at commit: it is served then
+                }
+                else if (!served.targetPorts().equals(List.of(through)))
                 {
                     changes.add(() -> served.targetPorts(through));   // a TPG that maps it came or went: at commit
                 }
@@ -242,8 +266,11 @@ final class TargetRegistryBuilder
     private LogicalUnit logicalUnit(final TargetConfig target, final UnitSpec spec)
     {
         final Backstore b = spec.backstore();
+        // Storage with an identity of its own (an RBD image) names the device wherever it is exported from.
+        final String storage = b.identityKey();
         final LogicalUnitIdentity identity = new LogicalUnitIdentity(
-            LogicalUnitIdentity.DEFAULT_VENDOR, "ringtarget", "0001", spec.serial(), spec.naa(), target.iqn());
+            LogicalUnitIdentity.DEFAULT_VENDOR, "ringtarget", "0001", spec.serial(), spec.naa(),
+            null == storage ? target.iqn() : storage);
         final LogicalUnit lu = new LogicalUnit(identity, b.blockCount(), b.blockSize(), b.supportsUnmap(),
             spec.readOnly())
             .unmapReadsZeros(b.unmapReadsZeros())
@@ -371,16 +398,18 @@ final class TargetRegistryBuilder
     }
 
     /**
-     * The unit serial number (VPD 0x80): the configured one, or one derived from the backstore's name and path,
-     * so the same backstore keeps its identity across restarts (multipath and udev key on it).
+     * The unit serial number (VPD 0x80): the configured one, or one derived from the storage's own identity (an RBD
+     * image's, the same in every gateway), else from the backstore's name and path, so the same backstore keeps its
+     * identity across restarts (multipath and udev key on it).
      */
-    private static String serial(final BackstoreConfig b)
+    private static String serial(final BackstoreConfig b, final String storageIdentity)
     {
         if (b.serial() != null && !b.serial().isBlank())
         {
             return b.serial();
         }
-        final String key = "ringtarget serial " + b.name() + "|" + b.type() + "|" + (b.path() == null ? "" : b.path());
+        final String key = null != storageIdentity ? "ringtarget serial " + storageIdentity :
+            "ringtarget serial " + b.name() + "|" + b.type() + "|" + (b.path() == null ? "" : b.path());
         return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)).toString().replace("-", "");
     }
 

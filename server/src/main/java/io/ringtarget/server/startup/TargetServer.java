@@ -115,7 +115,7 @@ public final class TargetServer implements AutoCloseable
             {
                 backstores.put(b.name(), BackstoreFactory.open(b));
             }
-            final TargetRegistryBuilder builder = new TargetRegistryBuilder(stateDirectory);
+            final TargetRegistryBuilder builder = new TargetRegistryBuilder(stateDirectory, log);
             final TargetRegistryBuilder.Built built = builder.build(config, backstores);
             builder.commit(built);
             final TargetRegistry targets = built.registry();

@@ -9,6 +9,7 @@ import io.ringtarget.server.config.ConfigSchema;
 import io.ringtarget.server.config.DiscoveryAuthConfig;
 import io.ringtarget.server.config.LunConfig;
 import io.ringtarget.server.config.PortalConfig;
+import io.ringtarget.server.config.RbdConfig;
 import io.ringtarget.server.config.RingtargetConfig;
 import io.ringtarget.server.config.TargetConfig;
 import io.ringtarget.server.config.TpgConfig;
@@ -26,6 +27,7 @@ import java.util.List;
 import static io.ringtarget.server.cli.CliRunner.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -267,6 +269,34 @@ class CliTest
     }
 
     @Test
+    void rbdBackstoresNameTheirImageAndCluster() throws IOException
+    {
+        final Path conf = Files.writeString(dir.resolve("ceph.conf"), "[global]\nmon host = v2:127.0.0.1:3300\n");
+        final Path keyring = Files.writeString(dir.resolve("ceph.client.iscsi.keyring"), "[client.iscsi]\n");
+        assertTrue(refused("backstores", "rbd", "create", "vm1", "rbd/vm1", "--ceph-conf", conf.toString(),
+            "--keyring", dir.resolve("missing.keyring").toString()).contains("missing.keyring\" cannot be read"));
+        assertEquals("Created rbd backstore vm1 on image rbd/vm1.\n", ok("backstores", "rbd", "create", "vm1", "rbd/vm1",
+            "--ceph-conf", conf.toString(), "--ceph-id", "iscsi", "--keyring", keyring.toString(),
+            "--write-cache").out());
+        ok("backstores", "rbd", "create", "vm2", "rbd/vm2", "--ceph-conf", conf.toString());
+        final RingtargetConfig saved = ConfigFiles.load(config);
+        assertEquals(BackstoreConfig.rbd("vm1", new RbdConfig("rbd/vm1", conf.toString(), "iscsi", keyring.toString()),
+            512, true, null, null), saved.backstores().getFirst());
+        // No serial or WWN in the file: both come from the image, the same through every gateway.
+        assertNull(saved.backstores().get(1).serial());
+        assertEquals("admin", saved.backstores().get(1).rbd().cephId());
+        assertTrue(ok("backstores", "list").out().contains(
+            "vm2  [rbd rbd/vm2 client.admin conf " + conf + " (own size) 512B blocks write-thru]  (not used)"));
+        assertTrue(refused("backstores", "rbd", "create", "vm3", "rbd/vm1", "--ceph-conf", conf.toString())
+            .contains("\"rbd/vm1\" is the image of backstores[0] (vm1) too"));
+        assertTrue(refused("backstores", "rbd", "create", "vm4", "vm4", "--ceph-conf", conf.toString())
+            .contains("\"vm4\" is not an image: POOL/IMAGE"));
+        assertEquals(2, run("backstores", "rbd", "create", "vm5", "rbd/vm5").exitCode(), "--ceph-conf is required");
+        // Its size is the image's: `rbd resize` grows it, and the target notices.
+        assertTrue(refused("backstores", "resize", "vm2", "1G").contains("is an RBD image: it has the image's size"));
+    }
+
+    @Test
     void showPrintsTheTreeWithoutSecrets() throws IOException
     {
         targetcliSession();
@@ -411,6 +441,25 @@ class CliTest
         final CliRunner.Result writeBack = run("demo", "--dry-run", "--backstore", file.toString(), "--write-cache");
         assertEquals(0, writeBack.exitCode(), writeBack::toString);
         assertTrue(writeBack.out().contains("\"writeCache\" : true"), writeBack::toString);
+    }
+
+    @Test
+    void demoServesAnRbdImage() throws IOException
+    {
+        final Path conf = Files.writeString(dir.resolve("ceph.conf"), "[global]\n");
+        final CliRunner.Result rbd = run("demo", "--dry-run", "--backstore", "rbd:rbd/demo", "--ceph-conf",
+            conf.toString(), "--ceph-id", "iscsi", "--write-cache");
+        assertEquals(0, rbd.exitCode(), rbd::toString);
+        assertTrue(rbd.out().contains("\"type\" : \"rbd\""), rbd::toString);
+        assertTrue(rbd.out().contains("\"image\" : \"rbd/demo\""), rbd::toString);
+        assertTrue(rbd.out().contains("\"cephId\" : \"iscsi\""), rbd::toString);
+        assertTrue(rbd.out().contains("\"writeCache\" : true"), rbd::toString);
+        assertFalse(rbd.out().contains("\"serial\""), "the identity comes from the image");
+        assertTrue(rbd.out().contains("LUN 0 = rbd rbd/demo"), rbd::toString);
+
+        final CliRunner.Result noConf = run("demo", "--dry-run", "--backstore", "rbd:rbd/demo");
+        assertEquals(2, noConf.exitCode(), noConf::toString);
+        assertTrue(noConf.err().contains("--backstore rbd:POOL/IMAGE needs --ceph-conf FILE"), noConf::toString);
     }
 
     @Test

@@ -27,7 +27,8 @@ class ConfigDocsTest
     private static final Pattern FIELD_ROW = Pattern.compile("^\\| `([A-Za-z]+)` \\|", Pattern.MULTILINE);
     /** Which schema object each table describes. */
     private static final Map<String, String> TABLE_SCHEMAS = Map.ofEntries(
-        Map.entry("Top level", ""), Map.entry("backstores", "/$defs/backstore"), Map.entry("targets", "/$defs/target"),
+        Map.entry("Top level", ""), Map.entry("backstores", "/$defs/backstore"), Map.entry("rbd", "/$defs/rbd"),
+        Map.entry("targets", "/$defs/target"),
         Map.entry("tpgs", "/$defs/tpg"), Map.entry("portals", "/$defs/portal"), Map.entry("luns", "/$defs/lun"),
         Map.entry("acls", "/$defs/acl"), Map.entry("chap", "/$defs/chap"),
         Map.entry("discoveryAuth", "/$defs/discoveryAuth"), Map.entry("engine", "/$defs/engine"),

@@ -211,7 +211,7 @@ class ConfigFilesTest
 
         assertEquals(List.of(
                 "backstores[0] (disk1).size: unknown field \"size\" (known fields: blockSize, directIo, grow, name, path, " +
-                    "serial, sizeBytes, type, writeCache, wwn)",
+                    "rbd, serial, sizeBytes, type, writeCache, wwn)",
                 "targets[0] (iqn.2026-04.com.example:t).tpgs[0].enabled: expected true or false",
                 "targets[0] (iqn.2026-04.com.example:t).tpgs[0].luns[0].lun: the LUN number is required (0..16383)",
                 "targets[0] (iqn.2026-04.com.example:t).tpgs[0].luns[0].backstore: the backstore name is required"),
@@ -230,7 +230,7 @@ class ConfigFilesTest
         final RingtargetConfig config = ConfigFiles.parse(json, "x");
 
         assertEquals(List.of(
-                "backstores[0] (a).type: unknown type \"nvme\": one of block, fileio, ram",
+                "backstores[0] (a).type: unknown type \"nvme\": one of block, fileio, ram, rbd",
                 "targets[0] (iqn.2026-04.com.example:t).tpgs[0].portals[0].port: 0 is not a TCP port (1..65535)"),
             ConfigProblem.errors(ConfigValidator.validate(config)).stream().map(ConfigProblem::toString).toList());
     }

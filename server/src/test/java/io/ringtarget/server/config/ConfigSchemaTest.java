@@ -20,7 +20,7 @@ class ConfigSchemaTest
         "pattern with a rule | {'backstores': [ {'name': 'a b', 'type': 'ram'} ]}" +
             "| backstores[0].name: \"a b\" is not a backstore name: 1 to 64 of A-Z a-z 0-9 _ . -",
         "enumeration of strings | {'backstores': [ {'name': 'a', 'type': 'nvme'} ]}" +
-            "| backstores[0].type: unknown type \"nvme\": one of block, fileio, ram",
+            "| backstores[0].type: unknown type \"nvme\": one of block, fileio, ram, rbd",
         "enumeration of numbers | {'backstores': [ {'name': 'a', 'type': 'block', 'blockSize': 3} ]}" +
             "| backstores[0].blockSize: 3 is not one of 0, 512, 1024, 2048, 4096",
         "range | {'targets': [ {'iqn': 'iqn.2026-04.com.example:t', 'tpgs': [ {'portals': [ {'port': 0} ]} ]} ]}" +
@@ -30,7 +30,7 @@ class ConfigSchemaTest
         "required with its range | {'targets': [ {'iqn': 'iqn.2026-04.com.example:t', 'tpgs': [ {'luns': [ {'backstore': 'a'} ]} ]} ]}" +
             "| targets[0].tpgs[0].luns[0].lun: the LUN number is required (0..16383)",
         "required with its values | {'backstores': [ {'name': 'a'} ]}" +
-            "| backstores[0].type: the backstore type is required (one of block, fileio, ram)",
+            "| backstores[0].type: the backstore type is required (one of block, fileio, ram, rbd)",
         "required | {'discoveryAuth': {'chap': {'password': 'discovery-secret'}}}" +
             "| discoveryAuth.chap.userid: the CHAP user name is required",
         "unknown field | {'version': 1}" +

@@ -41,7 +41,7 @@ class ConfigValidatorTest
     {
         return Stream.of(
             arguments("unknown type", backstore(0, b -> withType(b, "nvme")),
-                "backstores[0].type", "unknown type \"nvme\": one of block, fileio, ram"),
+                "backstores[0].type", "unknown type \"nvme\": one of block, fileio, ram, rbd"),
             arguments("ram without size", backstore(2, b -> withSize(b, 0)),
                 "backstores[2].sizeBytes", "a ram backstore needs a size > 0"),
             arguments("duplicate backstore", (UnaryOperator<RingtargetConfig>)c -> new RingtargetConfig(
@@ -239,9 +239,41 @@ class ConfigValidatorTest
         assertEquals(List.of(
                 "backstores[0].sizeBytes: -1 is not a size (at least 0)",
                 "backstores[0].name: the backstore name is required",
-                "backstores[0].type: the backstore type is required (one of block, fileio, ram)",
+                "backstores[0].type: the backstore type is required (one of block, fileio, ram, rbd)",
                 "backstores[1] (r).sizeBytes: -1 is not a size (at least 0)"),
             ConfigValidator.validate(config).stream().map(ConfigProblem::toString).toList());
+    }
+
+    @Test
+    void rbdBackstoresNeedAnImageAndACephConf() throws IOException
+    {
+        final Path conf = Files.writeString(dir.resolve("ceph.conf"), "[global]\n");
+        final RingtargetConfig config = config(
+            BackstoreConfig.rbd("a", new RbdConfig("rbd/a", conf.toString(), null, null), 512, false, null, null),
+            BackstoreConfig.rbd("b", null, 512, false, null, null),
+            BackstoreConfig.rbd("c", new RbdConfig("rbd-c", "ceph.conf", "admin", "keyring"), 512, false, null, null),
+            BackstoreConfig.rbd("d", new RbdConfig("rbd/a", conf.toString(), "admin", null), 512, false, null, null),
+            new BackstoreConfig("e", "rbd", "/dev/sdb", 1 << 30, 512, true, false, null, null, false,
+                new RbdConfig("rbd/e", dir.resolve("missing.conf").toString(), null, null)),
+            new BackstoreConfig("f", "ram", null, 1 << 20, 512, true, false, null, null, false,
+                new RbdConfig("rbd/f", conf.toString(), null, null)));
+
+        assertEquals(List.of(
+                "backstores[2] (c).rbd.image: \"rbd-c\" is not an image: POOL/IMAGE, as the rbd command names it (no " +
+                    "namespace, no snapshot).",
+                "backstores[1] (b).rbd: required for an rbd backstore: {\"image\": \"POOL/IMAGE\", \"cephConf\": " +
+                    "\"/etc/ceph/ceph.conf\"}",
+                "backstores[2] (c).rbd.cephConf: \"ceph.conf\" must be an absolute path",
+                "backstores[2] (c).rbd.keyring: \"keyring\" must be an absolute path",
+                "backstores[3] (d).rbd.image: \"rbd/a\" is the image of backstores[0] (a) too: export one backstore " +
+                    "from several LUNs instead",
+                "backstores[4] (e).path: ignored: an rbd backstore's image is rbd.image",
+                "backstores[4] (e).sizeBytes: ignored: an rbd backstore has its image's size (rbd resize changes it)",
+                "backstores[5] (f).rbd: ignored: only an rbd backstore has an image"),
+            ConfigValidator.validate(config).stream().map(ConfigProblem::toString).map(p -> p.replace("warning: ", ""))
+                .toList());
+        assertTrue(ConfigValidator.validate(config, true).stream().map(ConfigProblem::toString).anyMatch(p ->
+            p.equals("backstores[4] (e).rbd.cephConf: \"" + dir.resolve("missing.conf") + "\" cannot be read")));
     }
 
     @Test

@@ -1,0 +1,48 @@
+package io.ringtarget.backstore;
+
+/**
+ * What a backstore reports about its storage while it runs, for the logical units on it and the log. Called on a
+ * backstore's own thread (never an event loop's); implementations must not block long.
+ */
+public interface BackstoreEvents
+{
+    /** Nothing is listening. */
+    BackstoreEvents NONE = new BackstoreEvents()
+    {
+    };
+
+    /**
+     * The storage changed size outside the target (an {@code rbd resize}): the logical unit reports CAPACITY DATA HAS
+     * CHANGED (SBC-3 4.10).
+     *
+     * @param blockCount the new number of logical blocks.
+     */
+    default void capacityChanged(final long blockCount)
+    {
+    }
+
+    /**
+     * This process now holds the storage's write ownership (an RBD image's exclusive lock), taken over from
+     * {@code previousOwner} (null when nobody held it).
+     */
+    default void ownershipTaken(final String previousOwner)
+    {
+    }
+
+    /**
+     * Another process took the storage over and fenced this one off (an RBD client blocklisted when its lock was
+     * broken): every read and write now fails, and keeps failing until the target restarts.
+     */
+    default void fencedOff()
+    {
+    }
+
+    /**
+     * Taking the storage over failed: the writes that waited for it fail; the next write tries again.
+     *
+     * @param reason what failed, for the log.
+     */
+    default void takeoverFailed(final String reason)
+    {
+    }
+}

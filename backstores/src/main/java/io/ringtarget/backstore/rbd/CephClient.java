@@ -1,0 +1,120 @@
+package io.ringtarget.backstore.rbd;
+
+import io.ringtarget.ffi.Errno;
+import io.ringtarget.ffi.Librados;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One connection to a Ceph cluster (a librados client), shared by every image opened with the same ceph.conf,
+ * client id and keyring in this process: librados starts several threads per connection (messenger, timers), and
+ * one connection per image made the per-image cost grow with the images (SPDK's bdev_rbd, issues 2204 and 3547).
+ * Reference-counted; the last {@link #release()} shuts it down.
+ */
+final class CephClient
+{
+    private static final Map<Key, CephClient> OPEN = new HashMap<>();
+
+    private record Key(String cephConf, String cephId, String keyring)
+    {
+    }
+
+    private final Key key;
+    private final long cluster;
+    private final String fsid;
+    private int references;
+
+    private CephClient(final Key key, final long cluster, final String fsid)
+    {
+        this.key = key;
+        this.cluster = cluster;
+        this.fsid = fsid;
+    }
+
+    /**
+     * The connection for {@code spec}'s ceph.conf, id and keyring: the open one, or a new one (which blocks while it
+     * connects, up to librados' client_mount_timeout).
+     */
+    static CephClient acquire(final RbdImageSpec spec) throws IOException
+    {
+        final Key key = new Key(spec.cephConf(), spec.cephId(), spec.keyring());
+        synchronized (OPEN)
+        {
+            CephClient client = OPEN.get(key);
+            if (null == client)
+            {
+                client = connect(key);
+                OPEN.put(key, client);
+            }
+            client.references++;
+            return client;
+        }
+    }
+
+    private static CephClient connect(final Key key) throws IOException
+    {
+        final long cluster;
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment out = arena.allocate(8);
+            check(Librados.create(out, key.cephId()), "rados_create (client." + key.cephId() + ")");
+            cluster = Librados.handle(out);
+        }
+        try
+        {
+            check(Librados.confReadFile(cluster, key.cephConf()), "reading " + key.cephConf());
+            if (null != key.keyring())
+            {
+                check(Librados.confSet(cluster, "keyring", key.keyring()), "keyring " + key.keyring());
+            }
+            check(Librados.connect(cluster), "connecting to the cluster of " + key.cephConf() + " as client." +
+                key.cephId());
+            return new CephClient(key, cluster, Librados.clusterFsid(cluster));
+        }
+        catch (final IOException ex)
+        {
+            Librados.shutdown(cluster);
+            throw ex;
+        }
+    }
+
+    static void check(final int r, final String what) throws IOException
+    {
+        if (r < 0)
+        {
+            throw new IOException(what + ": " + Errno.describe(r));
+        }
+    }
+
+    long cluster()
+    {
+        return cluster;
+    }
+
+    String fsid()
+    {
+        return fsid;
+    }
+
+    /** An option as librbd sees it (the ceph.conf's value or the default). */
+    String option(final String name)
+    {
+        return Librados.confGet(cluster, name);
+    }
+
+    void release()
+    {
+        synchronized (OPEN)
+        {
+            if (--references == 0)
+            {
+                OPEN.remove(key);
+                Librados.shutdown(cluster);
+            }
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package io.ringtarget.backstore.rbd;
+
+import io.ringtarget.backstore.BackstoreEvents;
+import io.ringtarget.ffi.Errno;
+import io.ringtarget.ffi.Librbd;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import static io.ringtarget.ffi.LibcConstants.EBUSY;
+import static io.ringtarget.ffi.LibcConstants.ENOENT;
+import static io.ringtarget.ffi.LibcConstants.EROFS;
+import static io.ringtarget.ffi.LibcConstants.ESHUTDOWN;
+import static io.ringtarget.ffi.LibrbdConstants.RBD_LOCK_MODE_EXCLUSIVE;
+
+/**
+ * Who may write the image: this process only while it holds the image's exclusive lock, taken with rbd_lock_acquire
+ * so that librbd keeps it (another client's request for it is refused; that client's writes fail with EROFS) rather
+ * than handing it to whoever asks, which is what makes two gateways writing in turn ping-pong the lock.
+ * <p>
+ * The lock is taken when the first write needs it, not at start: a gateway that no initiator writes through never
+ * takes the image from the one they do. Taking it over breaks the holder's lock with rbd_lock_break, which first
+ * blocklists the holder (rbd_blocklist_on_break_lock, librbd's default) and waits for the OSDs to know it: whatever
+ * a frozen or partitioned old holder sends later is refused by Ceph, and its own I/O then fails with ESHUTDOWN
+ * (Ceph's EBLOCKLISTED), which {@link #fencedOff()} records. The blocking librbd calls run on this object's thread.
+ */
+final class ExclusiveLock implements AutoCloseable
+{
+    /** Writes go to librbd. */
+    static final int OWNER = 0;
+    /** Writes wait; the first asks for a takeover. */
+    static final int NOT_OWNER = 1;
+    /** The lock thread is taking the lock; writes wait. */
+    static final int TAKING_OVER = 2;
+    /** Another gateway broke our lock and blocklisted us: every operation fails until the target restarts. */
+    static final int FENCED = 3;
+
+    /** Told on the lock thread when the state has changed (to OWNER, NOT_OWNER after a failure, or FENCED). */
+    interface Listener
+    {
+        void lockStateChanged(int state);
+    }
+
+    private final RbdImage image;
+    private final Listener listener;
+    private final AtomicInteger state = new AtomicInteger(NOT_OWNER);
+    private final Thread thread;
+    private volatile BackstoreEvents events = BackstoreEvents.NONE;
+    private volatile boolean running = true;
+    private volatile long takeovers;
+    private volatile long failedTakeovers;
+
+    ExclusiveLock(final String backstoreName, final RbdImage image, final Listener listener)
+    {
+        this.image = image;
+        this.listener = listener;
+        this.thread = Thread.ofPlatform().daemon().name("rbd-lock-" + backstoreName).unstarted(this::run);
+        thread.start();
+    }
+
+    void events(final BackstoreEvents events)
+    {
+        this.events = events;
+    }
+
+    int state()
+    {
+        return state.get();
+    }
+
+    long takeovers()
+    {
+        return takeovers;
+    }
+
+    long failedTakeovers()
+    {
+        return failedTakeovers;
+    }
+
+    /** Any thread (an event loop): starts a takeover unless one runs or the lock is held; never blocks. */
+    void requestTakeover()
+    {
+        if (state.compareAndSet(NOT_OWNER, TAKING_OVER))
+        {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /**
+     * librbd answered an operation with ESHUTDOWN (blocklisted) or a write with EROFS (the lock is gone): another
+     * gateway has taken the image. Any thread; reported once.
+     */
+    void fencedOff()
+    {
+        if (state.getAndSet(FENCED) != FENCED)
+        {
+            listener.lockStateChanged(FENCED);
+            events.fencedOff();
+        }
+    }
+
+    private void run()
+    {
+        while (running)
+        {
+            if (state.get() != TAKING_OVER)
+            {
+                LockSupport.park(this);
+                continue;
+            }
+            takeOver();
+        }
+    }
+
+    private void takeOver()
+    {
+        String previous = null;
+        int r = 0;
+        // The holder, if any, is broken first rather than asked: rbd_lock_acquire would wait for a dead holder's
+        // watch to time out (osd_client_watch_timeout, 30 s by default) before breaking its lock itself, and a live
+        // one is exactly what must be fenced (an initiator that writes here has given up on that gateway). A holder
+        // that comes in between the break and the acquire is broken too, once.
+        for (int attempt = 0; attempt < 2; attempt++)
+        {
+            final List<String> owners = new ArrayList<>();
+            r = Librbd.lockGetOwners(image.handle(), owners);
+            for (int i = 0; r == 0 && i < owners.size(); i++)
+            {
+                previous = owners.get(i);
+                r = Librbd.lockBreak(image.handle(), RBD_LOCK_MODE_EXCLUSIVE, previous);
+                if (r == -ENOENT)
+                {
+                    r = 0; // released, or broken by librbd, meanwhile
+                }
+            }
+            if (r == 0)
+            {
+                r = Librbd.lockAcquire(image.handle(), RBD_LOCK_MODE_EXCLUSIVE);
+            }
+            if (r != -EROFS && r != -EBUSY)
+            {
+                break;
+            }
+        }
+        if (r == 0)
+        {
+            takeovers++;
+            state.set(OWNER);
+            listener.lockStateChanged(OWNER);
+            events.ownershipTaken(previous);
+        }
+        else if (r == -ESHUTDOWN)
+        {
+            fencedOff();
+        }
+        else
+        {
+            failedTakeovers++;
+            state.compareAndSet(TAKING_OVER, NOT_OWNER);
+            listener.lockStateChanged(NOT_OWNER);
+            events.takeoverFailed("taking the exclusive lock of " + image.spec().name() + ": " + Errno.describe(r));
+        }
+    }
+
+    /** Stops the thread (after a takeover in progress ends); the lock itself goes with the image's close. */
+    @Override
+    public void close()
+    {
+        running = false;
+        LockSupport.unpark(thread);
+        try
+        {
+            thread.join(30_000);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

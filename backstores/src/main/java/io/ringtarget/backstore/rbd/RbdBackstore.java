@@ -1,0 +1,316 @@
+package io.ringtarget.backstore.rbd;
+
+import io.ringtarget.backstore.Backstore;
+import io.ringtarget.backstore.BackstoreEvents;
+import io.ringtarget.ffi.CephLibraries;
+import io.ringtarget.ring.EventLoop;
+import io.ringtarget.scsi.BlockDevice;
+
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * An {@code rbd} backstore: a Ceph RBD image through librbd's C API, driven from the event loops. The image is
+ * opened once per process (one handle, so one holder of its exclusive lock, whichever loop writes); each loop gets
+ * an {@link RbdDevice} that starts operations from its own thread, and one loop, the first to open the image, reads
+ * the image's eventfd and takes every completion ({@link RbdCompletions}). See docs/admin-guide.md, "rbd backstores".
+ * <p>
+ * Two gateways may export the same image: the logical unit's identity comes from the image ({@link #identityKey()}),
+ * writes need the image's exclusive lock ({@link ExclusiveLock}: taken when first needed, breaking and blocklisting
+ * its holder), and a gateway whose lock was taken over is fenced: Ceph refuses what it still sends.
+ */
+public final class RbdBackstore implements Backstore
+{
+    private final String name;
+    private final RbdImage image;
+    private final int blockSize;
+    private final boolean readOnly;
+    private final long discardGranularity;
+    private final boolean librbdCaches;
+    private final ExclusiveLock lock;
+    private final ImageWatch watch;
+    private volatile long blockCount;
+    private volatile BackstoreEvents events = BackstoreEvents.NONE;
+    private volatile RbdDevice[] devices = new RbdDevice[0];
+    private volatile RbdCompletions completions;
+    private volatile boolean closing;
+
+    private RbdBackstore(final String name, final RbdImage image, final int blockSize, final boolean readOnly)
+        throws IOException
+    {
+        this.name = name;
+        this.image = image;
+        this.blockSize = blockSize;
+        this.readOnly = readOnly;
+        this.blockCount = image.initialSize() / blockSize;
+        final String granularity = image.client().option("rbd_discard_granularity_bytes");
+        this.discardGranularity = null == granularity ? 0 : Long.parseLong(granularity.trim());
+        // librbd's cache (rbd_cache, on by default) acknowledges writes before they are stored, unless its policy is
+        // writethrough; rbd_cache_writethrough_until_flush only delays that until the first flush.
+        this.librbdCaches = "true".equals(image.client().option("rbd_cache")) &&
+            !"writethrough".equals(image.client().option("rbd_cache_policy"));
+        this.lock = readOnly ? null : new ExclusiveLock(name, image, this::lockStateChanged);
+        ImageWatch w = null;
+        try
+        {
+            w = new ImageWatch(name, image, image.initialSize(), this::sizeChanged);
+        }
+        finally
+        {
+            if (null == w && null != lock)
+            {
+                lock.close();
+            }
+        }
+        this.watch = w;
+    }
+
+    /**
+     * Connects (or joins this process' connection to the same cluster as the same client) and opens the image.
+     * Blocks on the cluster: call at start, not on an event loop.
+     *
+     * @param blockSize the logical block size to report (the image has none of its own): 512 or 4096.
+     * @param readOnly  no writes: the exclusive lock is never taken.
+     * @throws IOException when the libraries, the cluster, the pool or the image cannot be had, or a writable image
+     *                     lacks the exclusive-lock feature (without it two gateways could not fence each other).
+     */
+    public static RbdBackstore open(
+        final String name, final RbdImageSpec spec, final int blockSize, final boolean readOnly) throws IOException
+    {
+        final String missing = CephLibraries.unavailableReason();
+        if (null != missing)
+        {
+            throw new IOException(missing);
+        }
+        final RbdImage image = RbdImage.open(spec);
+        try
+        {
+            if (!readOnly && !image.hasExclusiveLock())
+            {
+                throw new IOException("image " + spec.name() + " lacks the exclusive-lock feature, which fences a " +
+                    "gateway off when another takes the image over: rbd feature enable " + spec.name() +
+                    " exclusive-lock");
+            }
+            if (image.initialSize() < blockSize)
+            {
+                throw new IOException("image " + spec.name() + " is smaller than one block (" + image.initialSize() +
+                    " bytes)");
+            }
+            return new RbdBackstore(name, image, blockSize, readOnly);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            image.close();
+            throw ex;
+        }
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    public RbdImageSpec spec()
+    {
+        return image.spec();
+    }
+
+    public int blockSize()
+    {
+        return blockSize;
+    }
+
+    public long blockCount()
+    {
+        return blockCount;
+    }
+
+    /** Thin: UNMAP and WRITE SAME with UNMAP deallocate (discard) or zero (write_zeroes) the range. */
+    public boolean supportsUnmap()
+    {
+        return !readOnly;
+    }
+
+    public boolean unmapReadsZeros()
+    {
+        return true;
+    }
+
+    public boolean readOnly()
+    {
+        return readOnly;
+    }
+
+    @Override
+    public String identityKey()
+    {
+        return image.identityKey();
+    }
+
+    @Override
+    public void events(final BackstoreEvents events)
+    {
+        this.events = events;
+        if (null != lock)
+        {
+            lock.events(events);
+        }
+    }
+
+    /** rbd_discard_granularity_bytes: discards aligned to it deallocate and read back as zeros. */
+    public long discardGranularity()
+    {
+        return discardGranularity;
+    }
+
+    /** Whether librbd may acknowledge a write before it is stored (its cache), which only a flush makes durable. */
+    public boolean librbdCaches()
+    {
+        return librbdCaches;
+    }
+
+    /** The RADOS object size of the image (4 MiB unless created otherwise). */
+    public long objectSize()
+    {
+        return image.objectSize();
+    }
+
+    /** Whether this process holds the image's exclusive lock now. */
+    public boolean lockOwner()
+    {
+        return null != lock && lock.state() == ExclusiveLock.OWNER;
+    }
+
+    /** Whether another gateway took the image over and this one was blocklisted. */
+    public boolean fenced()
+    {
+        return null != lock && lock.state() == ExclusiveLock.FENCED;
+    }
+
+    /** Lock takeovers done by this process (the first taking of the lock included). */
+    public long takeovers()
+    {
+        return null == lock ? 0 : lock.takeovers();
+    }
+
+    /** Failed requests over every loop's handle (approximate while running). */
+    public long ioErrors()
+    {
+        long n = 0;
+        for (final RbdDevice d : devices)
+        {
+            n += d.errors();
+        }
+        return n;
+    }
+
+    /** Completions taken from librbd (approximate while running). */
+    public long completionsReaped()
+    {
+        final RbdCompletions c = completions;
+        return null == c ? 0 : c.reaped();
+    }
+
+    /** The loop that reads the image's completions, or null before any loop opened it. */
+    public EventLoop completionLoop()
+    {
+        final RbdCompletions c = completions;
+        return null == c ? null : c.loop();
+    }
+
+    /**
+     * This loop's handle; the first loop to ask also reads the image's completions. On the loop's thread (or before
+     * it runs).
+     */
+    public synchronized BlockDevice open(final EventLoop loop)
+    {
+        final RbdDevice[] now = devices;
+        final RbdDevice device = new RbdDevice(this, loop, now.length);
+        if (null == completions)
+        {
+            completions = new RbdCompletions(this, loop, image.eventFd(), image.handle());
+        }
+        final RbdDevice[] grown = Arrays.copyOf(now, now.length + 1);
+        grown[now.length] = device;
+        devices = grown;
+        return device;
+    }
+
+    RbdDevice device(final int index)
+    {
+        return devices[index];
+    }
+
+    long imageHandle()
+    {
+        return image.handle();
+    }
+
+    int lockState()
+    {
+        return null == lock ? ExclusiveLock.OWNER : lock.state(); // read-only: nothing is written anyway
+    }
+
+    void requestTakeover()
+    {
+        if (null != lock)
+        {
+            lock.requestTakeover();
+        }
+    }
+
+    void fencedOff()
+    {
+        if (null != lock)
+        {
+            lock.fencedOff();
+        }
+    }
+
+    boolean closing()
+    {
+        return closing;
+    }
+
+    private void lockStateChanged(final int state)
+    {
+        for (final RbdDevice d : devices)
+        {
+            d.lockStateChanged();
+        }
+    }
+
+    private void sizeChanged(final long bytes)
+    {
+        final long blocks = bytes / blockSize;
+        if (blocks > 0 && blocks != blockCount)
+        {
+            blockCount = blocks;
+            events.capacityChanged(blocks);
+        }
+    }
+
+    /**
+     * After the loops that use it have stopped: ends the watch and the lock thread, then closes the image (which
+     * releases the lock, so that another gateway takes it without breaking it) and the connection.
+     */
+    public void close()
+    {
+        closing = true;
+        watch.close();
+        if (null != lock)
+        {
+            lock.close();
+        }
+        image.close();
+        final RbdCompletions c = completions;
+        if (null != c)
+        {
+            c.close();
+        }
+        for (final RbdDevice d : devices)
+        {
+            d.close();
+        }
+    }
+}

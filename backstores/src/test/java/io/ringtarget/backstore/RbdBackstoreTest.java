@@ -1,0 +1,395 @@
+package io.ringtarget.backstore;
+
+import io.ringtarget.backstore.rbd.RbdBackstore;
+import io.ringtarget.backstore.rbd.RbdImageSpec;
+import io.ringtarget.ring.EventLoop;
+import io.ringtarget.ring.Ring;
+import io.ringtarget.ring.RingConfig;
+import io.ringtarget.scsi.Asc;
+import io.ringtarget.scsi.BlockDevice;
+import io.ringtarget.scsi.ScsiStatus;
+import io.ringtarget.scsi.ScsiTask;
+import io.ringtarget.scsi.SenseKey;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The {@code rbd} backstore against a real (throwaway) Ceph cluster: SCSI commands through a LogicalUnit on a real
+ * event loop, completions through the image's eventfd on the loop's ring.
+ */
+class RbdBackstoreTest
+{
+    private static CephTestCluster cluster;
+
+    @BeforeAll
+    static void startCluster() throws Exception
+    {
+        cluster = CephTestCluster.start();
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception
+    {
+        if (null != cluster)
+        {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void writesReadBackAndFuaAndSynchronizeCacheFlush() throws Exception
+    {
+        final RbdImageSpec spec = cluster.image("rw", "64M");
+        try (LoopDriver d = new LoopDriver(RbdBackstore.open("rw", spec, 512, false)))
+        {
+            assertEquals((64L << 20) / 512, d.backstore.blockCount());
+            fill(d.buffer, 0, 128 * 1024, 17);
+            d.run(128 * 1024, LoopDriver.cdb16(0x8A, 0, 2048, 256)); // WRITE(16)
+            d.assertGood();
+            d.buffer.fill((byte)0);
+            d.run(128 * 1024, LoopDriver.cdb16(0x88, 0, 2048, 256)); // READ(16)
+            d.assertGood();
+            assertEquals(128 * 1024, d.task.dataInLength());
+            assertPattern(d.buffer, 0, 128 * 1024, 17);
+            fill(d.buffer, 0, 4096, 99);
+            d.run(4096, LoopDriver.cdb16(0x8A, 0x08, 7, 8)); // FUA, unaligned LBA
+            d.assertGood();
+            d.run(0, LoopDriver.cdb16(0x91, 0, 0, 0)); // SYNCHRONIZE CACHE(16)
+            d.assertGood();
+            // Another client's view: what the rbd command exports is what was written.
+            final java.nio.file.Path export = cluster.dir.resolve("rw.img");
+            cluster.rbd("export", "rbd/rw", export.toString(), "--no-progress");
+            final byte[] image = java.nio.file.Files.readAllBytes(export);
+            assertEquals(64L << 20, image.length);
+            assertPattern(MemorySegment.ofArray(image).asSlice(2048 * 512, 128 * 1024), 0, 128 * 1024, 17);
+            assertPattern(MemorySegment.ofArray(image).asSlice(7 * 512, 4096), 0, 4096, 99);
+            java.nio.file.Files.delete(export);
+            assertTrue(((RbdBackstore)d.backstore).lockOwner(), "the first write took the exclusive lock");
+            assertTrue(cluster.rbd("lock", "ls", "rbd/rw").contains("auto"), "librbd's exclusive lock is listed");
+        }
+        // Closing released the lock: nobody has to break it.
+        assertFalse(cluster.rbd("lock", "ls", "rbd/rw").contains("auto"));
+    }
+
+    @Test
+    void unmapDiscardsAlignedRangesAndZeroesTheRestSoEverythingReadsBackAsZeros() throws Exception
+    {
+        final RbdImageSpec spec = cluster.image("unmap", "64M");
+        try (LoopDriver d = new LoopDriver(RbdBackstore.open("unmap", spec, 512, false)))
+        {
+            final RbdBackstore rbd = (RbdBackstore)d.backstore;
+            assertEquals(64 * 1024, rbd.discardGranularity());
+            assertTrue(d.lu.thinProvisioning());
+            fill(d.buffer, 0, 512 * 1024, 0x5A);
+            d.run(512 * 1024, LoopDriver.cdb16(0x8A, 0, 0, 1024));
+            d.assertGood();
+            // UNMAP: LBA 1, one block (below the granularity: a discard would change nothing) and LBA 256, 128
+            // blocks (64 KiB at 128 KiB: aligned, discarded).
+            final MemorySegment p = d.buffer;
+            p.fill((byte)0);
+            p.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 0, (short)38);
+            p.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 2, (short)32);
+            descriptor(p, 8, 1, 1);
+            descriptor(p, 24, 256, 128);
+            d.run(40, 0x42, 0, 0, 0, 0, 0, 0, 0, 40, 0);
+            d.assertGood();
+            // WRITE SAME(16) with UNMAP over 3 unaligned blocks at LBA 600.
+            d.buffer.asSlice(0, 512).fill((byte)0x77);
+            d.run(512, LoopDriver.cdb16(0x93, 0x08, 600, 3));
+            d.assertGood();
+            d.run(512 * 1024, LoopDriver.cdb16(0x88, 0, 0, 1024));
+            d.assertGood();
+            assertPattern(d.buffer, 0, 512, 0x5A);
+            assertPattern(d.buffer, 512, 512, 0);
+            assertPattern(d.buffer, 1024, 255 * 512 - 1024 + 512, 0x5A);
+            assertPattern(d.buffer, 256 * 512, 128 * 512, 0);
+            assertPattern(d.buffer, 384 * 512, (600 - 384) * 512, 0x5A);
+            assertPattern(d.buffer, 600 * 512, 3 * 512, 0);
+            assertPattern(d.buffer, 603 * 512, (1024 - 603) * 512, 0x5A);
+        }
+    }
+
+    @Test
+    void compareAndWriteWritesOnAMatchAndReportsTheFirstDifferenceOtherwise() throws Exception
+    {
+        final RbdImageSpec spec = cluster.image("caw", "16M");
+        try (LoopDriver d = new LoopDriver(RbdBackstore.open("caw", spec, 512, false)))
+        {
+            fill(d.buffer, 0, 1024, 1);
+            d.run(1024, LoopDriver.cdb16(0x8A, 0, 10, 2));
+            d.assertGood();
+            // Verify data (what is there), then the data to write.
+            fill(d.buffer, 0, 1024, 1);
+            fill(d.buffer, 1024, 1024, 2);
+            d.run(2048, caw(10, 2));
+            d.assertGood();
+            // Again with the old verify data: byte 0 already differs.
+            fill(d.buffer, 0, 1024, 1);
+            fill(d.buffer, 1024, 1024, 3);
+            d.run(2048, caw(10, 2));
+            assertEquals(ScsiStatus.CHECK_CONDITION, d.task.status());
+            assertEquals(SenseKey.MISCOMPARE, d.task.senseData().get(ValueLayout.JAVA_BYTE, 2) & 0x0F);
+            d.run(1024, LoopDriver.cdb16(0x88, 0, 10, 2));
+            assertPattern(d.buffer, 0, 1024, 4); // the written half: 2 + (1024 + i) / 512
+        }
+    }
+
+    @Test
+    void aResizeByTheRbdCommandIsReportedAsANewCapacity() throws Exception
+    {
+        final RbdImageSpec spec = cluster.image("grow", "16M");
+        final List<Long> reported = new CopyOnWriteArrayList<>();
+        try (LoopDriver d = new LoopDriver(RbdBackstore.open("grow", spec, 512, false)))
+        {
+            d.backstore.events(new BackstoreEvents()
+            {
+                @Override
+                public void capacityChanged(final long blockCount)
+                {
+                    reported.add(blockCount);
+                    d.lu.blockCount(blockCount);
+                }
+            });
+            cluster.rbd("resize", "--size", "32M", "rbd/grow");
+            final long deadline = System.nanoTime() + 30_000_000_000L;
+            while (reported.isEmpty() && System.nanoTime() < deadline)
+            {
+                Thread.sleep(20);
+            }
+            assertEquals(List.of((32L << 20) / 512), reported);
+            assertEquals((32L << 20) / 512, d.backstore.blockCount());
+            // The next command of the nexus gets the unit attention; after it the new end is writable.
+            d.run(512, LoopDriver.cdb16(0x88, 0, 0, 1));
+            assertEquals(ScsiStatus.CHECK_CONDITION, d.task.status());
+            assertEquals(SenseKey.UNIT_ATTENTION, d.task.senseData().get(ValueLayout.JAVA_BYTE, 2) & 0x0F);
+            assertEquals(0x2A09, asc(d.task));
+            d.run(512, LoopDriver.cdb16(0x8A, 0, (32L << 20) / 512 - 1, 1));
+            d.assertGood();
+        }
+    }
+
+    @Test
+    void aSecondGatewayTakesTheLockOverAndTheFirstIsFencedOff() throws Exception
+    {
+        final RbdImageSpec spec = cluster.image("ha", "16M");
+        final List<String> first = new CopyOnWriteArrayList<>();
+        final List<String> second = new CopyOnWriteArrayList<>();
+        try (LoopDriver a = new LoopDriver(RbdBackstore.open("ha", spec, 512, false));
+            LoopDriver b = new LoopDriver(RbdBackstore.open("ha", cluster.asAnotherGateway(spec), 512, false)))
+        {
+            a.backstore.events(recorder(first));
+            b.backstore.events(recorder(second));
+            assertEquals(a.backstore.identityKey(), b.backstore.identityKey(), "one image, one identity");
+            assertTrue(a.backstore.identityKey().startsWith("rbd:"), a.backstore.identityKey());
+            fill(a.buffer, 0, 4096, 0xA1);
+            a.run(4096, LoopDriver.cdb16(0x8A, 0, 0, 8));
+            a.assertGood();
+            assertTrue(((RbdBackstore)a.backstore).lockOwner());
+            assertEquals(List.of("ownershipTaken null"), first);
+            // B has not written: it reads without the lock, and what A wrote is there.
+            b.run(4096, LoopDriver.cdb16(0x88, 0, 0, 8));
+            b.assertGood();
+            assertPattern(b.buffer, 0, 4096, 0xA1);
+            assertFalse(((RbdBackstore)b.backstore).lockOwner());
+            // B's first write takes the image over: A's lock broken, A blocklisted.
+            fill(b.buffer, 0, 4096, 0xB2);
+            b.run(4096, LoopDriver.cdb16(0x8A, 0, 0, 8));
+            b.assertGood();
+            assertTrue(((RbdBackstore)b.backstore).lockOwner());
+            assertEquals(1, second.size(), second.toString());
+            assertTrue(second.get(0).startsWith("ownershipTaken 127.0.0.1:0/"), second.toString());
+            assertTrue(cluster.exec("ceph", "-c", cluster.conf, "osd", "blocklist", "ls")
+                .contains(second.get(0).substring("ownershipTaken ".length())), "A's address is blocklisted");
+            // A's next write is refused by Ceph: NOT READY, unavailable; A knows it is fenced.
+            fill(a.buffer, 0, 4096, 0xA3);
+            a.run(4096, LoopDriver.cdb16(0x8A, 0, 0, 8));
+            assertEquals(ScsiStatus.CHECK_CONDITION, a.task.status());
+            assertEquals(SenseKey.NOT_READY, a.task.senseData().get(ValueLayout.JAVA_BYTE, 2) & 0x0F);
+            assertEquals(Asc.TARGET_PORT_IN_UNAVAILABLE_STATE, asc(a.task));
+            assertTrue(((RbdBackstore)a.backstore).fenced());
+            assertEquals(List.of("ownershipTaken null", "fencedOff"), first);
+            // And reads too: a blocklisted client gets nothing from the cluster.
+            a.run(4096, LoopDriver.cdb16(0x88, 0, 0, 8));
+            assertEquals(ScsiStatus.CHECK_CONDITION, a.task.status());
+            b.run(4096, LoopDriver.cdb16(0x88, 0, 0, 8));
+            b.assertGood();
+            assertPattern(b.buffer, 0, 4096, 0xB2);
+        }
+    }
+
+    @Test
+    void aLoopThatDoesNotReadTheEventfdGetsItsCompletionsThroughItsInbox() throws Exception
+    {
+        final RbdImageSpec spec = cluster.image("loops", "16M");
+        try (LoopDriver home = new LoopDriver(RbdBackstore.open("loops", spec, 512, false)))
+        {
+            final RbdBackstore rbd = (RbdBackstore)home.backstore;
+            assertEquals(home.loop, rbd.completionLoop());
+            final EventLoop other = new EventLoop("other", Ring.open(new RingConfig().entries(64)));
+            try
+            {
+                final BlockDevice device = rbd.open(other);
+                final ScsiTask task = new ScsiTask();
+                final int[] done = {0};
+                task.listener(t -> done[0]++);
+                fill(home.buffer, 0, 8192, 0x3C);
+                runOn(other, home, device, task, done, 8192, LoopDriver.cdb16(0x8A, 0x08, 16, 16)); // FUA
+                assertEquals(ScsiStatus.GOOD, task.status());
+                home.buffer.fill((byte)0);
+                runOn(other, home, device, task, done, 8192, LoopDriver.cdb16(0x88, 0, 16, 16));
+                assertEquals(ScsiStatus.GOOD, task.status());
+                assertPattern(home.buffer, 0, 8192, 0x3C);
+                assertEquals(0, other.deviceIoInFlight());
+            }
+            finally
+            {
+                other.onClose();
+                other.ring().close();
+            }
+        }
+    }
+
+    @Test
+    void theInboxKeepsDeliveringOneResultAtATimeAcrossItsWrap() throws Exception
+    {
+        final RbdImageSpec spec = cluster.image("wrap", "16M");
+        try (LoopDriver home = new LoopDriver(RbdBackstore.open("wrap", spec, 512, false)))
+        {
+            final RbdBackstore rbd = (RbdBackstore)home.backstore;
+            final EventLoop other = new EventLoop("other", Ring.open(new RingConfig().entries(64)));
+            try
+            {
+                final BlockDevice device = rbd.open(other);
+                final ScsiTask task = new ScsiTask();
+                final int[] done = {0};
+                task.listener(t -> done[0]++);
+                // QD1, as an initiator with one command in flight: past the first wrap of the 256 KiB inbox (10923
+                // results), each result must be delivered without another one coming to schedule the drain.
+                for (int i = 0; i < 11_500; i++)
+                {
+                    runOn(other, home, device, task, done, 512, LoopDriver.cdb16(0x88, 0, i % 1024, 1));
+                    assertEquals(ScsiStatus.GOOD, task.status(), "read " + i);
+                }
+            }
+            finally
+            {
+                other.onClose();
+                other.ring().close();
+            }
+        }
+    }
+
+    /** A command through {@code device} (of the loop {@code other}), pumping both loops until it completes. */
+    private static void runOn(final EventLoop other, final LoopDriver home, final BlockDevice device,
+        final ScsiTask task, final int[] done, final int edtl, final int[] cdb)
+    {
+        final byte[] bytes = new byte[cdb.length];
+        for (int i = 0; i < cdb.length; i++)
+        {
+            bytes[i] = (byte)cdb[i];
+        }
+        final int before = done[0];
+        task.reset();
+        task.nexus(home.nexus).device(device).cdb(bytes).expectedDataTransferLength(edtl).dataBuffer(home.buffer);
+        home.lu.execute(task);
+        final long deadline = System.nanoTime() + LoopDriver.WAIT_NANOS;
+        while (done[0] == before && System.nanoTime() < deadline)
+        {
+            home.loop.doWork();
+            other.doWork();
+        }
+        assertEquals(before + 1, done[0], "completed once within the bound");
+    }
+
+    @Test
+    void aWritableImageWithoutTheExclusiveLockFeatureIsRefused() throws Exception
+    {
+        final RbdImageSpec spec = cluster.image("nolock", "16M", "--image-feature", "layering");
+        final java.io.IOException ex = assertThrows(java.io.IOException.class,
+            () -> RbdBackstore.open("nolock", spec, 512, false));
+        assertTrue(ex.getMessage().contains("exclusive-lock"), ex.getMessage());
+        // Read-only needs no lock.
+        RbdBackstore.open("nolock", spec, 512, true).close();
+        final java.io.IOException missing = assertThrows(java.io.IOException.class,
+            () -> RbdBackstore.open("none", new RbdImageSpec("rbd", "nonexistent", cluster.conf, null, null), 512, false));
+        assertTrue(missing.getMessage().contains("rbd/nonexistent"), missing.getMessage());
+    }
+
+    private static BackstoreEvents recorder(final List<String> events)
+    {
+        return new BackstoreEvents()
+        {
+            @Override
+            public void ownershipTaken(final String previousOwner)
+            {
+                events.add("ownershipTaken " + previousOwner);
+            }
+
+            @Override
+            public void fencedOff()
+            {
+                events.add("fencedOff");
+            }
+
+            @Override
+            public void takeoverFailed(final String reason)
+            {
+                events.add("takeoverFailed " + reason);
+            }
+        };
+    }
+
+    private static int[] caw(final long lba, final int blocks)
+    {
+        final int[] c = LoopDriver.cdb16(0x89, 0, lba, 0);
+        c[10] = 0;
+        c[11] = 0;
+        c[12] = 0;
+        c[13] = blocks;
+        return c;
+    }
+
+    private static void descriptor(final MemorySegment p, final int at, final long lba, final int blocks)
+    {
+        p.set(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), at, lba);
+        p.set(ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), at + 8, blocks);
+    }
+
+    private static int asc(final ScsiTask t)
+    {
+        return ((t.senseData().get(ValueLayout.JAVA_BYTE, 12) & 0xFF) << 8) | (t.senseData().get(ValueLayout.JAVA_BYTE, 13) & 0xFF);
+    }
+
+    private static void fill(final MemorySegment s, final long offset, final int length, final int seed)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            s.set(ValueLayout.JAVA_BYTE, offset + i, (byte)(seed + (offset + i) / 512));
+        }
+    }
+
+    private static void assertPattern(final MemorySegment s, final long offset, final int length, final int seed)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            final int expected = seed == 0 ? 0 : (byte)(seed + (offset + i) / 512) & 0xFF;
+            final int actual = s.get(ValueLayout.JAVA_BYTE, offset + i) & 0xFF;
+            if (actual != expected)
+            {
+                throw new AssertionError("byte " + (offset + i) + " is " + actual + ", expected " + expected);
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.ringtarget.server.startup;
+
+import io.ringtarget.backstore.BackstoreEvents;
+import io.ringtarget.iscsi.log.EventLog;
+import io.ringtarget.scsi.AccessState;
+import io.ringtarget.scsi.LogicalUnit;
+import io.ringtarget.scsi.TargetPort;
+import io.ringtarget.scsi.TargetPortGroup;
+
+/**
+ * What a backstore reports about its storage, applied to the logical unit on it and logged: a resize becomes the new
+ * capacity (CAPACITY DATA HAS CHANGED for every I_T nexus, SBC-3 4.10); fencing (another gateway took an RBD image
+ * over) puts the target port groups the unit is reached through into the unavailable state (an implicit transition,
+ * SPC-4 5.15.2.4.5: ASYMMETRIC ACCESS STATE CHANGED, then REPORT TARGET PORT GROUPS says so and TEST UNIT READY fails),
+ * so that multipath keeps the path down instead of retrying it.
+ */
+final class UnitEvents implements BackstoreEvents
+{
+    private static final String SUBSYSTEM = "backstore";
+
+    private final String backstore;
+    private final LogicalUnit unit;
+    private final EventLog log;
+
+    /** @param log null: nothing is logged. */
+    UnitEvents(final String backstore, final LogicalUnit unit, final EventLog log)
+    {
+        this.backstore = backstore;
+        this.unit = unit;
+        this.log = log;
+    }
+
+    @Override
+    public void capacityChanged(final long blockCount)
+    {
+        final long before = unit.blockCount();
+        unit.blockCount(blockCount);
+        info(backstore + ": capacity changed from " + before + " to " + blockCount + " blocks of " + unit.blockSize() +
+            " bytes; initiators are told (CAPACITY DATA HAS CHANGED)");
+    }
+
+    @Override
+    public void ownershipTaken(final String previousOwner)
+    {
+        info(backstore + ": took the image's exclusive lock" + (null == previousOwner ? "" :
+            " over from " + previousOwner + ", which is blocklisted: it can write no more"));
+    }
+
+    @Override
+    public void fencedOff()
+    {
+        // The ports it is reached through now: a live change may have added or removed a TPG mapping it.
+        for (final TargetPort port : unit.targetPorts())
+        {
+            final TargetPortGroup group = port.group();
+            if (group.supports(AccessState.UNAVAILABLE))
+            {
+                group.accessState(AccessState.UNAVAILABLE);
+            }
+        }
+        if (null != log)
+        {
+            log.warn(SUBSYSTEM, backstore + ": another gateway took the image over and this one is blocklisted: " +
+                "its reads and writes are refused; target port group(s) now unavailable; restart to serve it again");
+        }
+    }
+
+    @Override
+    public void takeoverFailed(final String reason)
+    {
+        if (null != log)
+        {
+            log.warn(SUBSYSTEM, backstore + ": " + reason + "; the writes that waited for it fail");
+        }
+    }
+
+    private void info(final String message)
+    {
+        if (null != log)
+        {
+            log.info(SUBSYSTEM, message);
+        }
+    }
+}
