@@ -174,7 +174,15 @@ class RbdGatewayFailoverTest
                 run.await("KILL-ME");
                 final long killedAt = System.nanoTime();
                 System.out.println("gateway A: " + a.restart(true));   // A comes back, idle, for step 2
-                final String result = run.await("RESULT");
+                final String result;
+                try
+                {
+                    result = run.await("RESULT");
+                }
+                catch (final AssertionError ex)
+                {
+                    throw new AssertionError(ex.getMessage() + "\nA:\n" + a.logText() + "\nB:\n" + b.logText(), ex);
+                }
                 assertEquals(0, run.exit(), result + "\nA:\n" + a.logText() + "\nB:\n" + b.logText());
                 assertTrue(result.contains(" mismatches=0"), result);
                 final Matcher failover = Pattern.compile("failover_ms=(\\d+)").matcher(result);

@@ -72,7 +72,8 @@ class SecondProcessTest
             final Path secondImage = dir.resolve("second.img");
             final Path file = dir.resolve("second.json");
             ConfigFiles.save(config(port, secondImage), file);
-            final ExternalProcess.Result serve = ringtarget("serve", "--config", file.toString());
+            final ExternalProcess.Result serve = ringtarget("serve", "--config", file.toString(),
+                "--admin-socket", dir.resolve("second.sock").toString());
             assertEquals(1, serve.exitCode(), serve.output());
             assertTrue(serve.output().contains("ringtarget: cannot start the target: 127.0.0.1:" + port +
                 " is already served by another process (bind: EADDRINUSE (Address already in use))"), serve.output());

@@ -114,9 +114,9 @@ class ServiceTest
                 .exitCode(), "still served");
 
             // Under journald (JOURNAL_STREAM) each line starts with its syslog priority, one line per event.
-            assertTrue(serve.logText().lines().anyMatch(l -> l.matches("<6>\\S+ INFO  config: configuration applied " +
-                "\\(SIGHUP\\): LUN 1 .*")), serve::logText);
-            assertTrue(serve.logText().lines().anyMatch(l -> l.matches("<4>\\S+ WARN  config: reload refused \\(SIGHUP\\).*")),
+            assertTrue(serve.awaitLogLine("<6>\\S+ INFO  config: configuration applied \\(SIGHUP\\): LUN 1 .*",
+                Duration.ofSeconds(10)), serve::logText);
+            assertTrue(serve.awaitLogLine("<4>\\S+ WARN  config: reload refused \\(SIGHUP\\).*", Duration.ofSeconds(10)),
                 serve::logText);
 
             assertEquals(0, ExternalProcess.run(Duration.ofSeconds(10), "kill", "-TERM", String.valueOf(serve.pid()))

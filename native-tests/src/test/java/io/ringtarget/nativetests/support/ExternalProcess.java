@@ -229,6 +229,29 @@ public final class ExternalProcess implements AutoCloseable
     }
 
     /**
+     * Waits until a line of the log matches {@code regex}: a process writes its log a little after what it reports
+     * by other means (a status notification, an exit code of another process).
+     *
+     * @return whether such a line appeared within {@code timeout}.
+     */
+    public boolean awaitLogLine(final String regex, final Duration timeout) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (true)
+        {
+            if (logText().lines().anyMatch(l -> l.matches(regex)))
+            {
+                return true;
+            }
+            if (System.nanoTime() - deadline > 0)
+            {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /**
      * @return the command line, for messages.
      */
     public String commandLine()

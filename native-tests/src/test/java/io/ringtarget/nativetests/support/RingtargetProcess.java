@@ -49,7 +49,9 @@ public final class RingtargetProcess implements AutoCloseable
             ProcessHandle.current().info().command().orElse("java"), "--enable-native-access=ALL-UNNAMED",
             "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
             "-cp", System.getProperty("java.class.path"), "io.ringtarget.server.cli.Main",
-            "serve", "--config", config.toString()));
+            "serve", "--config", config.toString(),
+            // Its own admin socket beside its file: never the host's /run/ringtarget, and two gateways side by side.
+            "--admin-socket", config.resolveSibling(config.getFileName() + ".admin.sock").toString()));
         process = ExternalProcess.start(log, command.toArray(String[]::new)).stopGrace(Duration.ofSeconds(20));
         starts++;
         for (final int port : ports)
