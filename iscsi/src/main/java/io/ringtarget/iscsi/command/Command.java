@@ -38,10 +38,13 @@ public final class Command
     int expectedDataTransferLength;
     boolean aborted;
 
-    // The data buffer: a pool buffer (pool, poolIndex) or a dedicated one (dedicatedArena).
+    // The data buffer: a small pool buffer (pool, poolIndex), a run of region chunks (regionChunk, regionChunks) or a
+    // dedicated one (dedicatedArena).
     MemorySegment buffer;
     BufferPool pool;
     int poolIndex = -1;
+    int regionChunk = -1;
+    int regionChunks;
     Arena dedicatedArena;
 
     // Write data phase.
