@@ -17,7 +17,8 @@ import java.nio.ByteOrder;
 
 /**
  * Answers a finished command (RFC 7143 sections 10.4, 10.7): a read's data goes in Data-In PDUs of at most
- * MaxRecvDataSegmentLength (the initiator's) straight from the command's buffer, the last one carrying the status
+ * MaxRecvDataSegmentLength (the initiator's) straight from the command's buffer, in sequences of at most
+ * MaxBurstLength (13.13), each ended by a PDU with the F bit (11.7.1), the last one carrying the status
  * (phase collapse, 11.7.3); anything else, and a failed read, gets a SCSI Response with the sense data. The command's
  * slot is freed once the last PDU has gone to the socket. Loop thread only; allocation-free.
  */
@@ -32,6 +33,7 @@ public final class ResponseSender
     private final CmdSnWindow window;
     private final DataBuffers buffers;
     private int maxDataSegmentLength = 8192;
+    private int maxBurstLength = 262144;
     private boolean dataDigest;
 
     public ResponseSender(final PduSender sender, final StatSn statSn, final CmdSnWindow window, final DataBuffers buffers)
@@ -44,11 +46,13 @@ public final class ResponseSender
 
     /**
      * @param maxDataSegmentLength the initiator's MaxRecvDataSegmentLength (RFC 7143 13.12).
+     * @param maxBurstLength       the negotiated MaxBurstLength: the longest Data-In sequence (RFC 7143 13.13).
      * @param dataDigest           DataDigest=CRC32C negotiated.
      */
-    public ResponseSender parameters(final int maxDataSegmentLength, final boolean dataDigest)
+    public ResponseSender parameters(final int maxDataSegmentLength, final int maxBurstLength, final boolean dataDigest)
     {
         this.maxDataSegmentLength = maxDataSegmentLength;
+        this.maxBurstLength = maxBurstLength;
         this.dataDigest = dataDigest;
         return this;
     }
@@ -75,17 +79,19 @@ public final class ResponseSender
     {
         final Crc32cDigest digest = dataDigest ? buffers.digest(c) : null;
         int offset = 0;
+        int sequenceEnd = Math.min(maxBurstLength, length);
         while (offset < length)
         {
-            final int chunk = Math.min(maxDataSegmentLength, length - offset);
+            final int chunk = Math.min(maxDataSegmentLength, sequenceEnd - offset);
             final boolean last = offset + chunk >= length;
+            final boolean endOfSequence = offset + chunk == sequenceEnd;
             final long h = sender.stage(0);
             if (h < 0)
             {
                 return;
             }
             dataIn.wrap(sender.staging(), h).reset(Opcode.SCSI_DATA_IN)
-                .finalBit(last).lun(c.lun).initiatorTaskTag(c.itt).targetTransferTag(PduHeader.RESERVED_TAG)
+                .finalBit(endOfSequence).lun(c.lun).initiatorTaskTag(c.itt).targetTransferTag(PduHeader.RESERVED_TAG)
                 .expCmdSn(window.expCmdSn()).maxCmdSn(window.maxCmdSn())
                 .dataSn(c.dataSn++).bufferOffset(offset).dataSegmentLength(chunk);
             if (last)
@@ -97,6 +103,10 @@ public final class ResponseSender
             }
             sender.queueWithData(h, c.buffer, offset, chunk, digest, last ? c.index : PduSender.NO_TAG);
             offset += chunk;
+            if (endOfSequence)
+            {
+                sequenceEnd = (int)Math.min((long)sequenceEnd + maxBurstLength, length);
+            }
         }
     }
 

@@ -642,7 +642,7 @@ public final class Connection
         sender.digests(params.headerDigest, params.dataDigest);
         writes.parameters(params.immediateData, params.initialR2T, params.firstBurstLength, params.maxBurstLength,
             params.maxOutstandingR2T);
-        responses.parameters(params.maxXmitDataSegmentLength, params.dataDigest);
+        responses.parameters(params.maxXmitDataSegmentLength, params.maxBurstLength, params.dataDigest);
         executor.bind(portalGroup, session.nexus());
         text.bind(session, localIp, localPort, params.maxXmitDataSegmentLength);
         if (portalGroup != null && !session.discovery())
