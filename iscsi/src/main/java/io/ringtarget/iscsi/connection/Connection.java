@@ -379,6 +379,7 @@ public final class Connection
             maybeFinishClose();
             return;
         }
+        responses.resume();   // Data-In that waited for room in the send queue
         sender.flush();
     }
 
@@ -792,6 +793,7 @@ public final class Connection
             server.sessions().end(session);
         }
         commands.abortEverything();
+        responses.clear();   // reads whose Data-In waited for room: their slots go with releaseAll
         if (!sender.inFlight())
         {
             sender.clear();

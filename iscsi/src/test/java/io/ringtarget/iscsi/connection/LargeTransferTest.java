@@ -240,6 +240,49 @@ class LargeTransferTest
     }
 
     @Test
+    void sixteenMebibytesInSmallSegmentsArePacedThroughTheSendQueue() throws IOException
+    {
+        // MaxRecvDataSegmentLength 4 KiB: a 16 MiB read is 4096 Data-In PDUs, more than a connection's send queue
+        // holds (1024); they are staged as sends complete instead of all at once. Two such reads at a time.
+        try (TestInitiator i = loggedIn("ImmediateData=Yes", "InitialR2T=No", "MaxRecvDataSegmentLength=4096",
+            "MaxBurstLength=16776192", "FirstBurstLength=262144"))
+        {
+            final byte[] data = pattern(SIXTEEN, 11);
+            write(i, 0, 0, data, i.targetMaxRecv);
+            write(i, FILEIO_LUN, 0, data, i.targetMaxRecv);
+            final byte[] a = new byte[SIXTEEN];
+            assertEquals(List.of(16776192, SIXTEEN), read(i, 0, 0, a, 4096));
+            assertArrayEquals(data, a);
+            // Two reads queued together, from both LUNs, then a small one behind them.
+            i.send(i.scsiCommand(0, cdb16(0x88, 0, SIXTEEN / BLOCK), SIXTEEN, true, false), null);
+            i.send(i.scsiCommand(FILEIO_LUN, cdb16(0x88, 0, SIXTEEN / BLOCK), SIXTEEN, true, false), null);
+            i.send(i.scsiCommand(0, cdb16(0x88, 0, 8), 4096, true, false), null);
+            final int first = i.itt - 2;
+            final byte[][] into = {new byte[SIXTEEN], new byte[SIXTEEN], new byte[4096]};
+            final int[] got = new int[3];
+            int statuses = 0;
+            while (statuses < 3)
+            {
+                final Pdu pdu = i.receive();
+                assertEquals(Opcode.SCSI_DATA_IN, pdu.opcode(), TestInitiator.name(pdu));
+                final DataInPdu din = new DataInPdu().wrap(pdu.header(), 0);
+                final int k = din.initiatorTaskTag() - first;
+                assertEquals(got[k], din.bufferOffset(), "each command's Data-In in order");
+                System.arraycopy(pdu.data(), 0, into[k], din.bufferOffset(), pdu.data().length);
+                got[k] += pdu.data().length;
+                if (din.statusBit())
+                {
+                    assertEquals(0, din.status());
+                    statuses++;
+                }
+            }
+            assertArrayEquals(data, into[0]);
+            assertArrayEquals(data, into[1]);
+            assertArrayEquals(Arrays.copyOf(data, 4096), into[2]);
+        }
+    }
+
+    @Test
     void aboveSixteenMebibytesIsRefused() throws IOException
     {
         try (TestInitiator i = loggedIn("MaxRecvDataSegmentLength=262144"))
