@@ -60,6 +60,19 @@ echo 1024 >"/sys/block/$d0/queue/max_sectors_kb"  # the LU's MAXIMUM TRANSFER LE
 rt_result digests_max_sectors_kb "$(cat "/sys/block/$d0/queue/max_sectors_kb")"
 rt_step fio-digests
 rt_fio_verify digests "/dev/$d0" --rw=randwrite --bs=1m --iodepth=4 --size=32m
+# 16 MiB requests, the LU's MAXIMUM TRANSFER LENGTH since issue 15: 256 KiB of immediate data and one R2T for the
+# rest of each write (MaxBurstLength 16776192), each read in two Data-In sequences. /sys/block/X/stat gives the
+# requests and sectors each way, so the size the disk saw per request is measured, not assumed.
+echo 16384 >"/sys/block/$d0/queue/max_sectors_kb"
+rt_result big_max_sectors_kb "$(cat "/sys/block/$d0/queue/max_sectors_kb")"
+rt_result big_max_segments "$(cat "/sys/block/$d0/queue/max_segments")"
+rt_result big_max_segment_size "$(cat "/sys/block/$d0/queue/max_segment_size")"
+set -- $(cat "/sys/block/$d0/stat"); r0=$1; rs0=$3; w0=$5; ws0=$7
+rt_step fio-16m
+rt_fio_verify big "/dev/$d0" --rw=write --bs=16m --iodepth=2 --size=48m
+set -- $(cat "/sys/block/$d0/stat")
+rt_result big_read_kib_per_request "$(( ($3 - rs0) / 2 / ($1 - r0) ))"
+rt_result big_write_kib_per_request "$(( ($7 - ws0) / 2 / ($5 - w0) ))"
 rt_result conn_errors_digests "$(rt_conn_errors)"
 rt_logout "$T" "$P"
 

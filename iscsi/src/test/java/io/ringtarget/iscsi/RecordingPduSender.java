@@ -32,12 +32,26 @@ public final class RecordingPduSender implements PduSender
     private final List<Sent> sent = new ArrayList<>();
     private long next;
     private boolean full;
+    private int room = Integer.MAX_VALUE;
 
     /** From now on {@link #stage} fails, as when the initiator stopped reading. */
     public RecordingPduSender full(final boolean full)
     {
         this.full = full;
         return this;
+    }
+
+    /** What {@link #room()} answers: PDUs that fit the send queue beyond those recorded (one less per PDU queued). */
+    public RecordingPduSender room(final int room)
+    {
+        this.room = room;
+        return this;
+    }
+
+    @Override
+    public int room()
+    {
+        return room;
     }
 
     public List<Sent> sent()
@@ -86,6 +100,7 @@ public final class RecordingPduSender implements PduSender
     @Override
     public void queue(final long header, final int dataLength, final int tag)
     {
+        room = room == Integer.MAX_VALUE ? room : room - 1;
         sent.add(new Sent(staging.asSlice(header, BHS_LENGTH).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
             staging.asSlice(header + BHS_LENGTH, dataLength).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), tag));
     }
@@ -95,6 +110,7 @@ public final class RecordingPduSender implements PduSender
         final long header, final MemorySegment buffer, final long offset, final int length,
         final Crc32cDigest bufferDigest, final int tag)
     {
+        room = room == Integer.MAX_VALUE ? room : room - 1;
         sent.add(new Sent(staging.asSlice(header, BHS_LENGTH).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
             buffer.asSlice(offset, length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), tag));
     }

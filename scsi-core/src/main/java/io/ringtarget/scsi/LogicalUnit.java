@@ -39,7 +39,11 @@ public final class LogicalUnit
     private static final System.Logger LOG = System.getLogger(LogicalUnit.class.getName());
 
     // Limits reported in the Block Limits VPD page (SBC-3 6.5.3).
-    public static final int DEFAULT_MAX_TRANSFER_BYTES = 1024 * 1024;
+    /**
+     * MAXIMUM TRANSFER LENGTH of a READ/WRITE: 16 MiB, what one iSCSI burst nearly carries (MaxBurstLength is at most
+     * 2^24 - 1, RFC 7143 13.13), and what the transport's data buffers hold per command.
+     */
+    public static final int DEFAULT_MAX_TRANSFER_BYTES = 16 * 1024 * 1024;
     public static final int MAX_UNMAP_BLOCK_DESCRIPTORS = 64;
     public static final long MAX_UNMAP_BYTES = 1L << 30;
     /** libiscsi's Inquiry.BlockLimits calls more than 2^20 "insanely big". */
@@ -48,7 +52,8 @@ public final class LogicalUnit
     /**
      * MAXIMUM WRITE SAME LENGTH never above 65535 blocks, as LIO reports it: WRITE SAME (10) cannot say more, and
      * libiscsi's WriteSame16.Unmap, seeing a larger limit, writes 65536 blocks with one WRITE (16) although the same
-     * page limits a transfer to 1 MiB (with 65535 it checks that 65536 blocks are refused, which they are).
+     * page limits a transfer to 16 MiB (32 MiB with 512-byte blocks; with 65535 it checks that 65536 blocks are
+     * refused, which they are).
      */
     public static final long MAX_WRITE_SAME_BLOCKS = 65535;
 

@@ -147,7 +147,7 @@ class EmulatedCommandsTest
         assertEquals(64, h.task.dataInLength());
         assertEquals(0x3C, h.in(3));
         assertEquals(h.lu.maxCompareAndWriteBlocks(), h.in(5));
-        assertEquals(2048, (h.in(10) << 8) | h.in(11), "max transfer length 1 MiB / 512");
+        assertEquals(32768, (int)Bytes.u32(h.buffer, 8), "MAXIMUM TRANSFER LENGTH 16 MiB / 512");
         assertEquals(64, h.in(27), "max unmap descriptors");
         assertEquals(65535, (int)Bytes.u64(h.buffer, 36), "MAXIMUM WRITE SAME LENGTH: 65535 blocks, as LIO");
         // What libiscsi's WriteSame16.Unmap then checks: 65536 blocks are refused (the LU is larger here).

@@ -97,6 +97,12 @@ final class LuHarness implements ScsiTaskListener
 
     ScsiTask run(final ItNexus from, final int edtl, final int... cdb)
     {
+        return run(from, buffer, edtl, cdb);
+    }
+
+    /** Runs a command with its own data buffer (transfers larger than {@link #BUFFER_SIZE}). */
+    ScsiTask run(final ItNexus from, final MemorySegment data, final int edtl, final int... cdb)
+    {
         final byte[] bytes = new byte[cdb.length];
         for (int i = 0; i < cdb.length; i++)
         {
@@ -104,7 +110,7 @@ final class LuHarness implements ScsiTaskListener
         }
         final int before = completions;
         task.reset();
-        task.nexus(from).device(device).cdb(bytes).expectedDataTransferLength(edtl).dataBuffer(buffer);
+        task.nexus(from).device(device).cdb(bytes).expectedDataTransferLength(edtl).dataBuffer(data);
         lu.execute(task);
         device.drain();
         assertEquals(before + 1, completions, "listener called exactly once");

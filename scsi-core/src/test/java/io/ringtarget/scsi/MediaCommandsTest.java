@@ -1,5 +1,7 @@
 package io.ringtarget.scsi;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -105,9 +107,36 @@ class MediaCommandsTest
     @Test
     void maxTransferLength()
     {
-        h.run(512, LuHarness.cdb10(0x28, 0, 0, 2049));
-        h.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_FIELD_IN_CDB);
-        h.assertFieldPointer(true, 7, -1);
+        // MAXIMUM TRANSFER LENGTH 16 MiB (SBC-3 6.5.3): one block more is refused whatever the LBA range says.
+        final LuHarness big = new LuHarness(1L << 17, 512, true, false);
+        big.run(512, LuHarness.cdb16(0x88, 0, 0, 32769));
+        big.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_FIELD_IN_CDB);
+        big.assertFieldPointer(true, 10, -1);
+        big.run(512, LuHarness.cdb16(0x8A, 0, 0, 32769));
+        big.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_FIELD_IN_CDB);
+        final LuHarness b4k = new LuHarness(8192, 4096, true, false);
+        b4k.run(4096, LuHarness.cdb16(0x88, 0, 0, 4097));
+        b4k.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_FIELD_IN_CDB);
+    }
+
+    @Test
+    void sixteenMebibyteWriteAndReadBack()
+    {
+        final int bytes = LogicalUnit.DEFAULT_MAX_TRANSFER_BYTES;
+        final LuHarness big = new LuHarness(1L << 17, 512, true, false);
+        final MemorySegment data = Arena.ofAuto().allocate(bytes, 4096);
+        for (long i = 0; i < bytes; i += 8)
+        {
+            data.set(ValueLayout.JAVA_LONG_UNALIGNED, i, i * 0x9E37_79B9_7F4A_7C15L);
+        }
+        big.run(big.nexus, data, bytes, LuHarness.cdb16(0x8A, 0, 1000, bytes / 512));
+        big.assertGood();
+        assertEquals(0, big.task.residualCount());
+        final MemorySegment back = Arena.ofAuto().allocate(bytes, 4096);
+        big.run(big.nexus, back, bytes, LuHarness.cdb16(0x88, 0, 1000, bytes / 512));
+        big.assertGood();
+        assertEquals(bytes, big.task.dataInLength());
+        assertEquals(-1, data.mismatch(back), "16 MiB read back as written");
     }
 
     @Test

@@ -38,10 +38,13 @@ public final class Command
     int expectedDataTransferLength;
     boolean aborted;
 
-    // The data buffer: a pool buffer (pool, poolIndex) or a dedicated one (dedicatedArena).
+    // The data buffer: a small pool buffer (pool, poolIndex), a run of region chunks (regionChunk, regionChunks) or a
+    // dedicated one (dedicatedArena).
     MemorySegment buffer;
     BufferPool pool;
     int poolIndex = -1;
+    int regionChunk = -1;
+    int regionChunks;
     Arena dedicatedArena;
 
     // Write data phase.
@@ -59,6 +62,11 @@ public final class Command
 
     // Data-In.
     int dataSn;
+    /** Data-In still to stage when the send queue was too full for all of it: next offset, end, sequence end. */
+    int dataInOffset;
+    int dataInLength;
+    int dataInSequenceEnd;
+    int dataInStatus;
 
     // Metrics: the LUN's counters (null when not counted, or once answered or ended), the command's IoOp and arrival.
     LunStats stats;
@@ -154,6 +162,10 @@ public final class Command
         expectedDataSn = 0;
         expectedOffset = 0;
         dataSn = 0;
+        dataInOffset = 0;
+        dataInLength = 0;
+        dataInSequenceEnd = 0;
+        dataInStatus = 0;
         aborted = false;
     }
 }

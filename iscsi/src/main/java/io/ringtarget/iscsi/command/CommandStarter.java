@@ -83,11 +83,9 @@ public final class CommandStarter
         }
         if (buffer == DataBuffers.DEDICATED)
         {
+            // Every transfer up to MAX_TRANSFER has a place in the loop's buffers: a dedicated one means they were full.
             counters.count(IscsiCounter.DEDICATED_BUFFERS);
-            if ((edtl & 0xFFFF_FFFFL) <= DataBuffers.LARGE_BUFFER_SIZE)
-            {
-                counters.count(IscsiCounter.BUFFER_POOL_EXHAUSTED);
-            }
+            counters.count(IscsiCounter.BUFFER_POOL_EXHAUSTED);
         }
         task.dataBuffer(c.buffer);
         if (!write || edtl == 0)

@@ -9,19 +9,23 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The data buffers one event loop's commands borrow: 64 KiB buffers for most I/O, 1 MiB ones for large transfers,
- * both registered with the loop's ring when the memlock limit allows, so backstore I/O into them can use
- * READ_FIXED/WRITE_FIXED. When the pools run dry or a transfer is larger, a command gets a dedicated buffer (the
+ * The data buffers one event loop's commands borrow: 64 KiB buffers for most I/O, and runs of 128 KiB chunks of one
+ * larger region ({@link ChunkRegion}) for transfers up to {@link #MAX_TRANSFER} (16 MiB), all registered with the
+ * loop's ring when the memlock limit allows (the small buffers, then the region as one more fixed buffer), so
+ * backstore I/O into them can use READ_FIXED/WRITE_FIXED. When they run dry, a command gets a dedicated buffer (the
  * slow path, counted by the caller). Loop thread only.
  */
 public final class DataBuffers implements AutoCloseable
 {
     /** Buffers for transfers up to 64 KiB: most I/O of databases and fio's 4 KiB workloads. */
     public static final int SMALL_BUFFER_SIZE = 64 * 1024;
-    /** Buffers for transfers up to 1 MiB (VPD 0xB0 MAXIMUM TRANSFER LENGTH follows this). */
-    public static final int LARGE_BUFFER_SIZE = 1024 * 1024;
-    /** The largest transfer a command may have at all. */
-    public static final int MAX_DEDICATED_TRANSFER = 16 * 1024 * 1024;
+    /**
+     * The largest transfer a command may have at all: SBC MAXIMUM TRANSFER LENGTH (LogicalUnit, Block Limits VPD)
+     * is the same 16 MiB.
+     */
+    public static final int MAX_TRANSFER = 16 * 1024 * 1024;
+    /** A loop's region for larger transfers: two 16 MiB commands, or 32 of 1 MiB, at a time. */
+    public static final int DEFAULT_REGION_SIZE = 32 * 1024 * 1024;
 
     /** {@link #acquire} results. */
     public static final int POOLED = 0;
@@ -29,42 +33,47 @@ public final class DataBuffers implements AutoCloseable
     public static final int TOO_LARGE = 2;
 
     private final BufferPool small;
-    private final BufferPool large;
+    private final ChunkRegion region;
     private final Crc32cDigest[] smallDigests;
-    private final Crc32cDigest[] largeDigests;
+    private final Crc32cDigest[] regionDigests;
     private boolean fixed;
 
-    public DataBuffers(final int smallBuffers, final int largeBuffers)
+    /**
+     * @param smallBuffers number of {@link #SMALL_BUFFER_SIZE} buffers.
+     * @param regionSize   bytes of the region for larger transfers, a multiple of {@link ChunkRegion#CHUNK_SIZE}.
+     */
+    public DataBuffers(final int smallBuffers, final int regionSize)
     {
         this.small = new BufferPool(SMALL_BUFFER_SIZE, smallBuffers);
-        this.large = new BufferPool(LARGE_BUFFER_SIZE, largeBuffers);
+        this.region = new ChunkRegion(regionSize);
         this.smallDigests = new Crc32cDigest[smallBuffers];
-        this.largeDigests = new Crc32cDigest[largeBuffers];
+        this.regionDigests = new Crc32cDigest[region.chunks()];
     }
 
     /**
-     * Registers both pools with the loop's ring as one fixed-buffer table (small buffers first, then large). Call on
-     * the loop thread before any I/O.
+     * Registers the small buffers and the region with the loop's ring as one fixed-buffer table (small buffers
+     * first, then the region). Call on the loop thread before any I/O.
      *
-     * @return 0, or -errno (ENOMEM without the memlock to pin them): the pools then stay unregistered and I/O works
-     * as before.
+     * @return 0, or -errno (ENOMEM without the memlock to pin them): the buffers then stay unregistered and I/O
+     * works as before.
      */
     public int registerWith(final Ring ring)
     {
         final int s = small.capacity();
-        final int l = large.capacity();
         final int r;
         try (Arena tmp = Arena.ofConfined())
         {
-            final MemorySegment iovecs = tmp.allocate(Iovec.LAYOUT, s + l);
-            for (int i = 0; i < s + l; i++)
+            final MemorySegment iovecs = tmp.allocate(Iovec.LAYOUT, s + 1);
+            for (int i = 0; i < s; i++)
             {
                 final MemorySegment iov = iovecs.asSlice(i * Iovec.SIZEOF, Iovec.SIZEOF);
-                final boolean isSmall = i < s;
-                Iovec.iov_base(iov, isSmall ? small.segment(i) : large.segment(i - s));
-                Iovec.iov_len(iov, isSmall ? SMALL_BUFFER_SIZE : LARGE_BUFFER_SIZE);
+                Iovec.iov_base(iov, small.segment(i));
+                Iovec.iov_len(iov, SMALL_BUFFER_SIZE);
             }
-            r = ring.registerBuffers(iovecs, s + l);
+            final MemorySegment iov = iovecs.asSlice(s * Iovec.SIZEOF, Iovec.SIZEOF);
+            Iovec.iov_base(iov, region.slab());
+            Iovec.iov_len(iov, region.slab().byteSize());
+            r = ring.registerBuffers(iovecs, s + 1);
         }
         fixed = r >= 0;
         return r;
@@ -75,41 +84,52 @@ public final class DataBuffers implements AutoCloseable
         return small.capacity();
     }
 
-    public int largeBuffers()
+    /** Bytes of the region for larger transfers. */
+    public long regionSize()
     {
-        return large.capacity();
+        return region.slab().byteSize();
+    }
+
+    /** Region chunks not in use (tests, metrics). */
+    public int freeRegionChunks()
+    {
+        return region.freeChunks();
     }
 
     /**
-     * Gives {@code command} a buffer for {@code length} bytes: a pool buffer when one of the right size (or a large
-     * one when the small pool is empty) is free, else a dedicated buffer up to {@link #MAX_DEDICATED_TRANSFER}.
+     * Gives {@code command} a buffer for {@code length} bytes: a small buffer up to 64 KiB, else (or when the small
+     * pool is empty) a run of region chunks, else a dedicated buffer up to {@link #MAX_TRANSFER}.
      *
      * @return {@link #POOLED}, {@link #DEDICATED} or {@link #TOO_LARGE} (no buffer).
      */
     public int acquire(final Command command, final int length)
     {
         final long bytes = length & 0xFFFF_FFFFL;
-        BufferPool pool = bytes <= SMALL_BUFFER_SIZE ? small : bytes <= LARGE_BUFFER_SIZE ? large : null;
-        if (pool != null)
+        if (bytes > MAX_TRANSFER)
         {
-            int index = pool.acquire();
-            if (index < 0 && pool == small)
-            {
-                pool = large;
-                index = pool.acquire();
-            }
+            return TOO_LARGE;
+        }
+        if (bytes <= SMALL_BUFFER_SIZE)
+        {
+            final int index = small.acquire();
             if (index >= 0)
             {
-                command.pool = pool;
+                command.pool = small;
                 command.poolIndex = index;
-                command.buffer = pool.segment(index);
-                command.task.fixedBuffer(fixedIndex(pool, index), command.buffer.address(), pool.bufferSize());
+                command.buffer = small.segment(index);
+                command.task.fixedBuffer(fixed ? index : -1, command.buffer.address(), SMALL_BUFFER_SIZE);
                 return POOLED;
             }
         }
-        if (bytes > MAX_DEDICATED_TRANSFER)
+        final int n = ChunkRegion.chunksFor(Math.max(bytes, 1));
+        final int first = region.acquire(n);
+        if (first >= 0)
         {
-            return TOO_LARGE;
+            command.regionChunk = first;
+            command.regionChunks = n;
+            command.buffer = region.segment(first, n);
+            command.task.fixedBuffer(fixed ? small.capacity() : -1, command.buffer.address(), command.buffer.byteSize());
+            return POOLED;
         }
         command.dedicatedArena = Arena.ofConfined();
         command.buffer = command.dedicatedArena.allocate(Math.max(bytes, 4096), 4096);
@@ -127,6 +147,12 @@ public final class DataBuffers implements AutoCloseable
             command.pool = null;
             command.poolIndex = -1;
         }
+        if (command.regionChunk >= 0)
+        {
+            region.release(command.regionChunk, command.regionChunks);
+            command.regionChunk = -1;
+            command.regionChunks = 0;
+        }
         if (command.dedicatedArena != null)
         {
             command.dedicatedArena.close();
@@ -135,36 +161,38 @@ public final class DataBuffers implements AutoCloseable
         command.buffer = null;
     }
 
-    /** A CRC32C digest over the command's buffer (DataDigest on Data-In); made once per pool buffer. */
+    /** A CRC32C digest over the command's buffer (DataDigest on Data-In); made once per pool buffer or region run. */
     public Crc32cDigest digest(final Command command)
     {
-        if (command.pool == null)
+        final Crc32cDigest[] digests;
+        final int index;
+        if (command.pool != null)
+        {
+            digests = smallDigests;
+            index = command.poolIndex;
+        }
+        else if (command.regionChunk >= 0)
+        {
+            digests = regionDigests;
+            index = command.regionChunk;
+        }
+        else
         {
             return new Crc32cDigest().wrap(command.buffer);   // dedicated buffer: the slow path already
         }
-        final Crc32cDigest[] digests = command.pool == small ? smallDigests : largeDigests;
-        Crc32cDigest d = digests[command.poolIndex];
+        Crc32cDigest d = digests[index];
         if (d == null)
         {
-            d = new Crc32cDigest().wrap(command.buffer);
-            digests[command.poolIndex] = d;
+            d = new Crc32cDigest();
+            digests[index] = d;
         }
-        return d;
-    }
-
-    private int fixedIndex(final BufferPool pool, final int index)
-    {
-        if (!fixed)
-        {
-            return -1;
-        }
-        return pool == small ? index : small.capacity() + index;
+        return d.wrap(command.buffer);   // the same view as last time unless the run's length changed
     }
 
     @Override
     public void close()
     {
         small.close();
-        large.close();
+        region.close();
     }
 }

@@ -17,21 +17,32 @@ import java.nio.ByteOrder;
 
 /**
  * Answers a finished command (RFC 7143 sections 10.4, 10.7): a read's data goes in Data-In PDUs of at most
- * MaxRecvDataSegmentLength (the initiator's) straight from the command's buffer, the last one carrying the status
+ * MaxRecvDataSegmentLength (the initiator's) straight from the command's buffer, in sequences of at most
+ * MaxBurstLength (13.13), each ended by a PDU with the F bit (11.7.1), the last one carrying the status
  * (phase collapse, 11.7.3); anything else, and a failed read, gets a SCSI Response with the sense data. The command's
- * slot is freed once the last PDU has gone to the socket. Loop thread only; allocation-free.
+ * slot is freed once the last PDU has gone to the socket. A read's Data-In is staged while the send queue has room
+ * beyond {@link #SEND_QUEUE_RESERVE} (a 16 MiB read in 4 KiB segments is 4096 PDUs); the rest waits, in arrival order
+ * of the reads, for sends to complete ({@link #resume()}). Loop thread only; allocation-free.
  */
 public final class ResponseSender
 {
     private static final ValueLayout.OfShort SENSE_LENGTH = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
+    /** Send queue entries kept for other PDUs (responses, R2Ts, NOP-Ins) while Data-In waits. */
+    public static final int SEND_QUEUE_RESERVE = 256;
+
     private final DataInPdu dataIn = new DataInPdu();
+    /** Reads whose Data-In is not all staged, oldest first (a ring over at most one entry per command slot). */
+    private final Command[] waiting = new Command[CommandTable.QUEUE_DEPTH];
+    private int waitingHead;
+    private int waitingCount;
     private final ScsiResponsePdu scsiResponse = new ScsiResponsePdu();
     private final PduSender sender;
     private final StatSn statSn;
     private final CmdSnWindow window;
     private final DataBuffers buffers;
     private int maxDataSegmentLength = 8192;
+    private int maxBurstLength = 262144;
     private boolean dataDigest;
 
     public ResponseSender(final PduSender sender, final StatSn statSn, final CmdSnWindow window, final DataBuffers buffers)
@@ -44,11 +55,13 @@ public final class ResponseSender
 
     /**
      * @param maxDataSegmentLength the initiator's MaxRecvDataSegmentLength (RFC 7143 13.12).
+     * @param maxBurstLength       the negotiated MaxBurstLength: the longest Data-In sequence (RFC 7143 13.13).
      * @param dataDigest           DataDigest=CRC32C negotiated.
      */
-    public ResponseSender parameters(final int maxDataSegmentLength, final boolean dataDigest)
+    public ResponseSender parameters(final int maxDataSegmentLength, final int maxBurstLength, final boolean dataDigest)
     {
         this.maxDataSegmentLength = maxDataSegmentLength;
+        this.maxBurstLength = maxBurstLength;
         this.dataDigest = dataDigest;
         return this;
     }
@@ -63,7 +76,14 @@ public final class ResponseSender
         c.answered(c.read ? dataInLength : c.received);
         if (c.read && dataInLength > 0)
         {
-            sendDataIn(c, task, dataInLength, status);
+            c.dataInOffset = 0;
+            c.dataInLength = dataInLength;
+            c.dataInSequenceEnd = Math.min(maxBurstLength, dataInLength);
+            c.dataInStatus = status;
+            if (waitingCount > 0 || !sendDataIn(c))
+            {
+                waiting[(waitingHead + waitingCount++) & (waiting.length - 1)] = c;
+            }
         }
         else
         {
@@ -71,21 +91,66 @@ public final class ResponseSender
         }
     }
 
-    private void sendDataIn(final Command c, final ScsiTask task, final int length, final int status)
+    /** Stages the Data-In of waiting reads, oldest first, while the send queue has room. Call after a send. */
+    public void resume()
     {
-        final Crc32cDigest digest = dataDigest ? buffers.digest(c) : null;
-        int offset = 0;
-        while (offset < length)
+        while (waitingCount > 0)
         {
-            final int chunk = Math.min(maxDataSegmentLength, length - offset);
-            final boolean last = offset + chunk >= length;
-            final long h = sender.stage(0);
-            if (h < 0)
+            final Command c = waiting[waitingHead];
+            if (!sendDataIn(c))
             {
                 return;
             }
+            waiting[waitingHead] = null;
+            waitingHead = (waitingHead + 1) & (waiting.length - 1);
+            waitingCount--;
+        }
+    }
+
+    /** Reads waiting for room in the send queue (tests). */
+    public int waitingReads()
+    {
+        return waitingCount;
+    }
+
+    /** Forgets the waiting reads (the connection is closing: their slots are released with the others). */
+    public void clear()
+    {
+        while (waitingCount > 0)
+        {
+            waiting[waitingHead] = null;
+            waitingHead = (waitingHead + 1) & (waiting.length - 1);
+            waitingCount--;
+        }
+    }
+
+    /** Stages as much of the command's remaining Data-In as the send queue takes; true when all of it is staged. */
+    private boolean sendDataIn(final Command c)
+    {
+        final ScsiTask task = c.task;
+        final Crc32cDigest digest = dataDigest ? buffers.digest(c) : null;
+        final int length = c.dataInLength;
+        final int status = c.dataInStatus;
+        int offset = c.dataInOffset;
+        int sequenceEnd = c.dataInSequenceEnd;
+        while (offset < length)
+        {
+            if (sender.room() <= SEND_QUEUE_RESERVE)
+            {
+                c.dataInOffset = offset;
+                c.dataInSequenceEnd = sequenceEnd;
+                return false;
+            }
+            final int chunk = Math.min(maxDataSegmentLength, sequenceEnd - offset);
+            final boolean last = offset + chunk >= length;
+            final boolean endOfSequence = offset + chunk == sequenceEnd;
+            final long h = sender.stage(0);
+            if (h < 0)
+            {
+                return true;   // overloaded: the connection is closing
+            }
             dataIn.wrap(sender.staging(), h).reset(Opcode.SCSI_DATA_IN)
-                .finalBit(last).lun(c.lun).initiatorTaskTag(c.itt).targetTransferTag(PduHeader.RESERVED_TAG)
+                .finalBit(endOfSequence).lun(c.lun).initiatorTaskTag(c.itt).targetTransferTag(PduHeader.RESERVED_TAG)
                 .expCmdSn(window.expCmdSn()).maxCmdSn(window.maxCmdSn())
                 .dataSn(c.dataSn++).bufferOffset(offset).dataSegmentLength(chunk);
             if (last)
@@ -97,7 +162,13 @@ public final class ResponseSender
             }
             sender.queueWithData(h, c.buffer, offset, chunk, digest, last ? c.index : PduSender.NO_TAG);
             offset += chunk;
+            if (endOfSequence)
+            {
+                sequenceEnd = (int)Math.min((long)sequenceEnd + maxBurstLength, length);
+            }
         }
+        c.dataInOffset = offset;
+        return true;
     }
 
     private void sendScsiResponse(final Command c, final ScsiTask task, final int status)

@@ -379,6 +379,7 @@ public final class Connection
             maybeFinishClose();
             return;
         }
+        responses.resume();   // Data-In that waited for room in the send queue
         sender.flush();
     }
 
@@ -642,7 +643,7 @@ public final class Connection
         sender.digests(params.headerDigest, params.dataDigest);
         writes.parameters(params.immediateData, params.initialR2T, params.firstBurstLength, params.maxBurstLength,
             params.maxOutstandingR2T);
-        responses.parameters(params.maxXmitDataSegmentLength, params.dataDigest);
+        responses.parameters(params.maxXmitDataSegmentLength, params.maxBurstLength, params.dataDigest);
         executor.bind(portalGroup, session.nexus());
         text.bind(session, localIp, localPort, params.maxXmitDataSegmentLength);
         if (portalGroup != null && !session.discovery())
@@ -792,6 +793,7 @@ public final class Connection
             server.sessions().end(session);
         }
         commands.abortEverything();
+        responses.clear();   // reads whose Data-In waited for room: their slots go with releaseAll
         if (!sender.inFlight())
         {
             sender.clear();

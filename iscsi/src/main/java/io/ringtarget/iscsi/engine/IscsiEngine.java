@@ -1,5 +1,6 @@
 package io.ringtarget.iscsi.engine;
 
+import io.ringtarget.iscsi.command.DataBuffers;
 import io.ringtarget.iscsi.loop.LoopConnection;
 import io.ringtarget.iscsi.connection.PortalListener;
 import io.ringtarget.iscsi.connection.PortalSockets;
@@ -183,7 +184,7 @@ public final class IscsiEngine implements AutoCloseable
         for (int i = 0; i < group.size(); i++)
         {
             final EventLoop loop = group.loop(i);
-            final LoopContext context = new LoopContext(loop, server, 256, 16);
+            final LoopContext context = new LoopContext(loop, server, 256, DataBuffers.DEFAULT_REGION_SIZE);
             contexts.add(context);
             final List<PortalListener> mine = new ArrayList<>();
             for (int p = 0; p < unique.size(); p++)

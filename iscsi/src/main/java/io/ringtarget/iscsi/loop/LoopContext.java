@@ -34,11 +34,11 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
     private LoopConnection[] running = new LoopConnection[16];
     private volatile int connectionCount;
 
-    public LoopContext(final EventLoop loop, final IscsiContext server, final int smallBuffers, final int largeBuffers)
+    public LoopContext(final EventLoop loop, final IscsiContext server, final int smallBuffers, final int regionSize)
     {
         this.loop = loop;
         this.server = server;
-        this.buffers = new DataBuffers(smallBuffers, largeBuffers);
+        this.buffers = new DataBuffers(smallBuffers, regionSize);
         this.counters = new LoopCounters(server.counters(), loop.roleName());
         this.metrics = new LoopMetrics(server.metricsModel(), loop);
     }
@@ -160,7 +160,8 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
             return false;
         }
         server.log().info("engine", loop.roleName() + ": " + buffers.smallBuffers() + " x 64 KiB + " +
-            buffers.largeBuffers() + " x 1 MiB data buffers registered with io_uring (READ_FIXED/WRITE_FIXED)");
+            (buffers.regionSize() >> 20) + " MiB (transfers up to 16 MiB) of data buffers registered with io_uring" +
+            " (READ_FIXED/WRITE_FIXED)");
         return true;
     }
 

@@ -44,7 +44,10 @@ public enum IscsiCounter
     TASK_MANAGEMENT_REQUESTS(1050, "task management requests"),
     TASKS_ABORTED(1051, "tasks aborted by task management"),
     DEDICATED_BUFFERS(1060, "commands given a dedicated (unpooled) buffer"),
-    /** Commands of at most 1 MiB that found both buffer pools empty (a subset of {@link #DEDICATED_BUFFERS}). */
+    /**
+     * Commands that found the loop's buffers (small pool and region) full; since every transfer up to 16 MiB has a
+     * place there, the same commands as {@link #DEDICATED_BUFFERS} (kept for the metric's name).
+     */
     BUFFER_POOL_EXHAUSTED(1062, "commands that found the buffer pools empty"),
     SEND_QUEUE_OVERFLOWS(1061, "connections closed: send queue overflow");
 

@@ -44,4 +44,13 @@ public interface PduSender
      * @param bufferDigest a CRC32C digest wrapping {@code buffer}, used when DataDigest is on.
      */
     void queueWithData(long header, MemorySegment buffer, long offset, int length, Crc32cDigest bufferDigest, int tag);
+
+    /**
+     * How many more PDUs (with small headers) can be queued before {@link #stage} would fail: a long Data-In waits
+     * for sends to complete rather than fill the queue.
+     */
+    default int room()
+    {
+        return Integer.MAX_VALUE;
+    }
 }

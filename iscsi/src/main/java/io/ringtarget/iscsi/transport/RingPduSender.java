@@ -139,6 +139,12 @@ public final class RingPduSender implements PduSender
             queue.stagingAddress(trailer), trailerLength, tag);
     }
 
+    @Override
+    public int room()
+    {
+        return queue.room(STAGING_OVERHEAD);
+    }
+
     /** Starts a SENDMSG for everything queued unless one is in flight. */
     public void flush()
     {

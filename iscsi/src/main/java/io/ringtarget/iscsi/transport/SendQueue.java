@@ -126,6 +126,17 @@ final class SendQueue
         entries = bigger;
     }
 
+    /**
+     * PDUs that can still be queued: free entries (up to {@link #MAX_ENTRIES}), fewer if the staging ring cannot take
+     * that many headers of up to {@code headerBytes} each.
+     */
+    int room(final int headerBytes)
+    {
+        final long entriesFree = MAX_ENTRIES - (tail - head);
+        final long stagingFree = (stagingCapacity - (stagingHead - stagingTail)) / (2L * headerBytes);
+        return (int)Math.max(0, Math.min(entriesFree, stagingFree));
+    }
+
     /** Entries the queue has room for now (for tests of its growth). */
     int capacity()
     {

@@ -63,7 +63,7 @@ class IscsiFuzzTest
     private static final DiscoveryAuth DISCOVERY =
         new DiscoveryAuth(true, new ChapCredentials("disc", "discoverysecret", "t", "targetsecret12"));
     private static final Arena ARENA = Arena.ofShared();
-    private static final DataBuffers BUFFERS = new DataBuffers(2, 1);
+    private static final DataBuffers BUFFERS = new DataBuffers(2, 2 * ChunkRegion.CHUNK_SIZE);
 
     private final MemorySegment wire = MemorySegment.ofArray(new byte[PduHeader.LENGTH + 70_000]);
 

@@ -33,7 +33,7 @@ class WriteDataPhaseTest
     private final RecordingPduSender sender = new RecordingPduSender();
     private final StatSn statSn = new StatSn().reset(500);
     private final CmdSnWindow window = new CmdSnWindow();
-    private final DataBuffers buffers = new DataBuffers(4, 1);
+    private final DataBuffers buffers = new DataBuffers(4, DataBuffers.DEFAULT_REGION_SIZE);
     private final CommandTable table = new CommandTable(buffers, window);
     private final WriteDataPhase phase = new WriteDataPhase(sender, statSn, window, table);
     /** A receive buffer: PDU headers and data are built here, as they would arrive. */
@@ -181,6 +181,64 @@ class WriteDataPhaseTest
                 4096 * burst + 2048, java.util.Arrays.copyOfRange(data, 4096 * burst + 2048, 4096 * (burst + 1)), true));
         }
         assertArrayEquals(data, contents(c, 12288));
+    }
+
+    /** Answers one R2T with Data-Out PDUs of at most {@code segment} bytes taken from {@code data}. */
+    private int answer(final Command c, final R2tPdu r2t, final byte[] data, final int segment)
+    {
+        int outcome = WriteDataPhase.WAITING;
+        int dataSn = 0;
+        final int end = r2t.bufferOffset() + r2t.desiredDataTransferLength();
+        for (int o = r2t.bufferOffset(); o < end; o += segment)
+        {
+            final int n = Math.min(segment, end - o);
+            outcome = dataOut(r2t.targetTransferTag(), dataSn++, o, java.util.Arrays.copyOfRange(data, o, o + n),
+                o + n == end);
+        }
+        return outcome;
+    }
+
+    @Test
+    void sixteenMebibytesAllSolicitedTakeTwoBursts()
+    {
+        // ImmediateData=No, InitialR2T=Yes, MaxBurstLength 2^24 - 1 KiB: 16 MiB cannot be one burst (RFC 7143 13.13).
+        phase.parameters(false, true, 262144, 16776192, 1);
+        final int edtl = 16 * 1024 * 1024;
+        final Command c = write(edtl);
+        final byte[] data = pattern(edtl, 9);
+        assertEquals(WriteDataPhase.WAITING, start(c, new byte[0]));
+        final R2tPdu first = r2t(sender.take().get(0));
+        assertEquals(0, first.r2tSn());
+        assertEquals(0, first.bufferOffset());
+        assertEquals(16776192, first.desiredDataTransferLength());
+        assertEquals(WriteDataPhase.WAITING, answer(c, first, data, 262144));
+        final List<Sent> second = sender.take();
+        assertEquals(1, second.size(), "the second R2T once the first burst is in");
+        final R2tPdu last = r2t(second.get(0));
+        assertEquals(1, last.r2tSn());
+        assertEquals(16776192, last.bufferOffset());
+        assertEquals(1024, last.desiredDataTransferLength());
+        assertEquals(WriteDataPhase.COMPLETE, answer(c, last, data, 262144));
+        assertArrayEquals(data, contents(c, edtl));
+    }
+
+    @Test
+    void sixteenMebibytesWithOpenIscsiDefaults()
+    {
+        // iscsid.conf: ImmediateData=Yes, InitialR2T=No, FirstBurstLength 256 KiB, MaxBurstLength 16776192: the
+        // immediate data is the whole first burst, one R2T asks for the rest (less than MaxBurstLength).
+        phase.parameters(true, false, 262144, 16776192, 1);
+        final int edtl = 16 * 1024 * 1024;
+        final Command c = write(edtl);
+        final byte[] data = pattern(edtl, 10);
+        assertEquals(WriteDataPhase.WAITING, start(c, java.util.Arrays.copyOf(data, 262144)));
+        final List<Sent> r2ts = sender.take();
+        assertEquals(1, r2ts.size());
+        final R2tPdu r2t = r2t(r2ts.get(0));
+        assertEquals(262144, r2t.bufferOffset());
+        assertEquals(edtl - 262144, r2t.desiredDataTransferLength());
+        assertEquals(WriteDataPhase.COMPLETE, answer(c, r2t, data, 262144));
+        assertArrayEquals(data, contents(c, edtl));
     }
 
     @Test

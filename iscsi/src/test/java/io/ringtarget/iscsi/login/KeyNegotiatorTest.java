@@ -32,7 +32,7 @@ class KeyNegotiatorTest
         assertEquals("1", answer("MaxConnections", "1"));
         assertEquals("No", answer("InitialR2T", "No"));          // OR with our No
         assertEquals("Yes", answer("ImmediateData", "Yes"));     // AND with our Yes
-        assertEquals("1048576", answer("MaxBurstLength", "16776192"));
+        assertEquals("16776192", answer("MaxBurstLength", "16776192"));
         assertEquals("262144", answer("FirstBurstLength", "262144"));
         assertEquals("2", answer("DefaultTime2Wait", "2"));
         assertEquals("0", answer("DefaultTime2Retain", "0"));
@@ -44,7 +44,7 @@ class KeyNegotiatorTest
         assertEquals("No", answer("OFMarker", "No"));
         assertFalse(params.initialR2T);
         assertTrue(params.immediateData);
-        assertEquals(1048576, params.maxBurstLength);
+        assertEquals(16776192, params.maxBurstLength);
     }
 
     @Test
@@ -69,7 +69,7 @@ class KeyNegotiatorTest
         assertEquals("1", answer("MaxConnections", "8"));                // min with our 1
         assertEquals("No", answer("InitialR2T", "No"));                   // OR with our No
         assertEquals("No", answer("ImmediateData", "No"));                // AND
-        assertEquals("1048576", answer("MaxBurstLength", "16776192"));    // min with our 1 MiB
+        assertEquals("16776192", answer("MaxBurstLength", "16777215"));   // min with our 16 MiB - 1 KiB
         assertEquals("5", answer("DefaultTime2Wait", "5"));               // max with our 2
         assertEquals("0", answer("ErrorRecoveryLevel", "2"));             // we do level 0 only
         assertEquals("No", answer("IFMarker", "Yes"));

@@ -129,6 +129,22 @@ class KernelInitiatorTest
     }
 
     @Test
+    void sixteenMebibyteRequestsWithDigests()
+    {
+        // max_sectors_kb may be raised to MAXIMUM TRANSFER LENGTH (16 MiB). fio's 16 MiB O_DIRECT writes and reads
+        // then reach the target as large as the guest's queue lets them: its segment limit splits requests whose
+        // 4 KiB pages do not merge (iscsi_tcp: 2048 segments, 8 MiB here); the target takes either whole.
+        assertEquals("16384", run.result("big_max_sectors_kb"), run.describe());
+        assertEquals("0", run.result("fio_big"), run.describe());
+        final int bySegments = Integer.parseInt(run.result("big_max_segments")) * 4;
+        for (final String way : new String[]{"write", "read"})
+        {
+            final int kib = Integer.parseInt(run.result("big_" + way + "_kib_per_request"));
+            assertTrue(kib >= Math.min(16384, bySegments) && kib <= 16384, way + " " + kib + " KiB\n" + run.describe());
+        }
+    }
+
+    @Test
     void crc32cDigestsAreNegotiatedAndNoneFails()
     {
         assertEquals("CRC32C", run.result("negotiated_header_digest"), run.describe());

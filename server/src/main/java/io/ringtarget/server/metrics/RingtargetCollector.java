@@ -471,10 +471,10 @@ public final class RingtargetCollector implements MultiCollector
         out.add(cqOverflow.build());
         out.add(faults.build());
         out.add(single("ringtarget_buffer_pool_exhausted",
-            "Commands of at most 1 MiB that found the loop's registered data buffers all in use and got a dedicated " +
+            "Commands (of at most 16 MiB) that found the loop's registered data buffers all in use and got a dedicated " +
                 "buffer.", engine.protocol(IscsiCounter.BUFFER_POOL_EXHAUSTED)));
         out.add(single("ringtarget_dedicated_buffers",
-            "Commands given a dedicated (unregistered) data buffer: pools exhausted, or more than 1 MiB.",
+            "Commands given a dedicated (unregistered) data buffer: the loop's buffers were all in use.",
             engine.protocol(IscsiCounter.DEDICATED_BUFFERS)));
         out.add(InfoSnapshot.builder().name("ringtarget_build").help("The ringtarget build serving: version and JVM.")
             .dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder().labels(buildLabels).build())
