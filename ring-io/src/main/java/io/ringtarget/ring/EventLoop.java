@@ -29,6 +29,11 @@ import static io.ringtarget.ffi.LibcConstants.EFD_NONBLOCK;
  * Owner id 0 is the loop's own: a READ on an eventfd stays armed so that {@link #offer} can wake a loop parked in
  * io_uring_enter ({@link #park}).
  * <p>
+ * Deadlines: nothing wakes a parked loop but a completion, an offer or the park's bound, so whatever has to run at a
+ * time of its own (a worker's timer) says so in every duty cycle with {@link #wakeBy}; {@link #park} then waits no
+ * longer than the earliest such deadline. A loop whose workers ask for none sleeps for the idle strategy's whole
+ * bound: an idle target does not wake to find nothing to do.
+ * <p>
  * Fault boundary: a {@link RuntimeException} thrown by a completion handler, a task or a worker stays in the duty
  * cycle. It is counted, a handler's owner is told ({@link CompletionHandler#onFault}), and unless the owner handles it
  * it goes to the loop's {@link ErrorHandler} as a {@link LoopFaultException}; then the loop goes on with the next
@@ -102,6 +107,9 @@ public final class EventLoop implements Agent
     private int submitThreshold = DEFAULT_SUBMIT_THRESHOLD;
     private int deviceIoInFlight;
     private boolean deviceIoSincePark;
+    /** The earliest {@link #wakeBy} deadline asked for in the current duty cycle, valid while {@link #deadlineSet}. */
+    private long deadlineNanos;
+    private boolean deadlineSet;
 
     public EventLoop(final String name, final Ring ring)
     {
@@ -414,6 +422,7 @@ public final class EventLoop implements Agent
             (lastCycleWork > 0 ? busyNanos : idleNanos).getAndAddRelease(now - nowNanos);
         }
         nowNanos = now;
+        deadlineSet = false;
         int work = tasks.drain(taskRunner, taskLimit);
         final int reaped = ring.poll(dispatcher, cqeLimit);
         if (reaped > 0)
@@ -450,11 +459,49 @@ public final class EventLoop implements Agent
     }
 
     /**
-     * Blocks in io_uring_enter until a completion, an {@link #offer}, or {@code timeoutNanos}; used by
-     * {@link RingIdleStrategy}. Loop thread only.
+     * Asks that the next duty cycle start no later than {@code deadlineNanos} (by {@link #clock()}): a parked loop
+     * wakes then. Holds for the current duty cycle only (a periodic worker asks again each cycle, which costs a
+     * compare); a deadline already past makes {@link #park} return at once. Tasks, handlers and workers; loop thread
+     * only.
+     */
+    public void wakeBy(final long deadlineNanos)
+    {
+        if (!deadlineSet || deadlineNanos - this.deadlineNanos < 0)
+        {
+            this.deadlineNanos = deadlineNanos;
+            deadlineSet = true;
+        }
+    }
+
+    /** Whether a {@link #wakeBy} deadline was asked for in the current duty cycle ({@link #deadlineNanos()}). */
+    public boolean hasDeadline()
+    {
+        return deadlineSet;
+    }
+
+    /** The earliest {@link #wakeBy} deadline of the current duty cycle; meaningful only when {@link #hasDeadline()}. */
+    public long deadlineNanos()
+    {
+        return deadlineNanos;
+    }
+
+    /**
+     * Blocks in io_uring_enter until a completion, an {@link #offer}, the earliest {@link #wakeBy} deadline of the
+     * last duty cycle, or {@code timeoutNanos}, whichever comes first; used by {@link RingIdleStrategy}. Loop thread
+     * only.
      */
     public void park(final long timeoutNanos)
     {
+        long waitNanos = timeoutNanos;
+        if (deadlineSet)
+        {
+            final long untilDeadline = deadlineNanos - clock.nanoTime();
+            if (untilDeadline <= 0)
+            {
+                return;
+            }
+            waitNanos = Math.min(waitNanos, untilDeadline);
+        }
         if (!wakeArmed)
         {
             armWakeup();
@@ -466,7 +513,7 @@ public final class EventLoop implements Agent
         if (tasks.isEmpty())
         {
             parks.incrementRelease();
-            final int r = ring.submitAndWait(1, timeoutNanos);
+            final int r = ring.submitAndWait(1, waitNanos);
             if (r < 0)
             {
                 submitErrors.incrementRelease();

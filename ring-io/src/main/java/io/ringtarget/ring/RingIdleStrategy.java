@@ -9,9 +9,10 @@ import org.agrona.concurrent.SystemNanoClock;
 /**
  * Hybrid polling, as Linux's socket busy polling: after work, the loop keeps polling for up to {@code spinNanos},
  * calling sched_yield between polls so that a thread sharing its CPU (a local initiator) runs first; then it blocks
- * in io_uring_enter (GETEVENTS, min 1, bounded by {@code parkNanos}) so that a completion wakes it at once, and with
- * an {@link EventLoop} an offered task wakes it too. A loop that wakes from a park with nothing to do parks again
- * without polling, so an idle target costs no CPU. Nor does a loop poll while it waits for its storage, or after a
+ * in io_uring_enter (GETEVENTS, min 1, bounded by {@code parkNanos} and by the loop's {@link EventLoop#wakeBy}
+ * deadline) so that a completion wakes it at once, and with an {@link EventLoop} an offered task wakes it too. A loop
+ * that wakes from a park with nothing to do parks again without polling, so an idle target costs no CPU; and as its
+ * timers ask for no deadline while it has no connection, it wakes about once per {@link #DEFAULT_PARK_NANOS}. Nor does a loop poll while it waits for its storage, or after a
  * storage completion until it next parks ({@link EventLoop#deviceIoStarted()}): when a disk paces the requests, the
  * one wake-up polling saves is worth less than the CPU it takes from the disk's own completion path (measured on a
  * loop device over a virtual disk: QD1 reads 119-132 us and 36-49 us of CPU per I/O without polling, 132-153 us
@@ -37,7 +38,11 @@ public final class RingIdleStrategy implements IdleStrategy
 {
     public static final String ALIAS = "ring";
     public static final long DEFAULT_SPIN_NANOS = 50_000L;
-    public static final long DEFAULT_PARK_NANOS = 10_000_000L;
+    /**
+     * The longest park: what is due at a time of its own asks for it ({@link EventLoop#wakeBy}), so this bounds only
+     * how stale the loop's published idle time ({@link LoopCounter#IDLE_NANOS}) may be when nothing happens.
+     */
+    public static final long DEFAULT_PARK_NANOS = 1_000_000_000L;
     /** About how far back the busy share looks: the sums are halved whenever they exceed it. */
     public static final long LOAD_WINDOW_NANOS = 4_000_000L;
     /** A loop working this share of its wall time or more does not poll. */

@@ -121,6 +121,91 @@ class EventLoopTest
     }
 
     @Test
+    void aParkedLoopWakesByTheEarliestDeadlineOfItsLastCycleAndNotBefore() throws Exception
+    {
+        final EventLoop loop = new EventLoop("deadline", Ring.open(new RingConfig().entries(16)));
+        // Parks bounded by an hour: only the workers' deadlines end them.
+        final RingIdleStrategy idle = new RingIdleStrategy(loop, 0L, 3_600_000_000_000L);
+        final AtomicLong runs = new AtomicLong();
+        final AtomicLong early = new AtomicLong();
+        final long periodNanos = 20_000_000L;
+        loop.addWorker(new LoopWorker()
+        {
+            private long next;
+
+            @Override
+            public int doWork(final long nowNanos)
+            {
+                if (next != 0 && nowNanos - next < 0)
+                {
+                    early.incrementAndGet();
+                    loop.wakeBy(next);
+                    return 0;
+                }
+                runs.incrementAndGet();
+                next = nowNanos + periodNanos;
+                loop.wakeBy(next + 1_000_000_000L);   // a later deadline does not push back the earlier one
+                loop.wakeBy(next);
+                return 0;
+            }
+        });
+        final AtomicLong errors = new AtomicLong();
+        final AgentRunner runner = new AgentRunner(idle, t -> errors.incrementAndGet(), null, loop);
+        AgentRunner.startOnThread(runner);
+        try
+        {
+            final long start = System.nanoTime();
+            while (runs.get() < 10 && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30))
+            {
+                Thread.sleep(5);
+            }
+            final long elapsed = System.nanoTime() - start;
+            assertTrue(runs.get() >= 10, "the worker ran " + runs.get() + " times: its deadlines woke the loop");
+            assertTrue(elapsed >= 8 * periodNanos, "not before its deadlines: " + elapsed + " ns for 10 runs");
+            // Each park ends at the deadline, not before it: hardly any cycle finds its worker early.
+            assertTrue(early.get() <= runs.get(), early.get() + " early cycles for " + runs.get() + " runs");
+            assertEquals(0, errors.get());
+        }
+        finally
+        {
+            loop.wakeup();
+            runner.close(100, t -> loop.wakeup());
+            loop.ring().close();
+        }
+    }
+
+    @Test
+    void aDeadlineAlreadyDueMeansNoPark()
+    {
+        final EventLoop loop = new EventLoop("due", Ring.open(new RingConfig().entries(16)));
+        try
+        {
+            final LoopWorker due = now ->
+            {
+                loop.wakeBy(now);
+                return 0;
+            };
+            loop.addWorker(due);
+            loop.doWork();
+            assertTrue(loop.hasDeadline());
+            loop.park(3_600_000_000_000L);
+            assertEquals(0, loop.parks(), "a deadline already due: back to the duty cycle at once");
+
+            // A deadline holds for its duty cycle only: without the worker the next park waits its bound.
+            loop.removeWorker(due);
+            loop.doWork();
+            assertFalse(loop.hasDeadline());
+            loop.park(1_000_000L);
+            assertEquals(1, loop.parks());
+        }
+        finally
+        {
+            loop.onClose();
+            loop.ring().close();
+        }
+    }
+
+    @Test
     void taskOfferedFromAnotherThreadRunsOnTheLoopAndItsIoCompletes() throws Exception
     {
         final EventLoop loop = new EventLoop("offer", Ring.open(new RingConfig().entries(32)));

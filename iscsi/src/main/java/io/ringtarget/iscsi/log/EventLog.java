@@ -42,7 +42,10 @@ public final class EventLog implements AutoCloseable
     public static final long REPEAT_WINDOW_MILLIS = 10_000;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
         .withZone(ZoneOffset.UTC);
+    /** After writing, the writer waits this long for more before it sleeps: a burst of events is written in batches. */
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** The longest sleep of an idle writer: {@link #log} wakes it, and repeats due sooner shorten it. */
+    private static final long SLEEP_MAX_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private record Event(long epochMillis, Level level, String subsystem, String message, Throwable cause)
     {
@@ -70,6 +73,8 @@ public final class EventLog implements AutoCloseable
     private final Thread writer;
     private final java.util.function.Consumer<Event> writeEvent = this::write;
     private volatile boolean running = true;
+    /** The writer is (about to be) asleep until unparked: {@link #log} then wakes it. */
+    private volatile boolean sleeping;
     private long droppedReported;
 
     /**
@@ -129,6 +134,12 @@ public final class EventLog implements AutoCloseable
         {
             dropped.incrementAndGet();
         }
+        // The offer's CAS is ordered before this read, the writer's write of sleeping before its emptiness check:
+        // either it sees the event or we see it asleep.
+        if (sleeping)
+        {
+            LockSupport.unpark(writer);
+        }
     }
 
     /** Events dropped because the writer could not keep up (or after close). */
@@ -172,13 +183,18 @@ public final class EventLog implements AutoCloseable
         }
     }
 
+    /**
+     * Writes what is queued; with nothing queued, waits {@link #IDLE_PARK_NANOS} once for more, then sleeps until an
+     * event comes ({@link #log} unparks it) or the first repeat is due: an idle log does not wake the process.
+     */
     private void run()
     {
+        boolean wrote = false;
         while (running || !queue.isEmpty())
         {
             final int drained = queue.drain(writeEvent);
             final long now = System.currentTimeMillis();
-            expireRepeats(now, !running);
+            final long nextRepeatEnd = expireRepeats(now, !running);
             reportDropped(now);
             if (drained > 0)
             {
@@ -186,10 +202,22 @@ public final class EventLog implements AutoCloseable
                 {
                     out.flush();
                 }
+                wrote = true;
+            }
+            else if (running && wrote)
+            {
+                wrote = false;
+                LockSupport.parkNanos(IDLE_PARK_NANOS);
             }
             else if (running)
             {
-                LockSupport.parkNanos(IDLE_PARK_NANOS);
+                sleeping = true;
+                if (queue.isEmpty() && running)
+                {
+                    LockSupport.parkNanos(nextRepeatEnd == Long.MAX_VALUE ? SLEEP_MAX_NANOS :
+                        Math.min(SLEEP_MAX_NANOS, TimeUnit.MILLISECONDS.toNanos(Math.max(1, nextRepeatEnd - now))));
+                }
+                sleeping = false;
             }
         }
         expireRepeats(Long.MAX_VALUE, true);
@@ -217,12 +245,14 @@ public final class EventLog implements AutoCloseable
         print(e.epochMillis, e.level, e.subsystem, e.message, e.cause);
     }
 
-    private void expireRepeats(final long now, final boolean all)
+    /** Summarises the repeats whose window ended; returns the earliest window end left (Long.MAX_VALUE: none). */
+    private long expireRepeats(final long now, final boolean all)
     {
         if (recent.isEmpty())
         {
-            return;   // nothing to do, and no iterator: an idle log allocates nothing
+            return Long.MAX_VALUE;   // nothing to do, and no iterator: an idle log allocates nothing
         }
+        long next = Long.MAX_VALUE;
         final Iterator<Repeat> it = recent.values().iterator();
         while (it.hasNext())
         {
@@ -232,7 +262,12 @@ public final class EventLog implements AutoCloseable
                 summarise(r);
                 it.remove();
             }
+            else
+            {
+                next = Math.min(next, r.windowEnd);
+            }
         }
+        return next;
     }
 
     private void summarise(final Repeat r)

@@ -22,6 +22,9 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class LoopContext implements BackstoreDevices, AutoCloseable
 {
+    /** How often a retired backstore handle still busy is tried again when no completion wakes the loop. */
+    static final long RETIREMENT_RETRY_NANOS = 10_000_000L;
+
     private final EventLoop loop;
     private final IscsiContext server;
     private final DataBuffers buffers;
@@ -108,7 +111,10 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
         loop.addWorker(new Retirement(loop, owners, handles, released));
     }
 
-    /** Handles still busy when they were retired: tried again each duty cycle until all are released. */
+    /**
+     * Handles still busy when they were retired: tried again each duty cycle until all are released, and at least
+     * every {@link #RETIREMENT_RETRY_NANOS} while the loop would otherwise sleep.
+     */
     private static final class Retirement implements LoopWorker
     {
         private final EventLoop loop;
@@ -140,6 +146,10 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
             {
                 loop.removeWorker(this);
                 released.countDown();
+            }
+            else
+            {
+                loop.wakeBy(nowNanos + RETIREMENT_RETRY_NANOS);
             }
             return 0;
         }
@@ -198,6 +208,9 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
             ready = grown;
         }
         ready[readyCount++] = connection;
+        // Queued after the ready worker ran in this cycle (by a timer or a later worker): the next cycle must come
+        // without waiting for I/O, so the loop does not park.
+        loop.wakeBy(loop.nowNanos());
     }
 
     /** The worker that runs deferred work once per duty cycle (connections queued while it runs wait a cycle). */

@@ -315,22 +315,34 @@ public final class LoopMetrics
         }
     }
 
-    /** The worker that samples TCP_INFO of the loop's connections every {@link #TCP_SAMPLE_PERIOD_NANOS}. */
+    /**
+     * The worker that samples TCP_INFO of the loop's connections every {@link #TCP_SAMPLE_PERIOD_NANOS}, and asks the
+     * loop to wake for it ({@link EventLoop#wakeBy}) only while there is something to sample: once more after the last
+     * connection closed (its RTT leaves the gauge), then not until a connection opens.
+     */
     public LoopWorker tcpSampler()
     {
         return new LoopWorker()
         {
             private long next;
+            private int sampled;
 
             @Override
             public int doWork(final long nowNanos)
             {
-                if (nowNanos - next < 0)
+                if (open.isEmpty() && sampled == 0)
                 {
                     return 0;
                 }
-                next = nowNanos + TCP_SAMPLE_PERIOD_NANOS;
-                sampleTcp();
+                if (nowNanos - next >= 0)
+                {
+                    next = nowNanos + TCP_SAMPLE_PERIOD_NANOS;
+                    sampled = sampleTcp();
+                }
+                if (!open.isEmpty() || sampled != 0)
+                {
+                    loop.wakeBy(next);
+                }
                 return 0;   // bookkeeping, not work: the idle strategy may still park
             }
         };

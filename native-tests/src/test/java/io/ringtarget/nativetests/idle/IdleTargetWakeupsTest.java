@@ -1,0 +1,107 @@
+package io.ringtarget.nativetests.idle;
+
+import io.ringtarget.nativetests.support.ExternalProcess;
+import io.ringtarget.nativetests.support.Ports;
+import io.ringtarget.nativetests.support.Tools;
+import io.ringtarget.server.config.BackstoreConfig;
+import io.ringtarget.server.config.DiscoveryAuthConfig;
+import io.ringtarget.server.config.EngineConfig;
+import io.ringtarget.server.config.LunConfig;
+import io.ringtarget.server.config.MetricsConfig;
+import io.ringtarget.server.config.PortalConfig;
+import io.ringtarget.server.config.RingtargetConfig;
+import io.ringtarget.server.config.TargetConfig;
+import io.ringtarget.server.config.TpgConfig;
+import io.ringtarget.server.startup.TargetServer;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A target with no session leaves its event loops asleep: each parks until a deadline it has (none without
+ * connections) or its long bound, so the kernel counts a few voluntary context switches a second at most; and a
+ * loop asleep still takes a task handed to it from another thread, and a login, at once (the offer's eventfd and the
+ * accept's completion wake io_uring_enter).
+ */
+class IdleTargetWakeupsTest
+{
+    private static final String TARGET = "iqn.2026-12.io.ringtarget:idle";
+    private static final int LOOPS = 2;
+    private static final int WINDOW_SECONDS = 5;
+    /** Per loop and second: the bound of the goal ("a few times a second"), far above the ~1 expected. */
+    private static final int MAX_SWITCHES_PER_SECOND = 5;
+
+    @Test
+    void loopsWithoutSessionsSleepAndStillServeAnOfferAndALoginAtOnce() throws Exception
+    {
+        Tools.require("iscsi-inq");
+        final int port = Ports.free();
+        final RingtargetConfig config = new RingtargetConfig(
+            List.of(new BackstoreConfig("ram0", "ram", null, 16L << 20, 512, true, false, null, null)),
+            List.of(new TargetConfig(TARGET, "idle", List.of(new TpgConfig(1, true,
+                List.of(new PortalConfig("127.0.0.1", port)), List.of(new LunConfig(0, "ram0", false)), List.of(), true,
+                "none")))),
+            new DiscoveryAuthConfig("none", null), new EngineConfig(LOOPS, false, "ring", 50, 5, 15),
+            new MetricsConfig(MetricsConfig.OFF), null);
+        final Set<String> before = LoopThreads.ids();
+        try (TargetServer server = TargetServer.start(config, new PrintStream(new ByteArrayOutputStream(), true)))
+        {
+            final Set<String> loops = new HashSet<>(LoopThreads.ids());
+            loops.removeAll(before);
+            assertEquals(LOOPS, loops.size(), "the loop threads of this target: " + loops);
+            Thread.sleep(1_000);   // start-up tasks done
+
+            final Map<String, Long> start = LoopThreads.voluntarySwitches(loops);
+            Thread.sleep(WINDOW_SECONDS * 1_000L);
+            final Map<String, Long> end = LoopThreads.voluntarySwitches(loops);
+            final StringBuilder figures = new StringBuilder();
+            for (final String id : loops)
+            {
+                figures.append(' ').append(end.get(id) - start.get(id));
+            }
+            System.out.println("IdleTargetWakeupsTest: voluntary context switches per loop over " + WINDOW_SECONDS +
+                " s with no session:" + figures);
+            for (final String id : loops)
+            {
+                final long switches = end.get(id) - start.get(id);
+                assertTrue(switches <= (long)MAX_SWITCHES_PER_SECOND * WINDOW_SECONDS,
+                    "loop thread " + id + " switched " + switches + " times in " + WINDOW_SECONDS + " s");
+            }
+
+            // A task offered from this thread reaches each sleeping loop at once (its eventfd wakes it), not when
+            // the loop's one-second park bound ends: without the wake-up the median would be about half a second.
+            final long[] millis = new long[9];
+            for (int i = 0; i < millis.length; i++)
+            {
+                final long offered = System.nanoTime();
+                assertTrue(server.loopsAnswer(10_000), "every loop ran the task handed to it");
+                millis[i] = (System.nanoTime() - offered) / 1_000_000;
+                Thread.sleep(300 + 100 * i);   // asleep again, at another point of its park
+            }
+            System.out.println("IdleTargetWakeupsTest: sleeping loops answered offers in " +
+                java.util.Arrays.toString(millis) + " ms");
+            java.util.Arrays.sort(millis);
+            assertTrue(millis[millis.length / 2] < 100, "offers waited for sleeping loops: median " +
+                millis[millis.length / 2] + " ms");
+
+            // A login right after: the accept completes in the sleeping loop's ring.
+            final long started = System.nanoTime();
+            final ExternalProcess.Result inq = ExternalProcess.run(Duration.ofSeconds(30), "iscsi-inq",
+                Tools.iscsiUrl(port, TARGET, 0));
+            final long loginMillis = (System.nanoTime() - started) / 1_000_000;
+            System.out.println("IdleTargetWakeupsTest: a login and INQUIRY served in " + loginMillis + " ms");
+            assertEquals(0, inq.exitCode(), inq.output());
+            assertTrue(inq.output().contains("RINGTGT"), inq.output());
+            assertTrue(loginMillis < 10_000, "iscsi-inq took " + loginMillis + " ms");
+        }
+    }
+}
