@@ -40,8 +40,8 @@ final class DemoCommand implements Callable<Integer>
     private static final String RBD_PREFIX = "rbd:";
 
     @Option(names = "--portal", paramLabel = "HOST:PORT",
-        description = "IPv4 address and port to listen on (default: " + DemoConfig.PORTAL + "; 0.0.0.0:3260 to be " +
-            "reachable from other hosts). IPv6 is not supported yet. Repeat it for several paths: each portal is a " +
+        description = "Address and port to listen on (default: " + DemoConfig.PORTAL + "; 0.0.0.0:3260 to be " +
+            "reachable from other hosts, [::1]:3260 or [::]:3260 for IPv6). Repeat it for several paths: each portal is a " +
             "TPG of its own (tags 1, 2, ...) exporting the same LUN, the first active/optimized and preferred, the " +
             "others active/non-optimized (see --alua).")
     List<String> portals;

@@ -243,7 +243,7 @@ final class IscsiCommand extends CommandGroup
                 String iqn;
 
                 @Parameters(index = "1", paramLabel = "IP",
-                    description = "IPv4 address; 0.0.0.0 for every address (IPv6 is not supported yet).")
+                    description = "IPv4 or IPv6 address (::1, or [::1]); 0.0.0.0 for every IPv4 address, :: for both families.")
                 String ip;
 
                 @Parameters(index = "2", paramLabel = "PORT", arity = "0..1", defaultValue = "3260",
