@@ -37,8 +37,9 @@ public final class BlockDevices
             final String sectors = Files.readString(Path.of("/sys/dev/block/" + major + ":" + minor + "/size")).strip();
             return OptionalLong.of(Long.parseLong(sectors) * 512);
         }
-        catch (final IOException | RuntimeException ex)
+        catch (final IOException | NumberFormatException ex)
         {
+            // no sysfs entry for it (or not a number there): unknown here; the open backstore knows its size
             return OptionalLong.empty();
         }
     }
@@ -51,8 +52,10 @@ public final class BlockDevices
             final int mode = (Integer)Files.getAttribute(path, "unix:mode");
             return (mode & S_IFMT) == S_IFBLK;
         }
-        catch (final IOException | UnsupportedOperationException | IllegalArgumentException ex)
+        catch (final IOException ex)
         {
+            // missing or not ours to stat: not a block device we can serve; callers check existence first and
+            // name that problem themselves ("does not exist")
             return false;
         }
     }

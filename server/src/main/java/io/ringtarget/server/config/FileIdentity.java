@@ -40,9 +40,10 @@ final class FileIdentity
                 return parent.toRealPath().resolve(path.getFileName()).toString();
             }
         }
-        catch (final IOException | UnsupportedOperationException | IllegalArgumentException ex)
+        catch (final IOException ex)
         {
-            // cannot look: compare the spelling, below
+            // it vanished or cannot be read between the checks: compare the spelling, below (the open that follows
+            // reports what is wrong with the file)
         }
         return path.normalize().toString();
     }
