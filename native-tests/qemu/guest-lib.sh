@@ -135,3 +135,15 @@ rt_until() {
   done
   RT_WAITED="$(echo "$(rt_uptime) $t0" | awk '{ printf "%.1f", $1 - $2 }')"
 }
+
+# rt_multipath_logout: stops multipathd, flushes its maps and logs out of every session. After fio closes a map,
+# udev probes it (blkid) and the map is "in use" for a moment: the flush is retried for up to 10 s.
+rt_multipath_logout() {
+  multipathd shutdown
+  n=0
+  until udevadm settle --timeout=30 && multipath -F >/dev/null 2>&1; do
+    n=$((n + 1)); [ "$n" -gt 20 ] && rt_fail "multipath -F could not remove the map"
+    sleep 0.5
+  done
+  iscsiadm -m node --logoutall=all || rt_fail "logout failed"
+}

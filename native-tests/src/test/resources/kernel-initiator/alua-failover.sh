@@ -118,12 +118,6 @@ multipath -ll
 rt_fio_verify after_stpg /dev/mapper/mpatha --rw=randwrite --bs=4k --iodepth=4 --size=4m
 
 rt_step logout
-multipathd shutdown
-n=0
-until udevadm settle --timeout=30 && multipath -F >/dev/null 2>&1; do
-  n=$((n + 1)); [ "$n" -gt 20 ] && rt_fail "multipath -F could not remove the map"
-  sleep 0.5
-done
-iscsiadm -m node --logoutall=all || rt_fail "logout failed"
+rt_multipath_logout
 rt_result sessions_after_logout "$(ls /sys/class/iscsi_session | wc -l)"
 rt_step done

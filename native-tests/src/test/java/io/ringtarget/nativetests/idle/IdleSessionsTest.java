@@ -3,15 +3,7 @@ package io.ringtarget.nativetests.idle;
 import io.ringtarget.nativetests.support.ExternalProcess;
 import io.ringtarget.nativetests.support.Ports;
 import io.ringtarget.nativetests.support.Tools;
-import io.ringtarget.server.config.BackstoreConfig;
-import io.ringtarget.server.config.DiscoveryAuthConfig;
-import io.ringtarget.server.config.EngineConfig;
-import io.ringtarget.server.config.LunConfig;
-import io.ringtarget.server.config.MetricsConfig;
-import io.ringtarget.server.config.PortalConfig;
 import io.ringtarget.server.config.RingtargetConfig;
-import io.ringtarget.server.config.TargetConfig;
-import io.ringtarget.server.config.TpgConfig;
 import io.ringtarget.server.startup.TargetServer;
 import org.junit.jupiter.api.Test;
 
@@ -54,13 +46,7 @@ class IdleSessionsTest
     {
         Tools.require("iscsi-inq");
         final int port = Ports.free();
-        final RingtargetConfig config = new RingtargetConfig(
-            List.of(new BackstoreConfig("ram0", "ram", null, 16L << 20, 512, true, false, null, null)),
-            List.of(new TargetConfig(TARGET, "idle", List.of(new TpgConfig(1, true,
-                List.of(new PortalConfig("127.0.0.1", port)), List.of(new LunConfig(0, "ram0", false)), List.of(), true,
-                "none")))),
-            new DiscoveryAuthConfig("none", null), new EngineConfig(2, false, "ring", 50, 5, 15),
-            new MetricsConfig(MetricsConfig.OFF), null);
+        final RingtargetConfig config = IdleTargets.config(TARGET, port, 2);
         Process sessions = null;
         final Set<String> before = LoopThreads.ids();
         try (TargetServer server = TargetServer.start(config, new PrintStream(new ByteArrayOutputStream(), true)))

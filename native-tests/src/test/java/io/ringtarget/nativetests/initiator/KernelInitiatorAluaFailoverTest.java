@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,7 +65,7 @@ class KernelInitiatorAluaFailoverTest
                     .withAlua(new AluaConfig(AluaConfig.ACTIVE_NON_OPTIMIZED, false))))),
             new DiscoveryAuthConfig("none", null), new EngineConfig(1, false, "ring", 5, 15));
         server = TargetServer.start(config, new PrintStream(LOG, true));
-        final String script = resource("alua-failover.sh")
+        final String script = GuestScripts.read("alua-failover.sh")
             .replace("@TARGET@", TARGET)
             .replace("@PATH0@", KernelInitiatorGuest.hostAddress(0) + ":" + port1)
             .replace("@PATH1@", KernelInitiatorGuest.hostAddress(1) + ":" + port2);
@@ -143,17 +142,5 @@ class KernelInitiatorAluaFailoverTest
         assertNotEquals(run.result("rtpg_before"), run.result("rtpg_after"));
         assertEquals("0", run.result("fio_after_stpg"), run.describe());
         assertEquals("0", run.result("sessions_after_logout"), run.describe());
-    }
-
-    private static String resource(final String name) throws IOException
-    {
-        try (InputStream in = KernelInitiatorAluaFailoverTest.class.getResourceAsStream("/kernel-initiator/" + name))
-        {
-            if (null == in)
-            {
-                throw new IOException("no resource /kernel-initiator/" + name);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 }

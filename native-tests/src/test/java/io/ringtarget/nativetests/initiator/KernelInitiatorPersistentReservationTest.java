@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +73,7 @@ class KernelInitiatorPersistentReservationTest
         try
         {
             target = RingtargetProcess.serve(file, dir.resolve("ringtarget.log"), port1, port2);
-            final String script = resource("pr-two-initiators.sh")
+            final String script = GuestScripts.read("pr-two-initiators.sh")
                 .replace("@TARGET@", TARGET)
                 .replace("@PATH0@", KernelInitiatorGuest.hostAddress(0) + ":" + port1)
                 .replace("@PATH1@", KernelInitiatorGuest.hostAddress(1) + ":" + port2)
@@ -162,17 +161,5 @@ class KernelInitiatorPersistentReservationTest
             run.result("keys_cleared"));
         assertEquals("none", run.result("state_file_cleared"));
         assertEquals("0", run.result("sessions_after_logout"), run.describe());
-    }
-
-    private static String resource(final String name) throws IOException
-    {
-        try (InputStream in = KernelInitiatorPersistentReservationTest.class.getResourceAsStream("/kernel-initiator/" + name))
-        {
-            if (null == in)
-            {
-                throw new IOException("no resource /kernel-initiator/" + name);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 }

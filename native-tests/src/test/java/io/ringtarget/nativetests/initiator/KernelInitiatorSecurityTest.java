@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -71,7 +70,7 @@ class KernelInitiatorSecurityTest
             new DiscoveryAuthConfig("none", null),
             new EngineConfig(1, false, "ring", 5, 15));
         server = TargetServer.start(config, new PrintStream(LOG, true));
-        final String script = resource("security.sh")
+        final String script = GuestScripts.read("security.sh")
             .replace("@SHA256_TARGET@", SHA256_TARGET)
             .replace("@SHA3_TARGET@", SHA3_TARGET)
             .replace("@PORTAL@", KernelInitiatorGuest.hostAddress(0) + ":" + port)
@@ -161,17 +160,5 @@ class KernelInitiatorSecurityTest
     void noSecretReachesTheLog()
     {
         assertFalse(log().contains(SECRET) || log().contains(TARGET_SECRET), log());
-    }
-
-    private static String resource(final String name) throws IOException
-    {
-        try (InputStream in = KernelInitiatorSecurityTest.class.getResourceAsStream("/kernel-initiator/" + name))
-        {
-            if (null == in)
-            {
-                throw new IOException("no resource /kernel-initiator/" + name);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 }

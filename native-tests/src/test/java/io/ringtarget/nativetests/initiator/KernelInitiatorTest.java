@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,7 +65,7 @@ class KernelInitiatorTest
             // as configured by default.
             new EngineConfig(1, false, "ring", 5, 15));
         server = TargetServer.start(config, new PrintStream(LOG, true));
-        final String script = resource("login-io-logout.sh")
+        final String script = GuestScripts.read("login-io-logout.sh")
             .replace("@TARGET@", TARGET)
             .replace("@PORTAL@", KernelInitiatorGuest.hostAddress(0) + ":" + port)
             .replace("@LUN0_BYTES@", Long.toString(LUN0_BYTES))
@@ -195,17 +194,5 @@ class KernelInitiatorTest
     {
         server.flushLog();
         return new TargetLogLines(LOG.toString(StandardCharsets.UTF_8), GUEST, TARGET);
-    }
-
-    private static String resource(final String name) throws IOException
-    {
-        try (InputStream in = KernelInitiatorTest.class.getResourceAsStream("/kernel-initiator/" + name))
-        {
-            if (null == in)
-            {
-                throw new IOException("no resource /kernel-initiator/" + name);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 }

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -51,7 +50,7 @@ class KernelInitiatorTwoPathsTest
                 List.of(), true, "none")))),
             new DiscoveryAuthConfig("none", null), new EngineConfig(1, false, "ring", 5, 15));
         server = TargetServer.start(config, new PrintStream(LOG, true));
-        final String script = resource("two-paths.sh")
+        final String script = GuestScripts.read("two-paths.sh")
             .replace("@TARGET@", TARGET)
             .replace("@PATH0@", KernelInitiatorGuest.hostAddress(0) + ":" + port)
             .replace("@PATH1@", KernelInitiatorGuest.hostAddress(1) + ":" + port);
@@ -105,17 +104,5 @@ class KernelInitiatorTwoPathsTest
     {
         server.flushLog();
         return new TargetLogLines(LOG.toString(StandardCharsets.UTF_8), GUEST, TARGET);
-    }
-
-    private static String resource(final String name) throws IOException
-    {
-        try (InputStream in = KernelInitiatorTwoPathsTest.class.getResourceAsStream("/kernel-initiator/" + name))
-        {
-            if (null == in)
-            {
-                throw new IOException("no resource /kernel-initiator/" + name);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 }

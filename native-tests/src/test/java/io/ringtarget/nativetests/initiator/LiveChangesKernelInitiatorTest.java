@@ -24,7 +24,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,7 +88,7 @@ class LiveChangesKernelInitiatorTest
             "--admin-socket", socket.toString(), "--metrics", "off");
         awaitLog("admin: listening on " + socket);
 
-        final String script = resource("live-changes.sh")
+        final String script = GuestScripts.read("live-changes.sh")
             .replace("@TARGET@", TARGET)
             .replace("@PORTAL@", KernelInitiatorGuest.hostAddress(0) + ":" + port)
             .replace("@USER@", USER).replace("@OLD_SECRET@", OLD_SECRET).replace("@NEW_SECRET@", NEW_SECRET)
@@ -291,18 +290,6 @@ class LiveChangesKernelInitiatorTest
             assertTrue(serve.isAlive(), serve::logText);
             assertTrue(System.nanoTime() - deadline < 0, serve::logText);
             Thread.sleep(100);
-        }
-    }
-
-    private static String resource(final String name) throws IOException
-    {
-        try (InputStream in = LiveChangesKernelInitiatorTest.class.getResourceAsStream("/kernel-initiator/" + name))
-        {
-            if (null == in)
-            {
-                throw new IOException("no resource /kernel-initiator/" + name);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 }
