@@ -1,8 +1,8 @@
 # KernelInitiatorAluaFailoverTest's guest script (busybox sh): two sessions through the guest's two NICs to the two
 # TPGs of one target (TPG 1 active/optimized and preferred, TPG 2 active/non-optimized), dm-multipath with the
 # admin guide's devices stanza (/test/multipath.conf) and the initiator timeouts it recommends; verified I/O keeps
-# running while NIC 0's cable is pulled and put back (rt_host link); then an RTPG/STPG round trip moves the
-# preference to TPG 2. The harness replaces @TARGET@, @PATH0@ and @PATH1@ (10.0.2.2:PORT1 and 10.0.3.2:PORT2).
+# running while NIC 0's cable is pulled and put back (rt_host link); then an STPG puts the preferred TPG 1 in standby,
+# which Linux undoes. The harness replaces @TARGET@, @PATH0@ and @PATH1@ (10.0.2.2:PORT1 and 10.0.3.2:PORT2).
 . /lib/rt-guest.sh
 T=@TARGET@
 P0=@PATH0@
@@ -102,18 +102,25 @@ rt_result io_failed "$(cat /tmp/io-failed 2>/dev/null || echo none)"
 rt_result dm_io_errors "$(dmesg | grep -c 'I/O error, dev dm-' || true)"
 
 rt_step stpg
-# TPG 1 to standby, TPG 2 to active/optimized, in one SET TARGET PORT GROUPS through the first path.
+# TPG 1 to standby, TPG 2 to active/optimized, in one SET TARGET PORT GROUPS through the first path. STPG cannot move
+# the PREF bit, and multipath-tools' alua prioritizer ranks a preferred group above any other in every state but
+# active/optimized (standby + PREF = 1 + 80 > 50), so multipath goes on using TPG 1's group and Linux's ALUA handler
+# activates it with an STPG of its own (active/optimized): the initiator undoes a standby of the preferred group.
+# (The preference moves with the target's own change, `ringtarget iscsi tpg alua`, which moves PREF too.)
 sg_stpg -v --tp=1,2 --state=s,ao /dev/$D0 || rt_fail "sg_stpg failed"
 rt_result rtpg_after "$(sg_rtpg -d /dev/$D1 | tr -s ' \n' ' ')"
-# The kernel's ALUA handler learns it from the unit attention 2A/06 on the next command of each path (the
-# checker's TEST UNIT READY).
+# dm-multipath activates a path group on I/O: one direct read per try.
+active_devs() { multipath -ll | awk '/status=active/ { g = 1; next } /status=/ { g = 0 }
+  g && /active ready/ { for (i = 1; i <= NF; i++) if ($i ~ /^sd[a-z]+$/) print $i }' | tr '\n' ' '; }
 state_is() { [ "$(cat /sys/block/$1/device/access_state)" = "$2" ]; }
-rt_until 60 "standby in sysfs for the first path" state_is "$D0" standby
-rt_until 60 "active/optimized in sysfs for the second path" state_is "$D1" active/optimized
+first_back() { dd if=/dev/mapper/mpatha of=/dev/null bs=4096 count=1 iflag=direct 2>/dev/null;
+  state_is "$D0" active/optimized && case " $(active_devs)" in *" $D0 "*) true ;; *) false ;; esac; }
+rt_until 60 "the preferred group active/optimized again and in use" first_back
 rt_result access0_after "$(cat /sys/block/$D0/device/access_state)"
 rt_result access1_after "$(cat /sys/block/$D1/device/access_state)"
-rt_until 60 "I/O on the TPG 2 group" on_second
-rt_result active_after_stpg "$(active_dev)"
+rt_result prio0_after "$(prio_of "$D0")"
+rt_result active_group_after_stpg "$(active_devs)"
+rt_result rtpg_final "$(sg_rtpg -d /dev/$D1 | tr -s ' \n' ' ')"
 multipath -ll
 rt_fio_verify after_stpg /dev/mapper/mpatha --rw=randwrite --bs=4k --iodepth=4 --size=4m
 

@@ -27,6 +27,7 @@ public final class TargetPortGroup
     public static final int STATUS_IMPLICIT = 0x02;
 
     private static final int PREF = 0x80;
+    private static final System.Logger LOG = System.getLogger(TargetPortGroup.class.getName());
 
     private final int id;
     private final int supportedStates;
@@ -154,16 +155,20 @@ public final class TargetPortGroup
 
     private void change(final AccessState state, final int status, final LogicalUnit issuerUnit, final ItNexus issuer)
     {
-        final boolean changed;
+        final int old;
         synchronized (this)
         {
-            final int old = packed;
-            changed = (old & 0x0F) != state.code();
+            old = packed;
             packed = (old & PREF) | state.code() | (status << 8);
         }
-        if (changed)
+        if ((old & 0x0F) != state.code())
         {
             transitions.incrementAndGet();
+            // Rare and decisive for multipath: who moved a group is the first question after a failover.
+            LOG.log(System.Logger.Level.INFO, "target port group " + id + ": " + AccessState.ofCode(old & 0x0F).label() +
+                " -> " + state.label() + (null == issuer ? " (implicit: the target changed it)" :
+                " by SET TARGET PORT GROUPS from " + issuer.initiatorPortName() + " through relative target port " +
+                issuer.relativeTargetPortId()));
             for (final LogicalUnit lu : logicalUnits)
             {
                 lu.asymmetricAccessStateChanged(lu == issuerUnit ? issuer : null);

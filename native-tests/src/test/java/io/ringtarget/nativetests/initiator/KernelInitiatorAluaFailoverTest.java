@@ -37,8 +37,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Linux's initiator in a QEMU guest logs in to the two TPGs of one target through its two NICs (TPG 1
  * active/optimized and preferred, TPG 2 active/non-optimized), dm-multipath uses the admin guide's devices stanza
  * (read from docs/admin-guide.md) and the initiator timeouts it recommends. Verified I/O runs while NIC 0's cable is
- * pulled (QEMU's set_link) and put back; then SET TARGET PORT GROUPS from the guest makes TPG 2 optimized and TPG 1
- * standby, which the kernel's ALUA handler and multipath follow.
+ * pulled (QEMU's set_link) and put back; then SET TARGET PORT GROUPS from the guest puts the preferred TPG 1 in
+ * standby and TPG 2 active/optimized: multipath-tools ranks a preferred group first in any state but
+ * active/optimized, so Linux goes on with TPG 1 and its ALUA handler makes it active/optimized again with an STPG of
+ * its own (the PREF bit decides; STPG cannot move it).
  */
 class KernelInitiatorAluaFailoverTest
 {
@@ -132,14 +134,21 @@ class KernelInitiatorAluaFailoverTest
     }
 
     @Test
-    void setTargetPortGroupsMovesThePreferenceAndTheKernelFollows()
+    void standbyOfThePreferredGroupBySetTargetPortGroupsIsUndoneByLinuxsAluaHandler()
     {
         assertTrue(run.ok(), run.describe() + "\n" + LOG);
         final String[] disks = run.result("disks").split(" ");
-        assertEquals("standby", run.result("access0_after"), run.describe());
-        assertEquals("active/optimized", run.result("access1_after"), run.describe());
-        assertEquals(disks[1], run.result("active_after_stpg"), run.describe());
         assertNotEquals(run.result("rtpg_before"), run.result("rtpg_after"));
+        assertTrue(run.result("rtpg_after").contains("target port group id : 0x1 , Pref=1, Rtpg_fmt=0 target port " +
+            "group asymmetric access state : 0x02 (standby)"), "the target took the STPG\n" + run.result("rtpg_after"));
+        // Linux's own STPG (status code 01h) made the preferred group active/optimized again; TPG 2 kept its state.
+        assertTrue(run.result("rtpg_final").contains("target port group id : 0x1 , Pref=1, Rtpg_fmt=0 target port " +
+            "group asymmetric access state : 0x00 (active/optimized)"), run.result("rtpg_final"));
+        assertTrue(run.result("rtpg_final").contains("target port group id : 0x2 , Pref=0, Rtpg_fmt=0 target port " +
+            "group asymmetric access state : 0x00 (active/optimized)"), run.result("rtpg_final"));
+        assertEquals("active/optimized", run.result("access0_after"), run.describe());
+        assertEquals("active/optimized", run.result("access1_after"), run.describe());
+        assertTrue((" " + run.result("active_group_after_stpg") + " ").contains(" " + disks[0] + " "), run.describe());
         assertEquals("0", run.result("fio_after_stpg"), run.describe());
         assertEquals("0", run.result("sessions_after_logout"), run.describe());
     }
