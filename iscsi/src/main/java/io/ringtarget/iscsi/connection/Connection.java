@@ -208,7 +208,7 @@ public final class Connection
                 case ConnectionTimeouts.SENT -> afterWork();
                 case ConnectionTimeouts.CLOSE -> close(timeouts.closeKind(), timeouts.closeReason());
                 case ConnectionTimeouts.PINGS_UNANSWERED -> log.info("connection", peer + describeSession() +
-                    ": no answer to a NOP-In ping from an initiator that has answered none (iPXE does not answer): " +
+                    ": no answer to a NOP-In ping from an initiator that has answered none and never pinged (iPXE): " +
                     "the connection stays, pings stop, TCP keepalive finds a dead peer");
                 default ->
                 {

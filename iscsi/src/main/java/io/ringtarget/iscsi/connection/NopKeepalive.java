@@ -19,8 +19,8 @@ import java.lang.foreign.MemorySegment;
  * <p>
  * An initiator must answer such a ping (RFC 7143 11.19: "the initiator MUST respond"), but some never do: iPXE, which
  * boots machines from iSCSI and then leaves the session idle while the OS takes over, ignores NOP-Ins asking for an
- * answer. So the timeout closes only a connection whose initiator has answered a ping before, and has stopped: one
- * that has answered none is not closed on a ping's timeout ({@link #UNANSWERED}), it is pinged no more, and TCP
+ * answer. So the timeout closes only a connection whose initiator has answered a ping before (or pinged the target
+ * itself, which iPXE never does), and has stopped: one that has done neither is not closed on a ping's timeout ({@link #UNANSWERED}), it is pinged no more, and TCP
  * keepalive ({@link TcpKeepalive}) finds out whether the peer is still there. A late answer starts the pings again.
  */
 final class NopKeepalive
@@ -116,6 +116,10 @@ final class NopKeepalive
         {
             return;   // a ping answer or an unsolicited NOP-Out: no response (RFC 7143 section 11.18)
         }
+        // An initiator that pings knows NOP (open-iscsi pings every noop_out_interval; iPXE never does): its silence
+        // to our ping means it is gone, even before it has answered one.
+        answered = true;
+        notAnswering = false;
         final long h = sender.stage(dataLength);
         if (h < 0)
         {

@@ -137,6 +137,21 @@ class NopInPerTpgTest
     }
 
     @Test
+    void anInitiatorThatPingsTheTargetIsDroppedWhenItAnswersNoPing() throws IOException
+    {
+        try (TestInitiator i = loggedIn())
+        {
+            // open-iscsi's own ping (immediate, asks for an answer), then silence, as with its cable pulled.
+            i.send(i.nopOut(0x77, PduHeader.RESERVED_TAG, true), null);
+            final Pdu answer = i.receiveWithin(3_000);
+            assertNotNull(answer, "the answer to its ping");
+            assertEquals(0x77, answer.itt(), TestInitiator.name(answer));
+            pingTag(i.receiveWithin(3_000));
+            assertTrue(i.closedByTarget(5_000), "dropped 2 s after the unanswered ping: " + LOG);
+        }
+    }
+
+    @Test
     void aDiscoverySessionKeepsTheEnginesSettings() throws IOException
     {
         try (TestInitiator i = new TestInitiator("127.0.0.1", port))

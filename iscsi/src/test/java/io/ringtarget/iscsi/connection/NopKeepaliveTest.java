@@ -116,6 +116,18 @@ class NopKeepaliveTest
     }
 
     @Test
+    void anInitiatorThatPingsTheTargetIsDroppedWhenItAnswersNoPing()
+    {
+        // open-iscsi pings every noop_out_interval; with its cable pulled it answers nothing, not even the first ping.
+        keepalive.onReceive(0);
+        nopOut(0x21, PduHeader.RESERVED_TAG, new byte[0]);
+        sender.take();
+        ping(6 * SECOND);
+        assertEquals(NopKeepalive.IDLE, keepalive.onTimer(21 * SECOND));
+        assertEquals(NopKeepalive.TIMED_OUT, keepalive.onTimer(21 * SECOND + 1));
+    }
+
+    @Test
     void aLateAnswerStartsThePingsAgainAndTheTimeoutThenCloses()
     {
         keepalive.onReceive(0);
