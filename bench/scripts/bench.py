@@ -3,13 +3,14 @@
 
 Run it through run-bench.sh, which installs and builds what it needs first. Standard library only.
 
-For each backstore kind (ram: a RAM/tmpfs LUN; loop: a loop device with direct I/O over a file in /var/tmp; shm: the
-same over a file in /dev/shm, a block device without the VM's disk under it) it starts the targets on loopback, fills their LUNs once with a sequential write (the warm-up), then runs every workload on every
+For each backstore kind (ram: a RAM/tmpfs LUN; loop: a loop device with direct I/O over a file in /var/tmp; shm:
+the same over a file in /dev/shm, a block device without the VM's disk under it) it starts the targets on
+loopback, fills their LUNs once with a sequential write (the warm-up), then runs every workload on every
 target in turn (A B C A B C ...) for several repetitions. The targets that are not being measured are stopped
 with SIGSTOP meanwhile, so an idle target's threads cannot take CPU from the one under test on a small machine.
-SPDK's iscsi_tgt (built by build-spdk.sh) serves a malloc bdev on one core; its reactor polls, so it uses a full
-core whenever it runs: before each repetition every target's idle CPU (no session, the others stopped) is
-measured too.
+SPDK's iscsi_tgt (built by build-spdk.sh) serves a malloc bdev (an aio bdev on loop and shm) on one core; its
+reactor polls, so it uses a full core whenever it runs: before each repetition every target's idle CPU (no
+session, the others stopped) is measured too.
 
 With --baseline-ref GITREF (or --baseline-jar) an earlier ringtarget is one more target, ringtarget@SHORT-SHA,
 built from that commit in a throw-away git worktree and started exactly like ringtarget; the report compares the
@@ -115,6 +116,8 @@ FLOOR_REQUESTS = 20000
 STREAM_MESSAGE = 1 << 20
 STREAM_WORKLOADS = ("read-1m-qd4", "write-1m-qd4")
 STREAM_SECONDS = 3
+# How long the 32 sessions of a many-sessions run may take to log in (istgt takes one login a second).
+LOGINS_TIMEOUT_S = 90
 
 
 def log(msg):
@@ -538,9 +541,10 @@ NR_HUGEPAGES = "/proc/sys/vm/nr_hugepages"
 
 class SpdkTarget(Target):
     """SPDK's iscsi_tgt (bench/scripts/build-spdk.sh) with a 1 GiB malloc bdev as LUN 0 (RAM LUN), or an aio bdev
-    over the loop device (loop and shm LUNs: Linux AIO with O_DIRECT), on one core (-m) without PCI devices. DPDK's memory comes from 2 MiB hugepages when the kernel can give them (vm.nr_hugepages is raised
-    and a hugetlbfs mounted under the work directory for the run, both undone when it stops) and from ordinary
-    memory (--no-huge) otherwise. Its reactor polls: the process takes a full core whenever it is not stopped."""
+    over the loop device (loop and shm LUNs: Linux AIO with O_DIRECT), on one core (-m) without PCI devices. DPDK's
+    memory comes from 2 MiB hugepages when the kernel can give them (vm.nr_hugepages is raised and a hugetlbfs
+    mounted under the work directory for the run, both undone when it stops) and from ordinary memory (--no-huge)
+    otherwise. Its reactor polls: the process takes a full core whenever it is not stopped."""
     name = SPDK
     iqn = "iqn.2026-11.io.ringtarget.bench:spdk"
     lun = 0
@@ -559,6 +563,10 @@ class SpdkTarget(Target):
         os.makedirs(rundir, exist_ok=True)
         conf = os.path.join(rundir, "iscsi.json")
         block = 512
+        lib = os.path.join(self.spdk_dir, "build", "lib")
+        if device is not None and not any(f.startswith("libspdk_bdev_aio.") for f in os.listdir(lib)):
+            raise RuntimeError("this SPDK build has no aio bdev (libspdk_bdev_aio), only the malloc bdev of the RAM "
+                               "LUN: built by a build-spdk.sh from before module/bdev/aio, rebuild it")
         if device is None:
             bdev = {"method": "bdev_malloc_create",
                     "params": {"name": "Lun0", "block_size": block, "num_blocks": LUN_BYTES // block}}
@@ -584,7 +592,6 @@ class SpdkTarget(Target):
         cmd = [os.path.join(self.spdk_dir, "build", "bin", "iscsi_tgt"), "-m", hex(1 << core), "--no-pci",
                "--disable-cpumask-locks", "-r", os.path.join(rundir, "spdk.sock"), "--json", conf]
         cmd += self.memory_args(rundir)
-        lib = os.path.join(self.spdk_dir, "build", "lib")
         self.spawn(cmd, env=dict(os.environ, LD_LIBRARY_PATH=lib + os.pathsep + os.environ.get("LD_LIBRARY_PATH", "")))
 
     def memory_args(self, rundir):
@@ -949,23 +956,23 @@ class Bench:
         sessions = {}
         try:
             # The measurement window is fio's: from the end of its ramp to the end of its runtime, counted
-            # from the moment its iSCSI connection is up. With several jobs: from the end of the ramp of the last
-            # to log in to the end of the runtime of the first, when all of them are running.
+            # from the moment its iSCSI connection is up. With several jobs, from the moment the last of them is:
+            # fio starts a job's I/O (and its ramp) only once every job has set up, here logged in.
             deadline = time.monotonic() + 20
             while not established_to(t.port):
                 if fio.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"fio did not connect to {name}")
                 time.sleep(0.005)
-            t_first = time.monotonic()
+            deadline = time.monotonic() + LOGINS_TIMEOUT_S
             while w.jobs > 1 and connections_to(t.port) < w.jobs and fio.poll() is None \
-                    and time.monotonic() < t_first + self.args.ramp + self.args.runtime / 2:
+                    and time.monotonic() < deadline:
                 time.sleep(0.005)
             t_conn = time.monotonic()
             time.sleep(max(0.0, t_conn + self.args.ramp - time.monotonic()))
             if w.jobs > 1:
                 sessions = self.sessions(t)
             cpu0, jvm0, w0 = proc_cpu_ticks(t.pid), self.jvm(t), time.monotonic()
-            time.sleep(max(0.0, t_first + self.args.ramp + self.args.runtime - time.monotonic()))
+            time.sleep(max(0.0, t_conn + self.args.ramp + self.args.runtime - time.monotonic()))
             cpu1, jvm1, w1 = proc_cpu_ticks(t.pid), self.jvm(t), time.monotonic()
             if w.jobs > 1:
                 sessions = self.sessions(t, sessions)
@@ -1204,8 +1211,8 @@ def stream_section(bench, args, agg, kind):
                  if "mbps" in agg.get((kind, wl, name), {})]
         if cells:
             ratios.append(f"{wl}: " + ", ".join(cells))
-    return [f"Loopback TCP stream (`tcp-floor stream`, before each repetition on this LUN, the targets stopped): one "
-            f"connection carrying {STREAM_MESSAGE >> 20} MiB messages back to back for {STREAM_SECONDS} s, no iSCSI "
+    return ["Loopback TCP stream (`tcp-floor stream`, before each repetition on this LUN, the targets stopped): "
+            f"one connection carrying {STREAM_MESSAGE >> 20} MiB messages back to back for {STREAM_SECONDS} s, no iSCSI "
             "and no storage, what the 1 MiB workloads can reach here: "
             f"{cell({'v': (stream, min(mbps), max(mbps))}, 'v', '{:.0f}')} MB/s, median (min–max) over "
             f"{len(runs)} runs, the receiver at {cpu:.0f} % of a core. MB/s over the stream's (medians): "
@@ -1216,7 +1223,7 @@ def many_sessions_section(bench, args, agg, kind):
     """The many-sessions workloads per target: sessions seen, IOPS against the same target's single session at
     QD32, CPU per I/O, and ringtarget's loops' busy share of the window."""
     many = [w for w in bench.workloads() if w.jobs > 1]
-    rows = []
+    rows, short = [], []
     for w in many:
         for name in args.targets:
             m = agg.get((kind, w.name, name))
@@ -1225,6 +1232,9 @@ def many_sessions_section(bench, args, agg, kind):
             ref = agg.get((kind, w.reference, name), {}).get("iops")
             r = m["iops"][0] / ref[0] if ref and ref[0] and "iops" in m else None
             sessions = cell(m, "sessions_tcp", "{:.0f}")
+            if "sessions_tcp" in m and m["sessions_tcp"][1] < w.jobs:
+                sessions = f"**{sessions}**"
+                short.append(f"{name} ({w.name})")
             if "sessions_metric" in m:
                 sessions += f" / {cell(m, 'sessions_metric', '{:.0f}')}"
             busy = ", ".join(f"{loop} {cell({'pct': (med * 100, lo * 100, hi * 100)}, 'pct', '{:.0f}')}"
@@ -1240,7 +1250,10 @@ def many_sessions_section(bench, args, agg, kind):
             "Loops busy: for ringtarget, each event loop's Δ`ringtarget_loop_busy_seconds` over the window, % of "
             "the window:", "",
             "| workload | target | sessions (TCP / ringtarget) | IOPS | × one session QD32 | server CPU µs/IO | "
-            "loops busy % |", "|---|---|---|---|---|---|---|"] + rows + [""]
+            "loops busy % |", "|---|---|---|---|---|---|---|"] + rows + [""] + ([
+            f"**Fewer than {many[0].jobs} sessions** (bold) for {', '.join(short)}: not all of fio's jobs had "
+            f"logged in after {LOGINS_TIMEOUT_S} s (or some dropped), so the window is not the one fio measured "
+            "in: its IOPS and CPU per I/O are not comparable.", ""] if short else [])
 
 
 def cell(m, metric, fmt):
