@@ -1406,7 +1406,7 @@ def evaluate_goals(agg, kind, rt_reason, floor=None, stream=None):
         """ringtarget's metric in wl ≤ factor × its metric in ref_wl (lower is better)."""
         ours, ref = get(wl, RINGTARGET, metric), get(ref_wl, RINGTARGET, metric)
         if ours is None or ref is None:
-            return (wl, None, "no data")
+            return (wl, None, "no data" if ours is None else f"no {ref_wl} in this run")
         return (wl, ours <= factor * ref, f"{ours:.1f} vs ≤ {factor * ref:.1f} ({ours / ref:.2f}× {ref_wl})")
     verdict("(issue 15) QD32 4 KiB write CPU per I/O ≤ 1.2× read CPU per I/O",
             [own_ratio("randwrite-4k-qd32", "randread-4k-qd32", "cpu_us_per_io", 1.2)])
@@ -1694,8 +1694,8 @@ def report(bench, args, info, made_plots):
             if k == kind:
                 lines += [f"![{wl} {kind}]({png})", "", "```", summary, "```", ""]
     lines += ["Server CPU per I/O = Δ(utime+stime) of the target process (/proc/PID/stat, all threads) over "
-              "fio's measurement window / (IOPS × window). fio CPU % = fio's usr+sys of its one job (100% = one "
-              "core). ringtarget's alloc B/IO and GCs come from JvmSampler (Attach API → ThreadMXBean allocated "
+              "fio's measurement window / (IOPS × window). fio CPU % = fio's usr+sys of its one job, or of all "
+              "its jobs together (100% = one core). ringtarget's alloc B/IO and GCs come from JvmSampler (Attach API → ThreadMXBean allocated "
               "bytes of all threads but the sampling ones, GarbageCollectorMXBeans) over the same window. Idle "
               "targets are SIGSTOPped while another is measured. SPDK's reactor polls a whole core whenever it runs "
               "(its idle CPU), so its CPU per I/O is that core's time divided by its I/Os: it falls as its IOPS rise "
