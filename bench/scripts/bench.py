@@ -272,7 +272,7 @@ def escape_fio(url):
 
 # Where the file under each kind's loop device lives: /var/tmp is the VM's virtual disk; /dev/shm is tmpfs, so the
 # shm LUN is a block device (ringtarget's block backstore, O_DIRECT) that no disk's noise reaches. On this kernel
-# (6.18) a loop device over a tmpfs file takes direct I/O (tmpfs accepts O_DIRECT since 6.6): the loop driver then
+# (6.18) a loop device over a tmpfs file takes direct I/O (tmpfs accepts O_DIRECT opens): the loop driver then
 # hands each request to tmpfs without a page cache of its own in between; for_target checks that it did.
 LOOP_DIRS = {"loop": "/var/tmp", "shm": "/dev/shm"}
 BACKSTORES = ("ram",) + tuple(LOOP_DIRS)
