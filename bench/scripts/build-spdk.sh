@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds SPDK's iSCSI target (iscsi_tgt, v26.05) for the benchmark (issue 15), against Debian 12's own DPDK
 # (libdpdk-dev 22.11) instead of SPDK's dpdk/ submodule and without ISA-L, with the local changes of
-# spdk-v26.05-debian12.patch beside this script. Only what iscsi_tgt needs with a malloc (RAM) bdev and the
-# posix socket module is compiled: about a minute on 2 cores, plus apt-get the first time.
+# spdk-v26.05-debian12.patch beside this script. Only what iscsi_tgt needs with a malloc (RAM) bdev, an aio bdev
+# (the loop and shm LUNs: Linux AIO on the loop device, O_DIRECT) and the posix socket module is compiled: about a
+# minute on 2 cores, plus apt-get the first time.
 # Result: $RINGTARGET_CACHE/spdk/spdk-v26.05 (default .cache/ at the repo root); prints that directory
 # (iscsi_tgt is build/bin/iscsi_tgt, its shared libraries are in build/lib). Cached: rebuilt only when the
 # patch or this script changes.
@@ -61,13 +62,13 @@ j="$(nproc)"
   for d in lib/log lib/util lib/env_dpdk lib/json lib/jsonrpc lib/rpc lib/trace lib/thread \
            lib/dma lib/notify lib/accel lib/keyring lib/sock lib/vmd lib/bdev lib/init lib/event \
            lib/conf lib/scsi lib/iscsi \
-           module/env_dpdk module/sock/posix module/bdev/malloc \
+           module/env_dpdk module/sock/posix module/bdev/malloc module/bdev/aio \
            module/event/subsystems/iobuf module/event/subsystems/accel module/event/subsystems/vmd \
            module/event/subsystems/sock module/event/subsystems/keyring module/event/subsystems/bdev \
            module/event/subsystems/scsi module/event/subsystems/scheduler module/event/subsystems/iscsi; do
     make -j"$j" -C "$d"
   done
-  make -j"$j" -C app/iscsi_tgt SPDK_LIB_LIST="bdev_malloc sock_posix event event_iscsi env_dpdk_rpc"
+  make -j"$j" -C app/iscsi_tgt SPDK_LIB_LIST="bdev_malloc bdev_aio sock_posix event event_iscsi env_dpdk_rpc"
 } >&2
 LD_LIBRARY_PATH="$out/build/lib" "$out/build/bin/iscsi_tgt" --help >/dev/null 2>&1 ||
   { echo "build-spdk: the built iscsi_tgt does not run" >&2; exit 1; }

@@ -4,7 +4,7 @@
 #
 #   bench/scripts/run-bench.sh [--quick] [--reps N] [--runtime S] [--ramp S] [--idle S]
 #                              [--targets ringtarget,tgt,istgt,spdk]
-#                              [--backstores ram,loop] [--workloads NAME,...] [--base-port 3260] [--out DIR]
+#                              [--backstores ram,loop,shm] [--workloads NAME,...] [--base-port 3260] [--out DIR]
 #                              [--no-freeze] [--keep-lat-logs] [--pin-cpu LIST]
 #                              [--baseline-ref GITREF | --baseline-jar PATH]
 #
@@ -22,9 +22,14 @@
 # SPDK's iscsi_tgt via build-spdk.sh when spdk is among the targets, ./ringtarget build, the harness's Java
 # classes), then runs bench.py: every target is started and stopped by the harness (nothing is left running, loop
 # devices are detached, hugepages taken for SPDK are given back), ringtarget or SPDK is reported "not available"
-# when it does not build or serve, and the others are measured anyway. SPDK serves the RAM LUN only (malloc bdev). Before each repetition tcp-floor.c measures the
-# least CPU any server spends per QD1 request on this machine (the "TCP floor"). Results: docs/benchmarks/<date>/ (full run) or
-# .cache/bench/<time>/ (--quick): results.md, results.json, fio/**.json, latency-*.png, hgrm/.
+# when it does not build or serve, and the others are measured anyway. SPDK serves a malloc bdev (ram) or an aio
+# bdev over the loop device (loop, shm). Backstores: ram (RAM/tmpfs), loop (a loop device with direct I/O over a
+# file in /var/tmp, the VM's disk), shm (the same over a file in /dev/shm: a block device without disk noise).
+# Workloads: 4 KiB random QD1 and QD32, 128 KiB sequential QD8, 32 sessions at QD4 (32 fio jobs, each its own
+# session, against one session at QD32), 1 MiB sequential QD4. Before each repetition tcp-floor.c measures the
+# least CPU any server spends per QD1 request on this machine (the "TCP floor") and, with the 1 MiB workloads, what
+# one loopback TCP connection carries in 1 MiB messages (the stream). Results: docs/benchmarks/<date>/ (full run)
+# or .cache/bench/<time>/ (--quick): results.md, results.json, fio/**.json, latency-*.png, hgrm/.
 # Needs root (loop devices, apt-get). See docs/benchmarks.md.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

@@ -4,6 +4,7 @@
  * a client that sends the next request when the response is in, as fio does at queue depth 1.
  *
  *   tcp-floor REQUEST_BYTES RESPONSE_BYTES COUNT [poll]
+ *   tcp-floor stream MESSAGE_BYTES SECONDS
  *
  * By default the server sleeps in recv until a request is in; with "poll" it spins on non-blocking recv instead
  * (no wake-up, but it is on the CPU all the time between requests). A server that mixes the two pays some of
@@ -17,7 +18,19 @@
  *
  * server_cpu_us is the server's utime+stime per request (getrusage), round_trip_us the client's wall time per
  * request, server_switches its voluntary context switches per request. Both sides set TCP_NODELAY, as iSCSI
- * initiators and targets do. Built by run-bench.sh with cc; see docs/benchmarks.md.
+ * initiators and targets do.
+ *
+ * With "stream" it measures the other limit, bandwidth: the client sends MESSAGE_BYTES messages back to back over
+ * one connection for SECONDS (no answers, so nothing waits on a round trip) and the server receives them; the
+ * figure is what one loopback TCP connection carries here, the ceiling of any target's large sequential
+ * transfers. The server prints, after the client's line:
+ *
+ *   messages=9431
+ *   mode=stream message=1048576 bytes=9889120256 seconds=3.00 mb_per_s=3296.4 server_cpu_pct=71.2
+ *
+ * mb_per_s is bytes received / 1e6 per second of the server's wall time from accept to end of stream (MB/s as fio
+ * counts them), server_cpu_pct its utime+stime over that time (100 = one core). Built by run-bench.sh with cc;
+ * see docs/benchmarks.md.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -97,11 +110,133 @@ static void no_delay(int fd)
     }
 }
 
+static int listen_loopback(struct sockaddr_in *addr)
+{
+    const int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (listener < 0)
+    {
+        die("socket");
+    }
+    memset(addr, 0, sizeof *addr);
+    addr->sin_family = AF_INET;
+    addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr->sin_port = 0;                                  /* any free port */
+    socklen_t addr_len = sizeof *addr;
+    if (bind(listener, (struct sockaddr *)addr, sizeof *addr) != 0 || listen(listener, 1) != 0 ||
+        getsockname(listener, (struct sockaddr *)addr, &addr_len) != 0)
+    {
+        die("bind/listen on 127.0.0.1");
+    }
+    return listener;
+}
+
+static int wait_client(pid_t client)
+{
+    int status = 0;
+    if (waitpid(client, &status, 0) != client || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    {
+        fprintf(stderr, "tcp-floor: client failed\n");
+        return 0;
+    }
+    return 1;
+}
+
+/* One connection, MESSAGE_BYTES sends back to back for SECONDS, received whole: loopback TCP's bandwidth. */
+static int stream(const int message, const int seconds)
+{
+    struct sockaddr_in addr;
+    const int listener = listen_loopback(&addr);
+    char *buf = calloc(1, MAX_MESSAGE);
+    if (buf == NULL)
+    {
+        die("calloc");
+    }
+    const pid_t client = fork();
+    if (client < 0)
+    {
+        die("fork");
+    }
+    if (client == 0)
+    {
+        const int fd = socket(AF_INET, SOCK_STREAM, 0);
+        if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0)
+        {
+            die("connect");
+        }
+        no_delay(fd);
+        const long end = now_nanos() + seconds * 1000000000L;
+        long messages = 0;
+        while (now_nanos() < end)
+        {
+            send_fully(fd, buf, message);
+            messages++;
+        }
+        /* The end of the stream: the server counts until it sees it. */
+        if (shutdown(fd, SHUT_WR) != 0)
+        {
+            die("shutdown");
+        }
+        printf("messages=%ld\n", messages);
+        fflush(stdout);
+        _exit(0);
+    }
+
+    const int conn = accept(listener, NULL, NULL);
+    if (conn < 0)
+    {
+        die("accept");
+    }
+    no_delay(conn);
+    struct rusage before;
+    struct rusage after;
+    getrusage(RUSAGE_SELF, &before);
+    const long start = now_nanos();
+    long bytes = 0;
+    for (;;)
+    {
+        const ssize_t r = recv(conn, buf, MAX_MESSAGE, 0);
+        if (r < 0 && errno == EINTR)
+        {
+            continue;
+        }
+        if (r < 0)
+        {
+            die("recv");
+        }
+        if (r == 0)
+        {
+            break;
+        }
+        bytes += r;
+    }
+    const double elapsed = (now_nanos() - start) / 1e9;
+    getrusage(RUSAGE_SELF, &after);
+    if (!wait_client(client))
+    {
+        return 1;
+    }
+    printf("mode=stream message=%d bytes=%ld seconds=%.2f mb_per_s=%.1f server_cpu_pct=%.1f\n", message, bytes,
+        elapsed, bytes / 1e6 / elapsed, (rusage_us(&after) - rusage_us(&before)) / 1e4 / elapsed);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 4 && strcmp(argv[1], "stream") == 0)
+    {
+        const int message = atoi(argv[2]);
+        const int seconds = atoi(argv[3]);
+        if (message < 1 || message > MAX_MESSAGE || seconds < 1)
+        {
+            fprintf(stderr, "tcp-floor: MESSAGE_BYTES must be 1..%d and SECONDS at least 1\n", MAX_MESSAGE);
+            return 2;
+        }
+        return stream(message, seconds);
+    }
     if (argc != 4 && !(argc == 5 && strcmp(argv[4], "poll") == 0))
     {
-        fprintf(stderr, "usage: tcp-floor REQUEST_BYTES RESPONSE_BYTES COUNT [poll]\n");
+        fprintf(stderr, "usage: tcp-floor REQUEST_BYTES RESPONSE_BYTES COUNT [poll]\n"
+                        "       tcp-floor stream MESSAGE_BYTES SECONDS\n");
         return 2;
     }
     const int poll_mode = argc == 5;
@@ -114,23 +249,8 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    const int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (listener < 0)
-    {
-        die("socket");
-    }
     struct sockaddr_in addr;
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;                                   /* any free port */
-    socklen_t addr_len = sizeof addr;
-    if (bind(listener, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(listener, 1) != 0 ||
-        getsockname(listener, (struct sockaddr *)&addr, &addr_len) != 0)
-    {
-        die("bind/listen on 127.0.0.1");
-    }
-
+    const int listener = listen_loopback(&addr);
     char *buf = calloc(1, MAX_MESSAGE);
     if (buf == NULL)
     {
@@ -177,10 +297,8 @@ int main(int argc, char **argv)
         send_fully(conn, buf, response);
     }
     getrusage(RUSAGE_SELF, &after);
-    int status = 0;
-    if (waitpid(client, &status, 0) != client || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    if (!wait_client(client))
     {
-        fprintf(stderr, "tcp-floor: client failed\n");
         return 1;
     }
     printf("request=%d response=%d count=%d mode=%s server_cpu_us=%.2f server_switches=%.2f\n", request, response,
