@@ -4,11 +4,15 @@ import io.ringtarget.iscsi.TestInitiator;
 import io.ringtarget.iscsi.TestTarget;
 import io.ringtarget.iscsi.login.LoginLimits;
 import io.ringtarget.iscsi.session.SessionSnapshot;
+import io.ringtarget.pdu.LogoutRequestPdu;
+import io.ringtarget.pdu.LogoutResponsePdu;
+import io.ringtarget.pdu.Opcode;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -256,6 +260,70 @@ class ConnectionBalanceTest
             }
             await(() -> target.engine().connectionCount() == 0, "every connection closed");
             await(() -> target.engine().server().admission().open() == 0, "every admission released");
+        }
+    }
+
+    /**
+     * A session reinstated from a connection that went to the other loop (RFC 7143 6.3.5: same ISID, TSIH 0): the old
+     * connection is closed by its own loop, the new one serves and logs out; closing the target ends sessions of both
+     * loops, handed-over ones included.
+     */
+    @Test
+    void reinstatementLogoutAndShutdownWorkAcrossLoops() throws Exception
+    {
+        final TestTarget target = TestTarget.start(2, LoginLimits.defaults(), LUN_SIZE, 0,
+            new PrintStream(new ByteArrayOutputStream(), true));
+        boolean stopped = false;
+        try (TestInitiator first = session(target, 0))
+        {
+            try (TestInitiator other = session(target, 1))
+            {
+                assertEquals(0, other.command(0, read10(2, 1), null, new byte[TestTarget.BLOCK_SIZE]).status());
+                assertTrue(target.engine().connectionCount(0) == 1 && target.engine().connectionCount(1) == 1,
+                    "one session on each loop");
+            }
+            final String firstLoop = loopByIsid(target).get(ISID);
+            await(() -> target.engine().connectionCount() == 1, "the other session closed");
+            try (TestInitiator second = session(target, 0))
+            {
+                assertTrue(first.closedByTarget(5_000), "the old connection of the reinstated session is closed");
+                await(() -> target.engine().connectionCount() == 1, "only the new connection is open");
+                final Map<Long, String> loops = loopByIsid(target);
+                assertEquals(1, loops.size(), "one session");
+                assertFalse(firstLoop.equals(loops.get(ISID)), "the new connection went to the loop that had none");
+
+                final byte[] logout = new byte[48];
+                new LogoutRequestPdu().wrap(MemorySegment.ofArray(logout), 0).reset().immediate(true).finalBit(true)
+                    .reasonCode(LogoutRequestPdu.CLOSE_SESSION).initiatorTaskTag(++second.itt).cmdSn(second.cmdSn)
+                    .expStatSn(second.expStatSn);
+                second.send(logout, null);
+                final TestInitiator.Pdu response = second.receive();
+                assertEquals(Opcode.LOGOUT_RESPONSE, response.opcode());
+                assertEquals(LogoutResponsePdu.CONNECTION_OR_SESSION_CLOSED_SUCCESSFULLY,
+                    new LogoutResponsePdu().wrap(response.header(), 0).response());
+                assertTrue(second.closedByTarget(5_000), "closed after the logout");
+            }
+            await(() -> target.engine().connectionCount() == 0, "every connection closed");
+            assertTrue(target.engine().sessions(5_000).isEmpty(), "no session left");
+
+            try (TestInitiator a = session(target, 2);
+                TestInitiator b = session(target, 3))
+            {
+                assertTrue(target.engine().connectionCount(0) == 1 && target.engine().connectionCount(1) == 1,
+                    "one session on each loop");
+                stopped = true;
+                target.close();
+                assertTrue(a.closedByTarget(10_000), "closed by the shutdown");
+                assertTrue(b.closedByTarget(10_000), "closed by the shutdown");
+                assertEquals(0, target.engine().connectionCount(), "drained");
+            }
+        }
+        finally
+        {
+            if (!stopped)
+            {
+                target.close();
+            }
         }
     }
 
