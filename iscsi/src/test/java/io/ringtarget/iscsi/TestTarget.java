@@ -2,9 +2,11 @@ package io.ringtarget.iscsi;
 
 import io.ringtarget.backstore.Backstore;
 import io.ringtarget.backstore.RamBackstore;
+import io.ringtarget.iscsi.connection.PortalSockets;
 import io.ringtarget.iscsi.engine.EngineSettings;
 import io.ringtarget.iscsi.engine.IscsiEngine;
 import io.ringtarget.iscsi.log.EventLog;
+import io.ringtarget.iscsi.login.LoginLimits;
 import io.ringtarget.iscsi.login.TargetLimits;
 import io.ringtarget.iscsi.node.DiscoveryAuth;
 import io.ringtarget.iscsi.node.LunMapping;
@@ -63,6 +65,14 @@ public final class TestTarget implements AutoCloseable
         final long sizeBytes, final int nopInIntervalSeconds, final PrintStream log, final Backstore... more)
         throws IOException
     {
+        return start(1, LoginLimits.defaults(), sizeBytes, nopInIntervalSeconds, log, more);
+    }
+
+    /** As {@link #start(long, int, PrintStream)}, on {@code loops} event loops with these login limits. */
+    public static TestTarget start(
+        final int loops, final LoginLimits loginLimits, final long sizeBytes, final int nopInIntervalSeconds,
+        final PrintStream log, final Backstore... more) throws IOException
+    {
         final int port = freePort();
         final RamBackstore ram = new RamBackstore("ram0", sizeBytes, BLOCK_SIZE);
         final EventLog eventLog = new EventLog(log, false, EventLog.Level.DEBUG);
@@ -87,7 +97,8 @@ public final class TestTarget implements AutoCloseable
                 targetPort, PortalGroup.ENGINE_NOP_IN, PortalGroup.ENGINE_NOP_IN));
             registry.add(node);
             final IscsiEngine engine = IscsiEngine.start(registry, DiscoveryAuth.NONE, TargetLimits.defaults(),
-                new EngineSettings(1, false, "ring", 50_000, nopInIntervalSeconds, 2 * nopInIntervalSeconds), eventLog);
+                loginLimits, new EngineSettings(loops, false, "ring", 50_000, nopInIntervalSeconds,
+                    2 * nopInIntervalSeconds), PortalSockets.open(IscsiEngine.portals(registry), loops), eventLog);
             return new TestTarget(ram, engine, eventLog, port);
         }
         catch (final IOException | RuntimeException ex)

@@ -2,6 +2,7 @@ package io.ringtarget.iscsi.connection;
 
 import io.ringtarget.iscsi.login.ConnectionAdmission;
 import io.ringtarget.ffi.Errno;
+import io.ringtarget.iscsi.loop.ConnectionBalance;
 import io.ringtarget.iscsi.loop.LoopContext;
 import io.ringtarget.iscsi.node.Portal;
 import io.ringtarget.iscsi.stats.IscsiCounter;
@@ -14,8 +15,11 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * A portal's listening socket on one loop. Every loop binds the same ip:port with SO_REUSEPORT
- * ({@link PortalSockets}), so the kernel spreads new connections over the loops and no connection is ever handed
- * between threads. Accepts with a multishot ACCEPT on the loop's ring.
+ * ({@link PortalSockets}), and the kernel picks a loop for each new connection by a hash of its addresses and ports.
+ * A hash does not spread a few dozen connections evenly, so the accepting loop keeps a connection only when no loop
+ * has fewer ({@link ConnectionBalance}); otherwise it hands the descriptor to the least loaded loop
+ * ({@link ConnectionHandOff}), which owns the connection from then on. Either way a connection lives on one loop
+ * from its first byte to its close. Accepts with a multishot ACCEPT on the loop's ring.
  */
 public final class PortalListener implements CompletionHandler
 {
@@ -130,6 +134,23 @@ public final class PortalListener implements CompletionHandler
             {
             }
         }
+        // Admitted here, released by the connection's close on whichever loop owns it: the limits count the
+        // process's connections, not a loop's.
+        final ConnectionBalance balance = context.balance();
+        final int to = balance.choose(context.index());
+        if (to != context.index() && ConnectionHandOff.offer(context, balance.context(to), connFd, peer, port))
+        {
+            return;
+        }
+        serve(context, connFd, peer, port);
+    }
+
+    /**
+     * On the loop that will own it: a connection admitted by a listener of this loop or handed over by another
+     * loop's ({@link ConnectionHandOff}) is set up and starts receiving its login.
+     */
+    static void serve(final LoopContext context, final int connFd, final SocketAddresses.Peer peer, final int port)
+    {
         Sockets.setNoDelay(connFd);
         final String localIp = SocketAddresses.localAddress(connFd);
         // The engine's NOP-In settings until the session's TPG is known (Connection.enterFullFeaturePhase).

@@ -7,6 +7,7 @@ import io.ringtarget.iscsi.connection.PortalSockets;
 import io.ringtarget.iscsi.login.LoginLimits;
 import io.ringtarget.iscsi.login.TargetLimits;
 import io.ringtarget.iscsi.log.EventLog;
+import io.ringtarget.iscsi.loop.ConnectionBalance;
 import io.ringtarget.iscsi.loop.ConnectionTimer;
 import io.ringtarget.iscsi.loop.IscsiContext;
 import io.ringtarget.iscsi.loop.LoopContext;
@@ -56,6 +57,8 @@ public final class IscsiEngine implements AutoCloseable
 
     private final IscsiContext server;
     private final EventLoopGroup group;
+    /** Where the loops publish their connection counts and hand each other new connections. */
+    private final ConnectionBalance balance;
     private final List<LoopContext> contexts = new ArrayList<>();
     /** Per loop, its listeners (one per portal served): touched on that loop's thread only. */
     private final List<List<PortalListener>> loopListeners = new ArrayList<>();
@@ -70,6 +73,7 @@ public final class IscsiEngine implements AutoCloseable
     {
         this.server = server;
         this.group = group;
+        this.balance = new ConnectionBalance(group.size());
     }
 
     /**
@@ -181,11 +185,15 @@ public final class IscsiEngine implements AutoCloseable
         final List<Portal> unique = sockets.portals();
         final CountDownLatch armed = new CountDownLatch(group.size());
         final AtomicReference<Throwable> failure = new AtomicReference<>();
+        // Every context exists before any loop accepts: the first loop to accept may hand a connection to the last.
+        for (int i = 0; i < group.size(); i++)
+        {
+            contexts.add(new LoopContext(group.loop(i), i, balance, server, 256, DataBuffers.DEFAULT_REGION_SIZE));
+        }
         for (int i = 0; i < group.size(); i++)
         {
             final EventLoop loop = group.loop(i);
-            final LoopContext context = new LoopContext(loop, server, 256, DataBuffers.DEFAULT_REGION_SIZE);
-            contexts.add(context);
+            final LoopContext context = contexts.get(i);
             final List<PortalListener> mine = new ArrayList<>();
             for (int p = 0; p < unique.size(); p++)
             {
@@ -228,7 +236,8 @@ public final class IscsiEngine implements AutoCloseable
             loopMetrics.add(context.metrics());
             loopCounters.add(context.counters());
         }
-        metrics = new EngineMetrics(server.metricsModel(), loops, loopMetrics, loopCounters);
+        metrics = new EngineMetrics(server.metricsModel(), loops, loopMetrics, loopCounters, balance::open,
+            balance::handedOver);
         server.log().info("engine", group.size() + " event loop(s), " + group.loop(0).ring().describe());
         for (final String p : portals)
         {
@@ -631,9 +640,16 @@ public final class IscsiEngine implements AutoCloseable
         {
             drained.await(2, TimeUnit.SECONDS);
             final long deadline = System.nanoTime() + DRAIN_TIMEOUT_NANOS;
-            while (System.nanoTime() < deadline && connectionCount() > 0)
+            // A descriptor handed between loops before the drain is closed by the loop it went to: wait for it too,
+            // or it would be left in a stopped loop's task queue, open.
+            while (System.nanoTime() < deadline && (connectionCount() > 0 || balance.inFlight() > 0))
             {
                 Thread.sleep(10);
+            }
+            if (balance.inFlight() > 0)
+            {
+                server.log().warn("engine", balance.inFlight() + " connection(s) handed between loops were not taken " +
+                    "over before the loops stopped: their descriptors stay open until the process exits");
             }
         }
         catch (final InterruptedException ex)
@@ -678,6 +694,18 @@ public final class IscsiEngine implements AutoCloseable
             context.close();
         }
         server.counters().close();
+    }
+
+    /** Connections open on loop {@code loop} (its index in the group), closing ones included; any thread. */
+    public int connectionCount(final int loop)
+    {
+        return contexts.get(loop).connectionCount();
+    }
+
+    /** Connections accepted by loop {@code loop} and handed to a loop with fewer, ever; any thread. */
+    public long handedOver(final int loop)
+    {
+        return balance.handedOver(loop);
     }
 
     /** Connections open on all loops, closing ones included (they hold memory and a descriptor); any thread. */

@@ -18,7 +18,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * What one event loop owns besides its ring: the data buffers its commands borrow, its own handle of every
  * backstore (opened on first use, on this loop's ring), its connections, the connections with deferred work, and
- * its protocol counters and metrics. Touched only by the loop thread, except {@link #connectionCount()}.
+ * its protocol counters and metrics. Touched only by the loop thread, except {@link #connectionCount()}, which the
+ * loop publishes in the engine's {@link ConnectionBalance} under its {@link #index()}.
  */
 public final class LoopContext implements BackstoreDevices, AutoCloseable
 {
@@ -26,6 +27,8 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
     static final long RETIREMENT_RETRY_NANOS = 10_000_000L;
 
     private final EventLoop loop;
+    private final int index;
+    private final ConnectionBalance balance;
     private final IscsiContext server;
     private final DataBuffers buffers;
     private final LoopCounters counters;
@@ -35,20 +38,44 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
     private LoopConnection[] ready = new LoopConnection[16];
     private int readyCount;
     private LoopConnection[] running = new LoopConnection[16];
-    private volatile int connectionCount;
 
-    public LoopContext(final EventLoop loop, final IscsiContext server, final int smallBuffers, final int regionSize)
+    /**
+     * @param index   this loop's place in the engine's group (and in {@code balance}).
+     * @param balance where every loop of the engine publishes its connection count.
+     */
+    public LoopContext(
+        final EventLoop loop, final int index, final ConnectionBalance balance, final IscsiContext server,
+        final int smallBuffers, final int regionSize)
     {
+        if (index < 0 || index >= balance.loops())
+        {
+            throw new IllegalArgumentException("loop " + index + " of " + balance.loops());
+        }
         this.loop = loop;
+        this.index = index;
+        this.balance = balance;
         this.server = server;
         this.buffers = new DataBuffers(smallBuffers, regionSize);
         this.counters = new LoopCounters(server.counters(), loop.roleName());
         this.metrics = new LoopMetrics(server.metricsModel(), loop);
+        balance.register(this);
     }
 
     public EventLoop loop()
     {
         return loop;
+    }
+
+    /** This loop's place in the engine's group. */
+    public int index()
+    {
+        return index;
+    }
+
+    /** Where the engine's loops publish their connection counts and hand each other new connections' descriptors. */
+    public ConnectionBalance balance()
+    {
+        return balance;
     }
 
     public IscsiContext server()
@@ -183,19 +210,19 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
     /** Connections open on this loop; readable from any thread (shutdown waits on it). */
     public int connectionCount()
     {
-        return connectionCount;
+        return (int)balance.open(index);
     }
 
     public void addConnection(final LoopConnection connection)
     {
         connections.add(connection);
-        connectionCount = connections.size();
+        balance.open(index, connections.size());
     }
 
     public void removeConnection(final LoopConnection connection)
     {
         connections.remove(connection);
-        connectionCount = connections.size();
+        balance.open(index, connections.size());
     }
 
     /** Runs the connection's {@link LoopConnection#onReady()} in the next duty cycle. */

@@ -4,6 +4,7 @@ import io.ringtarget.ring.EventLoop;
 import io.ringtarget.ring.LoopCounter;
 
 import java.util.List;
+import java.util.function.IntToLongFunction;
 
 /**
  * The read side of a running engine's metrics, for the scrape thread: every value summed over the loops (each loop
@@ -17,12 +18,21 @@ public final class EngineMetrics
     // Arrays, not lists: a scrape sums over them thousands of times, and a for-each over an array needs no iterator.
     private final LoopMetrics[] metrics;
     private final LoopCounters[] counters;
+    private final IntToLongFunction loopConnections;
+    private final IntToLongFunction loopHandedOver;
 
+    /**
+     * @param loopConnections connections open on a loop (by index), as the loop publishes it.
+     * @param loopHandedOver  connections a loop accepted and handed to a loop with fewer, ever.
+     */
     public EngineMetrics(
         final MetricsModel model, final List<EventLoop> loops, final List<LoopMetrics> metrics,
-        final List<LoopCounters> counters)
+        final List<LoopCounters> counters, final IntToLongFunction loopConnections,
+        final IntToLongFunction loopHandedOver)
     {
         this.model = model;
+        this.loopConnections = loopConnections;
+        this.loopHandedOver = loopHandedOver;
         this.loops = List.copyOf(loops);
         this.metrics = metrics.toArray(new LoopMetrics[0]);
         this.counters = counters.toArray(new LoopCounters[0]);
@@ -249,6 +259,18 @@ public final class EngineMetrics
     public long loopIdleNanos(final int i)
     {
         return loops.get(i).idleNanos();
+    }
+
+    /** Connections open on the loop now, closing ones included. */
+    public long loopConnections(final int i)
+    {
+        return loopConnections.applyAsLong(i);
+    }
+
+    /** Connections the loop accepted and handed to a loop that had fewer, ever. */
+    public long loopHandedOver(final int i)
+    {
+        return loopHandedOver.applyAsLong(i);
     }
 
     /** One of the loop's ring-io counters ({@link LoopCounter}), read through its registry. */

@@ -454,11 +454,17 @@ public final class RingtargetCollector implements MultiCollector
             "Times the kernel's completion-queue overflow backlog was flushed.");
         final Family faults = new Family("ringtarget_loop_faults",
             "Exceptions caught at an event loop's fault boundary, by kind (handler, task, worker).");
+        final GaugeSnapshot.Builder connections = GaugeSnapshot.builder().name("ringtarget_loop_connections")
+            .help("Connections open on each event loop, logging in and closing ones included.");
+        final Family handedOver = new Family("ringtarget_loop_connections_handed_over",
+            "Connections the loop accepted and handed to a loop with fewer connections open.");
         for (int i = 0; i < engine.loopCount(); i++)
         {
             final Labels loop = loopLabels[i];
             busy.add(loop, engine.loopBusyNanos(i) / 1e9);
             idle.add(loop, engine.loopIdleNanos(i) / 1e9);
+            connections.dataPoint(GaugeDataPointSnapshot.builder().labels(loop).value(engine.loopConnections(i)).build());
+            handedOver.add(loop, engine.loopHandedOver(i));
             sqFull.add(loop, engine.loopCounter(i, LoopCounter.SQ_FULL_FLUSHES));
             cqOverflow.add(loop, engine.loopCounter(i, LoopCounter.CQ_OVERFLOW_FLUSHES));
             faults.add(faultLabels[i][0], engine.loopCounter(i, LoopCounter.HANDLER_FAULTS));
@@ -470,6 +476,8 @@ public final class RingtargetCollector implements MultiCollector
         out.add(sqFull.build());
         out.add(cqOverflow.build());
         out.add(faults.build());
+        out.add(connections.build());
+        out.add(handedOver.build());
         out.add(single("ringtarget_buffer_pool_exhausted",
             "Commands (of at most 16 MiB) that found the loop's registered data buffers all in use and got a dedicated " +
                 "buffer.", engine.protocol(IscsiCounter.BUFFER_POOL_EXHAUSTED)));

@@ -22,12 +22,15 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -177,10 +180,65 @@ class MetricsEndpointTest
         assertTrue(text.contains("\nringtarget_loop_idle_seconds_total{loop=\"ringtarget-1\"} "), "idle");
         assertSample("ringtarget_ring_sq_full_flushes_total{loop=\"ringtarget-0\"} 0.0");
         assertSample("ringtarget_ring_cq_overflow_flushes_total{loop=\"ringtarget-1\"} 0.0");
+        assertSample("ringtarget_loop_connections{loop=\"ringtarget-0\"} 0.0");
+        assertSample("ringtarget_loop_connections{loop=\"ringtarget-1\"} 0.0");
+        assertSample("ringtarget_loop_connections_handed_over_total{loop=\"ringtarget-1\"} 0.0");
+        assertType("ringtarget_loop_connections", "gauge");
         assertSample("ringtarget_buffer_pool_exhausted_total 0.0");
         assertTrue(text.contains("\nringtarget_build_info{java_version=\""), "build info");
         assertType("jvm_memory_used_bytes", "gauge");
         assertTrue(text.contains("\njvm_gc_collection_seconds_count{"), "GC metrics of the Java client");
+    }
+
+    /** Each connection goes to the loop with the fewest, and the scrape shows how many each loop holds. */
+    @Test
+    void connectionsPerLoop() throws Exception
+    {
+        final Pattern perLoop = Pattern.compile("(?m)^ringtarget_loop_connections\\{loop=\"(ringtarget-[01])\"} (\\S+)$");
+        final List<Socket> open = new ArrayList<>();
+        try
+        {
+            for (int n = 1; n <= 6; n++)
+            {
+                final Socket s = new Socket();
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), iscsiPort), 5_000);
+                open.add(s);
+                // One at a time: each is counted before the next arrives, so the split is exact.
+                final int expected = n;
+                awaitScrape(perLoop, counts -> counts[0] + counts[1] == expected);
+            }
+            final double[] counts = awaitScrape(perLoop, c -> true);
+            assertEquals(3.0, counts[0], "loop 0");
+            assertEquals(3.0, counts[1], "loop 1");
+        }
+        finally
+        {
+            for (final Socket s : open)
+            {
+                s.close();
+            }
+        }
+        awaitScrape(perLoop, counts -> counts[0] + counts[1] == 0);
+    }
+
+    private static double[] awaitScrape(final Pattern perLoop, final Predicate<double[]> done) throws Exception
+    {
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true)
+        {
+            final double[] counts = new double[2];
+            final Matcher m = perLoop.matcher(scrape());
+            while (m.find())
+            {
+                counts[m.group(1).endsWith("0") ? 0 : 1] = Double.parseDouble(m.group(2));
+            }
+            if (done.test(counts))
+            {
+                return counts;
+            }
+            assertTrue(System.nanoTime() < deadline, "connections per loop: " + counts[0] + " / " + counts[1]);
+            Thread.sleep(20);
+        }
     }
 
     @Test
