@@ -10,6 +10,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -21,7 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * operation, from the SCSI Command PDU's bytes put in the connection's receive buffer to its answer (Data-In with
  * status, or SCSI Response) staged and its SENDMSG completed, through the production connection, SCSI logical unit
  * and RAM backstore ({@link CommandPath}). The RAM backstore completes each I/O synchronously, inside the
- * operation. The LBA moves by 4 KiB per operation over the 64 MiB LUN. {@code -prof gc} gives B/op.
+ * operation. The LBA moves by 4 KiB per operation over {@link #spanKiB} of the LUN. {@code -prof gc} gives B/op;
+ * CommandPathTest checks that the answers staged are right.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -34,6 +36,14 @@ public class CommandPathBenchmark
 {
     private static final long BLOCKS_PER_COMMAND = CommandPath.TRANSFER_LENGTH / CommandPath.BLOCK_SIZE;
 
+    /**
+     * The LBAs the commands walk over, in KiB (a power of two, at most the LUN's 64 MiB): the whole LUN by default,
+     * larger than the core's caches, so each command's 4 KiB of the LUN is a cache miss as with a real RAM LUN; 64
+     * keeps them in the core's caches and shows what the engine costs apart from the LUN's memory.
+     */
+    @Param({ "65536" })
+    public int spanKiB;
+
     private CommandPath path;
     private long lbaMask;
     private long lba;
@@ -42,7 +52,7 @@ public class CommandPathBenchmark
     public void setUp()
     {
         path = CommandPath.open();
-        lbaMask = path.blockCount() - 1;   // a power of two
+        lbaMask = Math.min(path.blockCount(), spanKiB * 1024L / CommandPath.BLOCK_SIZE) - 1;   // a power of two
         for (int i = 0; i < CommandPath.TRANSFER_LENGTH; i++)
         {
             path.writeData().set(ValueLayout.JAVA_BYTE, i, (byte)(i * 7 + 1));

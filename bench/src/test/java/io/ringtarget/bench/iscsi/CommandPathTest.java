@@ -80,4 +80,19 @@ class CommandPathTest
             assertEquals(0, path.ringSubmissions());
         }
     }
+
+    /** The benchmark's own set-up, operations and tear-down (which fails if a command was left unfinished). */
+    @Test
+    void benchmarkOperationsStageTheirAnswers()
+    {
+        final CommandPathBenchmark benchmark = new CommandPathBenchmark();
+        benchmark.spanKiB = 64;
+        benchmark.setUp();
+        for (int n = 0; n < COMMANDS; n++)
+        {
+            assertEquals(PduHeader.LENGTH, benchmark.write4k());
+            assertEquals(PduHeader.LENGTH + CommandPath.TRANSFER_LENGTH, benchmark.read4k());
+        }
+        benchmark.tearDown();
+    }
 }
