@@ -59,7 +59,8 @@ public final class CommandPath implements AutoCloseable
     /** READ(10)/WRITE(10): LOGICAL BLOCK ADDRESS at CDB bytes 2-5, TRANSFER LENGTH at 7-8 (SBC-3 5.11, 5.35). */
     private static final int CDB_LBA = 2;
     private static final int CDB_TRANSFER_LENGTH = 7;
-    private static final ValueLayout.OfInt BIG_ENDIAN_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt BIG_ENDIAN_INT =
+        ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfShort BIG_ENDIAN_SHORT =
         ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final long ISID = 0x400001370000L;
@@ -88,7 +89,8 @@ public final class CommandPath implements AutoCloseable
         ring = Ring.open(new RingConfig().entries(8));
         final TargetRegistry registry = new TargetRegistry();
         final TargetNode node = new TargetNode(TARGET, "command-path benchmark");
-        final TargetPort port = new TargetPort(1, TARGET, 1, new TargetPortGroup(1, AccessState.ACTIVE_OPTIMIZED, true));
+        final TargetPort port =
+            new TargetPort(1, TARGET, 1, new TargetPortGroup(1, AccessState.ACTIVE_OPTIMIZED, true));
         final LogicalUnit lu = new LogicalUnit(new LogicalUnitIdentity(LogicalUnitIdentity.DEFAULT_VENDOR, "ringtarget",
             "0001", "benchserial0", 0, TARGET), ram.blockCount(), ram.blockSize(), ram.supportsUnmap(), false)
             .unmapReadsZeros(ram.unmapReadsZeros()).targetPorts(port);
@@ -133,7 +135,8 @@ public final class CommandPath implements AutoCloseable
         pdu.wrap(bhs, 0).reset().finalBit(true).readBit(!write).writeBit(write).attributes(ScsiCommandPdu.ATTR_SIMPLE)
             .lun(0).expectedDataTransferLength(TRANSFER_LENGTH).dataSegmentLength(write ? TRANSFER_LENGTH : 0)
             .cdb(0, opcode);
-        bhs.set(BIG_ENDIAN_SHORT, ScsiCommandPdu.CDB_OFFSET + CDB_TRANSFER_LENGTH, (short)(TRANSFER_LENGTH / BLOCK_SIZE));
+        bhs.set(BIG_ENDIAN_SHORT, ScsiCommandPdu.CDB_OFFSET + CDB_TRANSFER_LENGTH,
+            (short)(TRANSFER_LENGTH / BLOCK_SIZE));
         return bhs;
     }
 
