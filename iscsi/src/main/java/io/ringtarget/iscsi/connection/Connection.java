@@ -30,16 +30,17 @@ import io.ringtarget.iscsi.stats.ConnectionCounters;
 import io.ringtarget.iscsi.stats.DisconnectReason;
 import io.ringtarget.iscsi.stats.IscsiCounter;
 import io.ringtarget.iscsi.text.TextExchange;
+import io.ringtarget.iscsi.transport.ConnectionSocket;
 import io.ringtarget.iscsi.transport.PduHandler;
 import io.ringtarget.iscsi.transport.PduReceiver;
 import io.ringtarget.iscsi.transport.RejectSender;
 import io.ringtarget.iscsi.transport.RingPduSender;
+import io.ringtarget.iscsi.transport.RingSocket;
 import io.ringtarget.iscsi.transport.SentListener;
 import io.ringtarget.pdu.BasicHeaderSegment;
 import io.ringtarget.pdu.Opcode;
 import io.ringtarget.pdu.RejectPdu;
 import io.ringtarget.ring.CompletionHandler;
-import io.ringtarget.ring.Ring;
 import io.ringtarget.ring.UserData;
 import io.ringtarget.scsi.ScsiStatus;
 import io.ringtarget.scsi.ScsiTask;
@@ -53,7 +54,8 @@ import java.lang.foreign.MemorySegment;
  * closed — RFC 7143 sections 6 and 8) and the dispatch of each received PDU by opcode to the class that handles it:
  * {@link LoginExchange}, {@link CommandStarter} and {@link WriteDataPhase}, {@link NopKeepalive},
  * {@link TextExchange}, {@link TaskManagement}, {@link LogoutExchange}. PDUs come from a {@link PduReceiver} and go
- * out through a {@link RingPduSender}; numbering lives in {@link StatSn} and the session's {@link CmdSnWindow}.
+ * out through a {@link RingPduSender}, both over its {@link ConnectionSocket}; numbering lives in {@link StatSn} and
+ * the session's {@link CmdSnWindow}.
  * <p>
  * Fault boundary: an exception while handling this connection (a completion, a SCSI result, a timer tick) closes
  * this connection with the reason logged and counted, and touches nothing else. Owned by its loop's thread.
@@ -79,7 +81,7 @@ public final class Connection
     private final LoopContext context;
     private final IscsiContext server;
     private final EventLog log;
-    private final Ring ring;
+    private final ConnectionSocket socket;
     private final int fd;
     private final String localIp;
     private final int localPort;
@@ -128,11 +130,25 @@ public final class Connection
         final LoopContext context, final int fd, final String localIp, final int localPort, final String peer,
         final String peerIp)
     {
+        this(context, new RingSocket(context.loop().ring(), fd), fd, localIp, localPort, peer, peerIp);
+    }
+
+    /**
+     * A connection whose socket operations go to {@code socket}, and complete through {@link #onCompletion} with
+     * the user_data they were started with: the engine's is the loop's ring, the command-path benchmark's has no
+     * socket at all.
+     *
+     * @param fd the socket's descriptor for socket options and TCP_INFO samples; -1 for none.
+     */
+    public Connection(
+        final LoopContext context, final ConnectionSocket socket, final int fd, final String localIp,
+        final int localPort, final String peer, final String peerIp)
+    {
         this.peerIp = peerIp;
         this.context = context;
         this.server = context.server();
         this.log = server.log();
-        this.ring = context.loop().ring();
+        this.socket = socket;
         this.fd = fd;
         this.localIp = localIp;
         this.localPort = localPort;
@@ -143,7 +159,7 @@ public final class Connection
         // unauthenticated peer costs little memory, however many connections it opens (docs/admin-guide.md).
         this.receiver = new PduReceiver(arena, server.limits().maxRecvDataSegmentLength(), MIN_RECEIVE_BUFFER)
             .loginLimits();
-        this.sender = new RingPduSender(arena, STAGING_CAPACITY, ring, fd, UserData.pack(ownerId, OP_SEND, 0), this);
+        this.sender = new RingPduSender(arena, STAGING_CAPACITY, socket, UserData.pack(ownerId, OP_SEND, 0), this);
         this.rejects = new RejectSender(sender, statSn, window, counters);
         this.commands = new CommandTable(context.buffers(), window);
         this.executor = new CommandExecutor(context);
@@ -308,7 +324,7 @@ public final class Connection
             return;
         }
         recvInFlight = true;
-        ring.prepRecv(fd, receiver.receiveAddress(), room, 0, UserData.pack(ownerId, OP_RECV, 0));
+        socket.recv(receiver.receiveAddress(), room, UserData.pack(ownerId, OP_RECV, 0));
     }
 
     private void onReceived(final int res)
@@ -811,7 +827,7 @@ public final class Connection
 
     private void cancel(final int op)
     {
-        ring.prepCancel(UserData.pack(ownerId, op, 0), 0, UserData.pack(ownerId, OP_CANCEL, 0));
+        socket.cancel(UserData.pack(ownerId, op, 0), UserData.pack(ownerId, OP_CANCEL, 0));
     }
 
     private String describeSession()
@@ -828,7 +844,7 @@ public final class Connection
         sender.clear();
         commands.releaseAll();
         state = State.CLOSED;
-        ring.prepClose(fd, UserData.pack(ownerId, OP_CLOSE, 0));
+        socket.close(UserData.pack(ownerId, OP_CLOSE, 0));
     }
 
     private void onClosed()

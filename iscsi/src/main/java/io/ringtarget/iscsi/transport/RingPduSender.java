@@ -1,28 +1,26 @@
 package io.ringtarget.iscsi.transport;
 
 import io.ringtarget.pdu.Crc32cDigest;
-import io.ringtarget.ring.Ring;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * The {@link PduSender} of a connection on an io_uring ring: PDUs are staged and queued in a {@link SendQueue} and
- * go out in batches, one SENDMSG in flight at a time ({@link #flush()}). Header and data digests (CRC32C) and
- * padding are added here once negotiated. Owned by the connection's loop.
+ * The {@link PduSender} of a connection: PDUs are staged and queued in a {@link SendQueue} and go out in batches, one
+ * SENDMSG in flight at a time ({@link #flush()}) on the connection's socket (the loop's io_uring ring,
+ * {@link RingSocket}). Header and data digests (CRC32C) and padding are added here once negotiated. Owned by the
+ * connection's loop.
  */
 public final class RingPduSender implements PduSender
 {
-    private static final int MSG_NOSIGNAL = 0x4000;
     /** BHS, header digest, padding (3), data digest and slack for the 8-byte staging alignment. */
     private static final int STAGING_OVERHEAD = BHS_LENGTH + 4 + 3 + 4 + 4;
 
     private final SendQueue queue;
     private final MemorySegment staging;
     private final Crc32cDigest stagingDigest;
-    private final Ring ring;
-    private final int fd;
+    private final ConnectionSocket socket;
     private final long sendUserData;
     private final SentListener listener;
     private boolean headerDigest;
@@ -30,18 +28,18 @@ public final class RingPduSender implements PduSender
     private boolean overloaded;
 
     /**
-     * @param sendUserData the user_data of this connection's SENDMSG SQEs.
+     * @param socket       where the SENDMSGs go.
+     * @param sendUserData the user_data of this connection's SENDMSGs.
      * @param listener     told the tag of every PDU sent (or dropped by {@link #clear()}).
      */
     public RingPduSender(
-        final Arena arena, final int stagingCapacity, final Ring ring, final int fd, final long sendUserData,
+        final Arena arena, final int stagingCapacity, final ConnectionSocket socket, final long sendUserData,
         final SentListener listener)
     {
         this.queue = new SendQueue(arena, stagingCapacity);
         this.staging = queue.staging();
         this.stagingDigest = new Crc32cDigest().wrap(staging);
-        this.ring = ring;
-        this.fd = fd;
+        this.socket = socket;
         this.sendUserData = sendUserData;
         this.listener = listener;
     }
@@ -154,7 +152,7 @@ public final class RingPduSender implements PduSender
         }
         if (queue.prepareSend() > 0)
         {
-            ring.prepSendmsg(fd, queue.msghdrAddress(), MSG_NOSIGNAL, sendUserData);
+            socket.sendmsg(queue.msghdrAddress(), sendUserData);
         }
     }
 
