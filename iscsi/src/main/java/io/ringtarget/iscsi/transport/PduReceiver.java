@@ -23,7 +23,8 @@ import java.lang.foreign.MemorySegment;
  * ({@link PduHandler#placeData}): the part already here is copied to where the handler says (a write command's
  * buffer), the RECVs then go straight there ({@link #receiveAddress()}, re-armed for the rest after a short one), and
  * padding and data digest come through the buffer again, behind the header, which stays at its start until the PDU is
- * handed over ({@link PduHandler#onPlacedPdu}). Each byte of data is so written once, by the kernel.
+ * handed over ({@link PduHandler#onPlacedPdu}). Each byte of data is so written once, by the kernel. The RECV that
+ * follows takes only a little ({@link #READ_AHEAD_AFTER_PLACED}), so that a stream of large PDUs keeps being placed.
  */
 public final class PduReceiver
 {
@@ -45,6 +46,12 @@ public final class PduReceiver
      * extra RECV the padding and digest then take.
      */
     public static final int PLACEMENT_THRESHOLD = 16 * 1024;
+    /**
+     * What the RECV behind a placed data segment may take into the buffer: its padding and digest, the next PDU's
+     * header and a little of its data. Unbounded, it would take whole PDUs of a write stream that is queued in the
+     * socket, and those would be copied; bounded, the next large data segment is placed too.
+     */
+    public static final int READ_AHEAD_AFTER_PLACED = 16 * 1024;
 
     private static final int FRAMING = 0;
     private static final int PLACING = 1;
@@ -67,6 +74,8 @@ public final class PduReceiver
     private int placeLength;
     private int placed;
     private int placeTrailerLength;
+    /** The next RECV into the buffer takes at most {@link #READ_AHEAD_AFTER_PLACED}: a data segment was placed. */
+    private boolean boundedReceive;
 
     /**
      * @param maxRecvDataSegmentLength the largest data segment this side accepts: the buffer holds at least two
@@ -125,7 +134,12 @@ public final class PduReceiver
     /** How much the next RECV may write; 0 when the buffer is full. */
     public int receiveRoom()
     {
-        return mode == PLACING ? placeLength - placed : (int)Math.max(0, limit - writePos);
+        if (mode == PLACING)
+        {
+            return placeLength - placed;
+        }
+        final long room = Math.max(0, limit - writePos);
+        return (int)(boundedReceive ? Math.min(room, READ_AHEAD_AFTER_PLACED) : room);
     }
 
     /** Whether the next RECV goes straight into a placed data segment ({@link PduHandler#placeData}). */
@@ -147,6 +161,10 @@ public final class PduReceiver
             return;
         }
         writePos += bytes;
+        if (mode == FRAMING)
+        {
+            boundedReceive = false;   // once past the placed PDU's trailer, RECVs take what there is again
+        }
     }
 
     /** Whether a whole PDU is buffered (left over by a bounded {@link #poll}). */
@@ -275,6 +293,7 @@ public final class PduReceiver
         placed = have;
         placeTrailerLength = ((dataLength + 3) & ~3) - dataLength + (dataDigest ? DIGEST_LENGTH : 0);
         mode = PLACING;
+        boundedReceive = true;
         return headerLength;
     }
 

@@ -246,8 +246,13 @@ class DataPlacementTest
             write(i, 0, big, false);
             assertArrayEquals(big, read(i, 0, 16 * MIB));
             final long bigPlaced = counter(IscsiCounter.WRITE_DATA_PLACED_BYTES) - placed;
-            assertEquals(16 * MIB, bigPlaced + counter(IscsiCounter.WRITE_DATA_COPIED_BYTES) - copied);
-            assertTrue(bigPlaced > 0, "some of 64 PDUs of 256 KiB arrived in part");
+            final long bigCopied = counter(IscsiCounter.WRITE_DATA_COPIED_BYTES) - copied;
+            System.out.println("16 MiB in whole PDUs, digests " + digests + ": placed " + bigPlaced + " B, copied " +
+                bigCopied + " B");
+            assertEquals(16 * MIB, bigPlaced + bigCopied);
+            // The socket holds several PDUs at once; the RECV behind a placed segment takes little, so the next
+            // segment is placed too, not only the ones that happened to be cut by a RECV.
+            assertTrue(bigPlaced > 8 * MIB, "most of 64 PDUs of 256 KiB placed");
 
             // 4 KiB writes take the receive buffer as before.
             placed = counter(IscsiCounter.WRITE_DATA_PLACED_BYTES);

@@ -241,6 +241,8 @@ class PduReceiverTest
         assertEquals(29_001, big.receiveRoom());
         receive(big, first, header + 11_000, 29_001);
         assertFalse(big.placing(), "padding and digest come through the buffer");
+        assertEquals(PduReceiver.READ_AHEAD_AFTER_PLACED, big.receiveRoom(),
+            "and little more: a next large data segment is placed too");
         assertEquals(0, big.poll(placing, 16));
         receive(big, first, header + 40_001, 2);
         assertEquals(0, big.poll(placing, 16), "half the trailer");
@@ -250,8 +252,12 @@ class PduReceiverTest
         receive(big, rest, 0, rest.length);
         assertEquals(2, big.poll(placing, 16));
         assertEquals(List.of(intact), placed, "the data digest over data and padding, from two buffers");
-        assertEquals(List.of(2), itts, "framing resumes behind it");
+        assertEquals(List.of(2), itts.subList(0, 1), "framing resumes behind it");
         assertEquals(List.of(), errors);
+        assertEquals(PduReceiver.READ_AHEAD_AFTER_PLACED, big.receiveRoom(), "still bounded: the next header may follow");
+        receive(big, second, 0, second.length);
+        assertEquals(1, big.poll(placing, 16));
+        assertTrue(big.receiveRoom() > PduReceiver.READ_AHEAD_AFTER_PLACED, "then RECVs take what there is again");
         final byte[] data = java.util.Arrays.copyOfRange(first, header, header + 40_001);
         assertArrayEquals(data, target.asSlice(100, 40_001).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
     }
