@@ -34,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Data-Out data segments that arrive in part behind their header go to the command's buffer by the kernel's RECV
  * (the placed and copied byte counters say which way each byte went), with and without DataDigest, and come back as
  * written; a bad data digest on such a PDU is handled as on any other; a connection that ends while a RECV writes
- * into a command's buffer gives the buffer back.
+ * into a command's buffer gives the buffer back, and a task aborted meanwhile (PREEMPT AND ABORT from another
+ * session) keeps its buffer until the RECV is done, so no other command's data is overwritten.
  */
 class DataPlacementTest
 {
@@ -455,5 +456,107 @@ class DataPlacementTest
             assertTrue(counter(IscsiCounter.WRITE_DATA_PLACED_BYTES) - placed > 200_000);
             assertArrayEquals(data, read(i, 100_000, data.length));
         }
+    }
+
+    /** PERSISTENT RESERVE OUT with its 24-byte parameter list as immediate data; returns the status. */
+    private static int prOut(final TestInitiator i, final int serviceAction, final int type, final long key,
+        final long serviceActionKey) throws IOException
+    {
+        final byte[] cdb = {0x5f, (byte)serviceAction, (byte)type, 0, 0, 0, 0, 0, 24, 0};
+        final byte[] parameters = new byte[24];
+        for (int b = 0; b < 8; b++)
+        {
+            parameters[b] = (byte)(key >>> (56 - 8 * b));
+            parameters[8 + b] = (byte)(serviceActionKey >>> (56 - 8 * b));
+        }
+        return i.command(0, cdb, parameters, null).status();
+    }
+
+    private static void awaitCounter(final IscsiCounter counter, final long above)
+    {
+        final long deadline = System.nanoTime() + 5_000_000_000L;
+        while (counter(counter) <= above && System.nanoTime() < deadline)
+        {
+            pause();
+        }
+        assertTrue(counter(counter) > above, counter.label() + ": " + LOG);
+    }
+
+    @Test
+    void aTaskAbortedWhileItsDataIsReceivedInPlaceIsFreedOnceTheDataIsIn() throws IOException
+    {
+        final int register = 0x00;
+        final int reserve = 0x01;
+        final int clear = 0x03;
+        final int preemptAndAbort = 0x05;
+        final int writeExclusiveRegistrantsOnly = 0x05;
+        try (TestInitiator a = loggedIn("ImmediateData=Yes", "InitialR2T=Yes", "MaxBurstLength=16776192",
+            "MaxRecvDataSegmentLength=262144");
+             TestInitiator b = loggedIn(openIscsiKeys(false)))
+        {
+            try
+            {
+                assertEquals(0, prOut(a, register, 0, 0, 0xa1), LOG.toString());
+                assertEquals(0, prOut(b, register, 0, 0, 0xb2), LOG.toString());
+                assertEquals(0, prOut(a, reserve, writeExclusiveRegistrantsOnly, 0xa1, 0), LOG.toString());
+
+                // A's WRITE of 1 MiB waits for its Data-Out; the first one's data is being received into its buffer.
+                final byte[] data = pattern(MIB, 13);
+                a.send(a.scsiCommand(0, cdb16(0x8A, 4096, MIB / BLOCK), MIB, false, true), null);
+                final int writeItt = a.itt;
+                final Pdu r2t = a.receive();
+                assertEquals(Opcode.R2T, r2t.opcode(), TestInitiator.name(r2t));
+                final int ttt = new R2tPdu().wrap(r2t.header(), 0).targetTransferTag();
+                final byte[] first = a.pdu(a.dataOut(0, writeItt, ttt, 0, 0, false), Arrays.copyOf(data, 256 * KIB));
+                final long copied = counter(IscsiCounter.WRITE_DATA_COPIED_BYTES);
+                a.sendRaw(Arrays.copyOf(first, 48 + FIRST_PART));
+                awaitCounter(IscsiCounter.WRITE_DATA_COPIED_BYTES, copied + FIRST_PART - 1);
+
+                // B preempts A's registration and aborts its tasks (SPC-4 5.12.11.2.6); A's loop aborts the WRITE
+                // on its timer, while the RECV into the WRITE's buffer is in flight.
+                final long aborted = counter(IscsiCounter.TASKS_ABORTED);
+                assertEquals(0, prOut(b, preemptAndAbort, writeExclusiveRegistrantsOnly, 0xb2, 0xa1), LOG.toString());
+                awaitCounter(IscsiCounter.TASKS_ABORTED, aborted);
+
+                // B's WRITE of 1 MiB takes a buffer now: had A's been given back already, it could be that one.
+                final byte[] mine = pattern(MIB, 14);
+                b.send(b.scsiCommand(0, cdb16(0x8A, 8192, MIB / BLOCK), MIB, false, true), Arrays.copyOf(mine, 256 * KIB));
+                final int mineItt = b.itt;
+                final Pdu mineR2t = b.receive();
+                assertEquals(Opcode.R2T, mineR2t.opcode(), TestInitiator.name(mineR2t));
+
+                // The rest of A's data arrives; the aborted WRITE is dropped then, and gets no response.
+                final long ignored = counter(IscsiCounter.DATA_OUT_IGNORED);
+                a.sendRaw(Arrays.copyOfRange(first, 48 + FIRST_PART, first.length));
+                awaitCounter(IscsiCounter.DATA_OUT_IGNORED, ignored);
+
+                // B's data is B's: A's RECV wrote only into A's own buffer.
+                final R2tPdu r = new R2tPdu().wrap(mineR2t.header(), 0);
+                for (int sn = 0, o = r.bufferOffset(); o < MIB; sn++, o += 256 * KIB)
+                {
+                    b.send(b.dataOut(0, mineItt, r.targetTransferTag(), sn, o, o + 256 * KIB == MIB),
+                        Arrays.copyOfRange(mine, o, o + 256 * KIB));
+                }
+                final Pdu done = b.receive();
+                assertEquals(Opcode.SCSI_RESPONSE, done.opcode(), TestInitiator.name(done));
+                assertEquals(0, new ScsiResponsePdu().wrap(done.header(), 0).status());
+                b.expStatSn = new ScsiResponsePdu().wrap(done.header(), 0).statSn() + 1;
+                assertArrayEquals(mine, read(b, 8192, MIB));
+                a.send(a.scsiCommand(0, new byte[6], 0, false, false), null);
+                final int turItt = a.itt;
+                Pdu p = a.receive();
+                while (p.opcode() != Opcode.SCSI_RESPONSE || p.itt() != turItt)
+                {
+                    assertTrue(p.itt() != writeItt, "the aborted WRITE was answered: " + TestInitiator.name(p));
+                    p = a.receive();
+                }
+                a.expStatSn = new ScsiResponsePdu().wrap(p.header(), 0).statSn() + 1;
+            }
+            finally
+            {
+                prOut(b, clear, 0, 0xb2, 0);   // the other tests write to LUN 0 unregistered
+            }
+        }
+        assertRegionWhole();
     }
 }
