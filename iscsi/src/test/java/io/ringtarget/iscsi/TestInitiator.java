@@ -114,6 +114,13 @@ public final class TestInitiator implements AutoCloseable
     /** Sends a BHS (48 bytes) and data segment, adding padding and the negotiated digests. */
     public void send(final byte[] bhs, final byte[] data) throws IOException
     {
+        out.write(pdu(bhs, data));
+        out.flush();
+    }
+
+    /** The bytes {@link #send} would send: the BHS with its DataSegmentLength set, data, padding, digests. */
+    public byte[] pdu(final byte[] bhs, final byte[] data)
+    {
         final int dataLength = data == null ? 0 : data.length;
         new BasicHeaderSegment().wrap(MemorySegment.ofArray(bhs), 0).dataSegmentLength(dataLength);
         final int padded = (dataLength + 3) & ~3;
@@ -135,8 +142,7 @@ public final class TestInitiator implements AutoCloseable
                 Crc32cDigest.write(seg, pos + padded, digest.compute(pos, padded));
             }
         }
-        out.write(pdu);
-        out.flush();
+        return pdu;
     }
 
     /** Sends raw bytes as they are (malformed-input tests). */

@@ -1,6 +1,7 @@
 package io.ringtarget.pdu;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
@@ -84,6 +85,24 @@ public final class Crc32cDigest
         b.limit((int)(offset + length));
         b.position((int)offset);
         crc.update(b);
+        return this;
+    }
+
+    /**
+     * Add a few bytes of another segment than the wrapped one, e.g. the padding of a data segment that was received
+     * apart from its data.
+     *
+     * @param other  memory holding the bytes.
+     * @param offset where they start.
+     * @param count  byte count, a few.
+     * @return this.
+     */
+    public Crc32cDigest update(final MemorySegment other, final long offset, final int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            crc.update(other.get(ValueLayout.JAVA_BYTE, offset + i));
+        }
         return this;
     }
 

@@ -25,6 +25,16 @@ public final class Command
     public static final int EXECUTING = 3;
     /** Status and Data-In queued; the slot is freed once they have gone to the socket. */
     public static final int SENDING = 4;
+    /**
+     * A write whose current Data-Out PDU's data segment is being received straight into its buffer: the kernel may
+     * write the buffer until that RECV completes, so an abort only marks it and the slot is freed once the data is in.
+     */
+    public static final int RECEIVING = 5;
+    /**
+     * Taken for a SCSI Command PDU whose immediate data is being received straight into the slot's buffer: the command
+     * has not arrived yet (it may still fail its data digest or CmdSN check), so task management does not see it.
+     */
+    public static final int RESERVED = 6;
 
     final int index;
     final ScsiTask task = new ScsiTask(252);

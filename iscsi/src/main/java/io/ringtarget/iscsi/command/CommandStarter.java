@@ -2,6 +2,7 @@ package io.ringtarget.iscsi.command;
 
 import io.ringtarget.iscsi.stats.ConnectionCounters;
 import io.ringtarget.iscsi.stats.IscsiCounter;
+import io.ringtarget.iscsi.transport.DataPlacement;
 import io.ringtarget.iscsi.transport.RejectSender;
 import io.ringtarget.pdu.RejectPdu;
 import io.ringtarget.pdu.ScsiCommandPdu;
@@ -15,7 +16,8 @@ import java.lang.foreign.MemorySegment;
  * Starts a SCSI Command PDU whose CmdSN the window accepted (RFC 7143 sections 10.3, 11.3): refuses it when the
  * table is full (immediate command reject) or its ITT is in use (task in progress), takes a slot and a buffer,
  * copies the CDB into the slot's task, and either executes it or begins its write data phase. A command with an
- * extended CDB, or more data than any buffer holds, completes with INVALID FIELD IN CDB. Loop thread only;
+ * extended CDB, or more data than any buffer holds, completes with INVALID FIELD IN CDB. Large immediate data that is
+ * still arriving may be received straight into the command's buffer ({@link #place}). Loop thread only;
  * allocation-free except for a dedicated buffer.
  */
 public final class CommandStarter
@@ -28,6 +30,9 @@ public final class CommandStarter
     private final RejectSender rejects;
     private final ScsiTaskListener listener;
     private final ConnectionCounters counters;
+    /** The slot {@link #place} took for a command whose immediate data is being received into its buffer, or null. */
+    private Command reserved;
+    private int reservedBuffer;
 
     public CommandStarter(
         final CommandTable table, final DataBuffers buffers, final WriteDataPhase writes, final CommandExecutor executor,
@@ -45,23 +50,86 @@ public final class CommandStarter
     /** A SCSI Command PDU: its BHS at {@code offset} of {@code from}, immediate data at {@code dataOffset}. */
     public void onScsiCommand(final MemorySegment from, final long offset, final long dataOffset, final int dataLength)
     {
+        start(from, offset, dataOffset, dataLength, null);
+    }
+
+    /**
+     * The header of a SCSI Command PDU whose immediate data is still arriving (the first {@code have} bytes of it at
+     * {@code dataOffset} of {@code from}). When the command would get a slot and a buffer and may carry that much
+     * immediate data, a slot is taken ({@link Command#RESERVED}) with its buffer, those bytes go to it, and
+     * {@code into} tells where the rest goes. The command itself arrives with {@link #onReservedCommand}: its CmdSN
+     * and the rest are checked then, as for any other.
+     *
+     * @return whether the data is received in place.
+     */
+    public boolean place(
+        final MemorySegment from, final long offset, final long dataOffset, final int have, final int dataLength,
+        final DataPlacement into)
+    {
+        pdu.wrap(from, offset);
+        final int itt = pdu.initiatorTaskTag();
+        final int edtl = pdu.expectedDataTransferLength();
+        if (!pdu.writeBit() || table.freeCount() == 0 || table.ittInUse(itt) ||
+            !writes.acceptsImmediateData(dataLength, edtl))
+        {
+            return false;   // refused, rejected or failed the usual way once it is all in
+        }
+        final Command c = table.allocate(itt, pdu.cmdSn(), pdu.lun());
+        final int buffer = buffers.acquire(c, edtl);
+        if (buffer == DataBuffers.TOO_LARGE)
+        {
+            table.release(c.index);
+            return false;
+        }
+        c.state = Command.RESERVED;
+        reserved = c;
+        reservedBuffer = buffer;
+        MemorySegment.copy(from, dataOffset, c.buffer, 0, have);
+        into.set(c.buffer, 0, buffers.digest(c));
+        return true;
+    }
+
+    /** The command {@link #place} took a slot for, its immediate data now all in; no longer remembered here. */
+    public Command takeReserved()
+    {
+        final Command c = reserved;
+        reserved = null;
+        return c;
+    }
+
+    /**
+     * The SCSI Command PDU {@link #place} reserved {@code c} for, its CmdSN accepted: BHS at {@code offset} of
+     * {@code from}, its {@code dataLength} bytes of immediate data already in the slot's buffer.
+     */
+    public void onReservedCommand(final MemorySegment from, final long offset, final int dataLength, final Command c)
+    {
+        c.state = Command.STARTING;
+        start(from, offset, -1, dataLength, c);
+    }
+
+    private void start(
+        final MemorySegment from, final long offset, final long dataOffset, final int dataLength, final Command reserved)
+    {
         pdu.wrap(from, offset);
         counters.count(IscsiCounter.SCSI_COMMANDS);
         final int itt = pdu.initiatorTaskTag();
-        if (table.freeCount() == 0)
+        if (reserved == null)
         {
-            // Only an immediate command can find the table full: RFC 7143 11.17.1 "immediate command reject".
-            rejects.reject(RejectPdu.IMMEDIATE_COMMAND_REJECT, from, offset);
-            return;
-        }
-        if (table.ittInUse(itt))
-        {
-            rejects.reject(RejectPdu.TASK_IN_PROGRESS, from, offset);
-            return;
+            if (table.freeCount() == 0)
+            {
+                // Only an immediate command can find the table full: RFC 7143 11.17.1 "immediate command reject".
+                rejects.reject(RejectPdu.IMMEDIATE_COMMAND_REJECT, from, offset);
+                return;
+            }
+            if (table.ittInUse(itt))
+            {
+                rejects.reject(RejectPdu.TASK_IN_PROGRESS, from, offset);
+                return;
+            }
         }
         final int edtl = pdu.expectedDataTransferLength();
         final boolean write = pdu.writeBit();
-        final Command c = table.allocate(itt, pdu.cmdSn(), pdu.lun());
+        final Command c = reserved != null ? reserved : table.allocate(itt, pdu.cmdSn(), pdu.lun());
         c.read = pdu.readBit();
         c.write = write;
         c.expectedDataTransferLength = edtl;
@@ -75,7 +143,7 @@ public final class CommandStarter
             TransportCommands.invalidFieldInCdb(task);   // extended CDBs are not supported (README)
             return;
         }
-        final int buffer = buffers.acquire(c, edtl);
+        final int buffer = reserved != null ? reservedBuffer : buffers.acquire(c, edtl);
         if (buffer == DataBuffers.TOO_LARGE)
         {
             TransportCommands.invalidFieldInCdb(task);   // the data it sends is dropped
@@ -93,18 +161,27 @@ public final class CommandStarter
             executor.execute(c);
             return;
         }
-        switch (writes.start(c, from, dataOffset, dataLength))
+        switch (writes.start(c, reserved != null ? null : from, dataOffset, dataLength))
         {
-            case WriteDataPhase.COMPLETE -> executor.execute(c);
+            case WriteDataPhase.COMPLETE ->
+            {
+                copied(reserved, dataLength);
+                executor.execute(c);
+            }
             case WriteDataPhase.REJECT ->
             {
                 rejects.reject(RejectPdu.PROTOCOL_ERROR, from, offset);
                 table.release(c.index);
             }
-            default ->
-            {
-                // WAITING: R2Ts sent; the command runs once its Data-Out is in.
-            }
+            default -> copied(reserved, dataLength);   // WAITING: R2Ts sent; the command runs once its Data-Out is in
+        }
+    }
+
+    private void copied(final Command reserved, final int dataLength)
+    {
+        if (reserved == null && dataLength > 0)
+        {
+            counters.add(IscsiCounter.WRITE_DATA_COPIED_BYTES, dataLength);
         }
     }
 }

@@ -127,9 +127,9 @@ public final class CommandTable
      */
     public boolean abort(final Command c)
     {
-        if (c.state == Command.FREE)
+        if (c.state == Command.FREE || c.state == Command.RESERVED)
         {
-            return false;
+            return false;   // a reserved slot's command has not arrived yet
         }
         c.aborted = true;
         c.task.abort();
@@ -137,6 +137,7 @@ public final class CommandTable
         {
             release(c.index);   // no I/O owns its buffer
         }
+        // RECEIVING: freed when the RECV into its buffer completes (WriteDataPhase.onPlacedDataOut, or releaseAll).
         return true;
     }
 

@@ -2,6 +2,7 @@ package io.ringtarget.iscsi.command;
 
 import io.ringtarget.iscsi.numbering.CmdSnWindow;
 import io.ringtarget.iscsi.numbering.StatSn;
+import io.ringtarget.iscsi.transport.DataPlacement;
 import io.ringtarget.iscsi.transport.PduSender;
 import io.ringtarget.pdu.DataOutPdu;
 import io.ringtarget.pdu.Opcode;
@@ -16,8 +17,9 @@ import java.lang.foreign.MemorySegment;
  * PDU, unsolicited Data-Out up to FirstBurstLength when InitialR2T=No, then R2Ts (at most MaxOutstandingR2T at a
  * time, each for at most MaxBurstLength) that solicit the rest. Each Data-Out is checked against what the target
  * asked for: its task, its Target Transfer Tag, its offset and DataSN order (DataPDUInOrder and
- * DataSequenceInOrder are Yes). The bytes are copied from the receive buffer into the command's buffer. Loop thread
- * only; allocation-free.
+ * DataSequenceInOrder are Yes). The bytes are copied from the receive buffer into the command's buffer, or, for a
+ * large data segment that is still arriving, received straight into it ({@link #place}). Loop thread only;
+ * allocation-free.
  */
 public final class WriteDataPhase
 {
@@ -31,6 +33,7 @@ public final class WriteDataPhase
     public static final int FAILED = 3;
     /** Data-Out for a task that has ended (answered, aborted, failed): dropped (RFC 7143 11.7.4 allows it). */
     public static final int IGNORED = 4;
+    private static final int ACCEPTED = 5;
 
     private final R2tPdu r2t = new R2tPdu();
     private final DataOutPdu dataOut = new DataOutPdu();
@@ -44,6 +47,8 @@ public final class WriteDataPhase
     private int maxBurstLength;
     private int maxOutstandingR2t = 1;
     private Command current;
+    /** The command a Data-Out's data segment is being received into ({@link #place}), or null. */
+    private Command placing;
 
     public WriteDataPhase(final PduSender sender, final StatSn statSn, final CmdSnWindow window, final CommandTable table)
     {
@@ -73,7 +78,8 @@ public final class WriteDataPhase
     }
 
     /**
-     * Starts the data phase of a write with {@code dataLength} bytes of immediate data at {@code dataOffset}.
+     * Starts the data phase of a write with {@code dataLength} bytes of immediate data at {@code dataOffset} of
+     * {@code from} ({@code from} null: the immediate data was received in place into the command's buffer).
      *
      * @return {@link #COMPLETE}, {@link #WAITING} (R2Ts sent as allowed) or {@link #REJECT} (nothing kept).
      */
@@ -82,11 +88,14 @@ public final class WriteDataPhase
         final int edtl = c.expectedDataTransferLength;
         if (dataLength > 0)
         {
-            if (!immediateData || dataLength > firstBurstLength || dataLength > edtl)
+            if (!acceptsImmediateData(dataLength, edtl))
             {
                 return REJECT;   // RFC 7143 13.11, 13.14: immediate data only as negotiated, within FirstBurstLength
             }
-            MemorySegment.copy(from, dataOffset, c.buffer, 0, dataLength);
+            if (from != null)
+            {
+                MemorySegment.copy(from, dataOffset, c.buffer, 0, dataLength);
+            }
             c.received = dataLength;
             c.expectedOffset = dataLength;
         }
@@ -101,12 +110,89 @@ public final class WriteDataPhase
         return WAITING;
     }
 
+    /** Whether {@code dataLength} bytes of immediate data are allowed for a command of {@code edtl} bytes. */
+    public boolean acceptsImmediateData(final int dataLength, final int edtl)
+    {
+        return immediateData && dataLength <= firstBurstLength && dataLength <= edtl;
+    }
+
     /**
      * A Data-Out PDU whose BHS is at {@code offset} of {@code from}, its data at {@code dataOffset}.
      *
      * @return {@link #WAITING}, {@link #COMPLETE}, {@link #REJECT}, {@link #FAILED} or {@link #IGNORED}.
      */
     public int onDataOut(final MemorySegment from, final long offset, final long dataOffset, final int dataLength)
+    {
+        final int checked = check(from, offset, dataLength);
+        if (checked == FAILED)
+        {
+            // DataPDUInOrder=Yes and DataSequenceInOrder=Yes: each sequence numbers its PDUs from 0 and the offsets
+            // follow each other (RFC 7143 sections 11.7.5, 13.19). ERL 0 cannot recover the sequence: the command
+            // ends in CHECK CONDITION and its remaining Data-Out PDUs are dropped.
+            current.state = Command.STARTING;
+            TransportCommands.dataPhaseError(current.task);
+        }
+        if (checked != ACCEPTED)
+        {
+            return checked;
+        }
+        MemorySegment.copy(from, dataOffset, current.buffer, dataOut.bufferOffset(), dataLength);
+        return accept(current, dataLength);
+    }
+
+    /**
+     * The header of a Data-Out PDU whose data segment is still arriving (the first {@code have} bytes of it at
+     * {@code dataOffset} of {@code from}). When the PDU would be accepted as its header stands, those bytes go to
+     * the command's buffer, the command is marked {@link Command#RECEIVING} and {@code into} tells where the rest
+     * goes; nothing else changes until {@link #onPlacedDataOut}.
+     *
+     * @return whether the data is received in place.
+     */
+    public boolean place(
+        final MemorySegment from, final long offset, final long dataOffset, final int have, final int dataLength,
+        final DataPlacement into, final DataBuffers buffers)
+    {
+        if (check(from, offset, dataLength) != ACCEPTED)
+        {
+            return false;   // the PDU goes the usual way, to be ignored, rejected or fail the command
+        }
+        final Command c = current;
+        final int bufferOffset = dataOut.bufferOffset();
+        MemorySegment.copy(from, dataOffset, c.buffer, bufferOffset, have);
+        c.state = Command.RECEIVING;
+        placing = c;
+        into.set(c.buffer, bufferOffset, buffers.digest(c));
+        return true;
+    }
+
+    /**
+     * The Data-Out PDU {@link #place} placed has all arrived, its BHS at {@code offset} of {@code from}.
+     *
+     * @param digestOk false when its data digest did not match: the PDU is dropped, the command waits as before.
+     * @return {@link #WAITING}, {@link #COMPLETE}, or {@link #IGNORED} (the command was aborted meanwhile and is freed
+     * now that the kernel has finished with its buffer, or the digest did not match).
+     */
+    public int onPlacedDataOut(final MemorySegment from, final long offset, final int dataLength, final boolean digestOk)
+    {
+        final Command c = placing;
+        placing = null;
+        current = c;
+        if (c.aborted)
+        {
+            table.release(c.index);
+            return IGNORED;
+        }
+        c.state = Command.WAITING_FOR_DATA;
+        if (!digestOk)
+        {
+            return IGNORED;
+        }
+        dataOut.wrap(from, offset);
+        return accept(c, dataLength);
+    }
+
+    /** Checks a Data-Out PDU against its command ({@link #current}) without changing it. */
+    private int check(final MemorySegment from, final long offset, final int dataLength)
     {
         dataOut.wrap(from, offset);
         final int ttt = dataOut.targetTransferTag();
@@ -128,17 +214,18 @@ public final class WriteDataPhase
         }
         if (dataOut.dataSn() != c.expectedDataSn || bufferOffset != c.expectedOffset)
         {
-            // DataPDUInOrder=Yes and DataSequenceInOrder=Yes: each sequence numbers its PDUs from 0 and the offsets
-            // follow each other (RFC 7143 sections 11.7.5, 13.19). ERL 0 cannot recover the sequence: the command
-            // ends in CHECK CONDITION and its remaining Data-Out PDUs are dropped.
-            c.state = Command.STARTING;
-            TransportCommands.dataPhaseError(c.task);
             return FAILED;
         }
+        return ACCEPTED;
+    }
+
+    /** Counts a checked Data-Out PDU's data, which is in the command's buffer, and moves the data phase on. */
+    private int accept(final Command c, final int dataLength)
+    {
+        final boolean unsolicited = dataOut.targetTransferTag() == PduHeader.RESERVED_TAG;
         final boolean last = dataOut.finalBit();
         c.expectedDataSn = last ? 0 : c.expectedDataSn + 1;
         c.expectedOffset += dataLength;
-        MemorySegment.copy(from, dataOffset, c.buffer, bufferOffset, dataLength);
         c.received += dataLength;
         if (!unsolicited && last)
         {

@@ -31,6 +31,7 @@ import io.ringtarget.iscsi.stats.DisconnectReason;
 import io.ringtarget.iscsi.stats.IscsiCounter;
 import io.ringtarget.iscsi.text.TextExchange;
 import io.ringtarget.iscsi.transport.ConnectionSocket;
+import io.ringtarget.iscsi.transport.DataPlacement;
 import io.ringtarget.iscsi.transport.PduHandler;
 import io.ringtarget.iscsi.transport.PduReceiver;
 import io.ringtarget.iscsi.transport.RejectSender;
@@ -348,6 +349,10 @@ public final class Connection
             return;
         }
         keepalive.onReceive(context.loop().nowNanos());
+        if (receiver.placing())
+        {
+            counters.add(IscsiCounter.WRITE_DATA_PLACED_BYTES, res);
+        }
         receiver.received(res);
         processReceived();
     }
@@ -564,7 +569,17 @@ public final class Connection
 
     private void onDataOut(final MemorySegment buffer, final long offset, final long dataOffset, final int dataLength)
     {
-        switch (writes.onDataOut(buffer, offset, dataOffset, dataLength))
+        final int result = writes.onDataOut(buffer, offset, dataOffset, dataLength);
+        if (result == WriteDataPhase.COMPLETE || result == WriteDataPhase.WAITING)
+        {
+            counters.add(IscsiCounter.WRITE_DATA_COPIED_BYTES, dataLength);
+        }
+        dataOutResult(result, buffer, offset);
+    }
+
+    private void dataOutResult(final int result, final MemorySegment buffer, final long offset)
+    {
+        switch (result)
         {
             case WriteDataPhase.COMPLETE -> executor.execute(writes.command());
             case WriteDataPhase.REJECT -> rejects.reject(RejectPdu.PROTOCOL_ERROR, buffer, offset);
@@ -582,6 +597,65 @@ public final class Connection
     {
         counters.count(IscsiCounter.DATA_DIGEST_ERRORS);
         rejects.reject(RejectPdu.DATA_DIGEST_ERROR, buffer, offset);   // RFC 7143 section 7.8
+        return state == State.FULL_FEATURE;
+    }
+
+    /**
+     * A large data segment still arriving behind its header: a Data-Out's, or a write command's immediate data, goes
+     * straight into the command's buffer when the PDU would be taken as its header stands.
+     */
+    @Override
+    public boolean placeData(
+        final MemorySegment buffer, final long offset, final long dataOffset, final int have, final int dataLength,
+        final DataPlacement into)
+    {
+        if (state != State.FULL_FEATURE)
+        {
+            return false;
+        }
+        final boolean placed = switch (BasicHeaderSegment.opcode(buffer, offset))
+        {
+            case Opcode.SCSI_DATA_OUT -> writes.place(buffer, offset, dataOffset, have, dataLength, into, context.buffers());
+            case Opcode.SCSI_COMMAND -> !session.discovery() && starter.place(buffer, offset, dataOffset, have, dataLength, into);
+            default -> false;
+        };
+        if (placed)
+        {
+            counters.add(IscsiCounter.WRITE_DATA_COPIED_BYTES, have);
+        }
+        return placed;
+    }
+
+    /** A placed PDU is all in: it goes on as if it had come through the receive buffer, or is dropped as it would be. */
+    @Override
+    public boolean onPlacedPdu(final MemorySegment buffer, final long offset, final int dataLength, final boolean digestOk)
+    {
+        if (BasicHeaderSegment.opcode(buffer, offset) == Opcode.SCSI_COMMAND)
+        {
+            final Command c = starter.takeReserved();
+            if (!digestOk)
+            {
+                commands.release(c.index());   // the command never arrived
+                return onDataDigestError(buffer, offset);
+            }
+            counters.count(IscsiCounter.PDUS_RECEIVED);
+            if (acceptCmdSn(buffer, offset))
+            {
+                starter.onReservedCommand(buffer, offset, dataLength, c);
+            }
+            else
+            {
+                commands.release(c.index());
+            }
+            return state == State.FULL_FEATURE;
+        }
+        final int result = writes.onPlacedDataOut(buffer, offset, dataLength, digestOk);
+        if (!digestOk)
+        {
+            return onDataDigestError(buffer, offset);
+        }
+        counters.count(IscsiCounter.PDUS_RECEIVED);
+        dataOutResult(result, buffer, offset);
         return state == State.FULL_FEATURE;
     }
 

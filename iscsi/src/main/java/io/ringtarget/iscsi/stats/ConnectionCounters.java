@@ -69,6 +69,12 @@ public final class ConnectionCounters
         }
     }
 
+    /** Adds {@code amount} to a counter that sums a quantity (bytes of write data). */
+    public void add(final IscsiCounter counter, final long amount)
+    {
+        loop.add(counter, amount);
+    }
+
     /** SCSI commands this connection received. */
     public long commands()
     {

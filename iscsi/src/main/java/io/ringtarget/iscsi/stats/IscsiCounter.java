@@ -49,7 +49,11 @@ public enum IscsiCounter
      * place there, the same commands as {@link #DEDICATED_BUFFERS} (kept for the metric's name).
      */
     BUFFER_POOL_EXHAUSTED(1062, "commands that found the buffer pools empty"),
-    SEND_QUEUE_OVERFLOWS(1061, "connections closed: send queue overflow");
+    SEND_QUEUE_OVERFLOWS(1061, "connections closed: send queue overflow"),
+    /** Immediate and Data-Out data the kernel received straight into the commands' buffers (a sum of bytes). */
+    WRITE_DATA_PLACED_BYTES(1070, "write data bytes received straight into command buffers"),
+    /** Immediate and Data-Out data copied from the receive buffer into the commands' buffers (a sum of bytes). */
+    WRITE_DATA_COPIED_BYTES(1071, "write data bytes copied from the receive buffer");
 
     private final int typeId;
     private final String label;

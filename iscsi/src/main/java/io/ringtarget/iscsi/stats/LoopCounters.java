@@ -28,6 +28,12 @@ public final class LoopCounters implements AutoCloseable
         counters[counter.ordinal()].incrementRelease();
     }
 
+    /** Adds {@code amount} to a counter that sums a quantity (bytes); loop thread only. */
+    public void add(final IscsiCounter counter, final long amount)
+    {
+        counters[counter.ordinal()].getAndAddRelease(amount);
+    }
+
     /** Reads a counter; any thread. */
     public long get(final IscsiCounter counter)
     {

@@ -5,12 +5,15 @@ import io.ringtarget.pdu.NopOutPdu;
 import io.ringtarget.pdu.PduHeader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -148,5 +151,161 @@ class PduReceiverTest
         receiver.poll(handler, 16);
         assertEquals(1, errors.size());
         assertTrue(errors.get(0).contains("DATA_SEGMENT_TOO_LONG"), errors.get(0));
+    }
+
+    /** A NOP-Out of {@code dataLength} bytes with digests whose padding bytes are not zero (the digest covers them). */
+    private static byte[] nopOutWithPadding(final int itt, final int dataLength)
+    {
+        final byte[] pdu = nopOut(itt, dataLength, true);
+        final int data = PduHeader.LENGTH + 4;
+        final int padded = (dataLength + 3) & ~3;
+        for (int k = data + dataLength; k < data + padded; k++)
+        {
+            pdu[k] = (byte)0xA5;
+        }
+        final MemorySegment seg = MemorySegment.ofArray(pdu);
+        Crc32cDigest.write(seg, data + padded, new Crc32cDigest().wrap(seg).compute(data, padded));
+        return pdu;
+    }
+
+    private static void receive(final PduReceiver into, final byte[] bytes, final int from, final int length)
+    {
+        MemorySegment.copy(MemorySegment.ofArray(bytes), from, MemorySegment.ofAddress(into.receiveAddress())
+            .reinterpret(into.receiveRoom()), 0, length);
+        into.received(length);
+    }
+
+    @ParameterizedTest(name = "digest intact {0}")
+    @ValueSource(booleans = {true, false})
+    void aLargeDataSegmentStillArrivingIsReceivedInPlace(final boolean intact)
+    {
+        final PduReceiver big = new PduReceiver(arena, 65536, 64 * 1024).digests(true, true);
+        final MemorySegment target = arena.allocate(65536);
+        final List<Boolean> placed = new ArrayList<>();
+        final PduHandler placing = new PduHandler()
+        {
+            @Override
+            public boolean onPdu(final MemorySegment buffer, final long offset, final long dataOffset, final int dataLength)
+            {
+                itts.add(new NopOutPdu().wrap(buffer, offset).initiatorTaskTag());
+                return true;
+            }
+
+            @Override
+            public boolean onDataDigestError(final MemorySegment buffer, final long offset)
+            {
+                dataDigestErrors++;
+                return true;
+            }
+
+            @Override
+            public void onStreamError(final String reason, final boolean headerDigest)
+            {
+                errors.add(reason);
+            }
+
+            @Override
+            public boolean placeData(
+                final MemorySegment buffer, final long offset, final long dataOffset, final int have,
+                final int dataLength, final DataPlacement into)
+            {
+                MemorySegment.copy(buffer, dataOffset, target, 100, have);
+                into.set(target, 100, new Crc32cDigest().wrap(target));
+                return true;
+            }
+
+            @Override
+            public boolean onPlacedPdu(
+                final MemorySegment buffer, final long offset, final int dataLength, final boolean digestOk)
+            {
+                assertEquals(40_001, dataLength);
+                assertEquals(1, new NopOutPdu().wrap(buffer, offset).initiatorTaskTag(), "its header, kept");
+                placed.add(digestOk);
+                return true;
+            }
+        };
+        final byte[] first = nopOutWithPadding(1, 40_001);
+        if (!intact)
+        {
+            first[PduHeader.LENGTH + 4 + 30_000] ^= 1;
+        }
+        final byte[] second = nopOut(2, 10, true);
+        final int header = PduHeader.LENGTH + 4;
+
+        receive(big, first, 0, header + 1000);
+        assertEquals(0, big.poll(placing, 16));
+        assertTrue(big.placing(), "the rest of the data goes to its place");
+        assertEquals(39_001, big.receiveRoom());
+        receive(big, first, header + 1000, 10_000);   // a short RECV: armed again for the rest
+        assertEquals(0, big.poll(placing, 16));
+        assertEquals(29_001, big.receiveRoom());
+        receive(big, first, header + 11_000, 29_001);
+        assertFalse(big.placing(), "padding and digest come through the buffer");
+        assertEquals(PduReceiver.READ_AHEAD_AFTER_PLACED, big.receiveRoom(),
+            "and little more: a next large data segment is placed too");
+        assertEquals(0, big.poll(placing, 16));
+        receive(big, first, header + 40_001, 2);
+        assertEquals(0, big.poll(placing, 16), "half the trailer");
+        final byte[] rest = new byte[first.length - header - 40_003 + second.length];
+        System.arraycopy(first, header + 40_003, rest, 0, first.length - header - 40_003);
+        System.arraycopy(second, 0, rest, first.length - header - 40_003, second.length);
+        receive(big, rest, 0, rest.length);
+        assertEquals(2, big.poll(placing, 16));
+        assertEquals(List.of(intact), placed, "the data digest over data and padding, from two buffers");
+        assertEquals(List.of(2), itts.subList(0, 1), "framing resumes behind it");
+        assertEquals(List.of(), errors);
+        assertEquals(PduReceiver.READ_AHEAD_AFTER_PLACED, big.receiveRoom(), "still bounded: the next header may follow");
+        receive(big, second, 0, second.length);
+        assertEquals(1, big.poll(placing, 16));
+        assertTrue(big.receiveRoom() > PduReceiver.READ_AHEAD_AFTER_PLACED, "then RECVs take what there is again");
+        final byte[] data = java.util.Arrays.copyOfRange(first, header, header + 40_001);
+        assertArrayEquals(data, target.asSlice(100, 40_001).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+    }
+
+    @Test
+    void aRefusedPlacementOrASmallRemainderStaysInTheBuffer()
+    {
+        final PduReceiver big = new PduReceiver(arena, 65536, 64 * 1024);
+        final List<Integer> offered = new ArrayList<>();
+        final PduHandler refusing = new PduHandler()
+        {
+            @Override
+            public boolean onPdu(final MemorySegment buffer, final long offset, final long dataOffset, final int dataLength)
+            {
+                return handler.onPdu(buffer, offset, dataOffset, dataLength);
+            }
+
+            @Override
+            public boolean onDataDigestError(final MemorySegment buffer, final long offset)
+            {
+                return handler.onDataDigestError(buffer, offset);
+            }
+
+            @Override
+            public void onStreamError(final String reason, final boolean headerDigest)
+            {
+                handler.onStreamError(reason, headerDigest);
+            }
+
+            @Override
+            public boolean placeData(
+                final MemorySegment buffer, final long offset, final long dataOffset, final int have,
+                final int dataLength, final DataPlacement into)
+            {
+                offered.add(dataLength - have);
+                return false;
+            }
+        };
+        final byte[] pdu = nopOut(3, 40_000, false);
+        receive(big, pdu, 0, 48 + 10_000);
+        assertEquals(0, big.poll(refusing, 16));
+        assertEquals(List.of(30_000), offered, "30,000 bytes still to come: offered");
+        assertFalse(big.placing(), "refused: it stays in the buffer");
+        receive(big, pdu, 48 + 10_000, pdu.length - 48 - 10_000 - PduReceiver.PLACEMENT_THRESHOLD + 1);
+        assertEquals(0, big.poll(refusing, 16));
+        assertEquals(List.of(30_000), offered, "less than the threshold still to come: not offered");
+        receive(big, pdu, pdu.length - PduReceiver.PLACEMENT_THRESHOLD + 1, PduReceiver.PLACEMENT_THRESHOLD - 1);
+        assertEquals(1, big.poll(refusing, 16));
+        assertEquals(List.of(3), itts);
     }
 }

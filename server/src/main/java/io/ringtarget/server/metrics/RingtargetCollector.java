@@ -47,6 +47,8 @@ public final class RingtargetCollector implements MultiCollector
     private static final Labels DATA = Labels.of("kind", "data");
     private static final Labels OUT_OF_WINDOW = Labels.of("reason", "out_of_window");
     private static final Labels DUPLICATE = Labels.of("reason", "duplicate");
+    private static final Labels PLACED = Labels.of("path", "placed");
+    private static final Labels COPIED = Labels.of("path", "copied");
     private static final Labels SCOPE_INITIATOR = Labels.of("scope", "initiator");
     private static final Labels SCOPE_SOURCE = Labels.of("scope", "source");
     private static final Labels PER_SOURCE_LIMIT = Labels.of("reason", "per_source_limit");
@@ -365,6 +367,12 @@ public final class RingtargetCollector implements MultiCollector
         out.add(single("ringtarget_pdus_received", "iSCSI PDUs received.", engine.protocol(IscsiCounter.PDUS_RECEIVED)));
         out.add(single("ringtarget_scsi_commands", "SCSI Command PDUs received.",
             engine.protocol(IscsiCounter.SCSI_COMMANDS)));
+        final Family writeData = new Family("ringtarget_write_data_bytes",
+            "Write data (immediate and Data-Out) by the way it reached the command's buffer: placed (received there " +
+                "by the kernel) or copied (from the connection's receive buffer).");
+        writeData.add(PLACED, engine.protocol(IscsiCounter.WRITE_DATA_PLACED_BYTES));
+        writeData.add(COPIED, engine.protocol(IscsiCounter.WRITE_DATA_COPIED_BYTES));
+        out.add(writeData.build());
         out.add(single("ringtarget_protocol_errors", "Protocol errors that closed a connection.",
             engine.protocol(IscsiCounter.PROTOCOL_ERRORS)));
         out.add(single("ringtarget_nop_in_pings", "NOP-In pings sent to idle connections.",
