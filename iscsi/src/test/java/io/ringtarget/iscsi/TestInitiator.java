@@ -101,6 +101,30 @@ public final class TestInitiator implements AutoCloseable
         return keys;
     }
 
+    /** A 16-byte CDB with an 8-byte LBA at byte 2 and a 4-byte block count at byte 10 (READ(16), WRITE(16)). */
+    public static byte[] cdb16(final int opcode, final long lba, final int blocks)
+    {
+        final byte[] cdb = new byte[16];
+        cdb[0] = (byte)opcode;
+        for (int k = 0; k < 8; k++)
+        {
+            cdb[2 + k] = (byte)(lba >>> (56 - 8 * k));
+        }
+        for (int k = 0; k < 4; k++)
+        {
+            cdb[10 + k] = (byte)(blocks >>> (24 - 8 * k));
+        }
+        return cdb;
+    }
+
+    /** {@code length} pseudo-random bytes, the same for the same seed. */
+    public static byte[] pattern(final int length, final long seed)
+    {
+        final byte[] data = new byte[length];
+        new java.util.Random(seed).nextBytes(data);
+        return data;
+    }
+
     public static byte[] keys(final String... kvs)
     {
         final StringBuilder sb = new StringBuilder();

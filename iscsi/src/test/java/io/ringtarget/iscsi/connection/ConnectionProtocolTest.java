@@ -87,13 +87,6 @@ class ConnectionProtocolTest
         return cdb;
     }
 
-    private static byte[] pattern(final int length, final long seed)
-    {
-        final byte[] data = new byte[length];
-        new Random(seed).nextBytes(data);
-        return data;
-    }
-
     private static int status(final Pdu response)
     {
         return new ScsiResponsePdu().wrap(response.header(), 0).status();
@@ -175,7 +168,7 @@ class ConnectionProtocolTest
     {
         try (TestInitiator i = loggedIn("ImmediateData=Yes", "InitialR2T=Yes", "MaxRecvDataSegmentLength=262144"))
         {
-            final byte[] data = pattern(8 * BLOCK, 1);
+            final byte[] data = TestInitiator.pattern(8 * BLOCK, 1);
             write(i, 100, data, data.length, 0);
             assertArrayEquals(data, read(i, 100, 8));
         }
@@ -188,7 +181,7 @@ class ConnectionProtocolTest
         try (TestInitiator i = loggedIn("ImmediateData=No", "InitialR2T=Yes", "MaxRecvDataSegmentLength=4096",
             "MaxBurstLength=65536", "MaxOutstandingR2T=1"))
         {
-            final byte[] data = pattern(512 * 1024, 2);
+            final byte[] data = TestInitiator.pattern(512 * 1024, 2);
             write(i, 2048, data, 0, 0);
             assertArrayEquals(data, read(i, 2048, 1024));
         }
@@ -200,7 +193,7 @@ class ConnectionProtocolTest
         try (TestInitiator i = loggedIn("ImmediateData=Yes", "InitialR2T=No", "FirstBurstLength=65536",
             "MaxRecvDataSegmentLength=8192", "MaxBurstLength=262144"))
         {
-            final byte[] data = pattern(256 * 1024, 3);
+            final byte[] data = TestInitiator.pattern(256 * 1024, 3);
             write(i, 4096, data, 8192, 65536);
             assertArrayEquals(data, read(i, 4096, 512));
         }
@@ -216,7 +209,7 @@ class ConnectionProtocolTest
             "MaxConnections=1", "DataPDUInOrder=Yes", "DataSequenceInOrder=Yes", "MaxRecvDataSegmentLength=262144"))
         {
             // 512 KiB: 256 KiB immediate, the rest of the first burst none, then R2Ts for the remainder.
-            final byte[] data = pattern(512 * 1024, 6);
+            final byte[] data = TestInitiator.pattern(512 * 1024, 6);
             write(i, 8192, data, 262144, 262144);
             assertArrayEquals(data, read(i, 8192, 1024));
         }
@@ -228,7 +221,7 @@ class ConnectionProtocolTest
         try (TestInitiator i = loggedIn("HeaderDigest=CRC32C,None", "DataDigest=CRC32C,None"))
         {
             assertTrue(i.headerDigest && i.dataDigest);
-            final byte[] data = pattern(16 * BLOCK, 4);
+            final byte[] data = TestInitiator.pattern(16 * BLOCK, 4);
             write(i, 300, data, data.length, 0);
             assertArrayEquals(data, read(i, 300, 16));
         }
@@ -264,7 +257,7 @@ class ConnectionProtocolTest
     {
         try (TestInitiator i = loggedIn())
         {
-            final byte[] ping = pattern(100, 5);
+            final byte[] ping = TestInitiator.pattern(100, 5);
             i.send(i.nopOut(0x1234, 0xffffffff, false), ping);
             final Pdu pdu = i.receive();
             assertEquals(Opcode.NOP_IN, pdu.opcode());

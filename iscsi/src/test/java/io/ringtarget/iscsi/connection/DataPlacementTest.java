@@ -88,28 +88,6 @@ class DataPlacementTest
             "MaxRecvDataSegmentLength=262144"};
     }
 
-    private static byte[] cdb16(final int opcode, final long lba, final int blocks)
-    {
-        final byte[] cdb = new byte[16];
-        cdb[0] = (byte)opcode;
-        for (int k = 0; k < 8; k++)
-        {
-            cdb[2 + k] = (byte)(lba >>> (56 - 8 * k));
-        }
-        for (int k = 0; k < 4; k++)
-        {
-            cdb[10 + k] = (byte)(blocks >>> (24 - 8 * k));
-        }
-        return cdb;
-    }
-
-    private static byte[] pattern(final int length, final long seed)
-    {
-        final byte[] data = new byte[length];
-        new Random(seed).nextBytes(data);
-        return data;
-    }
-
     private static long counter(final IscsiCounter counter)
     {
         final CountersReader reader = server.engine().counters();
@@ -168,7 +146,7 @@ class DataPlacementTest
     {
         final int itt = i.itt + 1;
         final int immediate = Math.min(data.length, 256 * KIB);
-        send(i, i.scsiCommand(0, cdb16(0x8A, lba, data.length / BLOCK), data.length, false, true),
+        send(i, i.scsiCommand(0, TestInitiator.cdb16(0x8A, lba, data.length / BLOCK), data.length, false, true),
             Arrays.copyOf(data, immediate), inTwo);
         int pdus = 1;
         while (true)
@@ -201,7 +179,7 @@ class DataPlacementTest
     private static byte[] read(final TestInitiator i, final long lba, final int length) throws IOException
     {
         final byte[] into = new byte[length];
-        i.send(i.scsiCommand(0, cdb16(0x88, lba, length / BLOCK), length, true, false), null);
+        i.send(i.scsiCommand(0, TestInitiator.cdb16(0x88, lba, length / BLOCK), length, true, false), null);
         while (true)
         {
             final Pdu pdu = i.receive();
@@ -230,7 +208,7 @@ class DataPlacementTest
             // 128 KiB: immediate data only; 1 MiB and 16 MiB: 256 KiB immediate, the rest in 256 KiB Data-Out PDUs.
             for (final int size : new int[]{128 * KIB, MIB, 16 * MIB})
             {
-                final byte[] data = pattern(size, size + (digests ? 1 : 0));
+                final byte[] data = TestInitiator.pattern(size, size + (digests ? 1 : 0));
                 write(i, 2048, data, true);
                 assertArrayEquals(data, read(i, 2048, size), size + " bytes");
                 total += size;
@@ -243,7 +221,7 @@ class DataPlacementTest
             // As a real initiator sends: each PDU in one write; the kernel hands it over in pieces all the same.
             placed = counter(IscsiCounter.WRITE_DATA_PLACED_BYTES);
             copied = counter(IscsiCounter.WRITE_DATA_COPIED_BYTES);
-            final byte[] big = pattern(16 * MIB, 99);
+            final byte[] big = TestInitiator.pattern(16 * MIB, 99);
             write(i, 0, big, false);
             assertArrayEquals(big, read(i, 0, 16 * MIB));
             final long bigPlaced = counter(IscsiCounter.WRITE_DATA_PLACED_BYTES) - placed;
@@ -260,7 +238,7 @@ class DataPlacementTest
             copied = counter(IscsiCounter.WRITE_DATA_COPIED_BYTES);
             for (int k = 0; k < 8; k++)
             {
-                final byte[] small = pattern(4 * KIB, k);
+                final byte[] small = TestInitiator.pattern(4 * KIB, k);
                 write(i, 40_000 + 8 * k, small, true);
                 assertArrayEquals(small, read(i, 40_000 + 8 * k, 4 * KIB));
             }
@@ -292,8 +270,8 @@ class DataPlacementTest
         {
             // Immediate data: the SCSI Command PDU is dropped (RFC 7143 7.8) and its CmdSN not taken; sent again, it
             // is a new command.
-            final byte[] data = pattern(MIB, 5);
-            final byte[] bhs = i.scsiCommand(0, cdb16(0x8A, 8192, MIB / BLOCK), MIB, false, true);
+            final byte[] data = TestInitiator.pattern(MIB, 5);
+            final byte[] bhs = i.scsiCommand(0, TestInitiator.cdb16(0x8A, 8192, MIB / BLOCK), MIB, false, true);
             final int itt = i.itt;
             final byte[] command = i.pdu(bhs, Arrays.copyOf(data, 256 * KIB));
             long copied = counter(IscsiCounter.WRITE_DATA_COPIED_BYTES);
@@ -352,7 +330,7 @@ class DataPlacementTest
         {
             for (int k = 0; k < 2; k++)
             {
-                i.send(i.scsiCommand(0, cdb16(0x8A, 0, 16 * MIB / BLOCK), 16 * MIB, false, true), null);
+                i.send(i.scsiCommand(0, TestInitiator.cdb16(0x8A, 0, 16 * MIB / BLOCK), 16 * MIB, false, true), null);
                 final Pdu r2t = i.receive();
                 assertEquals(Opcode.R2T, r2t.opcode(), TestInitiator.name(r2t));
             }
@@ -371,8 +349,8 @@ class DataPlacementTest
         final TestInitiator i = immediate ? loggedIn(isid, openIscsiKeys(false)) :
             loggedIn(isid, "ImmediateData=No", "InitialR2T=Yes", "MaxBurstLength=16776192",
                 "MaxRecvDataSegmentLength=262144");
-        final byte[] data = pattern(MIB, 3);
-        final byte[] bhs = i.scsiCommand(0, cdb16(0x8A, 0, MIB / BLOCK), MIB, false, true);
+        final byte[] data = TestInitiator.pattern(MIB, 3);
+        final byte[] bhs = i.scsiCommand(0, TestInitiator.cdb16(0x8A, 0, MIB / BLOCK), MIB, false, true);
         final long copied = counter(IscsiCounter.WRITE_DATA_COPIED_BYTES);
         final byte[] pdu;
         if (immediate)
@@ -420,7 +398,7 @@ class DataPlacementTest
             try (TestInitiator reinstating = loggedIn(isid, openIscsiKeys(false)))
             {
                 assertTrue(old.closedByTarget(5000), "the old connection was closed: " + LOG);
-                final byte[] data = pattern(64 * KIB, 8);
+                final byte[] data = TestInitiator.pattern(64 * KIB, 8);
                 write(reinstating, 0, data, false);
                 assertArrayEquals(data, read(reinstating, 0, 64 * KIB));
             }
@@ -434,8 +412,8 @@ class DataPlacementTest
         // A PDU trickling in: many short RECVs into the command's buffer, re-armed for the rest each time.
         try (TestInitiator i = loggedIn(openIscsiKeys(true)))
         {
-            final byte[] data = pattern(256 * KIB, 21);
-            final byte[] pdu = i.pdu(i.scsiCommand(0, cdb16(0x8A, 100_000, data.length / BLOCK), data.length, false,
+            final byte[] data = TestInitiator.pattern(256 * KIB, 21);
+            final byte[] pdu = i.pdu(i.scsiCommand(0, TestInitiator.cdb16(0x8A, 100_000, data.length / BLOCK), data.length, false,
                 true), data);
             final long placed = counter(IscsiCounter.WRITE_DATA_PLACED_BYTES);
             final List<int[]> pieces = new ArrayList<>();
@@ -501,8 +479,8 @@ class DataPlacementTest
                 assertEquals(0, prOut(a, reserve, writeExclusiveRegistrantsOnly, 0xa1, 0), LOG.toString());
 
                 // A's WRITE of 1 MiB waits for its Data-Out; the first one's data is being received into its buffer.
-                final byte[] data = pattern(MIB, 13);
-                a.send(a.scsiCommand(0, cdb16(0x8A, 4096, MIB / BLOCK), MIB, false, true), null);
+                final byte[] data = TestInitiator.pattern(MIB, 13);
+                a.send(a.scsiCommand(0, TestInitiator.cdb16(0x8A, 4096, MIB / BLOCK), MIB, false, true), null);
                 final int writeItt = a.itt;
                 final Pdu r2t = a.receive();
                 assertEquals(Opcode.R2T, r2t.opcode(), TestInitiator.name(r2t));
@@ -519,8 +497,8 @@ class DataPlacementTest
                 awaitCounter(IscsiCounter.TASKS_ABORTED, aborted);
 
                 // B's WRITE of 1 MiB takes a buffer now: had A's been given back already, it could be that one.
-                final byte[] mine = pattern(MIB, 14);
-                b.send(b.scsiCommand(0, cdb16(0x8A, 8192, MIB / BLOCK), MIB, false, true), Arrays.copyOf(mine, 256 * KIB));
+                final byte[] mine = TestInitiator.pattern(MIB, 14);
+                b.send(b.scsiCommand(0, TestInitiator.cdb16(0x8A, 8192, MIB / BLOCK), MIB, false, true), Arrays.copyOf(mine, 256 * KIB));
                 final int mineItt = b.itt;
                 final Pdu mineR2t = b.receive();
                 assertEquals(Opcode.R2T, mineR2t.opcode(), TestInitiator.name(mineR2t));

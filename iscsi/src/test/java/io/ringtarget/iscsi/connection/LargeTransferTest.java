@@ -76,35 +76,13 @@ class LargeTransferTest
         return i;
     }
 
-    private static byte[] cdb16(final int opcode, final long lba, final int blocks)
-    {
-        final byte[] cdb = new byte[16];
-        cdb[0] = (byte)opcode;
-        for (int k = 0; k < 8; k++)
-        {
-            cdb[2 + k] = (byte)(lba >>> (56 - 8 * k));
-        }
-        for (int k = 0; k < 4; k++)
-        {
-            cdb[10 + k] = (byte)(blocks >>> (24 - 8 * k));
-        }
-        return cdb;
-    }
-
-    private static byte[] pattern(final int length, final long seed)
-    {
-        final byte[] data = new byte[length];
-        new Random(seed).nextBytes(data);
-        return data;
-    }
-
     /** WRITE(16) of {@code data}, {@code immediate} bytes of it immediate; returns the R2Ts as {offset, length}. */
     private static List<int[]> write(final TestInitiator i, final long lun, final long lba, final byte[] data,
         final int immediate) throws IOException
     {
         final int itt = i.itt + 1;
         final byte[] imm = immediate > 0 ? Arrays.copyOf(data, immediate) : null;
-        i.send(i.scsiCommand(lun, cdb16(0x8A, lba, data.length / BLOCK), data.length, false, true), imm);
+        i.send(i.scsiCommand(lun, TestInitiator.cdb16(0x8A, lba, data.length / BLOCK), data.length, false, true), imm);
         final List<int[]> r2ts = new ArrayList<>();
         while (true)
         {
@@ -137,7 +115,7 @@ class LargeTransferTest
     private static List<Integer> read(final TestInitiator i, final long lun, final long lba, final byte[] into,
         final int maxSegment) throws IOException
     {
-        i.send(i.scsiCommand(lun, cdb16(0x88, lba, into.length / BLOCK), into.length, true, false), null);
+        i.send(i.scsiCommand(lun, TestInitiator.cdb16(0x88, lba, into.length / BLOCK), into.length, true, false), null);
         final List<Integer> sequenceEnds = new ArrayList<>();
         int expected = 0;
         int dataSn = 0;
@@ -189,7 +167,7 @@ class LargeTransferTest
             final long before = dedicatedBuffers();
             for (final long lun : new long[]{0, FILEIO_LUN})
             {
-                final byte[] data = pattern(SIXTEEN, lun + 1);
+                final byte[] data = TestInitiator.pattern(SIXTEEN, lun + 1);
                 final List<int[]> r2ts = write(i, lun, 4096, data, 0);
                 assertEquals(2, r2ts.size(), "MaxBurstLength 16776192 (our offer): two bursts");
                 assertArrayEquals(new int[]{0, 16776192}, r2ts.get(0));
@@ -212,7 +190,7 @@ class LargeTransferTest
         {
             for (final long lun : new long[]{0, FILEIO_LUN})
             {
-                final byte[] data = pattern(SIXTEEN, lun + 7);
+                final byte[] data = TestInitiator.pattern(SIXTEEN, lun + 7);
                 final List<int[]> r2ts = write(i, lun, 65536, data, 262144);
                 assertEquals(1, r2ts.size());
                 assertArrayEquals(new int[]{262144, SIXTEEN - 262144}, r2ts.get(0));
@@ -230,7 +208,7 @@ class LargeTransferTest
         try (TestInitiator i = loggedIn("ImmediateData=No", "InitialR2T=Yes", "MaxRecvDataSegmentLength=65536",
             "MaxBurstLength=262144", "MaxOutstandingR2T=2"))
         {
-            final byte[] data = pattern(MIB, 3);
+            final byte[] data = TestInitiator.pattern(MIB, 3);
             final List<int[]> r2ts = write(i, 0, 100_000, data, 0);
             assertEquals(4, r2ts.size());
             final byte[] back = new byte[MIB];
@@ -247,16 +225,16 @@ class LargeTransferTest
         try (TestInitiator i = loggedIn("ImmediateData=Yes", "InitialR2T=No", "MaxRecvDataSegmentLength=4096",
             "MaxBurstLength=16776192", "FirstBurstLength=262144"))
         {
-            final byte[] data = pattern(SIXTEEN, 11);
+            final byte[] data = TestInitiator.pattern(SIXTEEN, 11);
             write(i, 0, 0, data, i.targetMaxRecv);
             write(i, FILEIO_LUN, 0, data, i.targetMaxRecv);
             final byte[] a = new byte[SIXTEEN];
             assertEquals(List.of(16776192, SIXTEEN), read(i, 0, 0, a, 4096));
             assertArrayEquals(data, a);
             // Two reads queued together, from both LUNs, then a small one behind them.
-            i.send(i.scsiCommand(0, cdb16(0x88, 0, SIXTEEN / BLOCK), SIXTEEN, true, false), null);
-            i.send(i.scsiCommand(FILEIO_LUN, cdb16(0x88, 0, SIXTEEN / BLOCK), SIXTEEN, true, false), null);
-            i.send(i.scsiCommand(0, cdb16(0x88, 0, 8), 4096, true, false), null);
+            i.send(i.scsiCommand(0, TestInitiator.cdb16(0x88, 0, SIXTEEN / BLOCK), SIXTEEN, true, false), null);
+            i.send(i.scsiCommand(FILEIO_LUN, TestInitiator.cdb16(0x88, 0, SIXTEEN / BLOCK), SIXTEEN, true, false), null);
+            i.send(i.scsiCommand(0, TestInitiator.cdb16(0x88, 0, 8), 4096, true, false), null);
             final int first = i.itt - 2;
             final byte[][] into = {new byte[SIXTEEN], new byte[SIXTEEN], new byte[4096]};
             final int[] got = new int[3];
@@ -287,7 +265,7 @@ class LargeTransferTest
     {
         try (TestInitiator i = loggedIn("MaxRecvDataSegmentLength=262144"))
         {
-            final TestInitiator.ScsiResult r = i.command(0, cdb16(0x88, 0, SIXTEEN / BLOCK + 1), null,
+            final TestInitiator.ScsiResult r = i.command(0, TestInitiator.cdb16(0x88, 0, SIXTEEN / BLOCK + 1), null,
                 new byte[SIXTEEN + BLOCK]);
             assertEquals(2, r.status(), "CHECK CONDITION");
             assertEquals(0x05, r.sense()[2] & 0x0F, "ILLEGAL REQUEST");

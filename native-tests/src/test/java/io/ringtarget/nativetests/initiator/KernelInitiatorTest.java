@@ -132,14 +132,17 @@ class KernelInitiatorTest
     {
         // max_sectors_kb may be raised to MAXIMUM TRANSFER LENGTH (16 MiB). fio's 16 MiB O_DIRECT writes and reads
         // then reach the target as large as the guest's queue lets them: its segment limit splits requests whose
-        // 4 KiB pages do not merge (iscsi_tcp: 2048 segments, 8 MiB here); the target takes either whole.
+        // 4 KiB pages do not merge (iscsi_tcp: 2048 segments, 8 MiB here); the target takes either whole. Where the
+        // pieces fall depends on how the guest's pages merge: a 16 MiB write once came as three requests (48 MiB in
+        // 7, 7021 KiB on average; CI 2026-12-01), so the bound is half the segment limit, still 4x the old 1 MiB cap.
         assertEquals("16384", run.result("big_max_sectors_kb"), run.describe());
         assertEquals("0", run.result("fio_big"), run.describe());
         final int bySegments = Integer.parseInt(run.result("big_max_segments")) * 4;
         for (final String way : new String[]{"write", "read"})
         {
             final int kib = Integer.parseInt(run.result("big_" + way + "_kib_per_request"));
-            assertTrue(kib >= Math.min(16384, bySegments) && kib <= 16384, way + " " + kib + " KiB\n" + run.describe());
+            assertTrue(kib >= Math.min(16384, bySegments) / 2 && kib <= 16384,
+                way + " " + kib + " KiB\n" + run.describe());
         }
     }
 
