@@ -8,6 +8,7 @@ import io.ringtarget.pdu.LoginRequestPdu;
 import io.ringtarget.pdu.LoginResponsePdu;
 import io.ringtarget.pdu.NopOutPdu;
 import io.ringtarget.pdu.Opcode;
+import io.ringtarget.pdu.R2tPdu;
 import io.ringtarget.pdu.ScsiCommandPdu;
 import io.ringtarget.pdu.ScsiResponsePdu;
 import io.ringtarget.pdu.TextRequestPdu;
@@ -344,6 +345,34 @@ public final class TestInitiator implements AutoCloseable
                 java.util.Arrays.copyOfRange(data, 2, 2 + ((data[0] & 0xFF) << 8 | data[1] & 0xFF));
             return new ScsiResult(response.status(), in, sense);
         }
+    }
+
+    /** Sends one Data-Out PDU (header, data); {@link #send} or a test's own way of sending it. */
+    @FunctionalInterface
+    public interface DataOutSink
+    {
+        void send(byte[] bhs, byte[] data) throws IOException;
+    }
+
+    /**
+     * Answers the R2T {@code r2tPdu} of the write {@code itt} on {@code lun} with the data it asks for, from {@code data},
+     * in Data-Out PDUs of at most the target's MaxRecvDataSegmentLength; returns how many were sent.
+     */
+    public int answerR2t(final Pdu r2tPdu, final long lun, final int itt, final byte[] data, final DataOutSink sink)
+        throws IOException
+    {
+        final R2tPdu r2t = new R2tPdu().wrap(r2tPdu.header(), 0);
+        int o = r2t.bufferOffset();
+        final int end = o + r2t.desiredDataTransferLength();
+        int sn = 0;
+        while (o < end)
+        {
+            final int n = Math.min(targetMaxRecv, end - o);
+            sink.send(dataOut(lun, itt, r2t.targetTransferTag(), sn++, o, o + n == end),
+                java.util.Arrays.copyOfRange(data, o, o + n));
+            o += n;
+        }
+        return sn;
     }
 
     public byte[] dataOut(final long lun, final int itt, final int ttt, final int dataSn, final int offset, final boolean last)

@@ -7,7 +7,6 @@ import io.ringtarget.pdu.LogoutRequestPdu;
 import io.ringtarget.pdu.LogoutResponsePdu;
 import io.ringtarget.pdu.NopInPdu;
 import io.ringtarget.pdu.Opcode;
-import io.ringtarget.pdu.R2tPdu;
 import io.ringtarget.pdu.RejectPdu;
 import io.ringtarget.pdu.ScsiResponsePdu;
 import io.ringtarget.pdu.TaskManagementRequestPdu;
@@ -143,17 +142,7 @@ class ConnectionProtocolTest
             final Pdu pdu = i.receive();
             if (pdu.opcode() == Opcode.R2T)
             {
-                final R2tPdu r2t = new R2tPdu().wrap(pdu.header(), 0);
-                int o = r2t.bufferOffset();
-                final int end = o + r2t.desiredDataTransferLength();
-                int sn = 0;
-                while (o < end)
-                {
-                    final int n = Math.min(i.targetMaxRecv, end - o);
-                    i.send(i.dataOut(0, itt, r2t.targetTransferTag(), sn++, o, o + n == end),
-                        Arrays.copyOfRange(data, o, o + n));
-                    o += n;
-                }
+                i.answerR2t(pdu, 0, itt, data, i::send);
                 continue;
             }
             assertEquals(Opcode.SCSI_RESPONSE, pdu.opcode(), TestInitiator.name(pdu));

@@ -154,18 +154,7 @@ class DataPlacementTest
             final Pdu pdu = i.receive();
             if (pdu.opcode() == Opcode.R2T)
             {
-                final R2tPdu r2t = new R2tPdu().wrap(pdu.header(), 0);
-                int o = r2t.bufferOffset();
-                final int end = o + r2t.desiredDataTransferLength();
-                int sn = 0;
-                while (o < end)
-                {
-                    final int n = Math.min(i.targetMaxRecv, end - o);
-                    send(i, i.dataOut(0, itt, r2t.targetTransferTag(), sn++, o, o + n == end),
-                        Arrays.copyOfRange(data, o, o + n), inTwo);
-                    pdus++;
-                    o += n;
-                }
+                pdus += i.answerR2t(pdu, 0, itt, data, (bhs, d) -> send(i, bhs, d, inTwo));
                 continue;
             }
             assertEquals(Opcode.SCSI_RESPONSE, pdu.opcode(), TestInitiator.name(pdu));

@@ -91,16 +91,7 @@ class LargeTransferTest
             {
                 final R2tPdu r2t = new R2tPdu().wrap(pdu.header(), 0);
                 r2ts.add(new int[]{r2t.bufferOffset(), r2t.desiredDataTransferLength()});
-                int o = r2t.bufferOffset();
-                final int end = o + r2t.desiredDataTransferLength();
-                int sn = 0;
-                while (o < end)
-                {
-                    final int n = Math.min(i.targetMaxRecv, end - o);
-                    i.send(i.dataOut(lun, itt, r2t.targetTransferTag(), sn++, o, o + n == end),
-                        Arrays.copyOfRange(data, o, o + n));
-                    o += n;
-                }
+                i.answerR2t(pdu, lun, itt, data, i::send);
                 continue;
             }
             assertEquals(Opcode.SCSI_RESPONSE, pdu.opcode(), TestInitiator.name(pdu));

@@ -27,7 +27,8 @@ class PduReceiverTest
     private final List<String> errors = new ArrayList<>();
     private int dataDigestErrors;
 
-    private final PduHandler handler = new PduHandler()
+    /** Records the PDUs' ITTs, data digest errors and stream errors; placing handlers extend it. */
+    private class RecordingHandler implements PduHandler
     {
         @Override
         public boolean onPdu(final MemorySegment buffer, final long offset, final long dataOffset, final int dataLength)
@@ -48,7 +49,9 @@ class PduReceiverTest
         {
             errors.add(reason);
         }
-    };
+    }
+
+    private final PduHandler handler = new RecordingHandler();
 
     @AfterEach
     void close()
@@ -182,28 +185,8 @@ class PduReceiverTest
         final PduReceiver big = new PduReceiver(arena, 65536, 64 * 1024).digests(true, true);
         final MemorySegment target = arena.allocate(65536);
         final List<Boolean> placed = new ArrayList<>();
-        final PduHandler placing = new PduHandler()
+        final PduHandler placing = new RecordingHandler()
         {
-            @Override
-            public boolean onPdu(final MemorySegment buffer, final long offset, final long dataOffset, final int dataLength)
-            {
-                itts.add(new NopOutPdu().wrap(buffer, offset).initiatorTaskTag());
-                return true;
-            }
-
-            @Override
-            public boolean onDataDigestError(final MemorySegment buffer, final long offset)
-            {
-                dataDigestErrors++;
-                return true;
-            }
-
-            @Override
-            public void onStreamError(final String reason, final boolean headerDigest)
-            {
-                errors.add(reason);
-            }
-
             @Override
             public boolean placeData(
                 final MemorySegment buffer, final long offset, final long dataOffset, final int have,
@@ -267,26 +250,8 @@ class PduReceiverTest
     {
         final PduReceiver big = new PduReceiver(arena, 65536, 64 * 1024);
         final List<Integer> offered = new ArrayList<>();
-        final PduHandler refusing = new PduHandler()
+        final PduHandler refusing = new RecordingHandler()
         {
-            @Override
-            public boolean onPdu(final MemorySegment buffer, final long offset, final long dataOffset, final int dataLength)
-            {
-                return handler.onPdu(buffer, offset, dataOffset, dataLength);
-            }
-
-            @Override
-            public boolean onDataDigestError(final MemorySegment buffer, final long offset)
-            {
-                return handler.onDataDigestError(buffer, offset);
-            }
-
-            @Override
-            public void onStreamError(final String reason, final boolean headerDigest)
-            {
-                handler.onStreamError(reason, headerDigest);
-            }
-
             @Override
             public boolean placeData(
                 final MemorySegment buffer, final long offset, final long dataOffset, final int have,
