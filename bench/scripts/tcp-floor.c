@@ -141,16 +141,35 @@ static int wait_client(pid_t client)
     return 1;
 }
 
-/* One connection, MESSAGE_BYTES sends back to back for SECONDS, received whole: loopback TCP's bandwidth. */
-static int stream(const int message, const int seconds)
+/* A zeroed buffer of MAX_MESSAGE bytes, the most either side sends or receives at once. */
+static char *message_buffer(void)
 {
-    struct sockaddr_in addr;
-    const int listener = listen_loopback(&addr);
     char *buf = calloc(1, MAX_MESSAGE);
     if (buf == NULL)
     {
         die("calloc");
     }
+    return buf;
+}
+
+/* The client's connection to the listener at addr, with Nagle off. */
+static int connect_loopback(const struct sockaddr_in *addr)
+{
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0 || connect(fd, (const struct sockaddr *)addr, sizeof *addr) != 0)
+    {
+        die("connect");
+    }
+    no_delay(fd);
+    return fd;
+}
+
+/* One connection, MESSAGE_BYTES sends back to back for SECONDS, received whole: loopback TCP's bandwidth. */
+static int stream(const int message, const int seconds)
+{
+    struct sockaddr_in addr;
+    const int listener = listen_loopback(&addr);
+    char *buf = message_buffer();
     const pid_t client = fork();
     if (client < 0)
     {
@@ -158,12 +177,7 @@ static int stream(const int message, const int seconds)
     }
     if (client == 0)
     {
-        const int fd = socket(AF_INET, SOCK_STREAM, 0);
-        if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0)
-        {
-            die("connect");
-        }
-        no_delay(fd);
+        const int fd = connect_loopback(&addr);
         const long end = now_nanos() + seconds * 1000000000L;
         long messages = 0;
         while (now_nanos() < end)
@@ -251,11 +265,7 @@ int main(int argc, char **argv)
 
     struct sockaddr_in addr;
     const int listener = listen_loopback(&addr);
-    char *buf = calloc(1, MAX_MESSAGE);
-    if (buf == NULL)
-    {
-        die("calloc");
-    }
+    char *buf = message_buffer();
 
     const pid_t client = fork();
     if (client < 0)
@@ -264,12 +274,7 @@ int main(int argc, char **argv)
     }
     if (client == 0)
     {
-        const int fd = socket(AF_INET, SOCK_STREAM, 0);
-        if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0)
-        {
-            die("connect");
-        }
-        no_delay(fd);
+        const int fd = connect_loopback(&addr);
         const long start = now_nanos();
         for (int i = 0; i < count; i++)
         {
