@@ -11,7 +11,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * A RAM disk: one 4 KiB-aligned off-heap segment shared by every loop. Every call completes synchronously
  * with a copy, so the handle needs no ring; concurrent writes to the same block from two loops race as they
- * would on a disk.
+ * would on a disk. A READ whose transport accepts it is not copied: the range is lent ({@link BlockDevice#lend}) and
+ * sent from here; each loop's handle counts what it has lent, and is not released while any is.
  * <p>
  * Thin (LBPME, LBPRZ): an {@link AllocationMap} tracks which logical blocks were written since they were last
  * unmapped, so GET LBA STATUS reports never-written and unmapped blocks as deallocated. UNMAP deallocates whole
@@ -27,6 +28,7 @@ public final class RamBackstore implements Backstore
     private final Arena arena = Arena.ofShared();
     private final MemorySegment memory;
     private final AllocationMap allocation;
+    /** The handle of callers without a loop (tests, tools); each loop opens its own. */
     private final RamDevice device = new RamDevice();
     private boolean closed;
 
@@ -82,9 +84,7 @@ public final class RamBackstore implements Backstore
         return false;
     }
 
-    /**
-     * The RAM itself, so a transport may send Data-In straight from it.
-     */
+    /** A view of the RAM's bytes (tests, tools). */
     public MemorySegment slice(final long offset, final long length)
     {
         return memory.asSlice(offset, length);
@@ -92,7 +92,13 @@ public final class RamBackstore implements Backstore
 
     public BlockDevice open(final EventLoop loop)
     {
-        return device; // stateless: one handle serves every loop
+        return new RamDevice(); // its own count of lent ranges, kept by that loop alone
+    }
+
+    /** Not while the handle's loop still sends Data-In from this memory: its ranges must stay valid until sent. */
+    public boolean release(final BlockDevice handle)
+    {
+        return !(handle instanceof RamDevice ram) || ram.lent == 0;
     }
 
     public BlockDevice device()
@@ -117,6 +123,9 @@ public final class RamBackstore implements Backstore
 
     private final class RamDevice implements BlockDevice
     {
+        /** Ranges lent and not yet given back: only this handle's loop changes it. */
+        private int lent;
+
         public long blockCount()
         {
             return blockCount;
@@ -151,6 +160,23 @@ public final class RamBackstore implements Backstore
             }
             MemorySegment.copy(memory, byteOffset, dst, 0, length);
             task.onIoComplete(length);
+        }
+
+        public boolean lend(final ScsiTask task, final long byteOffset, final int length)
+        {
+            if (outside(byteOffset, length))
+            {
+                return false;   // read() answers it
+            }
+            lent++;
+            task.lend(this, memory, byteOffset);
+            task.onIoComplete(length);
+            return true;
+        }
+
+        public void lendEnded()
+        {
+            lent--;
         }
 
         public void write(

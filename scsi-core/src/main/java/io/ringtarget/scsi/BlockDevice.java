@@ -40,6 +40,25 @@ public interface BlockDevice
 
     void read(ScsiTask task, long byteOffset, MemorySegment dst, int length);
 
+    /**
+     * A READ that the transport may answer straight from the medium's own memory ({@link ScsiTask#acceptsLentData}):
+     * a device whose medium is memory (RAM) lends the range with {@link ScsiTask#lend} and completes the task like
+     * {@link #read} with {@code length}, so the Data-In is sent without a copy into the task's buffer. The range is
+     * lent until the transport calls {@link #lendEnded()} (its Data-In sent); concurrent writes to it may show in the
+     * data sent, as they may in a read that overlaps a write on any medium (SAM-5: SIMPLE tasks are unordered).
+     *
+     * @return false when the device does not lend (nothing done: call {@link #read}).
+     */
+    default boolean lend(final ScsiTask task, final long byteOffset, final int length)
+    {
+        return false;
+    }
+
+    /** The transport no longer uses a range this handle lent ({@link #lend}); on this handle's loop. */
+    default void lendEnded()
+    {
+    }
+
     void write(ScsiTask task, long byteOffset, MemorySegment src, int length, boolean fua);
 
     void flush(ScsiTask task);

@@ -73,7 +73,10 @@ final class MediaCommands
         }
         t.phase = MediaSteps.PHASE_READ;
         t.ioLength = length;
-        device.read(t, lba * blockSize, t.dataBuffer(), length);
+        if (!t.acceptsLentData() || !device.lend(t, lba * blockSize, length))
+        {
+            device.read(t, lba * blockSize, t.dataBuffer(), length);
+        }
     }
 
     /**

@@ -47,6 +47,10 @@ public final class ScsiTask
     private int fixedBufferIndex = -1;
     private long fixedBufferAddress;
     private long fixedBufferLength;
+    private boolean acceptsLentData;
+    private BlockDevice lender;
+    private MemorySegment lentData;
+    private long lentOffset;
 
     // Result.
     private int status;
@@ -124,6 +128,8 @@ public final class ScsiTask
         dataBuffer = null;
         userTag = 0;
         fixedBufferIndex = -1;
+        acceptsLentData = false;
+        endLend();
         clearResult();
         aborted = false;
         phase = MediaSteps.PHASE_NONE;
@@ -307,6 +313,56 @@ public final class ScsiTask
     public ScsiTaskListener listener()
     {
         return listener;
+    }
+
+    /**
+     * Whether the transport can send this task's Data-In from memory a device lends ({@link BlockDevice#lend}) in
+     * place of the data buffer: it sends the bytes as they are when they are sent, so not when it computes a data
+     * digest over them before (a write in between would make the digest wrong).
+     */
+    public ScsiTask acceptsLentData(final boolean accepts)
+    {
+        this.acceptsLentData = accepts;
+        return this;
+    }
+
+    public boolean acceptsLentData()
+    {
+        return acceptsLentData;
+    }
+
+    /**
+     * Called by {@code lender} in {@link BlockDevice#lend}: the Data-In is in {@code memory} from {@code offset} (not
+     * in the data buffer) until {@link #endLend()}.
+     */
+    public void lend(final BlockDevice lender, final MemorySegment memory, final long offset)
+    {
+        this.lender = lender;
+        this.lentData = memory;
+        this.lentOffset = offset;
+    }
+
+    /** The memory holding the Data-In when a device lent it ({@link #lentOffset()} in it), else null. */
+    public MemorySegment lentData()
+    {
+        return lentData;
+    }
+
+    public long lentOffset()
+    {
+        return lentOffset;
+    }
+
+    /** The transport is done with lent Data-In (sent, or never to be sent): the lender is told; idempotent. */
+    public void endLend()
+    {
+        final BlockDevice l = lender;
+        if (l != null)
+        {
+            lender = null;
+            lentData = null;
+            l.lendEnded();
+        }
     }
 
     /**

@@ -33,6 +33,7 @@ public final class CommandStarter
     /** The slot {@link #place} took for a command whose immediate data is being received into its buffer, or null. */
     private Command reserved;
     private int reservedBuffer;
+    private boolean lendable;
 
     public CommandStarter(
         final CommandTable table, final DataBuffers buffers, final WriteDataPhase writes, final CommandExecutor executor,
@@ -45,6 +46,16 @@ public final class CommandStarter
         this.rejects = rejects;
         this.listener = listener;
         this.counters = counters;
+    }
+
+    /**
+     * Whether reads may be answered from memory a device lends (a RAM LUN's own): yes unless DataDigest=CRC32C was
+     * negotiated, whose digest is computed when a PDU is queued, before the kernel copies its bytes.
+     */
+    public CommandStarter lendable(final boolean lendable)
+    {
+        this.lendable = lendable;
+        return this;
     }
 
     /** A SCSI Command PDU: its BHS at {@code offset} of {@code from}, immediate data at {@code dataOffset}. */
@@ -136,7 +147,7 @@ public final class CommandStarter
         final ScsiTask task = c.task;
         task.reset().lun(c.lun).cdb(from, offset + ScsiCommandPdu.CDB_OFFSET, ScsiCommandPdu.CDB_LENGTH)
             .expectedDataTransferLength(edtl).dataIn(c.read).dataOut(write)
-            .nexus(executor.nexus()).listener(listener).userTag(c.index);
+            .acceptsLentData(lendable).nexus(executor.nexus()).listener(listener).userTag(c.index);
         c.arrived(counters.metrics().lun(c.lun));
         if (pdu.totalAhsLength() > 0)
         {

@@ -111,6 +111,7 @@ public final class CommandTable
         {
             byItt.remove(c.itt);
         }
+        c.task.endLend();   // its Data-In is sent or never will be
         buffers.release(c);
         c.ended();
         c.state = Command.FREE;

@@ -129,6 +129,10 @@ public final class ResponseSender
     {
         final ScsiTask task = c.task;
         final Crc32cDigest digest = dataDigest ? buffers.digest(c) : null;
+        // A RAM LUN's read lends its memory (never with a data digest, see CommandStarter): sent from there, no copy.
+        final MemorySegment lent = task.lentData();
+        final MemorySegment from = null == lent ? c.buffer : lent;
+        final long base = null == lent ? 0 : task.lentOffset();
         final int length = c.dataInLength;
         final int status = c.dataInStatus;
         int offset = c.dataInOffset;
@@ -160,7 +164,7 @@ public final class ResponseSender
                     .residualOverflow(task.residualOverflow()).residualUnderflow(task.residualUnderflow())
                     .residualCount(task.residualCount());
             }
-            sender.queueWithData(h, c.buffer, offset, chunk, digest, last ? c.index : PduSender.NO_TAG);
+            sender.queueWithData(h, from, base + offset, chunk, digest, last ? c.index : PduSender.NO_TAG);
             offset += chunk;
             if (endOfSequence)
             {

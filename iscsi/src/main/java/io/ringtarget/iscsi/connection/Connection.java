@@ -734,6 +734,7 @@ public final class Connection
         writes.parameters(params.immediateData, params.initialR2T, params.firstBurstLength, params.maxBurstLength,
             params.maxOutstandingR2T);
         responses.parameters(params.maxXmitDataSegmentLength, params.maxBurstLength, params.dataDigest);
+        starter.lendable(!params.dataDigest);
         executor.bind(portalGroup, session.nexus());
         text.bind(session, localIp, localPort, params.maxXmitDataSegmentLength);
         if (portalGroup != null && !session.discovery())

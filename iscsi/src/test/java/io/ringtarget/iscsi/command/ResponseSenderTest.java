@@ -2,11 +2,13 @@ package io.ringtarget.iscsi.command;
 
 import io.ringtarget.backstore.RamBackstore;
 import io.ringtarget.iscsi.RecordingPduSender;
+import io.ringtarget.iscsi.TestInitiator;
 import io.ringtarget.iscsi.RecordingPduSender.Sent;
 import io.ringtarget.iscsi.numbering.CmdSnWindow;
 import io.ringtarget.iscsi.numbering.StatSn;
 import io.ringtarget.pdu.DataInPdu;
 import io.ringtarget.pdu.Opcode;
+import io.ringtarget.scsi.BlockDevice;
 import io.ringtarget.scsi.LogicalUnit;
 import io.ringtarget.scsi.LogicalUnitIdentity;
 import io.ringtarget.scsi.ScsiStatus;
@@ -169,5 +171,59 @@ class ResponseSenderTest
         sender.room(Integer.MAX_VALUE);
         responses.resume();
         assertFalse(sender.sent().stream().anyMatch(s -> true), "nothing staged after clear");
+    }
+
+    @Test
+    void aRamReadIsSentFromTheLunsMemoryAndItsHandleWaitsUntilTheSlotIsFreed()
+    {
+        responses.parameters(262144, 16776192, false);
+        final BlockDevice handle = ram.open(null);
+        for (long o = 0; o < MIB; o += 8)
+        {
+            ram.slice(512L * 8 + o, 8).set(ValueLayout.JAVA_LONG_UNALIGNED, 0, o ^ 0x5a5a);
+        }
+        final Command c = table.allocate(itt++, 1, 0);
+        c.read = true;
+        c.expectedDataTransferLength = MIB;
+        assertEquals(DataBuffers.POOLED, buffers.acquire(c, MIB));
+        c.buffer.asSlice(0, MIB).fill((byte)0x77);   // what a copy would not have overwritten
+        final ScsiTask task = c.task.reset().cdb(TestInitiator.cdb16(0x88, 8, MIB / 512)).expectedDataTransferLength(MIB)
+            .dataIn(true).acceptsLentData(true).dataBuffer(c.buffer).device(handle).listener(t -> { });
+        lu.execute(task);
+        assertEquals(ScsiStatus.GOOD, task.status());
+        assertEquals(MIB, task.dataInLength());
+        assertEquals((byte)0x77, c.buffer.get(ValueLayout.JAVA_BYTE, 0), "no copy into the command's buffer");
+        responses.send(c);
+        long at = 0;
+        for (final Sent s : sender.take())
+        {
+            for (int k = 0; k < s.data().length; k += 8, at += 8)
+            {
+                assertEquals(at ^ 0x5a5a, java.nio.ByteBuffer.wrap(s.data(), k, 8)
+                    .order(java.nio.ByteOrder.nativeOrder()).getLong(), "Data-In byte " + at);
+            }
+        }
+        assertEquals(MIB, at);
+        assertFalse(ram.release(handle), "its memory is lent until the Data-In is sent");
+        table.release(c.index());
+        assertTrue(ram.release(handle));
+        assertEquals(null, task.lentData());
+    }
+
+    @Test
+    void withoutLendingAReadIsCopiedAsBefore()
+    {
+        final BlockDevice handle = ram.open(null);
+        final Command c = table.allocate(itt++, 1, 0);
+        c.read = true;
+        assertEquals(DataBuffers.POOLED, buffers.acquire(c, 4096));
+        ram.slice(0, 4096).fill((byte)3);
+        final ScsiTask task = c.task.reset().cdb(TestInitiator.cdb16(0x88, 0, 8)).expectedDataTransferLength(4096).dataIn(true)
+            .dataBuffer(c.buffer).device(handle).listener(t -> { });   // e.g. DataDigest=CRC32C: not lendable
+        lu.execute(task);
+        assertEquals(ScsiStatus.GOOD, task.status());
+        assertEquals(null, task.lentData());
+        assertEquals((byte)3, c.buffer.get(ValueLayout.JAVA_BYTE, 4095));
+        assertTrue(ram.release(handle));
     }
 }
