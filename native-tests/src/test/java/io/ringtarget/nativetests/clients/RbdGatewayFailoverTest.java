@@ -147,6 +147,26 @@ class RbdGatewayFailoverTest
         }
     }
 
+    /** The tags of the fenced slots, run-length encoded ("64 x a2a2"), for failure messages. */
+    private static String slotTags(final ByteBuffer bytes)
+    {
+        final StringBuilder out = new StringBuilder();
+        int run = 0;
+        int previous = 0;
+        for (int slot = 0; slot <= FENCED_SLOTS; slot++)
+        {
+            final int tag = slot < FENCED_SLOTS ? bytes.getInt(slot * SLOT_BYTES + 12) : ~previous;
+            if (slot > 0 && tag != previous)
+            {
+                out.append(run).append(" x ").append(Integer.toHexString(previous)).append(' ');
+                run = 0;
+            }
+            previous = tag;
+            run++;
+        }
+        return out.toString().strip();
+    }
+
     @Test
     void writesContinueThroughTheSecondGatewayAndAFrozenOldOwnerWritesNothing() throws Exception
     {
@@ -207,23 +227,25 @@ class RbdGatewayFailoverTest
                 b.signal("CONT");
                 final String late = stale.await("STALE");
                 assertEquals(0, stale.exit(), late);
-                assertTrue(late.startsWith("STALE acked=0 "), "the fenced gateway acknowledged writes: " + late);
                 System.out.println("frozen old owner resumed: " + late);
 
-                // The image as librbd reads it: the new owner's data; the late writes nowhere.
+                // The image as librbd reads it: the new owner's data; the late writes nowhere. Read before judging the
+                // answers, so that a failure says both what the initiator was told and what the image holds.
                 final ByteBuffer bytes = ByteBuffer.wrap(ceph.export("shared")).order(ByteOrder.nativeOrder());
+                final String evidence = late + "\nimage: " + slotTags(bytes) + "\nB:\n" + b.logText();
                 for (int slot = 0; slot < SLOTS; slot++)
                 {
                     final int at = slot * SLOT_BYTES;
                     if (slot < FENCED_SLOTS)
                     {
-                        assertEquals(MAGIC, bytes.getInt(at), "slot " + slot);
+                        assertEquals(MAGIC, bytes.getInt(at), "slot " + slot + "\n" + evidence);
                         assertEquals(TAG_NEW_OWNER, bytes.getInt(at + 12),
-                            "slot " + slot + " holds the new owner's data");
+                            "slot " + slot + " holds the new owner's data\n" + evidence);
                     }
                     assertTrue(bytes.getInt(at + 12) != TAG_STALE,
-                        "a late write of the frozen gateway in slot " + slot);
+                        "a late write of the frozen gateway in slot " + slot + "\n" + evidence);
                 }
+                assertTrue(late.startsWith("STALE acked=0 "), "the fenced gateway acknowledged writes: " + evidence);
                 final String bLog = b.logText();
                 assertNotNull(bLog);
                 System.out.println("gateway B after resuming:\n" + bLog.lines()
