@@ -4,6 +4,7 @@
  * a client that sends the next request when the response is in, as fio does at queue depth 1.
  *
  *   tcp-floor REQUEST_BYTES RESPONSE_BYTES COUNT [poll]
+ *   tcp-floor depth DEPTH REQUEST_BYTES RESPONSE_BYTES COUNT
  *   tcp-floor stream MESSAGE_BYTES SECONDS
  *
  * By default the server sleeps in recv until a request is in; with "poll" it spins on non-blocking recv instead
@@ -19,6 +20,14 @@
  * server_cpu_us is the server's utime+stime per request (getrusage), round_trip_us the client's wall time per
  * request, server_switches its voluntary context switches per request. Both sides set TCP_NODELAY, as iSCSI
  * initiators and targets do.
+ *
+ * With "depth" the client keeps DEPTH requests outstanding, as fio does at QD32: it sends DEPTH at once, then one
+ * more for each response that arrives (those of one recv in one send). The server receives whatever is in (one
+ * blocking recv of up to 1 MiB) and answers every whole request in it with one send: the cheapest a server can
+ * batch with plain syscalls, so server_cpu_us is the floor under a target's CPU per I/O at that depth. Prints the
+ * client's line (requests_per_s) and then
+ *
+ *   mode=depth depth=32 request=48 response=4144 count=200000 server_cpu_us=1.10 server_switches=0.05
  *
  * With "stream" it measures the other limit, bandwidth: the client sends MESSAGE_BYTES messages back to back over
  * one connection for SECONDS (no answers, so nothing waits on a round trip) and the server receives them; the
@@ -234,8 +243,113 @@ static int stream(const int message, const int seconds)
     return 0;
 }
 
+/* DEPTH requests outstanding; the server answers each recv's whole requests with one send. */
+static int depth(const int outstanding, const int request, const int response, const int count)
+{
+    struct sockaddr_in addr;
+    const int listener = listen_loopback(&addr);
+    char *buf = message_buffer();
+    char *out = message_buffer();
+    const pid_t client = fork();
+    if (client < 0)
+    {
+        die("fork");
+    }
+    if (client == 0)
+    {
+        const int fd = connect_loopback(&addr);
+        const long start = now_nanos();
+        int sent = outstanding < count ? outstanding : count;
+        send_fully(fd, out, sent * request);
+        long received = 0;
+        while (received < (long)count * response)
+        {
+            const ssize_t r = recv(fd, buf, MAX_MESSAGE, 0);
+            if (r < 0 && errno == EINTR)
+            {
+                continue;
+            }
+            if (r <= 0)
+            {
+                die("recv");
+            }
+            const long before = received / response;
+            received += r;
+            int more = (int)(received / response - before);
+            if (more > count - sent)
+            {
+                more = count - sent;
+            }
+            if (more > 0)
+            {
+                send_fully(fd, out, more * request);
+                sent += more;
+            }
+        }
+        printf("requests_per_s=%.0f\n", count / ((now_nanos() - start) / 1e9));
+        fflush(stdout);
+        _exit(0);
+    }
+
+    const int conn = accept(listener, NULL, NULL);
+    if (conn < 0)
+    {
+        die("accept");
+    }
+    no_delay(conn);
+    struct rusage before;
+    struct rusage after;
+    getrusage(RUSAGE_SELF, &before);
+    long pending = 0;
+    int answered = 0;
+    while (answered < count)
+    {
+        const ssize_t r = recv(conn, buf, MAX_MESSAGE, 0);
+        if (r < 0 && errno == EINTR)
+        {
+            continue;
+        }
+        if (r <= 0)
+        {
+            die("recv");
+        }
+        pending += r;
+        const int whole = (int)(pending / request);
+        pending -= (long)whole * request;
+        if (whole > 0)
+        {
+            send_fully(conn, out, whole * response);
+            answered += whole;
+        }
+    }
+    getrusage(RUSAGE_SELF, &after);
+    if (!wait_client(client))
+    {
+        return 1;
+    }
+    printf("mode=depth depth=%d request=%d response=%d count=%d server_cpu_us=%.2f server_switches=%.2f\n",
+        outstanding, request, response, count, (rusage_us(&after) - rusage_us(&before)) / count,
+        (double)(after.ru_nvcsw - before.ru_nvcsw) / count);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 6 && strcmp(argv[1], "depth") == 0)
+    {
+        const int outstanding = atoi(argv[2]);
+        const int request = atoi(argv[3]);
+        const int response = atoi(argv[4]);
+        const int count = atoi(argv[5]);
+        if (outstanding < 1 || request < 1 || response < 1 || count < 1 ||
+            (long)outstanding * request > MAX_MESSAGE || (long)outstanding * response > MAX_MESSAGE)
+        {
+            fprintf(stderr, "tcp-floor: DEPTH times either size must be at most %d bytes, COUNT at least 1\n",
+                MAX_MESSAGE);
+            return 2;
+        }
+        return depth(outstanding, request, response, count);
+    }
     if (argc == 4 && strcmp(argv[1], "stream") == 0)
     {
         const int message = atoi(argv[2]);
@@ -250,6 +364,7 @@ int main(int argc, char **argv)
     if (argc != 4 && !(argc == 5 && strcmp(argv[4], "poll") == 0))
     {
         fprintf(stderr, "usage: tcp-floor REQUEST_BYTES RESPONSE_BYTES COUNT [poll]\n"
+                        "       tcp-floor depth DEPTH REQUEST_BYTES RESPONSE_BYTES COUNT\n"
                         "       tcp-floor stream MESSAGE_BYTES SECONDS\n");
         return 2;
     }
