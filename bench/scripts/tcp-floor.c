@@ -14,11 +14,12 @@
  * The server is this process, the client a forked child; both inherit the caller's CPU affinity (taskset), so the
  * harness's --pin-cpu applies. Prints key=value pairs, the client's line first:
  *
- *   round_trip_us=87.7
+ *   round_trip_us=87.7 round_trip_p50_us=80.1 round_trip_p99_9_us=190.3
  *   request=48 response=4144 count=20000 mode=sleep server_cpu_us=33.90 server_switches=1.00
  *
  * server_cpu_us is the server's utime+stime per request (getrusage), round_trip_us the client's wall time per
- * request, server_switches its voluntary context switches per request. Both sides set TCP_NODELAY, as iSCSI
+ * request, server_switches its voluntary context switches per request; the client's p50 and p99.9 round trips
+ * show the tail this machine adds to a server that does nothing. Both sides set TCP_NODELAY, as iSCSI
  * initiators and targets do.
  *
  * With "depth" the client keeps DEPTH requests outstanding, as fio does at QD32: it sends DEPTH at once, then one
@@ -67,6 +68,13 @@ static long now_nanos(void)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return t.tv_sec * 1000000000L + t.tv_nsec;
+}
+
+static int compare_longs(const void *a, const void *b)
+{
+    const long x = *(const long *)a;
+    const long y = *(const long *)b;
+    return (x > y) - (x < y);
 }
 
 static double rusage_us(const struct rusage *r)
@@ -390,14 +398,23 @@ int main(int argc, char **argv)
     if (client == 0)
     {
         const int fd = connect_loopback(&addr);
+        long *trips = malloc(sizeof(long) * count);
+        if (trips == NULL)
+        {
+            die("malloc");
+        }
         const long start = now_nanos();
         for (int i = 0; i < count; i++)
         {
+            const long sent = now_nanos();
             send_fully(fd, buf, request);
             receive_fully(fd, buf, response, 0);
+            trips[i] = now_nanos() - sent;
         }
         const double round_trip_us = (now_nanos() - start) / 1000.0 / count;
-        printf("round_trip_us=%.1f\n", round_trip_us);
+        qsort(trips, count, sizeof(long), compare_longs);
+        printf("round_trip_us=%.1f round_trip_p50_us=%.1f round_trip_p99_9_us=%.1f\n", round_trip_us,
+            trips[count / 2] / 1000.0, trips[(int)(count * 0.999)] / 1000.0);
         fflush(stdout);
         _exit(0);
     }
