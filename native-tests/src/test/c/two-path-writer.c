@@ -13,8 +13,8 @@
  *       writes slots FIRST.. with TAG's pattern, SYNCHRONIZE CACHE; exits 0 when all were acknowledged.
  *   two-path-writer stale URL FIRST COUNT TAG
  *       logs in, prints "READY", waits for a line on stdin, then writes like fill and prints
- *       "STALE acked=N refused=N" (exit 0 either way; it stops at the first write that gets no answer): the old
- *       owner's late writes.
+ *       "STALE acked=N refused=N outcomes=GCX..." (one letter per write in order: G GOOD, C another status, X no
+ *       answer; exit 0 either way; it stops at the first write that gets no answer): the old owner's late writes.
  */
 #include <iscsi/iscsi.h>
 #include <iscsi/scsi-lowlevel.h>
@@ -198,6 +198,7 @@ static int run_fill(const char *url, uint32_t first, uint32_t count, uint32_t ta
     unsigned char buf[SLOT_BYTES];
     char line[64];
     uint32_t acked = 0, refused = 0;
+    char outcomes[1024] = "";   /* stale: one letter per write, in order: G good, C another status, X no answer */
     if (connect_path(&p, url) != 0)
     {
         return 2;
@@ -215,6 +216,12 @@ static int run_fill(const char *url, uint32_t first, uint32_t count, uint32_t ta
     {
         pattern(buf, slot, 0, tag);
         const int r = write_slot(&p, slot, buf);
+        const size_t n = strlen(outcomes);
+        if (n + 1 < sizeof(outcomes))
+        {
+            outcomes[n] = r == 0 ? 'G' : r > 0 ? 'C' : 'X';
+            outcomes[n + 1] = '\0';
+        }
         if (r == 0)
         {
             acked++;
@@ -230,7 +237,7 @@ static int run_fill(const char *url, uint32_t first, uint32_t count, uint32_t ta
     }
     if (stale)
     {
-        printf("STALE acked=%u refused=%u\n", acked, refused);
+        printf("STALE acked=%u refused=%u outcomes=%s\n", acked, refused, outcomes);
         return 0;
     }
     return refused == 0 && sync_cache(&p) == 0 ? 0 : 1;
