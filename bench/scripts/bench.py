@@ -1083,7 +1083,8 @@ class Bench:
                 if depth > 1:
                     cmd = [self.args.floor_bin, "depth", str(depth), str(req), str(rsp), str(FLOOR_REQUESTS_DEPTH)]
                 else:
-                    cmd = [self.args.floor_bin, str(req), str(rsp), str(FLOOR_REQUESTS)] + (["poll"] if mode == "poll" else [])
+                    cmd = [self.args.floor_bin, str(req), str(rsp), str(FLOOR_REQUESTS)]
+                    cmd += ["poll"] if mode == "poll" else []
                 r = subprocess.run(pinned(cmd), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                    timeout=300)
                 if r.returncode != 0:
@@ -1408,7 +1409,9 @@ def evaluate_goals(agg, kind, rt_reason, floor=None, stream=None, tails=None):
     def floor_tail(wl):
         """Notes the tail of tcp-floor's do-nothing polling server here: p99.9 against its own p50."""
         t = (tails or {}).get(wl, {}).get("poll")
-        return f" (a do-nothing polling TCP server here: p99.9 {t[1]:.1f} µs, {t[1] / t[0]:.1f}× its p50)" if t else ""
+        if not t:
+            return ""
+        return f" (a do-nothing polling TCP server here: p99.9 {t[1]:.1f} µs, {t[1] / t[0]:.1f}× its p50)"
     verdict("(issue 15) QD1 p99.9 ≤ 2× our own p50",
             [cmp(w, "p99_9_us", 2.0, True, ref_target=RINGTARGET, ref_metric="p50_us", note=floor_tail(w))
              for w in qd1])

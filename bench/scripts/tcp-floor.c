@@ -181,17 +181,53 @@ static int connect_loopback(const struct sockaddr_in *addr)
     return fd;
 }
 
+/* fork(2) for the client side: 0 in the child, its pid in this process. */
+static pid_t fork_client(void)
+{
+    const pid_t pid = fork();
+    if (pid < 0)
+    {
+        die("fork");
+    }
+    return pid;
+}
+
+/* The server's end of the client's connection, with Nagle off. */
+static int accept_client(int listener)
+{
+    const int conn = accept(listener, NULL, NULL);
+    if (conn < 0)
+    {
+        die("accept");
+    }
+    no_delay(conn);
+    return conn;
+}
+
+/* One recv of up to length bytes, retried on EINTR: the bytes received, 0 at the end of the stream. */
+static ssize_t recv_some(int fd, char *buf, size_t length)
+{
+    for (;;)
+    {
+        const ssize_t r = recv(fd, buf, length, 0);
+        if (r >= 0)
+        {
+            return r;
+        }
+        if (errno != EINTR)
+        {
+            die("recv");
+        }
+    }
+}
+
 /* One connection, MESSAGE_BYTES sends back to back for SECONDS, received whole: loopback TCP's bandwidth. */
 static int stream(const int message, const int seconds)
 {
     struct sockaddr_in addr;
     const int listener = listen_loopback(&addr);
     char *buf = message_buffer();
-    const pid_t client = fork();
-    if (client < 0)
-    {
-        die("fork");
-    }
+    const pid_t client = fork_client();
     if (client == 0)
     {
         const int fd = connect_loopback(&addr);
@@ -212,32 +248,14 @@ static int stream(const int message, const int seconds)
         _exit(0);
     }
 
-    const int conn = accept(listener, NULL, NULL);
-    if (conn < 0)
-    {
-        die("accept");
-    }
-    no_delay(conn);
+    const int conn = accept_client(listener);
     struct rusage before;
     struct rusage after;
     getrusage(RUSAGE_SELF, &before);
     const long start = now_nanos();
     long bytes = 0;
-    for (;;)
+    for (ssize_t r = recv_some(conn, buf, MAX_MESSAGE); r > 0; r = recv_some(conn, buf, MAX_MESSAGE))
     {
-        const ssize_t r = recv(conn, buf, MAX_MESSAGE, 0);
-        if (r < 0 && errno == EINTR)
-        {
-            continue;
-        }
-        if (r < 0)
-        {
-            die("recv");
-        }
-        if (r == 0)
-        {
-            break;
-        }
         bytes += r;
     }
     const double elapsed = (now_nanos() - start) / 1e9;
@@ -258,11 +276,7 @@ static int depth(const int outstanding, const int request, const int response, c
     const int listener = listen_loopback(&addr);
     char *buf = message_buffer();
     char *out = message_buffer();
-    const pid_t client = fork();
-    if (client < 0)
-    {
-        die("fork");
-    }
+    const pid_t client = fork_client();
     if (client == 0)
     {
         const int fd = connect_loopback(&addr);
@@ -272,14 +286,10 @@ static int depth(const int outstanding, const int request, const int response, c
         long received = 0;
         while (received < (long)count * response)
         {
-            const ssize_t r = recv(fd, buf, MAX_MESSAGE, 0);
-            if (r < 0 && errno == EINTR)
+            const ssize_t r = recv_some(fd, buf, MAX_MESSAGE);
+            if (r == 0)
             {
-                continue;
-            }
-            if (r <= 0)
-            {
-                die("recv");
+                die("recv: the server closed");
             }
             const long before = received / response;
             received += r;
@@ -299,12 +309,7 @@ static int depth(const int outstanding, const int request, const int response, c
         _exit(0);
     }
 
-    const int conn = accept(listener, NULL, NULL);
-    if (conn < 0)
-    {
-        die("accept");
-    }
-    no_delay(conn);
+    const int conn = accept_client(listener);
     struct rusage before;
     struct rusage after;
     getrusage(RUSAGE_SELF, &before);
@@ -312,14 +317,10 @@ static int depth(const int outstanding, const int request, const int response, c
     int answered = 0;
     while (answered < count)
     {
-        const ssize_t r = recv(conn, buf, MAX_MESSAGE, 0);
-        if (r < 0 && errno == EINTR)
+        const ssize_t r = recv_some(conn, buf, MAX_MESSAGE);
+        if (r == 0)
         {
-            continue;
-        }
-        if (r <= 0)
-        {
-            die("recv");
+            die("recv: the client closed");
         }
         pending += r;
         const int whole = (int)(pending / request);
@@ -390,11 +391,7 @@ int main(int argc, char **argv)
     const int listener = listen_loopback(&addr);
     char *buf = message_buffer();
 
-    const pid_t client = fork();
-    if (client < 0)
-    {
-        die("fork");
-    }
+    const pid_t client = fork_client();
     if (client == 0)
     {
         const int fd = connect_loopback(&addr);
@@ -419,12 +416,7 @@ int main(int argc, char **argv)
         _exit(0);
     }
 
-    const int conn = accept(listener, NULL, NULL);
-    if (conn < 0)
-    {
-        die("accept");
-    }
-    no_delay(conn);
+    const int conn = accept_client(listener);
     struct rusage before;
     struct rusage after;
     getrusage(RUSAGE_SELF, &before);

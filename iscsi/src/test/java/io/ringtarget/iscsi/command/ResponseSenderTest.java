@@ -2,8 +2,8 @@ package io.ringtarget.iscsi.command;
 
 import io.ringtarget.backstore.RamBackstore;
 import io.ringtarget.iscsi.RecordingPduSender;
-import io.ringtarget.iscsi.TestInitiator;
 import io.ringtarget.iscsi.RecordingPduSender.Sent;
+import io.ringtarget.iscsi.TestInitiator;
 import io.ringtarget.iscsi.numbering.CmdSnWindow;
 import io.ringtarget.iscsi.numbering.StatSn;
 import io.ringtarget.pdu.DataInPdu;
@@ -17,11 +17,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -187,8 +190,9 @@ class ResponseSenderTest
         c.expectedDataTransferLength = MIB;
         assertEquals(DataBuffers.POOLED, buffers.acquire(c, MIB));
         c.buffer.asSlice(0, MIB).fill((byte)0x77);   // what a copy would not have overwritten
-        final ScsiTask task = c.task.reset().cdb(TestInitiator.cdb16(0x88, 8, MIB / 512)).expectedDataTransferLength(MIB)
-            .dataIn(true).acceptsLentData(true).dataBuffer(c.buffer).device(handle).listener(t -> { });
+        final ScsiTask task = c.task.reset().cdb(TestInitiator.cdb16(0x88, 8, MIB / 512))
+            .expectedDataTransferLength(MIB).dataIn(true).acceptsLentData(true).dataBuffer(c.buffer).device(handle)
+            .listener(t -> { });
         lu.execute(task);
         assertEquals(ScsiStatus.GOOD, task.status());
         assertEquals(MIB, task.dataInLength());
@@ -199,15 +203,15 @@ class ResponseSenderTest
         {
             for (int k = 0; k < s.data().length; k += 8, at += 8)
             {
-                assertEquals(at ^ 0x5a5a, java.nio.ByteBuffer.wrap(s.data(), k, 8)
-                    .order(java.nio.ByteOrder.nativeOrder()).getLong(), "Data-In byte " + at);
+                assertEquals(at ^ 0x5a5a, ByteBuffer.wrap(s.data(), k, 8).order(ByteOrder.nativeOrder()).getLong(),
+                    "Data-In byte " + at);
             }
         }
         assertEquals(MIB, at);
         assertFalse(ram.release(handle), "its memory is lent until the Data-In is sent");
         table.release(c.index());
         assertTrue(ram.release(handle));
-        assertEquals(null, task.lentData());
+        assertNull(task.lentData());
     }
 
     @Test
@@ -218,11 +222,12 @@ class ResponseSenderTest
         c.read = true;
         assertEquals(DataBuffers.POOLED, buffers.acquire(c, 4096));
         ram.slice(0, 4096).fill((byte)3);
-        final ScsiTask task = c.task.reset().cdb(TestInitiator.cdb16(0x88, 0, 8)).expectedDataTransferLength(4096).dataIn(true)
-            .dataBuffer(c.buffer).device(handle).listener(t -> { });   // e.g. DataDigest=CRC32C: not lendable
+        // As with DataDigest=CRC32C: the task does not accept lent data.
+        final ScsiTask task = c.task.reset().cdb(TestInitiator.cdb16(0x88, 0, 8)).expectedDataTransferLength(4096)
+            .dataIn(true).dataBuffer(c.buffer).device(handle).listener(t -> { });
         lu.execute(task);
         assertEquals(ScsiStatus.GOOD, task.status());
-        assertEquals(null, task.lentData());
+        assertNull(task.lentData());
         assertEquals((byte)3, c.buffer.get(ValueLayout.JAVA_BYTE, 4095));
         assertTrue(ram.release(handle));
     }
