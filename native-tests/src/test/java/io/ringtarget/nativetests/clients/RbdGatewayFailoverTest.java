@@ -232,7 +232,8 @@ class RbdGatewayFailoverTest
                 // The image as librbd reads it: the new owner's data; the late writes nowhere. Read before judging the
                 // answers, so that a failure says both what the initiator was told and what the image holds.
                 final ByteBuffer bytes = ByteBuffer.wrap(ceph.export("shared")).order(ByteOrder.nativeOrder());
-                final String evidence = late + "\nimage: " + slotTags(bytes) + "\nB:\n" + b.logText();
+                final String evidence = late + "\nimage: " + slotTags(bytes) + "\nA (whose takeover names whom it " +
+                    "broke and blocklisted):\n" + a.logText() + "\nB:\n" + b.logText();
                 for (int slot = 0; slot < SLOTS; slot++)
                 {
                     final int at = slot * SLOT_BYTES;
