@@ -76,6 +76,10 @@ public final class ResponseSender
         c.answered(c.read ? dataInLength : c.received);
         if (c.read && dataInLength > 0)
         {
+            if (null != task.lentData())
+            {
+                buffers.release(c);   // sent from the LUN's memory: the pool gets the unused buffer back now
+            }
             c.dataInOffset = 0;
             c.dataInLength = dataInLength;
             c.dataInSequenceEnd = Math.min(maxBurstLength, dataInLength);

@@ -20,8 +20,9 @@ import java.lang.foreign.MemorySegment;
  * An initiator must answer such a ping (RFC 7143 11.19: "the initiator MUST respond"), but some never do: iPXE, which
  * boots machines from iSCSI and then leaves the session idle while the OS takes over, ignores NOP-Ins asking for an
  * answer. So the timeout closes only a connection whose initiator has answered a ping before (or pinged the target
- * itself, which iPXE never does), and has stopped: one that has done neither is not closed on a ping's timeout ({@link #UNANSWERED}), it is pinged no more, and TCP
- * keepalive ({@link TcpKeepalive}) finds out whether the peer is still there. A late answer starts the pings again.
+ * itself, which iPXE never does), and has stopped: one that has done neither is not closed on a ping's timeout
+ * ({@link #UNANSWERED}), it is pinged no more, and TCP keepalive ({@link TcpKeepalive}) finds out whether the peer
+ * is still there. A late answer starts the pings again.
  */
 final class NopKeepalive
 {

@@ -139,7 +139,10 @@ public final class ConnectionBalance
         handedOver.setRelease(i, handedOver.getPlain(i) - 1);
     }
 
-    /** {@code to} has taken over (or closed) a descriptor from {@code from}, and published its open count. To's thread. */
+    /**
+     * {@code to} has taken over (or closed) a descriptor from {@code from}, and published its open count. To's
+     * thread.
+     */
     public void adopted(final int to, final int from)
     {
         final int i = to * row + from;

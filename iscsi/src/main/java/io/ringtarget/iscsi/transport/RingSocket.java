@@ -2,12 +2,11 @@ package io.ringtarget.iscsi.transport;
 
 import io.ringtarget.ring.Ring;
 
+import static io.ringtarget.ffi.LibcConstants.MSG_NOSIGNAL;
+
 /** A connection's socket on its loop's io_uring ring: each operation is an SQE, submitted with the loop's batch. */
 public final class RingSocket implements ConnectionSocket
 {
-    /** A peer that closed makes SENDMSG fail with EPIPE rather than raise SIGPIPE (send(2)). */
-    private static final int MSG_NOSIGNAL = 0x4000;
-
     private final Ring ring;
     private final int fd;
 
@@ -26,7 +25,7 @@ public final class RingSocket implements ConnectionSocket
     @Override
     public void sendmsg(final long msghdrAddress, final long userData)
     {
-        ring.prepSendmsg(fd, msghdrAddress, MSG_NOSIGNAL, userData);
+        ring.prepSendmsg(fd, msghdrAddress, MSG_NOSIGNAL, userData);   // a closed peer: EPIPE, not SIGPIPE
     }
 
     @Override

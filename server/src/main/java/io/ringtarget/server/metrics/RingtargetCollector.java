@@ -471,7 +471,8 @@ public final class RingtargetCollector implements MultiCollector
             final Labels loop = loopLabels[i];
             busy.add(loop, engine.loopBusyNanos(i) / 1e9);
             idle.add(loop, engine.loopIdleNanos(i) / 1e9);
-            connections.dataPoint(GaugeDataPointSnapshot.builder().labels(loop).value(engine.loopConnections(i)).build());
+            connections.dataPoint(
+                GaugeDataPointSnapshot.builder().labels(loop).value(engine.loopConnections(i)).build());
             handedOver.add(loop, engine.loopHandedOver(i));
             sqFull.add(loop, engine.loopCounter(i, LoopCounter.SQ_FULL_FLUSHES));
             cqOverflow.add(loop, engine.loopCounter(i, LoopCounter.CQ_OVERFLOW_FLUSHES));
