@@ -37,8 +37,20 @@ ready_paths() { [ "$(multipathd show paths raw format '%d %t %T' 2>/dev/null | g
 rt_until 60 "2 ready paths" ready_paths 2
 udevadm settle --timeout=60
 multipath -ll
+# multipath -ll's topology; while multipathd switches path groups, the map's dm status can be mid-change and
+# multipath -ll prints "cannot disassemble status" with no path groups (seen once in CI): read again, up to 2 s.
+topology() {
+  n=0
+  while :; do
+    out="$(multipath -ll 2>/dev/null)"
+    case "$out" in *status=active*) break ;; esac
+    n=$((n + 1)); [ "$n" -ge 10 ] && break
+    sleep 0.2
+  done
+  printf '%s\n' "$out"
+}
 # The device of the first usable path of the path group multipath uses now (status=active).
-active_dev() { multipath -ll | awk '/status=active/ { g = 1; next } /status=/ { g = 0 }
+active_dev() { topology | awk '/status=active/ { g = 1; next } /status=/ { g = 0 }
   g && /active ready/ { for (i = 1; i <= NF; i++) if ($i ~ /^sd[a-z]+$/) { print $i; exit } }'; }
 prio_of() { multipathd show paths raw format '%d %p' | awk -v d="$1" '$1 == d { print $2 }'; }
 rt_result hwhandler "$(multipath -ll | sed -n "s/.*hwhandler='\([^']*\)'.*/\1/p")"
@@ -75,9 +87,10 @@ path_failed() { multipathd show paths raw format '%d %t' | grep -q "^$1 failed";
 rt_until 60 "the path through NIC 0 failed in multipath" path_failed "$D0"
 rt_result failover_seconds "$RT_WAITED"
 multipath -ll
-on_second() { [ "$(active_dev)" = "$D1" ]; }
+# The result is what the wait saw, not a second look that could land in another switch.
+on_second() { seen="$(active_dev)"; [ "$seen" = "$D1" ]; }
 rt_until 30 "I/O on the second path group" on_second
-rt_result active_during "$(active_dev)"
+rt_result active_during "$seen"
 rt_result access1_during "$(cat /sys/block/$D1/device/access_state)"
 rt_result prio1_during "$(prio_of "$D1")"
 rt_result rtpg_during "$(sg_rtpg -d /dev/$D1 | tr -s ' \n' ' ')"
@@ -89,9 +102,9 @@ rt_step cable-in
 rt_host link 0 on
 rt_until 120 "the path through NIC 0 back" ready_paths 2
 rt_result failback_seconds "$RT_WAITED"
-on_first() { [ "$(active_dev)" = "$D0" ]; }
+on_first() { seen="$(active_dev)"; [ "$seen" = "$D0" ]; }
 rt_until 30 "I/O back on the preferred group" on_first
-rt_result active_after "$(active_dev)"
+rt_result active_after "$seen"
 r="$(rounds)"
 rt_until 120 "a verified round after the path came back" one_more_round "$r"
 touch /tmp/stop-io
@@ -110,7 +123,7 @@ rt_step stpg
 sg_stpg -v --tp=1,2 --state=s,ao /dev/$D0 || rt_fail "sg_stpg failed"
 rt_result rtpg_after "$(sg_rtpg -d /dev/$D1 | tr -s ' \n' ' ')"
 # dm-multipath activates a path group on I/O: one direct read per try.
-active_devs() { multipath -ll | awk '/status=active/ { g = 1; next } /status=/ { g = 0 }
+active_devs() { topology | awk '/status=active/ { g = 1; next } /status=/ { g = 0 }
   g && /active ready/ { for (i = 1; i <= NF; i++) if ($i ~ /^sd[a-z]+$/) print $i }' | tr '\n' ' '; }
 state_is() { [ "$(cat /sys/block/$1/device/access_state)" = "$2" ]; }
 first_back() { dd if=/dev/mapper/mpatha of=/dev/null bs=4096 count=1 iflag=direct 2>/dev/null;
