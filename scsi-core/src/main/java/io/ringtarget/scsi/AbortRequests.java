@@ -1,5 +1,7 @@
 package io.ringtarget.scsi;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * What PREEMPT AND ABORT asks the transport to abort (SPC-4 5.12.11.2.6, SAM-5 5.6): the tasks of the I_T nexuses
  * whose registrations it removed. The logical unit cannot reach into another loop's connections, so it records
@@ -12,6 +14,18 @@ package io.ringtarget.scsi;
 final class AbortRequests
 {
     static final int MAX = 64;
+
+    /**
+     * PREEMPT AND ABORTs that preempted someone, on every logical unit of the process: a transport loop compares it
+     * on each timer tick and asks its connections only when it moved, rather than every connection on every tick.
+     * Process-wide rather than per engine: a second engine in the process (tests) only causes a needless check.
+     */
+    private static final AtomicLong ANY_LOGICAL_UNIT = new AtomicLong();
+
+    static long anyLogicalUnit()
+    {
+        return ANY_LOGICAL_UNIT.get();
+    }
 
     private static final class Snapshot
     {
@@ -63,6 +77,7 @@ final class AbortRequests
         }
         snapshot = s;
         generation = g; // published after the entries: a reader that sees g sees them
+        ANY_LOGICAL_UNIT.incrementAndGet();
     }
 
     /**

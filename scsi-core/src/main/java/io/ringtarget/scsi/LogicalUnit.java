@@ -422,6 +422,15 @@ public final class LogicalUnit
     }
 
     /**
+     * How many PREEMPT AND ABORTs preempted a nexus on any logical unit of the process so far: while it has not moved,
+     * {@link #abortRequested} is false for every nexus and logical unit. Any thread.
+     */
+    public static long preemptAndAbortCount()
+    {
+        return AbortRequests.anyLogicalUnit();
+    }
+
+    /**
      * The transport's half of PREEMPT AND ABORT (SPC-4 5.12.11.2.6, SAM-5 5.6). Call on the nexus' loop thread,
      * e.g. on its connection timer, for each logical unit the nexus can reach. True once after a PREEMPT AND ABORT
      * (through any port, from any initiator) removed the registration of this nexus: abort its tasks for this

@@ -110,6 +110,8 @@ public final class Connection
     private LoginExchange login;
     private long loginDeadlineNanos;
     private long deferredFailureNanos;
+    /** This connection's place in the loop's table of timer due times ({@link LoopContext#timerDue(int, long)}). */
+    private int timerSlot = -1;
 
     private State state = State.LOGIN;
     private Session session;
@@ -182,6 +184,7 @@ public final class Connection
     {
         keepalive.onReceive(context.loop().nowNanos());
         loginDeadlineNanos = context.loop().nowNanos() + server.loginLimits().loginTimeoutMillis() * 1_000_000L;
+        rescheduleTimer();
         armRecv();
     }
 
@@ -193,6 +196,7 @@ public final class Connection
     public void requestClose(final String reason)
     {
         timeouts.requestClose(reason);
+        context.sweepTimers();
     }
 
     /** Thread-safe: asks the initiator to log out (target shutdown), then closes the connection. */
@@ -200,11 +204,75 @@ public final class Connection
     public void requestLogout()
     {
         timeouts.requestLogout();
+        context.sweepTimers();
     }
 
-    /** Periodic duties on the loop thread: requested closes and logouts, NOP-In pings, dead-peer detection. */
+    /**
+     * Periodic duties on the loop thread: requested closes and logouts, NOP-In pings, dead-peer detection. The loop's
+     * timer calls it when the due time this connection gave it has come, or for every connection when another thread
+     * asked one for something; it then works out when it is next due ({@link #nextTimerNanos}).
+     */
     @Override
     public int onTimer(final long nowNanos)
+    {
+        final int work = timerDuties(nowNanos);
+        if (timerSlot >= 0)
+        {
+            context.timerDue(timerSlot, nextTimerNanos(nowNanos));
+        }
+        return work;
+    }
+
+    @Override
+    public void onPreemptAndAbort()
+    {
+        if (state == State.FULL_FEATURE)
+        {
+            try
+            {
+                taskManagement.abortPreempted();
+            }
+            catch (final RuntimeException ex)
+            {
+                onFault(0, ex);
+            }
+        }
+    }
+
+    @Override
+    public void timerSlot(final int slot)
+    {
+        timerSlot = slot;
+    }
+
+    /**
+     * The earliest moment a timer duty can fall due with nothing else happening: the login's deadline or delayed
+     * failure, the next NOP-In ping or its timeout, the end of a logout's grace period. What moves it earlier
+     * (a PDU that ends the login, answers a ping or is refused with a delay; new ping settings) calls
+     * {@link #rescheduleTimer()}; what moves it later (any PDU received) is found when it comes.
+     */
+    private long nextTimerNanos(final long nowNanos)
+    {
+        final long never = nowNanos + ConnectionTimeouts.RECHECK_NANOS;
+        return switch (state)
+        {
+            case LOGIN -> deferredFailureNanos != 0 ? deferredFailureNanos :
+                server.loginLimits().loginTimeoutMillis() > 0 ? loginDeadlineNanos : never;
+            case FULL_FEATURE -> timeouts.dueNanos(nowNanos);
+            default -> never;
+        };
+    }
+
+    /** Something moved the next timer duty earlier: the loop's timer is told when. */
+    private void rescheduleTimer()
+    {
+        if (timerSlot >= 0)
+        {
+            context.timerDue(timerSlot, nextTimerNanos(context.loop().nowNanos()));
+        }
+    }
+
+    private int timerDuties(final long nowNanos)
     {
         try
         {
@@ -212,11 +280,7 @@ public final class Connection
             {
                 return 0;
             }
-            if (state == State.FULL_FEATURE)
-            {
-                taskManagement.abortPreempted();
-            }
-            else if (state == State.LOGIN && loginTimers(nowNanos))
+            if (state == State.LOGIN && loginTimers(nowNanos))
             {
                 return 1;
             }
@@ -507,6 +571,7 @@ public final class Connection
                 if (acceptCmdSn(buffer, offset, NopKeepalive.takesCmdSn(buffer, offset)))
                 {
                     keepalive.onNopOut(buffer, offset, dataOffset, dataLength);
+                    rescheduleTimer();   // an answer to our ping: the next one is due sooner than its timeout
                 }
             }
             case Opcode.TEXT_REQUEST ->
@@ -687,6 +752,7 @@ public final class Connection
                     IscsiCounter.LOGINS_THROTTLED_SOURCE : IscsiCounter.LOGINS_THROTTLED_INITIATOR);
                 deferredFailureNanos = context.loop().nowNanos() +
                     Math.max(1, server.loginLimits().lockedResponseDelayMillis() * 1_000_000L);
+                rescheduleTimer();
             }
             default ->
             {
@@ -727,6 +793,7 @@ public final class Connection
         }
         counters.metrics().loggedIn(session.discovery() ? null : login.targetNode(), portalGroup, localIp, localPort);
         state = State.FULL_FEATURE;
+        rescheduleTimer();   // pings from now on, not the login's deadline
         counters.count(IscsiCounter.LOGINS_SUCCEEDED);
         // Digests apply from the first PDU after the final Login Response (RFC 7143 section 13.1).
         receiver.digests(params.headerDigest, params.dataDigest).maxRecvDataSegmentLength(params.maxRecvDataSegmentLength);
@@ -834,6 +901,7 @@ public final class Connection
             return;
         }
         keepalive.times(intervalNanos, timeoutNanos);
+        rescheduleTimer();
         final int r = TcpKeepalive.apply(fd, intervalNanos, timeoutNanos);
         if (r < 0)
         {

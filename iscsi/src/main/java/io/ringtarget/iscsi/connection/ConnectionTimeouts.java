@@ -24,6 +24,9 @@ final class ConnectionTimeouts
      */
     static final int PINGS_UNANSWERED = 3;
 
+    /** How soon a connection with no timer duty in sight is looked at again (nothing is due; a safe upper bound). */
+    static final long RECHECK_NANOS = 3_600_000_000_000L;
+
     private final LogoutExchange logout;
     private final NopKeepalive keepalive;
     private final ConnectionCounters counters;
@@ -120,6 +123,17 @@ final class ConnectionTimeouts
                 return NOTHING;
             }
         }
+    }
+
+    /**
+     * When {@link #onTimer} next has something to do for a connection in Full Feature Phase with no request from
+     * another thread (those make the loop's timer visit every connection): a NOP-In ping or its timeout, or the end
+     * of the grace period the initiator was given to log out.
+     */
+    long dueNanos(final long nowNanos)
+    {
+        final long ping = keepalive.dueNanos(nowNanos);
+        return logout.requested() ? Math.min(ping, logout.deadlineNanos() + 1) : ping;
     }
 
     private int close(final DisconnectReason kind, final String reason)

@@ -84,6 +84,12 @@ final class LogoutExchange
         sender.queue(h, 0, PduSender.NO_TAG);
     }
 
+    /** When the grace period of {@link #askToLogOut} ends; meaningful once {@link #requested()}. */
+    long deadlineNanos()
+    {
+        return deadlineNanos;
+    }
+
     /** Whether the grace period of {@link #askToLogOut} is over. */
     boolean overdue(final long nowNanos)
     {

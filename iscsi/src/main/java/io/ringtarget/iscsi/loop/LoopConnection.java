@@ -9,6 +9,19 @@ public interface LoopConnection
     /** NOP-In pings, dead-peer detection, requested closes; returns the work done (0 when idle). */
     int onTimer(long nowNanos);
 
+    /**
+     * A PREEMPT AND ABORT somewhere may have preempted this connection's nexus: its tasks for the logical units where
+     * it did are aborted (SPC-4 5.12.11.2.6). Called by the loop's timer for every connection when one happened.
+     */
+    void onPreemptAndAbort();
+
+    /**
+     * The connection's place in its loop's table of timer due times ({@link LoopContext#timerDue(int, long)}), where
+     * it writes when {@link #onTimer} next has something to do; given when it joins the loop and when a connection
+     * before it leaves.
+     */
+    void timerSlot(int slot);
+
     /** Work the connection deferred to this duty cycle with {@link LoopContext#ready} (buffered PDUs). */
     void onReady();
 

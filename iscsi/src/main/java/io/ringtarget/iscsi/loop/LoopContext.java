@@ -10,10 +10,12 @@ import io.ringtarget.ring.LoopWorker;
 import io.ringtarget.scsi.BlockDevice;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What one event loop owns besides its ring: the data buffers its commands borrow, its own handle of every
@@ -38,6 +40,13 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
     private LoopConnection[] ready = new LoopConnection[16];
     private int readyCount;
     private LoopConnection[] running = new LoopConnection[16];
+    /**
+     * When each connection's timer duty is next due, in the order of {@link #connections}: contiguous, so the timer's
+     * tick reads one array rather than every connection object.
+     */
+    private long[] timerDue = new long[16];
+    /** Set by any thread that asked a connection of this loop for something its timer must act on. */
+    private final AtomicBoolean timerSweep = new AtomicBoolean();
 
     /**
      * @param index   this loop's place in the engine's group (and in {@code balance}).
@@ -213,16 +222,61 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
         return (int)balance.open(index);
     }
 
+    /** A new connection; the timer visits it at its next tick. */
     public void addConnection(final LoopConnection connection)
     {
+        final int slot = connections.size();
+        if (slot == timerDue.length)
+        {
+            timerDue = Arrays.copyOf(timerDue, slot * 2);
+        }
+        timerDue[slot] = loop.nowNanos();
         connections.add(connection);
+        connection.timerSlot(slot);
         balance.open(index, connections.size());
     }
 
     public void removeConnection(final LoopConnection connection)
     {
-        connections.remove(connection);
+        final int slot = connections.indexOf(connection);
+        if (slot >= 0)
+        {
+            connections.remove(slot);
+            connection.timerSlot(-1);
+            System.arraycopy(timerDue, slot + 1, timerDue, slot, connections.size() - slot);
+            for (int i = slot; i < connections.size(); i++)
+            {
+                connections.get(i).timerSlot(i);
+            }
+        }
         balance.open(index, connections.size());
+    }
+
+    /** When the timer duty of the connection in {@code slot} is next due (loop clock); the timer reads it each tick. */
+    public long timerDue(final int slot)
+    {
+        return timerDue[slot];
+    }
+
+    /** The connection in {@code slot} has a timer duty at {@code nanos} (loop clock) and none before. */
+    public void timerDue(final int slot, final long nanos)
+    {
+        timerDue[slot] = nanos;
+    }
+
+    /**
+     * Any thread: the loop's timer visits every connection at its next tick, due or not (a close or logout requested
+     * from another thread, which a connection's own due time does not know of).
+     */
+    public void sweepTimers()
+    {
+        timerSweep.setRelease(true);
+    }
+
+    /** Loop thread: whether {@link #sweepTimers()} was asked for since the last call. */
+    boolean takeTimerSweep()
+    {
+        return timerSweep.get() && timerSweep.getAndSet(false);
     }
 
     /** Runs the connection's {@link LoopConnection#onReady()} in the next duty cycle. */

@@ -46,6 +46,8 @@ class ConnectionTimeoutsTest
         assertEquals(Opcode.ASYNC_MESSAGE, async.opcode());
         assertEquals(AsyncMessagePdu.LOGOUT_REQUEST, async.asyncEvent());
         assertEquals(LogoutExchange.GRACE_SECONDS, async.parameter3());
+        assertEquals(SECOND + LogoutExchange.GRACE_SECONDS * SECOND + 1, timeouts.dueNanos(SECOND),
+            "the grace period's end comes before the next ping");
         assertEquals(ConnectionTimeouts.NOTHING, timeouts.onTimer(SECOND + LogoutExchange.GRACE_SECONDS * SECOND, true, false));
         assertEquals(ConnectionTimeouts.CLOSE, timeouts.onTimer(SECOND + LogoutExchange.GRACE_SECONDS * SECOND + 1, true, false));
         assertTrue(timeouts.closeReason().contains("did not log out"), timeouts.closeReason());

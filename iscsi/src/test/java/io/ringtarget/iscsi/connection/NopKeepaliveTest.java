@@ -22,6 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NopKeepaliveTest
 {
     private static final long SECOND = 1_000_000_000L;
+    /** The loop's timer period (ConnectionTimer.PERIOD_NANOS). */
+    private static final long TICK = 100_000_000L;
 
     private final RecordingPduSender sender = new RecordingPduSender();
     private final StatSn statSn = new StatSn().reset(40);
@@ -78,6 +80,45 @@ class NopKeepaliveTest
         assertTrue(sender.sent().isEmpty(), "the answer itself is not answered");
         assertEquals(NopKeepalive.IDLE, keepalive.onTimer(12 * SECOND), "answered: no timeout");
         assertEquals(NopKeepalive.PINGED, keepalive.onTimer(16 * SECOND + 1), "the next ping, 5 s after the answer");
+    }
+
+    @Test
+    void connectionsSilentSinceDifferentMomentsArePingedOnTheSameWholeSecond()
+    {
+        final NopKeepalive other = new NopKeepalive(new RecordingPduSender(), new StatSn().reset(1),
+            new CmdSnWindow().credit(8).reset(1), 5 * SECOND, 15 * SECOND);
+        keepalive.onReceive(SECOND / 5);
+        other.onReceive(SECOND * 7 / 10);
+        for (long t = 5_300_000_000L; t <= 6_000_000_000L; t += TICK)
+        {
+            assertEquals(NopKeepalive.IDLE, keepalive.onTimer(t), "at " + t + " ns: 5 s passed, not the whole second");
+            assertEquals(NopKeepalive.IDLE, other.onTimer(t), "at " + t + " ns");
+        }
+        assertEquals(NopKeepalive.PINGED, keepalive.onTimer(6 * SECOND + TICK));
+        assertEquals(NopKeepalive.PINGED, other.onTimer(6 * SECOND + TICK), "the same tick");
+    }
+
+    @Test
+    void theDueTimeIsTheFirstMomentSomethingHappens()
+    {
+        keepalive.onReceive(SECOND / 5);
+        long due = keepalive.dueNanos(SECOND);
+        assertEquals(6 * SECOND + 1, due, "the whole second after the interval");
+        assertEquals(NopKeepalive.IDLE, keepalive.onTimer(due - 1));
+        final int tag = ping(due);
+
+        due = keepalive.dueNanos(6 * SECOND + 2);
+        assertEquals(6 * SECOND + 1 + 15 * SECOND + 1, due, "the ping's timeout");
+        keepalive.onReceive(7 * SECOND);
+        assertEquals(due, keepalive.dueNanos(7 * SECOND), "a PDU that is not the answer changes nothing");
+        nopOut(PduHeader.RESERVED_TAG, tag, new byte[0]);
+        due = keepalive.dueNanos(7 * SECOND);
+        assertEquals(12 * SECOND + 1, due, "answered: the next ping");
+        assertEquals(NopKeepalive.IDLE, keepalive.onTimer(due - 1));
+        assertEquals(NopKeepalive.PINGED, keepalive.onTimer(due));
+
+        keepalive.times(0, 0);
+        assertTrue(keepalive.dueNanos(20 * SECOND) - 20 * SECOND >= 3600 * SECOND, "pings off: nothing in sight");
     }
 
     /** Sends a ping at {@code at} and returns its Target Transfer Tag. */
