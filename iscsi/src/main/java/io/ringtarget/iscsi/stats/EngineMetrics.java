@@ -204,6 +204,15 @@ public final class EngineMetrics
         return n;
     }
 
+    /** Before reading {@link #tcpRetransmits} and {@link #tcpRttSeconds}: the loops keep sampling them. */
+    public void tcpHealthRead()
+    {
+        for (final LoopMetrics m : metrics)
+        {
+            m.tcpHealthRead();
+        }
+    }
+
     public long tcpRetransmits(final int portal)
     {
         long n = 0;

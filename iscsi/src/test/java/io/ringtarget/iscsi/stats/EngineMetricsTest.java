@@ -255,19 +255,50 @@ class EngineMetricsTest
     }
 
     @Test
-    void tcpInfoIsSampledOnTheLoopOnceASecond() throws Exception
+    void tcpInfoIsSampledOnTheLoopOnceASecondWhileItIsRead() throws Exception
     {
         try (TestInitiator i = loggedIn())
         {
             eventually(1, () -> metrics.connections(boundPortal), "connected");
+            // Another test of this class may have read the figures (then the loop samples for 2 minutes): only a
+            // fresh engine could show that nothing is sampled before the first read.
             final long deadline = System.nanoTime() + 5_000_000_000L;
-            while (Double.isNaN(metrics.tcpRttSeconds(boundPortal)) && System.nanoTime() < deadline)
+            do
             {
+                metrics.tcpHealthRead();
                 Thread.sleep(50);
             }
+            while (Double.isNaN(metrics.tcpRttSeconds(boundPortal)) && System.nanoTime() < deadline);
             final double rtt = metrics.tcpRttSeconds(boundPortal);
             assertTrue(rtt > 0 && rtt < 0.1, "loopback RTT " + rtt);
             assertEquals(0, metrics.tcpRetransmits(boundPortal), "loopback does not lose segments");
+        }
+    }
+
+    @Test
+    void tcpInfoIsNotSampledUntilSomeoneReadsIt() throws Exception
+    {
+        try (TestTarget fresh = TestTarget.start(1L << 20, 0, new PrintStream(new ByteArrayOutputStream(), true));
+            TestInitiator i = new TestInitiator("127.0.0.1", fresh.port()))
+        {
+            assertEquals(0, TestInitiator.loginStatus(i.login(TestTarget.IQN)));
+            final EngineMetrics m = fresh.engine().metrics();
+            int portal = 0;
+            while (!m.model().portal(portal).target().equals(TestTarget.IQN))
+            {
+                portal++;
+            }
+            final int p = portal;
+            eventually(1, () -> m.connections(p), "connected");
+            Thread.sleep(3 * LoopMetrics.TCP_SAMPLE_PERIOD_NANOS / 1_000_000);
+            assertTrue(Double.isNaN(m.tcpRttSeconds(p)), "no sample while nobody reads: " + m.tcpRttSeconds(p));
+            m.tcpHealthRead();
+            final long deadline = System.nanoTime() + 5_000_000_000L;
+            while (Double.isNaN(m.tcpRttSeconds(p)) && System.nanoTime() < deadline)
+            {
+                Thread.sleep(50);
+            }
+            assertTrue(m.tcpRttSeconds(p) > 0, "sampled once read: " + m.tcpRttSeconds(p));
         }
     }
 

@@ -405,12 +405,13 @@ public final class RingtargetCollector implements MultiCollector
 
     private void tcp(final MetricsModel model, final List<MetricSnapshot> out)
     {
+        engine.tcpHealthRead();
         final Family retransmits = new Family("ringtarget_tcp_retransmits",
             "TCP segments retransmitted on the portal's connections (TCP_INFO tcpi_total_retrans, sampled every " +
-                "second and when a connection closes).");
+                "second while scraped and when a connection closes).");
         final GaugeSnapshot.Builder rtt = GaugeSnapshot.builder().name("ringtarget_tcp_rtt_seconds")
             .help("Mean smoothed round-trip time of the portal's open connections (TCP_INFO tcpi_rtt, sampled every " +
-                "second); absent while none is open.")
+                "second while scraped); absent while none is open.")
             .unit(Unit.SECONDS);
         for (int p = 0; p < model.portalCount(); p++)
         {
