@@ -29,8 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * pings every 5 s as an initiator does) cost the target little memory each, stay logged in (their pings answered),
  * and a new login is still served at once. The window is 10 s ({@code -Didle.sessions.seconds=60} for the goal's
  * minute). The CPU the loops spend meanwhile is printed, not asserted: it is a speed figure, which moves with the
- * VM's state (0.9 % of a core on 2026-12-01, 2.5-4.5 % on 2026-12-02 for the same code, docs/benchmarks.md), and
- * speed is measured in benchmarks, not bounded in tests.
+ * VM's state (0.9 % of a core on 2026-12-01, 2.5-4.5 % on 2026-12-02 for the same code), and speed is measured in
+ * benchmarks (bench/scripts/idle-sessions.sh, a real process; docs/benchmarks.md), not bounded in tests.
  */
 class IdleSessionsTest
 {
