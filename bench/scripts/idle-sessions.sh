@@ -4,7 +4,8 @@
 # (native-tests/.../idle/IdleSessions.java, which answers the pings as an initiator does) send no command. Per run:
 # the whole process's CPU and its loops' CPU over WINDOW seconds (from /proc), the loops' wake-ups, resident memory
 # added by the sessions. With several jars the runs alternate (A B A B ...), for a comparison on one VM state.
-#   bench/scripts/idle-sessions.sh [--count N] [--window S] [--reps R] [JAR...]   (default: server/target/ringtarget.jar)
+#   bench/scripts/idle-sessions.sh [--count N] [--window S] [--reps R] [JAR...]
+# (default: --count 1000 --window 60 --reps 3, server/target/ringtarget.jar)
 # Starts and stops its own targets on 127.0.0.1:13263; leaves nothing running.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -35,9 +36,9 @@ clk=$(getconf CLK_TCK)
 ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "$1"; }
 loop_ticks() { local t n=0; for t in /proc/"$pid"/task/*; do
   case "$(cat "$t/comm")" in ringtarget-[0-9]*) n=$((n + $(ticks "$t/stat"))) ;; esac; done; echo "$n"; }
+voluntary() { awk '/^voluntary_ctxt_switches/ { print $2 }' "$1/status"; }
 loop_wakeups() { local t n=0; for t in /proc/"$pid"/task/*; do
-  case "$(cat "$t/comm")" in ringtarget-[0-9]*) n=$((n + $(awk '/^voluntary_ctxt_switches/ { print $2 }' "$t/status"))) ;; esac
-  done; echo "$n"; }
+  case "$(cat "$t/comm")" in ringtarget-[0-9]*) n=$((n + $(voluntary "$t"))) ;; esac; done; echo "$n"; }
 rss_kib() { awk '/^VmRSS/ { print $2 }' /proc/"$pid"/status; }
 
 run() { # JAR
