@@ -216,7 +216,7 @@ class RbdGatewayFailoverTest
                 final Client stale = Client.start(writer.toString(), "stale", urlB, "0",
                     Integer.toString(FENCED_SLOTS), Integer.toString(TAG_STALE));
                 stale.await("READY");
-                b.signal("STOP");
+                b.freeze();   // every thread stopped before the write goes out: none of B's can still serve it
                 final OutputStream go = stale.process().getOutputStream();
                 go.write("go\n".getBytes(StandardCharsets.US_ASCII));
                 go.flush();

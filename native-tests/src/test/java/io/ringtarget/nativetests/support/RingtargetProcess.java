@@ -1,5 +1,9 @@
 package io.ringtarget.nativetests.support;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -110,6 +114,56 @@ public final class RingtargetProcess implements AutoCloseable
         if (!r.ok())
         {
             throw new IllegalStateException("kill -" + signal + " " + process.pid() + ": " + r.output());
+        }
+    }
+
+    /**
+     * SIGSTOP, returning once every thread of the process has stopped: kill(2) returns when the signal is queued, and
+     * a thread running on another CPU (or on a vCPU the hypervisor has descheduled) may go on for a while, serving
+     * what arrives meanwhile.
+     */
+    public void freeze() throws InterruptedException
+    {
+        signal("STOP");
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        String running;
+        while ((running = runningThread()) != null)
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new IllegalStateException("thread " + running + " of " + process.pid() + " not stopped after 10 s");
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    /** A thread of the process not in the stopped state ("T"), or null when all are stopped. */
+    private String runningThread()
+    {
+        final Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+        try (var list = Files.list(tasks))
+        {
+            for (final Path task : (Iterable<Path>)list::iterator)
+            {
+                try
+                {
+                    final String stat = Files.readString(task.resolve("stat"));
+                    final char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                    if (state != 'T' && state != 't')
+                    {
+                        return task.getFileName() + " (" + state + ")";
+                    }
+                }
+                catch (final NoSuchFileException gone)
+                {
+                    // the thread ended while we listed
+                }
+            }
+            return null;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
         }
     }
 
