@@ -166,9 +166,9 @@ public final class TargetPortGroup
             transitions.incrementAndGet();
             // Rare and decisive for multipath: who moved a group is the first question after a failover.
             LOG.log(System.Logger.Level.INFO, "target port group " + id + ": " +
-                AccessState.ofCode(old & 0x0F).label() + " -> " + state.label() + (null == issuer ? " (implicit: the target changed it)" :
-                " by SET TARGET PORT GROUPS from " + issuer.initiatorPortName() + " through relative target port " +
-                issuer.relativeTargetPortId()));
+                AccessState.ofCode(old & 0x0F).label() + " -> " + state.label() +
+                (null == issuer ? " (implicit: the target changed it)" : " by SET TARGET PORT GROUPS from " +
+                issuer.initiatorPortName() + " through relative target port " + issuer.relativeTargetPortId()));
             for (final LogicalUnit lu : logicalUnits)
             {
                 lu.asymmetricAccessStateChanged(lu == issuerUnit ? issuer : null);

@@ -108,8 +108,7 @@ public final class Connection
     private final ConnectionTimeouts timeouts;
     private final TextExchange text;
     private LoginExchange login;
-    private long loginDeadlineNanos;
-    private long deferredFailureNanos;
+    private final LoginDeadlines loginDeadlines = new LoginDeadlines();
     /** This connection's place in the loop's table of timer due times ({@link LoopContext#timerDue(int, long)}). */
     private int timerSlot = -1;
 
@@ -183,7 +182,7 @@ public final class Connection
     public void start()
     {
         keepalive.onReceive(context.loop().nowNanos());
-        loginDeadlineNanos = context.loop().nowNanos() + server.loginLimits().loginTimeoutMillis() * 1_000_000L;
+        loginDeadlines.start(context.loop().nowNanos(), server.loginLimits().loginTimeoutMillis());
         rescheduleTimer();
         armRecv();
     }
@@ -256,8 +255,7 @@ public final class Connection
         final long never = nowNanos + ConnectionTimeouts.RECHECK_NANOS;
         return switch (state)
         {
-            case LOGIN -> deferredFailureNanos != 0 ? deferredFailureNanos :
-                server.loginLimits().loginTimeoutMillis() > 0 ? loginDeadlineNanos : never;
+            case LOGIN -> loginDeadlines.dueNanos(server.loginLimits().loginTimeoutMillis(), never);
             case FULL_FEATURE -> timeouts.dueNanos(nowNanos);
             default -> never;
         };
@@ -308,22 +306,19 @@ public final class Connection
     /** A login that outlives the login timeout is closed; a refused login's delayed failure is sent when due. */
     private boolean loginTimers(final long nowNanos)
     {
-        if (deferredFailureNanos != 0 && nowNanos - deferredFailureNanos >= 0)
+        final long timeoutMillis = server.loginLimits().loginTimeoutMillis();
+        final int due = loginDeadlines.onTimer(nowNanos, timeoutMillis);
+        if (due == LoginDeadlines.SEND_FAILURE)
         {
-            deferredFailureNanos = 0;
             login.sendDeferredFailure();
             loginFailed();
-            return true;
         }
-        if (deferredFailureNanos == 0 && server.loginLimits().loginTimeoutMillis() > 0 &&
-            nowNanos - loginDeadlineNanos >= 0)
+        else if (due == LoginDeadlines.TIMED_OUT)
         {
             counters.count(IscsiCounter.LOGIN_TIMEOUTS);
-            close(DisconnectReason.OTHER, "login not finished within " + server.loginLimits().loginTimeoutMillis() +
-                " ms (login timeout)");
-            return true;
+            close(DisconnectReason.OTHER, "login not finished within " + timeoutMillis + " ms (login timeout)");
         }
-        return false;
+        return due != LoginDeadlines.NOTHING;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -536,7 +531,7 @@ public final class Connection
         final int opcode = BasicHeaderSegment.opcode(buffer, offset);
         if (state == State.LOGIN)
         {
-            if (deferredFailureNanos != 0)
+            if (loginDeadlines.failureDeferred())
             {
                 return false;   // refused, the failure goes out after the delay; anything sent meanwhile is ignored
             }
@@ -750,8 +745,8 @@ public final class Connection
             {
                 counters.count(login.throttled() == LoginThrottle.LOCKED_SOURCE ?
                     IscsiCounter.LOGINS_THROTTLED_SOURCE : IscsiCounter.LOGINS_THROTTLED_INITIATOR);
-                deferredFailureNanos = context.loop().nowNanos() +
-                    Math.max(1, server.loginLimits().lockedResponseDelayMillis() * 1_000_000L);
+                loginDeadlines.deferFailure(context.loop().nowNanos(),
+                    server.loginLimits().lockedResponseDelayMillis());
                 rescheduleTimer();
             }
             default ->
