@@ -61,6 +61,10 @@ RINGTARGET, TGT, ISTGT, SPDK = "ringtarget", "tgt", "istgt", "spdk"
 # The same build as ringtarget with its Prometheus endpoint on and scraped once a second while it is measured;
 # ringtarget itself runs with --metrics off, so the two compare metrics on against off in one run.
 METRICS_VARIANT = RINGTARGET + "+metrics"
+# The same build as a polling target, the way SPDK runs: one event loop spinning on its core (demo --loops 1
+# --idle-strategy busy) instead of two that sleep when out of work. Idle, it takes that core in full, as SPDK does.
+POLL_VARIANT = RINGTARGET + "+poll"
+VARIANTS = (METRICS_VARIANT, POLL_VARIANT)
 ALL_TARGETS = (RINGTARGET, TGT, ISTGT, SPDK)
 PEERS = (TGT, ISTGT, SPDK)
 # An earlier build of ringtarget (--baseline-ref, --baseline-jar) is one more target, named ringtarget@LABEL.
@@ -72,7 +76,7 @@ LOOPS = 2
 
 def is_ringtarget(name):
     """ringtarget, its metrics variant or its baseline: started, sampled and reported alike."""
-    return name in (RINGTARGET, METRICS_VARIANT) or name.startswith(BASELINE_PREFIX)
+    return name == RINGTARGET or name in VARIANTS or name.startswith(BASELINE_PREFIX)
 
 
 def own_ram_lun(name):
@@ -697,7 +701,7 @@ class RingtargetTarget(Target):
         cmd += ["--backstore", device] if device else ["--size", "1G"]
         # Two event loops whatever the CPUs (--pin-cpu can leave it one, and the demo's default is one per CPU):
         # the many-sessions workloads report how the sessions spread over them.
-        cmd += ["--loops", str(LOOPS)]
+        cmd += ["--loops", "1", "--idle-strategy", "busy"] if self.name == POLL_VARIANT else ["--loops", str(LOOPS)]
         # tgt reports a volatile write cache (WCE=1 in its caching mode page) and does not flush after each write;
         # ringtarget's default is write-through (every write FUA, a flush on a device without FUA), so it is told
         # to report the cache too and both give the initiator the same promise.
@@ -854,7 +858,7 @@ class Bench:
                 made[name] = SpdkTarget(port, self.workdir, self.args.spdk_dir)
             else:
                 jar = self.args.baseline_jar if name.startswith(BASELINE_PREFIX) else self.args.ringtarget_jar
-                metrics_port = pick_ports(port + 6000, 1)[0] if name in (RINGTARGET, METRICS_VARIANT) else None
+                metrics_port = pick_ports(port + 6000, 1)[0] if name == RINGTARGET or name in VARIANTS else None
                 made[name] = RingtargetTarget(port, self.workdir, self.args.java_home, self.args.sampler_cp,
                                               jar, name, metrics_port)
         return made
@@ -864,7 +868,7 @@ class Bench:
         self.targets = self.make_targets(self.ports)
         for name, t in list(self.targets.items()):
             try:
-                if name in (RINGTARGET, METRICS_VARIANT) and not self.args.ringtarget_built:
+                if (name == RINGTARGET or name in VARIANTS) and not self.args.ringtarget_built:
                     raise RuntimeError(f"./ringtarget build failed: {first_error(self.args.ringtarget_build_log)}")
                 if name == self.args.baseline_name and self.args.baseline_error:
                     raise RuntimeError(self.args.baseline_error)
@@ -1724,6 +1728,13 @@ def report(bench, args, info, made_plots):
                       f"endpoint on and fetched every {SCRAPE_INTERVAL_S:g} s during each of its runs "
                       f"({scrapes} scrapes in {len(runs)} runs); {RINGTARGET} runs with `--metrics off`.{alloc}", ""]
             lines += baseline_section(bench, args, agg, kind, METRICS_VARIANT, RINGTARGET)
+        if POLL_VARIANT in args.targets:
+            lines += [f"Polling: {POLL_VARIANT} is the same jar as {RINGTARGET} with one event loop that spins "
+                      "(`--loops 1 --idle-strategy busy`) instead of two that sleep when out of work: a polling target "
+                      "on one core, as SPDK runs; its server CPU per I/O includes the polling.", ""]
+            for other in (SPDK, RINGTARGET):
+                if other in args.targets:
+                    lines += baseline_section(bench, args, agg, kind, POLL_VARIANT, other)
         peers = [p for p in PEERS if p in args.targets]
         if peers:
             lines += [f"Ratios of medians ({', '.join('ours/' + p for p in peers)}; latency and CPU: lower is "
@@ -1892,7 +1903,7 @@ def main():
     args.backstores = [b for b in args.backstores.split(",") if b]
     args.workloads = [w for w in args.workloads.split(",") if w]
     for t in args.targets:
-        if t not in ALL_TARGETS and t != METRICS_VARIANT and not t.startswith(BASELINE_PREFIX):
+        if t not in ALL_TARGETS and t not in VARIANTS and not t.startswith(BASELINE_PREFIX):
             ap.error(f"unknown target {t}")
     if len(set(args.targets)) != len(args.targets):
         ap.error("a target is named twice in --targets")
@@ -1977,6 +1988,10 @@ def main():
     if METRICS_VARIANT in args.targets and RINGTARGET in args.targets:
         print(f"Metrics on ({METRICS_VARIANT}) against off ({RINGTARGET}):")
         print(baseline_text(bench, args, agg, METRICS_VARIANT, RINGTARGET))
+    for other in (SPDK, RINGTARGET):
+        if POLL_VARIANT in args.targets and other in args.targets:
+            print(f"Polling ({POLL_VARIANT}) against {other}:")
+            print(baseline_text(bench, args, agg, POLL_VARIANT, other))
     log(f"results: {os.path.join(args.out, 'results.md')}")
     if failed:
         raise SystemExit(f"bench: aborted: {failed!r}")

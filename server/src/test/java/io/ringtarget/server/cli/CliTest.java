@@ -441,6 +441,13 @@ class CliTest
         final CliRunner.Result writeBack = run("demo", "--dry-run", "--backstore", file.toString(), "--write-cache");
         assertEquals(0, writeBack.exitCode(), writeBack::toString);
         assertTrue(writeBack.out().contains("\"writeCache\" : true"), writeBack::toString);
+
+        final CliRunner.Result polling = run("demo", "--dry-run", "--loops", "1", "--idle-strategy", "busy");
+        assertEquals(0, polling.exitCode(), polling::toString);
+        assertTrue(polling.out().contains("\"idleStrategy\" : \"busy\""), polling::toString);
+        final CliRunner.Result badIdle = run("demo", "--dry-run", "--idle-strategy", "spin");
+        assertEquals(2, badIdle.exitCode(), badIdle::toString);
+        assertTrue(badIdle.err().contains("idleStrategy"), badIdle::toString);
     }
 
     @Test
