@@ -182,12 +182,24 @@ public final class RamBackstore implements Backstore
         public void write(
             final ScsiTask task, final long byteOffset, final MemorySegment src, final int length, final boolean fua)
         {
+            write(task, byteOffset, src, 0, length, fua);
+        }
+
+        public boolean writesBeforeReturning()
+        {
+            return true;
+        }
+
+        public void write(
+            final ScsiTask task, final long byteOffset, final MemorySegment src, final long srcOffset, final int length,
+            final boolean fua)
+        {
             if (outside(byteOffset, length))
             {
                 task.onIoComplete(-EINVAL);
                 return;
             }
-            MemorySegment.copy(src, 0, memory, byteOffset, length);
+            MemorySegment.copy(src, srcOffset, memory, byteOffset, length);
             if (length > 0)
             {
                 // After the copy: a block is reported mapped only once its data is there (AllocationMap).

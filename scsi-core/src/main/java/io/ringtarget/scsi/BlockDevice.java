@@ -61,6 +61,27 @@ public interface BlockDevice
 
     void write(ScsiTask task, long byteOffset, MemorySegment src, int length, boolean fua);
 
+    /**
+     * Whether {@link #write} is done with its source when it returns (its medium is memory: RAM), so that a transport
+     * may execute a WRITE with its data where it was received ({@link ScsiTask#receivedData}) rather than copy it
+     * into a buffer of the task's first.
+     */
+    default boolean writesBeforeReturning()
+    {
+        return false;
+    }
+
+    /**
+     * {@link #write} from {@code srcOffset} of {@code src}. A device that {@link #writesBeforeReturning} overrides it;
+     * the default takes a slice (an allocation, on a path transports do not take for such devices).
+     */
+    default void write(
+        final ScsiTask task, final long byteOffset, final MemorySegment src, final long srcOffset, final int length,
+        final boolean fua)
+    {
+        write(task, byteOffset, srcOffset == 0 ? src : src.asSlice(srcOffset, length), length, fua);
+    }
+
     void flush(ScsiTask task);
 
     /**

@@ -123,7 +123,14 @@ final class MediaCommands
         }
         t.phase = MediaSteps.PHASE_WRITE;
         t.ioLength = length;
-        device.write(t, lba * blockSize, t.dataBuffer(), length, fua || !modePages.writeCacheEnabled());
+        final boolean forceUnitAccess = fua || !modePages.writeCacheEnabled();
+        final MemorySegment received = t.receivedData();
+        if (received != null)
+        {
+            device.write(t, lba * blockSize, received, t.receivedOffset(), length, forceUnitAccess);
+            return;
+        }
+        device.write(t, lba * blockSize, t.dataBuffer(), length, forceUnitAccess);
     }
 
     void writeAndVerify(

@@ -90,4 +90,10 @@ public final class OperationCodes
     private OperationCodes()
     {
     }
+
+    /** WRITE(6), (10), (12) or (16): the commands whose data goes to the medium and nowhere else. */
+    public static boolean isWrite(final int opcode)
+    {
+        return opcode == WRITE_10 || opcode == WRITE_16 || opcode == WRITE_6 || opcode == WRITE_12;
+    }
 }

@@ -17,7 +17,12 @@ final class Responses
     static long room(final ScsiTask t)
     {
         final MemorySegment buffer = t.dataBuffer();
-        return buffer == null ? 0 : Math.min(buffer.byteSize(), t.expectedDataTransferLength() & 0xFFFF_FFFFL);
+        final long edtl = t.expectedDataTransferLength() & 0xFFFF_FFFFL;
+        if (buffer == null)
+        {
+            return t.receivedData() != null ? edtl : 0;   // a WRITE's data left where it was received: all of it
+        }
+        return Math.min(buffer.byteSize(), edtl);
     }
 
     /**

@@ -51,6 +51,8 @@ public final class ScsiTask
     private BlockDevice lender;
     private MemorySegment lentData;
     private long lentOffset;
+    private MemorySegment receivedData;
+    private long receivedOffset;
 
     // Result.
     private int status;
@@ -126,6 +128,7 @@ public final class ScsiTask
         dataIn = false;
         dataOut = false;
         dataBuffer = null;
+        receivedData = null;
         userTag = 0;
         fixedBufferIndex = -1;
         acceptsLentData = false;
@@ -340,6 +343,31 @@ public final class ScsiTask
         this.lender = lender;
         this.lentData = memory;
         this.lentOffset = offset;
+    }
+
+    /**
+     * A WRITE(6/10/12/16) whose Data-Out bytes, all its expected data transfer length, were received with its command
+     * and stay at {@code offset} of {@code memory} (the transport's receive buffer) until {@link LogicalUnit#execute}
+     * returns, with no data buffer:
+     * only for a device that {@link BlockDevice#writesBeforeReturning}, whose write therefore copies them into the
+     * medium straight from there, and never for another command (they read {@link #dataBuffer()}).
+     */
+    public ScsiTask receivedData(final MemorySegment memory, final long offset)
+    {
+        this.receivedData = memory;
+        this.receivedOffset = offset;
+        return this;
+    }
+
+    /** Where a WRITE's data was received ({@link #receivedData(MemorySegment, long)}), or null: in the data buffer. */
+    public MemorySegment receivedData()
+    {
+        return receivedData;
+    }
+
+    public long receivedOffset()
+    {
+        return receivedOffset;
     }
 
     /** The memory holding the Data-In when a device lent it ({@link #lentOffset()} in it), else null. */

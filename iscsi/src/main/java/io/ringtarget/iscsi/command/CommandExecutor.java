@@ -54,24 +54,35 @@ public final class CommandExecutor implements CopyTargets
         return portalGroup == null ? null : portalGroup.lun(ReportLuns.decodeLun(lunField));
     }
 
-    public void execute(final Command c)
+    /**
+     * Whether the LUN {@code c} names is served by a device that {@link BlockDevice#writesBeforeReturning} (RAM): a
+     * WRITE to it may run with its data where it was received ({@link ScsiTask#receivedData}).
+     */
+    public boolean writesBeforeReturning(final Command c)
+    {
+        final LunMapping mapping = lun(c.lun);
+        return mapping != null && devices.device(mapping.backstore()).writesBeforeReturning();
+    }
+
+    /** @return whether the task completed before this returned (its listener called). */
+    public boolean execute(final Command c)
     {
         final ScsiTask task = c.task;
         if (task.opcode() == ReportLuns.OPCODE)
         {
             ReportLuns.execute(task, portalGroup.lunNumbers(), portalGroup.lunNumbers().length);
-            return;
+            return true;
         }
         final LunMapping mapping = lun(c.lun);
         if (mapping == null)
         {
             TransportCommands.unsupportedLun(task);
-            return;
+            return true;
         }
         task.device(devices.device(mapping.backstore())).copyTargets(this);
         // From here on backstore I/O may own the buffer until the task completes (the LU always completes it).
         c.state = Command.EXECUTING;
-        mapping.logicalUnit().execute(task);
+        return mapping.logicalUnit().execute(task);
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.ringtarget.iscsi.transport.DataPlacement;
 import io.ringtarget.iscsi.transport.RejectSender;
 import io.ringtarget.pdu.RejectPdu;
 import io.ringtarget.pdu.ScsiCommandPdu;
+import io.ringtarget.scsi.OperationCodes;
 import io.ringtarget.scsi.ScsiTask;
 import io.ringtarget.scsi.ScsiTaskListener;
 import io.ringtarget.scsi.TransportCommands;
@@ -154,6 +155,12 @@ public final class CommandStarter
             TransportCommands.invalidFieldInCdb(task);   // extended CDBs are not supported (README)
             return;
         }
+        if (reserved == null && write && dataLength > 0 && dataLength == edtl && OperationCodes.isWrite(task.opcode()) &&
+            executor.writesBeforeReturning(c))
+        {
+            startUnbuffered(c, from, offset, dataOffset, dataLength);
+            return;
+        }
         final int buffer = reserved != null ? reservedBuffer : buffers.acquire(c, edtl);
         if (buffer == DataBuffers.TOO_LARGE)
         {
@@ -185,6 +192,29 @@ public final class CommandStarter
                 table.release(c.index);
             }
             default -> copied(reserved, dataLength);   // WAITING: R2Ts sent; the command runs once its Data-Out is in
+        }
+    }
+
+    /**
+     * A WRITE whose data all came with it, to a LUN whose device writes before returning (RAM): executed with its
+     * data where it was received, so without a buffer and without a copy into one; the LUN copies the data into its
+     * memory before {@link CommandExecutor#execute} returns, and the receive buffer is not reused before that.
+     */
+    private void startUnbuffered(
+        final Command c, final MemorySegment from, final long offset, final long dataOffset, final int dataLength)
+    {
+        if (writes.start(c, null, dataOffset, dataLength) != WriteDataPhase.COMPLETE)
+        {
+            rejects.reject(RejectPdu.PROTOCOL_ERROR, from, offset);   // immediate data it was not allowed to send
+            table.release(c.index);
+            return;
+        }
+        counters.add(IscsiCounter.WRITE_DATA_UNBUFFERED_BYTES, dataLength);
+        c.task.receivedData(from, dataOffset);
+        if (!executor.execute(c))
+        {
+            // BlockDevice.writesBeforeReturning broke its promise: the data would be gone by the time it is read.
+            throw new IllegalStateException("a WRITE run from the receive buffer did not complete in place");
         }
     }
 

@@ -53,7 +53,12 @@ public enum IscsiCounter
     /** Immediate and Data-Out data the kernel received straight into the commands' buffers (a sum of bytes). */
     WRITE_DATA_PLACED_BYTES(1070, "write data bytes received straight into command buffers"),
     /** Immediate and Data-Out data copied from the receive buffer into the commands' buffers (a sum of bytes). */
-    WRITE_DATA_COPIED_BYTES(1071, "write data bytes copied from the receive buffer");
+    WRITE_DATA_COPIED_BYTES(1071, "write data bytes copied from the receive buffer"),
+    /**
+     * WRITE data that came whole with its command to a RAM LUN and went from the receive buffer straight into the LUN,
+     * with no command buffer (a sum of bytes).
+     */
+    WRITE_DATA_UNBUFFERED_BYTES(1072, "write data bytes copied from the receive buffer straight into a RAM LUN");
 
     private final int typeId;
     private final String label;

@@ -49,6 +49,7 @@ public final class RingtargetCollector implements MultiCollector
     private static final Labels DUPLICATE = Labels.of("reason", "duplicate");
     private static final Labels PLACED = Labels.of("path", "placed");
     private static final Labels COPIED = Labels.of("path", "copied");
+    private static final Labels UNBUFFERED = Labels.of("path", "unbuffered");
     private static final Labels SCOPE_INITIATOR = Labels.of("scope", "initiator");
     private static final Labels SCOPE_SOURCE = Labels.of("scope", "source");
     private static final Labels PER_SOURCE_LIMIT = Labels.of("reason", "per_source_limit");
@@ -369,9 +370,11 @@ public final class RingtargetCollector implements MultiCollector
             engine.protocol(IscsiCounter.SCSI_COMMANDS)));
         final Family writeData = new Family("ringtarget_write_data_bytes",
             "Write data (immediate and Data-Out) by the way it reached the command's buffer: placed (received there " +
-                "by the kernel) or copied (from the connection's receive buffer).");
+                "by the kernel), copied (from the connection's receive buffer), or unbuffered (a RAM LUN's WRITE whose " +
+                "data all came with it, copied from the receive buffer straight into the LUN).");
         writeData.add(PLACED, engine.protocol(IscsiCounter.WRITE_DATA_PLACED_BYTES));
         writeData.add(COPIED, engine.protocol(IscsiCounter.WRITE_DATA_COPIED_BYTES));
+        writeData.add(UNBUFFERED, engine.protocol(IscsiCounter.WRITE_DATA_UNBUFFERED_BYTES));
         out.add(writeData.build());
         out.add(single("ringtarget_protocol_errors", "Protocol errors that closed a connection.",
             engine.protocol(IscsiCounter.PROTOCOL_ERRORS)));
