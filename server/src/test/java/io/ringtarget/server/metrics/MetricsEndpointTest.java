@@ -169,6 +169,7 @@ class MetricsEndpointTest
         assertSample("ringtarget_digest_errors_total{kind=\"data\"} 0.0");
         assertSample("ringtarget_write_data_bytes_total{path=\"placed\"} 0.0");
         assertSample("ringtarget_write_data_bytes_total{path=\"copied\"} 0.0");
+        assertSample("ringtarget_write_data_bytes_total{path=\"unbuffered\"} 0.0");
         assertSample("ringtarget_pdu_rejects_total{reason=\"protocol_error\"} 0.0");
         assertSample("ringtarget_task_management_total{function=\"abort_task\",response=\"function_complete\"} 0.0");
         assertSample("ringtarget_tcp_retransmits_total{portal=\"127.0.0.1:" + iscsiPort + "\",target=\"" + OPEN + "\"} 0.0");
