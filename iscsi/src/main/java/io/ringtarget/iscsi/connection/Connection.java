@@ -19,7 +19,6 @@ import io.ringtarget.iscsi.loop.LoopConnection;
 import io.ringtarget.iscsi.loop.LoopContext;
 import io.ringtarget.iscsi.node.Portal;
 import io.ringtarget.iscsi.node.PortalGroup;
-import io.ringtarget.iscsi.node.TargetNode;
 import io.ringtarget.iscsi.node.TargetRegistry;
 import io.ringtarget.iscsi.numbering.CmdSnWindow;
 import io.ringtarget.iscsi.numbering.StatSn;
@@ -107,6 +106,7 @@ public final class Connection
     private final LogoutExchange logout;
     private final ConnectionTimeouts timeouts;
     private final TextExchange text;
+    private final SessionRebinding rebinding = new SessionRebinding();
     private LoginExchange login;
     private final LoginDeadlines loginDeadlines = new LoginDeadlines();
     /** This connection's place in the loop's table of timer due times ({@link LoopContext#timerDue(int, long)}). */
@@ -823,55 +823,33 @@ public final class Connection
         {
             return false;   // logging in: the login reads the registry itself; logged out or closing: ends anyway
         }
-        if (session.discovery())
-        {
-            return endUnless(servesAnyTarget(registry), "portal " + Portal.format(localIp, localPort) + " removed");
-        }
         final PortalGroup current = executor.portalGroup();
-        final TargetNode node = registry.find(session.targetName());
-        final PortalGroup next = node == null ? null : node.portalGroup(current.tag());
-        if (next == current)
+        switch (rebinding.decide(session, current, registry, localIp, localPort))
         {
-            counters.metrics().rebound(current);   // a new metrics model may have come with the same TPG
-            return false;
-        }
-        if (!endUnless(node != null, "target " + session.targetName() + " deleted") &&
-            !endUnless(next != null, "TPG " + current.tag() + " deleted or disabled") &&
-            // Another SCSI target port: the I_T nexus of the session does not exist there (SAM-5 4.6.4).
-            !endUnless(next.targetPort() == current.targetPort(), "TPG " + current.tag() + " replaced") &&
-            !endUnless(next.admits(session.initiatorName()), "no ACL admits " + session.initiatorName() + " any more") &&
-            !endUnless(next.servesPortal(localIp, localPort), "portal " + Portal.format(localIp, localPort) + " removed"))
-        {
-            executor.bind(next, session.nexus());
-            session.portalGroup(next);
-            counters.metrics().rebound(next);
-            nopIn(next.nopInIntervalNanos(server.nopInIntervalNanos()), next.nopInTimeoutNanos(server.nopInTimeoutNanos()));
-            return false;
-        }
-        return true;
-    }
-
-    /** Closes the connection for a configuration change unless {@code stillAdmitted}; true when it closes. */
-    private boolean endUnless(final boolean stillAdmitted, final String what)
-    {
-        if (stillAdmitted)
-        {
-            return false;
-        }
-        close(DisconnectReason.CONFIG_CHANGE, "configuration changed: " + what);
-        return true;
-    }
-
-    private boolean servesAnyTarget(final TargetRegistry registry)
-    {
-        for (final TargetNode node : registry.all())
-        {
-            if (node.portalGroupFor(localIp, localPort) != null)
+            case SessionRebinding.KEEP ->
             {
+                if (!session.discovery())
+                {
+                    counters.metrics().rebound(current);   // a new metrics model may have come with the same TPG
+                }
+                return false;
+            }
+            case SessionRebinding.REBIND ->
+            {
+                final PortalGroup next = rebinding.next();
+                executor.bind(next, session.nexus());
+                session.portalGroup(next);
+                counters.metrics().rebound(next);
+                nopIn(next.nopInIntervalNanos(server.nopInIntervalNanos()),
+                    next.nopInTimeoutNanos(server.nopInTimeoutNanos()));
+                return false;
+            }
+            default ->
+            {
+                close(DisconnectReason.CONFIG_CHANGE, "configuration changed: " + rebinding.reason());
                 return true;
             }
         }
-        return false;
     }
 
     @Override
