@@ -348,9 +348,9 @@ public final class ScsiTask
     /**
      * A WRITE(6/10/12/16) whose Data-Out bytes, all its expected data transfer length, were received with its command
      * and stay at {@code offset} of {@code memory} (the transport's receive buffer) until {@link LogicalUnit#execute}
-     * returns, with no data buffer:
-     * only for a device that {@link BlockDevice#writesBeforeReturning}, whose write therefore copies them into the
-     * medium straight from there, and never for another command (they read {@link #dataBuffer()}).
+     * returns, with no data buffer: only for a device that {@link BlockDevice#writesBeforeReturning}, whose write
+     * therefore copies them into the medium straight from there, and never for another command (they read
+     * {@link #dataBuffer()}).
      */
     public ScsiTask receivedData(final MemorySegment memory, final long offset)
     {
