@@ -14,11 +14,13 @@ import io.ringtarget.iscsi.node.Portal;
 import io.ringtarget.iscsi.node.PortalGroup;
 import io.ringtarget.iscsi.node.TargetNode;
 import io.ringtarget.iscsi.node.TargetRegistry;
+import io.ringtarget.iscsi.stats.IscsiCounter;
 import io.ringtarget.scsi.AccessState;
 import io.ringtarget.scsi.LogicalUnit;
 import io.ringtarget.scsi.LogicalUnitIdentity;
 import io.ringtarget.scsi.TargetPort;
 import io.ringtarget.scsi.TargetPortGroup;
+import org.agrona.concurrent.status.CountersReader;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -117,6 +119,21 @@ public final class TestTarget implements AutoCloseable
     public IscsiEngine engine()
     {
         return engine;
+    }
+
+    /** An engine counter summed over the loops (each loop counts its own). */
+    public long counter(final IscsiCounter counter)
+    {
+        final CountersReader reader = engine.counters();
+        final long[] sum = new long[1];
+        reader.forEach((value, id, label) ->
+        {
+            if (reader.getCounterTypeId(id) == counter.typeId())
+            {
+                sum[0] += value;
+            }
+        });
+        return sum[0];
     }
 
     /** Writes out everything logged so far (the log is written by a thread of its own). */

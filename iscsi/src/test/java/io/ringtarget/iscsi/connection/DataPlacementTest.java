@@ -9,7 +9,6 @@ import io.ringtarget.pdu.Opcode;
 import io.ringtarget.pdu.R2tPdu;
 import io.ringtarget.pdu.RejectPdu;
 import io.ringtarget.pdu.ScsiResponsePdu;
-import org.agrona.concurrent.status.CountersReader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -90,16 +89,7 @@ class DataPlacementTest
 
     private static long counter(final IscsiCounter counter)
     {
-        final CountersReader reader = server.engine().counters();
-        final long[] sum = new long[1];
-        reader.forEach((value, id, label) ->
-        {
-            if (reader.getCounterTypeId(id) == counter.typeId())
-            {
-                sum[0] += value;
-            }
-        });
-        return sum[0];
+        return server.counter(counter);
     }
 
     /**

@@ -8,7 +8,6 @@ import io.ringtarget.iscsi.stats.IscsiCounter;
 import io.ringtarget.pdu.Opcode;
 import io.ringtarget.ring.EventLoop;
 import io.ringtarget.scsi.BlockDevice;
-import org.agrona.concurrent.status.CountersReader;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -93,16 +92,7 @@ class FaultBoundaryTest
 
     private static long counter(final TestTarget target, final IscsiCounter counter)
     {
-        final CountersReader reader = target.engine().counters();
-        final long[] sum = new long[1];
-        reader.forEach((value, id, label) ->
-        {
-            if (reader.getCounterTypeId(id) == counter.typeId())
-            {
-                sum[0] += value;
-            }
-        });
-        return sum[0];
+        return target.counter(counter);
     }
 
     @Test
