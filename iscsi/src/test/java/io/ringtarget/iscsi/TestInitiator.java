@@ -137,6 +137,21 @@ public final class TestInitiator implements AutoCloseable
     }
 
     /** Sends a BHS (48 bytes) and data segment, adding padding and the negotiated digests. */
+    /**
+     * Takes the POWER ON/RESET unit attention a new I_T nexus has pending on {@code lun} (SAM-5 5.14) as initiators
+     * do, with a TEST UNIT READY, so that the test's next command on it runs.
+     */
+    public void clearUnitAttention(final long lun) throws IOException
+    {
+        send(scsiCommand(lun, new byte[6], 0, false, false), null);
+        final Pdu tur = receive();
+        if (tur.opcode() != Opcode.SCSI_RESPONSE)
+        {
+            throw new IOException("expected the SCSI Response to TEST UNIT READY, got " + name(tur));
+        }
+        expStatSn = new ScsiResponsePdu().wrap(tur.header(), 0).statSn() + 1;
+    }
+
     public void send(final byte[] bhs, final byte[] data) throws IOException
     {
         out.write(pdu(bhs, data));

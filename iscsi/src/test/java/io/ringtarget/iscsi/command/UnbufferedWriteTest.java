@@ -68,14 +68,8 @@ class UnbufferedWriteTest
         final Pdu response = i.login(TestTarget.IQN, "HeaderDigest=" + digest, "DataDigest=" + digest,
             "InitialR2T=No", "ImmediateData=Yes", "FirstBurstLength=65536", "MaxRecvDataSegmentLength=262144");
         assertEquals(0, TestInitiator.loginStatus(response), "login failed: " + LOG);
-        for (final long lun : new long[]{0, FILEIO_LUN})
-        {
-            // Each LUN has a POWER ON/RESET unit attention pending for a new I_T nexus; clear it.
-            i.send(i.scsiCommand(lun, new byte[6], 0, false, false), null);
-            final Pdu tur = i.receive();
-            assertEquals(Opcode.SCSI_RESPONSE, tur.opcode());
-            i.expStatSn = new ScsiResponsePdu().wrap(tur.header(), 0).statSn() + 1;
-        }
+        i.clearUnitAttention(0);
+        i.clearUnitAttention(FILEIO_LUN);
         return i;
     }
 

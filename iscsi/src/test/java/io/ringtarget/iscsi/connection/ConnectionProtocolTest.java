@@ -65,11 +65,7 @@ class ConnectionProtocolTest
         i.isid = 0x400000000000L | new Random().nextInt(1 << 24);
         final Pdu response = i.login(TARGET, keys);
         assertEquals(0, TestInitiator.loginStatus(response), "login failed: " + LOG);
-        // A new I_T nexus has a POWER ON/RESET unit attention pending (SAM-5 5.14); clear it as initiators do.
-        i.send(i.scsiCommand(0, new byte[6], 0, false, false), null);
-        final Pdu tur = i.receive();
-        assertEquals(Opcode.SCSI_RESPONSE, tur.opcode());
-        i.expStatSn = new ScsiResponsePdu().wrap(tur.header(), 0).statSn() + 1;
+        i.clearUnitAttention(0);
         return i;
     }
 

@@ -65,11 +65,7 @@ class DataPlacementTest
         i.isid = isid;
         final Pdu response = i.login(TestTarget.IQN, keys);
         assertEquals(0, TestInitiator.loginStatus(response), "login failed: " + LOG);
-        // LUN 0 has a POWER ON/RESET unit attention pending for a new I_T nexus; clear it.
-        i.send(i.scsiCommand(0, new byte[6], 0, false, false), null);
-        final Pdu tur = i.receive();
-        assertEquals(Opcode.SCSI_RESPONSE, tur.opcode());
-        i.expStatSn = new ScsiResponsePdu().wrap(tur.header(), 0).statSn() + 1;
+        i.clearUnitAttention(0);
         return i;
     }
 

@@ -64,14 +64,8 @@ class LargeTransferTest
         i.isid = 0x400000000000L | new Random().nextInt(1 << 24);
         final Pdu response = i.login(TestTarget.IQN, keys);
         assertEquals(0, TestInitiator.loginStatus(response), "login failed: " + LOG);
-        for (final long lun : new long[]{0, FILEIO_LUN})
-        {
-            // Each LUN has a POWER ON/RESET unit attention pending for a new I_T nexus; clear it.
-            i.send(i.scsiCommand(lun, new byte[6], 0, false, false), null);
-            final Pdu tur = i.receive();
-            assertEquals(Opcode.SCSI_RESPONSE, tur.opcode());
-            i.expStatSn = new ScsiResponsePdu().wrap(tur.header(), 0).statSn() + 1;
-        }
+        i.clearUnitAttention(0);
+        i.clearUnitAttention(FILEIO_LUN);
         return i;
     }
 
