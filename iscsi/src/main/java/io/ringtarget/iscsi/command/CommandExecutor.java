@@ -55,13 +55,14 @@ public final class CommandExecutor implements CopyTargets
     }
 
     /**
-     * Whether the LUN {@code c} names is served by a device that {@link BlockDevice#writesBeforeReturning} (RAM): a
-     * WRITE to it may run with its data where it was received ({@link ScsiTask#receivedData}).
+     * The mapping of the LUN {@code c} names when it is served by a device that
+     * {@link BlockDevice#writesBeforeReturning} (RAM), else null: a WRITE to it may run with its data where it was
+     * received ({@link ScsiTask#receivedData}), by {@link #execute(Command, LunMapping)} with this mapping.
      */
-    public boolean writesBeforeReturning(final Command c)
+    public LunMapping unbufferedWriteLun(final Command c)
     {
         final LunMapping mapping = lun(c.lun);
-        return mapping != null && devices.device(mapping.backstore()).writesBeforeReturning();
+        return mapping != null && devices.device(mapping.backstore()).writesBeforeReturning() ? mapping : null;
     }
 
     /** @return whether the task completed before this returned (its listener called). */
@@ -79,6 +80,13 @@ public final class CommandExecutor implements CopyTargets
             TransportCommands.unsupportedLun(task);
             return true;
         }
+        return execute(c, mapping);
+    }
+
+    /** {@link #execute(Command)} of a command whose LUN is known to be {@code mapping} in the session's TPG. */
+    public boolean execute(final Command c, final LunMapping mapping)
+    {
+        final ScsiTask task = c.task;
         task.device(devices.device(mapping.backstore())).copyTargets(this);
         // From here on backstore I/O may own the buffer until the task completes (the LU always completes it).
         c.state = Command.EXECUTING;

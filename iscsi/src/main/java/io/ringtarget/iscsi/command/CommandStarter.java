@@ -1,5 +1,6 @@
 package io.ringtarget.iscsi.command;
 
+import io.ringtarget.iscsi.node.LunMapping;
 import io.ringtarget.iscsi.stats.ConnectionCounters;
 import io.ringtarget.iscsi.stats.IscsiCounter;
 import io.ringtarget.iscsi.transport.DataPlacement;
@@ -155,11 +156,14 @@ public final class CommandStarter
             TransportCommands.invalidFieldInCdb(task);   // extended CDBs are not supported (README)
             return;
         }
-        if (reserved == null && write && dataLength > 0 && dataLength == edtl && OperationCodes.isWrite(task.opcode()) &&
-            executor.writesBeforeReturning(c))
+        if (reserved == null && write && dataLength > 0 && dataLength == edtl && OperationCodes.isWrite(task.opcode()))
         {
-            startUnbuffered(c, from, offset, dataOffset, dataLength);
-            return;
+            final LunMapping ram = executor.unbufferedWriteLun(c);
+            if (ram != null)
+            {
+                startUnbuffered(c, ram, from, offset, dataOffset, dataLength);
+                return;
+            }
         }
         final int buffer = reserved != null ? reservedBuffer : buffers.acquire(c, edtl);
         if (buffer == DataBuffers.TOO_LARGE)
@@ -201,7 +205,8 @@ public final class CommandStarter
      * memory before {@link CommandExecutor#execute} returns, and the receive buffer is not reused before that.
      */
     private void startUnbuffered(
-        final Command c, final MemorySegment from, final long offset, final long dataOffset, final int dataLength)
+        final Command c, final LunMapping mapping, final MemorySegment from, final long offset, final long dataOffset,
+        final int dataLength)
     {
         if (writes.start(c, null, dataOffset, dataLength) != WriteDataPhase.COMPLETE)
         {
@@ -211,7 +216,7 @@ public final class CommandStarter
         }
         counters.add(IscsiCounter.WRITE_DATA_UNBUFFERED_BYTES, dataLength);
         c.task.receivedData(from, dataOffset);
-        if (!executor.execute(c))
+        if (!executor.execute(c, mapping))
         {
             // BlockDevice.writesBeforeReturning broke its promise: the data would be gone by the time it is read.
             throw new IllegalStateException("a WRITE run from the receive buffer did not complete in place");

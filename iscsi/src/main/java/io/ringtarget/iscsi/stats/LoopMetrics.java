@@ -12,6 +12,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -299,8 +300,8 @@ public final class LoopMetrics
     /** Samples TCP_INFO of every open connection: what {@link #tcpSampler()} runs once a second. */
     int sampleTcp()
     {
-        java.util.Arrays.fill(rttSum, 0);
-        java.util.Arrays.fill(rttCount, 0);
+        Arrays.fill(rttSum, 0);
+        Arrays.fill(rttCount, 0);
         for (int i = 0; i < open.size(); i++)
         {
             sampleTcp(open.get(i), true);
@@ -312,8 +313,8 @@ public final class LoopMetrics
     /** No RTT sampled: the gauge has none until the next sample. */
     private void clearRtt()
     {
-        java.util.Arrays.fill(rttSum, 0);
-        java.util.Arrays.fill(rttCount, 0);
+        Arrays.fill(rttSum, 0);
+        Arrays.fill(rttCount, 0);
         publishRtt();
     }
 
