@@ -10,11 +10,18 @@ import io.ringtarget.pdu.TextKeyWriter;
  */
 public final class KeyNegotiator
 {
-    private final TargetLimits limits;
+    private TargetLimits limits;
 
     public KeyNegotiator(final TargetLimits limits)
     {
         this.limits = limits;
+    }
+
+    /** Offers these limits from now on: a login's TPG, once its leading request named it, may offer its own. */
+    public KeyNegotiator limits(final TargetLimits limits)
+    {
+        this.limits = limits;
+        return this;
     }
 
     /** Outcome of one key: {@code true} when the key was consumed, {@code false} when it is not ours. */

@@ -37,7 +37,6 @@ public final class LoginStateMachine
 
     private final ServedTargets served;
     private final KeyNegotiator negotiator;
-    private final TargetLimits limits;
     private final Chap chap;
     private final String localIp;
     private final int localPort;
@@ -60,6 +59,8 @@ public final class LoginStateMachine
     private boolean declaredLimits;
     private PortalGroup portalGroup;
     private TargetNode targetNode;
+    /** What this login offers: the engine's limits, then its TPG's once the leading request named the target. */
+    private TargetLimits limits;
 
     /** Logins into a fixed set of targets without a {@link LoginThrottle} (tests of the negotiation). */
     public LoginStateMachine(
@@ -360,6 +361,9 @@ public final class LoginStateMachine
         authRequired = portalGroup.chapRequired();
         credentials = portalGroup.chapFor(initiatorName);
         chapAlgorithms = portalGroup.chapAlgorithms();
+        limits = limits.with(portalGroup.parameters());
+        negotiator.limits(limits);
+        params.maxRecvDataSegmentLength = limits.maxRecvDataSegmentLength();
         // 13.9: the target returns TargetPortalGroupTag in the first Login Response of a normal session.
         response.append("TargetPortalGroupTag", Integer.toString(portalGroup.tag()));
         if (targetNode.alias() != null && !targetNode.alias().isEmpty())

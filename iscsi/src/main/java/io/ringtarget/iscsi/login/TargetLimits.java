@@ -1,5 +1,7 @@
 package io.ringtarget.iscsi.login;
 
+import io.ringtarget.iscsi.node.TpgParameters;
+
 /**
  * What this target offers in operational negotiation: the upper bounds it answers with. One instance per
  * server, immutable.
@@ -20,6 +22,30 @@ public record TargetLimits(
      * LENGTH) therefore takes two bursts.
      */
     public static final int MAX_BURST_LENGTH = 16776192;
+
+    /**
+     * What a login into a TPG is offered: the TPG's own keys, the engine's for the rest. MaxRecvDataSegmentLength
+     * stays within the engine's, which sized the connection's receive buffer before the login named its TPG, and
+     * FirstBurstLength within MaxBurstLength (RFC 7143 13.14) when only one of them is the TPG's.
+     */
+    public TargetLimits with(final TpgParameters tpg)
+    {
+        if (TpgParameters.ENGINE.equals(tpg))
+        {
+            return this;
+        }
+        final int burst = null == tpg.maxBurstLength() ? maxBurstLength : tpg.maxBurstLength();
+        return new TargetLimits(
+            null == tpg.maxRecvDataSegmentLength() ? maxRecvDataSegmentLength :
+                Math.min(tpg.maxRecvDataSegmentLength(), maxRecvDataSegmentLength),
+            burst,
+            Math.min(null == tpg.firstBurstLength() ? firstBurstLength : tpg.firstBurstLength(), burst),
+            null == tpg.maxOutstandingR2T() ? maxOutstandingR2T : tpg.maxOutstandingR2T(),
+            null == tpg.initialR2T() ? initialR2T : tpg.initialR2T(),
+            null == tpg.immediateData() ? immediateData : tpg.immediateData(),
+            defaultTime2Wait,
+            defaultTime2Retain);
+    }
 
     /** Defaults chosen for throughput: 256 KiB segments, bursts up to 16 MiB - 1 KiB, unsolicited data allowed. */
     public static TargetLimits defaults()

@@ -14,7 +14,8 @@ import java.util.Objects;
 /**
  * A target portal group at run time: its tag, portals, LUN table (indexed by LUN number for a lookup per
  * command without hashing), access control, the SCSI target port it is (RFC 7143 4.4.1: relative target port
- * identifier, ALUA target port group), and the NOP-In ping settings of its sessions.
+ * identifier, ALUA target port group), the NOP-In ping settings of its sessions and the operational keys its logins
+ * are offered.
  */
 public final class PortalGroup
 {
@@ -35,6 +36,7 @@ public final class PortalGroup
     private final int nopInIntervalSeconds;
     private final int nopInTimeoutSeconds;
     private final List<ChapAlgorithm> chapAlgorithms;
+    private final TpgParameters parameters;
 
     /**
      * A TPG whose target port has relative identifier and ALUA group id = the tag, active/optimized, and whose
@@ -70,6 +72,18 @@ public final class PortalGroup
         final TargetPort targetPort, final int nopInIntervalSeconds, final int nopInTimeoutSeconds,
         final List<ChapAlgorithm> chapAlgorithms)
     {
+        this(target, tag, portals, luns, acls, generateNodeAcls, chapRequired, targetPort, nopInIntervalSeconds,
+            nopInTimeoutSeconds, chapAlgorithms, TpgParameters.ENGINE);
+    }
+
+    /** @param parameters the operational keys its logins are offered where they differ from the engine's. */
+    public PortalGroup(
+        final TargetNode target, final int tag, final List<Portal> portals, final List<LunMapping> luns,
+        final List<NodeAcl> acls, final boolean generateNodeAcls, final boolean chapRequired,
+        final TargetPort targetPort, final int nopInIntervalSeconds, final int nopInTimeoutSeconds,
+        final List<ChapAlgorithm> chapAlgorithms, final TpgParameters parameters)
+    {
+        this.parameters = Objects.requireNonNull(parameters, "parameters");
         this.chapAlgorithms = chapAlgorithms == null || chapAlgorithms.isEmpty() ? ChapAlgorithm.DEFAULT_ORDER :
             List.copyOf(chapAlgorithms);
         this.targetPort = Objects.requireNonNull(targetPort, "targetPort");
@@ -178,6 +192,12 @@ public final class PortalGroup
     public List<ChapAlgorithm> chapAlgorithms()
     {
         return chapAlgorithms;
+    }
+
+    /** The operational keys a login into this TPG is offered where they differ from the engine's. */
+    public TpgParameters parameters()
+    {
+        return parameters;
     }
 
     /** RFC 7143 section 9 / targetcli semantics: listed in the ACLs, or the TPG admits everyone. */
