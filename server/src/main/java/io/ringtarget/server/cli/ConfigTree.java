@@ -170,6 +170,7 @@ final class ConfigTree
                 flags.add("NOP-In " + (tpg.nopInIntervalSeconds(engine) == 0 ? "off" :
                     tpg.nopInIntervalSeconds(engine) + "s/" + tpg.nopInTimeoutSeconds(engine) + "s"));
             }
+            tpg.parametersOrNone().asMap().forEach((key, value) -> flags.add(key + "=" + value));
             final Node tpgNode = node.add(new Node("tpg" + tpg.tag(), "[" + String.join(", ", flags) + "]"));
             final Node acls = tpgNode.add(new Node("acls", "[ACLs: " + tpg.acls().size() + "]"));
             final List<SessionSnapshot> ofTpg = sessions(s -> !s.discovery() && tpg.tag() == s.tpgTag() &&

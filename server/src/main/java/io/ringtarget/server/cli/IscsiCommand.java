@@ -19,6 +19,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code ringtarget iscsi ...}: targetcli's /iscsi, targets and their TPGs. */
@@ -525,7 +526,9 @@ final class IscsiCommand extends CommandGroup
                 "  ringtarget iscsi tpg set $T --nopin-interval 30 --nopin-timeout 60",
                 "  ringtarget iscsi tpg set $T --nopin-interval engine --nopin-timeout engine",
                 "  ringtarget iscsi tpg set $T --chap-algorithms SHA3-256,SHA256      # MD5 off for this TPG",
-                "  ringtarget iscsi tpg set $T --chap-algorithms default" })
+                "  ringtarget iscsi tpg set $T --chap-algorithms default",
+                "  ringtarget iscsi tpg set $T --parameter FirstBurstLength=65536 --parameter ImmediateData=No",
+                "  ringtarget iscsi tpg set $T --parameter FirstBurstLength=default      # the engine's again" })
         static final class Set extends EditCommand
         {
             @Parameters(index = "0", paramLabel = "IQN", description = "Target name.")
@@ -561,6 +564,12 @@ final class IscsiCommand extends CommandGroup
                     "(SHA3-256,SHA256,SHA1,MD5 unless set).")
             String chapAlgorithms;
 
+            @Option(names = "--parameter", paramLabel = "KEY=VALUE|KEY=default",
+                description = "An operational key the TPG offers its logins (targetcli's set parameter; repeatable): " +
+                    "MaxRecvDataSegmentLength, MaxBurstLength, FirstBurstLength, MaxOutstandingR2T (numbers), " +
+                    "InitialR2T, ImmediateData (Yes|No); default = the engine's. Applies at the next login.")
+            List<String> parameters;
+
             @Mixin
             TpgOption tpg;
 
@@ -568,10 +577,11 @@ final class IscsiCommand extends CommandGroup
             RingtargetConfig edit(final RingtargetConfig current)
             {
                 if (null == authentication && null == generateNodeAcls && null == enabled && null == nopInInterval &&
-                    null == nopInTimeout && null == chapAlgorithms)
+                    null == nopInTimeout && null == chapAlgorithms && null == parameters)
                 {
                     throw new CliException(ExitCodes.INVALID, "nothing to set: give --authentication, " +
-                        "--generate-node-acls, --enable, --nopin-interval, --nopin-timeout or --chap-algorithms");
+                        "--generate-node-acls, --enable, --nopin-interval, --nopin-timeout, --chap-algorithms or " +
+                        "--parameter");
                 }
                 RingtargetConfig edited = current;
                 if (null != authentication || null != generateNodeAcls || null != enabled)
@@ -586,6 +596,10 @@ final class IscsiCommand extends CommandGroup
                 if (null != chapAlgorithms)
                 {
                     edited = ConfigEditor.setTpgChapAlgorithms(edited, iqn, tpg.tag, ChapOptions.algorithms(chapAlgorithms));
+                }
+                if (null != parameters)
+                {
+                    edited = ConfigEditor.setTpgParameters(edited, iqn, tpg.tag, TpgParameterOptions.parse(parameters));
                 }
                 return edited;
             }
@@ -626,7 +640,8 @@ final class IscsiCommand extends CommandGroup
                     (null == nopInInterval && null == nopInTimeout ? "" : ", " + nopIn(result, after.engine())) +
                     (null == chapAlgorithms ? "" : ", CHAP algorithms " + String.join(",", null == result.chapAlgorithms() ?
                         after.securityOrDefault().chapAlgorithms() : result.chapAlgorithms()) +
-                        (null == result.chapAlgorithms() ? " (the security section's)" : "")) + ".";
+                        (null == result.chapAlgorithms() ? " (the security section's)" : "")) +
+                    (null == parameters ? "" : ", " + TpgParameterOptions.describe(result.parametersOrNone())) + ".";
             }
 
             private static String nopIn(final TpgConfig tpg, final EngineConfig configured)

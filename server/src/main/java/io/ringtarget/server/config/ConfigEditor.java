@@ -2,6 +2,7 @@ package io.ringtarget.server.config;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
@@ -360,6 +361,16 @@ public final class ConfigEditor
         final RingtargetConfig config, final String iqn, final int tag, final List<String> algorithms)
     {
         return editTpg(config, iqn, tag, tpg -> tpg.withChapAlgorithms(algorithms.isEmpty() ? null : algorithms));
+    }
+
+    /**
+     * Sets operational keys a TPG offers its logins, by RFC name ("FirstBurstLength" to "16384", "ImmediateData" to
+     * "No"); {@link TpgParametersConfig#DEFAULT} makes a key the engine's again. Validation checks the values.
+     */
+    public static RingtargetConfig setTpgParameters(
+        final RingtargetConfig config, final String iqn, final int tag, final Map<String, String> changes)
+    {
+        return editTpg(config, iqn, tag, tpg -> tpg.withParameters(tpg.parametersOrNone().with(changes)));
     }
 
     /** The backstore of that name, or null. */

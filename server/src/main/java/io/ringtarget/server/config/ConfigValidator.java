@@ -507,6 +507,21 @@ public final class ConfigValidator
             acls(path, tpg, chap);
         }
         nopIn(path, tpg);
+        parameters(path, tpg.parametersOrNone());
+    }
+
+    /**
+     * RFC 7143 13.14: FirstBurstLength must not exceed MaxBurstLength. Where one of them is the engine's, the login
+     * offers the lower of the two (see TargetLimits#with), so only two the TPG sets itself can disagree.
+     */
+    private void parameters(final String path, final TpgParametersConfig parameters)
+    {
+        if (null != parameters.firstBurstLength() && null != parameters.maxBurstLength() &&
+            parameters.firstBurstLength() > parameters.maxBurstLength())
+        {
+            error(path + ".parameters.FirstBurstLength", "at most MaxBurstLength (" + parameters.maxBurstLength() +
+                "), RFC 7143 13.14");
+        }
     }
 
     /** The rule of engine.nopInTimeoutSeconds, for a TPG that sets its own interval or timeout. */

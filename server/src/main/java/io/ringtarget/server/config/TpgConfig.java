@@ -10,7 +10,8 @@ import java.util.List;
  * nopin_response_timeout) set the NOP-In pings of this TPG's sessions; null takes the engine's. {@code alua} is the
  * TPG's ALUA state as a target port group; null is {@link AluaConfig#DEFAULT}. {@code chapAlgorithms} are the CHAP
  * algorithms its initiators may use, in order of preference (leaving MD5 out switches it off for this TPG); null
- * takes {@link SecurityConfig#chapAlgorithms()}.
+ * takes {@link SecurityConfig#chapAlgorithms()}. {@code parameters} are the operational keys its logins are offered
+ * (targetcli's TPG parameters); null offers the engine's.
  */
 public record TpgConfig(
     int tag,
@@ -23,8 +24,20 @@ public record TpgConfig(
     Integer nopInIntervalSeconds,
     Integer nopInTimeoutSeconds,
     AluaConfig alua,
-    List<String> chapAlgorithms)
+    List<String> chapAlgorithms,
+    TpgParametersConfig parameters)
 {
+    /** Offering the engine's operational keys. */
+    public TpgConfig(
+        final int tag, final boolean enabled, final List<PortalConfig> portals, final List<LunConfig> luns,
+        final List<AclConfig> acls, final boolean generateNodeAcls, final String authentication,
+        final Integer nopInIntervalSeconds, final Integer nopInTimeoutSeconds, final AluaConfig alua,
+        final List<String> chapAlgorithms)
+    {
+        this(tag, enabled, portals, luns, acls, generateNodeAcls, authentication, nopInIntervalSeconds,
+            nopInTimeoutSeconds, alua, chapAlgorithms, null);
+    }
+
     /** Offering the security section's CHAP algorithms. */
     public TpgConfig(
         final int tag, final boolean enabled, final List<PortalConfig> portals, final List<LunConfig> luns,
@@ -62,45 +75,60 @@ public record TpgConfig(
     public TpgConfig withPortals(final List<PortalConfig> newPortals)
     {
         return new TpgConfig(tag, enabled, List.copyOf(newPortals), luns, acls, generateNodeAcls, authentication,
-            nopInIntervalSeconds, nopInTimeoutSeconds, alua, chapAlgorithms);
+            nopInIntervalSeconds, nopInTimeoutSeconds, alua, chapAlgorithms, parameters);
     }
 
     public TpgConfig withLuns(final List<LunConfig> newLuns)
     {
         return new TpgConfig(tag, enabled, portals, List.copyOf(newLuns), acls, generateNodeAcls, authentication,
-            nopInIntervalSeconds, nopInTimeoutSeconds, alua, chapAlgorithms);
+            nopInIntervalSeconds, nopInTimeoutSeconds, alua, chapAlgorithms, parameters);
     }
 
     public TpgConfig withAcls(final List<AclConfig> newAcls)
     {
         return new TpgConfig(tag, enabled, portals, luns, List.copyOf(newAcls), generateNodeAcls, authentication,
-            nopInIntervalSeconds, nopInTimeoutSeconds, alua, chapAlgorithms);
+            nopInIntervalSeconds, nopInTimeoutSeconds, alua, chapAlgorithms, parameters);
     }
 
     /** With these access settings: enabled, any initiator admitted, authentication. */
     public TpgConfig withAccess(final boolean newEnabled, final boolean newGenerateNodeAcls, final String newAuthentication)
     {
         return new TpgConfig(tag, newEnabled, portals, luns, acls, newGenerateNodeAcls, newAuthentication,
-            nopInIntervalSeconds, nopInTimeoutSeconds, alua, chapAlgorithms);
+            nopInIntervalSeconds, nopInTimeoutSeconds, alua, chapAlgorithms, parameters);
     }
 
     public TpgConfig withNopIn(final Integer intervalSeconds, final Integer timeoutSeconds)
     {
         return new TpgConfig(tag, enabled, portals, luns, acls, generateNodeAcls, authentication, intervalSeconds,
-            timeoutSeconds, alua, chapAlgorithms);
+            timeoutSeconds, alua, chapAlgorithms, parameters);
     }
 
     public TpgConfig withAlua(final AluaConfig newAlua)
     {
         return new TpgConfig(tag, enabled, portals, luns, acls, generateNodeAcls, authentication,
-            nopInIntervalSeconds, nopInTimeoutSeconds, newAlua, chapAlgorithms);
+            nopInIntervalSeconds, nopInTimeoutSeconds, newAlua, chapAlgorithms, parameters);
     }
 
     /** With these CHAP algorithms in order of preference; null takes the security section's. */
     public TpgConfig withChapAlgorithms(final List<String> algorithms)
     {
         return new TpgConfig(tag, enabled, portals, luns, acls, generateNodeAcls, authentication,
-            nopInIntervalSeconds, nopInTimeoutSeconds, alua, null == algorithms ? null : List.copyOf(algorithms));
+            nopInIntervalSeconds, nopInTimeoutSeconds, alua, null == algorithms ? null : List.copyOf(algorithms),
+            parameters);
+    }
+
+    /** With these operational keys; null or none set offers the engine's (the field is left out of the file). */
+    public TpgConfig withParameters(final TpgParametersConfig newParameters)
+    {
+        return new TpgConfig(tag, enabled, portals, luns, acls, generateNodeAcls, authentication,
+            nopInIntervalSeconds, nopInTimeoutSeconds, alua, chapAlgorithms,
+            null == newParameters || newParameters.isEmpty() ? null : newParameters);
+    }
+
+    /** The operational keys, {@link TpgParametersConfig#NONE} when the file has none. */
+    public TpgParametersConfig parametersOrNone()
+    {
+        return null == parameters ? TpgParametersConfig.NONE : parameters;
     }
 
     /** The NOP-In interval this TPG's sessions get: its own, or the engine's. */

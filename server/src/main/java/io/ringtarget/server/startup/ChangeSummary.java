@@ -73,7 +73,13 @@ final class ChangeSummary
         {
             final List<String> names = e.getValue();
             final String kind = e.getKey();
-            final String note = "ACL".equals(kind) && "changed".equals(what) ? " (CHAP: applies at the next login)" : "";
+            final String note = switch (kind)
+            {
+                case "ACL" -> "changed".equals(what) ? " (CHAP: applies at the next login)" : "";
+                // Negotiated when a session logs in (leading-only keys, RFC 7143 section 13): sessions keep theirs.
+                case "TPG parameters" -> " (apply at the next login)";
+                default -> "";
+            };
             into.add(names.size() > NAMED ? names.size() + " " + plural(kind) + " " + what + note :
                 kind + " " + String.join(", " + kind + " ", names) + " " + what + note);
         }
@@ -84,6 +90,7 @@ final class ChangeSummary
         return switch (kind)
         {
             case "ALUA" -> "ALUA settings";
+            case "TPG parameters" -> kind;
             case "discovery authentication" -> kind;
             default -> kind + "s";
         };
@@ -101,8 +108,13 @@ final class ChangeSummary
             {
                 final String at = target + " tpg " + tpg.tag();
                 facts.put(at, new Fact("TPG", at, List.of(tpg.enabled(), tpg.generateNodeAcls(), tpg.authentication(),
-                    String.valueOf(tpg.nopInIntervalSeconds()), String.valueOf(tpg.nopInTimeoutSeconds()))));
+                    String.valueOf(tpg.nopInIntervalSeconds()), String.valueOf(tpg.nopInTimeoutSeconds()),
+                    String.valueOf(tpg.chapAlgorithms()))));
                 facts.put(at + " alua", new Fact("ALUA", "of " + at, tpg.aluaOrDefault()));
+                if (!tpg.parametersOrNone().isEmpty())
+                {
+                    facts.put(at + " parameters", new Fact("TPG parameters", "of " + at, tpg.parametersOrNone()));
+                }
                 for (final LunConfig lun : tpg.luns())
                 {
                     facts.put(at + " lun " + lun.lun(), new Fact("LUN", lun.lun() + " of " + at + " (" + lun.backstore() +

@@ -10,6 +10,7 @@ import io.ringtarget.iscsi.node.Portal;
 import io.ringtarget.iscsi.node.PortalGroup;
 import io.ringtarget.iscsi.node.TargetNode;
 import io.ringtarget.iscsi.node.TargetRegistry;
+import io.ringtarget.iscsi.node.TpgParameters;
 import io.ringtarget.scsi.AccessState;
 import io.ringtarget.scsi.LogicalUnit;
 import io.ringtarget.scsi.LogicalUnitIdentity;
@@ -29,6 +30,7 @@ import io.ringtarget.server.config.PortalConfig;
 import io.ringtarget.server.config.RingtargetConfig;
 import io.ringtarget.server.config.TargetConfig;
 import io.ringtarget.server.config.TpgConfig;
+import io.ringtarget.server.config.TpgParametersConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -313,7 +315,23 @@ final class TargetRegistryBuilder
             ConfigDefaults.AUTH_CHAP.equalsIgnoreCase(tpg.authentication()), port,
             null == tpg.nopInIntervalSeconds() ? PortalGroup.ENGINE_NOP_IN : tpg.nopInIntervalSeconds(),
             null == tpg.nopInTimeoutSeconds() ? PortalGroup.ENGINE_NOP_IN : tpg.nopInTimeoutSeconds(),
-            chapAlgorithms(tpg.chapAlgorithms(), security));
+            chapAlgorithms(tpg.chapAlgorithms(), security), parameters(tpg.parametersOrNone()));
+    }
+
+    /** The operational keys a TPG offers its logins; the validator has checked the values. */
+    static TpgParameters parameters(final TpgParametersConfig p)
+    {
+        if (p.isEmpty())
+        {
+            return TpgParameters.ENGINE;
+        }
+        return new TpgParameters(p.maxRecvDataSegmentLength(), p.maxBurstLength(), p.firstBurstLength(),
+            p.maxOutstandingR2T(), yes(p.initialR2T()), yes(p.immediateData()));
+    }
+
+    private static Boolean yes(final String value)
+    {
+        return null == value ? null : "Yes".equals(value);
     }
 
     /** Target names compare without case (RFC 3722); backstore names as written. */

@@ -113,6 +113,25 @@ class LiveEditTest
         }
     }
 
+    @Test
+    void tpgParametersApplyToTheNextLoginAndSaySo() throws Exception
+    {
+        try (LiveServe live = serve())
+        {
+            final CliRunner.Result set = run("iscsi", "tpg", "set", T, "--parameter", "FirstBurstLength=16384");
+            assertEquals(0, set.exitCode(), set::toString);
+            assertTrue(set.err().contains("TPG parameters of " + T + " tpg 1 added (apply at the next login)"),
+                set::toString);
+            final CliRunner.Result changed = run("iscsi", "tpg", "set", T, "--parameter", "FirstBurstLength=8192");
+            assertTrue(changed.err().contains("TPG parameters of " + T + " tpg 1 changed (apply at the next login)"),
+                changed::toString);
+            assertEquals(8192, ConfigEditor.tpg(ConfigEditor.target(live.server.config(), T), 1).parameters()
+                .firstBurstLength(), "served");
+            final CliRunner.Result algorithms = run("iscsi", "tpg", "set", T, "--chap-algorithms", "SHA256");
+            assertTrue(algorithms.err().contains("TPG " + T + " tpg 1 changed"), algorithms::toString);
+        }
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "iscsi tpg acls create " + T + " iqn.1994-05.COM.client:upper | iqn.1994-05.com.client:upper",

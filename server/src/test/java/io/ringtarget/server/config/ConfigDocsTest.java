@@ -24,13 +24,13 @@ class ConfigDocsTest
     private static final Pattern JSON_BLOCK = Pattern.compile("```json\\n(.*?)```", Pattern.DOTALL);
     /** A section of the field tables and the rows of its table: {@code ### engine ... | `loops` | ...}. */
     private static final Pattern TABLE = Pattern.compile("\\n### (.+?)\\n(.*?)(?=\\n#)", Pattern.DOTALL);
-    private static final Pattern FIELD_ROW = Pattern.compile("^\\| `([A-Za-z]+)` \\|", Pattern.MULTILINE);
+    private static final Pattern FIELD_ROW = Pattern.compile("^\\| `([A-Za-z0-9]+)` \\|", Pattern.MULTILINE);
     /** Which schema object each table describes. */
     private static final Map<String, String> TABLE_SCHEMAS = Map.ofEntries(
         Map.entry("Top level", ""), Map.entry("backstores", "/$defs/backstore"), Map.entry("rbd", "/$defs/rbd"),
-        Map.entry("targets", "/$defs/target"),
-        Map.entry("tpgs", "/$defs/tpg"), Map.entry("portals", "/$defs/portal"), Map.entry("luns", "/$defs/lun"),
-        Map.entry("acls", "/$defs/acl"), Map.entry("chap", "/$defs/chap"),
+        Map.entry("targets", "/$defs/target"), Map.entry("tpgs", "/$defs/tpg"),
+        Map.entry("parameters", "/$defs/tpgParameters"), Map.entry("portals", "/$defs/portal"),
+        Map.entry("luns", "/$defs/lun"), Map.entry("acls", "/$defs/acl"), Map.entry("chap", "/$defs/chap"),
         Map.entry("discoveryAuth", "/$defs/discoveryAuth"), Map.entry("engine", "/$defs/engine"),
         Map.entry("metrics", "/$defs/metrics"), Map.entry("security", "/$defs/security"));
 
