@@ -64,7 +64,10 @@ METRICS_VARIANT = RINGTARGET + "+metrics"
 # The same build as a polling target, the way SPDK runs: one event loop spinning on its core (demo --loops 1
 # --idle-strategy busy) instead of two that sleep when out of work. Idle, it takes that core in full, as SPDK does.
 POLL_VARIANT = RINGTARGET + "+poll"
-VARIANTS = (METRICS_VARIANT, POLL_VARIANT)
+# The same build with --ringtarget-params as its TPG's parameters (demo --parameter KEY=VALUE ...), e.g. a smaller
+# FirstBurstLength: what the operational keys a TPG offers change, measured against the defaults in one run.
+PARAMS_VARIANT = RINGTARGET + "+params"
+VARIANTS = (METRICS_VARIANT, POLL_VARIANT, PARAMS_VARIANT)
 ALL_TARGETS = (RINGTARGET, TGT, ISTGT, SPDK)
 PEERS = (TGT, ISTGT, SPDK)
 # An earlier build of ringtarget (--baseline-ref, --baseline-jar) is one more target, named ringtarget@LABEL.
@@ -88,9 +91,10 @@ class Workload:
     """One fio run: jobs fio jobs at queue depth qd each, every job its own iSCSI session (libiscsi logs in per job).
     reference: the single-session workload a many-sessions one is compared with (the same target, the same run)."""
 
-    def __init__(self, name, rw, bs, qd, lat_log=False, jobs=1, reference=None):
+    def __init__(self, name, rw, bs, qd, lat_log=False, jobs=1, reference=None, default=True):
         self.name, self.rw, self.bs, self.qd, self.lat_log = name, rw, bs, qd, lat_log
         self.jobs, self.reference = jobs, reference
+        self.default = default                # run when --workloads names none; else only when named
         self.direction = "read" if rw in ("read", "randread") else "write"
 
 
@@ -108,6 +112,10 @@ WORKLOADS = [
     # Issue 15, large transfers: against a loopback TCP stream of 1 MiB messages (STREAM_MESSAGE).
     Workload("read-1m-qd4", "read", "1m", 4),
     Workload("write-1m-qd4", "write", "1m", 4),
+    # Only when named: the write sizes and depths that TPG parameters (FirstBurstLength, ImmediateData) move.
+    Workload("write-64k-qd8", "write", "64k", 8, default=False),
+    Workload("write-256k-qd8", "write", "256k", 8, default=False),
+    Workload("write-128k-qd1", "write", "128k", 1, lat_log=True, default=False),
 ]
 
 
@@ -669,9 +677,10 @@ class RingtargetTarget(Target):
     iqn = "iqn.2026-11.io.ringtarget:demo"
     lun = 0
 
-    def __init__(self, port, workdir, java_home, sampler_cp, jar, name=RINGTARGET, metrics_port=None):
+    def __init__(self, port, workdir, java_home, sampler_cp, jar, name=RINGTARGET, metrics_port=None, params=()):
         super().__init__(port, workdir)
         self.java_home, self.sampler_cp, self.jar = java_home, sampler_cp, jar
+        self.params = params                  # ringtarget+params: its TPG's parameters, KEY=VALUE
         self.name = name                      # ringtarget, ringtarget+metrics, or ringtarget@LABEL for the baseline
         # ringtarget and ringtarget+metrics: where /metrics is served (the baseline's commit may not have it).
         self.metrics_port = metrics_port
@@ -706,6 +715,9 @@ class RingtargetTarget(Target):
         # ringtarget's default is write-through (every write FUA, a flush on a device without FUA), so it is told
         # to report the cache too and both give the initiator the same promise.
         cmd += ["--write-cache"]
+        if self.name == PARAMS_VARIANT:
+            for kv in self.params:
+                cmd += ["--parameter", kv]
         # This build's demo serves metrics on 127.0.0.1:9287 by default: ringtarget and ringtarget+metrics serve them
         # on a loopback port of their own. ringtarget's are read only at the edges of a many-sessions window (its
         # sessions and its loops' busy time; the loops count whether or not anything reads them), ringtarget+metrics'
@@ -860,7 +872,7 @@ class Bench:
                 jar = self.args.baseline_jar if name.startswith(BASELINE_PREFIX) else self.args.ringtarget_jar
                 metrics_port = pick_ports(port + 6000, 1)[0] if name == RINGTARGET or name in VARIANTS else None
                 made[name] = RingtargetTarget(port, self.workdir, self.args.java_home, self.args.sampler_cp,
-                                              jar, name, metrics_port)
+                                              jar, name, metrics_port, self.args.ringtarget_params)
         return made
 
     def start_all(self, kind):
@@ -1162,7 +1174,7 @@ class Bench:
 
     def workloads(self):
         if not self.args.workloads:
-            return WORKLOADS
+            return [w for w in WORKLOADS if w.default]
         # A many-sessions workload brings its single-session reference along: the ratio needs both in one run.
         wanted = set(self.args.workloads) | {w.reference for w in WORKLOADS if w.name in self.args.workloads}
         return [w for w in WORKLOADS if w.name in wanted]
@@ -1886,8 +1898,13 @@ def main():
                     help="comma list of ram, loop (a loop device with direct I/O over a file on the VM's disk, "
                          "/var/tmp) and shm (the same over a file in /dev/shm: a block device without disk noise)")
     ap.add_argument("--workloads", default="",
-                    help="comma list of workload names (default all: " + ", ".join(w.name for w in WORKLOADS) +
+                    help="comma list of workload names (default: " +
+                         ", ".join(w.name for w in WORKLOADS if w.default) + "; only when named: " +
+                         ", ".join(w.name for w in WORKLOADS if not w.default) +
                          "; a many-sessions workload brings its single-session QD32 reference along)")
+    ap.add_argument("--ringtarget-params", default="FirstBurstLength=16384",
+                    help="comma list of KEY=VALUE: the TPG parameters of target " + PARAMS_VARIANT +
+                         " (demo --parameter), e.g. FirstBurstLength=16384,ImmediateData=No")
     ap.add_argument("--base-port", type=int, default=3260, help="targets on base, base+1, ... in --targets order")
     ap.add_argument("--out", help="results directory (default docs/benchmarks/DATE, quick: .cache/bench/TIME)")
     ap.add_argument("--no-freeze", action="store_true", help="do not SIGSTOP the idle targets")
@@ -1918,6 +1935,7 @@ def main():
     args.targets = [t for t in args.targets.split(",") if t]
     args.backstores = [b for b in args.backstores.split(",") if b]
     args.workloads = [w for w in args.workloads.split(",") if w]
+    args.ringtarget_params = [p for p in args.ringtarget_params.split(",") if p]
     for t in args.targets:
         if t not in ALL_TARGETS and t not in VARIANTS and not t.startswith(BASELINE_PREFIX):
             ap.error(f"unknown target {t}")

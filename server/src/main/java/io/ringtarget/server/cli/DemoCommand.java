@@ -15,6 +15,7 @@ import io.ringtarget.server.config.RbdConfig;
 import io.ringtarget.server.config.RingtargetConfig;
 import io.ringtarget.server.config.Sizes;
 import io.ringtarget.server.config.TargetConfig;
+import io.ringtarget.server.config.TpgConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code ringtarget demo}: one target, one LUN, no configuration file. */
@@ -78,6 +80,11 @@ final class DemoCommand implements Callable<Integer>
             "latency and the most IOPS per connection (with --loops 1, as a polling target such as SPDK runs on one " +
             "core).")
     String idleStrategy;
+
+    @Option(names = "--parameter", paramLabel = "KEY=VALUE",
+        description = "An operational key the demo's TPGs offer its logins, as iscsi tpg set --parameter " +
+            "(repeatable): e.g. FirstBurstLength=16384 or ImmediateData=No.")
+    List<String> parameters;
 
     @Option(names = "--write-cache",
         description = "Report a volatile write cache (WCE=1), as tgt and a local disk do: a write completes once the " +
@@ -150,7 +157,19 @@ final class DemoCommand implements Callable<Integer>
         final BackstoreConfig b = null == rbdImage() ? demo.backstores().getFirst() : rbdBackstore();
         final BackstoreConfig backstore = b.withWriteCache(writeCache)
             .withGrow(grow && ConfigDefaults.TYPE_FILEIO.equals(b.type()));
-        return demo.withBackstores(List.of(backstore))
+        RingtargetConfig tuned = demo;
+        if (null != parameters)
+        {
+            final Map<String, String> keys = TpgParameterOptions.parse(parameters);
+            for (final TargetConfig target : demo.targets())
+            {
+                for (final TpgConfig tpg : target.tpgs())
+                {
+                    tuned = ConfigEditor.setTpgParameters(tuned, target.iqn(), tpg.tag(), keys);
+                }
+            }
+        }
+        return tuned.withBackstores(List.of(backstore))
             .withEngine(new EngineConfig(loops, engine.pinCpus(),
                 null == idleStrategy ? engine.idleStrategy() : idleStrategy, engine.idleSpinMicros(),
                 engine.nopInIntervalSeconds(), engine.nopInTimeoutSeconds()))

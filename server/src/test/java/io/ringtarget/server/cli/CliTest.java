@@ -448,6 +448,15 @@ class CliTest
         final CliRunner.Result badIdle = run("demo", "--dry-run", "--idle-strategy", "spin");
         assertEquals(2, badIdle.exitCode(), badIdle::toString);
         assertTrue(badIdle.err().contains("idleStrategy"), badIdle::toString);
+
+        final CliRunner.Result burst = run("demo", "--dry-run", "--parameter", "FirstBurstLength=16384",
+            "--parameter", "ImmediateData=No");
+        assertEquals(0, burst.exitCode(), burst::toString);
+        assertTrue(burst.out().contains("\"FirstBurstLength\" : 16384"), burst::toString);
+        assertTrue(burst.out().contains("\"ImmediateData\" : \"No\""), burst::toString);
+        final CliRunner.Result badBurst = run("demo", "--dry-run", "--parameter", "FirstBurstLength=100");
+        assertEquals(2, badBurst.exitCode(), badBurst::toString);
+        assertTrue(badBurst.err().contains("parameters.FirstBurstLength"), badBurst::toString);
     }
 
     @Test
