@@ -13,7 +13,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 pkgs=(liburing-dev liburing2 libiscsi-bin libiscsi-dev sg3-utils tgt istgt gcc make util-linux
-  cpio binutils libaio-dev)
+  cpio binutils libaio-dev iproute2)
 # Packages whose service is enabled by their postinst; the tests start their own daemons (tgtd, prometheus on a
 # private port, ceph-mon and ceph-osd of a throwaway cluster), so those services are disabled once installed.
 services=(tgt istgt prometheus ceph-base ceph-common ceph-mon ceph-osd)

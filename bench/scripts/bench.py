@@ -1626,6 +1626,8 @@ def machine_info(args):
         "spdk": (sh(f"cat {shlex.quote(os.path.join(args.spdk_dir, 'VERSION'))} 2>/dev/null || echo v26.05")
                  + " (bench/scripts/build-spdk.sh), DPDK " + sh("pkg-config --modversion libdpdk"))
         if args.spdk_dir else "not built",
+        "tcp_cc": sh("cat /proc/sys/net/ipv4/tcp_congestion_control") + " (qdisc on lo: " +
+                  sh("tc qdisc show dev lo | awk '{print $2; exit}'") + ")",
         "java": sh(f"{shlex.quote(os.path.join(args.java_home, 'bin', 'java'))} -version 2>&1 | head -1")
         if args.java_home else "?",
         # "-dirty": the checkout had uncommitted changes (possibly other modules' work in progress) when built.
@@ -1666,7 +1668,9 @@ def report(bench, args, info, made_plots):
     lines += [f"Machine: {info['nproc']} CPUs ({info['cpu']}), {info['memory']}, kernel {info['kernel']}, "
               f"{info['os']}. fio {info['fio']} (libiscsi engine), tgt {info['tgt']}, istgt {info['istgt']}, "
               + (f"SPDK {info['spdk']}, " if SPDK in args.targets else "")
-              + f"libiscsi {info['libiscsi']}, {info['java']}, ringtarget {info['ringtarget_commit']}.", ""]
+              + f"libiscsi {info['libiscsi']}, {info['java']}, ringtarget {info['ringtarget_commit']}. "
+              + f"TCP congestion control: {info['tcp_cc']}"
+              + (f", set for this run (the host's is {args.host_tcp_cc})" if args.congestion_control else "") + ".", ""]
     if args.baseline_name in args.targets:
         lines += [f"Baseline: {args.baseline_name}, {args.baseline_desc}; started like ringtarget (same JVM flags, "
                   "same demo arguments) and measured in turn with the others.", ""]
@@ -1763,6 +1767,10 @@ def report(bench, args, info, made_plots):
             for other in (SPDK, RINGTARGET):
                 if other in args.targets:
                     lines += baseline_section(bench, args, agg, kind, POLL_VARIANT, other)
+        if PARAMS_VARIANT in args.targets and RINGTARGET in args.targets:
+            lines += [f"TPG parameters: {PARAMS_VARIANT} is the same jar as {RINGTARGET} with its TPG offering "
+                      + ", ".join(f"`{p}`" for p in args.ringtarget_params) + " (`demo --parameter`).", ""]
+            lines += baseline_section(bench, args, agg, kind, PARAMS_VARIANT, RINGTARGET)
         peers = [p for p in PEERS if p in args.targets]
         if peers:
             lines += [f"Ratios of medians ({', '.join('ours/' + p for p in peers)}; latency and CPU: lower is "
@@ -1902,6 +1910,9 @@ def main():
                          ", ".join(w.name for w in WORKLOADS if w.default) + "; only when named: " +
                          ", ".join(w.name for w in WORKLOADS if not w.default) +
                          "; a many-sessions workload brings its single-session QD32 reference along)")
+    ap.add_argument("--congestion-control", default="",
+                    help="the host's TCP congestion control for this run (net.ipv4.tcp_congestion_control: cubic, "
+                         "bbr, ...), restored afterwards; empty: as the host has it")
     ap.add_argument("--ringtarget-params", default="FirstBurstLength=16384",
                     help="comma list of KEY=VALUE: the TPG parameters of target " + PARAMS_VARIANT +
                          " (demo --parameter), e.g. FirstBurstLength=16384,ImmediateData=No")
@@ -1979,6 +1990,33 @@ def main():
 
     bench = Bench(args)
 
+    # --congestion-control: the host's TCP congestion control for this run (every target and fio alike), put back
+    # as it was whatever happens; Debian's kernel default is cubic, this VM's bbr.
+    args.host_tcp_cc = read_sysctl(TCP_CC)
+    if args.congestion_control:
+        write_sysctl(TCP_CC, args.congestion_control)
+    try:
+        return run_and_report(bench, args)
+    finally:
+        if args.congestion_control:
+            write_sysctl(TCP_CC, args.host_tcp_cc)
+
+
+TCP_CC = "/proc/sys/net/ipv4/tcp_congestion_control"
+
+
+def read_sysctl(path):
+    with open(path) as f:
+        return f.read().strip()
+
+
+def write_sysctl(path, value):
+    with open(path, "w") as f:
+        f.write(value)
+    log(f"{path} = {value}")
+
+
+def run_and_report(bench, args):
     info = machine_info(args)
     log(f"results in {args.out}")
     failed = None
@@ -2022,6 +2060,9 @@ def main():
     if METRICS_VARIANT in args.targets and RINGTARGET in args.targets:
         print(f"Metrics on ({METRICS_VARIANT}) against off ({RINGTARGET}):")
         print(baseline_text(bench, args, agg, METRICS_VARIANT, RINGTARGET))
+    if PARAMS_VARIANT in args.targets and RINGTARGET in args.targets:
+        print(f"TPG parameters ({PARAMS_VARIANT}) against {RINGTARGET}:")
+        print(baseline_text(bench, args, agg, PARAMS_VARIANT, RINGTARGET))
     for other in (SPDK, RINGTARGET):
         if POLL_VARIANT in args.targets and other in args.targets:
             print(f"Polling ({POLL_VARIANT}) against {other}:")

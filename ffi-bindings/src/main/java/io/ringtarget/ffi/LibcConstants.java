@@ -84,6 +84,7 @@ public final class LibcConstants
     public static final int TCP_KEEPCNT = 6;
     public static final int TCP_USER_TIMEOUT = 18;
     public static final int TCP_INFO = 11;
+    public static final int TCP_CONGESTION = 13;
     public static final int SHUT_RD = 0;
     public static final int SHUT_WR = 1;
     public static final int SHUT_RDWR = 2;

@@ -250,6 +250,38 @@ public final class Sockets
         }
     }
 
+    /**
+     * TCP_CONGESTION: the congestion control algorithm of this socket's sends ("cubic", "bbr", "dctcp", ...) instead of
+     * the host's net.ipv4.tcp_congestion_control. Returns 0 or -errno ({@code -ENOENT}: no such algorithm is loaded or
+     * loadable here). Setup path.
+     */
+    public static int setCongestionControl(final int fd, final String name)
+    {
+        final byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment v = arena.allocate(bytes.length);
+            v.copyFrom(MemorySegment.ofArray(bytes));
+            return Libc.setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, v, bytes.length);
+        }
+    }
+
+    /** The kernel's TCP_CA_NAME_MAX (include/net/tcp.h, not in the UAPI headers): a name with its NUL. */
+    private static final int TCP_CA_NAME_MAX = 16;
+
+    /** The congestion control algorithm of this socket (TCP_CONGESTION); throws when the option cannot be read. */
+    public static String congestionControl(final int fd)
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment v = arena.allocate(TCP_CA_NAME_MAX);
+            final MemorySegment len = arena.allocate(ValueLayout.JAVA_INT);
+            len.set(ValueLayout.JAVA_INT, 0, TCP_CA_NAME_MAX);
+            Libc.check(Libc.getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, v, len), "getsockopt(TCP_CONGESTION)");
+            return v.getString(0, StandardCharsets.US_ASCII);
+        }
+    }
+
     /** close(2); returns 0 or -errno (a socket close is not worth an exception). */
     public static int close(final int fd)
     {

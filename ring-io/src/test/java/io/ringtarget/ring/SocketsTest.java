@@ -9,6 +9,7 @@ import java.net.Socket;
 
 import static io.ringtarget.ffi.LibcConstants.EADDRINUSE;
 import static io.ringtarget.ffi.LibcConstants.EADDRNOTAVAIL;
+import static io.ringtarget.ffi.LibcConstants.ENOENT;
 import static io.ringtarget.ffi.LibcConstants.IPPROTO_TCP;
 import static io.ringtarget.ffi.LibcConstants.SOL_SOCKET;
 import static io.ringtarget.ffi.LibcConstants.SO_KEEPALIVE;
@@ -59,6 +60,24 @@ class SocketsTest
             }
         }
         assertEquals(0, Sockets.probeBind("127.0.0.1", port));
+    }
+
+    @Test
+    void aSocketsCongestionControlIsSetAndReadBackAndAnUnknownOneRefused()
+    {
+        final int fd = Sockets.listen("127.0.0.1", 0, false, 8);
+        try
+        {
+            // reno is built into every Linux kernel, whatever net.ipv4.tcp_congestion_control says.
+            assertEquals(0, Sockets.setCongestionControl(fd, "reno"));
+            assertEquals("reno", Sockets.congestionControl(fd));
+            assertEquals(-ENOENT, Sockets.setCongestionControl(fd, "nosuchcc"));
+            assertEquals("reno", Sockets.congestionControl(fd), "unchanged by the refused one");
+        }
+        finally
+        {
+            Sockets.close(fd);
+        }
     }
 
     @Test

@@ -152,6 +152,16 @@ public final class PortalListener implements CompletionHandler
     static void serve(final LoopContext context, final int connFd, final SocketAddresses.Peer peer, final int port)
     {
         Sockets.setNoDelay(connFd);
+        final String congestionControl = context.server().tcpCongestionControl();
+        if (null != congestionControl)
+        {
+            final int r = Sockets.setCongestionControl(connFd, congestionControl);
+            if (r < 0)
+            {
+                context.server().log().warn("connection", peer.hostPort() + ": TCP congestion control " +
+                    congestionControl + " not set (" + Errno.describe(r) + "): the host's applies");
+            }
+        }
         final String localIp = SocketAddresses.localAddress(connFd);
         // The engine's NOP-In settings until the session's TPG is known (Connection.enterFullFeaturePhase).
         final int keepalive = TcpKeepalive.apply(connFd, context.server().nopInIntervalNanos(),

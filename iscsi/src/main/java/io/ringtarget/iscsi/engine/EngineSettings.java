@@ -6,7 +6,8 @@ package io.ringtarget.iscsi.engine;
  * {@code idleSpinNanos} how long a "ring" loop polls after work before it blocks, and the NOP-In ping interval
  * and answer timeout that find dead connections (0 = no pings): those of discovery sessions and of the TPGs that do
  * not set their own ({@link io.ringtarget.iscsi.node.PortalGroup}), and the TCP keepalive of every accepted socket
- * until its session's TPG is known.
+ * until its session's TPG is known. {@code tcpCongestionControl} is the TCP congestion control of every accepted
+ * connection ("cubic", "dctcp", ...), null for the host's net.ipv4.tcp_congestion_control.
  */
 public record EngineSettings(
     int loops,
@@ -14,8 +15,17 @@ public record EngineSettings(
     String idleStrategy,
     long idleSpinNanos,
     int nopInIntervalSeconds,
-    int nopInTimeoutSeconds)
+    int nopInTimeoutSeconds,
+    String tcpCongestionControl)
 {
+    /** Connections with the host's TCP congestion control. */
+    public EngineSettings(
+        final int loops, final boolean pinCpus, final String idleStrategy, final long idleSpinNanos,
+        final int nopInIntervalSeconds, final int nopInTimeoutSeconds)
+    {
+        this(loops, pinCpus, idleStrategy, idleSpinNanos, nopInIntervalSeconds, nopInTimeoutSeconds, null);
+    }
+
     /** The number of event loops to run: {@code loops}, or one per available CPU when it is 0. */
     public int loopCount()
     {

@@ -1,5 +1,6 @@
 package io.ringtarget.iscsi.engine;
 
+import io.ringtarget.ffi.Errno;
 import io.ringtarget.iscsi.command.DataBuffers;
 import io.ringtarget.iscsi.loop.LoopConnection;
 import io.ringtarget.iscsi.connection.PortalListener;
@@ -27,6 +28,7 @@ import io.ringtarget.ring.EventLoop;
 import io.ringtarget.ring.EventLoopGroup;
 import io.ringtarget.ring.LoopTask;
 import io.ringtarget.ring.RingConfig;
+import io.ringtarget.ring.Sockets;
 
 import java.io.IOException;
 import org.agrona.concurrent.status.CountersReader;
@@ -77,6 +79,33 @@ public final class IscsiEngine implements AutoCloseable
     }
 
     /**
+     * The TCP congestion control every connection gets, tried on a socket of its own first so that a name this
+     * host does not have stops the start with the reason rather than being refused per connection.
+     */
+    private static String congestionControl(final String name)
+    {
+        if (null == name)
+        {
+            return null;
+        }
+        final int fd = Sockets.listen("127.0.0.1", 0, false, 1);
+        try
+        {
+            final int r = Sockets.setCongestionControl(fd, name);
+            if (r < 0)
+            {
+                throw new IllegalArgumentException("TCP congestion control \"" + name + "\" is not available here (" +
+                    Errno.describe(r) + "; see /proc/sys/net/ipv4/tcp_available_congestion_control)");
+            }
+            return name;
+        }
+        finally
+        {
+            Sockets.close(fd);
+        }
+    }
+
+    /**
      * Binds the portals of every TPG in {@code targets} ({@link PortalSockets}), starts the loops and returns once
      * every portal is listening.
      *
@@ -115,6 +144,16 @@ public final class IscsiEngine implements AutoCloseable
         throws IOException
     {
         final int loops = settings.loopCount();
+        final String congestionControl;
+        try
+        {
+            congestionControl = congestionControl(settings.tcpCongestionControl());
+        }
+        catch (final RuntimeException ex)
+        {
+            sockets.close();
+            throw new IOException(ex.getMessage(), ex);
+        }
         final EventLoopGroup group;
         final IscsiContext server;
         try
@@ -126,7 +165,7 @@ public final class IscsiEngine implements AutoCloseable
             // One registry for the loops' own counters and their iSCSI counters: what a metrics thread reads.
             final Counters counters = new Counters(loops * COUNTERS_PER_LOOP + 64);
             server = new IscsiContext(targets, discoveryAuth, limits, loginLimits, log, counters,
-                settings.nopInIntervalSeconds(), settings.nopInTimeoutSeconds());
+                settings.nopInIntervalSeconds(), settings.nopInTimeoutSeconds()).tcpCongestionControl(congestionControl);
             group = new EventLoopGroup("ringtarget", loops, new RingConfig(), settings.idleStrategy(),
                 settings.idleSpinNanos(), settings.pinCpus(), counters);
         }

@@ -34,6 +34,7 @@ public final class IscsiContext
     private volatile long nopInIntervalNanos;
     private volatile long nopInTimeoutNanos;
     private volatile boolean draining;
+    private volatile String tcpCongestionControl;
 
     public IscsiContext(
         final TargetRegistry targets, final DiscoveryAuth discoveryAuth, final TargetLimits limits,
@@ -110,6 +111,19 @@ public final class IscsiContext
     public ConnectionAdmission admission()
     {
         return admission;
+    }
+
+    /** The TCP congestion control set on every accepted connection; null: the host's. */
+    public String tcpCongestionControl()
+    {
+        return tcpCongestionControl;
+    }
+
+    /** Sets {@link #tcpCongestionControl()}, for connections accepted from now on (checked by the caller). */
+    public IscsiContext tcpCongestionControl(final String name)
+    {
+        this.tcpCongestionControl = name;
+        return this;
     }
 
     public long nopInIntervalNanos()

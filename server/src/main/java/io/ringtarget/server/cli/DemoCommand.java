@@ -86,6 +86,11 @@ final class DemoCommand implements Callable<Integer>
             "(repeatable): e.g. FirstBurstLength=16384 or ImmediateData=No.")
     List<String> parameters;
 
+    @Option(names = "--tcp-congestion-control", paramLabel = "NAME",
+        description = "The TCP congestion control of every connection (engine.tcpCongestionControl): cubic, dctcp, " +
+            "bbr, ... (default: the host's net.ipv4.tcp_congestion_control).")
+    String tcpCongestionControl;
+
     @Option(names = "--write-cache",
         description = "Report a volatile write cache (WCE=1), as tgt and a local disk do: a write completes once the " +
             "backstore has it and is durable after SYNCHRONIZE CACHE. Without it every write is written through (FUA).")
@@ -172,7 +177,7 @@ final class DemoCommand implements Callable<Integer>
         return tuned.withBackstores(List.of(backstore))
             .withEngine(new EngineConfig(loops, engine.pinCpus(),
                 null == idleStrategy ? engine.idleStrategy() : idleStrategy, engine.idleSpinMicros(),
-                engine.nopInIntervalSeconds(), engine.nopInTimeoutSeconds()))
+                engine.nopInIntervalSeconds(), engine.nopInTimeoutSeconds(), tcpCongestionControl))
             .withMetrics(new MetricsConfig(null == metrics ? MetricsConfig.DEMO_LISTEN : metrics));
     }
 

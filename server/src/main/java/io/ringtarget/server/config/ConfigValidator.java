@@ -851,6 +851,10 @@ public final class ConfigValidator
         {
             error("engine.nopInTimeoutSeconds", "at least 1 while NOP-In pings are on");
         }
+        if (checkFiles && null != engine.tcpCongestionControl())
+        {
+            addAll(HostChecks.congestionControl("engine.tcpCongestionControl", engine.tcpCongestionControl()));
+        }
     }
 
     /** Null: none (APTPL refused), which only a configuration built in code has; a file always names one. */

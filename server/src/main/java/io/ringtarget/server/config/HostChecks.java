@@ -127,6 +127,48 @@ final class HostChecks
             "target cannot listen on it until it is configured"));
     }
 
+    /**
+     * A TCP congestion control algorithm this kernel has (tcp_available_congestion_control) or can load as a module
+     * (the target, as root, makes the kernel load it when a connection asks for it).
+     *
+     * @param path JSON path of the setting, for the problem.
+     * @param name the algorithm ("cubic", "dctcp", ...).
+     * @return the problem found, none when it is there or that cannot be told.
+     */
+    static List<ConfigProblem> congestionControl(final String path, final String name)
+    {
+        final String available;
+        try
+        {
+            available = Files.readString(AVAILABLE_CONGESTION_CONTROL).strip();
+        }
+        catch (final IOException ex)
+        {
+            return List.of(); // cannot tell: the engine's start tries it and says why it failed
+        }
+        if (List.of(available.split("\\s+")).contains(name) || isModule("tcp_" + name))
+        {
+            return List.of();
+        }
+        return List.of(ConfigProblem.error(path, "\"" + name + "\" is not a TCP congestion control of this host " +
+            "(available: " + available + "; none by that name among the kernel's modules)"));
+    }
+
+    private static final Path AVAILABLE_CONGESTION_CONTROL = Path.of("/proc/sys/net/ipv4/tcp_available_congestion_control");
+
+    private static boolean isModule(final String module)
+    {
+        final Path dir = Path.of("/lib/modules", System.getProperty("os.version"), "kernel", "net", "ipv4");
+        try (var files = Files.list(dir))
+        {
+            return files.anyMatch(f -> f.getFileName().toString().startsWith(module + ".ko"));
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+    }
+
     private static boolean isLocalAddress(final String ip)
     {
         try

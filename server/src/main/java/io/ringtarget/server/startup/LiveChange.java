@@ -256,7 +256,7 @@ final class LiveChange
     {
         if (!Objects.equals(engineWithoutNopIn(before.engine()), engineWithoutNopIn(after.engine())))
         {
-            warnings.add("engine loops, CPU pinning and idle strategy apply at the next start");
+            warnings.add("engine loops, CPU pinning, idle strategy and TCP congestion control apply at the next start");
         }
         if (!Objects.equals(before.metrics(), after.metrics()))
         {
@@ -271,7 +271,8 @@ final class LiveChange
     private static EngineConfig engineWithoutNopIn(final EngineConfig engine)
     {
         final EngineConfig e = null == engine ? ConfigDefaults.engine() : engine;
-        return new EngineConfig(e.loops(), e.pinCpus(), e.idleStrategy(), e.idleSpinMicros(), 0, 0);
+        return new EngineConfig(e.loops(), e.pinCpus(), e.idleStrategy(), e.idleSpinMicros(), 0, 0,
+            e.tcpCongestionControl());
     }
 
     /** Takes back what {@link #prepare} did: the change was refused, or could not be saved. */

@@ -449,6 +449,14 @@ class CliTest
         assertEquals(2, badIdle.exitCode(), badIdle::toString);
         assertTrue(badIdle.err().contains("idleStrategy"), badIdle::toString);
 
+        final CliRunner.Result reno = run("demo", "--dry-run", "--tcp-congestion-control", "reno");
+        assertEquals(0, reno.exitCode(), reno::toString);
+        assertTrue(reno.out().contains("\"tcpCongestionControl\" : \"reno\""), reno::toString);
+        final CliRunner.Result noSuch = run("demo", "--dry-run", "--tcp-congestion-control", "nosuchcc");
+        assertEquals(2, noSuch.exitCode(), noSuch::toString);
+        assertTrue(noSuch.err().contains("engine.tcpCongestionControl: \"nosuchcc\" is not a TCP congestion control"),
+            noSuch::toString);
+
         final CliRunner.Result burst = run("demo", "--dry-run", "--parameter", "FirstBurstLength=16384",
             "--parameter", "ImmediateData=No");
         assertEquals(0, burst.exitCode(), burst::toString);

@@ -257,7 +257,8 @@ class ConfigFilesTest
             () -> ConfigFiles.parse("{\"engine\": {\"idle\": \"busy\"}}", "x"));
 
         assertEquals("engine.idle: unknown field \"idle\" (known fields: idleSpinMicros, idleStrategy, loops, " +
-            "nopInIntervalSeconds, nopInTimeoutSeconds, pinCpus)", ex.problems().getFirst().toString());
+            "nopInIntervalSeconds, nopInTimeoutSeconds, pinCpus, tcpCongestionControl)",
+            ex.problems().getFirst().toString());
     }
 
     @Test
