@@ -95,6 +95,12 @@ class LiveChangeTest
             final AppliedChange again = server.apply(server.config(), NO_FILE);
             assertTrue(again.nothing(), again::toString);
             assertSame(lun0, tpg(server).lun(0).logicalUnit());
+
+            // Engine settings belong to the process: saved, applied at the next start, and the change says so.
+            final AppliedChange reno = server.apply(server.config().withEngine(
+                server.config().engine().withTcpCongestionControl("reno")), NO_FILE);
+            assertEquals(List.of("engine loops, CPU pinning, idle strategy and TCP congestion control apply at the " +
+                "next start"), reno.warnings());
         }
     }
 
