@@ -165,7 +165,8 @@ public final class IscsiEngine implements AutoCloseable
             // One registry for the loops' own counters and their iSCSI counters: what a metrics thread reads.
             final Counters counters = new Counters(loops * COUNTERS_PER_LOOP + 64);
             server = new IscsiContext(targets, discoveryAuth, limits, loginLimits, log, counters,
-                settings.nopInIntervalSeconds(), settings.nopInTimeoutSeconds()).tcpCongestionControl(congestionControl);
+                settings.nopInIntervalSeconds(), settings.nopInTimeoutSeconds())
+                .tcpCongestionControl(congestionControl);
             group = new EventLoopGroup("ringtarget", loops, new RingConfig(), settings.idleStrategy(),
                 settings.idleSpinNanos(), settings.pinCpus(), counters);
         }

@@ -91,7 +91,8 @@ class TpgParametersOverLibiscsiTest
     {
         for (final int lun : new int[]{0, 1})
         {
-            final ExternalProcess.Result r = FioVerify.run(Tools.iscsiUrl(port, IQN, lun), "randwrite", "256k", 8, "32m");
+            final ExternalProcess.Result r =
+                FioVerify.run(Tools.iscsiUrl(port, IQN, lun), "randwrite", "256k", 8, "32m");
             assertEquals(0, r.exitCode(), r.output() + LOG);
             assertTrue(r.output().contains("err= 0"), r.output());
         }

@@ -154,7 +154,8 @@ final class HostChecks
             "(available: " + available + "; none by that name among the kernel's modules)"));
     }
 
-    private static final Path AVAILABLE_CONGESTION_CONTROL = Path.of("/proc/sys/net/ipv4/tcp_available_congestion_control");
+    private static final Path AVAILABLE_CONGESTION_CONTROL =
+        Path.of("/proc/sys/net/ipv4/tcp_available_congestion_control");
 
     private static boolean isModule(final String module)
     {

@@ -51,8 +51,8 @@ class TpgParametersCliTest
         assertEquals(0, ls.exitCode(), ls::toString);
         assertTrue(ls.out().contains("FirstBurstLength=65536, InitialR2T=Yes, ImmediateData=No]"), ls.out());
 
-        final CliRunner.Result back = run(config, "iscsi", "tpg", "set", TARGET, "--parameter", "FirstBurstLength=default",
-            "--parameter", "InitialR2T=default", "--parameter", "ImmediateData=default");
+        final CliRunner.Result back = run(config, "iscsi", "tpg", "set", TARGET, "--parameter",
+            "FirstBurstLength=default", "--parameter", "InitialR2T=default", "--parameter", "ImmediateData=default");
         assertEquals(0, back.exitCode(), back::toString);
         assertTrue(back.out().endsWith("the engine's parameters.\n"), back.out());
         assertNull(ConfigEditor.tpg(ConfigEditor.target(ConfigFiles.load(config), TARGET), 1).parameters());
@@ -67,8 +67,9 @@ class TpgParametersCliTest
         assertEquals(0, run(config, "iscsi", "tpg", "set", TARGET, "--parameter", "MaxBurstLength=65536").exitCode());
         final byte[] before = Files.readAllBytes(config);
 
-        assertRefused(config, "--parameter: \"HeaderDigest\" is not a TPG parameter; one of MaxRecvDataSegmentLength, " +
-            "MaxBurstLength, FirstBurstLength, MaxOutstandingR2T, InitialR2T, ImmediateData", "HeaderDigest=CRC32C");
+        assertRefused(config, "--parameter: \"HeaderDigest\" is not a TPG parameter; one of " +
+            "MaxRecvDataSegmentLength, MaxBurstLength, FirstBurstLength, MaxOutstandingR2T, InitialR2T, ImmediateData",
+            "HeaderDigest=CRC32C");
         assertRefused(config, "--parameter: \"FirstBurstLength\" is not KEY=VALUE", "FirstBurstLength");
         assertRefused(config, "--parameter FirstBurstLength: \"64k\" is not a number of bytes or default",
             "FirstBurstLength=64k");

@@ -58,7 +58,8 @@ class TpgParametersConfigTest
         assertEquals("targets[0].tpgs[0].parameters.MaxOutstandingR2T", noR2t.getFirst().path(), noR2t.toString());
         final List<ConfigProblem> notYesNo = problems("\"InitialR2T\": \"true\"");
         assertEquals("targets[0].tpgs[0].parameters.InitialR2T", notYesNo.getFirst().path(), notYesNo.toString());
-        final ConfigException unknown = assertThrows(ConfigException.class, () -> problems("\"HeaderDigest\": \"CRC32C\""));
+        final ConfigException unknown =
+            assertThrows(ConfigException.class, () -> problems("\"HeaderDigest\": \"CRC32C\""));
         assertTrue(unknown.getMessage().contains("parameters.HeaderDigest: unknown field \"HeaderDigest\" (known " +
             "fields: FirstBurstLength, ImmediateData, InitialR2T, MaxBurstLength"), unknown.getMessage());
     }
