@@ -17,6 +17,9 @@ import java.util.List;
  */
 final class HostChecks
 {
+    private static final Path AVAILABLE_CONGESTION_CONTROL =
+        Path.of("/proc/sys/net/ipv4/tcp_available_congestion_control");
+
     private HostChecks()
     {
     }
@@ -153,9 +156,6 @@ final class HostChecks
         return List.of(ConfigProblem.error(path, "\"" + name + "\" is not a TCP congestion control of this host " +
             "(available: " + available + "; none by that name among the kernel's modules)"));
     }
-
-    private static final Path AVAILABLE_CONGESTION_CONTROL =
-        Path.of("/proc/sys/net/ipv4/tcp_available_congestion_control");
 
     private static boolean isModule(final String module)
     {

@@ -319,7 +319,7 @@ final class TargetRegistryBuilder
     }
 
     /** The operational keys a TPG offers its logins; the validator has checked the values. */
-    static TpgParameters parameters(final TpgParametersConfig p)
+    private static TpgParameters parameters(final TpgParametersConfig p)
     {
         if (p.isEmpty())
         {
