@@ -1,6 +1,7 @@
 package io.ringtarget.backstore;
 
 import io.ringtarget.backstore.internal.AllocationMap;
+import io.ringtarget.ffi.NativeCopy;
 import io.ringtarget.ring.EventLoop;
 import io.ringtarget.scsi.BlockDevice;
 import io.ringtarget.scsi.ScsiTask;
@@ -158,7 +159,7 @@ public final class RamBackstore implements Backstore
                 task.onIoComplete(-EINVAL);
                 return;
             }
-            MemorySegment.copy(memory, byteOffset, dst, 0, length);
+            NativeCopy.copy(memory, byteOffset, dst, 0, length);
             task.onIoComplete(length);
         }
 
@@ -199,7 +200,7 @@ public final class RamBackstore implements Backstore
                 task.onIoComplete(-EINVAL);
                 return;
             }
-            MemorySegment.copy(src, srcOffset, memory, byteOffset, length);
+            NativeCopy.copy(src, srcOffset, memory, byteOffset, length);
             if (length > 0)
             {
                 // After the copy: a block is reported mapped only once its data is there (AllocationMap).
