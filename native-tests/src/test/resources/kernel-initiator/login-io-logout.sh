@@ -1,5 +1,6 @@
-# KernelInitiatorTest's guest script (busybox sh): open-iscsi logs in to ringtarget three times and does verified
-# I/O. The harness replaces @TARGET@, @PORTAL@ (10.0.2.2:PORT), @LUN0_BYTES@ and @LUN1_BYTES@.
+# KernelInitiatorTest's guest script (busybox sh): open-iscsi logs in to ringtarget four times and does verified
+# I/O. The harness replaces @TARGET@, @SOLICITED@ (a second target), @PORTAL@ (10.0.2.2:PORT), @LUN0_BYTES@ and
+# @LUN1_BYTES@.
 . /lib/rt-guest.sh
 T=@TARGET@
 P=@PORTAL@
@@ -86,5 +87,18 @@ rt_login "$T" "$P"
 sleep 6
 rt_result conn_errors_pings "$(rt_conn_errors)"
 rt_logout "$T" "$P"
+# 4. A target whose TPG parameters solicit every write (no immediate data, InitialR2T, 8 KiB first and 64 KiB
+#    bursts, 16 KiB Data-Out segments, one R2T at a time): open-iscsi negotiates what the TPG offers, and 256 KiB
+#    writes go as four R2Ts of 64 KiB each answered with four Data-Out PDUs.
+S=@SOLICITED@
+rt_step login-solicited
+rt_node "$S" "$P"
+rt_login "$S" "$P"
+rt_result negotiated_solicited "$(for k in MaxXmitDataSegmentLength FirstBurstLength MaxBurstLength ImmediateData InitialR2T; do printf '%s=%s ' $k "$(rt_negotiated $k)"; done)"
+d2="$(rt_disk "$S" 0)" || rt_fail "no disk for the solicited target's LUN 0"
+rt_step fio-solicited
+rt_fio_verify solicited "/dev/$d2" --rw=randwrite --bs=256k --iodepth=4 --size=16m
+rt_result conn_errors_solicited "$(rt_conn_errors)"
+rt_logout "$S" "$P"
 rt_step done
 dmesg | grep -iE 'iscsi|scsi host|sd [0-9]|connection' | tail -40

@@ -12,6 +12,7 @@ import io.ringtarget.server.config.PortalConfig;
 import io.ringtarget.server.config.RingtargetConfig;
 import io.ringtarget.server.config.TargetConfig;
 import io.ringtarget.server.config.TpgConfig;
+import io.ringtarget.server.config.TpgParametersConfig;
 import io.ringtarget.server.startup.TargetServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,11 +33,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Linux's own initiator (open-iscsi's iscsid and iscsiadm over iscsi_tcp, Debian 12's kernel in a QEMU guest)
  * against ringtarget served in-process on 127.0.0.1: discovery, login to an ACL, both LUNs as SCSI disks of the
  * right size, fio's verified writes and reads, NOP pings both ways over idle spells, CRC32C digests with R2T and
- * Data-Out, and clean logouts, seen from both sides. One boot runs everything (a boot costs more than the rest).
+ * Data-Out, a TPG whose parameters solicit every write, and clean logouts, seen from both sides. One boot runs
+ * everything (a boot costs more than the rest).
  */
 class KernelInitiatorTest
 {
     static final String TARGET = "iqn.2026-11.io.ringtarget:kernel";
+    /** A second target, whose TPG offers small bursts and no immediate data (LIO's TPG parameters). */
+    static final String SOLICITED = "iqn.2026-11.io.ringtarget:kernel-solicited";
     /** The name /init gives the guest's open-iscsi. */
     static final String GUEST = "iqn.2026-11.io.ringtarget.guest:kernel";
     static final long LUN0_BYTES = 64L << 20;
@@ -56,10 +60,14 @@ class KernelInitiatorTest
         final RingtargetConfig config = new RingtargetConfig(
             List.of(new BackstoreConfig("ram0", "ram", null, LUN0_BYTES, 512, true, false, "kram0", null),
                 new BackstoreConfig("file0", "fileio", dir.resolve("file0.img").toString(), LUN1_BYTES, 4096, true,
-                    false, "kfile0", null)),
+                    false, "kfile0", null),
+                new BackstoreConfig("ram1", "ram", null, 16L << 20, 512, true, false, "kram1", null)),
             List.of(new TargetConfig(TARGET, "kernel", List.of(new TpgConfig(1, true, portal,
-                List.of(new LunConfig(0, "ram0", false), new LunConfig(1, "file0", false)),
-                List.of(new AclConfig(GUEST, null)), false, "none")))),
+                    List.of(new LunConfig(0, "ram0", false), new LunConfig(1, "file0", false)),
+                    List.of(new AclConfig(GUEST, null)), false, "none"))),
+                new TargetConfig(SOLICITED, "solicited", List.of(new TpgConfig(1, true, portal,
+                    List.of(new LunConfig(0, "ram1", false)), List.of(new AclConfig(GUEST, null)), false, "none")
+                    .withParameters(new TpgParametersConfig(16384, 65536, 8192, 1, "Yes", "No"))))),
             new DiscoveryAuthConfig("none", null),
             // One loop: the guest's two vCPUs are two busy host threads on this 2-core machine. NOP-In every 5 s,
             // as configured by default.
@@ -67,6 +75,7 @@ class KernelInitiatorTest
         server = TargetServer.start(config, new PrintStream(LOG, true));
         final String script = GuestScripts.read("login-io-logout.sh")
             .replace("@TARGET@", TARGET)
+            .replace("@SOLICITED@", SOLICITED)
             .replace("@PORTAL@", KernelInitiatorGuest.hostAddress(0) + ":" + port)
             .replace("@LUN0_BYTES@", Long.toString(LUN0_BYTES))
             .replace("@LUN1_BYTES@", Long.toString(LUN1_BYTES));
@@ -191,6 +200,25 @@ class KernelInitiatorTest
         assertTrue(closings.get(0).nonCommandPdus() >= 2 + 2, closings.get(0).line());
         assertTrue(closings.get(2).nonCommandPdus() >= 2 + 4, closings.get(2).line());
         assertEquals("5", run.result("default.node.conn[0].timeo.noop_out_interval"), run.describe());
+    }
+
+    @Test
+    void aTpgsParametersAreNegotiatedAndWritesRunByThem()
+    {
+        // open-iscsi offers iscsid.conf's 256 KiB / 16 MiB - 1 KiB bursts with immediate data; the TPG's answers win.
+        assertEquals("MaxXmitDataSegmentLength=16384 FirstBurstLength=8192 MaxBurstLength=65536 ImmediateData=No " +
+            "InitialR2T=Yes", run.result("negotiated_solicited").strip(), run.describe());
+        assertEquals("0", run.result("fio_solicited"), run.describe());
+        assertEquals("0", run.result("conn_errors_solicited"), run.describe());
+        final TargetLogLines solicited = new TargetLogLines(LOG.toString(StandardCharsets.UTF_8), GUEST, SOLICITED);
+        assertEquals(1, solicited.logins().size(), solicited.toString());
+        assertTrue(solicited.logins().getFirst().contains("InitialR2T=Yes ImmediateData=No " +
+            "MaxRecvDataSegmentLength=16384"), solicited.logins().getFirst());
+        final TargetLogLines.Closing closing = solicited.closings().getFirst();
+        assertEquals("logout", closing.reason(), closing.line());
+        assertEquals(0, closing.protocolErrors(), closing.line());
+        // 16 MiB in 256 KiB writes: 64 writes of 16 Data-Out PDUs each (four R2Ts of 64 KiB, 16 KiB segments).
+        assertTrue(closing.nonCommandPdus() >= 64 * 16, "Data-Out PDUs of every write: " + closing.line());
     }
 
     private static TargetLogLines log()
