@@ -84,17 +84,7 @@ class LargeTransfersTest
         {
             server.close();
         }
-        if (dir != null)
-        {
-            try (var files = Files.list(dir))
-            {
-                for (final Path p : files.toList())
-                {
-                    Files.deleteIfExists(p);
-                }
-            }
-            Files.deleteIfExists(dir);
-        }
+        Tools.deleteTree(dir);
     }
 
     @Test

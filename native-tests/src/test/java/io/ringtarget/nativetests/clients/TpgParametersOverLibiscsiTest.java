@@ -23,7 +23,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -74,16 +73,7 @@ class TpgParametersOverLibiscsiTest
         {
             server.close();
         }
-        if (dir != null)
-        {
-            try (var files = Files.walk(dir))
-            {
-                for (final Path p : files.sorted(Comparator.reverseOrder()).toList())
-                {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+        Tools.deleteTree(dir);
     }
 
     @Test

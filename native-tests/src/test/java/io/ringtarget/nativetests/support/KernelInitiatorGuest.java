@@ -11,11 +11,9 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The Linux kernel initiator in a QEMU guest: Debian 12's own kernel (6.1, with iscsi_tcp, dm-multipath and
@@ -317,16 +315,9 @@ public final class KernelInitiatorGuest
 
     private static void deleteTree(final Path dir)
     {
-        if (null == dir)
+        try
         {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir))
-        {
-            for (final Path p : paths.sorted(Comparator.reverseOrder()).toList())
-            {
-                Files.deleteIfExists(p);
-            }
+            Tools.deleteTree(dir);
         }
         catch (final IOException ignore)
         {

@@ -2,9 +2,12 @@ package io.ringtarget.nativetests.support;
 
 import org.junit.jupiter.api.Assumptions;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -107,6 +110,26 @@ public final class Tools
     public static String fioFilename(final String url)
     {
         return url.replace(":", "\\:");
+    }
+
+    /**
+     * Deletes a directory and everything below it, as a test's cleanup: the host is left as the test found it.
+     *
+     * @param dir the directory; null or missing: nothing to do.
+     */
+    public static void deleteTree(final Path dir) throws IOException
+    {
+        if (null == dir || !Files.exists(dir))
+        {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir))
+        {
+            for (final Path p : paths.sorted(Comparator.reverseOrder()).toList())
+            {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     /**
