@@ -142,30 +142,36 @@ class LayoutCheckTest
         c.append("return 0; }\n");
 
         final Path dir = Files.createTempDirectory("ringtarget-layout");
-        final Path src = dir.resolve("layout.c");
-        final Path exe = dir.resolve("layout");
-        Files.writeString(src, c.toString());
-        run(List.of(gcc.toString(), "-Wall", "-Werror", "-o", exe.toString(), src.toString()));
-        final String out = run(List.of(exe.toString()));
+        try
+        {
+            final Path src = dir.resolve("layout.c");
+            final Path exe = dir.resolve("layout");
+            Files.writeString(src, c.toString());
+            run(List.of(gcc.toString(), "-Wall", "-Werror", "-o", exe.toString(), src.toString()));
+            final String out = run(List.of(exe.toString()));
 
-        final Map<String, Long> actual = new LinkedHashMap<>();
-        for (final String line : out.split("\n"))
-        {
-            final int sp = line.lastIndexOf(' ');
-            actual.put(line.substring(0, sp), Long.parseLong(line.substring(sp + 1)));
-        }
-        assertEquals(expected.keySet(), actual.keySet(), "every check printed");
-        final List<String> mismatches = new ArrayList<>();
-        for (final Map.Entry<String, Long> e : expected.entrySet())
-        {
-            if (!e.getValue().equals(actual.get(e.getKey())))
+            final Map<String, Long> actual = new LinkedHashMap<>();
+            for (final String line : out.split("\n"))
             {
-                mismatches.add(e.getKey() + ": java=" + e.getValue() + " C=" + actual.get(e.getKey()));
+                final int sp = line.lastIndexOf(' ');
+                actual.put(line.substring(0, sp), Long.parseLong(line.substring(sp + 1)));
             }
+            assertEquals(expected.keySet(), actual.keySet(), "every check printed");
+            final List<String> mismatches = new ArrayList<>();
+            for (final Map.Entry<String, Long> e : expected.entrySet())
+            {
+                if (!e.getValue().equals(actual.get(e.getKey())))
+                {
+                    mismatches.add(e.getKey() + ": java=" + e.getValue() + " C=" + actual.get(e.getKey()));
+                }
+            }
+            assertTrue(mismatches.isEmpty(), "bindings differ from the C headers: " + mismatches);
+            assertTrue(expected.size() > 250, "checked " + expected.size() + " values");
         }
-        assertTrue(mismatches.isEmpty(), "bindings differ from the C headers: " + mismatches);
-        assertTrue(expected.size() > 250, "checked " + expected.size() + " values");
-        deleteTree(dir);
+        finally
+        {
+            deleteTree(dir);   // also when gcc or a check fails: the host is left as found
+        }
     }
 
     private static void expect(
