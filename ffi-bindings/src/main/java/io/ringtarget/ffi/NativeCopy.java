@@ -40,17 +40,14 @@ public final class NativeCopy
     public static void copy(
         final MemorySegment src, final long srcOffset, final MemorySegment dst, final long dstOffset, final long length)
     {
-        if (length < THRESHOLD || !src.isNative() || !dst.isNative())
+        if (length < THRESHOLD || !src.isNative() || !dst.isNative() || dst.isReadOnly())
         {
+            // MemorySegment.copy copies these, and refuses a read-only destination as the JDK does
             MemorySegment.copy(src, srcOffset, dst, dstOffset, length);
             return;
         }
         Objects.checkFromIndexSize(srcOffset, length, src.byteSize());
         Objects.checkFromIndexSize(dstOffset, length, dst.byteSize());
-        if (dst.isReadOnly())
-        {
-            throw new UnsupportedOperationException("read-only destination");
-        }
         final long from = src.address() + srcOffset;
         final long to = dst.address() + dstOffset;
         if (from < to + length && to < from + length)
