@@ -266,6 +266,27 @@ public final class Sockets
         }
     }
 
+    /**
+     * Whether this host can give a TCP socket that congestion control: 0, or -errno ({@code -ENOENT}: neither built
+     * in nor loadable). Tried on an unbound socket of its own, closed again. Setup path.
+     */
+    public static int probeCongestionControl(final String name)
+    {
+        final int fd = Libc.socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            return fd;
+        }
+        try
+        {
+            return setCongestionControl(fd, name);
+        }
+        finally
+        {
+            Libc.close(fd);
+        }
+    }
+
     /** The kernel's TCP_CA_NAME_MAX (include/net/tcp.h, not in the UAPI headers): a name with its NUL. */
     private static final int TCP_CA_NAME_MAX = 16;
 

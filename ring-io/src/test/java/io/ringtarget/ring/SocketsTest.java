@@ -73,6 +73,8 @@ class SocketsTest
             assertEquals("reno", Sockets.congestionControl(fd));
             assertEquals(-ENOENT, Sockets.setCongestionControl(fd, "nosuchcc"));
             assertEquals("reno", Sockets.congestionControl(fd), "unchanged by the refused one");
+            assertEquals(0, Sockets.probeCongestionControl("reno"));
+            assertEquals(-ENOENT, Sockets.probeCongestionControl("nosuchcc"));
         }
         finally
         {

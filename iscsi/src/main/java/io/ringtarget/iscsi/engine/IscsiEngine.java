@@ -88,21 +88,13 @@ public final class IscsiEngine implements AutoCloseable
         {
             return null;
         }
-        final int fd = Sockets.listen("127.0.0.1", 0, false, 1);
-        try
+        final int r = Sockets.probeCongestionControl(name);
+        if (r < 0)
         {
-            final int r = Sockets.setCongestionControl(fd, name);
-            if (r < 0)
-            {
-                throw new IllegalArgumentException("TCP congestion control \"" + name + "\" is not available here (" +
-                    Errno.describe(r) + "; see /proc/sys/net/ipv4/tcp_available_congestion_control)");
-            }
-            return name;
+            throw new IllegalArgumentException("TCP congestion control \"" + name + "\" is not available here (" +
+                Errno.describe(r) + "; see /proc/sys/net/ipv4/tcp_available_congestion_control)");
         }
-        finally
-        {
-            Sockets.close(fd);
-        }
+        return name;
     }
 
     /**
