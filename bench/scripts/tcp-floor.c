@@ -5,7 +5,7 @@
  *
  *   tcp-floor REQUEST_BYTES RESPONSE_BYTES COUNT [poll]
  *   tcp-floor depth DEPTH REQUEST_BYTES RESPONSE_BYTES COUNT [split]
- *   tcp-floor stream MESSAGE_BYTES SECONDS
+ *   tcp-floor stream MESSAGE_BYTES SECONDS [send-span|receive-span SPAN_BYTES]
  *
  * By default the server sleeps in recv until a request is in; with "poll" it spins on non-blocking recv instead
  * (no wake-up, but it is on the CPU all the time between requests). A server that mixes the two pays some of
@@ -43,8 +43,14 @@
  *   mode=stream message=1048576 bytes=9889120256 seconds=3.00 mb_per_s=3296.4 server_cpu_pct=71.2
  *
  * mb_per_s is bytes received / 1e6 per second of the server's wall time from accept to end of stream (MB/s as fio
- * counts them), server_cpu_pct its utime+stime over that time (100 = one core). Built by run-bench.sh with cc;
- * see docs/benchmarks.md.
+ * counts them), server_cpu_pct its utime+stime over that time (100 = one core).
+ *
+ * By default both sides reuse one buffer of MESSAGE_BYTES, which stays in the CPU's caches. A target's large
+ * transfers do not: a sequential read sends from successive places of a LUN larger than any cache, a write stores
+ * into them. With "send-span SPAN_BYTES" the client sends its messages from successive places of a buffer of
+ * SPAN_BYTES (a read from a RAM LUN of that size), with "receive-span SPAN_BYTES" the server receives into
+ * successive places of one (a write into it, received in place); the span is written once before the stream starts
+ * so that no page fault is measured. Built by run-bench.sh with cc; see docs/benchmarks.md.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -225,8 +231,27 @@ static ssize_t recv_some(int fd, char *buf, size_t length)
     }
 }
 
-/* One connection, MESSAGE_BYTES sends back to back for SECONDS, received whole: loopback TCP's bandwidth. */
-static int stream(const int message, const int seconds)
+/* A buffer of span bytes, every page written (a RAM LUN's memory once it has been filled), or NULL for span 0. */
+static char *span_buffer(const long span)
+{
+    if (span == 0)
+    {
+        return NULL;
+    }
+    char *buf = malloc(span);
+    if (buf == NULL)
+    {
+        die("malloc");
+    }
+    memset(buf, 0x5a, span);
+    return buf;
+}
+
+/*
+ * One connection, MESSAGE_BYTES sends back to back for SECONDS, received whole: loopback TCP's bandwidth. A
+ * send_span walks the client's sends through that many bytes, a receive_span the server's receives.
+ */
+static int stream(const int message, const int seconds, const long send_span, const long receive_span)
 {
     struct sockaddr_in addr;
     const int listener = listen_loopback(&addr);
@@ -234,12 +259,23 @@ static int stream(const int message, const int seconds)
     const pid_t client = fork_client();
     if (client == 0)
     {
+        char *span = span_buffer(send_span);
         const int fd = connect_loopback(&addr);
         const long end = now_nanos() + seconds * 1000000000L;
         long messages = 0;
+        long offset = 0;
         while (now_nanos() < end)
         {
-            send_fully(fd, buf, message);
+            if (span == NULL)
+            {
+                send_fully(fd, buf, message);
+            }
+            else
+            {
+                offset = offset + message > send_span ? 0 : offset;
+                send_fully(fd, span + offset, message);
+                offset += message;
+            }
             messages++;
         }
         /* The end of the stream: the server counts until it sees it. */
@@ -252,14 +288,36 @@ static int stream(const int message, const int seconds)
         _exit(0);
     }
 
+    /*
+     * Written after the fork, which would have left its pages shared copy-on-write with the client (every receive
+     * a page fault); meanwhile the client's first sends wait in the socket's buffers, and the clock starts at accept.
+     */
+    char *span = span_buffer(receive_span);
     const int conn = accept_client(listener);
     struct rusage before;
     struct rusage after;
     getrusage(RUSAGE_SELF, &before);
     const long start = now_nanos();
     long bytes = 0;
-    for (ssize_t r = recv_some(conn, buf, MAX_MESSAGE); r > 0; r = recv_some(conn, buf, MAX_MESSAGE))
+    long offset = 0;
+    for (;;)
     {
+        ssize_t r;
+        if (span == NULL)
+        {
+            r = recv_some(conn, buf, MAX_MESSAGE);
+        }
+        else
+        {
+            offset = offset == receive_span ? 0 : offset;
+            const long room = receive_span - offset;
+            r = recv_some(conn, span + offset, room < MAX_MESSAGE ? room : MAX_MESSAGE);
+            offset += r;
+        }
+        if (r <= 0)
+        {
+            break;
+        }
         bytes += r;
     }
     const double elapsed = (now_nanos() - start) / 1e9;
@@ -268,8 +326,9 @@ static int stream(const int message, const int seconds)
     {
         return 1;
     }
-    printf("mode=stream message=%d bytes=%ld seconds=%.2f mb_per_s=%.1f server_cpu_pct=%.1f\n", message, bytes,
-        elapsed, bytes / 1e6 / elapsed, (rusage_us(&after) - rusage_us(&before)) / 1e4 / elapsed);
+    printf("mode=stream message=%d send_span=%ld receive_span=%ld bytes=%ld seconds=%.2f mb_per_s=%.1f "
+        "server_cpu_pct=%.1f\n", message, send_span, receive_span, bytes, elapsed, bytes / 1e6 / elapsed,
+        (rusage_us(&after) - rusage_us(&before)) / 1e4 / elapsed);
     return 0;
 }
 
@@ -388,22 +447,27 @@ int main(int argc, char **argv)
         }
         return depth(outstanding, request, response, count, argc == 7);
     }
-    if (argc == 4 && strcmp(argv[1], "stream") == 0)
+    if ((argc == 4 || argc == 6) && strcmp(argv[1], "stream") == 0)
     {
         const int message = atoi(argv[2]);
         const int seconds = atoi(argv[3]);
-        if (message < 1 || message > MAX_MESSAGE || seconds < 1)
+        const int sends = argc == 6 && strcmp(argv[4], "send-span") == 0;
+        const int receives = argc == 6 && strcmp(argv[4], "receive-span") == 0;
+        const long span = argc == 6 ? atol(argv[5]) : 0;
+        if (message < 1 || message > MAX_MESSAGE || seconds < 1 || (argc == 6 && !sends && !receives) ||
+            (argc == 6 && span < message))
         {
-            fprintf(stderr, "tcp-floor: MESSAGE_BYTES must be 1..%d and SECONDS at least 1\n", MAX_MESSAGE);
+            fprintf(stderr, "tcp-floor: MESSAGE_BYTES must be 1..%d, SECONDS at least 1, a span send-span or "
+                            "receive-span of at least MESSAGE_BYTES\n", MAX_MESSAGE);
             return 2;
         }
-        return stream(message, seconds);
+        return stream(message, seconds, sends ? span : 0, receives ? span : 0);
     }
     if (argc != 4 && !(argc == 5 && strcmp(argv[4], "poll") == 0))
     {
         fprintf(stderr, "usage: tcp-floor REQUEST_BYTES RESPONSE_BYTES COUNT [poll]\n"
                         "       tcp-floor depth DEPTH REQUEST_BYTES RESPONSE_BYTES COUNT [split]\n"
-                        "       tcp-floor stream MESSAGE_BYTES SECONDS\n");
+                        "       tcp-floor stream MESSAGE_BYTES SECONDS [send-span|receive-span SPAN_BYTES]\n");
         return 2;
     }
     const int poll_mode = argc == 5;
