@@ -1,10 +1,8 @@
 package io.ringtarget.server.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ringtarget.backstore.rbd.RbdImageSpec;
 
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,7 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -30,33 +27,19 @@ import java.util.Set;
  */
 public final class ConfigValidator
 {
-    /**
-     * RFC 7143 9.2.1: a CHAP secret of fewer than 96 random bits needs IPsec, which this target does not
-     * provide; 12 bytes is the shortest secret that can hold 96 bits.
-     */
-    public static final int MIN_CHAP_SECRET = 12;
-    /** Many initiators (Microsoft's among them) accept at most 16 characters. */
-    public static final int MAX_PORTABLE_CHAP_SECRET = 16;
-    /** open-iscsi's limit on CHAP names and secrets. */
-    public static final int MAX_CHAP_TEXT = 255;
-
-    /** The backstore types whose rules this class knows; the schema refuses any other. */
-    private static final Set<String> TYPES = Set.of(ConfigDefaults.TYPE_BLOCK, ConfigDefaults.TYPE_FILEIO, ConfigDefaults.TYPE_RAM,
-        ConfigDefaults.TYPE_RBD);
-    /** Where devices live: never the place of a fileio file. */
-    private static final Path DEV = Path.of("/dev");
-
     private final boolean checkFiles;
-    /** Paths of the fields the schema found wrong: one problem per field is enough. */
-    private final Set<String> schemaPaths;
-    private final List<ConfigProblem> problems = new ArrayList<>();
+    private final ConfigProblems problems;
+    private final BackstoreRules backstoreRules;
+    private final ChapRules chapRules;
     /** The engine section, whose NOP-In settings TPGs without their own take (null when missing). */
     private EngineConfig engine;
 
     private ConfigValidator(final boolean checkFiles, final Set<String> schemaPaths)
     {
         this.checkFiles = checkFiles;
-        this.schemaPaths = schemaPaths;
+        this.problems = new ConfigProblems(schemaPaths);
+        this.backstoreRules = new BackstoreRules(problems, checkFiles);
+        this.chapRules = new ChapRules(problems);
     }
 
     /** Validates without looking at this machine's files and devices. */
@@ -88,31 +71,18 @@ public final class ConfigValidator
         final ConfigValidator validator = new ConfigValidator(checkFiles, schemaPaths);
         validator.config(config);
         final List<ConfigProblem> all = new ArrayList<>(structure);
-        all.addAll(validator.problems);
+        all.addAll(validator.problems.found());
         return JsonPaths.named(tree, all);
     }
 
     private void error(final String path, final String message)
     {
-        add(ConfigProblem.error(path, message));
+        problems.error(path, message);
     }
 
     private void warning(final String path, final String message)
     {
-        add(ConfigProblem.warning(path, message));
-    }
-
-    private void add(final ConfigProblem problem)
-    {
-        if (!schemaPaths.contains(problem.path()))
-        {
-            problems.add(problem);
-        }
-    }
-
-    private void addAll(final List<ConfigProblem> found)
-    {
-        found.forEach(this::add);
+        problems.warning(path, message);
     }
 
     private void config(final RingtargetConfig config)
@@ -125,7 +95,7 @@ public final class ConfigValidator
         }
         else
         {
-            backstores(config.backstores(), backstoresByName);
+            backstoreRules.backstores(config.backstores(), backstoresByName);
         }
         if (null == config.targets())
         {
@@ -135,215 +105,11 @@ public final class ConfigValidator
         {
             targets(config.targets(), backstoresByName);
         }
-        discoveryAuth(config.discoveryAuth());
+        chapRules.discoveryAuth(config.discoveryAuth());
         engine(config.engine());
         metrics(config.metrics());
         stateDirectory(config.stateDirectory());
-        secretsNotShared(config);
-    }
-
-    private void backstores(final List<BackstoreConfig> backstores, final Map<String, BackstoreConfig> byName)
-    {
-        final Map<String, String> namePaths = new HashMap<>();
-        final Map<Object, String> filePaths = new HashMap<>();
-        for (int i = 0; i < backstores.size(); i++)
-        {
-            final String path = "backstores[" + i + "]";
-            final BackstoreConfig backstore = backstores.get(i);
-            if (null == backstore)
-            {
-                error(path, "null is not a backstore");
-                continue;
-            }
-            final String name = backstore.name();
-            if (null != name)
-            {
-                final String other = namePaths.putIfAbsent(name, path);
-                if (null != other)
-                {
-                    error(path + ".name", "duplicate backstore name \"" + name + "\" (also " + other + ")");
-                }
-                else
-                {
-                    byName.put(name, backstore);
-                }
-            }
-            backstore(path, backstore, filePaths);
-        }
-    }
-
-    private void backstore(final String path, final BackstoreConfig backstore, final Map<Object, String> filePaths)
-    {
-        final String type = backstore.type();
-        if (null == type || !TYPES.contains(type))
-        {
-            return; // the schema reports it; the rules below depend on the type
-        }
-        final int blockSize = backstore.blockSize();
-        if (!schemaPaths.contains(path + ".blockSize") && blockSize > 0 && backstore.sizeBytes() > 0 &&
-            backstore.sizeBytes() % blockSize != 0)
-        {
-            warning(path + ".sizeBytes", backstore.sizeBytes() + " is not a multiple of the block size " + blockSize +
-                "; the last partial block is not exported");
-        }
-        switch (type)
-        {
-            case ConfigDefaults.TYPE_RAM ->
-            {
-                if (backstore.sizeBytes() <= 0)
-                {
-                    error(path + ".sizeBytes", "a ram backstore needs a size > 0");
-                }
-                if (null != backstore.path() && !backstore.path().isEmpty())
-                {
-                    warning(path + ".path", "ignored: a ram backstore has no file");
-                }
-            }
-            case ConfigDefaults.TYPE_FILEIO -> fileio(path, backstore, filePaths);
-            case ConfigDefaults.TYPE_RBD -> rbd(path, backstore, filePaths);
-            default -> block(path, backstore, filePaths);
-        }
-        if (null != backstore.rbd() && !ConfigDefaults.TYPE_RBD.equals(type))
-        {
-            warning(path + ".rbd", "ignored: only an rbd backstore has an image");
-        }
-        if (backstore.grow() && !ConfigDefaults.TYPE_FILEIO.equals(type))
-        {
-            warning(path + ".grow", "ignored: only a fileio backstore's file is grown");
-        }
-    }
-
-    private Path absolutePath(final String path, final BackstoreConfig backstore, final Map<Object, String> filePaths)
-    {
-        final String file = backstore.path();
-        if (null == file || file.isEmpty())
-        {
-            error(path + ".path", "required for a " + backstore.type() + " backstore");
-            return null;
-        }
-        final Path resolved;
-        try
-        {
-            resolved = Path.of(file);
-        }
-        catch (final InvalidPathException ex)
-        {
-            error(path + ".path", "\"" + file + "\" is not a valid path");
-            return null;
-        }
-        if (!resolved.isAbsolute())
-        {
-            error(path + ".path", "\"" + file + "\" must be an absolute path");
-            return null;
-        }
-        // On this machine, the same storage however it is spelt (links, device nodes); elsewhere, the same spelling.
-        final Object key = checkFiles ? FileIdentity.of(resolved) : resolved.normalize().toString();
-        final String other = filePaths.putIfAbsent(key, path);
-        if (null != other)
-        {
-            error(path + ".path", "\"" + file + "\" is the same " + (checkFiles ? "file or device" : "path") + " as " +
-                other + ": two backstores writing the same data corrupt it (export one backstore from several LUNs " +
-                "instead)");
-        }
-        return resolved;
-    }
-
-    private void fileio(final String path, final BackstoreConfig backstore, final Map<Object, String> filePaths)
-    {
-        final Path file = absolutePath(path, backstore, filePaths);
-        if (null != file && file.normalize().startsWith(DEV))
-        {
-            // A missing /dev/sdX would be created as a regular file in /dev (RAM, gone at the next boot), and an
-            // existing device is not a file: either way "block" was meant.
-            error(path + ".path", "\"" + file + "\" is under /dev: a fileio backstore is a regular file; for a " +
-                "device use type \"block\"" + (checkFiles && !Files.exists(file) ? " (and \"" + file +
-                "\" does not exist)" : ""));
-            return;
-        }
-        if (null != file && checkFiles)
-        {
-            addAll(HostChecks.fileio(path, file, backstore.sizeBytes(), backstore.grow()));
-        }
-    }
-
-    private void rbd(final String path, final BackstoreConfig backstore, final Map<Object, String> filePaths)
-    {
-        final RbdConfig rbd = backstore.rbd();
-        if (null == rbd)
-        {
-            error(path + ".rbd", "required for an rbd backstore: {\"image\": \"POOL/IMAGE\", \"cephConf\": " +
-                "\"/etc/ceph/ceph.conf\"}");
-            return;
-        }
-        final String imageProblem = RbdImageSpec.problem(rbd.image());
-        if (null != imageProblem)
-        {
-            error(path + ".rbd.image", imageProblem);
-        }
-        else
-        {
-            // The same image twice in one target: two handles of one process would take the lock from each other.
-            final String other = filePaths.putIfAbsent("rbd " + rbd.cephConf() + " " + rbd.image(), path);
-            if (null != other)
-            {
-                error(path + ".rbd.image", "\"" + rbd.image() + "\" is the image of " + other + " too: export one " +
-                    "backstore from several LUNs instead");
-            }
-        }
-        clientFile(path + ".rbd.cephConf", rbd.cephConf(), true);
-        clientFile(path + ".rbd.keyring", rbd.keyring(), false);
-        if (null != backstore.path() && !backstore.path().isEmpty())
-        {
-            warning(path + ".path", "ignored: an rbd backstore's image is rbd.image");
-        }
-        if (backstore.sizeBytes() > 0)
-        {
-            warning(path + ".sizeBytes", "ignored: an rbd backstore has its image's size (rbd resize changes it)");
-        }
-    }
-
-    /** A ceph.conf or keyring: an absolute path, readable when this machine is checked. */
-    private void clientFile(final String path, final String file, final boolean required)
-    {
-        if (null == file || file.isEmpty())
-        {
-            if (required)
-            {
-                error(path, "required: the ceph.conf that names the cluster's monitors");
-            }
-            return;
-        }
-        final Path resolved;
-        try
-        {
-            resolved = Path.of(file);
-        }
-        catch (final InvalidPathException ex)
-        {
-            error(path, "\"" + file + "\" is not a valid path");
-            return;
-        }
-        if (!resolved.isAbsolute())
-        {
-            error(path, "\"" + file + "\" must be an absolute path");
-        }
-        else if (checkFiles && !Files.isReadable(resolved))
-        {
-            error(path, "\"" + file + "\" cannot be read");
-        }
-    }
-
-    private void block(final String path, final BackstoreConfig backstore, final Map<Object, String> filePaths)
-    {
-        final Path device = absolutePath(path, backstore, filePaths);
-        if (!backstore.directIo())
-        {
-            warning(path + ".directIo", "ignored: block backstores always use O_DIRECT");
-        }
-        if (null != device && checkFiles)
-        {
-            addAll(HostChecks.block(path, device));
-        }
+        chapRules.secretsNotShared(config);
     }
 
     private void targets(final List<TargetConfig> targets, final Map<String, BackstoreConfig> backstores)
@@ -573,7 +339,7 @@ public final class ConfigValidator
                     "a global or unique-local address, or :: for every address)");
                 valid = false;
             }
-            if (!valid || schemaPaths.contains(portalPath + ".port"))
+            if (!valid || problems.schemaFound(portalPath + ".port"))
             {
                 continue;
             }
@@ -592,7 +358,7 @@ public final class ConfigValidator
                 .putIfAbsent(portal.port(), portalPath);
             if (checkFiles && !wildcard)
             {
-                addAll(HostChecks.portalAddress(portalPath, ip));
+                problems.addAll(HostChecks.portalAddress(portalPath, ip));
             }
         }
         // A wildcard overlaps the specific portals of its family at its port. (:: also takes IPv4 connections, but
@@ -687,156 +453,13 @@ public final class ConfigValidator
             }
             else
             {
-                chap(aclPath + ".chap", acl.chap());
+                chapRules.chap(aclPath + ".chap", acl.chap());
                 if (!chap)
                 {
                     warning(aclPath + ".chap", "not required while the TPG's authentication is \"none\" " +
                         "(set it to \"chap\" to require it)");
                 }
             }
-        }
-    }
-
-    private void discoveryAuth(final DiscoveryAuthConfig discoveryAuth)
-    {
-        if (null == discoveryAuth)
-        {
-            error("discoveryAuth", "required ({} for none)");
-            return;
-        }
-        final String authentication = discoveryAuth.authentication();
-        if (null == discoveryAuth.chap())
-        {
-            if (ConfigDefaults.AUTH_CHAP.equals(authentication))
-            {
-                error("discoveryAuth.chap", "required: discovery authentication is \"chap\"");
-            }
-        }
-        else
-        {
-            chap("discoveryAuth.chap", discoveryAuth.chap());
-            if (ConfigDefaults.AUTH_NONE.equals(authentication))
-            {
-                warning("discoveryAuth.chap", "not required while discovery authentication is \"none\"");
-            }
-        }
-    }
-
-    private void chap(final String path, final ChapConfig chap)
-    {
-        chapName(path + ".userid", chap.userid());
-        chapSecret(path + ".password", chap.password());
-        final boolean mutualUser = null != chap.mutualUserid() && !chap.mutualUserid().isEmpty();
-        final boolean mutualPassword = null != chap.mutualPassword() && !chap.mutualPassword().isEmpty();
-        if (mutualUser != mutualPassword)
-        {
-            error(path + (mutualUser ? ".mutualPassword" : ".mutualUserid"),
-                "mutual CHAP needs both mutualUserid and mutualPassword");
-        }
-        if (mutualUser)
-        {
-            chapName(path + ".mutualUserid", chap.mutualUserid());
-        }
-        if (mutualPassword)
-        {
-            chapSecret(path + ".mutualPassword", chap.mutualPassword());
-            if (chap.mutualPassword().equals(chap.password()))
-            {
-                error(path + ".mutualPassword", "must differ from password (RFC 7143 9.2.1: a secret that " +
-                    "authenticates initiators must not authenticate targets)");
-            }
-        }
-    }
-
-    private void chapName(final String path, final String name)
-    {
-        if (null == name || name.isEmpty())
-        {
-            error(path, "required");
-        }
-        else if (name.length() > MAX_CHAP_TEXT || hasControlCharacters(name))
-        {
-            error(path, "at most " + MAX_CHAP_TEXT + " characters, without control characters");
-        }
-    }
-
-    private void chapSecret(final String path, final String secret)
-    {
-        if (null == secret || secret.isEmpty())
-        {
-            error(path, "required");
-        }
-        else if (secret.length() < MIN_CHAP_SECRET)
-        {
-            error(path, "at least " + MIN_CHAP_SECRET + " characters (RFC 7143 9.2.1: a CHAP secret of less " +
-                "than 96 bits needs IPsec, which ringtarget does not provide)");
-        }
-        else if (secret.length() > MAX_CHAP_TEXT || hasControlCharacters(secret))
-        {
-            error(path, "at most " + MAX_CHAP_TEXT + " characters, without control characters");
-        }
-        else if (secret.length() > MAX_PORTABLE_CHAP_SECRET)
-        {
-            warning(path, "longer than " + MAX_PORTABLE_CHAP_SECRET + " characters: some initiators (e.g. " +
-                "Microsoft's) refuse such secrets");
-        }
-    }
-
-    /** RFC 7143 9.2.1: no secret that authenticates an initiator may also authenticate a target. */
-    private void secretsNotShared(final RingtargetConfig config)
-    {
-        final Map<String, String> initiatorSecrets = new HashMap<>();
-        final Map<String, String> targetSecrets = new HashMap<>();
-        collectSecrets("discoveryAuth.chap", null == config.discoveryAuth() ? null : config.discoveryAuth().chap(),
-            initiatorSecrets, targetSecrets);
-        final List<TargetConfig> targets = Objects.requireNonNullElse(config.targets(), List.of());
-        for (int i = 0; i < targets.size(); i++)
-        {
-            final TargetConfig target = targets.get(i);
-            if (null == target || null == target.tpgs())
-            {
-                continue;
-            }
-            for (int j = 0; j < target.tpgs().size(); j++)
-            {
-                final TpgConfig tpg = target.tpgs().get(j);
-                if (null == tpg || null == tpg.acls())
-                {
-                    continue;
-                }
-                for (int k = 0; k < tpg.acls().size(); k++)
-                {
-                    final AclConfig acl = tpg.acls().get(k);
-                    collectSecrets("targets[" + i + "].tpgs[" + j + "].acls[" + k + "].chap",
-                        null == acl ? null : acl.chap(), initiatorSecrets, targetSecrets);
-                }
-            }
-        }
-        for (final Map.Entry<String, String> target : targetSecrets.entrySet())
-        {
-            final String initiator = initiatorSecrets.get(target.getKey());
-            if (null != initiator && !initiator.startsWith(target.getValue().replace(".mutualPassword", ".")))
-            {
-                error(target.getValue(), "the same secret is " + initiator + " (RFC 7143 9.2.1: a secret that " +
-                    "authenticates initiators must not authenticate targets)");
-            }
-        }
-    }
-
-    private static void collectSecrets(
-        final String path, final ChapConfig chap, final Map<String, String> initiator, final Map<String, String> target)
-    {
-        if (null == chap)
-        {
-            return;
-        }
-        if (null != chap.password() && !chap.password().isEmpty())
-        {
-            initiator.putIfAbsent(chap.password(), path + ".password");
-        }
-        if (null != chap.mutualPassword() && !chap.mutualPassword().isEmpty())
-        {
-            target.putIfAbsent(chap.mutualPassword(), path + ".mutualPassword");
         }
     }
 
@@ -853,7 +476,7 @@ public final class ConfigValidator
         }
         if (checkFiles && null != engine.tcpCongestionControl())
         {
-            addAll(HostChecks.congestionControl("engine.tcpCongestionControl", engine.tcpCongestionControl()));
+            problems.addAll(HostChecks.congestionControl("engine.tcpCongestionControl", engine.tcpCongestionControl()));
         }
     }
 
@@ -892,7 +515,8 @@ public final class ConfigValidator
         }
     }
 
-    private static boolean hasControlCharacters(final String text)
+    /** Whether the text has a control character (a name, secret or path that cannot be what was meant). */
+    static boolean hasControlCharacters(final String text)
     {
         for (int i = 0; i < text.length(); i++)
         {
