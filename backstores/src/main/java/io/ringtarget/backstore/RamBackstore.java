@@ -11,9 +11,10 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * A RAM disk: one 4 KiB-aligned off-heap segment shared by every loop. Every call completes synchronously
- * with a copy, so the handle needs no ring; concurrent writes to the same block from two loops race as they
- * would on a disk. A READ whose transport accepts it is not copied: the range is lent ({@link BlockDevice#lend}) and
- * sent from here; each loop's handle counts what it has lent, and is not released while any is.
+ * with a copy (a large write's with {@link NativeCopy}, into memory no cache holds), so the handle needs no ring;
+ * concurrent writes to the same block from two loops race as they would on a disk. A READ whose transport accepts
+ * it is not copied: the range is lent ({@link BlockDevice#lend}) and sent from here; each loop's handle counts what
+ * it has lent, and is not released while any is.
  * <p>
  * Thin (LBPME, LBPRZ): an {@link AllocationMap} tracks which logical blocks were written since they were last
  * unmapped, so GET LBA STATUS reports never-written and unmapped blocks as deallocated. UNMAP deallocates whole
@@ -159,7 +160,9 @@ public final class RamBackstore implements Backstore
                 task.onIoComplete(-EINVAL);
                 return;
             }
-            NativeCopy.copy(memory, byteOffset, dst, 0, length);
+            // Not NativeCopy: libc's memcpy may write a large copy around the caches (non-temporal stores, set by
+            // the launcher: 0.6x as fast into a reused buffer the transport reads at once, bench/scripts/copy-span.c).
+            MemorySegment.copy(memory, byteOffset, dst, 0, length);
             task.onIoComplete(length);
         }
 

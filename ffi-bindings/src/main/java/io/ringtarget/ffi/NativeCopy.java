@@ -9,10 +9,14 @@ import java.util.Objects;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * Large copies between native segments with libc's memcpy ({@code rep movsb} at these sizes) instead of the JIT's
- * vector copy stub. A 1 MiB write into a RAM LUN spent 48 % of its CPU in that stub (perf); with memcpy such writes
- * ran 1.06x faster at 0.96x the CPU per I/O (docs/benchmarks.md, 2026-12-02 09:00). Below {@link #THRESHOLD} the
- * JIT's copy needs no call and is kept.
+ * Large copies into memory that will not be read again soon (a RAM LUN's, larger than the caches), with libc's memcpy
+ * instead of the JIT's vector copy stub. A 1 MiB write into a RAM LUN spent 48 % of its CPU in that stub (perf);
+ * with memcpy ({@code rep movsb} at these sizes by default) such writes ran 1.06x faster at 0.96x the CPU per I/O
+ * (docs/benchmarks.md, 2026-12-02 09:00), and with the non-temporal stores the launcher asks glibc for from 32 KiB
+ * (bin/jvm-env.sh: no read of each line before it is written) 1.37x faster again (2026-12-02 11:20). Those stores
+ * leave the destination out of the caches, which makes a copy into a buffer read at once slower (0.55x in a
+ * test here): copy such data with MemorySegment.copy. Below {@link #THRESHOLD} the JIT's copy needs no call and is
+ * kept.
  */
 public final class NativeCopy
 {

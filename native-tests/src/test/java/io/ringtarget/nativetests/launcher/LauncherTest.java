@@ -1,11 +1,14 @@
 package io.ringtarget.nativetests.launcher;
 
+import io.ringtarget.nativetests.support.Ports;
 import io.ringtarget.nativetests.support.Tools;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The {@code ./ringtarget} launcher as a user runs it, in real processes: on a copy of the launcher, bin/ and the
  * built jar in a temporary directory (so that the checkout's own build output is left alone): the start-up cache is
- * made once and used, a cache the JVM cannot use leaves no trace in the output, {@code -c} stands anywhere, and the
- * build says what it does and Maven's output has no escape codes.
+ * made once and used, a cache the JVM cannot use leaves no trace in the output, {@code -c} stands anywhere, the
+ * build says what it does and Maven's output has no escape codes, and the target's JVM gets the environment of
+ * bin/jvm-env.sh (glibc's non-temporal copies).
  */
 class LauncherTest
 {
@@ -46,6 +50,7 @@ class LauncherTest
         assertTrue(Files.isRegularFile(built), "the server module is packaged before native-tests: " + built);
         launcher = copy(ROOT.resolve("ringtarget"), tree.resolve("ringtarget"));
         copy(ROOT.resolve("bin/find-jdk.sh"), tree.resolve("bin/find-jdk.sh"));
+        copy(ROOT.resolve("bin/jvm-env.sh"), tree.resolve("bin/jvm-env.sh"));
         jar = tree.resolve("server/target/ringtarget.jar");
         cache = tree.resolve("server/target/ringtarget.aot");
     }
@@ -138,6 +143,77 @@ class LauncherTest
 
         assertEquals(0, list.exitCode(), list::toString);
         assertEquals("iqn.2026-04.com.example:t1  tpg1: 0 portals, 0 LUNs, 0 ACLs\n", list.out());
+    }
+
+    @Test
+    void theTargetsJvmRunsWithGlibcsNonTemporalCopiesAndTheCallersTunablesKept() throws Exception
+    {
+        copy(ROOT.resolve("server/target/ringtarget.jar"), jar);
+        final String tunable = "glibc.cpu.x86_non_temporal_threshold=0x8000";
+
+        // The JVM the launcher execs for a target (the same process), its environment as the kernel holds it.
+        final int port = Ports.free();
+        final Path out = tree.resolve("demo.txt");
+        final ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "demo", "--portal", "127.0.0.1:" + port,
+            "--size", "16M", "--metrics", "off").redirectErrorStream(true).redirectOutput(out.toFile());
+        builder.environment().put("GLIBC_TUNABLES", "glibc.malloc.arena_max=4");
+        final Process demo = builder.start();
+        try
+        {
+            awaitListening(port, demo, out);
+            // glibc parses the variable in place when the process starts, leaving a NUL where each ':' was.
+            final String environ = Files.readString(Path.of("/proc/" + demo.pid() + "/environ"));
+            assertTrue(environ.contains("\0GLIBC_TUNABLES=glibc.malloc.arena_max=4\0" + tunable + "\0") ||
+                environ.contains("\0GLIBC_TUNABLES=glibc.malloc.arena_max=4:" + tunable + "\0"),
+                environ.replace('\0', '\n'));
+        }
+        finally
+        {
+            demo.destroy();
+            if (!demo.waitFor(30, TimeUnit.SECONDS))
+            {
+                demo.destroyForcibly();
+            }
+        }
+
+        // Without tunables of the caller's it sets just its own; a threshold of the caller's is left as it is.
+        final List<String> print = List.of("bash", "-c",
+            "source \"$1\" && ringtarget_jvm_env && printf %s \"$GLIBC_TUNABLES\"", "bash",
+            tree.resolve("bin/jvm-env.sh").toString());
+        assertEquals(new Run(0, tunable, ""), exec(Map.of("GLIBC_TUNABLES", ""), print));
+        final String own = "glibc.cpu.x86_non_temporal_threshold=0x100000:glibc.malloc.arena_max=2";
+        assertEquals(new Run(0, own, ""), exec(Map.of("GLIBC_TUNABLES", own), print));
+    }
+
+    private static void awaitListening(final int port, final Process demo, final Path out) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);   // the first start makes the cache
+        while (System.nanoTime() < deadline)
+        {
+            assertTrue(demo.isAlive(), () -> "the demo exited: " + read(out));
+            try (Socket socket = new Socket())
+            {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                return;
+            }
+            catch (final IOException notYet)
+            {
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("the demo does not listen on 127.0.0.1:" + port + ": " + read(out));
+    }
+
+    private static String read(final Path file)
+    {
+        try
+        {
+            return Files.readString(file);
+        }
+        catch (final IOException ex)
+        {
+            return ex.toString();
+        }
     }
 
     record Run(int exitCode, String out, String err)

@@ -16,9 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The unit file in the repository (dist/systemd/ringtarget.service): {@code systemd-analyze verify} passes on it, it is
- * {@code Type=notify} with a reload by SIGHUP, a watchdog, locked memory and the host's devices, and its hardening
- * keeps systemd's exposure rating below "medium". systemd is not PID 1 here: verify and security --offline need no
- * running manager.
+ * {@code Type=notify} with a reload by SIGHUP, a watchdog, locked memory, the host's devices and the launcher's glibc
+ * tunable (bin/jvm-env.sh), and its hardening keeps systemd's exposure rating below "medium". systemd is not PID 1
+ * here: verify and security --offline need no running manager.
  */
 class SystemdUnitTest
 {
@@ -36,7 +36,8 @@ class SystemdUnitTest
         final String text = Files.readString(unit);
         for (final String line : new String[]{ "Type=notify", "NotifyAccess=main", "ExecReload=/bin/kill -HUP $MAINPID",
             "WatchdogSec=30s", "LimitMEMLOCK=infinity", "PrivateDevices=no", "RuntimeDirectory=ringtarget",
-            "ReadWritePaths=/etc/ringtarget", "--admin-socket /run/ringtarget/admin.sock" })
+            "ReadWritePaths=/etc/ringtarget", "--admin-socket /run/ringtarget/admin.sock",
+            "Environment=GLIBC_TUNABLES=glibc.cpu.x86_non_temporal_threshold=0x8000" })
         {
             assertTrue(text.contains(line), line);
         }
