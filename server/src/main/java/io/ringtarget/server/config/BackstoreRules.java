@@ -18,8 +18,8 @@ import java.util.Set;
 final class BackstoreRules
 {
     /** The backstore types whose rules this class knows; the schema refuses any other. */
-    private static final Set<String> TYPES = Set.of(ConfigDefaults.TYPE_BLOCK, ConfigDefaults.TYPE_FILEIO, ConfigDefaults.TYPE_RAM,
-        ConfigDefaults.TYPE_RBD);
+    private static final Set<String> TYPES = Set.of(ConfigDefaults.TYPE_BLOCK, ConfigDefaults.TYPE_FILEIO,
+        ConfigDefaults.TYPE_RAM, ConfigDefaults.TYPE_RBD);
     /** Where devices live: never the place of a fileio file. */
     private static final Path DEV = Path.of("/dev");
 
@@ -74,8 +74,8 @@ final class BackstoreRules
         if (!problems.schemaFound(path + ".blockSize") && blockSize > 0 && backstore.sizeBytes() > 0 &&
             backstore.sizeBytes() % blockSize != 0)
         {
-            problems.warning(path + ".sizeBytes", backstore.sizeBytes() + " is not a multiple of the block size " + blockSize +
-                "; the last partial block is not exported");
+            problems.warning(path + ".sizeBytes", backstore.sizeBytes() + " is not a multiple of the block size " +
+                blockSize + "; the last partial block is not exported");
         }
         switch (type)
         {
@@ -132,9 +132,9 @@ final class BackstoreRules
         final String other = filePaths.putIfAbsent(key, path);
         if (null != other)
         {
-            problems.error(path + ".path", "\"" + file + "\" is the same " + (checkFiles ? "file or device" : "path") + " as " +
-                other + ": two backstores writing the same data corrupt it (export one backstore from several LUNs " +
-                "instead)");
+            problems.error(path + ".path", "\"" + file + "\" is the same " + (checkFiles ? "file or device" : "path") +
+                " as " + other + ": two backstores writing the same data corrupt it (export one backstore from " +
+                "several LUNs instead)");
         }
         return resolved;
     }
@@ -146,8 +146,8 @@ final class BackstoreRules
         {
             // A missing /dev/sdX would be created as a regular file in /dev (RAM, gone at the next boot), and an
             // existing device is not a file: either way "block" was meant.
-            problems.error(path + ".path", "\"" + file + "\" is under /dev: a fileio backstore is a regular file; for a " +
-                "device use type \"block\"" + (checkFiles && !Files.exists(file) ? " (and \"" + file +
+            problems.error(path + ".path", "\"" + file + "\" is under /dev: a fileio backstore is a regular file; " +
+                "for a device use type \"block\"" + (checkFiles && !Files.exists(file) ? " (and \"" + file +
                 "\" does not exist)" : ""));
             return;
         }
@@ -177,8 +177,8 @@ final class BackstoreRules
             final String other = filePaths.putIfAbsent("rbd " + rbd.cephConf() + " " + rbd.image(), path);
             if (null != other)
             {
-                problems.error(path + ".rbd.image", "\"" + rbd.image() + "\" is the image of " + other + " too: export one " +
-                    "backstore from several LUNs instead");
+                problems.error(path + ".rbd.image", "\"" + rbd.image() + "\" is the image of " + other + " too: " +
+                    "export one backstore from several LUNs instead");
             }
         }
         clientFile(path + ".rbd.cephConf", rbd.cephConf(), true);
@@ -189,7 +189,8 @@ final class BackstoreRules
         }
         if (backstore.sizeBytes() > 0)
         {
-            problems.warning(path + ".sizeBytes", "ignored: an rbd backstore has its image's size (rbd resize changes it)");
+            problems.warning(path + ".sizeBytes",
+                "ignored: an rbd backstore has its image's size (rbd resize changes it)");
         }
     }
 

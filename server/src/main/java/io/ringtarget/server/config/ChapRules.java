@@ -150,8 +150,8 @@ final class ChapRules
             final String initiator = initiatorSecrets.get(target.getKey());
             if (null != initiator && !initiator.startsWith(target.getValue().replace(".mutualPassword", ".")))
             {
-                problems.error(target.getValue(), "the same secret is " + initiator + " (RFC 7143 9.2.1: a secret that " +
-                    "authenticates initiators must not authenticate targets)");
+                problems.error(target.getValue(), "the same secret is " + initiator + " (RFC 7143 9.2.1: a secret " +
+                    "that authenticates initiators must not authenticate targets)");
             }
         }
     }
