@@ -11,8 +11,6 @@ import io.ringtarget.iscsi.command.WriteDataPhase;
 import io.ringtarget.iscsi.log.EventLog;
 import io.ringtarget.iscsi.login.LoginExchange;
 import io.ringtarget.iscsi.login.LoginStateMachine;
-import io.ringtarget.iscsi.login.LoginStatus;
-import io.ringtarget.iscsi.login.LoginThrottle;
 import io.ringtarget.iscsi.login.SessionParameters;
 import io.ringtarget.iscsi.loop.IscsiContext;
 import io.ringtarget.iscsi.loop.LoopConnection;
@@ -52,7 +50,7 @@ import java.lang.foreign.MemorySegment;
 /**
  * One iSCSI connection on one event loop: its phase state machine (login, Full Feature Phase, logged out, closing,
  * closed — RFC 7143 sections 6 and 8) and the dispatch of each received PDU by opcode to the class that handles it:
- * {@link LoginExchange}, {@link CommandStarter} and {@link WriteDataPhase}, {@link NopKeepalive},
+ * {@link LoginPhase}, {@link CommandStarter} and {@link WriteDataPhase}, {@link NopKeepalive},
  * {@link TextExchange}, {@link TaskManagement}, {@link LogoutExchange}. PDUs come from a {@link PduReceiver} and go
  * out through a {@link RingPduSender}, both over its {@link ConnectionSocket}; numbering lives in {@link StatSn} and
  * the session's {@link CmdSnWindow}.
@@ -107,8 +105,8 @@ public final class Connection
     private final ConnectionTimeouts timeouts;
     private final TextExchange text;
     private final SessionRebinding rebinding = new SessionRebinding();
-    private LoginExchange login;
-    private final LoginDeadlines loginDeadlines = new LoginDeadlines();
+    /** The login phase; null from Full Feature Phase on. */
+    private LoginPhase login;
     /** This connection's place in the loop's table of timer due times ({@link LoopContext#timerDue(int, long)}). */
     private int timerSlot = -1;
 
@@ -173,8 +171,9 @@ public final class Connection
         this.logout = new LogoutExchange(sender, statSn, window);
         this.timeouts = new ConnectionTimeouts(logout, keepalive, counters);
         this.text = new TextExchange(sender, statSn, window, rejects, server.served());
-        this.login = new LoginExchange(new LoginStateMachine(server.served(), server.limits(), server.chap(), localIp,
-            localPort, server.throttle(), peerIp), server.sessions(), this, sender, statSn, window);
+        this.login = new LoginPhase(new LoginExchange(new LoginStateMachine(server.served(), server.limits(),
+            server.chap(), localIp, localPort, server.throttle(), peerIp), server.sessions(), this, sender, statSn,
+            window), server, counters, peer);
         counters.count(IscsiCounter.CONNECTIONS_ACCEPTED);
     }
 
@@ -182,7 +181,7 @@ public final class Connection
     public void start()
     {
         keepalive.onReceive(context.loop().nowNanos());
-        loginDeadlines.start(context.loop().nowNanos(), server.loginLimits().loginTimeoutMillis());
+        login.start(context.loop().nowNanos());
         rescheduleTimer();
         armRecv();
     }
@@ -255,7 +254,7 @@ public final class Connection
         final long never = nowNanos + ConnectionTimeouts.RECHECK_NANOS;
         return switch (state)
         {
-            case LOGIN -> loginDeadlines.dueNanos(server.loginLimits().loginTimeoutMillis(), never);
+            case LOGIN -> login.dueNanos(never);
             case FULL_FEATURE -> timeouts.dueNanos(nowNanos);
             default -> never;
         };
@@ -306,19 +305,16 @@ public final class Connection
     /** A login that outlives the login timeout is closed; a refused login's delayed failure is sent when due. */
     private boolean loginTimers(final long nowNanos)
     {
-        final long timeoutMillis = server.loginLimits().loginTimeoutMillis();
-        final int due = loginDeadlines.onTimer(nowNanos, timeoutMillis);
-        if (due == LoginDeadlines.SEND_FAILURE)
+        switch (login.onTimer(nowNanos))
         {
-            login.sendDeferredFailure();
-            loginFailed();
+            case LoginPhase.FAILED -> closeAfterSend(DisconnectReason.OTHER, login.failed());
+            case LoginPhase.TIMED_OUT -> close(DisconnectReason.OTHER, login.timedOut());
+            default ->
+            {
+                return false;
+            }
         }
-        else if (due == LoginDeadlines.TIMED_OUT)
-        {
-            counters.count(IscsiCounter.LOGIN_TIMEOUTS);
-            close(DisconnectReason.OTHER, "login not finished within " + timeoutMillis + " ms (login timeout)");
-        }
-        return due != LoginDeadlines.NOTHING;
+        return true;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -531,7 +527,7 @@ public final class Connection
         final int opcode = BasicHeaderSegment.opcode(buffer, offset);
         if (state == State.LOGIN)
         {
-            if (loginDeadlines.failureDeferred())
+            if (login.failureDeferred())
             {
                 return false;   // refused, the failure goes out after the delay; anything sent meanwhile is ignored
             }
@@ -737,18 +733,11 @@ public final class Connection
 
     private void onLoginRequest(final MemorySegment buffer, final long offset, final long dataOffset, final int dataLength)
     {
-        switch (login.onLoginRequest(buffer, offset, dataOffset, dataLength))
+        switch (login.onLoginRequest(buffer, offset, dataOffset, dataLength, context.loop().nowNanos()))
         {
-            case LoginExchange.COMPLETE -> enterFullFeaturePhase();
-            case LoginExchange.FAILED -> loginFailed();
-            case LoginExchange.DEFERRED ->
-            {
-                counters.count(login.throttled() == LoginThrottle.LOCKED_SOURCE ?
-                    IscsiCounter.LOGINS_THROTTLED_SOURCE : IscsiCounter.LOGINS_THROTTLED_INITIATOR);
-                loginDeadlines.deferFailure(context.loop().nowNanos(),
-                    server.loginLimits().lockedResponseDelayMillis());
-                rescheduleTimer();
-            }
+            case LoginPhase.COMPLETE -> enterFullFeaturePhase();
+            case LoginPhase.FAILED -> closeAfterSend(DisconnectReason.OTHER, login.failed());
+            case LoginPhase.DEFERRED -> rescheduleTimer();   // the delayed failure is due sooner than the timeout
             default ->
             {
                 // CONTINUE: the response is queued.
@@ -756,40 +745,16 @@ public final class Connection
         }
     }
 
-    private void loginFailed()
-    {
-        counters.count(LoginStatus.failureCounter(login.status()));
-        counters.metrics().loginFailed(login.targetNode(), login.status());
-        if (login.lockoutBegan() != LoginThrottle.ADMITTED)
-        {
-            counters.count(login.lockoutBegan() == LoginThrottle.LOCKED_SOURCE ?
-                IscsiCounter.LOCKOUTS_SOURCE : IscsiCounter.LOCKOUTS_INITIATOR);
-        }
-        if (login.throttled() == LoginThrottle.ADMITTED)
-        {
-            // Refusals during a lockout are not logged one by one: the lockout's own lines count them.
-            log.info("login", "login refused (" + LoginStatus.describe(login.status()) + "): " + login.reason() +
-                " from " + peer);
-        }
-        closeAfterSend(DisconnectReason.OTHER, "login failed: " + login.reason());
-    }
-
     private void enterFullFeaturePhase()
     {
-        session = login.session();
-        final SessionParameters params = login.parameters();
+        final LoginExchange exchange = login.exchange();
+        session = exchange.session();
+        final SessionParameters params = exchange.parameters();
         parameters = params;
         loginEpochMillis = System.currentTimeMillis();
-        final PortalGroup portalGroup = login.portalGroup();
-        if (!login.repeatedDeclarations().isEmpty())
-        {
-            log.debug("login", peer + ": " + login.repeatedDeclarations() + " declared again with the same value " +
-                "(RFC 7143 6.2 forbids it; tolerated, as libiscsi does it)");
-        }
-        counters.metrics().loggedIn(session.discovery() ? null : login.targetNode(), portalGroup, localIp, localPort);
+        final PortalGroup portalGroup = exchange.portalGroup();
         state = State.FULL_FEATURE;
         rescheduleTimer();   // pings from now on, not the login's deadline
-        counters.count(IscsiCounter.LOGINS_SUCCEEDED);
         // Digests apply from the first PDU after the final Login Response (RFC 7143 section 13.1).
         receiver.digests(params.headerDigest, params.dataDigest).maxRecvDataSegmentLength(params.maxRecvDataSegmentLength);
         sender.digests(params.headerDigest, params.dataDigest);
@@ -804,9 +769,7 @@ public final class Connection
             nopIn(portalGroup.nopInIntervalNanos(server.nopInIntervalNanos()),
                 portalGroup.nopInTimeoutNanos(server.nopInTimeoutNanos()));
         }
-        log.info("login", session + " from " + peer + " on " + Portal.format(localIp, localPort) +
-            (login.chapAlgorithm() != null ? " (CHAP " + login.chapAlgorithm().configName() + ")" : "") +
-            " [" + params + "]");
+        login.succeeded(localIp, localPort);
         login = null;
         // The login found its TPG in the registry of that moment; a live change published since then has not seen
         // this session (its loop rebinds only sessions in Full Feature Phase).
