@@ -2,16 +2,11 @@ package io.ringtarget.backstore;
 
 import io.ringtarget.backstore.internal.BackingFileLock;
 import io.ringtarget.backstore.internal.DiscardThread;
-import io.ringtarget.backstore.internal.Lseek;
 import io.ringtarget.ffi.Errno;
 import io.ringtarget.ffi.Libc;
 import io.ringtarget.ffi.Stat;
-import io.ringtarget.ring.CompletionHandler;
 import io.ringtarget.ring.EventLoop;
-import io.ringtarget.ring.Ring;
-import io.ringtarget.ring.UserData;
 import io.ringtarget.scsi.BlockDevice;
-import io.ringtarget.scsi.ScsiTask;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,16 +20,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static io.ringtarget.ffi.LibcConstants.BLKGETSIZE64;
 import static io.ringtarget.ffi.LibcConstants.BLKPBSZGET;
 import static io.ringtarget.ffi.LibcConstants.BLKSSZGET;
-import static io.ringtarget.ffi.LibcConstants.EIO;
-import static io.ringtarget.ffi.LibcConstants.EOPNOTSUPP;
 import static io.ringtarget.ffi.LibcConstants.FALLOC_FL_KEEP_SIZE;
 import static io.ringtarget.ffi.LibcConstants.FALLOC_FL_PUNCH_HOLE;
 import static io.ringtarget.ffi.LibcConstants.O_CLOEXEC;
 import static io.ringtarget.ffi.LibcConstants.O_CREAT;
-import static io.ringtarget.ffi.LibcConstants.O_DIRECT;
 import static io.ringtarget.ffi.LibcConstants.O_RDONLY;
 import static io.ringtarget.ffi.LibcConstants.O_RDWR;
-import static io.ringtarget.ffi.LibcConstants.RWF_DSYNC;
 import static io.ringtarget.ffi.LibcConstants.S_IFBLK;
 import static io.ringtarget.ffi.LibcConstants.S_IFMT;
 import static io.ringtarget.ffi.LibcConstants.S_IFREG;
@@ -63,12 +54,6 @@ public final class FileBackstore implements Backstore
     /** Buffers, offsets and lengths aligned to this go O_DIRECT; anything else is bounced to the page cache. */
     public static final int DIRECT_ALIGNMENT = 4096;
 
-    static final int OP_READ = 1;
-    static final int OP_WRITE = 2;
-    static final int OP_FLUSH = 3;
-    static final int OP_UNMAP = 4;
-    private static final int INITIAL_SLOTS = 256;
-    private static final int EFAULT = 14;
 
     private final String name;
     private final Path path;
@@ -486,7 +471,7 @@ public final class FileBackstore implements Backstore
 
     public BlockDevice open(final EventLoop loop)
     {
-        final FileDevice device = new FileDevice(loop);
+        final FileDevice device = new FileDevice(this, loop);
         devices.add(device);
         return device;
     }
@@ -507,7 +492,19 @@ public final class FileBackstore implements Backstore
         lock.close();
     }
 
-    private DiscardThread discardThread()
+    /** Buffers, offsets and lengths aligned to this go through the O_DIRECT descriptor. */
+    int alignment()
+    {
+        return alignment;
+    }
+
+    /** UNMAP by BLKDISCARD on {@link #discardThread()} rather than fallocate through the ring. */
+    boolean discardFallback()
+    {
+        return discardFallback;
+    }
+
+    DiscardThread discardThread()
     {
         DiscardThread t = discardThread;
         if (t == null)
@@ -566,347 +563,6 @@ public final class FileBackstore implements Backstore
         catch (final IOException | NumberFormatException e)
         {
             return 0;
-        }
-    }
-
-    /**
-     * One loop's handle: its own descriptors, registered as a completion owner of the loop; in-flight requests
-     * live in slot arrays indexed by the user_data tag. Loop thread only.
-     */
-    final class FileDevice implements BlockDevice, CompletionHandler
-    {
-        private final EventLoop loop;
-        private final Ring ring;
-        private final int ownerId;
-        private final int directFd;
-        private final int bufferedFd;
-        private ScsiTask[] tasks = new ScsiTask[INITIAL_SLOTS];
-        private int[] fds = new int[INITIAL_SLOTS];
-        private long[] offsets = new long[INITIAL_SLOTS];
-        private long[] addresses = new long[INITIAL_SLOTS];
-        private int[] remaining = new int[INITIAL_SLOTS];
-        private int[] done = new int[INITIAL_SLOTS];
-        private int[] rwFlags = new int[INITIAL_SLOTS];
-        private int[] bufIndexes = new int[INITIAL_SLOTS];
-        private int[] free = new int[INITIAL_SLOTS];
-        private int freeCount;
-        private long completions;
-        private long shortTransfers;
-        private long bounced;
-        private long errors;
-
-        FileDevice(final EventLoop loop)
-        {
-            this.loop = loop;
-            this.ring = loop.ring();
-            final int mode = (readOnly ? O_RDONLY : O_RDWR) | O_CLOEXEC;
-            bufferedFd = Libc.open(path.toString(), mode, 0);
-            check(bufferedFd, "open " + path);
-            if (direct)
-            {
-                directFd = Libc.open(path.toString(), mode | O_DIRECT, 0);
-                if (directFd < 0)
-                {
-                    Libc.close(bufferedFd);
-                    check(directFd, "open O_DIRECT " + path);
-                }
-            }
-            else
-            {
-                directFd = bufferedFd;
-            }
-            for (int i = INITIAL_SLOTS - 1; i >= 0; i--)
-            {
-                free[freeCount++] = i;
-            }
-            ownerId = loop.registerOwner(this);
-        }
-
-        public long blockCount()
-        {
-            return blockCount;
-        }
-
-        public int blockSize()
-        {
-            return blockSize;
-        }
-
-        public boolean supportsUnmap()
-        {
-            return supportsUnmap;
-        }
-
-        public boolean unmapReadsZeros()
-        {
-            return unmapReadsZeros;
-        }
-
-        public boolean readOnly()
-        {
-            return readOnly;
-        }
-
-        public boolean writeCacheEnabled()
-        {
-            return true; // page cache and/or the device's cache: emptied by fdatasync
-        }
-
-        long completions()
-        {
-            return completions;
-        }
-
-        long shortTransfers()
-        {
-            return shortTransfers;
-        }
-
-        long bounced()
-        {
-            return bounced;
-        }
-
-        long errors()
-        {
-            return errors;
-        }
-
-        public void read(final ScsiTask task, final long byteOffset, final MemorySegment dst, final int length)
-        {
-            if (!dst.isNative() || dst.byteSize() < length)
-            {
-                task.onIoComplete(-EFAULT); // the kernel needs real memory: a heap segment's address is not one
-                return;
-            }
-            final int slot = acquire(task);
-            setUp(slot, byteOffset, dst.address(), length, 0);
-            bufIndexes[slot] = task.fixedBufferIndex(dst.address(), length);
-            submitRw(slot, OP_READ);
-        }
-
-        public void write(
-            final ScsiTask task, final long byteOffset, final MemorySegment src, final int length, final boolean fua)
-        {
-            if (!src.isNative() || src.byteSize() < length)
-            {
-                task.onIoComplete(-EFAULT);
-                return;
-            }
-            final int slot = acquire(task);
-            // FUA (SBC-3 5.39): RWF_DSYNC makes this write durable before it completes, like a write + fdatasync.
-            setUp(slot, byteOffset, src.address(), length, fua ? RWF_DSYNC : 0);
-            bufIndexes[slot] = task.fixedBufferIndex(src.address(), length);
-            submitRw(slot, OP_WRITE);
-        }
-
-        public void flush(final ScsiTask task)
-        {
-            final int slot = acquire(task);
-            ring.prepFsync(directFd, true, UserData.pack(ownerId, OP_FLUSH, slot));
-        }
-
-        public void unmap(final ScsiTask task, final long byteOffset, final long length)
-        {
-            if (length == 0)
-            {
-                task.onIoComplete(0); // nothing to deallocate; fallocate would answer EINVAL
-                return;
-            }
-            final int slot = acquire(task);
-            offsets[slot] = byteOffset;
-            addresses[slot] = length;
-            if (discardFallback)
-            {
-                discard(slot);
-                return;
-            }
-            ring.prepFallocate(directFd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, byteOffset, length,
-                UserData.pack(ownerId, OP_UNMAP, slot));
-        }
-
-        public long mappedExtent(final long byteOffset)
-        {
-            final long size = blockCount * blockSize;
-            if (kind != Kind.FILEIO)
-            {
-                return size - byteOffset;
-            }
-            final long data = Lseek.lseek(bufferedFd, byteOffset, Lseek.SEEK_DATA);
-            if (data < 0)
-            {
-                // ENXIO: no data at or after the offset, a hole to the end. Other errors: say mapped.
-                return data == -6 ? -(size - byteOffset) : size - byteOffset;
-            }
-            if (data > byteOffset)
-            {
-                return -(Math.min(data, size) - byteOffset);
-            }
-            final long hole = Lseek.lseek(bufferedFd, byteOffset, Lseek.SEEK_HOLE);
-            return hole < 0 ? size - byteOffset : Math.min(hole, size) - byteOffset;
-        }
-
-        private void setUp(final int slot, final long offset, final long address, final int length, final int flags)
-        {
-            offsets[slot] = offset;
-            addresses[slot] = address;
-            remaining[slot] = length;
-            done[slot] = 0;
-            rwFlags[slot] = flags;
-            bufIndexes[slot] = -1;
-            final boolean aligned = ((address | offset | length) & (alignment - 1)) == 0;
-            if (direct && !aligned)
-            {
-                bounced++;
-            }
-            fds[slot] = aligned ? directFd : bufferedFd;
-        }
-
-        private void submitRw(final int slot, final int op)
-        {
-            final int d = done[slot];
-            final long userData = UserData.pack(ownerId, op, slot);
-            final int bufIndex = bufIndexes[slot];
-            if (bufIndex >= 0)
-            {
-                // A buffer registered with the ring (the transport's pools): the kernel does not pin it per I/O.
-                if (op == OP_READ)
-                {
-                    ring.prepReadFixed(fds[slot], addresses[slot] + d, remaining[slot], offsets[slot] + d, bufIndex, userData);
-                }
-                else
-                {
-                    ring.prepWriteFixed(fds[slot], addresses[slot] + d, remaining[slot], offsets[slot] + d, bufIndex,
-                        rwFlags[slot], userData);
-                }
-            }
-            else if (op == OP_READ)
-            {
-                ring.prepRead(fds[slot], addresses[slot] + d, remaining[slot], offsets[slot] + d, userData);
-            }
-            else
-            {
-                ring.prepWrite(fds[slot], addresses[slot] + d, remaining[slot], offsets[slot] + d, rwFlags[slot], userData);
-            }
-        }
-
-        public void onCompletion(final long userData, final int res, final int flags)
-        {
-            completions++;
-            final int slot = UserData.tag(userData);
-            final int op = UserData.op(userData);
-            final int result;
-            switch (op)
-            {
-                case OP_READ:
-                case OP_WRITE:
-                    if (res > 0 && res < remaining[slot])
-                    {
-                        // Short transfer (signal, page cache pressure): continue where it stopped.
-                        shortTransfers++;
-                        done[slot] += res;
-                        remaining[slot] -= res;
-                        if (fds[slot] == directFd && ((res & (alignment - 1)) != 0))
-                        {
-                            fds[slot] = bufferedFd;
-                        }
-                        submitRw(slot, op);
-                        return;
-                    }
-                    result = res < 0 ? res : (res == 0 && remaining[slot] > 0 ? -EIO : done[slot] + res);
-                    break;
-                case OP_UNMAP:
-                    if (res == -EOPNOTSUPP && kind == Kind.BLOCK)
-                    {
-                        discard(slot);
-                        return;
-                    }
-                    result = res;
-                    break;
-                default:
-                    result = res;
-                    break;
-            }
-            if (result < 0)
-            {
-                errors++;
-            }
-            complete(slot, result);
-        }
-
-        private void discard(final int slot)
-        {
-            final DiscardThread.Request request = new DiscardThread.Request(); // rare path: discard fallback only
-            request.fd = directFd;
-            request.offset = offsets[slot];
-            request.length = addresses[slot];
-            request.slot = slot;
-            request.callback = (r, result) -> loop.offer(l -> complete(r.slot, result));
-            if (!discardThread().submit(request))
-            {
-                complete(slot, DiscardThread.eagain());
-            }
-        }
-
-        private void complete(final int slot, final int result)
-        {
-            final ScsiTask task = tasks[slot];
-            tasks[slot] = null;
-            free[freeCount++] = slot; // released first: the completion may start the next request
-            loop.deviceIoCompleted();
-            task.onIoComplete(result);
-        }
-
-        private int acquire(final ScsiTask task)
-        {
-            if (freeCount == 0)
-            {
-                grow();
-            }
-            final int slot = free[--freeCount];
-            tasks[slot] = task;
-            loop.deviceIoStarted();
-            return slot;
-        }
-
-        private void grow()
-        {
-            // More requests in flight than ever before on this loop: double once (not per command).
-            final int n = tasks.length;
-            tasks = java.util.Arrays.copyOf(tasks, 2 * n);
-            fds = java.util.Arrays.copyOf(fds, 2 * n);
-            offsets = java.util.Arrays.copyOf(offsets, 2 * n);
-            addresses = java.util.Arrays.copyOf(addresses, 2 * n);
-            remaining = java.util.Arrays.copyOf(remaining, 2 * n);
-            done = java.util.Arrays.copyOf(done, 2 * n);
-            rwFlags = java.util.Arrays.copyOf(rwFlags, 2 * n);
-            bufIndexes = java.util.Arrays.copyOf(bufIndexes, 2 * n);
-            free = java.util.Arrays.copyOf(free, 2 * n);
-            for (int i = 2 * n - 1; i >= n; i--)
-            {
-                free[freeCount++] = i;
-            }
-        }
-
-        int inFlight()
-        {
-            return tasks.length - freeCount;
-        }
-
-        /** On the loop: no completion of this handle will come any more; its descriptors and owner id go. */
-        void closeOnLoop()
-        {
-            loop.unregisterOwner(ownerId);
-            closeFds();
-        }
-
-        void closeFds()
-        {
-            if (directFd != bufferedFd)
-            {
-                Libc.close(directFd);
-            }
-            Libc.close(bufferedFd);
         }
     }
 }

@@ -104,8 +104,8 @@ class FileBackstoreTest
             d.assertGood();
             assertEquals(200, d.task.dataInLength());
             d.assertBytes(d.buffer, 0, 200, 0x77);
-            assertTrue(((FileBackstore.FileDevice)d.device).bounced() >= 2);
-            assertEquals(((FileBackstore.FileDevice)d.device).bounced(), bs.bouncedRequests());
+            assertTrue(((FileDevice)d.device).bounced() >= 2);
+            assertEquals(((FileDevice)d.device).bounced(), bs.bouncedRequests());
 
             // And an aligned read after the buffered write sees it (O_DIRECT writes back the page cache first).
             d.run(4096, LoopDriver.cdb16(0x88, 0, 0, 8));
