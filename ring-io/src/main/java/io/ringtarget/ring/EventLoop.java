@@ -87,6 +87,8 @@ public final class EventLoop implements Agent
     private final AtomicCounter cqOverflowFlushes;
     private final AtomicCounter busyNanos;
     private final AtomicCounter idleNanos;
+    private final AtomicCounter pollTrials;
+    private final AtomicCounter pollTrialsPolling;
 
     private CompletionHandler[] owners = new CompletionHandler[64];
     private int nextOwnerId = 1;
@@ -107,6 +109,7 @@ public final class EventLoop implements Agent
     private int submitThreshold = DEFAULT_SUBMIT_THRESHOLD;
     private int deviceIoInFlight;
     private boolean deviceIoSincePark;
+    private long commandsServed;
     /** The earliest {@link #wakeBy} deadline asked for in the current duty cycle, valid while {@link #deadlineSet}. */
     private long deadlineNanos;
     private boolean deadlineSet;
@@ -154,6 +157,8 @@ public final class EventLoop implements Agent
         this.cqOverflowFlushes = counter(LoopCounter.CQ_OVERFLOW_FLUSHES, name);
         this.busyNanos = counter(LoopCounter.BUSY_NANOS, name);
         this.idleNanos = counter(LoopCounter.IDLE_NANOS, name);
+        this.pollTrials = counter(LoopCounter.POLL_TRIALS, name);
+        this.pollTrialsPolling = counter(LoopCounter.POLL_TRIALS_POLLING, name);
         this.name = name;
         this.ring = ring;
         this.clock = clock;
@@ -384,6 +389,31 @@ public final class EventLoop implements Agent
     public boolean deviceIoSincePark()
     {
         return deviceIoSincePark;
+    }
+
+    /**
+     * Counts a command this loop's protocol served (its response queued): the work {@link PollTrial} compares per
+     * second between polling and sleeping. Loop thread only.
+     */
+    public void commandServed()
+    {
+        commandsServed++;
+    }
+
+    /** A {@link PollTrial} of this loop decided: counted for the metrics. Loop thread only. */
+    public void pollTrialDecided(final boolean polling)
+    {
+        pollTrials.incrementRelease();
+        if (polling)
+        {
+            pollTrialsPolling.incrementRelease();
+        }
+    }
+
+    /** Commands counted by {@link #commandServed()}. Loop thread only. */
+    public long commandsServed()
+    {
+        return commandsServed;
     }
 
     /** The clock the loop reads at the start of each duty cycle ({@link #nowNanos()}). */

@@ -494,6 +494,7 @@ public final class Connection
                 }
             }
             responses.send(c);
+            context.loop().commandServed();
             afterWork();
         }
         catch (final RuntimeException ex)
