@@ -9,7 +9,6 @@ import io.ringtarget.iscsi.login.LoginLimits;
 import io.ringtarget.iscsi.login.TargetLimits;
 import io.ringtarget.iscsi.log.EventLog;
 import io.ringtarget.iscsi.loop.ConnectionBalance;
-import io.ringtarget.iscsi.loop.ConnectionTimer;
 import io.ringtarget.iscsi.loop.IscsiContext;
 import io.ringtarget.iscsi.loop.LoopContext;
 import io.ringtarget.iscsi.node.DiscoveryAuth;
@@ -277,80 +276,6 @@ public final class IscsiEngine implements AutoCloseable
         }
     }
 
-    /** Start-up work a loop runs on its own thread: arm accepts, add the timer worker. */
-    private static final class StartTask implements LoopTask
-    {
-        private final LoopContext context;
-        private final List<PortalListener> listeners;
-        private final List<PortalListener> ofLoop;
-        private final CountDownLatch armed;
-        private final AtomicReference<Throwable> failure;
-
-        StartTask(final LoopContext context, final List<PortalListener> listeners, final List<PortalListener> ofLoop,
-            final CountDownLatch armed, final AtomicReference<Throwable> failure)
-        {
-            this.context = context;
-            this.listeners = listeners;
-            this.ofLoop = ofLoop;
-            this.armed = armed;
-            this.failure = failure;
-        }
-
-        @Override
-        public void runOnLoop(final EventLoop loop)
-        {
-            try
-            {
-                context.registerBuffers();
-                for (final PortalListener l : listeners)
-                {
-                    l.start();
-                }
-                ofLoop.addAll(listeners);
-                loop.addWorker(context.readyWorker());
-                loop.addWorker(new ConnectionTimer(context));
-                loop.addWorker(context.metrics().tcpSampler());
-            }
-            catch (final Throwable t)
-            {
-                failure.compareAndSet(null, t);
-            }
-            finally
-            {
-                armed.countDown();
-            }
-        }
-    }
-
-    /** Drain on each loop: stop accepting, close every connection once its in-flight I/O completes. */
-    private static final class DrainTask implements LoopTask
-    {
-        private final LoopContext context;
-        private final List<PortalListener> ofLoop;
-        private final CountDownLatch done;
-
-        DrainTask(final LoopContext context, final List<PortalListener> ofLoop, final CountDownLatch done)
-        {
-            this.context = context;
-            this.ofLoop = ofLoop;
-            this.done = done;
-        }
-
-        @Override
-        public void runOnLoop(final EventLoop loop)
-        {
-            for (final PortalListener l : ofLoop)
-            {
-                l.close();
-            }
-            for (final LoopConnection c : context.connections())
-            {
-                c.requestLogout();   // the loop's timer sends the Async Message, then closes
-            }
-            done.countDown();
-        }
-    }
-
     /** The portals listening now, as ip:port (live changes add and remove some). */
     public List<String> portals()
     {
@@ -421,7 +346,7 @@ public final class IscsiEngine implements AutoCloseable
         server.metricsModel(model);
         metrics.model(model);
         // Only now: an initiator that asks REPORT LUNS because of the unit attention gets the new inventory.
-        reportedLunsChanged(before, change.registry());
+        ReportedLunsChange.report(before, change.registry());
         for (final Portal p : change.removedPortals())
         {
             listeners.removeIf(l -> l.portal().equals(p));
@@ -443,49 +368,6 @@ public final class IscsiEngine implements AutoCloseable
         return new Reconfigured(ended.get(), released);
     }
 
-    /**
-     * REPORTED LUNS DATA HAS CHANGED (SPC-4 6.33, 3F/0E) for the sessions of every TPG whose LUN inventory changed: a
-     * unit attention is the logical unit's, so it is established on every logical unit the TPG still maps and reaches
-     * each I_T nexus with its next command to any of them (also a nexus through another TPG of the target that maps
-     * the same logical unit: it asks REPORT LUNS and finds its own inventory unchanged). A TPG left without LUNs has
-     * no logical unit to report it through.
-     */
-    private static void reportedLunsChanged(final TargetRegistry before, final TargetRegistry after)
-    {
-        for (final TargetNode node : after.all())
-        {
-            final TargetNode old = before.find(node.name());
-            for (final PortalGroup tpg : node.portalGroups())
-            {
-                final PortalGroup was = null == old ? null : old.portalGroup(tpg.tag());
-                if (null != was && !sameInventory(was, tpg))
-                {
-                    for (final io.ringtarget.scsi.LogicalUnit lu : tpg.logicalUnits())
-                    {
-                        lu.reportedLunsChanged();
-                    }
-                }
-            }
-        }
-    }
-
-    /** The same LUN numbers, each mapping the same logical unit. */
-    private static boolean sameInventory(final PortalGroup a, final PortalGroup b)
-    {
-        if (!java.util.Arrays.equals(a.lunNumbers(), b.lunNumbers()))
-        {
-            return false;
-        }
-        for (final long n : a.lunNumbers())
-        {
-            if (a.lun((int)n).logicalUnit() != b.lun((int)n).logicalUnit())
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Hands a task to a loop, waiting while its queue is full (a loop drains at most 64 tasks a cycle). */
     private static void offer(final LoopContext context, final LoopTask task, final long deadlineNanos)
         throws IOException
@@ -497,77 +379,6 @@ public final class IscsiEngine implements AutoCloseable
                 throw new IOException("event loop " + context.loop().roleName() + " refused a task (queue full)");
             }
             Thread.onSpinWait();
-        }
-    }
-
-    /** A live change on one loop: new and removed listeners, every connection rebound, retired handles released. */
-    private static final class ReconfigureTask implements LoopTask
-    {
-        private final LoopContext context;
-        private final List<PortalListener> ofLoop;
-        private final EngineChange change;
-        private final MetricsModel model;
-        private final List<PortalListener> newListeners;
-        private final CountDownLatch applied;
-        private final CountDownLatch released;
-        private final CountDownLatch unlistened;
-        private final AtomicInteger ended;
-        private final ConcurrentLinkedQueue<Throwable> failures;
-
-        ReconfigureTask(
-            final LoopContext context, final List<PortalListener> ofLoop, final EngineChange change,
-            final MetricsModel model, final List<PortalListener> newListeners, final CountDownLatch applied,
-            final CountDownLatch released, final CountDownLatch unlistened, final AtomicInteger ended,
-            final ConcurrentLinkedQueue<Throwable> failures)
-        {
-            this.context = context;
-            this.ofLoop = ofLoop;
-            this.change = change;
-            this.model = model;
-            this.newListeners = newListeners;
-            this.applied = applied;
-            this.released = released;
-            this.unlistened = unlistened;
-            this.ended = ended;
-            this.failures = failures;
-        }
-
-        @Override
-        public void runOnLoop(final EventLoop loop)
-        {
-            try
-            {
-                context.metrics().model(model);
-                for (final PortalListener l : newListeners)
-                {
-                    l.start();
-                }
-                for (int i = ofLoop.size() - 1; i >= 0; i--)
-                {
-                    if (change.removedPortals().contains(ofLoop.get(i).portal()))
-                    {
-                        ofLoop.remove(i).close(unlistened);
-                    }
-                }
-                ofLoop.addAll(newListeners);
-                for (final LoopConnection c : List.copyOf(context.connections()))
-                {
-                    if (c.onTargetsChanged(change.registry()))
-                    {
-                        ended.incrementAndGet();
-                    }
-                }
-                context.retire(change.retiredBackstores(), released);
-            }
-            catch (final RuntimeException ex)
-            {
-                failures.add(ex);
-                released.countDown();
-            }
-            finally
-            {
-                applied.countDown();
-            }
         }
     }
 
