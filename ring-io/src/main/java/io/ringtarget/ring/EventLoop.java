@@ -89,6 +89,7 @@ public final class EventLoop implements Agent
     private final AtomicCounter idleNanos;
     private final AtomicCounter pollTrials;
     private final AtomicCounter pollTrialsPolling;
+    private final AtomicCounter commandsServed;
 
     private CompletionHandler[] owners = new CompletionHandler[64];
     private int nextOwnerId = 1;
@@ -109,7 +110,6 @@ public final class EventLoop implements Agent
     private int submitThreshold = DEFAULT_SUBMIT_THRESHOLD;
     private int deviceIoInFlight;
     private boolean deviceIoSincePark;
-    private long commandsServed;
     /** The earliest {@link #wakeBy} deadline asked for in the current duty cycle, valid while {@link #deadlineSet}. */
     private long deadlineNanos;
     private boolean deadlineSet;
@@ -159,6 +159,7 @@ public final class EventLoop implements Agent
         this.idleNanos = counter(LoopCounter.IDLE_NANOS, name);
         this.pollTrials = counter(LoopCounter.POLL_TRIALS, name);
         this.pollTrialsPolling = counter(LoopCounter.POLL_TRIALS_POLLING, name);
+        this.commandsServed = counter(LoopCounter.COMMANDS_SERVED, name);
         this.name = name;
         this.ring = ring;
         this.clock = clock;
@@ -397,7 +398,7 @@ public final class EventLoop implements Agent
      */
     public void commandServed()
     {
-        commandsServed++;
+        commandsServed.incrementRelease();
     }
 
     /** A {@link PollTrial} of this loop decided: counted for the metrics. Loop thread only. */
@@ -410,10 +411,10 @@ public final class EventLoop implements Agent
         }
     }
 
-    /** Commands counted by {@link #commandServed()}. Loop thread only. */
+    /** Commands counted by {@link #commandServed()}; other threads read {@link LoopCounter#COMMANDS_SERVED}. Loop thread only. */
     public long commandsServed()
     {
-        return commandsServed;
+        return commandsServed.getPlain();
     }
 
     /** The clock the loop reads at the start of each duty cycle ({@link #nowNanos()}). */

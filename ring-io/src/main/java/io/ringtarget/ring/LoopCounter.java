@@ -44,7 +44,9 @@ public enum LoopCounter
     /** Trials of polling against sleeping that a busy loop finished ({@link PollTrial}). */
     POLL_TRIALS(17, "poll trials"),
     /** Those of the {@link #POLL_TRIALS} that found polling served more: the loop polled while busy after them. */
-    POLL_TRIALS_POLLING(18, "poll trials that chose polling");
+    POLL_TRIALS_POLLING(18, "poll trials that chose polling"),
+    /** Commands the loop's protocol served ({@link EventLoop#commandServed()}): what a {@link PollTrial} compares. */
+    COMMANDS_SERVED(19, "commands served");
 
     private static final LoopCounter[] BY_TYPE_ID = new LoopCounter[Counters.FIRST_FREE_TYPE_ID];
 

@@ -26,7 +26,7 @@ public final class PollTrial
     public static final long RETRIAL_NANOS = 1_000_000_000L;
     /** Polling must serve this much more per second than sleeping to be chosen. */
     public static final int MIN_GAIN_PERCENT = 8;
-    /** An epoch this much longer than {@link #EPOCH_NANOS} (the loop stopped being busy) ends the trial undecided. */
+    /** An epoch this much longer than {@link #EPOCH_NANOS} (the loop stopped being busy) drops the trial undecided. */
     private static final long STALE_EPOCH_NANOS = 4 * EPOCH_NANOS;
 
     private boolean pollWhenBusy;
@@ -82,7 +82,7 @@ public final class PollTrial
         return pollWhenBusy;
     }
 
-    /** Trials run so far. */
+    /** Trials that decided so far (dropped ones not counted). */
     public long trials()
     {
         return trials;
@@ -123,8 +123,9 @@ public final class PollTrial
         final long nanos = nowNanos - epochStartNanos;
         if (nanos > STALE_EPOCH_NANOS)
         {
-            // The loop was not busy for most of it: what it served says nothing about either choice.
-            decide(nowNanos, false);
+            // The loop was not busy for most of it: what it served says nothing about either choice. The trial is
+            // dropped (not counted); the loop's next busy cycle starts another unless the last decision is recent.
+            epoch = -1;
             return;
         }
         if (epochPolls())

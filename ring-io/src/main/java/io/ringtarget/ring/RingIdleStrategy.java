@@ -112,7 +112,7 @@ public final class RingIdleStrategy implements IdleStrategy
                 marked = true;
                 dutyCyclesSeen = loop.dutyCycles();
                 pollWhileBusy = false;
-                if (spinNanos > 0 && (trial.inTrial() || !lightlyLoaded()))
+                if (spinNanos > 0 && (trial.inTrial() || (!lightlyLoaded() && loadMeasured())))
                 {
                     pollWhileBusy = trial.pollWhileBusy(now, loop.commandsServed());
                     if (trial.trials() != trialsSeen)
@@ -160,6 +160,15 @@ public final class RingIdleStrategy implements IdleStrategy
         {
             ring.submitAndWait(1, parkNanos);
         }
+    }
+
+    /**
+     * The busy share covers at least half a {@link #LOAD_WINDOW_NANOS}: a loop's first cycles (its start-up work)
+     * say nothing about its load, so they start no {@link PollTrial}.
+     */
+    private boolean loadMeasured()
+    {
+        return busyNanos + idleNanos >= LOAD_WINDOW_NANOS / 2;
     }
 
     /** Busy less than {@link #MAX_BUSY_PERCENT_TO_POLL} of the time (or not measured yet). */

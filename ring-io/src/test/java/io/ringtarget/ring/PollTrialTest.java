@@ -86,20 +86,23 @@ class PollTrialTest
     }
 
     @Test
-    void aLoopThatStopsBeingBusyEndsItsTrialUndecided()
+    void aLoopThatStopsBeingBusyDropsItsTrial()
     {
         final PollTrial trial = new PollTrial();
         long now = 1_000_000_000L;
         assertTrue(trial.pollWhileBusy(now, 0), "a trial starts polling");
         // The next busy cycle comes a second later: that epoch measured the pause, not a choice.
         now += 1_000_000_000L;
-        assertFalse(trial.pollWhileBusy(now, 1_000_000));
+        assertFalse(trial.pollWhileBusy(now, 1_000_000), "dropped: as decided before (nothing yet: sleep)");
         assertFalse(trial.inTrial());
-        assertEquals(1, trial.trials());
+        assertEquals(0, trial.trials(), "a dropped trial is not counted");
         assertEquals(0, trial.pollsChosen());
+        assertTrue(trial.pollWhileBusy(now + 1, 1_000_000), "the next busy cycle starts a trial again");
+        assertTrue(trial.inTrial());
 
         trial.reset();
+        assertFalse(trial.inTrial());
         assertFalse(trial.pollWhenBusy());
-        assertTrue(trial.pollWhileBusy(now + 1, 1_000_000), "after a reset the next busy cycle starts a trial");
+        assertTrue(trial.pollWhileBusy(now + 2, 1_000_000), "after a reset the next busy cycle starts a trial");
     }
 }
