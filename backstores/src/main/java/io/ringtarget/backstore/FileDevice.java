@@ -256,7 +256,8 @@ final class FileDevice implements BlockDevice, CompletionHandler
             // A buffer registered with the ring (the transport's pools): the kernel does not pin it per I/O.
             if (op == OP_READ)
             {
-                ring.prepReadFixed(fds[slot], addresses[slot] + d, remaining[slot], offsets[slot] + d, bufIndex, userData);
+                ring.prepReadFixed(fds[slot], addresses[slot] + d, remaining[slot], offsets[slot] + d, bufIndex,
+                    userData);
             }
             else
             {

@@ -411,7 +411,7 @@ public final class EventLoop implements Agent
         }
     }
 
-    /** Commands counted by {@link #commandServed()}; other threads read {@link LoopCounter#COMMANDS_SERVED}. Loop thread only. */
+    /** Commands counted by {@link #commandServed()}, on the loop thread; others read {@link LoopCounter#COMMANDS_SERVED}. */
     public long commandsServed()
     {
         return commandsServed.getPlain();

@@ -9,10 +9,13 @@ package io.ringtarget.ring;
  * tell the two apart (it moves with the choice: QD32 4 KiB reads from fio settle at the limit while sleeping and at
  * about 80 % while polling; writes at 65 % and 85 %), so this measures what each choice serves: while the loop is
  * busy it alternates {@link #EPOCH_NANOS} epochs polling and epochs as without this class ({@link #TRIAL_EPOCHS} in
- * all), compares the commands served per second ({@link EventLoop#served()}), and polls while busy until the next
- * trial, {@link #RETRIAL_NANOS} later, only if polling served at least {@link #MIN_GAIN_PERCENT} more. Measured
- * with fio on this project's 2-vCPU VM (docs/benchmarks.md, 2026-12-02 13:00): always polling served QD32 4 KiB
- * reads 1.15-1.20x (at 1.12x the CPU per I/O), writes 0.96-1.03x (at 1.34x).
+ * all), compares the commands served per second ({@link EventLoop#commandsServed()}), and polls while busy until the
+ * next trial only if polling served at least {@link #MIN_GAIN_PERCENT} more. The next trial comes
+ * {@link #RETRIAL_NANOS} later, or twice as long as the last wait (up to {@link #MAX_RETRIAL_NANOS}) when this one
+ * confirmed the choice before it: a steady workload's trials soon cost it a few epochs a minute. Measured
+ * with fio on this project's 2-vCPU VM (docs/benchmarks.md, 2026-12-02 12:50): always polling served QD32 4 KiB
+ * reads 1.09-1.21x, writes 0.90-1.03x, each for a third more CPU; with the trial, reads 1.06x the IOPS at 1.12x the
+ * CPU per I/O, writes unchanged.
  * <p>
  * Loop thread only; no allocation.
  */
@@ -22,14 +25,20 @@ public final class PollTrial
     public static final long EPOCH_NANOS = 10_000_000L;
     /** Epochs per trial, alternating: polling, then as without this class. */
     public static final int TRIAL_EPOCHS = 8;
-    /** From one trial's end to the next, while the loop stays busy. */
+    /** From one trial's end to the next, while the loop stays busy, after a trial that changed the choice. */
     public static final long RETRIAL_NANOS = 1_000_000_000L;
+    /**
+     * The longest wait between trials: each trial that confirms the choice before it doubles the wait up to this,
+     * so that a steady workload pays for few epochs of the choice it does not make.
+     */
+    public static final long MAX_RETRIAL_NANOS = 8_000_000_000L;
     /** Polling must serve this much more per second than sleeping to be chosen. */
     public static final int MIN_GAIN_PERCENT = 8;
     /** An epoch this much longer than {@link #EPOCH_NANOS} (the loop stopped being busy) drops the trial undecided. */
     private static final long STALE_EPOCH_NANOS = 4 * EPOCH_NANOS;
 
     private boolean pollWhenBusy;
+    private long retrialNanos = RETRIAL_NANOS;
     private long decidedNanos;
     private boolean decidedOnce;
     /** The current trial epoch, or -1 between trials. */
@@ -47,13 +56,13 @@ public final class PollTrial
      * At the end of a duty cycle that did work while the loop is busy: whether to poll for the next requests.
      *
      * @param nowNanos the loop's clock.
-     * @param served   {@link EventLoop#served()}: commands served so far.
+     * @param served   {@link EventLoop#commandsServed()}: commands served so far.
      */
     public boolean pollWhileBusy(final long nowNanos, final long served)
     {
         if (epoch < 0)
         {
-            if (decidedOnce && nowNanos - decidedNanos < RETRIAL_NANOS)
+            if (decidedOnce && nowNanos - decidedNanos < retrialNanos)
             {
                 return pollWhenBusy;
             }
@@ -100,6 +109,13 @@ public final class PollTrial
         epoch = -1;
         pollWhenBusy = false;
         decidedOnce = false;
+        retrialNanos = RETRIAL_NANOS;
+    }
+
+    /** How long after the last decision the next trial starts, while the loop is busy. */
+    public long retrialNanos()
+    {
+        return retrialNanos;
     }
 
     private boolean epochPolls()
@@ -151,6 +167,8 @@ public final class PollTrial
 
     private void decide(final long nowNanos, final boolean poll)
     {
+        retrialNanos = decidedOnce && poll == pollWhenBusy ?
+            Math.min(2 * retrialNanos, MAX_RETRIAL_NANOS) : RETRIAL_NANOS;
         epoch = -1;
         pollWhenBusy = poll;
         decidedNanos = nowNanos;

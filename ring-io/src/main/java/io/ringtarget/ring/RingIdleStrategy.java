@@ -33,7 +33,7 @@ import org.agrona.concurrent.SystemNanoClock;
  * The busy share does not tell a loop that waits on its initiator from one its initiator waits on: it moves with
  * the choice (QD32 4 KiB reads settle at the limit while the loop sleeps and near 80 % while it polls). So a busy
  * loop also tries both from time to time ({@link PollTrial}) and polls while busy when that served more commands
- * per second: QD32 4 KiB reads do (1.15-1.20x), writes do not.
+ * per second: QD32 4 KiB reads do (1.09-1.21x always polling), writes do not (0.90-1.03x).
  * <p>
  * Why poll: with DEFER_TASKRUN a request that arrives while the loop polls only sets IORING_SQ_TASKRUN, which the
  * next {@link Ring#submit()} sees; no wake-up crosses CPUs. Measured on this project's 2-vCPU VM, QD1 4 KiB reads

@@ -8,7 +8,7 @@ class PollTrialTest
 {
     private static final long CYCLE_NANOS = 100_000L;
 
-    /** A busy loop whose duty cycles each take 100 us and serve {@code whenPolling} or {@code whenSleeping} commands. */
+    /** A busy loop whose duty cycles each take 100 us and serve {@code whenPolling} or {@code whenSleeping}. */
     private static final class BusyLoop
     {
         final PollTrial trial = new PollTrial();
@@ -70,6 +70,33 @@ class PollTrialTest
         loop.run(PollTrial.TRIAL_EPOCHS * PollTrial.EPOCH_NANOS + 2 * PollTrial.EPOCH_NANOS + CYCLE_NANOS, 30, 20);
         assertEquals(2, loop.trial.trials());
         assertTrue(loop.trial.pollWhenBusy());
+    }
+
+    @Test
+    void trialsThatConfirmTheChoiceComeLessOftenAndAChangeBringsThemBack()
+    {
+        final BusyLoop loop = new BusyLoop();
+        final long trial = PollTrial.TRIAL_EPOCHS * PollTrial.EPOCH_NANOS;
+        loop.run(trial + CYCLE_NANOS, 20, 20);
+        assertEquals(1, loop.trial.trials());
+        assertEquals(PollTrial.RETRIAL_NANOS, loop.trial.retrialNanos(), "the first decision: the next in a second");
+        long expected = PollTrial.RETRIAL_NANOS;
+        for (int n = 2; n <= 6; n++)
+        {
+            // Sleeping again and again: the wait doubles up to its bound.
+            loop.run(loop.trial.retrialNanos() + trial + CYCLE_NANOS, 20, 20);
+            assertEquals(n, loop.trial.trials());
+            expected = Math.min(2 * expected, PollTrial.MAX_RETRIAL_NANOS);
+            assertEquals(expected, loop.trial.retrialNanos());
+        }
+        assertEquals(PollTrial.MAX_RETRIAL_NANOS, loop.trial.retrialNanos());
+        assertEquals(0, loop.trial.pollsChosen());
+
+        // The workload changed: within the longest wait a trial finds polling worth it, and the next comes soon.
+        loop.run(PollTrial.MAX_RETRIAL_NANOS + trial + CYCLE_NANOS, 30, 20);
+        assertEquals(7, loop.trial.trials());
+        assertTrue(loop.trial.pollWhenBusy());
+        assertEquals(PollTrial.RETRIAL_NANOS, loop.trial.retrialNanos());
     }
 
     @Test

@@ -41,8 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PollTrialUnderLoadTest
 {
     private static final String IQN = "iqn.2026-12.io.ringtarget:poll-trial";
-    private static final Pattern TRIALS =
-        Pattern.compile("(?m)^ringtarget_loop_poll_trials_total\\{chose=\"(polling|sleeping)\",loop=\"[^\"]+\"} (\\S+)$");
+    private static final Pattern TRIALS = Pattern.compile(
+        "(?m)^ringtarget_loop_poll_trials_total\\{chose=\"(polling|sleeping)\",loop=\"[^\"]+\"} (\\S+)$");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Pattern BUSY = Pattern.compile("(?m)^ringtarget_loop_busy_seconds_total\\{[^}]*} (\\S+)$");
 

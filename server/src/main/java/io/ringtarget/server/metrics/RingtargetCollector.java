@@ -104,7 +104,8 @@ public final class RingtargetCollector implements MultiCollector
             loopLabels[i] = Labels.of("loop", engine.loopName(i));
             faultLabels[i] = new Labels[]{ loopLabels[i].add("kind", "handler"), loopLabels[i].add("kind", "task"),
                 loopLabels[i].add("kind", "worker") };
-            trialLabels[i] = new Labels[]{ loopLabels[i].add("chose", "polling"), loopLabels[i].add("chose", "sleeping") };
+            trialLabels[i] = new Labels[]{ loopLabels[i].add("chose", "polling"),
+                loopLabels[i].add("chose", "sleeping") };
         }
         for (int b = 0; b < bounds.length; b++)
         {
@@ -470,8 +471,8 @@ public final class RingtargetCollector implements MultiCollector
         final Family faults = new Family("ringtarget_loop_faults",
             "Exceptions caught at an event loop's fault boundary, by kind (handler, task, worker).");
         final Family trials = new Family("ringtarget_loop_poll_trials",
-            "Trials in which a busy event loop served commands alternately polling and sleeping between them, by what " +
-                "it then did while busy: polling only where polling served more.");
+            "Trials in which a busy event loop served commands alternately polling and sleeping between them, by " +
+                "what it then did while busy: polling only where polling served more.");
         final GaugeSnapshot.Builder connections = GaugeSnapshot.builder().name("ringtarget_loop_connections")
             .help("Connections open on each event loop, logging in and closing ones included.");
         final Family handedOver = new Family("ringtarget_loop_connections_handed_over",
