@@ -87,9 +87,6 @@ public final class EventLoop implements Agent
     private final AtomicCounter cqOverflowFlushes;
     private final AtomicCounter busyNanos;
     private final AtomicCounter idleNanos;
-    private final AtomicCounter pollTrials;
-    private final AtomicCounter pollTrialsPolling;
-    private final AtomicCounter commandsServed;
 
     private CompletionHandler[] owners = new CompletionHandler[64];
     private int nextOwnerId = 1;
@@ -157,9 +154,6 @@ public final class EventLoop implements Agent
         this.cqOverflowFlushes = counter(LoopCounter.CQ_OVERFLOW_FLUSHES, name);
         this.busyNanos = counter(LoopCounter.BUSY_NANOS, name);
         this.idleNanos = counter(LoopCounter.IDLE_NANOS, name);
-        this.pollTrials = counter(LoopCounter.POLL_TRIALS, name);
-        this.pollTrialsPolling = counter(LoopCounter.POLL_TRIALS_POLLING, name);
-        this.commandsServed = counter(LoopCounter.COMMANDS_SERVED, name);
         this.name = name;
         this.ring = ring;
         this.clock = clock;
@@ -390,31 +384,6 @@ public final class EventLoop implements Agent
     public boolean deviceIoSincePark()
     {
         return deviceIoSincePark;
-    }
-
-    /**
-     * Counts a command this loop's protocol served (its response queued): the work {@link PollTrial} compares per
-     * second between polling and sleeping. Loop thread only.
-     */
-    public void commandServed()
-    {
-        commandsServed.incrementRelease();
-    }
-
-    /** A {@link PollTrial} of this loop decided: counted for the metrics. Loop thread only. */
-    public void pollTrialDecided(final boolean polling)
-    {
-        pollTrials.incrementRelease();
-        if (polling)
-        {
-            pollTrialsPolling.incrementRelease();
-        }
-    }
-
-    /** Commands counted by {@link #commandServed()}, on the loop thread; others read {@link LoopCounter#COMMANDS_SERVED}. */
-    public long commandsServed()
-    {
-        return commandsServed.getPlain();
     }
 
     /** The clock the loop reads at the start of each duty cycle ({@link #nowNanos()}). */

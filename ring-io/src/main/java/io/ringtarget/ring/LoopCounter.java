@@ -40,13 +40,7 @@ public enum LoopCounter
     /** Nanoseconds from the start of each duty cycle that found nothing to do to the next: polling and parks. */
     IDLE_NANOS(15, "idle ns"),
     /** Errors reported to the group's error handler for this loop: unhandled faults and what AgentRunner caught. */
-    ERRORS(16, "errors"),
-    /** Trials of polling against sleeping that a busy loop finished ({@link PollTrial}). */
-    POLL_TRIALS(17, "poll trials"),
-    /** Those of the {@link #POLL_TRIALS} that found polling served more: the loop polled while busy after them. */
-    POLL_TRIALS_POLLING(18, "poll trials that chose polling"),
-    /** Commands the loop's protocol served ({@link EventLoop#commandServed()}): what a {@link PollTrial} compares. */
-    COMMANDS_SERVED(19, "commands served");
+    ERRORS(16, "errors");
 
     private static final LoopCounter[] BY_TYPE_ID = new LoopCounter[Counters.FIRST_FREE_TYPE_ID];
 

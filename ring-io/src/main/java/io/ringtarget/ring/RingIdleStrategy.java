@@ -30,11 +30,6 @@ import org.agrona.concurrent.SystemNanoClock;
  * 2026-12-02, when reads at 60 % gave 1.07-1.10x the IOPS for 1.00-1.04x the CPU per I/O; at 75 % writes polled too,
  * 0.91x the IOPS for 1.24x the CPU.
  * <p>
- * The busy share does not tell a loop that waits on its initiator from one its initiator waits on: it moves with
- * the choice (QD32 4 KiB reads settle at the limit while the loop sleeps and near 80 % while it polls). So a busy
- * loop also tries both from time to time ({@link PollTrial}) and polls while busy when that served more commands
- * per second: QD32 4 KiB reads do (1.09-1.21x always polling), writes do not (0.90-1.03x).
- * <p>
  * Why poll: with DEFER_TASKRUN a request that arrives while the loop polls only sets IORING_SQ_TASKRUN, which the
  * next {@link Ring#submit()} sees; no wake-up crosses CPUs. Measured on this project's 2-vCPU VM, QD1 4 KiB reads
  * from fio on the other CPU: 80-93 us mean without polling, 27-34 us with 50 us, and less CPU per I/O (38-52
@@ -60,9 +55,6 @@ public final class RingIdleStrategy implements IdleStrategy
     private final long spinNanos;
     private final long parkNanos;
     private final NanoClock clock;
-    private final PollTrial trial = new PollTrial();
-    private long trialsSeen;
-    private boolean pollWhileBusy;
     private boolean polling;
     private boolean idling;
     private long idleSinceNanos;
@@ -111,18 +103,8 @@ public final class RingIdleStrategy implements IdleStrategy
                 markNanos = now;
                 marked = true;
                 dutyCyclesSeen = loop.dutyCycles();
-                pollWhileBusy = false;
-                if (spinNanos > 0 && (trial.inTrial() || (!lightlyLoaded() && loadMeasured())))
-                {
-                    pollWhileBusy = trial.pollWhileBusy(now, loop.commandsServed());
-                    if (trial.trials() != trialsSeen)
-                    {
-                        trialsSeen = trial.trials();
-                        loop.pollTrialDecided(trial.pollWhenBusy());
-                    }
-                }
             }
-            polling = spinNanos > 0 && (pollWhileBusy || lightlyLoaded());
+            polling = spinNanos > 0 && lightlyLoaded();
             idling = false;
             return;
         }
@@ -162,15 +144,6 @@ public final class RingIdleStrategy implements IdleStrategy
         }
     }
 
-    /**
-     * The busy share covers at least half a {@link #LOAD_WINDOW_NANOS}: a loop's first cycles (its start-up work)
-     * say nothing about its load, so they start no {@link PollTrial}.
-     */
-    private boolean loadMeasured()
-    {
-        return busyNanos + idleNanos >= LOAD_WINDOW_NANOS / 2;
-    }
-
     /** Busy less than {@link #MAX_BUSY_PERCENT_TO_POLL} of the time (or not measured yet). */
     private boolean lightlyLoaded()
     {
@@ -203,14 +176,6 @@ public final class RingIdleStrategy implements IdleStrategy
         marked = false;
         busyNanos = 0;
         idleNanos = 0;
-        trial.reset();
-        pollWhileBusy = false;
-    }
-
-    /** Whether a busy loop polls: what the last trial of both found ({@link PollTrial}). */
-    public PollTrial trial()
-    {
-        return trial;
     }
 
     /** Whether the next {@link #idle()} polls rather than parks. */

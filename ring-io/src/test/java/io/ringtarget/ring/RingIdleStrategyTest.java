@@ -1,7 +1,6 @@
 package io.ringtarget.ring;
 
 import org.agrona.concurrent.CachedNanoClock;
-import org.agrona.concurrent.status.CountersReader;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -10,8 +9,6 @@ class RingIdleStrategyTest
 {
     private static final long HOUR_NANOS = 3_600_000_000_000L;
     private static final long PARK_NANOS = 1_000_000L;
-    /** 10 us cycles covering one whole trial of polling against sleeping, and a cycle more. */
-    private static final int TRIAL_CYCLES = (int)(PollTrial.TRIAL_EPOCHS * PollTrial.EPOCH_NANOS / 10_000L) + 1;
 
     @Test
     void pollsAfterWorkWithinItsBudgetAndParksOtherwise()
@@ -130,19 +127,16 @@ class RingIdleStrategyTest
             assertTrue(idle.polling());
             assertEquals(1, loop.parks(), "a loop waiting for each request polls for it");
 
-            // A deep queue: 8 us of work, then 2 us until the next batch of requests. Busy, the loop tries polling
-            // against sleeping (PollTrial) once its busy share shows it; serving no more while polling, it then sleeps.
-            for (int i = 0; i < TRIAL_CYCLES + 1000; i++)
+            // A deep queue: 8 us of work, then 2 us until the next batch of requests.
+            for (int i = 0; i < 1000; i++)
             {
                 cycle(loop, idle, clock, 8_000L);
                 clock.advance(2_000L);
             }
             assertEquals(80, idle.busyPercent(), 3);
-            assertEquals(1, idle.trial().trials());
             assertFalse(idle.polling());
-            final long parks = loop.parks();
             idle.idle(0);
-            assertEquals(parks + 1, loop.parks(), "a busy loop goes to io_uring_enter at once");
+            assertEquals(2, loop.parks(), "a busy loop goes to io_uring_enter at once");
 
             // Back to queue depth 1: within a window the loop polls again.
             for (int i = 0; i < 200; i++)
@@ -152,43 +146,6 @@ class RingIdleStrategyTest
             }
             assertTrue(idle.busyPercent() < RingIdleStrategy.MAX_BUSY_PERCENT_TO_POLL, "busy " + idle.busyPercent());
             assertTrue(idle.polling());
-        }
-        finally
-        {
-            loop.onClose();
-            loop.ring().close();
-        }
-    }
-
-    @Test
-    void aBusyLoopThatServesMoreWhilePollingPolls()
-    {
-        final CachedNanoClock clock = new CachedNanoClock();
-        clock.update(1_000_000_000L);
-        final EventLoop loop = new EventLoop("idle", Ring.open(new RingConfig().entries(16)), clock, 64);
-        try
-        {
-            final RingIdleStrategy idle = new RingIdleStrategy(loop, HOUR_NANOS, PARK_NANOS);
-            // 8 us of work, 2 us between batches; a batch served after polling holds 3 commands, after sleeping 2.
-            // The trial starts once the busy share covers half a load window (a new loop's first cycles do not).
-            for (int i = 0; i < TRIAL_CYCLES + 1000; i++)
-            {
-                for (int c = idle.polling() ? 3 : 2; c > 0; c--)
-                {
-                    loop.commandServed();
-                }
-                cycle(loop, idle, clock, 8_000L);
-                clock.advance(2_000L);
-            }
-            assertEquals(1, idle.trial().trials());
-            assertTrue(idle.trial().pollWhenBusy());
-            assertTrue(idle.polling(), "busy, and polling serves more");
-            final CountersReader reader = loop.counters().reader();
-            assertEquals(1, reader.getCounterValue(loop.counterId(LoopCounter.POLL_TRIALS)));
-            assertEquals(1, reader.getCounterValue(loop.counterId(LoopCounter.POLL_TRIALS_POLLING)));
-            final long parks = loop.parks();
-            idle.idle(0);
-            assertEquals(parks, loop.parks(), "polls for the next batch instead of sleeping");
         }
         finally
         {

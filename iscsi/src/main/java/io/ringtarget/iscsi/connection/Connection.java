@@ -494,7 +494,6 @@ public final class Connection
                 }
             }
             responses.send(c);
-            context.loop().commandServed();
             afterWork();
         }
         catch (final RuntimeException ex)

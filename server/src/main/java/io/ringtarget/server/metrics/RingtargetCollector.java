@@ -72,7 +72,6 @@ public final class RingtargetCollector implements MultiCollector
     private TargetPortGroup[] tpgs;
     private final Labels[] loopLabels;
     private final Labels[][] faultLabels;
-    private final Labels[][] trialLabels;
     private final Labels buildLabels;
     private final double[] bounds = new double[LatencyBuckets.COUNT];
     private final long[] buckets = new long[LatencyBuckets.COUNT];
@@ -98,14 +97,11 @@ public final class RingtargetCollector implements MultiCollector
         }
         loopLabels = new Labels[engine.loopCount()];
         faultLabels = new Labels[engine.loopCount()][];
-        trialLabels = new Labels[engine.loopCount()][];
         for (int i = 0; i < engine.loopCount(); i++)
         {
             loopLabels[i] = Labels.of("loop", engine.loopName(i));
             faultLabels[i] = new Labels[]{ loopLabels[i].add("kind", "handler"), loopLabels[i].add("kind", "task"),
                 loopLabels[i].add("kind", "worker") };
-            trialLabels[i] = new Labels[]{ loopLabels[i].add("chose", "polling"),
-                loopLabels[i].add("chose", "sleeping") };
         }
         for (int b = 0; b < bounds.length; b++)
         {
@@ -470,9 +466,6 @@ public final class RingtargetCollector implements MultiCollector
             "Times the kernel's completion-queue overflow backlog was flushed.");
         final Family faults = new Family("ringtarget_loop_faults",
             "Exceptions caught at an event loop's fault boundary, by kind (handler, task, worker).");
-        final Family trials = new Family("ringtarget_loop_poll_trials",
-            "Trials in which a busy event loop served commands alternately polling and sleeping between them, by " +
-                "what it then did while busy: polling only where polling served more.");
         final GaugeSnapshot.Builder connections = GaugeSnapshot.builder().name("ringtarget_loop_connections")
             .help("Connections open on each event loop, logging in and closing ones included.");
         final Family handedOver = new Family("ringtarget_loop_connections_handed_over",
@@ -490,16 +483,12 @@ public final class RingtargetCollector implements MultiCollector
             faults.add(faultLabels[i][0], engine.loopCounter(i, LoopCounter.HANDLER_FAULTS));
             faults.add(faultLabels[i][1], engine.loopCounter(i, LoopCounter.TASK_FAULTS));
             faults.add(faultLabels[i][2], engine.loopCounter(i, LoopCounter.WORKER_FAULTS));
-            final long polling = engine.loopCounter(i, LoopCounter.POLL_TRIALS_POLLING);
-            trials.add(trialLabels[i][0], polling);
-            trials.add(trialLabels[i][1], Math.max(0, engine.loopCounter(i, LoopCounter.POLL_TRIALS) - polling));
         }
         out.add(busy.build());
         out.add(idle.build());
         out.add(sqFull.build());
         out.add(cqOverflow.build());
         out.add(faults.build());
-        out.add(trials.build());
         out.add(connections.build());
         out.add(handedOver.build());
         out.add(single("ringtarget_buffer_pool_exhausted",

@@ -186,8 +186,6 @@ class MetricsEndpointTest
         assertSample("ringtarget_loop_connections{loop=\"ringtarget-0\"} 0.0");
         assertSample("ringtarget_loop_connections{loop=\"ringtarget-1\"} 0.0");
         assertSample("ringtarget_loop_connections_handed_over_total{loop=\"ringtarget-1\"} 0.0");
-        assertSample("ringtarget_loop_poll_trials_total{chose=\"polling\",loop=\"ringtarget-0\"} 0.0");
-        assertSample("ringtarget_loop_poll_trials_total{chose=\"sleeping\",loop=\"ringtarget-1\"} 0.0");
         assertType("ringtarget_loop_connections", "gauge");
         assertSample("ringtarget_buffer_pool_exhausted_total 0.0");
         assertTrue(text.contains("\nringtarget_build_info{java_version=\""), "build info");
