@@ -28,7 +28,10 @@ import org.agrona.concurrent.SystemNanoClock;
  * writes, it is busy 63-77 %, and its CPU per I/O fell from 7.2-10.4 us (always polling) to 6.0-8.6 us (5.7-7.9
  * us never polling). At queue depth 32, 4 KiB reads, it is busy about half of its time, so the limit was 50 % until
  * 2026-12-02, when reads at 60 % gave 1.07-1.10x the IOPS for 1.00-1.04x the CPU per I/O; at 75 % writes polled too,
- * 0.91x the IOPS for 1.24x the CPU.
+ * 0.91x the IOPS for 1.24x the CPU. The share moves with the choice (polling lowers it), so QD32 reads settle at
+ * the limit, flipping between polling and sleeping; letting a busy loop poll where a trial of both found polling
+ * served more gave reads 5-8 % more IOPS for 12-16 % more CPU per I/O and a p99.9 up to 3.6x longer, and was
+ * dropped (docs/benchmarks.md, 2026-12-02 12:50).
  * <p>
  * Why poll: with DEFER_TASKRUN a request that arrives while the loop polls only sets IORING_SQ_TASKRUN, which the
  * next {@link Ring#submit()} sees; no wake-up crosses CPUs. Measured on this project's 2-vCPU VM, QD1 4 KiB reads
