@@ -10,6 +10,7 @@ import io.ringtarget.server.config.ConfigEditor;
 import io.ringtarget.server.config.DiscoveryAuthConfig;
 import io.ringtarget.server.config.EngineConfig;
 import io.ringtarget.server.config.LunConfig;
+import io.ringtarget.server.config.MetricsConfig;
 import io.ringtarget.server.config.PortalConfig;
 import io.ringtarget.server.config.RingtargetConfig;
 import io.ringtarget.server.config.Sizes;
@@ -117,6 +118,7 @@ final class ConfigTree
             discovery.add(session(session));
         }
         root.add(new Node("engine", "[" + engine(config.engine()) + "]"));
+        root.add(new Node("metrics", "[" + metrics(config.metrics()) + "]"));
         final Node iscsi = root.add(new Node("iscsi", "[Targets: " + config.targets().size() + "]"));
         for (final TargetConfig target : config.targets())
         {
@@ -260,6 +262,12 @@ final class ConfigTree
             (engine.nopInIntervalSeconds() == 0 ? "off" :
                 engine.nopInIntervalSeconds() + "s/" + engine.nopInTimeoutSeconds() + "s") +
             (null == engine.tcpCongestionControl() ? "" : ", TCP " + engine.tcpCongestionControl());
+    }
+
+    /** The Prometheus endpoint's address, or off (no section, or {@code listen} off). */
+    private static String metrics(final MetricsConfig metrics)
+    {
+        return null == metrics || !metrics.enabled() ? "off" : "listen " + metrics.listen();
     }
 
     private void line(final String indent, final String name, final String info)

@@ -69,6 +69,19 @@ class MetricsOptionsTest
     }
 
     @Test
+    void configShowSaysWhereTheEndpointListens() throws IOException
+    {
+        final Path file = dir.resolve("saveconfig.json");
+        Files.writeString(file, "{\"metrics\": {\"listen\": \"127.0.0.1:9287\"}}");
+        final CliRunner.Result on = run("config", "show", "--config", file.toString());
+        assertEquals(0, on.exitCode(), on::toString);
+        assertTrue(on.out().contains("\n  o- metrics .") && on.out().contains(". [listen 127.0.0.1:9287]\n"), on.out());
+        Files.writeString(file, "{}");
+        final CliRunner.Result off = run("config", "show", "--config", file.toString());
+        assertTrue(off.out().contains("\n  o- metrics .") && off.out().contains(". [off]\n"), off.out());
+    }
+
+    @Test
     void serveTakesTheOptionOverTheFile() throws IOException
     {
         final Path file = dir.resolve("saveconfig.json");
