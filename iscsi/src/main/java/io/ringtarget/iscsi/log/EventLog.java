@@ -95,7 +95,19 @@ public final class EventLog implements AutoCloseable
     /** INFO and above to {@code out}, with syslog prefixes when running under journald. */
     public static EventLog to(final PrintStream out)
     {
-        return new EventLog(out, System.getenv("JOURNAL_STREAM") != null, Level.INFO);
+        return to(out, Level.INFO);
+    }
+
+    /** {@code threshold} and above to {@code out}, with syslog prefixes when running under journald. */
+    public static EventLog to(final PrintStream out, final Level threshold)
+    {
+        return new EventLog(out, System.getenv("JOURNAL_STREAM") != null, threshold);
+    }
+
+    /** The lowest level written. */
+    public Level threshold()
+    {
+        return threshold;
     }
 
     public boolean enabled(final Level level)

@@ -22,14 +22,16 @@ public final class RingtargetProcess implements AutoCloseable
     private final Path config;
     private final Path log;
     private final int[] ports;
+    private final List<String> options;
     private ExternalProcess process;
     private int starts;
 
-    private RingtargetProcess(final Path config, final Path log, final int[] ports)
+    private RingtargetProcess(final Path config, final Path log, final int[] ports, final List<String> options)
     {
         this.config = config;
         this.log = log;
         this.ports = ports;
+        this.options = options;
     }
 
     /**
@@ -42,7 +44,14 @@ public final class RingtargetProcess implements AutoCloseable
      */
     public static RingtargetProcess serve(final Path config, final Path log, final int... ports)
     {
-        final RingtargetProcess p = new RingtargetProcess(config, log, ports.clone());
+        return serve(config, log, List.of(), ports);
+    }
+
+    /** As {@link #serve(Path, Path, int...)}, with more options of {@code serve} (e.g. --log-level warn). */
+    public static RingtargetProcess serve(final Path config, final Path log, final List<String> options,
+        final int... ports)
+    {
+        final RingtargetProcess p = new RingtargetProcess(config, log, ports.clone(), List.copyOf(options));
         p.start();
         return p;
     }
@@ -56,6 +65,7 @@ public final class RingtargetProcess implements AutoCloseable
             "serve", "--config", config.toString(),
             // Its own admin socket beside its file: never the host's /run/ringtarget, and two gateways side by side.
             "--admin-socket", config.resolveSibling(config.getFileName() + ".admin.sock").toString()));
+        command.addAll(options);
         process = ExternalProcess.start(log, command.toArray(String[]::new)).stopGrace(Duration.ofSeconds(20));
         starts++;
         for (final int port : ports)

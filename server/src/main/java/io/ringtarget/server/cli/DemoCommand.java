@@ -17,6 +17,7 @@ import io.ringtarget.server.config.Sizes;
 import io.ringtarget.server.config.TargetConfig;
 import io.ringtarget.server.config.TpgConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -100,6 +101,9 @@ final class DemoCommand implements Callable<Integer>
         "--size (refused without it).")
     boolean grow;
 
+    @Mixin
+    LogLevelOption logLevel;
+
     @Option(names = "--dry-run", description = "Print the configuration and how to connect, without starting.")
     boolean dryRun;
 
@@ -132,7 +136,7 @@ final class DemoCommand implements Callable<Integer>
         }
         final RingtargetConfig served = null == metrics && !DemoMetrics.available(MetricsConfig.DEMO_LISTEN) ?
             DemoMetrics.without(demo, err) : demo;
-        return ServerRunner.run(served, null, err, null, () ->
+        return ServerRunner.run(served, null, logLevel.level, err, null, () ->
         {
             out.print(instructions(served));
             out.println("Stop with Ctrl-C.");

@@ -33,6 +33,9 @@ final class ServeCommand implements Callable<Integer>
     @Mixin
     ConfigFileOption config;
 
+    @Mixin
+    LogLevelOption logLevel;
+
     @Option(names = "--metrics", paramLabel = "HOST:PORT|off",
         description = "Serve Prometheus metrics on http://HOST:PORT/metrics, or not (off); overrides the file's " +
             "metrics.listen (the file keeps its own).")
@@ -74,7 +77,8 @@ final class ServeCommand implements Callable<Integer>
         }
         problems.forEach(p -> err.println(file + ": " + p));
         err.flush();
-        return ServerRunner.run(fromFile, metricsOverride, err, new LiveService.ServedFile(file, bytes, lock, socket),
+        return ServerRunner.run(fromFile, metricsOverride, logLevel.level, err,
+            new LiveService.ServedFile(file, bytes, lock, socket),
             () ->
             {
                 out.print(ServeSummary.of(file, loaded));

@@ -28,15 +28,16 @@ final class ServerRunner
     /**
      * Starts the target, calls {@code onStarted}, waits until it terminates.
      *
-     * @param metrics the metrics endpoint instead of the configuration's, or null.
+     * @param metrics  the metrics endpoint instead of the configuration's, or null.
+     * @param logLevel the lowest level of event logged.
      * @param served  the file served live (admin socket, lock, SIGHUP), or null (demo: a fixed configuration).
      * @return the exit code.
      */
     static int run(
-        final RingtargetConfig config, final MetricsConfig metrics, final PrintWriter err,
-        final LiveService.ServedFile served, final Runnable onStarted)
+        final RingtargetConfig config, final MetricsConfig metrics, final EventLog.Level logLevel,
+        final PrintWriter err, final LiveService.ServedFile served, final Runnable onStarted)
     {
-        final EventLog log = EventLog.to(System.out);
+        final EventLog log = EventLog.to(System.out, logLevel);
         JulBridge.install(log);
         final SystemdNotify notify = SystemdNotify.fromEnvironment();
         final TargetServer server;

@@ -15,6 +15,9 @@ import java.util.logging.Logger;
  */
 public final class JulBridge extends Handler
 {
+    /** Held: JUL keeps loggers weakly, and a collected one forgets its level. */
+    private static final Logger OWN = Logger.getLogger("io.ringtarget");
+
     private final EventLog log;
 
     private JulBridge(final EventLog log)
@@ -27,7 +30,14 @@ public final class JulBridge extends Handler
     {
         LogManager.getLogManager().reset();
         final Logger root = Logger.getLogger("");
-        root.setLevel(Level.INFO);
+        root.setLevel(switch (log.threshold())
+        {
+            case DEBUG, INFO -> Level.INFO;
+            case WARN -> Level.WARNING;
+            case ERROR -> Level.SEVERE;
+        });
+        // Debug for our own code only: the JDK's loggers (the metrics endpoint's HTTP server) say much at FINE.
+        OWN.setLevel(log.threshold() == EventLog.Level.DEBUG ? Level.FINE : null);
         root.addHandler(new JulBridge(log));
     }
 
