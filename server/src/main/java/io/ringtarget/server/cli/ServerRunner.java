@@ -30,7 +30,7 @@ final class ServerRunner
      *
      * @param metrics  the metrics endpoint instead of the configuration's, or null.
      * @param logLevel the lowest level of event logged.
-     * @param served  the file served live (admin socket, lock, SIGHUP), or null (demo: a fixed configuration).
+     * @param served   the file served live (admin socket, lock, SIGHUP), or null (demo: a fixed configuration).
      * @return the exit code.
      */
     static int run(
