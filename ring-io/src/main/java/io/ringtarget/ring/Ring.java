@@ -7,8 +7,6 @@ import io.ringtarget.ffi.IoSqringOffsets;
 import io.ringtarget.ffi.IoUringCqe;
 import io.ringtarget.ffi.IoUringGeteventsArg;
 import io.ringtarget.ffi.IoUringParams;
-import io.ringtarget.ffi.IoUringProbe;
-import io.ringtarget.ffi.IoUringProbeOp;
 import io.ringtarget.ffi.IoUringSqe;
 import io.ringtarget.ffi.IoUringSyscalls;
 import io.ringtarget.ffi.KernelTimespec;
@@ -41,14 +39,12 @@ import static io.ringtarget.ffi.LibcConstants.*;
  */
 public final class Ring implements AutoCloseable
 {
-    private static final System.Logger LOG = System.getLogger(Ring.class.getName());
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
     /** log2 of sizeof(struct io_uring_sqe) and of sizeof(struct io_uring_cqe): rings without SQE128/CQE32. */
     private static final int SQE_SHIFT = log2(IoUringSqe.SIZEOF);
     private static final int CQE_SHIFT = log2(IoUringCqe.SIZEOF);
     /** The SQ index array holds one __u32 per slot. */
     private static final long SQ_ARRAY_ENTRY_BYTES = ValueLayout.JAVA_INT.byteSize();
-    private static final int PROBE_OPS = 256;
     private static final int MAX_FULL_SQ_FLUSHES = 1024;
 
     private final Arena arena;
@@ -58,8 +54,7 @@ public final class Ring implements AutoCloseable
     private final boolean deferTaskrun;
     private final boolean taskrunFlag;
     private final boolean sqPoll;
-    private final boolean[] supportedOps = new boolean[PROBE_OPS];
-    private final int probeLastOp;
+    private final OpcodeProbe opcodes;
 
     private final long sqRingAddress;
     private final long sqRingSize;
@@ -99,8 +94,8 @@ public final class Ring implements AutoCloseable
     private long sqFullFlushes;
     private long cqOverflowFlushes;
 
-    private Ring(
-        final Arena arena, final int ringFd, final MemorySegment params, final int setupFlags)
+    /** A ring io_uring_setup returned ({@link RingSetup} calls it): maps its queues, probes its opcodes. */
+    Ring(final Arena arena, final int ringFd, final MemorySegment params, final int setupFlags)
     {
         this.arena = arena;
         this.ringFd = ringFd;
@@ -190,128 +185,33 @@ public final class Ring implements AutoCloseable
         IoUringGeteventsArg.ts(getEventsArg, waitTimespec.address());
         getEventsArgAddress = getEventsArg.address();
 
-        probeLastOp = probe();
+        opcodes = OpcodeProbe.probe(arena, ringFd);
     }
 
     /**
      * Sets up a ring, trying SINGLE_ISSUER|DEFER_TASKRUN, then COOP_TASKRUN, then no task-run flags, each with and
-     * without TASKRUN_FLAG and SUBMIT_ALL, and logs what it got.
+     * without TASKRUN_FLAG and SUBMIT_ALL, and logs what it got ({@link RingSetup}).
      *
      * @throws ErrnoException when io_uring is unavailable (ENOSYS: no kernel support; EPERM: disabled by
      *                        kernel.io_uring_disabled or a seccomp policy).
      */
     public static Ring open(final RingConfig cfg)
     {
-        final int base = IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP |
-            (cfg.sqPoll() ? IORING_SETUP_SQPOLL : 0);
-        final int si = cfg.singleIssuer() ? IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_R_DISABLED : 0;
-        final int[] modes = new int[8];
-        int n = 0;
-        if (cfg.singleIssuer() && cfg.deferTaskrun())
-        {
-            modes[n++] = si | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_TASKRUN_FLAG;
-            modes[n++] = si | IORING_SETUP_DEFER_TASKRUN;
-        }
-        if (cfg.coopTaskrun())
-        {
-            modes[n++] = si | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG;
-            modes[n++] = IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG;
-        }
-        modes[n++] = si;
-        modes[n++] = 0;
-
-        final Arena arena = Arena.ofShared();
-        try
-        {
-            final MemorySegment params = arena.allocate(IoUringParams.LAYOUT);
-            int lastError = 0;
-            for (int i = 0; i < n; i++)
-            {
-                for (int withSubmitAll = cfg.submitAll() ? 1 : 0; withSubmitAll >= 0; withSubmitAll--)
-                {
-                    final int flags = base | modes[i] | (withSubmitAll == 1 ? IORING_SETUP_SUBMIT_ALL : 0);
-                    params.fill((byte)0);
-                    IoUringParams.flags(params, flags);
-                    IoUringParams.cq_entries(params, cfg.cqEntries());
-                    if (cfg.sqPoll())
-                    {
-                        IoUringParams.sq_thread_idle(params, cfg.sqThreadIdleMillis());
-                    }
-                    final int fd = IoUringSyscalls.setup(cfg.entries(), params);
-                    if (fd >= 0)
-                    {
-                        final Ring ring;
-                        try
-                        {
-                            ring = new Ring(arena, fd, params, flags);
-                        }
-                        catch (final RuntimeException ex)
-                        {
-                            Libc.close(fd);
-                            throw ex;
-                        }
-                        // DEBUG: a process opens one ring per loop, and the engine logs the set-up once for all.
-                        LOG.log(System.Logger.Level.DEBUG, "io_uring ready: {0}", ring.describe());
-                        return ring;
-                    }
-                    lastError = -fd;
-                    if (lastError != EINVAL)
-                    {
-                        throw new ErrnoException("io_uring_setup(" + cfg + ")" + (lastError == ENOSYS || lastError == EPERM ?
-                            " - io_uring unavailable (kernel without io_uring, kernel.io_uring_disabled, or seccomp)" : ""),
-                            lastError);
-                    }
-                    LOG.log(System.Logger.Level.DEBUG, "io_uring_setup flags {0} rejected (EINVAL), trying fewer",
-                        setupFlagNames(flags));
-                }
-            }
-            throw new ErrnoException("io_uring_setup(" + cfg + ") with every fallback", lastError);
-        }
-        catch (final RuntimeException ex)
-        {
-            arena.close();
-            throw ex;
-        }
-    }
-
-    private int probe()
-    {
-        final long size = IoUringProbe.SIZEOF + (long)PROBE_OPS * IoUringProbeOp.SIZEOF;
-        final MemorySegment p = arena.allocate(size, IoUringProbe.LAYOUT.byteAlignment());
-        final int r = IoUringSyscalls.register(ringFd, IORING_REGISTER_PROBE, p.address(), PROBE_OPS);
-        if (r < 0)
-        {
-            LOG.log(System.Logger.Level.WARNING, "IORING_REGISTER_PROBE failed: {0}; assuming the 5.6 opcode set",
-                Errno.describe(r));
-            for (int op = 0; op <= IORING_OP_RECV; op++)
-            {
-                supportedOps[op] = true;
-            }
-            return IORING_OP_RECV;
-        }
-        final int opsLen = IoUringProbe.ops_len(p) & 0xFF;
-        for (int i = 0; i < opsLen; i++)
-        {
-            final MemorySegment op = p.asSlice(IoUringProbe.ops$OFFSET + i * IoUringProbeOp.SIZEOF, IoUringProbeOp.SIZEOF);
-            if ((IoUringProbeOp.flags(op) & IO_URING_OP_SUPPORTED) != 0)
-            {
-                supportedOps[IoUringProbeOp.op(op) & 0xFF] = true;
-            }
-        }
-        return IoUringProbe.last_op(p) & 0xFF;
+        return RingSetup.open(cfg);
     }
 
     /** One line: fd, sizes, setup flags and features in use, last opcode the kernel knows. */
     public String describe()
     {
-        return "io_uring fd=" + ringFd + " sq=" + sqEntries + " cq=" + cqEntries + " setup=" + setupFlagNames(setupFlags) +
-            " features=" + featureNames(features) + " lastOp=" + probeLastOp;
+        return "io_uring fd=" + ringFd + " sq=" + sqEntries + " cq=" + cqEntries + " setup=" +
+            RingFlagNames.setupFlags(setupFlags) + " features=" + RingFlagNames.features(features) + " lastOp=" +
+            opcodes.lastOp();
     }
 
     /** Whether the kernel supports this IORING_OP_* (IORING_REGISTER_PROBE). */
     public boolean supports(final int opcode)
     {
-        return opcode >= 0 && opcode < PROBE_OPS && supportedOps[opcode];
+        return opcodes.supports(opcode);
     }
 
     public int setupFlags()
@@ -839,45 +739,5 @@ public final class Ring implements AutoCloseable
             throw new IllegalStateException("ring entry size is not a power of two: " + structSize);
         }
         return Long.numberOfTrailingZeros(structSize);
-    }
-
-    static String setupFlagNames(final int flags)
-    {
-        final StringBuilder sb = new StringBuilder();
-        final String[] names = {
-            "IOPOLL", "SQPOLL", "SQ_AFF", "CQSIZE", "CLAMP", "ATTACH_WQ", "R_DISABLED", "SUBMIT_ALL", "COOP_TASKRUN",
-            "TASKRUN_FLAG", "SQE128", "CQE32", "SINGLE_ISSUER", "DEFER_TASKRUN" };
-        appendBits(sb, flags, names);
-        return sb.toString();
-    }
-
-    static String featureNames(final int features)
-    {
-        final StringBuilder sb = new StringBuilder();
-        final String[] names = {
-            "SINGLE_MMAP", "NODROP", "SUBMIT_STABLE", "RW_CUR_POS", "CUR_PERSONALITY", "FAST_POLL", "POLL_32BITS",
-            "SQPOLL_NONFIXED", "EXT_ARG", "NATIVE_WORKERS", "RSRC_TAGS", "CQE_SKIP", "LINKED_FILE", "REG_REG_RING",
-            "RECVSEND_BUNDLE", "MIN_TIMEOUT", "RW_ATTR", "NO_IOWAIT" };
-        appendBits(sb, features, names);
-        return sb.toString();
-    }
-
-    private static void appendBits(final StringBuilder sb, final int bits, final String[] names)
-    {
-        for (int i = 0; i < 32; i++)
-        {
-            if ((bits & (1 << i)) != 0)
-            {
-                if (!sb.isEmpty())
-                {
-                    sb.append('|');
-                }
-                sb.append(i < names.length ? names[i] : "0x" + Integer.toHexString(1 << i));
-            }
-        }
-        if (sb.isEmpty())
-        {
-            sb.append("none");
-        }
     }
 }
