@@ -522,7 +522,8 @@ public final class FileBackstore implements Backstore
         return t;
     }
 
-    private static void check(final int r, final String what)
+    /** Throws for a failed call ({@code r} is -errno), naming it: setup paths only. */
+    static void check(final int r, final String what)
     {
         if (r < 0)
         {

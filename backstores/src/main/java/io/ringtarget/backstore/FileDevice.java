@@ -2,7 +2,6 @@ package io.ringtarget.backstore;
 
 import io.ringtarget.backstore.internal.DiscardThread;
 import io.ringtarget.backstore.internal.Lseek;
-import io.ringtarget.ffi.Errno;
 import io.ringtarget.ffi.Libc;
 import io.ringtarget.ring.CompletionHandler;
 import io.ringtarget.ring.EventLoop;
@@ -11,8 +10,6 @@ import io.ringtarget.ring.UserData;
 import io.ringtarget.scsi.BlockDevice;
 import io.ringtarget.scsi.ScsiTask;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
@@ -40,15 +37,6 @@ final class FileDevice implements BlockDevice, CompletionHandler
     private static final int EFAULT = 14;
 
     private final FileBackstore backstore;
-    /** The backstore's fixed attributes, copied: the request path reads its own fields only (blockCount excepted). */
-    private final boolean fileio;
-    private final boolean direct;
-    private final boolean readOnly;
-    private final int blockSize;
-    private final int alignment;
-    private final boolean discardFallback;
-    private final boolean supportsUnmap;
-    private final boolean unmapReadsZeros;
     private final EventLoop loop;
     private final Ring ring;
     private final int ownerId;
@@ -72,27 +60,19 @@ final class FileDevice implements BlockDevice, CompletionHandler
     FileDevice(final FileBackstore backstore, final EventLoop loop)
     {
         this.backstore = backstore;
-        this.fileio = backstore.kind() == FileBackstore.Kind.FILEIO;
-        this.direct = backstore.direct();
-        this.readOnly = backstore.readOnly();
-        this.blockSize = backstore.blockSize();
-        this.alignment = backstore.alignment();
-        this.discardFallback = backstore.discardFallback();
-        this.supportsUnmap = backstore.supportsUnmap();
-        this.unmapReadsZeros = backstore.unmapReadsZeros();
         this.loop = loop;
         this.ring = loop.ring();
         final String path = backstore.path().toString();
-        final int mode = (readOnly ? O_RDONLY : O_RDWR) | O_CLOEXEC;
+        final int mode = (backstore.readOnly() ? O_RDONLY : O_RDWR) | O_CLOEXEC;
         bufferedFd = Libc.open(path, mode, 0);
-        check(bufferedFd, "open " + path);
-        if (direct)
+        FileBackstore.check(bufferedFd, "open " + path);
+        if (backstore.direct())
         {
             directFd = Libc.open(path, mode | O_DIRECT, 0);
             if (directFd < 0)
             {
                 Libc.close(bufferedFd);
-                check(directFd, "open O_DIRECT " + path);
+                FileBackstore.check(directFd, "open O_DIRECT " + path);
             }
         }
         else
@@ -113,22 +93,22 @@ final class FileDevice implements BlockDevice, CompletionHandler
 
     public int blockSize()
     {
-        return blockSize;
+        return backstore.blockSize();
     }
 
     public boolean supportsUnmap()
     {
-        return supportsUnmap;
+        return backstore.supportsUnmap();
     }
 
     public boolean unmapReadsZeros()
     {
-        return unmapReadsZeros;
+        return backstore.unmapReadsZeros();
     }
 
     public boolean readOnly()
     {
-        return readOnly;
+        return backstore.readOnly();
     }
 
     public boolean writeCacheEnabled()
@@ -200,7 +180,7 @@ final class FileDevice implements BlockDevice, CompletionHandler
         final int slot = acquire(task);
         offsets[slot] = byteOffset;
         addresses[slot] = length;
-        if (discardFallback)
+        if (backstore.discardFallback())
         {
             discard(slot);
             return;
@@ -211,8 +191,8 @@ final class FileDevice implements BlockDevice, CompletionHandler
 
     public long mappedExtent(final long byteOffset)
     {
-        final long size = backstore.blockCount() * blockSize;
-        if (!fileio)
+        final long size = backstore.blockCount() * backstore.blockSize();
+        if (backstore.kind() != FileBackstore.Kind.FILEIO)
         {
             return size - byteOffset;
         }
@@ -238,8 +218,8 @@ final class FileDevice implements BlockDevice, CompletionHandler
         done[slot] = 0;
         rwFlags[slot] = flags;
         bufIndexes[slot] = -1;
-        final boolean aligned = ((address | offset | length) & (alignment - 1)) == 0;
-        if (direct && !aligned)
+        final boolean aligned = ((address | offset | length) & (backstore.alignment() - 1)) == 0;
+        if (backstore.direct() && !aligned)
         {
             bounced++;
         }
@@ -291,7 +271,7 @@ final class FileDevice implements BlockDevice, CompletionHandler
                     shortTransfers++;
                     done[slot] += res;
                     remaining[slot] -= res;
-                    if (fds[slot] == directFd && ((res & (alignment - 1)) != 0))
+                    if (fds[slot] == directFd && ((res & (backstore.alignment() - 1)) != 0))
                     {
                         fds[slot] = bufferedFd;
                     }
@@ -301,7 +281,7 @@ final class FileDevice implements BlockDevice, CompletionHandler
                 result = res < 0 ? res : (res == 0 && remaining[slot] > 0 ? -EIO : done[slot] + res);
                 break;
             case OP_UNMAP:
-                if (res == -EOPNOTSUPP && !fileio)
+                if (res == -EOPNOTSUPP && backstore.kind() != FileBackstore.Kind.FILEIO)
                 {
                     discard(slot);
                     return;
@@ -392,13 +372,5 @@ final class FileDevice implements BlockDevice, CompletionHandler
             Libc.close(directFd);
         }
         Libc.close(bufferedFd);
-    }
-
-    private static void check(final int r, final String what)
-    {
-        if (r < 0)
-        {
-            throw new UncheckedIOException(new IOException(what + ": " + Errno.describe(r)));
-        }
     }
 }
