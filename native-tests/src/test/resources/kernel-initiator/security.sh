@@ -1,7 +1,8 @@
 # KernelInitiatorSecurityTest's guest script (busybox sh): open-iscsi logs in with CHAP SHA256 (to a TPG with MD5
-# switched off) and with mutual CHAP SHA3-256, is refused with a wrong secret, copies between two LUNs with
-# sg_xcopy (EXTENDED COPY, LID1, as VMware's XCOPY), and logs in over IPv6 through QEMU's user networking. The
-# harness replaces @SHA256_TARGET@, @SHA3_TARGET@, @PORTAL@ (10.0.2.2:PORT), @PORT6@, @SECRET@, @TARGET_SECRET@.
+# switched off, whose ACL maps the guest one LUN of two) and with mutual CHAP SHA3-256, is refused with a wrong
+# secret, copies between two LUNs with sg_xcopy (EXTENDED COPY, LID1, as VMware's XCOPY), and logs in over IPv6
+# through QEMU's user networking. The harness replaces @SHA256_TARGET@, @SHA3_TARGET@, @PORTAL@ (10.0.2.2:PORT),
+# @PORT6@, @SECRET@, @TARGET_SECRET@.
 . /lib/rt-guest.sh
 P=@PORTAL@
 T256=@SHA256_TARGET@
@@ -56,12 +57,14 @@ try_login wrong_secret_sha3 "$T3" "$P"
 chap "$T3" "$P" "SHA3-256" "@SECRET@" "wrong-target-789"
 try_login wrong_target_secret "$T3" "$P"
 
-# 2. One-way CHAP SHA256 on a TPG that accepts SHA256 only.
+# 2. One-way CHAP SHA256 on a TPG that accepts SHA256 only. The guest's ACL maps LUN 1 alone: the kernel finds it
+#    through REPORT LUNS without a LUN 0 (its INQUIRY answers "no logical unit", peripheral qualifier 011b).
 rt_step chap-sha256
 rt_node_set "$T256" "$P" node.session.auth.password "@SECRET@"
 rt_login "$T256" "$P"
-d="$(rt_disk "$T256" 0)" || rt_fail "no disk after the SHA256 login"
+d="$(rt_disk "$T256" 1)" || rt_fail "no disk for the mapped LUN 1 after the SHA256 login"
 rt_result sha256_disk_bytes "$(rt_bytes "$d")"
+rt_result masked_lun0_disk "$(rt_disk "$T256" 0 2 || echo none)"
 rt_logout "$T256" "$P"
 
 # 3. Mutual CHAP, the initiator offering open-iscsi's full list: the target picks SHA3-256.
@@ -96,7 +99,7 @@ fi
 rt_node "$T256" "$P6"
 chap "$T256" "$P6" "SHA256" "@SECRET@"
 rt_login "$T256" "$P6"
-d6="$(rt_disk "$T256" 0)" || rt_fail "no disk after the IPv6 login"
+d6="$(rt_disk "$T256" 1)" || rt_fail "no disk after the IPv6 login"
 rt_result ipv6_session_address "$(iscsiadm -m session -P 1 | sed -n 's/^[[:space:]]*Current Portal: //p' | tail -1)"
 dd if=/tmp/pattern of="/dev/$d6" bs=64k count=16 oflag=direct 2>/dev/null || rt_fail "cannot write over IPv6"
 dd if="/dev/$d6" of=/tmp/back6 bs=64k count=16 iflag=direct 2>/dev/null || rt_fail "cannot read over IPv6"

@@ -1,6 +1,7 @@
 package io.ringtarget.iscsi.command;
 
 import io.ringtarget.iscsi.node.LunMapping;
+import io.ringtarget.iscsi.node.LunView;
 import io.ringtarget.iscsi.node.PortalGroup;
 import io.ringtarget.scsi.BlockDevice;
 import io.ringtarget.scsi.CopyTargets;
@@ -13,16 +14,17 @@ import io.ringtarget.scsi.TransportCommands;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Hands a command whose data is all in to the logical unit its LUN names in the session's TPG, with this loop's
- * handle of the backstore beneath it. REPORT LUNS is addressed to the target, whatever LUN it names (SPC-4 6.33),
- * and is answered from the TPG's LUN list; a LUN the TPG does not have gets LOGICAL UNIT NOT SUPPORTED. An EXTENDED
- * COPY may name any logical unit of the session's TPG ({@link CopyTargets}): its copies run on this loop with this
- * loop's handles of the backstores.
+ * Hands a command whose data is all in to the logical unit its LUN names among the LUNs the session sees (its TPG's,
+ * or those its node ACL maps: {@link PortalGroup#lunsOf}), with this loop's handle of the backstore beneath it. REPORT
+ * LUNS is addressed to the target, whatever LUN it names (SPC-4 6.33), and is answered with the LUNs the session
+ * sees; any other LUN gets LOGICAL UNIT NOT SUPPORTED. An EXTENDED COPY may name any logical unit the session sees
+ * ({@link CopyTargets}): its copies run on this loop with this loop's handles of the backstores.
  */
 public final class CommandExecutor implements CopyTargets
 {
     private final BackstoreDevices devices;
     private PortalGroup portalGroup;
+    private LunView luns = LunView.NONE;
     private ItNexus nexus;
 
     public CommandExecutor(final BackstoreDevices devices)
@@ -30,10 +32,14 @@ public final class CommandExecutor implements CopyTargets
         this.devices = devices;
     }
 
-    /** The TPG and I_T nexus of the session (after login). */
-    public CommandExecutor bind(final PortalGroup portalGroup, final ItNexus nexus)
+    /**
+     * The TPG and I_T nexus of the session (after login, and after a live change of its TPG), with the LUNs its
+     * initiator sees there.
+     */
+    public CommandExecutor bind(final PortalGroup portalGroup, final String initiatorName, final ItNexus nexus)
     {
         this.portalGroup = portalGroup;
+        this.luns = null == portalGroup ? LunView.NONE : portalGroup.lunsOf(initiatorName);
         this.nexus = nexus;
         return this;
     }
@@ -48,10 +54,16 @@ public final class CommandExecutor implements CopyTargets
         return nexus;
     }
 
+    /** The LUNs the session sees. */
+    public LunView luns()
+    {
+        return luns;
+    }
+
     /** The LUN mapping a LUN field names, or null. */
     public LunMapping lun(final long lunField)
     {
-        return portalGroup == null ? null : portalGroup.lun(ReportLuns.decodeLun(lunField));
+        return luns.lun(ReportLuns.decodeLun(lunField));
     }
 
     /**
@@ -71,7 +83,7 @@ public final class CommandExecutor implements CopyTargets
         final ScsiTask task = c.task;
         if (task.opcode() == ReportLuns.OPCODE)
         {
-            ReportLuns.execute(task, portalGroup.lunNumbers(), portalGroup.lunNumbers().length);
+            ReportLuns.execute(task, luns.lunNumbers(), luns.lunNumbers().length);
             return true;
         }
         final LunMapping mapping = lun(c.lun);
@@ -97,7 +109,7 @@ public final class CommandExecutor implements CopyTargets
     public LogicalUnit logicalUnit(
         final int codeSet, final int designatorType, final MemorySegment designator, final long offset, final int length)
     {
-        final LogicalUnit[] units = portalGroup == null ? new LogicalUnit[0] : portalGroup.logicalUnits();
+        final LogicalUnit[] units = luns.logicalUnits();
         for (final LogicalUnit unit : units)
         {
             if (unit.identity().matches(codeSet, designatorType, designator, offset, length))
@@ -111,12 +123,12 @@ public final class CommandExecutor implements CopyTargets
     @Override
     public BlockDevice device(final LogicalUnit unit)
     {
-        final LogicalUnit[] units = portalGroup.logicalUnits();
+        final LogicalUnit[] units = luns.logicalUnits();
         for (int i = 0; i < units.length; i++)
         {
             if (units[i] == unit)
             {
-                return devices.device(portalGroup.lun(portalGroup.lunNumbersOf(i)[0]).backstore());
+                return devices.device(luns.lun(luns.lunNumbersOf(i)[0]).backstore());
             }
         }
         return null;

@@ -1,7 +1,7 @@
 package io.ringtarget.iscsi.command;
 
 import io.ringtarget.iscsi.node.LunMapping;
-import io.ringtarget.iscsi.node.PortalGroup;
+import io.ringtarget.iscsi.node.LunView;
 import io.ringtarget.iscsi.numbering.CmdSnWindow;
 import io.ringtarget.iscsi.numbering.StatSn;
 import io.ringtarget.iscsi.stats.ConnectionCounters;
@@ -91,19 +91,15 @@ public final class TaskManagement
      */
     public int abortPreempted()
     {
-        final PortalGroup tpg = executor.portalGroup();
-        if (tpg == null)
-        {
-            return 0;
-        }
+        final LunView luns = executor.luns();
         int total = 0;
-        final LogicalUnit[] units = tpg.logicalUnits();
+        final LogicalUnit[] units = luns.logicalUnits();
         for (int u = 0; u < units.length; u++)
         {
             if (units[u].abortRequested(executor.nexus()))
             {
                 int aborted = 0;
-                for (final int lun : tpg.lunNumbersOf(u))
+                for (final int lun : luns.lunNumbersOf(u))
                 {
                     aborted += table.abortLun(lun);
                 }
@@ -155,16 +151,14 @@ public final class TaskManagement
         return TaskManagementResponsePdu.FUNCTION_COMPLETE;
     }
 
+    /** The logical units the session sees: a TARGET RESET does not reach those its node ACL hides from it. */
     private int targetReset()
     {
         abortAll(0, true);
-        final PortalGroup tpg = executor.portalGroup();
-        if (tpg != null)
+        final LunView luns = executor.luns();
+        for (final long lun : luns.lunNumbers())
         {
-            for (final long lun : tpg.lunNumbers())
-            {
-                tpg.lun((int)lun).logicalUnit().resetLun(executor.nexus());
-            }
+            luns.lun((int)lun).logicalUnit().resetLun(executor.nexus());
         }
         return TaskManagementResponsePdu.FUNCTION_COMPLETE;
     }

@@ -762,7 +762,7 @@ public final class Connection
             params.maxOutstandingR2T);
         responses.parameters(params.maxXmitDataSegmentLength, params.maxBurstLength, params.dataDigest);
         starter.lendable(!params.dataDigest);
-        executor.bind(portalGroup, session.nexus());
+        executor.bind(portalGroup, session.initiatorName(), session.nexus());
         text.bind(session, localIp, localPort, params.maxXmitDataSegmentLength);
         if (portalGroup != null && !session.discovery())
         {
@@ -800,7 +800,7 @@ public final class Connection
             case SessionRebinding.REBIND ->
             {
                 final PortalGroup next = rebinding.next();
-                executor.bind(next, session.nexus());
+                executor.bind(next, session.initiatorName(), session.nexus());
                 session.portalGroup(next);
                 counters.metrics().rebound(next);
                 nopIn(next.nopInIntervalNanos(server.nopInIntervalNanos()),

@@ -5,8 +5,6 @@ import io.ringtarget.iscsi.node.TargetNode;
 import io.ringtarget.iscsi.node.TargetRegistry;
 import io.ringtarget.scsi.LogicalUnit;
 
-import java.util.Arrays;
-
 /** After a live change: which TPGs' LUN inventories changed, told to their logical units (SPC-4 6.33). */
 final class ReportedLunsChange
 {
@@ -15,11 +13,12 @@ final class ReportedLunsChange
     }
 
     /**
-     * REPORTED LUNS DATA HAS CHANGED (SPC-4 6.33, 3F/0E) for the sessions of every TPG whose LUN inventory changed: a
-     * unit attention is the logical unit's, so it is established on every logical unit the TPG still maps and reaches
-     * each I_T nexus with its next command to any of them (also a nexus through another TPG of the target that maps
-     * the same logical unit: it asks REPORT LUNS and finds its own inventory unchanged). A TPG left without LUNs has
-     * no logical unit to report it through.
+     * REPORTED LUNS DATA HAS CHANGED (SPC-4 6.33, 3F/0E) for the sessions of every TPG whose LUN inventory changed
+     * (its own, or the mapped LUNs of one of its node ACLs): a unit attention is the logical unit's, so it is
+     * established on every logical unit the TPG still maps and reaches each I_T nexus with its next command to any of
+     * them (also a nexus whose own inventory did not change, through this TPG or another TPG of the target that maps
+     * the same logical unit: it asks REPORT LUNS and finds it unchanged). A session left without LUNs has no logical
+     * unit to report it through.
      */
     static void report(final TargetRegistry before, final TargetRegistry after)
     {
@@ -29,7 +28,7 @@ final class ReportedLunsChange
             for (final PortalGroup tpg : node.portalGroups())
             {
                 final PortalGroup was = null == old ? null : old.portalGroup(tpg.tag());
-                if (null != was && !sameInventory(was, tpg))
+                if (null != was && !was.sameInventories(tpg))
                 {
                     for (final LogicalUnit lu : tpg.logicalUnits())
                     {
@@ -38,22 +37,5 @@ final class ReportedLunsChange
                 }
             }
         }
-    }
-
-    /** The same LUN numbers, each mapping the same logical unit. */
-    private static boolean sameInventory(final PortalGroup a, final PortalGroup b)
-    {
-        if (!Arrays.equals(a.lunNumbers(), b.lunNumbers()))
-        {
-            return false;
-        }
-        for (final long n : a.lunNumbers())
-        {
-            if (a.lun((int)n).logicalUnit() != b.lun((int)n).logicalUnit())
-            {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -4,16 +4,14 @@ import io.ringtarget.scsi.LogicalUnit;
 import io.ringtarget.scsi.TargetPort;
 import io.ringtarget.scsi.TargetPortGroup;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * A target portal group at run time: its tag, portals, LUN table (indexed by LUN number for a lookup per
- * command without hashing), access control, the SCSI target port it is (RFC 7143 4.4.1: relative target port
+ * A target portal group at run time: its tag, portals, LUNs (all of them, and the view of each node ACL that maps
+ * only some), access control, the SCSI target port it is (RFC 7143 4.4.1: relative target port
  * identifier, ALUA target port group), the NOP-In ping settings of its sessions and the operational keys its logins
  * are offered.
  */
@@ -25,14 +23,12 @@ public final class PortalGroup
     private final TargetNode target;
     private final int tag;
     private final List<Portal> portals;
-    private final LunMapping[] lunsByNumber;
-    private final long[] lunNumbers;
+    private final LunView luns;
     private final Map<String, NodeAcl> acls;
+    private final Map<String, LunView> aclLuns;
     private final boolean generateNodeAcls;
     private final boolean chapRequired;
     private final TargetPort targetPort;
-    private final LogicalUnit[] logicalUnits;
-    private final int[][] lunNumbersOfUnit;
     private final int nopInIntervalSeconds;
     private final int nopInTimeoutSeconds;
     private final List<ChapAlgorithm> chapAlgorithms;
@@ -92,48 +88,23 @@ public final class PortalGroup
         this.target = target;
         this.tag = tag;
         this.portals = List.copyOf(portals);
-        int max = -1;
-        for (final LunMapping m : luns)
-        {
-            max = Math.max(max, m.lun());
-        }
-        this.lunsByNumber = new LunMapping[max + 1];
-        this.lunNumbers = new long[luns.size()];
-        int i = 0;
-        for (final LunMapping m : luns)
-        {
-            lunsByNumber[m.lun()] = m;
-            lunNumbers[i++] = m.lun();
-        }
-        Arrays.sort(lunNumbers);
-        final List<LogicalUnit> units = new ArrayList<>();
-        for (final LunMapping m : luns)
-        {
-            if (!units.contains(m.logicalUnit()))
-            {
-                units.add(m.logicalUnit());
-            }
-        }
-        this.logicalUnits = units.toArray(new LogicalUnit[0]);
-        this.lunNumbersOfUnit = new int[logicalUnits.length][];
-        for (int u = 0; u < logicalUnits.length; u++)
-        {
-            final List<Integer> numbers = new ArrayList<>();
-            for (final LunMapping m : luns)
-            {
-                if (m.logicalUnit() == logicalUnits[u])
-                {
-                    numbers.add(m.lun());
-                }
-            }
-            lunNumbersOfUnit[u] = numbers.stream().mapToInt(Integer::intValue).toArray();
-        }
+        this.luns = new LunView(luns);
         final Map<String, NodeAcl> byName = new HashMap<>();
         for (final NodeAcl acl : acls)
         {
             byName.put(acl.initiatorName(), acl);
         }
         this.acls = Map.copyOf(byName);
+        final Map<String, LunView> views = new HashMap<>();
+        for (final NodeAcl acl : acls)
+        {
+            if (null != acl.mappedLuns())
+            {
+                views.put(acl.initiatorName(), new LunView(luns.stream()
+                    .filter(m -> acl.mappedLuns().contains(m.lun())).toList()));
+            }
+        }
+        this.aclLuns = Map.copyOf(views);
         this.generateNodeAcls = generateNodeAcls;
         this.chapRequired = chapRequired;
     }
@@ -162,25 +133,52 @@ public final class PortalGroup
     /** The mapping of a LUN number, or null when the TPG has no such LUN. */
     public LunMapping lun(final int lun)
     {
-        return lun >= 0 && lun < lunsByNumber.length ? lunsByNumber[lun] : null;
+        return luns.lun(lun);
     }
 
     /** The distinct logical units this TPG maps (a backstore mapped under two LUN numbers is one). */
     public LogicalUnit[] logicalUnits()
     {
-        return logicalUnits;
+        return luns.logicalUnits();
     }
 
-    /** The LUN numbers under which {@link #logicalUnits()}{@code [index]} is mapped here. */
-    public int[] lunNumbersOf(final int index)
-    {
-        return lunNumbersOfUnit[index];
-    }
-
-    /** LUN numbers in ascending order, for REPORT LUNS. */
+    /** LUN numbers in ascending order. */
     public long[] lunNumbers()
     {
-        return lunNumbers;
+        return luns.lunNumbers();
+    }
+
+    /** Every LUN of the TPG. */
+    public LunView luns()
+    {
+        return luns;
+    }
+
+    /**
+     * The LUNs an initiator's sessions see: those its node ACL maps, or every LUN of the TPG when its ACL maps no
+     * list of its own or the TPG admits it without an ACL (generateNodeAcls).
+     */
+    public LunView lunsOf(final String initiatorName)
+    {
+        final LunView view = aclLuns.get(initiatorName);
+        return null == view ? luns : view;
+    }
+
+    /** Whether every initiator's view of the LUNs is the same in {@code other}: the TPG's and each ACL's. */
+    public boolean sameInventories(final PortalGroup other)
+    {
+        if (!luns.sameInventory(other.luns) || !aclLuns.keySet().equals(other.aclLuns.keySet()))
+        {
+            return false;
+        }
+        for (final Map.Entry<String, LunView> e : aclLuns.entrySet())
+        {
+            if (!e.getValue().sameInventory(other.aclLuns.get(e.getKey())))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     public boolean chapRequired()

@@ -94,10 +94,16 @@ class LiveReconfigurationTest
     /** TPG 1 of the one target, with the running target port (a live change keeps it). */
     private TargetRegistry registry(final List<Portal> portals, final List<LunMapping> luns, final List<String> acls)
     {
+        return registryWithAcls(portals, luns, acls.stream().map(a -> new NodeAcl(a, null)).toList());
+    }
+
+    private TargetRegistry registryWithAcls(final List<Portal> portals, final List<LunMapping> luns,
+        final List<NodeAcl> acls)
+    {
         final TargetRegistry registry = new TargetRegistry();
         final TargetNode node = new TargetNode(IQN, null);
-        node.add(new PortalGroup(node, 1, portals, luns, acls.stream().map(a -> new NodeAcl(a, null)).toList(), false,
-            false, port, PortalGroup.ENGINE_NOP_IN, PortalGroup.ENGINE_NOP_IN));
+        node.add(new PortalGroup(node, 1, portals, luns, acls, false, false, port, PortalGroup.ENGINE_NOP_IN,
+            PortalGroup.ENGINE_NOP_IN));
         registry.add(node);
         return registry;
     }
@@ -202,6 +208,66 @@ class LiveReconfigurationTest
         assertTrue(log.toString().contains("configuration changed: no ACL admits " + HOST1), log::toString);
         assertTrue(log.toString().contains("configuration changed: portal 127.0.0.1:" + p2.port() + " removed"),
             log::toString);
+    }
+
+    @Test
+    void anAclsMappedLunsAreAllItsSessionsSeeAndAChangeOfThemIsReportedAtOnce() throws Exception
+    {
+        final Portal portal = new Portal("127.0.0.1", freePort());
+        final List<LunMapping> luns = List.of(new LunMapping(0, lu0, ram0, false), new LunMapping(1, lu1, ram1, false));
+        final NodeAcl host2SeesAll = new NodeAcl(HOST2, null);
+        start(registryWithAcls(List.of(portal), luns, List.of(new NodeAcl(HOST1, null, List.of(1)), host2SeesAll)));
+        try (TestInitiator host1 = login(portal, HOST1, 0x1L);
+             TestInitiator host2 = login(portal, HOST2, 0x2L))
+        {
+            assertArrayEquals(new int[]{1}, reportedLuns(host1), "HOST1 is shown its mapped LUN only");
+            assertArrayEquals(new int[]{0, 1}, reportedLuns(host2), "an ACL without mapped LUNs sees them all");
+            assertLogicalUnitNotSupported(command(host1, 0, testUnitReady(), null));
+            assertLogicalUnitNotSupported(command(host1, 0, readCapacity10(), new byte[8]));
+            final TestInitiator.ScsiResult capacity = command(host1, 1, readCapacity10(), new byte[8]);
+            assertEquals(GOOD, capacity.status());
+            assertEquals(ram1.blockCount() - 1, ByteBuffer.wrap(capacity.data()).getInt(0), "LUN 1 is ram1");
+            assertEquals(GOOD, command(host2, 0, testUnitReady(), null).status());
+
+            final Reconfigured widened = change(registryWithAcls(List.of(portal), luns,
+                List.of(new NodeAcl(HOST1, null, List.of(0, 1)), host2SeesAll)), List.of(), List.of());
+            assertEquals(0, widened.sessionsEnded(), "a change of mapped LUNs ends no session");
+            assertUnitAttention(command(host1, 1, testUnitReady(), null), 0x3F, 0x0E);
+            assertArrayEquals(new int[]{0, 1}, reportedLuns(host1));
+            assertEquals(GOOD, command(host1, 0, testUnitReady(), null).status(), "LUN 0 is HOST1's now");
+            assertUnitAttention(command(host2, 0, testUnitReady(), null), 0x3F, 0x0E);
+            assertEquals(GOOD, command(host2, 0, testUnitReady(), null).status(), "reported once");
+
+            final Reconfigured none = change(registryWithAcls(List.of(portal), luns,
+                List.of(new NodeAcl(HOST1, null, List.of()), host2SeesAll)), List.of(), List.of());
+            assertEquals(0, none.sessionsEnded(), "an ACL that sees no LUN still admits its initiator");
+            assertArrayEquals(new int[0], reportedLuns(host1));
+            assertLogicalUnitNotSupported(command(host1, 1, testUnitReady(), null));
+            assertUnitAttention(command(host2, 0, testUnitReady(), null), 0x3F, 0x0E);
+            assertArrayEquals(new int[]{0, 1}, reportedLuns(host2), "HOST2's LUNs did not change");
+        }
+    }
+
+    /** The LUN numbers REPORT LUNS lists (peripheral device addressing, single level: byte 1 of each entry). */
+    private static int[] reportedLuns(final TestInitiator i) throws IOException
+    {
+        final TestInitiator.ScsiResult result = command(i, 0, reportLuns(), new byte[32]);
+        assertEquals(GOOD, result.status(), "REPORT LUNS");
+        final ByteBuffer data = ByteBuffer.wrap(result.data());
+        final int[] luns = new int[data.getInt(0) / 8];
+        for (int k = 0; k < luns.length; k++)
+        {
+            luns[k] = data.getShort(8 + 8 * k);
+        }
+        return luns;
+    }
+
+    /** ILLEGAL REQUEST, LOGICAL UNIT NOT SUPPORTED (SPC-4 4.6.3): how a LUN the session does not see answers. */
+    private static void assertLogicalUnitNotSupported(final TestInitiator.ScsiResult result)
+    {
+        assertEquals(CHECK_CONDITION, result.status());
+        assertEquals(0x05, result.sense()[2] & 0x0F, "ILLEGAL REQUEST");
+        assertArrayEquals(new int[]{0x25, 0x00}, new int[]{result.sense()[12] & 0xFF, result.sense()[13] & 0xFF});
     }
 
     private static TestInitiator login(final Portal portal, final String name, final long isid) throws IOException

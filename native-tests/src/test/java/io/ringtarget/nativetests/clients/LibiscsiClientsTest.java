@@ -41,6 +41,9 @@ class LibiscsiClientsTest
     static final String CHAP_INITIATOR = "iqn.2026-11.io.ringtarget.test:chap-client";
     static final String ALLOWED = "iqn.2026-11.io.ringtarget.test:allowed";
     static final String STRANGER = "iqn.2026-11.io.ringtarget.test:stranger";
+    static final String MASKED = "iqn.2026-11.io.ringtarget:masked";
+    static final String SEES_LUN1 = "iqn.2026-11.io.ringtarget.test:sees-lun1";
+    static final String SEES_ALL = "iqn.2026-11.io.ringtarget.test:sees-all";
     static final String CHAP_USER = "chapuser";
     static final String CHAP_SECRET = "chapsecret1234";
 
@@ -61,7 +64,9 @@ class LibiscsiClientsTest
                 new BackstoreConfig("ram0", "ram", null, 256L << 20, 512, true, false, "ram0serial", null),
                 new BackstoreConfig("ram1", "ram", null, 16L << 20, 512, true, false, "ram1serial", null),
                 new BackstoreConfig("ram2", "ram", null, 16L << 20, 4096, true, false, null, null),
-                new BackstoreConfig("ram3", "ram", null, 16L << 20, 512, true, false, null, null)),
+                new BackstoreConfig("ram3", "ram", null, 16L << 20, 512, true, false, null, null),
+                new BackstoreConfig("ram4", "ram", null, 16L << 20, 512, true, false, "ram4serial", null),
+                new BackstoreConfig("ram5", "ram", null, 32L << 20, 512, true, false, "ram5serial", null)),
             List.of(
                 new TargetConfig(OPEN, "open", List.of(new TpgConfig(1, true, portal,
                     List.of(new LunConfig(0, "ram0", false)), List.of(), true, "none"))),
@@ -73,7 +78,11 @@ class LibiscsiClientsTest
                     List.of(new LunConfig(0, "ram2", false)),
                     List.of(new AclConfig(ALLOWED, null)), false, "none"))),
                 new TargetConfig(THIN, "thin", List.of(new TpgConfig(1, true, portal,
-                    List.of(new LunConfig(0, "ram3", false)), List.of(), true, "none")))),
+                    List.of(new LunConfig(0, "ram3", false)), List.of(), true, "none"))),
+                new TargetConfig(MASKED, "masked", List.of(new TpgConfig(1, true, portal,
+                    List.of(new LunConfig(0, "ram4", false), new LunConfig(1, "ram5", false)),
+                    List.of(new AclConfig(SEES_LUN1, null, List.of(1)), new AclConfig(SEES_ALL, null)), false,
+                    "none")))),
             new DiscoveryAuthConfig("none", null),
             new EngineConfig(2, false, "ring", 5, 15));
         server = TargetServer.start(config, new PrintStream(LOG, true));
@@ -108,6 +117,40 @@ class LibiscsiClientsTest
         assertFalse(open.output().contains(CHAP), open.output());
         final ExternalProcess.Result allowed = run("iscsi-ls", "-s", "-i", ALLOWED, "iscsi://127.0.0.1:" + port);
         assertTrue(allowed.output().contains(ACL), allowed.output());
+    }
+
+    @Test
+    void anInitiatorSeesOnlyTheLunsItsAclMaps()
+    {
+        final ExternalProcess.Result lun1 = run("iscsi-inq", "-i", SEES_LUN1, "-e", "1", "-c", "128", url(MASKED, 1));
+        assertEquals(0, lun1.exitCode(), lun1.output() + LOG);
+        assertTrue(lun1.output().contains("ram5serial"), lun1.output());
+        final ExternalProcess.Result lun0 = run("iscsi-readcapacity16", "-i", SEES_LUN1, url(MASKED, 0));
+        assertNotEquals(0, lun0.exitCode(), "LUN 0 is not mapped for " + SEES_LUN1 + ": " + lun0.output());
+        assertTrue(lun0.output().contains("LOGICAL_UNIT_NOT_SUPPORTED"), lun0.output());
+        final ExternalProcess.Result all = run("iscsi-readcapacity16", "-i", SEES_ALL, url(MASKED, 0));
+        assertEquals(0, all.exitCode(), all.output());
+        assertTrue(all.output().contains("Total size:" + (16L << 20)), all.output());
+
+        // REPORT LUNS, through which initiators (Linux, libiscsi) find the LUNs of a target.
+        final ExternalProcess.Result listed = run("iscsi-ls", "-s", "-i", SEES_LUN1, "iscsi://127.0.0.1:" + port);
+        assertEquals(0, listed.exitCode(), listed.output());
+        assertTrue(listed.output().contains("Target:" + MASKED), listed.output());
+        final String masked = section(listed.output(), MASKED);
+        assertTrue(masked.contains("Lun:1"), masked);
+        assertFalse(masked.contains("Lun:0"), masked);
+        final ExternalProcess.Result both = run("iscsi-ls", "-s", "-i", SEES_ALL, "iscsi://127.0.0.1:" + port);
+        final String whole = section(both.output(), MASKED);
+        assertTrue(whole.contains("Lun:0") && whole.contains("Lun:1"), whole);
+    }
+
+    /** What iscsi-ls prints of one target: its Target line and its Lun lines, up to the next target. */
+    private static String section(final String output, final String target)
+    {
+        final int start = output.indexOf("Target:" + target);
+        assertTrue(start >= 0, output);
+        final int next = output.indexOf("Target:", start + 1);
+        return output.substring(start, next < 0 ? output.length() : next);
     }
 
     @Test

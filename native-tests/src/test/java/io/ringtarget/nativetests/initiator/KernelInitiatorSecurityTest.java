@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Linux's own initiator (open-iscsi in a QEMU guest, {@link KernelInitiatorGuest}) against the security and copy
- * features of ringtarget: CHAP SHA256 where MD5 is switched off, mutual CHAP SHA3-256 chosen from open-iscsi's list,
+ * features of ringtarget: CHAP SHA256 where MD5 is switched off (through an ACL that maps the guest LUN 1 of two: the
+ * kernel finds it without a LUN 0), mutual CHAP SHA3-256 chosen from open-iscsi's list,
  * a wrong secret refused, sg_xcopy's EXTENDED COPY between two logical units of a TPG, and discovery, a CHAP login
  * and I/O over an IPv6 portal ([::1], which the guest reaches as [fec0::2] through QEMU's user networking). One boot.
  */
@@ -57,11 +58,13 @@ class KernelInitiatorSecurityTest
         final RingtargetConfig config = new RingtargetConfig(
             List.of(new BackstoreConfig("a", "ram", null, 8L << 20, 512, true, false, "ka", null),
                 new BackstoreConfig("b", "ram", null, 8L << 20, 512, true, false, "kb", null),
-                new BackstoreConfig("c", "ram", null, 8L << 20, 512, true, false, "kc", null)),
+                new BackstoreConfig("c", "ram", null, 8L << 20, 512, true, false, "kc", null),
+                new BackstoreConfig("d", "ram", null, 12L << 20, 512, true, false, "kd", null)),
             List.of(
                 new TargetConfig(SHA256_TARGET, "sha256", List.of(new TpgConfig(1, true, portal,
-                    List.of(new LunConfig(0, "a", false)),
-                    List.of(new AclConfig(GUEST, new ChapConfig("guest", SECRET, null, null))), false, "chap")
+                    List.of(new LunConfig(0, "a", false), new LunConfig(1, "d", false)),
+                    List.of(new AclConfig(GUEST, new ChapConfig("guest", SECRET, null, null), List.of(1))), false,
+                    "chap")
                     .withChapAlgorithms(List.of("SHA256")))),
                 new TargetConfig(SHA3_TARGET, "sha3", List.of(new TpgConfig(1, true, portal,
                     List.of(new LunConfig(0, "b", false), new LunConfig(1, "c", false)),
@@ -116,7 +119,8 @@ class KernelInitiatorSecurityTest
     void chapSha256LogsInWhereMd5IsOffAndAWrongSecretIsRefused()
     {
         assertEquals("refused", run.result("wrong_secret"), run.describe());
-        assertEquals(Long.toString(8L << 20), run.result("sha256_disk_bytes"), run.describe());
+        assertEquals(Long.toString(12L << 20), run.result("sha256_disk_bytes"), "the mapped LUN 1: " + run.describe());
+        assertEquals("none", run.result("masked_lun0_disk"), "LUN 0 is not the guest's: " + run.describe());
         assertTrue(log().contains("CHAP response of guest does not match"), log());
         assertTrue(logLine(SHA256_TARGET, "(CHAP SHA256)"), log());
     }

@@ -184,7 +184,9 @@ final class ConfigTree
                 listed.add(initiator.toLowerCase(java.util.Locale.ROOT));
                 final List<SessionSnapshot> its = ofTpg.stream().filter(s -> initiator.equalsIgnoreCase(s.initiatorName()))
                     .toList();
-                final Node aclNode = acls.add(new Node(initiator, "[" + chap(acl.chap()) + sessionCount(its) + "]"));
+                final String luns = null == acl.mappedLuns() ? "" : ", " + MappedLuns.describe(acl.mappedLuns());
+                final Node aclNode = acls.add(new Node(initiator, "[" + chap(acl.chap()) + luns + sessionCount(its) +
+                    "]"));
                 its.forEach(s -> aclNode.add(session(s)));
             }
             for (final SessionSnapshot s : ofTpg)

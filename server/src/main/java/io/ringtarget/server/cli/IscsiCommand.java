@@ -323,7 +323,7 @@ final class IscsiCommand extends CommandGroup
         static final class Luns extends CommandGroup
         {
             @Command(name = "create", description = "Exports a backstore as a LUN. Every initiator admitted to the " +
-                "TPG sees every LUN of it.")
+                "TPG sees it, except those whose ACL maps LUNs of its own (iscsi tpg acls set-luns).")
             static final class Create extends EditCommand
             {
                 @Parameters(index = "0", paramLabel = "IQN", description = "Target name.")
@@ -357,7 +357,18 @@ final class IscsiCommand extends CommandGroup
                 @Override
                 String done(final RingtargetConfig before, final RingtargetConfig after)
                 {
-                    return "Created LUN " + created + " (" + Paths.backstoreName(backstore) + (readOnly ? ", read-only" : "") + ").";
+                    return "Created LUN " + created + " (" + Paths.backstoreName(backstore) +
+                        (readOnly ? ", read-only" : "") + ")." +
+                        masked(ConfigEditor.tpg(ConfigEditor.target(after, iqn), tpg.tag));
+                }
+
+                /** ACLs with mapped LUNs of their own do not see a new LUN until it is added to them. */
+                private String masked(final TpgConfig tpgConfig)
+                {
+                    final List<String> hidden = tpgConfig.acls().stream().filter(a -> null != a.mappedLuns())
+                        .map(AclConfig::initiatorIqn).toList();
+                    return hidden.isEmpty() ? "" : " Not seen by " + String.join(", ", hidden) +
+                        " (mapped LUNs of their own: iscsi tpg acls set-luns).";
                 }
             }
 
@@ -395,7 +406,11 @@ final class IscsiCommand extends CommandGroup
                 @Override
                 String done(final RingtargetConfig before, final RingtargetConfig after)
                 {
-                    return "Deleted LUN " + number() + ".";
+                    final List<String> unmapped = ConfigEditor.tpg(ConfigEditor.target(before, iqn), tpg.tag).acls()
+                        .stream().filter(a -> null != a.mappedLuns() && a.mappedLuns().contains(number()))
+                        .map(AclConfig::initiatorIqn).toList();
+                    return "Deleted LUN " + number() + "." + (unmapped.isEmpty() ? "" : " Removed from the mapped " +
+                        "LUNs of " + String.join(", ", unmapped) + ".");
                 }
             }
 
@@ -413,12 +428,16 @@ final class IscsiCommand extends CommandGroup
             }
         }
 
-        @Command(name = "acls", description = "Node ACLs: the initiators admitted, with their CHAP credentials.",
-            subcommands = { Acls.Create.class, Acls.SetAuth.class, Acls.Delete.class, Acls.ListAcls.class },
+        @Command(name = "acls", description = "Node ACLs: the initiators admitted, with their CHAP credentials and " +
+                "the LUNs they see.",
+            subcommands = { Acls.Create.class, Acls.SetAuth.class, Acls.SetLuns.class, Acls.Delete.class,
+                Acls.ListAcls.class },
             footer = { "", "Examples:", "  T=iqn.2026-04.com.example:target1",
                 "  ringtarget iscsi tpg acls create $T iqn.1994-05.com.client:host1",
                 "  ringtarget iscsi tpg acls create $T iqn.1994-05.com.client:host2 \\",
-                "      --chap-user host2 --chap-password 'host2-secret' --mutual-user target1 --mutual-password 'target1-secret'" })
+                "      --chap-user host2 --chap-password 'host2-secret' --mutual-user target1 --mutual-password 'target1-secret'",
+                "  ringtarget iscsi tpg acls create $T iqn.1994-05.com.client:host3 --mapped-luns 1,2",
+                "  ringtarget iscsi tpg acls set-luns $T iqn.1994-05.com.client:host3 all" })
         static final class Acls extends CommandGroup
         {
             @Command(name = "create", description = "Admits an initiator, optionally with CHAP credentials.")
@@ -434,19 +453,27 @@ final class IscsiCommand extends CommandGroup
                 @Mixin
                 ChapOptions chap;
 
+                @Option(names = "--mapped-luns", paramLabel = "LUNS|all|none", defaultValue = MappedLuns.ALL,
+                    description = "The LUNs of the TPG the initiator sees (LUN masking): LUN numbers separated by " +
+                        "commas, all (default: also LUNs added later) or none.")
+                String mappedLuns;
+
                 @Mixin
                 TpgOption tpg;
 
                 @Override
                 RingtargetConfig edit(final RingtargetConfig current)
                 {
-                    return ConfigEditor.addAcl(current, iqn, tpg.tag, new AclConfig(initiator, chap.toConfig()));
+                    return ConfigEditor.addAcl(current, iqn, tpg.tag,
+                        new AclConfig(initiator, chap.toConfig(), MappedLuns.parse(mappedLuns)));
                 }
 
                 @Override
                 String done(final RingtargetConfig before, final RingtargetConfig after)
                 {
-                    return "Created Node ACL for " + initiator + (chap.given() ? " with CHAP" : "") + ".";
+                    final List<Integer> luns = MappedLuns.parse(mappedLuns);
+                    return "Created Node ACL for " + initiator + (chap.given() ? " with CHAP" : "") +
+                        (null == luns ? "" : ", seeing " + MappedLuns.describe(luns)) + ".";
                 }
             }
 
@@ -476,6 +503,41 @@ final class IscsiCommand extends CommandGroup
                 String done(final RingtargetConfig before, final RingtargetConfig after)
                 {
                     return (chap.given() ? "Set CHAP credentials of " : "Removed CHAP credentials of ") + initiator + ".";
+                }
+            }
+
+            @Command(name = "set-luns", description = "Sets the LUNs of the TPG an initiator sees (LUN masking, " +
+                "targetcli's mapped LUNs under the TPG's own LUN numbers). Sessions see the change at once and are " +
+                "told with REPORTED LUNS DATA HAS CHANGED.")
+            static final class SetLuns extends EditCommand
+            {
+                @Parameters(index = "0", paramLabel = "IQN", description = "Target name.")
+                String iqn;
+
+                @Parameters(index = "1", paramLabel = "INITIATOR_IQN", description = "Initiator name.")
+                String initiator;
+
+                @Parameters(index = "2", paramLabel = "LUNS|all|none",
+                    description = "LUN numbers separated by commas (0,2 or lun0,lun2), all (also LUNs added later) " +
+                        "or none.")
+                String mappedLuns;
+
+                @Mixin
+                TpgOption tpg;
+
+                @Override
+                RingtargetConfig edit(final RingtargetConfig current)
+                {
+                    return ConfigEditor.setAclLuns(current, iqn, tpg.tag, initiator, MappedLuns.parse(mappedLuns));
+                }
+
+                @Override
+                String done(final RingtargetConfig before, final RingtargetConfig after)
+                {
+                    final List<Integer> set = ConfigEditor.tpg(ConfigEditor.target(after, iqn), tpg.tag).acls().stream()
+                        .filter(a -> a.initiatorIqn().equalsIgnoreCase(initiator)).findFirst().orElseThrow()
+                        .mappedLuns();
+                    return initiator + " sees " + MappedLuns.describe(set) + " of TPG " + tpg.tag + ".";
                 }
             }
 
@@ -513,7 +575,8 @@ final class IscsiCommand extends CommandGroup
                     for (final AclConfig acl : tpg.acls())
                     {
                         out.println(acl.initiatorIqn() + (null == acl.chap() ? "" : "  CHAP user " + acl.chap().userid() +
-                            (null == acl.chap().mutualUserid() ? "" : ", mutual user " + acl.chap().mutualUserid())));
+                            (null == acl.chap().mutualUserid() ? "" : ", mutual user " + acl.chap().mutualUserid())) +
+                            "  " + MappedLuns.describe(acl.mappedLuns()));
                     }
                 }
             }

@@ -242,7 +242,10 @@ public final class ConfigEditor
         return candidate;
     }
 
-    /** Deletes a LUN (the backstore stays). */
+    /**
+     * Deletes a LUN (the backstore stays), and its number from the mapped LUNs of the TPG's ACLs (as targetcli deletes
+     * the mapped LUNs of a deleted LUN): a LUN created later under the same number is not shown to them.
+     */
     public static RingtargetConfig deleteLun(final RingtargetConfig config, final String iqn, final int tag, final int lun)
     {
         return editTpg(config, iqn, tag, tpg ->
@@ -250,11 +253,22 @@ public final class ConfigEditor
             final List<LunConfig> luns = new ArrayList<>(tpg.luns());
             if (!luns.removeIf(l -> l.lun() == lun))
             {
-                throw new IllegalArgumentException("TPG " + tag + " has no LUN " + lun + " (LUNs: " +
-                    tpg.luns().stream().map(l -> String.valueOf(l.lun())).collect(Collectors.joining(", ")) + ")");
+                throw new IllegalArgumentException("TPG " + tag + " has no LUN " + lun + lunList(tpg));
             }
-            return tpg.withLuns(luns);
+            final List<AclConfig> acls = new ArrayList<>();
+            for (final AclConfig acl : tpg.acls())
+            {
+                acls.add(null == acl.mappedLuns() ? acl :
+                    acl.withMappedLuns(acl.mappedLuns().stream().filter(n -> n != lun).toList()));
+            }
+            return tpg.withLuns(luns).withAcls(acls);
         });
+    }
+
+    private static String lunList(final TpgConfig tpg)
+    {
+        return " (LUNs: " + (tpg.luns().isEmpty() ? "none" :
+            tpg.luns().stream().map(l -> String.valueOf(l.lun())).collect(Collectors.joining(", "))) + ")";
     }
 
     /** Adds a node ACL. */
@@ -266,6 +280,7 @@ public final class ConfigEditor
             {
                 throw new IllegalArgumentException("TPG " + tag + " has an ACL for " + acl.initiatorIqn() + " already");
             }
+            checkMappedLuns(tpg, acl.mappedLuns());
             return tpg.withAcls(append(tpg.acls(), acl));
         });
     }
@@ -278,9 +293,47 @@ public final class ConfigEditor
         {
             final AclConfig acl = acl(tpg, initiatorIqn);
             final List<AclConfig> acls = new ArrayList<>(tpg.acls());
-            acls.set(acls.indexOf(acl), new AclConfig(acl.initiatorIqn(), chap));
+            acls.set(acls.indexOf(acl), acl.withChap(chap));
             return tpg.withAcls(acls);
         });
+    }
+
+    /**
+     * Sets the mapped LUNs of an existing node ACL: the LUN numbers of the TPG its initiator sees, or null for every
+     * LUN of the TPG (also those added later).
+     */
+    public static RingtargetConfig setAclLuns(
+        final RingtargetConfig config, final String iqn, final int tag, final String initiatorIqn,
+        final List<Integer> mappedLuns)
+    {
+        return editTpg(config, iqn, tag, tpg ->
+        {
+            final AclConfig acl = acl(tpg, initiatorIqn);
+            checkMappedLuns(tpg, mappedLuns);
+            final List<AclConfig> acls = new ArrayList<>(tpg.acls());
+            acls.set(acls.indexOf(acl), acl.withMappedLuns(null == mappedLuns ? null : mappedLuns.stream().sorted()
+                .toList()));
+            return tpg.withAcls(acls);
+        });
+    }
+
+    private static void checkMappedLuns(final TpgConfig tpg, final List<Integer> mappedLuns)
+    {
+        if (null == mappedLuns)
+        {
+            return;
+        }
+        for (final Integer n : mappedLuns)
+        {
+            if (tpg.luns().stream().noneMatch(l -> l.lun() == n))
+            {
+                throw new IllegalArgumentException("TPG " + tpg.tag() + " has no LUN " + n + lunList(tpg));
+            }
+        }
+        if (mappedLuns.stream().distinct().count() != mappedLuns.size())
+        {
+            throw new IllegalArgumentException("LUN numbers repeat in " + mappedLuns);
+        }
     }
 
     /** Deletes a node ACL. */

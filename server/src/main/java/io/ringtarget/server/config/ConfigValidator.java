@@ -10,7 +10,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Checks a configuration and reports every problem with the JSON path of the field at fault, for example
@@ -460,6 +462,42 @@ public final class ConfigValidator
                         "(set it to \"chap\" to require it)");
                 }
             }
+            mappedLuns(aclPath + ".mappedLuns", tpg, acl.mappedLuns());
+        }
+    }
+
+    /** The largest LUN number of SAM-5 flat space addressing (the schema's limit for a LUN). */
+    private static final int MAX_LUN = 16383;
+
+    /**
+     * An ACL's mapped LUNs name LUNs of its TPG (null: all of them). The schema refuses a number outside 0..16383 and
+     * one listed twice.
+     */
+    private void mappedLuns(final String path, final TpgConfig tpg, final List<Integer> mappedLuns)
+    {
+        if (null == mappedLuns || null == tpg.luns())
+        {
+            return;
+        }
+        for (int i = 0; i < mappedLuns.size(); i++)
+        {
+            final Integer n = mappedLuns.get(i);
+            if (null == n || n < 0 || n > MAX_LUN)
+            {
+                continue;   // the schema's error
+            }
+            if (tpg.luns().stream().noneMatch(l -> null != l && l.lun() == n))
+            {
+                error(path + "[" + i + "]", n + " is not a LUN of TPG " + tpg.tag() + " (LUNs: " +
+                    (tpg.luns().isEmpty() ? "none" : tpg.luns().stream().filter(Objects::nonNull)
+                    .map(l -> String.valueOf(l.lun())).collect(Collectors.joining(", "))) + ")");
+            }
+        }
+        if (!mappedLuns.isEmpty() && !mappedLuns.contains(0) &&
+            tpg.luns().stream().anyMatch(l -> null != l && l.lun() == 0))
+        {
+            // As for a TPG without LUN 0 (luns): the initiator sees LUNs under the TPG's numbers, so none as LUN 0.
+            warning(path, "no LUN 0 among them: some initiators look for LUN 0 first and see nothing else");
         }
     }
 

@@ -23,6 +23,8 @@ final class ChangeSummary
 {
     /** Up to this many objects of a kind are named; more are counted. */
     private static final int NAMED = 3;
+    /** The kind of an ACL's mapped LUNs: changed on their own, added and removed with their ACL. */
+    private static final String MAPPED_LUNS = "mapped LUNs";
 
     /** One object of the tree: its kind ("LUN"), how to name it, and what it is (compared, not shown). */
     private record Fact(String kind, String name, Object value)
@@ -46,6 +48,10 @@ final class ChangeSummary
             final Fact now = e.getValue();
             if (null == old)
             {
+                if (MAPPED_LUNS.equals(now.kind()))
+                {
+                    continue;   // a new ACL: named as one
+                }
                 added.computeIfAbsent(now.kind(), k -> new ArrayList<>()).add(now.name());
             }
             else if (!Objects.equals(old.value(), now.value()))
@@ -55,7 +61,7 @@ final class ChangeSummary
         }
         for (final Map.Entry<String, Fact> e : was.entrySet())
         {
-            if (!is.containsKey(e.getKey()))
+            if (!is.containsKey(e.getKey()) && !MAPPED_LUNS.equals(e.getValue().kind()))
             {
                 removed.computeIfAbsent(e.getValue().kind(), k -> new ArrayList<>()).add(e.getValue().name());
             }
@@ -90,8 +96,8 @@ final class ChangeSummary
         return switch (kind)
         {
             case "ALUA" -> "ALUA settings";
-            case "TPG parameters" -> kind;
-            case "discovery authentication" -> kind;
+            case "TPG parameters", "discovery authentication" -> kind;
+            case MAPPED_LUNS -> "ACLs' " + kind;
             default -> kind + "s";
         };
     }
@@ -123,8 +129,10 @@ final class ChangeSummary
                 for (final AclConfig acl : tpg.acls())
                 {
                     final String initiator = acl.initiatorIqn().toLowerCase(java.util.Locale.ROOT);
-                    // An ACL's one changeable part is its CHAP credentials.
+                    // An ACL's changeable parts: its CHAP credentials, and the LUNs it sees (null: all) at once.
                     facts.put(at + " acl " + initiator, new Fact("ACL", acl.initiatorIqn() + " of " + at, acl.chap()));
+                    facts.put(at + " acl " + initiator + " luns", new Fact(MAPPED_LUNS,
+                        "of " + acl.initiatorIqn() + " of " + at, String.valueOf(acl.mappedLuns())));
                 }
                 for (final PortalConfig p : tpg.portals())
                 {

@@ -309,7 +309,7 @@ final class TargetRegistryBuilder
         final List<NodeAcl> acls = new ArrayList<>();
         for (final AclConfig acl : tpg.acls())
         {
-            acls.add(new NodeAcl(acl.initiatorIqn(), credentials(acl.chap())));
+            acls.add(new NodeAcl(acl.initiatorIqn(), credentials(acl.chap()), acl.mappedLuns()));
         }
         return new PortalGroup(node, tpg.tag(), portals, luns, acls, tpg.generateNodeAcls(),
             ConfigDefaults.AUTH_CHAP.equalsIgnoreCase(tpg.authentication()), port,

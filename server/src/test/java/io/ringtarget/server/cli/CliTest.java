@@ -134,9 +134,65 @@ class CliTest
         assertEquals("chap", tpg.authentication());
         assertEquals(new DiscoveryAuthConfig("chap", new ChapConfig("discovery", "discovery-secret", null, null)),
             saved.discoveryAuth());
-        assertEquals(HOST1 + "  CHAP user host1\n" + HOST2 + "  CHAP user host2, mutual user target1\n",
+        assertEquals(HOST1 + "  CHAP user host1  all LUNs\n" +
+            HOST2 + "  CHAP user host2, mutual user target1  all LUNs\n",
             ok("iscsi", "tpg", "acls", "list", TARGET).out());
         assertTrue(Files.exists(config.resolveSibling("saveconfig.json.bak")));
+    }
+
+    @Test
+    void anAclsMappedLunsAreSetListedAndFollowDeletedLuns() throws IOException
+    {
+        targetcliSession();
+        ok("backstores", "ram", "create", "r1", "64M");
+        ok("backstores", "ram", "create", "r2", "64M");
+        assertEquals("Created LUN 1 (r1).\n", ok("iscsi", "tpg", "luns", "create", TARGET, "r1").out());
+        assertEquals("Created Node ACL for " + HOST2 + ", seeing LUN 1.\n",
+            ok("iscsi", "tpg", "acls", "create", TARGET, HOST2, "--mapped-luns", "lun1").out());
+        assertEquals("Created LUN 2 (r2). Not seen by " + HOST2 + " (mapped LUNs of their own: iscsi tpg acls " +
+            "set-luns).\n", ok("iscsi", "tpg", "luns", "create", TARGET, "r2").out());
+        assertEquals(HOST1 + "  all LUNs\n" + HOST2 + "  LUN 1\n", ok("iscsi", "tpg", "acls", "list", TARGET).out());
+        final String tree = ok("ls").out();
+        assertTrue(tree.contains("o- " + HOST1 + " ") && tree.contains("[no CHAP]"), tree);
+        assertTrue(tree.contains("o- " + HOST2 + " ") && tree.contains("[no CHAP, LUN 1]"), tree);
+
+        assertEquals(HOST2 + " sees LUNs 0, 2 of TPG 1.\n",
+            ok("iscsi", "tpg", "acls", "set-luns", TARGET, HOST2, "2,0").out());
+        assertEquals(List.of(0, 2), acl(HOST2).mappedLuns(), "kept in order");
+        assertTrue(refused("iscsi", "tpg", "acls", "set-luns", TARGET, HOST2, "0,5").contains(
+            "TPG 1 has no LUN 5 (LUNs: 0, 1, 2)"));
+        assertTrue(refused("iscsi", "tpg", "acls", "set-luns", TARGET, HOST2, "0,x").contains(
+            "\"x\" is not a LUN number"));
+        assertTrue(refused("iscsi", "tpg", "acls", "set-luns", TARGET, HOST2, "0,0").contains("LUN numbers repeat"));
+        assertTrue(refused("iscsi", "tpg", "acls", "create", TARGET, "iqn.1994-05.com.client:host3", "--mapped-luns",
+            "9").contains("TPG 1 has no LUN 9"));
+
+        assertEquals("Deleted LUN 2. Removed from the mapped LUNs of " + HOST2 + ".\n",
+            ok("iscsi", "tpg", "luns", "delete", TARGET, "2").out());
+        assertEquals(List.of(0), acl(HOST2).mappedLuns());
+        ok("iscsi", "tpg", "luns", "create", TARGET, "r2", "--lun", "2");
+        assertEquals(List.of(0), acl(HOST2).mappedLuns(), "a new LUN under the old number stays hidden");
+        assertEquals("Deleted LUN 0. Removed from the mapped LUNs of " + HOST2 + ".\n",
+            ok("iscsi", "tpg", "luns", "delete", TARGET, "0").out());
+        assertEquals(List.of(), acl(HOST2).mappedLuns(), "masking never widens: no LUN left, none seen");
+        assertEquals(HOST1 + "  all LUNs\n" + HOST2 + "  no LUN\n",
+            ok("iscsi", "tpg", "acls", "list", TARGET).out());
+
+        assertEquals(HOST2 + " sees all LUNs of TPG 1.\n",
+            ok("iscsi", "tpg", "acls", "set-luns", TARGET, HOST2, "all").out());
+        assertNull(acl(HOST2).mappedLuns());
+        assertFalse(Files.readString(config).contains("mappedLuns"), "all LUNs: the field is left out");
+        ok("iscsi", "tpg", "acls", "set-luns", TARGET, HOST2, "none");
+        assertTrue(Files.readString(config).contains("\"mappedLuns\" : [ ]"), Files.readString(config));
+        ok("iscsi", "tpg", "acls", "set-auth", TARGET, HOST2, "--chap-user", "host2", "--chap-password",
+            "host2-secret");
+        assertEquals(List.of(), acl(HOST2).mappedLuns(), "CHAP set-auth keeps the mapped LUNs");
+    }
+
+    private AclConfig acl(final String initiator) throws IOException
+    {
+        return ConfigFiles.load(config).targets().getFirst().tpgs().getFirst().acls().stream()
+            .filter(a -> a.initiatorIqn().equals(initiator)).findFirst().orElseThrow();
     }
 
     @Test

@@ -25,7 +25,7 @@ public final class ConfigFixtures
             List.of(new PortalConfig("10.0.1.10", 3260), new PortalConfig("10.0.2.10", 3260)),
             List.of(new LunConfig(0, "disk1", false), new LunConfig(1, "lv0", true)),
             List.of(new AclConfig("iqn.1994-05.com.client:host1", oneWay),
-                new AclConfig("iqn.1994-05.com.client:host2", mutual)),
+                new AclConfig("iqn.1994-05.com.client:host2", mutual, List.of())),
             false, "chap");
         final TpgConfig tpg2 = new TpgConfig(
             2, false, List.of(new PortalConfig("127.0.0.1", 3261)), List.of(new LunConfig(0, "scratch", false)),

@@ -116,6 +116,15 @@ class ConfigValidatorTest
                 "targets[0].tpgs[0].acls[0].initiatorIqn", "only a-z, 0-9, '-', '.' and ':' are allowed"),
             arguments("duplicate acl", tpg(0, t -> withAcls(t, List.of(t.acls().get(0), t.acls().get(0)))),
                 "targets[0].tpgs[0].acls[1].initiatorIqn", "duplicate ACL for \"iqn.1994-05.com.client:host1\""),
+            arguments("a mapped LUN the TPG does not have", tpg(0, t -> withAcls(t, List.of(t.acls().get(0),
+                    t.acls().get(1).withMappedLuns(List.of(1, 7))))),
+                "targets[0].tpgs[0].acls[1].mappedLuns[1]", "7 is not a LUN of TPG 1 (LUNs: 0, 1)"),
+            arguments("a mapped LUN listed twice", tpg(0, t -> withAcls(t, List.of(t.acls().get(0),
+                    t.acls().get(1).withMappedLuns(List.of(0, 0))))),
+                "targets[0].tpgs[0].acls[1].mappedLuns", "must have only unique items in the array"),
+            arguments("a mapped LUN beyond flat space addressing", tpg(0, t -> withAcls(t, List.of(t.acls().get(0),
+                    t.acls().get(1).withMappedLuns(List.of(16384))))),
+                "targets[0].tpgs[0].acls[1].mappedLuns[0]", "16384"),
             arguments("short chap secret", acl(0, new ChapConfig("host1", "elevenchars", null, null)),
                 "targets[0].tpgs[0].acls[0].chap.password", "at least 12 characters (RFC 7143 9.2.1"),
             arguments("missing chap user", acl(0, new ChapConfig("", "host1-secret-12", null, null)),
@@ -186,6 +195,9 @@ class ConfigValidatorTest
         return Stream.of(
             arguments("no lun 0", tpg(0, t -> withLuns(t, List.of(new LunConfig(1, "disk1", false)))),
                 "targets[0].tpgs[0].luns", "no LUN 0"),
+            arguments("an ACL's mapped LUNs without LUN 0", tpg(0, t -> withAcls(t, List.of(t.acls().get(0),
+                    t.acls().get(1).withMappedLuns(List.of(1))))),
+                "targets[0].tpgs[0].acls[1].mappedLuns", "no LUN 0 among them"),
             arguments("no portal", tpg(0, t -> withPortals(t, List.of())),
                 "targets[0].tpgs[0].portals", "no portal: this TPG cannot be reached"),
             arguments("wildcard and specific", tpg(0, t -> withPortals(t, List.of(
@@ -449,7 +461,7 @@ class ConfigValidatorTest
         return tpg(0, t ->
         {
             final List<AclConfig> acls = new ArrayList<>(t.acls());
-            acls.set(index, new AclConfig(acls.get(index).initiatorIqn(), chap));
+            acls.set(index, acls.get(index).withChap(chap));
             return withAcls(t, acls);
         });
     }
