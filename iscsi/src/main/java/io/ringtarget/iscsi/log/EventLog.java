@@ -9,6 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -66,7 +67,8 @@ public final class EventLog implements AutoCloseable
 
     private final PrintStream out;
     private final boolean syslogPrefix;
-    private final Level threshold;
+    /** Changed while running by an administrator ({@code ringtarget log-level}); read by any thread that logs. */
+    private volatile Level threshold;
     private final ManyToOneConcurrentArrayQueue<Event> queue = new ManyToOneConcurrentArrayQueue<>(QUEUE_CAPACITY);
     private final AtomicLong dropped = new AtomicLong();
     private final Map<String, Repeat> recent = new HashMap<>();
@@ -108,6 +110,12 @@ public final class EventLog implements AutoCloseable
     public Level threshold()
     {
         return threshold;
+    }
+
+    /** Writes {@code threshold} and above from now on (events already queued are written as they are). */
+    public void threshold(final Level threshold)
+    {
+        this.threshold = Objects.requireNonNull(threshold, "threshold");
     }
 
     public boolean enabled(final Level level)

@@ -6,10 +6,11 @@ import java.util.List;
 
 /**
  * One request on the admin socket (a JSON line): {@code op} is {@link #HELLO}, {@link #EDIT}, {@link #RELOAD},
- * {@link #VIEW} or {@link #SESSIONS}; {@code config} the configuration file the client means (an edit of another file
- * is refused); {@code lines} the editing commands of an edit.
+ * {@link #VIEW}, {@link #SESSIONS} or {@link #LOG_LEVEL}; {@code config} the configuration file the client means (an
+ * edit of another file is refused); {@code lines} the editing commands of an edit; {@code logLevel} the level a
+ * {@link #LOG_LEVEL} request sets (null: it asks).
  */
-public record AdminRequest(String op, String config, List<EditLine> lines)
+public record AdminRequest(String op, String config, List<EditLine> lines, String logLevel)
 {
     /** Who are you: the target's pid, file and version. */
     public static final String HELLO = "hello";
@@ -21,9 +22,16 @@ public record AdminRequest(String op, String config, List<EditLine> lines)
     public static final String VIEW = "view";
     /** The sessions only. */
     public static final String SESSIONS = "sessions";
+    /** The running target's log level, or a new one (until it stops: the file and the command line do not change). */
+    public static final String LOG_LEVEL = "log-level";
 
     public AdminRequest
     {
         lines = null == lines ? List.of() : List.copyOf(lines);
+    }
+
+    public AdminRequest(final String op, final String config, final List<EditLine> lines)
+    {
+        this(op, config, lines, null);
     }
 }

@@ -209,6 +209,9 @@ public final class AdminServer implements AutoCloseable
             case AdminRequest.RELOAD -> edited(target.reload("ringtarget reload"));
             case AdminRequest.VIEW -> response(0, null, null, target.view(true));
             case AdminRequest.SESSIONS -> response(0, null, null, target.view(false));
+            case AdminRequest.LOG_LEVEL -> null == request.logLevel() || target.logLevel(request.logLevel()) ?
+                response(0, null, null, null) : response(2, "\"" + request.logLevel() + "\" is not a log level: " +
+                "debug, info, warn or error", null, null);
             default -> response(2, "unknown request \"" + op + "\"", null, null);
         };
     }
@@ -239,7 +242,7 @@ public final class AdminServer implements AutoCloseable
     private AdminResponse response(final int exitCode, final String error, final EditResult edit, final LiveView view)
     {
         return new AdminResponse(ProcessHandle.current().pid(), target.file().toString(), TargetServer.version(), exitCode,
-            error, edit, view);
+            error, edit, view, target.logLevel());
     }
 
     /** Stops listening and removes the socket file; requests being handled finish. */

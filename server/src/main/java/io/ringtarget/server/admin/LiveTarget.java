@@ -18,6 +18,7 @@ import io.ringtarget.server.edit.EditResult;
 import io.ringtarget.server.edit.EditRunner;
 import io.ringtarget.server.startup.AppliedChange;
 import io.ringtarget.server.startup.ChangeNotTakenException;
+import io.ringtarget.server.startup.JulBridge;
 import io.ringtarget.server.startup.TargetServer;
 
 import java.io.IOException;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -66,6 +68,50 @@ public final class LiveTarget
     public Path file()
     {
         return file;
+    }
+
+    /** The log level, in lower case as administrators write it. */
+    public String logLevel()
+    {
+        return log.threshold().name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Logs from {@code level} up from now on, until the target stops ({@code ringtarget log-level}: to look closer at a
+     * problem without a restart). The line saying so is logged at INFO while INFO is written: before the level is
+     * raised above it, after it is lowered to it.
+     *
+     * @return false when {@code level} is not one (debug, info, warn, error).
+     */
+    public synchronized boolean logLevel(final String level)
+    {
+        final EventLog.Level to;
+        try
+        {
+            to = EventLog.Level.valueOf(level.toUpperCase(Locale.ROOT));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return false;
+        }
+        final EventLog.Level from = log.threshold();
+        if (to == from)
+        {
+            return true;
+        }
+        final String line = "log level " + from.name().toLowerCase(Locale.ROOT) + " -> " + level.toLowerCase(Locale.ROOT) +
+            " (ringtarget log-level; until the target stops)";
+        if (to.ordinal() > from.ordinal())
+        {
+            log.info("admin", line);   // while INFO is still written
+        }
+        log.threshold(to);
+        JulBridge.levels(to);
+        if (to.ordinal() < from.ordinal())
+        {
+            log.info("admin", line);
+        }
+        return true;
     }
 
     /** Runs editing commands on the served configuration, applies and saves the result. */

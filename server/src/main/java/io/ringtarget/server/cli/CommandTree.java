@@ -84,6 +84,7 @@ final class CommandTree
         commands.put("ls", LsCommand.class);
         commands.put("sessions", SessionsCommand.class);
         commands.put("reload", ReloadCommand.class);
+        commands.put("log-level", LogLevelCommand.class);
         commands.put("config", ConfigCommand.class);
         commands.put("backstores", BackstoresCommand.class);
         commands.put("iscsi", IscsiCommand.class);

@@ -29,16 +29,21 @@ public final class JulBridge extends Handler
     public static void install(final EventLog log)
     {
         LogManager.getLogManager().reset();
-        final Logger root = Logger.getLogger("");
-        root.setLevel(switch (log.threshold())
+        levels(log.threshold());
+        Logger.getLogger("").addHandler(new JulBridge(log));
+    }
+
+    /** JUL's levels for an {@link EventLog} threshold: at start, and when an administrator changes it. */
+    public static void levels(final EventLog.Level threshold)
+    {
+        Logger.getLogger("").setLevel(switch (threshold)
         {
             case DEBUG, INFO -> Level.INFO;
             case WARN -> Level.WARNING;
             case ERROR -> Level.SEVERE;
         });
         // Debug for our own code only: the JDK's loggers (the metrics endpoint's HTTP server) say much at FINE.
-        OWN.setLevel(log.threshold() == EventLog.Level.DEBUG ? Level.FINE : null);
-        root.addHandler(new JulBridge(log));
+        OWN.setLevel(threshold == EventLog.Level.DEBUG ? Level.FINE : null);
     }
 
     @Override

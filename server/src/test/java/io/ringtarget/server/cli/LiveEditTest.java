@@ -31,6 +31,7 @@ import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -129,6 +130,39 @@ class LiveEditTest
                 .firstBurstLength(), "served");
             final CliRunner.Result algorithms = run("iscsi", "tpg", "set", T, "--chap-algorithms", "SHA256");
             assertTrue(algorithms.err().contains("TPG " + T + " tpg 1 changed"), algorithms::toString);
+        }
+    }
+
+    @Test
+    void theLogLevelOfTheRunningTargetIsShownAndChangedUntilItStops() throws Exception
+    {
+        final CliRunner.Result none = run("log-level");
+        assertEquals(1, none.exitCode(), none::toString);
+        assertTrue(none.err().contains("no running target serves " + file), none::toString);
+        try (LiveServe live = serve())
+        {
+            final long pid = ProcessHandle.current().pid();
+            assertEquals("Log level info (pid " + pid + ").\n", run("log-level").out());
+            final CliRunner.Result quiet = run("log-level", "WARN");
+            assertEquals(0, quiet.exitCode(), quiet::toString);
+            assertEquals("Log level info -> warn (pid " + pid + ", until it stops).\n", quiet.out());
+            assertTrue(live.log().contains("INFO  admin: log level info -> warn (ringtarget log-level; until the " +
+                "target stops)"), live::log);
+            run("iscsi", "tpg", "acls", "create", T, "iqn.1994-05.com.client:quiet");
+            assertFalse(live.log().contains("configuration applied"), "no INFO line at warn: " + live.log());
+
+            final CliRunner.Result debug = run("log-level", "debug");
+            assertEquals("Log level warn -> debug (pid " + pid + ", until it stops).\n", debug.out());
+            assertTrue(live.log().contains("admin: log level warn -> debug"), live::log);
+            run("iscsi", "tpg", "acls", "delete", T, "iqn.1994-05.com.client:quiet");
+            assertTrue(live.log().contains("configuration applied (ringtarget iscsi tpg acls delete"), live::log);
+
+            final CliRunner.Result bad = run("log-level", "verbose");
+            assertEquals(2, bad.exitCode(), bad::toString);
+            assertTrue(bad.err().contains("\"verbose\" is not a log level: debug, info, warn or error"), bad::toString);
+            assertEquals("Log level debug (pid " + pid + ").\n", run("log-level").out(), "unchanged");
+            assertEquals("Log level debug -> info (pid " + pid + ", until it stops).\n",
+                run("log-level", "info").out());
         }
     }
 
