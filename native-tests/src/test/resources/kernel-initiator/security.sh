@@ -1,12 +1,13 @@
 # KernelInitiatorSecurityTest's guest script (busybox sh): open-iscsi logs in with CHAP SHA256 (to a TPG with MD5
 # switched off, whose ACL maps the guest one LUN of two) and with mutual CHAP SHA3-256, is refused with a wrong
-# secret, copies between two LUNs with sg_xcopy (EXTENDED COPY, LID1, as VMware's XCOPY), and logs in over IPv6
-# through QEMU's user networking. The harness replaces @SHA256_TARGET@, @SHA3_TARGET@, @PORTAL@ (10.0.2.2:PORT),
-# @PORT6@, @SECRET@, @TARGET_SECRET@.
+# secret, copies between two LUNs with sg_xcopy (EXTENDED COPY, LID1, as VMware's XCOPY), reads but cannot write
+# through a read-only ACL, and logs in over IPv6 through QEMU's user networking. The harness replaces
+# @SHA256_TARGET@, @SHA3_TARGET@, @READ_ONLY_TARGET@, @PORTAL@ (10.0.2.2:PORT), @PORT6@, @SECRET@, @TARGET_SECRET@.
 . /lib/rt-guest.sh
 P=@PORTAL@
 T256=@SHA256_TARGET@
 T3=@SHA3_TARGET@
+TRO=@READ_ONLY_TARGET@
 # slirp gives the guest fec0::/64 and forwards a connection to any address of it but its DNS (fec0::3) to the
 # host's ::1, as it forwards 10.0.2.2 to 127.0.0.1 (libslirp's sotranslate_out).
 P6="[fec0::2]:@PORT6@"
@@ -87,7 +88,19 @@ dd if="/dev/$s1" of=/tmp/copied bs=512 skip=4096 count=2048 iflag=direct 2>/dev/
 if cmp -s /tmp/pattern /tmp/copied; then rt_result xcopy_data same; else rt_result xcopy_data different; fi
 rt_logout "$T3" "$P"
 
-# 5. IPv6: discovery and a CHAP SHA256 login with I/O through the target's [::1] portal.
+# 5. A read-only ACL: the kernel sees the disk write-protected (MODE SENSE's WP bit) and a write does not happen.
+rt_step read-only
+rt_node "$TRO" "$P"
+rt_login "$TRO" "$P"
+r="$(rt_disk "$TRO" 0)" || rt_fail "no disk for the read-only ACL"
+rt_result ro_flag "$(cat "/sys/block/$r/ro")"
+if dd if=/tmp/pattern of="/dev/$r" bs=4k count=1 oflag=direct 2>/dev/null; then rt_result ro_write written
+else rt_result ro_write refused; fi
+if dd if="/dev/$r" of=/dev/null bs=64k count=16 iflag=direct 2>/dev/null; then rt_result ro_read ok
+else rt_result ro_read failed; fi
+rt_logout "$TRO" "$P"
+
+# 6. IPv6: discovery and a CHAP SHA256 login with I/O through the target's [::1] portal.
 rt_step ipv6
 ip -6 addr add fec0::15/64 dev eth0 2>/dev/null
 sleep 2   # duplicate address detection

@@ -221,10 +221,10 @@ final class CommandHandlers
                 getLbaStatus(t, cdb);
                 break;
             case MODE_SENSE_6:
-                modePages.sense(t, cdb, false, lu.blockCount(), lu.blockSize(), lu.readOnly());
+                modePages.sense(t, cdb, false, lu.blockCount(), lu.blockSize(), lu.readOnly() || t.writeProtected());
                 break;
             case MODE_SENSE_10:
-                modePages.sense(t, cdb, true, lu.blockCount(), lu.blockSize(), lu.readOnly());
+                modePages.sense(t, cdb, true, lu.blockCount(), lu.blockSize(), lu.readOnly() || t.writeProtected());
                 break;
             case MODE_SELECT_6:
                 modeSelect(t, cdb, false);

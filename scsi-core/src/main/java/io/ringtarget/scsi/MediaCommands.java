@@ -510,7 +510,7 @@ final class MediaCommands
 
     private boolean writable(final ScsiTask t)
     {
-        if (readOnly)
+        if (readOnly || t.writeProtected())
         {
             t.checkCondition(SenseKey.DATA_PROTECT, Asc.WRITE_PROTECTED);
             t.complete();

@@ -42,6 +42,7 @@ public final class ScsiTask
     private BlockDevice device;
     private ScsiTaskListener listener;
     private CopyTargets copyTargets;
+    private boolean writeProtected;
     private CopyState copyState;
     private long userTag;
     private int fixedBufferIndex = -1;
@@ -130,6 +131,7 @@ public final class ScsiTask
         dataBuffer = null;
         receivedData = null;
         userTag = 0;
+        writeProtected = false;
         fixedBufferIndex = -1;
         acceptsLentData = false;
         endLend();
@@ -283,6 +285,21 @@ public final class ScsiTask
     public BlockDevice device()
     {
         return device;
+    }
+
+    /**
+     * Whether the I_T nexus of this task may only read its logical unit (a read-only node ACL): its writes fail with
+     * DATA PROTECT / WRITE PROTECTED as a read-only logical unit's do, and MODE SENSE shows it write-protected.
+     */
+    public ScsiTask writeProtected(final boolean writeProtected)
+    {
+        this.writeProtected = writeProtected;
+        return this;
+    }
+
+    public boolean writeProtected()
+    {
+        return writeProtected;
     }
 
     /** What an EXTENDED COPY of this task may name besides its own logical unit ({@link CopyTargets}). */

@@ -88,6 +88,9 @@ class ExtendedCopyTest
         return runWithTargets(length, cdb);
     }
 
+    /** A read-only node ACL's session ({@link ScsiTask#writeProtected}): set after the task's reset. */
+    private boolean writeProtected;
+
     private ScsiTask runWithTargets(final int edtl, final int[] cdb)
     {
         final byte[] bytes = new byte[cdb.length];
@@ -98,7 +101,7 @@ class ExtendedCopyTest
         final int before = h.completions;
         h.task.reset();
         h.task.nexus(h.nexus).device(h.device).copyTargets(targets).cdb(bytes).expectedDataTransferLength(edtl)
-            .dataBuffer(h.buffer);
+            .dataBuffer(h.buffer).writeProtected(writeProtected);
         h.lu.execute(h.task);
         h.device.drain();
         otherDevice.drain();
@@ -275,5 +278,17 @@ class ExtendedCopyTest
         h.assertGood();
         assertEquals(0x01, h.in(4), "completed with errors");
         assertEquals(0, Bytes.u16(h.buffer, 5), "no segment processed");
+    }
+
+    @Test
+    void aSessionThatMayOnlyReadCopiesNothing()
+    {
+        pattern(h.device.disk(), 0, 8 * BLOCK, 5);
+        writeProtected = true;
+        final long[][] cscds = {{h.lu.identity().naa(), 0}, {other.identity().naa(), 0}};
+        extendedCopy(parameterList(h.buffer, 2, 0, cscds, new int[][]{{0, 1, 8, 0, 0}}));
+        h.assertSense(SenseKey.DATA_PROTECT, Asc.WRITE_PROTECTED);
+        assertTrue(MemorySegment.mismatch(h.device.disk(), 0, 8 * BLOCK, otherDevice.disk(), 0, 8 * BLOCK) >= 0,
+            "nothing written to the other unit");
     }
 }

@@ -99,7 +99,7 @@ public final class CommandExecutor implements CopyTargets
     public boolean execute(final Command c, final LunMapping mapping)
     {
         final ScsiTask task = c.task;
-        task.device(devices.device(mapping.backstore())).copyTargets(this);
+        task.device(devices.device(mapping.backstore())).copyTargets(this).writeProtected(mapping.readOnly());
         // From here on backstore I/O may own the buffer until the task completes (the LU always completes it).
         c.state = Command.EXECUTING;
         return mapping.logicalUnit().execute(task);

@@ -3,19 +3,25 @@ package io.ringtarget.iscsi.node;
 import java.util.List;
 
 /**
- * A node ACL of a TPG: the initiator admitted, its CHAP credentials (null when it has none) and the LUN numbers of
- * the TPG it sees (its mapped LUNs), or null when it sees all of them.
+ * A node ACL of a TPG: the initiator admitted, its CHAP credentials (null when it has none), the LUN numbers of the
+ * TPG it sees (its mapped LUNs), or null when it sees all of them, and whether it may only read them.
  */
-public record NodeAcl(String initiatorName, ChapCredentials chap, List<Integer> mappedLuns)
+public record NodeAcl(String initiatorName, ChapCredentials chap, List<Integer> mappedLuns, boolean readOnly)
 {
     public NodeAcl
     {
         mappedLuns = null == mappedLuns ? null : List.copyOf(mappedLuns);
     }
 
-    /** An ACL that sees every LUN of its TPG. */
+    /** An ACL that may read and write the LUNs it sees. */
+    public NodeAcl(final String initiatorName, final ChapCredentials chap, final List<Integer> mappedLuns)
+    {
+        this(initiatorName, chap, mappedLuns, false);
+    }
+
+    /** An ACL that sees, reads and writes every LUN of its TPG. */
     public NodeAcl(final String initiatorName, final ChapCredentials chap)
     {
-        this(initiatorName, chap, null);
+        this(initiatorName, chap, null, false);
     }
 }

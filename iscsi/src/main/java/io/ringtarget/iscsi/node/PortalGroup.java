@@ -98,10 +98,12 @@ public final class PortalGroup
         final Map<String, LunView> views = new HashMap<>();
         for (final NodeAcl acl : acls)
         {
-            if (null != acl.mappedLuns())
+            if (null != acl.mappedLuns() || acl.readOnly())
             {
                 views.put(acl.initiatorName(), new LunView(luns.stream()
-                    .filter(m -> acl.mappedLuns().contains(m.lun())).toList()));
+                    .filter(m -> null == acl.mappedLuns() || acl.mappedLuns().contains(m.lun()))
+                    .map(m -> acl.readOnly() ? new LunMapping(m.lun(), m.logicalUnit(), m.backstore(), true) : m)
+                    .toList()));
             }
         }
         this.aclLuns = Map.copyOf(views);
@@ -156,7 +158,7 @@ public final class PortalGroup
 
     /**
      * The LUNs an initiator's sessions see: those its node ACL maps, or every LUN of the TPG when its ACL maps no
-     * list of its own or the TPG admits it without an ACL (generateNodeAcls).
+     * list of its own or the TPG admits it without an ACL (generateNodeAcls); read-only for a read-only ACL.
      */
     public LunView lunsOf(final String initiatorName)
     {
@@ -164,16 +166,26 @@ public final class PortalGroup
         return null == view ? luns : view;
     }
 
-    /** Whether every initiator's view of the LUNs is the same in {@code other}: the TPG's and each ACL's. */
+    /**
+     * Whether every initiator sees the same LUN numbers, mapping the same logical units, in {@code other}: through
+     * the TPG's own view and each ACL's (read-only or not is no change of inventory).
+     */
     public boolean sameInventories(final PortalGroup other)
     {
-        if (!luns.sameInventory(other.luns) || !aclLuns.keySet().equals(other.aclLuns.keySet()))
+        if (!luns.sameInventory(other.luns))
         {
             return false;
         }
-        for (final Map.Entry<String, LunView> e : aclLuns.entrySet())
+        for (final String initiator : aclLuns.keySet())
         {
-            if (!e.getValue().sameInventory(other.aclLuns.get(e.getKey())))
+            if (!lunsOf(initiator).sameInventory(other.lunsOf(initiator)))
+            {
+                return false;
+            }
+        }
+        for (final String initiator : other.aclLuns.keySet())
+        {
+            if (!lunsOf(initiator).sameInventory(other.lunsOf(initiator)))
             {
                 return false;
             }

@@ -248,6 +248,67 @@ class LiveReconfigurationTest
         }
     }
 
+    @Test
+    void aReadOnlyAclsInitiatorReadsButItsWritesFailWithDataProtectUntilItMayWriteAgain() throws Exception
+    {
+        final Portal portal = new Portal("127.0.0.1", freePort());
+        final List<LunMapping> luns = List.of(new LunMapping(0, lu0, ram0, false));
+        final NodeAcl host2Writes = new NodeAcl(HOST2, null);
+        start(registryWithAcls(List.of(portal), luns, List.of(new NodeAcl(HOST1, null, null, true), host2Writes)));
+        try (TestInitiator host1 = login(portal, HOST1, 0x1L);
+             TestInitiator host2 = login(portal, HOST2, 0x2L))
+        {
+            final byte[] block = new byte[BLOCK];
+            java.util.Arrays.fill(block, (byte)0x5A);
+            final TestInitiator.ScsiResult refused = host1.command(0, write10(7), block, null);
+            assertEquals(CHECK_CONDITION, refused.status());
+            assertEquals(0x07, refused.sense()[2] & 0x0F, "DATA PROTECT");
+            assertArrayEquals(new int[]{0x27, 0x00}, new int[]{refused.sense()[12] & 0xFF, refused.sense()[13] & 0xFF},
+                "WRITE PROTECTED");
+            assertEquals(0x80, modeSenseDeviceSpecific(host1) & 0x80, "MODE SENSE shows HOST1 the WP bit");
+            assertEquals(0, modeSenseDeviceSpecific(host2) & 0x80, "and not HOST2");
+
+            assertEquals(GOOD, host2.command(0, write10(7), block, null).status(), "HOST2 writes");
+            final TestInitiator.ScsiResult read = host1.command(0, read10(7), null, new byte[BLOCK]);
+            assertEquals(GOOD, read.status(), "HOST1 reads");
+            assertArrayEquals(block, read.data());
+
+            final Reconfigured writable = change(registryWithAcls(List.of(portal), luns,
+                List.of(new NodeAcl(HOST1, null, null, false), host2Writes)), List.of(), List.of());
+            assertEquals(0, writable.sessionsEnded());
+            assertEquals(GOOD, host1.command(0, write10(8), block, null).status(),
+                "writable again at once, and no REPORTED LUNS DATA HAS CHANGED for it");
+        }
+    }
+
+    private static byte[] write10(final int lba)
+    {
+        final byte[] cdb = new byte[10];
+        cdb[0] = 0x2A;
+        ByteBuffer.wrap(cdb).putInt(2, lba);
+        cdb[8] = 1;
+        return cdb;
+    }
+
+    private static byte[] read10(final int lba)
+    {
+        final byte[] cdb = write10(lba);
+        cdb[0] = 0x28;
+        return cdb;
+    }
+
+    /** MODE SENSE(6) of all pages: the header's DEVICE-SPECIFIC PARAMETER (SBC-4 6.5.2: bit 7 is WP). */
+    private static int modeSenseDeviceSpecific(final TestInitiator i) throws IOException
+    {
+        final byte[] cdb = new byte[6];
+        cdb[0] = 0x1A;
+        cdb[2] = 0x3F;
+        cdb[4] = (byte)252;
+        final TestInitiator.ScsiResult result = command(i, 0, cdb, new byte[252]);
+        assertEquals(GOOD, result.status(), "MODE SENSE");
+        return result.data()[2] & 0xFF;
+    }
+
     /** The LUN numbers REPORT LUNS lists (peripheral device addressing, single level: byte 1 of each entry). */
     private static int[] reportedLuns(final TestInitiator i) throws IOException
     {

@@ -40,6 +40,7 @@ class KernelInitiatorSecurityTest
 {
     static final String SHA256_TARGET = "iqn.2026-11.io.ringtarget:sha256";
     static final String SHA3_TARGET = "iqn.2026-11.io.ringtarget:sha3";
+    static final String READ_ONLY_TARGET = "iqn.2026-11.io.ringtarget:read-only";
     static final String GUEST = "iqn.2026-11.io.ringtarget.guest:kernel";
     static final String SECRET = "guest-Secret-2026";
     static final String TARGET_SECRET = "target-Secret-26";
@@ -59,7 +60,8 @@ class KernelInitiatorSecurityTest
             List.of(new BackstoreConfig("a", "ram", null, 8L << 20, 512, true, false, "ka", null),
                 new BackstoreConfig("b", "ram", null, 8L << 20, 512, true, false, "kb", null),
                 new BackstoreConfig("c", "ram", null, 8L << 20, 512, true, false, "kc", null),
-                new BackstoreConfig("d", "ram", null, 12L << 20, 512, true, false, "kd", null)),
+                new BackstoreConfig("d", "ram", null, 12L << 20, 512, true, false, "kd", null),
+                new BackstoreConfig("e", "ram", null, 8L << 20, 512, true, false, "ke", null)),
             List.of(
                 new TargetConfig(SHA256_TARGET, "sha256", List.of(new TpgConfig(1, true, portal,
                     List.of(new LunConfig(0, "a", false), new LunConfig(1, "d", false)),
@@ -69,13 +71,17 @@ class KernelInitiatorSecurityTest
                 new TargetConfig(SHA3_TARGET, "sha3", List.of(new TpgConfig(1, true, portal,
                     List.of(new LunConfig(0, "b", false), new LunConfig(1, "c", false)),
                     List.of(new AclConfig(GUEST, new ChapConfig("guest", SECRET, "target", TARGET_SECRET))), false,
-                    "chap")))),
+                    "chap"))),
+                new TargetConfig(READ_ONLY_TARGET, "read-only", List.of(new TpgConfig(1, true, portal,
+                    List.of(new LunConfig(0, "e", false)), List.of(new AclConfig(GUEST, null, null, true)), false,
+                    "none")))),
             new DiscoveryAuthConfig("none", null),
             new EngineConfig(1, false, "ring", 5, 15));
         server = TargetServer.start(config, new PrintStream(LOG, true));
         final String script = GuestScripts.read("security.sh")
             .replace("@SHA256_TARGET@", SHA256_TARGET)
             .replace("@SHA3_TARGET@", SHA3_TARGET)
+            .replace("@READ_ONLY_TARGET@", READ_ONLY_TARGET)
             .replace("@PORTAL@", KernelInitiatorGuest.hostAddress(0) + ":" + port)
             .replace("@PORT6@", Integer.toString(port6))
             .replace("@SECRET@", SECRET)
@@ -123,6 +129,14 @@ class KernelInitiatorSecurityTest
         assertEquals("none", run.result("masked_lun0_disk"), "LUN 0 is not the guest's: " + run.describe());
         assertTrue(log().contains("CHAP response of guest does not match"), log());
         assertTrue(logLine(SHA256_TARGET, "(CHAP SHA256)"), log());
+    }
+
+    @Test
+    void aReadOnlyAclsDiskIsWriteProtectedInTheGuestAndReadable()
+    {
+        assertEquals("1", run.result("ro_flag"), "Linux took the WP bit of MODE SENSE: " + run.describe());
+        assertEquals("refused", run.result("ro_write"), run.describe());
+        assertEquals("ok", run.result("ro_read"), run.describe());
     }
 
     @Test

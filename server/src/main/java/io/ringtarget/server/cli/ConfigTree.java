@@ -184,7 +184,8 @@ final class ConfigTree
                 listed.add(initiator.toLowerCase(java.util.Locale.ROOT));
                 final List<SessionSnapshot> its = ofTpg.stream().filter(s -> initiator.equalsIgnoreCase(s.initiatorName()))
                     .toList();
-                final String luns = null == acl.mappedLuns() ? "" : ", " + MappedLuns.describe(acl.mappedLuns());
+                final String luns = (null == acl.mappedLuns() ? "" : ", " + MappedLuns.describe(acl.mappedLuns())) +
+                    (acl.readOnlyOrDefault() ? ", read-only" : "");
                 final Node aclNode = acls.add(new Node(initiator, "[" + chap(acl.chap()) + luns + sessionCount(its) +
                     "]"));
                 its.forEach(s -> aclNode.add(session(s)));

@@ -430,14 +430,15 @@ final class IscsiCommand extends CommandGroup
 
         @Command(name = "acls", description = "Node ACLs: the initiators admitted, with their CHAP credentials and " +
                 "the LUNs they see.",
-            subcommands = { Acls.Create.class, Acls.SetAuth.class, Acls.SetLuns.class, Acls.Delete.class,
-                Acls.ListAcls.class },
+            subcommands = { Acls.Create.class, Acls.SetAuth.class, Acls.SetLuns.class, Acls.SetReadOnly.class,
+                Acls.Delete.class, Acls.ListAcls.class },
             footer = { "", "Examples:", "  T=iqn.2026-04.com.example:target1",
                 "  ringtarget iscsi tpg acls create $T iqn.1994-05.com.client:host1",
                 "  ringtarget iscsi tpg acls create $T iqn.1994-05.com.client:host2 \\",
                 "      --chap-user host2 --chap-password 'host2-secret' --mutual-user target1 --mutual-password 'target1-secret'",
                 "  ringtarget iscsi tpg acls create $T iqn.1994-05.com.client:host3 --mapped-luns 1,2",
-                "  ringtarget iscsi tpg acls set-luns $T iqn.1994-05.com.client:host3 all" })
+                "  ringtarget iscsi tpg acls set-luns $T iqn.1994-05.com.client:host3 all",
+                "  ringtarget iscsi tpg acls create $T iqn.1994-05.com.client:backup --mapped-luns 1 --read-only" })
         static final class Acls extends CommandGroup
         {
             @Command(name = "create", description = "Admits an initiator, optionally with CHAP credentials.")
@@ -458,6 +459,10 @@ final class IscsiCommand extends CommandGroup
                         "commas, all (default: also LUNs added later) or none.")
                 String mappedLuns;
 
+                @Option(names = "--read-only", description = "The initiator may only read: its writes fail with " +
+                    "DATA PROTECT.")
+                boolean readOnly;
+
                 @Mixin
                 TpgOption tpg;
 
@@ -465,7 +470,7 @@ final class IscsiCommand extends CommandGroup
                 RingtargetConfig edit(final RingtargetConfig current)
                 {
                     return ConfigEditor.addAcl(current, iqn, tpg.tag,
-                        new AclConfig(initiator, chap.toConfig(), MappedLuns.parse(mappedLuns)));
+                        new AclConfig(initiator, chap.toConfig(), MappedLuns.parse(mappedLuns)).withReadOnly(readOnly));
                 }
 
                 @Override
@@ -473,7 +478,8 @@ final class IscsiCommand extends CommandGroup
                 {
                     final List<Integer> luns = MappedLuns.parse(mappedLuns);
                     return "Created Node ACL for " + initiator + (chap.given() ? " with CHAP" : "") +
-                        (null == luns ? "" : ", seeing " + MappedLuns.describe(luns)) + ".";
+                        (null == luns ? "" : ", seeing " + MappedLuns.describe(luns)) +
+                        (readOnly ? ", read-only" : "") + ".";
                 }
             }
 
@@ -541,6 +547,37 @@ final class IscsiCommand extends CommandGroup
                 }
             }
 
+            @Command(name = "set-read-only", description = "Makes an initiator's access to its LUNs read-only (its " +
+                "writes fail with DATA PROTECT), or writable again; at once for its sessions.")
+            static final class SetReadOnly extends EditCommand
+            {
+                @Parameters(index = "0", paramLabel = "IQN", description = "Target name.")
+                String iqn;
+
+                @Parameters(index = "1", paramLabel = "INITIATOR_IQN", description = "Initiator name.")
+                String initiator;
+
+                @Parameters(index = "2", paramLabel = "true|false", arity = "1",
+                    description = "true: read-only; false: it may write.")
+                boolean readOnly;
+
+                @Mixin
+                TpgOption tpg;
+
+                @Override
+                RingtargetConfig edit(final RingtargetConfig current)
+                {
+                    return ConfigEditor.setAclReadOnly(current, iqn, tpg.tag, initiator, readOnly);
+                }
+
+                @Override
+                String done(final RingtargetConfig before, final RingtargetConfig after)
+                {
+                    return initiator + (readOnly ? " may only read its LUNs of TPG " : " may write its LUNs of TPG ") +
+                        tpg.tag + ".";
+                }
+            }
+
             @Command(name = "delete", description = "Removes an ACL.")
             static final class Delete extends EditCommand
             {
@@ -576,7 +613,8 @@ final class IscsiCommand extends CommandGroup
                     {
                         out.println(acl.initiatorIqn() + (null == acl.chap() ? "" : "  CHAP user " + acl.chap().userid() +
                             (null == acl.chap().mutualUserid() ? "" : ", mutual user " + acl.chap().mutualUserid())) +
-                            "  " + MappedLuns.describe(acl.mappedLuns()));
+                            "  " + MappedLuns.describe(acl.mappedLuns()) +
+                            (acl.readOnlyOrDefault() ? "  read-only" : ""));
                     }
                 }
             }

@@ -3,25 +3,44 @@ package io.ringtarget.server.config;
 import java.util.List;
 
 /**
- * A node ACL: the initiator IQN admitted to the TPG, its CHAP credentials (when the TPG requires CHAP) and its mapped
- * LUNs: the LUN numbers of the TPG it sees (LUN masking; targetcli's mapped LUNs, under the TPG's own numbers). Null
- * {@code mappedLuns} sees every LUN of the TPG, also those added later; an empty list sees none.
+ * A node ACL: the initiator IQN admitted to the TPG, its CHAP credentials (when the TPG requires CHAP), its mapped
+ * LUNs: the LUN numbers of the TPG it sees (LUN masking; targetcli's mapped LUNs, under the TPG's own numbers), and
+ * whether it may only read them. Null {@code mappedLuns} sees every LUN of the TPG, also those added later; an empty
+ * list sees none. Null {@code readOnly} is false (left out of the file, which older versions can then read).
  */
-public record AclConfig(String initiatorIqn, ChapConfig chap, List<Integer> mappedLuns)
+public record AclConfig(String initiatorIqn, ChapConfig chap, List<Integer> mappedLuns, Boolean readOnly)
 {
-    /** An ACL that sees every LUN of its TPG. */
+    /** An ACL that may write. */
+    public AclConfig(final String initiatorIqn, final ChapConfig chap, final List<Integer> mappedLuns)
+    {
+        this(initiatorIqn, chap, mappedLuns, null);
+    }
+
+    /** An ACL that sees and may write every LUN of its TPG. */
     public AclConfig(final String initiatorIqn, final ChapConfig chap)
     {
-        this(initiatorIqn, chap, null);
+        this(initiatorIqn, chap, null, null);
+    }
+
+    /** Whether its initiator may only read: writes fail with DATA PROTECT. */
+    public boolean readOnlyOrDefault()
+    {
+        return Boolean.TRUE.equals(readOnly);
     }
 
     public AclConfig withChap(final ChapConfig newChap)
     {
-        return new AclConfig(initiatorIqn, newChap, mappedLuns);
+        return new AclConfig(initiatorIqn, newChap, mappedLuns, readOnly);
     }
 
     public AclConfig withMappedLuns(final List<Integer> newMappedLuns)
     {
-        return new AclConfig(initiatorIqn, chap, null == newMappedLuns ? null : List.copyOf(newMappedLuns));
+        return new AclConfig(initiatorIqn, chap, null == newMappedLuns ? null : List.copyOf(newMappedLuns), readOnly);
+    }
+
+    /** Read-only, or (false) left out of the file. */
+    public AclConfig withReadOnly(final boolean newReadOnly)
+    {
+        return new AclConfig(initiatorIqn, chap, mappedLuns, newReadOnly ? Boolean.TRUE : null);
     }
 }

@@ -317,6 +317,20 @@ public final class ConfigEditor
         });
     }
 
+    /** Makes an existing node ACL read-only (its initiator's writes fail with DATA PROTECT), or lets it write again. */
+    public static RingtargetConfig setAclReadOnly(
+        final RingtargetConfig config, final String iqn, final int tag, final String initiatorIqn,
+        final boolean readOnly)
+    {
+        return editTpg(config, iqn, tag, tpg ->
+        {
+            final AclConfig acl = acl(tpg, initiatorIqn);
+            final List<AclConfig> acls = new ArrayList<>(tpg.acls());
+            acls.set(acls.indexOf(acl), acl.withReadOnly(readOnly));
+            return tpg.withAcls(acls);
+        });
+    }
+
     private static void checkMappedLuns(final TpgConfig tpg, final List<Integer> mappedLuns)
     {
         if (null == mappedLuns)

@@ -23,8 +23,11 @@ final class ChangeSummary
 {
     /** Up to this many objects of a kind are named; more are counted. */
     private static final int NAMED = 3;
-    /** The kind of an ACL's mapped LUNs: changed on their own, added and removed with their ACL. */
-    private static final String MAPPED_LUNS = "mapped LUNs";
+    /**
+     * The kind of an ACL's access to LUNs (its mapped LUNs, read-only or not): changed on its own, added and removed
+     * with its ACL.
+     */
+    private static final String LUN_ACCESS = "LUN access";
 
     /** One object of the tree: its kind ("LUN"), how to name it, and what it is (compared, not shown). */
     private record Fact(String kind, String name, Object value)
@@ -48,7 +51,7 @@ final class ChangeSummary
             final Fact now = e.getValue();
             if (null == old)
             {
-                if (MAPPED_LUNS.equals(now.kind()))
+                if (LUN_ACCESS.equals(now.kind()))
                 {
                     continue;   // a new ACL: named as one
                 }
@@ -61,7 +64,7 @@ final class ChangeSummary
         }
         for (final Map.Entry<String, Fact> e : was.entrySet())
         {
-            if (!is.containsKey(e.getKey()) && !MAPPED_LUNS.equals(e.getValue().kind()))
+            if (!is.containsKey(e.getKey()) && !LUN_ACCESS.equals(e.getValue().kind()))
             {
                 removed.computeIfAbsent(e.getValue().kind(), k -> new ArrayList<>()).add(e.getValue().name());
             }
@@ -97,7 +100,7 @@ final class ChangeSummary
         {
             case "ALUA" -> "ALUA settings";
             case "TPG parameters", "discovery authentication" -> kind;
-            case MAPPED_LUNS -> "ACLs' " + kind;
+            case LUN_ACCESS -> "ACLs' " + kind;
             default -> kind + "s";
         };
     }
@@ -129,10 +132,10 @@ final class ChangeSummary
                 for (final AclConfig acl : tpg.acls())
                 {
                     final String initiator = acl.initiatorIqn().toLowerCase(java.util.Locale.ROOT);
-                    // An ACL's changeable parts: its CHAP credentials, and the LUNs it sees (null: all) at once.
+                    // An ACL's changeable parts: its CHAP credentials, and its LUN access (what it sees, read-only).
                     facts.put(at + " acl " + initiator, new Fact("ACL", acl.initiatorIqn() + " of " + at, acl.chap()));
-                    facts.put(at + " acl " + initiator + " luns", new Fact(MAPPED_LUNS,
-                        "of " + acl.initiatorIqn() + " of " + at, String.valueOf(acl.mappedLuns())));
+                    facts.put(at + " acl " + initiator + " luns", new Fact(LUN_ACCESS, "of " + acl.initiatorIqn() +
+                        " of " + at, acl.mappedLuns() + (acl.readOnlyOrDefault() ? " read-only" : "")));
                 }
                 for (final PortalConfig p : tpg.portals())
                 {

@@ -309,7 +309,8 @@ final class TargetRegistryBuilder
         final List<NodeAcl> acls = new ArrayList<>();
         for (final AclConfig acl : tpg.acls())
         {
-            acls.add(new NodeAcl(acl.initiatorIqn(), credentials(acl.chap()), acl.mappedLuns()));
+            acls.add(new NodeAcl(acl.initiatorIqn(), credentials(acl.chap()), acl.mappedLuns(),
+                acl.readOnlyOrDefault()));
         }
         return new PortalGroup(node, tpg.tag(), portals, luns, acls, tpg.generateNodeAcls(),
             ConfigDefaults.AUTH_CHAP.equalsIgnoreCase(tpg.authentication()), port,

@@ -189,6 +189,30 @@ class CliTest
         assertEquals(List.of(), acl(HOST2).mappedLuns(), "CHAP set-auth keeps the mapped LUNs");
     }
 
+    @Test
+    void aReadOnlyAclIsCreatedSetListedAndSavedOnlyWhenTrue() throws IOException
+    {
+        targetcliSession();
+        final String backup = "iqn.1994-05.com.client:backup";
+        assertEquals("Created Node ACL for " + backup + ", seeing LUN 0, read-only.\n",
+            ok("iscsi", "tpg", "acls", "create", TARGET, backup, "--mapped-luns", "0", "--read-only").out());
+        assertTrue(acl(backup).readOnlyOrDefault());
+        assertTrue(Files.readString(config).contains("\"readOnly\" : true"), Files.readString(config));
+        assertEquals(HOST1 + "  all LUNs\n" + backup + "  LUN 0  read-only\n",
+            ok("iscsi", "tpg", "acls", "list", TARGET).out());
+        assertTrue(ok("ls").out().contains("[no CHAP, LUN 0, read-only]"));
+
+        assertEquals(HOST1 + " may only read its LUNs of TPG 1.\n",
+            ok("iscsi", "tpg", "acls", "set-read-only", TARGET, HOST1, "true").out());
+        assertEquals(backup + " may write its LUNs of TPG 1.\n",
+            ok("iscsi", "tpg", "acls", "set-read-only", TARGET, backup, "false").out());
+        assertEquals(new AclConfig(backup, null, List.of(0), null), acl(backup), "false is left out of the file");
+        assertEquals(List.of(0), acl(backup).mappedLuns(), "set-read-only keeps the mapped LUNs");
+        assertTrue(refused("iscsi", "tpg", "acls", "set-read-only", TARGET, HOST1, "maybe").contains("maybe"));
+        assertTrue(refused("iscsi", "tpg", "acls", "set-read-only", TARGET, HOST2, "true").contains(
+            "TPG 1 has no ACL for " + HOST2));
+    }
+
     private AclConfig acl(final String initiator) throws IOException
     {
         return ConfigFiles.load(config).targets().getFirst().tpgs().getFirst().acls().stream()

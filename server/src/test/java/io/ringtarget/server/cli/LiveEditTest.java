@@ -174,13 +174,13 @@ class LiveEditTest
             final CliRunner.Result none = run("iscsi", "tpg", "acls", "set-luns", T, HOST1, "none");
             assertEquals(0, none.exitCode(), none::toString);
             assertEquals(HOST1 + " sees no LUN of TPG 1.\n", none.out());
-            assertTrue(none.err().contains("mapped LUNs of " + HOST1 + " of " + T + " tpg 1 changed"), none::toString);
+            assertTrue(none.err().contains("LUN access of " + HOST1 + " of " + T + " tpg 1 changed"), none::toString);
             final CliRunner.Result lun0 = run("iscsi", "tpg", "acls", "set-luns", T, HOST1, "0");
-            assertTrue(lun0.err().contains("mapped LUNs of " + HOST1 + " of " + T + " tpg 1 changed"), lun0::toString);
+            assertTrue(lun0.err().contains("LUN access of " + HOST1 + " of " + T + " tpg 1 changed"), lun0::toString);
             assertEquals(List.of(0), ConfigEditor.tpg(ConfigEditor.target(live.server.config(), T), 1).acls()
                 .getFirst().mappedLuns(), "served");
             final CliRunner.Result all = run("iscsi", "tpg", "acls", "set-luns", T, HOST1, "all");
-            assertTrue(all.err().contains("mapped LUNs of " + HOST1 + " of " + T + " tpg 1 changed"), all::toString);
+            assertTrue(all.err().contains("LUN access of " + HOST1 + " of " + T + " tpg 1 changed"), all::toString);
         }
     }
 
