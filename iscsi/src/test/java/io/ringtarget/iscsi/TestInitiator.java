@@ -362,6 +362,32 @@ public final class TestInitiator implements AutoCloseable
         }
     }
 
+    /**
+     * A write whose data all goes in answer to the target's R2Ts (no immediate data: for writes beyond
+     * FirstBurstLength); returns its status.
+     */
+    public ScsiResult writeSolicited(final long lun, final byte[] cdb, final byte[] data) throws IOException
+    {
+        final int writeItt = itt + 1;
+        send(scsiCommand(lun, cdb, data.length, false, true), null);
+        while (true)
+        {
+            final Pdu pdu = receive();
+            if (pdu.opcode() == Opcode.R2T)
+            {
+                answerR2t(pdu, lun, writeItt, data, this::send);
+                continue;
+            }
+            if (pdu.opcode() != Opcode.SCSI_RESPONSE)
+            {
+                throw new IOException("expected R2T or a SCSI Response, got " + name(pdu));
+            }
+            final ScsiResponsePdu response = new ScsiResponsePdu().wrap(pdu.header(), 0);
+            expStatSn = response.statSn() + 1;
+            return new ScsiResult(response.status(), null, new byte[0]);
+        }
+    }
+
     /** Sends one Data-Out PDU (header, data); {@link #send} or a test's own way of sending it. */
     @FunctionalInterface
     public interface DataOutSink

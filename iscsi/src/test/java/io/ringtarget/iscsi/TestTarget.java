@@ -75,6 +75,16 @@ public final class TestTarget implements AutoCloseable
         final int loops, final LoginLimits loginLimits, final long sizeBytes, final int nopInIntervalSeconds,
         final PrintStream log, final Backstore... more) throws IOException
     {
+        return start(new EngineSettings(loops, false, "ring", 50_000, nopInIntervalSeconds, 2 * nopInIntervalSeconds),
+            loginLimits, sizeBytes, log, more);
+    }
+
+    /** As {@link #start(long, int, PrintStream)}, with these engine settings and login limits. */
+    public static TestTarget start(
+        final EngineSettings settings, final LoginLimits loginLimits, final long sizeBytes, final PrintStream log,
+        final Backstore... more) throws IOException
+    {
+        final int loops = settings.loopCount();
         final int port = freePort();
         final RamBackstore ram = new RamBackstore("ram0", sizeBytes, BLOCK_SIZE);
         final EventLog eventLog = new EventLog(log, false, EventLog.Level.DEBUG);
@@ -99,8 +109,7 @@ public final class TestTarget implements AutoCloseable
                 targetPort, PortalGroup.ENGINE_NOP_IN, PortalGroup.ENGINE_NOP_IN));
             registry.add(node);
             final IscsiEngine engine = IscsiEngine.start(registry, DiscoveryAuth.NONE, TargetLimits.defaults(),
-                loginLimits, new EngineSettings(loops, false, "ring", 50_000, nopInIntervalSeconds,
-                    2 * nopInIntervalSeconds), PortalSockets.open(IscsiEngine.portals(registry), loops), eventLog);
+                loginLimits, settings, PortalSockets.open(IscsiEngine.portals(registry), loops), eventLog);
             return new TestTarget(ram, engine, eventLog, port);
         }
         catch (final IOException | RuntimeException ex)

@@ -24,7 +24,9 @@ public final class DataBuffers implements AutoCloseable
      * is the same 16 MiB.
      */
     public static final int MAX_TRANSFER = 16 * 1024 * 1024;
-    /** A loop's region for larger transfers: two 16 MiB commands, or 32 of 1 MiB, at a time. */
+    /** A loop's small buffers by default: 16 MiB, 256 commands of up to 64 KiB at a time. */
+    public static final int DEFAULT_SMALL_BUFFERS = 256;
+    /** A loop's region for larger transfers by default: two 16 MiB commands, or 32 of 1 MiB, at a time. */
     public static final int DEFAULT_REGION_SIZE = 32 * 1024 * 1024;
 
     /** {@link #acquire} results. */

@@ -1,5 +1,9 @@
 package io.ringtarget.iscsi.engine;
 
+import io.ringtarget.iscsi.command.ChunkRegion;
+import io.ringtarget.iscsi.command.DataBuffers;
+import io.ringtarget.ring.BufferPool;
+
 /**
  * How the engine runs: {@code loops} event loops (0 = one per core), {@code pinCpus} pins loop i to CPU i,
  * {@code idleStrategy} "ring", "busy" or "backoff" ({@link io.ringtarget.ring.EventLoopGroup}),
@@ -7,7 +11,9 @@ package io.ringtarget.iscsi.engine;
  * and answer timeout that find dead connections (0 = no pings): those of discovery sessions and of the TPGs that do
  * not set their own ({@link io.ringtarget.iscsi.node.PortalGroup}), and the TCP keepalive of every accepted socket
  * until its session's TPG is known. {@code tcpCongestionControl} is the TCP congestion control of every accepted
- * connection ("cubic", "dctcp", ...), null for the host's net.ipv4.tcp_congestion_control.
+ * connection ("cubic", "dctcp", ...), null for the host's net.ipv4.tcp_congestion_control. Each loop has
+ * {@code dataBuffers} 64 KiB data buffers and a region of {@code largeTransferRegionBytes} for larger transfers
+ * ({@link DataBuffers}), pinned in memory when registered with its ring.
  */
 public record EngineSettings(
     int loops,
@@ -16,8 +22,33 @@ public record EngineSettings(
     long idleSpinNanos,
     int nopInIntervalSeconds,
     int nopInTimeoutSeconds,
-    String tcpCongestionControl)
+    String tcpCongestionControl,
+    int dataBuffers,
+    int largeTransferRegionBytes)
 {
+    public EngineSettings
+    {
+        if (dataBuffers < 1 || dataBuffers >= BufferPool.MAX_REGISTERED)
+        {
+            throw new IllegalArgumentException(dataBuffers + " data buffers per loop: 1.." +
+                (BufferPool.MAX_REGISTERED - 1));
+        }
+        if (largeTransferRegionBytes <= 0 || largeTransferRegionBytes % ChunkRegion.CHUNK_SIZE != 0)
+        {
+            throw new IllegalArgumentException("a large-transfer region of " + largeTransferRegionBytes +
+                " bytes: a positive multiple of " + ChunkRegion.CHUNK_SIZE);
+        }
+    }
+
+    /** The default data buffers of a loop: 256 x 64 KiB and a 32 MiB region. */
+    public EngineSettings(
+        final int loops, final boolean pinCpus, final String idleStrategy, final long idleSpinNanos,
+        final int nopInIntervalSeconds, final int nopInTimeoutSeconds, final String tcpCongestionControl)
+    {
+        this(loops, pinCpus, idleStrategy, idleSpinNanos, nopInIntervalSeconds, nopInTimeoutSeconds,
+            tcpCongestionControl, DataBuffers.DEFAULT_SMALL_BUFFERS, DataBuffers.DEFAULT_REGION_SIZE);
+    }
+
     /** Connections with the host's TCP congestion control. */
     public EngineSettings(
         final int loops, final boolean pinCpus, final String idleStrategy, final long idleSpinNanos,

@@ -1,7 +1,6 @@
 package io.ringtarget.iscsi.engine;
 
 import io.ringtarget.ffi.Errno;
-import io.ringtarget.iscsi.command.DataBuffers;
 import io.ringtarget.iscsi.loop.LoopConnection;
 import io.ringtarget.iscsi.connection.PortalListener;
 import io.ringtarget.iscsi.connection.PortalSockets;
@@ -169,7 +168,7 @@ public final class IscsiEngine implements AutoCloseable
         final IscsiEngine engine = new IscsiEngine(server, group);
         try
         {
-            engine.startLoops(sockets);
+            engine.startLoops(sockets, settings);
         }
         catch (final IOException | RuntimeException | Error ex)
         {
@@ -211,7 +210,7 @@ public final class IscsiEngine implements AutoCloseable
         return server.counters().reader();
     }
 
-    private void startLoops(final PortalSockets sockets) throws IOException
+    private void startLoops(final PortalSockets sockets, final EngineSettings settings) throws IOException
     {
         final List<Portal> unique = sockets.portals();
         final CountDownLatch armed = new CountDownLatch(group.size());
@@ -219,7 +218,8 @@ public final class IscsiEngine implements AutoCloseable
         // Every context exists before any loop accepts: the first loop to accept may hand a connection to the last.
         for (int i = 0; i < group.size(); i++)
         {
-            contexts.add(new LoopContext(group.loop(i), i, balance, server, 256, DataBuffers.DEFAULT_REGION_SIZE));
+            contexts.add(new LoopContext(group.loop(i), i, balance, server, settings.dataBuffers(),
+                settings.largeTransferRegionBytes()));
         }
         for (int i = 0; i < group.size(); i++)
         {

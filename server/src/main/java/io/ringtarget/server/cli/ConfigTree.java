@@ -264,7 +264,8 @@ final class ConfigTree
             ("ring".equals(engine.idleStrategy()) ? " (polls " + engine.idleSpinMicros() + " us)" : "") + ", NOP-In " +
             (engine.nopInIntervalSeconds() == 0 ? "off" :
                 engine.nopInIntervalSeconds() + "s/" + engine.nopInTimeoutSeconds() + "s") +
-            (null == engine.tcpCongestionControl() ? "" : ", TCP " + engine.tcpCongestionControl());
+            (null == engine.tcpCongestionControl() ? "" : ", TCP " + engine.tcpCongestionControl()) +
+            ", buffers " + (engine.pinnedBytesPerLoop() >> 20) + " MiB per loop";
     }
 
     /** The Prometheus endpoint's address, or off (no section, or {@code listen} off). */

@@ -6,7 +6,10 @@ package io.ringtarget.server.config;
  * {@code idleSpinMicros} how long a "ring" loop keeps polling after its last work before it blocks (0 = never),
  * {@code nopInIntervalSeconds}/{@code nopInTimeoutSeconds} the target's NOP-In pings that drop dead connections:
  * of discovery sessions, and of the sessions of TPGs that do not set their own ({@link TpgConfig}),
- * {@code tcpCongestionControl} the TCP congestion control of every connection (null: the host's).
+ * {@code tcpCongestionControl} the TCP congestion control of every connection (null: the host's),
+ * {@code dataBuffers} the 64 KiB data buffers of each loop and {@code largeTransferRegionMiB} its region for larger
+ * transfers, both pinned (null: {@link #DEFAULT_DATA_BUFFERS}, {@link #DEFAULT_LARGE_TRANSFER_REGION_MIB}; left out
+ * of the file then).
  */
 public record EngineConfig(
     int loops,
@@ -15,8 +18,29 @@ public record EngineConfig(
     int idleSpinMicros,
     int nopInIntervalSeconds,
     int nopInTimeoutSeconds,
-    String tcpCongestionControl)
+    String tcpCongestionControl,
+    Integer dataBuffers,
+    Integer largeTransferRegionMiB)
 {
+    /** 64 KiB data buffers per loop when the file says nothing: 16 MiB. */
+    public static final int DEFAULT_DATA_BUFFERS = 256;
+    /** The region for larger transfers per loop when the file says nothing: two 16 MiB commands at a time. */
+    public static final int DEFAULT_LARGE_TRANSFER_REGION_MIB = 32;
+
+    /** The default data buffers. */
+    public EngineConfig(
+        final int loops,
+        final boolean pinCpus,
+        final String idleStrategy,
+        final int idleSpinMicros,
+        final int nopInIntervalSeconds,
+        final int nopInTimeoutSeconds,
+        final String tcpCongestionControl)
+    {
+        this(loops, pinCpus, idleStrategy, idleSpinMicros, nopInIntervalSeconds, nopInTimeoutSeconds,
+            tcpCongestionControl, null, null);
+    }
+
     /** Connections with the host's TCP congestion control. */
     public EngineConfig(
         final int loops,
@@ -44,6 +68,29 @@ public record EngineConfig(
     public EngineConfig withTcpCongestionControl(final String name)
     {
         return new EngineConfig(loops, pinCpus, idleStrategy, idleSpinMicros, nopInIntervalSeconds,
-            nopInTimeoutSeconds, name);
+            nopInTimeoutSeconds, name, dataBuffers, largeTransferRegionMiB);
+    }
+
+    /** With these data buffers per loop; null: the defaults. */
+    public EngineConfig withDataBuffers(final Integer buffers, final Integer regionMiB)
+    {
+        return new EngineConfig(loops, pinCpus, idleStrategy, idleSpinMicros, nopInIntervalSeconds,
+            nopInTimeoutSeconds, tcpCongestionControl, buffers, regionMiB);
+    }
+
+    public int dataBuffersOrDefault()
+    {
+        return null == dataBuffers ? DEFAULT_DATA_BUFFERS : dataBuffers;
+    }
+
+    public int largeTransferRegionMiBOrDefault()
+    {
+        return null == largeTransferRegionMiB ? DEFAULT_LARGE_TRANSFER_REGION_MIB : largeTransferRegionMiB;
+    }
+
+    /** Memory each event loop pins for its data buffers. */
+    public long pinnedBytesPerLoop()
+    {
+        return dataBuffersOrDefault() * 65536L + ((long)largeTransferRegionMiBOrDefault() << 20);
     }
 }

@@ -256,8 +256,8 @@ class ConfigFilesTest
         final ConfigException ex = assertThrows(ConfigException.class,
             () -> ConfigFiles.parse("{\"engine\": {\"idle\": \"busy\"}}", "x"));
 
-        assertEquals("engine.idle: unknown field \"idle\" (known fields: idleSpinMicros, idleStrategy, loops, " +
-            "nopInIntervalSeconds, nopInTimeoutSeconds, pinCpus, tcpCongestionControl)",
+        assertEquals("engine.idle: unknown field \"idle\" (known fields: dataBuffers, idleSpinMicros, idleStrategy, " +
+            "largeTransferRegionMiB, loops, nopInIntervalSeconds, nopInTimeoutSeconds, pinCpus, tcpCongestionControl)",
             ex.problems().getFirst().toString());
     }
 

@@ -34,6 +34,6 @@ public final class ConfigFixtures
             List.of(fileio, block, ram),
             List.of(new TargetConfig("iqn.2026-04.com.example:target1", "first target", List.of(tpg1, tpg2))),
             new DiscoveryAuthConfig("chap", new ChapConfig("discovery", "discovery-sec1", "disc-target", "disc-target-sec")),
-            new EngineConfig(2, true, "busy", 10, 30)).withStateDirectory("/srv/ringtarget/state");
+            new EngineConfig(2, true, "busy", 10, 30).withDataBuffers(512, 64)).withStateDirectory("/srv/ringtarget/state");
     }
 }

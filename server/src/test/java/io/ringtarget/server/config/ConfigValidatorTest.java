@@ -154,6 +154,12 @@ class ConfigValidatorTest
             arguments("idle polling beyond 10 ms", (UnaryOperator<RingtargetConfig>)c -> new RingtargetConfig(
                     c.backstores(), c.targets(), c.discoveryAuth(), new EngineConfig(0, false, "ring", 10_001, 5, 15)),
                 "engine.idleSpinMicros", "10001 is not a polling time in microseconds (0..10000)"),
+            arguments("too few data buffers", (UnaryOperator<RingtargetConfig>)c -> c.withEngine(
+                    c.engine().withDataBuffers(8, null)),
+                "engine.dataBuffers", "8"),
+            arguments("no large-transfer region", (UnaryOperator<RingtargetConfig>)c -> c.withEngine(
+                    c.engine().withDataBuffers(null, 0)),
+                "engine.largeTransferRegionMiB", "0"),
             arguments("missing luns list", tpg(0, t -> withLuns(t, null)),
                 "targets[0].tpgs[0].luns", "required (an array)"),
             arguments("a backstore writable through one TPG and read-only through another",

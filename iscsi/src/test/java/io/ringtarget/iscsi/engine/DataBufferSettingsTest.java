@@ -1,0 +1,63 @@
+package io.ringtarget.iscsi.engine;
+
+import io.ringtarget.iscsi.TestInitiator;
+import io.ringtarget.iscsi.TestTarget;
+import io.ringtarget.iscsi.login.LoginLimits;
+import io.ringtarget.iscsi.stats.IscsiCounter;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A loop's data buffers as the engine settings size them (engine.dataBuffers, engine.largeTransferRegionMiB): what is
+ * registered with the ring is what was asked, a transfer that fits the region uses it, and one larger than the region
+ * is served from a buffer of its own (counted), its data intact, over a real session on a RAM LUN.
+ */
+class DataBufferSettingsTest
+{
+    private static final int MIB = 1024 * 1024;
+    private static final int BLOCK = 512;
+
+    @Test
+    void aSmallerRegionServesWhatFitsAndGivesLargerTransfersBuffersOfTheirOwn() throws Exception
+    {
+        final ByteArrayOutputStream log = new ByteArrayOutputStream();
+        final EngineSettings settings = new EngineSettings(1, false, "ring", 50_000, 0, 0, null, 32, 2 * MIB);
+        try (TestTarget target = TestTarget.start(settings, LoginLimits.defaults(), 16L * MIB, new PrintStream(log, true));
+             TestInitiator i = new TestInitiator("127.0.0.1", target.port()))
+        {
+            assertEquals(0, TestInitiator.loginStatus(i.login(TestTarget.IQN)));
+            i.clearUnitAttention(0);
+            target.flushLog();
+            assertTrue(log.toString().contains(": 32 x 64 KiB + 2 MiB (transfers up to 16 MiB) of data buffers " +
+                "registered with io_uring"), log::toString);
+
+            final long before = target.counter(IscsiCounter.DEDICATED_BUFFERS);
+            final byte[] one = TestInitiator.pattern(MIB, 1);
+            assertEquals(0, i.writeSolicited(0, TestInitiator.cdb16(0x8A, 0, MIB / BLOCK), one).status());
+            assertEquals(before, target.counter(IscsiCounter.DEDICATED_BUFFERS), "1 MiB fits the 2 MiB region");
+
+            final byte[] four = TestInitiator.pattern(4 * MIB, 2);
+            assertEquals(0, i.writeSolicited(0, TestInitiator.cdb16(0x8A, 4096, 4 * MIB / BLOCK), four).status());
+            final byte[] back = new byte[4 * MIB];
+            assertEquals(0, i.command(0, TestInitiator.cdb16(0x88, 4096, 4 * MIB / BLOCK), null, back).status());
+            assertArrayEquals(four, back);
+            assertEquals(before + 2, target.counter(IscsiCounter.DEDICATED_BUFFERS),
+                "the 4 MiB write and read each had a buffer of their own");
+        }
+    }
+
+    @Test
+    void settingsOutsideWhatALoopCanRegisterAreRefused()
+    {
+        assertThrows(IllegalArgumentException.class, () -> new EngineSettings(1, false, "ring", 0, 0, 0, null, 0, MIB));
+        assertThrows(IllegalArgumentException.class, () -> new EngineSettings(1, false, "ring", 0, 0, 0, null, 16,
+            MIB + 4096));
+    }
+}
