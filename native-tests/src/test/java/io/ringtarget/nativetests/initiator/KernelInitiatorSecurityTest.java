@@ -134,7 +134,10 @@ class KernelInitiatorSecurityTest
     @Test
     void aReadOnlyAclsDiskIsWriteProtectedInTheGuestAndReadable()
     {
-        assertEquals("1", run.result("ro_flag"), "Linux took the WP bit of MODE SENSE: " + run.describe());
+        assertEquals("1", run.result("ro_flag"), "Linux took the WP bit of MODE SENSE: " + run.result("ro_kernel") +
+            "\n" + run.describe());
+        System.out.println("KernelInitiatorSecurityTest: read-only flag at login " + run.result("ro_flag_at_login") +
+            " (1 unless the kernel's first MODE SENSE missed it; then a rescan found it)");
         assertEquals("refused", run.result("ro_write"), run.describe());
         assertEquals("ok", run.result("ro_read"), run.describe());
     }
