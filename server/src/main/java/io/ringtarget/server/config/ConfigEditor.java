@@ -3,6 +3,8 @@ package io.ringtarget.server.config;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
@@ -53,7 +55,7 @@ public final class ConfigEditor
             final List<TpgConfig> tpgs = new ArrayList<>();
             for (final TpgConfig tpg : target.tpgs())
             {
-                tpgs.add(tpg.withLuns(tpg.luns().stream().filter(l -> !l.backstore().equals(backstore.name())).toList()));
+                tpgs.add(withoutLuns(tpg, l -> l.backstore().equals(backstore.name())));
             }
             targets.add(new TargetConfig(target.iqn(), target.alias(), List.copyOf(tpgs)));
         }
@@ -250,19 +252,29 @@ public final class ConfigEditor
     {
         return editTpg(config, iqn, tag, tpg ->
         {
-            final List<LunConfig> luns = new ArrayList<>(tpg.luns());
-            if (!luns.removeIf(l -> l.lun() == lun))
+            if (tpg.luns().stream().noneMatch(l -> l.lun() == lun))
             {
                 throw new IllegalArgumentException("TPG " + tag + " has no LUN " + lun + lunList(tpg));
             }
-            final List<AclConfig> acls = new ArrayList<>();
-            for (final AclConfig acl : tpg.acls())
-            {
-                acls.add(null == acl.mappedLuns() ? acl :
-                    acl.withMappedLuns(acl.mappedLuns().stream().filter(n -> n != lun).toList()));
-            }
-            return tpg.withLuns(luns).withAcls(acls);
+            return withoutLuns(tpg, l -> l.lun() == lun);
         });
+    }
+
+    /** The TPG without the LUNs {@code gone} selects, their numbers taken out of its ACLs' mapped LUNs too. */
+    private static TpgConfig withoutLuns(final TpgConfig tpg, final Predicate<LunConfig> gone)
+    {
+        final Set<Integer> numbers = tpg.luns().stream().filter(gone).map(LunConfig::lun).collect(Collectors.toSet());
+        if (numbers.isEmpty())
+        {
+            return tpg;
+        }
+        final List<AclConfig> acls = new ArrayList<>();
+        for (final AclConfig acl : tpg.acls())
+        {
+            acls.add(null == acl.mappedLuns() ? acl :
+                acl.withMappedLuns(acl.mappedLuns().stream().filter(n -> !numbers.contains(n)).toList()));
+        }
+        return tpg.withLuns(tpg.luns().stream().filter(gone.negate()).toList()).withAcls(acls);
     }
 
     private static String lunList(final TpgConfig tpg)

@@ -178,6 +178,9 @@ class CliTest
         assertEquals(HOST1 + "  all LUNs\n" + HOST2 + "  no LUN\n",
             ok("iscsi", "tpg", "acls", "list", TARGET).out());
 
+        ok("iscsi", "tpg", "acls", "set-luns", TARGET, HOST2, "1,2");
+        ok("backstores", "delete", "r2", "--force");
+        assertEquals(List.of(1), acl(HOST2).mappedLuns(), "a LUN deleted with its backstore leaves the lists too");
         assertEquals(HOST2 + " sees all LUNs of TPG 1.\n",
             ok("iscsi", "tpg", "acls", "set-luns", TARGET, HOST2, "all").out());
         assertNull(acl(HOST2).mappedLuns());
