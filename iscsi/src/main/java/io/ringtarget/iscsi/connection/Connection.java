@@ -826,7 +826,8 @@ public final class Connection
         return new SessionSnapshot(session.initiatorName(), session.isid(), session.tsih(), session.discovery(),
             session.discovery() ? null : session.targetName(), null == tpg ? 0 : tpg.tag(), Portal.format(localIp, localPort),
             peer, context.loop().roleName(), loginEpochMillis, counters.commands(), readBytes, writtenBytes,
-            parameters.toString(), window.expCmdSn(), window.maxCmdSn(), statSn.current());
+            parameters.toString(), window.expCmdSn(), window.maxCmdSn(), statSn.current(),
+            executor.luns().lunNumbers().clone(), null != tpg && tpg.readOnlyFor(session.initiatorName()));
     }
 
     /** A normal session's NOP-In settings are its TPG's; discovery sessions keep the engine's. */

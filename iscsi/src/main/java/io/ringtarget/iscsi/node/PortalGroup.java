@@ -216,6 +216,13 @@ public final class PortalGroup
         return generateNodeAcls || acls.containsKey(initiatorName);
     }
 
+    /** Whether an initiator's node ACL lets it only read. */
+    public boolean readOnlyFor(final String initiatorName)
+    {
+        final NodeAcl acl = acls.get(initiatorName);
+        return null != acl && acl.readOnly();
+    }
+
     /** The CHAP credentials of an initiator, or null when none are configured. */
     public ChapCredentials chapFor(final String initiatorName)
     {

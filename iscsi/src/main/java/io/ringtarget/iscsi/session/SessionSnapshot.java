@@ -13,6 +13,8 @@ package io.ringtarget.iscsi.session;
  * @param writtenBytes     bytes received from the initiator for commands answered GOOD (immediate, unsolicited and
  *                         solicited data).
  * @param parameters       the negotiated keys, {@code Key=Value} separated by spaces.
+ * @param luns             the LUN numbers it sees (its TPG's, or its node ACL's mapped LUNs); none for discovery.
+ * @param readOnly         whether its node ACL lets it only read.
  */
 public record SessionSnapshot(
     String initiatorName,
@@ -31,7 +33,9 @@ public record SessionSnapshot(
     String parameters,
     int expCmdSn,
     int maxCmdSn,
-    int statSn)
+    int statSn,
+    long[] luns,
+    boolean readOnly)
 {
     /** The ISID as RFC 7143 10.12.5 writes it, 12 hex digits. */
     public String isidHex()

@@ -222,6 +222,12 @@ class LiveReconfigurationTest
         {
             assertArrayEquals(new int[]{1}, reportedLuns(host1), "HOST1 is shown its mapped LUN only");
             assertArrayEquals(new int[]{0, 1}, reportedLuns(host2), "an ACL without mapped LUNs sees them all");
+            for (final SessionSnapshot s : engine.sessions(10_000))
+            {
+                assertArrayEquals(HOST1.equals(s.initiatorName()) ? new long[]{1} : new long[]{0, 1}, s.luns(),
+                    "ringtarget sessions -v shows what " + s.initiatorName() + " sees");
+                assertFalse(s.readOnly());
+            }
             assertLogicalUnitNotSupported(command(host1, 0, testUnitReady(), null));
             assertLogicalUnitNotSupported(command(host1, 0, readCapacity10(), new byte[8]));
             final TestInitiator.ScsiResult capacity = command(host1, 1, readCapacity10(), new byte[8]);
@@ -266,6 +272,10 @@ class LiveReconfigurationTest
             assertArrayEquals(new int[]{0x27, 0x00}, new int[]{refused.sense()[12] & 0xFF, refused.sense()[13] & 0xFF},
                 "WRITE PROTECTED");
             assertEquals(0x80, modeSenseDeviceSpecific(host1) & 0x80, "MODE SENSE shows HOST1 the WP bit");
+            for (final SessionSnapshot s : engine.sessions(10_000))
+            {
+                assertEquals(HOST1.equals(s.initiatorName()), s.readOnly(), s.initiatorName());
+            }
             assertEquals(0, modeSenseDeviceSpecific(host2) & 0x80, "and not HOST2");
 
             assertEquals(GOOD, host2.command(0, write10(7), block, null).status(), "HOST2 writes");

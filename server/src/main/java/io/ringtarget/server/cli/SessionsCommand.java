@@ -77,6 +77,12 @@ final class SessionsCommand implements Callable<Integer>
                 final SessionSnapshot s = sessions.get(r - 1);
                 out.println("    connection 0 from " + s.peer() + " to " + s.portal() + " (" + s.loop() + ")");
                 out.println("      negotiated: " + s.parameters());
+                if (!s.discovery())
+                {
+                    out.println("      LUNs: " + (null == s.luns() || s.luns().length == 0 ? "none" :
+                        java.util.Arrays.stream(s.luns()).mapToObj(String::valueOf)
+                            .collect(java.util.stream.Collectors.joining(", "))) + (s.readOnly() ? " (read-only)" : ""));
+                }
                 out.println("      ExpCmdSN " + Integer.toUnsignedString(s.expCmdSn()) + ", MaxCmdSN " +
                     Integer.toUnsignedString(s.maxCmdSn()) + " (window " + (s.maxCmdSn() - s.expCmdSn() + 1) +
                     "), StatSN " + Integer.toUnsignedString(s.statSn()));
