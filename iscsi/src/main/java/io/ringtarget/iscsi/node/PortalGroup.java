@@ -33,6 +33,7 @@ public final class PortalGroup
     private final int nopInTimeoutSeconds;
     private final List<ChapAlgorithm> chapAlgorithms;
     private final TpgParameters parameters;
+    private final ChapCredentials generatedAclChap;
 
     /**
      * A TPG whose target port has relative identifier and ALUA group id = the tag, active/optimized, and whose
@@ -79,6 +80,22 @@ public final class PortalGroup
         final TargetPort targetPort, final int nopInIntervalSeconds, final int nopInTimeoutSeconds,
         final List<ChapAlgorithm> chapAlgorithms, final TpgParameters parameters)
     {
+        this(target, tag, portals, luns, acls, generateNodeAcls, chapRequired, targetPort, nopInIntervalSeconds,
+            nopInTimeoutSeconds, chapAlgorithms, parameters, null);
+    }
+
+    /**
+     * @param generatedAclChap the CHAP credentials of the initiators it admits without an ACL of their own
+     *                         (generateNodeAcls), or null.
+     */
+    public PortalGroup(
+        final TargetNode target, final int tag, final List<Portal> portals, final List<LunMapping> luns,
+        final List<NodeAcl> acls, final boolean generateNodeAcls, final boolean chapRequired,
+        final TargetPort targetPort, final int nopInIntervalSeconds, final int nopInTimeoutSeconds,
+        final List<ChapAlgorithm> chapAlgorithms, final TpgParameters parameters,
+        final ChapCredentials generatedAclChap)
+    {
+        this.generatedAclChap = generatedAclChap;
         this.parameters = Objects.requireNonNull(parameters, "parameters");
         this.chapAlgorithms = chapAlgorithms == null || chapAlgorithms.isEmpty() ? ChapAlgorithm.DEFAULT_ORDER :
             List.copyOf(chapAlgorithms);
@@ -223,11 +240,18 @@ public final class PortalGroup
         return null != acl && acl.readOnly();
     }
 
-    /** The CHAP credentials of an initiator, or null when none are configured. */
+    /**
+     * The CHAP credentials of an initiator, or null when none are configured: its ACL's, or the TPG's for an initiator
+     * it admits without one (generateNodeAcls).
+     */
     public ChapCredentials chapFor(final String initiatorName)
     {
         final NodeAcl acl = acls.get(initiatorName);
-        return acl == null ? null : acl.chap();
+        if (null != acl)
+        {
+            return acl.chap();
+        }
+        return generateNodeAcls ? generatedAclChap : null;
     }
 
     /** Whether a connection that arrived on {@code localIp:localPort} reaches this TPG. */

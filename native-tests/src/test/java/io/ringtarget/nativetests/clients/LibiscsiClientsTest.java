@@ -42,6 +42,8 @@ class LibiscsiClientsTest
     static final String ALLOWED = "iqn.2026-11.io.ringtarget.test:allowed";
     static final String STRANGER = "iqn.2026-11.io.ringtarget.test:stranger";
     static final String MASKED = "iqn.2026-11.io.ringtarget:masked";
+    static final String LAB = "iqn.2026-11.io.ringtarget:lab";
+    static final String LAB_SECRET = "lab-Secret-2026";
     static final String SEES_LUN1 = "iqn.2026-11.io.ringtarget.test:sees-lun1";
     static final String SEES_ALL = "iqn.2026-11.io.ringtarget.test:sees-all";
     static final String CHAP_USER = "chapuser";
@@ -151,6 +153,43 @@ class LibiscsiClientsTest
         assertTrue(start >= 0, output);
         final int next = output.indexOf("Target:", start + 1);
         return output.substring(start, next < 0 ? output.length() : next);
+    }
+
+    /**
+     * A target of its own (SendTargets lists every target an initiator may reach, and iscsi-ls, which the other tests
+     * run, fails on one that needs CHAP).
+     */
+    @Test
+    void aTpgsOwnChapSecretAdmitsAnyInitiatorThatKnowsIt() throws Exception
+    {
+        final int labPort = Ports.free();
+        final RingtargetConfig lab = new RingtargetConfig(
+            List.of(new BackstoreConfig("ram6", "ram", null, 16L << 20, 512, true, false, "ram6serial", null)),
+            List.of(new TargetConfig(LAB, "lab", List.of(new TpgConfig(1, true,
+                List.of(new PortalConfig("127.0.0.1", labPort)), List.of(new LunConfig(0, "ram6", false)), List.of(),
+                true, "chap").withChap(new ChapConfig("lab", LAB_SECRET, null, null))))),
+            new DiscoveryAuthConfig("none", null), new EngineConfig(1, false, "ring", 5, 15));
+        try (TargetServer labServer = TargetServer.start(lab, new PrintStream(LOG, true)))
+        {
+            tpgChapLogins(labPort);
+        }
+    }
+
+    private static void tpgChapLogins(final int labPort)
+    {
+        final String good = "iscsi://lab%" + LAB_SECRET + "@127.0.0.1:" + labPort + "/" + LAB + "/0";
+        for (final String initiator : List.of(STRANGER, ALLOWED))
+        {
+            final ExternalProcess.Result r = run("iscsi-inq", "-i", initiator, "-e", "1", "-c", "128", good);
+            assertEquals(0, r.exitCode(), initiator + ": " + r.output() + LOG);
+            assertTrue(r.output().contains("ram6serial"), r.output());
+        }
+        final ExternalProcess.Result wrong = run("iscsi-inq", "-i", STRANGER,
+            "iscsi://lab%wrong-Secret-99@127.0.0.1:" + labPort + "/" + LAB + "/0");
+        assertNotEquals(0, wrong.exitCode(), wrong.output());
+        final ExternalProcess.Result none = run("iscsi-inq", "-i", STRANGER,
+            "iscsi://127.0.0.1:" + labPort + "/" + LAB + "/0");
+        assertNotEquals(0, none.exitCode(), "no CHAP at all: " + none.output());
     }
 
     @Test

@@ -166,6 +166,10 @@ final class ConfigTree
                 (tpg.aluaOrDefault().preferred() ? " preferred" : ""));
             flags.add(tpg.generateNodeAcls() ? "gen-acls" : "no-gen-acls");
             flags.add("auth " + tpg.authentication());
+            if (null != tpg.chap())
+            {
+                flags.add("TPG " + chap(tpg.chap()));
+            }
             if (null != tpg.nopInIntervalSeconds() || null != tpg.nopInTimeoutSeconds())
             {
                 final EngineConfig engine = null == config.engine() ? ConfigDefaults.engine() : config.engine();

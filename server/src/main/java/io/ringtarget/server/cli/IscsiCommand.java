@@ -134,6 +134,7 @@ final class IscsiCommand extends CommandGroup
             PortalsCommand.class,
             LunsCommand.class,
             AclsCommand.class,
+            Tpg.SetAuth.class,
             Tpg.Set.class,
             Tpg.Alua.class })
     static final class Tpg extends CommandGroup
@@ -223,6 +224,37 @@ final class IscsiCommand extends CommandGroup
             String done(final RingtargetConfig before, final RingtargetConfig after)
             {
                 return "Deleted TPG " + tag + ".";
+            }
+        }
+
+        @Command(name = "set-auth", description = "Sets (or, without options, removes) the CHAP credentials of " +
+            "the initiators a TPG admits without an ACL of their own (--generate-node-acls true), as targetcli's TPG " +
+            "\"set auth\": one secret for any of them; an initiator with an ACL uses its ACL's.",
+            footer = { "", "Examples:", "  T=iqn.2026-04.com.example:target1",
+                "  ringtarget iscsi tpg set-auth $T --chap-user lab --chap-password 'lab-Secret-2026'",
+                "  ringtarget iscsi tpg set $T --generate-node-acls true --authentication chap" })
+        static final class SetAuth extends EditCommand
+        {
+            @Parameters(index = "0", paramLabel = "IQN", description = "Target name.")
+            String iqn;
+
+            @Mixin
+            ChapOptions chap;
+
+            @Mixin
+            TpgOption tpg;
+
+            @Override
+            RingtargetConfig edit(final RingtargetConfig current)
+            {
+                return ConfigEditor.setTpgChap(current, iqn, tpg.tag, chap.toConfig());
+            }
+
+            @Override
+            String done(final RingtargetConfig before, final RingtargetConfig after)
+            {
+                return (chap.given() ? "Set the CHAP credentials of TPG " : "Removed the CHAP credentials of TPG ") +
+                    tpg.tag + " for initiators without an ACL.";
             }
         }
 

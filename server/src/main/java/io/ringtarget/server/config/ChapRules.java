@@ -133,7 +133,12 @@ final class ChapRules
             for (int j = 0; j < target.tpgs().size(); j++)
             {
                 final TpgConfig tpg = target.tpgs().get(j);
-                if (null == tpg || null == tpg.acls())
+                if (null == tpg)
+                {
+                    continue;
+                }
+                collectSecrets("targets[" + i + "].tpgs[" + j + "].chap", tpg.chap(), initiatorSecrets, targetSecrets);
+                if (null == tpg.acls())
                 {
                     continue;
                 }

@@ -329,6 +329,13 @@ public final class ConfigEditor
         });
     }
 
+    /** Sets (null: removes) a TPG's CHAP credentials for the initiators it admits without an ACL. */
+    public static RingtargetConfig setTpgChap(
+        final RingtargetConfig config, final String iqn, final int tag, final ChapConfig chap)
+    {
+        return editTpg(config, iqn, tag, tpg -> tpg.withChap(chap));
+    }
+
     /** Makes an existing node ACL read-only (its initiator's writes fail with DATA PROTECT), or lets it write again. */
     public static RingtargetConfig setAclReadOnly(
         final RingtargetConfig config, final String iqn, final int tag, final String initiatorIqn,

@@ -245,10 +245,25 @@ public final class ConfigValidator
             error(path + ".tag", "duplicate TPG tag " + tpg.tag() + " (also " + other + ")");
         }
         final boolean chap = ConfigDefaults.AUTH_CHAP.equals(tpg.authentication());
-        if (chap && tpg.generateNodeAcls())
+        if (chap && tpg.generateNodeAcls() && null == tpg.chap())
         {
-            error(path + ".generateNodeAcls", "cannot be true with authentication \"chap\": CHAP credentials are " +
-                "per ACL, and generateNodeAcls admits initiators that have none");
+            error(path + ".generateNodeAcls", "cannot be true with authentication \"chap\" without the TPG's own " +
+                "chap credentials: generateNodeAcls admits initiators without an ACL, and so without credentials " +
+                "(ringtarget iscsi tpg set-auth gives the TPG some)");
+        }
+        if (null != tpg.chap())
+        {
+            chapRules.chap(path + ".chap", tpg.chap());
+            if (!tpg.generateNodeAcls())
+            {
+                warning(path + ".chap", "used only for initiators admitted without an ACL, and generateNodeAcls is " +
+                    "false (an ACL's initiator uses its ACL's credentials)");
+            }
+            else if (!chap)
+            {
+                warning(path + ".chap", "not required while the TPG's authentication is \"none\" (set it to \"chap\" " +
+                    "to require it)");
+            }
         }
         if (null == tpg.portals())
         {

@@ -17,7 +17,7 @@ public final class Secrets
     {
         final List<TargetConfig> targets = config.targets().stream().map(target -> new TargetConfig(target.iqn(),
             target.alias(), target.tpgs().stream().map(tpg -> tpg.withAcls(tpg.acls().stream()
-                .map(acl -> acl.withChap(mask(acl.chap()))).toList())).toList())).toList();
+                .map(acl -> acl.withChap(mask(acl.chap()))).toList()).withChap(mask(tpg.chap()))).toList())).toList();
         final DiscoveryAuthConfig discovery = config.discoveryAuth();
         return config.withTargets(targets)
             .withDiscoveryAuth(new DiscoveryAuthConfig(discovery.authentication(), mask(discovery.chap())));

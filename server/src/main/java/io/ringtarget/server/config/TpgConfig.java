@@ -11,7 +11,9 @@ import java.util.List;
  * TPG's ALUA state as a target port group; null is {@link AluaConfig#DEFAULT}. {@code chapAlgorithms} are the CHAP
  * algorithms its initiators may use, in order of preference (leaving MD5 out switches it off for this TPG); null
  * takes {@link SecurityConfig#chapAlgorithms()}. {@code parameters} are the operational keys its logins are offered
- * (targetcli's TPG parameters); null offers the engine's.
+ * (targetcli's TPG parameters); null offers the engine's. {@code chap} are the CHAP credentials of the initiators
+ * it admits without an ACL of their own (generateNodeAcls; targetcli's TPG-level "set auth"): one shared secret for
+ * any initiator; an initiator with an ACL uses its ACL's.
  */
 public record TpgConfig(
     int tag,
@@ -25,8 +27,20 @@ public record TpgConfig(
     Integer nopInTimeoutSeconds,
     AluaConfig alua,
     List<String> chapAlgorithms,
-    TpgParametersConfig parameters)
+    TpgParametersConfig parameters,
+    ChapConfig chap)
 {
+    /** Without CHAP credentials of its own (initiators admitted by generateNodeAcls then have none). */
+    public TpgConfig(
+        final int tag, final boolean enabled, final List<PortalConfig> portals, final List<LunConfig> luns,
+        final List<AclConfig> acls, final boolean generateNodeAcls, final String authentication,
+        final Integer nopInIntervalSeconds, final Integer nopInTimeoutSeconds, final AluaConfig alua,
+        final List<String> chapAlgorithms, final TpgParametersConfig parameters)
+    {
+        this(tag, enabled, portals, luns, acls, generateNodeAcls, authentication, nopInIntervalSeconds,
+            nopInTimeoutSeconds, alua, chapAlgorithms, parameters, null);
+    }
+
     /** Offering the engine's operational keys. */
     public TpgConfig(
         final int tag, final boolean enabled, final List<PortalConfig> portals, final List<LunConfig> luns,
@@ -75,38 +89,38 @@ public record TpgConfig(
     public TpgConfig withPortals(final List<PortalConfig> newPortals)
     {
         return new TpgConfig(tag, enabled, List.copyOf(newPortals), luns, acls, generateNodeAcls, authentication,
-            nopInIntervalSeconds, nopInTimeoutSeconds, alua, chapAlgorithms, parameters);
+            nopInIntervalSeconds, nopInTimeoutSeconds, alua, chapAlgorithms, parameters, chap);
     }
 
     public TpgConfig withLuns(final List<LunConfig> newLuns)
     {
         return new TpgConfig(tag, enabled, portals, List.copyOf(newLuns), acls, generateNodeAcls, authentication,
-            nopInIntervalSeconds, nopInTimeoutSeconds, alua, chapAlgorithms, parameters);
+            nopInIntervalSeconds, nopInTimeoutSeconds, alua, chapAlgorithms, parameters, chap);
     }
 
     public TpgConfig withAcls(final List<AclConfig> newAcls)
     {
         return new TpgConfig(tag, enabled, portals, luns, List.copyOf(newAcls), generateNodeAcls, authentication,
-            nopInIntervalSeconds, nopInTimeoutSeconds, alua, chapAlgorithms, parameters);
+            nopInIntervalSeconds, nopInTimeoutSeconds, alua, chapAlgorithms, parameters, chap);
     }
 
     /** With these access settings: enabled, any initiator admitted, authentication. */
     public TpgConfig withAccess(final boolean newEnabled, final boolean newGenerateNodeAcls, final String newAuthentication)
     {
         return new TpgConfig(tag, newEnabled, portals, luns, acls, newGenerateNodeAcls, newAuthentication,
-            nopInIntervalSeconds, nopInTimeoutSeconds, alua, chapAlgorithms, parameters);
+            nopInIntervalSeconds, nopInTimeoutSeconds, alua, chapAlgorithms, parameters, chap);
     }
 
     public TpgConfig withNopIn(final Integer intervalSeconds, final Integer timeoutSeconds)
     {
         return new TpgConfig(tag, enabled, portals, luns, acls, generateNodeAcls, authentication, intervalSeconds,
-            timeoutSeconds, alua, chapAlgorithms, parameters);
+            timeoutSeconds, alua, chapAlgorithms, parameters, chap);
     }
 
     public TpgConfig withAlua(final AluaConfig newAlua)
     {
         return new TpgConfig(tag, enabled, portals, luns, acls, generateNodeAcls, authentication,
-            nopInIntervalSeconds, nopInTimeoutSeconds, newAlua, chapAlgorithms, parameters);
+            nopInIntervalSeconds, nopInTimeoutSeconds, newAlua, chapAlgorithms, parameters, chap);
     }
 
     /** With these CHAP algorithms in order of preference; null takes the security section's. */
@@ -114,7 +128,7 @@ public record TpgConfig(
     {
         return new TpgConfig(tag, enabled, portals, luns, acls, generateNodeAcls, authentication,
             nopInIntervalSeconds, nopInTimeoutSeconds, alua, null == algorithms ? null : List.copyOf(algorithms),
-            parameters);
+            parameters, chap);
     }
 
     /** With these operational keys; null or none set offers the engine's (the field is left out of the file). */
@@ -122,7 +136,14 @@ public record TpgConfig(
     {
         return new TpgConfig(tag, enabled, portals, luns, acls, generateNodeAcls, authentication,
             nopInIntervalSeconds, nopInTimeoutSeconds, alua, chapAlgorithms,
-            null == newParameters || newParameters.isEmpty() ? null : newParameters);
+            null == newParameters || newParameters.isEmpty() ? null : newParameters, chap);
+    }
+
+    /** With these CHAP credentials for initiators admitted without an ACL (generateNodeAcls); null: none. */
+    public TpgConfig withChap(final ChapConfig newChap)
+    {
+        return new TpgConfig(tag, enabled, portals, luns, acls, generateNodeAcls, authentication,
+            nopInIntervalSeconds, nopInTimeoutSeconds, alua, chapAlgorithms, parameters, newChap);
     }
 
     /** The operational keys, {@link TpgParametersConfig#NONE} when the file has none. */

@@ -28,6 +28,8 @@ final class ChangeSummary
      * with its ACL.
      */
     private static final String LUN_ACCESS = "LUN access";
+    /** The kind of a TPG's CHAP credentials for the initiators it admits without an ACL. */
+    private static final String TPG_CHAP = "CHAP credentials";
 
     /** One object of the tree: its kind ("LUN"), how to name it, and what it is (compared, not shown). */
     private record Fact(String kind, String name, Object value)
@@ -85,6 +87,7 @@ final class ChangeSummary
             final String note = switch (kind)
             {
                 case "ACL" -> "changed".equals(what) ? " (CHAP: applies at the next login)" : "";
+                case TPG_CHAP -> " (apply at the next login)";
                 // Negotiated when a session logs in (leading-only keys, RFC 7143 section 13): sessions keep theirs.
                 case "TPG parameters" -> " (apply at the next login)";
                 default -> "";
@@ -101,6 +104,7 @@ final class ChangeSummary
             case "ALUA" -> "ALUA settings";
             case "TPG parameters", "discovery authentication" -> kind;
             case LUN_ACCESS -> "ACLs' " + kind;
+            case TPG_CHAP -> "TPGs' " + kind;
             default -> kind + "s";
         };
     }
@@ -120,6 +124,10 @@ final class ChangeSummary
                     String.valueOf(tpg.nopInIntervalSeconds()), String.valueOf(tpg.nopInTimeoutSeconds()),
                     String.valueOf(tpg.chapAlgorithms()))));
                 facts.put(at + " alua", new Fact("ALUA", "of " + at, tpg.aluaOrDefault()));
+                if (null != tpg.chap())
+                {
+                    facts.put(at + " chap", new Fact(TPG_CHAP, "of " + at, tpg.chap()));
+                }
                 if (!tpg.parametersOrNone().isEmpty())
                 {
                     facts.put(at + " parameters", new Fact("TPG parameters", "of " + at, tpg.parametersOrNone()));

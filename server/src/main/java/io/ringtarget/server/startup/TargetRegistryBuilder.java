@@ -316,7 +316,8 @@ final class TargetRegistryBuilder
             ConfigDefaults.AUTH_CHAP.equalsIgnoreCase(tpg.authentication()), port,
             null == tpg.nopInIntervalSeconds() ? PortalGroup.ENGINE_NOP_IN : tpg.nopInIntervalSeconds(),
             null == tpg.nopInTimeoutSeconds() ? PortalGroup.ENGINE_NOP_IN : tpg.nopInTimeoutSeconds(),
-            chapAlgorithms(tpg.chapAlgorithms(), security), parameters(tpg.parametersOrNone()));
+            chapAlgorithms(tpg.chapAlgorithms(), security), parameters(tpg.parametersOrNone()),
+            credentials(tpg.chap()));
     }
 
     /** The operational keys a TPG offers its logins; the validator has checked the values. */

@@ -216,6 +216,31 @@ class CliTest
             "TPG 1 has no ACL for " + HOST2));
     }
 
+    @Test
+    void aTpgsOwnChapCredentialsLetAnyInitiatorInWithCredentials() throws IOException
+    {
+        targetcliSession();
+        assertTrue(refused("iscsi", "tpg", "set", TARGET, "--generate-node-acls", "true", "--authentication", "chap")
+            .contains("without the TPG's own chap credentials"));
+        assertEquals("Set the CHAP credentials of TPG 1 for initiators without an ACL.\n",
+            ok("iscsi", "tpg", "set-auth", TARGET, "--chap-user", "lab", "--chap-password", "lab-Secret-2026").out());
+        ok("iscsi", "tpg", "acls", "set-auth", TARGET, HOST1, "--chap-user", "host1", "--chap-password",
+            "host1-secret");
+        assertEquals("TPG 1: authentication chap, generateNodeAcls true, enabled.\n",
+            ok("iscsi", "tpg", "set", TARGET, "--generate-node-acls", "true", "--authentication", "chap").out());
+        final TpgConfig tpg = ConfigFiles.load(config).targets().getFirst().tpgs().getFirst();
+        assertEquals(new ChapConfig("lab", "lab-Secret-2026", null, null), tpg.chap());
+        final String tree = ok("ls").out();
+        assertTrue(tree.contains("auth chap, TPG CHAP user lab]"), tree);
+        assertFalse(tree.contains("lab-Secret-2026"), "never the secret");
+        assertTrue(refused("iscsi", "tpg", "set-auth", TARGET).contains("without the TPG's own chap credentials"),
+            "removing them is refused while generated ACLs need them");
+        ok("iscsi", "tpg", "set", TARGET, "--generate-node-acls", "false");
+        assertEquals("Removed the CHAP credentials of TPG 1 for initiators without an ACL.\n",
+            ok("iscsi", "tpg", "set-auth", TARGET).out());
+        assertNull(ConfigFiles.load(config).targets().getFirst().tpgs().getFirst().chap());
+    }
+
     private AclConfig acl(final String initiator) throws IOException
     {
         return ConfigFiles.load(config).targets().getFirst().tpgs().getFirst().acls().stream()

@@ -146,16 +146,16 @@ class LiveEditTest
             final CliRunner.Result quiet = run("log-level", "WARN");
             assertEquals(0, quiet.exitCode(), quiet::toString);
             assertEquals("Log level info -> warn (pid " + pid + ", until it stops).\n", quiet.out());
-            assertTrue(live.log().contains("INFO  admin: log level info -> warn (ringtarget log-level; until the " +
+            assertTrue(awaitLog(live, "INFO  admin: log level info -> warn (ringtarget log-level; until the " +
                 "target stops)"), live::log);
             run("iscsi", "tpg", "acls", "create", T, "iqn.1994-05.com.client:quiet");
             assertFalse(live.log().contains("configuration applied"), "no INFO line at warn: " + live.log());
 
             final CliRunner.Result debug = run("log-level", "debug");
             assertEquals("Log level warn -> debug (pid " + pid + ", until it stops).\n", debug.out());
-            assertTrue(live.log().contains("admin: log level warn -> debug"), live::log);
+            assertTrue(awaitLog(live, "admin: log level warn -> debug"), live::log);
             run("iscsi", "tpg", "acls", "delete", T, "iqn.1994-05.com.client:quiet");
-            assertTrue(live.log().contains("configuration applied (ringtarget iscsi tpg acls delete"), live::log);
+            assertTrue(awaitLog(live, "configuration applied (ringtarget iscsi tpg acls delete"), live::log);
 
             final CliRunner.Result bad = run("log-level", "verbose");
             assertEquals(2, bad.exitCode(), bad::toString);
@@ -164,6 +164,21 @@ class LiveEditTest
             assertEquals("Log level debug -> info (pid " + pid + ", until it stops).\n",
                 run("log-level", "info").out());
         }
+    }
+
+    /** Whether {@code text} is logged within 5 s: the target may log a change after it answered the command. */
+    private static boolean awaitLog(final LiveServe live, final String text) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!live.log().contains(text))
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
     }
 
     @Test

@@ -107,7 +107,15 @@ class ConfigValidatorTest
             arguments("authentication kerberos", tpg(0, t -> withAuthentication(t, "krb5")),
                 "targets[0].tpgs[0].authentication", "\"krb5\": one of none, chap"),
             arguments("chap with generated acls", tpg(0, t -> withGenerateNodeAcls(t, true)),
-                "targets[0].tpgs[0].generateNodeAcls", "cannot be true with authentication \"chap\""),
+                "targets[0].tpgs[0].generateNodeAcls", "cannot be true with authentication \"chap\" without the " +
+                    "TPG's own chap credentials"),
+            arguments("a TPG's short chap secret", tpg(0, t -> withGenerateNodeAcls(t, true).withChap(
+                    new ChapConfig("lab", "short", null, null))),
+                "targets[0].tpgs[0].chap.password", "at least 12 characters"),
+            arguments("a TPG's secret that is a target's secret", tpg(0, t -> withGenerateNodeAcls(t, true).withChap(
+                    new ChapConfig("lab", "target1-secret", null, null))),
+                "targets[0].tpgs[0].acls[1].chap.mutualPassword", "the same secret is targets[0] " +
+                    "(iqn.2026-04.com.example:target1).tpgs[0].chap.password"),
             arguments("chap acl without credentials", tpg(0, t -> withAcls(t, List.of(
                     new AclConfig("iqn.1994-05.com.client:host1", null)))),
                 "targets[0].tpgs[0].acls[0].chap", "required: the TPG's authentication is \"chap\""),
@@ -204,6 +212,9 @@ class ConfigValidatorTest
             arguments("an ACL's mapped LUNs without LUN 0", tpg(0, t -> withAcls(t, List.of(t.acls().get(0),
                     t.acls().get(1).withMappedLuns(List.of(1))))),
                 "targets[0].tpgs[0].acls[1].mappedLuns", "no LUN 0 among them"),
+            arguments("a TPG's chap without generated acls", tpg(0, t -> t.withChap(
+                    new ChapConfig("lab", "lab-secret-123", null, null))),
+                "targets[0].tpgs[0].chap", "used only for initiators admitted without an ACL"),
             arguments("no portal", tpg(0, t -> withPortals(t, List.of())),
                 "targets[0].tpgs[0].portals", "no portal: this TPG cannot be reached"),
             arguments("wildcard and specific", tpg(0, t -> withPortals(t, List.of(
