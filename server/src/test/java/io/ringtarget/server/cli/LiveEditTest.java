@@ -149,13 +149,15 @@ class LiveEditTest
             assertTrue(awaitLog(live, "INFO  admin: log level info -> warn (ringtarget log-level; until the " +
                 "target stops)"), live::log);
             run("iscsi", "tpg", "acls", "create", T, "iqn.1994-05.com.client:quiet");
-            assertFalse(live.log().contains("configuration applied"), "no INFO line at warn: " + live.log());
 
             final CliRunner.Result debug = run("log-level", "debug");
             assertEquals("Log level warn -> debug (pid " + pid + ", until it stops).\n", debug.out());
             assertTrue(awaitLog(live, "admin: log level warn -> debug"), live::log);
             run("iscsi", "tpg", "acls", "delete", T, "iqn.1994-05.com.client:quiet");
             assertTrue(awaitLog(live, "configuration applied (ringtarget iscsi tpg acls delete"), live::log);
+            // The log keeps its order: the create's line, made at warn, would be before the delete's.
+            assertFalse(live.log().contains("configuration applied (ringtarget iscsi tpg acls create"),
+                "no INFO line at warn: " + live.log());
 
             final CliRunner.Result bad = run("log-level", "verbose");
             assertEquals(2, bad.exitCode(), bad::toString);
