@@ -271,6 +271,9 @@ class LiveReconfigurationTest
             assertEquals(0x07, refused.sense()[2] & 0x0F, "DATA PROTECT");
             assertArrayEquals(new int[]{0x27, 0x00}, new int[]{refused.sense()[12] & 0xFF, refused.sense()[13] & 0xFF},
                 "WRITE PROTECTED");
+            final TestInitiator.ScsiResult untouched = host2.command(0, read10(7), null, new byte[BLOCK]);
+            assertEquals(GOOD, untouched.status());
+            assertArrayEquals(new byte[BLOCK], untouched.data(), "the refused write's data is not in the LUN");
             assertEquals(0x80, modeSenseDeviceSpecific(host1) & 0x80, "MODE SENSE shows HOST1 the WP bit");
             for (final SessionSnapshot s : engine.sessions(10_000))
             {
