@@ -89,6 +89,7 @@ final class CommandTree
         commands.put("backstores", BackstoresCommand.class);
         commands.put("iscsi", IscsiCommand.class);
         commands.put("discovery-auth", DiscoveryAuthCommand.class);
+        commands.put("engine", EngineCommand.class);
         commands.put("batch", BatchCommand.class);
         commands.put("saveconfig", SaveconfigCommand.class);
         commands.put("help", HelpCommand.class);

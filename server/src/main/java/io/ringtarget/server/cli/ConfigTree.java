@@ -261,7 +261,8 @@ final class ConfigTree
         return discoveryAuth.authentication() + ", " + chap(discoveryAuth.chap());
     }
 
-    private static String engine(final EngineConfig engine)
+    /** The engine's settings in a line: what ls shows and engine set answers. */
+    static String engine(final EngineConfig engine)
     {
         return "loops " + (engine.loops() == 0 ? "one per core" : String.valueOf(engine.loops())) +
             (engine.pinCpus() ? " pinned" : "") + ", idle " + engine.idleStrategy() +

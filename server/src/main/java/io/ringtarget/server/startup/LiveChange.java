@@ -256,7 +256,8 @@ final class LiveChange
     {
         if (!Objects.equals(engineWithoutNopIn(before.engine()), engineWithoutNopIn(after.engine())))
         {
-            warnings.add("engine loops, CPU pinning, idle strategy and TCP congestion control apply at the next start");
+            warnings.add("engine loops, CPU pinning, idle strategy, TCP congestion control and data buffers apply at " +
+                "the next start");
         }
         if (!Objects.equals(before.metrics(), after.metrics()))
         {

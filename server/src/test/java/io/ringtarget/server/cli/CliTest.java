@@ -5,6 +5,7 @@ import io.ringtarget.server.config.BackstoreConfig;
 import io.ringtarget.server.config.ChapConfig;
 import io.ringtarget.server.config.ConfigDefaults;
 import io.ringtarget.server.config.ConfigFiles;
+import io.ringtarget.server.config.EngineConfig;
 import io.ringtarget.server.config.ConfigSchema;
 import io.ringtarget.server.config.DiscoveryAuthConfig;
 import io.ringtarget.server.config.LunConfig;
@@ -239,6 +240,30 @@ class CliTest
         assertEquals("Removed the CHAP credentials of TPG 1 for initiators without an ACL.\n",
             ok("iscsi", "tpg", "set-auth", TARGET).out());
         assertNull(ConfigFiles.load(config).targets().getFirst().tpgs().getFirst().chap());
+    }
+
+    @Test
+    void engineSettingsAreSetWithoutEditingTheFileByHand() throws IOException
+    {
+        targetcliSession();
+        assertEquals("Engine: loops 4 pinned, idle busy, NOP-In 5s/15s, TCP cubic, buffers 24 MiB per loop.\n",
+            ok("engine", "set", "--loops", "4", "--pin-cpus", "true", "--idle-strategy", "busy",
+                "--tcp-congestion-control", "cubic", "--data-buffers", "128", "--large-transfer-region-mib", "16").out());
+        EngineConfig engine = ConfigFiles.load(config).engine();
+        assertEquals(new EngineConfig(4, true, "busy", ConfigDefaults.DEFAULT_IDLE_SPIN_MICROS, 5, 15, "cubic", 128, 16),
+            engine);
+        ok("engine", "set", "--tcp-congestion-control", "default", "--data-buffers", "default",
+            "--large-transfer-region-mib", "default", "--idle-strategy", "ring", "--idle-spin-micros", "0");
+        engine = ConfigFiles.load(config).engine();
+        assertEquals(new EngineConfig(4, true, "ring", 0, 5, 15, null, null, null), engine, "defaults left out again");
+        assertFalse(Files.readString(config).contains("dataBuffers"));
+
+        assertTrue(refused("engine", "set").contains("nothing to set"));
+        assertTrue(refused("engine", "set", "--idle-strategy", "spin").contains(
+            "engine.idleStrategy: unknown idleStrategy \"spin\": one of ring, busy, backoff"));
+        assertTrue(refused("engine", "set", "--data-buffers", "8").contains(
+            "engine.dataBuffers: 8 is not a number of 64 KiB data buffers per loop (16..8192)"));
+        assertTrue(refused("engine", "set", "--data-buffers", "many").contains("\"many\" is not a number"));
     }
 
     private AclConfig acl(final String initiator) throws IOException

@@ -99,8 +99,12 @@ class LiveChangeTest
             // Engine settings belong to the process: saved, applied at the next start, and the change says so.
             final AppliedChange reno = server.apply(server.config().withEngine(
                 server.config().engine().withTcpCongestionControl("reno")), NO_FILE);
-            assertEquals(List.of("engine loops, CPU pinning, idle strategy and TCP congestion control apply at the " +
-                "next start"), reno.warnings());
+            assertEquals(List.of("engine loops, CPU pinning, idle strategy, TCP congestion control and data buffers " +
+                "apply at the next start"), reno.warnings());
+            final AppliedChange buffers = server.apply(server.config().withEngine(
+                server.config().engine().withDataBuffers(512, null)), NO_FILE);
+            assertEquals(List.of("engine loops, CPU pinning, idle strategy, TCP congestion control and data buffers " +
+                "apply at the next start"), buffers.warnings());
         }
     }
 
