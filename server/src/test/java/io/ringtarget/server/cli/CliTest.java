@@ -248,10 +248,11 @@ class CliTest
         targetcliSession();
         assertEquals("Engine: loops 4 pinned, idle busy, NOP-In 5s/15s, TCP cubic, buffers 24 MiB per loop.\n",
             ok("engine", "set", "--loops", "4", "--pin-cpus", "true", "--idle-strategy", "busy",
-                "--tcp-congestion-control", "cubic", "--data-buffers", "128", "--large-transfer-region-mib", "16").out());
+                "--tcp-congestion-control", "cubic", "--data-buffers", "128", "--large-transfer-region-mib", "16")
+                .out());
         EngineConfig engine = ConfigFiles.load(config).engine();
-        assertEquals(new EngineConfig(4, true, "busy", ConfigDefaults.DEFAULT_IDLE_SPIN_MICROS, 5, 15, "cubic", 128, 16),
-            engine);
+        assertEquals(new EngineConfig(4, true, "busy", ConfigDefaults.DEFAULT_IDLE_SPIN_MICROS, 5, 15, "cubic", 128,
+            16), engine);
         ok("engine", "set", "--tcp-congestion-control", "default", "--data-buffers", "default",
             "--large-transfer-region-mib", "default", "--idle-strategy", "ring", "--idle-spin-micros", "0");
         engine = ConfigFiles.load(config).engine();
