@@ -130,8 +130,8 @@ final class AclsCommand extends CommandGroup
         @Override
         String done(final RingtargetConfig before, final RingtargetConfig after)
         {
-            return acl.initiator + " sees " + MappedLuns.describe(acl.in(after).mappedLuns()) + " of TPG " + acl.tpg.tag +
-                ".";
+            return acl.initiator + " sees " + MappedLuns.describe(acl.in(after).mappedLuns()) + " of TPG " +
+                acl.tpg.tag + ".";
         }
     }
 

@@ -99,7 +99,8 @@ final class EngineCommand extends CommandGroup
             }
             catch (final NumberFormatException ex)
             {
-                throw new IllegalArgumentException(option + ": \"" + value + "\" is not a number or \"" + DEFAULT + "\"");
+                throw new IllegalArgumentException(option + ": \"" + value + "\" is not a number or \"" + DEFAULT +
+                    "\"");
             }
         }
 

@@ -20,9 +20,12 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "log-level", description = "Shows the log level of the running target, or sets it (debug, info, warn " +
     "or error) until the target stops: serve --log-level is the level it starts with.",
-    footer = { "", "Examples:", "  ringtarget log-level", "  ringtarget log-level debug      # then: ringtarget log-level info" })
+    footer = { "", "Examples:", "  ringtarget log-level",
+        "  ringtarget log-level debug      # then: ringtarget log-level info" })
 final class LogLevelCommand implements Callable<Integer>
 {
+    private static final String WHY = " (the log level is a running target's; serve --log-level sets it at start)";
+
     @Mixin
     ConfigFileOption config;
 
@@ -52,6 +55,4 @@ final class LogLevelCommand implements Callable<Integer>
         }
         return ExitCodes.OK;
     }
-
-    private static final String WHY = " (the log level is a running target's; serve --log-level sets it at start)";
 }
