@@ -37,6 +37,19 @@ public final class EventLog implements AutoCloseable
         {
             this.syslogPriority = syslogPriority;
         }
+
+        /** A level as administrators write it (debug, info, warn, error, in any case), or null when it is none. */
+        public static Level parse(final String name)
+        {
+            for (final Level level : values())
+            {
+                if (level.name().equalsIgnoreCase(name))
+                {
+                    return level;
+                }
+            }
+            return null;
+        }
     }
 
     public static final int QUEUE_CAPACITY = 8192;

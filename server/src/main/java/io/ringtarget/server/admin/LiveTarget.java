@@ -85,12 +85,8 @@ public final class LiveTarget
      */
     public synchronized boolean logLevel(final String level)
     {
-        final EventLog.Level to;
-        try
-        {
-            to = EventLog.Level.valueOf(level.toUpperCase(Locale.ROOT));
-        }
-        catch (final IllegalArgumentException ex)
+        final EventLog.Level to = EventLog.Level.parse(level);
+        if (null == to)
         {
             return false;
         }

@@ -45,8 +45,7 @@ final class AclsCommand extends CommandGroup
         /** The ACL in {@code config}. */
         AclConfig in(final RingtargetConfig config)
         {
-            return ConfigEditor.tpg(ConfigEditor.target(config, iqn), tpg.tag).acls().stream()
-                .filter(a -> a.initiatorIqn().equalsIgnoreCase(initiator)).findFirst().orElseThrow();
+            return ConfigEditor.acl(ConfigEditor.tpg(ConfigEditor.target(config, iqn), tpg.tag), initiator);
         }
     }
 

@@ -6,7 +6,6 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
-import java.util.Locale;
 
 /** {@code --log-level} of the commands that run a target ({@code serve}, {@code demo}). */
 final class LogLevelOption
@@ -23,14 +22,12 @@ final class LogLevelOption
         @Override
         public EventLog.Level convert(final String value)
         {
-            try
-            {
-                return EventLog.Level.valueOf(value.toUpperCase(Locale.ROOT));
-            }
-            catch (final IllegalArgumentException ex)
+            final EventLog.Level level = EventLog.Level.parse(value);
+            if (null == level)
             {
                 throw new TypeConversionException("\"" + value + "\" is not a log level: debug, info, warn or error");
             }
+            return level;
         }
     }
 }

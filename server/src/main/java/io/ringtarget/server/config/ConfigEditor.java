@@ -535,7 +535,8 @@ public final class ConfigEditor
         return null;
     }
 
-    private static AclConfig acl(final TpgConfig tpg, final String initiatorIqn)
+    /** The node ACL of an initiator (names compare without case); refuses one the TPG does not have. */
+    public static AclConfig acl(final TpgConfig tpg, final String initiatorIqn)
     {
         final AclConfig acl = findAcl(tpg, initiatorIqn);
         if (null == acl)
