@@ -167,12 +167,6 @@ public final class PortalGroup
         return luns.lunNumbers();
     }
 
-    /** Every LUN of the TPG. */
-    public LunView luns()
-    {
-        return luns;
-    }
-
     /**
      * The LUNs an initiator's sessions see: those its node ACL maps, or every LUN of the TPG when its ACL maps no
      * list of its own or the TPG admits it without an ACL (generateNodeAcls); read-only for a read-only ACL.
