@@ -28,6 +28,8 @@ public final class CommandTable
     private final Int2IntHashMap byItt = new Int2IntHashMap(QUEUE_DEPTH * 2, 0.5f, -1);
     private final DataBuffers buffers;
     private final CmdSnWindow window;
+    /** Aborted commands whose slot is not free yet: backstore I/O, or a RECV of their Data-Out, still owns the buffer. */
+    private int abortedInFlight;
 
     public CommandTable(final DataBuffers buffers, final CmdSnWindow window)
     {
@@ -111,6 +113,10 @@ public final class CommandTable
         {
             byItt.remove(c.itt);
         }
+        if (c.aborted)
+        {
+            abortedInFlight--;
+        }
         c.task.endLend();   // its Data-In is sent or never will be
         buffers.release(c);
         c.ended();
@@ -128,11 +134,12 @@ public final class CommandTable
      */
     public boolean abort(final Command c)
     {
-        if (c.state == Command.FREE || c.state == Command.RESERVED)
+        if (c.state == Command.FREE || c.state == Command.RESERVED || c.aborted)
         {
-            return false;   // a reserved slot's command has not arrived yet
+            return false;   // a reserved slot's command has not arrived yet; an aborted one is on its way out
         }
         c.aborted = true;
+        abortedInFlight++;
         c.task.abort();
         if (c.state == Command.STARTING || c.state == Command.WAITING_FOR_DATA)
         {
@@ -203,6 +210,16 @@ public final class CommandTable
             }
         }
         return false;
+    }
+
+    /**
+     * Aborted commands not freed yet: their backstore I/O (or the RECV of their Data-Out) has not completed, so a write
+     * among them may still reach the medium. A task management response waits for none to be left (the response
+     * fence, RFC 7143 4.2.2.3 and 4.2.3.3 c-d: the function is answered after the SCSI layer has ended its tasks).
+     */
+    public int abortedInFlight()
+    {
+        return abortedInFlight;
     }
 
     /** Frees every slot (the connection's I/O has all completed). */

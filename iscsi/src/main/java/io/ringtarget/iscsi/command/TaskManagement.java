@@ -19,10 +19,23 @@ import java.lang.foreign.MemorySegment;
  * Task management functions (RFC 7143 section 11.5, SAM-5 7): ABORT TASK, ABORT TASK SET, CLEAR TASK SET,
  * LOGICAL UNIT RESET and TARGET WARM/COLD RESET abort the session's matching commands (aborted commands get no
  * response) and reset the logical units; CLEAR ACA and TASK REASSIGN are not supported (no ACA, ERL 0). Resets
- * raise the logical unit's unit attention for every nexus. Loop thread only.
+ * raise the logical unit's unit attention for every nexus. The response is fenced (RFC 7143 4.2.2.3, 4.2.3.3 c-d):
+ * it goes out once the backstore I/O of every command the connection aborted has ended, never while an aborted
+ * write may still reach the medium. Data-Out still due for an aborted command is not awaited (its slot is freed at
+ * once and the Data-Out ignored), as under FastAbort: Linux stops sending it. Loop thread only.
  */
 public final class TaskManagement
 {
+    /**
+     * Responses a connection holds back at once while the tasks they aborted end. Initiators send one function at a
+     * time per session (Linux waits for each response), so a few cover any sane one; a function arriving while all
+     * are taken is rejected before it acts.
+     */
+    static final int FENCED_RESPONSES = 8;
+
+    private final int[] fencedItt = new int[FENCED_RESPONSES];
+    private final int[] fencedResult = new int[FENCED_RESPONSES];
+    private int fenced;
     private final TaskManagementRequestPdu request = new TaskManagementRequestPdu();
     private final TaskManagementResponsePdu response = new TaskManagementResponsePdu();
     private final PduSender sender;
@@ -54,7 +67,7 @@ public final class TaskManagement
         request.wrap(from, offset);
         counters.count(IscsiCounter.TASK_MANAGEMENT_REQUESTS);
         final int function = request.function();
-        final int result = switch (function)
+        final int result = fenced == FENCED_RESPONSES ? TaskManagementResponsePdu.FUNCTION_REJECTED : switch (function)
         {
             case TaskManagementRequestPdu.ABORT_TASK -> abortTask();
             case TaskManagementRequestPdu.ABORT_TASK_SET, TaskManagementRequestPdu.CLEAR_TASK_SET ->
@@ -70,15 +83,51 @@ public final class TaskManagement
             default -> TaskManagementResponsePdu.FUNCTION_REJECTED;
         };
         counters.taskManagement(function, result);
+        final boolean coldReset = function == TaskManagementRequestPdu.TARGET_COLD_RESET;
+        if (table.abortedInFlight() == 0 || coldReset)
+        {
+            // A cold reset's connection closes after its response, and waits for its I/O before it goes.
+            respond(request.initiatorTaskTag(), result);
+        }
+        else
+        {
+            // The response fence: a write the function aborted may still reach the medium; answering now would let
+            // the initiator write those blocks again and the old data land after the new. Sent by sendFenced().
+            fencedItt[fenced] = request.initiatorTaskTag();
+            fencedResult[fenced] = result;
+            fenced++;
+            counters.count(IscsiCounter.TASK_MANAGEMENT_RESPONSES_FENCED);
+        }
+        return coldReset;
+    }
+
+    /**
+     * Sends the responses held back for aborted tasks once none of those is in flight any more. Called after each
+     * completion and receive; one comparison when nothing is held.
+     */
+    public void sendFenced()
+    {
+        if (fenced == 0 || table.abortedInFlight() != 0)
+        {
+            return;
+        }
+        for (int i = 0; i < fenced; i++)
+        {
+            respond(fencedItt[i], fencedResult[i]);
+        }
+        fenced = 0;
+    }
+
+    private void respond(final int itt, final int result)
+    {
         final long h = sender.stage(0);
         if (h >= 0)
         {
             response.wrap(sender.staging(), h).reset(Opcode.TASK_MANAGEMENT_RESPONSE).finalBit(true)
-                .response(result).initiatorTaskTag(request.initiatorTaskTag())
+                .response(result).initiatorTaskTag(itt)
                 .statSn(statSn.take()).expCmdSn(window.expCmdSn()).maxCmdSn(window.maxCmdSn());
             sender.queue(h, 0, PduSender.NO_TAG);
         }
-        return function == TaskManagementRequestPdu.TARGET_COLD_RESET;
     }
 
     /**
@@ -119,8 +168,10 @@ public final class TaskManagement
         final Command c = table.byItt(request.referencedTaskTag());
         if (c != null && c.state != Command.SENDING)
         {
-            table.abort(c);
-            counters.count(IscsiCounter.TASKS_ABORTED);
+            if (table.abort(c))   // false: aborted before and still ending; the response waits for it all the same
+            {
+                counters.count(IscsiCounter.TASKS_ABORTED);
+            }
             return TaskManagementResponsePdu.FUNCTION_COMPLETE;
         }
         final int refCmdSn = request.refCmdSn();

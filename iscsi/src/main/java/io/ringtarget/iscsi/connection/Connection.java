@@ -479,6 +479,11 @@ public final class Connection
                 if (state == State.CLOSING)
                 {
                     maybeFinishClose();
+                    return;
+                }
+                if (state == State.FULL_FEATURE)
+                {
+                    afterWork();   // the task management response that waited for this task's I/O
                 }
                 return;
             }
@@ -513,6 +518,10 @@ public final class Connection
         }
         if (state != State.CLOSED)
         {
+            if (state == State.FULL_FEATURE)
+            {
+                taskManagement.sendFenced();
+            }
             sender.flush();
         }
     }

@@ -43,6 +43,11 @@ public enum IscsiCounter
     NOP_IN_TIMEOUTS(1041, "connections closed: no answer to a NOP-In ping"),
     TASK_MANAGEMENT_REQUESTS(1050, "task management requests"),
     TASKS_ABORTED(1051, "tasks aborted by task management"),
+    /**
+     * Task management responses held back until the backstore I/O of the tasks they aborted had ended (the response
+     * fence): a count that keeps growing, with sessions timing out, points at a backstore that does not complete.
+     */
+    TASK_MANAGEMENT_RESPONSES_FENCED(1052, "task management responses held until aborted I/O ended"),
     DEDICATED_BUFFERS(1060, "commands given a dedicated (unpooled) buffer"),
     /**
      * Commands that found the loop's buffers (small pool and region) full; since every transfer up to 16 MiB has a

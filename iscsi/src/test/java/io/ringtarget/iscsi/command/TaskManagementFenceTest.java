@@ -1,0 +1,229 @@
+package io.ringtarget.iscsi.command;
+
+import io.ringtarget.backstore.FileBackstore;
+import io.ringtarget.iscsi.TestInitiator;
+import io.ringtarget.iscsi.TestInitiator.Pdu;
+import io.ringtarget.iscsi.TestTarget;
+import io.ringtarget.iscsi.stats.IscsiCounter;
+import io.ringtarget.pdu.Opcode;
+import io.ringtarget.pdu.TaskManagementRequestPdu;
+import io.ringtarget.pdu.TaskManagementResponsePdu;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The task management response fence: a function that aborted a WRITE whose backstore I/O is still in flight is
+ * answered only once that I/O has ended, so an initiator never rewrites those blocks while the old data can still
+ * land after the new. The I/O is held for real: a fileio LUN on an ext4 filesystem (on a loop device) frozen with
+ * fsfreeze, which blocks writes in the kernel until it is thawed. Needs root, losetup, mkfs.ext4 and fsfreeze (a
+ * CI machine has them: there the test fails rather than skips without them).
+ */
+class TaskManagementFenceTest
+{
+    private static final int BLOCK = TestTarget.BLOCK_SIZE;
+    private static final long FILEIO_LUN = 1L << 48;
+    private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
+    private static Path image;
+    private static Path mountPoint;
+    private static String device;
+    private static boolean mounted;
+    private static FileBackstore file;
+    private static TestTarget server;
+
+    @BeforeAll
+    static void start() throws Exception
+    {
+        final boolean ci = "true".equals(System.getenv("CI"));
+        assumeTrue(ci || "root".equals(System.getProperty("user.name")), "needs root for losetup, mount, fsfreeze");
+        assumeTrue(ci || Files.isExecutable(Path.of("/usr/sbin/fsfreeze")), "fsfreeze not installed");
+        assumeTrue(ci || Files.isExecutable(Path.of("/usr/sbin/mkfs.ext4")), "mkfs.ext4 not installed");
+        final String unique = ProcessHandle.current().pid() + "-" + System.nanoTime();
+        image = Path.of("/var/tmp", "ringtarget-fence-" + unique + ".img");
+        mountPoint = Files.createDirectories(Path.of("/var/tmp", "ringtarget-fence-" + unique));
+        exec("truncate", "-s", "64M", image.toString());
+        device = exec("losetup", "-f", "--show", image.toString());
+        exec("mkfs.ext4", "-q", device);
+        exec("mount", device, mountPoint.toString());
+        mounted = true;
+        file = FileBackstore.fileio("f", mountPoint.resolve("lun1.img"), 16L << 20, BLOCK, true, false);
+        server = TestTarget.start(16L << 20, 30, new PrintStream(LOG, true), file);
+    }
+
+    @AfterAll
+    static void stop() throws Exception
+    {
+        if (mounted)
+        {
+            execQuietly("fsfreeze", "-u", mountPoint.toString());   // a failed test may have left it frozen
+        }
+        if (server != null)
+        {
+            server.close();
+        }
+        if (file != null)
+        {
+            file.close();
+        }
+        if (mounted)
+        {
+            exec("umount", mountPoint.toString());
+        }
+        if (device != null)
+        {
+            exec("losetup", "-d", device);
+        }
+        if (mountPoint != null)
+        {
+            Files.deleteIfExists(mountPoint);
+        }
+        if (image != null)
+        {
+            Files.deleteIfExists(image);
+        }
+    }
+
+    @Test
+    void abortTaskIsAnsweredOnceTheAbortedWriteHasReachedTheFile() throws Exception
+    {
+        fencedWhileTheWriteIsHeld(TaskManagementRequestPdu.ABORT_TASK, 0);
+    }
+
+    @Test
+    void logicalUnitResetIsAnsweredOnceTheAbortedWriteHasReachedTheFile() throws Exception
+    {
+        fencedWhileTheWriteIsHeld(TaskManagementRequestPdu.LOGICAL_UNIT_RESET, 8);
+    }
+
+    @Test
+    void aFunctionWithNothingInFlightIsAnsweredAtOnce() throws Exception
+    {
+        try (TestInitiator i = loggedIn())
+        {
+            final long fenced = server.counter(IscsiCounter.TASK_MANAGEMENT_RESPONSES_FENCED);
+            i.send(tmf(i, TaskManagementRequestPdu.ABORT_TASK_SET, FILEIO_LUN, 0xffffffff), null);
+            final Pdu response = i.receiveWithin(5_000);
+            assertTmfResponse(response, TaskManagementResponsePdu.FUNCTION_COMPLETE);
+            assertEquals(fenced, server.counter(IscsiCounter.TASK_MANAGEMENT_RESPONSES_FENCED));
+        }
+    }
+
+    /**
+     * Freezes the filesystem, sends a 4 KiB WRITE (all immediate data) to the fileio LUN, then the function: while the
+     * write is held its response does not come, though the session still answers other commands; once thawed the
+     * response comes, the aborted write gets none, and a READ right after the response finds the write's data.
+     */
+    private static void fencedWhileTheWriteIsHeld(final int function, final long lba) throws Exception
+    {
+        try (TestInitiator i = loggedIn())
+        {
+            final byte[] data = TestInitiator.pattern(8 * BLOCK, function);
+            final long fenced = server.counter(IscsiCounter.TASK_MANAGEMENT_RESPONSES_FENCED);
+            exec("fsfreeze", "-f", mountPoint.toString());
+            try
+            {
+                i.send(i.scsiCommand(FILEIO_LUN, TestInitiator.cdb16(0x8A, lba, 8), data.length, false, true), data);
+                final int writeItt = i.itt;
+                // The write has reached the backstore (and the frozen filesystem) before the function arrives:
+                // its Data-Out was immediate, so it starts as soon as the PDU is in. A NOP-Out answered after it
+                // shows the PDU was processed.
+                assertNopAnswered(i);
+                assertNull(i.receiveWithin(200), "no response to the WRITE while the filesystem is frozen");
+
+                i.send(tmf(i, function, FILEIO_LUN, writeItt), null);
+                assertNull(i.receiveWithin(1_000), "the function's response waits for the aborted WRITE's I/O");
+                assertEquals(fenced + 1, server.counter(IscsiCounter.TASK_MANAGEMENT_RESPONSES_FENCED));
+                // The connection is not blocked: a NOP-Out is still answered.
+                assertNopAnswered(i);
+            }
+            finally
+            {
+                exec("fsfreeze", "-u", mountPoint.toString());
+            }
+            assertTmfResponse(i.receiveWithin(10_000), TaskManagementResponsePdu.FUNCTION_COMPLETE);
+            if (function == TaskManagementRequestPdu.LOGICAL_UNIT_RESET)
+            {
+                i.clearUnitAttention(FILEIO_LUN);   // the reset's POWER ON, RESET unit attention
+            }
+            final byte[] read = new byte[data.length];
+            final TestInitiator.ScsiResult r = i.command(FILEIO_LUN, TestInitiator.cdb16(0x88, lba, 8), null, read);
+            assertEquals(0, r.status(), "READ after the response");
+            assertArrayEquals(data, read, "the aborted WRITE had reached the file before the function was answered");
+            assertNull(i.receiveWithin(300), "an aborted task gets no response");
+        }
+    }
+
+    private static TestInitiator loggedIn() throws IOException
+    {
+        final TestInitiator i = new TestInitiator("127.0.0.1", server.port());
+        i.isid = 0x400000000000L | new Random().nextInt(1 << 24);
+        assertEquals(0, TestInitiator.loginStatus(i.login(TestTarget.IQN)), "login failed: " + LOG);
+        i.clearUnitAttention(0);
+        i.clearUnitAttention(FILEIO_LUN);
+        return i;
+    }
+
+    private static byte[] tmf(final TestInitiator i, final int function, final long lun, final int referencedItt)
+    {
+        final byte[] bhs = new byte[48];
+        new TaskManagementRequestPdu().wrap(MemorySegment.ofArray(bhs), 0).reset().immediate(true).finalBit(true)
+            .function(function).lun(lun).initiatorTaskTag(++i.itt).referencedTaskTag(referencedItt)
+            .refCmdSn(i.cmdSn - 1).cmdSn(i.cmdSn).expStatSn(i.expStatSn);
+        return bhs;
+    }
+
+    private static void assertTmfResponse(final Pdu pdu, final int expected)
+    {
+        assertTrue(pdu != null, "a Task Management Function Response: " + LOG);
+        assertEquals(Opcode.TASK_MANAGEMENT_RESPONSE, pdu.opcode(), TestInitiator.name(pdu));
+        assertEquals(expected, new TaskManagementResponsePdu().wrap(pdu.header(), 0).response());
+    }
+
+    private static void assertNopAnswered(final TestInitiator i) throws IOException
+    {
+        i.send(i.nopOut(++i.itt, 0xffffffff, true), null);
+        final Pdu nopIn = i.receiveWithin(5_000);
+        assertTrue(nopIn != null && nopIn.opcode() == Opcode.NOP_IN,
+            "a NOP-In: " + (nopIn == null ? "none" : TestInitiator.name(nopIn)));
+        assertEquals(i.itt, nopIn.itt());
+    }
+
+    private static String exec(final String... command) throws IOException, InterruptedException
+    {
+        final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final String out = new String(p.getInputStream().readAllBytes()).trim();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "timed out: " + String.join(" ", command));
+        if (p.exitValue() != 0)
+        {
+            throw new IOException(String.join(" ", command) + " exited " + p.exitValue() + ": " + out);
+        }
+        return out;
+    }
+
+    private static void execQuietly(final String... command)
+    {
+        try
+        {
+            exec(command);
+        }
+        catch (final IOException | InterruptedException | AssertionError ex)
+        {
+            // not frozen: nothing to thaw
+        }
+    }
+}
