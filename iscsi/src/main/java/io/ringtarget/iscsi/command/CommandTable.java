@@ -28,7 +28,7 @@ public final class CommandTable
     private final Int2IntHashMap byItt = new Int2IntHashMap(QUEUE_DEPTH * 2, 0.5f, -1);
     private final DataBuffers buffers;
     private final CmdSnWindow window;
-    /** Aborted commands whose slot is not free yet: backstore I/O, or a RECV of their Data-Out, still owns the buffer. */
+    /** Aborted commands whose slot is not free yet: backstore I/O, or a RECV of their Data-Out, owns the buffer. */
     private int abortedInFlight;
 
     public CommandTable(final DataBuffers buffers, final CmdSnWindow window)
