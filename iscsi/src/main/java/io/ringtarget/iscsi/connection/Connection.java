@@ -802,7 +802,8 @@ public final class Connection
             {
                 if (!session.discovery())
                 {
-                    counters.metrics().rebound(current);   // a new metrics model may have come with the same TPG
+                    // A new metrics model may have come with the same TPG.
+                    counters.metrics().rebound(current, executor.luns());
                 }
                 return false;
             }
@@ -811,7 +812,7 @@ public final class Connection
                 final PortalGroup next = rebinding.next();
                 executor.bind(next, session.initiatorName(), session.nexus());
                 session.portalGroup(next);
-                counters.metrics().rebound(next);
+                counters.metrics().rebound(next, executor.luns());
                 nopIn(next.nopInIntervalNanos(server.nopInIntervalNanos()),
                     next.nopInTimeoutNanos(server.nopInTimeoutNanos()));
                 return false;
@@ -836,7 +837,8 @@ public final class Connection
             session.discovery() ? null : session.targetName(), null == tpg ? 0 : tpg.tag(), Portal.format(localIp, localPort),
             peer, context.loop().roleName(), loginEpochMillis, counters.commands(), readBytes, writtenBytes,
             parameters.toString(), window.expCmdSn(), window.maxCmdSn(), statSn.current(),
-            executor.luns().lunNumbers().clone(), null != tpg && tpg.readOnlyFor(session.initiatorName()));
+            executor.luns().lunNumbers().clone(), null != tpg && tpg.readOnlyFor(session.initiatorName()),
+            executor.luns().describe());
     }
 
     /** A normal session's NOP-In settings are its TPG's; discovery sessions keep the engine's. */

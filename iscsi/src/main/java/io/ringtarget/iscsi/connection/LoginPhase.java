@@ -5,6 +5,7 @@ import io.ringtarget.iscsi.login.LoginExchange;
 import io.ringtarget.iscsi.login.LoginStatus;
 import io.ringtarget.iscsi.login.LoginThrottle;
 import io.ringtarget.iscsi.loop.IscsiContext;
+import io.ringtarget.iscsi.node.LunView;
 import io.ringtarget.iscsi.node.Portal;
 import io.ringtarget.iscsi.stats.ConnectionCounters;
 import io.ringtarget.iscsi.stats.IscsiCounter;
@@ -158,8 +159,10 @@ final class LoginPhase
             log.debug("login", peer + ": " + exchange.repeatedDeclarations() + " declared again with the same " +
                 "value (RFC 7143 6.2 forbids it; tolerated, as libiscsi does it)");
         }
-        counters.metrics().loggedIn(exchange.session().discovery() ? null : exchange.targetNode(),
-            exchange.portalGroup(), localIp, localPort);
+        final boolean discovery = exchange.session().discovery();
+        counters.metrics().loggedIn(discovery ? null : exchange.targetNode(), exchange.portalGroup(),
+            discovery ? LunView.NONE : exchange.portalGroup().lunsOf(exchange.session().initiatorName()),
+            localIp, localPort);
         counters.count(IscsiCounter.LOGINS_SUCCEEDED);
         log.info("login", exchange.session() + " from " + peer + " on " + Portal.format(localIp, localPort) +
             (exchange.chapAlgorithm() != null ? " (CHAP " + exchange.chapAlgorithm().configName() + ")" : "") +

@@ -54,6 +54,35 @@ public final class LunView
         }
     }
 
+    /**
+     * The LUNs for people: each number in ascending order, with the TPG's LUN where it is shown under another number
+     * and whether it is read-only: "0 (TPG LUN 3), 1 (read-only)", or "none". Not for the I/O path.
+     */
+    public String describe()
+    {
+        if (lunNumbers.length == 0)
+        {
+            return "none";
+        }
+        final StringBuilder sb = new StringBuilder();
+        for (final long n : lunNumbers)
+        {
+            final LunMapping m = lunsByNumber[(int)n];
+            if (!sb.isEmpty())
+            {
+                sb.append(", ");
+            }
+            sb.append(n);
+            if (m.tpgLun() != m.lun() || m.readOnly())
+            {
+                sb.append(" (").append(m.tpgLun() != m.lun() ? "TPG LUN " + m.tpgLun() : "")
+                    .append(m.tpgLun() != m.lun() && m.readOnly() ? ", " : "").append(m.readOnly() ? "read-only" : "")
+                    .append(')');
+            }
+        }
+        return sb.toString();
+    }
+
     /** The mapping of a LUN number, or null when this view has no such LUN. */
     public LunMapping lun(final int lun)
     {

@@ -3,10 +3,11 @@ package io.ringtarget.iscsi.node;
 import java.util.List;
 
 /**
- * A node ACL of a TPG: the initiator admitted, its CHAP credentials (null when it has none), the LUN numbers of the
- * TPG it sees (its mapped LUNs), or null when it sees all of them, and whether it may only read them.
+ * A node ACL of a TPG: the initiator admitted, its CHAP credentials (null when it has none), the LUNs of the TPG it
+ * sees and under which numbers (its mapped LUNs), or null when it sees all of them under theirs, and whether it may
+ * only read them.
  */
-public record NodeAcl(String initiatorName, ChapCredentials chap, List<Integer> mappedLuns, boolean readOnly)
+public record NodeAcl(String initiatorName, ChapCredentials chap, List<MappedLun> mappedLuns, boolean readOnly)
 {
     public NodeAcl
     {
@@ -14,7 +15,7 @@ public record NodeAcl(String initiatorName, ChapCredentials chap, List<Integer> 
     }
 
     /** An ACL that may read and write the LUNs it sees. */
-    public NodeAcl(final String initiatorName, final ChapCredentials chap, final List<Integer> mappedLuns)
+    public NodeAcl(final String initiatorName, final ChapCredentials chap, final List<MappedLun> mappedLuns)
     {
         this(initiatorName, chap, mappedLuns, false);
     }

@@ -4,6 +4,7 @@ import io.ringtarget.scsi.LogicalUnit;
 import io.ringtarget.scsi.TargetPort;
 import io.ringtarget.scsi.TargetPortGroup;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,15 +118,42 @@ public final class PortalGroup
         {
             if (null != acl.mappedLuns() || acl.readOnly())
             {
-                views.put(acl.initiatorName(), new LunView(luns.stream()
-                    .filter(m -> null == acl.mappedLuns() || acl.mappedLuns().contains(m.lun()))
-                    .map(m -> acl.readOnly() ? new LunMapping(m.lun(), m.logicalUnit(), m.backstore(), true) : m)
-                    .toList()));
+                views.put(acl.initiatorName(), new LunView(viewOf(acl, luns)));
             }
         }
         this.aclLuns = Map.copyOf(views);
         this.generateNodeAcls = generateNodeAcls;
         this.chapRequired = chapRequired;
+    }
+
+    /**
+     * A node ACL's LUNs: each mapped LUN of the TPG under the number the ACL gives it (read-only when the LUN, the
+     * ACL or that mapping is), or every LUN of the TPG under its own (read-only ACL). A mapping of a LUN the TPG does
+     * not have is left out (the validator refuses it).
+     */
+    private static List<LunMapping> viewOf(final NodeAcl acl, final List<LunMapping> luns)
+    {
+        final List<LunMapping> view = new ArrayList<>();
+        if (null == acl.mappedLuns())
+        {
+            for (final LunMapping m : luns)
+            {
+                view.add(new LunMapping(m.lun(), m.lun(), m.logicalUnit(), m.backstore(), true));
+            }
+            return view;
+        }
+        for (final MappedLun mapped : acl.mappedLuns())
+        {
+            for (final LunMapping m : luns)
+            {
+                if (m.lun() == mapped.tpgLun())
+                {
+                    view.add(new LunMapping(mapped.lun(), m.lun(), m.logicalUnit(), m.backstore(),
+                        m.readOnly() || acl.readOnly() || mapped.readOnly()));
+                }
+            }
+        }
+        return view;
     }
 
     public TargetNode target()

@@ -15,6 +15,8 @@ package io.ringtarget.iscsi.session;
  * @param parameters       the negotiated keys, {@code Key=Value} separated by spaces.
  * @param luns             the LUN numbers it sees (its TPG's, or its node ACL's mapped LUNs); none for discovery.
  * @param readOnly         whether its node ACL lets it only read.
+ * @param lunsDescribed    the LUNs as {@code sessions -v} shows them: each number, the TPG's LUN where an ACL shows it
+ *                         under another, and whether it is read-only ("0 (TPG LUN 3), 1 (read-only)"), or "none".
  */
 public record SessionSnapshot(
     String initiatorName,
@@ -35,7 +37,8 @@ public record SessionSnapshot(
     int maxCmdSn,
     int statSn,
     long[] luns,
-    boolean readOnly)
+    boolean readOnly,
+    String lunsDescribed)
 {
     /** The ISID as RFC 7143 10.12.5 writes it, 12 hex digits. */
     public String isidHex()

@@ -1,5 +1,6 @@
 package io.ringtarget.iscsi.stats;
 
+import io.ringtarget.iscsi.node.LunView;
 import io.ringtarget.iscsi.node.PortalGroup;
 import io.ringtarget.iscsi.node.TargetNode;
 import io.ringtarget.scsi.ReportLuns;
@@ -54,10 +55,11 @@ public final class ConnectionMetrics
     }
 
     /**
-     * The login completed: a normal session of {@code target} through {@code tpg}, or a discovery session
-     * ({@code target} null).
+     * The login completed: a normal session of {@code target} through {@code tpg}, seeing the LUNs of {@code view},
+     * or a discovery session ({@code target} null).
      */
-    public void loggedIn(final TargetNode target, final PortalGroup tpg, final String localIp, final int localPort)
+    public void loggedIn(
+        final TargetNode target, final PortalGroup tpg, final LunView view, final String localIp, final int localPort)
     {
         final MetricsModel model = loop.model();
         final int t = model.targetIndex(target);
@@ -74,15 +76,18 @@ public final class ConnectionMetrics
         }
         sessionTarget = t;
         loop.sessionStarted(t);
-        luns = loop.lunTable(tpg);
+        luns = loop.lunTable(tpg, view);
     }
 
-    /** A live configuration change moved the session to {@code tpg} (same target, same tag): its LUNs' counters. */
-    public void rebound(final PortalGroup tpg)
+    /**
+     * A live configuration change moved the session to {@code tpg} (same target, same tag) and its LUNs to
+     * {@code view}: their counters.
+     */
+    public void rebound(final PortalGroup tpg, final LunView view)
     {
         if (sessionTarget >= 0)
         {
-            luns = loop.lunTable(tpg);
+            luns = loop.lunTable(tpg, view);
         }
     }
 

@@ -3,6 +3,7 @@ package io.ringtarget.iscsi.stats;
 import io.ringtarget.ffi.Libc;
 import io.ringtarget.ffi.LibcConstants;
 import io.ringtarget.ffi.TcpInfo;
+import io.ringtarget.iscsi.node.LunView;
 import io.ringtarget.iscsi.node.PortalGroup;
 import io.ringtarget.iscsi.node.TargetRegistry;
 import io.ringtarget.ring.EventLoop;
@@ -126,7 +127,7 @@ public final class LoopMetrics
     private volatile MetricsModel model;
     private volatile LunStats[] luns;
     private volatile Values values;
-    private final Map<PortalGroup, LunStats[]> lunsByTpg = new IdentityHashMap<>();
+    private final Map<LunView, LunStats[]> lunsByView = new IdentityHashMap<>();
 
     private final List<ConnectionMetrics> open = new ArrayList<>();
     private long[] rttSum;
@@ -208,7 +209,7 @@ public final class LoopMetrics
             rttSum = java.util.Arrays.copyOf(rttSum, next.portalCount());
             rttCount = java.util.Arrays.copyOf(rttCount, next.portalCount());
         }
-        lunsByTpg.clear();
+        lunsByView.clear();
         model = next;
     }
 
@@ -225,20 +226,27 @@ public final class LoopMetrics
         return c;
     }
 
-    /** The LUN counters of a TPG by LUN number (null where it has no LUN); at login and when a change rebinds. */
-    LunStats[] lunTable(final PortalGroup tpg)
+    /**
+     * The LUN counters a session of {@code tpg} reaches through {@code view}, by the LUN numbers it sees (null where it
+     * has no LUN): each its TPG LUN's counters, also when a node ACL shows that LUN under another number. At login and
+     * when a change rebinds.
+     */
+    LunStats[] lunTable(final PortalGroup tpg, final LunView view)
     {
-        LunStats[] table = lunsByTpg.get(tpg);
+        LunStats[] table = lunsByView.get(view);
         if (table == null)
         {
             final int[] keys = model.lunKeys(tpg);
             final LunStats[] all = luns;
-            table = new LunStats[keys == null ? 0 : keys.length];
-            for (int i = 0; i < table.length; i++)
+            final long[] numbers = view.lunNumbers();
+            table = new LunStats[numbers.length == 0 ? 0 : (int)numbers[numbers.length - 1] + 1];
+            for (final long n : numbers)
             {
-                table[i] = keys[i] < 0 ? null : all[keys[i]];
+                final int tpgLun = view.lun((int)n).tpgLun();
+                final int key = keys == null || tpgLun >= keys.length ? -1 : keys[tpgLun];
+                table[(int)n] = key < 0 ? null : all[key];
             }
-            lunsByTpg.put(tpg, table);
+            lunsByView.put(view, table);
         }
         return table;
     }

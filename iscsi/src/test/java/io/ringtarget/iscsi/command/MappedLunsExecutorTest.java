@@ -3,6 +3,7 @@ package io.ringtarget.iscsi.command;
 import io.ringtarget.backstore.Backstore;
 import io.ringtarget.backstore.RamBackstore;
 import io.ringtarget.iscsi.node.LunMapping;
+import io.ringtarget.iscsi.node.MappedLun;
 import io.ringtarget.iscsi.node.NodeAcl;
 import io.ringtarget.iscsi.node.Portal;
 import io.ringtarget.iscsi.node.PortalGroup;
@@ -59,7 +60,7 @@ class MappedLunsExecutorTest
         final TargetNode node = new TargetNode(IQN, null);
         final PortalGroup tpg = new PortalGroup(node, 1, List.of(new Portal("127.0.0.1", 3260)),
             List.of(new LunMapping(0, lu0, ram0, false), new LunMapping(1, lu1, ram1, false)),
-            List.of(new NodeAcl(HOST1, null, List.of(1)), new NodeAcl(HOST2, null),
+            List.of(new NodeAcl(HOST1, null, MappedLun.sameNumbers(1)), new NodeAcl(HOST2, null),
                 new NodeAcl(HOST3, null, List.of())),
             false, false);
         final BackstoreDevices devices = b ->

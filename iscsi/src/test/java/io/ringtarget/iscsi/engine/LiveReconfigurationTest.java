@@ -9,6 +9,7 @@ import io.ringtarget.iscsi.login.LoginStatus;
 import io.ringtarget.iscsi.login.TargetLimits;
 import io.ringtarget.iscsi.node.DiscoveryAuth;
 import io.ringtarget.iscsi.node.LunMapping;
+import io.ringtarget.iscsi.node.MappedLun;
 import io.ringtarget.iscsi.node.NodeAcl;
 import io.ringtarget.iscsi.node.Portal;
 import io.ringtarget.iscsi.node.PortalGroup;
@@ -216,7 +217,8 @@ class LiveReconfigurationTest
         final Portal portal = new Portal("127.0.0.1", freePort());
         final List<LunMapping> luns = List.of(new LunMapping(0, lu0, ram0, false), new LunMapping(1, lu1, ram1, false));
         final NodeAcl host2SeesAll = new NodeAcl(HOST2, null);
-        start(registryWithAcls(List.of(portal), luns, List.of(new NodeAcl(HOST1, null, List.of(1)), host2SeesAll)));
+        start(registryWithAcls(List.of(portal), luns,
+            List.of(new NodeAcl(HOST1, null, MappedLun.sameNumbers(1)), host2SeesAll)));
         try (TestInitiator host1 = login(portal, HOST1, 0x1L);
              TestInitiator host2 = login(portal, HOST2, 0x2L))
         {
@@ -236,7 +238,7 @@ class LiveReconfigurationTest
             assertEquals(GOOD, command(host2, 0, testUnitReady(), null).status());
 
             final Reconfigured widened = change(registryWithAcls(List.of(portal), luns,
-                List.of(new NodeAcl(HOST1, null, List.of(0, 1)), host2SeesAll)), List.of(), List.of());
+                List.of(new NodeAcl(HOST1, null, MappedLun.sameNumbers(0, 1)), host2SeesAll)), List.of(), List.of());
             assertEquals(0, widened.sessionsEnded(), "a change of mapped LUNs ends no session");
             assertUnitAttention(command(host1, 1, testUnitReady(), null), 0x3F, 0x0E);
             assertArrayEquals(new int[]{0, 1}, reportedLuns(host1));
@@ -252,6 +254,69 @@ class LiveReconfigurationTest
             assertUnitAttention(command(host2, 0, testUnitReady(), null), 0x3F, 0x0E);
             assertArrayEquals(new int[]{0, 1}, reportedLuns(host2), "HOST2's LUNs did not change");
         }
+    }
+
+    @Test
+    void anAclShowsTpgLunsUnderNumbersOfItsOwnAndMayOnlyReadOneOfThem() throws Exception
+    {
+        final Portal portal = new Portal("127.0.0.1", freePort());
+        final List<LunMapping> luns = List.of(new LunMapping(0, lu0, ram0, false), new LunMapping(1, lu1, ram1, false));
+        final NodeAcl host2SeesAll = new NodeAcl(HOST2, null);
+        // targetcli's mapped_lun0 -> lun1 and mapped_lun1 -> lun0 with write_protect=1: HOST1 sees them swapped.
+        final NodeAcl swapped =
+            new NodeAcl(HOST1, null, List.of(new MappedLun(0, 1, false), new MappedLun(1, 0, true)));
+        start(registryWithAcls(List.of(portal), luns, List.of(swapped, host2SeesAll)));
+        try (TestInitiator host1 = login(portal, HOST1, 0x1L);
+             TestInitiator host2 = login(portal, HOST2, 0x2L))
+        {
+            assertArrayEquals(new int[]{0, 1}, reportedLuns(host1));
+            final TestInitiator.ScsiResult capacity = command(host1, 0, readCapacity10(), new byte[8]);
+            assertEquals(GOOD, capacity.status());
+            assertEquals(ram1.blockCount() - 1, ByteBuffer.wrap(capacity.data()).getInt(0), "HOST1's LUN 0 is ram1");
+
+            final byte[] block = new byte[BLOCK];
+            java.util.Arrays.fill(block, (byte)0x3C);
+            final long writesBefore = lunWrites("ram1");
+            assertEquals(GOOD, host1.command(0, write10(5), block, null).status(), "HOST1 writes its LUN 0");
+            final TestInitiator.ScsiResult seen = host2.command(1L << 48, read10(5), null, new byte[BLOCK]);
+            assertEquals(GOOD, seen.status());
+            assertArrayEquals(block, seen.data(), "the write went to the TPG's LUN 1");
+            assertEquals(writesBefore + 1, lunWrites("ram1"), "counted under the TPG's LUN 1 (ram1)");
+
+            final TestInitiator.ScsiResult refused = host1.command(1L << 48, write10(5), block, null);
+            assertEquals(CHECK_CONDITION, refused.status(), "HOST1's LUN 1 (the TPG's LUN 0) is read-only");
+            assertEquals(0x07, refused.sense()[2] & 0x0F, "DATA PROTECT");
+            final TestInitiator.ScsiResult untouched = host2.command(0, read10(5), null, new byte[BLOCK]);
+            assertArrayEquals(new byte[BLOCK], untouched.data(), "the refused write's data is not in ram0");
+            assertEquals(GOOD, host2.command(0, write10(6), block, null).status(), "HOST2 writes the TPG's LUN 0");
+
+            for (final SessionSnapshot s : engine.sessions(10_000))
+            {
+                assertEquals(HOST1.equals(s.initiatorName()) ? "0 (TPG LUN 1), 1 (TPG LUN 0, read-only)" : "0, 1",
+                    s.lunsDescribed(), "ringtarget sessions -v for " + s.initiatorName());
+            }
+
+            // Mapped under the TPG's own numbers again: a different logical unit behind LUN 0, reported at once.
+            final Reconfigured renumbered = change(registryWithAcls(List.of(portal), luns,
+                List.of(new NodeAcl(HOST1, null, MappedLun.sameNumbers(0, 1)), host2SeesAll)), List.of(), List.of());
+            assertEquals(0, renumbered.sessionsEnded());
+            assertUnitAttention(command(host1, 0, testUnitReady(), null), 0x3F, 0x0E);
+            final TestInitiator.ScsiResult again = command(host1, 0, readCapacity10(), new byte[8]);
+            assertEquals(ram0.blockCount() - 1, ByteBuffer.wrap(again.data()).getInt(0), "HOST1's LUN 0 is ram0 now");
+        }
+    }
+
+    private long lunWrites(final String backstore)
+    {
+        final io.ringtarget.iscsi.stats.EngineMetrics metrics = engine.metrics();
+        for (int key = 0; key < metrics.model().lunCount(); key++)
+        {
+            if (metrics.model().lunServed(key) && metrics.model().lun(key).backstore().equals(backstore))
+            {
+                return metrics.lunWrites(key);
+            }
+        }
+        throw new AssertionError("no LUN on " + backstore);
     }
 
     @Test

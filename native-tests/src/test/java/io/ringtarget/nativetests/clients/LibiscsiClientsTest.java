@@ -7,6 +7,7 @@ import io.ringtarget.server.config.ChapConfig;
 import io.ringtarget.server.config.DiscoveryAuthConfig;
 import io.ringtarget.server.config.EngineConfig;
 import io.ringtarget.server.config.LunConfig;
+import io.ringtarget.server.config.MappedLunConfig;
 import io.ringtarget.server.config.PortalConfig;
 import io.ringtarget.server.config.RingtargetConfig;
 import io.ringtarget.server.config.TargetConfig;
@@ -46,6 +47,7 @@ class LibiscsiClientsTest
     static final String LAB_SECRET = "lab-Secret-2026";
     static final String SEES_LUN1 = "iqn.2026-11.io.ringtarget.test:sees-lun1";
     static final String SEES_ALL = "iqn.2026-11.io.ringtarget.test:sees-all";
+    static final String SEES_LUN1_AS_0 = "iqn.2026-11.io.ringtarget.test:sees-lun1-as-0";
     static final String CHAP_USER = "chapuser";
     static final String CHAP_SECRET = "chapsecret1234";
 
@@ -83,7 +85,9 @@ class LibiscsiClientsTest
                     List.of(new LunConfig(0, "ram3", false)), List.of(), true, "none"))),
                 new TargetConfig(MASKED, "masked", List.of(new TpgConfig(1, true, portal,
                     List.of(new LunConfig(0, "ram4", false), new LunConfig(1, "ram5", false)),
-                    List.of(new AclConfig(SEES_LUN1, null, List.of(1)), new AclConfig(SEES_ALL, null)), false,
+                    List.of(new AclConfig(SEES_LUN1, null, List.of(MappedLunConfig.of(1))),
+                        new AclConfig(SEES_ALL, null),
+                        new AclConfig(SEES_LUN1_AS_0, null, List.of(new MappedLunConfig(0, 1, true)))), false,
                     "none")))),
             new DiscoveryAuthConfig("none", null),
             new EngineConfig(2, false, "ring", 5, 15));
@@ -144,6 +148,25 @@ class LibiscsiClientsTest
         final ExternalProcess.Result both = run("iscsi-ls", "-s", "-i", SEES_ALL, "iscsi://127.0.0.1:" + port);
         final String whole = section(both.output(), MASKED);
         assertTrue(whole.contains("Lun:0") && whole.contains("Lun:1"), whole);
+    }
+
+    @Test
+    void anAclShowsATpgLunUnderANumberOfItsOwn()
+    {
+        // targetcli's mapped_lun0 -> lun1: the TPG's LUN 1 (ram5, 32 MiB) is this host's LUN 0 (read-only, which
+        // LiveReconfigurationTest writes against; Debian's libiscsi has no writing tool).
+        final ExternalProcess.Result serial = run("iscsi-inq", "-i", SEES_LUN1_AS_0, "-e", "1", "-c", "128",
+            url(MASKED, 0));
+        assertEquals(0, serial.exitCode(), serial.output() + LOG);
+        assertTrue(serial.output().contains("ram5serial"), "the same logical unit: " + serial.output());
+        final ExternalProcess.Result capacity = run("iscsi-readcapacity16", "-i", SEES_LUN1_AS_0, url(MASKED, 0));
+        assertEquals(0, capacity.exitCode(), capacity.output());
+        assertTrue(capacity.output().contains("Total size:" + (32L << 20)), capacity.output());
+        final ExternalProcess.Result lun1 = run("iscsi-readcapacity16", "-i", SEES_LUN1_AS_0, url(MASKED, 1));
+        assertTrue(lun1.output().contains("LOGICAL_UNIT_NOT_SUPPORTED"), "not under its own number: " + lun1.output());
+        final String listed = section(run("iscsi-ls", "-s", "-i", SEES_LUN1_AS_0, "iscsi://127.0.0.1:" + port)
+            .output(), MASKED);
+        assertTrue(listed.contains("Lun:0") && !listed.contains("Lun:1"), listed);
     }
 
     /** What iscsi-ls prints of one target: its Target line and its Lun lines, up to the next target. */

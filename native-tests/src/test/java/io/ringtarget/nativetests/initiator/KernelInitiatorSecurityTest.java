@@ -9,6 +9,7 @@ import io.ringtarget.server.config.ChapConfig;
 import io.ringtarget.server.config.DiscoveryAuthConfig;
 import io.ringtarget.server.config.EngineConfig;
 import io.ringtarget.server.config.LunConfig;
+import io.ringtarget.server.config.MappedLunConfig;
 import io.ringtarget.server.config.PortalConfig;
 import io.ringtarget.server.config.RingtargetConfig;
 import io.ringtarget.server.config.TargetConfig;
@@ -65,7 +66,8 @@ class KernelInitiatorSecurityTest
             List.of(
                 new TargetConfig(SHA256_TARGET, "sha256", List.of(new TpgConfig(1, true, portal,
                     List.of(new LunConfig(0, "a", false), new LunConfig(1, "d", false)),
-                    List.of(new AclConfig(GUEST, new ChapConfig("guest", SECRET, null, null), List.of(1))), false,
+                    List.of(new AclConfig(GUEST, new ChapConfig("guest", SECRET, null, null),
+                        List.of(MappedLunConfig.of(1)))), false,
                     "chap")
                     .withChapAlgorithms(List.of("SHA256")))),
                 new TargetConfig(SHA3_TARGET, "sha3", List.of(new TpgConfig(1, true, portal,

@@ -2,6 +2,7 @@ package io.ringtarget.server.cli;
 
 import io.ringtarget.server.config.AclConfig;
 import io.ringtarget.server.config.ConfigEditor;
+import io.ringtarget.server.config.MappedLunConfig;
 import io.ringtarget.server.config.RingtargetConfig;
 import io.ringtarget.server.config.TpgConfig;
 import picocli.CommandLine.Command;
@@ -59,8 +60,9 @@ final class AclsCommand extends CommandGroup
         ChapOptions chap;
 
         @Option(names = "--mapped-luns", paramLabel = "LUNS|all|none", defaultValue = MappedLuns.ALL,
-            description = "The LUNs of the TPG the initiator sees (LUN masking): LUN numbers separated by " +
-                "commas, all (default: also LUNs added later) or none.")
+            description = "The LUNs of the TPG the initiator sees (LUN masking): mappings separated by commas, " +
+                "each LUN[=TPG_LUN][:ro] (0,2: those LUNs under their numbers; 0=3: the TPG's LUN 3 as LUN 0; " +
+                "1:ro: read-only), all (default: also LUNs added later) or none.")
         String mappedLuns;
 
         @Option(names = "--read-only", description = "The initiator may only read: its writes fail with " +
@@ -77,7 +79,7 @@ final class AclsCommand extends CommandGroup
         @Override
         String done(final RingtargetConfig before, final RingtargetConfig after)
         {
-            final List<Integer> luns = MappedLuns.parse(mappedLuns);
+            final List<MappedLunConfig> luns = MappedLuns.parse(mappedLuns);
             return "Created Node ACL for " + acl.initiator + (chap.given() ? " with CHAP" : "") +
                 (null == luns ? "" : ", seeing " + MappedLuns.describe(luns)) +
                 (readOnly ? ", read-only" : "") + ".";
@@ -107,17 +109,17 @@ final class AclsCommand extends CommandGroup
         }
     }
 
-    @Command(name = "set-luns", description = "Sets the LUNs of the TPG an initiator sees (LUN masking, " +
-        "targetcli's mapped LUNs under the TPG's own LUN numbers). Sessions see the change at once and are " +
-        "told with REPORTED LUNS DATA HAS CHANGED.")
+    @Command(name = "set-luns", description = "Sets the LUNs of the TPG an initiator sees and under which " +
+        "numbers (LUN masking, targetcli's mapped LUNs). Sessions see the change at once and are told with " +
+        "REPORTED LUNS DATA HAS CHANGED.")
     static final class SetLuns extends EditCommand
     {
         @Mixin
         Acl acl;
 
         @Parameters(index = "2", paramLabel = "LUNS|all|none",
-            description = "LUN numbers separated by commas (0,2 or lun0,lun2), all (also LUNs added later) " +
-                "or none.")
+            description = "Mappings separated by commas, each LUN[=TPG_LUN][:ro] (0,2: those LUNs under their " +
+                "numbers; 0=3: the TPG's LUN 3 as LUN 0; 1:ro: read-only), all (also LUNs added later) or none.")
         String mappedLuns;
 
         @Override

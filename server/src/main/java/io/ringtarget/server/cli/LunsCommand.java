@@ -106,7 +106,8 @@ final class LunsCommand extends CommandGroup
         String done(final RingtargetConfig before, final RingtargetConfig after)
         {
             final List<String> unmapped = ConfigEditor.tpg(ConfigEditor.target(before, iqn), tpg.tag).acls()
-                .stream().filter(a -> null != a.mappedLuns() && a.mappedLuns().contains(number()))
+                .stream().filter(a -> null != a.mappedLuns() &&
+                    a.mappedLuns().stream().anyMatch(m -> m.tpgLunOrLun() == number()))
                 .map(AclConfig::initiatorIqn).toList();
             return "Deleted LUN " + number() + "." + (unmapped.isEmpty() ? "" : " Removed from the mapped " +
                 "LUNs of " + String.join(", ", unmapped) + ".");

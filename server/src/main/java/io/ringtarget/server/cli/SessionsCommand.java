@@ -79,9 +79,7 @@ final class SessionsCommand implements Callable<Integer>
                 out.println("      negotiated: " + s.parameters());
                 if (!s.discovery())
                 {
-                    out.println("      LUNs: " + (null == s.luns() || s.luns().length == 0 ? "none" :
-                        java.util.Arrays.stream(s.luns()).mapToObj(String::valueOf)
-                            .collect(java.util.stream.Collectors.joining(", "))) + (s.readOnly() ? " (read-only)" : ""));
+                    out.println("      LUNs: " + s.lunsDescribed());
                 }
                 out.println("      ExpCmdSN " + Integer.toUnsignedString(s.expCmdSn()) + ", MaxCmdSN " +
                     Integer.toUnsignedString(s.maxCmdSn()) + " (window " + (s.maxCmdSn() - s.expCmdSn() + 1) +

@@ -4,14 +4,15 @@ import java.util.List;
 
 /**
  * A node ACL: the initiator IQN admitted to the TPG, its CHAP credentials (when the TPG requires CHAP), its mapped
- * LUNs: the LUN numbers of the TPG it sees (LUN masking; targetcli's mapped LUNs, under the TPG's own numbers), and
- * whether it may only read them. Null {@code mappedLuns} sees every LUN of the TPG, also those added later; an empty
- * list sees none. Null {@code readOnly} is false (left out of the file, which older versions can then read).
+ * LUNs: the LUNs of the TPG it sees, each under the TPG's number or another (LUN masking; targetcli's mapped LUNs),
+ * and whether it may only read them. Null {@code mappedLuns} sees every LUN of the TPG under its number, also those
+ * added later; an empty list sees none. Null {@code readOnly} is false (left out of the file, which older versions
+ * can then read).
  */
-public record AclConfig(String initiatorIqn, ChapConfig chap, List<Integer> mappedLuns, Boolean readOnly)
+public record AclConfig(String initiatorIqn, ChapConfig chap, List<MappedLunConfig> mappedLuns, Boolean readOnly)
 {
     /** An ACL that may write. */
-    public AclConfig(final String initiatorIqn, final ChapConfig chap, final List<Integer> mappedLuns)
+    public AclConfig(final String initiatorIqn, final ChapConfig chap, final List<MappedLunConfig> mappedLuns)
     {
         this(initiatorIqn, chap, mappedLuns, null);
     }
@@ -33,7 +34,7 @@ public record AclConfig(String initiatorIqn, ChapConfig chap, List<Integer> mapp
         return new AclConfig(initiatorIqn, newChap, mappedLuns, readOnly);
     }
 
-    public AclConfig withMappedLuns(final List<Integer> newMappedLuns)
+    public AclConfig withMappedLuns(final List<MappedLunConfig> newMappedLuns)
     {
         return new AclConfig(initiatorIqn, chap, null == newMappedLuns ? null : List.copyOf(newMappedLuns), readOnly);
     }

@@ -1,6 +1,7 @@
 package io.ringtarget.server.config;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -260,7 +261,7 @@ public final class ConfigEditor
         });
     }
 
-    /** The TPG without the LUNs {@code gone} selects, their numbers taken out of its ACLs' mapped LUNs too. */
+    /** The TPG without the LUNs {@code gone} selects, their mappings taken out of its ACLs' mapped LUNs too. */
     private static TpgConfig withoutLuns(final TpgConfig tpg, final Predicate<LunConfig> gone)
     {
         final Set<Integer> numbers = tpg.luns().stream().filter(gone).map(LunConfig::lun).collect(Collectors.toSet());
@@ -272,7 +273,7 @@ public final class ConfigEditor
         for (final AclConfig acl : tpg.acls())
         {
             acls.add(null == acl.mappedLuns() ? acl :
-                acl.withMappedLuns(acl.mappedLuns().stream().filter(n -> !numbers.contains(n)).toList()));
+                acl.withMappedLuns(acl.mappedLuns().stream().filter(m -> !numbers.contains(m.tpgLunOrLun())).toList()));
         }
         return tpg.withLuns(tpg.luns().stream().filter(gone.negate()).toList()).withAcls(acls);
     }
@@ -311,20 +312,20 @@ public final class ConfigEditor
     }
 
     /**
-     * Sets the mapped LUNs of an existing node ACL: the LUN numbers of the TPG its initiator sees, or null for every
-     * LUN of the TPG (also those added later).
+     * Sets the mapped LUNs of an existing node ACL: the LUNs of the TPG its initiator sees and under which numbers, or
+     * null for every LUN of the TPG under its own number (also those added later).
      */
     public static RingtargetConfig setAclLuns(
         final RingtargetConfig config, final String iqn, final int tag, final String initiatorIqn,
-        final List<Integer> mappedLuns)
+        final List<MappedLunConfig> mappedLuns)
     {
         return editTpg(config, iqn, tag, tpg ->
         {
             final AclConfig acl = acl(tpg, initiatorIqn);
             checkMappedLuns(tpg, mappedLuns);
             final List<AclConfig> acls = new ArrayList<>(tpg.acls());
-            acls.set(acls.indexOf(acl), acl.withMappedLuns(null == mappedLuns ? null : mappedLuns.stream().sorted()
-                .toList()));
+            acls.set(acls.indexOf(acl), acl.withMappedLuns(null == mappedLuns ? null : mappedLuns.stream()
+                .sorted(Comparator.comparingInt(MappedLunConfig::lun)).toList()));
             return tpg.withAcls(acls);
         });
     }
@@ -350,20 +351,26 @@ public final class ConfigEditor
         });
     }
 
-    private static void checkMappedLuns(final TpgConfig tpg, final List<Integer> mappedLuns)
+    private static void checkMappedLuns(final TpgConfig tpg, final List<MappedLunConfig> mappedLuns)
     {
         if (null == mappedLuns)
         {
             return;
         }
-        for (final Integer n : mappedLuns)
+        for (final MappedLunConfig m : mappedLuns)
         {
-            if (tpg.luns().stream().noneMatch(l -> l.lun() == n))
+            if (tpg.luns().stream().noneMatch(l -> l.lun() == m.tpgLunOrLun()))
             {
-                throw new IllegalArgumentException("TPG " + tpg.tag() + " has no LUN " + n + lunList(tpg));
+                throw new IllegalArgumentException(
+                    "TPG " + tpg.tag() + " has no LUN " + m.tpgLunOrLun() + lunList(tpg));
+            }
+            if (m.lun() < 0 || m.lun() > ConfigValidator.MAX_LUN)
+            {
+                throw new IllegalArgumentException(
+                    "LUN " + m.lun() + " is out of range (0.." + ConfigValidator.MAX_LUN + ")");
             }
         }
-        if (mappedLuns.stream().distinct().count() != mappedLuns.size())
+        if (mappedLuns.stream().map(MappedLunConfig::lun).distinct().count() != mappedLuns.size())
         {
             throw new IllegalArgumentException("LUN numbers repeat in " + mappedLuns);
         }

@@ -482,37 +482,44 @@ public final class ConfigValidator
     }
 
     /** The largest LUN number of SAM-5 flat space addressing (the schema's limit for a LUN). */
-    private static final int MAX_LUN = 16383;
+    static final int MAX_LUN = 16383;
 
     /**
-     * An ACL's mapped LUNs name LUNs of its TPG (null: all of them). The schema refuses a number outside 0..16383 and
-     * one listed twice.
+     * An ACL's mapped LUNs show LUNs of its TPG (null: all of them), each under a number of its own. The schema refuses
+     * a number outside 0..16383.
      */
-    private void mappedLuns(final String path, final TpgConfig tpg, final List<Integer> mappedLuns)
+    private void mappedLuns(final String path, final TpgConfig tpg, final List<MappedLunConfig> mappedLuns)
     {
         if (null == mappedLuns || null == tpg.luns())
         {
             return;
         }
+        final Map<Integer, Integer> shownAs = new HashMap<>();
         for (int i = 0; i < mappedLuns.size(); i++)
         {
-            final Integer n = mappedLuns.get(i);
-            if (null == n || n < 0 || n > MAX_LUN)
+            final MappedLunConfig m = mappedLuns.get(i);
+            if (null == m || m.lun() < 0 || m.lun() > MAX_LUN || m.tpgLunOrLun() < 0 || m.tpgLunOrLun() > MAX_LUN)
             {
                 continue;   // the schema's error
             }
-            if (tpg.luns().stream().noneMatch(l -> null != l && l.lun() == n))
+            final String at = path + "[" + i + "]";
+            if (tpg.luns().stream().noneMatch(l -> null != l && l.lun() == m.tpgLunOrLun()))
             {
-                error(path + "[" + i + "]", n + " is not a LUN of TPG " + tpg.tag() + " (LUNs: " +
-                    (tpg.luns().isEmpty() ? "none" : tpg.luns().stream().filter(Objects::nonNull)
+                error(null == m.tpgLun() ? at : at + ".tpgLun", m.tpgLunOrLun() + " is not a LUN of TPG " + tpg.tag() +
+                    " (LUNs: " + (tpg.luns().isEmpty() ? "none" : tpg.luns().stream().filter(Objects::nonNull)
                     .map(l -> String.valueOf(l.lun())).collect(Collectors.joining(", "))) + ")");
             }
+            final Integer before = shownAs.putIfAbsent(m.lun(), i);
+            if (null != before)
+            {
+                error(at + ".lun", "LUN " + m.lun() + " is mapped twice (also by mappedLuns[" + before + "])");
+            }
         }
-        if (!mappedLuns.isEmpty() && !mappedLuns.contains(0) &&
-            tpg.luns().stream().anyMatch(l -> null != l && l.lun() == 0))
+        if (!mappedLuns.isEmpty() && !shownAs.containsKey(0))
         {
-            // As for a TPG without LUN 0 (luns): the initiator sees LUNs under the TPG's numbers, so none as LUN 0.
-            warning(path, "no LUN 0 among them: some initiators look for LUN 0 first and see nothing else");
+            // Some initiators probe LUN 0 first; a mapping can show any LUN of the TPG as 0.
+            warning(path, "no LUN 0 among them: some initiators look for LUN 0 first and see nothing else (map one " +
+                "as 0: {\"lun\": 0, \"tpgLun\": N})");
         }
     }
 

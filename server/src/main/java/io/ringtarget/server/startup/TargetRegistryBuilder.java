@@ -5,6 +5,7 @@ import io.ringtarget.iscsi.log.EventLog;
 import io.ringtarget.iscsi.node.ChapCredentials;
 import io.ringtarget.iscsi.node.DiscoveryAuth;
 import io.ringtarget.iscsi.node.LunMapping;
+import io.ringtarget.iscsi.node.MappedLun;
 import io.ringtarget.iscsi.node.NodeAcl;
 import io.ringtarget.iscsi.node.Portal;
 import io.ringtarget.iscsi.node.PortalGroup;
@@ -309,8 +310,9 @@ final class TargetRegistryBuilder
         final List<NodeAcl> acls = new ArrayList<>();
         for (final AclConfig acl : tpg.acls())
         {
-            acls.add(new NodeAcl(acl.initiatorIqn(), credentials(acl.chap()), acl.mappedLuns(),
-                acl.readOnlyOrDefault()));
+            acls.add(new NodeAcl(acl.initiatorIqn(), credentials(acl.chap()), null == acl.mappedLuns() ? null :
+                acl.mappedLuns().stream().map(m -> new MappedLun(m.lun(), m.tpgLunOrLun(), m.readOnlyOrDefault()))
+                    .toList(), acl.readOnlyOrDefault()));
         }
         return new PortalGroup(node, tpg.tag(), portals, luns, acls, tpg.generateNodeAcls(),
             ConfigDefaults.AUTH_CHAP.equalsIgnoreCase(tpg.authentication()), port,

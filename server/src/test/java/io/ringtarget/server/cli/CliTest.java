@@ -9,6 +9,7 @@ import io.ringtarget.server.config.EngineConfig;
 import io.ringtarget.server.config.ConfigSchema;
 import io.ringtarget.server.config.DiscoveryAuthConfig;
 import io.ringtarget.server.config.LunConfig;
+import io.ringtarget.server.config.MappedLunConfig;
 import io.ringtarget.server.config.PortalConfig;
 import io.ringtarget.server.config.RbdConfig;
 import io.ringtarget.server.config.RingtargetConfig;
@@ -159,7 +160,9 @@ class CliTest
 
         assertEquals(HOST2 + " sees LUNs 0, 2 of TPG 1.\n",
             ok("iscsi", "tpg", "acls", "set-luns", TARGET, HOST2, "2,0").out());
-        assertEquals(List.of(0, 2), acl(HOST2).mappedLuns(), "kept in order");
+        assertEquals(List.of(MappedLunConfig.of(0), MappedLunConfig.of(2)), acl(HOST2).mappedLuns(), "kept in order");
+        assertTrue(Files.readString(config).contains("\"mappedLuns\" : [ 0, 2 ]"), "plain numbers, as older versions " +
+            "wrote them: " + Files.readString(config));
         assertTrue(refused("iscsi", "tpg", "acls", "set-luns", TARGET, HOST2, "0,5").contains(
             "TPG 1 has no LUN 5 (LUNs: 0, 1, 2)"));
         assertTrue(refused("iscsi", "tpg", "acls", "set-luns", TARGET, HOST2, "0,x").contains(
@@ -170,9 +173,10 @@ class CliTest
 
         assertEquals("Deleted LUN 2. Removed from the mapped LUNs of " + HOST2 + ".\n",
             ok("iscsi", "tpg", "luns", "delete", TARGET, "2").out());
-        assertEquals(List.of(0), acl(HOST2).mappedLuns());
+        assertEquals(List.of(MappedLunConfig.of(0)), acl(HOST2).mappedLuns());
         ok("iscsi", "tpg", "luns", "create", TARGET, "r2", "--lun", "2");
-        assertEquals(List.of(0), acl(HOST2).mappedLuns(), "a new LUN under the old number stays hidden");
+        assertEquals(List.of(MappedLunConfig.of(0)), acl(HOST2).mappedLuns(),
+            "a new LUN under the old number stays hidden");
         assertEquals("Deleted LUN 0. Removed from the mapped LUNs of " + HOST2 + ".\n",
             ok("iscsi", "tpg", "luns", "delete", TARGET, "0").out());
         assertEquals(List.of(), acl(HOST2).mappedLuns(), "masking never widens: no LUN left, none seen");
@@ -181,7 +185,19 @@ class CliTest
 
         ok("iscsi", "tpg", "acls", "set-luns", TARGET, HOST2, "1,2");
         ok("backstores", "delete", "r2", "--force");
-        assertEquals(List.of(1), acl(HOST2).mappedLuns(), "a LUN deleted with its backstore leaves the lists too");
+        assertEquals(List.of(MappedLunConfig.of(1)), acl(HOST2).mappedLuns(),
+            "a LUN deleted with its backstore leaves the lists too");
+        // targetcli's mapped_lun0 -> lun1 with write_protect=1.
+        assertEquals(HOST2 + " sees LUN 0 (TPG LUN 1, read-only) of TPG 1.\n",
+            ok("iscsi", "tpg", "acls", "set-luns", TARGET, HOST2, "0=1:ro").out());
+        assertEquals(List.of(new MappedLunConfig(0, 1, true)), acl(HOST2).mappedLuns());
+        assertTrue(Files.readString(config).contains("\"tpgLun\" : 1"), Files.readString(config));
+        assertEquals(HOST1 + "  all LUNs\n" + HOST2 + "  LUN 0 (TPG LUN 1, read-only)\n",
+            ok("iscsi", "tpg", "acls", "list", TARGET).out());
+        assertTrue(refused("iscsi", "tpg", "acls", "set-luns", TARGET, HOST2, "0=1,0=1")
+            .contains("LUN numbers repeat"));
+        assertTrue(refused("iscsi", "tpg", "acls", "set-luns", TARGET, HOST2, "3=7").contains("TPG 1 has no LUN 7"));
+        assertTrue(refused("iscsi", "tpg", "acls", "set-luns", TARGET, HOST2, "0=y").contains("\"0=y\" is not a LUN"));
         assertEquals(HOST2 + " sees all LUNs of TPG 1.\n",
             ok("iscsi", "tpg", "acls", "set-luns", TARGET, HOST2, "all").out());
         assertNull(acl(HOST2).mappedLuns());
@@ -210,8 +226,9 @@ class CliTest
             ok("iscsi", "tpg", "acls", "set-read-only", TARGET, HOST1, "true").out());
         assertEquals(backup + " may write its LUNs of TPG 1.\n",
             ok("iscsi", "tpg", "acls", "set-read-only", TARGET, backup, "false").out());
-        assertEquals(new AclConfig(backup, null, List.of(0), null), acl(backup), "false is left out of the file");
-        assertEquals(List.of(0), acl(backup).mappedLuns(), "set-read-only keeps the mapped LUNs");
+        assertEquals(new AclConfig(backup, null, List.of(MappedLunConfig.of(0)), null), acl(backup),
+            "false is left out of the file");
+        assertEquals(List.of(MappedLunConfig.of(0)), acl(backup).mappedLuns(), "set-read-only keeps the mapped LUNs");
         assertTrue(refused("iscsi", "tpg", "acls", "set-read-only", TARGET, HOST1, "maybe").contains("maybe"));
         assertTrue(refused("iscsi", "tpg", "acls", "set-read-only", TARGET, HOST2, "true").contains(
             "TPG 1 has no ACL for " + HOST2));

@@ -7,6 +7,7 @@ import io.ringtarget.server.config.ConfigFiles;
 import io.ringtarget.server.config.DiscoveryAuthConfig;
 import io.ringtarget.server.config.EngineConfig;
 import io.ringtarget.server.config.LunConfig;
+import io.ringtarget.server.config.MappedLunConfig;
 import io.ringtarget.server.config.PortalConfig;
 import io.ringtarget.server.config.RingtargetConfig;
 import io.ringtarget.server.config.Secrets;
@@ -194,7 +195,8 @@ class LiveEditTest
             assertTrue(none.err().contains("LUN access of " + HOST1 + " of " + T + " tpg 1 changed"), none::toString);
             final CliRunner.Result lun0 = run("iscsi", "tpg", "acls", "set-luns", T, HOST1, "0");
             assertTrue(lun0.err().contains("LUN access of " + HOST1 + " of " + T + " tpg 1 changed"), lun0::toString);
-            assertEquals(List.of(0), ConfigEditor.tpg(ConfigEditor.target(live.server.config(), T), 1).acls()
+            assertEquals(List.of(MappedLunConfig.of(0)),
+                ConfigEditor.tpg(ConfigEditor.target(live.server.config(), T), 1).acls()
                 .getFirst().mappedLuns(), "served");
             final CliRunner.Result all = run("iscsi", "tpg", "acls", "set-luns", T, HOST1, "all");
             assertTrue(all.err().contains("LUN access of " + HOST1 + " of " + T + " tpg 1 changed"), all::toString);

@@ -39,6 +39,12 @@ class ConfigSchemaTest
             "| engine.pinCpus: expected true or false",
         "one of two types | {'backstores': [ {'name': 'a', 'type': 'ram', 'sizeBytes': true} ]}" +
             "| backstores[0].sizeBytes: expected a whole number or a string",
+        "a mapped LUN, number or object | {'targets': [ {'iqn': 'iqn.2026-04.com.example:t', 'tpgs': [ {'acls': [ " +
+            "{'initiatorIqn': 'iqn.1994-05.com.client:h', 'mappedLuns': ['x']} ]} ]} ]}" +
+            "| targets[0].tpgs[0].acls[0].mappedLuns[0]: expected a whole number or an object { ... }",
+        "a mapped LUN's number | {'targets': [ {'iqn': 'iqn.2026-04.com.example:t', 'tpgs': [ {'acls': [ " +
+            "{'initiatorIqn': 'iqn.1994-05.com.client:h', 'mappedLuns': [ {'tpgLun': 1} ]} ]} ]} ]}" +
+            "| targets[0].tpgs[0].acls[0].mappedLuns[0].lun: the LUN number is required (0..16383)",
         "object | {'discoveryAuth': []}" +
             "| discoveryAuth: expected an object { ... }",
         "length | {'targets': [ {'iqn': 'iqn.2026-04.com.example:t', 'alias': '" +

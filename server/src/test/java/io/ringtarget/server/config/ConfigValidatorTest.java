@@ -125,14 +125,25 @@ class ConfigValidatorTest
             arguments("duplicate acl", tpg(0, t -> withAcls(t, List.of(t.acls().get(0), t.acls().get(0)))),
                 "targets[0].tpgs[0].acls[1].initiatorIqn", "duplicate ACL for \"iqn.1994-05.com.client:host1\""),
             arguments("a mapped LUN the TPG does not have", tpg(0, t -> withAcls(t, List.of(t.acls().get(0),
-                    t.acls().get(1).withMappedLuns(List.of(1, 7))))),
+                    t.acls().get(1).withMappedLuns(mapped(1, 7))))),
                 "targets[0].tpgs[0].acls[1].mappedLuns[1]", "7 is not a LUN of TPG 1 (LUNs: 0, 1)"),
+            arguments("a renumbered mapping of a LUN the TPG does not have", tpg(0, t -> withAcls(t,
+                    List.of(t.acls().get(0),
+                        t.acls().get(1).withMappedLuns(List.of(new MappedLunConfig(0, 7, null)))))),
+                "targets[0].tpgs[0].acls[1].mappedLuns[0].tpgLun", "7 is not a LUN of TPG 1 (LUNs: 0, 1)"),
             arguments("a mapped LUN listed twice", tpg(0, t -> withAcls(t, List.of(t.acls().get(0),
-                    t.acls().get(1).withMappedLuns(List.of(0, 0))))),
-                "targets[0].tpgs[0].acls[1].mappedLuns", "must have only unique items in the array"),
+                    t.acls().get(1).withMappedLuns(mapped(0, 0))))),
+                "targets[0].tpgs[0].acls[1].mappedLuns[1].lun", "LUN 0 is mapped twice (also by mappedLuns[0])"),
+            arguments("two LUNs of the TPG shown under one number", tpg(0, t -> withAcls(t, List.of(t.acls().get(0),
+                    t.acls().get(1).withMappedLuns(List.of(new MappedLunConfig(0, 1, null), MappedLunConfig.of(0)))))),
+                "targets[0].tpgs[0].acls[1].mappedLuns[1].lun", "LUN 0 is mapped twice"),
             arguments("a mapped LUN beyond flat space addressing", tpg(0, t -> withAcls(t, List.of(t.acls().get(0),
-                    t.acls().get(1).withMappedLuns(List.of(16384))))),
+                    t.acls().get(1).withMappedLuns(mapped(16384))))),
                 "targets[0].tpgs[0].acls[1].mappedLuns[0]", "16384"),
+            arguments("a renumbered mapping beyond flat space addressing", tpg(0, t -> withAcls(t,
+                    List.of(t.acls().get(0),
+                        t.acls().get(1).withMappedLuns(List.of(new MappedLunConfig(16384, 1, null)))))),
+                "targets[0].tpgs[0].acls[1].mappedLuns[0].lun", "16384"),
             arguments("short chap secret", acl(0, new ChapConfig("host1", "elevenchars", null, null)),
                 "targets[0].tpgs[0].acls[0].chap.password", "at least 12 characters (RFC 7143 9.2.1"),
             arguments("missing chap user", acl(0, new ChapConfig("", "host1-secret-12", null, null)),
@@ -204,13 +215,18 @@ class ConfigValidatorTest
         assertTrue(errors.getFirst().message().contains(message), errors.getFirst().message());
     }
 
+    private static List<MappedLunConfig> mapped(final int... luns)
+    {
+        return java.util.Arrays.stream(luns).mapToObj(MappedLunConfig::of).toList();
+    }
+
     static Stream<Arguments> warnings()
     {
         return Stream.of(
             arguments("no lun 0", tpg(0, t -> withLuns(t, List.of(new LunConfig(1, "disk1", false)))),
                 "targets[0].tpgs[0].luns", "no LUN 0"),
             arguments("an ACL's mapped LUNs without LUN 0", tpg(0, t -> withAcls(t, List.of(t.acls().get(0),
-                    t.acls().get(1).withMappedLuns(List.of(1))))),
+                    t.acls().get(1).withMappedLuns(mapped(1))))),
                 "targets[0].tpgs[0].acls[1].mappedLuns", "no LUN 0 among them"),
             arguments("a TPG's chap without generated acls", tpg(0, t -> t.withChap(
                     new ChapConfig("lab", "lab-secret-123", null, null))),
