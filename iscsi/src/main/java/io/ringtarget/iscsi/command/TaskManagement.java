@@ -1,14 +1,17 @@
 package io.ringtarget.iscsi.command;
 
+import io.ringtarget.iscsi.log.EventLog;
 import io.ringtarget.iscsi.node.LunMapping;
 import io.ringtarget.iscsi.node.LunView;
 import io.ringtarget.iscsi.numbering.CmdSnWindow;
 import io.ringtarget.iscsi.numbering.StatSn;
 import io.ringtarget.iscsi.stats.ConnectionCounters;
 import io.ringtarget.iscsi.stats.IscsiCounter;
+import io.ringtarget.iscsi.stats.ProtocolLabels;
 import io.ringtarget.iscsi.transport.PduSender;
 import io.ringtarget.pdu.Opcode;
 import io.ringtarget.scsi.LogicalUnit;
+import io.ringtarget.scsi.ReportLuns;
 import io.ringtarget.pdu.SerialNumber;
 import io.ringtarget.pdu.TaskManagementRequestPdu;
 import io.ringtarget.pdu.TaskManagementResponsePdu;
@@ -36,6 +39,9 @@ public final class TaskManagement
     private final int[] fencedItt = new int[FENCED_RESPONSES];
     private final int[] fencedResult = new int[FENCED_RESPONSES];
     private int fenced;
+    private long fencedSinceNanos;
+    private final EventLog log;
+    private String who = "";
     private final TaskManagementRequestPdu request = new TaskManagementRequestPdu();
     private final TaskManagementResponsePdu response = new TaskManagementResponsePdu();
     private final PduSender sender;
@@ -47,14 +53,21 @@ public final class TaskManagement
 
     public TaskManagement(
         final PduSender sender, final StatSn statSn, final CmdSnWindow window, final CommandTable table,
-        final CommandExecutor executor, final ConnectionCounters counters)
+        final CommandExecutor executor, final ConnectionCounters counters, final EventLog log)
     {
+        this.log = log;
         this.sender = sender;
         this.statSn = statSn;
         this.window = window;
         this.table = table;
         this.executor = executor;
         this.counters = counters;
+    }
+
+    /** The connection's peer and session, for the log: task management is rare and tells of initiator timeouts. */
+    public void bind(final String peerAndSession)
+    {
+        who = peerAndSession;
     }
 
     /**
@@ -84,10 +97,14 @@ public final class TaskManagement
         };
         counters.taskManagement(function, result);
         final boolean coldReset = function == TaskManagementRequestPdu.TARGET_COLD_RESET;
-        if (table.abortedInFlight() == 0 || coldReset)
+        final int inFlight = table.abortedInFlight();
+        final String what = describe(function);
+        if (inFlight == 0 || coldReset || fenced == FENCED_RESPONSES)
         {
-            // A cold reset's connection closes after its response, and waits for its I/O before it goes.
+            // A cold reset's connection closes after its response, and waits for its I/O before it goes; a function
+            // rejected because every held response is taken did nothing to wait for.
             respond(request.initiatorTaskTag(), result);
+            logAnswered(function, what, result, -1);
         }
         else
         {
@@ -95,10 +112,49 @@ public final class TaskManagement
             // the initiator write those blocks again and the old data land after the new. Sent by sendFenced().
             fencedItt[fenced] = request.initiatorTaskTag();
             fencedResult[fenced] = result;
-            fenced++;
+            if (fenced++ == 0)
+            {
+                fencedSinceNanos = System.nanoTime();
+            }
             counters.count(IscsiCounter.TASK_MANAGEMENT_RESPONSES_FENCED);
+            log.warn("task-management", who + ": " + what + ": response held until the backstore I/O of " +
+                inFlight + " aborted command(s) ends");
         }
         return coldReset;
+    }
+
+    /** "ABORT TASK of ITT 0x1f on LUN 1 (ITT 0x20)", "TARGET WARM RESET (ITT 0x21)": for the log (not per I/O). */
+    private String describe(final int function)
+    {
+        final String name = spoken(ProtocolLabels.functionLabel(ProtocolLabels.functionIndex(function)));
+        final String itt = " (ITT 0x" + Integer.toHexString(request.initiatorTaskTag()) + ")";
+        return switch (function)
+        {
+            case TaskManagementRequestPdu.TARGET_WARM_RESET, TaskManagementRequestPdu.TARGET_COLD_RESET -> name + itt;
+            case TaskManagementRequestPdu.ABORT_TASK -> name + " of ITT 0x" +
+                Integer.toHexString(request.referencedTaskTag()) + " on LUN " + ReportLuns.decodeLun(request.lun()) + itt;
+            default -> name + " on LUN " + ReportLuns.decodeLun(request.lun()) + itt;
+        };
+    }
+
+    /** A metric label as the standard writes the name: "logical_unit_reset" as "LOGICAL UNIT RESET". */
+    private static String spoken(final String label)
+    {
+        return label.replace('_', ' ').toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private void logAnswered(final int function, final String what, final int result, final long heldNanos)
+    {
+        final String line = who + ": " + what + ": " + spoken(ProtocolLabels.responseLabel(ProtocolLabels.responseIndex(result))) +
+            (heldNanos < 0 ? "" : ", answered after " + heldNanos / 1_000_000 + " ms");
+        if (function == TaskManagementRequestPdu.ABORT_TASK)
+        {
+            log.info("task-management", line);
+        }
+        else
+        {
+            log.warn("task-management", line);
+        }
     }
 
     /**
@@ -111,9 +167,13 @@ public final class TaskManagement
         {
             return;
         }
+        final long held = System.nanoTime() - fencedSinceNanos;
         for (int i = 0; i < fenced; i++)
         {
             respond(fencedItt[i], fencedResult[i]);
+            log.warn("task-management", who + ": ITT 0x" + Integer.toHexString(fencedItt[i]) + ": " +
+                spoken(ProtocolLabels.responseLabel(ProtocolLabels.responseIndex(fencedResult[i]))) + ", answered after " + held / 1_000_000 +
+                " ms, once the aborted I/O had ended");
         }
         fenced = 0;
     }

@@ -166,7 +166,7 @@ public final class Connection
         this.writes = new WriteDataPhase(sender, statSn, window, commands);
         this.responses = new ResponseSender(sender, statSn, window, context.buffers());
         this.starter = new CommandStarter(commands, context.buffers(), writes, executor, rejects, this, counters);
-        this.taskManagement = new TaskManagement(sender, statSn, window, commands, executor, counters);
+        this.taskManagement = new TaskManagement(sender, statSn, window, commands, executor, counters, server.log());
         this.keepalive = new NopKeepalive(sender, statSn, window, server.nopInIntervalNanos(), server.nopInTimeoutNanos());
         this.logout = new LogoutExchange(sender, statSn, window);
         this.timeouts = new ConnectionTimeouts(logout, keepalive, counters);
@@ -773,6 +773,7 @@ public final class Connection
         starter.lendable(!params.dataDigest);
         executor.bind(portalGroup, session.initiatorName(), session.nexus());
         text.bind(session, localIp, localPort, params.maxXmitDataSegmentLength);
+        taskManagement.bind(peer + " (" + session + ")");
         if (portalGroup != null && !session.discovery())
         {
             nopIn(portalGroup.nopInIntervalNanos(server.nopInIntervalNanos()),

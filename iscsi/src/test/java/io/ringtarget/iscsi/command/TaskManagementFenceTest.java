@@ -133,12 +133,13 @@ class TaskManagementFenceTest
         try (TestInitiator i = loggedIn())
         {
             final byte[] data = TestInitiator.pattern(8 * BLOCK, function);
+            final int writeItt;
             final long fenced = server.counter(IscsiCounter.TASK_MANAGEMENT_RESPONSES_FENCED);
             exec("fsfreeze", "-f", mountPoint.toString());
             try
             {
                 i.send(i.scsiCommand(FILEIO_LUN, TestInitiator.cdb16(0x8A, lba, 8), data.length, false, true), data);
-                final int writeItt = i.itt;
+                writeItt = i.itt;
                 // The write has reached the backstore (and the frozen filesystem) before the function arrives:
                 // its Data-Out was immediate, so it starts as soon as the PDU is in. A NOP-Out answered after it
                 // shows the PDU was processed.
@@ -156,6 +157,12 @@ class TaskManagementFenceTest
                 exec("fsfreeze", "-u", mountPoint.toString());
             }
             assertTmfResponse(i.receiveWithin(10_000), TaskManagementResponsePdu.FUNCTION_COMPLETE);
+            server.flushLog();   // the log lines an administrator reads: the hold and the answer
+            final String log = LOG.toString();
+            assertTrue(log.contains((function == TaskManagementRequestPdu.ABORT_TASK ? "ABORT TASK of ITT 0x" +
+                Integer.toHexString(writeItt) : "LOGICAL UNIT RESET") + " on LUN 1") &&
+                log.contains("response held until the backstore I/O of 1 aborted command(s) ends"), log);
+            assertTrue(log.contains("FUNCTION COMPLETE, answered after"), log);
             if (function == TaskManagementRequestPdu.LOGICAL_UNIT_RESET)
             {
                 i.clearUnitAttention(FILEIO_LUN);   // the reset's POWER ON, RESET unit attention
