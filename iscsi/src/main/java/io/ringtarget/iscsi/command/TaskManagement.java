@@ -104,7 +104,7 @@ public final class TaskManagement
             // A cold reset's connection closes after its response, and waits for its I/O before it goes; a function
             // rejected because every held response is taken did nothing to wait for.
             respond(request.initiatorTaskTag(), result);
-            logAnswered(function, what, result, -1);
+            logAnswered(function, what, result);
         }
         else
         {
@@ -131,10 +131,15 @@ public final class TaskManagement
         return switch (function)
         {
             case TaskManagementRequestPdu.TARGET_WARM_RESET, TaskManagementRequestPdu.TARGET_COLD_RESET -> name + itt;
-            case TaskManagementRequestPdu.ABORT_TASK -> name + " of ITT 0x" +
-                Integer.toHexString(request.referencedTaskTag()) + " on LUN " + ReportLuns.decodeLun(request.lun()) + itt;
+            case TaskManagementRequestPdu.ABORT_TASK -> name + " of ITT 0x" + Integer.toHexString(
+                request.referencedTaskTag()) + " on LUN " + ReportLuns.decodeLun(request.lun()) + itt;
             default -> name + " on LUN " + ReportLuns.decodeLun(request.lun()) + itt;
         };
+    }
+
+    private static String responseName(final int response)
+    {
+        return spoken(ProtocolLabels.responseLabel(ProtocolLabels.responseIndex(response)));
     }
 
     /** A metric label as the standard writes the name: "logical_unit_reset" as "LOGICAL UNIT RESET". */
@@ -143,10 +148,9 @@ public final class TaskManagement
         return label.replace('_', ' ').toUpperCase(java.util.Locale.ROOT);
     }
 
-    private void logAnswered(final int function, final String what, final int result, final long heldNanos)
+    private void logAnswered(final int function, final String what, final int result)
     {
-        final String line = who + ": " + what + ": " + spoken(ProtocolLabels.responseLabel(ProtocolLabels.responseIndex(result))) +
-            (heldNanos < 0 ? "" : ", answered after " + heldNanos / 1_000_000 + " ms");
+        final String line = who + ": " + what + ": " + responseName(result);
         if (function == TaskManagementRequestPdu.ABORT_TASK)
         {
             log.info("task-management", line);
@@ -172,7 +176,7 @@ public final class TaskManagement
         {
             respond(fencedItt[i], fencedResult[i]);
             log.warn("task-management", who + ": ITT 0x" + Integer.toHexString(fencedItt[i]) + ": " +
-                spoken(ProtocolLabels.responseLabel(ProtocolLabels.responseIndex(fencedResult[i]))) + ", answered after " + held / 1_000_000 +
+                responseName(fencedResult[i]) + ", answered after " + held / 1_000_000 +
                 " ms, once the aborted I/O had ended");
         }
         fenced = 0;
