@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.ringtarget.nativetests.support.ExternalProcess;
 import io.ringtarget.nativetests.support.Ports;
+import io.ringtarget.nativetests.support.SelfSignedCertificate;
 import io.ringtarget.nativetests.support.Tools;
 import io.ringtarget.server.config.AclConfig;
 import io.ringtarget.server.config.BackstoreConfig;
@@ -11,7 +12,9 @@ import io.ringtarget.server.config.ChapConfig;
 import io.ringtarget.server.config.DiscoveryAuthConfig;
 import io.ringtarget.server.config.EngineConfig;
 import io.ringtarget.server.config.LunConfig;
+import io.ringtarget.server.config.MetricsBasicAuthConfig;
 import io.ringtarget.server.config.MetricsConfig;
+import io.ringtarget.server.config.MetricsTlsConfig;
 import io.ringtarget.server.config.PortalConfig;
 import io.ringtarget.server.config.RingtargetConfig;
 import io.ringtarget.server.config.TargetConfig;
@@ -43,6 +46,7 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -50,12 +54,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * back through Prometheus' HTTP API: the read and write counters and bytes rose by what fio did (within 1 %), the
  * latency histogram holds those commands in the buckets fio's own latencies allow, a failed CHAP login shows in
  * ringtarget_logins_total and fires the authentication alert of the shipped rules, {@code promtool check metrics}
- * finds nothing to say about a scrape taken under load, and every expression of the Grafana dashboard evaluates.
+ * finds nothing to say about a scrape taken under load, and every expression of the Grafana dashboard evaluates. The
+ * endpoint is served over HTTPS with a password (a self-signed certificate for 127.0.0.1), which Prometheus scrapes
+ * with {@code tls_config} and {@code basic_auth} as the admin guide shows; without the password it answers 401.
  */
 class PrometheusMetricsTest
 {
     private static final String OPEN = "iqn.2026-11.io.ringtarget:prom-open";
     private static final String CHAP = "iqn.2026-11.io.ringtarget:prom-chap";
+    private static final String METRICS_USER = "prometheus";
+    private static final String METRICS_PASSWORD = "metrics-Secret-26";
     private static final String CHAP_INITIATOR = "iqn.2026-11.io.ringtarget.test:prom-client";
     private static final int FIO_SECONDS = 8;
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -68,6 +76,8 @@ class PrometheusMetricsTest
     private static int iscsiPort;
     private static int metricsPort;
     private static int prometheusPort;
+    private static SelfSignedCertificate certificate;
+    private static HttpClient https;
 
     @BeforeAll
     static void start() throws Exception
@@ -80,6 +90,11 @@ class PrometheusMetricsTest
         iscsiPort = Ports.free();
         metricsPort = Ports.free();
         prometheusPort = Ports.free();
+        certificate = SelfSignedCertificate.create(dir, "metrics", Ports.LOOPBACK);
+        https = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(certificate.trustingIt())
+            .build();
+        final Path passwordFile = dir.resolve("metrics.password");
+        Files.writeString(passwordFile, METRICS_PASSWORD);
         final List<PortalConfig> portal = List.of(new PortalConfig(Ports.LOOPBACK, iscsiPort));
         server = TargetServer.start(new RingtargetConfig(
             List.of(new BackstoreConfig("ram0", "ram", null, 256L << 20, 512, true, true, "promram0", null),
@@ -93,7 +108,9 @@ class PrometheusMetricsTest
                     false, "chap")))),
             new DiscoveryAuthConfig("none", null),
             new EngineConfig(2, false, "ring", 5, 15),
-            new MetricsConfig(Ports.LOOPBACK + ":" + metricsPort), null), new PrintStream(LOG, true));
+            new MetricsConfig(Ports.LOOPBACK + ":" + metricsPort,
+                new MetricsTlsConfig(certificate.certificate().toString(), certificate.key().toString()),
+                new MetricsBasicAuthConfig(METRICS_USER, METRICS_PASSWORD)), null), new PrintStream(LOG, true));
 
         final Path rules = Tools.repoRoot().resolve("monitoring/prometheus/ringtarget-rules.yml");
         final Path config = dir.resolve("prometheus.yml");
@@ -105,9 +122,15 @@ class PrometheusMetricsTest
               - %s
             scrape_configs:
               - job_name: ringtarget
+                scheme: https
+                tls_config:
+                  ca_file: %s
+                basic_auth:
+                  username: %s
+                  password_file: %s
                 static_configs:
                   - targets: ['%s:%d']
-            """.formatted(rules, Ports.LOOPBACK, metricsPort));
+            """.formatted(rules, certificate.certificate(), METRICS_USER, passwordFile, Ports.LOOPBACK, metricsPort));
         prometheus = ExternalProcess.start(dir.resolve("prometheus.log"), promBinary.toString(),
             "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),
             "--web.listen-address=" + Ports.LOOPBACK + ":" + prometheusPort);
@@ -152,6 +175,28 @@ class PrometheusMetricsTest
         final HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
             .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), url + ": " + r.body());
+        return r.body();
+    }
+
+    /** GET of the metrics endpoint over HTTPS with {@code authorization} (null: none): status and body. */
+    private static HttpResponse<String> metrics(final String path, final String authorization)
+        throws IOException, InterruptedException
+    {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("https://" + Ports.LOOPBACK + ":" +
+            metricsPort + path)).timeout(Duration.ofSeconds(10));
+        if (null != authorization)
+        {
+            request.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                authorization.getBytes(StandardCharsets.UTF_8)));
+        }
+        return https.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A scrape as Prometheus makes it: HTTPS, with the password. */
+    private static String scrape() throws IOException, InterruptedException
+    {
+        final HttpResponse<String> r = metrics("/metrics", METRICS_USER + ":" + METRICS_PASSWORD);
+        assertEquals(200, r.statusCode(), r.body());
         return r.body();
     }
 
@@ -239,7 +284,7 @@ class PrometheusMetricsTest
             "--bs=4k", "--iodepth=8", "--size=128m", "--time_based", "--runtime=" + FIO_SECONDS, "--norandommap",
             "--output-format=json", "--output=" + fioJson));
         Thread.sleep(FIO_SECONDS * 500L);
-        final String underLoad = get("http://" + Ports.LOOPBACK + ":" + metricsPort + "/metrics");
+        final String underLoad = scrape();
         final ExternalProcess.Result run = fio.get();
         assertEquals(0, run.exitCode(), run.output() + LOG);
         final double after = now();
@@ -316,6 +361,21 @@ class PrometheusMetricsTest
     }
 
     @Test
+    void theEndpointIsHttpsAndAsksForThePassword() throws Exception
+    {
+        assertEquals(1, query("up{job=\"ringtarget\"}", now()).path(0).path("value").path(1).asInt(),
+            "Prometheus scrapes with tls_config and basic_auth");
+        assertEquals(401, metrics("/metrics", null).statusCode(), "no password");
+        assertEquals(401, metrics("/metrics", METRICS_USER + ":wrong-password-26").statusCode(), "a wrong one");
+        assertEquals(401, metrics("/-/healthy", null).statusCode(), "the health check too");
+        assertTrue(scrape().contains("ringtarget_build_info"));
+        assertThrows(IOException.class, () -> HTTP.send(HttpRequest.newBuilder(URI.create("http://" +
+            Ports.LOOPBACK + ":" + metricsPort + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.ofString()), "plain HTTP is no TLS handshake");
+        assertFalse(LOG.toString(StandardCharsets.UTF_8).contains(METRICS_PASSWORD), "the password is never logged");
+    }
+
+    @Test
     void failedChapLoginsAreCountedAndFireTheAlert() throws Exception
     {
         final String query = "ringtarget_logins_total{target=\"" + CHAP + "\",result=\"auth_failure\"}";
@@ -365,7 +425,7 @@ class PrometheusMetricsTest
                 expressions.add(m.group(1));
             }
         }
-        final String scrape = get("http://" + Ports.LOOPBACK + ":" + metricsPort + "/metrics");
+        final String scrape = scrape();
         for (final String expression : expressions)
         {
             final String promql = expression.replace("$__rate_interval", "1m").replace("$instance", ".*")

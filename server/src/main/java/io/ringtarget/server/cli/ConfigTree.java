@@ -273,10 +273,12 @@ final class ConfigTree
             ", buffers " + (engine.pinnedBytesPerLoop() >> 20) + " MiB per loop";
     }
 
-    /** The Prometheus endpoint's address, or off (no section, or {@code listen} off). */
+    /** The Prometheus endpoint's address and protection, or off (no section, or {@code listen} off). */
     private static String metrics(final MetricsConfig metrics)
     {
-        return null == metrics || !metrics.enabled() ? "off" : "listen " + metrics.listen();
+        return null == metrics || !metrics.enabled() ? "off" : "listen " + metrics.listen() +
+            (null == metrics.tls() ? "" : ", TLS") +
+            (null == metrics.basicAuth() ? "" : ", basic auth user " + metrics.basicAuth().username());
     }
 
     private void line(final String indent, final String name, final String info)

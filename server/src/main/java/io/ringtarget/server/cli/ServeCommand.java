@@ -65,7 +65,9 @@ final class ServeCommand implements Callable<Integer>
             closeLock(lock);
             throw ex;
         }
-        final MetricsConfig metricsOverride = null == metrics ? null : new MetricsConfig(metrics);
+        // --metrics moves the file's endpoint: its TLS and basic authentication, if any, stay.
+        final MetricsConfig metricsOverride = null == metrics ? null : null == fromFile.metrics() ?
+            new MetricsConfig(metrics) : fromFile.metrics().withListen(metrics);
         final RingtargetConfig loaded = null == metricsOverride ? fromFile : fromFile.withMetrics(metricsOverride);
         final List<ConfigProblem> problems = ConfigValidator.validate(loaded, true);
         if (ConfigProblem.hasErrors(problems))

@@ -562,17 +562,84 @@ public final class ConfigValidator
 
     private void metrics(final MetricsConfig metrics)
     {
-        if (null != metrics && metrics.enabled())
+        if (null == metrics)
+        {
+            return;
+        }
+        PortalConfig address = null;
+        if (metrics.enabled())
         {
             try
             {
-                MetricsConfig.address(metrics.listen());
+                address = MetricsConfig.address(metrics.listen());
             }
             catch (final IllegalArgumentException ex)
             {
                 error("metrics.listen", ex.getMessage());
             }
         }
+        final MetricsTlsConfig tls = metrics.tls();
+        if (null != tls)
+        {
+            final boolean certificate = absolutePath("metrics.tls.certificate", tls.certificate());
+            final boolean key = absolutePath("metrics.tls.key", tls.key());
+            if (certificate && key && checkFiles && metrics.enabled())
+            {
+                try
+                {
+                    MetricsTls.context(tls);
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    error("metrics.tls", ex.getMessage());
+                }
+            }
+        }
+        final MetricsBasicAuthConfig auth = metrics.basicAuth();
+        if (null != auth)
+        {
+            if (null == auth.username() || auth.username().isEmpty() || auth.username().contains(":") ||
+                hasControlCharacters(auth.username()))
+            {
+                error("metrics.basicAuth.username", "required: a user name without ':' or control characters " +
+                    "(RFC 7617)");
+            }
+            if (null == auth.password() || auth.password().length() < ChapRules.MIN_CHAP_SECRET ||
+                hasControlCharacters(auth.password()))
+            {
+                error("metrics.basicAuth.password", "at least " + ChapRules.MIN_CHAP_SECRET +
+                    " characters, without control characters");
+            }
+            else if (null == tls && null != address && !loopback(address.ip()))
+            {
+                warning("metrics.basicAuth", "the password crosses the network in the clear without \"tls\": " +
+                    "anyone on the path can read it and scrape with it");
+            }
+        }
+    }
+
+    /** Whether an IP literal is a loopback address (no name is looked up: the listen address is a literal). */
+    private static boolean loopback(final String ip)
+    {
+        try
+        {
+            return java.net.InetAddress.getByName(ip).isLoopbackAddress();
+        }
+        catch (final java.net.UnknownHostException ex)
+        {
+            return false;
+        }
+    }
+
+    /** A path the field must hold: present and absolute. */
+    private boolean absolutePath(final String path, final String value)
+    {
+        if (null == value || value.isBlank() || !Path.of(value).isAbsolute() || hasControlCharacters(value))
+        {
+            error(path, "required: an absolute path");
+            return false;
+        }
+        return true;
     }
 
     /** Whether the text has a control character (a name, secret or path that cannot be what was meant). */

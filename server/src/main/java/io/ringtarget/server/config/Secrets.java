@@ -2,7 +2,10 @@ package io.ringtarget.server.config;
 
 import java.util.List;
 
-/** CHAP secrets kept out of what is shown: {@code config show --json}, {@code ringtarget ls}. */
+/**
+ * Secrets kept out of what is shown ({@code config show --json}, {@code ringtarget ls}): CHAP's and the metrics
+ * endpoint's password.
+ */
 public final class Secrets
 {
     /** What a secret is shown as. */
@@ -19,8 +22,11 @@ public final class Secrets
             target.alias(), target.tpgs().stream().map(tpg -> tpg.withAcls(tpg.acls().stream()
                 .map(acl -> acl.withChap(mask(acl.chap()))).toList()).withChap(mask(tpg.chap()))).toList())).toList();
         final DiscoveryAuthConfig discovery = config.discoveryAuth();
+        final MetricsConfig metrics = config.metrics();
         return config.withTargets(targets)
-            .withDiscoveryAuth(new DiscoveryAuthConfig(discovery.authentication(), mask(discovery.chap())));
+            .withDiscoveryAuth(new DiscoveryAuthConfig(discovery.authentication(), mask(discovery.chap())))
+            .withMetrics(null == metrics || null == metrics.basicAuth() ? metrics :
+                metrics.withBasicAuth(metrics.basicAuth().masked()));
     }
 
     private static ChapConfig mask(final ChapConfig chap)

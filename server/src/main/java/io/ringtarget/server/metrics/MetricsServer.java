@@ -11,12 +11,22 @@ import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
 import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.ringtarget.iscsi.stats.EngineMetrics;
+import io.ringtarget.server.config.MetricsBasicAuthConfig;
 import io.ringtarget.server.config.MetricsConfig;
+import io.ringtarget.server.config.MetricsTls;
 import io.ringtarget.server.config.PortalAddresses;
 import io.ringtarget.server.config.PortalConfig;
 
+import com.sun.net.httpserver.BasicAuthenticator;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -37,18 +47,28 @@ public final class MetricsServer implements AutoCloseable
         this.url = url;
     }
 
-    /**
-     * Starts serving.
-     *
-     * @param listen  {@code HOST:PORT} ({@link MetricsConfig#address}); port 0 picks a free port.
-     * @param engine  what to export.
-     * @param version the build's version, for {@code ringtarget_build_info}.
-     * @throws IOException when the address cannot be bound.
-     */
+    /** Plain HTTP without authentication on {@code listen}. */
     public static MetricsServer start(final String listen, final EngineMetrics engine, final String version)
         throws IOException
     {
-        final PortalConfig address = MetricsConfig.address(listen);
+        return start(new MetricsConfig(listen), engine, version);
+    }
+
+    /**
+     * Starts serving.
+     *
+     * @param config  where ({@code HOST:PORT}, {@link MetricsConfig#address}; port 0 picks a free port), with TLS
+     *                and basic authentication when it has them.
+     * @param engine  what to export.
+     * @param version the build's version, for {@code ringtarget_build_info}.
+     * @throws IOException when the address cannot be bound.
+     * @throws IllegalArgumentException when the TLS files cannot be used (the message says why).
+     */
+    public static MetricsServer start(final MetricsConfig config, final EngineMetrics engine, final String version)
+        throws IOException
+    {
+        final PortalConfig address = MetricsConfig.address(config.listen());
+        final SSLContext tls = null == config.tls() ? null : MetricsTls.context(config.tls());
         final PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(new RingtargetCollector(engine, version));
         jvm(registry);
@@ -60,14 +80,22 @@ public final class MetricsServer implements AutoCloseable
         });
         try
         {
-            final HTTPServer server = HTTPServer.builder()
+            final HTTPServer.Builder builder = HTTPServer.builder()
                 .inetAddress(InetAddress.getByName(address.ip()))
                 .port(address.port())
                 .registry(registry)
-                .executorService(executor)
-                .buildAndStart();
-            return new MetricsServer(server,
-                "http://" + PortalAddresses.hostPort(address.ip(), server.getPort()) + "/metrics");
+                .executorService(executor);
+            if (null != tls)
+            {
+                builder.httpsConfigurator(new TlsOnly(tls));
+            }
+            if (null != config.basicAuth())
+            {
+                builder.authenticator(new PasswordCheck(config.basicAuth()));
+            }
+            final HTTPServer server = builder.buildAndStart();
+            return new MetricsServer(server, (null == tls ? "http://" : "https://") +
+                PortalAddresses.hostPort(address.ip(), server.getPort()) + "/metrics");
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -92,6 +120,45 @@ public final class MetricsServer implements AutoCloseable
         JvmCompilationMetrics.builder().register(registry);
         JvmRuntimeInfoMetric.builder().register(registry);
         ProcessMetrics.builder().register(registry);
+    }
+
+    /** TLS 1.2 and 1.3 only (as Prometheus' exporters default to), the JDK's cipher suites for them. */
+    private static final class TlsOnly extends HttpsConfigurator
+    {
+        TlsOnly(final SSLContext context)
+        {
+            super(context);
+        }
+
+        @Override
+        public void configure(final HttpsParameters parameters)
+        {
+            final SSLParameters ssl = getSSLContext().getDefaultSSLParameters();
+            ssl.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+            parameters.setSSLParameters(ssl);
+        }
+    }
+
+    /** HTTP basic authentication against the one configured user; compared in constant time. */
+    private static final class PasswordCheck extends BasicAuthenticator
+    {
+        private final byte[] username;
+        private final byte[] password;
+
+        PasswordCheck(final MetricsBasicAuthConfig basicAuth)
+        {
+            super("ringtarget metrics", StandardCharsets.UTF_8);
+            this.username = basicAuth.username().getBytes(StandardCharsets.UTF_8);
+            this.password = basicAuth.password().getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public boolean checkCredentials(final String user, final String pass)
+        {
+            final boolean userMatches = MessageDigest.isEqual(username, user.getBytes(StandardCharsets.UTF_8));
+            final boolean passwordMatches = MessageDigest.isEqual(password, pass.getBytes(StandardCharsets.UTF_8));
+            return userMatches & passwordMatches;
+        }
     }
 
     /** Where the metrics are, e.g. {@code http://127.0.0.1:9287/metrics}. */

@@ -145,8 +145,7 @@ public final class TargetServer implements AutoCloseable
         }
         try
         {
-            final MetricsServer metrics = MetricsServer.start(config.metrics().listen(), engine.metrics(),
-                version());
+            final MetricsServer metrics = MetricsServer.start(config.metrics(), engine.metrics(), version());
             log.info("metrics", "Prometheus metrics on " + metrics.url());
             return metrics;
         }

@@ -199,7 +199,16 @@ class ConfigValidatorTest
                     "reservations), exported by one target through any number of its TPGs"),
             arguments("a relative state directory",
                 (UnaryOperator<RingtargetConfig>)c -> c.withStateDirectory("var/lib/ringtarget"),
-                "stateDirectory", "\"var/lib/ringtarget\" is not an absolute path (default /var/lib/ringtarget)"));
+                "stateDirectory", "\"var/lib/ringtarget\" is not an absolute path (default /var/lib/ringtarget)"),
+            arguments("a short metrics password", (UnaryOperator<RingtargetConfig>)c -> c.withMetrics(
+                    new MetricsConfig("127.0.0.1:9287", null, new MetricsBasicAuthConfig("prometheus", "short"))),
+                "metrics.basicAuth.password", "at least 12 characters"),
+            arguments("a metrics user name with a colon", (UnaryOperator<RingtargetConfig>)c -> c.withMetrics(
+                    new MetricsConfig("127.0.0.1:9287", null, new MetricsBasicAuthConfig("a:b", "metrics-Secret-26"))),
+                "metrics.basicAuth.username", "without ':'"),
+            arguments("a relative certificate path", (UnaryOperator<RingtargetConfig>)c -> c.withMetrics(
+                    new MetricsConfig("127.0.0.1:9287", new MetricsTlsConfig("metrics.crt", "/etc/metrics.key"), null)),
+                "metrics.tls.certificate", "an absolute path"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -246,7 +255,11 @@ class ConfigValidatorTest
                 "backstores[2].sizeBytes", "1000 is not a multiple of the block size 512"),
             arguments("grow on a block backstore", backstore(1, b -> new BackstoreConfig(b.name(), b.type(), b.path(),
                     b.sizeBytes(), b.blockSize(), b.directIo(), b.writeCache(), b.serial(), b.wwn(), true)),
-                "backstores[1].grow", "ignored: only a fileio backstore's file is grown"));
+                "backstores[1].grow", "ignored: only a fileio backstore's file is grown"),
+            arguments("a metrics password in the clear", (UnaryOperator<RingtargetConfig>)c -> c.withMetrics(
+                    new MetricsConfig("10.0.9.10:9287", null, new MetricsBasicAuthConfig("prometheus",
+                        "metrics-Secret-26"))),
+                "metrics.basicAuth", "the password crosses the network in the clear"));
     }
 
     @ParameterizedTest(name = "{0}")
