@@ -10,6 +10,9 @@ import io.ringtarget.server.config.ConfigSchema;
 import io.ringtarget.server.config.DiscoveryAuthConfig;
 import io.ringtarget.server.config.LunConfig;
 import io.ringtarget.server.config.MappedLunConfig;
+import io.ringtarget.server.config.MetricsBasicAuthConfig;
+import io.ringtarget.server.config.MetricsConfig;
+import io.ringtarget.server.config.MetricsTlsConfig;
 import io.ringtarget.server.config.PortalConfig;
 import io.ringtarget.server.config.RbdConfig;
 import io.ringtarget.server.config.RingtargetConfig;
@@ -466,6 +469,23 @@ class CliTest
         final String json = ok("config", "show", "--json").out();
         assertTrue(json.contains("\"password\" : \"********\""), json);
         assertFalse(json.contains("host1-secret"), json);
+    }
+
+    @Test
+    void theMetricsPasswordIsNeverShown() throws IOException
+    {
+        targetcliSession();
+        ConfigFiles.save(ConfigFiles.load(config).withMetrics(new MetricsConfig("127.0.0.1:9287",
+            new MetricsTlsConfig("/etc/ringtarget/metrics.crt", "/etc/ringtarget/metrics.key"),
+            new MetricsBasicAuthConfig("prometheus", "metrics-Secret-26"))), config);
+
+        final String tree = ok("config", "show").out();
+        assertTrue(tree.contains("listen 127.0.0.1:9287, TLS, basic auth user prometheus"), tree);
+        final String json = ok("config", "show", "--json").out();
+        assertTrue(json.contains("\"username\" : \"prometheus\"") && json.contains("\"password\" : \"********\""),
+            json);
+        assertFalse(json.contains("metrics-Secret-26") || tree.contains("metrics-Secret-26"), json);
+        assertTrue(Files.readString(config).contains("metrics-Secret-26"), "kept in the file (mode 0600)");
     }
 
     @Test
