@@ -495,6 +495,7 @@ public final class ConfigValidator
             return;
         }
         final Map<Integer, Integer> shownAs = new HashMap<>();
+        final Map<Integer, Integer> tpgLunAt = new HashMap<>();
         for (int i = 0; i < mappedLuns.size(); i++)
         {
             final MappedLunConfig m = mappedLuns.get(i);
@@ -513,6 +514,12 @@ public final class ConfigValidator
             if (null != before)
             {
                 error(at + ".lun", "LUN " + m.lun() + " is mapped twice (also by mappedLuns[" + before + "])");
+            }
+            final Integer sameTpgLun = tpgLunAt.putIfAbsent(m.tpgLunOrLun(), i);
+            if (null != sameTpgLun)
+            {
+                warning(at, "the TPG's LUN " + m.tpgLunOrLun() + " is shown a second time (also by mappedLuns[" +
+                    sameTpgLun + "]): the initiator sees one logical unit as two disks");
             }
         }
         if (!mappedLuns.isEmpty() && !shownAs.containsKey(0))

@@ -256,6 +256,10 @@ class ConfigValidatorTest
             arguments("grow on a block backstore", backstore(1, b -> new BackstoreConfig(b.name(), b.type(), b.path(),
                     b.sizeBytes(), b.blockSize(), b.directIo(), b.writeCache(), b.serial(), b.wwn(), true)),
                 "backstores[1].grow", "ignored: only a fileio backstore's file is grown"),
+            arguments("a TPG LUN shown under two numbers", tpg(0, t -> withAcls(t, List.of(t.acls().get(0),
+                    t.acls().get(1).withMappedLuns(List.of(MappedLunConfig.of(0), new MappedLunConfig(1, 0, null)))))),
+                "targets[0].tpgs[0].acls[1].mappedLuns[1]", "the TPG's LUN 0 is shown a second time (also by " +
+                "mappedLuns[0]): the initiator sees one logical unit as two disks"),
             arguments("a metrics password in the clear", (UnaryOperator<RingtargetConfig>)c -> c.withMetrics(
                     new MetricsConfig("10.0.9.10:9287", null, new MetricsBasicAuthConfig("prometheus",
                         "metrics-Secret-26"))),
