@@ -1,13 +1,15 @@
 # KernelInitiatorSecurityTest's guest script (busybox sh): open-iscsi logs in with CHAP SHA256 (to a TPG with MD5
 # switched off, whose ACL maps the guest one LUN of two) and with mutual CHAP SHA3-256, is refused with a wrong
 # secret, copies between two LUNs with sg_xcopy (EXTENDED COPY, LID1, as VMware's XCOPY), reads but cannot write
-# through a read-only ACL, and logs in over IPv6 through QEMU's user networking. The harness replaces
-# @SHA256_TARGET@, @SHA3_TARGET@, @READ_ONLY_TARGET@, @PORTAL@ (10.0.2.2:PORT), @PORT6@, @SECRET@, @TARGET_SECRET@.
+# through a read-only ACL, finds an ACL's renumbered LUNs under its numbers (one write-protected), and logs in over
+# IPv6 through QEMU's user networking. The harness replaces @SHA256_TARGET@, @SHA3_TARGET@, @READ_ONLY_TARGET@,
+# @RENUMBERED_TARGET@, @PORTAL@ (10.0.2.2:PORT), @PORT6@, @SECRET@, @TARGET_SECRET@.
 . /lib/rt-guest.sh
 P=@PORTAL@
 T256=@SHA256_TARGET@
 T3=@SHA3_TARGET@
 TRO=@READ_ONLY_TARGET@
+TREN=@RENUMBERED_TARGET@
 # slirp gives the guest fec0::/64 and forwards a connection to any address of it but its DNS (fec0::3) to the
 # host's ::1, as it forwards 10.0.2.2 to 127.0.0.1 (libslirp's sotranslate_out).
 P6="[fec0::2]:@PORT6@"
@@ -107,6 +109,26 @@ else rt_result ro_write refused; fi
 if dd if="/dev/$r" of=/dev/null bs=64k count=16 iflag=direct 2>/dev/null; then rt_result ro_read ok
 else rt_result ro_read failed; fi
 rt_logout "$TRO" "$P"
+
+# 5b. Renumbered mapped LUNs: the TPG's LUN 1 (10 MiB) is the guest's LUN 0, its LUN 0 (6 MiB) the guest's LUN 1,
+#     write-protected for the guest alone.
+rt_step renumbered
+rt_node "$TREN" "$P"
+rt_login "$TREN" "$P"
+n0="$(rt_disk "$TREN" 0)" || rt_fail "no disk for the renumbered LUN 0"
+n1="$(rt_disk "$TREN" 1)" || rt_fail "no disk for the renumbered LUN 1"
+rt_result renumbered_lun0_bytes "$(rt_bytes "$n0")"
+rt_result renumbered_lun1_bytes "$(rt_bytes "$n1")"
+n=0
+while [ "$(cat "/sys/block/$n1/ro")" != 1 ] && [ "$n" -lt 50 ]; do n=$((n + 1)); sleep 0.1; done
+rt_result renumbered_lun0_ro "$(cat "/sys/block/$n0/ro")"
+rt_result renumbered_lun1_ro "$(cat "/sys/block/$n1/ro")"
+head -c 4096 /tmp/pattern >/tmp/pattern4k
+dd if=/tmp/pattern4k of="/dev/$n0" bs=4k count=1 oflag=direct 2>/dev/null || rt_fail "write to the renumbered LUN 0"
+dd if="/dev/$n0" of=/tmp/renumbered bs=4k count=1 iflag=direct 2>/dev/null || rt_fail "read of the renumbered LUN 0"
+if cmp -s /tmp/renumbered /tmp/pattern4k; then rt_result renumbered_lun0_io same
+else rt_result renumbered_lun0_io different; fi
+rt_logout "$TREN" "$P"
 
 # 6. IPv6: discovery and a CHAP SHA256 login with I/O through the target's [::1] portal.
 rt_step ipv6

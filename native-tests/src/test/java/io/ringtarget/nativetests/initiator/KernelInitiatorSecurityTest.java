@@ -34,14 +34,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Linux's own initiator (open-iscsi in a QEMU guest, {@link KernelInitiatorGuest}) against the security and copy
  * features of ringtarget: CHAP SHA256 where MD5 is switched off (through an ACL that maps the guest LUN 1 of two: the
  * kernel finds it without a LUN 0), mutual CHAP SHA3-256 chosen from open-iscsi's list,
- * a wrong secret refused, sg_xcopy's EXTENDED COPY between two logical units of a TPG, and discovery, a CHAP login
- * and I/O over an IPv6 portal ([::1], which the guest reaches as [fec0::2] through QEMU's user networking). One boot.
+ * a wrong secret refused, sg_xcopy's EXTENDED COPY between two logical units of a TPG, a read-only ACL, an ACL that
+ * shows the TPG's LUNs under numbers of its own (one write-protected), and discovery, a CHAP login and I/O over an
+ * IPv6 portal ([::1], which the guest reaches as [fec0::2] through QEMU's user networking). One boot.
  */
 class KernelInitiatorSecurityTest
 {
     static final String SHA256_TARGET = "iqn.2026-11.io.ringtarget:sha256";
     static final String SHA3_TARGET = "iqn.2026-11.io.ringtarget:sha3";
     static final String READ_ONLY_TARGET = "iqn.2026-11.io.ringtarget:read-only";
+    static final String RENUMBERED_TARGET = "iqn.2026-12.io.ringtarget:renumbered";
     static final String GUEST = "iqn.2026-11.io.ringtarget.guest:kernel";
     static final String SECRET = "guest-Secret-2026";
     static final String TARGET_SECRET = "target-Secret-26";
@@ -62,7 +64,9 @@ class KernelInitiatorSecurityTest
                 new BackstoreConfig("b", "ram", null, 8L << 20, 512, true, false, "kb", null),
                 new BackstoreConfig("c", "ram", null, 8L << 20, 512, true, false, "kc", null),
                 new BackstoreConfig("d", "ram", null, 12L << 20, 512, true, false, "kd", null),
-                new BackstoreConfig("e", "ram", null, 8L << 20, 512, true, false, "ke", null)),
+                new BackstoreConfig("e", "ram", null, 8L << 20, 512, true, false, "ke", null),
+                new BackstoreConfig("f", "ram", null, 6L << 20, 512, true, false, "kf", null),
+                new BackstoreConfig("g", "ram", null, 10L << 20, 512, true, false, "kg", null)),
             List.of(
                 new TargetConfig(SHA256_TARGET, "sha256", List.of(new TpgConfig(1, true, portal,
                     List.of(new LunConfig(0, "a", false), new LunConfig(1, "d", false)),
@@ -76,7 +80,12 @@ class KernelInitiatorSecurityTest
                     "chap"))),
                 new TargetConfig(READ_ONLY_TARGET, "read-only", List.of(new TpgConfig(1, true, portal,
                     List.of(new LunConfig(0, "e", false)), List.of(new AclConfig(GUEST, null, null, true)), false,
-                    "none")))),
+                    "none"))),
+                // targetcli's mapped_lun0 -> lun1 and mapped_lun1 -> lun0 with write_protect=1: swapped for the guest.
+                new TargetConfig(RENUMBERED_TARGET, "renumbered", List.of(new TpgConfig(1, true, portal,
+                    List.of(new LunConfig(0, "f", false), new LunConfig(1, "g", false)),
+                    List.of(new AclConfig(GUEST, null, List.of(new MappedLunConfig(0, 1, null),
+                        new MappedLunConfig(1, 0, true)))), false, "none")))),
             new DiscoveryAuthConfig("none", null),
             new EngineConfig(1, false, "ring", 5, 15));
         server = TargetServer.start(config, new PrintStream(LOG, true));
@@ -84,6 +93,7 @@ class KernelInitiatorSecurityTest
             .replace("@SHA256_TARGET@", SHA256_TARGET)
             .replace("@SHA3_TARGET@", SHA3_TARGET)
             .replace("@READ_ONLY_TARGET@", READ_ONLY_TARGET)
+            .replace("@RENUMBERED_TARGET@", RENUMBERED_TARGET)
             .replace("@PORTAL@", KernelInitiatorGuest.hostAddress(0) + ":" + port)
             .replace("@PORT6@", Integer.toString(port6))
             .replace("@SECRET@", SECRET)
@@ -142,6 +152,18 @@ class KernelInitiatorSecurityTest
             " (1 unless the kernel's first MODE SENSE missed it; then a rescan found it)");
         assertEquals("refused", run.result("ro_write"), run.describe());
         assertEquals("ok", run.result("ro_read"), run.describe());
+    }
+
+    @Test
+    void anAclsRenumberedLunsAreTheGuestsDisksUnderItsNumbers()
+    {
+        assertEquals(Long.toString(10L << 20), run.result("renumbered_lun0_bytes"), "LUN 0 is the TPG's LUN 1: " +
+            run.describe());
+        assertEquals("0", run.result("renumbered_lun0_ro"), run.describe());
+        assertEquals(Long.toString(6L << 20), run.result("renumbered_lun1_bytes"), "LUN 1 is the TPG's LUN 0: " +
+            run.describe());
+        assertEquals("1", run.result("renumbered_lun1_ro"), "write-protected for the guest: " + run.describe());
+        assertEquals("same", run.result("renumbered_lun0_io"), run.describe());
     }
 
     @Test
