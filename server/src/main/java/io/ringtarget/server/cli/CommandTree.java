@@ -90,6 +90,7 @@ final class CommandTree
         commands.put("iscsi", IscsiCommand.class);
         commands.put("discovery-auth", DiscoveryAuthCommand.class);
         commands.put("engine", EngineCommand.class);
+        commands.put("metrics", MetricsCommand.class);
         commands.put("batch", BatchCommand.class);
         commands.put("saveconfig", SaveconfigCommand.class);
         commands.put("help", HelpCommand.class);

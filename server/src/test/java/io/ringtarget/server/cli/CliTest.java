@@ -472,6 +472,24 @@ class CliTest
     }
 
     @Test
+    void metricsSetEditsTheEndpointAndRefusesWhatCannotServe() throws IOException
+    {
+        targetcliSession();
+        assertEquals("Metrics: http://127.0.0.1:9287/metrics, user prometheus.\n", ok("metrics", "set", "--listen",
+            "127.0.0.1:9287", "--user", "prometheus", "--password", "metrics-Secret-26").out());
+        assertEquals(new MetricsConfig("127.0.0.1:9287", null, new MetricsBasicAuthConfig("prometheus",
+            "metrics-Secret-26")), ConfigFiles.load(config).metrics());
+        assertTrue(refused("metrics", "set", "--tls-certificate", "/nonexistent/metrics.crt", "--tls-key",
+            "/nonexistent/metrics.key").contains("cannot read the certificate /nonexistent/metrics.crt"));
+        assertTrue(refused("metrics", "set", "--tls-certificate", "/etc/hostname").contains("go together"));
+        assertTrue(refused("metrics", "set", "--user", "u", "--password", "short").contains("at least 12 characters"));
+        assertTrue(refused("metrics", "set").contains("nothing to set"));
+        assertEquals("Metrics: http://127.0.0.1:9287/metrics.\n", ok("metrics", "set", "--no-auth").out());
+        assertEquals(new MetricsConfig("127.0.0.1:9287"), ConfigFiles.load(config).metrics());
+        assertEquals("Metrics: off.\n", ok("metrics", "set", "--listen", "off").out());
+    }
+
+    @Test
     void theMetricsPasswordIsNeverShown() throws IOException
     {
         targetcliSession();
