@@ -21,7 +21,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * Task management functions (RFC 7143 section 11.5, SAM-5 7): ABORT TASK, ABORT TASK SET, CLEAR TASK SET,
  * LOGICAL UNIT RESET and TARGET WARM/COLD RESET abort the session's matching commands (aborted commands get no
- * response) and reset the logical units; CLEAR ACA and TASK REASSIGN are not supported (no ACA, ERL 0). Resets
+ * response) and reset the logical units (a COLD RESET then closes every session of the target: the connection's
+ * job); CLEAR ACA and TASK REASSIGN are not supported (no ACA, ERL 0). Resets
  * raise the logical unit's unit attention for every nexus. The response is fenced (RFC 7143 4.2.2.3, 4.2.3.3 c-d):
  * it goes out once the backstore I/O of every command the connection aborted has ended, never while an aborted
  * write may still reach the medium. Data-Out still due for an aborted command is not awaited (its slot is freed at

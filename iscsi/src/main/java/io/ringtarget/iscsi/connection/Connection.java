@@ -585,7 +585,12 @@ public final class Connection
             {
                 if (acceptCmdSn(buffer, offset) && taskManagement.onRequest(buffer, offset))
                 {
-                    closeAfterSend(DisconnectReason.TARGET_RESET, "TARGET COLD RESET");   // the connection ends after the response (RFC 7143 11.5.1)
+                    // RFC 7143 11.5.1: the target closes its connections to all initiators, this one after the response.
+                    final int others = server.sessions().closeAllOf(session.targetName(), session,
+                        "TARGET COLD RESET by " + session);
+                    log.warn("task-management", peer + describeSession() + ": TARGET COLD RESET: closing this " +
+                        "connection and " + others + " other session(s) of the target");
+                    closeAfterSend(DisconnectReason.TARGET_RESET, "TARGET COLD RESET");
                 }
             }
             case Opcode.LOGOUT_REQUEST ->

@@ -160,6 +160,28 @@ public final class SessionRegistry
         }
     }
 
+    /**
+     * TARGET COLD RESET (RFC 7143 11.5.1): the target closes its connections to all initiators, as a power cycle
+     * would. Every normal session of {@code targetName} but {@code issuer} (which closes after its response) is told
+     * to close.
+     *
+     * @return how many were told.
+     */
+    public synchronized int closeAllOf(final String targetName, final Session issuer, final String reason)
+    {
+        int told = 0;
+        for (final Session s : byTsih.values())
+        {
+            final SessionConnection c = s.connection;
+            if (s != issuer && !s.discovery() && s.targetName().equals(targetName) && null != c)
+            {
+                c.requestClose(reason);
+                told++;
+            }
+        }
+        return told;
+    }
+
     public synchronized List<Session> all()
     {
         return new ArrayList<>(byTsih.values());

@@ -379,6 +379,35 @@ class ConnectionProtocolTest
     }
 
     @Test
+    void targetColdResetIsAnsweredAndClosesEverySessionOfTheTarget() throws Exception
+    {
+        final TestTarget own = TestTarget.start(16L << 20, 5, new PrintStream(new ByteArrayOutputStream(), true));
+        try (TestInitiator issuer = new TestInitiator("127.0.0.1", own.port());
+             TestInitiator other = new TestInitiator("127.0.0.1", own.port()))
+        {
+            issuer.isid = 0x400000000001L;
+            other.isid = 0x400000000002L;
+            assertEquals(0, TestInitiator.loginStatus(issuer.login(TARGET)));
+            assertEquals(0, TestInitiator.loginStatus(other.login(TARGET)));
+            final byte[] bhs = new byte[48];
+            new TaskManagementRequestPdu().wrap(MemorySegment.ofArray(bhs), 0).reset().immediate(true).finalBit(true)
+                .function(TaskManagementRequestPdu.TARGET_COLD_RESET).initiatorTaskTag(++issuer.itt)
+                .referencedTaskTag(0xffffffff).cmdSn(issuer.cmdSn).expStatSn(issuer.expStatSn);
+            issuer.send(bhs, null);
+            final Pdu tmf = issuer.receive();
+            assertEquals(Opcode.TASK_MANAGEMENT_RESPONSE, tmf.opcode());
+            assertEquals(TaskManagementResponsePdu.FUNCTION_COMPLETE,
+                new TaskManagementResponsePdu().wrap(tmf.header(), 0).response());
+            assertTrue(issuer.closedByTarget(5000), "the issuer's connection closes after the response");
+            assertTrue(other.closedByTarget(5000), "RFC 7143 11.5.1: every other session of the target ends too");
+        }
+        finally
+        {
+            own.close();
+        }
+    }
+
+    @Test
     void abortTaskAnswersPerRefCmdSnAndLogoutCloses() throws IOException
     {
         try (TestInitiator i = loggedIn())
