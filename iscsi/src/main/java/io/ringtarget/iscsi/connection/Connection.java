@@ -585,7 +585,7 @@ public final class Connection
             {
                 if (acceptCmdSn(buffer, offset) && taskManagement.onRequest(buffer, offset))
                 {
-                    // RFC 7143 11.5.1: the target closes its connections to all initiators, this one after the response.
+                    // RFC 7143 11.5.1: the target closes its connections to all initiators (this one after its answer).
                     final int others = server.sessions().closeAllOf(session.targetName(), session,
                         "TARGET COLD RESET by " + session);
                     log.warn("task-management", peer + describeSession() + ": TARGET COLD RESET: closing this " +
