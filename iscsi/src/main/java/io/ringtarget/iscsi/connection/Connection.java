@@ -254,7 +254,7 @@ public final class Connection
         final long never = nowNanos + ConnectionTimeouts.RECHECK_NANOS;
         return switch (state)
         {
-            case LOGIN -> login.dueNanos(never);
+            case LOGIN -> login.dueNanos(nowNanos, never);
             case FULL_FEATURE -> timeouts.dueNanos(nowNanos);
             default -> never;
         };
@@ -307,6 +307,11 @@ public final class Connection
     {
         switch (login.onTimer(nowNanos))
         {
+            case LoginPhase.COMPLETE ->
+            {
+                enterFullFeaturePhase();
+                afterWork();   // the final Login Response, queued now
+            }
             case LoginPhase.FAILED -> closeAfterSend(DisconnectReason.OTHER, login.failed());
             case LoginPhase.TIMED_OUT -> close(DisconnectReason.OTHER, login.timedOut());
             default ->
@@ -752,6 +757,11 @@ public final class Connection
             case LoginPhase.COMPLETE -> enterFullFeaturePhase();
             case LoginPhase.FAILED -> closeAfterSend(DisconnectReason.OTHER, login.failed());
             case LoginPhase.DEFERRED -> rescheduleTimer();   // the delayed failure is due sooner than the timeout
+            case LoginPhase.WAITING ->
+            {
+                session = login.exchange().session();   // registered: a close now ends it
+                rescheduleTimer();
+            }
             default ->
             {
                 // CONTINUE: the response is queued.
@@ -940,6 +950,10 @@ public final class Connection
         }
         sender.clear();
         commands.releaseAll();
+        if (session != null)
+        {
+            server.sessions().ioEnded(session);   // a login reinstating this session may go on
+        }
         state = State.CLOSED;
         socket.close(UserData.pack(ownerId, OP_CLOSE, 0));
     }

@@ -30,6 +30,11 @@ final class LoginPhase
     static final int DEFERRED = 3;
     /** From {@link #onTimer}: the login timeout passed; close for {@link #timedOut()}'s reason. */
     static final int TIMED_OUT = 4;
+    /**
+     * The login reinstates a session whose I/O has not ended: its final response waits ({@link #onTimer} answers
+     * {@link #COMPLETE} once it went out), within the login timeout.
+     */
+    static final int WAITING = 5;
 
     private final IscsiContext server;
     private final ConnectionCounters counters;
@@ -55,10 +60,10 @@ final class LoginPhase
         deadlines.start(nowNanos, server.loginLimits().loginTimeoutMillis());
     }
 
-    /** When {@link #onTimer} next has something to do, or {@code never}. */
-    long dueNanos(final long never)
+    /** When {@link #onTimer} next has something to do, or {@code never}; each tick while the final response waits. */
+    long dueNanos(final long nowNanos, final long never)
     {
-        return deadlines.dueNanos(server.loginLimits().loginTimeoutMillis(), never);
+        return exchange.waiting() ? nowNanos : deadlines.dueNanos(server.loginLimits().loginTimeoutMillis(), never);
     }
 
     /** A refused login waits for its failure to go out: what the peer sends meanwhile is ignored. */
@@ -70,7 +75,7 @@ final class LoginPhase
     /**
      * A Login Request whose BHS is at {@code offset} of {@code from}.
      *
-     * @return {@link #CONTINUE}, {@link #COMPLETE}, {@link #FAILED} or {@link #DEFERRED}.
+     * @return {@link #CONTINUE}, {@link #COMPLETE}, {@link #FAILED}, {@link #DEFERRED} or {@link #WAITING}.
      */
     int onLoginRequest(
         final MemorySegment from, final long offset, final long dataOffset, final int dataLength, final long nowNanos)
@@ -79,6 +84,12 @@ final class LoginPhase
         {
             case LoginExchange.COMPLETE -> COMPLETE;
             case LoginExchange.FAILED -> FAILED;
+            case LoginExchange.WAITING ->
+            {
+                log.info("login", exchange.session() + " from " + peer + " reinstates " +
+                    exchange.session().reinstates() + ": its final response waits for the old session's I/O to end");
+                yield WAITING;
+            }
             case LoginExchange.DEFERRED ->
             {
                 counters.count(exchange.throttled() == LoginThrottle.LOCKED_SOURCE ?
@@ -94,11 +105,15 @@ final class LoginPhase
      * The login's clocks: a refused login's delayed failure is sent when due, a login that outlives the login timeout
      * is counted.
      *
-     * @return {@link #CONTINUE} (nothing was due), {@link #FAILED} (the failure was just queued) or
-     * {@link #TIMED_OUT}.
+     * @return {@link #CONTINUE} (nothing was due), {@link #COMPLETE} (a waiting final response was just queued),
+     * {@link #FAILED} (the failure was just queued) or {@link #TIMED_OUT}.
      */
     int onTimer(final long nowNanos)
     {
+        if (exchange.completeIfReady())
+        {
+            return COMPLETE;
+        }
         final long timeoutMillis = server.loginLimits().loginTimeoutMillis();
         switch (deadlines.onTimer(nowNanos, timeoutMillis))
         {

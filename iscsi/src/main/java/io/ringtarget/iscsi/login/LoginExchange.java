@@ -38,6 +38,11 @@ public final class LoginExchange
      * failure once the connection's delay has passed, and the connection then closes as after {@link #FAILED}.
      */
     public static final int DEFERRED = 3;
+    /**
+     * The login is complete but reinstates a session whose backstore I/O has not ended: the final response waits
+     * ({@link #completeIfReady()}), as RFC 7143 6.3.5 has the old session's tasks end before the new one goes on.
+     */
+    public static final int WAITING = 4;
 
     /** Login text gathered over continued requests: RFC 7143 6.1 asks for at least 8192 bytes. */
     public static final int MAX_REQUEST_TEXT = 64 * 1024;
@@ -63,6 +68,9 @@ public final class LoginExchange
     private long isid;
     private int tsih;
     private Session session;
+    private boolean waiting;
+    private int waitingCsg;
+    private int waitingTextLength;
     private int status;
     private String reason;
 
@@ -86,6 +94,10 @@ public final class LoginExchange
     public int onLoginRequest(final MemorySegment from, final long offset, final long dataOffset, final int dataLength)
     {
         request.wrap(from, offset);
+        if (waiting)
+        {
+            return fail(LoginStatus.INITIATOR_ERROR, "a Login Request while the final response waits");
+        }
         if (!started)
         {
             // The leading request sets the numbering (RFC 7143 11.12.7): StatSN starts at its ExpStatSN, and its
@@ -146,11 +158,40 @@ public final class LoginExchange
                 return fail(LoginStatus.OUT_OF_RESOURCES, "session limit reached (" + sessions.limitReached(
                     params.initiatorName, params.targetName) + ")");
             }
+            if (!session.readyToServe())
+            {
+                waiting = true;
+                waitingCsg = csg;
+                waitingTextLength = writer.length();
+                return WAITING;
+            }
             respond(true, csg, LoginRequestPdu.FULL_FEATURE_PHASE, LoginStatus.SUCCESS, writer.length());
             return COMPLETE;
         }
         respond(result.transit, csg, result.nsg, LoginStatus.SUCCESS, writer.length());
         return CONTINUE;
+    }
+
+    /**
+     * A {@link #WAITING} login whose reinstated session's I/O has ended gets its final response now.
+     *
+     * @return true when it was sent (the login is complete), false while it still waits.
+     */
+    public boolean completeIfReady()
+    {
+        if (!waiting || !session.readyToServe())
+        {
+            return false;
+        }
+        waiting = false;
+        respond(true, waitingCsg, LoginRequestPdu.FULL_FEATURE_PHASE, LoginStatus.SUCCESS, waitingTextLength);
+        return true;
+    }
+
+    /** Whether the final response waits for a reinstated session's I/O to end. */
+    public boolean waiting()
+    {
+        return waiting;
     }
 
     /** Sends the failure of a {@link #DEFERRED} login; the connection closes once it is sent. */

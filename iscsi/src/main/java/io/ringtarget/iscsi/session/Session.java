@@ -18,6 +18,9 @@ public final class Session
     private volatile PortalGroup portalGroup;
     private final ItNexus nexus;
     volatile SessionConnection connection;
+    /** The session of the same initiator port this one reinstated while its I/O had not ended, or null. */
+    volatile Session reinstates;
+    private volatile boolean ioEnded;
 
     Session(
         final String initiatorName, final long isid, final String targetName, final int tsih,
@@ -74,6 +77,34 @@ public final class Session
     public ItNexus nexus()
     {
         return nexus;
+    }
+
+    /**
+     * Whether this session may run commands: the session it reinstated has no backstore I/O left (RFC 7143 6.3.5:
+     * the old session's tasks end before the new session goes on), so a write of the old session cannot land after
+     * the same blocks are written again through the new one.
+     */
+    public boolean readyToServe()
+    {
+        final Session old = reinstates;
+        return null == old || old.ioEnded;
+    }
+
+    /** The session its login waits for ({@link #readyToServe()}), or null. */
+    public Session reinstates()
+    {
+        return reinstates;
+    }
+
+    /** Its connection closed and none of its I/O is in flight any more (any thread may then read it). */
+    boolean ioEnded()
+    {
+        return ioEnded;
+    }
+
+    void markIoEnded()
+    {
+        ioEnded = true;
     }
 
     @Override

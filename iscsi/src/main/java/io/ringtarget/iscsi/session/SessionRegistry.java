@@ -17,6 +17,8 @@ import java.util.Map;
 public final class SessionRegistry
 {
     private final Map<Integer, Session> byTsih = new HashMap<>();
+    /** Sessions whose connection is closing with I/O still in flight: a login of the same initiator port waits. */
+    private final List<Session> draining = new ArrayList<>();
     private final int maxPerTarget;
     private final int maxPerInitiator;
     private int nextTsih = 1;
@@ -52,6 +54,7 @@ public final class SessionRegistry
         {
             return null;
         }
+        Session reinstated = null;
         if (!discovery)
         {
             for (final Session existing : new ArrayList<>(byTsih.values()))
@@ -64,7 +67,17 @@ public final class SessionRegistry
                     if (old != null && old != connection)
                     {
                         old.requestClose("session reinstated by a new login with the same ISID");
+                        reinstated = existing;
                     }
+                }
+            }
+            // A session whose connection is already closing but whose I/O has not ended is reinstated as well.
+            for (final Session closing : draining)
+            {
+                if (closing.isid() == isid && closing.initiatorName().equals(initiatorName) &&
+                    closing.targetName().equals(targetName))
+                {
+                    reinstated = closing;
                 }
             }
         }
@@ -79,6 +92,7 @@ public final class SessionRegistry
             portalGroup != null ? portalGroup.targetPort() : discoveryPort(targetName));
         final Session session = new Session(initiatorName, isid, targetName, tsih, discovery, portalGroup, nexus);
         session.connection = connection;
+        session.reinstates = null == reinstated || reinstated.ioEnded() ? null : reinstated;
         byTsih.put(tsih, session);
         return session;
     }
@@ -149,7 +163,14 @@ public final class SessionRegistry
      */
     public void end(final Session session)
     {
-        remove(session);
+        synchronized (this)
+        {
+            byTsih.remove(session.tsih(), session);
+            if (!session.discovery() && !session.ioEnded())
+            {
+                draining.add(session);
+            }
+        }
         final PortalGroup tpg = session.portalGroup();
         if (tpg != null)
         {
@@ -158,6 +179,16 @@ public final class SessionRegistry
                 tpg.lun((int)lun).logicalUnit().nexusLost(session.nexus());
             }
         }
+    }
+
+    /**
+     * The session's connection has closed and none of its I/O is in flight: a new session that reinstated it (the same
+     * initiator port) may go on. Called on the closed connection's loop.
+     */
+    public synchronized void ioEnded(final Session session)
+    {
+        session.markIoEnded();
+        draining.remove(session);
     }
 
     /**

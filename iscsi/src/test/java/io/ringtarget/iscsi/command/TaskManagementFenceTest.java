@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -30,9 +31,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The task management response fence: a function that aborted a WRITE whose backstore I/O is still in flight is
  * answered only once that I/O has ended, so an initiator never rewrites those blocks while the old data can still
- * land after the new. The I/O is held for real: a fileio LUN on an ext4 filesystem (on a loop device) frozen with
- * fsfreeze, which blocks writes in the kernel until it is thawed. Needs root, losetup, mkfs.ext4 and fsfreeze (a
- * CI machine has them: there the test fails rather than skips without them).
+ * land after the new; and the same for a login that reinstates a session (RFC 7143 6.3.5) whose write is in flight.
+ * The I/O is held for real: a fileio LUN on an ext4 filesystem (on a loop device) frozen with fsfreeze, which blocks
+ * writes in the kernel until it is thawed. Needs root, losetup, mkfs.ext4 and fsfreeze (a CI machine has them: there
+ * the test fails rather than skips without them).
  */
 class TaskManagementFenceTest
 {
@@ -111,6 +113,57 @@ class TaskManagementFenceTest
     }
 
     @Test
+    void aLoginReinstatingTheSessionWaitsForItsHeldWrite() throws Exception
+    {
+        final TestInitiator old = loggedIn();
+        try (TestInitiator reinstating = new TestInitiator("127.0.0.1", server.port()))
+        {
+            final byte[] data = TestInitiator.pattern(8 * BLOCK, 77);
+            final java.util.concurrent.CompletableFuture<Pdu> login;
+            exec("fsfreeze", "-f", mountPoint.toString());
+            try
+            {
+                old.send(old.scsiCommand(FILEIO_LUN, TestInitiator.cdb16(0x8A, 16, 8), data.length, false, true),
+                    data);
+                assertNopAnswered(old);   // the WRITE went in before the NOP-Out, and is held
+                // The initiator gave up on the connection (as after an abort's timeout) and logs in again with the same
+                // ISID: RFC 7143 6.3.5 session reinstatement.
+                reinstating.isid = old.isid;
+                login = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                {
+                    try
+                    {
+                        return reinstating.login(TestTarget.IQN);
+                    }
+                    catch (final IOException ex)
+                    {
+                        throw new java.io.UncheckedIOException(ex);
+                    }
+                });
+                Thread.sleep(1_500);
+                assertFalse(login.isDone(), "the new session waits while the old one's write may still land");
+            }
+            finally
+            {
+                exec("fsfreeze", "-u", mountPoint.toString());
+            }
+            assertEquals(0, TestInitiator.loginStatus(login.get(10, java.util.concurrent.TimeUnit.SECONDS)),
+                "the login completes once the held write has ended: " + LOG);
+            // The old connection was closed at once; its socket goes once its write has ended.
+            assertTrue(old.closedByTarget(5_000), "the old session's connection is closed");
+            reinstating.clearUnitAttention(FILEIO_LUN);
+            final byte[] read = new byte[data.length];
+            assertEquals(0, reinstating.command(FILEIO_LUN, TestInitiator.cdb16(0x88, 16, 8), null, read).status());
+            assertArrayEquals(data, read, "the old session's write had landed before the new session could write");
+            awaitLog("its final response waits for the old session's I/O to end");
+        }
+        finally
+        {
+            old.close();
+        }
+    }
+
+    @Test
     void aFunctionWithNothingInFlightIsAnsweredAtOnce() throws Exception
     {
         try (TestInitiator i = loggedIn())
@@ -134,6 +187,7 @@ class TaskManagementFenceTest
         {
             final byte[] data = TestInitiator.pattern(8 * BLOCK, function);
             final int writeItt;
+            final int tmfItt;
             final long fenced = server.counter(IscsiCounter.TASK_MANAGEMENT_RESPONSES_FENCED);
             exec("fsfreeze", "-f", mountPoint.toString());
             try
@@ -147,6 +201,7 @@ class TaskManagementFenceTest
                 assertNull(i.receiveWithin(200), "no response to the WRITE while the filesystem is frozen");
 
                 i.send(tmf(i, function, FILEIO_LUN, writeItt), null);
+                tmfItt = i.itt;
                 assertNull(i.receiveWithin(1_000), "the function's response waits for the aborted WRITE's I/O");
                 assertEquals(fenced + 1, server.counter(IscsiCounter.TASK_MANAGEMENT_RESPONSES_FENCED));
                 // The connection is not blocked: a NOP-Out is still answered.
@@ -157,12 +212,11 @@ class TaskManagementFenceTest
                 exec("fsfreeze", "-u", mountPoint.toString());
             }
             assertTmfResponse(i.receiveWithin(10_000), TaskManagementResponsePdu.FUNCTION_COMPLETE);
-            server.flushLog();   // the log lines an administrator reads: the hold and the answer
-            final String log = LOG.toString();
-            assertTrue(log.contains((function == TaskManagementRequestPdu.ABORT_TASK ? "ABORT TASK of ITT 0x" +
-                Integer.toHexString(writeItt) : "LOGICAL UNIT RESET") + " on LUN 1") &&
-                log.contains("response held until the backstore I/O of 1 aborted command(s) ends"), log);
-            assertTrue(log.contains("FUNCTION COMPLETE, answered after"), log);
+            // The log lines an administrator reads: the hold and the answer.
+            awaitLog((function == TaskManagementRequestPdu.ABORT_TASK ? "ABORT TASK of ITT 0x" +
+                Integer.toHexString(writeItt) : "LOGICAL UNIT RESET") + " on LUN 1 (ITT 0x" +
+                Integer.toHexString(tmfItt) + "): response held until the backstore I/O of 1 aborted command(s) ends");
+            awaitLog("ITT 0x" + Integer.toHexString(tmfItt) + ": FUNCTION COMPLETE, answered after");
             if (function == TaskManagementRequestPdu.LOGICAL_UNIT_RESET)
             {
                 i.clearUnitAttention(FILEIO_LUN);   // the reset's POWER ON, RESET unit attention
@@ -173,6 +227,18 @@ class TaskManagementFenceTest
             assertArrayEquals(data, read, "the aborted WRITE had reached the file before the function was answered");
             assertNull(i.receiveWithin(300), "an aborted task gets no response");
         }
+    }
+
+    /** Waits (up to 5 s) for a line of the target's log that contains {@code text}: the log is written by a thread. */
+    private static void awaitLog(final String text) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!LOG.toString().contains(text) && System.nanoTime() < deadline)
+        {
+            server.flushLog();
+            Thread.sleep(20);
+        }
+        assertTrue(LOG.toString().contains(text), "the log has \"" + text + "\": " + LOG);
     }
 
     private static TestInitiator loggedIn() throws IOException
