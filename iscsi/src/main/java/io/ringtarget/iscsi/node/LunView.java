@@ -19,6 +19,7 @@ public final class LunView
     private final long[] lunNumbers;
     private final LogicalUnit[] logicalUnits;
     private final int[][] lunNumbersOfUnit;
+    private final String described;
 
     public LunView(final List<LunMapping> luns)
     {
@@ -52,13 +53,19 @@ public final class LunView
             lunNumbersOfUnit[u] = luns.stream().filter(m -> m.logicalUnit() == unit).mapToInt(LunMapping::lun)
                 .toArray();
         }
+        this.described = describe(lunNumbers, lunsByNumber);
     }
 
     /**
      * The LUNs for people: each number in ascending order, with the TPG's LUN where it is shown under another number
-     * and whether it is read-only: "0 (TPG LUN 3), 1 (read-only)", or "none". Not for the I/O path.
+     * and whether it is read-only: "0 (TPG LUN 3), 1 (read-only)", or "none". Made once, with the view.
      */
     public String describe()
+    {
+        return described;
+    }
+
+    private static String describe(final long[] lunNumbers, final LunMapping[] lunsByNumber)
     {
         if (lunNumbers.length == 0)
         {

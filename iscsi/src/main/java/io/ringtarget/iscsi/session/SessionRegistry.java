@@ -165,7 +165,7 @@ public final class SessionRegistry
     {
         synchronized (this)
         {
-            byTsih.remove(session.tsih(), session);
+            remove(session);
             if (!session.discovery() && !session.ioEnded())
             {
                 draining.add(session);

@@ -617,24 +617,11 @@ public final class ConfigValidator
                 error("metrics.basicAuth.password", "at least " + ChapRules.MIN_CHAP_SECRET +
                     " characters, without control characters");
             }
-            else if (null == tls && null != address && !loopback(address.ip()))
+            else if (null == tls && null != address && !IpLiterals.isLoopback(address.ip()))
             {
                 warning("metrics.basicAuth", "the password crosses the network in the clear without \"tls\": " +
                     "anyone on the path can read it and scrape with it");
             }
-        }
-    }
-
-    /** Whether an IP literal is a loopback address (no name is looked up: the listen address is a literal). */
-    private static boolean loopback(final String ip)
-    {
-        try
-        {
-            return java.net.InetAddress.getByName(ip).isLoopbackAddress();
-        }
-        catch (final java.net.UnknownHostException ex)
-        {
-            return false;
         }
     }
 

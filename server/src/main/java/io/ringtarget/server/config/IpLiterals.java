@@ -57,6 +57,12 @@ public final class IpLiterals
         return isIpv6(ip) && InetAddress.ofLiteral(ip).isLinkLocalAddress();
     }
 
+    /** True for a loopback literal (127.0.0.0/8, ::1). */
+    public static boolean isLoopback(final String ip)
+    {
+        return null == problem(ip) && InetAddress.ofLiteral(ip).isLoopbackAddress();
+    }
+
     /** True for {@value #IPV4_WILDCARD} and {@value #IPV6_WILDCARD} in canonical form. */
     public static boolean isWildcard(final String canonicalIp)
     {

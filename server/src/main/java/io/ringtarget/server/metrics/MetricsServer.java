@@ -47,13 +47,6 @@ public final class MetricsServer implements AutoCloseable
         this.url = url;
     }
 
-    /** Plain HTTP without authentication on {@code listen}. */
-    public static MetricsServer start(final String listen, final EngineMetrics engine, final String version)
-        throws IOException
-    {
-        return start(new MetricsConfig(listen), engine, version);
-    }
-
     /**
      * Starts serving.
      *
