@@ -110,7 +110,7 @@ class LiveEditTest
             final RingtargetConfig saved = ConfigFiles.load(file);
             assertEquals(saved, live.server.config(), "what is served is what is saved");
             assertEquals(2, ConfigEditor.tpg(ConfigEditor.target(saved, T), 1).luns().size());
-            assertTrue(live.log().contains("configuration applied (ringtarget iscsi tpg luns create " + T + " disk2)"),
+            assertTrue(awaitLog(live, "configuration applied (ringtarget iscsi tpg luns create " + T + " disk2)"),
                 live::log);
         }
     }
