@@ -422,21 +422,24 @@ public final class LogicalUnit
     }
 
     /**
-     * How many PREEMPT AND ABORTs preempted a nexus on any logical unit of the process so far: while it has not moved,
-     * {@link #abortRequested} is false for every nexus and logical unit. Any thread.
+     * How many abort requests (PREEMPT AND ABORT, LOGICAL UNIT RESET, TARGET RESET, CLEAR TASK SET) any logical unit
+     * of the process has recorded for other nexuses so far: while it has not moved, {@link #abortRequested} is false
+     * for every nexus and logical unit. Any thread.
      */
-    public static long preemptAndAbortCount()
+    public static long abortRequestCount()
     {
         return AbortRequests.anyLogicalUnit();
     }
 
     /**
-     * The transport's half of PREEMPT AND ABORT (SPC-4 5.12.11.2.6, SAM-5 5.6). Call on the nexus' loop thread,
-     * e.g. on its connection timer, for each logical unit the nexus can reach. True once after a PREEMPT AND ABORT
-     * (through any port, from any initiator) removed the registration of this nexus: abort its tasks for this
-     * logical unit as an ABORT TASK SET would, without answering them (the control mode page's TAS bit is 0), then
-     * report how many went with {@link #commandsClearedByAnotherInitiator(ItNexus, int)}. Two volatile reads when
-     * nothing happened; allocation-free.
+     * The transport's half of aborting another I_T nexus' tasks (SAM-5 5.6): PREEMPT AND ABORT (SPC-4 5.12.11.2.6)
+     * and a LOGICAL UNIT RESET, TARGET RESET or CLEAR TASK SET of another nexus (SAM-5 7.3, 7.7, 7.11; the control
+     * mode page's TST is 0, one task set for all nexuses). Call on the nexus' loop thread, e.g. on its connection
+     * timer, for each logical unit the nexus can reach. True once after such a request (through any port, from any
+     * initiator) covered this nexus: abort its tasks for this logical unit with {@link ScsiTask#abort()}; the control
+     * mode page's TAS bit is 1, so each completes with TASK ABORTED status once its current backstore step has
+     * ended, and the transport answers it (no unit attention: the status tells). Two volatile reads when nothing
+     * happened; allocation-free.
      */
     public boolean abortRequested(final ItNexus nexus)
     {
@@ -451,20 +454,6 @@ public final class LogicalUnit
         seen[slot] = now;
         // -1: the nexus never spoke to this logical unit, so it has nothing to abort.
         return before != -1 && abortRequests.requested(nexus, before, now);
-    }
-
-    /**
-     * The transport aborted {@code count} tasks of the nexus for this logical unit because another initiator's
-     * PREEMPT AND ABORT asked for it: with TAS=0 the nexus gets COMMANDS CLEARED BY ANOTHER INITIATOR (SAM-5 5.6)
-     * when there were any. Any thread.
-     */
-    public void commandsClearedByAnotherInitiator(final ItNexus nexus, final int count)
-    {
-        if (count > 0)
-        {
-            unitAttentions.raiseFor(nexus.initiatorPortName(), nexus.relativeTargetPortId(),
-                Asc.COMMANDS_CLEARED_BY_ANOTHER_INITIATOR);
-        }
     }
 
     /** The nexus' highest priority pending unit attention, now cleared, or -1 (its loop thread). */
@@ -540,17 +529,31 @@ public final class LogicalUnit
     }
 
     /**
-     * LOGICAL UNIT RESET or TARGET RESET (SAM-5 7.7, 7.11): releases the SPC-2 reservation and establishes
-     * POWER ON, RESET, OR BUS DEVICE RESET OCCURRED for every I_T nexus, the issuer's included (libiscsi's
-     * MultipathIO.Reset checks every path, the resetting one too). Persistent reservations survive (SPC-4
-     * 5.12.1). Aborting the task set is the transport's job.
+     * LOGICAL UNIT RESET or TARGET RESET (SAM-5 7.7, 7.11): releases the SPC-2 reservation, asks the transport to
+     * abort every other nexus' tasks ({@link #abortRequested}; the issuer's own are its transport's to abort) and
+     * establishes POWER ON, RESET, OR BUS DEVICE RESET OCCURRED for every I_T nexus, the issuer's included
+     * (libiscsi's MultipathIO.Reset checks every path, the resetting one too). Persistent reservations survive
+     * (SPC-4 5.12.1).
      *
-     * @param issuer the nexus that sent the reset, or null (kept for logs and symmetry; it is not exempted).
+     * @param issuer the nexus that sent the reset, or null for a reset no nexus asked for (nothing is aborted).
      */
     public void resetLun(final ItNexus issuer)
     {
         spc2Reservation.clear();
+        if (issuer != null)
+        {
+            abortRequests.addAllBut(issuer);
+        }
         unitAttentions.raise(UnitAttentions.POWER_ON_RESET, null);
+    }
+
+    /**
+     * CLEAR TASK SET (SAM-5 7.3): with one task set for every nexus (TST 0), every other nexus' tasks are aborted
+     * too ({@link #abortRequested}); with TAS 1 they end with TASK ABORTED status and no unit attention.
+     */
+    public void clearTaskSet(final ItNexus issuer)
+    {
+        abortRequests.addAllBut(issuer);
     }
 
     /**

@@ -129,7 +129,7 @@ final class ModePages
             }
             case 0x0A:
             {
-                // SPC-4 7.5.8 Control mode page; only D_SENSE is changeable.
+                // SPC-4 7.5.8 Control mode page (TST 0: one task set for all nexuses); only D_SENSE is changeable.
                 Bytes.zero(out, o, 12);
                 Bytes.put8(out, o, 0x0A);
                 Bytes.put8(out, o + 1, 0x0A);
@@ -141,6 +141,10 @@ final class ModePages
                 {
                     Bytes.put8(out, o + 2, pageControl == 0 && descriptorSense ? 0x04 : 0);
                     Bytes.put8(out, o + 3, 0x10); // QUEUE ALGORITHM MODIFIER 1: unrestricted reordering
+                    // TAS 1: a command aborted for another nexus (its reset, CLEAR TASK SET, PREEMPT AND ABORT) ends
+                    // with TASK ABORTED status rather than silently, so its initiator retries at once instead of
+                    // waiting out its command timeout (and escalating to a reset of its own). LIO's default too.
+                    Bytes.put8(out, o + 5, 0x40);
                     Bytes.put16(out, o + 8, 0xFFFF); // BUSY TIMEOUT PERIOD: unlimited
                 }
                 return 12;

@@ -316,6 +316,7 @@ class EmulatedCommandsTest
         assertEquals(0x12, h.in(13));
         assertEquals(0x04, h.in(14), "WCE");
         assertEquals(0x0A, h.in(32));
+        assertEquals(0x40, h.in(37), "TAS: commands aborted for another nexus end with TASK ABORTED");
         assertEquals(0x1C, h.in(44));
 
         h.run(255, 0x5A, 0x08, 0x08, 0, 0, 0, 0, 0, 255, 0);
@@ -421,6 +422,7 @@ class EmulatedCommandsTest
         h.buffer.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 5, (byte)0x0A);
         h.buffer.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 6, (byte)0x04);
         h.buffer.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 7, (byte)0x10);
+        h.buffer.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 9, (byte)0x40);   // TAS, as the page says
         h.buffer.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 12, (byte)0xFF);
         h.buffer.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 13, (byte)0xFF);
         h.run(16, 0x15, 0x10, 0, 0, 16, 0);

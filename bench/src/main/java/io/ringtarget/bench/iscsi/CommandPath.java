@@ -5,6 +5,7 @@ import io.ringtarget.iscsi.connection.Connection;
 import io.ringtarget.iscsi.log.EventLog;
 import io.ringtarget.iscsi.login.TargetLimits;
 import io.ringtarget.iscsi.loop.IscsiContext;
+import io.ringtarget.iscsi.loop.AbortAcknowledgements;
 import io.ringtarget.iscsi.loop.ConnectionBalance;
 import io.ringtarget.iscsi.loop.LoopContext;
 import io.ringtarget.iscsi.node.DiscoveryAuth;
@@ -102,7 +103,8 @@ public final class CommandPath implements AutoCloseable
         final Counters counters = new Counters(256);
         server = new IscsiContext(registry, DiscoveryAuth.NONE, TargetLimits.defaults(), log, counters, 0, 0);
         loop = new EventLoop("bench-0", ring);
-        context = new LoopContext(loop, 0, new ConnectionBalance(1), server, 256, 4 << 20);
+        final ConnectionBalance balance = new ConnectionBalance(1);
+        context = new LoopContext(loop, 0, balance, new AbortAcknowledgements(balance), server, 256, 4 << 20);
         // As a portal listener accepts one: admitted under the peer's address, in its loop's table, then started.
         server.admission().admit(PORTAL_IP);
         connection = new Connection(context, socket, -1, PORTAL_IP, PORTAL_PORT, PORTAL_IP + ":40000", PORTAL_IP);

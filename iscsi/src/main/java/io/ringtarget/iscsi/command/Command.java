@@ -47,6 +47,11 @@ public final class Command
     boolean write;
     int expectedDataTransferLength;
     boolean aborted;
+    /**
+     * Aborted for another nexus' reset, CLEAR TASK SET or PREEMPT AND ABORT: it still runs to its end, which is TASK
+     * ABORTED status, and is answered (TAS 1), unlike a task its own initiator aborted ({@link #aborted}).
+     */
+    boolean abortedForAnotherNexus;
 
     // The data buffer: a small pool buffer (pool, poolIndex), a run of region chunks (regionChunk, regionChunks) or a
     // dedicated one (dedicatedArena).
@@ -177,5 +182,6 @@ public final class Command
         dataInSequenceEnd = 0;
         dataInStatus = 0;
         aborted = false;
+        abortedForAnotherNexus = false;
     }
 }

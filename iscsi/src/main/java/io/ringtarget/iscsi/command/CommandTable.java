@@ -188,6 +188,46 @@ public final class CommandTable
         return aborted;
     }
 
+    /**
+     * Aborts the commands addressed to LUN number {@code lun} for another nexus (its reset, CLEAR TASK SET or PREEMPT
+     * AND ABORT; SAM-5 5.6 with TAS 1): each still ends through the logical unit, with TASK ABORTED status, and is
+     * answered as usual. One in backstore I/O ends once its current step has; one waiting for or receiving its
+     * Data-Out takes the data the initiator still sends (it has not been told) and then ends without any I/O.
+     *
+     * @return the number of commands aborted.
+     */
+    public int abortForAnotherNexus(final int lun)
+    {
+        int aborted = 0;
+        for (int i = 0; i < made; i++)
+        {
+            final Command c = commands[i];
+            final int state = c.state;
+            if ((state == Command.EXECUTING || state == Command.WAITING_FOR_DATA || state == Command.RECEIVING) &&
+                !c.aborted && !c.abortedForAnotherNexus && ReportLuns.decodeLun(c.lun) == lun)
+            {
+                c.abortedForAnotherNexus = true;
+                c.task.abort();
+                aborted++;
+            }
+        }
+        return aborted;
+    }
+
+    /** Whether a command {@link #abortForAnotherNexus} aborted is still in backstore I/O. */
+    public boolean abortedForAnotherNexusExecuting()
+    {
+        for (int i = 0; i < made; i++)
+        {
+            final Command c = commands[i];
+            if (c.abortedForAnotherNexus && c.state == Command.EXECUTING)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Aborts every outstanding command, those sending their response included: the connection is closing. */
     public void abortEverything()
     {

@@ -23,10 +23,13 @@ import java.lang.foreign.MemorySegment;
  * LOGICAL UNIT RESET and TARGET WARM/COLD RESET abort the session's matching commands (aborted commands get no
  * response) and reset the logical units (a COLD RESET then closes every session of the target: the connection's
  * job); CLEAR ACA and TASK REASSIGN are not supported (no ACA, ERL 0). Resets
- * raise the logical unit's unit attention for every nexus. The response is fenced (RFC 7143 4.2.2.3, 4.2.3.3 c-d):
- * it goes out once the backstore I/O of every command the connection aborted has ended, never while an aborted
- * write may still reach the medium. Data-Out still due for an aborted command is not awaited (its slot is freed at
- * once and the Data-Out ignored), as under FastAbort: Linux stops sending it. Loop thread only.
+ * raise the logical unit's unit attention for every nexus. A reset or CLEAR TASK SET also aborts every other
+ * nexus' tasks on the logical unit (one task set for all, TST 0), which end with TASK ABORTED status (TAS 1): their
+ * connections do that on their loops' timers ({@link #abortRequestedByOthers}). The response is fenced (RFC 7143
+ * 4.2.2.3, 4.2.3.3 c-d): it goes out once the backstore I/O of every command the function aborted, on this
+ * connection and on the others, has ended, never while an aborted write may still reach the medium. Data-Out still
+ * due for a command its own initiator aborted is not awaited (its slot is freed at once and the Data-Out ignored),
+ * as under FastAbort: Linux stops sending it. Loop thread only.
  */
 public final class TaskManagement
 {
@@ -37,10 +40,24 @@ public final class TaskManagement
      */
     static final int FENCED_RESPONSES = 8;
 
+    /**
+     * A reset's response waits a timer tick or two for the other loops to say they carried out its abort requests,
+     * even when they had nothing to abort; a wait longer than this was one for other sessions' aborted I/O, and is
+     * counted and logged as a fence.
+     */
+    static final long QUIET_WAIT_NANOS = 300_000_000L;
+
     private final int[] fencedItt = new int[FENCED_RESPONSES];
     private final int[] fencedResult = new int[FENCED_RESPONSES];
+    private final int[] fencedFunction = new int[FENCED_RESPONSES];
+    private final String[] fencedWhat = new String[FENCED_RESPONSES];
     private int fenced;
     private long fencedSinceNanos;
+    /** The abort requests of the process the held responses wait for on every loop; 0 when they wait for none. */
+    private long fencedAbortRequests;
+    /** Whether the held responses were counted and logged as fenced when held (they waited for this session's I/O). */
+    private boolean fencedTold;
+    private final AbortsElsewhere elsewhere;
     private final EventLog log;
     private String who = "";
     private final TaskManagementRequestPdu request = new TaskManagementRequestPdu();
@@ -54,9 +71,11 @@ public final class TaskManagement
 
     public TaskManagement(
         final PduSender sender, final StatSn statSn, final CmdSnWindow window, final CommandTable table,
-        final CommandExecutor executor, final ConnectionCounters counters, final EventLog log)
+        final CommandExecutor executor, final ConnectionCounters counters, final EventLog log,
+        final AbortsElsewhere elsewhere)
     {
         this.log = log;
+        this.elsewhere = elsewhere;
         this.sender = sender;
         this.statSn = statSn;
         this.window = window;
@@ -84,11 +103,12 @@ public final class TaskManagement
         final int result = fenced == FENCED_RESPONSES ? TaskManagementResponsePdu.FUNCTION_REJECTED : switch (function)
         {
             case TaskManagementRequestPdu.ABORT_TASK -> abortTask();
-            case TaskManagementRequestPdu.ABORT_TASK_SET, TaskManagementRequestPdu.CLEAR_TASK_SET ->
+            case TaskManagementRequestPdu.ABORT_TASK_SET ->
             {
                 abortAll(request.lun(), false);
                 yield TaskManagementResponsePdu.FUNCTION_COMPLETE;
             }
+            case TaskManagementRequestPdu.CLEAR_TASK_SET -> clearTaskSet();
             case TaskManagementRequestPdu.LOGICAL_UNIT_RESET -> logicalUnitReset();
             case TaskManagementRequestPdu.TARGET_WARM_RESET, TaskManagementRequestPdu.TARGET_COLD_RESET -> targetReset();
             case TaskManagementRequestPdu.CLEAR_ACA -> TaskManagementResponsePdu.TASK_MANAGEMENT_FUNCTION_NOT_SUPPORTED;
@@ -99,8 +119,12 @@ public final class TaskManagement
         counters.taskManagement(function, result);
         final boolean coldReset = function == TaskManagementRequestPdu.TARGET_COLD_RESET;
         final int inFlight = table.abortedInFlight();
+        // The abort requests this function made for other nexuses (LogicalUnit.abortRequestCount moved): their tasks
+        // end on their own connections, whose loops say when on their next timer tick.
+        final long others = abortsOthers(function, result) ? LogicalUnit.abortRequestCount() : 0;
+        final boolean othersPending = others != 0 && !elsewhere.endedUpTo(others);
         final String what = describe(function);
-        if (inFlight == 0 || coldReset || fenced == FENCED_RESPONSES)
+        if ((inFlight == 0 && !othersPending) || coldReset || fenced == FENCED_RESPONSES)
         {
             // A cold reset's connection closes after its response, and waits for its I/O before it goes; a function
             // rejected because every held response is taken did nothing to wait for.
@@ -113,13 +137,23 @@ public final class TaskManagement
             // the initiator write those blocks again and the old data land after the new. Sent by sendFenced().
             fencedItt[fenced] = request.initiatorTaskTag();
             fencedResult[fenced] = result;
+            fencedFunction[fenced] = function;
+            fencedWhat[fenced] = what;
             if (fenced++ == 0)
             {
                 fencedSinceNanos = System.nanoTime();
             }
-            counters.count(IscsiCounter.TASK_MANAGEMENT_RESPONSES_FENCED);
-            log.warn("task-management", who + ": " + what + ": response held until the backstore I/O of " +
-                inFlight + " aborted command(s) ends");
+            if (othersPending)
+            {
+                fencedAbortRequests = Math.max(fencedAbortRequests, others);
+            }
+            if (inFlight != 0)
+            {
+                fencedTold = true;
+                counters.count(IscsiCounter.TASK_MANAGEMENT_RESPONSES_FENCED);
+                log.warn("task-management", who + ": " + what + ": response held until the backstore I/O of " +
+                    inFlight + " aborted command(s) ends");
+            }
         }
         return coldReset;
     }
@@ -168,19 +202,50 @@ public final class TaskManagement
      */
     public void sendFenced()
     {
-        if (fenced == 0 || table.abortedInFlight() != 0)
+        if (fenced == 0 || table.abortedInFlight() != 0 ||
+            (fencedAbortRequests != 0 && !elsewhere.endedUpTo(fencedAbortRequests)))
         {
             return;
         }
+        fencedAbortRequests = 0;
         final long held = System.nanoTime() - fencedSinceNanos;
+        final boolean tell = fencedTold || held > QUIET_WAIT_NANOS;
         for (int i = 0; i < fenced; i++)
         {
             respond(fencedItt[i], fencedResult[i]);
-            log.warn("task-management", who + ": ITT 0x" + Integer.toHexString(fencedItt[i]) + ": " +
-                responseName(fencedResult[i]) + ", answered after " + held / 1_000_000 +
-                " ms, once the aborted I/O had ended");
+            if (!tell)
+            {
+                logAnswered(fencedFunction[i], fencedWhat[i], fencedResult[i]);
+            }
+            else
+            {
+                if (!fencedTold)
+                {
+                    counters.count(IscsiCounter.TASK_MANAGEMENT_RESPONSES_FENCED);
+                }
+                log.warn("task-management", who + ": ITT 0x" + Integer.toHexString(fencedItt[i]) + ": " +
+                    responseName(fencedResult[i]) + ", answered after " + held / 1_000_000 +
+                    " ms, once the aborted I/O had ended");
+            }
+            fencedWhat[i] = null;
         }
         fenced = 0;
+        fencedTold = false;
+    }
+
+    /** Whether a response is held: the connection's timer then calls {@link #sendFenced} on each tick. */
+    public boolean holding()
+    {
+        return fenced != 0;
+    }
+
+    /** Whether a function just made abort requests for other nexuses' tasks (SAM-5 7.3, 7.7, 7.11). */
+    private static boolean abortsOthers(final int function, final int result)
+    {
+        return result == TaskManagementResponsePdu.FUNCTION_COMPLETE && (
+            function == TaskManagementRequestPdu.LOGICAL_UNIT_RESET ||
+            function == TaskManagementRequestPdu.TARGET_WARM_RESET ||
+            function == TaskManagementRequestPdu.CLEAR_TASK_SET);
     }
 
     private void respond(final int itt, final int result)
@@ -196,14 +261,14 @@ public final class TaskManagement
     }
 
     /**
-     * PREEMPT AND ABORT by another initiator (SPC-4 5.12.11.2.6): the commands of this session's I_T nexus on each
-     * logical unit that asked for it are aborted without a response (TAS=0) and the logical unit told how many, for
-     * its COMMANDS CLEARED BY ANOTHER INITIATOR unit attention. Called on the connection's timer; two volatile reads
-     * per logical unit when nothing happened.
+     * Another nexus' LOGICAL UNIT RESET, TARGET RESET, CLEAR TASK SET or PREEMPT AND ABORT asked for this session's
+     * tasks on some logical units (SAM-5 5.6): they are aborted and end with TASK ABORTED status (TAS 1), each once
+     * its current backstore step has ended, and are answered. Called on the connection's timer when any logical unit
+     * of the process made such a request; two volatile reads per logical unit when none covered this nexus.
      *
      * @return the number of commands aborted.
      */
-    public int abortPreempted()
+    public int abortRequestedByOthers()
     {
         final LunView luns = executor.luns();
         int total = 0;
@@ -212,20 +277,28 @@ public final class TaskManagement
         {
             if (units[u].abortRequested(executor.nexus()))
             {
-                int aborted = 0;
                 for (final int lun : luns.lunNumbersOf(u))
                 {
-                    aborted += table.abortLun(lun);
+                    total += table.abortForAnotherNexus(lun);
                 }
-                for (int i = 0; i < aborted; i++)
-                {
-                    counters.count(IscsiCounter.TASKS_ABORTED);
-                }
-                units[u].commandsClearedByAnotherInitiator(executor.nexus(), aborted);
-                total += aborted;
             }
         }
+        for (int i = 0; i < total; i++)
+        {
+            counters.count(IscsiCounter.TASKS_ABORTED);
+        }
+        if (total > 0)
+        {
+            log.warn("task-management", who + ": " + total + " command(s) aborted by another session's reset, " +
+                "CLEAR TASK SET or PREEMPT AND ABORT; each is answered TASK ABORTED once it has ended");
+        }
         return total;
+    }
+
+    /** Whether a command {@link #abortRequestedByOthers} aborted is still in backstore I/O. */
+    public boolean abortedForAnotherNexusExecuting()
+    {
+        return table.abortedForAnotherNexusExecuting();
     }
 
     private int abortTask()
@@ -253,6 +326,19 @@ public final class TaskManagement
         }
         // A task already answered, or a RefCmdSN outside the window (11.5.1 c): it does not exist.
         return TaskManagementResponsePdu.TASK_DOES_NOT_EXIST;
+    }
+
+    /** CLEAR TASK SET: this session's tasks go without a response, every other nexus' with TASK ABORTED. */
+    private int clearTaskSet()
+    {
+        abortAll(request.lun(), false);
+        final LunMapping m = executor.lun(request.lun());
+        if (m == null)
+        {
+            return TaskManagementResponsePdu.LUN_DOES_NOT_EXIST;
+        }
+        m.logicalUnit().clearTaskSet(executor.nexus());
+        return TaskManagementResponsePdu.FUNCTION_COMPLETE;
     }
 
     private int logicalUnitReset()

@@ -13,6 +13,7 @@ import io.ringtarget.iscsi.login.LoginExchange;
 import io.ringtarget.iscsi.login.LoginStateMachine;
 import io.ringtarget.iscsi.login.SessionParameters;
 import io.ringtarget.iscsi.loop.IscsiContext;
+import io.ringtarget.iscsi.loop.ConnectionTimer;
 import io.ringtarget.iscsi.loop.LoopConnection;
 import io.ringtarget.iscsi.loop.LoopContext;
 import io.ringtarget.iscsi.node.Portal;
@@ -166,7 +167,8 @@ public final class Connection
         this.writes = new WriteDataPhase(sender, statSn, window, commands);
         this.responses = new ResponseSender(sender, statSn, window, context.buffers());
         this.starter = new CommandStarter(commands, context.buffers(), writes, executor, rejects, this, counters);
-        this.taskManagement = new TaskManagement(sender, statSn, window, commands, executor, counters, server.log());
+        this.taskManagement = new TaskManagement(sender, statSn, window, commands, executor, counters, server.log(),
+            context.abortAcknowledgements());
         this.keepalive = new NopKeepalive(sender, statSn, window, server.nopInIntervalNanos(), server.nopInTimeoutNanos());
         this.logout = new LogoutExchange(sender, statSn, window);
         this.timeouts = new ConnectionTimeouts(logout, keepalive, counters);
@@ -222,19 +224,25 @@ public final class Connection
     }
 
     @Override
-    public void onPreemptAndAbort()
+    public void onAbortRequested()
     {
         if (state == State.FULL_FEATURE)
         {
             try
             {
-                taskManagement.abortPreempted();
+                taskManagement.abortRequestedByOthers();
             }
             catch (final RuntimeException ex)
             {
                 onFault(0, ex);
             }
         }
+    }
+
+    @Override
+    public boolean abortedForAnotherNexusInBackstoreIo()
+    {
+        return taskManagement.abortedForAnotherNexusExecuting();
     }
 
     @Override
@@ -255,7 +263,9 @@ public final class Connection
         return switch (state)
         {
             case LOGIN -> login.dueNanos(nowNanos, never);
-            case FULL_FEATURE -> timeouts.dueNanos(nowNanos);
+            // A held task management response may be waiting for other loops: look again on every tick.
+            case FULL_FEATURE -> taskManagement.holding() ? nowNanos + ConnectionTimer.PERIOD_NANOS :
+                timeouts.dueNanos(nowNanos);
             default -> never;
         };
     }
@@ -280,6 +290,10 @@ public final class Connection
             if (state == State.LOGIN && loginTimers(nowNanos))
             {
                 return 1;
+            }
+            if (state == State.FULL_FEATURE && taskManagement.holding())
+            {
+                afterWork();   // a response held for other sessions' aborted tasks: their loops acknowledge on ticks
             }
             switch (timeouts.onTimer(nowNanos, state == State.FULL_FEATURE, session != null && session.discovery()))
             {
@@ -588,7 +602,12 @@ public final class Connection
             }
             case Opcode.TASK_MANAGEMENT_REQUEST ->
             {
-                if (acceptCmdSn(buffer, offset) && taskManagement.onRequest(buffer, offset))
+                final boolean coldReset = acceptCmdSn(buffer, offset) && taskManagement.onRequest(buffer, offset);
+                if (taskManagement.holding())
+                {
+                    rescheduleTimer();   // its fence is looked at on every tick from now on
+                }
+                if (coldReset)
                 {
                     // RFC 7143 11.5.1: the target closes its connections to all initiators (this one after its answer).
                     final int others = server.sessions().closeAllOf(session.targetName(), session,

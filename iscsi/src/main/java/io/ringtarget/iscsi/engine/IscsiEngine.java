@@ -7,6 +7,7 @@ import io.ringtarget.iscsi.connection.PortalSockets;
 import io.ringtarget.iscsi.login.LoginLimits;
 import io.ringtarget.iscsi.login.TargetLimits;
 import io.ringtarget.iscsi.log.EventLog;
+import io.ringtarget.iscsi.loop.AbortAcknowledgements;
 import io.ringtarget.iscsi.loop.ConnectionBalance;
 import io.ringtarget.iscsi.loop.IscsiContext;
 import io.ringtarget.iscsi.loop.LoopContext;
@@ -59,6 +60,8 @@ public final class IscsiEngine implements AutoCloseable
     private final EventLoopGroup group;
     /** Where the loops publish their connection counts and hand each other new connections. */
     private final ConnectionBalance balance;
+    /** Where the loops say how far they have carried out other nexuses' abort requests (a reset's fence). */
+    private final AbortAcknowledgements aborts;
     private final List<LoopContext> contexts = new ArrayList<>();
     /** Per loop, its listeners (one per portal served): touched on that loop's thread only. */
     private final List<List<PortalListener>> loopListeners = new ArrayList<>();
@@ -74,6 +77,7 @@ public final class IscsiEngine implements AutoCloseable
         this.server = server;
         this.group = group;
         this.balance = new ConnectionBalance(group.size());
+        this.aborts = new AbortAcknowledgements(balance);
     }
 
     /**
@@ -218,7 +222,7 @@ public final class IscsiEngine implements AutoCloseable
         // Every context exists before any loop accepts: the first loop to accept may hand a connection to the last.
         for (int i = 0; i < group.size(); i++)
         {
-            contexts.add(new LoopContext(group.loop(i), i, balance, server, settings.dataBuffers(),
+            contexts.add(new LoopContext(group.loop(i), i, balance, aborts, server, settings.dataBuffers(),
                 settings.largeTransferRegionBytes()));
         }
         for (int i = 0; i < group.size(); i++)

@@ -10,8 +10,10 @@ import java.util.List;
  * Periodic per-loop duties, every 100 ms: NOP-In pings, dead connections, requested closes and logouts. A tick visits
  * only the connections whose due time has come ({@link LoopContext#timerDue(int)}, one array), so 1,000 idle sessions
  * cost a read of 1,000 longs per tick rather than 1,000 visits to scattered objects; it visits every connection when
- * another thread asked one of them for something ({@link LoopContext#sweepTimers()}), and asks every one to abort its
- * preempted tasks when a PREEMPT AND ABORT happened ({@link LoopConnection#onPreemptAndAbort()}). Only while the loop
+ * another thread asked one of them for something ({@link LoopContext#sweepTimers()}), and asks every one to abort the
+ * tasks another nexus' reset, CLEAR TASK SET or PREEMPT AND ABORT asked of it when any of those happened
+ * ({@link LoopConnection#onAbortRequested()}), then says so in {@link AbortAcknowledgements} once none of the tasks
+ * aborted so is still in backstore I/O (a reset's response waits for it). Only while the loop
  * has connections does it ask the loop to wake for its next tick ({@link EventLoop#wakeBy}): a loop without any
  * sleeps until an accept or an offer wakes it, and the first tick then comes at once.
  */
@@ -22,7 +24,9 @@ public final class ConnectionTimer implements LoopWorker
     private final LoopContext context;
     private final EventLoop loop;
     private long nextRunNanos;
-    private long preemptAndAborts = LogicalUnit.preemptAndAbortCount();
+    private long abortRequests = LogicalUnit.abortRequestCount();
+    /** The abort requests this loop has said it carried out. */
+    private long acknowledged = abortRequests;
 
     public ConnectionTimer(final LoopContext context)
     {
@@ -45,23 +49,32 @@ public final class ConnectionTimer implements LoopWorker
         }
         nextRunNanos = nowNanos + PERIOD_NANOS;
         final boolean sweep = context.takeTimerSweep();
-        final long preempted = LogicalUnit.preemptAndAbortCount();
-        final boolean preemptAndAbort = preempted != preemptAndAborts;
-        preemptAndAborts = preempted;
-        int work = 0;
+        final long requested = LogicalUnit.abortRequestCount();
+        final boolean abortRequested = requested != abortRequests;
+        abortRequests = requested;
         // From the end: a connection closed by its own duty leaves the list, moving only those already visited.
+        if (abortRequested)
+        {
+            for (int i = connections.size() - 1; i >= 0; i--)
+            {
+                if (i < connections.size())
+                {
+                    connections.get(i).onAbortRequested();
+                }
+            }
+        }
+        // Before the duties: a reset's issuer on this loop looks at every loop's acknowledgement in its own duty.
+        if (acknowledged != requested && !abortedTasksInBackstoreIo(connections))
+        {
+            acknowledged = requested;
+            context.abortAcknowledgements().acknowledge(context.index(), requested);
+        }
+        int work = 0;
         for (int i = connections.size() - 1; i >= 0; i--)
         {
-            if (i < connections.size())
+            if (i < connections.size() && (sweep || nowNanos - context.timerDue(i) >= 0))
             {
-                if (preemptAndAbort)
-                {
-                    connections.get(i).onPreemptAndAbort();
-                }
-                if (i < connections.size() && (sweep || nowNanos - context.timerDue(i) >= 0))
-                {
-                    work += connections.get(i).onTimer(nowNanos);
-                }
+                work += connections.get(i).onTimer(nowNanos);
             }
         }
         if (!connections.isEmpty())
@@ -69,5 +82,17 @@ public final class ConnectionTimer implements LoopWorker
             loop.wakeBy(nextRunNanos);
         }
         return work;
+    }
+
+    private static boolean abortedTasksInBackstoreIo(final List<LoopConnection> connections)
+    {
+        for (int i = 0; i < connections.size(); i++)
+        {
+            if (connections.get(i).abortedForAnotherNexusInBackstoreIo())
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -10,10 +10,17 @@ public interface LoopConnection
     int onTimer(long nowNanos);
 
     /**
-     * A PREEMPT AND ABORT somewhere may have preempted this connection's nexus: its tasks for the logical units where
-     * it did are aborted (SPC-4 5.12.11.2.6). Called by the loop's timer for every connection when one happened.
+     * Another nexus' LOGICAL UNIT RESET, TARGET RESET, CLEAR TASK SET or PREEMPT AND ABORT somewhere may have asked
+     * for this connection's tasks: those on the logical units where it did are aborted, each to end with TASK ABORTED
+     * status (SAM-5 5.6, TAS 1). Called by the loop's timer for every connection when one happened.
      */
-    void onPreemptAndAbort();
+    void onAbortRequested();
+
+    /**
+     * Whether a task {@link #onAbortRequested} aborted is still in backstore I/O (a write of it may still reach the
+     * medium). Asked by the loop's timer only while a request is not yet acknowledged.
+     */
+    boolean abortedForAnotherNexusInBackstoreIo();
 
     /**
      * The connection's place in its loop's table of timer due times ({@link LoopContext#timerDue(int, long)}), where

@@ -1,6 +1,7 @@
 package io.ringtarget.iscsi.loop;
 
 import io.ringtarget.backstore.Backstore;
+import io.ringtarget.iscsi.command.AbortsElsewhere;
 import io.ringtarget.iscsi.command.BackstoreDevices;
 import io.ringtarget.iscsi.command.DataBuffers;
 import io.ringtarget.iscsi.stats.LoopCounters;
@@ -31,6 +32,7 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
     private final EventLoop loop;
     private final int index;
     private final ConnectionBalance balance;
+    private final AbortAcknowledgements aborts;
     private final IscsiContext server;
     private final DataBuffers buffers;
     private final LoopCounters counters;
@@ -51,9 +53,11 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
     /**
      * @param index   this loop's place in the engine's group (and in {@code balance}).
      * @param balance where every loop of the engine publishes its connection count.
+     * @param aborts  where every loop of the engine says how far it has carried out other nexuses' abort requests.
      */
     public LoopContext(
-        final EventLoop loop, final int index, final ConnectionBalance balance, final IscsiContext server,
+        final EventLoop loop, final int index, final ConnectionBalance balance, final AbortAcknowledgements aborts,
+        final IscsiContext server,
         final int smallBuffers, final int regionSize)
     {
         if (index < 0 || index >= balance.loops())
@@ -63,6 +67,7 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
         this.loop = loop;
         this.index = index;
         this.balance = balance;
+        this.aborts = aborts;
         this.server = server;
         this.buffers = new DataBuffers(smallBuffers, regionSize);
         this.counters = new LoopCounters(server.counters(), loop.roleName());
@@ -85,6 +90,12 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
     public ConnectionBalance balance()
     {
         return balance;
+    }
+
+    /** Every loop's progress with abort requests: what a reset's response waits for ({@link AbortsElsewhere}). */
+    public AbortAcknowledgements abortAcknowledgements()
+    {
+        return aborts;
     }
 
     public IscsiContext server()

@@ -4,8 +4,10 @@ import io.ringtarget.backstore.FileBackstore;
 import io.ringtarget.iscsi.TestInitiator;
 import io.ringtarget.iscsi.TestInitiator.Pdu;
 import io.ringtarget.iscsi.TestTarget;
+import io.ringtarget.iscsi.login.LoginLimits;
 import io.ringtarget.iscsi.stats.IscsiCounter;
 import io.ringtarget.pdu.Opcode;
+import io.ringtarget.pdu.ScsiResponsePdu;
 import io.ringtarget.pdu.TaskManagementRequestPdu;
 import io.ringtarget.pdu.TaskManagementResponsePdu;
 import org.junit.jupiter.api.AfterAll;
@@ -31,7 +33,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The task management response fence: a function that aborted a WRITE whose backstore I/O is still in flight is
  * answered only once that I/O has ended, so an initiator never rewrites those blocks while the old data can still
- * land after the new; and the same for a login that reinstates a session (RFC 7143 6.3.5) whose write is in flight.
+ * land after the new; and the same for a login that reinstates a session (RFC 7143 6.3.5) whose write is in flight,
+ * and for a LOGICAL UNIT RESET that aborted another session's write (SAM-5 7.7: every nexus' tasks; TAS 1: that
+ * write ends with TASK ABORTED).
  * The I/O is held for real: a fileio LUN on an ext4 filesystem (on a loop device) frozen with fsfreeze, which blocks
  * writes in the kernel until it is thawed. Needs root, losetup, mkfs.ext4 and fsfreeze (a CI machine has them: there
  * the test fails rather than skips without them).
@@ -64,7 +68,8 @@ class TaskManagementFenceTest
         exec("mount", device, mountPoint.toString());
         mounted = true;
         file = FileBackstore.fileio("f", mountPoint.resolve("lun1.img"), 16L << 20, BLOCK, true, false);
-        server = TestTarget.start(16L << 20, 30, new PrintStream(LOG, true), file);
+        // Two loops: a second session goes to the other one, so a reset's fence spans loops.
+        server = TestTarget.start(2, LoginLimits.defaults(), 16L << 20, 30, new PrintStream(LOG, true), file);
     }
 
     @AfterAll
@@ -110,6 +115,69 @@ class TaskManagementFenceTest
     void logicalUnitResetIsAnsweredOnceTheAbortedWriteHasReachedTheFile() throws Exception
     {
         fencedWhileTheWriteIsHeld(TaskManagementRequestPdu.LOGICAL_UNIT_RESET, 8);
+    }
+
+    @Test
+    void aLogicalUnitResetAbortsAnotherSessionsWriteAndIsAnsweredOnceItHasEnded() throws Exception
+    {
+        try (TestInitiator issuer = loggedIn(); TestInitiator other = loggedIn())
+        {
+            final byte[] data = TestInitiator.pattern(8 * BLOCK, 91);
+            final long fenced = server.counter(IscsiCounter.TASK_MANAGEMENT_RESPONSES_FENCED);
+            final long aborted = server.counter(IscsiCounter.TASKS_ABORTED);
+            final int writeItt;
+            final int tmfItt;
+            exec("fsfreeze", "-f", mountPoint.toString());
+            try
+            {
+                other.send(other.scsiCommand(FILEIO_LUN, TestInitiator.cdb16(0x8A, 24, 8), data.length, false, true),
+                    data);
+                writeItt = other.itt;
+                assertNopAnswered(other);   // the WRITE went in before the NOP-Out, and is held
+                issuer.send(tmf(issuer, TaskManagementRequestPdu.LOGICAL_UNIT_RESET, FILEIO_LUN, 0xffffffff), null);
+                tmfItt = issuer.itt;
+                assertNull(issuer.receiveWithin(1_500), "the reset waits for the other session's aborted WRITE");
+                assertEquals(aborted + 1, server.counter(IscsiCounter.TASKS_ABORTED),
+                    "the other session's loop aborted its WRITE: " + LOG);
+                assertNull(other.receiveWithin(200), "the aborted WRITE ends once its I/O has");
+                assertNopAnswered(issuer);
+            }
+            finally
+            {
+                exec("fsfreeze", "-u", mountPoint.toString());
+            }
+            final Pdu ended = other.receiveWithin(10_000);
+            assertTrue(ended != null && ended.opcode() == Opcode.SCSI_RESPONSE && ended.itt() == writeItt,
+                "the aborted WRITE is answered: " + (ended == null ? "nothing" : TestInitiator.name(ended)));
+            assertEquals(0x40, new ScsiResponsePdu().wrap(ended.header(), 0).status(), "TASK ABORTED (TAS 1)");
+            other.expStatSn = new ScsiResponsePdu().wrap(ended.header(), 0).statSn() + 1;
+            assertTmfResponse(issuer.receiveWithin(10_000), TaskManagementResponsePdu.FUNCTION_COMPLETE);
+            assertEquals(fenced + 1, server.counter(IscsiCounter.TASK_MANAGEMENT_RESPONSES_FENCED),
+                "counted as a fence: it waited for the other session's I/O");
+            awaitLog("1 command(s) aborted by another session's reset, CLEAR TASK SET or PREEMPT AND ABORT");
+            awaitLog("ITT 0x" + Integer.toHexString(tmfItt) + ": FUNCTION COMPLETE, answered after");
+            // Both nexuses learn of the reset from a unit attention; the write had ended before the response.
+            issuer.clearUnitAttention(FILEIO_LUN);
+            other.clearUnitAttention(FILEIO_LUN);
+            final byte[] read = new byte[data.length];
+            assertEquals(0, issuer.command(FILEIO_LUN, TestInitiator.cdb16(0x88, 24, 8), null, read).status());
+            assertArrayEquals(data, read, "the aborted WRITE's I/O had ended before the reset was answered");
+        }
+    }
+
+    @Test
+    void aLogicalUnitResetWithNothingElsewhereIsAnsweredWithinTicksAndNotCountedAsFenced() throws Exception
+    {
+        try (TestInitiator issuer = loggedIn(); TestInitiator other = loggedIn())
+        {
+            final long fenced = server.counter(IscsiCounter.TASK_MANAGEMENT_RESPONSES_FENCED);
+            issuer.send(tmf(issuer, TaskManagementRequestPdu.LOGICAL_UNIT_RESET, FILEIO_LUN, 0xffffffff), null);
+            // The loops acknowledge on their 100 ms ticks: a few of them at most.
+            assertTmfResponse(issuer.receiveWithin(2_000), TaskManagementResponsePdu.FUNCTION_COMPLETE);
+            assertEquals(fenced, server.counter(IscsiCounter.TASK_MANAGEMENT_RESPONSES_FENCED));
+            issuer.clearUnitAttention(FILEIO_LUN);
+            other.clearUnitAttention(FILEIO_LUN);
+        }
     }
 
     @Test
