@@ -3,10 +3,15 @@
 # fileio LUN: rt_host freeze); the disk's command timeout (3 s here) runs out, open-iscsi sends ABORT TASK, and the
 # target answers it only once the held write has ended (rt_host thaw-once-held thaws the filesystem when the target
 # has logged the hold). The write must then complete, through the kernel's retry, with the session still up and the
-# block holding its data. The harness replaces @TARGET@ and @PORTAL@.
+# block holding its data. Then a second session to the same LUN (through the guest's second NIC) has a write held
+# the same way while the first session resets the LUN (sg_reset -d: Linux's device reset, a LOGICAL UNIT RESET): the
+# target aborts the other session's write, answers it TASK ABORTED once its I/O has ended (TAS 1), and only then
+# the reset; the kernel retries the write, both commands succeed, both sessions stay. The harness replaces
+# @TARGET@, @PORTAL@ and @PORTAL2@.
 . /lib/rt-guest.sh
 T=@TARGET@
 P=@PORTAL@
+P2=@PORTAL2@
 
 rt_step iscsid
 rt_iscsid
@@ -42,5 +47,40 @@ rt_result bytes "$(od -An -v -tx1 /tmp/read | tr ' ' '\n' | grep -v '^$' | sort 
 rt_result session_state "$(cat /sys/class/iscsi_session/session*/state | tr '\n' ' ')"
 rt_result eh_messages "$(dmesg | grep -iE 'abort|reset|timing out|timed out' | tr '\n' '|')"
 rt_result conn_errors "$(rt_conn_errors)"
+
+rt_step second-session
+rt_node "$T" "$P2"
+rt_login "$T" "$P2"
+d2=""
+n=0
+while [ -z "$d2" ] && [ "$n" -lt 300 ]; do
+  for b in /sys/class/iscsi_session/session*/device/target*/*:*:*:0/block/*; do
+    [ -e "$b" ] && [ "${b##*/}" != "$d" ] && [ -b "/dev/${b##*/}" ] && d2="${b##*/}"
+  done
+  n=$((n + 1)); sleep 0.1
+done
+[ -n "$d2" ] || rt_fail "no disk for the second session"
+rt_result second_timeout "$(cat "/sys/block/$d2/device/timeout")"
+dd if=/dev/zero bs=4096 count=1 2>/dev/null | tr '\000' '\303' >/tmp/c
+
+rt_step reset-across-sessions
+rt_host freeze
+dd if=/tmp/c of="/dev/$d2" bs=4096 count=1 oflag=direct 2>/tmp/dd2.err &
+writer=$!
+sleep 1   # the write reaches the target and waits in the frozen filesystem
+sg_reset -d "/dev/$d" >/tmp/reset.out 2>&1 &
+resetter=$!
+rt_host thaw-once-aborted
+rt_result reset_held "$RT_ANSWER"
+wait "$resetter"
+rt_result reset_exit "$?"
+wait "$writer"
+rt_result second_write_exit "$?"
+sg_raw -r 4096 -o /tmp/read2 "/dev/$d" 28 00 00 00 00 00 00 00 08 00 >/dev/null 2>&1 || rt_fail "read back"
+rt_result second_bytes "$(od -An -v -tx1 /tmp/read2 | tr ' ' '\n' | grep -v '^$' | sort -u | tr '\n' ' ')"
+rt_result sessions_after_reset "$(cat /sys/class/iscsi_session/session*/state | tr '\n' ' ')"
+rt_result reset_messages "$(dmesg | grep -iE 'reset|abort' | tail -n 8 | tr '\n' '|')"
+rt_result conn_errors_after_reset "$(rt_conn_errors)"
 rt_step logout
+rt_logout "$T" "$P2"
 rt_logout "$T" "$P"

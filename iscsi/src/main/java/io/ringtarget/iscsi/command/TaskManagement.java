@@ -219,13 +219,14 @@ public final class TaskManagement
             }
             else
             {
+                // Held without a line of its own (it waited for other sessions' aborted I/O): this one names it.
+                final String function = fencedTold ? "ITT 0x" + Integer.toHexString(fencedItt[i]) : fencedWhat[i];
                 if (!fencedTold)
                 {
                     counters.count(IscsiCounter.TASK_MANAGEMENT_RESPONSES_FENCED);
                 }
-                log.warn("task-management", who + ": ITT 0x" + Integer.toHexString(fencedItt[i]) + ": " +
-                    responseName(fencedResult[i]) + ", answered after " + held / 1_000_000 +
-                    " ms, once the aborted I/O had ended");
+                log.warn("task-management", who + ": " + function + ": " + responseName(fencedResult[i]) +
+                    ", answered after " + held / 1_000_000 + " ms, once the aborted I/O had ended");
             }
             fencedWhat[i] = null;
         }

@@ -155,7 +155,8 @@ class TaskManagementFenceTest
             assertEquals(fenced + 1, server.counter(IscsiCounter.TASK_MANAGEMENT_RESPONSES_FENCED),
                 "counted as a fence: it waited for the other session's I/O");
             awaitLog("1 command(s) aborted by another session's reset, CLEAR TASK SET or PREEMPT AND ABORT");
-            awaitLog("ITT 0x" + Integer.toHexString(tmfItt) + ": FUNCTION COMPLETE, answered after");
+            awaitLog("LOGICAL UNIT RESET on LUN 1 (ITT 0x" + Integer.toHexString(tmfItt) +
+                "): FUNCTION COMPLETE, answered after");
             // Both nexuses learn of the reset from a unit attention; the write had ended before the response.
             issuer.clearUnitAttention(FILEIO_LUN);
             other.clearUnitAttention(FILEIO_LUN);

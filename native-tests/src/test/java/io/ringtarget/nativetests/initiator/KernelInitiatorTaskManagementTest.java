@@ -35,12 +35,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * held in the target's backstore for real (a fileio LUN on an ext4 filesystem of a loop device, frozen with
  * fsfreeze), the guest's 3 s command timeout runs out and open-iscsi sends ABORT TASK; the target logs that it holds
  * the response, the host waits 2 s more and thaws. The abort must then be answered FUNCTION COMPLETE, the kernel
- * retries the write, which completes, the session never drops and the block holds the write's data.
+ * retries the write, which completes, the session never drops and the block holds the write's data. Then a second
+ * session (the guest's second NIC) to the same LUN has a write held the same way while the first resets the LUN with
+ * sg_reset (a LOGICAL UNIT RESET, SAM-5 7.7): the target aborts the other session's write, which ends with TASK
+ * ABORTED once its I/O has (TAS 1), answers the reset after it, and the kernel retries the write.
  */
 class KernelInitiatorTaskManagementTest
 {
     static final String TARGET = "iqn.2026-12.io.ringtarget:fence";
     private static final String HELD = "response held until the backstore I/O";
+    private static final String ABORTED_FOR_RESET = "1 command(s) aborted by another session's reset";
 
     private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
     private static LoopDevice loop;
@@ -71,33 +75,14 @@ class KernelInitiatorTaskManagementTest
         server = TargetServer.start(config, new PrintStream(LOG, true));
         final String script = GuestScripts.read("task-management.sh")
             .replace("@TARGET@", TARGET)
-            .replace("@PORTAL@", KernelInitiatorGuest.hostAddress(0) + ":" + port);
+            .replace("@PORTAL@", KernelInitiatorGuest.hostAddress(0) + ":" + port)
+            .replace("@PORTAL2@", KernelInitiatorGuest.hostAddress(1) + ":" + port);
         run = KernelInitiatorGuest.withScript("task-management", script)
+            .nics(2)
             .timeout(Duration.ofMinutes(6))
             .hostAction("freeze", args -> exec(fsfreeze, "-f", mountPoint.toString()))
-            .hostAction("thaw-once-held", args ->
-            {
-                final long start = System.nanoTime();
-                try
-                {
-                    while (!log().contains(HELD))
-                    {
-                        if (System.nanoTime() - start > Duration.ofSeconds(90).toNanos())
-                        {
-                            return "never held";
-                        }
-                        Thread.sleep(50);
-                        server.flushLog();
-                    }
-                    final long heldAfter = (System.nanoTime() - start) / 1_000_000;
-                    Thread.sleep(2_000);   // the initiator keeps waiting for the held response
-                    return "held " + heldAfter + " ms after the request, thawed 2 s later";
-                }
-                finally
-                {
-                    exec(fsfreeze, "-u", mountPoint.toString());
-                }
-            })
+            .hostAction("thaw-once-held", args -> thawOnceLogged(fsfreeze, HELD))
+            .hostAction("thaw-once-aborted", args -> thawOnceLogged(fsfreeze, ABORTED_FOR_RESET))
             .boot();
         server.flushLog();
         System.out.println("KernelInitiatorTaskManagementTest: QEMU ran " + run.wall().toMillis() / 1000.0 +
@@ -137,6 +122,31 @@ class KernelInitiatorTaskManagementTest
         }
     }
 
+    /** Waits for the target to log {@code text}, then 2 s more (the initiator keeps waiting), then thaws. */
+    private static String thawOnceLogged(final String fsfreeze, final String text) throws InterruptedException
+    {
+        final long start = System.nanoTime();
+        try
+        {
+            while (!log().contains(text))
+            {
+                if (System.nanoTime() - start > Duration.ofSeconds(90).toNanos())
+                {
+                    return "never held";
+                }
+                Thread.sleep(50);
+                server.flushLog();
+            }
+            final long heldAfter = (System.nanoTime() - start) / 1_000_000;
+            Thread.sleep(2_000);
+            return "held " + heldAfter + " ms after the request, thawed 2 s later";
+        }
+        finally
+        {
+            exec(fsfreeze, "-u", mountPoint.toString());
+        }
+    }
+
     private static String exec(final String... command)
     {
         final ExternalProcess.Result r = ExternalProcess.run(Duration.ofSeconds(60), command);
@@ -166,5 +176,23 @@ class KernelInitiatorTaskManagementTest
         assertEquals("LOGGED_IN", run.result("session_state").strip(), "the session never dropped: " +
             run.describe());
         assertEquals("0", run.result("conn_errors"), run.result("eh_messages"));
+    }
+
+    @Test
+    void aLunResetAbortsTheOtherSessionsWriteWhichTheKernelRetries()
+    {
+        assertTrue(run.ok(), run.describe() + "\n" + log());
+        assertTrue(run.result("reset_held").startsWith("held "), "the other session's write was aborted for the " +
+            "reset: " + run.result("reset_held") + "\n" + log());
+        assertEquals("0", run.result("reset_exit"), "sg_reset -d: the LOGICAL UNIT RESET succeeded: " + run.describe());
+        assertTrue(log().lines().anyMatch(l -> l.contains(": LOGICAL UNIT RESET on LUN 0 (ITT ") &&
+            l.contains("): FUNCTION COMPLETE, answered after")), "the reset waited for the aborted write:\n" + log());
+        assertEquals("0", run.result("second_write_exit"), "the aborted write ended TASK ABORTED and the kernel " +
+            "retried it: " + run.describe());
+        assertEquals("c3", run.result("second_bytes").strip(), "the block holds the second session's write: " +
+            run.describe());
+        assertEquals("LOGGED_IN LOGGED_IN", run.result("sessions_after_reset").strip(), "no session dropped: " +
+            run.describe());
+        assertEquals("0", run.result("conn_errors_after_reset"), run.result("reset_messages"));
     }
 }
