@@ -327,7 +327,9 @@ public final class LiveTarget
             log.info("config", "configuration applied (" + source + "): nothing changed");
             return;
         }
-        log.info("config", "configuration applied (" + source + "): " + String.join("; ", change.done()));
+        // Only what waits for the next start (the metrics endpoint, engine settings): the warnings below say what.
+        log.info("config", "configuration applied (" + source + "): " + (change.done().isEmpty() ?
+            "saved; nothing in it changes the running target" : String.join("; ", change.done())));
         for (final String warning : change.warnings())
         {
             log.warn("config", warning);

@@ -135,6 +135,21 @@ class LiveEditTest
     }
 
     @Test
+    void aChangeForTheNextStartOnlyIsSavedAndLoggedSo() throws Exception
+    {
+        try (LiveServe live = serve())
+        {
+            final CliRunner.Result set = run("metrics", "set", "--listen", "127.0.0.1:19287");
+            assertEquals(0, set.exitCode(), set::toString);
+            assertTrue(set.err().contains("the metrics endpoint changes at the next start"), set::toString);
+            assertTrue(awaitLog(live, "configuration applied (ringtarget metrics set --listen 127.0.0.1:19287): " +
+                "saved; nothing in it changes the running target"), live::log);
+            assertTrue(awaitLog(live, "WARN  config: the metrics endpoint changes at the next start"), live::log);
+            assertEquals("127.0.0.1:19287", ConfigFiles.load(file).metrics().listen(), "saved");
+        }
+    }
+
+    @Test
     void theLogLevelOfTheRunningTargetIsShownAndChangedUntilItStops() throws Exception
     {
         final CliRunner.Result none = run("log-level");
