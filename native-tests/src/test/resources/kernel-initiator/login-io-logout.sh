@@ -88,17 +88,24 @@ sleep 6
 rt_result conn_errors_pings "$(rt_conn_errors)"
 rt_logout "$T" "$P"
 # 4. A target whose TPG parameters solicit every write (no immediate data, InitialR2T, 8 KiB first and 64 KiB
-#    bursts, 16 KiB Data-Out segments, one R2T at a time): open-iscsi negotiates what the TPG offers, and 256 KiB
-#    writes go as four R2Ts of 64 KiB each answered with four Data-Out PDUs.
+#    bursts, 16 KiB Data-Out segments, one R2T at a time) and require CRC32C digests: iscsid.conf's default offer
+#    (None) is refused, CRC32C logs in, open-iscsi negotiates what the TPG offers, and 256 KiB writes go as four
+#    R2Ts of 64 KiB each answered with four Data-Out PDUs.
 S=@SOLICITED@
 rt_step login-solicited
 rt_node "$S" "$P"
+iscsiadm -m node -T "$S" -p "$P" --login >/tmp/refused.out 2>&1
+rt_result solicited_without_digests "$?"
+rt_result solicited_without_digests_says "$(tr '\n' ' ' </tmp/refused.out)"
+refused_errors="$(rt_conn_errors)"   # the refused login's connection ends with a "conn error" line of its own
+rt_node_set "$S" "$P" 'node.conn[0].iscsi.HeaderDigest' CRC32C
+rt_node_set "$S" "$P" 'node.conn[0].iscsi.DataDigest' CRC32C
 rt_login "$S" "$P"
-rt_result negotiated_solicited "$(for k in MaxXmitDataSegmentLength FirstBurstLength MaxBurstLength ImmediateData InitialR2T; do printf '%s=%s ' $k "$(rt_negotiated $k)"; done)"
+rt_result negotiated_solicited "$(for k in HeaderDigest DataDigest MaxXmitDataSegmentLength FirstBurstLength MaxBurstLength ImmediateData InitialR2T; do printf '%s=%s ' $k "$(rt_negotiated $k)"; done)"
 d2="$(rt_disk "$S" 0)" || rt_fail "no disk for the solicited target's LUN 0"
 rt_step fio-solicited
 rt_fio_verify solicited "/dev/$d2" --rw=randwrite --bs=256k --iodepth=4 --size=16m
-rt_result conn_errors_solicited "$(rt_conn_errors)"
+rt_result conn_errors_solicited "$(($(rt_conn_errors) - refused_errors))"
 rt_logout "$S" "$P"
 rt_step done
 dmesg | grep -iE 'iscsi|scsi host|sd [0-9]|connection' | tail -40

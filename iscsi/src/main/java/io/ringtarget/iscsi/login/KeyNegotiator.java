@@ -29,8 +29,8 @@ public final class KeyNegotiator
     {
         switch (key)
         {
-            case "HeaderDigest" -> params.headerDigest = digest(key, value, response);
-            case "DataDigest" -> params.dataDigest = digest(key, value, response);
+            case "HeaderDigest" -> params.headerDigest = digest(key, value, limits.headerDigests(), params, response);
+            case "DataDigest" -> params.dataDigest = digest(key, value, limits.dataDigests(), params, response);
             case "MaxConnections" -> params.maxConnections = numericalMin(key, value, 1, 65535, 1, response, params.maxConnections);
             case "InitialR2T" -> params.initialR2T = booleanOr(key, value, limits.initialR2T(), response, params.initialR2T);
             case "ImmediateData" -> params.immediateData = booleanAnd(key, value, limits.immediateData(), response, params.immediateData);
@@ -78,22 +78,27 @@ public final class KeyNegotiator
         }
     }
 
-    private static boolean digest(final String key, final String value, final TextKeyWriter response)
+    /**
+     * A list key (RFC 7143 6.2.1, 13.1): the initiator's first value the TPG allows. None allowed answers Reject,
+     * and the login fails: going on would leave the digest the default, None, which the TPG may not allow.
+     */
+    private static boolean digest(
+        final String key, final String value, final String allowed, final SessionParameters params,
+        final TextKeyWriter response)
     {
         for (final String v : value.split(","))
         {
-            if ("CRC32C".equals(v))
+            if (("CRC32C".equals(v) || "None".equals(v)) && TargetLimits.allows(allowed, v))
             {
-                response.append(key, "CRC32C");
-                return true;
-            }
-            if ("None".equals(v))
-            {
-                response.append(key, "None");
-                return false;
+                response.append(key, v);
+                return "CRC32C".equals(v);
             }
         }
         response.append(key, "Reject");
+        if (params.negotiationFailure == null)
+        {
+            params.negotiationFailure = key + "=" + value + " offered; the TPG allows " + allowed;
+        }
         return false;
     }
 

@@ -243,6 +243,12 @@ public final class LoginStateMachine
             }
         }
 
+        if (params.negotiationFailure != null)
+        {
+            fail(result, LoginStatus.INITIATOR_ERROR, params.negotiationFailure);
+            return;
+        }
+
         if (csg == LoginRequestPdu.SECURITY_NEGOTIATION)
         {
             if (!security(keys, response, result))
@@ -273,6 +279,12 @@ public final class LoginStateMachine
                 result.nsg = nsg;
                 if (nsg == LoginRequestPdu.FULL_FEATURE_PHASE)
                 {
+                    final String digests = requiredDigestsMissing();
+                    if (digests != null)
+                    {
+                        fail(result, LoginStatus.INITIATOR_ERROR, digests);
+                        return;
+                    }
                     declareLimits(response);
                     KeyNegotiator.reconcile(params);
                     result.complete = true;
@@ -498,6 +510,20 @@ public final class LoginStateMachine
         }
         auth = Auth.DONE;
         return true;
+    }
+
+    /** A TPG that requires a digest (no "None" in its list) and a login that did not choose it: why, else null. */
+    private String requiredDigestsMissing()
+    {
+        if (!params.headerDigest && !TargetLimits.allows(limits.headerDigests(), "None"))
+        {
+            return "HeaderDigest not negotiated; the TPG requires " + limits.headerDigests();
+        }
+        if (!params.dataDigest && !TargetLimits.allows(limits.dataDigests(), "None"))
+        {
+            return "DataDigest not negotiated; the TPG requires " + limits.dataDigests();
+        }
+        return null;
     }
 
     private void declareLimits(final TextKeyWriter response)

@@ -10,6 +10,8 @@ public final class SessionParameters
     public static final int DEFAULT_MAX_RECV_DATA_SEGMENT_LENGTH = 8192;
 
     public boolean headerDigest;
+    /** Why a key's negotiation failed the login (a digest the TPG does not allow), or null. */
+    public String negotiationFailure;
     public boolean dataDigest;
     public int maxConnections = 1;
     public boolean initialR2T = true;

@@ -11,6 +11,13 @@ package io.ringtarget.iscsi.node;
  * @param maxOutstandingR2T        R2Ts of one command in flight at once (13.17).
  * @param initialR2T               true: no unsolicited Data-Out PDUs, an R2T first (13.10).
  * @param immediateData            true: data may come in the command PDU itself (13.11).
+ * @param headerDigest             the header digests a login may choose (13.1): "CRC32C", "None" or both,
+ *                                 comma-separated; without "None" a login that does not choose CRC32C is refused.
+ * @param dataDigest               the same for data digests.
+ * @param defaultTime2Wait         the least time an initiator waits before it logs in again after a connection
+ *                                 ended (13.15, negotiated with max).
+ * @param defaultTime2Retain       the most time the target keeps a session's tasks for reallocation (13.16,
+ *                                 negotiated with min; ErrorRecoveryLevel 0 reallocates none).
  */
 public record TpgParameters(
     Integer maxRecvDataSegmentLength,
@@ -18,8 +25,21 @@ public record TpgParameters(
     Integer firstBurstLength,
     Integer maxOutstandingR2T,
     Boolean initialR2T,
-    Boolean immediateData)
+    Boolean immediateData,
+    String headerDigest,
+    String dataDigest,
+    Integer defaultTime2Wait,
+    Integer defaultTime2Retain)
 {
     /** A TPG that offers what the engine offers. */
     public static final TpgParameters ENGINE = new TpgParameters(null, null, null, null, null, null);
+
+    /** The data-phase keys only; digests and Time2Wait/Time2Retain the engine's. */
+    public TpgParameters(
+        final Integer maxRecvDataSegmentLength, final Integer maxBurstLength, final Integer firstBurstLength,
+        final Integer maxOutstandingR2T, final Boolean initialR2T, final Boolean immediateData)
+    {
+        this(maxRecvDataSegmentLength, maxBurstLength, firstBurstLength, maxOutstandingR2T, initialR2T, immediateData,
+            null, null, null, null);
+    }
 }

@@ -212,6 +212,48 @@ class TpgParametersTest
         }
     }
 
+    @Test
+    void aTpgThatRequiresDigestsRefusesALoginWithoutThemAndServesOneWithThem() throws IOException
+    {
+        engine.reconfigure(new EngineChange(registry(new TpgParameters(null, null, null, null, null, null, "CRC32C",
+            "CRC32C", 10, 0)), DiscoveryAuth.NONE, 0, 0, null, List.of(), List.of()), 10_000);
+        try (TestInitiator without = new TestInitiator("127.0.0.1", portal.port()))
+        {
+            // open-iscsi's default offer: HeaderDigest=None. No common digest: the login fails.
+            assertEquals(0x0200, TestInitiator.loginStatus(without.login(IQN, OPEN_ISCSI)), "Initiator error: " + log);
+        }
+        eventLog.flush();
+        assertContains("HeaderDigest=None offered; the TPG allows CRC32C");
+        try (TestInitiator silent = new TestInitiator("127.0.0.1", portal.port()))
+        {
+            // An initiator that leaves the key out gets its default, None: refused too.
+            assertEquals(0x0200, TestInitiator.loginStatus(silent.login(IQN, "MaxRecvDataSegmentLength=262144")));
+        }
+        eventLog.flush();
+        assertContains("HeaderDigest not negotiated; the TPG requires CRC32C");
+
+        final String[] withDigests = OPEN_ISCSI.clone();
+        withDigests[0] = "HeaderDigest=CRC32C,None";
+        withDigests[1] = "DataDigest=None,CRC32C";
+        try (TestInitiator i = new TestInitiator("127.0.0.1", portal.port()))
+        {
+            i.isid = 3;
+            final Pdu response = i.login(IQN, withDigests);
+            assertEquals(0, TestInitiator.loginStatus(response), log::toString);
+            final Map<String, String> answered = response.keys();
+            assertEquals("CRC32C", answered.get("HeaderDigest"));
+            assertEquals("CRC32C", answered.get("DataDigest"), "the initiator's first choice the TPG allows");
+            assertEquals("10", answered.get("DefaultTime2Wait"), "the higher of 2 and the TPG's 10 (13.15)");
+            assertEquals("0", answered.get("DefaultTime2Retain"), "the lower of 0 and the TPG's 0 (13.16)");
+            assertTrue(i.headerDigest && i.dataDigest);
+            i.clearUnitAttention(0);
+            final byte[] data = TestInitiator.pattern(WRITE_BYTES, 14);
+            assertEquals(0, i.command(0, TestInitiator.cdb16(0x8A, 400, WRITE_BYTES / BLOCK), data, null).status(),
+                "a write with both digests");
+            assertArrayEquals(data, readBack(i, 400));
+        }
+    }
+
     private void assertContains(final String text)
     {
         assertTrue(log.toString().contains(text), text + " in\n" + log);

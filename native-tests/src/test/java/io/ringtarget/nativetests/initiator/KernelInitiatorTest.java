@@ -67,7 +67,8 @@ class KernelInitiatorTest
                     List.of(new AclConfig(GUEST, null)), false, "none"))),
                 new TargetConfig(SOLICITED, "solicited", List.of(new TpgConfig(1, true, portal,
                     List.of(new LunConfig(0, "ram1", false)), List.of(new AclConfig(GUEST, null)), false, "none")
-                    .withParameters(new TpgParametersConfig(16384, 65536, 8192, 1, "Yes", "No"))))),
+                    .withParameters(new TpgParametersConfig(16384, 65536, 8192, 1, "Yes", "No", "CRC32C", "CRC32C",
+                        null, null))))),
             new DiscoveryAuthConfig("none", null),
             // One loop: the guest's two vCPUs are two busy host threads on this 2-core machine. NOP-In every 5 s,
             // as configured by default.
@@ -205,9 +206,15 @@ class KernelInitiatorTest
     @Test
     void aTpgsParametersAreNegotiatedAndWritesRunByThem()
     {
+        // The TPG requires CRC32C digests: iscsid.conf's default offer, None, is refused (Initiator error).
+        assertTrue(!"0".equals(run.result("solicited_without_digests")), "a login without digests is refused: " +
+            run.result("solicited_without_digests_says"));
+        assertTrue(LOG.toString(StandardCharsets.UTF_8).contains("login refused (initiator error): HeaderDigest=None " +
+            "offered; the TPG allows CRC32C"), LOG.toString(StandardCharsets.UTF_8));
         // open-iscsi offers iscsid.conf's 256 KiB / 16 MiB - 1 KiB bursts with immediate data; the TPG's answers win.
-        assertEquals("MaxXmitDataSegmentLength=16384 FirstBurstLength=8192 MaxBurstLength=65536 ImmediateData=No " +
-            "InitialR2T=Yes", run.result("negotiated_solicited").strip(), run.describe());
+        assertEquals("HeaderDigest=CRC32C DataDigest=CRC32C MaxXmitDataSegmentLength=16384 FirstBurstLength=8192 " +
+            "MaxBurstLength=65536 ImmediateData=No InitialR2T=Yes", run.result("negotiated_solicited").strip(),
+            run.describe());
         assertEquals("0", run.result("fio_solicited"), run.describe());
         assertEquals("0", run.result("conn_errors_solicited"), run.describe());
         final TargetLogLines solicited = new TargetLogLines(LOG.toString(StandardCharsets.UTF_8), GUEST, SOLICITED);

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * {@code --parameter KEY=VALUE} of {@code iscsi tpg set}, as targetcli's {@code set parameter}: RFC 7143 key names
- * (any case), decimal numbers, Yes or No, or "default" for the engine's offer. Ranges are the validator's.
+ * (any case), decimal numbers, Yes or No, digests as CRC32C, None or both ("crc32c,none", any case), or "default"
+ * for the engine's offer. Ranges are the validator's.
  */
 final class TpgParameterOptions
 {
@@ -66,6 +67,10 @@ final class TpgParameterOptions
         {
             return TpgParametersConfig.DEFAULT;
         }
+        if (TpgParametersConfig.HEADER_DIGEST.equals(key) || TpgParametersConfig.DATA_DIGEST.equals(key))
+        {
+            return digests(key, value);
+        }
         if (TpgParametersConfig.INITIAL_R2T.equals(key) || TpgParametersConfig.IMMEDIATE_DATA.equals(key))
         {
             return switch (value.toLowerCase(Locale.ROOT))
@@ -81,9 +86,39 @@ final class TpgParameterOptions
         }
         catch (final NumberFormatException ex)
         {
-            throw invalid("--parameter " + key + ": \"" + value + "\" is not a number of " +
-                (TpgParametersConfig.MAX_OUTSTANDING_R2T.equals(key) ? "R2Ts" : "bytes") + " or default");
+            throw invalid("--parameter " + key + ": \"" + value + "\" is not a number of " + unit(key) + " or default");
         }
+    }
+
+    private static String unit(final String key)
+    {
+        return switch (key)
+        {
+            case TpgParametersConfig.MAX_OUTSTANDING_R2T -> "R2Ts";
+            case TpgParametersConfig.DEFAULT_TIME2WAIT, TpgParametersConfig.DEFAULT_TIME2RETAIN -> "seconds";
+            default -> "bytes";
+        };
+    }
+
+    /** "crc32c, None" as "CRC32C,None": the digests in the order given, each once. */
+    private static String digests(final String key, final String value)
+    {
+        final StringBuilder list = new StringBuilder();
+        for (final String given : value.split(",", -1))
+        {
+            final String digest = switch (given.strip().toLowerCase(Locale.ROOT))
+            {
+                case "crc32c" -> "CRC32C";
+                case "none" -> "None";
+                default -> throw invalid("--parameter " + key + ": \"" + value + "\" is not CRC32C, None, both " +
+                    "(CRC32C,None) or default");
+            };
+            if (list.indexOf(digest) < 0)
+            {
+                list.append(list.isEmpty() ? "" : ",").append(digest);
+            }
+        }
+        return list.toString();
     }
 
     private static CliException invalid(final String message)

@@ -330,7 +330,8 @@ final class TargetRegistryBuilder
             return TpgParameters.ENGINE;
         }
         return new TpgParameters(p.maxRecvDataSegmentLength(), p.maxBurstLength(), p.firstBurstLength(),
-            p.maxOutstandingR2T(), yes(p.initialR2T()), yes(p.immediateData()));
+            p.maxOutstandingR2T(), yes(p.initialR2T()), yes(p.immediateData()), p.headerDigest(), p.dataDigest(),
+            p.defaultTime2Wait(), p.defaultTime2Retain());
     }
 
     private static Boolean yes(final String value)

@@ -60,6 +60,22 @@ class TpgParametersCliTest
     }
 
     @Test
+    void digestsAndTime2WaitAreSetAsListsAndNumbers() throws Exception
+    {
+        final Path config = dir.resolve("saveconfig.json");
+        assertEquals(0, run(config, "iscsi", "create", TARGET).exitCode());
+        final CliRunner.Result set = run(config, "iscsi", "tpg", "set", TARGET, "--parameter", "headerdigest=crc32c",
+            "--parameter", "DataDigest=none, CRC32C, none", "--parameter", "DefaultTime2Wait=5");
+        assertEquals(0, set.exitCode(), set::toString);
+        assertTrue(set.out().contains("parameters HeaderDigest=CRC32C DataDigest=None,CRC32C DefaultTime2Wait=5 " +
+            "(at the next login)"), set.out());
+        assertEquals("CRC32C", parameters(config).headerDigest());
+        assertEquals("None,CRC32C", parameters(config).dataDigest(), "each once, in the order given");
+        assertEquals(5, parameters(config).defaultTime2Wait());
+        assertTrue(Files.readString(config).contains("\"HeaderDigest\" : \"CRC32C\""), Files.readString(config));
+    }
+
+    @Test
     void refusedParametersNameTheKeyAndLeaveTheFile() throws Exception
     {
         final Path config = dir.resolve("saveconfig.json");
@@ -67,9 +83,14 @@ class TpgParametersCliTest
         assertEquals(0, run(config, "iscsi", "tpg", "set", TARGET, "--parameter", "MaxBurstLength=65536").exitCode());
         final byte[] before = Files.readAllBytes(config);
 
-        assertRefused(config, "--parameter: \"HeaderDigest\" is not a TPG parameter; one of " +
-            "MaxRecvDataSegmentLength, MaxBurstLength, FirstBurstLength, MaxOutstandingR2T, InitialR2T, ImmediateData",
-            "HeaderDigest=CRC32C");
+        assertRefused(config, "--parameter: \"MaxConnections\" is not a TPG parameter; one of " +
+            "MaxRecvDataSegmentLength, MaxBurstLength, FirstBurstLength, MaxOutstandingR2T, InitialR2T, ImmediateData, " +
+            "HeaderDigest, DataDigest, DefaultTime2Wait, DefaultTime2Retain", "MaxConnections=2");
+        assertRefused(config, "--parameter HeaderDigest: \"CRC32\" is not CRC32C, None, both (CRC32C,None) or " +
+            "default", "HeaderDigest=CRC32");
+        assertRefused(config, "--parameter DefaultTime2Wait: \"2s\" is not a number of seconds or default",
+            "DefaultTime2Wait=2s");
+        assertRefused(config, "tpgs[0].parameters.DefaultTime2Retain", "DefaultTime2Retain=3601");
         assertRefused(config, "--parameter: \"FirstBurstLength\" is not KEY=VALUE", "FirstBurstLength");
         assertRefused(config, "--parameter FirstBurstLength: \"64k\" is not a number of bytes or default",
             "FirstBurstLength=64k");

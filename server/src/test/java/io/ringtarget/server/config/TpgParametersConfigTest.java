@@ -49,19 +49,36 @@ class TpgParametersConfigTest
     @Test
     void valuesOutsideTheKeysRangesOrUnknownKeysAreRefusedByName() throws ConfigException
     {
-        final List<ConfigProblem> tooLong = problems("\"MaxRecvDataSegmentLength\": 1048576");
-        assertEquals("targets[0].tpgs[0].parameters.MaxRecvDataSegmentLength", tooLong.getFirst().path(),
-            tooLong.toString());
+        final List<ConfigProblem> tooLongSegment = problems("\"MaxRecvDataSegmentLength\": 1048576");
+        assertEquals("targets[0].tpgs[0].parameters.MaxRecvDataSegmentLength", tooLongSegment.getFirst().path(),
+            tooLongSegment.toString());
         final List<ConfigProblem> tooShort = problems("\"FirstBurstLength\": 256");
         assertEquals("targets[0].tpgs[0].parameters.FirstBurstLength", tooShort.getFirst().path(), tooShort.toString());
         final List<ConfigProblem> noR2t = problems("\"MaxOutstandingR2T\": 0");
         assertEquals("targets[0].tpgs[0].parameters.MaxOutstandingR2T", noR2t.getFirst().path(), noR2t.toString());
         final List<ConfigProblem> notYesNo = problems("\"InitialR2T\": \"true\"");
         assertEquals("targets[0].tpgs[0].parameters.InitialR2T", notYesNo.getFirst().path(), notYesNo.toString());
+        final List<ConfigProblem> notADigest = problems("\"HeaderDigest\": \"CRC32\"");
+        assertEquals("targets[0].tpgs[0].parameters.HeaderDigest", notADigest.getFirst().path(), notADigest.toString());
+        final List<ConfigProblem> tooLong = problems("\"DefaultTime2Wait\": 3601");
+        assertEquals("targets[0].tpgs[0].parameters.DefaultTime2Wait", tooLong.getFirst().path(), tooLong.toString());
         final ConfigException unknown =
-            assertThrows(ConfigException.class, () -> problems("\"HeaderDigest\": \"CRC32C\""));
-        assertTrue(unknown.getMessage().contains("parameters.HeaderDigest: unknown field \"HeaderDigest\" (known " +
-            "fields: FirstBurstLength, ImmediateData, InitialR2T, MaxBurstLength"), unknown.getMessage());
+            assertThrows(ConfigException.class, () -> problems("\"MaxConnections\": 2"));
+        assertTrue(unknown.getMessage().contains("parameters.MaxConnections: unknown field \"MaxConnections\" " +
+            "(known fields: "), unknown.getMessage());
+        assertTrue(unknown.getMessage().contains("HeaderDigest"), unknown.getMessage());
+    }
+
+    @Test
+    void digestsAndTime2WaitAreReadAndWrittenByTheirRfcNames() throws ConfigException
+    {
+        final RingtargetConfig config = ConfigFiles.parse(file("\"HeaderDigest\": \"CRC32C\", \"DataDigest\": " +
+            "\"CRC32C,None\", \"DefaultTime2Wait\": 10, \"DefaultTime2Retain\": 0"), "d.json");
+        assertEquals(List.of(), ConfigValidator.validate(config));
+        final TpgParametersConfig parameters = config.targets().getFirst().tpgs().getFirst().parameters();
+        assertEquals(Map.of("HeaderDigest", "CRC32C", "DataDigest", "CRC32C,None", "DefaultTime2Wait", "10",
+            "DefaultTime2Retain", "0"), parameters.asMap());
+        assertEquals(config, ConfigFiles.parse(ConfigFiles.toJson(config), "again.json"));
     }
 
     @Test
