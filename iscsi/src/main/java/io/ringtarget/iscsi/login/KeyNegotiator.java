@@ -79,8 +79,8 @@ public final class KeyNegotiator
     }
 
     /**
-     * A list key (RFC 7143 6.2.1, 13.1): the initiator's first value the TPG allows. None allowed answers Reject,
-     * and the login fails: going on would leave the digest the default, None, which the TPG may not allow.
+     * A list key (RFC 7143 6.2.1, 13.1): the initiator's first value the TPG allows. None of them answers Reject;
+     * the key then keeps its default, None, and where the TPG does not allow None the login fails.
      */
     private static boolean digest(
         final String key, final String value, final String allowed, final SessionParameters params,
@@ -95,7 +95,7 @@ public final class KeyNegotiator
             }
         }
         response.append(key, "Reject");
-        if (params.negotiationFailure == null)
+        if (params.negotiationFailure == null && !TargetLimits.allows(allowed, "None"))
         {
             params.negotiationFailure = key + "=" + value + " offered; the TPG allows " + allowed;
         }

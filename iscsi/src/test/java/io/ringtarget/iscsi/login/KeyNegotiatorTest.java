@@ -59,6 +59,20 @@ class KeyNegotiatorTest
     }
 
     @Test
+    void aTpgsDigestsAreTheOnesALoginMayChoose()
+    {
+        negotiator.limits(TargetLimits.defaults().with(new io.ringtarget.iscsi.node.TpgParameters(null, null, null,
+            null, null, null, "CRC32C", "None", 10, 5)));
+        assertEquals("CRC32C", answer("HeaderDigest", "None,CRC32C"), "the initiator's first the TPG allows");
+        assertEquals("None", answer("DataDigest", "CRC32C,None"));
+        assertEquals(null, params.negotiationFailure);
+        assertEquals("10", answer("DefaultTime2Wait", "2"));      // max with the TPG's 10
+        assertEquals("0", answer("DefaultTime2Retain", "0"));     // min with the TPG's 5
+        assertEquals("Reject", answer("HeaderDigest", "None"));
+        assertEquals("HeaderDigest=None offered; the TPG allows CRC32C", params.negotiationFailure);
+    }
+
+    @Test
     void resultsFollowTheirRules()
     {
         assertEquals("CRC32C", answer("HeaderDigest", "CRC32C,None"));
@@ -66,6 +80,7 @@ class KeyNegotiatorTest
         assertEquals("None", answer("DataDigest", "None,CRC32C"));
         assertFalse(params.dataDigest);
         assertEquals("Reject", answer("HeaderDigest", "MD5"));
+        assertEquals(null, params.negotiationFailure, "the default, None, is allowed: the login goes on");
         assertEquals("1", answer("MaxConnections", "8"));                // min with our 1
         assertEquals("No", answer("InitialR2T", "No"));                   // OR with our No
         assertEquals("No", answer("ImmediateData", "No"));                // AND
