@@ -120,9 +120,32 @@ class TaskManagementFenceTest
     @Test
     void aLogicalUnitResetAbortsAnotherSessionsWriteAndIsAnsweredOnceItHasEnded() throws Exception
     {
+        abortsAnotherSessionsWrite(TaskManagementRequestPdu.LOGICAL_UNIT_RESET, "LOGICAL UNIT RESET on LUN 1", 24);
+    }
+
+    @Test
+    void aTargetWarmResetAbortsAnotherSessionsWriteAndIsAnsweredOnceItHasEnded() throws Exception
+    {
+        abortsAnotherSessionsWrite(TaskManagementRequestPdu.TARGET_WARM_RESET, "TARGET WARM RESET", 40);
+    }
+
+    @Test
+    void clearTaskSetAbortsAnotherSessionsWriteAndIsAnsweredOnceItHasEnded() throws Exception
+    {
+        abortsAnotherSessionsWrite(TaskManagementRequestPdu.CLEAR_TASK_SET, "CLEAR TASK SET on LUN 1", 56);
+    }
+
+    /**
+     * Another session's WRITE is held in the frozen filesystem when this session sends {@code function}: that WRITE
+     * is aborted on its own loop and ends with TASK ABORTED once its I/O has ended, and only then is the function
+     * answered (its log line names it, {@code logged}).
+     */
+    private static void abortsAnotherSessionsWrite(final int function, final String logged, final long lba)
+        throws Exception
+    {
         try (TestInitiator issuer = loggedIn(); TestInitiator other = loggedIn())
         {
-            final byte[] data = TestInitiator.pattern(8 * BLOCK, 91);
+            final byte[] data = TestInitiator.pattern(8 * BLOCK, function);
             final long fenced = server.counter(IscsiCounter.TASK_MANAGEMENT_RESPONSES_FENCED);
             final long aborted = server.counter(IscsiCounter.TASKS_ABORTED);
             final int writeItt;
@@ -130,13 +153,13 @@ class TaskManagementFenceTest
             exec("fsfreeze", "-f", mountPoint.toString());
             try
             {
-                other.send(other.scsiCommand(FILEIO_LUN, TestInitiator.cdb16(0x8A, 24, 8), data.length, false, true),
-                    data);
+                other.send(other.scsiCommand(FILEIO_LUN, TestInitiator.cdb16(0x8A, lba, 8), data.length, false,
+                    true), data);
                 writeItt = other.itt;
                 assertNopAnswered(other);   // the WRITE went in before the NOP-Out, and is held
-                issuer.send(tmf(issuer, TaskManagementRequestPdu.LOGICAL_UNIT_RESET, FILEIO_LUN, 0xffffffff), null);
+                issuer.send(tmf(issuer, function, FILEIO_LUN, 0xffffffff), null);
                 tmfItt = issuer.itt;
-                assertNull(issuer.receiveWithin(1_500), "the reset waits for the other session's aborted WRITE");
+                assertNull(issuer.receiveWithin(1_500), "the function waits for the other session's aborted WRITE");
                 assertEquals(aborted + 1, server.counter(IscsiCounter.TASKS_ABORTED),
                     "the other session's loop aborted its WRITE: " + LOG);
                 assertNull(other.receiveWithin(200), "the aborted WRITE ends once its I/O has");
@@ -155,14 +178,14 @@ class TaskManagementFenceTest
             assertEquals(fenced + 1, server.counter(IscsiCounter.TASK_MANAGEMENT_RESPONSES_FENCED),
                 "counted as a fence: it waited for the other session's I/O");
             awaitLog("1 command(s) aborted by another session's reset, CLEAR TASK SET or PREEMPT AND ABORT");
-            awaitLog("LOGICAL UNIT RESET on LUN 1 (ITT 0x" + Integer.toHexString(tmfItt) +
-                "): FUNCTION COMPLETE, answered after");
-            // Both nexuses learn of the reset from a unit attention; the write had ended before the response.
+            awaitLog(logged + " (ITT 0x" + Integer.toHexString(tmfItt) + "): FUNCTION COMPLETE, answered after");
+            // Both nexuses learn of a reset from a unit attention (CLEAR TASK SET raises none: a TEST UNIT READY
+            // each all the same); the write had ended before the response.
             issuer.clearUnitAttention(FILEIO_LUN);
             other.clearUnitAttention(FILEIO_LUN);
             final byte[] read = new byte[data.length];
-            assertEquals(0, issuer.command(FILEIO_LUN, TestInitiator.cdb16(0x88, 24, 8), null, read).status());
-            assertArrayEquals(data, read, "the aborted WRITE's I/O had ended before the reset was answered");
+            assertEquals(0, issuer.command(FILEIO_LUN, TestInitiator.cdb16(0x88, lba, 8), null, read).status());
+            assertArrayEquals(data, read, "the aborted WRITE's I/O had ended before the function was answered");
         }
     }
 
