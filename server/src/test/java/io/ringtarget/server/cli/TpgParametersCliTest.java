@@ -84,8 +84,8 @@ class TpgParametersCliTest
         final byte[] before = Files.readAllBytes(config);
 
         assertRefused(config, "--parameter: \"MaxConnections\" is not a TPG parameter; one of " +
-            "MaxRecvDataSegmentLength, MaxBurstLength, FirstBurstLength, MaxOutstandingR2T, InitialR2T, ImmediateData, " +
-            "HeaderDigest, DataDigest, DefaultTime2Wait, DefaultTime2Retain", "MaxConnections=2");
+            "MaxRecvDataSegmentLength, MaxBurstLength, FirstBurstLength, MaxOutstandingR2T, InitialR2T, " +
+            "ImmediateData, HeaderDigest, DataDigest, DefaultTime2Wait, DefaultTime2Retain", "MaxConnections=2");
         assertRefused(config, "--parameter HeaderDigest: \"CRC32\" is not CRC32C, None, both (CRC32C,None) or " +
             "default", "HeaderDigest=CRC32");
         assertRefused(config, "--parameter DefaultTime2Wait: \"2s\" is not a number of seconds or default",
