@@ -108,8 +108,8 @@ public final class TaskManagement
                 abortAll(request.lun(), false);
                 yield TaskManagementResponsePdu.FUNCTION_COMPLETE;
             }
-            case TaskManagementRequestPdu.CLEAR_TASK_SET -> clearTaskSet();
-            case TaskManagementRequestPdu.LOGICAL_UNIT_RESET -> logicalUnitReset();
+            case TaskManagementRequestPdu.CLEAR_TASK_SET -> logicalUnitTaskSet(false);
+            case TaskManagementRequestPdu.LOGICAL_UNIT_RESET -> logicalUnitTaskSet(true);
             case TaskManagementRequestPdu.TARGET_WARM_RESET, TaskManagementRequestPdu.TARGET_COLD_RESET -> targetReset();
             case TaskManagementRequestPdu.CLEAR_ACA -> TaskManagementResponsePdu.TASK_MANAGEMENT_FUNCTION_NOT_SUPPORTED;
             case TaskManagementRequestPdu.TASK_REASSIGN ->
@@ -329,8 +329,11 @@ public final class TaskManagement
         return TaskManagementResponsePdu.TASK_DOES_NOT_EXIST;
     }
 
-    /** CLEAR TASK SET: this session's tasks go without a response, every other nexus' with TASK ABORTED. */
-    private int clearTaskSet()
+    /**
+     * CLEAR TASK SET or LOGICAL UNIT RESET of the request's LUN: this session's tasks there go without a response,
+     * every other nexus' end with TASK ABORTED; a reset also resets the logical unit.
+     */
+    private int logicalUnitTaskSet(final boolean reset)
     {
         abortAll(request.lun(), false);
         final LunMapping m = executor.lun(request.lun());
@@ -338,19 +341,14 @@ public final class TaskManagement
         {
             return TaskManagementResponsePdu.LUN_DOES_NOT_EXIST;
         }
-        m.logicalUnit().clearTaskSet(executor.nexus());
-        return TaskManagementResponsePdu.FUNCTION_COMPLETE;
-    }
-
-    private int logicalUnitReset()
-    {
-        abortAll(request.lun(), false);
-        final LunMapping m = executor.lun(request.lun());
-        if (m == null)
+        if (reset)
         {
-            return TaskManagementResponsePdu.LUN_DOES_NOT_EXIST;
+            m.logicalUnit().resetLun(executor.nexus());
         }
-        m.logicalUnit().resetLun(executor.nexus());
+        else
+        {
+            m.logicalUnit().clearTaskSet(executor.nexus());
+        }
         return TaskManagementResponsePdu.FUNCTION_COMPLETE;
     }
 
