@@ -169,26 +169,6 @@ public final class CommandTable
     }
 
     /**
-     * Aborts the commands addressed to LUN number {@code lun} that have not started sending their response, however
-     * their LUN field was encoded.
-     *
-     * @return the number of commands aborted.
-     */
-    public int abortLun(final int lun)
-    {
-        int aborted = 0;
-        for (int i = 0; i < made; i++)
-        {
-            final Command c = commands[i];
-            if (c.state != Command.FREE && c.state != Command.SENDING && ReportLuns.decodeLun(c.lun) == lun && abort(c))
-            {
-                aborted++;
-            }
-        }
-        return aborted;
-    }
-
-    /**
      * Aborts the commands addressed to LUN number {@code lun} for another nexus (its reset, CLEAR TASK SET or PREEMPT
      * AND ABORT; SAM-5 5.6 with TAS 1): each still ends through the logical unit, with TASK ABORTED status, and is
      * answered as usual. One in backstore I/O ends once its current step has; one waiting for or receiving its
