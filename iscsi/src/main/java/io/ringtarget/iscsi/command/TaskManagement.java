@@ -11,12 +11,16 @@ import io.ringtarget.iscsi.stats.ProtocolLabels;
 import io.ringtarget.iscsi.transport.PduSender;
 import io.ringtarget.pdu.Opcode;
 import io.ringtarget.scsi.LogicalUnit;
+import io.ringtarget.scsi.OperationCodes;
 import io.ringtarget.scsi.ReportLuns;
 import io.ringtarget.pdu.SerialNumber;
 import io.ringtarget.pdu.TaskManagementRequestPdu;
 import io.ringtarget.pdu.TaskManagementResponsePdu;
+import io.ringtarget.scsi.ScsiStatus;
+import io.ringtarget.scsi.ScsiTask;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * Task management functions (RFC 7143 section 11.5, SAM-5 7): ABORT TASK, ABORT TASK SET, CLEAR TASK SET,
@@ -47,6 +51,14 @@ public final class TaskManagement
      */
     static final long QUIET_WAIT_NANOS = 300_000_000L;
 
+    /** SCSI statuses held at once (a PREEMPT AND ABORT is rare; one more is sent without waiting). */
+    static final int HELD_STATUSES = 4;
+
+    private final int[] heldCommands = new int[HELD_STATUSES];
+    private int held;
+    private long heldSinceNanos;
+    /** The abort requests of the process the held statuses wait for on every loop. */
+    private long heldAbortRequests;
     private final int[] fencedItt = new int[FENCED_RESPONSES];
     private final int[] fencedResult = new int[FENCED_RESPONSES];
     private final int[] fencedFunction = new int[FENCED_RESPONSES];
@@ -67,13 +79,15 @@ public final class TaskManagement
     private final CmdSnWindow window;
     private final CommandTable table;
     private final CommandExecutor executor;
+    private final ResponseSender responses;
     private final ConnectionCounters counters;
 
     public TaskManagement(
         final PduSender sender, final StatSn statSn, final CmdSnWindow window, final CommandTable table,
-        final CommandExecutor executor, final ConnectionCounters counters, final EventLog log,
-        final AbortsElsewhere elsewhere)
+        final CommandExecutor executor, final ResponseSender responses, final ConnectionCounters counters,
+        final EventLog log, final AbortsElsewhere elsewhere)
     {
+        this.responses = responses;
         this.log = log;
         this.elsewhere = elsewhere;
         this.sender = sender;
@@ -202,6 +216,10 @@ public final class TaskManagement
      */
     public void sendFenced()
     {
+        if (held != 0 && elsewhere.endedUpTo(heldAbortRequests))
+        {
+            sendHeldStatuses();
+        }
         if (fenced == 0 || table.abortedInFlight() != 0 ||
             (fencedAbortRequests != 0 && !elsewhere.endedUpTo(fencedAbortRequests)))
         {
@@ -237,7 +255,54 @@ public final class TaskManagement
     /** Whether a response is held: the connection's timer then calls {@link #sendFenced} on each tick. */
     public boolean holding()
     {
-        return fenced != 0;
+        return fenced != 0 || held != 0;
+    }
+
+    /**
+     * A PERSISTENT RESERVE OUT with PREEMPT AND ABORT that aborted other sessions' tasks (SPC-4 5.12.11.2.6): its
+     * GOOD status waits, as a reset's response does, until those tasks' backstore I/O has ended, so the preempting
+     * node (fence_scsi, a cluster taking over) never writes after it while the fenced node's write can still land.
+     * One opcode compare for any other command.
+     *
+     * @return true when the status is held: {@link #sendFenced} sends it.
+     */
+    public boolean holdStatus(final Command c)
+    {
+        final ScsiTask t = c.task;
+        if (t.opcode() != OperationCodes.PERSISTENT_RESERVE_OUT || t.status() != ScsiStatus.GOOD ||
+            (t.cdb().get(ValueLayout.JAVA_BYTE, 1) & 0x1f) != OperationCodes.SA_PREEMPT_AND_ABORT || held == HELD_STATUSES)
+        {
+            return false;
+        }
+        final long requests = LogicalUnit.abortRequestCount();
+        if (elsewhere.endedUpTo(requests))
+        {
+            return false;   // it preempted no session with tasks in flight (or they have ended already)
+        }
+        c.state = Command.SENDING;   // answered, not sent yet: no task management function aborts it now
+        heldCommands[held] = c.index;
+        if (held++ == 0)
+        {
+            heldSinceNanos = System.nanoTime();
+        }
+        heldAbortRequests = Math.max(heldAbortRequests, requests);
+        log.info("task-management", who + ": PERSISTENT RESERVE OUT, PREEMPT AND ABORT (ITT 0x" +
+            Integer.toHexString(c.itt) + "): status held until the preempted sessions' aborted tasks have ended");
+        return true;
+    }
+
+    private void sendHeldStatuses()
+    {
+        final long waited = (System.nanoTime() - heldSinceNanos) / 1_000_000;
+        for (int i = 0; i < held; i++)
+        {
+            final Command c = table.get(heldCommands[i]);
+            responses.send(c);
+            log.info("task-management", who + ": PERSISTENT RESERVE OUT, PREEMPT AND ABORT (ITT 0x" +
+                Integer.toHexString(c.itt) + "): GOOD, sent after " + waited + " ms, once the aborted I/O had ended");
+        }
+        held = 0;
+        heldAbortRequests = 0;
     }
 
     /** Whether a function just made abort requests for other nexuses' tasks (SAM-5 7.3, 7.7, 7.11). */

@@ -167,8 +167,8 @@ public final class Connection
         this.writes = new WriteDataPhase(sender, statSn, window, commands);
         this.responses = new ResponseSender(sender, statSn, window, context.buffers());
         this.starter = new CommandStarter(commands, context.buffers(), writes, executor, rejects, this, counters);
-        this.taskManagement = new TaskManagement(sender, statSn, window, commands, executor, counters, server.log(),
-            context.abortAcknowledgements());
+        this.taskManagement = new TaskManagement(sender, statSn, window, commands, executor, responses, counters,
+            server.log(), context.abortAcknowledgements());
         this.keepalive = new NopKeepalive(sender, statSn, window, server.nopInIntervalNanos(), server.nopInTimeoutNanos());
         this.logout = new LogoutExchange(sender, statSn, window);
         this.timeouts = new ConnectionTimeouts(logout, keepalive, counters);
@@ -516,6 +516,11 @@ public final class Connection
                 {
                     writtenBytes += c.received();
                 }
+            }
+            if (taskManagement.holdStatus(c))
+            {
+                rescheduleTimer();   // a PREEMPT AND ABORT's status waits for the aborted tasks: looked at each tick
+                return;
             }
             responses.send(c);
             afterWork();

@@ -135,6 +135,85 @@ class TaskManagementFenceTest
         abortsAnotherSessionsWrite(TaskManagementRequestPdu.CLEAR_TASK_SET, "CLEAR TASK SET on LUN 1", 56);
     }
 
+    @Test
+    void preemptAndAbortIsAnsweredOnceThePreemptedSessionsWriteHasEnded() throws Exception
+    {
+        final int register = 0x00;
+        final int reserve = 0x01;
+        final int clear = 0x03;
+        final int preemptAndAbort = 0x05;
+        final int writeExclusiveRegistrantsOnly = 0x05;
+        try (TestInitiator fenced = loggedIn(); TestInitiator survivor = loggedIn())
+        {
+            try
+            {
+                assertEquals(0, prOut(fenced, register, 0, 0, 0xa1).status(), LOG::toString);
+                assertEquals(0, prOut(survivor, register, 0, 0, 0xb2).status(), LOG::toString);
+                assertEquals(0, prOut(fenced, reserve, writeExclusiveRegistrantsOnly, 0xa1, 0).status());
+                final byte[] data = TestInitiator.pattern(8 * BLOCK, 93);
+                final int writeItt;
+                exec("fsfreeze", "-f", mountPoint.toString());
+                try
+                {
+                    fenced.send(fenced.scsiCommand(FILEIO_LUN, TestInitiator.cdb16(0x8A, 72, 8), data.length, false,
+                        true), data);
+                    writeItt = fenced.itt;
+                    assertNopAnswered(fenced);   // the WRITE is in, and held
+                    // fence_scsi on the surviving node: PREEMPT AND ABORT the other node's registration.
+                    final byte[][] c = persistentReserveOut(preemptAndAbort, writeExclusiveRegistrantsOnly, 0xb2, 0xa1);
+                    survivor.send(survivor.scsiCommand(FILEIO_LUN, c[0], c[1].length, false, true), c[1]);
+                    assertNull(survivor.receiveWithin(1_500),
+                        "the PREEMPT AND ABORT's status waits for the preempted session's aborted WRITE");
+                }
+                finally
+                {
+                    exec("fsfreeze", "-u", mountPoint.toString());
+                }
+                final Pdu aborted = fenced.receiveWithin(10_000);
+                assertTrue(aborted != null && aborted.opcode() == Opcode.SCSI_RESPONSE && aborted.itt() == writeItt,
+                    "the preempted WRITE is answered: " + (aborted == null ? "nothing" : TestInitiator.name(aborted)));
+                assertEquals(0x40, new ScsiResponsePdu().wrap(aborted.header(), 0).status(), "TASK ABORTED");
+                fenced.expStatSn = new ScsiResponsePdu().wrap(aborted.header(), 0).statSn() + 1;
+                final Pdu preempted = survivor.receiveWithin(10_000);
+                assertTrue(preempted != null && preempted.opcode() == Opcode.SCSI_RESPONSE, "PR OUT's status: " +
+                    (preempted == null ? "nothing" : TestInitiator.name(preempted)));
+                assertEquals(0, new ScsiResponsePdu().wrap(preempted.header(), 0).status(), "GOOD");
+                survivor.expStatSn = new ScsiResponsePdu().wrap(preempted.header(), 0).statSn() + 1;
+                awaitLog("status held until the preempted sessions' aborted tasks have ended");
+                awaitLog("GOOD, sent after");
+                // The survivor reads what the fenced node's write left: it had ended before the preemption did.
+                final byte[] read = new byte[data.length];
+                assertEquals(0, survivor.command(FILEIO_LUN, TestInitiator.cdb16(0x88, 72, 8), null, read).status());
+                assertArrayEquals(data, read, "the preempted WRITE's I/O had ended before PREEMPT AND ABORT's GOOD");
+            }
+            finally
+            {
+                prOut(survivor, clear, 0, 0xb2, 0);   // the other tests write unregistered
+            }
+        }
+    }
+
+    /** PERSISTENT RESERVE OUT (10 bytes) and its 24-byte parameter list: key, service action key. */
+    private static byte[][] persistentReserveOut(final int serviceAction, final int type, final long key,
+        final long sark)
+    {
+        final byte[] cdb = {0x5f, (byte)serviceAction, (byte)type, 0, 0, 0, 0, 0, 24, 0};
+        final byte[] p = new byte[24];
+        for (int b = 0; b < 8; b++)
+        {
+            p[b] = (byte)(key >>> (56 - 8 * b));
+            p[8 + b] = (byte)(sark >>> (56 - 8 * b));
+        }
+        return new byte[][]{cdb, p};
+    }
+
+    private static TestInitiator.ScsiResult prOut(final TestInitiator i, final int serviceAction, final int type,
+        final long key, final long sark) throws IOException
+    {
+        final byte[][] c = persistentReserveOut(serviceAction, type, key, sark);
+        return i.command(FILEIO_LUN, c[0], c[1], null);
+    }
+
     /**
      * Another session's WRITE is held in the frozen filesystem when this session sends {@code function}: that WRITE
      * is aborted on its own loop and ends with TASK ABORTED once its I/O has ended, and only then is the function

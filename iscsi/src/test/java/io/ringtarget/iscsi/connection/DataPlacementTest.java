@@ -204,11 +204,10 @@ class DataPlacementTest
             System.out.println("16 MiB in whole PDUs, digests " + digests + ": placed " + bigPlaced + " B, copied " +
                 bigCopied + " B");
             assertEquals(16 * MIB, bigPlaced + bigCopied);
-            // The socket holds several PDUs at once; the RECV behind a placed segment takes little, so the next
-            // segment is placed too. How many depends on how far the sender runs ahead of the loop: 5.5 to 15.6 MiB
-            // of the 16 were placed in runs on this 2-core machine (a whole segment already in the receive buffer
-            // is copied), so the test asks for an eighth.
-            assertTrue(bigPlaced > 2 * MIB, "PDUs of 256 KiB placed: " + bigPlaced + " B");
+            // How much of it is placed depends on how far the sender runs ahead of the loop (a segment already whole
+            // in the receive buffer is copied): from 0 to 15.6 MiB of the 16 in runs on this 2-core machine, so only
+            // the share printed above tells; that each byte went one way, once, and came back is what is checked.
+            // Placement itself is checked above, where the PDUs are cut where a RECV would cut them.
 
             // 4 KiB writes are not placed: once whole in the receive buffer, they go from there into the RAM LUN.
             placed = counter(IscsiCounter.WRITE_DATA_PLACED_BYTES);
