@@ -307,6 +307,24 @@ public final class TestInitiator implements AutoCloseable
         return op;
     }
 
+    /** PERSISTENT RESERVE OUT's CDB (SPC-4 6.16) for a 24-byte parameter list. */
+    public static byte[] persistentReserveOutCdb(final int serviceAction, final int type)
+    {
+        return new byte[] {0x5f, (byte)serviceAction, (byte)type, 0, 0, 0, 0, 0, 24, 0};
+    }
+
+    /** PERSISTENT RESERVE OUT's basic parameter list: reservation key and service action reservation key. */
+    public static byte[] persistentReserveOutParameters(final long key, final long serviceActionKey)
+    {
+        final byte[] parameters = new byte[24];
+        for (int b = 0; b < 8; b++)
+        {
+            parameters[b] = (byte)(key >>> (56 - 8 * b));
+            parameters[8 + b] = (byte)(serviceActionKey >>> (56 - 8 * b));
+        }
+        return parameters;
+    }
+
     public byte[] scsiCommand(final long lun, final byte[] cdb, final int edtl, final boolean read, final boolean write)
     {
         final byte[] bhs = new byte[48];

@@ -270,7 +270,8 @@ public final class TaskManagement
     {
         final ScsiTask t = c.task;
         if (t.opcode() != OperationCodes.PERSISTENT_RESERVE_OUT || t.status() != ScsiStatus.GOOD ||
-            (t.cdb().get(ValueLayout.JAVA_BYTE, 1) & 0x1f) != OperationCodes.SA_PREEMPT_AND_ABORT || held == HELD_STATUSES)
+            held == HELD_STATUSES ||
+            (t.cdb().get(ValueLayout.JAVA_BYTE, 1) & 0x1f) != OperationCodes.SA_PREEMPT_AND_ABORT)
         {
             return false;
         }

@@ -74,24 +74,11 @@ class PreemptAndAbortOverIscsiTest
         return ((d[2 + 12] & 0xff) << 8) | (d[2 + 13] & 0xff);
     }
 
-    /** PERSISTENT RESERVE OUT: service action, type, and the 24-byte parameter list (key, service action key). */
-    private static byte[][] persistentReserveOut(final int serviceAction, final int type, final long key, final long sark)
-    {
-        final byte[] cdb = {0x5f, (byte)serviceAction, (byte)type, 0, 0, 0, 0, 0, 24, 0};
-        final byte[] p = new byte[24];
-        for (int b = 0; b < 8; b++)
-        {
-            p[b] = (byte)(key >>> (56 - 8 * b));
-            p[8 + b] = (byte)(sark >>> (56 - 8 * b));
-        }
-        return new byte[][]{cdb, p};
-    }
-
     private static Pdu prOut(final TestInitiator i, final int serviceAction, final int type, final long key, final long sark)
         throws IOException
     {
-        final byte[][] c = persistentReserveOut(serviceAction, type, key, sark);
-        return command(i, c[0], c[1]);
+        return command(i, TestInitiator.persistentReserveOutCdb(serviceAction, type),
+            TestInitiator.persistentReserveOutParameters(key, sark));
     }
 
     @Test

@@ -160,8 +160,9 @@ class TaskManagementFenceTest
                     writeItt = fenced.itt;
                     assertNopAnswered(fenced);   // the WRITE is in, and held
                     // fence_scsi on the surviving node: PREEMPT AND ABORT the other node's registration.
-                    final byte[][] c = persistentReserveOut(preemptAndAbort, writeExclusiveRegistrantsOnly, 0xb2, 0xa1);
-                    survivor.send(survivor.scsiCommand(FILEIO_LUN, c[0], c[1].length, false, true), c[1]);
+                    final byte[] parameters = TestInitiator.persistentReserveOutParameters(0xb2, 0xa1);
+                    survivor.send(survivor.scsiCommand(FILEIO_LUN, TestInitiator.persistentReserveOutCdb(
+                        preemptAndAbort, writeExclusiveRegistrantsOnly), parameters.length, false, true), parameters);
                     assertNull(survivor.receiveWithin(1_500),
                         "the PREEMPT AND ABORT's status waits for the preempted session's aborted WRITE");
                 }
@@ -193,25 +194,11 @@ class TaskManagementFenceTest
         }
     }
 
-    /** PERSISTENT RESERVE OUT (10 bytes) and its 24-byte parameter list: key, service action key. */
-    private static byte[][] persistentReserveOut(final int serviceAction, final int type, final long key,
-        final long sark)
-    {
-        final byte[] cdb = {0x5f, (byte)serviceAction, (byte)type, 0, 0, 0, 0, 0, 24, 0};
-        final byte[] p = new byte[24];
-        for (int b = 0; b < 8; b++)
-        {
-            p[b] = (byte)(key >>> (56 - 8 * b));
-            p[8 + b] = (byte)(sark >>> (56 - 8 * b));
-        }
-        return new byte[][]{cdb, p};
-    }
-
     private static TestInitiator.ScsiResult prOut(final TestInitiator i, final int serviceAction, final int type,
         final long key, final long sark) throws IOException
     {
-        final byte[][] c = persistentReserveOut(serviceAction, type, key, sark);
-        return i.command(FILEIO_LUN, c[0], c[1], null);
+        return i.command(FILEIO_LUN, TestInitiator.persistentReserveOutCdb(serviceAction, type),
+            TestInitiator.persistentReserveOutParameters(key, sark), null);
     }
 
     /**

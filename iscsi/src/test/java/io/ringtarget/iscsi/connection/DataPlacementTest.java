@@ -418,14 +418,8 @@ class DataPlacementTest
     private static int prOut(final TestInitiator i, final int serviceAction, final int type, final long key,
         final long serviceActionKey) throws IOException
     {
-        final byte[] cdb = {0x5f, (byte)serviceAction, (byte)type, 0, 0, 0, 0, 0, 24, 0};
-        final byte[] parameters = new byte[24];
-        for (int b = 0; b < 8; b++)
-        {
-            parameters[b] = (byte)(key >>> (56 - 8 * b));
-            parameters[8 + b] = (byte)(serviceActionKey >>> (56 - 8 * b));
-        }
-        return i.command(0, cdb, parameters, null).status();
+        return i.command(0, TestInitiator.persistentReserveOutCdb(serviceAction, type),
+            TestInitiator.persistentReserveOutParameters(key, serviceActionKey), null).status();
     }
 
     private static void awaitCounter(final IscsiCounter counter, final long above)

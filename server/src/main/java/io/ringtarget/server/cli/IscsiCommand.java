@@ -306,9 +306,9 @@ final class IscsiCommand extends CommandGroup
             @Option(names = "--parameter", paramLabel = "KEY=VALUE|KEY=default",
                 description = "An operational key the TPG offers its logins (targetcli's set parameter; repeatable): " +
                     "MaxRecvDataSegmentLength, MaxBurstLength, FirstBurstLength, MaxOutstandingR2T, " +
-                    "DefaultTime2Wait, DefaultTime2Retain (numbers), InitialR2T, ImmediateData (Yes|No), HeaderDigest, " +
-                    "DataDigest (CRC32C, None or CRC32C,None: without None a login must choose CRC32C); default = " +
-                    "the engine's. Applies at the next login.")
+                    "DefaultTime2Wait, DefaultTime2Retain (numbers), InitialR2T, ImmediateData (Yes|No), " +
+                    "HeaderDigest, DataDigest (CRC32C, None or CRC32C,None: without None a login must choose " +
+                    "CRC32C); default = the engine's. Applies at the next login.")
             List<String> parameters;
 
             @Mixin
