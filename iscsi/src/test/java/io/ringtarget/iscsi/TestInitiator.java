@@ -325,6 +325,14 @@ public final class TestInitiator implements AutoCloseable
         return parameters;
     }
 
+    /** PERSISTENT RESERVE OUT with its basic parameter list as immediate data, waited for. */
+    public ScsiResult persistentReserveOut(final long lun, final int serviceAction, final int type, final long key,
+        final long serviceActionKey) throws IOException
+    {
+        return command(lun, persistentReserveOutCdb(serviceAction, type),
+            persistentReserveOutParameters(key, serviceActionKey), null);
+    }
+
     public byte[] scsiCommand(final long lun, final byte[] cdb, final int edtl, final boolean read, final boolean write)
     {
         final byte[] bhs = new byte[48];

@@ -147,9 +147,11 @@ class TaskManagementFenceTest
         {
             try
             {
-                assertEquals(0, prOut(fenced, register, 0, 0, 0xa1).status(), LOG::toString);
-                assertEquals(0, prOut(survivor, register, 0, 0, 0xb2).status(), LOG::toString);
-                assertEquals(0, prOut(fenced, reserve, writeExclusiveRegistrantsOnly, 0xa1, 0).status());
+                assertEquals(0, fenced.persistentReserveOut(FILEIO_LUN, register, 0, 0, 0xa1).status(), LOG::toString);
+                assertEquals(0, survivor.persistentReserveOut(FILEIO_LUN, register, 0, 0, 0xb2).status(),
+                    LOG::toString);
+                assertEquals(0, fenced.persistentReserveOut(FILEIO_LUN, reserve, writeExclusiveRegistrantsOnly, 0xa1,
+                    0).status());
                 final byte[] data = TestInitiator.pattern(8 * BLOCK, 93);
                 final int writeItt;
                 exec("fsfreeze", "-f", mountPoint.toString());
@@ -170,16 +172,8 @@ class TaskManagementFenceTest
                 {
                     exec("fsfreeze", "-u", mountPoint.toString());
                 }
-                final Pdu aborted = fenced.receiveWithin(10_000);
-                assertTrue(aborted != null && aborted.opcode() == Opcode.SCSI_RESPONSE && aborted.itt() == writeItt,
-                    "the preempted WRITE is answered: " + (aborted == null ? "nothing" : TestInitiator.name(aborted)));
-                assertEquals(0x40, new ScsiResponsePdu().wrap(aborted.header(), 0).status(), "TASK ABORTED");
-                fenced.expStatSn = new ScsiResponsePdu().wrap(aborted.header(), 0).statSn() + 1;
-                final Pdu preempted = survivor.receiveWithin(10_000);
-                assertTrue(preempted != null && preempted.opcode() == Opcode.SCSI_RESPONSE, "PR OUT's status: " +
-                    (preempted == null ? "nothing" : TestInitiator.name(preempted)));
-                assertEquals(0, new ScsiResponsePdu().wrap(preempted.header(), 0).status(), "GOOD");
-                survivor.expStatSn = new ScsiResponsePdu().wrap(preempted.header(), 0).statSn() + 1;
+                assertScsiResponse(fenced, writeItt, 0x40, "the preempted WRITE is answered TASK ABORTED");
+                assertScsiResponse(survivor, ANY_ITT, 0, "PR OUT's status, GOOD");
                 awaitLog("status held until the preempted sessions' aborted tasks have ended");
                 awaitLog("GOOD, sent after");
                 // The survivor reads what the fenced node's write left: it had ended before the preemption did.
@@ -189,16 +183,9 @@ class TaskManagementFenceTest
             }
             finally
             {
-                prOut(survivor, clear, 0, 0xb2, 0);   // the other tests write unregistered
+                survivor.persistentReserveOut(FILEIO_LUN, clear, 0, 0xb2, 0);   // the other tests write unregistered
             }
         }
-    }
-
-    private static TestInitiator.ScsiResult prOut(final TestInitiator i, final int serviceAction, final int type,
-        final long key, final long sark) throws IOException
-    {
-        return i.command(FILEIO_LUN, TestInitiator.persistentReserveOutCdb(serviceAction, type),
-            TestInitiator.persistentReserveOutParameters(key, sark), null);
     }
 
     /**
@@ -235,11 +222,7 @@ class TaskManagementFenceTest
             {
                 exec("fsfreeze", "-u", mountPoint.toString());
             }
-            final Pdu ended = other.receiveWithin(10_000);
-            assertTrue(ended != null && ended.opcode() == Opcode.SCSI_RESPONSE && ended.itt() == writeItt,
-                "the aborted WRITE is answered: " + (ended == null ? "nothing" : TestInitiator.name(ended)));
-            assertEquals(0x40, new ScsiResponsePdu().wrap(ended.header(), 0).status(), "TASK ABORTED (TAS 1)");
-            other.expStatSn = new ScsiResponsePdu().wrap(ended.header(), 0).statSn() + 1;
+            assertScsiResponse(other, writeItt, 0x40, "the aborted WRITE is answered TASK ABORTED (TAS 1)");
             assertTmfResponse(issuer.receiveWithin(10_000), TaskManagementResponsePdu.FUNCTION_COMPLETE);
             assertEquals(fenced + 1, server.counter(IscsiCounter.TASK_MANAGEMENT_RESPONSES_FENCED),
                 "counted as a fence: it waited for the other session's I/O");
@@ -416,6 +399,20 @@ class TaskManagementFenceTest
             .function(function).lun(lun).initiatorTaskTag(++i.itt).referencedTaskTag(referencedItt)
             .refCmdSn(i.cmdSn - 1).cmdSn(i.cmdSn).expStatSn(i.expStatSn);
         return bhs;
+    }
+
+    private static final int ANY_ITT = -1;
+
+    /** The next PDU within 10 s is a SCSI Response (for {@code itt}, unless ANY_ITT) with {@code status}. */
+    private static void assertScsiResponse(final TestInitiator i, final int itt, final int status, final String what)
+        throws IOException
+    {
+        final Pdu p = i.receiveWithin(10_000);
+        assertTrue(p != null && p.opcode() == Opcode.SCSI_RESPONSE && (itt == ANY_ITT || p.itt() == itt),
+            what + ": " + (p == null ? "nothing" : TestInitiator.name(p)));
+        final ScsiResponsePdu response = new ScsiResponsePdu().wrap(p.header(), 0);
+        assertEquals(status, response.status(), what);
+        i.expStatSn = response.statSn() + 1;
     }
 
     private static void assertTmfResponse(final Pdu pdu, final int expected)

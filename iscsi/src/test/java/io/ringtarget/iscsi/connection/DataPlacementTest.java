@@ -414,14 +414,6 @@ class DataPlacementTest
         }
     }
 
-    /** PERSISTENT RESERVE OUT with its 24-byte parameter list as immediate data; returns the status. */
-    private static int prOut(final TestInitiator i, final int serviceAction, final int type, final long key,
-        final long serviceActionKey) throws IOException
-    {
-        return i.command(0, TestInitiator.persistentReserveOutCdb(serviceAction, type),
-            TestInitiator.persistentReserveOutParameters(key, serviceActionKey), null).status();
-    }
-
     private static void awaitCounter(final IscsiCounter counter, final long above)
     {
         final long deadline = System.nanoTime() + 5_000_000_000L;
@@ -446,9 +438,10 @@ class DataPlacementTest
         {
             try
             {
-                assertEquals(0, prOut(a, register, 0, 0, 0xa1), LOG.toString());
-                assertEquals(0, prOut(b, register, 0, 0, 0xb2), LOG.toString());
-                assertEquals(0, prOut(a, reserve, writeExclusiveRegistrantsOnly, 0xa1, 0), LOG.toString());
+                assertEquals(0, a.persistentReserveOut(0, register, 0, 0, 0xa1).status(), LOG.toString());
+                assertEquals(0, b.persistentReserveOut(0, register, 0, 0, 0xb2).status(), LOG.toString());
+                assertEquals(0, a.persistentReserveOut(0, reserve, writeExclusiveRegistrantsOnly, 0xa1, 0).status(),
+                    LOG.toString());
 
                 final byte[] before = read(b, 4096, MIB);
                 // A's WRITE of 1 MiB waits for its Data-Out; the first one's data is being received into its buffer.
@@ -466,7 +459,8 @@ class DataPlacementTest
                 // B preempts A's registration and aborts its tasks (SPC-4 5.12.11.2.6); A's loop aborts the WRITE
                 // on its timer, while the RECV into the WRITE's buffer is in flight.
                 final long aborted = counter(IscsiCounter.TASKS_ABORTED);
-                assertEquals(0, prOut(b, preemptAndAbort, writeExclusiveRegistrantsOnly, 0xb2, 0xa1), LOG.toString());
+                assertEquals(0, b.persistentReserveOut(0, preemptAndAbort, writeExclusiveRegistrantsOnly, 0xb2, 0xa1)
+                    .status(), LOG.toString());
                 awaitCounter(IscsiCounter.TASKS_ABORTED, aborted);
 
                 // B's WRITE of 1 MiB takes a buffer now: had A's been given back already, it could be that one.
@@ -510,7 +504,7 @@ class DataPlacementTest
             }
             finally
             {
-                prOut(b, clear, 0, 0xb2, 0);   // the other tests write to LUN 0 unregistered
+                b.persistentReserveOut(0, clear, 0, 0xb2, 0);   // the other tests write to LUN 0 unregistered
             }
         }
         assertRegionWhole();
