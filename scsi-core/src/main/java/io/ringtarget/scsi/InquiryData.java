@@ -6,13 +6,19 @@ import java.lang.foreign.ValueLayout;
 /**
  * INQUIRY for one logical unit (SPC-4 6.6): the standard data, encoded once, and the VPD pages 0x00, 0x80,
  * 0x83 (the {@link LogicalUnitIdentity}'s designators, then those of the {@link TargetPort} the command came
- * through), 0x8F Third-party Copy ({@link ReceiveCopyResults}), 0xB0 Block Limits, 0xB1 Block Device Characteristics and 0xB2 Logical Block Provisioning (SBC-3
- * 6.5), built in the task's scratch and cut to the allocation length.
+ * through), 0x86 Extended INQUIRY Data, 0x8F Third-party Copy ({@link ReceiveCopyResults}), 0xB0 Block Limits,
+ * 0xB1 Block Device Characteristics and 0xB2 Logical Block Provisioning (SBC-3 6.5), built in the task's scratch
+ * and cut to the allocation length.
  */
 final class InquiryData
 {
     private static final int STANDARD_INQUIRY_LENGTH = 96;
-    private static final int[] VPD_PAGES = {0x00, 0x80, 0x83, 0x8F, 0xB0, 0xB1, 0xB2};
+    private static final int EXTENDED_INQUIRY_LENGTH = 64;
+    /** Extended INQUIRY Data byte 5: the SIMPLE task attribute is supported (SPC-4 7.8.7). */
+    static final int SIMPSUP = 0x01;
+    /** Extended INQUIRY Data byte 6: a volatile cache is supported. */
+    static final int V_SUP = 0x01;
+    private static final int[] VPD_PAGES = {0x00, 0x80, 0x83, 0x86, 0x8F, 0xB0, 0xB1, 0xB2};
 
     private final LogicalUnitIdentity identity;
     private final int blockSize;
@@ -77,6 +83,9 @@ final class InquiryData
             case 0x83:
                 length = deviceIdentification(out, t.nexus());
                 break;
+            case 0x86:
+                length = extendedInquiryData(out);
+                break;
             case 0x8F:
                 length = ReceiveCopyResults.thirdPartyCopyPage(out, blockSize);
                 break;
@@ -107,6 +116,20 @@ final class InquiryData
             Bytes.put8(out, 4 + i, pages[i]);
         }
         return 4 + pages.length;
+    }
+
+    private static int extendedInquiryData(final MemorySegment out)
+    {
+        // SPC-4 7.8.7. SIMPSUP only: commands run in arrival order as SIMPLE tasks, so ORDERED and HEAD OF QUEUE
+        // are not claimed (HEADSUP and ORDSUP 0), and such tasks are processed as SIMPLE ones. V_SUP: the caching
+        // mode page's WCE is changeable, so a volatile cache is supported (SYNCHRONIZE CACHE and FUA act on it);
+        // NV_SUP 0. No protection information (SPT, GRD_CHK, APP_CHK, REF_CHK 0), no microcode download, LUICLR 0.
+        Bytes.zero(out, 0, EXTENDED_INQUIRY_LENGTH);
+        Bytes.put8(out, 1, 0x86);
+        Bytes.put16(out, 2, EXTENDED_INQUIRY_LENGTH - 4);
+        Bytes.put8(out, 5, SIMPSUP);
+        Bytes.put8(out, 6, V_SUP);
+        return EXTENDED_INQUIRY_LENGTH;
     }
 
     private int blockLimits(final MemorySegment out)

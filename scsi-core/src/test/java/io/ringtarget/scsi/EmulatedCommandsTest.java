@@ -84,15 +84,16 @@ class EmulatedCommandsTest
     {
         h.run(255, 0x12, 1, 0x00, 0, 255, 0);
         h.assertGood();
-        assertEquals(11, h.task.dataInLength());
-        assertEquals(7, h.in(3));
+        assertEquals(12, h.task.dataInLength());
+        assertEquals(8, h.in(3));
         assertEquals(0x00, h.in(4));
         assertEquals(0x80, h.in(5));
         assertEquals(0x83, h.in(6));
-        assertEquals(0x8F, h.in(7));
-        assertEquals(0xB0, h.in(8));
-        assertEquals(0xB1, h.in(9));
-        assertEquals(0xB2, h.in(10));
+        assertEquals(0x86, h.in(7));
+        assertEquals(0x8F, h.in(8));
+        assertEquals(0xB0, h.in(9));
+        assertEquals(0xB1, h.in(10));
+        assertEquals(0xB2, h.in(11));
 
         h.run(255, 0x12, 1, 0x80, 0, 255, 0);
         h.assertGood();
@@ -141,6 +142,20 @@ class EmulatedCommandsTest
         }
         assertEquals(pageLength + 4, o);
         assertTrue(port && targetName && relativePort);
+
+        // Extended INQUIRY Data (SPC-4 7.8.7): SIMPLE tasks only (no HEADSUP, ORDSUP), a volatile cache, no
+        // protection information; cut to the allocation length like every page.
+        h.run(255, 0x12, 1, 0x86, 0, 255, 0);
+        h.assertGood();
+        assertEquals(64, h.task.dataInLength());
+        assertEquals(0x86, h.in(1));
+        assertEquals(0x3C, (h.in(2) << 8) | h.in(3));
+        assertEquals(0, h.in(4), "SPT, GRD_CHK, APP_CHK, REF_CHK");
+        assertEquals(0x01, h.in(5), "SIMPSUP without ORDSUP or HEADSUP");
+        assertEquals(0x01, h.in(6), "V_SUP without NV_SUP");
+        h.run(8, 0x12, 1, 0x86, 0, 8, 0);
+        h.assertGood();
+        assertEquals(8, h.task.dataInLength());
 
         h.run(255, 0x12, 1, 0xB0, 0, 255, 0);
         h.assertGood();
