@@ -45,9 +45,10 @@ public final class TaskManagement
     static final int FENCED_RESPONSES = 8;
 
     /**
-     * A reset's response waits a timer tick or two for the other loops to say they carried out its abort requests,
-     * even when they had nothing to abort; a wait longer than this was one for other sessions' aborted I/O, and is
-     * counted and logged as a fence.
+     * A reset's response waits for the other loops to say they carried out its abort requests, even when they had
+     * nothing to abort (woken at once, they do so within a millisecond or so; without the wake-up, within a timer
+     * tick or two); a wait longer than this was one for other sessions' aborted I/O, and is counted and logged as a
+     * fence.
      */
     static final long QUIET_WAIT_NANOS = 300_000_000L;
 
@@ -252,7 +253,10 @@ public final class TaskManagement
         fencedTold = false;
     }
 
-    /** Whether a response is held: the connection's timer then calls {@link #sendFenced} on each tick. */
+    /**
+     * Whether a response is held: the connection's timer then calls {@link #sendFenced} on each tick, and in the sweep
+     * each loop's acknowledgement asks for.
+     */
     public boolean holding()
     {
         return fenced != 0 || held != 0;

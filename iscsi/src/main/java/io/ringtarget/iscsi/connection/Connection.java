@@ -263,7 +263,8 @@ public final class Connection
         return switch (state)
         {
             case LOGIN -> login.dueNanos(nowNanos, never);
-            // A held task management response may be waiting for other loops: look again on every tick.
+            // A held task management response may be waiting for other loops: their acknowledgements sweep this
+            // loop's timers; each tick looks again too.
             case FULL_FEATURE -> taskManagement.holding() ? nowNanos + ConnectionTimer.PERIOD_NANOS :
                 timeouts.dueNanos(nowNanos);
             default -> never;
@@ -293,7 +294,7 @@ public final class Connection
             }
             if (state == State.FULL_FEATURE && taskManagement.holding())
             {
-                afterWork();   // a response held for other sessions' aborted tasks: their loops acknowledge on ticks
+                afterWork();   // a response held for other sessions' aborted tasks: a loop has acknowledged
             }
             switch (timeouts.onTimer(nowNanos, state == State.FULL_FEATURE, session != null && session.discovery()))
             {

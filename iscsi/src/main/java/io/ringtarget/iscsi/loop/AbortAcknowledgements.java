@@ -13,7 +13,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * until every loop has got that far ({@link #endedUpTo}); a loop without connections has nothing to abort.
  * <p>
  * One writer per value, the loop's timer, publishing with a release store on a cache line of its own; read with
- * acquire loads by a connection holding a response, once per timer tick. Not on the I/O path.
+ * acquire loads by a connection holding a response, in its loop's timer sweep. Not on the I/O path. The loops do not
+ * wait for their 100 ms ticks: the first to see a new request wakes the others ({@link #wakeOthers}), and each
+ * acknowledgement has every loop's timer visit its connections at once, so that a held response goes out as soon
+ * as the last loop has acknowledged (a reset with nothing in flight elsewhere is answered in about a millisecond).
  */
 public final class AbortAcknowledgements implements AbortsElsewhere
 {
@@ -34,10 +37,34 @@ public final class AbortAcknowledgements implements AbortsElsewhere
         }
     }
 
-    /** Loop {@code loop} has carried out the first {@code abortRequests} requests. That loop's thread only. */
+    /**
+     * Loop {@code loop} has carried out the first {@code abortRequests} requests: every loop's timer then looks at its
+     * connections, among them the one holding a response for it. That loop's thread only.
+     */
     void acknowledge(final int loop, final long abortRequests)
     {
         acknowledged.setRelease(loop * STRIDE, abortRequests);
+        for (int other = 0; other < balance.loops(); other++)
+        {
+            final LoopContext context = balance.context(other);
+            if (context != null)
+            {
+                context.sweepTimers();
+            }
+        }
+    }
+
+    /** Loop {@code loop} saw a new abort request: the others, parked or not, look at it in their next duty cycle. */
+    void wakeOthers(final int loop)
+    {
+        for (int other = 0; other < balance.loops(); other++)
+        {
+            final LoopContext context = balance.context(other);
+            if (other != loop && context != null)
+            {
+                context.loop().wakeup();
+            }
+        }
     }
 
     @Override

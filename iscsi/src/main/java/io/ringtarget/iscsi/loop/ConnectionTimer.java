@@ -9,13 +9,15 @@ import java.util.List;
 /**
  * Periodic per-loop duties, every 100 ms: NOP-In pings, dead connections, requested closes and logouts. A tick visits
  * only the connections whose due time has come ({@link LoopContext#timerDue(int)}, one array), so 1,000 idle sessions
- * cost a read of 1,000 longs per tick rather than 1,000 visits to scattered objects; it visits every connection when
- * another thread asked one of them for something ({@link LoopContext#sweepTimers()}), and asks every one to abort the
- * tasks another nexus' reset, CLEAR TASK SET or PREEMPT AND ABORT asked of it when any of those happened
- * ({@link LoopConnection#onAbortRequested()}), then says so in {@link AbortAcknowledgements} once none of the tasks
- * aborted so is still in backstore I/O (a reset's response waits for it). Only while the loop
- * has connections does it ask the loop to wake for its next tick ({@link EventLoop#wakeBy}): a loop without any
- * sleeps until an accept or an offer wakes it, and the first tick then comes at once.
+ * cost a read of 1,000 longs per tick rather than 1,000 visits to scattered objects; it visits every connection, in
+ * the next duty cycle rather than at the tick, when another thread asked one of them for something
+ * ({@link LoopContext#sweepTimers()}). In every duty cycle it also looks whether another nexus' reset, CLEAR TASK SET
+ * or PREEMPT AND ABORT asked for tasks to be aborted: it then asks every connection to abort them
+ * ({@link LoopConnection#onAbortRequested()}) and wakes the other loops to do the same, and says so in
+ * {@link AbortAcknowledgements} once none of the tasks aborted so is still in backstore I/O (a reset's response waits
+ * for it). Only while the loop has connections does it ask the loop to wake for its next tick
+ * ({@link EventLoop#wakeBy}): a loop without any sleeps until an accept or an offer wakes it, and the first tick then
+ * comes at once.
  */
 public final class ConnectionTimer implements LoopWorker
 {
@@ -42,19 +44,13 @@ public final class ConnectionTimer implements LoopWorker
         {
             return 0;
         }
-        if (nowNanos - nextRunNanos < 0)
-        {
-            loop.wakeBy(nextRunNanos);
-            return 0;
-        }
-        nextRunNanos = nowNanos + PERIOD_NANOS;
-        final boolean sweep = context.takeTimerSweep();
+        int work = 0;
         final long requested = LogicalUnit.abortRequestCount();
-        final boolean abortRequested = requested != abortRequests;
-        abortRequests = requested;
-        // From the end: a connection closed by its own duty leaves the list, moving only those already visited.
-        if (abortRequested)
+        if (requested != abortRequests)
         {
+            abortRequests = requested;
+            context.abortAcknowledgements().wakeOthers(context.index());
+            // From the end: a connection closed while aborting leaves the list, moving only those already visited.
             for (int i = connections.size() - 1; i >= 0; i--)
             {
                 if (i < connections.size())
@@ -62,14 +58,26 @@ public final class ConnectionTimer implements LoopWorker
                     connections.get(i).onAbortRequested();
                 }
             }
+            work++;
         }
         // Before the duties: a reset's issuer on this loop looks at every loop's acknowledgement in its own duty.
         if (acknowledged != requested && !abortedTasksInBackstoreIo(connections))
         {
             acknowledged = requested;
             context.abortAcknowledgements().acknowledge(context.index(), requested);
+            work++;
         }
-        int work = 0;
+        final boolean sweep = context.takeTimerSweep();
+        final boolean tick = nowNanos - nextRunNanos >= 0;
+        if (!tick && !sweep)
+        {
+            loop.wakeBy(nextRunNanos);
+            return work;
+        }
+        if (tick)
+        {
+            nextRunNanos = nowNanos + PERIOD_NANOS;
+        }
         for (int i = connections.size() - 1; i >= 0; i--)
         {
             if (i < connections.size() && (sweep || nowNanos - context.timerDue(i) >= 0))

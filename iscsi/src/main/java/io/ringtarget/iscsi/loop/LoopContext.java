@@ -276,12 +276,18 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
     }
 
     /**
-     * Any thread: the loop's timer visits every connection at its next tick, due or not (a close or logout requested
-     * from another thread, which a connection's own due time does not know of).
+     * Any thread: the loop's timer visits every connection in its next duty cycle, due or not (a close or logout
+     * requested from another thread, or another loop's acknowledgement of an abort request, which a connection's own
+     * due time does not know of). Another thread wakes the loop (one eventfd write): the visit does not wait for the
+     * loop's next tick, nor, when it is parked, for its next wake-up.
      */
     public void sweepTimers()
     {
         timerSweep.setRelease(true);
+        if (!loop.onLoopThread())
+        {
+            loop.wakeup();   // after the flag: a loop that misses the wake-up in its park sees the flag in its cycle
+        }
     }
 
     /** Loop thread: whether {@link #sweepTimers()} was asked for since the last call. */
