@@ -402,15 +402,17 @@ public final class LoginStateMachine
                 response.append("AuthMethod", "CHAP");
                 auth = Auth.WAIT_CHAP_A;
             }
+            else if (offersChap && credentials != null && (!offersNone || chapBeforeNone(authMethod)))
+            {
+                // RFC 7143 6.2.1: the first of the initiator's list that is allowed (open-iscsi with CHAP set offers
+                // "CHAP,None": an ACL with credentials then authenticates although the TPG does not require it).
+                response.append("AuthMethod", "CHAP");
+                auth = Auth.WAIT_CHAP_A;
+            }
             else if (offersNone)
             {
                 response.append("AuthMethod", "None");
                 auth = Auth.DONE;
-            }
-            else if (offersChap && credentials != null)
-            {
-                response.append("AuthMethod", "CHAP");
-                auth = Auth.WAIT_CHAP_A;
             }
             else
             {
@@ -573,17 +575,20 @@ public final class LoginStateMachine
     }
 
     /**
-     * The CHAP algorithm of this login: the first of the administrator's order that the initiator's CHAP_A list
-     * names. RFC 7143 6.2 would take the initiator's order; the administrator's is taken so that a TPG that prefers
-     * SHA3-256 gets it from an initiator that lists MD5 first (the Linux kernel target follows the initiator).
+     * The CHAP algorithm of this login: the first of the initiator's CHAP_A list that the TPG allows. RFC 7143 6.2.1:
+     * the responder answers with the first value of the originator's list that it supports and is allowed to use
+     * (as the Linux kernel target does); the administrator decides which are allowed, not their order.
      */
     private ChapAlgorithm choose(final String offered)
     {
-        for (final ChapAlgorithm a : chapAlgorithms)
+        for (final String value : offered.split(","))
         {
-            if (contains(offered, Integer.toString(a.code())))
+            for (final ChapAlgorithm a : chapAlgorithms)
             {
-                return a;
+                if (value.trim().equals(Integer.toString(a.code())))
+                {
+                    return a;
+                }
             }
         }
         return null;
@@ -603,6 +608,20 @@ public final class LoginStateMachine
     public ChapAlgorithm chapAlgorithm()
     {
         return chapAlgorithm;
+    }
+
+    /** Whether CHAP comes before None in an AuthMethod list that names both. */
+    private static boolean chapBeforeNone(final String list)
+    {
+        for (final String s : list.split(","))
+        {
+            final String value = s.trim();
+            if (value.equals("CHAP") || value.equals("None"))
+            {
+                return value.equals("CHAP");
+            }
+        }
+        return false;
     }
 
     private static boolean contains(final String list, final String item)

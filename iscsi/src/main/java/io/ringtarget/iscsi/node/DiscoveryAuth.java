@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Authentication of discovery sessions (SessionType=Discovery, RFC 7143 section 4.3): whether CHAP is required, with
- * which credentials (null when none are configured) and which CHAP algorithms, in the administrator's order.
+ * which credentials (null when none are configured) and which CHAP algorithms are allowed.
  */
 public record DiscoveryAuth(boolean chapRequired, ChapCredentials chap, List<ChapAlgorithm> chapAlgorithms)
 {

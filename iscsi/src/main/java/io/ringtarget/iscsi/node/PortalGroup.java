@@ -63,7 +63,7 @@ public final class PortalGroup
             nopInTimeoutSeconds, ChapAlgorithm.DEFAULT_ORDER);
     }
 
-    /** @param chapAlgorithms the CHAP algorithms its initiators may use, in the administrator's order of preference. */
+    /** @param chapAlgorithms the CHAP algorithms its initiators may use (an initiator's order chooses among them). */
     public PortalGroup(
         final TargetNode target, final int tag, final List<Portal> portals, final List<LunMapping> luns,
         final List<NodeAcl> acls, final boolean generateNodeAcls, final boolean chapRequired,
@@ -237,7 +237,7 @@ public final class PortalGroup
         return chapRequired;
     }
 
-    /** The CHAP algorithms (CHAP_A) its initiators may use, in the administrator's order of preference. */
+    /** The CHAP algorithms (CHAP_A) its initiators may use, in the order the administrator listed them. */
     public List<ChapAlgorithm> chapAlgorithms()
     {
         return chapAlgorithms;

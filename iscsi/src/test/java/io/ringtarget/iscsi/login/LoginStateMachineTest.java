@@ -186,12 +186,28 @@ class LoginStateMachineTest
     }
 
     @Test
-    void theAdministratorsOrderOfPreferenceWins()
+    void theInitiatorsOrderOfPreferenceWinsAmongTheAllowedAlgorithms()
     {
+        // RFC 7143 6.2.1: the first of the initiator's list that the TPG allows, whatever the TPG's own order.
         final LoginStateMachine h = handler(registry(true, false, List.of(ChapAlgorithm.SHA3_256, ChapAlgorithm.MD5)), null);
         send(h, false, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "AuthMethod=CHAP");
-        send(h, false, 0, 1, "CHAP_A=5,7,8");
-        assertEquals("8", key("CHAP_A"));
+        send(h, false, 0, 1, "CHAP_A=7,5,8");
+        assertEquals("5", key("CHAP_A"), "SHA256 (7) is not allowed; MD5 comes before SHA3-256 in the offer");
+        assertFalse(result.failed(), result.reason);
+    }
+
+    @Test
+    void anAuthMethodListIsAnsweredInTheInitiatorsOrderWhenTheTpgDoesNotRequireChap()
+    {
+        // open-iscsi with CHAP set offers "CHAP,None": an ACL with credentials authenticates; "None,CHAP" does not.
+        final LoginStateMachine chapFirst = handler(registry(false, false), null);
+        send(chapFirst, false, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "AuthMethod=CHAP,None");
+        assertFalse(result.failed(), result.reason);
+        assertEquals("CHAP", key("AuthMethod"));
+        final LoginStateMachine noneFirst = handler(registry(false, false), null);
+        send(noneFirst, false, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "AuthMethod=None,CHAP");
+        assertFalse(result.failed(), result.reason);
+        assertEquals("None", key("AuthMethod"));
     }
 
     @Test
@@ -303,16 +319,18 @@ class LoginStateMachineTest
     @Test
     void declarationsRepeatedWithTheSameValueAreLetThroughAsLibiscsiSendsThem()
     {
-        // libiscsi with CHAP credentials against a TPG without CHAP: it offers CHAP,None, gets None, and declares
-        // InitiatorName, TargetName and SessionType again in the operational stage.
+        // libiscsi with CHAP credentials against a TPG without CHAP (an initiator without an ACL, so without
+        // credentials): it offers CHAP,None, gets None, and declares InitiatorName, TargetName and SessionType again
+        // in the operational stage.
+        final String initiator = "iqn.2026-11.test:without-acl";
         final LoginStateMachine h = handler(registry(false, true), null);
-        send(h, false, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "SessionType=Normal",
+        send(h, false, 0, 1, "InitiatorName=" + initiator, "TargetName=" + TARGET, "SessionType=Normal",
             "AuthMethod=CHAP,None");
         assertFalse(result.failed(), result.reason);
         assertEquals("None", key("AuthMethod"));
         send(h, true, 0, 1);
         assertFalse(result.failed(), result.reason);
-        send(h, true, 1, 3, "InitiatorName=" + INITIATOR, "InitiatorAlias=host1", "TargetName=" + TARGET,
+        send(h, true, 1, 3, "InitiatorName=" + initiator, "InitiatorAlias=host1", "TargetName=" + TARGET,
             "SessionType=Normal", "MaxRecvDataSegmentLength=262144", "MaxRecvDataSegmentLength=262144");
         assertFalse(result.failed(), result.reason);
         assertTrue(result.complete);

@@ -54,7 +54,7 @@ final class ChapOptions
     }
 
     /**
-     * A {@code --chap-algorithms} value: names separated by commas, in order of preference, as the configuration
+     * A {@code --chap-algorithms} value: names separated by commas, as the configuration
      * spells them (SHA3-256, SHA256, SHA1, MD5; "SHA-256" and "SHA-1" are taken too); "default" is the empty list.
      */
     static List<String> algorithms(final String value)

@@ -31,8 +31,8 @@ final class DiscoveryAuthCommand extends CommandGroup
         ChapOptions chap;
 
         @Option(names = "--chap-algorithms", paramLabel = "LIST|default",
-            description = "CHAP algorithms of discovery sessions, in order of preference, from SHA3-256, SHA256, SHA1, " +
-                "MD5; default = the security section's. Left out: unchanged.")
+            description = "CHAP algorithms discovery sessions may use (the initiator's order chooses), from " +
+                "SHA3-256, SHA256, SHA1, MD5; default = the security section's. Left out: unchanged.")
         String chapAlgorithms;
 
         @Override

@@ -298,8 +298,8 @@ final class IscsiCommand extends CommandGroup
             String nopInTimeout;
 
             @Option(names = "--chap-algorithms", paramLabel = "LIST|default",
-                description = "CHAP algorithms the TPG's initiators may use, in order of preference, from SHA3-256, " +
-                    "SHA256, SHA1, MD5 (leave MD5 out to switch it off); default = the security section's " +
+                description = "CHAP algorithms the TPG's initiators may use (the initiator's order chooses), from " +
+                    "SHA3-256, SHA256, SHA1, MD5 (leave MD5 out to switch it off); default = the security section's " +
                     "(SHA3-256,SHA256,SHA1,MD5 unless set).")
             String chapAlgorithms;
 

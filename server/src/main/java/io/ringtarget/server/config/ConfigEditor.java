@@ -447,7 +447,7 @@ public final class ConfigEditor
     }
 
     /**
-     * Sets the CHAP algorithms of a TPG, in order of preference ({@link ConfigDefaults#DEFAULT_CHAP_ALGORITHMS}
+     * Sets the CHAP algorithms a TPG allows ({@link ConfigDefaults#DEFAULT_CHAP_ALGORITHMS}
      * names); an empty list takes the security section's again.
      */
     public static RingtargetConfig setTpgChapAlgorithms(

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Authentication of discovery (SessionType=Discovery) sessions: "none" or "chap" with {@code chap};
- * {@code chapAlgorithms} in order of preference, null for {@link SecurityConfig#chapAlgorithms()}.
+ * {@code chapAlgorithms} allowed, null for {@link SecurityConfig#chapAlgorithms()}.
  */
 public record DiscoveryAuthConfig(String authentication, ChapConfig chap, List<String> chapAlgorithms)
 {

@@ -7,7 +7,8 @@ import java.util.List;
  * names none, the login timeout, the lockouts after failed logins and the limits on sessions and connections. A
  * maximum of 0 means no limit. The defaults are {@link ConfigDefaults#security()}.
  *
- * @param chapAlgorithms             CHAP_A algorithms in order of preference: "SHA3-256", "SHA256", "SHA1", "MD5".
+ * @param chapAlgorithms             CHAP_A algorithms allowed: "SHA3-256", "SHA256", "SHA1", "MD5" (the initiator's
+ *                                   order chooses among them).
  * @param loginTimeoutSeconds        a connection must complete its login within this time, or it is closed.
  * @param maxFailedLoginsPerInitiator failed authentications by one InitiatorName within {@code failedLoginWindowSeconds}
  *                                   that lock the name out.

@@ -9,7 +9,7 @@ import java.util.List;
  * {@code nopInIntervalSeconds} and {@code nopInTimeoutSeconds} (targetcli's nopin_timeout and
  * nopin_response_timeout) set the NOP-In pings of this TPG's sessions; null takes the engine's. {@code alua} is the
  * TPG's ALUA state as a target port group; null is {@link AluaConfig#DEFAULT}. {@code chapAlgorithms} are the CHAP
- * algorithms its initiators may use, in order of preference (leaving MD5 out switches it off for this TPG); null
+ * algorithms its initiators may use (leaving MD5 out switches it off for this TPG); null
  * takes {@link SecurityConfig#chapAlgorithms()}. {@code parameters} are the operational keys its logins are offered
  * (targetcli's TPG parameters); null offers the engine's. {@code chap} are the CHAP credentials of the initiators
  * it admits without an ACL of their own (generateNodeAcls; targetcli's TPG-level "set auth"): one shared secret for
@@ -123,7 +123,7 @@ public record TpgConfig(
             nopInIntervalSeconds, nopInTimeoutSeconds, newAlua, chapAlgorithms, parameters, chap);
     }
 
-    /** With these CHAP algorithms in order of preference; null takes the security section's. */
+    /** With these CHAP algorithms allowed; null takes the security section's. */
     public TpgConfig withChapAlgorithms(final List<String> algorithms)
     {
         return new TpgConfig(tag, enabled, portals, luns, acls, generateNodeAcls, authentication,
