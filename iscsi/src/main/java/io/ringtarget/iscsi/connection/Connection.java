@@ -199,6 +199,12 @@ public final class Connection
         context.sweepTimers();
     }
 
+    @Override
+    public void reinstatedSessionEnded()
+    {
+        context.sweepTimers();   // the login waiting for it is looked at in the loop's next duty cycle
+    }
+
     /** Thread-safe: asks the initiator to log out (target shutdown), then closes the connection. */
     @Override
     public void requestLogout()

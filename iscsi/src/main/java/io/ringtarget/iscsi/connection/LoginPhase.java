@@ -60,7 +60,10 @@ final class LoginPhase
         deadlines.start(nowNanos, server.loginLimits().loginTimeoutMillis());
     }
 
-    /** When {@link #onTimer} next has something to do, or {@code never}; each tick while the final response waits. */
+    /**
+     * When {@link #onTimer} next has something to do, or {@code never}; each tick while the final response waits (the
+     * reinstated session's end sweeps the loop's timers at once: {@code SessionConnection#reinstatedSessionEnded}).
+     */
     long dueNanos(final long nowNanos, final long never)
     {
         return exchange.waiting() ? nowNanos : deadlines.dueNanos(server.loginLimits().loginTimeoutMillis(), never);

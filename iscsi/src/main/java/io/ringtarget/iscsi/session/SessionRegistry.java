@@ -189,6 +189,14 @@ public final class SessionRegistry
     {
         session.markIoEnded();
         draining.remove(session);
+        for (final Session s : byTsih.values())
+        {
+            final SessionConnection c = s.connection;
+            if (s.reinstates == session && c != null)
+            {
+                c.reinstatedSessionEnded();
+            }
+        }
     }
 
     /**

@@ -20,6 +20,7 @@ import io.ringtarget.iscsi.node.ServedTargets;
 import io.ringtarget.iscsi.node.TargetRegistry;
 import io.ringtarget.iscsi.numbering.CmdSnWindow;
 import io.ringtarget.iscsi.numbering.StatSn;
+import io.ringtarget.iscsi.session.SessionConnection;
 import io.ringtarget.iscsi.session.SessionRegistry;
 import io.ringtarget.iscsi.transport.PduHandler;
 import io.ringtarget.iscsi.transport.PduReceiver;
@@ -94,7 +95,7 @@ class IscsiFuzzTest
         final LoginExchange login = new LoginExchange(
             new LoginStateMachine(new ServedTargets(TARGETS, DISCOVERY), TargetLimits.defaults(), new Chap(), "127.0.0.1",
                 3260, throttle, "127.0.0.9"),
-            new SessionRegistry(1, 1), reason -> { }, sender, new StatSn(), new CmdSnWindow());
+            new SessionRegistry(1, 1), new NoConnection(), sender, new StatSn(), new CmdSnWindow());
         final LoginRequestPdu request = new LoginRequestPdu();
         for (int i = 0; i < 12 && data.remainingBytes() > 0; i++)
         {
@@ -224,6 +225,20 @@ class IscsiFuzzTest
         finally
         {
             table.release(c.index());
+        }
+    }
+
+    /** The login's own connection: nothing for the session table to close or wake here. */
+    private static final class NoConnection implements SessionConnection
+    {
+        @Override
+        public void requestClose(final String reason)
+        {
+        }
+
+        @Override
+        public void reinstatedSessionEnded()
+        {
         }
     }
 }

@@ -3,6 +3,7 @@ package io.ringtarget.iscsi.connection;
 import io.ringtarget.iscsi.TestInitiator;
 import io.ringtarget.iscsi.TestTarget;
 import io.ringtarget.iscsi.login.LoginLimits;
+import io.ringtarget.iscsi.loop.ConnectionTimer;
 import io.ringtarget.iscsi.session.SessionSnapshot;
 import io.ringtarget.pdu.LogoutRequestPdu;
 import io.ringtarget.pdu.LogoutResponsePdu;
@@ -260,6 +261,44 @@ class ConnectionBalanceTest
             }
             await(() -> target.engine().connectionCount() == 0, "every connection closed");
             await(() -> target.engine().server().admission().open() == 0, "every admission released");
+        }
+    }
+
+    /**
+     * Reinstatement across loops does not wait for timer ticks: the new login asks the old connection's loop to close
+     * it (which wakes that loop), and the old session's end wakes the loop of the login that waits for it. Ten
+     * reinstatements in a row take milliseconds; waiting for the loops' 100 ms ticks took one to two ticks each.
+     */
+    @Test
+    void reinstatementsAcrossLoopsDoNotWaitForTimerTicks() throws Exception
+    {
+        final TestTarget target = TestTarget.start(2, LoginLimits.defaults(), LUN_SIZE, 0,
+            new PrintStream(new ByteArrayOutputStream(), true));
+        TestInitiator current = session(target, 7);
+        try
+        {
+            final int reinstatements = 10;
+            long loginNanos = 0;
+            for (int i = 0; i < reinstatements; i++)
+            {
+                final TestInitiator next = new TestInitiator("127.0.0.1", target.port());
+                next.isid = current.isid;
+                final long start = System.nanoTime();
+                assertEquals(0, TestInitiator.loginStatus(next.login(TestTarget.IQN)), "reinstating login " + i);
+                loginNanos += System.nanoTime() - start;
+                assertTrue(current.closedByTarget(5_000), "the reinstated session's connection is closed");
+                current.close();
+                current = next;
+            }
+            final long millis = loginNanos / 1_000_000;
+            assertTrue(millis < reinstatements * ConnectionTimer.PERIOD_NANOS / 1_000_000 / 2,
+                reinstatements + " reinstating logins took " + millis + " ms");
+            assertEquals(0, current.command(0, read10(7, 1), null, new byte[TestTarget.BLOCK_SIZE]).status());
+        }
+        finally
+        {
+            current.close();
+            target.close();
         }
     }
 
