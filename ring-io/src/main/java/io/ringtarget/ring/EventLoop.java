@@ -13,6 +13,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import static io.ringtarget.ffi.LibcConstants.ECANCELED;
@@ -100,6 +101,8 @@ public final class EventLoop implements Agent
     private Thread thread;
     private volatile boolean parked;
     private volatile boolean closed;
+    /** Threads inside {@link #wakeup()}: {@link #onClose()} closes the eventfd only once none is about to write it. */
+    private final AtomicInteger wakers = new AtomicInteger();
     private boolean wakeArmed;
     private int cpu = -1;
     private int taskLimit = DEFAULT_TASK_LIMIT;
@@ -256,6 +259,12 @@ public final class EventLoop implements Agent
             return;
         }
         closed = true;
+        // A thread that read closed as false before the store above may still be writing the eventfd: wait for it,
+        // so that the descriptor is never written once closed (its number could belong to another file by then).
+        while (wakers.get() != 0)
+        {
+            Thread.onSpinWait();
+        }
         Libc.close(wakeFd);
         closeCounters();
     }
@@ -327,11 +336,18 @@ public final class EventLoop implements Agent
     /** Makes a parked loop return from io_uring_enter (eventfd write); any thread. */
     public void wakeup()
     {
-        if (closed)
+        wakers.getAndIncrement();
+        try
         {
-            return;
+            if (!closed)
+            {
+                Libc.write(wakeFd, wakeOne, EVENTFD_VALUE_BYTES);
+            }
         }
-        Libc.write(wakeFd, wakeOne, EVENTFD_VALUE_BYTES);
+        finally
+        {
+            wakers.getAndDecrement();
+        }
     }
 
     /** Adds a worker run on every duty cycle. Loop thread only (or before the loop starts). */
