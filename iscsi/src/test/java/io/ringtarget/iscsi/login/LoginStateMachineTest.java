@@ -197,13 +197,21 @@ class LoginStateMachineTest
     }
 
     @Test
-    void anAuthMethodListIsAnsweredInTheInitiatorsOrderWhenTheTpgDoesNotRequireChap()
+    void anAuthMethodListIsAnsweredInTheInitiatorsOrderWhenTheTpgDoesNotRequireChap() throws Exception
     {
         // open-iscsi with CHAP set offers "CHAP,None": an ACL with credentials authenticates; "None,CHAP" does not.
         final LoginStateMachine chapFirst = handler(registry(false, false), null);
         send(chapFirst, false, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "AuthMethod=CHAP,None");
         assertFalse(result.failed(), result.reason);
         assertEquals("CHAP", key("AuthMethod"));
+        // Chosen, CHAP is checked: a wrong secret fails the login although the TPG did not require CHAP.
+        send(chapFirst, false, 0, 1, "CHAP_A=5");
+        final int id = Integer.parseInt(key("CHAP_I"));
+        final byte[] challenge = Chap.decodeBinary(key("CHAP_C"));
+        send(chapFirst, true, 0, 1, "CHAP_N=host1",
+            "CHAP_R=" + Chap.encodeHex(expectedResponse("MD5", id, "not-the-secret", challenge)));
+        assertEquals(LoginStatus.AUTHENTICATION_FAILURE, result.status);
+        result.reset();
         final LoginStateMachine noneFirst = handler(registry(false, false), null);
         send(noneFirst, false, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "AuthMethod=None,CHAP");
         assertFalse(result.failed(), result.reason);
