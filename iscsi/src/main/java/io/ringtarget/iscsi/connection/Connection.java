@@ -114,6 +114,8 @@ public final class Connection
     private State state = State.LOGIN;
     private Session session;
     private SessionParameters parameters;
+    /** How the login authenticated ("None", "CHAP SHA256, mutual"), for {@code sessions -v}. */
+    private String authentication;
     private long loginEpochMillis;
     private long readBytes;
     private long writtenBytes;
@@ -806,6 +808,7 @@ public final class Connection
         session = exchange.session();
         final SessionParameters params = exchange.parameters();
         parameters = params;
+        authentication = exchange.authentication();
         loginEpochMillis = System.currentTimeMillis();
         final PortalGroup portalGroup = exchange.portalGroup();
         state = State.FULL_FEATURE;
@@ -883,7 +886,7 @@ public final class Connection
         return new SessionSnapshot(session.initiatorName(), session.isid(), session.tsih(), session.discovery(),
             session.discovery() ? null : session.targetName(), null == tpg ? 0 : tpg.tag(), Portal.format(localIp, localPort),
             peer, context.loop().roleName(), loginEpochMillis, counters.commands(), readBytes, writtenBytes,
-            parameters.toString(), window.expCmdSn(), window.maxCmdSn(), statSn.current(),
+            parameters.toString(), authentication, window.expCmdSn(), window.maxCmdSn(), statSn.current(),
             executor.luns().lunNumbers().clone(), null != tpg && tpg.readOnlyFor(session.initiatorName()),
             executor.luns().describe());
     }

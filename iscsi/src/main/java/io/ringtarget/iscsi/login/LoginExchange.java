@@ -218,6 +218,12 @@ public final class LoginExchange
         return machine.chapAlgorithm();
     }
 
+    /** How the completed login authenticated: "None", "CHAP SHA256", "CHAP SHA256, mutual". */
+    public String authentication()
+    {
+        return machine.authentication();
+    }
+
     public Session session()
     {
         return session;

@@ -54,6 +54,8 @@ public final class LoginStateMachine
     private ChapCredentials credentials;
     private List<ChapAlgorithm> chapAlgorithms = ChapAlgorithm.DEFAULT_ORDER;
     private ChapAlgorithm chapAlgorithm;
+    /** The target answered the initiator's challenge too (mutual CHAP). */
+    private boolean mutualChap;
     private int chapIdentifier;
     private byte[] chapChallenge;
     private boolean declaredLimits;
@@ -509,6 +511,7 @@ public final class LoginStateMachine
             response.append("CHAP_N", credentials.mutualUserid());
             response.append("CHAP_R",
                 Chap.encodeHex(Chap.response(chapAlgorithm, (int)id, bytes(credentials.mutualPassword()), challenge)));
+            mutualChap = true;
         }
         auth = Auth.DONE;
         return true;
@@ -608,6 +611,15 @@ public final class LoginStateMachine
     public ChapAlgorithm chapAlgorithm()
     {
         return chapAlgorithm;
+    }
+
+    /**
+     * How a completed login authenticated, as {@code ringtarget sessions -v} shows it: "None", "CHAP SHA256", or
+     * "CHAP SHA256, mutual" when the target answered the initiator's challenge too.
+     */
+    public String authentication()
+    {
+        return null == chapAlgorithm ? "None" : "CHAP " + chapAlgorithm.configName() + (mutualChap ? ", mutual" : "");
     }
 
     /** Whether CHAP comes before None in an AuthMethod list that names both. */

@@ -4,7 +4,8 @@ package io.ringtarget.iscsi.session;
  * One logged-in session as {@code ringtarget sessions} shows it, taken on its connection's loop (we negotiate
  * MaxConnections=1, so the session's one connection): who (initiator name and ISID, RFC 7143 4.1), TSIH, the target
  * and TPG, the portal it arrived on and the initiator's address, since when, what it did, and with {@code -v} the
- * negotiated operational keys (RFC 7143 13) and the command numbering (ExpCmdSN, MaxCmdSN and StatSN, 4.2.2).
+ * negotiated operational keys (RFC 7143 13), how it authenticated and the command numbering (ExpCmdSN, MaxCmdSN and
+ * StatSN, 4.2.2).
  *
  * @param discovery        a discovery session (no target, no TPG).
  * @param loginEpochMillis when the login completed (wall clock).
@@ -13,6 +14,7 @@ package io.ringtarget.iscsi.session;
  * @param writtenBytes     bytes received from the initiator for commands answered GOOD (immediate, unsolicited and
  *                         solicited data).
  * @param parameters       the negotiated keys, {@code Key=Value} separated by spaces.
+ * @param authentication   how its login authenticated: "None", "CHAP SHA256", or "CHAP SHA256, mutual".
  * @param luns             the LUN numbers it sees (its TPG's, or its node ACL's mapped LUNs); none for discovery.
  * @param readOnly         whether its node ACL lets it only read.
  * @param lunsDescribed    the LUNs as {@code sessions -v} shows them: each number, the TPG's LUN where an ACL shows it
@@ -33,6 +35,7 @@ public record SessionSnapshot(
     long readBytes,
     long writtenBytes,
     String parameters,
+    String authentication,
     int expCmdSn,
     int maxCmdSn,
     int statSn,

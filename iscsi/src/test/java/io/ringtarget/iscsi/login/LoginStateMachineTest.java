@@ -171,6 +171,7 @@ class LoginStateMachineTest
         assertFalse(result.failed(), result.reason);
         assertEquals(Chap.encodeHex(expectedResponse(jcaName, 200, CREDS.mutualPassword(), myChallenge)), key("CHAP_R"));
         assertEquals(code, h.chapAlgorithm().code());
+        assertEquals("CHAP " + h.chapAlgorithm().configName() + ", mutual", h.authentication(), "sessions -v");
     }
 
     @Test
@@ -216,6 +217,7 @@ class LoginStateMachineTest
         send(noneFirst, false, 0, 1, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "AuthMethod=None,CHAP");
         assertFalse(result.failed(), result.reason);
         assertEquals("None", key("AuthMethod"));
+        assertEquals("None", noneFirst.authentication(), "sessions -v");
     }
 
     @Test

@@ -32,7 +32,8 @@ final class SessionsCommand implements Callable<Integer>
     @Mixin
     ConfigFileOption config;
 
-    @Option(names = { "-v", "--verbose" }, description = "Each connection's negotiated keys and CmdSN window too.")
+    @Option(names = { "-v", "--verbose" },
+        description = "Each connection's negotiated keys, authentication, LUNs and CmdSN window too.")
     boolean verbose;
 
     @Spec
@@ -77,6 +78,10 @@ final class SessionsCommand implements Callable<Integer>
                 final SessionSnapshot s = sessions.get(r - 1);
                 out.println("    connection 0 from " + s.peer() + " to " + s.portal() + " (" + s.loop() + ")");
                 out.println("      negotiated: " + s.parameters());
+                if (s.authentication() != null)   // null from a target started from an older jar
+                {
+                    out.println("      authentication: " + s.authentication());
+                }
                 if (!s.discovery())
                 {
                     out.println("      LUNs: " + s.lunsDescribed());
