@@ -28,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The {@code ./ringtarget} launcher as a user runs it, in real processes: on a copy of the launcher, bin/ and the
  * built jar in a temporary directory (so that the checkout's own build output is left alone): the start-up cache is
  * made once and used, a cache the JVM cannot use leaves no trace in the output, {@code -c} stands anywhere, the
- * build says what it does and Maven's output has no escape codes, and the target's JVM gets the environment of
- * bin/jvm-env.sh (glibc's non-temporal copies).
+ * build says what it does and Maven's output has no escape codes, the target's JVM gets the environment of
+ * bin/jvm-env.sh (glibc's non-temporal copies), and a rebuild does not pull the jar from under a running target.
  */
 class LauncherTest
 {
@@ -183,6 +183,47 @@ class LauncherTest
         assertEquals(new Run(0, tunable, ""), exec(Map.of("GLIBC_TUNABLES", ""), print));
         final String own = "glibc.cpu.x86_non_temporal_threshold=0x100000:glibc.malloc.arena_max=2";
         assertEquals(new Run(0, own, ""), exec(Map.of("GLIBC_TUNABLES", own), print));
+    }
+
+    @Test
+    void aRebuildLeavesATargetRunningFromTheOldJarServing() throws Exception
+    {
+        copy(ROOT.resolve("server/target/ringtarget.jar"), jar);
+        final Path inq = Tools.require("iscsi-inq");
+        // A stand-in for mvn that writes its jar in place, as the shade plugin does: into the file the launcher finds
+        // at the jar's path, truncating it (here with bytes that are no jar at all, as a new build's differ).
+        final Path bin = Files.createDirectories(tree.resolve("fake-bin"));
+        Files.writeString(bin.resolve("mvn"), "#!/bin/sh\nhead -c 1048576 /dev/zero > '" + jar + "'\n");
+        Files.setPosixFilePermissions(bin.resolve("mvn"), PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        final int port = Ports.free();
+        final Path out = tree.resolve("demo.txt");
+        final Process demo = new ProcessBuilder(launcher.toString(), "demo", "--portal", "127.0.0.1:" + port,
+            "--size", "16M", "--metrics", "off").redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try
+        {
+            awaitListening(port, demo, out);
+            final Run build = run(Map.of("PATH", bin + ":" + System.getenv("PATH")), "build");
+            assertEquals(0, build.exitCode(), build::toString);
+            assertEquals(1048576, Files.size(jar), "the stand-in built its jar");
+
+            // The running target loads the login's classes only now, from the jar it opened at start.
+            final Run inquiry = exec(Map.of(), List.of(inq.toString(),
+                Tools.iscsiUrl(port, "iqn.2026-11.io.ringtarget:demo", 0)));
+            assertEquals(0, inquiry.exitCode(), () -> inquiry + "\n" + read(out));
+            assertTrue(inquiry.out().contains("RINGTGT"), inquiry::toString);
+        }
+        finally
+        {
+            demo.destroy();
+            if (!demo.waitFor(30, TimeUnit.SECONDS))
+            {
+                demo.destroyForcibly();
+            }
+        }
+        final String log = read(out);
+        assertFalse(log.contains("NoClassDefFoundError") || log.contains("ClassNotFoundException") ||
+            log.contains("ZipException"), log);
     }
 
     private static void awaitListening(final int port, final Process demo, final Path out) throws Exception
