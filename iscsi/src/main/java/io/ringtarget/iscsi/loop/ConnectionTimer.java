@@ -46,10 +46,10 @@ public final class ConnectionTimer implements LoopWorker
         }
         int work = 0;
         final long requested = LogicalUnit.abortRequestCount();
-        if (requested != abortRequests)
+        final boolean newRequest = requested != abortRequests;
+        if (newRequest)
         {
             abortRequests = requested;
-            context.abortAcknowledgements().wakeOthers(context.index());
             // From the end: a connection closed while aborting leaves the list, moving only those already visited.
             for (int i = connections.size() - 1; i >= 0; i--)
             {
@@ -64,8 +64,12 @@ public final class ConnectionTimer implements LoopWorker
         if (acknowledged != requested && !abortedTasksInBackstoreIo(connections))
         {
             acknowledged = requested;
-            context.abortAcknowledgements().acknowledge(context.index(), requested);
+            context.abortAcknowledgements().acknowledge(context.index(), requested);   // wakes every other loop
             work++;
+        }
+        else if (newRequest)
+        {
+            context.abortAcknowledgements().wakeOthers(context.index());   // they look at the request at once
         }
         final boolean sweep = context.takeTimerSweep();
         final boolean tick = nowNanos - nextRunNanos >= 0;
