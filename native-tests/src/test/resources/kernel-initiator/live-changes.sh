@@ -1,7 +1,8 @@
 # LiveChangesKernelInitiatorTest's guest script (busybox sh): open-iscsi logs in with CHAP and writes and verifies
 # LUN 0 with fio while the host changes the running target: a LUN added, an ACL of another initiator added and
-# removed, this initiator's CHAP secret changed, LUN 0's backstore grown. The kernel retries the commands that meet
-# the unit attentions; rescans find the new LUN and the new capacity; a new login needs the new secret.
+# removed, this initiator's CHAP secret changed, LUN 0's backstore grown; then LUN 1 made read-only for it. The kernel
+# retries the commands that meet the unit attentions; rescans find the new LUN, the new capacity and the write
+# protection; a new login needs the new secret.
 # The harness replaces @TARGET@, @PORTAL@ (10.0.2.2:PORT), @USER@, @OLD_SECRET@, @NEW_SECRET@, @FIO_SECONDS@ and
 # @WAIT_SECONDS@.
 . /lib/rt-guest.sh
@@ -53,6 +54,23 @@ rt_result conn_errors "$(rt_conn_errors)"
 # What the kernel said of the unit attentions it got (scsi_error.c, scsi_report_sense).
 rt_result ua_luns_changed "$(dmesg | grep -c 'LUN assignments on this target have changed')"
 rt_result ua_capacity_changed "$(dmesg | grep -c 'Capacity data has changed')"
+
+# LUN 1 made read-only for this initiator (its ACL's mapping 1:ro) while the disk is in use: MODE PARAMETERS
+# CHANGED with the next command, and a rescan takes the new write-protect state.
+rt_step lun1-read-only
+if [ -n "$d1" ]; then
+  dd if="/dev/$d1" of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null || rt_fail "cannot read LUN 1"
+  rt_result lun1_ro_before "$(cat "/sys/block/$d1/ro")"
+  rt_host lun1-read-only
+  dd if="/dev/$d1" of=/dev/null bs=4k count=1 skip=1 iflag=direct 2>/dev/null || rt_fail "cannot read LUN 1 after"
+  rt_result ua_mode_changed "$(dmesg | grep -c 'Mode parameters changed')"
+  echo 1 >"/sys/block/$d1/device/rescan"
+  n=0
+  while [ "$(cat "/sys/block/$d1/ro")" != 1 ] && [ "$n" -lt 50 ]; do n=$((n + 1)); sleep 0.1; done
+  rt_result lun1_ro_after "$(cat "/sys/block/$d1/ro")"
+  if dd if=/dev/zero of="/dev/$d1" bs=4k count=1 oflag=direct 2>/dev/null; then rt_result lun1_write written
+  else rt_result lun1_write refused; fi
+fi
 
 # The CHAP secret changed during the session: the session stayed; the next login needs the new one.
 rt_step logout

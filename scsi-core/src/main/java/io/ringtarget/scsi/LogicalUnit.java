@@ -573,6 +573,19 @@ public final class LogicalUnit
     }
 
     /**
+     * The write protection one initiator has through one target port changed (its node ACL made read-only or
+     * writable): MODE PARAMETERS CHANGED (2A/01) for every I_T nexus of that initiator through that port, as the
+     * mode parameter header's WP bit it reads is a mode parameter (SPC-4 5.14, SBC-4 6.5.2). Any thread.
+     *
+     * @param initiatorName        the iSCSI initiator name: every initiator port (ISID) of it.
+     * @param relativeTargetPortId the target port (TPG) through which the protection changed.
+     */
+    public void writeProtectionChangedFor(final String initiatorName, final int relativeTargetPortId)
+    {
+        unitAttentions.raiseFor(initiatorName, relativeTargetPortId, Asc.MODE_PARAMETERS_CHANGED);
+    }
+
+    /**
      * The I_T nexus ended (logout, connection loss, session reinstatement): an SPC-2 reservation it held is
      * released (SPC-2 5.5.1: reservations are released on I_T nexus loss).
      */

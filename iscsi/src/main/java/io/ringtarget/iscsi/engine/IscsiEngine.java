@@ -351,6 +351,7 @@ public final class IscsiEngine implements AutoCloseable
         metrics.model(model);
         // Only now: an initiator that asks REPORT LUNS because of the unit attention gets the new inventory.
         ReportedLunsChange.report(before, change.registry());
+        WriteProtectionChange.report(before, change.registry());
         for (final Portal p : change.removedPortals())
         {
             listeners.removeIf(l -> l.portal().equals(p));

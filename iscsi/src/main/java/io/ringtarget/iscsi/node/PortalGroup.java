@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A target portal group at run time: its tag, portals, LUNs (all of them, and the view of each node ACL that maps
@@ -230,6 +231,12 @@ public final class PortalGroup
             }
         }
         return true;
+    }
+
+    /** The initiators with a node ACL in this TPG. */
+    public Set<String> aclInitiators()
+    {
+        return acls.keySet();
     }
 
     public boolean chapRequired()

@@ -50,6 +50,7 @@ class LiveReconfigurationTest
     private static final String IQN = "iqn.2026-11.io.ringtarget:live";
     private static final String HOST1 = "iqn.2026-11.io.ringtarget.test:host1";
     private static final String HOST2 = "iqn.2026-11.io.ringtarget.test:host2";
+    private static final String HOST3 = "iqn.2026-11.io.ringtarget.test:host3";
     private static final int BLOCK = 512;
     private static final int GOOD = 0;
     private static final int CHECK_CONDITION = 2;
@@ -354,8 +355,27 @@ class LiveReconfigurationTest
             final Reconfigured writable = change(registryWithAcls(List.of(portal), luns,
                 List.of(new NodeAcl(HOST1, null, null, false), host2Writes)), List.of(), List.of());
             assertEquals(0, writable.sessionsEnded());
+            // SPC-4 5.14: the WP bit is a mode parameter; its change is HOST1's unit attention, not HOST2's.
+            assertUnitAttention(host1.command(0, write10(8), block, null), 0x2A, 0x01);
             assertEquals(GOOD, host1.command(0, write10(8), block, null).status(),
                 "writable again at once, and no REPORTED LUNS DATA HAS CHANGED for it");
+            assertEquals(0, modeSenseDeviceSpecific(host1) & 0x80, "MODE SENSE shows HOST1 no WP bit now");
+            assertEquals(GOOD, host2.command(0, read10(8), null, new byte[BLOCK]).status(), "no unit attention");
+
+            // Read-only again, through a mapping of its own this time (a mapping's :ro): reported the same way.
+            change(registryWithAcls(List.of(portal), luns,
+                List.of(new NodeAcl(HOST1, null, List.of(new MappedLun(0, 0, true))), host2Writes)), List.of(),
+                List.of());
+            assertUnitAttention(host1.command(0, read10(8), null, new byte[BLOCK]), 0x2A, 0x01);
+            assertEquals(0x80, modeSenseDeviceSpecific(host1) & 0x80, "MODE SENSE shows HOST1 the WP bit again");
+            assertEquals(CHECK_CONDITION, host1.command(0, write10(8), block, null).status(), "DATA PROTECT");
+            assertEquals(GOOD, host2.command(0, write10(8), block, null).status(), "HOST2 still writes, told nothing");
+
+            // An unchanged protection is no unit attention (the change below only adds an ACL).
+            change(registryWithAcls(List.of(portal), luns,
+                List.of(new NodeAcl(HOST1, null, List.of(new MappedLun(0, 0, true))), host2Writes,
+                    new NodeAcl(HOST3, null))), List.of(), List.of());
+            assertEquals(GOOD, host1.command(0, read10(8), null, new byte[BLOCK]).status());
         }
     }
 

@@ -73,6 +73,7 @@ class LiveChangesKernelInitiatorTest
     private static String sessionsAfterAclRemoved;
     private static String lsTree;
     private static String lsJson;
+    private static RingtargetConfig savedAtLs;
 
     @BeforeAll
     static void changeTheTargetWhileTheGuestWrites() throws Exception
@@ -95,7 +96,10 @@ class LiveChangesKernelInitiatorTest
             .replace("@FIO_SECONDS@", Integer.toString(FIO_SECONDS))
             .replace("@WAIT_SECONDS@", Integer.toString(FIO_SECONDS + 60));
         final CompletableFuture<GuestRun> guest = CompletableFuture.supplyAsync(
-            () -> KernelInitiatorGuest.withScript("live-changes", script).boot());
+            () -> KernelInitiatorGuest.withScript("live-changes", script)
+                .hostAction("lun1-read-only", args -> cli("iscsi", "tpg", "acls", "set-luns", TARGET, GUEST, "0,1:ro")
+                    .exitCode() == 0 ? null : "failed")
+                .boot());
 
         // The guest's session is up and its fio has sent commands: change the target under it.
         awaitGuestWriting(guest);
@@ -122,6 +126,8 @@ class LiveChangesKernelInitiatorTest
         host.add("changes made while the guest ran: " + guest.isDone());
         lsTree = cli("ls").output();
         lsJson = cli("ls", "--json").output();
+        // The file as ls saw it: the guest changes LUN 1's protection later (rt_host lun1-read-only).
+        savedAtLs = Secrets.masked(ConfigFiles.load(file));
 
         run = guest.get(10, TimeUnit.MINUTES);
         System.out.println("LiveChangesKernelInitiatorTest: guest ready at " + run.readyAt() + " s, script ended at " +
@@ -190,6 +196,16 @@ class LiveChangesKernelInitiatorTest
     }
 
     @Test
+    void aLunMadeReadOnlyForTheGuestIsReportedAndTakenAtARescan()
+    {
+        assertEquals("0", run.result("lun1_ro_before"), run.describe());
+        // MODE PARAMETERS CHANGED (2A/01) with the guest's next command to LUN 1 (scsi_error.c, scsi_report_sense).
+        assertNotEquals("0", run.result("ua_mode_changed"), "MODE PARAMETERS CHANGED: " + run.describe());
+        assertEquals("1", run.result("lun1_ro_after"), run.describe());
+        assertEquals("refused", run.result("lun1_write"), run.describe());
+    }
+
+    @Test
     void theKernelGotTheUnitAttentionsAndSeesTheNewLunAndCapacity()
     {
         assertNotEquals("0", run.result("ua_luns_changed"), "REPORTED LUNS DATA HAS CHANGED: " + run.describe());
@@ -227,7 +243,7 @@ class LiveChangesKernelInitiatorTest
     {
         final String json = lsJson.substring(lsJson.indexOf('{'));
         final String served = new ObjectMapper().readTree(json).get("config").toString();
-        assertEquals(Secrets.masked(ConfigFiles.load(file)), ConfigFiles.parse(served, "ls --json"));
+        assertEquals(savedAtLs, ConfigFiles.parse(served, "ls --json"));
         assertTrue(lsTree.contains("o- lun1 "), lsTree);
         assertTrue(lsTree.contains("(96MiB)"), lsTree);
         assertTrue(lsTree.contains("o- " + GUEST + " "), lsTree);
