@@ -4,15 +4,12 @@ import io.ringtarget.iscsi.node.ChapAlgorithm;
 import io.ringtarget.pdu.LoginRequestPdu;
 import io.ringtarget.pdu.TextKeyReader;
 import io.ringtarget.pdu.TextKeyWriter;
-import io.ringtarget.iscsi.node.ChapCredentials;
 import io.ringtarget.iscsi.node.DiscoveryAuth;
 import io.ringtarget.iscsi.node.PortalGroup;
 import io.ringtarget.iscsi.node.ServedTargets;
 import io.ringtarget.iscsi.node.TargetNode;
 import io.ringtarget.iscsi.node.TargetRegistry;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,22 +19,17 @@ import java.util.TreeSet;
 
 /**
  * The login state machine of one connection (RFC 7143 sections 6 and 11.12/11.13): the leading request names
- * the initiator and target, the security stage runs AuthMethod and CHAP, the operational stage negotiates keys,
- * and a transit to Full Feature Phase completes the login. Each Login Request (its text read by a
- * {@link TextKeyReader}) is answered by exactly one {@link LoginResult} and the key=value text written into a
- * {@link TextKeyWriter}; a failure status ends the connection after the response is sent. Login is not on the I/O
- * path: keys and values are handled as strings here.
+ * the initiator and target, the security stage runs AuthMethod and CHAP ({@link SecurityNegotiation}), the
+ * operational stage negotiates keys, and a transit to Full Feature Phase completes the login. Each Login Request (its
+ * text read by a {@link TextKeyReader}) is answered by exactly one {@link LoginResult} and the key=value text written
+ * into a {@link TextKeyWriter}; a failure status ends the connection after the response is sent. Login is not on the
+ * I/O path: keys and values are handled as strings here.
  */
 public final class LoginStateMachine
 {
-    private enum Auth
-    {
-        NOT_STARTED, WAIT_CHAP_A, WAIT_CHAP_R, DONE
-    }
-
     private final ServedTargets served;
     private final KeyNegotiator negotiator;
-    private final Chap chap;
+    private final SecurityNegotiation security;
     private final String localIp;
     private final int localPort;
     private final LoginThrottle throttle;
@@ -49,15 +41,6 @@ public final class LoginStateMachine
 
     private boolean leadingSeen;
     private int currentStage = -1;
-    private Auth auth = Auth.NOT_STARTED;
-    private boolean authRequired;
-    private ChapCredentials credentials;
-    private List<ChapAlgorithm> chapAlgorithms = ChapAlgorithm.DEFAULT_ORDER;
-    private ChapAlgorithm chapAlgorithm;
-    /** The target answered the initiator's challenge too (mutual CHAP). */
-    private boolean mutualChap;
-    private int chapIdentifier;
-    private byte[] chapChallenge;
     private boolean declaredLimits;
     private PortalGroup portalGroup;
     private TargetNode targetNode;
@@ -87,7 +70,7 @@ public final class LoginStateMachine
         this.peerIp = peerIp;
         this.negotiator = new KeyNegotiator(limits);
         this.limits = limits;
-        this.chap = chap;
+        this.security = new SecurityNegotiation(chap);
         this.localIp = localIp;
         this.localPort = localPort;
         params.maxRecvDataSegmentLength = limits.maxRecvDataSegmentLength();
@@ -139,7 +122,7 @@ public final class LoginStateMachine
                 result.lockoutBegan = throttle.onFailure(params.initiatorName, peerIp,
                     result.status == LoginStatus.AUTHENTICATION_FAILURE, System.nanoTime());
             }
-            else if (result.complete && chapAlgorithm != null)
+            else if (result.complete && security.algorithm() != null)
             {
                 throttle.onSuccess(params.initiatorName);
             }
@@ -253,12 +236,12 @@ public final class LoginStateMachine
 
         if (csg == LoginRequestPdu.SECURITY_NEGOTIATION)
         {
-            if (!security(keys, response, result))
+            if (!security.onRequest(keys, params.initiatorName, response, result))
             {
                 return;
             }
         }
-        else if (authRequired && auth != Auth.DONE)
+        else if (security.missing())
         {
             // The initiator skipped the security stage of a TPG that requires CHAP (RFC 7143 section 12).
             fail(result, LoginStatus.AUTHENTICATION_FAILURE, "CHAP is required but the initiator skipped security negotiation");
@@ -274,7 +257,7 @@ public final class LoginStateMachine
 
         if (transit)
         {
-            final boolean securityDone = csg != LoginRequestPdu.SECURITY_NEGOTIATION || auth == Auth.DONE;
+            final boolean securityDone = csg != LoginRequestPdu.SECURITY_NEGOTIATION || security.done();
             if (securityDone)
             {
                 result.transit = true;
@@ -340,9 +323,7 @@ public final class LoginStateMachine
             {
                 params.discovery = true;
                 final DiscoveryAuth discoveryAuth = served.discoveryAuth();
-                authRequired = discoveryAuth.chapRequired();
-                credentials = discoveryAuth.chap();
-                chapAlgorithms = discoveryAuth.chapAlgorithms();
+                security.configure(discoveryAuth.chapRequired(), discoveryAuth.chap(), discoveryAuth.chapAlgorithms());
                 return true;
             }
             case "Normal" ->
@@ -372,9 +353,8 @@ public final class LoginStateMachine
             return false;
         }
         params.targetName = targetNode.name();
-        authRequired = portalGroup.chapRequired();
-        credentials = portalGroup.chapFor(initiatorName);
-        chapAlgorithms = portalGroup.chapAlgorithms();
+        security.configure(portalGroup.chapRequired(), portalGroup.chapFor(initiatorName),
+            portalGroup.chapAlgorithms());
         limits = limits.with(portalGroup.parameters());
         negotiator.limits(limits);
         params.maxRecvDataSegmentLength = limits.maxRecvDataSegmentLength();
@@ -384,136 +364,6 @@ public final class LoginStateMachine
         {
             response.append("TargetAlias", targetNode.alias());
         }
-        return true;
-    }
-
-    private boolean security(final List<String[]> keys, final TextKeyWriter response, final LoginResult result)
-    {
-        final String authMethod = value(keys, "AuthMethod");
-        if (authMethod != null && auth == Auth.NOT_STARTED)
-        {
-            final boolean offersChap = contains(authMethod, "CHAP");
-            final boolean offersNone = contains(authMethod, "None");
-            if (authRequired)
-            {
-                if (!offersChap)
-                {
-                    fail(result, LoginStatus.AUTHENTICATION_FAILURE, "CHAP required, initiator offered AuthMethod=" + authMethod);
-                    return false;
-                }
-                response.append("AuthMethod", "CHAP");
-                auth = Auth.WAIT_CHAP_A;
-            }
-            else if (offersChap && credentials != null && (!offersNone || chapBeforeNone(authMethod)))
-            {
-                // RFC 7143 6.2.1: the first of the initiator's list that is allowed (open-iscsi with CHAP set offers
-                // "CHAP,None": an ACL with credentials then authenticates although the TPG does not require it).
-                response.append("AuthMethod", "CHAP");
-                auth = Auth.WAIT_CHAP_A;
-            }
-            else if (offersNone)
-            {
-                response.append("AuthMethod", "None");
-                auth = Auth.DONE;
-            }
-            else
-            {
-                response.append("AuthMethod", "Reject");
-                fail(result, LoginStatus.AUTHENTICATION_FAILURE, "no common AuthMethod in " + authMethod);
-                return false;
-            }
-            return true;
-        }
-        if (auth == Auth.NOT_STARTED)
-        {
-            if (authRequired)
-            {
-                // The initiator proposes to leave security without authenticating.
-                fail(result, LoginStatus.AUTHENTICATION_FAILURE, "CHAP required, no AuthMethod offered");
-                return false;
-            }
-            auth = Auth.DONE;
-            return true;
-        }
-        if (auth == Auth.WAIT_CHAP_A)
-        {
-            final String algorithms = value(keys, "CHAP_A");
-            if (algorithms == null)
-            {
-                return true; // nothing yet; stay in the stage
-            }
-            chapAlgorithm = choose(algorithms);
-            if (chapAlgorithm == null)
-            {
-                response.append("CHAP_A", "Reject");
-                fail(result, LoginStatus.AUTHENTICATION_FAILURE, "CHAP_A " + algorithms + " has none of " +
-                    names(chapAlgorithms) + " this target accepts");
-                return false;
-            }
-            chapIdentifier = chap.newIdentifier();
-            chapChallenge = chap.newChallenge(chapAlgorithm.digestLength());
-            response.append("CHAP_A", Integer.toString(chapAlgorithm.code()));
-            response.append("CHAP_I", Integer.toString(chapIdentifier));
-            response.append("CHAP_C", Chap.encodeHex(chapChallenge));
-            auth = Auth.WAIT_CHAP_R;
-            return true;
-        }
-        if (auth == Auth.WAIT_CHAP_R)
-        {
-            return verifyChap(keys, response, result);
-        }
-        return true;
-    }
-
-    private boolean verifyChap(final List<String[]> keys, final TextKeyWriter response, final LoginResult result)
-    {
-        final String name = value(keys, "CHAP_N");
-        final byte[] answer = Chap.decodeBinary(value(keys, "CHAP_R"));
-        if (name == null || answer == null)
-        {
-            fail(result, LoginStatus.AUTHENTICATION_FAILURE, "CHAP_N/CHAP_R missing or malformed");
-            return false;
-        }
-        if (credentials == null || !credentials.complete())
-        {
-            fail(result, LoginStatus.AUTHENTICATION_FAILURE, "no CHAP credentials configured for " + params.initiatorName);
-            return false;
-        }
-        final byte[] expected = Chap.response(chapAlgorithm, chapIdentifier, bytes(credentials.password()), chapChallenge);
-        // MessageDigest.isEqual is constant-time over the expected length; a wrong-length answer is simply unequal.
-        if (!credentials.userid().equals(name) || !MessageDigest.isEqual(expected, answer))
-        {
-            fail(result, LoginStatus.AUTHENTICATION_FAILURE, "CHAP response of " + name + " does not match");
-            return false;
-        }
-        final String mutualId = value(keys, "CHAP_I");
-        final String mutualChallenge = value(keys, "CHAP_C");
-        if (mutualId != null || mutualChallenge != null)
-        {
-            final long id = KeyNegotiator.number(mutualId == null ? "" : mutualId);
-            final byte[] challenge = Chap.decodeBinary(mutualChallenge);
-            if (id < 0 || id > 255 || challenge == null || challenge.length == 0)
-            {
-                fail(result, LoginStatus.AUTHENTICATION_FAILURE, "malformed mutual CHAP_I/CHAP_C");
-                return false;
-            }
-            // 12.1.3: a target must refuse a challenge equal to the one it sent (reflection attack).
-            if (MessageDigest.isEqual(challenge, chapChallenge))
-            {
-                fail(result, LoginStatus.AUTHENTICATION_FAILURE, "mutual CHAP challenge reflects ours");
-                return false;
-            }
-            if (!credentials.mutualConfigured())
-            {
-                fail(result, LoginStatus.AUTHENTICATION_FAILURE, "initiator asked for mutual CHAP, none configured");
-                return false;
-            }
-            response.append("CHAP_N", credentials.mutualUserid());
-            response.append("CHAP_R",
-                Chap.encodeHex(Chap.response(chapAlgorithm, (int)id, bytes(credentials.mutualPassword()), challenge)));
-            mutualChap = true;
-        }
-        auth = Auth.DONE;
         return true;
     }
 
@@ -565,7 +415,7 @@ public final class LoginStateMachine
         };
     }
 
-    private static String value(final List<String[]> keys, final String key)
+    static String value(final List<String[]> keys, final String key)
     {
         for (final String[] kv : keys)
         {
@@ -577,40 +427,10 @@ public final class LoginStateMachine
         return null;
     }
 
-    /**
-     * The CHAP algorithm of this login: the first of the initiator's CHAP_A list that the TPG allows. RFC 7143 6.2.1:
-     * the responder answers with the first value of the originator's list that it supports and is allowed to use
-     * (as the Linux kernel target does); the administrator decides which are allowed, not their order.
-     */
-    private ChapAlgorithm choose(final String offered)
-    {
-        for (final String value : offered.split(","))
-        {
-            for (final ChapAlgorithm a : chapAlgorithms)
-            {
-                if (value.trim().equals(Integer.toString(a.code())))
-                {
-                    return a;
-                }
-            }
-        }
-        return null;
-    }
-
-    private static String names(final List<ChapAlgorithm> algorithms)
-    {
-        final StringBuilder b = new StringBuilder();
-        for (final ChapAlgorithm a : algorithms)
-        {
-            b.append(b.isEmpty() ? "" : ",").append(a.configName()).append(" (").append(a.code()).append(')');
-        }
-        return b.toString();
-    }
-
     /** The algorithm CHAP settled on in this login, or null when it did not get that far (for the log). */
     public ChapAlgorithm chapAlgorithm()
     {
-        return chapAlgorithm;
+        return security.algorithm();
     }
 
     /**
@@ -619,38 +439,7 @@ public final class LoginStateMachine
      */
     public String authentication()
     {
-        return null == chapAlgorithm ? "None" : "CHAP " + chapAlgorithm.configName() + (mutualChap ? ", mutual" : "");
-    }
-
-    /** Whether CHAP comes before None in an AuthMethod list that names both. */
-    private static boolean chapBeforeNone(final String list)
-    {
-        for (final String s : list.split(","))
-        {
-            final String value = s.trim();
-            if (value.equals("CHAP") || value.equals("None"))
-            {
-                return value.equals("CHAP");
-            }
-        }
-        return false;
-    }
-
-    private static boolean contains(final String list, final String item)
-    {
-        for (final String s : list.split(","))
-        {
-            if (s.trim().equals(item))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static byte[] bytes(final String s)
-    {
-        return s.getBytes(StandardCharsets.UTF_8);
+        return security.authentication();
     }
 
     private static void fail(final LoginResult result, final int status, final String reason)
@@ -690,6 +479,13 @@ public final class LoginStateMachine
         public boolean failed()
         {
             return status != LoginStatus.SUCCESS;
+        }
+
+        /** The login fails with {@code status} for {@code reason} (for the log); always false, for the caller. */
+        boolean fail(final int status, final String reason)
+        {
+            LoginStateMachine.fail(this, status, reason);
+            return false;
         }
     }
 }
