@@ -14,6 +14,7 @@ public final class TransportCommands
     private static final int REQUEST_SENSE = 0x03;
     private static final int STANDARD_INQUIRY_LENGTH = 36;
     private static final int DATA_PHASE_ERROR = 0x4B00;
+    private static final int PROTOCOL_SERVICE_CRC_ERROR = 0x4705;
 
     private TransportCommands()
     {
@@ -109,6 +110,19 @@ public final class TransportCommands
         task.executeSequence++;
         task.clearResult();
         task.checkCondition(SenseKey.ABORTED_COMMAND, DATA_PHASE_ERROR);
+        task.complete();
+    }
+
+    /**
+     * Write data that arrived with a wrong data digest (RFC 7143 7.8 b, 11.4.7.2): CHECK CONDITION, ABORTED COMMAND,
+     * PROTOCOL SERVICE CRC ERROR (SPC-4 47h/05h), which initiators retry. Nothing was written. Completes the task.
+     */
+    public static void protocolServiceCrcError(final ScsiTask task)
+    {
+        task.logicalUnit = null;
+        task.executeSequence++;
+        task.clearResult();
+        task.checkCondition(SenseKey.ABORTED_COMMAND, PROTOCOL_SERVICE_CRC_ERROR);
         task.complete();
     }
 }

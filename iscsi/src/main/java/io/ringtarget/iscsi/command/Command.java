@@ -65,6 +65,11 @@ public final class Command
     // Write data phase.
     /** Data-Out bytes received so far (immediate data included). */
     int received;
+    /**
+     * Some of that data came with a wrong data digest and was not kept: once all of it is in, the command ends in
+     * CHECK CONDITION (RFC 7143 7.8 b) instead of running.
+     */
+    boolean dataDigestError;
     /** Unsolicited data ends here: immediate data, plus Data-Out up to FirstBurstLength when InitialR2T=No. */
     int unsolicitedEnd;
     /** Where the next R2T asks data from. */
@@ -170,6 +175,7 @@ public final class Command
     void clearDataPhases()
     {
         received = 0;
+        dataDigestError = false;
         unsolicitedEnd = 0;
         nextR2tOffset = 0;
         outstandingR2ts = 0;

@@ -81,6 +81,12 @@ public final class CommandExecutor implements CopyTargets
     public boolean execute(final Command c)
     {
         final ScsiTask task = c.task;
+        if (c.dataDigestError)
+        {
+            // RFC 7143 7.8 b: all the data is in, some of it lost to a digest error; nothing is written.
+            TransportCommands.protocolServiceCrcError(task);
+            return true;
+        }
         if (task.opcode() == ReportLuns.OPCODE)
         {
             ReportLuns.execute(task, luns.lunNumbers(), luns.lunNumbers().length);

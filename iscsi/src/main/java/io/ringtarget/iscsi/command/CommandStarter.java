@@ -63,7 +63,17 @@ public final class CommandStarter
     /** A SCSI Command PDU: its BHS at {@code offset} of {@code from}, immediate data at {@code dataOffset}. */
     public void onScsiCommand(final MemorySegment from, final long offset, final long dataOffset, final int dataLength)
     {
-        start(from, offset, dataOffset, dataLength, null);
+        start(from, offset, dataOffset, dataLength, null, true);
+    }
+
+    /**
+     * A SCSI Command PDU whose immediate data ({@code dataLength} bytes) came with a wrong data digest: RFC 7143 7.8
+     * takes its header as a command and its data as a lost unsolicited data PDU. The command starts as any other,
+     * its data counted but not kept, and ends in CHECK CONDITION once all its data is in (the initiator retries it).
+     */
+    public void onScsiCommandWithBadData(final MemorySegment from, final long offset, final int dataLength)
+    {
+        start(from, offset, -1, dataLength, null, false);
     }
 
     /**
@@ -112,16 +122,19 @@ public final class CommandStarter
 
     /**
      * The SCSI Command PDU {@link #place} reserved {@code c} for, its CmdSN accepted: BHS at {@code offset} of
-     * {@code from}, its {@code dataLength} bytes of immediate data already in the slot's buffer.
+     * {@code from}, its {@code dataLength} bytes of immediate data already in the slot's buffer ({@code dataOk}
+     * false: they came with a wrong data digest, as for {@link #onScsiCommandWithBadData}).
      */
-    public void onReservedCommand(final MemorySegment from, final long offset, final int dataLength, final Command c)
+    public void onReservedCommand(
+        final MemorySegment from, final long offset, final int dataLength, final Command c, final boolean dataOk)
     {
         c.state = Command.STARTING;
-        start(from, offset, -1, dataLength, c);
+        start(from, offset, -1, dataLength, c, dataOk);
     }
 
     private void start(
-        final MemorySegment from, final long offset, final long dataOffset, final int dataLength, final Command reserved)
+        final MemorySegment from, final long offset, final long dataOffset, final int dataLength,
+        final Command reserved, final boolean dataOk)
     {
         pdu.wrap(from, offset);
         counters.count(IscsiCounter.SCSI_COMMANDS);
@@ -156,7 +169,8 @@ public final class CommandStarter
             TransportCommands.invalidFieldInCdb(task);   // extended CDBs are not supported (README)
             return;
         }
-        if (reserved == null && write && dataLength > 0 && dataLength == edtl && OperationCodes.isWrite(task.opcode()))
+        if (reserved == null && dataOk && write && dataLength > 0 && dataLength == edtl &&
+            OperationCodes.isWrite(task.opcode()))
         {
             final LunMapping ram = executor.unbufferedWriteLun(c);
             if (ram != null)
@@ -183,11 +197,11 @@ public final class CommandStarter
             executor.execute(c);
             return;
         }
-        switch (writes.start(c, reserved != null ? null : from, dataOffset, dataLength))
+        switch (writes.start(c, reserved != null ? null : from, dataOffset, dataLength, dataOk))
         {
             case WriteDataPhase.COMPLETE ->
             {
-                copied(reserved, dataLength);
+                copied(reserved, dataLength, dataOk);
                 executor.execute(c);
             }
             case WriteDataPhase.REJECT ->
@@ -195,7 +209,8 @@ public final class CommandStarter
                 rejects.reject(RejectPdu.PROTOCOL_ERROR, from, offset);
                 table.release(c.index);
             }
-            default -> copied(reserved, dataLength);   // WAITING: R2Ts sent; the command runs once its Data-Out is in
+            // WAITING: R2Ts sent; the command runs once its Data-Out is in.
+            default -> copied(reserved, dataLength, dataOk);
         }
     }
 
@@ -223,9 +238,9 @@ public final class CommandStarter
         }
     }
 
-    private void copied(final Command reserved, final int dataLength)
+    private void copied(final Command reserved, final int dataLength, final boolean dataOk)
     {
-        if (reserved == null && dataLength > 0)
+        if (reserved == null && dataOk && dataLength > 0)
         {
             counters.add(IscsiCounter.WRITE_DATA_COPIED_BYTES, dataLength);
         }

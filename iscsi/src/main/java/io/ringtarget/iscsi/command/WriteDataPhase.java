@@ -18,7 +18,9 @@ import java.lang.foreign.MemorySegment;
  * time, each for at most MaxBurstLength) that solicit the rest. Each Data-Out is checked against what the target
  * asked for: its task, its Target Transfer Tag, its offset and DataSN order (DataPDUInOrder and
  * DataSequenceInOrder are Yes). The bytes are copied from the receive buffer into the command's buffer, or, for a
- * large data segment that is still arriving, received straight into it ({@link #place}). Loop thread only;
+ * large data segment that is still arriving, received straight into it ({@link #place}). Data that arrives with a
+ * wrong data digest is counted as received but not kept, and marks the command: RFC 7143 7.8 b lets a target at ERL 0
+ * end it in CHECK CONDITION once all its data is in ({@link CommandExecutor#execute}). Loop thread only;
  * allocation-free.
  */
 public final class WriteDataPhase
@@ -85,6 +87,17 @@ public final class WriteDataPhase
      */
     public int start(final Command c, final MemorySegment from, final long dataOffset, final int dataLength)
     {
+        return start(c, from, dataOffset, dataLength, true);
+    }
+
+    /**
+     * {@link #start(Command, MemorySegment, long, int)}, with {@code dataOk} false for immediate data whose data
+     * digest did not match: the command goes on as if it had come (RFC 7143 7.8: the data part of a command PDU is
+     * an unsolicited data PDU) and is marked {@link Command#dataDigestError}.
+     */
+    public int start(
+        final Command c, final MemorySegment from, final long dataOffset, final int dataLength, final boolean dataOk)
+    {
         final int edtl = c.expectedDataTransferLength;
         if (dataLength > 0)
         {
@@ -92,7 +105,11 @@ public final class WriteDataPhase
             {
                 return REJECT;   // RFC 7143 13.11, 13.14: immediate data only as negotiated, within FirstBurstLength
             }
-            if (from != null)
+            if (!dataOk)
+            {
+                c.dataDigestError = true;
+            }
+            else if (from != null)
             {
                 MemorySegment.copy(from, dataOffset, c.buffer, 0, dataLength);
             }
@@ -123,6 +140,17 @@ public final class WriteDataPhase
      */
     public int onDataOut(final MemorySegment from, final long offset, final long dataOffset, final int dataLength)
     {
+        return onDataOut(from, offset, dataOffset, dataLength, true);
+    }
+
+    /**
+     * {@link #onDataOut(MemorySegment, long, long, int)}, with {@code dataOk} false for a Data-Out whose data digest
+     * did not match: as the header stands, its data counts as received (so the command does not wait for it for
+     * ever: ERL 0 cannot ask for it again) but is not kept, and the command is marked {@link Command#dataDigestError}.
+     */
+    public int onDataOut(
+        final MemorySegment from, final long offset, final long dataOffset, final int dataLength, final boolean dataOk)
+    {
         final int checked = check(from, offset, dataLength);
         if (checked == FAILED)
         {
@@ -136,7 +164,14 @@ public final class WriteDataPhase
         {
             return checked;
         }
-        MemorySegment.copy(from, dataOffset, current.buffer, dataOut.bufferOffset(), dataLength);
+        if (dataOk)
+        {
+            MemorySegment.copy(from, dataOffset, current.buffer, dataOut.bufferOffset(), dataLength);
+        }
+        else
+        {
+            current.dataDigestError = true;
+        }
         return accept(current, dataLength);
     }
 
@@ -168,9 +203,10 @@ public final class WriteDataPhase
     /**
      * The Data-Out PDU {@link #place} placed has all arrived, its BHS at {@code offset} of {@code from}.
      *
-     * @param digestOk false when its data digest did not match: the PDU is dropped, the command waits as before.
+     * @param digestOk false when its data digest did not match: its data counts as received, not as kept, and the
+     *                 command is marked {@link Command#dataDigestError}.
      * @return {@link #WAITING}, {@link #COMPLETE}, or {@link #IGNORED} (the command was aborted meanwhile and is freed
-     * now that the kernel has finished with its buffer, or the digest did not match).
+     * now that the kernel has finished with its buffer).
      */
     public int onPlacedDataOut(final MemorySegment from, final long offset, final int dataLength, final boolean digestOk)
     {
@@ -185,7 +221,7 @@ public final class WriteDataPhase
         c.state = Command.WAITING_FOR_DATA;
         if (!digestOk)
         {
-            return IGNORED;
+            c.dataDigestError = true;
         }
         dataOut.wrap(from, offset);
         return accept(c, dataLength);

@@ -700,12 +700,56 @@ public final class Connection
         }
     }
 
+    /**
+     * RFC 7143 7.8: a PDU whose data digest does not match is answered with a Reject and its data dropped. A Data-Out
+     * or a command's immediate data is a lost data PDU, which ERL 0 cannot ask for again: the header is taken as it
+     * stands (the header digest, if any, was right), the data counted as received, and the command ends in CHECK
+     * CONDITION, ABORTED COMMAND once all its data is in (7.8 b), which initiators retry at once (a command left
+     * waiting for that data would hold the initiator until its SCSI timeout). Other PDUs are just dropped.
+     */
     @Override
     public boolean onDataDigestError(final MemorySegment buffer, final long offset)
     {
-        counters.count(IscsiCounter.DATA_DIGEST_ERRORS);
-        rejects.reject(RejectPdu.DATA_DIGEST_ERROR, buffer, offset);   // RFC 7143 section 7.8
+        rejectDataDigest(buffer, offset);
+        if (state != State.FULL_FEATURE)
+        {
+            return false;
+        }
+        final int dataLength = BasicHeaderSegment.dataSegmentLength(buffer, offset);
+        switch (BasicHeaderSegment.opcode(buffer, offset))
+        {
+            case Opcode.SCSI_COMMAND ->
+            {
+                if (acceptCmdSn(buffer, offset))
+                {
+                    if (session.discovery())
+                    {
+                        rejects.reject(RejectPdu.PROTOCOL_ERROR, buffer, offset);   // no SCSI in discovery (4.3)
+                    }
+                    else
+                    {
+                        starter.onScsiCommandWithBadData(buffer, offset, dataLength);
+                    }
+                }
+            }
+            case Opcode.SCSI_DATA_OUT -> dataOutResult(writes.onDataOut(buffer, offset, -1, dataLength, false), buffer,
+                offset);
+            // Not data: nothing more to do (7.8) but take its CmdSN, which ERL 0 never sends again: a gap left in the
+            // window would keep ExpCmdSN, and so MaxCmdSN, where it is until the window closed.
+            case Opcode.NOP_OUT -> acceptCmdSn(buffer, offset, NopKeepalive.takesCmdSn(buffer, offset));
+            case Opcode.TEXT_REQUEST -> acceptCmdSn(buffer, offset);
+            default ->
+            {
+                // Task management, logout: no data segment to have a digest.
+            }
+        }
         return state == State.FULL_FEATURE;
+    }
+
+    private void rejectDataDigest(final MemorySegment buffer, final long offset)
+    {
+        counters.count(IscsiCounter.DATA_DIGEST_ERRORS);
+        rejects.reject(RejectPdu.DATA_DIGEST_ERROR, buffer, offset);
     }
 
     /**
@@ -741,15 +785,17 @@ public final class Connection
         if (BasicHeaderSegment.opcode(buffer, offset) == Opcode.SCSI_COMMAND)
         {
             final Command c = starter.takeReserved();
-            if (!digestOk)
+            if (digestOk)
             {
-                commands.release(c.index());   // the command never arrived
-                return onDataDigestError(buffer, offset);
+                counters.count(IscsiCounter.PDUS_RECEIVED);
             }
-            counters.count(IscsiCounter.PDUS_RECEIVED);
+            else
+            {
+                rejectDataDigest(buffer, offset);   // and the command goes on without its data, as onDataDigestError
+            }
             if (acceptCmdSn(buffer, offset))
             {
-                starter.onReservedCommand(buffer, offset, dataLength, c);
+                starter.onReservedCommand(buffer, offset, dataLength, c, digestOk);
             }
             else
             {
@@ -758,11 +804,14 @@ public final class Connection
             return state == State.FULL_FEATURE;
         }
         final int result = writes.onPlacedDataOut(buffer, offset, dataLength, digestOk);
-        if (!digestOk)
+        if (digestOk)
         {
-            return onDataDigestError(buffer, offset);
+            counters.count(IscsiCounter.PDUS_RECEIVED);
         }
-        counters.count(IscsiCounter.PDUS_RECEIVED);
+        else
+        {
+            rejectDataDigest(buffer, offset);
+        }
         dataOutResult(result, buffer, offset);
         return state == State.FULL_FEATURE;
     }

@@ -45,8 +45,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * classes production runs: the login at the PDU level ({@link LoginExchange}: continuations, the text accumulator,
  * {@link LoginStateMachine} with CHAP of every algorithm and the lockouts, operational negotiation), the receive side
  * fed an arbitrary byte stream in arbitrary pieces ({@link PduReceiver} and its framer, digests), and the write data
- * phase fed arbitrary Data-Out PDUs ({@link WriteDataPhase}). Each asserts what must hold whatever arrives: no
- * exception, one answer per whole login request, nothing read or written outside the buffers.
+ * phase fed arbitrary Data-Out PDUs, some with a wrong data digest ({@link WriteDataPhase}). Each asserts what must
+ * hold whatever arrives: no exception, one answer per whole login request, nothing read or written outside the
+ * buffers.
  * <p>
  * A normal build replays the seeds and findings in src/test/resources/io/ringtarget/iscsi/command/IscsiFuzzTestInputs/;
  * {@code CI=true} fuzzes each target briefly; a longer run of one target (README, "Fuzzing"):
@@ -202,7 +203,9 @@ class IscsiFuzzTest
             c.task.reset().expectedDataTransferLength(edtl).dataOut(true);
             final byte[] immediate = data.consumeBytes(data.consumeInt(0, 65536));
             MemorySegment.copy(MemorySegment.ofArray(immediate), 0, wire, PduHeader.LENGTH, immediate.length);
-            if (phase.start(c, wire, PduHeader.LENGTH, immediate.length) != WriteDataPhase.WAITING)
+            // dataOk false: the data came with a wrong data digest (counted, not kept; RFC 7143 7.8).
+            final boolean dataOk = data.consumeBoolean();
+            if (phase.start(c, wire, PduHeader.LENGTH, immediate.length, dataOk) != WriteDataPhase.WAITING)
             {
                 return;
             }
@@ -214,7 +217,7 @@ class IscsiFuzzTest
                     .initiatorTaskTag(data.consumeBoolean() ? itt : data.consumeInt())
                     .targetTransferTag(data.consumeInt(-1, 3)).dataSn(data.consumeInt(0, 70))
                     .bufferOffset(data.consumeInt(0, (1 << 20) + 1)).dataSegmentLength(length);
-                final int outcome = phase.onDataOut(wire, 0, PduHeader.LENGTH, length);
+                final int outcome = phase.onDataOut(wire, 0, PduHeader.LENGTH, length, data.consumeBoolean());
                 assertTrue(outcome >= WriteDataPhase.WAITING && outcome <= WriteDataPhase.IGNORED, "outcome " + outcome);
                 if (outcome == WriteDataPhase.COMPLETE || outcome == WriteDataPhase.FAILED)
                 {

@@ -238,6 +238,53 @@ class ConnectionProtocolTest
     }
 
     @Test
+    void aWriteWhoseImmediateDataHasABadDigestEndsInCheckConditionAndNoCmdSnIsLost() throws IOException
+    {
+        try (TestInitiator i = loggedIn("HeaderDigest=None", "DataDigest=CRC32C", "ImmediateData=Yes"))
+        {
+            final byte[] data = TestInitiator.pattern(4 * BLOCK, 9);
+            final byte[] before = read(i, 420, 4);
+            final byte[] write = i.pdu(i.scsiCommand(0, write10(420, 4), data.length, false, true), data);
+            write[write.length - 1] ^= 0x5A;   // the data digest
+            i.sendRaw(write);
+            expectReject(i, RejectPdu.DATA_DIGEST_ERROR);
+            // RFC 7143 7.8 b: the command is taken, its data lost; all of it is in, so it ends at once.
+            final Pdu pdu = i.receive();
+            assertEquals(Opcode.SCSI_RESPONSE, pdu.opcode(), TestInitiator.name(pdu));
+            final ScsiResponsePdu response = new ScsiResponsePdu().wrap(pdu.header(), 0);
+            assertEquals(2, response.status(), "CHECK CONDITION");
+            assertEquals(i.cmdSn, response.expCmdSn(), "its CmdSN was taken");
+            i.expStatSn = response.statSn() + 1;
+            final byte[] sense = Arrays.copyOfRange(pdu.data(), 2, pdu.data().length);
+            assertArrayEquals(new int[]{0x0B, 0x47, 0x05}, new int[]{sense[2] & 0x0F, sense[12] & 0xFF,
+                sense[13] & 0xFF}, "ABORTED COMMAND, PROTOCOL SERVICE CRC ERROR");
+            assertArrayEquals(before, read(i, 420, 4), "nothing written");
+
+            // A non-immediate NOP-Out whose ping data is corrupted: dropped, but its CmdSN is not left as a gap.
+            final byte[] ping = {1, 2, 3, 4};
+            final byte[] nop = i.pdu(i.nopOut(0x79, 0xffffffff, false), ping);
+            nop[nop.length - 1] ^= 0x5A;
+            i.sendRaw(nop);
+            expectReject(i, RejectPdu.DATA_DIGEST_ERROR);
+            i.send(i.nopOut(0x7A, 0xffffffff, false), ping);
+            final Pdu nopIn = i.receive();
+            assertEquals(Opcode.NOP_IN, nopIn.opcode(), TestInitiator.name(nopIn));
+            assertEquals(i.cmdSn, new NopInPdu().wrap(nopIn.header(), 0).expCmdSn(), "ExpCmdSN moved past both");
+
+            // The initiator's retry of the write.
+            write(i, 420, data, data.length, 0);
+            assertArrayEquals(data, read(i, 420, 4));
+        }
+    }
+
+    private static void expectReject(final TestInitiator i, final int reason) throws IOException
+    {
+        final Pdu reject = i.receive();
+        assertEquals(Opcode.REJECT, reject.opcode(), TestInitiator.name(reject));
+        assertEquals(reason, new RejectPdu().wrap(reject.header(), 0).reason());
+    }
+
+    @Test
     void nopOutPingIsEchoed() throws IOException
     {
         try (TestInitiator i = loggedIn())

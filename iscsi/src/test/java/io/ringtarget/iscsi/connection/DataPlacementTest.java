@@ -242,28 +242,35 @@ class DataPlacementTest
     }
 
     @Test
-    void aBadDataDigestOnAPlacedPduIsRejectedAndChangesNothing() throws IOException
+    void aBadDataDigestOnAPlacedPduEndsItsCommandInCheckConditionOnceAllItsDataIsIn() throws IOException
     {
         try (TestInitiator i = loggedIn(openIscsiKeys(true)))
         {
-            // Immediate data: the SCSI Command PDU is dropped (RFC 7143 7.8) and its CmdSN not taken; sent again, it
-            // is a new command.
+            final byte[] before = read(i, 8192, MIB);
             final byte[] data = TestInitiator.pattern(MIB, 5);
-            final byte[] bhs = i.scsiCommand(0, TestInitiator.cdb16(0x8A, 8192, MIB / BLOCK), MIB, false, true);
-            final int itt = i.itt;
+            // Immediate data: RFC 7143 7.8 takes the header as a command and its data as a lost data PDU: the
+            // command asks for the rest of its data, then ends in CHECK CONDITION without writing.
+            byte[] bhs = i.scsiCommand(0, TestInitiator.cdb16(0x8A, 8192, MIB / BLOCK), MIB, false, true);
             final byte[] command = i.pdu(bhs, Arrays.copyOf(data, 256 * KIB));
             long copied = counter(IscsiCounter.WRITE_DATA_COPIED_BYTES);
             long errors = counter(IscsiCounter.DATA_DIGEST_ERRORS);
             sendInTwo(i, corrupted(command));
             expectDataDigestReject(i, errors);
             assertEquals(FIRST_PART, counter(IscsiCounter.WRITE_DATA_COPIED_BYTES) - copied, "it was received in place");
-            sendInTwo(i, command);
             Pdu pdu = i.receive();
             assertEquals(Opcode.R2T, pdu.opcode(), TestInitiator.name(pdu));
-            final R2tPdu r2t = new R2tPdu().wrap(pdu.header(), 0);
-            assertEquals(256 * KIB, r2t.bufferOffset());
+            assertEquals(256 * KIB, new R2tPdu().wrap(pdu.header(), 0).bufferOffset());
+            i.answerR2t(pdu, 0, i.itt, data, (h, d) -> sendInTwo(i, i.pdu(h, d)));
+            expectProtocolServiceCrcError(i);
+            assertArrayEquals(before, read(i, 8192, MIB), "nothing of it was written");
 
-            // Data-Out: dropped, the command waits for it as before; sent again, it is taken.
+            // A Data-Out: likewise (without it the command would wait for data the initiator will not send again).
+            bhs = i.scsiCommand(0, TestInitiator.cdb16(0x8A, 8192, MIB / BLOCK), MIB, false, true);
+            final int itt = i.itt;
+            sendInTwo(i, i.pdu(bhs, Arrays.copyOf(data, 256 * KIB)));
+            pdu = i.receive();
+            assertEquals(Opcode.R2T, pdu.opcode(), TestInitiator.name(pdu));
+            final R2tPdu r2t = new R2tPdu().wrap(pdu.header(), 0);
             final byte[] first = i.pdu(i.dataOut(0, itt, r2t.targetTransferTag(), 0, 256 * KIB, false),
                 Arrays.copyOfRange(data, 256 * KIB, 512 * KIB));
             copied = counter(IscsiCounter.WRITE_DATA_COPIED_BYTES);
@@ -271,12 +278,20 @@ class DataPlacementTest
             sendInTwo(i, corrupted(first));
             expectDataDigestReject(i, errors);
             assertEquals(FIRST_PART, counter(IscsiCounter.WRITE_DATA_COPIED_BYTES) - copied, "it was received in place");
-            sendInTwo(i, first);
             for (int sn = 1, o = 512 * KIB; o < MIB; sn++, o += 256 * KIB)
             {
                 sendInTwo(i, i.pdu(i.dataOut(0, itt, r2t.targetTransferTag(), sn, o, o + 256 * KIB == MIB),
                     Arrays.copyOfRange(data, o, o + 256 * KIB)));
             }
+            expectProtocolServiceCrcError(i);
+            assertArrayEquals(before, read(i, 8192, MIB), "nothing of it was written");
+
+            // The initiator's retry, a new command, writes.
+            bhs = i.scsiCommand(0, TestInitiator.cdb16(0x8A, 8192, MIB / BLOCK), MIB, false, true);
+            sendInTwo(i, i.pdu(bhs, Arrays.copyOf(data, 256 * KIB)));
+            pdu = i.receive();
+            assertEquals(Opcode.R2T, pdu.opcode(), TestInitiator.name(pdu));
+            i.answerR2t(pdu, 0, i.itt, data, (h, d) -> sendInTwo(i, i.pdu(h, d)));
             pdu = i.receive();
             assertEquals(Opcode.SCSI_RESPONSE, pdu.opcode(), TestInitiator.name(pdu));
             final ScsiResponsePdu response = new ScsiResponsePdu().wrap(pdu.header(), 0);
@@ -284,6 +299,20 @@ class DataPlacementTest
             i.expStatSn = response.statSn() + 1;
             assertArrayEquals(data, read(i, 8192, MIB));
         }
+    }
+
+    /** CHECK CONDITION, ABORTED COMMAND, PROTOCOL SERVICE CRC ERROR (47h/05h): RFC 7143 7.8 b, 11.4.7.2. */
+    private static void expectProtocolServiceCrcError(final TestInitiator i) throws IOException
+    {
+        final Pdu pdu = i.receive();
+        assertEquals(Opcode.SCSI_RESPONSE, pdu.opcode(), TestInitiator.name(pdu));
+        final ScsiResponsePdu response = new ScsiResponsePdu().wrap(pdu.header(), 0);
+        assertEquals(2, response.status(), "CHECK CONDITION");
+        i.expStatSn = response.statSn() + 1;
+        final byte[] sense = Arrays.copyOfRange(pdu.data(), 2, pdu.data().length);
+        assertEquals(0x0B, sense[2] & 0x0F, "ABORTED COMMAND");
+        assertArrayEquals(new int[]{0x47, 0x05}, new int[]{sense[12] & 0xFF, sense[13] & 0xFF},
+            "PROTOCOL SERVICE CRC ERROR");
     }
 
     private static void awaitClosed(final long closedBefore)
