@@ -349,9 +349,8 @@ public final class IscsiEngine implements AutoCloseable
         }
         server.metricsModel(model);
         metrics.model(model);
-        // Only now: an initiator that asks REPORT LUNS because of the unit attention gets the new inventory.
-        ReportedLunsChange.report(before, change.registry());
-        WriteProtectionChange.report(before, change.registry());
+        // Only now: an initiator that asks REPORT LUNS or MODE SENSE because of a unit attention gets the new answer.
+        ChangeUnitAttentions.report(before, change.registry());
         for (final Portal p : change.removedPortals())
         {
             listeners.removeIf(l -> l.portal().equals(p));
