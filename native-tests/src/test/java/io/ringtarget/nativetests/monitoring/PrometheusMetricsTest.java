@@ -12,6 +12,7 @@ import io.ringtarget.server.config.ChapConfig;
 import io.ringtarget.server.config.DiscoveryAuthConfig;
 import io.ringtarget.server.config.EngineConfig;
 import io.ringtarget.server.config.LunConfig;
+import io.ringtarget.server.config.BcryptHash;
 import io.ringtarget.server.config.MetricsBasicAuthConfig;
 import io.ringtarget.server.config.MetricsConfig;
 import io.ringtarget.server.config.MetricsTlsConfig;
@@ -55,8 +56,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * latency histogram holds those commands in the buckets fio's own latencies allow, a failed CHAP login shows in
  * ringtarget_logins_total and fires the authentication alert of the shipped rules, {@code promtool check metrics}
  * finds nothing to say about a scrape taken under load, and every expression of the Grafana dashboard evaluates. The
- * endpoint is served over HTTPS with a password (a self-signed certificate for 127.0.0.1), which Prometheus scrapes
- * with {@code tls_config} and {@code basic_auth} as the admin guide shows; without the password it answers 401.
+ * endpoint is served over HTTPS with a password given to the target as its bcrypt hash (a self-signed certificate
+ * for 127.0.0.1), which Prometheus scrapes with {@code tls_config} and {@code basic_auth} as the admin guide shows;
+ * without the password it answers 401.
  */
 class PrometheusMetricsTest
 {
@@ -110,7 +112,10 @@ class PrometheusMetricsTest
             new EngineConfig(2, false, "ring", 5, 15),
             new MetricsConfig(Ports.LOOPBACK + ":" + metricsPort,
                 new MetricsTlsConfig(certificate.certificate().toString(), certificate.key().toString()),
-                new MetricsBasicAuthConfig(METRICS_USER, METRICS_PASSWORD)), null), new PrintStream(LOG, true));
+                // The password as a bcrypt hash, as the admin guide suggests: Prometheus sends the password itself.
+                MetricsBasicAuthConfig.hashed(METRICS_USER,
+                    BcryptHash.hash(METRICS_PASSWORD, BcryptHash.DEFAULT_COST))),
+                null), new PrintStream(LOG, true));
 
         final Path rules = Tools.repoRoot().resolve("monitoring/prometheus/ringtarget-rules.yml");
         final Path config = dir.resolve("prometheus.yml");

@@ -1,13 +1,20 @@
 package io.ringtarget.server.cli;
 
+import io.ringtarget.server.config.BcryptHash;
 import io.ringtarget.server.config.MetricsBasicAuthConfig;
 import io.ringtarget.server.config.MetricsConfig;
 import io.ringtarget.server.config.MetricsTlsConfig;
 import io.ringtarget.server.config.RingtargetConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 
 /**
  * {@code ringtarget metrics set ...}: the file's Prometheus endpoint (address, HTTPS, basic authentication) without
@@ -15,7 +22,7 @@ import java.nio.file.Path;
  */
 @Command(name = "metrics", description = "The Prometheus metrics endpoint: address, HTTPS and basic authentication " +
     "(docs/configuration.md, metrics).",
-    subcommands = { MetricsCommand.Set.class })
+    subcommands = { MetricsCommand.Set.class, MetricsCommand.HashPassword.class })
 final class MetricsCommand extends CommandGroup
 {
     @Command(name = "set", description = "Sets the metrics endpoint; applies at the next start.",
@@ -23,6 +30,7 @@ final class MetricsCommand extends CommandGroup
             "  ringtarget metrics set --tls-certificate /etc/ringtarget/metrics.crt " +
                 "--tls-key /etc/ringtarget/metrics.key",
             "  ringtarget metrics set --user prometheus --password 'metrics-Secret-26'",
+            "  ringtarget metrics set --user prometheus --password-hash \"$(ringtarget metrics hash-password)\"",
             "  ringtarget metrics set --no-tls --no-auth", "  ringtarget metrics set --listen off" })
     static final class Set extends EditCommand
     {
@@ -41,11 +49,16 @@ final class MetricsCommand extends CommandGroup
         boolean noTls;
 
         @Option(names = "--user", paramLabel = "NAME", description = "Ask every request for this user (with " +
-            "--password; HTTP basic authentication).")
+            "--password or --password-hash; HTTP basic authentication).")
         String user;
 
         @Option(names = "--password", paramLabel = "PASSWORD", description = "Its password, at least 12 characters.")
         String password;
+
+        @Option(names = "--password-hash", paramLabel = "BCRYPT", description = "Its password as a bcrypt hash " +
+            "($2y$..., from ringtarget metrics hash-password or htpasswd -nBC 10 USER): the file does not hold " +
+            "the password.")
+        String passwordHash;
 
         @Option(names = "--no-auth", description = "No authentication again.")
         boolean noAuth;
@@ -54,7 +67,7 @@ final class MetricsCommand extends CommandGroup
         RingtargetConfig edit(final RingtargetConfig current)
         {
             if (null == listen && null == certificate && null == key && !noTls && null == user && null == password &&
-                !noAuth)
+                null == passwordHash && !noAuth)
             {
                 throw new IllegalArgumentException("nothing to set (see ringtarget metrics set --help)");
             }
@@ -62,9 +75,13 @@ final class MetricsCommand extends CommandGroup
             {
                 throw new IllegalArgumentException("--tls-certificate and --tls-key go together");
             }
-            if ((null == user) != (null == password))
+            if (null != password && null != passwordHash)
             {
-                throw new IllegalArgumentException("--user and --password go together");
+                throw new IllegalArgumentException("--password or --password-hash, not both");
+            }
+            if ((null == user) != (null == password && null == passwordHash))
+            {
+                throw new IllegalArgumentException("--user goes with --password or --password-hash");
             }
             if (noTls && null != certificate || noAuth && null != user)
             {
@@ -75,7 +92,8 @@ final class MetricsCommand extends CommandGroup
             final MetricsTlsConfig tls = noTls ? null : null == certificate ? m.tls() :
                 new MetricsTlsConfig(certificate.toAbsolutePath().toString(), key.toAbsolutePath().toString());
             final MetricsBasicAuthConfig auth = noAuth ? null : null == user ? m.basicAuth() :
-                new MetricsBasicAuthConfig(user, password);
+                null == passwordHash ? new MetricsBasicAuthConfig(user, password) :
+                MetricsBasicAuthConfig.hashed(user, passwordHash);
             return current.withMetrics(new MetricsConfig(null == listen ? m.listen() : listen, tls, auth));
         }
 
@@ -85,6 +103,42 @@ final class MetricsCommand extends CommandGroup
             final MetricsConfig m = after.metrics();
             return "Metrics: " + (m.enabled() ? (null == m.tls() ? "http://" : "https://") + m.listen() + "/metrics" +
                 (null == m.basicAuth() ? "" : ", user " + m.basicAuth().username()) : "off") + ".";
+        }
+    }
+    @Command(name = "hash-password", description = "Reads a password (one line of standard input, or typed at the " +
+        "terminal without echo) and prints its bcrypt hash, for metrics set --password-hash or the file's " +
+        "metrics.basicAuth.passwordHash.",
+        footer = { "", "Examples:", "  ringtarget metrics hash-password            # type the password, then Enter",
+            "  ringtarget metrics set --user prometheus --password-hash \"$(ringtarget metrics hash-password " +
+                "< /etc/prometheus/ringtarget.pass)\"" })
+    static final class HashPassword implements Callable<Integer>
+    {
+        @Option(names = "--cost", paramLabel = "N", description = "bcrypt's cost, 4 to 31: each step doubles the " +
+            "work of a check (default: ${DEFAULT-VALUE}).", defaultValue = "" + BcryptHash.DEFAULT_COST)
+        int cost;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception
+        {
+            // From a terminal without echo (the prompt goes to the terminal, not to what $(...) captures).
+            final java.io.Console console = System.console();
+            final char[] typed = null != console && console.isTerminal() ? console.readPassword("Password: ") : null;
+            final String line = null != typed ? new String(typed) :
+                new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            if (null == line || line.isEmpty())
+            {
+                throw new IllegalArgumentException("no password on standard input");
+            }
+            if (line.length() < MetricsBasicAuthConfig.MIN_PASSWORD_LENGTH)
+            {
+                throw new IllegalArgumentException("the password must have at least " +
+                    MetricsBasicAuthConfig.MIN_PASSWORD_LENGTH + " characters");
+            }
+            spec.commandLine().getOut().println(BcryptHash.hash(line, cost));
+            return ExitCodes.OK;
         }
     }
 }

@@ -611,8 +611,14 @@ public final class ConfigValidator
                 error("metrics.basicAuth.username", "required: a user name without ':' or control characters " +
                     "(RFC 7617)");
             }
-            if (null == auth.password() || auth.password().length() < ChapRules.MIN_CHAP_SECRET ||
-                hasControlCharacters(auth.password()))
+            // The schema checks a hash's form (its pattern is BcryptHash's).
+            if ((null == auth.password()) == (null == auth.passwordHash()))
+            {
+                error("metrics.basicAuth", "one of \"password\" or \"passwordHash\" (a bcrypt hash of the " +
+                    "password: ringtarget metrics hash-password makes one), not both");
+            }
+            else if (null != auth.password() && (auth.password().length() < ChapRules.MIN_CHAP_SECRET ||
+                hasControlCharacters(auth.password())))
             {
                 error("metrics.basicAuth.password", "at least " + ChapRules.MIN_CHAP_SECRET +
                     " characters, without control characters");

@@ -11,6 +11,7 @@ import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
 import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.ringtarget.iscsi.stats.EngineMetrics;
+import io.ringtarget.server.config.BcryptHash;
 import io.ringtarget.server.config.MetricsBasicAuthConfig;
 import io.ringtarget.server.config.MetricsConfig;
 import io.ringtarget.server.config.MetricsTls;
@@ -132,25 +133,59 @@ public final class MetricsServer implements AutoCloseable
         }
     }
 
-    /** HTTP basic authentication against the one configured user; compared in constant time. */
+    /**
+     * HTTP basic authentication against the one configured user; compared in constant time. With a bcrypt hash
+     * (several milliseconds a check), the SHA-256 of the last password that matched is kept, so a scraper that sends
+     * the same password every time costs one bcrypt check in all, as Prometheus' exporter toolkit does.
+     */
     private static final class PasswordCheck extends BasicAuthenticator
     {
         private final byte[] username;
         private final byte[] password;
+        private final String passwordHash;
+        private volatile byte[] lastMatched;
 
         PasswordCheck(final MetricsBasicAuthConfig basicAuth)
         {
             super("ringtarget metrics", StandardCharsets.UTF_8);
             this.username = basicAuth.username().getBytes(StandardCharsets.UTF_8);
-            this.password = basicAuth.password().getBytes(StandardCharsets.UTF_8);
+            this.password = null == basicAuth.password() ? null : basicAuth.password().getBytes(StandardCharsets.UTF_8);
+            this.passwordHash = basicAuth.passwordHash();
         }
 
         @Override
         public boolean checkCredentials(final String user, final String pass)
         {
             final boolean userMatches = MessageDigest.isEqual(username, user.getBytes(StandardCharsets.UTF_8));
-            final boolean passwordMatches = MessageDigest.isEqual(password, pass.getBytes(StandardCharsets.UTF_8));
-            return userMatches & passwordMatches;
+            final byte[] given = pass.getBytes(StandardCharsets.UTF_8);
+            if (null != password)
+            {
+                return userMatches & MessageDigest.isEqual(password, given);
+            }
+            final byte[] digest = sha256(given);
+            final byte[] matched = lastMatched;
+            if (null != matched && MessageDigest.isEqual(matched, digest))
+            {
+                return userMatches;
+            }
+            if (!BcryptHash.matches(pass, passwordHash))
+            {
+                return false;
+            }
+            lastMatched = digest;
+            return userMatches;
+        }
+
+        private static byte[] sha256(final byte[] bytes)
+        {
+            try
+            {
+                return MessageDigest.getInstance("SHA-256").digest(bytes);
+            }
+            catch (final java.security.NoSuchAlgorithmException ex)
+            {
+                throw new IllegalStateException("every Java has SHA-256", ex);
+            }
         }
     }
 

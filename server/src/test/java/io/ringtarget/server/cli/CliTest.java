@@ -10,6 +10,7 @@ import io.ringtarget.server.config.ConfigSchema;
 import io.ringtarget.server.config.DiscoveryAuthConfig;
 import io.ringtarget.server.config.LunConfig;
 import io.ringtarget.server.config.MappedLunConfig;
+import io.ringtarget.server.config.BcryptHash;
 import io.ringtarget.server.config.MetricsBasicAuthConfig;
 import io.ringtarget.server.config.MetricsConfig;
 import io.ringtarget.server.config.MetricsTlsConfig;
@@ -487,6 +488,38 @@ class CliTest
         assertEquals("Metrics: http://127.0.0.1:9287/metrics.\n", ok("metrics", "set", "--no-auth").out());
         assertEquals(new MetricsConfig("127.0.0.1:9287"), ConfigFiles.load(config).metrics());
         assertEquals("Metrics: off.\n", ok("metrics", "set", "--listen", "off").out());
+    }
+
+    @Test
+    void theMetricsPasswordMayBeABcryptHashWhichHashPasswordMakes() throws IOException
+    {
+        targetcliSession();
+        final java.io.InputStream stdin = System.in;
+        final String hash;
+        try
+        {
+            System.setIn(new java.io.ByteArrayInputStream("metrics-Secret-26\n".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8)));
+            hash = CliRunner.run("metrics", "hash-password", "--cost", "4").out().strip();
+        }
+        finally
+        {
+            System.setIn(stdin);
+        }
+        assertTrue(hash.startsWith("$2y$04$") && BcryptHash.matches("metrics-Secret-26", hash), hash);
+
+        assertEquals("Metrics: http://127.0.0.1:9287/metrics, user prometheus.\n", ok("metrics", "set", "--listen",
+            "127.0.0.1:9287", "--user", "prometheus", "--password-hash", hash).out());
+        // Saved, and read back through the schema as any file is.
+        assertEquals(new MetricsConfig("127.0.0.1:9287", null, MetricsBasicAuthConfig.hashed("prometheus", hash)),
+            ConfigFiles.load(config).metrics());
+        final String json = ok("config", "show", "--json").out();
+        assertTrue(json.contains("\"passwordHash\" : \"********\"") && !json.contains(hash), json);
+        assertTrue(refused("metrics", "set", "--user", "u", "--password-hash", "not-a-hash")
+            .contains("is not a password hash"));
+        assertTrue(refused("metrics", "set", "--user", "u", "--password", "metrics-Secret-26", "--password-hash",
+            hash).contains("not both"));
+        assertTrue(refused("metrics", "set", "--password-hash", hash).contains("--user goes with"));
     }
 
     @Test

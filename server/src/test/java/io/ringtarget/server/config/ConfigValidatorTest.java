@@ -203,6 +203,14 @@ class ConfigValidatorTest
             arguments("a short metrics password", (UnaryOperator<RingtargetConfig>)c -> c.withMetrics(
                     new MetricsConfig("127.0.0.1:9287", null, new MetricsBasicAuthConfig("prometheus", "short"))),
                 "metrics.basicAuth.password", "at least 12 characters"),
+            arguments("a metrics password and a hash of it", (UnaryOperator<RingtargetConfig>)c -> c.withMetrics(
+                    new MetricsConfig("127.0.0.1:9287", null, new MetricsBasicAuthConfig("prometheus",
+                        "metrics-Secret-26", BcryptHashTest.LIBXCRYPT_2Y))),
+                "metrics.basicAuth", "one of \"password\" or \"passwordHash\""),
+            arguments("a metrics password hash that is not bcrypt's", (UnaryOperator<RingtargetConfig>)c ->
+                    c.withMetrics(new MetricsConfig("127.0.0.1:9287", null,
+                        MetricsBasicAuthConfig.hashed("prometheus", "{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g="))),
+                "metrics.basicAuth.passwordHash", "is not a password hash: A bcrypt hash"),
             arguments("a metrics user name with a colon", (UnaryOperator<RingtargetConfig>)c -> c.withMetrics(
                     new MetricsConfig("127.0.0.1:9287", null, new MetricsBasicAuthConfig("a:b", "metrics-Secret-26"))),
                 "metrics.basicAuth.username", "without ':'"),
