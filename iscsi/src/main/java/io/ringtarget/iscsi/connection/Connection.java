@@ -937,7 +937,7 @@ public final class Connection
             peer, context.loop().roleName(), loginEpochMillis, counters.commands(), readBytes, writtenBytes,
             parameters.toString(), authentication, window.expCmdSn(), window.maxCmdSn(), statSn.current(),
             executor.luns().lunNumbers().clone(), null != tpg && tpg.readOnlyFor(session.initiatorName()),
-            executor.luns().describe());
+            executor.luns().describe(), counters.errors());
     }
 
     /** A normal session's NOP-In settings are its TPG's; discovery sessions keep the engine's. */

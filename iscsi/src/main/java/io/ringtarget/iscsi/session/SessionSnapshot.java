@@ -19,6 +19,7 @@ package io.ringtarget.iscsi.session;
  * @param readOnly         whether its node ACL lets it only read.
  * @param lunsDescribed    the LUNs as {@code sessions -v} shows them: each number, the TPG's LUN where an ACL shows it
  *                         under another, and whether it is read-only ("0 (TPG LUN 3), 1 (read-only)"), or "none".
+ * @param errors           its connection's error tallies: "digest errors 0, protocol errors 0, ignored commands 0".
  */
 public record SessionSnapshot(
     String initiatorName,
@@ -41,7 +42,8 @@ public record SessionSnapshot(
     int statSn,
     long[] luns,
     boolean readOnly,
-    String lunsDescribed)
+    String lunsDescribed,
+    String errors)
 {
     /** The ISID as RFC 7143 10.12.5 writes it, 12 hex digits. */
     public String isidHex()

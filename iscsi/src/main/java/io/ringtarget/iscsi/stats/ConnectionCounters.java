@@ -81,6 +81,16 @@ public final class ConnectionCounters
         return commands;
     }
 
+    /**
+     * What went wrong so far, for {@code sessions -v}: "digest errors 0, protocol errors 0, ignored commands 0" (as
+     * the close line counts them: a rising digest count points at a path that corrupts data).
+     */
+    public String errors()
+    {
+        return "digest errors " + digestErrors + ", protocol errors " + protocolErrors + ", ignored commands " +
+            ignoredCommands;
+    }
+
     /** The tallies for the connection's close line. */
     public String summary()
     {

@@ -274,6 +274,10 @@ class ConnectionProtocolTest
             // The initiator's retry of the write.
             write(i, 420, data, data.length, 0);
             assertArrayEquals(data, read(i, 420, 4));
+            // sessions -v shows the session's tallies (the Rejects count as protocol errors, as in the close line).
+            final String errors = server.engine().sessions(10_000).stream().filter(s -> s.isid() == i.isid)
+                .findFirst().orElseThrow().errors();
+            assertEquals("digest errors 2, protocol errors 2, ignored commands 0", errors);
         }
     }
 

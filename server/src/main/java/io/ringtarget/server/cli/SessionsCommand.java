@@ -86,6 +86,10 @@ final class SessionsCommand implements Callable<Integer>
                 {
                     out.println("      LUNs: " + s.lunsDescribed());
                 }
+                if (s.errors() != null)   // null from a target started from an older jar
+                {
+                    out.println("      errors: " + s.errors());
+                }
                 out.println("      ExpCmdSN " + Integer.toUnsignedString(s.expCmdSn()) + ", MaxCmdSN " +
                     Integer.toUnsignedString(s.maxCmdSn()) + " (window " + (s.maxCmdSn() - s.expCmdSn() + 1) +
                     "), StatSN " + Integer.toUnsignedString(s.statSn()));
