@@ -105,6 +105,7 @@ final class MetricsCommand extends CommandGroup
                 (null == m.basicAuth() ? "" : ", user " + m.basicAuth().username()) : "off") + ".";
         }
     }
+
     @Command(name = "hash-password", description = "Reads a password (one line of standard input, or typed at the " +
         "terminal without echo) and prints its bcrypt hash, for metrics set --password-hash or the file's " +
         "metrics.basicAuth.passwordHash.",
@@ -125,9 +126,16 @@ final class MetricsCommand extends CommandGroup
         {
             // From a terminal without echo (the prompt goes to the terminal, not to what $(...) captures).
             final java.io.Console console = System.console();
-            final char[] typed = null != console && console.isTerminal() ? console.readPassword("Password: ") : null;
-            final String line = null != typed ? new String(typed) :
-                new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            final String line;
+            if (null != console && console.isTerminal())
+            {
+                final char[] typed = console.readPassword("Password: ");
+                line = null == typed ? null : new String(typed);
+            }
+            else
+            {
+                line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            }
             if (null == line || line.isEmpty())
             {
                 throw new IllegalArgumentException("no password on standard input");

@@ -135,8 +135,8 @@ public final class MetricsServer implements AutoCloseable
 
     /**
      * HTTP basic authentication against the one configured user; compared in constant time. With a bcrypt hash
-     * (several milliseconds a check), the SHA-256 of the last password that matched is kept, so a scraper that sends
-     * the same password every time costs one bcrypt check in all, as Prometheus' exporter toolkit does.
+     * (tens of milliseconds a check at cost 10), the SHA-256 of the last password that matched is kept, so a scraper
+     * that sends the same password every time costs one bcrypt check in all, as Prometheus' exporter toolkit does.
      */
     private static final class PasswordCheck extends BasicAuthenticator
     {
