@@ -584,20 +584,7 @@ public final class Connection
         }
         switch (opcode)
         {
-            case Opcode.SCSI_COMMAND ->
-            {
-                if (acceptCmdSn(buffer, offset))
-                {
-                    if (session.discovery())
-                    {
-                        rejects.reject(RejectPdu.PROTOCOL_ERROR, buffer, offset);   // no SCSI in discovery (RFC 7143 4.3)
-                    }
-                    else
-                    {
-                        starter.onScsiCommand(buffer, offset, dataOffset, dataLength);
-                    }
-                }
-            }
+            case Opcode.SCSI_COMMAND -> onScsiCommand(buffer, offset, dataOffset, dataLength, true);
             case Opcode.SCSI_DATA_OUT -> onDataOut(buffer, offset, dataOffset, dataLength);
             case Opcode.NOP_OUT ->
             {
@@ -644,6 +631,29 @@ public final class Connection
             default -> rejects.reject(RejectPdu.COMMAND_NOT_SUPPORTED, buffer, offset);
         }
         return state == State.FULL_FEATURE;
+    }
+
+    /** A SCSI Command PDU whose CmdSN is checked here; {@code dataOk} false: its immediate data's digest was wrong. */
+    private void onScsiCommand(
+        final MemorySegment buffer, final long offset, final long dataOffset, final int dataLength,
+        final boolean dataOk)
+    {
+        if (!acceptCmdSn(buffer, offset))
+        {
+            return;
+        }
+        if (session.discovery())
+        {
+            rejects.reject(RejectPdu.PROTOCOL_ERROR, buffer, offset);   // no SCSI in discovery (RFC 7143 4.3)
+        }
+        else if (dataOk)
+        {
+            starter.onScsiCommand(buffer, offset, dataOffset, dataLength);
+        }
+        else
+        {
+            starter.onScsiCommandWithBadData(buffer, offset, dataLength);
+        }
     }
 
     /** The CmdSN check of a request; immediate ones do not take a CmdSN (RFC 7143 4.2.2.1). */
@@ -718,20 +728,7 @@ public final class Connection
         final int dataLength = BasicHeaderSegment.dataSegmentLength(buffer, offset);
         switch (BasicHeaderSegment.opcode(buffer, offset))
         {
-            case Opcode.SCSI_COMMAND ->
-            {
-                if (acceptCmdSn(buffer, offset))
-                {
-                    if (session.discovery())
-                    {
-                        rejects.reject(RejectPdu.PROTOCOL_ERROR, buffer, offset);   // no SCSI in discovery (4.3)
-                    }
-                    else
-                    {
-                        starter.onScsiCommandWithBadData(buffer, offset, dataLength);
-                    }
-                }
-            }
+            case Opcode.SCSI_COMMAND -> onScsiCommand(buffer, offset, -1, dataLength, false);
             case Opcode.SCSI_DATA_OUT -> dataOutResult(writes.onDataOut(buffer, offset, -1, dataLength, false), buffer,
                 offset);
             // Not data: nothing more to do (7.8) but take its CmdSN, which ERL 0 never sends again: a gap left in the

@@ -1,11 +1,16 @@
 package io.ringtarget.nativetests.support;
 
+import io.ringtarget.pdu.BasicHeaderSegment;
+import io.ringtarget.pdu.Opcode;
+import io.ringtarget.pdu.ScsiCommandPdu;
+
 import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -25,10 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class CorruptingProxy implements Closeable
 {
     /** Corrupt the next SCSI Command that carries write data. */
-    public static final int COMMAND = 0x01;
+    public static final int COMMAND = Opcode.SCSI_COMMAND;
     /** Corrupt the next SCSI Data-Out. */
-    public static final int DATA_OUT = 0x05;
-    private static final int LOGIN_REQUEST = 0x03;
+    public static final int DATA_OUT = Opcode.SCSI_DATA_OUT;
 
     private final ServerSocket listener;
     private final int targetPort;
@@ -134,7 +138,9 @@ public final class CorruptingProxy implements Closeable
     private void relayPdus(final InputStream stream, final OutputStream out) throws IOException
     {
         final DataInputStream in = new DataInputStream(stream);
-        final byte[] bhs = new byte[48];
+        final byte[] bhs = new byte[BasicHeaderSegment.LENGTH];
+        final MemorySegment header = MemorySegment.ofArray(bhs);
+        final ScsiCommandPdu command = new ScsiCommandPdu();
         while (true)
         {
             try
@@ -145,14 +151,14 @@ public final class CorruptingProxy implements Closeable
             {
                 return;
             }
-            final int opcode = bhs[0] & 0x3F;
-            final boolean digests = opcode != LOGIN_REQUEST;
-            final int ahs = (bhs[4] & 0xFF) * 4;
-            final int dataLength = (bhs[5] & 0xFF) << 16 | (bhs[6] & 0xFF) << 8 | bhs[7] & 0xFF;
+            final int opcode = BasicHeaderSegment.opcode(header, 0);
+            final boolean digests = opcode != Opcode.LOGIN_REQUEST;
+            final int ahs = BasicHeaderSegment.totalAhsLength(header, 0) * 4;
+            final int dataLength = BasicHeaderSegment.dataSegmentLength(header, 0);
             final int padded = (dataLength + 3) & ~3;
             final byte[] rest = new byte[ahs + (digests ? 4 : 0) + padded + (digests && dataLength > 0 ? 4 : 0)];
             in.readFully(rest);
-            final boolean writeData = opcode == DATA_OUT || (opcode == COMMAND && (bhs[1] & 0x20) != 0);
+            final boolean writeData = opcode == DATA_OUT || (opcode == COMMAND && command.wrap(header, 0).writeBit());
             if (writeData && dataLength > 0 && armed.get() == opcode && armed.compareAndSet(opcode, 0))
             {
                 rest[ahs + 4 + dataLength / 2] ^= 0x5A;   // a byte in the middle of the data segment
