@@ -98,10 +98,15 @@ rt_host() {
   fi
   rt_step "host: $*"
   echo "RT-HOST $*" >&7
-  read -r -t 180 rt_tag rt_verdict rt_answer <&7 || rt_fail "no answer from the host to: $*"
-  [ "$rt_tag $rt_verdict" = "RT-DONE ok" ] || rt_fail "the host could not do \"$*\": $rt_verdict $rt_answer"
-  RT_ANSWER="$rt_answer"
-  echo "$rt_answer"
+  # Not busybox's read builtin: a signal (SIGCHLD of a background job ending) restarts it and the part of the line
+  # it had read is lost. head's bytes stay in the command substitution's pipe.
+  rt_line="$(timeout 180 head -n 1 <&7)"
+  case "$rt_line" in
+    *"RT-DONE ok"*) RT_ANSWER="${rt_line#*RT-DONE ok}"; RT_ANSWER="${RT_ANSWER# }" ;;
+    "") rt_fail "no answer from the host to: $*" ;;
+    *) rt_fail "the host could not do \"$*\": ${rt_line#*RT-DONE }" ;;
+  esac
+  echo "$RT_ANSWER"
 }
 
 # rt_disk_via HOST:PORT LUN [SECONDS]: like rt_disk, for the session whose connection goes to HOST:PORT (two paths
