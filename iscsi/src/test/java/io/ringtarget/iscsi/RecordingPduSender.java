@@ -1,5 +1,6 @@
 package io.ringtarget.iscsi;
 
+import io.ringtarget.iscsi.transport.EndedTasks;
 import io.ringtarget.iscsi.transport.PduSender;
 import io.ringtarget.pdu.BasicHeaderSegment;
 import io.ringtarget.pdu.Crc32cDigest;
@@ -113,5 +114,12 @@ public final class RecordingPduSender implements PduSender
         room = room == Integer.MAX_VALUE ? room : room - 1;
         sent.add(new Sent(staging.asSlice(header, BHS_LENGTH).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
             buffer.asSlice(offset, length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), tag));
+    }
+
+    /** Nothing to withdraw: a PDU is recorded as sent the moment it is queued. */
+    @Override
+    public int withdrawR2ts(final EndedTasks tasks)
+    {
+        return 0;
     }
 }

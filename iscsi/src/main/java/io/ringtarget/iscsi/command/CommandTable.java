@@ -1,6 +1,7 @@
 package io.ringtarget.iscsi.command;
 
 import io.ringtarget.iscsi.numbering.CmdSnWindow;
+import io.ringtarget.iscsi.transport.EndedTasks;
 import io.ringtarget.scsi.ReportLuns;
 import org.agrona.collections.Int2IntHashMap;
 
@@ -10,7 +11,7 @@ import org.agrona.collections.Int2IntHashMap;
  * the credit of the CmdSN window, less a few kept for immediate commands, which do not advance ExpCmdSN. Freeing a
  * slot returns its buffer. Loop thread only; nothing is allocated per command.
  */
-public final class CommandTable
+public final class CommandTable implements EndedTasks
 {
     /** Commands a connection holds at once. */
     public static final int QUEUE_DEPTH = 128;
@@ -59,6 +60,14 @@ public final class CommandTable
     {
         final int index = byItt.get(itt);
         return index < 0 ? null : commands[index];
+    }
+
+    /** Whether the task is gone, aborted or answered: an R2T for it has nothing left to ask for. */
+    @Override
+    public boolean ended(final int itt)
+    {
+        final Command c = byItt(itt);
+        return c == null || c.aborted || c.abortedForAnotherNexus || c.state == Command.SENDING;
     }
 
     /** The command a Target Transfer Tag names (its slot), or null when the tag is no slot of ours. */

@@ -132,6 +132,13 @@ public final class TaskManagement
             default -> TaskManagementResponsePdu.FUNCTION_REJECTED;
         };
         counters.taskManagement(function, result);
+        if (result == TaskManagementResponsePdu.FUNCTION_COMPLETE)
+        {
+            // An R2T staged for an aborted write, not sent yet (the command and this request came in one receive),
+            // stays here: after the abort an initiator would send Data-Out for a task nobody waits for (libiscsi
+            // 1.19 then gives its next immediate PDU the CmdSN of that Data-Out and drops the connection).
+            sender.withdrawR2ts(table);
+        }
         final boolean coldReset = function == TaskManagementRequestPdu.TARGET_COLD_RESET;
         final int inFlight = table.abortedInFlight();
         // The abort requests this function made for other nexuses (LogicalUnit.abortRequestCount moved): their tasks
@@ -360,6 +367,7 @@ public final class TaskManagement
         }
         if (total > 0)
         {
+            sender.withdrawR2ts(table);
             log.warn("task-management", who + ": " + total + " command(s) aborted by another session's reset, " +
                 "CLEAR TASK SET or PREEMPT AND ABORT; each is answered TASK ABORTED once it has ended");
         }

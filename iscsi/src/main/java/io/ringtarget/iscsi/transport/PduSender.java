@@ -53,4 +53,13 @@ public interface PduSender
     {
         return Integer.MAX_VALUE;
     }
+
+    /**
+     * Withdraws the R2Ts queued but not yet handed to the socket whose task has ended (aborted by task management,
+     * or answered): an initiator that got one after the abort would send Data-Out nobody waits for. Called when a task
+     * management function aborted tasks (not per I/O): a walk over the unsent PDUs.
+     *
+     * @return the number of R2Ts withdrawn.
+     */
+    int withdrawR2ts(EndedTasks tasks);
 }

@@ -1,6 +1,8 @@
 package io.ringtarget.iscsi.transport;
 
+import io.ringtarget.pdu.BasicHeaderSegment;
 import io.ringtarget.pdu.Crc32cDigest;
+import io.ringtarget.pdu.Opcode;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -141,6 +143,22 @@ public final class RingPduSender implements PduSender
     public int room()
     {
         return queue.room(STAGING_OVERHEAD);
+    }
+
+    @Override
+    public int withdrawR2ts(final EndedTasks tasks)
+    {
+        int withdrawn = 0;
+        for (long seq = queue.firstUnsent(), end = queue.tail(); seq < end; seq++)
+        {
+            final long h = queue.headerOffset(seq);
+            if (BasicHeaderSegment.opcode(staging, h) == Opcode.R2T &&
+                tasks.ended(BasicHeaderSegment.initiatorTaskTag(staging, h)) && queue.withdraw(seq, listener))
+            {
+                withdrawn++;
+            }
+        }
+        return withdrawn;
     }
 
     /** Starts a SENDMSG for everything queued unless one is in flight. */

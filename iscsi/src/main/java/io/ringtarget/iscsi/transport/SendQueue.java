@@ -189,6 +189,69 @@ final class SendQueue
         return stagingAddress + offset;
     }
 
+    /**
+     * The first entry no SENDMSG has taken any byte of: entries from here to {@link #tail()} may still be withdrawn.
+     */
+    long firstUnsent()
+    {
+        return head + (inFlight ? inFlightEntries : (sentInHead > 0 ? 1 : 0));
+    }
+
+    /** The entry after the last one queued. */
+    long tail()
+    {
+        return tail;
+    }
+
+    /** Where entry {@code seq}'s header (its first iovec, always staged) starts in {@link #staging()}. */
+    long headerOffset(final long seq)
+    {
+        return iovBase[(int)(seq & (entries - 1)) * 3] - stagingAddress;
+    }
+
+    /**
+     * Takes an entry not sent yet ({@code seq} at or after {@link #firstUnsent()}) out of the batch: it keeps its place,
+     * so its staging bytes are released in order, but has no bytes to send. Its tag goes to {@code listener} when the
+     * entries before it have been sent.
+     *
+     * @return false when it was withdrawn before.
+     */
+    boolean withdraw(final long seq, final SentListener listener)
+    {
+        final int e = (int)(seq & (entries - 1));
+        if (entryBytes[e] == 0)
+        {
+            return false;
+        }
+        iovCount[e] = 0;
+        entryBytes[e] = 0;
+        if (!inFlight)
+        {
+            completeEmptyAtHead(listener);
+        }
+        return true;
+    }
+
+    /** Completes the withdrawn (empty) entries at the head: nothing of theirs is left to send. */
+    private void completeEmptyAtHead(final SentListener listener)
+    {
+        while (head < tail && sentInHead == 0)
+        {
+            final int e = (int)(head & (entries - 1));
+            if (entryBytes[e] != 0)
+            {
+                break;
+            }
+            stagingTail = stagingEnd[e];
+            head++;
+            if (tagOnSent[e] >= 0)
+            {
+                listener.onSent(tagOnSent[e]);
+            }
+        }
+        restartStagingWhenEmpty();
+    }
+
     private int put(final int e, final int n, final long base, final int len)
     {
         if (len <= 0)
@@ -274,7 +337,7 @@ final class SendQueue
                 remaining = 0;
             }
         }
-        restartStagingWhenEmpty();
+        completeEmptyAtHead(listener);
         return completed;
     }
 

@@ -480,6 +480,37 @@ class ConnectionProtocolTest
         }
     }
 
+    @Test
+    void aWriteAbortedInTheSameReceiveGetsNoR2t() throws IOException
+    {
+        try (TestInitiator i = loggedIn("ImmediateData=No", "InitialR2T=Yes"))
+        {
+            // The WRITE and the ABORT TASK for it in one segment, as libiscsi's AbortTaskSimpleAsync sends them: the
+            // R2T the WRITE called for is still queued when the abort is answered and must not go out after all.
+            final byte[] write = i.pdu(i.scsiCommand(0, write10(64, 8), 8 * BLOCK, false, true), null);
+            final int writeItt = i.itt;
+            final byte[] abort = new byte[48];
+            new TaskManagementRequestPdu().wrap(MemorySegment.ofArray(abort), 0).reset().immediate(true)
+                .finalBit(true).function(TaskManagementRequestPdu.ABORT_TASK).initiatorTaskTag(++i.itt)
+                .referencedTaskTag(writeItt).refCmdSn(i.cmdSn - 1).cmdSn(i.cmdSn).expStatSn(i.expStatSn);
+            final byte[] both = Arrays.copyOf(write, write.length + 48);
+            System.arraycopy(i.pdu(abort, null), 0, both, write.length, 48);
+            i.sendRaw(both);
+            final Pdu tmf = i.receive();
+            assertEquals(Opcode.TASK_MANAGEMENT_RESPONSE, tmf.opcode(), "no R2T before the abort's response: " +
+                TestInitiator.name(tmf));
+            assertEquals(TaskManagementResponsePdu.FUNCTION_COMPLETE,
+                new TaskManagementResponsePdu().wrap(tmf.header(), 0).response());
+            i.send(i.nopOut(0x4321, 0xffffffff, true), null);
+            final Pdu next = i.receive();
+            assertEquals(Opcode.NOP_IN, next.opcode(), "nothing for the aborted write: " + TestInitiator.name(next));
+            // The connection goes on: a write through an R2T and its read-back.
+            final byte[] data = TestInitiator.pattern(8 * BLOCK, 11);
+            write(i, 64, data, 0, 0);
+            assertArrayEquals(data, read(i, 64, 8));
+        }
+    }
+
     private static int abortTask(final TestInitiator i, final int referencedItt, final int refCmdSn) throws IOException
     {
         final byte[] bhs = new byte[48];
