@@ -210,9 +210,9 @@ final class SendQueue
     }
 
     /**
-     * Takes an entry not sent yet ({@code seq} at or after {@link #firstUnsent()}) out of the batch: it keeps its place,
-     * so its staging bytes are released in order, but has no bytes to send. Its tag goes to {@code listener} when the
-     * entries before it have been sent.
+     * Takes an entry not sent yet ({@code seq} at or after {@link #firstUnsent()}) out of the batch: it keeps its
+     * place, so its staging bytes are released in order, but has no bytes to send. Its tag goes to {@code listener}
+     * when the entries before it have been sent.
      *
      * @return false when it was withdrawn before.
      */
