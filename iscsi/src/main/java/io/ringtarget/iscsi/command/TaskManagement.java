@@ -134,9 +134,9 @@ public final class TaskManagement
         counters.taskManagement(function, result);
         if (result == TaskManagementResponsePdu.FUNCTION_COMPLETE)
         {
-            // An R2T staged for an aborted write, not sent yet (the command and this request came in one receive),
-            // stays here: after the abort an initiator would send Data-Out for a task nobody waits for (libiscsi
-            // 1.19 then gives its next immediate PDU the CmdSN of that Data-Out and drops the connection).
+            // An R2T of a write this aborted that is not sent yet (the WRITE and this request came in one receive) is
+            // withdrawn: after the abort an initiator would send Data-Out for a task nobody waits for (libiscsi 1.19
+            // then gives its next immediate PDU the CmdSN of that Data-Out and drops the connection).
             sender.withdrawR2ts(table);
         }
         final boolean coldReset = function == TaskManagementRequestPdu.TARGET_COLD_RESET;
