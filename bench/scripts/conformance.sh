@@ -12,6 +12,7 @@
 #   total=N passed=N failed=N skipped=N            (skipped tests are counted apart from passed ones)
 #   FAILED Suite.Test                              (one line per failing test)
 #   SKIPPED Suite.Test                             (one line per skipped test)
+# and OUTDIR/failures.txt: each failed test's output, and a signal that killed iscsi-test-cu.
 # Exit status: 0 when the suite ran (whatever the results), 2 when it could not run or could not be parsed.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"

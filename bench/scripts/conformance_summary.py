@@ -3,6 +3,10 @@
 
 Usage: conformance_summary.py LOG OUTDIR [EXIT_STATUS]
 
+Also writes OUTDIR/failures.txt: what iscsi-test-cu printed for each failed test (from its "Test:" line to its
+verdict, or to the end of the log when the run stopped inside it), and how iscsi-test-cu ended when it did not exit
+normally (killed by a signal: libiscsi itself can crash), so a failure can be read without the whole log.
+
 A test's verdict is the word "passed" or "FAILED" that CUnit prints at the start of a line, or right after
 "Test: NAME ..."; "[FAILED]"/"[SKIPPED]" lines are libiscsi's own messages. A passed test that printed
 "[SKIPPED]" counts as skipped. Text printed after a verdict (e.g. by the next suite's setup) changes nothing.
@@ -18,6 +22,7 @@ CUNIT_TESTS = re.compile(r"^\s+tests\s+(\d+)\s+(\d+)\s+(\d+|n/a)\s+(\d+)")
 
 def parse(lines):
     results = []            # [suite.test, verdict]
+    output = {}             # suite.test -> the lines it printed
     cunit = None
     suite, test, skipped = None, None, False
 
@@ -41,7 +46,10 @@ def parse(lines):
             if test:
                 results.append((f"{suite}.{test}", "failed"))
             test, skipped = m.group(1), False
+            output[f"{suite}.{test}"] = []
             line = m.group(2)
+        if test is not None:
+            output[f"{suite}.{test}"].append(line)
         if test is None:
             m = CUNIT_TESTS.match(line)
             if m:
@@ -55,14 +63,14 @@ def parse(lines):
             test = None
     if test:
         results.append((f"{suite}.{test}", "failed"))           # the run stopped inside this test
-    return results, cunit
+    return results, cunit, output
 
 
 def main():
     log, out = sys.argv[1], sys.argv[2]
     rc = int(sys.argv[3]) if len(sys.argv) > 3 else 0
     with open(log, errors="replace") as f:
-        results, cunit = parse(f)
+        results, cunit, output = parse(f)
     counts = {v: sum(1 for _, r in results if r == v) for v in ("passed", "failed", "skipped")}
     counts["total"] = len(results)
     doc = {"exit_status": rc, "counts": counts, "cunit_summary": cunit,
@@ -75,6 +83,12 @@ def main():
         f.write(line + "\n")
         f.writelines(f"FAILED {n}\n" for n in doc["failed"])
         f.writelines(f"SKIPPED {n}\n" for n in doc["skipped"])
+    with open(f"{out}/failures.txt", "w") as f:
+        if rc > 128 and rc != 124:
+            f.write(f"iscsi-test-cu was killed by signal {rc - 128} (exit status {rc}): the run stopped there\n")
+        for n in doc["failed"]:
+            f.write(f"== {n}\n")
+            f.writelines(f"{l}\n" for l in output.get(n, [])[-60:])
     if not results:
         print("conformance: no test results found in the log", file=sys.stderr)
         return 2

@@ -104,8 +104,8 @@ class RbdBackstoreOverIscsiTest
         final Conformance.Summary summary =
             Conformance.run(dir.resolve("conformance"), SUITES, Tools.iscsiUrl(port, IQN, 0), null);
         System.out.println("iscsi-test-cu -t " + SUITES + " on an rbd LUN: " + summary.counts() + "\n" +
-            summary.text());
-        assertTrue(summary.total() >= 100, "the suites ran: " + summary.text());
-        assertEquals(Set.of(), new TreeSet<>(summary.tests("FAILED")), summary.text());
+            summary.report());
+        assertTrue(summary.total() >= 100, "the suites ran: " + summary.report());
+        assertEquals(Set.of(), new TreeSet<>(summary.tests("FAILED")), summary.report());
     }
 }

@@ -100,7 +100,7 @@ class TpgParametersOverLibiscsiTest
             Tools.iscsiUrl(port, IQN, 2), null);
         System.out.println("iscsi-test-cu -t ALL, TPG parameters " + R2T_FOR_EVERYTHING.asMap() + ": " +
             summary.counts());
-        assertEquals(0, summary.failed(), summary.text());
-        assertTrue(summary.passed() > 150, summary.text());
+        assertEquals(0, summary.failed(), summary.report());
+        assertTrue(summary.passed() > 150, summary.report());
     }
 }

@@ -99,15 +99,15 @@ class ConformanceVsTgtTest
         System.out.println("iscsi-test-cu -t ALL with a second path, same machine, same run:\n  tgt:        " +
             tgt.text().lines().findFirst().orElse("") + "\n  ringtarget: " + ours.text().lines().findFirst().orElse(""));
         System.out.println("tgt failures and skips:\n" + tgt.text());
-        System.out.println("ringtarget failures and skips:\n" + ours.text());
+        System.out.println("ringtarget failures and skips:\n" + ours.report());
         assertEquals(tgt.total(), ours.total());
         assertTrue(ours.passed() >= tgt.passed(),
-            "ringtarget passed " + ours.passed() + " < tgt's " + tgt.passed() + "\n" + ours.text());
+            "ringtarget passed " + ours.passed() + " < tgt's " + tgt.passed() + "\n" + ours.report());
         assertTrue(ours.failed() <= tgt.failed(),
-            "ringtarget failed " + ours.failed() + " > tgt's " + tgt.failed() + "\n" + ours.text());
+            "ringtarget failed " + ours.failed() + " > tgt's " + tgt.failed() + "\n" + ours.report());
 
         // Issue 16: no failures at all.
-        assertEquals(0, ours.failed(), "ringtarget's failures\n" + ours.text());
+        assertEquals(0, ours.failed(), "ringtarget's failures\n" + ours.report());
 
         // The second path is used: the multipath suite runs, and passes, as do the persistent reservation suites.
         final Set<String> notPassed = new TreeSet<>(ours.tests("FAILED"));
@@ -115,7 +115,7 @@ class ConformanceVsTgtTest
         for (final String suite : List.of("MultipathIO.", "Prin", "Prout", "ExtendedCopy.", "ReceiveCopyResults."))
         {
             assertEquals(List.of(), notPassed.stream().filter(t -> t.startsWith(suite)).toList(),
-                suite + " tests not passed\n" + ours.text());
+                suite + " tests not passed\n" + ours.report());
         }
         final String ranLog = Files.readString(dir.resolve("ringtarget/iscsi-test-cu.log"));
         for (final String suite : List.of("MultipathIO", "ExtendedCopy", "ReceiveCopyResults"))

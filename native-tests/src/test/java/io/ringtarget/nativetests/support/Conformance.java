@@ -18,9 +18,18 @@ public final class Conformance
     {
     }
 
-    /** summary.txt: its first line's counts, then one line per failed or skipped test. */
-    public record Summary(int total, int passed, int failed, int skipped, String text)
+    /**
+     * summary.txt: its first line's counts, then one line per failed or skipped test; and failures.txt: what each
+     * failed test printed, and a signal that killed iscsi-test-cu.
+     */
+    public record Summary(int total, int passed, int failed, int skipped, String text, String failures)
     {
+        /** The summary and, when a test failed or the suite was killed, what it printed: for assertion messages. */
+        public String report()
+        {
+            return failures.isBlank() ? text : text + "\n" + failures;
+        }
+
         /** The tests of a verdict, "Suite.Test" as the summary's FAILED and SKIPPED lines name them. */
         public Set<String> tests(final String verdict)
         {
@@ -66,7 +75,9 @@ public final class Conformance
                     }
                 }
             }
-            return new Summary(total, passed, failed, skipped, text);
+            final Path failures = file.resolveSibling("failures.txt");
+            return new Summary(total, passed, failed, skipped, text,
+                Files.exists(failures) ? Files.readString(failures) : "");
         }
     }
 
