@@ -20,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -91,6 +92,10 @@ class ConformanceScriptTest
         assertEquals(counts[0], counts[1] + counts[2] + counts[3], summary(out));
         final String json = Files.readString(out.resolve("summary.json"), StandardCharsets.UTF_8);
         assertTrue(json.contains("\"GetLBAStatus.BeyondEol\""), json);
+        // failures.txt: what the failed test printed (here libiscsi's own [FAILED] line), and nothing of the others.
+        final String failures = Files.readString(out.resolve("failures.txt"), StandardCharsets.UTF_8);
+        assertTrue(failures.startsWith("== GetLBAStatus.BeyondEol\n") && failures.contains("[FAILED]"), failures);
+        assertFalse(failures.contains("UnmapSingle"), failures);
     }
 
     @Test
