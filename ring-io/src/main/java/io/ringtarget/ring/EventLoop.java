@@ -8,7 +8,6 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
-import org.agrona.concurrent.status.AtomicCounter;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -40,9 +39,9 @@ import static io.ringtarget.ffi.LibcConstants.EFD_NONBLOCK;
  * it goes to the loop's {@link ErrorHandler} as a {@link LoopFaultException}; then the loop goes on with the next
  * completion, task or worker (a worker that threw is called again next cycle). {@link Error}s propagate to the runner.
  * <p>
- * Counters ({@link LoopCounter}) live in a {@link Counters} registry, the group's or the loop's own: the loop thread
- * writes them with release stores, any thread reads them (the accessors here, or the registry's reader), and they are
- * freed when the loop closes. Updating them allocates nothing.
+ * Counters ({@link EventLoopCounters}, one per {@link LoopCounter}) live in a {@link Counters} registry, the group's
+ * or the loop's own: the loop thread writes them with release stores, any thread reads them ({@link #counters()}, or
+ * the registry's reader), and they are freed when the loop closes. Updating them allocates nothing.
  */
 public final class EventLoop implements Agent
 {
@@ -55,7 +54,6 @@ public final class EventLoop implements Agent
      * shallow (RingRandomReadBenchmark: 10-15% fewer IOPS at QD 32 without it, docs/ring-io.md).
      */
     public static final int DEFAULT_SUBMIT_THRESHOLD = 8;
-    private static final int OWNER_LOOP = 0;
     private static final int OP_WAKEUP = 1;
     private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
     /** eventfd(2) reads and writes one 8-byte counter. */
@@ -71,29 +69,8 @@ public final class EventLoop implements Agent
     private final MemorySegment wakeOne;
     private final MemorySegment wakeReadBuffer;
     private final int wakeFd;
-    private final Counters counters;
-    private final AtomicCounter[] allCounters;
-    private final AtomicCounter dutyCycles;
-    private final AtomicCounter completions;
-    private final AtomicCounter unknownOwnerCompletions;
-    private final AtomicCounter tasksRun;
-    private final AtomicCounter submitCalls;
-    private final AtomicCounter submitErrors;
-    private final AtomicCounter parks;
-    private final AtomicCounter wakeups;
-    private final AtomicCounter handlerFaults;
-    private final AtomicCounter taskFaults;
-    private final AtomicCounter workerFaults;
-    private final AtomicCounter sqFullFlushes;
-    private final AtomicCounter cqOverflowFlushes;
-    private final AtomicCounter busyNanos;
-    private final AtomicCounter idleNanos;
-
-    private CompletionHandler[] owners = new CompletionHandler[64];
-    private int nextOwnerId = 1;
-    private int[] freeOwnerIds = new int[64];
-    private int freeHead;
-    private int freeTail;
+    private final EventLoopCounters counters;
+    private final CompletionOwners owners = new CompletionOwners();
     private LoopWorker[] workers = new LoopWorker[0];
     private long nowNanos;
     /** The work count of the previous duty cycle, -1 before the first: whether its time was busy or idle. */
@@ -133,30 +110,14 @@ public final class EventLoop implements Agent
     }
 
     /**
-     * @param counters where the loop allocates its {@link LoopCounter}s (all but {@link LoopCounter#ERRORS}, which is
+     * @param registry where the loop allocates its {@link LoopCounter}s (all but {@link LoopCounter#ERRORS}, which is
      *                 the group's); they are freed when the loop closes.
      */
     public EventLoop(
         final String name, final Ring ring, final NanoClock clock, final int taskQueueCapacity,
-        final ErrorHandler errorHandler, final Counters counters)
+        final ErrorHandler errorHandler, final Counters registry)
     {
-        this.counters = counters;
-        this.allCounters = new AtomicCounter[LoopCounter.values().length];
-        this.dutyCycles = counter(LoopCounter.DUTY_CYCLES, name);
-        this.completions = counter(LoopCounter.COMPLETIONS, name);
-        this.unknownOwnerCompletions = counter(LoopCounter.UNKNOWN_OWNER_COMPLETIONS, name);
-        this.tasksRun = counter(LoopCounter.TASKS_RUN, name);
-        this.submitCalls = counter(LoopCounter.SUBMIT_CALLS, name);
-        this.submitErrors = counter(LoopCounter.SUBMIT_ERRORS, name);
-        this.parks = counter(LoopCounter.PARKS, name);
-        this.wakeups = counter(LoopCounter.WAKEUPS, name);
-        this.handlerFaults = counter(LoopCounter.HANDLER_FAULTS, name);
-        this.taskFaults = counter(LoopCounter.TASK_FAULTS, name);
-        this.workerFaults = counter(LoopCounter.WORKER_FAULTS, name);
-        this.sqFullFlushes = counter(LoopCounter.SQ_FULL_FLUSHES, name);
-        this.cqOverflowFlushes = counter(LoopCounter.CQ_OVERFLOW_FLUSHES, name);
-        this.busyNanos = counter(LoopCounter.BUSY_NANOS, name);
-        this.idleNanos = counter(LoopCounter.IDLE_NANOS, name);
+        this.counters = new EventLoopCounters(registry, name);
         this.name = name;
         this.ring = ring;
         this.clock = clock;
@@ -168,36 +129,9 @@ public final class EventLoop implements Agent
         final int fd = Libc.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
         if (fd < 0)
         {
-            closeCounters();
+            this.counters.close();
         }
         this.wakeFd = Libc.check(fd, "eventfd");
-    }
-
-    private AtomicCounter counter(final LoopCounter descriptor, final String loopName)
-    {
-        final AtomicCounter counter;
-        try
-        {
-            counter = descriptor.allocate(counters, loopName);
-        }
-        catch (final RuntimeException ex)
-        {
-            closeCounters();
-            throw ex;
-        }
-        allCounters[descriptor.ordinal()] = counter;
-        return counter;
-    }
-
-    private void closeCounters()
-    {
-        for (final AtomicCounter c : allCounters)
-        {
-            if (c != null)
-            {
-                c.close();
-            }
-        }
     }
 
     public Ring ring()
@@ -266,57 +200,23 @@ public final class EventLoop implements Agent
             Thread.onSpinWait();
         }
         Libc.close(wakeFd);
-        closeCounters();
+        counters.close();
     }
 
-    /** Registers a completion owner; ids are reused (oldest freed first), so unregister only when none of its
-     * operations is in flight. Loop thread only (or before the loop starts). */
+    /**
+     * Registers a completion owner under a new id, the one its operations put in their user_data; ids are reused
+     * (oldest freed first), so unregister only when none of its operations is in flight. Loop thread only (or before
+     * the loop starts).
+     */
     public int registerOwner(final CompletionHandler owner)
     {
-        final int id;
-        if (freeHead != freeTail)
-        {
-            id = freeOwnerIds[freeHead & (freeOwnerIds.length - 1)];
-            freeHead++;
-        }
-        else
-        {
-            id = nextOwnerId++;
-            if (id > UserData.MAX_OWNER_ID)
-            {
-                throw new IllegalStateException("more than " + UserData.MAX_OWNER_ID + " completion owners");
-            }
-            if (id >= owners.length)
-            {
-                final CompletionHandler[] grown = new CompletionHandler[owners.length * 2];
-                System.arraycopy(owners, 0, grown, 0, owners.length);
-                owners = grown;
-            }
-        }
-        owners[id] = owner;
-        return id;
+        return owners.register(owner);
     }
 
+    /** @throws IllegalArgumentException when no owner is registered under {@code ownerId}. */
     public void unregisterOwner(final int ownerId)
     {
-        if (ownerId <= OWNER_LOOP || ownerId >= owners.length || owners[ownerId] == null)
-        {
-            throw new IllegalArgumentException("owner " + ownerId + " is not registered");
-        }
-        owners[ownerId] = null;
-        if (freeTail - freeHead == freeOwnerIds.length)
-        {
-            final int[] grown = new int[freeOwnerIds.length * 2];
-            for (int i = 0; i < freeOwnerIds.length; i++)
-            {
-                grown[i] = freeOwnerIds[(freeHead + i) & (freeOwnerIds.length - 1)];
-            }
-            freeTail = freeOwnerIds.length;
-            freeHead = 0;
-            freeOwnerIds = grown;
-        }
-        freeOwnerIds[freeTail & (freeOwnerIds.length - 1)] = ownerId;
-        freeTail++;
+        owners.unregister(ownerId);
     }
 
     /** Hands a task to the loop from any thread (lock-free); false when the queue is full. Wakes a parked loop. */
@@ -430,12 +330,12 @@ public final class EventLoop implements Agent
         {
             armWakeup();
         }
-        dutyCycles.incrementRelease();
+        counters.dutyCycles.incrementRelease();
         final long now = clock.nanoTime();
         if (lastCycleWork >= 0)
         {
             // The previous cycle ran from nowNanos to now (plus the idle strategy's time after it).
-            (lastCycleWork > 0 ? busyNanos : idleNanos).getAndAddRelease(now - nowNanos);
+            (lastCycleWork > 0 ? counters.busyNanos : counters.idleNanos).getAndAddRelease(now - nowNanos);
         }
         nowNanos = now;
         deadlineSet = false;
@@ -444,7 +344,7 @@ public final class EventLoop implements Agent
         if (reaped > 0)
         {
             // Once per cycle rather than per CQE: each release store is a compiler barrier in the dispatch loop.
-            completions.getAndAddRelease(reaped);
+            counters.completions.getAndAddRelease(reaped);
             work += reaped;
         }
         final LoopWorker[] ws = workers;
@@ -460,14 +360,14 @@ public final class EventLoop implements Agent
             }
         }
         final int submitted = ring.submit();
-        submitCalls.incrementRelease();
+        counters.submitCalls.incrementRelease();
         if (submitted > 0)
         {
             work += submitted;
         }
         else if (submitted < 0)
         {
-            submitErrors.incrementRelease();
+            counters.submitErrors.incrementRelease();
         }
         copyRingCounters();
         lastCycleWork = work;
@@ -528,11 +428,11 @@ public final class EventLoop implements Agent
         // its task.
         if (tasks.isEmpty())
         {
-            parks.incrementRelease();
+            counters.parks.incrementRelease();
             final int r = ring.submitAndWait(1, waitNanos);
             if (r < 0)
             {
-                submitErrors.incrementRelease();
+                counters.submitErrors.incrementRelease();
             }
         }
         parked = false;
@@ -542,26 +442,26 @@ public final class EventLoop implements Agent
     private void copyRingCounters()
     {
         final long sqFull = ring.sqFullFlushes();
-        if (sqFull != sqFullFlushes.getPlain())
+        if (sqFull != counters.sqFullFlushes.getPlain())
         {
-            sqFullFlushes.setRelease(sqFull);
+            counters.sqFullFlushes.setRelease(sqFull);
         }
         final long cqOverflow = ring.cqOverflowFlushes();
-        if (cqOverflow != cqOverflowFlushes.getPlain())
+        if (cqOverflow != counters.cqOverflowFlushes.getPlain())
         {
-            cqOverflowFlushes.setRelease(cqOverflow);
+            counters.cqOverflowFlushes.setRelease(cqOverflow);
         }
     }
 
     private void armWakeup()
     {
-        ring.prepRead(wakeFd, wakeReadBuffer.address(), EVENTFD_VALUE_BYTES, 0, UserData.pack(OWNER_LOOP, OP_WAKEUP, 0));
+        ring.prepRead(wakeFd, wakeReadBuffer.address(), EVENTFD_VALUE_BYTES, 0, UserData.pack(CompletionOwners.LOOP, OP_WAKEUP, 0));
         wakeArmed = true;
     }
 
     private void runTask(final LoopTask task)
     {
-        tasksRun.incrementRelease();
+        counters.tasksRun.incrementRelease();
         try
         {
             task.runOnLoop(this);
@@ -575,16 +475,15 @@ public final class EventLoop implements Agent
     private void dispatch(final long userData, final int res, final int flags)
     {
         final int ownerId = UserData.ownerId(userData);
-        if (ownerId == OWNER_LOOP)
+        if (ownerId == CompletionOwners.LOOP)
         {
             onLoopCompletion(userData, res);
             return;
         }
-        final CompletionHandler[] os = owners;
-        final CompletionHandler owner = ownerId < os.length ? os[ownerId] : null;
+        final CompletionHandler owner = owners.get(ownerId);
         if (owner == null)
         {
-            unknownOwnerCompletions.incrementRelease();
+            counters.unknownOwnerCompletions.incrementRelease();
             return;
         }
         try
@@ -597,17 +496,17 @@ public final class EventLoop implements Agent
         }
         if (submitThreshold > 0 && ring.pendingSubmissions() >= submitThreshold)
         {
-            submitCalls.incrementRelease();
+            counters.submitCalls.incrementRelease();
             if (ring.submit() < 0)
             {
-                submitErrors.incrementRelease();
+                counters.submitErrors.incrementRelease();
             }
         }
     }
 
     private void onHandlerFault(final CompletionHandler owner, final long userData, final int res, final RuntimeException ex)
     {
-        handlerFaults.incrementRelease();
+        counters.handlerFaults.incrementRelease();
         boolean handled = false;
         try
         {
@@ -629,13 +528,13 @@ public final class EventLoop implements Agent
 
     private void onTaskFault(final LoopTask task, final RuntimeException ex)
     {
-        taskFaults.incrementRelease();
+        counters.taskFaults.incrementRelease();
         errorHandler.onError(new LoopFaultException(name + ": task " + task.getClass().getName() + " threw", ex));
     }
 
     private void onWorkerFault(final LoopWorker worker, final RuntimeException ex)
     {
-        workerFaults.incrementRelease();
+        counters.workerFaults.incrementRelease();
         errorHandler.onError(new LoopFaultException(name + ": worker " + worker.getClass().getName() + " threw", ex));
     }
 
@@ -653,105 +552,24 @@ public final class EventLoop implements Agent
             {
                 return;
             }
-            wakeups.incrementRelease();
+            counters.wakeups.incrementRelease();
             armWakeup();
         }
         else
         {
-            unknownOwnerCompletions.incrementRelease();
+            counters.unknownOwnerCompletions.incrementRelease();
         }
     }
 
-    public long dutyCycles()
-    {
-        return dutyCycles.get();
-    }
-
-    public long completions()
-    {
-        return completions.get();
-    }
-
-    public long unknownOwnerCompletions()
-    {
-        return unknownOwnerCompletions.get();
-    }
-
-    public long tasksRun()
-    {
-        return tasksRun.get();
-    }
-
-    public long submitCalls()
-    {
-        return submitCalls.get();
-    }
-
-    public long submitErrors()
-    {
-        return submitErrors.get();
-    }
-
-    public long parks()
-    {
-        return parks.get();
-    }
-
-    public long wakeups()
-    {
-        return wakeups.get();
-    }
-
-    /** Completion handlers that threw ({@link CompletionHandler#onFault}). */
-    public long handlerFaults()
-    {
-        return handlerFaults.get();
-    }
-
-    public long taskFaults()
-    {
-        return taskFaults.get();
-    }
-
-    public long workerFaults()
-    {
-        return workerFaults.get();
-    }
-
-    /** Nanoseconds of duty cycles that did work, by the loop's clock ({@link LoopCounter#BUSY_NANOS}). */
-    public long busyNanos()
-    {
-        return busyNanos.get();
-    }
-
-    /** Nanoseconds of duty cycles that found nothing, with the polling and parks after them. */
-    public long idleNanos()
-    {
-        return idleNanos.get();
-    }
-
-    /** The registry holding this loop's counters. */
-    public Counters counters()
+    /** The loop's counters: read them from any thread. */
+    public EventLoopCounters counters()
     {
         return counters;
-    }
-
-    /** The id of one of this loop's counters in {@link #counters()}, for reading it through the registry's reader. */
-    public int counterId(final LoopCounter descriptor)
-    {
-        final AtomicCounter c = allCounters[descriptor.ordinal()];
-        if (c == null)
-        {
-            throw new IllegalArgumentException(descriptor + " is not a counter of the loop");
-        }
-        return c.id();
     }
 
     @Override
     public String toString()
     {
-        return "EventLoop{" + name + ", completions=" + completions() + ", unknownOwner=" + unknownOwnerCompletions() +
-            ", tasks=" + tasksRun() + ", submitCalls=" + submitCalls() + ", submitErrors=" + submitErrors() +
-            ", faults=" + (handlerFaults() + taskFaults() + workerFaults()) + '}';
+        return "EventLoop{" + name + ", " + counters + '}';
     }
 }

@@ -97,7 +97,7 @@ public final class RingIdleStrategy implements IdleStrategy
     {
         if (workCount > 0)
         {
-            if (loop != null && loop.dutyCycles() != dutyCyclesSeen)
+            if (loop != null && loop.counters().dutyCycles() != dutyCyclesSeen)
             {
                 // The cycle that did the work started at loop.nowNanos(): busy from there to now, idle before it.
                 final long now = clock.nanoTime();
@@ -105,7 +105,7 @@ public final class RingIdleStrategy implements IdleStrategy
                 account(marked ? cycleStart - markNanos : 0, now - cycleStart);
                 markNanos = now;
                 marked = true;
-                dutyCyclesSeen = loop.dutyCycles();
+                dutyCyclesSeen = loop.counters().dutyCycles();
             }
             polling = spinNanos > 0 && lightlyLoaded();
             idling = false;

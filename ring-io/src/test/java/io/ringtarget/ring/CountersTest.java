@@ -93,17 +93,17 @@ class CountersTest
         final CountersReader reader = counters.reader();
         try
         {
-            assertSame(counters, loop.counters());
+            assertSame(counters, loop.counters().registry());
             final int loopCounters = LoopCounter.values().length - 1;
             assertEquals(64 - loopCounters, counters.available(), "every loop counter but ERRORS (the group's)");
             for (final LoopCounter c : LoopCounter.values())
             {
                 if (c == LoopCounter.ERRORS)
                 {
-                    assertThrows(IllegalArgumentException.class, () -> loop.counterId(c));
+                    assertThrows(IllegalArgumentException.class, () -> loop.counters().id(c));
                     continue;
                 }
-                final int id = loop.counterId(c);
+                final int id = loop.counters().id(c);
                 assertEquals("loop c-0: " + c.label(), reader.getCounterLabel(id));
                 assertEquals(c.typeId(), reader.getCounterTypeId(id));
                 assertSame(c, LoopCounter.get(reader.getCounterTypeId(id)));
@@ -131,27 +131,27 @@ class CountersTest
             }
             assertEquals(6, cqes.count);
             assertTrue(loop.ring().sqFullFlushes() > 0);
-            assertEquals(loop.ring().sqFullFlushes(), reader.getCounterValue(loop.counterId(LoopCounter.SQ_FULL_FLUSHES)));
-            assertEquals(loop.completions(), reader.getCounterValue(loop.counterId(LoopCounter.COMPLETIONS)));
-            assertTrue(loop.completions() >= 6);
-            assertEquals(loop.dutyCycles(), reader.getCounterValue(loop.counterId(LoopCounter.DUTY_CYCLES)));
-            assertEquals(loop.submitCalls(), reader.getCounterValue(loop.counterId(LoopCounter.SUBMIT_CALLS)));
-            assertEquals(300, loop.busyNanos(), "the working cycle: from its start (1000) to the next (1300)");
+            assertEquals(loop.ring().sqFullFlushes(), reader.getCounterValue(loop.counters().id(LoopCounter.SQ_FULL_FLUSHES)));
+            assertEquals(loop.counters().completions(), reader.getCounterValue(loop.counters().id(LoopCounter.COMPLETIONS)));
+            assertTrue(loop.counters().completions() >= 6);
+            assertEquals(loop.counters().dutyCycles(), reader.getCounterValue(loop.counters().id(LoopCounter.DUTY_CYCLES)));
+            assertEquals(loop.counters().submitCalls(), reader.getCounterValue(loop.counters().id(LoopCounter.SUBMIT_CALLS)));
+            assertEquals(300, loop.counters().busyNanos(), "the working cycle: from its start (1000) to the next (1300)");
 
             // Idle cycles: the clock moves 50 per cycle, all of it idle.
             for (int i = 0; i < 100 && loop.doWork() > 0; i++)
             {
                 assertEquals(1_300, loop.nowNanos());
             }
-            final long busy = loop.busyNanos();
-            final long idleBefore = loop.idleNanos();
+            final long busy = loop.counters().busyNanos();
+            final long idleBefore = loop.counters().idleNanos();
             for (int i = 1; i <= 4; i++)
             {
                 clock.update(1_300 + 50L * i);
                 assertEquals(0, loop.doWork());
             }
-            assertEquals(busy, loop.busyNanos());
-            assertEquals(200, loop.idleNanos() - idleBefore);
+            assertEquals(busy, loop.counters().busyNanos());
+            assertEquals(200, loop.counters().idleNanos() - idleBefore);
         }
         finally
         {

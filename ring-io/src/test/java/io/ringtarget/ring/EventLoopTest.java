@@ -49,20 +49,20 @@ class EventLoopTest
             assertEquals(1, a.count);
             assertEquals(2, b.count);
             assertEquals(UserData.pack(idA, 1, 10), a.userData[0]);
-            for (int i = 0; i < 100 && loop.unknownOwnerCompletions() == 0; i++)
+            for (int i = 0; i < 100 && loop.counters().unknownOwnerCompletions() == 0; i++)
             {
                 loop.doWork();
             }
-            assertEquals(1, loop.unknownOwnerCompletions());
+            assertEquals(1, loop.counters().unknownOwnerCompletions());
 
             // Ids are reused, oldest freed first; an unregistered owner's late completions are counted, not delivered.
             loop.unregisterOwner(idA);
             loop.ring().prepNop(UserData.pack(idA, 1, 11));
-            for (int i = 0; i < 100 && loop.unknownOwnerCompletions() == 1; i++)
+            for (int i = 0; i < 100 && loop.counters().unknownOwnerCompletions() == 1; i++)
             {
                 loop.doWork();
             }
-            assertEquals(2, loop.unknownOwnerCompletions());
+            assertEquals(2, loop.counters().unknownOwnerCompletions());
             assertEquals(1, a.count);
             assertEquals(idA, loop.registerOwner(new Cqes()));
             assertThrows(IllegalArgumentException.class, () -> loop.unregisterOwner(0));
@@ -98,10 +98,10 @@ class EventLoopTest
                     loop.ring().prepNop(UserData.pack(id[0], 0, 0));
                 }
                 loop.ring().submitAndWait(32, 0);
-                final long before = loop.submitCalls();
+                final long before = loop.counters().submitCalls();
                 loop.doWork();
                 assertEquals(32, chained[0], "one cycle dispatched the batch");
-                final long calls = loop.submitCalls() - before;
+                final long calls = loop.counters().submitCalls() - before;
                 if (threshold == 0)
                 {
                     assertEquals(1, calls, "one submit at the end of the cycle");
@@ -189,14 +189,14 @@ class EventLoopTest
             loop.doWork();
             assertTrue(loop.hasDeadline());
             loop.park(3_600_000_000_000L);
-            assertEquals(0, loop.parks(), "a deadline already due: back to the duty cycle at once");
+            assertEquals(0, loop.counters().parks(), "a deadline already due: back to the duty cycle at once");
 
             // A deadline holds for its duty cycle only: without the worker the next park waits its bound.
             loop.removeWorker(due);
             loop.doWork();
             assertFalse(loop.hasDeadline());
             loop.park(1_000_000L);
-            assertEquals(1, loop.parks());
+            assertEquals(1, loop.counters().parks());
         }
         finally
         {
@@ -240,13 +240,13 @@ class EventLoopTest
                 assertNotEquals(Thread.currentThread(), ranOn.get());
                 assertFalse(loop.onLoopThread());
                 // Let the loop go idle and park before the next offer.
-                for (int i = 0; i < 1000 && loop.parks() <= round; i++)
+                for (int i = 0; i < 1000 && loop.counters().parks() <= round; i++)
                 {
                     Thread.sleep(1);
                 }
             }
-            assertTrue(loop.wakeups() > 0, "offers woke a parked loop");
-            assertEquals(20, loop.tasksRun());
+            assertTrue(loop.counters().wakeups() > 0, "offers woke a parked loop");
+            assertEquals(20, loop.counters().tasksRun());
             assertEquals(0, errors.get());
         }
         finally
@@ -344,7 +344,7 @@ class EventLoopTest
             assertEquals(UserData.pack(idThrower, 3, 77), thrower.faultUserData);
             assertSame(thrower.toThrow, thrower.faultCause);
             assertEquals(1, next.count, "the next completion, another owner's, was dispatched in the same cycle");
-            assertEquals(1, loop.handlerFaults());
+            assertEquals(1, loop.counters().handlerFaults());
             assertEquals(1, reported.size(), "not handled by the owner: reported");
             assertInstanceOf(LoopFaultException.class, reported.get(0));
             assertSame(thrower.toThrow, reported.get(0).getCause());
@@ -358,9 +358,9 @@ class EventLoopTest
             loop.doWork();
             assertEquals(3, next.count);
             assertEquals(2, thrower.faults);
-            assertEquals(2, loop.handlerFaults());
+            assertEquals(2, loop.counters().handlerFaults());
             assertEquals(2, reported.size());
-            assertEquals(0, loop.unknownOwnerCompletions());
+            assertEquals(0, loop.counters().unknownOwnerCompletions());
         }
         finally
         {
@@ -393,7 +393,7 @@ class EventLoopTest
             assertEquals(1, handles.faults);
             assertEquals(1, throwsAgain.faults);
             assertEquals(1, next.count);
-            assertEquals(2, loop.handlerFaults(), "both counted, handled or not");
+            assertEquals(2, loop.counters().handlerFaults(), "both counted, handled or not");
             assertEquals(1, reported.size(), "only the unhandled one is reported");
             final Throwable cause = reported.get(0).getCause();
             assertSame(throwsAgain.toThrow, cause);
@@ -440,18 +440,18 @@ class EventLoopTest
             }
             assertEquals(1, ran[0]);
             assertEquals(1, ran[1], "the task after the throwing one ran in the same cycle");
-            assertEquals(2, loop.tasksRun());
-            assertEquals(1, loop.taskFaults());
+            assertEquals(2, loop.counters().tasksRun());
+            assertEquals(1, loop.counters().taskFaults());
             assertEquals(3, workerCalls[0], "a worker that throws keeps being called");
             assertEquals(3, ran[2], "the worker after it too");
-            assertEquals(3, loop.workerFaults());
+            assertEquals(3, loop.counters().workerFaults());
             assertEquals(4, reported.size());
             assertEquals("task broke", reported.get(0).getCause().getMessage());
             for (int i = 1; i < 4; i++)
             {
                 assertSame(workerEx, reported.get(i).getCause());
             }
-            assertEquals(0, loop.handlerFaults());
+            assertEquals(0, loop.counters().handlerFaults());
         }
         finally
         {
@@ -483,7 +483,7 @@ class EventLoopTest
                 Thread.sleep(1);
             }
             assertEquals(1, group.errors(), "reported to the group's error handler");
-            assertEquals(1, loop.handlerFaults());
+            assertEquals(1, loop.counters().handlerFaults());
         }
     }
 }

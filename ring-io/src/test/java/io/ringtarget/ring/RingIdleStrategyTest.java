@@ -20,7 +20,7 @@ class RingIdleStrategyTest
 
             // Before any work there is nothing to poll for: the first idle parks (and times out: nothing pending).
             idle.idle(0);
-            assertEquals(1, loop.parks());
+            assertEquals(1, loop.counters().parks());
 
             // After work, idle cycles poll (sched_yield) instead of parking, for as long as the budget lasts.
             idle.idle(1);
@@ -28,13 +28,13 @@ class RingIdleStrategyTest
             {
                 idle.idle(0);
             }
-            assertEquals(1, loop.parks());
+            assertEquals(1, loop.counters().parks());
             assertTrue(idle.polling());
 
             // reset() (AgentRunner's, on start) ends polling: the next idle parks.
             idle.reset();
             idle.idle(0);
-            assertEquals(2, loop.parks());
+            assertEquals(2, loop.counters().parks());
         }
         finally
         {
@@ -53,18 +53,18 @@ class RingIdleStrategyTest
             loop.deviceIoStarted();
             idle.idle(1);
             idle.idle(0);
-            assertEquals(1, loop.parks(), "a read on a disk is waited for asleep");
+            assertEquals(1, loop.counters().parks(), "a read on a disk is waited for asleep");
 
             loop.deviceIoCompleted();
             idle.idle(1);
             idle.idle(0);
-            assertEquals(2, loop.parks(), "a device completed in this busy period: its requests are device-paced");
+            assertEquals(2, loop.counters().parks(), "a device completed in this busy period: its requests are device-paced");
             assertFalse(loop.deviceIoSincePark(), "cleared by the park");
 
             idle.idle(1);
             idle.idle(0);
             idle.idle(0);
-            assertEquals(2, loop.parks(), "no device I/O since the park: poll for the next request");
+            assertEquals(2, loop.counters().parks(), "no device I/O since the park: poll for the next request");
             assertEquals(0, loop.deviceIoInFlight());
         }
         finally
@@ -85,17 +85,17 @@ class RingIdleStrategyTest
             idle.idle(0);                                   // starts the 1 us budget
             Thread.sleep(1);
             idle.idle(0);                                   // budget spent: parks
-            assertEquals(1, loop.parks());
+            assertEquals(1, loop.counters().parks());
             assertFalse(idle.polling());
             idle.idle(0);                                   // woke (timeout) with no work: parks again at once
-            assertEquals(2, loop.parks());
+            assertEquals(2, loop.counters().parks());
 
             // Zero budget: never polls.
             final RingIdleStrategy never = new RingIdleStrategy(loop, 0L, PARK_NANOS);
             never.idle(1);
             assertFalse(never.polling());
             never.idle(0);
-            assertEquals(3, loop.parks());
+            assertEquals(3, loop.counters().parks());
         }
         finally
         {
@@ -125,7 +125,7 @@ class RingIdleStrategyTest
             }
             assertEquals(25, idle.busyPercent(), 3);
             assertTrue(idle.polling());
-            assertEquals(1, loop.parks(), "a loop waiting for each request polls for it");
+            assertEquals(1, loop.counters().parks(), "a loop waiting for each request polls for it");
 
             // A deep queue: 8 us of work, then 2 us until the next batch of requests.
             for (int i = 0; i < 1000; i++)
@@ -136,7 +136,7 @@ class RingIdleStrategyTest
             assertEquals(80, idle.busyPercent(), 3);
             assertFalse(idle.polling());
             idle.idle(0);
-            assertEquals(2, loop.parks(), "a busy loop goes to io_uring_enter at once");
+            assertEquals(2, loop.counters().parks(), "a busy loop goes to io_uring_enter at once");
 
             // Back to queue depth 1: within a window the loop polls again.
             for (int i = 0; i < 200; i++)

@@ -1,6 +1,7 @@
 package io.ringtarget.iscsi.stats;
 
 import io.ringtarget.ring.EventLoop;
+import io.ringtarget.ring.EventLoopCounters;
 import io.ringtarget.ring.LoopCounter;
 
 import java.util.List;
@@ -262,12 +263,12 @@ public final class EngineMetrics
 
     public long loopBusyNanos(final int i)
     {
-        return loops.get(i).busyNanos();
+        return loops.get(i).counters().busyNanos();
     }
 
     public long loopIdleNanos(final int i)
     {
-        return loops.get(i).idleNanos();
+        return loops.get(i).counters().idleNanos();
     }
 
     /** Connections open on the loop now, closing ones included. */
@@ -285,7 +286,7 @@ public final class EngineMetrics
     /** One of the loop's ring-io counters ({@link LoopCounter}), read through its registry. */
     public long loopCounter(final int i, final LoopCounter counter)
     {
-        final EventLoop loop = loops.get(i);
-        return loop.counters().reader().getCounterValue(loop.counterId(counter));
+        final EventLoopCounters counters = loops.get(i).counters();
+        return counters.registry().reader().getCounterValue(counters.id(counter));
     }
 }
