@@ -86,6 +86,7 @@ public final class RingtargetProcess implements AutoCloseable
     public String restart(final boolean kill)
     {
         final ProcessHandle handle = ProcessHandle.of(process.pid()).orElseThrow();
+        final long signalledAt = System.nanoTime();
         if (kill)
         {
             handle.destroyForcibly();
@@ -99,10 +100,11 @@ public final class RingtargetProcess implements AutoCloseable
         {
             throw new IllegalStateException("ringtarget did not end after " + (kill ? "SIGKILL" : "SIGTERM"));
         }
+        final long endedMillis = Duration.ofNanos(System.nanoTime() - signalledAt).toMillis();
         process.close();
         start();
-        return (kill ? "killed" : "stopped") + " (exit status " + status.getAsInt() + "), started again (start " +
-            starts + ")";
+        return (kill ? "killed" : "stopped") + " (exit status " + status.getAsInt() + ", ended " + endedMillis +
+            " ms after the signal), started again (start " + starts + ")";
     }
 
     /** The running process's id. */
