@@ -19,7 +19,8 @@ package io.ringtarget.iscsi.session;
  * @param readOnly         whether its node ACL lets it only read.
  * @param lunsDescribed    the LUNs as {@code sessions -v} shows them: each number, the TPG's LUN where an ACL shows it
  *                         under another, and whether it is read-only ("0 (TPG LUN 3), 1 (read-only)"), or "none".
- * @param errors           its connection's error tallies: "digest errors 0, protocol errors 0, ignored commands 0".
+ * @param errors           its connection's error tallies: "digest errors 0, protocol errors 0, ignored commands 0,
+ *                         ignored Data-Out 0".
  */
 public record SessionSnapshot(
     String initiatorName,

@@ -14,6 +14,7 @@ public final class ConnectionCounters
     private long protocolErrors;
     private long digestErrors;
     private long ignoredCommands;
+    private long ignoredDataOut;
     private long dedicatedBuffers;
 
     public ConnectionCounters(final LoopCounters loop, final ConnectionMetrics metrics)
@@ -59,7 +60,9 @@ public final class ConnectionCounters
         {
             case PDUS_RECEIVED -> pdus++;
             case SCSI_COMMANDS -> commands++;
-            case PROTOCOL_ERRORS, REJECTS_SENT, DATA_PHASE_ERRORS, DATA_OUT_IGNORED -> protocolErrors++;
+            case PROTOCOL_ERRORS, REJECTS_SENT, DATA_PHASE_ERRORS -> protocolErrors++;
+            // Not an error: the Data-Out of an R2T already sent when the task ended (aborted, reset, failed).
+            case DATA_OUT_IGNORED -> ignoredDataOut++;
             case HEADER_DIGEST_ERRORS, DATA_DIGEST_ERRORS -> digestErrors++;
             case CMDSN_OUT_OF_WINDOW, CMDSN_DUPLICATES -> ignoredCommands++;
             case DEDICATED_BUFFERS -> dedicatedBuffers++;
@@ -82,13 +85,13 @@ public final class ConnectionCounters
     }
 
     /**
-     * What went wrong so far, for {@code sessions -v}: "digest errors 0, protocol errors 0, ignored commands 0" (as
-     * the close line counts them: a rising digest count points at a path that corrupts data).
+     * What went wrong so far, for {@code sessions -v}: "digest errors 0, protocol errors 0, ignored commands 0,
+     * ignored Data-Out 0" (as the close line counts them: a rising digest count points at a path that corrupts data).
      */
     public String errors()
     {
         return "digest errors " + digestErrors + ", protocol errors " + protocolErrors + ", ignored commands " +
-            ignoredCommands;
+            ignoredCommands + ", ignored Data-Out " + ignoredDataOut;
     }
 
     /** The tallies for the connection's close line. */
@@ -96,6 +99,6 @@ public final class ConnectionCounters
     {
         return "PDUs " + pdus + ", commands " + commands + ", protocol errors " + protocolErrors +
             ", digest errors " + digestErrors + ", ignored commands " + ignoredCommands +
-            ", unpooled buffers " + dedicatedBuffers;
+            ", ignored Data-Out " + ignoredDataOut + ", unpooled buffers " + dedicatedBuffers;
     }
 }

@@ -277,7 +277,7 @@ class ConnectionProtocolTest
             // sessions -v shows the session's tallies (the Rejects count as protocol errors, as in the close line).
             final String errors = server.engine().sessions(10_000).stream().filter(s -> s.isid() == i.isid)
                 .findFirst().orElseThrow().errors();
-            assertEquals("digest errors 2, protocol errors 2, ignored commands 0", errors);
+            assertEquals("digest errors 2, protocol errors 2, ignored commands 0, ignored Data-Out 0", errors);
         }
     }
 
@@ -504,6 +504,15 @@ class ConnectionProtocolTest
             i.send(i.nopOut(0x4321, 0xffffffff, true), null);
             final Pdu next = i.receive();
             assertEquals(Opcode.NOP_IN, next.opcode(), "nothing for the aborted write: " + TestInitiator.name(next));
+            // Data-Out for the aborted write, as from an initiator that had read an R2T before the abort's response:
+            // dropped without an answer, and tallied as ignored Data-Out, not as a protocol error.
+            i.send(i.dataOut(0, writeItt, 0x77, 0, 0, true), TestInitiator.pattern(BLOCK, 3));
+            i.send(i.nopOut(0x4322, 0xffffffff, true), null);
+            final Pdu afterDataOut = i.receive();
+            assertEquals(Opcode.NOP_IN, afterDataOut.opcode(), "no answer to it: " + TestInitiator.name(afterDataOut));
+            assertEquals("digest errors 0, protocol errors 0, ignored commands 0, ignored Data-Out 1",
+                server.engine().sessions(10_000).stream().filter(s -> s.isid() == i.isid).findFirst().orElseThrow()
+                    .errors());
             // The connection goes on: a write through an R2T and its read-back.
             final byte[] data = TestInitiator.pattern(8 * BLOCK, 11);
             write(i, 64, data, 0, 0);

@@ -382,6 +382,8 @@ public final class RingtargetCollector implements MultiCollector
             engine.protocol(IscsiCounter.NOP_IN_PINGS)));
         out.add(single("ringtarget_tasks_aborted", "Commands aborted by task management.",
             engine.protocol(IscsiCounter.TASKS_ABORTED)));
+        out.add(single("ringtarget_data_out_ignored", "Data-Out PDUs dropped because their task had ended (an abort " +
+            "racing an R2T already sent).", engine.protocol(IscsiCounter.DATA_OUT_IGNORED)));
         out.add(single("ringtarget_task_management_fenced", "Task management responses held until aborted I/O ended.",
             engine.protocol(IscsiCounter.TASK_MANAGEMENT_RESPONSES_FENCED)));
     }
