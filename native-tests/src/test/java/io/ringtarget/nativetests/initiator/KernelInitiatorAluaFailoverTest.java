@@ -76,10 +76,7 @@ class KernelInitiatorAluaFailoverTest
             .nics(2)
             .timeout(Duration.ofMinutes(12))
             .boot();
-        System.out.println("KernelInitiatorAluaFailoverTest: script ended at " + run.exitAt() + " s (guest clock), " +
-            "QEMU ran " + run.wall().toMillis() / 1000.0 + " s; console " + run.consoleLog());
-        run.lines("RT-STEP").forEach(System.out::println);
-        run.results().forEach((k, v) -> System.out.println("  " + k + " = " + v));
+        run.print("KernelInitiatorAluaFailoverTest");
     }
 
     @AfterAll

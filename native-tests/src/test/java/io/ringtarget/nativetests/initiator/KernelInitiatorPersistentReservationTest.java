@@ -82,12 +82,7 @@ class KernelInitiatorPersistentReservationTest
             run = KernelInitiatorGuest.withScript("pr-two-initiators", script)
                 .nics(2)
                 .timeout(Duration.ofMinutes(10))
-                .hostAction("restart-target", args -> target.restart(switch (args)
-                {
-                    case "kill" -> true;
-                    case "term" -> false;
-                    default -> throw new IllegalArgumentException("restart-target term|kill: " + args);
-                }))
+                .hostAction("restart-target", target::restart)
                 .hostAction("state-file", args -> Files.exists(stateFile) ?
                     Files.readAllLines(stateFile).stream().filter(l -> l.startsWith("registration ") ||
                         l.startsWith("reservation ")).toList().toString() : "none")
@@ -97,10 +92,7 @@ class KernelInitiatorPersistentReservationTest
         {
             Files.deleteIfExists(image);
         }
-        System.out.println("KernelInitiatorPersistentReservationTest: script ended at " + run.exitAt() + " s (guest " +
-            "clock), QEMU ran " + run.wall().toMillis() / 1000.0 + " s; console " + run.consoleLog());
-        run.lines("RT-STEP").forEach(System.out::println);
-        run.results().forEach((k, v) -> System.out.println("  " + k + " = " + v));
+        run.print("KernelInitiatorPersistentReservationTest");
     }
 
     @AfterAll

@@ -67,22 +67,14 @@ class KernelInitiatorTargetRestartTest
                 .replace("@PORTAL@", KernelInitiatorGuest.hostAddress(0) + ":" + port);
             run = KernelInitiatorGuest.withScript("target-restart", script)
                 .timeout(Duration.ofMinutes(10))
-                .hostAction("restart-target", args -> target.restart(switch (args)
-                {
-                    case "kill" -> true;
-                    case "term" -> false;
-                    default -> throw new IllegalArgumentException("restart-target term|kill: " + args);
-                }))
+                .hostAction("restart-target", target::restart)
                 .boot();
         }
         finally
         {
             Files.deleteIfExists(image);
         }
-        System.out.println("KernelInitiatorTargetRestartTest: script ended at " + run.exitAt() + " s (guest clock), " +
-            "QEMU ran " + run.wall().toMillis() / 1000.0 + " s; console " + run.consoleLog());
-        run.lines("RT-STEP").forEach(System.out::println);
-        run.results().forEach((k, v) -> System.out.println("  " + k + " = " + v));
+        run.print("KernelInitiatorTargetRestartTest");
     }
 
     @AfterAll

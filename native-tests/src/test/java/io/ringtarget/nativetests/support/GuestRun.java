@@ -109,6 +109,20 @@ public record GuestRun(int status, boolean timedOut, boolean hungAtPowerOff, Str
     }
 
     /**
+     * Prints, for the test's output: when the script ended, how long QEMU ran, the console log, the script's steps
+     * and its results.
+     *
+     * @param test the test's name, the first word of the first line.
+     */
+    public void print(final String test)
+    {
+        System.out.println(test + ": script ended at " + exitAt + " s (guest clock), QEMU ran " +
+            wall.toMillis() / 1000.0 + " s; console " + consoleLog);
+        lines("RT-STEP").forEach(System.out::println);
+        results().forEach((k, v) -> System.out.println("  " + k + " = " + v));
+    }
+
+    /**
      * A summary for assertion messages: status, timings and the console's last lines.
      *
      * @return the text.

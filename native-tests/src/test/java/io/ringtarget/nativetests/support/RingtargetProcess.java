@@ -107,6 +107,21 @@ public final class RingtargetProcess implements AutoCloseable
             " ms after the signal), started again (start " + starts + ")";
     }
 
+    /**
+     * {@link #restart(boolean)} as a guest asks for it (the host action {@code restart-target kill|term}).
+     *
+     * @param how {@code kill} (SIGKILL) or {@code term} (SIGTERM).
+     */
+    public String restart(final String how)
+    {
+        return restart(switch (how)
+        {
+            case "kill" -> true;
+            case "term" -> false;
+            default -> throw new IllegalArgumentException("restart-target kill|term: " + how);
+        });
+    }
+
     /** The running process's id. */
     public long pid()
     {
