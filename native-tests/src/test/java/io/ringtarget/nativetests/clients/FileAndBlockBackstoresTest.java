@@ -1,5 +1,6 @@
 package io.ringtarget.nativetests.clients;
 
+import io.ringtarget.nativetests.support.Conformance;
 import io.ringtarget.nativetests.support.ExternalProcess;
 import io.ringtarget.nativetests.support.LoopDevice;
 import io.ringtarget.nativetests.support.Ports;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -119,5 +121,19 @@ class FileAndBlockBackstoresTest
     void largeTransfersVerifyOnALoopDevice()
     {
         verify(BLOCK_IQN, "randwrite", "1m", 4);
+    }
+
+    /**
+     * libiscsi's conformance suite on the loop device LUN: the block device's own paths (UNMAP and WRITE SAME with
+     * UNMAP as fallocate on the device, GET LBA STATUS, the device's size and block limits, COMPARE AND WRITE and
+     * reservations over O_DIRECT I/O) pass as the fileio LUN's do in ConformanceVsTgtTest.
+     */
+    @Test
+    void theConformanceSuitePassesOnALoopDevice(@TempDir final Path out) throws Exception
+    {
+        final Conformance.Summary summary = Conformance.run(out, "ALL", Tools.iscsiUrl(port, BLOCK_IQN, 0), null);
+        System.out.println("iscsi-test-cu -t ALL on a loop device LUN: " + summary.counts());
+        assertEquals(0, summary.failed(), summary.report());
+        assertTrue(summary.passed() > 150, summary.report());
     }
 }
