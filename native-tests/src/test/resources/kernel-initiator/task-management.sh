@@ -6,7 +6,8 @@
 # block holding its data. Then a second session to the same LUN (through the guest's second NIC) has a write held
 # the same way while the first session resets the LUN (sg_reset -d: Linux's device reset, a LOGICAL UNIT RESET): the
 # target aborts the other session's write, answers it TASK ABORTED once its I/O has ended (TAS 1), and only then
-# the reset; the kernel retries the write, both commands succeed, both sessions stay. The harness replaces
+# the reset; the kernel retries the write, both commands succeed, both sessions stay. Last, a target reset (sg_reset
+# -t: TARGET WARM RESET) in the middle of a verified fio run: no I/O error, both sessions stay. The harness replaces
 # @TARGET@, @PORTAL@ and @PORTAL2@.
 . /lib/rt-guest.sh
 T=@TARGET@
@@ -81,6 +82,24 @@ rt_result second_bytes "$(od -An -v -tx1 /tmp/read2 | tr ' ' '\n' | grep -v '^$'
 rt_result sessions_after_reset "$(cat /sys/class/iscsi_session/session*/state | tr '\n' ' ')"
 rt_result reset_messages "$(dmesg | grep -iE 'reset|abort' | tail -n 8 | tr '\n' '|')"
 rt_result conn_errors_after_reset "$(rt_conn_errors)"
+
+rt_step target-reset
+# Linux's target reset (sg_reset -t: open-iscsi's TARGET WARM RESET, the step after a LUN reset in its error
+# handling) in the middle of a verified fio run on the first session's disk: the reset aborts the commands in flight
+# on both sessions, the kernel retries them, and fio sees no error; both sessions stay.
+fio --name=treset --filename="/dev/$d" --ioengine=libaio --direct=1 --rw=randwrite --bs=4k --iodepth=16 --size=16m \
+  --verify=crc32c --do_verify=1 --verify_fatal=1 --randrepeat=0 --verify_state_save=0 >/tmp/fio-treset.out 2>&1 &
+fio_pid=$!
+sleep 2
+sg_reset -t "/dev/$d" >/tmp/treset.out 2>&1
+rt_result target_reset_exit "$? $(tr '\n' ' ' </tmp/treset.out)"
+rt_result target_reset_during_fio "$(kill -0 $fio_pid 2>/dev/null && echo yes || echo no)"
+wait $fio_pid
+rt_result fio_target_reset "$?"
+grep -q 'err= 0' /tmp/fio-treset.out || cat /tmp/fio-treset.out
+rt_result sessions_after_target_reset "$(cat /sys/class/iscsi_session/session*/state | tr '\n' ' ')"
+rt_result target_reset_messages "$(dmesg | grep -iE 'reset|abort' | tail -n 4 | tr '\n' '|')"
+rt_result conn_errors_after_target_reset "$(rt_conn_errors)"
 rt_step logout
 rt_logout "$T" "$P2"
 rt_logout "$T" "$P"

@@ -26,6 +26,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -194,5 +196,27 @@ class KernelInitiatorTaskManagementTest
         assertEquals("LOGGED_IN LOGGED_IN", run.result("sessions_after_reset").strip(), "no session dropped: " +
             run.describe());
         assertEquals("0", run.result("conn_errors_after_reset"), run.result("reset_messages"));
+    }
+
+    @Test
+    void aTargetResetInTheMiddleOfVerifiedIoEndsWithNoErrorAndBothSessionsKept()
+    {
+        assertTrue(run.ok(), run.describe() + "\n" + log());
+        // sg_reset's exit status, then what it printed.
+        assertEquals("0", run.result("target_reset_exit").split(" ")[0], "sg_reset -t: the TARGET WARM RESET " +
+            "succeeded: " + run.result("target_reset_exit"));
+        assertEquals("yes", run.result("target_reset_during_fio"), "the reset came while fio ran: " + run.describe());
+        // Answered at once ("TARGET WARM RESET (ITT 0x..): FUNCTION COMPLETE"), or held for the backstore I/O of the
+        // commands it aborted and answered in a line of its own ("ITT 0x..: FUNCTION COMPLETE, answered after ...").
+        final Matcher reset = Pattern.compile(": TARGET WARM RESET \\(ITT (0x\\p{XDigit}+)\\)").matcher(log());
+        assertTrue(reset.find(), "the target logged the reset:\n" + log());
+        final String itt = reset.group(1);
+        assertTrue(log().lines().anyMatch(l -> l.contains("TARGET WARM RESET (ITT " + itt + "): FUNCTION COMPLETE") ||
+            l.contains(": ITT " + itt + ": FUNCTION COMPLETE")), "the target answered it:\n" + log());
+        assertEquals("0", run.result("fio_target_reset"), "fio verified every block across the reset: " +
+            run.describe());
+        assertEquals("LOGGED_IN LOGGED_IN", run.result("sessions_after_target_reset").strip(), "no session dropped: " +
+            run.describe());
+        assertEquals("0", run.result("conn_errors_after_target_reset"), run.result("target_reset_messages"));
     }
 }
