@@ -13,6 +13,9 @@ rt_iscsid
 rt_node "$T" "$P"
 # Long enough for a target restart: commands wait for the session to come back instead of failing.
 rt_node_set "$T" "$P" node.session.timeo.replacement_timeout 120
+# A stalled target is noticed within seconds (iscsid.conf: 5 s and 5 s).
+rt_node_set "$T" "$P" node.conn[0].timeo.noop_out_interval 3
+rt_node_set "$T" "$P" node.conn[0].timeo.noop_out_timeout 3
 rt_step login
 rt_login "$T" "$P"
 D="$(rt_disk_via "$P" 0)" || rt_fail "no disk for LUN 0"
@@ -62,6 +65,23 @@ for how in kill term; do
   [ -e /tmp/io-failed ] && rt_fail "I/O failed across the $how restart: $(cat /tmp/io-failed)"
   rt_result spanning_round_$how "$spanning"
 done
+
+# The target frozen (SIGSTOP) for 12 s, as a hung host or a stalled VM: the kernel's NOP-Out ping times out (3 s
+# here), it drops the connection and logs in again once the target runs (SIGCONT), reinstating the session the
+# target still holds; what the target had in its socket from the old connection must not run after the new one's.
+rt_step freeze
+rt_until 120 "a round a quarter done" at_quarter
+set -- $(cat /tmp/position)
+spanning="$1"
+rt_result into_round_freeze "$2"
+rt_host freeze-target 12
+rt_result freeze "$RT_ANSWER"
+rt_until 120 "the session logged in again after the freeze" logged_in
+rt_result relogin_freeze "$RT_WAITED"
+rt_until 180 "the round that spanned the freeze over" round_over "$((spanning - 1))"
+[ -e /tmp/io-failed ] && rt_fail "I/O failed across the freeze: $(cat /tmp/io-failed)"
+rt_result spanning_round_freeze "$spanning"
+rt_result ping_timeouts "$(dmesg | grep -c 'ping timeout' || true)"
 
 touch /tmp/stop-io
 wait "$io"

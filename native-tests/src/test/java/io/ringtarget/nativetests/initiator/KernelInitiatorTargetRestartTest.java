@@ -27,12 +27,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The target restarted under a host's verified I/O, as a crash (SIGKILL) and as an upgrade (SIGTERM): the kernel
- * initiator in the QEMU guest runs fio rounds (16 MiB of 4 KiB random writes at QD16 with checksums, all read back)
- * on a fileio LUN with direct I/O, and each restart lands in the middle of one. The session must come back by itself
- * (open-iscsi's session recovery, replacement_timeout 120 s), the writes in flight at the restart be retried, no I/O
- * error reach the disk, and the round that spanned the restart read back every write, those the target acknowledged
- * just before it died included: the target acknowledges a write only once its backstore write has completed.
+ * The target restarted under a host's verified I/O, as a crash (SIGKILL) and as an upgrade (SIGTERM), then frozen
+ * (SIGSTOP for 12 s: a hung host, a stalled VM) until the kernel's NOP-Out ping times out and it logs in again. The
+ * kernel initiator in the QEMU guest runs fio rounds (16 MiB of 4 KiB random writes at QD16 with checksums, all read
+ * back) on a fileio LUN with direct I/O, and each disruption lands in the middle of one. The session must come back
+ * by itself (open-iscsi's session recovery, replacement_timeout 120 s), the writes in flight be retried, no I/O
+ * error reach the disk, and the round that spanned each disruption read back every write, those the target
+ * acknowledged just before it died included: the target acknowledges a write only once its backstore write has
+ * completed, and a login that reinstates a session waits for the old session's I/O.
  */
 class KernelInitiatorTargetRestartTest
 {
@@ -68,6 +70,7 @@ class KernelInitiatorTargetRestartTest
             run = KernelInitiatorGuest.withScript("target-restart", script)
                 .timeout(Duration.ofMinutes(10))
                 .hostAction("restart-target", target::restart)
+                .hostAction("freeze-target", KernelInitiatorTargetRestartTest::freeze)
                 .boot();
         }
         finally
@@ -75,6 +78,15 @@ class KernelInitiatorTargetRestartTest
             Files.deleteIfExists(image);
         }
         run.print("KernelInitiatorTargetRestartTest");
+    }
+
+    /** SIGSTOP for {@code seconds}, then SIGCONT. */
+    private static String freeze(final String seconds) throws InterruptedException
+    {
+        target.freeze();
+        Thread.sleep(Long.parseLong(seconds) * 1000);
+        target.signal("CONT");
+        return "frozen " + seconds + " s";
     }
 
     @AfterAll
@@ -87,18 +99,21 @@ class KernelInitiatorTargetRestartTest
     }
 
     @Test
-    void verifiedIoGoesOnThroughACrashAndACleanRestartWithNoErrorAndNoLostWrite()
+    void verifiedIoGoesOnThroughACrashACleanRestartAndAFreezeWithNoErrorAndNoLostWrite()
     {
         assertTrue(run.ok(), run.describe() + "\n" + target.logText());
         assertEquals("none", run.result("io_failed"), run.describe());
         assertEquals("0", run.result("disk_io_errors"), run.describe());
-        for (final String how : List.of("kill", "term"))
+        assertTrue(run.result("restart_kill").startsWith("killed"), run.result("restart_kill"));
+        assertTrue(run.result("restart_term").startsWith("stopped"), run.result("restart_term"));
+        assertEquals("frozen 12 s", run.result("freeze"), run.describe());
+        for (final String how : List.of("kill", "term", "freeze"))
         {
-            assertTrue(run.result("restart_" + how).startsWith(how.equals("kill") ? "killed" : "stopped"),
-                run.result("restart_" + how));
             // The round that was running when the target went away was verified afterwards (the script waits for it).
             assertTrue(Integer.parseInt(run.result("spanning_round_" + how)) >= 2, run.describe());
         }
+        assertTrue(Integer.parseInt(run.result("ping_timeouts")) >= 1, "the kernel noticed the frozen target by its " +
+            "NOP-Out ping: " + run.result("kernel_messages"));
         // The crash was seen as a connection error and the session recovered (the same session, not a new one).
         assertTrue(Integer.parseInt(run.result("conn_errors")) >= 1, run.result("kernel_messages"));
         assertEquals("1", run.result("sessions"), run.describe());
@@ -106,7 +121,7 @@ class KernelInitiatorTargetRestartTest
     }
 
     @Test
-    void theKilledTargetHadNoChanceToCloseAndTheStoppedOneHadTheInitiatorLogOutFirst()
+    void theKilledTargetHadNoChanceToCloseTheStoppedOneHadTheInitiatorLogOutAndTheFrozenOneALoginAgain()
     {
         assertTrue(run.ok(), run.describe() + "\n" + target.logText());
         // The log holds each start's command line ("$ ...") and what that process logged: killed, stopped, serving.
@@ -119,6 +134,11 @@ class KernelInitiatorTargetRestartTest
         // SIGTERM: the Async Message asked the initiator to log out, and it did before the engine stopped.
         final int logout = processes[2].indexOf("closing: logout");
         assertTrue(logout >= 0 && processes[2].indexOf("engine: stopped") > logout, processes[2]);
-        assertTrue(processes[3].contains("login: "), "logged in again after both restarts\n" + processes[3]);
+        // The third process served the session, was frozen, and served its second login (after the ping timeout),
+        // which ended the first connection (reinstating its session, if it was still there: RFC 7143 6.3.5; a line of
+        // its own says so, before the login's).
+        final String guestLogin = "login: " + KernelInitiatorTest.GUEST;
+        assertEquals(2, processes[3].lines().filter(l -> l.contains(guestLogin) && !l.contains(" reinstates "))
+            .count(), processes[3]);
     }
 }
