@@ -1,9 +1,10 @@
 # KernelInitiatorTargetRestartTest's guest script (busybox sh): verified I/O through the kernel initiator while the
-# host restarts the target under it, once with SIGKILL (a crash: nothing is shut down) and once with SIGTERM (an
-# upgrade: the target asks the initiator to log out, then stops). Each restart lands in the middle of a fio round that
-# writes 16 MiB at random with checksums and reads it all back: a write the target acknowledged before it died must be
-# there when the round reads it. The initiator holds its I/O while the session is down (replacement_timeout 120 s)
-# and retries it once logged in again, so fio must see no error at all. The harness replaces @TARGET@ and @PORTAL@.
+# host disrupts the target under it: restarts with SIGKILL (a crash: nothing is shut down) and with SIGTERM (an
+# upgrade: the target asks the initiator to log out, then stops), then a 12 s SIGSTOP (a hung host) that the kernel
+# notices by its NOP-Out ping. Each lands in the middle of a fio round that writes 16 MiB at random with checksums and
+# reads it all back: a write the target acknowledged before it went away must be there when the round reads it. The
+# initiator holds its I/O while the session is down (replacement_timeout 120 s) and retries it once logged in again,
+# so fio must see no error at all. The harness replaces @TARGET@ and @PORTAL@.
 . /lib/rt-guest.sh
 T=@TARGET@
 P=@PORTAL@
