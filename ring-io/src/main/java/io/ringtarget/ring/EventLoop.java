@@ -455,7 +455,8 @@ public final class EventLoop implements Agent
 
     private void armWakeup()
     {
-        ring.prepRead(wakeFd, wakeReadBuffer.address(), EVENTFD_VALUE_BYTES, 0, UserData.pack(CompletionOwners.LOOP, OP_WAKEUP, 0));
+        ring.prepRead(wakeFd, wakeReadBuffer.address(), EVENTFD_VALUE_BYTES, 0,
+            UserData.pack(CompletionOwners.LOOP, OP_WAKEUP, 0));
         wakeArmed = true;
     }
 

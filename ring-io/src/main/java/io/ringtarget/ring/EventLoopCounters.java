@@ -165,8 +165,8 @@ public final class EventLoopCounters
     @Override
     public String toString()
     {
-        return "completions=" + completions() + ", unknownOwner=" + unknownOwnerCompletions() + ", tasks=" + tasksRun() +
-            ", submitCalls=" + submitCalls() + ", submitErrors=" + submitErrors() +
+        return "completions=" + completions() + ", unknownOwner=" + unknownOwnerCompletions() +
+            ", tasks=" + tasksRun() + ", submitCalls=" + submitCalls() + ", submitErrors=" + submitErrors() +
             ", faults=" + (handlerFaults() + taskFaults() + workerFaults());
     }
 }

@@ -131,12 +131,13 @@ class CountersTest
             }
             assertEquals(6, cqes.count);
             assertTrue(loop.ring().sqFullFlushes() > 0);
-            assertEquals(loop.ring().sqFullFlushes(), reader.getCounterValue(loop.counters().id(LoopCounter.SQ_FULL_FLUSHES)));
-            assertEquals(loop.counters().completions(), reader.getCounterValue(loop.counters().id(LoopCounter.COMPLETIONS)));
-            assertTrue(loop.counters().completions() >= 6);
-            assertEquals(loop.counters().dutyCycles(), reader.getCounterValue(loop.counters().id(LoopCounter.DUTY_CYCLES)));
-            assertEquals(loop.counters().submitCalls(), reader.getCounterValue(loop.counters().id(LoopCounter.SUBMIT_CALLS)));
-            assertEquals(300, loop.counters().busyNanos(), "the working cycle: from its start (1000) to the next (1300)");
+            final EventLoopCounters c = loop.counters();
+            assertEquals(loop.ring().sqFullFlushes(), reader.getCounterValue(c.id(LoopCounter.SQ_FULL_FLUSHES)));
+            assertEquals(c.completions(), reader.getCounterValue(c.id(LoopCounter.COMPLETIONS)));
+            assertTrue(c.completions() >= 6);
+            assertEquals(c.dutyCycles(), reader.getCounterValue(c.id(LoopCounter.DUTY_CYCLES)));
+            assertEquals(c.submitCalls(), reader.getCounterValue(c.id(LoopCounter.SUBMIT_CALLS)));
+            assertEquals(300, c.busyNanos(), "the working cycle: from its start (1000) to the next (1300)");
 
             // Idle cycles: the clock moves 50 per cycle, all of it idle.
             for (int i = 0; i < 100 && loop.doWork() > 0; i++)

@@ -58,7 +58,8 @@ class RingIdleStrategyTest
             loop.deviceIoCompleted();
             idle.idle(1);
             idle.idle(0);
-            assertEquals(2, loop.counters().parks(), "a device completed in this busy period: its requests are device-paced");
+            assertEquals(2, loop.counters().parks(),
+                "a device completed in this busy period: its requests are device-paced");
             assertFalse(loop.deviceIoSincePark(), "cleared by the park");
 
             idle.idle(1);

@@ -50,7 +50,8 @@ class KernelInitiatorTargetRestartTest
     static void bootTheGuest() throws Exception
     {
         final int port = Ports.free();
-        final Path image = Files.createTempFile(Path.of("/var/tmp"), "ringtarget-restart", ".img");  // O_DIRECT: not tmpfs
+        // O_DIRECT: not on tmpfs.
+        final Path image = Files.createTempFile(Path.of("/var/tmp"), "ringtarget-restart", ".img");
         Files.delete(image);
         final RingtargetConfig config = new RingtargetConfig(
             List.of(new BackstoreConfig("disk0", "fileio", image.toString(), 64L << 20, 512, true, false,

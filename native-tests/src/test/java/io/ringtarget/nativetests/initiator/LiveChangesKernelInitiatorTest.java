@@ -193,8 +193,8 @@ class LiveChangesKernelInitiatorTest
         assertTrue(sessionsDuring.contains(GUEST), sessionsDuring);
         // open-iscsi 2.1.8 offers CHAP MD5 only unless chap_algs is set; no mutual CHAP here.
         assertTrue(sessionsDuring.contains("      authentication: CHAP MD5\n"), sessionsDuring);
-        assertTrue(sessionsDuring.contains(
-            "      errors: digest errors 0, protocol errors 0, ignored commands 0, ignored Data-Out 0\n"), sessionsDuring);
+        assertTrue(sessionsDuring.contains("      errors: digest errors 0, protocol errors 0, ignored commands 0, " +
+            "ignored Data-Out 0\n"), sessionsDuring);
     }
 
     @Test
