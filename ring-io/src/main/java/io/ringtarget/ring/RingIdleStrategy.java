@@ -97,7 +97,9 @@ public final class RingIdleStrategy implements IdleStrategy
     {
         if (workCount > 0)
         {
-            if (loop != null && loop.counters().dutyCycles() != dutyCyclesSeen)
+            // One read: this runs on the loop's thread, the counter's only writer.
+            final long dutyCycles = loop == null ? dutyCyclesSeen : loop.counters().dutyCycles();
+            if (dutyCycles != dutyCyclesSeen)
             {
                 // The cycle that did the work started at loop.nowNanos(): busy from there to now, idle before it.
                 final long now = clock.nanoTime();
@@ -105,7 +107,7 @@ public final class RingIdleStrategy implements IdleStrategy
                 account(marked ? cycleStart - markNanos : 0, now - cycleStart);
                 markNanos = now;
                 marked = true;
-                dutyCyclesSeen = loop.counters().dutyCycles();
+                dutyCyclesSeen = dutyCycles;
             }
             polling = spinNanos > 0 && lightlyLoaded();
             idling = false;
