@@ -43,6 +43,8 @@ public final class Libc
     private static final MethodHandle OPEN = downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 2);
     private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1);
     private static final MethodHandle FSTAT = downcall("fstat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), -1);
+    private static final MethodHandle STATX =
+        downcall("statx", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), -1);
     private static final MethodHandle IOCTL = downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), 2);
     private static final MethodHandle FALLOCATE =
         downcall("fallocate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), -1);
@@ -223,6 +225,22 @@ public final class Libc
         try
         {
             return result((int)FSTAT.invokeExact(s, fd, stat), s);
+        }
+        catch (final Throwable t)
+        {
+            throw fatal(t);
+        }
+    }
+
+    /**
+     * statx(2) of an open file ({@link Statx#AT_EMPTY_PATH}) into a {@link Statx#LAYOUT}-sized buffer; setup path.
+     */
+    public static int fstatx(final int fd, final int mask, final MemorySegment statx)
+    {
+        final MemorySegment s = state();
+        try (Arena arena = Arena.ofConfined())
+        {
+            return result((int)STATX.invokeExact(s, fd, arena.allocateFrom(""), Statx.AT_EMPTY_PATH, mask, statx), s);
         }
         catch (final Throwable t)
         {
