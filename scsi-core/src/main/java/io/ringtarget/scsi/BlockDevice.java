@@ -82,6 +82,18 @@ public interface BlockDevice
         write(task, byteOffset, srcOffset == 0 ? src : src.asSlice(srcOffset, length), length, fua);
     }
 
+    /**
+     * An atomic write (SBC-4 4.29): all of {@code length} reaches the medium or none of it, also across a crash or
+     * power loss of a medium that outlives them. Called only by a logical unit the backstore declared atomic writes
+     * for, within the unit and maximum it declared; {@code src} is the task's data buffer. Completes like
+     * {@link #write}; never a short write.
+     */
+    default void writeAtomic(
+        final ScsiTask task, final long byteOffset, final MemorySegment src, final int length, final boolean fua)
+    {
+        throw new UnsupportedOperationException("this backstore makes no atomic writes");
+    }
+
     void flush(ScsiTask task);
 
     /**

@@ -63,6 +63,7 @@ final class CommandHandlers
     static final int UNSUPPORTED_SERVICE_ACTION = 48;
     static final int EXTENDED_COPY = 49;
     static final int RECEIVE_COPY_RESULTS = 50;
+    static final int WRITE_ATOMIC_16 = 51;
 
     private final LogicalUnit lu;
     private final MediaCommands media;
@@ -205,6 +206,9 @@ final class CommandHandlers
             case ORWRITE_16:
                 media.orWrite(t, cdb);
                 break;
+            case WRITE_ATOMIC_16:
+                media.writeAtomic(t, cdb);
+                break;
             case READ_DEFECT_DATA_10:
                 readDefectData(t, cdb, false);
                 break;
@@ -259,7 +263,7 @@ final class CommandHandlers
                 asymmetricAccess.setTargetPortGroups(t, cdb);
                 break;
             case REPORT_SUPPORTED_OPERATION_CODES:
-                SupportedOperationCodes.report(t, cdb);
+                SupportedOperationCodes.report(t, cdb, lu.atomicWriteMaxBlocks() > 0);
                 break;
             case REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS:
                 reportSupportedTaskManagementFunctions(t, cdb);

@@ -20,6 +20,7 @@ final class InquiryData
     static final int V_SUP = 0x01;
     private static final int[] VPD_PAGES = {0x00, 0x80, 0x83, 0x86, 0x8F, 0xB0, 0xB1, 0xB2};
 
+    private final LogicalUnit lu;
     private final LogicalUnitIdentity identity;
     private final int blockSize;
     private final boolean thinProvisioning;
@@ -30,6 +31,7 @@ final class InquiryData
     private final byte[] standardInquiry;
 
     InquiryData(
+        final LogicalUnit lu,
         final LogicalUnitIdentity identity,
         final int blockSize,
         final boolean thinProvisioning,
@@ -38,6 +40,7 @@ final class InquiryData
         final long maxUnmapBlocks,
         final long maxWriteSameBlocks)
     {
+        this.lu = lu;
         this.identity = identity;
         this.blockSize = blockSize;
         this.thinProvisioning = thinProvisioning;
@@ -151,6 +154,16 @@ final class InquiryData
             Bytes.put32(out, 32, 0x8000_0000L); // UGAVALID, alignment 0
         }
         Bytes.put64(out, 36, maxWriteSameBlocks);
+        // SBC-4 6.6.4: MAXIMUM ATOMIC TRANSFER LENGTH, then ATOMIC ALIGNMENT and ATOMIC TRANSFER LENGTH GRANULARITY
+        // (0: no constraint); no atomic boundary (bytes 56-63 zero: a WRITE ATOMIC(16) with one is refused).
+        final long atomicMax = lu.atomicWriteMaxBlocks();
+        final int unit = lu.atomicWriteGranularityBlocks();
+        Bytes.put32(out, 44, atomicMax);
+        if (atomicMax > 0 && unit > 1)
+        {
+            Bytes.put32(out, 48, unit);
+            Bytes.put32(out, 52, unit);
+        }
         return 64;
     }
 

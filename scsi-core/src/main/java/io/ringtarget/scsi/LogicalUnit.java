@@ -68,6 +68,9 @@ public final class LogicalUnit
     private volatile long blockCount;
     private volatile int physicalBlockSize;
     private volatile boolean unmapReadsZeros;
+    private volatile long atomicWriteMaxBlocks;
+    private volatile int atomicWriteGranularityBlocks = 1;
+    private volatile boolean atomicWritesNaturallyAligned;
     private final ModePages modePages = new ModePages();
     private final UnitAttentions unitAttentions = new UnitAttentions();
     private final AbortRequests abortRequests = new AbortRequests();
@@ -115,7 +118,7 @@ public final class LogicalUnit
         this.maxCompareAndWriteBlocks = Math.min(255, ScsiTask.SCRATCH_SIZE / blockSize);
         this.maxUnmapBlocks = Math.min(MAX_UNMAP_BLOCKS, MAX_UNMAP_BYTES / blockSize);
         this.maxWriteSameBlocks = Math.min(MAX_WRITE_SAME_BLOCKS, MAX_WRITE_SAME_BYTES / blockSize);
-        final InquiryData inquiryData = new InquiryData(identity, blockSize, thinProvisioning, maxTransferBlocks,
+        final InquiryData inquiryData = new InquiryData(this, identity, blockSize, thinProvisioning, maxTransferBlocks,
             maxCompareAndWriteBlocks, maxUnmapBlocks, maxWriteSameBlocks);
         this.steps = new MediaSteps(this, blockSize);
         final MediaCommands media = new MediaCommands(this, blockSize, thinProvisioning, readOnly, maxTransferBlocks,
@@ -273,6 +276,57 @@ public final class LogicalUnit
     public int physicalBlockSize()
     {
         return physicalBlockSize;
+    }
+
+    /**
+     * Atomic writes (SBC-4 4.29, WRITE ATOMIC(16)), which the backstore makes: each is written whole or not at all,
+     * also across a crash or power loss of the medium. The Block Limits VPD page reports MAXIMUM ATOMIC TRANSFER
+     * LENGTH (at most the MAXIMUM TRANSFER LENGTH), ATOMIC ALIGNMENT and ATOMIC TRANSFER LENGTH GRANULARITY (both the
+     * unit, in blocks), and no atomic boundary. Default: none (WRITE ATOMIC(16) is an unsupported operation code).
+     *
+     * @param unitBytes        the smallest atomic write, a power of two no smaller than the logical block; every
+     *                         atomic write is a multiple of it and starts at a multiple of it.
+     * @param maxBytes         the largest atomic write; 0 = none.
+     * @param naturallyAligned each atomic write must also be a power of two long and start at a multiple of its
+     *                         length (Linux's RWF_ATOMIC); other lengths and starts, which the VPD page cannot
+     *                         express, get INVALID FIELD IN CDB.
+     */
+    public LogicalUnit atomicWrites(final int unitBytes, final int maxBytes, final boolean naturallyAligned)
+    {
+        if (maxBytes == 0)
+        {
+            this.atomicWriteMaxBlocks = 0;
+            return this;
+        }
+        if (unitBytes < blockSize || Integer.bitCount(unitBytes) != 1 || maxBytes < unitBytes ||
+            maxBytes % unitBytes != 0)
+        {
+            throw new IllegalArgumentException("atomic writes of " + unitBytes + " to " + maxBytes +
+                " bytes with " + blockSize + "-byte blocks");
+        }
+        this.atomicWriteGranularityBlocks = unitBytes / blockSize;
+        this.atomicWritesNaturallyAligned = naturallyAligned;
+        final long maxBlocks = Math.min(maxBytes / blockSize, maxTransferBlocks);
+        this.atomicWriteMaxBlocks = maxBlocks - maxBlocks % atomicWriteGranularityBlocks;
+        return this;
+    }
+
+    /** MAXIMUM ATOMIC TRANSFER LENGTH: 0 when the logical unit makes no atomic writes. */
+    public long atomicWriteMaxBlocks()
+    {
+        return atomicWriteMaxBlocks;
+    }
+
+    /** ATOMIC TRANSFER LENGTH GRANULARITY and ATOMIC ALIGNMENT, in blocks (1 when there is no constraint). */
+    public int atomicWriteGranularityBlocks()
+    {
+        return atomicWriteGranularityBlocks;
+    }
+
+    /** Whether an atomic write must be a power of two long and start at a multiple of its length. */
+    public boolean atomicWritesNaturallyAligned()
+    {
+        return atomicWritesNaturallyAligned;
     }
 
     /**

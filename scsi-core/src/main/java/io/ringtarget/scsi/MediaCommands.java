@@ -5,9 +5,9 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * The medium-access commands of one logical unit (SBC-3 5.x: READ, WRITE, WRITE AND VERIFY, VERIFY, COMPARE AND
- * WRITE, ORWRITE, WRITE SAME, UNMAP, SYNCHRONIZE CACHE, PRE-FETCH): the checks each starts with (CDB fields,
- * transfer length limits, LBA range, write protection, residuals) and the first backstore call, or the set-up of
- * the steps {@link MediaSteps} then drives. Allocation-free.
+ * WRITE, ORWRITE, WRITE SAME, UNMAP, SYNCHRONIZE CACHE, PRE-FETCH; SBC-4 WRITE ATOMIC): the checks each starts
+ * with (CDB fields, transfer length limits, LBA range, write protection, residuals) and the first backstore call,
+ * or the set-up of the steps {@link MediaSteps} then drives. Allocation-free.
  */
 final class MediaCommands
 {
@@ -131,6 +131,72 @@ final class MediaCommands
             return;
         }
         device.write(t, lba * blockSize, t.dataBuffer(), length, forceUnitAccess);
+    }
+
+    /**
+     * WRITE ATOMIC(16) (SBC-4 5.48): all of it reaches the medium or none of it (the backstore's atomic write,
+     * {@link BlockDevice#writeAtomic}), within the limits of the Block Limits VPD page.
+     */
+    void writeAtomic(final ScsiTask t, final MemorySegment cdb)
+    {
+        final long maxBlocks = lu.atomicWriteMaxBlocks();
+        if (maxBlocks == 0)
+        {
+            Responses.illegal(t, Asc.INVALID_COMMAND_OPERATION_CODE, 0); // as an opcode without a row
+            return;
+        }
+        if (!CdbFields.noProtectionInformation(t, cdb))
+        {
+            return;
+        }
+        if (Bytes.u16(cdb, 10) != 0)
+        {
+            Responses.invalidCdb(t, 10, -1); // ATOMIC BOUNDARY: MAXIMUM ATOMIC BOUNDARY SIZE is 0
+            return;
+        }
+        final long lba = Bytes.u64(cdb, 2);
+        final int blocks = Bytes.u16(cdb, 12);
+        // LBA range first (as the other writes, and libiscsi's WriteAtomic16.BeyondEol expects of lengths above the
+        // atomic limits), then the atomic limits.
+        if (!writable(t) || !inRange(t, lba, blocks))
+        {
+            return;
+        }
+        final long bytes = (long)blocks * blockSize;
+        t.residual(bytes);
+        if (blocks == 0)
+        {
+            Responses.good(t); // SBC-4 5.48: no blocks, not an error
+            return;
+        }
+        final int unit = lu.atomicWriteGranularityBlocks();
+        if (blocks > maxBlocks || blocks % unit != 0 ||
+            lu.atomicWritesNaturallyAligned() && Integer.bitCount(blocks) != 1)
+        {
+            Responses.invalidCdb(t, 12, -1);
+            return;
+        }
+        if (lba % unit != 0 || lu.atomicWritesNaturallyAligned() && lba % blocks != 0)
+        {
+            Responses.invalidCdb(t, 2, -1);
+            return;
+        }
+        if (Responses.room(t) < bytes)
+        {
+            // Less data than the CDB names (EDTL): writing part of it would not be the atomic write asked for.
+            Responses.invalidCdb(t, 12, -1);
+            return;
+        }
+        final BlockDevice device = t.device();
+        if (device == null)
+        {
+            Responses.noDevice(t);
+            return;
+        }
+        t.phase = MediaSteps.PHASE_WRITE;
+        t.ioLength = (int)bytes;
+        device.writeAtomic(t, lba * blockSize, t.dataBuffer(), (int)bytes,
+            CdbFields.fua(cdb) || !modePages.writeCacheEnabled());
     }
 
     void writeAndVerify(

@@ -190,6 +190,9 @@ final class OpcodeTable
             CommandHandlers.SYNCHRONIZE_CACHE_16);
         row(WRITE_SAME_16, none, 16, "9309ffffffffffffffffffffffff1f04", PR_CONFLICT, 0,
             CommandHandlers.WRITE_SAME_16);
+        // Reported, and run, only by a logical unit whose backstore makes atomic writes (LogicalUnit#atomicWrites).
+        row(WRITE_ATOMIC_16, none, 16, "9c18ffffffffffffffffffffffff1f04", PR_CONFLICT, 0,
+            CommandHandlers.WRITE_ATOMIC_16);
         row(SERVICE_ACTION_IN_16, SA_READ_CAPACITY_16, 16, "9e100000000000000000ffffffff0004", PR_ALLOWED, standby,
             CommandHandlers.READ_CAPACITY_16);
         row(SERVICE_ACTION_IN_16, SA_GET_LBA_STATUS, 16, "9e12ffffffffffffffffffffffff0004", prWe, 0,

@@ -5,13 +5,11 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * REPORT SUPPORTED OPERATION CODES (SPC-4 6.35): the reported rows of {@link OpcodeTable}, with their CDB usage
- * data and, when asked (RCTD), command timeouts descriptors. Reporting only copies.
+ * data and, when asked (RCTD), command timeouts descriptors; WRITE ATOMIC(16) only for a logical unit that makes
+ * atomic writes. Reporting only copies.
  */
 final class SupportedOperationCodes
 {
-    /** Commands reported by the all-commands form. */
-    static final int COUNT = OpcodeTable.REPORTED_COUNT;
-
     private static final int ALL_COMMANDS = 0;
     private static final int ONE_COMMAND_WITHOUT_SERVICE_ACTION = 1;
     private static final int ONE_COMMAND_WITH_SERVICE_ACTION = 2;
@@ -23,7 +21,14 @@ final class SupportedOperationCodes
     {
     }
 
-    static void report(final ScsiTask t, final MemorySegment cdb)
+    /** @return the commands the all-commands form reports: WRITE ATOMIC(16) only with atomic writes. */
+    static int count(final boolean atomicWrites)
+    {
+        return OpcodeTable.REPORTED_COUNT - (atomicWrites ? 0 : 1);
+    }
+
+    /** @param atomicWrites the logical unit runs WRITE ATOMIC(16) ({@link LogicalUnit#atomicWriteMaxBlocks}). */
+    static void report(final ScsiTask t, final MemorySegment cdb, final boolean atomicWrites)
     {
         final boolean timeouts = (Bytes.u8(cdb, 2) & 0x80) != 0; // RCTD
         final int options = Bytes.u8(cdb, 2) & 0x07;
@@ -36,7 +41,7 @@ final class SupportedOperationCodes
         switch (options)
         {
             case ALL_COMMANDS:
-                length = encodeAll(out, timeouts);
+                length = encodeAll(out, timeouts, atomicWrites);
                 break;
             case ONE_COMMAND_WITHOUT_SERVICE_ACTION:
                 if (hasServiceActions)
@@ -44,7 +49,8 @@ final class SupportedOperationCodes
                     Responses.invalidCdb(t, 2, 2);
                     return;
                 }
-                length = encodeOne(out, OpcodeTable.reportedRow(opcode, OpcodeTable.NO_SERVICE_ACTION), timeouts);
+                length = encodeOne(out, supported(OpcodeTable.reportedRow(opcode, OpcodeTable.NO_SERVICE_ACTION),
+                    atomicWrites), timeouts);
                 break;
             case ONE_COMMAND_WITH_SERVICE_ACTION:
                 if (!hasServiceActions)
@@ -60,7 +66,7 @@ final class SupportedOperationCodes
                 final int row = hasServiceActions ? OpcodeTable.reportedRow(opcode, serviceAction) :
                     serviceAction == 0 ? OpcodeTable.reportedRow(opcode, OpcodeTable.NO_SERVICE_ACTION) :
                     OpcodeTable.NO_ROW;
-                length = encodeOne(out, row, timeouts);
+                length = encodeOne(out, supported(row, atomicWrites), timeouts);
                 break;
             }
             default:
@@ -75,12 +81,16 @@ final class SupportedOperationCodes
      *
      * @return the number of bytes written.
      */
-    static int encodeAll(final MemorySegment out, final boolean timeouts)
+    static int encodeAll(final MemorySegment out, final boolean timeouts, final boolean atomicWrites)
     {
         final int descriptorLength = COMMAND_DESCRIPTOR_LENGTH + (timeouts ? TIMEOUTS_DESCRIPTOR_LENGTH : 0);
         int o = 4;
         for (int row = 0; row < OpcodeTable.REPORTED_COUNT; row++)
         {
+            if (supported(row, atomicWrites) == OpcodeTable.NO_ROW)
+            {
+                continue;
+            }
             final int serviceAction = OpcodeTable.serviceAction(row);
             final boolean sa = serviceAction != OpcodeTable.NO_SERVICE_ACTION;
             Bytes.zero(out, o, descriptorLength);
@@ -123,6 +133,13 @@ final class SupportedOperationCodes
             o += TIMEOUTS_DESCRIPTOR_LENGTH;
         }
         return o;
+    }
+
+    /** @return the row, or {@link OpcodeTable#NO_ROW} for WRITE ATOMIC(16) on a logical unit without atomic writes. */
+    static int supported(final int row, final boolean atomicWrites)
+    {
+        return row != OpcodeTable.NO_ROW && !atomicWrites && OpcodeTable.opcode(row) == OperationCodes.WRITE_ATOMIC_16 ?
+            OpcodeTable.NO_ROW : row;
     }
 
     private static void encodeTimeouts(final MemorySegment out, final int o)

@@ -21,6 +21,7 @@ final class MemoryBlockDevice implements BlockDevice
     int unmaps;
     int reads;
     int writes;
+    int atomicWrites;
 
     MemoryBlockDevice(final long blockCount, final int blockSize)
     {
@@ -68,6 +69,13 @@ final class MemoryBlockDevice implements BlockDevice
             MemorySegment.copy(disk, byteOffset, dst, 0, length);
             return length;
         });
+    }
+
+    public void writeAtomic(
+        final ScsiTask task, final long byteOffset, final MemorySegment src, final int length, final boolean fua)
+    {
+        atomicWrites++;
+        write(task, byteOffset, src, length, fua);
     }
 
     public void write(
