@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything the tests need on a fresh Debian 12 machine: io_uring headers/library (layout check and ring tests),
-# libiscsi's clients and conformance suite, sg3-utils, the peer targets, Prometheus (the metrics test runs a private
+# libiscsi's clients and conformance suite, sg3-utils, xfsprogs (an XFS file takes atomic writes: the fileio
+# backstore's are tested on one, on a loop device), the peer targets, Prometheus (the metrics test runs a private
 # server; promtool checks the alert rules), Ceph's monitor, OSD, command line tools and librbd with its headers (the
 # rbd backstore's tests start a throwaway cluster of their own: bin/ceph-throwaway.sh), fio with the libiscsi engine,
 # and the
@@ -13,7 +14,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 pkgs=(liburing-dev liburing2 libiscsi-bin libiscsi-dev sg3-utils tgt istgt gcc make util-linux
-  cpio binutils libaio-dev iproute2)
+  cpio binutils libaio-dev iproute2 xfsprogs)
 # Packages whose service is enabled by their postinst; the tests start their own daemons (tgtd, prometheus on a
 # private port, ceph-mon and ceph-osd of a throwaway cluster), so those services are disabled once installed.
 services=(tgt istgt prometheus ceph-base ceph-common ceph-mon ceph-osd)

@@ -30,6 +30,31 @@ public interface Backstore extends AutoCloseable
         return blockSize();
     }
 
+    /**
+     * The smallest atomic write (SBC-4 4.29, {@link BlockDevice#writeAtomic}) in bytes, a power of two no smaller
+     * than the block: atomic writes are multiples of it and start at multiples of it. Only read when
+     * {@link #atomicWriteMaxBytes} is not 0.
+     */
+    default int atomicWriteUnitBytes()
+    {
+        return blockSize();
+    }
+
+    /** The largest atomic write in bytes; 0 (the default) when the backstore makes none. */
+    default int atomicWriteMaxBytes()
+    {
+        return 0;
+    }
+
+    /**
+     * Whether an atomic write must also be a power of two long and start at a multiple of its length: Linux's
+     * RWF_ATOMIC asks it of files and block devices.
+     */
+    default boolean atomicWritesNaturallyAligned()
+    {
+        return false;
+    }
+
     /** Can deallocate (punch hole / discard): the LU reports thin provisioning (SBC-3 4.7). */
     boolean supportsUnmap();
 

@@ -5,8 +5,10 @@ import io.ringtarget.backstore.internal.DiscardThread;
 import io.ringtarget.ffi.Errno;
 import io.ringtarget.ffi.Libc;
 import io.ringtarget.ffi.Stat;
+import io.ringtarget.ffi.Statx;
 import io.ringtarget.ring.EventLoop;
 import io.ringtarget.scsi.BlockDevice;
+import io.ringtarget.scsi.LogicalUnit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,6 +70,9 @@ public final class FileBackstore implements Backstore
     private final boolean discardFallback;
     private final int alignment;
     private final int physicalBlockSize;
+    /** RWF_ATOMIC limits from statx (0 max: no atomic writes); see {@link #atomicWriteLimits}. */
+    private final int atomicWriteUnit;
+    private final int atomicWriteMax;
     private final CopyOnWriteArrayList<FileDevice> devices = new CopyOnWriteArrayList<>();
     private final BackingFileLock lock;
     private volatile DiscardThread discardThread;
@@ -172,6 +177,9 @@ public final class FileBackstore implements Backstore
             {
                 throw new IllegalArgumentException(path + " holds less than one block of " + blockSize);
             }
+            final long atomic = direct && !readOnly ? atomicWriteLimits(fd, Math.max(blockSize, alignment), arena) : 0;
+            atomicWriteUnit = (int)(atomic >>> 32);
+            atomicWriteMax = (int)atomic;
         }
         catch (final IOException ex)
         {
@@ -190,6 +198,34 @@ public final class FileBackstore implements Backstore
             Libc.close(fd);
         }
         this.lock = taken;
+    }
+
+    /**
+     * What the kernel writes atomically to this file or device with RWF_ATOMIC (Linux 6.11 statx: an XFS file,
+     * software-assisted, up to the file system's limit; a file system or device with atomic write support of its
+     * own, e.g. NVMe AWUPF). The unit is the larger of statx's minimum and the block (and the O_DIRECT alignment:
+     * an atomic write is never bounced through the page cache); a write must be a power of two long and start at a
+     * multiple of its length (Linux's rule for RWF_ATOMIC), from one buffer.
+     *
+     * @return the unit in the high 32 bits and the maximum in the low 32 (0: no atomic writes).
+     */
+    private static long atomicWriteLimits(final int fd, final int smallestUnit, final Arena arena)
+    {
+        final MemorySegment statx = arena.allocate(Statx.SIZEOF, 8);
+        if (Libc.fstatx(fd, Statx.STATX_WRITE_ATOMIC, statx) != 0 ||
+            (Statx.stx_mask(statx) & Statx.STATX_WRITE_ATOMIC) == 0 ||
+            (Statx.stx_attributes(statx) & Statx.STATX_ATTR_WRITE_ATOMIC) == 0 ||
+            Statx.stx_atomic_write_segments_max(statx) < 1)
+        {
+            return 0;
+        }
+        final int unit = Math.max(Statx.stx_atomic_write_unit_min(statx), smallestUnit);
+        final int max = Math.min(Statx.stx_atomic_write_unit_max(statx), LogicalUnit.DEFAULT_MAX_TRANSFER_BYTES);
+        if (Integer.bitCount(unit) != 1 || Integer.bitCount(max) != 1 || max < unit)
+        {
+            return 0;
+        }
+        return (long)unit << 32 | max;
     }
 
     /**
@@ -543,6 +579,21 @@ public final class FileBackstore implements Backstore
     public int physicalBlockSize()
     {
         return physicalBlockSize;
+    }
+
+    public int atomicWriteUnitBytes()
+    {
+        return atomicWriteUnit;
+    }
+
+    public int atomicWriteMaxBytes()
+    {
+        return atomicWriteMax;
+    }
+
+    public boolean atomicWritesNaturallyAligned()
+    {
+        return true;
     }
 
     private static long major(final long rdev)

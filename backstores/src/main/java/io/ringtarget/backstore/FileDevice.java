@@ -3,6 +3,7 @@ package io.ringtarget.backstore;
 import io.ringtarget.backstore.internal.DiscardThread;
 import io.ringtarget.backstore.internal.Lseek;
 import io.ringtarget.ffi.Libc;
+import io.ringtarget.ffi.Statx;
 import io.ringtarget.ring.CompletionHandler;
 import io.ringtarget.ring.EventLoop;
 import io.ringtarget.ring.Ring;
@@ -13,6 +14,7 @@ import io.ringtarget.scsi.ScsiTask;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
+import static io.ringtarget.ffi.LibcConstants.EINVAL;
 import static io.ringtarget.ffi.LibcConstants.EIO;
 import static io.ringtarget.ffi.LibcConstants.EOPNOTSUPP;
 import static io.ringtarget.ffi.LibcConstants.FALLOC_FL_KEEP_SIZE;
@@ -164,6 +166,30 @@ final class FileDevice implements BlockDevice, CompletionHandler
         submitRw(slot, OP_WRITE);
     }
 
+    /**
+     * RWF_ATOMIC (Linux 6.11) on the O_DIRECT descriptor, from the buffer's own address: the kernel takes an atomic
+     * write only from one user buffer (a registered buffer's is refused, EINVAL), never in part, and never through
+     * the page cache, so an unaligned one is refused here rather than bounced. Within the limits the backstore
+     * declared ({@link FileBackstore#atomicWriteMaxBytes}), which the logical unit checked.
+     */
+    public void writeAtomic(
+        final ScsiTask task, final long byteOffset, final MemorySegment src, final int length, final boolean fua)
+    {
+        if (!src.isNative() || src.byteSize() < length)
+        {
+            task.onIoComplete(-EFAULT);
+            return;
+        }
+        if (!backstore.direct() || ((src.address() | byteOffset | length) & (backstore.alignment() - 1)) != 0)
+        {
+            task.onIoComplete(-EINVAL);
+            return;
+        }
+        final int slot = acquire(task);
+        setUp(slot, byteOffset, src.address(), length, Statx.RWF_ATOMIC | (fua ? RWF_DSYNC : 0));
+        submitRw(slot, OP_WRITE); // bufIndexes[slot] stays -1: a plain WRITE
+    }
+
     public void flush(final ScsiTask task)
     {
         final int slot = acquire(task);
@@ -265,7 +291,7 @@ final class FileDevice implements BlockDevice, CompletionHandler
         {
             case OP_READ:
             case OP_WRITE:
-                if (res > 0 && res < remaining[slot])
+                if (res > 0 && res < remaining[slot] && (rwFlags[slot] & Statx.RWF_ATOMIC) == 0)
                 {
                     // Short transfer (signal, page cache pressure): continue where it stopped.
                     shortTransfers++;
@@ -278,7 +304,8 @@ final class FileDevice implements BlockDevice, CompletionHandler
                     submitRw(slot, op);
                     return;
                 }
-                result = res < 0 ? res : (res == 0 && remaining[slot] > 0 ? -EIO : done[slot] + res);
+                // An atomic write is never continued: the kernel writes all of it or fails it.
+                result = res < 0 ? res : (res < remaining[slot] ? -EIO : done[slot] + res);
                 break;
             case OP_UNMAP:
                 if (res == -EOPNOTSUPP && backstore.kind() != FileBackstore.Kind.FILEIO)

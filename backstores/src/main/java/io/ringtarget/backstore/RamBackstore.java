@@ -4,6 +4,7 @@ import io.ringtarget.backstore.internal.AllocationMap;
 import io.ringtarget.ffi.NativeCopy;
 import io.ringtarget.ring.EventLoop;
 import io.ringtarget.scsi.BlockDevice;
+import io.ringtarget.scsi.LogicalUnit;
 import io.ringtarget.scsi.ScsiTask;
 
 import java.lang.foreign.Arena;
@@ -15,6 +16,10 @@ import java.lang.foreign.MemorySegment;
  * concurrent writes to the same block from two loops race as they would on a disk. A READ whose transport accepts
  * it is not copied: the range is lent ({@link BlockDevice#lend}) and sent from here; each loop's handle counts what
  * it has lent, and is not released while any is.
+ * <p>
+ * Atomic writes (WRITE ATOMIC(16)) of any whole number of blocks up to the LU's maximum transfer: a write is one
+ * copy made before the handle returns, so it is whole or not made, and no other command of that loop runs during
+ * it. A READ on another loop (or a lent range being sent) may still see part of it, as with any write here.
  * <p>
  * Thin (LBPME, LBPRZ): an {@link AllocationMap} tracks which logical blocks were written since they were last
  * unmapped, so GET LBA STATUS reports never-written and unmapped blocks as deallocated. UNMAP deallocates whole
@@ -74,6 +79,11 @@ public final class RamBackstore implements Backstore
     public boolean supportsUnmap()
     {
         return true;
+    }
+
+    public int atomicWriteMaxBytes()
+    {
+        return LogicalUnit.DEFAULT_MAX_TRANSFER_BYTES;
     }
 
     public boolean unmapReadsZeros()
@@ -211,6 +221,12 @@ public final class RamBackstore implements Backstore
                 allocation.markMapped(first, (byteOffset + length + blockSize - 1) / blockSize - first);
             }
             task.onIoComplete(length);
+        }
+
+        public void writeAtomic(
+            final ScsiTask task, final long byteOffset, final MemorySegment src, final int length, final boolean fua)
+        {
+            write(task, byteOffset, src, 0, length, fua); // one copy on this loop: see the class comment
         }
 
         public void flush(final ScsiTask task)

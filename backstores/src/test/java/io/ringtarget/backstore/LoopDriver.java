@@ -45,7 +45,9 @@ final class LoopDriver implements ScsiTaskListener, AutoCloseable
         this.device = backstore.open(loop);
         this.lu = new LogicalUnit(LogicalUnitIdentity.of("iqn.2026-11.io.ringtarget:bs", backstore.name()),
             backstore.blockCount(), backstore.blockSize(), backstore.supportsUnmap(), backstore.readOnly())
-            .unmapReadsZeros(backstore.unmapReadsZeros());
+            .unmapReadsZeros(backstore.unmapReadsZeros())
+            .atomicWrites(backstore.atomicWriteUnitBytes(), backstore.atomicWriteMaxBytes(),
+                backstore.atomicWritesNaturallyAligned());
         task.listener(this);
         run(0, 0, 0, 0, 0, 0, 0); // consume POWER ON / RESET
     }

@@ -40,6 +40,22 @@ final class BackstoreFactory
         }
     }
 
+    /**
+     * What the start-up log says of a file or device backstore's atomic writes (WRITE ATOMIC(16)), which depend on
+     * its file system or device; null for the others (a RAM backstore always makes them, an rbd one never).
+     */
+    static String atomicWrites(final Backstore backstore)
+    {
+        if (!(backstore instanceof FileBackstore))
+        {
+            return null;
+        }
+        return backstore.name() + ": " + (backstore.atomicWriteMaxBytes() == 0 ?
+            "no atomic writes (WRITE ATOMIC(16)): its file or device takes no RWF_ATOMIC with direct I/O" :
+            "atomic writes (WRITE ATOMIC(16)) of " + backstore.atomicWriteUnitBytes() + " to " +
+            backstore.atomicWriteMaxBytes() + " bytes, a power of two at a multiple of its length (RWF_ATOMIC)");
+    }
+
     private static String where(final BackstoreConfig config)
     {
         if (null != config.rbd())

@@ -278,6 +278,7 @@ final class TargetRegistryBuilder
             spec.readOnly())
             .unmapReadsZeros(b.unmapReadsZeros())
             .physicalBlockSize(b.physicalBlockSize())
+            .atomicWrites(b.atomicWriteUnitBytes(), b.atomicWriteMaxBytes(), b.atomicWritesNaturallyAligned())
             .writeCacheEnabled(spec.writeCache());
         if (null != stateDirectory)
         {

@@ -114,7 +114,13 @@ public final class TargetServer implements AutoCloseable
         {
             for (final BackstoreConfig b : config.backstores())
             {
-                backstores.put(b.name(), BackstoreFactory.open(b));
+                final Backstore opened = BackstoreFactory.open(b);
+                backstores.put(b.name(), opened);
+                final String atomic = BackstoreFactory.atomicWrites(opened);
+                if (null != atomic)
+                {
+                    log.info("backstore", atomic);
+                }
             }
             final TargetRegistryBuilder builder = new TargetRegistryBuilder(stateDirectory, log);
             final TargetRegistryBuilder.Built built = builder.build(config, backstores);
