@@ -2,8 +2,8 @@ package io.ringtarget.iscsi.stats;
 
 /**
  * The kind of a SCSI command, for the per-LUN counters and latency histograms (label {@code op}): READ(6/10/12/16)
- * are reads; WRITE(6/10/12/16) and WRITE AND VERIFY(10/12/16) writes; SYNCHRONIZE CACHE(10/16) flushes; UNMAP
- * unmaps; everything else (INQUIRY, TEST UNIT READY, WRITE SAME, COMPARE AND WRITE, VERIFY, ...) other.
+ * are reads; WRITE(6/10/12/16), WRITE AND VERIFY(10/12/16) and WRITE ATOMIC(16) writes; SYNCHRONIZE CACHE(10/16)
+ * flushes; UNMAP unmaps; everything else (INQUIRY, TEST UNIT READY, WRITE SAME, COMPARE AND WRITE, VERIFY, ...) other.
  */
 public final class IoOp
 {
@@ -24,7 +24,7 @@ public final class IoOp
         {
             BY_OPCODE[opcode] = READ;
         }
-        for (final int opcode : new int[]{ 0x0A, 0x2A, 0xAA, 0x8A, 0x2E, 0xAE, 0x8E })
+        for (final int opcode : new int[]{ 0x0A, 0x2A, 0xAA, 0x8A, 0x2E, 0xAE, 0x8E, 0x9C })
         {
             BY_OPCODE[opcode] = WRITE;
         }

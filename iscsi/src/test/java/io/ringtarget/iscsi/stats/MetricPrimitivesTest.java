@@ -38,6 +38,7 @@ class MetricPrimitivesTest
         assertEquals(IoOp.READ, IoOp.of(0x88));
         assertEquals(IoOp.WRITE, IoOp.of(0x2A));
         assertEquals(IoOp.WRITE, IoOp.of(0x8E));
+        assertEquals(IoOp.WRITE, IoOp.of(0x9C));   // WRITE ATOMIC(16)
         assertEquals(IoOp.FLUSH, IoOp.of(0x35));
         assertEquals(IoOp.FLUSH, IoOp.of(0x91));
         assertEquals(IoOp.UNMAP, IoOp.of(0x42));

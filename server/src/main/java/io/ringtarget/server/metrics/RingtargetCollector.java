@@ -194,7 +194,7 @@ public final class RingtargetCollector implements MultiCollector
     {
         final Family reads = new Family("ringtarget_lun_reads_completed", "READ commands answered GOOD.");
         final Family writes = new Family("ringtarget_lun_writes_completed",
-            "WRITE and WRITE AND VERIFY commands answered GOOD.");
+            "WRITE, WRITE AND VERIFY and WRITE ATOMIC commands answered GOOD.");
         final Family readBytes = new Family("ringtarget_lun_read_bytes", "Bytes sent by READ commands answered GOOD.");
         final Family written = new Family("ringtarget_lun_written_bytes",
             "Bytes received by WRITE commands answered GOOD.");

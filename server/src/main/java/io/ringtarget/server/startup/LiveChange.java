@@ -202,7 +202,9 @@ final class LiveChange
         next.put(b.name(), open);
         if (null == old)
         {
-            done.add("backstore " + b.name() + " opened (" + Sizes.format(open.sizeBytes()) + ")");
+            final String atomic = BackstoreFactory.atomicWrites(open);
+            done.add("backstore " + b.name() + " opened (" + Sizes.format(open.sizeBytes()) + ")" +
+                (null == atomic ? "" : "; " + atomic));
         }
         else
         {
