@@ -52,7 +52,8 @@ final class BackstoreFactory
             return null;
         }
         return backstore.name() + ": atomic writes (WRITE ATOMIC(16)) of " + backstore.atomicWriteUnitBytes() +
-            " to " + backstore.atomicWriteMaxBytes() + " bytes, a power of two at a multiple of its length (RWF_ATOMIC)";
+            " to " + backstore.atomicWriteMaxBytes() +
+            " bytes, a power of two at a multiple of its length (RWF_ATOMIC)";
     }
 
     private static String where(final BackstoreConfig config)
