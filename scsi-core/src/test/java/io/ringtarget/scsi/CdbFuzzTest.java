@@ -47,6 +47,15 @@ class CdbFuzzTest
         final LogicalUnit lu = new LogicalUnit(LogicalUnitIdentity.of(LuHarness.TARGET, "FUZZ0001"), 2048, 512, true,
             false);
         lu.targetPorts(port);
+        // WRITE ATOMIC(16) runs too, with a file's limits (4 KiB to 64 KiB, naturally aligned) or a RAM LUN's.
+        if (data.consumeBoolean())
+        {
+            lu.atomicWrites(4096, 65536, true);
+        }
+        else
+        {
+            lu.atomicWrites(512, LogicalUnit.DEFAULT_MAX_TRANSFER_BYTES, false);
+        }
         DEVICE.deferred = data.consumeBoolean();
         task.listener(t -> completions++);
         for (int i = 0; i < 6 && data.remainingBytes() > 0; i++)
