@@ -4,9 +4,14 @@
 # (fio from Debian's source, by build-guest-fio.sh). Nothing is installed on the host: the .debs are downloaded into
 # the cache and unpacked with dpkg-deb. docs/kernel-initiator.md explains the guest.
 #
-#   native-tests/qemu/build-guest.sh [--force]
+#   native-tests/qemu/build-guest.sh [--force] [--kernel-from SUITE]
 #
-# Output, under $RINGTARGET_CACHE/qemu-guest (default .cache/qemu-guest at the repository root):
+# --kernel-from bookworm-backports takes the kernel (linux-image-amd64) from that suite instead, through apt lists of
+# its own in the output directory (the host's sources are not touched): Debian 12's 6.1 predates what a test needs
+# (SCSI atomic writes: Linux 6.11). Everything else is the same.
+#
+# Output, under $RINGTARGET_CACHE/qemu-guest (default .cache/qemu-guest at the repository root; qemu-guest-SUITE
+# with --kernel-from):
 #   vmlinuz            the kernel
 #   initramfs.cpio.gz  busybox /init (guest-init.sh), the modules it loads, the tools and their libraries
 #   manifest.txt       package versions, modules and files that went in
@@ -17,7 +22,7 @@
 # resolved from apt's lists, offline). A new package version in those lists, a new fio or an edit of these
 # scripts rebuilds; .debs already downloaded are reused. A build that fails leaves the previous outputs as they
 # were. Needs root for apt-get update (only when apt's lists lack the packages), mknod (/dev/console in the
-# archive) and build-guest-fio.sh's first run; dpkg-deb, cpio, readelf and gzip on the host
+# archive) and build-guest-fio.sh's first run; dpkg-deb, cpio, readelf, gzip and gcc on the host
 # (bin/install-test-deps.sh installs them).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -25,13 +30,23 @@ root="$(cd "$here/../.." && pwd)"
 cache="${RINGTARGET_CACHE:-$root/.cache}"
 out="$cache/qemu-guest"
 force=0
-[ "${1:-}" = "--force" ] && force=1
+kernel_from=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --force) force=1 ;;
+    --kernel-from) kernel_from="$2"; shift ;;
+    *) echo "build-guest: unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+[ -z "$kernel_from" ] || out="$out-$kernel_from"
 log() { echo "build-guest: $*" >&2; }
 
 # What the guest needs. The kernel is whatever Debian's linux-image-amd64 points at (6.1.0-N-amd64).
 # udev: multipath enumerates only devices that udev has initialized and names them by udev's ID_SERIAL.
 packages=(linux-image-amd64 busybox-static open-iscsi multipath-tools kpartx sg3-utils sg3-utils-udev dmsetup udev
   libaio1 zlib1g)
+[ -z "$kernel_from" ] || packages=("${packages[@]:1}")   # the kernel comes from $kernel_from (below)
 # Kernel modules /init loads, in this order, each after its dependencies. Names as modprobe takes them; one that
 # the kernel has built in is skipped.
 modules=(virtio_pci virtio_net e1000 af_packet crc32c_generic crc32c-intel sd_mod sg scsi_transport_iscsi libiscsi
@@ -58,13 +73,39 @@ if ! resolved="$(resolve)" || [ -z "$resolved" ]; then
 fi
 wanted="$(printf '%s\n' "$resolved" | grep -E '^(lib|zlib1g=|linux-image-[0-9]|busybox-static=|open-iscsi=|multipath-tools=|kpartx=|sg3-utils=|sg3-utils-udev=|dmsetup=|udev=)' |
   grep -v '^libpam\|^libperl\|^libsemanage\|^libsepol\|^libaudit\|^libdb5\|^libgdbm\|^libklibc\|^libnumber\|^libtext\|^libfile' | sort)"
+# The kernel of another suite: apt lists of that suite alone, kept in the output directory, refreshed when they do
+# not resolve linux-image-amd64 (as the host's lists are above).
+kernel_entry=""
+if [ -n "$kernel_from" ]; then
+  suite_lists="$out/apt-lists"
+  mkdir -p "$suite_lists/partial"
+  printf 'deb http://deb.debian.org/debian %s main\n' "$kernel_from" >"$aptdir/suite.list"
+  suite_apt=(-o Dir::Etc::SourceList="$aptdir/suite.list" -o Dir::Etc::SourceParts=/dev/null
+    -o Dir::State::Lists="$suite_lists" -o Dir::State::status="$aptdir/status" -o APT::Sandbox::User=root)
+  # linux-image-amd64 depends on exactly one linux-image-X (= version); its other dependencies (kmod, initramfs-tools)
+  # are not wanted: the guest's /init loads the modules itself.
+  resolve_kernel() {
+    apt-cache "${suite_apt[@]}" show linux-image-amd64 2>/dev/null |
+      sed -n 's/^Depends: \(linux-image-[0-9][^ ]*\) (= \([^)]*\)).*/\1=\2/p' | head -1
+  }
+  kernel_entry="$(resolve_kernel)" || kernel_entry=""
+  if [ -z "$kernel_entry" ]; then
+    log "fetching the package lists of $kernel_from"
+    apt-get -q "${suite_apt[@]}" update >&2
+    kernel_entry="$(resolve_kernel)" || kernel_entry=""
+  fi
+  [ -n "$kernel_entry" ] || { log "$kernel_from has no linux-image-amd64"; exit 1; }
+  wanted="$(printf '%s\n%s\n' "$wanted" "$kernel_entry" | sort)"
+fi
 kernel_pkg="$(printf '%s\n' "$wanted" | grep '^linux-image-[0-9]' | cut -d= -f1)"
 [ -n "$kernel_pkg" ] || { log "no linux-image-6.1.0-*-amd64 in: $resolved"; exit 1; }
 
 # fio with verify=crc32c for the guest's verified I/O, built for any x86-64 CPU (TCG emulates no AVX-512).
 fio="$("$here/build-guest-fio.sh")"
 
-key="$( { printf '%s\n' "$wanted" "${modules[@]}"; sha256sum "$fio" "$here"/{build-guest,build-guest-fio,guest-init,guest-lib}.sh | cut -d' ' -f1; } |
+key="$( { printf '%s\n' "$wanted" "${modules[@]}";
+  sha256sum "$fio" "$here"/{build-guest,build-guest-fio,guest-init,guest-lib}.sh "$here/guest-atomic-write.c" |
+  cut -d' ' -f1; } |
   sha256sum | cut -c1-16)"
 if [ "$force" = 0 ] && [ -f "$out/key" ] && [ "$(cat "$out/key")" = "$key" ] && [ -f "$out/vmlinuz" ] && [ -f "$out/initramfs.cpio.gz" ]; then
   printf 'KERNEL=%s\nINITRAMFS=%s\nKEY=%s\n' "$out/vmlinuz" "$out/initramfs.cpio.gz" "$key"
@@ -77,9 +118,15 @@ debs="$out/debs"
 mkdir -p "$debs"
 need=()
 while IFS='=' read -r name version; do
+  [ "$name=$version" = "$kernel_entry" ] && continue   # from $kernel_from's lists, below
   # apt-get download names the file NAME_VERSION_ARCH.deb with the epoch's colon as %3a.
   compgen -G "$debs/${name}_${version//:/%3a}_*.deb" >/dev/null || need+=("$name=$version")
 done <<<"$wanted"
+kernel_deb="${kernel_entry%%=*}_$(printf '%s' "${kernel_entry#*=}" | sed 's/:/%3a/g')_*.deb"
+if [ -n "$kernel_entry" ] && ! compgen -G "$debs/$kernel_deb" >/dev/null; then
+  log "downloading $kernel_entry from $kernel_from"
+  ( cd "$debs" && apt-get download -q "${suite_apt[@]}" "$kernel_entry" >&2 )
+fi
 if [ "${#need[@]}" -gt 0 ]; then
   log "downloading ${#need[@]} package(s)"
   # APT::Sandbox::User=root: the cache directory is not readable by the _apt user.
@@ -111,12 +158,21 @@ mdir="$stage/lib/modules/$kver"
 declare -A seen=()
 order=()
 path_of() {
-  local n="${1//-/_}"
-  awk -v n="$n" '{ f = $0; sub(/.*\//, "", f); sub(/\.ko(\.[a-z]+)?$/, "", f); gsub(/-/, "_", f); if (f == n) { print $0; exit } }' \
-    "$mdir/modules.order"
+  local n="${1//-/_}" p c
+  p="$(awk -v n="$n" '{ f = $0; sub(/.*\//, "", f); sub(/\.ko(\.[a-z]+)?$/, "", f); gsub(/-/, "_", f); if (f == n) { print $0; exit } }' \
+    "$mdir/modules.order")"
+  # modules.order names foo.ko where the package has foo.ko.xz (Debian's kernels from 6.x on compress them).
+  for c in "" .xz .zst; do
+    if [ -n "$p" ] && [ -e "$mdir/$p$c" ]; then p="$p$c"; break; fi
+  done
+  printf '%s' "$p"
 }
 depends_of() {  # $1: a path under $mdir
-  tr '\0' '\n' <"$mdir/$1" | sed -n 's/^depends=//p' | head -1 | tr ',' ' '
+  case "$1" in
+    *.xz) xz -dc "$mdir/$1" ;;
+    *.zst) zstd -qdc "$mdir/$1" ;;
+    *) cat "$mdir/$1" ;;
+  esac | tr '\0' '\n' | sed -n 's/^depends=//p' | head -1 | tr ',' ' '
 }
 builtin() {
   local n="${1//-/_}"
@@ -226,6 +282,9 @@ mkdir -p "$rootfs/lib/multipath"
 for f in "$stage"/lib/multipath/*.so; do cp -L "$f" "$rootfs/lib/multipath/"; add_libs "$f"; done
 rm -f "$rootfs/usr/bin/fio"
 add_prog "$fio" usr/bin
+# rt-atomic-write (guest-atomic-write.c): one RWF_ATOMIC write, which no Debian 12 tool makes. Static, with the
+# host's libc.a: Debian 12's glibc, as the guest's.
+gcc -static -O2 -Wall -Werror -o "$rootfs/usr/bin/rt-atomic-write" "$here/guest-atomic-write.c"
 
 # open-iscsi's own configuration as Debian ships it (node.startup manual, NOP-Out every 5 s, ...); /init writes
 # the initiator name.
