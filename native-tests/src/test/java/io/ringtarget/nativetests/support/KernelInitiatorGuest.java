@@ -53,6 +53,8 @@ public final class KernelInitiatorGuest
     private int nics = 1;
     private int cpus = 2;
     private int memoryMiB = 1024;
+    /** The Debian suite of the guest's kernel; null: Debian 12's own. */
+    private String kernelFrom;
     private Duration timeout = DEFAULT_TIMEOUT;
 
     private KernelInitiatorGuest(final String name, final String script)
@@ -150,6 +152,18 @@ public final class KernelInitiatorGuest
     }
 
     /**
+     * @param suite a Debian suite whose kernel the guest boots instead of Debian 12's (bookworm-backports: what a test
+     *              of a feature newer than 6.1 needs); the rest of the image is the same
+     *              ({@link GuestImage#get(String)}).
+     * @return this.
+     */
+    public KernelInitiatorGuest kernelFrom(final String suite)
+    {
+        this.kernelFrom = suite;
+        return this;
+    }
+
+    /**
      * @param limit how long the boot may take in all before QEMU is killed (default {@link #DEFAULT_TIMEOUT}).
      * @return this.
      */
@@ -191,7 +205,7 @@ public final class KernelInitiatorGuest
      */
     public GuestRun boot()
     {
-        final GuestImage image = GuestImage.get();
+        final GuestImage image = null == kernelFrom ? GuestImage.get() : GuestImage.get(kernelFrom);
         final Path logDir = Tools.repoRoot().resolve("native-tests/target/kernel-initiator");
         final String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss-SSS"));
         final Path console = logDir.resolve(name + "-" + stamp + ".console.log");
