@@ -79,7 +79,13 @@ kernel_entry=""
 if [ -n "$kernel_from" ]; then
   suite_lists="$out/apt-lists"
   mkdir -p "$suite_lists/partial"
-  printf 'deb http://deb.debian.org/debian %s main\n' "$kernel_from" >"$aptdir/suite.list"
+  # The host's Debian mirror (deb822 or one-line sources), else Debian's own.
+  mirror="$(sed -n 's#^URIs: *\(https\{0,1\}://[^ ]*/debian\)/\{0,1\} *$#\1#p' /etc/apt/sources.list.d/*.sources \
+    2>/dev/null | head -1)"
+  [ -n "$mirror" ] || mirror="$(sed -n 's#^deb \(\[[^]]*\] \)\{0,1\}\(https\{0,1\}://[^ ]*/debian\)/\{0,1\} .*#\2#p' \
+    /etc/apt/sources.list 2>/dev/null | head -1)"
+  [ -n "$mirror" ] || mirror=http://deb.debian.org/debian
+  printf 'deb %s %s main\n' "$mirror" "$kernel_from" >"$aptdir/suite.list"
   suite_apt=(-o Dir::Etc::SourceList="$aptdir/suite.list" -o Dir::Etc::SourceParts=/dev/null
     -o Dir::State::Lists="$suite_lists" -o Dir::State::status="$aptdir/status" -o APT::Sandbox::User=root)
   # linux-image-amd64 depends on exactly one linux-image-X (= version); its other dependencies (kmod, initramfs-tools)
