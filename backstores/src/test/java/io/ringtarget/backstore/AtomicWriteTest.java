@@ -2,11 +2,9 @@ package io.ringtarget.backstore;
 
 import io.ringtarget.scsi.ScsiStatus;
 
-import java.io.IOException;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -57,10 +55,10 @@ class AtomicWriteTest
         boolean mounted = false;
         try
         {
-            exec("truncate", "-s", "512M", image.toString()); // mkfs.xfs wants 300 MB at least
-            device = exec("losetup", "-f", "--show", image.toString());
-            exec("mkfs.xfs", "-q", device);
-            exec("mount", device, mountPoint.toString());
+            LoopDeviceBackstoreTest.exec("truncate", "-s", "512M", image.toString()); // mkfs.xfs wants 300 MB at least
+            device = LoopDeviceBackstoreTest.exec("losetup", "-f", "--show", image.toString());
+            LoopDeviceBackstoreTest.exec("mkfs.xfs", "-q", device);
+            LoopDeviceBackstoreTest.exec("mount", device, mountPoint.toString());
             mounted = true;
             final Path file = mountPoint.resolve("lun.img");
 
@@ -118,26 +116,14 @@ class AtomicWriteTest
         {
             if (mounted)
             {
-                exec("umount", mountPoint.toString());
+                LoopDeviceBackstoreTest.exec("umount", mountPoint.toString());
             }
             if (device != null)
             {
-                exec("losetup", "-d", device);
+                LoopDeviceBackstoreTest.exec("losetup", "-d", device);
             }
             Files.deleteIfExists(image);
             Files.deleteIfExists(mountPoint);
         }
-    }
-
-    private static String exec(final String... command) throws IOException, InterruptedException
-    {
-        final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        final String out = new String(p.getInputStream().readAllBytes()).trim();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "timed out: " + String.join(" ", command));
-        if (p.exitValue() != 0)
-        {
-            throw new IOException(String.join(" ", command) + ": " + out);
-        }
-        return out;
     }
 }

@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class LoopDeviceBackstoreTest
 {
-    private static String exec(final String... command) throws IOException, InterruptedException
+    /** Runs a command (losetup, mkfs.xfs, mount...) and returns its output; a non-zero exit is an IOException. */
+    static String exec(final String... command) throws IOException, InterruptedException
     {
         final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         final String out = new String(p.getInputStream().readAllBytes()).trim();

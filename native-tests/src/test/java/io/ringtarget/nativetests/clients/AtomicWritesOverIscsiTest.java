@@ -1,10 +1,9 @@
 package io.ringtarget.nativetests.clients;
 
 import io.ringtarget.nativetests.support.Conformance;
-import io.ringtarget.nativetests.support.ExternalProcess;
-import io.ringtarget.nativetests.support.LoopDevice;
 import io.ringtarget.nativetests.support.Ports;
 import io.ringtarget.nativetests.support.Tools;
+import io.ringtarget.nativetests.support.XfsFileSystem;
 import io.ringtarget.server.config.BackstoreConfig;
 import io.ringtarget.server.config.DiscoveryAuthConfig;
 import io.ringtarget.server.config.EngineConfig;
@@ -22,9 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -42,11 +39,7 @@ class AtomicWritesOverIscsiTest
 {
     private static final String IQN = "iqn.2026-12.io.ringtarget:atomic";
     private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
-    private static final Duration MOUNT_TIMEOUT = Duration.ofSeconds(60);
-    private static Path dir;
-    private static Path mountPoint;
-    private static LoopDevice loop;
-    private static boolean mounted;
+    private static XfsFileSystem xfs;
     private static TargetServer server;
     private static int port;
 
@@ -54,29 +47,17 @@ class AtomicWritesOverIscsiTest
     static void start() throws Exception
     {
         Tools.requireRoot();
-        final String mkfs = Tools.require("mkfs.xfs").toString();
-        dir = Files.createTempDirectory(Path.of("/var/tmp"), "ringtarget-atomic");
-        loop = LoopDevice.create(dir.resolve("xfs.img"), 512L << 20); // mkfs.xfs wants 300 MB at least
-        mountPoint = Files.createDirectory(dir.resolve("mnt"));
-        run(mkfs, "-q", loop.path().toString());
-        run("mount", loop.path().toString(), mountPoint.toString());
-        mounted = true;
+        xfs = XfsFileSystem.create("ringtarget-atomic");
         port = Ports.free();
         final List<PortalConfig> portal = List.of(new PortalConfig("127.0.0.1", port));
         final RingtargetConfig config = new RingtargetConfig(
             List.of(new BackstoreConfig("ram0", "ram", null, 64L << 20, 512, true, false, "atomicram0", null),
-                new BackstoreConfig("xfs0", "fileio", mountPoint.resolve("lun.img").toString(), 64L << 20, 512, true,
-                    false, "atomicxfs0", null)),
+                new BackstoreConfig("xfs0", "fileio", xfs.mountPoint().resolve("lun.img").toString(), 64L << 20, 512,
+                    true, false, "atomicxfs0", null)),
             List.of(new TargetConfig(IQN, "atomic", List.of(new TpgConfig(1, true, portal,
                 List.of(new LunConfig(0, "ram0", false), new LunConfig(1, "xfs0", false)), List.of(), true, "none")))),
             new DiscoveryAuthConfig("none", null), new EngineConfig(1, false, "ring", 5, 15));
         server = TargetServer.start(config, new PrintStream(LOG, true));
-    }
-
-    private static void run(final String... command)
-    {
-        final ExternalProcess.Result r = ExternalProcess.run(MOUNT_TIMEOUT, command);
-        assertTrue(r.ok(), String.join(" ", command) + ": " + r.output());
     }
 
     @AfterAll
@@ -86,17 +67,9 @@ class AtomicWritesOverIscsiTest
         {
             server.close();
         }
-        if (mounted)
+        if (xfs != null)
         {
-            run("umount", mountPoint.toString());
-        }
-        if (loop != null)
-        {
-            loop.close();
-        }
-        if (dir != null)
-        {
-            Tools.deleteTree(dir);
+            xfs.close();
         }
     }
 

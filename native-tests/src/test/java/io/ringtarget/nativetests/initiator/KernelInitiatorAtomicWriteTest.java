@@ -1,11 +1,10 @@
 package io.ringtarget.nativetests.initiator;
 
-import io.ringtarget.nativetests.support.ExternalProcess;
 import io.ringtarget.nativetests.support.GuestRun;
 import io.ringtarget.nativetests.support.KernelInitiatorGuest;
-import io.ringtarget.nativetests.support.LoopDevice;
 import io.ringtarget.nativetests.support.Ports;
 import io.ringtarget.nativetests.support.Tools;
+import io.ringtarget.nativetests.support.XfsFileSystem;
 import io.ringtarget.server.config.BackstoreConfig;
 import io.ringtarget.server.config.DiscoveryAuthConfig;
 import io.ringtarget.server.config.EngineConfig;
@@ -21,9 +20,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,12 +36,8 @@ class KernelInitiatorAtomicWriteTest
 {
     static final String TARGET = "iqn.2026-12.io.ringtarget:atomic";
     static final String KERNEL_FROM = "bookworm-backports";
-    private static final Duration MOUNT_TIMEOUT = Duration.ofSeconds(60);
     private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
-    private static Path dir;
-    private static Path mountPoint;
-    private static LoopDevice loop;
-    private static boolean mounted;
+    private static XfsFileSystem xfs;
     private static TargetServer server;
     private static GuestRun run;
 
@@ -53,20 +45,14 @@ class KernelInitiatorAtomicWriteTest
     static void bootTheGuest() throws Exception
     {
         Tools.requireRoot();
-        final String mkfs = Tools.require("mkfs.xfs").toString();
-        dir = Files.createTempDirectory(Path.of("/var/tmp"), "ringtarget-atomic-guest");
-        loop = LoopDevice.create(dir.resolve("xfs.img"), 512L << 20); // mkfs.xfs wants 300 MB at least
-        mountPoint = Files.createDirectory(dir.resolve("mnt"));
-        exec(mkfs, "-q", loop.path().toString());
-        exec("mount", loop.path().toString(), mountPoint.toString());
-        mounted = true;
+        xfs = XfsFileSystem.create("ringtarget-atomic-guest");
         final int port = Ports.free();
         final RingtargetConfig config = new RingtargetConfig(
-            List.of(new BackstoreConfig("xfs0", "fileio", mountPoint.resolve("lun.img").toString(), 64L << 20, 512,
-                    true, false, "atomicguest0", null),
+            List.of(new BackstoreConfig("xfs0", "fileio", xfs.mountPoint().resolve("lun.img").toString(), 64L << 20,
+                    512, true, false, "atomicguest0", null),
                 new BackstoreConfig("ram0", "ram", null, 64L << 20, 512, true, false, "atomicguest1", null),
-                new BackstoreConfig("buffered0", "fileio", mountPoint.resolve("buffered.img").toString(), 64L << 20,
-                    512, false, false, "atomicguest2", null)),
+                new BackstoreConfig("buffered0", "fileio", xfs.mountPoint().resolve("buffered.img").toString(),
+                    64L << 20, 512, false, false, "atomicguest2", null)),
             List.of(new TargetConfig(TARGET, "atomic", List.of(new TpgConfig(1, true,
                 List.of(new PortalConfig(Ports.LOOPBACK, port)),
                 List.of(new LunConfig(0, "xfs0", false), new LunConfig(1, "ram0", false),
@@ -80,12 +66,6 @@ class KernelInitiatorAtomicWriteTest
         run.print("KernelInitiatorAtomicWriteTest");
     }
 
-    private static void exec(final String... command)
-    {
-        final ExternalProcess.Result r = ExternalProcess.run(MOUNT_TIMEOUT, command);
-        assertTrue(r.ok(), String.join(" ", command) + ": " + r.output());
-    }
-
     @AfterAll
     static void stop() throws Exception
     {
@@ -93,17 +73,9 @@ class KernelInitiatorAtomicWriteTest
         {
             server.close();
         }
-        if (mounted)
+        if (null != xfs)
         {
-            exec("umount", mountPoint.toString());
-        }
-        if (null != loop)
-        {
-            loop.close();
-        }
-        if (null != dir)
-        {
-            Tools.deleteTree(dir);
+            xfs.close();
         }
     }
 
