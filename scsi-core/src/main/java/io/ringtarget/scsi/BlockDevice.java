@@ -86,12 +86,13 @@ public interface BlockDevice
      * An atomic write (SBC-4 4.29): all of {@code length} reaches the medium or none of it, also across a crash or
      * power loss of a medium that outlives them. Called only by a logical unit the backstore declared atomic writes
      * for, within the unit and maximum it declared; {@code src} is the task's data buffer. Completes like
-     * {@link #write}; never a short write.
+     * {@link #write}; never a short write. A device that makes none answers as Linux answers RWF_ATOMIC where it
+     * cannot be had: -EOPNOTSUPP (95), a MEDIUM ERROR with nothing written (the logical unit does not call it then).
      */
     default void writeAtomic(
         final ScsiTask task, final long byteOffset, final MemorySegment src, final int length, final boolean fua)
     {
-        throw new UnsupportedOperationException("this backstore makes no atomic writes");
+        task.onIoComplete(-95);
     }
 
     void flush(ScsiTask task);
