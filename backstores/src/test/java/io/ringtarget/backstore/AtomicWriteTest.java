@@ -77,7 +77,7 @@ class AtomicWriteTest
                 " bytes");
             try (LoopDriver d = new LoopDriver(bs))
             {
-                assertEquals(8, d.lu.atomicWriteGranularityBlocks());
+                assertEquals(8, d.lu.atomicWriteLimits().unitBlocks());
                 // 64 KiB at a multiple of 64 KiB, FUA; read back.
                 d.buffer.asSlice(0, 65536).fill((byte)0x5A);
                 d.run(65536, LoopDriver.cdb16(WRITE_ATOMIC_16, 0x08, 128, 128));

@@ -263,7 +263,7 @@ final class CommandHandlers
                 asymmetricAccess.setTargetPortGroups(t, cdb);
                 break;
             case REPORT_SUPPORTED_OPERATION_CODES:
-                SupportedOperationCodes.report(t, cdb, lu.atomicWriteMaxBlocks() > 0);
+                SupportedOperationCodes.report(t, cdb, lu.atomicWriteLimits().supported());
                 break;
             case REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS:
                 reportSupportedTaskManagementFunctions(t, cdb);

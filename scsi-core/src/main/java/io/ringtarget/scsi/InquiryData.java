@@ -156,13 +156,12 @@ final class InquiryData
         Bytes.put64(out, 36, maxWriteSameBlocks);
         // SBC-4 6.6.4: MAXIMUM ATOMIC TRANSFER LENGTH, then ATOMIC ALIGNMENT and ATOMIC TRANSFER LENGTH GRANULARITY
         // (0: no constraint); no atomic boundary (bytes 56-63 zero: a WRITE ATOMIC(16) with one is refused).
-        final long atomicMax = lu.atomicWriteMaxBlocks();
-        final int unit = lu.atomicWriteGranularityBlocks();
-        Bytes.put32(out, 44, atomicMax);
-        if (atomicMax > 0 && unit > 1)
+        final AtomicWriteLimits atomic = lu.atomicWriteLimits();
+        Bytes.put32(out, 44, atomic.maxBlocks());
+        if (atomic.supported() && atomic.unitBlocks() > 1)
         {
-            Bytes.put32(out, 48, unit);
-            Bytes.put32(out, 52, unit);
+            Bytes.put32(out, 48, atomic.unitBlocks());
+            Bytes.put32(out, 52, atomic.unitBlocks());
         }
         return 64;
     }

@@ -68,9 +68,7 @@ public final class LogicalUnit
     private volatile long blockCount;
     private volatile int physicalBlockSize;
     private volatile boolean unmapReadsZeros;
-    private volatile long atomicWriteMaxBlocks;
-    private volatile int atomicWriteGranularityBlocks = 1;
-    private volatile boolean atomicWritesNaturallyAligned;
+    private volatile AtomicWriteLimits atomicWriteLimits = AtomicWriteLimits.NONE;
     private final ModePages modePages = new ModePages();
     private final UnitAttentions unitAttentions = new UnitAttentions();
     private final AbortRequests abortRequests = new AbortRequests();
@@ -293,40 +291,15 @@ public final class LogicalUnit
      */
     public LogicalUnit atomicWrites(final int unitBytes, final int maxBytes, final boolean naturallyAligned)
     {
-        if (maxBytes == 0)
-        {
-            this.atomicWriteMaxBlocks = 0;
-            return this;
-        }
-        if (unitBytes < blockSize || Integer.bitCount(unitBytes) != 1 || maxBytes < unitBytes ||
-            maxBytes % unitBytes != 0)
-        {
-            throw new IllegalArgumentException("atomic writes of " + unitBytes + " to " + maxBytes +
-                " bytes with " + blockSize + "-byte blocks");
-        }
-        this.atomicWriteGranularityBlocks = unitBytes / blockSize;
-        this.atomicWritesNaturallyAligned = naturallyAligned;
-        final long maxBlocks = Math.min(maxBytes / blockSize, maxTransferBlocks);
-        this.atomicWriteMaxBlocks = maxBlocks - maxBlocks % atomicWriteGranularityBlocks;
+        this.atomicWriteLimits = AtomicWriteLimits.of(unitBytes, maxBytes, naturallyAligned, blockSize,
+            maxTransferBlocks);
         return this;
     }
 
-    /** MAXIMUM ATOMIC TRANSFER LENGTH: 0 when the logical unit makes no atomic writes. */
-    public long atomicWriteMaxBlocks()
+    /** The atomic writes it makes, in blocks; {@link AtomicWriteLimits#NONE} by default. */
+    public AtomicWriteLimits atomicWriteLimits()
     {
-        return atomicWriteMaxBlocks;
-    }
-
-    /** ATOMIC TRANSFER LENGTH GRANULARITY and ATOMIC ALIGNMENT, in blocks (1 when there is no constraint). */
-    public int atomicWriteGranularityBlocks()
-    {
-        return atomicWriteGranularityBlocks;
-    }
-
-    /** Whether an atomic write must be a power of two long and start at a multiple of its length. */
-    public boolean atomicWritesNaturallyAligned()
-    {
-        return atomicWritesNaturallyAligned;
+        return atomicWriteLimits;
     }
 
     /**

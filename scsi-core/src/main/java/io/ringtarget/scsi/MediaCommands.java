@@ -139,8 +139,8 @@ final class MediaCommands
      */
     void writeAtomic(final ScsiTask t, final MemorySegment cdb)
     {
-        final long maxBlocks = lu.atomicWriteMaxBlocks();
-        if (maxBlocks == 0)
+        final AtomicWriteLimits atomic = lu.atomicWriteLimits();
+        if (!atomic.supported())
         {
             Responses.illegal(t, Asc.INVALID_COMMAND_OPERATION_CODE, 0); // as an opcode without a row
             return;
@@ -169,14 +169,14 @@ final class MediaCommands
             Responses.good(t); // SBC-4 5.48: no blocks, not an error
             return;
         }
-        final int unit = lu.atomicWriteGranularityBlocks();
-        if (blocks > maxBlocks || blocks % unit != 0 ||
-            lu.atomicWritesNaturallyAligned() && Integer.bitCount(blocks) != 1)
+        final int unit = atomic.unitBlocks();
+        if (blocks > atomic.maxBlocks() || blocks % unit != 0 ||
+            atomic.naturallyAligned() && Integer.bitCount(blocks) != 1)
         {
             Responses.invalidCdb(t, 12, -1);
             return;
         }
-        if (lba % unit != 0 || lu.atomicWritesNaturallyAligned() && lba % blocks != 0)
+        if (lba % unit != 0 || atomic.naturallyAligned() && lba % blocks != 0)
         {
             Responses.invalidCdb(t, 2, -1);
             return;

@@ -27,7 +27,7 @@ final class SupportedOperationCodes
         return OpcodeTable.REPORTED_COUNT - (atomicWrites ? 0 : 1);
     }
 
-    /** @param atomicWrites the logical unit runs WRITE ATOMIC(16) ({@link LogicalUnit#atomicWriteMaxBlocks}). */
+    /** @param atomicWrites the logical unit runs WRITE ATOMIC(16) ({@link AtomicWriteLimits#supported}). */
     static void report(final ScsiTask t, final MemorySegment cdb, final boolean atomicWrites)
     {
         final boolean timeouts = (Bytes.u8(cdb, 2) & 0x80) != 0; // RCTD

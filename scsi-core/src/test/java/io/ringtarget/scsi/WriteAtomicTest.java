@@ -201,9 +201,10 @@ class WriteAtomicTest
         assertThrows(IllegalArgumentException.class, () -> lu.atomicWrites(12288, 65536, true), "not a power of two");
         assertThrows(IllegalArgumentException.class, () -> lu.atomicWrites(8192, 4096, true), "max below the unit");
         lu.atomicWrites(4096, 1 << 30, true);
-        assertEquals(lu.maxTransferBlocks(), lu.atomicWriteMaxBlocks(), "capped at the MAXIMUM TRANSFER LENGTH");
+        assertEquals(lu.maxTransferBlocks(), lu.atomicWriteLimits().maxBlocks(),
+            "capped at the MAXIMUM TRANSFER LENGTH");
+        assertTrue(lu.atomicWriteLimits().naturallyAligned());
         lu.atomicWrites(4096, 0, true);
-        assertEquals(0, lu.atomicWriteMaxBlocks(), "none");
-        assertTrue(lu.atomicWritesNaturallyAligned());
+        assertEquals(0, lu.atomicWriteLimits().maxBlocks(), "none");
     }
 }
