@@ -3,6 +3,7 @@ package io.ringtarget.backstore;
 import io.ringtarget.backstore.internal.AllocationMap;
 import io.ringtarget.ffi.NativeCopy;
 import io.ringtarget.ring.EventLoop;
+import io.ringtarget.ring.LoopTask;
 import io.ringtarget.scsi.BlockDevice;
 import io.ringtarget.scsi.LogicalUnit;
 import io.ringtarget.scsi.ScsiTask;
@@ -36,7 +37,7 @@ public final class RamBackstore implements Backstore
     private final MemorySegment memory;
     private final AllocationMap allocation;
     /** The handle of callers without a loop (tests, tools); each loop opens its own. */
-    private final RamDevice device = new RamDevice();
+    private final RamDevice device = new RamDevice(null);
     private boolean closed;
 
     public RamBackstore(final long sizeBytes, final int blockSize)
@@ -104,7 +105,7 @@ public final class RamBackstore implements Backstore
 
     public BlockDevice open(final EventLoop loop)
     {
-        return new RamDevice(); // its own count of lent ranges, kept by that loop alone
+        return new RamDevice(loop); // its own count of lent ranges, kept by that loop alone
     }
 
     /** Not while the handle's loop still sends Data-In from this memory: its ranges must stay valid until sent. */
@@ -133,10 +134,42 @@ public final class RamBackstore implements Backstore
         return offset < 0 || length < 0 || offset > memory.byteSize() - length;
     }
 
-    private final class RamDevice implements BlockDevice
+    private final class RamDevice implements BlockDevice, LoopTask
     {
+        /** The handle's loop: null for the handle of no loop ({@link #device()}). */
+        private final EventLoop loop;
         /** Ranges lent and not yet given back: only this handle's loop changes it. */
         private int lent;
+        /** The task {@link #continueLater} handed to the loop's task queue, or null. */
+        private ScsiTask continuing;
+
+        RamDevice(final EventLoop loop)
+        {
+            this.loop = loop;
+        }
+
+        public void continueLater(final ScsiTask task)
+        {
+            // One at a time (one sanitize operation per logical unit); another, or no loop, continues at once.
+            if (loop == null || continuing != null)
+            {
+                task.onIoComplete(0);
+                return;
+            }
+            continuing = task;
+            if (!loop.offer(this))
+            {
+                continuing = null;
+                task.onIoComplete(0);
+            }
+        }
+
+        public void runOnLoop(final EventLoop loop)
+        {
+            final ScsiTask task = continuing;
+            continuing = null;
+            task.onIoComplete(0);
+        }
 
         public long blockCount()
         {

@@ -13,6 +13,8 @@ public final class Asc
     public static final int TARGET_PORT_IN_STANDBY_STATE = 0x040B;
     /** LOGICAL UNIT NOT ACCESSIBLE, TARGET PORT IN UNAVAILABLE STATE (SPC-4 5.15.2.4.5). */
     public static final int TARGET_PORT_IN_UNAVAILABLE_STATE = 0x040C;
+    /** LOGICAL UNIT NOT READY, SANITIZE IN PROGRESS (SBC-4 4.11.2). */
+    public static final int SANITIZE_IN_PROGRESS = 0x041B;
     public static final int WRITE_ERROR = 0x0C00;
     public static final int UNRECOVERED_READ_ERROR = 0x1100;
     public static final int PARAMETER_LIST_LENGTH_ERROR = 0x1A00;
@@ -37,6 +39,8 @@ public final class Asc
     public static final int SAVING_PARAMETERS_NOT_SUPPORTED = 0x3900;
     public static final int REPORTED_LUNS_DATA_HAS_CHANGED = 0x3F0E;
     public static final int INTERNAL_TARGET_FAILURE = 0x4400;
+    /** MEDIUM FORMAT CORRUPTED, SANITIZE COMMAND FAILED (SBC-4 4.11.3). */
+    public static final int SANITIZE_COMMAND_FAILED = 0x3103;
     public static final int INSUFFICIENT_REGISTRATION_RESOURCES = 0x5504;
     public static final int INVALID_FIELD_IN_INFORMATION_UNIT = 0x0E03;
     public static final int LOGICAL_UNIT_COMMUNICATION_FAILURE = 0x0800;

@@ -98,6 +98,16 @@ public interface BlockDevice
     void flush(ScsiTask task);
 
     /**
+     * Completes the task with 0 on a later turn of this handle's loop, after the loop's other work: a long operation
+     * made of steps that {@link #writesBeforeReturning complete before returning} (SANITIZE of a RAM LUN) does not
+     * hold the loop. The default completes at once, for devices whose calls complete from the ring anyway.
+     */
+    default void continueLater(final ScsiTask task)
+    {
+        task.onIoComplete(0);
+    }
+
+    /**
      * Deallocate (punch hole / discard) the range. Completes with 0 on success.
      */
     void unmap(ScsiTask task, long byteOffset, long length);

@@ -64,6 +64,7 @@ final class CommandHandlers
     static final int EXTENDED_COPY = 49;
     static final int RECEIVE_COPY_RESULTS = 50;
     static final int WRITE_ATOMIC_16 = 51;
+    static final int SANITIZE = 52;
 
     private final LogicalUnit lu;
     private final MediaCommands media;
@@ -209,6 +210,9 @@ final class CommandHandlers
             case WRITE_ATOMIC_16:
                 media.writeAtomic(t, cdb);
                 break;
+            case SANITIZE:
+                lu.sanitize().sanitize(t, cdb);
+                break;
             case READ_DEFECT_DATA_10:
                 readDefectData(t, cdb, false);
                 break;
@@ -263,7 +267,7 @@ final class CommandHandlers
                 asymmetricAccess.setTargetPortGroups(t, cdb);
                 break;
             case REPORT_SUPPORTED_OPERATION_CODES:
-                SupportedOperationCodes.report(t, cdb, lu.atomicWriteLimits().supported());
+                SupportedOperationCodes.report(t, cdb, lu.atomicWriteLimits().supported(), lu.sanitize().blockErase());
                 break;
             case REPORT_SUPPORTED_TASK_MANAGEMENT_FUNCTIONS:
                 reportSupportedTaskManagementFunctions(t, cdb);
@@ -284,15 +288,19 @@ final class CommandHandlers
 
     private void requestSense(final ScsiTask t, final MemorySegment cdb)
     {
-        // SPC-4 6.39: reports (and clears) a pending unit attention, else NO SENSE.
+        // SPC-4 6.39: reports (and clears) a pending unit attention, else a sanitize operation's progress or
+        // failure (SBC-4 4.11), else NO SENSE.
         final boolean descriptor = (Bytes.u8(cdb, 1) & 0x01) != 0;
         final int allocationLength = Bytes.u8(cdb, 4);
         final ItNexus nexus = t.nexus();
         final int ua = nexus == null ? -1 : lu.takeUnitAttention(nexus);
         final MemorySegment scratch = t.scratch();
-        final int length = ua < 0 ?
-            ScsiTask.writeSense(scratch, descriptor, SenseKey.NO_SENSE, Asc.NO_ADDITIONAL_SENSE, false, 0, 0) :
+        int length = ua < 0 ? lu.sanitize().requestSense(scratch, descriptor) :
             ScsiTask.writeSense(scratch, descriptor, SenseKey.UNIT_ATTENTION, ua, false, 0, 0);
+        if (length < 0)
+        {
+            length = ScsiTask.writeSense(scratch, descriptor, SenseKey.NO_SENSE, Asc.NO_ADDITIONAL_SENSE, false, 0, 0);
+        }
         Responses.dataIn(t, length, allocationLength);
     }
 

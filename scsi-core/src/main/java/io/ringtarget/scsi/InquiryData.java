@@ -96,7 +96,7 @@ final class InquiryData
                 length = blockLimits(out);
                 break;
             case 0xB1:
-                length = blockDeviceCharacteristics(out);
+                length = blockDeviceCharacteristics(out, thinProvisioning && unmapReadsZeros);
                 break;
             case 0xB2:
                 length = logicalBlockProvisioning(out, unmapReadsZeros);
@@ -166,13 +166,18 @@ final class InquiryData
         return 64;
     }
 
-    private static int blockDeviceCharacteristics(final MemorySegment out)
+    private static int blockDeviceCharacteristics(final MemorySegment out, final boolean blockErase)
     {
-        // SBC-3 6.5.2: medium rotation rate 1 = non-rotating medium.
+        // SBC-3 6.5.2: medium rotation rate 1 = non-rotating medium. SBC-4: WABEREQ 01b, a READ of a block that
+        // SANITIZE BLOCK ERASE deallocated and nothing wrote since completes with GOOD (it reads zeros).
         Bytes.zero(out, 0, 64);
         Bytes.put8(out, 1, 0xB1);
         Bytes.put16(out, 2, 0x3C);
         Bytes.put16(out, 4, 1);
+        if (blockErase)
+        {
+            Bytes.put8(out, 7, 0x40);
+        }
         return 64;
     }
 

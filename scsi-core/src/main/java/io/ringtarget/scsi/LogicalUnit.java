@@ -79,6 +79,7 @@ public final class LogicalUnit
     private volatile TargetPortGroup[] targetPortGroups = new TargetPortGroup[0];
     private volatile int implicitTransitionTime;
     private final MediaSteps steps;
+    private final Sanitize sanitize;
     private final CommandHandlers handlers;
     private final AtomicLong internalErrors = new AtomicLong();
     private volatile ErrorHandler errorHandler = LogicalUnit::logInternalError;
@@ -119,6 +120,7 @@ public final class LogicalUnit
         final InquiryData inquiryData = new InquiryData(this, identity, blockSize, thinProvisioning, maxTransferBlocks,
             maxCompareAndWriteBlocks, maxUnmapBlocks, maxWriteSameBlocks);
         this.steps = new MediaSteps(this, blockSize);
+        this.sanitize = new Sanitize(this, steps, blockSize);
         final MediaCommands media = new MediaCommands(this, blockSize, thinProvisioning, readOnly, maxTransferBlocks,
             maxCompareAndWriteBlocks, maxUnmapBlocks, maxWriteSameBlocks, modePages, steps);
         final CopyResults copyResults = new CopyResults();
@@ -182,6 +184,59 @@ public final class LogicalUnit
             waiter.callDepth--;
         }
         releaser.deferListenerFailure(waiter.takeListenerFailure());
+    }
+
+    /**
+     * Runs a task's steps from their current phase in a fault frame of its own: {@link Sanitize}'s task, which no
+     * transport executes. An internal error completes it with INTERNAL TARGET FAILURE, as for a command.
+     */
+    void runSteps(final ScsiTask t)
+    {
+        final long sequence = t.executeSequence;
+        t.callDepth++;
+        try
+        {
+            steps.run(t);
+        }
+        catch (final RuntimeException ex)
+        {
+            onInternalError(t, sequence, ex);
+        }
+        finally
+        {
+            t.callDepth--;
+        }
+    }
+
+    Sanitize sanitize()
+    {
+        return sanitize;
+    }
+
+    /**
+     * SANITIZE's state (SBC-4 4.11): 0 none, 1 a sanitize operation in progress (every command but INQUIRY, REPORT
+     * LUNS and REQUEST SENSE answered NOT READY), 2 the last one failed (MEDIUM ERROR until one completes).
+     */
+    public int sanitizeState()
+    {
+        return sanitize.state();
+    }
+
+    /** The sanitize operation in progress: its progress in 65536ths. */
+    public int sanitizeProgress()
+    {
+        return sanitize.progress();
+    }
+
+    /** Sanitize operations completed, and failed, since the logical unit was made. */
+    public long sanitizeCompletedCount()
+    {
+        return sanitize.completedCount();
+    }
+
+    public long sanitizeFailureCount()
+    {
+        return sanitize.failureCount();
     }
 
     boolean unmapReadsZeros()
@@ -712,6 +767,7 @@ public final class LogicalUnit
         if (!CdbFields.noNaca(t, cdb, OpcodeTable.cdbLength(row, t.opcode())) ||
             !checkUnitAttention(t, row) ||
             !AsymmetricAccess.allows(t, row) ||
+            !checkSanitize(t, row) ||
             !checkReservations(t, row))
         {
             return;
@@ -739,6 +795,18 @@ public final class LogicalUnit
         }
         t.checkCondition(SenseKey.UNIT_ATTENTION, ua);
         t.complete();
+        return false;
+    }
+
+    private boolean checkSanitize(final ScsiTask t, final int row)
+    {
+        // SBC-4 4.11.2: while a sanitize operation runs, and after one failed, only a few commands are processed.
+        final int state = sanitize.state();
+        if (state == Sanitize.IDLE || OpcodeTable.allowedWhileSanitizing(row, state == Sanitize.FAILED))
+        {
+            return true;
+        }
+        sanitize.refuse(t, state);
         return false;
     }
 

@@ -28,6 +28,12 @@ final class MediaSteps
     static final int PHASE_ORW_WRITE = 12;
     static final int PHASE_XCOPY_READ = 13;
     static final int PHASE_XCOPY_WRITE = 14;
+    /** SANITIZE's own task ({@link Sanitize}): a chunk of the pattern written, a range deallocated, the closing
+     * flush, a turn given to the loop after a step that completed before returning. */
+    static final int PHASE_SANITIZE_WRITE = 15;
+    static final int PHASE_SANITIZE_ERASE = 16;
+    static final int PHASE_SANITIZE_FLUSH = 17;
+    static final int PHASE_SANITIZE_TURN = 18;
 
     // What VERIFY / WRITE AND VERIFY compare the read-back with (BYTCHK, SBC-3 5.33): nothing, the Data-Out, or
     // the one Data-Out block with each block.
@@ -201,6 +207,12 @@ final class MediaSteps
             case PHASE_XCOPY_WRITE:
                 ExtendedCopy.issueStep(t);
                 break;
+            case PHASE_SANITIZE_WRITE:
+            case PHASE_SANITIZE_ERASE:
+            case PHASE_SANITIZE_FLUSH:
+            case PHASE_SANITIZE_TURN:
+                lu.sanitize().issueStep(t);
+                break;
             case PHASE_UNMAP:
             {
                 final int o = 8 + 16 * t.unmapDescriptor;
@@ -343,6 +355,15 @@ final class MediaSteps
             case PHASE_XCOPY_READ:
             case PHASE_XCOPY_WRITE:
                 if (!ExtendedCopy.stepResult(t, result))
+                {
+                    ioErrors.incrementAndGet();
+                }
+                break;
+            case PHASE_SANITIZE_WRITE:
+            case PHASE_SANITIZE_ERASE:
+            case PHASE_SANITIZE_FLUSH:
+            case PHASE_SANITIZE_TURN:
+                if (!lu.sanitize().stepResult(t, result))
                 {
                     ioErrors.incrementAndGet();
                 }

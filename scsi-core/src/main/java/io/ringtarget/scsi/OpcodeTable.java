@@ -19,7 +19,8 @@ import static io.ringtarget.scsi.OperationCodes.*;
  *     <li>whether it runs while a unit attention is pending ({@link #UNIT_ATTENTION_EXEMPT}: SAM-5 5.14, SPC-4
  *     5.14) and through a target port group in the ALUA standby, unavailable or transitioning state
  *     ({@link #STANDBY_ALLOWED}, {@link #UNAVAILABLE_ALLOWED}, {@link #TRANSITIONING_ALLOWED}: SPC-4 5.15.2.4.4-6;
- *     the active states allow every command),</li>
+ *     the active states allow every command), and while a sanitize operation runs or after one failed
+ *     ({@link #SANITIZE_ALLOWED}, {@link #SANITIZE_FAILURE_ALLOWED}: SBC-4 4.11),</li>
  *     <li>its handler: a {@link CommandHandlers} id.</li>
  * </ul>
  * Finding a command's row is an array index by opcode and, for opcodes with service actions, a second one by
@@ -54,9 +55,13 @@ final class OpcodeTable
     static final int UNAVAILABLE_ALLOWED = 0x08;
     /** Allowed through a target port group in the transitioning asymmetric access state (SPC-4 5.15.2.4.6). */
     static final int TRANSITIONING_ALLOWED = 0x10;
+    /** Processed while a sanitize operation runs and in the sanitize failure mode (SBC-4 4.11.2). */
+    static final int SANITIZE_ALLOWED = 0x20;
+    /** Processed in the sanitize failure mode, not while one runs: SANITIZE itself (SBC-4 4.11.3). */
+    static final int SANITIZE_FAILURE_ALLOWED = 0x40;
 
     private static final int SERVICE_ACTIONS = 32;
-    private static final int CAPACITY = 72;
+    private static final int CAPACITY = 80;
 
     private static final int[] OPCODE = new int[CAPACITY];
     private static final int[] SERVICE_ACTION = new int[CAPACITY];
@@ -86,18 +91,19 @@ final class OpcodeTable
         final int notAccessible = STANDBY_ALLOWED | UNAVAILABLE_ALLOWED | TRANSITIONING_ALLOWED;
         final int reserve = RESERVE_ALLOWED;
         final int prWe = PR_WRITE_EXCLUSIVE_ALLOWED;
+        final int sanitizing = SANITIZE_ALLOWED;
 
         // Reported rows, in the order REPORT SUPPORTED OPERATION CODES lists them:
         // row(opcode, service action, CDB length, CDB usage data, persistent reservation class, flags, handler).
         row(TEST_UNIT_READY, none, 6, "000000000004", PR_ALLOWED, 0,
             CommandHandlers.TEST_UNIT_READY);
-        row(REQUEST_SENSE, none, 6, "03010000ff04", PR_ALLOWED, reserve | ua | notAccessible,
+        row(REQUEST_SENSE, none, 6, "03010000ff04", PR_ALLOWED, reserve | ua | notAccessible | sanitizing,
             CommandHandlers.REQUEST_SENSE);
         row(READ_6, none, 6, "081fffffff04", prWe, 0,
             CommandHandlers.READ_6);
         row(WRITE_6, none, 6, "0a1fffffff04", PR_CONFLICT, 0,
             CommandHandlers.WRITE_6);
-        row(INQUIRY, none, 6, "1201ffffff04", PR_ALLOWED, reserve | ua | notAccessible,
+        row(INQUIRY, none, 6, "1201ffffff04", PR_ALLOWED, reserve | ua | notAccessible | sanitizing,
             CommandHandlers.INQUIRY);
         row(MODE_SELECT_6, none, 6, "15110000ff04", PR_CONFLICT, standby,
             CommandHandlers.MODE_SELECT_6);
@@ -129,6 +135,15 @@ final class OpcodeTable
             CommandHandlers.WRITE_SAME_10);
         row(UNMAP, none, 10, "4200000000001fffff04", PR_CONFLICT, 0,
             CommandHandlers.UNMAP);
+        // SANITIZE: IMMED and AUSE looked at beside the service action; BLOCK ERASE reported only by a logical unit
+        // whose deallocated blocks read back as zeros (SupportedOperationCodes).
+        final int sanitizeFailure = SANITIZE_FAILURE_ALLOWED;
+        row(SANITIZE, SA_OVERWRITE, 10, "48a10000000000ffff04", PR_CONFLICT, sanitizeFailure,
+            CommandHandlers.SANITIZE);
+        row(SANITIZE, SA_BLOCK_ERASE, 10, "48a20000000000ffff04", PR_CONFLICT, sanitizeFailure,
+            CommandHandlers.SANITIZE);
+        row(SANITIZE, SA_EXIT_FAILURE_MODE, 10, "489f0000000000ffff04", PR_CONFLICT, sanitizeFailure,
+            CommandHandlers.SANITIZE);
         row(MODE_SELECT_10, none, 10, "55110000000000ffff04", PR_CONFLICT, standby,
             CommandHandlers.MODE_SELECT_10);
         row(RESERVE_10, none, 10, "56000000000000000004", PR_CONFLICT, 0,
@@ -197,7 +212,8 @@ final class OpcodeTable
             CommandHandlers.READ_CAPACITY_16);
         row(SERVICE_ACTION_IN_16, SA_GET_LBA_STATUS, 16, "9e12ffffffffffffffffffffffff0004", prWe, 0,
             CommandHandlers.GET_LBA_STATUS);
-        row(REPORT_LUNS, none, 12, "a000ff000000ffffffff0004", PR_ALLOWED, reserve | ua | notAccessible,
+        row(REPORT_LUNS, none, 12, "a000ff000000ffffffff0004", PR_ALLOWED,
+            reserve | ua | notAccessible | sanitizing,
             CommandHandlers.REPORT_LUNS);
         row(MAINTENANCE_IN, SA_REPORT_TARGET_PORT_GROUPS, 12, "a3ea00000000ffffffff0004", PR_ALLOWED,
             reserve | notAccessible, CommandHandlers.REPORT_TARGET_PORT_GROUPS);
@@ -235,6 +251,9 @@ final class OpcodeTable
             CommandHandlers.UNSUPPORTED_SERVICE_ACTION);
         row(MAINTENANCE_OUT, other, 12, null, PR_CONFLICT, 0,
             CommandHandlers.UNSUPPORTED_SERVICE_ACTION);
+        // CRYPTOGRAPHIC ERASE and the reserved codes: SANITIZE answers INVALID FIELD IN CDB itself.
+        row(SANITIZE, other, 10, null, PR_CONFLICT, SANITIZE_FAILURE_ALLOWED,
+            CommandHandlers.SANITIZE);
         COUNT = count;
     }
 
@@ -369,6 +388,15 @@ final class OpcodeTable
     static boolean allowedWhenUnavailable(final int row)
     {
         return row != NO_ROW && (FLAGS[row] & UNAVAILABLE_ALLOWED) != 0;
+    }
+
+    /**
+     * @param failed in the sanitize failure mode (SBC-4 4.11.3) rather than while a sanitize operation runs.
+     */
+    static boolean allowedWhileSanitizing(final int row, final boolean failed)
+    {
+        return row != NO_ROW &&
+            (FLAGS[row] & (failed ? SANITIZE_ALLOWED | SANITIZE_FAILURE_ALLOWED : SANITIZE_ALLOWED)) != 0;
     }
 
     static boolean allowedWhileTransitioning(final int row)

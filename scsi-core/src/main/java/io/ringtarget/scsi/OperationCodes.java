@@ -27,6 +27,8 @@ public final class OperationCodes
     public static final int READ_DEFECT_DATA_10 = 0x37;
     public static final int WRITE_SAME_10 = 0x41;
     public static final int UNMAP = 0x42;
+    /** SANITIZE (SBC-4, the SANITIZE command; sanitize operations 4.11): its service actions below. */
+    public static final int SANITIZE = 0x48;
     public static final int MODE_SELECT_10 = 0x55;
     public static final int RESERVE_10 = 0x56;
     public static final int RELEASE_10 = 0x57;
@@ -63,6 +65,12 @@ public final class OperationCodes
     public static final int SA_OPERATING_PARAMETERS = 0x03;
     public static final int SA_READ_CAPACITY_16 = 0x10;
     public static final int SA_GET_LBA_STATUS = 0x12;
+
+    // SANITIZE service actions (SBC-4, table "SANITIZE service action codes").
+    public static final int SA_OVERWRITE = 0x01;
+    public static final int SA_BLOCK_ERASE = 0x02;
+    public static final int SA_CRYPTOGRAPHIC_ERASE = 0x03;
+    public static final int SA_EXIT_FAILURE_MODE = 0x1F;
 
     // MAINTENANCE IN service actions (SPC-4).
     public static final int SA_REPORT_TARGET_PORT_GROUPS = 0x0A;

@@ -6,7 +6,8 @@ import java.lang.foreign.ValueLayout;
 /**
  * REPORT SUPPORTED OPERATION CODES (SPC-4 6.35): the reported rows of {@link OpcodeTable}, with their CDB usage
  * data and, when asked (RCTD), command timeouts descriptors; WRITE ATOMIC(16) only for a logical unit that makes
- * atomic writes. Reporting only copies.
+ * atomic writes, SANITIZE BLOCK ERASE only for one whose deallocated blocks read back as zeros. Reporting only
+ * copies.
  */
 final class SupportedOperationCodes
 {
@@ -21,14 +22,18 @@ final class SupportedOperationCodes
     {
     }
 
-    /** @return the commands the all-commands form reports: WRITE ATOMIC(16) only with atomic writes. */
-    static int count(final boolean atomicWrites)
+    /** @return the commands the all-commands form reports: WRITE ATOMIC(16) and BLOCK ERASE only where supported. */
+    static int count(final boolean atomicWrites, final boolean blockErase)
     {
-        return OpcodeTable.REPORTED_COUNT - (atomicWrites ? 0 : 1);
+        return OpcodeTable.REPORTED_COUNT - (atomicWrites ? 0 : 1) - (blockErase ? 0 : 1);
     }
 
-    /** @param atomicWrites the logical unit runs WRITE ATOMIC(16) ({@link AtomicWriteLimits#supported}). */
-    static void report(final ScsiTask t, final MemorySegment cdb, final boolean atomicWrites)
+    /**
+     * @param atomicWrites the logical unit runs WRITE ATOMIC(16) ({@link AtomicWriteLimits#supported}).
+     * @param blockErase   the logical unit runs SANITIZE BLOCK ERASE ({@link Sanitize#blockErase}).
+     */
+    static void report(
+        final ScsiTask t, final MemorySegment cdb, final boolean atomicWrites, final boolean blockErase)
     {
         final boolean timeouts = (Bytes.u8(cdb, 2) & 0x80) != 0; // RCTD
         final int options = Bytes.u8(cdb, 2) & 0x07;
@@ -41,7 +46,7 @@ final class SupportedOperationCodes
         switch (options)
         {
             case ALL_COMMANDS:
-                length = encodeAll(out, timeouts, atomicWrites);
+                length = encodeAll(out, timeouts, atomicWrites, blockErase);
                 break;
             case ONE_COMMAND_WITHOUT_SERVICE_ACTION:
                 if (hasServiceActions)
@@ -50,7 +55,7 @@ final class SupportedOperationCodes
                     return;
                 }
                 length = encodeOne(out, supported(OpcodeTable.reportedRow(opcode, OpcodeTable.NO_SERVICE_ACTION),
-                    atomicWrites), timeouts);
+                    atomicWrites, blockErase), timeouts);
                 break;
             case ONE_COMMAND_WITH_SERVICE_ACTION:
                 if (!hasServiceActions)
@@ -58,7 +63,8 @@ final class SupportedOperationCodes
                     Responses.invalidCdb(t, 2, 2);
                     return;
                 }
-                length = encodeOne(out, OpcodeTable.reportedRow(opcode, serviceAction), timeouts);
+                length = encodeOne(out, supported(OpcodeTable.reportedRow(opcode, serviceAction), atomicWrites,
+                    blockErase), timeouts);
                 break;
             case ONE_COMMAND_EITHER:
             {
@@ -66,7 +72,7 @@ final class SupportedOperationCodes
                 final int row = hasServiceActions ? OpcodeTable.reportedRow(opcode, serviceAction) :
                     serviceAction == 0 ? OpcodeTable.reportedRow(opcode, OpcodeTable.NO_SERVICE_ACTION) :
                     OpcodeTable.NO_ROW;
-                length = encodeOne(out, supported(row, atomicWrites), timeouts);
+                length = encodeOne(out, supported(row, atomicWrites, blockErase), timeouts);
                 break;
             }
             default:
@@ -81,13 +87,14 @@ final class SupportedOperationCodes
      *
      * @return the number of bytes written.
      */
-    static int encodeAll(final MemorySegment out, final boolean timeouts, final boolean atomicWrites)
+    static int encodeAll(
+        final MemorySegment out, final boolean timeouts, final boolean atomicWrites, final boolean blockErase)
     {
         final int descriptorLength = COMMAND_DESCRIPTOR_LENGTH + (timeouts ? TIMEOUTS_DESCRIPTOR_LENGTH : 0);
         int o = 4;
         for (int row = 0; row < OpcodeTable.REPORTED_COUNT; row++)
         {
-            if (supported(row, atomicWrites) == OpcodeTable.NO_ROW)
+            if (supported(row, atomicWrites, blockErase) == OpcodeTable.NO_ROW)
             {
                 continue;
             }
@@ -135,11 +142,24 @@ final class SupportedOperationCodes
         return o;
     }
 
-    /** @return the row, or {@link OpcodeTable#NO_ROW} for WRITE ATOMIC(16) on a logical unit without atomic writes. */
-    static int supported(final int row, final boolean atomicWrites)
+    /**
+     * @return the row, or {@link OpcodeTable#NO_ROW} for WRITE ATOMIC(16) on a logical unit without atomic writes and
+     * for SANITIZE BLOCK ERASE on one without block erase.
+     */
+    static int supported(final int row, final boolean atomicWrites, final boolean blockErase)
     {
-        return row != OpcodeTable.NO_ROW && !atomicWrites && OpcodeTable.opcode(row) == OperationCodes.WRITE_ATOMIC_16 ?
-            OpcodeTable.NO_ROW : row;
+        if (row == OpcodeTable.NO_ROW)
+        {
+            return row;
+        }
+        final int opcode = OpcodeTable.opcode(row);
+        final boolean isBlockErase =
+            opcode == OperationCodes.SANITIZE && OpcodeTable.serviceAction(row) == OperationCodes.SA_BLOCK_ERASE;
+        if (!atomicWrites && opcode == OperationCodes.WRITE_ATOMIC_16 || !blockErase && isBlockErase)
+        {
+            return OpcodeTable.NO_ROW;
+        }
+        return row;
     }
 
     private static void encodeTimeouts(final MemorySegment out, final int o)

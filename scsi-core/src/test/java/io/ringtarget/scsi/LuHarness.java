@@ -33,6 +33,8 @@ final class LuHarness implements ScsiTaskListener
     final ItNexus nexusB = new ItNexus(PORT_A, port2);
     final ItNexus otherB = new ItNexus(PORT_B, port2);
     int completions;
+    /** {@link #run} completes the device's pending calls after each command (false: the test drains them). */
+    boolean drainAfterRun = true;
 
     LuHarness(final long blocks, final int blockSize, final boolean thin, final boolean readOnly)
     {
@@ -112,9 +114,29 @@ final class LuHarness implements ScsiTaskListener
         task.reset();
         task.nexus(from).device(device).cdb(bytes).expectedDataTransferLength(edtl).dataBuffer(data);
         lu.execute(task);
-        device.drain();
+        if (drainAfterRun)
+        {
+            device.drain();
+        }
         assertEquals(before + 1, completions, "listener called exactly once");
         return task;
+    }
+
+    /**
+     * Executes a command on a task of the test's own, leaving the device's pending completions alone: a command that
+     * stays in progress (SANITIZE with IMMED=0) while others run.
+     */
+    ScsiTask start(final ScsiTask own, final ItNexus from, final MemorySegment data, final int edtl, final int... cdb)
+    {
+        final byte[] bytes = new byte[cdb.length];
+        for (int i = 0; i < cdb.length; i++)
+        {
+            bytes[i] = (byte)cdb[i];
+        }
+        own.reset();
+        own.nexus(from).device(device).cdb(bytes).expectedDataTransferLength(edtl).dataBuffer(data);
+        lu.execute(own);
+        return own;
     }
 
     void fill(final long offset, final int length, final int value)

@@ -1,0 +1,485 @@
+package io.ringtarget.scsi;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.ringtarget.scsi.OperationCodes.SA_BLOCK_ERASE;
+import static io.ringtarget.scsi.OperationCodes.SA_EXIT_FAILURE_MODE;
+import static io.ringtarget.scsi.OperationCodes.SA_OVERWRITE;
+
+/**
+ * SANITIZE of one logical unit (SBC-4 4.11 "sanitize operations" and the SANITIZE command): OVERWRITE writes an
+ * initialization pattern over every logical block, as many passes as asked (inverted between passes with INVERT);
+ * BLOCK ERASE deallocates every block (a logical unit whose deallocated blocks read back as zeros only: a punched
+ * file, a device's WRITE ZEROES, zeroed RAM); EXIT FAILURE MODE leaves the failure mode of an operation that failed
+ * with AUSE set. CRYPTOGRAPHIC ERASE is not supported (nothing here is encrypted).
+ * <p>
+ * The operation is the logical unit's, not the command's: it runs on the event loop of the SANITIZE that started it,
+ * through that loop's handle of the backstore, as a task of its own ({@link #runner}), a chunk per step, so a
+ * task management function, a closed connection or IMMED=1 (status at once) do not stop it, as 4.11 asks. A
+ * SANITIZE with IMMED=0 waits for the end; aborted meanwhile, it ends at the next step and the operation goes on.
+ * While it runs, every command of every I_T nexus but INQUIRY, REPORT LUNS and REQUEST SENSE is refused with NOT
+ * READY, SANITIZE IN PROGRESS and a progress indication ({@link LogicalUnit} checks {@link #state()} first); after
+ * one that failed, with MEDIUM ERROR, SANITIZE COMMAND FAILED, until a SANITIZE succeeds or EXIT FAILURE MODE.
+ * <p>
+ * Steps of a backstore that completes before returning (RAM) give the loop's other work a turn between them
+ * ({@link BlockDevice#continueLater}): a RAM LUN of gigabytes does not hold its loop for seconds.
+ */
+final class Sanitize implements ScsiTaskListener
+{
+    static final int IDLE = 0;
+    static final int IN_PROGRESS = 1;
+    static final int FAILED = 2;
+
+    /** Bytes of one overwrite write: a step whose end is where an abort of the SANITIZE is seen. */
+    static final int WRITE_CHUNK_BYTES = 1 << 20;
+    /** Bytes deallocated by one block-erase step (fallocate, BLKDISCARD, RAM zeroing). */
+    static final long ERASE_CHUNK_BYTES = 1L << 30;
+    /** The progress indication counts in 65536ths (SPC-4 4.5.2.4.3). */
+    private static final int PROGRESS_ONE = 1 << 16;
+    /** SANITIZE byte 1. */
+    private static final int IMMED = 0x80;
+    private static final int AUSE = 0x20;
+    /** OVERWRITE parameter list byte 0 (SBC-4 table "OVERWRITE service action parameter list"). */
+    private static final int INVERT = 0x80;
+    private static final int TEST_MASK = 0x60;
+    private static final int OVERWRITE_COUNT_MASK = 0x1F;
+    private static final int OVERWRITE_HEADER_LENGTH = 4;
+
+    private final LogicalUnit lu;
+    private final MediaSteps steps;
+    private final int blockSize;
+    private final AtomicInteger state = new AtomicInteger(IDLE);
+    private final AtomicLong completed = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    /** Of the operation in progress, in 65536ths; read by REQUEST SENSE and refused commands on any loop. */
+    private volatile int progress;
+    /** The failed operation had AUSE set: EXIT FAILURE MODE may leave the failure mode (SBC-4 4.11.3). */
+    private volatile boolean unrestrictedExit;
+
+    // The operation in progress: written by the loop that won the IN_PROGRESS state, before it ran a step, and by no
+    // other until the state leaves IN_PROGRESS.
+    private final ScsiTask runner = new ScsiTask();
+    /** OVERWRITE's pattern, one chunk of it (aligned for O_DIRECT); made by the first OVERWRITE. */
+    private MemorySegment pattern;
+    /** The SANITIZE with IMMED=0 waiting for the end, or null. */
+    private ScsiTask waiter;
+    private boolean eraseOperation;
+    private boolean ause;
+    private boolean invert;
+    private int passes;
+    private long capacity;
+
+    Sanitize(final LogicalUnit lu, final MediaSteps steps, final int blockSize)
+    {
+        this.lu = lu;
+        this.steps = steps;
+        this.blockSize = blockSize;
+        runner.listener(this);
+    }
+
+    /** {@link #IDLE}, {@link #IN_PROGRESS} or {@link #FAILED}; any thread. */
+    int state()
+    {
+        return state.get();
+    }
+
+    /** Of the operation in progress, in 65536ths. */
+    int progress()
+    {
+        return progress;
+    }
+
+    long completedCount()
+    {
+        return completed.get();
+    }
+
+    long failureCount()
+    {
+        return failures.get();
+    }
+
+    /**
+     * A command {@link OpcodeTable#allowedWhileSanitizing} does not let through: NOT READY, SANITIZE IN PROGRESS
+     * with the progress, or MEDIUM ERROR, SANITIZE COMMAND FAILED.
+     */
+    void refuse(final ScsiTask t, final int current)
+    {
+        senseOf(t, current);
+        t.complete();
+    }
+
+    private void senseOf(final ScsiTask t, final int current)
+    {
+        if (current == IN_PROGRESS)
+        {
+            t.checkCondition(SenseKey.NOT_READY, Asc.SANITIZE_IN_PROGRESS, false, 0, progressIndication());
+        }
+        else
+        {
+            t.checkCondition(SenseKey.MEDIUM_ERROR, Asc.SANITIZE_COMMAND_FAILED);
+        }
+    }
+
+    /**
+     * REQUEST SENSE's sense data for the sanitize state (SBC-4 4.11.2: it reports the progress), or -1 when idle.
+     */
+    int requestSense(final MemorySegment out, final boolean descriptor)
+    {
+        final int current = state.get();
+        if (current == IDLE)
+        {
+            return -1;
+        }
+        return current == IN_PROGRESS ?
+            ScsiTask.writeSense(out, descriptor, SenseKey.NOT_READY, Asc.SANITIZE_IN_PROGRESS, false, 0,
+                progressIndication()) :
+            ScsiTask.writeSense(out, descriptor, SenseKey.MEDIUM_ERROR, Asc.SANITIZE_COMMAND_FAILED, false, 0, 0);
+    }
+
+    /** Sense-key specific progress indication (SPC-4 4.5.2.4.3): SKSV and a 16-bit fraction. */
+    private int progressIndication()
+    {
+        return 0x80_0000 | Math.min(progress, PROGRESS_ONE - 1);
+    }
+
+    /** The logical unit can BLOCK ERASE: it deallocates, and deallocated blocks read back as zeros. */
+    boolean blockErase()
+    {
+        return lu.thinProvisioning() && lu.unmapReadsZeros();
+    }
+
+    void sanitize(final ScsiTask t, final MemorySegment cdb)
+    {
+        final int flags = Bytes.u8(cdb, 1);
+        final int serviceAction = flags & 0x1F;
+        final int parameterListLength = Bytes.u16(cdb, 7);
+        t.residual(parameterListLength);
+        switch (serviceAction)
+        {
+            case SA_OVERWRITE:
+                // Greater than 4 and less than the logical block length + 5 (SBC-4 table of service actions).
+                if (parameterListLength <= OVERWRITE_HEADER_LENGTH ||
+                    parameterListLength > blockSize + OVERWRITE_HEADER_LENGTH)
+                {
+                    Responses.invalidCdb(t, 7, -1);
+                    return;
+                }
+                break;
+            case SA_BLOCK_ERASE:
+            case SA_EXIT_FAILURE_MODE:
+                if (serviceAction == SA_BLOCK_ERASE && !blockErase())
+                {
+                    Responses.invalidCdb(t, 1, 4);
+                    return;
+                }
+                if (parameterListLength != 0)
+                {
+                    Responses.invalidCdb(t, 7, -1);
+                    return;
+                }
+                break;
+            default:
+                Responses.invalidCdb(t, 1, 4); // CRYPTOGRAPHIC ERASE and the reserved codes
+                return;
+        }
+        if (lu.readOnly() || t.writeProtected())
+        {
+            t.checkCondition(SenseKey.DATA_PROTECT, Asc.WRITE_PROTECTED);
+            t.complete();
+            return;
+        }
+        final boolean askedUnrestricted = (flags & AUSE) != 0;
+        final int current = state.get();
+        if (current == FAILED && !unrestrictedExit && (serviceAction == SA_EXIT_FAILURE_MODE || askedUnrestricted))
+        {
+            // SBC-4 4.11.3: after a failure in the restricted completion mode only a sanitize operation that
+            // completes leaves it; neither EXIT FAILURE MODE nor a request for the unrestricted mode is taken.
+            Responses.invalidCdb(t, 1, serviceAction == SA_EXIT_FAILURE_MODE ? 4 : 5);
+            return;
+        }
+        if (serviceAction == SA_EXIT_FAILURE_MODE)
+        {
+            if (current == FAILED)
+            {
+                state.compareAndSet(FAILED, IDLE);
+            }
+            Responses.good(t);
+            return;
+        }
+        if (serviceAction == SA_OVERWRITE && !overwriteParameters(t, parameterListLength))
+        {
+            return;
+        }
+        if (t.device() == null)
+        {
+            Responses.noDevice(t);
+            return;
+        }
+        if (!state.compareAndSet(current, IN_PROGRESS))
+        {
+            refuse(t, IN_PROGRESS); // another loop's SANITIZE won
+            return;
+        }
+        // The operation's fields are this loop's from here on.
+        if (serviceAction == SA_OVERWRITE)
+        {
+            fillPattern(t.dataBuffer());
+        }
+        start(t, serviceAction == SA_BLOCK_ERASE, askedUnrestricted, (flags & IMMED) != 0);
+    }
+
+    /** Checks OVERWRITE's parameter list (nothing taken from it yet); false when refused. */
+    private boolean overwriteParameters(final ScsiTask t, final int parameterListLength)
+    {
+        if (Responses.room(t) < parameterListLength)
+        {
+            Responses.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
+            return false;
+        }
+        final MemorySegment p = t.dataBuffer();
+        final int first = Bytes.u8(p, 0);
+        final int patternLength = Bytes.u16(p, 2);
+        if ((first & OVERWRITE_COUNT_MASK) == 0)
+        {
+            Responses.invalidParameter(t, 0, 4); // OVERWRITE COUNT 00h is reserved
+            return false;
+        }
+        if ((first & TEST_MASK) != 0)
+        {
+            Responses.invalidParameter(t, 0, 6); // TEST: no test modes here
+            return false;
+        }
+        if (patternLength == 0 || patternLength > blockSize)
+        {
+            Responses.invalidParameter(t, 2, -1);
+            return false;
+        }
+        if (OVERWRITE_HEADER_LENGTH + patternLength > parameterListLength)
+        {
+            Responses.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
+            return false;
+        }
+        return true;
+    }
+
+    /** OVERWRITE's parameters taken: the pass count, INVERT, and {@link #pattern} filled from the checked list. */
+    private void fillPattern(final MemorySegment p)
+    {
+        final int first = Bytes.u8(p, 0);
+        final int patternLength = Bytes.u16(p, 2);
+        invert = (first & INVERT) != 0;
+        passes = first & OVERWRITE_COUNT_MASK;
+        if (pattern == null)
+        {
+            pattern = Arena.ofAuto().allocate(WRITE_CHUNK_BYTES, ScsiTask.SCRATCH_ALIGNMENT);
+        }
+        // The pattern from the first byte of every logical block, repeated to fill it (SBC-4).
+        for (int o = 0; o < blockSize; o += patternLength)
+        {
+            MemorySegment.copy(p, OVERWRITE_HEADER_LENGTH, pattern, o, Math.min(patternLength, blockSize - o));
+        }
+        for (int o = blockSize; o < WRITE_CHUNK_BYTES; o += blockSize)
+        {
+            MemorySegment.copy(pattern, 0, pattern, o, blockSize);
+        }
+        if (invertedPass(0))
+        {
+            invertPattern();
+        }
+    }
+
+    /**
+     * With INVERT the pattern alternates between passes and the last pass writes it as given: the first pass is
+     * inverted when the count is even (SBC-4, OVERWRITE parameter list).
+     */
+    private boolean invertedPass(final int pass)
+    {
+        return invert && ((passes - 1 - pass) & 1) != 0;
+    }
+
+    private void invertPattern()
+    {
+        for (long o = 0; o < WRITE_CHUNK_BYTES; o += 8)
+        {
+            pattern.set(ValueLayout.JAVA_LONG_UNALIGNED, o, ~pattern.get(ValueLayout.JAVA_LONG_UNALIGNED, o));
+        }
+    }
+
+    private void start(final ScsiTask t, final boolean erase, final boolean unrestricted, final boolean immediate)
+    {
+        eraseOperation = erase;
+        ause = unrestricted;
+        capacity = lu.blockCount() * blockSize;
+        progress = 0;
+        final ScsiTask r = runner;
+        r.reset();
+        r.device(t.device()).nexus(null);
+        r.logicalUnit = lu;
+        r.executeSequence++;
+        r.clearResult();
+        r.descriptorSense = t.descriptorSense;
+        r.clearCommandState();
+        r.bytesDone = 0;
+        r.bytesTotal = erase ? capacity : capacity * passes;
+        r.phase = erase ? MediaSteps.PHASE_SANITIZE_ERASE : MediaSteps.PHASE_SANITIZE_WRITE;
+        if (immediate)
+        {
+            Responses.good(t); // IMMED: status once the CDB and the parameter data are checked
+        }
+        else
+        {
+            waiter = t;
+        }
+        lu.runSteps(r);
+        // A backstore that completed every step before returning ended the operation, and maybe the waiter, in
+        // this frame: what the waiter's listener threw goes back through the waiter's own execute.
+        t.deferListenerFailure(r.takeListenerFailure());
+    }
+
+    /** A step of the runner: one chunk written, deallocated, the closing flush, or a turn given to the loop. */
+    void issueStep(final ScsiTask r)
+    {
+        final BlockDevice device = r.device();
+        switch (r.phase)
+        {
+            case MediaSteps.PHASE_SANITIZE_WRITE:
+            {
+                final long inPass = r.bytesDone % capacity;
+                final int chunk = (int)Math.min(WRITE_CHUNK_BYTES, capacity - inPass);
+                r.ioLength = chunk;
+                device.write(r, inPass, pattern, chunk, false);
+                break;
+            }
+            case MediaSteps.PHASE_SANITIZE_ERASE:
+                r.ioLength = (int)Math.min(ERASE_CHUNK_BYTES, r.bytesTotal - r.bytesDone);
+                device.unmap(r, r.bytesDone, r.ioLength);
+                break;
+            case MediaSteps.PHASE_SANITIZE_FLUSH:
+                device.flush(r);
+                break;
+            case MediaSteps.PHASE_SANITIZE_TURN:
+                device.continueLater(r);
+                break;
+            default:
+                throw new IllegalStateException("phase " + r.phase);
+        }
+    }
+
+    /**
+     * A step of the runner completed.
+     *
+     * @return false when it failed (the operation ends in the failure mode).
+     */
+    boolean stepResult(final ScsiTask r, final int result)
+    {
+        final boolean ok;
+        switch (r.phase)
+        {
+            case MediaSteps.PHASE_SANITIZE_WRITE:
+            case MediaSteps.PHASE_SANITIZE_ERASE:
+                ok = r.phase == MediaSteps.PHASE_SANITIZE_WRITE ? result == r.ioLength : result >= 0;
+                if (ok)
+                {
+                    chunkDone(r);
+                }
+                break;
+            case MediaSteps.PHASE_SANITIZE_FLUSH:
+                ok = result >= 0;
+                r.finished = ok;
+                break;
+            case MediaSteps.PHASE_SANITIZE_TURN:
+                ok = true;
+                r.phase = eraseOperation ? MediaSteps.PHASE_SANITIZE_ERASE : MediaSteps.PHASE_SANITIZE_WRITE;
+                break;
+            default:
+                throw new IllegalStateException("completion in phase " + r.phase);
+        }
+        if (!ok)
+        {
+            r.checkCondition(SenseKey.MEDIUM_ERROR, Asc.SANITIZE_COMMAND_FAILED);
+            r.finished = true;
+        }
+        final ScsiTask w = waiter;
+        if (w != null && w.aborted() && !r.finished)
+        {
+            // The SANITIZE was aborted (task management, its connection closed): it ends, the operation does not.
+            waiter = null;
+            w.status(ScsiStatus.TASK_ABORTED);
+            completeWaiter(r, w);
+        }
+        return ok;
+    }
+
+    private void chunkDone(final ScsiTask r)
+    {
+        final long before = r.bytesDone;
+        r.bytesDone += r.ioLength;
+        progress = (int)(r.bytesDone * (PROGRESS_ONE - 1) / r.bytesTotal);
+        if (r.bytesDone >= r.bytesTotal)
+        {
+            r.phase = MediaSteps.PHASE_SANITIZE_FLUSH;
+            return;
+        }
+        if (!eraseOperation && before / capacity != r.bytesDone / capacity)
+        {
+            invertPatternIfAlternating();
+        }
+        if (r.inSubmit && r.device().writesBeforeReturning())
+        {
+            r.phase = MediaSteps.PHASE_SANITIZE_TURN; // completed before returning: the loop's other work first
+        }
+    }
+
+    private void invertPatternIfAlternating()
+    {
+        if (invert)
+        {
+            invertPattern();
+        }
+    }
+
+    /** The runner ended: the operation's outcome, and the waiting SANITIZE's status. */
+    public void onScsiTaskComplete(final ScsiTask r)
+    {
+        final boolean ok = r.status() == ScsiStatus.GOOD;
+        (ok ? completed : failures).incrementAndGet();
+        unrestrictedExit = ause;
+        progress = 0;
+        final ScsiTask w = waiter;
+        waiter = null;
+        state.set(ok ? IDLE : FAILED);
+        if (w == null)
+        {
+            return;
+        }
+        if (w.aborted())
+        {
+            w.status(ScsiStatus.TASK_ABORTED);
+        }
+        else if (!ok)
+        {
+            w.checkCondition(SenseKey.MEDIUM_ERROR, Asc.SANITIZE_COMMAND_FAILED);
+        }
+        completeWaiter(r, w);
+    }
+
+    /** Completes the waiting SANITIZE in its own fault frame; what its listener throws goes up through the runner. */
+    private static void completeWaiter(final ScsiTask r, final ScsiTask w)
+    {
+        w.callDepth++;
+        try
+        {
+            w.complete();
+        }
+        finally
+        {
+            w.callDepth--;
+        }
+        r.deferListenerFailure(w.takeListenerFailure());
+    }
+}
