@@ -229,10 +229,10 @@ final class CommandHandlers
                 getLbaStatus(t, cdb);
                 break;
             case MODE_SENSE_6:
-                modePages.sense(t, cdb, false, lu.blockCount(), lu.blockSize(), lu.readOnly() || t.writeProtected());
+                modePages.sense(t, cdb, false, lu.blockCount(), lu.blockSize(), lu.writeProtectedFor(t));
                 break;
             case MODE_SENSE_10:
-                modePages.sense(t, cdb, true, lu.blockCount(), lu.blockSize(), lu.readOnly() || t.writeProtected());
+                modePages.sense(t, cdb, true, lu.blockCount(), lu.blockSize(), lu.writeProtectedFor(t));
                 break;
             case MODE_SELECT_6:
                 modeSelect(t, cdb, false);

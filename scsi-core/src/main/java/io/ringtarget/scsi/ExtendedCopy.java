@@ -232,7 +232,7 @@ final class ExtendedCopy
                 copyAborted(t, Asc.NO_ADDITIONAL_SENSE);
                 return false;
             }
-            if ((destination.readOnly() || t.writeProtected()) && blocks > 0)
+            if (destination.writeProtectedFor(t) && blocks > 0)
             {
                 t.checkCondition(SenseKey.DATA_PROTECT, Asc.WRITE_PROTECTED);
                 t.complete();

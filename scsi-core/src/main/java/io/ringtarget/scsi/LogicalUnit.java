@@ -121,7 +121,7 @@ public final class LogicalUnit
             maxCompareAndWriteBlocks, maxUnmapBlocks, maxWriteSameBlocks);
         this.steps = new MediaSteps(this, blockSize);
         this.sanitize = new Sanitize(this, steps, blockSize);
-        final MediaCommands media = new MediaCommands(this, blockSize, thinProvisioning, readOnly, maxTransferBlocks,
+        final MediaCommands media = new MediaCommands(this, blockSize, thinProvisioning, maxTransferBlocks,
             maxCompareAndWriteBlocks, maxUnmapBlocks, maxWriteSameBlocks, modePages, steps);
         final CopyResults copyResults = new CopyResults();
         this.handlers = new CommandHandlers(this, media, modePages, inquiryData, persistentReservations,
@@ -211,6 +211,15 @@ public final class LogicalUnit
     Sanitize sanitize()
     {
         return sanitize;
+    }
+
+    /**
+     * Whether a command may not write this logical unit: a read-only backstore, the control mode page's SWP set
+     * by MODE SELECT (every nexus, SPC-4 7.5.8), or a read-only ACL or mapped LUN of the task's nexus.
+     */
+    boolean writeProtectedFor(final ScsiTask t)
+    {
+        return readOnly || modePages.softwareWriteProtect() || t.writeProtected();
     }
 
     /**

@@ -14,7 +14,6 @@ final class MediaCommands
     private final LogicalUnit lu;
     private final int blockSize;
     private final boolean thinProvisioning;
-    private final boolean readOnly;
     private final long maxTransferBlocks;
     private final int maxCompareAndWriteBlocks;
     private final long maxUnmapBlocks;
@@ -26,7 +25,6 @@ final class MediaCommands
         final LogicalUnit lu,
         final int blockSize,
         final boolean thinProvisioning,
-        final boolean readOnly,
         final long maxTransferBlocks,
         final int maxCompareAndWriteBlocks,
         final long maxUnmapBlocks,
@@ -37,7 +35,6 @@ final class MediaCommands
         this.lu = lu;
         this.blockSize = blockSize;
         this.thinProvisioning = thinProvisioning;
-        this.readOnly = readOnly;
         this.maxTransferBlocks = maxTransferBlocks;
         this.maxCompareAndWriteBlocks = maxCompareAndWriteBlocks;
         this.maxUnmapBlocks = maxUnmapBlocks;
@@ -576,7 +573,7 @@ final class MediaCommands
 
     private boolean writable(final ScsiTask t)
     {
-        if (readOnly || t.writeProtected())
+        if (lu.writeProtectedFor(t))
         {
             t.checkCondition(SenseKey.DATA_PROTECT, Asc.WRITE_PROTECTED);
             t.complete();

@@ -3,15 +3,17 @@ package io.ringtarget.scsi;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The mode pages of one logical unit (SPC-4 7.5, SBC-3 6.4): caching (WCE changeable), control (D_SENSE
- * changeable) and informational exceptions, with MODE SENSE(6/10) and MODE SELECT(6/10). The two changeable
- * bits are volatile: every loop reads them per command.
+ * The mode pages of one logical unit (SPC-4 7.5, SBC-3 6.4): caching (WCE changeable), control (D_SENSE and SWP
+ * changeable) and informational exceptions, with MODE SENSE(6/10) and MODE SELECT(6/10). The changeable bits are
+ * volatile: every loop reads them per command. Nothing is saved: a restart brings back the defaults.
  */
 final class ModePages
 {
     private volatile boolean defaultWriteCacheEnabled = true;
     private volatile boolean writeCacheEnabled = true;
     private volatile boolean descriptorSense;
+    /** SWP (SPC-4 7.5.8): the logical unit is write-protected for every I_T nexus until it is cleared. */
+    private volatile boolean softwareWriteProtect;
 
     void initialWriteCache(final boolean wce)
     {
@@ -27,6 +29,11 @@ final class ModePages
     boolean descriptorSense()
     {
         return descriptorSense;
+    }
+
+    boolean softwareWriteProtect()
+    {
+        return softwareWriteProtect;
     }
 
     void sense(
@@ -129,13 +136,15 @@ final class ModePages
             }
             case 0x0A:
             {
-                // SPC-4 7.5.8 Control mode page (TST 0: one task set for all nexuses); only D_SENSE is changeable.
+                // SPC-4 7.5.8 Control mode page (TST 0: one task set for all nexuses); D_SENSE and SWP are
+                // changeable.
                 Bytes.zero(out, o, 12);
                 Bytes.put8(out, o, 0x0A);
                 Bytes.put8(out, o + 1, 0x0A);
                 if (pageControl == 1)
                 {
                     Bytes.put8(out, o + 2, 0x04);
+                    Bytes.put8(out, o + 4, 0x08);
                 }
                 else
                 {
@@ -144,6 +153,7 @@ final class ModePages
                     // TAS 1: a command aborted for another nexus (its reset, CLEAR TASK SET, PREEMPT AND ABORT) ends
                     // with TASK ABORTED status rather than silently, so its initiator retries at once instead of
                     // waiting out its command timeout (and escalating to a reset of its own). LIO's default too.
+                    Bytes.put8(out, o + 4, pageControl == 0 && softwareWriteProtect ? 0x08 : 0);
                     Bytes.put8(out, o + 5, 0x40);
                     Bytes.put16(out, o + 8, 0xFFFF); // BUSY TIMEOUT PERIOD: unlimited
                 }
@@ -167,7 +177,7 @@ final class ModePages
     }
 
     /**
-     * @return -1 when the task was answered with an error, 0 when nothing changed, 1 when WCE or D_SENSE changed
+     * @return -1 when the task was answered with an error, 0 when nothing changed, 1 when WCE, D_SENSE or SWP changed
      * (the caller raises MODE PARAMETERS CHANGED, then answers GOOD).
      */
     int select(final ScsiTask t, final MemorySegment cdb, final boolean ten, final int blockSize)
@@ -217,6 +227,7 @@ final class ModePages
         }
         boolean wce = writeCacheEnabled;
         boolean dSense = descriptorSense;
+        boolean swp = softwareWriteProtect;
         final MemorySegment current = t.scratch();
         int o = header + blockDescriptorLength;
         while (o < parameterListLength)
@@ -269,13 +280,15 @@ final class ModePages
             else if (pageCode == 0x0A)
             {
                 dSense = (Bytes.u8(p, o + 2) & 0x04) != 0;
+                swp = (Bytes.u8(p, o + 4) & 0x08) != 0;
             }
             o += 2 + pageLength;
         }
-        if (wce != writeCacheEnabled || dSense != descriptorSense)
+        if (wce != writeCacheEnabled || dSense != descriptorSense || swp != softwareWriteProtect)
         {
             writeCacheEnabled = wce;
             descriptorSense = dSense;
+            softwareWriteProtect = swp;
             return 1;
         }
         return 0;

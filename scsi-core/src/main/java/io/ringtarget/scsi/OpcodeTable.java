@@ -135,8 +135,8 @@ final class OpcodeTable
             CommandHandlers.WRITE_SAME_10);
         row(UNMAP, none, 10, "4200000000001fffff04", PR_CONFLICT, 0,
             CommandHandlers.UNMAP);
-        // SANITIZE: IMMED and AUSE looked at beside the service action; BLOCK ERASE reported only by a logical unit
-        // whose deallocated blocks read back as zeros (SupportedOperationCodes).
+        // SANITIZE: IMMED and AUSE used beside the service action (ZNR and bytes 2-6 are reserved here: refused when
+        // set); BLOCK ERASE reported only by a logical unit whose deallocated blocks read zeros (SupportedOperationCodes).
         final int sanitizeFailure = SANITIZE_FAILURE_ALLOWED;
         row(SANITIZE, SA_OVERWRITE, 10, "48a10000000000ffff04", PR_CONFLICT, sanitizeFailure,
             CommandHandlers.SANITIZE);

@@ -43,6 +43,8 @@ final class Sanitize implements ScsiTaskListener
     /** SANITIZE byte 1. */
     private static final int IMMED = 0x80;
     private static final int AUSE = 0x20;
+    /** ZONED NO RESET: for zoned block devices only; this one is not zoned, so it must be zero (as libiscsi holds). */
+    private static final int ZNR = 0x40;
     /** OVERWRITE parameter list byte 0 (SBC-4 table "OVERWRITE service action parameter list"). */
     private static final int INVERT = 0x80;
     private static final int TEST_MASK = 0x60;
@@ -159,6 +161,19 @@ final class Sanitize implements ScsiTaskListener
         final int serviceAction = flags & 0x1F;
         final int parameterListLength = Bytes.u16(cdb, 7);
         t.residual(parameterListLength);
+        if ((flags & ZNR) != 0)
+        {
+            Responses.invalidCdb(t, 1, 6);
+            return;
+        }
+        for (int i = 2; i <= 6; i++)
+        {
+            if (Bytes.u8(cdb, i) != 0)
+            {
+                Responses.invalidCdb(t, i, -1); // reserved bytes
+                return;
+            }
+        }
         switch (serviceAction)
         {
             case SA_OVERWRITE:
@@ -187,7 +202,7 @@ final class Sanitize implements ScsiTaskListener
                 Responses.invalidCdb(t, 1, 4); // CRYPTOGRAPHIC ERASE and the reserved codes
                 return;
         }
-        if (lu.readOnly() || t.writeProtected())
+        if (lu.writeProtectedFor(t))
         {
             t.checkCondition(SenseKey.DATA_PROTECT, Asc.WRITE_PROTECTED);
             t.complete();

@@ -343,6 +343,17 @@ class SanitizeTest
         h.assertFieldPointer(true, 7, -1);
         h.run(8, sanitize(BLOCK_ERASE, 8));
         h.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_FIELD_IN_CDB);
+        h.run(0, sanitize(0x40 | BLOCK_ERASE, 0));   // ZNR: this unit is not zoned
+        h.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_FIELD_IN_CDB);
+        h.assertFieldPointer(true, 1, 6);
+        for (int reserved = 2; reserved <= 6; reserved++)
+        {
+            final int[] cdb = sanitize(BLOCK_ERASE, 0);
+            cdb[reserved] = reserved;
+            h.run(0, cdb);
+            h.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_FIELD_IN_CDB);
+            h.assertFieldPointer(true, reserved, -1);
+        }
         assertEquals(0, h.device.writes);
         assertEquals(0, h.device.unmaps);
         assertEquals(Sanitize.IDLE, h.lu.sanitizeState());
