@@ -93,9 +93,21 @@ public final class Conformance
     public static Summary run(final Path out, final String tests, final String url, final String secondPath)
         throws IOException
     {
+        return run(out, tests, url, secondPath, false);
+    }
+
+    /** As {@link #run(Path, String, String, String)}; {@code sanitize} also runs the SANITIZE tests (-S). */
+    public static Summary run(
+        final Path out, final String tests, final String url, final String secondPath, final boolean sanitize)
+        throws IOException
+    {
         final List<String> command = new ArrayList<>(List.of("bash",
-            Tools.repoRoot().resolve("bench/scripts/conformance.sh").toString(), "-o", out.toString(), "-t", tests,
-            url));
+            Tools.repoRoot().resolve("bench/scripts/conformance.sh").toString(), "-o", out.toString(), "-t", tests));
+        if (sanitize)
+        {
+            command.add("-S");
+        }
+        command.add(url);
         if (null != secondPath)
         {
             command.add(secondPath);
