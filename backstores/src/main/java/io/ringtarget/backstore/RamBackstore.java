@@ -3,7 +3,8 @@ package io.ringtarget.backstore;
 import io.ringtarget.backstore.internal.AllocationMap;
 import io.ringtarget.ffi.NativeCopy;
 import io.ringtarget.ring.EventLoop;
-import io.ringtarget.ring.LoopTask;
+import io.ringtarget.ring.CompletionHandler;
+import io.ringtarget.ring.UserData;
 import io.ringtarget.scsi.BlockDevice;
 import io.ringtarget.scsi.LogicalUnit;
 import io.ringtarget.scsi.ScsiTask;
@@ -108,10 +109,22 @@ public final class RamBackstore implements Backstore
         return new RamDevice(loop); // its own count of lent ranges, kept by that loop alone
     }
 
-    /** Not while the handle's loop still sends Data-In from this memory: its ranges must stay valid until sent. */
+    /**
+     * Not while the handle's loop still sends Data-In from this memory (its ranges must stay valid until sent), nor
+     * while a long operation waits for its next turn on it ({@link BlockDevice#continueLater}: a SANITIZE).
+     */
     public boolean release(final BlockDevice handle)
     {
-        return !(handle instanceof RamDevice ram) || ram.lent == 0;
+        if (!(handle instanceof RamDevice ram))
+        {
+            return true;
+        }
+        if (ram.lent != 0 || ram.continuing != null)
+        {
+            return false;
+        }
+        ram.released();
+        return true;
     }
 
     public BlockDevice device()
@@ -134,20 +147,26 @@ public final class RamBackstore implements Backstore
         return offset < 0 || length < 0 || offset > memory.byteSize() - length;
     }
 
-    private final class RamDevice implements BlockDevice, LoopTask
+    private final class RamDevice implements BlockDevice, CompletionHandler
     {
         /** The handle's loop: null for the handle of no loop ({@link #device()}). */
         private final EventLoop loop;
         /** Ranges lent and not yet given back: only this handle's loop changes it. */
         private int lent;
-        /** The task {@link #continueLater} handed to the loop's task queue, or null. */
+        /** The task {@link #continueLater} continues when its NOP completes, or null. */
         private ScsiTask continuing;
+        /** This handle's completion owner on the loop, registered by the first {@link #continueLater}; -1 none. */
+        private int ownerId = -1;
 
         RamDevice(final EventLoop loop)
         {
             this.loop = loop;
         }
 
+        /**
+         * An IORING_OP_NOP on the loop's ring: its completion is reaped with the loop's next batch of completions,
+         * after the sockets' of this duty cycle, so a long operation takes one step per duty cycle.
+         */
         public void continueLater(final ScsiTask task)
         {
             // One at a time (one sanitize operation per logical unit); another, or no loop, continues at once.
@@ -156,19 +175,29 @@ public final class RamBackstore implements Backstore
                 task.onIoComplete(0);
                 return;
             }
-            continuing = task;
-            if (!loop.offer(this))
+            if (ownerId < 0)
             {
-                continuing = null;
-                task.onIoComplete(0);
+                ownerId = loop.registerOwner(this);
             }
+            continuing = task;
+            loop.ring().prepNop(UserData.pack(ownerId, 0, 0));
         }
 
-        public void runOnLoop(final EventLoop loop)
+        public void onCompletion(final long userData, final int res, final int flags)
         {
             final ScsiTask task = continuing;
             continuing = null;
             task.onIoComplete(0);
+        }
+
+        /** Released by its loop ({@link RamBackstore#release}): its completion owner goes too. */
+        void released()
+        {
+            if (ownerId >= 0)
+            {
+                loop.unregisterOwner(ownerId);
+                ownerId = -1;
+            }
         }
 
         public long blockCount()

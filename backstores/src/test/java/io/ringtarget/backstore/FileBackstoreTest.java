@@ -159,6 +159,33 @@ class FileBackstoreTest
     }
 
     @Test
+    void sanitizeOverwritesEveryBlockAndBlockErasePunchesTheWholeFile() throws Exception
+    {
+        final FileBackstore bs = FileBackstore.fileio("f", file, SIZE, 512, true, false);
+        try (LoopDriver d = new LoopDriver(bs))
+        {
+            // SANITIZE OVERWRITE, one pass of a 2-byte pattern, IMMED=0: 64 steps of 1 MiB on the ring.
+            d.buffer.asSlice(0, 6).copyFrom(java.lang.foreign.MemorySegment.ofArray(new byte[]{1, 0, 0, 2, 0x3C, 0x5A}));
+            d.run(6, 0x48, 0x01, 0, 0, 0, 0, 0, 0, 6, 0);
+            d.assertGood();
+            final byte[] first = fileBytes(0, 4);
+            final byte[] last = fileBytes(SIZE - 2, 2);
+            assertEquals(0x3C, first[0]);
+            assertEquals(0x5A, first[1]);
+            assertEquals(0x3C, last[0]);
+            assertEquals(0x5A, last[1]);
+            assertTrue(allocatedBlocks(file) >= SIZE / 512, "every block written: " + allocatedBlocks(file));
+
+            d.run(0, 0x48, 0x02, 0, 0, 0, 0, 0, 0, 0, 0);   // BLOCK ERASE: the whole file punched
+            d.assertGood();
+            assertEquals(0, allocatedBlocks(file), "nothing left allocated");
+            assertEquals(0, fileBytes(SIZE - 2, 2)[1]);
+            assertEquals(SIZE, Files.size(file), "the size kept");
+            assertEquals(0, d.lu.sanitizeState());
+        }
+    }
+
+    @Test
     void compareAndWriteAndVerifyOnTheRing() throws Exception
     {
         final FileBackstore bs = FileBackstore.fileio("f", file, SIZE, 4096, true, false);

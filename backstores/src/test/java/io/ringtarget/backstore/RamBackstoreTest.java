@@ -5,6 +5,8 @@ import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RamBackstoreTest
 {
@@ -63,6 +65,38 @@ class RamBackstoreTest
             d.run(512, LoopDriver.cdb16(0x93, 0x08, 100, 16));
             d.assertGood();
             assertStatus(d, 0, 16384, 1);
+        }
+    }
+
+    @Test
+    void sanitizeGivesTheLoopATurnBetweenStepsAndHoldsTheMemoryUntilItEnds()
+    {
+        final RamBackstore ram = new RamBackstore(8L << 20, 512);
+        try (LoopDriver d = new LoopDriver(ram))
+        {
+            // SANITIZE OVERWRITE with IMMED: GOOD at once, then one 1 MiB step per turn of the loop.
+            d.buffer.asSlice(0, 5).copyFrom(java.lang.foreign.MemorySegment.ofArray(new byte[]{2, 0, 0, 1, 0x6B}));
+            d.run(5, 0x48, 0x81, 0, 0, 0, 0, 0, 0, 5, 0);
+            d.assertGood();
+            assertEquals(1, d.lu.sanitizeState(), "in progress after the status");
+            assertFalse(ram.release(d.device), "the memory is not released under a sanitize waiting for its turn");
+            int turns = 0;
+            while (d.lu.sanitizeState() == 1 && turns < 1000)
+            {
+                d.loop.doWork();
+                turns++;
+            }
+            assertEquals(0, d.lu.sanitizeState());
+            assertTrue(turns >= 15, "two passes of eight steps, a turn between each: " + turns);
+            assertEquals(0x6B, ram.slice(0, 1).get(ValueLayout.JAVA_BYTE, 0));
+            assertEquals(0x6B, ram.slice((8L << 20) - 1, 1).get(ValueLayout.JAVA_BYTE, 0));
+            assertTrue(ram.release(d.device));
+            assertStatus(d, 0, 16384, 0);   // every block written
+
+            d.run(0, 0x48, 0x02, 0, 0, 0, 0, 0, 0, 0, 0);   // BLOCK ERASE
+            d.assertGood();
+            assertStatus(d, 0, 16384, 1);
+            assertEquals(0, ram.slice(4096, 1).get(ValueLayout.JAVA_BYTE, 0));
         }
     }
 
