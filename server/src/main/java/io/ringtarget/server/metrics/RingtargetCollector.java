@@ -205,6 +205,12 @@ public final class RingtargetCollector implements MultiCollector
             .help("Size of the LUN as READ CAPACITY reports it.").unit(Unit.BYTES);
         final GaugeSnapshot.Builder inFlight = GaugeSnapshot.builder().name("ringtarget_lun_io_now")
             .help("Commands received and not yet answered.");
+        final GaugeSnapshot.Builder sanitizeState = GaugeSnapshot.builder().name("ringtarget_lun_sanitize_state")
+            .help("SANITIZE (SBC-4 4.11): 0 none, 1 a sanitize operation in progress (commands answered NOT READY), " +
+                "2 the last one failed (MEDIUM ERROR until one completes).");
+        final GaugeSnapshot.Builder sanitizeProgress = GaugeSnapshot.builder()
+            .name("ringtarget_lun_sanitize_progress_ratio")
+            .help("Part done of the sanitize operation in progress, 0 to 1; 0 when none runs.").unit(Unit.RATIO);
         final HistogramSnapshot.Builder latency = HistogramSnapshot.builder().name("ringtarget_lun_io_duration_seconds")
             .help("Time from a command's arrival (the loop cycle that received it) to its status being queued for " +
                 "sending, by kind: read, write, flush, unmap, other.")
@@ -224,6 +230,10 @@ public final class RingtargetCollector implements MultiCollector
             capacity.dataPoint(GaugeDataPointSnapshot.builder().labels(labels)
                 .value((double)lun.logicalUnit().blockCount() * lun.logicalUnit().blockSize()).build());
             inFlight.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(engine.lunInFlight(key)).build());
+            final int sanitizing = lun.logicalUnit().sanitizeState();
+            sanitizeState.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(sanitizing).build());
+            sanitizeProgress.dataPoint(GaugeDataPointSnapshot.builder().labels(labels)
+                .value(sanitizing == 1 ? lun.logicalUnit().sanitizeProgress() / 65536.0 : 0).build());
             for (int op = 0; op < IoOp.COUNT; op++)
             {
                 for (int sk = 0; sk < SenseKeys.COUNT; sk++)
@@ -262,6 +272,8 @@ public final class RingtargetCollector implements MultiCollector
         out.add(errors.build());
         out.add(capacity.build());
         out.add(inFlight.build());
+        out.add(sanitizeState.build());
+        out.add(sanitizeProgress.build());
         out.add(latency.build());
     }
 

@@ -138,6 +138,10 @@ class MetricsEndpointTest
         assertSample("ringtarget_lun_capacity_bytes{backstore=\"ram1\",lun=\"3\",target=\"" + OPEN + "\"} 1.6777216E7");
         assertSample("ringtarget_lun_capacity_bytes{backstore=\"ram2\",lun=\"0\",target=\"" + CHAP + "\"} 1.6777216E7");
         assertSample("ringtarget_lun_io_now" + lun0 + " 0.0");
+        assertType("ringtarget_lun_sanitize_state", "gauge");
+        assertSample("ringtarget_lun_sanitize_state" + lun0 + " 0.0");
+        assertType("ringtarget_lun_sanitize_progress_ratio", "gauge");
+        assertSample("ringtarget_lun_sanitize_progress_ratio" + lun0 + " 0.0");
         assertType("ringtarget_lun_io_duration_seconds", "histogram");
         final String read = "backstore=\"ram0\",lun=\"0\",op=\"read\",target=\"" + OPEN + "\"";
         assertSample("ringtarget_lun_io_duration_seconds_bucket{" + read + ",le=\"1.0E-5\"} 0");
