@@ -165,7 +165,8 @@ class FileBackstoreTest
         try (LoopDriver d = new LoopDriver(bs))
         {
             // SANITIZE OVERWRITE, one pass of a 2-byte pattern, IMMED=0: 64 steps of 1 MiB on the ring.
-            d.buffer.asSlice(0, 6).copyFrom(java.lang.foreign.MemorySegment.ofArray(new byte[]{1, 0, 0, 2, 0x3C, 0x5A}));
+            final byte[] list = {1, 0, 0, 2, 0x3C, 0x5A};
+            d.buffer.asSlice(0, 6).copyFrom(java.lang.foreign.MemorySegment.ofArray(list));
             d.run(6, 0x48, 0x01, 0, 0, 0, 0, 0, 0, 6, 0);
             d.assertGood();
             final byte[] first = fileBytes(0, 4);

@@ -136,7 +136,8 @@ final class OpcodeTable
         row(UNMAP, none, 10, "4200000000001fffff04", PR_CONFLICT, 0,
             CommandHandlers.UNMAP);
         // SANITIZE: IMMED and AUSE used beside the service action (ZNR and bytes 2-6 are reserved here: refused when
-        // set); BLOCK ERASE reported only by a logical unit whose deallocated blocks read zeros (SupportedOperationCodes).
+        // set); BLOCK ERASE reported only by a logical unit whose deallocated blocks read zeros
+        // (SupportedOperationCodes).
         final int sanitizeFailure = SANITIZE_FAILURE_ALLOWED;
         row(SANITIZE, SA_OVERWRITE, 10, "48a10000000000ffff04", PR_CONFLICT, sanitizeFailure,
             CommandHandlers.SANITIZE);

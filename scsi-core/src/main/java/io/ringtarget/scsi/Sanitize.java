@@ -210,6 +210,11 @@ final class Sanitize implements ScsiTaskListener
         }
         final boolean askedUnrestricted = (flags & AUSE) != 0;
         final int current = state.get();
+        if (current == IN_PROGRESS)
+        {
+            refuse(t, IN_PROGRESS); // another loop's began after this command passed the check in LogicalUnit
+            return;
+        }
         if (current == FAILED && !unrestrictedExit && (serviceAction == SA_EXIT_FAILURE_MODE || askedUnrestricted))
         {
             // SBC-4 4.11.3: after a failure in the restricted completion mode only a sanitize operation that
