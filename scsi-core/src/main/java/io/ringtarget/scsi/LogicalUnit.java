@@ -120,7 +120,7 @@ public final class LogicalUnit
         final InquiryData inquiryData = new InquiryData(this, identity, blockSize, thinProvisioning, maxTransferBlocks,
             maxCompareAndWriteBlocks, maxUnmapBlocks, maxWriteSameBlocks);
         this.steps = new MediaSteps(this, blockSize);
-        this.sanitize = new Sanitize(this, steps, blockSize);
+        this.sanitize = new Sanitize(this, blockSize);
         final MediaCommands media = new MediaCommands(this, blockSize, thinProvisioning, maxTransferBlocks,
             maxCompareAndWriteBlocks, maxUnmapBlocks, maxWriteSameBlocks, modePages, steps);
         final CopyResults copyResults = new CopyResults();

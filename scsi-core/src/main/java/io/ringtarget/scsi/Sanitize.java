@@ -52,7 +52,6 @@ final class Sanitize implements ScsiTaskListener
     private static final int OVERWRITE_HEADER_LENGTH = 4;
 
     private final LogicalUnit lu;
-    private final MediaSteps steps;
     private final int blockSize;
     private final AtomicInteger state = new AtomicInteger(IDLE);
     private final AtomicLong completed = new AtomicLong();
@@ -75,10 +74,9 @@ final class Sanitize implements ScsiTaskListener
     private int passes;
     private long capacity;
 
-    Sanitize(final LogicalUnit lu, final MediaSteps steps, final int blockSize)
+    Sanitize(final LogicalUnit lu, final int blockSize)
     {
         this.lu = lu;
-        this.steps = steps;
         this.blockSize = blockSize;
         runner.listener(this);
     }
