@@ -3,6 +3,8 @@ package io.ringtarget.backstore;
 import io.ringtarget.backstore.internal.DiscardThread;
 import io.ringtarget.backstore.internal.Lseek;
 import io.ringtarget.ffi.Libc;
+import io.ringtarget.ffi.Stat;
+import io.ringtarget.ffi.Statvfs;
 import io.ringtarget.ffi.Statx;
 import io.ringtarget.ring.CompletionHandler;
 import io.ringtarget.ring.EventLoop;
@@ -11,6 +13,7 @@ import io.ringtarget.ring.UserData;
 import io.ringtarget.scsi.BlockDevice;
 import io.ringtarget.scsi.ScsiTask;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
@@ -58,6 +61,9 @@ final class FileDevice implements BlockDevice, CompletionHandler
     private long shortTransfers;
     private long bounced;
     private long errors;
+    /** fstat/fstatvfs results for LOG SENSE (this loop's own). */
+    private final MemorySegment stat = Arena.ofAuto().allocate(Stat.SIZEOF, 8);
+    private final MemorySegment statvfs = Arena.ofAuto().allocate(Statvfs.SIZEOF, 8);
 
     FileDevice(final FileBackstore backstore, final EventLoop loop)
     {
@@ -234,6 +240,39 @@ final class FileDevice implements BlockDevice, CompletionHandler
         }
         final long hole = Lseek.lseek(bufferedFd, byteOffset, Lseek.SEEK_HOLE);
         return hole < 0 ? size - byteOffset : Math.min(hole, size) - byteOffset;
+    }
+
+    /**
+     * The Logical Block Provisioning log page of a sparse file: the blocks the file system allocated to it (which
+     * a punched hole gives back). A block device cannot tell (a thin LV's pool is not visible from here): -1.
+     */
+    public long mappedBlocks()
+    {
+        if (backstore.kind() != FileBackstore.Kind.FILEIO || Libc.fstat(bufferedFd, stat) < 0)
+        {
+            return -1;
+        }
+        return Math.min(Stat.st_blocks(stat) * 512 / backstore.blockSize(), backstore.blockCount());
+    }
+
+    /**
+     * What the file system still has for the file: its free space (root's reserve excluded), at most the blocks
+     * of the LU not mapped yet.
+     */
+    public long availableBlocks()
+    {
+        final long mapped = mappedBlocks();
+        if (mapped < 0 || Libc.fstatvfs(bufferedFd, statvfs) < 0)
+        {
+            return -1;
+        }
+        final long free = Statvfs.f_bavail(statvfs) * Statvfs.f_frsize(statvfs) / backstore.blockSize();
+        return Math.max(0, Math.min(free, backstore.blockCount() - mapped));
+    }
+
+    public boolean provisioningResourcesShared()
+    {
+        return true;
     }
 
     private void setUp(final int slot, final long offset, final long address, final int length, final int flags)

@@ -322,5 +322,16 @@ public final class RamBackstore implements Backstore
             final long bytes = allocation.run(block) * blockSize;
             return allocation.mapped(block) ? bytes : -bytes;
         }
+
+        /** The Logical Block Provisioning log page: the memory is the LU's own, allocated whole at creation. */
+        public long mappedBlocks()
+        {
+            return allocation.mappedCount();
+        }
+
+        public long availableBlocks()
+        {
+            return blockCount - allocation.mappedCount();
+        }
     }
 }

@@ -159,6 +159,33 @@ class FileBackstoreTest
     }
 
     @Test
+    void logicalBlockProvisioningLogPageReportsTheFilesBlocksAndTheFileSystemsFreeSpace() throws Exception
+    {
+        final FileBackstore bs = FileBackstore.fileio("f", file, SIZE, 512, true, false);
+        try (LoopDriver d = new LoopDriver(bs))
+        {
+            long[] page = RamBackstoreTest.provisioningLogPage(d);
+            assertEquals(0, page[1], "a new sparse file uses nothing");
+            assertEquals(2, page[2], "scope: shared with the file system");
+            final long usable = Files.getFileStore(file).getUsableSpace() / 512;
+            assertEquals(Math.min(usable, SIZE / 512), page[0], Math.max(4096, usable / 100), "available");
+
+            d.buffer.asSlice(0, 1 << 20).fill((byte)0x44);
+            d.run(1 << 20, LoopDriver.cdb16(0x8A, 0x08, 0, 2048));
+            d.assertGood();
+            page = RamBackstoreTest.provisioningLogPage(d);
+            assertEquals(allocatedBlocks(file), page[1], "used: the file's st_blocks");
+            assertTrue(page[1] >= 2048, "1 MiB written: " + page[1]);
+            assertTrue(page[0] <= SIZE / 512 - page[1], "never more than the LU can still map: " + page[0]);
+
+            d.buffer.asSlice(0, 512).fill((byte)0);
+            d.run(512, LoopDriver.cdb16(0x93, 0x08, 0, 2048));   // WRITE SAME(16) UNMAP: the hole punched
+            d.assertGood();
+            assertEquals(allocatedBlocks(file), RamBackstoreTest.provisioningLogPage(d)[1]);
+        }
+    }
+
+    @Test
     void sanitizeOverwritesEveryBlockAndBlockErasePunchesTheWholeFile() throws Exception
     {
         final FileBackstore bs = FileBackstore.fileio("f", file, SIZE, 512, true, false);

@@ -4,6 +4,7 @@ import java.lang.foreign.ValueLayout;
 
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,6 +66,36 @@ class RamBackstoreTest
             d.run(512, LoopDriver.cdb16(0x93, 0x08, 100, 16));
             d.assertGood();
             assertStatus(d, 0, 16384, 1);
+        }
+    }
+
+    /** LOG SENSE, Logical Block Provisioning page (SBC-4 6.4.5): {available, used, scope}. */
+    static long[] provisioningLogPage(final LoopDriver d)
+    {
+        d.run(512, 0x4D, 0, 0x40 | 0x0C, 0, 0, 0, 0, 2, 0, 0);
+        d.assertGood();
+        final ValueLayout.OfInt u32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+        assertEquals(0x0001, d.buffer.get(ValueLayout.JAVA_BYTE, 5));
+        assertEquals(0x0002, d.buffer.get(ValueLayout.JAVA_BYTE, 17));
+        return new long[] {d.buffer.get(u32, 8) & 0xFFFF_FFFFL, d.buffer.get(u32, 20) & 0xFFFF_FFFFL,
+            d.buffer.get(ValueLayout.JAVA_BYTE, 12) & 0x03};
+    }
+
+    @Test
+    void logicalBlockProvisioningLogPageCountsWrittenBlocks()
+    {
+        final RamBackstore ram = new RamBackstore(8L << 20, 512);
+        try (LoopDriver d = new LoopDriver(ram))
+        {
+            assertArrayEquals(new long[] {16384, 0, 1}, provisioningLogPage(d), "all available, scope dedicated");
+            d.buffer.asSlice(0, 8192).fill((byte)7);
+            d.run(8192, LoopDriver.cdb16(0x8A, 0, 100, 16));
+            d.run(8192, LoopDriver.cdb16(0x8A, 0, 108, 16));   // 8 blocks overlap: 24 mapped
+            assertArrayEquals(new long[] {16384 - 24, 24, 1}, provisioningLogPage(d));
+            d.buffer.asSlice(0, 512).fill((byte)0);
+            d.run(512, LoopDriver.cdb16(0x93, 0x08, 100, 20));   // WRITE SAME(16) UNMAP
+            d.assertGood();
+            assertArrayEquals(new long[] {16384 - 4, 4, 1}, provisioningLogPage(d));
         }
     }
 

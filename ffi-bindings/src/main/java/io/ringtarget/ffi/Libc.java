@@ -43,6 +43,8 @@ public final class Libc
     private static final MethodHandle OPEN = downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 2);
     private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1);
     private static final MethodHandle FSTAT = downcall("fstat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), -1);
+    private static final MethodHandle FSTATVFS =
+        downcall("fstatvfs", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), -1);
     private static final MethodHandle STATX =
         downcall("statx", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), -1);
     private static final MethodHandle IOCTL = downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), 2);
@@ -225,6 +227,20 @@ public final class Libc
         try
         {
             return result((int)FSTAT.invokeExact(s, fd, stat), s);
+        }
+        catch (final Throwable t)
+        {
+            throw fatal(t);
+        }
+    }
+
+    /** fstatvfs(3) into a {@link Statvfs#LAYOUT}-sized buffer. */
+    public static int fstatvfs(final int fd, final MemorySegment statvfs)
+    {
+        final MemorySegment s = state();
+        try
+        {
+            return result((int)FSTATVFS.invokeExact(s, fd, statvfs), s);
         }
         catch (final Throwable t)
         {

@@ -20,7 +20,9 @@ public final class Stat
         ValueLayout.JAVA_INT.withName("st_mode"),
         MemoryLayout.paddingLayout(20),
         ValueLayout.JAVA_LONG.withName("st_size"),
-        MemoryLayout.paddingLayout(88)
+        MemoryLayout.paddingLayout(8),
+        ValueLayout.JAVA_LONG.withName("st_blocks"),
+        MemoryLayout.paddingLayout(72)
     ).withName("stat");
 
     public static final long SIZEOF = 144;
@@ -29,6 +31,7 @@ public final class Stat
     public static final long st_ino$OFFSET = 8;
     public static final long st_mode$OFFSET = 24;
     public static final long st_size$OFFSET = 48;
+    public static final long st_blocks$OFFSET = 64;
 
     private Stat()
     {
@@ -68,6 +71,12 @@ public final class Stat
     public static void st_size(final MemorySegment s, final long v)
     {
         s.set(ValueLayout.JAVA_LONG, st_size$OFFSET, v);
+    }
+
+    /** 512-byte units allocated to the file (what a sparse file really takes). */
+    public static long st_blocks(final MemorySegment s)
+    {
+        return s.get(ValueLayout.JAVA_LONG, st_blocks$OFFSET);
     }
 
 }

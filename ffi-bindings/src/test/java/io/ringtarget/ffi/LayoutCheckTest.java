@@ -45,6 +45,7 @@ class LayoutCheckTest
         STRUCTS.put(Iovec.class, "struct iovec");
         STRUCTS.put(Msghdr.class, "struct msghdr");
         STRUCTS.put(Stat.class, "struct stat");
+        STRUCTS.put(Statvfs.class, "struct statvfs");
         STRUCTS.put(SockaddrIn.class, "struct sockaddr_in");
         STRUCTS.put(SockaddrIn6.class, "struct sockaddr_in6");
         STRUCTS.put(SockaddrStorage.class, "struct sockaddr_storage");
@@ -81,6 +82,7 @@ class LayoutCheckTest
             #include <sys/syscall.h>
             #include <sys/mman.h>
             #include <sys/stat.h>
+            #include <sys/statvfs.h>
             #include <sys/uio.h>
             #include <sys/socket.h>
             #include <sys/file.h>

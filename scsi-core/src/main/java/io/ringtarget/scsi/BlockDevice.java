@@ -120,4 +120,32 @@ public interface BlockDevice
     {
         return blockCount() * blockSize() - byteOffset;
     }
+
+    /**
+     * LBA mapping resources in use, for the Logical Block Provisioning log page (SBC-4 6.4.5.3): the logical blocks
+     * the medium holds storage for (written and not deallocated since), or -1 when the device cannot tell (the
+     * page is then not offered). Synchronous, a system call at most: LOG SENSE only, never the I/O path.
+     */
+    default long mappedBlocks()
+    {
+        return -1;
+    }
+
+    /**
+     * LBA mapping resources still available (SBC-4 6.4.5.2): how many more logical blocks the medium can get storage
+     * for before a write fails for lack of space, or -1 when the device cannot tell. Like {@link #mappedBlocks}.
+     */
+    default long availableBlocks()
+    {
+        return -1;
+    }
+
+    /**
+     * Whether {@link #availableBlocks} is shared with other storage (a file system's free space, SCOPE 10b) rather
+     * than the logical unit's own (SCOPE 01b).
+     */
+    default boolean provisioningResourcesShared()
+    {
+        return false;
+    }
 }

@@ -65,6 +65,8 @@ final class CommandHandlers
     static final int RECEIVE_COPY_RESULTS = 50;
     static final int WRITE_ATOMIC_16 = 51;
     static final int SANITIZE = 52;
+    static final int LOG_SELECT = 53;
+    static final int LOG_SENSE = 54;
 
     private final LogicalUnit lu;
     private final MediaCommands media;
@@ -76,6 +78,7 @@ final class CommandHandlers
     private final AsymmetricAccess asymmetricAccess;
     private final ExtendedCopy extendedCopy;
     private final ReceiveCopyResults receiveCopyResults;
+    private final LogPages logPages;
 
     CommandHandlers(
         final LogicalUnit lu,
@@ -87,8 +90,10 @@ final class CommandHandlers
         final UnitAttentions unitAttentions,
         final AsymmetricAccess asymmetricAccess,
         final ExtendedCopy extendedCopy,
-        final ReceiveCopyResults receiveCopyResults)
+        final ReceiveCopyResults receiveCopyResults,
+        final LogPages logPages)
     {
+        this.logPages = logPages;
         this.extendedCopy = extendedCopy;
         this.receiveCopyResults = receiveCopyResults;
         this.lu = lu;
@@ -236,6 +241,12 @@ final class CommandHandlers
                 break;
             case MODE_SELECT_6:
                 modeSelect(t, cdb, false);
+                break;
+            case LOG_SELECT:
+                logPages.select(t, cdb);
+                break;
+            case LOG_SENSE:
+                logPages.sense(t, cdb);
                 break;
             case MODE_SELECT_10:
                 modeSelect(t, cdb, true);

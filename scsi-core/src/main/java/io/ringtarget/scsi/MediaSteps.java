@@ -52,6 +52,9 @@ final class MediaSteps
     private final int blockSize;
     private final RangeLocks rangeLocks = new RangeLocks();
     private final AtomicLong ioErrors = new AtomicLong();
+    /** Commands answered MEDIUM ERROR (the error counter log pages, {@link LogPages}); error paths only. */
+    private final AtomicLong readMediumErrors = new AtomicLong();
+    private final AtomicLong writeMediumErrors = new AtomicLong();
     private final AtomicLong cawBusy = new AtomicLong();
 
     MediaSteps(final LogicalUnit lu, final int blockSize)
@@ -63,6 +66,16 @@ final class MediaSteps
     long ioErrorCount()
     {
         return ioErrors.get();
+    }
+
+    long readMediumErrorCount()
+    {
+        return readMediumErrors.get();
+    }
+
+    long writeMediumErrorCount()
+    {
+        return writeMediumErrors.get();
     }
 
     long busyCount()
@@ -428,6 +441,7 @@ final class MediaSteps
         else
         {
             // Negative errno or a short transfer the backstore could not finish.
+            (write ? writeMediumErrors : readMediumErrors).incrementAndGet();
             t.checkCondition(SenseKey.MEDIUM_ERROR, write ? Asc.WRITE_ERROR : Asc.UNRECOVERED_READ_ERROR);
         }
     }

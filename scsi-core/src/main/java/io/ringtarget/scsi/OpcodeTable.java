@@ -145,6 +145,12 @@ final class OpcodeTable
             CommandHandlers.SANITIZE);
         row(SANITIZE, SA_EXIT_FAILURE_MODE, 10, "489f0000000000ffff04", PR_CONFLICT, sanitizeFailure,
             CommandHandlers.SANITIZE);
+        // LOG SELECT changes what every initiator reads (a reset of the counters); LOG SENSE only reads (SPC-4
+        // 5.12.1, SPC-2 table 10). Both answer through a standby port (SPC-4 5.15.2.4.4).
+        row(LOG_SELECT, none, 10, "4c03ffff000000ffff04", PR_CONFLICT, standby,
+            CommandHandlers.LOG_SELECT);
+        row(LOG_SENSE, none, 10, "4d03ffff00ffffffff04", PR_ALLOWED, reserve | standby,
+            CommandHandlers.LOG_SENSE);
         row(MODE_SELECT_10, none, 10, "55110000000000ffff04", PR_CONFLICT, standby,
             CommandHandlers.MODE_SELECT_10);
         row(RESERVE_10, none, 10, "56000000000000000004", PR_CONFLICT, 0,

@@ -29,6 +29,8 @@ public final class OperationCodes
     public static final int UNMAP = 0x42;
     /** SANITIZE (SBC-4, the SANITIZE command; sanitize operations 4.11): its service actions below. */
     public static final int SANITIZE = 0x48;
+    public static final int LOG_SELECT = 0x4C;
+    public static final int LOG_SENSE = 0x4D;
     public static final int MODE_SELECT_10 = 0x55;
     public static final int RESERVE_10 = 0x56;
     public static final int RELEASE_10 = 0x57;

@@ -25,6 +25,10 @@ final class MemoryBlockDevice implements BlockDevice
     int reads;
     int writes;
     int atomicWrites;
+    /** What {@link #mappedBlocks} and {@link #availableBlocks} answer (-1: cannot tell, the default). */
+    long mapped = -1;
+    long available = -1;
+    boolean sharedResources;
 
     MemoryBlockDevice(final long blockCount, final int blockSize)
     {
@@ -170,5 +174,20 @@ final class MemoryBlockDevice implements BlockDevice
             n++;
         }
         return n;
+    }
+
+    public long mappedBlocks()
+    {
+        return mapped;
+    }
+
+    public long availableBlocks()
+    {
+        return available;
+    }
+
+    public boolean provisioningResourcesShared()
+    {
+        return sharedResources;
     }
 }

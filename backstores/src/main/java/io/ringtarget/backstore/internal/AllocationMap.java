@@ -95,6 +95,17 @@ public final class AllocationMap
         return blocks - first;
     }
 
+    /** The number of mapped blocks, as it is (a racing write or unmap may or may not be counted). */
+    public long mappedCount()
+    {
+        long count = 0;
+        for (int word = 0; word < words.length; word++)
+        {
+            count += Long.bitCount((long)WORDS.getOpaque(words, word));
+        }
+        return count;
+    }
+
     /** Bits of the word of {@code block} from it up to {@code end} (exclusive) or the word's end. */
     private static long mask(final long block, final long end)
     {

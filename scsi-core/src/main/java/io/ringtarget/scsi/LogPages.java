@@ -1,0 +1,340 @@
+package io.ringtarget.scsi;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The log pages of one logical unit, with LOG SENSE (SPC-4 6.6) and LOG SELECT (SPC-4 6.5):
+ * <ul>
+ *     <li>00h Supported Log Pages, 00h/FFh Supported Log Pages and Subpages, xxh/FFh the subpages of page xxh;</li>
+ *     <li>02h Write Error Counter and 03h Read Error Counter (SPC-4 7.3.4, 7.3.14): TOTAL UNCORRECTED ERRORS, the
+ *     commands answered MEDIUM ERROR (the backstore failed them) since the logical unit was created or a LOG SELECT
+ *     reset them;</li>
+ *     <li>0Ch Logical Block Provisioning (SBC-4 6.4.5), on a thin logical unit whose backstore can tell: the used
+ *     and available LBA mapping resources, in logical blocks (the THRESHOLD EXPONENT of the Logical Block
+ *     Provisioning VPD page is 0: no thresholds, so a threshold set is one block), with their scope;</li>
+ *     <li>2Fh Informational Exceptions (SPC-4 7.3.8): no failure predicted, no temperature (FFh). The backstore's
+ *     disks are watched on the storage host, where they are; the control mode page 1Ch says DEXCPT.</li>
+ * </ul>
+ * Nothing is saved (DS set, SP refused), there are no thresholds and no parameter-change reporting (PPC refused).
+ * Counters are the logical unit's, read by every loop: a reset is a baseline, so the atomic counts the error paths
+ * keep are never written by LOG SELECT.
+ */
+final class LogPages
+{
+    static final int SUPPORTED_PAGES = 0x00;
+    static final int WRITE_ERROR_COUNTER = 0x02;
+    static final int READ_ERROR_COUNTER = 0x03;
+    static final int LOGICAL_BLOCK_PROVISIONING = 0x0C;
+    static final int INFORMATIONAL_EXCEPTIONS = 0x2F;
+    static final int SUBPAGES = 0xFF;
+
+    // Parameter codes.
+    private static final int TOTAL_UNCORRECTED_ERRORS = 0x0006;
+    private static final int AVAILABLE_LBA_MAPPING_RESOURCE_COUNT = 0x0001;
+    private static final int USED_LBA_MAPPING_RESOURCE_COUNT = 0x0002;
+    private static final int INFORMATIONAL_EXCEPTIONS_GENERAL = 0x0000;
+
+    // Page header byte 0 (SPC-4 7.3.2.1).
+    private static final int DS = 0x80;
+    private static final int SPF = 0x40;
+    // Parameter control byte (SPC-4 7.3.2.2.2): TSD (nothing is saved) with FORMAT AND LINKING 00b, a bounded data
+    // counter, or 11b, a binary format list.
+    private static final int BOUNDED_DATA_COUNTER = 0x20;
+    private static final int BINARY_LIST = 0x23;
+
+    // PC field (SPC-4 6.6.1).
+    private static final int PC_CUMULATIVE = 1;
+    private static final int PC_DEFAULT_CUMULATIVE = 3;
+
+    /** The IE log parameter's MOST RECENT TEMPERATURE READING when there is none (SPC-4 7.3.8). */
+    private static final int NO_TEMPERATURE = 0xFF;
+    private static final long MAX_RESOURCE_COUNT = 0xFFFF_FFFFL;
+    private static final int SCOPE_DEDICATED = 0x01;
+    private static final int SCOPE_SHARED = 0x02;
+
+    private final LogicalUnit lu;
+    private final MediaSteps steps;
+    /** The counts a LOG SELECT reset at (written by any loop's LOG SELECT, read by every loop's LOG SENSE). */
+    private volatile long readErrorsAtReset;
+    private volatile long writeErrorsAtReset;
+
+    LogPages(final LogicalUnit lu, final MediaSteps steps)
+    {
+        this.lu = lu;
+        this.steps = steps;
+    }
+
+    /** TOTAL UNCORRECTED ERRORS of the Read Error Counter page: MEDIUM ERRORs of reads since the last reset. */
+    long readUncorrectedErrors()
+    {
+        return Math.max(0, steps.readMediumErrorCount() - readErrorsAtReset);
+    }
+
+    long writeUncorrectedErrors()
+    {
+        return Math.max(0, steps.writeMediumErrorCount() - writeErrorsAtReset);
+    }
+
+    void sense(final ScsiTask t, final MemorySegment cdb)
+    {
+        final int flags = Bytes.u8(cdb, 1);
+        if ((flags & 0x01) != 0)
+        {
+            Responses.invalidCdb(t, 1, 0);   // SP: no log parameters are saved
+            return;
+        }
+        if ((flags & 0x02) != 0)
+        {
+            Responses.invalidCdb(t, 1, 1);   // PPC: changed-parameter reporting is not kept
+            return;
+        }
+        final int pageControl = Bytes.u8(cdb, 2) >>> 6;
+        final int page = Bytes.u8(cdb, 2) & 0x3F;
+        final int subpage = Bytes.u8(cdb, 3);
+        final int pointer = Bytes.u16(cdb, 5);
+        final int allocationLength = Bytes.u16(cdb, 7);
+        final BlockDevice device = t.device();
+        final boolean provisioning = provisioningPage(device);
+        if (!supported(page, provisioning))
+        {
+            Responses.invalidCdb(t, 2, 5);
+            return;
+        }
+        if (subpage != 0 && subpage != SUBPAGES)
+        {
+            Responses.invalidCdb(t, 3, 7);
+            return;
+        }
+        final MemorySegment out = t.scratch();
+        final int length;
+        if (page == SUPPORTED_PAGES || subpage == SUBPAGES)
+        {
+            // Lists of pages: no parameters, so no parameter pointer into them.
+            if (pointer != 0)
+            {
+                Responses.invalidCdb(t, 5, 7);
+                return;
+            }
+            length = subpage == SUBPAGES ? subpages(out, page, provisioning) : pages(out, provisioning);
+        }
+        else if (page == WRITE_ERROR_COUNTER || page == READ_ERROR_COUNTER)
+        {
+            if (pageControl != PC_CUMULATIVE && pageControl != PC_DEFAULT_CUMULATIVE)
+            {
+                Responses.invalidCdb(t, 2, 7);   // threshold values: these counters have none
+                return;
+            }
+            if (pointer > TOTAL_UNCORRECTED_ERRORS)
+            {
+                Responses.invalidCdb(t, 5, 7);
+                return;
+            }
+            final long errors = pageControl == PC_DEFAULT_CUMULATIVE ? 0 :
+                page == READ_ERROR_COUNTER ? readUncorrectedErrors() : writeUncorrectedErrors();
+            header(out, page);
+            parameter(out, 4, TOTAL_UNCORRECTED_ERRORS, BOUNDED_DATA_COUNTER, 8);
+            Bytes.put64(out, 8, errors);
+            length = 16;
+        }
+        else if (page == LOGICAL_BLOCK_PROVISIONING)
+        {
+            // A binary format list: the PC field does not apply (SPC-4 7.3.2.2.2.5).
+            if (pointer > USED_LBA_MAPPING_RESOURCE_COUNT)
+            {
+                Responses.invalidCdb(t, 5, 7);
+                return;
+            }
+            final long used = device.mappedBlocks();
+            final long available = device.availableBlocks();
+            final int scope = device.provisioningResourcesShared() ? SCOPE_SHARED : SCOPE_DEDICATED;
+            header(out, page);
+            int o = 4;
+            if (pointer <= AVAILABLE_LBA_MAPPING_RESOURCE_COUNT)
+            {
+                o += resourceCount(out, o, AVAILABLE_LBA_MAPPING_RESOURCE_COUNT, available, scope);
+            }
+            o += resourceCount(out, o, USED_LBA_MAPPING_RESOURCE_COUNT, used, scope);
+            length = o;
+        }
+        else
+        {
+            // INFORMATIONAL_EXCEPTIONS: one parameter, code 0000h, so any pointer but 0 is past it.
+            if (pointer != INFORMATIONAL_EXCEPTIONS_GENERAL)
+            {
+                Responses.invalidCdb(t, 5, 7);
+                return;
+            }
+            header(out, page);
+            parameter(out, 4, INFORMATIONAL_EXCEPTIONS_GENERAL, BINARY_LIST, 3);
+            Bytes.put8(out, 8, 0);   // INFORMATIONAL EXCEPTION ADDITIONAL SENSE CODE: none
+            Bytes.put8(out, 9, 0);
+            Bytes.put8(out, 10, NO_TEMPERATURE);
+            length = 11;
+        }
+        Bytes.put16(out, 2, length - 4);
+        Responses.dataIn(t, length, allocationLength);
+    }
+
+    /**
+     * LOG SELECT: PCR, or PC 01b with no parameter list, resets the error counters (the page code's, or every
+     * page's for page 00h); a parameter list may restate a page's header but set no parameter (none is
+     * changeable: SPC-4 7.3.4 "Reset Only", SBC-4 6.4.5 "Never").
+     */
+    void select(final ScsiTask t, final MemorySegment cdb)
+    {
+        final int flags = Bytes.u8(cdb, 1);
+        final boolean pcr = (flags & 0x02) != 0;
+        final int pageControl = Bytes.u8(cdb, 2) >>> 6;
+        final int page = Bytes.u8(cdb, 2) & 0x3F;
+        final int subpage = Bytes.u8(cdb, 3);
+        final int parameterListLength = Bytes.u16(cdb, 7);
+        t.residual(parameterListLength);
+        if ((flags & 0x01) != 0)
+        {
+            Responses.invalidCdb(t, 1, 0);   // SP: nothing is saved
+            return;
+        }
+        if (parameterListLength != 0)
+        {
+            if (pcr)
+            {
+                Responses.invalidCdb(t, 1, 1);   // SPC-4 6.5: PCR with a parameter list
+                return;
+            }
+            selectParameters(t, parameterListLength);
+            return;
+        }
+        if (!supported(page, provisioningPage(t.device())) || subpage != 0)
+        {
+            Responses.invalidCdb(t, subpage != 0 ? 3 : 2, subpage != 0 ? 7 : 5);
+            return;
+        }
+        if (pcr || pageControl == PC_CUMULATIVE)
+        {
+            if (page == SUPPORTED_PAGES || page == READ_ERROR_COUNTER)
+            {
+                readErrorsAtReset = steps.readMediumErrorCount();
+            }
+            if (page == SUPPORTED_PAGES || page == WRITE_ERROR_COUNTER)
+            {
+                writeErrorsAtReset = steps.writeMediumErrorCount();
+            }
+        }
+        // Threshold and default values: there are none to set.
+        Responses.good(t);
+    }
+
+    private void selectParameters(final ScsiTask t, final int parameterListLength)
+    {
+        if (parameterListLength < 4 || Responses.room(t) < parameterListLength)
+        {
+            Responses.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
+            return;
+        }
+        final MemorySegment p = t.dataBuffer();
+        int o = 0;
+        while (o < parameterListLength)
+        {
+            if (parameterListLength - o < 4)
+            {
+                Responses.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
+                return;
+            }
+            final int pageByte = Bytes.u8(p, o);
+            final int pageLength = Bytes.u16(p, o + 2);
+            if ((pageByte & SPF) != 0 || !supported(pageByte & 0x3F, provisioningPage(t.device())))
+            {
+                Responses.invalidParameter(t, o, (pageByte & SPF) != 0 ? 6 : 5);
+                return;
+            }
+            if (pageLength != 0)
+            {
+                Responses.invalidParameter(t, o + 4, 7);   // a parameter: none of ours is changeable
+                return;
+            }
+            o += 4;
+        }
+        Responses.good(t);
+    }
+
+    private boolean provisioningPage(final BlockDevice device)
+    {
+        return lu.thinProvisioning() && device != null && device.mappedBlocks() >= 0;
+    }
+
+    private static boolean supported(final int page, final boolean provisioning)
+    {
+        return page == SUPPORTED_PAGES || page == WRITE_ERROR_COUNTER || page == READ_ERROR_COUNTER ||
+            page == INFORMATIONAL_EXCEPTIONS || (page == LOGICAL_BLOCK_PROVISIONING && provisioning);
+    }
+
+    private static int pages(final MemorySegment out, final boolean provisioning)
+    {
+        Bytes.put8(out, 0, SUPPORTED_PAGES);
+        Bytes.put8(out, 1, 0);
+        int o = 4;
+        Bytes.put8(out, o++, SUPPORTED_PAGES);
+        Bytes.put8(out, o++, WRITE_ERROR_COUNTER);
+        Bytes.put8(out, o++, READ_ERROR_COUNTER);
+        if (provisioning)
+        {
+            Bytes.put8(out, o++, LOGICAL_BLOCK_PROVISIONING);
+        }
+        Bytes.put8(out, o++, INFORMATIONAL_EXCEPTIONS);
+        return o;
+    }
+
+    /** Page 00h/FFh lists every page and subpage; page xxh/FFh the subpages of xxh (00h only, and FFh itself). */
+    private static int subpages(final MemorySegment out, final int page, final boolean provisioning)
+    {
+        Bytes.put8(out, 0, SPF | page);
+        Bytes.put8(out, 1, SUBPAGES);
+        int o = 4;
+        if (page != SUPPORTED_PAGES)
+        {
+            o = pair(out, o, page, 0);
+            return pair(out, o, page, SUBPAGES);
+        }
+        o = pair(out, o, SUPPORTED_PAGES, 0);
+        o = pair(out, o, SUPPORTED_PAGES, SUBPAGES);
+        o = pair(out, o, WRITE_ERROR_COUNTER, 0);
+        o = pair(out, o, READ_ERROR_COUNTER, 0);
+        if (provisioning)
+        {
+            o = pair(out, o, LOGICAL_BLOCK_PROVISIONING, 0);
+        }
+        return pair(out, o, INFORMATIONAL_EXCEPTIONS, 0);
+    }
+
+    private static int pair(final MemorySegment out, final int o, final int page, final int subpage)
+    {
+        Bytes.put8(out, o, page);
+        Bytes.put8(out, o + 1, subpage);
+        return o + 2;
+    }
+
+    private static void header(final MemorySegment out, final int page)
+    {
+        Bytes.put8(out, 0, DS | page);
+        Bytes.put8(out, 1, 0);
+    }
+
+    private static void parameter(
+        final MemorySegment out, final int o, final int code, final int control, final int length)
+    {
+        Bytes.put16(out, o, code);
+        Bytes.put8(out, o + 2, control);
+        Bytes.put8(out, o + 3, length);
+    }
+
+    /** SBC-4 6.4.5.2: RESOURCE COUNT (saturated: 32 bits), SCOPE. */
+    private static int resourceCount(
+        final MemorySegment out, final int o, final int code, final long blocks, final int scope)
+    {
+        parameter(out, o, code, BINARY_LIST, 8);
+        Bytes.put32(out, o + 4, Math.min(Math.max(blocks, 0), MAX_RESOURCE_COUNT));
+        Bytes.zero(out, o + 8, 4);
+        Bytes.put8(out, o + 8, scope);
+        return 12;
+    }
+}
