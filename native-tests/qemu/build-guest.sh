@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Linux kernel initiator guest that KernelInitiatorGuest boots under QEMU (TCG): Debian 12's own kernel
-# and an initramfs with busybox, open-iscsi, multipath-tools, sg3-utils, udev and fio, all from Debian's packages
-# (fio from Debian's source, by build-guest-fio.sh). Nothing is installed on the host: the .debs are downloaded into
-# the cache and unpacked with dpkg-deb. docs/kernel-initiator.md explains the guest.
+# and an initramfs with busybox, open-iscsi, multipath-tools, sg3-utils, smartctl, udev and fio, all from Debian's
+# packages (fio from Debian's source, by build-guest-fio.sh). Nothing is installed on the host: the .debs are
+# downloaded into the cache and unpacked with dpkg-deb. docs/kernel-initiator.md explains the guest.
 #
 #   native-tests/qemu/build-guest.sh [--force] [--kernel-from SUITE]
 #
@@ -45,7 +45,7 @@ log() { echo "build-guest: $*" >&2; }
 # What the guest needs. The kernel is whatever Debian's linux-image-amd64 points at (6.1.0-N-amd64).
 # udev: multipath enumerates only devices that udev has initialized and names them by udev's ID_SERIAL.
 packages=(linux-image-amd64 busybox-static open-iscsi multipath-tools kpartx sg3-utils sg3-utils-udev dmsetup udev
-  libaio1 zlib1g)
+  smartmontools libaio1 zlib1g)
 [ -z "$kernel_from" ] || packages=("${packages[@]:1}")   # the kernel comes from $kernel_from (below)
 # Kernel modules /init loads, in this order, each after its dependencies. Names as modprobe takes them; one that
 # the kernel has built in is skipped.
@@ -71,7 +71,7 @@ if ! resolved="$(resolve)" || [ -z "$resolved" ]; then
   apt-get update -qq >&2
   resolved="$(resolve)"
 fi
-wanted="$(printf '%s\n' "$resolved" | grep -E '^(lib|zlib1g=|linux-image-[0-9]|busybox-static=|open-iscsi=|multipath-tools=|kpartx=|sg3-utils=|sg3-utils-udev=|dmsetup=|udev=)' |
+wanted="$(printf '%s\n' "$resolved" | grep -E '^(lib|zlib1g=|linux-image-[0-9]|busybox-static=|open-iscsi=|multipath-tools=|kpartx=|sg3-utils=|sg3-utils-udev=|dmsetup=|udev=|smartmontools=)' |
   grep -v '^libpam\|^libperl\|^libsemanage\|^libsepol\|^libaudit\|^libdb5\|^libgdbm\|^libklibc\|^libnumber\|^libtext\|^libfile' | sort)"
 # The kernel of another suite: apt lists of that suite alone, kept in the output directory, refreshed when they do
 # not resolve linux-image-amd64 (as the host's lists are above).
@@ -256,7 +256,8 @@ add_prog() {  # $1: source file, $2: destination directory in the guest
 }
 cp -L "$stage/lib64/ld-linux-x86-64.so.2" "$rootfs/lib64/ld-linux-x86-64.so.2" 2>/dev/null ||
   cp -L "$stage/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" "$rootfs/lib64/ld-linux-x86-64.so.2"
-for p in iscsid iscsiadm iscsistart iscsi-iname multipath multipathd multipathc mpathpersist kpartx dmsetup udevadm; do
+for p in iscsid iscsiadm iscsistart iscsi-iname multipath multipathd multipathc mpathpersist kpartx dmsetup udevadm \
+  smartctl; do
   f=""
   for d in sbin usr/sbin bin usr/bin; do
     if [ -e "$stage/$d/$p" ]; then f="$stage/$d/$p"; break; fi

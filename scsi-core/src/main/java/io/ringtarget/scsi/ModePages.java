@@ -161,13 +161,15 @@ final class ModePages
             }
             case 0x1C:
             {
-                // SPC-4 7.5.11 Informational Exceptions Control: DEXCPT=1 (we report none), nothing changeable.
+                // SPC-4 7.5.11 Informational Exceptions Control: DEXCPT=0, MRIE 6h: informational exceptions are
+                // reported on request only, by the Informational Exceptions log page (LogPages: none is predicted),
+                // so smartctl and smartd see SMART enabled and a health they can read. Nothing changeable.
                 Bytes.zero(out, o, 12);
                 Bytes.put8(out, o, 0x1C);
                 Bytes.put8(out, o + 1, 0x0A);
                 if (pageControl != 1)
                 {
-                    Bytes.put8(out, o + 2, 0x08);
+                    Bytes.put8(out, o + 3, 0x06);
                 }
                 return 12;
             }

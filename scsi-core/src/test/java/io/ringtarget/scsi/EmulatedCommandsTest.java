@@ -333,6 +333,8 @@ class EmulatedCommandsTest
         assertEquals(0x0A, h.in(32));
         assertEquals(0x40, h.in(37), "TAS: commands aborted for another nexus end with TASK ABORTED");
         assertEquals(0x1C, h.in(44));
+        assertEquals(0x00, h.in(46) & 0x08, "DEXCPT 0: informational exceptions enabled");
+        assertEquals(0x06, h.in(47) & 0x0F, "MRIE 6h: reported on request (the log page)");
 
         h.run(255, 0x5A, 0x08, 0x08, 0, 0, 0, 0, 0, 255, 0);
         h.assertGood();

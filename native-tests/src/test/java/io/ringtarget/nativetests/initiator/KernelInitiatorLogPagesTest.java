@@ -1,0 +1,175 @@
+package io.ringtarget.nativetests.initiator;
+
+import io.ringtarget.nativetests.support.GuestRun;
+import io.ringtarget.nativetests.support.KernelInitiatorGuest;
+import io.ringtarget.nativetests.support.Ports;
+import io.ringtarget.nativetests.support.Tools;
+import io.ringtarget.server.config.BackstoreConfig;
+import io.ringtarget.server.config.DiscoveryAuthConfig;
+import io.ringtarget.server.config.EngineConfig;
+import io.ringtarget.server.config.LunConfig;
+import io.ringtarget.server.config.PortalConfig;
+import io.ringtarget.server.config.RingtargetConfig;
+import io.ringtarget.server.config.TargetConfig;
+import io.ringtarget.server.config.TpgConfig;
+import io.ringtarget.server.startup.TargetServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * LOG SENSE and LOG SELECT from Linux's own initiator (Debian 12's 6.1 in the QEMU guest): sg_logs reads the
+ * Logical Block Provisioning page of a RAM LUN and of a sparse fileio LUN as 1 MiB is written and 512 KiB unmapped
+ * (the fileio LUN's used count is the file's st_blocks, checked here on the host); smartctl -H and -a read the
+ * Informational Exceptions control page and log page (health OK) and the error counter pages; sg_logs -A walks
+ * every page and subpage the supported-pages list names; sg_logs --reset is a LOG SELECT with PCR.
+ */
+class KernelInitiatorLogPagesTest
+{
+    static final String TARGET = "iqn.2026-12.io.ringtarget:log-pages-guest";
+    private static final long BLOCKS = (64L << 20) / 512;
+    private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
+    private static Path file;
+    private static TargetServer server;
+    private static GuestRun run;
+
+    @BeforeAll
+    static void bootTheGuest() throws Exception
+    {
+        Tools.requireRoot();
+        file = Path.of("/var/tmp", "ringtarget-log-pages-guest-" + ProcessHandle.current().pid() + ".img");
+        final int port = Ports.free();
+        final RingtargetConfig config = new RingtargetConfig(
+            List.of(new BackstoreConfig("ram0", "ram", null, 64L << 20, 512, true, false, "logpagesguest0", null),
+                new BackstoreConfig("file0", "fileio", file.toString(), 64L << 20, 512, true, false,
+                    "logpagesguest1", null)),
+            List.of(new TargetConfig(TARGET, "log pages", List.of(new TpgConfig(1, true,
+                List.of(new PortalConfig(Ports.LOOPBACK, port)),
+                List.of(new LunConfig(0, "ram0", false), new LunConfig(1, "file0", false)), List.of(), true,
+                "none")))),
+            new DiscoveryAuthConfig("none", null), new EngineConfig(1, false, "ring", 5, 15));
+        server = TargetServer.start(config, new PrintStream(LOG, true));
+        final String script = GuestScripts.read("log-pages.sh")
+            .replace("@TARGET@", TARGET)
+            .replace("@PORTAL@", KernelInitiatorGuest.hostAddress(0) + ":" + port);
+        run = KernelInitiatorGuest.withScript("log-pages", script).boot();
+        run.print("KernelInitiatorLogPagesTest");
+    }
+
+    @AfterAll
+    static void stop() throws Exception
+    {
+        if (null != server)
+        {
+            server.close();
+        }
+        if (null != file)
+        {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** The bytes of a page sg_logs printed in hex. */
+    private static int[] page(final String result)
+    {
+        final String hex = run.result(result).strip();
+        assertTrue(!hex.isEmpty(), result + " empty: " + run.describe());
+        final String[] parts = hex.split("\\s+");
+        final int[] bytes = new int[parts.length];
+        for (int i = 0; i < parts.length; i++)
+        {
+            bytes[i] = Integer.parseInt(parts[i], 16);
+        }
+        return bytes;
+    }
+
+    /** st_blocks of the file (stat(1)): 512-byte units, the LUN's block size here. */
+    private static long allocatedBlocks(final Path path) throws Exception
+    {
+        final Process p = new ProcessBuilder("stat", "-c", "%b", path.toString()).start();
+        final String out = new String(p.getInputStream().readAllBytes()).trim();
+        assertEquals(0, p.waitFor());
+        return Long.parseLong(out);
+    }
+
+    private static long u32(final int[] b, final int o)
+    {
+        return ((long)b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3];
+    }
+
+    /** {available, used, scope} of a Logical Block Provisioning page. */
+    private static long[] resources(final String result)
+    {
+        final int[] b = page(result);
+        assertEquals(0x0C, b[0] & 0x3F, result + ": " + run.describe());
+        assertEquals(0x0001, (b[4] << 8) | b[5], result);
+        assertEquals(0x0002, (b[16] << 8) | b[17], result);
+        return new long[] {u32(b, 8), u32(b, 20), b[12] & 0x03};
+    }
+
+    @Test
+    void supportedPagesNameTheProvisioningPageOfBothThinLuns()
+    {
+        assertTrue(run.ok(), run.describe() + "\n" + LOG);
+        for (final String lun : List.of("ram", "file"))
+        {
+            final int[] b = page(lun + "_pages");
+            assertEquals("[0, 2, 3, 12, 47]", java.util.Arrays.toString(java.util.Arrays.copyOfRange(b, 4, b.length)),
+                lun + ": " + run.describe());
+        }
+    }
+
+    @Test
+    void provisioningPageFollowsWritesAndUnmaps() throws Exception
+    {
+        assertTrue(run.ok(), run.describe() + "\n" + LOG);
+        assertEquals("[129024, 2048, 1]", java.util.Arrays.toString(resources("ram_lbp_written")), run.describe());
+        assertEquals("[130048, 1024, 1]", java.util.Arrays.toString(resources("ram_lbp_unmapped")), run.describe());
+        final long[] written = resources("file_lbp_written");
+        final long[] unmapped = resources("file_lbp_unmapped");
+        assertTrue(written[1] >= 2048, "1 MiB allocated to the file: " + written[1]);
+        assertTrue(unmapped[1] <= written[1] - 1024, "512 KiB punched: " + written[1] + " -> " + unmapped[1]);
+        assertEquals(allocatedBlocks(file), unmapped[1], "the file's st_blocks, 512-byte units");
+        assertEquals(2, unmapped[2], "scope: the file system's space, shared");
+        assertTrue(unmapped[0] > 0 && unmapped[0] <= BLOCKS - unmapped[1], "available: " + unmapped[0]);
+        for (final String lun : List.of("ram", "file"))
+        {
+            // sg3-utils 1.46 names them "... LBA mapping threshold resource count".
+            assertTrue(run.result(lun + "_lbp_text").toLowerCase().matches(".*used lba mapping.* count: \\d+;.*"),
+                "sg_logs decodes the page: " + run.describe());
+        }
+    }
+
+    @Test
+    void smartctlReadsHealthOkAndTheErrorCounters()
+    {
+        assertTrue(run.ok(), run.describe() + "\n" + LOG);
+        assertEquals("0", run.result("health_rc"), run.describe());
+        assertTrue(run.result("health").contains("OK"), run.describe());
+        assertTrue(run.result("smart_support").contains("Enabled"), run.describe());
+        assertTrue(run.result("error_log").toLowerCase().startsWith("read:"), run.describe());
+        assertTrue(run.result("error_log").toLowerCase().contains("write:"), run.describe());
+        // smartctl -a's exit status says one thing is missing: the self-test log (no SEND DIAGNOSTIC, README).
+        assertEquals("4", run.result("all_rc"), run.describe());
+        assertTrue(run.result("all_out").contains("Device does not support Self Test logging"), run.describe());
+    }
+
+    @Test
+    void sgLogsWalksEveryPageAndResetsTheCounters()
+    {
+        assertTrue(run.ok(), run.describe() + "\n" + LOG);
+        assertEquals("0", run.result("all_pages_rc"), run.describe());
+        assertTrue(Integer.parseInt(run.result("all_pages_headers")) >= 5, run.describe());
+        assertEquals("0", run.result("reset_rc"), run.describe());
+        assertEquals("0", run.result("conn_errors"), run.describe());
+    }
+}

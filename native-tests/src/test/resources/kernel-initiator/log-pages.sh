@@ -1,0 +1,55 @@
+# KernelInitiatorLogPagesTest's guest script (busybox sh): the log pages through Linux's own initiator, read by
+# sg3-utils' sg_logs and smartmontools' smartctl as an administrator reads a disk's health and a thin LUN's space.
+# LUN 0 is a 64 MiB RAM LUN, LUN 1 a 64 MiB sparse fileio LUN; on each 1 MiB is written, the Logical Block
+# Provisioning page read, 512 KiB unmapped, the page read again. Then smartctl -H and -a, sg_logs -A (every page
+# and subpage) and sg_logs --reset (LOG SELECT PCR). The harness replaces @TARGET@ and @PORTAL@.
+. /lib/rt-guest.sh
+T=@TARGET@
+P=@PORTAL@
+
+rt_step iscsid
+rt_iscsid
+rt_node "$T" "$P"
+rt_step login
+rt_login "$T" "$P"
+
+# hexpage DEV PAGE: the page as sg_logs fetched it, in hex on one line.
+hexpage() {
+  sg_logs --page="$2" --raw "$1" 2>/dev/null | od -An -v -tx1 | tr -s ' \n' '  ' | sed 's/^ //; s/ $//'
+}
+yes Z | tr -d '\n' | head -c 1048576 > /tmp/z
+
+check() {
+  d="$(rt_disk "$T" "$2")" || rt_fail "no disk for LUN $2"
+  rt_step "$1 log pages"
+  rt_result "$1_pages" "$(hexpage "/dev/$d" 0)"
+  dd if=/tmp/z of="/dev/$d" bs=1048576 count=1 oflag=direct 2>/dev/null || rt_fail "write $1"
+  rt_result "$1_lbp_written" "$(hexpage "/dev/$d" 0xc)"
+  sg_unmap --force --lba=0 --num=1024 "/dev/$d" > /tmp/out 2>&1 || rt_fail "sg_unmap $1: $(cat /tmp/out)"
+  rt_result "$1_lbp_unmapped" "$(hexpage "/dev/$d" 0xc)"
+  rt_result "$1_lbp_text" "$(sg_logs --page=0xc "/dev/$d" 2>&1 | grep -i 'resource count' | tr '\n' ';')"
+}
+check ram 0
+check file 1
+
+d="$(rt_disk "$T" 0)"
+rt_step smartctl
+smartctl -H "/dev/$d" > /tmp/out 2>&1
+rt_result health_rc "$?"
+rt_result health "$(grep -i 'health status' /tmp/out | head -1)"
+smartctl -a "/dev/$d" > /tmp/out 2>&1
+rt_result all_rc "$?"
+# Exit status 4: "Device does not support Self Test logging" (no SEND DIAGNOSTIC, no page 10h).
+rt_result all_out "$(tr '\n' '|' < /tmp/out)"
+rt_result smart_support "$(grep -i 'SMART support is' /tmp/out | tr '\n' ';')"
+rt_result error_log "$(grep -iE '^(read|write):' /tmp/out | tr -s ' ' | tr '\n' ';')"
+rt_step "sg_logs -A and --reset"
+sg_logs -A "/dev/$d" > /tmp/out 2>&1
+rt_result all_pages_rc "$?"
+rt_result all_pages_headers "$(grep -c '\[0x' /tmp/out)"
+sg_logs --reset "/dev/$d" > /tmp/out 2>&1
+rt_result reset_rc "$?"
+rt_result reset_out "$(tr '\n' ';' < /tmp/out)"
+rt_result conn_errors "$(rt_conn_errors)"
+rt_step logout
+rt_logout "$T" "$P"
