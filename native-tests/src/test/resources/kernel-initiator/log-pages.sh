@@ -1,8 +1,9 @@
 # KernelInitiatorLogPagesTest's guest script (busybox sh): the log pages through Linux's own initiator, read by
 # sg3-utils' sg_logs and smartmontools' smartctl as an administrator reads a disk's health and a thin LUN's space.
 # LUN 0 is a 64 MiB RAM LUN, LUN 1 a 64 MiB sparse fileio LUN; on each 1 MiB is written, the Logical Block
-# Provisioning page read, 512 KiB unmapped, the page read again. Then smartctl -H and -a, sg_logs -A (every page
-# and subpage) and sg_logs --reset (LOG SELECT PCR). The harness replaces @TARGET@ and @PORTAL@.
+# Provisioning page read, 512 KiB unmapped, the page read again. Then smartctl -H and -a, the default self-test
+# (sg_senddiag --test) and a background short one (smartctl -t short) with smartctl's self-test log, sg_logs -A
+# (every page and subpage) and sg_logs --reset (LOG SELECT PCR). The harness replaces @TARGET@ and @PORTAL@.
 . /lib/rt-guest.sh
 T=@TARGET@
 P=@PORTAL@
@@ -39,10 +40,22 @@ rt_result health_rc "$?"
 rt_result health "$(grep -i 'health status' /tmp/out | head -1)"
 smartctl -a "/dev/$d" > /tmp/out 2>&1
 rt_result all_rc "$?"
-# Exit status 4: "Device does not support Self Test logging" (no SEND DIAGNOSTIC, no page 10h).
 rt_result all_out "$(tr '\n' '|' < /tmp/out)"
 rt_result smart_support "$(grep -i 'SMART support is' /tmp/out | tr '\n' ';')"
 rt_result error_log "$(grep -iE '^(read|write):' /tmp/out | tr -s ' ' | tr '\n' ';')"
+rt_step "self-tests"
+sg_senddiag --test "/dev/$d" > /tmp/out 2>&1
+rt_result default_test_rc "$?"
+smartctl -t short "/dev/$d" > /tmp/out 2>&1
+rt_result short_test_rc "$?"
+n=0
+while smartctl -l selftest "/dev/$d" 2>/dev/null | grep -q 'in progress' && [ "$n" -lt 100 ]; do
+  n=$((n + 1)); sleep 0.1
+done
+smartctl -l selftest "/dev/$d" > /tmp/out 2>&1
+rt_result selftest_log "$(grep -E '^# *[0-9]' /tmp/out | tr -s ' ' | tr '\n' ';')"
+smartctl -a "/dev/$d" > /dev/null 2>&1
+rt_result all_rc_after "$?"
 rt_step "sg_logs -A and --reset"
 sg_logs -A "/dev/$d" > /tmp/out 2>&1
 rt_result all_pages_rc "$?"

@@ -304,6 +304,46 @@ class FileBackstoreTest
     }
 
     @Test
+    void aSelfTestNamesTheFirstBlockATruncatedFileCannotGive() throws Exception
+    {
+        final FileBackstore bs = FileBackstore.fileio("f", file, SIZE, 512, true, false);
+        try (LoopDriver d = new LoopDriver(bs))
+        {
+            d.run(0, 0x1D, 0x04, 0, 0, 0, 0);   // SEND DIAGNOSTIC, SELFTEST: the default self-test
+            d.assertGood();
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE))
+            {
+                ch.truncate((1 << 20) + 1000);   // block 2048 whole, block 2049 in part, the rest gone
+            }
+            d.run(0, 0x1D, 0x04, 0, 0, 0, 0);
+            assertEquals(ScsiStatus.CHECK_CONDITION, d.task.status());
+            assertEquals(0x04, d.task.senseData().get(ValueLayout.JAVA_BYTE, 2), "HARDWARE ERROR");
+            assertEquals(0x3E, d.task.senseData().get(ValueLayout.JAVA_BYTE, 12), "LOGICAL UNIT FAILED SELF-TEST");
+            assertEquals(0x03, d.task.senseData().get(ValueLayout.JAVA_BYTE, 13));
+            // A background short self-test, for the log: GOOD at once, its reads on the loop after (so not d.run,
+            // which holds that a command answered has no device I/O left in flight).
+            d.task.reset();
+            d.task.nexus(d.nexus).device(d.device).cdb(new byte[] {0x1D, 0x01 << 5, 0, 0, 0, 0})
+                .expectedDataTransferLength(0).dataBuffer(d.buffer);
+            d.lu.execute(d.task);
+            d.assertGood();
+            assertTrue(d.lu.selfTestRunning());
+            for (int turns = 0; d.lu.selfTestRunning() && turns < 10_000; turns++)
+            {
+                d.loop.doWork();
+            }
+            d.run(64, 0x4D, 0, 0x40 | 0x10, 0, 0, 0, 0, 0, 64, 0);   // Self-Test Results, newest first
+            d.assertGood();
+            assertEquals(0x25, d.buffer.get(ValueLayout.JAVA_BYTE, 8), "background short, first segment failed");
+            assertEquals(2049, d.buffer.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 12),
+                "ADDRESS OF FIRST FAILURE");
+            assertEquals(0x03, d.buffer.get(ValueLayout.JAVA_BYTE, 20), "MEDIUM ERROR");
+            assertEquals(0x11, d.buffer.get(ValueLayout.JAVA_BYTE, 21), "UNRECOVERED READ ERROR");
+            assertEquals(0x00, d.buffer.get(ValueLayout.JAVA_BYTE, 28), "no older entry: default self-tests are not logged");
+        }
+    }
+
+    @Test
     void heapBuffersAreRefusedNotPassedToTheKernel()
     {
         final FileBackstore bs = FileBackstore.fileio("f", file, SIZE, 512, true, false);

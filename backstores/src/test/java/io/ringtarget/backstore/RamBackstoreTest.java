@@ -131,6 +131,29 @@ class RamBackstoreTest
         }
     }
 
+    @Test
+    void aBackgroundSelfTestReadsAChunkPerTurnOfTheLoop()
+    {
+        final RamBackstore ram = new RamBackstore(8L << 20, 512);
+        try (LoopDriver d = new LoopDriver(ram))
+        {
+            d.run(0, 0x1D, 0x02 << 5, 0, 0, 0, 0);   // SEND DIAGNOSTIC, background extended self-test
+            d.assertGood();
+            assertTrue(d.lu.selfTestRunning(), "in progress after the status");
+            int turns = 0;
+            while (d.lu.selfTestRunning() && turns < 1000)
+            {
+                d.loop.doWork();
+                turns++;
+            }
+            assertFalse(d.lu.selfTestRunning());
+            assertTrue(turns >= 7, "eight 1 MiB reads, a turn between each: " + turns);
+            d.run(64, 0x4D, 0, 0x40 | 0x10, 0, 0, 0, 0, 0, 64, 0);   // Self-Test Results, newest
+            d.assertGood();
+            assertEquals(0x40, d.buffer.get(ValueLayout.JAVA_BYTE, 8), "background extended (010b), completed");
+        }
+    }
+
     /** GET LBA STATUS at {@code lba}: its one descriptor starts there, covers {@code blocks}, with {@code status}. */
     private static void assertStatus(final LoopDriver d, final long lba, final long blocks, final int status)
     {

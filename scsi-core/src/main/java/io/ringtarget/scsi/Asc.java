@@ -15,6 +15,7 @@ public final class Asc
     public static final int TARGET_PORT_IN_UNAVAILABLE_STATE = 0x040C;
     /** LOGICAL UNIT NOT READY, SANITIZE IN PROGRESS (SBC-4 4.11.2). */
     public static final int SANITIZE_IN_PROGRESS = 0x041B;
+    public static final int SELF_TEST_IN_PROGRESS = 0x0409;
     public static final int WRITE_ERROR = 0x0C00;
     public static final int UNRECOVERED_READ_ERROR = 0x1100;
     public static final int PARAMETER_LIST_LENGTH_ERROR = 0x1A00;
@@ -39,6 +40,7 @@ public final class Asc
     public static final int SAVING_PARAMETERS_NOT_SUPPORTED = 0x3900;
     public static final int REPORTED_LUNS_DATA_HAS_CHANGED = 0x3F0E;
     public static final int INTERNAL_TARGET_FAILURE = 0x4400;
+    public static final int LOGICAL_UNIT_FAILED_SELF_TEST = 0x3E03;
     /** MEDIUM FORMAT CORRUPTED, SANITIZE COMMAND FAILED (SBC-4 4.11.3). */
     public static final int SANITIZE_COMMAND_FAILED = 0x3103;
     public static final int INSUFFICIENT_REGISTRATION_RESOURCES = 0x5504;

@@ -67,6 +67,8 @@ final class CommandHandlers
     static final int SANITIZE = 52;
     static final int LOG_SELECT = 53;
     static final int LOG_SENSE = 54;
+    static final int SEND_DIAGNOSTIC = 55;
+    static final int RECEIVE_DIAGNOSTIC_RESULTS = 56;
 
     private final LogicalUnit lu;
     private final MediaCommands media;
@@ -247,6 +249,12 @@ final class CommandHandlers
                 break;
             case LOG_SENSE:
                 logPages.sense(t, cdb);
+                break;
+            case SEND_DIAGNOSTIC:
+                lu.selfTest().sendDiagnostic(t, cdb);
+                break;
+            case RECEIVE_DIAGNOSTIC_RESULTS:
+                SelfTest.receiveDiagnosticResults(t, cdb);
                 break;
             case MODE_SELECT_10:
                 modeSelect(t, cdb, true);

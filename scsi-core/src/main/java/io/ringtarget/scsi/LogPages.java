@@ -12,6 +12,7 @@ import java.lang.foreign.MemorySegment;
  *     <li>0Ch Logical Block Provisioning (SBC-4 6.4.5), on a thin logical unit whose backstore can tell: the used
  *     and available LBA mapping resources, in logical blocks (the THRESHOLD EXPONENT of the Logical Block
  *     Provisioning VPD page is 0: no thresholds, so a threshold set is one block), with their scope;</li>
+ *     <li>10h Self-Test Results (SPC-4 7.3.16): the 20 most recent self-tests ({@link SelfTest});</li>
  *     <li>2Fh Informational Exceptions (SPC-4 7.3.8): no failure predicted, no temperature (FFh). The backstore's
  *     disks are watched on the storage host, where they are; the control mode page 1Ch says DEXCPT.</li>
  * </ul>
@@ -25,6 +26,7 @@ final class LogPages
     static final int WRITE_ERROR_COUNTER = 0x02;
     static final int READ_ERROR_COUNTER = 0x03;
     static final int LOGICAL_BLOCK_PROVISIONING = 0x0C;
+    static final int SELF_TEST_RESULTS = 0x10;
     static final int INFORMATIONAL_EXCEPTIONS = 0x2F;
     static final int SUBPAGES = 0xFF;
 
@@ -135,6 +137,17 @@ final class LogPages
             parameter(out, 4, TOTAL_UNCORRECTED_ERRORS, BOUNDED_DATA_COUNTER, 8);
             Bytes.put64(out, 8, errors);
             length = 16;
+        }
+        else if (page == SELF_TEST_RESULTS)
+        {
+            // A binary format list of twenty parameters, 0001h to 0014h.
+            if (pointer > SelfTest.LOG_ENTRIES)
+            {
+                Responses.invalidCdb(t, 5, 7);
+                return;
+            }
+            header(out, page);
+            length = 4 + lu.selfTest().logParameters(out, 4, Math.max(1, pointer));
         }
         else if (page == LOGICAL_BLOCK_PROVISIONING)
         {
@@ -265,7 +278,8 @@ final class LogPages
     private static boolean supported(final int page, final boolean provisioning)
     {
         return page == SUPPORTED_PAGES || page == WRITE_ERROR_COUNTER || page == READ_ERROR_COUNTER ||
-            page == INFORMATIONAL_EXCEPTIONS || (page == LOGICAL_BLOCK_PROVISIONING && provisioning);
+            page == SELF_TEST_RESULTS || page == INFORMATIONAL_EXCEPTIONS ||
+            (page == LOGICAL_BLOCK_PROVISIONING && provisioning);
     }
 
     private static int pages(final MemorySegment out, final boolean provisioning)
@@ -280,6 +294,7 @@ final class LogPages
         {
             Bytes.put8(out, o++, LOGICAL_BLOCK_PROVISIONING);
         }
+        Bytes.put8(out, o++, SELF_TEST_RESULTS);
         Bytes.put8(out, o++, INFORMATIONAL_EXCEPTIONS);
         return o;
     }
@@ -303,6 +318,7 @@ final class LogPages
         {
             o = pair(out, o, LOGICAL_BLOCK_PROVISIONING, 0);
         }
+        o = pair(out, o, SELF_TEST_RESULTS, 0);
         return pair(out, o, INFORMATIONAL_EXCEPTIONS, 0);
     }
 

@@ -80,6 +80,7 @@ public final class LogicalUnit
     private volatile int implicitTransitionTime;
     private final MediaSteps steps;
     private final Sanitize sanitize;
+    private final SelfTest selfTest;
     private final CommandHandlers handlers;
     private final AtomicLong internalErrors = new AtomicLong();
     private volatile ErrorHandler errorHandler = LogicalUnit::logInternalError;
@@ -121,6 +122,7 @@ public final class LogicalUnit
             maxCompareAndWriteBlocks, maxUnmapBlocks, maxWriteSameBlocks);
         this.steps = new MediaSteps(this, blockSize);
         this.sanitize = new Sanitize(this, blockSize);
+        this.selfTest = new SelfTest(this, blockSize);
         final MediaCommands media = new MediaCommands(this, blockSize, thinProvisioning, maxTransferBlocks,
             maxCompareAndWriteBlocks, maxUnmapBlocks, maxWriteSameBlocks, modePages, steps);
         final CopyResults copyResults = new CopyResults();
@@ -211,6 +213,11 @@ public final class LogicalUnit
     Sanitize sanitize()
     {
         return sanitize;
+    }
+
+    SelfTest selfTest()
+    {
+        return selfTest;
     }
 
     /**
@@ -635,6 +642,7 @@ public final class LogicalUnit
         {
             abortRequests.addAllBut(issuer);
         }
+        selfTest.abortOther();   // SPC-4 7.3.16: "aborted by ... a logical unit reset"
         unitAttentions.raise(UnitAttentions.POWER_ON_RESET, null);
     }
 
@@ -653,6 +661,21 @@ public final class LogicalUnit
     public void resetLun()
     {
         resetLun(null);
+    }
+
+    /**
+     * The logical unit is no longer served (its LUN deleted): a self-test in progress ends at its next step, so its
+     * backstore can be released. A sanitize operation runs to its end.
+     */
+    public void retired()
+    {
+        selfTest.abortOther();
+    }
+
+    /** A self-test runs (SEND DIAGNOSTIC: the default one, or one in the background). */
+    public boolean selfTestRunning()
+    {
+        return selfTest.running();
     }
 
     /**

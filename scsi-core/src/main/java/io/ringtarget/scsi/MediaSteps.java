@@ -34,6 +34,10 @@ final class MediaSteps
     static final int PHASE_SANITIZE_ERASE = 16;
     static final int PHASE_SANITIZE_FLUSH = 17;
     static final int PHASE_SANITIZE_TURN = 18;
+    /** A self-test's own task ({@link SelfTest}): a chunk read, a block of a failed chunk read again, a turn. */
+    static final int PHASE_SELF_TEST_READ = 19;
+    static final int PHASE_SELF_TEST_BLOCK = 20;
+    static final int PHASE_SELF_TEST_TURN = 21;
 
     // What VERIFY / WRITE AND VERIFY compare the read-back with (BYTCHK, SBC-3 5.33): nothing, the Data-Out, or
     // the one Data-Out block with each block.
@@ -226,6 +230,11 @@ final class MediaSteps
             case PHASE_SANITIZE_TURN:
                 lu.sanitize().issueStep(t);
                 break;
+            case PHASE_SELF_TEST_READ:
+            case PHASE_SELF_TEST_BLOCK:
+            case PHASE_SELF_TEST_TURN:
+                lu.selfTest().issueStep(t);
+                break;
             case PHASE_UNMAP:
             {
                 final int o = 8 + 16 * t.unmapDescriptor;
@@ -377,6 +386,14 @@ final class MediaSteps
             case PHASE_SANITIZE_FLUSH:
             case PHASE_SANITIZE_TURN:
                 if (!lu.sanitize().stepResult(t, result))
+                {
+                    ioErrors.incrementAndGet();
+                }
+                break;
+            case PHASE_SELF_TEST_READ:
+            case PHASE_SELF_TEST_BLOCK:
+            case PHASE_SELF_TEST_TURN:
+                if (!lu.selfTest().stepResult(t, result))
                 {
                     ioErrors.incrementAndGet();
                 }

@@ -115,6 +115,12 @@ final class OpcodeTable
             CommandHandlers.MODE_SENSE_6);
         row(START_STOP_UNIT, none, 6, "1b01000ff704", PR_CONFLICT, 0,
             CommandHandlers.START_STOP_UNIT);
+        // Diagnostics (SPC-4 5.14): RECEIVE DIAGNOSTIC RESULTS reads (as reads do under a persistent reservation),
+        // SEND DIAGNOSTIC starts or aborts a self-test (conflicts); both through a standby port (SPC-4 5.15.2.4.4).
+        row(RECEIVE_DIAGNOSTIC_RESULTS, none, 6, "1c01ffffff04", prWe, standby,
+            CommandHandlers.RECEIVE_DIAGNOSTIC_RESULTS);
+        row(SEND_DIAGNOSTIC, none, 6, "1df700ffff04", PR_CONFLICT, standby,
+            CommandHandlers.SEND_DIAGNOSTIC);
         row(PREVENT_ALLOW_MEDIUM_REMOVAL, none, 6, "1e0000000304", PR_CONFLICT, 0,
             CommandHandlers.PREVENT_ALLOW_MEDIUM_REMOVAL);
         row(READ_CAPACITY_10, none, 10, "25000000000000000004", PR_ALLOWED, standby,

@@ -16,6 +16,8 @@ public final class OperationCodes
     public static final int RELEASE_6 = 0x17;
     public static final int MODE_SENSE_6 = 0x1A;
     public static final int START_STOP_UNIT = 0x1B;
+    public static final int RECEIVE_DIAGNOSTIC_RESULTS = 0x1C;
+    public static final int SEND_DIAGNOSTIC = 0x1D;
     public static final int PREVENT_ALLOW_MEDIUM_REMOVAL = 0x1E;
     public static final int READ_CAPACITY_10 = 0x25;
     public static final int READ_10 = 0x28;

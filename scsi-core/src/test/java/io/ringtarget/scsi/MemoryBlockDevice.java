@@ -19,6 +19,10 @@ final class MemoryBlockDevice implements BlockDevice
     boolean continuesLater;
     int turns;
     int failWithErrno;
+    /** A read that covers this byte fails with EIO (a bad block), -1 for none. */
+    long badByte = -1;
+    long firstReadOffset = -1;
+    long lastReadOffset = -1;
     int flushes;
     int fuaWrites;
     int unmaps;
@@ -71,8 +75,19 @@ final class MemoryBlockDevice implements BlockDevice
     public void read(final ScsiTask task, final long byteOffset, final MemorySegment dst, final int length)
     {
         reads++;
+        firstReadOffset = firstReadOffset < 0 ? byteOffset : firstReadOffset;
+        lastReadOffset = byteOffset;
         finish(task, () ->
         {
+            if (badByte >= byteOffset && badByte < byteOffset + length)
+            {
+                return -5;
+            }
+            if (byteOffset + length > disk.byteSize())
+            {
+                dst.asSlice(0, length).fill((byte)0);   // past the backed part of a huge unit: zeros
+                return length;
+            }
             MemorySegment.copy(disk, byteOffset, dst, 0, length);
             return length;
         });

@@ -7,6 +7,7 @@ import io.ringtarget.iscsi.engine.EngineChange;
 import io.ringtarget.iscsi.engine.IscsiEngine;
 import io.ringtarget.iscsi.engine.Reconfigured;
 import io.ringtarget.iscsi.log.EventLog;
+import io.ringtarget.iscsi.node.LunMapping;
 import io.ringtarget.iscsi.node.Portal;
 import io.ringtarget.iscsi.node.PortalGroup;
 import io.ringtarget.iscsi.node.TargetNode;
@@ -335,13 +336,19 @@ final class LiveChange
     {
         final TargetRegistry registry = built.registry();
         final EngineConfig engineConfig = null == after.engine() ? ConfigDefaults.engine() : after.engine();
+        final List<Backstore> retired = unmapped(engine.server().targets(), registry);
+        // A self-test of a LUN going away ends at its next read, so its loops can release the backstore.
+        for (final LogicalUnit lu : unitsOf(engine.server().targets(), retired))
+        {
+            lu.retired();
+        }
         final Reconfigured reconfigured;
         try
         {
             reconfigured = engine.reconfigure(new EngineChange(registry,
                 TargetRegistryBuilder.discoveryAuth(after.discoveryAuth()), engineConfig.nopInIntervalSeconds(),
                 engineConfig.nopInTimeoutSeconds(), newPortals, removedPortals,
-                unmapped(engine.server().targets(), registry)), ENGINE_TIMEOUT_MILLIS);
+                retired), ENGINE_TIMEOUT_MILLIS);
         }
         finally
         {
@@ -405,6 +412,27 @@ final class LiveChange
         final Set<Backstore> unmapped = mapped(served);
         unmapped.removeAll(mapped(next));
         return List.copyOf(unmapped);
+    }
+
+    /** The logical units a registry serves from these backstores. */
+    private static Set<LogicalUnit> unitsOf(final TargetRegistry registry, final List<Backstore> backstores)
+    {
+        final Set<LogicalUnit> units = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (final TargetNode node : registry.all())
+        {
+            for (final PortalGroup tpg : node.portalGroups())
+            {
+                for (final long n : tpg.lunNumbers())
+                {
+                    final LunMapping mapping = tpg.lun((int)n);
+                    if (backstores.contains(mapping.backstore()))
+                    {
+                        units.add(mapping.logicalUnit());
+                    }
+                }
+            }
+        }
+        return units;
     }
 
     /** The backstores a registry's LUNs map (the same backstore object once). */

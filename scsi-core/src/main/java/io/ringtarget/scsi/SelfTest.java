@@ -1,0 +1,496 @@
+package io.ringtarget.scsi;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Self-tests of one logical unit (SPC-4 5.14 "self-test operations", SEND DIAGNOSTIC 6.42, RECEIVE DIAGNOSTIC
+ * RESULTS 6.29, the Self-Test Results log page 7.3.16): a self-test reads the medium through the backstore, so it
+ * finds what the storage under the logical unit can no longer read (a scrub, which smartd can schedule from the
+ * initiator). The short self-test reads {@link #SHORT_CHUNKS} chunks of 1 MiB spread evenly over the logical unit
+ * (all of it when it is smaller), first and last included; the extended self-test reads every block. A chunk that
+ * fails is read again a block at a time, so the log names the first LBA that cannot be read.
+ * <p>
+ * The default self-test (SELFTEST=1) is a short self-test whose SEND DIAGNOSTIC waits for the end (HARDWARE ERROR,
+ * LOGICAL UNIT FAILED SELF-TEST when it fails); its status is its result, and it is not logged: an entry with code
+ * 000b, result 0h and 0 power-on hours is all zeros where smartctl looks, which it takes for the end of the log. The background short and extended self-tests (codes 001b, 010b)
+ * answer at once and run while every command goes on; code 100b aborts one, and so does a logical unit reset (result
+ * "aborted by another method"). The foreground codes (101b, 110b), which would hold every other command of every
+ * initiator, are refused. Like SANITIZE, the test is the logical unit's: a task of its own ({@link #runner}) on the
+ * loop of the SEND DIAGNOSTIC that started it, one read in flight, a turn given to the loop after a read that
+ * completed before returning (RAM).
+ * <p>
+ * The 20 most recent results of the short and extended self-tests are kept (newest first) under this object's monitor: LOG SENSE on any loop reads them;
+ * they are not saved across a restart.
+ */
+final class SelfTest implements ScsiTaskListener
+{
+    // SELF-TEST CODE field (SPC-4 6.42 table "SELF-TEST CODE field").
+    static final int DEFAULT = 0;
+    static final int BACKGROUND_SHORT = 1;
+    static final int BACKGROUND_EXTENDED = 2;
+    static final int ABORT_BACKGROUND = 4;
+    static final int FOREGROUND_SHORT = 5;
+    static final int FOREGROUND_EXTENDED = 6;
+
+    // SELF-TEST RESULTS field (SPC-4 7.3.16 table "SELF-TEST RESULTS field").
+    static final int COMPLETED = 0x0;
+    static final int ABORTED_BY_SEND_DIAGNOSTIC = 0x1;
+    static final int ABORTED_OTHER = 0x2;
+    static final int UNKNOWN_ERROR = 0x3;
+    static final int FIRST_SEGMENT_FAILED = 0x5;
+    static final int IN_PROGRESS = 0xF;
+
+    static final int LOG_ENTRIES = 20;
+    /** Chunks of the short self-test. */
+    static final int SHORT_CHUNKS = 256;
+    static final int CHUNK_BYTES = 1 << 20;
+
+    private static final int IDLE = 0;
+    private static final int RUNNING = 1;
+    private static final int NOT_ABORTED = -1;
+    /** SEND DIAGNOSTIC byte 1. */
+    private static final int PF = 0x10;
+    private static final int SELFTEST = 0x04;
+    private static final int UNUSED_SENSE = 0;
+
+    private final LogicalUnit lu;
+    private final int blockSize;
+    private final long createdNanos = System.nanoTime();
+    private final AtomicInteger state = new AtomicInteger(IDLE);
+    /** Why the test in progress is to end early (a SELF-TEST RESULTS value), or {@link #NOT_ABORTED}; any thread. */
+    private volatile int abortResult = NOT_ABORTED;
+
+    // The log, newest at index newest, guarded by this.
+    private final int[] codes = new int[LOG_ENTRIES];
+    private final int[] results = new int[LOG_ENTRIES];
+    private final int[] hours = new int[LOG_ENTRIES];
+    private final long[] failedLbas = new long[LOG_ENTRIES];
+    /** Sense key, ASC, ASCQ of a failure, as one int (key << 16 | ASC << 8 | ASCQ). */
+    private final int[] senses = new int[LOG_ENTRIES];
+    private int entries;
+    private int newest;
+
+    // The test in progress: written by the loop that won RUNNING, before its first step, and by no other until the
+    // state is IDLE again.
+    private final ScsiTask runner = new ScsiTask();
+    private MemorySegment chunk;
+    private ScsiTask waiter;
+    private int code;
+    private long capacity;
+    private long chunkCount;
+    private long chunkIndex;
+    private int chunkLength;
+    private long blockInChunk;
+    private long failedLba;
+
+    SelfTest(final LogicalUnit lu, final int blockSize)
+    {
+        this.lu = lu;
+        this.blockSize = blockSize;
+        runner.listener(this);
+    }
+
+    /** A self-test is in progress (default or background). */
+    boolean running()
+    {
+        return state.get() == RUNNING;
+    }
+
+    /** A logical unit reset (or the unit's removal) ends a self-test in progress at its next step. */
+    void abortOther()
+    {
+        if (state.get() == RUNNING)
+        {
+            abortResult = ABORTED_OTHER;
+        }
+    }
+
+    void sendDiagnostic(final ScsiTask t, final MemorySegment cdb)
+    {
+        final int flags = Bytes.u8(cdb, 1);
+        final int selfTestCode = flags >>> 5;
+        final int parameterListLength = Bytes.u16(cdb, 3);
+        t.residual(parameterListLength);
+        if ((flags & SELFTEST) != 0)
+        {
+            if (selfTestCode != DEFAULT)
+            {
+                Responses.invalidCdb(t, 1, 7);   // SELFTEST with a self-test code (SPC-4 6.42)
+                return;
+            }
+            if (parameterListLength != 0)
+            {
+                Responses.invalidCdb(t, 3, -1);
+                return;
+            }
+            start(t, DEFAULT);
+            return;
+        }
+        switch (selfTestCode)
+        {
+            case DEFAULT:
+                diagnosticPages(t, flags, parameterListLength);
+                return;
+            case BACKGROUND_SHORT:
+            case BACKGROUND_EXTENDED:
+            case ABORT_BACKGROUND:
+                if (parameterListLength != 0)
+                {
+                    Responses.invalidCdb(t, 3, -1);   // a self-test code takes no parameter list
+                    return;
+                }
+                if (selfTestCode == ABORT_BACKGROUND)
+                {
+                    abortBackground(t);
+                    return;
+                }
+                start(t, selfTestCode);
+                return;
+            default:
+                // FOREGROUND_SHORT, FOREGROUND_EXTENDED (refused: they would hold every other command) and the
+                // reserved codes.
+                Responses.invalidCdb(t, 1, 7);
+        }
+    }
+
+    /**
+     * SELFTEST=0, code 000b: a diagnostic page list. Only the Supported Diagnostic Pages page (00h) exists, and it
+     * carries no parameters; no list at all asks for nothing.
+     */
+    private static void diagnosticPages(final ScsiTask t, final int flags, final int parameterListLength)
+    {
+        if (parameterListLength == 0)
+        {
+            Responses.good(t);
+            return;
+        }
+        if ((flags & PF) == 0)
+        {
+            Responses.invalidCdb(t, 1, 4);   // vendor-specific diagnostic parameters: none
+            return;
+        }
+        if (parameterListLength < 4 || Responses.room(t) < parameterListLength)
+        {
+            Responses.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
+            return;
+        }
+        final MemorySegment p = t.dataBuffer();
+        if (Bytes.u8(p, 0) != 0)
+        {
+            Responses.invalidParameter(t, 0, 7);   // an unsupported diagnostic page
+            return;
+        }
+        if (Bytes.u16(p, 2) != 0 || parameterListLength != 4)
+        {
+            Responses.invalidParameter(t, 2, -1);
+            return;
+        }
+        Responses.good(t);
+    }
+
+    /** RECEIVE DIAGNOSTIC RESULTS (SPC-4 6.29): the Supported Diagnostic Pages page, the only one. */
+    static void receiveDiagnosticResults(final ScsiTask t, final MemorySegment cdb)
+    {
+        final boolean pcv = (Bytes.u8(cdb, 1) & 0x01) != 0;
+        final int allocationLength = Bytes.u16(cdb, 3);
+        if (pcv && Bytes.u8(cdb, 2) != 0)
+        {
+            Responses.invalidCdb(t, 2, -1);
+            return;
+        }
+        final MemorySegment out = t.scratch();
+        Bytes.zero(out, 0, 5);
+        Bytes.put16(out, 2, 1);
+        Bytes.put8(out, 4, 0x00);   // the list: page 00h itself
+        Responses.dataIn(t, 5, allocationLength);
+    }
+
+    private void abortBackground(final ScsiTask t)
+    {
+        if (state.get() != RUNNING || waiterOf() != null)
+        {
+            Responses.invalidCdb(t, 1, 7);   // no background self-test in progress
+            return;
+        }
+        abortResult = ABORTED_BY_SEND_DIAGNOSTIC;
+        Responses.good(t);
+    }
+
+    private synchronized ScsiTask waiterOf()
+    {
+        return waiter;
+    }
+
+    private void start(final ScsiTask t, final int selfTestCode)
+    {
+        if (t.device() == null)
+        {
+            Responses.noDevice(t);
+            return;
+        }
+        if (!state.compareAndSet(IDLE, RUNNING))
+        {
+            // SPC-4 5.14.3: a self-test is in progress.
+            t.checkCondition(SenseKey.NOT_READY, Asc.SELF_TEST_IN_PROGRESS);
+            t.complete();
+            return;
+        }
+        // The test's fields are this loop's from here on.
+        abortResult = NOT_ABORTED;
+        code = selfTestCode;
+        capacity = lu.blockCount() * blockSize;
+        final long chunksInUnit = (capacity + CHUNK_BYTES - 1) / CHUNK_BYTES;
+        chunkCount = selfTestCode == BACKGROUND_EXTENDED ? chunksInUnit : Math.min(SHORT_CHUNKS, chunksInUnit);
+        chunkIndex = 0;
+        failedLba = -1;
+        if (chunk == null)
+        {
+            chunk = Arena.ofAuto().allocate(CHUNK_BYTES, ScsiTask.SCRATCH_ALIGNMENT);
+        }
+        if (selfTestCode != DEFAULT)
+        {
+            logStart(selfTestCode);
+        }
+        final ScsiTask r = runner;
+        r.reset();
+        r.device(t.device()).nexus(null);
+        r.logicalUnit = lu;
+        r.executeSequence++;
+        r.clearResult();
+        r.descriptorSense = t.descriptorSense;
+        r.clearCommandState();
+        r.bytesDone = 0;
+        r.bytesTotal = capacity;
+        r.phase = MediaSteps.PHASE_SELF_TEST_READ;
+        if (selfTestCode == DEFAULT)
+        {
+            setWaiter(t);
+        }
+        else
+        {
+            Responses.good(t);   // background: the status at once
+        }
+        lu.runSteps(r);
+        t.deferListenerFailure(r.takeListenerFailure());
+    }
+
+    private synchronized void setWaiter(final ScsiTask t)
+    {
+        waiter = t;
+    }
+
+    /** The byte offset of chunk {@code index}: evenly spread for the short test, first and last included. */
+    private long chunkOffset(final long index)
+    {
+        final long chunksInUnit = (capacity + CHUNK_BYTES - 1) / CHUNK_BYTES;
+        if (chunkCount == chunksInUnit || chunkCount == 1)
+        {
+            return index * CHUNK_BYTES;
+        }
+        return index * (chunksInUnit - 1) / (chunkCount - 1) * CHUNK_BYTES;
+    }
+
+    /** A step of the runner: a chunk read, a block of a failed chunk read again, or a turn given to the loop. */
+    void issueStep(final ScsiTask r)
+    {
+        final BlockDevice device = r.device();
+        switch (r.phase)
+        {
+            case MediaSteps.PHASE_SELF_TEST_READ:
+            {
+                final long offset = chunkOffset(chunkIndex);
+                chunkLength = (int)Math.min(CHUNK_BYTES, capacity - offset);
+                r.ioLength = chunkLength;
+                device.read(r, offset, chunk, chunkLength);
+                break;
+            }
+            case MediaSteps.PHASE_SELF_TEST_BLOCK:
+                r.ioLength = blockSize;
+                device.read(r, chunkOffset(chunkIndex) + blockInChunk * blockSize, chunk, blockSize);
+                break;
+            case MediaSteps.PHASE_SELF_TEST_TURN:
+                device.continueLater(r);
+                break;
+            default:
+                throw new IllegalStateException("phase " + r.phase);
+        }
+    }
+
+    /**
+     * A step of the runner completed.
+     *
+     * @return false when the medium failed a read (the test ends, failed).
+     */
+    boolean stepResult(final ScsiTask r, final int result)
+    {
+        boolean ok = true;
+        switch (r.phase)
+        {
+            case MediaSteps.PHASE_SELF_TEST_READ:
+                if (result == r.ioLength)
+                {
+                    nextChunk(r);
+                }
+                else
+                {
+                    blockInChunk = 0;   // find the block: the chunk read again a block at a time
+                    r.phase = MediaSteps.PHASE_SELF_TEST_BLOCK;
+                }
+                break;
+            case MediaSteps.PHASE_SELF_TEST_BLOCK:
+                if (result != blockSize)
+                {
+                    failedLba = (chunkOffset(chunkIndex) / blockSize) + blockInChunk;
+                    r.finished = true;
+                    ok = false;
+                }
+                else if (++blockInChunk * blockSize >= chunkLength)
+                {
+                    nextChunk(r);   // every block read on its own: the failure did not come back
+                }
+                break;
+            case MediaSteps.PHASE_SELF_TEST_TURN:
+                r.phase = MediaSteps.PHASE_SELF_TEST_READ;
+                break;
+            default:
+                throw new IllegalStateException("completion in phase " + r.phase);
+        }
+        if (!r.finished && abortResult != NOT_ABORTED)
+        {
+            r.finished = true;
+        }
+        final ScsiTask w = waiterOf();
+        if (w != null && w.aborted() && !r.finished)
+        {
+            setWaiter(null);
+            w.status(ScsiStatus.TASK_ABORTED);
+            completeWaiter(r, w);
+        }
+        return ok;
+    }
+
+    private void nextChunk(final ScsiTask r)
+    {
+        chunkIndex++;
+        r.bytesDone = chunkIndex;
+        if (chunkIndex >= chunkCount)
+        {
+            r.finished = true;
+            return;
+        }
+        r.phase = r.inSubmit && r.device().writesBeforeReturning() ?
+            MediaSteps.PHASE_SELF_TEST_TURN : MediaSteps.PHASE_SELF_TEST_READ;
+    }
+
+    /** The runner ended: the result logged, the waiting default self-test answered. */
+    public void onScsiTaskComplete(final ScsiTask r)
+    {
+        final int aborted = abortResult;
+        final int result;
+        if (failedLba >= 0)
+        {
+            result = FIRST_SEGMENT_FAILED;
+        }
+        else if (aborted != NOT_ABORTED)
+        {
+            result = aborted;
+        }
+        else
+        {
+            result = r.status() == ScsiStatus.GOOD ? COMPLETED : UNKNOWN_ERROR;
+        }
+        if (code != DEFAULT)
+        {
+            logEnd(result, failedLba);
+        }
+        final ScsiTask w = waiterOf();
+        setWaiter(null);
+        state.set(IDLE);
+        if (w == null)
+        {
+            return;
+        }
+        if (w.aborted())
+        {
+            w.status(ScsiStatus.TASK_ABORTED);
+        }
+        else if (result != COMPLETED)
+        {
+            // SPC-4 6.42: the default self-test failed.
+            w.checkCondition(SenseKey.HARDWARE_ERROR, Asc.LOGICAL_UNIT_FAILED_SELF_TEST);
+        }
+        completeWaiter(r, w);
+    }
+
+    private static void completeWaiter(final ScsiTask r, final ScsiTask w)
+    {
+        w.callDepth++;
+        try
+        {
+            w.complete();
+        }
+        finally
+        {
+            w.callDepth--;
+        }
+        r.deferListenerFailure(w.takeListenerFailure());
+    }
+
+    private synchronized void logStart(final int selfTestCode)
+    {
+        newest = (newest + LOG_ENTRIES - 1) % LOG_ENTRIES;
+        entries = Math.min(entries + 1, LOG_ENTRIES);
+        codes[newest] = selfTestCode;
+        results[newest] = IN_PROGRESS;
+        hours[newest] = powerOnHours();
+        failedLbas[newest] = -1;
+        senses[newest] = UNUSED_SENSE;
+    }
+
+    private synchronized void logEnd(final int result, final long lba)
+    {
+        results[newest] = result;
+        failedLbas[newest] = lba;
+        senses[newest] = result == FIRST_SEGMENT_FAILED ?
+            (SenseKey.MEDIUM_ERROR << 16) | Asc.UNRECOVERED_READ_ERROR : UNUSED_SENSE;
+    }
+
+    /** ACCUMULATED POWER ON HOURS: since the logical unit was made (it has no power of its own). */
+    private int powerOnHours()
+    {
+        return (int)Math.min(0xFFFF, (System.nanoTime() - createdNanos) / 3_600_000_000_000L);
+    }
+
+    /**
+     * The Self-Test Results log page's parameters (SPC-4 7.3.16) from parameter code {@code first} on, into
+     * {@code out} at {@code o}: twenty of 20 bytes, the unused ones zero.
+     *
+     * @return the bytes written.
+     */
+    synchronized int logParameters(final MemorySegment out, final int o, final int first)
+    {
+        int p = o;
+        for (int code = first; code <= LOG_ENTRIES; code++)
+        {
+            Bytes.zero(out, p, 20);
+            Bytes.put16(out, p, code);
+            Bytes.put8(out, p + 2, 0x03);   // binary format list
+            Bytes.put8(out, p + 3, 0x10);
+            if (code <= entries)
+            {
+                final int i = (newest + code - 1) % LOG_ENTRIES;
+                Bytes.put8(out, p + 4, (codes[i] << 5) | results[i]);
+                Bytes.put8(out, p + 5, results[i] == FIRST_SEGMENT_FAILED ? 1 : 0);   // SELF-TEST NUMBER
+                Bytes.put16(out, p + 6, hours[i]);
+                Bytes.put64(out, p + 8, failedLbas[i] < 0 ? -1L : failedLbas[i]);
+                Bytes.put8(out, p + 16, senses[i] >>> 16);
+                Bytes.put8(out, p + 17, (senses[i] >>> 8) & 0xFF);
+                Bytes.put8(out, p + 18, senses[i] & 0xFF);
+            }
+            p += 20;
+        }
+        return p - o;
+    }
+}
