@@ -59,8 +59,13 @@ final class SelfTest implements ScsiTaskListener
     private final int blockSize;
     private final long createdNanos = System.nanoTime();
     private final AtomicInteger state = new AtomicInteger(IDLE);
-    /** Why the test in progress is to end early (a SELF-TEST RESULTS value), or {@link #NOT_ABORTED}; any thread. */
-    private volatile int abortResult = NOT_ABORTED;
+    /** Which test this is: one more per test, written by the loop that won RUNNING; read by any thread. */
+    private volatile long testNumber;
+    /**
+     * An abort asked for, by any thread: the number of the test it is for, shifted left 4, with the SELF-TEST RESULTS
+     * value to log; so an abort that comes as one test ends does not end the next one. -1: none.
+     */
+    private volatile long abortRequest = -1;
 
     // The log, newest at index newest, guarded by this.
     private final int[] codes = new int[LOG_ENTRIES];
@@ -101,10 +106,22 @@ final class SelfTest implements ScsiTaskListener
     /** A logical unit reset (or the unit's removal) ends a self-test in progress at its next step. */
     void abortOther()
     {
+        requestAbort(ABORTED_OTHER);
+    }
+
+    private void requestAbort(final int result)
+    {
         if (state.get() == RUNNING)
         {
-            abortResult = ABORTED_OTHER;
+            abortRequest = (testNumber << 4) | result;
         }
+    }
+
+    /** The result an abort of the test in progress asked for, or {@link #NOT_ABORTED}. */
+    private int abortResult()
+    {
+        final long request = abortRequest;
+        return request >= 0 && (request >>> 4) == testNumber ? (int)(request & 0xF) : NOT_ABORTED;
     }
 
     void sendDiagnostic(final ScsiTask t, final MemorySegment cdb)
@@ -214,7 +231,7 @@ final class SelfTest implements ScsiTaskListener
             Responses.invalidCdb(t, 1, 7);   // no background self-test in progress
             return;
         }
-        abortResult = ABORTED_BY_SEND_DIAGNOSTIC;
+        requestAbort(ABORTED_BY_SEND_DIAGNOSTIC);
         Responses.good(t);
     }
 
@@ -238,7 +255,7 @@ final class SelfTest implements ScsiTaskListener
             return;
         }
         // The test's fields are this loop's from here on.
-        abortResult = NOT_ABORTED;
+        testNumber = testNumber + 1;
         code = selfTestCode;
         capacity = lu.blockCount() * blockSize;
         final long chunksInUnit = (capacity + CHUNK_BYTES - 1) / CHUNK_BYTES;
@@ -357,7 +374,7 @@ final class SelfTest implements ScsiTaskListener
             default:
                 throw new IllegalStateException("completion in phase " + r.phase);
         }
-        if (!r.finished && abortResult != NOT_ABORTED)
+        if (!r.finished && abortResult() != NOT_ABORTED)
         {
             r.finished = true;
         }
@@ -387,7 +404,7 @@ final class SelfTest implements ScsiTaskListener
     /** The runner ended: the result logged, the waiting default self-test answered. */
     public void onScsiTaskComplete(final ScsiTask r)
     {
-        final int aborted = abortResult;
+        final int aborted = abortResult();
         final int result;
         if (failedLba >= 0)
         {
