@@ -642,7 +642,7 @@ public final class LogicalUnit
         {
             abortRequests.addAllBut(issuer);
         }
-        selfTest.abortOther();   // SPC-4 7.3.16: "aborted by ... a logical unit reset"
+        selfTest.abortOther();   // logged "aborted by another method" (SPC-4 7.3.16, SELF-TEST RESULTS 2h)
         unitAttentions.raise(UnitAttentions.POWER_ON_RESET, null);
     }
 
