@@ -678,6 +678,12 @@ public final class LogicalUnit
         return selfTest.running();
     }
 
+    /** Self-tests that found a block the backstore could not read (the default self-test's too). */
+    public long selfTestFailureCount()
+    {
+        return selfTest.failureCount();
+    }
+
     /**
      * The target's LUN inventory changed: REPORTED LUNS DATA HAS CHANGED for every nexus (SPC-4 6.33).
      */

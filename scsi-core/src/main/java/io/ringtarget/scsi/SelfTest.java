@@ -3,6 +3,7 @@ package io.ringtarget.scsi;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Self-tests of one logical unit (SPC-4 5.14 "self-test operations", SEND DIAGNOSTIC 6.42, RECEIVE DIAGNOSTIC
@@ -66,6 +67,8 @@ final class SelfTest implements ScsiTaskListener
      * value to log; so an abort that comes as one test ends does not end the next one. -1: none.
      */
     private volatile long abortRequest = -1;
+    /** Self-tests (default ones too) that found a block the medium could not read. */
+    private final AtomicLong failures = new AtomicLong();
 
     // The log, newest at index newest, guarded by this.
     private final int[] codes = new int[LOG_ENTRIES];
@@ -101,6 +104,11 @@ final class SelfTest implements ScsiTaskListener
     boolean running()
     {
         return state.get() == RUNNING;
+    }
+
+    long failureCount()
+    {
+        return failures.get();
     }
 
     /** A logical unit reset (or the unit's removal) ends a self-test in progress at its next step. */
@@ -417,6 +425,10 @@ final class SelfTest implements ScsiTaskListener
         else
         {
             result = r.status() == ScsiStatus.GOOD ? COMPLETED : UNKNOWN_ERROR;
+        }
+        if (result == FIRST_SEGMENT_FAILED)
+        {
+            failures.incrementAndGet();
         }
         if (code != DEFAULT)
         {

@@ -128,6 +128,7 @@ class SelfTestTest
         assertEquals(0x11, entry[5]);
         assertEquals(0x00, entry[6]);
         assertEquals(0, logEntry(2)[1] + logEntry(2)[0], "the default self-tests left no entry");
+        assertEquals(2, h.lu.selfTestFailureCount(), "both failures counted (ringtarget_lun_self_test_failures_total)");
     }
 
     @Test

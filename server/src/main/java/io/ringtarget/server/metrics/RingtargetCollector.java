@@ -211,6 +211,11 @@ public final class RingtargetCollector implements MultiCollector
         final GaugeSnapshot.Builder sanitizeProgress = GaugeSnapshot.builder()
             .name("ringtarget_lun_sanitize_progress_ratio")
             .help("Part done of the sanitize operation in progress, 0 to 1; 0 when none runs.").unit(Unit.RATIO);
+        final GaugeSnapshot.Builder selfTestRunning = GaugeSnapshot.builder().name("ringtarget_lun_self_test_running")
+            .help("1 while a self-test (SEND DIAGNOSTIC) reads the LUN's backstore, else 0.");
+        final Family selfTestFailures = new Family("ringtarget_lun_self_test_failures",
+            "Self-tests (SEND DIAGNOSTIC) that found a block the backstore could not read; the LBA is in the LUN's " +
+                "Self-Test Results log page (smartctl -l selftest on the initiator).");
         final HistogramSnapshot.Builder latency = HistogramSnapshot.builder().name("ringtarget_lun_io_duration_seconds")
             .help("Time from a command's arrival (the loop cycle that received it) to its status being queued for " +
                 "sending, by kind: read, write, flush, unmap, other.")
@@ -234,6 +239,9 @@ public final class RingtargetCollector implements MultiCollector
             sanitizeState.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(sanitizing).build());
             sanitizeProgress.dataPoint(GaugeDataPointSnapshot.builder().labels(labels)
                 .value(sanitizing == 1 ? lun.logicalUnit().sanitizeProgress() / 65536.0 : 0).build());
+            selfTestRunning.dataPoint(GaugeDataPointSnapshot.builder().labels(labels)
+                .value(lun.logicalUnit().selfTestRunning() ? 1 : 0).build());
+            selfTestFailures.add(labels, lun.logicalUnit().selfTestFailureCount());
             for (int op = 0; op < IoOp.COUNT; op++)
             {
                 for (int sk = 0; sk < SenseKeys.COUNT; sk++)
@@ -274,6 +282,8 @@ public final class RingtargetCollector implements MultiCollector
         out.add(inFlight.build());
         out.add(sanitizeState.build());
         out.add(sanitizeProgress.build());
+        out.add(selfTestRunning.build());
+        out.add(selfTestFailures.build());
         out.add(latency.build());
     }
 

@@ -142,6 +142,10 @@ class MetricsEndpointTest
         assertSample("ringtarget_lun_sanitize_state" + lun0 + " 0.0");
         assertType("ringtarget_lun_sanitize_progress_ratio", "gauge");
         assertSample("ringtarget_lun_sanitize_progress_ratio" + lun0 + " 0.0");
+        assertType("ringtarget_lun_self_test_running", "gauge");
+        assertSample("ringtarget_lun_self_test_running" + lun0 + " 0.0");
+        assertType("ringtarget_lun_self_test_failures_total", "counter");
+        assertSample("ringtarget_lun_self_test_failures_total" + lun0 + " 0.0");
         assertType("ringtarget_lun_io_duration_seconds", "histogram");
         final String read = "backstore=\"ram0\",lun=\"0\",op=\"read\",target=\"" + OPEN + "\"";
         assertSample("ringtarget_lun_io_duration_seconds_bucket{" + read + ",le=\"1.0E-5\"} 0");
