@@ -335,11 +335,11 @@ class FileBackstoreTest
             d.run(64, 0x4D, 0, 0x40 | 0x10, 0, 0, 0, 0, 0, 64, 0);   // Self-Test Results, newest first
             d.assertGood();
             assertEquals(0x25, d.buffer.get(ValueLayout.JAVA_BYTE, 8), "background short, first segment failed");
-            assertEquals(2049, d.buffer.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 12),
-                "ADDRESS OF FIRST FAILURE");
+            final ValueLayout.OfLong u64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+            assertEquals(2049, d.buffer.get(u64, 12), "ADDRESS OF FIRST FAILURE");
             assertEquals(0x03, d.buffer.get(ValueLayout.JAVA_BYTE, 20), "MEDIUM ERROR");
             assertEquals(0x11, d.buffer.get(ValueLayout.JAVA_BYTE, 21), "UNRECOVERED READ ERROR");
-            assertEquals(0x00, d.buffer.get(ValueLayout.JAVA_BYTE, 28), "no older entry: default self-tests are not logged");
+            assertEquals(0x00, d.buffer.get(ValueLayout.JAVA_BYTE, 28), "no older entry: the default is not logged");
         }
     }
 

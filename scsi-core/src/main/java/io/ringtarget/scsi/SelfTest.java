@@ -6,24 +6,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Self-tests of one logical unit (SPC-4 5.14 "self-test operations", SEND DIAGNOSTIC 6.42, RECEIVE DIAGNOSTIC
- * RESULTS 6.29, the Self-Test Results log page 7.3.16): a self-test reads the medium through the backstore, so it
- * finds what the storage under the logical unit can no longer read (a scrub, which smartd can schedule from the
- * initiator). The short self-test reads {@link #SHORT_CHUNKS} chunks of 1 MiB spread evenly over the logical unit
- * (all of it when it is smaller), first and last included; the extended self-test reads every block. A chunk that
- * fails is read again a block at a time, so the log names the first LBA that cannot be read.
+ * Self-tests of one logical unit (SPC-4 5.14 "self-test operations", SEND DIAGNOSTIC 6.42, RECEIVE DIAGNOSTIC RESULTS
+ * 6.29, the Self-Test Results log page 7.3.16): a self-test reads the medium through the backstore, so it finds what
+ * the storage under the logical unit can no longer read (a scrub, which smartd can schedule from the initiator). The
+ * short self-test reads {@link #SHORT_CHUNKS} chunks of 1 MiB spread evenly over the logical unit (all of it when it is
+ * smaller), first and last included; the extended self-test reads every block. A chunk that fails is read again a block
+ * at a time, so the log names the first LBA that cannot be read.
  * <p>
  * The default self-test (SELFTEST=1) is a short self-test whose SEND DIAGNOSTIC waits for the end (HARDWARE ERROR,
  * LOGICAL UNIT FAILED SELF-TEST when it fails); its status is its result, and it is not logged: an entry with code
- * 000b, result 0h and 0 power-on hours is all zeros where smartctl looks, which it takes for the end of the log. The background short and extended self-tests (codes 001b, 010b)
- * answer at once and run while every command goes on; code 100b aborts one, and so does a logical unit reset (result
- * "aborted by another method"). The foreground codes (101b, 110b), which would hold every other command of every
- * initiator, are refused. Like SANITIZE, the test is the logical unit's: a task of its own ({@link #runner}) on the
- * loop of the SEND DIAGNOSTIC that started it, one read in flight, a turn given to the loop after a read that
- * completed before returning (RAM).
+ * 000b, result 0h and 0 power-on hours is all zeros where smartctl looks, which it takes for the end of the log. The
+ * background short and extended self-tests (codes 001b, 010b) answer at once and run while every command goes on; code
+ * 100b aborts one, and so does a logical unit reset (result "aborted by another method"). The foreground codes (101b,
+ * 110b), which would hold every other command of every initiator, are refused. Like SANITIZE, the test is the logical
+ * unit's: a task of its own ({@link #runner}) on the loop of the SEND DIAGNOSTIC that started it, one read in flight, a
+ * turn given to the loop after a read that completed before returning (RAM).
  * <p>
- * The 20 most recent results of the short and extended self-tests are kept (newest first) under this object's monitor: LOG SENSE on any loop reads them;
- * they are not saved across a restart.
+ * The 20 most recent results of the short and extended self-tests are kept (newest first) under this object's monitor:
+ * LOG SENSE on any loop reads them; they are not saved across a restart.
  */
 final class SelfTest implements ScsiTaskListener
 {

@@ -117,7 +117,7 @@ class SelfTestTest
         h.device.badByte = 5L * (1 << 20) + 777 * 512 + 3;   // in chunk 5, block 777 of it
         sendDiagnostic(0x04);
         h.assertSense(SenseKey.HARDWARE_ERROR, Asc.LOGICAL_UNIT_FAILED_SELF_TEST);
-        sendDiagnostic(SelfTest.BACKGROUND_SHORT << 5);   // completes before its status here (the device is synchronous)
+        sendDiagnostic(SelfTest.BACKGROUND_SHORT << 5);   // done before its status here: the device is synchronous
         h.assertGood();
         final long[] entry = logEntry(1);
         assertEquals(SelfTest.BACKGROUND_SHORT, entry[0]);

@@ -124,8 +124,8 @@ class KernelInitiatorLogPagesTest
         for (final String lun : List.of("ram", "file"))
         {
             final int[] b = page(lun + "_pages");
-            assertEquals("[0, 2, 3, 12, 16, 47]", java.util.Arrays.toString(java.util.Arrays.copyOfRange(b, 4, b.length)),
-                lun + ": " + run.describe());
+            final int[] pages = java.util.Arrays.copyOfRange(b, 4, b.length);
+            assertEquals("[0, 2, 3, 12, 16, 47]", java.util.Arrays.toString(pages), lun + ": " + run.describe());
         }
     }
 
@@ -160,7 +160,7 @@ class KernelInitiatorLogPagesTest
         assertTrue(run.result("error_log").toLowerCase().startsWith("read:"), run.describe());
         assertTrue(run.result("error_log").toLowerCase().contains("write:"), run.describe());
         assertEquals("0", run.result("all_rc"), "nothing smartctl -a asks is missing: " + run.describe());
-        assertTrue(run.result("all_out").contains("No Self-tests have been logged"), "the log, empty: " + run.describe());
+        assertTrue(run.result("all_out").contains("No Self-tests have been logged"), "none yet: " + run.describe());
     }
 
     @Test
