@@ -3,7 +3,8 @@
 # LUN 0 is a 64 MiB RAM LUN, LUN 1 a 64 MiB sparse fileio LUN; on each 1 MiB is written, the Logical Block
 # Provisioning page read, 512 KiB unmapped, the page read again. Then smartctl -H and -a, the default self-test
 # (sg_senddiag --test) and a background short one (smartctl -t short) with smartctl's self-test log, sg_logs -A
-# (every page and subpage) and sg_logs --reset (LOG SELECT PCR). The harness replaces @TARGET@ and @PORTAL@.
+# (every page and subpage) and sg_logs --reset (LOG SELECT PCR); sg_test_rwbuf (WRITE BUFFER, READ BUFFER). The
+# harness replaces @TARGET@ and @PORTAL@.
 . /lib/rt-guest.sh
 T=@TARGET@
 P=@PORTAL@
@@ -56,6 +57,11 @@ smartctl -l selftest "/dev/$d" > /tmp/out 2>&1
 rt_result selftest_log "$(grep -E '^# *[0-9]' /tmp/out | tr -s ' ' | tr '\n' ';')"
 smartctl -a "/dev/$d" > /dev/null 2>&1
 rt_result all_rc_after "$?"
+rt_step "sg_test_rwbuf"
+# WRITE BUFFER and READ BUFFER of buffer 0: a random pattern written, read back and compared, four times.
+sg_test_rwbuf --size=8192 --times=4 "/dev/$d" > /tmp/out 2>&1
+rt_result rwbuf_rc "$?"
+rt_result rwbuf_out "$(tr '\n' ';' < /tmp/out | cut -c1-400)"
 rt_step "sg_logs -A and --reset"
 sg_logs -A "/dev/$d" > /tmp/out 2>&1
 rt_result all_pages_rc "$?"

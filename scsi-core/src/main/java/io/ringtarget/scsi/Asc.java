@@ -36,9 +36,11 @@ public final class Asc
     public static final int REGISTRATIONS_PREEMPTED = 0x2A05;
     public static final int ASYMMETRIC_ACCESS_STATE_CHANGED = 0x2A06;
     public static final int CAPACITY_DATA_HAS_CHANGED = 0x2A09;
+    public static final int COMMAND_SEQUENCE_ERROR = 0x2C00;
     public static final int COMMANDS_CLEARED_BY_ANOTHER_INITIATOR = 0x2F00;
     public static final int SAVING_PARAMETERS_NOT_SUPPORTED = 0x3900;
     public static final int REPORTED_LUNS_DATA_HAS_CHANGED = 0x3F0E;
+    public static final int ECHO_BUFFER_OVERWRITTEN = 0x3F0F;
     public static final int INTERNAL_TARGET_FAILURE = 0x4400;
     public static final int LOGICAL_UNIT_FAILED_SELF_TEST = 0x3E03;
     /** MEDIUM FORMAT CORRUPTED, SANITIZE COMMAND FAILED (SBC-4 4.11.3). */

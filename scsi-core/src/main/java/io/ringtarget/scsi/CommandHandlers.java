@@ -69,6 +69,8 @@ final class CommandHandlers
     static final int LOG_SENSE = 54;
     static final int SEND_DIAGNOSTIC = 55;
     static final int RECEIVE_DIAGNOSTIC_RESULTS = 56;
+    static final int WRITE_BUFFER = 57;
+    static final int READ_BUFFER_10 = 58;
 
     private final LogicalUnit lu;
     private final MediaCommands media;
@@ -81,6 +83,7 @@ final class CommandHandlers
     private final ExtendedCopy extendedCopy;
     private final ReceiveCopyResults receiveCopyResults;
     private final LogPages logPages;
+    private final ReadWriteBuffer buffers = new ReadWriteBuffer();
 
     CommandHandlers(
         final LogicalUnit lu,
@@ -255,6 +258,12 @@ final class CommandHandlers
                 break;
             case RECEIVE_DIAGNOSTIC_RESULTS:
                 SelfTest.receiveDiagnosticResults(t, cdb);
+                break;
+            case WRITE_BUFFER:
+                buffers.writeBuffer(t, cdb);
+                break;
+            case READ_BUFFER_10:
+                buffers.readBuffer(t, cdb);
                 break;
             case MODE_SELECT_10:
                 modeSelect(t, cdb, true);

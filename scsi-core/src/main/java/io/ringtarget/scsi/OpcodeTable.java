@@ -137,6 +137,11 @@ final class OpcodeTable
             CommandHandlers.PRE_FETCH_10);
         row(SYNCHRONIZE_CACHE_10, none, 10, "3502ffffffff1fffff04", PR_CONFLICT, 0,
             CommandHandlers.SYNCHRONIZE_CACHE_10);
+        // Buffer 0 and the echo buffer (ReadWriteBuffer): WRITE BUFFER changes what every nexus reads.
+        row(WRITE_BUFFER, none, 10, "3b1fffffffffffffff04", PR_CONFLICT, 0,
+            CommandHandlers.WRITE_BUFFER);
+        row(READ_BUFFER_10, none, 10, "3c1fffffffffffffff04", prWe, 0,
+            CommandHandlers.READ_BUFFER_10);
         row(WRITE_SAME_10, none, 10, "4108ffffffff1fffff04", PR_CONFLICT, 0,
             CommandHandlers.WRITE_SAME_10);
         row(UNMAP, none, 10, "4200000000001fffff04", PR_CONFLICT, 0,

@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (the fileio LUN's used count is the file's st_blocks, checked here on the host); smartctl -H and -a read the
  * Informational Exceptions control page and log page (health OK) and the error counter pages; sg_logs -A walks
  * every page and subpage the supported-pages list names; sg_logs --reset is a LOG SELECT with PCR; sg_senddiag --test
- * runs the default self-test and smartctl -t short a background one, which smartctl -l selftest then lists.
+ * runs the default self-test and smartctl -t short a background one, which smartctl -l selftest then lists;
+ * sg_test_rwbuf writes buffer 0 (WRITE BUFFER) and reads it back (READ BUFFER).
  */
 class KernelInitiatorLogPagesTest
 {
@@ -173,6 +174,13 @@ class KernelInitiatorLogPagesTest
         // The background short test, completed; the default one answered by its status only (not logged).
         assertTrue(log.matches("# ?1 Background short Completed [^;]*;"), run.describe());
         assertEquals("0", run.result("all_rc_after"), run.describe());
+    }
+
+    @Test
+    void sgTestRwbufWritesAndReadsBackTheDataBuffer()
+    {
+        assertTrue(run.ok(), run.describe() + "\n" + LOG);
+        assertEquals("0", run.result("rwbuf_rc"), "sg_test_rwbuf: " + run.describe());
     }
 
     @Test
