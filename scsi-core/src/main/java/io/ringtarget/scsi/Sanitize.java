@@ -339,14 +339,7 @@ final class Sanitize implements ScsiTaskListener
         capacity = lu.blockCount() * blockSize;
         progress = 0;
         final ScsiTask r = runner;
-        r.reset();
-        r.device(t.device()).nexus(null);
-        r.logicalUnit = lu;
-        r.executeSequence++;
-        r.clearResult();
-        r.descriptorSense = t.descriptorSense;
-        r.clearCommandState();
-        r.bytesDone = 0;
+        r.startOperationOf(lu, t);
         r.bytesTotal = erase ? capacity : capacity * passes;
         r.phase = erase ? MediaSteps.PHASE_SANITIZE_ERASE : MediaSteps.PHASE_SANITIZE_WRITE;
         if (immediate)
@@ -432,7 +425,7 @@ final class Sanitize implements ScsiTaskListener
             // The SANITIZE was aborted (task management, its connection closed): it ends, the operation does not.
             waiter = null;
             w.status(ScsiStatus.TASK_ABORTED);
-            completeWaiter(r, w);
+            w.completeFor(r);
         }
         return ok;
     }
@@ -487,21 +480,6 @@ final class Sanitize implements ScsiTaskListener
         {
             w.checkCondition(SenseKey.MEDIUM_ERROR, Asc.SANITIZE_COMMAND_FAILED);
         }
-        completeWaiter(r, w);
-    }
-
-    /** Completes the waiting SANITIZE in its own fault frame; what its listener throws goes up through the runner. */
-    private static void completeWaiter(final ScsiTask r, final ScsiTask w)
-    {
-        w.callDepth++;
-        try
-        {
-            w.complete();
-        }
-        finally
-        {
-            w.callDepth--;
-        }
-        r.deferListenerFailure(w.takeListenerFailure());
+        w.completeFor(r);
     }
 }

@@ -685,4 +685,38 @@ public final class ScsiTask
         listenerFailure = null;
         return ex;
     }
+
+    /**
+     * Readies this task as a logical unit's own operation (a SANITIZE's, a self-test's) started by {@code by}: on
+     * {@code by}'s backstore handle, no nexus, a new execution, nothing done yet. The caller sets the phase and totals.
+     */
+    void startOperationOf(final LogicalUnit lu, final ScsiTask by)
+    {
+        reset();
+        device(by.device()).nexus(null);
+        logicalUnit = lu;
+        executeSequence++;
+        clearResult();
+        descriptorSense = by.descriptorSense;
+        clearCommandState();
+        bytesDone = 0;
+    }
+
+    /**
+     * Completes this task, a command waiting for the logical unit's operation {@code operation}, in a fault frame of
+     * its own: what its listener throws goes up through the operation's task.
+     */
+    void completeFor(final ScsiTask operation)
+    {
+        callDepth++;
+        try
+        {
+            complete();
+        }
+        finally
+        {
+            callDepth--;
+        }
+        operation.deferListenerFailure(takeListenerFailure());
+    }
 }

@@ -279,14 +279,7 @@ final class SelfTest implements ScsiTaskListener
             logStart(selfTestCode);
         }
         final ScsiTask r = runner;
-        r.reset();
-        r.device(t.device()).nexus(null);
-        r.logicalUnit = lu;
-        r.executeSequence++;
-        r.clearResult();
-        r.descriptorSense = t.descriptorSense;
-        r.clearCommandState();
-        r.bytesDone = 0;
+        r.startOperationOf(lu, t);
         r.bytesTotal = capacity;
         r.phase = MediaSteps.PHASE_SELF_TEST_READ;
         if (selfTestCode == DEFAULT)
@@ -391,7 +384,7 @@ final class SelfTest implements ScsiTaskListener
         {
             setWaiter(null);
             w.status(ScsiStatus.TASK_ABORTED);
-            completeWaiter(r, w);
+            w.completeFor(r);
         }
         return ok;
     }
@@ -450,22 +443,9 @@ final class SelfTest implements ScsiTaskListener
             // SPC-4 6.42: the default self-test failed.
             w.checkCondition(SenseKey.HARDWARE_ERROR, Asc.LOGICAL_UNIT_FAILED_SELF_TEST);
         }
-        completeWaiter(r, w);
+        w.completeFor(r);
     }
 
-    private static void completeWaiter(final ScsiTask r, final ScsiTask w)
-    {
-        w.callDepth++;
-        try
-        {
-            w.complete();
-        }
-        finally
-        {
-            w.callDepth--;
-        }
-        r.deferListenerFailure(w.takeListenerFailure());
-    }
 
     private synchronized void logStart(final int selfTestCode)
     {
