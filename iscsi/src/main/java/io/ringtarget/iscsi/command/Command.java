@@ -35,6 +35,11 @@ public final class Command
      * has not arrived yet (it may still fail its data digest or CmdSN check), so task management does not see it.
      */
     public static final int RESERVED = 6;
+    /**
+     * All its data is in, but it came after a gap in the CmdSN sequence: it waits in its slot, not in the logical
+     * unit, until every earlier CmdSN has arrived (RFC 7143 4.2.2.1: commands reach the SCSI layer in CmdSN order).
+     */
+    public static final int HELD = 7;
 
     final int index;
     final ScsiTask task = new ScsiTask(252);
@@ -42,6 +47,8 @@ public final class Command
     int state = FREE;
     int itt;
     int cmdSn;
+    /** Sent for immediate delivery: it takes no CmdSN and waits for none (RFC 7143 4.2.2.1). */
+    boolean immediate;
     long lun;
     boolean read;
     boolean write;

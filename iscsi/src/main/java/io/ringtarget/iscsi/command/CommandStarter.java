@@ -5,6 +5,7 @@ import io.ringtarget.iscsi.stats.ConnectionCounters;
 import io.ringtarget.iscsi.stats.IscsiCounter;
 import io.ringtarget.iscsi.transport.DataPlacement;
 import io.ringtarget.iscsi.transport.RejectSender;
+import io.ringtarget.pdu.BasicHeaderSegment;
 import io.ringtarget.pdu.RejectPdu;
 import io.ringtarget.pdu.ScsiCommandPdu;
 import io.ringtarget.scsi.OperationCodes;
@@ -29,6 +30,7 @@ public final class CommandStarter
     private final DataBuffers buffers;
     private final WriteDataPhase writes;
     private final CommandExecutor executor;
+    private final CommandOrder order;
     private final RejectSender rejects;
     private final ScsiTaskListener listener;
     private final ConnectionCounters counters;
@@ -39,12 +41,14 @@ public final class CommandStarter
 
     public CommandStarter(
         final CommandTable table, final DataBuffers buffers, final WriteDataPhase writes, final CommandExecutor executor,
-        final RejectSender rejects, final ScsiTaskListener listener, final ConnectionCounters counters)
+        final CommandOrder order, final RejectSender rejects, final ScsiTaskListener listener,
+        final ConnectionCounters counters)
     {
         this.table = table;
         this.buffers = buffers;
         this.writes = writes;
         this.executor = executor;
+        this.order = order;
         this.rejects = rejects;
         this.listener = listener;
         this.counters = counters;
@@ -156,6 +160,7 @@ public final class CommandStarter
         final int edtl = pdu.expectedDataTransferLength();
         final boolean write = pdu.writeBit();
         final Command c = reserved != null ? reserved : table.allocate(itt, pdu.cmdSn(), pdu.lun());
+        c.immediate = BasicHeaderSegment.immediate(from, offset);
         c.read = pdu.readBit();
         c.write = write;
         c.expectedDataTransferLength = edtl;
@@ -170,7 +175,7 @@ public final class CommandStarter
             return;
         }
         if (reserved == null && dataOk && write && dataLength > 0 && dataLength == edtl &&
-            OperationCodes.isWrite(task.opcode()))
+            OperationCodes.isWrite(task.opcode()) && table.inOrder(c))
         {
             final LunMapping ram = executor.unbufferedWriteLun(c);
             if (ram != null)
@@ -194,7 +199,7 @@ public final class CommandStarter
         task.dataBuffer(c.buffer);
         if (!write || edtl == 0)
         {
-            executor.execute(c);
+            order.execute(c);
             return;
         }
         switch (writes.start(c, reserved != null ? null : from, dataOffset, dataLength, dataOk))
@@ -202,7 +207,7 @@ public final class CommandStarter
             case WriteDataPhase.COMPLETE ->
             {
                 copied(reserved, dataLength, dataOk);
-                executor.execute(c);
+                order.execute(c);
             }
             case WriteDataPhase.REJECT ->
             {

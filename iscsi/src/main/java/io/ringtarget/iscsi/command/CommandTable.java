@@ -2,6 +2,7 @@ package io.ringtarget.iscsi.command;
 
 import io.ringtarget.iscsi.numbering.CmdSnWindow;
 import io.ringtarget.iscsi.transport.EndedTasks;
+import io.ringtarget.pdu.SerialNumber;
 import io.ringtarget.scsi.ReportLuns;
 import org.agrona.collections.Int2IntHashMap;
 
@@ -31,6 +32,8 @@ public final class CommandTable implements EndedTasks
     private final CmdSnWindow window;
     /** Aborted commands whose slot is not free yet: backstore I/O, or a RECV of their Data-Out, owns the buffer. */
     private int abortedInFlight;
+    /** Commands {@link Command#HELD} for an earlier CmdSN. */
+    private int held;
 
     public CommandTable(final DataBuffers buffers, final CmdSnWindow window)
     {
@@ -126,6 +129,10 @@ public final class CommandTable implements EndedTasks
         {
             abortedInFlight--;
         }
+        if (c.state == Command.HELD)
+        {
+            held--;
+        }
         c.task.endLend();   // its Data-In is sent or never will be
         buffers.release(c);
         c.ended();
@@ -150,7 +157,7 @@ public final class CommandTable implements EndedTasks
         c.aborted = true;
         abortedInFlight++;
         c.task.abort();
-        if (c.state == Command.STARTING || c.state == Command.WAITING_FOR_DATA)
+        if (c.state == Command.STARTING || c.state == Command.WAITING_FOR_DATA || c.state == Command.HELD)
         {
             release(c.index);   // no I/O owns its buffer
         }
@@ -225,6 +232,51 @@ public final class CommandTable implements EndedTasks
             final Command c = commands[i];
             abort(c);
         }
+    }
+
+    /**
+     * Whether every CmdSN before the command's has arrived, so it may go to its logical unit: ExpCmdSN has moved past
+     * its own (or it is immediate, and waits for none).
+     */
+    public boolean inOrder(final Command c)
+    {
+        return c.immediate || SerialNumber.lessThan(c.cmdSn, window.expCmdSn());
+    }
+
+    /** Keeps a command whose data is all in until the commands before it have arrived ({@link #inOrder}). */
+    public void hold(final Command c)
+    {
+        c.state = Command.HELD;
+        held++;
+    }
+
+    /** Commands {@link #hold held} for an earlier CmdSN. */
+    public int heldCount()
+    {
+        return held;
+    }
+
+    /**
+     * The held command with the lowest CmdSN among those now {@link #inOrder}, taken back to {@link Command#STARTING}
+     * to run; null when none is.
+     */
+    public Command takeHeldInOrder()
+    {
+        Command first = null;
+        for (int i = 0; i < made && held > 0; i++)
+        {
+            final Command c = commands[i];
+            if (c.state == Command.HELD && inOrder(c) && (first == null || SerialNumber.lessThan(c.cmdSn, first.cmdSn)))
+            {
+                first = c;
+            }
+        }
+        if (first != null)
+        {
+            first.state = Command.STARTING;
+            held--;
+        }
+        return first;
     }
 
     /** Whether backstore I/O still owns a buffer of this connection. */

@@ -3,6 +3,7 @@ package io.ringtarget.iscsi.connection;
 import io.ringtarget.ffi.Errno;
 import io.ringtarget.iscsi.command.Command;
 import io.ringtarget.iscsi.command.CommandExecutor;
+import io.ringtarget.iscsi.command.CommandOrder;
 import io.ringtarget.iscsi.command.CommandStarter;
 import io.ringtarget.iscsi.command.CommandTable;
 import io.ringtarget.iscsi.command.ResponseSender;
@@ -100,6 +101,7 @@ public final class Connection
     private final WriteDataPhase writes;
     private final ResponseSender responses;
     private final CommandStarter starter;
+    private final CommandOrder order;
     private final TaskManagement taskManagement;
     private final NopKeepalive keepalive;
     private final LogoutExchange logout;
@@ -168,7 +170,8 @@ public final class Connection
         this.executor = new CommandExecutor(context);
         this.writes = new WriteDataPhase(sender, statSn, window, commands);
         this.responses = new ResponseSender(sender, statSn, window, context.buffers());
-        this.starter = new CommandStarter(commands, context.buffers(), writes, executor, rejects, this, counters);
+        this.order = new CommandOrder(commands, window, executor, counters, server.log());
+        this.starter = new CommandStarter(commands, context.buffers(), writes, executor, order, rejects, this, counters);
         this.taskManagement = new TaskManagement(sender, statSn, window, commands, executor, responses, counters,
             server.log(), context.abortAcknowledgements());
         this.keepalive = new NopKeepalive(sender, statSn, window, server.nopInIntervalNanos(), server.nopInTimeoutNanos());
@@ -630,6 +633,7 @@ public final class Connection
             case Opcode.LOGIN_REQUEST -> rejects.reject(RejectPdu.PROTOCOL_ERROR, buffer, offset);
             default -> rejects.reject(RejectPdu.COMMAND_NOT_SUPPORTED, buffer, offset);
         }
+        order.releaseHeld();   // a request that filled a CmdSN gap has run: the commands after it run now
         return state == State.FULL_FEATURE;
     }
 
@@ -699,7 +703,7 @@ public final class Connection
     {
         switch (result)
         {
-            case WriteDataPhase.COMPLETE -> executor.execute(writes.command());
+            case WriteDataPhase.COMPLETE -> order.execute(writes.command());
             case WriteDataPhase.REJECT -> rejects.reject(RejectPdu.PROTOCOL_ERROR, buffer, offset);
             case WriteDataPhase.FAILED -> counters.count(IscsiCounter.DATA_PHASE_ERRORS);
             case WriteDataPhase.IGNORED -> counters.count(IscsiCounter.DATA_OUT_IGNORED);
@@ -740,6 +744,7 @@ public final class Connection
                 // Task management, logout: no data segment to have a digest.
             }
         }
+        order.releaseHeld();
         return state == State.FULL_FEATURE;
     }
 
@@ -798,6 +803,7 @@ public final class Connection
             {
                 commands.release(c.index());
             }
+            order.releaseHeld();
             return state == State.FULL_FEATURE;
         }
         final int result = writes.onPlacedDataOut(buffer, offset, dataLength, digestOk);
@@ -869,6 +875,7 @@ public final class Connection
         executor.bind(portalGroup, session.initiatorName(), session.nexus());
         text.bind(session, localIp, localPort, params.maxXmitDataSegmentLength);
         taskManagement.bind(peer + " (" + session + ")");
+        order.bind(peer + " (" + session + ")");
         if (portalGroup != null && !session.discovery())
         {
             nopIn(portalGroup.nopInIntervalNanos(server.nopInIntervalNanos()),

@@ -6,9 +6,8 @@ import io.ringtarget.pdu.SerialNumber;
  * The session's command window (RFC 7143 section 4.2.2.1): ExpCmdSN, the next CmdSN expected, and MaxCmdSN, the
  * last one the target has room for. A non-immediate command inside [ExpCmdSN, MaxCmdSN] is accepted once; one
  * outside it, or a duplicate inside it, is silently ignored. Immediate commands carry a CmdSN but do not advance
- * ExpCmdSN. A command that arrives ahead of ExpCmdSN (an earlier one was lost, e.g. rejected for a data digest
- * error) is accepted and remembered, and ExpCmdSN moves past it once the gap is filled: the SCSI layer treats
- * commands as SIMPLE tasks, which SAM-5 lets it run in any order.
+ * ExpCmdSN. A command that arrives ahead of ExpCmdSN (the initiator skipped one) is accepted and remembered, and
+ * ExpCmdSN moves past it once the gap is filled; until then the connection holds it ({@code CommandOrder}).
  * <p>
  * MaxCmdSN follows the credit the command table gives ({@link #credit(int)}: free command slots). Initiators keep the
  * highest MaxCmdSN they were told (RFC 7143 4.2.2.1), so that is what the window check uses.

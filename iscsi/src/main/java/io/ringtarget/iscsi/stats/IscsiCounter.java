@@ -36,6 +36,8 @@ public enum IscsiCounter
     DATA_DIGEST_ERRORS(1024, "data digest errors"),
     CMDSN_OUT_OF_WINDOW(1025, "commands ignored: CmdSN outside the window"),
     CMDSN_DUPLICATES(1026, "commands ignored: duplicate CmdSN"),
+    /** SCSI commands that came after a gap in the CmdSN sequence and waited for it to fill (RFC 7143 4.2.2.1). */
+    CMDSN_HELD(1029, "commands held until an earlier CmdSN arrived"),
     DATA_OUT_IGNORED(1027, "Data-Out PDUs ignored: task ended"),
     DATA_PHASE_ERRORS(1028, "commands failed: Data-Out out of sequence"),
     REJECTS_SENT(1030, "Reject PDUs sent"),

@@ -15,6 +15,7 @@ import io.ringtarget.pdu.TextResponsePdu;
 import io.ringtarget.iscsi.TestInitiator;
 import io.ringtarget.iscsi.TestInitiator.Pdu;
 import io.ringtarget.iscsi.TestTarget;
+import io.ringtarget.iscsi.stats.IscsiCounter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -334,6 +335,80 @@ class ConnectionProtocolTest
             final Pdu pdu = i.receive();
             assertEquals(Opcode.SCSI_RESPONSE, pdu.opcode());
             assertEquals(i.itt, pdu.itt(), "only the in-window command is answered");
+        }
+    }
+
+    @Test
+    void commandsAfterACmdSnGapWaitForItAndRunInCmdSnOrder() throws IOException
+    {
+        try (TestInitiator i = loggedIn("ImmediateData=Yes", "InitialR2T=Yes"))
+        {
+            final long heldBefore = server.counter(IscsiCounter.CMDSN_HELD);
+            final int missing = i.cmdSn;
+            final byte[] filler = TestInitiator.pattern(BLOCK, 21);
+            final byte[] earlier = TestInitiator.pattern(BLOCK, 22);
+            final byte[] later = TestInitiator.pattern(BLOCK, 23);
+            // Three one-block writes of LBA 300: CmdSN missing + 2 on the wire first, then missing + 1, then missing.
+            i.cmdSn = missing + 2;
+            final byte[] laterWrite = i.scsiCommand(0, write10(300, 1), BLOCK, false, true);
+            final int laterItt = i.itt;
+            i.cmdSn = missing + 1;
+            final byte[] earlierWrite = i.scsiCommand(0, write10(300, 1), BLOCK, false, true);
+            final int earlierItt = i.itt;
+            i.send(laterWrite, later);
+            i.send(earlierWrite, earlier);
+            // Neither runs while CmdSN `missing` has not come (RFC 7143 4.2.2.1), and ExpCmdSN stays at it.
+            i.send(i.nopOut(0x777, 0xffffffff, true), null);
+            final Pdu nop = i.receive();
+            assertEquals(Opcode.NOP_IN, nop.opcode(), "answered before the gap filled: " + TestInitiator.name(nop));
+            assertEquals(missing, new NopInPdu().wrap(nop.header(), 0).expCmdSn());
+            assertEquals(heldBefore + 2, server.counter(IscsiCounter.CMDSN_HELD));
+
+            i.cmdSn = missing;
+            i.send(i.scsiCommand(0, write10(300, 1), BLOCK, false, true), filler);
+            final int fillerItt = i.itt;
+            for (final int itt : new int[]{fillerItt, earlierItt, laterItt})
+            {
+                final Pdu response = i.receive();
+                assertEquals(Opcode.SCSI_RESPONSE, response.opcode(), TestInitiator.name(response));
+                assertEquals(itt, response.itt(), "the writes run in CmdSN order");
+                assertEquals(0, status(response));
+                assertEquals(missing + 3, new ScsiResponsePdu().wrap(response.header(), 0).expCmdSn());
+                i.expStatSn = new ScsiResponsePdu().wrap(response.header(), 0).statSn() + 1;
+            }
+            i.cmdSn = missing + 3;
+            assertArrayEquals(later, read(i, 300, 1), "the write of the highest CmdSN ran last");
+        }
+    }
+
+    @Test
+    void abortTaskOfTheMissingCmdSnRunsTheCommandsHeldBehindIt() throws IOException
+    {
+        try (TestInitiator i = loggedIn())
+        {
+            final int missing = i.cmdSn;
+            i.cmdSn = missing + 1;
+            i.send(i.scsiCommand(0, new byte[6], 0, false, false), null);   // TEST UNIT READY, held
+            final int heldItt = i.itt;
+            i.send(i.scsiCommand(0, new byte[6], 0, false, false), null);   // and another
+            final int abortedItt = i.itt;
+            // The initiator gives up on the second: a held command is freed at once and never answered.
+            assertEquals(TaskManagementResponsePdu.FUNCTION_COMPLETE, abortTask(i, abortedItt, missing + 2));
+            // And on the one that never came: its RefCmdSN, below the request's CmdSN, counts as received (RFC 7143
+            // 11.5.1 b), so ExpCmdSN moves past the gap and the first TEST UNIT READY runs.
+            assertEquals(TaskManagementResponsePdu.FUNCTION_COMPLETE, abortTask(i, 0x999, missing));
+            final Pdu tur = i.receive();
+            assertEquals(Opcode.SCSI_RESPONSE, tur.opcode(), TestInitiator.name(tur));
+            assertEquals(heldItt, tur.itt());
+            assertEquals(0, status(tur));
+            assertEquals(missing + 3, new ScsiResponsePdu().wrap(tur.header(), 0).expCmdSn());
+            i.expStatSn = new ScsiResponsePdu().wrap(tur.header(), 0).statSn() + 1;
+            i.send(i.nopOut(0x778, 0xffffffff, true), null);
+            final Pdu nop = i.receive();
+            assertEquals(Opcode.NOP_IN, nop.opcode(), "nothing for the aborted command: " + TestInitiator.name(nop));
+            assertEquals("digest errors 0, protocol errors 0, ignored commands 0, ignored Data-Out 0",
+                server.engine().sessions(10_000).stream().filter(s -> s.isid() == i.isid).findFirst().orElseThrow()
+                    .errors());
         }
     }
 
