@@ -4,9 +4,14 @@ import io.ringtarget.iscsi.log.EventLog;
 import io.ringtarget.iscsi.numbering.CmdSnWindow;
 import io.ringtarget.iscsi.stats.ConnectionCounters;
 import io.ringtarget.iscsi.stats.IscsiCounter;
+import io.ringtarget.pdu.BasicHeaderSegment;
+
+import java.lang.foreign.MemorySegment;
 
 /**
- * Delivers SCSI commands to their logical units in CmdSN order (RFC 7143 4.2.2.1). A command whose data is all in
+ * The CmdSN rules for a connection's requests (RFC 7143 4.2.2.1): a numbered request outside the window, or a
+ * duplicate, is ignored silently and counted ({@link #accept}); SCSI commands reach their logical units in CmdSN
+ * order. A command whose data is all in
  * runs at once when every earlier CmdSN has arrived, as they all have unless the initiator skipped one; one that came
  * after a gap is {@link Command#HELD} in its slot until the gap fills, by the missing command or by an ABORT TASK
  * whose RefCmdSN names it (11.5.1 b), and the held commands then run in CmdSN order, after the command that filled
@@ -16,6 +21,9 @@ import io.ringtarget.iscsi.stats.IscsiCounter;
  */
 public final class CommandOrder
 {
+    /** Every initiator request that is numbered carries its CmdSN at byte 24 (RFC 7143 11.3, 11.5, 11.10, 11.14, 11.18). */
+    private static final int CMD_SN_OFFSET = 24;
+
     private final CommandTable table;
     private final CmdSnWindow window;
     private final CommandExecutor executor;
@@ -38,6 +46,37 @@ public final class CommandOrder
     public void bind(final String peerAndSession)
     {
         who = peerAndSession;
+    }
+
+    /** The CmdSN check of a request, BHS at {@code offset}; immediate ones do not take a CmdSN. */
+    public boolean accept(final MemorySegment buffer, final long offset)
+    {
+        return accept(buffer, offset, !BasicHeaderSegment.immediate(buffer, offset));
+    }
+
+    /**
+     * The CmdSN check of a request that does ({@code takesCmdSn}) or does not take one: false when it is outside the
+     * window or a duplicate, to be ignored.
+     */
+    public boolean accept(final MemorySegment buffer, final long offset, final boolean takesCmdSn)
+    {
+        switch (window.accept(BasicHeaderSegment.intField(buffer, offset, CMD_SN_OFFSET), !takesCmdSn))
+        {
+            case CmdSnWindow.OUT_OF_WINDOW ->
+            {
+                counters.count(IscsiCounter.CMDSN_OUT_OF_WINDOW);
+                return false;
+            }
+            case CmdSnWindow.DUPLICATE ->
+            {
+                counters.count(IscsiCounter.CMDSN_DUPLICATES);
+                return false;
+            }
+            default ->
+            {
+                return true;
+            }
+        }
     }
 
     /** A command whose data is all in: runs now if it is in order, else waits for the CmdSNs before it. */

@@ -70,9 +70,6 @@ public final class Connection
 
     private static final int STAGING_CAPACITY = 1024 * 1024;
     private static final int MIN_RECEIVE_BUFFER = 256 * 1024;
-    /** Every initiator request that is numbered carries its CmdSN at byte 24 (RFC 7143 11.3, 11.5, 11.10, 11.14, 11.18). */
-    private static final int CMD_SN_OFFSET = 24;
-
     private enum State
     {
         LOGIN, FULL_FEATURE, LOGGED_OUT, CLOSING, CLOSED
@@ -591,7 +588,7 @@ public final class Connection
             case Opcode.SCSI_DATA_OUT -> onDataOut(buffer, offset, dataOffset, dataLength);
             case Opcode.NOP_OUT ->
             {
-                if (acceptCmdSn(buffer, offset, NopKeepalive.takesCmdSn(buffer, offset)))
+                if (order.accept(buffer, offset, NopKeepalive.takesCmdSn(buffer, offset)))
                 {
                     keepalive.onNopOut(buffer, offset, dataOffset, dataLength);
                     rescheduleTimer();   // an answer to our ping: the next one is due sooner than its timeout
@@ -599,14 +596,20 @@ public final class Connection
             }
             case Opcode.TEXT_REQUEST ->
             {
-                if (acceptCmdSn(buffer, offset))
+                if (order.accept(buffer, offset))
                 {
-                    text.onTextRequest(buffer, offset, dataOffset, dataLength);
+                    final int declared = text.onTextRequest(buffer, offset, dataOffset, dataLength);
+                    if (declared != 0)
+                    {
+                        // MaxRecvDataSegmentLength declared anew (RFC 7143 13.12): our PDUs from now on.
+                        parameters.maxXmitDataSegmentLength = declared;
+                        responses.parameters(declared, parameters.maxBurstLength, parameters.dataDigest);
+                    }
                 }
             }
             case Opcode.TASK_MANAGEMENT_REQUEST ->
             {
-                final boolean coldReset = acceptCmdSn(buffer, offset) && taskManagement.onRequest(buffer, offset);
+                final boolean coldReset = order.accept(buffer, offset) && taskManagement.onRequest(buffer, offset);
                 if (taskManagement.holding())
                 {
                     rescheduleTimer();   // its fence is looked at on every tick from now on
@@ -623,7 +626,7 @@ public final class Connection
             }
             case Opcode.LOGOUT_REQUEST ->
             {
-                if (acceptCmdSn(buffer, offset) && logout.onLogoutRequest(buffer, offset))
+                if (order.accept(buffer, offset) && logout.onLogoutRequest(buffer, offset))
                 {
                     counters.count(IscsiCounter.LOGOUTS);
                     closeAfterSend(DisconnectReason.LOGOUT, "logout");
@@ -642,7 +645,7 @@ public final class Connection
         final MemorySegment buffer, final long offset, final long dataOffset, final int dataLength,
         final boolean dataOk)
     {
-        if (!acceptCmdSn(buffer, offset))
+        if (!order.accept(buffer, offset))
         {
             return;
         }
@@ -657,35 +660,6 @@ public final class Connection
         else
         {
             starter.onScsiCommandWithBadData(buffer, offset, dataLength);
-        }
-    }
-
-    /** The CmdSN check of a request; immediate ones do not take a CmdSN (RFC 7143 4.2.2.1). */
-    private boolean acceptCmdSn(final MemorySegment buffer, final long offset)
-    {
-        return acceptCmdSn(buffer, offset, !BasicHeaderSegment.immediate(buffer, offset));
-    }
-
-    /** The CmdSN check (RFC 7143 4.2.2.1): outside the window or a duplicate, ignored silently, and counted. */
-    private boolean acceptCmdSn(final MemorySegment buffer, final long offset, final boolean takesCmdSn)
-    {
-        final int cmdSn = BasicHeaderSegment.intField(buffer, offset, CMD_SN_OFFSET);
-        switch (window.accept(cmdSn, !takesCmdSn))
-        {
-            case CmdSnWindow.OUT_OF_WINDOW ->
-            {
-                counters.count(IscsiCounter.CMDSN_OUT_OF_WINDOW);
-                return false;
-            }
-            case CmdSnWindow.DUPLICATE ->
-            {
-                counters.count(IscsiCounter.CMDSN_DUPLICATES);
-                return false;
-            }
-            default ->
-            {
-                return true;
-            }
         }
     }
 
@@ -737,8 +711,8 @@ public final class Connection
                 offset);
             // Not data: nothing more to do (7.8) but take its CmdSN, which ERL 0 never sends again: a gap left in the
             // window would keep ExpCmdSN, and so MaxCmdSN, where it is until the window closed.
-            case Opcode.NOP_OUT -> acceptCmdSn(buffer, offset, NopKeepalive.takesCmdSn(buffer, offset));
-            case Opcode.TEXT_REQUEST -> acceptCmdSn(buffer, offset);
+            case Opcode.NOP_OUT -> order.accept(buffer, offset, NopKeepalive.takesCmdSn(buffer, offset));
+            case Opcode.TEXT_REQUEST -> order.accept(buffer, offset);
             default ->
             {
                 // Task management, logout: no data segment to have a digest.
@@ -795,7 +769,7 @@ public final class Connection
             {
                 rejectDataDigest(buffer, offset);   // and the command goes on without its data, as onDataDigestError
             }
-            if (acceptCmdSn(buffer, offset))
+            if (order.accept(buffer, offset))
             {
                 starter.onReservedCommand(buffer, offset, dataLength, c, digestOk);
             }

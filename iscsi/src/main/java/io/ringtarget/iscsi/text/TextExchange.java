@@ -20,8 +20,11 @@ import java.lang.foreign.MemorySegment;
 /**
  * Text Request/Response exchanges in Full Feature Phase (RFC 7143 sections 6.1, 11.10, 11.11), in discovery and
  * normal sessions: request text continued with the C bit is gathered (each part answered by an empty response
- * with a Target Transfer Tag), the keys are answered — SendTargets (13.3); anything else is Reject, since this
- * target offers no renegotiation — and an answer longer than the initiator's MaxRecvDataSegmentLength goes in
+ * with a Target Transfer Tag), the keys are answered — SendTargets (13.3); MaxRecvDataSegmentLength and
+ * InitiatorAlias, declarative and allowed in any phase (13.12, 13.6), are taken without an answer, a new
+ * MaxRecvDataSegmentLength applying to what the target sends from then on; any other key is Reject when RFC 7143
+ * defines it (it may not be renegotiated once logged in) and NotUnderstood when not ({@link FullFeatureKeys}) —
+ * and an answer longer than the initiator's MaxRecvDataSegmentLength goes in
  * parts, each following part asked for by a Text Request echoing our Target Transfer Tag. Text is parsed and
  * written in place by the PDU layer's {@link TextKeyReader}/{@link TextKeyWriter}. Off the I/O path; the buffers
  * are made on the connection's first Text Request.
@@ -33,6 +36,12 @@ public final class TextExchange
     public static final int INITIAL_RESPONSE_TEXT = 64 * 1024;
     public static final int MAX_RESPONSE_TEXT = 16 * 1024 * 1024;
     private static final byte[] SEND_TARGETS = "SendTargets".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] MAX_RECV_DATA_SEGMENT_LENGTH =
+        "MaxRecvDataSegmentLength".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] INITIATOR_ALIAS = "InitiatorAlias".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** RFC 7143 13.12: 512 to 2^24 - 1. */
+    private static final long MIN_DATA_SEGMENT_LENGTH = 512;
+    private static final long MAX_DATA_SEGMENT_LENGTH = (1 << 24) - 1;
 
     private final TextRequestPdu request = new TextRequestPdu();
     private final TextResponsePdu response = new TextResponsePdu();
@@ -53,6 +62,8 @@ public final class TextExchange
     private String localIp;
     private int localPort;
     private int maxDataSegmentLength = 8192;
+    /** A MaxRecvDataSegmentLength the request being answered declared, or 0. */
+    private int declaredMaxRecv;
 
     public TextExchange(
         final PduSender sender, final StatSn statSn, final CmdSnWindow window, final RejectSender rejects,
@@ -78,8 +89,12 @@ public final class TextExchange
         return this;
     }
 
-    /** A Text Request (its CmdSN already accepted): BHS at {@code offset} of {@code from}, text at {@code dataOffset}. */
-    public void onTextRequest(final MemorySegment from, final long offset, final long dataOffset, final int dataLength)
+    /**
+     * A Text Request (its CmdSN already accepted): BHS at {@code offset} of {@code from}, text at {@code dataOffset}.
+     *
+     * @return the MaxRecvDataSegmentLength the initiator declared in it, to apply to the PDUs sent from now on, or 0.
+     */
+    public int onTextRequest(final MemorySegment from, final long offset, final long dataOffset, final int dataLength)
     {
         request.wrap(from, offset);
         final int itt = request.initiatorTaskTag();
@@ -87,7 +102,7 @@ public final class TextExchange
         if (ttt != PduHeader.RESERVED_TAG && answerPending && ttt == transferTag)
         {
             sendAnswerPart(itt);   // the initiator asks for the rest of a long answer
-            return;
+            return 0;
         }
         if (requestText == null)
         {
@@ -98,7 +113,7 @@ public final class TextExchange
         {
             requestText.reset();
             rejects.reject(RejectPdu.PROTOCOL_ERROR, from, offset);
-            return;
+            return 0;
         }
         if (request.continueBit())
         {
@@ -107,24 +122,30 @@ public final class TextExchange
             final long h = sender.stage(0);
             if (h < 0)
             {
-                return;
+                return 0;
             }
             response.wrap(sender.staging(), h).reset(Opcode.TEXT_RESPONSE)
                 .finalBit(false).continueBit(false).initiatorTaskTag(itt).targetTransferTag(nextTransferTag())
                 .statSn(statSn.take()).expCmdSn(window.expCmdSn()).maxCmdSn(window.maxCmdSn());
             sender.queue(h, 0, PduSender.NO_TAG);
-            return;
+            return 0;
         }
         if (!requestText.terminate() || !answer())
         {
             requestText.reset();
             rejects.reject(RejectPdu.PROTOCOL_ERROR, from, offset);
-            return;
+            return 0;
         }
         requestText.reset();
         answerSent = 0;
         answerPending = true;
         sendAnswerPart(itt);
+        final int declared = declaredMaxRecv;
+        if (declared != 0)
+        {
+            maxDataSegmentLength = declared;   // after this answer, which the initiator still takes at the old size
+        }
+        return declared;
     }
 
     /** Writes the answer to the gathered request; false when the request text is malformed. */
@@ -136,6 +157,7 @@ public final class TextExchange
         }
         while (true)
         {
+            declaredMaxRecv = 0;
             requestText.reader(reader);
             writer.wrap(answer, 0, (int)answer.byteSize());
             while (reader.next())
@@ -144,9 +166,21 @@ public final class TextExchange
                 {
                     SendTargets.answer(served.registry(), session, reader.value(), localIp, localPort, writer);
                 }
-                else
+                else if (reader.keyEquals(MAX_RECV_DATA_SEGMENT_LENGTH))
                 {
-                    writer.append(reader.key(), "Reject");   // no renegotiation in Full Feature Phase
+                    final long v = reader.valueAsLong();
+                    if (v < MIN_DATA_SEGMENT_LENGTH || v > MAX_DATA_SEGMENT_LENGTH)
+                    {
+                        writer.append(reader.key(), "Reject");
+                    }
+                    else
+                    {
+                        declaredMaxRecv = (int)v;
+                    }
+                }
+                else if (!reader.keyEquals(INITIATOR_ALIAS))
+                {
+                    writer.append(reader.key(), FullFeatureKeys.refusal(reader.key()));
                 }
             }
             if (reader.error() != TextKeyReader.NONE)

@@ -505,6 +505,66 @@ class ConnectionProtocolTest
     }
 
     @Test
+    void fullFeaturePhaseTextTakesDeclarativeKeysAndRefusesTheOthers() throws IOException
+    {
+        try (TestInitiator i = loggedIn("MaxRecvDataSegmentLength=262144"))
+        {
+            final byte[] data = TestInitiator.pattern(64 * BLOCK, 31);
+            write(i, 500, data, 0, 0);
+            assertEquals(1, dataInSizes(i, 500, 64).length, "32 KiB in one Data-In at 256 KiB");
+
+            // RFC 7143 13.12 and 13.6: declarative, allowed in any phase, no answer due; MaxBurstLength is
+            // leading-only (Reject), and a key no RFC defines is NotUnderstood (6.2).
+            i.send(i.textRequest(0xffffffff), TestInitiator.keys("MaxRecvDataSegmentLength=4096",
+                "InitiatorAlias=db-host-1", "MaxBurstLength=65536", "X-com.example.Tuning=7"));
+            final Pdu text = i.receive();
+            assertEquals(Opcode.TEXT_RESPONSE, text.opcode(), TestInitiator.name(text));
+            assertEquals(Map.of("MaxBurstLength", "Reject", "X-com.example.Tuning", "NotUnderstood"), text.keys());
+            i.expStatSn = new TextResponsePdu().wrap(text.header(), 0).statSn() + 1;
+
+            // The target's Data-In now fits 4 KiB segments.
+            final int[] sizes = dataInSizes(i, 500, 64);
+            assertEquals(8, sizes.length, Arrays.toString(sizes));
+            for (final int size : sizes)
+            {
+                assertEquals(4096, size);
+            }
+            assertArrayEquals(data, read(i, 500, 64));
+
+            i.send(i.textRequest(0xffffffff), TestInitiator.keys("MaxRecvDataSegmentLength=100"));
+            final Pdu refused = i.receive();
+            assertEquals(Map.of("MaxRecvDataSegmentLength", "Reject"), refused.keys(), "below 512 (13.12)");
+            i.expStatSn = new TextResponsePdu().wrap(refused.header(), 0).statSn() + 1;
+            assertEquals(8, dataInSizes(i, 500, 64).length, "the refused value left the declared one in force");
+        }
+    }
+
+    /** The data segment lengths of the Data-In PDUs of a READ(10). */
+    private static int[] dataInSizes(final TestInitiator i, final int lba, final int blocks) throws IOException
+    {
+        i.send(i.scsiCommand(0, read10(lba, blocks), blocks * BLOCK, true, false), null);
+        final java.util.List<Integer> sizes = new java.util.ArrayList<>();
+        while (true)
+        {
+            final Pdu pdu = i.receive();
+            if (pdu.opcode() == Opcode.SCSI_RESPONSE)
+            {
+                i.expStatSn = new ScsiResponsePdu().wrap(pdu.header(), 0).statSn() + 1;
+                break;
+            }
+            assertEquals(Opcode.SCSI_DATA_IN, pdu.opcode());
+            sizes.add(pdu.data().length);
+            final DataInPdu din = new DataInPdu().wrap(pdu.header(), 0);
+            if (din.statusBit())
+            {
+                i.expStatSn = din.statSn() + 1;
+                break;
+            }
+        }
+        return sizes.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    @Test
     void targetColdResetIsAnsweredAndClosesEverySessionOfTheTarget() throws Exception
     {
         final TestTarget own = TestTarget.start(16L << 20, 5, new PrintStream(new ByteArrayOutputStream(), true));
