@@ -3,7 +3,7 @@
 # On each: 1 MiB of 'Z' written, BLOCK ERASE (read back: zeros), OVERWRITE with a one-byte pattern 'R' (read back).
 # Then on the RAM LUN an OVERWRITE of 31 passes started with --early (IMMED): TEST UNIT READY and REQUEST SENSE
 # meanwhile, and a read that Linux retries (NOT READY, SANITIZE IN PROGRESS is a delayed retry in scsi_lib) until
-# the operation ends. The harness replaces @TARGET@ and @PORTAL@.
+# the operation ends. Then FORMAT UNIT with sg_format (below). The harness replaces @TARGET@ and @PORTAL@.
 . /lib/rt-guest.sh
 T=@TARGET@
 P=@PORTAL@
@@ -46,6 +46,32 @@ rt_result during_tur "$(sg_turs -v "/dev/$d" 2>&1 | grep -io 'sanitize in progre
 rt_result during_progress "$(sg_requests --progress "/dev/$d" 2>&1 | grep -o 'Progress indication: [0-9.]*%' | head -1)"
 rt_result during_read "$(bytes "/dev/$d" 7)"
 rt_result after_tur "$(sg_turs "/dev/$d" > /dev/null 2>&1; echo $?)"
+
+# FORMAT UNIT (sg_format): first its report (MODE SENSE's block descriptor against READ CAPACITY), then a format
+# that waits (IMMED=0) of the fileio LUN and one with the default initialization pattern, and one of the RAM LUN
+# started with --early (IMMED=1), polled with TEST UNIT READY until it is done. Each reads zeros afterwards.
+f="$(rt_disk "$T" 1)"
+rt_step "sg_format"
+sg_format "/dev/$f" > /tmp/out 2>&1
+rt_result format_report_rc "$?"
+rt_result format_report "$(tr '\n' '|' < /tmp/out)"
+dd if=/tmp/z of="/dev/$f" bs=1048576 count=1 oflag=direct 2>/dev/null || rt_fail "write before format"
+sg_format --format --quick --wait "/dev/$f" > /tmp/out 2>&1
+rt_result format_wait_rc "$?"
+rt_result format_wait_out "$(tr '\n' '|' < /tmp/out)"
+rt_result after_format_wait "$(bytes "/dev/$f" 1)"
+dd if=/tmp/z of="/dev/$f" bs=1048576 count=1 oflag=direct 2>/dev/null || rt_fail "write before format"
+sg_format --format --ip-def --quick --wait "/dev/$f" > /tmp/out 2>&1
+rt_result format_ip_rc "$?"
+rt_result format_ip_out "$(tr '\n' '|' < /tmp/out)"
+rt_result after_format_ip "$(bytes "/dev/$f" 1)"
+dd if=/tmp/z of="/dev/$d" bs=1048576 count=1 oflag=direct 2>/dev/null || rt_fail "write before format"
+sg_format --format --quick --early "/dev/$d" > /tmp/out 2>&1
+rt_result format_early_rc "$?"
+n=0
+until sg_turs "/dev/$d" > /dev/null 2>&1 || [ "$n" -ge 100 ]; do n=$((n + 1)); sleep 0.1; done
+rt_result format_early_ready "$(sg_turs "/dev/$d" > /dev/null 2>&1; echo $?)"
+rt_result after_format_early "$(bytes "/dev/$d" 1)"
 rt_result conn_errors "$(rt_conn_errors)"
 rt_step logout
 rt_logout "$T" "$P"

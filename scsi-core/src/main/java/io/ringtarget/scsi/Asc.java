@@ -45,6 +45,11 @@ public final class Asc
     public static final int LOGICAL_UNIT_FAILED_SELF_TEST = 0x3E03;
     /** MEDIUM FORMAT CORRUPTED, SANITIZE COMMAND FAILED (SBC-4 4.11.3). */
     public static final int SANITIZE_COMMAND_FAILED = 0x3103;
+    /** LOGICAL UNIT NOT READY, FORMAT IN PROGRESS (SBC-4 5.3). */
+    public static final int FORMAT_IN_PROGRESS = 0x0404;
+    /** MEDIUM FORMAT CORRUPTED: a format operation failed (SBC-4 5.3.1). */
+    public static final int MEDIUM_FORMAT_CORRUPTED = 0x3100;
+    public static final int FORMAT_COMMAND_FAILED = 0x3101;
     public static final int INSUFFICIENT_REGISTRATION_RESOURCES = 0x5504;
     public static final int INVALID_FIELD_IN_INFORMATION_UNIT = 0x0E03;
     public static final int LOGICAL_UNIT_COMMUNICATION_FAILURE = 0x0800;

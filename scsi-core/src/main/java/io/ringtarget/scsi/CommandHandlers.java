@@ -71,6 +71,7 @@ final class CommandHandlers
     static final int RECEIVE_DIAGNOSTIC_RESULTS = 56;
     static final int WRITE_BUFFER = 57;
     static final int READ_BUFFER_10 = 58;
+    static final int FORMAT_UNIT = 59;
 
     private final LogicalUnit lu;
     private final MediaCommands media;
@@ -264,6 +265,9 @@ final class CommandHandlers
                 break;
             case READ_BUFFER_10:
                 buffers.readBuffer(t, cdb);
+                break;
+            case FORMAT_UNIT:
+                FormatUnit.formatUnit(lu, t, cdb, lu.blockSize());
                 break;
             case MODE_SELECT_10:
                 modeSelect(t, cdb, true);

@@ -231,11 +231,23 @@ public final class LogicalUnit
 
     /**
      * SANITIZE's state (SBC-4 4.11): 0 none, 1 a sanitize operation in progress (every command but INQUIRY, REPORT
-     * LUNS and REQUEST SENSE answered NOT READY), 2 the last one failed (MEDIUM ERROR until one completes).
+     * LUNS and REQUEST SENSE answered NOT READY), 2 the last one failed (MEDIUM ERROR until one completes); a FORMAT
+     * UNIT's operation is not a sanitize operation ({@link #formatState}).
      */
     public int sanitizeState()
     {
-        return sanitize.state();
+        final int state = sanitize.state();
+        return state == Sanitize.FORMATTING || state == Sanitize.FORMAT_CORRUPTED ? Sanitize.IDLE : state;
+    }
+
+    /**
+     * FORMAT UNIT's state (SBC-4 5.3): 0 none, 1 a format operation in progress, 2 the last one failed (MEDIUM
+     * FORMAT CORRUPTED until a format or sanitize operation completes).
+     */
+    public int formatState()
+    {
+        final int state = sanitize.state();
+        return state == Sanitize.FORMATTING ? 1 : state == Sanitize.FORMAT_CORRUPTED ? 2 : 0;
     }
 
     /** The sanitize operation in progress: its progress in 65536ths. */
@@ -838,9 +850,10 @@ public final class LogicalUnit
 
     private boolean checkSanitize(final ScsiTask t, final int row)
     {
-        // SBC-4 4.11.2: while a sanitize operation runs, and after one failed, only a few commands are processed.
+        // SBC-4 4.11.2, 5.3: while a sanitize or format operation runs, and after one failed, only a few commands are
+        // processed.
         final int state = sanitize.state();
-        if (state == Sanitize.IDLE || OpcodeTable.allowedWhileSanitizing(row, state == Sanitize.FAILED))
+        if (state == Sanitize.IDLE || OpcodeTable.allowedWhileSanitizing(row, state))
         {
             return true;
         }

@@ -3,8 +3,9 @@ package io.ringtarget.scsi;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The mode pages of one logical unit (SPC-4 7.5, SBC-3 6.4): caching (WCE changeable), control (D_SENSE and SWP
- * changeable) and informational exceptions, with MODE SENSE(6/10) and MODE SELECT(6/10). The changeable bits are
+ * The mode pages of one logical unit (SPC-4 7.5, SBC-3 6.4): read-write error recovery (nothing to set: the
+ * backstore recovers or fails), caching (WCE changeable), control (D_SENSE and SWP changeable) and informational
+ * exceptions, with MODE SENSE(6/10) and MODE SELECT(6/10). The changeable bits are
  * volatile: every loop reads them per command. Nothing is saved: a restart brings back the defaults.
  */
 final class ModePages
@@ -58,7 +59,7 @@ final class ModePages
             Responses.invalidCdb(t, 3, -1); // we have no subpages
             return;
         }
-        if (pageCode != 0x08 && pageCode != 0x0A && pageCode != 0x1C && pageCode != 0x3F)
+        if (pageCode != 0x01 && pageCode != 0x08 && pageCode != 0x0A && pageCode != 0x1C && pageCode != 0x3F)
         {
             Responses.invalidCdb(t, 2, 5);
             return;
@@ -86,6 +87,10 @@ final class ModePages
             }
         }
         final int blockDescriptorLength = o - header;
+        if (pageCode == 0x01 || pageCode == 0x3F)
+        {
+            o += page(out, o, 0x01, pageControl);
+        }
         if (pageCode == 0x08 || pageCode == 0x3F)
         {
             o += page(out, o, 0x08, pageControl);
@@ -124,6 +129,15 @@ final class ModePages
     {
         switch (page)
         {
+            case 0x01:
+            {
+                // SBC-4 6.5.9 Read-Write Error Recovery mode page: no retry counts or recovery options to offer (the
+                // backstore retries, or the command ends in MEDIUM ERROR); nothing changeable. sg_format reads it.
+                Bytes.zero(out, o, 12);
+                Bytes.put8(out, o, 0x01);
+                Bytes.put8(out, o + 1, 0x0A);
+                return 12;
+            }
             case 0x08:
             {
                 // SBC-3 6.4.5 Caching mode page; only WCE is changeable.
@@ -252,7 +266,7 @@ final class ModePages
                 Responses.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
                 return -1;
             }
-            if (pageCode != 0x08 && pageCode != 0x0A && pageCode != 0x1C)
+            if (pageCode != 0x01 && pageCode != 0x08 && pageCode != 0x0A && pageCode != 0x1C)
             {
                 Responses.invalidParameter(t, o, 5);
                 return -1;

@@ -59,6 +59,11 @@ final class OpcodeTable
     static final int SANITIZE_ALLOWED = 0x20;
     /** Processed in the sanitize failure mode, not while one runs: SANITIZE itself (SBC-4 4.11.3). */
     static final int SANITIZE_FAILURE_ALLOWED = 0x40;
+    /**
+     * Processed after a format operation failed (MEDIUM FORMAT CORRUPTED), beside the sanitize failure mode's: FORMAT
+     * UNIT itself (SBC-4 5.3.1); SANITIZE is too, since an operation that completes initializes every block.
+     */
+    static final int FORMAT_FAILURE_ALLOWED = 0x80;
 
     private static final int SERVICE_ACTIONS = 32;
     private static final int CAPACITY = 80;
@@ -99,6 +104,10 @@ final class OpcodeTable
             CommandHandlers.TEST_UNIT_READY);
         row(REQUEST_SENSE, none, 6, "03010000ff04", PR_ALLOWED, reserve | ua | notAccessible | sanitizing,
             CommandHandlers.REQUEST_SENSE);
+        // FORMAT UNIT: FMTPINFO (refused when set), LONGLIST, FMTDATA; CMPLST and DEFECT LIST FORMAT concern a defect
+        // list, which is refused; FFMT in byte 4 (refused when set).
+        row(FORMAT_UNIT, none, 6, "04f0000003" + "04", PR_CONFLICT, FORMAT_FAILURE_ALLOWED,
+            CommandHandlers.FORMAT_UNIT);
         row(READ_6, none, 6, "081fffffff04", prWe, 0,
             CommandHandlers.READ_6);
         row(WRITE_6, none, 6, "0a1fffffff04", PR_CONFLICT, 0,
@@ -409,12 +418,18 @@ final class OpcodeTable
     }
 
     /**
-     * @param failed in the sanitize failure mode (SBC-4 4.11.3) rather than while a sanitize operation runs.
+     * Whether the command is processed in this state of the logical unit's medium operation ({@link Sanitize}):
+     * while one runs, in the sanitize failure mode (SBC-4 4.11.3), or with the medium format corrupted.
      */
-    static boolean allowedWhileSanitizing(final int row, final boolean failed)
+    static boolean allowedWhileSanitizing(final int row, final int state)
     {
-        return row != NO_ROW &&
-            (FLAGS[row] & (failed ? SANITIZE_ALLOWED | SANITIZE_FAILURE_ALLOWED : SANITIZE_ALLOWED)) != 0;
+        final int allowed = switch (state)
+        {
+            case Sanitize.FAILED -> SANITIZE_ALLOWED | SANITIZE_FAILURE_ALLOWED;
+            case Sanitize.FORMAT_CORRUPTED -> SANITIZE_ALLOWED | SANITIZE_FAILURE_ALLOWED | FORMAT_FAILURE_ALLOWED;
+            default -> SANITIZE_ALLOWED;
+        };
+        return row != NO_ROW && (FLAGS[row] & allowed) != 0;
     }
 
     static boolean allowedWhileTransitioning(final int row)

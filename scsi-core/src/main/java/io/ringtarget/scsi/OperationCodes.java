@@ -8,6 +8,7 @@ public final class OperationCodes
 {
     public static final int TEST_UNIT_READY = 0x00;
     public static final int REQUEST_SENSE = 0x03;
+    public static final int FORMAT_UNIT = 0x04;
     public static final int READ_6 = 0x08;
     public static final int WRITE_6 = 0x0A;
     public static final int INQUIRY = 0x12;

@@ -24,6 +24,8 @@ import static io.ringtarget.scsi.OperationCodes.SA_OVERWRITE;
  * While it runs, every command of every I_T nexus but INQUIRY, REPORT LUNS and REQUEST SENSE is refused with NOT
  * READY, SANITIZE IN PROGRESS and a progress indication ({@link LogicalUnit} checks {@link #state()} first); after
  * one that failed, with MEDIUM ERROR, SANITIZE COMMAND FAILED, until a SANITIZE succeeds or EXIT FAILURE MODE.
+ * FORMAT UNIT's format operation ({@link #format}) is the same operation, one pass of zeros or of its initialization
+ * pattern (or a block erase where it reads back as zeros), with format's states and sense codes.
  * <p>
  * Steps of a backstore that completes before returning (RAM) give the loop's other work a turn between them
  * ({@link BlockDevice#continueLater}): a RAM LUN of gigabytes does not hold its loop for seconds.
@@ -33,6 +35,10 @@ final class Sanitize implements ScsiTaskListener
     static final int IDLE = 0;
     static final int IN_PROGRESS = 1;
     static final int FAILED = 2;
+    /** A FORMAT UNIT's operation in progress ({@link FormatUnit}): NOT READY, FORMAT IN PROGRESS. */
+    static final int FORMATTING = 3;
+    /** A FORMAT UNIT's operation failed: MEDIUM ERROR, MEDIUM FORMAT CORRUPTED until a format or sanitize completes. */
+    static final int FORMAT_CORRUPTED = 4;
 
     /** Bytes of one overwrite write: a step whose end is where an abort of the SANITIZE is seen. */
     static final int WRITE_CHUNK_BYTES = 1 << 20;
@@ -73,6 +79,7 @@ final class Sanitize implements ScsiTaskListener
     /** The SANITIZE with IMMED=0 waiting for the end, or null. */
     private ScsiTask waiter;
     private boolean eraseOperation;
+    private boolean formatOperation;
     private boolean ause;
     private boolean invert;
     private int passes;
@@ -85,7 +92,7 @@ final class Sanitize implements ScsiTaskListener
         runner.listener(this);
     }
 
-    /** {@link #IDLE}, {@link #IN_PROGRESS} or {@link #FAILED}; any thread. */
+    /** {@link #IDLE}, {@link #IN_PROGRESS}, {@link #FAILED}, {@link #FORMATTING} or {@link #FORMAT_CORRUPTED}. */
     int state()
     {
         return state.get();
@@ -119,14 +126,24 @@ final class Sanitize implements ScsiTaskListener
 
     private void senseOf(final ScsiTask t, final int current)
     {
-        if (current == IN_PROGRESS)
+        if (current == IN_PROGRESS || current == FORMATTING)
         {
-            t.checkCondition(SenseKey.NOT_READY, Asc.SANITIZE_IN_PROGRESS, false, 0, progressIndication());
+            t.checkCondition(SenseKey.NOT_READY, inProgressAsc(current), false, 0, progressIndication());
         }
         else
         {
-            t.checkCondition(SenseKey.MEDIUM_ERROR, Asc.SANITIZE_COMMAND_FAILED);
+            t.checkCondition(SenseKey.MEDIUM_ERROR, failedAsc(current));
         }
+    }
+
+    private static int inProgressAsc(final int current)
+    {
+        return current == FORMATTING ? Asc.FORMAT_IN_PROGRESS : Asc.SANITIZE_IN_PROGRESS;
+    }
+
+    private static int failedAsc(final int current)
+    {
+        return current == FORMAT_CORRUPTED ? Asc.MEDIUM_FORMAT_CORRUPTED : Asc.SANITIZE_COMMAND_FAILED;
     }
 
     /**
@@ -139,10 +156,10 @@ final class Sanitize implements ScsiTaskListener
         {
             return -1;
         }
-        return current == IN_PROGRESS ?
-            ScsiTask.writeSense(out, descriptor, SenseKey.NOT_READY, Asc.SANITIZE_IN_PROGRESS, false, 0,
+        return current == IN_PROGRESS || current == FORMATTING ?
+            ScsiTask.writeSense(out, descriptor, SenseKey.NOT_READY, inProgressAsc(current), false, 0,
                 progressIndication()) :
-            ScsiTask.writeSense(out, descriptor, SenseKey.MEDIUM_ERROR, Asc.SANITIZE_COMMAND_FAILED, false, 0, 0);
+            ScsiTask.writeSense(out, descriptor, SenseKey.MEDIUM_ERROR, failedAsc(current), false, 0, 0);
     }
 
     /** Sense-key specific progress indication (SPC-4 4.5.2.4.3): SKSV and a 16-bit fraction. */
@@ -212,9 +229,9 @@ final class Sanitize implements ScsiTaskListener
         }
         final boolean askedUnrestricted = (flags & AUSE) != 0;
         final int current = state.get();
-        if (current == IN_PROGRESS)
+        if (current == IN_PROGRESS || current == FORMATTING)
         {
-            refuse(t, IN_PROGRESS); // another loop's began after this command passed the check in LogicalUnit
+            refuse(t, current); // another loop's began after this command passed the check in LogicalUnit
             return;
         }
         if (current == FAILED && !unrestrictedExit && (serviceAction == SA_EXIT_FAILURE_MODE || askedUnrestricted))
@@ -248,11 +265,47 @@ final class Sanitize implements ScsiTaskListener
             return;
         }
         // The operation's fields are this loop's from here on.
+        formatOperation = false;
         if (serviceAction == SA_OVERWRITE)
         {
-            fillPattern(t.dataBuffer());
+            final MemorySegment p = t.dataBuffer();
+            final int first = Bytes.u8(p, 0);
+            invert = (first & INVERT) != 0;
+            passes = first & OVERWRITE_COUNT_MASK;
+            fillPattern(p, OVERWRITE_HEADER_LENGTH, Bytes.u16(p, 2));
         }
         start(t, serviceAction == SA_BLOCK_ERASE, askedUnrestricted, (flags & IMMED) != 0);
+    }
+
+    /**
+     * FORMAT UNIT's format operation, its CDB and parameter list checked ({@link FormatUnit}): every block deallocated
+     * where deallocated blocks read zeros and no pattern is given, else one pass writing zeros, or the pattern of
+     * {@code patternLength} bytes at {@code patternOffset} of the task's data (repeated from the first byte of every
+     * block), over every block.
+     */
+    void format(final ScsiTask t, final int patternOffset, final int patternLength, final boolean immediate)
+    {
+        final int current = state.get();
+        if (current == IN_PROGRESS || current == FORMATTING || current == FAILED)
+        {
+            refuse(t, current); // another loop's operation began, or failed, after the check in LogicalUnit
+            return;
+        }
+        if (!state.compareAndSet(current, FORMATTING))
+        {
+            refuse(t, state.get());
+            return;
+        }
+        // The operation's fields are this loop's from here on.
+        formatOperation = true;
+        final boolean erase = patternLength == 0 && blockErase();
+        if (!erase)
+        {
+            invert = false;
+            passes = 1;
+            fillPattern(t.dataBuffer(), patternOffset, patternLength);
+        }
+        start(t, erase, false, immediate);
     }
 
     /** Checks OVERWRITE's parameter list (nothing taken from it yet); false when refused. */
@@ -289,21 +342,25 @@ final class Sanitize implements ScsiTaskListener
         return true;
     }
 
-    /** OVERWRITE's parameters taken: the pass count, INVERT, and {@link #pattern} filled from the checked list. */
-    private void fillPattern(final MemorySegment p)
+    /**
+     * {@link #pattern} filled with the {@code patternLength} bytes at {@code offset} of {@code p} (zeros when the
+     * length is 0), {@link #passes} and {@link #invert} set.
+     */
+    private void fillPattern(final MemorySegment p, final int offset, final int patternLength)
     {
-        final int first = Bytes.u8(p, 0);
-        final int patternLength = Bytes.u16(p, 2);
-        invert = (first & INVERT) != 0;
-        passes = first & OVERWRITE_COUNT_MASK;
         if (pattern == null)
         {
             pattern = Arena.ofAuto().allocate(WRITE_CHUNK_BYTES, ScsiTask.SCRATCH_ALIGNMENT);
         }
+        if (patternLength == 0)
+        {
+            pattern.fill((byte)0);
+            return;
+        }
         // The pattern from the first byte of every logical block, repeated to fill it (SBC-4).
         for (int o = 0; o < blockSize; o += patternLength)
         {
-            MemorySegment.copy(p, OVERWRITE_HEADER_LENGTH, pattern, o, Math.min(patternLength, blockSize - o));
+            MemorySegment.copy(p, offset, pattern, o, Math.min(patternLength, blockSize - o));
         }
         for (int o = blockSize; o < WRITE_CHUNK_BYTES; o += blockSize)
         {
@@ -416,7 +473,8 @@ final class Sanitize implements ScsiTaskListener
         }
         if (!ok)
         {
-            r.checkCondition(SenseKey.MEDIUM_ERROR, Asc.SANITIZE_COMMAND_FAILED);
+            r.checkCondition(SenseKey.MEDIUM_ERROR, formatOperation ? Asc.FORMAT_COMMAND_FAILED :
+                Asc.SANITIZE_COMMAND_FAILED);
             r.finished = true;
         }
         final ScsiTask w = waiter;
@@ -462,12 +520,16 @@ final class Sanitize implements ScsiTaskListener
     public void onScsiTaskComplete(final ScsiTask r)
     {
         final boolean ok = r.status() == ScsiStatus.GOOD;
-        (ok ? completed : failures).incrementAndGet();
+        final boolean format = formatOperation;
+        if (!format)
+        {
+            (ok ? completed : failures).incrementAndGet();
+        }
         unrestrictedExit = ause;
         progress = 0;
         final ScsiTask w = waiter;
         waiter = null;
-        state.set(ok ? IDLE : FAILED);
+        state.set(ok ? IDLE : format ? FORMAT_CORRUPTED : FAILED);
         if (w == null)
         {
             return;
@@ -478,7 +540,7 @@ final class Sanitize implements ScsiTaskListener
         }
         else if (!ok)
         {
-            w.checkCondition(SenseKey.MEDIUM_ERROR, Asc.SANITIZE_COMMAND_FAILED);
+            w.checkCondition(SenseKey.MEDIUM_ERROR, format ? Asc.FORMAT_COMMAND_FAILED : Asc.SANITIZE_COMMAND_FAILED);
         }
         w.completeFor(r);
     }

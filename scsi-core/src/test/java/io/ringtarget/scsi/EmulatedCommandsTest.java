@@ -185,7 +185,7 @@ class EmulatedCommandsTest
     {
         h.run(0, 0xC0, 0, 0, 0, 0, 0);
         h.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_COMMAND_OPERATION_CODE);
-        h.run(0, 0x04, 0, 0, 0, 0, 0);
+        h.run(0, 0x07, 0, 0, 0, 0, 0);   // REASSIGN BLOCKS: a virtual medium has no blocks to reassign
         h.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_COMMAND_OPERATION_CODE);
     }
 
@@ -322,19 +322,21 @@ class EmulatedCommandsTest
         h.run(255, 0x1A, 0, 0x3F, 0, 255, 0);
         h.assertGood();
         final int length = h.in(0) + 1;
-        assertEquals(4 + 8 + 20 + 12 + 12, length);
+        assertEquals(4 + 8 + 12 + 20 + 12 + 12, length);
         assertEquals(length, h.task.dataInLength());
         assertEquals(0x10, h.in(2), "DPOFUA, not write protected");
         assertEquals(8, h.in(3), "block descriptor length");
         assertEquals(512, (h.in(10) << 8) | h.in(11));
-        assertEquals(0x08, h.in(12));
-        assertEquals(0x12, h.in(13));
-        assertEquals(0x04, h.in(14), "WCE");
-        assertEquals(0x0A, h.in(32));
-        assertEquals(0x40, h.in(37), "TAS: commands aborted for another nexus end with TASK ABORTED");
-        assertEquals(0x1C, h.in(44));
-        assertEquals(0x00, h.in(46) & 0x08, "DEXCPT 0: informational exceptions enabled");
-        assertEquals(0x06, h.in(47) & 0x0F, "MRIE 6h: reported on request (the log page)");
+        assertEquals(0x01, h.in(12), "Read-Write Error Recovery first: pages in page code order");
+        assertEquals(0x0A, h.in(13));
+        assertEquals(0x08, h.in(24));
+        assertEquals(0x12, h.in(25));
+        assertEquals(0x04, h.in(26), "WCE");
+        assertEquals(0x0A, h.in(44));
+        assertEquals(0x40, h.in(49), "TAS: commands aborted for another nexus end with TASK ABORTED");
+        assertEquals(0x1C, h.in(56));
+        assertEquals(0x00, h.in(58) & 0x08, "DEXCPT 0: informational exceptions enabled");
+        assertEquals(0x06, h.in(59) & 0x0F, "MRIE 6h: reported on request (the log page)");
 
         h.run(255, 0x5A, 0x08, 0x08, 0, 0, 0, 0, 0, 255, 0);
         h.assertGood();
@@ -353,7 +355,7 @@ class EmulatedCommandsTest
     {
         h.run(255, 0x1A, 0, 0xC8, 0, 255, 0);
         h.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.SAVING_PARAMETERS_NOT_SUPPORTED);
-        h.run(255, 0x1A, 0, 0x01, 0, 255, 0);
+        h.run(255, 0x1A, 0, 0x02, 0, 255, 0);   // Disconnect-Reconnect: no such page here
         h.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_FIELD_IN_CDB);
         h.assertFieldPointer(true, 2, 5);
         h.run(255, 0x1A, 0, 0x08, 0x01, 255, 0);

@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * guide tells an administrator to erase a LUN before it is reused: BLOCK ERASE and OVERWRITE of a RAM LUN and of a
  * sparse fileio LUN, read back through the disk; then an OVERWRITE of 31 passes started with IMMED, during which
  * TEST UNIT READY says SANITIZE IN PROGRESS, REQUEST SENSE gives the progress, and a read waits (Linux retries NOT
- * READY, SANITIZE IN PROGRESS) and then returns the pattern.
+ * READY, SANITIZE IN PROGRESS) and then returns the pattern. Then FORMAT UNIT with sg_format, waiting, with the default
+ * initialization pattern, and started with --early and polled with TEST UNIT READY: the LUN reads zeros after each.
  */
 class KernelInitiatorSanitizeTest
 {
@@ -101,5 +102,21 @@ class KernelInitiatorSanitizeTest
         assertEquals("52", run.result("during_read").strip(), "read retried until the last pass: " + run.describe());
         assertEquals("0", run.result("after_tur"), run.describe());
         assertEquals("0", run.result("conn_errors"), run.describe());
+    }
+
+    @Test
+    void sgFormatFormatsTheLunToZeros()
+    {
+        assertTrue(run.ok(), run.describe() + "\n" + LOG);
+        assertEquals("0", run.result("format_report_rc"), "MODE SENSE's block descriptor and the Read-Write Error " +
+            "Recovery page sg_format reads: " + run.describe());
+        assertTrue(run.result("format_report").contains("Number of blocks=131072"), run.describe());
+        for (final String format : List.of("format_wait", "format_ip", "format_early"))
+        {
+            assertEquals("0", run.result(format + "_rc"), run.describe());
+            assertEquals("00", run.result("after_" + format).strip(), run.describe());
+        }
+        assertEquals("0", run.result("format_early_ready"), "TEST UNIT READY GOOD once the format ended: " +
+            run.describe());
     }
 }

@@ -211,6 +211,9 @@ public final class RingtargetCollector implements MultiCollector
         final GaugeSnapshot.Builder sanitizeProgress = GaugeSnapshot.builder()
             .name("ringtarget_lun_sanitize_progress_ratio")
             .help("Part done of the sanitize operation in progress, 0 to 1; 0 when none runs.").unit(Unit.RATIO);
+        final GaugeSnapshot.Builder formatState = GaugeSnapshot.builder().name("ringtarget_lun_format_state")
+            .help("FORMAT UNIT (SBC-4 5.3): 0 none, 1 a format operation in progress (commands answered NOT READY), " +
+                "2 the last one failed (MEDIUM ERROR, MEDIUM FORMAT CORRUPTED until one completes).");
         final GaugeSnapshot.Builder selfTestRunning = GaugeSnapshot.builder().name("ringtarget_lun_self_test_running")
             .help("1 while a self-test (SEND DIAGNOSTIC) reads the LUN's backstore, else 0.");
         final Family selfTestFailures = new Family("ringtarget_lun_self_test_failures",
@@ -239,6 +242,8 @@ public final class RingtargetCollector implements MultiCollector
             sanitizeState.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(sanitizing).build());
             sanitizeProgress.dataPoint(GaugeDataPointSnapshot.builder().labels(labels)
                 .value(sanitizing == 1 ? lun.logicalUnit().sanitizeProgress() / 65536.0 : 0).build());
+            formatState.dataPoint(GaugeDataPointSnapshot.builder().labels(labels)
+                .value(lun.logicalUnit().formatState()).build());
             selfTestRunning.dataPoint(GaugeDataPointSnapshot.builder().labels(labels)
                 .value(lun.logicalUnit().selfTestRunning() ? 1 : 0).build());
             selfTestFailures.add(labels, lun.logicalUnit().selfTestFailureCount());
@@ -282,6 +287,7 @@ public final class RingtargetCollector implements MultiCollector
         out.add(inFlight.build());
         out.add(sanitizeState.build());
         out.add(sanitizeProgress.build());
+        out.add(formatState.build());
         out.add(selfTestRunning.build());
         out.add(selfTestFailures.build());
         out.add(latency.build());
