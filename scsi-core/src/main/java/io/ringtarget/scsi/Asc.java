@@ -31,6 +31,7 @@ public final class Asc
     public static final int SPACE_ALLOCATION_FAILED_WRITE_PROTECT = 0x2707;
     public static final int POWER_ON_RESET = 0x2900;
     public static final int MODE_PARAMETERS_CHANGED = 0x2A01;
+    public static final int LOG_PARAMETERS_CHANGED = 0x2A02;
     public static final int RESERVATIONS_PREEMPTED = 0x2A03;
     public static final int RESERVATIONS_RELEASED = 0x2A04;
     public static final int REGISTRATIONS_PREEMPTED = 0x2A05;

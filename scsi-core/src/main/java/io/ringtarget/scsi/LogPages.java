@@ -56,12 +56,14 @@ final class LogPages
 
     private final LogicalUnit lu;
     private final MediaSteps steps;
+    private final UnitAttentions unitAttentions;
     /** The counts a LOG SELECT reset at (written by any loop's LOG SELECT, read by every loop's LOG SENSE). */
     private volatile long readErrorsAtReset;
     private volatile long writeErrorsAtReset;
 
-    LogPages(final LogicalUnit lu, final MediaSteps steps)
+    LogPages(final LogicalUnit lu, final MediaSteps steps, final UnitAttentions unitAttentions)
     {
+        this.unitAttentions = unitAttentions;
         this.lu = lu;
         this.steps = steps;
     }
@@ -190,7 +192,7 @@ final class LogPages
 
     /**
      * LOG SELECT: PCR, or PC 01b with no parameter list, resets the error counters (the page code's, or every
-     * page's for page 00h); a parameter list may restate a page's header but set no parameter (none is
+     * page's for page 00h), and every other I_T nexus gets LOG PARAMETERS CHANGED; a parameter list may restate a page's header but set no parameter (none is
      * changeable: SPC-4 7.3.4 "Reset Only", SBC-4 6.4.5 "Never").
      */
     void select(final ScsiTask t, final MemorySegment cdb)
@@ -231,6 +233,11 @@ final class LogPages
             if (page == SUPPORTED_PAGES || page == WRITE_ERROR_COUNTER)
             {
                 writeErrorsAtReset = steps.writeMediumErrorCount();
+            }
+            if (page == SUPPORTED_PAGES || page == READ_ERROR_COUNTER || page == WRITE_ERROR_COUNTER)
+            {
+                // SPC-4 6.5: the other I_T nexuses get LOG PARAMETERS CHANGED (their counters were reset too).
+                unitAttentions.raise(UnitAttentions.LOG_PARAMETERS_CHANGED, t.nexus());
             }
         }
         // Threshold and default values: there are none to set.

@@ -128,7 +128,7 @@ public final class LogicalUnit
         final CopyResults copyResults = new CopyResults();
         this.handlers = new CommandHandlers(this, media, modePages, inquiryData, persistentReservations,
             spc2Reservation, unitAttentions, new AsymmetricAccess(this), new ExtendedCopy(this, steps, copyResults),
-            new ReceiveCopyResults(copyResults, blockSize), new LogPages(this, steps));
+            new ReceiveCopyResults(copyResults, blockSize), new LogPages(this, steps, unitAttentions));
     }
 
     /**

@@ -15,16 +15,17 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *     generation moved since it last looked, so entries waiting for an initiator that never returns cost the
  *     others nothing.</li>
  * </ul>
- * The fast path of a command is six volatile reads and no lock.
+ * The fast path of a command is seven volatile reads and no lock.
  */
 final class UnitAttentions
 {
-    static final int TYPES = 5;
+    static final int TYPES = 6;
     static final int POWER_ON_RESET = 0;
     static final int MODE_PARAMETERS_CHANGED = 1;
     static final int CAPACITY_DATA_HAS_CHANGED = 2;
     static final int REPORTED_LUNS_DATA_HAS_CHANGED = 3;
     static final int ASYMMETRIC_ACCESS_STATE_CHANGED = 4;
+    static final int LOG_PARAMETERS_CHANGED = 5;
     /** Per nexus per logical unit: the generations of the {@link #TYPES}, then the named-port generation seen, then
      * the preempt-and-abort generation seen ({@link AbortRequests}). */
     static final int SLOTS = TYPES + 2;
@@ -35,7 +36,7 @@ final class UnitAttentions
 
     private static final int[] ASC =
         {Asc.POWER_ON_RESET, Asc.MODE_PARAMETERS_CHANGED, Asc.CAPACITY_DATA_HAS_CHANGED,
-            Asc.REPORTED_LUNS_DATA_HAS_CHANGED, Asc.ASYMMETRIC_ACCESS_STATE_CHANGED};
+            Asc.REPORTED_LUNS_DATA_HAS_CHANGED, Asc.ASYMMETRIC_ACCESS_STATE_CHANGED, Asc.LOG_PARAMETERS_CHANGED};
     private static final AtomicInteger NEXT_INDEX = new AtomicInteger();
 
     /** This LU's index into every nexus' bookkeeping. */

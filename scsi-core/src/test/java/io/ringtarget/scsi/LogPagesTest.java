@@ -115,11 +115,15 @@ class LogPagesTest
         // LOG SELECT PC 01b, page 03h, no parameter list: the read counter only.
         h.run(h.other, 0, 0x4C, 0, 0x40 | 0x03, 0, 0, 0, 0, 0, 0, 0);
         h.assertGood();
+        // SPC-4 6.5: every other nexus is told, the one that reset is not.
+        assertEquals(java.util.List.of(Asc.LOG_PARAMETERS_CHANGED), h.unitAttentions(h.nexus));
+        assertEquals(java.util.List.of(), h.unitAttentions(h.other));
         assertEquals(0, uncorrectedErrors(0x03));
         assertEquals(1, uncorrectedErrors(0x02));
         // PCR, page 00h: every counter.
         h.run(h.other, 0, 0x4C, 0x02, 0x40, 0, 0, 0, 0, 0, 0, 0);
         h.assertGood();
+        assertEquals(java.util.List.of(Asc.LOG_PARAMETERS_CHANGED), h.unitAttentions(h.nexus));
         assertEquals(0, uncorrectedErrors(0x02));
         h.device.failWithErrno = EIO;
         h.run(512, LuHarness.cdb10(0x2A, 0, 0, 1));
