@@ -3,7 +3,8 @@
 # LUN 0 is a 64 MiB RAM LUN, LUN 1 a 64 MiB sparse fileio LUN; on each 1 MiB is written, the Logical Block
 # Provisioning page read, 512 KiB unmapped, the page read again. Then smartctl -H and -a, the default self-test
 # (sg_senddiag --test) and a background short one (smartctl -t short) with smartctl's self-test log, sg_logs -A
-# (every page and subpage) and sg_logs --reset (LOG SELECT PCR); sg_test_rwbuf (WRITE BUFFER, READ BUFFER). The
+# (every page and subpage) and sg_logs --reset (LOG SELECT PCR); sg_test_rwbuf (WRITE BUFFER, READ BUFFER) and
+# sg_raw's READ BUFFER(16). The
 # harness replaces @TARGET@ and @PORTAL@.
 . /lib/rt-guest.sh
 T=@TARGET@
@@ -62,6 +63,14 @@ rt_step "sg_test_rwbuf"
 sg_test_rwbuf --size=8192 --times=4 "/dev/$d" > /tmp/out 2>&1
 rt_result rwbuf_rc "$?"
 rt_result rwbuf_out "$(tr '\n' ';' < /tmp/out | cut -c1-400)"
+# READ BUFFER(16) of what WRITE BUFFER put in buffer 0.
+printf 'ringtarget-rb16!' > /tmp/rb
+sg_write_buffer --mode=data --in=/tmp/rb "/dev/$d" > /tmp/out 2>&1 || rt_fail "sg_write_buffer: $(cat /tmp/out)"
+# Sent with sg_raw: Debian 12's sg_read_buffer --16 (sg3-utils 1.46) sends an ALLOCATION LENGTH of 0.
+sg_raw -r 16 -o /tmp/rbout "/dev/$d" 9b 02 00 00 00 00 00 00 00 00 00 00 00 10 00 00 > /tmp/out 2>&1
+rt_result rb16_rc "$?"
+rt_result rb16 "$(cat /tmp/rbout)"
+rt_result rb16_err "$(tr '\n' ';' < /tmp/out)"
 rt_step "sg_logs -A and --reset"
 sg_logs -A "/dev/$d" > /tmp/out 2>&1
 rt_result all_pages_rc "$?"

@@ -72,6 +72,7 @@ final class CommandHandlers
     static final int WRITE_BUFFER = 57;
     static final int READ_BUFFER_10 = 58;
     static final int FORMAT_UNIT = 59;
+    static final int READ_BUFFER_16 = 60;
 
     private final LogicalUnit lu;
     private final MediaCommands media;
@@ -265,6 +266,9 @@ final class CommandHandlers
                 break;
             case READ_BUFFER_10:
                 buffers.readBuffer(t, cdb);
+                break;
+            case READ_BUFFER_16:
+                buffers.readBuffer16(t, cdb);
                 break;
             case FORMAT_UNIT:
                 FormatUnit.formatUnit(lu, t, cdb, lu.blockSize());

@@ -66,7 +66,7 @@ final class OpcodeTable
     static final int FORMAT_FAILURE_ALLOWED = 0x80;
 
     private static final int SERVICE_ACTIONS = 32;
-    private static final int CAPACITY = 80;
+    private static final int CAPACITY = 96;
 
     private static final int[] OPCODE = new int[CAPACITY];
     private static final int[] SERVICE_ACTION = new int[CAPACITY];
@@ -232,6 +232,8 @@ final class OpcodeTable
             CommandHandlers.SYNCHRONIZE_CACHE_16);
         row(WRITE_SAME_16, none, 16, "9309ffffffffffffffffffffffff1f04", PR_CONFLICT, 0,
             CommandHandlers.WRITE_SAME_16);
+        row(READ_BUFFER_16, none, 16, "9b1fffffffffffffffffffffffffff04", prWe, 0,
+            CommandHandlers.READ_BUFFER_16);
         // Reported, and run, only by a logical unit whose backstore makes atomic writes (LogicalUnit#atomicWrites).
         row(WRITE_ATOMIC_16, none, 16, "9c18ffffffffffffffffffffffff1f04", PR_CONFLICT, 0,
             CommandHandlers.WRITE_ATOMIC_16);

@@ -30,6 +30,7 @@ public final class OperationCodes
     public static final int READ_DEFECT_DATA_10 = 0x37;
     public static final int WRITE_BUFFER = 0x3B;
     public static final int READ_BUFFER_10 = 0x3C;
+    public static final int READ_BUFFER_16 = 0x9B;
     public static final int WRITE_SAME_10 = 0x41;
     public static final int UNMAP = 0x42;
     /** SANITIZE (SBC-4, the SANITIZE command; sanitize operations 4.11): its service actions below. */

@@ -4,7 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * READ BUFFER(10) and WRITE BUFFER (SPC-4 6.15, 6.43) of one logical unit: buffer 0, a {@link #CAPACITY}-byte data
+ * READ BUFFER(10), READ BUFFER(16) (SPC-5) and WRITE BUFFER (SPC-4 6.15, 6.43) of one logical unit: buffer 0, a {@link #CAPACITY}-byte data
  * buffer of the logical unit, in the data, descriptor and combined header and data modes; and the echo buffer (at
  * most 4 KiB, SPC-4 6.15.7), one for the logical unit with EBOS set: a READ BUFFER of it after another I_T nexus wrote
  * it is ABORTED COMMAND, ECHO BUFFER OVERWRITTEN, and one from a nexus that never wrote it COMMAND SEQUENCE ERROR.
@@ -32,12 +32,28 @@ final class ReadWriteBuffer
     /** The nexus whose WRITE BUFFER is in the echo buffer, null when none wrote it. */
     private ItNexus echoWriter;
 
+    /** READ BUFFER(10): BUFFER ID in byte 2, a 3-byte BUFFER OFFSET at 3 and ALLOCATION LENGTH at 6. */
     void readBuffer(final ScsiTask t, final MemorySegment cdb)
     {
-        final int mode = Bytes.u8(cdb, 1) & 0x1F;
-        final int bufferId = Bytes.u8(cdb, 2);
-        final int offset = Bytes.u24(cdb, 3);
-        final int allocationLength = Bytes.u24(cdb, 6);
+        read(t, Bytes.u8(cdb, 1) & 0x1F, Bytes.u8(cdb, 2), Bytes.u24(cdb, 3), Bytes.u24(cdb, 6), 2, 3);
+    }
+
+    /**
+     * READ BUFFER(16) (SPC-5): an 8-byte BUFFER OFFSET at byte 2, a 4-byte ALLOCATION LENGTH at 10 and BUFFER ID in
+     * byte 14; the same buffers and modes.
+     */
+    void readBuffer16(final ScsiTask t, final MemorySegment cdb)
+    {
+        final long offset = Bytes.u64(cdb, 2);
+        read(t, Bytes.u8(cdb, 1) & 0x1F, Bytes.u8(cdb, 14), offset < 0 || offset > CAPACITY ? CAPACITY + 1 : (int)offset,
+            Bytes.u32(cdb, 10), 14, 2);
+    }
+
+    /** {@code idField} and {@code offsetField}: where the CDB has them, for the sense data's field pointer. */
+    private void read(
+        final ScsiTask t, final int mode, final int bufferId, final int offset, final long allocationLength,
+        final int idField, final int offsetField)
+    {
         final MemorySegment out = t.scratch();
         final int length;
         switch (mode)
@@ -46,12 +62,12 @@ final class ReadWriteBuffer
             case DATA:
                 if (bufferId != 0)
                 {
-                    Responses.invalidCdb(t, 2, -1);
+                    Responses.invalidCdb(t, idField, -1);
                     return;
                 }
                 if (mode == COMBINED_HEADER_AND_DATA ? offset != 0 : offset > CAPACITY)
                 {
-                    Responses.invalidCdb(t, 3, -1);
+                    Responses.invalidCdb(t, offsetField, -1);
                     return;
                 }
                 final int header = mode == COMBINED_HEADER_AND_DATA ? 4 : 0;

@@ -87,6 +87,40 @@ class ReadWriteBufferTest
         assertEquals(16, h.task.dataInLength());
     }
 
+    private void readBuffer16(final int mode, final int bufferId, final long offset, final int length)
+    {
+        h.run(h.other, length, 0x9B, mode, (int)(offset >>> 56), (int)(offset >>> 48) & 0xFF,
+            (int)(offset >>> 40) & 0xFF, (int)(offset >>> 32) & 0xFF, (int)(offset >>> 24) & 0xFF,
+            (int)(offset >>> 16) & 0xFF, (int)(offset >>> 8) & 0xFF, (int)offset & 0xFF,
+            length >>> 24, (length >>> 16) & 0xFF, (length >>> 8) & 0xFF, length & 0xFF, bufferId, 0);
+    }
+
+    @Test
+    void readBuffer16ReadsTheSameBuffersWithItsOwnFields()
+    {
+        for (int i = 0; i < 64; i++)
+        {
+            h.buffer.set(ValueLayout.JAVA_BYTE, i, (byte)(i + 1));
+        }
+        writeBuffer(h.nexus, 0x02, 300, 64);
+        h.assertGood();
+        readBuffer16(0x02, 0, 310, 20);
+        h.assertGood();
+        assertEquals(20, h.task.dataInLength());
+        assertEquals(11, h.in(0), "byte 310 = the eleventh written");
+        assertEquals(30, h.in(19));
+        readBuffer16(0x03, 0, 0, 4);   // descriptor
+        h.assertGood();
+        assertEquals(ReadWriteBuffer.CAPACITY, (h.in(1) << 16) | (h.in(2) << 8) | h.in(3));
+        readBuffer16(0x02, 1, 0, 16);   // BUFFER ID is byte 14 here
+        h.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_FIELD_IN_CDB);
+        h.assertFieldPointer(true, 14, -1);
+        readBuffer16(0x02, 0, 1L << 40, 16);   // BUFFER OFFSET, 8 bytes from byte 2
+        h.assertFieldPointer(true, 2, -1);
+        readBuffer16(0x02, 0, -1L, 16);
+        h.assertFieldPointer(true, 2, -1);
+    }
+
     @Test
     void refusals()
     {

@@ -181,6 +181,7 @@ class KernelInitiatorLogPagesTest
     {
         assertTrue(run.ok(), run.describe() + "\n" + LOG);
         assertEquals("0", run.result("rwbuf_rc"), "sg_test_rwbuf: " + run.describe());
+        assertEquals("ringtarget-rb16!", run.result("rb16"), "READ BUFFER(16) by sg_raw: " + run.describe());
     }
 
     @Test
