@@ -84,7 +84,8 @@ final class FormatUnit
             if ((options & FOV) == 0 && (options & (DPRY | DCRT | STPF | IP)) != 0)
             {
                 // SBC-4 5.3.2.2: with FOV zero the device server's defaults apply and those bits must be zero.
-                Responses.invalidParameter(t, 1, 31 - Integer.numberOfLeadingZeros(options & (DPRY | DCRT | STPF | IP)));
+                final int set = options & (DPRY | DCRT | STPF | IP);
+                Responses.invalidParameter(t, 1, 31 - Integer.numberOfLeadingZeros(set));
                 return;
             }
             final long defectListLength = header == LONG_HEADER ? Bytes.u32(p, 4) : Bytes.u16(p, 2);
@@ -109,10 +110,14 @@ final class FormatUnit
                     Responses.invalidParameter(t, header, 7);   // no header in a block to leave out
                     return;
                 }
-                if (type != PATTERN_DEFAULT && type != PATTERN_REPEAT ||
-                    type == PATTERN_REPEAT && (patternLength == 0 || patternLength > blockSize))
+                if (type != PATTERN_DEFAULT && type != PATTERN_REPEAT)
                 {
-                    Responses.invalidParameter(t, header + (type != PATTERN_DEFAULT && type != PATTERN_REPEAT ? 1 : 2), -1);
+                    Responses.invalidParameter(t, header + 1, -1);   // INITIALIZATION PATTERN TYPE
+                    return;
+                }
+                if (type == PATTERN_REPEAT && (patternLength == 0 || patternLength > blockSize))
+                {
+                    Responses.invalidParameter(t, header + 2, -1);   // INITIALIZATION PATTERN LENGTH
                     return;
                 }
                 length = header + IP_DESCRIPTOR_HEADER + patternLength;

@@ -192,8 +192,8 @@ final class LogPages
 
     /**
      * LOG SELECT: PCR, or PC 01b with no parameter list, resets the error counters (the page code's, or every
-     * page's for page 00h), and every other I_T nexus gets LOG PARAMETERS CHANGED; a parameter list may restate a page's header but set no parameter (none is
-     * changeable: SPC-4 7.3.4 "Reset Only", SBC-4 6.4.5 "Never").
+     * page's for page 00h), and every other I_T nexus gets LOG PARAMETERS CHANGED; a parameter list may restate a
+     * page's header but set no parameter (none is changeable: SPC-4 7.3.4 "Reset Only", SBC-4 6.4.5 "Never").
      */
     void select(final ScsiTask t, final MemorySegment cdb)
     {

@@ -4,7 +4,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * READ BUFFER(10), READ BUFFER(16) (SPC-5) and WRITE BUFFER (SPC-4 6.15, 6.43) of one logical unit: buffer 0, a {@link #CAPACITY}-byte data
+ * READ BUFFER(10), READ BUFFER(16) (SPC-5) and WRITE BUFFER (SPC-4 6.15, 6.43) of one logical unit: buffer 0, a
+ * {@link #CAPACITY}-byte data
  * buffer of the logical unit, in the data, descriptor and combined header and data modes; and the echo buffer (at
  * most 4 KiB, SPC-4 6.15.7), one for the logical unit with EBOS set: a READ BUFFER of it after another I_T nexus wrote
  * it is ABORTED COMMAND, ECHO BUFFER OVERWRITTEN, and one from a nexus that never wrote it COMMAND SEQUENCE ERROR.
@@ -45,8 +46,8 @@ final class ReadWriteBuffer
     void readBuffer16(final ScsiTask t, final MemorySegment cdb)
     {
         final long offset = Bytes.u64(cdb, 2);
-        read(t, Bytes.u8(cdb, 1) & 0x1F, Bytes.u8(cdb, 14), offset < 0 || offset > CAPACITY ? CAPACITY + 1 : (int)offset,
-            Bytes.u32(cdb, 10), 14, 2);
+        final int inBuffer = offset < 0 || offset > CAPACITY ? CAPACITY + 1 : (int)offset;   // past it: refused
+        read(t, Bytes.u8(cdb, 1) & 0x1F, Bytes.u8(cdb, 14), inBuffer, Bytes.u32(cdb, 10), 14, 2);
     }
 
     /** {@code idField} and {@code offsetField}: where the CDB has them, for the sense data's field pointer. */

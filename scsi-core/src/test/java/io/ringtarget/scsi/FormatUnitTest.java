@@ -62,8 +62,8 @@ class FormatUnitTest
         {
             for (int o = 0; o < BLOCK; o += 97)
             {
-                assertEquals(pattern[o % pattern.length], u.device.disk().get(ValueLayout.JAVA_BYTE, block * BLOCK + o) & 0xFF,
-                    "block " + block + " byte " + o);
+                final int held = u.device.disk().get(ValueLayout.JAVA_BYTE, block * BLOCK + o) & 0xFF;
+                assertEquals(pattern[o % pattern.length], held, "block " + block + " byte " + o);
             }
         }
         assertEquals(pattern[(BLOCK - 1) % pattern.length],
@@ -146,7 +146,7 @@ class FormatUnitTest
         thick.assertGood();
         assertEquals(SenseKey.NOT_READY, thick.in(2) & 0x0F);
         assertEquals(Asc.FORMAT_IN_PROGRESS, (thick.in(12) << 8) | thick.in(13));
-        assertEquals(4, thick.device.writes, "three chunks done, the fourth in flight: nothing else reached the medium");
+        assertEquals(4, thick.device.writes, "three chunks done, the fourth in flight: nothing else written");
         thick.device.drain();
         assertEquals(0, thick.lu.formatState());
         thick.run(thick.other, 0, 0, 0, 0, 0, 0, 0);

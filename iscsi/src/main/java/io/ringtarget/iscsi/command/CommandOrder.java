@@ -21,7 +21,7 @@ import java.lang.foreign.MemorySegment;
  */
 public final class CommandOrder
 {
-    /** Every initiator request that is numbered carries its CmdSN at byte 24 (RFC 7143 11.3, 11.5, 11.10, 11.14, 11.18). */
+    /** A numbered request carries its CmdSN at byte 24 (RFC 7143 11.3, 11.5, 11.10, 11.14, 11.18). */
     private static final int CMD_SN_OFFSET = 24;
 
     private final CommandTable table;

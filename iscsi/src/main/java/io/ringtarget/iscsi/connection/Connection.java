@@ -168,7 +168,8 @@ public final class Connection
         this.writes = new WriteDataPhase(sender, statSn, window, commands);
         this.responses = new ResponseSender(sender, statSn, window, context.buffers());
         this.order = new CommandOrder(commands, window, executor, counters, server.log());
-        this.starter = new CommandStarter(commands, context.buffers(), writes, executor, order, rejects, this, counters);
+        this.starter = new CommandStarter(commands, context.buffers(), writes, executor, order, rejects, this,
+            counters);
         this.taskManagement = new TaskManagement(sender, statSn, window, commands, executor, responses, counters,
             server.log(), context.abortAcknowledgements());
         this.keepalive = new NopKeepalive(sender, statSn, window, server.nopInIntervalNanos(), server.nopInTimeoutNanos());

@@ -389,8 +389,8 @@ public final class RingtargetCollector implements MultiCollector
         ignored.add(OUT_OF_WINDOW, engine.protocol(IscsiCounter.CMDSN_OUT_OF_WINDOW));
         ignored.add(DUPLICATE, engine.protocol(IscsiCounter.CMDSN_DUPLICATES));
         out.add(ignored.build());
-        out.add(single("ringtarget_cmdsn_held", "SCSI commands that came after a gap in the CmdSN sequence and waited " +
-            "for the missing CmdSN before running (RFC 7143 4.2.2.1): an initiator that skips CmdSNs.",
+        out.add(single("ringtarget_cmdsn_held", "SCSI commands that came after a gap in the CmdSN sequence and " +
+            "waited for the missing CmdSN before running (RFC 7143 4.2.2.1): an initiator that skips CmdSNs.",
             engine.protocol(IscsiCounter.CMDSN_HELD)));
 
         out.add(single("ringtarget_connections_accepted", "TCP connections accepted on the portals.",
