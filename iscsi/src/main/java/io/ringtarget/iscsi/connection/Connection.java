@@ -637,7 +637,7 @@ public final class Connection
             case Opcode.LOGIN_REQUEST -> rejects.reject(RejectPdu.PROTOCOL_ERROR, buffer, offset);
             default -> rejects.reject(RejectPdu.COMMAND_NOT_SUPPORTED, buffer, offset);
         }
-        order.releaseHeld();   // a request that filled a CmdSN gap has run: the commands after it run now
+        releaseHeld();   // a request that filled a CmdSN gap has run: the commands after it run now
         return state == State.FULL_FEATURE;
     }
 
@@ -661,6 +661,15 @@ public final class Connection
         else
         {
             starter.onScsiCommandWithBadData(buffer, offset, dataLength);
+        }
+    }
+
+    /** Runs the commands held for a CmdSN gap that is now filled; not once the connection is logging out or closing. */
+    private void releaseHeld()
+    {
+        if (state == State.FULL_FEATURE)
+        {
+            order.releaseHeld();
         }
     }
 
@@ -719,7 +728,7 @@ public final class Connection
                 // Task management, logout: no data segment to have a digest.
             }
         }
-        order.releaseHeld();
+        releaseHeld();
         return state == State.FULL_FEATURE;
     }
 
@@ -778,7 +787,7 @@ public final class Connection
             {
                 commands.release(c.index());
             }
-            order.releaseHeld();
+            releaseHeld();
             return state == State.FULL_FEATURE;
         }
         final int result = writes.onPlacedDataOut(buffer, offset, dataLength, digestOk);
