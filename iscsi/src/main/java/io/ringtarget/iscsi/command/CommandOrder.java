@@ -14,9 +14,9 @@ import java.lang.foreign.MemorySegment;
  * order. A command whose data is all in runs at once when every earlier CmdSN has arrived, as they all have unless
  * the initiator skipped one; one that came after a gap is {@link Command#HELD} in its slot until the gap fills, by
  * the missing command or by an ABORT TASK whose RefCmdSN names it (11.5.1 b), and the held commands then run in
- * CmdSN order, after the command that filled it. Immediate commands wait for nothing. A write's data phase is not held: only its going to the logical unit.
- * A held command is not in the task set yet: its own initiator's task management frees it, another nexus' does not
- * see it. Loop thread only; allocation-free.
+ * CmdSN order, after the command that filled it. Immediate commands wait for nothing. A write's data phase is not
+ * held, only its going to the logical unit. A held command is not in the task set yet: its own initiator's task
+ * management frees it, another nexus' does not see it. Loop thread only; allocation-free.
  */
 public final class CommandOrder
 {
