@@ -344,7 +344,7 @@ final class Sanitize implements ScsiTaskListener
 
     /**
      * {@link #pattern} filled with the {@code patternLength} bytes at {@code offset} of {@code p} (zeros when the
-     * length is 0), {@link #passes} and {@link #invert} set.
+     * length is 0); {@link #passes} and {@link #invert} are set before, as they decide whether the first pass inverts.
      */
     private void fillPattern(final MemorySegment p, final int offset, final int patternLength)
     {
