@@ -2,7 +2,8 @@
 # sg3-utils' sg_logs and smartmontools' smartctl as an administrator reads a disk's health and a thin LUN's space.
 # LUN 0 is a 64 MiB RAM LUN, LUN 1 a 64 MiB sparse fileio LUN; on each 1 MiB is written, the Logical Block
 # Provisioning page read, 512 KiB unmapped, the page read again. Then smartctl -H and -a, the default self-test
-# (sg_senddiag --test) and a background short one (smartctl -t short) with smartctl's self-test log, sg_logs -A
+# (sg_senddiag --test), a background short one (smartctl -t short) and the foreground short and extended ones
+# (smartctl -C -t short|long) with smartctl's self-test log and the extended test's duration, sg_logs -A
 # (every page and subpage) and sg_logs --reset (LOG SELECT PCR); sg_test_rwbuf (WRITE BUFFER, READ BUFFER) and
 # sg_raw's READ BUFFER(16). The
 # harness replaces @TARGET@ and @PORTAL@.
@@ -54,8 +55,18 @@ n=0
 while smartctl -l selftest "/dev/$d" 2>/dev/null | grep -q 'in progress' && [ "$n" -lt 100 ]; do
   n=$((n + 1)); sleep 0.1
 done
+# The foreground (captive) ones: smartctl -C waits for SEND DIAGNOSTIC's status, which comes when the test ends.
+smartctl -C -t short "/dev/$d" > /tmp/out 2>&1
+rt_result fg_short_rc "$?"
+rt_result fg_short_out "$(grep -i 'self test' /tmp/out | tr '\n' ';')"
+smartctl -C -t long "/dev/$d" > /tmp/out 2>&1
+rt_result fg_long_rc "$?"
+rt_result fg_long_out "$(grep -i 'self test' /tmp/out | tr '\n' ';')"
+dd if="/dev/$d" of=/dev/null bs=4096 count=1 iflag=direct 2>/dev/null
+rt_result read_after_fg "$?"
 smartctl -l selftest "/dev/$d" > /tmp/out 2>&1
 rt_result selftest_log "$(grep -E '^# *[0-9]' /tmp/out | tr -s ' ' | tr '\n' ';')"
+rt_result selftest_duration "$(grep -i 'extended) self-test duration' /tmp/out | tr -s ' ')"
 smartctl -a "/dev/$d" > /dev/null 2>&1
 rt_result all_rc_after "$?"
 rt_step "sg_test_rwbuf"

@@ -324,8 +324,8 @@ final class CommandHandlers
 
     private void requestSense(final ScsiTask t, final MemorySegment cdb)
     {
-        // SPC-4 6.39: reports (and clears) a pending unit attention, else a sanitize operation's progress or
-        // failure (SBC-4 4.11), else NO SENSE.
+        // SPC-4 6.39: reports (and clears) a pending unit attention, else a sanitize or format operation's progress
+        // or failure (SBC-4 4.11), else a self-test's progress (SPC-4 5.15.3), else NO SENSE.
         final boolean descriptor = (Bytes.u8(cdb, 1) & 0x01) != 0;
         final int allocationLength = Bytes.u8(cdb, 4);
         final ItNexus nexus = t.nexus();
@@ -333,6 +333,10 @@ final class CommandHandlers
         final MemorySegment scratch = t.scratch();
         int length = ua < 0 ? lu.sanitize().requestSense(scratch, descriptor) :
             ScsiTask.writeSense(scratch, descriptor, SenseKey.UNIT_ATTENTION, ua, false, 0, 0);
+        if (length < 0)
+        {
+            length = lu.selfTest().requestSense(scratch, descriptor);
+        }
         if (length < 0)
         {
             length = ScsiTask.writeSense(scratch, descriptor, SenseKey.NO_SENSE, Asc.NO_ADDITIONAL_SENSE, false, 0, 0);

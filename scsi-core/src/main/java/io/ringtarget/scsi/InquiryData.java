@@ -121,7 +121,7 @@ final class InquiryData
         return 4 + pages.length;
     }
 
-    private static int extendedInquiryData(final MemorySegment out)
+    private int extendedInquiryData(final MemorySegment out)
     {
         // SPC-4 7.8.7. SIMPSUP only: commands run in arrival order as SIMPLE tasks, so ORDERED and HEAD OF QUEUE
         // are not claimed (HEADSUP and ORDSUP 0), and such tasks are processed as SIMPLE ones. V_SUP: the caching
@@ -132,6 +132,9 @@ final class InquiryData
         Bytes.put16(out, 2, EXTENDED_INQUIRY_LENGTH - 4);
         Bytes.put8(out, 5, SIMPSUP);
         Bytes.put8(out, 6, V_SUP);
+        // EXTENDED SELF-TEST COMPLETION MINUTES: the control mode page's seconds, rounded up (that field saturates at
+        // about 18 hours and then points here).
+        Bytes.put16(out, 10, (int)Math.min(0xFFFF, (lu.selfTest().extendedCompletionSeconds() + 59) / 60));
         return EXTENDED_INQUIRY_LENGTH;
     }
 

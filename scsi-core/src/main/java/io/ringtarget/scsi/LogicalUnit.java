@@ -69,7 +69,7 @@ public final class LogicalUnit
     private volatile int physicalBlockSize;
     private volatile boolean unmapReadsZeros;
     private volatile AtomicWriteLimits atomicWriteLimits = AtomicWriteLimits.NONE;
-    private final ModePages modePages = new ModePages();
+    private final ModePages modePages;
     private final UnitAttentions unitAttentions = new UnitAttentions();
     private final AbortRequests abortRequests = new AbortRequests();
     private final PersistentReservations persistentReservations =
@@ -123,6 +123,7 @@ public final class LogicalUnit
         this.steps = new MediaSteps(this, blockSize);
         this.sanitize = new Sanitize(this, blockSize);
         this.selfTest = new SelfTest(this, blockSize);
+        this.modePages = new ModePages(selfTest);
         final MediaCommands media = new MediaCommands(this, blockSize, thinProvisioning, maxTransferBlocks,
             maxCompareAndWriteBlocks, maxUnmapBlocks, maxWriteSameBlocks, modePages, steps);
         final CopyResults copyResults = new CopyResults();
@@ -818,6 +819,7 @@ public final class LogicalUnit
             !checkUnitAttention(t, row) ||
             !AsymmetricAccess.allows(t, row) ||
             !checkSanitize(t, row) ||
+            !checkSelfTest(t, row) ||
             !checkReservations(t, row))
         {
             return;
@@ -858,6 +860,16 @@ public final class LogicalUnit
             return true;
         }
         sanitize.refuse(t, state);
+        return false;
+    }
+
+    private boolean checkSelfTest(final ScsiTask t, final int row)
+    {
+        if (!selfTest.foreground() || OpcodeTable.allowedDuringForegroundSelfTest(row))
+        {
+            return true;
+        }
+        selfTest.refuse(t);
         return false;
     }
 

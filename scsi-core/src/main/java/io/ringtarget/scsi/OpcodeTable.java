@@ -20,7 +20,8 @@ import static io.ringtarget.scsi.OperationCodes.*;
  *     5.14) and through a target port group in the ALUA standby, unavailable or transitioning state
  *     ({@link #STANDBY_ALLOWED}, {@link #UNAVAILABLE_ALLOWED}, {@link #TRANSITIONING_ALLOWED}: SPC-4 5.15.2.4.4-6;
  *     the active states allow every command), and while a sanitize operation runs or after one failed
- *     ({@link #SANITIZE_ALLOWED}, {@link #SANITIZE_FAILURE_ALLOWED}: SBC-4 4.11),</li>
+ *     ({@link #SANITIZE_ALLOWED}, {@link #SANITIZE_FAILURE_ALLOWED}: SBC-4 4.11; the first also while a
+ *     foreground self-test runs, SPC-4 5.15.3.2),</li>
  *     <li>its handler: a {@link CommandHandlers} id.</li>
  * </ul>
  * Finding a command's row is an array index by opcode and, for opcodes with service actions, a second one by
@@ -432,6 +433,15 @@ final class OpcodeTable
             default -> SANITIZE_ALLOWED;
         };
         return row != NO_ROW && (FLAGS[row] & allowed) != 0;
+    }
+
+    /**
+     * Whether the command is processed while a foreground self-test runs: INQUIRY, REPORT LUNS and REQUEST SENSE
+     * (SPC-4 5.15.3.2), the same three a sanitize operation lets through.
+     */
+    static boolean allowedDuringForegroundSelfTest(final int row)
+    {
+        return row != NO_ROW && (FLAGS[row] & SANITIZE_ALLOWED) != 0;
     }
 
     static boolean allowedWhileTransitioning(final int row)

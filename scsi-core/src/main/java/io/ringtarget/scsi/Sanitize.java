@@ -391,6 +391,9 @@ final class Sanitize implements ScsiTaskListener
 
     private void start(final ScsiTask t, final boolean erase, final boolean unrestricted, final boolean immediate)
     {
+        // A background self-test would read blocks as they are rewritten: it ends, "aborted by another method" (FORMAT
+        // UNIT is one of the commands SPC-4 5.15.3.3 has abort a background self-test; a sanitize goes further).
+        lu.selfTest().abortOther();
         eraseOperation = erase;
         ause = unrestricted;
         capacity = lu.blockCount() * blockSize;

@@ -17,10 +17,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * LOGICAL UNIT FAILED SELF-TEST when it fails); its status is its result, and it is not logged: an entry with code
  * 000b, result 0h and 0 power-on hours is all zeros where smartctl looks, which it takes for the end of the log. The
  * background short and extended self-tests (codes 001b, 010b) answer at once and run while every command goes on; code
- * 100b aborts one, and so does a logical unit reset (result "aborted by another method"). The foreground codes (101b,
- * 110b), which would hold every other command of every initiator, are refused. Like SANITIZE, the test is the logical
- * unit's: a task of its own ({@link #runner}) on the loop of the SEND DIAGNOSTIC that started it, one read in flight, a
- * turn given to the loop after a read that completed before returning (RAM).
+ * 100b aborts one, and so does a logical unit reset (result "aborted by another method"), a SANITIZE or a FORMAT UNIT.
+ * The foreground short and extended self-tests (codes 101b, 110b, SPC-4 5.15.3.2) answer when they end, like the
+ * default one, and meanwhile every command of every initiator but INQUIRY, REPORT LUNS and REQUEST SENSE is answered
+ * NOT READY, LOGICAL UNIT NOT READY, SELF-TEST IN PROGRESS; an abort of their SEND DIAGNOSTIC (ABORT TASK, ABORT TASK
+ * SET, CLEAR TASK SET, a reset) ends the test. While any self-test runs REQUEST SENSE reports that sense with the
+ * progress (what smartctl polls). Like SANITIZE, the test is the logical unit's: a task of its own ({@link #runner}) on
+ * the loop of the SEND DIAGNOSTIC that started it, one read in flight, a turn given to the loop after a read that
+ * completed before returning (RAM).
+ * <p>
+ * The EXTENDED SELF-TEST COMPLETION TIME the control mode page and the Extended INQUIRY Data VPD page report is the
+ * logical unit's capacity at the read rate the last completed self-test measured (before any, an assumed 200 MiB/s):
+ * advisory, as SPC-4 calls it, and what smartctl tells its user to wait.
  * <p>
  * The 20 most recent results of the short and extended self-tests are kept (newest first) under this object's monitor:
  * LOG SENSE on any loop reads them; they are not saved across a restart.
@@ -50,6 +58,11 @@ final class SelfTest implements ScsiTaskListener
 
     private static final int IDLE = 0;
     private static final int RUNNING = 1;
+    /** A foreground self-test: the logical unit answers NOT READY to every command but three. */
+    private static final int FOREGROUND = 2;
+    private static final int PROGRESS_ONE = 1 << 16;
+    /** The read rate a completion time is estimated with until a self-test has measured one. */
+    private static final long ASSUMED_BYTES_PER_SECOND = 200L << 20;
     private static final int NOT_ABORTED = -1;
     /** SEND DIAGNOSTIC byte 1. */
     private static final int PF = 0x10;
@@ -69,6 +82,10 @@ final class SelfTest implements ScsiTaskListener
     private volatile long abortRequest = -1;
     /** Self-tests (default ones too) that found a block the medium could not read. */
     private final AtomicLong failures = new AtomicLong();
+    /** The test in progress: chunks read, in 65536ths of its chunks (SPC-4 4.5.2.4.3), for REQUEST SENSE. */
+    private volatile int progress;
+    /** The read rate of the last self-test that completed, bytes per second; 0 before one has. */
+    private volatile long measuredBytesPerSecond;
 
     // The log, newest at index newest, guarded by this.
     private final int[] codes = new int[LOG_ENTRIES];
@@ -92,6 +109,7 @@ final class SelfTest implements ScsiTaskListener
     private int chunkLength;
     private long blockInChunk;
     private long failedLba;
+    private long startNanos;
 
     SelfTest(final LogicalUnit lu, final int blockSize)
     {
@@ -100,10 +118,58 @@ final class SelfTest implements ScsiTaskListener
         runner.listener(this);
     }
 
-    /** A self-test is in progress (default or background). */
+    /** A self-test is in progress (default, background or foreground). */
     boolean running()
     {
-        return state.get() == RUNNING;
+        return state.get() != IDLE;
+    }
+
+    /** A foreground self-test is in progress: the logical unit processes INQUIRY, REPORT LUNS and REQUEST SENSE only. */
+    boolean foreground()
+    {
+        return state.get() == FOREGROUND;
+    }
+
+    /** A command that came during a foreground self-test (SPC-4 5.15.3.2). */
+    void refuse(final ScsiTask t)
+    {
+        t.checkCondition(SenseKey.NOT_READY, Asc.SELF_TEST_IN_PROGRESS, false, 0, progressIndication());
+        t.complete();
+    }
+
+    /** REQUEST SENSE's sense data while a self-test runs (its progress), or -1 when none does. */
+    int requestSense(final MemorySegment out, final boolean descriptor)
+    {
+        if (state.get() == IDLE)
+        {
+            return -1;
+        }
+        return ScsiTask.writeSense(
+            out, descriptor, SenseKey.NOT_READY, Asc.SELF_TEST_IN_PROGRESS, false, 0, progressIndication());
+    }
+
+    /** Sense-key specific progress indication (SPC-4 4.5.2.4.3): SKSV and a 16-bit fraction. */
+    private int progressIndication()
+    {
+        return 0x80_0000 | Math.min(progress, PROGRESS_ONE - 1);
+    }
+
+    /** The read rate the last completed self-test measured, bytes per second; 0 before one completed. */
+    long measuredBytesPerSecond()
+    {
+        return measuredBytesPerSecond;
+    }
+
+    /**
+     * EXTENDED SELF-TEST COMPLETION TIME (SPC-4 7.5.8): the capacity at the last completed test's read rate, at
+     * least a second.
+     */
+    long extendedCompletionSeconds()
+    {
+        final long measured = measuredBytesPerSecond;
+        final long rate = measured > 0 ? measured : ASSUMED_BYTES_PER_SECOND;
+        final long bytes = lu.blockCount() * blockSize;
+        return Math.max(1, (bytes + rate - 1) / rate);
     }
 
     long failureCount()
@@ -119,7 +185,7 @@ final class SelfTest implements ScsiTaskListener
 
     private void requestAbort(final int result)
     {
-        if (state.get() == RUNNING)
+        if (state.get() != IDLE)
         {
             abortRequest = (testNumber << 4) | result;
         }
@@ -161,6 +227,8 @@ final class SelfTest implements ScsiTaskListener
             case BACKGROUND_SHORT:
             case BACKGROUND_EXTENDED:
             case ABORT_BACKGROUND:
+            case FOREGROUND_SHORT:
+            case FOREGROUND_EXTENDED:
                 if (parameterListLength != 0)
                 {
                     Responses.invalidCdb(t, 3, -1);   // a self-test code takes no parameter list
@@ -174,9 +242,7 @@ final class SelfTest implements ScsiTaskListener
                 start(t, selfTestCode);
                 return;
             default:
-                // FOREGROUND_SHORT, FOREGROUND_EXTENDED (refused: they would hold every other command) and the
-                // reserved codes.
-                Responses.invalidCdb(t, 1, 7);
+                Responses.invalidCdb(t, 1, 7);   // the reserved codes 011b and 111b
         }
     }
 
@@ -255,7 +321,8 @@ final class SelfTest implements ScsiTaskListener
             Responses.noDevice(t);
             return;
         }
-        if (!state.compareAndSet(IDLE, RUNNING))
+        final boolean foreground = selfTestCode == FOREGROUND_SHORT || selfTestCode == FOREGROUND_EXTENDED;
+        if (!state.compareAndSet(IDLE, foreground ? FOREGROUND : RUNNING))
         {
             // SPC-4 5.14.3: a self-test is in progress.
             t.checkCondition(SenseKey.NOT_READY, Asc.SELF_TEST_IN_PROGRESS);
@@ -267,9 +334,12 @@ final class SelfTest implements ScsiTaskListener
         code = selfTestCode;
         capacity = lu.blockCount() * blockSize;
         final long chunksInUnit = (capacity + CHUNK_BYTES - 1) / CHUNK_BYTES;
-        chunkCount = selfTestCode == BACKGROUND_EXTENDED ? chunksInUnit : Math.min(SHORT_CHUNKS, chunksInUnit);
+        final boolean extended = selfTestCode == BACKGROUND_EXTENDED || selfTestCode == FOREGROUND_EXTENDED;
+        chunkCount = extended ? chunksInUnit : Math.min(SHORT_CHUNKS, chunksInUnit);
         chunkIndex = 0;
         failedLba = -1;
+        progress = 0;
+        startNanos = System.nanoTime();
         if (chunk == null)
         {
             chunk = Arena.ofAuto().allocate(CHUNK_BYTES, ScsiTask.SCRATCH_ALIGNMENT);
@@ -282,9 +352,9 @@ final class SelfTest implements ScsiTaskListener
         r.startOperationOf(lu, t);
         r.bytesTotal = capacity;
         r.phase = MediaSteps.PHASE_SELF_TEST_READ;
-        if (selfTestCode == DEFAULT)
+        if (selfTestCode == DEFAULT || foreground)
         {
-            setWaiter(t);
+            setWaiter(t);   // the status when the test ends
         }
         else
         {
@@ -375,16 +445,16 @@ final class SelfTest implements ScsiTaskListener
             default:
                 throw new IllegalStateException("completion in phase " + r.phase);
         }
+        final ScsiTask w = waiterOf();
+        if (w != null && w.aborted())
+        {
+            // SPC-4 5.15.3.2: an ABORT TASK, ABORT TASK SET or CLEAR TASK SET of a foreground self-test's command
+            // aborts the test (logged "aborted by another method"); the default one's ends the same way.
+            requestAbort(ABORTED_OTHER);
+        }
         if (!r.finished && abortResult() != NOT_ABORTED)
         {
             r.finished = true;
-        }
-        final ScsiTask w = waiterOf();
-        if (w != null && w.aborted() && !r.finished)
-        {
-            setWaiter(null);
-            w.status(ScsiStatus.TASK_ABORTED);
-            w.completeFor(r);
         }
         return ok;
     }
@@ -393,6 +463,7 @@ final class SelfTest implements ScsiTaskListener
     {
         chunkIndex++;
         r.bytesDone = chunkIndex;
+        progress = (int)((chunkIndex << 16) / chunkCount);
         if (chunkIndex >= chunkCount)
         {
             r.finished = true;
@@ -423,6 +494,10 @@ final class SelfTest implements ScsiTaskListener
         {
             failures.incrementAndGet();
         }
+        else if (result == COMPLETED)
+        {
+            measureRate();
+        }
         if (code != DEFAULT)
         {
             logEnd(result, failedLba);
@@ -446,6 +521,17 @@ final class SelfTest implements ScsiTaskListener
         w.completeFor(r);
     }
 
+
+    /** The read rate of the test that just completed, for the completion time (first and last chunk included). */
+    private void measureRate()
+    {
+        final long nanos = System.nanoTime() - startNanos;
+        final long bytes = Math.min(chunkCount * CHUNK_BYTES, capacity);
+        if (nanos > 0)
+        {
+            measuredBytesPerSecond = Math.max(1, (long)(bytes * 1e9 / nanos));
+        }
+    }
 
     private synchronized void logStart(final int selfTestCode)
     {

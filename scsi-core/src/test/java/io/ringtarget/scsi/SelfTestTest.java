@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * SEND DIAGNOSTIC's self-tests (SPC-4 5.14, 6.42) and the Self-Test Results log page (7.3.16): a background test
@@ -131,6 +132,151 @@ class SelfTestTest
         assertEquals(2, h.lu.selfTestFailureCount(), "both failures counted (ringtarget_lun_self_test_failures_total)");
     }
 
+    private final ScsiTask own = new ScsiTask();
+    private int ownCompletions;
+
+    private void startForeground(final int code)
+    {
+        own.listener(t -> ownCompletions++);
+        h.start(own, h.nexus, h.buffer, 0, 0x1D, code << 5, 0, 0, 0, 0);
+    }
+
+    /** REQUEST SENSE from the other nexus: {sense key, ASC/ASCQ, progress in 65536ths or -1 without SKSV}. */
+    private int[] requestSense()
+    {
+        h.run(h.other, 18, 0x03, 0, 0, 0, 18, 0);
+        h.assertGood();
+        return new int[] {h.in(2) & 0x0F, (h.in(12) << 8) | h.in(13),
+            (h.in(15) & 0x80) != 0 ? (h.in(16) << 8) | h.in(17) : -1};
+    }
+
+    @Test
+    void aForegroundTestHoldsEveryOtherCommandAndAnswersWhenItEnds()
+    {
+        h.device.deferred = true;
+        h.drainAfterRun = false;
+        startForeground(SelfTest.FOREGROUND_SHORT);
+        assertEquals(0, ownCompletions, "its status waits for the end");
+        h.device.drain(4);
+        assertEquals(0, ownCompletions);
+        // SPC-4 5.15.3.2: every other command of every nexus is NOT READY, SELF-TEST IN PROGRESS, with the progress.
+        h.run(h.other, 0, 0, 0, 0, 0, 0, 0);
+        h.assertSense(SenseKey.NOT_READY, Asc.SELF_TEST_IN_PROGRESS);
+        assertEquals(4 * 65536 / 16, (h.sense(16) << 8) | h.sense(17), "4 of 16 chunks read");
+        h.run(h.nexus, 512, 0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0);
+        h.assertSense(SenseKey.NOT_READY, Asc.SELF_TEST_IN_PROGRESS);
+        sendDiagnostic(SelfTest.ABORT_BACKGROUND << 5);   // not a background test: SEND DIAGNOSTIC waits too
+        h.assertSense(SenseKey.NOT_READY, Asc.SELF_TEST_IN_PROGRESS);
+        h.run(h.other, 96, 0x12, 0, 0, 0, 96, 0);   // INQUIRY, REPORT LUNS and REQUEST SENSE are answered
+        h.assertGood();
+        h.run(h.other, 64, 0xA0, 0, 0, 0, 0, 0, 0, 0, 0, 64, 0, 0);
+        h.assertGood();
+        assertEquals(java.util.List.of(SenseKey.NOT_READY, Asc.SELF_TEST_IN_PROGRESS, 4 * 65536 / 16),
+            java.util.Arrays.stream(requestSense()).boxed().toList());
+        h.run(h.other, 512, 0x4D, 0, 0x40 | 0x10, 0, 0, 0, 0, 2, 0, 0);   // LOG SENSE waits for the end too
+        h.assertSense(SenseKey.NOT_READY, Asc.SELF_TEST_IN_PROGRESS);
+        h.device.drain();
+        assertEquals(1, ownCompletions);
+        assertEquals(ScsiStatus.GOOD, own.status());
+        assertEquals(16, h.device.reads, "nothing but the test's 16 chunks reached the medium");
+        final long[] entry = logEntry(1);
+        assertEquals(SelfTest.FOREGROUND_SHORT, entry[0]);
+        assertEquals(SelfTest.COMPLETED, entry[1]);
+        h.drainAfterRun = true;
+        h.run(h.other, 0, 0, 0, 0, 0, 0, 0);
+        h.assertGood();
+        assertEquals(SenseKey.NO_SENSE, requestSense()[0]);
+    }
+
+    @Test
+    void aForegroundTestThatFailsEndsInHardwareErrorAndAnAbortOfItsCommandEndsIt()
+    {
+        h.device.badByte = 3L * (1 << 20) + 5 * 512;   // chunk 3, block 5
+        startForeground(SelfTest.FOREGROUND_EXTENDED);
+        assertEquals(1, ownCompletions);
+        assertEquals(ScsiStatus.CHECK_CONDITION, own.status());
+        assertEquals(SenseKey.HARDWARE_ERROR, own.senseData().get(ValueLayout.JAVA_BYTE, 2) & 0x0F);
+        assertEquals(Asc.LOGICAL_UNIT_FAILED_SELF_TEST, ((own.senseData().get(ValueLayout.JAVA_BYTE, 12) & 0xFF) << 8)
+            | (own.senseData().get(ValueLayout.JAVA_BYTE, 13) & 0xFF));
+        long[] entry = logEntry(1);
+        assertEquals(SelfTest.FOREGROUND_EXTENDED, entry[0]);
+        assertEquals(SelfTest.FIRST_SEGMENT_FAILED, entry[1]);
+        assertEquals(3L * 2048 + 5, entry[3]);
+        assertEquals(1, h.lu.selfTestFailureCount());
+
+        h.device.badByte = -1;
+        h.device.deferred = true;
+        h.drainAfterRun = false;
+        ownCompletions = 0;
+        startForeground(SelfTest.FOREGROUND_EXTENDED);
+        h.device.drain(2);
+        own.abort();   // ABORT TASK, ABORT TASK SET or CLEAR TASK SET of the SEND DIAGNOSTIC
+        h.device.drain(1);
+        assertEquals(1, ownCompletions, "ended at the next step");
+        assertEquals(ScsiStatus.TASK_ABORTED, own.status());
+        assertEquals(false, h.lu.selfTestRunning(), "and the test with it");
+        assertEquals(0, h.device.pendingCount());
+        h.drainAfterRun = true;
+        entry = logEntry(1);
+        assertEquals(SelfTest.FOREGROUND_EXTENDED, entry[0]);
+        assertEquals(SelfTest.ABORTED_OTHER, entry[1]);
+    }
+
+    @Test
+    void requestSenseReportsABackgroundTestsProgressAndAFormatEndsTheTest()
+    {
+        h.device.deferred = true;
+        h.drainAfterRun = false;
+        sendDiagnostic(SelfTest.BACKGROUND_EXTENDED << 5);
+        h.assertGood();
+        assertEquals(java.util.List.of(SenseKey.NOT_READY, Asc.SELF_TEST_IN_PROGRESS, 0),
+            java.util.Arrays.stream(requestSense()).boxed().toList());
+        h.device.drain(8);
+        assertEquals(8 * 65536 / 16, requestSense()[2], "8 of 16 chunks");
+        h.run(h.other, 0, 0, 0, 0, 0, 0, 0);
+        h.assertGood();   // a background test holds nothing
+        h.drainAfterRun = true;
+        h.run(h.other, 0, 0x04, 0x00, 0, 0, 0, 0);   // FORMAT UNIT, no parameter list: zeros
+        h.assertGood();
+        assertEquals(false, h.lu.selfTestRunning());
+        final long[] entry = logEntry(1);
+        assertEquals(SelfTest.BACKGROUND_EXTENDED, entry[0]);
+        assertEquals(SelfTest.ABORTED_OTHER, entry[1], "aborted by the format (SPC-4 5.15.3.3)");
+        assertEquals(SenseKey.NO_SENSE, requestSense()[0]);
+    }
+
+    /** MODE SENSE(6) control page's EXTENDED SELF-TEST COMPLETION TIME and the Extended INQUIRY Data's minutes. */
+    private static int[] completionTime(final LuHarness lu)
+    {
+        lu.run(lu.nexus, 64, 0x1A, 0x08, 0x0A, 0, 64, 0);
+        lu.assertGood();
+        assertEquals(0x0A, lu.in(4) & 0x3F);
+        final int seconds = (lu.in(14) << 8) | lu.in(15);
+        lu.run(lu.nexus, 64, 0x12, 0x01, 0x86, 0, 64, 0);
+        lu.assertGood();
+        return new int[] {seconds, (lu.in(10) << 8) | lu.in(11)};
+    }
+
+    @Test
+    void theExtendedSelfTestCompletionTimeIsTheCapacityAtTheLastMeasuredRate()
+    {
+        // Before any test: 200 MiB/s assumed. 16 MiB: a second.
+        assertEquals(java.util.List.of(1, 1), java.util.Arrays.stream(completionTime(h)).boxed().toList());
+        // 16 TiB: 83,887 s, more than the mode page's field holds: FFFFh there, 1,399 minutes in the VPD page.
+        final LuHarness huge = new LuHarness(1L << 35, 512, true, false).ready();
+        assertEquals(java.util.List.of(0xFFFF, 1399), java.util.Arrays.stream(completionTime(huge)).boxed().toList());
+
+        final LuHarness big = new LuHarness(8L << 21, 512, true, false).ready();   // 8 GiB
+        assertEquals(41, completionTime(big)[0], "8 GiB at 200 MiB/s: 40.96 s, rounded up");
+        big.run(big.nexus, 0, 0x1D, SelfTest.BACKGROUND_SHORT << 5, 0, 0, 0, 0);
+        big.assertGood();
+        final long rate = big.lu.selfTest().measuredBytesPerSecond();
+        assertTrue(rate > 0, "the short test measured its 256 MiB");
+        final long expected = Math.max(1, ((8L << 30) + rate - 1) / rate);
+        assertEquals(Math.min(expected, 0xFFFF), completionTime(big)[0]);
+        assertEquals((expected + 59) / 60, completionTime(big)[1]);
+    }
+
     @Test
     void theShortTestSpreadsItsChunksOverALargeUnit()
     {
@@ -164,11 +310,13 @@ class SelfTestTest
     @Test
     void refusalsAndReceiveDiagnosticResults()
     {
-        sendDiagnostic(SelfTest.FOREGROUND_SHORT << 5);
+        sendDiagnostic(3 << 5);   // reserved self-test codes
         h.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_FIELD_IN_CDB);
         h.assertFieldPointer(true, 1, 7);
-        sendDiagnostic(SelfTest.FOREGROUND_EXTENDED << 5);
+        sendDiagnostic(7 << 5);
         h.assertFieldPointer(true, 1, 7);
+        h.run(h.nexus, 4, 0x1D, SelfTest.FOREGROUND_SHORT << 5, 0, 0, 4, 0);   // a foreground code with a list
+        h.assertFieldPointer(true, 3, -1);
         sendDiagnostic(0x04 | (SelfTest.BACKGROUND_SHORT << 5));   // SELFTEST with a code
         h.assertFieldPointer(true, 1, 7);
         h.run(h.nexus, 4, 0x1D, SelfTest.BACKGROUND_SHORT << 5, 0, 0, 4, 0);   // a code with a parameter list

@@ -170,9 +170,19 @@ class KernelInitiatorLogPagesTest
         assertTrue(run.ok(), run.describe() + "\n" + LOG);
         assertEquals("0", run.result("default_test_rc"), "sg_senddiag --test: " + run.describe());
         assertEquals("0", run.result("short_test_rc"), "smartctl -t short: " + run.describe());
+        assertEquals("0", run.result("fg_short_rc"), "smartctl -C -t short: " + run.describe());
+        assertTrue(run.result("fg_short_out").contains("Short Foreground Self Test Successful"), run.describe());
+        assertEquals("0", run.result("fg_long_rc"), "smartctl -C -t long: " + run.describe());
+        assertTrue(run.result("fg_long_out").contains("Extended Foreground Self Test Successful"), run.describe());
+        assertEquals("0", run.result("read_after_fg"), "the LUN is ready again: " + run.describe());
         final String log = run.result("selftest_log");
-        // The background short test, completed; the default one answered by its status only (not logged).
-        assertTrue(log.matches("# ?1 Background short Completed [^;]*;"), run.describe());
+        // Newest first: the foreground extended and short tests, the background short test, all completed; the
+        // default one answered by its status only (not logged).
+        assertTrue(log.matches("# ?1 Foreground long Completed [^;]*;# ?2 Foreground short Completed [^;]*;"
+            + "# ?3 Background short Completed [^;]*;"), run.describe());
+        // The control mode page's EXTENDED SELF-TEST COMPLETION TIME: 64 MiB at the rate the last test measured.
+        assertTrue(run.result("selftest_duration").matches("Long \\(extended\\) Self-test duration: \\d+ seconds.*"),
+            run.describe());
         assertEquals("0", run.result("all_rc_after"), run.describe());
     }
 
