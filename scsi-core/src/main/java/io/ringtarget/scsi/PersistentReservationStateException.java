@@ -1,6 +1,5 @@
 package io.ringtarget.scsi;
 
-import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -8,27 +7,17 @@ import java.nio.file.Path;
  * another logical unit's. Nothing of it was loaded. The server should refuse to serve the logical unit rather
  * than start it without the reservations a cluster relies on.
  */
-public final class PersistentReservationStateException extends IOException
+public final class PersistentReservationStateException extends StateFileException
 {
     private static final long serialVersionUID = 1L;
 
-    private final transient Path file;
-
     public PersistentReservationStateException(final Path file, final String what)
     {
-        super(file + ": " + what);
-        this.file = file;
+        super(file, what, null);
     }
 
     public PersistentReservationStateException(final Path file, final String what, final Throwable cause)
     {
-        super(file + ": " + what, cause);
-        this.file = file;
-    }
-
-    /** The state file. */
-    public Path file()
-    {
-        return file;
+        super(file, what, cause);
     }
 }

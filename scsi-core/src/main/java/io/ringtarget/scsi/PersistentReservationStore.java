@@ -2,18 +2,10 @@ package io.ringtarget.scsi;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.zip.CRC32C;
 
 /**
  * Where the persistent reservations of one logical unit survive a restart when an initiator asked for it with
@@ -62,18 +54,15 @@ final class PersistentReservationStore
         }
     }
 
-    private final Path directory;
+    private final DurableFile durable;
     private final Path file;
-    private final Path temporary;
     private final String serial;
 
     PersistentReservationStore(final Path stateDirectory, final String serial)
     {
-        this.directory = stateDirectory.resolve(DIRECTORY);
+        this.durable = new DurableFile(stateDirectory.resolve(DIRECTORY), fileName(serial) + ".pr");
+        this.file = durable.file();
         this.serial = serial;
-        final String name = fileName(serial);
-        this.file = directory.resolve(name + ".pr");
-        this.temporary = directory.resolve(name + ".pr.tmp");
     }
 
     Path file()
@@ -115,71 +104,25 @@ final class PersistentReservationStore
         final byte[] bytes;
         try
         {
-            bytes = Files.readAllBytes(file);
-        }
-        catch (final NoSuchFileException ex)
-        {
-            return null;
+            bytes = durable.read();
         }
         catch (final IOException ex)
         {
             throw new PersistentReservationStateException(file, "cannot be read: " + ex, ex);
         }
-        return decode(bytes, capacity);
+        return bytes == null ? null : decode(bytes, capacity);
     }
 
     /** Replaces the file with this state, durably (see the class comment). On the caller's thread. */
     void save(final State state) throws IOException
     {
-        final byte[] bytes = encode(state, serial);
-        final boolean created = !Files.isDirectory(directory);
-        Files.createDirectories(directory);
-        if (created)
-        {
-            fsyncDirectory(directory.getParent());
-        }
-        try (FileChannel ch = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING))
-        {
-            final ByteBuffer b = ByteBuffer.wrap(bytes);
-            while (b.hasRemaining())
-            {
-                ch.write(b);
-            }
-            ch.force(true);
-        }
-        try
-        {
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        }
-        catch (final AtomicMoveNotSupportedException ex)
-        {
-            Files.deleteIfExists(temporary);
-            throw ex;
-        }
-        fsyncDirectory(directory);
+        durable.replace(encode(state, serial));
     }
 
     /** No state survives a restart any more (APTPL=0, or nothing registered): the file goes, durably. */
     void delete() throws IOException
     {
-        if (Files.deleteIfExists(file))
-        {
-            fsyncDirectory(directory);
-        }
-        Files.deleteIfExists(temporary);
-    }
-
-    private static void fsyncDirectory(final Path dir) throws IOException
-    {
-        if (dir == null)
-        {
-            return;
-        }
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ))
-        {
-            ch.force(true);
-        }
+        durable.delete();
     }
 
     static byte[] encode(final State s, final String serial)
@@ -197,63 +140,20 @@ final class PersistentReservationStore
                 .append(escape(s.port[i])).append('\n');
         }
         sb.append("count ").append(s.count).append('\n');
-        final byte[] body = sb.toString().getBytes(StandardCharsets.US_ASCII);
-        final CRC32C crc = new CRC32C();
-        crc.update(body);
-        final String sum = Long.toHexString(crc.getValue());
-        final String trailer = "crc32c " + "00000000".substring(sum.length()) + sum + "\n";
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + trailer.length());
-        out.writeBytes(body);
-        out.writeBytes(trailer.getBytes(StandardCharsets.US_ASCII));
-        return out.toByteArray();
+        return DurableFile.seal(sb.toString());
     }
 
     State decode(final byte[] bytes, final int capacity) throws PersistentReservationStateException
     {
-        // The checksum first: a torn or flipped file is reported as such, not as whatever field it broke.
-        int end = bytes.length;
-        if (end == 0)
-        {
-            throw fail("empty (torn write?)");
-        }
-        if (bytes[end - 1] != '\n')
-        {
-            throw fail("does not end with a complete line (torn write?)");
-        }
-        int lastLine = end - 1;
-        while (lastLine > 0 && bytes[lastLine - 1] != '\n')
-        {
-            lastLine--;
-        }
-        final String trailer = new String(bytes, lastLine, end - 1 - lastLine, StandardCharsets.US_ASCII);
-        if (!trailer.startsWith("crc32c ") || trailer.length() != 15)
-        {
-            throw fail("no crc32c line at the end (torn write?)");
-        }
-        final long expected;
+        final String[] lines;
         try
         {
-            expected = Long.parseLong(trailer.substring(7), 16);
+            lines = DurableFile.unseal(bytes);
         }
-        catch (final NumberFormatException ex)
+        catch (final IllegalArgumentException ex)
         {
-            throw fail("bad crc32c line '" + trailer + "'");
+            throw fail(ex.getMessage());
         }
-        final CRC32C crc = new CRC32C();
-        crc.update(bytes, 0, lastLine);
-        if (crc.getValue() != expected)
-        {
-            throw fail("checksum mismatch (crc32c " + Long.toHexString(crc.getValue()) + ", file says " +
-                Long.toHexString(expected) + "): corrupt");
-        }
-        for (int i = 0; i < lastLine; i++)
-        {
-            if (bytes[i] < 0)
-            {
-                throw fail("not ASCII at byte " + i);
-            }
-        }
-        final String[] lines = new String(bytes, 0, lastLine, StandardCharsets.US_ASCII).split("\n", -1);
         // lines[last] is the empty string after the final '\n'.
         if (lines.length < 6 || !lines[lines.length - 1].isEmpty())
         {
