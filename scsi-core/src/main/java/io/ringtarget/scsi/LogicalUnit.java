@@ -520,6 +520,28 @@ public final class LogicalUnit
         return this;
     }
 
+    /**
+     * Keeps a sanitize or format operation across a restart (SBC-4 4.11.2, 5.3): saved to {@code
+     * <stateDirectory>/medium-operations/<serial>.op} when it begins (on its loop, before the first block), as failed
+     * when it fails, removed when it completes. This call loads what a previous run left there: the logical unit
+     * comes back in the failure mode, or with the operation in progress, started again from the first block by the
+     * first command that reaches the logical unit. Call once, before the logical unit serves.
+     *
+     * @throws MediumOperationStateException when the file exists but is torn, corrupt, of another version or of
+     *                                       another serial: nothing was loaded, the file is left as it is.
+     */
+    public LogicalUnit mediumOperationDirectory(final Path stateDirectory) throws MediumOperationStateException
+    {
+        sanitize.persistIn(Objects.requireNonNull(stateDirectory, "stateDirectory"), identity.unitSerial());
+        return this;
+    }
+
+    /** The saved sanitize or format operation's file, or null without {@link #mediumOperationDirectory(Path)}. */
+    public Path mediumOperationFile()
+    {
+        return sanitize.stateFile();
+    }
+
     /** The APTPL state file, or null without {@link #persistentReservationDirectory(Path)}. */
     public Path persistentReservationFile()
     {
@@ -855,7 +877,15 @@ public final class LogicalUnit
         // SBC-4 4.11.2, 5.3: while a sanitize or format operation runs, and after one failed, only a few commands are
         // processed.
         final int state = sanitize.state();
-        if (state == Sanitize.IDLE || OpcodeTable.allowedWhileSanitizing(row, state))
+        if (state == Sanitize.IDLE)
+        {
+            return true;
+        }
+        if (state == Sanitize.IN_PROGRESS || state == Sanitize.FORMATTING)
+        {
+            sanitize.resumeIfPending(t);   // one saved before a restart starts again with the first command
+        }
+        if (OpcodeTable.allowedWhileSanitizing(row, state))
         {
             return true;
         }

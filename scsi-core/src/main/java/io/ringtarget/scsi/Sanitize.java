@@ -1,8 +1,12 @@
 package io.ringtarget.scsi;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -29,6 +33,11 @@ import static io.ringtarget.scsi.OperationCodes.SA_OVERWRITE;
  * <p>
  * Steps of a backstore that completes before returning (RAM) give the loop's other work a turn between them
  * ({@link BlockDevice#continueLater}): a RAM LUN of gigabytes does not hold its loop for seconds.
+ * <p>
+ * With a state directory ({@link #persistIn}) the operation survives a restart ({@link MediumOperationStore}): saved
+ * when it begins, as failed when it fails, removed when it completes. After a restart the logical unit comes back in
+ * the saved state; an operation that was running starts again from its first block when the first command reaches
+ * the logical unit (on that command's loop and backstore handle: SBC-4 4.11.2 resumes it after a power on).
  */
 final class Sanitize implements ScsiTaskListener
 {
@@ -60,6 +69,7 @@ final class Sanitize implements ScsiTaskListener
     private static final int TEST_MASK = 0x60;
     private static final int OVERWRITE_COUNT_MASK = 0x1F;
     private static final int OVERWRITE_HEADER_LENGTH = 4;
+    private static final byte[] NO_PATTERN = new byte[0];
 
     private final LogicalUnit lu;
     private final int blockSize;
@@ -70,6 +80,10 @@ final class Sanitize implements ScsiTaskListener
     private volatile int progress;
     /** The failed operation had AUSE set: EXIT FAILURE MODE may leave the failure mode (SBC-4 4.11.3). */
     private volatile boolean unrestrictedExit;
+    /** Where the operation is kept across a restart; null: nowhere (no state directory). */
+    private volatile MediumOperationStore store;
+    /** An operation loaded by {@link #persistIn} that was running: the first command to come starts it again. */
+    private final AtomicBoolean resumePending = new AtomicBoolean();
 
     // The operation in progress: written by the loop that won the IN_PROGRESS state, before it ran a step, and by no
     // other until the state leaves IN_PROGRESS.
@@ -84,12 +98,70 @@ final class Sanitize implements ScsiTaskListener
     private boolean invert;
     private int passes;
     private long capacity;
+    /** The initialization pattern as given, for the state file; empty for zeros or an erase. */
+    private byte[] patternBytes = NO_PATTERN;
 
     Sanitize(final LogicalUnit lu, final int blockSize)
     {
         this.lu = lu;
         this.blockSize = blockSize;
         runner.listener(this);
+    }
+
+    /**
+     * Keeps the operation under {@code stateDirectory} from now on, and takes back what a previous run left there:
+     * the failure mode, or an operation to start again ({@link #resumeIfPending}). Before the logical unit serves.
+     */
+    void persistIn(final Path stateDirectory, final String serial) throws MediumOperationStateException
+    {
+        final MediumOperationStore s = new MediumOperationStore(stateDirectory, serial);
+        final MediumOperationStore.Operation saved = s.load();
+        if (saved != null)
+        {
+            formatOperation = saved.format();
+            eraseOperation = saved.erase();
+            ause = saved.unrestricted();
+            unrestrictedExit = saved.unrestricted();
+            invert = saved.invert();
+            passes = saved.passes();
+            patternBytes = saved.pattern();
+            if (saved.running())
+            {
+                state.set(saved.format() ? FORMATTING : IN_PROGRESS);
+                resumePending.set(true);
+            }
+            else
+            {
+                state.set(saved.format() ? FORMAT_CORRUPTED : FAILED);
+            }
+        }
+        store = s;
+    }
+
+    /** The state file, or null without a state directory. */
+    Path stateFile()
+    {
+        final MediumOperationStore s = store;
+        return s == null ? null : s.file();
+    }
+
+    /**
+     * A command reached the logical unit while its state is in progress: when that operation was loaded from the
+     * state file and no loop has started it yet, it starts on this command's loop, from the first block (the
+     * command itself then goes on as any command does meanwhile).
+     */
+    void resumeIfPending(final ScsiTask t)
+    {
+        if (resumePending.get() && t.device() != null && resumePending.compareAndSet(true, false))
+        {
+            if (!eraseOperation)
+            {
+                fillPattern(MemorySegment.ofArray(patternBytes), 0, patternBytes.length);
+            }
+            final ScsiTask r = prepareRunner(t);
+            lu.runSteps(r);
+            t.deferListenerFailure(r.takeListenerFailure());
+        }
     }
 
     /** {@link #IDLE}, {@link #IN_PROGRESS}, {@link #FAILED}, {@link #FORMATTING} or {@link #FORMAT_CORRUPTED}. */
@@ -243,9 +315,9 @@ final class Sanitize implements ScsiTaskListener
         }
         if (serviceAction == SA_EXIT_FAILURE_MODE)
         {
-            if (current == FAILED)
+            if (current == FAILED && state.compareAndSet(FAILED, IDLE))
             {
-                state.compareAndSet(FAILED, IDLE);
+                forget();
             }
             Responses.good(t);
             return;
@@ -352,6 +424,8 @@ final class Sanitize implements ScsiTaskListener
         {
             pattern = Arena.ofAuto().allocate(WRITE_CHUNK_BYTES, ScsiTask.SCRATCH_ALIGNMENT);
         }
+        patternBytes = patternLength == 0 ? NO_PATTERN :
+            p.asSlice(offset, patternLength).toArray(ValueLayout.JAVA_BYTE);
         if (patternLength == 0)
         {
             pattern.fill((byte)0);
@@ -396,12 +470,14 @@ final class Sanitize implements ScsiTaskListener
         lu.selfTest().abortOther();
         eraseOperation = erase;
         ause = unrestricted;
-        capacity = lu.blockCount() * blockSize;
-        progress = 0;
-        final ScsiTask r = runner;
-        r.startOperationOf(lu, t);
-        r.bytesTotal = erase ? capacity : capacity * passes;
-        r.phase = erase ? MediaSteps.PHASE_SANITIZE_ERASE : MediaSteps.PHASE_SANITIZE_WRITE;
+        if (erase)
+        {
+            patternBytes = NO_PATTERN;
+            passes = 1;
+            invert = false;
+        }
+        save(true);
+        final ScsiTask r = prepareRunner(t);
         if (immediate)
         {
             Responses.good(t); // IMMED: status once the CDB and the parameter data are checked
@@ -414,6 +490,59 @@ final class Sanitize implements ScsiTaskListener
         // A backstore that completed every step before returning ended the operation, and maybe the waiter, in
         // this frame: what the waiter's listener threw goes back through the waiter's own execute.
         t.deferListenerFailure(r.takeListenerFailure());
+    }
+
+    /**
+     * The runner, set for the operation the fields describe from the first block, on {@code t}'s loop and backstore
+     * handle (taken before {@code t} may be answered and reused).
+     */
+    private ScsiTask prepareRunner(final ScsiTask t)
+    {
+        capacity = lu.blockCount() * blockSize;
+        progress = 0;
+        final ScsiTask r = runner;
+        r.startOperationOf(lu, t);
+        r.bytesTotal = eraseOperation ? capacity : capacity * passes;
+        r.phase = eraseOperation ? MediaSteps.PHASE_SANITIZE_ERASE : MediaSteps.PHASE_SANITIZE_WRITE;
+        return r;
+    }
+
+    /** The operation as it stands now, durably, when there is a state directory (on the running loop: a few ms). */
+    private void save(final boolean running)
+    {
+        final MediumOperationStore s = store;
+        if (s == null)
+        {
+            return;
+        }
+        try
+        {
+            s.save(new MediumOperationStore.Operation(formatOperation, running, eraseOperation, ause, invert, passes,
+                patternBytes));
+        }
+        catch (final IOException ex)
+        {
+            // The operation goes on (the medium is what was asked for); a restart before it ends would not resume it.
+            lu.reportInternalError(new UncheckedIOException("sanitize/format state not saved to " + s.file(), ex));
+        }
+    }
+
+    /** Nothing to come back to after a restart: the operation completed, or its failure mode was left. */
+    private void forget()
+    {
+        final MediumOperationStore s = store;
+        if (s == null)
+        {
+            return;
+        }
+        try
+        {
+            s.delete();
+        }
+        catch (final IOException ex)
+        {
+            lu.reportInternalError(new UncheckedIOException("sanitize/format state " + s.file() + " not removed", ex));
+        }
     }
 
     /** A step of the runner: one chunk written, deallocated, the closing flush, or a turn given to the loop. */
@@ -532,6 +661,14 @@ final class Sanitize implements ScsiTaskListener
         progress = 0;
         final ScsiTask w = waiter;
         waiter = null;
+        if (ok)
+        {
+            forget();
+        }
+        else
+        {
+            save(false);
+        }
         state.set(ok ? IDLE : format ? FORMAT_CORRUPTED : FAILED);
         if (w == null)
         {

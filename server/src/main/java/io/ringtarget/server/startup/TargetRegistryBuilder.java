@@ -285,6 +285,7 @@ final class TargetRegistryBuilder
             try
             {
                 lu.persistentReservationDirectory(stateDirectory);
+                lu.mediumOperationDirectory(stateDirectory);
             }
             catch (final IOException ex)
             {

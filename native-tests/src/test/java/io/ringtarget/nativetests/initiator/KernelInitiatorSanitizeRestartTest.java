@@ -1,0 +1,111 @@
+package io.ringtarget.nativetests.initiator;
+
+import io.ringtarget.nativetests.support.GuestRun;
+import io.ringtarget.nativetests.support.KernelInitiatorGuest;
+import io.ringtarget.nativetests.support.Ports;
+import io.ringtarget.nativetests.support.RingtargetProcess;
+import io.ringtarget.server.config.BackstoreConfig;
+import io.ringtarget.server.config.ConfigFiles;
+import io.ringtarget.server.config.DiscoveryAuthConfig;
+import io.ringtarget.server.config.EngineConfig;
+import io.ringtarget.server.config.LunConfig;
+import io.ringtarget.server.config.PortalConfig;
+import io.ringtarget.server.config.RingtargetConfig;
+import io.ringtarget.server.config.TargetConfig;
+import io.ringtarget.server.config.TpgConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A sanitize operation survives its target (SBC-4 4.11.2): Linux's own initiator in the QEMU guest starts an
+ * OVERWRITE of 31 passes of a 128 MiB fileio LUN with sg_sanitize --early, the target ({@code ringtarget serve}, with
+ * a state directory) is killed with SIGKILL while it runs and started again; the session comes back, the LUN says
+ * SANITIZE IN PROGRESS (started again by the first command), the read Linux retries returns the pattern once it ends,
+ * and the saved operation ({@code state/medium-operations/SERIAL.op}) is gone. Without the saved state the LUN would
+ * come back ready, half overwritten, and the read would return the old data.
+ */
+class KernelInitiatorSanitizeRestartTest
+{
+    static final String TARGET = "iqn.2026-12.io.ringtarget:sanitize-restart";
+    private static final String SERIAL = "sanitize-restart0";
+
+    @TempDir
+    static Path dir;
+
+    private static RingtargetProcess target;
+    private static GuestRun run;
+
+    @BeforeAll
+    static void bootTheGuest() throws Exception
+    {
+        final int port = Ports.free();
+        final Path image = Files.createTempFile(Path.of("/var/tmp"), "ringtarget-sanitize", ".img");  // not tmpfs
+        Files.delete(image);
+        final RingtargetConfig config = new RingtargetConfig(
+            List.of(new BackstoreConfig("disk0", "fileio", image.toString(), 128L << 20, 512, true, false, SERIAL,
+                null)),
+            List.of(new TargetConfig(TARGET, "sanitize-restart", List.of(new TpgConfig(1, true,
+                List.of(new PortalConfig(Ports.LOOPBACK, port)), List.of(new LunConfig(0, "disk0", false)),
+                List.of(), true, "none")))),
+            new DiscoveryAuthConfig("none", null), new EngineConfig(1, false, "ring", 5, 15))
+            .withStateDirectory(dir.resolve("state").toString());
+        final Path file = dir.resolve("saveconfig.json");
+        ConfigFiles.save(config, file);
+        final Path stateFile = dir.resolve("state/medium-operations/" + SERIAL + ".op");
+        try
+        {
+            target = RingtargetProcess.serve(file, dir.resolve("ringtarget.log"), port);
+            final String script = GuestScripts.read("sanitize-restart.sh")
+                .replace("@TARGET@", TARGET)
+                .replace("@PORTAL@", KernelInitiatorGuest.hostAddress(0) + ":" + port);
+            run = KernelInitiatorGuest.withScript("sanitize-restart", script)
+                .timeout(Duration.ofMinutes(5))
+                .hostAction("restart-target", target::restart)
+                .hostAction("state-file", args -> Files.exists(stateFile) ?
+                    Files.readAllLines(stateFile).stream().filter(l -> l.startsWith("operation ") ||
+                        l.startsWith("state ") || l.startsWith("passes ") || l.startsWith("pattern "))
+                        .toList().toString() : "none")
+                .boot();
+        }
+        finally
+        {
+            Files.deleteIfExists(image);
+        }
+        run.print("KernelInitiatorSanitizeRestartTest");
+    }
+
+    @AfterAll
+    static void stop()
+    {
+        if (null != target)
+        {
+            target.close();
+        }
+    }
+
+    @Test
+    void theOverwriteStartsAgainAfterAKillAndTheLunReadsThePattern()
+    {
+        assertTrue(run.ok(), run.describe() + "\n" + target.logText());
+        assertEquals("5a", run.result("before").strip(), run.describe());
+        assertEquals("0", run.result("early_rc"), run.describe());
+        assertEquals("[operation sanitize, state running, passes 31, pattern 52]", run.result("state_before_kill"),
+            "saved when it began, still running at the kill: " + run.describe());
+        assertTrue(run.result("after_restart_tur").toLowerCase().contains("sanitize in progress"),
+            "the restarted target resumed it: " + run.describe() + "\n" + target.logText());
+        assertTrue(run.result("after_restart_progress").startsWith("Progress indication: "), run.describe());
+        assertEquals("52", run.result("after_restart_read").strip(), "read retried until the end: " + run.describe());
+        assertEquals("0", run.result("after_tur"), run.describe());
+        assertEquals("none", run.result("state_after"), "completed: the state file removed: " + run.describe());
+    }
+}

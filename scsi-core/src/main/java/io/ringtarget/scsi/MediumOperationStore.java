@@ -1,0 +1,180 @@
+package io.ringtarget.scsi;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HexFormat;
+
+/**
+ * Where a sanitize or format operation of one logical unit ({@link Sanitize}) survives a restart:
+ * {@code <state directory>/medium-operations/<serial>.op}, written when the operation begins, rewritten when it fails
+ * and removed when it completes or its failure mode is left. SBC-4 4.11.2 has an interrupted sanitize operation
+ * resumed after a power on, and a logical unit whose format failed stays MEDIUM FORMAT CORRUPTED (5.3); without the
+ * file a restart would serve a partly sanitized or formatted medium as if nothing had happened.
+ * <p>
+ * Text, one field per line, sealed with a CRC-32C line ({@link DurableFile}), version 1:
+ * <pre>
+ *   ringtarget medium operation 1
+ *   serial SERIAL0001          the serial as the PR state file writes it (%XX outside '!'..'~')
+ *   operation sanitize         or format
+ *   state running              or failed
+ *   erase 0                    1: deallocate every block (BLOCK ERASE, or a format of a thin unit)
+ *   unrestricted 0             AUSE (SBC-4 4.11.3): EXIT FAILURE MODE may leave the failure mode
+ *   invert 0                   INVERT: the pattern alternates between passes
+ *   passes 1                   1 to 31
+ *   pattern 52                 the initialization pattern, hex ('-' for none: zeros)
+ *   crc32c 1a2b3c4d
+ * </pre>
+ * Reading checks every field and returns the whole record or throws {@link MediumOperationStateException}.
+ */
+final class MediumOperationStore
+{
+    static final String DIRECTORY = "medium-operations";
+    static final String HEADER = "ringtarget medium operation 1";
+
+    /** What one file holds. */
+    record Operation(boolean format, boolean running, boolean erase, boolean unrestricted, boolean invert,
+        int passes, byte[] pattern)
+    {
+    }
+
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final DurableFile durable;
+    private final String serial;
+
+    MediumOperationStore(final Path stateDirectory, final String serial)
+    {
+        this.durable = new DurableFile(stateDirectory.resolve(DIRECTORY),
+            PersistentReservationStore.fileName(serial) + ".op");
+        this.serial = serial;
+    }
+
+    Path file()
+    {
+        return durable.file();
+    }
+
+    /** The saved operation, or null when there is none. */
+    Operation load() throws MediumOperationStateException
+    {
+        final byte[] bytes;
+        try
+        {
+            bytes = durable.read();
+        }
+        catch (final IOException ex)
+        {
+            throw new MediumOperationStateException(file(), "cannot be read: " + ex, ex);
+        }
+        return bytes == null ? null : decode(bytes);
+    }
+
+    void save(final Operation operation) throws IOException
+    {
+        durable.replace(encode(operation, serial));
+    }
+
+    void delete() throws IOException
+    {
+        durable.delete();
+    }
+
+    static byte[] encode(final Operation o, final String serial)
+    {
+        return DurableFile.seal(HEADER + "\n" +
+            "serial " + PersistentReservationStore.escape(serial) + "\n" +
+            "operation " + (o.format() ? "format" : "sanitize") + "\n" +
+            "state " + (o.running() ? "running" : "failed") + "\n" +
+            "erase " + (o.erase() ? 1 : 0) + "\n" +
+            "unrestricted " + (o.unrestricted() ? 1 : 0) + "\n" +
+            "invert " + (o.invert() ? 1 : 0) + "\n" +
+            "passes " + o.passes() + "\n" +
+            "pattern " + (o.pattern().length == 0 ? "-" : HEX.formatHex(o.pattern())) + "\n");
+    }
+
+    Operation decode(final byte[] bytes) throws MediumOperationStateException
+    {
+        final String[] lines;
+        try
+        {
+            lines = DurableFile.unseal(bytes);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw fail(ex.getMessage());
+        }
+        if (lines.length != 10 || !lines[9].isEmpty())
+        {
+            throw fail(lines.length - 1 + " lines before the checksum, expected 9");
+        }
+        if (!HEADER.equals(lines[0]))
+        {
+            throw fail("line 1: expected '" + HEADER + "', found '" + lines[0] + "' (unknown format or version)");
+        }
+        final String fileSerial = field(lines, 1, "serial");
+        if (!fileSerial.equals(PersistentReservationStore.escape(serial)))
+        {
+            throw fail("line 2: the operation of serial '" + fileSerial + "', not of '" + serial + "'");
+        }
+        final boolean format = choice(lines, 2, "operation", "format", "sanitize");
+        final boolean running = choice(lines, 3, "state", "running", "failed");
+        final boolean erase = choice(lines, 4, "erase", "1", "0");
+        final boolean unrestricted = choice(lines, 5, "unrestricted", "1", "0");
+        final boolean invert = choice(lines, 6, "invert", "1", "0");
+        final String passes = field(lines, 7, "passes");
+        final int count;
+        try
+        {
+            count = Integer.parseInt(passes);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw fail("line 8: '" + passes + "' is not a number");
+        }
+        if (count < 1 || count > 31)
+        {
+            throw fail("line 8: " + count + " passes, expected 1 to 31");
+        }
+        final String hex = field(lines, 8, "pattern");
+        final byte[] pattern;
+        try
+        {
+            pattern = "-".equals(hex) ? new byte[0] : HEX.parseHex(hex);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw fail("line 9: '" + hex + "' is not hex");
+        }
+        if (!"-".equals(hex) && pattern.length == 0)
+        {
+            throw fail("line 9: an empty pattern is written '-'");
+        }
+        return new Operation(format, running, erase, unrestricted, invert, count, pattern);
+    }
+
+    private String field(final String[] lines, final int index, final String name)
+        throws MediumOperationStateException
+    {
+        if (!lines[index].startsWith(name + " "))
+        {
+            throw fail("line " + (index + 1) + ": expected '" + name + " ...', found '" + lines[index] + "'");
+        }
+        return lines[index].substring(name.length() + 1);
+    }
+
+    private boolean choice(final String[] lines, final int index, final String name, final String yes,
+        final String no) throws MediumOperationStateException
+    {
+        final String value = field(lines, index, name);
+        if (!yes.equals(value) && !no.equals(value))
+        {
+            throw fail("line " + (index + 1) + ": " + name + " '" + value + "', expected " + yes + " or " + no);
+        }
+        return yes.equals(value);
+    }
+
+    private MediumOperationStateException fail(final String what)
+    {
+        return new MediumOperationStateException(file(), what);
+    }
+}

@@ -1,0 +1,191 @@
+package io.ringtarget.scsi;
+
+import java.io.IOException;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A sanitize or format operation across a restart (SBC-4 4.11.2, 5.3; {@link MediumOperationStore}), with real files
+ * in a state directory: a logical unit made again with the same serial and directory, as a restarted server makes
+ * it, comes back with the operation in progress, which the first command starts again and which then overwrites
+ * every block, or in the failure mode the last run left; a torn or foreign file is refused.
+ */
+class MediumOperationRestartTest
+{
+    private static final int SANITIZE = 0x48;
+    private static final int OVERWRITE = 0x01;
+    private static final int BLOCK_ERASE = 0x02;
+    private static final int EXIT_FAILURE_MODE = 0x1F;
+    private static final int IMMED = 0x80;
+    private static final int AUSE = 0x20;
+    private static final int BLOCKS = 16384;   // 8 MiB: eight 1 MiB chunks per pass
+    private static final int BLOCK = 512;
+
+    @TempDir
+    Path state;
+
+    /** A logical unit with the state directory, as the server makes it at every start (same serial). */
+    private LuHarness start() throws IOException
+    {
+        final LuHarness h = new LuHarness(BLOCKS, BLOCK, true, false);
+        h.lu.mediumOperationDirectory(state);
+        h.device.disk().fill((byte)0x11);
+        return h;
+    }
+
+    private Path file()
+    {
+        return state.resolve("medium-operations/SERIAL0001.op");
+    }
+
+    private String saved() throws IOException
+    {
+        return Files.readString(file(), StandardCharsets.US_ASCII);
+    }
+
+    private static void overwrite(final LuHarness h, final int flags, final int first, final int pattern)
+    {
+        h.buffer.set(ValueLayout.JAVA_BYTE, 0, (byte)first);
+        h.buffer.set(ValueLayout.JAVA_BYTE, 1, (byte)0);
+        h.buffer.set(ValueLayout.JAVA_BYTE, 2, (byte)0);
+        h.buffer.set(ValueLayout.JAVA_BYTE, 3, (byte)1);
+        h.buffer.set(ValueLayout.JAVA_BYTE, 4, (byte)pattern);
+        h.run(h.nexus, 5, SANITIZE, flags | OVERWRITE, 0, 0, 0, 0, 0, 0, 5, 0);
+    }
+
+    private static void assertEveryBlockHolds(final LuHarness h, final int value)
+    {
+        for (long offset = 0; offset < (long)BLOCKS * BLOCK; offset += 4093)
+        {
+            assertEquals(value, h.device.disk().get(ValueLayout.JAVA_BYTE, offset) & 0xFF, "byte " + offset);
+        }
+    }
+
+    @Test
+    void anOverwriteInterruptedByARestartStartsAgainWithTheFirstCommandAndEndsWithTheFile() throws IOException
+    {
+        final LuHarness before = start().ready();
+        before.device.deferred = true;
+        before.drainAfterRun = false;
+        overwrite(before, IMMED, 0x80 | 3, 0x5A);   // INVERT, three passes
+        before.assertGood();
+        before.device.drain(5);
+        assertEquals(Sanitize.IN_PROGRESS, before.lu.sanitizeState());
+        assertTrue(saved().contains("operation sanitize\nstate running\nerase 0\nunrestricted 0\ninvert 1\n" +
+            "passes 3\npattern 5a\n"), saved());
+        assertEquals(file(), before.lu.mediumOperationFile());
+        // The server stops here (a kill: the operation's steps never come back).
+
+        final LuHarness after = start();
+        assertEquals(Sanitize.IN_PROGRESS, after.lu.sanitizeState(), "in progress before any command");
+        after.device.deferred = true;
+        after.drainAfterRun = false;
+        assertEquals(0, after.device.pendingCount(), "nothing runs until a command comes");
+        after.run(after.other, 96, 0x12, 0, 0, 0, 96, 0);   // INQUIRY: answered, and the operation starts again
+        after.assertGood();
+        assertEquals(1, after.device.pendingCount(), "the first chunk of the first pass in flight");
+        after.run(after.other, 0, 0, 0, 0, 0, 0, 0);
+        after.assertSense(SenseKey.NOT_READY, Asc.SANITIZE_IN_PROGRESS);
+        assertEquals(1, after.device.pendingCount(), "started once");
+        after.device.drain();
+        assertEquals(Sanitize.IDLE, after.lu.sanitizeState());
+        assertEquals(3 * 8, after.device.writes, "three whole passes, from the first block");
+        assertEveryBlockHolds(after, 0x5A);   // INVERT: the last pass writes the pattern as given
+        assertFalse(Files.exists(file()), "completed: nothing to come back to");
+        after.drainAfterRun = true;
+        after.run(after.other, 0, 0, 0, 0, 0, 0, 0);
+        after.assertGood();
+        assertEquals(Sanitize.IDLE, start().lu.sanitizeState(), "a third start finds nothing");
+    }
+
+    @Test
+    void aFailedSanitizeStaysInItsFailureModeAcrossARestartUntilOneCompletes() throws IOException
+    {
+        final LuHarness before = start().ready();
+        before.device.failWithErrno = 5;
+        overwrite(before, 0, 1, 0x33);
+        before.assertSense(SenseKey.MEDIUM_ERROR, Asc.SANITIZE_COMMAND_FAILED);
+        assertTrue(saved().contains("operation sanitize\nstate failed\n"), saved());
+
+        final LuHarness after = start().ready();
+        assertEquals(Sanitize.FAILED, after.lu.sanitizeState());
+        after.run(after.nexus, 512, 0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0);
+        after.assertSense(SenseKey.MEDIUM_ERROR, Asc.SANITIZE_COMMAND_FAILED);
+        after.run(0, SANITIZE, EXIT_FAILURE_MODE, 0, 0, 0, 0, 0, 0, 0, 0);   // AUSE was 0: restricted
+        after.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_FIELD_IN_CDB);
+        after.run(0, SANITIZE, BLOCK_ERASE, 0, 0, 0, 0, 0, 0, 0, 0);
+        after.assertGood();
+        assertFalse(Files.exists(file()));
+        assertEquals(Sanitize.IDLE, start().lu.sanitizeState());
+
+        // With AUSE the failure mode may be left by EXIT FAILURE MODE, after a restart too; that removes the file.
+        after.device.failWithErrno = 5;
+        overwrite(after, AUSE, 1, 0x33);
+        after.device.failWithErrno = 0;
+        assertTrue(saved().contains("state failed\nerase 0\nunrestricted 1\n"), saved());
+        final LuHarness third = start().ready();
+        third.run(0, SANITIZE, EXIT_FAILURE_MODE, 0, 0, 0, 0, 0, 0, 0, 0);
+        third.assertGood();
+        assertEquals(Sanitize.IDLE, third.lu.sanitizeState());
+        assertFalse(Files.exists(file()));
+    }
+
+    @Test
+    void aFailedFormatLeavesTheMediumFormatCorruptedAfterARestart() throws IOException
+    {
+        final LuHarness before = start().ready();
+        before.device.failWithErrno = 5;
+        before.run(0, 0x04, 0, 0, 0, 0, 0);   // FORMAT UNIT: a thin unit is deallocated
+        before.assertSense(SenseKey.MEDIUM_ERROR, Asc.FORMAT_COMMAND_FAILED);
+        assertTrue(saved().contains("operation format\nstate failed\nerase 1\n"), saved());
+
+        final LuHarness after = start().ready();
+        assertEquals(2, after.lu.formatState());
+        after.run(after.nexus, 512, 0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0);
+        after.assertSense(SenseKey.MEDIUM_ERROR, Asc.MEDIUM_FORMAT_CORRUPTED);
+        after.run(0, 0x04, 0, 0, 0, 0, 0);
+        after.assertGood();
+        assertEquals(0, after.lu.formatState());
+        assertFalse(Files.exists(file()));
+    }
+
+    @Test
+    void theFileRoundTripsAndATornCorruptOrForeignOneIsRefused() throws IOException
+    {
+        final MediumOperationStore store = new MediumOperationStore(state, "SERIAL0001");
+        assertEquals(null, store.load(), "none yet");
+        final MediumOperationStore.Operation op =
+            new MediumOperationStore.Operation(true, true, false, false, false, 1, new byte[] {0x00, (byte)0xFF});
+        store.save(op);
+        final MediumOperationStore.Operation back = store.load();
+        assertEquals(true, back.format());
+        assertEquals(true, back.running());
+        assertArrayEquals(new byte[] {0x00, (byte)0xFF}, back.pattern());
+        final byte[] bytes = Files.readAllBytes(store.file());
+
+        bytes[40] ^= 0x01;
+        Files.write(store.file(), bytes);
+        assertTrue(assertThrows(MediumOperationStateException.class, store::load).getMessage()
+            .contains("checksum mismatch"));
+        Files.write(store.file(), java.util.Arrays.copyOf(bytes, bytes.length - 5));
+        assertTrue(assertThrows(MediumOperationStateException.class, store::load).getMessage().contains("torn"));
+        final LuHarness h = new LuHarness(BLOCKS, BLOCK, true, false);
+        assertThrows(MediumOperationStateException.class, () -> h.lu.mediumOperationDirectory(state),
+            "a logical unit is not served from a file it cannot trust");
+
+        Files.write(store.file(), MediumOperationStore.encode(op, "SERIAL0002"));
+        assertTrue(assertThrows(MediumOperationStateException.class, store::load).getMessage()
+            .contains("of serial 'SERIAL0002'"));
+    }
+}
