@@ -216,6 +216,113 @@ class LoopDeviceBackstoreTest
         }
     }
 
+    @Test
+    void aMountedDeviceIsRefusedAndAServedOneCannotBeMounted() throws Exception
+    {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root for losetup and mount");
+        final Path dir = Files.createTempDirectory(Path.of("/var/tmp"), "ringtarget-mounted-");
+        final Path image = dir.resolve("ext4.img");
+        final Path mountPoint = Files.createDirectory(dir.resolve("mnt"));
+        String device = null;
+        boolean mounted = false;
+        try
+        {
+            exec("truncate", "-s", "32M", image.toString());
+            device = attach(image, false);
+            exec("mkfs.ext4", "-q", device);
+            exec("mount", device, mountPoint.toString());
+            mounted = true;
+            final Path node = Path.of(device);
+            final java.io.UncheckedIOException ex = org.junit.jupiter.api.Assertions.assertThrows(
+                java.io.UncheckedIOException.class, () -> FileBackstore.block("lo", node, false));
+            assertTrue(ex.getMessage().contains(device + " is in use by the system: mounted"), ex.getMessage());
+            org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+                () -> FileBackstore.block("lo", node, true), "read-only too: a mounted file system changes under it");
+            exec("umount", mountPoint.toString());
+            mounted = false;
+
+            final FileBackstore bs = FileBackstore.block("lo", node, false);
+            final IOException refused = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> exec("mount", node.toString(), mountPoint.toString()));
+            assertTrue(refused.getMessage().toLowerCase().contains("busy") ||
+                refused.getMessage().toLowerCase().contains("already mounted"), refused.getMessage());
+            bs.close();
+            exec("mount", device, mountPoint.toString());   // released with the backstore
+            mounted = true;
+        }
+        finally
+        {
+            if (mounted)
+            {
+                exec("umount", mountPoint.toString());
+            }
+            if (device != null)
+            {
+                exec("losetup", "-d", device);
+            }
+            Files.deleteIfExists(mountPoint);
+            Files.deleteIfExists(image);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    @Test
+    void aDiskAndItsPartitionAreNotServedTogether() throws Exception
+    {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root for losetup");
+        final Path image = Path.of("/var/tmp", "ringtarget-parts-" + ProcessHandle.current().pid() + "-" +
+            System.nanoTime() + ".img");
+        String device = null;
+        try
+        {
+            exec("truncate", "-s", "16M", image.toString());
+            device = attach(image, true);
+            // One partition from sector 2048 to the end, made with BLKPG (addpart): this kernel has no partition
+            // table parsers, and the claim rules do not depend on how the partition came to be.
+            exec("addpart", device, "1", "2048", String.valueOf((16 << 11) - 2048));
+            final Path disk = Path.of(device);
+            final Path partition = Path.of(device + "p1");
+            for (int i = 0; i < 50 && !Files.exists(partition); i++)
+            {
+                Thread.sleep(100);
+            }
+            assertTrue(Files.exists(partition), partition + " made by losetup -P");
+            final FileBackstore whole = FileBackstore.block("disk", disk, false);
+            final java.io.UncheckedIOException ex = org.junit.jupiter.api.Assertions.assertThrows(
+                java.io.UncheckedIOException.class, () -> FileBackstore.block("part", partition, false));
+            assertTrue(ex.getMessage().contains(partition + " is in use by the system"), ex.getMessage());
+            whole.close();
+            final FileBackstore part = FileBackstore.block("part", partition, false);
+            assertEquals(((16L << 20) - (2048L << 9)) / 512, part.blockCount());
+            org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+                () -> FileBackstore.block("disk", disk, false), "the disk of a served partition");
+            part.close();
+        }
+        finally
+        {
+            if (device != null)
+            {
+                exec("losetup", "-d", device);
+            }
+            Files.deleteIfExists(image);
+        }
+    }
+
+    /** A loop device over {@code image} (with its partitions: -P), or the test is skipped when there is none. */
+    private static String attach(final Path image, final boolean partitions) throws IOException, InterruptedException
+    {
+        try
+        {
+            return partitions ? exec("losetup", "-P", "-f", "--show", image.toString()) :
+                exec("losetup", "-f", "--show", image.toString());
+        }
+        catch (final IOException e)
+        {
+            assumeTrue(false, "no loop device available: " + e.getMessage());
+            return null;
+        }
+    }
+
     private static int flockStatus(final String... args) throws IOException, InterruptedException
     {
         final String[] command = new String[args.length + 1];

@@ -11,11 +11,13 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
+import static io.ringtarget.ffi.LibcConstants.EBUSY;
 import static io.ringtarget.ffi.LibcConstants.EWOULDBLOCK;
 import static io.ringtarget.ffi.LibcConstants.LOCK_EX;
 import static io.ringtarget.ffi.LibcConstants.LOCK_NB;
 import static io.ringtarget.ffi.LibcConstants.LOCK_SH;
 import static io.ringtarget.ffi.LibcConstants.O_CLOEXEC;
+import static io.ringtarget.ffi.LibcConstants.O_EXCL;
 import static io.ringtarget.ffi.LibcConstants.O_RDONLY;
 
 /**
@@ -27,9 +29,15 @@ import static io.ringtarget.ffi.LibcConstants.O_RDONLY;
  * it probes the device ("Locking Block Device Access"), and udev takes a shared one for a moment while it does:
  * a lock refused on a block device is therefore tried again for up to {@link #BLOCK_DEVICE_WAIT_MILLIS}.
  * <p>
+ * A block device is also claimed: the lock's descriptor is opened with O_EXCL, Linux's exclusive open of a block
+ * device (what mount, swapon, device-mapper and md take, and LIO's iblock). It fails with EBUSY when the device is
+ * mounted, an active swap, part of an LVM volume or RAID array, opened so by another program, or a partition of a
+ * disk so claimed or the disk of a claimed partition (two backstores on a disk and its partition included), and while
+ * it is held none of those can take the device: a mount of a served LUN's device is refused, not silently shared.
+ * <p>
  * Per process, one lock per file: two backstores of this process on the same file (a configuration warns about it)
- * share it, so only other processes are refused. Advisory: a program that does not ask (dd, a file system mount)
- * is not stopped.
+ * share it, so only other processes are refused. The flock is advisory: a program that does not ask (dd, a file
+ * system mount of a regular file through a loop device) is not stopped by it.
  */
 public final class BackingFileLock implements AutoCloseable
 {
@@ -76,7 +84,13 @@ public final class BackingFileLock implements AutoCloseable
             }
             // A descriptor of our own: the caller's may be closed at any time, and closing any descriptor of an
             // open file description with a lock would not release it, but the last one would.
-            final int lockFd = Libc.open(path.toString(), O_RDONLY | O_CLOEXEC, 0);
+            final int lockFd = Libc.open(path.toString(), O_RDONLY | O_CLOEXEC | (blockDevice ? O_EXCL : 0), 0);
+            if (lockFd == -EBUSY && blockDevice)
+            {
+                throw new IOException(path + " is in use by the system: mounted, an active swap, part of an LVM " +
+                    "volume or RAID array, claimed by another program, or a partition of such a disk or the disk of " +
+                    "such a partition (open O_EXCL: " + Errno.describe(lockFd) + "); serving it would corrupt it");
+            }
             if (lockFd < 0)
             {
                 throw new IOException("open " + path + " to lock it: " + Errno.describe(lockFd));

@@ -5,6 +5,7 @@ import io.ringtarget.backstore.rbd.RbdImageSpec;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,7 @@ final class BackstoreRules
     {
         final Map<String, String> namePaths = new HashMap<>();
         final Map<Object, String> filePaths = new HashMap<>();
+        final List<LoopDevice> loopDevices = new ArrayList<>();
         for (int i = 0; i < backstores.size(); i++)
         {
             final String path = "backstores[" + i + "]";
@@ -59,11 +61,29 @@ final class BackstoreRules
                     byName.put(name, backstore);
                 }
             }
-            backstore(path, backstore, filePaths);
+            backstore(path, backstore, filePaths, loopDevices);
+        }
+        // A loop device (or a partition of one) over a file that another backstore serves is that file's data too;
+        // the kernel's exclusive claim of the device does not cover the file, so it is checked here.
+        for (final LoopDevice loop : loopDevices)
+        {
+            final String other = filePaths.get(loop.backingFile());
+            if (null != other)
+            {
+                problems.error(loop.path() + ".path", "\"" + loop.device() + "\" is a loop device over the file of " +
+                    other + ": two backstores writing the same data corrupt it (export one backstore from several " +
+                    "LUNs instead)");
+            }
         }
     }
 
-    private void backstore(final String path, final BackstoreConfig backstore, final Map<Object, String> filePaths)
+    /** A block backstore ({@code path}) on a loop device over a file, keyed as {@link FileIdentity#of} keys it. */
+    private record LoopDevice(String path, Path device, Object backingFile)
+    {
+    }
+
+    private void backstore(final String path, final BackstoreConfig backstore, final Map<Object, String> filePaths,
+        final List<LoopDevice> loopDevices)
     {
         final String type = backstore.type();
         if (null == type || !TYPES.contains(type))
@@ -92,7 +112,7 @@ final class BackstoreRules
             }
             case ConfigDefaults.TYPE_FILEIO -> fileio(path, backstore, filePaths);
             case ConfigDefaults.TYPE_RBD -> rbd(path, backstore, filePaths);
-            default -> block(path, backstore, filePaths);
+            default -> block(path, backstore, filePaths, loopDevices);
         }
         if (null != backstore.rbd() && !ConfigDefaults.TYPE_RBD.equals(type))
         {
@@ -225,7 +245,8 @@ final class BackstoreRules
         }
     }
 
-    private void block(final String path, final BackstoreConfig backstore, final Map<Object, String> filePaths)
+    private void block(final String path, final BackstoreConfig backstore, final Map<Object, String> filePaths,
+        final List<LoopDevice> loopDevices)
     {
         final Path device = absolutePath(path, backstore, filePaths);
         if (!backstore.directIo())
@@ -235,6 +256,11 @@ final class BackstoreRules
         if (null != device && checkFiles)
         {
             problems.addAll(HostChecks.block(path, device));
+            final Object backing = FileIdentity.loopBackingFile(device);
+            if (null != backing)
+            {
+                loopDevices.add(new LoopDevice(path, device, backing));
+            }
         }
     }
 }

@@ -439,6 +439,39 @@ class ConfigValidatorTest
     }
 
     @Test
+    void aLoopDeviceOverAnotherBackstoresFileIsRefused() throws Exception
+    {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root for losetup");
+        final Path file = Files.write(dir.resolve("shared.img"), new byte[1 << 20]);
+        final Process attach = new ProcessBuilder("losetup", "-f", "--show", file.toString())
+            .redirectErrorStream(true).start();
+        final String device = new String(attach.getInputStream().readAllBytes()).strip();
+        assumeTrue(attach.waitFor() == 0, "no loop device: " + device);
+        try
+        {
+            // In either order: the fileio backstore first, or the loop device first.
+            final BackstoreConfig fileio = new BackstoreConfig("f", "fileio", file.toString(), 0, 512, true, false,
+                null, null);
+            final BackstoreConfig loop = new BackstoreConfig("l", "block", device, 0, 0, true, false, null, null);
+            assertEquals(List.of("backstores[1] (l).path: \"" + device + "\" is a loop device over the file of " +
+                    "backstores[0] (f): two backstores writing the same data corrupt it (export one backstore from " +
+                    "several LUNs instead)"),
+                ConfigValidator.validate(config(fileio, loop), true).stream().map(ConfigProblem::toString).toList());
+            assertEquals(List.of("backstores[0] (l).path: \"" + device + "\" is a loop device over the file of " +
+                    "backstores[1] (f): two backstores writing the same data corrupt it (export one backstore from " +
+                    "several LUNs instead)"),
+                ConfigValidator.validate(config(loop, fileio), true).stream().map(ConfigProblem::toString).toList());
+            final BackstoreConfig elsewhere = new BackstoreConfig("g", "fileio", dir.resolve("other.img").toString(),
+                1 << 20, 512, true, false, null, null);
+            assertEquals(List.of(), ConfigValidator.validate(config(elsewhere, loop), true), "another file is fine");
+        }
+        finally
+        {
+            new ProcessBuilder("losetup", "-d", device).start().waitFor();
+        }
+    }
+
+    @Test
     void portalAddressesNotOfThisHostAreAWarningWhenTheMachineIsChecked()
     {
         final RingtargetConfig config = tpg(0, t -> withPortals(t, List.of(
