@@ -107,5 +107,7 @@ class KernelInitiatorSanitizeRestartTest
         assertEquals("52", run.result("after_restart_read").strip(), "read retried until the end: " + run.describe());
         assertEquals("0", run.result("after_tur"), run.describe());
         assertEquals("none", run.result("state_after"), "completed: the state file removed: " + run.describe());
+        assertTrue(target.logText().contains("a sanitize operation stopped by the last shutdown runs again from its " +
+            "first block"), "the restart says so: " + target.logText());
     }
 }

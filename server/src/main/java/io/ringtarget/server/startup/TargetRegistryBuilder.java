@@ -286,6 +286,12 @@ final class TargetRegistryBuilder
             {
                 lu.persistentReservationDirectory(stateDirectory);
                 lu.mediumOperationDirectory(stateDirectory);
+                final String restored = restoredMediumOperation(lu);
+                if (null != restored && null != log)
+                {
+                    log.warn("lun", "backstore " + b.name() + " of " + target.iqn() + " (serial " + spec.serial() +
+                        "): " + restored + " (" + lu.mediumOperationFile() + ")");
+                }
             }
             catch (final IOException ex)
             {
@@ -293,6 +299,21 @@ final class TargetRegistryBuilder
             }
         }
         return lu;
+    }
+
+    /** What the state directory gave back of a sanitize or format operation, in words; null: nothing. */
+    private static String restoredMediumOperation(final LogicalUnit lu)
+    {
+        return switch (lu.sanitizeState() * 10 + lu.formatState())
+        {
+            case 10 -> "a sanitize operation stopped by the last shutdown runs again from its first block when an " +
+                "initiator next sends a command; until it ends the LUN is NOT READY";
+            case 20 -> "in the sanitize failure mode (MEDIUM ERROR) until a SANITIZE completes";
+            case 1 -> "a format operation stopped by the last shutdown runs again from its first block when an " +
+                "initiator next sends a command; until it ends the LUN is NOT READY";
+            case 2 -> "its medium format is corrupted (MEDIUM ERROR) until a FORMAT UNIT or SANITIZE completes";
+            default -> null;
+        };
     }
 
     private static PortalGroup portalGroup(
