@@ -272,6 +272,7 @@ public final class LiveTarget
             }
         }
         final Map<String, Long> sizes = new LinkedHashMap<>();
+        final Map<String, String> media = new LinkedHashMap<>();
         for (final BackstoreConfig b : config.backstores())
         {
             final long size = server.sizeBytes(b.name());
@@ -279,8 +280,13 @@ public final class LiveTarget
             {
                 sizes.put(b.name(), size);
             }
+            final String medium = server.mediumState(b.name());
+            if (null != medium)
+            {
+                media.put(b.name(), medium);
+            }
         }
-        return new LiveView(ConfigFiles.toJson(Secrets.masked(config)), sessions, alua, sizes);
+        return new LiveView(ConfigFiles.toJson(Secrets.masked(config)), sessions, alua, sizes, media);
     }
 
     private void save(final RingtargetConfig config) throws IOException

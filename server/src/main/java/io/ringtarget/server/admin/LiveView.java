@@ -8,16 +8,26 @@ import java.util.Map;
 /**
  * What a running target serves now, for {@code ringtarget ls} and {@code ringtarget sessions}: the configuration as
  * JSON with its secrets masked (null when only sessions were asked for), the logged-in sessions, the ALUA state of
- * each served TPG ({@code "IQN TAG"}: state, which an initiator may have changed) and the size each open backstore
- * serves (by name, in bytes).
+ * each served TPG ({@code "IQN TAG"}: state, which an initiator may have changed), the size each open backstore
+ * serves (by name, in bytes) and what is being done to a backstore's medium, for those where something is (by name:
+ * "sanitize in progress 37%", a failure mode, "self-test running").
  */
-public record LiveView(String config, List<SessionSnapshot> sessions, Map<String, String> alua, Map<String, Long> sizes)
+public record LiveView(String config, List<SessionSnapshot> sessions, Map<String, String> alua, Map<String, Long> sizes,
+    Map<String, String> media)
 {
     public LiveView
     {
         sessions = List.copyOf(sessions);
         alua = null == alua ? Map.of() : Map.copyOf(alua);
         sizes = null == sizes ? Map.of() : Map.copyOf(sizes);
+        media = null == media ? Map.of() : Map.copyOf(media);
+    }
+
+    /** A view without medium states. */
+    public LiveView(final String config, final List<SessionSnapshot> sessions, final Map<String, String> alua,
+        final Map<String, Long> sizes)
+    {
+        this(config, sessions, alua, sizes, null);
     }
 
     /** The key of a TPG in {@link #alua()}. */

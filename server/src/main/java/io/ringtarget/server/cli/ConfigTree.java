@@ -108,8 +108,11 @@ final class ConfigTree
             {
                 final Long served = null == live ? null : live.sizes().get(backstore.name());
                 final String info = describe(null == served ? backstore : withSize(backstore, served));
-                typeNode.add(new Node(backstore.name(), ConfigEditor.lunsUsing(config, backstore.name()).isEmpty() ?
-                    info : info.substring(0, info.length() - 1) + " activated]"));
+                final String medium = null == live ? null : live.media().get(backstore.name());
+                final String activated = ConfigEditor.lunsUsing(config, backstore.name()).isEmpty() ? info :
+                    info.substring(0, info.length() - 1) + " activated]";
+                typeNode.add(new Node(backstore.name(), null == medium ? activated :
+                    activated.substring(0, activated.length() - 1) + ", " + medium + "]"));
             }
         }
         final Node discovery = root.add(new Node("discovery-auth", "[" + discovery(config.discoveryAuth()) + "]"));

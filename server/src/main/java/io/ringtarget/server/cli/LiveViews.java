@@ -24,6 +24,7 @@ final class LiveViews
             root.set("sessions", MAPPER.valueToTree(view.sessions()));
             root.set("alua", MAPPER.valueToTree(view.alua()));
             root.set("sizes", MAPPER.valueToTree(view.sizes()));
+            root.set("media", MAPPER.valueToTree(view.media()));
             return MAPPER.writeValueAsString(root);
         }
         catch (final JsonProcessingException ex)

@@ -32,7 +32,8 @@ final class LsCommand implements Callable<Integer>
     ConfigFileOption config;
 
     @Option(names = "--json", description = "Print the served configuration (secrets masked) and the live state as " +
-        "JSON: {\"config\": ..., \"sessions\": [...], \"alua\": {...}, \"sizes\": {...}}.")
+        "JSON: {\"config\": ..., \"sessions\": [...], \"alua\": {...}, \"sizes\": {...}, \"media\": {...}} " +
+        "(media: a backstore's sanitize, format or self-test now).")
     boolean json;
 
     @Spec

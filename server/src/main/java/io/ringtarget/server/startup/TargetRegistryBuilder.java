@@ -82,15 +82,7 @@ final class TargetRegistryBuilder
         /** The logical units that serve {@code backstore} (one per target mapping it). */
         List<LogicalUnit> unitsOf(final Backstore backstore)
         {
-            final List<LogicalUnit> of = new ArrayList<>();
-            for (final Map.Entry<String, UnitSpec> e : specs.entrySet())
-            {
-                if (e.getValue().backstore() == backstore)
-                {
-                    of.add(units.get(e.getKey()));
-                }
-            }
-            return of;
+            return TargetRegistryBuilder.unitsOf(specs, units, backstore);
         }
     }
 
@@ -216,6 +208,26 @@ final class TargetRegistryBuilder
             }
         }
         return new Built(registry, nextUnits, nextSpecs, nextPorts, nextAlua, retired, changes);
+    }
+
+    /** The logical units that serve {@code backstore} now (one per target mapping it; none when unmapped). */
+    List<LogicalUnit> servedUnitsOf(final Backstore backstore)
+    {
+        return unitsOf(specs, units, backstore);
+    }
+
+    private static List<LogicalUnit> unitsOf(
+        final Map<String, UnitSpec> specs, final Map<String, LogicalUnit> units, final Backstore backstore)
+    {
+        final List<LogicalUnit> of = new ArrayList<>();
+        for (final Map.Entry<String, UnitSpec> e : specs.entrySet())
+        {
+            if (e.getValue().backstore() == backstore)
+            {
+                of.add(units.get(e.getKey()));
+            }
+        }
+        return of;
     }
 
     /**

@@ -17,6 +17,7 @@ import io.ringtarget.server.metrics.MetricsServer;
 import io.ringtarget.iscsi.node.PortalGroup;
 import io.ringtarget.iscsi.node.TargetNode;
 import io.ringtarget.iscsi.session.SessionSnapshot;
+import io.ringtarget.scsi.LogicalUnit;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -284,6 +285,50 @@ public final class TargetServer implements AutoCloseable
     {
         final Backstore b = backstores.get(backstore);
         return null == b ? -1 : b.sizeBytes();
+    }
+
+    /**
+     * What is being done to a backstore's medium now, as {@code ringtarget ls} shows it: a sanitize or format operation
+     * and its progress, the failure mode one left, a self-test; null when nothing (or no backstore of that name).
+     */
+    public synchronized String mediumState(final String backstore)
+    {
+        final Backstore b = backstores.get(backstore);
+        if (null == b)
+        {
+            return null;
+        }
+        for (final LogicalUnit lu : builder.servedUnitsOf(b))
+        {
+            final String state = mediumState(lu);
+            if (null != state)
+            {
+                return state;
+            }
+        }
+        return null;
+    }
+
+    private static String mediumState(final LogicalUnit lu)
+    {
+        final int percent = (int)(lu.sanitizeProgress() * 100L / 65536);
+        if (lu.sanitizeState() == 1)
+        {
+            return "sanitize in progress " + percent + "%";
+        }
+        if (lu.sanitizeState() == 2)
+        {
+            return "sanitize failed: MEDIUM ERROR until a SANITIZE completes";
+        }
+        if (lu.formatState() == 1)
+        {
+            return "format in progress " + percent + "%";
+        }
+        if (lu.formatState() == 2)
+        {
+            return "medium format corrupted: MEDIUM ERROR until a FORMAT UNIT or SANITIZE completes";
+        }
+        return lu.selfTestRunning() ? "self-test running" : null;
     }
 
     /** Blocks until {@link #close} has finished (from another thread or a shutdown hook). */

@@ -394,6 +394,38 @@ class LiveEditTest
     }
 
     @Test
+    void aLunBackInItsSanitizeFailureModeSaysSoInTheLogAndInLs() throws Exception
+    {
+        // What a SANITIZE that failed before the last stop left in the state directory (scsi-core's
+        // MediumOperationStore writes it; here by hand, as a previous run would have).
+        final String body = "ringtarget medium operation 1\nserial live-ram0\noperation sanitize\nstate failed\n" +
+            "erase 0\nunrestricted 0\ninvert 0\npasses 1\npattern 52\n";
+        final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(body.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        final Path saved = Files.createDirectories(dir.resolve("state/medium-operations")).resolve("live-ram0.op");
+        Files.writeString(saved, body + String.format("crc32c %08x%n", crc.getValue()));
+        try (LiveServe live = serve())
+        {
+            assertTrue(live.log().contains("backstore ram0 of " + T + " (serial live-ram0): in the sanitize failure " +
+                "mode (MEDIUM ERROR) until a SANITIZE completes (" + saved + ")"), live::log);
+            final CliRunner.Result tree = run("ls");
+            assertEquals(0, tree.exitCode(), tree::toString);
+            assertTrue(tree.out().contains(" activated, sanitize failed: MEDIUM ERROR until a SANITIZE completes]"),
+                tree::toString);
+            final CliRunner.Result json = run("ls", "--json");
+            assertEquals("sanitize failed: MEDIUM ERROR until a SANITIZE completes",
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out()).get("media").get("ram0").asText(),
+                json::toString);
+        }
+        Files.delete(saved);
+        try (LiveServe live = serve())
+        {
+            final CliRunner.Result tree = run("ls");
+            assertFalse(tree.out().contains("sanitize"), "nothing to say without the file: " + tree.out());
+        }
+    }
+
+    @Test
     void aServedFileGrowsAndShrinkingIsRefused() throws Exception
     {
         try (LiveServe live = serve())
