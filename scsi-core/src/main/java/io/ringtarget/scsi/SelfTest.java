@@ -124,7 +124,7 @@ final class SelfTest implements ScsiTaskListener
         return state.get() != IDLE;
     }
 
-    /** A foreground self-test is in progress: the logical unit processes INQUIRY, REPORT LUNS and REQUEST SENSE only. */
+    /** A foreground self-test is in progress: the LU processes INQUIRY, REPORT LUNS and REQUEST SENSE only. */
     boolean foreground()
     {
         return state.get() == FOREGROUND;

@@ -862,8 +862,8 @@ public final class Connection
         order.bind(peer + " (" + session + ")");
         if (portalGroup != null && !session.discovery())
         {
-            nopIn(portalGroup.nopInIntervalNanos(server.nopInIntervalNanos()),
-                portalGroup.nopInTimeoutNanos(server.nopInTimeoutNanos()));
+            nopIn(portalGroup.nopInIntervalNanos(session.initiatorName(), server.nopInIntervalNanos()),
+                portalGroup.nopInTimeoutNanos(session.initiatorName(), server.nopInTimeoutNanos()));
         }
         login.succeeded(localIp, localPort);
         login = null;
@@ -900,8 +900,8 @@ public final class Connection
                 executor.bind(next, session.initiatorName(), session.nexus());
                 session.portalGroup(next);
                 counters.metrics().rebound(next, executor.luns());
-                nopIn(next.nopInIntervalNanos(server.nopInIntervalNanos()),
-                    next.nopInTimeoutNanos(server.nopInTimeoutNanos()));
+                nopIn(next.nopInIntervalNanos(session.initiatorName(), server.nopInIntervalNanos()),
+                    next.nopInTimeoutNanos(session.initiatorName(), server.nopInTimeoutNanos()));
                 return false;
             }
             default ->
@@ -928,7 +928,7 @@ public final class Connection
             executor.luns().describe(), counters.errors());
     }
 
-    /** A normal session's NOP-In settings are its TPG's; discovery sessions keep the engine's. */
+    /** A normal session's NOP-In settings are its ACL's or TPG's; discovery sessions keep the engine's. */
     private void nopIn(final long intervalNanos, final long timeoutNanos)
     {
         if (intervalNanos == keepalive.intervalNanos() && timeoutNanos == keepalive.timeoutNanos())

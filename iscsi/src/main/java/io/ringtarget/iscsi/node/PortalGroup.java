@@ -307,4 +307,20 @@ public final class PortalGroup
     {
         return nopInTimeoutSeconds == ENGINE_NOP_IN ? engineNanos : nopInTimeoutSeconds * 1_000_000_000L;
     }
+
+    /** The NOP-In interval of an initiator's sessions in nanoseconds: its ACL's, the TPG's, or {@code engineNanos}. */
+    public long nopInIntervalNanos(final String initiatorName, final long engineNanos)
+    {
+        final NodeAcl acl = null == initiatorName ? null : acls.get(initiatorName);
+        return null == acl || acl.nopInIntervalSeconds() == NodeAcl.TPG_NOP_IN ? nopInIntervalNanos(engineNanos) :
+            acl.nopInIntervalSeconds() * 1_000_000_000L;
+    }
+
+    /** The NOP-In answer timeout of an initiator's sessions: its ACL's, the TPG's, or {@code engineNanos}. */
+    public long nopInTimeoutNanos(final String initiatorName, final long engineNanos)
+    {
+        final NodeAcl acl = null == initiatorName ? null : acls.get(initiatorName);
+        return null == acl || acl.nopInTimeoutSeconds() == NodeAcl.TPG_NOP_IN ? nopInTimeoutNanos(engineNanos) :
+            acl.nopInTimeoutSeconds() * 1_000_000_000L;
+    }
 }

@@ -7,6 +7,7 @@ import io.ringtarget.iscsi.engine.IscsiEngine;
 import io.ringtarget.iscsi.log.EventLog;
 import io.ringtarget.iscsi.login.TargetLimits;
 import io.ringtarget.iscsi.node.DiscoveryAuth;
+import io.ringtarget.iscsi.node.NodeAcl;
 import io.ringtarget.iscsi.node.Portal;
 import io.ringtarget.iscsi.node.PortalGroup;
 import io.ringtarget.iscsi.node.TargetNode;
@@ -40,7 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * NOP-In settings per TPG on a real engine and real sockets: the engine's pings are off, the TPG's are 1 s / 2 s.
  * A normal session is pinged as its TPG says, with TCP keepalive to match; a discovery session keeps the engine's
  * settings; an initiator that never answers a ping (as iPXE) keeps its connection; one that answered and went
- * silent is dropped.
+ * silent is dropped. A second TPG has its pings off and one ACL with pings of its own (1 s / 2 s): only that
+ * initiator's sessions are pinged.
  */
 class NopInPerTpgTest
 {
@@ -49,18 +51,25 @@ class NopInPerTpgTest
     private static EventLog log;
     private static IscsiEngine engine;
     private static int port;
+    private static int port2;
+    private static final String PINGED = "iqn.2026-12.io.ringtarget.test:pinged-by-its-acl";
 
     @BeforeAll
     static void start() throws IOException
     {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1")))
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+            ServerSocket s2 = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1")))
         {
             port = s.getLocalPort();
+            port2 = s2.getLocalPort();
         }
         final TargetRegistry registry = new TargetRegistry();
         final TargetNode node = new TargetNode(IQN, null);
         node.add(new PortalGroup(node, 1, List.of(new Portal("127.0.0.1", port)), List.of(), List.of(), true, false,
             new TargetPort(1, IQN, 1, new TargetPortGroup(1)), 1, 2));
+        node.add(new PortalGroup(node, 2, List.of(new Portal("127.0.0.1", port2)), List.of(),
+            List.of(new NodeAcl(PINGED, null, null, false, 1, 2)), true, false,
+            new TargetPort(2, IQN, 2, new TargetPortGroup(2)), 0, 0));
         registry.add(node);
         log = new EventLog(new PrintStream(LOG, true), false, EventLog.Level.DEBUG);
         engine = IscsiEngine.start(registry, DiscoveryAuth.NONE, TargetLimits.defaults(),
@@ -95,7 +104,12 @@ class NopInPerTpgTest
      */
     private static int targetSideTimer(final int clientPort) throws IOException
     {
-        final String local = String.format(Locale.ROOT, ":%04X", port);
+        return targetSideTimer(port, clientPort);
+    }
+
+    private static int targetSideTimer(final int targetPort, final int clientPort) throws IOException
+    {
+        final String local = String.format(Locale.ROOT, ":%04X", targetPort);
         final String remote = String.format(Locale.ROOT, ":%04X", clientPort);
         for (final String line : Files.readAllLines(Path.of("/proc/net/tcp")))
         {
@@ -148,6 +162,26 @@ class NopInPerTpgTest
             assertEquals(0x77, answer.itt(), TestInitiator.name(answer));
             pingTag(i.receiveWithin(3_000));
             assertTrue(i.closedByTarget(5_000), "dropped 2 s after the unanswered ping: " + LOG);
+        }
+    }
+
+    @Test
+    void anAclsOwnSettingsPingItsInitiatorInATpgWithoutPings() throws IOException
+    {
+        try (TestInitiator other = new TestInitiator("127.0.0.1", port2))
+        {
+            assertEquals(0, TestInitiator.loginStatus(other.login(IQN)), LOG.toString());   // admitted without an ACL
+            try (TestInitiator pinged = new TestInitiator("127.0.0.1", port2))
+            {
+                pinged.initiatorName = PINGED;
+                assertEquals(0, TestInitiator.loginStatus(pinged.login(IQN)), LOG.toString());
+                final int tag = pingTag(pinged.receiveWithin(3_000));   // its ACL's 1 s; the TPG's pings are off
+                pinged.send(pinged.nopOut(PduHeader.RESERVED_TAG, tag, true), null);
+                pingTag(pinged.receiveWithin(3_000));
+                assertTrue(pinged.closedByTarget(5_000), "dropped on its ACL's 2 s: " + LOG);
+            }
+            assertNull(other.receiveWithin(1_000), "the TPG's pings are off for the others");
+            assertEquals(0, targetSideTimer(port2, other.localPort()), "and so is their TCP keepalive");
         }
     }
 

@@ -1,7 +1,9 @@
 package io.ringtarget.server.cli;
 
 import io.ringtarget.server.config.AclConfig;
+import io.ringtarget.server.config.ConfigDefaults;
 import io.ringtarget.server.config.ConfigEditor;
+import io.ringtarget.server.config.EngineConfig;
 import io.ringtarget.server.config.MappedLunConfig;
 import io.ringtarget.server.config.RingtargetConfig;
 import io.ringtarget.server.config.TpgConfig;
@@ -20,14 +22,17 @@ import java.util.List;
 @Command(name = "acls", description = "Node ACLs: the initiators admitted, with their CHAP credentials and " +
         "the LUNs they see.",
     subcommands = { AclsCommand.Create.class, AclsCommand.SetAuth.class, AclsCommand.SetLuns.class,
-        AclsCommand.SetReadOnly.class, AclsCommand.Delete.class, AclsCommand.ListAcls.class },
+        AclsCommand.SetReadOnly.class, AclsCommand.SetNopIn.class, AclsCommand.Delete.class,
+        AclsCommand.ListAcls.class },
     footer = { "", "Examples:", "  T=iqn.2026-04.com.example:target1",
         "  ringtarget iscsi tpg acls create $T iqn.1994-05.com.client:host1",
         "  ringtarget iscsi tpg acls create $T iqn.1994-05.com.client:host2 \\",
         "      --chap-user host2 --chap-password 'host2-secret' --mutual-user target1 --mutual-password 'target1-secret'",
         "  ringtarget iscsi tpg acls create $T iqn.1994-05.com.client:host3 --mapped-luns 1,2",
         "  ringtarget iscsi tpg acls set-luns $T iqn.1994-05.com.client:host3 all",
-        "  ringtarget iscsi tpg acls create $T iqn.1994-05.com.client:backup --mapped-luns 1 --read-only" })
+        "  ringtarget iscsi tpg acls create $T iqn.1994-05.com.client:backup --mapped-luns 1 --read-only",
+        "  ringtarget iscsi tpg acls set-nopin $T iqn.1994-05.com.client:host1 \\",
+        "      --nopin-interval 30 --nopin-timeout 60" })
 final class AclsCommand extends CommandGroup
 {
     /** The ACL a command is about: {@code IQN INITIATOR_IQN [--tpg N]}. */
@@ -161,6 +166,54 @@ final class AclsCommand extends CommandGroup
         }
     }
 
+    @Command(name = "set-nopin", description = "Sets the NOP-In ping interval and answer timeout of an " +
+        "initiator's sessions (targetcli's per-ACL nopin_timeout and nopin_response_timeout), or gives it the TPG's " +
+        "again; at once for its sessions.")
+    static final class SetNopIn extends EditCommand
+    {
+        @Mixin
+        Acl acl;
+
+        @Option(names = "--nopin-interval", paramLabel = "SECONDS|tpg",
+            description = "NOP-In ping after that many seconds without traffic from this initiator; 0 = no pings; " +
+                "tpg = the TPG's (or the engine's).")
+        String interval;
+
+        @Option(names = "--nopin-timeout", paramLabel = "SECONDS|tpg",
+            description = "Drop a session of this initiator when a ping is not answered within that time, once it " +
+                "has answered one; tpg = the TPG's (or the engine's).")
+        String timeout;
+
+        @Override
+        RingtargetConfig edit(final RingtargetConfig current)
+        {
+            if (null == interval && null == timeout)
+            {
+                throw new CliException(ExitCodes.INVALID, "nothing to set: give --nopin-interval or --nopin-timeout");
+            }
+            return ConfigEditor.setAclNopIn(current, acl.iqn, acl.tpg.tag, acl.initiator,
+                IscsiCommand.Tpg.Set.seconds("--nopin-interval", interval, "tpg"),
+                IscsiCommand.Tpg.Set.seconds("--nopin-timeout", timeout, "tpg"));
+        }
+
+        @Override
+        String done(final RingtargetConfig before, final RingtargetConfig after)
+        {
+            final TpgConfig tpg = ConfigEditor.tpg(ConfigEditor.target(after, acl.iqn), acl.tpg.tag);
+            return acl.initiator + ": " + nopIn(acl.in(after), tpg, after.engine()) + ".";
+        }
+    }
+
+    /** "NOP-In every 30 s, timeout 60 s", "NOP-In off", and whose settings they are when not the ACL's own. */
+    static String nopIn(final AclConfig acl, final TpgConfig tpg, final EngineConfig configured)
+    {
+        final EngineConfig engine = null == configured ? ConfigDefaults.engine() : configured;
+        final int interval = acl.nopInIntervalSeconds(tpg, engine);
+        return "NOP-In " + (interval == 0 ? "off" : "every " + interval + " s, timeout " +
+            acl.nopInTimeoutSeconds(tpg, engine) + " s") +
+            (null == acl.nopInIntervalSeconds() && null == acl.nopInTimeoutSeconds() ? " (the TPG's)" : "");
+    }
+
     @Command(name = "delete", description = "Removes an ACL.")
     static final class Delete extends EditCommand
     {
@@ -191,7 +244,10 @@ final class AclsCommand extends CommandGroup
                 out.println(acl.initiatorIqn() + (null == acl.chap() ? "" : "  CHAP user " + acl.chap().userid() +
                     (null == acl.chap().mutualUserid() ? "" : ", mutual user " + acl.chap().mutualUserid())) +
                     "  " + MappedLuns.describe(acl.mappedLuns()) +
-                    (acl.readOnlyOrDefault() ? "  read-only" : ""));
+                    (acl.readOnlyOrDefault() ? "  read-only" : "") +
+                    (null == acl.nopInIntervalSeconds() && null == acl.nopInTimeoutSeconds() ? "" :
+                    "  NOP-In " + (null == acl.nopInIntervalSeconds() ? "tpg" : acl.nopInIntervalSeconds() + "s") +
+                    "/" + (null == acl.nopInTimeoutSeconds() ? "tpg" : acl.nopInTimeoutSeconds() + "s")));
             }
         }
     }

@@ -192,7 +192,9 @@ final class ConfigTree
                 final List<SessionSnapshot> its = ofTpg.stream().filter(s -> initiator.equalsIgnoreCase(s.initiatorName()))
                     .toList();
                 final String luns = (null == acl.mappedLuns() ? "" : ", " + MappedLuns.describe(acl.mappedLuns())) +
-                    (acl.readOnlyOrDefault() ? ", read-only" : "");
+                    (acl.readOnlyOrDefault() ? ", read-only" : "") +
+                    (null == acl.nopInIntervalSeconds() && null == acl.nopInTimeoutSeconds() ? "" :
+                    ", " + AclsCommand.nopIn(acl, tpg, config.engine()).replace(" (the TPG's)", ""));
                 final Node aclNode = acls.add(new Node(initiator, "[" + chap(acl.chap()) + luns + sessionCount(its) +
                     "]"));
                 its.forEach(s -> aclNode.add(session(s)));

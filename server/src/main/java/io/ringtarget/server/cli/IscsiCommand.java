@@ -331,8 +331,9 @@ final class IscsiCommand extends CommandGroup
                 }
                 if (null != nopInInterval || null != nopInTimeout)
                 {
-                    edited = ConfigEditor.setTpgNopIn(edited, iqn, tpg.tag, seconds("--nopin-interval", nopInInterval),
-                        seconds("--nopin-timeout", nopInTimeout));
+                    edited = ConfigEditor.setTpgNopIn(edited, iqn, tpg.tag,
+                        seconds("--nopin-interval", nopInInterval, "engine"),
+                        seconds("--nopin-timeout", nopInTimeout, "engine"));
                 }
                 if (null != chapAlgorithms)
                 {
@@ -345,14 +346,17 @@ final class IscsiCommand extends CommandGroup
                 return edited;
             }
 
-            /** A number of seconds, or "engine" ({@link ConfigEditor#ENGINE_NOP_IN}); null when not given. */
-            private static Integer seconds(final String option, final String value)
+            /**
+             * A number of seconds, or {@code inherit} ("engine" for a TPG, "tpg" for an ACL: {@link
+             * ConfigEditor#ENGINE_NOP_IN}, the setting left out); null when not given.
+             */
+            static Integer seconds(final String option, final String value, final String inherit)
             {
                 if (null == value)
                 {
                     return null;
                 }
-                if ("engine".equals(value))
+                if (inherit.equals(value))
                 {
                     return ConfigEditor.ENGINE_NOP_IN;
                 }
@@ -369,7 +373,7 @@ final class IscsiCommand extends CommandGroup
                     // reported below
                 }
                 throw new CliException(ExitCodes.INVALID, option + ": \"" + value + "\" is not a number of seconds " +
-                    "(0 or more) or \"engine\"");
+                    "(0 or more) or \"" + inherit + "\"");
             }
 
             @Override

@@ -351,6 +351,24 @@ public final class ConfigEditor
         });
     }
 
+    /**
+     * Sets the NOP-In interval and answer timeout of one initiator's sessions, in seconds: null leaves one as it is,
+     * {@link #ENGINE_NOP_IN} makes it the TPG's again (left out of the file).
+     */
+    public static RingtargetConfig setAclNopIn(
+        final RingtargetConfig config, final String iqn, final int tag, final String initiatorIqn,
+        final Integer intervalSeconds, final Integer timeoutSeconds)
+    {
+        return editTpg(config, iqn, tag, tpg ->
+        {
+            final AclConfig acl = acl(tpg, initiatorIqn);
+            final List<AclConfig> acls = new ArrayList<>(tpg.acls());
+            acls.set(acls.indexOf(acl), acl.withNopIn(nopIn(intervalSeconds, acl.nopInIntervalSeconds()),
+                nopIn(timeoutSeconds, acl.nopInTimeoutSeconds())));
+            return tpg.withAcls(acls);
+        });
+    }
+
     private static void checkMappedLuns(final TpgConfig tpg, final List<MappedLunConfig> mappedLuns)
     {
         if (null == mappedLuns)

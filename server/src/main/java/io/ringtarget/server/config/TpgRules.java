@@ -106,6 +106,7 @@ final class TpgRules
         else
         {
             acls(path, tpg, chap);
+            aclNopIn(path, tpg, engine);
         }
         nopIn(path, tpg, engine);
         parameters(path, tpg.parametersOrNone());
@@ -122,6 +123,25 @@ final class TpgRules
         {
             error(path + ".parameters.FirstBurstLength", "at most MaxBurstLength (" + parameters.maxBurstLength() +
                 "), RFC 7143 13.14");
+        }
+    }
+
+    /** The same rule for an ACL that sets its own interval or timeout, with the TPG's (or engine's) for the other. */
+    private void aclNopIn(final String path, final TpgConfig tpg, final EngineConfig engine)
+    {
+        for (int k = 0; null != engine && k < tpg.acls().size(); k++)
+        {
+            final AclConfig acl = tpg.acls().get(k);
+            if (null == acl || (null == acl.nopInIntervalSeconds() && null == acl.nopInTimeoutSeconds()))
+            {
+                continue;
+            }
+            if (acl.nopInTimeoutSeconds(tpg, engine) < 1 && acl.nopInIntervalSeconds(tpg, engine) > 0)
+            {
+                error(path + ".acls[" + k + "].nopInTimeoutSeconds", "at least 1 while NOP-In pings are on" +
+                    (null == acl.nopInTimeoutSeconds() ? " (the TPG's is " + tpg.nopInTimeoutSeconds(engine) + ")" :
+                    ""));
+            }
         }
     }
 

@@ -28,6 +28,8 @@ final class ChangeSummary
      * with its ACL.
      */
     private static final String LUN_ACCESS = "LUN access";
+    /** The kind of an ACL's own NOP-In settings: changed on its own, added and removed with its ACL. */
+    private static final String ACL_NOP_IN = "NOP-In settings";
     /** The kind of a TPG's CHAP credentials for the initiators it admits without an ACL. */
     private static final String TPG_CHAP = "CHAP credentials";
 
@@ -53,7 +55,7 @@ final class ChangeSummary
             final Fact now = e.getValue();
             if (null == old)
             {
-                if (LUN_ACCESS.equals(now.kind()))
+                if (LUN_ACCESS.equals(now.kind()) || ACL_NOP_IN.equals(now.kind()))
                 {
                     continue;   // a new ACL: named as one
                 }
@@ -66,7 +68,8 @@ final class ChangeSummary
         }
         for (final Map.Entry<String, Fact> e : was.entrySet())
         {
-            if (!is.containsKey(e.getKey()) && !LUN_ACCESS.equals(e.getValue().kind()))
+            if (!is.containsKey(e.getKey()) && !LUN_ACCESS.equals(e.getValue().kind()) &&
+                !ACL_NOP_IN.equals(e.getValue().kind()))
             {
                 removed.computeIfAbsent(e.getValue().kind(), k -> new ArrayList<>()).add(e.getValue().name());
             }
@@ -103,7 +106,7 @@ final class ChangeSummary
         {
             case "ALUA" -> "ALUA settings";
             case "TPG parameters", "discovery authentication" -> kind;
-            case LUN_ACCESS -> "ACLs' " + kind;
+            case LUN_ACCESS, ACL_NOP_IN -> "ACLs' " + kind;
             case TPG_CHAP -> "TPGs' " + kind;
             default -> kind + "s";
         };
@@ -144,6 +147,8 @@ final class ChangeSummary
                     facts.put(at + " acl " + initiator, new Fact("ACL", acl.initiatorIqn() + " of " + at, acl.chap()));
                     facts.put(at + " acl " + initiator + " luns", new Fact(LUN_ACCESS, "of " + acl.initiatorIqn() +
                         " of " + at, acl.mappedLuns() + (acl.readOnlyOrDefault() ? " read-only" : "")));
+                    facts.put(at + " acl " + initiator + " nopin", new Fact(ACL_NOP_IN, "of " + acl.initiatorIqn() +
+                        " of " + at, acl.nopInIntervalSeconds() + "/" + acl.nopInTimeoutSeconds()));
                 }
                 for (final PortalConfig p : tpg.portals())
                 {

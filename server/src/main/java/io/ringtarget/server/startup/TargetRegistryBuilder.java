@@ -347,7 +347,9 @@ final class TargetRegistryBuilder
         {
             acls.add(new NodeAcl(acl.initiatorIqn(), credentials(acl.chap()), null == acl.mappedLuns() ? null :
                 acl.mappedLuns().stream().map(m -> new MappedLun(m.lun(), m.tpgLunOrLun(), m.readOnlyOrDefault()))
-                    .toList(), acl.readOnlyOrDefault()));
+                    .toList(), acl.readOnlyOrDefault(),
+                null == acl.nopInIntervalSeconds() ? NodeAcl.TPG_NOP_IN : acl.nopInIntervalSeconds(),
+                null == acl.nopInTimeoutSeconds() ? NodeAcl.TPG_NOP_IN : acl.nopInTimeoutSeconds()));
         }
         return new PortalGroup(node, tpg.tag(), portals, luns, acls, tpg.generateNodeAcls(),
             ConfigDefaults.AUTH_CHAP.equalsIgnoreCase(tpg.authentication()), port,

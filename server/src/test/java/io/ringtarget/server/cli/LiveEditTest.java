@@ -218,6 +218,21 @@ class LiveEditTest
         }
     }
 
+    @Test
+    void anAclsNopInSettingsApplyAtOnceAndSaySo() throws Exception
+    {
+        try (LiveServe live = serve())
+        {
+            final CliRunner.Result set = run("iscsi", "tpg", "acls", "set-nopin", T, HOST1, "--nopin-interval", "30",
+                "--nopin-timeout", "90");
+            assertEquals(0, set.exitCode(), set::toString);
+            assertTrue(set.err().contains("NOP-In settings of " + HOST1 + " of " + T + " tpg 1 changed"),
+                set::toString);
+            assertEquals(30, ConfigEditor.acl(ConfigEditor.tpg(ConfigEditor.target(live.server.config(), T), 1), HOST1)
+                .nopInIntervalSeconds(), "served");
+        }
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "iscsi tpg acls create " + T + " iqn.1994-05.COM.client:upper | iqn.1994-05.com.client:upper",
@@ -413,8 +428,8 @@ class LiveEditTest
             assertTrue(tree.out().contains(" activated, sanitize failed: MEDIUM ERROR until a SANITIZE completes]"),
                 tree::toString);
             final CliRunner.Result json = run("ls", "--json");
-            assertEquals("sanitize failed: MEDIUM ERROR until a SANITIZE completes",
-                new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out()).get("media").get("ram0").asText(),
+            final var media = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out()).get("media");
+            assertEquals("sanitize failed: MEDIUM ERROR until a SANITIZE completes", media.get("ram0").asText(),
                 json::toString);
         }
         Files.delete(saved);

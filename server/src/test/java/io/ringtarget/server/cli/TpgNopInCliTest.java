@@ -15,7 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code ringtarget iscsi tpg set IQN --nopin-interval S --nopin-timeout S}: validated, saved atomically. */
+/**
+ * {@code ringtarget iscsi tpg set IQN --nopin-interval S --nopin-timeout S} and {@code ringtarget iscsi tpg acls
+ * set-nopin IQN INITIATOR ...}: validated, saved atomically.
+ */
 class TpgNopInCliTest
 {
     private static final String TARGET = "iqn.2026-04.com.example:target1";
@@ -65,5 +68,49 @@ class TpgNopInCliTest
             "--nopin-timeout", "0");
         assertEquals(0, off.exitCode(), off::toString);
         assertTrue(off.out().endsWith("NOP-In off.\n"), off.out());
+    }
+
+    @Test
+    void setsClearsAndRefusesNopInSettingsOfAnAcl() throws Exception
+    {
+        final String host = "iqn.1994-05.com.client:host1";
+        final Path config = dir.resolve("saveconfig.json");
+        assertEquals(0, run(config, "iscsi", "create", TARGET).exitCode());
+        assertEquals(0, run(config, "iscsi", "tpg", "acls", "create", TARGET, host).exitCode());
+        assertEquals(0, run(config, "iscsi", "tpg", "set", TARGET, "--nopin-interval", "0").exitCode());
+
+        final CliRunner.Result set = run(config, "iscsi", "tpg", "acls", "set-nopin", TARGET, host,
+            "--nopin-interval", "30", "--nopin-timeout", "60");
+        assertEquals(0, set.exitCode(), set::toString);
+        assertEquals(host + ": NOP-In every 30 s, timeout 60 s.\n", set.out());
+        final CliRunner.Result list = run(config, "iscsi", "tpg", "acls", "list", TARGET);
+        assertTrue(list.out().contains(host + "  all LUNs  NOP-In 30s/60s"), list::toString);
+        assertTrue(run(config, "config", "show").out().contains("NOP-In every 30 s, timeout 60 s"));
+
+        final CliRunner.Result back = run(config, "iscsi", "tpg", "acls", "set-nopin", TARGET, host,
+            "--nopin-interval", "tpg", "--nopin-timeout", "tpg");
+        assertEquals(0, back.exitCode(), back::toString);
+        assertEquals(host + ": NOP-In off (the TPG's).\n", back.out());
+        assertTrue(!Files.readString(config).contains("nopInTimeoutSeconds\" : 60"), "left out of the file");
+
+        final CliRunner.Result word = run(config, "iscsi", "tpg", "acls", "set-nopin", TARGET, host,
+            "--nopin-interval", "engine");
+        assertEquals(2, word.exitCode(), word::toString);
+        assertTrue(word.err().contains("--nopin-interval: \"engine\" is not a number of seconds (0 or more) or " +
+            "\"tpg\""), word.err());
+        final CliRunner.Result nothing = run(config, "iscsi", "tpg", "acls", "set-nopin", TARGET, host);
+        assertEquals(2, nothing.exitCode(), nothing::toString);
+        // Pings on for the ACL with the TPG's timeout of 0: refused by validation, naming the field.
+        assertEquals(0, run(config, "iscsi", "tpg", "set", TARGET, "--nopin-timeout", "0").exitCode());
+        final byte[] before = Files.readAllBytes(config);
+        final CliRunner.Result noTimeout = run(config, "iscsi", "tpg", "acls", "set-nopin", TARGET, host,
+            "--nopin-interval", "10");
+        assertEquals(2, noTimeout.exitCode(), noTimeout::toString);
+        assertTrue(noTimeout.err().contains("acls[0] (" + host + ").nopInTimeoutSeconds: at least 1 while NOP-In " +
+            "pings are on (the TPG's is 0)"), noTimeout.err());
+        assertArrayEquals(before, Files.readAllBytes(config), "refused edits leave the file as it was");
+        final CliRunner.Result unknown = run(config, "iscsi", "tpg", "acls", "set-nopin", TARGET,
+            "iqn.1994-05.com.client:nobody", "--nopin-interval", "10");
+        assertEquals(2, unknown.exitCode(), unknown::toString);
     }
 }

@@ -109,6 +109,25 @@ class LiveChangeTest
     }
 
     @Test
+    void anAclsNopInSettingsReachTheServedTpgAndOnlyItsInitiator() throws IOException
+    {
+        final String host = "iqn.1994-05.com.client:host1";
+        final RingtargetConfig first = ConfigEditor.addAcl(config(freePort()), T, 1,
+            new io.ringtarget.server.config.AclConfig(host, null));
+        try (TargetServer server = TargetServer.start(first, new PrintStream(new ByteArrayOutputStream())))
+        {
+            assertEquals(5_000_000_000L, tpg(server).nopInIntervalNanos(host, 5_000_000_000L), "the engine's");
+            final AppliedChange changed = server.apply(ConfigEditor.setAclNopIn(first, T, 1, host, 30, 90), NO_FILE);
+            assertTrue(changed.done().contains("NOP-In settings of " + host + " of " + T + " tpg 1 changed"),
+                changed.done()::toString);
+            assertEquals(30_000_000_000L, tpg(server).nopInIntervalNanos(host, 5_000_000_000L), "its ACL's, at once");
+            assertEquals(90_000_000_000L, tpg(server).nopInTimeoutNanos(host, 15_000_000_000L));
+            assertEquals(5_000_000_000L, tpg(server).nopInIntervalNanos("iqn.1994-05.com.client:other",
+                5_000_000_000L), "another initiator: the TPG's (here the engine's)");
+        }
+    }
+
+    @Test
     void aluaSettingsOfTheFileChangeTheRunningGroupAndOnlyThen() throws IOException
     {
         final RingtargetConfig first = config(freePort());
