@@ -84,6 +84,7 @@ public final class LogicalUnit
     private final CommandHandlers handlers;
     private final AtomicLong internalErrors = new AtomicLong();
     private volatile ErrorHandler errorHandler = LogicalUnit::logInternalError;
+    private volatile MediumEvents mediumEvents = MediumEvents.NONE;
 
     /**
      * @param identity         INQUIRY / VPD identity.
@@ -641,6 +642,18 @@ public final class LogicalUnit
     {
         this.errorHandler = Objects.requireNonNull(errorHandler, "errorHandler");
         return this;
+    }
+
+    /** Who hears of SANITIZE and FORMAT UNIT operations starting and ending (to log them); default nobody. */
+    public LogicalUnit mediumEvents(final MediumEvents events)
+    {
+        this.mediumEvents = Objects.requireNonNull(events, "events");
+        return this;
+    }
+
+    MediumEvents mediumEvents()
+    {
+        return mediumEvents;
     }
 
     private static void logInternalError(final Throwable ex)

@@ -100,6 +100,7 @@ final class Sanitize implements ScsiTaskListener
     private long capacity;
     /** The initialization pattern as given, for the state file; empty for zeros or an erase. */
     private byte[] patternBytes = NO_PATTERN;
+    private long startNanos;
 
     Sanitize(final LogicalUnit lu, final int blockSize)
     {
@@ -159,6 +160,7 @@ final class Sanitize implements ScsiTaskListener
                 fillPattern(MemorySegment.ofArray(patternBytes), 0, patternBytes.length);
             }
             final ScsiTask r = prepareRunner(t);
+            lu.mediumEvents().operationStarted(describe(), null);
             lu.runSteps(r);
             t.deferListenerFailure(r.takeListenerFailure());
         }
@@ -478,6 +480,7 @@ final class Sanitize implements ScsiTaskListener
         }
         save(true);
         final ScsiTask r = prepareRunner(t);
+        lu.mediumEvents().operationStarted(describe(), null == t.nexus() ? null : t.nexus().initiatorPortName());
         if (immediate)
         {
             Responses.good(t); // IMMED: status once the CDB and the parameter data are checked
@@ -500,11 +503,24 @@ final class Sanitize implements ScsiTaskListener
     {
         capacity = lu.blockCount() * blockSize;
         progress = 0;
+        startNanos = System.nanoTime();
         final ScsiTask r = runner;
         r.startOperationOf(lu, t);
         r.bytesTotal = eraseOperation ? capacity : capacity * passes;
         r.phase = eraseOperation ? MediaSteps.PHASE_SANITIZE_ERASE : MediaSteps.PHASE_SANITIZE_WRITE;
         return r;
+    }
+
+    /** The operation in the log's words: "SANITIZE OVERWRITE (3 passes, INVERT)", "FORMAT UNIT (deallocate)". */
+    private String describe()
+    {
+        if (formatOperation)
+        {
+            return "FORMAT UNIT (" + (eraseOperation ? "deallocate" : patternBytes.length == 0 ? "zeros" :
+                "a pattern of " + patternBytes.length + " bytes") + ")";
+        }
+        return eraseOperation ? "SANITIZE BLOCK ERASE" : "SANITIZE OVERWRITE (" + passes + (passes == 1 ? " pass" :
+            " passes") + (invert ? ", INVERT" : "") + ")";
     }
 
     /** The operation as it stands now, durably, when there is a state directory (on the running loop: a few ms). */
@@ -669,6 +685,7 @@ final class Sanitize implements ScsiTaskListener
         {
             save(false);
         }
+        lu.mediumEvents().operationEnded(describe(), ok, System.nanoTime() - startNanos);
         state.set(ok ? IDLE : format ? FORMAT_CORRUPTED : FAILED);
         if (w == null)
         {

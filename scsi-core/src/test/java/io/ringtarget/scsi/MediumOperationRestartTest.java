@@ -35,11 +35,30 @@ class MediumOperationRestartTest
     @TempDir
     Path state;
 
+    /** What the logical unit told its server, in order (the server logs it). */
+    private final java.util.List<String> events = new java.util.ArrayList<>();
+    private final MediumEvents recorder = new MediumEvents()
+    {
+        @Override
+        public void operationStarted(final String operation, final String initiatorPort)
+        {
+            events.add("started " + operation + " by " + initiatorPort);
+        }
+
+        @Override
+        public void operationEnded(final String operation, final boolean completed, final long elapsedNanos)
+        {
+            assertTrue(elapsedNanos >= 0, "elapsed " + elapsedNanos);
+            events.add((completed ? "completed " : "failed ") + operation);
+        }
+    };
+
     /** A logical unit with the state directory, as the server makes it at every start (same serial). */
     private LuHarness start() throws IOException
     {
         final LuHarness h = new LuHarness(BLOCKS, BLOCK, true, false);
         h.lu.mediumOperationDirectory(state);
+        h.lu.mediumEvents(recorder);
         h.device.disk().fill((byte)0x11);
         return h;
     }
@@ -101,6 +120,10 @@ class MediumOperationRestartTest
         after.device.drain();
         assertEquals(Sanitize.IDLE, after.lu.sanitizeState());
         assertEquals(3 * 8, after.device.writes, "three whole passes, from the first block");
+        assertEquals(java.util.List.of("started SANITIZE OVERWRITE (3 passes, INVERT) by " +
+                before.nexus.initiatorPortName(), "started SANITIZE OVERWRITE (3 passes, INVERT) by null",
+                "completed SANITIZE OVERWRITE (3 passes, INVERT)"), events,
+            "who started it, that it started again after the restart, and that it completed");
         assertEveryBlockHolds(after, 0x5A);   // INVERT: the last pass writes the pattern as given
         assertFalse(Files.exists(file()), "completed: nothing to come back to");
         after.drainAfterRun = true;
@@ -149,6 +172,7 @@ class MediumOperationRestartTest
         before.run(0, 0x04, 0, 0, 0, 0, 0);   // FORMAT UNIT: a thin unit is deallocated
         before.assertSense(SenseKey.MEDIUM_ERROR, Asc.FORMAT_COMMAND_FAILED);
         assertTrue(saved().contains("operation format\nstate failed\nerase 1\n"), saved());
+        assertEquals("failed FORMAT UNIT (deallocate)", events.getLast());
 
         final LuHarness after = start().ready();
         assertEquals(2, after.lu.formatState());

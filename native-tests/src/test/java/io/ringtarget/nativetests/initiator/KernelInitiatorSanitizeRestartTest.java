@@ -109,5 +109,9 @@ class KernelInitiatorSanitizeRestartTest
         assertEquals("none", run.result("state_after"), "completed: the state file removed: " + run.describe());
         assertTrue(target.logText().contains("a sanitize operation stopped by the last shutdown runs again from its " +
             "first block"), "the restart says so: " + target.logText());
+        assertTrue(target.logText().contains("backstore disk0: SANITIZE OVERWRITE (31 passes) started again after " +
+            "a restart"), target.logText());
+        assertTrue(target.logText().contains("backstore disk0: SANITIZE OVERWRITE (31 passes) completed in "),
+            target.logText());
     }
 }

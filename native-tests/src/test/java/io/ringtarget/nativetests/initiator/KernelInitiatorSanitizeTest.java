@@ -90,6 +90,11 @@ class KernelInitiatorSanitizeTest
             assertEquals("0", run.result(lun + "_overwrite_rc"), run.describe());
             assertEquals("52", run.result(lun + "_after_overwrite").strip(), run.describe());
         }
+        // Who wiped which LUN, and how it ended, is in the log.
+        final String log = LOG.toString();
+        assertTrue(log.matches("(?s).*WARN +lun: backstore ram0: SANITIZE BLOCK ERASE started by iqn\\.[^ ]+,i,0x" +
+            "[0-9a-f]+: every block changes.*"), log);
+        assertTrue(log.contains("backstore file0: SANITIZE OVERWRITE (1 pass) completed in "), log);
     }
 
     @Test

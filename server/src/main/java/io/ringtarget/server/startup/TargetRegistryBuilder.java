@@ -178,8 +178,9 @@ final class TargetRegistryBuilder
                 final LogicalUnit lu = null == served ? logicalUnit(t, spec).targetPorts(through) : served;
                 if (null == served)
                 {
-                    final String name = e.getKey();
-                    changes.add(() -> b.events(new UnitEvents(name, lu, log)));   // at commit: it is served then
+                    final UnitEvents events = new UnitEvents(e.getKey(), lu, log);
+                    lu.mediumEvents(events);                  // before it serves: a resumed operation is logged too
+                    changes.add(() -> b.events(events));      // at commit: it is served then
                 }
                 else if (!served.targetPorts().equals(List.of(through)))
                 {

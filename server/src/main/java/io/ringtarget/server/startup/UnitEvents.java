@@ -4,6 +4,7 @@ import io.ringtarget.backstore.BackstoreEvents;
 import io.ringtarget.iscsi.log.EventLog;
 import io.ringtarget.scsi.AccessState;
 import io.ringtarget.scsi.LogicalUnit;
+import io.ringtarget.scsi.MediumEvents;
 import io.ringtarget.scsi.TargetPort;
 import io.ringtarget.scsi.TargetPortGroup;
 
@@ -12,11 +13,13 @@ import io.ringtarget.scsi.TargetPortGroup;
  * capacity (CAPACITY DATA HAS CHANGED for every I_T nexus, SBC-3 4.10); fencing (another gateway took an RBD image
  * over) puts the target port groups the unit is reached through into the unavailable state (an implicit transition,
  * SPC-4 5.15.2.4.5: ASYMMETRIC ACCESS STATE CHANGED, then REPORT TARGET PORT GROUPS says so and TEST UNIT READY fails),
- * so that multipath keeps the path down instead of retrying it.
+ * so that multipath keeps the path down instead of retrying it. And what the logical unit tells of SANITIZE and FORMAT
+ * UNIT operations, logged: who started one, and how it ended.
  */
-final class UnitEvents implements BackstoreEvents
+final class UnitEvents implements BackstoreEvents, MediumEvents
 {
     private static final String SUBSYSTEM = "backstore";
+    private static final String LUN = "lun";
 
     private final String backstore;
     private final LogicalUnit unit;
@@ -71,6 +74,37 @@ final class UnitEvents implements BackstoreEvents
         if (null != log)
         {
             log.warn(SUBSYSTEM, backstore + ": " + reason + "; the writes that waited for it fail");
+        }
+    }
+
+    @Override
+    public void operationStarted(final String operation, final String initiatorPort)
+    {
+        if (null != log)
+        {
+            log.warn(LUN, "backstore " + backstore + ": " + operation + (null == initiatorPort ?
+                " started again after a restart" : " started by " + initiatorPort) + ": every block changes; the " +
+                "LUN answers NOT READY until it ends");
+        }
+    }
+
+    @Override
+    public void operationEnded(final String operation, final boolean completed, final long elapsedNanos)
+    {
+        if (null == log)
+        {
+            return;
+        }
+        final String took = String.format(java.util.Locale.ROOT, "%.1f s", elapsedNanos / 1e9);
+        if (completed)
+        {
+            log.info(LUN, "backstore " + backstore + ": " + operation + " completed in " + took);
+        }
+        else
+        {
+            log.warn(LUN, "backstore " + backstore + ": " + operation + " failed after " + took + ": the LUN " +
+                "answers MEDIUM ERROR until a SANITIZE" + (operation.startsWith("FORMAT") ? " or FORMAT UNIT" : "") +
+                " completes");
         }
     }
 

@@ -1,0 +1,33 @@
+package io.ringtarget.scsi;
+
+/**
+ * What a logical unit tells its server about operations that alter every block of it (SANITIZE, FORMAT UNIT), so that
+ * they are logged: who wiped a LUN, and whether it finished, is what an administrator asks first. Called on the event
+ * loop that runs the operation, rarely; an implementation must not block for long nor throw.
+ */
+public interface MediumEvents
+{
+    /** Tells nobody. */
+    MediumEvents NONE = new MediumEvents()
+    {
+        @Override
+        public void operationStarted(final String operation, final String initiatorPort)
+        {
+        }
+
+        @Override
+        public void operationEnded(final String operation, final boolean completed, final long elapsedNanos)
+        {
+        }
+    };
+
+    /**
+     * @param operation     e.g. "SANITIZE OVERWRITE (3 passes, INVERT)", "FORMAT UNIT (deallocate)".
+     * @param initiatorPort the I_T nexus's initiator port that sent it (SPC-4 TransportID form), or null when the
+     *                      operation started again after a restart (saved in the state directory).
+     */
+    void operationStarted(String operation, String initiatorPort);
+
+    /** @param completed false: it failed, and the logical unit is in its failure mode. */
+    void operationEnded(String operation, boolean completed, long elapsedNanos);
+}
