@@ -727,6 +727,18 @@ public final class LogicalUnit
     }
 
     /** Self-tests that found a block the backstore could not read (the default self-test's too). */
+    /** The self-test in progress holds every other command NOT READY (a foreground one, SPC-4 5.15.3.2). */
+    public boolean selfTestInForeground()
+    {
+        return selfTest.foreground();
+    }
+
+    /** The self-test in progress: its part done, in 65536ths. */
+    public int selfTestProgress()
+    {
+        return selfTest.progress();
+    }
+
     public long selfTestFailureCount()
     {
         return selfTest.failureCount();

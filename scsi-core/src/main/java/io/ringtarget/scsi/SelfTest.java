@@ -148,6 +148,12 @@ final class SelfTest implements ScsiTaskListener
             out, descriptor, SenseKey.NOT_READY, Asc.SELF_TEST_IN_PROGRESS, false, 0, progressIndication());
     }
 
+    /** The test in progress: its chunks read, in 65536ths. */
+    int progress()
+    {
+        return progress;
+    }
+
     /** Sense-key specific progress indication (SPC-4 4.5.2.4.3): SKSV and a 16-bit fraction. */
     private int progressIndication()
     {

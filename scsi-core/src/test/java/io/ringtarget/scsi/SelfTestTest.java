@@ -163,6 +163,8 @@ class SelfTestTest
         h.run(h.other, 0, 0, 0, 0, 0, 0, 0);
         h.assertSense(SenseKey.NOT_READY, Asc.SELF_TEST_IN_PROGRESS);
         assertEquals(4 * 65536 / 16, (h.sense(16) << 8) | h.sense(17), "4 of 16 chunks read");
+        assertEquals(4 * 65536 / 16, h.lu.selfTestProgress(), "what ringtarget ls shows");
+        assertTrue(h.lu.selfTestInForeground());
         h.run(h.nexus, 512, 0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0);
         h.assertSense(SenseKey.NOT_READY, Asc.SELF_TEST_IN_PROGRESS);
         sendDiagnostic(SelfTest.ABORT_BACKGROUND << 5);   // not a background test: SEND DIAGNOSTIC waits too

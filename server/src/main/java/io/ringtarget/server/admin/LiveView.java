@@ -10,7 +10,7 @@ import java.util.Map;
  * JSON with its secrets masked (null when only sessions were asked for), the logged-in sessions, the ALUA state of
  * each served TPG ({@code "IQN TAG"}: state, which an initiator may have changed), the size each open backstore
  * serves (by name, in bytes) and what is being done to a backstore's medium, for those where something is (by name:
- * "sanitize in progress 37%", a failure mode, "self-test running").
+ * "sanitize in progress 37%", a failure mode, "self-test 12%").
  */
 public record LiveView(String config, List<SessionSnapshot> sessions, Map<String, String> alua, Map<String, Long> sizes,
     Map<String, String> media)

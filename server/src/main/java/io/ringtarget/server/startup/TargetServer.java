@@ -328,7 +328,12 @@ public final class TargetServer implements AutoCloseable
         {
             return "medium format corrupted: MEDIUM ERROR until a FORMAT UNIT or SANITIZE completes";
         }
-        return lu.selfTestRunning() ? "self-test running" : null;
+        if (!lu.selfTestRunning())
+        {
+            return null;
+        }
+        return (lu.selfTestInForeground() ? "foreground self-test (the LUN answers NOT READY) " : "self-test ") +
+            (int)(lu.selfTestProgress() * 100L / 65536) + "%";
     }
 
     /** Blocks until {@link #close} has finished (from another thread or a shutdown hook). */
