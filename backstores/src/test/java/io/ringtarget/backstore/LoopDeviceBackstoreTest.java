@@ -42,14 +42,7 @@ class LoopDeviceBackstoreTest
         try
         {
             exec("truncate", "-s", "32M", image.toString());
-            try
-            {
-                device = exec("losetup", "--direct-io=on", "-f", "--show", image.toString());
-            }
-            catch (final IOException e)
-            {
-                assumeTrue(false, "no loop device available: " + e.getMessage());
-            }
+            device = attach(image, "--direct-io=on");
             final FileBackstore bs = FileBackstore.block("lo", Path.of(device), false);
             assertEquals(FileBackstore.Kind.BLOCK, bs.kind());
             assertEquals(512, bs.blockSize());
@@ -122,14 +115,7 @@ class LoopDeviceBackstoreTest
         try
         {
             exec("truncate", "-s", "16M", image.toString());
-            try
-            {
-                device = exec("losetup", "--direct-io=on", "-f", "--show", image.toString());
-            }
-            catch (final IOException e)
-            {
-                assumeTrue(false, "no loop device available: " + e.getMessage());
-            }
+            device = attach(image, "--direct-io=on");
             final FileBackstore bs = FileBackstore.blockWithDiscardThread("lo", Path.of(device));
             assumeTrue(bs.supportsUnmap(), "loop device without discard");
             assertEquals("BLKDISCARD on a helper thread", bs.unmapMethod());
@@ -173,14 +159,7 @@ class LoopDeviceBackstoreTest
         try
         {
             exec("truncate", "-s", "8M", image.toString());
-            try
-            {
-                device = exec("losetup", "--direct-io=on", "-f", "--show", image.toString());
-            }
-            catch (final IOException e)
-            {
-                assumeTrue(false, "no loop device available: " + e.getMessage());
-            }
+            device = attach(image, "--direct-io=on");
             // The device node accepts flock: while the backstore is open, another process cannot lock it.
             final FileBackstore bs = FileBackstore.block("lo", Path.of(device), false);
             assertEquals(1, flockStatus("-n", "-E", "1", "-s", device, "true"));
@@ -228,7 +207,7 @@ class LoopDeviceBackstoreTest
         try
         {
             exec("truncate", "-s", "32M", image.toString());
-            device = attach(image, false);
+            device = attach(image);
             exec("mkfs.ext4", "-q", device);
             exec("mount", device, mountPoint.toString());
             mounted = true;
@@ -276,7 +255,7 @@ class LoopDeviceBackstoreTest
         try
         {
             exec("truncate", "-s", "16M", image.toString());
-            device = attach(image, true);
+            device = attach(image, "-P");
             // One partition from sector 2048 to the end, made with BLKPG (addpart): this kernel has no partition
             // table parsers, and the claim rules do not depend on how the partition came to be.
             exec("addpart", device, "1", "2048", String.valueOf((16 << 11) - 2048));
@@ -308,13 +287,18 @@ class LoopDeviceBackstoreTest
         }
     }
 
-    /** A loop device over {@code image} (with its partitions: -P), or the test is skipped when there is none. */
-    private static String attach(final Path image, final boolean partitions) throws IOException, InterruptedException
+    /** A loop device over {@code image} made with losetup's {@code options}, or the test is skipped when none is free. */
+    private static String attach(final Path image, final String... options) throws IOException, InterruptedException
     {
+        final String[] command = new String[options.length + 4];
+        command[0] = "losetup";
+        System.arraycopy(options, 0, command, 1, options.length);
+        command[options.length + 1] = "-f";
+        command[options.length + 2] = "--show";
+        command[options.length + 3] = image.toString();
         try
         {
-            return partitions ? exec("losetup", "-P", "-f", "--show", image.toString()) :
-                exec("losetup", "-f", "--show", image.toString());
+            return exec(command);
         }
         catch (final IOException e)
         {

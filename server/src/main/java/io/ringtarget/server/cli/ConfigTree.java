@@ -194,7 +194,7 @@ final class ConfigTree
                 final String luns = (null == acl.mappedLuns() ? "" : ", " + MappedLuns.describe(acl.mappedLuns())) +
                     (acl.readOnlyOrDefault() ? ", read-only" : "") +
                     (null == acl.nopInIntervalSeconds() && null == acl.nopInTimeoutSeconds() ? "" :
-                    ", " + AclsCommand.nopIn(acl, tpg, config.engine()).replace(" (the TPG's)", ""));
+                    ", " + AclsCommand.nopIn(acl, tpg, config.engine()));
                 final Node aclNode = acls.add(new Node(initiator, "[" + chap(acl.chap()) + luns + sessionCount(its) +
                     "]"));
                 its.forEach(s -> aclNode.add(session(s)));
