@@ -287,7 +287,7 @@ class LoopDeviceBackstoreTest
         }
     }
 
-    /** A loop device over {@code image} made with losetup's {@code options}, or the test is skipped when none is free. */
+    /** A loop device over {@code image} made with losetup {@code options}; the test is skipped when none is free. */
     private static String attach(final Path image, final String... options) throws IOException, InterruptedException
     {
         final String[] command = new String[options.length + 4];
