@@ -1,16 +1,23 @@
 package io.ringtarget.backstore;
 
 import io.ringtarget.backstore.internal.AllocationMap;
+import io.ringtarget.ffi.Libc;
+import io.ringtarget.ffi.LibcConstants;
 import io.ringtarget.ffi.NativeCopy;
 import io.ringtarget.ring.EventLoop;
 import io.ringtarget.ring.CompletionHandler;
+import io.ringtarget.ring.LazyMemory;
 import io.ringtarget.ring.UserData;
 import io.ringtarget.scsi.BlockDevice;
 import io.ringtarget.scsi.LogicalUnit;
 import io.ringtarget.scsi.ScsiTask;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * A RAM disk: one 4 KiB-aligned off-heap segment shared by every loop. Every call completes synchronously
@@ -24,18 +31,27 @@ import java.lang.foreign.MemorySegment;
  * it. A READ on another loop (or a lent range being sent) may still see part of it, as with any write here.
  * <p>
  * Thin (LBPME, LBPRZ): an {@link AllocationMap} tracks which logical blocks were written since they were last
- * unmapped, so GET LBA STATUS reports never-written and unmapped blocks as deallocated. UNMAP deallocates whole
- * logical blocks (and zeroes them); the memory itself stays allocated.
+ * unmapped, so GET LBA STATUS reports never-written and unmapped blocks as deallocated. The memory is thin too: an
+ * anonymous mapping ({@link LazyMemory}) whose pages the kernel commits when they are first written (a read of a
+ * page never written reads the kernel's zero page), and UNMAP gives whole pages back (MADV_DONTNEED, after which
+ * they read zeros) and zeroes the rest of its range. So a RAM LUN costs the memory written to it, not its size; a
+ * size above the machine's memory is refused, and one whose writes outgrow what is free meets the OOM killer as any
+ * process would (the start-up log warns when the RAM LUNs together exceed the memory available).
  */
 public final class RamBackstore implements Backstore
 {
     private static final int EINVAL = 22;
+    /** The mapping's page: the unit the kernel commits and UNMAP gives back. */
+    private static final long PAGE = 4096;
+    private static final Path MEMINFO = Path.of("/proc/meminfo");
 
     private final String name;
     private final int blockSize;
     private final long blockCount;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment memory;
+    /** blockCount x blockSize: the mapping may be longer (whole pages). */
+    private final long capacity;
     private final AllocationMap allocation;
     /** The handle of callers without a loop (tests, tools); each loop opens its own. */
     private final RamDevice device = new RamDevice(null);
@@ -56,10 +72,17 @@ public final class RamBackstore implements Backstore
         {
             throw new IllegalArgumentException("size " + sizeBytes);
         }
+        final long physical = physicalMemoryBytes();
+        if (sizeBytes > physical)
+        {
+            throw new IllegalArgumentException("size " + sizeBytes + " bytes is more than this machine's memory (" +
+                physical + " bytes)");
+        }
         this.name = name;
         this.blockSize = blockSize;
         this.blockCount = sizeBytes / blockSize;
-        this.memory = arena.allocate(blockCount * blockSize, 4096); // zero-filled
+        this.capacity = blockCount * blockSize;
+        this.memory = LazyMemory.allocate(arena, capacity);   // zero, committed page by page as written
         this.allocation = new AllocationMap(blockCount);
     }
 
@@ -96,6 +119,47 @@ public final class RamBackstore implements Backstore
     public boolean readOnly()
     {
         return false;
+    }
+
+    /**
+     * The memory this backstore's data holds now: the pages with a block written and not unmapped since (a page
+     * never written, or given back by UNMAP, holds none; a read of one maps the kernel's zero page). Counted from the
+     * allocation map (a syscall-free walk of one bit per block). An UNMAP of part of a page zeroes that part in
+     * place (a write on another loop may be filling the rest): the page stays held, and is no longer counted once
+     * none of its blocks is mapped.
+     */
+    public long memoryBytes()
+    {
+        return blockSize >= PAGE ? allocation.mappedCount() * blockSize :
+            allocation.mappedGroupCount((int)(PAGE / blockSize)) * PAGE;
+    }
+
+    /** MemAvailable of a /proc/meminfo, in bytes: what can be taken without swapping; -1 when it cannot be read. */
+    public static long memAvailableBytes(final Path meminfo)
+    {
+        try
+        {
+            for (final String line : Files.readAllLines(meminfo))
+            {
+                if (line.startsWith("MemAvailable:"))
+                {
+                    final String[] fields = line.substring("MemAvailable:".length()).trim().split("\\s+");
+                    return Long.parseLong(fields[0]) * 1024;   // "kB"
+                }
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** The machine's memory (or the container's limit), which a RAM backstore may not exceed. */
+    private static long physicalMemoryBytes()
+    {
+        return ((com.sun.management.OperatingSystemMXBean)ManagementFactory.getOperatingSystemMXBean())
+            .getTotalMemorySize();
     }
 
     /** A view of the RAM's bytes (tests, tools). */
@@ -144,7 +208,7 @@ public final class RamBackstore implements Backstore
 
     private boolean outside(final long offset, final long length)
     {
-        return offset < 0 || length < 0 || offset > memory.byteSize() - length;
+        return offset < 0 || length < 0 || offset > capacity - length;
     }
 
     private final class RamDevice implements BlockDevice, CompletionHandler
@@ -311,8 +375,23 @@ public final class RamBackstore implements Backstore
             {
                 allocation.markDeallocated(first, end - first);
             }
-            memory.asSlice(byteOffset, length).fill((byte)0);
+            zero(byteOffset, length);
             task.onIoComplete(0);
+        }
+
+        /** Gives the range's whole pages back to the kernel (they read zeros after) and zeroes the rest. */
+        private void zero(final long byteOffset, final long length)
+        {
+            final long pagesStart = (byteOffset + PAGE - 1) & -PAGE;
+            final long pagesEnd = (byteOffset + length) & -PAGE;
+            if (pagesEnd <= pagesStart ||
+                Libc.madvise(memory.address() + pagesStart, pagesEnd - pagesStart, LibcConstants.MADV_DONTNEED) < 0)
+            {
+                memory.asSlice(byteOffset, length).fill((byte)0);
+                return;
+            }
+            memory.asSlice(byteOffset, pagesStart - byteOffset).fill((byte)0);
+            memory.asSlice(pagesEnd, byteOffset + length - pagesEnd).fill((byte)0);
         }
 
         /** GET LBA STATUS (SBC-3 5.4): the run of blocks from the one holding {@code byteOffset}, negative if deallocated. */
@@ -323,15 +402,26 @@ public final class RamBackstore implements Backstore
             return allocation.mapped(block) ? bytes : -bytes;
         }
 
-        /** The Logical Block Provisioning log page: the memory is the LU's own, allocated whole at creation. */
+        /** The Logical Block Provisioning log page: the blocks written and not unmapped since, of the LU's size. */
         public long mappedBlocks()
         {
             return allocation.mappedCount();
         }
 
+        /**
+         * The machine's memory is the resource (SCOPE 10b, shared with everything else on it): what the kernel has
+         * available (MemAvailable), at most the blocks not mapped yet. Reads /proc/meminfo: LOG SENSE only.
+         */
         public long availableBlocks()
         {
-            return blockCount - allocation.mappedCount();
+            final long unmapped = blockCount - allocation.mappedCount();
+            final long available = memAvailableBytes(MEMINFO);
+            return available < 0 ? unmapped : Math.min(unmapped, available / blockSize);
+        }
+
+        public boolean provisioningResourcesShared()
+        {
+            return true;
         }
     }
 }

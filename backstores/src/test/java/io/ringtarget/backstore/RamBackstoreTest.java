@@ -1,12 +1,19 @@
 package io.ringtarget.backstore;
 
+import java.io.IOException;
 import java.lang.foreign.ValueLayout;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RamBackstoreTest
@@ -33,6 +40,117 @@ class RamBackstoreTest
             assertEquals(0, ram.slice(100 * 512, 1).get(ValueLayout.JAVA_BYTE, 0));
             assertEquals(9, ram.slice(108 * 512, 1).get(ValueLayout.JAVA_BYTE, 0));
         }
+    }
+
+    @Test
+    void memoryIsTakenAsBlocksAreWrittenAndGivenBackByUnmap() throws IOException
+    {
+        final long size = 64L << 20;
+        final RamBackstore ram = new RamBackstore(size, 512);
+        try (LoopDriver d = new LoopDriver(ram))
+        {
+            assertEquals(0, ram.memoryBytes());
+            assertEquals(0, pagesHeld(ram, size), "nothing committed at creation");
+            // A read of blocks never written reads zeros from the kernel's zero page: still nothing held.
+            d.buffer.asSlice(0, 1 << 20).fill((byte)1);
+            d.run(1 << 20, LoopDriver.cdb16(0x88, 0, 0, 2048));
+            d.assertGood();
+            d.assertBytes(d.buffer, 0, 1 << 20, 0);
+            assertEquals(0, ram.memoryBytes());
+            assertEquals(0, pagesHeld(ram, size), "a read commits nothing");
+            // 1 MiB written at 1 MiB, and one 512-byte block in the middle of a page at 4 MiB.
+            d.buffer.asSlice(0, 1 << 20).fill((byte)7);
+            d.run(1 << 20, LoopDriver.cdb16(0x8A, 0, 2048, 2048));
+            d.assertGood();
+            d.run(512, LoopDriver.cdb16(0x8A, 0, 8192 + 3, 1));
+            d.assertGood();
+            assertEquals((1 << 20) + 4096, ram.memoryBytes());
+            assertEquals(256 + 1, pagesHeld(ram, size));
+            // WRITE SAME(16) with UNMAP over the 1 MiB: its pages go back to the kernel and read zeros.
+            d.buffer.asSlice(0, 512).fill((byte)0);
+            d.run(512, LoopDriver.cdb16(0x93, 0x08, 2048, 2048));
+            d.assertGood();
+            assertEquals(4096, ram.memoryBytes());
+            assertEquals(1, pagesHeld(ram, size), "the unmapped pages were given back");
+            d.run(1 << 20, LoopDriver.cdb16(0x88, 0, 2048, 2048));
+            d.assertGood();
+            d.assertBytes(d.buffer, 0, 1 << 20, 0);
+            // UNMAP of part of a page (its blocks 2-3, the written one among them) zeroes it in place: the kernel
+            // keeps the page (another loop may be writing its other blocks), no block of it is counted any more.
+            d.run(512, LoopDriver.cdb16(0x93, 0x08, 8192 + 2, 2));
+            d.assertGood();
+            d.run(4096, LoopDriver.cdb16(0x88, 0, 8192, 8));
+            d.assertGood();
+            d.assertBytes(d.buffer, 0, 4096, 0);
+            assertEquals(0, ram.memoryBytes());
+            assertEquals(1, pagesHeld(ram, size));
+        }
+    }
+
+    @Test
+    void aLunTheSizeOfHalfTheMachineCostsOnlyWhatIsWrittenAndOneLargerThanItIsRefused() throws IOException
+    {
+        final long physical =
+            ((com.sun.management.OperatingSystemMXBean)ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+        final IllegalArgumentException refused =
+            assertThrows(IllegalArgumentException.class, () -> new RamBackstore(physical + (1L << 30), 4096));
+        assertTrue(refused.getMessage().contains("more than this machine's memory"), refused.getMessage());
+
+        final long size = (physical / 2) & -(1L << 20);
+        final RamBackstore ram = new RamBackstore(size, 4096);
+        try (LoopDriver d = new LoopDriver(ram))
+        {
+            final long last = size / 4096 - 1;
+            d.buffer.asSlice(0, 4096).fill((byte)3);
+            d.run(4096, LoopDriver.cdb16(0x8A, 0, last, 1));
+            d.assertGood();
+            d.buffer.asSlice(0, 4096).fill((byte)0);
+            d.run(4096, LoopDriver.cdb16(0x88, 0, last, 1));
+            d.assertGood();
+            d.assertBytes(d.buffer, 0, 4096, 3);
+            assertEquals(4096, ram.memoryBytes());
+            assertEquals(1, pagesHeld(ram, size));
+        }
+        finally
+        {
+            ram.close();
+        }
+    }
+
+    /**
+     * The backstore's pages the kernel holds for this process alone (/proc/self/pagemap: present and exclusively
+     * mapped, so the shared zero page a read of a never-written page maps is not counted).
+     */
+    static long pagesHeld(final RamBackstore ram, final long size) throws IOException
+    {
+        final long first = ram.slice(0, size).address() / 4096;
+        final long pages = size / 4096;
+        long held = 0;
+        try (FileChannel pagemap = FileChannel.open(Path.of("/proc/self/pagemap")))
+        {
+            final ByteBuffer entries = ByteBuffer.allocate(8 * 4096).order(ByteOrder.nativeOrder());
+            for (long page = 0; page < pages; page += 4096)
+            {
+                entries.clear().limit((int)(8 * Math.min(4096, pages - page)));
+                while (entries.hasRemaining())
+                {
+                    if (pagemap.read(entries, (first + page) * 8 + entries.position()) < 0)
+                    {
+                        throw new IOException("short read of /proc/self/pagemap");
+                    }
+                }
+                entries.flip();
+                while (entries.hasRemaining())
+                {
+                    final long entry = entries.getLong();
+                    if (entry < 0 && (entry & (1L << 56)) != 0)   // bit 63 present, bit 56 exclusively mapped
+                    {
+                        held++;
+                    }
+                }
+            }
+        }
+        return held;
     }
 
     @Test
@@ -87,15 +205,16 @@ class RamBackstoreTest
         final RamBackstore ram = new RamBackstore(8L << 20, 512);
         try (LoopDriver d = new LoopDriver(ram))
         {
-            assertArrayEquals(new long[] {16384, 0, 1}, provisioningLogPage(d), "all available, scope dedicated");
+            // The machine's memory is the resource, shared (SCOPE 10b); it has more than the LU's 8 MiB available.
+            assertArrayEquals(new long[] {16384, 0, 2}, provisioningLogPage(d), "all available, scope shared");
             d.buffer.asSlice(0, 8192).fill((byte)7);
             d.run(8192, LoopDriver.cdb16(0x8A, 0, 100, 16));
             d.run(8192, LoopDriver.cdb16(0x8A, 0, 108, 16));   // 8 blocks overlap: 24 mapped
-            assertArrayEquals(new long[] {16384 - 24, 24, 1}, provisioningLogPage(d));
+            assertArrayEquals(new long[] {16384 - 24, 24, 2}, provisioningLogPage(d));
             d.buffer.asSlice(0, 512).fill((byte)0);
             d.run(512, LoopDriver.cdb16(0x93, 0x08, 100, 20));   // WRITE SAME(16) UNMAP
             d.assertGood();
-            assertArrayEquals(new long[] {16384 - 4, 4, 1}, provisioningLogPage(d));
+            assertArrayEquals(new long[] {16384 - 4, 4, 2}, provisioningLogPage(d));
         }
     }
 

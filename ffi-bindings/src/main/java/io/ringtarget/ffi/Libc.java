@@ -76,6 +76,8 @@ public final class Libc
     private static final MethodHandle MMAP =
         downcall("mmap", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), -1);
     private static final MethodHandle MUNMAP = downcall("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), -1);
+    private static final MethodHandle MADVISE =
+        downcall("madvise", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), -1);
     private static final MethodHandle EVENTFD = downcall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1);
     private static final MethodHandle SCHED_YIELD = LINKER.downcallHandle(
         LINKER.defaultLookup().find("sched_yield").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
@@ -541,6 +543,20 @@ public final class Libc
         try
         {
             return result((int)MUNMAP.invokeExact(s, MemorySegment.ofAddress(address), length), s);
+        }
+        catch (final Throwable t)
+        {
+            throw fatal(t);
+        }
+    }
+
+    /** madvise(2) on {@code length} bytes from the page-aligned {@code address}; 0 or -errno. */
+    public static int madvise(final long address, final long length, final int advice)
+    {
+        final MemorySegment s = state();
+        try
+        {
+            return result((int)MADVISE.invokeExact(s, MemorySegment.ofAddress(address), length, advice), s);
         }
         catch (final Throwable t)
         {

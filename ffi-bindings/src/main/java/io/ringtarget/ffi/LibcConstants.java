@@ -150,6 +150,8 @@ public final class LibcConstants
     public static final int MAP_POPULATE = 0x8000;
     public static final int MAP_NORESERVE = 0x4000;
     public static final long MAP_FAILED = -1L;
+    /** A private anonymous mapping's pages are freed; they read as zeros when next touched. */
+    public static final int MADV_DONTNEED = 4;
 
     // <sys/eventfd.h>
     public static final int EFD_CLOEXEC = 0x80000;

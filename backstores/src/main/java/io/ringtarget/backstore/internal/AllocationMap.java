@@ -106,6 +106,35 @@ public final class AllocationMap
         return count;
     }
 
+    /**
+     * The number of groups of {@code groupBlocks} consecutive blocks (a power of two up to 64, groups aligned to it)
+     * with at least one block mapped, as it is: the pages a medium with blocks smaller than its pages holds.
+     */
+    public long mappedGroupCount(final int groupBlocks)
+    {
+        if (groupBlocks < 1 || groupBlocks > 64 || Integer.bitCount(groupBlocks) != 1)
+        {
+            throw new IllegalArgumentException("groupBlocks: " + groupBlocks);
+        }
+        // The lowest bit of each group, after its other bits were ORed into it.
+        long lowest = 0;
+        for (int bit = 0; bit < 64; bit += groupBlocks)
+        {
+            lowest |= 1L << bit;
+        }
+        long count = 0;
+        for (int word = 0; word < words.length; word++)
+        {
+            long folded = (long)WORDS.getOpaque(words, word);
+            for (int shift = 1; shift < groupBlocks; shift <<= 1)
+            {
+                folded |= folded >>> shift;
+            }
+            count += Long.bitCount(folded & lowest);
+        }
+        return count;
+    }
+
     /** Bits of the word of {@code block} from it up to {@code end} (exclusive) or the word's end. */
     private static long mask(final long block, final long end)
     {

@@ -79,6 +79,43 @@ class AllocationMapTest
     }
 
     @Test
+    void groupsWithAMappedBlockAreCountedAsABitSetCountsThem()
+    {
+        // The pages a RAM disk of 512-, 1024- and 2048-byte blocks holds: groups of 8, 4, 2 blocks (and 1, 64).
+        final SplittableRandom random = new SplittableRandom(23);
+        final int blocks = 4_100;
+        final AllocationMap map = new AllocationMap(blocks);
+        final BitSet model = new BitSet(blocks);
+        for (int i = 0; i < 300; i++)
+        {
+            final int first = random.nextInt(blocks);
+            final int count = 1 + random.nextInt(Math.min(40, blocks - first));
+            if (random.nextInt(3) != 0)
+            {
+                map.markMapped(first, count);
+                model.set(first, first + count);
+            }
+            else
+            {
+                map.markDeallocated(first, count);
+                model.clear(first, first + count);
+            }
+            for (final int group : new int[] {1, 2, 4, 8, 64})
+            {
+                long expected = 0;
+                for (int start = 0; start < blocks; start += group)
+                {
+                    final int next = model.nextSetBit(start);
+                    expected += next >= 0 && next < start + group ? 1 : 0;
+                }
+                assertEquals(expected, map.mappedGroupCount(group), "groups of " + group);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> map.mappedGroupCount(3));
+        assertThrows(IllegalArgumentException.class, () -> map.mappedGroupCount(128));
+    }
+
+    @Test
     void loopsMarkingDisjointBlocksOfOneWordConcurrentlyLoseNothing() throws InterruptedException
     {
         // Four writers on interleaved blocks: every word is shared, so a lost update would show as a gap.

@@ -273,6 +273,7 @@ public final class LiveTarget
         }
         final Map<String, Long> sizes = new LinkedHashMap<>();
         final Map<String, String> media = new LinkedHashMap<>();
+        final Map<String, Long> memory = new LinkedHashMap<>();
         for (final BackstoreConfig b : config.backstores())
         {
             final long size = server.sizeBytes(b.name());
@@ -285,8 +286,13 @@ public final class LiveTarget
             {
                 media.put(b.name(), medium);
             }
+            final long held = server.memoryBytes(b.name());
+            if (held >= 0)
+            {
+                memory.put(b.name(), held);
+            }
         }
-        return new LiveView(ConfigFiles.toJson(Secrets.masked(config)), sessions, alua, sizes, media);
+        return new LiveView(ConfigFiles.toJson(Secrets.masked(config)), sessions, alua, sizes, media, memory);
     }
 
     private void save(final RingtargetConfig config) throws IOException

@@ -9,11 +9,12 @@ import java.util.Map;
  * What a running target serves now, for {@code ringtarget ls} and {@code ringtarget sessions}: the configuration as
  * JSON with its secrets masked (null when only sessions were asked for), the logged-in sessions, the ALUA state of
  * each served TPG ({@code "IQN TAG"}: state, which an initiator may have changed), the size each open backstore
- * serves (by name, in bytes) and what is being done to a backstore's medium, for those where something is (by name:
- * "sanitize in progress 37%", a failure mode, "self-test 12%").
+ * serves (by name, in bytes), what is being done to a backstore's medium, for those where something is (by name:
+ * "sanitize in progress 37%", a failure mode, "self-test 12%"), and the memory each RAM backstore holds now (by
+ * name, in bytes: what was written to it, which is all it costs).
  */
 public record LiveView(String config, List<SessionSnapshot> sessions, Map<String, String> alua, Map<String, Long> sizes,
-    Map<String, String> media)
+    Map<String, String> media, Map<String, Long> memory)
 {
     public LiveView
     {
@@ -21,13 +22,14 @@ public record LiveView(String config, List<SessionSnapshot> sessions, Map<String
         alua = null == alua ? Map.of() : Map.copyOf(alua);
         sizes = null == sizes ? Map.of() : Map.copyOf(sizes);
         media = null == media ? Map.of() : Map.copyOf(media);
+        memory = null == memory ? Map.of() : Map.copyOf(memory);
     }
 
-    /** A view without medium states. */
+    /** A view without medium states or memory. */
     public LiveView(final String config, final List<SessionSnapshot> sessions, final Map<String, String> alua,
         final Map<String, Long> sizes)
     {
-        this(config, sessions, alua, sizes, null);
+        this(config, sessions, alua, sizes, null, null);
     }
 
     /** The key of a TPG in {@link #alua()}. */

@@ -25,6 +25,7 @@ final class LiveViews
             root.set("alua", MAPPER.valueToTree(view.alua()));
             root.set("sizes", MAPPER.valueToTree(view.sizes()));
             root.set("media", MAPPER.valueToTree(view.media()));
+            root.set("memory", MAPPER.valueToTree(view.memory()));
             return MAPPER.writeValueAsString(root);
         }
         catch (final JsonProcessingException ex)

@@ -32,8 +32,9 @@ final class LsCommand implements Callable<Integer>
     ConfigFileOption config;
 
     @Option(names = "--json", description = "Print the served configuration (secrets masked) and the live state as " +
-        "JSON: {\"config\": ..., \"sessions\": [...], \"alua\": {...}, \"sizes\": {...}, \"media\": {...}} " +
-        "(media: a backstore's sanitize, format or self-test now).")
+        "JSON: {\"config\": ..., \"sessions\": [...], \"alua\": {...}, \"sizes\": {...}, \"media\": {...}, " +
+        "\"memory\": {...}} " +
+        "(media: a backstore's sanitize, format or self-test now; memory: the bytes each ram backstore holds).")
     boolean json;
 
     @Spec

@@ -6,10 +6,12 @@ import io.ringtarget.backstore.RamBackstore;
 import io.ringtarget.backstore.rbd.RbdBackstore;
 import io.ringtarget.backstore.rbd.RbdImageSpec;
 import io.ringtarget.server.config.BackstoreConfig;
+import io.ringtarget.server.config.Sizes;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Collection;
 
 /** Opens the backstore a configuration entry describes. */
 final class BackstoreFactory
@@ -54,6 +56,38 @@ final class BackstoreFactory
         return backstore.name() + ": atomic writes (WRITE ATOMIC(16)) of " + backstore.atomicWriteUnitBytes() +
             " to " + backstore.atomicWriteMaxBytes() +
             " bytes, a power of two at a multiple of its length (RWF_ATOMIC)";
+    }
+
+    /**
+     * A warning when the RAM backstores, filled, would need more memory than the machine has available now
+     * (MemAvailable): their memory is committed as they are written (RamBackstore), so such a target starts and
+     * runs until its initiators write that much, and then the OOM killer ends it. Null when they fit, or when
+     * /proc/meminfo cannot be read.
+     */
+    static String ramCommitment(final Collection<Backstore> backstores)
+    {
+        long toCommit = 0;
+        long total = 0;
+        int count = 0;
+        for (final Backstore b : backstores)
+        {
+            if (b instanceof RamBackstore ram)
+            {
+                final long held = ram.memoryBytes();
+                total += ram.sizeBytes();
+                toCommit += Math.max(0, ram.sizeBytes() - held);
+                count++;
+            }
+        }
+        final long available = RamBackstore.memAvailableBytes(Path.of("/proc/meminfo"));
+        if (count == 0 || available < 0 || toCommit <= available)
+        {
+            return null;
+        }
+        return (count == 1 ? "the ram backstore (" : "the " + count + " ram backstores (") + Sizes.format(total) +
+            ") would need " + Sizes.format(toCommit) + " more memory once written in full, and " +
+            Sizes.format(available) + " is available: their memory is taken as they are written, and a target " +
+            "that runs out of it is ended by the kernel's OOM killer";
     }
 
     private static String where(final BackstoreConfig config)

@@ -2,6 +2,7 @@ package io.ringtarget.server.startup;
 
 import io.ringtarget.backstore.Backstore;
 import io.ringtarget.backstore.FileBackstore;
+import io.ringtarget.backstore.RamBackstore;
 import io.ringtarget.iscsi.connection.PortalSockets;
 import io.ringtarget.iscsi.engine.EngineChange;
 import io.ringtarget.iscsi.engine.IscsiEngine;
@@ -109,6 +110,14 @@ final class LiveChange
                 prepare(b);
             }
             refreshSizes();
+            if (opened.stream().anyMatch(RamBackstore.class::isInstance))
+            {
+                final String memory = BackstoreFactory.ramCommitment(next.values());
+                if (null != memory)
+                {
+                    warnings.add(memory);
+                }
+            }
             built = builder.build(after, next);
             ports(loops);
             settings();

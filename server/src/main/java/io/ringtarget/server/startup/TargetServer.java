@@ -1,6 +1,7 @@
 package io.ringtarget.server.startup;
 
 import io.ringtarget.backstore.Backstore;
+import io.ringtarget.backstore.RamBackstore;
 import io.ringtarget.iscsi.connection.PortalSockets;
 import io.ringtarget.iscsi.engine.EngineSettings;
 import io.ringtarget.iscsi.engine.IscsiEngine;
@@ -122,6 +123,11 @@ public final class TargetServer implements AutoCloseable
                 {
                     log.info("backstore", atomic);
                 }
+            }
+            final String memory = BackstoreFactory.ramCommitment(backstores.values());
+            if (null != memory)
+            {
+                log.warn("backstore", memory);
             }
             final TargetRegistryBuilder builder = new TargetRegistryBuilder(stateDirectory, log);
             final TargetRegistryBuilder.Built built = builder.build(config, backstores);
@@ -285,6 +291,12 @@ public final class TargetServer implements AutoCloseable
     {
         final Backstore b = backstores.get(backstore);
         return null == b ? -1 : b.sizeBytes();
+    }
+
+    /** The memory a RAM backstore holds now (what was written to it), in bytes; -1 for other backstores or none. */
+    public synchronized long memoryBytes(final String backstore)
+    {
+        return backstores.get(backstore) instanceof RamBackstore ram ? ram.memoryBytes() : -1;
     }
 
     /**

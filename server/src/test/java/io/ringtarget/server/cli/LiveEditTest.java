@@ -398,6 +398,10 @@ class LiveEditTest
             assertTrue(tree.out().matches("(?s).*o- " + HOST1.replace(".", "\\.") + " \\.+ \\[CHAP user host1, 0 sessions]\n.*"),
                 tree::toString);
             assertTrue(tree.out().contains("[ram (16MiB)"), tree::toString);
+            // Nothing written to it yet: a RAM LUN holds the memory its initiators wrote, not its size.
+            assertTrue(tree.out().contains(" write-thru activated, 0B in memory]"), tree::toString);
+            assertEquals(0, new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out()).get("memory")
+                .get("ram0").asLong(-1), json::toString);
 
             final CliRunner.Result sessions = run("sessions", "-v");
             assertEquals(0, sessions.exitCode(), sessions::toString);
@@ -425,7 +429,8 @@ class LiveEditTest
                 "mode (MEDIUM ERROR) until a SANITIZE completes (" + saved + ")"), live::log);
             final CliRunner.Result tree = run("ls");
             assertEquals(0, tree.exitCode(), tree::toString);
-            assertTrue(tree.out().contains(" activated, sanitize failed: MEDIUM ERROR until a SANITIZE completes]"),
+            assertTrue(tree.out().contains(" activated, 0B in memory, sanitize failed: MEDIUM ERROR until a SANITIZE " +
+                "completes]"),
                 tree::toString);
             final CliRunner.Result json = run("ls", "--json");
             final var media = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out()).get("media");

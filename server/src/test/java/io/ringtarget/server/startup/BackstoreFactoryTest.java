@@ -1,6 +1,7 @@
 package io.ringtarget.server.startup;
 
 import io.ringtarget.backstore.Backstore;
+import io.ringtarget.backstore.RamBackstore;
 import io.ringtarget.server.config.BackstoreConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -8,8 +9,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** What the engine is asked to open when a configuration is started without being validated first. */
@@ -45,5 +48,35 @@ class BackstoreFactoryTest
             assertEquals((8 << 20) / 512, grown.blockCount());
         }
         assertEquals(8 << 20, Files.size(file));
+    }
+
+    @Test
+    void ramBackstoresThatCouldNotAllBeWrittenInFullAreWarnedOf() throws IOException
+    {
+        final long available = RamBackstore.memAvailableBytes(Path.of("/proc/meminfo"));
+        assertEquals(0, available % 1024, "kB");
+        // The size of the machine's memory: allowed (it is taken as written), more than is available.
+        final long total =
+            ((com.sun.management.OperatingSystemMXBean)java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize() & -4096L;
+        try (RamBackstore small = new RamBackstore("small", 1 << 20, 512);
+            RamBackstore large = new RamBackstore("large", total, 4096))
+        {
+            assertNull(BackstoreFactory.ramCommitment(List.of(small)));
+            final String warning = BackstoreFactory.ramCommitment(List.of(small, large));
+            assertEquals(true, warning != null && warning.startsWith("the 2 ram backstores (") &&
+                warning.contains("more memory once written in full, and ") &&
+                warning.endsWith("is ended by the kernel's OOM killer"), warning);
+        }
+    }
+
+    @Test
+    void memAvailableIsReadInKibibytesAndItsAbsenceIsNoWarning() throws IOException
+    {
+        final Path meminfo = Files.writeString(dir.resolve("meminfo"),
+            "MemTotal:       24573720 kB\nMemFree:        1000 kB\nMemAvailable:   20490004 kB\n");
+        assertEquals(20490004L * 1024, RamBackstore.memAvailableBytes(meminfo));
+        assertEquals(-1, RamBackstore.memAvailableBytes(Files.writeString(dir.resolve("old"), "MemTotal: 1 kB\n")));
+        assertEquals(-1, RamBackstore.memAvailableBytes(dir.resolve("none")));
     }
 }
