@@ -90,8 +90,8 @@ class RamBackstoreTest
     @Test
     void aLunTheSizeOfHalfTheMachineCostsOnlyWhatIsWrittenAndOneLargerThanItIsRefused() throws IOException
     {
-        final long physical =
-            ((com.sun.management.OperatingSystemMXBean)ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+        final long physical = ((com.sun.management.OperatingSystemMXBean)ManagementFactory.getOperatingSystemMXBean())
+            .getTotalMemorySize();
         final IllegalArgumentException refused =
             assertThrows(IllegalArgumentException.class, () -> new RamBackstore(physical + (1L << 30), 4096));
         assertTrue(refused.getMessage().contains("more than this machine's memory"), refused.getMessage());

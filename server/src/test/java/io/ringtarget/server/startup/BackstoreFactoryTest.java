@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -56,9 +57,8 @@ class BackstoreFactoryTest
         final long available = RamBackstore.memAvailableBytes(Path.of("/proc/meminfo"));
         assertEquals(0, available % 1024, "kB");
         // The size of the machine's memory: allowed (it is taken as written), more than is available.
-        final long total =
-            ((com.sun.management.OperatingSystemMXBean)java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getTotalMemorySize() & -4096L;
+        final long total = ((com.sun.management.OperatingSystemMXBean)ManagementFactory.getOperatingSystemMXBean())
+            .getTotalMemorySize() & -4096L;
         try (RamBackstore small = new RamBackstore("small", 1 << 20, 512);
             RamBackstore large = new RamBackstore("large", total, 4096))
         {
