@@ -1,9 +1,10 @@
 # KernelInitiatorSanitizeRestartTest's guest script (busybox sh): a SANITIZE that outlives its target, killed while
-# the operation runs (SBC-4 4.11.2 resumes it after a power on). LUN 0 is a 128 MiB fileio LUN of a target with a
-# state directory. 'Z' written, an OVERWRITE of 31 passes of 'R' started with --early (IMMED), the state file read on
-# the host, the target killed (SIGKILL) and started again; once the session is back, TEST UNIT READY must say
-# SANITIZE IN PROGRESS (the operation started again with the first command), a read waits for the end and returns
-# the pattern, and the state file is gone. The harness replaces @TARGET@ and @PORTAL@.
+# the operation runs (SBC-4 4.11.2 resumes it after a power on). LUN 0 is a 1 GiB fileio LUN of a target with a
+# state directory. 'Z' written, an OVERWRITE of 31 passes of 'R' started with --early (IMMED), the host waits until
+# the state file holds saved progress (every 5 s), the target killed (SIGKILL) and started again; once the session is
+# back, TEST UNIT READY must say SANITIZE IN PROGRESS (the operation went on from its saved progress with the first
+# command), a read waits for the end and returns the pattern, and the state file is gone. The harness replaces
+# @TARGET@ and @PORTAL@.
 . /lib/rt-guest.sh
 T=@TARGET@
 P=@PORTAL@
@@ -30,7 +31,7 @@ printf R > /tmp/pattern
 rt_step "overwrite of 31 passes, IMMED"
 sg_sanitize --overwrite --count=31 --pattern=/tmp/pattern --early --quick "/dev/$d" > /tmp/out 2>&1
 rt_result early_rc "$?"
-rt_host state-file
+rt_host saved-progress
 rt_result state_before_kill "$RT_ANSWER"
 rt_step kill
 rt_host restart-target kill

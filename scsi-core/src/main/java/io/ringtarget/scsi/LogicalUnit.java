@@ -524,9 +524,10 @@ public final class LogicalUnit
     /**
      * Keeps a sanitize or format operation across a restart (SBC-4 4.11.2, 5.3): saved to {@code
      * <stateDirectory>/medium-operations/<serial>.op} when it begins (on its loop, before the first block), as failed
-     * when it fails, removed when it completes. This call loads what a previous run left there: the logical unit
-     * comes back in the failure mode, or with the operation in progress, started again from the first block by the
-     * first command that reaches the logical unit. Call once, before the logical unit serves.
+     * when it fails, removed when it completes, and its progress saved every few seconds (after a flush). This call
+     * loads what a previous run left there: the logical unit comes back in the failure mode, or with the operation in
+     * progress, which the first command that reaches the logical unit sets going again from its saved progress (from
+     * the first block when the logical unit's size changed). Call once, before the logical unit serves.
      *
      * @throws MediumOperationStateException when the file exists but is torn, corrupt, of another version or of
      *                                       another serial: nothing was loaded, the file is left as it is.
@@ -535,6 +536,15 @@ public final class LogicalUnit
     {
         sanitize.persistIn(Objects.requireNonNull(stateDirectory, "stateDirectory"), identity.unitSerial());
         return this;
+    }
+
+    /**
+     * Where a sanitize or format operation loaded by {@link #mediumOperationDirectory} goes on, in 65536ths of it (0:
+     * from its first block); -1 when none waits to go on.
+     */
+    public int mediumOperationResumeProgress()
+    {
+        return sanitize.resumeProgress();
     }
 
     /** The saved sanitize or format operation's file, or null without {@link #mediumOperationDirectory(Path)}. */

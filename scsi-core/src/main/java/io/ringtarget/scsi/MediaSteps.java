@@ -38,6 +38,8 @@ final class MediaSteps
     static final int PHASE_SELF_TEST_READ = 19;
     static final int PHASE_SELF_TEST_BLOCK = 20;
     static final int PHASE_SELF_TEST_TURN = 21;
+    /** SANITIZE's own task: the medium flushed so that the progress saved next is on it ({@link Sanitize}). */
+    static final int PHASE_SANITIZE_CHECKPOINT = 22;
 
     // What VERIFY / WRITE AND VERIFY compare the read-back with (BYTCHK, SBC-3 5.33): nothing, the Data-Out, or
     // the one Data-Out block with each block.
@@ -228,6 +230,7 @@ final class MediaSteps
             case PHASE_SANITIZE_ERASE:
             case PHASE_SANITIZE_FLUSH:
             case PHASE_SANITIZE_TURN:
+            case PHASE_SANITIZE_CHECKPOINT:
                 lu.sanitize().issueStep(t);
                 break;
             case PHASE_SELF_TEST_READ:
@@ -385,6 +388,7 @@ final class MediaSteps
             case PHASE_SANITIZE_ERASE:
             case PHASE_SANITIZE_FLUSH:
             case PHASE_SANITIZE_TURN:
+            case PHASE_SANITIZE_CHECKPOINT:
                 if (!lu.sanitize().stepResult(t, result))
                 {
                     ioErrors.incrementAndGet();

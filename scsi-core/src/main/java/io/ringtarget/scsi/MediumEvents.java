@@ -16,6 +16,11 @@ public interface MediumEvents
         }
 
         @Override
+        public void operationResumed(final String operation, final int percentDone)
+        {
+        }
+
+        @Override
         public void operationEnded(final String operation, final boolean completed, final long elapsedNanos)
         {
         }
@@ -23,10 +28,16 @@ public interface MediumEvents
 
     /**
      * @param operation     e.g. "SANITIZE OVERWRITE (3 passes, INVERT)", "FORMAT UNIT (deallocate)".
-     * @param initiatorPort the I_T nexus's initiator port that sent it (SPC-4 TransportID form), or null when the
-     *                      operation started again after a restart (saved in the state directory).
+     * @param initiatorPort the I_T nexus's initiator port that sent it (SPC-4 TransportID form).
      */
     void operationStarted(String operation, String initiatorPort);
+
+    /**
+     * An operation a previous run left in the state directory goes on after a restart.
+     *
+     * @param percentDone where it goes on from: its progress last saved, 0 when it runs again from its first block.
+     */
+    void operationResumed(String operation, int percentDone);
 
     /** @param completed false: it failed, and the logical unit is in its failure mode. */
     void operationEnded(String operation, boolean completed, long elapsedNanos);

@@ -11,9 +11,9 @@ import java.util.HexFormat;
  * resumed after a power on, and a logical unit whose format failed stays MEDIUM FORMAT CORRUPTED (5.3); without the
  * file a restart would serve a partly sanitized or formatted medium as if nothing had happened.
  * <p>
- * Text, one field per line, sealed with a CRC-32C line ({@link DurableFile}), version 1:
+ * Text, one field per line, sealed with a CRC-32C line ({@link DurableFile}), version 2:
  * <pre>
- *   ringtarget medium operation 1
+ *   ringtarget medium operation 2
  *   serial SERIAL0001          the serial as the PR state file writes it (%XX outside '!'..'~')
  *   operation sanitize         or format
  *   state running              or failed
@@ -22,19 +22,34 @@ import java.util.HexFormat;
  *   invert 0                   INVERT: the pattern alternates between passes
  *   passes 1                   1 to 31
  *   pattern 52                 the initialization pattern, hex ('-' for none: zeros)
+ *   capacity 8388608           the logical unit's bytes when saved: the progress below holds only at this size
+ *   done 3145728               bytes of the operation (of passes x capacity) on the medium and flushed: it resumes
+ *                              from there
  *   crc32c 1a2b3c4d
  * </pre>
+ * Version 1 (the first release that kept operations) has neither of the last two: it resumes from the first block.
  * Reading checks every field and returns the whole record or throws {@link MediumOperationStateException}.
  */
 final class MediumOperationStore
 {
     static final String DIRECTORY = "medium-operations";
-    static final String HEADER = "ringtarget medium operation 1";
+    static final String HEADER = "ringtarget medium operation 2";
+    static final String HEADER_VERSION_1 = "ringtarget medium operation 1";
 
-    /** What one file holds. */
+    /**
+     * What one file holds.
+     *
+     * @param capacity the logical unit's size in bytes when saved (0 in a version 1 file: unknown).
+     * @param done     bytes of the operation known to be on the medium: where it resumes, when the size is the same.
+     */
     record Operation(boolean format, boolean running, boolean erase, boolean unrestricted, boolean invert,
-        int passes, byte[] pattern)
+        int passes, byte[] pattern, long capacity, long done)
     {
+        /** The bytes the whole operation writes or deallocates: every pass of an overwrite. */
+        long total()
+        {
+            return erase ? capacity : capacity * passes;
+        }
     }
 
     private static final HexFormat HEX = HexFormat.of();
@@ -89,7 +104,9 @@ final class MediumOperationStore
             "unrestricted " + (o.unrestricted() ? 1 : 0) + "\n" +
             "invert " + (o.invert() ? 1 : 0) + "\n" +
             "passes " + o.passes() + "\n" +
-            "pattern " + (o.pattern().length == 0 ? "-" : HEX.formatHex(o.pattern())) + "\n");
+            "pattern " + (o.pattern().length == 0 ? "-" : HEX.formatHex(o.pattern())) + "\n" +
+            "capacity " + o.capacity() + "\n" +
+            "done " + o.done() + "\n");
     }
 
     Operation decode(final byte[] bytes) throws MediumOperationStateException
@@ -103,13 +120,15 @@ final class MediumOperationStore
         {
             throw fail(ex.getMessage());
         }
-        if (lines.length != 10 || !lines[9].isEmpty())
-        {
-            throw fail(lines.length - 1 + " lines before the checksum, expected 9");
-        }
-        if (!HEADER.equals(lines[0]))
+        final boolean version1 = HEADER_VERSION_1.equals(lines[0]);
+        if (!version1 && !HEADER.equals(lines[0]))
         {
             throw fail("line 1: expected '" + HEADER + "', found '" + lines[0] + "' (unknown format or version)");
+        }
+        final int fields = version1 ? 9 : 11;
+        if (lines.length != fields + 1 || !lines[fields].isEmpty())
+        {
+            throw fail(lines.length - 1 + " lines before the checksum, expected " + fields);
         }
         final String fileSerial = field(lines, 1, "serial");
         if (!fileSerial.equals(PersistentReservationStore.escape(serial)))
@@ -149,7 +168,38 @@ final class MediumOperationStore
         {
             throw fail("line 9: an empty pattern is written '-'");
         }
-        return new Operation(format, running, erase, unrestricted, invert, count, pattern);
+        if (version1)
+        {
+            return new Operation(format, running, erase, unrestricted, invert, count, pattern, 0, 0);
+        }
+        final long capacity = bytes(lines, 9, "capacity");
+        final long done = bytes(lines, 10, "done");
+        final Operation operation = new Operation(format, running, erase, unrestricted, invert, count, pattern,
+            capacity, done);
+        if (done > operation.total())
+        {
+            throw fail("line 11: " + done + " bytes done of an operation of " + operation.total());
+        }
+        return operation;
+    }
+
+    private long bytes(final String[] lines, final int index, final String name) throws MediumOperationStateException
+    {
+        final String value = field(lines, index, name);
+        final long bytes;
+        try
+        {
+            bytes = Long.parseLong(value);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw fail("line " + (index + 1) + ": '" + value + "' is not a number");
+        }
+        if (bytes < 0)
+        {
+            throw fail("line " + (index + 1) + ": " + name + " " + bytes + " is negative");
+        }
+        return bytes;
     }
 
     private String field(final String[] lines, final int index, final String name)

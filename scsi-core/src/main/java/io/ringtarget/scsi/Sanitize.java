@@ -35,9 +35,11 @@ import static io.ringtarget.scsi.OperationCodes.SA_OVERWRITE;
  * ({@link BlockDevice#continueLater}): a RAM LUN of gigabytes does not hold its loop for seconds.
  * <p>
  * With a state directory ({@link #persistIn}) the operation survives a restart ({@link MediumOperationStore}): saved
- * when it begins, as failed when it fails, removed when it completes. After a restart the logical unit comes back in
- * the saved state; an operation that was running starts again from its first block when the first command reaches
- * the logical unit (on that command's loop and backstore handle: SBC-4 4.11.2 resumes it after a power on).
+ * when it begins, with its progress every {@link #CHECKPOINT_INTERVAL_NANOS} (after a flush, so the blocks it counts
+ * are on the medium), as failed when it fails, removed when it completes. After a restart the logical unit comes
+ * back in the saved state; an operation that was running goes on from its last saved progress (from the first block
+ * when the logical unit's size changed) when the first command reaches the logical unit (on that command's loop and
+ * backstore handle: SBC-4 4.11.2 resumes it after a power on).
  */
 final class Sanitize implements ScsiTaskListener
 {
@@ -70,6 +72,11 @@ final class Sanitize implements ScsiTaskListener
     private static final int OVERWRITE_COUNT_MASK = 0x1F;
     private static final int OVERWRITE_HEADER_LENGTH = 4;
     private static final byte[] NO_PATTERN = new byte[0];
+    /**
+     * How often a running operation's progress is saved (a flush of the backstore, then the state file: a few ms on
+     * its loop): a restart repeats at most this much of it.
+     */
+    static final long CHECKPOINT_INTERVAL_NANOS = 5_000_000_000L;
 
     private final LogicalUnit lu;
     private final int blockSize;
@@ -84,6 +91,11 @@ final class Sanitize implements ScsiTaskListener
     private volatile MediumOperationStore store;
     /** An operation loaded by {@link #persistIn} that was running: the first command to come starts it again. */
     private final AtomicBoolean resumePending = new AtomicBoolean();
+    /** Where the loaded operation resumes: its bytes done, valid at {@link #resumeCapacity} bytes of medium. */
+    private long resumeDone;
+    private long resumeCapacity;
+    private long checkpointIntervalNanos = CHECKPOINT_INTERVAL_NANOS;
+    private long lastCheckpointNanos;
 
     // The operation in progress: written by the loop that won the IN_PROGRESS state, before it ran a step, and by no
     // other until the state leaves IN_PROGRESS.
@@ -128,6 +140,9 @@ final class Sanitize implements ScsiTaskListener
             patternBytes = saved.pattern();
             if (saved.running())
             {
+                resumeCapacity = saved.capacity();
+                resumeDone = saved.capacity() == lu.blockCount() * blockSize ? saved.done() : 0;
+                progress = resumeDone == 0 ? 0 : (int)(resumeDone * (PROGRESS_ONE - 1) / saved.total());
                 state.set(saved.format() ? FORMATTING : IN_PROGRESS);
                 resumePending.set(true);
             }
@@ -139,6 +154,21 @@ final class Sanitize implements ScsiTaskListener
         store = s;
     }
 
+    /** Saves a running operation's progress this often (tests: every step with 0). Before the logical unit serves. */
+    void checkpointInterval(final long nanos)
+    {
+        checkpointIntervalNanos = nanos;
+    }
+
+    /**
+     * Where an operation loaded from the state file resumes, in 65536ths of it: 0 when it starts again from its first
+     * block (none saved, or the logical unit's size changed since); -1 when none is pending.
+     */
+    int resumeProgress()
+    {
+        return resumePending.get() ? progress : -1;
+    }
+
     /** The state file, or null without a state directory. */
     Path stateFile()
     {
@@ -148,19 +178,29 @@ final class Sanitize implements ScsiTaskListener
 
     /**
      * A command reached the logical unit while its state is in progress: when that operation was loaded from the
-     * state file and no loop has started it yet, it starts on this command's loop, from the first block (the
+     * state file and no loop has started it yet, it goes on on this command's loop from its saved progress (the
      * command itself then goes on as any command does meanwhile).
      */
     void resumeIfPending(final ScsiTask t)
     {
         if (resumePending.get() && t.device() != null && resumePending.compareAndSet(true, false))
         {
+            final int resumedAt = progress;
             if (!eraseOperation)
             {
                 fillPattern(MemorySegment.ofArray(patternBytes), 0, patternBytes.length);
             }
             final ScsiTask r = prepareRunner(t);
-            lu.mediumEvents().operationStarted(describe(), null);
+            if (resumeDone > 0 && resumeCapacity == capacity)
+            {
+                r.bytesDone = resumeDone;
+                progress = resumedAt;
+                if (!eraseOperation && invert && ((resumeDone / capacity) & 1) != 0)
+                {
+                    invertPattern();   // that pass's pattern: they alternate from the first pass's
+                }
+            }
+            lu.mediumEvents().operationResumed(describe(), progress * 100 / PROGRESS_ONE);
             lu.runSteps(r);
             t.deferListenerFailure(r.takeListenerFailure());
         }
@@ -478,7 +518,7 @@ final class Sanitize implements ScsiTaskListener
             passes = 1;
             invert = false;
         }
-        save(true);
+        save(true, 0);
         final ScsiTask r = prepareRunner(t);
         lu.mediumEvents().operationStarted(describe(), null == t.nexus() ? null : t.nexus().initiatorPortName());
         if (immediate)
@@ -504,6 +544,7 @@ final class Sanitize implements ScsiTaskListener
         capacity = lu.blockCount() * blockSize;
         progress = 0;
         startNanos = System.nanoTime();
+        lastCheckpointNanos = startNanos;
         final ScsiTask r = runner;
         r.startOperationOf(lu, t);
         r.bytesTotal = eraseOperation ? capacity : capacity * passes;
@@ -523,8 +564,11 @@ final class Sanitize implements ScsiTaskListener
             " passes") + (invert ? ", INVERT" : "") + ")";
     }
 
-    /** The operation as it stands now, durably, when there is a state directory (on the running loop: a few ms). */
-    private void save(final boolean running)
+    /**
+     * The operation as it stands now, durably, when there is a state directory (on the running loop: a few ms):
+     * {@code done} bytes of it on the medium.
+     */
+    private void save(final boolean running, final long done)
     {
         final MediumOperationStore s = store;
         if (s == null)
@@ -534,7 +578,7 @@ final class Sanitize implements ScsiTaskListener
         try
         {
             s.save(new MediumOperationStore.Operation(formatOperation, running, eraseOperation, ause, invert, passes,
-                patternBytes));
+                patternBytes, lu.blockCount() * blockSize, done));
         }
         catch (final IOException ex)
         {
@@ -580,6 +624,7 @@ final class Sanitize implements ScsiTaskListener
                 device.unmap(r, r.bytesDone, r.ioLength);
                 break;
             case MediaSteps.PHASE_SANITIZE_FLUSH:
+            case MediaSteps.PHASE_SANITIZE_CHECKPOINT:
                 device.flush(r);
                 break;
             case MediaSteps.PHASE_SANITIZE_TURN:
@@ -616,6 +661,17 @@ final class Sanitize implements ScsiTaskListener
                 ok = true;
                 r.phase = eraseOperation ? MediaSteps.PHASE_SANITIZE_ERASE : MediaSteps.PHASE_SANITIZE_WRITE;
                 break;
+            case MediaSteps.PHASE_SANITIZE_CHECKPOINT:
+                ok = result >= 0;
+                if (ok)
+                {
+                    // Flushed: every byte counted is on the medium, so a restart may go on from here.
+                    save(true, r.bytesDone);
+                    lastCheckpointNanos = System.nanoTime();
+                    r.phase = r.device().writesBeforeReturning() ? MediaSteps.PHASE_SANITIZE_TURN :
+                        eraseOperation ? MediaSteps.PHASE_SANITIZE_ERASE : MediaSteps.PHASE_SANITIZE_WRITE;
+                }
+                break;
             default:
                 throw new IllegalStateException("completion in phase " + r.phase);
         }
@@ -650,6 +706,11 @@ final class Sanitize implements ScsiTaskListener
         {
             invertPatternIfAlternating();
         }
+        if (store != null && System.nanoTime() - lastCheckpointNanos >= checkpointIntervalNanos)
+        {
+            r.phase = MediaSteps.PHASE_SANITIZE_CHECKPOINT;
+            return;
+        }
         if (r.inSubmit && r.device().writesBeforeReturning())
         {
             r.phase = MediaSteps.PHASE_SANITIZE_TURN; // completed before returning: the loop's other work first
@@ -683,7 +744,7 @@ final class Sanitize implements ScsiTaskListener
         }
         else
         {
-            save(false);
+            save(false, r.bytesDone);
         }
         lu.mediumEvents().operationEnded(describe(), ok, System.nanoTime() - startNanos);
         state.set(ok ? IDLE : format ? FORMAT_CORRUPTED : FAILED);

@@ -46,6 +46,12 @@ class MediumOperationRestartTest
         }
 
         @Override
+        public void operationResumed(final String operation, final int percentDone)
+        {
+            events.add("resumed " + operation + " from " + percentDone + "%");
+        }
+
+        @Override
         public void operationEnded(final String operation, final boolean completed, final long elapsedNanos)
         {
             assertTrue(elapsedNanos >= 0, "elapsed " + elapsedNanos);
@@ -121,15 +127,75 @@ class MediumOperationRestartTest
         assertEquals(Sanitize.IDLE, after.lu.sanitizeState());
         assertEquals(3 * 8, after.device.writes, "three whole passes, from the first block");
         assertEquals(java.util.List.of("started SANITIZE OVERWRITE (3 passes, INVERT) by " +
-                before.nexus.initiatorPortName(), "started SANITIZE OVERWRITE (3 passes, INVERT) by null",
+                before.nexus.initiatorPortName(), "resumed SANITIZE OVERWRITE (3 passes, INVERT) from 0%",
                 "completed SANITIZE OVERWRITE (3 passes, INVERT)"), events,
-            "who started it, that it started again after the restart, and that it completed");
+            "who started it, that it started again after the restart (no progress saved yet), and that it completed");
         assertEveryBlockHolds(after, 0x5A);   // INVERT: the last pass writes the pattern as given
         assertFalse(Files.exists(file()), "completed: nothing to come back to");
         after.drainAfterRun = true;
         after.run(after.other, 0, 0, 0, 0, 0, 0, 0);
         after.assertGood();
         assertEquals(Sanitize.IDLE, start().lu.sanitizeState(), "a third start finds nothing");
+    }
+
+    @Test
+    void anOverwriteGoesOnAfterARestartFromTheProgressItSavedWithThatPasssPattern() throws IOException
+    {
+        final LuHarness before = start().ready();
+        before.lu.sanitize().checkpointInterval(0);   // a checkpoint after every chunk (5 s in a server)
+        before.device.deferred = true;
+        before.drainAfterRun = false;
+        overwrite(before, IMMED, 0x80 | 2, 0x5A);   // INVERT, two passes: 0xA5 first, then 0x5A
+        before.assertGood();
+        // Each chunk is a write and then the flush of its checkpoint: 11 chunks, 3 into the second pass.
+        before.device.drain(22);
+        assertTrue(before.device.flushes >= 11, "flushed before each save: " + before.device.flushes);
+        assertTrue(saved().contains("passes 2\npattern 5a\ncapacity " + (long)BLOCKS * BLOCK + "\ndone " +
+            (11L << 20) + "\n"), saved());
+        // Killed here: the 12th chunk's write never lands. On the medium: 3 MiB of 0x5A, then 5 MiB of 0xA5.
+
+        final LuHarness after = start();
+        assertEquals(Sanitize.IN_PROGRESS, after.lu.sanitizeState());
+        assertEquals(11 * 65535 / 16, after.lu.mediumOperationResumeProgress(), "11 of 16 MiB");
+        assertEquals(11 * 65535 / 16, after.lu.sanitizeProgress(), "REQUEST SENSE says so before it goes on");
+        after.device.disk().asSlice(0, 3 << 20).fill((byte)0x5A);
+        after.device.disk().asSlice(3 << 20, 5 << 20).fill((byte)0xA5);
+        after.run(after.other, 96, 0x12, 0, 0, 0, 96, 0);   // INQUIRY: the operation goes on
+        after.assertGood();
+        assertEquals(Sanitize.IDLE, after.lu.sanitizeState());
+        assertEquals(5, after.device.writes, "the five chunks not saved as done");
+        assertEveryBlockHolds(after, 0x5A);   // the second pass's pattern, as given
+        assertEquals(java.util.List.of("started SANITIZE OVERWRITE (2 passes, INVERT) by " +
+                before.nexus.initiatorPortName(), "resumed SANITIZE OVERWRITE (2 passes, INVERT) from 68%",
+                "completed SANITIZE OVERWRITE (2 passes, INVERT)"), events);
+        assertFalse(Files.exists(file()));
+    }
+
+    @Test
+    void aSavedProgressOfAnotherSizeOrAVersion1FileStartsAgainFromTheFirstBlock() throws IOException
+    {
+        final MediumOperationStore store = new MediumOperationStore(state, "SERIAL0001");
+        // Saved when the LU was 4 MiB larger (grown since): its progress does not describe these blocks.
+        store.save(new MediumOperationStore.Operation(false, true, false, false, false, 1, new byte[] {0x42},
+            (long)BLOCKS * BLOCK + (4 << 20), 6L << 20));
+        final LuHarness grown = start();
+        assertEquals(0, grown.lu.mediumOperationResumeProgress());
+        grown.run(grown.other, 96, 0x12, 0, 0, 0, 96, 0);
+        assertEquals(8, grown.device.writes, "all eight chunks");
+        assertEveryBlockHolds(grown, 0x42);
+
+        // The first release's file (version 1, no progress): resumed from the first block.
+        final String body = "ringtarget medium operation 1\nserial SERIAL0001\noperation sanitize\nstate running\n" +
+            "erase 0\nunrestricted 0\ninvert 0\npasses 1\npattern 43\n";
+        final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(body.getBytes(StandardCharsets.US_ASCII));
+        Files.writeString(file(), body + String.format("crc32c %08x%n", crc.getValue()));
+        final LuHarness old = start();
+        assertEquals(0, old.lu.mediumOperationResumeProgress());
+        old.run(old.other, 96, 0x12, 0, 0, 0, 96, 0);
+        assertEquals(8, old.device.writes);
+        assertEveryBlockHolds(old, 0x43);
+        assertFalse(Files.exists(file()));
     }
 
     @Test
@@ -189,14 +255,21 @@ class MediumOperationRestartTest
     {
         final MediumOperationStore store = new MediumOperationStore(state, "SERIAL0001");
         assertEquals(null, store.load(), "none yet");
-        final MediumOperationStore.Operation op =
-            new MediumOperationStore.Operation(true, true, false, false, false, 1, new byte[] {0x00, (byte)0xFF});
+        final MediumOperationStore.Operation op = new MediumOperationStore.Operation(true, true, false, false, false,
+            1, new byte[] {0x00, (byte)0xFF}, 8 << 20, 3 << 20);
         store.save(op);
         final MediumOperationStore.Operation back = store.load();
         assertEquals(true, back.format());
         assertEquals(true, back.running());
         assertArrayEquals(new byte[] {0x00, (byte)0xFF}, back.pattern());
+        assertEquals(8 << 20, back.capacity());
+        assertEquals(3 << 20, back.done());
         final byte[] bytes = Files.readAllBytes(store.file());
+
+        store.save(new MediumOperationStore.Operation(false, true, false, false, false, 2, new byte[0], 1 << 20,
+            (2 << 20) + 1));
+        assertTrue(assertThrows(MediumOperationStateException.class, store::load).getMessage()
+            .contains("line 11: 2097153 bytes done of an operation of 2097152"));
 
         bytes[40] ^= 0x01;
         Files.write(store.file(), bytes);

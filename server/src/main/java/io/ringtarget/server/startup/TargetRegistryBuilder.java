@@ -317,13 +317,16 @@ final class TargetRegistryBuilder
     /** What the state directory gave back of a sanitize or format operation, in words; null: nothing. */
     private static String restoredMediumOperation(final LogicalUnit lu)
     {
+        final int resumeAt = lu.mediumOperationResumeProgress() * 100 / 65536;
+        final String from = resumeAt <= 0 ? "runs again from its first block" : "goes on from " + resumeAt +
+            "% (its progress last saved)";
         return switch (lu.sanitizeState() * 10 + lu.formatState())
         {
-            case 10 -> "a sanitize operation stopped by the last shutdown runs again from its first block when an " +
-                "initiator next sends a command; until it ends the LUN is NOT READY";
+            case 10 -> "a sanitize operation stopped by the last shutdown " + from + " when an initiator next sends a " +
+                "command; until it ends the LUN is NOT READY";
             case 20 -> "in the sanitize failure mode (MEDIUM ERROR) until a SANITIZE completes";
-            case 1 -> "a format operation stopped by the last shutdown runs again from its first block when an " +
-                "initiator next sends a command; until it ends the LUN is NOT READY";
+            case 1 -> "a format operation stopped by the last shutdown " + from + " when an initiator next sends a " +
+                "command; until it ends the LUN is NOT READY";
             case 2 -> "its medium format is corrupted (MEDIUM ERROR) until a FORMAT UNIT or SANITIZE completes";
             default -> null;
         };

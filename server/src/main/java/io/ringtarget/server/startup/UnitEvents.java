@@ -82,9 +82,19 @@ final class UnitEvents implements BackstoreEvents, MediumEvents
     {
         if (null != log)
         {
-            log.warn(LUN, "backstore " + backstore + ": " + operation + (null == initiatorPort ?
-                " started again after a restart" : " started by " + initiatorPort) + ": every block changes; the " +
-                "LUN answers NOT READY until it ends");
+            log.warn(LUN, "backstore " + backstore + ": " + operation + " started by " + initiatorPort +
+                ": every block changes; the LUN answers NOT READY until it ends");
+        }
+    }
+
+    @Override
+    public void operationResumed(final String operation, final int percentDone)
+    {
+        if (null != log)
+        {
+            log.warn(LUN, "backstore " + backstore + ": " + operation + (percentDone == 0 ?
+                " started again after a restart, from its first block" : " goes on after a restart from " +
+                percentDone + "%, where it was last saved") + "; the LUN answers NOT READY until it ends");
         }
     }
 
