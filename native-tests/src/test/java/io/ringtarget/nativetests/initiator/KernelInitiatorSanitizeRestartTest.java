@@ -86,8 +86,12 @@ class KernelInitiatorSanitizeRestartTest
     /** The operation's fields of the state file, or "none". */
     private static String stateFile(final Path stateFile) throws java.io.IOException
     {
-        return Files.exists(stateFile) ? Files.readAllLines(stateFile).stream().filter(l -> l.startsWith("operation ") ||
-            l.startsWith("state ") || l.startsWith("passes ") || l.startsWith("pattern ")).toList().toString() : "none";
+        if (!Files.exists(stateFile))
+        {
+            return "none";
+        }
+        return Files.readAllLines(stateFile).stream().filter(l -> l.startsWith("operation ") ||
+            l.startsWith("state ") || l.startsWith("passes ") || l.startsWith("pattern ")).toList().toString();
     }
 
     /**

@@ -322,11 +322,11 @@ final class TargetRegistryBuilder
             "% (its progress last saved)";
         return switch (lu.sanitizeState() * 10 + lu.formatState())
         {
-            case 10 -> "a sanitize operation stopped by the last shutdown " + from + " when an initiator next sends a " +
-                "command; until it ends the LUN is NOT READY";
+            case 10 -> "a sanitize operation stopped by the last shutdown " + from + " when an initiator next sends " +
+                "a command; until it ends the LUN is NOT READY";
             case 20 -> "in the sanitize failure mode (MEDIUM ERROR) until a SANITIZE completes";
-            case 1 -> "a format operation stopped by the last shutdown " + from + " when an initiator next sends a " +
-                "command; until it ends the LUN is NOT READY";
+            case 1 -> "a format operation stopped by the last shutdown " + from + " when an initiator next sends " +
+                "a command; until it ends the LUN is NOT READY";
             case 2 -> "its medium format is corrupted (MEDIUM ERROR) until a FORMAT UNIT or SANITIZE completes";
             default -> null;
         };
