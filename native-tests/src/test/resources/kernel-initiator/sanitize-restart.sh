@@ -3,8 +3,9 @@
 # state directory. 'Z' written, an OVERWRITE of 31 passes of 'R' started with --early (IMMED), the host waits until
 # the state file holds saved progress (every 5 s), the target killed (SIGKILL) and started again; once the session is
 # back, TEST UNIT READY must say SANITIZE IN PROGRESS (the operation went on from its saved progress with the first
-# command), a read waits for the end and returns the pattern, and the state file is gone. The harness replaces
-# @TARGET@ and @PORTAL@.
+# command), a read waits for the end and returns the pattern, and the state file is gone. A background short
+# self-test run before the sanitize is still in smartctl's self-test log after the restart (saved in the state
+# directory too). The harness replaces @TARGET@ and @PORTAL@.
 . /lib/rt-guest.sh
 T=@TARGET@
 P=@PORTAL@
@@ -26,6 +27,14 @@ bytes() {
 yes Z | tr -d '\n' | head -c 1048576 > /tmp/z
 dd if=/tmp/z of="/dev/$d" bs=1048576 count=1 seek=100 oflag=direct 2>/dev/null || rt_fail "write"
 rt_result before "$(bytes "/dev/$d" 25600)"
+rt_step "short self-test"
+smartctl -t short "/dev/$d" > /tmp/out 2>&1
+rt_result short_test_rc "$?"
+n=0
+while smartctl -l selftest "/dev/$d" 2>/dev/null | grep -q 'in progress' && [ "$n" -lt 300 ]; do
+  n=$((n + 1)); sleep 0.1
+done
+rt_result selftest_before "$(smartctl -l selftest "/dev/$d" 2>&1 | grep -E '^# *[0-9]' | tr -s ' ' | tr '\n' ';')"
 printf R > /tmp/pattern
 
 rt_step "overwrite of 31 passes, IMMED"
@@ -52,6 +61,7 @@ rt_result after_restart_read "$(bytes "/dev/$d" 25600)"
 rt_result after_tur "$(sg_turs "/dev/$d" > /dev/null 2>&1; echo $?)"
 rt_host state-file
 rt_result state_after "$RT_ANSWER"
+rt_result selftest_after "$(smartctl -l selftest "/dev/$d" 2>&1 | grep -E '^# *[0-9]' | tr -s ' ' | tr '\n' ';')"
 rt_result conn_errors "$(rt_conn_errors)"
 rt_step logout
 rt_logout "$T" "$P"

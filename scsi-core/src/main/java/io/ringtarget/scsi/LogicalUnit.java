@@ -539,6 +539,27 @@ public final class LogicalUnit
     }
 
     /**
+     * Keeps the self-test log (the Self-Test Results log page, SPC-4 7.3.16) and the read rate behind EXTENDED
+     * SELF-TEST COMPLETION TIME across a restart: {@code <stateDirectory>/self-tests/<serial>.log}, saved when a short
+     * or extended self-test starts and ends. This call loads what a previous run saved (a test it cut short comes
+     * back "aborted by another method"). Call once, before the logical unit serves.
+     *
+     * @throws SelfTestLogStateException when the file exists but is torn, corrupt, of another version or of another
+     *                                   serial: nothing was loaded, the file is left as it is.
+     */
+    public LogicalUnit selfTestLogDirectory(final Path stateDirectory) throws SelfTestLogStateException
+    {
+        selfTest.persistIn(Objects.requireNonNull(stateDirectory, "stateDirectory"), identity.unitSerial());
+        return this;
+    }
+
+    /** The saved self-test log's file, or null without {@link #selfTestLogDirectory(Path)}. */
+    public Path selfTestLogFile()
+    {
+        return selfTest.logFile();
+    }
+
+    /**
      * Where a sanitize or format operation loaded by {@link #mediumOperationDirectory} goes on, in 65536ths of it (0:
      * from its first block); -1 when none waits to go on.
      */

@@ -1,7 +1,12 @@
 package io.ringtarget.scsi;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -31,7 +36,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * advisory, as SPC-4 calls it, and what smartctl tells its user to wait.
  * <p>
  * The 20 most recent results of the short and extended self-tests are kept (newest first) under this object's monitor:
- * LOG SENSE on any loop reads them; they are not saved across a restart.
+ * LOG SENSE on any loop reads them. With a state directory ({@link #persistIn}) they survive a restart with the
+ * measured rate ({@link SelfTestLogStore}, saved when a logged test starts and ends, on its loop): a test the restart
+ * interrupted comes back "aborted by another method", and the power-on hours go on from the newest entry's.
  */
 final class SelfTest implements ScsiTaskListener
 {
@@ -96,6 +103,10 @@ final class SelfTest implements ScsiTaskListener
     private final int[] senses = new int[LOG_ENTRIES];
     private int entries;
     private int newest;
+    /** Power-on hours the saved log had reached: the hours of this run count from there. */
+    private int hoursBase;
+    /** Where the log is kept across a restart; null: nowhere (no state directory). */
+    private volatile SelfTestLogStore store;
 
     // The test in progress: written by the loop that won RUNNING, before its first step, and by no other until the
     // state is IDLE again.
@@ -116,6 +127,44 @@ final class SelfTest implements ScsiTaskListener
         this.lu = lu;
         this.blockSize = blockSize;
         runner.listener(this);
+    }
+
+    /**
+     * Keeps the log under {@code stateDirectory} from now on, and takes back what a previous run saved there. Before
+     * the logical unit serves.
+     */
+    void persistIn(final Path stateDirectory, final String serial) throws SelfTestLogStateException
+    {
+        final SelfTestLogStore s = new SelfTestLogStore(stateDirectory, serial);
+        final SelfTestLogStore.Log saved = s.load();
+        if (saved != null)
+        {
+            synchronized (this)
+            {
+                measuredBytesPerSecond = saved.bytesPerSecond();
+                newest = 0;
+                entries = saved.entries().size();
+                for (int i = 0; i < entries; i++)
+                {
+                    final SelfTestLogStore.Entry e = saved.entries().get(i);
+                    codes[i] = e.code();
+                    // A test the restart cut short ended "aborted by another method" (SPC-4 table 7.3.16).
+                    results[i] = e.result() == IN_PROGRESS ? ABORTED_OTHER : e.result();
+                    hours[i] = e.hours();
+                    failedLbas[i] = e.failedLba();
+                    senses[i] = e.sense();
+                    hoursBase = Math.max(hoursBase, e.hours());
+                }
+            }
+        }
+        store = s;
+    }
+
+    /** The log's file, or null without a state directory. */
+    Path logFile()
+    {
+        final SelfTestLogStore s = store;
+        return s == null ? null : s.file();
     }
 
     /** A self-test is in progress (default, background or foreground). */
@@ -353,6 +402,7 @@ final class SelfTest implements ScsiTaskListener
         if (selfTestCode != DEFAULT)
         {
             logStart(selfTestCode);
+            save();   // in progress: a restart before the end shows it aborted
         }
         final ScsiTask r = runner;
         r.startOperationOf(lu, t);
@@ -508,6 +558,10 @@ final class SelfTest implements ScsiTaskListener
         {
             logEnd(result, failedLba);
         }
+        if (code != DEFAULT || result == COMPLETED)
+        {
+            save();   // the entry's end, or the rate a default test measured
+        }
         final ScsiTask w = waiterOf();
         setWaiter(null);
         state.set(IDLE);
@@ -558,10 +612,43 @@ final class SelfTest implements ScsiTaskListener
             (SenseKey.MEDIUM_ERROR << 16) | Asc.UNRECOVERED_READ_ERROR : UNUSED_SENSE;
     }
 
-    /** ACCUMULATED POWER ON HOURS: since the logical unit was made (it has no power of its own). */
+    /**
+     * ACCUMULATED POWER ON HOURS: since the logical unit was made (it has no power of its own), after the hours its
+     * saved log had reached.
+     */
     private int powerOnHours()
     {
-        return (int)Math.min(0xFFFF, (System.nanoTime() - createdNanos) / 3_600_000_000_000L);
+        return (int)Math.min(0xFFFF, hoursBase + (System.nanoTime() - createdNanos) / 3_600_000_000_000L);
+    }
+
+    /** The log as it stands, durably, when there is a state directory (on the test's loop: a few ms, twice a test). */
+    private void save()
+    {
+        final SelfTestLogStore s = store;
+        if (s == null)
+        {
+            return;
+        }
+        final SelfTestLogStore.Log log;
+        synchronized (this)
+        {
+            final List<SelfTestLogStore.Entry> list = new ArrayList<>(entries);
+            for (int k = 0; k < entries; k++)
+            {
+                final int i = (newest + k) % LOG_ENTRIES;
+                list.add(new SelfTestLogStore.Entry(codes[i], results[i], hours[i], failedLbas[i], senses[i]));
+            }
+            log = new SelfTestLogStore.Log(measuredBytesPerSecond, list);
+        }
+        try
+        {
+            s.save(log);
+        }
+        catch (final IOException ex)
+        {
+            // The test goes on; the log page has the entry until the next restart.
+            lu.reportInternalError(new UncheckedIOException("self-test log not saved to " + s.file(), ex));
+        }
     }
 
     /**

@@ -33,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * comes back, the LUN says SANITIZE IN PROGRESS (gone on from the saved progress with the first command, not from
  * its first block), the read Linux retries returns the pattern once it ends, and the saved operation
  * ({@code state/medium-operations/SERIAL.op}) is gone. Without the saved state the LUN would come back ready, half
- * overwritten, and the read would return the old data. 31 GiB are written (about 12 s at this VM's 2.5 GB/s).
+ * overwritten, and the read would return the old data. 31 GiB are written (about 12 s at this VM's 2.5 GB/s). A
+ * background short self-test (smartctl -t short) before it is still in smartctl's self-test log after the restart.
  */
 class KernelInitiatorSanitizeRestartTest
 {
@@ -150,5 +151,9 @@ class KernelInitiatorSanitizeRestartTest
         assertTrue(reported >= percent, "the guest's REQUEST SENSE: " + reported + "% after " + percent + "% saved");
         assertTrue(target.logText().contains("backstore disk0: SANITIZE OVERWRITE (31 passes) completed in "),
             target.logText());
+        assertEquals("0", run.result("short_test_rc"), run.describe());
+        assertTrue(run.result("selftest_before").matches("# ?1 Background short Completed [^;]*;"), run.describe());
+        assertEquals(run.result("selftest_before"), run.result("selftest_after"),
+            "the self-test log survived the kill: " + run.describe());
     }
 }

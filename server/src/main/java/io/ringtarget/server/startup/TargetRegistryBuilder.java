@@ -299,6 +299,7 @@ final class TargetRegistryBuilder
             {
                 lu.persistentReservationDirectory(stateDirectory);
                 lu.mediumOperationDirectory(stateDirectory);
+                lu.selfTestLogDirectory(stateDirectory);
                 final String restored = restoredMediumOperation(lu);
                 if (null != restored && null != log)
                 {
