@@ -2,7 +2,8 @@ package io.ringtarget.backstore;
 
 /**
  * What a backstore reports about its storage while it runs, for the logical units on it and the log. Called on a
- * backstore's own thread (never an event loop's); implementations must not block long.
+ * backstore's own thread, or (a refusal for lack of space) on the event loop that met it, at most once a second per
+ * loop; implementations must not block.
  */
 public interface BackstoreEvents
 {
@@ -43,6 +44,18 @@ public interface BackstoreEvents
      * @param reason what failed, for the log.
      */
     default void takeoverFailed(final String reason)
+    {
+    }
+
+    /**
+     * Writes that needed storage the backstore could not get were refused (SPACE ALLOCATION FAILED WRITE PROTECT):
+     * a RAM backstore whose machine has no more memory to give than it keeps free.
+     *
+     * @param refused        writes refused so far by the reporting handle.
+     * @param availableBytes what the machine had available at the last reading (-1: unknown).
+     * @param reserveBytes   what is kept free for the rest of the machine.
+     */
+    default void spaceExhausted(final long refused, final long availableBytes, final long reserveBytes)
     {
     }
 }

@@ -1,6 +1,7 @@
 package io.ringtarget.backstore;
 
 import io.ringtarget.backstore.internal.AllocationMap;
+import io.ringtarget.backstore.internal.MemoryHeadroom;
 import io.ringtarget.ffi.Libc;
 import io.ringtarget.ffi.LibcConstants;
 import io.ringtarget.ffi.NativeCopy;
@@ -35,15 +36,19 @@ import java.nio.file.Path;
  * anonymous mapping ({@link LazyMemory}) whose pages the kernel commits when they are first written (a read of a
  * page never written reads the kernel's zero page), and UNMAP gives whole pages back (MADV_DONTNEED, after which
  * they read zeros) and zeroes the rest of its range. So a RAM LUN costs the memory written to it, not its size; a
- * size above the machine's memory is refused, and one whose writes outgrow what is free meets the OOM killer as any
- * process would (the start-up log warns when the RAM LUNs together exceed the memory available).
+ * size above the machine's memory is refused. A write that needs pages the machine cannot give without going below
+ * the reserve it keeps free ({@link MemoryHeadroom}) is refused with ENOSPC, which the logical unit answers DATA
+ * PROTECT, SPACE ALLOCATION FAILED WRITE PROTECT (SBC-4 4.7.3.7, a thin device out of space), and reported to
+ * {@link BackstoreEvents#spaceExhausted} at most once a second per loop: the data written stays, reads and writes to
+ * blocks already written go on, and nothing is killed.
  */
 public final class RamBackstore implements Backstore
 {
     private static final int EINVAL = 22;
+    private static final int ENOSPC = 28;
+    private static final long REPORT_INTERVAL_NANOS = 1_000_000_000L;
     /** The mapping's page: the unit the kernel commits and UNMAP gives back. */
     private static final long PAGE = 4096;
-    private static final Path MEMINFO = Path.of("/proc/meminfo");
 
     private final String name;
     private final int blockSize;
@@ -53,6 +58,11 @@ public final class RamBackstore implements Backstore
     /** blockCount x blockSize: the mapping may be longer (whole pages). */
     private final long capacity;
     private final AllocationMap allocation;
+    private final MemoryHeadroom headroom;
+    /** Blocks per page (blocks smaller than a page), or 1; and pages per block (blocks of a page or more), or 1. */
+    private final int blocksPerPage;
+    private final int pagesPerBlock;
+    private volatile BackstoreEvents events = BackstoreEvents.NONE;
     /** The handle of callers without a loop (tests, tools); each loop opens its own. */
     private final RamDevice device = new RamDevice(null);
     private boolean closed;
@@ -63,6 +73,12 @@ public final class RamBackstore implements Backstore
     }
 
     public RamBackstore(final String name, final long sizeBytes, final int blockSize)
+    {
+        this(name, sizeBytes, blockSize, MemoryHeadroom.machine());
+    }
+
+    /** One whose writes take new memory from {@code headroom} (the machine's, shared by every RAM backstore). */
+    public RamBackstore(final String name, final long sizeBytes, final int blockSize, final MemoryHeadroom headroom)
     {
         if (blockSize < 512 || Integer.bitCount(blockSize) != 1)
         {
@@ -84,6 +100,9 @@ public final class RamBackstore implements Backstore
         this.capacity = blockCount * blockSize;
         this.memory = LazyMemory.allocate(arena, capacity);   // zero, committed page by page as written
         this.allocation = new AllocationMap(blockCount);
+        this.headroom = headroom;
+        this.blocksPerPage = blockSize < PAGE ? (int)(PAGE / blockSize) : 1;
+        this.pagesPerBlock = blockSize < PAGE ? 1 : (int)(blockSize / PAGE);
     }
 
     public String name()
@@ -134,6 +153,12 @@ public final class RamBackstore implements Backstore
             allocation.mappedGroupCount((int)(PAGE / blockSize)) * PAGE;
     }
 
+    /** What the machine's RAM backstores keep free of its memory: writes that need more of it are refused. */
+    public static long machineReserveBytes()
+    {
+        return MemoryHeadroom.machine().reserveBytes();
+    }
+
     /** MemAvailable of a /proc/meminfo, in bytes: what can be taken without swapping; -1 when it cannot be read. */
     public static long memAvailableBytes(final Path meminfo)
     {
@@ -166,6 +191,12 @@ public final class RamBackstore implements Backstore
     public MemorySegment slice(final long offset, final long length)
     {
         return memory.asSlice(offset, length);
+    }
+
+    /** Where refusals for lack of memory are reported. */
+    public void events(final BackstoreEvents events)
+    {
+        this.events = events;
     }
 
     public BlockDevice open(final EventLoop loop)
@@ -221,6 +252,9 @@ public final class RamBackstore implements Backstore
         private ScsiTask continuing;
         /** This handle's completion owner on the loop, registered by the first {@link #continueLater}; -1 none. */
         private int ownerId = -1;
+        /** Writes this handle refused for lack of memory, and when it last reported them. */
+        private long refused;
+        private long reportedNanos;
 
         RamDevice(final EventLoop loop)
         {
@@ -339,6 +373,11 @@ public final class RamBackstore implements Backstore
                 task.onIoComplete(-EINVAL);
                 return;
             }
+            if (length > 0 && !memoryFor(byteOffset, length))
+            {
+                task.onIoComplete(-ENOSPC);
+                return;
+            }
             NativeCopy.copy(src, srcOffset, memory, byteOffset, length);
             if (length > 0)
             {
@@ -379,6 +418,29 @@ public final class RamBackstore implements Backstore
             task.onIoComplete(0);
         }
 
+        /**
+         * Whether the pages a write of the range would take for the first time can be had (blocks already written
+         * hold theirs: no memory is asked for them); false is reported, at most once a second by this handle.
+         */
+        private boolean memoryFor(final long byteOffset, final int length)
+        {
+            final long first = byteOffset / blockSize;
+            final long count = (byteOffset + length + blockSize - 1) / blockSize - first;
+            final long pages = allocation.emptyGroupCount(first, count, blocksPerPage) * pagesPerBlock;
+            if (pages == 0 || headroom.take(pages * PAGE))
+            {
+                return true;
+            }
+            refused++;
+            final long now = System.nanoTime();
+            if (refused == 1 || now - reportedNanos >= REPORT_INTERVAL_NANOS)
+            {
+                reportedNanos = now;
+                events.spaceExhausted(refused, headroom.lastAvailable(), headroom.reserveBytes());
+            }
+            return false;
+        }
+
         /** Gives the range's whole pages back to the kernel (they read zeros after) and zeroes the rest. */
         private void zero(final long byteOffset, final long length)
         {
@@ -410,13 +472,12 @@ public final class RamBackstore implements Backstore
 
         /**
          * The machine's memory is the resource (SCOPE 10b, shared with everything else on it): what the kernel has
-         * available (MemAvailable), at most the blocks not mapped yet. Reads /proc/meminfo: LOG SENSE only.
+         * available (MemAvailable) above the reserve kept free, at most the blocks not mapped yet. Reads /proc/meminfo:
+         * LOG SENSE only.
          */
         public long availableBlocks()
         {
-            final long unmapped = blockCount - allocation.mappedCount();
-            final long available = memAvailableBytes(MEMINFO);
-            return available < 0 ? unmapped : Math.min(unmapped, available / blockSize);
+            return Math.min(blockCount - allocation.mappedCount(), headroom.available() / blockSize);
         }
 
         public boolean provisioningResourcesShared()

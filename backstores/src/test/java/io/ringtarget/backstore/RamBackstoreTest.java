@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 
+import io.ringtarget.backstore.internal.MemoryHeadroom;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -85,6 +86,64 @@ class RamBackstoreTest
             assertEquals(0, ram.memoryBytes());
             assertEquals(1, pagesHeld(ram, size));
         }
+    }
+
+    @Test
+    void aWriteTheMachineHasNoMemoryForIsRefusedAsAThinDeviceOutOfSpaceAndReported()
+    {
+        final long physical = ((com.sun.management.OperatingSystemMXBean)ManagementFactory.getOperatingSystemMXBean())
+            .getTotalMemorySize();
+        final MemoryHeadroom headroom = new MemoryHeadroom(0);
+        final RamBackstore ram = new RamBackstore("tight", 8L << 20, 512, headroom);
+        final java.util.List<String> reports = new java.util.ArrayList<>();
+        ram.events(new BackstoreEvents()
+        {
+            @Override
+            public void spaceExhausted(final long refused, final long availableBytes, final long reserveBytes)
+            {
+                reports.add(refused + " refused, " + (availableBytes > 0) + ", " + (reserveBytes == physical));
+            }
+        });
+        try (LoopDriver d = new LoopDriver(ram))
+        {
+            d.buffer.asSlice(0, 8192).fill((byte)5);
+            d.run(8192, LoopDriver.cdb16(0x8A, 0, 0, 16));   // two pages
+            d.assertGood();
+            // The machine now keeps all its memory free: nothing new can be taken.
+            headroom.reserveBytes(physical);
+            d.run(512, LoopDriver.cdb16(0x8A, 0, 100, 1));
+            assertSense(d, 0x07, 0x2707);   // DATA PROTECT, SPACE ALLOCATION FAILED WRITE PROTECT
+            d.run(4096, LoopDriver.cdb16(0x8A, 0, 12, 8));   // half in a page held, half in a new one
+            assertSense(d, 0x07, 0x2707);
+            assertEquals(java.util.List.of("1 refused, true, true"), reports, "reported once (then once a second)");
+            d.buffer.asSlice(0, 4096).fill((byte)6);
+            d.run(4096, LoopDriver.cdb16(0x8A, 0, 4, 8));    // blocks of the two pages it holds: written
+            d.assertGood();
+            d.run(8192, LoopDriver.cdb16(0x88, 0, 0, 16));
+            d.assertGood();
+            d.assertBytes(d.buffer, 0, 2048, 5);
+            d.assertBytes(d.buffer, 2048, 4096, 6);
+            d.assertBytes(d.buffer, 6144, 2048, 5);
+            assertEquals(8192, ram.memoryBytes(), "nothing more taken");
+            // UNMAP still gives memory back; with the reserve as before, writes take memory again.
+            d.buffer.asSlice(0, 512).fill((byte)0);
+            d.run(512, LoopDriver.cdb16(0x93, 0x08, 0, 16));
+            d.assertGood();
+            assertEquals(0, ram.memoryBytes());
+            headroom.reserveBytes(0);
+            d.buffer.asSlice(0, 512).fill((byte)7);
+            d.run(512, LoopDriver.cdb16(0x8A, 0, 100, 1));
+            d.assertGood();
+        }
+    }
+
+    /** CHECK CONDITION with {@code key} and ASC/ASCQ {@code ascq}, fixed format. */
+    private static void assertSense(final LoopDriver d, final int key, final int ascq)
+    {
+        assertEquals(2, d.task.status(), "CHECK CONDITION");
+        assertEquals(key, d.task.senseData().get(ValueLayout.JAVA_BYTE, 2) & 0x0F);
+        assertEquals(ascq, ((d.task.senseData().get(ValueLayout.JAVA_BYTE, 12) & 0xFF) << 8) |
+            (d.task.senseData().get(ValueLayout.JAVA_BYTE, 13) & 0xFF));
     }
 
     @Test

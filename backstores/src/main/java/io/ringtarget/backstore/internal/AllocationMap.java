@@ -135,6 +135,38 @@ public final class AllocationMap
         return count;
     }
 
+    /**
+     * The number of groups of {@code groupBlocks} consecutive blocks (a power of two up to 64, aligned to it) that
+     * overlap the {@code count} blocks from {@code first} and have no block mapped, as it is: the pages a write there
+     * would take that the medium does not hold yet. Allocation-free; a word read per 64 blocks.
+     */
+    public long emptyGroupCount(final long first, final long count, final int groupBlocks)
+    {
+        final long start = first & -(long)groupBlocks;
+        final long end = (first + count + groupBlocks - 1) & -(long)groupBlocks;
+        long lowest = 0;
+        for (int bit = 0; bit < 64; bit += groupBlocks)
+        {
+            lowest |= 1L << bit;
+        }
+        long empty = 0;
+        long block = start;
+        while (block < end)
+        {
+            final int word = (int)(block >>> 6);
+            final long wordEnd = Math.min(((long)word + 1) << 6, end);
+            long folded = (long)WORDS.getOpaque(words, word);
+            for (int shift = 1; shift < groupBlocks; shift <<= 1)
+            {
+                folded |= folded >>> shift;
+            }
+            final long groups = lowest & mask(block, wordEnd);
+            empty += Long.bitCount(groups) - Long.bitCount(folded & groups);
+            block = wordEnd;
+        }
+        return empty;
+    }
+
     /** Bits of the word of {@code block} from it up to {@code end} (exclusive) or the word's end. */
     private static long mask(final long block, final long end)
     {

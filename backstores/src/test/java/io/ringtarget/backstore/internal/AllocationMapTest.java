@@ -111,6 +111,22 @@ class AllocationMapTest
                 assertEquals(expected, map.mappedGroupCount(group), "groups of " + group);
             }
         }
+        for (int probe = 0; probe < 500; probe++)
+        {
+            final int first = random.nextInt(blocks);
+            final int count = 1 + random.nextInt(Math.min(700, blocks - first));
+            for (final int group : new int[] {1, 2, 4, 8, 64})
+            {
+                long expected = 0;
+                for (long start = (long)first / group * group; start < first + count; start += group)
+                {
+                    final int next = model.nextSetBit((int)start);
+                    expected += next >= 0 && next < start + group ? 0 : 1;
+                }
+                assertEquals(expected, map.emptyGroupCount(first, count, group),
+                    "empty groups of " + group + " over " + first + "+" + count);
+            }
+        }
         assertThrows(IllegalArgumentException.class, () -> map.mappedGroupCount(3));
         assertThrows(IllegalArgumentException.class, () -> map.mappedGroupCount(128));
     }

@@ -60,9 +60,9 @@ final class BackstoreFactory
 
     /**
      * A warning when the RAM backstores, filled, would need more memory than the machine has available now
-     * (MemAvailable): their memory is committed as they are written (RamBackstore), so such a target starts and
-     * runs until its initiators write that much, and then the OOM killer ends it. Null when they fit, or when
-     * /proc/meminfo cannot be read.
+     * (MemAvailable) above the reserve it keeps free: their memory is taken as they are written (RamBackstore), so
+     * such a target serves until its initiators have written that much, and then refuses writes to blocks never
+     * written (SPACE ALLOCATION FAILED WRITE PROTECT). Null when they fit, or when /proc/meminfo cannot be read.
      */
     static String ramCommitment(final Collection<Backstore> backstores)
     {
@@ -80,14 +80,16 @@ final class BackstoreFactory
             }
         }
         final long available = RamBackstore.memAvailableBytes(Path.of("/proc/meminfo"));
-        if (count == 0 || available < 0 || toCommit <= available)
+        final long reserve = RamBackstore.machineReserveBytes();
+        if (count == 0 || available < 0 || toCommit <= available - reserve)
         {
             return null;
         }
         return (count == 1 ? "the ram backstore (" : "the " + count + " ram backstores (") + Sizes.format(total) +
             ") would need " + Sizes.format(toCommit) + " more memory once written in full, and " +
-            Sizes.format(available) + " is available: their memory is taken as they are written, and a target " +
-            "that runs out of it is ended by the kernel's OOM killer";
+            Sizes.format(available) + " is available, of which " + Sizes.format(reserve) + " is kept free: their " +
+            "memory is taken as they are written, and once it runs out, writes to blocks never written are refused " +
+            "(DATA PROTECT, SPACE ALLOCATION FAILED WRITE PROTECT)";
     }
 
     private static String where(final BackstoreConfig config)

@@ -7,6 +7,7 @@ import io.ringtarget.scsi.LogicalUnit;
 import io.ringtarget.scsi.MediumEvents;
 import io.ringtarget.scsi.TargetPort;
 import io.ringtarget.scsi.TargetPortGroup;
+import io.ringtarget.server.config.Sizes;
 
 /**
  * What a backstore reports about its storage, applied to the logical unit on it and logged: a resize becomes the new
@@ -74,6 +75,19 @@ final class UnitEvents implements BackstoreEvents, MediumEvents
         if (null != log)
         {
             log.warn(SUBSYSTEM, backstore + ": " + reason + "; the writes that waited for it fail");
+        }
+    }
+
+    @Override
+    public void spaceExhausted(final long refused, final long availableBytes, final long reserveBytes)
+    {
+        if (null != log)
+        {
+            log.warn(SUBSYSTEM, backstore + ": " + refused + (refused == 1 ? " write" : " writes") + " refused for " +
+                "lack of memory (the machine has " + (availableBytes < 0 ? "?" : Sizes.format(availableBytes)) +
+                " available and keeps " + Sizes.format(reserveBytes) + " free): initiators get DATA PROTECT, SPACE " +
+                "ALLOCATION FAILED WRITE PROTECT; blocks already written are served as before. Free memory, or " +
+                "unmap (fstrim) what the LUNs no longer need");
         }
     }
 

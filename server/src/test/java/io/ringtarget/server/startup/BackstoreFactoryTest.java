@@ -66,7 +66,7 @@ class BackstoreFactoryTest
             final String warning = BackstoreFactory.ramCommitment(List.of(small, large));
             assertEquals(true, warning != null && warning.startsWith("the 2 ram backstores (") &&
                 warning.contains("more memory once written in full, and ") &&
-                warning.endsWith("is ended by the kernel's OOM killer"), warning);
+                warning.endsWith("(DATA PROTECT, SPACE ALLOCATION FAILED WRITE PROTECT)"), warning);
         }
     }
 

@@ -109,6 +109,34 @@ class LiveChangeTest
     }
 
     @Test
+    void ramBackstoresThatCouldOutgrowTheMachinesMemoryAreWarnedOfAtStartAndWhenAdded() throws IOException
+    {
+        // The size of the machine's memory: allowed (taken as written), more than can ever be available.
+        final long machine = ((com.sun.management.OperatingSystemMXBean)java.lang.management.ManagementFactory
+            .getOperatingSystemMXBean()).getTotalMemorySize() & -(1L << 20);
+        final BackstoreConfig big = new BackstoreConfig("big", "ram", null, machine, 4096, true, false, "change-big",
+            null);
+        final ByteArrayOutputStream log = new ByteArrayOutputStream();
+        final RingtargetConfig first = config(freePort());
+        try (TargetServer server = TargetServer.start(first, new PrintStream(log, true)))
+        {
+            final AppliedChange small = server.apply(ConfigEditor.addBackstore(first, new BackstoreConfig("small",
+                "ram", null, 1L << 20, 512, true, false, "change-small", null)), NO_FILE);
+            assertTrue(small.warnings().isEmpty(), small::toString);
+            final AppliedChange added = server.apply(ConfigEditor.addBackstore(server.config(), big), NO_FILE);
+            assertTrue(added.warnings().stream().anyMatch(w -> w.startsWith("the 4 ram backstores (") &&
+                w.endsWith("(DATA PROTECT, SPACE ALLOCATION FAILED WRITE PROTECT)")), added::toString);
+            assertEquals(0, server.memoryBytes("big"), "nothing taken until written");
+        }
+        try (TargetServer server = TargetServer.start(ConfigEditor.addBackstore(first, big),
+            new PrintStream(log, true)))
+        {
+            server.flushLog();
+            assertTrue(log.toString().contains("WARN  backstore: the 3 ram backstores ("), log::toString);
+        }
+    }
+
+    @Test
     void anAclsNopInSettingsReachTheServedTpgAndOnlyItsInitiator() throws IOException
     {
         final String host = "iqn.1994-05.com.client:host1";
