@@ -213,6 +213,7 @@ public final class MemoryHeadroom
     private static final class Machine
     {
         static final MemoryHeadroom INSTANCE = new MemoryHeadroom(defaultReserveBytes(
-            ((com.sun.management.OperatingSystemMXBean)ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize()));
+            ((com.sun.management.OperatingSystemMXBean)ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize()));
     }
 }

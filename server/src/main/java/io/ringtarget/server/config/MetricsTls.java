@@ -18,8 +18,10 @@ import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.Collection;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * The metrics endpoint's TLS context from PEM files, as Prometheus' own web configuration takes them (a certificate
@@ -38,6 +40,30 @@ public final class MetricsTls
     /** An SSLContext serving the certificate chain of {@code tls.certificate()} with the key of {@code tls.key()}. */
     public static SSLContext context(final MetricsTlsConfig tls)
     {
+        return context(keyManager(tls));
+    }
+
+    /** An SSLContext whose server identity is {@code keys}'s. */
+    public static SSLContext context(final X509ExtendedKeyManager keys)
+    {
+        try
+        {
+            final SSLContext context = SSLContext.getInstance("TLS");
+            context.init(new KeyManager[] {keys}, null, null);
+            return context;
+        }
+        catch (final GeneralSecurityException ex)
+        {
+            throw new IllegalArgumentException("cannot serve TLS: " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * The JDK's key manager for the certificate chain of {@code tls.certificate()} and the key of {@code tls.key()},
+     * read now; every problem is an {@link IllegalArgumentException} naming the file.
+     */
+    public static X509ExtendedKeyManager keyManager(final MetricsTlsConfig tls)
+    {
         final X509Certificate[] chain = certificates(Path.of(tls.certificate()));
         final PrivateKey key = privateKey(Path.of(tls.key()), chain[0].getPublicKey().getAlgorithm());
         checkPair(tls, chain[0], key);
@@ -49,15 +75,27 @@ public final class MetricsTls
             store.setKeyEntry("metrics", key, transientPassword, chain);
             final KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keys.init(store, transientPassword);
-            final SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys.getKeyManagers(), null, null);
-            return context;
+            for (final KeyManager manager : keys.getKeyManagers())
+            {
+                if (manager instanceof X509ExtendedKeyManager x509)
+                {
+                    return x509;
+                }
+            }
+            throw new IllegalArgumentException("the JDK offers no X.509 key manager");
         }
         catch (final GeneralSecurityException | IOException ex)
         {
             throw new IllegalArgumentException("cannot serve TLS with " + tls.certificate() + " and " + tls.key() +
                 ": " + ex.getMessage(), ex);
         }
+    }
+
+    /** The certificate file's first certificate, for the log: its subject and when it expires. */
+    public static String describe(final MetricsTlsConfig tls)
+    {
+        final X509Certificate first = certificates(Path.of(tls.certificate()))[0];
+        return first.getSubjectX500Principal().getName() + ", valid until " + first.getNotAfter().toInstant();
     }
 
     private static X509Certificate[] certificates(final Path file)

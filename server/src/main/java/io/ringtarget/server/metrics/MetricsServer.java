@@ -10,11 +10,13 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMemoryPoolAllocationMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
 import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.ringtarget.iscsi.log.EventLog;
 import io.ringtarget.iscsi.stats.EngineMetrics;
 import io.ringtarget.server.config.BcryptHash;
 import io.ringtarget.server.config.MetricsBasicAuthConfig;
 import io.ringtarget.server.config.MetricsConfig;
 import io.ringtarget.server.config.MetricsTls;
+import io.ringtarget.server.config.MetricsTlsConfig;
 import io.ringtarget.server.config.PortalAddresses;
 import io.ringtarget.server.config.PortalConfig;
 
@@ -58,11 +60,12 @@ public final class MetricsServer implements AutoCloseable
      * @throws IOException when the address cannot be bound.
      * @throws IllegalArgumentException when the TLS files cannot be used (the message says why).
      */
-    public static MetricsServer start(final MetricsConfig config, final EngineMetrics engine, final String version)
-        throws IOException
+    public static MetricsServer start(final MetricsConfig config, final EngineMetrics engine, final String version,
+        final EventLog log) throws IOException
     {
         final PortalConfig address = MetricsConfig.address(config.listen());
-        final SSLContext tls = null == config.tls() ? null : MetricsTls.context(config.tls());
+        final SSLContext tls = null == config.tls() ? null :
+            MetricsTls.context(new ReloadingKeyManager(config.tls(), new CertificateLog(config.tls(), log)));
         final PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(new RingtargetCollector(engine, version));
         jvm(registry);
@@ -114,6 +117,29 @@ public final class MetricsServer implements AutoCloseable
         JvmCompilationMetrics.builder().register(registry);
         JvmRuntimeInfoMetric.builder().register(registry);
         ProcessMetrics.builder().register(registry);
+    }
+
+    /** The reloads of the endpoint's certificate, logged ("metrics" subsystem). */
+    private record CertificateLog(MetricsTlsConfig tls, EventLog log) implements ReloadingKeyManager.Listener
+    {
+        @Override
+        public void reloaded(final String certificate)
+        {
+            if (null != log)
+            {
+                log.info("metrics", "TLS certificate reloaded from " + tls.certificate() + " and " + tls.key() + ": " +
+                    certificate + "; new connections get it");
+            }
+        }
+
+        @Override
+        public void refused(final String why)
+        {
+            if (null != log)
+            {
+                log.warn("metrics", "TLS certificate not reloaded, the previous one is still served: " + why);
+            }
+        }
     }
 
     /** TLS 1.2 and 1.3 only (as Prometheus' exporters default to), the JDK's cipher suites for them. */

@@ -158,7 +158,7 @@ public final class TargetServer implements AutoCloseable
         }
         try
         {
-            final MetricsServer metrics = MetricsServer.start(config.metrics(), engine.metrics(), version());
+            final MetricsServer metrics = MetricsServer.start(config.metrics(), engine.metrics(), version(), log);
             log.info("metrics", "Prometheus metrics on " + metrics.url());
             return metrics;
         }
