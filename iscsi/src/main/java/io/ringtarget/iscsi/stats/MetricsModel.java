@@ -1,5 +1,6 @@
 package io.ringtarget.iscsi.stats;
 
+import io.ringtarget.backstore.Backstore;
 import io.ringtarget.iscsi.node.LunMapping;
 import io.ringtarget.iscsi.node.Portal;
 import io.ringtarget.iscsi.node.PortalGroup;
@@ -31,8 +32,11 @@ import java.util.Set;
  */
 public final class MetricsModel
 {
-    /** A LUN: the target, its number, the backstore's name, and the logical unit (for its capacity). */
-    public record LunKey(String target, int lun, String backstore, LogicalUnit logicalUnit)
+    /**
+     * A LUN: the target, its number, the backstore's name, the logical unit (for its capacity) and the backstore (for
+     * what a RAM one holds).
+     */
+    public record LunKey(String target, int lun, String backstore, LogicalUnit logicalUnit, Backstore storage)
     {
     }
 
@@ -100,7 +104,8 @@ public final class MetricsModel
                 for (final long n : numbers)
                 {
                     final LunMapping m = tpg.lun((int)n);
-                    final int key = addLun(new LunKey(t.name(), m.lun(), m.backstore().name(), m.logicalUnit()));
+                    final int key = addLun(new LunKey(t.name(), m.lun(), m.backstore().name(), m.logicalUnit(),
+                        m.backstore()));
                     servedLuns.add(key);
                     keys[m.lun()] = key;
                 }

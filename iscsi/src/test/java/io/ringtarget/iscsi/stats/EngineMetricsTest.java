@@ -57,7 +57,9 @@ class EngineMetricsTest
         assertEquals(2, model.portalCount(), "the portal under the target and under \"\"");
         assertEquals("127.0.0.1:" + server.port(), model.portal(boundPortal).portal());
         assertEquals(1, model.lunCount());
-        assertEquals(new MetricsModel.LunKey(TestTarget.IQN, 0, "ram0", model.lun(0).logicalUnit()), model.lun(0));
+        assertEquals(new MetricsModel.LunKey(TestTarget.IQN, 0, "ram0", model.lun(0).logicalUnit(),
+            model.lun(0).storage()), model.lun(0));
+        assertEquals("ram0", model.lun(0).storage().name());
     }
 
     @AfterAll

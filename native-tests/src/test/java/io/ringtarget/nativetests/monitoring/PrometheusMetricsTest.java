@@ -307,6 +307,9 @@ class PrometheusMetricsTest
         assertWithinOnePercent(fioWrites, value(lun("ringtarget_lun_writes_completed_total"), t) - writesBefore, "writes");
         assertWithinOnePercent(fioReadBytes, value(lun("ringtarget_lun_read_bytes_total"), t) - readBytesBefore, "read bytes");
         assertWithinOnePercent(fioWritten, value(lun("ringtarget_lun_written_bytes_total"), t) - writtenBefore, "written bytes");
+        // The RAM LUN took memory for what was written: at least one page, at most its 256 MiB.
+        final double memory = value(lun("ringtarget_lun_memory_bytes"), t);
+        assertTrue(memory >= 4096 && memory <= 256 << 20 && memory % 4096 == 0, "ram0 holds " + memory + " bytes");
 
         // Prometheus saw the counters move while fio ran, not only after.
         final JsonNode range = api("/api/v1/query_range", Map.of("query", lun("ringtarget_lun_reads_completed_total"),

@@ -13,6 +13,7 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
+import io.ringtarget.backstore.RamBackstore;
 import io.ringtarget.iscsi.stats.DisconnectReason;
 import io.ringtarget.iscsi.stats.EngineMetrics;
 import io.ringtarget.iscsi.stats.IoOp;
@@ -203,6 +204,10 @@ public final class RingtargetCollector implements MultiCollector
                 "CONFLICT, TASK SET FULL and other statuses without sense data).");
         final GaugeSnapshot.Builder capacity = GaugeSnapshot.builder().name("ringtarget_lun_capacity_bytes")
             .help("Size of the LUN as READ CAPACITY reports it.").unit(Unit.BYTES);
+        final GaugeSnapshot.Builder memory = GaugeSnapshot.builder().name("ringtarget_lun_memory_bytes")
+            .help("Memory a ram LUN's data holds: the pages with blocks written and not unmapped since (ram LUNs " +
+                "only).")
+            .unit(Unit.BYTES);
         final GaugeSnapshot.Builder inFlight = GaugeSnapshot.builder().name("ringtarget_lun_io_now")
             .help("Commands received and not yet answered.");
         final GaugeSnapshot.Builder sanitizeState = GaugeSnapshot.builder().name("ringtarget_lun_sanitize_state")
@@ -237,6 +242,10 @@ public final class RingtargetCollector implements MultiCollector
             written.add(labels, engine.lunWrittenBytes(key));
             capacity.dataPoint(GaugeDataPointSnapshot.builder().labels(labels)
                 .value((double)lun.logicalUnit().blockCount() * lun.logicalUnit().blockSize()).build());
+            if (lun.storage() instanceof RamBackstore ram)
+            {
+                memory.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(ram.memoryBytes()).build());
+            }
             inFlight.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(engine.lunInFlight(key)).build());
             final int sanitizing = lun.logicalUnit().sanitizeState();
             sanitizeState.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(sanitizing).build());
@@ -284,6 +293,7 @@ public final class RingtargetCollector implements MultiCollector
         out.add(written.build());
         out.add(errors.build());
         out.add(capacity.build());
+        out.add(memory.build());
         out.add(inFlight.build());
         out.add(sanitizeState.build());
         out.add(sanitizeProgress.build());

@@ -138,6 +138,8 @@ class MetricsEndpointTest
         assertSample("ringtarget_lun_capacity_bytes{backstore=\"ram1\",lun=\"3\",target=\"" + OPEN + "\"} 1.6777216E7");
         assertSample("ringtarget_lun_capacity_bytes{backstore=\"ram2\",lun=\"0\",target=\"" + CHAP + "\"} 1.6777216E7");
         assertSample("ringtarget_lun_io_now" + lun0 + " 0.0");
+        assertType("ringtarget_lun_memory_bytes", "gauge");
+        assertSample("ringtarget_lun_memory_bytes" + lun0 + " 0.0");   // a ram LUN nothing was written to
         assertType("ringtarget_lun_sanitize_state", "gauge");
         assertSample("ringtarget_lun_sanitize_state" + lun0 + " 0.0");
         assertType("ringtarget_lun_sanitize_progress_ratio", "gauge");
