@@ -13,12 +13,9 @@ import io.ringtarget.scsi.BlockDevice;
 import io.ringtarget.scsi.LogicalUnit;
 import io.ringtarget.scsi.ScsiTask;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * A RAM disk: one 4 KiB-aligned off-heap segment shared by every loop. Every call completes synchronously
@@ -159,25 +156,10 @@ public final class RamBackstore implements Backstore
         return MemoryHeadroom.machine().reserveBytes();
     }
 
-    /** MemAvailable of a /proc/meminfo, in bytes: what can be taken without swapping; -1 when it cannot be read. */
-    public static long memAvailableBytes(final Path meminfo)
+    /** The machine's MemAvailable now (/proc/meminfo), in bytes: what can be taken without swapping; -1 unknown. */
+    public static long machineMemoryAvailableBytes()
     {
-        try
-        {
-            for (final String line : Files.readAllLines(meminfo))
-            {
-                if (line.startsWith("MemAvailable:"))
-                {
-                    final String[] fields = line.substring("MemAvailable:".length()).trim().split("\\s+");
-                    return Long.parseLong(fields[0]) * 1024;   // "kB"
-                }
-            }
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            return -1;
-        }
-        return -1;
+        return MemoryHeadroom.machine().memAvailable();
     }
 
     /** The machine's memory (or the container's limit), which a RAM backstore may not exceed. */

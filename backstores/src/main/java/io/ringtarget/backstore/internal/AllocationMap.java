@@ -116,12 +116,7 @@ public final class AllocationMap
         {
             throw new IllegalArgumentException("groupBlocks: " + groupBlocks);
         }
-        // The lowest bit of each group, after its other bits were ORed into it.
-        long lowest = 0;
-        for (int bit = 0; bit < 64; bit += groupBlocks)
-        {
-            lowest |= 1L << bit;
-        }
+        final long lowest = lowestBitOfEachGroup(groupBlocks);
         long count = 0;
         for (int word = 0; word < words.length; word++)
         {
@@ -136,19 +131,16 @@ public final class AllocationMap
     }
 
     /**
-     * The number of groups of {@code groupBlocks} consecutive blocks (a power of two up to 64, aligned to it) that
-     * overlap the {@code count} blocks from {@code first} and have no block mapped, as it is: the pages a write there
-     * would take that the medium does not hold yet. Allocation-free; a word read per 64 blocks.
+     * The number of groups of {@code groupBlocks} consecutive blocks (a power of two up to 64, aligned to it: not
+     * checked, this is the write path) that overlap the {@code count} blocks from {@code first} and have no block
+     * mapped, as it is: the pages a write there would take that the medium does not hold yet. Allocation-free; a word
+     * read per 64 blocks.
      */
     public long emptyGroupCount(final long first, final long count, final int groupBlocks)
     {
         final long start = first & -(long)groupBlocks;
         final long end = (first + count + groupBlocks - 1) & -(long)groupBlocks;
-        long lowest = 0;
-        for (int bit = 0; bit < 64; bit += groupBlocks)
-        {
-            lowest |= 1L << bit;
-        }
+        final long lowest = lowestBitOfEachGroup(groupBlocks);
         long empty = 0;
         long block = start;
         while (block < end)
@@ -165,6 +157,20 @@ public final class AllocationMap
             block = wordEnd;
         }
         return empty;
+    }
+
+    /**
+     * The lowest bit of each group of {@code groupBlocks} bits in a word: once a word's bits are ORed down a group
+     * ({@code folded |= folded >>> 1, 2, 4 ...}), that bit says whether any of its group's is set.
+     */
+    private static long lowestBitOfEachGroup(final int groupBlocks)
+    {
+        long lowest = 0;
+        for (int bit = 0; bit < 64; bit += groupBlocks)
+        {
+            lowest |= 1L << bit;
+        }
+        return lowest;
     }
 
     /** Bits of the word of {@code block} from it up to {@code end} (exclusive) or the word's end. */

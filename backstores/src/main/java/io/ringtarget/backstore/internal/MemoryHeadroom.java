@@ -99,6 +99,13 @@ public final class MemoryHeadroom
         return Math.max(0, headroom());
     }
 
+    /** MemAvailable read now, in bytes; -1 when it cannot be read. */
+    public long memAvailable()
+    {
+        refresh(System.nanoTime());
+        return lastAvailable();
+    }
+
     /** MemAvailable as last read (for the message of a refusal); -1 when it cannot be read. */
     public long lastAvailable()
     {

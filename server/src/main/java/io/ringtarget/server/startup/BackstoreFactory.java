@@ -79,7 +79,7 @@ final class BackstoreFactory
                 count++;
             }
         }
-        final long available = RamBackstore.memAvailableBytes(Path.of("/proc/meminfo"));
+        final long available = RamBackstore.machineMemoryAvailableBytes();
         final long reserve = RamBackstore.machineReserveBytes();
         if (count == 0 || available < 0 || toCommit <= available - reserve)
         {
