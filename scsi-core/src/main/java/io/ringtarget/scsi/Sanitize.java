@@ -142,7 +142,7 @@ final class Sanitize implements ScsiTaskListener
             {
                 resumeCapacity = saved.capacity();
                 resumeDone = saved.capacity() == lu.blockCount() * blockSize ? saved.done() : 0;
-                progress = resumeDone == 0 ? 0 : (int)(resumeDone * (PROGRESS_ONE - 1) / saved.total());
+                progress = progressOf(resumeDone, saved.total());
                 state.set(saved.format() ? FORMATTING : IN_PROGRESS);
                 resumePending.set(true);
             }
@@ -696,7 +696,7 @@ final class Sanitize implements ScsiTaskListener
     {
         final long before = r.bytesDone;
         r.bytesDone += r.ioLength;
-        progress = (int)(r.bytesDone * (PROGRESS_ONE - 1) / r.bytesTotal);
+        progress = progressOf(r.bytesDone, r.bytesTotal);
         if (r.bytesDone >= r.bytesTotal)
         {
             r.phase = MediaSteps.PHASE_SANITIZE_FLUSH;
@@ -715,6 +715,15 @@ final class Sanitize implements ScsiTaskListener
         {
             r.phase = MediaSteps.PHASE_SANITIZE_TURN; // completed before returning: the loop's other work first
         }
+    }
+
+    /**
+     * {@code done} of {@code total} bytes in 65536ths: in floating point, as 31 passes over a LUN of terabytes times
+     * 65535 overflow a long.
+     */
+    static int progressOf(final long done, final long total)
+    {
+        return total <= 0 ? 0 : (int)((double)done / total * (PROGRESS_ONE - 1));
     }
 
     private void invertPatternIfAlternating()

@@ -92,6 +92,16 @@ class SanitizeTest
     }
 
     @Test
+    void theProgressOfThirtyOnePassesOverSixteenTebibytesDoesNotOverflow()
+    {
+        final long total = 31L * (16L << 40);   // 2^53 bytes: times 65535 is past a long
+        assertEquals(32767, Sanitize.progressOf(total / 2, total));
+        assertEquals(65535, Sanitize.progressOf(total, total));
+        assertEquals(0, Sanitize.progressOf(0, total));
+        assertEquals(0, Sanitize.progressOf(5, 0));
+    }
+
+    @Test
     void overwriteWritesThePatternFromTheStartOfEveryBlock()
     {
         final int length = overwriteList(1, (byte)0xDE, (byte)0xAD, (byte)0xBE);
