@@ -5,7 +5,8 @@
 # (sg_senddiag --test), a background short one (smartctl -t short) and the foreground short and extended ones
 # (smartctl -C -t short|long) with smartctl's self-test log and the extended test's duration, sg_logs -A
 # (every page and subpage) and sg_logs --reset (LOG SELECT PCR); sg_test_rwbuf (WRITE BUFFER, READ BUFFER) and
-# sg_raw's READ BUFFER(16). The
+# sg_raw's READ BUFFER(16). Last, the memory the RAM LUN holds (asked of the host) as 8 MiB are written and then
+# discarded with blkdiscard (the kernel's own discard, as fstrim and mkfs send it: UNMAP). The
 # harness replaces @TARGET@ and @PORTAL@.
 . /lib/rt-guest.sh
 T=@TARGET@
@@ -89,6 +90,23 @@ rt_result all_pages_headers "$(grep -c '\[0x' /tmp/out)"
 sg_logs --reset "/dev/$d" > /tmp/out 2>&1
 rt_result reset_rc "$?"
 rt_result reset_out "$(tr '\n' ';' < /tmp/out)"
+rt_step "ram memory: written, then discarded"
+d="$(rt_disk "$T" 0)"
+rt_host ram-memory
+rt_result memory_before "$RT_ANSWER"
+for i in 32 33 34 35 36 37 38 39; do
+  dd if=/tmp/z of="/dev/$d" bs=1048576 count=1 seek="$i" oflag=direct 2>/dev/null || rt_fail "write at $i MiB"
+done
+rt_host ram-memory
+rt_result memory_written "$RT_ANSWER"
+rt_result discard_max "$(cat "/sys/block/$d/queue/discard_max_bytes")"
+blkdiscard -o 33554432 -l 8388608 "/dev/$d" > /tmp/out 2>&1
+rt_result discard_rc "$?"
+rt_result discard_out "$(tr '\n' ';' < /tmp/out)"
+rt_host ram-memory
+rt_result memory_discarded "$RT_ANSWER"
+dd if="/dev/$d" of=/tmp/back bs=1048576 count=1 skip=35 iflag=direct 2>/dev/null
+rt_result discarded_bytes "$(od -An -v -tx1 /tmp/back | tr -s ' \n' '\n' | sort -u | tr '\n' ' ')"
 rt_result conn_errors "$(rt_conn_errors)"
 rt_step logout
 rt_logout "$T" "$P"

@@ -63,7 +63,9 @@ class KernelInitiatorLogPagesTest
         final String script = GuestScripts.read("log-pages.sh")
             .replace("@TARGET@", TARGET)
             .replace("@PORTAL@", KernelInitiatorGuest.hostAddress(0) + ":" + port);
-        run = KernelInitiatorGuest.withScript("log-pages", script).boot();
+        run = KernelInitiatorGuest.withScript("log-pages", script)
+            .hostAction("ram-memory", args -> String.valueOf(server.memoryBytes("ram0")))
+            .boot();
         run.print("KernelInitiatorLogPagesTest");
     }
 
@@ -116,6 +118,19 @@ class KernelInitiatorLogPagesTest
         assertEquals(0x0001, (b[4] << 8) | b[5], result);
         assertEquals(0x0002, (b[16] << 8) | b[17], result);
         return new long[] {u32(b, 8), u32(b, 20), b[12] & 0x03};
+    }
+
+    @Test
+    void theRamLunTakesMemoryAsTheGuestWritesAndGivesItBackWhenTheGuestDiscards()
+    {
+        assertTrue(run.ok(), run.describe() + "\n" + LOG);
+        final long before = Long.parseLong(run.result("memory_before"));
+        final long written = Long.parseLong(run.result("memory_written"));
+        assertEquals(8L << 20, written - before, "8 MiB written, 8 MiB more held: " + run.describe());
+        assertEquals("0", run.result("discard_rc"), "blkdiscard: " + run.describe());
+        assertTrue(Long.parseLong(run.result("discard_max")) > 0, "Linux discards on the LUN: " + run.describe());
+        assertEquals(before, Long.parseLong(run.result("memory_discarded")), "all 8 MiB given back: " + run.describe());
+        assertEquals("00", run.result("discarded_bytes").strip(), "discarded blocks read zeros: " + run.describe());
     }
 
     @Test
