@@ -32,6 +32,8 @@ public final class Asc
     public static final int POWER_ON_RESET = 0x2900;
     public static final int MODE_PARAMETERS_CHANGED = 0x2A01;
     public static final int LOG_PARAMETERS_CHANGED = 0x2A02;
+    /** An informational exception (SPC-4 7.5.11): the device predicts its own failure. */
+    public static final int FAILURE_PREDICTION_THRESHOLD_EXCEEDED = 0x5D00;
     public static final int RESERVATIONS_PREEMPTED = 0x2A03;
     public static final int RESERVATIONS_RELEASED = 0x2A04;
     public static final int REGISTRATIONS_PREEMPTED = 0x2A05;

@@ -325,7 +325,8 @@ final class CommandHandlers
     private void requestSense(final ScsiTask t, final MemorySegment cdb)
     {
         // SPC-4 6.39: reports (and clears) a pending unit attention, else a sanitize or format operation's progress
-        // or failure (SBC-4 4.11), else a self-test's progress (SPC-4 5.15.3), else NO SENSE.
+        // or failure (SBC-4 4.11), else a self-test's progress (SPC-4 5.15.3), else an informational exception
+        // condition (MRIE 6h, "on request": NO SENSE with its code), else NO SENSE.
         final boolean descriptor = (Bytes.u8(cdb, 1) & 0x01) != 0;
         final int allocationLength = Bytes.u8(cdb, 4);
         final ItNexus nexus = t.nexus();
@@ -339,7 +340,8 @@ final class CommandHandlers
         }
         if (length < 0)
         {
-            length = ScsiTask.writeSense(scratch, descriptor, SenseKey.NO_SENSE, Asc.NO_ADDITIONAL_SENSE, false, 0, 0);
+            length = ScsiTask.writeSense(scratch, descriptor, SenseKey.NO_SENSE, logPages.informationalException(),
+                false, 0, 0);
         }
         Responses.dataIn(t, length, allocationLength);
     }

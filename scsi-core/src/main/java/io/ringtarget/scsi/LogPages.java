@@ -79,6 +79,19 @@ final class LogPages
         return Math.max(0, steps.writeMediumErrorCount() - writeErrorsAtReset);
     }
 
+    /**
+     * The informational exception condition (SPC-4 7.5.11; MRIE 6h: reported on request, by this page and REQUEST
+     * SENSE): FAILURE PREDICTION THRESHOLD EXCEEDED once the backstore failed a read or a write with a medium error
+     * since the counters were last reset (LOG SELECT), or while the newest short or extended self-test found a block
+     * it cannot read; else 0. What smartctl -H and smartd read as the disk's health: the storage under the logical
+     * unit is failing. A LOG SELECT reset after the storage is mended, or a self-test that passes, clears it.
+     */
+    int informationalException()
+    {
+        return readUncorrectedErrors() + writeUncorrectedErrors() > 0 || lu.selfTest().newestFailed() ?
+            Asc.FAILURE_PREDICTION_THRESHOLD_EXCEEDED : Asc.NO_ADDITIONAL_SENSE;
+    }
+
     void sense(final ScsiTask t, final MemorySegment cdb)
     {
         final int flags = Bytes.u8(cdb, 1);
@@ -181,8 +194,9 @@ final class LogPages
             }
             header(out, page);
             parameter(out, 4, INFORMATIONAL_EXCEPTIONS_GENERAL, BINARY_LIST, 3);
-            Bytes.put8(out, 8, 0);   // INFORMATIONAL EXCEPTION ADDITIONAL SENSE CODE: none
-            Bytes.put8(out, 9, 0);
+            final int exception = informationalException();
+            Bytes.put8(out, 8, exception >>> 8);   // INFORMATIONAL EXCEPTION ADDITIONAL SENSE CODE and QUALIFIER
+            Bytes.put8(out, 9, exception & 0xFF);
             Bytes.put8(out, 10, NO_TEMPERATURE);
             length = 11;
         }

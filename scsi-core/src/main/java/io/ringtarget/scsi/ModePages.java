@@ -184,7 +184,8 @@ final class ModePages
             case 0x1C:
             {
                 // SPC-4 7.5.11 Informational Exceptions Control: DEXCPT=0, MRIE 6h: informational exceptions are
-                // reported on request only, by the Informational Exceptions log page (LogPages: none is predicted),
+                // reported on request only, by the Informational Exceptions log page and REQUEST SENSE (LogPages:
+                // a failure is predicted after medium errors, or while the newest self-test failed),
                 // so smartctl and smartd see SMART enabled and a health they can read. Nothing changeable.
                 Bytes.zero(out, o, 12);
                 Bytes.put8(out, o, 0x1C);

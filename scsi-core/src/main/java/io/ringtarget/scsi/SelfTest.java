@@ -160,6 +160,12 @@ final class SelfTest implements ScsiTaskListener
         store = s;
     }
 
+    /** Whether the newest short or extended self-test logged found a block the backstore cannot read. */
+    synchronized boolean newestFailed()
+    {
+        return entries > 0 && results[newest] == FIRST_SEGMENT_FAILED;
+    }
+
     /** The log's file, or null without a state directory. */
     Path logFile()
     {

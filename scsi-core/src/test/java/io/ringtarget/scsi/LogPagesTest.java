@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -182,6 +183,49 @@ class LogPagesTest
         assertEquals(0, h.in(8), "IE ASC");
         assertEquals(0, h.in(9), "IE ASCQ");
         assertEquals(0xFF, h.in(10), "no temperature reading");
+    }
+
+    /** The IE page's ASC/ASCQ, and REQUEST SENSE's sense key and ASC/ASCQ. */
+    private int[] informationalException()
+    {
+        logSense(0x40 | 0x2F, 0, 0, 512);
+        h.assertGood();
+        final int page = (h.in(8) << 8) | h.in(9);
+        h.run(h.other, 18, 0x03, 0, 0, 0, 18, 0);
+        h.assertGood();
+        return new int[] {page, h.in(2) & 0x0F, (h.in(12) << 8) | h.in(13)};
+    }
+
+    @Test
+    void aFailureIsPredictedAfterMediumErrorsOrAFailedSelfTestUntilResetOrPassed()
+    {
+        final int[] none = {0, SenseKey.NO_SENSE, 0};
+        final int[] predicted = {Asc.FAILURE_PREDICTION_THRESHOLD_EXCEEDED, SenseKey.NO_SENSE,
+            Asc.FAILURE_PREDICTION_THRESHOLD_EXCEEDED};
+        h.run(h.other, 0, 0, 0, 0, 0, 0, 0);   // the other nexus's POWER ON unit attention, out of the way
+        assertArrayEquals(none, informationalException());
+        // DATA PROTECT (out of space) says nothing of the medium.
+        h.device.failWithErrno = 28;
+        h.run(512, LuHarness.cdb10(0x2A, 0, 0, 1));
+        h.device.failWithErrno = 0;
+        assertArrayEquals(none, informationalException());
+        h.device.failWithErrno = EIO;
+        h.run(512, LuHarness.cdb10(0x28, 0, 0, 1));
+        h.device.failWithErrno = 0;
+        assertArrayEquals(predicted, informationalException(), "after a MEDIUM ERROR");
+        h.run(h.other, 0, 0x4C, 0x02, 0x40, 0, 0, 0, 0, 0, 0, 0);   // LOG SELECT PCR: the storage was mended
+        h.assertGood();
+        h.unitAttentions(h.nexus);   // LOG PARAMETERS CHANGED, taken
+        assertArrayEquals(none, informationalException());
+        // A background short self-test that finds an unreadable block, then one that passes.
+        h.device.badByte = 3 * 512;
+        h.run(0, 0x1D, SelfTest.BACKGROUND_SHORT << 5, 0, 0, 0, 0);
+        h.assertGood();
+        h.device.badByte = -1;
+        assertArrayEquals(predicted, informationalException(), "the newest self-test failed");
+        h.run(0, 0x1D, SelfTest.BACKGROUND_SHORT << 5, 0, 0, 0, 0);
+        h.assertGood();
+        assertArrayEquals(none, informationalException(), "a self-test passed since");
     }
 
     @Test
