@@ -140,6 +140,7 @@ class PrometheusMetricsTest
             "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),
             "--web.listen-address=" + Ports.LOOPBACK + ":" + prometheusPort);
         assertTrue(Ports.awaitListening(prometheusPort, 30_000, prometheus), "prometheus did not start: " + promLog());
+        awaitReady(30);
         awaitValue("up{job=\"ringtarget\"}", 1, 30);
     }
 
@@ -231,6 +232,29 @@ class PrometheusMetricsTest
     private static double now()
     {
         return System.currentTimeMillis() / 1000.0;
+    }
+
+    /**
+     * Waits until Prometheus answers queries: it listens before its storage is open and answers 503 meanwhile
+     * (GET /-/ready says when it is done).
+     */
+    private static void awaitReady(final int seconds) throws Exception
+    {
+        final long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        int status = -1;
+        while (System.nanoTime() < deadline)
+        {
+            status = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + Ports.LOOPBACK + ":" + prometheusPort +
+                "/-/ready")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+            if (status == 200)
+            {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("prometheus not ready in " + seconds + " s (last status " + status + "): " +
+            promLog());
     }
 
     /** Waits until Prometheus has a sample of {@code query} equal to {@code expected}. */
