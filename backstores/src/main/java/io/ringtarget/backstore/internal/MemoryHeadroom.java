@@ -58,7 +58,9 @@ public final class MemoryHeadroom
         }
         catch (final IOException | UnsupportedOperationException ex)
         {
-            channel = null;   // no /proc: UNKNOWN
+            // No /proc (a container without it): nothing to read, so no limit but the size check at creation;
+            // README names it.
+            channel = null;
         }
         this.meminfo = channel;
         readingNanos = System.nanoTime() - SAMPLE_INTERVAL_NANOS;
