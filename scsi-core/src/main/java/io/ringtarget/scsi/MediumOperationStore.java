@@ -111,50 +111,18 @@ final class MediumOperationStore
 
     Operation decode(final byte[] bytes) throws MediumOperationStateException
     {
-        final String[] lines;
-        try
-        {
-            lines = DurableFile.unseal(bytes);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            throw fail(ex.getMessage());
-        }
-        final boolean version1 = HEADER_VERSION_1.equals(lines[0]);
-        if (!version1 && !HEADER.equals(lines[0]))
-        {
-            throw fail("line 1: expected '" + HEADER + "', found '" + lines[0] + "' (unknown format or version)");
-        }
-        final int fields = version1 ? 9 : 11;
-        if (lines.length != fields + 1 || !lines[fields].isEmpty())
-        {
-            throw fail(lines.length - 1 + " lines before the checksum, expected " + fields);
-        }
-        final String fileSerial = field(lines, 1, "serial");
-        if (!fileSerial.equals(PersistentReservationStore.escape(serial)))
-        {
-            throw fail("line 2: the operation of serial '" + fileSerial + "', not of '" + serial + "'");
-        }
-        final boolean format = choice(lines, 2, "operation", "format", "sanitize");
-        final boolean running = choice(lines, 3, "state", "running", "failed");
-        final boolean erase = choice(lines, 4, "erase", "1", "0");
-        final boolean unrestricted = choice(lines, 5, "unrestricted", "1", "0");
-        final boolean invert = choice(lines, 6, "invert", "1", "0");
-        final String passes = field(lines, 7, "passes");
-        final int count;
-        try
-        {
-            count = Integer.parseInt(passes);
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw fail("line 8: '" + passes + "' is not a number");
-        }
-        if (count < 1 || count > 31)
-        {
-            throw fail("line 8: " + count + " passes, expected 1 to 31");
-        }
-        final String hex = field(lines, 8, "pattern");
+        final StateFileLines<MediumOperationStateException> lines =
+            new StateFileLines<>(file(), bytes, MediumOperationStateException::new);
+        final boolean version1 = lines.header(HEADER, HEADER_VERSION_1) == 1;
+        lines.lineCount(version1 ? 9 : 11);
+        lines.serial(1, serial, "operation");
+        final boolean format = lines.choice(2, "operation", "format", "sanitize");
+        final boolean running = lines.choice(3, "state", "running", "failed");
+        final boolean erase = lines.choice(4, "erase", "1", "0");
+        final boolean unrestricted = lines.choice(5, "unrestricted", "1", "0");
+        final boolean invert = lines.choice(6, "invert", "1", "0");
+        final int count = (int)lines.number(7, "passes", 1, 31);
+        final String hex = lines.field(8, "pattern");
         final byte[] pattern;
         try
         {
@@ -162,69 +130,24 @@ final class MediumOperationStore
         }
         catch (final IllegalArgumentException ex)
         {
-            throw fail("line 9: '" + hex + "' is not hex");
+            throw lines.fail("line 9: '" + hex + "' is not hex");
         }
         if (!"-".equals(hex) && pattern.length == 0)
         {
-            throw fail("line 9: an empty pattern is written '-'");
+            throw lines.fail("line 9: an empty pattern is written '-'");
         }
         if (version1)
         {
             return new Operation(format, running, erase, unrestricted, invert, count, pattern, 0, 0);
         }
-        final long capacity = bytes(lines, 9, "capacity");
-        final long done = bytes(lines, 10, "done");
+        final long capacity = lines.number(9, "capacity", 0, Long.MAX_VALUE);
+        final long done = lines.number(10, "done", 0, Long.MAX_VALUE);
         final Operation operation = new Operation(format, running, erase, unrestricted, invert, count, pattern,
             capacity, done);
         if (done > operation.total())
         {
-            throw fail("line 11: " + done + " bytes done of an operation of " + operation.total());
+            throw lines.fail("line 11: " + done + " bytes done of an operation of " + operation.total());
         }
         return operation;
-    }
-
-    private long bytes(final String[] lines, final int index, final String name) throws MediumOperationStateException
-    {
-        final String value = field(lines, index, name);
-        final long bytes;
-        try
-        {
-            bytes = Long.parseLong(value);
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw fail("line " + (index + 1) + ": '" + value + "' is not a number");
-        }
-        if (bytes < 0)
-        {
-            throw fail("line " + (index + 1) + ": " + name + " " + bytes + " is negative");
-        }
-        return bytes;
-    }
-
-    private String field(final String[] lines, final int index, final String name)
-        throws MediumOperationStateException
-    {
-        if (!lines[index].startsWith(name + " "))
-        {
-            throw fail("line " + (index + 1) + ": expected '" + name + " ...', found '" + lines[index] + "'");
-        }
-        return lines[index].substring(name.length() + 1);
-    }
-
-    private boolean choice(final String[] lines, final int index, final String name, final String yes,
-        final String no) throws MediumOperationStateException
-    {
-        final String value = field(lines, index, name);
-        if (!yes.equals(value) && !no.equals(value))
-        {
-            throw fail("line " + (index + 1) + ": " + name + " '" + value + "', expected " + yes + " or " + no);
-        }
-        return yes.equals(value);
-    }
-
-    private MediumOperationStateException fail(final String what)
-    {
-        return new MediumOperationStateException(file(), what);
     }
 }

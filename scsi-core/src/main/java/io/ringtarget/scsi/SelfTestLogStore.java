@@ -88,98 +88,54 @@ final class SelfTestLogStore
 
     Log decode(final byte[] bytes) throws SelfTestLogStateException
     {
-        final String[] lines;
-        try
+        final StateFileLines<SelfTestLogStateException> lines =
+            new StateFileLines<>(file(), bytes, SelfTestLogStateException::new);
+        if (lines.count() < 3)
         {
-            lines = DurableFile.unseal(bytes);
+            throw lines.fail(lines.count() + " lines before the checksum, expected at least 3");
         }
-        catch (final IllegalArgumentException ex)
-        {
-            throw fail(ex.getMessage());
-        }
-        if (lines.length < 4 || !lines[lines.length - 1].isEmpty())
-        {
-            throw fail(lines.length - 1 + " lines before the checksum, expected at least 3");
-        }
-        if (!HEADER.equals(lines[0]))
-        {
-            throw fail("line 1: expected '" + HEADER + "', found '" + lines[0] + "' (unknown format or version)");
-        }
-        final String fileSerial = field(lines, 1, "serial");
-        if (!fileSerial.equals(PersistentReservationStore.escape(serial)))
-        {
-            throw fail("line 2: the log of serial '" + fileSerial + "', not of '" + serial + "'");
-        }
-        final long rate = number(field(lines, 2, "rate"), 3, 0, Long.MAX_VALUE);
-        final int count = lines.length - 4;
+        lines.header(HEADER);
+        lines.serial(1, serial, "log");
+        final long rate = lines.number(2, "rate", 0, Long.MAX_VALUE);
+        final int count = lines.count() - 3;
         if (count > SelfTest.LOG_ENTRIES)
         {
-            throw fail(count + " entries, at most " + SelfTest.LOG_ENTRIES);
+            throw lines.fail(count + " entries, at most " + SelfTest.LOG_ENTRIES);
         }
         final List<Entry> entries = new ArrayList<>(count);
-        for (int i = 3; i < lines.length - 1; i++)
+        for (int i = 3; i < lines.count(); i++)
         {
-            final String[] f = field(lines, i, "entry").split(" ", -1);
+            final String[] f = lines.field(i, "entry").split(" ", -1);
             if (f.length != 5)
             {
-                throw fail("line " + (i + 1) + ": expected 'entry CODE RESULT HOURS LBA SENSE', found '" + lines[i] +
-                    "'");
+                throw lines.fail("line " + (i + 1) + ": expected 'entry CODE RESULT HOURS LBA SENSE', found '" +
+                    lines.line(i) + "'");
             }
-            final int sense;
-            try
+            int sense = -1;
+            if (f[4].length() == 6)
             {
-                sense = f[4].length() == 6 ? Integer.parseInt(f[4], 16) : -1;
-            }
-            catch (final NumberFormatException ex)
-            {
-                throw fail("line " + (i + 1) + ": sense '" + f[4] + "' is not 6 hex digits");
+                try
+                {
+                    sense = Integer.parseInt(f[4], 16);
+                }
+                catch (final NumberFormatException ex)
+                {
+                    sense = -1;   // a sign or a non-hex digit: said below
+                }
             }
             if (sense < 0)
             {
-                throw fail("line " + (i + 1) + ": sense '" + f[4] + "' is not 6 hex digits");
+                throw lines.fail("line " + (i + 1) + ": sense '" + f[4] + "' is not 6 hex digits");
             }
-            final int code = (int)number(f[0], i + 1, 1, 7);
+            final int code = (int)lines.number(f[0], i + 1, 1, 7);
             if (code != SelfTest.BACKGROUND_SHORT && code != SelfTest.BACKGROUND_EXTENDED &&
                 code != SelfTest.FOREGROUND_SHORT && code != SelfTest.FOREGROUND_EXTENDED)
             {
-                throw fail("line " + (i + 1) + ": self-test code " + code + ", expected 1, 2, 5 or 6");
+                throw lines.fail("line " + (i + 1) + ": self-test code " + code + ", expected 1, 2, 5 or 6");
             }
-            entries.add(new Entry(code, (int)number(f[1], i + 1, 0, 0xF),
-                (int)number(f[2], i + 1, 0, 0xFFFF), number(f[3], i + 1, -1, Long.MAX_VALUE), sense));
+            entries.add(new Entry(code, (int)lines.number(f[1], i + 1, 0, 0xF),
+                (int)lines.number(f[2], i + 1, 0, 0xFFFF), lines.number(f[3], i + 1, -1, Long.MAX_VALUE), sense));
         }
         return new Log(rate, List.copyOf(entries));
-    }
-
-    private long number(final String value, final int line, final long min, final long max)
-        throws SelfTestLogStateException
-    {
-        final long n;
-        try
-        {
-            n = Long.parseLong(value);
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw fail("line " + line + ": '" + value + "' is not a number");
-        }
-        if (n < min || n > max)
-        {
-            throw fail("line " + line + ": " + n + " is outside " + min + " to " + max);
-        }
-        return n;
-    }
-
-    private String field(final String[] lines, final int index, final String name) throws SelfTestLogStateException
-    {
-        if (!lines[index].startsWith(name + " "))
-        {
-            throw fail("line " + (index + 1) + ": expected '" + name + " ...', found '" + lines[index] + "'");
-        }
-        return lines[index].substring(name.length() + 1);
-    }
-
-    private SelfTestLogStateException fail(final String what)
-    {
-        return new SelfTestLogStateException(file(), what);
     }
 }
