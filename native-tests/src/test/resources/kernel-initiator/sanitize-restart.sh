@@ -5,7 +5,8 @@
 # back, TEST UNIT READY must say SANITIZE IN PROGRESS (the operation went on from its saved progress with the first
 # command), a read waits for the end and returns the pattern, and the state file is gone. A background short
 # self-test run before the sanitize is still in smartctl's self-test log after the restart (saved in the state
-# directory too). The harness replaces @TARGET@ and @PORTAL@.
+# directory too), and so is the write cache Linux turned on through cache_type (a MODE SELECT that saves, as the
+# caching page says it is saveable). The harness replaces @TARGET@ and @PORTAL@.
 . /lib/rt-guest.sh
 T=@TARGET@
 P=@PORTAL@
@@ -35,6 +36,13 @@ while smartctl -l selftest "/dev/$d" 2>/dev/null | grep -q 'in progress' && [ "$
   n=$((n + 1)); sleep 0.1
 done
 rt_result selftest_before "$(smartctl -l selftest "/dev/$d" 2>&1 | grep -E '^# *[0-9]' | tr -s ' ' | tr '\n' ';')"
+rt_step "write cache on through cache_type"
+wcache() { smartctl -g wcache "/dev/$1" 2>&1 | grep -i 'cache is' | grep -iv 'read' | tr -s ' '; }
+rt_result wcache_initial "$(wcache "$d")"
+ct="$(ls -d /sys/block/"$d"/device/scsi_disk/*)/cache_type"
+echo "write back" > "$ct" || rt_fail "cache_type refused"
+rt_result cache_type_before "$(cat "$ct")"
+rt_result wcache_before "$(wcache "$d")"
 printf R > /tmp/pattern
 
 rt_step "overwrite of 31 passes, IMMED"
@@ -61,6 +69,10 @@ rt_result after_restart_read "$(bytes "/dev/$d" 25600)"
 rt_result after_tur "$(sg_turs "/dev/$d" > /dev/null 2>&1; echo $?)"
 rt_host state-file
 rt_result state_after "$RT_ANSWER"
+# Linux keeps what it read before the restart until the disk is rescanned: read the target's page itself too.
+echo 1 > "/sys/block/$d/device/rescan"
+rt_result cache_type_after "$(cat "$ct")"
+rt_result wcache_after "$(wcache "$d")"
 rt_result selftest_after "$(smartctl -l selftest "/dev/$d" 2>&1 | grep -E '^# *[0-9]' | tr -s ' ' | tr '\n' ';')"
 rt_result conn_errors "$(rt_conn_errors)"
 rt_step logout

@@ -124,7 +124,7 @@ public final class LogicalUnit
         this.steps = new MediaSteps(this, blockSize);
         this.sanitize = new Sanitize(this, blockSize);
         this.selfTest = new SelfTest(this, blockSize);
-        this.modePages = new ModePages(selfTest);
+        this.modePages = new ModePages(this, selfTest);
         final MediaCommands media = new MediaCommands(this, blockSize, thinProvisioning, maxTransferBlocks,
             maxCompareAndWriteBlocks, maxUnmapBlocks, maxWriteSameBlocks, modePages, steps);
         final CopyResults copyResults = new CopyResults();
@@ -553,6 +553,28 @@ public final class LogicalUnit
         return this;
     }
 
+    /**
+     * Keeps the mode parameters a MODE SELECT with the SP bit saves (SPC-4 6.9: WCE, D_SENSE, SWP) across a restart:
+     * {@code <stateDirectory>/mode-parameters/<serial>.mode}. This call makes what a previous run saved the current
+     * values, except a saved WCE when {@link #writeCacheEnabled(boolean)} (call it first) changed since: the
+     * configuration's newer choice wins. Without this call SP is refused (INVALID FIELD IN CDB). Call once, before
+     * the logical unit serves.
+     *
+     * @return what was loaded that differs from the defaults, in words for the log; null when nothing does.
+     * @throws ModeParameterStateException when the file exists but is torn, corrupt, of another version or of another
+     *                                     serial: nothing was loaded, the file is left as it is.
+     */
+    public String modeParameterDirectory(final Path stateDirectory) throws ModeParameterStateException
+    {
+        return modePages.persistIn(Objects.requireNonNull(stateDirectory, "stateDirectory"), identity.unitSerial());
+    }
+
+    /** The saved mode parameters' file, or null without {@link #modeParameterDirectory(Path)}. */
+    public Path modeParameterFile()
+    {
+        return modePages.stateFile();
+    }
+
     /** The saved self-test log's file, or null without {@link #selfTestLogDirectory(Path)}. */
     public Path selfTestLogFile()
     {
@@ -648,6 +670,12 @@ public final class LogicalUnit
     public boolean descriptorSense()
     {
         return modePages.descriptorSense();
+    }
+
+    /** SWP of the control mode page (SPC-4 7.5.8): every initiator's writes are refused while it is set. */
+    public boolean softwareWriteProtect()
+    {
+        return modePages.softwareWriteProtect();
     }
 
     /** Backstore errors seen (each turned into a CHECK CONDITION). */

@@ -1,24 +1,40 @@
 package io.ringtarget.scsi;
 
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
 
 /**
  * The mode pages of one logical unit (SPC-4 7.5, SBC-3 6.4): read-write error recovery (nothing to set: the
  * backstore recovers or fails), caching (WCE changeable), control (D_SENSE and SWP changeable) and informational
- * exceptions, with MODE SENSE(6/10) and MODE SELECT(6/10). The changeable bits are
- * volatile: every loop reads them per command. Nothing is saved: a restart brings back the defaults.
+ * exceptions, with MODE SENSE(6/10) and MODE SELECT(6/10). The changeable bits are volatile: every loop reads them
+ * per command.
+ * <p>
+ * With a state directory ({@link #persistIn}) every page is saveable (PS): a MODE SELECT with SP saves the current
+ * values ({@link ModeParameterStore}, fsynced on the loop that runs it, as the APTPL state is), MODE SENSE reports
+ * them as the saved values (PC 11b), and a restart starts from them. Without one, SP is refused and a restart brings
+ * back the defaults. A logical unit reset keeps the current values: SAM-5 would bring back the saved ones, but an
+ * initiator that turned the write cache off for itself (not saved) would then write to a cache it believes is off.
  */
 final class ModePages
 {
+    private final LogicalUnit lu;
     private final SelfTest selfTest;
     private volatile boolean defaultWriteCacheEnabled = true;
     private volatile boolean writeCacheEnabled = true;
     private volatile boolean descriptorSense;
     /** SWP (SPC-4 7.5.8): the logical unit is write-protected for every I_T nexus until it is cleared. */
     private volatile boolean softwareWriteProtect;
+    /** The saved values (SPC-4 6.11 PC 11b): the defaults until a MODE SELECT with SP or a file says otherwise. */
+    private volatile boolean savedWriteCacheEnabled = true;
+    private volatile boolean savedDescriptorSense;
+    private volatile boolean savedSoftwareWriteProtect;
+    /** Where the saved values are kept; null: nowhere (no state directory), and SP is refused. */
+    private volatile ModeParameterStore store;
 
-    ModePages(final SelfTest selfTest)
+    ModePages(final LogicalUnit lu, final SelfTest selfTest)
     {
+        this.lu = lu;
         this.selfTest = selfTest;
     }
 
@@ -26,6 +42,75 @@ final class ModePages
     {
         defaultWriteCacheEnabled = wce;
         writeCacheEnabled = wce;
+        savedWriteCacheEnabled = wce;
+    }
+
+    /**
+     * Keeps the saved values under {@code stateDirectory} from now on and makes what a previous run saved there the
+     * current values. The configuration's write cache setting ({@link #initialWriteCache}, called first) is the
+     * default; when it changed since WCE was saved, the configuration's newer choice wins and the file is rewritten
+     * with it. Before the logical unit serves.
+     *
+     * @return what was loaded that differs from the defaults, in words; null when nothing does.
+     */
+    String persistIn(final Path stateDirectory, final String serial) throws ModeParameterStateException
+    {
+        final ModeParameterStore s = new ModeParameterStore(stateDirectory, serial);
+        final ModeParameterStore.Saved saved = s.load();
+        store = s;
+        if (saved == null)
+        {
+            return null;
+        }
+        final boolean configurationChanged = saved.configuredWriteCache() != defaultWriteCacheEnabled;
+        final boolean wce = configurationChanged ? defaultWriteCacheEnabled : saved.writeCacheEnabled();
+        savedWriteCacheEnabled = wce;
+        writeCacheEnabled = wce;
+        savedDescriptorSense = saved.descriptorSense();
+        descriptorSense = saved.descriptorSense();
+        savedSoftwareWriteProtect = saved.softwareWriteProtect();
+        softwareWriteProtect = saved.softwareWriteProtect();
+        final StringBuilder what = new StringBuilder();
+        if (configurationChanged)
+        {
+            try
+            {
+                s.save(new ModeParameterStore.Saved(wce, defaultWriteCacheEnabled, saved.descriptorSense(),
+                    saved.softwareWriteProtect()));
+            }
+            catch (final IOException ex)
+            {
+                throw new ModeParameterStateException(s.file(), "cannot be rewritten with the configuration's " +
+                    "writeCache: " + ex, ex);
+            }
+            if (saved.writeCacheEnabled() != wce)
+            {
+                what.append("the write cache ").append(wce ? "enabled" : "disabled").append(" as configured (an ")
+                    .append("initiator had saved it ").append(saved.writeCacheEnabled() ? "enabled" : "disabled")
+                    .append(" before the configuration changed)");
+            }
+        }
+        else if (wce != defaultWriteCacheEnabled)
+        {
+            what.append("the write cache ").append(wce ? "enabled" : "disabled");
+        }
+        if (saved.softwareWriteProtect())
+        {
+            what.append(what.isEmpty() ? "" : ", ").append("software write protect (SWP) on: writes are refused " +
+                "until an initiator clears it");
+        }
+        if (saved.descriptorSense())
+        {
+            what.append(what.isEmpty() ? "" : ", ").append("descriptor format sense data");
+        }
+        return what.isEmpty() ? null : what.toString();
+    }
+
+    /** The saved values' file, or null without a state directory. */
+    Path stateFile()
+    {
+        final ModeParameterStore s = store;
+        return s == null ? null : s.file();
     }
 
     boolean writeCacheEnabled()
@@ -55,7 +140,7 @@ final class ModePages
         final int pageCode = Bytes.u8(cdb, 2) & 0x3F;
         final int subpage = Bytes.u8(cdb, 3);
         final long allocationLength = ten ? Bytes.u16(cdb, 7) : Bytes.u8(cdb, 4);
-        if (pageControl == 3)
+        if (pageControl == 3 && store == null)
         {
             Responses.illegal(t, Asc.SAVING_PARAMETERS_NOT_SUPPORTED, Responses.cdbPointer(2, 7));
             return;
@@ -128,10 +213,20 @@ final class ModePages
     }
 
     /**
-     * @param pageControl 0 current, 1 changeable (mask), 2 default.
+     * @param pageControl 0 current, 1 changeable (mask), 2 default, 3 saved.
      * @return the page length written.
      */
     int page(final MemorySegment out, final int o, final int page, final int pageControl)
+    {
+        final int length = pageBody(out, o, page, pageControl);
+        if (store != null)
+        {
+            Bytes.put8(out, o, Bytes.u8(out, o) | 0x80); // PS: saveable (SPC-4 7.5.7); reserved in MODE SELECT
+        }
+        return length;
+    }
+
+    private int pageBody(final MemorySegment out, final int o, final int page, final int pageControl)
     {
         switch (page)
         {
@@ -150,7 +245,13 @@ final class ModePages
                 Bytes.zero(out, o, 20);
                 Bytes.put8(out, o, 0x08);
                 Bytes.put8(out, o + 1, 0x12);
-                final boolean wce = pageControl == 1 || (pageControl == 2 ? defaultWriteCacheEnabled : writeCacheEnabled);
+                final boolean wce = switch (pageControl)
+                {
+                    case 0 -> writeCacheEnabled;
+                    case 1 -> true;
+                    case 2 -> defaultWriteCacheEnabled;
+                    default -> savedWriteCacheEnabled;
+                };
                 Bytes.put8(out, o + 2, wce ? 0x04 : 0);
                 return 20;
             }
@@ -168,12 +269,15 @@ final class ModePages
                 }
                 else
                 {
-                    Bytes.put8(out, o + 2, pageControl == 0 && descriptorSense ? 0x04 : 0);
+                    final boolean dSense = pageControl == 0 ? descriptorSense : pageControl == 3 && savedDescriptorSense;
+                    final boolean swp = pageControl == 0 ? softwareWriteProtect :
+                        pageControl == 3 && savedSoftwareWriteProtect;
+                    Bytes.put8(out, o + 2, dSense ? 0x04 : 0);
                     Bytes.put8(out, o + 3, 0x10); // QUEUE ALGORITHM MODIFIER 1: unrestricted reordering
                     // TAS 1: a command aborted for another nexus (its reset, CLEAR TASK SET, PREEMPT AND ABORT) ends
                     // with TASK ABORTED status rather than silently, so its initiator retries at once instead of
                     // waiting out its command timeout (and escalating to a reset of its own). LIO's default too.
-                    Bytes.put8(out, o + 4, pageControl == 0 && softwareWriteProtect ? 0x08 : 0);
+                    Bytes.put8(out, o + 4, swp ? 0x08 : 0);
                     Bytes.put8(out, o + 5, 0x40);
                     Bytes.put16(out, o + 8, 0xFFFF); // BUSY TIMEOUT PERIOD: unlimited
                     // EXTENDED SELF-TEST COMPLETION TIME, seconds; FFFFh: see the Extended INQUIRY Data VPD page.
@@ -209,16 +313,17 @@ final class ModePages
     {
         // SPC-4 6.9, 6.10.
         final int flags = Bytes.u8(cdb, 1);
-        if ((flags & 0x01) != 0)
+        final boolean save = (flags & 0x01) != 0;
+        if (save && store == null)
         {
-            Responses.invalidCdb(t, 1, 0); // SP: no saved pages
+            Responses.invalidCdb(t, 1, 0); // SP: no saved pages without a state directory
             return -1;
         }
         final int parameterListLength = ten ? Bytes.u16(cdb, 7) : Bytes.u8(cdb, 4);
         t.residual(parameterListLength);
         if (parameterListLength == 0)
         {
-            return 0;
+            return save ? apply(t, writeCacheEnabled, descriptorSense, softwareWriteProtect, true) : 0;
         }
         final int header = ten ? 8 : 4;
         if (parameterListLength < header || Responses.room(t) < parameterListLength)
@@ -314,6 +419,35 @@ final class ModePages
                 swp = (Bytes.u8(p, o + 4) & 0x08) != 0;
             }
             o += 2 + pageLength;
+        }
+        return apply(t, wce, dSense, swp, save);
+    }
+
+    /**
+     * Makes these the current values and, with {@code save}, the saved ones too: durably first, so that a save that
+     * fails changes nothing (HARDWARE ERROR, INTERNAL TARGET FAILURE, and the error reported). Serialised, so that the
+     * file holds the last saved values when two loops save at once.
+     */
+    private synchronized int apply(
+        final ScsiTask t, final boolean wce, final boolean dSense, final boolean swp, final boolean save)
+    {
+        if (save)
+        {
+            final ModeParameterStore s = store;
+            try
+            {
+                s.save(new ModeParameterStore.Saved(wce, defaultWriteCacheEnabled, dSense, swp));
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                lu.reportInternalError(new IOException("mode parameters of " + lu.identity().unitSerial() + " not saved to " + s.file() + "; the MODE SELECT changed " +
+                    "nothing", ex));
+                Responses.internalTargetFailure(t);
+                return -1;
+            }
+            savedWriteCacheEnabled = wce;
+            savedDescriptorSense = dSense;
+            savedSoftwareWriteProtect = swp;
         }
         if (wce != writeCacheEnabled || dSense != descriptorSense || swp != softwareWriteProtect)
         {

@@ -34,7 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * its first block), the read Linux retries returns the pattern once it ends, and the saved operation
  * ({@code state/medium-operations/SERIAL.op}) is gone. Without the saved state the LUN would come back ready, half
  * overwritten, and the read would return the old data. 31 GiB are written (about 12 s at this VM's 2.5 GB/s). A
- * background short self-test (smartctl -t short) before it is still in smartctl's self-test log after the restart.
+ * background short self-test (smartctl -t short) before it is still in smartctl's self-test log after the restart, and
+ * the write cache Linux turned on through its {@code cache_type} (a MODE SELECT with SP, sent because the caching
+ * page says it is saveable) is still on after it ({@code state/mode-parameters/SERIAL.mode}).
  */
 class KernelInitiatorSanitizeRestartTest
 {
@@ -155,5 +157,20 @@ class KernelInitiatorSanitizeRestartTest
         assertTrue(run.result("selftest_before").matches("# ?1 Background short Completed [^;]*;"), run.describe());
         assertEquals(run.result("selftest_before"), run.result("selftest_after"),
             "the self-test log survived the kill: " + run.describe());
+    }
+
+    @Test
+    void theWriteCacheLinuxTurnedOnIsStillOnAfterTheKill() throws java.io.IOException
+    {
+        assertTrue(run.ok(), run.describe() + "\n" + target.logText());
+        assertEquals("Writeback Cache is: Disabled", run.result("wcache_initial"), "writeCache false: " + run.describe());
+        assertEquals("write back", run.result("cache_type_before"), run.describe());
+        assertEquals("Writeback Cache is: Enabled", run.result("wcache_before"), run.describe());
+        assertTrue(Files.readString(dir.resolve("state/mode-parameters/" + SERIAL + ".mode"))
+            .contains("\nwce 1\nconfigured-wce 0\n"), "saved by Linux's MODE SELECT");
+        assertTrue(target.logText().contains("(serial " + SERIAL + "): saved mode parameters: the write cache " +
+            "enabled ("), target.logText());
+        assertEquals("Writeback Cache is: Enabled", run.result("wcache_after"), "the target's page: " + run.describe());
+        assertEquals("write back", run.result("cache_type_after"), "Linux's rescan: " + run.describe());
     }
 }

@@ -300,6 +300,20 @@ final class TargetRegistryBuilder
                 lu.persistentReservationDirectory(stateDirectory);
                 lu.mediumOperationDirectory(stateDirectory);
                 lu.selfTestLogDirectory(stateDirectory);
+                final String modes = lu.modeParameterDirectory(stateDirectory);
+                if (null != modes && null != log)
+                {
+                    final String line = "backstore " + b.name() + " of " + target.iqn() + " (serial " +
+                        spec.serial() + "): saved mode parameters: " + modes + " (" + lu.modeParameterFile() + ")";
+                    if (lu.softwareWriteProtect())
+                    {
+                        log.warn("lun", line);
+                    }
+                    else
+                    {
+                        log.info("lun", line);
+                    }
+                }
                 final String restored = restoredMediumOperation(lu);
                 if (null != restored && null != log)
                 {
