@@ -1,14 +1,17 @@
 package io.ringtarget.scsi;
 
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The log pages of one logical unit, with LOG SENSE (SPC-4 6.6) and LOG SELECT (SPC-4 6.5):
  * <ul>
  *     <li>00h Supported Log Pages, 00h/FFh Supported Log Pages and Subpages, xxh/FFh the subpages of page xxh;</li>
  *     <li>02h Write Error Counter and 03h Read Error Counter (SPC-4 7.3.4, 7.3.14): TOTAL UNCORRECTED ERRORS, the
- *     commands answered MEDIUM ERROR (the backstore failed them) since the logical unit was created or a LOG SELECT
- *     reset them;</li>
+ *     commands answered MEDIUM ERROR (the backstore failed them) since a LOG SELECT last reset them, kept across a
+ *     restart with a state directory ({@link #persistIn});</li>
  *     <li>0Ch Logical Block Provisioning (SBC-4 6.4.5), on a thin logical unit whose backstore can tell: the used
  *     and available LBA mapping resources, in logical blocks (the THRESHOLD EXPONENT of the Logical Block
  *     Provisioning VPD page is 0: no thresholds, so a threshold set is one block), with their scope;</li>
@@ -16,9 +19,14 @@ import java.lang.foreign.MemorySegment;
  *     <li>2Fh Informational Exceptions (SPC-4 7.3.8): no failure predicted, no temperature (FFh). The backstore's
  *     disks are watched on the storage host, where they are; the control mode page 1Ch says DEXCPT.</li>
  * </ul>
- * Nothing is saved (DS set, SP refused), there are no thresholds and no parameter-change reporting (PPC refused).
- * Counters are the logical unit's, read by every loop: a reset is a baseline, so the atomic counts the error paths
- * keep are never written by LOG SELECT.
+ * No parameter is saved on request (DS set, SP refused), there are no thresholds and no parameter-change
+ * reporting (PPC refused). Counters are the logical unit's, read by every loop: a reset is a baseline, so the atomic
+ * counts the error paths keep are never written by LOG SELECT.
+ * <p>
+ * The error counters survive a restart as a disk's do ({@link ErrorCounterStore}): saved on the loop that counted a
+ * medium error, at most once a second per logical unit (the first error after a quiet second at once, so a predicted
+ * failure is never lost; later ones of that second with the next error, the next LOG SENSE of the counters or a
+ * reset), and when a LOG SELECT resets them.
  */
 final class LogPages
 {
@@ -42,6 +50,7 @@ final class LogPages
     // Parameter control byte (SPC-4 7.3.2.2.2): TSD (nothing is saved) with FORMAT AND LINKING 00b, a bounded data
     // counter, or 11b, a binary format list.
     private static final int BOUNDED_DATA_COUNTER = 0x20;
+    private static final int TSD = 0x20;
     private static final int BINARY_LIST = 0x23;
 
     // PC field (SPC-4 6.6.1).
@@ -57,9 +66,22 @@ final class LogPages
     private final LogicalUnit lu;
     private final MediaSteps steps;
     private final UnitAttentions unitAttentions;
+    /** How seldom a medium error saves the counters: errors of a failing backstore may come by thousands. */
+    static final long SAVE_INTERVAL_NANOS = 1_000_000_000L;
+
     /** The counts a LOG SELECT reset at (written by any loop's LOG SELECT, read by every loop's LOG SENSE). */
     private volatile long readErrorsAtReset;
     private volatile long writeErrorsAtReset;
+    /** The counters' values before the restart (0 after a reset). */
+    private volatile long readErrorsBase;
+    private volatile long writeErrorsBase;
+    /** Where the counters are kept across a restart; null: nowhere (no state directory). */
+    private volatile ErrorCounterStore store;
+    /** Long ago: the first error is saved at once. */
+    private final AtomicLong lastSaveNanos = new AtomicLong(System.nanoTime() - (Long.MAX_VALUE >> 1));
+    private long saveIntervalNanos = SAVE_INTERVAL_NANOS;
+    /** A counted error is not in the file yet. */
+    private volatile boolean unsaved;
 
     LogPages(final LogicalUnit lu, final MediaSteps steps, final UnitAttentions unitAttentions)
     {
@@ -68,15 +90,88 @@ final class LogPages
         this.steps = steps;
     }
 
+    /**
+     * Keeps the error counters under {@code stateDirectory} from now on and takes back what a previous run saved
+     * there. Before the logical unit serves.
+     *
+     * @return the counts loaded, or null when none were saved.
+     */
+    ErrorCounterStore.Counts persistIn(final Path stateDirectory, final String serial)
+        throws ErrorCounterStateException
+    {
+        final ErrorCounterStore s = new ErrorCounterStore(stateDirectory, serial);
+        final ErrorCounterStore.Counts saved = s.load();
+        if (saved != null)
+        {
+            readErrorsBase = saved.readErrors();
+            writeErrorsBase = saved.writeErrors();
+        }
+        store = s;
+        return saved;
+    }
+
+    /** Saves on a medium error at most this often (tests). Before the logical unit serves. */
+    void saveInterval(final long nanos)
+    {
+        saveIntervalNanos = nanos;
+    }
+
+    /** The saved counters' file, or null without a state directory. */
+    Path stateFile()
+    {
+        final ErrorCounterStore s = store;
+        return s == null ? null : s.file();
+    }
+
+    /**
+     * The error path counted a medium error (on its loop): saves the counters when none were saved for a second,
+     * else leaves them for the next save. Allocation-free unless it saves.
+     */
+    void errorCounted()
+    {
+        if (store == null)
+        {
+            return;
+        }
+        unsaved = true;
+        final long now = System.nanoTime();
+        final long last = lastSaveNanos.get();
+        if (now - last >= saveIntervalNanos && lastSaveNanos.compareAndSet(last, now))
+        {
+            save();
+        }
+    }
+
+    /** The counters as they are now, durably (a few ms on the calling loop); an error is reported, not thrown. */
+    private synchronized void save()
+    {
+        final ErrorCounterStore s = store;
+        if (s == null)
+        {
+            return;
+        }
+        unsaved = false;
+        try
+        {
+            s.save(new ErrorCounterStore.Counts(readUncorrectedErrors(), writeUncorrectedErrors()));
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            unsaved = true;
+            lu.reportInternalError(new IOException("error counters of " + lu.identity().unitSerial() +
+                " not saved to " + s.file() + "; a restart would report fewer", ex));
+        }
+    }
+
     /** TOTAL UNCORRECTED ERRORS of the Read Error Counter page: MEDIUM ERRORs of reads since the last reset. */
     long readUncorrectedErrors()
     {
-        return Math.max(0, steps.readMediumErrorCount() - readErrorsAtReset);
+        return readErrorsBase + Math.max(0, steps.readMediumErrorCount() - readErrorsAtReset);
     }
 
     long writeUncorrectedErrors()
     {
-        return Math.max(0, steps.writeMediumErrorCount() - writeErrorsAtReset);
+        return writeErrorsBase + Math.max(0, steps.writeMediumErrorCount() - writeErrorsAtReset);
     }
 
     /**
@@ -146,10 +241,17 @@ final class LogPages
                 Responses.invalidCdb(t, 5, 7);
                 return;
             }
+            if (unsaved)
+            {
+                save();   // what an initiator reads is what a restart brings back
+            }
             final long errors = pageControl == PC_DEFAULT_CUMULATIVE ? 0 :
                 page == READ_ERROR_COUNTER ? readUncorrectedErrors() : writeUncorrectedErrors();
             header(out, page);
-            parameter(out, 4, TOTAL_UNCORRECTED_ERRORS, BOUNDED_DATA_COUNTER, 8);
+            // TSD 0 when the counters are saved in the state directory: the logical unit saves them implicitly
+            // (SPC-4 7.3.2.2.2), which DS 1 does not deny (it is about SP).
+            parameter(out, 4, TOTAL_UNCORRECTED_ERRORS, store == null ? BOUNDED_DATA_COUNTER : BOUNDED_DATA_COUNTER &
+                ~TSD, 8);
             Bytes.put64(out, 8, errors);
             length = 16;
         }
@@ -243,13 +345,16 @@ final class LogPages
             if (page == SUPPORTED_PAGES || page == READ_ERROR_COUNTER)
             {
                 readErrorsAtReset = steps.readMediumErrorCount();
+                readErrorsBase = 0;
             }
             if (page == SUPPORTED_PAGES || page == WRITE_ERROR_COUNTER)
             {
                 writeErrorsAtReset = steps.writeMediumErrorCount();
+                writeErrorsBase = 0;
             }
             if (page == SUPPORTED_PAGES || page == READ_ERROR_COUNTER || page == WRITE_ERROR_COUNTER)
             {
+                save();
                 // SPC-4 6.5: the other I_T nexuses get LOG PARAMETERS CHANGED (their counters were reset too).
                 unitAttentions.raise(UnitAttentions.LOG_PARAMETERS_CHANGED, t.nexus());
             }

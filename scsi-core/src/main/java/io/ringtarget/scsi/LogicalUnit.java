@@ -81,6 +81,7 @@ public final class LogicalUnit
     private final MediaSteps steps;
     private final Sanitize sanitize;
     private final SelfTest selfTest;
+    private final LogPages logPages;
     private final CommandHandlers handlers;
     private final AtomicLong internalErrors = new AtomicLong();
     private volatile ErrorHandler errorHandler = LogicalUnit::logInternalError;
@@ -128,9 +129,10 @@ public final class LogicalUnit
         final MediaCommands media = new MediaCommands(this, blockSize, thinProvisioning, maxTransferBlocks,
             maxCompareAndWriteBlocks, maxUnmapBlocks, maxWriteSameBlocks, modePages, steps);
         final CopyResults copyResults = new CopyResults();
+        this.logPages = new LogPages(this, steps, unitAttentions);
         this.handlers = new CommandHandlers(this, media, modePages, inquiryData, persistentReservations,
             spc2Reservation, unitAttentions, new AsymmetricAccess(this), new ExtendedCopy(this, steps, copyResults),
-            new ReceiveCopyResults(copyResults, blockSize), new LogPages(this, steps, unitAttentions));
+            new ReceiveCopyResults(copyResults, blockSize), logPages);
     }
 
     /**
@@ -573,6 +575,43 @@ public final class LogicalUnit
     public Path modeParameterFile()
     {
         return modePages.stateFile();
+    }
+
+    /**
+     * Keeps the error counters (TOTAL UNCORRECTED ERRORS of the Read and Write Error Counter log pages, behind the
+     * Informational Exceptions page's failure prediction) across a restart, as a disk keeps them:
+     * {@code <stateDirectory>/error-counters/<serial>.counters}, saved at most once a second as medium errors are
+     * counted, and when a LOG SELECT resets them. This call takes back what a previous run saved. Call once, before
+     * the logical unit serves.
+     *
+     * @return the read and write errors a previous run counted since the last reset, {@code {read, write}}; null
+     * when none were saved.
+     * @throws ErrorCounterStateException when the file exists but is torn, corrupt, of another version or of another
+     *                                    serial: nothing was loaded, the file is left as it is.
+     */
+    public long[] errorCounterDirectory(final Path stateDirectory) throws ErrorCounterStateException
+    {
+        final ErrorCounterStore.Counts saved =
+            logPages.persistIn(Objects.requireNonNull(stateDirectory, "stateDirectory"), identity.unitSerial());
+        return saved == null ? null : new long[] {saved.readErrors(), saved.writeErrors()};
+    }
+
+    /** The saved error counters' file, or null without {@link #errorCounterDirectory(Path)}. */
+    public Path errorCounterFile()
+    {
+        return logPages.stateFile();
+    }
+
+    /** How seldom a medium error saves the error counters (tests). Before the logical unit serves. */
+    void errorCounterSaveInterval(final long nanos)
+    {
+        logPages.saveInterval(nanos);
+    }
+
+    /** The error path counted a medium error: the log pages save the counters (at most once a second). */
+    void mediumErrorCounted()
+    {
+        logPages.errorCounted();
     }
 
     /** The saved self-test log's file, or null without {@link #selfTestLogDirectory(Path)}. */

@@ -463,6 +463,7 @@ final class MediaSteps
         {
             // Negative errno or a short transfer the backstore could not finish.
             (write ? writeMediumErrors : readMediumErrors).incrementAndGet();
+            lu.mediumErrorCounted();
             t.checkCondition(SenseKey.MEDIUM_ERROR, write ? Asc.WRITE_ERROR : Asc.UNRECOVERED_READ_ERROR);
         }
     }

@@ -300,6 +300,14 @@ final class TargetRegistryBuilder
                 lu.persistentReservationDirectory(stateDirectory);
                 lu.mediumOperationDirectory(stateDirectory);
                 lu.selfTestLogDirectory(stateDirectory);
+                final long[] errors = lu.errorCounterDirectory(stateDirectory);
+                if (null != errors && errors[0] + errors[1] > 0 && null != log)
+                {
+                    log.warn("lun", "backstore " + b.name() + " of " + target.iqn() + " (serial " + spec.serial() +
+                        "): " + errors[0] + " read and " + errors[1] + " write errors (MEDIUM ERROR) counted before " +
+                        "the restart: initiators read a predicted failure (smartctl -H) until the counters are reset " +
+                        "(sg_logs --reset) (" + lu.errorCounterFile() + ")");
+                }
                 final String modes = lu.modeParameterDirectory(stateDirectory);
                 if (null != modes && null != log)
                 {

@@ -445,6 +445,36 @@ class LiveEditTest
         }
     }
 
+    /** A body sealed as scsi-core's DurableFile seals it. */
+    private static String sealed(final String body)
+    {
+        final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(body.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return body + String.format("crc32c %08x%n", crc.getValue());
+    }
+
+    @Test
+    void savedModeParametersAndErrorCountersAreNamedAtStart() throws Exception
+    {
+        // What an initiator's MODE SELECT with SP and two medium errors left in the state directory (scsi-core's
+        // stores write them; here by hand, as a previous run would have).
+        final Path modes = Files.createDirectories(dir.resolve("state/mode-parameters")).resolve("live-ram0.mode");
+        Files.writeString(modes, sealed("ringtarget mode parameters 1\nserial live-ram0\nwce 1\nconfigured-wce 0\n" +
+            "d_sense 0\nswp 1\n"));
+        final Path counters = Files.createDirectories(dir.resolve("state/error-counters"))
+            .resolve("live-ram0.counters");
+        Files.writeString(counters, sealed("ringtarget error counters 1\nserial live-ram0\nread 2\nwrite 0\n"));
+        try (LiveServe live = serve())
+        {
+            assertTrue(live.log().contains("WARN  lun: backstore ram0 of " + T + " (serial live-ram0): saved mode " +
+                "parameters: the write cache enabled, software write protect (SWP) on: writes are refused until an " +
+                "initiator clears it (" + modes + ")"), live::log);
+            assertTrue(live.log().contains("backstore ram0 of " + T + " (serial live-ram0): 2 read and 0 write " +
+                "errors (MEDIUM ERROR) counted before the restart: initiators read a predicted failure (smartctl -H) " +
+                "until the counters are reset (sg_logs --reset) (" + counters + ")"), live::log);
+        }
+    }
+
     @Test
     void aServedFileGrowsAndShrinkingIsRefused() throws Exception
     {
