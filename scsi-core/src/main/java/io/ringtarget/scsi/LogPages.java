@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>
  * The error counters survive a restart as a disk's do ({@link ErrorCounterStore}): saved on the loop that counted a
  * medium error, at most once a second per logical unit (the first error after a quiet second at once, so a predicted
- * failure is never lost; later ones of that second with the next error, the next LOG SENSE of the counters or a
- * reset), and when a LOG SELECT resets them.
+ * failure is never lost; later ones of that second with the next error, the next LOG SENSE of the counters, a reset
+ * or a clean stop), and when a LOG SELECT resets them.
  */
 final class LogPages
 {
@@ -142,6 +142,15 @@ final class LogPages
         }
     }
 
+    /** Saves the counters when an error counted since is not in the file (a LOG SENSE of them, a clean stop). */
+    void saveIfUnsaved()
+    {
+        if (unsaved)
+        {
+            save();
+        }
+    }
+
     /** The counters as they are now, durably (a few ms on the calling loop); an error is reported, not thrown. */
     private synchronized void save()
     {
@@ -241,10 +250,7 @@ final class LogPages
                 Responses.invalidCdb(t, 5, 7);
                 return;
             }
-            if (unsaved)
-            {
-                save();   // what an initiator reads is what a restart brings back
-            }
+            saveIfUnsaved();   // what an initiator reads is what a restart brings back
             final long errors = pageControl == PC_DEFAULT_CUMULATIVE ? 0 :
                 page == READ_ERROR_COUNTER ? readUncorrectedErrors() : writeUncorrectedErrors();
             header(out, page);

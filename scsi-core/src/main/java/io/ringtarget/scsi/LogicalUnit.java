@@ -602,6 +602,15 @@ public final class LogicalUnit
         return logPages.stateFile();
     }
 
+    /**
+     * Saves what waits to be saved in the state directory: the error counters counted within the last second. At a
+     * clean stop, once the event loops stopped; an error is reported, not thrown.
+     */
+    public void saveUnsavedState()
+    {
+        logPages.saveIfUnsaved();
+    }
+
     /** How seldom a medium error saves the error counters (tests). Before the logical unit serves. */
     void errorCounterSaveInterval(final long nanos)
     {

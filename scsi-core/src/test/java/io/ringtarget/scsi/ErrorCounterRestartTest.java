@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The error counters survive a restart ({@link ErrorCounterStore}) in a state directory: a logical unit made again
  * with the same serial and directory, as a restarted server makes it, reports the same TOTAL UNCORRECTED ERRORS and
- * still predicts a failure; the first error is saved at once, the errors of the same second with the next LOG SENSE
- * of the counters; a LOG SELECT reset is saved too; a torn or foreign file is refused; without a state directory
+ * still predicts a failure; the first error is saved at once, the later ones with the next LOG SENSE of the counters
+ * or a clean stop; a LOG SELECT reset is saved too; a torn or foreign file is refused; without a state directory
  * nothing is written.
  */
 class ErrorCounterRestartTest
@@ -94,17 +94,23 @@ class ErrorCounterRestartTest
         assertEquals("read 1 write 0", saved(), "the errors within the interval wait");
         assertEquals(2, uncorrectedErrors(before, 0x03));
         assertEquals("read 2 write 1", saved(), "what an initiator read is saved");
+        failRead(before, 24);
+        assertEquals("read 2 write 1", saved());
+        before.lu.saveUnsavedState();   // a clean stop
+        assertEquals("read 3 write 1", saved());
+        before.lu.saveUnsavedState();   // nothing more to save: the file stays
+        assertEquals("read 3 write 1", saved());
 
         final LuHarness after = new LuHarness();
-        assertArrayEquals(new long[] {2, 1}, after.lu.errorCounterDirectory(state));
+        assertArrayEquals(new long[] {3, 1}, after.lu.errorCounterDirectory(state));
         after.ready();
-        assertEquals(2, uncorrectedErrors(after, 0x03));
+        assertEquals(3, uncorrectedErrors(after, 0x03));
         assertEquals(0x00, after.in(6), "TSD 0: saved implicitly");
         assertEquals(1, uncorrectedErrors(after, 0x02));
         assertEquals(Asc.FAILURE_PREDICTION_THRESHOLD_EXCEEDED, informationalException(after), "still failing");
         assertEquals(file(), after.lu.errorCounterFile());
         failRead(after, 16);
-        assertEquals(3, uncorrectedErrors(after, 0x03), "counted on from the saved count");
+        assertEquals(4, uncorrectedErrors(after, 0x03), "counted on from the saved count");
 
         // LOG SELECT PCR, page 00h: every counter, saved.
         after.run(after.other, 0, 0x4C, 0x02, 0x40, 0, 0, 0, 0, 0, 0, 0);

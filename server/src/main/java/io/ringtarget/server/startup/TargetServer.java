@@ -379,6 +379,14 @@ public final class TargetServer implements AutoCloseable
             metrics.close();
         }
         engine.close();
+        // The loops stopped: what a logical unit still had to save (the error counters of the last second).
+        for (final Backstore b : backstores.values())
+        {
+            for (final LogicalUnit lu : builder.servedUnitsOf(b))
+            {
+                lu.saveUnsavedState();
+            }
+        }
         final RuntimeException failed = new IllegalStateException("closing the backstores");
         closeAll(backstores, failed);
         if (failed.getSuppressed().length > 0)
