@@ -571,6 +571,15 @@ public final class LogicalUnit
         return modePages.persistIn(Objects.requireNonNull(stateDirectory, "stateDirectory"), identity.unitSerial());
     }
 
+    /**
+     * What initiators changed by MODE SELECT that differs from the defaults ("write cache enabled (saved),
+     * write-protected by SWP"), or null: what the LU serves that its configuration does not say.
+     */
+    public String modeParametersChanged()
+    {
+        return modePages.changedFromDefaults();
+    }
+
     /** The saved mode parameters' file, or null without {@link #modeParameterDirectory(Path)}. */
     public Path modeParameterFile()
     {

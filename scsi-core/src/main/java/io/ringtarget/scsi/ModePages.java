@@ -106,6 +106,35 @@ final class ModePages
         return what.isEmpty() ? null : what.toString();
     }
 
+    /**
+     * The changeable values initiators set that differ from the defaults (the configuration's write cache, no
+     * software write protect, fixed format sense), each marked "(saved)" when that is also its saved value; null when
+     * none differs. For {@code ringtarget ls}.
+     */
+    String changedFromDefaults()
+    {
+        final StringBuilder what = new StringBuilder();
+        final boolean wce = writeCacheEnabled;
+        if (wce != defaultWriteCacheEnabled)
+        {
+            changed(what, wce ? "write cache enabled" : "write cache disabled", savedWriteCacheEnabled == wce);
+        }
+        if (softwareWriteProtect)
+        {
+            changed(what, "write-protected by SWP", savedSoftwareWriteProtect);
+        }
+        if (descriptorSense)
+        {
+            changed(what, "descriptor sense", savedDescriptorSense);
+        }
+        return what.isEmpty() ? null : what.toString();
+    }
+
+    private static void changed(final StringBuilder what, final String value, final boolean saved)
+    {
+        what.append(what.isEmpty() ? "" : ", ").append(value).append(saved ? " (saved)" : "");
+    }
+
     /** The saved values' file, or null without a state directory. */
     Path stateFile()
     {

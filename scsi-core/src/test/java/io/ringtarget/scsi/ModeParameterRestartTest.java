@@ -118,6 +118,8 @@ class ModeParameterRestartTest
         before.assertGood();
         assertTrue(dSense(before, 0));
         assertFalse(dSense(before, 3));
+        assertEquals("write cache enabled (saved), descriptor sense", before.lu.modeParametersChanged(),
+            "what ringtarget ls shows");
 
         final LuHarness after = new LuHarness();
         after.lu.writeCacheEnabled(false);
@@ -160,6 +162,7 @@ class ModeParameterRestartTest
         final LuHarness again = new LuHarness();
         again.lu.writeCacheEnabled(false);
         assertNull(again.lu.modeParameterDirectory(state), "all defaults again: nothing to say");
+        assertNull(again.lu.modeParametersChanged());
         assertFalse(again.lu.softwareWriteProtect());
     }
 

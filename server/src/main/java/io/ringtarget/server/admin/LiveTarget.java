@@ -274,8 +274,14 @@ public final class LiveTarget
         final Map<String, Long> sizes = new LinkedHashMap<>();
         final Map<String, String> media = new LinkedHashMap<>();
         final Map<String, Long> memory = new LinkedHashMap<>();
+        final Map<String, String> modes = new LinkedHashMap<>();
         for (final BackstoreConfig b : config.backstores())
         {
+            final String set = server.initiatorSettings(b.name());
+            if (null != set)
+            {
+                modes.put(b.name(), set);
+            }
             final long size = server.sizeBytes(b.name());
             if (size >= 0)
             {
@@ -292,7 +298,8 @@ public final class LiveTarget
                 memory.put(b.name(), held);
             }
         }
-        return new LiveView(ConfigFiles.toJson(Secrets.masked(config)), sessions, alua, sizes, media, memory);
+        return new LiveView(ConfigFiles.toJson(Secrets.masked(config)), sessions, alua, sizes, media, memory,
+            modes);
     }
 
     private void save(final RingtargetConfig config) throws IOException

@@ -109,13 +109,15 @@ final class ConfigTree
                 final Long served = null == live ? null : live.sizes().get(backstore.name());
                 final String info = describe(null == served ? backstore : withSize(backstore, served));
                 final String medium = null == live ? null : live.media().get(backstore.name());
+                final String set = null == live ? null : live.modes().get(backstore.name());
                 final Long memory = null == live ? null : live.memory().get(backstore.name());
                 final String activated = ConfigEditor.lunsUsing(config, backstore.name()).isEmpty() ? info :
                     info.substring(0, info.length() - 1) + " activated]";
                 final String held = null == memory ? activated :
                     activated.substring(0, activated.length() - 1) + ", " + Sizes.format(memory) + " in memory]";
-                typeNode.add(new Node(backstore.name(), null == medium ? held :
-                    held.substring(0, held.length() - 1) + ", " + medium + "]"));
+                final String busy = null == medium ? held : held.substring(0, held.length() - 1) + ", " + medium + "]";
+                typeNode.add(new Node(backstore.name(), null == set ? busy :
+                    busy.substring(0, busy.length() - 1) + ", set by an initiator: " + set + "]"));
             }
         }
         final Node discovery = root.add(new Node("discovery-auth", "[" + discovery(config.discoveryAuth()) + "]"));

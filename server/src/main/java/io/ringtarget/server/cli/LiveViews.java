@@ -26,6 +26,7 @@ final class LiveViews
             root.set("sizes", MAPPER.valueToTree(view.sizes()));
             root.set("media", MAPPER.valueToTree(view.media()));
             root.set("memory", MAPPER.valueToTree(view.memory()));
+            root.set("modes", MAPPER.valueToTree(view.modes()));
             return MAPPER.writeValueAsString(root);
         }
         catch (final JsonProcessingException ex)

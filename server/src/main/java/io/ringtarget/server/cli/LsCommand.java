@@ -33,8 +33,9 @@ final class LsCommand implements Callable<Integer>
 
     @Option(names = "--json", description = "Print the served configuration (secrets masked) and the live state as " +
         "JSON: {\"config\": ..., \"sessions\": [...], \"alua\": {...}, \"sizes\": {...}, \"media\": {...}, " +
-        "\"memory\": {...}} " +
-        "(media: a backstore's sanitize, format or self-test now; memory: the bytes each ram backstore holds).")
+        "\"memory\": {...}, \"modes\": {...}} (media: a backstore's sanitize, format or self-test now; memory: the " +
+        "bytes each ram backstore holds; modes: what initiators set by MODE SELECT that the configuration does not " +
+        "say).")
     boolean json;
 
     @Spec

@@ -321,6 +321,28 @@ public final class TargetServer implements AutoCloseable
         return null;
     }
 
+    /**
+     * What initiators set on a backstore's logical unit by MODE SELECT that differs from its configuration ("write
+     * cache enabled (saved), write-protected by SWP"), as {@code ringtarget ls} shows it; null when nothing.
+     */
+    public synchronized String initiatorSettings(final String backstore)
+    {
+        final Backstore b = backstores.get(backstore);
+        if (null == b)
+        {
+            return null;
+        }
+        for (final LogicalUnit lu : builder.servedUnitsOf(b))
+        {
+            final String changed = lu.modeParametersChanged();
+            if (null != changed)
+            {
+                return changed;
+            }
+        }
+        return null;
+    }
+
     private static String mediumState(final LogicalUnit lu)
     {
         final int percent = (int)(lu.sanitizeProgress() * 100L / 65536);

@@ -472,6 +472,15 @@ class LiveEditTest
             assertTrue(live.log().contains("backstore ram0 of " + T + " (serial live-ram0): 2 read and 0 write " +
                 "errors (MEDIUM ERROR) counted before the restart: initiators read a predicted failure (smartctl -H) " +
                 "until the counters are reset (sg_logs --reset) (" + counters + ")"), live::log);
+            // ls shows what the LUN serves that the file does not say.
+            final CliRunner.Result tree = run("ls");
+            assertEquals(0, tree.exitCode(), tree::toString);
+            assertTrue(tree.out().contains(" write-thru activated, 0B in memory, set by an initiator: write cache " +
+                "enabled (saved), write-protected by SWP (saved)]"), tree::toString);
+            final CliRunner.Result json = run("ls", "--json");
+            assertEquals("write cache enabled (saved), write-protected by SWP (saved)",
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out()).get("modes").get("ram0")
+                    .asText(), json::toString);
         }
     }
 
