@@ -107,6 +107,27 @@ rt_host ram-memory
 rt_result memory_discarded "$RT_ANSWER"
 dd if="/dev/$d" of=/tmp/back bs=1048576 count=1 skip=35 iflag=direct 2>/dev/null
 rt_result discarded_bytes "$(od -An -v -tx1 /tmp/back | tr -s ' \n' '\n' | sort -u | tr '\n' ' ')"
+rt_step "soft threshold: half of a 16 MiB thin RAM LUN"
+d="$(rt_disk "$T" 2)" || rt_fail "no disk for LUN 2"
+rt_result threshold_vpd "$(sg_vpd --page=lbpv "/dev/$d" 2>&1 | tr '\n' ';')"
+rt_result threshold_mode_page "$(sg_modes --page=0x1c,0x2 --raw "/dev/$d" 2>&1 | od -An -tx1 | tr -s ' \n' ' ')"
+thresholds() { dmesg | grep -c 'thin provisioning soft threshold' || true; }
+for i in 0 1 2 3 4 5 6; do
+  dd if=/tmp/z of="/dev/$d" bs=1048576 count=1 seek="$i" oflag=direct 2>/dev/null || rt_fail "write at $i MiB"
+done
+# The target looks at the used blocks after a write at most once a second: wait for the next look, write again.
+sleep 1.2
+dd if=/tmp/z of="/dev/$d" bs=1048576 count=1 seek=6 oflag=direct 2>/dev/null || rt_fail "rewrite"
+dd if="/dev/$d" of=/dev/null bs=4096 count=1 iflag=direct 2>/dev/null
+rt_result threshold_before "$(thresholds)"
+dd if=/tmp/z of="/dev/$d" bs=1048576 count=1 seek=7 oflag=direct 2>/dev/null || rt_fail "the 8th MiB"
+sleep 1.2
+dd if=/tmp/z of="/dev/$d" bs=4096 count=1 seek=0 oflag=direct 2>/dev/null || rt_fail "a write after a second"
+# The unit attention reaches Linux with its next command.
+dd if="/dev/$d" of=/dev/null bs=4096 count=1 iflag=direct 2>/dev/null
+dd if="/dev/$d" of=/dev/null bs=4096 count=1 skip=1 iflag=direct 2>/dev/null
+rt_result threshold_after "$(thresholds)"
+rt_result threshold_dmesg "$(dmesg | grep -i 'threshold' | tail -3 | tr '\n' '|')"
 rt_result conn_errors "$(rt_conn_errors)"
 rt_step logout
 rt_logout "$T" "$P"

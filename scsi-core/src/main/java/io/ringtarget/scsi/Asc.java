@@ -29,6 +29,8 @@ public final class Asc
     public static final int INVALID_RELEASE_OF_PERSISTENT_RESERVATION = 0x2604;
     public static final int WRITE_PROTECTED = 0x2700;
     public static final int SPACE_ALLOCATION_FAILED_WRITE_PROTECT = 0x2707;
+    /** SBC-4 4.7.3.8.3: a soft threshold of a thin logical unit's provisioning was crossed. */
+    public static final int THIN_PROVISIONING_SOFT_THRESHOLD_REACHED = 0x3807;
     public static final int POWER_ON_RESET = 0x2900;
     public static final int MODE_PARAMETERS_CHANGED = 0x2A01;
     public static final int LOG_PARAMETERS_CHANGED = 0x2A02;

@@ -190,6 +190,9 @@ final class InquiryData
         Bytes.zero(out, 0, 8);
         Bytes.put8(out, 1, 0xB2);
         Bytes.put16(out, 2, 4);
+        // THRESHOLD EXPONENT (SBC-4 6.6.6): the unit of the soft threshold and of the provisioning log page's counts;
+        // 0: no thresholds.
+        Bytes.put8(out, 4, lu.thresholdExponent());
         if (thinProvisioning)
         {
             Bytes.put8(out, 5, 0x80 | 0x40 | 0x20 | (unmapReadsZeros ? 0x04 : 0));

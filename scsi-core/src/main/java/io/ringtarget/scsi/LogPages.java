@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *     commands answered MEDIUM ERROR (the backstore failed them) since a LOG SELECT last reset them, kept across a
  *     restart with a state directory ({@link #persistIn});</li>
  *     <li>0Ch Logical Block Provisioning (SBC-4 6.4.5), on a thin logical unit whose backstore can tell: the used
- *     and available LBA mapping resources, in logical blocks (the THRESHOLD EXPONENT of the Logical Block
- *     Provisioning VPD page is 0: no thresholds, so a threshold set is one block), with their scope;</li>
+ *     and available LBA mapping resources, in threshold sets (logical blocks without a soft threshold, whose THRESHOLD
+ *     EXPONENT is 0; {@link ProvisioningThreshold}), with their scope;</li>
  *     <li>10h Self-Test Results (SPC-4 7.3.16): the 20 most recent self-tests ({@link SelfTest});</li>
  *     <li>2Fh Informational Exceptions (SPC-4 7.3.8): no failure predicted, no temperature (FFh). The backstore's
  *     disks are watched on the storage host, where they are; the control mode page 1Ch says DEXCPT.</li>
@@ -66,6 +66,7 @@ final class LogPages
     private final LogicalUnit lu;
     private final MediaSteps steps;
     private final UnitAttentions unitAttentions;
+    private final ProvisioningThreshold threshold;
     /** How seldom a medium error saves the counters: errors of a failing backstore may come by thousands. */
     static final long SAVE_INTERVAL_NANOS = 1_000_000_000L;
 
@@ -83,8 +84,10 @@ final class LogPages
     /** A counted error is not in the file yet. */
     private volatile boolean unsaved;
 
-    LogPages(final LogicalUnit lu, final MediaSteps steps, final UnitAttentions unitAttentions)
+    LogPages(final LogicalUnit lu, final MediaSteps steps, final UnitAttentions unitAttentions,
+        final ProvisioningThreshold threshold)
     {
+        this.threshold = threshold;
         this.unitAttentions = unitAttentions;
         this.lu = lu;
         this.steps = steps;
@@ -280,8 +283,9 @@ final class LogPages
                 Responses.invalidCdb(t, 5, 7);
                 return;
             }
-            final long used = device.mappedBlocks();
-            final long available = device.availableBlocks();
+            // In threshold sets (SBC-4 6.4.5.2): blocks without a soft threshold (THRESHOLD EXPONENT 0).
+            final long used = threshold.inThresholdSets(device.mappedBlocks());
+            final long available = threshold.inThresholdSets(device.availableBlocks());
             final int scope = device.provisioningResourcesShared() ? SCOPE_SHARED : SCOPE_DEDICATED;
             header(out, page);
             int o = 4;

@@ -82,6 +82,7 @@ public final class LogicalUnit
     private final Sanitize sanitize;
     private final SelfTest selfTest;
     private final LogPages logPages;
+    private final ProvisioningThreshold provisioningThreshold;
     private final CommandHandlers handlers;
     private final AtomicLong internalErrors = new AtomicLong();
     private volatile ErrorHandler errorHandler = LogicalUnit::logInternalError;
@@ -125,11 +126,12 @@ public final class LogicalUnit
         this.steps = new MediaSteps(this, blockSize);
         this.sanitize = new Sanitize(this, blockSize);
         this.selfTest = new SelfTest(this, blockSize);
-        this.modePages = new ModePages(this, selfTest);
+        this.provisioningThreshold = new ProvisioningThreshold(this, unitAttentions);
+        this.modePages = new ModePages(this, selfTest, provisioningThreshold);
         final MediaCommands media = new MediaCommands(this, blockSize, thinProvisioning, maxTransferBlocks,
             maxCompareAndWriteBlocks, maxUnmapBlocks, maxWriteSameBlocks, modePages, steps);
         final CopyResults copyResults = new CopyResults();
-        this.logPages = new LogPages(this, steps, unitAttentions);
+        this.logPages = new LogPages(this, steps, unitAttentions, provisioningThreshold);
         this.handlers = new CommandHandlers(this, media, modePages, inquiryData, persistentReservations,
             spc2Reservation, unitAttentions, new AsymmetricAccess(this), new ExtendedCopy(this, steps, copyResults),
             new ReceiveCopyResults(copyResults, blockSize), logPages);
@@ -321,6 +323,7 @@ public final class LogicalUnit
             throw new IllegalArgumentException("block count " + blockCount);
         }
         this.blockCount = blockCount;
+        provisioningThreshold.set(provisioningThreshold.percent(), blockCount);   // the same share of the new size
         unitAttentions.raise(UnitAttentions.CAPACITY_DATA_HAS_CHANGED, null);
         return this;
     }
@@ -624,6 +627,52 @@ public final class LogicalUnit
     void errorCounterSaveInterval(final long nanos)
     {
         logPages.saveInterval(nanos);
+    }
+
+    /**
+     * A soft threshold on the blocks the backstore holds storage for, at {@code percent} of the capacity (SBC-4
+     * 4.7.3.8; 0: none): when a WRITE makes the used blocks reach it, every initiator gets THIN PROVISIONING SOFT
+     * THRESHOLD REACHED once ({@link ProvisioningThreshold}). Only on a thin logical unit whose backstore can count
+     * its used blocks (a RAM or sparse file backstore). Call before the logical unit serves.
+     */
+    public LogicalUnit softThreshold(final int percent)
+    {
+        if (percent != 0 && !thinProvisioning)
+        {
+            throw new IllegalArgumentException("a soft threshold needs a thin logical unit");
+        }
+        provisioningThreshold.set(percent, blockCount);
+        return this;
+    }
+
+    /** The soft threshold in percent of the capacity; 0: none. */
+    public int softThresholdPercent()
+    {
+        return provisioningThreshold.percent();
+    }
+
+    /** How often the used blocks reached the soft threshold since the start. */
+    public long softThresholdReachedCount()
+    {
+        return provisioningThreshold.reachedCount();
+    }
+
+    /** Reads the used blocks at most this often for the soft threshold (tests). Before the logical unit serves. */
+    void softThresholdCheckInterval(final long nanos)
+    {
+        provisioningThreshold.checkInterval(nanos);
+    }
+
+    /** THRESHOLD EXPONENT of the Logical Block Provisioning VPD page: 0 without a soft threshold. */
+    int thresholdExponent()
+    {
+        return provisioningThreshold.exponent();
+    }
+
+    /** A WRITE completed on this loop: the soft threshold may look at the used blocks. */
+    void writeCompleted(final ScsiTask t)
+    {
+        provisioningThreshold.written(t);
     }
 
     /** The error path counted a medium error: the log pages save the counters (at most once a second). */

@@ -114,6 +114,10 @@ final class MediaSteps
                 {
                     ioError(t, result, true);
                 }
+                else
+                {
+                    lu.writeCompleted(t);   // the soft threshold's turn, at most once a second
+                }
                 completeSingleStep(t);
                 return;
             case PHASE_FLUSH:

@@ -2,8 +2,9 @@ package io.ringtarget.scsi;
 
 /**
  * What a logical unit tells its server about operations that alter every block of it (SANITIZE, FORMAT UNIT), so that
- * they are logged: who wiped a LUN, and whether it finished, is what an administrator asks first. Called on the event
- * loop that runs the operation, rarely; an implementation must not block for long nor throw.
+ * they are logged: who wiped a LUN, and whether it finished, is what an administrator asks first; and when its mapped
+ * blocks crossed its soft threshold. Called on the event loop that runs the operation or saw the crossing, rarely; an
+ * implementation must not block for long nor throw.
  */
 public interface MediumEvents
 {
@@ -41,4 +42,12 @@ public interface MediumEvents
 
     /** @param completed false: it failed, and the logical unit is in its failure mode. */
     void operationEnded(String operation, boolean completed, long elapsedNanos);
+
+    /**
+     * The blocks the backstore holds storage for reached the soft threshold ({@link ProvisioningThreshold}): every
+     * initiator is told once (THIN PROVISIONING SOFT THRESHOLD REACHED), and again only after they fell below it.
+     */
+    default void softThresholdReached(final long mappedBlocks, final long thresholdBlocks, final long blockCount)
+    {
+    }
 }

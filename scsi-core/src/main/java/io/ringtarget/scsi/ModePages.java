@@ -7,8 +7,9 @@ import java.nio.file.Path;
 /**
  * The mode pages of one logical unit (SPC-4 7.5, SBC-3 6.4): read-write error recovery (nothing to set: the
  * backstore recovers or fails), caching (WCE changeable), control (D_SENSE and SWP changeable) and informational
- * exceptions, with MODE SENSE(6/10) and MODE SELECT(6/10). The changeable bits are volatile: every loop reads them
- * per command.
+ * exceptions, with MODE SENSE(6/10) and MODE SELECT(6/10); with a soft threshold, the Logical Block Provisioning page
+ * (1Ch subpage 02h, {@link ProvisioningThreshold}: not changeable). The changeable bits are volatile: every loop reads
+ * them per command.
  * <p>
  * With a state directory ({@link #persistIn}) every page is saveable (PS): a MODE SELECT with SP saves the current
  * values ({@link ModeParameterStore}, fsynced on the loop that runs it, as the APTPL state is), MODE SENSE reports
@@ -20,6 +21,7 @@ final class ModePages
 {
     private final LogicalUnit lu;
     private final SelfTest selfTest;
+    private final ProvisioningThreshold threshold;
     private volatile boolean defaultWriteCacheEnabled = true;
     private volatile boolean writeCacheEnabled = true;
     private volatile boolean descriptorSense;
@@ -32,10 +34,11 @@ final class ModePages
     /** Where the saved values are kept; null: nowhere (no state directory), and SP is refused. */
     private volatile ModeParameterStore store;
 
-    ModePages(final LogicalUnit lu, final SelfTest selfTest)
+    ModePages(final LogicalUnit lu, final SelfTest selfTest, final ProvisioningThreshold threshold)
     {
         this.lu = lu;
         this.selfTest = selfTest;
+        this.threshold = threshold;
     }
 
     void initialWriteCache(final boolean wce)
@@ -174,11 +177,16 @@ final class ModePages
             Responses.illegal(t, Asc.SAVING_PARAMETERS_NOT_SUPPORTED, Responses.cdbPointer(2, 7));
             return;
         }
-        if (subpage != 0 && subpage != 0xFF)
+        // SPC-4 6.11: subpage FFh adds every subpage of the page (of every page with 3Fh); 1Ch/02h, the Logical Block
+        // Provisioning page, is the one subpage there is, and only with a soft threshold.
+        final boolean provisioning = threshold.enabled() && (pageCode == 0x1C || pageCode == 0x3F) &&
+            (subpage == 0xFF || (subpage == ProvisioningThreshold.MODE_PAGE_SUBPAGE && pageCode == 0x1C));
+        if (subpage != 0 && subpage != 0xFF && !provisioning)
         {
-            Responses.invalidCdb(t, 3, -1); // we have no subpages
+            Responses.invalidCdb(t, 3, -1); // no such subpage
             return;
         }
+        final boolean subpageOnly = subpage == ProvisioningThreshold.MODE_PAGE_SUBPAGE;
         if (pageCode != 0x01 && pageCode != 0x08 && pageCode != 0x0A && pageCode != 0x1C && pageCode != 0x3F)
         {
             Responses.invalidCdb(t, 2, 5);
@@ -219,9 +227,13 @@ final class ModePages
         {
             o += page(out, o, 0x0A, pageControl);
         }
-        if (pageCode == 0x1C || pageCode == 0x3F)
+        if ((pageCode == 0x1C || pageCode == 0x3F) && !subpageOnly)
         {
             o += page(out, o, 0x1C, pageControl);
+        }
+        if (provisioning)
+        {
+            o += withSaveable(out, o, threshold.modePage(out, o, pageControl));
         }
         // Device-specific parameter (SBC-3 6.4.1): WP, DPOFUA.
         final int deviceSpecific = (readOnly ? 0x80 : 0) | 0x10;
@@ -247,10 +259,15 @@ final class ModePages
      */
     int page(final MemorySegment out, final int o, final int page, final int pageControl)
     {
-        final int length = pageBody(out, o, page, pageControl);
+        return withSaveable(out, o, pageBody(out, o, page, pageControl));
+    }
+
+    /** Sets PS (saveable, SPC-4 7.5.7; reserved in MODE SELECT) on the page at {@code o} with a state directory. */
+    private int withSaveable(final MemorySegment out, final int o, final int length)
+    {
         if (store != null)
         {
-            Bytes.put8(out, o, Bytes.u8(out, o) | 0x80); // PS: saveable (SPC-4 7.5.7); reserved in MODE SELECT
+            Bytes.put8(out, o, Bytes.u8(out, o) | 0x80);
         }
         return length;
     }
@@ -298,7 +315,8 @@ final class ModePages
                 }
                 else
                 {
-                    final boolean dSense = pageControl == 0 ? descriptorSense : pageControl == 3 && savedDescriptorSense;
+                    final boolean dSense = pageControl == 0 ? descriptorSense :
+                        pageControl == 3 && savedDescriptorSense;
                     final boolean swp = pageControl == 0 ? softwareWriteProtect :
                         pageControl == 3 && savedSoftwareWriteProtect;
                     Bytes.put8(out, o + 2, dSense ? 0x04 : 0);
@@ -401,8 +419,15 @@ final class ModePages
             final int pageLength = Bytes.u8(p, o + 1);
             if ((pageByte & 0x40) != 0)
             {
-                Responses.invalidParameter(t, o, 6); // SPF: no subpages
-                return -1;
+                // The sub_page format: only the Logical Block Provisioning page, which may be restated (nothing of it
+                // is changeable).
+                final int consumed = restateProvisioningPage(t, p, o, parameterListLength);
+                if (consumed < 0)
+                {
+                    return -1;
+                }
+                o += consumed;
+                continue;
             }
             if (o + 2 + pageLength > parameterListLength)
             {
@@ -453,6 +478,50 @@ final class ModePages
     }
 
     /**
+     * A MODE SELECT's Logical Block Provisioning page (1Ch/02h, sub_page format) at {@code o}: it must be the page as
+     * MODE SENSE reports it, as nothing of it is changeable (SPC-4 6.9: INVALID FIELD IN PARAMETER LIST otherwise).
+     *
+     * @return its length, or -1 when the task was answered with an error.
+     */
+    private int restateProvisioningPage(final ScsiTask t, final MemorySegment p, final int o, final int listLength)
+    {
+        if (listLength - o < 4)
+        {
+            Responses.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
+            return -1;
+        }
+        if ((Bytes.u8(p, o) & 0x3F) != 0x1C || Bytes.u8(p, o + 1) != ProvisioningThreshold.MODE_PAGE_SUBPAGE ||
+            !threshold.enabled())
+        {
+            Responses.invalidParameter(t, (Bytes.u8(p, o) & 0x3F) != 0x1C ? o : o + 1, -1);
+            return -1;
+        }
+        final int length = 4 + Bytes.u16(p, o + 2);
+        if (o + length > listLength)
+        {
+            Responses.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
+            return -1;
+        }
+        final MemorySegment current = t.scratch();
+        final int ours = threshold.modePage(current, 0, 0);
+        if (length != ours)
+        {
+            Responses.invalidParameter(t, o + 2, -1);
+            return -1;
+        }
+        for (int i = 4; i < ours; i++)
+        {
+            final int diff = Bytes.u8(p, o + i) ^ Bytes.u8(current, i);
+            if (diff != 0)
+            {
+                Responses.invalidParameter(t, o + i, 31 - Integer.numberOfLeadingZeros(diff));
+                return -1;
+            }
+        }
+        return length;
+    }
+
+    /**
      * Makes these the current values and, with {@code save}, the saved ones too: durably first, so that a save that
      * fails changes nothing (HARDWARE ERROR, INTERNAL TARGET FAILURE, and the error reported). Serialised, so that the
      * file holds the last saved values when two loops save at once.
@@ -469,8 +538,8 @@ final class ModePages
             }
             catch (final IOException | RuntimeException ex)
             {
-                lu.reportInternalError(new IOException("mode parameters of " + lu.identity().unitSerial() + " not saved to " + s.file() + "; the MODE SELECT changed " +
-                    "nothing", ex));
+                lu.reportInternalError(new IOException("mode parameters of " + lu.identity().unitSerial() +
+                    " not saved to " + s.file() + "; the MODE SELECT changed nothing", ex));
                 Responses.internalTargetFailure(t);
                 return -1;
             }

@@ -19,13 +19,14 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 final class UnitAttentions
 {
-    static final int TYPES = 6;
+    static final int TYPES = 7;
     static final int POWER_ON_RESET = 0;
     static final int MODE_PARAMETERS_CHANGED = 1;
     static final int CAPACITY_DATA_HAS_CHANGED = 2;
     static final int REPORTED_LUNS_DATA_HAS_CHANGED = 3;
     static final int ASYMMETRIC_ACCESS_STATE_CHANGED = 4;
     static final int LOG_PARAMETERS_CHANGED = 5;
+    static final int SOFT_THRESHOLD_REACHED = 6;
     /** Per nexus per logical unit: the generations of the {@link #TYPES}, then the named-port generation seen, then
      * the preempt-and-abort generation seen ({@link AbortRequests}). */
     static final int SLOTS = TYPES + 2;
@@ -36,7 +37,8 @@ final class UnitAttentions
 
     private static final int[] ASC =
         {Asc.POWER_ON_RESET, Asc.MODE_PARAMETERS_CHANGED, Asc.CAPACITY_DATA_HAS_CHANGED,
-            Asc.REPORTED_LUNS_DATA_HAS_CHANGED, Asc.ASYMMETRIC_ACCESS_STATE_CHANGED, Asc.LOG_PARAMETERS_CHANGED};
+            Asc.REPORTED_LUNS_DATA_HAS_CHANGED, Asc.ASYMMETRIC_ACCESS_STATE_CHANGED, Asc.LOG_PARAMETERS_CHANGED,
+            Asc.THIN_PROVISIONING_SOFT_THRESHOLD_REACHED};
     private static final AtomicInteger NEXT_INDEX = new AtomicInteger();
 
     /** This LU's index into every nexus' bookkeeping. */

@@ -96,7 +96,8 @@ class StateFileFuzzTest
                 final byte[] again;
                 try
                 {
-                    again = PersistentReservationStore.encode(s.decode(bytes, RegistrationTable.MAX_REGISTRATIONS), SERIAL);
+                    again = PersistentReservationStore.encode(s.decode(bytes, RegistrationTable.MAX_REGISTRATIONS),
+                        SERIAL);
                 }
                 catch (final PersistentReservationStateException refused)
                 {

@@ -33,7 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Informational Exceptions control page and log page (health OK) and the error counter pages; sg_logs -A walks
  * every page and subpage the supported-pages list names; sg_logs --reset is a LOG SELECT with PCR; sg_senddiag --test
  * runs the default self-test and smartctl -t short a background one, which smartctl -l selftest then lists;
- * sg_test_rwbuf writes buffer 0 (WRITE BUFFER) and reads it back (READ BUFFER).
+ * sg_test_rwbuf writes buffer 0 (WRITE BUFFER) and reads it back (READ BUFFER). LUN 2, a 16 MiB RAM LUN with a soft
+ * threshold at 50%, gets 8 MiB written: Linux logs the THIN PROVISIONING SOFT THRESHOLD REACHED it is then told once
+ * (not at 7 MiB), and reads the threshold exponent (sg_vpd) and the Logical Block Provisioning mode page (sg_modes).
  */
 class KernelInitiatorLogPagesTest
 {
@@ -53,10 +55,13 @@ class KernelInitiatorLogPagesTest
         final RingtargetConfig config = new RingtargetConfig(
             List.of(new BackstoreConfig("ram0", "ram", null, 64L << 20, 512, true, false, "logpagesguest0", null),
                 new BackstoreConfig("file0", "fileio", file.toString(), 64L << 20, 512, true, false,
-                    "logpagesguest1", null)),
+                    "logpagesguest1", null),
+                new BackstoreConfig("ram1", "ram", null, 16L << 20, 512, true, false, "logpagesguest2", null, false,
+                    null, 50)),
             List.of(new TargetConfig(TARGET, "log pages", List.of(new TpgConfig(1, true,
                 List.of(new PortalConfig(Ports.LOOPBACK, port)),
-                List.of(new LunConfig(0, "ram0", false), new LunConfig(1, "file0", false)), List.of(), true,
+                List.of(new LunConfig(0, "ram0", false), new LunConfig(1, "file0", false),
+                    new LunConfig(2, "ram1", false)), List.of(), true,
                 "none")))),
             new DiscoveryAuthConfig("none", null), new EngineConfig(1, false, "ring", 5, 15));
         server = TargetServer.start(config, new PrintStream(LOG, true));
@@ -218,5 +223,28 @@ class KernelInitiatorLogPagesTest
         assertTrue(Integer.parseInt(run.result("all_pages_headers")) >= 5, run.describe());
         assertEquals("0", run.result("reset_rc"), run.describe());
         assertEquals("0", run.result("conn_errors"), run.describe());
+    }
+
+    /** What the target logged so far. */
+    private static String logText()
+    {
+        server.flushLog();
+        return LOG.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void linuxIsToldWhenHalfOfTheThinRamLunHoldsStorage()
+    {
+        assertTrue(run.ok(), run.describe());
+        assertTrue(run.result("threshold_vpd").contains("Threshold exponent: 1"), "16 MiB in sets of 2 blocks: " +
+            run.describe());
+        assertEquals("0", run.result("threshold_before"), "7 MiB of 16: not yet: " + run.describe());
+        assertEquals("1", run.result("threshold_after"), "8 MiB of 16: Linux logged it once: " + run.describe());
+        assertTrue(logText().contains("backstore ram1: soft threshold reached: 16384 of its 32768 blocks hold " +
+            "storage (50%, threshold 16384)"), logText());
+        // SPF, page 1Ch, subpage 02h, 20 bytes; the descriptor: enabled, soft, armed increasing, used resources, 8192
+        // sets of 2 blocks.
+        assertTrue(run.result("threshold_mode_page").contains(" 5c 02 00 14 00 00 00 00 00 00 00 00 00 00 00 00 " +
+            "81 02 00 00 00 00 20 00"), "MODE SENSE 1Ch/02h: " + run.describe());
     }
 }

@@ -163,7 +163,8 @@ class KernelInitiatorSanitizeRestartTest
     void theWriteCacheLinuxTurnedOnIsStillOnAfterTheKill() throws java.io.IOException
     {
         assertTrue(run.ok(), run.describe() + "\n" + target.logText());
-        assertEquals("Writeback Cache is: Disabled", run.result("wcache_initial"), "writeCache false: " + run.describe());
+        assertEquals("Writeback Cache is: Disabled", run.result("wcache_initial"),
+            "writeCache false: " + run.describe());
         assertEquals("write back", run.result("cache_type_before"), run.describe());
         assertEquals("Writeback Cache is: Enabled", run.result("wcache_before"), run.describe());
         assertTrue(Files.readString(dir.resolve("state/mode-parameters/" + SERIAL + ".mode"))

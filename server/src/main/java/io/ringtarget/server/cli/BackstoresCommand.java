@@ -99,6 +99,11 @@ final class BackstoresCommand extends CommandGroup
                 "SIZE (sparse, when it starts); without it that is refused.")
             boolean grow;
 
+            @Option(names = "--soft-threshold", paramLabel = "PERCENT", description = "Warn every initiator " +
+                "(THIN PROVISIONING SOFT THRESHOLD REACHED) once the blocks holding storage reach PERCENT (1-100) of " +
+                "the LUN.")
+            Integer softThreshold;
+
             @Mixin
             Common common;
 
@@ -109,7 +114,7 @@ final class BackstoresCommand extends CommandGroup
                     name, ConfigDefaults.TYPE_FILEIO, path.toAbsolutePath().normalize().toString(),
                     null == size ? 0 : size,
                     null == common.blockSize ? ConfigDefaults.DEFAULT_BLOCK_SIZE : common.blockSize,
-                    !buffered, common.writeCache, common.serialOrNew(), common.wwnOrNew(), grow));
+                    !buffered, common.writeCache, common.serialOrNew(), common.wwnOrNew(), grow, null, softThreshold));
             }
 
             @Override
@@ -169,6 +174,11 @@ final class BackstoresCommand extends CommandGroup
                 description = "Size: 1G, 512M (binary units).")
             long size;
 
+            @Option(names = "--soft-threshold", paramLabel = "PERCENT", description = "Warn every initiator " +
+                "(THIN PROVISIONING SOFT THRESHOLD REACHED) once the blocks holding storage reach PERCENT (1-100) of " +
+                "the LUN.")
+            Integer softThreshold;
+
             @Mixin
             Common common;
 
@@ -178,7 +188,7 @@ final class BackstoresCommand extends CommandGroup
                 return ConfigEditor.addBackstore(current, new BackstoreConfig(
                     name, ConfigDefaults.TYPE_RAM, null, size,
                     null == common.blockSize ? ConfigDefaults.DEFAULT_BLOCK_SIZE : common.blockSize,
-                    true, common.writeCache, common.serialOrNew(), common.wwnOrNew()));
+                    true, common.writeCache, common.serialOrNew(), common.wwnOrNew(), false, null, softThreshold));
             }
 
             @Override

@@ -78,6 +78,10 @@ final class ConfigTree
         {
             sb.append(" grow");
         }
+        if (null != backstore.softThresholdPercent())
+        {
+            sb.append(" soft-threshold ").append(backstore.softThresholdPercent()).append('%');
+        }
         return sb.append(']').toString();
     }
 
@@ -138,7 +142,7 @@ final class ConfigTree
     private static BackstoreConfig withSize(final BackstoreConfig b, final long sizeBytes)
     {
         return new BackstoreConfig(b.name(), b.type(), b.path(), sizeBytes, b.blockSize(), b.directIo(), b.writeCache(),
-            b.serial(), b.wwn(), b.grow());
+            b.serial(), b.wwn(), b.grow(), b.rbd(), b.softThresholdPercent());
     }
 
     private List<SessionSnapshot> sessions(final java.util.function.Predicate<SessionSnapshot> which)

@@ -9,7 +9,9 @@ package io.ringtarget.server.config;
  * {@code grow} true lets the target extend an existing fileio file smaller than {@code sizeBytes}; without it that
  * is refused (a smaller file is more often the wrong file than one meant to grow). {@code rbd} says where the image
  * of an {@code rbd} backstore is (null for the other types); such a backstore's serial and NAA, when left blank,
- * come from the image, so that every gateway exporting it presents the same device.
+ * come from the image, so that every gateway exporting it presents the same device. {@code softThresholdPercent} (null:
+ * none) is the share of the LUN's blocks which, once the backstore holds storage for them, warns every initiator
+ * (THIN PROVISIONING SOFT THRESHOLD REACHED); {@code ram} and {@code fileio} only.
  */
 public record BackstoreConfig(
     String name,
@@ -22,8 +24,26 @@ public record BackstoreConfig(
     String serial,
     String wwn,
     boolean grow,
-    RbdConfig rbd)
+    RbdConfig rbd,
+    Integer softThresholdPercent)
 {
+    /** Without a soft threshold. */
+    public BackstoreConfig(
+        final String name,
+        final String type,
+        final String path,
+        final long sizeBytes,
+        final int blockSize,
+        final boolean directIo,
+        final boolean writeCache,
+        final String serial,
+        final String wwn,
+        final boolean grow,
+        final RbdConfig rbd)
+    {
+        this(name, type, path, sizeBytes, blockSize, directIo, writeCache, serial, wwn, grow, rbd, null);
+    }
+
     /** Any type but {@code rbd}. */
     public BackstoreConfig(
         final String name,
@@ -70,18 +90,24 @@ public record BackstoreConfig(
     public BackstoreConfig withWriteCache(final boolean newWriteCache)
     {
         return new BackstoreConfig(name, type, path, sizeBytes, blockSize, directIo, newWriteCache, serial, wwn, grow,
-            rbd);
+            rbd, softThresholdPercent);
     }
 
     public BackstoreConfig withGrow(final boolean newGrow)
     {
         return new BackstoreConfig(name, type, path, sizeBytes, blockSize, directIo, writeCache, serial, wwn, newGrow,
-            rbd);
+            rbd, softThresholdPercent);
+    }
+
+    public BackstoreConfig withSoftThresholdPercent(final Integer percent)
+    {
+        return new BackstoreConfig(name, type, path, sizeBytes, blockSize, directIo, writeCache, serial, wwn, grow, rbd,
+            percent);
     }
 
     public BackstoreConfig withIdentifiers(final String newSerial, final String newWwn)
     {
         return new BackstoreConfig(name, type, path, sizeBytes, blockSize, directIo, writeCache, newSerial, newWwn,
-            grow, rbd);
+            grow, rbd, softThresholdPercent);
     }
 }

@@ -122,6 +122,13 @@ final class BackstoreRules
         {
             problems.warning(path + ".grow", "ignored: only a fileio backstore's file is grown");
         }
+        if (null != backstore.softThresholdPercent() && !problems.schemaFound(path + ".softThresholdPercent") &&
+            !ConfigDefaults.TYPE_FILEIO.equals(type) && !ConfigDefaults.TYPE_RAM.equals(type))
+        {
+            problems.error(path + ".softThresholdPercent", "a " + type + " backstore cannot tell how many blocks it " +
+                "holds storage for (a thin LV's pool or an image's usage is not read): only ram and fileio have a " +
+                "soft threshold");
+        }
     }
 
     private Path absolutePath(final String path, final BackstoreConfig backstore, final Map<Object, String> filePaths)

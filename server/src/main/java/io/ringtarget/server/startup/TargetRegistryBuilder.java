@@ -65,7 +65,8 @@ import java.util.UUID;
 final class TargetRegistryBuilder
 {
     /** What a logical unit was made of: a unit built from the same is the same unit. */
-    private record UnitSpec(Backstore backstore, String serial, long naa, boolean readOnly, boolean writeCache)
+    private record UnitSpec(Backstore backstore, String serial, long naa, boolean readOnly, boolean writeCache,
+        int softThresholdPercent)
     {
     }
 
@@ -172,7 +173,8 @@ final class TargetRegistryBuilder
                 final BackstoreConfig bc = find(config, e.getKey());
                 final Backstore b = Objects.requireNonNull(backstores.get(e.getKey()), e.getKey());
                 final UnitSpec spec = new UnitSpec(b, serial(bc, b.identityKey()), naa(bc.wwn()),
-                    readOnly(t, e.getKey()) || b.readOnly(), bc.writeCache());
+                    readOnly(t, e.getKey()) || b.readOnly(), bc.writeCache(),
+                    null == bc.softThresholdPercent() ? 0 : bc.softThresholdPercent());
                 final TargetPort[] through = e.getValue().toArray(new TargetPort[0]);
                 final LogicalUnit served = spec.equals(specs.get(key)) ? units.get(key) : null;
                 final LogicalUnit lu = null == served ? logicalUnit(t, spec).targetPorts(through) : served;
@@ -293,6 +295,18 @@ final class TargetRegistryBuilder
             .physicalBlockSize(b.physicalBlockSize())
             .atomicWrites(b.atomicWriteUnitBytes(), b.atomicWriteMaxBytes(), b.atomicWritesNaturallyAligned())
             .writeCacheEnabled(spec.writeCache());
+        if (spec.softThresholdPercent() > 0)
+        {
+            if (b.supportsUnmap())
+            {
+                lu.softThreshold(spec.softThresholdPercent());
+            }
+            else if (null != log)
+            {
+                log.warn("lun", "backstore " + b.name() + " of " + target.iqn() + ": softThresholdPercent ignored: " +
+                    "the backstore cannot deallocate blocks (not thin: its file system cannot punch holes)");
+            }
+        }
         if (null != stateDirectory)
         {
             try

@@ -92,6 +92,18 @@ final class UnitEvents implements BackstoreEvents, MediumEvents
     }
 
     @Override
+    public void softThresholdReached(final long mappedBlocks, final long thresholdBlocks, final long blockCount)
+    {
+        if (null != log)
+        {
+            log.warn(LUN, "backstore " + backstore + ": soft threshold reached: " + mappedBlocks + " of its " +
+                blockCount + " blocks hold storage (" + (mappedBlocks * 100 / blockCount) + "%, threshold " +
+                thresholdBlocks + "): every initiator is told, THIN PROVISIONING SOFT THRESHOLD REACHED; told again " +
+                "once the used blocks fell below it and reach it again");
+        }
+    }
+
+    @Override
     public void operationStarted(final String operation, final String initiatorPort)
     {
         if (null != log)

@@ -399,7 +399,9 @@ class CliTest
     @Test
     void lunsAndBackstoresOfEveryType() throws IOException
     {
-        ok("backstores", "ram", "create", "scratch", "64M");
+        ok("backstores", "ram", "create", "scratch", "64M", "--soft-threshold", "80");
+        assertTrue(refused("backstores", "ram", "create", "scratch2", "64M", "--soft-threshold", "0")
+            .contains("softThresholdPercent"));
         ok("backstores", "fileio", "create", "buffered", disk.toString(), "1G", "--buffered", "--block-size", "4096",
             "--serial", "disk-serial-1", "--wwn", "3000000000000001");
         final String created = ok("iscsi", "create").out();
@@ -415,12 +417,14 @@ class CliTest
         assertEquals(new BackstoreConfig("buffered", "fileio", disk.toString(), 1L << 30, 4096, false, false,
             "disk-serial-1", "3000000000000001"), saved.backstores().get(1));
         assertEquals(64L << 20, saved.backstores().getFirst().sizeBytes());
+        assertEquals(80, saved.backstores().getFirst().softThresholdPercent());
         final TpgConfig tpg = saved.targets().getFirst().tpgs().getFirst();
         assertEquals(List.of(new LunConfig(0, "scratch", false), new LunConfig(5, "buffered", true)), tpg.luns());
         assertTrue(tpg.generateNodeAcls());
         assertEquals("lun0  scratch\nlun5  buffered  read-only\n", ok("iscsi", "tpg", "luns", "list", generated).out());
         final String list = ok("backstores", "list").out();
-        assertTrue(list.contains("scratch  [ram (64MiB) 512B blocks write-thru]  used by " + generated + " tpg 1 LUN 0"), list);
+        assertTrue(list.contains("scratch  [ram (64MiB) 512B blocks write-thru soft-threshold 80%]  used by " +
+            generated + " tpg 1 LUN 0"), list);
     }
 
     @Test

@@ -197,6 +197,13 @@ class ConfigValidatorTest
                 "targets[1].tpgs[0].luns[0].backstore", "backstore \"disk1\" is exported by target " +
                     "iqn.2026-04.com.example:target1 already: a backstore is one logical unit (one set of persistent " +
                     "reservations), exported by one target through any number of its TPGs"),
+            arguments("a soft threshold on a block backstore", backstore(1, b -> b.withSoftThresholdPercent(80)),
+                "backstores[1].softThresholdPercent", "a block backstore cannot tell how many blocks it holds " +
+                    "storage for"),
+            arguments("a soft threshold of 0", backstore(2, b -> b.withSoftThresholdPercent(0)),
+                "backstores[2].softThresholdPercent", "1"),
+            arguments("a soft threshold above 100", backstore(2, b -> b.withSoftThresholdPercent(101)),
+                "backstores[2].softThresholdPercent", "100"),
             arguments("a relative state directory",
                 (UnaryOperator<RingtargetConfig>)c -> c.withStateDirectory("var/lib/ringtarget"),
                 "stateDirectory", "\"var/lib/ringtarget\" is not an absolute path (default /var/lib/ringtarget)"),
