@@ -496,7 +496,7 @@ class PrometheusMetricsTest
             Thread.sleep(notOk.isEmpty() ? 0 : 250);
         }
         while (!notOk.isEmpty() && System.nanoTime() < deadline);
-        assertEquals(17, rules, "the shipped rules are loaded");
+        assertEquals(18, rules, "the shipped rules are loaded");
         assertEquals(List.of(), notOk, "rules that do not evaluate");
     }
 }

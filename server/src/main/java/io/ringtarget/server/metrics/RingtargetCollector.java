@@ -221,6 +221,9 @@ public final class RingtargetCollector implements MultiCollector
                 "2 the last one failed (MEDIUM ERROR, MEDIUM FORMAT CORRUPTED until one completes).");
         final GaugeSnapshot.Builder selfTestRunning = GaugeSnapshot.builder().name("ringtarget_lun_self_test_running")
             .help("1 while a self-test (SEND DIAGNOSTIC) reads the LUN's backstore, else 0.");
+        final Family softThresholds = new Family("ringtarget_lun_soft_threshold_reached",
+            "Times the blocks a thin LUN's backstore holds storage for reached its soft threshold (softThresholdPercent) " +
+            "and its initiators were told; LUNs with a soft threshold only.");
         final Family selfTestFailures = new Family("ringtarget_lun_self_test_failures",
             "Self-tests (SEND DIAGNOSTIC) that found a block the backstore could not read; the LBA is in the LUN's " +
                 "Self-Test Results log page (smartctl -l selftest on the initiator).");
@@ -256,6 +259,10 @@ public final class RingtargetCollector implements MultiCollector
             selfTestRunning.dataPoint(GaugeDataPointSnapshot.builder().labels(labels)
                 .value(lun.logicalUnit().selfTestRunning() ? 1 : 0).build());
             selfTestFailures.add(labels, lun.logicalUnit().selfTestFailureCount());
+            if (lun.logicalUnit().softThresholdPercent() > 0)
+            {
+                softThresholds.add(labels, lun.logicalUnit().softThresholdReachedCount());
+            }
             for (int op = 0; op < IoOp.COUNT; op++)
             {
                 for (int sk = 0; sk < SenseKeys.COUNT; sk++)
@@ -300,6 +307,7 @@ public final class RingtargetCollector implements MultiCollector
         out.add(formatState.build());
         out.add(selfTestRunning.build());
         out.add(selfTestFailures.build());
+        out.add(softThresholds.build());
         out.add(latency.build());
     }
 

@@ -76,7 +76,8 @@ class MetricsEndpointTest
         final List<PortalConfig> portal = List.of(new PortalConfig("127.0.0.1", iscsiPort));
         return new RingtargetConfig(
             List.of(new BackstoreConfig("ram0", "ram", null, 64L << 20, 512, true, false, "metrics0", null),
-                new BackstoreConfig("ram1", "ram", null, 16L << 20, 4096, true, false, "metrics1", null),
+                new BackstoreConfig("ram1", "ram", null, 16L << 20, 4096, true, false, "metrics1", null)
+                    .withSoftThresholdPercent(90),
                 new BackstoreConfig("ram2", "ram", null, 16L << 20, 4096, true, false, "metrics2", null)),
             List.of(
                 new TargetConfig(OPEN, null, List.of(new TpgConfig(1, true, portal,
@@ -148,6 +149,11 @@ class MetricsEndpointTest
         assertSample("ringtarget_lun_self_test_running" + lun0 + " 0.0");
         assertType("ringtarget_lun_self_test_failures_total", "counter");
         assertSample("ringtarget_lun_self_test_failures_total" + lun0 + " 0.0");
+        // Only the LUN with a soft threshold has the counter.
+        assertType("ringtarget_lun_soft_threshold_reached_total", "counter");
+        assertSample("ringtarget_lun_soft_threshold_reached_total{backstore=\"ram1\",lun=\"3\",target=\"" + OPEN +
+            "\"} 0.0");
+        assertFalse(text.contains("ringtarget_lun_soft_threshold_reached_total" + lun0), "ram0 has no threshold");
         assertType("ringtarget_lun_io_duration_seconds", "histogram");
         final String read = "backstore=\"ram0\",lun=\"0\",op=\"read\",target=\"" + OPEN + "\"";
         assertSample("ringtarget_lun_io_duration_seconds_bucket{" + read + ",le=\"1.0E-5\"} 0");
