@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *     <li>2Fh Informational Exceptions (SPC-4 7.3.8): no failure predicted, no temperature (FFh). The backstore's
  *     disks are watched on the storage host, where they are; the control mode page 1Ch says DEXCPT.</li>
  * </ul>
- * No parameter is saved on request (DS set, SP refused), there are no thresholds and no parameter-change
- * reporting (PPC refused). Counters are the logical unit's, read by every loop: a reset is a baseline, so the atomic
+ * No parameter is saved on request (DS set, SP refused), no log parameter has threshold values (PC 00b, 10b) and
+ * there is no parameter-change reporting (PPC refused). Counters are the logical unit's, read by every loop: a reset is a baseline, so the atomic
  * counts the error paths keep are never written by LOG SELECT.
  * <p>
  * The error counters survive a restart as a disk's do ({@link ErrorCounterStore}): saved on the loop that counted a
@@ -47,8 +47,8 @@ final class LogPages
     // Page header byte 0 (SPC-4 7.3.2.1).
     private static final int DS = 0x80;
     private static final int SPF = 0x40;
-    // Parameter control byte (SPC-4 7.3.2.2.2): TSD (nothing is saved) with FORMAT AND LINKING 00b, a bounded data
-    // counter, or 11b, a binary format list.
+    // Parameter control byte (SPC-4 7.3.2.2.2): TSD (not saved implicitly; cleared on the error counters kept in a
+    // state directory) with FORMAT AND LINKING 00b, a bounded data counter, or 11b, a binary format list.
     private static final int BOUNDED_DATA_COUNTER = 0x20;
     private static final int TSD = 0x20;
     private static final int BINARY_LIST = 0x23;
