@@ -138,8 +138,17 @@ public final class TargetServer implements AutoCloseable
                 TargetRegistryBuilder.discoveryAuth(config.discoveryAuth(), config.securityOrDefault()),
                 TargetLimits.defaults(), TargetRegistryBuilder.loginLimits(config.securityOrDefault()), settings,
                 sockets, log);
-            return new TargetServer(engine, builder, settings.loopCount(), backstores, config, ownLog,
-                startMetrics(config, engine, log));
+            final MetricsServer metrics;
+            try
+            {
+                metrics = startMetrics(config, engine, log);
+            }
+            catch (final RuntimeException | IOException ex)
+            {
+                engine.close();   // its loops and portals: a start that fails leaves nothing running
+                throw ex;
+            }
+            return new TargetServer(engine, builder, settings.loopCount(), backstores, config, ownLog, metrics);
         }
         catch (final RuntimeException | IOException ex)
         {

@@ -56,9 +56,25 @@ class MetricsEndpointTest
     @BeforeAll
     static void start() throws Exception
     {
-        iscsiPort = freePort();
-        metricsPort = freePort();
-        server = TargetServer.start(config(metricsPort), new PrintStream(LOG, true));
+        // A port found free may be taken before the target binds it (another test's outgoing connection gets it as
+        // its ephemeral port: a CI run met that); a few fresh pairs, then the failure as it is.
+        for (int attempt = 1; ; attempt++)
+        {
+            iscsiPort = freePort();
+            metricsPort = freePort();
+            try
+            {
+                server = TargetServer.start(config(metricsPort), new PrintStream(LOG, true));
+                break;
+            }
+            catch (final java.io.IOException | java.io.UncheckedIOException ex)
+            {
+                if (attempt == 5 || !String.valueOf(ex.getMessage()).contains("Address already in use"))
+                {
+                    throw ex;
+                }
+            }
+        }
         text = scrape();
     }
 
