@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The soft threshold of a thin logical unit (SBC-4 4.7.3.8): when the blocks its backstore holds storage for (the used
  * LBA mapping resources, {@link BlockDevice#mappedBlocks}) reach a share of its capacity the administrator chose,
  * every I_T nexus gets THIN PROVISIONING SOFT THRESHOLD REACHED (38h/07h) once, as a thin array warns its hosts
- * before it runs out of space (Linux logs it and sends a uevent; VMware raises an alarm). The threshold is armed
+ * before it runs out of space (Linux logs it and sends a uevent). The threshold is armed
  * increasing: it fires again only after the used blocks fell below it (an UNMAP, a sanitize) and reach it again.
  * <p>
  * The used count is read after a WRITE completes, at most once every {@link #CHECK_INTERVAL_NANOS} per logical unit
