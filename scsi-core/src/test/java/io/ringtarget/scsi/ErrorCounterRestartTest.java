@@ -38,9 +38,9 @@ class ErrorCounterRestartTest
     {
         final LuHarness h = new LuHarness();
         h.lu.errorHandler(errors::add);
-        h.lu.errorCounterDirectory(state);
+        h.lu.stateFiles().errorCounterDirectory(state);
         // An hour: the errors after the first one stay unsaved however slowly this test runs.
-        h.lu.errorCounterSaveInterval(3_600_000_000_000L);
+        h.lu.stateFiles().errorCounterSaveInterval(3_600_000_000_000L);
         return h.ready();
     }
 
@@ -96,19 +96,19 @@ class ErrorCounterRestartTest
         assertEquals("read 2 write 1", saved(), "what an initiator read is saved");
         failRead(before, 24);
         assertEquals("read 2 write 1", saved());
-        before.lu.saveUnsavedState();   // a clean stop
+        before.lu.stateFiles().saveUnsavedState();   // a clean stop
         assertEquals("read 3 write 1", saved());
-        before.lu.saveUnsavedState();   // nothing more to save: the file stays
+        before.lu.stateFiles().saveUnsavedState();   // nothing more to save: the file stays
         assertEquals("read 3 write 1", saved());
 
         final LuHarness after = new LuHarness();
-        assertArrayEquals(new long[] {3, 1}, after.lu.errorCounterDirectory(state));
+        assertArrayEquals(new long[] {3, 1}, after.lu.stateFiles().errorCounterDirectory(state));
         after.ready();
         assertEquals(3, uncorrectedErrors(after, 0x03));
         assertEquals(0x00, after.in(6), "TSD 0: saved implicitly");
         assertEquals(1, uncorrectedErrors(after, 0x02));
         assertEquals(Asc.FAILURE_PREDICTION_THRESHOLD_EXCEEDED, informationalException(after), "still failing");
-        assertEquals(file(), after.lu.errorCounterFile());
+        assertEquals(file(), after.lu.stateFiles().errorCounterFile());
         failRead(after, 16);
         assertEquals(4, uncorrectedErrors(after, 0x03), "counted on from the saved count");
 
@@ -120,7 +120,7 @@ class ErrorCounterRestartTest
         assertEquals(0, uncorrectedErrors(after, 0x03));
         assertEquals(Asc.NO_ADDITIONAL_SENSE, informationalException(after));
         final LuHarness third = new LuHarness();
-        assertArrayEquals(new long[] {0, 0}, third.lu.errorCounterDirectory(state));
+        assertArrayEquals(new long[] {0, 0}, third.lu.stateFiles().errorCounterDirectory(state));
         third.ready();
         assertEquals(Asc.NO_ADDITIONAL_SENSE, informationalException(third), "the reset survives a restart too");
         assertTrue(errors.isEmpty(), () -> errors.toString());
@@ -149,7 +149,7 @@ class ErrorCounterRestartTest
         Files.write(file(), java.util.Arrays.copyOf(good, good.length - 3));
         assertTrue(assertThrows(ErrorCounterStateException.class, store::load).getMessage().contains("torn"));
         final LuHarness refused = new LuHarness();
-        assertThrows(ErrorCounterStateException.class, () -> refused.lu.errorCounterDirectory(state),
+        assertThrows(ErrorCounterStateException.class, () -> refused.lu.stateFiles().errorCounterDirectory(state),
             "a failing LU is not served as a healthy one");
 
         Files.write(file(), ErrorCounterStore.encode(new ErrorCounterStore.Counts(1, 0), "OTHER"));
@@ -166,7 +166,7 @@ class ErrorCounterRestartTest
         final LuHarness h = new LuHarness().ready();
         failRead(h, 0);
         assertEquals(1, uncorrectedErrors(h, 0x03));
-        assertNull(h.lu.errorCounterFile());
+        assertNull(h.lu.stateFiles().errorCounterFile());
         assertFalse(Files.exists(file()));
     }
 }

@@ -63,7 +63,7 @@ class MediumOperationRestartTest
     private LuHarness start() throws IOException
     {
         final LuHarness h = new LuHarness(BLOCKS, BLOCK, true, false);
-        h.lu.mediumOperationDirectory(state);
+        h.lu.stateFiles().mediumOperationDirectory(state);
         h.lu.mediumEvents(recorder);
         h.device.disk().fill((byte)0x11);
         return h;
@@ -109,7 +109,7 @@ class MediumOperationRestartTest
         assertEquals(Sanitize.IN_PROGRESS, before.lu.sanitizeState());
         assertTrue(saved().contains("operation sanitize\nstate running\nerase 0\nunrestricted 0\ninvert 1\n" +
             "passes 3\npattern 5a\n"), saved());
-        assertEquals(file(), before.lu.mediumOperationFile());
+        assertEquals(file(), before.lu.stateFiles().mediumOperationFile());
         // The server stops here (a kill: the operation's steps never come back).
 
         final LuHarness after = start();
@@ -156,7 +156,7 @@ class MediumOperationRestartTest
 
         final LuHarness after = start();
         assertEquals(Sanitize.IN_PROGRESS, after.lu.sanitizeState());
-        assertEquals(11 * 65535 / 16, after.lu.mediumOperationResumeProgress(), "11 of 16 MiB");
+        assertEquals(11 * 65535 / 16, after.lu.stateFiles().mediumOperationResumeProgress(), "11 of 16 MiB");
         assertEquals(11 * 65535 / 16, after.lu.sanitizeProgress(), "REQUEST SENSE says so before it goes on");
         after.device.disk().asSlice(0, 3 << 20).fill((byte)0x5A);
         after.device.disk().asSlice(3 << 20, 5 << 20).fill((byte)0xA5);
@@ -179,7 +179,7 @@ class MediumOperationRestartTest
         store.save(new MediumOperationStore.Operation(false, true, false, false, false, 1, new byte[] {0x42},
             (long)BLOCKS * BLOCK + (4 << 20), 6L << 20));
         final LuHarness grown = start();
-        assertEquals(0, grown.lu.mediumOperationResumeProgress());
+        assertEquals(0, grown.lu.stateFiles().mediumOperationResumeProgress());
         grown.run(grown.other, 96, 0x12, 0, 0, 0, 96, 0);
         assertEquals(8, grown.device.writes, "all eight chunks");
         assertEveryBlockHolds(grown, 0x42);
@@ -191,7 +191,7 @@ class MediumOperationRestartTest
         crc.update(body.getBytes(StandardCharsets.US_ASCII));
         Files.writeString(file(), body + String.format("crc32c %08x%n", crc.getValue()));
         final LuHarness old = start();
-        assertEquals(0, old.lu.mediumOperationResumeProgress());
+        assertEquals(0, old.lu.stateFiles().mediumOperationResumeProgress());
         old.run(old.other, 96, 0x12, 0, 0, 0, 96, 0);
         assertEquals(8, old.device.writes);
         assertEveryBlockHolds(old, 0x43);
@@ -278,7 +278,7 @@ class MediumOperationRestartTest
         Files.write(store.file(), java.util.Arrays.copyOf(bytes, bytes.length - 5));
         assertTrue(assertThrows(MediumOperationStateException.class, store::load).getMessage().contains("torn"));
         final LuHarness h = new LuHarness(BLOCKS, BLOCK, true, false);
-        assertThrows(MediumOperationStateException.class, () -> h.lu.mediumOperationDirectory(state),
+        assertThrows(MediumOperationStateException.class, () -> h.lu.stateFiles().mediumOperationDirectory(state),
             "a logical unit is not served from a file it cannot trust");
 
         Files.write(store.file(), MediumOperationStore.encode(op, "SERIAL0002"));

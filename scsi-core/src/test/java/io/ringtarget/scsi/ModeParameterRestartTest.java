@@ -40,7 +40,7 @@ class ModeParameterRestartTest
         final LuHarness h = new LuHarness();
         h.lu.errorHandler(errors::add);
         h.lu.writeCacheEnabled(configuredWriteCache);
-        h.lu.modeParameterDirectory(state);
+        h.lu.stateFiles().modeParameterDirectory(state);
         return h.ready();
     }
 
@@ -123,13 +123,13 @@ class ModeParameterRestartTest
 
         final LuHarness after = new LuHarness();
         after.lu.writeCacheEnabled(false);
-        assertEquals("the write cache enabled", after.lu.modeParameterDirectory(state));
+        assertEquals("the write cache enabled", after.lu.stateFiles().modeParameterDirectory(state));
         after.ready();
         assertTrue(wce(after, 0), "the saved WCE is the current one after the restart");
         assertTrue(after.lu.writeCacheEnabled());
         assertFalse(dSense(after, 0), "D_SENSE was not saved");
         assertTrue(wce(after, 3));
-        assertEquals(file(), after.lu.modeParameterFile());
+        assertEquals(file(), after.lu.stateFiles().modeParameterFile());
         assertTrue(errors.isEmpty(), () -> errors.toString());
     }
 
@@ -142,7 +142,7 @@ class ModeParameterRestartTest
 
         final LuHarness after = new LuHarness();
         after.lu.writeCacheEnabled(false);
-        final String said = after.lu.modeParameterDirectory(state);
+        final String said = after.lu.stateFiles().modeParameterDirectory(state);
         assertEquals("software write protect (SWP) on: writes are refused until an initiator clears it, " +
             "descriptor format sense data", said);
         after.ready();
@@ -161,7 +161,7 @@ class ModeParameterRestartTest
         after.assertGood();
         final LuHarness again = new LuHarness();
         again.lu.writeCacheEnabled(false);
-        assertNull(again.lu.modeParameterDirectory(state), "all defaults again: nothing to say");
+        assertNull(again.lu.stateFiles().modeParameterDirectory(state), "all defaults again: nothing to say");
         assertNull(again.lu.modeParametersChanged());
         assertFalse(again.lu.softwareWriteProtect());
     }
@@ -175,7 +175,7 @@ class ModeParameterRestartTest
 
         final LuHarness after = new LuHarness();
         after.lu.writeCacheEnabled(true);   // the administrator turned writeCache on since
-        final String said = after.lu.modeParameterDirectory(state);
+        final String said = after.lu.stateFiles().modeParameterDirectory(state);
         assertTrue(said.startsWith("the write cache enabled as configured (an initiator had saved it disabled " +
             "before the configuration changed)"), said);
         after.ready();
@@ -188,7 +188,7 @@ class ModeParameterRestartTest
         final LuHarness third = new LuHarness();
         third.lu.writeCacheEnabled(true);
         assertEquals("software write protect (SWP) on: writes are refused until an initiator clears it",
-            third.lu.modeParameterDirectory(state));
+            third.lu.stateFiles().modeParameterDirectory(state));
     }
 
     @Test
@@ -218,7 +218,7 @@ class ModeParameterRestartTest
         Files.write(file(), java.util.Arrays.copyOf(good, good.length - 5));
         assertTrue(assertThrows(ModeParameterStateException.class, store::load).getMessage().contains("torn"));
         final LuHarness refused = new LuHarness();
-        assertThrows(ModeParameterStateException.class, () -> refused.lu.modeParameterDirectory(state));
+        assertThrows(ModeParameterStateException.class, () -> refused.lu.stateFiles().modeParameterDirectory(state));
 
         Files.write(file(), ModeParameterStore.encode(new ModeParameterStore.Saved(true, false, false, false),
             "OTHER"));
@@ -242,6 +242,6 @@ class ModeParameterRestartTest
         h.assertFieldPointer(true, 1, 0);
         h.run(h.nexus, 255, 0x1A, 0x08, 0xC0 | CACHING, 0, 255, 0);
         h.assertSense(SenseKey.ILLEGAL_REQUEST, Asc.SAVING_PARAMETERS_NOT_SUPPORTED);
-        assertNull(h.lu.modeParameterFile());
+        assertNull(h.lu.stateFiles().modeParameterFile());
     }
 }

@@ -37,7 +37,7 @@ class PersistThroughPowerLossTest
     private LuHarness started() throws PersistentReservationStateException
     {
         final LuHarness h = new LuHarness().twoPorts();
-        h.lu.persistentReservationDirectory(dir);
+        h.lu.stateFiles().persistentReservationDirectory(dir);
         return h.ready();
     }
 
@@ -95,7 +95,7 @@ class PersistThroughPowerLossTest
         pr.in(after.nexus, REPORT_CAPABILITIES);
         assertEquals(0x0D, after.in(2), "SIP_C ATP_C PTPL_C");
         assertEquals(0x81, after.in(3), "TMV PTPL_A");
-        assertEquals(file(), after.lu.persistentReservationFile());
+        assertEquals(file(), after.lu.stateFiles().persistentReservationFile());
     }
 
     @Test
@@ -170,13 +170,14 @@ class PersistThroughPowerLossTest
             Files.write(file(), java.util.Arrays.copyOf(whole, cut));
             final LuHarness h = new LuHarness();
             final PersistentReservationStateException ex =
-                assertThrows(PersistentReservationStateException.class, () -> h.lu.persistentReservationDirectory(dir));
+                assertThrows(PersistentReservationStateException.class,
+                    () -> h.lu.stateFiles().persistentReservationDirectory(dir));
             assertEquals(file(), ex.file());
             assertTrue(ex.getMessage().startsWith(file().toString()), ex.getMessage());
             assertTrue(ex.getMessage().contains("torn") || ex.getMessage().contains("crc32c"), ex.getMessage());
             // Nothing was loaded, and APTPL stays refused on this logical unit.
             assertArrayEquals(new long[0], new PrCommands(h.ready()).keys(h.nexus));
-            assertNull(h.lu.persistentReservationFile());
+            assertNull(h.lu.stateFiles().persistentReservationFile());
         }
     }
 
@@ -191,12 +192,12 @@ class PersistThroughPowerLossTest
             flipped[at] ^= 0x01;
             Files.write(file(), flipped);
             final PersistentReservationStateException ex = assertThrows(PersistentReservationStateException.class,
-                () -> new LuHarness().lu.persistentReservationDirectory(dir));
+                () -> new LuHarness().lu.stateFiles().persistentReservationDirectory(dir));
             assertTrue(ex.getMessage().contains("checksum mismatch") || ex.getMessage().contains("crc32c"),
                 ex.getMessage());
         }
         Files.write(file(), whole);
-        new LuHarness().lu.persistentReservationDirectory(dir); // the original loads
+        new LuHarness().lu.stateFiles().persistentReservationDirectory(dir); // the original loads
     }
 
     /** A file whose checksum is right but whose content is not: each field is checked. */
@@ -222,7 +223,7 @@ class PersistThroughPowerLossTest
             crc.update(edited.getBytes(StandardCharsets.US_ASCII));
             Files.writeString(file(), edited + String.format("crc32c %08x\n", crc.getValue()));
             final PersistentReservationStateException ex = assertThrows(PersistentReservationStateException.class,
-                () -> new LuHarness().lu.persistentReservationDirectory(dir), e[1]);
+                () -> new LuHarness().lu.stateFiles().persistentReservationDirectory(dir), e[1]);
             assertTrue(ex.getMessage().contains(e[2]), ex.getMessage());
         }
     }

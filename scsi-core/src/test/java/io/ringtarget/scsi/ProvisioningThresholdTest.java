@@ -29,21 +29,6 @@ class ProvisioningThresholdTest
         h.lu.softThreshold(75).mediumEvents(new MediumEvents()
         {
             @Override
-            public void operationStarted(final String operation, final String initiatorPort)
-            {
-            }
-
-            @Override
-            public void operationResumed(final String operation, final int percentDone)
-            {
-            }
-
-            @Override
-            public void operationEnded(final String operation, final boolean completed, final long elapsedNanos)
-            {
-            }
-
-            @Override
             public void softThresholdReached(final long mappedBlocks, final long thresholdBlocks, final long blocks)
             {
                 events.add(mappedBlocks + " of " + blocks + " at " + thresholdBlocks);

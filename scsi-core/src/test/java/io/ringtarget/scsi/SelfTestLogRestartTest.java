@@ -32,7 +32,7 @@ class SelfTestLogRestartTest
     private LuHarness start() throws IOException
     {
         final LuHarness h = new LuHarness(BLOCKS, 512, true, false);
-        h.lu.selfTestLogDirectory(state);
+        h.lu.stateFiles().selfTestLogDirectory(state);
         return h.ready();
     }
 
@@ -149,7 +149,7 @@ class SelfTestLogRestartTest
         Files.write(store.file(), java.util.Arrays.copyOf(bytes, bytes.length - 5));
         assertTrue(assertThrows(SelfTestLogStateException.class, store::load).getMessage().contains("torn"));
         final LuHarness h = new LuHarness(BLOCKS, 512, true, false);
-        assertThrows(SelfTestLogStateException.class, () -> h.lu.selfTestLogDirectory(state),
+        assertThrows(SelfTestLogStateException.class, () -> h.lu.stateFiles().selfTestLogDirectory(state),
             "a logical unit is not served with a log it cannot trust");
 
         Files.write(store.file(), SelfTestLogStore.encode(log, "SERIAL0002"));

@@ -15,6 +15,7 @@ import io.ringtarget.iscsi.node.TpgParameters;
 import io.ringtarget.scsi.AccessState;
 import io.ringtarget.scsi.LogicalUnit;
 import io.ringtarget.scsi.LogicalUnitIdentity;
+import io.ringtarget.scsi.LogicalUnitStateFiles;
 import io.ringtarget.scsi.TargetPort;
 import io.ringtarget.scsi.TargetPortGroup;
 import io.ringtarget.server.config.AclConfig;
@@ -311,22 +312,22 @@ final class TargetRegistryBuilder
         {
             try
             {
-                lu.persistentReservationDirectory(stateDirectory);
-                lu.mediumOperationDirectory(stateDirectory);
-                lu.selfTestLogDirectory(stateDirectory);
-                final long[] errors = lu.errorCounterDirectory(stateDirectory);
+                final LogicalUnitStateFiles files = lu.stateFiles();
+                files.persistentReservationDirectory(stateDirectory).mediumOperationDirectory(stateDirectory)
+                    .selfTestLogDirectory(stateDirectory);
+                final long[] errors = files.errorCounterDirectory(stateDirectory);
                 if (null != errors && errors[0] + errors[1] > 0 && null != log)
                 {
                     log.warn("lun", "backstore " + b.name() + " of " + target.iqn() + " (serial " + spec.serial() +
                         "): " + errors[0] + " read and " + errors[1] + " write errors (MEDIUM ERROR) counted before " +
                         "the restart: initiators read a predicted failure (smartctl -H) until the counters are reset " +
-                        "(sg_logs --reset) (" + lu.errorCounterFile() + ")");
+                        "(sg_logs --reset) (" + files.errorCounterFile() + ")");
                 }
-                final String modes = lu.modeParameterDirectory(stateDirectory);
+                final String modes = files.modeParameterDirectory(stateDirectory);
                 if (null != modes && null != log)
                 {
                     final String line = "backstore " + b.name() + " of " + target.iqn() + " (serial " +
-                        spec.serial() + "): saved mode parameters: " + modes + " (" + lu.modeParameterFile() + ")";
+                        spec.serial() + "): saved mode parameters: " + modes + " (" + files.modeParameterFile() + ")";
                     if (lu.softwareWriteProtect())
                     {
                         log.warn("lun", line);
@@ -340,7 +341,7 @@ final class TargetRegistryBuilder
                 if (null != restored && null != log)
                 {
                     log.warn("lun", "backstore " + b.name() + " of " + target.iqn() + " (serial " + spec.serial() +
-                        "): " + restored + " (" + lu.mediumOperationFile() + ")");
+                        "): " + restored + " (" + files.mediumOperationFile() + ")");
                 }
             }
             catch (final IOException ex)
@@ -354,7 +355,7 @@ final class TargetRegistryBuilder
     /** What the state directory gave back of a sanitize or format operation, in words; null: nothing. */
     private static String restoredMediumOperation(final LogicalUnit lu)
     {
-        final int resumeAt = lu.mediumOperationResumeProgress() * 100 / 65536;
+        final int resumeAt = lu.stateFiles().mediumOperationResumeProgress() * 100 / 65536;
         final String from = resumeAt <= 0 ? "runs again from its first block" : "goes on from " + resumeAt +
             "% (its progress last saved)";
         return switch (lu.sanitizeState() * 10 + lu.formatState())

@@ -415,7 +415,7 @@ public final class TargetServer implements AutoCloseable
         {
             for (final LogicalUnit lu : builder.servedUnitsOf(b))
             {
-                lu.saveUnsavedState();
+                lu.stateFiles().saveUnsavedState();
             }
         }
         final RuntimeException failed = new IllegalStateException("closing the backstores");

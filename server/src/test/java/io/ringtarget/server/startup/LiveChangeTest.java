@@ -244,7 +244,7 @@ class LiveChangeTest
         {
             final RingtargetConfig withLun1 = ConfigEditor.addLun(first, T, 1, "ram1", 1, false);
             server.apply(withLun1, NO_FILE);
-            final Path state = tpg(server).lun(1).logicalUnit().persistentReservationFile();
+            final Path state = tpg(server).lun(1).logicalUnit().stateFiles().persistentReservationFile();
             server.apply(first, NO_FILE);
             Files.createDirectories(state.getParent());
             Files.writeString(state, "not a reservation state");
