@@ -97,8 +97,8 @@ final class ExclusiveLock implements AutoCloseable
     {
         if (state.getAndSet(FENCED) != FENCED)
         {
+            events.fencedOff();   // told before the waiting commands go on, so it is said before they are answered
             listener.lockStateChanged(FENCED);
-            events.fencedOff();
         }
     }
 
@@ -149,8 +149,8 @@ final class ExclusiveLock implements AutoCloseable
         {
             takeovers++;
             state.set(OWNER);
+            events.ownershipTaken(previous);   // before the writes that waited for the lock go on and are answered
             listener.lockStateChanged(OWNER);
-            events.ownershipTaken(previous);
         }
         else if (r == -ESHUTDOWN)
         {
@@ -160,8 +160,8 @@ final class ExclusiveLock implements AutoCloseable
         {
             failedTakeovers++;
             state.compareAndSet(TAKING_OVER, NOT_OWNER);
-            listener.lockStateChanged(NOT_OWNER);
             events.takeoverFailed("taking the exclusive lock of " + image.spec().name() + ": " + Errno.describe(r));
+            listener.lockStateChanged(NOT_OWNER);
         }
     }
 
