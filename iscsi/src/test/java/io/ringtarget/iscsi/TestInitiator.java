@@ -346,6 +346,15 @@ public final class TestInitiator implements AutoCloseable
         return bhs;
     }
 
+    /** As {@link #scsiCommand(long, byte[], int, boolean, boolean)}, with the task attribute {@code attribute}. */
+    public byte[] scsiCommand(
+        final long lun, final byte[] cdb, final int edtl, final boolean read, final boolean write, final int attribute)
+    {
+        final byte[] bhs = scsiCommand(lun, cdb, edtl, read, write);
+        new ScsiCommandPdu().wrap(MemorySegment.ofArray(bhs), 0).attributes(attribute);
+        return bhs;
+    }
+
     /** A SCSI command's outcome: its status, the Data-In gathered, and the sense data (fixed format, SPC-4 4.5.3). */
     public record ScsiResult(int status, byte[] data, byte[] sense)
     {

@@ -5,8 +5,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * What the logical unit asks the transport to abort for other I_T nexuses than the one whose command or task
  * management function asked for it (SAM-5 5.6): PREEMPT AND ABORT the tasks of the nexuses whose registrations it
- * removed (SPC-4 5.12.11.2.6); a LOGICAL UNIT RESET, TARGET RESET or CLEAR TASK SET (one task set for every nexus:
- * the control mode page's TST is 0) every nexus' tasks but the issuer's, which its own transport aborts at once. The
+ * removed (SPC-4 5.12.11.2.6); a LOGICAL UNIT RESET or TARGET RESET every nexus' tasks but the issuer's, which its
+ * own transport aborts at once (SAM-5 7.7: all task sets, whatever TST says; a CLEAR TASK SET, with TST 001b, is the
+ * issuer's task set only and never comes here). The
  * logical unit cannot reach into another loop's connections, so it records the (initiator port, relative target
  * port) pairs here under a generation, and each transport loop asks, on its connection timer,
  * {@link LogicalUnit#abortRequested(ItNexus)} for the nexuses it runs.
@@ -34,7 +35,7 @@ final class AbortRequests
     {
         final String[] port;
         final boolean[] device;
-        /** The entry names the one nexus it spares (a reset's or CLEAR TASK SET's issuer), not one it aborts. */
+        /** The entry names the one nexus it spares (a reset's issuer), not one it aborts. */
         final boolean[] allBut;
         final int[] rtpi;
         final long[] generation;

@@ -15,6 +15,8 @@ final class InquiryData
     private static final int STANDARD_INQUIRY_LENGTH = 96;
     private static final int EXTENDED_INQUIRY_LENGTH = 64;
     /** Extended INQUIRY Data byte 5: the SIMPLE task attribute is supported (SPC-4 7.8.7). */
+    static final int HEADSUP = 0x04;
+    static final int ORDSUP = 0x02;
     static final int SIMPSUP = 0x01;
     /** Extended INQUIRY Data byte 6: a volatile cache is supported. */
     static final int V_SUP = 0x01;
@@ -123,14 +125,14 @@ final class InquiryData
 
     private int extendedInquiryData(final MemorySegment out)
     {
-        // SPC-4 7.8.7. SIMPSUP only: commands run in arrival order as SIMPLE tasks, so ORDERED and HEAD OF QUEUE
-        // are not claimed (HEADSUP and ORDSUP 0), and such tasks are processed as SIMPLE ones. V_SUP: the caching
+        // SPC-4 7.8.7. HEADSUP, ORDSUP, SIMPSUP: the transport keeps each nexus' task set in the order SAM-5 8.6 asks
+        // of HEAD OF QUEUE, ORDERED and SIMPLE tasks (TST 001b, one task set per I_T nexus). V_SUP: the caching
         // mode page's WCE is changeable, so a volatile cache is supported (SYNCHRONIZE CACHE and FUA act on it);
         // NV_SUP 0. No protection information (SPT, GRD_CHK, APP_CHK, REF_CHK 0), no microcode download, LUICLR 0.
         Bytes.zero(out, 0, EXTENDED_INQUIRY_LENGTH);
         Bytes.put8(out, 1, 0x86);
         Bytes.put16(out, 2, EXTENDED_INQUIRY_LENGTH - 4);
-        Bytes.put8(out, 5, SIMPSUP);
+        Bytes.put8(out, 5, HEADSUP | ORDSUP | SIMPSUP);
         Bytes.put8(out, 6, V_SUP);
         // EXTENDED SELF-TEST COMPLETION MINUTES: the control mode page's seconds, rounded up (that field saturates at
         // about 18 hours and then points here).

@@ -587,7 +587,7 @@ public final class LogicalUnit
     }
 
     /**
-     * How many abort requests (PREEMPT AND ABORT, LOGICAL UNIT RESET, TARGET RESET, CLEAR TASK SET) any logical unit
+     * How many abort requests (PREEMPT AND ABORT, LOGICAL UNIT RESET, TARGET RESET) any logical unit
      * of the process has recorded for other nexuses so far: while it has not moved, {@link #abortRequested} is false
      * for every nexus and logical unit. Any thread.
      */
@@ -598,8 +598,8 @@ public final class LogicalUnit
 
     /**
      * The transport's half of aborting another I_T nexus' tasks (SAM-5 5.6): PREEMPT AND ABORT (SPC-4 5.12.11.2.6)
-     * and a LOGICAL UNIT RESET, TARGET RESET or CLEAR TASK SET of another nexus (SAM-5 7.3, 7.7, 7.11; the control
-     * mode page's TST is 0, one task set for all nexuses). Call on the nexus' loop thread, e.g. on its connection
+     * and a LOGICAL UNIT RESET or TARGET RESET of another nexus (SAM-5 7.7, 7.11: every task set, though each nexus
+     * has its own, TST 001b). Call on the nexus' loop thread, e.g. on its connection
      * timer, for each logical unit the nexus can reach. True once after such a request (through any port, from any
      * initiator) covered this nexus: abort its tasks for this logical unit with {@link ScsiTask#abort()}; the control
      * mode page's TAS bit is 1, so each completes with TASK ABORTED status once its current backstore step has
@@ -729,15 +729,6 @@ public final class LogicalUnit
         }
         selfTest.abortOther();   // logged "aborted by another method" (SPC-4 7.3.16, SELF-TEST RESULTS 2h)
         unitAttentions.raise(UnitAttentions.POWER_ON_RESET, null);
-    }
-
-    /**
-     * CLEAR TASK SET (SAM-5 7.3): with one task set for every nexus (TST 0), every other nexus' tasks are aborted
-     * too ({@link #abortRequested}); with TAS 1 they end with TASK ABORTED status and no unit attention.
-     */
-    public void clearTaskSet(final ItNexus issuer)
-    {
-        abortRequests.addAllBut(issuer);
     }
 
     /**

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 
 /**
  * The mode pages of one logical unit (SPC-4 7.5, SBC-3 6.4): read-write error recovery (nothing to set: the
- * backstore recovers or fails), caching (WCE changeable), control (D_SENSE and SWP changeable) and informational
+ * backstore recovers or fails), caching (WCE changeable), control (TST 001b; D_SENSE and SWP changeable) and informational
  * exceptions, with MODE SENSE(6/10) and MODE SELECT(6/10); with a soft threshold, the Logical Block Provisioning page
  * (1Ch subpage 02h, {@link ProvisioningThreshold}: not changeable). The changeable bits are volatile: every loop reads
  * them per command.
@@ -19,6 +19,9 @@ import java.nio.file.Path;
  */
 final class ModePages
 {
+    /** The control mode page's TST field (byte 2, bits 7-5) 001b: one task set per I_T nexus (SPC-4 7.5.8). */
+    static final int TST_PER_NEXUS = 0x20;
+
     private final LogicalUnit lu;
     private final SelfTest selfTest;
     private final ProvisioningThreshold threshold;
@@ -303,8 +306,9 @@ final class ModePages
             }
             case 0x0A:
             {
-                // SPC-4 7.5.8 Control mode page (TST 0: one task set for all nexuses); D_SENSE and SWP are
-                // changeable.
+                // SPC-4 7.5.8 Control mode page. TST 001b: one task set per I_T nexus, each kept in the order of its
+                // tasks' attributes by the transport (ORDERED and HEAD OF QUEUE wait for no other initiator's tasks,
+                // and a CLEAR TASK SET clears the issuer's only). D_SENSE and SWP are changeable.
                 Bytes.zero(out, o, 12);
                 Bytes.put8(out, o, 0x0A);
                 Bytes.put8(out, o + 1, 0x0A);
@@ -319,9 +323,9 @@ final class ModePages
                         pageControl == 3 && savedDescriptorSense;
                     final boolean swp = pageControl == 0 ? softwareWriteProtect :
                         pageControl == 3 && savedSoftwareWriteProtect;
-                    Bytes.put8(out, o + 2, dSense ? 0x04 : 0);
+                    Bytes.put8(out, o + 2, TST_PER_NEXUS | (dSense ? 0x04 : 0));
                     Bytes.put8(out, o + 3, 0x10); // QUEUE ALGORITHM MODIFIER 1: unrestricted reordering
-                    // TAS 1: a command aborted for another nexus (its reset, CLEAR TASK SET, PREEMPT AND ABORT) ends
+                    // TAS 1: a command aborted for another nexus (its reset, its PREEMPT AND ABORT) ends
                     // with TASK ABORTED status rather than silently, so its initiator retries at once instead of
                     // waiting out its command timeout (and escalating to a reset of its own). LIO's default too.
                     Bytes.put8(out, o + 4, swp ? 0x08 : 0);

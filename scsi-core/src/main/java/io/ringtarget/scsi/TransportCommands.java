@@ -15,6 +15,7 @@ public final class TransportCommands
     private static final int STANDARD_INQUIRY_LENGTH = 36;
     private static final int DATA_PHASE_ERROR = 0x4B00;
     private static final int PROTOCOL_SERVICE_CRC_ERROR = 0x4705;
+    private static final int INVALID_MESSAGE_ERROR = 0x4900;
 
     private TransportCommands()
     {
@@ -123,6 +124,20 @@ public final class TransportCommands
         task.executeSequence++;
         task.clearResult();
         task.checkCondition(SenseKey.ABORTED_COMMAND, PROTOCOL_SERVICE_CRC_ERROR);
+        task.complete();
+    }
+
+    /**
+     * A command with the ACA task attribute while no ACA condition is in effect, as there never is here (NACA 1 is
+     * refused, SAM-5 5.10): CHECK CONDITION, ILLEGAL REQUEST, INVALID MESSAGE ERROR (49h/00h), as SCST answers.
+     * Completes the task.
+     */
+    public static void acaTaskAttribute(final ScsiTask task)
+    {
+        task.logicalUnit = null;
+        task.executeSequence++;
+        task.clearResult();
+        task.checkCondition(SenseKey.ILLEGAL_REQUEST, INVALID_MESSAGE_ERROR);
         task.complete();
     }
 }

@@ -143,7 +143,7 @@ class EmulatedCommandsTest
         assertEquals(pageLength + 4, o);
         assertTrue(port && targetName && relativePort);
 
-        // Extended INQUIRY Data (SPC-4 7.8.7): SIMPLE tasks only (no HEADSUP, ORDSUP), a volatile cache, no
+        // Extended INQUIRY Data (SPC-4 7.8.7): HEAD OF QUEUE, ORDERED and SIMPLE tasks, a volatile cache, no
         // protection information; cut to the allocation length like every page.
         h.run(255, 0x12, 1, 0x86, 0, 255, 0);
         h.assertGood();
@@ -151,7 +151,7 @@ class EmulatedCommandsTest
         assertEquals(0x86, h.in(1));
         assertEquals(0x3C, (h.in(2) << 8) | h.in(3));
         assertEquals(0, h.in(4), "SPT, GRD_CHK, APP_CHK, REF_CHK");
-        assertEquals(0x01, h.in(5), "SIMPSUP without ORDSUP or HEADSUP");
+        assertEquals(0x07, h.in(5), "HEADSUP, ORDSUP, SIMPSUP");
         assertEquals(0x01, h.in(6), "V_SUP without NV_SUP");
         h.run(8, 0x12, 1, 0x86, 0, 8, 0);
         h.assertGood();
@@ -333,6 +333,7 @@ class EmulatedCommandsTest
         assertEquals(0x12, h.in(25));
         assertEquals(0x04, h.in(26), "WCE");
         assertEquals(0x0A, h.in(44));
+        assertEquals(0x20, h.in(46), "TST 001b: a task set per I_T nexus; D_SENSE 0");
         assertEquals(0x40, h.in(49), "TAS: commands aborted for another nexus end with TASK ABORTED");
         assertEquals(0x1C, h.in(56));
         assertEquals(0x00, h.in(58) & 0x08, "DEXCPT 0: informational exceptions enabled");
@@ -439,7 +440,7 @@ class EmulatedCommandsTest
         h.fill(0, 16, 0);
         h.buffer.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 4, (byte)0x0A);
         h.buffer.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 5, (byte)0x0A);
-        h.buffer.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 6, (byte)0x04);
+        h.buffer.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 6, (byte)0x24);   // TST 001b, as the page says
         h.buffer.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 7, (byte)0x10);
         h.buffer.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 9, (byte)0x40);   // TAS, as the page says
         h.buffer.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 12, (byte)0xFF);

@@ -17,7 +17,7 @@ class SoftwareWriteProtectTest
     /** MODE SELECT(6) of the control mode page with the current values and SWP as given. */
     private void selectControlPage(final ItNexus from, final boolean swp)
     {
-        final int[] list = {0, 0, 0, 0, 0x0A, 0x0A, 0x00, 0x10, swp ? 0x08 : 0, 0x40, 0, 0, 0xFF, 0xFF, 0, 0};
+        final int[] list = {0, 0, 0, 0, 0x0A, 0x0A, 0x20, 0x10, swp ? 0x08 : 0, 0x40, 0, 0, 0xFF, 0xFF, 0, 0};
         for (int i = 0; i < list.length; i++)
         {
             h.buffer.set(ValueLayout.JAVA_BYTE, i, (byte)list[i]);

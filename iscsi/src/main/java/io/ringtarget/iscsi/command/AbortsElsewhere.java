@@ -1,8 +1,8 @@
 package io.ringtarget.iscsi.command;
 
 /**
- * What a reset's response waits for beyond its own connection: the other nexuses' tasks it aborted (SAM-5 7.7, 7.11;
- * CLEAR TASK SET 7.3) run on other connections, on any loop, and the function is complete only once those have ended
+ * What a reset's response waits for beyond its own connection: the other nexuses' tasks it aborted (SAM-5 7.7, 7.11)
+ * run on other connections, on any loop, and the function is complete only once those have ended
  * their backstore I/O (RFC 7143 4.2.3.3 c-d, the same response fence as for the issuer's own tasks).
  */
 public interface AbortsElsewhere

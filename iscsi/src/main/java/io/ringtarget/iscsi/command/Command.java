@@ -2,6 +2,7 @@ package io.ringtarget.iscsi.command;
 
 import io.ringtarget.iscsi.stats.IoOp;
 import io.ringtarget.iscsi.stats.LunStats;
+import io.ringtarget.pdu.ScsiCommandPdu;
 import io.ringtarget.ring.BufferPool;
 import io.ringtarget.scsi.ScsiTask;
 
@@ -40,6 +41,12 @@ public final class Command
      * unit, until every earlier CmdSN has arrived (RFC 7143 4.2.2.1: commands reach the SCSI layer in CmdSN order).
      */
     public static final int HELD = 7;
+    /**
+     * All its data is in and its CmdSN in order, so it is in its nexus' task set, but its task attribute keeps it
+     * from running yet (SAM-5 8.6, the dormant task state): an ORDERED task waits for every older task of its logical
+     * unit, a SIMPLE one for the older ORDERED tasks, and both for any HEAD OF QUEUE task ({@link TaskSetOrder}).
+     */
+    public static final int DORMANT = 8;
 
     final int index;
     final ScsiTask task = new ScsiTask(252);
@@ -49,14 +56,21 @@ public final class Command
     int cmdSn;
     /** Sent for immediate delivery: it takes no CmdSN and waits for none (RFC 7143 4.2.2.1). */
     boolean immediate;
+    /**
+     * Its task attribute, as {@link TaskSetOrder} keeps it: ScsiCommandPdu.ATTR_SIMPLE, ATTR_ORDERED or
+     * ATTR_HEAD_OF_QUEUE (an untagged task counts as SIMPLE, a reserved attribute as ORDERED).
+     */
+    int attribute = ScsiCommandPdu.ATTR_SIMPLE;
+    /** When it arrived among the connection's commands: the order of tasks without a CmdSN (immediate ones). */
+    long arrival;
     long lun;
     boolean read;
     boolean write;
     int expectedDataTransferLength;
     boolean aborted;
     /**
-     * Aborted for another nexus' reset, CLEAR TASK SET or PREEMPT AND ABORT: it still runs to its end, which is TASK
-     * ABORTED status, and is answered (TAS 1), unlike a task its own initiator aborted ({@link #aborted}).
+     * Aborted for another nexus' reset or PREEMPT AND ABORT: it still runs to its end, which is TASK ABORTED status,
+     * and is answered (TAS 1), unlike a task its own initiator aborted ({@link #aborted}).
      */
     boolean abortedForAnotherNexus;
 

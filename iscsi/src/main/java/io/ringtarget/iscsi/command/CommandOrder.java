@@ -16,7 +16,8 @@ import java.lang.foreign.MemorySegment;
  * the missing command or by an ABORT TASK whose RefCmdSN names it (11.5.1 b), and the held commands then run in
  * CmdSN order, after the command that filled it. Immediate commands wait for nothing. A write's data phase is not
  * held, only its going to the logical unit. A held command is not in the task set yet: its own initiator's task
- * management frees it, another nexus' does not see it. Loop thread only; allocation-free.
+ * management frees it, another nexus' does not see it. A command in order then enters its task set, where its task
+ * attribute may keep it dormant a while ({@link TaskSetOrder}). Loop thread only; allocation-free.
  */
 public final class CommandOrder
 {
@@ -25,7 +26,7 @@ public final class CommandOrder
 
     private final CommandTable table;
     private final CmdSnWindow window;
-    private final CommandExecutor executor;
+    private final TaskSetOrder taskSet;
     private final ConnectionCounters counters;
     private final EventLog log;
     private String who = "";
@@ -36,7 +37,7 @@ public final class CommandOrder
     {
         this.table = table;
         this.window = window;
-        this.executor = executor;
+        this.taskSet = new TaskSetOrder(table, executor, counters);
         this.counters = counters;
         this.log = log;
     }
@@ -83,7 +84,7 @@ public final class CommandOrder
     {
         if (table.inOrder(c))
         {
-            executor.execute(c);
+            taskSet.enter(c);
             return;
         }
         if (table.heldCount() == 0)
@@ -107,7 +108,22 @@ public final class CommandOrder
         Command c;
         while ((c = table.takeHeldInOrder()) != null)
         {
-            executor.execute(c);
+            taskSet.enter(c);
+        }
+    }
+
+    /** Whether {@code c}, its data all in, would run at once: its CmdSN is in order and its task attribute lets it. */
+    public boolean mayRunNow(final Command c)
+    {
+        return table.inOrder(c) && taskSet.mayRunNow(c);
+    }
+
+    /** Runs the commands their task attribute kept dormant that may run now (after a task completed or ended). */
+    public void wakeDormant()
+    {
+        if (table.dormantCount() > 0)
+        {
+            taskSet.wakeDormant();
         }
     }
 }

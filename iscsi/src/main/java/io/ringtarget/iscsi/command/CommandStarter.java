@@ -19,7 +19,8 @@ import java.lang.foreign.MemorySegment;
  * Starts a SCSI Command PDU whose CmdSN the window accepted (RFC 7143 sections 10.3, 11.3): refuses it when the
  * table is full (immediate command reject) or its ITT is in use (task in progress), takes a slot and a buffer,
  * copies the CDB into the slot's task, and either executes it or begins its write data phase. A command with an
- * extended CDB, or more data than any buffer holds, completes with INVALID FIELD IN CDB. Large immediate data that is
+ * extended CDB, or more data than any buffer holds, completes with INVALID FIELD IN CDB, one with the ACA task
+ * attribute with INVALID MESSAGE ERROR (there is never an ACA condition). Large immediate data that is
  * still arriving may be received straight into the command's buffer ({@link #place}). Loop thread only;
  * allocation-free except for a dedicated buffer.
  */
@@ -160,6 +161,9 @@ public final class CommandStarter
         final int edtl = pdu.expectedDataTransferLength();
         final boolean write = pdu.writeBit();
         final Command c = reserved != null ? reserved : table.allocate(itt, pdu.cmdSn(), pdu.lun());
+        final int attribute = TaskSetOrder.attribute(pdu.attributes());
+        final boolean aca = attribute == ScsiCommandPdu.ATTR_ACA;
+        table.attribute(c, aca ? ScsiCommandPdu.ATTR_SIMPLE : attribute);
         c.immediate = BasicHeaderSegment.immediate(from, offset);
         c.read = pdu.readBit();
         c.write = write;
@@ -174,8 +178,19 @@ public final class CommandStarter
             TransportCommands.invalidFieldInCdb(task);   // extended CDBs are not supported (README)
             return;
         }
+        if (aca)
+        {
+            counters.count(IscsiCounter.TASKS_ACA);
+            TransportCommands.acaTaskAttribute(task);   // no ACA condition is ever in effect (NACA is refused)
+            return;
+        }
+        if (attribute != ScsiCommandPdu.ATTR_SIMPLE)
+        {
+            counters.count(attribute == ScsiCommandPdu.ATTR_ORDERED ? IscsiCounter.TASKS_ORDERED :
+                IscsiCounter.TASKS_HEAD_OF_QUEUE);
+        }
         if (reserved == null && dataOk && write && dataLength > 0 && dataLength == edtl &&
-            OperationCodes.isWrite(task.opcode()) && table.inOrder(c))
+            OperationCodes.isWrite(task.opcode()) && order.mayRunNow(c))
         {
             final LunMapping ram = executor.unbufferedWriteLun(c);
             if (ram != null)

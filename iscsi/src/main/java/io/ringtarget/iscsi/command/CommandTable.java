@@ -2,6 +2,7 @@ package io.ringtarget.iscsi.command;
 
 import io.ringtarget.iscsi.numbering.CmdSnWindow;
 import io.ringtarget.iscsi.transport.EndedTasks;
+import io.ringtarget.pdu.ScsiCommandPdu;
 import io.ringtarget.pdu.SerialNumber;
 import io.ringtarget.scsi.ReportLuns;
 import org.agrona.collections.Int2IntHashMap;
@@ -34,6 +35,12 @@ public final class CommandTable implements EndedTasks
     private int abortedInFlight;
     /** Commands {@link Command#HELD} for an earlier CmdSN. */
     private int held;
+    /** Commands {@link Command#DORMANT} for their task attribute. */
+    private int dormant;
+    /** Commands in slots whose task attribute is ORDERED or HEAD OF QUEUE. */
+    private int nonSimple;
+    /** Commands allocated so far: each one's {@link Command#arrival}. */
+    private long arrivals;
 
     public CommandTable(final DataBuffers buffers, final CmdSnWindow window)
     {
@@ -105,6 +112,8 @@ public final class CommandTable implements EndedTasks
         }
         c.clearDataPhases();
         c.state = Command.STARTING;
+        c.attribute = ScsiCommandPdu.ATTR_SIMPLE;
+        c.arrival = ++arrivals;
         c.itt = itt;
         c.cmdSn = cmdSn;
         c.lun = lun;
@@ -133,6 +142,15 @@ public final class CommandTable implements EndedTasks
         {
             held--;
         }
+        else if (c.state == Command.DORMANT)
+        {
+            dormant--;
+        }
+        if (c.attribute != ScsiCommandPdu.ATTR_SIMPLE)
+        {
+            nonSimple--;
+            c.attribute = ScsiCommandPdu.ATTR_SIMPLE;
+        }
         c.task.endLend();   // its Data-In is sent or never will be
         buffers.release(c);
         c.ended();
@@ -157,7 +175,8 @@ public final class CommandTable implements EndedTasks
         c.aborted = true;
         abortedInFlight++;
         c.task.abort();
-        if (c.state == Command.STARTING || c.state == Command.WAITING_FOR_DATA || c.state == Command.HELD)
+        if (c.state == Command.STARTING || c.state == Command.WAITING_FOR_DATA || c.state == Command.HELD ||
+            c.state == Command.DORMANT)
         {
             release(c.index);   // no I/O owns its buffer
         }
@@ -185,10 +204,11 @@ public final class CommandTable implements EndedTasks
     }
 
     /**
-     * Aborts the commands addressed to LUN number {@code lun} for another nexus (its reset, CLEAR TASK SET or PREEMPT
-     * AND ABORT; SAM-5 5.6 with TAS 1): each still ends through the logical unit, with TASK ABORTED status, and is
+     * Aborts the commands addressed to LUN number {@code lun} for another nexus (its reset or PREEMPT AND
+     * ABORT; SAM-5 5.6 with TAS 1): each still ends through the logical unit, with TASK ABORTED status, and is
      * answered as usual. One in backstore I/O ends once its current step has; one waiting for or receiving its
-     * Data-Out takes the data the initiator still sends (it has not been told) and then ends without any I/O.
+     * Data-Out takes the data the initiator still sends (it has not been told) and then ends without any I/O; a
+     * dormant one ends without any I/O when {@link TaskSetOrder#wakeDormant} next runs.
      *
      * @return the number of commands aborted.
      */
@@ -199,7 +219,8 @@ public final class CommandTable implements EndedTasks
         {
             final Command c = commands[i];
             final int state = c.state;
-            if ((state == Command.EXECUTING || state == Command.WAITING_FOR_DATA || state == Command.RECEIVING) &&
+            if ((state == Command.EXECUTING || state == Command.WAITING_FOR_DATA || state == Command.RECEIVING ||
+                state == Command.DORMANT) &&
                 !c.aborted && !c.abortedForAnotherNexus && ReportLuns.decodeLun(c.lun) == lun)
             {
                 c.abortedForAnotherNexus = true;
@@ -277,6 +298,48 @@ public final class CommandTable implements EndedTasks
             held--;
         }
         return first;
+    }
+
+    /** Gives the command its task attribute (after {@link #allocate}): ORDERED and HEAD OF QUEUE ones are counted. */
+    public void attribute(final Command c, final int attribute)
+    {
+        if (attribute != ScsiCommandPdu.ATTR_SIMPLE)
+        {
+            nonSimple++;
+        }
+        c.attribute = attribute;
+    }
+
+    /** Commands in slots whose task attribute is ORDERED or HEAD OF QUEUE (none: every task is SIMPLE). */
+    public int nonSimpleCount()
+    {
+        return nonSimple;
+    }
+
+    /** Keeps a command in its task set without running it: its task attribute says it must wait. */
+    void makeDormant(final Command c)
+    {
+        c.state = Command.DORMANT;
+        dormant++;
+    }
+
+    /** A {@link #makeDormant dormant} command may run now: back to {@link Command#STARTING}. */
+    void wake(final Command c)
+    {
+        c.state = Command.STARTING;
+        dormant--;
+    }
+
+    /** Commands {@link Command#DORMANT} for their task attribute. */
+    public int dormantCount()
+    {
+        return dormant;
+    }
+
+    /** Commands in slots so far: slots {@code [0, made)} have a {@link Command}, free or not. */
+    int made()
+    {
+        return made;
     }
 
     /** Whether backstore I/O still owns a buffer of this connection. */

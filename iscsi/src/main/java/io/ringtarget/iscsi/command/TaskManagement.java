@@ -27,9 +27,10 @@ import java.lang.foreign.ValueLayout;
  * LOGICAL UNIT RESET and TARGET WARM/COLD RESET abort the session's matching commands (aborted commands get no
  * response) and reset the logical units (a COLD RESET then closes every session of the target: the connection's
  * job); CLEAR ACA and TASK REASSIGN are not supported (no ACA, ERL 0). Resets
- * raise the logical unit's unit attention for every nexus. A reset or CLEAR TASK SET also aborts every other
- * nexus' tasks on the logical unit (one task set for all, TST 0), which end with TASK ABORTED status (TAS 1): their
- * connections do that on their loops' timers ({@link #abortRequestedByOthers}). The response is fenced (RFC 7143
+ * raise the logical unit's unit attention for every nexus. A reset also aborts every other nexus' tasks on the
+ * logical unit (SAM-5 7.7: every task set), which end with TASK ABORTED status (TAS 1): their connections do that on
+ * their loops' timers ({@link #abortRequestedByOthers}). CLEAR TASK SET, like ABORT TASK SET, aborts the session's
+ * tasks only: each nexus has a task set of its own (TST 001b, {@link TaskSetOrder}). The response is fenced (RFC 7143
  * 4.2.2.3, 4.2.3.3 c-d): it goes out once the backstore I/O of every command the function aborted, on this
  * connection and on the others, has ended, never while an aborted write may still reach the medium. Data-Out still
  * due for a command its own initiator aborted is not awaited (its slot is freed at once and the Data-Out ignored),
@@ -123,8 +124,8 @@ public final class TaskManagement
                 abortAll(request.lun(), false);
                 yield TaskManagementResponsePdu.FUNCTION_COMPLETE;
             }
-            case TaskManagementRequestPdu.CLEAR_TASK_SET -> logicalUnitTaskSet(false);
-            case TaskManagementRequestPdu.LOGICAL_UNIT_RESET -> logicalUnitTaskSet(true);
+            case TaskManagementRequestPdu.CLEAR_TASK_SET -> clearTaskSet();
+            case TaskManagementRequestPdu.LOGICAL_UNIT_RESET -> logicalUnitReset();
             case TaskManagementRequestPdu.TARGET_WARM_RESET, TaskManagementRequestPdu.TARGET_COLD_RESET -> targetReset();
             case TaskManagementRequestPdu.CLEAR_ACA -> TaskManagementResponsePdu.TASK_MANAGEMENT_FUNCTION_NOT_SUPPORTED;
             case TaskManagementRequestPdu.TASK_REASSIGN ->
@@ -322,8 +323,7 @@ public final class TaskManagement
     {
         return result == TaskManagementResponsePdu.FUNCTION_COMPLETE && (
             function == TaskManagementRequestPdu.LOGICAL_UNIT_RESET ||
-            function == TaskManagementRequestPdu.TARGET_WARM_RESET ||
-            function == TaskManagementRequestPdu.CLEAR_TASK_SET);
+            function == TaskManagementRequestPdu.TARGET_WARM_RESET);
     }
 
     private void respond(final int itt, final int result)
@@ -339,7 +339,7 @@ public final class TaskManagement
     }
 
     /**
-     * Another nexus' LOGICAL UNIT RESET, TARGET RESET, CLEAR TASK SET or PREEMPT AND ABORT asked for this session's
+     * Another nexus' LOGICAL UNIT RESET, TARGET RESET or PREEMPT AND ABORT asked for this session's
      * tasks on some logical units (SAM-5 5.6): they are aborted and end with TASK ABORTED status (TAS 1), each once
      * its current backstore step has ended, and are answered. Called on the connection's timer when any logical unit
      * of the process made such a request; two volatile reads per logical unit when none covered this nexus.
@@ -368,8 +368,8 @@ public final class TaskManagement
         if (total > 0)
         {
             sender.withdrawR2ts(table);
-            log.warn("task-management", who + ": " + total + " command(s) aborted by another session's reset, " +
-                "CLEAR TASK SET or PREEMPT AND ABORT; each is answered TASK ABORTED once it has ended");
+            log.warn("task-management", who + ": " + total + " command(s) aborted by another session's reset " +
+                "or PREEMPT AND ABORT; each is answered TASK ABORTED once it has ended");
         }
         return total;
     }
@@ -408,10 +408,10 @@ public final class TaskManagement
     }
 
     /**
-     * CLEAR TASK SET or LOGICAL UNIT RESET of the request's LUN: this session's tasks there go without a response,
-     * every other nexus' end with TASK ABORTED; a reset also resets the logical unit.
+     * LOGICAL UNIT RESET of the request's LUN: this session's tasks there go without a response, every other nexus'
+     * end with TASK ABORTED, and the logical unit is reset.
      */
-    private int logicalUnitTaskSet(final boolean reset)
+    private int logicalUnitReset()
     {
         abortAll(request.lun(), false);
         final LunMapping m = executor.lun(request.lun());
@@ -419,15 +419,19 @@ public final class TaskManagement
         {
             return TaskManagementResponsePdu.LUN_DOES_NOT_EXIST;
         }
-        if (reset)
-        {
-            m.logicalUnit().resetLun(executor.nexus());
-        }
-        else
-        {
-            m.logicalUnit().clearTaskSet(executor.nexus());
-        }
+        m.logicalUnit().resetLun(executor.nexus());
         return TaskManagementResponsePdu.FUNCTION_COMPLETE;
+    }
+
+    /**
+     * CLEAR TASK SET (SAM-5 7.3) of the request's LUN: the session's task set there, its dormant tasks included, is
+     * aborted without responses. Other nexuses' task sets are theirs (TST 001b); no unit attention.
+     */
+    private int clearTaskSet()
+    {
+        abortAll(request.lun(), false);
+        return executor.lun(request.lun()) == null ? TaskManagementResponsePdu.LUN_DOES_NOT_EXIST :
+            TaskManagementResponsePdu.FUNCTION_COMPLETE;
     }
 
     /** The logical units the session sees: a TARGET RESET does not reach those its node ACL hides from it. */

@@ -240,6 +240,7 @@ public final class Connection
             try
             {
                 taskManagement.abortRequestedByOthers();
+                order.wakeDormant();   // dormant tasks it aborted end now, TASK ABORTED
             }
             catch (final RuntimeException ex)
             {
@@ -554,6 +555,7 @@ public final class Connection
         {
             if (state == State.FULL_FEATURE)
             {
+                order.wakeDormant();   // a task that ended may let those its task attribute kept waiting run
                 taskManagement.sendFenced();
             }
             sender.flush();

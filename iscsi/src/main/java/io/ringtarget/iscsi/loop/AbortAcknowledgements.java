@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Where each loop says how far it has carried out the abort requests of the process' logical units (a LOGICAL UNIT
- * RESET, TARGET RESET or CLEAR TASK SET of one nexus aborting every other nexus' tasks, a PREEMPT AND ABORT the
+ * RESET or TARGET RESET of one nexus aborting every other nexus' tasks, a PREEMPT AND ABORT the
  * preempted nexuses'): the count of requests ({@link LogicalUnit#abortRequestCount()}) up to which it has aborted the
  * tasks of its connections and seen every such task's backstore I/O end. The issuer of a reset holds its response
  * until every loop has got that far ({@link #endedUpTo}); a loop without connections has nothing to abort.

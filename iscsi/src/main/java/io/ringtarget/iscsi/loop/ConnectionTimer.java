@@ -11,8 +11,8 @@ import java.util.List;
  * only the connections whose due time has come ({@link LoopContext#timerDue(int)}, one array), so 1,000 idle sessions
  * cost a read of 1,000 longs per tick rather than 1,000 visits to scattered objects; it visits every connection, in
  * the next duty cycle rather than at the tick, when another thread asked one of them for something
- * ({@link LoopContext#sweepTimers()}). In every duty cycle it also looks whether another nexus' reset, CLEAR TASK SET
- * or PREEMPT AND ABORT asked for tasks to be aborted: it then asks every connection to abort them
+ * ({@link LoopContext#sweepTimers()}). In every duty cycle it also looks whether another nexus' reset or PREEMPT
+ * AND ABORT asked for tasks to be aborted: it then asks every connection to abort them
  * ({@link LoopConnection#onAbortRequested()}) and wakes the other loops to do the same, and says so in
  * {@link AbortAcknowledgements} once none of the tasks aborted so is still in backstore I/O (a reset's response waits
  * for it). Only while the loop has connections does it ask the loop to wake for its next tick

@@ -10,7 +10,7 @@ public interface LoopConnection
     int onTimer(long nowNanos);
 
     /**
-     * Another nexus' LOGICAL UNIT RESET, TARGET RESET, CLEAR TASK SET or PREEMPT AND ABORT somewhere may have asked
+     * Another nexus' LOGICAL UNIT RESET, TARGET RESET or PREEMPT AND ABORT somewhere may have asked
      * for this connection's tasks: those on the logical units where it did are aborted, each to end with TASK ABORTED
      * status (SAM-5 5.6, TAS 1). Called by the loop's timer for every connection when one happened.
      */

@@ -38,6 +38,14 @@ public enum IscsiCounter
     CMDSN_DUPLICATES(1026, "commands ignored: duplicate CmdSN"),
     /** SCSI commands that came after a gap in the CmdSN sequence and waited for it to fill (RFC 7143 4.2.2.1). */
     CMDSN_HELD(1029, "commands held until an earlier CmdSN arrived"),
+    /** SCSI commands received with the ORDERED task attribute (or a reserved one, taken as ORDERED). */
+    TASKS_ORDERED(1031, "commands received with the ORDERED task attribute"),
+    /** SCSI commands received with the HEAD OF QUEUE task attribute. */
+    TASKS_HEAD_OF_QUEUE(1032, "commands received with the HEAD OF QUEUE task attribute"),
+    /** SCSI commands received with the ACA task attribute: refused, there is no ACA condition (NACA is not offered). */
+    TASKS_ACA(1033, "commands refused: ACA task attribute"),
+    /** Commands that waited, dormant in their task set, for an older task as their task attribute asks (SAM-5 8.6). */
+    TASKS_DORMANT(1034, "commands that waited for an older task by their task attribute"),
     DATA_OUT_IGNORED(1027, "Data-Out PDUs ignored: task ended"),
     DATA_PHASE_ERRORS(1028, "commands failed: Data-Out out of sequence"),
     REJECTS_SENT(1030, "Reject PDUs sent"),

@@ -127,9 +127,9 @@ class KernelInitiatorTest
         assertEquals(Long.toString(LUN1_BYTES), run.result("lun1_bytes"), run.describe());
         assertEquals("RINGTGT", run.result("lun0_vendor"), run.describe());
         assertEquals("4096", run.result("lun1_logical_block"), run.describe());
-        // sg3_utils decodes the Extended INQUIRY Data VPD page: SIMPLE tasks only, a volatile cache.
+        // sg3_utils decodes the Extended INQUIRY Data VPD page: every task attribute but ACA, a volatile cache.
         final String extended = " " + run.result("lun0_extended_inquiry") + " ";
-        for (final String bit : new String[] {" SIMPSUP=1 ", " ORDSUP=0 ", " HEADSUP=0 ", " V_SUP=1 ", " NV_SUP=0 "})
+        for (final String bit : new String[] {" SIMPSUP=1 ", " ORDSUP=1 ", " HEADSUP=1 ", " V_SUP=1 ", " NV_SUP=0 "})
         {
             assertTrue(extended.contains(bit), "sg_vpd -p ei shows" + bit + "in: " + extended);
         }

@@ -49,6 +49,9 @@ public final class RingtargetCollector implements MultiCollector
     private static final Labels OUT_OF_WINDOW = Labels.of("reason", "out_of_window");
     private static final Labels DUPLICATE = Labels.of("reason", "duplicate");
     private static final Labels PLACED = Labels.of("path", "placed");
+    private static final Labels ORDERED = Labels.of("attribute", "ordered");
+    private static final Labels HEAD_OF_QUEUE = Labels.of("attribute", "head_of_queue");
+    private static final Labels ACA = Labels.of("attribute", "aca");
     private static final Labels COPIED = Labels.of("path", "copied");
     private static final Labels UNBUFFERED = Labels.of("path", "unbuffered");
     private static final Labels SCOPE_INITIATOR = Labels.of("scope", "initiator");
@@ -410,6 +413,16 @@ public final class RingtargetCollector implements MultiCollector
         out.add(single("ringtarget_cmdsn_held", "SCSI commands that came after a gap in the CmdSN sequence and " +
             "waited for the missing CmdSN before running (RFC 7143 4.2.2.1): an initiator that skips CmdSNs.",
             engine.protocol(IscsiCounter.CMDSN_HELD)));
+        final Family attributes = new Family("ringtarget_task_attributes",
+            "SCSI commands received with a task attribute other than SIMPLE (SAM-5 8.6): ordered (a reserved value " +
+                "counts as ordered), head_of_queue, aca (refused: no ACA condition is ever in effect).");
+        attributes.add(ORDERED, engine.protocol(IscsiCounter.TASKS_ORDERED));
+        attributes.add(HEAD_OF_QUEUE, engine.protocol(IscsiCounter.TASKS_HEAD_OF_QUEUE));
+        attributes.add(ACA, engine.protocol(IscsiCounter.TASKS_ACA));
+        out.add(attributes.build());
+        out.add(single("ringtarget_tasks_dormant", "Commands that waited in their session's task set for an older " +
+            "task, as their own or an older task's attribute (ORDERED, HEAD OF QUEUE) asks (SAM-5 8.6).",
+            engine.protocol(IscsiCounter.TASKS_DORMANT)));
 
         out.add(single("ringtarget_connections_accepted", "TCP connections accepted on the portals.",
             engine.protocol(IscsiCounter.CONNECTIONS_ACCEPTED)));
