@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The harness itself: a script's exit status, results and extra files come back; a guest that runs past its time
- * limit is killed and leaves no QEMU behind.
+ * limit is killed and leaves no QEMU behind; one that never reaches its script is booted once more.
  */
 class KernelInitiatorGuestTest
 {
@@ -49,6 +49,24 @@ class KernelInitiatorGuestTest
         assertTrue(run.timedOut(), run.describe());
         assertEquals(-1, run.status(), run.describe());
         assertTrue(took.toSeconds() < 60, "killed late: " + took);
+        assertNoQemuLeft();
+    }
+
+    @Test
+    void aGuestThatNeverReachesItsScriptIsBootedOnceMore()
+    {
+        // The kernel runs sleep as its init: no RT-GUEST-READY, and with "quiet" not a word on the console.
+        final long start = System.nanoTime();
+        final GuestRun run = KernelInitiatorGuest.withScript("harness-silent", "exit 0\n")
+            .kernelArgs("rdinit=/bin/sleep", "--", "600")
+            .readyLimit(Duration.ofSeconds(10))
+            .timeout(Duration.ofSeconds(20))
+            .boot();
+        final Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertTrue(run.timedOut(), run.describe());
+        assertEquals(-1, run.readyAt(), run.describe());
+        // The first boot is given up after 10 s, the second runs to its 20 s limit (one boot alone: about 20 s).
+        assertTrue(took.toSeconds() >= 30 && took.toSeconds() < 90, "two boots, 10 s and 20 s: " + took);
         assertNoQemuLeft();
     }
 

@@ -43,6 +43,15 @@ public final class KernelInitiatorGuest
      * hung here once (soft lockups) with sessions left under a multipath map, which /init now logs out first.
      */
     private static final Duration POWER_OFF_GRACE = Duration.ofSeconds(30);
+    /**
+     * How long a boot may take to reach its script (RT-GUEST-READY, 5-7 s of guest time here) unless
+     * {@link #readyLimit} says otherwise: a guest silent that long never started it (a TCG guest hung once before its
+     * kernel printed a word, in a CI run) and is booted once more, as nothing of the test has happened yet. A guest
+     * that hangs again is reported as it is.
+     */
+    private static final Duration READY_LIMIT = Duration.ofSeconds(120);
+    private static final String READY_MARKER = "RT-GUEST-READY ";
+    private static final int BOOTS = 2;
     private static final Duration POLL = Duration.ofMillis(250);
 
     private final String name;
@@ -56,6 +65,7 @@ public final class KernelInitiatorGuest
     /** The Debian suite of the guest's kernel; null: Debian 12's own. */
     private String kernelFrom;
     private Duration timeout = DEFAULT_TIMEOUT;
+    private Duration readyLimit = READY_LIMIT;
 
     private KernelInitiatorGuest(final String name, final String script)
     {
@@ -198,12 +208,38 @@ public final class KernelInitiatorGuest
         return this;
     }
 
+    /** How long a boot may take to reach the script before it is booted once more (the harness's own test). */
+    public KernelInitiatorGuest readyLimit(final Duration limit)
+    {
+        this.readyLimit = limit;
+        return this;
+    }
+
     /**
-     * Boots the guest, waits until it powers off or the time limit passes (then kills QEMU) and reads its console.
+     * Boots the guest, waits until it powers off or the time limit passes (then kills QEMU) and reads its console. A
+     * guest that has not reached its script within {@link #readyLimit} is booted once more.
      *
      * @return what the guest did.
      */
     public GuestRun boot()
+    {
+        for (int boot = 1; ; boot++)
+        {
+            final GuestRun run = bootOnce(boot < BOOTS);
+            if (null != run)
+            {
+                return run;
+            }
+        }
+    }
+
+    /**
+     * One boot of the guest.
+     *
+     * @param mayRetry a boot that does not reach its script within {@link #readyLimit} is given up (null).
+     * @return what the guest did, or null for a boot given up.
+     */
+    private GuestRun bootOnce(final boolean mayRetry)
     {
         final GuestImage image = null == kernelFrom ? GuestImage.get() : GuestImage.get(kernelFrom);
         final Path logDir = Tools.repoRoot().resolve("native-tests/target/kernel-initiator");
@@ -231,9 +267,21 @@ public final class KernelInitiatorGuest
             {
                 channel.start();
                 long scriptEnded = 0;
+                boolean ready = false;
                 while (qemu.awaitExit(POLL).isEmpty())
                 {
                     final long now = System.nanoTime();
+                    if (!ready && now - start > readyLimit.toNanos())
+                    {
+                        ready = read(console).contains(READY_MARKER);
+                        if (!ready && mayRetry)
+                        {
+                            System.err.println("guest " + name + ": no " + READY_MARKER.trim() + " within " +
+                                readyLimit.toSeconds() + " s (console " + console + ": " + read(console).length() +
+                                " bytes); its script never started, booting it once more");
+                            return null;   // close() below kills QEMU
+                        }
+                    }
                     if (0 == scriptEnded && read(console).contains(GuestRun.EXIT_MARKER))
                     {
                         scriptEnded = now;
