@@ -326,7 +326,9 @@ public final class LogicalUnit
             throw new IllegalArgumentException("block count " + blockCount);
         }
         this.blockCount = blockCount;
-        provisioningThreshold.set(provisioningThreshold.percent(), blockCount);   // the same share of the new size
+        // The same shares of the new size.
+        provisioningThreshold.set(provisioningThreshold.usedPercent(), provisioningThreshold.availablePercent(),
+            blockCount);
         unitAttentions.raise(UnitAttentions.CAPACITY_DATA_HAS_CHANGED, null);
         return this;
     }
@@ -540,23 +542,46 @@ public final class LogicalUnit
         {
             throw new IllegalArgumentException("a soft threshold needs a thin logical unit");
         }
-        provisioningThreshold.set(percent, blockCount);
+        provisioningThreshold.set(percent, provisioningThreshold.availablePercent(), blockCount);
         return this;
     }
 
-    /** The soft threshold in percent of the capacity; 0: none. */
+    /** The soft threshold on the used blocks in percent of the capacity; 0: none. */
     public int softThresholdPercent()
     {
-        return provisioningThreshold.percent();
+        return provisioningThreshold.usedPercent();
     }
 
-    /** How often the used blocks reached the soft threshold since the start. */
+    /**
+     * A soft threshold on the blocks the storage beneath can still take (SBC-4 4.7.3.8, the available LBA mapping
+     * resources: a file system's free space, the machine's memory, at most the blocks not written yet), at {@code
+     * percent} of the capacity (0: none): when after a WRITE they are fewer, every initiator gets THIN PROVISIONING
+     * SOFT THRESHOLD REACHED once ({@link ProvisioningThreshold}). Only on a thin logical unit whose backstore can tell
+     * (a RAM or sparse file backstore). Call before the logical unit serves.
+     */
+    public LogicalUnit availableThreshold(final int percent)
+    {
+        if (percent != 0 && !thinProvisioning)
+        {
+            throw new IllegalArgumentException("an available threshold needs a thin logical unit");
+        }
+        provisioningThreshold.set(provisioningThreshold.usedPercent(), percent, blockCount);
+        return this;
+    }
+
+    /** The soft threshold on the available blocks in percent of the capacity; 0: none. */
+    public int availableThresholdPercent()
+    {
+        return provisioningThreshold.availablePercent();
+    }
+
+    /** How often either soft threshold was reached since the start. */
     public long softThresholdReachedCount()
     {
         return provisioningThreshold.reachedCount();
     }
 
-    /** Reads the used blocks at most this often for the soft threshold (tests). Before the logical unit serves. */
+    /** Reads the counts at most this often for the soft thresholds (tests). Before the logical unit serves. */
     void softThresholdCheckInterval(final long nanos)
     {
         provisioningThreshold.checkInterval(nanos);
@@ -568,7 +593,7 @@ public final class LogicalUnit
         return provisioningThreshold.exponent();
     }
 
-    /** A WRITE completed on this loop: the soft threshold may look at the used blocks. */
+    /** A WRITE completed on this loop: the soft thresholds may look at the counts. */
     void writeCompleted(final ScsiTask t)
     {
         provisioningThreshold.written(t);

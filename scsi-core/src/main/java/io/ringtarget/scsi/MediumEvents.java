@@ -3,7 +3,7 @@ package io.ringtarget.scsi;
 /**
  * What a logical unit tells its server about operations that alter every block of it (SANITIZE, FORMAT UNIT), so that
  * they are logged: who wiped a LUN, and whether it finished, is what an administrator asks first; and when its mapped
- * blocks crossed its soft threshold. Called on the event loop that runs the operation or saw the crossing, rarely; an
+ * blocks crossed a soft threshold. Called on the event loop that runs the operation or saw the crossing, rarely; an
  * implementation must not block for long nor throw. Each event is ignored unless implemented.
  */
 public interface MediumEvents
@@ -40,6 +40,15 @@ public interface MediumEvents
      * initiator is told once (THIN PROVISIONING SOFT THRESHOLD REACHED), and again only after they fell below it.
      */
     default void softThresholdReached(final long mappedBlocks, final long thresholdBlocks, final long blockCount)
+    {
+    }
+
+    /**
+     * The blocks the storage beneath can still take fell below the available threshold ({@link ProvisioningThreshold}):
+     * every initiator is told once (THIN PROVISIONING SOFT THRESHOLD REACHED), and again only after they rose above it.
+     */
+    default void availableThresholdReached(
+        final long availableBlocks, final long thresholdBlocks, final long blockCount)
     {
     }
 }

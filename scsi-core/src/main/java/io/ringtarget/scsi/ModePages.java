@@ -6,10 +6,10 @@ import java.nio.file.Path;
 
 /**
  * The mode pages of one logical unit (SPC-4 7.5, SBC-3 6.4): read-write error recovery (nothing to set: the
- * backstore recovers or fails), caching (WCE changeable), control (TST 001b; D_SENSE and SWP changeable) and informational
- * exceptions, with MODE SENSE(6/10) and MODE SELECT(6/10); with a soft threshold, the Logical Block Provisioning page
- * (1Ch subpage 02h, {@link ProvisioningThreshold}: not changeable). The changeable bits are volatile: every loop reads
- * them per command.
+ * backstore recovers or fails), caching (WCE changeable), control (TST 001b; D_SENSE and SWP changeable) and
+ * informational exceptions, with MODE SENSE(6/10) and MODE SELECT(6/10); with a soft threshold, the Logical Block
+ * Provisioning page (1Ch subpage 02h, {@link ProvisioningThreshold}: not changeable). The changeable bits are
+ * volatile: every loop reads them per command.
  * <p>
  * With a state directory ({@link #persistIn}) every page is saveable (PS): a MODE SELECT with SP saves the current
  * values ({@link ModeParameterStore}, fsynced on the loop that runs it, as the APTPL state is), MODE SENSE reports
@@ -181,7 +181,7 @@ final class ModePages
             return;
         }
         // SPC-4 6.11: subpage FFh adds every subpage of the page (of every page with 3Fh); 1Ch/02h, the Logical Block
-        // Provisioning page, is the one subpage there is, and only with a soft threshold.
+        // Provisioning page, is the one subpage there is, and only with a soft threshold (used or available).
         final boolean provisioning = threshold.enabled() && (pageCode == 0x1C || pageCode == 0x3F) &&
             (subpage == 0xFF || (subpage == ProvisioningThreshold.MODE_PAGE_SUBPAGE && pageCode == 0x1C));
         if (subpage != 0 && subpage != 0xFF && !provisioning)

@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * VPD page B2h, the Logical Block Provisioning mode page (1Ch/02h) alone and among all pages and subpages, the
  * provisioning log page's counts in threshold sets, THIN PROVISIONING SOFT THRESHOLD REACHED for every I_T nexus once
  * a write finds the used blocks at the threshold, once until they fell below it, a MODE SELECT that restates the page
- * and one that would change it; and nothing of it without a threshold.
+ * and one that would change it; and nothing of it without a threshold. The available threshold the same way, armed
+ * decreasing, alone and beside the used one.
  */
 class ProvisioningThresholdTest
 {
@@ -150,6 +151,89 @@ class ProvisioningThresholdTest
         final LuHarness thick = new LuHarness(2048, 512, false, false);
         assertThrows(IllegalArgumentException.class, () -> thick.lu.softThreshold(80));
         assertThrows(IllegalArgumentException.class, () -> plain.lu.softThreshold(101));
+    }
+
+    @Test
+    void theAvailableThresholdIsReachedWhenTheStorageBeneathCanTakeFewerBlocks()
+    {
+        final LuHarness a = new LuHarness();
+        final List<String> told = new ArrayList<>();
+        a.lu.softThresholdCheckInterval(0);
+        a.lu.availableThreshold(10).mediumEvents(new MediumEvents()
+        {
+            @Override
+            public void availableThresholdReached(final long available, final long thresholdBlocks, final long blocks)
+            {
+                told.add(available + " of " + blocks + " below " + thresholdBlocks);
+            }
+        });
+        a.ready();
+        assertEquals(10, a.lu.availableThresholdPercent());
+        assertEquals(0, a.lu.softThresholdPercent());
+        a.run(a.nexus, 64, 0x12, 0x01, 0xB2, 0, 64, 0);
+        a.assertGood();
+        assertEquals(1, a.in(4), "THRESHOLD EXPONENT: sets of 2 blocks");
+        a.run(a.nexus, 1024, 0x5A, 0x08, 0x1C, 0x02, 0, 0, 0, 0x04, 0x00, 0);
+        a.assertGood();
+        assertEquals(24, ((a.in(0) << 8) | a.in(1)) + 2 - 8, "one descriptor");
+        assertEquals(0x80, a.in(8 + 16), "ENABLED, soft, armed decreasing");
+        assertEquals(0x01, a.in(8 + 17), "available LBA mapping resources");
+        assertEquals(103, (a.in(8 + 22) << 8) | a.in(8 + 23), "10% of 1024 sets, rounded up");
+
+        a.device.available = 206;   // the threshold's 103 sets
+        a.fill(0, 512, 1);
+        a.run(a.nexus, 512, LuHarness.cdb10(0x2A, 0, 0, 1));
+        a.assertGood();
+        assertEquals(List.of(), a.unitAttentions(a.other), "not below it");
+        a.device.available = 205;
+        a.run(a.nexus, 512, LuHarness.cdb10(0x2A, 0, 1, 1));
+        a.assertGood();
+        assertEquals(List.of(Asc.THIN_PROVISIONING_SOFT_THRESHOLD_REACHED), a.unitAttentions(a.other));
+        assertEquals(List.of(Asc.THIN_PROVISIONING_SOFT_THRESHOLD_REACHED), a.unitAttentions(a.nexus));
+        a.device.available = 3;
+        a.run(a.nexus, 512, LuHarness.cdb10(0x2A, 0, 2, 1));
+        assertEquals(List.of(), a.unitAttentions(a.other), "once, until re-armed");
+        a.device.available = 900;   // space freed: re-armed by the next write's look
+        a.run(a.nexus, 512, LuHarness.cdb10(0x2A, 0, 3, 1));
+        a.device.available = 100;
+        a.run(a.nexus, 512, LuHarness.cdb10(0x2A, 0, 4, 1));
+        assertEquals(List.of(Asc.THIN_PROVISIONING_SOFT_THRESHOLD_REACHED), a.unitAttentions(a.other));
+        assertEquals(List.of("205 of 2048 below 206", "100 of 2048 below 206"), told);
+        assertEquals(2, a.lu.softThresholdReachedCount());
+        assertThrows(IllegalArgumentException.class, () -> new LuHarness(2048, 512, false, false).lu
+            .availableThreshold(10), "a thick logical unit has no available threshold");
+    }
+
+    @Test
+    void bothThresholdsAreDescribedAndEachIsReachedOnItsOwn()
+    {
+        h.lu.availableThreshold(5);   // beside the used one at 75%
+        final byte[] lbp = modeSense(0x1C, 0x02);
+        assertEquals(32, lbp.length, "two descriptors");
+        assertEquals(28, ((lbp[2] & 0xFF) << 8) | (lbp[3] & 0xFF), "page length");
+        assertEquals(0x81, lbp[16] & 0xFF, "the used resources', armed increasing");
+        assertEquals(0x02, lbp[17]);
+        assertEquals(0x80, lbp[24] & 0xFF, "the available resources', armed decreasing");
+        assertEquals(0x01, lbp[25]);
+        assertEquals(52, ((lbp[30] & 0xFF) << 8) | (lbp[31] & 0xFF), "5% of 1024 sets, rounded up");
+        // A MODE SELECT may restate the longer page too.
+        lbp[0] &= 0x7F;
+        h.buffer.asSlice(0, 8).fill((byte)0);
+        h.buffer.asSlice(8, lbp.length).copyFrom(java.lang.foreign.MemorySegment.ofArray(lbp));
+        h.run(h.nexus, 8 + lbp.length, 0x55, 0x10, 0, 0, 0, 0, 0, 0, 8 + lbp.length, 0);
+        h.assertGood();
+
+        h.device.mapped = 10;
+        h.device.available = 50;   // below 104 blocks: the available one only
+        write(0);
+        assertEquals(List.of(Asc.THIN_PROVISIONING_SOFT_THRESHOLD_REACHED), h.unitAttentions(h.other));
+        assertEquals(List.of(Asc.THIN_PROVISIONING_SOFT_THRESHOLD_REACHED), h.unitAttentions(h.nexus));
+        assertEquals(List.of(), events, "the used blocks are far from theirs");
+        h.device.mapped = 1600;
+        write(1);
+        assertEquals(List.of(Asc.THIN_PROVISIONING_SOFT_THRESHOLD_REACHED), h.unitAttentions(h.other));
+        assertEquals(List.of("1600 of 2048 at 1536"), events);
+        assertEquals(2, h.lu.softThresholdReachedCount());
     }
 
     @Test

@@ -107,7 +107,7 @@ public final class TaskSetOrder
         }
     }
 
-    /** Whether a task its attribute waits for is in the task set of {@code c}'s logical unit (not for HEAD OF QUEUE). */
+    /** Whether a task {@code c}'s attribute waits for is in its logical unit's task set (never for HEAD OF QUEUE). */
     private boolean blocked(final Command c)
     {
         final int lun = ReportLuns.decodeLun(c.lun);

@@ -104,6 +104,11 @@ final class BackstoresCommand extends CommandGroup
                 "the LUN.")
             Integer softThreshold;
 
+            @Option(names = "--available-threshold", paramLabel = "PERCENT", description = "Warn every initiator " +
+                "(THIN PROVISIONING SOFT THRESHOLD REACHED) once the storage beneath can take fewer new blocks than " +
+                "PERCENT (1-100) of the LUN.")
+            Integer availableThreshold;
+
             @Mixin
             Common common;
 
@@ -114,7 +119,8 @@ final class BackstoresCommand extends CommandGroup
                     name, ConfigDefaults.TYPE_FILEIO, path.toAbsolutePath().normalize().toString(),
                     null == size ? 0 : size,
                     null == common.blockSize ? ConfigDefaults.DEFAULT_BLOCK_SIZE : common.blockSize,
-                    !buffered, common.writeCache, common.serialOrNew(), common.wwnOrNew(), grow, null, softThreshold));
+                    !buffered, common.writeCache, common.serialOrNew(), common.wwnOrNew(), grow, null, softThreshold,
+                    availableThreshold));
             }
 
             @Override
@@ -179,6 +185,11 @@ final class BackstoresCommand extends CommandGroup
                 "the LUN.")
             Integer softThreshold;
 
+            @Option(names = "--available-threshold", paramLabel = "PERCENT", description = "Warn every initiator " +
+                "(THIN PROVISIONING SOFT THRESHOLD REACHED) once the storage beneath can take fewer new blocks than " +
+                "PERCENT (1-100) of the LUN.")
+            Integer availableThreshold;
+
             @Mixin
             Common common;
 
@@ -188,7 +199,8 @@ final class BackstoresCommand extends CommandGroup
                 return ConfigEditor.addBackstore(current, new BackstoreConfig(
                     name, ConfigDefaults.TYPE_RAM, null, size,
                     null == common.blockSize ? ConfigDefaults.DEFAULT_BLOCK_SIZE : common.blockSize,
-                    true, common.writeCache, common.serialOrNew(), common.wwnOrNew(), false, null, softThreshold));
+                    true, common.writeCache, common.serialOrNew(), common.wwnOrNew(), false, null, softThreshold,
+                    availableThreshold));
             }
 
             @Override

@@ -82,6 +82,10 @@ final class ConfigTree
         {
             sb.append(" soft-threshold ").append(backstore.softThresholdPercent()).append('%');
         }
+        if (null != backstore.availableThresholdPercent())
+        {
+            sb.append(" available-threshold ").append(backstore.availableThresholdPercent()).append('%');
+        }
         return sb.append(']').toString();
     }
 
@@ -142,7 +146,7 @@ final class ConfigTree
     private static BackstoreConfig withSize(final BackstoreConfig b, final long sizeBytes)
     {
         return new BackstoreConfig(b.name(), b.type(), b.path(), sizeBytes, b.blockSize(), b.directIo(), b.writeCache(),
-            b.serial(), b.wwn(), b.grow(), b.rbd(), b.softThresholdPercent());
+            b.serial(), b.wwn(), b.grow(), b.rbd(), b.softThresholdPercent(), b.availableThresholdPercent());
     }
 
     private List<SessionSnapshot> sessions(final java.util.function.Predicate<SessionSnapshot> which)

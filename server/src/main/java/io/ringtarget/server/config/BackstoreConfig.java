@@ -11,7 +11,9 @@ package io.ringtarget.server.config;
  * of an {@code rbd} backstore is (null for the other types); such a backstore's serial and NAA, when left blank,
  * come from the image, so that every gateway exporting it presents the same device. {@code softThresholdPercent} (null:
  * none) is the share of the LUN's blocks which, once the backstore holds storage for them, warns every initiator
- * (THIN PROVISIONING SOFT THRESHOLD REACHED); {@code ram} and {@code fileio} only.
+ * (THIN PROVISIONING SOFT THRESHOLD REACHED); {@code availableThresholdPercent} (null: none) the share of the LUN's
+ * blocks which, once the storage beneath can take fewer new blocks, warns them the same way; {@code ram} and
+ * {@code fileio} only.
  */
 public record BackstoreConfig(
     String name,
@@ -25,9 +27,29 @@ public record BackstoreConfig(
     String wwn,
     boolean grow,
     RbdConfig rbd,
-    Integer softThresholdPercent)
+    Integer softThresholdPercent,
+    Integer availableThresholdPercent)
 {
-    /** Without a soft threshold. */
+    /** Without an available threshold. */
+    public BackstoreConfig(
+        final String name,
+        final String type,
+        final String path,
+        final long sizeBytes,
+        final int blockSize,
+        final boolean directIo,
+        final boolean writeCache,
+        final String serial,
+        final String wwn,
+        final boolean grow,
+        final RbdConfig rbd,
+        final Integer softThresholdPercent)
+    {
+        this(name, type, path, sizeBytes, blockSize, directIo, writeCache, serial, wwn, grow, rbd, softThresholdPercent,
+            null);
+    }
+
+    /** Without soft thresholds. */
     public BackstoreConfig(
         final String name,
         final String type,
@@ -90,24 +112,30 @@ public record BackstoreConfig(
     public BackstoreConfig withWriteCache(final boolean newWriteCache)
     {
         return new BackstoreConfig(name, type, path, sizeBytes, blockSize, directIo, newWriteCache, serial, wwn, grow,
-            rbd, softThresholdPercent);
+            rbd, softThresholdPercent, availableThresholdPercent);
     }
 
     public BackstoreConfig withGrow(final boolean newGrow)
     {
         return new BackstoreConfig(name, type, path, sizeBytes, blockSize, directIo, writeCache, serial, wwn, newGrow,
-            rbd, softThresholdPercent);
+            rbd, softThresholdPercent, availableThresholdPercent);
     }
 
     public BackstoreConfig withSoftThresholdPercent(final Integer percent)
     {
         return new BackstoreConfig(name, type, path, sizeBytes, blockSize, directIo, writeCache, serial, wwn, grow, rbd,
-            percent);
+            percent, availableThresholdPercent);
+    }
+
+    public BackstoreConfig withAvailableThresholdPercent(final Integer percent)
+    {
+        return new BackstoreConfig(name, type, path, sizeBytes, blockSize, directIo, writeCache, serial, wwn, grow, rbd,
+            softThresholdPercent, percent);
     }
 
     public BackstoreConfig withIdentifiers(final String newSerial, final String newWwn)
     {
         return new BackstoreConfig(name, type, path, sizeBytes, blockSize, directIo, writeCache, newSerial, newWwn,
-            grow, rbd, softThresholdPercent);
+            grow, rbd, softThresholdPercent, availableThresholdPercent);
     }
 }

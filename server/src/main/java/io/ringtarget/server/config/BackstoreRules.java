@@ -129,6 +129,14 @@ final class BackstoreRules
                 "holds storage for (a thin LV's pool or an image's usage is not read): only ram and fileio have a " +
                 "soft threshold");
         }
+        if (null != backstore.availableThresholdPercent() &&
+            !problems.schemaFound(path + ".availableThresholdPercent") &&
+            !ConfigDefaults.TYPE_FILEIO.equals(type) && !ConfigDefaults.TYPE_RAM.equals(type))
+        {
+            problems.error(path + ".availableThresholdPercent", "a " + type + " backstore cannot tell how much " +
+                "storage is left beneath it (a thin LV's pool or a Ceph pool is not read): only ram and fileio have " +
+                "an available threshold");
+        }
     }
 
     private Path absolutePath(final String path, final BackstoreConfig backstore, final Map<Object, String> filePaths)

@@ -225,8 +225,9 @@ public final class RingtargetCollector implements MultiCollector
         final GaugeSnapshot.Builder selfTestRunning = GaugeSnapshot.builder().name("ringtarget_lun_self_test_running")
             .help("1 while a self-test (SEND DIAGNOSTIC) reads the LUN's backstore, else 0.");
         final Family softThresholds = new Family("ringtarget_lun_soft_threshold_reached",
-            "Times the blocks a thin LUN's backstore holds storage for reached its soft threshold " +
-            "(softThresholdPercent) and its initiators were told; LUNs with a soft threshold only.");
+            "Times a thin LUN reached a soft threshold and its initiators were told: the blocks its backstore holds " +
+            "storage for reached softThresholdPercent, or the blocks the storage beneath can still take fell below " +
+            "availableThresholdPercent; LUNs with a threshold only.");
         final Family selfTestFailures = new Family("ringtarget_lun_self_test_failures",
             "Self-tests (SEND DIAGNOSTIC) that found a block the backstore could not read; the LBA is in the LUN's " +
                 "Self-Test Results log page (smartctl -l selftest on the initiator).");
@@ -262,7 +263,7 @@ public final class RingtargetCollector implements MultiCollector
             selfTestRunning.dataPoint(GaugeDataPointSnapshot.builder().labels(labels)
                 .value(lun.logicalUnit().selfTestRunning() ? 1 : 0).build());
             selfTestFailures.add(labels, lun.logicalUnit().selfTestFailureCount());
-            if (lun.logicalUnit().softThresholdPercent() > 0)
+            if (lun.logicalUnit().softThresholdPercent() > 0 || lun.logicalUnit().availableThresholdPercent() > 0)
             {
                 softThresholds.add(labels, lun.logicalUnit().softThresholdReachedCount());
             }

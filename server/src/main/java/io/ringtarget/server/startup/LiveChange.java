@@ -476,7 +476,8 @@ final class LiveChange
     private static boolean resizable(final BackstoreConfig a, final BackstoreConfig b)
     {
         return new BackstoreConfig(a.name(), a.type(), a.path(), b.sizeBytes(), a.blockSize(), a.directIo(),
-            a.writeCache(), a.serial(), a.wwn(), b.grow(), null, a.softThresholdPercent()).equals(b) &&
+            a.writeCache(), a.serial(), a.wwn(), b.grow(), null, a.softThresholdPercent(),
+            a.availableThresholdPercent()).equals(b) &&
             (!ConfigDefaults.TYPE_RAM.equals(a.type()) || a.sizeBytes() == b.sizeBytes());
     }
 

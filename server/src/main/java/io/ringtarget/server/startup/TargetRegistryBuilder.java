@@ -67,7 +67,7 @@ final class TargetRegistryBuilder
 {
     /** What a logical unit was made of: a unit built from the same is the same unit. */
     private record UnitSpec(Backstore backstore, String serial, long naa, boolean readOnly, boolean writeCache,
-        int softThresholdPercent)
+        int softThresholdPercent, int availableThresholdPercent)
     {
     }
 
@@ -175,7 +175,8 @@ final class TargetRegistryBuilder
                 final Backstore b = Objects.requireNonNull(backstores.get(e.getKey()), e.getKey());
                 final UnitSpec spec = new UnitSpec(b, serial(bc, b.identityKey()), naa(bc.wwn()),
                     readOnly(t, e.getKey()) || b.readOnly(), bc.writeCache(),
-                    null == bc.softThresholdPercent() ? 0 : bc.softThresholdPercent());
+                    null == bc.softThresholdPercent() ? 0 : bc.softThresholdPercent(),
+                    null == bc.availableThresholdPercent() ? 0 : bc.availableThresholdPercent());
                 final TargetPort[] through = e.getValue().toArray(new TargetPort[0]);
                 final LogicalUnit served = spec.equals(specs.get(key)) ? units.get(key) : null;
                 final LogicalUnit lu = null == served ? logicalUnit(t, spec).targetPorts(through) : served;
@@ -296,18 +297,8 @@ final class TargetRegistryBuilder
             .physicalBlockSize(b.physicalBlockSize())
             .atomicWrites(b.atomicWriteUnitBytes(), b.atomicWriteMaxBytes(), b.atomicWritesNaturallyAligned())
             .writeCacheEnabled(spec.writeCache());
-        if (spec.softThresholdPercent() > 0)
-        {
-            if (b.supportsUnmap())
-            {
-                lu.softThreshold(spec.softThresholdPercent());
-            }
-            else if (null != log)
-            {
-                log.warn("lun", "backstore " + b.name() + " of " + target.iqn() + ": softThresholdPercent ignored: " +
-                    "the backstore cannot deallocate blocks (not thin: its file system cannot punch holes)");
-            }
-        }
+        thresholds(target, b, lu, "softThresholdPercent", spec.softThresholdPercent(), false);
+        thresholds(target, b, lu, "availableThresholdPercent", spec.availableThresholdPercent(), true);
         if (null != stateDirectory)
         {
             try
@@ -350,6 +341,38 @@ final class TargetRegistryBuilder
             }
         }
         return lu;
+    }
+
+    /**
+     * A soft threshold of the configuration ({@code field}, {@code percent} > 0) on the used blocks or, with {@code
+     * available}, on the blocks the storage beneath can still take: set on a thin logical unit, ignored with a warning
+     * on one that is not (a file system that cannot punch holes).
+     */
+    private void thresholds(
+        final TargetConfig target, final Backstore b, final LogicalUnit lu, final String field, final int percent,
+        final boolean available)
+    {
+        if (percent <= 0)
+        {
+            return;
+        }
+        if (!b.supportsUnmap())
+        {
+            if (null != log)
+            {
+                log.warn("lun", "backstore " + b.name() + " of " + target.iqn() + ": " + field + " ignored: the " +
+                    "backstore cannot deallocate blocks (not thin: its file system cannot punch holes)");
+            }
+            return;
+        }
+        if (available)
+        {
+            lu.availableThreshold(percent);
+        }
+        else
+        {
+            lu.softThreshold(percent);
+        }
     }
 
     /** What the state directory gave back of a sanitize or format operation, in words; null: nothing. */

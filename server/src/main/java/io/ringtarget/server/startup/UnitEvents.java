@@ -104,6 +104,18 @@ final class UnitEvents implements BackstoreEvents, MediumEvents
     }
 
     @Override
+    public void availableThresholdReached(final long availableBlocks, final long thresholdBlocks, final long blockCount)
+    {
+        if (null != log)
+        {
+            log.warn(LUN, "backstore " + backstore + ": available threshold reached: the storage beneath can take " +
+                availableBlocks + " more of its " + blockCount + " blocks (" + (availableBlocks * 100 / blockCount) +
+                "%, threshold " + thresholdBlocks + "): every initiator is told, THIN PROVISIONING SOFT THRESHOLD " +
+                "REACHED; told again once that rose above it and falls below it again");
+        }
+    }
+
+    @Override
     public void operationStarted(final String operation, final String initiatorPort)
     {
         if (null != log)

@@ -399,7 +399,9 @@ class CliTest
     @Test
     void lunsAndBackstoresOfEveryType() throws IOException
     {
-        ok("backstores", "ram", "create", "scratch", "64M", "--soft-threshold", "80");
+        ok("backstores", "ram", "create", "scratch", "64M", "--soft-threshold", "80", "--available-threshold", "10");
+        assertTrue(refused("backstores", "ram", "create", "scratch3", "64M", "--available-threshold", "101")
+            .contains("availableThresholdPercent"));
         assertTrue(refused("backstores", "ram", "create", "scratch2", "64M", "--soft-threshold", "0")
             .contains("softThresholdPercent"));
         ok("backstores", "fileio", "create", "buffered", disk.toString(), "1G", "--buffered", "--block-size", "4096",
@@ -418,12 +420,14 @@ class CliTest
             "disk-serial-1", "3000000000000001"), saved.backstores().get(1));
         assertEquals(64L << 20, saved.backstores().getFirst().sizeBytes());
         assertEquals(80, saved.backstores().getFirst().softThresholdPercent());
+        assertEquals(10, saved.backstores().getFirst().availableThresholdPercent());
         final TpgConfig tpg = saved.targets().getFirst().tpgs().getFirst();
         assertEquals(List.of(new LunConfig(0, "scratch", false), new LunConfig(5, "buffered", true)), tpg.luns());
         assertTrue(tpg.generateNodeAcls());
         assertEquals("lun0  scratch\nlun5  buffered  read-only\n", ok("iscsi", "tpg", "luns", "list", generated).out());
         final String list = ok("backstores", "list").out();
-        assertTrue(list.contains("scratch  [ram (64MiB) 512B blocks write-thru soft-threshold 80%]  used by " +
+        assertTrue(list.contains("scratch  [ram (64MiB) 512B blocks write-thru soft-threshold 80% " +
+            "available-threshold 10%]  used by " +
             generated + " tpg 1 LUN 0"), list);
     }
 

@@ -210,8 +210,9 @@ class ConfigFilesTest
         final ConfigException ex = assertThrows(ConfigException.class, () -> ConfigFiles.parse(json, "x"));
 
         assertEquals(List.of(
-                "backstores[0] (disk1).size: unknown field \"size\" (known fields: blockSize, directIo, grow, name, path, " +
-                    "rbd, serial, sizeBytes, softThresholdPercent, type, writeCache, wwn)",
+                "backstores[0] (disk1).size: unknown field \"size\" (known fields: availableThresholdPercent, " +
+                    "blockSize, directIo, grow, name, path, rbd, serial, sizeBytes, softThresholdPercent, type, " +
+                    "writeCache, wwn)",
                 "targets[0] (iqn.2026-04.com.example:t).tpgs[0].enabled: expected true or false",
                 "targets[0] (iqn.2026-04.com.example:t).tpgs[0].luns[0].lun: the LUN number is required (0..16383)",
                 "targets[0] (iqn.2026-04.com.example:t).tpgs[0].luns[0].backstore: the backstore name is required"),
