@@ -11,6 +11,7 @@ import io.ringtarget.pdu.Opcode;
 import io.ringtarget.pdu.R2tPdu;
 import io.ringtarget.pdu.ScsiCommandPdu;
 import io.ringtarget.pdu.ScsiResponsePdu;
+import io.ringtarget.pdu.TaskManagementRequestPdu;
 import io.ringtarget.pdu.TextRequestPdu;
 
 import java.io.DataInputStream;
@@ -456,6 +457,19 @@ public final class TestInitiator implements AutoCloseable
         final byte[] bhs = new byte[48];
         new DataOutPdu().wrap(MemorySegment.ofArray(bhs), 0).reset().finalBit(last).lun(lun)
             .initiatorTaskTag(itt).targetTransferTag(ttt).expStatSn(expStatSn).dataSn(dataSn).bufferOffset(offset);
+        return bhs;
+    }
+
+    /**
+     * An immediate Task Management Function Request (RFC 7143 11.5) of {@code function} on {@code lun}, naming the
+     * task {@code referencedItt} (0xffffffff for none), with a new ITT of its own.
+     */
+    public byte[] taskManagement(final int function, final long lun, final int referencedItt)
+    {
+        final byte[] bhs = new byte[48];
+        new TaskManagementRequestPdu().wrap(MemorySegment.ofArray(bhs), 0).reset().immediate(true).finalBit(true)
+            .function(function).lun(lun).initiatorTaskTag(++itt).referencedTaskTag(referencedItt)
+            .refCmdSn(cmdSn - 1).cmdSn(cmdSn).expStatSn(expStatSn);
         return bhs;
     }
 

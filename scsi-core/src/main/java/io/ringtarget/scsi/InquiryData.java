@@ -14,7 +14,7 @@ final class InquiryData
 {
     private static final int STANDARD_INQUIRY_LENGTH = 96;
     private static final int EXTENDED_INQUIRY_LENGTH = 64;
-    /** Extended INQUIRY Data byte 5: the SIMPLE task attribute is supported (SPC-4 7.8.7). */
+    /** Extended INQUIRY Data byte 5: the HEAD OF QUEUE, ORDERED and SIMPLE task attributes are supported (7.8.7). */
     static final int HEADSUP = 0x04;
     static final int ORDSUP = 0x02;
     static final int SIMPSUP = 0x01;

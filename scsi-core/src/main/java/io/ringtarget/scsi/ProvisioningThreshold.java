@@ -144,18 +144,6 @@ final class ProvisioningThreshold
         return exponent;
     }
 
-    /** The used blocks at which the used threshold is reached; 0 without one. */
-    long usedThresholdBlocks()
-    {
-        return usedBlocks;
-    }
-
-    /** The available blocks below which the available threshold is reached; 0 without one. */
-    long availableThresholdBlocks()
-    {
-        return availableBlocks;
-    }
-
     /** How often a threshold was reached (and initiators told). */
     long reachedCount()
     {

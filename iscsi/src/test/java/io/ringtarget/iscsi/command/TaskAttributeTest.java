@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
@@ -155,7 +154,7 @@ class TaskAttributeTest
             final int ordered = sendRead(i, LUN0, 400, ScsiCommandPdu.ATTR_ORDERED);
             final int behind = sendRead(i, LUN0, 401, ScsiCommandPdu.ATTR_SIMPLE);
             assertNull(i.receiveWithin(300), "the ORDERED READ waits, and the SIMPLE READ behind it");
-            i.send(tmf(i, TaskManagementRequestPdu.ABORT_TASK, LUN0, ordered), null);
+            i.send(i.taskManagement(TaskManagementRequestPdu.ABORT_TASK, LUN0, ordered), null);
             final int abort = i.itt;
             final Map<Integer, Result> results = receive(i, 2);
             assertEquals(TaskManagementResponsePdu.FUNCTION_COMPLETE, results.get(abort).status);
@@ -175,7 +174,7 @@ class TaskAttributeTest
             final Pending mine = startWrite(issuer, LUN0, 500, ScsiCommandPdu.ATTR_SIMPLE);
             final int dormant = sendRead(issuer, LUN0, 500, ScsiCommandPdu.ATTR_ORDERED);
             final Pending theirs = startWrite(other, LUN0, 510, ScsiCommandPdu.ATTR_SIMPLE);
-            issuer.send(tmf(issuer, TaskManagementRequestPdu.CLEAR_TASK_SET, LUN0, 0xffffffff), null);
+            issuer.send(issuer.taskManagement(TaskManagementRequestPdu.CLEAR_TASK_SET, LUN0, 0xffffffff), null);
             final int clear = issuer.itt;
             assertEquals(TaskManagementResponsePdu.FUNCTION_COMPLETE, receive(issuer, 1).get(clear).status);
             assertEquals(aborted + 2, server.counter(IscsiCounter.TASKS_ABORTED), "the issuer's WRITE and READ");
@@ -198,7 +197,7 @@ class TaskAttributeTest
             final Pending write = startWrite(i, LUN0, 600, ScsiCommandPdu.ATTR_SIMPLE);
             final int ordered = sendRead(i, LUN0, 600, ScsiCommandPdu.ATTR_ORDERED);
             assertNull(i.receiveWithin(300));
-            resetter.send(tmf(resetter, TaskManagementRequestPdu.LOGICAL_UNIT_RESET, LUN0, 0xffffffff), null);
+            resetter.send(resetter.taskManagement(TaskManagementRequestPdu.LOGICAL_UNIT_RESET, LUN0, 0xffffffff), null);
             final int reset = resetter.itt;
             assertEquals(TaskManagementResponsePdu.FUNCTION_COMPLETE, receive(resetter, 1).get(reset).status);
             assertEquals(TASK_ABORTED, receive(i, 1).get(ordered).status, "the dormant READ ends TASK ABORTED");
@@ -325,14 +324,6 @@ class TaskAttributeTest
         return results;
     }
 
-    private static byte[] tmf(final TestInitiator i, final int function, final long lun, final int referencedItt)
-    {
-        final byte[] bhs = new byte[48];
-        new TaskManagementRequestPdu().wrap(MemorySegment.ofArray(bhs), 0).reset().immediate(true).finalBit(true)
-            .function(function).lun(lun).initiatorTaskTag(++i.itt).referencedTaskTag(referencedItt)
-            .refCmdSn(i.cmdSn - 1).cmdSn(i.cmdSn).expStatSn(i.expStatSn);
-        return bhs;
-    }
 
     private static TestInitiator loggedIn() throws IOException
     {

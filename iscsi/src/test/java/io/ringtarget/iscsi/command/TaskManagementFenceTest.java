@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -205,7 +204,7 @@ class TaskManagementFenceTest
                     true), data);
                 writeItt = other.itt;
                 assertNopAnswered(other);   // the WRITE went in before the NOP-Out, and is held
-                issuer.send(tmf(issuer, function, FILEIO_LUN, 0xffffffff), null);
+                issuer.send(issuer.taskManagement(function, FILEIO_LUN, 0xffffffff), null);
                 tmfItt = issuer.itt;
                 assertNull(issuer.receiveWithin(1_500), "the function waits for the other session's aborted WRITE");
                 assertEquals(aborted + 1, server.counter(IscsiCounter.TASKS_ABORTED),
@@ -246,7 +245,8 @@ class TaskManagementFenceTest
             final long start = System.nanoTime();
             for (int i = 0; i < resets; i++)
             {
-                issuer.send(tmf(issuer, TaskManagementRequestPdu.LOGICAL_UNIT_RESET, FILEIO_LUN, 0xffffffff), null);
+                issuer.send(issuer.taskManagement(TaskManagementRequestPdu.LOGICAL_UNIT_RESET, FILEIO_LUN, 0xffffffff),
+                    null);
                 assertTmfResponse(issuer.receiveWithin(2_000), TaskManagementResponsePdu.FUNCTION_COMPLETE);
             }
             final long millis = (System.nanoTime() - start) / 1_000_000;
@@ -315,7 +315,7 @@ class TaskManagementFenceTest
         try (TestInitiator i = loggedIn())
         {
             final long fenced = server.counter(IscsiCounter.TASK_MANAGEMENT_RESPONSES_FENCED);
-            i.send(tmf(i, TaskManagementRequestPdu.ABORT_TASK_SET, FILEIO_LUN, 0xffffffff), null);
+            i.send(i.taskManagement(TaskManagementRequestPdu.ABORT_TASK_SET, FILEIO_LUN, 0xffffffff), null);
             final Pdu response = i.receiveWithin(5_000);
             assertTmfResponse(response, TaskManagementResponsePdu.FUNCTION_COMPLETE);
             assertEquals(fenced, server.counter(IscsiCounter.TASK_MANAGEMENT_RESPONSES_FENCED));
@@ -346,7 +346,7 @@ class TaskManagementFenceTest
                 assertNopAnswered(i);
                 assertNull(i.receiveWithin(200), "no response to the WRITE while the filesystem is frozen");
 
-                i.send(tmf(i, function, FILEIO_LUN, writeItt), null);
+                i.send(i.taskManagement(function, FILEIO_LUN, writeItt), null);
                 tmfItt = i.itt;
                 assertNull(i.receiveWithin(1_000), "the function's response waits for the aborted WRITE's I/O");
                 assertEquals(fenced + 1, server.counter(IscsiCounter.TASK_MANAGEMENT_RESPONSES_FENCED));
@@ -397,14 +397,6 @@ class TaskManagementFenceTest
         return i;
     }
 
-    private static byte[] tmf(final TestInitiator i, final int function, final long lun, final int referencedItt)
-    {
-        final byte[] bhs = new byte[48];
-        new TaskManagementRequestPdu().wrap(MemorySegment.ofArray(bhs), 0).reset().immediate(true).finalBit(true)
-            .function(function).lun(lun).initiatorTaskTag(++i.itt).referencedTaskTag(referencedItt)
-            .refCmdSn(i.cmdSn - 1).cmdSn(i.cmdSn).expStatSn(i.expStatSn);
-        return bhs;
-    }
 
     private static final int ANY_ITT = -1;
 

@@ -297,8 +297,8 @@ final class TargetRegistryBuilder
             .physicalBlockSize(b.physicalBlockSize())
             .atomicWrites(b.atomicWriteUnitBytes(), b.atomicWriteMaxBytes(), b.atomicWritesNaturallyAligned())
             .writeCacheEnabled(spec.writeCache());
-        thresholds(target, b, lu, "softThresholdPercent", spec.softThresholdPercent(), false);
-        thresholds(target, b, lu, "availableThresholdPercent", spec.availableThresholdPercent(), true);
+        threshold(target, b, lu, "softThresholdPercent", spec.softThresholdPercent(), false);
+        threshold(target, b, lu, "availableThresholdPercent", spec.availableThresholdPercent(), true);
         if (null != stateDirectory)
         {
             try
@@ -348,7 +348,7 @@ final class TargetRegistryBuilder
      * available}, on the blocks the storage beneath can still take: set on a thin logical unit, ignored with a warning
      * on one that is not (a file system that cannot punch holes).
      */
-    private void thresholds(
+    private void threshold(
         final TargetConfig target, final Backstore b, final LogicalUnit lu, final String field, final int percent,
         final boolean available)
     {
