@@ -476,16 +476,34 @@ public final class IscsiEngine implements AutoCloseable
         closed = true;
         server.startDraining();
         final CountDownLatch drained = new CountDownLatch(contexts.size());
+        int listening = 0;
+        for (final List<PortalListener> ofLoop : loopListeners)
+        {
+            listening += ofLoop.size();
+        }
+        // A listening socket with an accept request in the ring stays bound until that request's cancellation
+        // completes: the loops must see it before they stop, or the port stays taken a while after close returns
+        // (the ring's teardown cancels it later, on a kernel worker), and a start right after finds it in use.
+        final CountDownLatch unlistened = new CountDownLatch(listening);
         for (final LoopContext context : contexts)
         {
-            if (!context.loop().offer(new DrainTask(context, loopListeners.get(contexts.indexOf(context)), drained)))
+            final List<PortalListener> ofLoop = loopListeners.get(contexts.indexOf(context));
+            if (!context.loop().offer(new DrainTask(context, ofLoop, drained, unlistened)))
             {
                 drained.countDown();
+                for (int i = 0; i < ofLoop.size(); i++)
+                {
+                    unlistened.countDown();   // closed by release() below, its loop never ran the drain
+                }
             }
         }
         try
         {
             drained.await(2, TimeUnit.SECONDS);
+            if (!unlistened.await(2, TimeUnit.SECONDS))
+            {
+                server.log().warn("engine", "a portal's listening socket was not closed within 2 s");
+            }
             final long deadline = System.nanoTime() + DRAIN_TIMEOUT_NANOS;
             // A descriptor handed between loops before the drain is closed by the loop it went to: wait for it too,
             // or it would be left in a stopped loop's task queue, open.

@@ -15,12 +15,16 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,6 +40,24 @@ class MetricsPortTakenTest
     {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
             .filter(t -> t.getName().matches("ringtarget-\\d+")).count();
+    }
+
+    /** Whether a socket listens on TCP port {@code port} of this machine (/proc/net/tcp and tcp6, state 0A). */
+    private static boolean listening(final int port) throws IOException
+    {
+        final String hex = String.format(":%04X ", port);
+        for (final String table : List.of("/proc/net/tcp", "/proc/net/tcp6"))
+        {
+            for (final String line : Files.readAllLines(Path.of(table)))
+            {
+                final String[] f = line.trim().split("\\s+");
+                if (f.length > 3 && (f[1] + " ").endsWith(hex) && "0A".equals(f[3]))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Test
@@ -59,6 +81,11 @@ class MetricsPortTakenTest
             try (ServerSocket again = new ServerSocket())
             {
                 again.bind(new InetSocketAddress("127.0.0.1", portal));   // its portal was let go
+            }
+            catch (final BindException ex)
+            {
+                // The port may have become another test's outgoing connection's meanwhile; only a listener is ours.
+                assertFalse(listening(portal), "the portal " + portal + " is still listening: " + ex);
             }
             // Its event loop was stopped: the start had run it before the metrics endpoint failed.
             assertEquals(loopsBefore, loopThreads(), "an event loop thread left running");
