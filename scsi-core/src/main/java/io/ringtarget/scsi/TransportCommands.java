@@ -24,9 +24,7 @@ public final class TransportCommands
     /** A command to a LUN without a logical unit; completes the task (its listener is called). */
     public static void unsupportedLun(final ScsiTask task)
     {
-        task.logicalUnit = null;
-        task.executeSequence++;
-        task.clearResult();
+        answeredHere(task);
         final MemorySegment cdb = task.cdb();
         final MemorySegment buffer = task.dataBuffer();
         final long edtl = task.expectedDataTransferLength() & 0xFFFF_FFFFL;
@@ -93,11 +91,7 @@ public final class TransportCommands
      */
     public static void invalidFieldInCdb(final ScsiTask task)
     {
-        task.logicalUnit = null;
-        task.executeSequence++;
-        task.clearResult();
-        task.checkCondition(SenseKey.ILLEGAL_REQUEST, Asc.INVALID_FIELD_IN_CDB);
-        task.complete();
+        checkCondition(task, SenseKey.ILLEGAL_REQUEST, Asc.INVALID_FIELD_IN_CDB);
     }
 
     /**
@@ -107,11 +101,7 @@ public final class TransportCommands
      */
     public static void dataPhaseError(final ScsiTask task)
     {
-        task.logicalUnit = null;
-        task.executeSequence++;
-        task.clearResult();
-        task.checkCondition(SenseKey.ABORTED_COMMAND, DATA_PHASE_ERROR);
-        task.complete();
+        checkCondition(task, SenseKey.ABORTED_COMMAND, DATA_PHASE_ERROR);
     }
 
     /**
@@ -120,11 +110,7 @@ public final class TransportCommands
      */
     public static void protocolServiceCrcError(final ScsiTask task)
     {
-        task.logicalUnit = null;
-        task.executeSequence++;
-        task.clearResult();
-        task.checkCondition(SenseKey.ABORTED_COMMAND, PROTOCOL_SERVICE_CRC_ERROR);
-        task.complete();
+        checkCondition(task, SenseKey.ABORTED_COMMAND, PROTOCOL_SERVICE_CRC_ERROR);
     }
 
     /**
@@ -134,10 +120,22 @@ public final class TransportCommands
      */
     public static void acaTaskAttribute(final ScsiTask task)
     {
+        checkCondition(task, SenseKey.ILLEGAL_REQUEST, INVALID_MESSAGE_ERROR);
+    }
+
+    /** A task the transport answers itself with CHECK CONDITION, {@code senseKey} and {@code ascq}; completes it. */
+    private static void checkCondition(final ScsiTask task, final int senseKey, final int ascq)
+    {
+        answeredHere(task);
+        task.checkCondition(senseKey, ascq);
+        task.complete();
+    }
+
+    /** The task is answered without a logical unit: a new execution of it, with no result yet. */
+    private static void answeredHere(final ScsiTask task)
+    {
         task.logicalUnit = null;
         task.executeSequence++;
         task.clearResult();
-        task.checkCondition(SenseKey.ILLEGAL_REQUEST, INVALID_MESSAGE_ERROR);
-        task.complete();
     }
 }
