@@ -314,6 +314,79 @@ class RbdBackstoreTest
     }
 
     @Test
+    void aSnapshotIsServedReadOnlyWithTheDataItWasTakenWithAndAnIdentityOfItsOwn() throws Exception
+    {
+        final RbdImageSpec head = cluster.image("snapped", "16M");
+        final String headKey;
+        try (LoopDriver d = new LoopDriver(RbdBackstore.open("head", head, 512, false)))
+        {
+            fill(d.buffer, 0, 64 * 1024, 21);
+            d.run(64 * 1024, LoopDriver.cdb16(0x8A, 0, 0, 128));
+            d.assertGood();
+            cluster.rbd("snap", "create", "rbd/snapped@before");
+            fill(d.buffer, 0, 64 * 1024, 42);
+            d.run(64 * 1024, LoopDriver.cdb16(0x8A, 0, 0, 128));
+            d.assertGood();
+            headKey = d.backstore.identityKey();
+        }
+        final RbdImageSpec snapshot = RbdImageSpec.of("rbd/snapped@before", cluster.conf, null, null);
+        final String snapshotKey;
+        // Opened as writable: a snapshot is read-only whatever the caller asks.
+        try (LoopDriver d = new LoopDriver(RbdBackstore.open("snap", snapshot, 512, false)))
+        {
+            assertTrue(d.backstore.readOnly());
+            assertFalse(d.backstore.supportsUnmap());
+            assertEquals((16L << 20) / 512, d.backstore.blockCount());
+            d.run(64 * 1024, LoopDriver.cdb16(0x88, 0, 0, 128));
+            d.assertGood();
+            assertPattern(d.buffer, 0, 64 * 1024, 21);
+            d.run(4096, LoopDriver.cdb16(0x8A, 0, 0, 8));
+            assertEquals(ScsiStatus.CHECK_CONDITION, d.task.status());
+            assertEquals(SenseKey.DATA_PROTECT, d.task.senseData().get(ValueLayout.JAVA_BYTE, 2) & 0x0F);
+            assertEquals(Asc.WRITE_PROTECTED, asc(d.task));
+            snapshotKey = d.backstore.identityKey();
+        }
+        assertTrue(snapshotKey.startsWith(headKey + "@"), snapshotKey + " against " + headKey);
+        // Made again under the same name, it is another snapshot (another id): another logical unit.
+        cluster.rbd("snap", "rm", "rbd/snapped@before");
+        cluster.rbd("snap", "create", "rbd/snapped@before");
+        try (LoopDriver d = new LoopDriver(RbdBackstore.open("again", snapshot, 512, true)))
+        {
+            assertFalse(snapshotKey.equals(d.backstore.identityKey()), snapshotKey);
+            d.run(64 * 1024, LoopDriver.cdb16(0x88, 0, 0, 128));
+            d.assertGood();
+            assertPattern(d.buffer, 0, 64 * 1024, 42);
+        }
+        final java.io.IOException missing = assertThrows(java.io.IOException.class, () -> RbdBackstore.open("none",
+            RbdImageSpec.of("rbd/snapped@never", cluster.conf, null, null), 512, true));
+        assertTrue(missing.getMessage().contains("rbd/snapped@never"), missing.getMessage());
+    }
+
+    @Test
+    void anImageInANamespaceIsAnotherImageThanTheOneOfTheSameNameOutsideIt() throws Exception
+    {
+        cluster.rbd("namespace", "create", "rbd/tenant1");
+        cluster.rbd("create", "--size", "16M", "rbd/tenant1/disk");
+        final RbdImageSpec outside = cluster.image("disk", "32M");
+        final RbdImageSpec inside = RbdImageSpec.of("rbd/tenant1/disk", cluster.conf, null, null);
+        assertEquals("tenant1", inside.namespace());
+        try (LoopDriver in = new LoopDriver(RbdBackstore.open("in", inside, 512, false));
+            LoopDriver out = new LoopDriver(RbdBackstore.open("out", outside, 512, false)))
+        {
+            assertEquals((16L << 20) / 512, in.backstore.blockCount());
+            assertEquals((32L << 20) / 512, out.backstore.blockCount());
+            assertFalse(in.backstore.identityKey().equals(out.backstore.identityKey()));
+            fill(in.buffer, 0, 4096, 7);
+            in.run(4096, LoopDriver.cdb16(0x8A, 0, 0, 8));
+            in.assertGood();
+        }
+        final java.nio.file.Path export = cluster.dir.resolve("ns.img");
+        cluster.rbd("export", "rbd/tenant1/disk", export.toString(), "--no-progress");
+        assertPattern(MemorySegment.ofArray(java.nio.file.Files.readAllBytes(export)).asSlice(0, 4096), 0, 4096, 7);
+        java.nio.file.Files.delete(export);
+    }
+
+    @Test
     void aWritableImageWithoutTheExclusiveLockFeatureIsRefused() throws Exception
     {
         final RbdImageSpec spec = cluster.image("nolock", "16M", "--image-feature", "layering");

@@ -43,6 +43,8 @@ public final class Librados
         downcall("rados_ioctx_create", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS));
     private static final MethodHandle IOCTX_DESTROY = downcall("rados_ioctx_destroy", FunctionDescriptor.ofVoid(JAVA_LONG));
     private static final MethodHandle IOCTX_GET_ID = downcall("rados_ioctx_get_id", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle IOCTX_SET_NAMESPACE =
+        downcall("rados_ioctx_set_namespace", FunctionDescriptor.ofVoid(JAVA_LONG, ADDRESS));
 
     private Librados()
     {
@@ -185,6 +187,22 @@ public final class Librados
         try
         {
             return (long)IOCTX_GET_ID.invokeExact(ioctx);
+        }
+        catch (final Throwable t)
+        {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * rados_ioctx_set_namespace: the I/O context's objects (an RBD image's) are those of {@code namespace} in its
+     * pool from now on; librados copies the name.
+     */
+    public static void ioctxSetNamespace(final long ioctx, final String namespace)
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            IOCTX_SET_NAMESPACE.invokeExact(ioctx, arena.allocateFrom(namespace));
         }
         catch (final Throwable t)
         {

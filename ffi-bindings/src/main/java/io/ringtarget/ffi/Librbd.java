@@ -30,6 +30,10 @@ public final class Librbd
 
     private static final MethodHandle OPEN =
         downcall("rbd_open", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
+    private static final MethodHandle OPEN_READ_ONLY =
+        downcall("rbd_open_read_only", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS));
+    private static final MethodHandle SNAP_GET_ID =
+        downcall("rbd_snap_get_id", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS));
     private static final MethodHandle CLOSE = downcall("rbd_close", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
     private static final MethodHandle STAT =
         downcall("rbd_stat", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG));
@@ -90,6 +94,37 @@ public final class Librbd
         try (Arena arena = Arena.ofConfined())
         {
             return (int)OPEN.invokeExact(ioctx, arena.allocateFrom(name), imageOut, 0L);
+        }
+        catch (final Throwable t)
+        {
+            throw Librados.unexpected(t);
+        }
+    }
+
+    /**
+     * rbd_open_read_only: the image {@code name} of the pool of {@code ioctx} at its snapshot {@code snapshot} (or its
+     * head when null), read-only: no exclusive lock, no header watch of its own, writes refused (-EROFS).
+     */
+    public static int openReadOnly(final long ioctx, final String name, final String snapshot,
+        final MemorySegment imageOut)
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment snapName = null == snapshot ? MemorySegment.NULL : arena.allocateFrom(snapshot);
+            return (int)OPEN_READ_ONLY.invokeExact(ioctx, arena.allocateFrom(name), imageOut, snapName);
+        }
+        catch (final Throwable t)
+        {
+            throw Librados.unexpected(t);
+        }
+    }
+
+    /** rbd_snap_get_id: the id of the image's snapshot {@code snapshot} (never reused in its pool) into a uint64. */
+    public static int snapGetId(final long image, final String snapshot, final MemorySegment idOut)
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            return (int)SNAP_GET_ID.invokeExact(image, arena.allocateFrom(snapshot), idOut);
         }
         catch (final Throwable t)
         {

@@ -70,7 +70,8 @@ public final class RbdBackstore implements Backstore
      * Blocks on the cluster: call at start, not on an event loop.
      *
      * @param blockSize the logical block size to report (the image has none of its own): 512 or 4096.
-     * @param readOnly  no writes: the exclusive lock is never taken.
+     * @param readOnly  no writes: the exclusive lock is never taken. A snapshot ({@link RbdImageSpec#isSnapshot()})
+     *                  is read-only whatever this says.
      * @throws IOException when the libraries, the cluster, the pool or the image cannot be had, or a writable image
      *                     lacks the exclusive-lock feature (without it two gateways could not fence each other).
      */
@@ -83,9 +84,10 @@ public final class RbdBackstore implements Backstore
             throw new IOException(missing);
         }
         final RbdImage image = RbdImage.open(spec);
+        final boolean writable = !readOnly && !spec.isSnapshot();
         try
         {
-            if (!readOnly && !image.hasExclusiveLock())
+            if (writable && !image.hasExclusiveLock())
             {
                 throw new IOException("image " + spec.name() + " lacks the exclusive-lock feature, which fences a " +
                     "gateway off when another takes the image over: rbd feature enable " + spec.name() +
@@ -96,7 +98,7 @@ public final class RbdBackstore implements Backstore
                 throw new IOException("image " + spec.name() + " is smaller than one block (" + image.initialSize() +
                     " bytes)");
             }
-            return new RbdBackstore(name, image, blockSize, readOnly);
+            return new RbdBackstore(name, image, blockSize, !writable);
         }
         catch (final IOException | RuntimeException ex)
         {

@@ -56,7 +56,13 @@ final class RbdImage implements AutoCloseable
             final MemorySegment out = arena.allocate(8);
             CephClient.check(Librados.ioctxCreate(client.cluster(), spec.pool(), out), "pool " + spec.pool());
             ioctx = Librados.handle(out);
-            CephClient.check(Librbd.open(ioctx, spec.image(), out), "image " + spec.name());
+            if (null != spec.namespace())
+            {
+                Librados.ioctxSetNamespace(ioctx, spec.namespace());
+            }
+            // A snapshot is opened read-only: librbd then neither watches the header nor takes the lock.
+            CephClient.check(spec.isSnapshot() ? Librbd.openReadOnly(ioctx, spec.image(), spec.snapshot(), out) :
+                Librbd.open(ioctx, spec.image(), out), "image " + spec.name());
             image = Librbd.handle(out);
             eventFd = Libc.eventfd(0, EFD_CLOEXEC);
             CephClient.check(eventFd, "eventfd");
@@ -67,10 +73,22 @@ final class RbdImage implements AutoCloseable
             CephClient.check(Librbd.getFeatures(image, out), "rbd_get_features " + spec.name());
             final long features = out.get(ValueLayout.JAVA_LONG, 0);
             final String id = Librbd.getId(image);
-            // The image's id survives renames; the pool's id and the cluster's fsid make it unique everywhere.
-            final String key = "rbd:" + client.fsid() + ":" + Librados.ioctxGetId(ioctx) + ":" + (null == id ? spec.image() : id);
-            return new RbdImage(spec, client, ioctx, image, eventFd, features, RbdImageInfo.obj_size(info), key,
-                RbdImageInfo.size(info));
+            // The image's id survives renames; the pool's id and the cluster's fsid make it unique everywhere. A
+            // snapshot's id is never reused in its pool: a snapshot made again under the same name is another LU.
+            final StringBuilder key = new StringBuilder("rbd:").append(client.fsid()).append(':')
+                .append(Librados.ioctxGetId(ioctx)).append(':');
+            if (null != spec.namespace())
+            {
+                key.append(spec.namespace()).append('/');
+            }
+            key.append(null == id ? spec.image() : id);
+            if (spec.isSnapshot())
+            {
+                CephClient.check(Librbd.snapGetId(image, spec.snapshot(), out), "rbd_snap_get_id " + spec.name());
+                key.append('@').append(out.get(ValueLayout.JAVA_LONG, 0));
+            }
+            return new RbdImage(spec, client, ioctx, image, eventFd, features, RbdImageInfo.obj_size(info),
+                key.toString(), RbdImageInfo.size(info));
         }
         catch (final IOException | RuntimeException ex)
         {

@@ -10,6 +10,7 @@ import io.ringtarget.server.config.DiscoveryAuthConfig;
 import io.ringtarget.server.config.EngineConfig;
 import io.ringtarget.server.config.LunConfig;
 import io.ringtarget.server.config.PortalConfig;
+import io.ringtarget.server.config.RbdConfig;
 import io.ringtarget.server.config.RingtargetConfig;
 import io.ringtarget.server.config.TargetConfig;
 import io.ringtarget.server.config.TpgConfig;
@@ -22,12 +23,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -35,13 +40,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (libiscsi engine, crc32c, read back and compared), and the SCSI suites of libiscsi's conformance suite that
  * concern a block device's data (READ*, WRITE*, UNMAP, WRITE SAME*, COMPARE AND WRITE, persistent reservations),
  * each of which must pass but for what fails on every backstore. This libiscsi (1.19) has no SYNCHRONIZE CACHE
- * suite; the WRITE suites' FUA writes go through rbd_aio_flush.
+ * suite; the WRITE suites' FUA writes go through rbd_aio_flush. A snapshot of an image, exported beside the image,
+ * reads what the image held when it was taken and refuses writes.
  */
 @Timeout(900)
 class RbdBackstoreOverIscsiTest
 {
     private static final String IQN = "iqn.2026-11.io.ringtarget:rbd";
     /** The suites that apply to an rbd LUN (iscsi-test-cu's -t, comma separated, fnmatch patterns). */
+    private static final int SNAPSHOT_BYTES = 16 << 20;
     static final String SUITES = "SCSI.Read*,SCSI.Write*,SCSI.Unmap,SCSI.CompareAndWrite,SCSI.Prin*,SCSI.Prout*";
 
     private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
@@ -59,10 +66,23 @@ class RbdBackstoreOverIscsiTest
         Tools.require("iscsi-test-cu");
         ceph = ThrowawayCeph.start();
         final BackstoreConfig rbd = BackstoreConfig.rbd("rbd0", ceph.image("lun0", "1G"), 512, false, null, null);
+        // rbd/src holds 0xAA in every byte when its snapshot is taken (rbd import, no gateway involved).
+        final Path aa = dir.resolve("aa.img");
+        final byte[] bytes = new byte[SNAPSHOT_BYTES];
+        Arrays.fill(bytes, (byte)0xAA);
+        Files.write(aa, bytes);
+        ceph.rbd("import", "--no-progress", aa.toString(), "rbd/src");
+        ceph.rbd("snap", "create", "rbd/src@before");
+        final RbdConfig head = new RbdConfig("rbd/src", ceph.conf(), "admin", ceph.keyring());
+        final RbdConfig snapshot = new RbdConfig("rbd/src@before", ceph.conf(), "admin", ceph.keyring());
         port = Ports.free();
-        final RingtargetConfig config = new RingtargetConfig(List.of(rbd),
+        // The snapshot's LUN is not readOnly: the snapshot makes its logical unit write-protected anyway.
+        final RingtargetConfig config = new RingtargetConfig(List.of(rbd,
+            BackstoreConfig.rbd("src", head, 512, false, null, null),
+            BackstoreConfig.rbd("src-before", snapshot, 512, false, null, null)),
             List.of(new TargetConfig(IQN, "rbd", List.of(new TpgConfig(1, true,
-                List.of(new PortalConfig("127.0.0.1", port)), List.of(new LunConfig(0, "rbd0", false)), List.of(),
+                List.of(new PortalConfig("127.0.0.1", port)), List.of(new LunConfig(0, "rbd0", false),
+                    new LunConfig(1, "src", false), new LunConfig(2, "src-before", false)), List.of(),
                 true, "none")))),
             new DiscoveryAuthConfig("none", null), new EngineConfig(1, false, "ring", 5, 15))
             .withStateDirectory(dir.resolve("state").toString());
@@ -96,6 +116,47 @@ class RbdBackstoreOverIscsiTest
         assertTrue(random.ok(), random.output() + "\n" + LOG);
         final ExternalProcess.Result sequential = FioVerify.run(url, "write", "256k", 4, "128m");
         assertTrue(sequential.ok(), sequential.output() + "\n" + LOG);
+    }
+
+    @Test
+    void aSnapshotReadsWhatItsImageHeldAndRefusesWrites()
+    {
+        final ExternalProcess.Result overwrite = pattern(1, "0xBB", false);
+        assertTrue(overwrite.ok(), overwrite.output() + "\n" + LOG);
+        final ExternalProcess.Result before = pattern(2, "0xAA", true);
+        assertTrue(before.ok(), "the snapshot reads what the image held when it was taken: " + before.output());
+        final ExternalProcess.Result after = pattern(1, "0xBB", true);
+        assertTrue(after.ok(), after.output());
+        final ExternalProcess.Result refused = pattern(2, "0xCC", false);
+        assertFalse(refused.ok(), refused.output());
+        assertTrue(refused.output().contains("DATA PROTECTION(7) ASCQ:WRITE_PROTECTED(0x2700)"), refused.output());
+        assertTrue(pattern(2, "0xAA", true).ok(), "the refused write changed nothing");
+    }
+
+    @Test
+    void libiscsisReadOnlySuitePassesOnTheSnapshot() throws Exception
+    {
+        final Path out = dir.resolve("conformance-snapshot");
+        final Conformance.Summary summary = Conformance.run(out, "SCSI.ReadOnly*", Tools.iscsiUrl(port, IQN, 2), null);
+        final String log = Files.readString(out.resolve("iscsi-test-cu.log"));
+        System.out.println("iscsi-test-cu -t SCSI.ReadOnly* on an rbd snapshot's LUN:\n" + log);
+        assertEquals(0, summary.failed(), summary.report());
+        // On a LUN whose MODE SENSE does not say WP the test returns before its first assertion. Here WRITE(10),
+        // (12), (16) and WRITE SAME(10/16), with and without UNMAP, are each refused with DATA PROTECT, WRITE
+        // PROTECTED; the UNMAP steps skip themselves (a write-protected LUN offers no UNMAP: LBPU 0).
+        final String[] asserts = log.lines().map(String::strip).filter(l -> l.startsWith("asserts ")).findFirst()
+            .orElseThrow(() -> new AssertionError(log)).split("\\s+");
+        assertTrue(Integer.parseInt(asserts[3]) >= 7, log);
+        assertEquals("0", asserts[4], log);
+    }
+
+    /** fio over libiscsi on LUN {@code lun}: writes {@code pattern} over its first bytes, or only reads and checks. */
+    private static ExternalProcess.Result pattern(final int lun, final String pattern, final boolean verifyOnly)
+    {
+        return ExternalProcess.run(Duration.ofSeconds(120), Tools.fio().toString(), "--name=pattern",
+            "--ioengine=libiscsi", "--filename=" + Tools.fioFilename(Tools.iscsiUrl(port, IQN, lun)), "--rw=write",
+            "--bs=64k", "--iodepth=4", "--size=" + SNAPSHOT_BYTES, "--verify=pattern", "--verify_pattern=" + pattern,
+            "--do_verify=1", "--verify_fatal=1", "--verify_only=" + (verifyOnly ? 1 : 0), "--verify_state_save=0");
     }
 
     @Test

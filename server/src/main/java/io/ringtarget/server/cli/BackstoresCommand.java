@@ -216,16 +216,20 @@ final class BackstoresCommand extends CommandGroup
     static final class Rbd extends CommandGroup
     {
         @Command(name = "create", description = "Creates an rbd backstore on an existing image (rbd create makes " +
-            "one). Its serial number and WWN come from the image unless given, so that every gateway exporting it " +
-            "presents the same device.",
-            footer = { "", "Example:",
-                "  ringtarget backstores rbd create vm1 rbd/vm1 --ceph-conf /etc/ceph/ceph.conf --ceph-id iscsi" })
+            "one) or on a snapshot of one (rbd snap create), which is served read-only. Its serial number and WWN " +
+            "come from the image (and the snapshot) unless given, so that every gateway exporting it presents the " +
+            "same device.",
+            footer = { "", "Examples:",
+                "  ringtarget backstores rbd create vm1 rbd/vm1 --ceph-conf /etc/ceph/ceph.conf --ceph-id iscsi",
+                "  ringtarget backstores rbd create vm1-monday rbd/vm1@monday --ceph-conf /etc/ceph/ceph.conf",
+                "  ringtarget backstores rbd create db1 rbd/tenant1/db1 --ceph-conf /etc/ceph/ceph.conf" })
         static final class Create extends EditCommand
         {
             @Parameters(index = "0", paramLabel = "NAME", description = "Name of the backstore.")
             String name;
 
-            @Parameters(index = "1", paramLabel = "POOL/IMAGE", description = "The image, as the rbd command names it.")
+            @Parameters(index = "1", paramLabel = "POOL/[NAMESPACE/]IMAGE[@SNAPSHOT]",
+                description = "The image, as the rbd command names it; with @SNAPSHOT one of its snapshots.")
             String image;
 
             @Option(names = "--ceph-conf", paramLabel = "FILE", required = true,
@@ -257,7 +261,8 @@ final class BackstoresCommand extends CommandGroup
             @Override
             String done(final RingtargetConfig before, final RingtargetConfig after)
             {
-                return "Created rbd backstore " + name + " on image " + image + ".";
+                return "Created rbd backstore " + name + " on " + (image.indexOf('@') >= 0 ? "snapshot " + image +
+                    " (read-only)" : "image " + image) + ".";
             }
         }
     }

@@ -65,6 +65,10 @@ final class ConfigTree
         {
             sb.append(' ').append(backstore.rbd().image()).append(" client.").append(backstore.rbd().cephIdOrDefault())
                 .append(" conf ").append(backstore.rbd().cephConf());
+            if (backstore.rbd().servesSnapshot())
+            {
+                sb.append(" snapshot, read-only");
+            }
         }
         sb.append(" (").append(backstore.sizeBytes() > 0 ? Sizes.format(backstore.sizeBytes()) :
             (ConfigDefaults.TYPE_RAM.equals(backstore.type()) ? "0B" : "own size")).append(')');

@@ -60,7 +60,7 @@ final class DemoCommand implements Callable<Integer>
 
     @Option(names = "--backstore", paramLabel = "PATH|rbd:POOL/IMAGE",
         description = "Serve this block device or file instead of RAM, or with rbd: a Ceph RBD image (with " +
-            "--ceph-conf).")
+            "--ceph-conf; POOL/[NAMESPACE/]IMAGE, with @SNAPSHOT a snapshot of it, read-only).")
     String backstore;
 
     @Option(names = "--ceph-conf", paramLabel = "FILE",

@@ -454,6 +454,17 @@ class CliTest
             .contains("\"rbd/vm1\" is the image of backstores[0] (vm1) too"));
         assertTrue(refused("backstores", "rbd", "create", "vm4", "vm4", "--ceph-conf", conf.toString())
             .contains("\"vm4\" is not an image: POOL/IMAGE"));
+        // A namespace's image, and a snapshot: read-only, and another image than its head for the duplicate rule.
+        ok("backstores", "rbd", "create", "t1", "rbd/tenant1/vm1", "--ceph-conf", conf.toString());
+        assertEquals("Created rbd backstore vm1-monday on snapshot rbd/vm1@monday (read-only).\n",
+            ok("backstores", "rbd", "create", "vm1-monday", "rbd/vm1@monday", "--ceph-conf", conf.toString()).out());
+        final String list = ok("backstores", "list").out();
+        assertTrue(list.contains("vm1-monday  [rbd rbd/vm1@monday client.admin conf " + conf +
+            " snapshot, read-only (own size) 512B blocks write-thru]  (not used)"), list);
+        assertTrue(refused("backstores", "rbd", "create", "vm6", "rbd/a/b/vm6", "--ceph-conf", conf.toString())
+            .contains("\"rbd/a/b/vm6\" is not an image: POOL/IMAGE or POOL/NAMESPACE/IMAGE"));
+        assertTrue(refused("backstores", "rbd", "create", "vm7", "rbd/vm7@", "--ceph-conf", conf.toString())
+            .contains("\"rbd/vm7@\" is not an image"));
         assertEquals(2, run("backstores", "rbd", "create", "vm5", "rbd/vm5").exitCode(), "--ceph-conf is required");
         // Its size is the image's: `rbd resize` grows it, and the target notices.
         assertTrue(refused("backstores", "resize", "vm2", "1G").contains("is an RBD image: it has the image's size"));

@@ -341,11 +341,20 @@ class ConfigValidatorTest
             new BackstoreConfig("e", "rbd", "/dev/sdb", 1 << 30, 512, true, false, null, null, false,
                 new RbdConfig("rbd/e", dir.resolve("missing.conf").toString(), null, null)),
             new BackstoreConfig("f", "ram", null, 1 << 20, 512, true, false, null, null, false,
-                new RbdConfig("rbd/f", conf.toString(), null, null)));
+                new RbdConfig("rbd/f", conf.toString(), null, null)),
+            // A snapshot of a's image and an image in a namespace: neither is a's image.
+            BackstoreConfig.rbd("g", new RbdConfig("rbd/a@monday", conf.toString(), null, null), 512, false, null,
+                null),
+            BackstoreConfig.rbd("h", new RbdConfig("rbd/tenant1/a@monday", conf.toString(), null, null), 512, false,
+                null, null),
+            BackstoreConfig.rbd("i", new RbdConfig("rbd/a@mon@day", conf.toString(), null, null), 512, false, null,
+                null));
 
         assertEquals(List.of(
-                "backstores[2] (c).rbd.image: \"rbd-c\" is not an image: POOL/IMAGE, as the rbd command names it (no " +
-                    "namespace, no snapshot).",
+                "backstores[2] (c).rbd.image: \"rbd-c\" is not an image: POOL/IMAGE or POOL/NAMESPACE/IMAGE, as the " +
+                    "rbd command names it, with @SNAPSHOT for one of its snapshots (served read-only).",
+                "backstores[8] (i).rbd.image: \"rbd/a@mon@day\" is not an image: POOL/IMAGE or POOL/NAMESPACE/IMAGE, " +
+                    "as the rbd command names it, with @SNAPSHOT for one of its snapshots (served read-only).",
                 "backstores[1] (b).rbd: required for an rbd backstore: {\"image\": \"POOL/IMAGE\", \"cephConf\": " +
                     "\"/etc/ceph/ceph.conf\"}",
                 "backstores[2] (c).rbd.cephConf: \"ceph.conf\" must be an absolute path",
