@@ -52,7 +52,7 @@ import java.lang.foreign.MemorySegment;
 /**
  * One iSCSI connection on one event loop: its phase state machine (login, Full Feature Phase, logged out, closing,
  * closed — RFC 7143 sections 6 and 8) and the dispatch of each received PDU by opcode to the class that handles it:
- * {@link LoginPhase}, {@link CommandStarter} and {@link WriteDataPhase}, {@link NopKeepalive},
+ * {@link LoginPhase}, {@link DataPdus} (SCSI Command and Data-Out), {@link NopKeepalive},
  * {@link TextExchange}, {@link TaskManagement}, {@link LogoutExchange}. PDUs come from a {@link PduReceiver} and go
  * out through a {@link RingPduSender}, both over its {@link ConnectionSocket}; numbering lives in {@link StatSn} and
  * the session's {@link CmdSnWindow}.
@@ -99,6 +99,7 @@ public final class Connection
     private final ResponseSender responses;
     private final CommandStarter starter;
     private final CommandOrder order;
+    private final DataPdus data;
     private final TaskManagement taskManagement;
     private final NopKeepalive keepalive;
     private final LogoutExchange logout;
@@ -170,6 +171,7 @@ public final class Connection
         this.order = new CommandOrder(commands, window, executor, counters, server.log());
         this.starter = new CommandStarter(commands, context.buffers(), writes, executor, order, rejects, this,
             counters);
+        this.data = new DataPdus(order, starter, writes, commands, rejects, counters, context.buffers());
         this.taskManagement = new TaskManagement(sender, statSn, window, commands, executor, responses, counters,
             server.log(), context.abortAcknowledgements());
         this.keepalive = new NopKeepalive(sender, statSn, window, server.nopInIntervalNanos(), server.nopInTimeoutNanos());
@@ -587,8 +589,8 @@ public final class Connection
         }
         switch (opcode)
         {
-            case Opcode.SCSI_COMMAND -> onScsiCommand(buffer, offset, dataOffset, dataLength, true);
-            case Opcode.SCSI_DATA_OUT -> onDataOut(buffer, offset, dataOffset, dataLength);
+            case Opcode.SCSI_COMMAND -> data.onScsiCommand(buffer, offset, dataOffset, dataLength, true);
+            case Opcode.SCSI_DATA_OUT -> data.onDataOut(buffer, offset, dataOffset, dataLength);
             case Opcode.NOP_OUT ->
             {
                 if (order.accept(buffer, offset, NopKeepalive.takesCmdSn(buffer, offset)))
@@ -643,29 +645,6 @@ public final class Connection
         return state == State.FULL_FEATURE;
     }
 
-    /** A SCSI Command PDU whose CmdSN is checked here; {@code dataOk} false: its immediate data's digest was wrong. */
-    private void onScsiCommand(
-        final MemorySegment buffer, final long offset, final long dataOffset, final int dataLength,
-        final boolean dataOk)
-    {
-        if (!order.accept(buffer, offset))
-        {
-            return;
-        }
-        if (session.discovery())
-        {
-            rejects.reject(RejectPdu.PROTOCOL_ERROR, buffer, offset);   // no SCSI in discovery (RFC 7143 4.3)
-        }
-        else if (dataOk)
-        {
-            starter.onScsiCommand(buffer, offset, dataOffset, dataLength);
-        }
-        else
-        {
-            starter.onScsiCommandWithBadData(buffer, offset, dataLength);
-        }
-    }
-
     /** Runs the commands held for a CmdSN gap that is now filled; not once the connection is logging out or closing. */
     private void releaseHeld()
     {
@@ -675,133 +654,38 @@ public final class Connection
         }
     }
 
-    private void onDataOut(final MemorySegment buffer, final long offset, final long dataOffset, final int dataLength)
-    {
-        final int result = writes.onDataOut(buffer, offset, dataOffset, dataLength);
-        if (result == WriteDataPhase.COMPLETE || result == WriteDataPhase.WAITING)
-        {
-            counters.add(IscsiCounter.WRITE_DATA_COPIED_BYTES, dataLength);
-        }
-        dataOutResult(result, buffer, offset);
-    }
-
-    private void dataOutResult(final int result, final MemorySegment buffer, final long offset)
-    {
-        switch (result)
-        {
-            case WriteDataPhase.COMPLETE -> order.execute(writes.command());
-            case WriteDataPhase.REJECT -> rejects.reject(RejectPdu.PROTOCOL_ERROR, buffer, offset);
-            case WriteDataPhase.FAILED -> counters.count(IscsiCounter.DATA_PHASE_ERRORS);
-            case WriteDataPhase.IGNORED -> counters.count(IscsiCounter.DATA_OUT_IGNORED);
-            default ->
-            {
-                // WAITING
-            }
-        }
-    }
-
     /**
-     * RFC 7143 7.8: a PDU whose data digest does not match is answered with a Reject and its data dropped. A Data-Out
-     * or a command's immediate data is a lost data PDU, which ERL 0 cannot ask for again: the header is taken as it
-     * stands (the header digest, if any, was right), the data counted as received, and the command ends in CHECK
-     * CONDITION, ABORTED COMMAND once all its data is in (7.8 b), which initiators retry at once (a command left
-     * waiting for that data would hold the initiator until its SCSI timeout). Other PDUs are just dropped.
+     * A PDU whose data digest does not match: a Reject, and in Full Feature Phase what {@link DataPdus} does with
+     * its header (RFC 7143 7.8).
      */
     @Override
     public boolean onDataDigestError(final MemorySegment buffer, final long offset)
     {
-        rejectDataDigest(buffer, offset);
+        data.rejectDataDigest(buffer, offset);
         if (state != State.FULL_FEATURE)
         {
             return false;
         }
-        final int dataLength = BasicHeaderSegment.dataSegmentLength(buffer, offset);
-        switch (BasicHeaderSegment.opcode(buffer, offset))
-        {
-            case Opcode.SCSI_COMMAND -> onScsiCommand(buffer, offset, -1, dataLength, false);
-            case Opcode.SCSI_DATA_OUT -> dataOutResult(writes.onDataOut(buffer, offset, -1, dataLength, false), buffer,
-                offset);
-            // Not data: nothing more to do (7.8) but take its CmdSN, which ERL 0 never sends again: a gap left in the
-            // window would keep ExpCmdSN, and so MaxCmdSN, where it is until the window closed.
-            case Opcode.NOP_OUT -> order.accept(buffer, offset, NopKeepalive.takesCmdSn(buffer, offset));
-            case Opcode.TEXT_REQUEST -> order.accept(buffer, offset);
-            default ->
-            {
-                // Task management, logout: no data segment to have a digest.
-            }
-        }
+        data.onDataDigestError(buffer, offset);
         releaseHeld();
         return state == State.FULL_FEATURE;
     }
 
-    private void rejectDataDigest(final MemorySegment buffer, final long offset)
-    {
-        counters.count(IscsiCounter.DATA_DIGEST_ERRORS);
-        rejects.reject(RejectPdu.DATA_DIGEST_ERROR, buffer, offset);
-    }
-
-    /**
-     * A large data segment still arriving behind its header: a Data-Out's, or a write command's immediate data, goes
-     * straight into the command's buffer when the PDU would be taken as its header stands.
-     */
     @Override
     public boolean placeData(
         final MemorySegment buffer, final long offset, final long dataOffset, final int have, final int dataLength,
         final DataPlacement into)
     {
-        if (state != State.FULL_FEATURE)
-        {
-            return false;
-        }
-        final boolean placed = switch (BasicHeaderSegment.opcode(buffer, offset))
-        {
-            case Opcode.SCSI_DATA_OUT -> writes.place(buffer, offset, dataOffset, have, dataLength, into, context.buffers());
-            case Opcode.SCSI_COMMAND -> !session.discovery() && starter.place(buffer, offset, dataOffset, have, dataLength, into);
-            default -> false;
-        };
-        if (placed)
-        {
-            counters.add(IscsiCounter.WRITE_DATA_COPIED_BYTES, have);
-        }
-        return placed;
+        return state == State.FULL_FEATURE && data.place(buffer, offset, dataOffset, have, dataLength, into);
     }
 
-    /** A placed PDU is all in: it goes on as if it had come through the receive buffer, or is dropped as it would be. */
     @Override
     public boolean onPlacedPdu(final MemorySegment buffer, final long offset, final int dataLength, final boolean digestOk)
     {
-        if (BasicHeaderSegment.opcode(buffer, offset) == Opcode.SCSI_COMMAND)
+        if (data.onPlaced(buffer, offset, dataLength, digestOk))
         {
-            final Command c = starter.takeReserved();
-            if (digestOk)
-            {
-                counters.count(IscsiCounter.PDUS_RECEIVED);
-            }
-            else
-            {
-                rejectDataDigest(buffer, offset);   // and the command goes on without its data, as onDataDigestError
-            }
-            if (order.accept(buffer, offset))
-            {
-                starter.onReservedCommand(buffer, offset, dataLength, c, digestOk);
-            }
-            else
-            {
-                commands.release(c.index());
-            }
             releaseHeld();
-            return state == State.FULL_FEATURE;
         }
-        final int result = writes.onPlacedDataOut(buffer, offset, dataLength, digestOk);
-        if (digestOk)
-        {
-            counters.count(IscsiCounter.PDUS_RECEIVED);
-        }
-        else
-        {
-            rejectDataDigest(buffer, offset);
-        }
-        dataOutResult(result, buffer, offset);
         return state == State.FULL_FEATURE;
     }
 
@@ -858,6 +742,7 @@ public final class Connection
             params.maxOutstandingR2T);
         responses.parameters(params.maxXmitDataSegmentLength, params.maxBurstLength, params.dataDigest);
         starter.lendable(!params.dataDigest);
+        data.bind(session.discovery());
         executor.bind(portalGroup, session.initiatorName(), session.nexus());
         text.bind(session, localIp, localPort, params.maxXmitDataSegmentLength);
         taskManagement.bind(peer + " (" + session + ")");
