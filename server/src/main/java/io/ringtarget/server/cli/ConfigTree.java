@@ -112,7 +112,8 @@ final class ConfigTree
     {
         final Node root = new Node("/", "");
         final Node backstores = root.add(new Node("backstores", "[Storage Objects: " + config.backstores().size() + "]"));
-        for (final String type : List.of(ConfigDefaults.TYPE_BLOCK, ConfigDefaults.TYPE_FILEIO, ConfigDefaults.TYPE_RAM))
+        for (final String type : List.of(ConfigDefaults.TYPE_BLOCK, ConfigDefaults.TYPE_FILEIO, ConfigDefaults.TYPE_RAM,
+            ConfigDefaults.TYPE_RBD))
         {
             final List<BackstoreConfig> ofType = config.backstores().stream().filter(b -> type.equals(b.type())).toList();
             final Node typeNode = backstores.add(new Node(type, "[Storage Objects: " + ofType.size() + "]"));

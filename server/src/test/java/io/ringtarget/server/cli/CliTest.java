@@ -461,6 +461,10 @@ class CliTest
         final String list = ok("backstores", "list").out();
         assertTrue(list.contains("vm1-monday  [rbd rbd/vm1@monday client.admin conf " + conf +
             " snapshot, read-only (own size) 512B blocks write-thru]  (not used)"), list);
+        // ls shows rbd backstores in a folder of their own, as the other types.
+        final String tree = ok("ls").out();
+        assertTrue(tree.lines().anyMatch(l -> l.contains("o- rbd .") && l.endsWith("[Storage Objects: 4]")) &&
+            tree.contains("o- vm1-monday ... [rbd rbd/vm1@monday client.admin"), tree);
         assertTrue(refused("backstores", "rbd", "create", "vm6", "rbd/a/b/vm6", "--ceph-conf", conf.toString())
             .contains("\"rbd/a/b/vm6\" is not an image: POOL/IMAGE or POOL/NAMESPACE/IMAGE"));
         assertTrue(refused("backstores", "rbd", "create", "vm7", "rbd/vm7@", "--ceph-conf", conf.toString())
