@@ -210,6 +210,20 @@ public final class Connection
         context.sweepTimers();   // the login waiting for it is looked at in the loop's next duty cycle
     }
 
+    @Override
+    public void requestAdminLogout(final boolean now)
+    {
+        if (now)
+        {
+            timeouts.requestClose("closed by an administrator", DisconnectReason.ADMIN);
+        }
+        else
+        {
+            timeouts.requestAdminLogout();
+        }
+        context.sweepTimers();
+    }
+
     /** Thread-safe: asks the initiator to log out (target shutdown), then closes the connection. */
     @Override
     public void requestLogout()

@@ -33,6 +33,10 @@ final class ConnectionTimeouts
     private volatile boolean closeRequested;
     private volatile String closeRequestReason;
     private volatile boolean logoutRequested;
+    /** Why a logout was requested: shutdown, or an administrator (written before {@link #logoutRequested}). */
+    private volatile DisconnectReason logoutKind = DisconnectReason.SHUTDOWN;
+    private volatile String logoutReason = "target shutting down";
+    private volatile DisconnectReason closeRequestKind = DisconnectReason.REINSTATED;
     private String closeReason;
     private DisconnectReason closeKind;
 
@@ -47,13 +51,31 @@ final class ConnectionTimeouts
      * reinstatement (SessionRegistry) is the one caller. */
     void requestClose(final String reason)
     {
+        requestClose(reason, DisconnectReason.REINSTATED);
+    }
+
+    /** Any thread: close the connection at the next tick, counted as {@code kind}. */
+    void requestClose(final String reason, final DisconnectReason kind)
+    {
         closeRequestReason = reason;
+        closeRequestKind = kind;
         closeRequested = true;
     }
 
     /** Any thread: the target is shutting down; the initiator is asked to log out at the next tick. */
     void requestLogout()
     {
+        logoutRequested = true;
+    }
+
+    /**
+     * Any thread: an administrator asked the session to log out ({@code ringtarget sessions logout}); as at shutdown,
+     * the initiator is asked at the next tick and the connection closed if it has not logged out within the grace.
+     */
+    void requestAdminLogout()
+    {
+        logoutKind = DisconnectReason.ADMIN;
+        logoutReason = "logout requested by an administrator";
         logoutRequested = true;
     }
 
@@ -81,7 +103,7 @@ final class ConnectionTimeouts
         {
             if (!fullFeature || discovery)
             {
-                return close(DisconnectReason.SHUTDOWN, "target shutting down");
+                return close(logoutKind, logoutReason);
             }
             if (!logout.requested())
             {
@@ -90,13 +112,13 @@ final class ConnectionTimeouts
             }
             if (logout.overdue(nowNanos))
             {
-                return close(DisconnectReason.SHUTDOWN,
-                    "target shutting down (initiator did not log out in " + LogoutExchange.GRACE_SECONDS + " s)");
+                return close(logoutKind,
+                    logoutReason + " (initiator did not log out in " + LogoutExchange.GRACE_SECONDS + " s)");
             }
         }
         if (closeRequested)
         {
-            return close(DisconnectReason.REINSTATED, closeRequestReason);
+            return close(closeRequestKind, closeRequestReason);
         }
         if (!fullFeature)
         {

@@ -1,8 +1,8 @@
 package io.ringtarget.iscsi.session;
 
 /**
- * What the session table needs of a session's connection, from any thread: a way to end it (reinstatement), and to
- * tell a login that waits for the session it reinstated that the wait is over.
+ * What the session table needs of a session's connection, from any thread: a way to end it (reinstatement, an
+ * administrator), and to tell a login that waits for the session it reinstated that the wait is over.
  */
 public interface SessionConnection
 {
@@ -14,4 +14,11 @@ public interface SessionConnection
      * looks at the waiting login at once rather than at its next timer tick.
      */
     void reinstatedSessionEnded();
+
+    /**
+     * Thread-safe: an administrator ends the session ({@code ringtarget sessions logout}): the initiator is asked to
+     * log out (an Async Message, RFC 7143 11.9.1), the connection closed if it has not within the grace; with
+     * {@code now}, the connection is closed at once.
+     */
+    void requestAdminLogout(boolean now);
 }

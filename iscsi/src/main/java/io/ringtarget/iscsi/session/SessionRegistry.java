@@ -221,6 +221,24 @@ public final class SessionRegistry
         return told;
     }
 
+    /**
+     * An administrator's request ({@code ringtarget sessions logout}): the normal session of {@code tsih} is asked to
+     * log out, or with {@code now} closed at once ({@link SessionConnection#requestAdminLogout}).
+     *
+     * @return false when no such normal session is logged in.
+     */
+    public synchronized boolean requestAdminLogout(final int tsih, final boolean now)
+    {
+        final Session s = byTsih.get(tsih);
+        final SessionConnection c = null == s ? null : s.connection;
+        if (null == c || s.discovery())
+        {
+            return false;
+        }
+        c.requestAdminLogout(now);
+        return true;
+    }
+
     public synchronized List<Session> all()
     {
         return new ArrayList<>(byTsih.values());

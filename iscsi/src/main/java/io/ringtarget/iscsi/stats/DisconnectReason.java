@@ -33,6 +33,8 @@ public enum DisconnectReason
      * (an administrator's doing, as shutdown is).
      */
     CONFIG_CHANGE("config_change"),
+    /** An administrator ended the session ({@code ringtarget sessions logout}): logged out, or closed. */
+    ADMIN("admin"),
     /** An internal error of ours (logged at ERROR). */
     INTERNAL_ERROR("internal_error"),
     /** Anything else (a failed login: counted in logins_total, not here). */

@@ -243,5 +243,10 @@ class IscsiFuzzTest
         public void reinstatedSessionEnded()
         {
         }
+
+        @Override
+        public void requestAdminLogout(final boolean now)
+        {
+        }
     }
 }

@@ -251,6 +251,24 @@ public final class LiveTarget
     }
 
     /** What the target serves now, with the secrets masked (and the sessions, when asked). */
+    /**
+     * Ends the sessions {@code which} names ({@code ringtarget sessions logout}), and logs each.
+     *
+     * @return a view of the sessions told, as they were just before.
+     */
+    public LiveView logout(final AdminRequest.Logout which) throws IOException
+    {
+        final List<SessionSnapshot> told = server.logout(which.initiator(), which.target(), which.isid(), which.now());
+        for (final SessionSnapshot s : told)
+        {
+            log.info("admin", (which.now() ? "closing the session of " : "asking the session of ") +
+                s.initiatorName() + " (ISID " + s.isidHex() + ", TSIH " + s.tsih() + ", " + s.targetName() + " tpg " +
+                s.tpgTag() + ", from " + s.peer() + ")" + (which.now() ? "" : " to log out") +
+                " (ringtarget sessions logout)");
+        }
+        return new LiveView(null, told, Map.of(), Map.of());
+    }
+
     public LiveView view(final boolean withConfig) throws IOException
     {
         final List<SessionSnapshot> sessions = server.sessions();

@@ -278,6 +278,32 @@ public final class TargetServer implements AutoCloseable
     }
 
     /**
+     * Ends an initiator's normal sessions ({@code ringtarget sessions logout}): each is asked to log out (an Async
+     * Message; closed if it has not within 2 s) or, {@code now}, closed at once.
+     *
+     * @param target  only its sessions of this target; null: of every target.
+     * @param isidHex only the session of this ISID (12 hex digits, with or without 0x); null: every ISID.
+     * @return the sessions told, as they were just before.
+     */
+    public List<SessionSnapshot> logout(final String initiator, final String target, final String isidHex,
+        final boolean now) throws IOException
+    {
+        final String isid = null == isidHex ? null : isidHex.toLowerCase(java.util.Locale.ROOT).replaceFirst("^0x", "");
+        final List<SessionSnapshot> told = new ArrayList<>();
+        for (final SessionSnapshot s : sessions())
+        {
+            if (!s.discovery() && s.initiatorName().equalsIgnoreCase(initiator) &&
+                (null == target || target.equalsIgnoreCase(s.targetName())) &&
+                (null == isid || isid.equals(s.isidHex())) &&
+                engine.server().sessions().requestAdminLogout(s.tsih(), now))
+            {
+                told.add(s);
+            }
+        }
+        return told;
+    }
+
+    /**
      * The ALUA state of a TPG now (an initiator may have changed it), spelt as the configuration spells it
      * ("active-optimized"), or null when it is not served.
      */

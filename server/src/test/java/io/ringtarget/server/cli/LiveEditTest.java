@@ -406,6 +406,14 @@ class LiveEditTest
             final CliRunner.Result sessions = run("sessions", "-v");
             assertEquals(0, sessions.exitCode(), sessions::toString);
             assertEquals("No sessions.\n", sessions.out());
+            // sessions logout (the kernel initiator's logging out and in again: KernelInitiatorSessionLogoutTest).
+            final CliRunner.Result nobody = run("sessions", "logout", HOST1, "--target", T);
+            assertEquals(1, nobody.exitCode(), nobody::toString);
+            assertEquals("No session of " + HOST1 + " with " + T + " is logged in (ringtarget sessions lists them).\n",
+                nobody.err());
+            final CliRunner.Result badIsid = run("sessions", "logout", HOST1, "--isid", "23d0");
+            assertEquals(2, badIsid.exitCode(), badIsid::toString);
+            assertTrue(badIsid.err().contains("--isid 23d0: 12 hex digits"), badIsid::toString);
         }
         final CliRunner.Result none = run("sessions");
         assertEquals(1, none.exitCode(), none::toString);
