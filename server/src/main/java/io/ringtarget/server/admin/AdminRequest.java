@@ -28,8 +28,9 @@ public record AdminRequest(String op, String config, List<EditLine> lines, Strin
     public static final String LOGOUT = "logout";
 
     /**
-     * The sessions a {@link #LOGOUT} ends: an initiator's, optionally of one target and one ISID; {@code now} closes
-     * them at once instead of asking them to log out.
+     * The sessions a {@link #LOGOUT} ends: an initiator's (null: every initiator's), of one target (null: of any;
+     * one of the two is given) and one ISID (null: any); {@code now} closes them at once instead of asking them to
+     * log out.
      */
     public record Logout(String initiator, String target, String isid, boolean now)
     {

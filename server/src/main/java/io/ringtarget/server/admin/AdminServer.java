@@ -212,8 +212,9 @@ public final class AdminServer implements AutoCloseable
             case AdminRequest.LOG_LEVEL -> null == request.logLevel() || target.logLevel(request.logLevel()) ?
                 response(0, null, null, null) : response(2, "\"" + request.logLevel() + "\" is not a log level: " +
                 "debug, info, warn or error", null, null);
-            case AdminRequest.LOGOUT -> null == request.logout() || null == request.logout().initiator() ?
-                response(2, "a logout names the initiator whose sessions end", null, null) :
+            case AdminRequest.LOGOUT -> null == request.logout() ||
+                (null == request.logout().initiator() && null == request.logout().target()) ?
+                response(2, "a logout names the initiator or the target whose sessions end", null, null) :
                 response(0, null, null, target.logout(request.logout()));
             default -> response(2, "unknown request \"" + op + "\"", null, null);
         };

@@ -15,6 +15,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
@@ -104,22 +105,25 @@ final class SessionsCommand implements Callable<Integer>
     }
 
     /**
-     * {@code ringtarget sessions logout INITIATOR [--target IQN] [--isid HEX] [--now]}: what tgtadm's {@code --op
+     * {@code ringtarget sessions logout [INITIATOR] [--target IQN] [--isid HEX] [--now]}: what tgtadm's {@code --op
      * delete --mode conn} and SCST's {@code force_close} do, the iSCSI way first: the initiator is asked to log out.
      */
-    @Command(name = "logout", description = "Ends an initiator's sessions on the running target: each is asked to log " +
+    @Command(name = "logout", description = "Ends an initiator's sessions on the running target (with --target and no " +
+        "initiator: every session of that target): each is asked to log " +
         "out (an Async Message, RFC 7143 11.9.1) and closed if it has not within 2 s; --now closes them at once. " +
         "Linux's initiator logs out and in again at once, taking what the TPG offers now (tpg set --parameter, " +
         "CHAP); to keep it out, delete its ACL (which ends its sessions by itself) or disable the TPG instead.",
         footer = { "", "Examples:", "  ringtarget sessions logout iqn.1994-05.com.client:host1",
             "  ringtarget sessions logout iqn.1994-05.com.client:host1 --target iqn.2026-04.com.example:target1 " +
-                "--isid 400001370000 --now" })
+                "--isid 400001370000 --now",
+            "  ringtarget sessions logout --target iqn.2026-04.com.example:target1   # every initiator's" })
     static final class Logout implements Callable<Integer>
     {
         @Mixin
         ConfigFileOption config;
 
-        @Parameters(index = "0", paramLabel = "INITIATOR_IQN", description = "The initiator whose sessions end.")
+        @Parameters(index = "0", arity = "0..1", paramLabel = "INITIATOR_IQN",
+            description = "The initiator whose sessions end (left out: every initiator's, of --target).")
         String initiator;
 
         @Option(names = "--target", paramLabel = "IQN", description = "Only its sessions of this target.")
@@ -139,7 +143,12 @@ final class SessionsCommand implements Callable<Integer>
         @Override
         public Integer call() throws Exception
         {
-            if (null != isid && !isid.toLowerCase(java.util.Locale.ROOT).matches("(0x)?[0-9a-f]{12}"))
+            if (null == initiator && null == target)
+            {
+                throw new CliException(ExitCodes.INVALID, "name the initiator whose sessions end, or --target IQN " +
+                    "for every session of a target");
+            }
+            if (null != isid && !isid.toLowerCase(Locale.ROOT).matches("(0x)?[0-9a-f]{12}"))
             {
                 throw new CliException(ExitCodes.INVALID, "--isid " + isid + ": 12 hex digits, as ringtarget " +
                     "sessions shows an ISID");
@@ -150,9 +159,9 @@ final class SessionsCommand implements Callable<Integer>
             final List<SessionSnapshot> told = response.view().sessions();
             if (told.isEmpty())
             {
-                spec.commandLine().getErr().println("No session of " + initiator +
-                    (null == target ? "" : " with " + target) + (null == isid ? "" : " with ISID " + isid) +
-                    " is logged in (ringtarget sessions lists them).");
+                spec.commandLine().getErr().println("No session " + (null == initiator ? "" : "of " + initiator + " ") +
+                    (null == target ? "" : "with " + target + " ") + (null == isid ? "" : "with ISID " + isid + " ") +
+                    "is logged in (ringtarget sessions lists them).");
                 return ExitCodes.FAILURE;
             }
             final PrintWriter out = spec.commandLine().getOut();

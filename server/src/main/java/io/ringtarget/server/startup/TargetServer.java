@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -278,9 +279,10 @@ public final class TargetServer implements AutoCloseable
     }
 
     /**
-     * Ends an initiator's normal sessions ({@code ringtarget sessions logout}): each is asked to log out (an Async
-     * Message; closed if it has not within 2 s) or, {@code now}, closed at once.
+     * Ends normal sessions ({@code ringtarget sessions logout}): each is asked to log out (an Async Message; closed if
+     * it has not within 2 s) or, {@code now}, closed at once.
      *
+     * @param initiator only this initiator's sessions; null: every initiator's (then {@code target} is given).
      * @param target  only its sessions of this target; null: of every target.
      * @param isidHex only the session of this ISID (12 hex digits, with or without 0x); null: every ISID.
      * @return the sessions told, as they were just before.
@@ -288,11 +290,11 @@ public final class TargetServer implements AutoCloseable
     public List<SessionSnapshot> logout(final String initiator, final String target, final String isidHex,
         final boolean now) throws IOException
     {
-        final String isid = null == isidHex ? null : isidHex.toLowerCase(java.util.Locale.ROOT).replaceFirst("^0x", "");
+        final String isid = null == isidHex ? null : isidHex.toLowerCase(Locale.ROOT).replaceFirst("^0x", "");
         final List<SessionSnapshot> told = new ArrayList<>();
         for (final SessionSnapshot s : sessions())
         {
-            if (!s.discovery() && s.initiatorName().equalsIgnoreCase(initiator) &&
+            if (!s.discovery() && (null == initiator || s.initiatorName().equalsIgnoreCase(initiator)) &&
                 (null == target || target.equalsIgnoreCase(s.targetName())) &&
                 (null == isid || isid.equals(s.isidHex())) &&
                 engine.server().sessions().requestAdminLogout(s.tsih(), now))

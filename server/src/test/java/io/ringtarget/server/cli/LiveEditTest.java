@@ -414,6 +414,12 @@ class LiveEditTest
             final CliRunner.Result badIsid = run("sessions", "logout", HOST1, "--isid", "23d0");
             assertEquals(2, badIsid.exitCode(), badIsid::toString);
             assertTrue(badIsid.err().contains("--isid 23d0: 12 hex digits"), badIsid::toString);
+            final CliRunner.Result noOne = run("sessions", "logout");
+            assertEquals(2, noOne.exitCode(), noOne::toString);
+            assertTrue(noOne.err().contains("name the initiator whose sessions end, or --target IQN"),
+                noOne::toString);
+            final CliRunner.Result ofTarget = run("sessions", "logout", "--target", T, "--now");
+            assertEquals("No session with " + T + " is logged in (ringtarget sessions lists them).\n", ofTarget.err());
         }
         final CliRunner.Result none = run("sessions");
         assertEquals(1, none.exitCode(), none::toString);
