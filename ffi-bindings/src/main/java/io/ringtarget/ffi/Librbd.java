@@ -103,7 +103,7 @@ public final class Librbd
 
     /**
      * rbd_open_read_only: the image {@code name} of the pool of {@code ioctx} at its snapshot {@code snapshot} (or its
-     * head when null), read-only: no exclusive lock, no header watch of its own, writes refused (-EROFS).
+     * head when null), read-only: the exclusive lock is never taken and writes are refused.
      */
     public static int openReadOnly(final long ioctx, final String name, final String snapshot,
         final MemorySegment imageOut)

@@ -60,7 +60,7 @@ final class RbdImage implements AutoCloseable
             {
                 Librados.ioctxSetNamespace(ioctx, spec.namespace());
             }
-            // A snapshot is opened read-only: librbd then neither watches the header nor takes the lock.
+            // A snapshot is opened read-only: librbd then never takes the exclusive lock and refuses writes.
             CephClient.check(spec.isSnapshot() ? Librbd.openReadOnly(ioctx, spec.image(), spec.snapshot(), out) :
                 Librbd.open(ioctx, spec.image(), out), "image " + spec.name());
             image = Librbd.handle(out);
