@@ -21,10 +21,11 @@ services=(tgt istgt prometheus ceph-base ceph-common ceph-mon ceph-osd)
 # The units a package enables, where they are not named as the package.
 declare -A units=([ceph-base]="ceph-crash.service" [ceph-common]="ceph.target rbdmap.service"
   [ceph-mon]="ceph-mon.target" [ceph-osd]="ceph-osd.target")
-# Without their recommendations: QEMU (GUI, firmware for other machines, qemu-utils; the guest needs only
-# qemu-system-x86_64 with user networking), Prometheus (node exporter; the tests need prometheus and promtool) and
-# Ceph (ceph-mgr, ceph-mds, radosgw, smartmontools, nvme-cli; RBD I/O needs a monitor and an OSD only).
-norec_pkgs=(qemu-system-x86 prometheus ceph-mon ceph-osd ceph-common librbd1 librbd-dev)
+# Without their recommendations: QEMU (GUI, firmware for other machines; the guest needs only qemu-system-x86_64
+# with user networking, and QemuImgOverLibiscsiTest qemu-img with QEMU's libiscsi driver, qemu-block-extra),
+# Prometheus (node exporter; the tests need prometheus and promtool) and Ceph (ceph-mgr, ceph-mds, radosgw,
+# smartmontools, nvme-cli; RBD I/O needs a monitor and an OSD only).
+norec_pkgs=(qemu-system-x86 qemu-utils qemu-block-extra prometheus ceph-mon ceph-osd ceph-common librbd1 librbd-dev)
 missing=()
 missing_norec=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
