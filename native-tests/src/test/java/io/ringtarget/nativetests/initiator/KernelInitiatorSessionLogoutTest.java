@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,7 +65,8 @@ class KernelInitiatorSessionLogoutTest
             new DiscoveryAuthConfig("none", null), new EngineConfig(1, false, "ring", 5, 15)), file);
         serve = RingtargetCli.start(dir.resolve("serve.log"), Map.of(), "serve", "-c", file.toString(),
             "--admin-socket", socket.toString(), "--metrics", "off");
-        awaitLog("admin: listening on " + socket);
+        assertTrue(serve.awaitLogLine(".*admin: listening on " + Pattern.quote(socket.toString()) + ".*",
+            Duration.ofSeconds(90)), serve::logText);
         final String script = GuestScripts.read("session-logout.sh")
             .replace("@TARGET@", TARGET)
             .replace("@PORTAL@", KernelInitiatorGuest.hostAddress(0) + ":" + port);
@@ -96,17 +98,6 @@ class KernelInitiatorSessionLogoutTest
         }
         return result.output().lines().filter(l -> !l.isBlank() && !l.startsWith("ringtarget: preparing"))
             .findFirst().orElse("");
-    }
-
-    private static void awaitLog(final String line) throws InterruptedException
-    {
-        final long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (!serve.logText().contains(line))
-        {
-            assertTrue(serve.isAlive(), serve::logText);
-            assertTrue(System.nanoTime() - deadline < 0, serve::logText);
-            Thread.sleep(100);
-        }
     }
 
     @AfterAll

@@ -108,9 +108,9 @@ final class SessionsCommand implements Callable<Integer>
      * {@code ringtarget sessions logout [INITIATOR] [--target IQN] [--isid HEX] [--now]}: what tgtadm's {@code --op
      * delete --mode conn} and SCST's {@code force_close} do, the iSCSI way first: the initiator is asked to log out.
      */
-    @Command(name = "logout", description = "Ends an initiator's sessions on the running target (with --target and no " +
-        "initiator: every session of that target): each is asked to log " +
-        "out (an Async Message, RFC 7143 11.9.1) and closed if it has not within 2 s; --now closes them at once. " +
+    @Command(name = "logout", description = "Ends an initiator's sessions on the running target (with --target and " +
+        "no initiator: every session of that target): each is asked to log out (an Async Message, RFC 7143 " +
+        "11.9.1) and closed if it has not within 2 s; --now closes them at once. " +
         "Linux's initiator logs out and in again at once, taking what the TPG offers now (tpg set --parameter, " +
         "CHAP); to keep it out, delete its ACL (which ends its sessions by itself) or disable the TPG instead.",
         footer = { "", "Examples:", "  ringtarget sessions logout iqn.1994-05.com.client:host1",
