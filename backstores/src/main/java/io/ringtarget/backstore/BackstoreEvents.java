@@ -32,9 +32,27 @@ public interface BackstoreEvents
 
     /**
      * Another process took the storage over and fenced this one off (an RBD client blocklisted when its lock was
-     * broken): every read and write now fails, and keeps failing until the target restarts.
+     * broken): every read and write now fails, until {@link #reopened()}.
      */
     default void fencedOff()
+    {
+    }
+
+    /**
+     * After a fencing, the storage was opened again (an RBD image, as a new client the blocklist does not cover):
+     * reads and writes are served again, the first write taking the storage over again.
+     */
+    default void reopened()
+    {
+    }
+
+    /**
+     * Opening the storage again after a fencing failed; it stays fenced (and is tried again, unless the reason says
+     * otherwise).
+     *
+     * @param reason what failed, for the log.
+     */
+    default void reopenFailed(final String reason)
     {
     }
 

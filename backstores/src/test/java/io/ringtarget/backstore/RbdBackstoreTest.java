@@ -230,6 +230,104 @@ class RbdBackstoreTest
     }
 
     @Test
+    void aFencedGatewayOpensTheImageAgainAsANewClientAndTakesItBackWithItsNextWrite() throws Exception
+    {
+        final RbdImageSpec spec = cluster.image("reopen", "16M");
+        final RbdImageSpec sibling = cluster.image("reopen-sibling", "16M");
+        final List<String> first = new CopyOnWriteArrayList<>();
+        final List<String> firstSibling = new CopyOnWriteArrayList<>();
+        final List<String> second = new CopyOnWriteArrayList<>();
+        final EventLoop other = new EventLoop("other", Ring.open(new RingConfig().entries(64)));
+        try (LoopDriver a = new LoopDriver(RbdBackstore.open("reopen", spec, 512, false));
+            LoopDriver aSibling = new LoopDriver(RbdBackstore.open("reopen-sibling", sibling, 512, false));
+            LoopDriver b = new LoopDriver(RbdBackstore.open("reopen", cluster.asAnotherGateway(spec), 512, false)))
+        {
+            final RbdBackstore rbdA = (RbdBackstore)a.backstore;
+            // A second loop of A's: its word is needed before the switch, and its results come through its inbox.
+            final BlockDevice otherDevice = rbdA.open(other);
+            final ScsiTask otherTask = new ScsiTask();
+            final int[] otherDone = {0};
+            otherTask.listener(t -> otherDone[0]++);
+            final RbdBackstore rbdB = (RbdBackstore)b.backstore;
+            a.backstore.events(recorder(first));
+            aSibling.backstore.events(recorder(firstSibling));
+            b.backstore.events(recorder(second));
+            fill(a.buffer, 0, 4096, 0xA1);
+            a.run(4096, LoopDriver.cdb16(0x8A, 0, 0, 8));
+            a.assertGood();
+            aSibling.run(4096, LoopDriver.cdb16(0x8A, 0, 0, 8)); // the sibling image holds its own lock, on A's client
+            aSibling.assertGood();
+            fill(b.buffer, 0, 4096, 0xB2);
+            b.run(4096, LoopDriver.cdb16(0x8A, 0, 0, 8));
+            b.assertGood();
+            // A meets the blocklist: fenced, and so is every image on the same Ceph client, without I/O of its own.
+            a.run(4096, LoopDriver.cdb16(0x88, 0, 0, 8));
+            assertEquals(SenseKey.NOT_READY, a.task.senseData().get(ValueLayout.JAVA_BYTE, 2) & 0x0F);
+            final long fencedAt = System.nanoTime();
+            assertTrue(rbdA.fenced());
+            assertTrue(((RbdBackstore)aSibling.backstore).fenced(), "the other image of the blocklisted client");
+            assertEquals(List.of("ownershipTaken null", "fencedOff"), firstSibling);
+            // Opened again after the hold-down, as a new client: A reads again, without the lock.
+            awaitEvent(first, "reopened", a.loop, aSibling.loop, other);
+            awaitEvent(firstSibling, "reopened", a.loop, aSibling.loop, other);
+            assertTrue(System.nanoTime() - fencedAt >= (RbdBackstore.REOPEN_DELAY_SECONDS - 1) * 1_000_000_000L,
+                "not before the hold-down");
+            assertFalse(rbdA.fenced());
+            assertEquals(1, rbdA.reopens());
+            assertEquals(List.of("ownershipTaken null", "fencedOff", "reopened"), first);
+            a.run(4096, LoopDriver.cdb16(0x88, 0, 0, 8));
+            a.assertGood();
+            assertPattern(a.buffer, 0, 4096, 0xB2);
+            a.buffer.fill((byte)0);
+            runOn(other, a, otherDevice, otherTask, otherDone, 4096, LoopDriver.cdb16(0x88, 0, 0, 8));
+            assertEquals(ScsiStatus.GOOD, otherTask.status());
+            assertPattern(a.buffer, 0, 4096, 0xB2);
+            assertFalse(rbdA.lockOwner());
+            assertTrue(rbdB.lockOwner(), "reading took nothing from B");
+            // A's next write takes the image back: B is blocklisted in turn, fenced at its next I/O, and reopens too.
+            fill(a.buffer, 0, 4096, 0xA4);
+            a.run(4096, LoopDriver.cdb16(0x8A, 0x08, 0, 8)); // FUA
+            a.assertGood();
+            assertTrue(rbdA.lockOwner());
+            assertTrue(first.get(3).startsWith("ownershipTaken 127.0.0.1:0/"), first.toString());
+            b.run(4096, LoopDriver.cdb16(0x8A, 0, 0, 8));
+            assertEquals(SenseKey.NOT_READY, b.task.senseData().get(ValueLayout.JAVA_BYTE, 2) & 0x0F);
+            awaitEvent(second, "reopened", b.loop);
+            b.run(4096, LoopDriver.cdb16(0x88, 0, 0, 8));
+            b.assertGood();
+            assertPattern(b.buffer, 0, 4096, 0xA4);
+            // The sibling, reopened on A's new client, writes again: its lock is still recorded as A's old client's
+            // (whom B broke and blocklisted), so the new client breaks it.
+            aSibling.run(4096, LoopDriver.cdb16(0x8A, 0, 0, 8));
+            aSibling.assertGood();
+            assertEquals(List.of("ownershipTaken null", "fencedOff", "reopened", second.get(0)), firstSibling);
+        }
+        finally
+        {
+            other.onClose();
+            other.ring().close();
+        }
+        // Closed cleanly: A's new client released the lock it held.
+        assertFalse(cluster.rbd("lock", "ls", "rbd/reopen").contains("auto"));
+    }
+
+    /** Waits for {@code event}, running the loops meanwhile (the reopen switches completions on the home loop). */
+    private static void awaitEvent(final List<String> events, final String event, final EventLoop... loops)
+        throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!events.contains(event) && System.nanoTime() < deadline)
+        {
+            for (final EventLoop l : loops)
+            {
+                l.doWork();
+            }
+            Thread.sleep(1);
+        }
+        assertTrue(events.contains(event), event + " never came: " + events);
+    }
+
+    @Test
     void aLoopThatDoesNotReadTheEventfdGetsItsCompletionsThroughItsInbox() throws Exception
     {
         final RbdImageSpec spec = cluster.image("loops", "16M");
@@ -420,6 +518,18 @@ class RbdBackstoreTest
             public void takeoverFailed(final String reason)
             {
                 events.add("takeoverFailed " + reason);
+            }
+
+            @Override
+            public void reopened()
+            {
+                events.add("reopened");
+            }
+
+            @Override
+            public void reopenFailed(final String reason)
+            {
+                events.add("reopenFailed " + reason);
             }
         };
     }

@@ -135,7 +135,22 @@ public final class TargetPortGroup
         {
             throw new IllegalArgumentException("target port group " + id + " does not support " + state);
         }
-        change(state, STATUS_IMPLICIT, null, null);
+        change(-1, state, STATUS_IMPLICIT, null, null);
+    }
+
+    /**
+     * As {@link #accessState(AccessState)}, only while the state is {@code expected}: a target undoing its own
+     * change (a fenced gateway serving again) leaves a state an administrator set meanwhile alone. Any thread.
+     *
+     * @return whether the state was {@code expected} (and is {@code state} now).
+     */
+    public boolean accessState(final AccessState expected, final AccessState state)
+    {
+        if (!supports(state))
+        {
+            throw new IllegalArgumentException("target port group " + id + " does not support " + state);
+        }
+        return change(expected.code(), state, STATUS_IMPLICIT, null, null);
     }
 
     /** Sets or clears the PREF bit (no unit attention: SPC-4 names none for it). Any thread. */
@@ -150,15 +165,21 @@ public final class TargetPortGroup
      */
     void setExplicitly(final AccessState state, final LogicalUnit logicalUnit, final ItNexus issuer)
     {
-        change(state, STATUS_SET_TARGET_PORT_GROUPS, logicalUnit, issuer);
+        change(-1, state, STATUS_SET_TARGET_PORT_GROUPS, logicalUnit, issuer);
     }
 
-    private void change(final AccessState state, final int status, final LogicalUnit issuerUnit, final ItNexus issuer)
+    /** @param expectedCode the state code to change from, -1: any. */
+    private boolean change(final int expectedCode, final AccessState state, final int status,
+        final LogicalUnit issuerUnit, final ItNexus issuer)
     {
         final int old;
         synchronized (this)
         {
             old = packed;
+            if (expectedCode >= 0 && (old & 0x0F) != expectedCode)
+            {
+                return false;
+            }
             packed = (old & PREF) | state.code() | (status << 8);
         }
         if ((old & 0x0F) != state.code())
@@ -174,6 +195,7 @@ public final class TargetPortGroup
                 lu.asymmetricAccessStateChanged(lu == issuerUnit ? issuer : null);
             }
         }
+        return true;
     }
 
     void register(final LogicalUnit lu)

@@ -26,6 +26,8 @@ final class CephClient
     private final Key key;
     private final long cluster;
     private final String fsid;
+    private final java.util.concurrent.CopyOnWriteArrayList<Runnable> blocklistListeners =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
     private int references;
 
     private CephClient(final Key key, final long cluster, final String fsid)
@@ -106,13 +108,50 @@ final class CephClient
         return Librados.confGet(cluster, name);
     }
 
+    /**
+     * Images opened from now on get a new connection (this one was blocklisted, or its lock lost): the blocklist
+     * entry (this client's address and nonce) does not cover a new one. Those open on this one keep it until closed.
+     */
+    void retire()
+    {
+        synchronized (OPEN)
+        {
+            OPEN.remove(key, this);
+        }
+    }
+
+    /** {@code fenced} runs when Ceph has refused this connection (any thread), for every image open on it. */
+    void onBlocklisted(final Runnable fenced)
+    {
+        blocklistListeners.addIfAbsent(fenced);
+    }
+
+    void removeOnBlocklisted(final Runnable fenced)
+    {
+        blocklistListeners.remove(fenced);
+    }
+
+    /**
+     * An operation was refused with EBLOCKLISTED: Ceph blocklisted this client, so every image open on it is fenced,
+     * not only the one that met it (each would otherwise learn it from its next I/O, after its target port groups had
+     * been reported available in between).
+     */
+    void blocklisted()
+    {
+        retire();
+        for (final Runnable fenced : blocklistListeners)
+        {
+            fenced.run();
+        }
+    }
+
     void release()
     {
         synchronized (OPEN)
         {
             if (--references == 0)
             {
-                OPEN.remove(key);
+                OPEN.remove(key, this);
                 Librados.shutdown(cluster);
             }
         }

@@ -34,17 +34,23 @@ final class ExclusiveLock implements AutoCloseable
     static final int NOT_OWNER = 1;
     /** The lock thread is taking the lock; writes wait. */
     static final int TAKING_OVER = 2;
-    /** Another gateway broke our lock and blocklisted us: every operation fails until the target restarts. */
+    /**
+     * Another gateway broke our lock and blocklisted us: every operation fails until {@link ImageReopen} has opened
+     * the image again as a new client ({@link #reopened}).
+     */
     static final int FENCED = 3;
 
-    /** Told on the lock thread when the state has changed (to OWNER, NOT_OWNER after a failure, or FENCED). */
+    /**
+     * Told when the state has changed: to OWNER or NOT_OWNER after a failure (the lock thread), FENCED (the thread
+     * that met the fencing), NOT_OWNER after a reopen (the reopen thread).
+     */
     interface Listener
     {
         void lockStateChanged(int state);
     }
 
-    private final RbdImage image;
     private final Listener listener;
+    private volatile RbdImage image;
     private final AtomicInteger state = new AtomicInteger(NOT_OWNER);
     private final Thread thread;
     private volatile BackstoreEvents events = BackstoreEvents.NONE;
@@ -102,6 +108,17 @@ final class ExclusiveLock implements AutoCloseable
         }
     }
 
+    /**
+     * The image was opened again as a new client (the reopen thread, once no loop has anything in flight on the
+     * fenced handle): writes wait for the lock again, the first asking for a takeover.
+     */
+    void reopened(final RbdImage fresh)
+    {
+        image = fresh;
+        state.set(NOT_OWNER);
+        listener.lockStateChanged(NOT_OWNER);
+    }
+
     private void run()
     {
         while (running)
@@ -117,6 +134,8 @@ final class ExclusiveLock implements AutoCloseable
 
     private void takeOver()
     {
+        final RbdImage taken = image;
+        final long handle = taken.handle();
         String previous = null;
         int r = 0;
         // The holder, if any, is broken first rather than asked: rbd_lock_acquire would wait for a dead holder's
@@ -126,11 +145,11 @@ final class ExclusiveLock implements AutoCloseable
         for (int attempt = 0; attempt < 2; attempt++)
         {
             final List<String> owners = new ArrayList<>();
-            r = Librbd.lockGetOwners(image.handle(), owners);
+            r = Librbd.lockGetOwners(handle, owners);
             for (int i = 0; r == 0 && i < owners.size(); i++)
             {
                 previous = owners.get(i);
-                r = Librbd.lockBreak(image.handle(), RBD_LOCK_MODE_EXCLUSIVE, previous);
+                r = Librbd.lockBreak(handle, RBD_LOCK_MODE_EXCLUSIVE, previous);
                 if (r == -ENOENT)
                 {
                     r = 0; // released, or broken by librbd, meanwhile
@@ -138,17 +157,16 @@ final class ExclusiveLock implements AutoCloseable
             }
             if (r == 0)
             {
-                r = Librbd.lockAcquire(image.handle(), RBD_LOCK_MODE_EXCLUSIVE);
+                r = Librbd.lockAcquire(handle, RBD_LOCK_MODE_EXCLUSIVE);
             }
             if (r != -EROFS && r != -EBUSY)
             {
                 break;
             }
         }
-        if (r == 0)
+        if (r == 0 && state.compareAndSet(TAKING_OVER, OWNER)) // not when fenced meanwhile
         {
             takeovers++;
-            state.set(OWNER);
             events.ownershipTaken(previous);   // before the writes that waited for the lock go on and are answered
             listener.lockStateChanged(OWNER);
         }
@@ -156,11 +174,11 @@ final class ExclusiveLock implements AutoCloseable
         {
             fencedOff();
         }
-        else
+        else if (r != 0) // r == 0 here: fenced while taking it, which was reported
         {
             failedTakeovers++;
             state.compareAndSet(TAKING_OVER, NOT_OWNER);
-            events.takeoverFailed("taking the exclusive lock of " + image.spec().name() + ": " + Errno.describe(r));
+            events.takeoverFailed("taking the exclusive lock of " + taken.spec().name() + ": " + Errno.describe(r));
             listener.lockStateChanged(NOT_OWNER);
         }
     }

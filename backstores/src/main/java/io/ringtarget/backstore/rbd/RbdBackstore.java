@@ -17,18 +17,25 @@ import java.util.Arrays;
  * <p>
  * Two gateways may export the same image: the logical unit's identity comes from the image ({@link #identityKey()}),
  * writes need the image's exclusive lock ({@link ExclusiveLock}: taken when first needed, breaking and blocklisting
- * its holder), and a gateway whose lock was taken over is fenced: Ceph refuses what it still sends.
+ * its holder), and a gateway whose lock was taken over is fenced: Ceph refuses what it still sends. It serves again
+ * on a new connection to the cluster some seconds later ({@link ImageReopen}).
  */
 public final class RbdBackstore implements Backstore
 {
+    /** From a fencing to the first attempt at opening the image again ({@link ImageReopen}). */
+    public static final int REOPEN_DELAY_SECONDS = 10;
+
     private final String name;
-    private final RbdImage image;
     private final int blockSize;
     private final boolean readOnly;
     private final long discardGranularity;
     private final boolean librbdCaches;
     private final ExclusiveLock lock;
-    private final ImageWatch watch;
+    private final ImageReopen reopen;
+    private final Runnable onBlocklisted = this::fencedOff;
+    /** The open image: replaced (with its watch and completions) when it is opened again after a fencing. */
+    private volatile RbdImage image;
+    private volatile ImageWatch watch;
     private volatile long blockCount;
     private volatile BackstoreEvents events = BackstoreEvents.NONE;
     private volatile RbdDevice[] devices = new RbdDevice[0];
@@ -49,7 +56,9 @@ public final class RbdBackstore implements Backstore
         // writethrough; rbd_cache_writethrough_until_flush only delays that until the first flush.
         this.librbdCaches = "true".equals(image.client().option("rbd_cache")) &&
             !"writethrough".equals(image.client().option("rbd_cache_policy"));
-        this.lock = readOnly ? null : new ExclusiveLock(name, image, this::lockStateChanged);
+        // Read-only images have the lock's state too (never taking the lock): one that shares its connection with a
+        // writable image is blocklisted with it, and opened again the same way.
+        this.lock = new ExclusiveLock(name, image, this::lockStateChanged);
         ImageWatch w = null;
         try
         {
@@ -57,12 +66,14 @@ public final class RbdBackstore implements Backstore
         }
         finally
         {
-            if (null == w && null != lock)
+            if (null == w)
             {
                 lock.close();
             }
         }
         this.watch = w;
+        this.reopen = new ImageReopen(name, this);
+        image.client().onBlocklisted(onBlocklisted);
     }
 
     /**
@@ -153,10 +164,12 @@ public final class RbdBackstore implements Backstore
     public void events(final BackstoreEvents events)
     {
         this.events = events;
-        if (null != lock)
-        {
-            lock.events(events);
-        }
+        lock.events(events);
+    }
+
+    BackstoreEvents events()
+    {
+        return events;
     }
 
     /** rbd_discard_granularity_bytes: discards aligned to it deallocate and read back as zeros. */
@@ -180,19 +193,25 @@ public final class RbdBackstore implements Backstore
     /** Whether this process holds the image's exclusive lock now. */
     public boolean lockOwner()
     {
-        return null != lock && lock.state() == ExclusiveLock.OWNER;
+        return !readOnly && lock.state() == ExclusiveLock.OWNER;
     }
 
-    /** Whether another gateway took the image over and this one was blocklisted. */
+    /** Whether another gateway took the image over and this one was blocklisted (and has not opened it again yet). */
     public boolean fenced()
     {
-        return null != lock && lock.state() == ExclusiveLock.FENCED;
+        return lock.state() == ExclusiveLock.FENCED;
     }
 
     /** Lock takeovers done by this process (the first taking of the lock included). */
     public long takeovers()
     {
-        return null == lock ? 0 : lock.takeovers();
+        return lock.takeovers();
+    }
+
+    /** Times the image was opened again after a fencing. */
+    public long reopens()
+    {
+        return reopen.reopens();
     }
 
     /** Failed requests over every loop's handle (approximate while running). */
@@ -230,11 +249,16 @@ public final class RbdBackstore implements Backstore
         final RbdDevice device = new RbdDevice(this, loop, now.length);
         if (null == completions)
         {
-            completions = new RbdCompletions(this, loop, image.eventFd(), image.handle());
+            final RbdImage current = image;
+            completions = new RbdCompletions(this, loop, current.eventFd(), current.handle(), 0);
         }
         final RbdDevice[] grown = Arrays.copyOf(now, now.length + 1);
         grown[now.length] = device;
         devices = grown;
+        if (lock.state() == ExclusiveLock.FENCED)
+        {
+            device.lockStateChanged(); // it has nothing in flight: the reopen needs its word too
+        }
         return device;
     }
 
@@ -248,14 +272,19 @@ public final class RbdBackstore implements Backstore
         return image.handle();
     }
 
+    RbdImage image()
+    {
+        return image;
+    }
+
     int lockState()
     {
-        return null == lock ? ExclusiveLock.OWNER : lock.state(); // read-only: nothing is written anyway
+        return lock.state();
     }
 
     void requestTakeover()
     {
-        if (null != lock)
+        if (!readOnly) // the logical unit refuses writes first; a read-only image is never taken over
         {
             lock.requestTakeover();
         }
@@ -263,10 +292,99 @@ public final class RbdBackstore implements Backstore
 
     void fencedOff()
     {
-        if (null != lock)
+        lock.fencedOff();
+    }
+
+    /** An operation met EBLOCKLISTED: this image and every other on the same connection are fenced. */
+    void blocklisted()
+    {
+        image.client().blocklisted();
+    }
+
+    long fencingGeneration()
+    {
+        return reopen.generation();
+    }
+
+    /** Whether every loop's handle has said it has nothing in flight since the fencing {@code generation}. */
+    boolean quiesced(final long generation)
+    {
+        for (final RbdDevice d : devices)
         {
-            lock.fencedOff();
+            if (d.quiescedGeneration() != generation)
+            {
+                return false;
+            }
         }
+        return true;
+    }
+
+    /**
+     * Moves the backstore onto {@code fresh}, the image opened again after a fencing (the reopen thread, once
+     * {@link #quiesced} holds): its watch, then its completions on the same home loop (the old eventfd's READ is
+     * ended first), then the image itself, and the lock's state back to NOT_OWNER, so that the next write takes it.
+     * The caller closes the old image.
+     *
+     * @throws IOException when the new image cannot be watched, or the home loop does not take the switch (stopped).
+     */
+    void install(final RbdImage fresh) throws IOException
+    {
+        final RbdImage previous = image;
+        final ImageWatch freshWatch = new ImageWatch(name, fresh, fresh.initialSize(), this::sizeChanged);
+        final RbdCompletions old;
+        synchronized (this)
+        {
+            old = completions;
+            if (null == old)
+            {
+                image = fresh; // no loop has opened it yet: the first to do so reads the new eventfd
+            }
+        }
+        if (null != old)
+        {
+            old.retire();
+            if (!await(old::retired))
+            {
+                freshWatch.close();
+                throw new IOException("the loop reading its completions did not stop reading the old ones");
+            }
+            old.close();
+            old.loop().offer(l ->
+            {
+                if (reopen.running())
+                {
+                    completions = new RbdCompletions(this, l, fresh.eventFd(), fresh.handle(), old.reaped());
+                }
+            });
+            if (!await(() -> completions != old))
+            {
+                freshWatch.close();
+                throw new IOException("the loop reading its completions did not take the new ones");
+            }
+            image = fresh;
+        }
+        final ImageWatch oldWatch = watch;
+        watch = freshWatch;
+        oldWatch.close();
+        previous.client().removeOnBlocklisted(onBlocklisted);
+        fresh.client().onBlocklisted(onBlocklisted);
+        sizeChanged(fresh.initialSize());
+        lock.reopened(fresh);
+        events.reopened();
+    }
+
+    private boolean await(final java.util.function.BooleanSupplier done)
+    {
+        final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!done.getAsBoolean())
+        {
+            if (!reopen.running() || System.nanoTime() > deadline)
+            {
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        return true;
     }
 
     boolean closing()
@@ -276,6 +394,10 @@ public final class RbdBackstore implements Backstore
 
     private void lockStateChanged(final int state)
     {
+        if (state == ExclusiveLock.FENCED)
+        {
+            reopen.fenced(); // before the loops are told: their word names this fencing
+        }
         for (final RbdDevice d : devices)
         {
             d.lockStateChanged();
@@ -299,11 +421,10 @@ public final class RbdBackstore implements Backstore
     public void close()
     {
         closing = true;
+        reopen.close();
+        image.client().removeOnBlocklisted(onBlocklisted);
         watch.close();
-        if (null != lock)
-        {
-            lock.close();
-        }
+        lock.close();
         image.close();
         final RbdCompletions c = completions;
         if (null != c)

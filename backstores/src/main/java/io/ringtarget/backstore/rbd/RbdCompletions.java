@@ -1,5 +1,6 @@
 package io.ringtarget.backstore.rbd;
 
+import io.ringtarget.ffi.Libc;
 import io.ringtarget.ffi.Librbd;
 import io.ringtarget.ring.CompletionHandler;
 import io.ringtarget.ring.EventLoop;
@@ -38,15 +39,23 @@ final class RbdCompletions implements CompletionHandler
     private long reaped;
     private long readErrors;
     private boolean armed;
+    private volatile boolean retiring;
+    private volatile boolean retired;
 
-    /** On the home loop's thread (or before it runs). */
-    RbdCompletions(final RbdBackstore backstore, final EventLoop loop, final int eventFd, final long image)
+    /**
+     * On the home loop's thread (or before it runs).
+     *
+     * @param reapedBefore completions taken for the backstore before (from the image it was moved from).
+     */
+    RbdCompletions(
+        final RbdBackstore backstore, final EventLoop loop, final int eventFd, final long image, final long reapedBefore)
     {
         this.backstore = backstore;
         this.loop = loop;
         this.ring = loop.ring();
         this.eventFd = eventFd;
         this.image = image;
+        this.reaped = reapedBefore;
         this.ownerId = loop.registerOwner(this);
         arm();
     }
@@ -80,10 +89,36 @@ final class RbdCompletions implements CompletionHandler
             readErrors++; // EINTR and the like: nothing was read; the drain below finds what is ready anyway
         }
         drain();
+        if (retiring)
+        {
+            loop.unregisterOwner(ownerId);
+            retired = true;
+            return;
+        }
         if (!backstore.closing())
         {
             arm();
         }
+    }
+
+    /**
+     * Any thread, once nothing is in flight on the image any more (it is being replaced): stops reading its eventfd
+     * after one more drain, woken by a write of ours. {@link #retired()} says when the loop has done so.
+     */
+    void retire()
+    {
+        retiring = true;
+        try (Arena a = Arena.ofConfined())
+        {
+            final MemorySegment one = a.allocate(ValueLayout.JAVA_LONG);
+            one.set(ValueLayout.JAVA_LONG, 0, 1L);
+            Libc.write(eventFd, one, Long.BYTES);
+        }
+    }
+
+    boolean retired()
+    {
+        return retired;
     }
 
     private void drain()

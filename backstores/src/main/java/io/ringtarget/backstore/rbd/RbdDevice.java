@@ -40,7 +40,9 @@ import static io.ringtarget.ffi.LibcConstants.ESHUTDOWN;
  * <p>
  * Writes wait (in order) while this process does not hold the image's exclusive lock, the first asking for a
  * takeover ({@link ExclusiveLock}); once the image was taken by another gateway every request fails with
- * ESHUTDOWN, which the logical unit answers NOT READY, LOGICAL UNIT NOT ACCESSIBLE (SPC-4 5.15.2.4.5).
+ * ESHUTDOWN, which the logical unit answers NOT READY, LOGICAL UNIT NOT ACCESSIBLE (SPC-4 5.15.2.4.5), until the
+ * image is opened again ({@link ImageReopen}), which waits until every loop's handle has said it has nothing in
+ * flight on the fenced one ({@link #quiescedGeneration()}).
  */
 final class RbdDevice implements BlockDevice
 {
@@ -86,6 +88,10 @@ final class RbdDevice implements BlockDevice
     private int waitingCount;
     private long errors;
     private long writesWaited;
+    /** Requests librbd has and has not answered yet. */
+    private int inFlight;
+    /** The last fencing after which this handle had nothing in flight and so will start nothing on the old image. */
+    private volatile long quiescedGeneration;
 
     RbdDevice(final RbdBackstore backstore, final EventLoop loop, final int index)
     {
@@ -114,6 +120,11 @@ final class RbdDevice implements BlockDevice
     long writesWaited()
     {
         return writesWaited;
+    }
+
+    long quiescedGeneration()
+    {
+        return quiescedGeneration;
     }
 
     public long blockCount()
@@ -215,6 +226,11 @@ final class RbdDevice implements BlockDevice
     /** A write-type request: to librbd when the lock is ours, else it waits (and asks for the lock) or fails. */
     private void startWrite(final int slot)
     {
+        if (backstore.readOnly())
+        {
+            complete(slot, -EROFS); // the logical unit refuses writes first: a read-only image never takes the lock
+            return;
+        }
         switch (backstore.lockState())
         {
             case ExclusiveLock.OWNER -> submit(slot);
@@ -251,7 +267,9 @@ final class RbdDevice implements BlockDevice
         {
             Librbd.aioRelease(completion); // never started: never announced
             complete(slot, r);
+            return;
         }
+        inFlight++;
     }
 
     /**
@@ -260,10 +278,26 @@ final class RbdDevice implements BlockDevice
      */
     void onResult(final int slot, final long result)
     {
+        inFlight--;
+        takeResult(slot, result);
+        if (inFlight == 0)
+        {
+            noteQuiesced();
+        }
+    }
+
+    private void takeResult(final int slot, final long result)
+    {
         final int op = ops[slot];
         if (result < 0)
         {
-            if (result == -ESHUTDOWN || (result == -EROFS && op != OP_READ))
+            if (result == -ESHUTDOWN)
+            {
+                backstore.blocklisted();
+                complete(slot, -ESHUTDOWN);
+                return;
+            }
+            if (result == -EROFS && op != OP_READ)
             {
                 backstore.fencedOff();
                 complete(slot, -ESHUTDOWN);
@@ -280,6 +314,11 @@ final class RbdDevice implements BlockDevice
                 if (fua[slot])
                 {
                     ops[slot] = OP_FUA_FLUSH;
+                    if (backstore.lockState() == ExclusiveLock.FENCED)
+                    {
+                        complete(slot, -ESHUTDOWN); // not flushed: not acknowledged (nothing more goes to this image)
+                        return;
+                    }
                     submit(slot);
                     return;
                 }
@@ -287,6 +326,22 @@ final class RbdDevice implements BlockDevice
             }
             case OP_FUA_FLUSH -> complete(slot, (int)lengths[slot]);
             default -> complete(slot, 0);
+        }
+    }
+
+    /**
+     * On this loop, with nothing in flight: when the image is fenced, nothing more will be started on its handle here
+     * (every start sees the state first), so the reopen may replace it as far as this loop is concerned.
+     */
+    private void noteQuiesced()
+    {
+        if (backstore.lockState() == ExclusiveLock.FENCED)
+        {
+            final long generation = backstore.fencingGeneration();
+            if (quiescedGeneration != generation)
+            {
+                quiescedGeneration = generation;
+            }
         }
     }
 
@@ -343,6 +398,10 @@ final class RbdDevice implements BlockDevice
         if (state == ExclusiveLock.TAKING_OVER)
         {
             return;
+        }
+        if (state == ExclusiveLock.FENCED && inFlight == 0)
+        {
+            noteQuiesced();
         }
         int n = waitingCount;
         while (n-- > 0)

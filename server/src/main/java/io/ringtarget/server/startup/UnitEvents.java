@@ -1,6 +1,7 @@
 package io.ringtarget.server.startup;
 
 import io.ringtarget.backstore.BackstoreEvents;
+import io.ringtarget.backstore.rbd.RbdBackstore;
 import io.ringtarget.iscsi.log.EventLog;
 import io.ringtarget.scsi.AccessState;
 import io.ringtarget.scsi.LogicalUnit;
@@ -14,8 +15,9 @@ import io.ringtarget.server.config.Sizes;
  * capacity (CAPACITY DATA HAS CHANGED for every I_T nexus, SBC-3 4.10); fencing (another gateway took an RBD image
  * over) puts the target port groups the unit is reached through into the unavailable state (an implicit transition,
  * SPC-4 5.15.2.4.5: ASYMMETRIC ACCESS STATE CHANGED, then REPORT TARGET PORT GROUPS says so and TEST UNIT READY fails),
- * so that multipath keeps the path down instead of retrying it. And what the logical unit tells of SANITIZE and FORMAT
- * UNIT operations, logged: who started one, and how it ended.
+ * so that multipath keeps the path down instead of retrying it, until the image is opened again, which puts back
+ * the states it changed (those an administrator has not changed meanwhile). And what the logical unit tells of
+ * SANITIZE and FORMAT UNIT operations, logged: who started one, and how it ended.
  */
 final class UnitEvents implements BackstoreEvents, MediumEvents
 {
@@ -25,6 +27,8 @@ final class UnitEvents implements BackstoreEvents, MediumEvents
     private final String backstore;
     private final LogicalUnit unit;
     private final EventLog log;
+    /** The groups a fencing made unavailable, and their states before (backstore threads only, one at a time). */
+    private final java.util.Map<TargetPortGroup, AccessState> madeUnavailable = new java.util.LinkedHashMap<>();
 
     /** @param log null: nothing is logged. */
     UnitEvents(final String backstore, final LogicalUnit unit, final EventLog log)
@@ -51,21 +55,51 @@ final class UnitEvents implements BackstoreEvents, MediumEvents
     }
 
     @Override
-    public void fencedOff()
+    public synchronized void fencedOff()
     {
         // The ports it is reached through now: a live change may have added or removed a TPG mapping it.
         for (final TargetPort port : unit.targetPorts())
         {
             final TargetPortGroup group = port.group();
-            if (group.supports(AccessState.UNAVAILABLE))
+            final AccessState before = group.accessState();
+            if (group.supports(AccessState.UNAVAILABLE) && before != AccessState.UNAVAILABLE)
             {
                 group.accessState(AccessState.UNAVAILABLE);
+                madeUnavailable.putIfAbsent(group, before);
             }
         }
         if (null != log)
         {
             log.warn(SUBSYSTEM, backstore + ": another gateway took the image over and this one is blocklisted: " +
-                "its reads and writes are refused; target port group(s) now unavailable; restart to serve it again");
+                "its reads and writes are refused; target port group(s) now unavailable; it opens the image again " +
+                "as a new Ceph client in " + RbdBackstore.REOPEN_DELAY_SECONDS + " s");
+        }
+    }
+
+    @Override
+    public synchronized void reopened()
+    {
+        final StringBuilder restored = new StringBuilder();
+        for (final java.util.Map.Entry<TargetPortGroup, AccessState> e : madeUnavailable.entrySet())
+        {
+            if (e.getKey().accessState(AccessState.UNAVAILABLE, e.getValue()))
+            {
+                restored.append(restored.isEmpty() ? "" : ", ").append(e.getKey().id()).append(' ')
+                    .append(e.getValue().label());
+            }
+        }
+        madeUnavailable.clear();
+        info(backstore + ": opened the image again as a new Ceph client, serving it again" + (restored.isEmpty() ?
+            "" : "; target port group(s) back to their states: " + restored) + "; the next write through this " +
+            "gateway takes the image over");
+    }
+
+    @Override
+    public void reopenFailed(final String reason)
+    {
+        if (null != log)
+        {
+            log.warn(SUBSYSTEM, backstore + ": " + reason);
         }
     }
 
