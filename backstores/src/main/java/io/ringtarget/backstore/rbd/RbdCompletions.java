@@ -47,8 +47,8 @@ final class RbdCompletions implements CompletionHandler
      *
      * @param reapedBefore completions taken for the backstore before (from the image it was moved from).
      */
-    RbdCompletions(
-        final RbdBackstore backstore, final EventLoop loop, final int eventFd, final long image, final long reapedBefore)
+    RbdCompletions(final RbdBackstore backstore, final EventLoop loop, final int eventFd, final long image,
+        final long reapedBefore)
     {
         this.backstore = backstore;
         this.loop = loop;
