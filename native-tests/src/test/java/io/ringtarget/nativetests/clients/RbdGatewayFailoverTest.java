@@ -48,7 +48,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * takes the image's exclusive lock (break + blocklist of A); every acknowledged write reads back. Then B, the owner
  * now, is frozen (SIGSTOP) with a write in its socket; A, served again, takes the image over; B resumed gets
  * nothing into the image: Ceph refuses its late write (B is blocklisted), which the image's content shows, and B
- * acknowledges none of them.
+ * acknowledges none of them. Last, both fenced gateways serve again without a restart: B opens the image again as a
+ * new Ceph client after the hold-down, its TPG back to active/non-optimized, and a write through it takes the image
+ * back (A fenced in turn); A, refused once, opens it again too and takes it back with its next write.
  */
 @Timeout(600)
 class RbdGatewayFailoverTest
@@ -59,6 +61,9 @@ class RbdGatewayFailoverTest
     private static final int MAGIC = 0x52425354;
     private static final int TAG_NEW_OWNER = 0xA2A2;
     private static final int TAG_STALE = 0x5757;
+    private static final int TAG_B_AGAIN = 0xB3B3;
+    private static final int TAG_A_AGAIN = 0xA4A4;
+    private static final String REOPENED = ".*rbd0: opened the image again as a new Ceph client.*";
     private static final int FENCED_SLOTS = 64;
 
     @TempDir
@@ -252,6 +257,33 @@ class RbdGatewayFailoverTest
                 System.out.println("gateway B after resuming:\n" + bLog.lines()
                     .filter(l -> l.contains("fenc") || l.contains("lock") || l.contains("blocklist"))
                     .reduce("", (x, y) -> x + y + "\n"));
+
+                // 3. No restart: B, fenced, opens the image again as a new Ceph client (not covered by the blocklist
+                // entry) after the hold-down, its TPG back to the state the fencing took it from.
+                assertTrue(b.awaitLogLine(REOPENED, Duration.ofSeconds(90)), "B never served again:\n" + b.logText());
+                assertTrue(b.logText().contains("target port group(s) back to their states: 2 active/non-optimized"),
+                    b.logText());
+                final ExternalProcess.Result back = ExternalProcess.run(Duration.ofSeconds(120), writer.toString(),
+                    "fill", urlB, "0", Integer.toString(FENCED_SLOTS), Integer.toString(TAG_B_AGAIN));
+                assertTrue(back.ok(), back.output() + "\nB:\n" + b.logText());
+                // A learns it was blocklisted from its next write (refused: NOT READY), then serves again too.
+                final ExternalProcess.Result refused = ExternalProcess.run(Duration.ofSeconds(120), writer.toString(),
+                    "fill", urlA, Integer.toString(FENCED_SLOTS), "1", Integer.toString(TAG_A_AGAIN));
+                assertTrue(!refused.ok(), "a write through the fenced A: " + refused.output());
+                assertTrue(a.awaitLogLine(REOPENED, Duration.ofSeconds(90)), "A never served again:\n" + a.logText());
+                final ExternalProcess.Result again = ExternalProcess.run(Duration.ofSeconds(120), writer.toString(),
+                    "fill", urlA, Integer.toString(FENCED_SLOTS), Integer.toString(FENCED_SLOTS),
+                    Integer.toString(TAG_A_AGAIN));
+                assertTrue(again.ok(), again.output() + "\nA:\n" + a.logText());
+                System.out.println("served again without a restart:\n" + (a.logText() + b.logText()).lines()
+                    .filter(l -> l.contains("opened the image again") || l.contains("took the image's exclusive lock"))
+                    .reduce("", (x, y) -> x + y + "\n"));
+                final ByteBuffer after = ByteBuffer.wrap(ceph.export("shared")).order(ByteOrder.nativeOrder());
+                for (int slot = 0; slot < 2 * FENCED_SLOTS; slot++)
+                {
+                    assertEquals(slot < FENCED_SLOTS ? TAG_B_AGAIN : TAG_A_AGAIN, after.getInt(slot * SLOT_BYTES + 12),
+                        "slot " + slot + "\nA:\n" + a.logText() + "\nB:\n" + b.logText());
+                }
             }
         }
     }

@@ -200,6 +200,12 @@ public final class RingtargetProcess implements AutoCloseable
         return process.logText();
     }
 
+    /** @see ExternalProcess#awaitLogLine(String, java.time.Duration) */
+    public boolean awaitLogLine(final String regex, final java.time.Duration timeout) throws InterruptedException
+    {
+        return process.awaitLogLine(regex, timeout);
+    }
+
     @Override
     public void close()
     {
