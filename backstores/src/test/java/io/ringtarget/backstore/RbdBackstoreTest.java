@@ -260,11 +260,15 @@ class RbdBackstoreTest
             fill(b.buffer, 0, 4096, 0xB2);
             b.run(4096, LoopDriver.cdb16(0x8A, 0, 0, 8));
             b.assertGood();
-            // A meets the blocklist: fenced, and so is every image on the same Ceph client, without I/O of its own.
+            // A, which gets no I/O, finds it out by itself (its lock thread's check, every few seconds): fenced, and so
+            // is every image on the same Ceph client.
+            final long takenAt = System.nanoTime();
+            awaitEvent(first, "fencedOff", a.loop, aSibling.loop, other);
+            final long fencedAt = System.nanoTime();
+            System.out.println("A knew it was fenced " + (fencedAt - takenAt) / 1_000_000 + " ms after B's takeover");
+            assertTrue(rbdA.fenced());
             a.run(4096, LoopDriver.cdb16(0x88, 0, 0, 8));
             assertEquals(SenseKey.NOT_READY, a.task.senseData().get(ValueLayout.JAVA_BYTE, 2) & 0x0F);
-            final long fencedAt = System.nanoTime();
-            assertTrue(rbdA.fenced());
             assertTrue(((RbdBackstore)aSibling.backstore).fenced(), "the other image of the blocklisted client");
             assertEquals(List.of("ownershipTaken null", "fencedOff"), firstSibling);
             // Opened again after the hold-down, as a new client: A reads again, without the lock.
@@ -290,7 +294,7 @@ class RbdBackstoreTest
             a.assertGood();
             assertTrue(rbdA.lockOwner());
             assertTrue(first.get(3).startsWith("ownershipTaken 127.0.0.1:0/"), first.toString());
-            b.run(4096, LoopDriver.cdb16(0x8A, 0, 0, 8));
+            b.run(4096, LoopDriver.cdb16(0x8A, 0, 0, 8)); // refused by Ceph, or at once if B's own check came first
             assertEquals(SenseKey.NOT_READY, b.task.senseData().get(ValueLayout.JAVA_BYTE, 2) & 0x0F);
             awaitEvent(second, "reopened", b.loop);
             b.run(4096, LoopDriver.cdb16(0x88, 0, 0, 8));

@@ -49,7 +49,12 @@ final class ExclusiveLock implements AutoCloseable
         void lockStateChanged(int state);
     }
 
+    /** How often the owner checks it still is one (EBLOCKLISTED once another gateway has taken the image). */
+    static final long OWNER_CHECK_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+
     private final Listener listener;
+    private final Runnable onBlocklisted;
+    private volatile long ownerChecks;
     private volatile RbdImage image;
     private final AtomicInteger state = new AtomicInteger(NOT_OWNER);
     private final Thread thread;
@@ -57,11 +62,17 @@ final class ExclusiveLock implements AutoCloseable
     private volatile boolean running = true;
     private volatile long takeovers;
     private volatile long failedTakeovers;
+    private final java.util.concurrent.atomic.AtomicLong fencings = new java.util.concurrent.atomic.AtomicLong();
 
-    ExclusiveLock(final String backstoreName, final RbdImage image, final Listener listener)
+    /**
+     * @param onBlocklisted run when a request of the lock's own meets EBLOCKLISTED (fences every image of the client).
+     */
+    ExclusiveLock(final String backstoreName, final RbdImage image, final Listener listener,
+        final Runnable onBlocklisted)
     {
         this.image = image;
         this.listener = listener;
+        this.onBlocklisted = onBlocklisted;
         this.thread = Thread.ofPlatform().daemon().name("rbd-lock-" + backstoreName).unstarted(this::run);
         thread.start();
     }
@@ -86,6 +97,16 @@ final class ExclusiveLock implements AutoCloseable
         return failedTakeovers;
     }
 
+    long ownerChecks()
+    {
+        return ownerChecks;
+    }
+
+    long fencings()
+    {
+        return fencings.get();
+    }
+
     /** Any thread (an event loop): starts a takeover unless one runs or the lock is held; never blocks. */
     void requestTakeover()
     {
@@ -103,6 +124,7 @@ final class ExclusiveLock implements AutoCloseable
     {
         if (state.getAndSet(FENCED) != FENCED)
         {
+            fencings.incrementAndGet();
             events.fencedOff();   // told before the waiting commands go on, so it is said before they are answered
             listener.lockStateChanged(FENCED);
         }
@@ -123,12 +145,40 @@ final class ExclusiveLock implements AutoCloseable
     {
         while (running)
         {
-            if (state.get() != TAKING_OVER)
+            final int s = state.get();
+            if (s == TAKING_OVER)
+            {
+                takeOver();
+            }
+            else if (s == OWNER)
+            {
+                LockSupport.parkNanos(this, OWNER_CHECK_NANOS);
+                if (running && state.get() == OWNER)
+                {
+                    checkStillOwner();
+                }
+            }
+            else
             {
                 LockSupport.park(this);
-                continue;
             }
-            takeOver();
+        }
+    }
+
+    /**
+     * While this process holds the lock, nothing tells it when another gateway breaks it: the blocklist shows only in
+     * the answers to its own requests, and an initiator that moved to the other path sends it none. So the owner
+     * reads the lock's holders every {@link #OWNER_CHECK_NANOS} (one request to the image's header object): refused
+     * (EBLOCKLISTED), the gateway knows it is fenced without waiting for I/O, which puts its target port groups in
+     * the unavailable state and starts the reopen's clock.
+     */
+    private void checkStillOwner()
+    {
+        final int r = Librbd.lockGetOwners(image.handle(), new ArrayList<>());
+        ownerChecks++;
+        if (r == -ESHUTDOWN)
+        {
+            onBlocklisted.run();
         }
     }
 
@@ -172,7 +222,7 @@ final class ExclusiveLock implements AutoCloseable
         }
         else if (r == -ESHUTDOWN)
         {
-            fencedOff();
+            onBlocklisted.run();
         }
         else if (r != 0) // r == 0 here: fenced while taking it, which was reported
         {

@@ -58,7 +58,7 @@ public final class RbdBackstore implements Backstore
             !"writethrough".equals(image.client().option("rbd_cache_policy"));
         // Read-only images have the lock's state too (never taking the lock): one that shares its connection with a
         // writable image is blocklisted with it, and opened again the same way.
-        this.lock = new ExclusiveLock(name, image, this::lockStateChanged);
+        this.lock = new ExclusiveLock(name, image, this::lockStateChanged, this::blocklisted);
         ImageWatch w = null;
         try
         {
@@ -206,6 +206,12 @@ public final class RbdBackstore implements Backstore
     public long takeovers()
     {
         return lock.takeovers();
+    }
+
+    /** Times another gateway took the image over and fenced this one. */
+    public long fencings()
+    {
+        return lock.fencings();
     }
 
     /** Times the image was opened again after a fencing. */

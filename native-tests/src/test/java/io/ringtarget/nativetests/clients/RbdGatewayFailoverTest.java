@@ -11,6 +11,7 @@ import io.ringtarget.server.config.ConfigFiles;
 import io.ringtarget.server.config.DiscoveryAuthConfig;
 import io.ringtarget.server.config.EngineConfig;
 import io.ringtarget.server.config.LunConfig;
+import io.ringtarget.server.config.MetricsConfig;
 import io.ringtarget.server.config.PortalConfig;
 import io.ringtarget.server.config.RbdConfig;
 import io.ringtarget.server.config.RingtargetConfig;
@@ -24,6 +25,10 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -81,7 +86,7 @@ class RbdGatewayFailoverTest
     }
 
     private Path gatewayConfig(final String name, final RbdConfig image, final int tag, final int port,
-        final String aluaState, final boolean preferred) throws IOException
+        final int metricsPort, final String aluaState, final boolean preferred) throws IOException
     {
         final List<LunConfig> lun = List.of(new LunConfig(0, "rbd0", false));
         final RingtargetConfig config = new RingtargetConfig(
@@ -89,8 +94,8 @@ class RbdGatewayFailoverTest
             List.of(new TargetConfig(IQN, "gateways", List.of(
                 new TpgConfig(tag, true, List.of(new PortalConfig(Ports.LOOPBACK, port)), lun, List.of(), true, "none")
                     .withAlua(new AluaConfig(aluaState, preferred))))),
-            new DiscoveryAuthConfig("none", null), new EngineConfig(1, false, "ring", 5, 15))
-            .withStateDirectory(dir.resolve("state-" + name).toString());
+            new DiscoveryAuthConfig("none", null), new EngineConfig(1, false, "ring", 5, 15),
+            new MetricsConfig(Ports.LOOPBACK + ":" + metricsPort), dir.resolve("state-" + name).toString());
         final Path file = dir.resolve(name + ".json");
         ConfigFiles.save(config, file);
         return file;
@@ -152,6 +157,16 @@ class RbdGatewayFailoverTest
         }
     }
 
+    private static long metric(final int port, final String sample) throws IOException, InterruptedException
+    {
+        final String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://" + Ports.LOOPBACK + ":" + port + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString()).body();
+        final Matcher m = Pattern.compile("(?m)^" + Pattern.quote(sample) + "\\s+(\\S+)$").matcher(scrape);
+        assertTrue(m.find(), sample + " in\n" + scrape);
+        return (long)Double.parseDouble(m.group(1));
+    }
+
     /** The tags of the fenced slots, run-length encoded ("64 x a2a2"), for failure messages. */
     private static String slotTags(final ByteBuffer bytes)
     {
@@ -186,8 +201,11 @@ class RbdGatewayFailoverTest
             final RbdConfig image = ceph.image("shared", "256M");
             final int portA = Ports.free();
             final int portB = Ports.free();
-            final Path configA = gatewayConfig("a", image, 1, portA, AluaConfig.ACTIVE_OPTIMIZED, true);
-            final Path configB = gatewayConfig("b", image, 2, portB, AluaConfig.ACTIVE_NON_OPTIMIZED, false);
+            final int metricsA = Ports.free();
+            final int metricsB = Ports.free();
+            final Path configA = gatewayConfig("a", image, 1, portA, metricsA, AluaConfig.ACTIVE_OPTIMIZED, true);
+            final Path configB = gatewayConfig("b", image, 2, portB, metricsB, AluaConfig.ACTIVE_NON_OPTIMIZED,
+                false);
             final String urlA = Tools.iscsiUrl(portA, IQN, 0);
             final String urlB = Tools.iscsiUrl(portB, IQN, 0);
             try (RingtargetProcess a = RingtargetProcess.serve(configA, dir.resolve("a.log"), portA);
@@ -278,6 +296,27 @@ class RbdGatewayFailoverTest
                 System.out.println("served again without a restart:\n" + (a.logText() + b.logText()).lines()
                     .filter(l -> l.contains("opened the image again") || l.contains("took the image's exclusive lock"))
                     .reduce("", (x, y) -> x + y + "\n"));
+                // What a Prometheus scrape shows of it. A owns the image: fenced once, reopened once, two takeovers
+                // (after B's freeze and after its reopen; its counts before the SIGKILL went with it).
+                final String lun = "{backstore=\"rbd0\",lun=\"0\",target=\"" + IQN + "\"}";
+                assertEquals(1, metric(metricsA, "ringtarget_lun_rbd_lock_owner" + lun));
+                assertEquals(0, metric(metricsA, "ringtarget_lun_rbd_fenced" + lun));
+                assertEquals(1, metric(metricsA, "ringtarget_lun_rbd_fencings_total" + lun));
+                assertEquals(1, metric(metricsA, "ringtarget_lun_rbd_reopens_total" + lun));
+                assertEquals(2, metric(metricsA, "ringtarget_lun_rbd_lock_takeovers_total" + lun));
+                // B, with no I/O since, finds out by itself that A took the image back (its owner check): fenced a
+                // second time, its TPG unavailable, with no command to tell it.
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (metric(metricsB, "ringtarget_lun_rbd_fencings_total" + lun) < 2 && System.nanoTime() < deadline)
+                {
+                    Thread.sleep(100);
+                }
+                assertEquals(2, metric(metricsB, "ringtarget_lun_rbd_fencings_total" + lun), b.logText());
+                assertEquals(0, metric(metricsB, "ringtarget_lun_rbd_lock_owner" + lun));
+                assertEquals(1, metric(metricsB, "ringtarget_alua_state{state=\"unavailable\",target=\"" + IQN +
+                    "\",tpg=\"2\"}"), "B's TPG while fenced");
+                assertEquals(2, metric(metricsB, "ringtarget_lun_rbd_lock_takeovers_total" + lun));
+                assertTrue(metric(metricsB, "ringtarget_lun_rbd_reopens_total" + lun) >= 1);
                 final ByteBuffer after = ByteBuffer.wrap(ceph.export("shared")).order(ByteOrder.nativeOrder());
                 for (int slot = 0; slot < 2 * FENCED_SLOTS; slot++)
                 {

@@ -32,7 +32,7 @@ class AlertRulesTest
     {
         final ExternalProcess.Result r = promtool("check", "rules", DIR.resolve("ringtarget-rules.yml").toString());
         assertEquals(0, r.exitCode(), r.output());
-        assertTrue(r.output().contains("SUCCESS: 18 rules found"), r.output());
+        assertTrue(r.output().contains("SUCCESS: 20 rules found"), r.output());
     }
 
     @Test

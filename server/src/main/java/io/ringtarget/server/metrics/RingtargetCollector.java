@@ -14,6 +14,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 import io.ringtarget.backstore.RamBackstore;
+import io.ringtarget.backstore.rbd.RbdBackstore;
 import io.ringtarget.iscsi.stats.DisconnectReason;
 import io.ringtarget.iscsi.stats.EngineMetrics;
 import io.ringtarget.iscsi.stats.IoOp;
@@ -231,6 +232,19 @@ public final class RingtargetCollector implements MultiCollector
         final Family selfTestFailures = new Family("ringtarget_lun_self_test_failures",
             "Self-tests (SEND DIAGNOSTIC) that found a block the backstore could not read; the LBA is in the LUN's " +
                 "Self-Test Results log page (smartctl -l selftest on the initiator).");
+        final GaugeSnapshot.Builder rbdLockOwner = GaugeSnapshot.builder().name("ringtarget_lun_rbd_lock_owner")
+            .help("1 while this gateway holds the rbd image's exclusive lock (it writes the image), else 0; rbd LUNs " +
+                "only.");
+        final GaugeSnapshot.Builder rbdFenced = GaugeSnapshot.builder().name("ringtarget_lun_rbd_fenced")
+            .help("1 while another gateway has taken the rbd image over and this one, blocklisted, has not opened it " +
+                "again yet (its reads and writes answered NOT READY, its target port groups unavailable), else 0.");
+        final Family rbdTakeovers = new Family("ringtarget_lun_rbd_lock_takeovers",
+            "Times this gateway took the rbd image's exclusive lock for a write, breaking and blocklisting the " +
+                "holder when there was one.");
+        final Family rbdFencings = new Family("ringtarget_lun_rbd_fencings",
+            "Times another gateway took the rbd image over and this one was fenced (blocklisted).");
+        final Family rbdReopens = new Family("ringtarget_lun_rbd_reopens",
+            "Times this gateway opened the rbd image again as a new Ceph client after a fencing, serving it again.");
         final HistogramSnapshot.Builder latency = HistogramSnapshot.builder().name("ringtarget_lun_io_duration_seconds")
             .help("Time from a command's arrival (the loop cycle that received it) to its status being queued for " +
                 "sending, by kind: read, write, flush, unmap, other.")
@@ -252,6 +266,15 @@ public final class RingtargetCollector implements MultiCollector
             if (lun.storage() instanceof RamBackstore ram)
             {
                 memory.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(ram.memoryBytes()).build());
+            }
+            if (lun.storage() instanceof RbdBackstore rbd)
+            {
+                rbdLockOwner.dataPoint(GaugeDataPointSnapshot.builder().labels(labels)
+                    .value(rbd.lockOwner() ? 1 : 0).build());
+                rbdFenced.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(rbd.fenced() ? 1 : 0).build());
+                rbdTakeovers.add(labels, rbd.takeovers());
+                rbdFencings.add(labels, rbd.fencings());
+                rbdReopens.add(labels, rbd.reopens());
             }
             inFlight.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(engine.lunInFlight(key)).build());
             final int sanitizing = lun.logicalUnit().sanitizeState();
@@ -312,6 +335,11 @@ public final class RingtargetCollector implements MultiCollector
         out.add(selfTestRunning.build());
         out.add(selfTestFailures.build());
         out.add(softThresholds.build());
+        out.add(rbdLockOwner.build());
+        out.add(rbdFenced.build());
+        out.add(rbdTakeovers.build());
+        out.add(rbdFencings.build());
+        out.add(rbdReopens.build());
         out.add(latency.build());
     }
 
