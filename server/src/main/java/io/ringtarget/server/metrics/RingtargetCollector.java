@@ -271,7 +271,8 @@ public final class RingtargetCollector implements MultiCollector
             {
                 rbdLockOwner.dataPoint(GaugeDataPointSnapshot.builder().labels(labels)
                     .value(rbd.lockOwner() ? 1 : 0).build());
-                rbdFenced.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(rbd.fenced() ? 1 : 0).build());
+                rbdFenced.dataPoint(GaugeDataPointSnapshot.builder().labels(labels)
+                    .value(rbd.fenced() ? 1 : 0).build());
                 rbdTakeovers.add(labels, rbd.takeovers());
                 rbdFencings.add(labels, rbd.fencings());
                 rbdReopens.add(labels, rbd.reopens());
