@@ -47,6 +47,8 @@ public final class Asc
     public static final int REPORTED_LUNS_DATA_HAS_CHANGED = 0x3F0E;
     public static final int ECHO_BUFFER_OVERWRITTEN = 0x3F0F;
     public static final int INTERNAL_TARGET_FAILURE = 0x4400;
+    /** SET TARGET PORT GROUPS COMMAND FAILED (SPC-4 6.45: a group unable to make the transition). */
+    public static final int SET_TARGET_PORT_GROUPS_COMMAND_FAILED = 0x670A;
     public static final int LOGICAL_UNIT_FAILED_SELF_TEST = 0x3E03;
     /** MEDIUM FORMAT CORRUPTED, SANITIZE COMMAND FAILED (SBC-4 4.11.3). */
     public static final int SANITIZE_COMMAND_FAILED = 0x3103;

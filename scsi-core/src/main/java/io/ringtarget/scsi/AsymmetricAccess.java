@@ -121,8 +121,10 @@ final class AsymmetricAccess
      * SET TARGET PORT GROUPS (SPC-4 6.45, MAINTENANCE OUT A4h/0Ah): a 4-byte header, then 4-byte descriptors of
      * (asymmetric access state, target port group). Every descriptor is checked before any group changes: a
      * group the logical unit is not reached through, or a state it cannot be set to (transitioning, offline, one
-     * the group does not support) is INVALID FIELD IN PARAMETER LIST at that field. Each named group takes its state
-     * with status code 01h; ASYMMETRIC ACCESS STATE CHANGED goes to every other I_T nexus (SPC-4 5.15.2.3).
+     * the group does not support) is INVALID FIELD IN PARAMETER LIST at that field, and a group the target holds in
+     * its state ({@link TargetPortGroup#hold()}: a fenced gateway's) is HARDWARE ERROR, SET TARGET PORT GROUPS COMMAND
+     * FAILED (SPC-4 6.45: unable to make the transition). Each named group takes its state with status code 01h;
+     * ASYMMETRIC ACCESS STATE CHANGED goes to every other I_T nexus (SPC-4 5.15.2.3).
      */
     void setTargetPortGroups(final ScsiTask t, final MemorySegment cdb)
     {
@@ -151,6 +153,15 @@ final class AsymmetricAccess
             if (state == null || state == AccessState.TRANSITIONING || !g.supports(state))
             {
                 Responses.invalidParameter(t, o, 3);
+                return;
+            }
+        }
+        for (int o = 4; o < length; o += 4)
+        {
+            if (lu.targetPortGroup(Bytes.u16(p, o + 2)).held())
+            {
+                t.checkCondition(SenseKey.HARDWARE_ERROR, Asc.SET_TARGET_PORT_GROUPS_COMMAND_FAILED);
+                t.complete();
                 return;
             }
         }

@@ -34,6 +34,8 @@ public final class TargetPortGroup
     /** Bits 0-3 the state code, bit 7 PREF, bits 8-15 the status code: one volatile read sees all three. */
     private volatile int packed;
     private final AtomicLong transitions = new AtomicLong();
+    /** Holds by the target (a fenced gateway): SET TARGET PORT GROUPS cannot change the state while any remains. */
+    private final java.util.concurrent.atomic.AtomicInteger holds = new java.util.concurrent.atomic.AtomicInteger();
     private final CopyOnWriteArrayList<LogicalUnit> logicalUnits = new CopyOnWriteArrayList<>();
 
     /** Active/optimized, not preferred, every state supported. */
@@ -151,6 +153,29 @@ public final class TargetPortGroup
             throw new IllegalArgumentException("target port group " + id + " does not support " + state);
         }
         return change(expected.code(), state, STATUS_IMPLICIT, null, null);
+    }
+
+    /**
+     * The target holds the group in its state (a gateway fenced off its storage, whose group it made unavailable):
+     * until {@link #release()}, a SET TARGET PORT GROUPS naming the group fails with SET TARGET PORT GROUPS COMMAND
+     * FAILED, as Linux's ALUA handler otherwise makes an unavailable group it activates active/optimized again at
+     * once. Any thread; holds count.
+     */
+    public void hold()
+    {
+        holds.incrementAndGet();
+    }
+
+    /** Ends one {@link #hold()}. */
+    public void release()
+    {
+        holds.decrementAndGet();
+    }
+
+    /** Whether the target holds the group's state now. */
+    public boolean held()
+    {
+        return holds.get() > 0;
     }
 
     /** Sets or clears the PREF bit (no unit attention: SPC-4 names none for it). Any thread. */

@@ -235,6 +235,27 @@ class AsymmetricAccessTest
     }
 
     @Test
+    void aGroupTheTargetHoldsCannotBeChangedBySetTargetPortGroups()
+    {
+        // A fenced gateway holds its group unavailable; Linux's ALUA handler would make it active/optimized again.
+        h.group1.hold();
+        h.group1.accessState(AccessState.UNAVAILABLE);
+        h.run(h.nexus, 0, 0, 0, 0, 0, 0, 0); // the unit attention of the change first
+        h.assertSense(SenseKey.UNIT_ATTENTION, Asc.ASYMMETRIC_ACCESS_STATE_CHANGED);
+        stpg(h.nexus, AccessState.STANDBY.code(), 2, AccessState.ACTIVE_OPTIMIZED.code(), 1);
+        h.assertSense(SenseKey.HARDWARE_ERROR, Asc.SET_TARGET_PORT_GROUPS_COMMAND_FAILED);
+        assertEquals(AccessState.UNAVAILABLE, h.group1.accessState());
+        assertEquals(AccessState.ACTIVE_OPTIMIZED, h.group2.accessState(), "nothing changed, not even the other group");
+        stpg(h.nexus, AccessState.STANDBY.code(), 2);
+        h.assertGood();
+        // Released, the group takes explicit changes again.
+        h.group1.release();
+        stpg(h.nexus, AccessState.ACTIVE_OPTIMIZED.code(), 1);
+        h.assertGood();
+        assertEquals(AccessState.ACTIVE_OPTIMIZED, h.group1.accessState());
+    }
+
+    @Test
     void eachStateAnswersNotReadyWithItsOwnCode()
     {
         final int[][] cases = {

@@ -2,21 +2,12 @@ package io.ringtarget.nativetests.clients;
 
 import io.ringtarget.nativetests.support.ExternalProcess;
 import io.ringtarget.nativetests.support.Ports;
+import io.ringtarget.nativetests.support.RbdGateways;
 import io.ringtarget.nativetests.support.RingtargetProcess;
 import io.ringtarget.nativetests.support.ThrowawayCeph;
 import io.ringtarget.nativetests.support.Tools;
 import io.ringtarget.server.config.AluaConfig;
-import io.ringtarget.server.config.BackstoreConfig;
-import io.ringtarget.server.config.ConfigFiles;
-import io.ringtarget.server.config.DiscoveryAuthConfig;
-import io.ringtarget.server.config.EngineConfig;
-import io.ringtarget.server.config.LunConfig;
-import io.ringtarget.server.config.MetricsConfig;
-import io.ringtarget.server.config.PortalConfig;
 import io.ringtarget.server.config.RbdConfig;
-import io.ringtarget.server.config.RingtargetConfig;
-import io.ringtarget.server.config.TargetConfig;
-import io.ringtarget.server.config.TpgConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +25,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -68,7 +58,6 @@ class RbdGatewayFailoverTest
     private static final int TAG_STALE = 0x5757;
     private static final int TAG_B_AGAIN = 0xB3B3;
     private static final int TAG_A_AGAIN = 0xA4A4;
-    private static final String REOPENED = ".*rbd0: opened the image again as a new Ceph client.*";
     private static final int FENCED_SLOTS = 64;
 
     @TempDir
@@ -83,22 +72,6 @@ class RbdGatewayFailoverTest
             "-liscsi");
         assertTrue(r.ok(), r.output());
         return binary;
-    }
-
-    private Path gatewayConfig(final String name, final RbdConfig image, final int tag, final int port,
-        final int metricsPort, final String aluaState, final boolean preferred) throws IOException
-    {
-        final List<LunConfig> lun = List.of(new LunConfig(0, "rbd0", false));
-        final RingtargetConfig config = new RingtargetConfig(
-            List.of(BackstoreConfig.rbd("rbd0", image, 512, false, null, null)),
-            List.of(new TargetConfig(IQN, "gateways", List.of(
-                new TpgConfig(tag, true, List.of(new PortalConfig(Ports.LOOPBACK, port)), lun, List.of(), true, "none")
-                    .withAlua(new AluaConfig(aluaState, preferred))))),
-            new DiscoveryAuthConfig("none", null), new EngineConfig(1, false, "ring", 5, 15),
-            new MetricsConfig(Ports.LOOPBACK + ":" + metricsPort), dir.resolve("state-" + name).toString());
-        final Path file = dir.resolve(name + ".json");
-        ConfigFiles.save(config, file);
-        return file;
     }
 
     /** A client whose output lines arrive in a queue (stderr goes to the test's output). */
@@ -203,9 +176,10 @@ class RbdGatewayFailoverTest
             final int portB = Ports.free();
             final int metricsA = Ports.free();
             final int metricsB = Ports.free();
-            final Path configA = gatewayConfig("a", image, 1, portA, metricsA, AluaConfig.ACTIVE_OPTIMIZED, true);
-            final Path configB = gatewayConfig("b", image, 2, portB, metricsB, AluaConfig.ACTIVE_NON_OPTIMIZED,
-                false);
+            final Path configA = RbdGateways.config(dir, IQN, "a", image, 1, portA, metricsA,
+                AluaConfig.ACTIVE_OPTIMIZED, true);
+            final Path configB = RbdGateways.config(dir, IQN, "b", image, 2, portB, metricsB,
+                AluaConfig.ACTIVE_NON_OPTIMIZED, false);
             final String urlA = Tools.iscsiUrl(portA, IQN, 0);
             final String urlB = Tools.iscsiUrl(portB, IQN, 0);
             try (RingtargetProcess a = RingtargetProcess.serve(configA, dir.resolve("a.log"), portA);
@@ -278,7 +252,7 @@ class RbdGatewayFailoverTest
 
                 // 3. No restart: B, fenced, opens the image again as a new Ceph client (not covered by the blocklist
                 // entry) after the hold-down, its TPG back to the state the fencing took it from.
-                assertTrue(b.awaitLogLine(REOPENED, Duration.ofSeconds(90)), "B never served again:\n" + b.logText());
+                assertTrue(b.awaitLogLine(RbdGateways.REOPENED, Duration.ofSeconds(90)), "B never served again:\n" + b.logText());
                 assertTrue(b.logText().contains("target port group(s) back to their states: 2 active/non-optimized"),
                     b.logText());
                 final ExternalProcess.Result back = ExternalProcess.run(Duration.ofSeconds(120), writer.toString(),
@@ -288,7 +262,7 @@ class RbdGatewayFailoverTest
                 final ExternalProcess.Result refused = ExternalProcess.run(Duration.ofSeconds(120), writer.toString(),
                     "fill", urlA, Integer.toString(FENCED_SLOTS), "1", Integer.toString(TAG_A_AGAIN));
                 assertTrue(!refused.ok(), "a write through the fenced A: " + refused.output());
-                assertTrue(a.awaitLogLine(REOPENED, Duration.ofSeconds(90)), "A never served again:\n" + a.logText());
+                assertTrue(a.awaitLogLine(RbdGateways.REOPENED, Duration.ofSeconds(90)), "A never served again:\n" + a.logText());
                 final ExternalProcess.Result again = ExternalProcess.run(Duration.ofSeconds(120), writer.toString(),
                     "fill", urlA, Integer.toString(FENCED_SLOTS), Integer.toString(FENCED_SLOTS),
                     Integer.toString(TAG_A_AGAIN));

@@ -73,6 +73,7 @@ class KernelInitiatorAluaFailoverTest
             .replace("@PATH1@", KernelInitiatorGuest.hostAddress(1) + ":" + port2);
         run = KernelInitiatorGuest.withScript("alua-failover", script)
             .file("multipath.conf", adminGuideStanza())
+            .file("multipath-alua.sh", GuestScripts.read("multipath-alua.sh"))
             .nics(2)
             .timeout(Duration.ofMinutes(12))
             .boot();

@@ -15,8 +15,9 @@ import io.ringtarget.server.config.Sizes;
  * capacity (CAPACITY DATA HAS CHANGED for every I_T nexus, SBC-3 4.10); fencing (another gateway took an RBD image
  * over) puts the target port groups the unit is reached through into the unavailable state (an implicit transition,
  * SPC-4 5.15.2.4.5: ASYMMETRIC ACCESS STATE CHANGED, then REPORT TARGET PORT GROUPS says so and TEST UNIT READY fails),
- * so that multipath keeps the path down instead of retrying it, until the image is opened again, which puts back
- * the states it changed (those an administrator has not changed meanwhile). And what the logical unit tells of
+ * so that multipath keeps the path down instead of retrying it, and holds them so (an initiator's SET TARGET PORT
+ * GROUPS fails) until the image is opened again, which puts back the states they had (unless an administrator
+ * changed one meanwhile). And what the logical unit tells of
  * SANITIZE and FORMAT UNIT operations, logged: who started one, and how it ended.
  */
 final class UnitEvents implements BackstoreEvents, MediumEvents
@@ -27,8 +28,8 @@ final class UnitEvents implements BackstoreEvents, MediumEvents
     private final String backstore;
     private final LogicalUnit unit;
     private final EventLog log;
-    /** The groups a fencing made unavailable, and their states before (backstore threads only, one at a time). */
-    private final java.util.Map<TargetPortGroup, AccessState> madeUnavailable = new java.util.LinkedHashMap<>();
+    /** The groups a fencing holds unavailable, and their states before it (backstore threads, one at a time). */
+    private final java.util.Map<TargetPortGroup, AccessState> held = new java.util.LinkedHashMap<>();
 
     /** @param log null: nothing is logged. */
     UnitEvents(final String backstore, final LogicalUnit unit, final EventLog log)
@@ -61,11 +62,12 @@ final class UnitEvents implements BackstoreEvents, MediumEvents
         for (final TargetPort port : unit.targetPorts())
         {
             final TargetPortGroup group = port.group();
-            final AccessState before = group.accessState();
-            if (group.supports(AccessState.UNAVAILABLE) && before != AccessState.UNAVAILABLE)
+            if (group.supports(AccessState.UNAVAILABLE) && !held.containsKey(group))
             {
+                // Held first: an initiator's SET TARGET PORT GROUPS cannot make it active again meanwhile.
+                group.hold();
+                held.put(group, group.accessState());
                 group.accessState(AccessState.UNAVAILABLE);
-                madeUnavailable.putIfAbsent(group, before);
             }
         }
         if (null != log)
@@ -80,15 +82,17 @@ final class UnitEvents implements BackstoreEvents, MediumEvents
     public synchronized void reopened()
     {
         final StringBuilder restored = new StringBuilder();
-        for (final java.util.Map.Entry<TargetPortGroup, AccessState> e : madeUnavailable.entrySet())
+        for (final java.util.Map.Entry<TargetPortGroup, AccessState> e : held.entrySet())
         {
-            if (e.getKey().accessState(AccessState.UNAVAILABLE, e.getValue()))
+            final TargetPortGroup group = e.getKey();
+            group.release();
+            if (e.getValue() != AccessState.UNAVAILABLE && group.accessState(AccessState.UNAVAILABLE, e.getValue()))
             {
-                restored.append(restored.isEmpty() ? "" : ", ").append(e.getKey().id()).append(' ')
+                restored.append(restored.isEmpty() ? "" : ", ").append(group.id()).append(' ')
                     .append(e.getValue().label());
             }
         }
-        madeUnavailable.clear();
+        held.clear();
         info(backstore + ": opened the image again as a new Ceph client, serving it again" + (restored.isEmpty() ?
             "" : "; target port group(s) back to their states: " + restored) + "; the next write through this " +
             "gateway takes the image over");

@@ -9,6 +9,8 @@ import io.ringtarget.scsi.TargetPortGroup;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A fenced rbd gateway's target port groups: unavailable while fenced, back to what they were once the image is
@@ -34,6 +36,7 @@ class UnitEventsTest
         assertEquals(AccessState.UNAVAILABLE, nonOptimized.accessState());
         assertEquals(AccessState.UNAVAILABLE, standby.accessState());
         assertEquals(TargetPortGroup.STATUS_IMPLICIT, optimized.statusCode());
+        assertTrue(optimized.held() && nonOptimized.held() && standby.held(), "SET TARGET PORT GROUPS cannot move them");
         // The administrator moves one group while the gateway is fenced: the reopen leaves that one alone.
         standby.accessState(AccessState.ACTIVE_OPTIMIZED);
 
@@ -42,6 +45,7 @@ class UnitEventsTest
         assertEquals(AccessState.ACTIVE_NON_OPTIMIZED, nonOptimized.accessState());
         assertEquals(AccessState.ACTIVE_OPTIMIZED, standby.accessState());
         assertEquals(2, nonOptimized.transitionCount(), "there and back");
+        assertFalse(optimized.held() || nonOptimized.held() || standby.held());
 
         // A second fencing starts from the states then, not from the first one's.
         events.fencedOff();

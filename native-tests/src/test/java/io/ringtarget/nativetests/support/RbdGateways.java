@@ -1,0 +1,55 @@
+package io.ringtarget.nativetests.support;
+
+import io.ringtarget.server.config.AluaConfig;
+import io.ringtarget.server.config.BackstoreConfig;
+import io.ringtarget.server.config.ConfigFiles;
+import io.ringtarget.server.config.DiscoveryAuthConfig;
+import io.ringtarget.server.config.EngineConfig;
+import io.ringtarget.server.config.LunConfig;
+import io.ringtarget.server.config.MetricsConfig;
+import io.ringtarget.server.config.PortalConfig;
+import io.ringtarget.server.config.RbdConfig;
+import io.ringtarget.server.config.RingtargetConfig;
+import io.ringtarget.server.config.TargetConfig;
+import io.ringtarget.server.config.TpgConfig;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A gateway of docs/ceph.md's "Two gateways with ALUA": the configuration file of a {@code ringtarget serve} that
+ * exports one rbd image (backstore {@code rbd0}) as LUN 0 of a target whose IQN every gateway shares, through a TPG
+ * of its own tag and ALUA state, with a metrics endpoint and a state directory of its own.
+ */
+public final class RbdGateways
+{
+    /** The log line of a fenced gateway that serves the image again. */
+    public static final String REOPENED = ".*rbd0: opened the image again as a new Ceph client.*";
+
+    private RbdGateways()
+    {
+    }
+
+    /**
+     * @param dir   where the file and the state directory go ({@code NAME.json}, {@code state-NAME}).
+     * @param name  the gateway's name in those.
+     * @return the configuration file.
+     */
+    public static Path config(final Path dir, final String iqn, final String name, final RbdConfig image,
+        final int tag, final int port, final int metricsPort, final String aluaState, final boolean preferred)
+        throws IOException
+    {
+        final List<LunConfig> lun = List.of(new LunConfig(0, "rbd0", false));
+        final RingtargetConfig config = new RingtargetConfig(
+            List.of(BackstoreConfig.rbd("rbd0", image, 512, false, null, null)),
+            List.of(new TargetConfig(iqn, "gateways", List.of(
+                new TpgConfig(tag, true, List.of(new PortalConfig(Ports.LOOPBACK, port)), lun, List.of(), true, "none")
+                    .withAlua(new AluaConfig(aluaState, preferred))))),
+            new DiscoveryAuthConfig("none", null), new EngineConfig(1, false, "ring", 5, 15),
+            new MetricsConfig(Ports.LOOPBACK + ":" + metricsPort), dir.resolve("state-" + name).toString());
+        final Path file = dir.resolve(name + ".json");
+        ConfigFiles.save(config, file);
+        return file;
+    }
+}
