@@ -54,7 +54,6 @@ final class ExclusiveLock implements AutoCloseable
 
     private final Listener listener;
     private final Runnable onBlocklisted;
-    private volatile long ownerChecks;
     private volatile RbdImage image;
     private final AtomicInteger state = new AtomicInteger(NOT_OWNER);
     private final Thread thread;
@@ -95,11 +94,6 @@ final class ExclusiveLock implements AutoCloseable
     long failedTakeovers()
     {
         return failedTakeovers;
-    }
-
-    long ownerChecks()
-    {
-        return ownerChecks;
     }
 
     long fencings()
@@ -175,7 +169,6 @@ final class ExclusiveLock implements AutoCloseable
     private void checkStillOwner()
     {
         final int r = Librbd.lockGetOwners(image.handle(), new ArrayList<>());
-        ownerChecks++;
         if (r == -ESHUTDOWN)
         {
             onBlocklisted.run();

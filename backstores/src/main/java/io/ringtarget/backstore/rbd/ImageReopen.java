@@ -31,7 +31,6 @@ final class ImageReopen implements AutoCloseable
     private volatile long fencedAtNanos;
     private volatile boolean running = true;
     private volatile long reopens;
-    private volatile long failedAttempts;
 
     ImageReopen(final String backstoreName, final RbdBackstore backstore)
     {
@@ -49,11 +48,6 @@ final class ImageReopen implements AutoCloseable
     long reopens()
     {
         return reopens;
-    }
-
-    long failedAttempts()
-    {
-        return failedAttempts;
     }
 
     /** The lock went FENCED (any thread): counted before the loops are told, so their reports name this fencing. */
@@ -98,7 +92,6 @@ final class ImageReopen implements AutoCloseable
             }
             catch (final IOException | RuntimeException ex)
             {
-                failedAttempts++;
                 backstore.events().reopenFailed("opening " + old.spec().name() + " again: " + ex.getMessage() +
                     "; next attempt in " + TimeUnit.NANOSECONDS.toSeconds(retry) + " s");
                 if (!sleepUntil(System.nanoTime() + retry))
@@ -114,7 +107,6 @@ final class ImageReopen implements AutoCloseable
         }
         if (!fresh.identityKey().equals(old.identityKey()))
         {
-            failedAttempts++;
             backstore.events().reopenFailed(old.spec().name() + " is another image now (" + fresh.identityKey() +
                 ", was " + old.identityKey() + "): not served under the old one's identity; restart to serve it");
             fresh.close();
@@ -136,7 +128,6 @@ final class ImageReopen implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            failedAttempts++;
             backstore.events().reopenFailed("serving " + old.spec().name() + " again: " + ex.getMessage());
             fresh.close();
             return;

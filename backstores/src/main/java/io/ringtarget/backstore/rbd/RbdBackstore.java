@@ -354,19 +354,38 @@ public final class RbdBackstore implements Backstore
                 freshWatch.close();
                 throw new IOException("the loop reading its completions did not stop reading the old ones");
             }
-            old.close();
+            // The new completions are made on the home loop (its ring); a switch the loop has not begun within the
+            // wait is withdrawn, so that a loop that resumes later does not arm a closed image's eventfd.
+            final java.util.concurrent.atomic.AtomicInteger step = new java.util.concurrent.atomic.AtomicInteger();
             old.loop().offer(l ->
             {
-                if (reopen.running())
+                if (step.compareAndSet(0, 1))
                 {
-                    completions = new RbdCompletions(this, l, fresh.eventFd(), fresh.handle(), old.reaped());
+                    try
+                    {
+                        completions = new RbdCompletions(this, l, fresh.eventFd(), fresh.handle(), old.reaped());
+                    }
+                    finally
+                    {
+                        step.set(2);
+                    }
                 }
             });
-            if (!await(() -> completions != old))
+            if (!await(() -> step.get() == 2) && step.compareAndSet(0, 3))
             {
                 freshWatch.close();
                 throw new IOException("the loop reading its completions did not take the new ones");
             }
+            while (step.get() != 2)
+            {
+                Thread.onSpinWait(); // begun on the loop: a few microseconds
+            }
+            if (completions == old)
+            {
+                freshWatch.close();
+                throw new IOException("the loop reading its completions could not read the new ones");
+            }
+            old.close();
             image = fresh;
         }
         final ImageWatch oldWatch = watch;

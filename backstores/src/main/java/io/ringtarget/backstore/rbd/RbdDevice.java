@@ -228,7 +228,19 @@ final class RbdDevice implements BlockDevice
     {
         if (backstore.readOnly())
         {
-            complete(slot, -EROFS); // the logical unit refuses writes first: a read-only image never takes the lock
+            // Never the lock: a flush goes to librbd (nothing to flush); the logical unit refuses writes first.
+            if (ops[slot] != OP_FLUSH)
+            {
+                complete(slot, -EROFS);
+            }
+            else if (backstore.lockState() == ExclusiveLock.FENCED)
+            {
+                complete(slot, -ESHUTDOWN);
+            }
+            else
+            {
+                submit(slot);
+            }
             return;
         }
         switch (backstore.lockState())
