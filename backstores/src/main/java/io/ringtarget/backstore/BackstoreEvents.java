@@ -57,6 +57,15 @@ public interface BackstoreEvents
     }
 
     /**
+     * The storage is gone (a served rbd snapshot was removed): every read now answers NOT READY, MEDIUM NOT PRESENT.
+     *
+     * @param what what is gone, for the log.
+     */
+    default void mediumRemoved(final String what)
+    {
+    }
+
+    /**
      * Taking the storage over failed: the writes that waited for it fail; the next write tries again.
      *
      * @param reason what failed, for the log.

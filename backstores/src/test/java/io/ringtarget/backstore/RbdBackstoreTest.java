@@ -454,10 +454,20 @@ class RbdBackstoreTest
         cluster.rbd("snap", "create", "rbd/snapped@before");
         try (LoopDriver d = new LoopDriver(RbdBackstore.open("again", snapshot, 512, true)))
         {
+            final List<String> events = new CopyOnWriteArrayList<>();
+            d.backstore.events(recorder(events));
             assertFalse(snapshotKey.equals(d.backstore.identityKey()), snapshotKey);
             d.run(64 * 1024, LoopDriver.cdb16(0x88, 0, 0, 128));
             d.assertGood();
             assertPattern(d.buffer, 0, 64 * 1024, 42);
+            // Removed while served: the gateway notices (the image's header watch), its reads answer NOT READY,
+            // MEDIUM NOT PRESENT rather than whatever the trimmed snapshot would read as.
+            cluster.rbd("snap", "rm", "rbd/snapped@before");
+            awaitEvent(events, "mediumRemoved snapshot rbd/snapped@before", d.loop);
+            d.run(64 * 1024, LoopDriver.cdb16(0x88, 0, 0, 128));
+            assertEquals(ScsiStatus.CHECK_CONDITION, d.task.status());
+            assertEquals(SenseKey.NOT_READY, d.task.senseData().get(ValueLayout.JAVA_BYTE, 2) & 0x0F);
+            assertEquals(Asc.MEDIUM_NOT_PRESENT, asc(d.task));
         }
         final java.io.IOException missing = assertThrows(java.io.IOException.class, () -> RbdBackstore.open("none",
             RbdImageSpec.of("rbd/snapped@never", cluster.conf, null, null), 512, true));
@@ -528,6 +538,12 @@ class RbdBackstoreTest
             public void reopened()
             {
                 events.add("reopened");
+            }
+
+            @Override
+            public void mediumRemoved(final String what)
+            {
+                events.add("mediumRemoved " + what);
             }
 
             @Override

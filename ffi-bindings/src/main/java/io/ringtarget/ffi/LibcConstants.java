@@ -137,6 +137,8 @@ public final class LibcConstants
     public static final int ETIMEDOUT = 110;
     public static final int ECONNREFUSED = 111;
     public static final int EALREADY = 114;
+    /** No medium: a backstore's storage is gone (an rbd snapshot removed while served). */
+    public static final int ENOMEDIUM = 123;
     public static final int EINPROGRESS = 115;
     public static final int ECANCELED = 125;
 

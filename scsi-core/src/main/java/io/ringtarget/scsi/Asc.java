@@ -45,6 +45,7 @@ public final class Asc
     public static final int COMMANDS_CLEARED_BY_ANOTHER_INITIATOR = 0x2F00;
     public static final int SAVING_PARAMETERS_NOT_SUPPORTED = 0x3900;
     public static final int REPORTED_LUNS_DATA_HAS_CHANGED = 0x3F0E;
+    public static final int MEDIUM_NOT_PRESENT = 0x3A00;
     public static final int ECHO_BUFFER_OVERWRITTEN = 0x3F0F;
     public static final int INTERNAL_TARGET_FAILURE = 0x4400;
     /** SET TARGET PORT GROUPS COMMAND FAILED (SPC-4 6.45: a group unable to make the transition). */

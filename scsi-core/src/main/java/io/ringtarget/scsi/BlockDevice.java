@@ -12,7 +12,8 @@ import java.lang.foreign.MemorySegment;
  * <p>
  * Errors the logical unit tells apart: -ENOSPC (a thin backstore out of space: DATA PROTECT) and -ESHUTDOWN (the
  * backstore was fenced off its storage, e.g. another gateway took an RBD image over: NOT READY, LOGICAL UNIT NOT
- * ACCESSIBLE, TARGET PORT IN UNAVAILABLE STATE, so that multipath tries another path); any other is a MEDIUM ERROR.
+ * ACCESSIBLE, TARGET PORT IN UNAVAILABLE STATE, so that multipath tries another path) and -ENOMEDIUM (the storage is
+ * gone, e.g. a served rbd snapshot was removed: NOT READY, MEDIUM NOT PRESENT); any other is a MEDIUM ERROR.
  */
 public interface BlockDevice
 {

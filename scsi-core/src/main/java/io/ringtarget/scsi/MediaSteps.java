@@ -53,6 +53,8 @@ final class MediaSteps
      * over): this path can no longer reach the medium.
      */
     private static final int ERRNO_ESHUTDOWN = 108;
+    /** The backstore's storage is gone (an rbd snapshot removed while served). */
+    private static final int ERRNO_ENOMEDIUM = 123;
 
     private final LogicalUnit lu;
     private final int blockSize;
@@ -462,6 +464,11 @@ final class MediaSteps
             // SPC-4 5.15.2.4.5: the logical unit is not accessible through this port any more. A path error for
             // multipath (Linux fails the path and retries on another), where MEDIUM ERROR would fail the I/O.
             t.checkCondition(SenseKey.NOT_READY, Asc.TARGET_PORT_IN_UNAVAILABLE_STATE);
+        }
+        else if (result == -ERRNO_ENOMEDIUM)
+        {
+            // SPC-4 4.5.6: the medium is not there any more; not a MEDIUM ERROR of blocks that are.
+            t.checkCondition(SenseKey.NOT_READY, Asc.MEDIUM_NOT_PRESENT);
         }
         else
         {

@@ -7,17 +7,23 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 
 /**
  * Notices a resize of the image made elsewhere ({@code rbd resize}): librbd's update watch calls libc's sem_post on
  * a semaphore of ours from librbd's own thread (a C function as the callback, so no librbd thread runs Java code),
- * and this object's thread, waiting on that semaphore, reads the new size and reports it.
+ * and this object's thread, waiting on that semaphore, reads the new size and reports it. For an image served at a
+ * snapshot, the thread notices instead the snapshot's removal ({@code rbd snap rm}), by asking.
  */
 final class ImageWatch implements AutoCloseable
 {
+    /** How often a served snapshot's existence is asked. */
+    static final long SNAPSHOT_CHECK_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+
     private final RbdImage image;
     private final LongConsumer sizeChanged;
+    private final Runnable snapshotRemoved;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment semaphore;
     private final long handle;
@@ -26,13 +32,15 @@ final class ImageWatch implements AutoCloseable
     private long size;
 
     /**
-     * @param sizeChanged receives the new size in bytes, on this object's thread.
+     * @param sizeChanged     receives the new size in bytes, on this object's thread.
+     * @param snapshotRemoved runs once, on this object's thread, when the snapshot the image was opened at is gone.
      */
-    ImageWatch(final String backstoreName, final RbdImage image, final long size, final LongConsumer sizeChanged)
-        throws IOException
+    ImageWatch(final String backstoreName, final RbdImage image, final long size, final LongConsumer sizeChanged,
+        final Runnable snapshotRemoved) throws IOException
     {
         this.image = image;
         this.sizeChanged = sizeChanged;
+        this.snapshotRemoved = snapshotRemoved;
         this.size = size;
         this.semaphore = SemT.allocate(arena);
         final MemorySegment out = arena.allocate(ValueLayout.JAVA_LONG);
@@ -49,6 +57,11 @@ final class ImageWatch implements AutoCloseable
 
     private void run()
     {
+        if (image.spec().isSnapshot())
+        {
+            watchSnapshot();
+            return;
+        }
         while (running)
         {
             SemT.semWait(semaphore); // -1 with EINTR is a wake-up like any other: the size is read again
@@ -65,6 +78,23 @@ final class ImageWatch implements AutoCloseable
         }
     }
 
+    /**
+     * A snapshot's size never changes, and librbd announces nothing to a read-only image (it registers no header
+     * watch for one): the snapshot's existence is asked every {@link #SNAPSHOT_CHECK_NANOS} instead.
+     */
+    private void watchSnapshot()
+    {
+        while (running)
+        {
+            LockSupport.parkNanos(this, SNAPSHOT_CHECK_NANOS);
+            if (running && !image.snapshotExists())
+            {
+                snapshotRemoved.run();
+                return;
+            }
+        }
+    }
+
     /** Unregisters the watch (no callback after it returns), then ends the thread. */
     @Override
     public void close()
@@ -72,6 +102,7 @@ final class ImageWatch implements AutoCloseable
         Librbd.updateUnwatch(image.handle(), handle);
         running = false;
         SemT.semPost(semaphore);
+        LockSupport.unpark(thread);
         try
         {
             thread.join(10_000);

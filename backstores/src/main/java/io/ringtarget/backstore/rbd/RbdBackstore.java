@@ -41,6 +41,8 @@ public final class RbdBackstore implements Backstore
     private volatile RbdDevice[] devices = new RbdDevice[0];
     private volatile RbdCompletions completions;
     private volatile boolean closing;
+    /** The snapshot served was removed: reads answer NOT READY, MEDIUM NOT PRESENT. */
+    private volatile boolean mediumGone;
 
     private RbdBackstore(final String name, final RbdImage image, final int blockSize, final boolean readOnly)
         throws IOException
@@ -62,7 +64,7 @@ public final class RbdBackstore implements Backstore
         ImageWatch w = null;
         try
         {
-            w = new ImageWatch(name, image, image.initialSize(), this::sizeChanged);
+            w = new ImageWatch(name, image, image.initialSize(), this::sizeChanged, this::snapshotRemoved);
         }
         finally
         {
@@ -336,7 +338,8 @@ public final class RbdBackstore implements Backstore
     void install(final RbdImage fresh) throws IOException
     {
         final RbdImage previous = image;
-        final ImageWatch freshWatch = new ImageWatch(name, fresh, fresh.initialSize(), this::sizeChanged);
+        final ImageWatch freshWatch = new ImageWatch(name, fresh, fresh.initialSize(), this::sizeChanged,
+            this::snapshotRemoved);
         final RbdCompletions old;
         synchronized (this)
         {
@@ -427,6 +430,17 @@ public final class RbdBackstore implements Backstore
         {
             d.lockStateChanged();
         }
+    }
+
+    boolean mediumGone()
+    {
+        return mediumGone;
+    }
+
+    private void snapshotRemoved()
+    {
+        mediumGone = true;
+        events.mediumRemoved("snapshot " + image.spec().name());
     }
 
     private void sizeChanged(final long bytes)

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static io.ringtarget.ffi.LibcConstants.EAGAIN;
 import static io.ringtarget.ffi.LibcConstants.EFAULT;
 import static io.ringtarget.ffi.LibcConstants.EIO;
+import static io.ringtarget.ffi.LibcConstants.ENOMEDIUM;
 import static io.ringtarget.ffi.LibcConstants.EROFS;
 import static io.ringtarget.ffi.LibcConstants.ESHUTDOWN;
 
@@ -63,6 +64,8 @@ final class RbdDevice implements BlockDevice
     private final RbdBackstore backstore;
     private final EventLoop loop;
     private final int index;
+    /** A snapshot's handle checks that it is still there (removed: NOT READY, MEDIUM NOT PRESENT). */
+    private final boolean snapshot;
     private final Arena arena = Arena.ofShared();
     /** Where rbd_aio_create_completion writes the new completion (loop thread only). */
     private final MemorySegment completionOut = arena.allocate(ValueLayout.JAVA_LONG);
@@ -98,6 +101,7 @@ final class RbdDevice implements BlockDevice
         this.backstore = backstore;
         this.loop = loop;
         this.index = index;
+        this.snapshot = backstore.spec().isSnapshot();
         final int capacity = Integer.highestOneBit(MAX_SLOTS * 32 - 1) << 1; // a 12-byte message takes 24 bytes
         this.inbox = new OneToOneRingBuffer(
             new UnsafeBuffer(ByteBuffer.allocateDirect(capacity + RingBufferDescriptor.TRAILER_LENGTH)));
@@ -210,6 +214,11 @@ final class RbdDevice implements BlockDevice
         lengths[slot] = length;
         addresses[slot] = address;
         this.fua[slot] = fua;
+        if (snapshot && backstore.mediumGone())
+        {
+            complete(slot, -ENOMEDIUM);
+            return;
+        }
         if (op == OP_READ)
         {
             if (backstore.lockState() == ExclusiveLock.FENCED)

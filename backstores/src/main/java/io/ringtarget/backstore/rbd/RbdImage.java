@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 import static io.ringtarget.ffi.LibcConstants.EFD_CLOEXEC;
+import static io.ringtarget.ffi.LibcConstants.ENOENT;
 import static io.ringtarget.ffi.LibrbdConstants.EVENT_TYPE_EVENTFD;
 import static io.ringtarget.ffi.LibrbdConstants.RBD_FEATURE_EXCLUSIVE_LOCK;
 
@@ -30,10 +31,14 @@ final class RbdImage implements AutoCloseable
     private final long objectSize;
     private final String identityKey;
     private final long initialSize;
+    /** The snapshot's id (-1 for the head). */
+    private final long snapshotId;
 
     private RbdImage(final RbdImageSpec spec, final CephClient client, final long ioctx, final long image,
-        final int eventFd, final long features, final long objectSize, final String identityKey, final long size)
+        final int eventFd, final long features, final long objectSize, final String identityKey, final long size,
+        final long snapshotId)
     {
+        this.snapshotId = snapshotId;
         this.spec = spec;
         this.client = client;
         this.ioctx = ioctx;
@@ -82,13 +87,15 @@ final class RbdImage implements AutoCloseable
                 key.append(spec.namespace()).append('/');
             }
             key.append(null == id ? spec.image() : id);
+            long snapshotId = -1;
             if (spec.isSnapshot())
             {
                 CephClient.check(Librbd.snapGetId(image, spec.snapshot(), out), "rbd_snap_get_id " + spec.name());
-                key.append('@').append(out.get(ValueLayout.JAVA_LONG, 0));
+                snapshotId = out.get(ValueLayout.JAVA_LONG, 0);
+                key.append('@').append(snapshotId);
             }
             return new RbdImage(spec, client, ioctx, image, eventFd, features, RbdImageInfo.obj_size(info),
-                key.toString(), RbdImageInfo.size(info));
+                key.toString(), RbdImageInfo.size(info), snapshotId);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -147,6 +154,34 @@ final class RbdImage implements AutoCloseable
     long initialSize()
     {
         return initialSize;
+    }
+
+    /**
+     * Whether the snapshot this image was opened at still exists, as the same snapshot (its id). Asked with an open of
+     * its own: librbd registers no header watch for a read-only image, so this handle's own view never changes.
+     * Blocks on the cluster; a failure other than ENOENT counts as existing (asked again later).
+     */
+    boolean snapshotExists()
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment out = arena.allocate(8);
+            final int r = Librbd.openReadOnly(ioctx, spec.image(), spec.snapshot(), out);
+            if (r < 0)
+            {
+                return r != -ENOENT;
+            }
+            final long probe = Librbd.handle(out);
+            try
+            {
+                final int id = Librbd.snapGetId(probe, spec.snapshot(), out);
+                return id == -ENOENT ? false : id < 0 || out.get(ValueLayout.JAVA_LONG, 0) == snapshotId;
+            }
+            finally
+            {
+                Librbd.close(probe);
+            }
+        }
     }
 
     /** The size now (rbd_get_size refreshes the header when a notification said it changed), or -errno. */

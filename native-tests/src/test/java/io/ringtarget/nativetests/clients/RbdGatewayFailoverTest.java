@@ -3,6 +3,7 @@ package io.ringtarget.nativetests.clients;
 import io.ringtarget.nativetests.support.ExternalProcess;
 import io.ringtarget.nativetests.support.Ports;
 import io.ringtarget.nativetests.support.RbdGateways;
+import io.ringtarget.nativetests.support.RingtargetCli;
 import io.ringtarget.nativetests.support.RingtargetProcess;
 import io.ringtarget.nativetests.support.ThrowawayCeph;
 import io.ringtarget.nativetests.support.Tools;
@@ -128,6 +129,14 @@ class RbdGatewayFailoverTest
             }
             return process.exitValue();
         }
+    }
+
+    private static String ls(final Path config)
+    {
+        final ExternalProcess.Result r = RingtargetCli.run("ls", "--admin-socket",
+            config.resolveSibling(config.getFileName() + ".admin.sock").toString());
+        assertEquals(0, r.exitCode(), r.output());
+        return r.output();
     }
 
     private static long metric(final int port, final String sample) throws IOException, InterruptedException
@@ -291,6 +300,11 @@ class RbdGatewayFailoverTest
                     "\",tpg=\"2\"}"), "B's TPG while fenced");
                 assertEquals(2, metric(metricsB, "ringtarget_lun_rbd_lock_takeovers_total" + lun));
                 assertTrue(metric(metricsB, "ringtarget_lun_rbd_reopens_total" + lun) >= 1);
+                // ringtarget ls through each gateway's admin socket says the same.
+                assertTrue(ls(configA).contains("exclusive lock held"), ls(configA));
+                final String lsB = ls(configB);
+                assertTrue(lsB.contains("fenced: another gateway took the image over") ||
+                    lsB.contains("exclusive lock not held"), lsB);
                 final ByteBuffer after = ByteBuffer.wrap(ceph.export("shared")).order(ByteOrder.nativeOrder());
                 for (int slot = 0; slot < 2 * FENCED_SLOTS; slot++)
                 {

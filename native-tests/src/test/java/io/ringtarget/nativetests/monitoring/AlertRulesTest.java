@@ -28,11 +28,14 @@ class AlertRulesTest
     }
 
     @Test
-    void rulesAreValid()
+    void rulesAreValid() throws java.io.IOException
     {
         final ExternalProcess.Result r = promtool("check", "rules", DIR.resolve("ringtarget-rules.yml").toString());
         assertEquals(0, r.exitCode(), r.output());
-        assertTrue(r.output().contains("SUCCESS: 20 rules found"), r.output());
+        final long shipped = java.nio.file.Files.readAllLines(DIR.resolve("ringtarget-rules.yml")).stream()
+            .filter(l -> l.matches("\\s*- (alert|record):.*")).count();
+        assertTrue(shipped >= 20, "the rule file's rules: " + shipped);
+        assertTrue(r.output().contains("SUCCESS: " + shipped + " rules found"), r.output());
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.ringtarget.server.startup;
 
 import io.ringtarget.backstore.Backstore;
 import io.ringtarget.backstore.RamBackstore;
+import io.ringtarget.backstore.rbd.RbdBackstore;
 import io.ringtarget.iscsi.connection.PortalSockets;
 import io.ringtarget.iscsi.engine.EngineSettings;
 import io.ringtarget.iscsi.engine.IscsiEngine;
@@ -338,7 +339,8 @@ public final class TargetServer implements AutoCloseable
 
     /**
      * What is being done to a backstore's medium now, as {@code ringtarget ls} shows it: a sanitize or format operation
-     * and its progress, the failure mode one left, a self-test; null when nothing (or no backstore of that name).
+     * and its progress, the failure mode one left, a self-test; else for a writable rbd image whether this gateway
+     * holds its exclusive lock, or is fenced; null when nothing (or no backstore of that name).
      */
     public synchronized String mediumState(final String backstore)
     {
@@ -355,7 +357,22 @@ public final class TargetServer implements AutoCloseable
                 return state;
             }
         }
-        return null;
+        return b instanceof RbdBackstore rbd ? lockState(rbd) : null;
+    }
+
+    /** Whether this gateway writes an rbd image (docs/ceph.md, "Fencing"). */
+    private static String lockState(final RbdBackstore rbd)
+    {
+        if (rbd.fenced())
+        {
+            return "fenced: another gateway took the image over; it opens it again as a new Ceph client " +
+                RbdBackstore.REOPEN_DELAY_SECONDS + " s after the fencing (the log says when)";
+        }
+        if (rbd.readOnly())
+        {
+            return null;
+        }
+        return rbd.lockOwner() ? "exclusive lock held" : "exclusive lock not held (the next write takes it)";
     }
 
     /**

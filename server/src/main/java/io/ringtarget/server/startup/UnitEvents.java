@@ -99,6 +99,16 @@ final class UnitEvents implements BackstoreEvents, MediumEvents
     }
 
     @Override
+    public void mediumRemoved(final String what)
+    {
+        if (null != log)
+        {
+            log.warn(SUBSYSTEM, backstore + ": the " + what + " it serves was removed: reads answer NOT READY, " +
+                "MEDIUM NOT PRESENT; delete the LUN (and the backstore) that export it");
+        }
+    }
+
+    @Override
     public void reopenFailed(final String reason)
     {
         if (null != log)
