@@ -232,13 +232,6 @@ final class ExclusiveLock implements AutoCloseable
     {
         running = false;
         LockSupport.unpark(thread);
-        try
-        {
-            thread.join(30_000);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
+        BackstoreThreads.awaitEnd(thread, 30);
     }
 }

@@ -156,13 +156,6 @@ final class ImageReopen implements AutoCloseable
     {
         running = false;
         LockSupport.unpark(thread);
-        try
-        {
-            thread.join(30_000);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
+        BackstoreThreads.awaitEnd(thread, 30);
     }
 }

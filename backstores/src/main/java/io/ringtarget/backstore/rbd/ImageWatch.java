@@ -103,14 +103,7 @@ final class ImageWatch implements AutoCloseable
         running = false;
         SemT.semPost(semaphore);
         LockSupport.unpark(thread);
-        try
-        {
-            thread.join(10_000);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
+        BackstoreThreads.awaitEnd(thread, 10);
         SemT.semDestroy(semaphore);
         arena.close();
     }
