@@ -2,11 +2,8 @@ package io.ringtarget.scsi;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.agrona.ErrorHandler;
@@ -75,9 +72,7 @@ public final class LogicalUnit
     private final PersistentReservations persistentReservations =
         new PersistentReservations(this, unitAttentions, abortRequests);
     private final Spc2Reservation spc2Reservation = new Spc2Reservation(persistentReservations);
-    private volatile TargetPort[] targetPorts = new TargetPort[0];
-    private volatile TargetPortGroup[] targetPortGroups = new TargetPortGroup[0];
-    private volatile int implicitTransitionTime;
+    private final LogicalUnitPorts ports = new LogicalUnitPorts();
     private final MediaSteps steps;
     private final Sanitize sanitize;
     private final SelfTest selfTest;
@@ -418,71 +413,29 @@ public final class LogicalUnit
      */
     public LogicalUnit targetPorts(final TargetPort... ports)
     {
-        final Set<Integer> ids = new HashSet<>();
-        final List<TargetPortGroup> groups = new ArrayList<>();
-        for (final TargetPort p : ports)
-        {
-            if (!ids.add(p.relativeTargetPortId()))
-            {
-                throw new IllegalArgumentException("relative target port " + p.relativeTargetPortId() + " twice");
-            }
-            if (!groups.contains(p.group()))
-            {
-                for (final TargetPortGroup g : groups)
-                {
-                    if (g.id() == p.group().id())
-                    {
-                        throw new IllegalArgumentException("two target port groups with id " + g.id());
-                    }
-                }
-                groups.add(p.group());
-            }
-        }
-        synchronized (this)
-        {
-            for (final TargetPortGroup g : targetPortGroups)
-            {
-                if (!groups.contains(g))
-                {
-                    g.unregister(this);
-                }
-            }
-            for (final TargetPortGroup g : groups)
-            {
-                g.register(this);
-            }
-            targetPortGroups = groups.toArray(new TargetPortGroup[0]);
-            targetPorts = ports.clone();
-        }
+        this.ports.set(this, ports);
         return this;
     }
 
     public List<TargetPort> targetPorts()
     {
-        return List.of(targetPorts);
+        return List.of(ports.ports());
     }
 
     TargetPort[] targetPortArray()
     {
-        return targetPorts;
+        return ports.ports();
     }
 
     TargetPortGroup[] targetPortGroupArray()
     {
-        return targetPortGroups;
+        return ports.groups();
     }
 
     /** The group with this id among the logical unit's, or null. */
     TargetPortGroup targetPortGroup(final int id)
     {
-        for (final TargetPortGroup g : targetPortGroups)
-        {
-            if (g.id() == id)
-            {
-                return g;
-            }
-        }
-        return null;
+        return ports.group(id);
     }
 
     /**
@@ -492,17 +445,13 @@ public final class LogicalUnit
      */
     public LogicalUnit implicitTransitionTime(final int seconds)
     {
-        if (seconds < 0 || seconds > 255)
-        {
-            throw new IllegalArgumentException("implicit transition time " + seconds);
-        }
-        this.implicitTransitionTime = seconds;
+        ports.implicitTransitionTime(seconds);
         return this;
     }
 
     public int implicitTransitionTime()
     {
-        return implicitTransitionTime;
+        return ports.implicitTransitionTime();
     }
 
     /** A target port group of this logical unit changed its access state (SPC-4 5.15.2.3). Any thread; with an
