@@ -34,8 +34,10 @@ public final class TargetPortGroup
     /** Bits 0-3 the state code, bit 7 PREF, bits 8-15 the status code: one volatile read sees all three. */
     private volatile int packed;
     private final AtomicLong transitions = new AtomicLong();
-    /** Holds by the target (a fenced gateway): SET TARGET PORT GROUPS cannot change the state while any remains. */
-    private final java.util.concurrent.atomic.AtomicInteger holds = new java.util.concurrent.atomic.AtomicInteger();
+    /** Holds by the target (fenced gateways' logical units): SET TARGET PORT GROUPS cannot change the state. */
+    private volatile int holds;
+    /** The state before the first of the holds: what the last release puts back. */
+    private AccessState beforeHolds;
     private final CopyOnWriteArrayList<LogicalUnit> logicalUnits = new CopyOnWriteArrayList<>();
 
     /** Active/optimized, not preferred, every state supported. */
@@ -140,42 +142,59 @@ public final class TargetPortGroup
         change(-1, state, STATUS_IMPLICIT, null, null);
     }
 
+
     /**
-     * As {@link #accessState(AccessState)}, only while the state is {@code expected}: a target undoing its own
-     * change (a fenced gateway serving again) leaves a state an administrator set meanwhile alone. Any thread.
-     *
-     * @return whether the state was {@code expected} (and is {@code state} now).
+     * The target holds the group unavailable (a logical unit reached through it was fenced off its storage): an
+     * implicit transition to unavailable (when supported), and until the last {@link #releaseUnavailable()} a SET
+     * TARGET PORT GROUPS naming the group fails with SET TARGET PORT GROUPS COMMAND FAILED, as Linux's ALUA handler
+     * otherwise makes an unavailable group it activates active/optimized again at once. Holds count: two logical
+     * units fenced together release the group when both serve again. Any thread.
      */
-    public boolean accessState(final AccessState expected, final AccessState state)
+    public void holdUnavailable()
     {
-        if (!supports(state))
+        synchronized (this)
         {
-            throw new IllegalArgumentException("target port group " + id + " does not support " + state);
+            if (holds++ == 0)
+            {
+                beforeHolds = accessState();
+            }
         }
-        return change(expected.code(), state, STATUS_IMPLICIT, null, null);
+        if (supports(AccessState.UNAVAILABLE))
+        {
+            change(-1, AccessState.UNAVAILABLE, STATUS_IMPLICIT, null, null);
+        }
     }
 
     /**
-     * The target holds the group in its state (a gateway fenced off its storage, whose group it made unavailable):
-     * until {@link #release()}, a SET TARGET PORT GROUPS naming the group fails with SET TARGET PORT GROUPS COMMAND
-     * FAILED, as Linux's ALUA handler otherwise makes an unavailable group it activates active/optimized again at
-     * once. Any thread; holds count.
+     * Ends one {@link #holdUnavailable()}; the last puts back the state before the first, unless the state is not
+     * unavailable any more (an administrator set another meanwhile). Any thread.
+     *
+     * @return the state put back, or null when none was (holds remain, or nothing to undo).
      */
-    public void hold()
+    public AccessState releaseUnavailable()
     {
-        holds.incrementAndGet();
-    }
-
-    /** Ends one {@link #hold()}. */
-    public void release()
-    {
-        holds.decrementAndGet();
+        final AccessState back;
+        synchronized (this)
+        {
+            if (holds == 0 || --holds > 0)
+            {
+                return null;
+            }
+            back = beforeHolds;
+            beforeHolds = null;
+        }
+        if (back == AccessState.UNAVAILABLE ||
+            !change(AccessState.UNAVAILABLE.code(), back, STATUS_IMPLICIT, null, null))
+        {
+            return null;
+        }
+        return back;
     }
 
     /** Whether the target holds the group's state now. */
     public boolean held()
     {
-        return holds.get() > 0;
+        return holds > 0;
     }
 
     /** Sets or clears the PREF bit (no unit attention: SPC-4 names none for it). Any thread. */

@@ -238,8 +238,7 @@ class AsymmetricAccessTest
     void aGroupTheTargetHoldsCannotBeChangedBySetTargetPortGroups()
     {
         // A fenced gateway holds its group unavailable; Linux's ALUA handler would make it active/optimized again.
-        h.group1.hold();
-        h.group1.accessState(AccessState.UNAVAILABLE);
+        h.group1.holdUnavailable();
         h.run(h.nexus, 0, 0, 0, 0, 0, 0, 0); // the unit attention of the change first
         h.assertSense(SenseKey.UNIT_ATTENTION, Asc.ASYMMETRIC_ACCESS_STATE_CHANGED);
         stpg(h.nexus, AccessState.STANDBY.code(), 2, AccessState.ACTIVE_OPTIMIZED.code(), 1);
@@ -248,11 +247,18 @@ class AsymmetricAccessTest
         assertEquals(AccessState.ACTIVE_OPTIMIZED, h.group2.accessState(), "nothing changed, not even the other group");
         stpg(h.nexus, AccessState.STANDBY.code(), 2);
         h.assertGood();
-        // Released, the group takes explicit changes again.
-        h.group1.release();
-        stpg(h.nexus, AccessState.ACTIVE_OPTIMIZED.code(), 1);
-        h.assertGood();
+        // Two holds (two logical units fenced together): the group comes back with the last release only, to the
+        // state before the first hold, and takes explicit changes again.
+        h.group1.holdUnavailable();
+        assertEquals(null, h.group1.releaseUnavailable());
+        assertEquals(AccessState.UNAVAILABLE, h.group1.accessState());
+        assertEquals(AccessState.ACTIVE_OPTIMIZED, h.group1.releaseUnavailable());
         assertEquals(AccessState.ACTIVE_OPTIMIZED, h.group1.accessState());
+        h.run(h.nexus, 0, 0, 0, 0, 0, 0, 0);
+        h.assertSense(SenseKey.UNIT_ATTENTION, Asc.ASYMMETRIC_ACCESS_STATE_CHANGED);
+        stpg(h.nexus, AccessState.STANDBY.code(), 1);
+        h.assertGood();
+        assertEquals(AccessState.STANDBY, h.group1.accessState());
     }
 
     @Test

@@ -28,8 +28,8 @@ final class UnitEvents implements BackstoreEvents, MediumEvents
     private final String backstore;
     private final LogicalUnit unit;
     private final EventLog log;
-    /** The groups a fencing holds unavailable, and their states before it (backstore threads, one at a time). */
-    private final java.util.Map<TargetPortGroup, AccessState> held = new java.util.LinkedHashMap<>();
+    /** The groups a fencing holds unavailable (backstore threads, one at a time). */
+    private final java.util.Set<TargetPortGroup> held = new java.util.LinkedHashSet<>();
 
     /** @param log null: nothing is logged. */
     UnitEvents(final String backstore, final LogicalUnit unit, final EventLog log)
@@ -62,12 +62,9 @@ final class UnitEvents implements BackstoreEvents, MediumEvents
         for (final TargetPort port : unit.targetPorts())
         {
             final TargetPortGroup group = port.group();
-            if (group.supports(AccessState.UNAVAILABLE) && !held.containsKey(group))
+            if (group.supports(AccessState.UNAVAILABLE) && held.add(group))
             {
-                // Held first: an initiator's SET TARGET PORT GROUPS cannot make it active again meanwhile.
-                group.hold();
-                held.put(group, group.accessState());
-                group.accessState(AccessState.UNAVAILABLE);
+                group.holdUnavailable(); // held: an initiator's SET TARGET PORT GROUPS cannot make it active meanwhile
             }
         }
         if (null != log)
@@ -82,14 +79,12 @@ final class UnitEvents implements BackstoreEvents, MediumEvents
     public synchronized void reopened()
     {
         final StringBuilder restored = new StringBuilder();
-        for (final java.util.Map.Entry<TargetPortGroup, AccessState> e : held.entrySet())
+        for (final TargetPortGroup group : held)
         {
-            final TargetPortGroup group = e.getKey();
-            group.release();
-            if (e.getValue() != AccessState.UNAVAILABLE && group.accessState(AccessState.UNAVAILABLE, e.getValue()))
+            final AccessState back = group.releaseUnavailable();
+            if (null != back)
             {
-                restored.append(restored.isEmpty() ? "" : ", ").append(group.id()).append(' ')
-                    .append(e.getValue().label());
+                restored.append(restored.isEmpty() ? "" : ", ").append(group.id()).append(' ').append(back.label());
             }
         }
         held.clear();

@@ -55,6 +55,27 @@ class UnitEventsTest
     }
 
     @Test
+    void aGroupOfTwoFencedLogicalUnitsComesBackWhenBothServeAgain()
+    {
+        final TargetPortGroup group = new TargetPortGroup(1, AccessState.ACTIVE_OPTIMIZED, true);
+        final UnitEvents first = new UnitEvents("disk1", new LogicalUnit(LogicalUnitIdentity.of(IQN, "disk1"), 2048,
+            512, false, false).targetPorts(new TargetPort(1, IQN, 1, group)), null);
+        final UnitEvents second = new UnitEvents("disk2", new LogicalUnit(LogicalUnitIdentity.of(IQN, "disk2"), 2048,
+            512, false, false).targetPorts(new TargetPort(1, IQN, 1, group)), null);
+        // One client's images are fenced together and reopen one after the other.
+        first.fencedOff();
+        second.fencedOff();
+        assertEquals(AccessState.UNAVAILABLE, group.accessState());
+        first.reopened();
+        assertEquals(AccessState.UNAVAILABLE, group.accessState(), "the second is still fenced");
+        assertTrue(group.held());
+        second.reopened();
+        assertEquals(AccessState.ACTIVE_OPTIMIZED, group.accessState());
+        assertFalse(group.held());
+        assertEquals(2, group.transitionCount());
+    }
+
+    @Test
     void aGroupThatDoesNotSupportUnavailableIsLeftAsItIs()
     {
         final int noUnavailable = AccessState.ALL_SUPPORTED & ~AccessState.UNAVAILABLE.supportedBit();
