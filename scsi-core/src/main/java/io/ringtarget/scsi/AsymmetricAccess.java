@@ -121,9 +121,9 @@ final class AsymmetricAccess
      * SET TARGET PORT GROUPS (SPC-4 6.45, MAINTENANCE OUT A4h/0Ah): a 4-byte header, then 4-byte descriptors of
      * (asymmetric access state, target port group). Every descriptor is checked before any group changes: a
      * group the logical unit is not reached through, or a state it cannot be set to (transitioning, offline, one
-     * the group does not support) is INVALID FIELD IN PARAMETER LIST at that field, and a group the target holds in
-     * its state ({@link TargetPortGroup#hold()}: a fenced gateway's) is HARDWARE ERROR, SET TARGET PORT GROUPS COMMAND
-     * FAILED (SPC-4 6.45: unable to make the transition). Each named group takes its state with status code 01h;
+     * the group does not support) is INVALID FIELD IN PARAMETER LIST at that field, and a group the target holds
+     * ({@link TargetPortGroup#holdUnavailable()}: a fenced gateway's) is HARDWARE ERROR, SET TARGET PORT GROUPS
+     * COMMAND FAILED (SPC-4 6.45: unable to make the transition). Each named group takes its state with status code 01h;
      * ASYMMETRIC ACCESS STATE CHANGED goes to every other I_T nexus (SPC-4 5.15.2.3).
      */
     void setTargetPortGroups(final ScsiTask t, final MemorySegment cdb)
