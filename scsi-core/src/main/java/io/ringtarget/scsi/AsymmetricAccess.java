@@ -123,8 +123,8 @@ final class AsymmetricAccess
      * group the logical unit is not reached through, or a state it cannot be set to (transitioning, offline, one
      * the group does not support) is INVALID FIELD IN PARAMETER LIST at that field, and a group the target holds
      * ({@link TargetPortGroup#holdUnavailable()}: a fenced gateway's) is HARDWARE ERROR, SET TARGET PORT GROUPS
-     * COMMAND FAILED (SPC-4 6.45: unable to make the transition). Each named group takes its state with status code 01h;
-     * ASYMMETRIC ACCESS STATE CHANGED goes to every other I_T nexus (SPC-4 5.15.2.3).
+     * COMMAND FAILED (SPC-4 6.45: unable to make the transition). Each named group takes its state with status code
+     * 01h; ASYMMETRIC ACCESS STATE CHANGED goes to every other I_T nexus (SPC-4 5.15.2.3).
      */
     void setTargetPortGroups(final ScsiTask t, final MemorySegment cdb)
     {

@@ -261,7 +261,8 @@ class RbdGatewayFailoverTest
 
                 // 3. No restart: B, fenced, opens the image again as a new Ceph client (not covered by the blocklist
                 // entry) after the hold-down, its TPG back to the state the fencing took it from.
-                assertTrue(b.awaitLogLine(RbdGateways.REOPENED, Duration.ofSeconds(90)), "B never served again:\n" + b.logText());
+                assertTrue(b.awaitLogLine(RbdGateways.REOPENED, Duration.ofSeconds(90)),
+                    "B never served again:\n" + b.logText());
                 assertTrue(b.logText().contains("target port group(s) back to their states: 2 active/non-optimized"),
                     b.logText());
                 final ExternalProcess.Result back = ExternalProcess.run(Duration.ofSeconds(120), writer.toString(),
@@ -271,7 +272,8 @@ class RbdGatewayFailoverTest
                 final ExternalProcess.Result refused = ExternalProcess.run(Duration.ofSeconds(120), writer.toString(),
                     "fill", urlA, Integer.toString(FENCED_SLOTS), "1", Integer.toString(TAG_A_AGAIN));
                 assertTrue(!refused.ok(), "a write through the fenced A: " + refused.output());
-                assertTrue(a.awaitLogLine(RbdGateways.REOPENED, Duration.ofSeconds(90)), "A never served again:\n" + a.logText());
+                assertTrue(a.awaitLogLine(RbdGateways.REOPENED, Duration.ofSeconds(90)),
+                    "A never served again:\n" + a.logText());
                 final ExternalProcess.Result again = ExternalProcess.run(Duration.ofSeconds(120), writer.toString(),
                     "fill", urlA, Integer.toString(FENCED_SLOTS), Integer.toString(FENCED_SLOTS),
                     Integer.toString(TAG_A_AGAIN));

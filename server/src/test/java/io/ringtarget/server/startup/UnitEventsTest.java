@@ -36,7 +36,8 @@ class UnitEventsTest
         assertEquals(AccessState.UNAVAILABLE, nonOptimized.accessState());
         assertEquals(AccessState.UNAVAILABLE, standby.accessState());
         assertEquals(TargetPortGroup.STATUS_IMPLICIT, optimized.statusCode());
-        assertTrue(optimized.held() && nonOptimized.held() && standby.held(), "SET TARGET PORT GROUPS cannot move them");
+        assertTrue(optimized.held() && nonOptimized.held() && standby.held(),
+            "SET TARGET PORT GROUPS cannot move them");
         // The administrator moves one group while the gateway is fenced: the reopen leaves that one alone.
         standby.accessState(AccessState.ACTIVE_OPTIMIZED);
 
