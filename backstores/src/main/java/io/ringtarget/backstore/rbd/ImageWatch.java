@@ -44,13 +44,15 @@ final class ImageWatch implements AutoCloseable
         this.size = size;
         this.semaphore = SemT.allocate(arena);
         final MemorySegment out = arena.allocate(ValueLayout.JAVA_LONG);
-        final int r = Librbd.updateWatch(image.handle(), out, SemT.SEM_POST.address(), semaphore.address());
+        // A read-only (snapshot) image would never be told: no watch for one (watchSnapshot asks instead).
+        final int r = image.spec().isSnapshot() ? 0 :
+            Librbd.updateWatch(image.handle(), out, SemT.SEM_POST.address(), semaphore.address());
         if (r < 0)
         {
             arena.close();
             CephClient.check(r, "rbd_update_watch " + image.spec().name());
         }
-        this.handle = out.get(ValueLayout.JAVA_LONG, 0);
+        this.handle = image.spec().isSnapshot() ? 0 : out.get(ValueLayout.JAVA_LONG, 0);
         this.thread = Thread.ofPlatform().daemon().name("rbd-watch-" + backstoreName).unstarted(this::run);
         thread.start();
     }
@@ -99,7 +101,10 @@ final class ImageWatch implements AutoCloseable
     @Override
     public void close()
     {
-        Librbd.updateUnwatch(image.handle(), handle);
+        if (!image.spec().isSnapshot())
+        {
+            Librbd.updateUnwatch(image.handle(), handle);
+        }
         running = false;
         SemT.semPost(semaphore);
         LockSupport.unpark(thread);

@@ -175,7 +175,7 @@ final class RbdImage implements AutoCloseable
             try
             {
                 final int id = Librbd.snapGetId(probe, spec.snapshot(), out);
-                return id == -ENOENT ? false : id < 0 || out.get(ValueLayout.JAVA_LONG, 0) == snapshotId;
+                return id != -ENOENT && (id < 0 || out.get(ValueLayout.JAVA_LONG, 0) == snapshotId);
             }
             finally
             {
