@@ -2,6 +2,19 @@
 # the harness puts this file in /test/): the admin guide's devices stanza (/test/multipath.conf), the path and
 # group queries, and verified I/O in rounds in the background.
 
+# rt_mp_setup TARGET PATH0 PATH1: udev and iscsid, a session through each path (rt_mp_login), multipath over them
+# (rt_mp_start): the steps every two-path script begins with.
+rt_mp_setup() {
+  rt_step udev
+  rt_udev
+  rt_step iscsid
+  rt_iscsid
+  rt_step login
+  rt_mp_login "$1" "$2" "$3"
+  rt_step multipath
+  rt_mp_start
+}
+
 # rt_mp_login TARGET PATH0 PATH1: node records with the admin guide's initiator settings for multipath (a failed
 # path's commands go to multipath after 5 s), a session through each path; D0 and D1 are the paths' disks.
 rt_mp_login() {

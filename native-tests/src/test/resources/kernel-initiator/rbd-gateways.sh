@@ -7,18 +7,8 @@
 # harness replaces @TARGET@, @PATH0@ and @PATH1@ (10.0.2.2:PORT_A and 10.0.3.2:PORT_B).
 . /lib/rt-guest.sh
 . /test/multipath-alua.sh
-T=@TARGET@
-P0=@PATH0@
-P1=@PATH1@
 
-rt_step udev
-rt_udev
-rt_step iscsid
-rt_iscsid
-rt_step login
-rt_mp_login "$T" "$P0" "$P1"
-rt_step multipath
-rt_mp_start
+rt_mp_setup @TARGET@ @PATH0@ @PATH1@
 rt_result groups "$(multipath -ll | grep -c 'policy=')"
 rt_result prios_before "$(prio_of "$D0") $(prio_of "$D1")"
 rt_result active_before "$(active_dev)"
