@@ -2,6 +2,9 @@ package io.ringtarget.backstore;
 
 import io.ringtarget.ring.EventLoop;
 import io.ringtarget.scsi.BlockDevice;
+import io.ringtarget.scsi.SharedReservationStore;
+
+import java.io.IOException;
 
 /**
  * A configured backstore (the storage behind one or more LUNs), shared by every event loop. Each loop asks for
@@ -70,6 +73,19 @@ public interface Backstore extends AutoCloseable
      * default): the identity comes from the configuration entry.
      */
     default String identityKey()
+    {
+        return null;
+    }
+
+    /**
+     * Where the persistent reservations of the logical unit on this storage are kept when other targets (gateways)
+     * export the same storage ({@code LogicalUnit.shareReservations}): an RBD image's RADOS object. Null (the
+     * default): the storage is this target's alone, and so are its reservations. Blocks on the storage the first time;
+     * call at setup, not on an event loop.
+     *
+     * @throws IOException when the storage has such a place but it cannot be had.
+     */
+    default SharedReservationStore sharedReservations() throws IOException
     {
         return null;
     }

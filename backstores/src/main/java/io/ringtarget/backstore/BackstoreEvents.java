@@ -66,6 +66,16 @@ public interface BackstoreEvents
     }
 
     /**
+     * The persistent reservations the backstore keeps for every gateway of the storage (an RBD image) may not be the
+     * same on every gateway for a while: a gateway did not take a change in time, or this one lost its watch.
+     *
+     * @param what what happened, for the log.
+     */
+    default void sharedReservationsWarning(final String what)
+    {
+    }
+
+    /**
      * Taking the storage over failed: the writes that waited for it fail; the next write tries again.
      *
      * @param reason what failed, for the log.

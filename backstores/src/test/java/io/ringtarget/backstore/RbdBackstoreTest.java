@@ -10,6 +10,7 @@ import io.ringtarget.scsi.BlockDevice;
 import io.ringtarget.scsi.ScsiStatus;
 import io.ringtarget.scsi.ScsiTask;
 import io.ringtarget.scsi.SenseKey;
+import io.ringtarget.scsi.SharedReservationStore;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,11 +18,16 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -229,6 +235,67 @@ class RbdBackstoreTest
         }
     }
 
+    /** Records what a store hands its listener. */
+    private static SharedReservationStore.Listener heard(final BlockingQueue<String> into)
+    {
+        return new SharedReservationStore.Listener()
+        {
+            @Override
+            public void announced(final byte[] message)
+            {
+                into.add(new String(message, StandardCharsets.US_ASCII));
+            }
+
+            @Override
+            public void missed()
+            {
+                into.add("missed");
+            }
+        };
+    }
+
+    @Test
+    void theGatewaysOfAnImageKeepOneStateOfPersistentReservationsAndTellEachOtherOfChanges() throws Exception
+    {
+        final RbdImageSpec spec = cluster.image("pr", "16M");
+        final BlockingQueue<String> heardA = new LinkedBlockingQueue<>();
+        final BlockingQueue<String> heardB = new LinkedBlockingQueue<>();
+        try (RbdBackstore a = RbdBackstore.open("pr", spec, 512, false);
+            RbdBackstore b = RbdBackstore.open("pr", cluster.asAnotherGateway(spec), 512, false))
+        {
+            final SharedReservationStore storeA = a.sharedReservations();
+            final SharedReservationStore storeB = b.sharedReservations();
+            assertSame(storeA, a.sharedReservations(), "one store per backstore");
+            assertEquals(storeA.where(), storeB.where(), "one object for the image");
+            assertTrue(cluster.exec("rados", "-c", cluster.conf, "-p", "rbd", "ls").contains("ringtarget_pr."),
+                storeA.where());
+            storeA.listen(heard(heardA));
+            storeB.listen(heard(heardB));
+            final SharedReservationStore.Stored emptyA = storeA.read();
+            final SharedReservationStore.Stored emptyB = storeB.read();
+            assertEquals(0, emptyA.bytes().length, "nothing stored yet");
+            assertEquals(emptyA.version(), emptyB.version());
+            // Compare and swap: B read before A wrote, so B's write is refused and nothing of it stored.
+            final long one = storeA.replace("one".getBytes(StandardCharsets.US_ASCII), emptyA.version());
+            assertTrue(one > emptyA.version(), one + " after " + emptyA.version());
+            assertEquals(-1, storeB.replace("two".getBytes(StandardCharsets.US_ASCII), emptyB.version()));
+            final SharedReservationStore.Stored afterA = storeB.read();
+            assertEquals("one", new String(afterA.bytes(), StandardCharsets.US_ASCII));
+            assertEquals(one, afterA.version());
+            final long two = storeB.replace("two".getBytes(StandardCharsets.US_ASCII), one);
+            assertTrue(two > one);
+            assertEquals("two", new String(storeA.read().bytes(), StandardCharsets.US_ASCII));
+            // An announcement returns once every gateway's listener has taken it (the announcer's own too): no wait.
+            storeA.announce("hello".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("hello", heardA.poll());
+            assertEquals("hello", heardB.poll());
+            storeB.announce("back".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("back", heardA.poll());
+            assertEquals("back", heardB.poll());
+            assertTrue(heardA.isEmpty() && heardB.isEmpty(), heardA + " " + heardB);
+        }
+    }
+
     @Test
     void aFencedGatewayOpensTheImageAgainAsANewClientAndTakesItBackWithItsNextWrite() throws Exception
     {
@@ -249,6 +316,13 @@ class RbdBackstoreTest
             final int[] otherDone = {0};
             otherTask.listener(t -> otherDone[0]++);
             final RbdBackstore rbdB = (RbdBackstore)b.backstore;
+            // The persistent reservations' store follows A onto its new client too (below).
+            final BlockingQueue<String> heardA = new LinkedBlockingQueue<>();
+            final BlockingQueue<String> heardB = new LinkedBlockingQueue<>();
+            final SharedReservationStore storeA = rbdA.sharedReservations();
+            final SharedReservationStore storeB = rbdB.sharedReservations();
+            storeA.listen(heard(heardA));
+            storeB.listen(heard(heardB));
             a.backstore.events(recorder(first));
             aSibling.backstore.events(recorder(firstSibling));
             b.backstore.events(recorder(second));
@@ -282,6 +356,14 @@ class RbdBackstoreTest
             a.run(4096, LoopDriver.cdb16(0x88, 0, 0, 8));
             a.assertGood();
             assertPattern(a.buffer, 0, 4096, 0xB2);
+            // A's store lost its watch with its client; on the new one it watches again, reads the state again
+            // (missed), and its changes and announcements reach B as before.
+            assertEquals("missed", heardA.poll(30, TimeUnit.SECONDS));
+            final SharedReservationStore.Stored stored = storeA.read();
+            assertTrue(storeA.replace("after".getBytes(StandardCharsets.US_ASCII), stored.version()) >= 0);
+            storeA.announce("after".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("after", heardB.poll());
+            assertEquals("after", new String(storeB.read().bytes(), StandardCharsets.US_ASCII));
             a.buffer.fill((byte)0);
             runOn(other, a, otherDevice, otherTask, otherDone, 4096, LoopDriver.cdb16(0x88, 0, 0, 8));
             assertEquals(ScsiStatus.GOOD, otherTask.status());

@@ -45,6 +45,46 @@ public final class Librados
     private static final MethodHandle IOCTX_GET_ID = downcall("rados_ioctx_get_id", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG));
     private static final MethodHandle IOCTX_SET_NAMESPACE =
         downcall("rados_ioctx_set_namespace", FunctionDescriptor.ofVoid(JAVA_LONG, ADDRESS));
+    private static final MethodHandle READ =
+        downcall("rados_read", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle GET_LAST_VERSION =
+        downcall("rados_get_last_version", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle CREATE_WRITE_OP =
+        downcall("rados_create_write_op", FunctionDescriptor.of(JAVA_LONG));
+    private static final MethodHandle RELEASE_WRITE_OP =
+        downcall("rados_release_write_op", FunctionDescriptor.ofVoid(JAVA_LONG));
+    private static final MethodHandle WRITE_OP_ASSERT_VERSION =
+        downcall("rados_write_op_assert_version", FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle WRITE_OP_CREATE =
+        downcall("rados_write_op_create", FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_INT, ADDRESS));
+    private static final MethodHandle WRITE_OP_WRITE_FULL =
+        downcall("rados_write_op_write_full", FunctionDescriptor.ofVoid(JAVA_LONG, ADDRESS, JAVA_LONG));
+    private static final MethodHandle WRITE_OP_OPERATE =
+        downcall("rados_write_op_operate", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS,
+            JAVA_INT));
+    private static final MethodHandle WATCH2 = downcall("rados_watch2",
+        FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+    private static final MethodHandle UNWATCH2 =
+        downcall("rados_unwatch2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle WATCH_FLUSH =
+        downcall("rados_watch_flush", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+    private static final MethodHandle NOTIFY2 = downcall("rados_notify2",
+        FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS));
+    private static final MethodHandle NOTIFY_ACK = downcall("rados_notify_ack",
+        FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_INT));
+    private static final MethodHandle BUFFER_FREE = downcall("rados_buffer_free", FunctionDescriptor.ofVoid(ADDRESS));
+
+    /** {@code LIBRADOS_CREATE_IDEMPOTENT}: rados_write_op_create succeeds when the object exists already. */
+    public static final int CREATE_IDEMPOTENT = 0;
+
+    /**
+     * {@code rados_watchcb2_t}: {@code void (void *arg, uint64_t notify_id, uint64_t cookie, uint64_t notifier_id,
+     * void *data, size_t data_len)}.
+     */
+    public static final FunctionDescriptor WATCH_CALLBACK =
+        FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG);
+    /** {@code rados_watcherrcb_t}: {@code void (void *pre, uint64_t cookie, int err)}. */
+    public static final FunctionDescriptor WATCH_ERROR_CALLBACK = FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_INT);
 
     private Librados()
     {
@@ -208,6 +248,207 @@ public final class Librados
         {
             throw unexpected(t);
         }
+    }
+
+    /**
+     * rados_read: up to {@code buf}'s size from offset 0 of object {@code oid}.
+     *
+     * @return the bytes read, or -errno (-ENOENT: no such object).
+     */
+    public static int read(final long ioctx, final String oid, final MemorySegment buf)
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            return (int)READ.invokeExact(ioctx, arena.allocateFrom(oid), buf, buf.byteSize(), 0L);
+        }
+        catch (final Throwable t)
+        {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * rados_get_last_version: the version of the object the last operation of this I/O context read or wrote (one
+     * thread at a time per context, then).
+     */
+    public static long lastVersion(final long ioctx)
+    {
+        try
+        {
+            return (long)GET_LAST_VERSION.invokeExact(ioctx);
+        }
+        catch (final Throwable t)
+        {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * One compound write, applied whole or not at all by the OSD: creates the object when {@code create}, else asserts
+     * its version is still {@code expectedVersion} (-ERANGE or -EOVERFLOW when not), then replaces its data with
+     * {@code data} unless it is null.
+     *
+     * @return 0 or -errno.
+     */
+    public static int writeFull(final long ioctx, final String oid, final boolean create, final long expectedVersion,
+        final MemorySegment data)
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final long op = (long)CREATE_WRITE_OP.invokeExact();
+            if (op == 0)
+            {
+                return -12; // ENOMEM
+            }
+            try
+            {
+                if (create)
+                {
+                    WRITE_OP_CREATE.invokeExact(op, CREATE_IDEMPOTENT, MemorySegment.NULL);
+                }
+                else
+                {
+                    WRITE_OP_ASSERT_VERSION.invokeExact(op, expectedVersion);
+                }
+                if (null != data)
+                {
+                    WRITE_OP_WRITE_FULL.invokeExact(op, data, data.byteSize());
+                }
+                return (int)WRITE_OP_OPERATE.invokeExact(op, ioctx, arena.allocateFrom(oid), MemorySegment.NULL, 0);
+            }
+            finally
+            {
+                RELEASE_WRITE_OP.invokeExact(op);
+            }
+        }
+        catch (final Throwable t)
+        {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * rados_watch2: {@code callback} (a {@link #WATCH_CALLBACK} stub) is called on a librados thread for each notify
+     * of the object, which waits for {@link #notifyAck}; {@code errorCallback} ({@link #WATCH_ERROR_CALLBACK}) when
+     * the watch was lost (it must be registered again). The object must exist.
+     *
+     * @param cookieOut receives the watch's handle (uint64).
+     * @return 0 or -errno.
+     */
+    public static int watch(final long ioctx, final String oid, final MemorySegment cookieOut,
+        final MemorySegment callback, final MemorySegment errorCallback)
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            return (int)WATCH2.invokeExact(ioctx, arena.allocateFrom(oid), cookieOut, callback, errorCallback,
+                MemorySegment.NULL);
+        }
+        catch (final Throwable t)
+        {
+            throw unexpected(t);
+        }
+    }
+
+    /** rados_unwatch2; then {@link #watchFlush} before freeing what the callbacks use. */
+    public static int unwatch(final long ioctx, final long cookie)
+    {
+        try
+        {
+            return (int)UNWATCH2.invokeExact(ioctx, cookie);
+        }
+        catch (final Throwable t)
+        {
+            throw unexpected(t);
+        }
+    }
+
+    /** rados_watch_flush: no watch callback of the cluster handle is running or will run for an ended watch. */
+    public static int watchFlush(final long cluster)
+    {
+        try
+        {
+            return (int)WATCH_FLUSH.invokeExact(cluster);
+        }
+        catch (final Throwable t)
+        {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * rados_notify2: sends {@code message} to every watcher of the object (this client's own included) and waits
+     * until each has acknowledged it or {@code timeoutMillis} passed. The replies are read and freed here.
+     *
+     * @param counts receives two ints: how many watches acknowledged, and how many did not in time.
+     * @return 0 when every watcher acknowledged, -ETIMEDOUT when some did not in time, or another -errno.
+     */
+    public static int notify(final long ioctx, final String oid, final MemorySegment message, final long timeoutMillis,
+        final MemorySegment counts)
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment reply = arena.allocate(ADDRESS);
+            final MemorySegment replyLength = arena.allocate(JAVA_LONG);
+            final int r = (int)NOTIFY2.invokeExact(ioctx, arena.allocateFrom(oid), message, (int)message.byteSize(),
+                timeoutMillis, reply, replyLength);
+            final MemorySegment buffer = reply.get(ADDRESS, 0);
+            counts.set(JAVA_INT, 0, 0);
+            counts.set(JAVA_INT, 4, 0);
+            if (!MemorySegment.NULL.equals(buffer))
+            {
+                countReplies(buffer.reinterpret(replyLength.get(JAVA_LONG, 0)), counts);
+                BUFFER_FREE.invokeExact(buffer);
+            }
+            return r;
+        }
+        catch (final Throwable t)
+        {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * The reply of rados_notify2 (librados.h): le32 acks, then per ack le64 gid, le64 cookie, le32 length and that
+     * many bytes; le32 timeouts, then per timeout le64 gid, le64 cookie.
+     */
+    private static void countReplies(final MemorySegment reply, final MemorySegment counts)
+    {
+        final ValueLayout.OfInt le32 = JAVA_INT.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN).withByteAlignment(1);
+        if (reply.byteSize() < 8)
+        {
+            return;
+        }
+        final int acks = reply.get(le32, 0);
+        long at = 4;
+        for (int i = 0; i < acks && at + 20 <= reply.byteSize(); i++)
+        {
+            at += 20 + (reply.get(le32, at + 16) & 0xFFFF_FFFFL);
+        }
+        counts.set(JAVA_INT, 0, acks);
+        if (at + 4 <= reply.byteSize())
+        {
+            counts.set(JAVA_INT, 4, reply.get(le32, at));
+        }
+    }
+
+    /** rados_notify_ack: this watcher is done with notify {@code notifyId} (no reply payload). */
+    public static int notifyAck(final long ioctx, final String oid, final long notifyId, final long cookie)
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            return (int)NOTIFY_ACK.invokeExact(ioctx, arena.allocateFrom(oid), notifyId, cookie, MemorySegment.NULL,
+                0);
+        }
+        catch (final Throwable t)
+        {
+            throw unexpected(t);
+        }
+    }
+
+    /** A C function pointer for a Java method handle of the given C signature, valid while {@code arena} is open. */
+    public static MemorySegment upcall(final MethodHandle target, final FunctionDescriptor signature, final Arena arena)
+    {
+        return LINKER.upcallStub(target, signature, arena);
     }
 
     /** Reads a handle (a pointer) written by an out-parameter. */

@@ -1,5 +1,6 @@
 package io.ringtarget.scsi;
 
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.List;
@@ -414,6 +415,23 @@ public final class LogicalUnit
     public LogicalUnit targetPorts(final TargetPort... ports)
     {
         this.ports.set(this, ports);
+        persistentReservations.targetPortsChanged();
+        return this;
+    }
+
+    /**
+     * The persistent reservations are those of every gateway exporting the logical unit (SPC-4 5.12: one state per
+     * logical unit, whichever target port a command comes through): kept in {@code store}, which the backstore
+     * provides (an RBD image), read now and at each PERSISTENT RESERVE OUT, changed only if no other gateway changed
+     * them meanwhile, and announced to the others before the command completes ({@link SharedReservationStore}).
+     * Replaces APTPL's file: the stored state outlives every gateway's restart. Call once, before the logical unit
+     * serves, before {@link LogicalUnitStateFiles#persistentReservationDirectory}.
+     *
+     * @throws IOException when the stored state cannot be read or is not a valid state of this logical unit.
+     */
+    public LogicalUnit shareReservations(final SharedReservationStore store) throws IOException
+    {
+        persistentReservations.share(Objects.requireNonNull(store, "store"), identity.unitSerial());
         return this;
     }
 

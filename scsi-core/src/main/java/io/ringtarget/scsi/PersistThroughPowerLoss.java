@@ -17,8 +17,10 @@ final class PersistThroughPowerLoss
 {
     private final LogicalUnit lu;
     private final RegistrationTable table;
-    /** Where the state goes; null: APTPL not offered. */
+    /** Where the state goes; null: APTPL not offered, or the state is shared ({@link #shared}). */
     private PersistentReservationStore store;
+    /** The gateways of the logical unit keep the state in their storage ({@link SharedReservations}): no file. */
+    private boolean shared;
 
     PersistThroughPowerLoss(final LogicalUnit lu, final RegistrationTable table)
     {
@@ -36,6 +38,10 @@ final class PersistThroughPowerLoss
         final PersistentReservationStore s = new PersistentReservationStore(stateDirectory, serial);
         synchronized (table)
         {
+            if (shared)
+            {
+                return; // the state lives with the storage, which every gateway reads
+            }
             final PersistentReservationStore.State loaded = s.load(RegistrationTable.MAX_REGISTRATIONS);
             store = s;
             if (loaded != null)
@@ -49,7 +55,17 @@ final class PersistThroughPowerLoss
     /** PTPL_C: APTPL=1 is accepted. Under the table's monitor. */
     boolean offered()
     {
-        return store != null;
+        return store != null || shared;
+    }
+
+    /**
+     * The state is kept in storage the gateways share, which outlives each of them: APTPL is offered (the storage's
+     * state survives any gateway's restart, whatever APTPL says) and no file is written. Under the table's monitor.
+     */
+    void shared()
+    {
+        shared = true;
+        store = null;
     }
 
     /** The state file, or null when APTPL is not offered. */

@@ -65,6 +65,19 @@ final class PersistentReservationStore
         this.serial = serial;
     }
 
+    private PersistentReservationStore(final String serial, final Path where)
+    {
+        this.durable = null;
+        this.file = where;
+        this.serial = serial;
+    }
+
+    /** Only {@link #decode}s the format, stored elsewhere ({@link SharedReservations}); {@code where} names it. */
+    static PersistentReservationStore decoder(final Path where, final String serial)
+    {
+        return new PersistentReservationStore(serial, where);
+    }
+
     Path file()
     {
         return file;

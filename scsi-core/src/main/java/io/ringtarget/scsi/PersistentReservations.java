@@ -1,5 +1,6 @@
 package io.ringtarget.scsi;
 
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 
@@ -17,6 +18,8 @@ import java.nio.file.Path;
  *     <li>{@link ReserveOutEffects}: the unit attentions SPC-4 5.12.11 names for the initiator ports that lose a
  *     registration or a reservation, and the aborts handed to the transport through {@link AbortRequests};</li>
  *     <li>{@link PersistThroughPowerLoss}: APTPL when the logical unit has a state directory;</li>
+ *     <li>{@link SharedReservations}: the state kept with the other gateways of a logical unit several targets
+ *     export (an RBD image), instead of APTPL's file;</li>
  *     <li>{@link TransportIds}: iSCSI TransportIDs and which registration covers which initiator port.</li>
  * </ul>
  * Here: the reservation type codes and the conflict rule of SPC-4 table 45 for every other command.
@@ -36,6 +39,9 @@ final class PersistentReservations
     static final int TYPE_EXCLUSIVE_ACCESS_ALL_REGISTRANTS = 0x8;
 
     private final RegistrationTable table = new RegistrationTable();
+    private final LogicalUnit lu;
+    private final UnitAttentions unitAttentions;
+    private final AbortRequests abortRequests;
     private final PersistThroughPowerLoss persistThroughPowerLoss;
     private final PersistentReserveIn reserveIn;
     private final PersistentReserveOut reserveOut;
@@ -43,6 +49,9 @@ final class PersistentReservations
     PersistentReservations(final LogicalUnit lu, final UnitAttentions unitAttentions,
         final AbortRequests abortRequests)
     {
+        this.lu = lu;
+        this.unitAttentions = unitAttentions;
+        this.abortRequests = abortRequests;
         this.persistThroughPowerLoss = new PersistThroughPowerLoss(lu, table);
         this.reserveIn = new PersistentReserveIn(table, persistThroughPowerLoss);
         this.reserveOut = new PersistentReserveOut(lu, table, persistThroughPowerLoss,
@@ -133,6 +142,37 @@ final class PersistentReservations
     void persistIn(final Path stateDirectory, final String serial) throws PersistentReservationStateException
     {
         persistThroughPowerLoss.offer(stateDirectory, serial);
+    }
+
+    /**
+     * {@link LogicalUnit#shareReservations}: reads the shared state into the table, keeps it from now on with the
+     * other gateways' through {@code store}, and takes their announcements.
+     */
+    void share(final SharedReservationStore store, final String serial) throws IOException
+    {
+        final SharedReservations shared =
+            new SharedReservations(lu, table, unitAttentions, abortRequests, store, serial);
+        synchronized (table)
+        {
+            persistThroughPowerLoss.shared();
+            shared.refresh();
+            reserveOut.share(shared);
+        }
+        store.listen(shared);
+    }
+
+    /** The logical unit's target ports changed: an ALL_TG_PT registration of the shared state covers the new ones. */
+    void targetPortsChanged()
+    {
+        final SharedReservations shared = reserveOut.shared();
+        if (null != shared)
+        {
+            synchronized (table)
+            {
+                shared.addOwnTargetPorts();
+                table.publish();
+            }
+        }
     }
 
     Path stateFile()

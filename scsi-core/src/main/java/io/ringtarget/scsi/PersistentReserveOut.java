@@ -1,5 +1,6 @@
 package io.ringtarget.scsi;
 
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 
 import static io.ringtarget.scsi.OperationCodes.SA_PREEMPT;
@@ -18,7 +19,9 @@ import static io.ringtarget.scsi.ReserveOutOutcome.GOOD;
  * transaction under the {@link RegistrationTable}'s monitor: {@link RegisterActions} or {@link ReservationActions}
  * change the table and collect their {@link ReserveOutEffects}; {@link PersistThroughPowerLoss} writes the state when
  * APTPL asks for it (or puts the table back when that fails); only then is the table published and are the unit
- * attentions and abort requests applied. A command that fails changes nothing anyone sees.
+ * attentions and abort requests applied. A command that fails changes nothing anyone sees. When several gateways
+ * export the logical unit, the state they share replaces the APTPL file ({@link SharedReservations}): read before the
+ * action, stored after it, announced to the others before the command completes.
  * <pre>
  *   basic parameter list (6.14.3)                     REGISTER AND MOVE (6.14.4)
  *   0-7    RESERVATION KEY                            0-7    RESERVATION KEY
@@ -35,16 +38,22 @@ final class PersistentReserveOut
 {
     static final int BASIC_LIST_LENGTH = 24;
     static final int SPEC_I_PT_HEADER = 28;
+    /** Shared state: how often a change is run again on a newer state before it fails. */
+    static final int MAX_SHARED_ATTEMPTS = 16;
 
+    private final LogicalUnit lu;
     private final RegistrationTable table;
     private final PersistThroughPowerLoss persistThroughPowerLoss;
     private final ReserveOutEffects effects;
     private final RegisterActions registerActions;
     private final ReservationActions reservationActions;
+    /** Set once, before the logical unit serves, when the state is shared by several gateways; else null. */
+    private volatile SharedReservations shared;
 
     PersistentReserveOut(final LogicalUnit lu, final RegistrationTable table,
         final PersistThroughPowerLoss persistThroughPowerLoss, final ReserveOutEffects effects)
     {
+        this.lu = lu;
         this.table = table;
         this.persistThroughPowerLoss = persistThroughPowerLoss;
         this.effects = effects;
@@ -110,20 +119,44 @@ final class PersistentReserveOut
         }
         final long reservationKey = Bytes.u64(p, 0);
         final long serviceActionKey = Bytes.u64(p, 8);
+        final SharedReservations sharedState = shared;
         final long outcome;
+        byte[] announcement = null;
         synchronized (table)
         {
             if (aptplBit && !persistThroughPowerLoss.offered())
             {
                 outcome = ReserveOutOutcome.invalidParameter(flagsOffset, 0); // PTPL_C=0
             }
-            else
+            else if (null == sharedState)
             {
                 outcome = outLocked(t, n, serviceAction, requestedType, reservationKey, serviceActionKey,
                     allTargetPortsBit, specifyInitiatorPorts, aptplBit);
             }
+            else
+            {
+                outcome = outShared(sharedState, t, n, serviceAction, requestedType, reservationKey,
+                    serviceActionKey, allTargetPortsBit, specifyInitiatorPorts, aptplBit);
+                announcement = sharedState.takePending();
+            }
+        }
+        if (null != announcement)
+        {
+            sharedState.announce(announcement); // the other gateways have it before the initiator hears GOOD
         }
         ReserveOutOutcome.respond(t, outcome);
+    }
+
+    /** The state is kept with the other gateways' from now on ({@link SharedReservations}). */
+    void share(final SharedReservations sharedState)
+    {
+        this.shared = sharedState;
+    }
+
+    /** The shared state, or null. */
+    SharedReservations shared()
+    {
+        return shared;
     }
 
     /** The parameter list is as long as its fields say. */
@@ -152,6 +185,93 @@ final class PersistentReserveOut
         effects.clear();
         final boolean wasAptpl = table.aptpl();
         final PersistentReservationStore.State before = persistThroughPowerLoss.before();
+        final long outcome = serviceAction(t, n, serviceAction, requestedType, reservationKey, serviceActionKey,
+            allTargetPortsBit, specifyInitiatorPorts, aptplBit);
+        if (outcome != GOOD)
+        {
+            return outcome;
+        }
+        if (!persistThroughPowerLoss.persist(before, wasAptpl))
+        {
+            return FAILED;
+        }
+        table.publish();
+        effects.apply();
+        return GOOD;
+    }
+
+    /**
+     * The service action on the state the gateways share, under the table's monitor: read it, run the action, store
+     * the result unless another gateway stored a newer state meanwhile (then again, on that one); a storage failure
+     * changes nothing (HARDWARE ERROR, INTERNAL TARGET FAILURE).
+     */
+    private long outShared(
+        final SharedReservations sharedState, final ScsiTask t, final ItNexus n, final int serviceAction,
+        final int requestedType, final long reservationKey, final long serviceActionKey,
+        final boolean allTargetPortsBit, final boolean specifyInitiatorPorts, final boolean aptplBit)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            final long readVersion;
+            try
+            {
+                readVersion = sharedState.refresh();
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                return sharedFailure(sharedState, ex);
+            }
+            final PersistentReservationStore.State before = table.copyState();
+            final boolean wasAptpl = table.aptpl();
+            effects.clear();
+            final long outcome = serviceAction(t, n, serviceAction, requestedType, reservationKey, serviceActionKey,
+                allTargetPortsBit, specifyInitiatorPorts, aptplBit);
+            if (outcome != GOOD)
+            {
+                return outcome;
+            }
+            if (table.count() == 0)
+            {
+                table.aptpl(false); // nothing left to survive a restart
+            }
+            final boolean stored;
+            try
+            {
+                stored = sharedState.replace(readVersion, effects);
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                table.restoreState(before, wasAptpl);
+                return sharedFailure(sharedState, ex);
+            }
+            if (stored)
+            {
+                table.publish();
+                effects.apply();
+                return GOOD;
+            }
+            table.restoreState(before, wasAptpl); // another gateway's change came first: again, on top of it
+            if (attempt == MAX_SHARED_ATTEMPTS)
+            {
+                return sharedFailure(sharedState,
+                    new IOException(attempt + " attempts, each overtaken by another gateway's change"));
+            }
+        }
+    }
+
+    private long sharedFailure(final SharedReservations sharedState, final Exception ex)
+    {
+        lu.reportInternalError(new IOException("persistent reservations in " + sharedState.store().where() +
+            " not changed; the PERSISTENT RESERVE OUT changed nothing", ex));
+        return FAILED;
+    }
+
+    /** The service action, changing the table and collecting its effects; under the table's monitor. */
+    private long serviceAction(
+        final ScsiTask t, final ItNexus n, final int serviceAction, final int requestedType, final long reservationKey,
+        final long serviceActionKey, final boolean allTargetPortsBit, final boolean specifyInitiatorPorts,
+        final boolean aptplBit)
+    {
         final int me = table.find(n);
         final long outcome;
         switch (serviceAction)
@@ -178,16 +298,6 @@ final class PersistentReserveOut
                 }
                 break;
         }
-        if (outcome != GOOD)
-        {
-            return outcome;
-        }
-        if (!persistThroughPowerLoss.persist(before, wasAptpl))
-        {
-            return FAILED;
-        }
-        table.publish();
-        effects.apply();
-        return GOOD;
+        return outcome;
     }
 }

@@ -1,5 +1,8 @@
 package io.ringtarget.scsi;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 
 import static io.ringtarget.scsi.RegistrationTable.MAX_REGISTRATIONS;
@@ -12,6 +15,10 @@ import static io.ringtarget.scsi.RegistrationTable.MAX_REGISTRATIONS;
  * ({@link AbortRequests}).
  * <p>
  * Threads: used under the table's monitor, by one command at a time; the arrays are allocated once.
+ * <p>
+ * With reservations shared by several gateways ({@link SharedReservations}) the effects travel in the announcement of
+ * the new state ({@link #writeTo}), and each gateway establishes those of its own target ports
+ * ({@link #applyAnnounced}).
  */
 final class ReserveOutEffects
 {
@@ -77,6 +84,99 @@ final class ReserveOutEffects
                 aborts++;
             }
         }
+    }
+
+    /** For an announcement to the other gateways: the unit attentions and aborts collected. Before {@link #apply}. */
+    void writeTo(final DataOutput out) throws IOException
+    {
+        out.writeInt(attentions);
+        for (int i = 0; i < attentions; i++)
+        {
+            out.writeInt(attentionRtpi[i]);
+            out.writeInt(attentionAsc[i]);
+            out.writeUTF(attentionPort[i]);
+        }
+        out.writeInt(aborts);
+        for (int i = 0; i < aborts; i++)
+        {
+            out.writeInt(abortRtpi[i]);
+            out.writeUTF(abortPort[i]);
+        }
+    }
+
+    /**
+     * Another gateway's announcement ({@link #writeTo}): establishes the unit attentions and aborts that concern this
+     * gateway's target ports (the others are that gateway's, or a third one's).
+     */
+    static void applyAnnounced(final DataInput in, final UnitAttentions unitAttentions,
+        final AbortRequests abortRequests, final TargetPort[] ports) throws IOException
+    {
+        final int attentions = count(in);
+        for (int i = 0; i < attentions; i++)
+        {
+            final int rtpi = in.readInt();
+            final int asc = in.readInt();
+            final String port = in.readUTF();
+            if (servedHere(rtpi, ports))
+            {
+                unitAttentions.raiseFor(port, rtpi, asc);
+            }
+        }
+        final int aborts = count(in);
+        final String[] abortPorts = new String[aborts];
+        final int[] abortRtpis = new int[aborts];
+        int n = 0;
+        for (int i = 0; i < aborts; i++)
+        {
+            final int rtpi = in.readInt();
+            final String port = in.readUTF();
+            if (servedHere(rtpi, ports))
+            {
+                abortPorts[n] = port;
+                abortRtpis[n++] = rtpi;
+            }
+        }
+        abortRequests.add(abortPorts, abortRtpis, n);
+    }
+
+    /** This process' own announcement: its effects were applied when its command completed. */
+    static void skipAnnounced(final DataInput in) throws IOException
+    {
+        final int attentions = count(in);
+        for (int i = 0; i < attentions; i++)
+        {
+            in.readInt();
+            in.readInt();
+            in.readUTF();
+        }
+        final int aborts = count(in);
+        for (int i = 0; i < aborts; i++)
+        {
+            in.readInt();
+            in.readUTF();
+        }
+    }
+
+    private static int count(final DataInput in) throws IOException
+    {
+        final int n = in.readInt();
+        if (n < 0 || n > 2 * MAX_REGISTRATIONS)
+        {
+            throw new IOException("announcement with " + n + " entries");
+        }
+        return n;
+    }
+
+    private static boolean servedHere(final int rtpi, final TargetPort[] ports)
+    {
+        for (final TargetPort p : ports)
+        {
+            if (p.relativeTargetPortId() == rtpi)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The command succeeded: establishes the unit attentions and hands the aborts to the transport. */

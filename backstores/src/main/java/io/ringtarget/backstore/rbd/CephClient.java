@@ -145,6 +145,19 @@ final class CephClient
         }
     }
 
+    /** One more user of this connection (which must not be shut down yet): {@link #release()} it too. */
+    void retain()
+    {
+        synchronized (OPEN)
+        {
+            if (references == 0)
+            {
+                throw new IllegalStateException("connection already shut down");
+            }
+            references++;
+        }
+    }
+
     void release()
     {
         synchronized (OPEN)

@@ -5,6 +5,7 @@ import io.ringtarget.backstore.BackstoreEvents;
 import io.ringtarget.ffi.CephLibraries;
 import io.ringtarget.ring.EventLoop;
 import io.ringtarget.scsi.BlockDevice;
+import io.ringtarget.scsi.SharedReservationStore;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -43,6 +44,8 @@ public final class RbdBackstore implements Backstore
     private volatile boolean closing;
     /** The snapshot served was removed: reads answer NOT READY, MEDIUM NOT PRESENT. */
     private volatile boolean mediumGone;
+    /** The persistent reservations every gateway of the image shares: made when the logical unit asks. */
+    private RbdReservationStore reservations;
 
     private RbdBackstore(final String name, final RbdImage image, final int blockSize, final boolean readOnly)
         throws IOException
@@ -328,6 +331,20 @@ public final class RbdBackstore implements Backstore
     }
 
     /**
+     * The image's persistent reservations, kept in a RADOS object beside it for every gateway that exports it
+     * ({@link RbdReservationStore}); made (and the object created) at the first call.
+     */
+    @Override
+    public synchronized SharedReservationStore sharedReservations() throws IOException
+    {
+        if (null == reservations)
+        {
+            reservations = new RbdReservationStore(name, image, what -> events.sharedReservationsWarning(what));
+        }
+        return reservations;
+    }
+
+    /**
      * Moves the backstore onto {@code fresh}, the image opened again after a fencing (the reopen thread, once
      * {@link #quiesced} holds): its watch, then its completions on the same home loop (the old eventfd's READ is
      * ended first), then the image itself, and the lock's state back to NOT_OWNER, so that the next write takes it.
@@ -394,6 +411,15 @@ public final class RbdBackstore implements Backstore
         final ImageWatch oldWatch = watch;
         watch = freshWatch;
         oldWatch.close();
+        final RbdReservationStore r;
+        synchronized (this)
+        {
+            r = reservations;
+        }
+        if (null != r)
+        {
+            r.switchTo(fresh);
+        }
         previous.client().removeOnBlocklisted(onBlocklisted);
         fresh.client().onBlocklisted(onBlocklisted);
         sizeChanged(fresh.initialSize());
@@ -464,6 +490,13 @@ public final class RbdBackstore implements Backstore
         image.client().removeOnBlocklisted(onBlocklisted);
         watch.close();
         lock.close();
+        synchronized (this)
+        {
+            if (null != reservations)
+            {
+                reservations.close();
+            }
+        }
         image.close();
         final RbdCompletions c = completions;
         if (null != c)

@@ -33,12 +33,15 @@ final class RbdImage implements AutoCloseable
     private final long initialSize;
     /** The snapshot's id (-1 for the head). */
     private final long snapshotId;
+    /** The image's id in its pool (its name for an image of the old format, which has none). */
+    private final String imageId;
 
     private RbdImage(final RbdImageSpec spec, final CephClient client, final long ioctx, final long image,
         final int eventFd, final long features, final long objectSize, final String identityKey, final long size,
-        final long snapshotId)
+        final long snapshotId, final String imageId)
     {
         this.snapshotId = snapshotId;
+        this.imageId = imageId;
         this.spec = spec;
         this.client = client;
         this.ioctx = ioctx;
@@ -95,7 +98,7 @@ final class RbdImage implements AutoCloseable
                 key.append('@').append(snapshotId);
             }
             return new RbdImage(spec, client, ioctx, image, eventFd, features, RbdImageInfo.obj_size(info),
-                key.toString(), RbdImageInfo.size(info), snapshotId);
+                key.toString(), RbdImageInfo.size(info), snapshotId, null == id ? spec.image() : id);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -139,6 +142,17 @@ final class RbdImage implements AutoCloseable
     boolean hasExclusiveLock()
     {
         return (features & RBD_FEATURE_EXCLUSIVE_LOCK) != 0;
+    }
+
+    String imageId()
+    {
+        return imageId;
+    }
+
+    /** The snapshot's id, or -1 for the image itself. */
+    long snapshotId()
+    {
+        return snapshotId;
     }
 
     long objectSize()

@@ -99,6 +99,19 @@ public final class ThrowawayCeph implements AutoCloseable
         return r.output();
     }
 
+    /** Runs the rados command on this cluster; fails on a non-zero exit. */
+    public String rados(final String... args)
+    {
+        final List<String> command = new ArrayList<>(List.of("rados", "-c", conf));
+        command.addAll(List.of(args));
+        final ExternalProcess.Result r = ExternalProcess.run(TIMEOUT, command.toArray(String[]::new));
+        if (!r.ok())
+        {
+            throw new IllegalStateException(String.join(" ", command) + ": " + r.output());
+        }
+        return r.output();
+    }
+
     /** The image's bytes as librbd reads them ({@code rbd export}), not through any gateway. */
     public byte[] export(final String name) throws IOException
     {

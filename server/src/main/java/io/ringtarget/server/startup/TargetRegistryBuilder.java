@@ -16,6 +16,8 @@ import io.ringtarget.scsi.AccessState;
 import io.ringtarget.scsi.LogicalUnit;
 import io.ringtarget.scsi.LogicalUnitIdentity;
 import io.ringtarget.scsi.LogicalUnitStateFiles;
+import io.ringtarget.scsi.SharedReservationStore;
+import io.ringtarget.scsi.StateFileException;
 import io.ringtarget.scsi.TargetPort;
 import io.ringtarget.scsi.TargetPortGroup;
 import io.ringtarget.server.config.AclConfig;
@@ -299,6 +301,7 @@ final class TargetRegistryBuilder
             .writeCacheEnabled(spec.writeCache());
         threshold(target, b, lu, "softThresholdPercent", spec.softThresholdPercent(), false);
         threshold(target, b, lu, "availableThresholdPercent", spec.availableThresholdPercent(), true);
+        shareReservations(target, b, lu);
         if (null != stateDirectory)
         {
             try
@@ -341,6 +344,43 @@ final class TargetRegistryBuilder
             }
         }
         return lu;
+    }
+
+    /**
+     * Storage other gateways export too (an RBD image) keeps the persistent reservations for all of them: a writable
+     * one that cannot is not served (a cluster fencing through one gateway would not be fenced through another); a
+     * read-only one is served with reservations of its own, and the log says so.
+     */
+    private void shareReservations(final TargetConfig target, final Backstore b, final LogicalUnit lu)
+    {
+        final SharedReservationStore store;
+        try
+        {
+            store = b.sharedReservations();
+            if (null != store)
+            {
+                lu.shareReservations(store);
+            }
+        }
+        catch (final IOException ex)
+        {
+            if (!b.readOnly() || ex instanceof StateFileException)
+            {
+                throw new UncheckedIOException("backstore " + b.name() + " of " + target.iqn() + ": persistent " +
+                    "reservations cannot be shared with the other gateways: " + ex.getMessage(), ex);
+            }
+            if (null != log)
+            {
+                log.warn("lun", "backstore " + b.name() + " of " + target.iqn() + " (read-only): persistent " +
+                    "reservations are this gateway's own: " + ex.getMessage());
+            }
+            return;
+        }
+        if (null != store && null != log)
+        {
+            log.info("lun", "backstore " + b.name() + " of " + target.iqn() + ": persistent reservations shared " +
+                "by every gateway of the image, in " + store.where());
+        }
     }
 
     /**

@@ -113,6 +113,15 @@ final class UnitEvents implements BackstoreEvents, MediumEvents
     }
 
     @Override
+    public void sharedReservationsWarning(final String what)
+    {
+        if (null != log)
+        {
+            log.warn(SUBSYSTEM, backstore + ": " + what);
+        }
+    }
+
+    @Override
     public void takeoverFailed(final String reason)
     {
         if (null != log)

@@ -1,0 +1,104 @@
+package io.ringtarget.nativetests.clients;
+
+import io.ringtarget.nativetests.support.ExternalProcess;
+import io.ringtarget.nativetests.support.Ports;
+import io.ringtarget.nativetests.support.RbdGateways;
+import io.ringtarget.nativetests.support.RingtargetProcess;
+import io.ringtarget.nativetests.support.ThrowawayCeph;
+import io.ringtarget.nativetests.support.Tools;
+import io.ringtarget.server.config.AluaConfig;
+import io.ringtarget.server.config.RbdConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Persistent reservations of one rbd image served by two gateways (two {@code ringtarget serve} processes, TPG 1 on
+ * A, TPG 2 on B) are those of one logical unit (SPC-4 5.12): native-tests/src/test/c/pr-gateways.c logs initiator X
+ * in to A and Y to B; X's REGISTER and RESERVE through A are what Y reads through B and what B enforces (Y's WRITE
+ * gets RESERVATION CONFLICT, its READ under WRITE EXCLUSIVE is served), Y's PREEMPT through B removes X's registration
+ * on A too (X's next command through A gets UNIT ATTENTION, REGISTRATIONS PREEMPTED, then RESERVATION CONFLICT), and A
+ * restarted reads the state back from the cluster; Y's CLEAR through B ends it on A.
+ */
+@Timeout(300)
+class RbdGatewayReservationsTest
+{
+    private static final String IQN = "iqn.2026-11.io.ringtarget:pr-gateways";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void reservationsMadeThroughOneGatewayHoldThroughTheOther() throws Exception
+    {
+        Tools.require("gcc");
+        final Path program = dir.resolve("pr-gateways");
+        final ExternalProcess.Result built = ExternalProcess.run(Duration.ofSeconds(60), "gcc", "-O2", "-Wall", "-o",
+            program.toString(), Tools.repoRoot().resolve("native-tests/src/test/c/pr-gateways.c").toString(),
+            "-liscsi");
+        assertTrue(built.ok(), built.output());
+        try (ThrowawayCeph ceph = ThrowawayCeph.start())
+        {
+            ceph.appendConf("[client]\nrbd cache = false");
+            final RbdConfig image = ceph.image("clustered", "64M");
+            final int portA = Ports.free();
+            final int portB = Ports.free();
+            final Path configA = RbdGateways.config(dir, IQN, "a", image, 1, portA, Ports.free(),
+                AluaConfig.ACTIVE_OPTIMIZED, true);
+            final Path configB = RbdGateways.config(dir, IQN, "b", image, 2, portB, Ports.free(),
+                AluaConfig.ACTIVE_OPTIMIZED, false);
+            try (RingtargetProcess a = RingtargetProcess.serve(configA, dir.resolve("a.log"), portA);
+                RingtargetProcess b = RingtargetProcess.serve(configB, dir.resolve("b.log"), portB))
+            {
+                assertTrue(a.logText().contains("persistent reservations shared by every gateway of the image"),
+                    a.logText());
+                final Process p = new ProcessBuilder(program.toString(), Tools.iscsiUrl(portA, IQN, 0),
+                    Tools.iscsiUrl(portB, IQN, 0)).redirectErrorStream(true).start();
+                final List<String> lines = new ArrayList<>();
+                String restarted = null;
+                try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8)))
+                {
+                    for (String line = out.readLine(); line != null; line = out.readLine())
+                    {
+                        System.out.println("pr-gateways: " + line);
+                        lines.add(line);
+                        if (line.equals("RESTART-A"))
+                        {
+                            restarted = a.restart(false);
+                            System.out.println("gateway A: " + restarted);
+                            final OutputStream go = p.getOutputStream();
+                            go.write("go\n".getBytes(StandardCharsets.US_ASCII));
+                            go.flush();
+                        }
+                    }
+                }
+                assertTrue(p.waitFor(60, TimeUnit.SECONDS), "pr-gateways did not end");
+                final String evidence = String.join("\n", lines) + "\nA:\n" + a.logText() + "\nB:\n" + b.logText();
+                assertEquals(0, p.exitValue(), evidence);
+                assertTrue(lines.contains("RESULT ok"), evidence);
+                assertTrue(null != restarted, evidence);
+            }
+            // What the gateways kept: the object beside the image, which CLEAR left without registrations.
+            final String object = ceph.rados("-p", "rbd", "ls").lines().filter(o -> o.startsWith("ringtarget_pr."))
+                .findFirst().orElseThrow(() -> new AssertionError("no ringtarget_pr object in pool rbd"));
+            final String stored = ceph.rados("-p", "rbd", "get", object, "-");
+            assertTrue(stored.startsWith("aptpl 0\n"), stored);
+            assertTrue(stored.contains("\ncount 0\n"), stored);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.ringtarget.scsi;
+
+import java.io.IOException;
+
+/**
+ * Where the persistent reservations of a logical unit exported by several targets at once are kept: the gateways of
+ * one Ceph RBD image, which present it to multipath as one device (one serial, one NAA). SPC-4 5.12 gives a logical
+ * unit one set of registrations and at most one reservation, whichever target port a command comes through, so each
+ * gateway's PERSISTENT RESERVE OUT changes the one stored state and tells the others before it completes
+ * ({@link LogicalUnit#shareReservations}). Implemented by the backstore (an RBD image: a RADOS object beside it).
+ * <p>
+ * {@link #read()} and {@link #replace} block on the storage: they are called on the event loop running a PERSISTENT
+ * RESERVE OUT (rare, like an APTPL write), and at start.
+ */
+public interface SharedReservationStore
+{
+    /**
+     * A stored state as this store last read or wrote it.
+     *
+     * @param bytes   what {@link #replace} stored (empty: nothing stored yet).
+     * @param version the storage's version of it, increasing with each change.
+     */
+    record Stored(byte[] bytes, long version)
+    {
+    }
+
+    /** Receives what the other exporters of the logical unit announce. */
+    interface Listener
+    {
+        /**
+         * An {@link #announce announcement} (this process's own ones too): the announcer waits until this returns.
+         * Called on a thread of the store's, one announcement at a time.
+         */
+        void announced(byte[] message);
+
+        /** Announcements may have been missed (the store lost its watch and has a new one): read the state again. */
+        void missed();
+    }
+
+    /** The stored state now. */
+    Stored read() throws IOException;
+
+    /**
+     * Stores {@code bytes} if the stored state is still at {@code version} (compare and swap).
+     *
+     * @return the new version, or -1 when another exporter changed the state since {@code version} (nothing stored).
+     */
+    long replace(byte[] bytes, long version) throws IOException;
+
+    /**
+     * Tells every exporter of the logical unit (this process included), and waits until each has taken it or a few
+     * seconds passed; one that did not is reported by the store.
+     */
+    void announce(byte[] message) throws IOException;
+
+    /** Starts handing announcements to {@code listener}. Once, before the logical unit serves. */
+    void listen(Listener listener);
+
+    /** Where the state is kept, for logs and messages. */
+    String where();
+}
