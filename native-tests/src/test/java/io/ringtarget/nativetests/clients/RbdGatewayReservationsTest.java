@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * in to A and Y to B; X's REGISTER and RESERVE through A are what Y reads through B and what B enforces (Y's WRITE
  * gets RESERVATION CONFLICT, its READ under WRITE EXCLUSIVE is served), Y's PREEMPT through B removes X's registration
  * on A too (X's next command through A gets UNIT ATTENTION, REGISTRATIONS PREEMPTED, then RESERVATION CONFLICT), and A
- * restarted reads the state back from the cluster; Y's CLEAR through B ends it on A.
+ * killed (SIGKILL) and started again reads the state back from the cluster; Y's CLEAR through B, whose notify waits
+ * for the killed A's watch to end, ends it on A.
  */
 @Timeout(300)
 class RbdGatewayReservationsTest
@@ -79,7 +80,7 @@ class RbdGatewayReservationsTest
                         lines.add(line);
                         if (line.equals("RESTART-A"))
                         {
-                            restarted = a.restart(false);
+                            restarted = a.restart(true);
                             System.out.println("gateway A: " + restarted);
                             final OutputStream go = p.getOutputStream();
                             go.write("go\n".getBytes(StandardCharsets.US_ASCII));
