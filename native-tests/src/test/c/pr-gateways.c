@@ -229,7 +229,8 @@ int main(int argc, char **argv)
     step = 9;
     expect_io(&x, 1, SCSI_STATUS_GOOD, "X WRITE through A, the holder");
     step = 10;
-    prout_good(&y, SCSI_PERSISTENT_RESERVE_PREEMPT, WE, KEY_Y, KEY_X, "Y PREEMPT X through B");
+    /* With ABORT: A aborts X's tasks there and acknowledges the change once they have ended. */
+    prout_good(&y, SCSI_PERSISTENT_RESERVE_PREEMPT_AND_ABORT, WE, KEY_Y, KEY_X, "Y PREEMPT AND ABORT X through B");
     expect_reservation(&y, KEY_Y, WE, "B");
     step = 11;
     {

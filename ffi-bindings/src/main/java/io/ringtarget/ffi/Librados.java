@@ -84,7 +84,8 @@ public final class Librados
     public static final FunctionDescriptor WATCH_CALLBACK =
         FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG);
     /** {@code rados_watcherrcb_t}: {@code void (void *pre, uint64_t cookie, int err)}. */
-    public static final FunctionDescriptor WATCH_ERROR_CALLBACK = FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_INT);
+    public static final FunctionDescriptor WATCH_ERROR_CALLBACK =
+        FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_INT);
 
     private Librados()
     {

@@ -107,8 +107,10 @@ final class ReserveOutEffects
     /**
      * Another gateway's announcement ({@link #writeTo}): establishes the unit attentions and aborts that concern this
      * gateway's target ports (the others are that gateway's, or a third one's).
+     *
+     * @return how many I_T nexuses' tasks it asked to abort.
      */
-    static void applyAnnounced(final DataInput in, final UnitAttentions unitAttentions,
+    static int applyAnnounced(final DataInput in, final UnitAttentions unitAttentions,
         final AbortRequests abortRequests, final TargetPort[] ports) throws IOException
     {
         final int attentions = count(in);
@@ -137,6 +139,7 @@ final class ReserveOutEffects
             }
         }
         abortRequests.add(abortPorts, abortRtpis, n);
+        return n;
     }
 
     /** This process' own announcement: its effects were applied when its command completed. */

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link RegistrationTable} kept as one with the tables of the other exporters of the logical unit through a
@@ -33,6 +34,8 @@ final class SharedReservations implements SharedReservationStore.Listener
     private static final byte[] APTPL_ON = "aptpl 1\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] APTPL_OFF = "aptpl 0\n".getBytes(StandardCharsets.US_ASCII);
     private static final int OWN_VERSIONS = 16;
+    /** How long an announced PREEMPT AND ABORT waits for the tasks it aborted here: under the announcer's 5 s. */
+    static final long ABORTS_WAIT_NANOS = TimeUnit.SECONDS.toNanos(4);
 
     private final LogicalUnit lu;
     private final RegistrationTable table;
@@ -206,12 +209,13 @@ final class SharedReservations implements SharedReservationStore.Listener
                 throw new IOException("not an announcement of persistent reservations");
             }
             final long announcedVersion = in.readLong();
+            int aborts = 0;
             synchronized (table)
             {
                 final boolean ours = isOwn(announcedVersion);
                 if (!ours)
                 {
-                    ReserveOutEffects.applyAnnounced(in, unitAttentions, abortRequests, lu.targetPortArray());
+                    aborts = ReserveOutEffects.applyAnnounced(in, unitAttentions, abortRequests, lu.targetPortArray());
                 }
                 else
                 {
@@ -223,6 +227,14 @@ final class SharedReservations implements SharedReservationStore.Listener
                 {
                     restore(bytes, announcedVersion);
                 }
+            }
+            // A PREEMPT AND ABORT through another gateway: its status waits (this acknowledgement is part of it) until
+            // the preempted nexuses' tasks here have ended, as it waits for its own gateway's (SPC-4 5.12.11.2.6).
+            if (aborts > 0 && !LogicalUnit.awaitAbortsEnded(LogicalUnit.abortRequestCount(), ABORTS_WAIT_NANOS))
+            {
+                lu.reportInternalError(new IOException("persistent reservations of " + serial + ": tasks a PREEMPT " +
+                    "AND ABORT through another gateway aborted here had not ended after " +
+                    TimeUnit.NANOSECONDS.toMillis(ABORTS_WAIT_NANOS) + " ms; its status is not held longer"));
             }
         }
         catch (final IOException | RuntimeException ex)

@@ -17,9 +17,10 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
- * The persistent reservations of an RBD image, shared by every gateway that exports it ({@link SharedReservationStore}):
- * a RADOS object beside the image, {@code ringtarget_pr.<image id>} ({@code @<snapshot id>} for a snapshot) in the
- * image's pool and namespace, so a new image under an old name starts without reservations.
+ * The persistent reservations of an RBD image, shared by every gateway that exports it
+ * ({@link SharedReservationStore}): a RADOS object beside the image, {@code ringtarget_pr.<image id>}
+ * ({@code @<snapshot id>} for a snapshot) in the image's pool and namespace, so a new image under an old name starts
+ * without reservations.
  * <ul>
  *     <li>{@link #read}: the object's data and version; {@link #replace}: one compound write that asserts the
  *     version read and replaces the data (the OSD applies both or neither: -ERANGE when another gateway wrote

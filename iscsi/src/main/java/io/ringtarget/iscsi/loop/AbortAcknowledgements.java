@@ -67,6 +67,13 @@ public final class AbortAcknowledgements implements AbortsElsewhere
         }
     }
 
+    /** Requests made off the loops (another gateway's PREEMPT AND ABORT): every loop looks at them now. */
+    @Override
+    public void requested()
+    {
+        wakeOthers(-1);
+    }
+
     @Override
     public boolean endedUpTo(final long abortRequests)
     {

@@ -30,10 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Persistent reservations of one rbd image served by two gateways (two {@code ringtarget serve} processes, TPG 1 on
  * A, TPG 2 on B) are those of one logical unit (SPC-4 5.12): native-tests/src/test/c/pr-gateways.c logs initiator X
  * in to A and Y to B; X's REGISTER and RESERVE through A are what Y reads through B and what B enforces (Y's WRITE
- * gets RESERVATION CONFLICT, its READ under WRITE EXCLUSIVE is served), Y's PREEMPT through B removes X's registration
- * on A too (X's next command through A gets UNIT ATTENTION, REGISTRATIONS PREEMPTED, then RESERVATION CONFLICT), and A
- * killed (SIGKILL) and started again reads the state back from the cluster; Y's CLEAR through B, whose notify waits
- * for the killed A's watch to end, ends it on A.
+ * gets RESERVATION CONFLICT, its READ under WRITE EXCLUSIVE is served), Y's PREEMPT AND ABORT through B removes X's
+ * registration on A too (X's next command through A gets UNIT ATTENTION, REGISTRATIONS PREEMPTED, then RESERVATION
+ * CONFLICT), and A killed (SIGKILL) and started again reads the state back from the cluster; Y's CLEAR through B,
+ * whose notify waits for the killed A's watch to end, ends it on A.
  */
 @Timeout(300)
 class RbdGatewayReservationsTest
