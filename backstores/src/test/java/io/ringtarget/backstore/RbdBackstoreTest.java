@@ -292,7 +292,21 @@ class RbdBackstoreTest
             storeB.announce("back".getBytes(StandardCharsets.US_ASCII));
             assertEquals("back", heardA.poll());
             assertEquals("back", heardB.poll());
-            assertTrue(heardA.isEmpty() && heardB.isEmpty(), heardA + " " + heardB);
+            // A second logical unit on A's backstore (a configuration change building it again) hears them too,
+            // until the first one is retired.
+            final BlockingQueue<String> heardA2 = new LinkedBlockingQueue<>();
+            final SharedReservationStore.Listener second = heard(heardA2);
+            storeA.listen(second);
+            storeB.announce("both".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("both", heardA.poll());
+            assertEquals("both", heardA2.poll());
+            assertEquals("both", heardB.poll());
+            storeA.stopListening(second);
+            storeB.announce("first".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("first", heardA.poll());
+            assertEquals("first", heardB.poll());
+            assertTrue(heardA.isEmpty() && heardB.isEmpty() && heardA2.isEmpty(), heardA + " " + heardB + " " +
+                heardA2);
         }
     }
 

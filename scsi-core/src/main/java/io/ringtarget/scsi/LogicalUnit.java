@@ -776,11 +776,13 @@ public final class LogicalUnit
 
     /**
      * The logical unit is no longer served (its LUN deleted): a self-test in progress ends at its next step, so its
-     * backstore can be released. A sanitize operation runs to its end.
+     * backstore can be released. A sanitize operation runs to its end. Shared persistent reservations are no longer
+     * taken from the other gateways.
      */
     public void retired()
     {
         selfTest.abortOther();
+        persistentReservations.retired();
     }
 
     /** A self-test runs (SEND DIAGNOSTIC: the default one, or one in the background). */

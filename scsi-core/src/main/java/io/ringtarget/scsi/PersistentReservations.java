@@ -161,6 +161,16 @@ final class PersistentReservations
         store.listen(shared);
     }
 
+    /** The logical unit is no longer served: it stops taking the other gateways' announcements. */
+    void retired()
+    {
+        final SharedReservations shared = reserveOut.shared();
+        if (null != shared)
+        {
+            shared.store().stopListening(shared);
+        }
+    }
+
     /** The logical unit's target ports changed: an ALL_TG_PT registration of the shared state covers the new ones. */
     void targetPortsChanged()
     {

@@ -53,8 +53,14 @@ public interface SharedReservationStore
      */
     void announce(byte[] message) throws IOException;
 
-    /** Starts handing announcements to {@code listener}. Once, before the logical unit serves. */
+    /**
+     * Starts handing announcements to {@code listener} (a logical unit, before it serves; a logical unit built again on
+     * the same storage by a configuration change is another listener, the old one served until the change applies).
+     */
     void listen(Listener listener);
+
+    /** Stops handing them to {@code listener} (its logical unit is no longer served). */
+    void stopListening(Listener listener);
 
     /** Where the state is kept, for logs and messages. */
     String where();

@@ -12,6 +12,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -69,8 +70,9 @@ final class RbdReservationStore implements SharedReservationStore, AutoCloseable
     private volatile boolean watching;
     private volatile boolean watchLost;
     private volatile boolean running = true;
-    private volatile Listener listener;
-    private Thread thread;
+    /** The logical units on the backstore (more than one only while a configuration change builds a new one). */
+    private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
+    private volatile Thread thread;
 
     /**
      * Opens the object's two contexts on the image's connection and creates the object when it does not exist.
@@ -252,17 +254,22 @@ final class RbdReservationStore implements SharedReservationStore, AutoCloseable
         }
     }
 
-    /** The logical unit on the backstore; a later one (its LUN deleted and created again) replaces it. */
     @Override
     public synchronized void listen(final Listener to)
     {
-        this.listener = to;
+        listeners.addIfAbsent(to);
         if (null == thread)
         {
             this.thread = Thread.ofPlatform().daemon().name("rbd-pr-" + backstoreName).unstarted(this::run);
             watch();
             thread.start();
         }
+    }
+
+    @Override
+    public void stopListening(final Listener to)
+    {
+        listeners.remove(to);
     }
 
     /** Registers the watch on the current watch context; on failure, the thread tries again. */
@@ -324,10 +331,12 @@ final class RbdReservationStore implements SharedReservationStore, AutoCloseable
         {
             for (Notification n = notifications.poll(); null != n; n = notifications.poll())
             {
-                final Listener l = listener;
                 if (n.message().length > 0)
                 {
-                    l.announced(n.message());
+                    for (final Listener l : listeners)
+                    {
+                        l.announced(n.message());
+                    }
                 }
                 synchronized (lock)
                 {
@@ -355,7 +364,10 @@ final class RbdReservationStore implements SharedReservationStore, AutoCloseable
                 if (!watchLost)
                 {
                     reported = false;
-                    listener.missed();
+                    for (final Listener l : listeners)
+                    {
+                        l.missed();
+                    }
                 }
             }
             LockSupport.parkNanos(this, watchLost ? RETRY_NANOS : TimeUnit.SECONDS.toNanos(60));
@@ -387,7 +399,7 @@ final class RbdReservationStore implements SharedReservationStore, AutoCloseable
             Librados.ioctxDestroy(oldState);
             Librados.ioctxDestroy(oldWatch);
             oldClient.release();
-            if (null != listener)
+            if (null != thread)
             {
                 watchLost = true; // the thread registers the watch on the new connection and reads the state
                 LockSupport.unpark(thread);
