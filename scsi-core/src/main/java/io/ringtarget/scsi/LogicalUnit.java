@@ -420,6 +420,16 @@ public final class LogicalUnit
     }
 
     /**
+     * The persistent reservations in words, as {@code ringtarget ls} shows them ("2 registrations, Write Exclusive -
+     * Registrants Only reservation held by NAME,i,0xISID (key 0xb2, relative target port 2)"); null when nothing is
+     * registered. Takes the reservations' lock: not for the command path.
+     */
+    public String persistentReservationSummary()
+    {
+        return persistentReservations.summary();
+    }
+
+    /**
      * The persistent reservations are those of every gateway exporting the logical unit (SPC-4 5.12: one state per
      * logical unit, whichever target port a command comes through): kept in {@code store}, which the backstore
      * provides (an RBD image), read now and at each PERSISTENT RESERVE OUT, changed only if no other gateway changed

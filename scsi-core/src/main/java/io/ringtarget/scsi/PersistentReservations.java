@@ -161,6 +161,66 @@ final class PersistentReservations
         store.listen(shared);
     }
 
+    /** SPC-4 table 215's names of the reservation types. */
+    static String typeName(final int type)
+    {
+        return switch (type)
+        {
+            case TYPE_WRITE_EXCLUSIVE -> "Write Exclusive";
+            case TYPE_EXCLUSIVE_ACCESS -> "Exclusive Access";
+            case TYPE_WRITE_EXCLUSIVE_REGISTRANTS_ONLY -> "Write Exclusive - Registrants Only";
+            case TYPE_EXCLUSIVE_ACCESS_REGISTRANTS_ONLY -> "Exclusive Access - Registrants Only";
+            case TYPE_WRITE_EXCLUSIVE_ALL_REGISTRANTS -> "Write Exclusive - All Registrants";
+            case TYPE_EXCLUSIVE_ACCESS_ALL_REGISTRANTS -> "Exclusive Access - All Registrants";
+            default -> "type 0x" + Integer.toHexString(type);
+        };
+    }
+
+    /**
+     * {@link LogicalUnit#persistentReservationSummary()}: the registrations and the reservation in words, or null when
+     * there are none.
+     */
+    String summary()
+    {
+        final SharedReservations shared = reserveOut.shared();
+        final StringBuilder sb = new StringBuilder();
+        synchronized (table)
+        {
+            if (table.count() == 0)
+            {
+                return null;
+            }
+            sb.append(table.count()).append(table.count() == 1 ? " registration" : " registrations");
+            if (table.type() == 0)
+            {
+                sb.append(", no reservation");
+            }
+            else
+            {
+                sb.append(", ").append(typeName(table.type())).append(" reservation held by ");
+                final int h = table.holder();
+                if (h < 0)
+                {
+                    sb.append("every registrant");
+                }
+                else
+                {
+                    sb.append(table.port(h)).append(" (key 0x").append(Long.toHexString(table.key(h)))
+                        .append(", relative target port ").append(table.rtpi(h)).append(')');
+                }
+            }
+            if (table.aptpl())
+            {
+                sb.append(", APTPL");
+            }
+        }
+        if (null != shared)
+        {
+            sb.append("; shared by the image's gateways");
+        }
+        return sb.toString();
+    }
+
     /** The logical unit is no longer served: it stops taking the other gateways' announcements. */
     void retired()
     {

@@ -3,6 +3,7 @@ package io.ringtarget.nativetests.clients;
 import io.ringtarget.nativetests.support.ExternalProcess;
 import io.ringtarget.nativetests.support.Ports;
 import io.ringtarget.nativetests.support.RbdGateways;
+import io.ringtarget.nativetests.support.RingtargetCli;
 import io.ringtarget.nativetests.support.RingtargetProcess;
 import io.ringtarget.nativetests.support.ThrowawayCeph;
 import io.ringtarget.nativetests.support.Tools;
@@ -43,6 +44,14 @@ class RbdGatewayReservationsTest
     @TempDir
     Path dir;
 
+    private static String ls(final Path config)
+    {
+        final ExternalProcess.Result r = RingtargetCli.run("ls", "--admin-socket",
+            config.resolveSibling(config.getFileName() + ".admin.sock").toString());
+        assertEquals(0, r.exitCode(), r.output());
+        return r.output();
+    }
+
     @Test
     void reservationsMadeThroughOneGatewayHoldThroughTheOther() throws Exception
     {
@@ -71,6 +80,7 @@ class RbdGatewayReservationsTest
                     Tools.iscsiUrl(portB, IQN, 0)).redirectErrorStream(true).start();
                 final List<String> lines = new ArrayList<>();
                 String restarted = null;
+                String lsB = null;
                 try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
                     StandardCharsets.UTF_8)))
                 {
@@ -80,6 +90,13 @@ class RbdGatewayReservationsTest
                         lines.add(line);
                         if (line.equals("RESTART-A"))
                         {
+                            // What an administrator sees of it on either gateway: Y holds it, through B's port.
+                            final String held = "1 registration, Write Exclusive reservation held by " +
+                                "iqn.2026-11.io.ringtarget.test:pr-y,i,0x";
+                            lsB = ls(configB);
+                            assertTrue(lsB.contains(held) && lsB.contains("(key 0xbb02, relative target port 2); " +
+                                "shared by the image's gateways"), lsB);
+                            assertTrue(ls(configA).contains(held), ls(configA));
                             restarted = a.restart(true);
                             System.out.println("gateway A: " + restarted);
                             final OutputStream go = p.getOutputStream();
@@ -93,6 +110,9 @@ class RbdGatewayReservationsTest
                 assertEquals(0, p.exitValue(), evidence);
                 assertTrue(lines.contains("RESULT ok"), evidence);
                 assertTrue(null != restarted, evidence);
+                System.out.println("ringtarget ls of B, Y holding the reservation:\n" + lsB);
+                // CLEAR through B: nothing registered, so no line for it on A.
+                assertTrue(!ls(configA).contains("persistent reservations"), ls(configA));
             }
             // What the gateways kept: the object beside the image, which CLEAR left without registrations.
             final String object = ceph.rados("-p", "rbd", "ls").lines().filter(o -> o.startsWith("ringtarget_pr."))

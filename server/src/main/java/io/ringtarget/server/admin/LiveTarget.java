@@ -293,6 +293,7 @@ public final class LiveTarget
         final Map<String, String> media = new LinkedHashMap<>();
         final Map<String, Long> memory = new LinkedHashMap<>();
         final Map<String, String> modes = new LinkedHashMap<>();
+        final Map<String, String> reservations = new LinkedHashMap<>();
         for (final BackstoreConfig b : config.backstores())
         {
             final String set = server.initiatorSettings(b.name());
@@ -310,6 +311,11 @@ public final class LiveTarget
             {
                 media.put(b.name(), medium);
             }
+            final String registered = server.reservations(b.name());
+            if (null != registered)
+            {
+                reservations.put(b.name(), registered);
+            }
             final long held = server.memoryBytes(b.name());
             if (held >= 0)
             {
@@ -317,7 +323,7 @@ public final class LiveTarget
             }
         }
         return new LiveView(ConfigFiles.toJson(Secrets.masked(config)), sessions, alua, sizes, media, memory,
-            modes);
+            modes, reservations);
     }
 
     private void save(final RingtargetConfig config) throws IOException

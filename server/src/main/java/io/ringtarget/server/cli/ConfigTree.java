@@ -129,8 +129,13 @@ final class ConfigTree
                 final String held = null == memory ? activated :
                     activated.substring(0, activated.length() - 1) + ", " + Sizes.format(memory) + " in memory]";
                 final String busy = null == medium ? held : held.substring(0, held.length() - 1) + ", " + medium + "]";
-                typeNode.add(new Node(backstore.name(), null == set ? busy :
+                final Node node = typeNode.add(new Node(backstore.name(), null == set ? busy :
                     busy.substring(0, busy.length() - 1) + ", set by an initiator: " + set + "]"));
+                final String registered = null == live ? null : live.reservations().get(backstore.name());
+                if (null != registered)
+                {
+                    node.add(new Node("persistent reservations", "[" + registered + "]"));
+                }
             }
         }
         final Node discovery = root.add(new Node("discovery-auth", "[" + discovery(config.discoveryAuth()) + "]"));

@@ -27,6 +27,7 @@ final class LiveViews
             root.set("media", MAPPER.valueToTree(view.media()));
             root.set("memory", MAPPER.valueToTree(view.memory()));
             root.set("modes", MAPPER.valueToTree(view.modes()));
+            root.set("reservations", MAPPER.valueToTree(view.reservations()));
             return MAPPER.writeValueAsString(root);
         }
         catch (final JsonProcessingException ex)

@@ -397,6 +397,28 @@ public final class TargetServer implements AutoCloseable
         return null;
     }
 
+    /**
+     * The persistent reservations of a backstore's logical unit, as {@code ringtarget ls} shows them; null when nothing
+     * is registered (or no backstore of that name).
+     */
+    public synchronized String reservations(final String backstore)
+    {
+        final Backstore b = backstores.get(backstore);
+        if (null == b)
+        {
+            return null;
+        }
+        for (final LogicalUnit lu : builder.servedUnitsOf(b))
+        {
+            final String summary = lu.persistentReservationSummary();
+            if (null != summary)
+            {
+                return summary;
+            }
+        }
+        return null;
+    }
+
     private static String mediumState(final LogicalUnit lu)
     {
         final int percent = (int)(lu.sanitizeProgress() * 100L / 65536);
