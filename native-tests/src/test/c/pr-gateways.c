@@ -3,10 +3,15 @@
  * to gateway A, initiator Y to gateway B, and each sees what the other's PERSISTENT RESERVE OUT did, as on one
  * logical unit (SPC-4 5.12).
  *
- *   pr-gateways URL_A URL_B
+ *   pr-gateways steps URL_A URL_B
  *       runs the steps below, printing "STEP n ..." for each; after step 11 prints "RESTART-A" and waits for a line
  *       on stdin (the test restarts gateway A meanwhile), then goes on with a new session of X. Prints
  *       "RESULT ok" and exits 0, or "FAIL step n: ..." and exits 1 at the first step that did not go as SPC-4 says.
+ *   pr-gateways race URL NAME BASE COUNT
+ *       logs in as NAME and sends COUNT REGISTER AND IGNORE EXISTING KEY, keys BASE+1 .. BASE+COUNT, each GOOD or it
+ *       fails; prints "RACED n" (run two at once, through two gateways: every change must count).
+ *   pr-gateways keys URL
+ *       prints "KEYS generation=G keys=K1,K2" (READ KEYS, as an initiator of its own).
  */
 #include <iscsi/iscsi.h>
 #include <iscsi/scsi-lowlevel.h>
@@ -195,13 +200,70 @@ static void expect_io(struct path *p, int write, int status, const char *what)
     scsi_free_scsi_task(t);
 }
 
+static int race(const char *url, const char *name, uint64_t base, int count)
+{
+    struct path p;
+    step = 1;
+    connect_path(&p, name, url);
+    for (int i = 1; i <= count; i++)
+    {
+        step = i;
+        struct scsi_task *t = prout(&p, SCSI_PERSISTENT_RESERVE_REGISTER_AND_IGNORE_EXISTING_KEY, 0, 0, base + i);
+        if (t->status != SCSI_STATUS_GOOD)
+        {
+            fail("REGISTER AND IGNORE EXISTING KEY", t);
+        }
+        scsi_free_scsi_task(t);
+    }
+    printf("RACED %d\n", count);
+    iscsi_logout_sync(p.iscsi);
+    iscsi_destroy_context(p.iscsi);
+    return 0;
+}
+
+static int keys(const char *url)
+{
+    struct path p;
+    step = 1;
+    connect_path(&p, "iqn.2026-11.io.ringtarget.test:pr-reader", url);
+    struct scsi_task *t = iscsi_persistent_reserve_in_sync(p.iscsi, p.lun, SCSI_PERSISTENT_RESERVE_READ_KEYS, 1024);
+    if (t == NULL || t->status != SCSI_STATUS_GOOD)
+    {
+        fail("READ KEYS", t);
+    }
+    struct scsi_persistent_reserve_in_read_keys *rk = scsi_datain_unmarshall(t);
+    if (rk == NULL)
+    {
+        fail("READ KEYS data", t);
+    }
+    printf("KEYS generation=%u keys=", rk->prgeneration);
+    for (int i = 0; i < rk->num_keys; i++)
+    {
+        printf("%s%llx", i == 0 ? "" : ",", (unsigned long long)rk->keys[i]);
+    }
+    printf("\n");
+    scsi_free_scsi_task(t);
+    iscsi_logout_sync(p.iscsi);
+    iscsi_destroy_context(p.iscsi);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 3)
+    if (argc == 6 && strcmp(argv[1], "race") == 0)
     {
-        fprintf(stderr, "usage: pr-gateways URL_A URL_B\n");
+        return race(argv[2], argv[3], strtoull(argv[4], NULL, 0), atoi(argv[5]));
+    }
+    if (argc == 3 && strcmp(argv[1], "keys") == 0)
+    {
+        return keys(argv[2]);
+    }
+    if (argc != 4 || strcmp(argv[1], "steps") != 0)
+    {
+        fprintf(stderr, "usage: pr-gateways steps URL_A URL_B | race URL NAME BASE COUNT | keys URL\n");
         return 2;
     }
+    argv++;
     const char *x_name = "iqn.2026-11.io.ringtarget.test:pr-x";
     const char *y_name = "iqn.2026-11.io.ringtarget.test:pr-y";
     struct path x;

@@ -52,8 +52,7 @@ class RbdGatewayReservationsTest
         return r.output();
     }
 
-    @Test
-    void reservationsMadeThroughOneGatewayHoldThroughTheOther() throws Exception
+    private Path program() throws IOException
     {
         Tools.require("gcc");
         final Path program = dir.resolve("pr-gateways");
@@ -61,6 +60,70 @@ class RbdGatewayReservationsTest
             program.toString(), Tools.repoRoot().resolve("native-tests/src/test/c/pr-gateways.c").toString(),
             "-liscsi");
         assertTrue(built.ok(), built.output());
+        return program;
+    }
+
+    /**
+     * Two initiators change their keys as fast as they can, one through each gateway: the gateways' writes of the
+     * state race, and every change must be kept (compare-and-swap, the loser running again on the winner's state):
+     * PRgeneration counts all of them, and each initiator's last key is there, seen alike through both gateways.
+     */
+    @Test
+    void changesThroughBothGatewaysAtOnceAreAllKept() throws Exception
+    {
+        final Path program = program();
+        final int count = 150;
+        try (ThrowawayCeph ceph = ThrowawayCeph.start())
+        {
+            ceph.appendConf("[client]\nrbd cache = false");
+            final RbdConfig image = ceph.image("raced", "64M");
+            final int portA = Ports.free();
+            final int portB = Ports.free();
+            final Path configA = RbdGateways.config(dir, IQN, "a", image, 1, portA, Ports.free(),
+                AluaConfig.ACTIVE_OPTIMIZED, true);
+            final Path configB = RbdGateways.config(dir, IQN, "b", image, 2, portB, Ports.free(),
+                AluaConfig.ACTIVE_OPTIMIZED, false);
+            try (RingtargetProcess a = RingtargetProcess.serve(configA, dir.resolve("a.log"), portA);
+                RingtargetProcess b = RingtargetProcess.serve(configB, dir.resolve("b.log"), portB))
+            {
+                final long start = System.nanoTime();
+                final Process throughA = new ProcessBuilder(program.toString(), "race", Tools.iscsiUrl(portA, IQN, 0),
+                    "iqn.2026-11.io.ringtarget.test:race-a", "0x1000", Integer.toString(count))
+                    .redirectErrorStream(true).start();
+                final Process throughB = new ProcessBuilder(program.toString(), "race", Tools.iscsiUrl(portB, IQN, 0),
+                    "iqn.2026-11.io.ringtarget.test:race-b", "0x2000", Integer.toString(count))
+                    .redirectErrorStream(true).start();
+                final String outA = new String(throughA.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                final String outB = new String(throughB.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(throughA.waitFor(120, TimeUnit.SECONDS) && throughB.waitFor(120, TimeUnit.SECONDS));
+                final long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                final String evidence = outA + outB + "\nA:\n" + a.logText() + "\nB:\n" + b.logText();
+                assertEquals(0, throughA.exitValue(), evidence);
+                assertEquals(0, throughB.exitValue(), evidence);
+                System.out.println(2 * count + " REGISTER AND IGNORE EXISTING KEY, half through each gateway at " +
+                    "once, in " + millis + " ms");
+                for (final int port : new int[] {portA, portB})
+                {
+                    final ExternalProcess.Result keys = ExternalProcess.run(Duration.ofSeconds(60), program.toString(),
+                        "keys", Tools.iscsiUrl(port, IQN, 0));
+                    assertTrue(keys.ok(), keys.output());
+                    final String line = keys.output().lines().filter(l -> l.startsWith("KEYS ")).findFirst()
+                        .orElseThrow(() -> new AssertionError(keys.output()));
+                    System.out.println("through port " + port + ": " + line);
+                    assertTrue(line.startsWith("KEYS generation=" + 2 * count + " keys="), line + evidence);
+                    final List<String> last = List.of(line.substring(line.indexOf("keys=") + 5).split(","));
+                    assertEquals(2, last.size(), line);
+                    assertTrue(last.contains(Integer.toHexString(0x1000 + count)) &&
+                        last.contains(Integer.toHexString(0x2000 + count)), line);
+                }
+            }
+        }
+    }
+
+    @Test
+    void reservationsMadeThroughOneGatewayHoldThroughTheOther() throws Exception
+    {
+        final Path program = program();
         try (ThrowawayCeph ceph = ThrowawayCeph.start())
         {
             ceph.appendConf("[client]\nrbd cache = false");
@@ -76,7 +139,7 @@ class RbdGatewayReservationsTest
             {
                 assertTrue(a.logText().contains("persistent reservations shared by every gateway of the image"),
                     a.logText());
-                final Process p = new ProcessBuilder(program.toString(), Tools.iscsiUrl(portA, IQN, 0),
+                final Process p = new ProcessBuilder(program.toString(), "steps", Tools.iscsiUrl(portA, IQN, 0),
                     Tools.iscsiUrl(portB, IQN, 0)).redirectErrorStream(true).start();
                 final List<String> lines = new ArrayList<>();
                 String restarted = null;
