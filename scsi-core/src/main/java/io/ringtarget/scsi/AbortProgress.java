@@ -4,7 +4,7 @@ package io.ringtarget.scsi;
  * How far the transport has carried out the abort requests logical units made for other I_T nexuses
  * ({@link LogicalUnit#abortRequestCount()}: PREEMPT AND ABORT, LOGICAL UNIT RESET, TARGET RESET): the iSCSI engine,
  * whose loops abort those nexuses' tasks and see their backstore I/O end. Registered with
- * {@link LogicalUnit#abortsCarriedOutBy}; what waits for it off the loops (a PREEMPT AND ABORT another gateway
+ * {@link TransportAborts#carriedOutBy}; what waits for it off the loops (a PREEMPT AND ABORT another gateway
  * announced, {@link SharedReservations}) asks every registered one.
  */
 public interface AbortProgress

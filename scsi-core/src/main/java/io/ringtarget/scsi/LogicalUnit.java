@@ -598,49 +598,6 @@ public final class LogicalUnit
         return AbortRequests.anyLogicalUnit();
     }
 
-    /** The transports that carry out abort requests ({@link AbortProgress}), one per engine running. */
-    private static final java.util.concurrent.CopyOnWriteArrayList<AbortProgress> ABORT_PROGRESS =
-        new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    /** {@code progress} carries out abort requests from now on (an engine, at its start). */
-    public static void abortsCarriedOutBy(final AbortProgress progress)
-    {
-        ABORT_PROGRESS.addIfAbsent(Objects.requireNonNull(progress, "progress"));
-    }
-
-    /** {@code progress} no longer does (its engine closed). */
-    public static void abortsNoLongerCarriedOutBy(final AbortProgress progress)
-    {
-        ABORT_PROGRESS.remove(progress);
-    }
-
-    /**
-     * Tells the registered transports of requests made off their threads, then waits until each has carried out the
-     * first {@code abortRequests} (their tasks aborted and ended) or {@code timeoutNanos} passed.
-     *
-     * @return whether they all had.
-     */
-    static boolean awaitAbortsEnded(final long abortRequests, final long timeoutNanos)
-    {
-        for (final AbortProgress p : ABORT_PROGRESS)
-        {
-            p.requested();
-        }
-        final long deadline = System.nanoTime() + timeoutNanos;
-        for (final AbortProgress p : ABORT_PROGRESS)
-        {
-            while (!p.endedUpTo(abortRequests))
-            {
-                if (System.nanoTime() - deadline > 0)
-                {
-                    return false;
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-            }
-        }
-        return true;
-    }
-
     /**
      * The transport's half of aborting another I_T nexus' tasks (SAM-5 5.6): PREEMPT AND ABORT (SPC-4 5.12.11.2.6)
      * and a LOGICAL UNIT RESET or TARGET RESET of another nexus (SAM-5 7.7, 7.11: every task set, though each nexus

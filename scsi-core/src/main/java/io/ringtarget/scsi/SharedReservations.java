@@ -230,7 +230,7 @@ final class SharedReservations implements SharedReservationStore.Listener
             }
             // A PREEMPT AND ABORT through another gateway: its status waits (this acknowledgement is part of it) until
             // the preempted nexuses' tasks here have ended, as it waits for its own gateway's (SPC-4 5.12.11.2.6).
-            if (aborts > 0 && !LogicalUnit.awaitAbortsEnded(LogicalUnit.abortRequestCount(), ABORTS_WAIT_NANOS))
+            if (aborts > 0 && !TransportAborts.awaitEnded(LogicalUnit.abortRequestCount(), ABORTS_WAIT_NANOS))
             {
                 lu.reportInternalError(new IOException("persistent reservations of " + serial + ": tasks a PREEMPT " +
                     "AND ABORT through another gateway aborted here had not ended after " +

@@ -28,7 +28,7 @@ import io.ringtarget.ring.EventLoopGroup;
 import io.ringtarget.ring.LoopTask;
 import io.ringtarget.ring.RingConfig;
 import io.ringtarget.ring.Sockets;
-import io.ringtarget.scsi.LogicalUnit;
+import io.ringtarget.scsi.TransportAborts;
 
 import java.io.IOException;
 import org.agrona.concurrent.status.CountersReader;
@@ -181,7 +181,7 @@ public final class IscsiEngine implements AutoCloseable
             engine.closeAfterFailedStart(sockets, ex);
             throw ex;
         }
-        LogicalUnit.abortsCarriedOutBy(engine.aborts);   // another gateway's PREEMPT AND ABORT waits for them too
+        TransportAborts.carriedOutBy(engine.aborts);   // another gateway's PREEMPT AND ABORT waits for them too
         return engine;
     }
 
@@ -476,7 +476,7 @@ public final class IscsiEngine implements AutoCloseable
             return;
         }
         closed = true;
-        LogicalUnit.abortsNoLongerCarriedOutBy(aborts);
+        TransportAborts.noLongerCarriedOutBy(aborts);
         server.startDraining();
         final CountDownLatch drained = new CountDownLatch(contexts.size());
         int listening = 0;
