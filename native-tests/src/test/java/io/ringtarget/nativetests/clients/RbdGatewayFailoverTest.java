@@ -3,7 +3,6 @@ package io.ringtarget.nativetests.clients;
 import io.ringtarget.nativetests.support.ExternalProcess;
 import io.ringtarget.nativetests.support.Ports;
 import io.ringtarget.nativetests.support.RbdGateways;
-import io.ringtarget.nativetests.support.RingtargetCli;
 import io.ringtarget.nativetests.support.RingtargetProcess;
 import io.ringtarget.nativetests.support.ThrowawayCeph;
 import io.ringtarget.nativetests.support.Tools;
@@ -131,14 +130,6 @@ class RbdGatewayFailoverTest
         }
     }
 
-    private static String ls(final Path config)
-    {
-        final ExternalProcess.Result r = RingtargetCli.run("ls", "--admin-socket",
-            config.resolveSibling(config.getFileName() + ".admin.sock").toString());
-        assertEquals(0, r.exitCode(), r.output());
-        return r.output();
-    }
-
     private static long metric(final int port, final String sample) throws IOException, InterruptedException
     {
         final String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -181,19 +172,17 @@ class RbdGatewayFailoverTest
             // but that initiator is told its FUA write is stored.
             ceph.appendConf("[client]\nrbd cache = false");
             final RbdConfig image = ceph.image("shared", "256M");
-            final int portA = Ports.free();
-            final int portB = Ports.free();
-            final int metricsA = Ports.free();
-            final int metricsB = Ports.free();
-            final Path configA = RbdGateways.config(dir, IQN, "a", image, 1, portA, metricsA,
-                AluaConfig.ACTIVE_OPTIMIZED, true);
-            final Path configB = RbdGateways.config(dir, IQN, "b", image, 2, portB, metricsB,
-                AluaConfig.ACTIVE_NON_OPTIMIZED, false);
-            final String urlA = Tools.iscsiUrl(portA, IQN, 0);
-            final String urlB = Tools.iscsiUrl(portB, IQN, 0);
-            try (RingtargetProcess a = RingtargetProcess.serve(configA, dir.resolve("a.log"), portA);
-                RingtargetProcess b = RingtargetProcess.serve(configB, dir.resolve("b.log"), portB))
+            try (RbdGateways.Pair gateways = RbdGateways.Pair.serve(dir, IQN, image, AluaConfig.ACTIVE_OPTIMIZED,
+                AluaConfig.ACTIVE_NON_OPTIMIZED))
             {
+                final RingtargetProcess a = gateways.a();
+                final RingtargetProcess b = gateways.b();
+                final Path configA = gateways.configA();
+                final Path configB = gateways.configB();
+                final int metricsA = gateways.metricsA();
+                final int metricsB = gateways.metricsB();
+                final String urlA = Tools.iscsiUrl(gateways.portA(), IQN, 0);
+                final String urlB = Tools.iscsiUrl(gateways.portB(), IQN, 0);
                 // 1. SIGKILL of the gateway in use, mid-run: the initiator goes on through the other one.
                 final Client run = Client.start(writer.toString(), "write", urlA, urlB, Integer.toString(SLOTS),
                     "1500", "6000");
@@ -303,8 +292,8 @@ class RbdGatewayFailoverTest
                 assertEquals(2, metric(metricsB, "ringtarget_lun_rbd_lock_takeovers_total" + lun));
                 assertTrue(metric(metricsB, "ringtarget_lun_rbd_reopens_total" + lun) >= 1);
                 // ringtarget ls through each gateway's admin socket says the same.
-                assertTrue(ls(configA).contains("exclusive lock held"), ls(configA));
-                final String lsB = ls(configB);
+                assertTrue(RbdGateways.ls(configA).contains("exclusive lock held"), RbdGateways.ls(configA));
+                final String lsB = RbdGateways.ls(configB);
                 assertTrue(lsB.contains("fenced: another gateway took the image over") ||
                     lsB.contains("exclusive lock not held"), lsB);
                 final ByteBuffer after = ByteBuffer.wrap(ceph.export("shared")).order(ByteOrder.nativeOrder());

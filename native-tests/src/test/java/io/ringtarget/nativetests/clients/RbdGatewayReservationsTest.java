@@ -1,9 +1,7 @@
 package io.ringtarget.nativetests.clients;
 
 import io.ringtarget.nativetests.support.ExternalProcess;
-import io.ringtarget.nativetests.support.Ports;
 import io.ringtarget.nativetests.support.RbdGateways;
-import io.ringtarget.nativetests.support.RingtargetCli;
 import io.ringtarget.nativetests.support.RingtargetProcess;
 import io.ringtarget.nativetests.support.ThrowawayCeph;
 import io.ringtarget.nativetests.support.Tools;
@@ -44,14 +42,6 @@ class RbdGatewayReservationsTest
     @TempDir
     Path dir;
 
-    private static String ls(final Path config)
-    {
-        final ExternalProcess.Result r = RingtargetCli.run("ls", "--admin-socket",
-            config.resolveSibling(config.getFileName() + ".admin.sock").toString());
-        assertEquals(0, r.exitCode(), r.output());
-        return r.output();
-    }
-
     private Path program() throws IOException
     {
         Tools.require("gcc");
@@ -77,15 +67,11 @@ class RbdGatewayReservationsTest
         {
             ceph.appendConf("[client]\nrbd cache = false");
             final RbdConfig image = ceph.image("raced", "64M");
-            final int portA = Ports.free();
-            final int portB = Ports.free();
-            final Path configA = RbdGateways.config(dir, IQN, "a", image, 1, portA, Ports.free(),
-                AluaConfig.ACTIVE_OPTIMIZED, true);
-            final Path configB = RbdGateways.config(dir, IQN, "b", image, 2, portB, Ports.free(),
-                AluaConfig.ACTIVE_OPTIMIZED, false);
-            try (RingtargetProcess a = RingtargetProcess.serve(configA, dir.resolve("a.log"), portA);
-                RingtargetProcess b = RingtargetProcess.serve(configB, dir.resolve("b.log"), portB))
+            try (RbdGateways.Pair gateways = RbdGateways.Pair.serve(dir, IQN, image, AluaConfig.ACTIVE_OPTIMIZED,
+                AluaConfig.ACTIVE_OPTIMIZED))
             {
+                final int portA = gateways.portA();
+                final int portB = gateways.portB();
                 final long start = System.nanoTime();
                 final Process throughA = new ProcessBuilder(program.toString(), "race", Tools.iscsiUrl(portA, IQN, 0),
                     "iqn.2026-11.io.ringtarget.test:race-a", "0x1000", Integer.toString(count))
@@ -97,7 +83,7 @@ class RbdGatewayReservationsTest
                 final String outB = new String(throughB.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertTrue(throughA.waitFor(120, TimeUnit.SECONDS) && throughB.waitFor(120, TimeUnit.SECONDS));
                 final long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                final String evidence = outA + outB + "\nA:\n" + a.logText() + "\nB:\n" + b.logText();
+                final String evidence = outA + outB + gateways.logs();
                 assertEquals(0, throughA.exitValue(), evidence);
                 assertEquals(0, throughB.exitValue(), evidence);
                 System.out.println(2 * count + " REGISTER AND IGNORE EXISTING KEY, half through each gateway at " +
@@ -128,15 +114,12 @@ class RbdGatewayReservationsTest
         {
             ceph.appendConf("[client]\nrbd cache = false");
             final RbdConfig image = ceph.image("clustered", "64M");
-            final int portA = Ports.free();
-            final int portB = Ports.free();
-            final Path configA = RbdGateways.config(dir, IQN, "a", image, 1, portA, Ports.free(),
-                AluaConfig.ACTIVE_OPTIMIZED, true);
-            final Path configB = RbdGateways.config(dir, IQN, "b", image, 2, portB, Ports.free(),
-                AluaConfig.ACTIVE_OPTIMIZED, false);
-            try (RingtargetProcess a = RingtargetProcess.serve(configA, dir.resolve("a.log"), portA);
-                RingtargetProcess b = RingtargetProcess.serve(configB, dir.resolve("b.log"), portB))
+            try (RbdGateways.Pair gateways = RbdGateways.Pair.serve(dir, IQN, image, AluaConfig.ACTIVE_OPTIMIZED,
+                AluaConfig.ACTIVE_OPTIMIZED))
             {
+                final RingtargetProcess a = gateways.a();
+                final int portA = gateways.portA();
+                final int portB = gateways.portB();
                 assertTrue(a.logText().contains("persistent reservations shared by every gateway of the image"),
                     a.logText());
                 final Process p = new ProcessBuilder(program.toString(), "steps", Tools.iscsiUrl(portA, IQN, 0),
@@ -156,10 +139,10 @@ class RbdGatewayReservationsTest
                             // What an administrator sees of it on either gateway: Y holds it, through B's port.
                             final String held = "1 registration, Write Exclusive reservation held by " +
                                 "iqn.2026-11.io.ringtarget.test:pr-y,i,0x";
-                            lsB = ls(configB);
+                            lsB = RbdGateways.ls(gateways.configB());
                             assertTrue(lsB.contains(held) && lsB.contains("(key 0xbb02, relative target port 2); " +
                                 "shared by the image's gateways"), lsB);
-                            assertTrue(ls(configA).contains(held), ls(configA));
+                            assertTrue(RbdGateways.ls(gateways.configA()).contains(held), RbdGateways.ls(gateways.configA()));
                             restarted = a.restart(true);
                             System.out.println("gateway A: " + restarted);
                             final OutputStream go = p.getOutputStream();
@@ -169,13 +152,14 @@ class RbdGatewayReservationsTest
                     }
                 }
                 assertTrue(p.waitFor(60, TimeUnit.SECONDS), "pr-gateways did not end");
-                final String evidence = String.join("\n", lines) + "\nA:\n" + a.logText() + "\nB:\n" + b.logText();
+                final String evidence = String.join("\n", lines) + gateways.logs();
                 assertEquals(0, p.exitValue(), evidence);
                 assertTrue(lines.contains("RESULT ok"), evidence);
                 assertTrue(null != restarted, evidence);
                 System.out.println("ringtarget ls of B, Y holding the reservation:\n" + lsB);
                 // CLEAR through B: nothing registered, so no line for it on A.
-                assertTrue(!ls(configA).contains("persistent reservations"), ls(configA));
+                final String lsA = RbdGateways.ls(gateways.configA());
+                assertTrue(!lsA.contains("persistent reservations"), lsA);
             }
             // What the gateways kept: the object beside the image, which CLEAR left without registrations.
             final String object = ceph.rados("-p", "rbd", "ls").lines().filter(o -> o.startsWith("ringtarget_pr."))

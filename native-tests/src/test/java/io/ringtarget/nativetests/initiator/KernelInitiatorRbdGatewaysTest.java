@@ -2,10 +2,10 @@ package io.ringtarget.nativetests.initiator;
 
 import io.ringtarget.nativetests.support.GuestRun;
 import io.ringtarget.nativetests.support.KernelInitiatorGuest;
-import io.ringtarget.nativetests.support.Ports;
 import io.ringtarget.nativetests.support.RbdGateways;
 import io.ringtarget.nativetests.support.RingtargetProcess;
 import io.ringtarget.nativetests.support.ThrowawayCeph;
+import io.ringtarget.nativetests.support.Tools;
 import io.ringtarget.server.config.AluaConfig;
 import io.ringtarget.server.config.RbdConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -40,6 +40,7 @@ class KernelInitiatorRbdGatewaysTest
     private static ThrowawayCeph ceph;
     private static RingtargetProcess a;
     private static RingtargetProcess b;
+    private static RbdGateways.Pair gateways;
     private static GuestRun run;
 
     @BeforeAll
@@ -49,12 +50,12 @@ class KernelInitiatorRbdGatewaysTest
         ceph = ThrowawayCeph.start();
         ceph.appendConf("[client]\nrbd cache = false");
         final RbdConfig image = ceph.image("gw", "256M");
-        final int portA = Ports.free();
-        final int portB = Ports.free();
-        a = RingtargetProcess.serve(RbdGateways.config(dir, TARGET, "a", image, 1, portA, Ports.free(),
-            AluaConfig.ACTIVE_OPTIMIZED, true), dir.resolve("a.log"), portA);
-        b = RingtargetProcess.serve(RbdGateways.config(dir, TARGET, "b", image, 2, portB, Ports.free(),
-            AluaConfig.ACTIVE_NON_OPTIMIZED, false), dir.resolve("b.log"), portB);
+        gateways = RbdGateways.Pair.serve(dir, TARGET, image, AluaConfig.ACTIVE_OPTIMIZED,
+            AluaConfig.ACTIVE_NON_OPTIMIZED);
+        a = gateways.a();
+        b = gateways.b();
+        final int portA = gateways.portA();
+        final int portB = gateways.portB();
         final String script = GuestScripts.read("rbd-gateways.sh")
             .replace("@TARGET@", TARGET)
             .replace("@PATH0@", KernelInitiatorGuest.hostAddress(0) + ":" + portA)
@@ -83,25 +84,20 @@ class KernelInitiatorRbdGatewaysTest
     @AfterAll
     static void stop() throws Exception
     {
-        for (final AutoCloseable c : new AutoCloseable[] {a, b, ceph})
+        if (null != gateways)
         {
-            if (null != c)
-            {
-                c.close();
-            }
+            gateways.close();
         }
-        if (null != dir)
+        if (null != ceph)
         {
-            try (var files = Files.walk(dir))
-            {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            ceph.close();
         }
+        Tools.deleteTree(dir);
     }
 
     private static String logs()
     {
-        return "\nA:\n" + a.logText() + "\nB:\n" + b.logText();
+        return gateways.logs();
     }
 
     private static int count(final Pattern p, final String text)

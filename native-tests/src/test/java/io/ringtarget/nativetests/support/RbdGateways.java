@@ -32,6 +32,67 @@ public final class RbdGateways
     }
 
     /**
+     * Two gateways of one image, each a {@code ringtarget serve} of its own: A through TPG 1 (preferred), B through
+     * TPG 2, in the ALUA states given, each with a metrics endpoint; closing stops both.
+     */
+    public record Pair(Path configA, Path configB, int portA, int portB, int metricsA, int metricsB,
+        RingtargetProcess a, RingtargetProcess b) implements AutoCloseable
+    {
+        public static Pair serve(final Path dir, final String iqn, final RbdConfig image, final String aluaA,
+            final String aluaB) throws IOException
+        {
+            final int portA = Ports.free();
+            final int portB = Ports.free();
+            final int metricsA = Ports.free();
+            final int metricsB = Ports.free();
+            final Path configA = config(dir, iqn, "a", image, 1, portA, metricsA, aluaA, true);
+            final Path configB = config(dir, iqn, "b", image, 2, portB, metricsB, aluaB, false);
+            final RingtargetProcess a = RingtargetProcess.serve(configA, dir.resolve("a.log"), portA);
+            try
+            {
+                return new Pair(configA, configB, portA, portB, metricsA, metricsB, a,
+                    RingtargetProcess.serve(configB, dir.resolve("b.log"), portB));
+            }
+            catch (final RuntimeException ex)
+            {
+                a.close();
+                throw ex;
+            }
+        }
+
+        /** Both gateways' logs, for failure messages. */
+        public String logs()
+        {
+            return "\nA:\n" + a.logText() + "\nB:\n" + b.logText();
+        }
+
+        @Override
+        public void close()
+        {
+            try
+            {
+                a.close();
+            }
+            finally
+            {
+                b.close();
+            }
+        }
+    }
+
+    /** {@code ringtarget ls} of the gateway serving {@code config}, through its admin socket. */
+    public static String ls(final Path config)
+    {
+        final ExternalProcess.Result r = RingtargetCli.run("ls", "--admin-socket",
+            config.resolveSibling(config.getFileName() + ".admin.sock").toString());
+        if (r.exitCode() != 0)
+        {
+            throw new AssertionError("ringtarget ls: " + r.output());
+        }
+        return r.output();
+    }
+
+    /**
      * @param dir   where the file and the state directory go ({@code NAME.json}, {@code state-NAME}).
      * @param name  the gateway's name in those.
      * @return the configuration file.

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 
 /**
  * A running target built from a configuration: binds the portals, opens the backstores, builds the targets, TPGs
@@ -344,6 +345,13 @@ public final class TargetServer implements AutoCloseable
      */
     public synchronized String mediumState(final String backstore)
     {
+        final String state = firstOfServedUnits(backstore, TargetServer::mediumState);
+        return null == state && backstores.get(backstore) instanceof RbdBackstore rbd ? lockState(rbd) : state;
+    }
+
+    /** What {@code what} says of the first of a backstore's served logical units it says something of; or null. */
+    private String firstOfServedUnits(final String backstore, final Function<LogicalUnit, String> what)
+    {
         final Backstore b = backstores.get(backstore);
         if (null == b)
         {
@@ -351,13 +359,13 @@ public final class TargetServer implements AutoCloseable
         }
         for (final LogicalUnit lu : builder.servedUnitsOf(b))
         {
-            final String state = mediumState(lu);
-            if (null != state)
+            final String said = what.apply(lu);
+            if (null != said)
             {
-                return state;
+                return said;
             }
         }
-        return b instanceof RbdBackstore rbd ? lockState(rbd) : null;
+        return null;
     }
 
     /** Whether this gateway writes an rbd image (docs/ceph.md, "Fencing"). */
@@ -381,20 +389,7 @@ public final class TargetServer implements AutoCloseable
      */
     public synchronized String initiatorSettings(final String backstore)
     {
-        final Backstore b = backstores.get(backstore);
-        if (null == b)
-        {
-            return null;
-        }
-        for (final LogicalUnit lu : builder.servedUnitsOf(b))
-        {
-            final String changed = lu.modeParametersChanged();
-            if (null != changed)
-            {
-                return changed;
-            }
-        }
-        return null;
+        return firstOfServedUnits(backstore, LogicalUnit::modeParametersChanged);
     }
 
     /**
@@ -403,20 +398,7 @@ public final class TargetServer implements AutoCloseable
      */
     public synchronized String reservations(final String backstore)
     {
-        final Backstore b = backstores.get(backstore);
-        if (null == b)
-        {
-            return null;
-        }
-        for (final LogicalUnit lu : builder.servedUnitsOf(b))
-        {
-            final String summary = lu.persistentReservationSummary();
-            if (null != summary)
-            {
-                return summary;
-            }
-        }
-        return null;
+        return firstOfServedUnits(backstore, LogicalUnit::persistentReservationSummary);
     }
 
     private static String mediumState(final LogicalUnit lu)
