@@ -122,8 +122,14 @@ public final class LibcConstants
     /** librbd: a write refused because another client holds the image's exclusive lock. */
     public static final int EROFS = 30;
     public static final int EPIPE = 32;
+    /** librados: an asserted object version is older than the object's (another client wrote it since). */
+    public static final int ERANGE = 34;
     public static final int ENOSYS = 38;
     public static final int ENODATA = 61;
+    /** librados: an asserted object version is newer than the object's. */
+    public static final int EOVERFLOW = 75;
+    /** librbd: a compare-and-write whose compare data differed from the medium (nothing written). */
+    public static final int EILSEQ = 84;
     public static final int ETIME = 62;
     public static final int EBADFD = 77;
     public static final int ENOTSOCK = 88;

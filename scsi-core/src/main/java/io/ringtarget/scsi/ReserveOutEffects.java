@@ -142,24 +142,6 @@ final class ReserveOutEffects
         return n;
     }
 
-    /** This process' own announcement: its effects were applied when its command completed. */
-    static void skipAnnounced(final DataInput in) throws IOException
-    {
-        final int attentions = count(in);
-        for (int i = 0; i < attentions; i++)
-        {
-            in.readInt();
-            in.readInt();
-            in.readUTF();
-        }
-        final int aborts = count(in);
-        for (int i = 0; i < aborts; i++)
-        {
-            in.readInt();
-            in.readUTF();
-        }
-    }
-
     private static int count(final DataInput in) throws IOException
     {
         final int n = in.readInt();

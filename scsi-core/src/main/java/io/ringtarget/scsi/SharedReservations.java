@@ -25,6 +25,9 @@ import java.util.concurrent.TimeUnit;
  * of the gateway that received it; every gateway adds its own ports to it when it takes the state (SPC-4 5.12.7: all
  * the target ports of the logical unit), and stores them with its next change.
  * <p>
+ * An announcement: "RTPR", the version stored, the stored bytes, then the unit attentions and aborts
+ * ({@link ReserveOutEffects#writeTo}); a gateway applies the state before them.
+ * <p>
  * Threads: everything but {@link #announce} runs under the table's monitor; {@link #announce} runs after the command
  * released it, so that two gateways announcing at once can each take the other's announcement.
  */
@@ -168,9 +171,9 @@ final class SharedReservations implements SharedReservationStore.Listener
         {
             out.writeInt(MAGIC);
             out.writeLong(written);
-            effects.writeTo(out);
             out.writeInt(bytes.length);
             out.write(bytes);
+            effects.writeTo(out);
         }
         pending = message.toByteArray();
         return true;
@@ -210,22 +213,23 @@ final class SharedReservations implements SharedReservationStore.Listener
             }
             final long announcedVersion = in.readLong();
             int aborts = 0;
+            final int length = in.readInt();
+            if (length < 0 || length > message.length)
+            {
+                throw new IOException("announcement of a " + length + "-byte state in " + message.length + " bytes");
+            }
+            final byte[] bytes = new byte[length];
+            in.readFully(bytes);
             synchronized (table)
             {
-                final boolean ours = isOwn(announcedVersion);
-                if (!ours)
-                {
-                    aborts = ReserveOutEffects.applyAnnounced(in, unitAttentions, abortRequests, lu.targetPortArray());
-                }
-                else
-                {
-                    ReserveOutEffects.skipAnnounced(in);
-                }
-                final byte[] bytes = new byte[in.readInt()];
-                in.readFully(bytes);
+                // The state first: a command the unit attentions let through meets the new reservation.
                 if (announcedVersion > version)
                 {
                     restore(bytes, announcedVersion);
+                }
+                if (!isOwn(announcedVersion)) // this process' own effects were applied when its command completed
+                {
+                    aborts = ReserveOutEffects.applyAnnounced(in, unitAttentions, abortRequests, lu.targetPortArray());
                 }
             }
             // A PREEMPT AND ABORT through another gateway: its status waits (this acknowledgement is part of it) until

@@ -17,6 +17,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
+import static io.ringtarget.ffi.LibcConstants.ENOENT;
+import static io.ringtarget.ffi.LibcConstants.EOVERFLOW;
+import static io.ringtarget.ffi.LibcConstants.ERANGE;
+import static io.ringtarget.ffi.LibcConstants.ETIMEDOUT;
+
 /**
  * The persistent reservations of an RBD image, shared by every gateway that exports it
  * ({@link SharedReservationStore}): a RADOS object beside the image, {@code ringtarget_pr.<image id>}
@@ -43,10 +48,6 @@ final class RbdReservationStore implements SharedReservationStore, AutoCloseable
     static final long NOTIFY_TIMEOUT_MILLIS = 5_000;
     /** The largest state (256 registrations of 223-byte names, escaped, and the rest): read in one go. */
     private static final int MAX_STATE_BYTES = 1 << 18;
-    private static final int ERANGE = 34;
-    private static final int EOVERFLOW = 75;
-    private static final int ENOENT = 2;
-    private static final int ETIMEDOUT = 110;
     private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private record Notification(long notifyId, long cookie, byte[] message)
