@@ -149,6 +149,28 @@ class RbdBackstoreTest
             assertEquals(SenseKey.MISCOMPARE, d.task.senseData().get(ValueLayout.JAVA_BYTE, 2) & 0x0F);
             d.run(1024, LoopDriver.cdb16(0x88, 0, 10, 2));
             assertPattern(d.buffer, 0, 1024, 4); // the written half: 2 + (1024 + i) / 512
+            // One 512-byte block: the OSD compares and writes in one operation (rbd_aio_compare_and_write, whose
+            // completion comes through its callback, not the eventfd).
+            fill(d.buffer, 0, 512, 7);
+            d.run(512, LoopDriver.cdb16(0x8A, 0, 20, 1));
+            d.assertGood();
+            fill(d.buffer, 0, 512, 7);
+            fill(d.buffer, 512, 512, 8);
+            d.run(1024, caw(20, 1));
+            d.assertGood();
+            // What the image holds now (its second half's bytes: 8 + 1 = 9), but byte 100 differs: MISCOMPARE with
+            // INFORMATION 100 (SBC-3 5.2: from the start of the Data-Out), nothing written.
+            fill(d.buffer, 0, 512, 9);
+            d.buffer.set(ValueLayout.JAVA_BYTE, 100, (byte)0x5A);
+            fill(d.buffer, 512, 512, 10);
+            d.run(1024, caw(20, 1));
+            assertEquals(ScsiStatus.CHECK_CONDITION, d.task.status());
+            assertEquals(SenseKey.MISCOMPARE, d.task.senseData().get(ValueLayout.JAVA_BYTE, 2) & 0x0F);
+            assertEquals(100, d.task.senseData().get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(
+                java.nio.ByteOrder.BIG_ENDIAN), 3), "INFORMATION");
+            d.run(512, LoopDriver.cdb16(0x88, 0, 20, 1));
+            d.assertGood();
+            assertPattern(d.buffer, 0, 512, 9); // still the first compare-and-write's data
         }
     }
 

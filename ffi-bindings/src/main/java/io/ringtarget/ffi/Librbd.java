@@ -76,6 +76,9 @@ public final class Librbd
         downcall("rbd_aio_discard", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle AIO_WRITE_ZEROES = downcall("rbd_aio_write_zeroes",
         FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT));
+    private static final MethodHandle AIO_COMPARE_AND_WRITE = downcall("rbd_aio_compare_and_write",
+        FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
+            JAVA_INT));
     private static final MethodHandle POLL_IO_EVENTS =
         downcall("rbd_poll_io_events", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
 
@@ -359,6 +362,26 @@ public final class Librbd
         }
     }
 
+    /** {@code rbd_callback_t}: {@code void (rbd_completion_t c, void *arg)}, pointers as longs. */
+    public static final FunctionDescriptor COMPLETION_CALLBACK = FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG);
+
+    /**
+     * A completion that calls {@code callback} (a {@link #COMPLETION_CALLBACK} stub's address) on a librbd thread when
+     * it completes: for the requests librbd 16.2 does not announce through the image's event notification
+     * (rbd_aio_compare_and_write).
+     */
+    public static int aioCreateCompletion(final long arg, final long callback, final long outAddr)
+    {
+        try
+        {
+            return (int)AIO_CREATE_COMPLETION.invokeExact(arg, callback, outAddr);
+        }
+        catch (final Throwable t)
+        {
+            throw Librados.unexpected(t);
+        }
+    }
+
     public static void aioRelease(final long completion)
     {
         try
@@ -413,6 +436,28 @@ public final class Librbd
         try
         {
             return (int)AIO_WRITE.invokeExact(image, offset, length, buf, completion);
+        }
+        catch (final Throwable t)
+        {
+            throw Librados.unexpected(t);
+        }
+    }
+
+    /**
+     * rbd_aio_compare_and_write: the OSD compares {@code length} bytes at {@code offset} with {@code compareBuf} and,
+     * only if they are equal, writes {@code writeBuf} there, as one operation (atomic against every client). The range
+     * must lie within one object. The completion's result is -EILSEQ on a mismatch, and the image offset of the first
+     * differing byte is then at {@code mismatchOffsetAddress} (a uint64 that must live until the completion).
+     *
+     * @return 0 when started, else -errno (nothing started).
+     */
+    public static int aioCompareAndWrite(final long image, final long offset, final long length,
+        final long compareBuf, final long writeBuf, final long completion, final long mismatchOffsetAddress)
+    {
+        try
+        {
+            return (int)(long)AIO_COMPARE_AND_WRITE.invokeExact(image, offset, length, compareBuf, writeBuf,
+                completion, mismatchOffsetAddress, 0);
         }
         catch (final Throwable t)
         {

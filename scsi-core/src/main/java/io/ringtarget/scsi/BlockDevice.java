@@ -96,6 +96,22 @@ public interface BlockDevice
         task.onIoComplete(-95);
     }
 
+    /**
+     * COMPARE AND WRITE (SBC-3 5.2) as one operation of the medium, atomic against every writer of it, other
+     * processes' too (an RBD image's OSDs compare and write in one operation, whichever gateway sends it): the
+     * {@code length} bytes at {@code byteOffset} are compared with {@code src}[0, length) and, only if equal, replaced
+     * by {@code src}[length, 2 length). Completes with {@code length} when written, with -EILSEQ (84) when they
+     * differed (nothing written; {@link ScsiTask#miscompareAt} was told where), or another error like {@link #write}.
+     *
+     * @return false when the device does not do it for this range (nothing done, no completion): the logical unit
+     *         reads, compares and writes under its own range lock, which is atomic within this process only.
+     */
+    default boolean compareAndWrite(
+        final ScsiTask task, final long byteOffset, final MemorySegment src, final int length, final boolean fua)
+    {
+        return false;
+    }
+
     void flush(ScsiTask task);
 
     /**

@@ -40,6 +40,8 @@ final class MediaSteps
     static final int PHASE_SELF_TEST_TURN = 21;
     /** SANITIZE's own task: the medium flushed so that the progress saved next is on it ({@link Sanitize}). */
     static final int PHASE_SANITIZE_CHECKPOINT = 22;
+    /** COMPARE AND WRITE as one operation of the medium ({@link BlockDevice#compareAndWrite}). */
+    static final int PHASE_CAW_MEDIUM = 23;
 
     // What VERIFY / WRITE AND VERIFY compare the read-back with (BYTCHK, SBC-3 5.33): nothing, the Data-Out, or
     // the one Data-Out block with each block.
@@ -55,6 +57,8 @@ final class MediaSteps
     private static final int ERRNO_ESHUTDOWN = 108;
     /** The backstore's storage is gone (an rbd snapshot removed while served). */
     private static final int ERRNO_ENOMEDIUM = 123;
+    /** {@link BlockDevice#compareAndWrite}: the medium differed from the compare data. */
+    private static final int ERRNO_EILSEQ = 84;
 
     private final LogicalUnit lu;
     private final int blockSize;
@@ -201,7 +205,14 @@ final class MediaSteps
                 device.write(t, t.mediumOffset, t.dataBuffer(), t.ioLength, true);
                 break;
             case PHASE_CAW_READ:
-                device.read(t, t.mediumOffset, t.scratch(), t.ioLength);
+                // Atomic on the medium where it can be (other gateways of an RBD image write it too); else read,
+                // compare and write under this process's range lock.
+                t.phase = PHASE_CAW_MEDIUM;
+                if (!device.compareAndWrite(t, t.mediumOffset, t.dataBuffer(), t.ioLength, t.fua))
+                {
+                    t.phase = PHASE_CAW_READ;
+                    device.read(t, t.mediumOffset, t.scratch(), t.ioLength);
+                }
                 break;
             case PHASE_ORW_READ:
             {
@@ -329,6 +340,20 @@ final class MediaSteps
                 break;
             }
             case PHASE_CAW_WRITE:
+                if (result != t.ioLength)
+                {
+                    failStep(t, result, true);
+                    return;
+                }
+                t.finished = true;
+                break;
+            case PHASE_CAW_MEDIUM:
+                if (result == -ERRNO_EILSEQ)
+                {
+                    t.checkCondition(SenseKey.MISCOMPARE, Asc.MISCOMPARE_DURING_VERIFY, true, t.miscompareOffset, 0);
+                    t.finished = true;
+                    return;
+                }
                 if (result != t.ioLength)
                 {
                     failStep(t, result, true);

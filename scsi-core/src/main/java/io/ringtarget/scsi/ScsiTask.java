@@ -85,6 +85,8 @@ public final class ScsiTask
     boolean finished;
     /** COMPARE AND WRITE / ORWRITE: the {@link RangeLocks} slot this command holds, or {@link #NO_RANGE_LOCK}. */
     int rangeLockSlot = NO_RANGE_LOCK;
+    /** COMPARE AND WRITE done by the medium: the offset of the first differing byte in the compared data. */
+    long miscompareOffset;
     /** VERIFY / WRITE AND VERIFY: what the read-back is compared with (BYTCHK, SBC-3 5.33). */
     int byteCheck;
     /** UNMAP: the parameter list's next block descriptor to deallocate, and how many it holds (SBC-3 5.28.2). */
@@ -515,6 +517,15 @@ public final class ScsiTask
     public void abort()
     {
         aborted = true;
+    }
+
+    /**
+     * A {@link BlockDevice#compareAndWrite} found the medium different, first at {@code offset} bytes into the
+     * compared data: called before completing with -EILSEQ.
+     */
+    public void miscompareAt(final long offset)
+    {
+        miscompareOffset = offset;
     }
 
     /**

@@ -46,6 +46,8 @@ public final class RbdBackstore implements Backstore
     private volatile boolean mediumGone;
     /** The persistent reservations every gateway of the image shares: made when the logical unit asks. */
     private RbdReservationStore reservations;
+    /** Where compare-and-write results come back (librbd does not announce them through the eventfd). */
+    private final CompareAndWriteCompletions compareAndWriteCompletions = new CompareAndWriteCompletions(this);
 
     private RbdBackstore(final String name, final RbdImage image, final int blockSize, final boolean readOnly)
         throws IOException
@@ -187,6 +189,11 @@ public final class RbdBackstore implements Backstore
     public boolean librbdCaches()
     {
         return librbdCaches;
+    }
+
+    CompareAndWriteCompletions compareAndWriteCompletions()
+    {
+        return compareAndWriteCompletions;
     }
 
     /** The RADOS object size of the image (4 MiB unless created otherwise). */
@@ -498,6 +505,7 @@ public final class RbdBackstore implements Backstore
             }
         }
         image.close();
+        compareAndWriteCompletions.close(); // librbd's close waited for the requests in flight
         final RbdCompletions c = completions;
         if (null != c)
         {
