@@ -142,7 +142,8 @@ class RbdGatewayReservationsTest
                             lsB = RbdGateways.ls(gateways.configB());
                             assertTrue(lsB.contains(held) && lsB.contains("(key 0xbb02, relative target port 2); " +
                                 "shared by the image's gateways"), lsB);
-                            assertTrue(RbdGateways.ls(gateways.configA()).contains(held), RbdGateways.ls(gateways.configA()));
+                            final String lsA = RbdGateways.ls(gateways.configA());
+                            assertTrue(lsA.contains(held), lsA);
                             restarted = a.restart(true);
                             System.out.println("gateway A: " + restarted);
                             final OutputStream go = p.getOutputStream();
@@ -158,8 +159,8 @@ class RbdGatewayReservationsTest
                 assertTrue(null != restarted, evidence);
                 System.out.println("ringtarget ls of B, Y holding the reservation:\n" + lsB);
                 // CLEAR through B: nothing registered, so no line for it on A.
-                final String lsA = RbdGateways.ls(gateways.configA());
-                assertTrue(!lsA.contains("persistent reservations"), lsA);
+                final String lsAfter = RbdGateways.ls(gateways.configA());
+                assertTrue(!lsAfter.contains("persistent reservations"), lsAfter);
             }
             // What the gateways kept: the object beside the image, which CLEAR left without registrations.
             final String object = ceph.rados("-p", "rbd", "ls").lines().filter(o -> o.startsWith("ringtarget_pr."))
