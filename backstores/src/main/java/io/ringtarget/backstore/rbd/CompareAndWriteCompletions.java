@@ -6,7 +6,6 @@ import io.ringtarget.ring.EventLoop;
 import io.ringtarget.ring.LoopTask;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.concurrent.locks.LockSupport;

@@ -45,15 +45,9 @@ class RbdGatewayCompareAndWriteTest
     @Test
     void aCompareAndWriteComparesWithWhatTheImageHoldsWhenItWrites() throws Exception
     {
-        Tools.require("gcc");
-        final Path program = dir.resolve("caw-gateways");
-        final ExternalProcess.Result built = ExternalProcess.run(Duration.ofSeconds(60), "gcc", "-O2", "-Wall", "-o",
-            program.toString(), Tools.repoRoot().resolve("native-tests/src/test/c/caw-gateways.c").toString(),
-            "-liscsi");
-        assertTrue(built.ok(), built.output());
-        try (ThrowawayCeph ceph = ThrowawayCeph.start())
+        final Path program = Tools.libiscsiProgram(dir, "caw-gateways");
+        try (ThrowawayCeph ceph = RbdGateways.cluster())
         {
-            ceph.appendConf("[client]\nrbd cache = false");
             final RbdConfig image = ceph.image("ats", "64M");
             try (RbdGateways.Pair gateways = RbdGateways.Pair.serve(dir, IQN, image, AluaConfig.ACTIVE_OPTIMIZED,
                 AluaConfig.ACTIVE_OPTIMIZED))

@@ -63,17 +63,6 @@ class RbdGatewayFailoverTest
     @TempDir
     Path dir;
 
-    private Path writer() throws IOException
-    {
-        Tools.require("gcc");
-        final Path binary = dir.resolve("two-path-writer");
-        final ExternalProcess.Result r = ExternalProcess.run(Duration.ofSeconds(60), "gcc", "-O2", "-Wall", "-o",
-            binary.toString(), Tools.repoRoot().resolve("native-tests/src/test/c/two-path-writer.c").toString(),
-            "-liscsi");
-        assertTrue(r.ok(), r.output());
-        return binary;
-    }
-
     /** A client whose output lines arrive in a queue (stderr goes to the test's output). */
     private record Client(Process process, BlockingQueue<String> lines)
     {
@@ -163,14 +152,13 @@ class RbdGatewayFailoverTest
     @Test
     void writesContinueThroughTheSecondGatewayAndAFrozenOldOwnerWritesNothing() throws Exception
     {
-        final Path writer = writer();
-        try (ThrowawayCeph ceph = ThrowawayCeph.start())
+        final Path writer = Tools.libiscsiProgram(dir, "two-path-writer");
+        // The gateways' configuration docs/ceph.md recommends: without librbd's cache. With it (writearound, the
+        // default) a fenced gateway resumed after the takeover was seen to answer GOOD to a few writes that Ceph
+        // refused (2 runs of 6: 5 and 1 of 64; never with the cache off): the image stays as it should, but that
+        // initiator is told its FUA write is stored.
+        try (ThrowawayCeph ceph = RbdGateways.cluster())
         {
-            // The gateways' configuration docs/ceph.md recommends: without librbd's cache. With it (writearound,
-            // the default) a fenced gateway resumed after the takeover was seen to answer GOOD to a few writes that
-            // Ceph refused (2 runs of 6: 5 and 1 of 64; never with the cache off): the image stays as it should,
-            // but that initiator is told its FUA write is stored.
-            ceph.appendConf("[client]\nrbd cache = false");
             final RbdConfig image = ceph.image("shared", "256M");
             try (RbdGateways.Pair gateways = RbdGateways.Pair.serve(dir, IQN, image, AluaConfig.ACTIVE_OPTIMIZED,
                 AluaConfig.ACTIVE_NON_OPTIMIZED))

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -42,17 +41,6 @@ class RbdGatewayReservationsTest
     @TempDir
     Path dir;
 
-    private Path program() throws IOException
-    {
-        Tools.require("gcc");
-        final Path program = dir.resolve("pr-gateways");
-        final ExternalProcess.Result built = ExternalProcess.run(Duration.ofSeconds(60), "gcc", "-O2", "-Wall", "-o",
-            program.toString(), Tools.repoRoot().resolve("native-tests/src/test/c/pr-gateways.c").toString(),
-            "-liscsi");
-        assertTrue(built.ok(), built.output());
-        return program;
-    }
-
     /**
      * Two initiators change their keys as fast as they can, one through each gateway: the gateways' writes of the
      * state race, and every change must be kept (compare-and-swap, the loser running again on the winner's state):
@@ -61,11 +49,10 @@ class RbdGatewayReservationsTest
     @Test
     void changesThroughBothGatewaysAtOnceAreAllKept() throws Exception
     {
-        final Path program = program();
+        final Path program = Tools.libiscsiProgram(dir, "pr-gateways");
         final int count = 150;
-        try (ThrowawayCeph ceph = ThrowawayCeph.start())
+        try (ThrowawayCeph ceph = RbdGateways.cluster())
         {
-            ceph.appendConf("[client]\nrbd cache = false");
             final RbdConfig image = ceph.image("raced", "64M");
             try (RbdGateways.Pair gateways = RbdGateways.Pair.serve(dir, IQN, image, AluaConfig.ACTIVE_OPTIMIZED,
                 AluaConfig.ACTIVE_OPTIMIZED))
@@ -109,10 +96,9 @@ class RbdGatewayReservationsTest
     @Test
     void reservationsMadeThroughOneGatewayHoldThroughTheOther() throws Exception
     {
-        final Path program = program();
-        try (ThrowawayCeph ceph = ThrowawayCeph.start())
+        final Path program = Tools.libiscsiProgram(dir, "pr-gateways");
+        try (ThrowawayCeph ceph = RbdGateways.cluster())
         {
-            ceph.appendConf("[client]\nrbd cache = false");
             final RbdConfig image = ceph.image("clustered", "64M");
             try (RbdGateways.Pair gateways = RbdGateways.Pair.serve(dir, IQN, image, AluaConfig.ACTIVE_OPTIMIZED,
                 AluaConfig.ACTIVE_OPTIMIZED))

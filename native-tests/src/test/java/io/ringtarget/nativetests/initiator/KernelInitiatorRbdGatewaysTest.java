@@ -5,7 +5,6 @@ import io.ringtarget.nativetests.support.KernelInitiatorGuest;
 import io.ringtarget.nativetests.support.RbdGateways;
 import io.ringtarget.nativetests.support.RingtargetProcess;
 import io.ringtarget.nativetests.support.ThrowawayCeph;
-import io.ringtarget.nativetests.support.Tools;
 import io.ringtarget.server.config.AluaConfig;
 import io.ringtarget.server.config.RbdConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -47,8 +46,7 @@ class KernelInitiatorRbdGatewaysTest
     static void bootTheGuest() throws Exception
     {
         dir = Files.createTempDirectory("ringtarget-rbd-gateways");
-        ceph = ThrowawayCeph.start();
-        ceph.appendConf("[client]\nrbd cache = false");
+        ceph = RbdGateways.cluster();
         final RbdConfig image = ceph.image("gw", "256M");
         gateways = RbdGateways.Pair.serve(dir, TARGET, image, AluaConfig.ACTIVE_OPTIMIZED,
             AluaConfig.ACTIVE_NON_OPTIMIZED);
@@ -84,15 +82,7 @@ class KernelInitiatorRbdGatewaysTest
     @AfterAll
     static void stop() throws Exception
     {
-        if (null != gateways)
-        {
-            gateways.close();
-        }
-        if (null != ceph)
-        {
-            ceph.close();
-        }
-        Tools.deleteTree(dir);
+        RbdGateways.stop(gateways, ceph, dir);
     }
 
     private static String logs()

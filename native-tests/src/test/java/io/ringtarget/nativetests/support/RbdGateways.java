@@ -32,6 +32,25 @@ public final class RbdGateways
     }
 
     /**
+     * A throwaway cluster configured as docs/ceph.md has gateways that share an image: without librbd's cache (with
+     * it, a fenced gateway resumed after a takeover was seen to answer GOOD to writes Ceph refused).
+     */
+    public static ThrowawayCeph cluster() throws IOException
+    {
+        final ThrowawayCeph ceph = ThrowawayCeph.start();
+        try
+        {
+            ceph.appendConf("[client]\nrbd cache = false");
+            return ceph;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            ceph.close();
+            throw ex;
+        }
+    }
+
+    /**
      * Two gateways of one image, each a {@code ringtarget serve} of its own: A through TPG 1 (preferred), B through
      * TPG 2, in the ALUA states given, each with a metrics endpoint; closing stops both.
      */
@@ -77,6 +96,26 @@ public final class RbdGateways
             {
                 b.close();
             }
+        }
+    }
+
+    /** A test's end: the gateways (when started), the cluster (when started), then the directory they used. */
+    public static void stop(final Pair gateways, final ThrowawayCeph ceph, final Path dir) throws IOException
+    {
+        try
+        {
+            if (null != gateways)
+            {
+                gateways.close();
+            }
+        }
+        finally
+        {
+            if (null != ceph)
+            {
+                ceph.close();
+            }
+            Tools.deleteTree(dir);
         }
     }
 

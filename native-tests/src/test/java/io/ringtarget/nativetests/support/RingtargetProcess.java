@@ -75,6 +75,33 @@ public final class RingtargetProcess implements AutoCloseable
                 throw new IllegalStateException("ringtarget does not listen on " + port + ": " + process.logText());
             }
         }
+        awaitServing();
+    }
+
+    /**
+     * Until this run has said it serves. A port that takes connections is not enough after a SIGKILL: the killed
+     * process's listening socket lives on until the kernel has torn its io_uring down (an accept was pending in it),
+     * and was seen to take the probe's connection before the new process listened.
+     */
+    private void awaitServing()
+    {
+        final long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (process.logText().split("\nringtarget: serving ", -1).length - 1 < starts)
+        {
+            if (!process.isAlive() || System.nanoTime() - deadline > 0)
+            {
+                throw new IllegalStateException("ringtarget did not start serving: " + process.logText());
+            }
+            try
+            {
+                Thread.sleep(20);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while ringtarget started", ex);
+            }
+        }
     }
 
     /**

@@ -133,6 +133,25 @@ public final class Tools
     }
 
     /**
+     * Compiles native-tests/src/test/c/NAME.c, a libiscsi client of the tests, into {@code dir}.
+     *
+     * @return the program.
+     */
+    public static Path libiscsiProgram(final Path dir, final String name)
+    {
+        require("gcc");
+        final Path program = dir.resolve(name);
+        final ExternalProcess.Result built = ExternalProcess.run(java.time.Duration.ofSeconds(60), "gcc", "-O2",
+            "-Wall", "-o", program.toString(), repoRoot().resolve("native-tests/src/test/c/" + name + ".c").toString(),
+            "-liscsi");
+        if (!built.ok())
+        {
+            throw new AssertionError("gcc " + name + ".c: " + built.output());
+        }
+        return program;
+    }
+
+    /**
      * The root of the ringtarget checkout: the first directory upwards from the working directory that holds
      * both {@code pom.xml} and the {@code ringtarget} launcher.
      *
