@@ -75,7 +75,7 @@ final class RbdDevice implements BlockDevice
     /** Where rbd_aio_create_completion writes the new completion (loop thread only). */
     private final MemorySegment completionOut = arena.allocate(ValueLayout.JAVA_LONG);
     private final long completionOutAddress = completionOut.address();
-    /** Per slot, where librbd writes the image offset of a compare-and-write's first differing byte. */
+    /** Per slot, where librbd writes the offset of a compare-and-write's first differing byte. */
     private final MemorySegment mismatchOffsets = arena.allocate(ValueLayout.JAVA_LONG, MAX_SLOTS);
     private final long mismatchOffsetsAddress = mismatchOffsets.address();
     private final OneToOneRingBuffer inbox;

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 
 import static io.ringtarget.ffi.LibcConstants.ENOENT;
@@ -62,8 +63,14 @@ final class RbdReservationStore implements SharedReservationStore, AutoCloseable
     private final MemorySegment callback;
     private final MemorySegment errorCallback;
     private final ConcurrentLinkedQueue<Notification> notifications = new ConcurrentLinkedQueue<>();
-    /** Guards stateIoctx's use (its last version) and the switch of both contexts. */
+    /** Guards stateIoctx's use (its last version): one read or replace at a time. */
     private final Object lock = new Object();
+    /**
+     * The contexts' lifetime: held for reading while one is used (read, replace, a notify, an acknowledgement, the
+     * watch), for writing while they are replaced or destroyed ({@link #switchTo}, {@link #close}). A notify waits for
+     * acknowledgements under the read lock, which this object's thread also takes: never the write lock there.
+     */
+    private final ReentrantReadWriteLock contexts = new ReentrantReadWriteLock();
     private RbdImage image;
     private long stateIoctx;
     private volatile long watchIoctx;
@@ -182,6 +189,7 @@ final class RbdReservationStore implements SharedReservationStore, AutoCloseable
     {
         synchronized (lock)
         {
+            contexts.readLock().lock();
             try (Arena a = Arena.ofConfined())
             {
                 final MemorySegment buf = a.allocate(MAX_STATE_BYTES);
@@ -206,6 +214,10 @@ final class RbdReservationStore implements SharedReservationStore, AutoCloseable
                 }
                 return new Stored(buf.asSlice(0, r).toArray(ValueLayout.JAVA_BYTE), Librados.lastVersion(stateIoctx));
             }
+            finally
+            {
+                contexts.readLock().unlock();
+            }
         }
     }
 
@@ -214,6 +226,7 @@ final class RbdReservationStore implements SharedReservationStore, AutoCloseable
     {
         synchronized (lock)
         {
+            contexts.readLock().lock();
             try (Arena a = Arena.ofConfined())
             {
                 final MemorySegment data = a.allocate(bytes.length);
@@ -229,12 +242,17 @@ final class RbdReservationStore implements SharedReservationStore, AutoCloseable
                 }
                 return Librados.lastVersion(stateIoctx);
             }
+            finally
+            {
+                contexts.readLock().unlock();
+            }
         }
     }
 
     @Override
     public void announce(final byte[] message) throws IOException
     {
+        contexts.readLock().lock();
         try (Arena a = Arena.ofConfined())
         {
             final MemorySegment data = a.allocate(message.length);
@@ -252,6 +270,10 @@ final class RbdReservationStore implements SharedReservationStore, AutoCloseable
             {
                 throw new IOException("notify on " + where + ": " + Errno.describe(r));
             }
+        }
+        finally
+        {
+            contexts.readLock().unlock();
         }
     }
 
@@ -339,14 +361,20 @@ final class RbdReservationStore implements SharedReservationStore, AutoCloseable
                         l.announced(n.message());
                     }
                 }
-                synchronized (lock)
+                contexts.readLock().lock();
+                try
                 {
                     Librados.notifyAck(watchIoctx, object, n.notifyId(), n.cookie());
+                }
+                finally
+                {
+                    contexts.readLock().unlock();
                 }
             }
             if (watchLost && running)
             {
-                synchronized (lock)
+                contexts.readLock().lock();
+                try
                 {
                     if (watching)
                     {
@@ -361,6 +389,10 @@ final class RbdReservationStore implements SharedReservationStore, AutoCloseable
                             "(tried every second); persistent reservation changes through other gateways are " +
                             "seen at this gateway's next PERSISTENT RESERVE OUT until it is");
                     }
+                }
+                finally
+                {
+                    contexts.readLock().unlock();
                 }
                 if (!watchLost)
                 {
@@ -383,28 +415,41 @@ final class RbdReservationStore implements SharedReservationStore, AutoCloseable
     {
         synchronized (lock)
         {
-            final CephClient oldClient = image.client();
-            final long oldState = stateIoctx;
-            final long oldWatch = watchIoctx;
-            final boolean wasWatching = watching;
-            final long oldCookie = cookie;
-            connect(fresh);
-            if (wasWatching)
+            contexts.writeLock().lock();
+            try
             {
-                // librados forgets the watch even when a blocklisted connection's OSD refuses the unwatch; the flush
-                // waits for callbacks already under way, so none comes after the stubs are freed.
-                Librados.unwatch(oldWatch, oldCookie);
-                watching = false;
+                switchLocked(fresh);
             }
-            Librados.watchFlush(oldClient.cluster());
-            Librados.ioctxDestroy(oldState);
-            Librados.ioctxDestroy(oldWatch);
-            oldClient.release();
-            if (null != thread)
+            finally
             {
-                watchLost = true; // the thread registers the watch on the new connection and reads the state
-                LockSupport.unpark(thread);
+                contexts.writeLock().unlock();
             }
+        }
+    }
+
+    private void switchLocked(final RbdImage fresh) throws IOException
+    {
+        final CephClient oldClient = image.client();
+        final long oldState = stateIoctx;
+        final long oldWatch = watchIoctx;
+        final boolean wasWatching = watching;
+        final long oldCookie = cookie;
+        connect(fresh);
+        if (wasWatching)
+        {
+            // librados forgets the watch even when a blocklisted connection's OSD refuses the unwatch; the flush
+            // waits for callbacks already under way, so none comes after the stubs are freed.
+            Librados.unwatch(oldWatch, oldCookie);
+            watching = false;
+        }
+        Librados.watchFlush(oldClient.cluster());
+        Librados.ioctxDestroy(oldState);
+        Librados.ioctxDestroy(oldWatch);
+        oldClient.release();
+        if (null != thread)
+        {
+            watchLost = true; // the thread registers the watch on the new connection and reads the state
+            LockSupport.unpark(thread);
         }
     }
 
@@ -415,12 +460,20 @@ final class RbdReservationStore implements SharedReservationStore, AutoCloseable
         running = false;
         synchronized (lock)
         {
-            if (watching)
+            contexts.writeLock().lock();
+            try
             {
-                Librados.unwatch(watchIoctx, cookie);
-                watching = false;
+                if (watching)
+                {
+                    Librados.unwatch(watchIoctx, cookie);
+                    watching = false;
+                }
+                Librados.watchFlush(image.client().cluster());
             }
-            Librados.watchFlush(image.client().cluster());
+            finally
+            {
+                contexts.writeLock().unlock();
+            }
         }
         if (null != thread)
         {
@@ -429,9 +482,17 @@ final class RbdReservationStore implements SharedReservationStore, AutoCloseable
         }
         synchronized (lock)
         {
-            Librados.ioctxDestroy(stateIoctx);
-            Librados.ioctxDestroy(watchIoctx);
-            image.client().release();
+            contexts.writeLock().lock();
+            try
+            {
+                Librados.ioctxDestroy(stateIoctx);
+                Librados.ioctxDestroy(watchIoctx);
+                image.client().release();
+            }
+            finally
+            {
+                contexts.writeLock().unlock();
+            }
         }
         arena.close();
     }
