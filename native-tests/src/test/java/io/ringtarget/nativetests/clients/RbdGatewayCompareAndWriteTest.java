@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * COMPARE AND WRITE through gateway B of an rbd image while an initiator keeps writing the same block through gateway
  * A (native-tests/src/test/c/caw-gateways.c): what VMware's ATS heartbeat meets when its hosts reach the image through
  * different gateways around a failover. B has to take the image over from A (break the lock, blocklist A) before it
- * may write, and A's writer (a write every 5 ms) goes on meanwhile: the compare must be made with what the image holds
+ * may write, and A's writer (a write every 2 ms) goes on meanwhile: the compare must be made with what the image holds
  * when B writes, so a compare-and-write during which A acknowledged a write answers MISCOMPARE and writes nothing.
  * B does it with one OSD operation (rbd_aio_compare_and_write); a read, a compare and a write by the gateway would
  * answer GOOD and overwrite the writes A acknowledged while B took the image over. Once A is fenced, B's next attempt
@@ -53,7 +53,7 @@ class RbdGatewayCompareAndWriteTest
                 AluaConfig.ACTIVE_OPTIMIZED))
             {
                 final Process writer = new ProcessBuilder(program.toString(), "writer",
-                    Tools.iscsiUrl(gateways.portA(), IQN, 0), "30", "5").redirectErrorStream(true).start();
+                    Tools.iscsiUrl(gateways.portA(), IQN, 0), "30", "2").redirectErrorStream(true).start();
                 final List<String> acks = new CopyOnWriteArrayList<>();
                 final Thread reader = Thread.ofPlatform().start(() ->
                 {
