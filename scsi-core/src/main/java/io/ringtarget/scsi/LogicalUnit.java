@@ -454,6 +454,12 @@ public final class LogicalUnit
         return ports.ports();
     }
 
+    /** The logical unit is reached through the target port with this relative target port identifier. */
+    boolean hasTargetPort(final int relativeTargetPortId)
+    {
+        return ports.has(relativeTargetPortId);
+    }
+
     TargetPortGroup[] targetPortGroupArray()
     {
         return ports.groups();

@@ -64,6 +64,19 @@ final class LogicalUnitPorts
         return ports;
     }
 
+    /** One of the ports has this relative target port identifier. */
+    boolean has(final int relativeTargetPortId)
+    {
+        for (final TargetPort p : ports)
+        {
+            if (p.relativeTargetPortId() == relativeTargetPortId)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     TargetPortGroup[] groups()
     {
         return groups;

@@ -183,12 +183,7 @@ final class RegisterActions
             return invalidParameter(BASIC_LIST_LENGTH + id.errorOffset, id.errorBit);
         }
         final int destinationRtpi = Bytes.u16(p, 18);
-        boolean portKnown = false;
-        for (final TargetPort tp : lu.targetPortArray())
-        {
-            portKnown |= tp.relativeTargetPortId() == destinationRtpi;
-        }
-        if (!portKnown && destinationRtpi != n.relativeTargetPortId())
+        if (!lu.hasTargetPort(destinationRtpi) && destinationRtpi != n.relativeTargetPortId())
         {
             return invalidParameter(18, -1);
         }

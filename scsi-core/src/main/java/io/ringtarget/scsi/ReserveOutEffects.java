@@ -111,7 +111,7 @@ final class ReserveOutEffects
      * @return how many I_T nexuses' tasks it asked to abort.
      */
     static int applyAnnounced(final DataInput in, final UnitAttentions unitAttentions,
-        final AbortRequests abortRequests, final TargetPort[] ports) throws IOException
+        final AbortRequests abortRequests, final LogicalUnit lu) throws IOException
     {
         final int attentions = count(in);
         for (int i = 0; i < attentions; i++)
@@ -119,7 +119,7 @@ final class ReserveOutEffects
             final int rtpi = in.readInt();
             final int asc = in.readInt();
             final String port = in.readUTF();
-            if (servedHere(rtpi, ports))
+            if (lu.hasTargetPort(rtpi))
             {
                 unitAttentions.raiseFor(port, rtpi, asc);
             }
@@ -132,7 +132,7 @@ final class ReserveOutEffects
         {
             final int rtpi = in.readInt();
             final String port = in.readUTF();
-            if (servedHere(rtpi, ports))
+            if (lu.hasTargetPort(rtpi))
             {
                 abortPorts[n] = port;
                 abortRtpis[n++] = rtpi;
@@ -150,18 +150,6 @@ final class ReserveOutEffects
             throw new IOException("announcement with " + n + " entries");
         }
         return n;
-    }
-
-    private static boolean servedHere(final int rtpi, final TargetPort[] ports)
-    {
-        for (final TargetPort p : ports)
-        {
-            if (p.relativeTargetPortId() == rtpi)
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The command succeeded: establishes the unit attentions and hands the aborts to the transport. */

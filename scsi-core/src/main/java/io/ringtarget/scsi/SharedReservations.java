@@ -229,7 +229,7 @@ final class SharedReservations implements SharedReservationStore.Listener
                 }
                 if (!isOwn(announcedVersion)) // this process' own effects were applied when its command completed
                 {
-                    aborts = ReserveOutEffects.applyAnnounced(in, unitAttentions, abortRequests, lu.targetPortArray());
+                    aborts = ReserveOutEffects.applyAnnounced(in, unitAttentions, abortRequests, lu);
                 }
             }
             // A PREEMPT AND ABORT through another gateway: its status waits (this acknowledgement is part of it) until
