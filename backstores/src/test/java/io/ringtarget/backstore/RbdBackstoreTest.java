@@ -18,12 +18,15 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -254,6 +257,90 @@ class RbdBackstoreTest
             b.run(4096, LoopDriver.cdb16(0x88, 0, 0, 8));
             b.assertGood();
             assertPattern(b.buffer, 0, 4096, 0xB2);
+        }
+    }
+
+    /**
+     * A PERSISTENT RESERVE OUT on the state the gateways share waits for the cluster on the backstore's own thread,
+     * not on its loop: with the OSD stopped (SIGSTOP: it answers nothing, as a hung or unreachable one), the command
+     * is under way, and the loop goes on turning; once the OSD answers again the command completes GOOD and its
+     * registration is what PERSISTENT RESERVE IN reads. (On the loop, the command held it until a watchdog let the
+     * OSD go on, 10 s later.)
+     */
+    @Test
+    void aPersistentReserveOutWaitsForTheClusterOffItsLoop() throws Exception
+    {
+        final RbdImageSpec spec = cluster.image("pr-aside", "16M");
+        try (LoopDriver d = new LoopDriver(RbdBackstore.open("pr-aside", spec, 512, false)))
+        {
+            final SharedReservationStore store = ((RbdBackstore)d.backstore).sharedReservations();
+            d.lu.shareReservations(store);
+            final long versionBefore = store.read().version();
+            final String osd = Files.readString(cluster.dir.resolve("run/osd.0.pid")).trim();
+            final Thread watchdog = Thread.ofPlatform().daemon().start(() -> resumeAfter(osd, 10_000));
+            final int before = d.completions;
+            final boolean completed;
+            final long tookNanos;
+            final AtomicBoolean turned = new AtomicBoolean();
+            CephTestCluster.exec("kill", "-STOP", osd);
+            try
+            {
+                d.buffer.fill((byte)0);
+                d.buffer.set(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 8, 0x5EEDL);
+                d.task.reset();
+                d.task.nexus(d.nexus).device(d.device).cdb(new byte[] {0x5F, 0, 0, 0, 0, 0, 0, 0, 24, 0})
+                    .expectedDataTransferLength(24).dataBuffer(d.buffer); // REGISTER, service action key 0x5EED
+                final long start = System.nanoTime();
+                completed = d.lu.execute(d.task);
+                tookNanos = System.nanoTime() - start;
+                // The loop turns while the command waits: a task handed to it from another thread runs.
+                d.loop.offer(l -> turned.set(true));
+                final long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+                while (!turned.get() && System.nanoTime() - until < 0)
+                {
+                    d.loop.doWork();
+                }
+            }
+            finally
+            {
+                watchdog.interrupt();
+                CephTestCluster.exec("kill", "-CONT", osd);
+            }
+            assertFalse(completed, "completed on the loop (it waited " + tookNanos / 1_000_000 + " ms there)");
+            assertTrue(tookNanos < TimeUnit.SECONDS.toNanos(1), tookNanos + " ns on the loop");
+            assertTrue(turned.get(), "the loop turned while the command waited for the OSD");
+            assertEquals(before, d.completions, "not complete while the OSD answers nothing");
+            final long deadline = System.nanoTime() + LoopDriver.WAIT_NANOS;
+            while (d.completions == before && System.nanoTime() - deadline < 0)
+            {
+                d.loop.doWork();
+            }
+            assertEquals(before + 1, d.completions);
+            d.assertGood();
+            assertTrue(store.read().version() > versionBefore, "stored in the cluster");
+            d.run(64, 0x5E, 0, 0, 0, 0, 0, 0, 0, 64, 0); // PERSISTENT RESERVE IN, READ KEYS
+            d.assertGood();
+            assertEquals(8, d.buffer.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 4),
+                "one key");
+            assertEquals(0x5EEDL, d.buffer.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 8));
+        }
+    }
+
+    /** Lets a stopped process go on after {@code millis}, unless interrupted first. */
+    private static void resumeAfter(final String pid, final long millis)
+    {
+        try
+        {
+            Thread.sleep(millis);
+            CephTestCluster.exec("kill", "-CONT", pid);
+        }
+        catch (final InterruptedException ex)
+        {
+            // the test let it go on itself
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
         }
     }
 

@@ -124,6 +124,27 @@ public interface BlockDevice
         task.onIoComplete(0);
     }
 
+    /** Work for a command that waits for the storage behind the device, not for the medium ({@link #runAside}). */
+    @FunctionalInterface
+    interface AsideWork
+    {
+        /** Runs on the thread {@link #runAside} chose; what it leaves for the command is in the task. */
+        void runAside(ScsiTask task);
+    }
+
+    /**
+     * Runs {@code work} for {@code task} where its waiting does not hold this handle's loop, then completes the task
+     * with 0 on the loop (with a negative errno when the work could not be run). For the rare commands that wait for a
+     * cluster rather than for the medium: a PERSISTENT RESERVE OUT on the state an RBD image's gateways share reads,
+     * writes and announces a RADOS object, and an OSD that does not answer would hold every session of the loop. The
+     * default runs the work here, at once: a device whose storage is local needs no other thread.
+     */
+    default void runAside(final ScsiTask task, final AsideWork work)
+    {
+        work.runAside(task);
+        task.onIoComplete(0);
+    }
+
     /**
      * Deallocate (punch hole / discard) the range. Completes with 0 on success.
      */

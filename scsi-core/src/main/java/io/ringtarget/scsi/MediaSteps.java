@@ -42,6 +42,8 @@ final class MediaSteps
     static final int PHASE_SANITIZE_CHECKPOINT = 22;
     /** COMPARE AND WRITE as one operation of the medium ({@link BlockDevice#compareAndWrite}). */
     static final int PHASE_CAW_MEDIUM = 23;
+    /** A PERSISTENT RESERVE OUT on shared state, run off the loop ({@link BlockDevice#runAside}). */
+    static final int PHASE_RESERVE_OUT = 24;
 
     // What VERIFY / WRITE AND VERIFY compare the read-back with (BYTCHK, SBC-3 5.33): nothing, the Data-Out, or
     // the one Data-Out block with each block.
@@ -132,6 +134,21 @@ final class MediaSteps
                     ioError(t, result, true);
                 }
                 completeSingleStep(t);
+                return;
+            case PHASE_RESERVE_OUT:
+                if (result < 0)
+                {
+                    ioError(t, result, true);
+                    completeSingleStep(t);
+                }
+                else if (t.aborted())
+                {
+                    completeSingleStep(t);
+                }
+                else
+                {
+                    ReserveOutOutcome.respond(t, t.reserveOutOutcome);
+                }
                 return;
             default:
                 stepResult(t, result);

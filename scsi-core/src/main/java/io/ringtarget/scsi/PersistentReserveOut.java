@@ -21,7 +21,8 @@ import static io.ringtarget.scsi.ReserveOutOutcome.GOOD;
  * APTPL asks for it (or puts the table back when that fails); only then is the table published and are the unit
  * attentions and abort requests applied. A command that fails changes nothing anyone sees. When several gateways
  * export the logical unit, the state they share replaces the APTPL file ({@link SharedReservations}): read before the
- * action, stored after it, announced to the others before the command completes.
+ * action, stored after it, announced to the others before the command completes; that transaction waits for the
+ * storage (a cluster) on the thread the task's device gives it ({@link BlockDevice#runAside}), never on a loop.
  * <pre>
  *   basic parameter list (6.14.3)                     REGISTER AND MOVE (6.14.4)
  *   0-7    RESERVATION KEY                            0-7    RESERVATION KEY
@@ -34,7 +35,7 @@ import static io.ringtarget.scsi.ReserveOutOutcome.GOOD;
  *          DATA LENGTH, then from 28 the TransportIDs
  * </pre>
  */
-final class PersistentReserveOut
+final class PersistentReserveOut implements BlockDevice.AsideWork
 {
     static final int BASIC_LIST_LENGTH = 24;
     static final int SPEC_I_PT_HEADER = 28;
@@ -61,7 +62,10 @@ final class PersistentReserveOut
         this.reservationActions = new ReservationActions(table, effects);
     }
 
-    /** Checks the CDB and the parameter list, runs the service action, answers the task. */
+    /**
+     * Checks the CDB and the parameter list, runs the service action, answers the task: here, or when the state is
+     * shared with other gateways, on the thread the task's device runs such work on ({@link #runAside}).
+     */
     void execute(final ScsiTask t, final MemorySegment cdb)
     {
         final int serviceAction = Bytes.u8(cdb, 1) & 0x1F;
@@ -82,13 +86,7 @@ final class PersistentReserveOut
         }
         final MemorySegment p = t.dataBuffer();
         final boolean move = serviceAction == SA_REGISTER_AND_MOVE;
-        final int flags = move ? Bytes.u8(p, 17) : Bytes.u8(p, 20);
-        final int flagsOffset = move ? 17 : 20;
-        final boolean specifyInitiatorPorts = !move && (flags & 0x08) != 0;
-        final boolean allTargetPortsBit = !move && (flags & 0x04) != 0;
-        final boolean registering =
-            serviceAction == SA_REGISTER || serviceAction == SA_REGISTER_AND_IGNORE_EXISTING_KEY;
-        final boolean aptplBit = (registering || move) && (flags & 0x01) != 0;
+        final boolean specifyInitiatorPorts = !move && (Bytes.u8(p, flagsOffset(serviceAction)) & 0x08) != 0;
         if (specifyInitiatorPorts && serviceAction != SA_REGISTER)
         {
             Responses.invalidParameter(t, 20, 3); // SPC-4 6.14.3: SPEC_I_PT only with REGISTER
@@ -117,6 +115,48 @@ final class PersistentReserveOut
             Responses.illegal(t, Asc.LOGICAL_UNIT_COMMUNICATION_FAILURE, 0);
             return;
         }
+        final BlockDevice device = t.device();
+        if (null != shared && null != device)
+        {
+            // The state's round trips to the cluster happen off the loop: its other sessions go on meanwhile.
+            t.phase = MediaSteps.PHASE_RESERVE_OUT;
+            device.runAside(t, this);
+            return;
+        }
+        ReserveOutOutcome.respond(t, transaction(t, cdb, p));
+    }
+
+    /** {@link BlockDevice#runAside}: the transaction on the shared state, its outcome left in the task. */
+    @Override
+    public void runAside(final ScsiTask t)
+    {
+        long outcome;
+        try
+        {
+            outcome = transaction(t, t.cdb(), t.dataBuffer());
+        }
+        catch (final RuntimeException ex)
+        {
+            lu.reportInternalError(ex); // off the loop, outside the command's fault boundary
+            outcome = FAILED;
+        }
+        t.reserveOutOutcome = outcome;
+    }
+
+    /** The service action of a checked command as one transaction; its announcement, if any, once it is stored. */
+    private long transaction(final ScsiTask t, final MemorySegment cdb, final MemorySegment p)
+    {
+        final int serviceAction = Bytes.u8(cdb, 1) & 0x1F;
+        final int requestedType = Bytes.u8(cdb, 2) & 0x0F;
+        final boolean move = serviceAction == SA_REGISTER_AND_MOVE;
+        final int flagsOffset = flagsOffset(serviceAction);
+        final int flags = Bytes.u8(p, flagsOffset);
+        final boolean specifyInitiatorPorts = !move && (flags & 0x08) != 0;
+        final boolean allTargetPortsBit = !move && (flags & 0x04) != 0;
+        final boolean registering =
+            serviceAction == SA_REGISTER || serviceAction == SA_REGISTER_AND_IGNORE_EXISTING_KEY;
+        final boolean aptplBit = (registering || move) && (flags & 0x01) != 0;
+        final ItNexus n = t.nexus();
         final long reservationKey = Bytes.u64(p, 0);
         final long serviceActionKey = Bytes.u64(p, 8);
         final SharedReservations sharedState = shared;
@@ -144,7 +184,7 @@ final class PersistentReserveOut
         {
             sharedState.announce(announcement); // the other gateways have it before the initiator hears GOOD
         }
-        ReserveOutOutcome.respond(t, outcome);
+        return outcome;
     }
 
     /** The state is kept with the other gateways' from now on ({@link SharedReservations}). */
@@ -157,6 +197,12 @@ final class PersistentReserveOut
     SharedReservations shared()
     {
         return shared;
+    }
+
+    /** Where the parameter list's SPEC_I_PT, ALL_TG_PT and APTPL bits are (SPC-4 6.14.3, 6.14.4). */
+    private static int flagsOffset(final int serviceAction)
+    {
+        return serviceAction == SA_REGISTER_AND_MOVE ? 17 : 20;
     }
 
     /** The parameter list is as long as its fields say. */

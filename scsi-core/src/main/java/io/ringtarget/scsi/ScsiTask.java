@@ -87,6 +87,8 @@ public final class ScsiTask
     int rangeLockSlot = NO_RANGE_LOCK;
     /** COMPARE AND WRITE done by the medium: the offset of the first differing byte in the compared data. */
     long miscompareOffset;
+    /** A PERSISTENT RESERVE OUT run aside ({@link BlockDevice#runAside}): its {@link ReserveOutOutcome}. */
+    long reserveOutOutcome;
     /** VERIFY / WRITE AND VERIFY: what the read-back is compared with (BYTCHK, SBC-3 5.33). */
     int byteCheck;
     /** UNMAP: the parameter list's next block descriptor to deallocate, and how many it holds (SBC-3 5.28.2). */

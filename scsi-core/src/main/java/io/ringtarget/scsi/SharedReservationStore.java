@@ -9,8 +9,9 @@ import java.io.IOException;
  * gateway's PERSISTENT RESERVE OUT changes the one stored state and tells the others before it completes
  * ({@link LogicalUnit#shareReservations}). Implemented by the backstore (an RBD image: a RADOS object beside it).
  * <p>
- * {@link #read()} and {@link #replace} block on the storage: they are called on the event loop running a PERSISTENT
- * RESERVE OUT (rare, like an APTPL write), and at start.
+ * {@link #read()}, {@link #replace} and {@link #announce} block on the storage: a PERSISTENT RESERVE OUT calls them on
+ * the thread its device runs such work on ({@link BlockDevice#runAside}: not an event loop), and the logical unit at
+ * start.
  */
 public interface SharedReservationStore
 {

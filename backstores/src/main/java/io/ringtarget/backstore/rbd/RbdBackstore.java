@@ -48,11 +48,14 @@ public final class RbdBackstore implements Backstore
     private RbdReservationStore reservations;
     /** Where compare-and-write results come back (librbd does not announce them through the eventfd). */
     private final CompareAndWriteCompletions compareAndWriteCompletions = new CompareAndWriteCompletions(this);
+    /** Where commands' work that waits for the cluster runs (a PERSISTENT RESERVE OUT's), off the loops. */
+    private final AsideThread asideThread;
 
     private RbdBackstore(final String name, final RbdImage image, final int blockSize, final boolean readOnly)
         throws IOException
     {
         this.name = name;
+        this.asideThread = new AsideThread(name);
         this.image = image;
         this.blockSize = blockSize;
         this.readOnly = readOnly;
@@ -194,6 +197,11 @@ public final class RbdBackstore implements Backstore
     CompareAndWriteCompletions compareAndWriteCompletions()
     {
         return compareAndWriteCompletions;
+    }
+
+    AsideThread asideThread()
+    {
+        return asideThread;
     }
 
     /** The RADOS object size of the image (4 MiB unless created otherwise). */
@@ -497,6 +505,7 @@ public final class RbdBackstore implements Backstore
         image.client().removeOnBlocklisted(onBlocklisted);
         watch.close();
         lock.close();
+        asideThread.close(); // its work uses the reservations' store
         synchronized (this)
         {
             if (null != reservations)

@@ -212,6 +212,13 @@ final class RbdDevice implements BlockDevice
         return true;
     }
 
+    /** On the backstore's {@link AsideThread}: a loop never waits for an OSD to answer a RADOS call. */
+    @Override
+    public void runAside(final ScsiTask task, final AsideWork work)
+    {
+        backstore.asideThread().submit(loop, task, work);
+    }
+
     public void flush(final ScsiTask task)
     {
         start(task, OP_FLUSH, 0, 0, 0, false);
