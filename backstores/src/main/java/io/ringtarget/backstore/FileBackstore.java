@@ -1,6 +1,7 @@
 package io.ringtarget.backstore;
 
 import io.ringtarget.backstore.internal.BackingFileLock;
+import io.ringtarget.backstore.internal.AsideThread;
 import io.ringtarget.backstore.internal.DiscardThread;
 import io.ringtarget.ffi.Errno;
 import io.ringtarget.ffi.Libc;
@@ -76,6 +77,8 @@ public final class FileBackstore implements Backstore
     private final CopyOnWriteArrayList<FileDevice> devices = new CopyOnWriteArrayList<>();
     private final BackingFileLock lock;
     private volatile DiscardThread discardThread;
+    /** Where an APTPL state file's write and fsync run for a PERSISTENT RESERVE OUT, off the loops. */
+    private final AsideThread asideThread;
 
     private FileBackstore(
         final String name, final Path path, final long sizeBytes, final int requestedBlockSize, final boolean direct,
@@ -89,6 +92,7 @@ public final class FileBackstore implements Backstore
         final boolean readOnly, final boolean create, final boolean grow, final boolean forceDiscard)
     {
         this.name = name;
+        this.asideThread = new AsideThread(name);
         this.path = path;
         this.direct = direct;
         this.readOnly = readOnly;
@@ -520,6 +524,7 @@ public final class FileBackstore implements Backstore
             d.closeFds();
         }
         devices.clear();
+        asideThread.close();
         final DiscardThread t = discardThread;
         if (t != null)
         {
@@ -532,6 +537,11 @@ public final class FileBackstore implements Backstore
     int alignment()
     {
         return alignment;
+    }
+
+    AsideThread asideThread()
+    {
+        return asideThread;
     }
 
     /** UNMAP by BLKDISCARD on {@link #discardThread()} rather than fallocate through the ring. */

@@ -196,6 +196,13 @@ final class FileDevice implements BlockDevice, CompletionHandler
         submitRw(slot, OP_WRITE); // bufIndexes[slot] stays -1: a plain WRITE
     }
 
+    /** On the backstore's {@link io.ringtarget.backstore.internal.AsideThread}: an fsync never holds the loop. */
+    @Override
+    public void runAside(final ScsiTask task, final AsideWork work)
+    {
+        backstore.asideThread().submit(loop, task, work);
+    }
+
     public void flush(final ScsiTask task)
     {
         final int slot = acquire(task);

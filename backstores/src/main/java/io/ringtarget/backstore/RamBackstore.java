@@ -1,6 +1,7 @@
 package io.ringtarget.backstore;
 
 import io.ringtarget.backstore.internal.AllocationMap;
+import io.ringtarget.backstore.internal.AsideThread;
 import io.ringtarget.backstore.internal.MemoryHeadroom;
 import io.ringtarget.ffi.Libc;
 import io.ringtarget.ffi.LibcConstants;
@@ -62,6 +63,8 @@ public final class RamBackstore implements Backstore
     private volatile BackstoreEvents events = BackstoreEvents.NONE;
     /** The handle of callers without a loop (tests, tools); each loop opens its own. */
     private final RamDevice device = new RamDevice(null);
+    /** Where an APTPL state file's write and fsync run for a PERSISTENT RESERVE OUT, off the loops. */
+    private final AsideThread asideThread;
     private boolean closed;
 
     public RamBackstore(final long sizeBytes, final int blockSize)
@@ -92,6 +95,7 @@ public final class RamBackstore implements Backstore
                 physical + " bytes)");
         }
         this.name = name;
+        this.asideThread = new AsideThread(name);
         this.blockSize = blockSize;
         this.blockCount = sizeBytes / blockSize;
         this.capacity = blockCount * blockSize;
@@ -215,6 +219,7 @@ public final class RamBackstore implements Backstore
         if (!closed)
         {
             closed = true;
+            asideThread.close();
             arena.close();
         }
     }
@@ -241,6 +246,18 @@ public final class RamBackstore implements Backstore
         RamDevice(final EventLoop loop)
         {
             this.loop = loop;
+        }
+
+        /** On the backstore's {@link AsideThread} (the handle of no loop: at once): an fsync never holds a loop. */
+        @Override
+        public void runAside(final ScsiTask task, final AsideWork work)
+        {
+            if (loop == null)
+            {
+                BlockDevice.super.runAside(task, work);
+                return;
+            }
+            asideThread.submit(loop, task, work);
         }
 
         /**

@@ -6,13 +6,16 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -83,6 +86,66 @@ class FileBackstoreTest
             d.assertGood();
             assertEquals(0x33, fileBytes(0, 1)[0]);
         }
+    }
+
+    /**
+     * A PERSISTENT RESERVE OUT that writes the APTPL state file (a write and two fsyncs) runs on the backstore's
+     * aside thread, not on the loop: execute returns before the command completes, a turn of the loop completes it
+     * GOOD, and the file holds the key. One that writes no file (APTPL off, as it stays) completes on the loop.
+     */
+    @Test
+    void aPersistentReserveOutWritingTheAptplFileRunsOffTheLoop(@TempDir final Path state) throws Exception
+    {
+        final FileBackstore bs = FileBackstore.fileio("f", file, SIZE, 512, true, false);
+        try (LoopDriver d = new LoopDriver(bs))
+        {
+            d.lu.stateFiles().persistentReservationDirectory(state);
+            final Path pr = state.resolve("persistent-reservations");
+            assertTrue(reserveOut(d, 0x5EED, 0x01), "REGISTER with APTPL went to the aside thread");
+            d.assertGood();
+            try (java.util.stream.Stream<Path> files = Files.list(pr))
+            {
+                final List<Path> written = files.toList();
+                assertEquals(1, written.size(), written.toString());
+                assertTrue(Files.readString(written.get(0)).contains("registration 0000000000005eed "),
+                    Files.readString(written.get(0)));
+            }
+            // APTPL off again: the file is removed, off the loop too (APTPL was active).
+            d.buffer.set(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 0, 0x5EEDL);
+            assertTrue(reserveOut(d, 0x5EED, 0), "REGISTER with APTPL=0 over an APTPL state went aside");
+            d.assertGood();
+            try (java.util.stream.Stream<Path> files = Files.list(pr))
+            {
+                assertEquals(0, files.count(), "the state file removed");
+            }
+            // Neither active nor asked for: nothing to write, on the loop.
+            d.buffer.set(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 0, 0x5EEDL);
+            assertFalse(reserveOut(d, 0x5EEE, 0), "REGISTER without APTPL completed on the loop");
+            d.assertGood();
+        }
+    }
+
+    /**
+     * PERSISTENT RESERVE OUT, REGISTER, with the reservation key already in the buffer's first 8 bytes: {@code
+     * serviceActionKey} and byte 20 ({@code flags}). True when it completed only after execute returned.
+     */
+    private static boolean reserveOut(final LoopDriver d, final long serviceActionKey, final int flags)
+    {
+        d.buffer.asSlice(8, 16).fill((byte)0);
+        d.buffer.set(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 8, serviceActionKey);
+        d.buffer.set(ValueLayout.JAVA_BYTE, 20, (byte)flags);
+        final int before = d.completions;
+        d.task.reset();
+        d.task.nexus(d.nexus).device(d.device).cdb(new byte[] {0x5F, 0, 0, 0, 0, 0, 0, 0, 24, 0})
+            .expectedDataTransferLength(24).dataBuffer(d.buffer);
+        final boolean completedInExecute = d.lu.execute(d.task);
+        final long deadline = System.nanoTime() + LoopDriver.WAIT_NANOS;
+        while (d.completions == before && System.nanoTime() - deadline < 0)
+        {
+            d.loop.doWork();
+        }
+        assertEquals(before + 1, d.completions, "completed once");
+        return !completedInExecute;
     }
 
     @Test

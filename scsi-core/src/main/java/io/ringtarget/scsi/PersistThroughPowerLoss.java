@@ -10,8 +10,9 @@ import java.nio.file.Path;
  * now and after every change) or not (APTPL=0: the file removed); a state without registrations removes it too.
  * <p>
  * Threads: guarded by the table's monitor, like the table. A PERSISTENT RESERVE OUT takes {@link #before()}, changes
- * the table, then calls {@link #persist}: the write happens there, on the loop running the command, and when it
- * fails the table is put back as it was, so nothing the command did takes effect.
+ * the table, then calls {@link #persist}: the write happens there, on the thread the command's device runs work that
+ * waits for storage on ({@link BlockDevice#runAside}: not a loop, see {@link #mayWrite}), and when it fails the table
+ * is put back as it was, so nothing the command did takes effect.
  */
 final class PersistThroughPowerLoss
 {
@@ -66,6 +67,19 @@ final class PersistThroughPowerLoss
     {
         shared = true;
         store = null;
+    }
+
+    /**
+     * Whether a PERSISTENT RESERVE OUT with this APTPL bit may write or remove the state file: APTPL is active, or the
+     * command asks for it. Taken before the command runs, to run it off the loop then; a change in between only moves
+     * one write onto the loop or one command off it.
+     */
+    boolean mayWrite(final boolean aptplBit)
+    {
+        synchronized (table)
+        {
+            return store != null && (aptplBit || table.aptpl());
+        }
     }
 
     /** The state file, or null when APTPL is not offered. */

@@ -21,8 +21,9 @@ import static io.ringtarget.scsi.ReserveOutOutcome.GOOD;
  * APTPL asks for it (or puts the table back when that fails); only then is the table published and are the unit
  * attentions and abort requests applied. A command that fails changes nothing anyone sees. When several gateways
  * export the logical unit, the state they share replaces the APTPL file ({@link SharedReservations}): read before the
- * action, stored after it, announced to the others before the command completes; that transaction waits for the
- * storage (a cluster) on the thread the task's device gives it ({@link BlockDevice#runAside}), never on a loop.
+ * action, stored after it, announced to the others before the command completes. A transaction that waits for storage
+ * (the shared state's cluster, the APTPL file's fsync) runs on the thread the task's device gives it
+ * ({@link BlockDevice#runAside}), not on a loop.
  * <pre>
  *   basic parameter list (6.14.3)                     REGISTER AND MOVE (6.14.4)
  *   0-7    RESERVATION KEY                            0-7    RESERVATION KEY
@@ -63,8 +64,8 @@ final class PersistentReserveOut implements BlockDevice.AsideWork
     }
 
     /**
-     * Checks the CDB and the parameter list, runs the service action, answers the task: here, or when the state is
-     * shared with other gateways, on the thread the task's device runs such work on ({@link #runAside}).
+     * Checks the CDB and the parameter list, runs the service action, answers the task: here, or when it waits for
+     * storage (shared state, an APTPL file), on the thread the task's device runs such work on ({@link #runAside}).
      */
     void execute(final ScsiTask t, final MemorySegment cdb)
     {
@@ -86,7 +87,8 @@ final class PersistentReserveOut implements BlockDevice.AsideWork
         }
         final MemorySegment p = t.dataBuffer();
         final boolean move = serviceAction == SA_REGISTER_AND_MOVE;
-        final boolean specifyInitiatorPorts = !move && (Bytes.u8(p, flagsOffset(serviceAction)) & 0x08) != 0;
+        final int flags = Bytes.u8(p, flagsOffset(serviceAction));
+        final boolean specifyInitiatorPorts = !move && (flags & 0x08) != 0;
         if (specifyInitiatorPorts && serviceAction != SA_REGISTER)
         {
             Responses.invalidParameter(t, 20, 3); // SPC-4 6.14.3: SPEC_I_PT only with REGISTER
@@ -116,9 +118,9 @@ final class PersistentReserveOut implements BlockDevice.AsideWork
             return;
         }
         final BlockDevice device = t.device();
-        if (null != shared && null != device)
+        if (null != device && (null != shared || persistThroughPowerLoss.mayWrite(aptplBit(serviceAction, flags))))
         {
-            // The state's round trips to the cluster happen off the loop: its other sessions go on meanwhile.
+            // The state's round trips to a cluster, or its file's fsync, happen off the loop: its other sessions go on.
             t.phase = MediaSteps.PHASE_RESERVE_OUT;
             device.runAside(t, this);
             return;
@@ -126,7 +128,7 @@ final class PersistentReserveOut implements BlockDevice.AsideWork
         ReserveOutOutcome.respond(t, transaction(t, cdb, p));
     }
 
-    /** {@link BlockDevice#runAside}: the transaction on the shared state, its outcome left in the task. */
+    /** {@link BlockDevice#runAside}: the transaction, its outcome left in the task. */
     @Override
     public void runAside(final ScsiTask t)
     {
@@ -153,9 +155,7 @@ final class PersistentReserveOut implements BlockDevice.AsideWork
         final int flags = Bytes.u8(p, flagsOffset);
         final boolean specifyInitiatorPorts = !move && (flags & 0x08) != 0;
         final boolean allTargetPortsBit = !move && (flags & 0x04) != 0;
-        final boolean registering =
-            serviceAction == SA_REGISTER || serviceAction == SA_REGISTER_AND_IGNORE_EXISTING_KEY;
-        final boolean aptplBit = (registering || move) && (flags & 0x01) != 0;
+        final boolean aptplBit = aptplBit(serviceAction, flags);
         final ItNexus n = t.nexus();
         final long reservationKey = Bytes.u64(p, 0);
         final long serviceActionKey = Bytes.u64(p, 8);
@@ -203,6 +203,14 @@ final class PersistentReserveOut implements BlockDevice.AsideWork
     private static int flagsOffset(final int serviceAction)
     {
         return serviceAction == SA_REGISTER_AND_MOVE ? 17 : 20;
+    }
+
+    /** APTPL: only REGISTER, REGISTER AND IGNORE EXISTING KEY and REGISTER AND MOVE set it (SPC-4 6.14.3). */
+    private static boolean aptplBit(final int serviceAction, final int flags)
+    {
+        final boolean registers = serviceAction == SA_REGISTER ||
+            serviceAction == SA_REGISTER_AND_IGNORE_EXISTING_KEY || serviceAction == SA_REGISTER_AND_MOVE;
+        return registers && (flags & 0x01) != 0;
     }
 
     /** The parameter list is as long as its fields say. */

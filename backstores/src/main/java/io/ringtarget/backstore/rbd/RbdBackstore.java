@@ -2,6 +2,7 @@ package io.ringtarget.backstore.rbd;
 
 import io.ringtarget.backstore.Backstore;
 import io.ringtarget.backstore.BackstoreEvents;
+import io.ringtarget.backstore.internal.AsideThread;
 import io.ringtarget.ffi.CephLibraries;
 import io.ringtarget.ring.EventLoop;
 import io.ringtarget.scsi.BlockDevice;
