@@ -12,8 +12,8 @@ import org.agrona.ErrorHandler;
  * A direct-access block device logical unit (SBC-3) and its device server (SPC-4).
  * <p>
  * {@link #execute(ScsiTask)} finds the command's row in {@link OpcodeTable}, checks NACA, unit attentions, the
- * ALUA access state of the target port it came through and reservations as the row says, and runs the row's
- * handler ({@link CommandHandlers}).
+ * ALUA access state of the target port it came through, sanitize and self-test operations and reservations as the
+ * row says ({@link CommandAdmission}), and runs the row's handler ({@link CommandHandlers}).
  * <p>
  * One instance per logical unit, shared by every event loop and reached through every {@link TargetPort} given to
  * {@link #targetPorts(TargetPort...)}: reservations, unit attentions and mode pages belong to the logical unit,
@@ -80,6 +80,7 @@ public final class LogicalUnit
     private final LogicalUnitStateFiles stateFiles;
     private final ProvisioningThreshold provisioningThreshold;
     private final CommandHandlers handlers;
+    private final CommandAdmission admission;
     private final AtomicLong internalErrors = new AtomicLong();
     private volatile ErrorHandler errorHandler = LogicalUnit::logInternalError;
     private volatile MediumEvents mediumEvents = MediumEvents.NONE;
@@ -131,6 +132,8 @@ public final class LogicalUnit
         this.handlers = new CommandHandlers(this, media, modePages, inquiryData, persistentReservations,
             spc2Reservation, unitAttentions, new AsymmetricAccess(this), new ExtendedCopy(this, steps, copyResults),
             new ReceiveCopyResults(copyResults, blockSize), logPages);
+        this.admission = new CommandAdmission(unitAttentions, abortRequests, sanitize, selfTest,
+            persistentReservations, spc2Reservation);
         this.stateFiles = new LogicalUnitStateFiles(identity.unitSerial(), persistentReservations, sanitize, selfTest,
             modePages, logPages);
     }
@@ -894,17 +897,7 @@ public final class LogicalUnit
         }
         final MemorySegment cdb = t.cdb();
         final int row = OpcodeTable.row(cdb);
-        // SAM-5 5.14 / SPC-4 5.14: a pending unit attention is reported before anything else the command could
-        // meet. The ALUA access state comes before reservations: a command that cannot run through this target port
-        // must tell the initiator to try another path (NOT READY), not that another node holds the logical unit
-        // (RESERVATION CONFLICT, which a cluster reads as being fenced); standby still lets PERSISTENT RESERVE
-        // IN/OUT through (SPC-4 5.15.2.4.4), so reservations work on every path. LIO checks in the same order.
-        if (!CdbFields.noNaca(t, cdb, OpcodeTable.cdbLength(row, t.opcode())) ||
-            !checkUnitAttention(t, row) ||
-            !AsymmetricAccess.allows(t, row) ||
-            !checkSanitize(t, row) ||
-            !checkSelfTest(t, row) ||
-            !checkReservations(t, row))
+        if (!admission.admits(t, cdb, row))
         {
             return;
         }
@@ -914,75 +907,5 @@ public final class LogicalUnit
             return;
         }
         handlers.run(OpcodeTable.handler(row), t, cdb);
-    }
-
-    private boolean checkUnitAttention(final ScsiTask t, final int row)
-    {
-        // SAM-5 5.14, SPC-4 5.14: a pending unit attention stops every command but the exempt ones.
-        final ItNexus nexus = t.nexus();
-        if (nexus == null || OpcodeTable.unitAttentionExempt(row))
-        {
-            return true;
-        }
-        final int ua = unitAttentions.take(nexus, abortRequests.generation());
-        if (ua < 0)
-        {
-            return true;
-        }
-        t.checkCondition(SenseKey.UNIT_ATTENTION, ua);
-        t.complete();
-        return false;
-    }
-
-    private boolean checkSanitize(final ScsiTask t, final int row)
-    {
-        // SBC-4 4.11.2, 5.3: while a sanitize or format operation runs, and after one failed, only a few commands are
-        // processed.
-        final int state = sanitize.state();
-        if (state == Sanitize.IDLE)
-        {
-            return true;
-        }
-        if (state == Sanitize.IN_PROGRESS || state == Sanitize.FORMATTING)
-        {
-            sanitize.resumeIfPending(t);   // one saved before a restart starts again with the first command
-        }
-        if (OpcodeTable.allowedWhileSanitizing(row, state))
-        {
-            return true;
-        }
-        sanitize.refuse(t, state);
-        return false;
-    }
-
-    private boolean checkSelfTest(final ScsiTask t, final int row)
-    {
-        if (!selfTest.foreground() || OpcodeTable.allowedDuringForegroundSelfTest(row))
-        {
-            return true;
-        }
-        selfTest.refuse(t);
-        return false;
-    }
-
-    private boolean checkReservations(final ScsiTask t, final int row)
-    {
-        final ItNexus nexus = t.nexus();
-        if (nexus == null)
-        {
-            return true;
-        }
-        if (persistentReservations.reserved() &&
-            persistentReservations.conflicts(nexus, OpcodeTable.persistentReservationClass(row)))
-        {
-            Responses.reservationConflict(t);
-            return false;
-        }
-        if (spc2Reservation.conflicts(nexus, row))
-        {
-            Responses.reservationConflict(t);
-            return false;
-        }
-        return true;
     }
 }
