@@ -63,6 +63,18 @@ public interface BlockDevice
     void write(ScsiTask task, long byteOffset, MemorySegment src, int length, boolean fua);
 
     /**
+     * A {@link #read} whose data decides a write of the same command that follows (COMPARE AND WRITE, ORWRITE; SELECT
+     * FOR UPDATE, as databases say). A device whose medium other processes write too reads only once its own writes
+     * exclude theirs, so that nothing of theirs lands between this read and that write: an RBD image's gateway takes
+     * the image's exclusive lock first (another gateway holding it is fenced, its later writes refused by Ceph), as it
+     * does for a write. The default is {@link #read}: this process is the medium's only writer.
+     */
+    default void readForUpdate(final ScsiTask task, final long byteOffset, final MemorySegment dst, final int length)
+    {
+        read(task, byteOffset, dst, length);
+    }
+
+    /**
      * Whether {@link #write} is done with its source when it returns (its medium is memory: RAM), so that a transport
      * may execute a WRITE with its data where it was received ({@link ScsiTask#receivedData}) rather than copy it
      * into a buffer of the task's first.

@@ -215,7 +215,7 @@ final class MediaSteps
                 final int chunk = (int)Math.min(ScsiTask.SCRATCH_SIZE / blockSize * blockSize,
                     t.bytesTotal - t.bytesDone);
                 t.ioLength = chunk;
-                device.read(t, t.mediumOffset + t.bytesDone, t.scratch(), chunk);
+                device.readForUpdate(t, t.mediumOffset + t.bytesDone, t.scratch(), chunk);
                 break;
             }
             case PHASE_WAV_WRITE:
@@ -223,12 +223,13 @@ final class MediaSteps
                 break;
             case PHASE_CAW_READ:
                 // Atomic on the medium where it can be (other gateways of an RBD image write it too); else read,
-                // compare and write under this process's range lock.
+                // compare and write under this process's range lock, the read made once this process's writes
+                // exclude other processes' (readForUpdate: an RBD image's lock).
                 t.phase = PHASE_CAW_MEDIUM;
                 if (!device.compareAndWrite(t, t.mediumOffset, t.dataBuffer(), t.ioLength, t.fua))
                 {
                     t.phase = PHASE_CAW_READ;
-                    device.read(t, t.mediumOffset, t.scratch(), t.ioLength);
+                    device.readForUpdate(t, t.mediumOffset, t.scratch(), t.ioLength);
                 }
                 break;
             case PHASE_ORW_READ:

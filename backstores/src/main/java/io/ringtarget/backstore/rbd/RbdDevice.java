@@ -57,6 +57,8 @@ final class RbdDevice implements BlockDevice
     static final int OP_FUA_FLUSH = 6;
     /** COMPARE AND WRITE in one OSD operation: the compare data at the slot's address, the write data after it. */
     static final int OP_COMPARE_AND_WRITE = 7;
+    /** A read made once the image's lock is held, like a write ({@link #readForUpdate}). */
+    static final int OP_READ_FOR_UPDATE = 8;
     /** The range librbd 16.2 compares and writes in one operation: one sector, not crossing a sector boundary. */
     static final int CAW_SECTOR = 512;
 
@@ -93,7 +95,7 @@ final class RbdDevice implements BlockDevice
     private boolean[] fua = new boolean[INITIAL_SLOTS];
     private int[] free = new int[INITIAL_SLOTS];
     private int freeCount;
-    /** Writes waiting for the exclusive lock, oldest first (a ring of slots). */
+    /** Writes (and reads for update) waiting for the exclusive lock, oldest first (a ring of slots). */
     private int[] waiting = new int[INITIAL_SLOTS];
     private int waitingHead;
     private int waitingCount;
@@ -177,6 +179,22 @@ final class RbdDevice implements BlockDevice
             return;
         }
         start(task, OP_READ, byteOffset, length, dst.address(), false);
+    }
+
+    /**
+     * A read that waits for the image's exclusive lock as a write does: once this gateway holds it, another gateway's
+     * writes are refused (it was blocklisted when the lock was taken over), so the write that follows this read in
+     * COMPARE AND WRITE (longer than librbd's one-sector operation) or ORWRITE is made on what it read.
+     */
+    @Override
+    public void readForUpdate(final ScsiTask task, final long byteOffset, final MemorySegment dst, final int length)
+    {
+        if (!dst.isNative() || dst.byteSize() < length)
+        {
+            task.onIoComplete(-EFAULT);
+            return;
+        }
+        start(task, backstore.readOnly() ? OP_READ : OP_READ_FOR_UPDATE, byteOffset, length, dst.address(), false);
     }
 
     public void write(
@@ -318,7 +336,8 @@ final class RbdDevice implements BlockDevice
         final long image = backstore.imageHandle();
         r = switch (ops[slot])
         {
-            case OP_READ -> Librbd.aioRead(image, offsets[slot], lengths[slot], addresses[slot], completion);
+            case OP_READ, OP_READ_FOR_UPDATE ->
+                Librbd.aioRead(image, offsets[slot], lengths[slot], addresses[slot], completion);
             case OP_WRITE -> Librbd.aioWrite(image, offsets[slot], lengths[slot], addresses[slot], completion);
             case OP_DISCARD -> Librbd.aioDiscard(image, offsets[slot], lengths[slot], completion);
             case OP_WRITE_ZEROES -> Librbd.aioWriteZeroes(image, offsets[slot], lengths[slot], completion);
@@ -370,7 +389,7 @@ final class RbdDevice implements BlockDevice
                 complete(slot, -ESHUTDOWN);
                 return;
             }
-            if (result == -EROFS && op != OP_READ)
+            if (result == -EROFS && op != OP_READ && op != OP_READ_FOR_UPDATE)
             {
                 backstore.fencedOff();
                 complete(slot, -ESHUTDOWN);
@@ -381,7 +400,7 @@ final class RbdDevice implements BlockDevice
         }
         switch (op)
         {
-            case OP_READ -> complete(slot, result == lengths[slot] ? (int)result : -EIO);
+            case OP_READ, OP_READ_FOR_UPDATE -> complete(slot, result == lengths[slot] ? (int)result : -EIO);
             case OP_WRITE, OP_COMPARE_AND_WRITE ->
             {
                 if (fua[slot])

@@ -6,9 +6,10 @@ import io.ringtarget.nativetests.support.ThrowawayCeph;
 import io.ringtarget.nativetests.support.Tools;
 import io.ringtarget.server.config.AluaConfig;
 import io.ringtarget.server.config.RbdConfig;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -30,9 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * different gateways around a failover. B has to take the image over from A (break the lock, blocklist A) before it
  * may write, and A's writer (a write every 2 ms) goes on meanwhile: the compare must be made with what the image holds
  * when B writes, so a compare-and-write during which A acknowledged a write answers MISCOMPARE and writes nothing.
- * B does it with one OSD operation (rbd_aio_compare_and_write); a read, a compare and a write by the gateway would
- * answer GOOD and overwrite the writes A acknowledged while B took the image over. Once A is fenced, B's next attempt
- * matches and writes.
+ * B does it with one OSD operation (rbd_aio_compare_and_write) for one 512-byte sector, and for a 4096-byte block with a
+ * read made once it holds the lock; a read made before (reads need no lock), a compare and a write would answer GOOD
+ * and overwrite the writes A acknowledged while B took the image over. Once A is fenced, B's next attempt matches and
+ * writes.
  */
 @Timeout(300)
 class RbdGatewayCompareAndWriteTest
@@ -42,18 +44,25 @@ class RbdGatewayCompareAndWriteTest
     @TempDir
     Path dir;
 
-    @Test
-    void aCompareAndWriteComparesWithWhatTheImageHoldsWhenItWrites() throws Exception
+    /**
+     * 512-byte blocks: one OSD operation (rbd_aio_compare_and_write). 4096-byte blocks, which librbd 16.2 does not
+     * compare and write in one operation: the gateway reads only once it holds the image's lock (A fenced, its later
+     * writes refused), then compares and writes.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {512, 4096})
+    void aCompareAndWriteComparesWithWhatTheImageHoldsWhenItWrites(final int blockSize) throws Exception
     {
         final Path program = Tools.libiscsiProgram(dir, "caw-gateways");
+        final String block = Integer.toString(blockSize);
         try (ThrowawayCeph ceph = RbdGateways.cluster())
         {
             final RbdConfig image = ceph.image("ats", "64M");
-            try (RbdGateways.Pair gateways = RbdGateways.Pair.serve(dir, IQN, image, AluaConfig.ACTIVE_OPTIMIZED,
-                AluaConfig.ACTIVE_OPTIMIZED))
+            try (RbdGateways.Pair gateways = RbdGateways.Pair.serve(dir, IQN, image, blockSize,
+                AluaConfig.ACTIVE_OPTIMIZED, AluaConfig.ACTIVE_OPTIMIZED))
             {
                 final Process writer = new ProcessBuilder(program.toString(), "writer",
-                    Tools.iscsiUrl(gateways.portA(), IQN, 0), "30", "2").redirectErrorStream(true).start();
+                    Tools.iscsiUrl(gateways.portA(), IQN, 0), "30", "2", block).redirectErrorStream(true).start();
                 final List<String> acks = new CopyOnWriteArrayList<>();
                 final Thread reader = Thread.ofPlatform().start(() ->
                 {
@@ -77,7 +86,7 @@ class RbdGatewayCompareAndWriteTest
                 }
                 assertTrue(acks.size() >= 50, "the writer through A: " + acks + gateways.logs());
                 final ExternalProcess.Result caw = ExternalProcess.run(Duration.ofSeconds(60), program.toString(),
-                    "caw", Tools.iscsiUrl(gateways.portB(), IQN, 0));
+                    "caw", Tools.iscsiUrl(gateways.portB(), IQN, 0), block);
                 assertTrue(caw.ok(), caw.output() + gateways.logs());
                 assertTrue(writer.waitFor(60, TimeUnit.SECONDS), "the writer never stopped (A never fenced)");
                 reader.join();
@@ -114,8 +123,8 @@ class RbdGatewayCompareAndWriteTest
                 System.out.println("the writer through A: " + acks.get(acks.size() - 1));
                 assertTrue(raced > 0, "A's writer did not go on while B took the image over: nothing raced\n" +
                     caw.output() + gateways.logs());
-                final ByteBuffer block = ByteBuffer.wrap(ceph.export("ats"), 0, 512).order(ByteOrder.nativeOrder());
-                final long stored = block.getLong(0);
+                final long stored = ByteBuffer.wrap(ceph.export("ats"), 0, blockSize).order(ByteOrder.nativeOrder())
+                    .getLong(0);
                 final boolean written = answers.get(answers.size() - 1).startsWith("CAW status=0x00 ");
                 assertEquals(written, stored == -1L, "block 0 holds sequence " + Long.toUnsignedString(stored) +
                     " after " + answers);

@@ -60,12 +60,19 @@ public final class RbdGateways
         public static Pair serve(final Path dir, final String iqn, final RbdConfig image, final String aluaA,
             final String aluaB) throws IOException
         {
+            return serve(dir, iqn, image, 512, aluaA, aluaB);
+        }
+
+        /** @param blockSize the LUN's logical block size (512 or 4096). */
+        public static Pair serve(final Path dir, final String iqn, final RbdConfig image, final int blockSize,
+            final String aluaA, final String aluaB) throws IOException
+        {
             final int portA = Ports.free();
             final int portB = Ports.free();
             final int metricsA = Ports.free();
             final int metricsB = Ports.free();
-            final Path configA = config(dir, iqn, "a", image, 1, portA, metricsA, aluaA, true);
-            final Path configB = config(dir, iqn, "b", image, 2, portB, metricsB, aluaB, false);
+            final Path configA = config(dir, iqn, "a", image, blockSize, 1, portA, metricsA, aluaA, true);
+            final Path configB = config(dir, iqn, "b", image, blockSize, 2, portB, metricsB, aluaB, false);
             final RingtargetProcess a = RingtargetProcess.serve(configA, dir.resolve("a.log"), portA);
             try
             {
@@ -137,12 +144,12 @@ public final class RbdGateways
      * @return the configuration file.
      */
     public static Path config(final Path dir, final String iqn, final String name, final RbdConfig image,
-        final int tag, final int port, final int metricsPort, final String aluaState, final boolean preferred)
-        throws IOException
+        final int blockSize, final int tag, final int port, final int metricsPort, final String aluaState,
+        final boolean preferred) throws IOException
     {
         final List<LunConfig> lun = List.of(new LunConfig(0, "rbd0", false));
         final RingtargetConfig config = new RingtargetConfig(
-            List.of(BackstoreConfig.rbd("rbd0", image, 512, false, null, null)),
+            List.of(BackstoreConfig.rbd("rbd0", image, blockSize, false, null, null)),
             List.of(new TargetConfig(iqn, "gateways", List.of(
                 new TpgConfig(tag, true, List.of(new PortalConfig(Ports.LOOPBACK, port)), lun, List.of(), true, "none")
                     .withAlua(new AluaConfig(aluaState, preferred))))),
