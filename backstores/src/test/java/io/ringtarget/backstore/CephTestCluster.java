@@ -91,6 +91,14 @@ final class CephTestCluster implements AutoCloseable
         return new RbdImageSpec(spec.pool(), spec.image(), spec.cephConf(), spec.cephId(), copy.toString());
     }
 
+    /** The same image through a copy of the ceph.conf with {@code lines} added: a connection of its own. */
+    RbdImageSpec withConf(final RbdImageSpec spec, final String lines) throws IOException
+    {
+        final Path copy = dir.resolve("ceph-" + System.nanoTime() + ".conf");
+        Files.writeString(copy, Files.readString(Path.of(conf)) + "\n[client]\n" + lines + "\n");
+        return new RbdImageSpec(spec.pool(), spec.image(), copy.toString(), spec.cephId(), spec.keyring());
+    }
+
     static String exec(final String... command) throws IOException, InterruptedException
     {
         final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -326,6 +326,50 @@ class RbdBackstoreTest
         }
     }
 
+    /**
+     * An OSD that does not answer fails an operation after rados_osd_op_timeout, which a gateway sets to 30 s when the
+     * ceph.conf sets none (librados' own default waits for ever): the command answers BUSY, which initiators send
+     * again, not MEDIUM ERROR; once the OSD answers again the same READ is GOOD. Here the ceph.conf says 2 s.
+     */
+    @Test
+    void anOperationTheClusterDoesNotAnswerInTimeIsBusy() throws Exception
+    {
+        final RbdImageSpec spec = cluster.image("timeout", "16M");
+        try (RbdBackstore plain = RbdBackstore.open("timeout", spec, 512, true))
+        {
+            assertEquals("30", plain.osdOpTimeout().trim(), "the gateway's default");
+        }
+        // Without librbd's cache, whose copy of the block written would answer the READ without the OSD.
+        try (LoopDriver d = new LoopDriver(RbdBackstore.open("timeout", cluster.withConf(spec,
+            "rados osd op timeout = 2\nrbd cache = false"), 512, false)))
+        {
+            assertEquals("2", ((RbdBackstore)d.backstore).osdOpTimeout().trim(), "the ceph.conf's");
+            fill(d.buffer, 0, 4096, 0x7E);
+            d.run(4096, LoopDriver.cdb16(0x8A, 0, 0, 8));
+            d.assertGood();
+            final String osd = Files.readString(cluster.dir.resolve("run/osd.0.pid")).trim();
+            final Thread watchdog = Thread.ofPlatform().daemon().start(() -> resumeAfter(osd, 30_000));
+            final long start = System.nanoTime();
+            CephTestCluster.exec("kill", "-STOP", osd);
+            try
+            {
+                d.run(4096, LoopDriver.cdb16(0x88, 0, 0, 8));
+            }
+            finally
+            {
+                watchdog.interrupt();
+                CephTestCluster.exec("kill", "-CONT", osd);
+            }
+            final long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(ScsiStatus.BUSY, d.task.status(), "status after " + tookMillis + " ms");
+            assertEquals(0, d.task.senseLength(), "BUSY carries no sense data");
+            assertTrue(tookMillis >= 1_500 && tookMillis < 20_000, tookMillis + " ms");
+            d.run(4096, LoopDriver.cdb16(0x88, 0, 0, 8));
+            d.assertGood();
+            assertPattern(d.buffer, 0, 4096, 0x7E);
+        }
+    }
+
     /** Lets a stopped process go on after {@code millis}, unless interrupted first. */
     private static void resumeAfter(final String pid, final long millis)
     {

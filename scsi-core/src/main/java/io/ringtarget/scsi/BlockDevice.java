@@ -10,10 +10,12 @@ import java.lang.foreign.MemorySegment;
  * <p>
  * Offsets and lengths are in bytes; they need not be aligned (the handle bounces unaligned requests).
  * <p>
- * Errors the logical unit tells apart: -ENOSPC (a thin backstore out of space: DATA PROTECT) and -ESHUTDOWN (the
+ * Errors the logical unit tells apart: -ENOSPC (a thin backstore out of space: DATA PROTECT), -ESHUTDOWN (the
  * backstore was fenced off its storage, e.g. another gateway took an RBD image over: NOT READY, LOGICAL UNIT NOT
- * ACCESSIBLE, TARGET PORT IN UNAVAILABLE STATE, so that multipath tries another path) and -ENOMEDIUM (the storage is
- * gone, e.g. a served rbd snapshot was removed: NOT READY, MEDIUM NOT PRESENT); any other is a MEDIUM ERROR.
+ * ACCESSIBLE, TARGET PORT IN UNAVAILABLE STATE, so that multipath tries another path), -ENOMEDIUM (the storage is
+ * gone, e.g. a served rbd snapshot was removed: NOT READY, MEDIUM NOT PRESENT) and -ETIMEDOUT (the storage did not
+ * answer in time, e.g. a Ceph cluster past rados_osd_op_timeout: BUSY, which the initiator retries); any other is a
+ * MEDIUM ERROR.
  */
 public interface BlockDevice
 {

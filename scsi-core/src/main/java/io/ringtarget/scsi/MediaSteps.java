@@ -59,6 +59,11 @@ final class MediaSteps
     private static final int ERRNO_ESHUTDOWN = 108;
     /** The backstore's storage is gone (an rbd snapshot removed while served). */
     private static final int ERRNO_ENOMEDIUM = 123;
+    /**
+     * The storage did not answer in time (an RBD gateway's cluster past rados_osd_op_timeout): the logical unit is
+     * busy, not the blocks bad.
+     */
+    private static final int ERRNO_ETIMEDOUT = 110;
     /** {@link BlockDevice#compareAndWrite}: the medium differed from the compare data. */
     private static final int ERRNO_EILSEQ = 84;
 
@@ -512,6 +517,13 @@ final class MediaSteps
         {
             // SPC-4 4.5.6: the medium is not there any more; not a MEDIUM ERROR of blocks that are.
             t.checkCondition(SenseKey.NOT_READY, Asc.MEDIUM_NOT_PRESENT);
+        }
+        else if (result == -ERRNO_ETIMEDOUT)
+        {
+            // SAM-5 5.3.1: BUSY, the logical unit cannot take the command now: the initiator sends it again (Linux
+            // within the command's time budget), where MEDIUM ERROR would fail the I/O and make a file system
+            // read-only for a cluster that was slow for a moment.
+            t.status(ScsiStatus.BUSY);
         }
         else
         {

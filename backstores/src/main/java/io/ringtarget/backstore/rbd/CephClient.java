@@ -17,6 +17,9 @@ import java.util.Map;
  */
 final class CephClient
 {
+    /** rados_osd_op_timeout when the ceph.conf sets none ({@link #boundOperations}). */
+    static final int DEFAULT_OSD_OP_TIMEOUT_SECONDS = 30;
+    private static final String OSD_OP_TIMEOUT = "rados_osd_op_timeout";
     private static final Map<Key, CephClient> OPEN = new HashMap<>();
 
     private record Key(String cephConf, String cephId, String keyring)
@@ -69,6 +72,7 @@ final class CephClient
         try
         {
             check(Librados.confReadFile(cluster, key.cephConf()), "reading " + key.cephConf());
+            boundOperations(cluster);
             if (null != key.keyring())
             {
                 check(Librados.confSet(cluster, "keyring", key.keyring()), "keyring " + key.keyring());
@@ -81,6 +85,22 @@ final class CephClient
         {
             Librados.shutdown(cluster);
             throw ex;
+        }
+    }
+
+    /**
+     * A cluster that does not answer fails an operation after {@link #DEFAULT_OSD_OP_TIMEOUT_SECONDS} (the command
+     * gets BUSY and the initiator sends it again) rather than holding the command, the task management that aborts it
+     * and the initiator's next session for ever: librados waits without a limit unless rados_osd_op_timeout is set
+     * (ceph-iscsi's gateways set 30 s too). A ceph.conf that sets it keeps its value; 0 there reads as not set.
+     */
+    private static void boundOperations(final long cluster) throws IOException
+    {
+        final String value = Librados.confGet(cluster, OSD_OP_TIMEOUT);
+        if (null == value || value.trim().matches("0*(\\.0*)?s?"))
+        {
+            check(Librados.confSet(cluster, OSD_OP_TIMEOUT, Integer.toString(DEFAULT_OSD_OP_TIMEOUT_SECONDS)),
+                OSD_OP_TIMEOUT);
         }
     }
 

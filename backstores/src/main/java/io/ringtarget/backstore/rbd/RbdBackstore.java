@@ -195,6 +195,15 @@ public final class RbdBackstore implements Backstore
         return librbdCaches;
     }
 
+    /**
+     * How long an operation waits for the cluster before it fails with ETIMEDOUT (BUSY to the initiator): the
+     * connection's rados_osd_op_timeout, in seconds, 30 unless its ceph.conf says otherwise.
+     */
+    public String osdOpTimeout()
+    {
+        return image.client().option("rados_osd_op_timeout");
+    }
+
     CompareAndWriteCompletions compareAndWriteCompletions()
     {
         return compareAndWriteCompletions;
