@@ -263,9 +263,10 @@ class RbdBackstoreTest
     /**
      * A PERSISTENT RESERVE OUT on the state the gateways share waits for the cluster on the backstore's own thread,
      * not on its loop: with the OSD stopped (SIGSTOP: it answers nothing, as a hung or unreachable one), the command
-     * is under way, and the loop goes on turning; once the OSD answers again the command completes GOOD and its
-     * registration is what PERSISTENT RESERVE IN reads. (On the loop, the command held it until a watchdog let the
-     * OSD go on, 10 s later.)
+     * is under way, the loop goes on turning, and a PERSISTENT RESERVE IN meanwhile is answered at once (from the state
+     * published before); once the OSD answers again the command completes GOOD and its registration is what PERSISTENT
+     * RESERVE IN reads. (On the loop, the command held it until a watchdog let the OSD go on, 10 s later; and the IN,
+     * once the OUT was off the loop, waited for the OUT's monitor.)
      */
     @Test
     void aPersistentReserveOutWaitsForTheClusterOffItsLoop() throws Exception
@@ -282,6 +283,10 @@ class RbdBackstoreTest
             final boolean completed;
             final long tookNanos;
             final AtomicBoolean turned = new AtomicBoolean();
+            final MemorySegment keys = java.lang.foreign.Arena.ofAuto().allocate(64);
+            final boolean inCompleted;
+            final long inNanos;
+            final int inStatus;
             CephTestCluster.exec("kill", "-STOP", osd);
             try
             {
@@ -300,6 +305,16 @@ class RbdBackstoreTest
                 {
                     d.loop.doWork();
                 }
+                // PERSISTENT RESERVE IN, READ KEYS, meanwhile (the OUT holds the reservations' monitor while it waits
+                // for the OSD): answered at once on the loop, from the state published before the OUT.
+                Thread.sleep(300);
+                final ScsiTask in = new ScsiTask().listener(d);
+                in.nexus(d.nexus).device(d.device).cdb(new byte[] {0x5E, 0, 0, 0, 0, 0, 0, 0, 64, 0})
+                    .expectedDataTransferLength(64).dataBuffer(keys);
+                final long inStart = System.nanoTime();
+                inCompleted = d.lu.execute(in);
+                inNanos = System.nanoTime() - inStart;
+                inStatus = in.status();
             }
             finally
             {
@@ -309,13 +324,17 @@ class RbdBackstoreTest
             assertFalse(completed, "completed on the loop (it waited " + tookNanos / 1_000_000 + " ms there)");
             assertTrue(tookNanos < TimeUnit.SECONDS.toNanos(1), tookNanos + " ns on the loop");
             assertTrue(turned.get(), "the loop turned while the command waited for the OSD");
-            assertEquals(before, d.completions, "not complete while the OSD answers nothing");
+            assertTrue(inCompleted, "PERSISTENT RESERVE IN waited (" + inNanos / 1_000_000 + " ms)");
+            assertTrue(inNanos < TimeUnit.MILLISECONDS.toNanos(500), inNanos + " ns");
+            assertEquals(ScsiStatus.GOOD, inStatus);
+            assertEquals(0, keys.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 4), "no key yet");
+            assertEquals(before + 1, d.completions, "the OUT not complete while the OSD answers nothing");
             final long deadline = System.nanoTime() + LoopDriver.WAIT_NANOS;
-            while (d.completions == before && System.nanoTime() - deadline < 0)
+            while (d.completions == before + 1 && System.nanoTime() - deadline < 0)
             {
                 d.loop.doWork();
             }
-            assertEquals(before + 1, d.completions);
+            assertEquals(before + 2, d.completions);
             d.assertGood();
             assertTrue(store.read().version() > versionBefore, "stored in the cluster");
             d.run(64, 0x5E, 0, 0, 0, 0, 0, 0, 0, 64, 0); // PERSISTENT RESERVE IN, READ KEYS
@@ -404,6 +423,7 @@ class RbdBackstoreTest
             {
                 into.add("missed");
             }
+
         };
     }
 
@@ -510,6 +530,8 @@ class RbdBackstoreTest
             assertTrue(rbdA.fenced());
             a.run(4096, LoopDriver.cdb16(0x88, 0, 0, 8));
             assertEquals(SenseKey.NOT_READY, a.task.senseData().get(ValueLayout.JAVA_BYTE, 2) & 0x0F);
+            // The client's images are told one after the other, on the thread that met the blocklist: A's first.
+            awaitEvent(firstSibling, "fencedOff", a.loop, aSibling.loop, other);
             assertTrue(((RbdBackstore)aSibling.backstore).fenced(), "the other image of the blocklisted client");
             assertEquals(List.of("ownershipTaken null", "fencedOff"), firstSibling);
             // Opened again after the hold-down, as a new client: A reads again, without the lock.

@@ -250,13 +250,10 @@ final class PersistentReservations
         return persistThroughPowerLoss.file();
     }
 
-    /** PRgeneration (SPC-4 6.13.2). */
+    /** PRgeneration (SPC-4 6.13.2), as published: no lock. */
     int generation()
     {
-        synchronized (table)
-        {
-            return table.generation();
-        }
+        return table.view().generation;
     }
 
     /** PERSISTENT RESERVE IN (SPC-4 6.13). */

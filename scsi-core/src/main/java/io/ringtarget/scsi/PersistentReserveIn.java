@@ -9,7 +9,8 @@ import static io.ringtarget.scsi.OperationCodes.SA_REPORT_CAPABILITIES;
 
 /**
  * PERSISTENT RESERVE IN (SPC-4 6.13): the parameter data of its four service actions, encoded from the
- * {@link RegistrationTable} under its monitor into the task's scratch buffer.
+ * {@link RegistrationTable}'s published view (no lock: a PERSISTENT RESERVE OUT waiting for its storage under the
+ * table's monitor does not hold it, nor the loop it runs on) into the task's scratch buffer.
  * <pre>
  *   READ KEYS           PRgeneration (4), ADDITIONAL LENGTH (4), a key (8) per registration
  *   READ RESERVATION    PRgeneration (4), ADDITIONAL LENGTH (4) = 0 or 16, then key (8), 4 obsolete bytes,
@@ -36,49 +37,47 @@ final class PersistentReserveIn
         final int serviceAction = Bytes.u8(cdb, 1) & 0x1F;
         final int allocationLength = Bytes.u16(cdb, 7);
         final MemorySegment out = t.scratch();
+        final RegistrationTable.View v = table.view();
         final int length;
-        synchronized (table)
+        switch (serviceAction)
         {
-            switch (serviceAction)
-            {
-                case SA_READ_KEYS:
-                    length = readKeys(out);
-                    break;
-                case SA_READ_RESERVATION:
-                    length = readReservation(out);
-                    break;
-                case SA_REPORT_CAPABILITIES:
-                    length = reportCapabilities(out);
-                    break;
-                case SA_READ_FULL_STATUS:
-                    length = readFullStatus(out);
-                    break;
-                default:
-                    Responses.invalidCdb(t, 1, 4);
-                    return;
-            }
+            case SA_READ_KEYS:
+                length = readKeys(v, out);
+                break;
+            case SA_READ_RESERVATION:
+                length = readReservation(v, out);
+                break;
+            case SA_REPORT_CAPABILITIES:
+                length = reportCapabilities(v, out);
+                break;
+            case SA_READ_FULL_STATUS:
+                length = readFullStatus(v, out);
+                break;
+            default:
+                Responses.invalidCdb(t, 1, 4);
+                return;
         }
         Responses.dataIn(t, length, allocationLength);
     }
 
     /** SPC-4 6.13.2: every registered I_T nexus' key (an ALL_TG_PT registration once per port). */
-    private int readKeys(final MemorySegment out)
+    private static int readKeys(final RegistrationTable.View v, final MemorySegment out)
     {
-        final int count = table.count();
-        Bytes.put32(out, 0, table.generation() & 0xFFFF_FFFFL);
+        final int count = v.count;
+        Bytes.put32(out, 0, v.generation & 0xFFFF_FFFFL);
         Bytes.put32(out, 4, 8L * count);
         for (int i = 0; i < count; i++)
         {
-            Bytes.put64(out, 8 + 8 * i, table.key(i));
+            Bytes.put64(out, 8 + 8 * i, v.key[i]);
         }
         return 8 + 8 * count;
     }
 
     /** SPC-4 6.13.3. */
-    private int readReservation(final MemorySegment out)
+    private static int readReservation(final RegistrationTable.View v, final MemorySegment out)
     {
-        Bytes.put32(out, 0, table.generation() & 0xFFFF_FFFFL);
-        if (table.type() == 0)
+        Bytes.put32(out, 0, v.generation & 0xFFFF_FFFFL);
+        if (v.type == 0)
         {
             Bytes.put32(out, 4, 0);
             return 8;
@@ -86,18 +85,18 @@ final class PersistentReserveIn
         Bytes.zero(out, 4, 20);
         Bytes.put32(out, 4, 16);
         // All-registrants reservations report key 0 (SPC-4 5.12.10).
-        Bytes.put64(out, 8, table.holder() < 0 ? 0 : table.key(table.holder()));
-        Bytes.put8(out, 21, table.type() & 0x0F); // scope 0 = logical unit
+        Bytes.put64(out, 8, v.holder < 0 ? 0 : v.key[v.holder]);
+        Bytes.put8(out, 21, v.type & 0x0F); // scope 0 = logical unit
         return 24;
     }
 
     /** SPC-4 6.13.4: SIP_C, ATP_C, PTPL_C (when a state directory is set); TMV and PTPL_A. */
-    private int reportCapabilities(final MemorySegment out)
+    private int reportCapabilities(final RegistrationTable.View v, final MemorySegment out)
     {
         Bytes.zero(out, 0, 8);
         Bytes.put16(out, 0, 8);
         Bytes.put8(out, 2, 0x08 | 0x04 | (persistThroughPowerLoss.offered() ? 0x01 : 0));
-        Bytes.put8(out, 3, 0x80 | (table.aptpl() ? 0x01 : 0));
+        Bytes.put8(out, 3, 0x80 | (v.aptpl ? 0x01 : 0));
         Bytes.put8(out, 4, 0x80 | 0x40 | 0x20 | 0x08 | 0x02); // WR_EX_AR EX_AC_RO WR_EX_RO EX_AC WR_EX
         Bytes.put8(out, 5, 0x01); // EX_AC_AR
         return 8;
@@ -108,28 +107,28 @@ final class PersistentReserveIn
      * target port, and the initiator's TransportID (7.6.4.6: format 01b for a port, 00b for a device). As many as
      * the scratch buffer holds.
      */
-    private int readFullStatus(final MemorySegment out)
+    private static int readFullStatus(final RegistrationTable.View v, final MemorySegment out)
     {
-        Bytes.put32(out, 0, table.generation() & 0xFFFF_FFFFL);
+        Bytes.put32(out, 0, v.generation & 0xFFFF_FFFFL);
         int o = 8;
-        for (int i = 0; i < table.count(); i++)
+        for (int i = 0; i < v.count; i++)
         {
-            final int idLength = TransportIds.encodedLength(table.port(i));
+            final int idLength = TransportIds.encodedLength(v.port[i]);
             if (o + 24 + idLength > ScsiTask.SCRATCH_SIZE)
             {
                 break;
             }
             Bytes.zero(out, o, 24);
-            Bytes.put64(out, o, table.key(i));
-            final boolean holds = table.holds(i);
-            Bytes.put8(out, o + 12, (table.allTargetPorts(i) ? 0x02 : 0) | (holds ? 0x01 : 0));
+            Bytes.put64(out, o, v.key[i]);
+            final boolean holds = v.holds[i];
+            Bytes.put8(out, o + 12, (v.allTargetPorts[i] ? 0x02 : 0) | (holds ? 0x01 : 0));
             if (holds)
             {
-                Bytes.put8(out, o + 13, table.type() & 0x0F);
+                Bytes.put8(out, o + 13, v.type & 0x0F);
             }
-            Bytes.put16(out, o + 18, table.rtpi(i));
+            Bytes.put16(out, o + 18, v.rtpi[i]);
             Bytes.put32(out, o + 20, idLength);
-            TransportIds.encode(out, o + 24, table.port(i));
+            TransportIds.encode(out, o + 24, v.port[i]);
             o += 24 + idLength;
         }
         Bytes.put32(out, 4, o - 8);

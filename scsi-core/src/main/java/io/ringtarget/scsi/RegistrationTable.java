@@ -11,8 +11,8 @@ import static io.ringtarget.scsi.PersistentReservations.allRegistrants;
  * state persists through power loss (APTPL).
  * <p>
  * Threads: guarded by this object's monitor; every method but {@link #view()} is called holding it (PERSISTENT
- * RESERVE IN/OUT, loading the APTPL state). Commands other than those read the immutable {@link View} that
- * {@link #publish()} makes after each change, without a lock.
+ * RESERVE OUT, loading the APTPL state, the shared state's updates). Other commands, PERSISTENT RESERVE IN included,
+ * read the immutable {@link View} that {@link #publish()} makes after each change, without a lock.
  * <p>
  * A registration made with ALL_TG_PT=1 is one registration per target port, the same initiator port and key on
  * each, marked "all target ports": such a group changes key and ends together, and when one of its registrations
@@ -22,27 +22,44 @@ final class RegistrationTable
 {
     static final int MAX_REGISTRATIONS = 256;
 
-    /** What commands other than PERSISTENT RESERVE IN/OUT look at: immutable, published after each change. */
+    /**
+     * What commands other than PERSISTENT RESERVE OUT look at: immutable, published after each change. PERSISTENT
+     * RESERVE IN encodes it too, so it never waits for a PERSISTENT RESERVE OUT's storage (an APTPL file's fsync, a
+     * cluster's round trips) under the monitor.
+     */
     static final class View
     {
-        static final View NONE = new View(0, 0, new String[0], new boolean[0], new int[0], new boolean[0]);
+        static final View NONE = new View(0, 0, 0, -1, false, new String[0], new boolean[0], new int[0],
+            new boolean[0], new long[0], new boolean[0]);
 
+        final int generation;
         final int type;
         final int count;
+        /** The registration holding a reservation that is not of an all-registrants type; -1 otherwise. */
+        final int holder;
+        final boolean aptpl;
         final String[] port;
         final boolean[] device;
         final int[] rtpi;
         final boolean[] holds;
+        final long[] key;
+        final boolean[] allTargetPorts;
 
-        View(final int type, final int count, final String[] port, final boolean[] device, final int[] rtpi,
-            final boolean[] holds)
+        View(final int generation, final int type, final int count, final int holder, final boolean aptpl,
+            final String[] port, final boolean[] device, final int[] rtpi, final boolean[] holds, final long[] key,
+            final boolean[] allTargetPorts)
         {
+            this.generation = generation;
             this.type = type;
             this.count = count;
+            this.holder = holder;
+            this.aptpl = aptpl;
             this.port = port;
             this.device = device;
             this.rtpi = rtpi;
             this.holds = holds;
+            this.key = key;
+            this.allTargetPorts = allTargetPorts;
         }
     }
 
@@ -80,7 +97,8 @@ final class RegistrationTable
         {
             h[i] = holds(i);
         }
-        view = new View(type, n, p, d, r, h);
+        view = new View(generation, type, n, holder, aptpl, p, d, r, h, Arrays.copyOf(key, n),
+            Arrays.copyOf(allTargetPorts, n));
     }
 
     // ---------------------------------------------------------------------------------------------------------
