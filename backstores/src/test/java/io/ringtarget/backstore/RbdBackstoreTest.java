@@ -389,6 +389,68 @@ class RbdBackstoreTest
         }
     }
 
+    /**
+     * A change no gateway announced (its gateway's write timed out on its side but was stored, so it neither
+     * completed nor notified) still reaches the other gateways: each reads the state again after 10 s without an
+     * announcement. Here gateway B's store puts back an older state without a notify; gateway A's PERSISTENT
+     * RESERVE IN shows it within that (before, A kept the newer one until its own next PERSISTENT RESERVE OUT).
+     */
+    @Test
+    void aChangeNobodyAnnouncedIsReadWithinTheCheckInterval() throws Exception
+    {
+        final RbdImageSpec spec = cluster.image("pr-check", "16M");
+        try (LoopDriver a = new LoopDriver(RbdBackstore.open("pr-check", spec, 512, false));
+            LoopDriver b = new LoopDriver(RbdBackstore.open("pr-check", cluster.asAnotherGateway(spec), 512, false)))
+        {
+            final SharedReservationStore storeB = ((RbdBackstore)b.backstore).sharedReservations();
+            a.lu.shareReservations(((RbdBackstore)a.backstore).sharedReservations());
+            b.lu.shareReservations(storeB);
+            register(b, 0, 0x1);
+            final byte[] first = storeB.read().bytes();
+            register(b, 0x1, 0x2);
+            assertEquals(0x2L, onlyKey(a), "announced to A");
+            storeB.replace(first, storeB.read().version()); // no announcement
+            final long start = System.nanoTime();
+            long key = onlyKey(a);
+            while (key != 0x1L && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(15))
+            {
+                Thread.sleep(100);
+                key = onlyKey(a);
+            }
+            final long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(0x1L, key, "A after " + tookMillis + " ms");
+            System.out.println("A read the unannounced change after " + tookMillis + " ms");
+        }
+    }
+
+    /** PERSISTENT RESERVE OUT, REGISTER, through {@code d}'s loop (run aside on an rbd LUN): GOOD. */
+    private static void register(final LoopDriver d, final long key, final long serviceActionKey)
+    {
+        d.buffer.asSlice(0, 24).fill((byte)0);
+        d.buffer.set(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 0, key);
+        d.buffer.set(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 8, serviceActionKey);
+        final int before = d.completions;
+        d.task.reset();
+        d.task.nexus(d.nexus).device(d.device).cdb(new byte[] {0x5F, 0, 0, 0, 0, 0, 0, 0, 24, 0})
+            .expectedDataTransferLength(24).dataBuffer(d.buffer);
+        d.lu.execute(d.task);
+        final long deadline = System.nanoTime() + LoopDriver.WAIT_NANOS;
+        while (d.completions == before && System.nanoTime() - deadline < 0)
+        {
+            d.loop.doWork();
+        }
+        d.assertGood();
+    }
+
+    /** The one key PERSISTENT RESERVE IN, READ KEYS, reports through {@code d}. */
+    private static long onlyKey(final LoopDriver d)
+    {
+        d.run(64, 0x5E, 0, 0, 0, 0, 0, 0, 0, 64, 0);
+        d.assertGood();
+        assertEquals(8, d.buffer.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 4), "one key");
+        return d.buffer.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 8);
+    }
+
     /** Lets a stopped process go on after {@code millis}, unless interrupted first. */
     private static void resumeAfter(final String pid, final long millis)
     {
@@ -424,6 +486,11 @@ class RbdBackstoreTest
                 into.add("missed");
             }
 
+            @Override
+            public void check()
+            {
+                // the periodic check, every 10 s: not what these tests listen for
+            }
         };
     }
 

@@ -36,6 +36,16 @@ public interface SharedReservationStore
 
         /** Announcements may have been missed (the store lost its watch and has a new one): read the state again. */
         void missed();
+
+        /**
+         * No announcement came for a while: read the state again in case one was lost (a change whose write's reply
+         * timed out, so its gateway neither knew it stored it nor announced it). The store's thread, every
+         * {@code ~10 s}; the default is {@link #missed()}.
+         */
+        default void check()
+        {
+            missed();
+        }
     }
 
     /** The stored state now. */

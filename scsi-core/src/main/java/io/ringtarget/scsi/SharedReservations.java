@@ -54,6 +54,8 @@ final class SharedReservations implements SharedReservationStore.Listener
     private int ownNext;
     /** What the last successful {@link #replace} has to announce, taken by the command once out of the monitor. */
     private byte[] pending;
+    /** The last periodic {@link #check} could not read the state (reported once). */
+    private boolean checkFailing;
 
     SharedReservations(final LogicalUnit lu, final RegistrationTable table, final UnitAttentions unitAttentions,
         final AbortRequests abortRequests, final SharedReservationStore store, final String serial)
@@ -274,6 +276,29 @@ final class SharedReservations implements SharedReservationStore.Listener
             {
                 lu.reportInternalError(new IOException("persistent reservations of " + serial + ": " +
                     store.where() + " could not be read again; the next PERSISTENT RESERVE OUT reads it", ex));
+            }
+        }
+    }
+
+    @Override
+    public void check()
+    {
+        synchronized (table)
+        {
+            try
+            {
+                refresh();
+                checkFailing = false;
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                if (!checkFailing)
+                {
+                    checkFailing = true; // reported once until a check succeeds again
+                    lu.reportInternalError(new IOException("persistent reservations of " + serial + ": " +
+                        store.where() + " could not be read for the periodic check (tried again, not reported " +
+                        "again until it can be read)", ex));
+                }
             }
         }
     }

@@ -37,7 +37,9 @@ import static io.ringtarget.ffi.LibcConstants.ETIMEDOUT;
  *     <li>the watch: librados calls a Java upcall on its own thread for each notify, which only queues it; this
  *     object's thread hands it to the logical unit and then acknowledges it, so the announcer waits until the state is
  *     applied here. A lost watch (the OSD restarted, the connection broke) is registered again and the state read
- *     again ({@link SharedReservationStore.Listener#missed}).</li>
+ *     again ({@link SharedReservationStore.Listener#missed}); and every {@link #CHECK_NANOS} without an
+ *     announcement the listeners read it anyway ({@link SharedReservationStore.Listener#check}): a change whose
+ *     gateway never announced it (its write's reply timed out) is taken within that.</li>
  * </ul>
  * Two I/O contexts: one for read and replace, whose last version is the object's (one caller at a time), one for the
  * watch, notifies and acknowledgements, on a connection this store holds a reference to (so it outlives the image's
@@ -50,6 +52,8 @@ final class RbdReservationStore implements SharedReservationStore, AutoCloseable
     /** The largest state (256 registrations of 223-byte names, escaped, and the rest): read in one go. */
     private static final int MAX_STATE_BYTES = 1 << 18;
     private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How long without an announcement before the listeners read the state again ({@link Listener#check}). */
+    static final long CHECK_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private record Notification(long notifyId, long cookie, byte[] message)
     {
@@ -350,10 +354,12 @@ final class RbdReservationStore implements SharedReservationStore, AutoCloseable
     private void run()
     {
         boolean reported = false;
+        long checkedAt = System.nanoTime();
         while (running)
         {
             for (Notification n = notifications.poll(); null != n; n = notifications.poll())
             {
+                checkedAt = System.nanoTime(); // an announcement carries the state
                 if (n.message().length > 0)
                 {
                     for (final Listener l : listeners)
@@ -397,13 +403,23 @@ final class RbdReservationStore implements SharedReservationStore, AutoCloseable
                 if (!watchLost)
                 {
                     reported = false;
+                    checkedAt = System.nanoTime();
                     for (final Listener l : listeners)
                     {
                         l.missed();
                     }
                 }
             }
-            LockSupport.parkNanos(this, watchLost ? RETRY_NANOS : TimeUnit.SECONDS.toNanos(60));
+            final long sinceCheck = System.nanoTime() - checkedAt;
+            if (running && sinceCheck >= CHECK_NANOS)
+            {
+                checkedAt = System.nanoTime();
+                for (final Listener l : listeners)
+                {
+                    l.check();
+                }
+            }
+            LockSupport.parkNanos(this, watchLost ? RETRY_NANOS : CHECK_NANOS - (System.nanoTime() - checkedAt));
         }
     }
 
