@@ -1,7 +1,7 @@
 package io.ringtarget.backstore;
 
-import io.ringtarget.backstore.internal.BackingFileLock;
 import io.ringtarget.backstore.internal.AsideThread;
+import io.ringtarget.backstore.internal.BackingFileLock;
 import io.ringtarget.backstore.internal.DiscardThread;
 import io.ringtarget.ffi.Errno;
 import io.ringtarget.ffi.Libc;

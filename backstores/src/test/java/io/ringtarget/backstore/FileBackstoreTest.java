@@ -89,12 +89,12 @@ class FileBackstoreTest
     }
 
     /**
-     * A PERSISTENT RESERVE OUT that writes the APTPL state file (a write and two fsyncs) runs on the backstore's
-     * aside thread, not on the loop: execute returns before the command completes, a turn of the loop completes it
-     * GOOD, and the file holds the key. One that writes no file (APTPL off, as it stays) completes on the loop.
+     * A PERSISTENT RESERVE OUT, which may write the APTPL state file (a write and two fsyncs) under the reservations'
+     * monitor, runs on the backstore's aside thread, not on the loop: execute returns before the command completes, a
+     * turn of the loop completes it GOOD, and the file holds the key (or is removed with APTPL off).
      */
     @Test
-    void aPersistentReserveOutWritingTheAptplFileRunsOffTheLoop(@TempDir final Path state) throws Exception
+    void aPersistentReserveOutRunsOffTheLoopAndWritesTheAptplFileThere(@TempDir final Path state) throws Exception
     {
         final FileBackstore bs = FileBackstore.fileio("f", file, SIZE, 512, true, false);
         try (LoopDriver d = new LoopDriver(bs))
@@ -118,10 +118,14 @@ class FileBackstoreTest
             {
                 assertEquals(0, files.count(), "the state file removed");
             }
-            // Neither active nor asked for: nothing to write, on the loop.
+            // Neither active nor asked for: nothing to write, but off the loop all the same (one rule, one thread).
             d.buffer.set(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 0, 0x5EEDL);
-            assertFalse(reserveOut(d, 0x5EEE, 0), "REGISTER without APTPL completed on the loop");
+            assertTrue(reserveOut(d, 0x5EEE, 0), "REGISTER without APTPL went to the aside thread too");
             d.assertGood();
+            try (java.util.stream.Stream<Path> files = Files.list(pr))
+            {
+                assertEquals(0, files.count(), "no state file");
+            }
         }
     }
 

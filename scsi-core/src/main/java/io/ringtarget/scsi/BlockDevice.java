@@ -148,10 +148,11 @@ public interface BlockDevice
 
     /**
      * Runs {@code work} for {@code task} where its waiting does not hold this handle's loop, then completes the task
-     * with 0 on the loop (with a negative errno when the work could not be run). For the rare commands that wait for a
-     * cluster rather than for the medium: a PERSISTENT RESERVE OUT on the state an RBD image's gateways share reads,
-     * writes and announces a RADOS object, and an OSD that does not answer would hold every session of the loop. The
-     * default runs the work here, at once: a device whose storage is local needs no other thread.
+     * with 0 on the loop (with a negative errno when the work could not be run). For the rare commands that wait for
+     * storage other than the medium: a PERSISTENT RESERVE OUT that writes its APTPL file (fsync), or reads, writes and
+     * announces the RADOS object an RBD image's gateways share, where an OSD that does not answer would hold every
+     * session of the loop. The backstores' devices run it on a thread of the backstore's; the default runs it here, at
+     * once.
      */
     default void runAside(final ScsiTask task, final AsideWork work)
     {

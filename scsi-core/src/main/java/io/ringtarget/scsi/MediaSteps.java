@@ -42,7 +42,7 @@ final class MediaSteps
     static final int PHASE_SANITIZE_CHECKPOINT = 22;
     /** COMPARE AND WRITE as one operation of the medium ({@link BlockDevice#compareAndWrite}). */
     static final int PHASE_CAW_MEDIUM = 23;
-    /** A PERSISTENT RESERVE OUT on shared state, run off the loop ({@link BlockDevice#runAside}). */
+    /** A PERSISTENT RESERVE OUT, run off the loop ({@link BlockDevice#runAside}). */
     static final int PHASE_RESERVE_OUT = 24;
 
     // What VERIFY / WRITE AND VERIFY compare the read-back with (BYTCHK, SBC-3 5.33): nothing, the Data-Out, or
@@ -141,14 +141,20 @@ final class MediaSteps
                 completeSingleStep(t);
                 return;
             case PHASE_RESERVE_OUT:
-                if (result < 0)
+                // Its outcome, or why the device could not run it: closing (NOT READY, as a fenced path), or its
+                // thread's last guard (INTERNAL TARGET FAILURE: not a medium error).
+                if (t.aborted())
                 {
-                    ioError(t, result, true);
                     completeSingleStep(t);
                 }
-                else if (t.aborted())
+                else if (result == -ERRNO_ESHUTDOWN)
                 {
-                    completeSingleStep(t);
+                    ioError(t, result, true);
+                    t.complete();
+                }
+                else if (result < 0)
+                {
+                    Responses.internalTargetFailure(t);
                 }
                 else
                 {

@@ -11,17 +11,17 @@ import java.nio.file.Path;
  * <p>
  * Threads: guarded by the table's monitor, like the table. A PERSISTENT RESERVE OUT takes {@link #before()}, changes
  * the table, then calls {@link #persist}: the write happens there, on the thread the command's device runs work that
- * waits for storage on ({@link BlockDevice#runAside}: not a loop, see {@link #mayWrite}), and when it fails the table
- * is put back as it was, so nothing the command did takes effect.
+ * waits for storage on ({@link BlockDevice#runAside}: not a loop), and when it fails the table is put back as it
+ * was, so nothing the command did takes effect.
  */
 final class PersistThroughPowerLoss
 {
     private final LogicalUnit lu;
     private final RegistrationTable table;
     /** Where the state goes; null: APTPL not offered, or the state is shared ({@link #shared}). */
-    private PersistentReservationStore store;
+    private volatile PersistentReservationStore store;
     /** The gateways of the logical unit keep the state in their storage ({@link SharedReservations}): no file. */
-    private boolean shared;
+    private volatile boolean shared;
 
     PersistThroughPowerLoss(final LogicalUnit lu, final RegistrationTable table)
     {
@@ -67,19 +67,6 @@ final class PersistThroughPowerLoss
     {
         shared = true;
         store = null;
-    }
-
-    /**
-     * Whether a PERSISTENT RESERVE OUT with this APTPL bit may write or remove the state file: APTPL is active, or the
-     * command asks for it. Taken before the command runs, to run it off the loop then; a change in between only moves
-     * one write onto the loop or one command off it.
-     */
-    boolean mayWrite(final boolean aptplBit)
-    {
-        synchronized (table)
-        {
-            return store != null && (aptplBit || table.aptpl());
-        }
     }
 
     /** The state file, or null when APTPL is not offered. */

@@ -21,9 +21,9 @@ import static io.ringtarget.scsi.ReserveOutOutcome.GOOD;
  * APTPL asks for it (or puts the table back when that fails); only then is the table published and are the unit
  * attentions and abort requests applied. A command that fails changes nothing anyone sees. When several gateways
  * export the logical unit, the state they share replaces the APTPL file ({@link SharedReservations}): read before the
- * action, stored after it, announced to the others before the command completes. A transaction that waits for storage
- * (the shared state's cluster, the APTPL file's fsync) runs on the thread the task's device gives it
- * ({@link BlockDevice#runAside}), not on a loop.
+ * action, stored after it, announced to the others before the command completes. The transaction, which may wait for
+ * storage under the monitor (the shared state's cluster, the APTPL file's fsync), runs on the thread the task's
+ * device gives it ({@link BlockDevice#runAside}), not on a loop.
  * <pre>
  *   basic parameter list (6.14.3)                     REGISTER AND MOVE (6.14.4)
  *   0-7    RESERVATION KEY                            0-7    RESERVATION KEY
@@ -64,8 +64,8 @@ final class PersistentReserveOut implements BlockDevice.AsideWork
     }
 
     /**
-     * Checks the CDB and the parameter list, runs the service action, answers the task: here, or when it waits for
-     * storage (shared state, an APTPL file), on the thread the task's device runs such work on ({@link #runAside}).
+     * Checks the CDB and the parameter list, then runs the service action and answers the task on the thread the
+     * task's device runs work that waits for storage on ({@link #runAside}; here without a device).
      */
     void execute(final ScsiTask t, final MemorySegment cdb)
     {
@@ -87,8 +87,7 @@ final class PersistentReserveOut implements BlockDevice.AsideWork
         }
         final MemorySegment p = t.dataBuffer();
         final boolean move = serviceAction == SA_REGISTER_AND_MOVE;
-        final int flags = Bytes.u8(p, flagsOffset(serviceAction));
-        final boolean specifyInitiatorPorts = !move && (flags & 0x08) != 0;
+        final boolean specifyInitiatorPorts = !move && (Bytes.u8(p, flagsOffset(serviceAction)) & 0x08) != 0;
         if (specifyInitiatorPorts && serviceAction != SA_REGISTER)
         {
             Responses.invalidParameter(t, 20, 3); // SPC-4 6.14.3: SPEC_I_PT only with REGISTER
@@ -118,9 +117,10 @@ final class PersistentReserveOut implements BlockDevice.AsideWork
             return;
         }
         final BlockDevice device = t.device();
-        if (null != device && (null != shared || persistThroughPowerLoss.mayWrite(aptplBit(serviceAction, flags))))
+        if (null != device)
         {
-            // The state's round trips to a cluster, or its file's fsync, happen off the loop: its other sessions go on.
+            // The transaction holds the table's monitor while it waits for storage (an APTPL file's fsync, a shared
+            // state's cluster): off the loop, whose other sessions go on; one at a time per device's backstore.
             t.phase = MediaSteps.PHASE_RESERVE_OUT;
             device.runAside(t, this);
             return;

@@ -230,7 +230,7 @@ final class RbdDevice implements BlockDevice
         return true;
     }
 
-    /** On the backstore's {@link AsideThread}: a loop never waits for an OSD to answer a RADOS call. */
+    /** On the backstore's {@link io.ringtarget.backstore.internal.AsideThread}: no loop waits for an OSD to answer. */
     @Override
     public void runAside(final ScsiTask task, final AsideWork work)
     {

@@ -410,8 +410,7 @@ final class RbdReservationStore implements SharedReservationStore, AutoCloseable
                     }
                 }
             }
-            final long sinceCheck = System.nanoTime() - checkedAt;
-            if (running && sinceCheck >= CHECK_NANOS)
+            if (running && System.nanoTime() - checkedAt >= CHECK_NANOS)
             {
                 checkedAt = System.nanoTime();
                 for (final Listener l : listeners)

@@ -31,10 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * different gateways around a failover. B has to take the image over from A (break the lock, blocklist A) before it
  * may write, and A's writer (a write every 2 ms) goes on meanwhile: the compare must be made with what the image holds
  * when B writes, so a compare-and-write during which A acknowledged a write answers MISCOMPARE and writes nothing.
- * B does it with one OSD operation (rbd_aio_compare_and_write) for one 512-byte sector, and for a 4096-byte block with a
- * read made once it holds the lock; a read made before (reads need no lock), a compare and a write would answer GOOD
- * and overwrite the writes A acknowledged while B took the image over. Once A is fenced, B's next attempt matches and
- * writes.
+ * B does it with one OSD operation (rbd_aio_compare_and_write) for one 512-byte sector, and for a 4096-byte block
+ * with a read made once it holds the lock; a read made before (reads need no lock), a compare and a write would
+ * answer GOOD and overwrite the writes A acknowledged while B took the image over. Once A is fenced, B's next attempt
+ * matches and writes.
  */
 @Timeout(300)
 class RbdGatewayCompareAndWriteTest
