@@ -99,6 +99,38 @@ final class CephTestCluster implements AutoCloseable
         return new RbdImageSpec(spec.pool(), spec.image(), copy.toString(), spec.cephId(), spec.keyring());
     }
 
+    /**
+     * Stops the cluster's OSD (SIGSTOP: it answers nothing, as a hung or unreachable one) until closed, or until a
+     * watchdog lets it go on after {@code watchdogMillis} (so that a command which waits for it on the test's own
+     * thread still ends, and the test fails on what it measured).
+     */
+    AutoCloseable stopOsd(final long watchdogMillis) throws IOException, InterruptedException
+    {
+        final String pid = Files.readString(dir.resolve("run/osd.0.pid")).trim();
+        final Thread watchdog = Thread.ofPlatform().daemon().start(() ->
+        {
+            try
+            {
+                Thread.sleep(watchdogMillis);
+                exec("kill", "-CONT", pid);
+            }
+            catch (final InterruptedException ex)
+            {
+                // the test let it go on itself
+            }
+            catch (final IOException ex)
+            {
+                throw new java.io.UncheckedIOException(ex);
+            }
+        });
+        exec("kill", "-STOP", pid);
+        return () ->
+        {
+            watchdog.interrupt();
+            exec("kill", "-CONT", pid);
+        };
+    }
+
     static String exec(final String... command) throws IOException, InterruptedException
     {
         final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

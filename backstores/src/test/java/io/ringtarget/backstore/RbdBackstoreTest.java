@@ -20,7 +20,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -277,8 +276,6 @@ class RbdBackstoreTest
             final SharedReservationStore store = ((RbdBackstore)d.backstore).sharedReservations();
             d.lu.shareReservations(store);
             final long versionBefore = store.read().version();
-            final String osd = Files.readString(cluster.dir.resolve("run/osd.0.pid")).trim();
-            final Thread watchdog = Thread.ofPlatform().daemon().start(() -> resumeAfter(osd, 10_000));
             final int before = d.completions;
             final boolean completed;
             final long tookNanos;
@@ -287,8 +284,7 @@ class RbdBackstoreTest
             final boolean inCompleted;
             final long inNanos;
             final int inStatus;
-            CephTestCluster.exec("kill", "-STOP", osd);
-            try
+            try (AutoCloseable stopped = cluster.stopOsd(10_000))
             {
                 d.buffer.fill((byte)0);
                 d.buffer.set(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 8, 0x5EEDL);
@@ -315,11 +311,6 @@ class RbdBackstoreTest
                 inCompleted = d.lu.execute(in);
                 inNanos = System.nanoTime() - inStart;
                 inStatus = in.status();
-            }
-            finally
-            {
-                watchdog.interrupt();
-                CephTestCluster.exec("kill", "-CONT", osd);
             }
             assertFalse(completed, "completed on the loop (it waited " + tookNanos / 1_000_000 + " ms there)");
             assertTrue(tookNanos < TimeUnit.SECONDS.toNanos(1), tookNanos + " ns on the loop");
@@ -366,18 +357,10 @@ class RbdBackstoreTest
             fill(d.buffer, 0, 4096, 0x7E);
             d.run(4096, LoopDriver.cdb16(0x8A, 0, 0, 8));
             d.assertGood();
-            final String osd = Files.readString(cluster.dir.resolve("run/osd.0.pid")).trim();
-            final Thread watchdog = Thread.ofPlatform().daemon().start(() -> resumeAfter(osd, 30_000));
             final long start = System.nanoTime();
-            CephTestCluster.exec("kill", "-STOP", osd);
-            try
+            try (AutoCloseable stopped = cluster.stopOsd(30_000))
             {
                 d.run(4096, LoopDriver.cdb16(0x88, 0, 0, 8));
-            }
-            finally
-            {
-                watchdog.interrupt();
-                CephTestCluster.exec("kill", "-CONT", osd);
             }
             final long tookMillis = (System.nanoTime() - start) / 1_000_000;
             assertEquals(ScsiStatus.BUSY, d.task.status(), "status after " + tookMillis + " ms");
@@ -449,24 +432,6 @@ class RbdBackstoreTest
         d.assertGood();
         assertEquals(8, d.buffer.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 4), "one key");
         return d.buffer.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 8);
-    }
-
-    /** Lets a stopped process go on after {@code millis}, unless interrupted first. */
-    private static void resumeAfter(final String pid, final long millis)
-    {
-        try
-        {
-            Thread.sleep(millis);
-            CephTestCluster.exec("kill", "-CONT", pid);
-        }
-        catch (final InterruptedException ex)
-        {
-            // the test let it go on itself
-        }
-        catch (final java.io.IOException ex)
-        {
-            throw new java.io.UncheckedIOException(ex);
-        }
     }
 
     /** Records what a store hands its listener. */
