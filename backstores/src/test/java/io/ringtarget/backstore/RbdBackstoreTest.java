@@ -339,7 +339,8 @@ class RbdBackstoreTest
     /**
      * An OSD that does not answer fails an operation after rados_osd_op_timeout, which a gateway sets to 30 s when the
      * ceph.conf sets none (librados' own default waits for ever): the command answers BUSY, which initiators send
-     * again, not MEDIUM ERROR; once the OSD answers again the same READ is GOOD. Here the ceph.conf says 2 s.
+     * again, not MEDIUM ERROR; once the OSD answers again the same READ is GOOD. A write through another gateway, whose
+     * takeover of the image's lock the cluster does not answer either, is BUSY too. Here the ceph.conf says 2 s.
      */
     @Test
     void anOperationTheClusterDoesNotAnswerInTimeIsBusy() throws Exception
@@ -369,6 +370,20 @@ class RbdBackstoreTest
             d.run(4096, LoopDriver.cdb16(0x88, 0, 0, 8));
             d.assertGood();
             assertPattern(d.buffer, 0, 4096, 0x7E);
+            // A write through another gateway has to take the image's lock over first; the cluster not answering
+            // that either, the write is BUSY too (a failed takeover's writes were answered MEDIUM ERROR).
+            try (LoopDriver other = new LoopDriver(RbdBackstore.open("timeout", cluster.withConf(spec,
+                "rados osd op timeout = 2\nrbd cache = false"), 512, false)))
+            {
+                fill(other.buffer, 0, 4096, 0x3C);
+                try (AutoCloseable stopped = cluster.stopOsd(30_000))
+                {
+                    other.run(4096, LoopDriver.cdb16(0x8A, 0, 0, 8));
+                }
+                assertEquals(ScsiStatus.BUSY, other.task.status(), "a write whose takeover timed out");
+                assertFalse(((RbdBackstore)other.backstore).lockOwner());
+                assertEquals(0, ((RbdBackstore)other.backstore).takeovers());
+            }
         }
     }
 

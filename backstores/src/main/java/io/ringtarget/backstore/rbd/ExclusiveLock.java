@@ -10,9 +10,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import static io.ringtarget.ffi.LibcConstants.EBUSY;
+import static io.ringtarget.ffi.LibcConstants.EIO;
 import static io.ringtarget.ffi.LibcConstants.ENOENT;
 import static io.ringtarget.ffi.LibcConstants.EROFS;
 import static io.ringtarget.ffi.LibcConstants.ESHUTDOWN;
+import static io.ringtarget.ffi.LibcConstants.ETIMEDOUT;
 import static io.ringtarget.ffi.LibrbdConstants.RBD_LOCK_MODE_EXCLUSIVE;
 
 /**
@@ -61,6 +63,8 @@ final class ExclusiveLock implements AutoCloseable
     private volatile boolean running = true;
     private volatile long takeovers;
     private volatile long failedTakeovers;
+    /** What the last failed takeover met (a negative errno), for the writes that waited for it. */
+    private volatile int takeoverError = -EIO;
     private final java.util.concurrent.atomic.AtomicLong fencings = new java.util.concurrent.atomic.AtomicLong();
 
     /**
@@ -94,6 +98,15 @@ final class ExclusiveLock implements AutoCloseable
     long failedTakeovers()
     {
         return failedTakeovers;
+    }
+
+    /**
+     * What the writes that waited for a failed takeover complete with: -ETIMEDOUT when the cluster did not answer in
+     * time (BUSY: the initiator sends them again), else -EIO.
+     */
+    int takeoverError()
+    {
+        return takeoverError;
     }
 
     long fencings()
@@ -220,6 +233,7 @@ final class ExclusiveLock implements AutoCloseable
         else if (r != 0) // r == 0 here: fenced while taking it, which was reported
         {
             failedTakeovers++;
+            takeoverError = r == -ETIMEDOUT ? -ETIMEDOUT : -EIO;
             state.compareAndSet(TAKING_OVER, NOT_OWNER);
             events.takeoverFailed("taking the exclusive lock of " + taken.spec().name() + ": " + Errno.describe(r));
             listener.lockStateChanged(NOT_OWNER);

@@ -318,6 +318,12 @@ public final class RbdBackstore implements Backstore
         return lock.state();
     }
 
+    /** What the writes that waited for a failed takeover complete with ({@link ExclusiveLock#takeoverError}). */
+    int takeoverError()
+    {
+        return lock.takeoverError();
+    }
+
     void requestTakeover()
     {
         if (!readOnly) // the logical unit refuses writes first; a read-only image is never taken over

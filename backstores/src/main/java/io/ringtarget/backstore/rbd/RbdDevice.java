@@ -503,7 +503,7 @@ final class RbdDevice implements BlockDevice
             waitingCount--;
             if (state == ExclusiveLock.NOT_OWNER)
             {
-                complete(slot, -EIO); // the takeover failed (logged); the next write tries again
+                complete(slot, backstore.takeoverError()); // the takeover failed (logged); the next one tries again
             }
             else
             {
