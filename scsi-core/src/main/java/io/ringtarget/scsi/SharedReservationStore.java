@@ -39,8 +39,8 @@ public interface SharedReservationStore
 
         /**
          * No announcement came for a while: read the state again in case one was lost (a change whose write's reply
-         * timed out, so its gateway neither knew it stored it nor announced it). The store's thread, every
-         * {@code ~10 s}; the default is {@link #missed()}.
+         * timed out, so its gateway neither knew it stored it nor announced it). On the store's thread, every few
+         * seconds (an RBD image's store: 10 s); the default is {@link #missed()}.
          */
         default void check()
         {
