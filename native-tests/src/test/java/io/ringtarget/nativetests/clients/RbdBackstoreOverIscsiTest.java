@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +31,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -77,12 +79,17 @@ class RbdBackstoreOverIscsiTest
         final RbdConfig snapshot = new RbdConfig("rbd/src@before", ceph.conf(), "admin", ceph.keyring());
         port = Ports.free();
         // The snapshot's LUN is not readOnly: the snapshot makes its logical unit write-protected anyway.
+        // LUN 3, an image of its own, and LUN 4 in RAM: a PERSISTENT RESERVE OUT waiting for a stopped OSD beside
+        // another session's commands, on the target's one loop.
         final RingtargetConfig config = new RingtargetConfig(List.of(rbd,
             BackstoreConfig.rbd("src", head, 512, false, null, null),
-            BackstoreConfig.rbd("src-before", snapshot, 512, false, null, null)),
+            BackstoreConfig.rbd("src-before", snapshot, 512, false, null, null),
+            BackstoreConfig.rbd("stalled", ceph.image("stalled", "64M"), 512, false, null, null),
+            new BackstoreConfig("ram0", "ram", null, 64L << 20, 512, false, false, null, null, false, null, null)),
             List.of(new TargetConfig(IQN, "rbd", List.of(new TpgConfig(1, true,
                 List.of(new PortalConfig("127.0.0.1", port)), List.of(new LunConfig(0, "rbd0", false),
-                    new LunConfig(1, "src", false), new LunConfig(2, "src-before", false)), List.of(),
+                    new LunConfig(1, "src", false), new LunConfig(2, "src-before", false),
+                    new LunConfig(3, "stalled", false), new LunConfig(4, "ram0", false)), List.of(),
                 true, "none")))),
             new DiscoveryAuthConfig("none", null), new EngineConfig(1, false, "ring", 5, 15))
             .withStateDirectory(dir.resolve("state").toString());
@@ -106,6 +113,46 @@ class RbdBackstoreOverIscsiTest
                 ceph.close();
             }
         }
+    }
+
+    /**
+     * A PERSISTENT RESERVE OUT on an rbd LUN whose OSD answers nothing (stopped with SIGSTOP) waits on the backstore's
+     * own thread: the target's one event loop meanwhile logs another initiator in and answers its INQUIRY on the RAM
+     * LUN at once, and the PERSISTENT RESERVE OUT completes GOOD once the OSD goes on. (Run on the loop, it held the
+     * loop, and with it every login and command, until the OSD answered.)
+     */
+    @Test
+    void aPersistentReserveOutWaitingForTheClusterHoldsUpNoOtherSession() throws Exception
+    {
+        final Path program = Tools.libiscsiProgram(dir, "pr-gateways");
+        final String osd = Files.readString(ceph.dir().resolve("run/osd.0.pid")).trim();
+        final Process register;
+        final ExternalProcess.Result inquiry;
+        final long inquiryMillis;
+        assertTrue(ExternalProcess.run(Duration.ofSeconds(10), "kill", "-STOP", osd).ok());
+        try
+        {
+            // One REGISTER AND IGNORE EXISTING KEY through LUN 3 ("RACED 1" once it is GOOD).
+            register = new ProcessBuilder(program.toString(), "race", Tools.iscsiUrl(port, IQN, 3),
+                "iqn.2026-12.io.ringtarget.test:stalled", "0x7000", "1").redirectErrorStream(true).start();
+            Thread.sleep(1_000); // logged in, its command in the target, waiting for the OSD
+            assertTrue(register.isAlive(), "the PERSISTENT RESERVE OUT did not wait for the stopped OSD");
+            final long start = System.nanoTime();
+            inquiry = ExternalProcess.run(Duration.ofSeconds(20), "iscsi-inq", Tools.iscsiUrl(port, IQN, 4));
+            inquiryMillis = (System.nanoTime() - start) / 1_000_000;
+        }
+        finally
+        {
+            ExternalProcess.run(Duration.ofSeconds(10), "kill", "-CONT", osd);
+        }
+        assertTrue(inquiry.ok(), "another session's INQUIRY while the OSD was stopped (" + inquiryMillis + " ms): " +
+            inquiry.output() + "\n" + LOG);
+        assertTrue(inquiryMillis < 5_000, inquiryMillis + " ms");
+        assertTrue(register.waitFor(60, TimeUnit.SECONDS), "the PERSISTENT RESERVE OUT never completed\n" + LOG);
+        final String out = new String(register.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, register.exitValue(), out);
+        assertTrue(out.contains("RACED 1"), out);
+        System.out.println("INQUIRY through another session while the OSD was stopped: " + inquiryMillis + " ms");
     }
 
     @Test
