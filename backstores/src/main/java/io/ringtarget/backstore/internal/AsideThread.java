@@ -1,12 +1,10 @@
 package io.ringtarget.backstore.internal;
 
 import io.ringtarget.ring.EventLoop;
-import io.ringtarget.ring.LoopTask;
 import io.ringtarget.scsi.BlockDevice;
 import io.ringtarget.scsi.ScsiTask;
 
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.locks.LockSupport;
 
 import static io.ringtarget.ffi.LibcConstants.EIO;
 import static io.ringtarget.ffi.LibcConstants.ESHUTDOWN;
@@ -87,15 +85,7 @@ public final class AsideThread implements AutoCloseable
 
     private static void handBack(final EventLoop loop, final ScsiTask task, final int result)
     {
-        final LoopTask completion = l -> task.onIoComplete(result);
-        for (int i = 0; !loop.offer(completion); i++)
-        {
-            if (i == 10_000)
-            {
-                return; // the loop has stopped taking tasks: it is closing, and so is the command's connection
-            }
-            LockSupport.parkNanos(100_000);
-        }
+        LoopHandOff.offer(loop, l -> task.onIoComplete(result)); // dropped only by a loop that has stopped
     }
 
     /**

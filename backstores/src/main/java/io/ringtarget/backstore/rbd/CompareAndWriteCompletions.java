@@ -1,14 +1,13 @@
 package io.ringtarget.backstore.rbd;
 
+import io.ringtarget.backstore.internal.LoopHandOff;
 import io.ringtarget.ffi.Librados;
 import io.ringtarget.ffi.Librbd;
 import io.ringtarget.ring.EventLoop;
-import io.ringtarget.ring.LoopTask;
 
 import java.lang.foreign.Arena;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The completions of rbd_aio_compare_and_write, which librbd 16.2 does not announce through the image's event
@@ -56,15 +55,8 @@ final class CompareAndWriteCompletions implements AutoCloseable
             Librbd.aioRelease(completion);
             final RbdDevice device = backstore.device((int)(arg >>> 32));
             final int slot = (int)arg;
-            final LoopTask task = loop -> device.onResult(slot, result);
-            for (int i = 0; !device.loop().offer(task); i++)
-            {
-                if (i == 10_000)
-                {
-                    return; // the loop has stopped taking tasks: it is closing, and so is the request
-                }
-                LockSupport.parkNanos(100_000);
-            }
+            // Dropped only by a loop that has stopped taking tasks: it is closing, and so is the request.
+            LoopHandOff.offer(device.loop(), loop -> device.onResult(slot, result));
         }
         catch (final Throwable t)
         {
