@@ -32,7 +32,8 @@ import java.lang.management.ManagementFactory;
  * Thin (LBPME, LBPRZ): an {@link AllocationMap} tracks which logical blocks were written since they were last
  * unmapped, so GET LBA STATUS reports never-written and unmapped blocks as deallocated. The memory is thin too: an
  * anonymous mapping ({@link LazyMemory}) whose pages the kernel commits when they are first written (a read of a
- * page never written reads the kernel's zero page), and UNMAP gives whole pages back (MADV_DONTNEED, after which
+ * block never written returns zeros without touching its page: not every kernel maps its shared zero page on a read
+ * fault), and UNMAP gives whole pages back (MADV_DONTNEED, after which
  * they read zeros) and zeroes the rest of its range. So a RAM LUN costs the memory written to it, not its size; a
  * size above the machine's memory is refused. A write that needs pages the machine cannot give without going below
  * the reserve it keeps free ({@link MemoryHeadroom}) is refused with ENOSPC, which the logical unit answers DATA
@@ -143,7 +144,7 @@ public final class RamBackstore implements Backstore
 
     /**
      * The memory this backstore's data holds now: the pages with a block written and not unmapped since (a page
-     * never written, or given back by UNMAP, holds none; a read of one maps the kernel's zero page). Counted from the
+     * never written, or given back by UNMAP, holds none; a read of one does not touch it). Counted from the
      * allocation map (a syscall-free walk of one bit per block). An UNMAP of part of a page zeroes that part in
      * place (a write on another loop may be filling the rest): the page stays held, and is no longer counted once
      * none of its blocks is mapped.
@@ -173,10 +174,26 @@ public final class RamBackstore implements Backstore
             .getTotalMemorySize();
     }
 
-    /** A view of the RAM's bytes (tests, tools). */
+    /** A view of the RAM's bytes (tests, tools): a block never written reads zeros through a READ whatever it holds. */
     public MemorySegment slice(final long offset, final long length)
     {
         return memory.asSlice(offset, length);
+    }
+
+    /**
+     * A view of the RAM's bytes to write into directly (tests, benchmarks: a LUN filled before it serves), its blocks
+     * counted as written from now on, as a WRITE's are (READ returns what is put there; the memory is not taken from
+     * the machine's headroom).
+     */
+    public MemorySegment sliceToWrite(final long offset, final long length)
+    {
+        final MemorySegment view = memory.asSlice(offset, length);
+        if (length > 0)
+        {
+            final long first = offset / blockSize;
+            allocation.markMapped(first, (offset + length - 1) / blockSize + 1 - first);
+        }
+        return view;
     }
 
     /** Where refusals for lack of memory are reported. */
@@ -329,17 +346,37 @@ public final class RamBackstore implements Backstore
                 task.onIoComplete(-EINVAL);
                 return;
             }
-            // Not NativeCopy: libc's memcpy may write a large copy around the caches (non-temporal stores, set by
-            // the launcher: 0.6x as fast into a reused buffer the transport reads at once, bench/scripts/copy-span.c).
-            MemorySegment.copy(memory, byteOffset, dst, 0, length);
+            // Blocks never written (or unmapped) read zeros without their pages being touched: a kernel that maps no
+            // shared zero page on a read fault (this project's 6.18 VM kernel) would commit a page for each, outside
+            // the headroom writes are held to, and a full read of a large LUN could exhaust the machine's memory.
+            final long end = byteOffset + length;
+            long position = byteOffset;
+            while (position < end)
+            {
+                final long block = position / blockSize;
+                final long runEnd = Math.min(end, (block + allocation.run(block, (end - 1) / blockSize + 1)) *
+                    blockSize);
+                if (allocation.mapped(block))
+                {
+                    // Not NativeCopy: libc's memcpy may write a large copy around the caches (non-temporal stores, set
+                    // by the launcher: 0.6x as fast into a reused buffer the transport reads at once,
+                    // bench/scripts/copy-span.c).
+                    MemorySegment.copy(memory, position, dst, position - byteOffset, runEnd - position);
+                }
+                else
+                {
+                    dst.asSlice(position - byteOffset, runEnd - position).fill((byte)0);
+                }
+                position = runEnd;
+            }
             task.onIoComplete(length);
         }
 
         public boolean lend(final ScsiTask task, final long byteOffset, final int length)
         {
-            if (outside(byteOffset, length))
+            if (outside(byteOffset, length) || !allMapped(byteOffset, length))
             {
-                return false;   // read() answers it
+                return false;   // read() answers it (zeros for blocks never written: their pages are not touched)
             }
             lent++;
             task.lend(this, memory, byteOffset);
@@ -415,6 +452,18 @@ public final class RamBackstore implements Backstore
             }
             zero(byteOffset, length);
             task.onIoComplete(0);
+        }
+
+        /** Whether every block of the range holds written data (none of it reads the zeros of a page never touched). */
+        private boolean allMapped(final long byteOffset, final int length)
+        {
+            if (length <= 0)
+            {
+                return true;
+            }
+            final long first = byteOffset / blockSize;
+            final long end = (byteOffset + length - 1) / blockSize + 1;
+            return allocation.mapped(first) && allocation.run(first, end) == end - first;
         }
 
         /**

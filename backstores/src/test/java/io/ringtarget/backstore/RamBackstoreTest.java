@@ -52,7 +52,8 @@ class RamBackstoreTest
         {
             assertEquals(0, ram.memoryBytes());
             assertEquals(0, pagesHeld(ram, size), "nothing committed at creation");
-            // A read of blocks never written reads zeros from the kernel's zero page: still nothing held.
+            // A read of blocks never written reads zeros without touching their pages: still nothing held (this VM's
+            // kernel maps no shared zero page on a read fault: a copy from the memory committed a page each).
             d.buffer.asSlice(0, 1 << 20).fill((byte)1);
             d.run(1 << 20, LoopDriver.cdb16(0x88, 0, 0, 2048));
             d.assertGood();
@@ -67,6 +68,19 @@ class RamBackstoreTest
             d.assertGood();
             assertEquals((1 << 20) + 4096, ram.memoryBytes());
             assertEquals(256 + 1, pagesHeld(ram, size));
+            // Reads across written and never-written blocks: the data where written, zeros elsewhere, no page taken.
+            d.buffer.asSlice(0, 8192).fill((byte)1);
+            d.run(8192, LoopDriver.cdb16(0x88, 0, 2048 - 8, 16));
+            d.assertGood();
+            d.assertBytes(d.buffer, 0, 4096, 0);
+            d.assertBytes(d.buffer, 4096, 4096, 7);
+            d.buffer.asSlice(0, 4096).fill((byte)1);
+            d.run(4096, LoopDriver.cdb16(0x88, 0, 8192, 8));
+            d.assertGood();
+            d.assertBytes(d.buffer, 0, 3 * 512, 0);
+            d.assertBytes(d.buffer, 3 * 512, 512, 7);
+            d.assertBytes(d.buffer, 4 * 512, 4 * 512, 0);
+            assertEquals(256 + 1, pagesHeld(ram, size), "reads took no page");
             // WRITE SAME(16) with UNMAP over the 1 MiB: its pages go back to the kernel and read zeros.
             d.buffer.asSlice(0, 512).fill((byte)0);
             d.run(512, LoopDriver.cdb16(0x93, 0x08, 2048, 2048));
@@ -178,7 +192,7 @@ class RamBackstoreTest
 
     /**
      * The backstore's pages the kernel holds for this process alone (/proc/self/pagemap: present and exclusively
-     * mapped, so the shared zero page a read of a never-written page maps is not counted).
+     * mapped, so a shared zero page, where the kernel maps one, is not counted).
      */
     static long pagesHeld(final RamBackstore ram, final long size) throws IOException
     {

@@ -78,9 +78,18 @@ public final class AllocationMap
     /** The number of blocks from {@code first} (before the end) that are all mapped, or all deallocated, as it is. */
     public long run(final long first)
     {
+        return run(first, blocks);
+    }
+
+    /**
+     * The number of blocks from {@code first}, before {@code end}, that are all mapped, or all deallocated, as it is:
+     * a read's range looks at its own words only.
+     */
+    public long run(final long first, final long end)
+    {
         final boolean mapped = mapped(first);
         long block = first;
-        while (block < blocks)
+        while (block < end)
         {
             final int word = (int)(block >>> 6);
             // Bits that differ from the run's state, from this block on.
@@ -88,11 +97,11 @@ public final class AllocationMap
                 (-1L << block);
             if (differ != 0)
             {
-                return Math.min(((long)word << 6) + Long.numberOfTrailingZeros(differ), blocks) - first;
+                return Math.min(((long)word << 6) + Long.numberOfTrailingZeros(differ), end) - first;
             }
             block = ((long)word + 1) << 6;
         }
-        return blocks - first;
+        return end - first;
     }
 
     /** The number of mapped blocks, as it is (a racing write or unmap may or may not be counted). */

@@ -75,6 +75,9 @@ class AllocationMapTest
                 model.nextSetBit(probe), blocks);
             assertEquals(mapped, map.mapped(probe), "block " + probe);
             assertEquals(Math.min(runEnd, blocks) - probe, map.run(probe), "run from " + probe);
+            // Bounded as a read's range bounds it: the same run, cut at the range's end.
+            final int end = probe + 1 + random.nextInt(blocks - probe);
+            assertEquals(Math.min(runEnd, end) - probe, map.run(probe, end), "run from " + probe + " before " + end);
         }
     }
 

@@ -88,8 +88,8 @@ public final class CommandPath implements AutoCloseable
     {
         ram = new RamBackstore("ram0", LUN_BYTES, BLOCK_SIZE);
         // Written once, as fio's runs prefill theirs: a RAM LUN's pages are committed when first written, and a read
-        // of a page never written reads the kernel's one zero page, which no cache ever misses.
-        ram.slice(0, LUN_BYTES).fill((byte)0x5a);
+        // of a block never written is a fill of zeros, not a copy of the LUN's memory.
+        ram.sliceToWrite(0, LUN_BYTES).fill((byte)0x5a);
         log = new EventLog(new PrintStream(OutputStream.nullOutputStream()), false, EventLog.Level.WARN);
         ring = Ring.open(new RingConfig().entries(8));
         final TargetRegistry registry = new TargetRegistry();

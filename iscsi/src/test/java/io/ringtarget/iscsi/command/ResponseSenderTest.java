@@ -183,7 +183,7 @@ class ResponseSenderTest
         final BlockDevice handle = ram.open(null);
         for (long o = 0; o < MIB; o += 8)
         {
-            ram.slice(512L * 8 + o, 8).set(ValueLayout.JAVA_LONG_UNALIGNED, 0, o ^ 0x5a5a);
+            ram.sliceToWrite(512L * 8 + o, 8).set(ValueLayout.JAVA_LONG_UNALIGNED, 0, o ^ 0x5a5a);
         }
         final Command c = table.allocate(itt++, 1, 0);
         c.read = true;
@@ -221,7 +221,7 @@ class ResponseSenderTest
         final Command c = table.allocate(itt++, 1, 0);
         c.read = true;
         assertEquals(DataBuffers.POOLED, buffers.acquire(c, 4096));
-        ram.slice(0, 4096).fill((byte)3);
+        ram.sliceToWrite(0, 4096).fill((byte)3);
         // As with DataDigest=CRC32C: the task does not accept lent data.
         final ScsiTask task = c.task.reset().cdb(TestInitiator.cdb16(0x88, 0, 8)).expectedDataTransferLength(4096)
             .dataIn(true).dataBuffer(c.buffer).device(handle).listener(t -> { });
