@@ -1,5 +1,6 @@
 package io.ringtarget.backstore;
 
+import io.ringtarget.backstore.internal.AsideThread;
 import io.ringtarget.backstore.internal.DiscardThread;
 import io.ringtarget.backstore.internal.Lseek;
 import io.ringtarget.ffi.Libc;
@@ -32,7 +33,7 @@ import static io.ringtarget.ffi.LibcConstants.RWF_DSYNC;
  * One loop's handle on a {@link FileBackstore}: its own descriptors, registered as a completion owner of the loop;
  * in-flight requests live in slot arrays indexed by the user_data tag. Loop thread only.
  */
-final class FileDevice implements BlockDevice, CompletionHandler
+final class FileDevice implements BlockDevice, CompletionHandler, AsideThread.Requester
 {
     static final int OP_READ = 1;
     static final int OP_WRITE = 2;
@@ -57,6 +58,8 @@ final class FileDevice implements BlockDevice, CompletionHandler
     private int[] bufIndexes = new int[INITIAL_SLOTS];
     private int[] free = new int[INITIAL_SLOTS];
     private int freeCount;
+    /** Tasks whose work runs on the aside thread, to complete on this loop: none while they do (release). */
+    private int asideInFlight;
     private long completions;
     private long shortTransfers;
     private long bounced;
@@ -196,11 +199,26 @@ final class FileDevice implements BlockDevice, CompletionHandler
         submitRw(slot, OP_WRITE); // bufIndexes[slot] stays -1: a plain WRITE
     }
 
-    /** On the backstore's {@link io.ringtarget.backstore.internal.AsideThread}: an fsync never holds the loop. */
+    /** On the backstore's {@link AsideThread}: an fsync never holds the loop. */
     @Override
     public void runAside(final ScsiTask task, final AsideWork work)
     {
-        backstore.asideThread().submit(loop, task, work);
+        asideInFlight++;
+        backstore.asideThread().submit(loop, task, work, this);
+    }
+
+    /** On the loop, before the task completes. */
+    @Override
+    public void asideEnded()
+    {
+        asideInFlight--;
+    }
+
+    /** After the aside work handed over before it, on the same thread: a state file's fsync never holds the loop. */
+    @Override
+    public void saveAside(final Runnable save)
+    {
+        backstore.asideThread().submit(save);
     }
 
     public void flush(final ScsiTask task)
@@ -428,7 +446,7 @@ final class FileDevice implements BlockDevice, CompletionHandler
 
     int inFlight()
     {
-        return tasks.length - freeCount;
+        return tasks.length - freeCount + asideInFlight;
     }
 
     /** On the loop: no completion of this handle will come any more; its descriptors and owner id go. */

@@ -209,7 +209,8 @@ public final class RamBackstore implements Backstore
 
     /**
      * Not while the handle's loop still sends Data-In from this memory (its ranges must stay valid until sent), nor
-     * while a long operation waits for its next turn on it ({@link BlockDevice#continueLater}: a SANITIZE).
+     * while a long operation waits for its next turn on it ({@link BlockDevice#continueLater}: a SANITIZE) or for work
+     * of it on the aside thread ({@link BlockDevice#runAside}).
      */
     public boolean release(final BlockDevice handle)
     {
@@ -217,7 +218,7 @@ public final class RamBackstore implements Backstore
         {
             return true;
         }
-        if (ram.lent != 0 || ram.continuing != null)
+        if (ram.lent != 0 || ram.continuing != null || ram.asideInFlight != 0)
         {
             return false;
         }
@@ -246,7 +247,7 @@ public final class RamBackstore implements Backstore
         return offset < 0 || length < 0 || offset > capacity - length;
     }
 
-    private final class RamDevice implements BlockDevice, CompletionHandler
+    private final class RamDevice implements BlockDevice, CompletionHandler, AsideThread.Requester
     {
         /** The handle's loop: null for the handle of no loop ({@link #device()}). */
         private final EventLoop loop;
@@ -254,6 +255,8 @@ public final class RamBackstore implements Backstore
         private int lent;
         /** The task {@link #continueLater} continues when its NOP completes, or null. */
         private ScsiTask continuing;
+        /** Tasks whose work runs on the aside thread, to complete on this loop (a SANITIZE's save): not released. */
+        private int asideInFlight;
         /** This handle's completion owner on the loop, registered by the first {@link #continueLater}; -1 none. */
         private int ownerId = -1;
         /** Writes this handle refused for lack of memory, and when it last reported them. */
@@ -274,7 +277,27 @@ public final class RamBackstore implements Backstore
                 BlockDevice.super.runAside(task, work);
                 return;
             }
-            asideThread.submit(loop, task, work);
+            asideInFlight++;
+            asideThread.submit(loop, task, work, this);
+        }
+
+        /** On the loop, before the task completes. */
+        @Override
+        public void asideEnded()
+        {
+            asideInFlight--;
+        }
+
+        /** As {@link #runAside}: on the backstore's {@link AsideThread}, after the work handed over before it. */
+        @Override
+        public void saveAside(final Runnable save)
+        {
+            if (loop == null)
+            {
+                save.run();
+                return;
+            }
+            asideThread.submit(save);
         }
 
         /**

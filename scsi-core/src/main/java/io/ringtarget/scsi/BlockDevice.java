@@ -151,13 +151,24 @@ public interface BlockDevice
      * with 0 on the loop (with a negative errno when the work could not be run). For the rare commands that wait for
      * storage other than the medium: a PERSISTENT RESERVE OUT that writes its APTPL file (fsync), or reads, writes and
      * announces the RADOS object an RBD image's gateways share, where an OSD that does not answer would hold every
-     * session of the loop. The backstores' devices run it on a thread of the backstore's; the default runs it here, at
-     * once.
+     * session of the loop; a MODE SELECT that saves its pages; a sanitize operation's saved start and progress. The
+     * backstores' devices run it on a thread of the backstore's; the default runs it here, at once.
      */
     default void runAside(final ScsiTask task, final AsideWork work)
     {
         work.runAside(task);
         task.onIoComplete(0);
+    }
+
+    /**
+     * Runs {@code save} where it does not hold this handle's loop, after the work handed to {@link #runAside} before
+     * it, and nobody waits for it: a state file of the logical unit's that no command's status depends on (the error
+     * counters after a medium error, a self-test's log), written with fsync to the state directory, whose disk may be
+     * the failing one. The default runs it here, at once, as does a device whose backstore is closing.
+     */
+    default void saveAside(final Runnable save)
+    {
+        save.run();
     }
 
     /**

@@ -80,7 +80,6 @@ final class CommandHandlers
     private final InquiryData inquiryData;
     private final PersistentReservations persistentReservations;
     private final Spc2Reservation spc2Reservation;
-    private final UnitAttentions unitAttentions;
     private final AsymmetricAccess asymmetricAccess;
     private final ExtendedCopy extendedCopy;
     private final ReceiveCopyResults receiveCopyResults;
@@ -94,7 +93,6 @@ final class CommandHandlers
         final InquiryData inquiryData,
         final PersistentReservations persistentReservations,
         final Spc2Reservation spc2Reservation,
-        final UnitAttentions unitAttentions,
         final AsymmetricAccess asymmetricAccess,
         final ExtendedCopy extendedCopy,
         final ReceiveCopyResults receiveCopyResults,
@@ -109,7 +107,6 @@ final class CommandHandlers
         this.inquiryData = inquiryData;
         this.persistentReservations = persistentReservations;
         this.spc2Reservation = spc2Reservation;
-        this.unitAttentions = unitAttentions;
         this.asymmetricAccess = asymmetricAccess;
     }
 
@@ -348,17 +345,7 @@ final class CommandHandlers
 
     private void modeSelect(final ScsiTask t, final MemorySegment cdb, final boolean ten)
     {
-        final int outcome = modePages.select(t, cdb, ten, lu.blockSize());
-        if (outcome < 0)
-        {
-            return;
-        }
-        if (outcome > 0)
-        {
-            // SPC-4 6.9: the other I_T nexuses get MODE PARAMETERS CHANGED.
-            unitAttentions.raise(UnitAttentions.MODE_PARAMETERS_CHANGED, t.nexus());
-        }
-        Responses.good(t);
+        modePages.select(t, cdb, ten, lu.blockSize());
     }
 
     private static void readDefectData(final ScsiTask t, final MemorySegment cdb, final boolean twelve)

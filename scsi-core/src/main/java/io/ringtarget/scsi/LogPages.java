@@ -83,6 +83,8 @@ final class LogPages
     private long saveIntervalNanos = SAVE_INTERVAL_NANOS;
     /** A counted error is not in the file yet. */
     private volatile boolean unsaved;
+    /** {@link #save}, as the device's aside thread takes it (made once: a save allocates no lambda). */
+    private final Runnable saveWork = this::save;
 
     LogPages(final LogicalUnit lu, final MediaSteps steps, final UnitAttentions unitAttentions,
         final ProvisioningThreshold threshold)
@@ -128,9 +130,10 @@ final class LogPages
 
     /**
      * The error path counted a medium error (on its loop): saves the counters when none were saved for a second,
-     * else leaves them for the next save. Allocation-free unless it saves.
+     * else leaves them for the next save; off the loop, on {@code device}'s aside thread (the state directory may be
+     * on the disk that is failing). Allocation-free unless it saves.
      */
-    void errorCounted()
+    void errorCounted(final BlockDevice device)
     {
         if (store == null)
         {
@@ -141,11 +144,11 @@ final class LogPages
         final long last = lastSaveNanos.get();
         if (now - last >= saveIntervalNanos && lastSaveNanos.compareAndSet(last, now))
         {
-            save();
+            saveAside(device);
         }
     }
 
-    /** Saves the counters when an error counted since is not in the file (a LOG SENSE of them, a clean stop). */
+    /** Saves the counters at once when an error counted since is not in the file (a clean stop). */
     void saveIfUnsaved()
     {
         if (unsaved)
@@ -154,7 +157,20 @@ final class LogPages
         }
     }
 
-    /** The counters as they are now, durably (a few ms on the calling loop); an error is reported, not thrown. */
+    /** {@link #save} on {@code device}'s aside thread ({@link BlockDevice#saveAside}); here without a device. */
+    private void saveAside(final BlockDevice device)
+    {
+        if (null == device)
+        {
+            save();
+        }
+        else
+        {
+            device.saveAside(saveWork);
+        }
+    }
+
+    /** The counters as they are now, durably (a few ms); an error is reported, not thrown. */
     private synchronized void save()
     {
         final ErrorCounterStore s = store;
@@ -253,7 +269,10 @@ final class LogPages
                 Responses.invalidCdb(t, 5, 7);
                 return;
             }
-            saveIfUnsaved();   // what an initiator reads is what a restart brings back
+            if (unsaved)
+            {
+                saveAside(t.device());   // what an initiator reads is what a restart brings back, within moments
+            }
             final long errors = pageControl == PC_DEFAULT_CUMULATIVE ? 0 :
                 page == READ_ERROR_COUNTER ? readUncorrectedErrors() : writeUncorrectedErrors();
             header(out, page);
@@ -364,7 +383,7 @@ final class LogPages
             }
             if (page == SUPPORTED_PAGES || page == READ_ERROR_COUNTER || page == WRITE_ERROR_COUNTER)
             {
-                save();
+                saveAside(t.device());
                 // SPC-4 6.5: the other I_T nexuses get LOG PARAMETERS CHANGED (their counters were reset too).
                 unitAttentions.raise(UnitAttentions.LOG_PARAMETERS_CHANGED, t.nexus());
             }

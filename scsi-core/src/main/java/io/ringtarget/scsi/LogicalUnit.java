@@ -124,13 +124,13 @@ public final class LogicalUnit
         this.sanitize = new Sanitize(this, blockSize);
         this.selfTest = new SelfTest(this, blockSize);
         this.provisioningThreshold = new ProvisioningThreshold(this, unitAttentions);
-        this.modePages = new ModePages(this, selfTest, provisioningThreshold);
+        this.modePages = new ModePages(this, unitAttentions, selfTest, provisioningThreshold);
         final MediaCommands media = new MediaCommands(this, blockSize, thinProvisioning, maxTransferBlocks,
             maxCompareAndWriteBlocks, maxUnmapBlocks, maxWriteSameBlocks, modePages, steps);
         final CopyResults copyResults = new CopyResults();
         this.logPages = new LogPages(this, steps, unitAttentions, provisioningThreshold);
         this.handlers = new CommandHandlers(this, media, modePages, inquiryData, persistentReservations,
-            spc2Reservation, unitAttentions, new AsymmetricAccess(this), new ExtendedCopy(this, steps, copyResults),
+            spc2Reservation, new AsymmetricAccess(this), new ExtendedCopy(this, steps, copyResults),
             new ReceiveCopyResults(copyResults, blockSize), logPages);
         this.admission = new CommandAdmission(unitAttentions, abortRequests, sanitize, selfTest,
             persistentReservations, spc2Reservation);
@@ -584,10 +584,19 @@ public final class LogicalUnit
         provisioningThreshold.written(t);
     }
 
-    /** The error path counted a medium error: the log pages save the counters (at most once a second). */
-    void mediumErrorCounted()
+    /** A MODE SELECT's values were saved off its loop, or not ({@link MediaSteps#PHASE_MODE_SELECT_SAVE}). */
+    void modeParametersSaved(final ScsiTask t)
     {
-        logPages.errorCounted();
+        modePages.saved(t);
+    }
+
+    /**
+     * The error path counted a medium error of a command to {@code device}: the log pages save the counters (at most
+     * once a second, on the device's aside thread).
+     */
+    void mediumErrorCounted(final BlockDevice device)
+    {
+        logPages.errorCounted(device);
     }
 
     /** PRgeneration (SPC-4 6.13.2). */

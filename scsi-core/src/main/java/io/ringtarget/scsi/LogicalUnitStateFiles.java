@@ -37,11 +37,11 @@ public final class LogicalUnitStateFiles
     }
 
     /**
-     * Offers APTPL (SPC-4 5.12.5, PTPL_C=1): when an initiator registers with APTPL=1 the persistent reservation
-     * state is written durably to {@code <stateDirectory>/persistent-reservations/<serial>.pr} (on the loop running
-     * the PERSISTENT RESERVE OUT, before it completes), and this call loads what a previous run left there.
-     * Without this call APTPL=1 is refused (INVALID FIELD IN PARAMETER LIST) and nothing is written. Call once,
-     * before the logical unit serves. Two logical units must not share a serial and a directory.
+     * Offers APTPL (SPC-4 5.12.5, PTPL_C=1): when an initiator registers with APTPL=1 the persistent reservation state
+     * is written durably to {@code <stateDirectory>/persistent-reservations/<serial>.pr} (off the loop that received
+     * the PERSISTENT RESERVE OUT, on its device's aside thread, before it completes), and this call loads what a
+     * previous run left there. Without this call APTPL=1 is refused (INVALID FIELD IN PARAMETER LIST) and nothing is
+     * written. Call once, before the logical unit serves. Two logical units must not share a serial and a directory.
      *
      * @param stateDirectory the server's state directory (the configuration's, /var/lib/ringtarget by default).
      * @throws PersistentReservationStateException when the file exists but is torn, corrupt, of another version or
@@ -57,11 +57,12 @@ public final class LogicalUnitStateFiles
 
     /**
      * Keeps a sanitize or format operation across a restart (SBC-4 4.11.2, 5.3): saved to {@code
-     * <stateDirectory>/medium-operations/<serial>.op} when it begins (on its loop, before the first block), as failed
-     * when it fails, removed when it completes, and its progress saved every few seconds (after a flush). This call
-     * loads what a previous run left there: the logical unit comes back in the failure mode, or with the operation in
-     * progress, which the first command that reaches the logical unit sets going again from its saved progress (from
-     * the first block when the logical unit's size changed). Call once, before the logical unit serves.
+     * <stateDirectory>/medium-operations/<serial>.op} when it begins (before the first block), as failed when it fails,
+     * removed when it completes, and its progress saved every few seconds (after a flush); each but the failure off the
+     * loop, on its device's aside thread ({@link BlockDevice#runAside}). This call loads what a previous run left
+     * there: the logical unit comes back in the failure mode, or with the operation in progress, which the first
+     * command that reaches the logical unit sets going again from its saved progress (from the first block when the
+     * logical unit's size changed). Call once, before the logical unit serves.
      *
      * @throws MediumOperationStateException when the file exists but is torn, corrupt, of another version or of
      *                                       another serial: nothing was loaded, the file is left as it is.
@@ -76,8 +77,9 @@ public final class LogicalUnitStateFiles
     /**
      * Keeps the self-test log (the Self-Test Results log page, SPC-4 7.3.16) and the read rate behind EXTENDED
      * SELF-TEST COMPLETION TIME across a restart: {@code <stateDirectory>/self-tests/<serial>.log}, saved when a short
-     * or extended self-test starts and ends. This call loads what a previous run saved (a test it cut short comes
-     * back "aborted by another method"). Call once, before the logical unit serves.
+     * or extended self-test starts and ends (off the loop, on its device's aside thread: {@link
+     * BlockDevice#saveAside}). This call loads what a previous run saved (a test it cut short comes back "aborted by
+     * another method"). Call once, before the logical unit serves.
      *
      * @throws SelfTestLogStateException when the file exists but is torn, corrupt, of another version or of another
      *                                   serial: nothing was loaded, the file is left as it is.
@@ -90,7 +92,8 @@ public final class LogicalUnitStateFiles
 
     /**
      * Keeps the mode parameters a MODE SELECT with the SP bit saves (SPC-4 6.9: WCE, D_SENSE, SWP) across a restart:
-     * {@code <stateDirectory>/mode-parameters/<serial>.mode}. This call makes what a previous run saved the current
+     * {@code <stateDirectory>/mode-parameters/<serial>.mode}, before the MODE SELECT completes, off its loop (on its
+     * device's aside thread). This call makes what a previous run saved the current
      * values, except a saved WCE when {@link LogicalUnit#writeCacheEnabled(boolean)} (call it first) changed since: the
      * configuration's newer choice wins. Without this call SP is refused (INVALID FIELD IN CDB). Call once, before
      * the logical unit serves.
@@ -114,7 +117,8 @@ public final class LogicalUnitStateFiles
      * Keeps the error counters (TOTAL UNCORRECTED ERRORS of the Read and Write Error Counter log pages, behind the
      * Informational Exceptions page's failure prediction) across a restart, as a disk keeps them:
      * {@code <stateDirectory>/error-counters/<serial>.counters}, saved at most once a second as medium errors are
-     * counted, and when a LOG SELECT resets them. This call takes back what a previous run saved. Call once, before
+     * counted, and when a LOG SELECT resets them, off the loops (on the device's aside thread: a failing disk may hold
+     * the state directory too). This call takes back what a previous run saved. Call once, before
      * the logical unit serves.
      *
      * @return the read and write errors a previous run counted since the last reset, {@code {read, write}}; null

@@ -44,6 +44,10 @@ final class MediaSteps
     static final int PHASE_CAW_MEDIUM = 23;
     /** A PERSISTENT RESERVE OUT, run off the loop ({@link BlockDevice#runAside}). */
     static final int PHASE_RESERVE_OUT = 24;
+    /** A MODE SELECT with SP: the values saved off the loop ({@link BlockDevice#runAside}, {@link ModePages}). */
+    static final int PHASE_MODE_SELECT_SAVE = 25;
+    /** SANITIZE's own task: its start, progress or end saved off the loop ({@link BlockDevice#runAside}). */
+    static final int PHASE_SANITIZE_SAVE = 26;
 
     // What VERIFY / WRITE AND VERIFY compare the read-back with (BYTCHK, SBC-3 5.33): nothing, the Data-Out, or
     // the one Data-Out block with each block.
@@ -141,6 +145,7 @@ final class MediaSteps
                 completeSingleStep(t);
                 return;
             case PHASE_RESERVE_OUT:
+            case PHASE_MODE_SELECT_SAVE:
                 // Its outcome, or why the device could not run it: closing (NOT READY, as a fenced path), or its
                 // thread's last guard (INTERNAL TARGET FAILURE: not a medium error).
                 if (t.aborted())
@@ -156,9 +161,13 @@ final class MediaSteps
                 {
                     Responses.internalTargetFailure(t);
                 }
+                else if (t.phase == PHASE_RESERVE_OUT)
+                {
+                    ReserveOutOutcome.respond(t, t.asideOutcome);
+                }
                 else
                 {
-                    ReserveOutOutcome.respond(t, t.reserveOutOutcome);
+                    lu.modeParametersSaved(t);
                 }
                 return;
             default:
@@ -277,6 +286,7 @@ final class MediaSteps
             case PHASE_SANITIZE_FLUSH:
             case PHASE_SANITIZE_TURN:
             case PHASE_SANITIZE_CHECKPOINT:
+            case PHASE_SANITIZE_SAVE:
                 lu.sanitize().issueStep(t);
                 break;
             case PHASE_SELF_TEST_READ:
@@ -449,6 +459,7 @@ final class MediaSteps
             case PHASE_SANITIZE_FLUSH:
             case PHASE_SANITIZE_TURN:
             case PHASE_SANITIZE_CHECKPOINT:
+            case PHASE_SANITIZE_SAVE:
                 if (!lu.sanitize().stepResult(t, result))
                 {
                     ioErrors.incrementAndGet();
@@ -535,7 +546,7 @@ final class MediaSteps
         {
             // Negative errno or a short transfer the backstore could not finish.
             (write ? writeMediumErrors : readMediumErrors).incrementAndGet();
-            lu.mediumErrorCounted();
+            lu.mediumErrorCounted(t.device());
             t.checkCondition(SenseKey.MEDIUM_ERROR, write ? Asc.WRITE_ERROR : Asc.UNRECOVERED_READ_ERROR);
         }
     }

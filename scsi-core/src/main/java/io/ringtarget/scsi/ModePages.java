@@ -12,17 +12,27 @@ import java.nio.file.Path;
  * volatile: every loop reads them per command.
  * <p>
  * With a state directory ({@link #persistIn}) every page is saveable (PS): a MODE SELECT with SP saves the current
- * values ({@link ModeParameterStore}, fsynced on the loop that runs it, as the APTPL state is), MODE SENSE reports
- * them as the saved values (PC 11b), and a restart starts from them. Without one, SP is refused and a restart brings
- * back the defaults. A logical unit reset keeps the current values: SAM-5 would bring back the saved ones, but an
- * initiator that turned the write cache off for itself (not saved) would then write to a cache it believes is off.
+ * values ({@link ModeParameterStore}, fsynced off the loop, on the device's aside thread, as the APTPL state is: the
+ * command completes once they are stored, {@link BlockDevice#runAside}), MODE SENSE reports them as the saved values
+ * (PC 11b), and a restart starts from them. Without one, SP is refused and a restart brings back the defaults. A
+ * logical unit reset keeps the current values: SAM-5 would bring back the saved ones, but an initiator that turned the
+ * write cache off for itself (not saved) would then write to a cache it believes is off.
  */
 final class ModePages
 {
     /** The control mode page's TST field (byte 2, bits 7-5) 001b: one task set per I_T nexus (SPC-4 7.5.8). */
     static final int TST_PER_NEXUS = 0x20;
+    /** {@link #select}: the task completes once the values are saved, off the loop ({@link #saved}). */
+    static final int SAVING = 2;
+    /** {@link #check}: the task was answered with an error. */
+    private static final int ANSWERED = -2;
+    // A saving MODE SELECT's values, in ScsiTask.asideOutcome until its save runs.
+    private static final long SAVE_WCE = 1;
+    private static final long SAVE_D_SENSE = 2;
+    private static final long SAVE_SWP = 4;
 
     private final LogicalUnit lu;
+    private final UnitAttentions unitAttentions;
     private final SelfTest selfTest;
     private final ProvisioningThreshold threshold;
     private volatile boolean defaultWriteCacheEnabled = true;
@@ -37,9 +47,14 @@ final class ModePages
     /** Where the saved values are kept; null: nowhere (no state directory), and SP is refused. */
     private volatile ModeParameterStore store;
 
-    ModePages(final LogicalUnit lu, final SelfTest selfTest, final ProvisioningThreshold threshold)
+    /** {@link #saveAside} as the device's aside thread takes it (made once). */
+    private final BlockDevice.AsideWork saveWork = this::saveAside;
+
+    ModePages(final LogicalUnit lu, final UnitAttentions unitAttentions, final SelfTest selfTest,
+        final ProvisioningThreshold threshold)
     {
         this.lu = lu;
+        this.unitAttentions = unitAttentions;
         this.selfTest = selfTest;
         this.threshold = threshold;
     }
@@ -357,10 +372,47 @@ final class ModePages
     }
 
     /**
-     * @return -1 when the task was answered with an error, 0 when nothing changed, 1 when WCE, D_SENSE or SWP changed
-     * (the caller raises MODE PARAMETERS CHANGED, then answers GOOD).
+     * Answers a MODE SELECT (6/10): at once, or with SP once the values are saved ({@link #saved}).
      */
-    int select(final ScsiTask t, final MemorySegment cdb, final boolean ten, final int blockSize)
+    void select(final ScsiTask t, final MemorySegment cdb, final boolean ten, final int blockSize)
+    {
+        final int outcome = check(t, cdb, ten, blockSize);
+        if (outcome != SAVING && outcome != ANSWERED)
+        {
+            answer(t, outcome);
+        }
+    }
+
+    /**
+     * A MODE SELECT's outcome: -1 when the values could not be saved (HARDWARE ERROR, INTERNAL TARGET FAILURE; the
+     * failure reported), 0 when nothing changed, 1 when WCE, D_SENSE or SWP changed (SPC-4 6.9: the other I_T nexuses
+     * get MODE PARAMETERS CHANGED); GOOD but for the first.
+     */
+    private void answer(final ScsiTask t, final int outcome)
+    {
+        if (outcome < 0)
+        {
+            Responses.internalTargetFailure(t);
+            return;
+        }
+        if (outcome > 0)
+        {
+            unitAttentions.raise(UnitAttentions.MODE_PARAMETERS_CHANGED, t.nexus());
+        }
+        Responses.good(t);
+    }
+
+    /** A saving MODE SELECT's values are saved, or not ({@link #saveAside}): on its loop, the answer. */
+    void saved(final ScsiTask t)
+    {
+        answer(t, (int)t.asideOutcome);
+    }
+
+    /**
+     * @return {@link #ANSWERED} (an error), {@link #SAVING} when it went to the device's aside thread, else
+     * {@link #answer}'s outcome.
+     */
+    private int check(final ScsiTask t, final MemorySegment cdb, final boolean ten, final int blockSize)
     {
         // SPC-4 6.9, 6.10.
         final int flags = Bytes.u8(cdb, 1);
@@ -368,19 +420,19 @@ final class ModePages
         if (save && store == null)
         {
             Responses.invalidCdb(t, 1, 0); // SP: no saved pages without a state directory
-            return -1;
+            return ANSWERED;
         }
         final int parameterListLength = ten ? Bytes.u16(cdb, 7) : Bytes.u8(cdb, 4);
         t.residual(parameterListLength);
         if (parameterListLength == 0)
         {
-            return save ? apply(t, writeCacheEnabled, descriptorSense, softwareWriteProtect, true) : 0;
+            return save ? saving(t, writeCacheEnabled, descriptorSense, softwareWriteProtect) : 0;
         }
         final int header = ten ? 8 : 4;
         if (parameterListLength < header || Responses.room(t) < parameterListLength)
         {
             Responses.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
-            return -1;
+            return ANSWERED;
         }
         final MemorySegment p = t.dataBuffer();
         final int blockDescriptorLength = ten ? Bytes.u16(p, 6) : Bytes.u8(p, 3);
@@ -388,12 +440,12 @@ final class ModePages
         if (blockDescriptorLength != 0 && blockDescriptorLength != (longLba ? 16 : 8))
         {
             Responses.invalidParameter(t, ten ? 6 : 3, -1);
-            return -1;
+            return ANSWERED;
         }
         if (header + blockDescriptorLength > parameterListLength)
         {
             Responses.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
-            return -1;
+            return ANSWERED;
         }
         if (blockDescriptorLength != 0)
         {
@@ -403,7 +455,7 @@ final class ModePages
             if (length != blockSize)
             {
                 Responses.invalidParameter(t, lengthOffset, -1);
-                return -1;
+                return ANSWERED;
             }
         }
         boolean wce = writeCacheEnabled;
@@ -416,7 +468,7 @@ final class ModePages
             if (parameterListLength - o < 2)
             {
                 Responses.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
-                return -1;
+                return ANSWERED;
             }
             final int pageByte = Bytes.u8(p, o);
             final int pageCode = pageByte & 0x3F;
@@ -428,7 +480,7 @@ final class ModePages
                 final int consumed = restateProvisioningPage(t, p, o, parameterListLength);
                 if (consumed < 0)
                 {
-                    return -1;
+                    return ANSWERED;
                 }
                 o += consumed;
                 continue;
@@ -436,19 +488,19 @@ final class ModePages
             if (o + 2 + pageLength > parameterListLength)
             {
                 Responses.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
-                return -1;
+                return ANSWERED;
             }
             if (pageCode != 0x01 && pageCode != 0x08 && pageCode != 0x0A && pageCode != 0x1C)
             {
                 Responses.invalidParameter(t, o, 5);
-                return -1;
+                return ANSWERED;
             }
             final int ours = page(current, 0, pageCode, 0);
             page(current, ours, pageCode, 1);
             if (pageLength + 2 != ours)
             {
                 Responses.invalidParameter(t, o + 1, -1);
-                return -1;
+                return ANSWERED;
             }
             // Any bit outside the changeable mask must equal the current value (SPC-4 6.9: INVALID FIELD IN
             // PARAMETER LIST). Byte 0 holds PS, which is reserved here, and the page code already checked. The control
@@ -464,7 +516,7 @@ final class ModePages
                 if (diff != 0)
                 {
                     Responses.invalidParameter(t, o + i, 31 - Integer.numberOfLeadingZeros(diff));
-                    return -1;
+                    return ANSWERED;
                 }
             }
             if (pageCode == 0x08)
@@ -478,7 +530,31 @@ final class ModePages
             }
             o += 2 + pageLength;
         }
-        return apply(t, wce, dSense, swp, save);
+        return save ? saving(t, wce, dSense, swp) : apply(wce, dSense, swp, false);
+    }
+
+    /**
+     * With SP: the values are made current once they are saved, off the loop (an fsync of the state directory, whose
+     * disk may be slow or failing, holds no other session of the loop); at once without a device.
+     */
+    private int saving(final ScsiTask t, final boolean wce, final boolean dSense, final boolean swp)
+    {
+        final BlockDevice device = t.device();
+        if (null == device)
+        {
+            return apply(wce, dSense, swp, true);
+        }
+        t.asideOutcome = (wce ? SAVE_WCE : 0) | (dSense ? SAVE_D_SENSE : 0) | (swp ? SAVE_SWP : 0);
+        t.phase = MediaSteps.PHASE_MODE_SELECT_SAVE;
+        device.runAside(t, saveWork);
+        return SAVING;
+    }
+
+    /** {@link BlockDevice#runAside}: saves and applies the task's values, its outcome left in the task. */
+    private void saveAside(final ScsiTask t)
+    {
+        final long values = t.asideOutcome;
+        t.asideOutcome = apply((values & SAVE_WCE) != 0, (values & SAVE_D_SENSE) != 0, (values & SAVE_SWP) != 0, true);
     }
 
     /**
@@ -527,11 +603,12 @@ final class ModePages
 
     /**
      * Makes these the current values and, with {@code save}, the saved ones too: durably first, so that a save that
-     * fails changes nothing (HARDWARE ERROR, INTERNAL TARGET FAILURE, and the error reported). Serialised, so that the
-     * file holds the last saved values when two loops save at once.
+     * fails changes nothing (-1, and the error reported). Serialised, so that the file holds the last saved values
+     * when two commands save at once.
+     *
+     * @return {@link #answer}'s outcome.
      */
-    private synchronized int apply(
-        final ScsiTask t, final boolean wce, final boolean dSense, final boolean swp, final boolean save)
+    private synchronized int apply(final boolean wce, final boolean dSense, final boolean swp, final boolean save)
     {
         if (save)
         {
@@ -544,7 +621,6 @@ final class ModePages
             {
                 lu.reportInternalError(new IOException("mode parameters of " + lu.identity().unitSerial() +
                     " not saved to " + s.file() + "; the MODE SELECT changed nothing", ex));
-                Responses.internalTargetFailure(t);
                 return -1;
             }
             savedWriteCacheEnabled = wce;

@@ -142,7 +142,7 @@ final class PersistentReserveOut implements BlockDevice.AsideWork
             lu.reportInternalError(ex); // off the loop, outside the command's fault boundary
             outcome = FAILED;
         }
-        t.reserveOutOutcome = outcome;
+        t.asideOutcome = outcome;
     }
 
     /** The service action of a checked command as one transaction; its announcement, if any, once it is stored. */

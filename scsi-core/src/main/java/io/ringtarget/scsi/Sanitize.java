@@ -36,10 +36,13 @@ import static io.ringtarget.scsi.OperationCodes.SA_OVERWRITE;
  * <p>
  * With a state directory ({@link #persistIn}) the operation survives a restart ({@link MediumOperationStore}): saved
  * when it begins, with its progress every {@link #CHECKPOINT_INTERVAL_NANOS} (after a flush, so the blocks it counts
- * are on the medium), as failed when it fails, removed when it completes. After a restart the logical unit comes
- * back in the saved state; an operation that was running goes on from its last saved progress (from the first block
- * when the logical unit's size changed) when the first command reaches the logical unit (on that command's loop and
- * backstore handle: SBC-4 4.11.2 resumes it after a power on).
+ * are on the medium), as failed when it fails, removed when it completes. The saves of a running operation are steps of
+ * it run off the loop ({@link MediaSteps#PHASE_SANITIZE_SAVE}, on the device's aside thread: the state directory's
+ * fsync holds no other session of the loop), so the operation writes no block before its start is saved, and a SANITIZE
+ * with IMMED is answered once it is; only the failure mode's save is made on the loop, once, at the end. After a
+ * restart the logical unit comes back in the saved state; an operation that was running goes on from its last saved
+ * progress (from the first block when the logical unit's size changed) when the first command reaches the logical unit
+ * (on that command's loop and backstore handle: SBC-4 4.11.2 resumes it after a power on).
  */
 final class Sanitize implements ScsiTaskListener
 {
@@ -102,8 +105,12 @@ final class Sanitize implements ScsiTaskListener
     private final ScsiTask runner = new ScsiTask();
     /** OVERWRITE's pattern, one chunk of it (aligned for O_DIRECT); made by the first OVERWRITE. */
     private MemorySegment pattern;
-    /** The SANITIZE with IMMED=0 waiting for the end, or null. */
+    /** The SANITIZE with IMMED=0 waiting for the end, or with IMMED=1 for the operation's start to be saved; null. */
     private ScsiTask waiter;
+    /** The waiter has IMMED: it is answered GOOD once the start is saved. */
+    private boolean answerWhenSaved;
+    /** {@link #saveStep}, as the device's aside thread takes it (made once). */
+    private final BlockDevice.AsideWork saveWork = this::saveStep;
     private boolean eraseOperation;
     private boolean formatOperation;
     private boolean ause;
@@ -518,16 +525,20 @@ final class Sanitize implements ScsiTaskListener
             passes = 1;
             invert = false;
         }
-        save(true, 0);
         final ScsiTask r = prepareRunner(t);
+        if (null != store)
+        {
+            r.phase = MediaSteps.PHASE_SANITIZE_SAVE; // durably begun before its first block is written
+        }
         lu.mediumEvents().operationStarted(describe(), null == t.nexus() ? null : t.nexus().initiatorPortName());
-        if (immediate)
+        if (immediate && null == store)
         {
             Responses.good(t); // IMMED: status once the CDB and the parameter data are checked
         }
         else
         {
             waiter = t;
+            answerWhenSaved = immediate; // IMMED: and the operation's start saved (a restart then resumes it)
         }
         lu.runSteps(r);
         // A backstore that completed every step before returning ended the operation, and maybe the waiter, in
@@ -565,8 +576,24 @@ final class Sanitize implements ScsiTaskListener
     }
 
     /**
-     * The operation as it stands now, durably, when there is a state directory (on the running loop: a few ms):
-     * {@code done} bytes of it on the medium.
+     * {@link MediaSteps#PHASE_SANITIZE_SAVE} on the device's aside thread: the operation's progress, or, once all of
+     * it is on the medium, that there is none to come back to.
+     */
+    private void saveStep(final ScsiTask r)
+    {
+        if (r.bytesDone >= r.bytesTotal)
+        {
+            forget();
+        }
+        else
+        {
+            save(true, r.bytesDone);
+        }
+    }
+
+    /**
+     * The operation as it stands now, durably, when there is a state directory (a few ms): {@code done} bytes of it on
+     * the medium.
      */
     private void save(final boolean running, final long done)
     {
@@ -630,6 +657,9 @@ final class Sanitize implements ScsiTaskListener
             case MediaSteps.PHASE_SANITIZE_TURN:
                 device.continueLater(r);
                 break;
+            case MediaSteps.PHASE_SANITIZE_SAVE:
+                device.runAside(r, saveWork);
+                break;
             default:
                 throw new IllegalStateException("phase " + r.phase);
         }
@@ -655,7 +685,14 @@ final class Sanitize implements ScsiTaskListener
                 break;
             case MediaSteps.PHASE_SANITIZE_FLUSH:
                 ok = result >= 0;
-                r.finished = ok;
+                if (null == store)
+                {
+                    r.finished = ok;
+                }
+                else
+                {
+                    r.phase = MediaSteps.PHASE_SANITIZE_SAVE; // all of it on the medium: its state file removed
+                }
                 break;
             case MediaSteps.PHASE_SANITIZE_TURN:
                 ok = true;
@@ -663,13 +700,22 @@ final class Sanitize implements ScsiTaskListener
                 break;
             case MediaSteps.PHASE_SANITIZE_CHECKPOINT:
                 ok = result >= 0;
-                if (ok)
+                // Flushed: every byte counted is on the medium, so a restart may go on from here.
+                r.phase = MediaSteps.PHASE_SANITIZE_SAVE;
+                break;
+            case MediaSteps.PHASE_SANITIZE_SAVE:
+                // A save that failed was reported and the operation goes on; its device closing ends it.
+                ok = result >= 0;
+                if (ok && r.bytesDone >= r.bytesTotal)
                 {
-                    // Flushed: every byte counted is on the medium, so a restart may go on from here.
-                    save(true, r.bytesDone);
+                    r.finished = true;
+                }
+                else if (ok)
+                {
                     lastCheckpointNanos = System.nanoTime();
                     r.phase = r.device().writesBeforeReturning() ? MediaSteps.PHASE_SANITIZE_TURN :
                         eraseOperation ? MediaSteps.PHASE_SANITIZE_ERASE : MediaSteps.PHASE_SANITIZE_WRITE;
+                    answerStarted(r);
                 }
                 break;
             default:
@@ -690,6 +736,19 @@ final class Sanitize implements ScsiTaskListener
             w.completeFor(r);
         }
         return ok;
+    }
+
+    /** A SANITIZE with IMMED waited for the operation's start to be saved: GOOD, unless it was aborted meanwhile. */
+    private void answerStarted(final ScsiTask r)
+    {
+        final ScsiTask w = waiter;
+        if (!answerWhenSaved || null == w || w.aborted())
+        {
+            return; // an aborted waiter is answered below, as one without IMMED
+        }
+        answerWhenSaved = false;
+        waiter = null;
+        w.completeFor(r);
     }
 
     private void chunkDone(final ScsiTask r)
@@ -747,13 +806,10 @@ final class Sanitize implements ScsiTaskListener
         progress = 0;
         final ScsiTask w = waiter;
         waiter = null;
-        if (ok)
+        answerWhenSaved = false;
+        if (!ok)
         {
-            forget();
-        }
-        else
-        {
-            save(false, r.bytesDone);
+            save(false, r.bytesDone); // on the loop, once: the failure mode a restart comes back in
         }
         lu.mediumEvents().operationEnded(describe(), ok, System.nanoTime() - startNanos);
         state.set(ok ? IDLE : format ? FORMAT_CORRUPTED : FAILED);

@@ -87,8 +87,11 @@ public final class ScsiTask
     int rangeLockSlot = NO_RANGE_LOCK;
     /** COMPARE AND WRITE done by the medium: the offset of the first differing byte in the compared data. */
     long miscompareOffset;
-    /** A PERSISTENT RESERVE OUT run aside ({@link BlockDevice#runAside}): its {@link ReserveOutOutcome}. */
-    long reserveOutOutcome;
+    /**
+     * What work run aside ({@link BlockDevice#runAside}) leaves for its command: a PERSISTENT RESERVE OUT's
+     * {@link ReserveOutOutcome}, a saving MODE SELECT's values and then its outcome ({@link ModePages}).
+     */
+    long asideOutcome;
     /** VERIFY / WRITE AND VERIFY: what the read-back is compared with (BYTCHK, SBC-3 5.33). */
     int byteCheck;
     /** UNMAP: the parameter list's next block descriptor to deallocate, and how many it holds (SBC-3 5.28.2). */

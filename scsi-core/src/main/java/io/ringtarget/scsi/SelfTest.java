@@ -107,6 +107,8 @@ final class SelfTest implements ScsiTaskListener
     private int hoursBase;
     /** Where the log is kept across a restart; null: nowhere (no state directory). */
     private volatile SelfTestLogStore store;
+    /** {@link #save}, as a device's aside thread takes it ({@link BlockDevice#saveAside}; made once). */
+    private final Runnable saveWork = this::save;
 
     // The test in progress: written by the loop that won RUNNING, before its first step, and by no other until the
     // state is IDLE again.
@@ -408,7 +410,7 @@ final class SelfTest implements ScsiTaskListener
         if (selfTestCode != DEFAULT)
         {
             logStart(selfTestCode);
-            save();   // in progress: a restart before the end shows it aborted
+            saveAside(t.device());   // in progress: a restart before the end shows it aborted
         }
         final ScsiTask r = runner;
         r.startOperationOf(lu, t);
@@ -566,7 +568,7 @@ final class SelfTest implements ScsiTaskListener
         }
         if (code != DEFAULT || result == COMPLETED)
         {
-            save();   // the entry's end, or the rate a default test measured
+            saveAside(r.device());   // the entry's end, or the rate a default test measured
         }
         final ScsiTask w = waiterOf();
         setWaiter(null);
@@ -627,7 +629,27 @@ final class SelfTest implements ScsiTaskListener
         return (int)Math.min(0xFFFF, hoursBase + (System.nanoTime() - createdNanos) / 3_600_000_000_000L);
     }
 
-    /** The log as it stands, durably, when there is a state directory (on the test's loop: a few ms, twice a test). */
+    /**
+     * {@link #save} off the loop, on {@code device}'s aside thread, in the order asked (the state directory may be on
+     * the failing disk a self-test is run to find); here without a device.
+     */
+    private void saveAside(final BlockDevice device)
+    {
+        if (null == store)
+        {
+            return;
+        }
+        if (null == device)
+        {
+            save();
+        }
+        else
+        {
+            device.saveAside(saveWork);
+        }
+    }
+
+    /** The log as it stands then, durably, when there is a state directory (a few ms, twice a test). */
     private void save()
     {
         final SelfTestLogStore s = store;

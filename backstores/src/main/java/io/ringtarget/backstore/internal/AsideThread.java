@@ -14,14 +14,29 @@ import static io.ringtarget.ffi.LibcConstants.ESHUTDOWN;
  * ({@link BlockDevice#runAside}: a PERSISTENT RESERVE OUT writing its APTPL state file with fsync, or reading, writing
  * and announcing the RADOS object an rbd image's gateways share), so that an event loop never waits for it: a slow
  * disk or an OSD that does not answer holds that command only, not every session of the loop. One request at a time,
- * in order of arrival; each task then completes on its own loop ({@link EventLoop#offer}). Rare (not I/O): a queue
- * entry and a loop task each. The thread starts with the first request.
+ * in order of arrival; each task then completes on its own loop ({@link EventLoop#offer}). The logical unit's state
+ * files that no command waits for are saved here too ({@link BlockDevice#saveAside}), in the same order. Rare (not
+ * I/O): a queue entry and a loop task each. The thread starts with the first request.
  */
 public final class AsideThread implements AutoCloseable
 {
-    private record Request(EventLoop loop, ScsiTask task, BlockDevice.AsideWork work)
+    /**
+     * The device a command's work came from, told on its loop just before the task completes: a device counts the
+     * work it handed over, so that it is not released while a task of it (a SANITIZE's next step) is still to come.
+     */
+    public interface Requester
+    {
+        void asideEnded();
+    }
+
+    /** A command's work ({@code task} completes on {@code loop} afterwards), or a save nobody waits for. */
+    private record Request(
+        EventLoop loop, ScsiTask task, BlockDevice.AsideWork work, Requester requester, Runnable save)
     {
     }
+
+    /** The last request {@link #close} queues: the thread ends when it takes it. */
+    private static final Request END = new Request(null, null, null, null, null);
 
     private static final long CLOSE_WAIT_MILLIS = 10_000;
 
@@ -36,21 +51,40 @@ public final class AsideThread implements AutoCloseable
     }
 
     /** From a loop's thread: {@code work} runs on this object's thread, then the task completes on {@code loop}. */
-    public void submit(final EventLoop loop, final ScsiTask task, final BlockDevice.AsideWork work)
+    public void submit(
+        final EventLoop loop, final ScsiTask task, final BlockDevice.AsideWork work, final Requester requester)
     {
-        synchronized (this)
+        if (!enqueue(new Request(loop, task, work, requester, null)))
         {
-            if (!closed)
-            {
-                if (null == thread)
-                {
-                    thread = Thread.ofPlatform().daemon().name("aside-" + backstoreName).start(this::run);
-                }
-                queue.add(new Request(loop, task, work));
-                return;
-            }
+            requester.asideEnded();
+            task.onIoComplete(-ESHUTDOWN); // the backstore is closing: nothing reaches its storage any more
         }
-        task.onIoComplete(-ESHUTDOWN); // the backstore is closing: nothing reaches its storage any more
+    }
+
+    /**
+     * {@link BlockDevice#saveAside}: {@code save} runs on this object's thread after the requests before it; once the
+     * backstore is closing, on the caller's thread at once (a state file is still written).
+     */
+    public void submit(final Runnable save)
+    {
+        if (!enqueue(new Request(null, null, null, null, save)))
+        {
+            save.run();
+        }
+    }
+
+    private synchronized boolean enqueue(final Request r)
+    {
+        if (closed)
+        {
+            return false;
+        }
+        if (null == thread)
+        {
+            thread = Thread.ofPlatform().daemon().name("aside-" + backstoreName).start(this::run);
+        }
+        queue.add(r);
+        return true;
     }
 
     private void run()
@@ -66,9 +100,21 @@ public final class AsideThread implements AutoCloseable
             {
                 continue; // not how it is told to end: the last request, null's, does that
             }
-            if (null == r.task())
+            if (r == END)
             {
                 return;
+            }
+            if (null != r.save())
+            {
+                try
+                {
+                    r.save().run();
+                }
+                catch (final Throwable t)
+                {
+                    // The save reports its own failures; this is the last guard, and the thread goes on.
+                }
+                continue;
             }
             int result = 0;
             try
@@ -79,13 +125,19 @@ public final class AsideThread implements AutoCloseable
             {
                 result = -EIO; // the work reports its own failures; this is the last guard
             }
-            handBack(r.loop(), r.task(), result);
+            handBack(r, result);
         }
     }
 
-    private static void handBack(final EventLoop loop, final ScsiTask task, final int result)
+    private static void handBack(final Request r, final int result)
     {
-        LoopHandOff.offer(loop, l -> task.onIoComplete(result)); // dropped only by a loop that has stopped
+        final ScsiTask task = r.task();
+        final Requester requester = r.requester();
+        LoopHandOff.offer(r.loop(), l ->
+        {
+            requester.asideEnded();
+            task.onIoComplete(result);
+        }); // dropped only by a loop that has stopped
     }
 
     /**
@@ -104,7 +156,7 @@ public final class AsideThread implements AutoCloseable
             }
             closed = true;
             t = thread;
-            queue.add(new Request(null, null, null)); // after every request taken
+            queue.add(END); // after every request taken
         }
         if (null != t)
         {
@@ -119,9 +171,13 @@ public final class AsideThread implements AutoCloseable
         }
         for (Request r = queue.poll(); null != r; r = queue.poll())
         {
-            if (null != r.task())
+            if (null != r.save())
             {
-                handBack(r.loop(), r.task(), -ESHUTDOWN);
+                r.save().run(); // left behind a blocked request: written here rather than lost
+            }
+            else if (null != r.task())
+            {
+                handBack(r, -ESHUTDOWN);
             }
         }
     }

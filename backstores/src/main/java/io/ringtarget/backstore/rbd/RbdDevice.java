@@ -1,5 +1,6 @@
 package io.ringtarget.backstore.rbd;
 
+import io.ringtarget.backstore.internal.AsideThread;
 import io.ringtarget.ffi.Librbd;
 import io.ringtarget.ring.EventLoop;
 import io.ringtarget.ring.LoopTask;
@@ -46,7 +47,7 @@ import static io.ringtarget.ffi.LibcConstants.ESHUTDOWN;
  * image is opened again ({@link ImageReopen}), which waits until every loop's handle has said it has nothing in
  * flight on the fenced one ({@link #quiescedGeneration()}).
  */
-final class RbdDevice implements BlockDevice
+final class RbdDevice implements BlockDevice, AsideThread.Requester
 {
     static final int OP_READ = 1;
     static final int OP_WRITE = 2;
@@ -230,11 +231,24 @@ final class RbdDevice implements BlockDevice
         return true;
     }
 
-    /** On the backstore's {@link io.ringtarget.backstore.internal.AsideThread}: no loop waits for an OSD to answer. */
+    /** On the backstore's {@link AsideThread}: no loop waits for an OSD to answer. */
     @Override
     public void runAside(final ScsiTask task, final AsideWork work)
     {
-        backstore.asideThread().submit(loop, task, work);
+        backstore.asideThread().submit(loop, task, work, this);
+    }
+
+    /** Nothing to count: an rbd backstore releases its handles whatever is in flight (Backstore.release). */
+    @Override
+    public void asideEnded()
+    {
+    }
+
+    /** After the aside work handed over before it, on the same thread: a state file's fsync never holds the loop. */
+    @Override
+    public void saveAside(final Runnable save)
+    {
+        backstore.asideThread().submit(save);
     }
 
     public void flush(final ScsiTask task)
