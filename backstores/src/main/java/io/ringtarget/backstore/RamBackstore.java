@@ -60,6 +60,8 @@ public final class RamBackstore implements Backstore
     private final MemoryHeadroom headroom;
     /** Blocks per page (blocks smaller than a page), or 1; and pages per block (blocks of a page or more), or 1. */
     private final int blocksPerPage;
+    /** log2 of the block size: a READ's block numbers by shifts, not divisions. */
+    private final int blockShift;
     private final int pagesPerBlock;
     private volatile BackstoreEvents events = BackstoreEvents.NONE;
     /** The handle of callers without a loop (tests, tools); each loop opens its own. */
@@ -104,6 +106,7 @@ public final class RamBackstore implements Backstore
         this.allocation = new AllocationMap(blockCount);
         this.headroom = headroom;
         this.blocksPerPage = blockSize < PAGE ? (int)(PAGE / blockSize) : 1;
+        this.blockShift = Integer.numberOfTrailingZeros(blockSize);
         this.pagesPerBlock = blockSize < PAGE ? 1 : (int)(blockSize / PAGE);
     }
 
@@ -372,18 +375,24 @@ public final class RamBackstore implements Backstore
             // Blocks never written (or unmapped) read zeros without their pages being touched: a kernel that maps no
             // shared zero page on a read fault (this project's 6.18 VM kernel) would commit a page for each, outside
             // the headroom writes are held to, and a full read of a large LUN could exhaust the machine's memory.
+            if (allMapped(byteOffset, length))
+            {
+                // Not NativeCopy: libc's memcpy may write a large copy around the caches (non-temporal stores, set
+                // by the launcher: 0.6x as fast into a reused buffer the transport reads at once,
+                // bench/scripts/copy-span.c).
+                MemorySegment.copy(memory, byteOffset, dst, 0, length);
+                task.onIoComplete(length);
+                return;
+            }
             final long end = byteOffset + length;
+            final long endBlock = ((end - 1) >>> blockShift) + 1;
             long position = byteOffset;
             while (position < end)
             {
-                final long block = position / blockSize;
-                final long runEnd = Math.min(end, (block + allocation.run(block, (end - 1) / blockSize + 1)) *
-                    blockSize);
+                final long block = position >>> blockShift;
+                final long runEnd = Math.min(end, (block + allocation.run(block, endBlock)) << blockShift);
                 if (allocation.mapped(block))
                 {
-                    // Not NativeCopy: libc's memcpy may write a large copy around the caches (non-temporal stores, set
-                    // by the launcher: 0.6x as fast into a reused buffer the transport reads at once,
-                    // bench/scripts/copy-span.c).
                     MemorySegment.copy(memory, position, dst, position - byteOffset, runEnd - position);
                 }
                 else
@@ -480,13 +489,8 @@ public final class RamBackstore implements Backstore
         /** Whether every block of the range holds written data (none of it reads the zeros of a page never touched). */
         private boolean allMapped(final long byteOffset, final int length)
         {
-            if (length <= 0)
-            {
-                return true;
-            }
-            final long first = byteOffset / blockSize;
-            final long end = (byteOffset + length - 1) / blockSize + 1;
-            return allocation.mapped(first) && allocation.run(first, end) == end - first;
+            return length <= 0 ||
+                allocation.allMapped(byteOffset >>> blockShift, ((byteOffset + length - 1) >>> blockShift) + 1);
         }
 
         /**

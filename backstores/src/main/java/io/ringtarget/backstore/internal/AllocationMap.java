@@ -104,6 +104,22 @@ public final class AllocationMap
         return end - first;
     }
 
+    /** Whether every block from {@code first} before {@code end} is mapped, as it is: one word read per 64 blocks. */
+    public boolean allMapped(final long first, final long end)
+    {
+        long block = first;
+        while (block < end)
+        {
+            final long mask = mask(block, end);
+            if (((long)WORDS.getOpaque(words, (int)(block >>> 6)) & mask) != mask)
+            {
+                return false;
+            }
+            block = (block | 63) + 1;
+        }
+        return true;
+    }
+
     /** The number of mapped blocks, as it is (a racing write or unmap may or may not be counted). */
     public long mappedCount()
     {
