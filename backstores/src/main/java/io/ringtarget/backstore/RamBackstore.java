@@ -29,17 +29,16 @@ import java.lang.management.ManagementFactory;
  * copy made before the handle returns, so it is whole or not made, and no other command of that loop runs during
  * it. A READ on another loop (or a lent range being sent) may still see part of it, as with any write here.
  * <p>
- * Thin (LBPME, LBPRZ): an {@link AllocationMap} tracks which logical blocks were written since they were last
- * unmapped, so GET LBA STATUS reports never-written and unmapped blocks as deallocated. The memory is thin too: an
- * anonymous mapping ({@link LazyMemory}) whose pages the kernel commits when they are first written (a read of a
- * block never written returns zeros without touching its page: not every kernel maps its shared zero page on a read
- * fault), and UNMAP gives whole pages back (MADV_DONTNEED, after which
- * they read zeros) and zeroes the rest of its range. So a RAM LUN costs the memory written to it, not its size; a
- * size above the machine's memory is refused. A write that needs pages the machine cannot give without going below
- * the reserve it keeps free ({@link MemoryHeadroom}) is refused with ENOSPC, which the logical unit answers DATA
- * PROTECT, SPACE ALLOCATION FAILED WRITE PROTECT (SBC-4 4.7.3.7, a thin device out of space), and reported to
- * {@link BackstoreEvents#spaceExhausted} at most once a second per loop: the data written stays, reads and writes to
- * blocks already written go on, and nothing is killed.
+ * Thin (LBPME, LBPRZ): an {@link AllocationMap} tracks which logical blocks were written since they were last unmapped,
+ * so GET LBA STATUS reports never-written and unmapped blocks as deallocated. The memory is thin too: an anonymous
+ * mapping ({@link LazyMemory}) whose pages the kernel commits when they are first written (a read of a block never
+ * written returns zeros without touching its page: not every kernel maps its shared zero page on a read fault), and
+ * UNMAP gives whole pages back (MADV_DONTNEED, after which they read zeros) and zeroes the rest of its range. So a RAM
+ * LUN costs the memory written to it, not its size; a size above the machine's memory is refused. A write that needs
+ * pages the machine cannot give without going below the reserve it keeps free ({@link MemoryHeadroom}) is refused with
+ * ENOSPC, which the logical unit answers DATA PROTECT, SPACE ALLOCATION FAILED WRITE PROTECT (SBC-4 4.7.3.7, a thin
+ * device out of space), and reported to {@link BackstoreEvents#spaceExhausted} at most once a second per loop: the data
+ * written stays, reads and writes to blocks already written go on, and nothing is killed.
  */
 public final class RamBackstore implements Backstore
 {
