@@ -2,9 +2,7 @@ package io.ringtarget.scsi;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -74,7 +72,6 @@ final class Sanitize implements ScsiTaskListener
     private static final int TEST_MASK = 0x60;
     private static final int OVERWRITE_COUNT_MASK = 0x1F;
     private static final int OVERWRITE_HEADER_LENGTH = 4;
-    private static final byte[] NO_PATTERN = new byte[0];
     /**
      * How often a running operation's progress is saved (a flush of the backstore, then the state file: a few ms on
      * its loop): a restart repeats at most this much of it.
@@ -103,8 +100,8 @@ final class Sanitize implements ScsiTaskListener
     // The operation in progress: written by the loop that won the IN_PROGRESS state, before it ran a step, and by no
     // other until the state leaves IN_PROGRESS.
     private final ScsiTask runner = new ScsiTask();
-    /** OVERWRITE's pattern, one chunk of it (aligned for O_DIRECT); made by the first OVERWRITE. */
-    private MemorySegment pattern;
+    /** What OVERWRITE or a format writes over every block, and how many times. */
+    private final OverwritePattern pattern;
     /** The SANITIZE with IMMED=0 waiting for the end, or with IMMED=1 for the operation's start to be saved; null. */
     private ScsiTask waiter;
     /** The waiter has IMMED: it is answered GOOD once the start is saved. */
@@ -114,17 +111,14 @@ final class Sanitize implements ScsiTaskListener
     private boolean eraseOperation;
     private boolean formatOperation;
     private boolean ause;
-    private boolean invert;
-    private int passes;
     private long capacity;
-    /** The initialization pattern as given, for the state file; empty for zeros or an erase. */
-    private byte[] patternBytes = NO_PATTERN;
     private long startNanos;
 
     Sanitize(final LogicalUnit lu, final int blockSize)
     {
         this.lu = lu;
         this.blockSize = blockSize;
+        this.pattern = new OverwritePattern(blockSize, WRITE_CHUNK_BYTES);
         runner.listener(this);
     }
 
@@ -142,9 +136,7 @@ final class Sanitize implements ScsiTaskListener
             eraseOperation = saved.erase();
             ause = saved.unrestricted();
             unrestrictedExit = saved.unrestricted();
-            invert = saved.invert();
-            passes = saved.passes();
-            patternBytes = saved.pattern();
+            pattern.restore(saved.invert(), saved.passes(), saved.pattern());
             if (saved.running())
             {
                 resumeCapacity = saved.capacity();
@@ -193,19 +185,16 @@ final class Sanitize implements ScsiTaskListener
         if (resumePending.get() && t.device() != null && resumePending.compareAndSet(true, false))
         {
             final int resumedAt = progress;
+            final ScsiTask r = prepareRunner(t);
+            final boolean fromSaved = resumeDone > 0 && resumeCapacity == capacity;
             if (!eraseOperation)
             {
-                fillPattern(MemorySegment.ofArray(patternBytes), 0, patternBytes.length);
+                pattern.layOut(fromSaved ? resumeDone / capacity : 0);   // that pass's: they alternate with INVERT
             }
-            final ScsiTask r = prepareRunner(t);
-            if (resumeDone > 0 && resumeCapacity == capacity)
+            if (fromSaved)
             {
                 r.bytesDone = resumeDone;
                 progress = resumedAt;
-                if (!eraseOperation && invert && ((resumeDone / capacity) & 1) != 0)
-                {
-                    invertPattern();   // that pass's pattern: they alternate from the first pass's
-                }
             }
             lu.mediumEvents().operationResumed(describe(), progress * 100 / PROGRESS_ONE);
             lu.runSteps(r);
@@ -391,9 +380,8 @@ final class Sanitize implements ScsiTaskListener
         {
             final MemorySegment p = t.dataBuffer();
             final int first = Bytes.u8(p, 0);
-            invert = (first & INVERT) != 0;
-            passes = first & OVERWRITE_COUNT_MASK;
-            fillPattern(p, OVERWRITE_HEADER_LENGTH, Bytes.u16(p, 2));
+            pattern.set((first & INVERT) != 0, first & OVERWRITE_COUNT_MASK, p, OVERWRITE_HEADER_LENGTH,
+                Bytes.u16(p, 2));
         }
         start(t, serviceAction == SA_BLOCK_ERASE, askedUnrestricted, (flags & IMMED) != 0);
     }
@@ -422,9 +410,7 @@ final class Sanitize implements ScsiTaskListener
         final boolean erase = patternLength == 0 && blockErase();
         if (!erase)
         {
-            invert = false;
-            passes = 1;
-            fillPattern(t.dataBuffer(), patternOffset, patternLength);
+            pattern.set(false, 1, t.dataBuffer(), patternOffset, patternLength);
         }
         start(t, erase, false, immediate);
     }
@@ -463,55 +449,6 @@ final class Sanitize implements ScsiTaskListener
         return true;
     }
 
-    /**
-     * {@link #pattern} filled with the {@code patternLength} bytes at {@code offset} of {@code p} (zeros when the
-     * length is 0); {@link #passes} and {@link #invert} are set before, as they decide whether the first pass inverts.
-     */
-    private void fillPattern(final MemorySegment p, final int offset, final int patternLength)
-    {
-        if (pattern == null)
-        {
-            pattern = Arena.ofAuto().allocate(WRITE_CHUNK_BYTES, ScsiTask.SCRATCH_ALIGNMENT);
-        }
-        patternBytes = patternLength == 0 ? NO_PATTERN :
-            p.asSlice(offset, patternLength).toArray(ValueLayout.JAVA_BYTE);
-        if (patternLength == 0)
-        {
-            pattern.fill((byte)0);
-            return;
-        }
-        // The pattern from the first byte of every logical block, repeated to fill it (SBC-4).
-        for (int o = 0; o < blockSize; o += patternLength)
-        {
-            MemorySegment.copy(p, offset, pattern, o, Math.min(patternLength, blockSize - o));
-        }
-        for (int o = blockSize; o < WRITE_CHUNK_BYTES; o += blockSize)
-        {
-            MemorySegment.copy(pattern, 0, pattern, o, blockSize);
-        }
-        if (invertedPass(0))
-        {
-            invertPattern();
-        }
-    }
-
-    /**
-     * With INVERT the pattern alternates between passes and the last pass writes it as given: the first pass is
-     * inverted when the count is even (SBC-4, OVERWRITE parameter list).
-     */
-    private boolean invertedPass(final int pass)
-    {
-        return invert && ((passes - 1 - pass) & 1) != 0;
-    }
-
-    private void invertPattern()
-    {
-        for (long o = 0; o < WRITE_CHUNK_BYTES; o += 8)
-        {
-            pattern.set(ValueLayout.JAVA_LONG_UNALIGNED, o, ~pattern.get(ValueLayout.JAVA_LONG_UNALIGNED, o));
-        }
-    }
-
     private void start(final ScsiTask t, final boolean erase, final boolean unrestricted, final boolean immediate)
     {
         // A background self-test would read blocks as they are rewritten: it ends, "aborted by another method" (FORMAT
@@ -521,9 +458,7 @@ final class Sanitize implements ScsiTaskListener
         ause = unrestricted;
         if (erase)
         {
-            patternBytes = NO_PATTERN;
-            passes = 1;
-            invert = false;
+            pattern.none();
         }
         final ScsiTask r = prepareRunner(t);
         if (null != store)
@@ -558,7 +493,7 @@ final class Sanitize implements ScsiTaskListener
         lastCheckpointNanos = startNanos;
         final ScsiTask r = runner;
         r.startOperationOf(lu, t);
-        r.bytesTotal = eraseOperation ? capacity : capacity * passes;
+        r.bytesTotal = eraseOperation ? capacity : capacity * pattern.passes();
         r.phase = eraseOperation ? MediaSteps.PHASE_SANITIZE_ERASE : MediaSteps.PHASE_SANITIZE_WRITE;
         return r;
     }
@@ -568,11 +503,13 @@ final class Sanitize implements ScsiTaskListener
     {
         if (formatOperation)
         {
-            return "FORMAT UNIT (" + (eraseOperation ? "deallocate" : patternBytes.length == 0 ? "zeros" :
-                "a pattern of " + patternBytes.length + " bytes") + ")";
+            final int length = pattern.bytes().length;
+            return "FORMAT UNIT (" + (eraseOperation ? "deallocate" : length == 0 ? "zeros" :
+                "a pattern of " + length + " bytes") + ")";
         }
+        final int passes = pattern.passes();
         return eraseOperation ? "SANITIZE BLOCK ERASE" : "SANITIZE OVERWRITE (" + passes + (passes == 1 ? " pass" :
-            " passes") + (invert ? ", INVERT" : "") + ")";
+            " passes") + (pattern.invert() ? ", INVERT" : "") + ")";
     }
 
     /**
@@ -604,8 +541,8 @@ final class Sanitize implements ScsiTaskListener
         }
         try
         {
-            s.save(new MediumOperationStore.Operation(formatOperation, running, eraseOperation, ause, invert, passes,
-                patternBytes, lu.blockCount() * blockSize, done));
+            s.save(new MediumOperationStore.Operation(formatOperation, running, eraseOperation, ause, pattern.invert(),
+                pattern.passes(), pattern.bytes(), lu.blockCount() * blockSize, done));
         }
         catch (final IOException ex)
         {
@@ -643,7 +580,7 @@ final class Sanitize implements ScsiTaskListener
                 final long inPass = r.bytesDone % capacity;
                 final int chunk = (int)Math.min(WRITE_CHUNK_BYTES, capacity - inPass);
                 r.ioLength = chunk;
-                device.write(r, inPass, pattern, chunk, false);
+                device.write(r, inPass, pattern.chunk(), chunk, false);
                 break;
             }
             case MediaSteps.PHASE_SANITIZE_ERASE:
@@ -763,7 +700,7 @@ final class Sanitize implements ScsiTaskListener
         }
         if (!eraseOperation && before / capacity != r.bytesDone / capacity)
         {
-            invertPatternIfAlternating();
+            pattern.nextPass();
         }
         if (store != null && System.nanoTime() - lastCheckpointNanos >= checkpointIntervalNanos)
         {
@@ -783,14 +720,6 @@ final class Sanitize implements ScsiTaskListener
     static int progressOf(final long done, final long total)
     {
         return total <= 0 ? 0 : (int)((double)done / total * (PROGRESS_ONE - 1));
-    }
-
-    private void invertPatternIfAlternating()
-    {
-        if (invert)
-        {
-            invertPattern();
-        }
     }
 
     /** The runner ended: the operation's outcome, and the waiting SANITIZE's status. */
