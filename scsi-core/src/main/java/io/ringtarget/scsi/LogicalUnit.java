@@ -584,10 +584,13 @@ public final class LogicalUnit
         provisioningThreshold.written(t);
     }
 
-    /** A MODE SELECT's values were saved off its loop, or not ({@link MediaSteps#PHASE_MODE_SELECT_SAVE}). */
-    void modeParametersSaved(final ScsiTask t)
+    /**
+     * A MODE SELECT's values were saved off its loop, or not ({@link MediaSteps#PHASE_MODE_SELECT_SAVE}); answered
+     * unless the task was aborted meanwhile.
+     */
+    void modeParametersSaved(final ScsiTask t, final boolean aborted)
     {
-        modePages.saved(t);
+        modePages.saved(t, aborted);
     }
 
     /**

@@ -150,6 +150,10 @@ final class MediaSteps
                 // thread's last guard (INTERNAL TARGET FAILURE: not a medium error).
                 if (t.aborted())
                 {
+                    if (t.phase == PHASE_MODE_SELECT_SAVE && result >= 0)
+                    {
+                        lu.modeParametersSaved(t, true); // its change stands: the other nexuses hear of it
+                    }
                     completeSingleStep(t);
                 }
                 else if (result == -ERRNO_ESHUTDOWN)
@@ -167,7 +171,7 @@ final class MediaSteps
                 }
                 else
                 {
-                    lu.modeParametersSaved(t);
+                    lu.modeParametersSaved(t, false);
                 }
                 return;
             default:

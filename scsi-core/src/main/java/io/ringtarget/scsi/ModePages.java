@@ -402,10 +402,21 @@ final class ModePages
         Responses.good(t);
     }
 
-    /** A saving MODE SELECT's values are saved, or not ({@link #saveAside}): on its loop, the answer. */
-    void saved(final ScsiTask t)
+    /**
+     * A saving MODE SELECT's values are saved, or not ({@link #saveAside}): on its loop, the answer; for a task aborted
+     * meanwhile none, but a change made stands and the other I_T nexuses are told of it.
+     */
+    void saved(final ScsiTask t, final boolean aborted)
     {
-        answer(t, (int)t.asideOutcome);
+        final int outcome = (int)t.asideOutcome;
+        if (!aborted)
+        {
+            answer(t, outcome);
+        }
+        else if (outcome > 0)
+        {
+            unitAttentions.raise(UnitAttentions.MODE_PARAMETERS_CHANGED, t.nexus());
+        }
     }
 
     /**
