@@ -131,7 +131,8 @@ class StateSavesAsideTest
             release.countDown();
             assertTrue(turnFor(d, 10_000, () -> d.completions != before), "answered once saved");
             d.assertGood();
-            assertTrue(Files.readString(saved).contains("\nwce " + (wceBefore ? 0 : 1) + "\n"), Files.readString(saved));
+            final String content = Files.readString(saved);
+            assertTrue(content.contains("\nwce " + (wceBefore ? 0 : 1) + "\n"), content);
             assertEquals(!wceBefore, d.lu.writeCacheEnabled());
         }
     }

@@ -78,7 +78,8 @@ class AllocationMapTest
             // Bounded as a read's range bounds it: the same run, cut at the range's end.
             final int end = probe + 1 + random.nextInt(blocks - probe);
             assertEquals(Math.min(runEnd, end) - probe, map.run(probe, end), "run from " + probe + " before " + end);
-            assertEquals(model.nextClearBit(probe) >= end, map.allMapped(probe, end), "all mapped " + probe + ".." + end);
+            assertEquals(model.nextClearBit(probe) >= end, map.allMapped(probe, end),
+                "all mapped " + probe + ".." + end);
         }
     }
 
