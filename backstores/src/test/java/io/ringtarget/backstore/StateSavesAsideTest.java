@@ -1,5 +1,6 @@
 package io.ringtarget.backstore;
 
+import io.ringtarget.scsi.ItNexus;
 import io.ringtarget.scsi.ScsiStatus;
 
 import org.junit.jupiter.api.AfterEach;
@@ -75,13 +76,18 @@ class StateSavesAsideTest
     /** Starts a command without waiting for it: true when it completed within execute. */
     private static boolean start(final LoopDriver d, final int edtl, final int... cdb)
     {
+        return start(d, d.nexus, edtl, cdb);
+    }
+
+    private static boolean start(final LoopDriver d, final ItNexus nexus, final int edtl, final int... cdb)
+    {
         final byte[] bytes = new byte[cdb.length];
         for (int i = 0; i < cdb.length; i++)
         {
             bytes[i] = (byte)cdb[i];
         }
         d.task.reset();
-        d.task.nexus(d.nexus).device(d.device).cdb(bytes).expectedDataTransferLength(edtl).dataBuffer(d.buffer);
+        d.task.nexus(nexus).device(d.device).cdb(bytes).expectedDataTransferLength(edtl).dataBuffer(d.buffer);
         final int before = d.completions;
         d.lu.execute(d.task);
         return d.completions != before;
@@ -134,6 +140,44 @@ class StateSavesAsideTest
             final String content = Files.readString(saved);
             assertTrue(content.contains("\nwce " + (wceBefore ? 0 : 1) + "\n"), content);
             assertEquals(!wceBefore, d.lu.writeCacheEnabled());
+        }
+    }
+
+    @Test
+    void aModeSelectAbortedWhileItsSaveRunsStillTellsTheOtherNexusesOfItsChange() throws Exception
+    {
+        try (LoopDriver d = driver())
+        {
+            d.lu.stateFiles().modeParameterDirectory(state);
+            final ItNexus other = new ItNexus("iqn.2026-11.test:other,i,0x000000000002", d.nexus.targetPort());
+            assertTrue(start(d, other, 0, 0, 0, 0, 0, 0, 0), "TEST UNIT READY");   // its POWER ON unit attention
+            assertTrue(start(d, other, 0, 0, 0, 0, 0, 0, 0), "TEST UNIT READY");
+            assertEquals(ScsiStatus.GOOD, d.task.status(), "nothing pending for the other nexus");
+            // D_SENSE on: the control page, sent back with it set.
+            d.run(64, 0x5A, 0x08, 0x0A, 0, 0, 0, 0, 0, 64, 0);
+            d.assertGood();
+            final int pageLength = 2 + d.buffer.get(ValueLayout.JAVA_BYTE, 9);
+            final byte[] control = d.buffer.asSlice(8, pageLength).toArray(ValueLayout.JAVA_BYTE);
+            control[0] &= 0x3F;
+            control[2] |= 0x04;
+            d.buffer.asSlice(0, 8).fill((byte)0);
+            d.buffer.asSlice(8, pageLength).copyFrom(MemorySegment.ofArray(control));
+            final int length = 8 + pageLength;
+
+            holdAsideThread(d);
+            final int before = d.completions;
+            assertFalse(start(d, length, 0x55, 0x11, 0, 0, 0, 0, 0, 0, length, 0), "MODE SELECT with SP waited");
+            d.task.abort();   // task management, while the save waits
+            release.countDown();
+            assertTrue(turnFor(d, 10_000, () -> d.completions != before), "completed once saved");
+            assertEquals(ScsiStatus.TASK_ABORTED, d.task.status());
+            assertTrue(d.lu.descriptorSense(), "the saved change stands");
+            assertTrue(start(d, other, 0, 0, 0, 0, 0, 0, 0), "TEST UNIT READY");
+            assertEquals(ScsiStatus.CHECK_CONDITION, d.task.status(), "the other nexus is told");
+            // Descriptor format sense data now: sense key at byte 1, ASC and ASCQ at 2 and 3.
+            assertEquals(0x06, d.task.senseData().get(ValueLayout.JAVA_BYTE, 1) & 0x0F, "UNIT ATTENTION");
+            assertEquals(0x2A, d.task.senseData().get(ValueLayout.JAVA_BYTE, 2) & 0xFF, "PARAMETERS CHANGED");
+            assertEquals(0x01, d.task.senseData().get(ValueLayout.JAVA_BYTE, 3) & 0xFF, "MODE PARAMETERS CHANGED");
         }
     }
 
