@@ -93,6 +93,25 @@ class StateSavesAsideTest
         return d.completions != before;
     }
 
+    /**
+     * MODE SENSE(10) of {@code page} as it is (DBD: no block descriptor), put in the buffer as a MODE SELECT(10)
+     * parameter list with bit 2 of byte 2 flipped (the caching page's WCE, the control page's D_SENSE).
+     *
+     * @return the parameter list's length.
+     */
+    private static int pageWithBitFlipped(final LoopDriver d, final int page)
+    {
+        d.run(64, 0x5A, 0x08, page, 0, 0, 0, 0, 0, 64, 0);
+        d.assertGood();
+        final int pageLength = 2 + d.buffer.get(ValueLayout.JAVA_BYTE, 9);
+        final byte[] bytes = d.buffer.asSlice(8, pageLength).toArray(ValueLayout.JAVA_BYTE);
+        bytes[0] &= 0x3F;   // PS is reserved in MODE SELECT
+        bytes[2] ^= 0x04;
+        d.buffer.asSlice(0, 8).fill((byte)0);
+        d.buffer.asSlice(8, pageLength).copyFrom(MemorySegment.ofArray(bytes));
+        return 8 + pageLength;
+    }
+
     /** Turns the loop for a while, as it serves its other sessions: true if {@code done} became true meanwhile. */
     private static boolean turnFor(final LoopDriver d, final long millis, final BooleanSupplier done)
     {
@@ -115,17 +134,8 @@ class StateSavesAsideTest
         {
             d.lu.stateFiles().modeParameterDirectory(state);
             final Path saved = d.lu.stateFiles().modeParameterFile();
-            // The caching page as it is (DBD: no block descriptor), sent back with WCE flipped.
-            d.run(64, 0x5A, 0x08, 0x08, 0, 0, 0, 0, 0, 64, 0);
-            d.assertGood();
-            final int pageLength = 2 + d.buffer.get(ValueLayout.JAVA_BYTE, 9);
-            final byte[] caching = d.buffer.asSlice(8, pageLength).toArray(ValueLayout.JAVA_BYTE);
-            final boolean wceBefore = (caching[2] & 0x04) != 0;
-            caching[0] &= 0x3F;
-            caching[2] ^= 0x04;
-            d.buffer.asSlice(0, 8).fill((byte)0);
-            d.buffer.asSlice(8, pageLength).copyFrom(MemorySegment.ofArray(caching));
-            final int length = 8 + pageLength;
+            final boolean wceBefore = d.lu.writeCacheEnabled();
+            final int length = pageWithBitFlipped(d, 0x08);   // the caching page's WCE
 
             holdAsideThread(d);
             final int before = d.completions;
@@ -153,16 +163,7 @@ class StateSavesAsideTest
             assertTrue(start(d, other, 0, 0, 0, 0, 0, 0, 0), "TEST UNIT READY");   // its POWER ON unit attention
             assertTrue(start(d, other, 0, 0, 0, 0, 0, 0, 0), "TEST UNIT READY");
             assertEquals(ScsiStatus.GOOD, d.task.status(), "nothing pending for the other nexus");
-            // D_SENSE on: the control page, sent back with it set.
-            d.run(64, 0x5A, 0x08, 0x0A, 0, 0, 0, 0, 0, 64, 0);
-            d.assertGood();
-            final int pageLength = 2 + d.buffer.get(ValueLayout.JAVA_BYTE, 9);
-            final byte[] control = d.buffer.asSlice(8, pageLength).toArray(ValueLayout.JAVA_BYTE);
-            control[0] &= 0x3F;
-            control[2] |= 0x04;
-            d.buffer.asSlice(0, 8).fill((byte)0);
-            d.buffer.asSlice(8, pageLength).copyFrom(MemorySegment.ofArray(control));
-            final int length = 8 + pageLength;
+            final int length = pageWithBitFlipped(d, 0x0A);   // the control page's D_SENSE, off by default: on
 
             holdAsideThread(d);
             final int before = d.completions;
