@@ -171,6 +171,19 @@ public interface BlockDevice
         save.run();
     }
 
+    /** {@link #saveAside} of {@code device}; without a device (a task that has none), here at once. */
+    static void saveAside(final BlockDevice device, final Runnable save)
+    {
+        if (null == device)
+        {
+            save.run();
+        }
+        else
+        {
+            device.saveAside(save);
+        }
+    }
+
     /**
      * Deallocate (punch hole / discard) the range. Completes with 0 on success.
      */

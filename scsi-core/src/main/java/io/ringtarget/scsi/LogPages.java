@@ -144,7 +144,7 @@ final class LogPages
         final long last = lastSaveNanos.get();
         if (now - last >= saveIntervalNanos && lastSaveNanos.compareAndSet(last, now))
         {
-            saveAside(device);
+            BlockDevice.saveAside(device, saveWork);
         }
     }
 
@@ -154,19 +154,6 @@ final class LogPages
         if (unsaved)
         {
             save();
-        }
-    }
-
-    /** {@link #save} on {@code device}'s aside thread ({@link BlockDevice#saveAside}); here without a device. */
-    private void saveAside(final BlockDevice device)
-    {
-        if (null == device)
-        {
-            save();
-        }
-        else
-        {
-            device.saveAside(saveWork);
         }
     }
 
@@ -271,7 +258,8 @@ final class LogPages
             }
             if (unsaved)
             {
-                saveAside(t.device());   // what an initiator reads is what a restart brings back, within moments
+                // What an initiator reads is what a restart brings back, within moments.
+                BlockDevice.saveAside(t.device(), saveWork);
             }
             final long errors = pageControl == PC_DEFAULT_CUMULATIVE ? 0 :
                 page == READ_ERROR_COUNTER ? readUncorrectedErrors() : writeUncorrectedErrors();
@@ -383,7 +371,7 @@ final class LogPages
             }
             if (page == SUPPORTED_PAGES || page == READ_ERROR_COUNTER || page == WRITE_ERROR_COUNTER)
             {
-                saveAside(t.device());
+                BlockDevice.saveAside(t.device(), saveWork);
                 // SPC-4 6.5: the other I_T nexuses get LOG PARAMETERS CHANGED (their counters were reset too).
                 unitAttentions.raise(UnitAttentions.LOG_PARAMETERS_CHANGED, t.nexus());
             }

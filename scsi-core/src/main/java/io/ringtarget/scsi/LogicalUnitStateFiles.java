@@ -93,10 +93,9 @@ public final class LogicalUnitStateFiles
     /**
      * Keeps the mode parameters a MODE SELECT with the SP bit saves (SPC-4 6.9: WCE, D_SENSE, SWP) across a restart:
      * {@code <stateDirectory>/mode-parameters/<serial>.mode}, before the MODE SELECT completes, off its loop (on its
-     * device's aside thread). This call makes what a previous run saved the current
-     * values, except a saved WCE when {@link LogicalUnit#writeCacheEnabled(boolean)} (call it first) changed since: the
-     * configuration's newer choice wins. Without this call SP is refused (INVALID FIELD IN CDB). Call once, before
-     * the logical unit serves.
+     * device's aside thread). This call makes what a previous run saved the current values, except a saved WCE when
+     * {@link LogicalUnit#writeCacheEnabled(boolean)} (call it first) changed since: the configuration's newer choice
+     * wins. Without this call SP is refused (INVALID FIELD IN CDB). Call once, before the logical unit serves.
      *
      * @return what was loaded that differs from the defaults, in words for the log; null when nothing does.
      * @throws ModeParameterStateException when the file exists but is torn, corrupt, of another version or of another
@@ -115,11 +114,10 @@ public final class LogicalUnitStateFiles
 
     /**
      * Keeps the error counters (TOTAL UNCORRECTED ERRORS of the Read and Write Error Counter log pages, behind the
-     * Informational Exceptions page's failure prediction) across a restart, as a disk keeps them:
-     * {@code <stateDirectory>/error-counters/<serial>.counters}, saved at most once a second as medium errors are
-     * counted, and when a LOG SELECT resets them, off the loops (on the device's aside thread: a failing disk may hold
-     * the state directory too). This call takes back what a previous run saved. Call once, before
-     * the logical unit serves.
+     * Informational Exceptions page's failure prediction) across a restart, as a disk keeps them: {@code
+     * <stateDirectory>/error-counters/<serial>.counters}, saved at most once a second as medium errors are counted, and
+     * when a LOG SELECT resets them, off the loops (on the device's aside thread: a failing disk may hold the state
+     * directory too). This call takes back what a previous run saved. Call once, before the logical unit serves.
      *
      * @return the read and write errors a previous run counted since the last reset, {@code {read, write}}; null
      * when none were saved.

@@ -635,17 +635,9 @@ final class SelfTest implements ScsiTaskListener
      */
     private void saveAside(final BlockDevice device)
     {
-        if (null == store)
+        if (null != store)
         {
-            return;
-        }
-        if (null == device)
-        {
-            save();
-        }
-        else
-        {
-            device.saveAside(saveWork);
+            BlockDevice.saveAside(device, saveWork);
         }
     }
 
