@@ -16,6 +16,7 @@ import io.ringtarget.scsi.ScsiTask;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.management.ManagementFactory;
 
 /**
@@ -33,12 +34,13 @@ import java.lang.management.ManagementFactory;
  * so GET LBA STATUS reports never-written and unmapped blocks as deallocated. The memory is thin too: an anonymous
  * mapping ({@link LazyMemory}) whose pages the kernel commits when they are first written (a read of a block never
  * written returns zeros without touching its page: not every kernel maps its shared zero page on a read fault), and
- * UNMAP gives whole pages back (MADV_DONTNEED, after which they read zeros) and zeroes the rest of its range. So a RAM
- * LUN costs the memory written to it, not its size; a size above the machine's memory is refused. A write that needs
- * pages the machine cannot give without going below the reserve it keeps free ({@link MemoryHeadroom}) is refused with
- * ENOSPC, which the logical unit answers DATA PROTECT, SPACE ALLOCATION FAILED WRITE PROTECT (SBC-4 4.7.3.7, a thin
- * device out of space), and reported to {@link BackstoreEvents#spaceExhausted} at most once a second per loop: the data
- * written stays, reads and writes to blocks already written go on, and nothing is killed.
+ * UNMAP gives whole pages back (MADV_DONTNEED, after which they read zeros) and zeroes the rest of its range where its
+ * page is in memory (a page never written stays untouched). So a RAM LUN costs the memory written to it, not its size;
+ * a size above the machine's memory is refused. A write that needs pages the machine cannot give without going below
+ * the reserve it keeps free ({@link MemoryHeadroom}) is refused with ENOSPC, which the logical unit answers DATA
+ * PROTECT, SPACE ALLOCATION FAILED WRITE PROTECT (SBC-4 4.7.3.7, a thin device out of space), and reported to
+ * {@link BackstoreEvents#spaceExhausted} at most once a second per loop: the data written stays, reads and writes to
+ * blocks already written go on, and nothing is killed.
  */
 public final class RamBackstore implements Backstore
 {
@@ -147,9 +149,9 @@ public final class RamBackstore implements Backstore
     /**
      * The memory this backstore's data holds now: the pages with a block written and not unmapped since (a page
      * never written, or given back by UNMAP, holds none; a read of one does not touch it). Counted from the
-     * allocation map (a syscall-free walk of one bit per block). An UNMAP of part of a page zeroes that part in
-     * place (a write on another loop may be filling the rest): the page stays held, and is no longer counted once
-     * none of its blocks is mapped.
+     * allocation map (a syscall-free walk of one bit per block). An UNMAP of part of a page in memory zeroes that
+     * part in place (a write on another loop may be filling the rest): the page stays held, and is no longer counted
+     * once none of its blocks is mapped; a page not in memory is left so.
      */
     public long memoryBytes()
     {
@@ -264,10 +266,13 @@ public final class RamBackstore implements Backstore
         /** Writes this handle refused for lack of memory, and when it last reported them. */
         private long refused;
         private long reportedNanos;
+        /** mincore's answer for one page: whether an UNMAP's partial page is in memory. */
+        private final MemorySegment residency;
 
         RamDevice(final EventLoop loop)
         {
             this.loop = loop;
+            this.residency = arena.allocate(1);
         }
 
         /** On the backstore's {@link AsideThread} (the handle of no loop: at once): an fsync never holds a loop. */
@@ -515,7 +520,12 @@ public final class RamBackstore implements Backstore
             return false;
         }
 
-        /** Gives the range's whole pages back to the kernel (they read zeros after) and zeroes the rest. */
+        /**
+         * Gives the range's whole pages back to the kernel (they read zeros after) and zeroes the rest where its page
+         * is in memory. A page at either end is not given back (a write on another loop may be filling its other
+         * blocks), and one not in memory (never written, given back before, or swapped out) is not touched: zeroing
+         * would commit it, outside the headroom, for blocks that read zeros anyway (they are deallocated).
+         */
         private void zero(final long byteOffset, final long length)
         {
             final long pagesStart = (byteOffset + PAGE - 1) & -PAGE;
@@ -523,11 +533,28 @@ public final class RamBackstore implements Backstore
             if (pagesEnd <= pagesStart ||
                 Libc.madvise(memory.address() + pagesStart, pagesEnd - pagesStart, LibcConstants.MADV_DONTNEED) < 0)
             {
-                memory.asSlice(byteOffset, length).fill((byte)0);
+                zeroWhereInMemory(byteOffset, byteOffset + length);
                 return;
             }
-            memory.asSlice(byteOffset, pagesStart - byteOffset).fill((byte)0);
-            memory.asSlice(pagesEnd, byteOffset + length - pagesEnd).fill((byte)0);
+            zeroWhereInMemory(byteOffset, pagesStart);
+            zeroWhereInMemory(pagesEnd, byteOffset + length);
+        }
+
+        /** Zeroes the bytes from {@code start} before {@code end} that lie in pages the kernel holds now (mincore). */
+        private void zeroWhereInMemory(final long start, final long end)
+        {
+            long position = start;
+            while (position < end)
+            {
+                final long page = position & -PAGE;
+                final long partEnd = Math.min(end, page + PAGE);
+                if (Libc.mincore(memory.address() + page, PAGE, residency) != 0 ||
+                    (residency.get(ValueLayout.JAVA_BYTE, 0) & 1) != 0)
+                {
+                    memory.asSlice(position, partEnd - position).fill((byte)0);
+                }
+                position = partEnd;
+            }
         }
 
         /** GET LBA STATUS (SBC-3 5.4): the run of blocks from the one holding {@code byteOffset}, negative if deallocated. */

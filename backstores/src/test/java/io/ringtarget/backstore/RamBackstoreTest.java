@@ -99,6 +99,19 @@ class RamBackstoreTest
             d.assertBytes(d.buffer, 0, 4096, 0);
             assertEquals(0, ram.memoryBytes());
             assertEquals(1, pagesHeld(ram, size));
+            assertEquals(0, ram.slice((8192 + 3) * 512, 512).get(ValueLayout.JAVA_LONG, 0), "zeroed in place");
+            // UNMAP of parts of pages never written (blocks 5-7 of one, 0-2 of the next, and 1-2 of a third) takes no
+            // page: zeroing them would commit them for blocks that read zeros anyway.
+            d.run(512, LoopDriver.cdb16(0x93, 0x08, 12288 + 5, 6));
+            d.assertGood();
+            d.run(512, LoopDriver.cdb16(0x93, 0x08, 16384 + 1, 2));
+            d.assertGood();
+            assertEquals(1, pagesHeld(ram, size), "an UNMAP of part of a page never written took no page");
+            d.buffer.asSlice(0, 8192).fill((byte)1);
+            d.run(8192, LoopDriver.cdb16(0x88, 0, 12288, 16));
+            d.assertGood();
+            d.assertBytes(d.buffer, 0, 8192, 0);
+            assertEquals(1, pagesHeld(ram, size));
         }
     }
 

@@ -78,6 +78,8 @@ public final class Libc
     private static final MethodHandle MUNMAP = downcall("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), -1);
     private static final MethodHandle MADVISE =
         downcall("madvise", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), -1);
+    private static final MethodHandle MINCORE =
+        downcall("mincore", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS), -1);
     private static final MethodHandle EVENTFD = downcall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1);
     private static final MethodHandle SCHED_YIELD = LINKER.downcallHandle(
         LINKER.defaultLookup().find("sched_yield").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
@@ -557,6 +559,23 @@ public final class Libc
         try
         {
             return result((int)MADVISE.invokeExact(s, MemorySegment.ofAddress(address), length, advice), s);
+        }
+        catch (final Throwable t)
+        {
+            throw fatal(t);
+        }
+    }
+
+    /**
+     * mincore(2): for each page of {@code length} bytes from the page-aligned {@code address}, one byte of
+     * {@code residency} whose lowest bit says whether the page is in memory now; 0 or -errno.
+     */
+    public static int mincore(final long address, final long length, final MemorySegment residency)
+    {
+        final MemorySegment s = state();
+        try
+        {
+            return result((int)MINCORE.invokeExact(s, MemorySegment.ofAddress(address), length, residency), s);
         }
         catch (final Throwable t)
         {

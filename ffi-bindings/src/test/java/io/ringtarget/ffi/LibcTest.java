@@ -74,6 +74,31 @@ class LibcTest
     }
 
     @Test
+    void mincoreSaysWhichPagesAreInMemory()
+    {
+        final long addr = Libc.mmap(0, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        assertTrue(addr > 0, "mmap: " + addr);
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment m = MemorySegment.ofAddress(addr).reinterpret(3 * 4096);
+            m.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 4096 + 17, (byte)1);   // the middle page only
+            final MemorySegment residency = arena.allocate(3);
+            assertEquals(0, Libc.mincore(addr, 3 * 4096, residency));
+            assertEquals(0, residency.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0) & 1);
+            assertEquals(1, residency.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 1) & 1);
+            assertEquals(0, residency.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 2) & 1);
+            assertEquals(0, Libc.madvise(addr + 4096, 4096, MADV_DONTNEED));
+            assertEquals(0, Libc.mincore(addr, 3 * 4096, residency));
+            assertEquals(0, residency.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 1) & 1);
+            assertEquals(-EINVAL, Libc.mincore(addr + 1, 4096, residency));
+        }
+        finally
+        {
+            assertEquals(0, Libc.munmap(addr, 3 * 4096));
+        }
+    }
+
+    @Test
     void flockIsPerOpenFileDescriptionAndAcceptsODirectDescriptors() throws Exception
     {
         // /var/tmp: a disk file system, where O_DIRECT opens succeed (tmpfs refuses them).
