@@ -37,10 +37,12 @@ import static io.ringtarget.scsi.OperationCodes.SA_OVERWRITE;
  * are on the medium), as failed when it fails, removed when it completes. The saves of a running operation are steps of
  * it run off the loop ({@link MediaSteps#PHASE_SANITIZE_SAVE}, on the device's aside thread: the state directory's
  * fsync holds no other session of the loop), so the operation writes no block before its start is saved, and a SANITIZE
- * with IMMED is answered once it is; only the failure mode's save is made on the loop, once, at the end. After a
- * restart the logical unit comes back in the saved state; an operation that was running goes on from its last saved
- * progress (from the first block when the logical unit's size changed) when the first command reaches the logical unit
- * (on that command's loop and backstore handle: SBC-4 4.11.2 resumes it after a power on).
+ * with IMMED is answered once it is; the failure mode's save, and its removal by EXIT FAILURE MODE, go to the same
+ * thread ({@link BlockDevice#saveAside}) without being waited for (a crash before one is made finds the state saved
+ * before it: the last progress of the operation, or its failure mode). After a restart the logical unit comes back in
+ * the saved state; an operation that was running goes on from its last saved progress (from the first block when the
+ * logical unit's size changed) when the first command reaches the logical unit (on that command's loop and backstore
+ * handle: SBC-4 4.11.2 resumes it after a power on).
  */
 final class Sanitize implements ScsiTaskListener
 {
@@ -353,9 +355,9 @@ final class Sanitize implements ScsiTaskListener
         }
         if (serviceAction == SA_EXIT_FAILURE_MODE)
         {
-            if (current == FAILED && state.compareAndSet(FAILED, IDLE))
+            if (current == FAILED && state.compareAndSet(FAILED, IDLE) && store != null)
             {
-                forget();
+                BlockDevice.saveAside(t.device(), this::forget); // after the failure mode's save (same thread)
             }
             Responses.good(t);
             return;
@@ -535,19 +537,43 @@ final class Sanitize implements ScsiTaskListener
     private void save(final boolean running, final long done)
     {
         final MediumOperationStore s = store;
-        if (s == null)
+        if (s != null)
         {
-            return;
+            save(s, operation(running, done));
         }
+    }
+
+    private void save(final MediumOperationStore s, final MediumOperationStore.Operation operation)
+    {
         try
         {
-            s.save(new MediumOperationStore.Operation(formatOperation, running, eraseOperation, ause, pattern.invert(),
-                pattern.passes(), pattern.bytes(), lu.blockCount() * blockSize, done));
+            s.save(operation);
         }
         catch (final IOException ex)
         {
             // The operation goes on (the medium is what was asked for); a restart before it ends would not resume it.
             lu.reportInternalError(new UncheckedIOException("sanitize/format state not saved to " + s.file(), ex));
+        }
+    }
+
+    /** The operation as it stands, {@code done} bytes of it on the medium. */
+    private MediumOperationStore.Operation operation(final boolean running, final long done)
+    {
+        return new MediumOperationStore.Operation(formatOperation, running, eraseOperation, ause, pattern.invert(),
+            pattern.passes(), pattern.bytes(), lu.blockCount() * blockSize, done);
+    }
+
+    /**
+     * The failure mode a restart comes back in, saved once, at the operation's end, off the loop
+     * ({@link BlockDevice#saveAside}): as the operation ended, whatever begins on the logical unit before it is made.
+     */
+    private void saveFailureMode(final ScsiTask r)
+    {
+        final MediumOperationStore s = store;
+        if (s != null)
+        {
+            final MediumOperationStore.Operation failed = operation(false, r.bytesDone);
+            BlockDevice.saveAside(r.device(), () -> save(s, failed));
         }
     }
 
@@ -738,7 +764,7 @@ final class Sanitize implements ScsiTaskListener
         answerWhenSaved = false;
         if (!ok)
         {
-            save(false, r.bytesDone); // on the loop, once: the failure mode a restart comes back in
+            saveFailureMode(r);
         }
         lu.mediumEvents().operationEnded(describe(), ok, System.nanoTime() - startNanos);
         state.set(ok ? IDLE : format ? FORMAT_CORRUPTED : FAILED);

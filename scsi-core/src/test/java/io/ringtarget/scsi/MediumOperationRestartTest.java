@@ -203,8 +203,12 @@ class MediumOperationRestartTest
     {
         final LuHarness before = start().ready();
         before.device.failWithErrno = 5;
+        before.device.holdSaves = true;
         overwrite(before, 0, 1, 0x33);
         before.assertSense(SenseKey.MEDIUM_ERROR, Asc.SANITIZE_COMMAND_FAILED);
+        // The failure mode is saved aside, not on the loop: answered while the save waits, made once it runs.
+        assertTrue(saved().contains("operation sanitize\nstate running\n"), saved());
+        assertEquals(1, before.device.runHeldSaves());
         assertTrue(saved().contains("operation sanitize\nstate failed\n"), saved());
 
         final LuHarness after = start().ready();
@@ -224,9 +228,12 @@ class MediumOperationRestartTest
         after.device.failWithErrno = 0;
         assertTrue(saved().contains("state failed\nerase 0\nunrestricted 1\n"), saved());
         final LuHarness third = start().ready();
+        third.device.holdSaves = true;
         third.run(0, SANITIZE, EXIT_FAILURE_MODE, 0, 0, 0, 0, 0, 0, 0, 0);
         third.assertGood();
         assertEquals(Sanitize.IDLE, third.lu.sanitizeState());
+        assertTrue(Files.exists(file()), "removed aside");
+        assertEquals(1, third.device.runHeldSaves());
         assertFalse(Files.exists(file()));
     }
 

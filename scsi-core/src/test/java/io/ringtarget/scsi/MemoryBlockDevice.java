@@ -33,6 +33,9 @@ final class MemoryBlockDevice implements BlockDevice
     long mapped = -1;
     long available = -1;
     boolean sharedResources;
+    /** Saves handed aside ({@link #saveAside}) wait until {@link #runHeldSaves} (a backstore's aside thread held). */
+    boolean holdSaves;
+    private final ArrayDeque<Runnable> heldSaves = new ArrayDeque<>();
 
     MemoryBlockDevice(final long blockCount, final int blockSize)
     {
@@ -142,6 +145,30 @@ final class MemoryBlockDevice implements BlockDevice
         {
             r.run();
         }
+    }
+
+    @Override
+    public void saveAside(final Runnable save)
+    {
+        if (holdSaves)
+        {
+            heldSaves.add(save);
+        }
+        else
+        {
+            save.run();
+        }
+    }
+
+    /** Runs the saves held so far, in order; how many. */
+    int runHeldSaves()
+    {
+        int count = 0;
+        for (Runnable save; (save = heldSaves.poll()) != null; count++)
+        {
+            save.run();
+        }
+        return count;
     }
 
     public boolean writesBeforeReturning()
