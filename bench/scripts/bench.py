@@ -135,6 +135,8 @@ FLOOR_REQUESTS_DEPTH = 200000
 STREAM_MESSAGE = 1 << 20
 STREAM_WORKLOADS = ("read-1m-qd4", "write-1m-qd4")
 STREAM_SECONDS = 3
+# The host's stalls (tcp-floor.c stalls): a thread spinning on each CPU for this long, before each repetition.
+STALL_SECONDS = 3
 STREAM_SPANS = ("cached", "send-span", "receive-span")
 # The span a 1 MiB workload's data takes through memory on the target's side.
 STREAM_SPAN_OF = {"read-1m-qd4": "send-span", "write-1m-qd4": "receive-span"}
@@ -860,6 +862,7 @@ class Bench:
         self.samples = []          # one dict per measured run
         self.floor = []            # tcp-floor results, one per QD1 pattern and repetition
         self.stream = []           # tcp-floor stream results, one per repetition and span
+        self.stalls = []           # tcp-floor stalls results, one per repetition and CPU
         self.idle = []             # idle CPU, one per LUN kind, target and repetition
         self.meta = {"direct_io": {}, "prefill": {}, "spdk_memory": {}}
         self.backstore = None
@@ -1139,9 +1142,35 @@ class Bench:
                 if depth == 1:
                     f["p50_us"] = float(kv["round_trip_p50_us"])
                     f["p99_9_us"] = float(kv["round_trip_p99_9_us"])
+                elif "latency_p99_9_us" in kv:
+                    # Each request's send to its whole response, as fio's completion latency at that depth.
+                    f["p50_us"] = float(kv["latency_p50_us"])
+                    f["p99_9_us"] = float(kv["latency_p99_9_us"])
                 self.floor.append(f)
                 log(f"floor {wl:<18} rep {rep}: minimal TCP server ({mode}) {f['server_cpu_us']:.2f} us CPU "
                     f"per request, {trip:.2f} us per request")
+
+    def measure_stalls(self, rep):
+        """tcp-floor stalls: how often and how long this machine takes a CPU from a thread that never sleeps (other
+        tasks, interrupts, a hypervisor descheduling the virtual CPU), the targets stopped. Commands in flight on
+        that CPU wait as long, so these gaps bound the tail at depth from below for any target."""
+        if not self.args.no_freeze:
+            for t in self.targets.values():
+                t.freeze()
+        r = subprocess.run(pinned([self.args.floor_bin, "stalls", str(STALL_SECONDS)]), stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, timeout=60)
+        if r.returncode != 0:
+            log(f"tcp-floor stalls failed: {r.stdout.strip()[-300:]}")
+            return
+        for line in r.stdout.splitlines():
+            kv = dict(tok.split("=", 1) for tok in line.split() if "=" in tok)
+            if kv.get("mode") != "stalls":
+                continue
+            f = {"rep": rep, "cpu": int(kv["cpu"]), "stalls_per_s": float(kv["stalls_per_s"]),
+                 "longest_ms": float(kv["longest_ms"]), "lost_pct": float(kv["lost_pct"])}
+            self.stalls.append(f)
+            log(f"stalls rep {rep} cpu {f['cpu']}: {f['stalls_per_s']:.1f}/s of 1 ms or more, longest "
+                f"{f['longest_ms']:.2f} ms, {f['lost_pct']:.2f} % of the time lost")
 
     def measure_idle(self, kind, rep):
         """Each target's CPU with no session, alone (the others stopped): what it costs a machine doing nothing.
@@ -1179,6 +1208,7 @@ class Bench:
                 for rep in range(1, self.args.reps + 1):
                     if self.args.floor_bin and kind == self.args.backstores[0]:
                         self.measure_floor(rep)
+                        self.measure_stalls(rep)
                     if self.args.floor_bin and any(w.name in STREAM_WORKLOADS for w in self.workloads()):
                         self.measure_stream(kind, rep)
                     if self.args.idle:
@@ -1363,9 +1393,10 @@ def stream_medians(stream, kind):
 
 
 def floor_tails(bench_floor, wl):
-    """{mode: (median p50 us, median p99.9 us)} of tcp-floor's QD1 round trips for one exchange."""
+    """{mode: (median p50 us, median p99.9 us)} of tcp-floor's round trips (QD1) or latencies (depth) for one
+    exchange."""
     out = {}
-    for mode in ("sleep", "poll"):
+    for mode in ("sleep", "poll", "depth", "depth-split"):
         fs = [f for f in bench_floor if f["workload"] == wl and f["mode"] == mode and "p99_9_us" in f]
         if fs:
             out[mode] = (statistics.median(f["p50_us"] for f in fs), statistics.median(f["p99_9_us"] for f in fs))
@@ -1762,16 +1793,36 @@ def report(bench, args, info, made_plots):
                       "requests of each recv with one send): the least CPU per I/O any target can spend at that "
                       "depth here. With `split` the client sends as fio's libiscsi does, each request on its own "
                       "and a WRITE's 48-byte header apart from its data (two sends), which costs the server more "
-                      "receives.", "",
+                      "receives. Its latency is each request's send to its whole response (fio's completion "
+                      "latency): the tail this machine gives a server that does nothing at that depth.", "",
                       "| exchange | request → response bytes | server CPU µs/request | client wall µs/request "
-                      "| split: server CPU µs/request |",
-                      "|---|---|---|---|---|"]
+                      "| split: server CPU µs/request | split: latency p50 / p99.9 µs |",
+                      "|---|---|---|---|---|---|"]
             for wl, req, rsp, depth in deep:
                 cpu, trip = floor[wl]["depth"]
                 split = floor[wl].get("depth-split")
+                tail = floor_tails(bench.floor, wl).get("depth-split")
                 lines.append(f"| {wl} | {req} → {rsp} | {cpu:.2f} | {trip:.2f} | "
-                             f"{f'{split[0]:.2f}' if split else '–'} |")
+                             f"{f'{split[0]:.2f}' if split else '–'} | "
+                             f"{f'{tail[0]:.1f} / {tail[1]:.1f}' if tail else '–'} |")
             lines.append("")
+    if bench.stalls:
+        lines += ["Host stalls (`tcp-floor stalls`, before each repetition with the targets stopped): a thread "
+                  f"spinning on each CPU for {STALL_SECONDS} s, all at once, counting the gaps of 1 ms or more "
+                  "between two readings of the clock: the time this machine takes a CPU from a thread that never "
+                  "sleeps (another task, an interrupt, the hypervisor descheduling the virtual CPU, which the "
+                  "guest's scheduler does not see). Commands in flight on that CPU wait as long, so at depth a "
+                  "p99.9 near the longest gap is the machine's, not the target's. Median (min–max) over "
+                  "repetitions:", "",
+                  "| CPU | stalls of ≥ 1 ms per s | longest ms | time lost in gaps ≥ 50 µs, % |",
+                  "|---|---|---|---|"]
+        for cpu in sorted({f["cpu"] for f in bench.stalls}):
+            fs = [f for f in bench.stalls if f["cpu"] == cpu]
+            lines.append(f"| {cpu} | " + " | ".join(
+                cell({k: (statistics.median(vals), min(vals), max(vals))}, k, fmt)
+                for k, fmt in (("stalls_per_s", "{:.1f}"), ("longest_ms", "{:.2f}"), ("lost_pct", "{:.2f}"))
+                for vals in [[f[k] for f in fs]]) + " |")
+        lines.append("")
     for name in args.targets:
         for kind, reason in bench.unavailable.get(name, {}).items():
             lines += [f"**{name}: not available on the {kind} LUN** — {reason}", ""]
@@ -2108,7 +2159,7 @@ def run_and_report(bench, args):
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump({"machine": info, "args": {k: v for k, v in vars(args).items()},
                    "unavailable": bench.unavailable, "meta": bench.meta, "floor": bench.floor,
-                   "stream": bench.stream, "idle": bench.idle,
+                   "stream": bench.stream, "stalls": bench.stalls, "idle": bench.idle,
                    "samples": bench.samples,
                    "aggregate": [{"kind": k, "workload": w, "target": t, **{m: v for m, v in ms.items()}}
                                  for (k, w, t), ms in sorted(agg.items())]}, f, indent=1)

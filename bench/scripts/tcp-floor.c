@@ -6,6 +6,7 @@
  *   tcp-floor REQUEST_BYTES RESPONSE_BYTES COUNT [poll]
  *   tcp-floor depth DEPTH REQUEST_BYTES RESPONSE_BYTES COUNT [split]
  *   tcp-floor stream MESSAGE_BYTES SECONDS [send-span|receive-span SPAN_BYTES]
+ *   tcp-floor stalls SECONDS
  *
  * By default the server sleeps in recv until a request is in; with "poll" it spins on non-blocking recv instead
  * (no wake-up, but it is on the CPU all the time between requests). A server that mixes the two pays some of
@@ -26,7 +27,8 @@
  * more for each response that arrives (those of one recv in one send). The server receives whatever is in (one
  * blocking recv of up to 1 MiB) and answers every whole request in it with one send: the cheapest a server can
  * batch with plain syscalls, so server_cpu_us is the floor under a target's CPU per I/O at that depth. Prints the
- * client's line (requests_per_s) and then
+ * client's line (requests_per_s, and the p50 and p99.9 of the time from a request's send to its whole response:
+ * the tail this machine gives a server that does nothing, at that depth) and then
  *
  *   mode=depth depth=32 request=48 response=4144 count=200000 server_cpu_us=1.10 server_switches=0.05
  *
@@ -50,10 +52,23 @@
  * into them. With "send-span SPAN_BYTES" the client sends its messages from successive places of a buffer of
  * SPAN_BYTES (a read from a RAM LUN of that size), with "receive-span SPAN_BYTES" the server receives into
  * successive places of one (a write into it, received in place); the span is written once before the stream starts
- * so that no page fault is measured. Built by run-bench.sh with cc; see docs/benchmarks.md.
+ * so that no page fault is measured.
+ *
+ * With "stalls" it measures no network at all but what the machine takes from a thread that never sleeps: one
+ * process per CPU of its affinity, pinned there, reads the clock in a loop for SECONDS and counts the gaps of at
+ * least 1 ms between two readings (the thread was off its CPU: another task, an interrupt, or a hypervisor that
+ * descheduled the virtual CPU, which the guest's scheduler does not see). A target's commands wait as long when it
+ * happens to the CPU serving them, so at depth these gaps set the tail no target can go below. One line per CPU:
+ *
+ *   mode=stalls cpu=0 seconds=3.00 stalls_per_s=2.3 longest_ms=4.12 lost_pct=0.61
+ *
+ * lost_pct is the share of the time in gaps of 50 us or more. Built by run-bench.sh with cc; see
+ * docs/benchmarks.md.
  */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <sched.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -379,8 +394,19 @@ static int depth(const int outstanding, const int request, const int response, c
     if (client == 0)
     {
         const int fd = connect_loopback(&addr);
+        /* When each request went out and how long it waited for its whole response (fio's completion latency). */
+        long *sent_at = malloc(sizeof(long) * count);
+        long *latency = malloc(sizeof(long) * count);
+        if (sent_at == NULL || latency == NULL)
+        {
+            die("malloc");
+        }
         const long start = now_nanos();
         int sent = outstanding < count ? outstanding : count;
+        for (int i = 0; i < sent; i++)
+        {
+            sent_at[i] = start;
+        }
         send_requests(fd, out, sent, request, split);
         long received = 0;
         while (received < (long)count * response)
@@ -390,8 +416,13 @@ static int depth(const int outstanding, const int request, const int response, c
             {
                 die("recv: the server closed");
             }
+            const long now = now_nanos();
             const long before = received / response;
             received += r;
+            for (long k = before; k < received / response; k++)
+            {
+                latency[k] = now - sent_at[k];
+            }
             int more = (int)(received / response - before);
             if (more > count - sent)
             {
@@ -399,11 +430,18 @@ static int depth(const int outstanding, const int request, const int response, c
             }
             if (more > 0)
             {
+                for (int i = sent; i < sent + more; i++)
+                {
+                    sent_at[i] = now;
+                }
                 send_requests(fd, out, more, request, split);
                 sent += more;
             }
         }
-        printf("requests_per_s=%.0f\n", count / ((now_nanos() - start) / 1e9));
+        const double seconds = (now_nanos() - start) / 1e9;
+        qsort(latency, count, sizeof(long), compare_longs);
+        printf("requests_per_s=%.0f latency_p50_us=%.1f latency_p99_9_us=%.1f\n", count / seconds,
+            latency[count / 2] / 1000.0, latency[(int)(count * 0.999)] / 1000.0);
         fflush(stdout);
         _exit(0);
     }
@@ -442,8 +480,90 @@ static int depth(const int outstanding, const int request, const int response, c
     return 0;
 }
 
+/* A spinner on one CPU: the gaps in its clock readings are the time the machine took that CPU from it. */
+static void spin_on(const int cpu, const double seconds)
+{
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    if (sched_setaffinity(0, sizeof one, &one) != 0)
+    {
+        die("sched_setaffinity");
+    }
+    const long start = now_nanos();
+    const long end = start + (long)(seconds * 1e9);
+    long previous = start;
+    long stalls = 0;
+    long longest = 0;
+    long lost = 0;
+    for (long now = now_nanos(); now < end; now = now_nanos())
+    {
+        const long gap = now - previous;
+        previous = now;
+        if (gap >= 50000)
+        {
+            lost += gap;
+            stalls += gap >= 1000000;
+            longest = gap > longest ? gap : longest;
+        }
+    }
+    const double elapsed = (previous - start) / 1e9;
+    printf("mode=stalls cpu=%d seconds=%.2f stalls_per_s=%.1f longest_ms=%.2f lost_pct=%.2f\n", cpu, elapsed,
+        stalls / elapsed, longest / 1e6, lost / 1e7 / elapsed);
+    fflush(stdout);
+}
+
+/* One spinner per CPU of the caller's affinity, all at once (a machine whose every CPU is busy, as under load). */
+static int stalls(const double seconds)
+{
+    cpu_set_t allowed;
+    if (sched_getaffinity(0, sizeof allowed, &allowed) != 0)
+    {
+        die("sched_getaffinity");
+    }
+    int children = 0;
+    for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+    {
+        if (!CPU_ISSET(cpu, &allowed))
+        {
+            continue;
+        }
+        const pid_t child = fork();
+        if (child < 0)
+        {
+            die("fork");
+        }
+        if (child == 0)
+        {
+            spin_on(cpu, seconds);
+            _exit(0);
+        }
+        children++;
+    }
+    int failed = 0;
+    for (int i = 0; i < children; i++)
+    {
+        int status;
+        if (wait(&status) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        {
+            failed = 1;
+        }
+    }
+    return failed;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[1], "stalls") == 0)
+    {
+        const double seconds = atof(argv[2]);
+        if (seconds <= 0)
+        {
+            fprintf(stderr, "tcp-floor: SECONDS must be positive\n");
+            return 2;
+        }
+        return stalls(seconds);
+    }
     if ((argc == 6 || (argc == 7 && strcmp(argv[6], "split") == 0)) && strcmp(argv[1], "depth") == 0)
     {
         const int outstanding = atoi(argv[2]);
@@ -479,7 +599,8 @@ int main(int argc, char **argv)
     {
         fprintf(stderr, "usage: tcp-floor REQUEST_BYTES RESPONSE_BYTES COUNT [poll]\n"
                         "       tcp-floor depth DEPTH REQUEST_BYTES RESPONSE_BYTES COUNT [split]\n"
-                        "       tcp-floor stream MESSAGE_BYTES SECONDS [send-span|receive-span SPAN_BYTES]\n");
+                        "       tcp-floor stream MESSAGE_BYTES SECONDS [send-span|receive-span SPAN_BYTES]\n"
+                        "       tcp-floor stalls SECONDS\n");
         return 2;
     }
     const int poll_mode = argc == 5;
