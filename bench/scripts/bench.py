@@ -58,6 +58,12 @@ PIN_CPUS = ""
 def pinned(cmd):
     return ["taskset", "-c", PIN_CPUS] + list(cmd) if PIN_CPUS else list(cmd)
 
+
+def spdk_core():
+    """SPDK's one reactor's CPU (DPDK pins it there itself), and the polling ringtarget's: the first CPU of --pin-cpu,
+    or CPU 0."""
+    return int(re.match(r"\d+", PIN_CPUS).group()) if PIN_CPUS else 0
+
 RINGTARGET, TGT, ISTGT, SPDK = "ringtarget", "tgt", "istgt", "spdk"
 # The same build as ringtarget with its Prometheus endpoint on and scraped once a second while it is measured;
 # ringtarget itself runs with --metrics off, so the two compare metrics on against off in one run.
@@ -611,9 +617,7 @@ class SpdkTarget(Target):
                      "params": {"name": self.iqn, "alias_name": "spdk", "pg_ig_maps": [{"pg_tag": 1, "ig_tag": 1}],
                                 "luns": [{"bdev_name": "Lun0", "lun_id": 0}], "queue_depth": 128,
                                 "disable_chap": True}}]}]}, f, indent=1)
-        # One reactor, on the first CPU of --pin-cpu (DPDK pins it there itself) or on CPU 0.
-        core = int(re.match(r"\d+", PIN_CPUS).group()) if PIN_CPUS else 0
-        cmd = [os.path.join(self.spdk_dir, "build", "bin", "iscsi_tgt"), "-m", hex(1 << core), "--no-pci",
+        cmd = [os.path.join(self.spdk_dir, "build", "bin", "iscsi_tgt"), "-m", hex(1 << spdk_core()), "--no-pci",
                "--disable-cpumask-locks", "-r", os.path.join(rundir, "spdk.sock"), "--json", conf]
         cmd += self.memory_args(rundir)
         self.spawn(cmd, env=dict(os.environ, LD_LIBRARY_PATH=lib + os.pathsep + os.environ.get("LD_LIBRARY_PATH", "")))
@@ -714,6 +718,10 @@ class RingtargetTarget(Target):
         # from JvmSampler), and the same demo arguments.
         cmd = [os.path.join(self.java_home, "bin", "java"), "--enable-native-access=ALL-UNNAMED",
                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"]
+        if self.name == POLL_VARIANT:
+            # The whole process on the core SPDK's reactor gets (spdk_core), as SPDK's -m confines it: a spinning
+            # loop the scheduler may move shares CPUs with fio (2026-12-05: 106k against 127-134k IOPS pinned).
+            cmd = ["taskset", "-c", str(spdk_core())] + cmd
         cmd += shlex.split(os.environ.get("RINGTARGET_JAVA_OPTS", ""))
         cmd += [f"-Xlog:gc*:file={self.gc_log}:utctime,uptime", "-jar", self.jar,
                 "demo", "--portal", f"{LOOPBACK}:{self.port}"]
@@ -1871,7 +1879,8 @@ def report(bench, args, info, made_plots):
             lines += baseline_section(bench, args, agg, kind, METRICS_VARIANT, RINGTARGET)
         if POLL_VARIANT in args.targets:
             lines += [f"Polling: {POLL_VARIANT} is the same jar as {RINGTARGET} with one event loop that spins "
-                      "(`--loops 1 --idle-strategy busy`) instead of two that sleep when out of work: a polling target "
+                      "(`--loops 1 --idle-strategy busy`) instead of two that sleep when out of work, the whole "
+                      f"process confined to CPU {spdk_core()} (`taskset`), where SPDK's reactor runs: a polling target "
                       "on one core, as SPDK runs; its server CPU per I/O includes the polling.", ""]
             for other in (SPDK, RINGTARGET):
                 if other in args.targets:
