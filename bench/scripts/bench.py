@@ -719,8 +719,8 @@ class RingtargetTarget(Target):
         cmd = [os.path.join(self.java_home, "bin", "java"), "--enable-native-access=ALL-UNNAMED",
                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"]
         if self.name == POLL_VARIANT:
-            # The whole process on the core SPDK's reactor gets (spdk_core), as SPDK's -m confines it: a spinning
-            # loop the scheduler may move shares CPUs with fio (2026-12-05: 106k against 127-134k IOPS pinned).
+            # The whole process on the core SPDK's reactor gets (spdk_core), as SPDK's -m confines it, so that the two
+            # polling targets run in the same shape (the scheduler no longer moves the spinning loop onto fio's CPU).
             cmd = ["taskset", "-c", str(spdk_core())] + cmd
         cmd += shlex.split(os.environ.get("RINGTARGET_JAVA_OPTS", ""))
         cmd += [f"-Xlog:gc*:file={self.gc_log}:utctime,uptime", "-jar", self.jar,
