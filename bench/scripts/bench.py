@@ -1161,7 +1161,7 @@ class Bench:
     def measure_stalls(self, rep):
         """tcp-floor stalls: how often and how long this machine takes a CPU from a thread that never sleeps (other
         tasks, interrupts, a hypervisor descheduling the virtual CPU), the targets stopped. Commands in flight on
-        that CPU wait as long, so these gaps bound the tail at depth from below for any target."""
+        that CPU wait as long, so at depth these gaps show in every target's tail."""
         if not self.args.no_freeze:
             for t in self.targets.values():
                 t.freeze()
@@ -1819,9 +1819,8 @@ def report(bench, args, info, made_plots):
                   f"spinning on each CPU for {STALL_SECONDS} s, all at once, counting the gaps of 1 ms or more "
                   "between two readings of the clock: the time this machine takes a CPU from a thread that never "
                   "sleeps (another task, an interrupt, the hypervisor descheduling the virtual CPU, which the "
-                  "guest's scheduler does not see). Commands in flight on that CPU wait as long, so at depth a "
-                  "p99.9 near the longest gap is the machine's, not the target's. Median (min–max) over "
-                  "repetitions:", "",
+                  "guest's scheduler does not see). Commands in flight on that CPU wait as long, so at depth these "
+                  "gaps show in every target's tail. Median (min–max) over repetitions:", "",
                   "| CPU | stalls of ≥ 1 ms per s | longest ms | time lost in gaps ≥ 50 µs, % |",
                   "|---|---|---|---|"]
         for cpu in sorted({f["cpu"] for f in bench.stalls}):

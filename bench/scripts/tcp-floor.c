@@ -57,8 +57,8 @@
  * With "stalls" it measures no network at all but what the machine takes from a thread that never sleeps: one
  * process per CPU of its affinity, pinned there, reads the clock in a loop for SECONDS and counts the gaps of at
  * least 1 ms between two readings (the thread was off its CPU: another task, an interrupt, or a hypervisor that
- * descheduled the virtual CPU, which the guest's scheduler does not see). A target's commands wait as long when it
- * happens to the CPU serving them, so at depth these gaps set the tail no target can go below. One line per CPU:
+ * descheduled the virtual CPU, which the guest's scheduler does not see). A target's commands in flight wait as long
+ * when it happens to the CPU serving them, so at depth these gaps show in every target's tail. One line per CPU:
  *
  *   mode=stalls cpu=0 seconds=3.00 stalls_per_s=2.3 longest_ms=4.12 lost_pct=0.61
  *
@@ -68,9 +68,9 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <sched.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
