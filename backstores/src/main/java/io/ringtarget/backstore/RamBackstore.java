@@ -41,6 +41,11 @@ import java.lang.management.ManagementFactory;
  * PROTECT, SPACE ALLOCATION FAILED WRITE PROTECT (SBC-4 4.7.3.7, a thin device out of space), and reported to
  * {@link BackstoreEvents#spaceExhausted} at most once a second per loop: the data written stays, reads and writes to
  * blocks already written go on, and nothing is killed.
+ * <p>
+ * Pages of 4 KiB whatever the host's transparent huge pages (MADV_NOHUGEPAGE): with {@code always} the kernel would
+ * commit 2 MiB at a region's first write, where the headroom is asked for 4 KiB pages and {@link #memoryBytes()}
+ * counts them. Huge pages would serve random I/O better (docs/benchmarks.md, 2026-12-05 21:52: half the QD32 p99.9 on
+ * a virtual machine); they need the headroom asked for whole regions, not done yet (README).
  */
 public final class RamBackstore implements Backstore
 {
@@ -104,6 +109,9 @@ public final class RamBackstore implements Backstore
         this.blockCount = sizeBytes / blockSize;
         this.capacity = blockCount * blockSize;
         this.memory = LazyMemory.allocate(arena, capacity);   // zero, committed page by page as written
+        // Page by page also where the host's transparent huge pages are "always"; EINVAL from a kernel without them,
+        // which commits 4 KiB pages anyway.
+        Libc.madvise(memory.address(), memory.byteSize(), LibcConstants.MADV_NOHUGEPAGE);
         this.allocation = new AllocationMap(blockCount);
         this.headroom = headroom;
         this.blocksPerPage = blockSize < PAGE ? (int)(PAGE / blockSize) : 1;

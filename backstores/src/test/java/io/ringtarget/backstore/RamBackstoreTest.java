@@ -6,7 +6,9 @@ import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import io.ringtarget.backstore.internal.MemoryHeadroom;
 import org.junit.jupiter.api.Test;
@@ -16,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class RamBackstoreTest
 {
@@ -201,6 +204,46 @@ class RamBackstoreTest
         {
             ram.close();
         }
+    }
+
+    @Test
+    void theMemoryIsAdvisedAgainstHugePagesSoThatItIsTakenPageByPageOnAnyHost() throws IOException
+    {
+        assumeTrue(Files.isDirectory(Path.of("/sys/kernel/mm/transparent_hugepage")), "a kernel without huge pages");
+        final RamBackstore ram = new RamBackstore(64L << 20, 512);
+        try (LoopDriver d = new LoopDriver(ram))
+        {
+            // VM_NOHUGEPAGE shows as "nh" in the mapping's VmFlags: even with transparent huge pages "always", the
+            // first write of a region commits its page, not 2 MiB.
+            assertTrue(List.of(vmFlags(ram.slice(0, 1).address()).split(" ")).contains("nh"),
+                "VmFlags of the LUN's mapping: " + vmFlags(ram.slice(0, 1).address()));
+            d.buffer.asSlice(0, 4096).fill((byte)2);
+            d.run(4096, LoopDriver.cdb16(0x8A, 0, 4096, 8));
+            d.assertGood();
+            assertEquals(1, pagesHeld(ram, 64L << 20));
+        }
+    }
+
+    /** The VmFlags line of the mapping of this process that holds {@code address} (/proc/self/smaps). */
+    private static String vmFlags(final long address) throws IOException
+    {
+        boolean inside = false;
+        for (final String line : Files.readAllLines(Path.of("/proc/self/smaps")))
+        {
+            final int dash = line.indexOf('-');
+            final int space = line.indexOf(' ');
+            if (dash > 0 && space > dash && line.substring(0, dash).chars().allMatch(c -> Character.digit(c, 16) >= 0))
+            {
+                final long start = Long.parseUnsignedLong(line.substring(0, dash), 16);
+                final long end = Long.parseUnsignedLong(line.substring(dash + 1, space), 16);
+                inside = Long.compareUnsigned(address, start) >= 0 && Long.compareUnsigned(address, end) < 0;
+            }
+            else if (inside && line.startsWith("VmFlags:"))
+            {
+                return line.substring("VmFlags:".length()).trim();
+            }
+        }
+        throw new IOException("no mapping holds " + Long.toHexString(address));
     }
 
     /**
