@@ -1825,10 +1825,11 @@ def report(bench, args, info, made_plots):
                   "|---|---|---|---|"]
         for cpu in sorted({f["cpu"] for f in bench.stalls}):
             fs = [f for f in bench.stalls if f["cpu"] == cpu]
-            lines.append(f"| {cpu} | " + " | ".join(
-                cell({k: (statistics.median(vals), min(vals), max(vals))}, k, fmt)
-                for k, fmt in (("stalls_per_s", "{:.1f}"), ("longest_ms", "{:.2f}"), ("lost_pct", "{:.2f}"))
-                for vals in [[f[k] for f in fs]]) + " |")
+            cells = []
+            for key, fmt in (("stalls_per_s", "{:.1f}"), ("longest_ms", "{:.2f}"), ("lost_pct", "{:.2f}")):
+                vals = [f[key] for f in fs]
+                cells.append(cell({key: (statistics.median(vals), min(vals), max(vals))}, key, fmt))
+            lines.append(f"| {cpu} | " + " | ".join(cells) + " |")
         lines.append("")
     for name in args.targets:
         for kind, reason in bench.unavailable.get(name, {}).items():
