@@ -42,10 +42,14 @@ import java.lang.management.ManagementFactory;
  * {@link BackstoreEvents#spaceExhausted} at most once a second per loop: the data written stays, reads and writes to
  * blocks already written go on, and nothing is killed.
  * <p>
- * Pages of 4 KiB whatever the host's transparent huge pages (MADV_NOHUGEPAGE): with {@code always} the kernel would
- * commit 2 MiB at a region's first write, where the headroom is asked for 4 KiB pages and {@link #memoryBytes()}
- * counts them. Huge pages would serve random I/O better (docs/benchmarks.md, 2026-12-05 21:52: half the QD32 p99.9 on
- * a virtual machine); they need the headroom asked for whole regions, not done yet (README).
+ * Pages of 4 KiB by default, whatever the host's transparent huge pages (MADV_NOHUGEPAGE): with {@code always} the
+ * kernel would commit 2 MiB at a region's first write, where the headroom is asked for 4 KiB pages. With huge pages
+ * asked for ({@code hugePages}: MADV_HUGEPAGE, honoured where the host's setting is {@code always} or {@code madvise})
+ * random I/O is served with one TLB entry per 2 MiB instead of per 4 KiB (docs/benchmarks.md, 2026-12-05 21:52: half
+ * the QD32 p99.9 on a virtual machine), and the memory is accounted in the kernel's unit: the mapping is aligned to
+ * 2 MiB, the headroom is asked for a whole 2 MiB region at the first write into it, {@link #memoryBytes()} counts the
+ * regions charged so, and a region is given back (and charged again at its next write) once an UNMAP leaves none of its
+ * blocks written and none of its pages in memory.
  */
 public final class RamBackstore implements Backstore
 {
@@ -54,6 +58,9 @@ public final class RamBackstore implements Backstore
     private static final long REPORT_INTERVAL_NANOS = 1_000_000_000L;
     /** The mapping's page: the unit the kernel commits and UNMAP gives back. */
     private static final long PAGE = 4096;
+    /** A transparent huge page (x86-64, arm64 with 4 KiB pages): the unit a huge-page mapping is accounted in. */
+    public static final long HUGE_PAGE = 2L << 20;
+    private static final int HUGE_PAGE_SHIFT = Long.numberOfTrailingZeros(HUGE_PAGE);
 
     private final String name;
     private final int blockSize;
@@ -69,9 +76,11 @@ public final class RamBackstore implements Backstore
     /** log2 of the block size: a READ's block numbers by shifts, not divisions. */
     private final int blockShift;
     private final int pagesPerBlock;
+    /** With huge pages: which 2 MiB regions the headroom was asked for (one bit per region, set: charged); else null. */
+    private final AllocationMap regions;
     private volatile BackstoreEvents events = BackstoreEvents.NONE;
     /** The handle of callers without a loop (tests, tools); each loop opens its own. */
-    private final RamDevice device = new RamDevice(null);
+    private final RamDevice device;
     /** Where an APTPL state file's write and fsync run for a PERSISTENT RESERVE OUT, off the loops. */
     private final AsideThread asideThread;
     private boolean closed;
@@ -88,6 +97,20 @@ public final class RamBackstore implements Backstore
 
     /** One whose writes take new memory from {@code headroom} (the machine's, shared by every RAM backstore). */
     public RamBackstore(final String name, final long sizeBytes, final int blockSize, final MemoryHeadroom headroom)
+    {
+        this(name, sizeBytes, blockSize, headroom, false);
+    }
+
+    /** One in huge pages where {@code hugePages} (see the class comment), its writes taking the machine's memory. */
+    public RamBackstore(final String name, final long sizeBytes, final int blockSize, final boolean hugePages)
+    {
+        this(name, sizeBytes, blockSize, MemoryHeadroom.machine(), hugePages);
+    }
+
+    /** One whose writes take new memory from {@code headroom}, in 2 MiB regions where {@code hugePages}. */
+    public RamBackstore(
+        final String name, final long sizeBytes, final int blockSize, final MemoryHeadroom headroom,
+        final boolean hugePages)
     {
         if (blockSize < 512 || Integer.bitCount(blockSize) != 1)
         {
@@ -108,15 +131,31 @@ public final class RamBackstore implements Backstore
         this.blockSize = blockSize;
         this.blockCount = sizeBytes / blockSize;
         this.capacity = blockCount * blockSize;
-        this.memory = LazyMemory.allocate(arena, capacity);   // zero, committed page by page as written
-        // Page by page also where the host's transparent huge pages are "always"; EINVAL from a kernel without them,
-        // which commits 4 KiB pages anyway.
-        Libc.madvise(memory.address(), memory.byteSize(), LibcConstants.MADV_NOHUGEPAGE);
+        if (hugePages)
+        {
+            // Whole regions, aligned to 2 MiB (the kernel maps a huge page only at an aligned region wholly inside the
+            // mapping): the 2 MiB more mapped than needed are never touched, so never committed.
+            final long length = (capacity + HUGE_PAGE - 1) & -HUGE_PAGE;
+            final MemorySegment mapping = LazyMemory.allocate(arena, length + HUGE_PAGE);
+            this.memory = mapping.asSlice(-mapping.address() & (HUGE_PAGE - 1), length);
+            this.regions = new AllocationMap(length >>> HUGE_PAGE_SHIFT);
+        }
+        else
+        {
+            this.memory = LazyMemory.allocate(arena, capacity);   // zero, committed page by page as written
+            this.regions = null;
+        }
+        // Page by page also where the host's transparent huge pages are "always", unless huge pages were asked for.
+        // EINVAL from a kernel without them, which commits 4 KiB pages anyway (and the regions' accounting, if asked,
+        // only overstates what is held).
+        Libc.madvise(memory.address(), memory.byteSize(),
+            hugePages ? LibcConstants.MADV_HUGEPAGE : LibcConstants.MADV_NOHUGEPAGE);
         this.allocation = new AllocationMap(blockCount);
         this.headroom = headroom;
         this.blocksPerPage = blockSize < PAGE ? (int)(PAGE / blockSize) : 1;
         this.blockShift = Integer.numberOfTrailingZeros(blockSize);
         this.pagesPerBlock = blockSize < PAGE ? 1 : (int)(blockSize / PAGE);
+        this.device = new RamDevice(null);   // last: its buffer's size depends on the regions
     }
 
     public String name()
@@ -154,15 +193,26 @@ public final class RamBackstore implements Backstore
         return false;
     }
 
+    /** Whether the memory is in 2 MiB huge pages, and accounted in 2 MiB regions (see the class comment). */
+    public boolean hugePages()
+    {
+        return regions != null;
+    }
+
     /**
      * The memory this backstore's data holds now: the pages with a block written and not unmapped since (a page
      * never written, or given back by UNMAP, holds none; a read of one does not touch it). Counted from the
      * allocation map (a syscall-free walk of one bit per block). An UNMAP of part of a page in memory zeroes that
      * part in place (a write on another loop may be filling the rest): the page stays held, and is no longer counted
-     * once none of its blocks is mapped; a page not in memory is left so.
+     * once none of its blocks is mapped; a page not in memory is left so. With huge pages: the 2 MiB regions charged
+     * to the headroom (written into and not given back since), what the kernel may hold for them.
      */
     public long memoryBytes()
     {
+        if (regions != null)
+        {
+            return regions.mappedCount() << HUGE_PAGE_SHIFT;
+        }
         return blockSize >= PAGE ? allocation.mappedCount() * blockSize :
             allocation.mappedGroupCount((int)(PAGE / blockSize)) * PAGE;
     }
@@ -204,6 +254,11 @@ public final class RamBackstore implements Backstore
         {
             final long first = offset / blockSize;
             allocation.markMapped(first, (offset + length - 1) / blockSize + 1 - first);
+            if (regions != null)
+            {
+                final long region = offset >>> HUGE_PAGE_SHIFT;
+                regions.markMapped(region, ((offset + length - 1) >>> HUGE_PAGE_SHIFT) + 1 - region);
+            }
         }
         return view;
     }
@@ -274,13 +329,13 @@ public final class RamBackstore implements Backstore
         /** Writes this handle refused for lack of memory, and when it last reported them. */
         private long refused;
         private long reportedNanos;
-        /** mincore's answer for one page: whether an UNMAP's partial page is in memory. */
+        /** mincore's answer for one page (an UNMAP's partial page), or a region's pages (huge pages). */
         private final MemorySegment residency;
 
         RamDevice(final EventLoop loop)
         {
             this.loop = loop;
-            this.residency = arena.allocate(1);
+            this.residency = arena.allocate(regions == null ? 1 : HUGE_PAGE / PAGE, Long.BYTES);
         }
 
         /** On the backstore's {@link AsideThread} (the handle of no loop: at once): an fsync never holds a loop. */
@@ -511,6 +566,10 @@ public final class RamBackstore implements Backstore
          */
         private boolean memoryFor(final long byteOffset, final int length)
         {
+            if (regions != null)
+            {
+                return regionsFor(byteOffset, length);
+            }
             final long first = byteOffset / blockSize;
             final long count = (byteOffset + length + blockSize - 1) / blockSize - first;
             final long pages = allocation.emptyGroupCount(first, count, blocksPerPage) * pagesPerBlock;
@@ -518,6 +577,39 @@ public final class RamBackstore implements Backstore
             {
                 return true;
             }
+            return refuse();
+        }
+
+        /**
+         * With huge pages: the regions of the range not charged yet are asked for in full (the kernel commits 2 MiB
+         * at a region's first fault, and khugepaged may fill a region of 4 KiB pages up to 2 MiB) and charged before
+         * the write. Two loops writing into the same new region at once may both ask for it: an overstatement until
+         * the headroom's next reading.
+         */
+        private boolean regionsFor(final long byteOffset, final int length)
+        {
+            final long first = byteOffset >>> HUGE_PAGE_SHIFT;
+            final long count = ((byteOffset + length - 1) >>> HUGE_PAGE_SHIFT) + 1 - first;
+            if (count == 1 && regions.mapped(first))
+            {
+                return true;   // the usual case: a write within a region already charged, one word read
+            }
+            final long uncharged = regions.emptyGroupCount(first, count, 1);
+            if (uncharged == 0)
+            {
+                return true;
+            }
+            if (headroom.take(uncharged << HUGE_PAGE_SHIFT))
+            {
+                regions.markMapped(first, count);
+                return true;
+            }
+            return refuse();
+        }
+
+        /** Counts a write refused for lack of memory, reported at most once a second by this handle; false. */
+        private boolean refuse()
+        {
             refused++;
             final long now = System.nanoTime();
             if (refused == 1 || now - reportedNanos >= REPORT_INTERVAL_NANOS)
@@ -536,16 +628,65 @@ public final class RamBackstore implements Backstore
          */
         private void zero(final long byteOffset, final long length)
         {
+            final long end = byteOffset + length;
             final long pagesStart = (byteOffset + PAGE - 1) & -PAGE;
-            final long pagesEnd = (byteOffset + length) & -PAGE;
+            // A range to the LU's end takes the mapping's tail with it (bytes past the last block: no block is there).
+            final long pagesEnd = end == capacity ? memory.byteSize() : end & -PAGE;
             if (pagesEnd <= pagesStart ||
                 Libc.madvise(memory.address() + pagesStart, pagesEnd - pagesStart, LibcConstants.MADV_DONTNEED) < 0)
             {
-                zeroWhereInMemory(byteOffset, byteOffset + length);
-                return;
+                zeroWhereInMemory(byteOffset, end);
             }
-            zeroWhereInMemory(byteOffset, pagesStart);
-            zeroWhereInMemory(pagesEnd, byteOffset + length);
+            else
+            {
+                zeroWhereInMemory(byteOffset, pagesStart);
+                zeroWhereInMemory(pagesEnd, end);
+            }
+            if (regions != null && length > 0)
+            {
+                giveBackRegions(byteOffset, end);
+            }
+        }
+
+        /**
+         * With huge pages: the charged regions the range touches that no longer hold a written block or a page in
+         * memory (mincore over the region) are charged no more, so their next write asks the headroom again. A write
+         * on another loop racing this into such a region may go uncharged: until the headroom's next reading, as a
+         * page of another process would.
+         */
+        private void giveBackRegions(final long start, final long end)
+        {
+            final long last = (end - 1) >>> HUGE_PAGE_SHIFT;
+            for (long region = start >>> HUGE_PAGE_SHIFT; region <= last; region++)
+            {
+                final long regionStart = region << HUGE_PAGE_SHIFT;
+                final long firstBlock = regionStart >>> blockShift;
+                final long endBlock =
+                    Math.min(blockCount, Math.max(firstBlock + 1, (regionStart + HUGE_PAGE) >>> blockShift));
+                if (regions.mapped(region) && !allocation.mapped(firstBlock) &&
+                    allocation.run(firstBlock, endBlock) == endBlock - firstBlock && !anyPageInMemory(regionStart))
+                {
+                    regions.markDeallocated(region, 1);
+                }
+            }
+        }
+
+        /** Whether the kernel holds any page of the 2 MiB region at {@code regionStart} (unknown: true). */
+        private boolean anyPageInMemory(final long regionStart)
+        {
+            if (Libc.mincore(memory.address() + regionStart, HUGE_PAGE, residency) != 0)
+            {
+                return true;
+            }
+            for (long i = 0; i < HUGE_PAGE / PAGE; i += Long.BYTES)
+            {
+                // One byte per page, bit 0: resident.
+                if ((residency.get(ValueLayout.JAVA_LONG_UNALIGNED, i) & 0x0101_0101_0101_0101L) != 0)
+                {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Zeroes the bytes from {@code start} before {@code end} that lie in pages the kernel holds now (mincore). */

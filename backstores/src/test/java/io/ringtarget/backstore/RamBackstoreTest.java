@@ -224,6 +224,109 @@ class RamBackstoreTest
         }
     }
 
+    @Test
+    void withHugePagesMemoryIsChargedAWhole2MiBRegionAtATimeAndGivenBackOnceAnUnmapEmptiesARegion() throws IOException
+    {
+        final long physical = ((com.sun.management.OperatingSystemMXBean)ManagementFactory.getOperatingSystemMXBean())
+            .getTotalMemorySize();
+        final MemoryHeadroom headroom = new MemoryHeadroom(0);
+        final long size = 16L << 20;
+        final RamBackstore ram = new RamBackstore("huge", size, 512, headroom, true);
+        final long region = RamBackstore.HUGE_PAGE / 512;   // blocks per 2 MiB region: 4096
+        assertTrue(ram.hugePages());
+        try (LoopDriver d = new LoopDriver(ram))
+        {
+            assertEquals(0, ram.memoryBytes());
+            assertEquals(0, pagesHeld(ram, size), "nothing committed at creation");
+            d.buffer.asSlice(0, 4096).fill((byte)1);
+            d.run(512, LoopDriver.cdb16(0x8A, 0, 100, 1));
+            d.assertGood();
+            assertEquals(2L << 20, ram.memoryBytes(), "the first write into a region charges all of it");
+            d.run(512, LoopDriver.cdb16(0x8A, 0, 2000, 1));
+            d.assertGood();
+            assertEquals(2L << 20, ram.memoryBytes(), "the same region: nothing more");
+            d.buffer.asSlice(0, 4096).fill((byte)2);
+            d.run(4096, LoopDriver.cdb16(0x8A, 0, 2 * region - 4, 8));   // across regions 1 and 2
+            d.assertGood();
+            assertEquals(6L << 20, ram.memoryBytes());
+
+            // The machine keeps all its memory free: a region charged still takes blocks never written (its memory
+            // was asked for in full), a new region is refused as a thin device out of space.
+            headroom.reserveBytes(physical);
+            d.buffer.asSlice(0, 512).fill((byte)3);
+            d.run(512, LoopDriver.cdb16(0x8A, 0, 3000, 1));
+            d.assertGood();
+            d.run(512, LoopDriver.cdb16(0x8A, 0, 3 * region + 5, 1));
+            assertSense(d, 0x07, 0x2707);
+            assertEquals(6L << 20, ram.memoryBytes());
+            headroom.reserveBytes(0);
+
+            // UNMAP of a block of a region that holds others: still charged.
+            d.buffer.asSlice(0, 512).fill((byte)0);
+            d.run(512, LoopDriver.cdb16(0x93, 0x08, 100, 1));
+            d.assertGood();
+            assertEquals(6L << 20, ram.memoryBytes());
+            // UNMAP of a whole region: its pages go back to the kernel, and its charge with them.
+            d.run(512, LoopDriver.cdb16(0x93, 0x08, region, region));
+            d.assertGood();
+            assertEquals(4L << 20, ram.memoryBytes());
+            // A region emptied by two UNMAPs of half of it: given back at the second (no block, no page left).
+            d.run(512, LoopDriver.cdb16(0x93, 0x08, 0, region / 2));
+            d.assertGood();
+            assertEquals(4L << 20, ram.memoryBytes(), "block 3000 is still written");
+            d.run(512, LoopDriver.cdb16(0x93, 0x08, region / 2, region / 2));
+            d.assertGood();
+            assertEquals(2L << 20, ram.memoryBytes());
+            // Region 2 holds blocks 0-3 of its first page. UNMAP of blocks 0-1, then 2-3: the page is zeroed in place
+            // (a write on another loop may be filling its other blocks) and stays in memory, so the region stays
+            // charged though no block of it is written; an UNMAP of all of it gives the region back.
+            d.run(512, LoopDriver.cdb16(0x93, 0x08, 2 * region, 2));
+            d.assertGood();
+            d.run(512, LoopDriver.cdb16(0x93, 0x08, 2 * region + 2, 2));
+            d.assertGood();
+            assertEquals(2L << 20, ram.memoryBytes(), "a page of the region is still in memory");
+            d.run(512, LoopDriver.cdb16(0x93, 0x08, 2 * region, region));
+            d.assertGood();
+            assertEquals(0, ram.memoryBytes());
+            assertEquals(0, pagesHeld(ram, size), "every page given back");
+
+            // Written again: charged again; the data reads back, the blocks unmapped read zeros.
+            d.buffer.asSlice(0, 512).fill((byte)4);
+            d.run(512, LoopDriver.cdb16(0x8A, 0, 7, 1));
+            d.assertGood();
+            assertEquals(2L << 20, ram.memoryBytes());
+            d.buffer.asSlice(0, 8192).fill((byte)9);
+            d.run(8192, LoopDriver.cdb16(0x88, 0, 0, 16));
+            d.assertGood();
+            d.assertBytes(d.buffer, 0, 7 * 512, 0);
+            d.assertBytes(d.buffer, 7 * 512, 512, 4);
+            d.assertBytes(d.buffer, 8 * 512, 8 * 512, 0);
+        }
+    }
+
+    @Test
+    void withHugePagesTheMappingIsAdvisedForThemAndARegionIsOneHugePageWhereTheHostAllowsThem() throws IOException
+    {
+        final Path thp = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        assumeTrue(Files.isReadable(thp), "a kernel without transparent huge pages");
+        final long size = 64L << 20;
+        final RamBackstore ram = new RamBackstore("huge", size, 4096, new MemoryHeadroom(0), true);
+        try (LoopDriver d = new LoopDriver(ram))
+        {
+            final long address = ram.slice(0, 1).address();
+            assertEquals(0, address % RamBackstore.HUGE_PAGE, "aligned to 2 MiB");
+            // VM_HUGEPAGE shows as "hg": with the host's setting "madvise" (Debian's default) huge pages are used here.
+            assertTrue(List.of(vmFlags(address).split(" ")).contains("hg"), "VmFlags: " + vmFlags(address));
+            d.buffer.asSlice(0, 4096).fill((byte)2);
+            d.run(4096, LoopDriver.cdb16(0x8A, 0, 3 * 512 + 7, 1));
+            d.assertGood();
+            // The host's setting: "[always] madvise never" and the like; huge pages unless it is "never".
+            final boolean allowed = !Files.readString(thp).contains("[never]");
+            assertEquals(allowed ? 512 : 1, pagesHeld(ram, size), Files.readString(thp).trim());
+            assertEquals(2L << 20, ram.memoryBytes());
+        }
+    }
+
     /** The VmFlags line of the mapping of this process that holds {@code address} (/proc/self/smaps). */
     private static String vmFlags(final long address) throws IOException
     {

@@ -160,6 +160,8 @@ public final class LibcConstants
     public static final long MAP_FAILED = -1L;
     /** A private anonymous mapping's pages are freed; they read as zeros when next touched. */
     public static final int MADV_DONTNEED = 4;
+    /** The range is to be backed by transparent huge pages where the system's setting allows (always, madvise). */
+    public static final int MADV_HUGEPAGE = 14;
     /** The range is not to be backed by transparent huge pages, whatever the system's setting. */
     public static final int MADV_NOHUGEPAGE = 15;
 
