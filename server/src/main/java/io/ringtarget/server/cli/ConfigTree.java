@@ -82,6 +82,10 @@ final class ConfigTree
         {
             sb.append(" grow");
         }
+        if (backstore.hugePages())
+        {
+            sb.append(" huge-pages");
+        }
         if (null != backstore.softThresholdPercent())
         {
             sb.append(" soft-threshold ").append(backstore.softThresholdPercent()).append('%');
@@ -156,7 +160,8 @@ final class ConfigTree
     private static BackstoreConfig withSize(final BackstoreConfig b, final long sizeBytes)
     {
         return new BackstoreConfig(b.name(), b.type(), b.path(), sizeBytes, b.blockSize(), b.directIo(), b.writeCache(),
-            b.serial(), b.wwn(), b.grow(), b.rbd(), b.softThresholdPercent(), b.availableThresholdPercent());
+            b.serial(), b.wwn(), b.grow(), b.rbd(), b.softThresholdPercent(), b.availableThresholdPercent(),
+            b.hugePages());
     }
 
     private List<SessionSnapshot> sessions(final java.util.function.Predicate<SessionSnapshot> which)

@@ -1,5 +1,7 @@
 package io.ringtarget.server.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * A backstore: {@code block} (raw disk, LVM LV, ZVOL path), {@code fileio} (regular file, created sparse at
  * {@code sizeBytes} if missing) or {@code ram}. {@code sizeBytes} 0 means "the device's or file's own size".
@@ -13,7 +15,8 @@ package io.ringtarget.server.config;
  * none) is the share of the LUN's blocks which, once the backstore holds storage for them, warns every initiator
  * (THIN PROVISIONING SOFT THRESHOLD REACHED); {@code availableThresholdPercent} (null: none) the share of the LUN's
  * blocks which, once the storage beneath can take fewer new blocks, warns them the same way; {@code ram} and
- * {@code fileio} only.
+ * {@code fileio} only. {@code hugePages} true puts a {@code ram} backstore's memory in 2 MiB transparent huge pages,
+ * taken from the machine a whole 2 MiB region at a time (RamBackstore); ignored by the other types.
  */
 public record BackstoreConfig(
     String name,
@@ -28,8 +31,30 @@ public record BackstoreConfig(
     boolean grow,
     RbdConfig rbd,
     Integer softThresholdPercent,
-    Integer availableThresholdPercent)
+    Integer availableThresholdPercent,
+    // Written only when true: a file of backstores that never asked for huge pages stays as it was.
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean hugePages)
 {
+    /** In 4 KiB pages (a ram backstore). */
+    public BackstoreConfig(
+        final String name,
+        final String type,
+        final String path,
+        final long sizeBytes,
+        final int blockSize,
+        final boolean directIo,
+        final boolean writeCache,
+        final String serial,
+        final String wwn,
+        final boolean grow,
+        final RbdConfig rbd,
+        final Integer softThresholdPercent,
+        final Integer availableThresholdPercent)
+    {
+        this(name, type, path, sizeBytes, blockSize, directIo, writeCache, serial, wwn, grow, rbd, softThresholdPercent,
+            availableThresholdPercent, false);
+    }
+
     /** Without an available threshold. */
     public BackstoreConfig(
         final String name,
@@ -112,30 +137,36 @@ public record BackstoreConfig(
     public BackstoreConfig withWriteCache(final boolean newWriteCache)
     {
         return new BackstoreConfig(name, type, path, sizeBytes, blockSize, directIo, newWriteCache, serial, wwn, grow,
-            rbd, softThresholdPercent, availableThresholdPercent);
+            rbd, softThresholdPercent, availableThresholdPercent, hugePages);
     }
 
     public BackstoreConfig withGrow(final boolean newGrow)
     {
         return new BackstoreConfig(name, type, path, sizeBytes, blockSize, directIo, writeCache, serial, wwn, newGrow,
-            rbd, softThresholdPercent, availableThresholdPercent);
+            rbd, softThresholdPercent, availableThresholdPercent, hugePages);
     }
 
     public BackstoreConfig withSoftThresholdPercent(final Integer percent)
     {
         return new BackstoreConfig(name, type, path, sizeBytes, blockSize, directIo, writeCache, serial, wwn, grow, rbd,
-            percent, availableThresholdPercent);
+            percent, availableThresholdPercent, hugePages);
     }
 
     public BackstoreConfig withAvailableThresholdPercent(final Integer percent)
     {
         return new BackstoreConfig(name, type, path, sizeBytes, blockSize, directIo, writeCache, serial, wwn, grow, rbd,
-            softThresholdPercent, percent);
+            softThresholdPercent, percent, hugePages);
+    }
+
+    public BackstoreConfig withHugePages(final boolean newHugePages)
+    {
+        return new BackstoreConfig(name, type, path, sizeBytes, blockSize, directIo, writeCache, serial, wwn, grow, rbd,
+            softThresholdPercent, availableThresholdPercent, newHugePages);
     }
 
     public BackstoreConfig withIdentifiers(final String newSerial, final String newWwn)
     {
         return new BackstoreConfig(name, type, path, sizeBytes, blockSize, directIo, writeCache, newSerial, newWwn,
-            grow, rbd, softThresholdPercent, availableThresholdPercent);
+            grow, rbd, softThresholdPercent, availableThresholdPercent, hugePages);
     }
 }

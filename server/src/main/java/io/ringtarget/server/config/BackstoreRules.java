@@ -109,6 +109,10 @@ final class BackstoreRules
                 {
                     problems.warning(path + ".path", "ignored: a ram backstore has no file");
                 }
+                if (backstore.hugePages() && checkFiles)
+                {
+                    problems.addAll(HostChecks.hugePages(path));
+                }
             }
             case ConfigDefaults.TYPE_FILEIO -> fileio(path, backstore, filePaths);
             case ConfigDefaults.TYPE_RBD -> rbd(path, backstore, filePaths);
@@ -121,6 +125,10 @@ final class BackstoreRules
         if (backstore.grow() && !ConfigDefaults.TYPE_FILEIO.equals(type))
         {
             problems.warning(path + ".grow", "ignored: only a fileio backstore's file is grown");
+        }
+        if (backstore.hugePages() && !ConfigDefaults.TYPE_RAM.equals(type))
+        {
+            problems.warning(path + ".hugePages", "ignored: only a ram backstore's memory is the target's own");
         }
         if (null != backstore.softThresholdPercent() && !problems.schemaFound(path + ".softThresholdPercent") &&
             !ConfigDefaults.TYPE_FILEIO.equals(type) && !ConfigDefaults.TYPE_RAM.equals(type))

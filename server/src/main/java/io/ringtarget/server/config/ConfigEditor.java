@@ -96,7 +96,7 @@ public final class ConfigEditor
         }
         final BackstoreConfig resized = new BackstoreConfig(b.name(), b.type(), b.path(), sizeBytes, b.blockSize(),
             b.directIo(), b.writeCache(), b.serial(), b.wwn(), ConfigDefaults.TYPE_FILEIO.equals(b.type()) || b.grow(),
-            b.rbd(), b.softThresholdPercent(), b.availableThresholdPercent());
+            b.rbd(), b.softThresholdPercent(), b.availableThresholdPercent(), b.hugePages());
         final List<BackstoreConfig> backstores = new ArrayList<>(config.backstores());
         backstores.set(backstores.indexOf(b), resized);
         return config.withBackstores(List.copyOf(backstores));

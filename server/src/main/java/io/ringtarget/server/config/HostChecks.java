@@ -20,8 +20,42 @@ final class HostChecks
     private static final Path AVAILABLE_CONGESTION_CONTROL =
         Path.of("/proc/sys/net/ipv4/tcp_available_congestion_control");
 
+    /** The host's transparent huge pages: "[always] madvise never" and the like, the one in brackets in force. */
+    private static final Path TRANSPARENT_HUGEPAGE = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+
     private HostChecks()
     {
+    }
+
+    /**
+     * A ram backstore that asks for huge pages on a host that gives none (its transparent huge pages "never", or a
+     * kernel without them): served in 4 KiB pages, and still accounted in 2 MiB regions, so said.
+     */
+    static List<ConfigProblem> hugePages(final String path)
+    {
+        return hugePages(path, TRANSPARENT_HUGEPAGE);
+    }
+
+    /** As {@link #hugePages(String)}, the host's setting read from {@code settingFile}. */
+    static List<ConfigProblem> hugePages(final String path, final Path settingFile)
+    {
+        String setting;
+        try
+        {
+            setting = Files.readString(settingFile).trim();
+        }
+        catch (final IOException ex)
+        {
+            setting = null;
+        }
+        if (null != setting && !setting.contains("[never]"))
+        {
+            return List.of();
+        }
+        return List.of(ConfigProblem.warning(path + ".hugePages", (null == setting ? "this kernel has no transparent " +
+            "huge pages (no " + settingFile + ")" : "the host's transparent huge pages are off (" + settingFile + ": " +
+            setting + ")") + ": the memory comes in 4 KiB pages, still taken a 2 MiB region at a time" +
+            (null == setting ? "" : " (echo madvise > " + settingFile + " to have them)")));
     }
 
     /**

@@ -149,6 +149,7 @@ final class TreeDefaults
         defaultValue(backstore, "directIo", true);
         defaultValue(backstore, "writeCache", false);
         defaultValue(backstore, "grow", false);
+        defaultValue(backstore, "hugePages", false);
         if (backstore.get("rbd") instanceof ObjectNode rbd)
         {
             defaultValue(rbd, "cephId", RbdConfig.DEFAULT_CEPH_ID);

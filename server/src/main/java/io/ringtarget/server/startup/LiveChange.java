@@ -477,7 +477,7 @@ final class LiveChange
     {
         return new BackstoreConfig(a.name(), a.type(), a.path(), b.sizeBytes(), a.blockSize(), a.directIo(),
             a.writeCache(), a.serial(), a.wwn(), b.grow(), null, a.softThresholdPercent(),
-            a.availableThresholdPercent()).equals(b) &&
+            a.availableThresholdPercent(), a.hugePages()).equals(b) &&
             (!ConfigDefaults.TYPE_RAM.equals(a.type()) || a.sizeBytes() == b.sizeBytes());
     }
 

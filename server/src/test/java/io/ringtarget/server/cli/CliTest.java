@@ -399,7 +399,8 @@ class CliTest
     @Test
     void lunsAndBackstoresOfEveryType() throws IOException
     {
-        ok("backstores", "ram", "create", "scratch", "64M", "--soft-threshold", "80", "--available-threshold", "10");
+        ok("backstores", "ram", "create", "scratch", "64M", "--soft-threshold", "80", "--available-threshold", "10",
+            "--huge-pages");
         assertTrue(refused("backstores", "ram", "create", "scratch3", "64M", "--available-threshold", "101")
             .contains("availableThresholdPercent"));
         assertTrue(refused("backstores", "ram", "create", "scratch2", "64M", "--soft-threshold", "0")
@@ -421,12 +422,14 @@ class CliTest
         assertEquals(64L << 20, saved.backstores().getFirst().sizeBytes());
         assertEquals(80, saved.backstores().getFirst().softThresholdPercent());
         assertEquals(10, saved.backstores().getFirst().availableThresholdPercent());
+        assertTrue(saved.backstores().getFirst().hugePages());
+        assertFalse(saved.backstores().get(1).hugePages());
         final TpgConfig tpg = saved.targets().getFirst().tpgs().getFirst();
         assertEquals(List.of(new LunConfig(0, "scratch", false), new LunConfig(5, "buffered", true)), tpg.luns());
         assertTrue(tpg.generateNodeAcls());
         assertEquals("lun0  scratch\nlun5  buffered  read-only\n", ok("iscsi", "tpg", "luns", "list", generated).out());
         final String list = ok("backstores", "list").out();
-        assertTrue(list.contains("scratch  [ram (64MiB) 512B blocks write-thru soft-threshold 80% " +
+        assertTrue(list.contains("scratch  [ram (64MiB) 512B blocks write-thru huge-pages soft-threshold 80% " +
             "available-threshold 10%]  used by " +
             generated + " tpg 1 LUN 0"), list);
     }
@@ -686,6 +689,14 @@ class CliTest
         final CliRunner.Result writeBack = run("demo", "--dry-run", "--backstore", file.toString(), "--write-cache");
         assertEquals(0, writeBack.exitCode(), writeBack::toString);
         assertTrue(writeBack.out().contains("\"writeCache\" : true"), writeBack::toString);
+
+        final CliRunner.Result huge = run("demo", "--dry-run", "--huge-pages");
+        assertEquals(0, huge.exitCode(), huge::toString);
+        assertTrue(huge.out().contains("\"hugePages\" : true"), huge::toString);
+        assertFalse(onFile.out().contains("hugePages"), "written only when true: " + onFile);
+        final CliRunner.Result hugeOnFile = run("demo", "--dry-run", "--backstore", file.toString(), "--huge-pages");
+        assertEquals(2, hugeOnFile.exitCode(), hugeOnFile::toString);
+        assertTrue(hugeOnFile.err().contains("--huge-pages: only the RAM LUN's memory"), hugeOnFile::toString);
 
         final CliRunner.Result polling = run("demo", "--dry-run", "--loops", "1", "--idle-strategy", "busy");
         assertEquals(0, polling.exitCode(), polling::toString);

@@ -211,8 +211,8 @@ class ConfigFilesTest
 
         assertEquals(List.of(
                 "backstores[0] (disk1).size: unknown field \"size\" (known fields: availableThresholdPercent, " +
-                    "blockSize, directIo, grow, name, path, rbd, serial, sizeBytes, softThresholdPercent, type, " +
-                    "writeCache, wwn)",
+                    "blockSize, directIo, grow, hugePages, name, path, rbd, serial, sizeBytes, softThresholdPercent, " +
+                    "type, writeCache, wwn)",
                 "targets[0] (iqn.2026-04.com.example:t).tpgs[0].enabled: expected true or false",
                 "targets[0] (iqn.2026-04.com.example:t).tpgs[0].luns[0].lun: the LUN number is required (0..16383)",
                 "targets[0] (iqn.2026-04.com.example:t).tpgs[0].luns[0].backstore: the backstore name is required"),

@@ -279,6 +279,8 @@ class ConfigValidatorTest
             arguments("grow on a block backstore", backstore(1, b -> new BackstoreConfig(b.name(), b.type(), b.path(),
                     b.sizeBytes(), b.blockSize(), b.directIo(), b.writeCache(), b.serial(), b.wwn(), true)),
                 "backstores[1].grow", "ignored: only a fileio backstore's file is grown"),
+            arguments("huge pages on a block backstore", backstore(1, b -> b.withHugePages(true)),
+                "backstores[1].hugePages", "ignored: only a ram backstore's memory is the target's own"),
             arguments("a TPG LUN shown under two numbers", tpg(0, t -> withAcls(t, List.of(t.acls().get(0),
                     t.acls().get(1).withMappedLuns(List.of(MappedLunConfig.of(0), new MappedLunConfig(1, 0, null)))))),
                 "targets[0].tpgs[0].acls[1].mappedLuns[1]", "the TPG's LUN 0 is shown a second time (also by " +

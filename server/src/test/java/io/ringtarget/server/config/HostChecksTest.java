@@ -25,6 +25,24 @@ class HostChecksTest
     }
 
     @Test
+    void hugePagesAreWarnedOfWhereTheHostGivesNone() throws IOException
+    {
+        final Path setting = dir.resolve("enabled");
+        Files.writeString(setting, "always [madvise] never\n");
+        assertEquals(List.of(), HostChecks.hugePages("backstores[2]", setting));
+        Files.writeString(setting, "[always] madvise never\n");
+        assertEquals(List.of(), HostChecks.hugePages("backstores[2]", setting));
+        Files.writeString(setting, "always madvise [never]\n");
+        assertEquals(List.of("warning: backstores[2].hugePages: the host's transparent huge pages are off (" + setting +
+                ": always madvise [never]): the memory comes in 4 KiB pages, still taken a 2 MiB region at a time " +
+                "(echo madvise > " + setting + " to have them)"),
+            strings(HostChecks.hugePages("backstores[2]", setting)));
+        assertEquals(List.of("warning: backstores[2].hugePages: this kernel has no transparent huge pages (no " +
+                dir.resolve("none") + "): the memory comes in 4 KiB pages, still taken a 2 MiB region at a time"),
+            strings(HostChecks.hugePages("backstores[2]", dir.resolve("none"))));
+    }
+
+    @Test
     void fileioRefusesWhatCannotBeServed() throws IOException
     {
         final Path link = Files.createSymbolicLink(dir.resolve("null"), Path.of("/dev/null"));

@@ -53,6 +53,18 @@ class BackstoreFactoryTest
     }
 
     @Test
+    void aRamBackstoreIsInHugePagesOnlyWhenItsConfigurationAsks() throws IOException
+    {
+        final BackstoreConfig config = new BackstoreConfig("r", "ram", null, 8 << 20, 512, true, false, null, null);
+        try (Backstore small = BackstoreFactory.open(config);
+             Backstore huge = BackstoreFactory.open(config.withHugePages(true)))
+        {
+            assertEquals(false, ((RamBackstore)small).hugePages());
+            assertEquals(true, ((RamBackstore)huge).hugePages());
+        }
+    }
+
+    @Test
     void ramBackstoresThatCouldNotAllBeWrittenInFullAreWarnedOf() throws IOException
     {
         final long available = RamBackstore.machineMemoryAvailableBytes();
