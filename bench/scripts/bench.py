@@ -74,7 +74,10 @@ POLL_VARIANT = RINGTARGET + "+poll"
 # The same build with --ringtarget-params as its TPG's parameters (demo --parameter KEY=VALUE ...), e.g. a smaller
 # FirstBurstLength: what the operational keys a TPG offers change, measured against the defaults in one run.
 PARAMS_VARIANT = RINGTARGET + "+params"
-VARIANTS = (METRICS_VARIANT, POLL_VARIANT, PARAMS_VARIANT)
+# The same build with its RAM LUN in 2 MiB transparent huge pages (demo --huge-pages), as SPDK's malloc bdev lives in
+# hugepages: what the page size does to random I/O's tail, against 4 KiB pages in one run. A block LUN is served alike.
+HUGE_VARIANT = RINGTARGET + "+huge"
+VARIANTS = (METRICS_VARIANT, POLL_VARIANT, PARAMS_VARIANT, HUGE_VARIANT)
 ALL_TARGETS = (RINGTARGET, TGT, ISTGT, SPDK)
 PEERS = (TGT, ISTGT, SPDK)
 # An earlier build of ringtarget (--baseline-ref, --baseline-jar) is one more target, named ringtarget@LABEL.
@@ -736,6 +739,8 @@ class RingtargetTarget(Target):
         if self.name == PARAMS_VARIANT:
             for kv in self.params:
                 cmd += ["--parameter", kv]
+        if self.name == HUGE_VARIANT and not device:
+            cmd += ["--huge-pages"]
         # This build's demo serves metrics on 127.0.0.1:9287 by default: ringtarget and ringtarget+metrics serve them
         # on a loopback port of their own. ringtarget's are read only at the edges of a many-sessions window (its
         # sessions and its loops' busy time; the loops count whether or not anything reads them), ringtarget+metrics'
@@ -1889,6 +1894,12 @@ def report(bench, args, info, made_plots):
             lines += [f"TPG parameters: {PARAMS_VARIANT} is the same jar as {RINGTARGET} with its TPG offering "
                       + ", ".join(f"`{p}`" for p in args.ringtarget_params) + " (`demo --parameter`).", ""]
             lines += baseline_section(bench, args, agg, kind, PARAMS_VARIANT, RINGTARGET)
+        if HUGE_VARIANT in args.targets:
+            lines += [f"Huge pages: {HUGE_VARIANT} is the same jar as {RINGTARGET} with its RAM LUN in 2 MiB "
+                      "transparent huge pages (`demo --huge-pages`; a block LUN is served alike).", ""]
+            for other in (RINGTARGET, SPDK):
+                if other in args.targets:
+                    lines += baseline_section(bench, args, agg, kind, HUGE_VARIANT, other)
         peers = [p for p in PEERS if p in args.targets]
         if peers:
             lines += [f"Ratios of medians ({', '.join('ours/' + p for p in peers)}; latency and CPU: lower is "
@@ -2185,6 +2196,10 @@ def run_and_report(bench, args):
     if PARAMS_VARIANT in args.targets and RINGTARGET in args.targets:
         print(f"TPG parameters ({PARAMS_VARIANT}) against {RINGTARGET}:")
         print(baseline_text(bench, args, agg, PARAMS_VARIANT, RINGTARGET))
+    for other in (RINGTARGET, SPDK):
+        if HUGE_VARIANT in args.targets and other in args.targets:
+            print(f"Huge pages ({HUGE_VARIANT}) against {other}:")
+            print(baseline_text(bench, args, agg, HUGE_VARIANT, other))
     for other in (SPDK, RINGTARGET):
         if POLL_VARIANT in args.targets and other in args.targets:
             print(f"Polling ({POLL_VARIANT}) against {other}:")
