@@ -190,9 +190,10 @@ final class BackstoresCommand extends CommandGroup
                 "PERCENT (1-100) of the LUN.")
             Integer availableThreshold;
 
-            @Option(names = "--huge-pages", description = "Keep the memory in 2 MiB transparent huge pages: faster " +
-                "random I/O, memory taken 2 MiB at a time (hugePages in the file).")
-            boolean hugePages;
+            @Option(names = "--no-huge-pages", description = "Keep the memory in 4 KiB pages, taken page by page, " +
+                "instead of 2 MiB transparent huge pages taken a region at a time (slower random I/O; hugePages " +
+                "false in the file).")
+            boolean noHugePages;
 
             @Mixin
             Common common;
@@ -204,7 +205,7 @@ final class BackstoresCommand extends CommandGroup
                     name, ConfigDefaults.TYPE_RAM, null, size,
                     null == common.blockSize ? ConfigDefaults.DEFAULT_BLOCK_SIZE : common.blockSize,
                     true, common.writeCache, common.serialOrNew(), common.wwnOrNew(), false, null, softThreshold,
-                    availableThreshold, hugePages));
+                    availableThreshold, !noHugePages));
             }
 
             @Override

@@ -82,7 +82,7 @@ final class ConfigTree
         {
             sb.append(" grow");
         }
-        if (backstore.hugePages())
+        if (backstore.usesHugePages())
         {
             sb.append(" huge-pages");
         }

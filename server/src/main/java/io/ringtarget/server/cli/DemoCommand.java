@@ -101,9 +101,9 @@ final class DemoCommand implements Callable<Integer>
         "--size (refused without it).")
     boolean grow;
 
-    @Option(names = "--huge-pages", description = "The RAM LUN's memory in 2 MiB transparent huge pages (faster " +
-        "random I/O; memory taken 2 MiB at a time): as a ram backstore's hugePages.")
-    boolean hugePages;
+    @Option(names = "--no-huge-pages", description = "The RAM LUN's memory in 4 KiB pages instead of 2 MiB " +
+        "transparent huge pages (slower random I/O; memory taken page by page): a ram backstore's hugePages false.")
+    boolean noHugePages;
 
     @Mixin
     LogLevelOption logLevel;
@@ -168,13 +168,13 @@ final class DemoCommand implements Callable<Integer>
         }
         final EngineConfig engine = demo.engine();
         final BackstoreConfig b = null == rbdImage() ? demo.backstores().getFirst() : rbdBackstore();
-        if (hugePages && !ConfigDefaults.TYPE_RAM.equals(b.type()))
+        if (noHugePages && !ConfigDefaults.TYPE_RAM.equals(b.type()))
         {
-            throw new CliException(ExitCodes.INVALID, "--huge-pages: only the RAM LUN's memory is the target's own " +
-                "(leave out --backstore)");
+            throw new CliException(ExitCodes.INVALID, "--no-huge-pages: only the RAM LUN's memory is the target's " +
+                "own (leave out --backstore)");
         }
         final BackstoreConfig backstore = b.withWriteCache(writeCache)
-            .withGrow(grow && ConfigDefaults.TYPE_FILEIO.equals(b.type())).withHugePages(hugePages);
+            .withGrow(grow && ConfigDefaults.TYPE_FILEIO.equals(b.type())).withHugePages(noHugePages ? Boolean.FALSE : b.hugePages());
         RingtargetConfig tuned = demo;
         if (null != parameters)
         {

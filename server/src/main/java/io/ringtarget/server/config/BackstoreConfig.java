@@ -1,7 +1,5 @@
 package io.ringtarget.server.config;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-
 /**
  * A backstore: {@code block} (raw disk, LVM LV, ZVOL path), {@code fileio} (regular file, created sparse at
  * {@code sizeBytes} if missing) or {@code ram}. {@code sizeBytes} 0 means "the device's or file's own size".
@@ -15,8 +13,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * none) is the share of the LUN's blocks which, once the backstore holds storage for them, warns every initiator
  * (THIN PROVISIONING SOFT THRESHOLD REACHED); {@code availableThresholdPercent} (null: none) the share of the LUN's
  * blocks which, once the storage beneath can take fewer new blocks, warns them the same way; {@code ram} and
- * {@code fileio} only. {@code hugePages} true puts a {@code ram} backstore's memory in 2 MiB transparent huge pages,
- * taken from the machine a whole 2 MiB region at a time (RamBackstore); ignored by the other types.
+ * {@code fileio} only. {@code hugePages} (null: the type's default) keeps a {@code ram} backstore's memory in 2 MiB
+ * transparent huge pages, taken from the machine a whole 2 MiB region at a time (RamBackstore), unless false; the other
+ * types ignore it ({@link #usesHugePages}).
  */
 public record BackstoreConfig(
     String name,
@@ -32,10 +31,9 @@ public record BackstoreConfig(
     RbdConfig rbd,
     Integer softThresholdPercent,
     Integer availableThresholdPercent,
-    // Written only when true: a file of backstores that never asked for huge pages stays as it was.
-    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean hugePages)
+    Boolean hugePages)
 {
-    /** In 4 KiB pages (a ram backstore). */
+    /** With the type's default pages: huge pages for ram (as the file's reader fills in), none for the others. */
     public BackstoreConfig(
         final String name,
         final String type,
@@ -52,7 +50,7 @@ public record BackstoreConfig(
         final Integer availableThresholdPercent)
     {
         this(name, type, path, sizeBytes, blockSize, directIo, writeCache, serial, wwn, grow, rbd, softThresholdPercent,
-            availableThresholdPercent, false);
+            availableThresholdPercent, ConfigDefaults.TYPE_RAM.equals(type) ? Boolean.TRUE : null);
     }
 
     /** Without an available threshold. */
@@ -158,7 +156,13 @@ public record BackstoreConfig(
             softThresholdPercent, percent, hugePages);
     }
 
-    public BackstoreConfig withHugePages(final boolean newHugePages)
+    /** Whether its memory is in huge pages: a ram backstore's unless {@code hugePages} is false. */
+    public boolean usesHugePages()
+    {
+        return ConfigDefaults.TYPE_RAM.equals(type) && !Boolean.FALSE.equals(hugePages);
+    }
+
+    public BackstoreConfig withHugePages(final Boolean newHugePages)
     {
         return new BackstoreConfig(name, type, path, sizeBytes, blockSize, directIo, writeCache, serial, wwn, grow, rbd,
             softThresholdPercent, availableThresholdPercent, newHugePages);

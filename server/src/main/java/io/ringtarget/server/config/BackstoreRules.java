@@ -109,7 +109,7 @@ final class BackstoreRules
                 {
                     problems.warning(path + ".path", "ignored: a ram backstore has no file");
                 }
-                if (backstore.hugePages() && checkFiles)
+                if (backstore.usesHugePages() && checkFiles)
                 {
                     problems.addAll(HostChecks.hugePages(path));
                 }
@@ -126,7 +126,7 @@ final class BackstoreRules
         {
             problems.warning(path + ".grow", "ignored: only a fileio backstore's file is grown");
         }
-        if (backstore.hugePages() && !ConfigDefaults.TYPE_RAM.equals(type))
+        if (Boolean.TRUE.equals(backstore.hugePages()) && !ConfigDefaults.TYPE_RAM.equals(type))
         {
             problems.warning(path + ".hugePages", "ignored: only a ram backstore's memory is the target's own");
         }

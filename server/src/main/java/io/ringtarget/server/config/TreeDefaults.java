@@ -21,6 +21,7 @@ import static io.ringtarget.server.config.ConfigDefaults.DEFAULT_STATE_DIRECTORY
 import static io.ringtarget.server.config.ConfigDefaults.DEFAULT_TPG_TAG;
 import static io.ringtarget.server.config.ConfigDefaults.IDLE_RING;
 import static io.ringtarget.server.config.ConfigDefaults.TYPE_BLOCK;
+import static io.ringtarget.server.config.ConfigDefaults.TYPE_RAM;
 
 /**
  * Fills the defaults of {@link ConfigDefaults} into a configuration's JSON tree before it is bound to the records,
@@ -149,7 +150,10 @@ final class TreeDefaults
         defaultValue(backstore, "directIo", true);
         defaultValue(backstore, "writeCache", false);
         defaultValue(backstore, "grow", false);
-        defaultValue(backstore, "hugePages", false);
+        if (TYPE_RAM.equals(backstore.path("type").asText()))
+        {
+            defaultValue(backstore, "hugePages", true);
+        }
         if (backstore.get("rbd") instanceof ObjectNode rbd)
         {
             defaultValue(rbd, "cephId", RbdConfig.DEFAULT_CEPH_ID);

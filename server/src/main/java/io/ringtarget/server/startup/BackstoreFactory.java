@@ -106,7 +106,7 @@ final class BackstoreFactory
         final int blockSize = config.blockSize() > 0 ? config.blockSize() : 512;
         return switch (config.type())
         {
-            case "ram" -> new RamBackstore(config.name(), config.sizeBytes(), blockSize, config.hugePages());
+            case "ram" -> new RamBackstore(config.name(), config.sizeBytes(), blockSize, config.usesHugePages());
             case "fileio" -> ofKind(FileBackstore.fileio(config.name(), Path.of(config.path()), config.sizeBytes(),
                 blockSize, config.directIo(), false, config.grow()), FileBackstore.Kind.FILEIO);
             // A raw disk, an LVM logical volume (/dev/vg/lv) or a ZVOL (/dev/zvol/pool/vol): one code path.

@@ -399,14 +399,14 @@ class CliTest
     @Test
     void lunsAndBackstoresOfEveryType() throws IOException
     {
-        ok("backstores", "ram", "create", "scratch", "64M", "--soft-threshold", "80", "--available-threshold", "10",
-            "--huge-pages");
+        ok("backstores", "ram", "create", "scratch", "64M", "--soft-threshold", "80", "--available-threshold", "10");
         assertTrue(refused("backstores", "ram", "create", "scratch3", "64M", "--available-threshold", "101")
             .contains("availableThresholdPercent"));
         assertTrue(refused("backstores", "ram", "create", "scratch2", "64M", "--soft-threshold", "0")
             .contains("softThresholdPercent"));
         ok("backstores", "fileio", "create", "buffered", disk.toString(), "1G", "--buffered", "--block-size", "4096",
             "--serial", "disk-serial-1", "--wwn", "3000000000000001");
+        ok("backstores", "ram", "create", "small-pages", "8M", "--no-huge-pages");
         final String created = ok("iscsi", "create").out();
         final String generated = ConfigFiles.load(config).targets().getFirst().iqn();
         assertTrue(generated.matches("iqn\\.2026-11\\.io\\.ringtarget:[0-9a-f]{12}"), generated);
@@ -422,8 +422,9 @@ class CliTest
         assertEquals(64L << 20, saved.backstores().getFirst().sizeBytes());
         assertEquals(80, saved.backstores().getFirst().softThresholdPercent());
         assertEquals(10, saved.backstores().getFirst().availableThresholdPercent());
-        assertTrue(saved.backstores().getFirst().hugePages());
-        assertFalse(saved.backstores().get(1).hugePages());
+        assertEquals(true, saved.backstores().getFirst().hugePages(), "a ram backstore's default, written");
+        assertEquals(null, saved.backstores().get(1).hugePages(), "not written for a file");
+        assertEquals(false, saved.backstores().get(2).hugePages());
         final TpgConfig tpg = saved.targets().getFirst().tpgs().getFirst();
         assertEquals(List.of(new LunConfig(0, "scratch", false), new LunConfig(5, "buffered", true)), tpg.luns());
         assertTrue(tpg.generateNodeAcls());
@@ -432,6 +433,7 @@ class CliTest
         assertTrue(list.contains("scratch  [ram (64MiB) 512B blocks write-thru huge-pages soft-threshold 80% " +
             "available-threshold 10%]  used by " +
             generated + " tpg 1 LUN 0"), list);
+        assertTrue(list.contains("small-pages  [ram (8MiB) 512B blocks write-thru]"), list);
     }
 
     @Test
@@ -690,13 +692,16 @@ class CliTest
         assertEquals(0, writeBack.exitCode(), writeBack::toString);
         assertTrue(writeBack.out().contains("\"writeCache\" : true"), writeBack::toString);
 
-        final CliRunner.Result huge = run("demo", "--dry-run", "--huge-pages");
+        final CliRunner.Result huge = run("demo", "--dry-run");
         assertEquals(0, huge.exitCode(), huge::toString);
-        assertTrue(huge.out().contains("\"hugePages\" : true"), huge::toString);
-        assertFalse(onFile.out().contains("hugePages"), "written only when true: " + onFile);
-        final CliRunner.Result hugeOnFile = run("demo", "--dry-run", "--backstore", file.toString(), "--huge-pages");
-        assertEquals(2, hugeOnFile.exitCode(), hugeOnFile::toString);
-        assertTrue(hugeOnFile.err().contains("--huge-pages: only the RAM LUN's memory"), hugeOnFile::toString);
+        assertTrue(huge.out().contains("\"hugePages\" : true"), "the RAM LUN's default: " + huge);
+        assertFalse(onFile.out().contains("hugePages"), "a file has no pages of the target's: " + onFile);
+        final CliRunner.Result small = run("demo", "--dry-run", "--no-huge-pages");
+        assertEquals(0, small.exitCode(), small::toString);
+        assertTrue(small.out().contains("\"hugePages\" : false"), small::toString);
+        final CliRunner.Result smallOnFile = run("demo", "--dry-run", "--backstore", file.toString(), "--no-huge-pages");
+        assertEquals(2, smallOnFile.exitCode(), smallOnFile::toString);
+        assertTrue(smallOnFile.err().contains("--no-huge-pages: only the RAM LUN's memory"), smallOnFile::toString);
 
         final CliRunner.Result polling = run("demo", "--dry-run", "--loops", "1", "--idle-strategy", "busy");
         assertEquals(0, polling.exitCode(), polling::toString);

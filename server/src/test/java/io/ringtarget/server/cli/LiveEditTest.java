@@ -399,7 +399,7 @@ class LiveEditTest
                 tree::toString);
             assertTrue(tree.out().contains("[ram (16MiB)"), tree::toString);
             // Nothing written to it yet: a RAM LUN holds the memory its initiators wrote, not its size.
-            assertTrue(tree.out().contains(" write-thru activated, 0B in memory]"), tree::toString);
+            assertTrue(tree.out().contains(" write-thru huge-pages activated, 0B in memory]"), tree::toString);
             assertEquals(0, new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out()).get("memory")
                 .get("ram0").asLong(-1), json::toString);
 
@@ -489,7 +489,7 @@ class LiveEditTest
             // ls shows what the LUN serves that the file does not say.
             final CliRunner.Result tree = run("ls");
             assertEquals(0, tree.exitCode(), tree::toString);
-            assertTrue(tree.out().contains(" write-thru activated, 0B in memory, set by an initiator: write cache " +
+            assertTrue(tree.out().contains(" write-thru huge-pages activated, 0B in memory, set by an initiator: write cache " +
                 "enabled (saved), write-protected by SWP (saved)]"), tree::toString);
             final CliRunner.Result json = run("ls", "--json");
             assertEquals("write cache enabled (saved), write-protected by SWP (saved)",

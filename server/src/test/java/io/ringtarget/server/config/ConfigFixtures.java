@@ -18,7 +18,7 @@ public final class ConfigFixtures
             "lv0", "block", "/dev/vg0/lv0", 0, 0, true, false, "serial-lv0", "5001405abcdef012");
         final BackstoreConfig ram = new BackstoreConfig(
             "scratch", "ram", null, 64L << 20, 512, true, false, null, null).withSoftThresholdPercent(80)
-            .withHugePages(true);
+            .withHugePages(false);
         final ChapConfig oneWay = new ChapConfig("host1", "host1-secret-12", null, null);
         final ChapConfig mutual = new ChapConfig("host2", "host2-secret-12", "target1", "target1-secret");
         final TpgConfig tpg1 = new TpgConfig(

@@ -53,12 +53,14 @@ class BackstoreFactoryTest
     }
 
     @Test
-    void aRamBackstoreIsInHugePagesOnlyWhenItsConfigurationAsks() throws IOException
+    void aRamBackstoreIsInHugePagesUnlessItsConfigurationSaysFalse() throws IOException
     {
         final BackstoreConfig config = new BackstoreConfig("r", "ram", null, 8 << 20, 512, true, false, null, null);
-        try (Backstore small = BackstoreFactory.open(config);
-             Backstore huge = BackstoreFactory.open(config.withHugePages(true)))
+        try (Backstore huge = BackstoreFactory.open(config);
+             Backstore implied = BackstoreFactory.open(config.withHugePages(null));
+             Backstore small = BackstoreFactory.open(config.withHugePages(false)))
         {
+            assertEquals(true, ((RamBackstore)implied).hugePages());
             assertEquals(false, ((RamBackstore)small).hugePages());
             assertEquals(true, ((RamBackstore)huge).hugePages());
         }
