@@ -76,7 +76,7 @@ public final class RamBackstore implements Backstore
     /** log2 of the block size: a READ's block numbers by shifts, not divisions. */
     private final int blockShift;
     private final int pagesPerBlock;
-    /** With huge pages: which 2 MiB regions the headroom was asked for (one bit per region, set: charged); else null. */
+    /** With huge pages: which 2 MiB regions the headroom was asked for (a bit per region, set: charged); else null. */
     private final AllocationMap regions;
     private volatile BackstoreEvents events = BackstoreEvents.NONE;
     /** The handle of callers without a loop (tests, tools); each loop opens its own. */

@@ -174,7 +174,8 @@ final class DemoCommand implements Callable<Integer>
                 "own (leave out --backstore)");
         }
         final BackstoreConfig backstore = b.withWriteCache(writeCache)
-            .withGrow(grow && ConfigDefaults.TYPE_FILEIO.equals(b.type())).withHugePages(noHugePages ? Boolean.FALSE : b.hugePages());
+            .withGrow(grow && ConfigDefaults.TYPE_FILEIO.equals(b.type()))
+            .withHugePages(noHugePages ? Boolean.FALSE : b.hugePages());
         RingtargetConfig tuned = demo;
         if (null != parameters)
         {

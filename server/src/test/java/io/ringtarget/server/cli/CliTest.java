@@ -699,7 +699,8 @@ class CliTest
         final CliRunner.Result small = run("demo", "--dry-run", "--no-huge-pages");
         assertEquals(0, small.exitCode(), small::toString);
         assertTrue(small.out().contains("\"hugePages\" : false"), small::toString);
-        final CliRunner.Result smallOnFile = run("demo", "--dry-run", "--backstore", file.toString(), "--no-huge-pages");
+        final CliRunner.Result smallOnFile =
+            run("demo", "--dry-run", "--backstore", file.toString(), "--no-huge-pages");
         assertEquals(2, smallOnFile.exitCode(), smallOnFile::toString);
         assertTrue(smallOnFile.err().contains("--no-huge-pages: only the RAM LUN's memory"), smallOnFile::toString);
 

@@ -489,8 +489,8 @@ class LiveEditTest
             // ls shows what the LUN serves that the file does not say.
             final CliRunner.Result tree = run("ls");
             assertEquals(0, tree.exitCode(), tree::toString);
-            assertTrue(tree.out().contains(" write-thru huge-pages activated, 0B in memory, set by an initiator: write cache " +
-                "enabled (saved), write-protected by SWP (saved)]"), tree::toString);
+            assertTrue(tree.out().contains(" write-thru huge-pages activated, 0B in memory, set by an initiator: " +
+                "write cache enabled (saved), write-protected by SWP (saved)]"), tree::toString);
             final CliRunner.Result json = run("ls", "--json");
             assertEquals("write cache enabled (saved), write-protected by SWP (saved)",
                 new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out()).get("modes").get("ram0")

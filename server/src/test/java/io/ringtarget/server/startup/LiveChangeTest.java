@@ -229,8 +229,8 @@ class LiveChangeTest
                 disk.toString(), 8L << 20, 512, true, false, "change-ram0", "3000000000000040"), first.backstores().get(1)));
             final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                 () -> server.apply(moved, NO_FILE));
-            assertEquals("backstore ram0: its type, path, hugePages cannot change while " + T + " tpg 1 LUN 0 maps it (delete " +
-                "that LUN first, or restart the target)", refused.getMessage());
+            assertEquals("backstore ram0: its type, path, hugePages cannot change while " + T + " tpg 1 LUN 0 " +
+                "maps it (delete that LUN first, or restart the target)", refused.getMessage());
             assertSame(first, server.config());
             assertFalse(Files.exists(disk));
         }
