@@ -75,7 +75,7 @@ class LauncherTest
         final Path classLog = tree.resolve("classes.log");
         final Run list = run(Map.of("RINGTARGET_JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog),
             "backstores", "ls", "-c", config.toString());
-        assertEquals(new Run(0, "r1  [ram (1MiB) 512B blocks write-thru]  (not used)\n", ""), list);
+        assertEquals(new Run(0, "r1  [ram (1MiB) 512B blocks write-thru huge-pages]  (not used)\n", ""), list);
         final long shared = Files.readAllLines(classLog).stream().filter(l -> l.contains("shared objects file")).count();
         assertTrue(shared > 1000, "classes from the cache: " + shared);
     }
