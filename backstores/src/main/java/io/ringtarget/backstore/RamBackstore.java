@@ -42,11 +42,12 @@ import java.lang.management.ManagementFactory;
  * {@link BackstoreEvents#spaceExhausted} at most once a second per loop: the data written stays, reads and writes to
  * blocks already written go on, and nothing is killed.
  * <p>
- * Pages of 4 KiB by default, whatever the host's transparent huge pages (MADV_NOHUGEPAGE): with {@code always} the
+ * Pages of 4 KiB unless {@code hugePages} (the constructors without it; a configuration's ram backstore asks for huge
+ * pages unless it says false), whatever the host's transparent huge pages (MADV_NOHUGEPAGE): with {@code always} the
  * kernel would commit 2 MiB at a region's first write, where the headroom is asked for 4 KiB pages. With huge pages
- * asked for ({@code hugePages}: MADV_HUGEPAGE, honoured where the host's setting is {@code always} or {@code madvise})
- * random I/O is served with one TLB entry per 2 MiB instead of per 4 KiB (docs/benchmarks.md, 2026-12-05 21:52: half
- * the QD32 p99.9 on a virtual machine), and the memory is accounted in the kernel's unit: the mapping is aligned to
+ * asked for (MADV_HUGEPAGE, honoured where the host's setting is {@code always} or {@code madvise}) random I/O is
+ * served with one TLB entry per 2 MiB instead of per 4 KiB (docs/benchmarks.md, 2026-12-05 23:37: 0.35-0.44x the
+ * QD32 p99.9 on a virtual machine), and the memory is accounted in the kernel's unit: the mapping is aligned to
  * 2 MiB, the headroom is asked for a whole 2 MiB region at the first write into it, {@link #memoryBytes()} counts the
  * regions charged so, and a region is given back (and charged again at its next write) once an UNMAP leaves none of its
  * blocks written and none of its pages in memory.
