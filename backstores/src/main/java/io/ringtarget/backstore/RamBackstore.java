@@ -2,6 +2,7 @@ package io.ringtarget.backstore;
 
 import io.ringtarget.backstore.internal.AllocationMap;
 import io.ringtarget.backstore.internal.AsideThread;
+import io.ringtarget.backstore.internal.HugePageRegions;
 import io.ringtarget.backstore.internal.MemoryHeadroom;
 import io.ringtarget.ffi.Libc;
 import io.ringtarget.ffi.LibcConstants;
@@ -47,10 +48,10 @@ import java.lang.management.ManagementFactory;
  * kernel would commit 2 MiB at a region's first write, where the headroom is asked for 4 KiB pages. With huge pages
  * asked for (MADV_HUGEPAGE, honoured where the host's setting is {@code always} or {@code madvise}) random I/O is
  * served with one TLB entry per 2 MiB instead of per 4 KiB (docs/benchmarks.md, 2026-12-05 23:37: 0.35-0.44x the
- * QD32 p99.9 on a virtual machine), and the memory is accounted in the kernel's unit: the mapping is aligned to
- * 2 MiB, the headroom is asked for a whole 2 MiB region at the first write into it, {@link #memoryBytes()} counts the
- * regions charged so, and a region is given back (and charged again at its next write) once an UNMAP leaves none of its
- * blocks written and none of its pages in memory.
+ * QD32 p99.9 on a virtual machine), and the memory is accounted in the kernel's unit ({@link HugePageRegions}): the
+ * mapping is aligned to 2 MiB, the headroom is asked for a whole 2 MiB region at the first write into it,
+ * {@link #memoryBytes()} counts the regions charged so, and a region is given back (and charged again at its next
+ * write) once an UNMAP leaves none of its blocks written and none of its pages in memory.
  */
 public final class RamBackstore implements Backstore
 {
@@ -60,8 +61,7 @@ public final class RamBackstore implements Backstore
     /** The mapping's page: the unit the kernel commits and UNMAP gives back. */
     private static final long PAGE = 4096;
     /** A transparent huge page (x86-64, arm64 with 4 KiB pages): the unit a huge-page mapping is accounted in. */
-    public static final long HUGE_PAGE = 2L << 20;
-    private static final int HUGE_PAGE_SHIFT = Long.numberOfTrailingZeros(HUGE_PAGE);
+    public static final long HUGE_PAGE = HugePageRegions.HUGE_PAGE;
 
     private final String name;
     private final int blockSize;
@@ -77,8 +77,8 @@ public final class RamBackstore implements Backstore
     /** log2 of the block size: a READ's block numbers by shifts, not divisions. */
     private final int blockShift;
     private final int pagesPerBlock;
-    /** With huge pages: which 2 MiB regions the headroom was asked for (a bit per region, set: charged); else null. */
-    private final AllocationMap regions;
+    /** With huge pages: which 2 MiB regions the headroom was asked for; else null. */
+    private final HugePageRegions regions;
     private volatile BackstoreEvents events = BackstoreEvents.NONE;
     /** The handle of callers without a loop (tests, tools); each loop opens its own. */
     private final RamDevice device;
@@ -132,26 +132,15 @@ public final class RamBackstore implements Backstore
         this.blockSize = blockSize;
         this.blockCount = sizeBytes / blockSize;
         this.capacity = blockCount * blockSize;
-        if (hugePages)
-        {
-            // Whole regions, aligned to 2 MiB (the kernel maps a huge page only at an aligned region wholly inside the
-            // mapping): the 2 MiB more mapped than needed are never touched, so never committed.
-            final long length = (capacity + HUGE_PAGE - 1) & -HUGE_PAGE;
-            final MemorySegment mapping = LazyMemory.allocate(arena, length + HUGE_PAGE);
-            this.memory = mapping.asSlice(-mapping.address() & (HUGE_PAGE - 1), length);
-            this.regions = new AllocationMap(length >>> HUGE_PAGE_SHIFT);
-        }
-        else
-        {
-            this.memory = LazyMemory.allocate(arena, capacity);   // zero, committed page by page as written
-            this.regions = null;
-        }
+        // Zero, committed page by page as written; with huge pages in whole regions aligned to 2 MiB.
+        this.memory = hugePages ? HugePageRegions.map(arena, capacity) : LazyMemory.allocate(arena, capacity);
         // Page by page also where the host's transparent huge pages are "always", unless huge pages were asked for.
         // EINVAL from a kernel without them, which commits 4 KiB pages anyway (and the regions' accounting, if asked,
         // only overstates what is held).
         Libc.madvise(memory.address(), memory.byteSize(),
             hugePages ? LibcConstants.MADV_HUGEPAGE : LibcConstants.MADV_NOHUGEPAGE);
         this.allocation = new AllocationMap(blockCount);
+        this.regions = hugePages ? new HugePageRegions(memory, allocation, blockSize, headroom) : null;
         this.headroom = headroom;
         this.blocksPerPage = blockSize < PAGE ? (int)(PAGE / blockSize) : 1;
         this.blockShift = Integer.numberOfTrailingZeros(blockSize);
@@ -212,7 +201,7 @@ public final class RamBackstore implements Backstore
     {
         if (regions != null)
         {
-            return regions.mappedCount() << HUGE_PAGE_SHIFT;
+            return regions.chargedBytes();
         }
         return blockSize >= PAGE ? allocation.mappedCount() * blockSize :
             allocation.mappedGroupCount((int)(PAGE / blockSize)) * PAGE;
@@ -257,8 +246,7 @@ public final class RamBackstore implements Backstore
             allocation.markMapped(first, (offset + length - 1) / blockSize + 1 - first);
             if (regions != null)
             {
-                final long region = offset >>> HUGE_PAGE_SHIFT;
-                regions.markMapped(region, ((offset + length - 1) >>> HUGE_PAGE_SHIFT) + 1 - region);
+                regions.markCharged(offset, length);
             }
         }
         return view;
@@ -336,7 +324,7 @@ public final class RamBackstore implements Backstore
         RamDevice(final EventLoop loop)
         {
             this.loop = loop;
-            this.residency = arena.allocate(regions == null ? 1 : HUGE_PAGE / PAGE, Long.BYTES);
+            this.residency = arena.allocate(regions == null ? 1 : HugePageRegions.RESIDENCY_BYTES, Long.BYTES);
         }
 
         /** On the backstore's {@link AsideThread} (the handle of no loop: at once): an fsync never holds a loop. */
@@ -569,40 +557,13 @@ public final class RamBackstore implements Backstore
         {
             if (regions != null)
             {
-                return regionsFor(byteOffset, length);
+                return regions.charge(byteOffset, length) || refuse();
             }
             final long first = byteOffset / blockSize;
             final long count = (byteOffset + length + blockSize - 1) / blockSize - first;
             final long pages = allocation.emptyGroupCount(first, count, blocksPerPage) * pagesPerBlock;
             if (pages == 0 || headroom.take(pages * PAGE))
             {
-                return true;
-            }
-            return refuse();
-        }
-
-        /**
-         * With huge pages: the regions of the range not charged yet are asked for in full (the kernel commits 2 MiB
-         * at a region's first fault, and khugepaged may fill a region of 4 KiB pages up to 2 MiB) and charged before
-         * the write. Two loops writing into the same new region at once may both ask for it: an overstatement until
-         * the headroom's next reading.
-         */
-        private boolean regionsFor(final long byteOffset, final int length)
-        {
-            final long first = byteOffset >>> HUGE_PAGE_SHIFT;
-            final long count = ((byteOffset + length - 1) >>> HUGE_PAGE_SHIFT) + 1 - first;
-            if (count == 1 && regions.mapped(first))
-            {
-                return true;   // the usual case: a write within a region already charged, one word read
-            }
-            final long uncharged = regions.emptyGroupCount(first, count, 1);
-            if (uncharged == 0)
-            {
-                return true;
-            }
-            if (headroom.take(uncharged << HUGE_PAGE_SHIFT))
-            {
-                regions.markMapped(first, count);
                 return true;
             }
             return refuse();
@@ -643,51 +604,10 @@ public final class RamBackstore implements Backstore
                 zeroWhereInMemory(byteOffset, pagesStart);
                 zeroWhereInMemory(pagesEnd, end);
             }
-            if (regions != null && length > 0)
+            if (regions != null)
             {
-                giveBackRegions(byteOffset, end);
+                regions.giveBack(byteOffset, end, residency);
             }
-        }
-
-        /**
-         * With huge pages: the charged regions the range touches that no longer hold a written block or a page in
-         * memory (mincore over the region) are charged no more, so their next write asks the headroom again. A write
-         * on another loop racing this into such a region may go uncharged: until the headroom's next reading, as a
-         * page of another process would.
-         */
-        private void giveBackRegions(final long start, final long end)
-        {
-            final long last = (end - 1) >>> HUGE_PAGE_SHIFT;
-            for (long region = start >>> HUGE_PAGE_SHIFT; region <= last; region++)
-            {
-                final long regionStart = region << HUGE_PAGE_SHIFT;
-                final long firstBlock = regionStart >>> blockShift;
-                final long endBlock =
-                    Math.min(blockCount, Math.max(firstBlock + 1, (regionStart + HUGE_PAGE) >>> blockShift));
-                if (regions.mapped(region) && !allocation.mapped(firstBlock) &&
-                    allocation.run(firstBlock, endBlock) == endBlock - firstBlock && !anyPageInMemory(regionStart))
-                {
-                    regions.markDeallocated(region, 1);
-                }
-            }
-        }
-
-        /** Whether the kernel holds any page of the 2 MiB region at {@code regionStart} (unknown: true). */
-        private boolean anyPageInMemory(final long regionStart)
-        {
-            if (Libc.mincore(memory.address() + regionStart, HUGE_PAGE, residency) != 0)
-            {
-                return true;
-            }
-            for (long i = 0; i < HUGE_PAGE / PAGE; i += Long.BYTES)
-            {
-                // One byte per page, bit 0: resident.
-                if ((residency.get(ValueLayout.JAVA_LONG_UNALIGNED, i) & 0x0101_0101_0101_0101L) != 0)
-                {
-                    return true;
-                }
-            }
-            return false;
         }
 
         /** Zeroes the bytes from {@code start} before {@code end} that lie in pages the kernel holds now (mincore). */
@@ -707,7 +627,7 @@ public final class RamBackstore implements Backstore
             }
         }
 
-        /** GET LBA STATUS (SBC-3 5.4): the run of blocks from the one holding {@code byteOffset}, negative if deallocated. */
+        /** GET LBA STATUS (SBC-3 5.4): the run of blocks from the one holding {@code byteOffset}, negative if unmapped. */
         public long mappedExtent(final long byteOffset)
         {
             final long block = byteOffset / blockSize;
