@@ -133,12 +133,14 @@ public final class RamBackstore implements Backstore
         this.blockCount = sizeBytes / blockSize;
         this.capacity = blockCount * blockSize;
         // Zero, committed page by page as written; with huge pages in whole regions aligned to 2 MiB.
-        this.memory = hugePages ? HugePageRegions.map(arena, capacity) : LazyMemory.allocate(arena, capacity);
-        // Page by page also where the host's transparent huge pages are "always", unless huge pages were asked for.
-        // EINVAL from a kernel without them, which commits 4 KiB pages anyway (and the regions' accounting, if asked,
-        // only overstates what is held).
-        Libc.madvise(memory.address(), memory.byteSize(),
-            hugePages ? LibcConstants.MADV_HUGEPAGE : LibcConstants.MADV_NOHUGEPAGE);
+        this.memory = hugePages ? LazyMemory.allocateInHugePages(arena, capacity) : LazyMemory.allocate(arena, capacity);
+        if (!hugePages)
+        {
+            // Page by page also where the host's transparent huge pages are "always". EINVAL from a kernel without
+            // them, which commits 4 KiB pages anyway (as it does where huge pages were asked for: the regions'
+            // accounting then only overstates what is held).
+            Libc.madvise(memory.address(), memory.byteSize(), LibcConstants.MADV_NOHUGEPAGE);
+        }
         this.allocation = new AllocationMap(blockCount);
         this.regions = hugePages ? new HugePageRegions(memory, allocation, blockSize, headroom) : null;
         this.headroom = headroom;

@@ -3,7 +3,6 @@ package io.ringtarget.backstore.internal;
 import io.ringtarget.ffi.Libc;
 import io.ringtarget.ring.LazyMemory;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -23,7 +22,7 @@ import java.lang.foreign.ValueLayout;
 public final class HugePageRegions
 {
     /** A transparent huge page (x86-64, arm64 with 4 KiB pages): the unit the memory is accounted in. */
-    public static final long HUGE_PAGE = 2L << 20;
+    public static final long HUGE_PAGE = LazyMemory.HUGE_PAGE;
     /** The bytes mincore answers for one region: one per 4 KiB page. */
     public static final long RESIDENCY_BYTES = HUGE_PAGE / 4096;
     private static final int SHIFT = Long.numberOfTrailingZeros(HUGE_PAGE);
@@ -36,19 +35,7 @@ public final class HugePageRegions
     private final AllocationMap charged;
 
     /**
-     * Whole regions covering {@code capacity} bytes, zero and committed as written ({@link LazyMemory}), aligned to
-     * 2 MiB: the kernel maps a huge page only at an aligned region wholly inside a mapping. The 2 MiB mapped more than
-     * needed to align it are never touched, so never committed.
-     */
-    public static MemorySegment map(final Arena arena, final long capacity)
-    {
-        final long length = (capacity + HUGE_PAGE - 1) & -HUGE_PAGE;
-        final MemorySegment mapping = LazyMemory.allocate(arena, length + HUGE_PAGE);
-        return mapping.asSlice(-mapping.address() & (HUGE_PAGE - 1), length);
-    }
-
-    /**
-     * The regions of {@code memory} (from {@link #map}) holding the blocks of {@code blocks}, each {@code blockSize}
+     * The regions of {@code memory} (from {@link LazyMemory#allocateInHugePages}) holding the blocks of {@code blocks}, each {@code blockSize}
      * bytes (a power of two), charged to {@code headroom}; none charged yet.
      */
     public HugePageRegions(
