@@ -37,16 +37,6 @@ public final class BufferPool implements AutoCloseable
 
     public BufferPool(final int bufferSize, final int count)
     {
-        this(bufferSize, count, false);
-    }
-
-    /**
-     * With {@code hugePages}, the slab is mapped for transparent huge pages ({@link LazyMemory#allocateInHugePages}:
-     * whole 2 MiB pages, committed as touched) instead of allocated zeroed in 4 KiB pages: for a pool whose buffers
-     * are used at random and together span many pages, such as a loop's data buffers.
-     */
-    public BufferPool(final int bufferSize, final int count, final boolean hugePages)
-    {
         if (bufferSize <= 0 || count <= 0)
         {
             throw new IllegalArgumentException("bufferSize and count must be > 0: " + bufferSize + ", " + count);
@@ -55,8 +45,7 @@ public final class BufferPool implements AutoCloseable
         this.count = count;
         this.stride = ((long)bufferSize + ALIGNMENT - 1) & -ALIGNMENT;
         this.arena = Arena.ofShared();
-        this.slab = hugePages ?
-            LazyMemory.allocateInHugePages(arena, stride * count) : arena.allocate(stride * count, ALIGNMENT);
+        this.slab = arena.allocate(stride * count, ALIGNMENT);
         this.segments = new MemorySegment[count];
         this.freeList = new int[count];
         this.inUse = new boolean[count];

@@ -19,9 +19,10 @@ import static io.ringtarget.ffi.LibcConstants.PROT_WRITE;
  * while it logs in), so that thousands of idle connections cost kilobytes each. Page-aligned; unmapped when the
  * arena closes. Setup path.
  * <p>
- * {@link #allocateInHugePages} maps memory for transparent huge pages: a loop's data buffers, a RAM LUN. Random I/O
- * over a large buffer then costs one TLB entry per 2 MiB instead of per 4 KiB, the kernel's copies to and from sockets
- * included (docs/benchmarks.md, 2026-12-05 23:37: a RAM LUN's QD32 p99.9 0.35-0.44x).
+ * {@link #allocateInHugePages} maps memory for transparent huge pages: a RAM LUN. Random I/O over a large span then
+ * costs one TLB entry per 2 MiB instead of per 4 KiB, the kernel's copies to and from sockets included
+ * (docs/benchmarks.md, 2026-12-05 23:37: a RAM LUN's QD32 p99.9 0.35-0.44x). Not a loop's data buffers: in huge pages
+ * they made no difference beyond the spread (2026-12-06 02:29; a loop uses few of them at a time).
  */
 public final class LazyMemory
 {

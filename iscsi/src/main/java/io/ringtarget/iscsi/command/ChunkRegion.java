@@ -1,7 +1,5 @@
 package io.ringtarget.iscsi.command;
 
-import io.ringtarget.ring.LazyMemory;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -10,10 +8,7 @@ import java.lang.foreign.MemorySegment;
  * loop's larger transfers, registered with its ring as one fixed buffer so that any run inside it takes
  * READ_FIXED/WRITE_FIXED. A bitmap marks chunks in use; a run of {@code n} chunks is placed first fit at a multiple
  * of the largest power of two ≤ {@code n} (at most a word, 64 chunks), which keeps big runs from being blocked by
- * small ones scattered at odd places (buddy-like placement, without the rounding up). The slab is in 2 MiB huge pages
- * where the host allows them ({@link LazyMemory#allocateInHugePages}): a run's bytes are copied by the kernel from
- * the socket and then to or from the backstore, and a 1 MiB run then takes one TLB entry or two instead of 256.
- * Loop thread only.
+ * small ones scattered at odd places (buddy-like placement, without the rounding up). Loop thread only.
  * <p>
  * The view of a run is cached per first chunk: a workload that repeats its transfer sizes allocates nothing once
  * each place has been used at that size.
@@ -23,6 +18,7 @@ public final class ChunkRegion implements AutoCloseable
     /** 128 KiB: transfers up to 64 KiB go to the small pool; a 1 MiB transfer is 8 chunks, 16 MiB is 128. */
     public static final int CHUNK_SIZE = 128 * 1024;
     private static final int CHUNK_SHIFT = 17;
+    private static final int ALIGNMENT = 4096;
 
     private final Arena arena;
     private final MemorySegment slab;
@@ -42,7 +38,7 @@ public final class ChunkRegion implements AutoCloseable
         }
         this.chunks = (int)(bytes >> CHUNK_SHIFT);
         this.arena = Arena.ofShared();
-        this.slab = LazyMemory.allocateInHugePages(arena, bytes).asSlice(0, bytes);
+        this.slab = arena.allocate(bytes, ALIGNMENT);
         this.used = new long[(chunks + 63) >>> 6];
         this.views = new MemorySegment[chunks];
         this.free = chunks;

@@ -12,9 +12,8 @@ import java.lang.foreign.MemorySegment;
  * The data buffers one event loop's commands borrow: 64 KiB buffers for most I/O, and runs of 128 KiB chunks of one
  * larger region ({@link ChunkRegion}) for transfers up to {@link #MAX_TRANSFER} (16 MiB), all registered with the
  * loop's ring when the memlock limit allows (the small buffers, then the region as one more fixed buffer), so
- * backstore I/O into them can use READ_FIXED/WRITE_FIXED. Both are mapped for 2 MiB huge pages (committed as touched,
- * all of them when registered). When they run dry, a command gets a dedicated buffer (the slow path, counted by the
- * caller). Loop thread only.
+ * backstore I/O into them can use READ_FIXED/WRITE_FIXED. When they run dry, a command gets a dedicated buffer (the
+ * slow path, counted by the caller). Loop thread only.
  */
 public final class DataBuffers implements AutoCloseable
 {
@@ -47,7 +46,7 @@ public final class DataBuffers implements AutoCloseable
      */
     public DataBuffers(final int smallBuffers, final int regionSize)
     {
-        this.small = new BufferPool(SMALL_BUFFER_SIZE, smallBuffers, true);
+        this.small = new BufferPool(SMALL_BUFFER_SIZE, smallBuffers);
         this.region = new ChunkRegion(regionSize);
         this.smallDigests = new Crc32cDigest[smallBuffers];
         this.regionDigests = new Crc32cDigest[region.chunks()];
