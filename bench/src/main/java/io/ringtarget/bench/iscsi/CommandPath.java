@@ -84,9 +84,9 @@ public final class CommandPath implements AutoCloseable
     private int cmdSn;
     private int expStatSn;
 
-    private CommandPath()
+    private CommandPath(final boolean hugePages)
     {
-        ram = new RamBackstore("ram0", LUN_BYTES, BLOCK_SIZE);
+        ram = new RamBackstore("ram0", LUN_BYTES, BLOCK_SIZE, hugePages);
         // Written once, as fio's runs prefill theirs: a RAM LUN's pages are committed when first written, and a read
         // of a block never written is a fill of zeros, not a copy of the LUN's memory.
         ram.sliceToWrite(0, LUN_BYTES).fill((byte)0x5a);
@@ -119,10 +119,16 @@ public final class CommandPath implements AutoCloseable
         loginResponse = arena.allocate(64 * 1024);
     }
 
-    /** A logged-in session on a 64 MiB RAM LUN; throws if the login is refused. */
+    /** A logged-in session on a 64 MiB RAM LUN in huge pages, as a configuration's; throws if refused. */
     public static CommandPath open()
     {
-        final CommandPath path = new CommandPath();
+        return open(true);
+    }
+
+    /** A logged-in session on a 64 MiB RAM LUN, in 2 MiB huge pages or 4 KiB ones; throws if the login is refused. */
+    public static CommandPath open(final boolean hugePages)
+    {
+        final CommandPath path = new CommandPath(hugePages);
         try
         {
             path.login();

@@ -44,6 +44,10 @@ public class CommandPathBenchmark
     @Param({ "65536" })
     public int spanKiB;
 
+    /** The RAM LUN in 2 MiB huge pages (a configuration's default since 2026-12-05) or in 4 KiB pages. */
+    @Param({ "true" })
+    public boolean hugePages;
+
     private CommandPath path;
     private long lbaMask;
     private long lba;
@@ -51,7 +55,7 @@ public class CommandPathBenchmark
     @Setup(Level.Trial)
     public void setUp()
     {
-        path = CommandPath.open();
+        path = CommandPath.open(hugePages);
         lbaMask = Math.min(path.blockCount(), spanKiB * 1024L / CommandPath.BLOCK_SIZE) - 1;   // a power of two
         for (int i = 0; i < CommandPath.TRANSFER_LENGTH; i++)
         {
