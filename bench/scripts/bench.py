@@ -78,7 +78,10 @@ PARAMS_VARIANT = RINGTARGET + "+params"
 # pages (as SPDK's malloc bdev lives in hugepages): what the page size does to random I/O's tail, in one run. A block
 # LUN is served alike. (Before 2026-12-05 the default was 4 KiB pages and ringtarget+huge the variant.)
 SMALL_PAGES_VARIANT = RINGTARGET + "+4k"
-VARIANTS = (METRICS_VARIANT, POLL_VARIANT, PARAMS_VARIANT, SMALL_PAGES_VARIANT)
+# The same build with loops that never poll after their work (demo --idle-spin-micros 0) but sleep in io_uring_enter
+# at once: what the default 50 us of polling buys at queue depth 1 and costs at depth, in one run.
+NO_SPIN_VARIANT = RINGTARGET + "+nospin"
+VARIANTS = (METRICS_VARIANT, POLL_VARIANT, PARAMS_VARIANT, SMALL_PAGES_VARIANT, NO_SPIN_VARIANT)
 ALL_TARGETS = (RINGTARGET, TGT, ISTGT, SPDK)
 PEERS = (TGT, ISTGT, SPDK)
 # An earlier build of ringtarget (--baseline-ref, --baseline-jar) is one more target, named ringtarget@LABEL.
@@ -753,6 +756,8 @@ class RingtargetTarget(Target):
                 cmd += ["--parameter", kv]
         if self.name == SMALL_PAGES_VARIANT and not device:
             cmd += ["--no-huge-pages"]
+        if self.name == NO_SPIN_VARIANT:
+            cmd += ["--idle-spin-micros", "0"]
         # This build's demo serves metrics on 127.0.0.1:9287 by default: ringtarget and ringtarget+metrics serve them
         # on a loopback port of their own. ringtarget's are read only at the edges of a many-sessions window (its
         # sessions and its loops' busy time; the loops count whether or not anything reads them), ringtarget+metrics'
@@ -1911,6 +1916,13 @@ def report(bench, args, info, made_plots):
                       "pages (`demo --no-huge-pages`) instead of 2 MiB transparent huge pages; a block LUN is served "
                       "alike.", ""]
             lines += baseline_section(bench, args, agg, kind, SMALL_PAGES_VARIANT, RINGTARGET)
+        if NO_SPIN_VARIANT in args.targets:
+            lines += [f"Polling after work: {NO_SPIN_VARIANT} is the same jar as {RINGTARGET} with loops that sleep in "
+                      "io_uring_enter as soon as they run out of work (`demo --idle-spin-micros 0`) instead of polling "
+                      "up to 50 us first.", ""]
+            for other in (RINGTARGET, SPDK):
+                if other in args.targets:
+                    lines += baseline_section(bench, args, agg, kind, NO_SPIN_VARIANT, other)
         peers = [p for p in PEERS if p in args.targets]
         if peers:
             lines += [f"Ratios of medians ({', '.join('ours/' + p for p in peers)}; latency and CPU: lower is "
@@ -2033,7 +2045,8 @@ def main():
     ap.add_argument("--ramp", type=int, help="fio ramp_time seconds (default 2, quick 1)")
     ap.add_argument("--targets", default=",".join(ALL_TARGETS),
                     help="comma list of ringtarget,tgt,istgt,spdk, ringtarget+metrics (the same build with its "
-                         "Prometheus endpoint on and scraped every second; ringtarget runs with --metrics off) and "
+                         "Prometheus endpoint on and scraped every second; ringtarget runs with --metrics off), "
+                         "ringtarget+poll, ringtarget+params, ringtarget+4k, ringtarget+nospin (docs/benchmarks.md) and "
                          "ringtarget@LABEL, the baseline (default: the four, and the baseline right after "
                          "ringtarget when there is one)")
     ap.add_argument("--baseline-ref", default="",
@@ -2210,6 +2223,9 @@ def run_and_report(bench, args):
     if SMALL_PAGES_VARIANT in args.targets and RINGTARGET in args.targets:
         print(f"4 KiB pages ({SMALL_PAGES_VARIANT}) against huge pages ({RINGTARGET}):")
         print(baseline_text(bench, args, agg, SMALL_PAGES_VARIANT, RINGTARGET))
+    if NO_SPIN_VARIANT in args.targets and RINGTARGET in args.targets:
+        print(f"No polling after work ({NO_SPIN_VARIANT}) against the default 50 us ({RINGTARGET}):")
+        print(baseline_text(bench, args, agg, NO_SPIN_VARIANT, RINGTARGET))
     for other in (SPDK, RINGTARGET):
         if POLL_VARIANT in args.targets and other in args.targets:
             print(f"Polling ({POLL_VARIANT}) against {other}:")

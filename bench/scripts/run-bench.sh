@@ -4,7 +4,8 @@
 #
 #   bench/scripts/run-bench.sh [--quick] [--reps N] [--runtime S] [--ramp S] [--idle S]
 #                              [--targets ringtarget,tgt,istgt,spdk] (also ringtarget+metrics, ringtarget+poll,
-#                              ringtarget+4k, ringtarget+params with --ringtarget-params KEY=VALUE,...)
+#                              ringtarget+4k, ringtarget+nospin, ringtarget+params with
+#                              --ringtarget-params KEY=VALUE,...)
 #                              [--backstores ram,loop,shm] [--workloads NAME,...] [--base-port 3260] [--out DIR]
 #                              [--no-freeze] [--keep-lat-logs] [--pin-cpu LIST]
 #                              [--baseline-ref GITREF | --baseline-jar PATH]

@@ -82,6 +82,12 @@ final class DemoCommand implements Callable<Integer>
             "core).")
     String idleStrategy;
 
+    @Option(names = "--idle-spin-micros", paramLabel = "N",
+        description = "With the ring idle strategy: how long a loop keeps polling after its last work before it " +
+            "sleeps (engine.idleSpinMicros, default 50; 0 sleeps at once: less CPU at queue depth, a longer round " +
+            "trip at queue depth 1).")
+    Integer idleSpinMicros;
+
     @Option(names = "--parameter", paramLabel = "KEY=VALUE",
         description = "An operational key the demo's TPGs offer its logins, as iscsi tpg set --parameter " +
             "(repeatable): e.g. FirstBurstLength=16384 or ImmediateData=No.")
@@ -190,7 +196,8 @@ final class DemoCommand implements Callable<Integer>
         }
         return tuned.withBackstores(List.of(backstore))
             .withEngine(new EngineConfig(loops, engine.pinCpus(),
-                null == idleStrategy ? engine.idleStrategy() : idleStrategy, engine.idleSpinMicros(),
+                null == idleStrategy ? engine.idleStrategy() : idleStrategy,
+                null == idleSpinMicros ? engine.idleSpinMicros() : idleSpinMicros,
                 engine.nopInIntervalSeconds(), engine.nopInTimeoutSeconds(), tcpCongestionControl))
             .withMetrics(new MetricsConfig(null == metrics ? MetricsConfig.DEMO_LISTEN : metrics));
     }

@@ -710,6 +710,14 @@ class CliTest
         final CliRunner.Result badIdle = run("demo", "--dry-run", "--idle-strategy", "spin");
         assertEquals(2, badIdle.exitCode(), badIdle::toString);
         assertTrue(badIdle.err().contains("idleStrategy"), badIdle::toString);
+        final CliRunner.Result noSpin = run("demo", "--dry-run", "--idle-spin-micros", "0");
+        assertEquals(0, noSpin.exitCode(), noSpin::toString);
+        assertTrue(noSpin.out().contains("\"idleSpinMicros\" : 0"), noSpin::toString);
+        assertTrue(polling.out().contains("\"idleSpinMicros\" : 50"), "the engine's default: " + polling);
+        final CliRunner.Result longSpin = run("demo", "--dry-run", "--idle-spin-micros", "20000");
+        assertEquals(2, longSpin.exitCode(), longSpin::toString);
+        assertTrue(longSpin.err().contains("engine.idleSpinMicros: 20000 is not a polling time in microseconds"),
+            longSpin::toString);
 
         final CliRunner.Result reno = run("demo", "--dry-run", "--tcp-congestion-control", "reno");
         assertEquals(0, reno.exitCode(), reno::toString);
