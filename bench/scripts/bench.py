@@ -2046,7 +2046,8 @@ def main():
     ap.add_argument("--targets", default=",".join(ALL_TARGETS),
                     help="comma list of ringtarget,tgt,istgt,spdk, ringtarget+metrics (the same build with its "
                          "Prometheus endpoint on and scraped every second; ringtarget runs with --metrics off), "
-                         "ringtarget+poll, ringtarget+params, ringtarget+4k, ringtarget+nospin (docs/benchmarks.md) and "
+                         "ringtarget+poll, ringtarget+params, ringtarget+4k, ringtarget+nospin (docs/benchmarks.md) "
+                         "and "
                          "ringtarget@LABEL, the baseline (default: the four, and the baseline right after "
                          "ringtarget when there is one)")
     ap.add_argument("--baseline-ref", default="",

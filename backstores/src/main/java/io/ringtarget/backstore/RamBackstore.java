@@ -133,7 +133,8 @@ public final class RamBackstore implements Backstore
         this.blockCount = sizeBytes / blockSize;
         this.capacity = blockCount * blockSize;
         // Zero, committed page by page as written; with huge pages in whole regions aligned to 2 MiB.
-        this.memory = hugePages ? LazyMemory.allocateInHugePages(arena, capacity) : LazyMemory.allocate(arena, capacity);
+        this.memory =
+            hugePages ? LazyMemory.allocateInHugePages(arena, capacity) : LazyMemory.allocate(arena, capacity);
         if (!hugePages)
         {
             // Page by page also where the host's transparent huge pages are "always". EINVAL from a kernel without
@@ -629,7 +630,7 @@ public final class RamBackstore implements Backstore
             }
         }
 
-        /** GET LBA STATUS (SBC-3 5.4): the run of blocks from the one holding {@code byteOffset}, negative if unmapped. */
+        /** GET LBA STATUS (SBC-3 5.4): the run of blocks from the one at {@code byteOffset}, negative if unmapped. */
         public long mappedExtent(final long byteOffset)
         {
             final long block = byteOffset / blockSize;

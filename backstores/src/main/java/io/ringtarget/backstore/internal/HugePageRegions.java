@@ -35,8 +35,8 @@ public final class HugePageRegions
     private final AllocationMap charged;
 
     /**
-     * The regions of {@code memory} (from {@link LazyMemory#allocateInHugePages}) holding the blocks of {@code blocks}, each {@code blockSize}
-     * bytes (a power of two), charged to {@code headroom}; none charged yet.
+     * The regions of {@code memory} (from {@link LazyMemory#allocateInHugePages}) holding the blocks of
+     * {@code blocks}, each {@code blockSize} bytes (a power of two), charged to {@code headroom}; none charged yet.
      */
     public HugePageRegions(
         final MemorySegment memory, final AllocationMap blocks, final int blockSize, final MemoryHeadroom headroom)

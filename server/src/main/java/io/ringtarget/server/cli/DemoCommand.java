@@ -84,7 +84,7 @@ final class DemoCommand implements Callable<Integer>
 
     @Option(names = "--idle-spin-micros", paramLabel = "N",
         description = "With the ring idle strategy: how long a loop keeps polling after its last work before it " +
-            "sleeps (engine.idleSpinMicros, default 50; 0 sleeps at once: less CPU at queue depth, a longer round " +
+            "sleeps (engine.idleSpinMicros, default 50; 0 sleeps at once: less CPU per I/O, a longer round " +
             "trip at queue depth 1).")
     Integer idleSpinMicros;
 
