@@ -61,7 +61,7 @@ public final class RamBackstore implements Backstore
     /** The mapping's page: the unit the kernel commits and UNMAP gives back. */
     private static final long PAGE = 4096;
     /** A transparent huge page (x86-64, arm64 with 4 KiB pages): the unit a huge-page mapping is accounted in. */
-    public static final long HUGE_PAGE = HugePageRegions.HUGE_PAGE;
+    public static final long HUGE_PAGE = LazyMemory.HUGE_PAGE;
 
     private final String name;
     private final int blockSize;

@@ -21,8 +21,8 @@ import java.lang.foreign.ValueLayout;
  */
 public final class HugePageRegions
 {
-    /** A transparent huge page (x86-64, arm64 with 4 KiB pages): the unit the memory is accounted in. */
-    public static final long HUGE_PAGE = LazyMemory.HUGE_PAGE;
+    /** The unit the memory is accounted in: the kernel's transparent huge page. */
+    private static final long HUGE_PAGE = LazyMemory.HUGE_PAGE;
     /** The bytes mincore answers for one region: one per 4 KiB page. */
     public static final long RESIDENCY_BYTES = HUGE_PAGE / 4096;
     private static final int SHIFT = Long.numberOfTrailingZeros(HUGE_PAGE);
