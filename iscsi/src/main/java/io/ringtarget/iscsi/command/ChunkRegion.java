@@ -1,5 +1,7 @@
 package io.ringtarget.iscsi.command;
 
+import io.ringtarget.ring.LazyMemory;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -11,7 +13,8 @@ import java.lang.foreign.MemorySegment;
  * small ones scattered at odd places (buddy-like placement, without the rounding up). Loop thread only.
  * <p>
  * The view of a run is cached per first chunk: a workload that repeats its transfer sizes allocates nothing once
- * each place has been used at that size.
+ * each place has been used at that size. A {@link #lazy} region's memory is committed page by page as it is first
+ * used (first fit keeps that to the high-water mark of its use) and then kept.
  */
 public final class ChunkRegion implements AutoCloseable
 {
@@ -28,9 +31,27 @@ public final class ChunkRegion implements AutoCloseable
     private int free;
 
     /**
+     * A region whose memory is allocated (and so committed) at once, as memory to be registered with a ring is.
+     *
      * @param bytes the slab's size, a positive multiple of {@link #CHUNK_SIZE}.
      */
     public ChunkRegion(final long bytes)
+    {
+        this(bytes, false);
+    }
+
+    /**
+     * A region mapped without being committed ({@link LazyMemory#allocate}): a page takes memory when it is first
+     * written, and keeps it until the region is closed.
+     *
+     * @param bytes the slab's size, a positive multiple of {@link #CHUNK_SIZE}.
+     */
+    public static ChunkRegion lazy(final long bytes)
+    {
+        return new ChunkRegion(bytes, true);
+    }
+
+    private ChunkRegion(final long bytes, final boolean lazy)
     {
         if (bytes <= 0 || bytes % CHUNK_SIZE != 0 || bytes / CHUNK_SIZE > Integer.MAX_VALUE / 2)
         {
@@ -38,7 +59,7 @@ public final class ChunkRegion implements AutoCloseable
         }
         this.chunks = (int)(bytes >> CHUNK_SHIFT);
         this.arena = Arena.ofShared();
-        this.slab = arena.allocate(bytes, ALIGNMENT);
+        this.slab = lazy ? LazyMemory.allocate(arena, bytes) : arena.allocate(bytes, ALIGNMENT);
         this.used = new long[(chunks + 63) >>> 6];
         this.views = new MemorySegment[chunks];
         this.free = chunks;

@@ -74,11 +74,12 @@ public final class Command
      */
     boolean abortedForAnotherNexus;
 
-    // The data buffer: a small pool buffer (pool, poolIndex), a run of region chunks (regionChunk, regionChunks) or a
-    // dedicated one (dedicatedArena).
+    // The data buffer: a small pool buffer (pool, poolIndex), a run of chunks (regionChunk, regionChunks) of the
+    // registered region or of the spill region (chunkRegion), or a dedicated one (dedicatedArena).
     MemorySegment buffer;
     BufferPool pool;
     int poolIndex = -1;
+    ChunkRegion chunkRegion;
     int regionChunk = -1;
     int regionChunks;
     Arena dedicatedArena;

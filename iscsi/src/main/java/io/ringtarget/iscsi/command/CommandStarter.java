@@ -205,11 +205,18 @@ public final class CommandStarter
             TransportCommands.invalidFieldInCdb(task);   // the data it sends is dropped
             return;
         }
-        if (buffer == DataBuffers.DEDICATED)
+        if (buffer != DataBuffers.POOLED)
         {
-            // Every transfer up to MAX_TRANSFER has a place in the loop's buffers: a dedicated one means they were full.
-            counters.count(IscsiCounter.DEDICATED_BUFFERS);
+            // Every transfer up to MAX_TRANSFER has a place in the registered buffers: spilling means they were full.
             counters.count(IscsiCounter.BUFFER_POOL_EXHAUSTED);
+            if (buffer == DataBuffers.DEDICATED)
+            {
+                counters.count(IscsiCounter.DEDICATED_BUFFERS);
+            }
+        }
+        if (reserved != null)
+        {
+            buffers.bindFixedBuffer(c);   // taken before the task's reset above, which forgot it
         }
         task.dataBuffer(c.buffer);
         if (!write || edtl == 0)

@@ -12,8 +12,12 @@ import java.lang.foreign.MemorySegment;
  * The data buffers one event loop's commands borrow: 64 KiB buffers for most I/O, and runs of 128 KiB chunks of one
  * larger region ({@link ChunkRegion}) for transfers up to {@link #MAX_TRANSFER} (16 MiB), all registered with the
  * loop's ring when the memlock limit allows (the small buffers, then the region as one more fixed buffer), so
- * backstore I/O into them can use READ_FIXED/WRITE_FIXED. When they run dry, a command gets a dedicated buffer (the
- * slow path, counted by the caller). Loop thread only.
+ * backstore I/O into them can use READ_FIXED/WRITE_FIXED. When those are all in use (more large commands in flight
+ * than the region holds: many sessions of 1 MiB writes at depth), a command gets a run of chunks of the spill region,
+ * {@link #DEFAULT_SPILL_FACTOR} times the registered one, mapped at start but committed only as it is first used and
+ * not registered (plain READ/WRITE): no allocation, no zeroing and no page fault per command once it has been used.
+ * Only when that is full too does a command get a dedicated buffer (allocated, zeroed, freed: the slow path). The
+ * caller counts both. Loop thread only.
  */
 public final class DataBuffers implements AutoCloseable
 {
@@ -29,27 +33,47 @@ public final class DataBuffers implements AutoCloseable
     /** A loop's region for larger transfers by default: two 16 MiB commands, or 32 of 1 MiB, at a time. */
     public static final int DEFAULT_REGION_SIZE = 32 * 1024 * 1024;
 
+    /** The spill region is this many times the registered region: 128 MiB of address space by default. */
+    public static final int DEFAULT_SPILL_FACTOR = 4;
+
     /** {@link #acquire} results. */
     public static final int POOLED = 0;
     public static final int DEDICATED = 1;
     public static final int TOO_LARGE = 2;
+    /** A run of the spill region's chunks: the registered buffers were all in use. */
+    public static final int SPILLED = 3;
 
     private final BufferPool small;
     private final ChunkRegion region;
+    private final ChunkRegion spill;
     private final Crc32cDigest[] smallDigests;
     private final Crc32cDigest[] regionDigests;
+    private final Crc32cDigest[] spillDigests;
     private boolean fixed;
 
     /**
+     * With a spill region of {@link #DEFAULT_SPILL_FACTOR} times {@code regionSize}.
+     *
      * @param smallBuffers number of {@link #SMALL_BUFFER_SIZE} buffers.
      * @param regionSize   bytes of the region for larger transfers, a multiple of {@link ChunkRegion#CHUNK_SIZE}.
      */
     public DataBuffers(final int smallBuffers, final int regionSize)
     {
+        this(smallBuffers, regionSize, (long)regionSize * DEFAULT_SPILL_FACTOR);
+    }
+
+    /**
+     * @param spillSize bytes of the spill region, a multiple of {@link ChunkRegion#CHUNK_SIZE}; 0 for none (a command
+     *                  finding the registered buffers full gets a dedicated one).
+     */
+    public DataBuffers(final int smallBuffers, final int regionSize, final long spillSize)
+    {
         this.small = new BufferPool(SMALL_BUFFER_SIZE, smallBuffers);
         this.region = new ChunkRegion(regionSize);
+        this.spill = spillSize == 0 ? null : ChunkRegion.lazy(spillSize);
         this.smallDigests = new Crc32cDigest[smallBuffers];
         this.regionDigests = new Crc32cDigest[region.chunks()];
+        this.spillDigests = spill == null ? null : new Crc32cDigest[spill.chunks()];
     }
 
     /**
@@ -98,11 +122,24 @@ public final class DataBuffers implements AutoCloseable
         return region.freeChunks();
     }
 
+    /** Bytes of the spill region's address space (committed only as used), 0 without one. */
+    public long spillSize()
+    {
+        return spill == null ? 0 : spill.slab().byteSize();
+    }
+
+    /** Spill region chunks not in use (tests). */
+    public int freeSpillChunks()
+    {
+        return spill == null ? 0 : spill.freeChunks();
+    }
+
     /**
      * Gives {@code command} a buffer for {@code length} bytes: a small buffer up to 64 KiB, else (or when the small
-     * pool is empty) a run of region chunks, else a dedicated buffer up to {@link #MAX_TRANSFER}.
+     * pool is empty) a run of region chunks, else a run of spill chunks, else a dedicated buffer up to
+     * {@link #MAX_TRANSFER}; and tells its task which fixed buffer holds it ({@link #bindFixedBuffer}).
      *
-     * @return {@link #POOLED}, {@link #DEDICATED} or {@link #TOO_LARGE} (no buffer).
+     * @return {@link #POOLED}, {@link #SPILLED}, {@link #DEDICATED} or {@link #TOO_LARGE} (no buffer).
      */
     public int acquire(final Command command, final int length)
     {
@@ -119,25 +156,62 @@ public final class DataBuffers implements AutoCloseable
                 command.pool = small;
                 command.poolIndex = index;
                 command.buffer = small.segment(index);
-                command.task.fixedBuffer(fixed ? index : -1, command.buffer.address(), SMALL_BUFFER_SIZE);
+                bindFixedBuffer(command);
                 return POOLED;
             }
         }
         final int n = ChunkRegion.chunksFor(Math.max(bytes, 1));
-        final int first = region.acquire(n);
-        if (first >= 0)
+        if (takeRun(command, region, n))
         {
-            command.regionChunk = first;
-            command.regionChunks = n;
-            command.buffer = region.segment(first, n);
-            command.task.fixedBuffer(fixed ? small.capacity() : -1, command.buffer.address(), command.buffer.byteSize());
             return POOLED;
+        }
+        if (spill != null && takeRun(command, spill, n))
+        {
+            return SPILLED;
         }
         command.dedicatedArena = Arena.ofConfined();
         command.buffer = command.dedicatedArena.allocate(Math.max(bytes, 4096), 4096);
         command.pool = null;
         command.poolIndex = -1;
         return DEDICATED;
+    }
+
+    private boolean takeRun(final Command command, final ChunkRegion from, final int n)
+    {
+        final int first = from.acquire(n);
+        if (first < 0)
+        {
+            return false;
+        }
+        command.chunkRegion = from;
+        command.regionChunk = first;
+        command.regionChunks = n;
+        command.buffer = from.segment(first, n);
+        bindFixedBuffer(command);
+        return true;
+    }
+
+    /**
+     * Tells the command's task the registered buffer index of its buffer (a small buffer's own, the region's after
+     * them), or none (spill, dedicated, or nothing registered); a task reset forgets it, so a command whose buffer
+     * was taken before its task was set up calls this again.
+     */
+    public void bindFixedBuffer(final Command command)
+    {
+        final int index;
+        if (!fixed)
+        {
+            index = -1;
+        }
+        else if (command.pool != null)
+        {
+            index = command.poolIndex;
+        }
+        else
+        {
+            index = command.chunkRegion == region ? small.capacity() : -1;
+        }
+        command.task.fixedBuffer(index, command.buffer.address(), command.buffer.byteSize());
     }
 
     /** Returns the command's buffer. */
@@ -151,7 +225,8 @@ public final class DataBuffers implements AutoCloseable
         }
         if (command.regionChunk >= 0)
         {
-            region.release(command.regionChunk, command.regionChunks);
+            command.chunkRegion.release(command.regionChunk, command.regionChunks);
+            command.chunkRegion = null;
             command.regionChunk = -1;
             command.regionChunks = 0;
         }
@@ -175,7 +250,7 @@ public final class DataBuffers implements AutoCloseable
         }
         else if (command.regionChunk >= 0)
         {
-            digests = regionDigests;
+            digests = command.chunkRegion == region ? regionDigests : spillDigests;
             index = command.regionChunk;
         }
         else
@@ -196,5 +271,9 @@ public final class DataBuffers implements AutoCloseable
     {
         small.close();
         region.close();
+        if (spill != null)
+        {
+            spill.close();
+        }
     }
 }

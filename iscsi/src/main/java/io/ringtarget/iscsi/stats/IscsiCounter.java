@@ -58,12 +58,13 @@ public enum IscsiCounter
      * fence): a count that keeps growing, with sessions timing out, points at a backstore that does not complete.
      */
     TASK_MANAGEMENT_RESPONSES_FENCED(1052, "task management responses held until aborted I/O ended"),
+    /** Commands that found the registered buffers and the spill region full: each allocated a buffer of its own. */
     DEDICATED_BUFFERS(1060, "commands given a dedicated (unpooled) buffer"),
     /**
-     * Commands that found the loop's buffers (small pool and region) full; since every transfer up to 16 MiB has a
-     * place there, the same commands as {@link #DEDICATED_BUFFERS} (kept for the metric's name).
+     * Commands that found the loop's registered buffers (small pool and region) full and took the spill region's
+     * memory (unregistered) or, with that full too, a dedicated buffer ({@link #DEDICATED_BUFFERS}).
      */
-    BUFFER_POOL_EXHAUSTED(1062, "commands that found the buffer pools empty"),
+    BUFFER_POOL_EXHAUSTED(1062, "commands that found the registered buffers in use"),
     SEND_QUEUE_OVERFLOWS(1061, "connections closed: send queue overflow"),
     /** Immediate and Data-Out data the kernel received straight into the commands' buffers (a sum of bytes). */
     WRITE_DATA_PLACED_BYTES(1070, "write data bytes received straight into command buffers"),

@@ -1,17 +1,26 @@
 package io.ringtarget.iscsi.command;
 
+import io.ringtarget.ffi.Libc;
 import io.ringtarget.iscsi.numbering.CmdSnWindow;
 import io.ringtarget.ring.Ring;
 import io.ringtarget.ring.RingConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Which buffer a command of each size gets, and the fixed-buffer index its backstore I/O may use. */
+/**
+ * Which buffer a command of each size gets (registered, spilled, dedicated), the fixed-buffer index its backstore I/O
+ * may use, and that the spill region takes memory only where it is used.
+ */
 class DataBuffersTest
 {
     private static final int MIB = 1024 * 1024;
@@ -53,13 +62,95 @@ class DataBuffersTest
             final Command second = command();
             assertEquals(DataBuffers.POOLED, buffers.acquire(second, DataBuffers.MAX_TRANSFER));
             final Command third = command();
-            assertEquals(DataBuffers.DEDICATED, buffers.acquire(third, DataBuffers.MAX_TRANSFER),
+            assertEquals(DataBuffers.SPILLED, buffers.acquire(third, DataBuffers.MAX_TRANSFER),
                 "two 16 MiB commands fill the 32 MiB region");
-            assertEquals(-1, third.task().fixedBufferIndex(third.buffer().address(), 16 * MIB));
+            assertEquals(16 * MIB, third.buffer().byteSize());
+            assertEquals(-1, third.task().fixedBufferIndex(third.buffer().address(), 16 * MIB), "spill: not registered");
             table.release(big.index());
             table.release(third.index());
             final Command again = command();
             assertEquals(DataBuffers.POOLED, buffers.acquire(again, DataBuffers.MAX_TRANSFER));
+        }
+    }
+
+    @Test
+    void whenTheRegisteredBuffersAreFullCommandsSpillThenGetDedicatedBuffers()
+    {
+        final int chunk = ChunkRegion.CHUNK_SIZE;
+        try (DataBuffers few = new DataBuffers(1, 2 * chunk, 4L * chunk);
+             Ring ring = Ring.open(new RingConfig().entries(8)))
+        {
+            final CommandTable commands = new CommandTable(few, new CmdSnWindow());
+            assertEquals(0, few.registerWith(ring));
+            assertEquals(4L * chunk, few.spillSize());
+            final Command registered = commands.allocate(1, 0, 0);
+            assertEquals(DataBuffers.POOLED, few.acquire(registered, 2 * chunk));
+            assertEquals(1, registered.task().fixedBufferIndex(registered.buffer().address(), 2 * chunk));
+
+            final Command spilled = commands.allocate(2, 0, 0);
+            assertEquals(DataBuffers.SPILLED, few.acquire(spilled, 2 * chunk), "the region is full");
+            assertEquals(-1, spilled.task().fixedBufferIndex(spilled.buffer().address(), 1));
+            assertEquals(0, residentPages(spilled.buffer()), "mapped, not committed, until used");
+            spilled.buffer().fill((byte)1);
+            assertEquals(2 * chunk / 4096, residentPages(spilled.buffer()));
+            assertNotSame(few.digest(registered), few.digest(spilled),
+                "chunk 0 of each region: a digest each, as both may be in use at once");
+
+            final Command second = commands.allocate(3, 0, 0);
+            assertEquals(DataBuffers.SPILLED, few.acquire(second, 2 * chunk));
+            final Command dedicated = commands.allocate(4, 0, 0);
+            assertEquals(DataBuffers.DEDICATED, few.acquire(dedicated, chunk), "the spill region is full too");
+            assertEquals(0, few.freeSpillChunks());
+
+            final long spilledAddress = spilled.buffer().address();
+            commands.release(spilled.index());
+            assertEquals(2, few.freeSpillChunks(), "released with its slot");
+            final Command again = commands.allocate(5, 0, 0);
+            assertEquals(DataBuffers.SPILLED, few.acquire(again, chunk));
+            assertEquals(spilledAddress, again.buffer().address(), "first fit: the memory already committed");
+            commands.releaseAll();
+            assertEquals(4, few.freeSpillChunks());
+        }
+        try (DataBuffers none = new DataBuffers(1, ChunkRegion.CHUNK_SIZE, 0))
+        {
+            final CommandTable commands = new CommandTable(none, new CmdSnWindow());
+            assertEquals(DataBuffers.POOLED, none.acquire(commands.allocate(1, 0, 0), 2 * 65536));
+            assertEquals(DataBuffers.DEDICATED, none.acquire(commands.allocate(2, 0, 0), 2 * 65536),
+                "without a spill region");
+            commands.releaseAll();
+        }
+    }
+
+    @Test
+    void aBufferTakenBeforeItsTaskWasResetIsBoundAgain()
+    {
+        try (Ring ring = Ring.open(new RingConfig().entries(8)))
+        {
+            assertEquals(0, buffers.registerWith(ring));
+            final Command c = command();
+            assertEquals(DataBuffers.POOLED, buffers.acquire(c, MIB));
+            final long address = c.buffer().address();
+            c.task().reset();
+            assertEquals(-1, c.task().fixedBufferIndex(address, MIB), "a reset forgets it");
+            buffers.bindFixedBuffer(c);
+            assertEquals(4, c.task().fixedBufferIndex(address, MIB));
+        }
+    }
+
+    /** Pages of {@code memory} (page-aligned) in memory now, by mincore(2). */
+    private static long residentPages(final MemorySegment memory)
+    {
+        final int pages = (int)((memory.byteSize() + 4095) / 4096);
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment vector = arena.allocate(pages);
+            assertEquals(0, Libc.mincore(memory.address(), memory.byteSize(), vector));
+            long resident = 0;
+            for (int i = 0; i < pages; i++)
+            {
+                resident += vector.get(ValueLayout.JAVA_BYTE, i) & 1;
+            }
+            return resident;
         }
     }
 

@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * 16 MiB READ(16)/WRITE(16) over real sockets and a real ring, on a RAM LUN (0) and an O_DIRECT fileio LUN (1):
  * the R2T bursts of a write and the Data-In sequences of a read each stay within MaxBurstLength (RFC 7143 13.13),
- * the data comes back as written, and the loop's registered buffers hold every command (no dedicated buffer).
+ * the data comes back as written, and the loop's registered buffers hold every command (no dedicated buffer); more
+ * than they hold at once spill into the loop's spill region, still without a dedicated buffer.
  */
 class LargeTransferTest
 {
@@ -153,6 +154,55 @@ class LargeTransferTest
                 assertArrayEquals(data, back, "LUN " + (lun >>> 48));
             }
             assertEquals(before, dedicatedBuffers(), "16 MiB commands use the loop's registered region");
+        }
+    }
+
+    @Test
+    void aThirdSixteenMebibyteWriteInFlightSpillsWithoutADedicatedBuffer() throws IOException
+    {
+        // All solicited: each command takes its buffer when it arrives, before its data. The 32 MiB registered region
+        // holds two 16 MiB commands; the third goes to the spill region (unregistered, so plain WRITE on fileio).
+        try (TestInitiator i = loggedIn("ImmediateData=No", "InitialR2T=Yes", "MaxRecvDataSegmentLength=262144",
+            "MaxBurstLength=16776192", "MaxOutstandingR2T=1"))
+        {
+            for (final long lun : new long[]{0, FILEIO_LUN})
+            {
+                final long exhausted = server.counter(IscsiCounter.BUFFER_POOL_EXHAUSTED);
+                final long dedicated = dedicatedBuffers();
+                final byte[][] data = new byte[3][];
+                final int firstItt = i.itt + 1;
+                for (int k = 0; k < 3; k++)
+                {
+                    data[k] = TestInitiator.pattern(SIXTEEN, lun + 11 + k);
+                    i.send(i.scsiCommand(lun, TestInitiator.cdb16(0x8A, (long)k * SIXTEEN / BLOCK, SIXTEEN / BLOCK),
+                        SIXTEEN, false, true), null);
+                }
+                int responses = 0;
+                while (responses < 3)
+                {
+                    final Pdu pdu = i.receive();
+                    if (pdu.opcode() == Opcode.R2T)
+                    {
+                        final int k = pdu.itt() - firstItt;
+                        i.answerR2t(pdu, lun, pdu.itt(), data[k], i::send);
+                        continue;
+                    }
+                    assertEquals(Opcode.SCSI_RESPONSE, pdu.opcode(), TestInitiator.name(pdu));
+                    final ScsiResponsePdu response = new ScsiResponsePdu().wrap(pdu.header(), 0);
+                    assertEquals(0, response.status(), "write failed, sense " + Arrays.toString(pdu.data()));
+                    i.expStatSn = response.statSn() + 1;
+                    responses++;
+                }
+                assertEquals(exhausted + 1, server.counter(IscsiCounter.BUFFER_POOL_EXHAUSTED),
+                    "the third found the registered region full");
+                assertEquals(dedicated, dedicatedBuffers(), "and took the spill region's memory, not a buffer of its own");
+                for (int k = 0; k < 3; k++)
+                {
+                    final byte[] back = new byte[SIXTEEN];
+                    read(i, lun, (long)k * SIXTEEN / BLOCK, back, 262144);
+                    assertArrayEquals(data[k], back, "LUN " + (lun >>> 48) + ", write " + k);
+                }
+            }
         }
     }
 

@@ -16,8 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A loop's data buffers as the engine settings size them (engine.dataBuffers, engine.largeTransferRegionMiB): what is
- * registered with the ring is what was asked, a transfer that fits the region uses it, and one larger than the region
- * is served from a buffer of its own (counted), its data intact, over a real session on a RAM LUN.
+ * registered with the ring is what was asked, a transfer that fits the region uses it, one larger than the region is
+ * served from the spill region (four times the region, counted), and one larger than that from a buffer of its own
+ * (counted), each with its data intact, over a real session on a RAM LUN.
  */
 class DataBufferSettingsTest
 {
@@ -25,7 +26,8 @@ class DataBufferSettingsTest
     private static final int BLOCK = 512;
 
     @Test
-    void aSmallerRegionServesWhatFitsAndGivesLargerTransfersBuffersOfTheirOwn() throws Exception
+    void aSmallerRegionServesWhatFitsSpillsWhatFitsFourTimesItAndGivesLargerTransfersBuffersOfTheirOwn()
+        throws Exception
     {
         final ByteArrayOutputStream log = new ByteArrayOutputStream();
         final EngineSettings settings = new EngineSettings(1, false, "ring", 50_000, 0, 0, null, 32, 2 * MIB);
@@ -36,20 +38,30 @@ class DataBufferSettingsTest
             i.clearUnitAttention(0);
             target.flushLog();
             assertTrue(log.toString().contains(": 32 x 64 KiB + 2 MiB (transfers up to 16 MiB) of data buffers " +
-                "registered with io_uring"), log::toString);
+                "registered with io_uring (READ_FIXED/WRITE_FIXED), 8 MiB to spill into"), log::toString);
 
-            final long before = target.counter(IscsiCounter.DEDICATED_BUFFERS);
+            final long exhausted = target.counter(IscsiCounter.BUFFER_POOL_EXHAUSTED);
+            final long dedicated = target.counter(IscsiCounter.DEDICATED_BUFFERS);
             final byte[] one = TestInitiator.pattern(MIB, 1);
             assertEquals(0, i.writeSolicited(0, TestInitiator.cdb16(0x8A, 0, MIB / BLOCK), one).status());
-            assertEquals(before, target.counter(IscsiCounter.DEDICATED_BUFFERS), "1 MiB fits the 2 MiB region");
+            assertEquals(exhausted, target.counter(IscsiCounter.BUFFER_POOL_EXHAUSTED), "1 MiB fits the 2 MiB region");
 
             final byte[] four = TestInitiator.pattern(4 * MIB, 2);
             assertEquals(0, i.writeSolicited(0, TestInitiator.cdb16(0x8A, 4096, 4 * MIB / BLOCK), four).status());
             final byte[] back = new byte[4 * MIB];
             assertEquals(0, i.command(0, TestInitiator.cdb16(0x88, 4096, 4 * MIB / BLOCK), null, back).status());
             assertArrayEquals(four, back);
-            assertEquals(before + 2, target.counter(IscsiCounter.DEDICATED_BUFFERS),
-                "the 4 MiB write and read each had a buffer of their own");
+            assertEquals(exhausted + 2, target.counter(IscsiCounter.BUFFER_POOL_EXHAUSTED),
+                "the 4 MiB write and read found the region too small");
+            assertEquals(dedicated, target.counter(IscsiCounter.DEDICATED_BUFFERS), "and spilled");
+
+            final byte[] sixteen = TestInitiator.pattern(16 * MIB, 3);
+            assertEquals(0, i.writeSolicited(0, TestInitiator.cdb16(0x8A, 0, 16 * MIB / BLOCK), sixteen).status());
+            final byte[] whole = new byte[16 * MIB];
+            assertEquals(0, i.command(0, TestInitiator.cdb16(0x88, 0, 16 * MIB / BLOCK), null, whole).status());
+            assertArrayEquals(sixteen, whole);
+            assertEquals(dedicated + 2, target.counter(IscsiCounter.DEDICATED_BUFFERS),
+                "16 MiB is more than the 8 MiB spill region: a buffer of its own each");
         }
     }
 

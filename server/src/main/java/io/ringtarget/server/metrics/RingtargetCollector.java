@@ -588,10 +588,11 @@ public final class RingtargetCollector implements MultiCollector
         out.add(connections.build());
         out.add(handedOver.build());
         out.add(single("ringtarget_buffer_pool_exhausted",
-            "Commands (of at most 16 MiB) that found the loop's registered data buffers all in use and got a dedicated " +
-                "buffer.", engine.protocol(IscsiCounter.BUFFER_POOL_EXHAUSTED)));
+            "Commands (of at most 16 MiB) that found the loop's registered data buffers all in use and took its " +
+                "spill region's or a dedicated buffer.", engine.protocol(IscsiCounter.BUFFER_POOL_EXHAUSTED)));
         out.add(single("ringtarget_dedicated_buffers",
-            "Commands given a dedicated (unregistered) data buffer: the loop's buffers were all in use.",
+            "Commands given a dedicated (allocated) data buffer: the loop's registered buffers and spill region were " +
+                "all in use.",
             engine.protocol(IscsiCounter.DEDICATED_BUFFERS)));
         out.add(InfoSnapshot.builder().name("ringtarget_build").help("The ringtarget build serving: version and JVM.")
             .dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder().labels(buildLabels).build())
