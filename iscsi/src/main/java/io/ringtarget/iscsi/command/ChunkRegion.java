@@ -14,7 +14,7 @@ import java.lang.foreign.MemorySegment;
  * <p>
  * The view of a run is cached per first chunk: a workload that repeats its transfer sizes allocates nothing once
  * each place has been used at that size. A {@link #lazy} region's memory is committed page by page as it is first
- * used (first fit keeps that to the high-water mark of its use) and then kept.
+ * used (first fit keeps that to the high-water mark of its use) and kept until its owner gives it back.
  */
 public final class ChunkRegion implements AutoCloseable
 {
@@ -42,7 +42,7 @@ public final class ChunkRegion implements AutoCloseable
 
     /**
      * A region mapped without being committed ({@link LazyMemory#allocate}): a page takes memory when it is first
-     * written, and keeps it until the region is closed.
+     * written, and keeps it until the region is closed or the page is given back (madvise, by the owner).
      *
      * @param bytes the slab's size, a positive multiple of {@link #CHUNK_SIZE}.
      */

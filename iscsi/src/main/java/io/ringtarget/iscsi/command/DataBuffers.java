@@ -1,6 +1,8 @@
 package io.ringtarget.iscsi.command;
 
 import io.ringtarget.ffi.Iovec;
+import io.ringtarget.ffi.Libc;
+import io.ringtarget.ffi.LibcConstants;
 import io.ringtarget.pdu.Crc32cDigest;
 import io.ringtarget.ring.BufferPool;
 import io.ringtarget.ring.Ring;
@@ -15,7 +17,8 @@ import java.lang.foreign.MemorySegment;
  * backstore I/O into them can use READ_FIXED/WRITE_FIXED. When those are all in use (more large commands in flight
  * than the region holds: many sessions of 1 MiB writes at depth), a command gets a run of chunks of the spill region,
  * {@link #DEFAULT_SPILL_FACTOR} times the registered one, mapped at start but committed only as it is first used and
- * not registered (plain READ/WRITE): no allocation, no zeroing and no page fault per command once it has been used.
+ * not registered (plain READ/WRITE): no allocation, no zeroing and no page fault per command once it has been used,
+ * and given back to the kernel once no command has used it for {@link #SPILL_IDLE_NANOS} ({@link #trimIdleSpill}).
  * Only when that is full too does a command get a dedicated buffer (allocated, zeroed, freed: the slow path). The
  * caller counts both. Loop thread only.
  */
@@ -35,6 +38,11 @@ public final class DataBuffers implements AutoCloseable
 
     /** The spill region is this many times the registered region: 128 MiB of address space by default. */
     public static final int DEFAULT_SPILL_FACTOR = 4;
+    /**
+     * The spill region's memory goes back to the kernel after this long without a command in it: long enough that
+     * a workload which spills keeps it between its bursts, short enough that memory taken by a burst is not kept.
+     */
+    public static final long SPILL_IDLE_NANOS = 10_000_000_000L;
 
     /** {@link #acquire} results. */
     public static final int POOLED = 0;
@@ -50,6 +58,11 @@ public final class DataBuffers implements AutoCloseable
     private final Crc32cDigest[] regionDigests;
     private final Crc32cDigest[] spillDigests;
     private boolean fixed;
+    /** Chunks of the spill region that may hold memory: the end of the highest run taken since the last trim. */
+    private int spillHighWater;
+    private long spillRuns;
+    private long spillRunsSeen;
+    private long spillIdleSinceNanos;
 
     /**
      * With a spill region of {@link #DEFAULT_SPILL_FACTOR} times {@code regionSize}.
@@ -167,6 +180,8 @@ public final class DataBuffers implements AutoCloseable
         }
         if (spill != null && takeRun(command, spill, n))
         {
+            spillRuns++;
+            spillHighWater = Math.max(spillHighWater, command.regionChunk + n);
             return SPILLED;
         }
         command.dedicatedArena = Arena.ofConfined();
@@ -212,6 +227,35 @@ public final class DataBuffers implements AutoCloseable
             index = command.chunkRegion == region ? small.capacity() : -1;
         }
         command.task.fixedBuffer(index, command.buffer.address(), command.buffer.byteSize());
+    }
+
+    /**
+     * Gives the spill region's memory back to the kernel (MADV_DONTNEED: the pages are free again, and zero when next
+     * used) once no command has held a run of it for {@link #SPILL_IDLE_NANOS}; a loop calls this in its duty
+     * cycles, which come at least once a second even when idle.
+     *
+     * @return 1 when memory was given back, else 0.
+     */
+    public int trimIdleSpill(final long nowNanos)
+    {
+        if (spillHighWater == 0)
+        {
+            return 0;   // nothing used since the last trim
+        }
+        if (spillRuns != spillRunsSeen || spill.freeChunks() != spill.chunks())
+        {
+            spillRunsSeen = spillRuns;
+            spillIdleSinceNanos = nowNanos;
+            return 0;
+        }
+        if (nowNanos - spillIdleSinceNanos < SPILL_IDLE_NANOS)
+        {
+            return 0;
+        }
+        final long length = (long)spillHighWater * ChunkRegion.CHUNK_SIZE;
+        spillHighWater = 0;   // a failure below is reported once (the loop's worker fault), not at every cycle
+        Libc.check(Libc.madvise(spill.slab().address(), length, LibcConstants.MADV_DONTNEED), "madvise");
+        return 1;
     }
 
     /** Returns the command's buffer. */

@@ -3,6 +3,7 @@ package io.ringtarget.iscsi.engine;
 import io.ringtarget.iscsi.connection.PortalListener;
 import io.ringtarget.iscsi.loop.ConnectionTimer;
 import io.ringtarget.iscsi.loop.LoopContext;
+import io.ringtarget.iscsi.loop.SpillTrimmer;
 import io.ringtarget.ring.EventLoop;
 import io.ringtarget.ring.LoopTask;
 
@@ -42,6 +43,7 @@ final class StartTask implements LoopTask
             ofLoop.addAll(listeners);
             loop.addWorker(context.readyWorker());
             loop.addWorker(new ConnectionTimer(context));
+            loop.addWorker(new SpillTrimmer(context.buffers()));
             loop.addWorker(context.metrics().tcpSampler());
         }
         catch (final Throwable t)

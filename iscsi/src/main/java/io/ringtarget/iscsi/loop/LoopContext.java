@@ -218,8 +218,8 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
         }
         server.log().info("engine", loop.roleName() + ": " + buffers.smallBuffers() + " x 64 KiB + " +
             (buffers.regionSize() >> 20) + " MiB (transfers up to 16 MiB) of data buffers registered with io_uring" +
-            " (READ_FIXED/WRITE_FIXED), " + (buffers.spillSize() >> 20) + " MiB to spill into when they are all in use" +
-            " (not registered, taken from memory as first used)");
+            " (READ_FIXED/WRITE_FIXED), " + (buffers.spillSize() >> 20) +
+            " MiB to spill into when they are all in use (not registered, taken from memory as first used)");
         return true;
     }
 

@@ -65,7 +65,8 @@ class DataBuffersTest
             assertEquals(DataBuffers.SPILLED, buffers.acquire(third, DataBuffers.MAX_TRANSFER),
                 "two 16 MiB commands fill the 32 MiB region");
             assertEquals(16 * MIB, third.buffer().byteSize());
-            assertEquals(-1, third.task().fixedBufferIndex(third.buffer().address(), 16 * MIB), "spill: not registered");
+            assertEquals(-1, third.task().fixedBufferIndex(third.buffer().address(), 16 * MIB),
+                "spill: not registered");
             table.release(big.index());
             table.release(third.index());
             final Command again = command();
@@ -117,6 +118,43 @@ class DataBuffersTest
             assertEquals(DataBuffers.POOLED, none.acquire(commands.allocate(1, 0, 0), 2 * 65536));
             assertEquals(DataBuffers.DEDICATED, none.acquire(commands.allocate(2, 0, 0), 2 * 65536),
                 "without a spill region");
+            commands.releaseAll();
+        }
+    }
+
+    @Test
+    void theSpillRegionGoesBackToTheKernelOnceUnusedForTenSeconds()
+    {
+        final int chunk = ChunkRegion.CHUNK_SIZE;
+        final long second = 1_000_000_000L;
+        try (DataBuffers few = new DataBuffers(1, chunk, 4L * chunk))
+        {
+            final CommandTable commands = new CommandTable(few, new CmdSnWindow());
+            assertEquals(0, few.trimIdleSpill(0), "nothing used yet");
+            assertEquals(DataBuffers.POOLED, few.acquire(commands.allocate(1, 0, 0), chunk));
+            final Command spilled = commands.allocate(2, 0, 0);
+            assertEquals(DataBuffers.SPILLED, few.acquire(spilled, 3 * chunk));
+            final MemorySegment memory = spilled.buffer();
+            memory.fill((byte)7);
+            assertEquals(3 * chunk / 4096, residentPages(memory));
+
+            assertEquals(0, few.trimIdleSpill(0));
+            assertEquals(0, few.trimIdleSpill(60 * second), "not while a command holds a run of it");
+            commands.release(spilled.index());
+            assertEquals(0, few.trimIdleSpill(61 * second), "idle since it was last seen in use, at 60 s");
+            assertEquals(0, few.trimIdleSpill(69 * second));
+            assertEquals(3 * chunk / 4096, residentPages(memory), "kept for the next burst meanwhile");
+            assertEquals(1, few.trimIdleSpill(70 * second));
+            assertEquals(0, residentPages(memory), "given back");
+            assertEquals(0, few.trimIdleSpill(100 * second), "once");
+
+            final Command again = commands.allocate(3, 0, 0);
+            assertEquals(DataBuffers.SPILLED, few.acquire(again, 3 * chunk));
+            assertEquals(0, again.buffer().get(ValueLayout.JAVA_BYTE, 0), "zero pages when used again");
+            commands.release(again.index());
+            assertEquals(0, few.trimIdleSpill(101 * second), "a new use starts the ten seconds again");
+            assertEquals(0, few.trimIdleSpill(110 * second));
+            assertEquals(1, few.trimIdleSpill(111 * second));
             commands.releaseAll();
         }
     }

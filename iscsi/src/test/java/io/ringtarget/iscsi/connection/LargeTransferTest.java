@@ -195,7 +195,8 @@ class LargeTransferTest
                 }
                 assertEquals(exhausted + 1, server.counter(IscsiCounter.BUFFER_POOL_EXHAUSTED),
                     "the third found the registered region full");
-                assertEquals(dedicated, dedicatedBuffers(), "and took the spill region's memory, not a buffer of its own");
+                assertEquals(dedicated, dedicatedBuffers(),
+                    "and took the spill region's memory, not a buffer of its own");
                 for (int k = 0; k < 3; k++)
                 {
                     final byte[] back = new byte[SIXTEEN];
