@@ -46,23 +46,26 @@ class DataBufferSettingsTest
             assertEquals(0, i.writeSolicited(0, TestInitiator.cdb16(0x8A, 0, MIB / BLOCK), one).status());
             assertEquals(exhausted, target.counter(IscsiCounter.BUFFER_POOL_EXHAUSTED), "1 MiB fits the 2 MiB region");
 
-            final byte[] four = TestInitiator.pattern(4 * MIB, 2);
-            assertEquals(0, i.writeSolicited(0, TestInitiator.cdb16(0x8A, 4096, 4 * MIB / BLOCK), four).status());
-            final byte[] back = new byte[4 * MIB];
-            assertEquals(0, i.command(0, TestInitiator.cdb16(0x88, 4096, 4 * MIB / BLOCK), null, back).status());
-            assertArrayEquals(four, back);
+            writeAndReadBack(i, 4096, 4 * MIB, 2);
             assertEquals(exhausted + 2, target.counter(IscsiCounter.BUFFER_POOL_EXHAUSTED),
                 "the 4 MiB write and read found the region too small");
             assertEquals(dedicated, target.counter(IscsiCounter.DEDICATED_BUFFERS), "and spilled");
 
-            final byte[] sixteen = TestInitiator.pattern(16 * MIB, 3);
-            assertEquals(0, i.writeSolicited(0, TestInitiator.cdb16(0x8A, 0, 16 * MIB / BLOCK), sixteen).status());
-            final byte[] whole = new byte[16 * MIB];
-            assertEquals(0, i.command(0, TestInitiator.cdb16(0x88, 0, 16 * MIB / BLOCK), null, whole).status());
-            assertArrayEquals(sixteen, whole);
+            writeAndReadBack(i, 0, 16 * MIB, 3);
             assertEquals(dedicated + 2, target.counter(IscsiCounter.DEDICATED_BUFFERS),
                 "16 MiB is more than the 8 MiB spill region: a buffer of its own each");
         }
+    }
+
+    /** WRITE(16) of {@code length} bytes of a pattern at {@code lba} (all solicited), then READ(16) of it back. */
+    private static void writeAndReadBack(final TestInitiator i, final long lba, final int length, final long seed)
+        throws Exception
+    {
+        final byte[] data = TestInitiator.pattern(length, seed);
+        assertEquals(0, i.writeSolicited(0, TestInitiator.cdb16(0x8A, lba, length / BLOCK), data).status());
+        final byte[] back = new byte[length];
+        assertEquals(0, i.command(0, TestInitiator.cdb16(0x88, lba, length / BLOCK), null, back).status());
+        assertArrayEquals(data, back, length + " bytes at LBA " + lba);
     }
 
     @Test
