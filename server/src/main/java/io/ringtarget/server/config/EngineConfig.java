@@ -1,5 +1,7 @@
 package io.ringtarget.server.config;
 
+import io.ringtarget.iscsi.command.DataBuffers;
+
 /**
  * Engine settings: {@code loops} event loops (0 = one per core), {@code pinCpus} pins loop i to CPU i,
  * {@code idleStrategy} "ring" (poll briefly after work, then block in io_uring_enter), "busy" or "backoff",
@@ -92,5 +94,14 @@ public record EngineConfig(
     public long pinnedBytesPerLoop()
     {
         return dataBuffersOrDefault() * 65536L + ((long)largeTransferRegionMiBOrDefault() << 20);
+    }
+
+    /**
+     * The most memory each event loop takes, unpinned, for commands that find the pinned buffers in use (its spill
+     * region: {@link DataBuffers#DEFAULT_SPILL_FACTOR} times the large-transfer region, committed only as used).
+     */
+    public long spillBytesPerLoop()
+    {
+        return (long)DataBuffers.DEFAULT_SPILL_FACTOR * largeTransferRegionMiBOrDefault() << 20;
     }
 }

@@ -267,7 +267,8 @@ class CliTest
     void engineSettingsAreSetWithoutEditingTheFileByHand() throws IOException
     {
         targetcliSession();
-        assertEquals("Engine: loops 4 pinned, idle busy, NOP-In 5s/15s, TCP cubic, buffers 24 MiB per loop.\n",
+        assertEquals("Engine: loops 4 pinned, idle busy, NOP-In 5s/15s, TCP cubic, buffers 24 MiB pinned + 64 MiB " +
+            "spill per loop.\n",
             ok("engine", "set", "--loops", "4", "--pin-cpus", "true", "--idle-strategy", "busy",
                 "--tcp-congestion-control", "cubic", "--data-buffers", "128", "--large-transfer-region-mib", "16")
                 .out());
