@@ -1,5 +1,6 @@
 package io.ringtarget.iscsi.command;
 
+import io.ringtarget.ffi.ErrnoException;
 import io.ringtarget.ffi.Iovec;
 import io.ringtarget.ffi.Libc;
 import io.ringtarget.ffi.LibcConstants;
@@ -83,10 +84,27 @@ public final class DataBuffers implements AutoCloseable
     {
         this.small = new BufferPool(SMALL_BUFFER_SIZE, smallBuffers);
         this.region = new ChunkRegion(regionSize);
-        this.spill = spillSize == 0 ? null : ChunkRegion.lazy(spillSize);
+        this.spill = spillSize == 0 ? null : spillRegion(spillSize);
         this.smallDigests = new Crc32cDigest[smallBuffers];
         this.regionDigests = new Crc32cDigest[region.chunks()];
         this.spillDigests = spill == null ? null : new Crc32cDigest[spill.chunks()];
+    }
+
+    /**
+     * The spill region, or null when the kernel refuses even to map it (a host with strict overcommit accounting,
+     * vm.overcommit_memory=2, charges a mapping in full): the loop then works as without one, and says so
+     * ({@link #spillSize()} 0).
+     */
+    private static ChunkRegion spillRegion(final long bytes)
+    {
+        try
+        {
+            return ChunkRegion.lazy(bytes);
+        }
+        catch (final ErrnoException ex)
+        {
+            return null;
+        }
     }
 
     /**

@@ -205,10 +205,15 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
     /**
      * Registers the data buffers with this loop's ring (READ_FIXED/WRITE_FIXED). Call on the loop thread before any
      * I/O. Without the memlock to pin them (or on an old kernel) they stay unregistered: logged, and I/O works as
-     * before.
+     * before. A loop without a spill region (the kernel refused to map it) is logged too.
      */
     public boolean registerBuffers()
     {
+        if (buffers.spillSize() == 0)
+        {
+            server.log().warn("engine", loop.roleName() + ": no spill region (the kernel refused to map it, e.g. " +
+                "vm.overcommit_memory=2): commands beyond the registered buffers get dedicated ones");
+        }
         final int r = buffers.registerWith(loop.ring());
         if (r < 0)
         {

@@ -123,6 +123,23 @@ class DataBuffersTest
     }
 
     @Test
+    void aSpillRegionTheKernelWillNotMapLeavesDedicatedBuffers()
+    {
+        // Almost the whole 47-bit user address space: no mmap can give it (as a host with strict overcommit
+        // accounting refuses a far smaller one). The loop then runs without a spill region.
+        final long impossible = (long)(Integer.MAX_VALUE / 2) * ChunkRegion.CHUNK_SIZE;
+        try (DataBuffers refused = new DataBuffers(1, ChunkRegion.CHUNK_SIZE, impossible))
+        {
+            assertEquals(0, refused.spillSize());
+            final CommandTable commands = new CommandTable(refused, new CmdSnWindow());
+            assertEquals(DataBuffers.POOLED, refused.acquire(commands.allocate(1, 0, 0), 2 * 65536));
+            assertEquals(DataBuffers.DEDICATED, refused.acquire(commands.allocate(2, 0, 0), 2 * 65536));
+            assertEquals(0, refused.trimIdleSpill(Long.MAX_VALUE));
+            commands.releaseAll();
+        }
+    }
+
+    @Test
     void theSpillRegionGoesBackToTheKernelOnceUnusedForTenSeconds()
     {
         final int chunk = ChunkRegion.CHUNK_SIZE;
