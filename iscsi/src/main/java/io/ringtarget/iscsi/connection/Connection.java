@@ -1,24 +1,13 @@
 package io.ringtarget.iscsi.connection;
 
 import io.ringtarget.ffi.Errno;
-import io.ringtarget.iscsi.command.Command;
-import io.ringtarget.iscsi.command.CommandExecutor;
-import io.ringtarget.iscsi.command.CommandOrder;
-import io.ringtarget.iscsi.command.CommandStarter;
-import io.ringtarget.iscsi.command.CommandTable;
-import io.ringtarget.iscsi.command.ResponseSender;
-import io.ringtarget.iscsi.command.TaskManagement;
-import io.ringtarget.iscsi.command.WriteDataPhase;
 import io.ringtarget.iscsi.log.EventLog;
 import io.ringtarget.iscsi.login.LoginExchange;
 import io.ringtarget.iscsi.login.LoginStateMachine;
-import io.ringtarget.iscsi.login.SessionParameters;
 import io.ringtarget.iscsi.loop.IscsiContext;
 import io.ringtarget.iscsi.loop.ConnectionTimer;
 import io.ringtarget.iscsi.loop.LoopConnection;
 import io.ringtarget.iscsi.loop.LoopContext;
-import io.ringtarget.iscsi.node.Portal;
-import io.ringtarget.iscsi.node.PortalGroup;
 import io.ringtarget.iscsi.node.TargetRegistry;
 import io.ringtarget.iscsi.numbering.CmdSnWindow;
 import io.ringtarget.iscsi.numbering.StatSn;
@@ -28,7 +17,6 @@ import io.ringtarget.iscsi.session.SessionSnapshot;
 import io.ringtarget.iscsi.stats.ConnectionCounters;
 import io.ringtarget.iscsi.stats.DisconnectReason;
 import io.ringtarget.iscsi.stats.IscsiCounter;
-import io.ringtarget.iscsi.text.TextExchange;
 import io.ringtarget.iscsi.transport.ConnectionSocket;
 import io.ringtarget.iscsi.transport.DataPlacement;
 import io.ringtarget.iscsi.transport.PduHandler;
@@ -39,10 +27,8 @@ import io.ringtarget.iscsi.transport.RingSocket;
 import io.ringtarget.iscsi.transport.SentListener;
 import io.ringtarget.pdu.BasicHeaderSegment;
 import io.ringtarget.pdu.Opcode;
-import io.ringtarget.pdu.RejectPdu;
 import io.ringtarget.ring.CompletionHandler;
 import io.ringtarget.ring.UserData;
-import io.ringtarget.scsi.ScsiStatus;
 import io.ringtarget.scsi.ScsiTask;
 import io.ringtarget.scsi.ScsiTaskListener;
 
@@ -51,11 +37,10 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * One iSCSI connection on one event loop: its phase state machine (login, Full Feature Phase, logged out, closing,
- * closed — RFC 7143 sections 6 and 8) and the dispatch of each received PDU by opcode to the class that handles it:
- * {@link LoginPhase}, {@link DataPdus} (SCSI Command and Data-Out), {@link NopKeepalive},
- * {@link TextExchange}, {@link TaskManagement}, {@link LogoutExchange}. PDUs come from a {@link PduReceiver} and go
- * out through a {@link RingPduSender}, both over its {@link ConnectionSocket}; numbering lives in {@link StatSn} and
- * the session's {@link CmdSnWindow}.
+ * closed — RFC 7143 sections 6 and 8), its socket's receives and sends, its timer duties and its teardown. Each
+ * received PDU goes to its phase: the {@link LoginPhase}, then the {@link FullFeaturePhase}, which owns the command
+ * path and dispatches by opcode. PDUs come from a {@link PduReceiver} and go out through a {@link RingPduSender}, both
+ * over its {@link ConnectionSocket}; numbering lives in {@link StatSn} and the session's {@link CmdSnWindow}.
  * <p>
  * Fault boundary: an exception while handling this connection (a completion, a SCSI result, a timer tick) closes
  * this connection with the reason logged and counted, and touches nothing else. Owned by its loop's thread.
@@ -79,7 +64,6 @@ public final class Connection
     private final IscsiContext server;
     private final EventLog log;
     private final ConnectionSocket socket;
-    private final int fd;
     private final String localIp;
     private final int localPort;
     private final String peer;
@@ -92,20 +76,9 @@ public final class Connection
     private final RingPduSender sender;
     private final StatSn statSn = new StatSn();
     private final CmdSnWindow window = new CmdSnWindow();
-    private final RejectSender rejects;
-    private final CommandTable commands;
-    private final CommandExecutor executor;
-    private final WriteDataPhase writes;
-    private final ResponseSender responses;
-    private final CommandStarter starter;
-    private final CommandOrder order;
-    private final DataPdus data;
-    private final TaskManagement taskManagement;
     private final NopKeepalive keepalive;
-    private final LogoutExchange logout;
     private final ConnectionTimeouts timeouts;
-    private final TextExchange text;
-    private final SessionRebinding rebinding = new SessionRebinding();
+    private final FullFeaturePhase fullFeature;
     /** The login phase; null from Full Feature Phase on. */
     private LoginPhase login;
     /** This connection's place in the loop's table of timer due times ({@link LoopContext#timerDue(int, long)}). */
@@ -113,12 +86,6 @@ public final class Connection
 
     private State state = State.LOGIN;
     private Session session;
-    private SessionParameters parameters;
-    /** How the login authenticated ("None", "CHAP SHA256, mutual"), for {@code sessions -v}. */
-    private String authentication;
-    private long loginEpochMillis;
-    private long readBytes;
-    private long writtenBytes;
     private boolean recvInFlight;
     private boolean closeAfterSend;
     private String closeReason;
@@ -152,7 +119,6 @@ public final class Connection
         this.server = context.server();
         this.log = server.log();
         this.socket = socket;
-        this.fd = fd;
         this.localIp = localIp;
         this.localPort = localPort;
         this.peer = peer;
@@ -163,21 +129,12 @@ public final class Connection
         this.receiver = new PduReceiver(arena, server.limits().maxRecvDataSegmentLength(), MIN_RECEIVE_BUFFER)
             .loginLimits();
         this.sender = new RingPduSender(arena, STAGING_CAPACITY, socket, UserData.pack(ownerId, OP_SEND, 0), this);
-        this.rejects = new RejectSender(sender, statSn, window, counters);
-        this.commands = new CommandTable(context.buffers(), window);
-        this.executor = new CommandExecutor(context);
-        this.writes = new WriteDataPhase(sender, statSn, window, commands);
-        this.responses = new ResponseSender(sender, statSn, window, context.buffers());
-        this.order = new CommandOrder(commands, window, executor, counters, server.log());
-        this.starter = new CommandStarter(commands, context.buffers(), writes, executor, order, rejects, this,
-            counters);
-        this.data = new DataPdus(order, starter, writes, commands, rejects, counters, context.buffers());
-        this.taskManagement = new TaskManagement(sender, statSn, window, commands, executor, responses, counters,
-            server.log(), context.abortAcknowledgements());
+        final RejectSender rejects = new RejectSender(sender, statSn, window, counters);
         this.keepalive = new NopKeepalive(sender, statSn, window, server.nopInIntervalNanos(), server.nopInTimeoutNanos());
-        this.logout = new LogoutExchange(sender, statSn, window);
+        final LogoutExchange logout = new LogoutExchange(sender, statSn, window);
         this.timeouts = new ConnectionTimeouts(logout, keepalive, counters);
-        this.text = new TextExchange(sender, statSn, window, rejects, server.served());
+        this.fullFeature = new FullFeaturePhase(context, sender, statSn, window, rejects, keepalive, logout, counters,
+            this, fd, localIp, localPort, peer);
         this.login = new LoginPhase(new LoginExchange(new LoginStateMachine(server.served(), server.limits(),
             server.chap(), localIp, localPort, server.throttle(), peerIp), server.sessions(), this, sender, statSn,
             window), server, counters, peer);
@@ -255,8 +212,7 @@ public final class Connection
         {
             try
             {
-                taskManagement.abortRequestedByOthers();
-                order.wakeDormant();   // dormant tasks it aborted end now, TASK ABORTED
+                fullFeature.abortRequestedByOthers();
             }
             catch (final RuntimeException ex)
             {
@@ -268,7 +224,7 @@ public final class Connection
     @Override
     public boolean abortedForAnotherNexusInBackstoreIo()
     {
-        return taskManagement.abortedForAnotherNexusExecuting();
+        return fullFeature.abortedForAnotherNexusInBackstoreIo();
     }
 
     @Override
@@ -291,7 +247,7 @@ public final class Connection
             case LOGIN -> login.dueNanos(nowNanos, never);
             // A held task management response may be waiting for other loops: their acknowledgements sweep this
             // loop's timers; each tick looks again too.
-            case FULL_FEATURE -> taskManagement.holding() ? nowNanos + ConnectionTimer.PERIOD_NANOS :
+            case FULL_FEATURE -> fullFeature.holdingResponse() ? nowNanos + ConnectionTimer.PERIOD_NANOS :
                 timeouts.dueNanos(nowNanos);
             default -> never;
         };
@@ -318,7 +274,7 @@ public final class Connection
             {
                 return 1;
             }
-            if (state == State.FULL_FEATURE && taskManagement.holding())
+            if (state == State.FULL_FEATURE && fullFeature.holdingResponse())
             {
                 afterWork();   // a response held for other sessions' aborted tasks: a loop has acknowledged
             }
@@ -501,7 +457,7 @@ public final class Connection
             maybeFinishClose();
             return;
         }
-        responses.resume();   // Data-In that waited for room in the send queue
+        fullFeature.resumeDataIn();
         sender.flush();
     }
 
@@ -509,7 +465,7 @@ public final class Connection
     @Override
     public void onSent(final int commandIndex)
     {
-        commands.release(commandIndex);
+        fullFeature.onSent(commandIndex);
     }
 
     @Override
@@ -517,40 +473,28 @@ public final class Connection
     {
         try
         {
-            final Command c = commands.get((int)task.userTag());
-            if (c.aborted() || state == State.CLOSING || state == State.CLOSED)
+            if (state == State.CLOSING || state == State.CLOSED)
             {
-                // Aborted tasks get no response (RFC 7143 section 11.5.1); the buffer is free once the I/O is done.
-                commands.release(c.index());
+                fullFeature.releaseTask(task);   // no response; the buffer is free once the I/O is done
                 if (state == State.CLOSING)
                 {
                     maybeFinishClose();
-                    return;
-                }
-                if (state == State.FULL_FEATURE)
-                {
-                    afterWork();   // the task management response that waited for this task's I/O
                 }
                 return;
             }
-            if (task.status() == ScsiStatus.GOOD)
+            switch (fullFeature.onTaskComplete(task))
             {
-                if (task.dataIn())
+                // A PREEMPT AND ABORT's status waits for the aborted tasks: looked at each tick.
+                case FullFeaturePhase.HELD -> rescheduleTimer();
+                case FullFeaturePhase.ABORTED ->
                 {
-                    readBytes += task.dataInLength();
+                    if (state == State.FULL_FEATURE)
+                    {
+                        afterWork();   // the task management response that waited for this task's I/O
+                    }
                 }
-                else
-                {
-                    writtenBytes += c.received();
-                }
+                default -> afterWork();
             }
-            if (taskManagement.holdStatus(c))
-            {
-                rescheduleTimer();   // a PREEMPT AND ABORT's status waits for the aborted tasks: looked at each tick
-                return;
-            }
-            responses.send(c);
-            afterWork();
         }
         catch (final RuntimeException ex)
         {
@@ -571,8 +515,7 @@ public final class Connection
         {
             if (state == State.FULL_FEATURE)
             {
-                order.wakeDormant();   // a task that ended may let those its task attribute kept waiting run
-                taskManagement.sendFenced();
+                fullFeature.afterWork();
             }
             sender.flush();
         }
@@ -601,71 +544,17 @@ public final class Connection
             onLoginRequest(buffer, offset, dataOffset, dataLength);
             return state == State.LOGIN || state == State.FULL_FEATURE;
         }
-        switch (opcode)
+        switch (fullFeature.onPdu(opcode, buffer, offset, dataOffset, dataLength))
         {
-            case Opcode.SCSI_COMMAND -> data.onScsiCommand(buffer, offset, dataOffset, dataLength, true);
-            case Opcode.SCSI_DATA_OUT -> data.onDataOut(buffer, offset, dataOffset, dataLength);
-            case Opcode.NOP_OUT ->
+            case FullFeaturePhase.RESCHEDULE_TIMER -> rescheduleTimer();
+            case FullFeaturePhase.LOGGED_OUT -> closeAfterSend(DisconnectReason.LOGOUT, "logout");
+            case FullFeaturePhase.COLD_RESET -> closeAfterSend(DisconnectReason.TARGET_RESET, "TARGET COLD RESET");
+            default ->
             {
-                if (order.accept(buffer, offset, NopKeepalive.takesCmdSn(buffer, offset)))
-                {
-                    keepalive.onNopOut(buffer, offset, dataOffset, dataLength);
-                    rescheduleTimer();   // an answer to our ping: the next one is due sooner than its timeout
-                }
+                // CONTINUE
             }
-            case Opcode.TEXT_REQUEST ->
-            {
-                if (order.accept(buffer, offset))
-                {
-                    final int declared = text.onTextRequest(buffer, offset, dataOffset, dataLength);
-                    if (declared != 0)
-                    {
-                        // MaxRecvDataSegmentLength declared anew (RFC 7143 13.12): our PDUs from now on.
-                        parameters.maxXmitDataSegmentLength = declared;
-                        responses.parameters(declared, parameters.maxBurstLength, parameters.dataDigest);
-                    }
-                }
-            }
-            case Opcode.TASK_MANAGEMENT_REQUEST ->
-            {
-                final boolean coldReset = order.accept(buffer, offset) && taskManagement.onRequest(buffer, offset);
-                if (taskManagement.holding())
-                {
-                    rescheduleTimer();   // its fence is looked at on every tick from now on
-                }
-                if (coldReset)
-                {
-                    // RFC 7143 11.5.1: the target closes its connections to all initiators (this one after its answer).
-                    final int others = server.sessions().closeAllOf(session.targetName(), session,
-                        "TARGET COLD RESET by " + session);
-                    log.warn("task-management", peer + describeSession() + ": TARGET COLD RESET: closing this " +
-                        "connection and " + others + " other session(s) of the target");
-                    closeAfterSend(DisconnectReason.TARGET_RESET, "TARGET COLD RESET");
-                }
-            }
-            case Opcode.LOGOUT_REQUEST ->
-            {
-                if (order.accept(buffer, offset) && logout.onLogoutRequest(buffer, offset))
-                {
-                    counters.count(IscsiCounter.LOGOUTS);
-                    closeAfterSend(DisconnectReason.LOGOUT, "logout");
-                }
-            }
-            case Opcode.SNACK_REQUEST -> rejects.reject(RejectPdu.SNACK_REJECT, buffer, offset);   // ERL 0
-            case Opcode.LOGIN_REQUEST -> rejects.reject(RejectPdu.PROTOCOL_ERROR, buffer, offset);
-            default -> rejects.reject(RejectPdu.COMMAND_NOT_SUPPORTED, buffer, offset);
         }
-        releaseHeld();   // a request that filled a CmdSN gap has run: the commands after it run now
         return state == State.FULL_FEATURE;
-    }
-
-    /** Runs the commands held for a CmdSN gap that is now filled; not once the connection is logging out or closing. */
-    private void releaseHeld()
-    {
-        if (state == State.FULL_FEATURE)
-        {
-            order.releaseHeld();
-        }
     }
 
     /**
@@ -675,14 +564,14 @@ public final class Connection
     @Override
     public boolean onDataDigestError(final MemorySegment buffer, final long offset)
     {
-        data.rejectDataDigest(buffer, offset);
+        fullFeature.rejectDataDigest(buffer, offset);
         if (state != State.FULL_FEATURE)
         {
             return false;
         }
-        data.onDataDigestError(buffer, offset);
-        releaseHeld();
-        return state == State.FULL_FEATURE;
+        fullFeature.onDataDigestError(buffer, offset);
+        fullFeature.releaseHeld();
+        return true;
     }
 
     @Override
@@ -690,15 +579,15 @@ public final class Connection
         final MemorySegment buffer, final long offset, final long dataOffset, final int have, final int dataLength,
         final DataPlacement into)
     {
-        return state == State.FULL_FEATURE && data.place(buffer, offset, dataOffset, have, dataLength, into);
+        return state == State.FULL_FEATURE && fullFeature.place(buffer, offset, dataOffset, have, dataLength, into);
     }
 
     @Override
     public boolean onPlacedPdu(final MemorySegment buffer, final long offset, final int dataLength, final boolean digestOk)
     {
-        if (data.onPlaced(buffer, offset, dataLength, digestOk))
+        if (fullFeature.onPlaced(buffer, offset, dataLength, digestOk) && state == State.FULL_FEATURE)
         {
-            releaseHeld();
+            fullFeature.releaseHeld();   // it filled a CmdSN gap: the commands after it run now
         }
         return state == State.FULL_FEATURE;
     }
@@ -742,30 +631,9 @@ public final class Connection
     {
         final LoginExchange exchange = login.exchange();
         session = exchange.session();
-        final SessionParameters params = exchange.parameters();
-        parameters = params;
-        authentication = exchange.authentication();
-        loginEpochMillis = System.currentTimeMillis();
-        final PortalGroup portalGroup = exchange.portalGroup();
+        fullFeature.enter(exchange, receiver, sender);
         state = State.FULL_FEATURE;
         rescheduleTimer();   // pings from now on, not the login's deadline
-        // Digests apply from the first PDU after the final Login Response (RFC 7143 section 13.1).
-        receiver.digests(params.headerDigest, params.dataDigest).maxRecvDataSegmentLength(params.maxRecvDataSegmentLength);
-        sender.digests(params.headerDigest, params.dataDigest);
-        writes.parameters(params.immediateData, params.initialR2T, params.firstBurstLength, params.maxBurstLength,
-            params.maxOutstandingR2T);
-        responses.parameters(params.maxXmitDataSegmentLength, params.maxBurstLength, params.dataDigest);
-        starter.lendable(!params.dataDigest);
-        data.bind(session.discovery());
-        executor.bind(portalGroup, session.initiatorName(), session.nexus());
-        text.bind(session, localIp, localPort, params.maxXmitDataSegmentLength);
-        taskManagement.bind(peer + " (" + session + ")");
-        order.bind(peer + " (" + session + ")");
-        if (portalGroup != null && !session.discovery())
-        {
-            nopIn(portalGroup.nopInIntervalNanos(session.initiatorName(), server.nopInIntervalNanos()),
-                portalGroup.nopInTimeoutNanos(session.initiatorName(), server.nopInTimeoutNanos()));
-        }
         login.succeeded(localIp, localPort);
         login = null;
         // The login found its TPG in the registry of that moment; a live change published since then has not seen
@@ -783,32 +651,21 @@ public final class Connection
         {
             return false;   // logging in: the login reads the registry itself; logged out or closing: ends anyway
         }
-        final PortalGroup current = executor.portalGroup();
-        switch (rebinding.decide(session, current, registry, localIp, localPort))
+        switch (fullFeature.onTargetsChanged(registry))
         {
-            case SessionRebinding.KEEP ->
+            case FullFeaturePhase.REBOUND ->
             {
-                if (!session.discovery())
-                {
-                    // A new metrics model may have come with the same TPG.
-                    counters.metrics().rebound(current, executor.luns());
-                }
+                rescheduleTimer();   // the TPG's new version may ping sooner
                 return false;
             }
-            case SessionRebinding.REBIND ->
+            case FullFeaturePhase.ENDED ->
             {
-                final PortalGroup next = rebinding.next();
-                executor.bind(next, session.initiatorName(), session.nexus());
-                session.portalGroup(next);
-                counters.metrics().rebound(next, executor.luns());
-                nopIn(next.nopInIntervalNanos(session.initiatorName(), server.nopInIntervalNanos()),
-                    next.nopInTimeoutNanos(session.initiatorName(), server.nopInTimeoutNanos()));
-                return false;
+                close(DisconnectReason.CONFIG_CHANGE, "configuration changed: " + fullFeature.endedBecause());
+                return true;
             }
             default ->
             {
-                close(DisconnectReason.CONFIG_CHANGE, "configuration changed: " + rebinding.reason());
-                return true;
+                return false;
             }
         }
     }
@@ -816,33 +673,7 @@ public final class Connection
     @Override
     public SessionSnapshot snapshot()
     {
-        if (state != State.FULL_FEATURE)
-        {
-            return null;
-        }
-        final PortalGroup tpg = executor.portalGroup();
-        return new SessionSnapshot(session.initiatorName(), session.isid(), session.tsih(), session.discovery(),
-            session.discovery() ? null : session.targetName(), null == tpg ? 0 : tpg.tag(), Portal.format(localIp, localPort),
-            peer, context.loop().roleName(), loginEpochMillis, counters.commands(), readBytes, writtenBytes,
-            parameters.toString(), authentication, window.expCmdSn(), window.maxCmdSn(), statSn.current(),
-            executor.luns().lunNumbers().clone(), null != tpg && tpg.readOnlyFor(session.initiatorName()),
-            executor.luns().describe(), counters.errors());
-    }
-
-    /** A normal session's NOP-In settings are its ACL's or TPG's; discovery sessions keep the engine's. */
-    private void nopIn(final long intervalNanos, final long timeoutNanos)
-    {
-        if (intervalNanos == keepalive.intervalNanos() && timeoutNanos == keepalive.timeoutNanos())
-        {
-            return;
-        }
-        keepalive.times(intervalNanos, timeoutNanos);
-        rescheduleTimer();
-        final int r = TcpKeepalive.apply(fd, intervalNanos, timeoutNanos);
-        if (r < 0)
-        {
-            log.warn("connection", peer + describeSession() + ": TCP keepalive not set (" + Errno.describe(r) + ")");
-        }
+        return state == State.FULL_FEATURE ? fullFeature.snapshot() : null;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -887,8 +718,7 @@ public final class Connection
         {
             server.sessions().end(session);
         }
-        commands.abortEverything();
-        responses.clear();   // reads whose Data-In waited for room: their slots go with releaseAll
+        fullFeature.abortEverything();
         if (!sender.inFlight())
         {
             sender.clear();
@@ -916,12 +746,12 @@ public final class Connection
 
     private void maybeFinishClose()
     {
-        if (state != State.CLOSING || recvInFlight || sender.inFlight() || commands.anyExecuting())
+        if (state != State.CLOSING || recvInFlight || sender.inFlight() || fullFeature.anyExecuting())
         {
             return;   // backstore I/O or a socket operation still owns memory of ours
         }
         sender.clear();
-        commands.releaseAll();
+        fullFeature.releaseAll();
         if (session != null)
         {
             server.sessions().ioEnded(session);   // a login reinstating this session may go on
