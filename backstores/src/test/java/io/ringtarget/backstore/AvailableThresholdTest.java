@@ -73,7 +73,7 @@ class AvailableThresholdTest
                 write(d, 32);
                 assertSoftThresholdReached(testUnitReady(d));
                 assertEquals(2, told.size(), told.toString());
-                assertEquals(2, d.lu.softThresholdReachedCount());
+                assertEquals(2, d.lu.status().softThresholdReachedCount());
             }
         }
         finally

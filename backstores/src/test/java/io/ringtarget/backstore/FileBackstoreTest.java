@@ -277,7 +277,7 @@ class FileBackstoreTest
             assertEquals(0, allocatedBlocks(file), "nothing left allocated");
             assertEquals(0, fileBytes(SIZE - 2, 2)[1]);
             assertEquals(SIZE, Files.size(file), "the size kept");
-            assertEquals(0, d.lu.sanitizeState());
+            assertEquals(0, d.lu.status().sanitizeState());
         }
     }
 
@@ -364,7 +364,7 @@ class FileBackstoreTest
             assertEquals(ScsiStatus.CHECK_CONDITION, d.task.status());
             assertEquals(0x03, d.task.senseData().get(ValueLayout.JAVA_BYTE, 2), "MEDIUM ERROR");
             assertEquals(0x11, d.task.senseData().get(ValueLayout.JAVA_BYTE, 12), "UNRECOVERED READ ERROR");
-            assertEquals(1, d.lu.ioErrorCount());
+            assertEquals(1, d.lu.status().ioErrorCount());
             assertEquals(1, bs.ioErrors());
             d.run(4096, LoopDriver.cdb16(0x88, 0, 0, 8));
             d.assertGood();
@@ -395,15 +395,15 @@ class FileBackstoreTest
                 .expectedDataTransferLength(0).dataBuffer(d.buffer);
             d.lu.execute(d.task);
             d.assertGood();
-            assertTrue(d.lu.selfTestRunning());
+            assertTrue(d.lu.status().selfTestRunning());
             // Until the test ends (bounded in time, not in turns: a loaded machine completes the reads more slowly
             // than the loop spins; a CI run met 10,000 turns that were not enough).
             final long deadline = System.nanoTime() + 10_000_000_000L;
-            while (d.lu.selfTestRunning() && System.nanoTime() < deadline)
+            while (d.lu.status().selfTestRunning() && System.nanoTime() < deadline)
             {
                 d.loop.doWork();
             }
-            assertFalse(d.lu.selfTestRunning(), "the background self-test ended within 10 s");
+            assertFalse(d.lu.status().selfTestRunning(), "the background self-test ended within 10 s");
             d.run(64, 0x4D, 0, 0x40 | 0x10, 0, 0, 0, 0, 0, 64, 0);   // Self-Test Results, newest first
             d.assertGood();
             assertEquals(0x25, d.buffer.get(ValueLayout.JAVA_BYTE, 8), "background short, first segment failed");

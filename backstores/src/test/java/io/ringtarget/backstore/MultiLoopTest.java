@@ -203,8 +203,8 @@ class MultiLoopTest
             assertEquals(2L * INCREMENTS_PER_LOOP, java.nio.ByteBuffer.wrap(counter).getLong());
             System.out.println("two loops: " + (a.busy + b.busy) + " BUSY, " + (a.miscompares + b.miscompares) +
                 " MISCOMPARE retries for " + 2 * INCREMENTS_PER_LOOP + " increments; LU counted " +
-                lu.compareAndWriteBusyCount() + " BUSY");
-            assertEquals(a.busy + b.busy, lu.compareAndWriteBusyCount());
+                lu.status().compareAndWriteBusyCount() + " BUSY");
+            assertEquals(a.busy + b.busy, lu.status().compareAndWriteBusyCount());
         }
         finally
         {

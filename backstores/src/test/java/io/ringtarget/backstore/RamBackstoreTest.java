@@ -460,15 +460,15 @@ class RamBackstoreTest
             d.buffer.asSlice(0, 5).copyFrom(java.lang.foreign.MemorySegment.ofArray(new byte[]{2, 0, 0, 1, 0x6B}));
             d.run(5, 0x48, 0x81, 0, 0, 0, 0, 0, 0, 5, 0);
             d.assertGood();
-            assertEquals(1, d.lu.sanitizeState(), "in progress after the status");
+            assertEquals(1, d.lu.status().sanitizeState(), "in progress after the status");
             assertFalse(ram.release(d.device), "the memory is not released under a sanitize waiting for its turn");
             int turns = 0;
-            while (d.lu.sanitizeState() == 1 && turns < 1000)
+            while (d.lu.status().sanitizeState() == 1 && turns < 1000)
             {
                 d.loop.doWork();
                 turns++;
             }
-            assertEquals(0, d.lu.sanitizeState());
+            assertEquals(0, d.lu.status().sanitizeState());
             assertTrue(turns >= 15, "two passes of eight steps, a turn between each: " + turns);
             assertEquals(0x6B, ram.slice(0, 1).get(ValueLayout.JAVA_BYTE, 0));
             assertEquals(0x6B, ram.slice((8L << 20) - 1, 1).get(ValueLayout.JAVA_BYTE, 0));
@@ -490,14 +490,14 @@ class RamBackstoreTest
         {
             d.run(0, 0x1D, 0x02 << 5, 0, 0, 0, 0);   // SEND DIAGNOSTIC, background extended self-test
             d.assertGood();
-            assertTrue(d.lu.selfTestRunning(), "in progress after the status");
+            assertTrue(d.lu.status().selfTestRunning(), "in progress after the status");
             int turns = 0;
-            while (d.lu.selfTestRunning() && turns < 1000)
+            while (d.lu.status().selfTestRunning() && turns < 1000)
             {
                 d.loop.doWork();
                 turns++;
             }
-            assertFalse(d.lu.selfTestRunning());
+            assertFalse(d.lu.status().selfTestRunning());
             assertTrue(turns >= 7, "eight 1 MiB reads, a turn between each: " + turns);
             d.run(64, 0x4D, 0, 0x40 | 0x10, 0, 0, 0, 0, 0, 64, 0);   // Self-Test Results, newest
             d.assertGood();

@@ -232,7 +232,7 @@ class StateSavesAsideTest
             release.countDown();
             assertTrue(turnFor(d, 10_000, () -> d.completions != before), "IMMED answered once the start is saved");
             assertEquals(ScsiStatus.GOOD, d.task.status());
-            assertTrue(turnFor(d, 60_000, () -> d.lu.sanitizeState() == 0 && !Files.exists(operation)),
+            assertTrue(turnFor(d, 60_000, () -> d.lu.status().sanitizeState() == 0 && !Files.exists(operation)),
                 "the operation ended and its file was removed");
             assertEquals(0xA5, firstByteOfFile());
             assertTrue(d.backstore.release(d.device), "released once nothing of it is in flight");

@@ -27,14 +27,12 @@ import org.agrona.ErrorHandler;
  * <p>
  * Fault boundary: a RuntimeException inside the LU or a backstore call, while executing or continuing a command,
  * completes that task with HARDWARE ERROR / INTERNAL TARGET FAILURE (never a second time), is counted
- * ({@link #internalErrorCount()}) and goes to the {@link #errorHandler(ErrorHandler)}. What the listener throws
- * is the transport's: it reaches the caller of {@code execute} or {@link ScsiTask#onIoComplete(int)} unchanged,
- * once the LU has finished its own work.
+ * ({@link LogicalUnitStatus#internalErrorCount()}) and goes to the {@link #errorHandler(ErrorHandler)}. What the
+ * listener throws is the transport's: it reaches the caller of {@code execute} or {@link ScsiTask#onIoComplete(int)}
+ * unchanged, once the LU has finished its own work.
  */
 public final class LogicalUnit
 {
-    private static final System.Logger LOG = System.getLogger(LogicalUnit.class.getName());
-
     // Limits reported in the Block Limits VPD page (SBC-3 6.5.3).
     /**
      * MAXIMUM TRANSFER LENGTH of a READ/WRITE: 16 MiB, what one iSCSI burst nearly carries (MaxBurstLength is at most
@@ -82,7 +80,8 @@ public final class LogicalUnit
     private final CommandHandlers handlers;
     private final CommandAdmission admission;
     private final AtomicLong internalErrors = new AtomicLong();
-    private volatile ErrorHandler errorHandler = LogicalUnit::logInternalError;
+    private final LogicalUnitStatus status;
+    private final FaultFrames frames;
     private volatile MediumEvents mediumEvents = MediumEvents.NONE;
 
     /**
@@ -134,87 +133,37 @@ public final class LogicalUnit
             new ReceiveCopyResults(copyResults, blockSize), logPages);
         this.admission = new CommandAdmission(unitAttentions, abortRequests, sanitize, selfTest,
             persistentReservations, spc2Reservation);
+        this.frames = new FaultFrames(this, steps, internalErrors);
+        this.status = new LogicalUnitStatus(sanitize, selfTest, steps, provisioningThreshold, internalErrors);
         this.stateFiles = new LogicalUnitStateFiles(identity.unitSerial(), persistentReservations, sanitize, selfTest,
             modePages, logPages);
     }
 
     /**
-     * Continues a medium-access command: see {@link ScsiTask#onIoComplete(int)}. Outermost (a completion from
-     * the ring), it is the task's fault boundary; inside a backstore call this task made (a synchronous backstore),
-     * an internal error goes up to the frame that made the call. A second completion of a call is a backstore bug:
-     * an internal error, never a second completion of the task.
+     * Continues a medium-access command: see {@link ScsiTask#onIoComplete(int)}, in its fault frame
+     * ({@link FaultFrames#onIoComplete}).
      */
     void onIoComplete(final ScsiTask t, final int result)
     {
-        final long sequence = t.executeSequence;
-        t.callDepth++;
-        try
-        {
-            if (t.completedSequence == sequence)
-            {
-                throw new IllegalStateException("backstore completion for a finished command: " + result);
-            }
-            steps.onIoComplete(t, result);
-        }
-        catch (final RuntimeException ex)
-        {
-            if (t.callDepth > 1)
-            {
-                throw ex;
-            }
-            onInternalError(t, sequence, ex);
-        }
-        finally
-        {
-            t.callDepth--;
-        }
-        rethrowListenerFailure(t);
+        frames.onIoComplete(t, result);
     }
 
-    /**
-     * Starts a COMPARE AND WRITE / ORWRITE that waited for its range, on the loop that queued it: its own fault
-     * boundary. What its listener throws goes to the transport through the releaser, the task whose frame this
-     * runs in.
-     */
+    /** Starts a COMPARE AND WRITE / ORWRITE that waited for its range, in a fault frame of its own. */
     void resumeWaiter(final ScsiTask releaser, final ScsiTask waiter)
     {
-        final long sequence = waiter.executeSequence;
-        waiter.callDepth++;
-        try
-        {
-            steps.resume(waiter);
-        }
-        catch (final RuntimeException ex)
-        {
-            onInternalError(waiter, sequence, ex);
-        }
-        finally
-        {
-            waiter.callDepth--;
-        }
-        releaser.deferListenerFailure(waiter.takeListenerFailure());
+        frames.resumeWaiter(releaser, waiter);
     }
 
-    /**
-     * Runs a task's steps from their current phase in a fault frame of its own: {@link Sanitize}'s task, which no
-     * transport executes. An internal error completes it with INTERNAL TARGET FAILURE, as for a command.
-     */
+    /** Runs {@link Sanitize}'s task's steps from their current phase, in a fault frame of its own. */
     void runSteps(final ScsiTask t)
     {
-        final long sequence = t.executeSequence;
-        t.callDepth++;
-        try
-        {
-            steps.run(t);
-        }
-        catch (final RuntimeException ex)
-        {
-            onInternalError(t, sequence, ex);
-        }
-        finally
-        {
-            t.callDepth--;
-        }
+        frames.runSteps(t);
+    }
+
+    /** A failure outside any command's fault boundary (an APTPL write): counted and reported like the others. */
+    void reportInternalError(final Throwable ex)
+    {
+        frames.reportInternalError(ex);
     }
 
     Sanitize sanitize()
@@ -236,42 +185,10 @@ public final class LogicalUnit
         return readOnly || modePages.softwareWriteProtect() || t.writeProtected();
     }
 
-    /**
-     * SANITIZE's state (SBC-4 4.11): 0 none, 1 a sanitize operation in progress (every command but INQUIRY, REPORT
-     * LUNS and REQUEST SENSE answered NOT READY), 2 the last one failed (MEDIUM ERROR until one completes); a FORMAT
-     * UNIT's operation is not a sanitize operation ({@link #formatState}).
-     */
-    public int sanitizeState()
+    /** Its medium operations in progress and its error counters, as they read now. */
+    public LogicalUnitStatus status()
     {
-        final int state = sanitize.state();
-        return state == Sanitize.FORMATTING || state == Sanitize.FORMAT_CORRUPTED ? Sanitize.IDLE : state;
-    }
-
-    /**
-     * FORMAT UNIT's state (SBC-4 5.3): 0 none, 1 a format operation in progress, 2 the last one failed (MEDIUM
-     * FORMAT CORRUPTED until a format or sanitize operation completes).
-     */
-    public int formatState()
-    {
-        final int state = sanitize.state();
-        return state == Sanitize.FORMATTING ? 1 : state == Sanitize.FORMAT_CORRUPTED ? 2 : 0;
-    }
-
-    /** The sanitize operation in progress: its progress in 65536ths. */
-    public int sanitizeProgress()
-    {
-        return sanitize.progress();
-    }
-
-    /** Sanitize operations completed, and failed, since the logical unit was made. */
-    public long sanitizeCompletedCount()
-    {
-        return sanitize.completedCount();
-    }
-
-    public long sanitizeFailureCount()
-    {
-        return sanitize.failureCount();
+        return status;
     }
 
     boolean unmapReadsZeros()
@@ -560,12 +477,6 @@ public final class LogicalUnit
         return provisioningThreshold.availablePercent();
     }
 
-    /** How often either soft threshold was reached since the start. */
-    public long softThresholdReachedCount()
-    {
-        return provisioningThreshold.reachedCount();
-    }
-
     /** Reads the counts at most this often for the soft thresholds (tests). Before the logical unit serves. */
     void softThresholdCheckInterval(final long nanos)
     {
@@ -655,13 +566,6 @@ public final class LogicalUnit
         return unitAttentions.targetedCount();
     }
 
-    /** A failure outside any command's fault boundary (an APTPL write): counted and reported like the others. */
-    void reportInternalError(final Throwable ex)
-    {
-        internalErrors.incrementAndGet();
-        errorHandler.onError(ex);
-    }
-
     public boolean writeCacheEnabled()
     {
         return modePages.writeCacheEnabled();
@@ -678,28 +582,13 @@ public final class LogicalUnit
         return modePages.softwareWriteProtect();
     }
 
-    /** Backstore errors seen (each turned into a CHECK CONDITION). */
-    public long ioErrorCount()
-    {
-        return steps.ioErrorCount();
-    }
-
-    /**
-     * Unexpected exceptions inside the LU or its backstore calls, each answered with HARDWARE ERROR / INTERNAL
-     * TARGET FAILURE (unless the task had completed already) and reported to the {@link #errorHandler}.
-     */
-    public long internalErrorCount()
-    {
-        return internalErrors.get();
-    }
-
     /**
      * Where internal errors are reported, once each, on the thread that ran into them (any event loop). Default:
      * {@link System.Logger} at ERROR. The handler must not throw.
      */
     public LogicalUnit errorHandler(final ErrorHandler errorHandler)
     {
-        this.errorHandler = Objects.requireNonNull(errorHandler, "errorHandler");
+        frames.errorHandler(errorHandler);
         return this;
     }
 
@@ -713,24 +602,6 @@ public final class LogicalUnit
     MediumEvents mediumEvents()
     {
         return mediumEvents;
-    }
-
-    private static void logInternalError(final Throwable ex)
-    {
-        LOG.log(System.Logger.Level.ERROR, "internal error in a logical unit; the command got INTERNAL TARGET FAILURE",
-            ex);
-    }
-
-    /** COMPARE AND WRITE / ORWRITE commands answered BUSY: an overlapping one was in flight on another loop. */
-    public long compareAndWriteBusyCount()
-    {
-        return steps.busyCount();
-    }
-
-    /** COMPARE AND WRITE / ORWRITE commands that waited behind an overlapping one of the same loop. */
-    public long compareAndWriteQueuedCount()
-    {
-        return steps.queuedCount();
     }
 
     /**
@@ -770,30 +641,6 @@ public final class LogicalUnit
     {
         selfTest.abortOther();
         persistentReservations.retired();
-    }
-
-    /** A self-test runs (SEND DIAGNOSTIC: the default one, or one in the background). */
-    public boolean selfTestRunning()
-    {
-        return selfTest.running();
-    }
-
-    /** Self-tests that found a block the backstore could not read (the default self-test's too). */
-    /** The self-test in progress holds every other command NOT READY (a foreground one, SPC-4 5.15.3.2). */
-    public boolean selfTestInForeground()
-    {
-        return selfTest.foreground();
-    }
-
-    /** The self-test in progress: its part done, in 65536ths. */
-    public int selfTestProgress()
-    {
-        return selfTest.progress();
-    }
-
-    public long selfTestFailureCount()
-    {
-        return selfTest.failureCount();
     }
 
     /**
@@ -839,67 +686,11 @@ public final class LogicalUnit
      */
     public boolean execute(final ScsiTask task)
     {
-        final long sequence = ++task.executeSequence;
-        task.logicalUnit = this;
-        task.clearResult();
-        task.descriptorSense = modePages.descriptorSense();
-        task.clearCommandState();
-        task.callDepth++;
-        try
-        {
-            dispatch(task);
-        }
-        catch (final RuntimeException ex)
-        {
-            onInternalError(task, sequence, ex);
-        }
-        finally
-        {
-            task.callDepth--;
-        }
-        rethrowListenerFailure(task);
-        return completedSince(task, sequence);
+        return frames.execute(task);
     }
 
-    /** The listener has been called for the execute numbered {@code sequence} (or the task executed again). */
-    private static boolean completedSince(final ScsiTask t, final long sequence)
-    {
-        return t.completedSequence == sequence || t.executeSequence != sequence;
-    }
-
-    private static void rethrowListenerFailure(final ScsiTask t)
-    {
-        if (t.callDepth == 0 && t.listenerFailure != null)
-        {
-            throw t.takeListenerFailure();
-        }
-    }
-
-    /**
-     * The fault boundary: an unexpected exception of the LU or its backstore while running the execute numbered
-     * {@code sequence}. Counted, reported once, and the task, unless its listener was called already, completes
-     * with HARDWARE ERROR / INTERNAL TARGET FAILURE (SPC-4 4.5.6) after giving up its COMPARE AND WRITE range.
-     */
-    private void onInternalError(final ScsiTask t, final long sequence, final RuntimeException ex)
-    {
-        internalErrors.incrementAndGet();
-        if (!completedSince(t, sequence))
-        {
-            t.phase = MediaSteps.PHASE_NONE; // a stray completion now finds no step to continue
-            t.finished = true;
-            t.inSubmit = false;
-            final boolean released = steps.releaseRangeLock(t);
-            t.clearResult();
-            Responses.internalTargetFailure(t);
-            if (released)
-            {
-                steps.resumeWaiters(t);
-            }
-        }
-        errorHandler.onError(ex);
-    }
-
-    private void dispatch(final ScsiTask t)
+    /** Admits and runs a command, inside its fault frame ({@link FaultFrames#execute}). */
+    void dispatch(final ScsiTask t)
     {
         if (t.aborted())
         {

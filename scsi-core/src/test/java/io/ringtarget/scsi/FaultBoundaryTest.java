@@ -85,7 +85,7 @@ class FaultBoundaryTest
         assertTrue(slot.execute(4096, LuHarness.cdb10(OperationCodes.READ_10, 0, 0, 8)));
         assertEquals(1, slot.completions);
         slot.assertInternalTargetFailure();
-        assertEquals(1, lu.internalErrorCount());
+        assertEquals(1, lu.status().internalErrorCount());
         assertEquals(1, reported.size());
         assertInstanceOf(FaultyBlockDevice.BackstoreBug.class, reported.get(0));
 
@@ -94,7 +94,7 @@ class FaultBoundaryTest
         assertEquals(2, slot.completions);
         assertEquals(ScsiStatus.GOOD, slot.task.status());
         assertEquals(4096, slot.task.dataInLength());
-        assertEquals(1, lu.internalErrorCount());
+        assertEquals(1, lu.status().internalErrorCount());
     }
 
     @Test
@@ -110,7 +110,7 @@ class FaultBoundaryTest
         device.memory.drain();
         assertEquals(1, slot.completions);
         slot.assertInternalTargetFailure();
-        assertEquals(1, lu.internalErrorCount());
+        assertEquals(1, lu.status().internalErrorCount());
         assertEquals(1, reported.size());
         assertEquals(0, device.memory.drain(), "nothing left in flight");
     }
@@ -126,7 +126,7 @@ class FaultBoundaryTest
         assertEquals(1, slot.completions);
         slot.assertInternalTargetFailure();
         assertEquals(0x5A, disk(0), "the write happened");
-        assertEquals(1, lu.internalErrorCount());
+        assertEquals(1, lu.status().internalErrorCount());
         assertEquals(1, reported.size());
     }
 
@@ -140,7 +140,7 @@ class FaultBoundaryTest
         assertTrue(slot.execute(4096, LuHarness.cdb10(OperationCodes.READ_10, 0, 0, 8)));
         assertEquals(1, slot.completions);
         assertEquals(ScsiStatus.GOOD, slot.task.status());
-        assertEquals(1, lu.internalErrorCount());
+        assertEquals(1, lu.status().internalErrorCount());
         assertEquals(1, reported.size());
         assertInstanceOf(IllegalStateException.class, reported.get(0));
     }
@@ -155,7 +155,7 @@ class FaultBoundaryTest
         assertEquals(1, slot.completions);
         assertEquals(ScsiStatus.GOOD, slot.task.status(), "the completed result stands");
         assertEquals(4096, slot.task.dataInLength());
-        assertEquals(1, lu.internalErrorCount());
+        assertEquals(1, lu.status().internalErrorCount());
         assertEquals(1, reported.size());
     }
 
@@ -175,15 +175,15 @@ class FaultBoundaryTest
         device.failingWrite = 1;
         assertFalse(first.execute(2 * BLOCK_SIZE, cdb));
         assertFalse(second.execute(2 * BLOCK_SIZE, cdb));
-        assertEquals(1, lu.compareAndWriteQueuedCount());
+        assertEquals(1, lu.status().compareAndWriteQueuedCount());
         device.memory.drain();
         assertEquals(1, first.completions);
         first.assertInternalTargetFailure();
         assertEquals(1, second.completions);
         assertEquals(ScsiStatus.GOOD, second.task.status(), "the waiter got the range and compared against 'a'");
         assertEquals('c', disk(BLOCK_SIZE * 9));
-        assertEquals(1, lu.internalErrorCount());
-        assertEquals(0, lu.compareAndWriteBusyCount());
+        assertEquals(1, lu.status().internalErrorCount());
+        assertEquals(0, lu.status().compareAndWriteBusyCount());
 
         // The range is free: a third takes it at once.
         device.memory.deferred = false;
@@ -219,7 +219,7 @@ class FaultBoundaryTest
         assertEquals(3, slot.completions);
         assertEquals(ScsiStatus.GOOD, slot.task.status());
 
-        assertEquals(0, lu.internalErrorCount());
+        assertEquals(0, lu.status().internalErrorCount());
         assertTrue(reported.isEmpty());
     }
 
@@ -246,7 +246,7 @@ class FaultBoundaryTest
         assertEquals(ScsiStatus.GOOD, first.task.status());
         assertEquals(1, second.completions);
         assertEquals(ScsiStatus.CHECK_CONDITION, second.task.status(), "MISCOMPARE: 'x' is not 'b'");
-        assertEquals(0, lu.internalErrorCount());
+        assertEquals(0, lu.status().internalErrorCount());
 
         // Nothing was left holding the range.
         second.listenerThrows = null;

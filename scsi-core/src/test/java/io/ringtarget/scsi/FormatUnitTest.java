@@ -75,7 +75,7 @@ class FormatUnitTest
         assertEquals(0, u.device.writes);
         assertEquals(0, u.device.unmaps);
         assertEquals(0x11, u.device.disk().get(ValueLayout.JAVA_BYTE, 0));
-        assertEquals(0, u.lu.formatState());
+        assertEquals(0, u.lu.status().formatState());
     }
 
     @Test
@@ -93,8 +93,8 @@ class FormatUnitTest
         assertEquals(0, thick.device.unmaps);
         assertEquals(1, thick.device.flushes);
         assertEveryBlockHolds(thick, 0);
-        assertEquals(0, thick.lu.formatState());
-        assertEquals(0, thick.lu.sanitizeCompletedCount(), "a format is not a sanitize operation");
+        assertEquals(0, thick.lu.status().formatState());
+        assertEquals(0, thick.lu.status().sanitizeCompletedCount(), "a format is not a sanitize operation");
         thick.run(0, 0, 0, 0, 0, 0, 0);
         thick.assertGood();
     }
@@ -129,8 +129,8 @@ class FormatUnitTest
         assertEquals(1, completions[0], "IMMED: status at once");
         assertEquals(ScsiStatus.GOOD, own.status());
         thick.device.drain(3);
-        assertEquals(1, thick.lu.formatState());
-        assertEquals(Sanitize.IDLE, thick.lu.sanitizeState(), "not a sanitize operation");
+        assertEquals(1, thick.lu.status().formatState());
+        assertEquals(Sanitize.IDLE, thick.lu.status().sanitizeState(), "not a sanitize operation");
         thick.run(thick.other, 0, 0, 0, 0, 0, 0, 0);   // TEST UNIT READY: what sg_format polls
         thick.assertSense(SenseKey.NOT_READY, Asc.FORMAT_IN_PROGRESS);
         final int progress = (thick.sense(16) << 8) | thick.sense(17);
@@ -148,7 +148,7 @@ class FormatUnitTest
         assertEquals(Asc.FORMAT_IN_PROGRESS, (thick.in(12) << 8) | thick.in(13));
         assertEquals(4, thick.device.writes, "three chunks done, the fourth in flight: nothing else written");
         thick.device.drain();
-        assertEquals(0, thick.lu.formatState());
+        assertEquals(0, thick.lu.status().formatState());
         thick.run(thick.other, 0, 0, 0, 0, 0, 0, 0);
         thick.assertGood();
         assertEveryBlockHolds(thick, 0);
@@ -160,8 +160,8 @@ class FormatUnitTest
         thick.device.failWithErrno = 5;
         thick.run(0, formatUnit(0));
         thick.assertSense(SenseKey.MEDIUM_ERROR, Asc.FORMAT_COMMAND_FAILED);
-        assertEquals(2, thick.lu.formatState());
-        assertEquals(Sanitize.IDLE, thick.lu.sanitizeState());
+        assertEquals(2, thick.lu.status().formatState());
+        assertEquals(Sanitize.IDLE, thick.lu.status().sanitizeState());
         thick.device.failWithErrno = 0;
         thick.run(thick.other, 4096, LuHarness.cdb16(0x88, 0, 0, 8));
         thick.assertSense(SenseKey.MEDIUM_ERROR, Asc.MEDIUM_FORMAT_CORRUPTED);
@@ -172,7 +172,7 @@ class FormatUnitTest
         thick.assertGood();
         thick.run(0, formatUnit(0));
         thick.assertGood();
-        assertEquals(0, thick.lu.formatState());
+        assertEquals(0, thick.lu.status().formatState());
         thick.run(thick.other, 4096, LuHarness.cdb16(0x88, 0, 0, 8));
         thick.assertGood();
 
@@ -183,7 +183,7 @@ class FormatUnitTest
         thin.device.failWithErrno = 0;
         thin.run(0, 0x48, 0x02, 0, 0, 0, 0, 0, 0, 0, 0);   // SANITIZE BLOCK ERASE
         thin.assertGood();
-        assertEquals(0, thin.lu.formatState());
+        assertEquals(0, thin.lu.status().formatState());
     }
 
     @Test

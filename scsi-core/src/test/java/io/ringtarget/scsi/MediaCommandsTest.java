@@ -231,7 +231,7 @@ class MediaCommandsTest
         h.device.failWithErrno = 28;
         h.run(512, LuHarness.cdb10(0x2A, 0, 0, 1));
         h.assertSense(SenseKey.DATA_PROTECT, Asc.SPACE_ALLOCATION_FAILED_WRITE_PROTECT);
-        assertEquals(3, h.lu.ioErrorCount());
+        assertEquals(3, h.lu.status().ioErrorCount());
     }
 
     @Test
@@ -248,7 +248,7 @@ class MediaCommandsTest
         h.assertSense(SenseKey.NOT_READY, Asc.TARGET_PORT_IN_UNAVAILABLE_STATE);
         h.run(512, LuHarness.cdb16(0x93, 0x08, 0, 1));
         h.assertSense(SenseKey.NOT_READY, Asc.TARGET_PORT_IN_UNAVAILABLE_STATE);
-        assertEquals(4, h.lu.ioErrorCount());
+        assertEquals(4, h.lu.status().ioErrorCount());
     }
 
     @Test
@@ -586,7 +586,7 @@ class MediaCommandsTest
         two.nexus(h.nexus).device(h.device).cdb(cdb).expectedDataTransferLength(1024).dataBuffer(second);
         assertFalse(h.lu.execute(one));
         assertFalse(h.lu.execute(two));
-        assertEquals(1, h.lu.compareAndWriteQueuedCount());
+        assertEquals(1, h.lu.status().compareAndWriteQueuedCount());
         h.device.drain();
         assertEquals(1, done[0]);
         assertEquals(1, done[1]);
@@ -594,7 +594,7 @@ class MediaCommandsTest
         assertEquals('b', disk(512 * 9));
         assertEquals(ScsiStatus.CHECK_CONDITION, two.status(), "compared against 'b', the first one's write");
         assertEquals(SenseKey.MISCOMPARE, two.senseData().get(ValueLayout.JAVA_BYTE, 2) & 0x0F);
-        assertEquals(0, h.lu.compareAndWriteBusyCount());
+        assertEquals(0, h.lu.status().compareAndWriteBusyCount());
 
         // And a third after both: takes the range at once.
         second.asSlice(0, 512).fill((byte)'b');

@@ -106,14 +106,14 @@ class MediumOperationRestartTest
         overwrite(before, IMMED, 0x80 | 3, 0x5A);   // INVERT, three passes
         before.assertGood();
         before.device.drain(5);
-        assertEquals(Sanitize.IN_PROGRESS, before.lu.sanitizeState());
+        assertEquals(Sanitize.IN_PROGRESS, before.lu.status().sanitizeState());
         assertTrue(saved().contains("operation sanitize\nstate running\nerase 0\nunrestricted 0\ninvert 1\n" +
             "passes 3\npattern 5a\n"), saved());
         assertEquals(file(), before.lu.stateFiles().mediumOperationFile());
         // The server stops here (a kill: the operation's steps never come back).
 
         final LuHarness after = start();
-        assertEquals(Sanitize.IN_PROGRESS, after.lu.sanitizeState(), "in progress before any command");
+        assertEquals(Sanitize.IN_PROGRESS, after.lu.status().sanitizeState(), "in progress before any command");
         after.device.deferred = true;
         after.drainAfterRun = false;
         assertEquals(0, after.device.pendingCount(), "nothing runs until a command comes");
@@ -124,7 +124,7 @@ class MediumOperationRestartTest
         after.assertSense(SenseKey.NOT_READY, Asc.SANITIZE_IN_PROGRESS);
         assertEquals(1, after.device.pendingCount(), "started once");
         after.device.drain();
-        assertEquals(Sanitize.IDLE, after.lu.sanitizeState());
+        assertEquals(Sanitize.IDLE, after.lu.status().sanitizeState());
         assertEquals(3 * 8, after.device.writes, "three whole passes, from the first block");
         assertEquals(java.util.List.of("started SANITIZE OVERWRITE (3 passes, INVERT) by " +
                 before.nexus.initiatorPortName(), "resumed SANITIZE OVERWRITE (3 passes, INVERT) from 0%",
@@ -135,7 +135,7 @@ class MediumOperationRestartTest
         after.drainAfterRun = true;
         after.run(after.other, 0, 0, 0, 0, 0, 0, 0);
         after.assertGood();
-        assertEquals(Sanitize.IDLE, start().lu.sanitizeState(), "a third start finds nothing");
+        assertEquals(Sanitize.IDLE, start().lu.status().sanitizeState(), "a third start finds nothing");
     }
 
     @Test
@@ -155,14 +155,14 @@ class MediumOperationRestartTest
         // Killed here: the 12th chunk's write never lands. On the medium: 3 MiB of 0x5A, then 5 MiB of 0xA5.
 
         final LuHarness after = start();
-        assertEquals(Sanitize.IN_PROGRESS, after.lu.sanitizeState());
+        assertEquals(Sanitize.IN_PROGRESS, after.lu.status().sanitizeState());
         assertEquals(11 * 65535 / 16, after.lu.stateFiles().mediumOperationResumeProgress(), "11 of 16 MiB");
-        assertEquals(11 * 65535 / 16, after.lu.sanitizeProgress(), "REQUEST SENSE says so before it goes on");
+        assertEquals(11 * 65535 / 16, after.lu.status().sanitizeProgress(), "REQUEST SENSE says so before it goes on");
         after.device.disk().asSlice(0, 3 << 20).fill((byte)0x5A);
         after.device.disk().asSlice(3 << 20, 5 << 20).fill((byte)0xA5);
         after.run(after.other, 96, 0x12, 0, 0, 0, 96, 0);   // INQUIRY: the operation goes on
         after.assertGood();
-        assertEquals(Sanitize.IDLE, after.lu.sanitizeState());
+        assertEquals(Sanitize.IDLE, after.lu.status().sanitizeState());
         assertEquals(5, after.device.writes, "the five chunks not saved as done");
         assertEveryBlockHolds(after, 0x5A);   // the second pass's pattern, as given
         assertEquals(java.util.List.of("started SANITIZE OVERWRITE (2 passes, INVERT) by " +
@@ -212,7 +212,7 @@ class MediumOperationRestartTest
         assertTrue(saved().contains("operation sanitize\nstate failed\n"), saved());
 
         final LuHarness after = start().ready();
-        assertEquals(Sanitize.FAILED, after.lu.sanitizeState());
+        assertEquals(Sanitize.FAILED, after.lu.status().sanitizeState());
         after.run(after.nexus, 512, 0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0);
         after.assertSense(SenseKey.MEDIUM_ERROR, Asc.SANITIZE_COMMAND_FAILED);
         after.run(0, SANITIZE, EXIT_FAILURE_MODE, 0, 0, 0, 0, 0, 0, 0, 0);   // AUSE was 0: restricted
@@ -220,7 +220,7 @@ class MediumOperationRestartTest
         after.run(0, SANITIZE, BLOCK_ERASE, 0, 0, 0, 0, 0, 0, 0, 0);
         after.assertGood();
         assertFalse(Files.exists(file()));
-        assertEquals(Sanitize.IDLE, start().lu.sanitizeState());
+        assertEquals(Sanitize.IDLE, start().lu.status().sanitizeState());
 
         // With AUSE the failure mode may be left by EXIT FAILURE MODE, after a restart too; that removes the file.
         after.device.failWithErrno = 5;
@@ -231,7 +231,7 @@ class MediumOperationRestartTest
         third.device.holdSaves = true;
         third.run(0, SANITIZE, EXIT_FAILURE_MODE, 0, 0, 0, 0, 0, 0, 0, 0);
         third.assertGood();
-        assertEquals(Sanitize.IDLE, third.lu.sanitizeState());
+        assertEquals(Sanitize.IDLE, third.lu.status().sanitizeState());
         assertTrue(Files.exists(file()), "removed aside");
         assertEquals(1, third.device.runHeldSaves());
         assertFalse(Files.exists(file()));
@@ -248,12 +248,12 @@ class MediumOperationRestartTest
         assertEquals("failed FORMAT UNIT (deallocate)", events.getLast());
 
         final LuHarness after = start().ready();
-        assertEquals(2, after.lu.formatState());
+        assertEquals(2, after.lu.status().formatState());
         after.run(after.nexus, 512, 0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0);
         after.assertSense(SenseKey.MEDIUM_ERROR, Asc.MEDIUM_FORMAT_CORRUPTED);
         after.run(0, 0x04, 0, 0, 0, 0, 0);
         after.assertGood();
-        assertEquals(0, after.lu.formatState());
+        assertEquals(0, after.lu.status().formatState());
         assertFalse(Files.exists(file()));
     }
 

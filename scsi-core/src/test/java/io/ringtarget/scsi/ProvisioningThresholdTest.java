@@ -115,7 +115,7 @@ class ProvisioningThresholdTest
         h.device.mapped = 1600;
         write(4);
         assertEquals(List.of(Asc.THIN_PROVISIONING_SOFT_THRESHOLD_REACHED), h.unitAttentions(h.other));
-        assertEquals(2, h.lu.softThresholdReachedCount());
+        assertEquals(2, h.lu.status().softThresholdReachedCount());
         assertEquals(75, h.lu.softThresholdPercent());
     }
 
@@ -199,7 +199,7 @@ class ProvisioningThresholdTest
         a.run(a.nexus, 512, LuHarness.cdb10(0x2A, 0, 4, 1));
         assertEquals(List.of(Asc.THIN_PROVISIONING_SOFT_THRESHOLD_REACHED), a.unitAttentions(a.other));
         assertEquals(List.of("205 of 2048 below 206", "100 of 2048 below 206"), told);
-        assertEquals(2, a.lu.softThresholdReachedCount());
+        assertEquals(2, a.lu.status().softThresholdReachedCount());
         assertThrows(IllegalArgumentException.class, () -> new LuHarness(2048, 512, false, false).lu
             .availableThreshold(10), "a thick logical unit has no available threshold");
     }
@@ -233,7 +233,7 @@ class ProvisioningThresholdTest
         write(1);
         assertEquals(List.of(Asc.THIN_PROVISIONING_SOFT_THRESHOLD_REACHED), h.unitAttentions(h.other));
         assertEquals(List.of("1600 of 2048 at 1536"), events);
-        assertEquals(2, h.lu.softThresholdReachedCount());
+        assertEquals(2, h.lu.status().softThresholdReachedCount());
     }
 
     @Test

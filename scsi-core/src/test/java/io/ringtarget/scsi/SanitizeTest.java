@@ -110,8 +110,8 @@ class SanitizeTest
         assertEveryBlockHolds(0xDE, 0xAD, 0xBE);   // 512 is no multiple of 3: each block starts the pattern again
         assertEquals(CHUNKS_PER_PASS, h.device.writes);
         assertEquals(1, h.device.flushes, "flushed once at the end");
-        assertEquals(Sanitize.IDLE, h.lu.sanitizeState());
-        assertEquals(1, h.lu.sanitizeCompletedCount());
+        assertEquals(Sanitize.IDLE, h.lu.status().sanitizeState());
+        assertEquals(1, h.lu.status().sanitizeCompletedCount());
         h.run(0, 0, 0, 0, 0, 0, 0);
         h.assertGood();
     }
@@ -130,7 +130,7 @@ class SanitizeTest
         h.device.drain();
         assertEveryBlockHolds(0x0F);
         assertEquals(2 * CHUNKS_PER_PASS, h.device.writes);
-        assertEquals(Sanitize.IDLE, h.lu.sanitizeState());
+        assertEquals(Sanitize.IDLE, h.lu.status().sanitizeState());
     }
 
     @Test
@@ -140,7 +140,7 @@ class SanitizeTest
         h.drainAfterRun = false;
         startOwn(IMMED, 1, (byte)0xAB);
         h.device.drain(3);
-        assertEquals(Sanitize.IN_PROGRESS, h.lu.sanitizeState());
+        assertEquals(Sanitize.IN_PROGRESS, h.lu.status().sanitizeState());
         h.run(h.other, 0, 0, 0, 0, 0, 0, 0);   // TEST UNIT READY, another initiator
         assertInProgress(h.task);
         final int progress = (h.sense(16) << 8) | h.sense(17);
@@ -161,7 +161,7 @@ class SanitizeTest
         assertTrue((h.in(15) & 0x80) != 0, "progress indication");
         assertEquals(4, h.device.writes, "three chunks done, the fourth in flight: nothing else reached the medium");
         h.device.drain();
-        assertEquals(Sanitize.IDLE, h.lu.sanitizeState());
+        assertEquals(Sanitize.IDLE, h.lu.status().sanitizeState());
         h.run(h.other, 0, 0, 0, 0, 0, 0, 0);
         h.assertGood();
         assertEveryBlockHolds(0xAB);
@@ -179,10 +179,10 @@ class SanitizeTest
         h.device.drain(1);
         assertEquals(1, ownCompletions, "ended at the next step");
         assertEquals(ScsiStatus.TASK_ABORTED, own.status());
-        assertEquals(Sanitize.IN_PROGRESS, h.lu.sanitizeState());
+        assertEquals(Sanitize.IN_PROGRESS, h.lu.status().sanitizeState());
         h.device.drain();
         assertEquals(1, ownCompletions, "never completed twice");
-        assertEquals(Sanitize.IDLE, h.lu.sanitizeState());
+        assertEquals(Sanitize.IDLE, h.lu.status().sanitizeState());
         assertEveryBlockHolds(0x5A);
     }
 
@@ -271,8 +271,8 @@ class SanitizeTest
         int length = overwriteList(1, (byte)0x33);
         h.run(length, sanitize(OVERWRITE, length));
         h.assertSense(SenseKey.MEDIUM_ERROR, Asc.SANITIZE_COMMAND_FAILED);
-        assertEquals(Sanitize.FAILED, h.lu.sanitizeState());
-        assertEquals(1, h.lu.sanitizeFailureCount());
+        assertEquals(Sanitize.FAILED, h.lu.status().sanitizeState());
+        assertEquals(1, h.lu.status().sanitizeFailureCount());
         h.device.failWithErrno = 0;
         h.run(h.other, 4096, LuHarness.cdb16(0x88, 0, 0, 8));
         h.assertSense(SenseKey.MEDIUM_ERROR, Asc.SANITIZE_COMMAND_FAILED);
@@ -291,7 +291,7 @@ class SanitizeTest
         // Only a sanitize operation that completes leaves it.
         h.run(0, sanitize(BLOCK_ERASE, 0));
         h.assertGood();
-        assertEquals(Sanitize.IDLE, h.lu.sanitizeState());
+        assertEquals(Sanitize.IDLE, h.lu.status().sanitizeState());
         h.run(h.other, 0, 0, 0, 0, 0, 0, 0);
         h.assertGood();
     }
@@ -305,7 +305,7 @@ class SanitizeTest
         h.device.failWithErrno = 0;
         h.run(0, sanitize(EXIT_FAILURE_MODE, 0));
         h.assertGood();
-        assertEquals(Sanitize.IDLE, h.lu.sanitizeState());
+        assertEquals(Sanitize.IDLE, h.lu.status().sanitizeState());
         h.run(h.other, 0, 0, 0, 0, 0, 0, 0);
         h.assertGood();
         h.run(0, sanitize(EXIT_FAILURE_MODE, 0));   // not in the failure mode: nothing to leave
@@ -366,7 +366,7 @@ class SanitizeTest
         }
         assertEquals(0, h.device.writes);
         assertEquals(0, h.device.unmaps);
-        assertEquals(Sanitize.IDLE, h.lu.sanitizeState());
+        assertEquals(Sanitize.IDLE, h.lu.status().sanitizeState());
         assertEquals(0x11, disk(0));
     }
 
@@ -382,6 +382,6 @@ class SanitizeTest
         h.run(0, sanitize(BLOCK_ERASE, 0));
         assertEquals(ScsiStatus.RESERVATION_CONFLICT, h.task.status());
         assertEquals(0, h.device.unmaps);
-        assertEquals(Sanitize.IDLE, h.lu.sanitizeState());
+        assertEquals(Sanitize.IDLE, h.lu.status().sanitizeState());
     }
 }

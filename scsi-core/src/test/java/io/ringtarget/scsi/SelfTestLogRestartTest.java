@@ -126,7 +126,7 @@ class SelfTestLogRestartTest
         final long[] cut = entry(logPage(after), 1);
         assertEquals(SelfTest.BACKGROUND_EXTENDED, cut[0]);
         assertEquals(SelfTest.ABORTED_OTHER, cut[1], "aborted by another method: the restart");
-        assertEquals(false, after.lu.selfTestRunning());
+        assertEquals(false, after.lu.status().selfTestRunning());
         assertEquals(0, after.lu.selfTest().measuredBytesPerSecond(), "it measured nothing");
     }
 

@@ -47,7 +47,7 @@ class SelfTestTest
         h.drainAfterRun = false;
         sendDiagnostic(SelfTest.BACKGROUND_SHORT << 5);
         h.assertGood();
-        assertEquals(true, h.lu.selfTestRunning());
+        assertEquals(true, h.lu.status().selfTestRunning());
         assertEquals(SelfTest.IN_PROGRESS, logEntry(1)[1], "in progress");
         sendDiagnostic(SelfTest.BACKGROUND_EXTENDED << 5);   // another while one runs
         h.assertSense(SenseKey.NOT_READY, Asc.SELF_TEST_IN_PROGRESS);
@@ -61,9 +61,9 @@ class SelfTestTest
         h.lu.execute(h.task);
         assertEquals(2, h.device.drain(2));
         h.assertGood();
-        assertEquals(true, h.lu.selfTestRunning());
+        assertEquals(true, h.lu.status().selfTestRunning());
         h.device.drain();
-        assertEquals(false, h.lu.selfTestRunning());
+        assertEquals(false, h.lu.status().selfTestRunning());
         assertEquals(16, h.device.reads, "the 16 chunks of a 16 MiB unit");
         final long[] entry = logEntry(1);
         assertEquals(SelfTest.BACKGROUND_SHORT, entry[0]);
@@ -87,7 +87,7 @@ class SelfTestTest
         sendDiagnostic(SelfTest.ABORT_BACKGROUND << 5);
         h.assertGood();
         h.device.drain();
-        assertEquals(false, h.lu.selfTestRunning(), "ended at its next step");
+        assertEquals(false, h.lu.status().selfTestRunning(), "ended at its next step");
         assertEquals(SelfTest.BACKGROUND_EXTENDED, logEntry(1)[0]);
         assertEquals(SelfTest.ABORTED_BY_SEND_DIAGNOSTIC, logEntry(1)[1]);
 
@@ -95,7 +95,7 @@ class SelfTestTest
         h.device.drain(1);
         h.lu.resetLun();
         h.device.drain();
-        assertEquals(false, h.lu.selfTestRunning());
+        assertEquals(false, h.lu.status().selfTestRunning());
         assertEquals(java.util.List.of(Asc.POWER_ON_RESET), h.unitAttentions(h.nexus));
         assertEquals(SelfTest.ABORTED_OTHER, logEntry(1)[1]);
         assertEquals(SelfTest.ABORTED_BY_SEND_DIAGNOSTIC, logEntry(2)[1], "the older result kept, second");
@@ -104,7 +104,7 @@ class SelfTestTest
         h.device.drain(1);
         h.lu.retired();
         h.device.drain();
-        assertEquals(false, h.lu.selfTestRunning());
+        assertEquals(false, h.lu.status().selfTestRunning());
         assertEquals(SelfTest.ABORTED_OTHER, logEntry(1)[1]);
     }
 
@@ -129,7 +129,8 @@ class SelfTestTest
         assertEquals(0x11, entry[5]);
         assertEquals(0x00, entry[6]);
         assertEquals(0, logEntry(2)[1] + logEntry(2)[0], "the default self-tests left no entry");
-        assertEquals(2, h.lu.selfTestFailureCount(), "both failures counted (ringtarget_lun_self_test_failures_total)");
+        assertEquals(2, h.lu.status().selfTestFailureCount(),
+            "both failures counted (ringtarget_lun_self_test_failures_total)");
     }
 
     private final ScsiTask own = new ScsiTask();
@@ -163,8 +164,8 @@ class SelfTestTest
         h.run(h.other, 0, 0, 0, 0, 0, 0, 0);
         h.assertSense(SenseKey.NOT_READY, Asc.SELF_TEST_IN_PROGRESS);
         assertEquals(4 * 65536 / 16, (h.sense(16) << 8) | h.sense(17), "4 of 16 chunks read");
-        assertEquals(4 * 65536 / 16, h.lu.selfTestProgress(), "what ringtarget ls shows");
-        assertTrue(h.lu.selfTestInForeground());
+        assertEquals(4 * 65536 / 16, h.lu.status().selfTestProgress(), "what ringtarget ls shows");
+        assertTrue(h.lu.status().selfTestInForeground());
         h.run(h.nexus, 512, 0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0);
         h.assertSense(SenseKey.NOT_READY, Asc.SELF_TEST_IN_PROGRESS);
         sendDiagnostic(SelfTest.ABORT_BACKGROUND << 5);   // not a background test: SEND DIAGNOSTIC waits too
@@ -204,7 +205,7 @@ class SelfTestTest
         assertEquals(SelfTest.FOREGROUND_EXTENDED, entry[0]);
         assertEquals(SelfTest.FIRST_SEGMENT_FAILED, entry[1]);
         assertEquals(3L * 2048 + 5, entry[3]);
-        assertEquals(1, h.lu.selfTestFailureCount());
+        assertEquals(1, h.lu.status().selfTestFailureCount());
 
         h.device.badByte = -1;
         h.device.deferred = true;
@@ -216,7 +217,7 @@ class SelfTestTest
         h.device.drain(1);
         assertEquals(1, ownCompletions, "ended at the next step");
         assertEquals(ScsiStatus.TASK_ABORTED, own.status());
-        assertEquals(false, h.lu.selfTestRunning(), "and the test with it");
+        assertEquals(false, h.lu.status().selfTestRunning(), "and the test with it");
         assertEquals(0, h.device.pendingCount());
         h.drainAfterRun = true;
         entry = logEntry(1);
@@ -240,7 +241,7 @@ class SelfTestTest
         h.drainAfterRun = true;
         h.run(h.other, 0, 0x04, 0x00, 0, 0, 0, 0);   // FORMAT UNIT, no parameter list: zeros
         h.assertGood();
-        assertEquals(false, h.lu.selfTestRunning());
+        assertEquals(false, h.lu.status().selfTestRunning());
         final long[] entry = logEntry(1);
         assertEquals(SelfTest.BACKGROUND_EXTENDED, entry[0]);
         assertEquals(SelfTest.ABORTED_OTHER, entry[1], "aborted by the format (SPC-4 5.15.3.3)");

@@ -148,7 +148,8 @@ final class FullFeaturePhase
         authentication = exchange.authentication();
         loginEpochMillis = System.currentTimeMillis();
         final PortalGroup portalGroup = exchange.portalGroup();
-        receiver.digests(params.headerDigest, params.dataDigest).maxRecvDataSegmentLength(params.maxRecvDataSegmentLength);
+        receiver.digests(params.headerDigest, params.dataDigest)
+            .maxRecvDataSegmentLength(params.maxRecvDataSegmentLength);
         sender.digests(params.headerDigest, params.dataDigest);
         writes.parameters(params.immediateData, params.initialR2T, params.firstBurstLength, params.maxBurstLength,
             params.maxOutstandingR2T);
@@ -352,7 +353,7 @@ final class FullFeaturePhase
         return taskManagement.holding();
     }
 
-    /** The connection closes: every task is aborted, Data-In waiting for room dropped (its slots go with releaseAll). */
+    /** The connection closes: every task aborted, Data-In waiting for room dropped (its slots go with releaseAll). */
     void abortEverything()
     {
         commands.abortEverything();
@@ -419,9 +420,9 @@ final class FullFeaturePhase
     {
         final PortalGroup tpg = executor.portalGroup();
         return new SessionSnapshot(session.initiatorName(), session.isid(), session.tsih(), session.discovery(),
-            session.discovery() ? null : session.targetName(), null == tpg ? 0 : tpg.tag(), Portal.format(localIp, localPort),
-            peer, context.loop().roleName(), loginEpochMillis, counters.commands(), readBytes, writtenBytes,
-            parameters.toString(), authentication, window.expCmdSn(), window.maxCmdSn(), statSn.current(),
+            session.discovery() ? null : session.targetName(), null == tpg ? 0 : tpg.tag(),
+            Portal.format(localIp, localPort), peer, context.loop().roleName(), loginEpochMillis, counters.commands(),
+            readBytes, writtenBytes, parameters.toString(), authentication, window.expCmdSn(), window.maxCmdSn(), statSn.current(),
             executor.luns().lunNumbers().clone(), null != tpg && tpg.readOnlyFor(session.initiatorName()),
             executor.luns().describe(), counters.errors());
     }

@@ -278,18 +278,18 @@ public final class RingtargetCollector implements MultiCollector
                 rbdReopens.add(labels, rbd.reopens());
             }
             inFlight.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(engine.lunInFlight(key)).build());
-            final int sanitizing = lun.logicalUnit().sanitizeState();
+            final int sanitizing = lun.logicalUnit().status().sanitizeState();
             sanitizeState.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(sanitizing).build());
             sanitizeProgress.dataPoint(GaugeDataPointSnapshot.builder().labels(labels)
-                .value(sanitizing == 1 ? lun.logicalUnit().sanitizeProgress() / 65536.0 : 0).build());
+                .value(sanitizing == 1 ? lun.logicalUnit().status().sanitizeProgress() / 65536.0 : 0).build());
             formatState.dataPoint(GaugeDataPointSnapshot.builder().labels(labels)
-                .value(lun.logicalUnit().formatState()).build());
+                .value(lun.logicalUnit().status().formatState()).build());
             selfTestRunning.dataPoint(GaugeDataPointSnapshot.builder().labels(labels)
-                .value(lun.logicalUnit().selfTestRunning() ? 1 : 0).build());
-            selfTestFailures.add(labels, lun.logicalUnit().selfTestFailureCount());
+                .value(lun.logicalUnit().status().selfTestRunning() ? 1 : 0).build());
+            selfTestFailures.add(labels, lun.logicalUnit().status().selfTestFailureCount());
             if (lun.logicalUnit().softThresholdPercent() > 0 || lun.logicalUnit().availableThresholdPercent() > 0)
             {
-                softThresholds.add(labels, lun.logicalUnit().softThresholdReachedCount());
+                softThresholds.add(labels, lun.logicalUnit().status().softThresholdReachedCount());
             }
             for (int op = 0; op < IoOp.COUNT; op++)
             {

@@ -421,7 +421,7 @@ final class TargetRegistryBuilder
         final int resumeAt = lu.stateFiles().mediumOperationResumeProgress() * 100 / 65536;
         final String from = resumeAt <= 0 ? "runs again from its first block" : "goes on from " + resumeAt +
             "% (its progress last saved)";
-        return switch (lu.sanitizeState() * 10 + lu.formatState())
+        return switch (lu.status().sanitizeState() * 10 + lu.status().formatState())
         {
             case 10 -> "a sanitize operation stopped by the last shutdown " + from + " when an initiator next sends " +
                 "a command; until it ends the LUN is NOT READY";

@@ -20,6 +20,7 @@ import io.ringtarget.iscsi.node.PortalGroup;
 import io.ringtarget.iscsi.node.TargetNode;
 import io.ringtarget.iscsi.session.SessionSnapshot;
 import io.ringtarget.scsi.LogicalUnit;
+import io.ringtarget.scsi.LogicalUnitStatus;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -403,29 +404,30 @@ public final class TargetServer implements AutoCloseable
 
     private static String mediumState(final LogicalUnit lu)
     {
-        final int percent = (int)(lu.sanitizeProgress() * 100L / 65536);
-        if (lu.sanitizeState() == 1)
+        final LogicalUnitStatus status = lu.status();
+        final int percent = (int)(status.sanitizeProgress() * 100L / 65536);
+        if (status.sanitizeState() == 1)
         {
             return "sanitize in progress " + percent + "%";
         }
-        if (lu.sanitizeState() == 2)
+        if (status.sanitizeState() == 2)
         {
             return "sanitize failed: MEDIUM ERROR until a SANITIZE completes";
         }
-        if (lu.formatState() == 1)
+        if (status.formatState() == 1)
         {
             return "format in progress " + percent + "%";
         }
-        if (lu.formatState() == 2)
+        if (status.formatState() == 2)
         {
             return "medium format corrupted: MEDIUM ERROR until a FORMAT UNIT or SANITIZE completes";
         }
-        if (!lu.selfTestRunning())
+        if (!status.selfTestRunning())
         {
             return null;
         }
-        return (lu.selfTestInForeground() ? "foreground self-test (the LUN answers NOT READY) " : "self-test ") +
-            (int)(lu.selfTestProgress() * 100L / 65536) + "%";
+        return (status.selfTestInForeground() ? "foreground self-test (the LUN answers NOT READY) " : "self-test ") +
+            (int)(status.selfTestProgress() * 100L / 65536) + "%";
     }
 
     /** Blocks until {@link #close} has finished (from another thread or a shutdown hook). */
