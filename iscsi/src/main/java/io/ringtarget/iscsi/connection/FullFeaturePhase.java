@@ -422,9 +422,9 @@ final class FullFeaturePhase
         return new SessionSnapshot(session.initiatorName(), session.isid(), session.tsih(), session.discovery(),
             session.discovery() ? null : session.targetName(), null == tpg ? 0 : tpg.tag(),
             Portal.format(localIp, localPort), peer, context.loop().roleName(), loginEpochMillis, counters.commands(),
-            readBytes, writtenBytes, parameters.toString(), authentication, window.expCmdSn(), window.maxCmdSn(), statSn.current(),
-            executor.luns().lunNumbers().clone(), null != tpg && tpg.readOnlyFor(session.initiatorName()),
-            executor.luns().describe(), counters.errors());
+            readBytes, writtenBytes, parameters.toString(), authentication, window.expCmdSn(), window.maxCmdSn(),
+            statSn.current(), executor.luns().lunNumbers().clone(),
+            null != tpg && tpg.readOnlyFor(session.initiatorName()), executor.luns().describe(), counters.errors());
     }
 
     /**
