@@ -15,6 +15,7 @@ import io.ringtarget.iscsi.node.PortalGroup;
 import io.ringtarget.iscsi.node.TargetNode;
 import io.ringtarget.iscsi.node.TargetRegistry;
 import io.ringtarget.iscsi.stats.DisconnectReason;
+import io.ringtarget.iscsi.transport.InMemorySocket;
 import io.ringtarget.pdu.LoginRequestPdu;
 import io.ringtarget.pdu.LoginResponsePdu;
 import io.ringtarget.pdu.PduHeader;

@@ -141,6 +141,12 @@ public final class DataBuffers implements AutoCloseable
         return small.capacity();
     }
 
+    /** Small buffers not in use (tests). */
+    public int freeSmallBuffers()
+    {
+        return small.available();
+    }
+
     /** Bytes of the region for larger transfers. */
     public long regionSize()
     {

@@ -4,7 +4,7 @@ package io.ringtarget.iscsi.transport;
  * The socket operations of one connection. Each is started here and completes later through the connection's
  * completion handler, with the user_data it was started with and its result (bytes, or -errno). In the engine they
  * are SQEs on the loop's io_uring ring ({@link RingSocket}); the command-path benchmark (bench module,
- * CommandPathBenchmark) drives a connection through another implementation that has no socket, so the protocol
+ * CommandPathBenchmark) drives a connection through {@link InMemorySocket}, which has no socket, so the protocol
  * path can be measured without the kernel. Owned by the connection's loop.
  */
 public interface ConnectionSocket

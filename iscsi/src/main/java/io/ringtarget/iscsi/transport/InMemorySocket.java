@@ -1,8 +1,7 @@
-package io.ringtarget.bench.iscsi;
+package io.ringtarget.iscsi.transport;
 
 import io.ringtarget.ffi.Iovec;
 import io.ringtarget.ffi.Msghdr;
-import io.ringtarget.iscsi.transport.ConnectionSocket;
 import io.ringtarget.ring.CompletionHandler;
 
 import java.lang.foreign.MemorySegment;
@@ -16,9 +15,10 @@ import static io.ringtarget.ffi.LibcConstants.ECANCELED;
  * armed RECV names and completes it; {@link #completeSend} completes the SENDMSG in flight as wholly sent (its
  * iovecs optionally copied out, for a test to read what was staged). Completions go to the connection's
  * {@link CompletionHandler} with the user_data the operations were started with, as the loop would hand them over.
- * Allocation-free.
+ * It drives a real connection without the kernel: the command-path benchmark (bench module) and the connection's fuzz
+ * test. Allocation-free; one thread.
  */
-final class InMemorySocket implements ConnectionSocket
+public final class InMemorySocket implements ConnectionSocket
 {
     /** The whole address space: the connection's buffers are read and written at the addresses it hands over. */
     private static final MemorySegment MEMORY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
@@ -39,7 +39,7 @@ final class InMemorySocket implements ConnectionSocket
     private MemorySegment capture;
     private long captured;
 
-    void connection(final CompletionHandler connection)
+    public void connection(final CompletionHandler connection)
     {
         this.connection = connection;
     }
@@ -85,29 +85,35 @@ final class InMemorySocket implements ConnectionSocket
     }
 
     /** Where {@link #completeSend} copies what it sends from now on (null: nothing is copied). */
-    void capture(final MemorySegment into)
+    public void capture(final MemorySegment into)
     {
         capture = into;
         captured = 0;
     }
 
     /** Bytes copied into the capture segment since {@link #capture} was set. */
-    long captured()
+    public long captured()
     {
         return captured;
     }
 
-    boolean recvArmed()
+    /** Bytes the armed RECV has room for. */
+    public int recvRoom()
+    {
+        return recvRoom;
+    }
+
+    public boolean recvArmed()
     {
         return recvArmed;
     }
 
-    boolean sendPending()
+    public boolean sendPending()
     {
         return sendPending;
     }
 
-    boolean closeRequested()
+    public boolean closeRequested()
     {
         return closeRequested;
     }
@@ -116,7 +122,7 @@ final class InMemorySocket implements ConnectionSocket
      * As a RECV that returns {@code length} bytes: copies them from {@code from} into the receive buffer and hands the
      * completion to the connection, which handles the PDUs in it before this returns.
      */
-    void deliver(final MemorySegment from, final long offset, final int length)
+    public void deliver(final MemorySegment from, final long offset, final int length)
     {
         if (!recvArmed || length > recvRoom)
         {
@@ -134,7 +140,7 @@ final class InMemorySocket implements ConnectionSocket
      *
      * @return the bytes sent.
      */
-    long completeSend()
+    public long completeSend()
     {
         if (!sendPending)
         {
@@ -161,7 +167,7 @@ final class InMemorySocket implements ConnectionSocket
     }
 
     /** Completes what a closing connection asked for: its cancelled RECV, the cancel itself, then its close. */
-    void completeClose()
+    public void completeClose()
     {
         if (recvArmed && cancels > 0 && cancelledUserData == recvUserData)
         {
