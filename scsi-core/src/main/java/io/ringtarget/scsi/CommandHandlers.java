@@ -220,7 +220,7 @@ final class CommandHandlers
                 media.writeAtomic(t, cdb);
                 break;
             case SANITIZE:
-                lu.sanitize().sanitize(t, cdb);
+                SanitizeCommand.sanitize(lu, t, cdb, lu.blockSize());
                 break;
             case READ_DEFECT_DATA_10:
                 readDefectData(t, cdb, false);

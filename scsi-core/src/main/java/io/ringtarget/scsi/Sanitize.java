@@ -8,12 +8,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static io.ringtarget.scsi.OperationCodes.SA_BLOCK_ERASE;
-import static io.ringtarget.scsi.OperationCodes.SA_EXIT_FAILURE_MODE;
-import static io.ringtarget.scsi.OperationCodes.SA_OVERWRITE;
-
 /**
- * SANITIZE of one logical unit (SBC-4 4.11 "sanitize operations" and the SANITIZE command): OVERWRITE writes an
+ * SANITIZE of one logical unit (SBC-4 4.11 "sanitize operations"; the command's CDB and parameter list are
+ * {@link SanitizeCommand}'s): OVERWRITE writes an
  * initialization pattern over every logical block, as many passes as asked (inverted between passes with INVERT);
  * BLOCK ERASE deallocates every block (a logical unit whose deallocated blocks read back as zeros only: a punched
  * file, a device's WRITE ZEROES, zeroed RAM); EXIT FAILURE MODE leaves the failure mode of an operation that failed
@@ -64,16 +61,6 @@ final class Sanitize implements ScsiTaskListener
     static final long ERASE_CHUNK_BYTES = 256L << 20;
     /** The progress indication counts in 65536ths (SPC-4 4.5.2.4.3). */
     private static final int PROGRESS_ONE = 1 << 16;
-    /** SANITIZE byte 1. */
-    private static final int IMMED = 0x80;
-    private static final int AUSE = 0x20;
-    /** ZONED NO RESET: for zoned block devices only; this one is not zoned, so it must be zero (as libiscsi holds). */
-    private static final int ZNR = 0x40;
-    /** OVERWRITE parameter list byte 0 (SBC-4 table "OVERWRITE service action parameter list"). */
-    private static final int INVERT = 0x80;
-    private static final int TEST_MASK = 0x60;
-    private static final int OVERWRITE_COUNT_MASK = 0x1F;
-    private static final int OVERWRITE_HEADER_LENGTH = 4;
     /**
      * How often a running operation's progress is saved (a flush of the backstore, then the state file: a few ms on
      * its loop): a restart repeats at most this much of it.
@@ -286,106 +273,61 @@ final class Sanitize implements ScsiTaskListener
         return lu.thinProvisioning() && lu.unmapReadsZeros();
     }
 
-    void sanitize(final ScsiTask t, final MemorySegment cdb)
+    /**
+     * A SANITIZE whose CDB and parameter list length were found valid ({@link SanitizeCommand}): whether the logical
+     * unit's state lets it go on. An operation in progress refuses it (one another loop began after the command passed
+     * the check in {@link CommandAdmission}); after a failure in the restricted completion mode, EXIT FAILURE MODE and
+     * a request for the unrestricted mode get INVALID FIELD IN CDB (SBC-4 4.11.3: only a sanitize operation that
+     * completes leaves it); EXIT FAILURE MODE is done here.
+     *
+     * @return the state seen, to pass to {@link #begin}; -1 when the command was answered.
+     */
+    int admit(final ScsiTask t, final boolean exitFailureMode, final boolean unrestricted)
     {
-        final int flags = Bytes.u8(cdb, 1);
-        final int serviceAction = flags & 0x1F;
-        final int parameterListLength = Bytes.u16(cdb, 7);
-        t.residual(parameterListLength);
-        if ((flags & ZNR) != 0)
-        {
-            Responses.invalidCdb(t, 1, 6);
-            return;
-        }
-        for (int i = 2; i <= 6; i++)
-        {
-            if (Bytes.u8(cdb, i) != 0)
-            {
-                Responses.invalidCdb(t, i, -1); // reserved bytes
-                return;
-            }
-        }
-        switch (serviceAction)
-        {
-            case SA_OVERWRITE:
-                // Greater than 4 and less than the logical block length + 5 (SBC-4 table of service actions).
-                if (parameterListLength <= OVERWRITE_HEADER_LENGTH ||
-                    parameterListLength > blockSize + OVERWRITE_HEADER_LENGTH)
-                {
-                    Responses.invalidCdb(t, 7, -1);
-                    return;
-                }
-                break;
-            case SA_BLOCK_ERASE:
-            case SA_EXIT_FAILURE_MODE:
-                if (serviceAction == SA_BLOCK_ERASE && !blockErase())
-                {
-                    Responses.invalidCdb(t, 1, 4);
-                    return;
-                }
-                if (parameterListLength != 0)
-                {
-                    Responses.invalidCdb(t, 7, -1);
-                    return;
-                }
-                break;
-            default:
-                Responses.invalidCdb(t, 1, 4); // CRYPTOGRAPHIC ERASE and the reserved codes
-                return;
-        }
-        if (lu.writeProtectedFor(t))
-        {
-            t.checkCondition(SenseKey.DATA_PROTECT, Asc.WRITE_PROTECTED);
-            t.complete();
-            return;
-        }
-        final boolean askedUnrestricted = (flags & AUSE) != 0;
         final int current = state.get();
         if (current == IN_PROGRESS || current == FORMATTING)
         {
-            refuse(t, current); // another loop's began after this command passed the check in LogicalUnit
-            return;
+            refuse(t, current);
+            return -1;
         }
-        if (current == FAILED && !unrestrictedExit && (serviceAction == SA_EXIT_FAILURE_MODE || askedUnrestricted))
+        if (current == FAILED && !unrestrictedExit && (exitFailureMode || unrestricted))
         {
-            // SBC-4 4.11.3: after a failure in the restricted completion mode only a sanitize operation that
-            // completes leaves it; neither EXIT FAILURE MODE nor a request for the unrestricted mode is taken.
-            Responses.invalidCdb(t, 1, serviceAction == SA_EXIT_FAILURE_MODE ? 4 : 5);
-            return;
+            Responses.invalidCdb(t, 1, exitFailureMode ? 4 : 5);
+            return -1;
         }
-        if (serviceAction == SA_EXIT_FAILURE_MODE)
+        if (exitFailureMode)
         {
             if (current == FAILED && state.compareAndSet(FAILED, IDLE) && store != null)
             {
                 BlockDevice.saveAside(t.device(), this::forget); // after the failure mode's save (same thread)
             }
             Responses.good(t);
-            return;
+            return -1;
         }
-        if (serviceAction == SA_OVERWRITE && !overwriteParameters(t, parameterListLength))
-        {
-            return;
-        }
-        if (t.device() == null)
-        {
-            Responses.noDevice(t);
-            return;
-        }
-        if (!state.compareAndSet(current, IN_PROGRESS))
+        return current;
+    }
+
+    /**
+     * Begins a sanitize operation, unless another loop's began since {@link #admit} saw {@code seen}: a block erase, or
+     * an overwrite of {@code passes} passes of the pattern of {@code patternLength} bytes at offset
+     * {@code patternOffset} of the task's data (inverted between passes with {@code invert}).
+     */
+    void begin(
+        final ScsiTask t, final int seen, final boolean erase, final boolean invert, final int passes,
+        final int patternOffset, final int patternLength, final boolean unrestricted, final boolean immediate)
+    {
+        if (!state.compareAndSet(seen, IN_PROGRESS))
         {
             refuse(t, IN_PROGRESS); // another loop's SANITIZE won
             return;
         }
         // The operation's fields are this loop's from here on.
         formatOperation = false;
-        if (serviceAction == SA_OVERWRITE)
+        if (!erase)
         {
-            final MemorySegment p = t.dataBuffer();
-            final int first = Bytes.u8(p, 0);
-            pattern.set((first & INVERT) != 0, first & OVERWRITE_COUNT_MASK, p, OVERWRITE_HEADER_LENGTH,
-                Bytes.u16(p, 2));
+            pattern.set(invert, passes, t.dataBuffer(), patternOffset, patternLength);
         }
-        start(t, serviceAction == SA_BLOCK_ERASE, askedUnrestricted, (flags & IMMED) != 0);
+        start(t, erase, unrestricted, immediate);
     }
 
     /**
@@ -415,40 +357,6 @@ final class Sanitize implements ScsiTaskListener
             pattern.set(false, 1, t.dataBuffer(), patternOffset, patternLength);
         }
         start(t, erase, false, immediate);
-    }
-
-    /** Checks OVERWRITE's parameter list (nothing taken from it yet); false when refused. */
-    private boolean overwriteParameters(final ScsiTask t, final int parameterListLength)
-    {
-        if (Responses.room(t) < parameterListLength)
-        {
-            Responses.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
-            return false;
-        }
-        final MemorySegment p = t.dataBuffer();
-        final int first = Bytes.u8(p, 0);
-        final int patternLength = Bytes.u16(p, 2);
-        if ((first & OVERWRITE_COUNT_MASK) == 0)
-        {
-            Responses.invalidParameter(t, 0, 4); // OVERWRITE COUNT 00h is reserved
-            return false;
-        }
-        if ((first & TEST_MASK) != 0)
-        {
-            Responses.invalidParameter(t, 0, 6); // TEST: no test modes here
-            return false;
-        }
-        if (patternLength == 0 || patternLength > blockSize)
-        {
-            Responses.invalidParameter(t, 2, -1);
-            return false;
-        }
-        if (OVERWRITE_HEADER_LENGTH + patternLength > parameterListLength)
-        {
-            Responses.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
-            return false;
-        }
-        return true;
     }
 
     private void start(final ScsiTask t, final boolean erase, final boolean unrestricted, final boolean immediate)
