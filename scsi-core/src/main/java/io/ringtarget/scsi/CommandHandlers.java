@@ -330,14 +330,14 @@ final class CommandHandlers
         final int ua = nexus == null ? -1 : lu.takeUnitAttention(nexus);
         final MemorySegment scratch = t.scratch();
         int length = ua < 0 ? lu.sanitize().requestSense(scratch, descriptor) :
-            ScsiTask.writeSense(scratch, descriptor, SenseKey.UNIT_ATTENTION, ua, false, 0, 0);
+            SenseData.write(scratch, descriptor, SenseKey.UNIT_ATTENTION, ua, false, 0, 0);
         if (length < 0)
         {
             length = lu.selfTest().requestSense(scratch, descriptor);
         }
         if (length < 0)
         {
-            length = ScsiTask.writeSense(scratch, descriptor, SenseKey.NO_SENSE, logPages.informationalException(),
+            length = SenseData.write(scratch, descriptor, SenseKey.NO_SENSE, logPages.informationalException(),
                 false, 0, 0);
         }
         Responses.dataIn(t, length, allocationLength);

@@ -256,9 +256,9 @@ final class Sanitize implements ScsiTaskListener
             return -1;
         }
         return current == IN_PROGRESS || current == FORMATTING ?
-            ScsiTask.writeSense(out, descriptor, SenseKey.NOT_READY, inProgressAsc(current), false, 0,
+            SenseData.write(out, descriptor, SenseKey.NOT_READY, inProgressAsc(current), false, 0,
                 progressIndication()) :
-            ScsiTask.writeSense(out, descriptor, SenseKey.MEDIUM_ERROR, failedAsc(current), false, 0, 0);
+            SenseData.write(out, descriptor, SenseKey.MEDIUM_ERROR, failedAsc(current), false, 0, 0);
     }
 
     /** Sense-key specific progress indication (SPC-4 4.5.2.4.3): SKSV and a 16-bit fraction. */

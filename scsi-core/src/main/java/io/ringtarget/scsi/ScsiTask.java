@@ -25,8 +25,6 @@ public final class ScsiTask
     /** {@link #rangeLockSlot} when no COMPARE AND WRITE / ORWRITE range is held. */
     static final int NO_RANGE_LOCK = -1;
 
-    private static final int FIXED_SENSE_LENGTH = 18;
-
     private final MemorySegment cdb;
     private final MemorySegment sense;
     private MemorySegment scratch;
@@ -115,7 +113,7 @@ public final class ScsiTask
 
     public ScsiTask(final int senseCapacity)
     {
-        if (senseCapacity < FIXED_SENSE_LENGTH + 20)
+        if (senseCapacity < SenseData.MAX_LENGTH)
         {
             throw new IllegalArgumentException("sense capacity too small: " + senseCapacity);
         }
@@ -594,7 +592,7 @@ public final class ScsiTask
         final int senseKeySpecific)
     {
         status = ScsiStatus.CHECK_CONDITION;
-        senseLength = writeSense(sense, descriptorSense, senseKey, ascAscq, informationValid, information,
+        senseLength = SenseData.write(sense, descriptorSense, senseKey, ascAscq, informationValid, information,
             senseKeySpecific);
         dataInLength = 0;
     }
@@ -602,50 +600,6 @@ public final class ScsiTask
     void checkCondition(final int senseKey, final int ascAscq)
     {
         checkCondition(senseKey, ascAscq, false, 0, 0);
-    }
-
-    static int writeSense(
-        final MemorySegment out, final boolean descriptor, final int senseKey, final int ascAscq,
-        final boolean informationValid, final long information, final int senseKeySpecific)
-    {
-        if (!descriptor)
-        {
-            // SPC-4 4.5.3 fixed format.
-            Bytes.zero(out, 0, FIXED_SENSE_LENGTH);
-            Bytes.put8(out, 0, informationValid ? 0xF0 : 0x70);
-            Bytes.put8(out, 2, senseKey);
-            Bytes.put32(out, 3, information);
-            Bytes.put8(out, 7, FIXED_SENSE_LENGTH - 8);
-            Bytes.put8(out, 12, Asc.asc(ascAscq));
-            Bytes.put8(out, 13, Asc.ascq(ascAscq));
-            Bytes.put24(out, 15, senseKeySpecific);
-            return FIXED_SENSE_LENGTH;
-        }
-        // SPC-4 4.5.2 descriptor format: 8-byte header, then information (4.5.2.2) and sense-key specific
-        // (4.5.2.4) descriptors.
-        Bytes.zero(out, 0, 28);
-        Bytes.put8(out, 0, 0x72);
-        Bytes.put8(out, 1, senseKey);
-        Bytes.put8(out, 2, Asc.asc(ascAscq));
-        Bytes.put8(out, 3, Asc.ascq(ascAscq));
-        int length = 8;
-        if (informationValid)
-        {
-            Bytes.put8(out, length, 0x00);
-            Bytes.put8(out, length + 1, 0x0A);
-            Bytes.put8(out, length + 2, 0x80);
-            Bytes.put64(out, length + 4, information);
-            length += 12;
-        }
-        if (senseKeySpecific != 0)
-        {
-            Bytes.put8(out, length, 0x02);
-            Bytes.put8(out, length + 1, 0x06);
-            Bytes.put24(out, length + 4, senseKeySpecific);
-            length += 8;
-        }
-        Bytes.put8(out, 7, length - 8);
-        return length;
     }
 
     void complete()

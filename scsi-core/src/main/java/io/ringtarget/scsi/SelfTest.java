@@ -201,7 +201,7 @@ final class SelfTest implements ScsiTaskListener
         {
             return -1;
         }
-        return ScsiTask.writeSense(
+        return SenseData.write(
             out, descriptor, SenseKey.NOT_READY, Asc.SELF_TEST_IN_PROGRESS, false, 0, progressIndication());
     }
 

@@ -67,7 +67,7 @@ public final class TransportCommands
                 final int allocation = Bytes.u8(cdb, 4);
                 final boolean descriptor = (Bytes.u8(cdb, 1) & 0x01) != 0;
                 final MemorySegment sense = task.senseData();
-                final int senseLength = ScsiTask.writeSense(sense, descriptor, SenseKey.ILLEGAL_REQUEST,
+                final int senseLength = SenseData.write(sense, descriptor, SenseKey.ILLEGAL_REQUEST,
                     Asc.LOGICAL_UNIT_NOT_SUPPORTED, false, 0, 0);
                 final int length = (int)Math.min(Math.min(senseLength, allocation), Math.min(edtl,
                     buffer == null ? 0 : buffer.byteSize()));
