@@ -554,7 +554,17 @@ public final class Connection
                 // CONTINUE
             }
         }
+        releaseHeld();   // a request that filled a CmdSN gap has run: the commands after it run now
         return state == State.FULL_FEATURE;
+    }
+
+    /** Runs the commands held for a CmdSN gap that is now filled; not once the connection is logging out or closing. */
+    private void releaseHeld()
+    {
+        if (state == State.FULL_FEATURE)
+        {
+            fullFeature.releaseHeld();
+        }
     }
 
     /**
@@ -570,8 +580,8 @@ public final class Connection
             return false;
         }
         fullFeature.onDataDigestError(buffer, offset);
-        fullFeature.releaseHeld();
-        return true;
+        releaseHeld();
+        return state == State.FULL_FEATURE;
     }
 
     @Override
@@ -585,9 +595,9 @@ public final class Connection
     @Override
     public boolean onPlacedPdu(final MemorySegment buffer, final long offset, final int dataLength, final boolean digestOk)
     {
-        if (fullFeature.onPlaced(buffer, offset, dataLength, digestOk) && state == State.FULL_FEATURE)
+        if (fullFeature.onPlaced(buffer, offset, dataLength, digestOk))
         {
-            fullFeature.releaseHeld();   // it filled a CmdSN gap: the commands after it run now
+            releaseHeld();
         }
         return state == State.FULL_FEATURE;
     }

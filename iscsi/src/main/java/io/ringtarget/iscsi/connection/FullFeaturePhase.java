@@ -170,7 +170,9 @@ final class FullFeaturePhase
     // PDU dispatch
 
     /**
-     * A request PDU other than a Login Request's first (the connection answers those in the login phase).
+     * A request PDU other than a Login Request's first (the connection answers those in the login phase). The
+     * connection then {@link #releaseHeld()}s, unless it is no longer in Full Feature Phase (a command that completed
+     * here may have closed it: its initiator stopped reading).
      *
      * @return {@link #CONTINUE}, {@link #RESCHEDULE_TIMER}, {@link #LOGGED_OUT} or {@link #COLD_RESET}.
      */
@@ -216,10 +218,6 @@ final class FullFeaturePhase
             case Opcode.LOGIN_REQUEST -> rejects.reject(RejectPdu.PROTOCOL_ERROR, buffer, offset);
             default -> rejects.reject(RejectPdu.COMMAND_NOT_SUPPORTED, buffer, offset);
         }
-        if (action != LOGGED_OUT && action != COLD_RESET)
-        {
-            order.releaseHeld();   // a request that filled a CmdSN gap has run: the commands after it run now
-        }
         return action;
     }
 
@@ -251,7 +249,7 @@ final class FullFeaturePhase
         data.onDataDigestError(buffer, offset);
     }
 
-    /** Runs the commands held for a CmdSN gap that is now filled. */
+    /** Runs the commands held for a CmdSN gap that a request just filled. */
     void releaseHeld()
     {
         order.releaseHeld();
