@@ -86,6 +86,8 @@ class ConnectionFuzzTest
         Opcode.NOP_OUT, Opcode.TASK_MANAGEMENT_REQUEST, Opcode.TEXT_REQUEST, Opcode.LOGOUT_REQUEST,
         Opcode.SNACK_REQUEST, Opcode.LOGIN_REQUEST};
 
+    private static final EventLog LOG =
+        new EventLog(new PrintStream(OutputStream.nullOutputStream()), false, EventLog.Level.ERROR);
     private static final Arena ARENA = Arena.ofShared();
     /** What the connection sends in one SENDMSG: its staging queue (1 MiB) and Data-In from data buffers. */
     private static final MemorySegment SENT = ARENA.allocate(32 << 20, 8);
@@ -95,6 +97,7 @@ class ConnectionFuzzTest
     @AfterAll
     static void close()
     {
+        LOG.close();
         ARENA.close();
     }
 
@@ -118,7 +121,9 @@ class ConnectionFuzzTest
                 {
                     break;   // closing, or logged out: what is left of the stream is not read
                 }
-                final int piece = (int)Math.min(Math.min(end - at, s.socket.recvRoom()), data.consumeInt(1, 300_000));
+                // Once the input is used up, the rest of the stream in receives as large as the room allows.
+                final int wanted = data.remainingBytes() > 0 ? data.consumeInt(1, 300_000) : Integer.MAX_VALUE;
+                final int piece = (int)Math.min(Math.min(end - at, s.socket.recvRoom()), wanted);
                 s.socket.deliver(STREAM, at, piece);
                 at += piece;
                 s.completeSends();
@@ -137,7 +142,6 @@ class ConnectionFuzzTest
     {
         final CachedNanoClock clock = new CachedNanoClock();
         final RamBackstore ram = new RamBackstore("ram0", LUN_BYTES, BLOCK_SIZE, false);
-        final EventLog log = new EventLog(new PrintStream(OutputStream.nullOutputStream()), false, EventLog.Level.ERROR);
         final Ring ring = Ring.open(new RingConfig().entries(16));
         final EventLoop loop = new EventLoop("fuzz-0", ring, clock, 64);
         final LogicalUnit lu;
@@ -162,8 +166,7 @@ class ConnectionFuzzTest
                 PortalGroup.ENGINE_NOP_IN));
             final TargetRegistry registry = new TargetRegistry();
             registry.add(node);
-            server = new IscsiContext(registry, DiscoveryAuth.NONE, TargetLimits.defaults(), log, new Counters(256), 5,
-                5);
+            server = new IscsiContext(registry, DiscoveryAuth.NONE, TargetLimits.defaults(), LOG, new Counters(256), 5, 5);
             final ConnectionBalance balance = new ConnectionBalance(1);
             context = new LoopContext(loop, 0, balance, new AbortAcknowledgements(balance), server, SMALL_BUFFERS,
                 REGION_BYTES);
@@ -367,7 +370,6 @@ class ConnectionFuzzTest
             loop.onClose();
             ring.close();
             ram.close();
-            log.close();
         }
     }
 }
