@@ -641,7 +641,7 @@ public final class Connection
     {
         final LoginExchange exchange = login.exchange();
         session = exchange.session();
-        fullFeature.enter(exchange, receiver, sender);
+        fullFeature.enter(exchange, receiver);
         state = State.FULL_FEATURE;
         rescheduleTimer();   // pings from now on, not the login's deadline
         login.succeeded(localIp, localPort);

@@ -78,6 +78,7 @@ final class FullFeaturePhase
     private final ConnectionCounters counters;
     private final StatSn statSn;
     private final CmdSnWindow window;
+    private final RingPduSender sender;
     private final RejectSender rejects;
     private final NopKeepalive keepalive;
     private final LogoutExchange logout;
@@ -120,6 +121,7 @@ final class FullFeaturePhase
         this.counters = counters;
         this.statSn = statSn;
         this.window = window;
+        this.sender = sender;
         this.rejects = rejects;
         this.keepalive = keepalive;
         this.logout = logout;
@@ -140,7 +142,7 @@ final class FullFeaturePhase
      * The login completed: its negotiated parameters apply from the first PDU after the final Login Response (digests
      * included, RFC 7143 section 13.1), its TPG's NOP-In times from now on.
      */
-    void enter(final LoginExchange exchange, final PduReceiver receiver, final RingPduSender sender)
+    void enter(final LoginExchange exchange, final PduReceiver receiver)
     {
         session = exchange.session();
         final SessionParameters params = exchange.parameters();
@@ -170,9 +172,9 @@ final class FullFeaturePhase
     // PDU dispatch
 
     /**
-     * A request PDU other than a Login Request's first (the connection answers those in the login phase). The
-     * connection then {@link #releaseHeld()}s, unless it is no longer in Full Feature Phase (a command that completed
-     * here may have closed it: its initiator stopped reading).
+     * A request PDU received in Full Feature Phase (a Login Request too: Reject, RFC 7143 6.3). The connection then
+     * {@link #releaseHeld()}s, unless it is no longer in Full Feature Phase (a command that completed here may have
+     * closed it: its initiator stopped reading).
      *
      * @return {@link #CONTINUE}, {@link #RESCHEDULE_TIMER}, {@link #LOGGED_OUT} or {@link #COLD_RESET}.
      */

@@ -157,7 +157,8 @@ class ConnectionFuzzTest
         {
             clock.update(1_000_000_000L);
             final TargetNode node = new TargetNode(TARGET, "fuzz");
-            final TargetPort port = new TargetPort(1, TARGET, 1, new TargetPortGroup(1, AccessState.ACTIVE_OPTIMIZED, true));
+            final TargetPort port =
+                new TargetPort(1, TARGET, 1, new TargetPortGroup(1, AccessState.ACTIVE_OPTIMIZED, true));
             lu = new LogicalUnit(new LogicalUnitIdentity(LogicalUnitIdentity.DEFAULT_VENDOR, "ringtarget", "0001",
                 "fuzzserial0", 0, TARGET), ram.blockCount(), ram.blockSize(), ram.supportsUnmap(), false)
                 .unmapReadsZeros(ram.unmapReadsZeros()).targetPorts(port);
@@ -166,7 +167,8 @@ class ConnectionFuzzTest
                 PortalGroup.ENGINE_NOP_IN));
             final TargetRegistry registry = new TargetRegistry();
             registry.add(node);
-            server = new IscsiContext(registry, DiscoveryAuth.NONE, TargetLimits.defaults(), LOG, new Counters(256), 5, 5);
+            server =
+                new IscsiContext(registry, DiscoveryAuth.NONE, TargetLimits.defaults(), LOG, new Counters(256), 5, 5);
             final ConnectionBalance balance = new ConnectionBalance(1);
             context = new LoopContext(loop, 0, balance, new AbortAcknowledgements(balance), server, SMALL_BUFFERS,
                 REGION_BYTES);
