@@ -12,7 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The harness itself: a script's exit status, results and extra files come back; a guest that runs past its time
- * limit is killed and leaves no QEMU behind; one that never reaches its script is booted once more.
+ * limit is killed and leaves no QEMU behind; one that never reaches its script (silent, or its kernel panicked) is
+ * booted once more.
  */
 class KernelInitiatorGuestTest
 {
@@ -67,6 +68,22 @@ class KernelInitiatorGuestTest
         assertEquals(-1, run.readyAt(), run.describe());
         // The first boot is given up after 10 s, the second runs to its 20 s limit (one boot alone: about 20 s).
         assertTrue(took.toSeconds() >= 30 && took.toSeconds() < 90, "two boots, 10 s and 20 s: " + took);
+        assertEquals(2, run.boots(), run.describe());
+        assertNoQemuLeft();
+    }
+
+    @Test
+    void aGuestWhoseKernelPanicsBeforeItsScriptIsBootedOnceMore()
+    {
+        // No such rdinit: the kernel looks for a root device, finds none and panics; QEMU then exits (-no-reboot).
+        final GuestRun run = KernelInitiatorGuest.withScript("harness-panic", "exit 0\n")
+            .kernelArgs("rdinit=/no-such-init")
+            .timeout(Duration.ofSeconds(60))
+            .boot();
+        assertFalse(run.timedOut(), run.describe());
+        assertEquals(-1, run.readyAt(), run.describe());
+        assertTrue(run.console().contains("Kernel panic - not syncing"), run.describe());
+        assertEquals(2, run.boots(), run.describe());
         assertNoQemuLeft();
     }
 

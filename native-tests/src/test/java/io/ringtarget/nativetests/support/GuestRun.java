@@ -19,9 +19,10 @@ import java.util.Map;
  * @param wall        from starting QEMU to its exit, on the host's clock.
  * @param readyAt     seconds since the guest's boot when its script started (RT-GUEST-READY), or -1.
  * @param exitAt      seconds since the guest's boot when its script ended (RT-GUEST-EXIT), or -1.
+ * @param boots       how many times the guest was booted for this run: 2 when a first boot never reached its script.
  */
 public record GuestRun(int status, boolean timedOut, boolean hungAtPowerOff, String console, Path consoleLog,
-                       Duration wall, double readyAt, double exitAt)
+                       Duration wall, double readyAt, double exitAt, int boots)
 {
     /** The console line /init prints when the script has ended: "RT-GUEST-EXIT STATUS SECONDS". */
     static final String EXIT_MARKER = "RT-GUEST-EXIT ";
@@ -34,10 +35,11 @@ public record GuestRun(int status, boolean timedOut, boolean hungAtPowerOff, Str
      * @param timedOut   whether QEMU was killed at the time limit.
      * @param hungAtPowerOff whether QEMU was killed because the guest did not power off after the script.
      * @param wall       QEMU's run time.
+     * @param boots      which boot of the guest this was.
      * @return the run.
      */
     static GuestRun parse(final String console, final Path consoleLog, final boolean timedOut,
-        final boolean hungAtPowerOff, final Duration wall)
+        final boolean hungAtPowerOff, final Duration wall, final int boots)
     {
         int status = -1;
         double ready = -1;
@@ -55,7 +57,7 @@ public record GuestRun(int status, boolean timedOut, boolean hungAtPowerOff, Str
                 exit = number(w[2]);
             }
         }
-        return new GuestRun(status, timedOut, hungAtPowerOff, console, consoleLog, wall, ready, exit);
+        return new GuestRun(status, timedOut, hungAtPowerOff, console, consoleLog, wall, ready, exit, boots);
     }
 
     /**
@@ -132,7 +134,8 @@ public record GuestRun(int status, boolean timedOut, boolean hungAtPowerOff, Str
         final List<String> all = console.lines().toList();
         final List<String> tail = all.subList(Math.max(0, all.size() - 80), all.size());
         return "guest status " + status + (timedOut ? " (killed at the time limit)" : "") +
-            (hungAtPowerOff ? " (did not power off: killed)" : "") + ", script ready at " +
+            (hungAtPowerOff ? " (did not power off: killed)" : "") + (boots > 1 ? " (boot " + boots + ")" : "") +
+            ", script ready at " +
             readyAt + " s, ended at " + exitAt + " s of guest time, " + wall.toMillis() / 1000.0 + " s wall; console " +
             consoleLog + ", last lines:\n" + String.join("\n", tail);
     }
