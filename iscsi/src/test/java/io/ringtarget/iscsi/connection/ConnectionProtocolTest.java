@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
@@ -31,7 +32,9 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The iSCSI engine over real loopback sockets and a real io_uring ring, driven PDU by PDU by a raw test
@@ -378,6 +381,40 @@ class ConnectionProtocolTest
             }
             i.cmdSn = missing + 3;
             assertArrayEquals(later, read(i, 300, 1), "the write of the highest CmdSN ran last");
+        }
+    }
+
+    @Test
+    void aLogoutThatFillsACmdSnGapEndsTheSessionAndTheCommandsHeldBehindItNeverRun() throws IOException
+    {
+        final byte[] before = TestInitiator.pattern(BLOCK, 31);
+        final long heldBefore;
+        try (TestInitiator i = loggedIn("ImmediateData=Yes", "InitialR2T=Yes"))
+        {
+            write(i, 310, before, BLOCK, BLOCK);
+            heldBefore = server.counter(IscsiCounter.CMDSN_HELD);
+            final int missing = i.cmdSn;
+            // A one-block WRITE of LBA 310 after the gap, its data immediate: held.
+            i.cmdSn = missing + 1;
+            i.send(i.scsiCommand(0, write10(310, 1), BLOCK, false, true), TestInitiator.pattern(BLOCK, 32));
+            // The gap filled by a Logout, not immediate: CmdSN order puts the WRITE after it, so the session ends
+            // first and the WRITE is never run (the connection decides, as it is no longer in Full Feature Phase).
+            final byte[] logout = new byte[48];
+            new LogoutRequestPdu().wrap(MemorySegment.ofArray(logout), 0).reset().immediate(false).finalBit(true)
+                .reasonCode(LogoutRequestPdu.CLOSE_SESSION).initiatorTaskTag(++i.itt).cmdSn(missing)
+                .expStatSn(i.expStatSn);
+            i.send(logout, null);
+            final Pdu response = i.receive();
+            assertEquals(Opcode.LOGOUT_RESPONSE, response.opcode(), TestInitiator.name(response));
+            assertEquals(LogoutResponsePdu.CONNECTION_OR_SESSION_CLOSED_SUCCESSFULLY,
+                new LogoutResponsePdu().wrap(response.header(), 0).response());
+            assertThrows(EOFException.class, () -> fail("after the Logout Response: " +
+                TestInitiator.name(i.receive())), "the connection ends after the Logout Response");
+            assertEquals(heldBefore + 1, server.counter(IscsiCounter.CMDSN_HELD));
+        }
+        try (TestInitiator i = loggedIn())
+        {
+            assertArrayEquals(before, read(i, 310, 1), "the held WRITE reached the LUN after the session ended");
         }
     }
 
