@@ -13,7 +13,8 @@ import io.ringtarget.ring.BufferPool;
  * until its session's TPG is known. {@code tcpCongestionControl} is the TCP congestion control of every accepted
  * connection ("cubic", "dctcp", ...), null for the host's net.ipv4.tcp_congestion_control. Each loop has
  * {@code dataBuffers} 64 KiB data buffers and a region of {@code largeTransferRegionBytes} for larger transfers
- * ({@link DataBuffers}), pinned in memory when registered with its ring.
+ * ({@link DataBuffers}), pinned in memory when registered with its ring, and a spill region of
+ * {@code spillRegionBytes} (0: none) for the commands that find them in use, unpinned and committed only as used.
  */
 public record EngineSettings(
     int loops,
@@ -24,7 +25,8 @@ public record EngineSettings(
     int nopInTimeoutSeconds,
     String tcpCongestionControl,
     int dataBuffers,
-    int largeTransferRegionBytes)
+    int largeTransferRegionBytes,
+    long spillRegionBytes)
 {
     public EngineSettings
     {
@@ -38,6 +40,23 @@ public record EngineSettings(
             throw new IllegalArgumentException("a large-transfer region of " + largeTransferRegionBytes +
                 " bytes: a positive multiple of " + ChunkRegion.CHUNK_SIZE);
         }
+        if (spillRegionBytes < 0 || spillRegionBytes % ChunkRegion.CHUNK_SIZE != 0 ||
+            spillRegionBytes / ChunkRegion.CHUNK_SIZE > Integer.MAX_VALUE)
+        {
+            throw new IllegalArgumentException("a spill region of " + spillRegionBytes +
+                " bytes: 0 or a multiple of " + ChunkRegion.CHUNK_SIZE);
+        }
+    }
+
+    /** A spill region of {@link DataBuffers#DEFAULT_SPILL_FACTOR} times the large-transfer region. */
+    public EngineSettings(
+        final int loops, final boolean pinCpus, final String idleStrategy, final long idleSpinNanos,
+        final int nopInIntervalSeconds, final int nopInTimeoutSeconds, final String tcpCongestionControl,
+        final int dataBuffers, final int largeTransferRegionBytes)
+    {
+        this(loops, pinCpus, idleStrategy, idleSpinNanos, nopInIntervalSeconds, nopInTimeoutSeconds,
+            tcpCongestionControl, dataBuffers, largeTransferRegionBytes,
+            (long)DataBuffers.DEFAULT_SPILL_FACTOR * largeTransferRegionBytes);
     }
 
     /** The default data buffers of a loop: 256 x 64 KiB and a 32 MiB region. */

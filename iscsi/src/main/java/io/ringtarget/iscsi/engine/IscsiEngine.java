@@ -225,7 +225,7 @@ public final class IscsiEngine implements AutoCloseable
         for (int i = 0; i < group.size(); i++)
         {
             contexts.add(new LoopContext(group.loop(i), i, balance, aborts, server, settings.dataBuffers(),
-                settings.largeTransferRegionBytes()));
+                settings.largeTransferRegionBytes(), settings.spillRegionBytes()));
         }
         for (int i = 0; i < group.size(); i++)
         {

@@ -35,6 +35,8 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
     private final AbortAcknowledgements aborts;
     private final IscsiContext server;
     private final DataBuffers buffers;
+    /** The spill region this loop was given, in bytes: a smaller {@link DataBuffers#spillSize()} was refused. */
+    private final long spillAsked;
     private final LoopCounters counters;
     private final LoopMetrics metrics;
     private final Map<Backstore, BlockDevice> devices = new IdentityHashMap<>();
@@ -60,6 +62,16 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
         final IscsiContext server,
         final int smallBuffers, final int regionSize)
     {
+        this(loop, index, balance, aborts, server, smallBuffers, regionSize,
+            (long)regionSize * DataBuffers.DEFAULT_SPILL_FACTOR);
+    }
+
+    /** With a spill region of {@code spillSize} bytes (0: none; {@link DataBuffers}). */
+    public LoopContext(
+        final EventLoop loop, final int index, final ConnectionBalance balance, final AbortAcknowledgements aborts,
+        final IscsiContext server,
+        final int smallBuffers, final int regionSize, final long spillSize)
+    {
         if (index < 0 || index >= balance.loops())
         {
             throw new IllegalArgumentException("loop " + index + " of " + balance.loops());
@@ -69,7 +81,8 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
         this.balance = balance;
         this.aborts = aborts;
         this.server = server;
-        this.buffers = new DataBuffers(smallBuffers, regionSize);
+        this.spillAsked = spillSize;
+        this.buffers = new DataBuffers(smallBuffers, regionSize, spillSize);
         this.counters = new LoopCounters(server.counters(), loop.roleName());
         this.metrics = new LoopMetrics(server.metricsModel(), loop);
         balance.register(this);
@@ -205,11 +218,11 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
     /**
      * Registers the data buffers with this loop's ring (READ_FIXED/WRITE_FIXED). Call on the loop thread before any
      * I/O. Without the memlock to pin them (or on an old kernel) they stay unregistered: logged, and I/O works as
-     * before. A loop without a spill region (the kernel refused to map it) is logged too.
+     * before. A loop without the spill region it was given (the kernel refused to map it) is logged too.
      */
     public boolean registerBuffers()
     {
-        if (buffers.spillSize() == 0)
+        if (buffers.spillSize() == 0 && spillAsked != 0)
         {
             server.log().warn("engine", loop.roleName() + ": no spill region (the kernel refused to map it, e.g. " +
                 "vm.overcommit_memory=2): commands beyond the registered buffers get dedicated ones");
@@ -223,8 +236,9 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
         }
         server.log().info("engine", loop.roleName() + ": " + buffers.smallBuffers() + " x 64 KiB + " +
             (buffers.regionSize() >> 20) + " MiB (transfers up to 16 MiB) of data buffers registered with io_uring" +
-            " (READ_FIXED/WRITE_FIXED), " + (buffers.spillSize() >> 20) +
-            " MiB to spill into when they are all in use (not registered, taken from memory as first used)");
+            " (READ_FIXED/WRITE_FIXED), " + (buffers.spillSize() == 0 ? "no spill region (commands that find them " +
+            "all in use get dedicated buffers)" : (buffers.spillSize() >> 20) +
+            " MiB to spill into when they are all in use (not registered, taken from memory as first used)"));
         return true;
     }
 

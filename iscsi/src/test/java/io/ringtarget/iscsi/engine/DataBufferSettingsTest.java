@@ -2,6 +2,7 @@ package io.ringtarget.iscsi.engine;
 
 import io.ringtarget.iscsi.TestInitiator;
 import io.ringtarget.iscsi.TestTarget;
+import io.ringtarget.iscsi.command.ChunkRegion;
 import io.ringtarget.iscsi.login.LoginLimits;
 import io.ringtarget.iscsi.stats.IscsiCounter;
 import org.junit.jupiter.api.Test;
@@ -11,14 +12,16 @@ import java.io.PrintStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A loop's data buffers as the engine settings size them (engine.dataBuffers, engine.largeTransferRegionMiB): what is
- * registered with the ring is what was asked, a transfer that fits the region uses it, one larger than the region is
- * served from the spill region (four times the region, counted), and one larger than that from a buffer of its own
- * (counted), each with its data intact, over a real session on a RAM LUN.
+ * A loop's data buffers as the engine settings size them (engine.dataBuffers, largeTransferRegionMiB,
+ * spillRegionMiB): what is registered with the ring is what was asked, a transfer that fits the region uses it, one
+ * larger than the region is served from the spill region (four times the region, counted), and one larger than that
+ * from a buffer of its own (counted), each with its data intact, over a real session on a RAM LUN; without a spill
+ * region (0), a transfer larger than the region gets a buffer of its own at once.
  */
 class DataBufferSettingsTest
 {
@@ -57,6 +60,31 @@ class DataBufferSettingsTest
         }
     }
 
+    @Test
+    void withoutASpillRegionATransferLargerThanTheRegionGetsABufferOfItsOwn() throws Exception
+    {
+        final ByteArrayOutputStream log = new ByteArrayOutputStream();
+        final EngineSettings settings = new EngineSettings(1, false, "ring", 50_000, 0, 0, null, 32, 2 * MIB, 0);
+        try (TestTarget target = TestTarget.start(settings, LoginLimits.defaults(), 16L * MIB,
+                new PrintStream(log, true));
+             TestInitiator i = new TestInitiator("127.0.0.1", target.port()))
+        {
+            assertEquals(0, TestInitiator.loginStatus(i.login(TestTarget.IQN)));
+            i.clearUnitAttention(0);
+            target.flushLog();
+            assertTrue(log.toString().contains(": 32 x 64 KiB + 2 MiB (transfers up to 16 MiB) of data buffers " +
+                "registered with io_uring (READ_FIXED/WRITE_FIXED), no spill region"), log::toString);
+            assertFalse(log.toString().contains("refused to map"), "no spill region was asked for: " + log);
+
+            final long exhausted = target.counter(IscsiCounter.BUFFER_POOL_EXHAUSTED);
+            final long dedicated = target.counter(IscsiCounter.DEDICATED_BUFFERS);
+            writeAndReadBack(i, 4096, 4 * MIB, 4);
+            assertEquals(exhausted + 2, target.counter(IscsiCounter.BUFFER_POOL_EXHAUSTED));
+            assertEquals(dedicated + 2, target.counter(IscsiCounter.DEDICATED_BUFFERS),
+                "4 MiB is more than the region and there is nothing to spill into: a buffer of its own each");
+        }
+    }
+
     /** WRITE(16) of {@code length} bytes of a pattern at {@code lba} (all solicited), then READ(16) of it back. */
     private static void writeAndReadBack(final TestInitiator i, final long lba, final int length, final long seed)
         throws Exception
@@ -74,5 +102,9 @@ class DataBufferSettingsTest
         assertThrows(IllegalArgumentException.class, () -> new EngineSettings(1, false, "ring", 0, 0, 0, null, 0, MIB));
         assertThrows(IllegalArgumentException.class, () -> new EngineSettings(1, false, "ring", 0, 0, 0, null, 16,
             MIB + 4096));
+        assertThrows(IllegalArgumentException.class, () -> new EngineSettings(1, false, "ring", 0, 0, 0, null, 16,
+            MIB, -ChunkRegion.CHUNK_SIZE));
+        assertThrows(IllegalArgumentException.class, () -> new EngineSettings(1, false, "ring", 0, 0, 0, null, 16,
+            MIB, MIB + 4096));
     }
 }

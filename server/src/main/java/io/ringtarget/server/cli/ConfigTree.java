@@ -303,8 +303,8 @@ final class ConfigTree
             (engine.nopInIntervalSeconds() == 0 ? "off" :
                 engine.nopInIntervalSeconds() + "s/" + engine.nopInTimeoutSeconds() + "s") +
             (null == engine.tcpCongestionControl() ? "" : ", TCP " + engine.tcpCongestionControl()) +
-            ", buffers " + (engine.pinnedBytesPerLoop() >> 20) + " MiB pinned + " + (engine.spillBytesPerLoop() >> 20) +
-            " MiB spill per loop";
+            ", buffers " + (engine.pinnedBytesPerLoop() >> 20) + " MiB pinned " + (engine.spillBytesPerLoop() == 0 ?
+                "per loop, no spill region" : "+ " + (engine.spillBytesPerLoop() >> 20) + " MiB spill per loop");
     }
 
     /** The Prometheus endpoint's address and protection, or off (no section, or {@code listen} off). */

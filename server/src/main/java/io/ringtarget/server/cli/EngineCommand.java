@@ -24,6 +24,7 @@ final class EngineCommand extends CommandGroup
         footer = { "", "Examples:", "  ringtarget engine set --loops 4 --pin-cpus true",
             "  ringtarget engine set --idle-strategy ring --idle-spin-micros 0",
             "  ringtarget engine set --data-buffers 128 --large-transfer-region-mib 16",
+            "  ringtarget engine set --spill-region-mib 0",
             "  ringtarget engine set --tcp-congestion-control cubic",
             "  ringtarget engine set --tcp-congestion-control default --data-buffers default" })
     static final class Set extends EditCommand
@@ -62,12 +63,18 @@ final class EngineCommand extends CommandGroup
             description = "MiB per loop for commands above 64 KiB (1..4096; default 32).")
         String largeTransferRegionMiB;
 
+        @Option(names = "--spill-region-mib", paramLabel = "MIB|default",
+            description = "MiB per loop, unpinned and taken only as used, for commands that find the pinned " +
+                "buffers in use (0 = none: they get buffers of their own; 0..16384; default 4 x the large-transfer " +
+                "region).")
+        String spillRegionMiB;
+
         @Override
         RingtargetConfig edit(final RingtargetConfig current)
         {
             if (null == loops && null == pinCpus && null == idleStrategy && null == idleSpinMicros &&
                 null == nopInInterval && null == nopInTimeout && null == tcpCongestionControl && null == dataBuffers &&
-                null == largeTransferRegionMiB)
+                null == largeTransferRegionMiB && null == spillRegionMiB)
             {
                 throw new IllegalArgumentException("nothing to set (see ringtarget engine set --help)");
             }
@@ -83,7 +90,8 @@ final class EngineCommand extends CommandGroup
                     DEFAULT.equals(tcpCongestionControl) ? null : tcpCongestionControl,
                 null == dataBuffers ? e.dataBuffers() : number("--data-buffers", dataBuffers),
                 null == largeTransferRegionMiB ? e.largeTransferRegionMiB() :
-                    number("--large-transfer-region-mib", largeTransferRegionMiB)));
+                    number("--large-transfer-region-mib", largeTransferRegionMiB),
+                null == spillRegionMiB ? e.spillRegionMiB() : number("--spill-region-mib", spillRegionMiB)));
         }
 
         /** A whole number, or null for {@link #DEFAULT}; the validator checks the range. */

@@ -11,7 +11,8 @@ import io.ringtarget.iscsi.command.DataBuffers;
  * {@code tcpCongestionControl} the TCP congestion control of every connection (null: the host's),
  * {@code dataBuffers} the 64 KiB data buffers of each loop and {@code largeTransferRegionMiB} its region for larger
  * transfers, both pinned (null: {@link #DEFAULT_DATA_BUFFERS}, {@link #DEFAULT_LARGE_TRANSFER_REGION_MIB}; left out
- * of the file then).
+ * of the file then), and {@code spillRegionMiB} its spill region for commands that find them in use, unpinned and
+ * committed only as used (null: {@link DataBuffers#DEFAULT_SPILL_FACTOR} times the large-transfer region; 0: none).
  */
 public record EngineConfig(
     int loops,
@@ -22,12 +23,29 @@ public record EngineConfig(
     int nopInTimeoutSeconds,
     String tcpCongestionControl,
     Integer dataBuffers,
-    Integer largeTransferRegionMiB)
+    Integer largeTransferRegionMiB,
+    Integer spillRegionMiB)
 {
     /** 64 KiB data buffers per loop when the file says nothing: 16 MiB. */
     public static final int DEFAULT_DATA_BUFFERS = 256;
     /** The region for larger transfers per loop when the file says nothing: two 16 MiB commands at a time. */
     public static final int DEFAULT_LARGE_TRANSFER_REGION_MIB = 32;
+
+    /** The default spill region: {@link DataBuffers#DEFAULT_SPILL_FACTOR} times the large-transfer region. */
+    public EngineConfig(
+        final int loops,
+        final boolean pinCpus,
+        final String idleStrategy,
+        final int idleSpinMicros,
+        final int nopInIntervalSeconds,
+        final int nopInTimeoutSeconds,
+        final String tcpCongestionControl,
+        final Integer dataBuffers,
+        final Integer largeTransferRegionMiB)
+    {
+        this(loops, pinCpus, idleStrategy, idleSpinMicros, nopInIntervalSeconds, nopInTimeoutSeconds,
+            tcpCongestionControl, dataBuffers, largeTransferRegionMiB, null);
+    }
 
     /** The default data buffers. */
     public EngineConfig(
@@ -70,14 +88,21 @@ public record EngineConfig(
     public EngineConfig withTcpCongestionControl(final String name)
     {
         return new EngineConfig(loops, pinCpus, idleStrategy, idleSpinMicros, nopInIntervalSeconds,
-            nopInTimeoutSeconds, name, dataBuffers, largeTransferRegionMiB);
+            nopInTimeoutSeconds, name, dataBuffers, largeTransferRegionMiB, spillRegionMiB);
     }
 
     /** With these data buffers per loop; null: the defaults. */
     public EngineConfig withDataBuffers(final Integer buffers, final Integer regionMiB)
     {
         return new EngineConfig(loops, pinCpus, idleStrategy, idleSpinMicros, nopInIntervalSeconds,
-            nopInTimeoutSeconds, tcpCongestionControl, buffers, regionMiB);
+            nopInTimeoutSeconds, tcpCongestionControl, buffers, regionMiB, spillRegionMiB);
+    }
+
+    /** With this spill region per loop in MiB (0: none); null: the default. */
+    public EngineConfig withSpillRegionMiB(final Integer mib)
+    {
+        return new EngineConfig(loops, pinCpus, idleStrategy, idleSpinMicros, nopInIntervalSeconds,
+            nopInTimeoutSeconds, tcpCongestionControl, dataBuffers, largeTransferRegionMiB, mib);
     }
 
     public int dataBuffersOrDefault()
@@ -98,10 +123,12 @@ public record EngineConfig(
 
     /**
      * The most memory each event loop takes, unpinned, for commands that find the pinned buffers in use (its spill
-     * region: {@link DataBuffers#DEFAULT_SPILL_FACTOR} times the large-transfer region, committed only as used).
+     * region: {@code spillRegionMiB}, by default {@link DataBuffers#DEFAULT_SPILL_FACTOR} times the large-transfer
+     * region, committed only as used).
      */
     public long spillBytesPerLoop()
     {
-        return (long)DataBuffers.DEFAULT_SPILL_FACTOR * largeTransferRegionMiBOrDefault() << 20;
+        return null == spillRegionMiB ?
+            (long)DataBuffers.DEFAULT_SPILL_FACTOR * largeTransferRegionMiBOrDefault() << 20 : (long)spillRegionMiB << 20;
     }
 }

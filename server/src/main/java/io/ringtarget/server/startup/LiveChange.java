@@ -285,7 +285,8 @@ final class LiveChange
     {
         final EngineConfig e = null == engine ? ConfigDefaults.engine() : engine;
         return new EngineConfig(e.loops(), e.pinCpus(), e.idleStrategy(), e.idleSpinMicros(), 0, 0,
-            e.tcpCongestionControl(), e.dataBuffersOrDefault(), e.largeTransferRegionMiBOrDefault());
+            e.tcpCongestionControl(), e.dataBuffersOrDefault(), e.largeTransferRegionMiBOrDefault(),
+            (int)(e.spillBytesPerLoop() >> 20));
     }
 
     /** Takes back what {@link #prepare} did: the change was refused, or could not be saved. */

@@ -112,7 +112,8 @@ public final class TargetServer implements AutoCloseable
         final EngineConfig ec = config.engine() != null ? config.engine() : ConfigDefaults.engine();
         final EngineSettings settings = new EngineSettings(ec.loops(), ec.pinCpus(), ec.idleStrategy(),
             ec.idleSpinMicros() * 1_000L, ec.nopInIntervalSeconds(), ec.nopInTimeoutSeconds(),
-            ec.tcpCongestionControl(), ec.dataBuffersOrDefault(), ec.largeTransferRegionMiBOrDefault() << 20);
+            ec.tcpCongestionControl(), ec.dataBuffersOrDefault(), ec.largeTransferRegionMiBOrDefault() << 20,
+            ec.spillBytesPerLoop());
         final Path stateDirectory = StateDirectory.prepare(config.stateDirectory());
         final PortalSockets sockets = PortalSockets.open(TargetRegistryBuilder.portals(config), settings.loopCount());
         final Map<String, Backstore> backstores = new LinkedHashMap<>();

@@ -281,6 +281,14 @@ class CliTest
         assertEquals(new EngineConfig(4, true, "ring", 0, 5, 15, null, null, null), engine, "defaults left out again");
         assertFalse(Files.readString(config).contains("dataBuffers"));
 
+        assertEquals("Engine: loops 4 pinned, idle ring (polls 0 us), NOP-In 5s/15s, buffers 48 MiB pinned per loop, " +
+            "no spill region.\n", ok("engine", "set", "--spill-region-mib", "0").out());
+        assertEquals(Integer.valueOf(0), ConfigFiles.load(config).engine().spillRegionMiB());
+        assertTrue(Files.readString(config).contains("\"spillRegionMiB\" : 0"), "saved");
+        ok("engine", "set", "--spill-region-mib", "default");
+        assertNull(ConfigFiles.load(config).engine().spillRegionMiB(), "the default left out again");
+        assertTrue(refused("engine", "set", "--spill-region-mib", "-1").contains("spillRegionMiB"));
+
         assertTrue(refused("engine", "set").contains("nothing to set"));
         assertTrue(refused("engine", "set", "--idle-strategy", "spin").contains(
             "engine.idleStrategy: unknown idleStrategy \"spin\": one of ring, busy, backoff"));

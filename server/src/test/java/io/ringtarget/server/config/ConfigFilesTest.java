@@ -258,7 +258,8 @@ class ConfigFilesTest
             () -> ConfigFiles.parse("{\"engine\": {\"idle\": \"busy\"}}", "x"));
 
         assertEquals("engine.idle: unknown field \"idle\" (known fields: dataBuffers, idleSpinMicros, idleStrategy, " +
-            "largeTransferRegionMiB, loops, nopInIntervalSeconds, nopInTimeoutSeconds, pinCpus, tcpCongestionControl)",
+            "largeTransferRegionMiB, loops, nopInIntervalSeconds, nopInTimeoutSeconds, pinCpus, spillRegionMiB, " +
+            "tcpCongestionControl)",
             ex.problems().getFirst().toString());
     }
 

@@ -179,6 +179,12 @@ class ConfigValidatorTest
             arguments("no large-transfer region", (UnaryOperator<RingtargetConfig>)c -> c.withEngine(
                     c.engine().withDataBuffers(null, 0)),
                 "engine.largeTransferRegionMiB", "0"),
+            arguments("a negative spill region", (UnaryOperator<RingtargetConfig>)c -> c.withEngine(
+                    c.engine().withSpillRegionMiB(-1)),
+                "engine.spillRegionMiB", "-1"),
+            arguments("a spill region beyond 16 GiB", (UnaryOperator<RingtargetConfig>)c -> c.withEngine(
+                    c.engine().withSpillRegionMiB(16385)),
+                "engine.spillRegionMiB", "16385"),
             arguments("missing luns list", tpg(0, t -> withLuns(t, null)),
                 "targets[0].tpgs[0].luns", "required (an array)"),
             arguments("a backstore writable through one TPG and read-only through another",

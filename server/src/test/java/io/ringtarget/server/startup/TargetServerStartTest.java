@@ -177,6 +177,25 @@ class TargetServerStartTest
     }
 
     @Test
+    void theDataBufferSettingsReachEveryLoop() throws IOException
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final RingtargetConfig sized = config(freePort());
+        final RingtargetConfig config = sized.withEngine(sized.engine().withDataBuffers(64, 4).withSpillRegionMiB(0));
+        TargetServer.start(config, new PrintStream(out, true)).close();
+        final String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(2, text.lines().filter(l -> l.contains(": 64 x 64 KiB + 4 MiB (transfers up to 16 MiB) of data " +
+            "buffers registered with io_uring (READ_FIXED/WRITE_FIXED), no spill region")).count(), text);
+        assertFalse(text.contains("refused to map"), text);
+
+        final RingtargetConfig spill = sized.withEngine(sized.engine().withDataBuffers(64, 4).withSpillRegionMiB(6));
+        out.reset();
+        TargetServer.start(spill, new PrintStream(out, true)).close();
+        assertEquals(2, out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains(
+            "(READ_FIXED/WRITE_FIXED), 6 MiB to spill into")).count(), out::toString);
+    }
+
+    @Test
     void aTpgsNopInSettingsReachItsPortalGroupAndTheOthersTakeTheEnginesAtRunTime()
     {
         final PortalConfig portal = new PortalConfig("127.0.0.1", 3260);
