@@ -49,6 +49,11 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
      * tick reads one array rather than every connection object.
      */
     private long[] timerDue = new long[16];
+    /**
+     * No later than the earliest of {@link #timerDue}: lowered by each new due time, set anew by the timer when it has
+     * looked at every connection (a due time moved later, as a PDU received moves a ping, is found at its visit).
+     */
+    private long earliestTimerDue;
     /** Set by any thread that asked a connection of this loop for something its timer must act on. */
     private final AtomicBoolean timerSweep = new AtomicBoolean();
 
@@ -253,7 +258,7 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
         return (int)balance.open(index);
     }
 
-    /** A new connection; the timer visits it at its next tick. */
+    /** A new connection; the timer visits it at its next tick, which it brings forward to now. */
     public void addConnection(final LoopConnection connection)
     {
         final int slot = connections.size();
@@ -261,7 +266,12 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
         {
             timerDue = Arrays.copyOf(timerDue, slot * 2);
         }
-        timerDue[slot] = loop.nowNanos();
+        final long now = loop.nowNanos();
+        timerDue[slot] = now;
+        if (slot == 0 || now - earliestTimerDue < 0)
+        {
+            earliestTimerDue = now;
+        }
         connections.add(connection);
         connection.timerSlot(slot);
         balance.open(index, connections.size());
@@ -293,6 +303,27 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
     public void timerDue(final int slot, final long nanos)
     {
         timerDue[slot] = nanos;
+        lowerEarliestTimerDue(nanos);
+    }
+
+    /** No later than the earliest due time of any connection (loop clock): the timer need not look before then. */
+    long earliestTimerDue()
+    {
+        return earliestTimerDue;
+    }
+
+    /** The timer, before it looks at every connection: their due times, as it reads them, lower this again. */
+    void resetEarliestTimerDue(final long nanos)
+    {
+        earliestTimerDue = nanos;
+    }
+
+    void lowerEarliestTimerDue(final long nanos)
+    {
+        if (nanos - earliestTimerDue < 0)
+        {
+            earliestTimerDue = nanos;
+        }
     }
 
     /**

@@ -3,13 +3,17 @@ package io.ringtarget.nativetests.idle;
 import io.ringtarget.nativetests.support.ExternalProcess;
 import io.ringtarget.nativetests.support.Ports;
 import io.ringtarget.nativetests.support.Tools;
+import io.ringtarget.server.config.EngineConfig;
 import io.ringtarget.server.config.RingtargetConfig;
 import io.ringtarget.server.startup.TargetServer;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A target with no session leaves its event loops asleep: each parks until a deadline it has (none without
  * connections) or its long bound, so the kernel counts a few voluntary context switches a second at most; and a
  * loop asleep still takes a task handed to it from another thread, and a login, at once (the offer's eventfd and the
- * accept's completion wake io_uring_enter).
+ * accept's completion wake io_uring_enter). Loops whose sessions have no timer duty due sleep likewise.
  */
 class IdleTargetWakeupsTest
 {
@@ -31,6 +35,7 @@ class IdleTargetWakeupsTest
     private static final int WINDOW_SECONDS = 5;
     /** Per loop and second: the bound of the goal ("a few times a second"), far above the ~1 expected. */
     private static final int MAX_SWITCHES_PER_SECOND = 5;
+    private static final int SILENT_SESSIONS = 20;
 
     @Test
     void loopsWithoutSessionsSleepAndStillServeAnOfferAndALoginAtOnce() throws Exception
@@ -88,6 +93,59 @@ class IdleTargetWakeupsTest
             assertEquals(0, inq.exitCode(), inq.output());
             assertTrue(inq.output().contains("RINGTGT"), inq.output());
             assertTrue(loginMillis < 10_000, "iscsi-inq took " + loginMillis + " ms");
+        }
+    }
+
+    @Test
+    void loopsWhoseSessionsHaveNoTimerDutyDueSleepThroughTheTicks() throws Exception
+    {
+        // Sessions logged in and silent, NOP-In pings off: no connection has a timer duty due, so the loops' timer
+        // ticks only at its one-second bound rather than every 100 ms (ten wake-ups a second per loop before).
+        final int port = Ports.free();
+        final RingtargetConfig pinged = IdleTargets.config(TARGET, port, LOOPS);
+        final RingtargetConfig config = pinged.withEngine(new EngineConfig(LOOPS, false, "ring", 50, 0, 0));
+        final Set<String> before = LoopThreads.ids();
+        final List<Socket> sessions = new ArrayList<>();
+        try (TargetServer server = TargetServer.start(config, new PrintStream(new ByteArrayOutputStream(), true)))
+        {
+            final Set<String> loops = new HashSet<>(LoopThreads.ids());
+            loops.removeAll(before);
+            assertEquals(LOOPS, loops.size(), "the loop threads of this target: " + loops);
+            for (int i = 0; i < SILENT_SESSIONS; i++)
+            {
+                final Socket s = new Socket();
+                sessions.add(s);
+                s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+                s.setSoTimeout(5_000);
+                IdleSessions.login(s, TARGET, "iqn.2026-12.io.ringtarget.test:silent", 0x420000000000L + i);
+            }
+            assertEquals(SILENT_SESSIONS, server.sessions().size());
+            Thread.sleep(1_000);   // the logins' after-effects settle
+
+            final Map<String, Long> start = LoopThreads.voluntarySwitches(loops);
+            Thread.sleep(WINDOW_SECONDS * 1_000L);
+            final Map<String, Long> end = LoopThreads.voluntarySwitches(loops);
+            final StringBuilder figures = new StringBuilder();
+            for (final String id : loops)
+            {
+                figures.append(' ').append(end.get(id) - start.get(id));
+            }
+            System.out.println("IdleTargetWakeupsTest: voluntary context switches per loop over " + WINDOW_SECONDS +
+                " s with " + SILENT_SESSIONS + " silent sessions and no pings:" + figures);
+            for (final String id : loops)
+            {
+                final long switches = end.get(id) - start.get(id);
+                assertTrue(switches <= (long)MAX_SWITCHES_PER_SECOND * WINDOW_SECONDS,
+                    "loop thread " + id + " switched " + switches + " times in " + WINDOW_SECONDS + " s");
+            }
+            assertEquals(SILENT_SESSIONS, server.sessions().size(), "every session still logged in");
+        }
+        finally
+        {
+            for (final Socket s : sessions)
+            {
+                s.close();
+            }
         }
     }
 }
