@@ -9,18 +9,18 @@ import java.util.List;
 /**
  * Per-loop timer duties: NOP-In pings, dead connections, requested closes and logouts. A tick visits only the
  * connections whose due time has come ({@link LoopContext#timerDue(int)}, one array), so 1,000 idle sessions cost a
- * read of 1,000 longs per tick rather than 1,000 visits to scattered objects; it visits every connection, in the next
- * duty cycle rather than at a tick, when another thread asked one of them for something
+ * read of 1,000 longs per tick rather than 1,000 visits to scattered objects; it visits every connection, in the
+ * next duty cycle rather than at a tick, when another thread asked one of them for something
  * ({@link LoopContext#sweepTimers()}). Ticks come when the earliest connection is due, at most every
  * {@link #PERIOD_NANOS} (the duties' granularity) and at least every {@link #MAX_SLEEP_NANOS}: idle sessions, whose
  * pings fall on whole seconds, wake their loop about once a second, not ten times (each wake-up of a sleeping vCPU
- * costs tens to hundreds of microseconds on a VM). In every duty cycle it also looks whether another nexus' reset or PREEMPT
- * AND ABORT asked for tasks to be aborted: it then asks every connection to abort them
+ * costs tens to hundreds of microseconds on a VM). In every duty cycle it also looks whether another nexus' reset or
+ * PREEMPT AND ABORT asked for tasks to be aborted: it then asks every connection to abort them
  * ({@link LoopConnection#onAbortRequested()}) and wakes the other loops to do the same, and says so in
- * {@link AbortAcknowledgements} once none of the tasks aborted so is still in backstore I/O (a reset's response waits
- * for it). Only while the loop has connections does it ask the loop to wake for its next tick
- * ({@link EventLoop#wakeBy}): a loop without any sleeps until an accept or an offer wakes it, and the first tick then
- * comes at once.
+ * {@link AbortAcknowledgements} once none of the tasks aborted so is still in backstore I/O (a reset's response
+ * waits for it). Only while the loop has connections does it ask the loop to wake for its next tick
+ * ({@link EventLoop#wakeBy}): a loop without any sleeps until an accept or an offer wakes it, and the first tick
+ * then comes at once.
  */
 public final class ConnectionTimer implements LoopWorker
 {

@@ -128,7 +128,10 @@ public record EngineConfig(
      */
     public long spillBytesPerLoop()
     {
-        return null == spillRegionMiB ?
-            (long)DataBuffers.DEFAULT_SPILL_FACTOR * largeTransferRegionMiBOrDefault() << 20 : (long)spillRegionMiB << 20;
+        if (null == spillRegionMiB)
+        {
+            return (long)DataBuffers.DEFAULT_SPILL_FACTOR * largeTransferRegionMiBOrDefault() << 20;
+        }
+        return (long)spillRegionMiB << 20;
     }
 }
