@@ -81,10 +81,11 @@ public final class ConnectionTimer implements LoopWorker
             context.abortAcknowledgements().wakeOthers(context.index());   // they look at the request at once
         }
         final boolean sweep = context.takeTimerSweep();
-        final boolean tick = nowNanos - nextTickDue() >= 0;
+        final long tickDue = nextTickDue();
+        final boolean tick = nowNanos - tickDue >= 0;
         if (!tick && !sweep)
         {
-            loop.wakeBy(nextTickDue());
+            loop.wakeBy(tickDue);
             return work;
         }
         if (tick)

@@ -51,22 +51,7 @@ class IdleTargetWakeupsTest
             assertEquals(LOOPS, loops.size(), "the loop threads of this target: " + loops);
             Thread.sleep(1_000);   // start-up tasks done
 
-            final Map<String, Long> start = LoopThreads.voluntarySwitches(loops);
-            Thread.sleep(WINDOW_SECONDS * 1_000L);
-            final Map<String, Long> end = LoopThreads.voluntarySwitches(loops);
-            final StringBuilder figures = new StringBuilder();
-            for (final String id : loops)
-            {
-                figures.append(' ').append(end.get(id) - start.get(id));
-            }
-            System.out.println("IdleTargetWakeupsTest: voluntary context switches per loop over " + WINDOW_SECONDS +
-                " s with no session:" + figures);
-            for (final String id : loops)
-            {
-                final long switches = end.get(id) - start.get(id);
-                assertTrue(switches <= (long)MAX_SWITCHES_PER_SECOND * WINDOW_SECONDS,
-                    "loop thread " + id + " switched " + switches + " times in " + WINDOW_SECONDS + " s");
-            }
+            assertLoopsSleep(loops, "no session");
 
             // A task offered from this thread reaches each sleeping loop at once (its eventfd wakes it), not when
             // the loop's one-second park bound ends: without the wake-up the median would be about half a second.
@@ -122,22 +107,7 @@ class IdleTargetWakeupsTest
             assertEquals(SILENT_SESSIONS, server.sessions().size());
             Thread.sleep(1_000);   // the logins' after-effects settle
 
-            final Map<String, Long> start = LoopThreads.voluntarySwitches(loops);
-            Thread.sleep(WINDOW_SECONDS * 1_000L);
-            final Map<String, Long> end = LoopThreads.voluntarySwitches(loops);
-            final StringBuilder figures = new StringBuilder();
-            for (final String id : loops)
-            {
-                figures.append(' ').append(end.get(id) - start.get(id));
-            }
-            System.out.println("IdleTargetWakeupsTest: voluntary context switches per loop over " + WINDOW_SECONDS +
-                " s with " + SILENT_SESSIONS + " silent sessions and no pings:" + figures);
-            for (final String id : loops)
-            {
-                final long switches = end.get(id) - start.get(id);
-                assertTrue(switches <= (long)MAX_SWITCHES_PER_SECOND * WINDOW_SECONDS,
-                    "loop thread " + id + " switched " + switches + " times in " + WINDOW_SECONDS + " s");
-            }
+            assertLoopsSleep(loops, SILENT_SESSIONS + " silent sessions and no pings");
             assertEquals(SILENT_SESSIONS, server.sessions().size(), "every session still logged in");
         }
         finally
@@ -146,6 +116,27 @@ class IdleTargetWakeupsTest
             {
                 s.close();
             }
+        }
+    }
+
+    /** Over {@link #WINDOW_SECONDS}, each loop thread switches at most {@link #MAX_SWITCHES_PER_SECOND} a second. */
+    private static void assertLoopsSleep(final Set<String> loops, final String with) throws Exception
+    {
+        final Map<String, Long> start = LoopThreads.voluntarySwitches(loops);
+        Thread.sleep(WINDOW_SECONDS * 1_000L);
+        final Map<String, Long> end = LoopThreads.voluntarySwitches(loops);
+        final StringBuilder figures = new StringBuilder();
+        for (final String id : loops)
+        {
+            figures.append(' ').append(end.get(id) - start.get(id));
+        }
+        System.out.println("IdleTargetWakeupsTest: voluntary context switches per loop over " + WINDOW_SECONDS +
+            " s with " + with + ":" + figures);
+        for (final String id : loops)
+        {
+            final long switches = end.get(id) - start.get(id);
+            assertTrue(switches <= (long)MAX_SWITCHES_PER_SECOND * WINDOW_SECONDS,
+                "loop thread " + id + " switched " + switches + " times in " + WINDOW_SECONDS + " s");
         }
     }
 }
