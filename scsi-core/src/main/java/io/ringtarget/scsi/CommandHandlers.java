@@ -256,7 +256,7 @@ final class CommandHandlers
                 lu.selfTest().sendDiagnostic(t, cdb);
                 break;
             case RECEIVE_DIAGNOSTIC_RESULTS:
-                SelfTest.receiveDiagnosticResults(t, cdb);
+                DiagnosticPages.receiveDiagnosticResults(t, cdb);
                 break;
             case WRITE_BUFFER:
                 buffers.writeBuffer(t, cdb);

@@ -198,7 +198,7 @@ final class LogPages
      */
     int informationalException()
     {
-        return readUncorrectedErrors() + writeUncorrectedErrors() > 0 || lu.selfTest().newestFailed() ?
+        return readUncorrectedErrors() + writeUncorrectedErrors() > 0 || lu.selfTest().results().newestFailed() ?
             Asc.FAILURE_PREDICTION_THRESHOLD_EXCEEDED : Asc.NO_ADDITIONAL_SENSE;
     }
 
@@ -274,13 +274,13 @@ final class LogPages
         else if (page == SELF_TEST_RESULTS)
         {
             // A binary format list of twenty parameters, 0001h to 0014h.
-            if (pointer > SelfTest.LOG_ENTRIES)
+            if (pointer > SelfTestResults.ENTRIES)
             {
                 Responses.invalidCdb(t, 5, 7);
                 return;
             }
             header(out, page);
-            length = 4 + lu.selfTest().logParameters(out, 4, Math.max(1, pointer));
+            length = 4 + lu.selfTest().results().logParameters(out, 4, Math.max(1, pointer));
         }
         else if (page == LOGICAL_BLOCK_PROVISIONING)
         {

@@ -86,7 +86,7 @@ public final class LogicalUnitStateFiles
      */
     public LogicalUnitStateFiles selfTestLogDirectory(final Path stateDirectory) throws SelfTestLogStateException
     {
-        selfTest.persistIn(Objects.requireNonNull(stateDirectory, "stateDirectory"), serial);
+        selfTest.results().persistIn(Objects.requireNonNull(stateDirectory, "stateDirectory"), serial);
         return this;
     }
 
@@ -155,7 +155,7 @@ public final class LogicalUnitStateFiles
     /** The saved self-test log's file, or null without {@link #selfTestLogDirectory(Path)}. */
     public Path selfTestLogFile()
     {
-        return selfTest.logFile();
+        return selfTest.results().file();
     }
 
     /**

@@ -1,12 +1,7 @@
 package io.ringtarget.scsi;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -35,10 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * logical unit's capacity at the read rate the last completed self-test measured (before any, an assumed 200 MiB/s):
  * advisory, as SPC-4 calls it, and what smartctl tells its user to wait.
  * <p>
- * The 20 most recent results of the short and extended self-tests are kept (newest first) under this object's monitor:
- * LOG SENSE on any loop reads them. With a state directory ({@link #persistIn}) they survive a restart with the
- * measured rate ({@link SelfTestLogStore}, saved when a logged test starts and ends, on its loop): a test the restart
- * interrupted comes back "aborted by another method", and the power-on hours go on from the newest entry's.
+ * What the tests found is {@link SelfTestResults}'s: the Self-Test Results log page, the 20 most recent short and
+ * extended self-tests, and the measured rate, kept across a restart with a state directory. SEND DIAGNOSTIC's page
+ * list and RECEIVE DIAGNOSTIC RESULTS are {@link DiagnosticPages}'.
  */
 final class SelfTest implements ScsiTaskListener
 {
@@ -58,7 +52,6 @@ final class SelfTest implements ScsiTaskListener
     static final int FIRST_SEGMENT_FAILED = 0x5;
     static final int IN_PROGRESS = 0xF;
 
-    static final int LOG_ENTRIES = 20;
     /** Chunks of the short self-test. */
     static final int SHORT_CHUNKS = 256;
     static final int CHUNK_BYTES = 1 << 20;
@@ -72,13 +65,10 @@ final class SelfTest implements ScsiTaskListener
     private static final long ASSUMED_BYTES_PER_SECOND = 200L << 20;
     private static final int NOT_ABORTED = -1;
     /** SEND DIAGNOSTIC byte 1. */
-    private static final int PF = 0x10;
     private static final int SELFTEST = 0x04;
-    private static final int UNUSED_SENSE = 0;
 
     private final LogicalUnit lu;
     private final int blockSize;
-    private final long createdNanos = System.nanoTime();
     private final AtomicInteger state = new AtomicInteger(IDLE);
     /** Which test this is: one more per test, written by the loop that won RUNNING; read by any thread. */
     private volatile long testNumber;
@@ -91,24 +81,7 @@ final class SelfTest implements ScsiTaskListener
     private final AtomicLong failures = new AtomicLong();
     /** The test in progress: chunks read, in 65536ths of its chunks (SPC-4 4.5.2.4.3), for REQUEST SENSE. */
     private volatile int progress;
-    /** The read rate of the last self-test that completed, bytes per second; 0 before one has. */
-    private volatile long measuredBytesPerSecond;
-
-    // The log, newest at index newest, guarded by this.
-    private final int[] codes = new int[LOG_ENTRIES];
-    private final int[] results = new int[LOG_ENTRIES];
-    private final int[] hours = new int[LOG_ENTRIES];
-    private final long[] failedLbas = new long[LOG_ENTRIES];
-    /** Sense key, ASC, ASCQ of a failure, as one int (key << 16 | ASC << 8 | ASCQ). */
-    private final int[] senses = new int[LOG_ENTRIES];
-    private int entries;
-    private int newest;
-    /** Power-on hours the saved log had reached: the hours of this run count from there. */
-    private int hoursBase;
-    /** Where the log is kept across a restart; null: nowhere (no state directory). */
-    private volatile SelfTestLogStore store;
-    /** {@link #save}, as a device's aside thread takes it ({@link BlockDevice#saveAside}; made once). */
-    private final Runnable saveWork = this::save;
+    private final SelfTestResults results;
 
     // The test in progress: written by the loop that won RUNNING, before its first step, and by no other until the
     // state is IDLE again.
@@ -128,51 +101,14 @@ final class SelfTest implements ScsiTaskListener
     {
         this.lu = lu;
         this.blockSize = blockSize;
+        this.results = new SelfTestResults(lu);
         runner.listener(this);
     }
 
-    /**
-     * Keeps the log under {@code stateDirectory} from now on, and takes back what a previous run saved there. Before
-     * the logical unit serves.
-     */
-    void persistIn(final Path stateDirectory, final String serial) throws SelfTestLogStateException
+    /** The Self-Test Results log page's entries and the measured rate, kept across restarts with a state directory. */
+    SelfTestResults results()
     {
-        final SelfTestLogStore s = new SelfTestLogStore(stateDirectory, serial);
-        final SelfTestLogStore.Log saved = s.load();
-        if (saved != null)
-        {
-            synchronized (this)
-            {
-                measuredBytesPerSecond = saved.bytesPerSecond();
-                newest = 0;
-                entries = saved.entries().size();
-                for (int i = 0; i < entries; i++)
-                {
-                    final SelfTestLogStore.Entry e = saved.entries().get(i);
-                    codes[i] = e.code();
-                    // A test the restart cut short ended "aborted by another method" (SPC-4 table 7.3.16).
-                    results[i] = e.result() == IN_PROGRESS ? ABORTED_OTHER : e.result();
-                    hours[i] = e.hours();
-                    failedLbas[i] = e.failedLba();
-                    senses[i] = e.sense();
-                    hoursBase = Math.max(hoursBase, e.hours());
-                }
-            }
-        }
-        store = s;
-    }
-
-    /** Whether the newest short or extended self-test logged found a block the backstore cannot read. */
-    synchronized boolean newestFailed()
-    {
-        return entries > 0 && results[newest] == FIRST_SEGMENT_FAILED;
-    }
-
-    /** The log's file, or null without a state directory. */
-    Path logFile()
-    {
-        final SelfTestLogStore s = store;
-        return s == null ? null : s.file();
+        return results;
     }
 
     /** A self-test is in progress (default, background or foreground). */
@@ -220,7 +156,7 @@ final class SelfTest implements ScsiTaskListener
     /** The read rate the last completed self-test measured, bytes per second; 0 before one completed. */
     long measuredBytesPerSecond()
     {
-        return measuredBytesPerSecond;
+        return results.measuredBytesPerSecond();
     }
 
     /**
@@ -229,7 +165,7 @@ final class SelfTest implements ScsiTaskListener
      */
     long extendedCompletionSeconds()
     {
-        final long measured = measuredBytesPerSecond;
+        final long measured = results.measuredBytesPerSecond();
         final long rate = measured > 0 ? measured : ASSUMED_BYTES_PER_SECOND;
         final long bytes = lu.blockCount() * blockSize;
         return Math.max(1, (bytes + rate - 1) / rate);
@@ -285,7 +221,7 @@ final class SelfTest implements ScsiTaskListener
         switch (selfTestCode)
         {
             case DEFAULT:
-                diagnosticPages(t, flags, parameterListLength);
+                DiagnosticPages.send(t, flags, parameterListLength);   // SELFTEST=0, code 000b: a page list
                 return;
             case BACKGROUND_SHORT:
             case BACKGROUND_EXTENDED:
@@ -307,58 +243,6 @@ final class SelfTest implements ScsiTaskListener
             default:
                 Responses.invalidCdb(t, 1, 7);   // the reserved codes 011b and 111b
         }
-    }
-
-    /**
-     * SELFTEST=0, code 000b: a diagnostic page list. Only the Supported Diagnostic Pages page (00h) exists, and it
-     * carries no parameters; no list at all asks for nothing.
-     */
-    private static void diagnosticPages(final ScsiTask t, final int flags, final int parameterListLength)
-    {
-        if (parameterListLength == 0)
-        {
-            Responses.good(t);
-            return;
-        }
-        if ((flags & PF) == 0)
-        {
-            Responses.invalidCdb(t, 1, 4);   // vendor-specific diagnostic parameters: none
-            return;
-        }
-        if (parameterListLength < 4 || Responses.room(t) < parameterListLength)
-        {
-            Responses.illegal(t, Asc.PARAMETER_LIST_LENGTH_ERROR, 0);
-            return;
-        }
-        final MemorySegment p = t.dataBuffer();
-        if (Bytes.u8(p, 0) != 0)
-        {
-            Responses.invalidParameter(t, 0, 7);   // an unsupported diagnostic page
-            return;
-        }
-        if (Bytes.u16(p, 2) != 0 || parameterListLength != 4)
-        {
-            Responses.invalidParameter(t, 2, -1);
-            return;
-        }
-        Responses.good(t);
-    }
-
-    /** RECEIVE DIAGNOSTIC RESULTS (SPC-4 6.29): the Supported Diagnostic Pages page, the only one. */
-    static void receiveDiagnosticResults(final ScsiTask t, final MemorySegment cdb)
-    {
-        final boolean pcv = (Bytes.u8(cdb, 1) & 0x01) != 0;
-        final int allocationLength = Bytes.u16(cdb, 3);
-        if (pcv && Bytes.u8(cdb, 2) != 0)
-        {
-            Responses.invalidCdb(t, 2, -1);
-            return;
-        }
-        final MemorySegment out = t.scratch();
-        Bytes.zero(out, 0, 5);
-        Bytes.put16(out, 2, 1);
-        Bytes.put8(out, 4, 0x00);   // the list: page 00h itself
-        Responses.dataIn(t, 5, allocationLength);
     }
 
     private void abortBackground(final ScsiTask t)
@@ -409,8 +293,8 @@ final class SelfTest implements ScsiTaskListener
         }
         if (selfTestCode != DEFAULT)
         {
-            logStart(selfTestCode);
-            saveAside(t.device());   // in progress: a restart before the end shows it aborted
+            results.started(selfTestCode);
+            results.saveAside(t.device());   // in progress: a restart before the end shows it aborted
         }
         final ScsiTask r = runner;
         r.startOperationOf(lu, t);
@@ -564,11 +448,11 @@ final class SelfTest implements ScsiTaskListener
         }
         if (code != DEFAULT)
         {
-            logEnd(result, failedLba);
+            results.ended(result, failedLba);
         }
         if (code != DEFAULT || result == COMPLETED)
         {
-            saveAside(r.device());   // the entry's end, or the rate a default test measured
+            results.saveAside(r.device());   // the entry's end, or the rate a default test measured
         }
         final ScsiTask w = waiterOf();
         setWaiter(null);
@@ -589,7 +473,6 @@ final class SelfTest implements ScsiTaskListener
         w.completeFor(r);
     }
 
-
     /** The read rate of the test that just completed, for the completion time (first and last chunk included). */
     private void measureRate()
     {
@@ -597,108 +480,7 @@ final class SelfTest implements ScsiTaskListener
         final long bytes = Math.min(chunkCount * CHUNK_BYTES, capacity);
         if (nanos > 0)
         {
-            measuredBytesPerSecond = Math.max(1, (long)(bytes * 1e9 / nanos));
+            results.measured(Math.max(1, (long)(bytes * 1e9 / nanos)));
         }
-    }
-
-    private synchronized void logStart(final int selfTestCode)
-    {
-        newest = (newest + LOG_ENTRIES - 1) % LOG_ENTRIES;
-        entries = Math.min(entries + 1, LOG_ENTRIES);
-        codes[newest] = selfTestCode;
-        results[newest] = IN_PROGRESS;
-        hours[newest] = powerOnHours();
-        failedLbas[newest] = -1;
-        senses[newest] = UNUSED_SENSE;
-    }
-
-    private synchronized void logEnd(final int result, final long lba)
-    {
-        results[newest] = result;
-        failedLbas[newest] = lba;
-        senses[newest] = result == FIRST_SEGMENT_FAILED ?
-            (SenseKey.MEDIUM_ERROR << 16) | Asc.UNRECOVERED_READ_ERROR : UNUSED_SENSE;
-    }
-
-    /**
-     * ACCUMULATED POWER ON HOURS: since the logical unit was made (it has no power of its own), after the hours its
-     * saved log had reached.
-     */
-    private int powerOnHours()
-    {
-        return (int)Math.min(0xFFFF, hoursBase + (System.nanoTime() - createdNanos) / 3_600_000_000_000L);
-    }
-
-    /**
-     * {@link #save} off the loop, on {@code device}'s aside thread, in the order asked (the state directory may be on
-     * the failing disk a self-test is run to find); here without a device.
-     */
-    private void saveAside(final BlockDevice device)
-    {
-        if (null != store)
-        {
-            BlockDevice.saveAside(device, saveWork);
-        }
-    }
-
-    /** The log as it stands then, durably, when there is a state directory (a few ms, twice a test). */
-    private void save()
-    {
-        final SelfTestLogStore s = store;
-        if (s == null)
-        {
-            return;
-        }
-        final SelfTestLogStore.Log log;
-        synchronized (this)
-        {
-            final List<SelfTestLogStore.Entry> list = new ArrayList<>(entries);
-            for (int k = 0; k < entries; k++)
-            {
-                final int i = (newest + k) % LOG_ENTRIES;
-                list.add(new SelfTestLogStore.Entry(codes[i], results[i], hours[i], failedLbas[i], senses[i]));
-            }
-            log = new SelfTestLogStore.Log(measuredBytesPerSecond, list);
-        }
-        try
-        {
-            s.save(log);
-        }
-        catch (final IOException ex)
-        {
-            // The test goes on; the log page has the entry until the next restart.
-            lu.reportInternalError(new UncheckedIOException("self-test log not saved to " + s.file(), ex));
-        }
-    }
-
-    /**
-     * The Self-Test Results log page's parameters (SPC-4 7.3.16) from parameter code {@code first} on, into
-     * {@code out} at {@code o}: twenty of 20 bytes, the unused ones zero.
-     *
-     * @return the bytes written.
-     */
-    synchronized int logParameters(final MemorySegment out, final int o, final int first)
-    {
-        int p = o;
-        for (int code = first; code <= LOG_ENTRIES; code++)
-        {
-            Bytes.zero(out, p, 20);
-            Bytes.put16(out, p, code);
-            Bytes.put8(out, p + 2, 0x03);   // binary format list
-            Bytes.put8(out, p + 3, 0x10);
-            if (code <= entries)
-            {
-                final int i = (newest + code - 1) % LOG_ENTRIES;
-                Bytes.put8(out, p + 4, (codes[i] << 5) | results[i]);
-                Bytes.put8(out, p + 5, results[i] == FIRST_SEGMENT_FAILED ? 1 : 0);   // SELF-TEST NUMBER
-                Bytes.put16(out, p + 6, hours[i]);
-                Bytes.put64(out, p + 8, failedLbas[i] < 0 ? -1L : failedLbas[i]);
-                Bytes.put8(out, p + 16, senses[i] >>> 16);
-                Bytes.put8(out, p + 17, (senses[i] >>> 8) & 0xFF);
-                Bytes.put8(out, p + 18, senses[i] & 0xFF);
-            }
-            p += 20;
-        }
-        return p - o;
     }
 }

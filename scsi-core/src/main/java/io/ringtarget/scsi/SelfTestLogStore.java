@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where the self-test log of one logical unit ({@link SelfTest}) survives a restart:
+ * Where the self-test log of one logical unit ({@link SelfTestResults}) survives a restart:
  * {@code <state directory>/self-tests/<serial>.log}, rewritten when a short or extended self-test starts and when it
  * ends. The Self-Test Results log page (SPC-4 7.3.16) is the drive's history that smartctl and smartd read, and a
  * failure in it must not vanish because the target restarted; the read rate the last completed test measured (behind
@@ -98,9 +98,9 @@ final class SelfTestLogStore
         lines.serial(1, serial, "log");
         final long rate = lines.number(2, "rate", 0, Long.MAX_VALUE);
         final int count = lines.count() - 3;
-        if (count > SelfTest.LOG_ENTRIES)
+        if (count > SelfTestResults.ENTRIES)
         {
-            throw lines.fail(count + " entries, at most " + SelfTest.LOG_ENTRIES);
+            throw lines.fail(count + " entries, at most " + SelfTestResults.ENTRIES);
         }
         final List<Entry> entries = new ArrayList<>(count);
         for (int i = 3; i < lines.count(); i++)
