@@ -2,8 +2,9 @@
 # Where an idle target's CPU goes, thread by thread: a `ringtarget demo` (two loops, pings every 5 s, metrics off)
 # with COUNT logged-in idle sessions of another process (native-tests/.../idle/IdleSessions.java; 0 for none), and
 # for each thread its run time (/proc/PID/task/TID/schedstat, nanoseconds) and context switches over WINDOW seconds,
-# 10 s after the logins. Extra arguments are JVM flags. Companion of idle-sessions.sh, which gives the totals.
-#   JAR=path/to/ringtarget.jar bench/scripts/idle-threads.sh COUNT WINDOW [JVM flags...]
+# SETTLE seconds after the logins (default 10). Extra arguments are JVM flags. Companion of idle-sessions.sh, which
+# gives the totals.
+#   [JAR=path/to/ringtarget.jar] [SETTLE=S] bench/scripts/idle-threads.sh COUNT WINDOW [JVM flags...]
 # (default jar: server/target/ringtarget.jar). Starts and stops its own target on 127.0.0.1:13264.
 set -euo pipefail
 count=$1; window=$2; shift 2
@@ -31,7 +32,7 @@ exec 4>"$out/hold"
 for _ in $(seq 1 600); do grep -q "^logged-in" "$out/sessions.out" && break; sleep 0.2; done
 grep -q "^logged-in $count" "$out/sessions.out" || { cat "$out/sessions.out"; exit 1; }
 fi
-sleep 10
+sleep "${SETTLE:-10}"
 snap() { for t in /proc/$pid/task/*; do
   printf '%s\t%s\t%s\t%s\n' "$(basename $t)" "$(cat $t/comm | tr ' ' '_')" "$(cut -d' ' -f1 $t/schedstat)" \
     "$(awk '/ctxt_switches/ {s+=$2} END {print s}' $t/status)"; done; }
