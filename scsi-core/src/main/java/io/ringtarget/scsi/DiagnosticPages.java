@@ -10,7 +10,7 @@ import java.lang.foreign.MemorySegment;
 final class DiagnosticPages
 {
     /** SEND DIAGNOSTIC byte 1: the parameter list is diagnostic pages (not vendor-specific parameters). */
-    static final int PF = 0x10;
+    private static final int PF = 0x10;
 
     private DiagnosticPages()
     {

@@ -153,12 +153,6 @@ final class SelfTest implements ScsiTaskListener
         return 0x80_0000 | Math.min(progress, PROGRESS_ONE - 1);
     }
 
-    /** The read rate the last completed self-test measured, bytes per second; 0 before one completed. */
-    long measuredBytesPerSecond()
-    {
-        return results.measuredBytesPerSecond();
-    }
-
     /**
      * EXTENDED SELF-TEST COMPLETION TIME (SPC-4 7.5.8): the capacity at the last completed test's read rate, at
      * least a second.

@@ -80,7 +80,7 @@ class SelfTestLogRestartTest
         sendDiagnostic(before, SelfTest.BACKGROUND_SHORT);
         before.device.badByte = -1;
         sendDiagnostic(before, SelfTest.BACKGROUND_EXTENDED);
-        final long rate = before.lu.selfTest().measuredBytesPerSecond();
+        final long rate = before.lu.selfTest().results().measuredBytesPerSecond();
         assertTrue(rate > 0);
         final byte[] page = logPage(before);
         assertEquals(SelfTest.FIRST_SEGMENT_FAILED, entry(page, 2)[1]);
@@ -90,7 +90,7 @@ class SelfTestLogRestartTest
 
         final LuHarness after = start();
         assertArrayEquals(page, logPage(after), "the same log page");
-        assertEquals(rate, after.lu.selfTest().measuredBytesPerSecond(), "the same rate");
+        assertEquals(rate, after.lu.selfTest().results().measuredBytesPerSecond(), "the same rate");
         assertEquals(completionSeconds(before), completionSeconds(after));
         sendDiagnostic(after, SelfTest.BACKGROUND_SHORT);
         final byte[] now = logPage(after);
@@ -127,7 +127,7 @@ class SelfTestLogRestartTest
         assertEquals(SelfTest.BACKGROUND_EXTENDED, cut[0]);
         assertEquals(SelfTest.ABORTED_OTHER, cut[1], "aborted by another method: the restart");
         assertEquals(false, after.lu.status().selfTestRunning());
-        assertEquals(0, after.lu.selfTest().measuredBytesPerSecond(), "it measured nothing");
+        assertEquals(0, after.lu.selfTest().results().measuredBytesPerSecond(), "it measured nothing");
     }
 
     @Test

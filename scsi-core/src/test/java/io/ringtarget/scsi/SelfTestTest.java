@@ -273,7 +273,7 @@ class SelfTestTest
         assertEquals(41, completionTime(big)[0], "8 GiB at 200 MiB/s: 40.96 s, rounded up");
         big.run(big.nexus, 0, 0x1D, SelfTest.BACKGROUND_SHORT << 5, 0, 0, 0, 0);
         big.assertGood();
-        final long rate = big.lu.selfTest().measuredBytesPerSecond();
+        final long rate = big.lu.selfTest().results().measuredBytesPerSecond();
         assertTrue(rate > 0, "the short test measured its 256 MiB");
         final long expected = Math.max(1, ((8L << 30) + rate - 1) / rate);
         assertEquals(Math.min(expected, 0xFFFF), completionTime(big)[0]);
