@@ -87,6 +87,7 @@ public final class EventLoop implements Agent
     private int submitThreshold = DEFAULT_SUBMIT_THRESHOLD;
     private int deviceIoInFlight;
     private boolean deviceIoSincePark;
+    private boolean pollingHeld;
     /** The earliest {@link #wakeBy} deadline asked for in the current duty cycle, valid while {@link #deadlineSet}. */
     private long deadlineNanos;
     private boolean deadlineSet;
@@ -284,6 +285,21 @@ public final class EventLoop implements Agent
         deviceIoInFlight++;
     }
 
+    /**
+     * Nothing the loop could poll for is due before its {@link #wakeBy} deadline (a receive waits on purpose): the
+     * idle strategy parks rather than polls, until the next park. Loop thread only.
+     */
+    public void holdPolling()
+    {
+        pollingHeld = true;
+    }
+
+    /** Whether {@link #holdPolling()} was called since the last park. */
+    public boolean pollingHeld()
+    {
+        return pollingHeld;
+    }
+
     /** The end of an operation counted by {@link #deviceIoStarted()}. Loop thread only. */
     public void deviceIoCompleted()
     {
@@ -424,6 +440,7 @@ public final class EventLoop implements Agent
         }
         parked = true;
         deviceIoSincePark = false;
+        pollingHeld = false;
         // parked is volatile: the write above is ordered before this read, so an offer either sees parked or we see
         // its task.
         if (tasks.isEmpty())

@@ -130,7 +130,8 @@ public final class RingIdleStrategy implements IdleStrategy
                 marked = true;
             }
         }
-        if (polling && (loop == null || (loop.deviceIoInFlight() == 0 && !loop.deviceIoSincePark())))
+        if (polling && (loop == null ||
+            (loop.deviceIoInFlight() == 0 && !loop.deviceIoSincePark() && !loop.pollingHeld())))
         {
             if (now - idleSinceNanos < spinNanos)
             {

@@ -76,6 +76,31 @@ class RingIdleStrategyTest
     }
 
     @Test
+    void parksInsteadOfPollingWhenPollingIsHeldUntilTheNextPark()
+    {
+        final EventLoop loop = new EventLoop("idle", Ring.open(new RingConfig().entries(16)));
+        try
+        {
+            final RingIdleStrategy idle = new RingIdleStrategy(loop, HOUR_NANOS, PARK_NANOS);
+            idle.idle(1);
+            loop.holdPolling();
+            idle.idle(0);
+            assertEquals(1, loop.counters().parks(), "a receive that waits on purpose is waited for asleep");
+            assertFalse(loop.pollingHeld(), "cleared by the park");
+
+            idle.idle(1);
+            idle.idle(0);
+            idle.idle(0);
+            assertEquals(1, loop.counters().parks(), "not held since the park: polls for the next request");
+        }
+        finally
+        {
+            loop.onClose();
+            loop.ring().close();
+        }
+    }
+
+    @Test
     void anExhaustedBudgetParksAndAParkWithoutWorkDoesNotPollAgain() throws InterruptedException
     {
         final EventLoop loop = new EventLoop("idle", Ring.open(new RingConfig().entries(16)));

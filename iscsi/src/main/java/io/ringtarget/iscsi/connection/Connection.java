@@ -26,6 +26,7 @@ import io.ringtarget.iscsi.transport.RingPduSender;
 import io.ringtarget.iscsi.transport.RingSocket;
 import io.ringtarget.iscsi.transport.SentListener;
 import io.ringtarget.pdu.BasicHeaderSegment;
+import io.ringtarget.pdu.ScsiCommandPdu;
 import io.ringtarget.pdu.Opcode;
 import io.ringtarget.ring.CompletionHandler;
 import io.ringtarget.ring.UserData;
@@ -77,6 +78,7 @@ public final class Connection
     private final StatSn statSn = new StatSn();
     private final CmdSnWindow window = new CmdSnWindow();
     private final NopKeepalive keepalive;
+    private final ReceiveCoalescing coalescing;
     private final ConnectionTimeouts timeouts;
     private final FullFeaturePhase fullFeature;
     /** The login phase; null from Full Feature Phase on. */
@@ -87,6 +89,8 @@ public final class Connection
     private State state = State.LOGIN;
     private Session session;
     private boolean recvInFlight;
+    /** The next receive waits ({@link ReceiveCoalescing}): the loop calls {@link #onReady()} when it is due. */
+    private boolean receiveWaiting;
     private boolean closeAfterSend;
     private String closeReason;
     private DisconnectReason closeKind;
@@ -123,6 +127,7 @@ public final class Connection
         this.localPort = localPort;
         this.peer = peer;
         this.ownerId = context.loop().registerOwner(this);
+        this.coalescing = new ReceiveCoalescing(server.receiveCoalescingNanos());
         this.counters = new ConnectionCounters(context.counters(), context.metrics().connectionOpened(fd, localIp, localPort));
         // Until the login completes the receiver takes login-sized PDUs and buffers a few pages of them: an
         // unauthenticated peer costs little memory, however many connections it opens (docs/admin-guide.md).
@@ -358,7 +363,12 @@ public final class Connection
     {
         try
         {
-            if ((state == State.LOGIN || state == State.FULL_FEATURE) && !recvInFlight)
+            if (receiveWaiting)
+            {
+                receiveWaiting = false;   // coalescing: nothing was received meanwhile, receive now
+                armRecv();
+            }
+            else if ((state == State.LOGIN || state == State.FULL_FEATURE) && !recvInFlight)
             {
                 processReceived();
             }
@@ -417,9 +427,10 @@ public final class Connection
     /** Handles a bounded batch of buffered PDUs; receives more once none is left (backpressure). */
     private void processReceived()
     {
+        int pdus = 0;
         if (state == State.LOGIN || state == State.FULL_FEATURE)
         {
-            receiver.poll(this, PduReceiver.MAX_PDUS_PER_POLL);
+            pdus = receiver.poll(this, PduReceiver.MAX_PDUS_PER_POLL);
         }
         afterWork();
         if (state == State.CLOSING || state == State.CLOSED)
@@ -430,6 +441,12 @@ public final class Connection
         if (receiver.hasWholePdu() && (state == State.LOGIN || state == State.FULL_FEATURE))
         {
             context.ready(this);   // the rest on the loop's next cycle, after the other connections
+        }
+        else if (state == State.FULL_FEATURE && !receiver.placing() && coalescing.defer(pdus))
+        {
+            receiveWaiting = true;
+            counters.count(IscsiCounter.RECEIVES_COALESCED);
+            context.readyAt(this, context.loop().nowNanos() + coalescing.delayNanos());
         }
         else
         {
@@ -543,6 +560,11 @@ public final class Connection
             }
             onLoginRequest(buffer, offset, dataOffset, dataLength);
             return state == State.LOGIN || state == State.FULL_FEATURE;
+        }
+        if (opcode == Opcode.SCSI_COMMAND)
+        {
+            coalescing.onCommand(statSn.current(),
+                BasicHeaderSegment.intField(buffer, offset, ScsiCommandPdu.EXP_STAT_SN_OFFSET));
         }
         switch (fullFeature.onPdu(opcode, buffer, offset, dataOffset, dataLength))
         {

@@ -2,6 +2,7 @@ package io.ringtarget.iscsi.engine;
 
 import io.ringtarget.iscsi.command.ChunkRegion;
 import io.ringtarget.iscsi.command.DataBuffers;
+import io.ringtarget.iscsi.loop.IscsiContext;
 import io.ringtarget.ring.BufferPool;
 
 /**
@@ -15,6 +16,8 @@ import io.ringtarget.ring.BufferPool;
  * {@code dataBuffers} 64 KiB data buffers and a region of {@code largeTransferRegionBytes} for larger transfers
  * ({@link DataBuffers}), pinned in memory when registered with its ring, and a spill region of
  * {@code spillRegionBytes} (0: none) for the commands that find them in use, unpinned and committed only as used.
+ * {@code receiveCoalescingNanos} is how long a connection's receive waits when its initiator keeps a deep queue, so
+ * that its commands are taken and answered in batches (0: never; {@code ReceiveCoalescing}).
  */
 public record EngineSettings(
     int loops,
@@ -26,10 +29,19 @@ public record EngineSettings(
     String tcpCongestionControl,
     int dataBuffers,
     int largeTransferRegionBytes,
-    long spillRegionBytes)
+    long spillRegionBytes,
+    long receiveCoalescingNanos)
 {
+    /** The longest receive coalescing: beyond 10 ms a deep queue's commands would wait longer than a disk's I/O. */
+    public static final long MAX_RECEIVE_COALESCING_NANOS = 10_000_000L;
+
     public EngineSettings
     {
+        if (receiveCoalescingNanos < 0 || receiveCoalescingNanos > MAX_RECEIVE_COALESCING_NANOS)
+        {
+            throw new IllegalArgumentException("a receive coalescing of " + receiveCoalescingNanos + " ns: 0.." +
+                MAX_RECEIVE_COALESCING_NANOS);
+        }
         if (dataBuffers < 1 || dataBuffers >= BufferPool.MAX_REGISTERED)
         {
             throw new IllegalArgumentException(dataBuffers + " data buffers per loop: 1.." +
@@ -46,6 +58,17 @@ public record EngineSettings(
             throw new IllegalArgumentException("a spill region of " + spillRegionBytes +
                 " bytes: 0 or a multiple of " + ChunkRegion.CHUNK_SIZE);
         }
+    }
+
+    /** The default receive coalescing ({@link IscsiContext#DEFAULT_RECEIVE_COALESCING_NANOS}). */
+    public EngineSettings(
+        final int loops, final boolean pinCpus, final String idleStrategy, final long idleSpinNanos,
+        final int nopInIntervalSeconds, final int nopInTimeoutSeconds, final String tcpCongestionControl,
+        final int dataBuffers, final int largeTransferRegionBytes, final long spillRegionBytes)
+    {
+        this(loops, pinCpus, idleStrategy, idleSpinNanos, nopInIntervalSeconds, nopInTimeoutSeconds,
+            tcpCongestionControl, dataBuffers, largeTransferRegionBytes, spillRegionBytes,
+            IscsiContext.DEFAULT_RECEIVE_COALESCING_NANOS);
     }
 
     /** A spill region of {@link DataBuffers#DEFAULT_SPILL_FACTOR} times the large-transfer region. */

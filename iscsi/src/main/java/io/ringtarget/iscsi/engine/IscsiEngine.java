@@ -161,7 +161,7 @@ public final class IscsiEngine implements AutoCloseable
             final Counters counters = new Counters(loops * COUNTERS_PER_LOOP + 64);
             server = new IscsiContext(targets, discoveryAuth, limits, loginLimits, log, counters,
                 settings.nopInIntervalSeconds(), settings.nopInTimeoutSeconds())
-                .tcpCongestionControl(congestionControl);
+                .tcpCongestionControl(congestionControl).receiveCoalescingNanos(settings.receiveCoalescingNanos());
             group = new EventLoopGroup("ringtarget", loops, new RingConfig(), settings.idleStrategy(),
                 settings.idleSpinNanos(), settings.pinCpus(), counters);
         }

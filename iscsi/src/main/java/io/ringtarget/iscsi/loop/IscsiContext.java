@@ -30,11 +30,18 @@ public final class IscsiContext
     private final Chap chap = new Chap();
     private final EventLog log;
     private final Counters counters;
+    /**
+     * How long a connection's receive waits by default when its initiator keeps a deep queue (ReceiveCoalescing):
+     * at queue depth 32, 4 KiB writes, 20 us halved the ring entries per write, 50 us quartered them and took a
+     * third off the CPU per write, 100 us a little more for longer waits (docs/benchmarks.md, 2026-12-06 18:00).
+     */
+    public static final long DEFAULT_RECEIVE_COALESCING_NANOS = 50_000L;
     private volatile MetricsModel metricsModel;
     private volatile long nopInIntervalNanos;
     private volatile long nopInTimeoutNanos;
     private volatile boolean draining;
     private volatile String tcpCongestionControl;
+    private volatile long receiveCoalescingNanos = DEFAULT_RECEIVE_COALESCING_NANOS;
 
     public IscsiContext(
         final TargetRegistry targets, final DiscoveryAuth discoveryAuth, final TargetLimits limits,
@@ -117,6 +124,23 @@ public final class IscsiContext
     public String tcpCongestionControl()
     {
         return tcpCongestionControl;
+    }
+
+    /** How long a connection's receive waits to take a deep queue's commands in batches; 0: never. */
+    public long receiveCoalescingNanos()
+    {
+        return receiveCoalescingNanos;
+    }
+
+    /** Sets {@link #receiveCoalescingNanos()}, for connections accepted from now on. */
+    public IscsiContext receiveCoalescingNanos(final long nanos)
+    {
+        if (nanos < 0)
+        {
+            throw new IllegalArgumentException("receive coalescing delay must not be negative: " + nanos);
+        }
+        this.receiveCoalescingNanos = nanos;
+        return this;
     }
 
     /** Sets {@link #tcpCongestionControl()}, for connections accepted from now on (checked by the caller). */

@@ -44,6 +44,10 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
     private LoopConnection[] ready = new LoopConnection[16];
     private int readyCount;
     private LoopConnection[] running = new LoopConnection[16];
+    /** Connections whose next receive waits ({@link #readyAt}), and when each is due, in the same order. */
+    private LoopConnection[] waiting = new LoopConnection[16];
+    private long[] waitingDue = new long[16];
+    private int waitingCount;
     /**
      * When each connection's timer duty is next due, in the order of {@link #connections}: contiguous, so the timer's
      * tick reads one array rather than every connection object.
@@ -362,6 +366,24 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
         loop.wakeBy(loop.nowNanos());
     }
 
+    /**
+     * Runs the connection's {@link LoopConnection#onReady()} in the first duty cycle from {@code dueNanos} (by the
+     * loop's clock) on; the loop parks until then rather than polling when nothing else is to be done. For a receive
+     * that waits ({@code ReceiveCoalescing}). At most once per connection at a time.
+     */
+    public void readyAt(final LoopConnection connection, final long dueNanos)
+    {
+        if (waitingCount == waiting.length)
+        {
+            waiting = Arrays.copyOf(waiting, waitingCount * 2);
+            waitingDue = Arrays.copyOf(waitingDue, waitingCount * 2);
+        }
+        waiting[waitingCount] = connection;
+        waitingDue[waitingCount++] = dueNanos;
+        loop.wakeBy(dueNanos);
+        loop.holdPolling();
+    }
+
     /** The worker that runs deferred work once per duty cycle (connections queued while it runs wait a cycle). */
     public LoopWorker readyWorker()
     {
@@ -380,7 +402,7 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
         @Override
         public int doWork(final long nowNanos)
         {
-            return context.runReady();
+            return context.runReady() + context.runWaiting(nowNanos);
         }
     }
 
@@ -406,6 +428,32 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
             c.onReady();
         }
         return count;
+    }
+
+    private int runWaiting(final long nowNanos)
+    {
+        int ran = 0;
+        int i = 0;
+        while (i < waitingCount)
+        {
+            final long due = waitingDue[i];
+            if (due - nowNanos > 0)
+            {
+                loop.wakeBy(due);
+                loop.holdPolling();
+                i++;
+                continue;
+            }
+            final LoopConnection c = waiting[i];
+            // The last entry takes this one's place: the order among waiting connections does not matter.
+            final int last = --waitingCount;
+            waiting[i] = waiting[last];
+            waitingDue[i] = waitingDue[last];
+            waiting[last] = null;
+            c.onReady();
+            ran++;
+        }
+        return ran;
     }
 
     @Override

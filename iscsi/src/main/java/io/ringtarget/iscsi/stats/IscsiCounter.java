@@ -74,7 +74,12 @@ public enum IscsiCounter
      * WRITE data that came whole with its command to a RAM LUN and went from the receive buffer straight into the LUN,
      * with no command buffer (a sum of bytes).
      */
-    WRITE_DATA_UNBUFFERED_BYTES(1072, "write data bytes copied from the receive buffer straight into a RAM LUN");
+    WRITE_DATA_UNBUFFERED_BYTES(1072, "write data bytes copied from the receive buffer straight into a RAM LUN"),
+    /**
+     * Receives that waited a moment, so that an initiator keeping many commands in flight has its next ones taken and
+     * answered as a batch (receive coalescing, engine.receiveCoalescingMicros).
+     */
+    RECEIVES_COALESCED(1080, "receives delayed to take a deep queue's commands in batches");
 
     private final int typeId;
     private final String label;

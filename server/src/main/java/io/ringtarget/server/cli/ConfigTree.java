@@ -299,7 +299,9 @@ final class ConfigTree
     {
         return "loops " + (engine.loops() == 0 ? "one per core" : String.valueOf(engine.loops())) +
             (engine.pinCpus() ? " pinned" : "") + ", idle " + engine.idleStrategy() +
-            ("ring".equals(engine.idleStrategy()) ? " (polls " + engine.idleSpinMicros() + " us)" : "") + ", NOP-In " +
+            ("ring".equals(engine.idleStrategy()) ? " (polls " + engine.idleSpinMicros() + " us)" : "") +
+            (engine.receiveCoalescingMicrosOrDefault() == 0 ? ", no receive coalescing" :
+                ", receives coalesced " + engine.receiveCoalescingMicrosOrDefault() + " us") + ", NOP-In " +
             (engine.nopInIntervalSeconds() == 0 ? "off" :
                 engine.nopInIntervalSeconds() + "s/" + engine.nopInTimeoutSeconds() + "s") +
             (null == engine.tcpCongestionControl() ? "" : ", TCP " + engine.tcpCongestionControl()) +

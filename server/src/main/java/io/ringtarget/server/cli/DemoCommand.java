@@ -88,6 +88,12 @@ final class DemoCommand implements Callable<Integer>
             "trip at queue depth 1).")
     Integer idleSpinMicros;
 
+    @Option(names = "--receive-coalescing-micros", paramLabel = "N",
+        description = "How long a connection's receive waits when its initiator is 12 or more responses behind (a " +
+            "deep queue), so that its next commands are taken and answered in batches " +
+            "(engine.receiveCoalescingMicros, default 50; 0 never waits).")
+    Integer receiveCoalescingMicros;
+
     @Option(names = "--parameter", paramLabel = "KEY=VALUE",
         description = "An operational key the demo's TPGs offer its logins, as iscsi tpg set --parameter " +
             "(repeatable): e.g. FirstBurstLength=16384 or ImmediateData=No.")
@@ -198,7 +204,8 @@ final class DemoCommand implements Callable<Integer>
             .withEngine(new EngineConfig(loops, engine.pinCpus(),
                 null == idleStrategy ? engine.idleStrategy() : idleStrategy,
                 null == idleSpinMicros ? engine.idleSpinMicros() : idleSpinMicros,
-                engine.nopInIntervalSeconds(), engine.nopInTimeoutSeconds(), tcpCongestionControl))
+                engine.nopInIntervalSeconds(), engine.nopInTimeoutSeconds(), tcpCongestionControl)
+                .withReceiveCoalescingMicros(receiveCoalescingMicros))
             .withMetrics(new MetricsConfig(null == metrics ? MetricsConfig.DEMO_LISTEN : metrics));
     }
 

@@ -69,12 +69,18 @@ final class EngineCommand extends CommandGroup
                 "region).")
         String spillRegionMiB;
 
+        @Option(names = "--receive-coalescing-micros", paramLabel = "MICROS|default",
+            description = "How long a connection's receive waits when its initiator is 12 or more responses " +
+                "behind (a deep queue), so that its next commands are taken and answered in batches (0 = never; " +
+                "0..10000; default 50).")
+        String receiveCoalescingMicros;
+
         @Override
         RingtargetConfig edit(final RingtargetConfig current)
         {
             if (null == loops && null == pinCpus && null == idleStrategy && null == idleSpinMicros &&
                 null == nopInInterval && null == nopInTimeout && null == tcpCongestionControl && null == dataBuffers &&
-                null == largeTransferRegionMiB && null == spillRegionMiB)
+                null == largeTransferRegionMiB && null == spillRegionMiB && null == receiveCoalescingMicros)
             {
                 throw new IllegalArgumentException("nothing to set (see ringtarget engine set --help)");
             }
@@ -91,7 +97,9 @@ final class EngineCommand extends CommandGroup
                 null == dataBuffers ? e.dataBuffers() : number("--data-buffers", dataBuffers),
                 null == largeTransferRegionMiB ? e.largeTransferRegionMiB() :
                     number("--large-transfer-region-mib", largeTransferRegionMiB),
-                null == spillRegionMiB ? e.spillRegionMiB() : number("--spill-region-mib", spillRegionMiB)));
+                null == spillRegionMiB ? e.spillRegionMiB() : number("--spill-region-mib", spillRegionMiB),
+                null == receiveCoalescingMicros ? e.receiveCoalescingMicros() :
+                    number("--receive-coalescing-micros", receiveCoalescingMicros)));
         }
 
         /** A whole number, or null for {@link #DEFAULT}; the validator checks the range. */

@@ -1,6 +1,7 @@
 package io.ringtarget.server.config;
 
 import io.ringtarget.iscsi.command.DataBuffers;
+import io.ringtarget.iscsi.loop.IscsiContext;
 
 /**
  * Engine settings: {@code loops} event loops (0 = one per core), {@code pinCpus} pins loop i to CPU i,
@@ -12,7 +13,9 @@ import io.ringtarget.iscsi.command.DataBuffers;
  * {@code dataBuffers} the 64 KiB data buffers of each loop and {@code largeTransferRegionMiB} its region for larger
  * transfers, both pinned (null: {@link #DEFAULT_DATA_BUFFERS}, {@link #DEFAULT_LARGE_TRANSFER_REGION_MIB}; left out
  * of the file then), and {@code spillRegionMiB} its spill region for commands that find them in use, unpinned and
- * committed only as used (null: {@link DataBuffers#DEFAULT_SPILL_FACTOR} times the large-transfer region; 0: none).
+ * committed only as used (null: {@link DataBuffers#DEFAULT_SPILL_FACTOR} times the large-transfer region; 0: none),
+ * {@code receiveCoalescingMicros} how long a connection's receive waits when its initiator keeps a deep queue, so that
+ * its commands are taken and answered in batches (null: {@link #DEFAULT_RECEIVE_COALESCING_MICROS}; 0: never).
  */
 public record EngineConfig(
     int loops,
@@ -24,12 +27,34 @@ public record EngineConfig(
     String tcpCongestionControl,
     Integer dataBuffers,
     Integer largeTransferRegionMiB,
-    Integer spillRegionMiB)
+    Integer spillRegionMiB,
+    Integer receiveCoalescingMicros)
 {
+    /** The receive coalescing when the file says nothing ({@link IscsiContext#DEFAULT_RECEIVE_COALESCING_NANOS}). */
+    public static final int DEFAULT_RECEIVE_COALESCING_MICROS =
+        (int)(IscsiContext.DEFAULT_RECEIVE_COALESCING_NANOS / 1_000L);
+
     /** 64 KiB data buffers per loop when the file says nothing: 16 MiB. */
     public static final int DEFAULT_DATA_BUFFERS = 256;
     /** The region for larger transfers per loop when the file says nothing: two 16 MiB commands at a time. */
     public static final int DEFAULT_LARGE_TRANSFER_REGION_MIB = 32;
+
+    /** The default receive coalescing. */
+    public EngineConfig(
+        final int loops,
+        final boolean pinCpus,
+        final String idleStrategy,
+        final int idleSpinMicros,
+        final int nopInIntervalSeconds,
+        final int nopInTimeoutSeconds,
+        final String tcpCongestionControl,
+        final Integer dataBuffers,
+        final Integer largeTransferRegionMiB,
+        final Integer spillRegionMiB)
+    {
+        this(loops, pinCpus, idleStrategy, idleSpinMicros, nopInIntervalSeconds, nopInTimeoutSeconds,
+            tcpCongestionControl, dataBuffers, largeTransferRegionMiB, spillRegionMiB, null);
+    }
 
     /** The default spill region: {@link DataBuffers#DEFAULT_SPILL_FACTOR} times the large-transfer region. */
     public EngineConfig(
@@ -88,21 +113,34 @@ public record EngineConfig(
     public EngineConfig withTcpCongestionControl(final String name)
     {
         return new EngineConfig(loops, pinCpus, idleStrategy, idleSpinMicros, nopInIntervalSeconds,
-            nopInTimeoutSeconds, name, dataBuffers, largeTransferRegionMiB, spillRegionMiB);
+            nopInTimeoutSeconds, name, dataBuffers, largeTransferRegionMiB, spillRegionMiB, receiveCoalescingMicros);
     }
 
     /** With these data buffers per loop; null: the defaults. */
     public EngineConfig withDataBuffers(final Integer buffers, final Integer regionMiB)
     {
         return new EngineConfig(loops, pinCpus, idleStrategy, idleSpinMicros, nopInIntervalSeconds,
-            nopInTimeoutSeconds, tcpCongestionControl, buffers, regionMiB, spillRegionMiB);
+            nopInTimeoutSeconds, tcpCongestionControl, buffers, regionMiB, spillRegionMiB, receiveCoalescingMicros);
     }
 
     /** With this spill region per loop in MiB (0: none); null: the default. */
     public EngineConfig withSpillRegionMiB(final Integer mib)
     {
         return new EngineConfig(loops, pinCpus, idleStrategy, idleSpinMicros, nopInIntervalSeconds,
-            nopInTimeoutSeconds, tcpCongestionControl, dataBuffers, largeTransferRegionMiB, mib);
+            nopInTimeoutSeconds, tcpCongestionControl, dataBuffers, largeTransferRegionMiB, mib,
+            receiveCoalescingMicros);
+    }
+
+    /** With this receive coalescing in microseconds (0: never); null: the default. */
+    public EngineConfig withReceiveCoalescingMicros(final Integer micros)
+    {
+        return new EngineConfig(loops, pinCpus, idleStrategy, idleSpinMicros, nopInIntervalSeconds,
+            nopInTimeoutSeconds, tcpCongestionControl, dataBuffers, largeTransferRegionMiB, spillRegionMiB, micros);
+    }
+
+    public int receiveCoalescingMicrosOrDefault()
+    {
+        return null == receiveCoalescingMicros ? DEFAULT_RECEIVE_COALESCING_MICROS : receiveCoalescingMicros;
     }
 
     public int dataBuffersOrDefault()

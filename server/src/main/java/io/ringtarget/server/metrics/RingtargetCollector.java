@@ -468,6 +468,9 @@ public final class RingtargetCollector implements MultiCollector
         writeData.add(COPIED, engine.protocol(IscsiCounter.WRITE_DATA_COPIED_BYTES));
         writeData.add(UNBUFFERED, engine.protocol(IscsiCounter.WRITE_DATA_UNBUFFERED_BYTES));
         out.add(writeData.build());
+        out.add(single("ringtarget_receives_coalesced", "Receives that waited engine.receiveCoalescingMicros so that " +
+            "an initiator keeping many commands in flight had its next ones taken and answered as a batch.",
+            engine.protocol(IscsiCounter.RECEIVES_COALESCED)));
         out.add(single("ringtarget_protocol_errors", "Protocol errors that closed a connection.",
             engine.protocol(IscsiCounter.PROTOCOL_ERRORS)));
         out.add(single("ringtarget_nop_in_pings", "NOP-In pings sent to idle connections.",

@@ -268,8 +268,8 @@ final class LiveChange
     {
         if (!Objects.equals(engineWithoutNopIn(before.engine()), engineWithoutNopIn(after.engine())))
         {
-            warnings.add("engine loops, CPU pinning, idle strategy, TCP congestion control and data buffers apply at " +
-                "the next start");
+            warnings.add("engine loops, CPU pinning, idle strategy, TCP congestion control, data buffers and receive " +
+                "coalescing apply at the next start");
         }
         if (!Objects.equals(before.metrics(), after.metrics()))
         {
@@ -286,7 +286,7 @@ final class LiveChange
         final EngineConfig e = null == engine ? ConfigDefaults.engine() : engine;
         return new EngineConfig(e.loops(), e.pinCpus(), e.idleStrategy(), e.idleSpinMicros(), 0, 0,
             e.tcpCongestionControl(), e.dataBuffersOrDefault(), e.largeTransferRegionMiBOrDefault(),
-            (int)(e.spillBytesPerLoop() >> 20));
+            (int)(e.spillBytesPerLoop() >> 20), e.receiveCoalescingMicrosOrDefault());
     }
 
     /** Takes back what {@link #prepare} did: the change was refused, or could not be saved. */

@@ -113,7 +113,7 @@ public final class TargetServer implements AutoCloseable
         final EngineSettings settings = new EngineSettings(ec.loops(), ec.pinCpus(), ec.idleStrategy(),
             ec.idleSpinMicros() * 1_000L, ec.nopInIntervalSeconds(), ec.nopInTimeoutSeconds(),
             ec.tcpCongestionControl(), ec.dataBuffersOrDefault(), ec.largeTransferRegionMiBOrDefault() << 20,
-            ec.spillBytesPerLoop());
+            ec.spillBytesPerLoop(), ec.receiveCoalescingMicrosOrDefault() * 1_000L);
         final Path stateDirectory = StateDirectory.prepare(config.stateDirectory());
         final PortalSockets sockets = PortalSockets.open(TargetRegistryBuilder.portals(config), settings.loopCount());
         final Map<String, Backstore> backstores = new LinkedHashMap<>();

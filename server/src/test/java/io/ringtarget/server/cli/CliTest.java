@@ -267,8 +267,8 @@ class CliTest
     void engineSettingsAreSetWithoutEditingTheFileByHand() throws IOException
     {
         targetcliSession();
-        assertEquals("Engine: loops 4 pinned, idle busy, NOP-In 5s/15s, TCP cubic, buffers 24 MiB pinned + 64 MiB " +
-            "spill per loop.\n",
+        assertEquals("Engine: loops 4 pinned, idle busy, receives coalesced 50 us, NOP-In 5s/15s, TCP cubic, " +
+            "buffers 24 MiB pinned + 64 MiB spill per loop.\n",
             ok("engine", "set", "--loops", "4", "--pin-cpus", "true", "--idle-strategy", "busy",
                 "--tcp-congestion-control", "cubic", "--data-buffers", "128", "--large-transfer-region-mib", "16")
                 .out());
@@ -281,13 +281,21 @@ class CliTest
         assertEquals(new EngineConfig(4, true, "ring", 0, 5, 15, null, null, null), engine, "defaults left out again");
         assertFalse(Files.readString(config).contains("dataBuffers"));
 
-        assertEquals("Engine: loops 4 pinned, idle ring (polls 0 us), NOP-In 5s/15s, buffers 48 MiB pinned per loop, " +
-            "no spill region.\n", ok("engine", "set", "--spill-region-mib", "0").out());
+        assertEquals("Engine: loops 4 pinned, idle ring (polls 0 us), receives coalesced 50 us, NOP-In 5s/15s, " +
+            "buffers 48 MiB pinned per loop, no spill region.\n", ok("engine", "set", "--spill-region-mib", "0").out());
         assertEquals(Integer.valueOf(0), ConfigFiles.load(config).engine().spillRegionMiB());
         assertTrue(Files.readString(config).contains("\"spillRegionMiB\" : 0"), "saved");
         ok("engine", "set", "--spill-region-mib", "default");
         assertNull(ConfigFiles.load(config).engine().spillRegionMiB(), "the default left out again");
         assertTrue(refused("engine", "set", "--spill-region-mib", "-1").contains("spillRegionMiB"));
+
+        assertTrue(ok("engine", "set", "--receive-coalescing-micros", "0").out().contains(", no receive coalescing,"));
+        assertEquals(Integer.valueOf(0), ConfigFiles.load(config).engine().receiveCoalescingMicros());
+        assertTrue(Files.readString(config).contains("\"receiveCoalescingMicros\" : 0"), "saved");
+        ok("engine", "set", "--receive-coalescing-micros", "default");
+        assertNull(ConfigFiles.load(config).engine().receiveCoalescingMicros(), "the default left out again");
+        assertTrue(refused("engine", "set", "--receive-coalescing-micros", "20000").contains(
+            "engine.receiveCoalescingMicros: 20000 is not a receive coalescing time in microseconds (0..10000)"));
 
         assertTrue(refused("engine", "set").contains("nothing to set"));
         assertTrue(refused("engine", "set", "--idle-strategy", "spin").contains(

@@ -258,8 +258,8 @@ class ConfigFilesTest
             () -> ConfigFiles.parse("{\"engine\": {\"idle\": \"busy\"}}", "x"));
 
         assertEquals("engine.idle: unknown field \"idle\" (known fields: dataBuffers, idleSpinMicros, idleStrategy, " +
-            "largeTransferRegionMiB, loops, nopInIntervalSeconds, nopInTimeoutSeconds, pinCpus, spillRegionMiB, " +
-            "tcpCongestionControl)",
+            "largeTransferRegionMiB, loops, nopInIntervalSeconds, nopInTimeoutSeconds, pinCpus, " +
+            "receiveCoalescingMicros, spillRegionMiB, tcpCongestionControl)",
             ex.problems().getFirst().toString());
     }
 

@@ -74,6 +74,8 @@ class LiveChangeTest
     }
 
     private static final ConfigSaver NO_FILE = config -> { };
+    private static final String ENGINE_AT_NEXT_START = "engine loops, CPU pinning, idle strategy, TCP congestion " +
+        "control, data buffers and receive coalescing apply at the next start";
 
     @Test
     void whatStaysIsTheServedLogicalUnitAndTargetPort() throws IOException
@@ -99,16 +101,16 @@ class LiveChangeTest
             // Engine settings belong to the process: saved, applied at the next start, and the change says so.
             final AppliedChange reno = server.apply(server.config().withEngine(
                 server.config().engine().withTcpCongestionControl("reno")), NO_FILE);
-            assertEquals(List.of("engine loops, CPU pinning, idle strategy, TCP congestion control and data buffers " +
-                "apply at the next start"), reno.warnings());
+            assertEquals(List.of(ENGINE_AT_NEXT_START), reno.warnings());
             final AppliedChange buffers = server.apply(server.config().withEngine(
                 server.config().engine().withDataBuffers(512, null)), NO_FILE);
-            assertEquals(List.of("engine loops, CPU pinning, idle strategy, TCP congestion control and data buffers " +
-                "apply at the next start"), buffers.warnings());
+            assertEquals(List.of(ENGINE_AT_NEXT_START), buffers.warnings());
             final AppliedChange noSpill = server.apply(server.config().withEngine(
                 server.config().engine().withSpillRegionMiB(0)), NO_FILE);
-            assertEquals(List.of("engine loops, CPU pinning, idle strategy, TCP congestion control and data buffers " +
-                "apply at the next start"), noSpill.warnings());
+            assertEquals(List.of(ENGINE_AT_NEXT_START), noSpill.warnings());
+            final AppliedChange coalescing = server.apply(server.config().withEngine(
+                server.config().engine().withReceiveCoalescingMicros(0)), NO_FILE);
+            assertEquals(List.of(ENGINE_AT_NEXT_START), coalescing.warnings());
         }
     }
 

@@ -1,0 +1,86 @@
+package io.ringtarget.iscsi.connection;
+
+/**
+ * Receive coalescing, as a network card's interrupt moderation: when the initiator is behind with our responses and
+ * a receive brought one PDU or less, the connection waits {@link #delayNanos()} before it receives again, so that
+ * the next receive takes a batch of commands and their responses leave in one send. Without it a loop that is
+ * quicker than its initiator answers each command on its own: at queue depth 32, 4 KiB writes from fio's libiscsi
+ * engine came one per receive and were answered one per send, 1.3 ring entries per write, each send running the
+ * loopback's whole TCP path for a 48-byte response (docs/benchmarks.md, 2026-12-06 18:00).
+ * <p>
+ * How far behind the initiator is comes from the ExpStatSN of its SCSI Command PDUs (RFC 7143 11.3.6): the
+ * responses we had numbered that it had not yet taken in when it sent the command. The largest such count over the
+ * last {@link #WINDOW} commands is its lag. An initiator {@link #MIN_LAG} or more responses behind is the
+ * bottleneck: it has that many responses to take in before it sends more, so a short wait on our side costs it no
+ * throughput. At queue depth 1 the lag is 0 (each command follows the response to the one before) and nothing waits;
+ * fio's libiscsi engine at depth 32 lags up to 31 responses, at depth 8 up to 7. A lag holds until the next window
+ * is full: when a deep queue turns shallow, up to {@link #WINDOW} of its commands may each wait once. Owned by the
+ * connection's loop.
+ */
+public final class ReceiveCoalescing
+{
+    /** The lag from which receives are coalesced: fio at depth 16 gains from it, at depth 8 it loses IOPS. */
+    public static final int MIN_LAG = 12;
+    /**
+     * A receive that brought this many PDUs or more is a batch already: the next receive is armed at once. Fio's 4 KiB
+     * reads at depth 32 come two to three a receive, and waiting for more gave them a longer p99 and no CPU back.
+     */
+    public static final int BATCH = 2;
+    /** Commands over which the largest lag is taken. */
+    public static final int WINDOW = 32;
+    /** Unseen responses beyond this are an ExpStatSN out of step (an old or a wrong one), not a lag. */
+    private static final int MAX_LAG = 1 << 16;
+
+    private final long delayNanos;
+    private int windowCommands;
+    private int windowLag;
+    private int lag;
+
+    /** @param delayNanos how long a receive waits; 0 turns coalescing off. */
+    public ReceiveCoalescing(final long delayNanos)
+    {
+        if (delayNanos < 0)
+        {
+            throw new IllegalArgumentException("receive coalescing delay must not be negative: " + delayNanos);
+        }
+        this.delayNanos = delayNanos;
+    }
+
+    public long delayNanos()
+    {
+        return delayNanos;
+    }
+
+    /**
+     * A SCSI Command PDU arrived.
+     *
+     * @param nextStatSn the StatSN the connection's next response takes.
+     * @param expStatSn  the command's ExpStatSN.
+     */
+    public void onCommand(final int nextStatSn, final int expStatSn)
+    {
+        final int unseen = nextStatSn - expStatSn;   // serial number arithmetic (RFC 7143 4.2.2.1)
+        if (unseen > windowLag && unseen < MAX_LAG)
+        {
+            windowLag = unseen;
+        }
+        if (++windowCommands == WINDOW)
+        {
+            lag = windowLag;
+            windowLag = 0;
+            windowCommands = 0;
+        }
+    }
+
+    /** The initiator's lag as last measured: 0 until {@link #WINDOW} commands have arrived. */
+    public int lag()
+    {
+        return lag;
+    }
+
+    /** Whether the next receive should wait {@link #delayNanos()}, after one that handed over {@code pdus} PDUs. */
+    public boolean defer(final int pdus)
+    {
+        return delayNanos > 0 && pdus < BATCH && lag >= MIN_LAG;
+    }
+}

@@ -1,0 +1,211 @@
+package io.ringtarget.iscsi.connection;
+
+import io.ringtarget.iscsi.TestInitiator;
+import io.ringtarget.iscsi.TestTarget;
+import io.ringtarget.iscsi.engine.EngineSettings;
+import io.ringtarget.iscsi.login.LoginLimits;
+import io.ringtarget.iscsi.stats.IscsiCounter;
+import io.ringtarget.pdu.Opcode;
+import io.ringtarget.pdu.ScsiResponsePdu;
+import io.ringtarget.scsi.ScsiStatus;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Receive coalescing: how far behind the initiator is, from its commands' ExpStatSN; and over real sockets and a real
+ * ring, that an initiator far behind has its receives coalesced without a write lost, while one that
+ * waits for each response (queue depth 1) never waits on our side.
+ */
+class ReceiveCoalescingTest
+{
+    private static final int BLOCK = TestTarget.BLOCK_SIZE;
+    private static final int IN_FLIGHT = 32;
+    private static final int WRITES = 3000;
+
+    @Test
+    void theLagIsTheMostResponsesTheInitiatorHadNotSeenOverAWindowOfCommands()
+    {
+        final ReceiveCoalescing c = new ReceiveCoalescing(50_000);
+        assertEquals(0, c.lag());
+        assertFalse(c.defer(0), "nothing measured yet");
+        for (int i = 0; i < ReceiveCoalescing.WINDOW; i++)
+        {
+            c.onCommand(100 + i, 100 + i);   // queue depth 1: each command has seen every response before it
+        }
+        assertEquals(0, c.lag());
+        assertFalse(c.defer(1));
+
+        for (int i = 0; i < ReceiveCoalescing.WINDOW; i++)
+        {
+            c.onCommand(200 + i, 200 + i - (i % 20));   // up to 19 responses not yet taken in
+        }
+        assertEquals(19, c.lag());
+        assertTrue(c.defer(0), "a header alone");
+        assertTrue(c.defer(ReceiveCoalescing.BATCH - 1));
+        assertFalse(c.defer(ReceiveCoalescing.BATCH), "a batch already");
+
+        for (int i = 0; i < ReceiveCoalescing.WINDOW - 1; i++)
+        {
+            c.onCommand(300, 300 - ReceiveCoalescing.MIN_LAG + 1);
+        }
+        assertEquals(19, c.lag(), "kept until the window is full");
+        c.onCommand(300, 300);
+        assertEquals(ReceiveCoalescing.MIN_LAG - 1, c.lag());
+        assertFalse(c.defer(0), "below the lag that pays for a wait");
+    }
+
+    @Test
+    void statSnWrapsAndAnExpStatSnOutOfStepIsNoLag()
+    {
+        final ReceiveCoalescing c = new ReceiveCoalescing(50_000);
+        for (int i = 0; i < ReceiveCoalescing.WINDOW; i++)
+        {
+            c.onCommand(5, i % 2 == 0 ? -20 : 6);   // 25 behind across the wrap; one ahead is out of step
+        }
+        assertEquals(25, c.lag());
+        for (int i = 0; i < ReceiveCoalescing.WINDOW; i++)
+        {
+            c.onCommand(5, 5 + (1 << 20));   // far from anything numbered: not a lag of a million responses
+        }
+        assertEquals(0, c.lag());
+    }
+
+    @Test
+    void noDelayNeverDefersAndANegativeOneIsRefused()
+    {
+        final ReceiveCoalescing c = new ReceiveCoalescing(0);
+        for (int i = 0; i < ReceiveCoalescing.WINDOW; i++)
+        {
+            c.onCommand(1000, 900);
+        }
+        assertEquals(100, c.lag());
+        assertFalse(c.defer(0));
+        assertThrows(IllegalArgumentException.class, () -> new ReceiveCoalescing(-1));
+    }
+
+    @Test
+    void anInitiatorFarBehindHasItsReceivesCoalescedAndEveryWriteLands() throws IOException
+    {
+        try (TestTarget target = start(EngineSettingsFor.coalescing(50_000)))
+        {
+            final byte[] written = writeBehind(target);
+            assertTrue(target.counter(IscsiCounter.RECEIVES_COALESCED) > 0,
+                "receives coalesced: " + target.counter(IscsiCounter.RECEIVES_COALESCED));
+            assertArrayEquals(written, readBack(target, written.length));
+        }
+    }
+
+    @Test
+    void noReceiveWaitsWhenCoalescingIsOffOrTheInitiatorWaitsForEachResponse() throws IOException
+    {
+        try (TestTarget target = start(EngineSettingsFor.coalescing(0)))
+        {
+            final byte[] written = writeBehind(target);
+            assertArrayEquals(written, readBack(target, written.length));
+            assertEquals(0, target.counter(IscsiCounter.RECEIVES_COALESCED), "coalescing off");
+        }
+        try (TestTarget target = start(EngineSettingsFor.coalescing(50_000));
+             TestInitiator i = new TestInitiator("127.0.0.1", target.port()))
+        {
+            i.login(TestTarget.IQN, "ImmediateData=Yes");
+            for (int n = 0; n < 500; n++)
+            {
+                final byte[] block = TestInitiator.pattern(BLOCK, n);
+                assertEquals(ScsiStatus.GOOD, i.command(0, write10(n, 1), block, null).status());
+            }
+            assertEquals(0, target.counter(IscsiCounter.RECEIVES_COALESCED), "queue depth 1");
+        }
+    }
+
+    /**
+     * {@link #WRITES} one-block WRITEs with immediate data, {@link #IN_FLIGHT} at a time, each sent after reading one
+     * response and carrying the ExpStatSN that response gives: an initiator that takes its responses in one by one
+     * while the target has answered every command it had.
+     *
+     * @return what the LUN must hold from block 0 on.
+     */
+    private static byte[] writeBehind(final TestTarget target) throws IOException
+    {
+        final byte[] all = new byte[WRITES * BLOCK];
+        try (TestInitiator i = new TestInitiator("127.0.0.1", target.port()))
+        {
+            i.login(TestTarget.IQN, "ImmediateData=Yes");
+            int sent = 0;
+            for (; sent < IN_FLIGHT; sent++)
+            {
+                sendWrite(i, all, sent);
+            }
+            for (int answered = 0; answered < WRITES; answered++)
+            {
+                final TestInitiator.Pdu pdu = i.receive();
+                assertEquals(Opcode.SCSI_RESPONSE, pdu.opcode(), TestInitiator.name(pdu));
+                final ScsiResponsePdu response = new ScsiResponsePdu().wrap(pdu.header(), 0);
+                assertEquals(ScsiStatus.GOOD, response.status());
+                i.expStatSn = response.statSn() + 1;
+                if (sent < WRITES)
+                {
+                    sendWrite(i, all, sent++);
+                }
+            }
+        }
+        return all;
+    }
+
+    private static void sendWrite(final TestInitiator i, final byte[] all, final int lba) throws IOException
+    {
+        final byte[] block = TestInitiator.pattern(BLOCK, 7L * lba + 3);
+        System.arraycopy(block, 0, all, lba * BLOCK, BLOCK);
+        i.send(i.scsiCommand(0, write10(lba, 1), BLOCK, false, true), block);
+    }
+
+    private static byte[] readBack(final TestTarget target, final int length) throws IOException
+    {
+        try (TestInitiator i = new TestInitiator("127.0.0.1", target.port()))
+        {
+            i.login(TestTarget.IQN, "MaxRecvDataSegmentLength=262144");
+            final byte[] in = new byte[length];
+            assertEquals(ScsiStatus.GOOD, i.command(0, read10(0, length / BLOCK), null, in).status());
+            return in;
+        }
+    }
+
+    private static TestTarget start(final EngineSettings settings) throws IOException
+    {
+        return TestTarget.start(settings, LoginLimits.defaults(), 64L << 20,
+            new PrintStream(new ByteArrayOutputStream(), true));
+    }
+
+    private static byte[] read10(final int lba, final int blocks)
+    {
+        return new byte[]{0x28, 0, (byte)(lba >>> 24), (byte)(lba >>> 16), (byte)(lba >>> 8), (byte)lba, 0,
+            (byte)(blocks >>> 8), (byte)blocks, 0};
+    }
+
+    private static byte[] write10(final int lba, final int blocks)
+    {
+        final byte[] cdb = read10(lba, blocks);
+        cdb[0] = 0x2a;
+        return cdb;
+    }
+
+    /** One loop, the test target's other settings, and this receive coalescing. */
+    private static final class EngineSettingsFor
+    {
+        static EngineSettings coalescing(final long nanos)
+        {
+            final EngineSettings d = new EngineSettings(1, false, "ring", 50_000, 0, 0);
+            return new EngineSettings(d.loops(), d.pinCpus(), d.idleStrategy(), d.idleSpinNanos(),
+                d.nopInIntervalSeconds(), d.nopInTimeoutSeconds(), d.tcpCongestionControl(), d.dataBuffers(),
+                d.largeTransferRegionBytes(), d.spillRegionBytes(), nanos);
+        }
+    }
+}
