@@ -6,7 +6,7 @@ package io.ringtarget.iscsi.connection;
  * the next receive takes a batch of commands and their responses leave in one send. Without it a loop that is
  * quicker than its initiator answers each command on its own: at queue depth 32, 4 KiB writes from fio's libiscsi
  * engine came one per receive and were answered one per send, 1.3 ring entries per write, each send running the
- * loopback's whole TCP path for a 48-byte response (docs/benchmarks.md, 2026-12-06 18:00).
+ * loopback's whole TCP path for a 48-byte response (docs/benchmarks.md, 2026-12-06 18:01).
  * <p>
  * How far behind the initiator is comes from the ExpStatSN of its SCSI Command PDUs (RFC 7143 11.3.6): the
  * responses we had numbered that it had not yet taken in when it sent the command. The largest such count over the
@@ -23,7 +23,8 @@ public final class ReceiveCoalescing
     public static final int MIN_LAG = 12;
     /**
      * A receive that brought this many PDUs or more is a batch already: the next receive is armed at once. Fio's 4 KiB
-     * reads at depth 32 come two to three a receive, and waiting for more gave them a longer p99 and no CPU back.
+     * reads at depth 32 mostly come several to a receive; waiting after receives of up to 3 gave them a longer p99 and
+     * no CPU back.
      */
     public static final int BATCH = 2;
     /** Commands over which the largest lag is taken. */

@@ -31,9 +31,9 @@ public final class IscsiContext
     private final EventLog log;
     private final Counters counters;
     /**
-     * How long a connection's receive waits by default when its initiator keeps a deep queue (ReceiveCoalescing):
-     * at queue depth 32, 4 KiB writes, 20 us halved the ring entries per write, 50 us quartered them and took a
-     * third off the CPU per write, 100 us a little more for longer waits (docs/benchmarks.md, 2026-12-06 18:00).
+     * How long a connection's receive waits by default when its initiator is far behind (ReceiveCoalescing): at queue
+     * depth 32, 4 KiB writes, 20 us took the ring entries per write from 1.3-1.5 to 0.9-1.0, 50 us to 0.5 and a third
+     * off the CPU per write, 100 us to 0.3 but cost QD32 reads IOPS (docs/benchmarks.md, 2026-12-06 18:01).
      */
     public static final long DEFAULT_RECEIVE_COALESCING_NANOS = 50_000L;
     private volatile MetricsModel metricsModel;
