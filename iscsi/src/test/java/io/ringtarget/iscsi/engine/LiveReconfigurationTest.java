@@ -110,6 +110,22 @@ class LiveReconfigurationTest
         return registry;
     }
 
+    /** What the engine logged so far, for a failure's message (the log is written by a thread of its own). */
+    private String engineLog()
+    {
+        eventLog.flush();
+        String sessions;
+        try
+        {
+            sessions = engine.sessions(10_000).toString();
+        }
+        catch (final IOException ex)
+        {
+            sessions = ex.toString();
+        }
+        return "sessions " + sessions + "\n" + log;
+    }
+
     private void start(final TargetRegistry registry) throws IOException
     {
         engine = IscsiEngine.start(registry, DiscoveryAuth.NONE, TargetLimits.defaults(),
@@ -171,7 +187,7 @@ class LiveReconfigurationTest
             assertEquals(3, engine.sessions(10_000).size());
 
             final Reconfigured aclRemoved = change(registry(List.of(p1, p2), luns, List.of(HOST2)), List.of(), List.of());
-            assertEquals(1, aclRemoved.sessionsEnded());
+            assertEquals(1, aclRemoved.sessionsEnded(), this::engineLog);
             assertTrue(host1.closedByTarget(5_000), "the session of the removed ACL ends");
             assertEquals(GOOD, command(host2, 0, testUnitReady(), null).status(), "the others go on");
             assertEquals(GOOD, command(host2OnP2, 0, testUnitReady(), null).status());
@@ -184,7 +200,7 @@ class LiveReconfigurationTest
             final Portal p3 = new Portal("127.0.0.1", freePort());
             final Reconfigured portalMoved = change(registry(List.of(p1, p3), luns, List.of(HOST2)), List.of(p3),
                 List.of(p2));
-            assertEquals(1, portalMoved.sessionsEnded());
+            assertEquals(1, portalMoved.sessionsEnded(), this::engineLog);
             assertTrue(host2OnP2.closedByTarget(5_000), "the session through the removed portal ends");
             assertEquals(GOOD, command(host2, 0, testUnitReady(), null).status(), "the session on p1 goes on");
             assertThrows(ConnectException.class, () -> new TestInitiator("127.0.0.1", p2.port()).close(),
