@@ -103,6 +103,13 @@ public final class TestInitiator implements AutoCloseable
         return keys;
     }
 
+    /** A 10-byte CDB with a 4-byte LBA at byte 2 and a 2-byte block count at byte 7 (READ(10) 0x28, WRITE(10) 0x2a). */
+    public static byte[] cdb10(final int opcode, final int lba, final int blocks)
+    {
+        return new byte[]{(byte)opcode, 0, (byte)(lba >>> 24), (byte)(lba >>> 16), (byte)(lba >>> 8), (byte)lba, 0,
+            (byte)(blocks >>> 8), (byte)blocks, 0};
+    }
+
     /** A 16-byte CDB with an 8-byte LBA at byte 2 and a 4-byte block count at byte 10 (READ(16), WRITE(16)). */
     public static byte[] cdb16(final int opcode, final long lba, final int blocks)
     {

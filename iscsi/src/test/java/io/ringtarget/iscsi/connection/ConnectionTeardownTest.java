@@ -21,15 +21,12 @@ class ConnectionTeardownTest
 {
     private static byte[] read10(final int lba, final int blocks)
     {
-        return new byte[]{0x28, 0, (byte)(lba >>> 24), (byte)(lba >>> 16), (byte)(lba >>> 8), (byte)lba, 0,
-            (byte)(blocks >>> 8), (byte)blocks, 0};
+        return TestInitiator.cdb10(0x28, lba, blocks);
     }
 
     private static byte[] write10(final int lba, final int blocks)
     {
-        final byte[] cdb = read10(lba, blocks);
-        cdb[0] = 0x2a;
-        return cdb;
+        return TestInitiator.cdb10(0x2a, lba, blocks);
     }
 
     private static void awaitNoConnections(final TestTarget target, final ByteArrayOutputStream log)

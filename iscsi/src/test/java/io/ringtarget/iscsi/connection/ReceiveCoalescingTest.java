@@ -22,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Receive coalescing: how far behind the initiator is, from its commands' ExpStatSN; and over real sockets and a real
- * ring, that an initiator far behind has its receives coalesced without a write lost, while one that
- * waits for each response (queue depth 1) never waits on our side.
+ * ring, that an initiator far behind has its receives coalesced without a write lost, while one that waits for each
+ * response (queue depth 1) never waits on our side.
  */
 class ReceiveCoalescingTest
 {
@@ -186,15 +186,12 @@ class ReceiveCoalescingTest
 
     private static byte[] read10(final int lba, final int blocks)
     {
-        return new byte[]{0x28, 0, (byte)(lba >>> 24), (byte)(lba >>> 16), (byte)(lba >>> 8), (byte)lba, 0,
-            (byte)(blocks >>> 8), (byte)blocks, 0};
+        return TestInitiator.cdb10(0x28, lba, blocks);
     }
 
     private static byte[] write10(final int lba, final int blocks)
     {
-        final byte[] cdb = read10(lba, blocks);
-        cdb[0] = 0x2a;
-        return cdb;
+        return TestInitiator.cdb10(0x2a, lba, blocks);
     }
 
     /** One loop, the test target's other settings, and this receive coalescing. */
