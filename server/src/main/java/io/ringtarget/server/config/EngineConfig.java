@@ -39,23 +39,6 @@ public record EngineConfig(
     /** The region for larger transfers per loop when the file says nothing: two 16 MiB commands at a time. */
     public static final int DEFAULT_LARGE_TRANSFER_REGION_MIB = 32;
 
-    /** The default receive coalescing. */
-    public EngineConfig(
-        final int loops,
-        final boolean pinCpus,
-        final String idleStrategy,
-        final int idleSpinMicros,
-        final int nopInIntervalSeconds,
-        final int nopInTimeoutSeconds,
-        final String tcpCongestionControl,
-        final Integer dataBuffers,
-        final Integer largeTransferRegionMiB,
-        final Integer spillRegionMiB)
-    {
-        this(loops, pinCpus, idleStrategy, idleSpinMicros, nopInIntervalSeconds, nopInTimeoutSeconds,
-            tcpCongestionControl, dataBuffers, largeTransferRegionMiB, spillRegionMiB, null);
-    }
-
     /** The default spill region: {@link DataBuffers#DEFAULT_SPILL_FACTOR} times the large-transfer region. */
     public EngineConfig(
         final int loops,
@@ -69,7 +52,7 @@ public record EngineConfig(
         final Integer largeTransferRegionMiB)
     {
         this(loops, pinCpus, idleStrategy, idleSpinMicros, nopInIntervalSeconds, nopInTimeoutSeconds,
-            tcpCongestionControl, dataBuffers, largeTransferRegionMiB, null);
+            tcpCongestionControl, dataBuffers, largeTransferRegionMiB, null, null);
     }
 
     /** The default data buffers. */
