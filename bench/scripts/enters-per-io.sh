@@ -2,7 +2,9 @@
 # One fio run against a running ringtarget (./ringtarget demo) with the target's server-side cost beside it: its CPU
 # per I/O (from /proc/PID/stat) and its io_uring_enter calls per I/O (perf stat, syscalls:sys_enter_io_uring_enter).
 #
-#   bench/scripts/enters-per-io.sh RW [SECONDS] [IODEPTH]      e.g. randwrite 5 32
+#   bench/scripts/enters-per-io.sh RW [SECONDS] [IODEPTH] [JOBS]      e.g. randwrite 5 32, randread 5 4 32
+#
+# JOBS > 1 runs that many fio jobs, each its own session (as the harness's many-sessions workloads), reported as one.
 #
 # Env: FIO (default .cache/fio/fio, built by bench/scripts/build-fio.sh), TARGET_URL (default the demo's LUN 0),
 # PID (default the ringtarget.jar process). Needs root (perf) and linux-perf. Prints one line:
@@ -10,9 +12,10 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-rw="${1:?usage: enters-per-io.sh RW [SECONDS] [IODEPTH]}"
+rw="${1:?usage: enters-per-io.sh RW [SECONDS] [IODEPTH] [JOBS]}"
 seconds="${2:-5}"
 depth="${3:-32}"
+jobs="${4:-1}"
 fio="${FIO:-$root/.cache/fio/fio}"
 url="${TARGET_URL:-iscsi://127.0.0.1:3260/iqn.2026-11.io.ringtarget:demo/0}"
 pid="${PID:-$(pgrep -f ringtarget.jar | head -1)}"
@@ -25,6 +28,7 @@ cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 t0="$(cpu)"
 perf stat -e syscalls:sys_enter_io_uring_enter -p "$pid" -x, -o "$work/perf.txt" -- sleep "$((seconds + 1))" &
 "$fio" --name=w --ioengine=libiscsi --filename="$filename" --rw="$rw" --bs=4k --iodepth="$depth" \
+  --numjobs="$jobs" --group_reporting --norandommap --randrepeat=0 \
   --runtime="$seconds" --time_based --size=512m --output-format=json > "$work/fio.json" 2>/dev/null
 wait
 t1="$(cpu)"
