@@ -703,6 +703,12 @@ public final class Connection
     }
 
     @Override
+    public void receiveCoalescingNanos(final long nanos)
+    {
+        coalescing.delayNanos(nanos);
+    }
+
+    @Override
     public SessionSnapshot snapshot()
     {
         return state == State.FULL_FEATURE ? fullFeature.snapshot() : null;

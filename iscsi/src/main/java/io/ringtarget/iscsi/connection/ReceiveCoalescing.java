@@ -32,7 +32,7 @@ public final class ReceiveCoalescing
     /** Unseen responses beyond this are an ExpStatSN out of step (an old or a wrong one), not a lag. */
     private static final int MAX_LAG = 1 << 16;
 
-    private final long delayNanos;
+    private long delayNanos;
     private int windowCommands;
     private int windowLag;
     private int lag;
@@ -40,16 +40,26 @@ public final class ReceiveCoalescing
     /** @param delayNanos how long a receive waits; 0 turns coalescing off. */
     public ReceiveCoalescing(final long delayNanos)
     {
-        if (delayNanos < 0)
-        {
-            throw new IllegalArgumentException("receive coalescing delay must not be negative: " + delayNanos);
-        }
-        this.delayNanos = delayNanos;
+        delayNanos(delayNanos);
     }
 
     public long delayNanos()
     {
         return delayNanos;
+    }
+
+    /**
+     * A live change of the engine's setting: the next receive that waits waits this long (one waiting already keeps
+     * its time); 0 turns coalescing off. The lag measured so far stays.
+     */
+    public ReceiveCoalescing delayNanos(final long delayNanos)
+    {
+        if (delayNanos < 0)
+        {
+            throw new IllegalArgumentException("receive coalescing delay must not be negative: " + delayNanos);
+        }
+        this.delayNanos = delayNanos;
+        return this;
     }
 
     /**

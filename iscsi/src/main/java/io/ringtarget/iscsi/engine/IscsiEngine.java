@@ -292,9 +292,9 @@ public final class IscsiEngine implements AutoCloseable
      * Applies a live configuration change to the running loops without stopping them: the registry is published
      * (logins and SendTargets see it at once), then each loop, between two duty cycles, starts the listeners of the new
      * portals, closes those of removed portals, moves every session to its TPG in the new registry or ends it when
-     * nothing admits it any more ({@link io.ringtarget.iscsi.loop.LoopConnection#onTargetsChanged}), and retires its
-     * handles of backstores no LUN maps. Returns once every loop has done so; in-flight commands of removed LUNs
-     * complete normally.
+     * nothing admits it any more ({@link io.ringtarget.iscsi.loop.LoopConnection#onTargetsChanged}), gives every
+     * connection the receive coalescing of the change, and retires its handles of backstores no LUN maps. Returns
+     * once every loop has done so; in-flight commands of removed LUNs complete normally.
      *
      * @throws IOException when the engine is stopped, or a loop did not take the change within {@code timeoutMillis}.
      */
@@ -312,6 +312,7 @@ public final class IscsiEngine implements AutoCloseable
         final TargetRegistry before = server.targets();
         server.served().publish(change.registry(), change.discoveryAuth());
         server.nopIn(change.nopInIntervalSeconds(), change.nopInTimeoutSeconds());
+        server.receiveCoalescingNanos(change.receiveCoalescingNanos());   // before the loops read it for theirs
         final List<Portal> added = null == change.newPortals() ? List.of() : change.newPortals().portals();
         final CountDownLatch applied = new CountDownLatch(contexts.size());
         final CountDownLatch released = new CountDownLatch(contexts.size());

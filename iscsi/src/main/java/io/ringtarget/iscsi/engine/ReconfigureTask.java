@@ -12,7 +12,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A live change on one loop: new and removed listeners, every connection rebound, retired handles released. */
+/**
+ * A live change on one loop: new and removed listeners, every connection rebound and given the engine's receive
+ * coalescing, retired handles released.
+ */
 final class ReconfigureTask implements LoopTask
 {
     private final LoopContext context;
@@ -62,8 +65,10 @@ final class ReconfigureTask implements LoopTask
                 }
             }
             ofLoop.addAll(newListeners);
+            final long coalescingNanos = context.server().receiveCoalescingNanos();
             for (final LoopConnection c : List.copyOf(context.connections()))
             {
+                c.receiveCoalescingNanos(coalescingNanos);
                 if (c.onTargetsChanged(change.registry()))
                 {
                     ended.incrementAndGet();

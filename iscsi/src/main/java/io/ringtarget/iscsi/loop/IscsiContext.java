@@ -132,7 +132,10 @@ public final class IscsiContext
         return receiveCoalescingNanos;
     }
 
-    /** Sets {@link #receiveCoalescingNanos()}, for connections accepted from now on. */
+    /**
+     * Sets {@link #receiveCoalescingNanos()}, for connections accepted from now on; a live change also hands it to
+     * the open ones (LoopConnection#receiveCoalescingNanos).
+     */
     public IscsiContext receiveCoalescingNanos(final long nanos)
     {
         if (nanos < 0)

@@ -44,6 +44,12 @@ public interface LoopConnection
      */
     boolean onTargetsChanged(TargetRegistry registry);
 
+    /**
+     * A live change of the engine's receive coalescing ({@link IscsiContext#receiveCoalescingNanos()}): the
+     * connection's next receive that would wait waits this long; 0 never.
+     */
+    void receiveCoalescingNanos(long nanos);
+
     /** The session of this connection as {@code ringtarget sessions} shows it, or null while it is not logged in. */
     SessionSnapshot snapshot();
 }

@@ -2,8 +2,12 @@ package io.ringtarget.iscsi.connection;
 
 import io.ringtarget.iscsi.TestInitiator;
 import io.ringtarget.iscsi.TestTarget;
+import io.ringtarget.iscsi.engine.EngineChange;
 import io.ringtarget.iscsi.engine.EngineSettings;
+import io.ringtarget.iscsi.engine.IscsiEngine;
+import io.ringtarget.iscsi.engine.Reconfigured;
 import io.ringtarget.iscsi.login.LoginLimits;
+import io.ringtarget.iscsi.node.DiscoveryAuth;
 import io.ringtarget.iscsi.stats.IscsiCounter;
 import io.ringtarget.pdu.Opcode;
 import io.ringtarget.pdu.ScsiResponsePdu;
@@ -13,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Receive coalescing: how far behind the initiator is, from its commands' ExpStatSN; and over real sockets and a real
  * ring, that an initiator far behind has its receives coalesced without a write lost, while one that waits for each
- * response (queue depth 1) never waits on our side.
+ * response (queue depth 1) never waits on our side, and that a live change of the setting reaches an open session.
  */
 class ReceiveCoalescingTest
 {
@@ -126,6 +131,37 @@ class ReceiveCoalescingTest
         }
     }
 
+    @Test
+    void aLiveChangeOfTheSettingReachesTheConnectionsAlreadyOpen() throws IOException
+    {
+        try (TestTarget target = start(EngineSettingsFor.coalescing(50_000));
+             TestInitiator i = new TestInitiator("127.0.0.1", target.port()))
+        {
+            i.login(TestTarget.IQN, "ImmediateData=Yes");
+            writeBehind(i);
+            final long coalesced = target.counter(IscsiCounter.RECEIVES_COALESCED);
+            assertTrue(coalesced > 0, "coalesced before the change: " + coalesced);
+
+            assertEquals(0, coalescing(target, 0).sessionsEnded());
+            assertEquals(0, target.engine().server().receiveCoalescingNanos(), "and for connections to come");
+            writeBehind(i);
+            assertEquals(coalesced, target.counter(IscsiCounter.RECEIVES_COALESCED),
+                "the open session no longer waits");
+
+            coalescing(target, 20_000);
+            final byte[] written = writeBehind(i);
+            assertTrue(target.counter(IscsiCounter.RECEIVES_COALESCED) > coalesced, "it waits again, the same session");
+            assertArrayEquals(written, readBack(target, written.length));
+        }
+    }
+
+    private static Reconfigured coalescing(final TestTarget target, final long nanos) throws IOException
+    {
+        final IscsiEngine engine = target.engine();
+        return engine.reconfigure(new EngineChange(engine.server().targets(), DiscoveryAuth.NONE, 0, 0, nanos, null,
+            List.of(), List.of()), 10_000);
+    }
+
     /**
      * {@link #WRITES} one-block WRITEs with immediate data, {@link #IN_FLIGHT} at a time, each sent after reading one
      * response and carrying the ExpStatSN that response gives: an initiator that takes its responses in one by one
@@ -135,26 +171,32 @@ class ReceiveCoalescingTest
      */
     private static byte[] writeBehind(final TestTarget target) throws IOException
     {
-        final byte[] all = new byte[WRITES * BLOCK];
         try (TestInitiator i = new TestInitiator("127.0.0.1", target.port()))
         {
             i.login(TestTarget.IQN, "ImmediateData=Yes");
-            int sent = 0;
-            for (; sent < IN_FLIGHT; sent++)
+            return writeBehind(i);
+        }
+    }
+
+    /** {@link #writeBehind(TestTarget)} on a session already logged in. */
+    private static byte[] writeBehind(final TestInitiator i) throws IOException
+    {
+        final byte[] all = new byte[WRITES * BLOCK];
+        int sent = 0;
+        for (; sent < IN_FLIGHT; sent++)
+        {
+            sendWrite(i, all, sent);
+        }
+        for (int answered = 0; answered < WRITES; answered++)
+        {
+            final TestInitiator.Pdu pdu = i.receive();
+            assertEquals(Opcode.SCSI_RESPONSE, pdu.opcode(), TestInitiator.name(pdu));
+            final ScsiResponsePdu response = new ScsiResponsePdu().wrap(pdu.header(), 0);
+            assertEquals(ScsiStatus.GOOD, response.status());
+            i.expStatSn = response.statSn() + 1;
+            if (sent < WRITES)
             {
-                sendWrite(i, all, sent);
-            }
-            for (int answered = 0; answered < WRITES; answered++)
-            {
-                final TestInitiator.Pdu pdu = i.receive();
-                assertEquals(Opcode.SCSI_RESPONSE, pdu.opcode(), TestInitiator.name(pdu));
-                final ScsiResponsePdu response = new ScsiResponsePdu().wrap(pdu.header(), 0);
-                assertEquals(ScsiStatus.GOOD, response.status());
-                i.expStatSn = response.statSn() + 1;
-                if (sent < WRITES)
-                {
-                    sendWrite(i, all, sent++);
-                }
+                sendWrite(i, all, sent++);
             }
         }
         return all;

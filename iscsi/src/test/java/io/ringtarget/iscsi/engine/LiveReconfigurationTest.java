@@ -7,6 +7,7 @@ import io.ringtarget.iscsi.connection.PortalSockets;
 import io.ringtarget.iscsi.log.EventLog;
 import io.ringtarget.iscsi.login.LoginStatus;
 import io.ringtarget.iscsi.login.TargetLimits;
+import io.ringtarget.iscsi.loop.IscsiContext;
 import io.ringtarget.iscsi.node.DiscoveryAuth;
 import io.ringtarget.iscsi.node.LunMapping;
 import io.ringtarget.iscsi.node.MappedLun;
@@ -136,7 +137,8 @@ class LiveReconfigurationTest
         final RamBackstore... retired) throws IOException
     {
         final PortalSockets sockets = added.isEmpty() ? null : PortalSockets.open(added, 2);
-        return engine.reconfigure(new EngineChange(registry, DiscoveryAuth.NONE, 0, 0, sockets, removed,
+        return engine.reconfigure(new EngineChange(registry, DiscoveryAuth.NONE, 0, 0,
+            IscsiContext.DEFAULT_RECEIVE_COALESCING_NANOS, sockets, removed,
             List.of(retired)), 10_000);
     }
 

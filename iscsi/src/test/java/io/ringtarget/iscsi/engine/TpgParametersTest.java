@@ -5,6 +5,7 @@ import io.ringtarget.iscsi.TestInitiator;
 import io.ringtarget.iscsi.TestInitiator.Pdu;
 import io.ringtarget.iscsi.log.EventLog;
 import io.ringtarget.iscsi.login.TargetLimits;
+import io.ringtarget.iscsi.loop.IscsiContext;
 import io.ringtarget.iscsi.node.DiscoveryAuth;
 import io.ringtarget.iscsi.node.LunMapping;
 import io.ringtarget.iscsi.node.Portal;
@@ -195,7 +196,8 @@ class TpgParametersTest
         try (TestInitiator before = login(1, tunedAnswers()))
         {
             final Reconfigured change = engine.reconfigure(new EngineChange(registry(TpgParameters.ENGINE),
-                DiscoveryAuth.NONE, 0, 0, null, List.of(), List.of()), 10_000);
+                DiscoveryAuth.NONE, 0, 0, IscsiContext.DEFAULT_RECEIVE_COALESCING_NANOS, null, List.of(),
+                List.of()), 10_000);
             assertEquals(0, change.sessionsEnded(), log::toString);
             final byte[] data = TestInitiator.pattern(WRITE_BYTES, 12);
             assertEquals(List.of(65536, 65536), writeBySolicitedData(before, 200, data), "negotiated at its login");
@@ -216,7 +218,8 @@ class TpgParametersTest
     void aTpgThatRequiresDigestsRefusesALoginWithoutThemAndServesOneWithThem() throws IOException
     {
         engine.reconfigure(new EngineChange(registry(new TpgParameters(null, null, null, null, null, null, "CRC32C",
-            "CRC32C", 10, 0)), DiscoveryAuth.NONE, 0, 0, null, List.of(), List.of()), 10_000);
+            "CRC32C", 10, 0)), DiscoveryAuth.NONE, 0, 0, IscsiContext.DEFAULT_RECEIVE_COALESCING_NANOS, null,
+            List.of(), List.of()), 10_000);
         try (TestInitiator without = new TestInitiator("127.0.0.1", portal.port()))
         {
             // open-iscsi's default offer: HeaderDigest=None. No common digest: the login fails.

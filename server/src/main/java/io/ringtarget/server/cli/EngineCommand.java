@@ -8,8 +8,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ringtarget engine set ...}: the file's engine section (event loops, idling, NOP-In defaults, TCP congestion
- * control, data buffers) without editing JSON. The process's settings apply at the next start (the command and the
- * log say so); the NOP-In defaults at once.
+ * control, data buffers, receive coalescing) without editing JSON. The process's settings apply at the next start
+ * (the command and the log say so); the NOP-In defaults and receive coalescing at once.
  */
 @Command(name = "engine", description = "The engine: event loops, idling, NOP-In defaults, TCP congestion control " +
     "and data buffers (docs/configuration.md, engine).",
@@ -20,7 +20,7 @@ final class EngineCommand extends CommandGroup
     static final String DEFAULT = "default";
 
     @Command(name = "set", description = "Sets engine settings; loops, CPU pinning, idling, TCP congestion control " +
-        "and data buffers apply at the next start, the NOP-In defaults at once.",
+        "and data buffers apply at the next start, the NOP-In defaults and receive coalescing at once.",
         footer = { "", "Examples:", "  ringtarget engine set --loops 4 --pin-cpus true",
             "  ringtarget engine set --idle-strategy ring --idle-spin-micros 0",
             "  ringtarget engine set --data-buffers 128 --large-transfer-region-mib 16",

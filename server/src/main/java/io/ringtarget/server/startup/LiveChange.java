@@ -263,13 +263,20 @@ final class LiveChange
         }
     }
 
-    /** What is the process's and applies at the next start. */
+    /** What is the process's and applies at the next start; the engine's receive coalescing applies at once. */
     private void settings()
     {
-        if (!Objects.equals(engineWithoutNopIn(before.engine()), engineWithoutNopIn(after.engine())))
+        if (!Objects.equals(engineAtStart(before.engine()), engineAtStart(after.engine())))
         {
-            warnings.add("engine loops, CPU pinning, idle strategy, TCP congestion control, data buffers and receive " +
-                "coalescing apply at the next start");
+            warnings.add("engine loops, CPU pinning, idle strategy, TCP congestion control and data buffers apply at " +
+                "the next start");
+        }
+        final int wasCoalescing = engineOrDefaults(before.engine()).receiveCoalescingMicrosOrDefault();
+        final int coalescing = engineOrDefaults(after.engine()).receiveCoalescingMicrosOrDefault();
+        if (wasCoalescing != coalescing)
+        {
+            done.add((0 == coalescing ? "no receive coalescing" : "receives coalesced " + coalescing + " us") +
+                " (was " + (0 == wasCoalescing ? "none" : wasCoalescing + " us") + "), on every connection");
         }
         if (!Objects.equals(before.metrics(), after.metrics()))
         {
@@ -281,12 +288,18 @@ final class LiveChange
         }
     }
 
-    private static EngineConfig engineWithoutNopIn(final EngineConfig engine)
+    /** The engine settings that apply at the next start only: not the NOP-In defaults nor receive coalescing. */
+    private static EngineConfig engineAtStart(final EngineConfig engine)
     {
-        final EngineConfig e = null == engine ? ConfigDefaults.engine() : engine;
+        final EngineConfig e = engineOrDefaults(engine);
         return new EngineConfig(e.loops(), e.pinCpus(), e.idleStrategy(), e.idleSpinMicros(), 0, 0,
             e.tcpCongestionControl(), e.dataBuffersOrDefault(), e.largeTransferRegionMiBOrDefault(),
-            (int)(e.spillBytesPerLoop() >> 20), e.receiveCoalescingMicrosOrDefault());
+            (int)(e.spillBytesPerLoop() >> 20), 0);
+    }
+
+    private static EngineConfig engineOrDefaults(final EngineConfig engine)
+    {
+        return null == engine ? ConfigDefaults.engine() : engine;
     }
 
     /** Takes back what {@link #prepare} did: the change was refused, or could not be saved. */
@@ -345,7 +358,7 @@ final class LiveChange
         throws IOException
     {
         final TargetRegistry registry = built.registry();
-        final EngineConfig engineConfig = null == after.engine() ? ConfigDefaults.engine() : after.engine();
+        final EngineConfig engineConfig = engineOrDefaults(after.engine());
         final List<Backstore> retired = unmapped(engine.server().targets(), registry);
         // A self-test of a LUN going away ends at its next read, so its loops can release the backstore.
         for (final LogicalUnit lu : unitsOf(engine.server().targets(), retired))
@@ -357,8 +370,8 @@ final class LiveChange
         {
             reconfigured = engine.reconfigure(new EngineChange(registry,
                 TargetRegistryBuilder.discoveryAuth(after.discoveryAuth()), engineConfig.nopInIntervalSeconds(),
-                engineConfig.nopInTimeoutSeconds(), newPortals, removedPortals,
-                retired), ENGINE_TIMEOUT_MILLIS);
+                engineConfig.nopInTimeoutSeconds(), engineConfig.receiveCoalescingMicrosOrDefault() * 1_000L,
+                newPortals, removedPortals, retired), ENGINE_TIMEOUT_MILLIS);
         }
         finally
         {

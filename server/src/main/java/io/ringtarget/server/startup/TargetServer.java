@@ -270,6 +270,12 @@ public final class TargetServer implements AutoCloseable
         return engine.server().targets();
     }
 
+    /** The receive coalescing the engine applies now (tests: what a live change set). */
+    long receiveCoalescingNanos()
+    {
+        return engine.server().receiveCoalescingNanos();
+    }
+
     /** Whether every event loop runs a task it is handed within {@code timeoutMillis} (the watchdog's question). */
     public boolean loopsAnswer(final long timeoutMillis)
     {

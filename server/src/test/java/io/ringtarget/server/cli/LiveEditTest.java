@@ -150,6 +150,26 @@ class LiveEditTest
     }
 
     @Test
+    void receiveCoalescingChangesAtOnceWhileTheLoopsTakeTheirOwnSettingsAtTheNextStart() throws Exception
+    {
+        try (LiveServe live = serve())
+        {
+            final CliRunner.Result off = run("engine", "set", "--receive-coalescing-micros", "0");
+            assertEquals(0, off.exitCode(), off::toString);
+            assertTrue(off.err().contains("no receive coalescing (was 50 us), on every connection"), off::toString);
+            assertFalse(off.err().contains("next start"), off::toString);
+            assertTrue(awaitLog(live, "no receive coalescing (was 50 us), on every connection"), live::log);
+
+            final CliRunner.Result both = run("engine", "set", "--receive-coalescing-micros", "20", "--loops", "3");
+            assertEquals(0, both.exitCode(), both::toString);
+            assertTrue(both.err().contains("receives coalesced 20 us (was none), on every connection"), both::toString);
+            assertTrue(both.err().contains("engine loops, CPU pinning, idle strategy, TCP congestion control and " +
+                "data buffers apply at the next start"), both::toString);
+            assertEquals(Integer.valueOf(20), ConfigFiles.load(file).engine().receiveCoalescingMicros(), "saved");
+        }
+    }
+
+    @Test
     void theLogLevelOfTheRunningTargetIsShownAndChangedUntilItStops() throws Exception
     {
         final CliRunner.Result none = run("log-level");

@@ -75,7 +75,7 @@ class LiveChangeTest
 
     private static final ConfigSaver NO_FILE = config -> { };
     private static final String ENGINE_AT_NEXT_START = "engine loops, CPU pinning, idle strategy, TCP congestion " +
-        "control, data buffers and receive coalescing apply at the next start";
+        "control and data buffers apply at the next start";
 
     @Test
     void whatStaysIsTheServedLogicalUnitAndTargetPort() throws IOException
@@ -108,9 +108,16 @@ class LiveChangeTest
             final AppliedChange noSpill = server.apply(server.config().withEngine(
                 server.config().engine().withSpillRegionMiB(0)), NO_FILE);
             assertEquals(List.of(ENGINE_AT_NEXT_START), noSpill.warnings());
+            // Receive coalescing is the loops': it applies at once, to the open connections too.
             final AppliedChange coalescing = server.apply(server.config().withEngine(
                 server.config().engine().withReceiveCoalescingMicros(0)), NO_FILE);
-            assertEquals(List.of(ENGINE_AT_NEXT_START), coalescing.warnings());
+            assertEquals(List.of(), coalescing.warnings());
+            assertEquals(List.of("no receive coalescing (was 50 us), on every connection"), coalescing.done());
+            assertEquals(0, server.receiveCoalescingNanos());
+            final AppliedChange back = server.apply(server.config().withEngine(
+                server.config().engine().withReceiveCoalescingMicros(null)), NO_FILE);
+            assertEquals(List.of("receives coalesced 50 us (was none), on every connection"), back.done());
+            assertEquals(50_000, server.receiveCoalescingNanos());
         }
     }
 
