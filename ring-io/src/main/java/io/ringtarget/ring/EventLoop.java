@@ -54,6 +54,12 @@ public final class EventLoop implements Agent
      * shallow (RingRandomReadBenchmark: 10-15% fewer IOPS at QD 32 without it, docs/ring-io.md).
      */
     public static final int DEFAULT_SUBMIT_THRESHOLD = 8;
+    /** About how much of its recent past {@link #saturated()} looks at. */
+    public static final long LOAD_WINDOW_NANOS = 4_000_000L;
+    /** Busy this share of {@link #LOAD_WINDOW_NANOS} or more: {@link #saturated()}. */
+    public static final int SATURATED_PERCENT = 85;
+    /** Busy less than this share: no longer {@link #saturated()}. */
+    public static final int UNSATURATED_PERCENT = 60;
     private static final int OP_WAKEUP = 1;
     private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
     /** eventfd(2) reads and writes one 8-byte counter. */
@@ -88,6 +94,10 @@ public final class EventLoop implements Agent
     private int deviceIoInFlight;
     private boolean deviceIoSincePark;
     private boolean pollingHeld;
+    /** The loop's recent work and idle time, halved together as they pass {@link #LOAD_WINDOW_NANOS}. */
+    private long loadBusyNanos;
+    private long loadIdleNanos;
+    private boolean saturated;
     /** The earliest {@link #wakeBy} deadline asked for in the current duty cycle, valid while {@link #deadlineSet}. */
     private long deadlineNanos;
     private boolean deadlineSet;
@@ -300,6 +310,39 @@ public final class EventLoop implements Agent
         return pollingHeld;
     }
 
+    /**
+     * Whether the loop has been working nearly all of its time of late: {@link #SATURATED_PERCENT} or more of about the
+     * last {@link #LOAD_WINDOW_NANOS} to become so, less than {@link #UNSATURATED_PERCENT} to stop being so (the gap
+     * keeps a loop that saves work because it is saturated from flapping). Loop thread only.
+     */
+    public boolean saturated()
+    {
+        return saturated;
+    }
+
+    private void load(final boolean busy, final long nanos)
+    {
+        if (busy)
+        {
+            loadBusyNanos += nanos;
+        }
+        else
+        {
+            loadIdleNanos += nanos;
+        }
+        if (loadBusyNanos + loadIdleNanos > LOAD_WINDOW_NANOS)
+        {
+            loadBusyNanos >>= 1;
+            loadIdleNanos >>= 1;
+        }
+        final long total = loadBusyNanos + loadIdleNanos;
+        if (saturated ? loadBusyNanos * 100 < UNSATURATED_PERCENT * total :
+            loadBusyNanos * 100 >= SATURATED_PERCENT * total && total >= LOAD_WINDOW_NANOS / 2)
+        {
+            saturated = !saturated;
+        }
+    }
+
     /** The end of an operation counted by {@link #deviceIoStarted()}. Loop thread only. */
     public void deviceIoCompleted()
     {
@@ -352,6 +395,7 @@ public final class EventLoop implements Agent
         {
             // The previous cycle ran from nowNanos to now (plus the idle strategy's time after it).
             (lastCycleWork > 0 ? counters.busyNanos : counters.idleNanos).getAndAddRelease(now - nowNanos);
+            load(lastCycleWork > 0, now - nowNanos);
         }
         nowNanos = now;
         deadlineSet = false;

@@ -75,6 +75,63 @@ class EventLoopTest
     }
 
     @Test
+    void aLoopBusyNearlyAllOfItsTimeIsSaturatedUntilItsBusyShareFallsBelowTheLowerMark()
+    {
+        final CachedNanoClock clock = new CachedNanoClock();
+        final EventLoop loop = new EventLoop("load", Ring.open(new RingConfig().entries(16)), clock, 16);
+        try
+        {
+            final int[] work = {1};
+            loop.addWorker(now -> work[0]);
+            final long[] t = {1_000_000};
+            final Runnable cycle = () ->
+            {
+                clock.update(t[0] += 100_000);   // each duty cycle 100 us of the loop's clock
+                loop.doWork();
+            };
+            for (int i = 0; i < 15; i++)
+            {
+                cycle.run();
+            }
+            assertFalse(loop.saturated(), "not judged on less than half a window");
+            for (int i = 0; i < 15; i++)
+            {
+                cycle.run();
+            }
+            assertTrue(loop.saturated(), "busy all of its time");
+            for (int i = 0; i < 200; i++)
+            {
+                work[0] = i % 10 < 7 ? 1 : 0;   // busy 70 %: between the marks
+                cycle.run();
+                assertTrue(loop.saturated(), "stays saturated above the lower mark, cycle " + i);
+            }
+            work[0] = 0;
+            for (int i = 0; i < 20; i++)
+            {
+                cycle.run();
+            }
+            assertFalse(loop.saturated(), "idle");
+            for (int i = 0; i < 200; i++)
+            {
+                work[0] = i % 10 < 7 ? 1 : 0;
+                cycle.run();
+                assertFalse(loop.saturated(), "not saturated again below the upper mark, cycle " + i);
+            }
+            work[0] = 1;
+            for (int i = 0; i < 40; i++)
+            {
+                cycle.run();
+            }
+            assertTrue(loop.saturated(), "busy again");
+        }
+        finally
+        {
+            loop.onClose();
+            loop.ring().close();
+        }
+    }
+
+    @Test
     void handlersQueueingManySqesMakeTheLoopSubmitMidCycle()
     {
         for (final int threshold : new int[] {0, 4})

@@ -14,8 +14,13 @@ package io.ringtarget.iscsi.connection;
  * bottleneck: it has that many responses to take in before it sends more, so a short wait on our side costs it no
  * throughput. At queue depth 1 the lag is 0 (each command follows the response to the one before) and nothing waits;
  * fio's libiscsi engine at depth 32 lags up to 31 responses, at depth 8 up to 7. A lag holds until the next window
- * is full: when a deep queue turns shallow, up to {@link #WINDOW} of its commands may each wait once. Owned by the
- * connection's loop.
+ * is full: when a deep queue turns shallow, up to {@link #WINDOW} of its commands may each wait once.
+ * <p>
+ * The same wait serves many initiators at shallower depths ({@link #holdResponses}): 32 fio jobs at depth 4 each
+ * send their four commands together after taking in four responses, but a quick loop answers each command as it
+ * comes, so each job wakes up for one or two responses at a time. When the loop is saturated by several
+ * initiators, a connection's ready responses wait for its next commands and leave with theirs, as SPDK's reactor,
+ * passing over its sockets in turn, answers them. Owned by the connection's loop.
  */
 public final class ReceiveCoalescing
 {
@@ -27,6 +32,12 @@ public final class ReceiveCoalescing
      * no CPU back.
      */
     public static final int BATCH = 2;
+    /**
+     * Connections a saturated loop must be receiving from for responses to be held ({@link #holdResponses}): 32 fio
+     * jobs at depth 4 over two loops gained 30-45 % IOPS from holds, two of them at depth 4 lost half theirs to holds
+     * on a loop that was not saturated (docs/benchmarks.md, 2026-12-06 21:40).
+     */
+    public static final int MIN_RECEIVING_CONNECTIONS = 4;
     /** Commands over which the largest lag is taken. */
     public static final int WINDOW = 32;
     /** Unseen responses beyond this are an ExpStatSN out of step (an old or a wrong one), not a lag. */
@@ -93,5 +104,23 @@ public final class ReceiveCoalescing
     public boolean defer(final int pdus)
     {
         return delayNanos > 0 && pdus < BATCH && lag >= MIN_LAG;
+    }
+
+    /**
+     * Whether responses ready to send should wait up to {@link #delayNanos()} for the initiator's next commands, so
+     * that they go out with theirs: the loop is saturated by {@link #MIN_RECEIVING_CONNECTIONS} or more initiators
+     * (a wait then costs none of them throughput: the loop serves the others meanwhile), this initiator keeps
+     * commands in flight without being far behind (a lag of 1 to {@link #MIN_LAG} - 1; further behind, receives are
+     * coalesced instead), and fewer responses are ready than that lag says are coming. Never for a lone initiator
+     * however busy the loop: one that waits for its responses before sending more would lose its round trip.
+     *
+     * @param ready     responses numbered since the connection last sent.
+     * @param saturated whether the loop has been busy nearly all of its time of late.
+     * @param receiving connections of the loop that received lately.
+     */
+    public boolean holdResponses(final int ready, final boolean saturated, final int receiving)
+    {
+        return delayNanos > 0 && saturated && receiving >= MIN_RECEIVING_CONNECTIONS && lag > 0 && lag < MIN_LAG &&
+            ready > 0 && ready <= lag;
     }
 }

@@ -571,6 +571,17 @@ public final class IscsiEngine implements AutoCloseable
         return contexts.get(loop).connectionCount();
     }
 
+    /**
+     * Hands {@code task} to loop {@code loop}'s thread, to run between two duty cycles (tests put real work on a
+     * serving loop so); any thread.
+     *
+     * @return false when the loop's task queue is full.
+     */
+    public boolean offer(final int loop, final LoopTask task)
+    {
+        return contexts.get(loop).loop().offer(task);
+    }
+
     /** Connections accepted by loop {@code loop} and handed to a loop with fewer, ever; any thread. */
     public long handedOver(final int loop)
     {

@@ -48,6 +48,7 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
     private LoopConnection[] waiting = new LoopConnection[16];
     private long[] waitingDue = new long[16];
     private int waitingCount;
+    private final ReceivingConnections receiving = new ReceivingConnections();
     /**
      * When each connection's timer duty is next due, in the order of {@link #connections}: contiguous, so the timer's
      * tick reads one array rather than every connection object.
@@ -256,6 +257,12 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
         return connections;
     }
 
+    /** The connections of this loop that received lately (for holding responses, {@code ReceiveCoalescing}). */
+    public ReceivingConnections receiving()
+    {
+        return receiving;
+    }
+
     /** Connections open on this loop; readable from any thread (shutdown waits on it). */
     public int connectionCount()
     {
@@ -369,7 +376,7 @@ public final class LoopContext implements BackstoreDevices, AutoCloseable
     /**
      * Runs the connection's {@link LoopConnection#onReady()} in the first duty cycle from {@code dueNanos} (by the
      * loop's clock) on; the loop parks until then rather than polling when nothing else is to be done. For a receive
-     * that waits ({@code ReceiveCoalescing}). At most once per connection at a time.
+     * or responses that wait ({@code ReceiveCoalescing}). At most once per connection at a time.
      */
     public void readyAt(final LoopConnection connection, final long dueNanos)
     {

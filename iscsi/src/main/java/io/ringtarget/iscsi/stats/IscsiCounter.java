@@ -79,7 +79,12 @@ public enum IscsiCounter
      * Receives that waited a moment, so that an initiator keeping many commands in flight has its next ones taken and
      * answered as a batch (receive coalescing, engine.receiveCoalescingMicros).
      */
-    RECEIVES_COALESCED(1080, "receives delayed to take a deep queue's commands in batches");
+    RECEIVES_COALESCED(1080, "receives delayed to take a deep queue's commands in batches"),
+    /**
+     * Sends that waited a moment on a loop saturated by several initiators, so that a connection's ready responses
+     * left with those of its next commands (engine.receiveCoalescingMicros).
+     */
+    RESPONSES_HELD(1081, "sends of responses held for the initiator's next commands");
 
     private final int typeId;
     private final String label;

@@ -161,6 +161,31 @@ public final class RingPduSender implements PduSender
         return withdrawn;
     }
 
+    /**
+     * Whether everything queued and not yet sent is SCSI Responses and Data-In, with {@code maxDataBytes} of data or
+     * less in all: what may wait for more responses (an R2T, a NOP-In or a task management response goes at once;
+     * large Data-In gains nothing from company).
+     */
+    public boolean onlyResponsesQueued(final int maxDataBytes)
+    {
+        long data = 0;
+        for (long seq = queue.firstUnsent(), end = queue.tail(); seq < end; seq++)
+        {
+            final long h = queue.headerOffset(seq);
+            final int opcode = BasicHeaderSegment.opcode(staging, h);
+            if (opcode != Opcode.SCSI_RESPONSE && opcode != Opcode.SCSI_DATA_IN)
+            {
+                return false;
+            }
+            data += BasicHeaderSegment.dataSegmentLength(staging, h);
+            if (data > maxDataBytes)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Starts a SENDMSG for everything queued unless one is in flight. */
     public void flush()
     {

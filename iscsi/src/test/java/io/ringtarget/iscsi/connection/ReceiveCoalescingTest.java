@@ -9,6 +9,7 @@ import io.ringtarget.iscsi.engine.Reconfigured;
 import io.ringtarget.iscsi.login.LoginLimits;
 import io.ringtarget.iscsi.node.DiscoveryAuth;
 import io.ringtarget.iscsi.stats.IscsiCounter;
+import io.ringtarget.pdu.DataInPdu;
 import io.ringtarget.pdu.Opcode;
 import io.ringtarget.pdu.ScsiResponsePdu;
 import io.ringtarget.scsi.ScsiStatus;
@@ -17,7 +18,12 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,13 +34,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Receive coalescing: how far behind the initiator is, from its commands' ExpStatSN; and over real sockets and a real
  * ring, that an initiator far behind has its receives coalesced without a write lost, while one that waits for each
- * response (queue depth 1) never waits on our side, and that a live change of the setting reaches an open session.
+ * response (queue depth 1) never waits on our side, and that a live change of the setting reaches an open session;
+ * and that on a loop saturated by several initiators responses wait for the next commands, every read right.
  */
 class ReceiveCoalescingTest
 {
     private static final int BLOCK = TestTarget.BLOCK_SIZE;
     private static final int IN_FLIGHT = 32;
     private static final int WRITES = 3000;
+    private static final int SESSIONS = 8;
+    private static final int READ_DEPTH = 4;
+    private static final int READ_ROUNDS = 1500;
 
     @Test
     void theLagIsTheMostResponsesTheInitiatorHadNotSeenOverAWindowOfCommands()
@@ -153,6 +163,136 @@ class ReceiveCoalescingTest
             assertTrue(target.counter(IscsiCounter.RECEIVES_COALESCED) > coalesced, "it waits again, the same session");
             assertArrayEquals(written, readBack(target, written.length));
         }
+    }
+
+    @Test
+    void holdingResponsesFollowsTheLoopsLoadAndTheInitiatorsCountAndNoDecisionOutsideItsRange()
+    {
+        final ReceiveCoalescing c = new ReceiveCoalescing(50_000);
+        for (int i = 0; i < ReceiveCoalescing.WINDOW; i++)
+        {
+            c.onCommand(100 + i, 100 + i - (i % 4));   // queue depth 4: up to 3 responses not yet taken in
+        }
+        assertEquals(3, c.lag());
+        final int many = ReceiveCoalescing.MIN_RECEIVING_CONNECTIONS;
+        assertTrue(c.holdResponses(1, true, many), "a saturated loop, enough initiators, more commands coming");
+        assertTrue(c.holdResponses(3, true, many));
+        assertFalse(c.holdResponses(4, true, many), "as many ready as the lag says: they all came");
+        assertFalse(c.holdResponses(0, true, many), "nothing ready");
+        assertFalse(c.holdResponses(1, false, many), "a loop with time to spare answers at once");
+        assertFalse(c.holdResponses(1, true, many - 1), "too few initiators: a lone one would lose its round trip");
+        assertFalse(new ReceiveCoalescing(0).holdResponses(1, true, many), "off");
+
+        final ReceiveCoalescing deep = new ReceiveCoalescing(50_000);
+        for (int i = 0; i < ReceiveCoalescing.WINDOW; i++)
+        {
+            deep.onCommand(500, 500 - ReceiveCoalescing.MIN_LAG);
+        }
+        assertFalse(deep.holdResponses(1, true, many), "far behind: its receives are coalesced instead");
+        final ReceiveCoalescing depth1 = new ReceiveCoalescing(50_000);
+        for (int i = 0; i < ReceiveCoalescing.WINDOW; i++)
+        {
+            depth1.onCommand(700 + i, 700 + i);
+        }
+        assertFalse(depth1.holdResponses(1, true, many), "an initiator that waits for each response");
+    }
+
+    @Test
+    void onALoopSaturatedBySeveralInitiatorsResponsesWaitForTheNextCommandsAndEveryReadIsRight() throws IOException
+    {
+        try (TestTarget target = start(EngineSettingsFor.coalescing(50_000)))
+        {
+            final byte[] written = writeBehind(target);
+            assertEquals(0, target.counter(IscsiCounter.RESPONSES_HELD), "one initiator: nothing held");
+            final AtomicBoolean busy = new AtomicBoolean(true);
+            // Real work on the real loop: each duty cycle 20 us longer, so that the loop is saturated.
+            assertTrue(target.engine().offer(0, loop -> loop.addWorker(now -> spin(busy))));
+            try
+            {
+                readPipelined(target, written);
+            }
+            finally
+            {
+                busy.set(false);
+            }
+            assertTrue(target.counter(IscsiCounter.RESPONSES_HELD) > 0,
+                "responses held: " + target.counter(IscsiCounter.RESPONSES_HELD));
+        }
+    }
+
+    private static int spin(final AtomicBoolean busy)
+    {
+        if (!busy.get())
+        {
+            return 0;
+        }
+        final long end = System.nanoTime() + 20_000;
+        while (System.nanoTime() - end < 0)
+        {
+            Thread.onSpinWait();
+        }
+        return 1;
+    }
+
+    /**
+     * {@link #SESSIONS} sessions, each with {@link #READ_DEPTH} one-block READs in flight, from one thread that takes
+     * one response from each session in turn and sends that session its next READ: every block read must be the one
+     * written.
+     */
+    private static void readPipelined(final TestTarget target, final byte[] written) throws IOException
+    {
+        final TestInitiator[] sessions = new TestInitiator[SESSIONS];
+        final List<Map<Integer, Integer>> lbaByTag = new ArrayList<>();
+        try
+        {
+            int next = 0;
+            for (int s = 0; s < SESSIONS; s++)
+            {
+                sessions[s] = new TestInitiator("127.0.0.1", target.port());
+                sessions[s].isid += s;
+                sessions[s].login(TestTarget.IQN, "ImmediateData=Yes");
+                lbaByTag.add(new HashMap<>());
+                for (int d = 0; d < READ_DEPTH; d++)
+                {
+                    sendRead(sessions[s], lbaByTag.get(s), next++ % WRITES);
+                }
+            }
+            for (int round = 0; round < READ_ROUNDS; round++)
+            {
+                for (int s = 0; s < SESSIONS; s++)
+                {
+                    final TestInitiator i = sessions[s];
+                    final TestInitiator.Pdu pdu = i.receive();
+                    assertEquals(Opcode.SCSI_DATA_IN, pdu.opcode(), TestInitiator.name(pdu));
+                    final DataInPdu din = new DataInPdu().wrap(pdu.header(), 0);
+                    assertTrue(din.statusBit(), "one Data-In with the status");
+                    assertEquals(ScsiStatus.GOOD, din.status());
+                    final int lba = lbaByTag.get(s).remove(pdu.itt());
+                    assertArrayEquals(Arrays.copyOfRange(written, lba * BLOCK, (lba + 1) * BLOCK), pdu.data(),
+                        "block " + lba);
+                    i.expStatSn = din.statSn() + 1;
+                    sendRead(i, lbaByTag.get(s), next++ % WRITES);
+                }
+            }
+        }
+        finally
+        {
+            for (final TestInitiator i : sessions)
+            {
+                if (null != i)
+                {
+                    i.close();
+                }
+            }
+        }
+    }
+
+    private static void sendRead(final TestInitiator i, final Map<Integer, Integer> lbaByTag, final int lba)
+        throws IOException
+    {
+        final byte[] command = i.scsiCommand(0, read10(lba, 1), BLOCK, true, false);
+        lbaByTag.put(i.itt, lba);
+        i.send(command, null);
     }
 
     private static Reconfigured coalescing(final TestTarget target, final long nanos) throws IOException

@@ -471,6 +471,9 @@ public final class RingtargetCollector implements MultiCollector
         out.add(single("ringtarget_receives_coalesced", "Receives that waited engine.receiveCoalescingMicros so that " +
             "an initiator keeping many commands in flight had its next ones taken and answered as a batch.",
             engine.protocol(IscsiCounter.RECEIVES_COALESCED)));
+        out.add(single("ringtarget_responses_held", "Sends of responses that waited engine.receiveCoalescingMicros " +
+            "on a loop saturated by several initiators, so that they left with the responses to the initiator's " +
+            "next commands.", engine.protocol(IscsiCounter.RESPONSES_HELD)));
         out.add(single("ringtarget_protocol_errors", "Protocol errors that closed a connection.",
             engine.protocol(IscsiCounter.PROTOCOL_ERRORS)));
         out.add(single("ringtarget_nop_in_pings", "NOP-In pings sent to idle connections.",
