@@ -382,7 +382,10 @@ public final class Connection
             if (responsesHeld)
             {
                 responsesHeld = false;   // the initiator's next commands did not all come in time: send what is ready
-                send();
+                if (state != State.CLOSED)
+                {
+                    send();
+                }
             }
             if (receiveWaiting)
             {
