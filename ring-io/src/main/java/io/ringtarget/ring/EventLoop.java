@@ -330,7 +330,7 @@ public final class EventLoop implements Agent
         {
             loadIdleNanos += nanos;
         }
-        if (loadBusyNanos + loadIdleNanos > LOAD_WINDOW_NANOS)
+        while (loadBusyNanos + loadIdleNanos > LOAD_WINDOW_NANOS)   // a long park: several halvings at once
         {
             loadBusyNanos >>= 1;
             loadIdleNanos >>= 1;

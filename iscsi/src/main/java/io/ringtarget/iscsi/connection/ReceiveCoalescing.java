@@ -34,8 +34,8 @@ public final class ReceiveCoalescing
     public static final int BATCH = 2;
     /**
      * Connections a saturated loop must be receiving from for responses to be held ({@link #holdResponses}): 32 fio
-     * jobs at depth 4 over two loops gained 30-45 % IOPS from holds, two of them at depth 4 lost half theirs to holds
-     * on a loop that was not saturated (docs/benchmarks.md, 2026-12-06 21:40).
+     * jobs at depth 4 over two loops gained 26-37 % IOPS from holds (docs/benchmarks.md, 2026-12-06 21:48), two of
+     * them at depth 4 lost half theirs to holds on a loop that was not saturated (2026-12-06 20:54-21:40).
      */
     public static final int MIN_RECEIVING_CONNECTIONS = 4;
     /** Commands over which the largest lag is taken. */
