@@ -17,7 +17,8 @@ import io.ringtarget.ring.BufferPool;
  * ({@link DataBuffers}), pinned in memory when registered with its ring, and a spill region of
  * {@code spillRegionBytes} (0: none) for the commands that find them in use, unpinned and committed only as used.
  * {@code receiveCoalescingNanos} is how long a connection's receive waits when its initiator keeps a deep queue, so
- * that its commands are taken and answered in batches (0: never; {@code ReceiveCoalescing}).
+ * that its commands are taken and answered in batches, and how long ready responses wait for an initiator's next
+ * commands on a loop saturated by several initiators (0: never; {@code ReceiveCoalescing}).
  */
 public record EngineSettings(
     int loops,

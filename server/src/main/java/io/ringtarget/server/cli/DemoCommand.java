@@ -90,7 +90,8 @@ final class DemoCommand implements Callable<Integer>
 
     @Option(names = "--receive-coalescing-micros", paramLabel = "N",
         description = "How long a connection's receive waits when its initiator is 12 or more responses behind (a " +
-            "deep queue), so that its next commands are taken and answered in batches " +
+            "deep queue), so that its next commands are taken and answered in batches, and how long ready responses " +
+            "wait for an initiator's next commands on a loop saturated by several initiators " +
             "(engine.receiveCoalescingMicros, default 50; 0 never waits).")
     Integer receiveCoalescingMicros;
 

@@ -71,8 +71,9 @@ final class EngineCommand extends CommandGroup
 
         @Option(names = "--receive-coalescing-micros", paramLabel = "MICROS|default",
             description = "How long a connection's receive waits when its initiator is 12 or more responses " +
-                "behind (a deep queue), so that its next commands are taken and answered in batches (0 = never; " +
-                "0..10000; default 50).")
+                "behind (a deep queue), so that its next commands are taken and answered in batches, and how long " +
+                "ready responses wait for an initiator's next commands on a loop saturated by several initiators " +
+                "(0 = never; 0..10000; default 50).")
         String receiveCoalescingMicros;
 
         @Override

@@ -15,7 +15,8 @@ import io.ringtarget.iscsi.loop.IscsiContext;
  * of the file then), and {@code spillRegionMiB} its spill region for commands that find them in use, unpinned and
  * committed only as used (null: {@link DataBuffers#DEFAULT_SPILL_FACTOR} times the large-transfer region; 0: none),
  * {@code receiveCoalescingMicros} how long a connection's receive waits when its initiator keeps a deep queue, so that
- * its commands are taken and answered in batches (null: {@link #DEFAULT_RECEIVE_COALESCING_MICROS}; 0: never).
+ * its commands are taken and answered in batches, and how long ready responses wait for an initiator's next commands
+ * on a loop saturated by several initiators (null: {@link #DEFAULT_RECEIVE_COALESCING_MICROS}; 0: never).
  */
 public record EngineConfig(
     int loops,
