@@ -8,7 +8,6 @@ import io.ringtarget.iscsi.loop.IscsiContext;
 import io.ringtarget.iscsi.loop.ConnectionTimer;
 import io.ringtarget.iscsi.loop.LoopConnection;
 import io.ringtarget.iscsi.loop.LoopContext;
-import io.ringtarget.iscsi.loop.ReceivingConnections;
 import io.ringtarget.iscsi.node.TargetRegistry;
 import io.ringtarget.iscsi.numbering.CmdSnWindow;
 import io.ringtarget.iscsi.numbering.StatSn;
@@ -57,8 +56,6 @@ public final class Connection
 
     private static final int STAGING_CAPACITY = 1024 * 1024;
     private static final int MIN_RECEIVE_BUFFER = 256 * 1024;
-    /** Responses with more data than this go at once: 4 KiB reads gain from company, 128 KiB ones do not. */
-    private static final int MAX_HELD_DATA_BYTES = 64 * 1024;
     private enum State
     {
         LOGIN, FULL_FEATURE, LOGGED_OUT, CLOSING, CLOSED
@@ -78,6 +75,8 @@ public final class Connection
 
     private final PduReceiver receiver;
     private final RingPduSender sender;
+    /** Held responses and the connection's one wake at a time (a held send, a receive that waits). */
+    private final HeldResponses holds;
     private final StatSn statSn = new StatSn();
     private final CmdSnWindow window = new CmdSnWindow();
     private final NopKeepalive keepalive;
@@ -94,15 +93,6 @@ public final class Connection
     private boolean recvInFlight;
     /** The next receive waits ({@link ReceiveCoalescing}): the loop calls {@link #onReady()} when it is due. */
     private boolean receiveWaiting;
-    /** Responses wait for the next commands' ({@link ReceiveCoalescing#holdResponses}). */
-    private boolean responsesHeld;
-    /** StatSN of the next response when the connection last sent: the responses numbered since are ready. */
-    private int statSnAtSend;
-    /** A wake is in the loop's waiting list ({@link LoopContext#readyAt}, at most one at a time), due then. */
-    private boolean wakePending;
-    private long wakeDueNanos;
-    /** The window the loop last counted this connection in ({@link ReceivingConnections#received}). */
-    private long receivedIn = ReceivingConnections.NEVER;
     private boolean closeAfterSend;
     private String closeReason;
     private DisconnectReason closeKind;
@@ -146,6 +136,7 @@ public final class Connection
         this.receiver = new PduReceiver(arena, server.limits().maxRecvDataSegmentLength(), MIN_RECEIVE_BUFFER)
             .loginLimits();
         this.sender = new RingPduSender(arena, STAGING_CAPACITY, socket, UserData.pack(ownerId, OP_SEND, 0), this);
+        this.holds = new HeldResponses(context, this, coalescing, statSn, sender, counters);
         final RejectSender rejects = new RejectSender(sender, statSn, window, counters);
         this.keepalive = new NopKeepalive(sender, statSn, window, server.nopInIntervalNanos(), server.nopInTimeoutNanos());
         final LogoutExchange logout = new LogoutExchange(sender, statSn, window);
@@ -375,17 +366,9 @@ public final class Connection
     {
         try
         {
-            if (wakePending && context.loop().nowNanos() - wakeDueNanos >= 0)
+            if (holds.onReady() && state != State.CLOSED)
             {
-                wakePending = false;
-            }
-            if (responsesHeld)
-            {
-                responsesHeld = false;   // the initiator's next commands did not all come in time: send what is ready
-                if (state != State.CLOSED)
-                {
-                    send();
-                }
+                holds.send();   // the initiator's next commands did not all come in time: send what is ready
             }
             if (receiveWaiting)
             {
@@ -440,7 +423,7 @@ public final class Connection
             return;
         }
         keepalive.onReceive(context.loop().nowNanos());
-        receivedIn = context.receiving().received(receivedIn, context.loop().nowNanos());
+        holds.onReceived();
         if (receiver.placing())
         {
             counters.add(IscsiCounter.WRITE_DATA_PLACED_BYTES, res);
@@ -471,7 +454,7 @@ public final class Connection
         {
             receiveWaiting = true;
             counters.count(IscsiCounter.RECEIVES_COALESCED);
-            wakeAfter(coalescing.delayNanos());
+            holds.wakeAfter(coalescing.delayNanos());
         }
         else
         {
@@ -500,8 +483,7 @@ public final class Connection
             return;
         }
         fullFeature.resumeDataIn();
-        responsesHeld = false;   // what waited goes with what the completed send left
-        send();
+        holds.send();   // what waited goes with what the completed send left
     }
 
     /** A sent PDU's tag: the command whose last PDU went out frees its slot. */
@@ -559,52 +541,12 @@ public final class Connection
             if (state == State.FULL_FEATURE)
             {
                 fullFeature.afterWork();
-                if (holdResponses())
+                if (holds.hold(receiveWaiting))
                 {
                     return;
                 }
             }
-            send();
-        }
-    }
-
-    /** Sends everything queued (or, with a send in flight, once it completes). */
-    private void send()
-    {
-        statSnAtSend = statSn.current();
-        sender.flush();
-    }
-
-    /**
-     * Whether the responses ready wait for the initiator's next commands ({@link ReceiveCoalescing#holdResponses}),
-     * at most {@link ReceiveCoalescing#delayNanos()} from the first of them; only responses of small commands wait.
-     */
-    private boolean holdResponses()
-    {
-        if (receiveWaiting || !coalescing.holdResponses(statSn.current() - statSnAtSend,
-            context.loop().saturated(), context.receiving().count()) ||
-            !sender.onlyResponsesQueued(MAX_HELD_DATA_BYTES))
-        {
-            responsesHeld = false;   // a wake still pending finds nothing held
-            return false;
-        }
-        if (!responsesHeld)
-        {
-            responsesHeld = true;
-            counters.count(IscsiCounter.RESPONSES_HELD);
-            wakeAfter(coalescing.delayNanos());
-        }
-        return true;
-    }
-
-    /** {@link #onReady()} in {@code nanos}, or sooner when a wake is already pending. */
-    private void wakeAfter(final long nanos)
-    {
-        if (!wakePending)
-        {
-            wakePending = true;
-            wakeDueNanos = context.loop().nowNanos() + nanos;
-            context.readyAt(this, wakeDueNanos);
+            holds.send();
         }
     }
 
