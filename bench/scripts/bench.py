@@ -145,6 +145,12 @@ FLOOR_PATTERNS = [("randread-4k-qd1", 48, 4144, 1), ("randwrite-4k-qd1", 4144, 4
                   ("randread-4k-qd32", 48, 4144, 32), ("randwrite-4k-qd32", 4144, 48, 32)]
 FLOOR_REQUESTS = 20000
 FLOOR_REQUESTS_DEPTH = 200000
+# The 128 KiB exchanges at QD8 as libiscsi sends them (tcp-floor's "depth ... split span"): the do-nothing server
+# receives each WRITE's data into, and sends each READ's from, successive places of LUN_BYTES in 2 MiB pages, as a
+# target must a RAM LUN's. A write's data is then stored into memory and a read's only loaded from it: the floor
+# under the write CPU ≤ read CPU goal.
+SPAN_FLOOR_PATTERNS = [("read-128k-qd8", 48, 48 + (128 << 10), 8), ("write-128k-qd8", 48 + (128 << 10), 48, 8)]
+FLOOR_REQUESTS_SPAN = 40000
 # The large-transfer ceiling (tcp-floor.c stream): one loopback connection carrying 1 MiB messages back to back,
 # measured before each repetition when a 1 MiB workload runs; as issue 15 names it, from one buffer that stays in the
 # CPU's caches ("cached"), and through a LUN-sized span as a target's transfers go: sent from successive places of
@@ -1152,16 +1158,22 @@ class Bench:
                 f"loopback connection (receiver at {f['server_cpu_pct']:.0f} % of a core)")
 
     def measure_floor(self, rep):
-        """tcp-floor: the CPU a server that only receives and answers costs per request here, at QD1 and QD32."""
-        for wl, req, rsp, depth in FLOOR_PATTERNS:
+        """tcp-floor: the CPU a server that only receives and answers costs per request here, at QD1 and QD32, and
+        at 128 KiB through a LUN-sized span."""
+        patterns = [p + (False,) for p in FLOOR_PATTERNS] + [p + (True,) for p in SPAN_FLOOR_PATTERNS]
+        for wl, req, rsp, depth, spans in patterns:
             if self.args.workloads and wl not in self.args.workloads:
                 continue
             # At depth also as fio's libiscsi client sends: each request on its own, a WRITE's header and data apart.
-            for mode in ("sleep", "poll") if depth == 1 else ("depth", "depth-split"):
+            modes = ("depth-split",) if spans else ("sleep", "poll") if depth == 1 else ("depth", "depth-split")
+            for mode in modes:
                 if not self.args.no_freeze:
                     for t in self.targets.values():
                         t.freeze()
-                if depth > 1:
+                if spans:
+                    cmd = [self.args.floor_bin, "depth", str(depth), str(req), str(rsp), str(FLOOR_REQUESTS_SPAN),
+                           "split", "span", str(LUN_BYTES)]
+                elif depth > 1:
                     cmd = [self.args.floor_bin, "depth", str(depth), str(req), str(rsp), str(FLOOR_REQUESTS_DEPTH)]
                     cmd += ["split"] if mode == "depth-split" else []
                 else:
@@ -1502,7 +1514,7 @@ def evaluate_goals(agg, kind, rt_reason, floor=None, streams=None, tails=None):
     verdict("QD1 mean latency ≤ 0.6× tgt", [cmp(w, "mean_us", 0.6, True) for w in qd1])
     verdict("QD1 p99.9 ≤ tgt's p99", [cmp(w, "p99_9_us", 1.0, True, ref_metric="p99_us") for w in qd1])
     def client_bound(c):
-        """Notes a failed IOPS check where fio itself was the limit."""
+        """Notes a failed IOPS or MB/s check where fio itself was the limit."""
         w = c[0]
         client = get(w, RINGTARGET, "client_cpu_pct")
         if c[1] is False and client is not None and client >= 90:
@@ -1588,8 +1600,19 @@ def evaluate_goals(agg, kind, rt_reason, floor=None, streams=None, tails=None):
     wr = own_ratio("randwrite-4k-qd32", "randread-4k-qd32", "cpu_us_per_io", 1.2)
     verdict("(issue 15) QD32 4 KiB write CPU per I/O ≤ 1.2× read CPU per I/O",
             [wr[:2] + (wr[2] + split_floor_ratio("randwrite-4k-qd32", "randread-4k-qd32"),)])
+
+    def span_floor_ratio(wl, ref_wl):
+        """Notes the same ratio for tcp-floor's do-nothing server storing writes into and loading reads from a span
+        as large as the LUN (SPAN_FLOOR_PATTERNS)."""
+        w, r = floor.get(wl, {}).get("depth-split"), floor.get(ref_wl, {}).get("depth-split")
+        if not w or not r:
+            return ""
+        return (f" (a do-nothing TCP server receiving writes into and sending reads from {LUN_BYTES >> 30} GiB of "
+                f"memory: {w[0]:.1f} / {r[0]:.1f} µs, {w[0] / r[0]:.2f}×"
+                f"{'; the limit is below it' if w[0] > r[0] else ''})")
+    big = own_ratio("write-128k-qd8", "read-128k-qd8", "cpu_us_per_io", 1.0)
     verdict("(issue 15) 128 KiB write CPU per I/O ≤ read CPU per I/O",
-            [own_ratio("write-128k-qd8", "read-128k-qd8", "cpu_us_per_io", 1.0)])
+            [big[:2] + (big[2] + span_floor_ratio("write-128k-qd8", "read-128k-qd8"),)])
 
     def versus_stream(wl, span):
         ours, stream = get(wl, RINGTARGET, "mbps"), streams.get(span)
@@ -1598,10 +1621,10 @@ def evaluate_goals(agg, kind, rt_reason, floor=None, streams=None, tails=None):
         return (wl, ours >= 0.8 * stream, f"{ours:.0f} vs ≥ {0.8 * stream:.0f} MB/s ({ours / stream:.2f}× the "
                                           f"{span} stream's {stream:.0f})")
     verdict("(issue 15) 1 MiB sequential QD4 MB/s ≥ 0.8× a loopback TCP stream of 1 MiB messages (cached buffer, "
-            "as the issue names it)", [versus_stream(w, "cached") for w in STREAM_WORKLOADS])
+            "as the issue names it)", [client_bound(versus_stream(w, "cached")) for w in STREAM_WORKLOADS])
     verdict("(issue 15, the same against the stream through a LUN-sized span) 1 MiB sequential QD4 MB/s ≥ 0.8× a "
             "loopback TCP stream sent from (reads) or received into (writes) 1 GiB",
-            [versus_stream(w, STREAM_SPAN_OF[w]) for w in STREAM_WORKLOADS])
+            [client_bound(versus_stream(w, STREAM_SPAN_OF[w])) for w in STREAM_WORKLOADS])
     return goals
 
 
@@ -1813,22 +1836,23 @@ def report(bench, args, info, made_plots):
               ""]
     floor = floor_medians(bench.floor)
     if floor:
-        lines += ["TCP floor (`bench/scripts/tcp-floor.c`, run before each repetition with the targets stopped): a "
-                  "server that only receives each request and sends its response over loopback, no iSCSI and no "
-                  "storage, against a client that waits for each response, as fio at QD1; it either sleeps in "
-                  "recv between requests or polls with non-blocking recv. The cheaper of the two is the least any "
-                  "target can spend per QD1 request of the same sizes on this machine:", ""]
-        lines += ["| exchange | request → response bytes | sleeping: server CPU µs/request (round trip µs) | "
-                  "polling: server CPU µs/request (round trip µs) | polling: round trip p50 / p99.9 µs |",
-                  "|---|---|---|---|---|"]
-        for wl, req, rsp, depth in FLOOR_PATTERNS:
-            if wl in floor and depth == 1:
-                cells = [f"{floor[wl][m][0]:.1f} ({floor[wl][m][1]:.1f})" if m in floor[wl] else "–"
-                         for m in ("sleep", "poll")]
-                tail = floor_tails(bench.floor, wl).get("poll")
-                tail_cell = f"{tail[0]:.1f} / {tail[1]:.1f}" if tail else "–"
-                lines.append(f"| {wl} | {req} → {rsp} | {cells[0]} | {cells[1]} | {tail_cell} |")
-        lines.append("")
+        if any(wl in floor and depth == 1 for wl, _, _, depth in FLOOR_PATTERNS):
+            lines += ["TCP floor (`bench/scripts/tcp-floor.c`, run before each repetition with the targets stopped): a "
+                      "server that only receives each request and sends its response over loopback, no iSCSI and no "
+                      "storage, against a client that waits for each response, as fio at QD1; it either sleeps in "
+                      "recv between requests or polls with non-blocking recv. The cheaper of the two is the least any "
+                      "target can spend per QD1 request of the same sizes on this machine:", ""]
+            lines += ["| exchange | request → response bytes | sleeping: server CPU µs/request (round trip µs) | "
+                      "polling: server CPU µs/request (round trip µs) | polling: round trip p50 / p99.9 µs |",
+                      "|---|---|---|---|---|"]
+            for wl, req, rsp, depth in FLOOR_PATTERNS:
+                if wl in floor and depth == 1:
+                    cells = [f"{floor[wl][m][0]:.1f} ({floor[wl][m][1]:.1f})" if m in floor[wl] else "–"
+                             for m in ("sleep", "poll")]
+                    tail = floor_tails(bench.floor, wl).get("poll")
+                    tail_cell = f"{tail[0]:.1f} / {tail[1]:.1f}" if tail else "–"
+                    lines.append(f"| {wl} | {req} → {rsp} | {cells[0]} | {cells[1]} | {tail_cell} |")
+            lines.append("")
         deep = [(wl, req, rsp, depth) for wl, req, rsp, depth in FLOOR_PATTERNS if depth > 1 and wl in floor]
         if deep:
             lines += ["At QD32 (`tcp-floor depth 32`: 32 requests outstanding, the server answering all the whole "
@@ -1847,6 +1871,19 @@ def report(bench, args, info, made_plots):
                 lines.append(f"| {wl} | {req} → {rsp} | {cpu:.2f} | {trip:.2f} | "
                              f"{f'{split[0]:.2f}' if split else '–'} | "
                              f"{f'{tail[0]:.1f} / {tail[1]:.1f}' if tail else '–'} |")
+            lines.append("")
+        spanned = [(wl, req, rsp, depth) for wl, req, rsp, depth in SPAN_FLOOR_PATTERNS if wl in floor]
+        if spanned:
+            lines += [f"At 128 KiB and QD8 through {LUN_BYTES >> 30} GiB (`tcp-floor depth 8 ... split span`: the "
+                      "client sending as libiscsi does, the server receiving each request into and sending each "
+                      "response from successive places of a span as large as the LUN, in 2 MiB pages): the least CPU "
+                      "per I/O a target that keeps a RAM LUN's data in memory can spend here. A write's data is "
+                      "stored into memory, a read's only loaded from it.", "",
+                      "| exchange | request → response bytes | server CPU µs/request | client wall µs/request |",
+                      "|---|---|---|---|"]
+            for wl, req, rsp, depth in spanned:
+                cpu, trip = floor[wl]["depth-split"]
+                lines.append(f"| {wl} | {req} → {rsp} | {cpu:.2f} | {trip:.2f} |")
             lines.append("")
     if bench.stalls:
         lines += ["Host stalls (`tcp-floor stalls`, before each repetition with the targets stopped): a thread "

@@ -4,7 +4,7 @@
  * a client that sends the next request when the response is in, as fio does at queue depth 1.
  *
  *   tcp-floor REQUEST_BYTES RESPONSE_BYTES COUNT [poll]
- *   tcp-floor depth DEPTH REQUEST_BYTES RESPONSE_BYTES COUNT [split]
+ *   tcp-floor depth DEPTH REQUEST_BYTES RESPONSE_BYTES COUNT [split] [span SPAN_BYTES]
  *   tcp-floor stream MESSAGE_BYTES SECONDS [send-span|receive-span SPAN_BYTES]
  *   tcp-floor stalls SECONDS
  *
@@ -30,11 +30,17 @@
  * client's line (requests_per_s, and the p50 and p99.9 of the time from a request's send to its whole response:
  * the tail this machine gives a server that does nothing, at that depth) and then
  *
- *   mode=depth depth=32 request=48 response=4144 count=200000 server_cpu_us=1.10 server_switches=0.05
+ *   mode=depth depth=32 request=48 response=4144 count=200000 span=0 server_cpu_us=1.10 server_switches=0.05
  *
  * With "split" the client sends as libiscsi (fio's iSCSI client) does: each request on its own, and a request
  * longer than a 48-byte iSCSI header as two sends, the header and then the rest (a WRITE's BHS, then its data);
  * the server is unchanged, so the figure is the floor under a target's CPU per I/O for that client's pattern.
+ *
+ * With "span SPAN_BYTES" the server receives its requests into, and sends its responses from, successive places of
+ * a span of that many bytes instead of one buffer: a target landing each write's data in a RAM LUN of that size and
+ * sending each read's from it, where one buffer would stay in the CPU's caches. At 128 KiB this is the floor that
+ * tells whether a write's CPU can be a read's: a write's data must be stored into memory, a read's only loaded.
+ * The line then has span=SPAN_BYTES.
  *
  * With "stream" it measures the other limit, bandwidth: the client sends MESSAGE_BYTES messages back to back over
  * one connection for SECONDS (no answers, so nothing waits on a round trip) and the server receives them; the
@@ -51,8 +57,8 @@
  * transfers do not: a sequential read sends from successive places of a LUN larger than any cache, a write stores
  * into them. With "send-span SPAN_BYTES" the client sends its messages from successive places of a buffer of
  * SPAN_BYTES (a read from a RAM LUN of that size), with "receive-span SPAN_BYTES" the server receives into
- * successive places of one (a write into it, received in place); the span is written once before the stream starts
- * so that no page fault is measured.
+ * successive places of one (a write into it, received in place); the span is in 2 MiB pages where the kernel gives
+ * them, as a RAM LUN's memory, and written once before the stream starts so that no page fault is measured.
  *
  * With "stalls" it measures no network at all but what the machine takes from a thread that never sleeps: one
  * process per CPU of its affinity, pinned there, reads the clock in a loop for SECONDS and counts the gaps of at
@@ -74,6 +80,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -183,15 +190,21 @@ static int wait_client(pid_t client)
     return 1;
 }
 
-/* A zeroed buffer of MAX_MESSAGE bytes, the most either side sends or receives at once. */
-static char *message_buffer(void)
+/* A zeroed buffer of that many bytes. */
+static char *zeroed_buffer(const long bytes)
 {
-    char *buf = calloc(1, MAX_MESSAGE);
+    char *buf = calloc(1, bytes);
     if (buf == NULL)
     {
         die("calloc");
     }
     return buf;
+}
+
+/* A zeroed buffer of MAX_MESSAGE bytes, the most either side sends or receives at once. */
+static char *message_buffer(void)
+{
+    return zeroed_buffer(MAX_MESSAGE);
 }
 
 /* The client's connection to the listener at addr, with Nagle off. */
@@ -246,20 +259,25 @@ static ssize_t recv_some(int fd, char *buf, size_t length)
     }
 }
 
-/* A buffer of span bytes, every page written (a RAM LUN's memory once it has been filled), or NULL for span 0. */
+/*
+ * A buffer of span bytes, every page written (a RAM LUN's memory once it has been filled), or NULL for span 0. In
+ * 2 MiB transparent huge pages where the kernel gives them, as a RAM LUN's memory is by default (madvise: the host's
+ * setting may be "madvise"); 4 KiB pages would add TLB misses that no LUN has.
+ */
 static char *span_buffer(const long span)
 {
     if (span == 0)
     {
         return NULL;
     }
-    char *buf = malloc(span);
-    if (buf == NULL)
+    void *mem = NULL;
+    if (posix_memalign(&mem, 2L << 20, span) != 0)
     {
-        die("malloc");
+        die("posix_memalign");
     }
-    memset(buf, 0x5a, span);
-    return buf;
+    madvise(mem, span, MADV_HUGEPAGE);   /* advice only: without THP the span is in 4 KiB pages, as before */
+    memset(mem, 0x5a, span);
+    return mem;
 }
 
 /*
@@ -383,13 +401,21 @@ static void send_requests(const int fd, const char *out, const int n, const int 
     }
 }
 
-/* DEPTH requests outstanding; the server answers each recv's whole requests with one send. */
-static int depth(const int outstanding, const int request, const int response, const int count, const int split)
+/*
+ * DEPTH requests outstanding; the server answers each recv's whole requests with one send, receiving into and sending
+ * from successive places of a span when span_bytes is not 0.
+ */
+static int depth(const int outstanding, const int request, const int response, const int count, const int split,
+    const long span_bytes)
 {
     struct sockaddr_in addr;
     const int listener = listen_loopback(&addr);
-    char *buf = message_buffer();
-    char *out = message_buffer();
+    /* Room for a whole window of requests or responses in one recv or send. */
+    const long most = (long)outstanding * (request > response ? request : response);
+    const long room = most > MAX_MESSAGE ? most : MAX_MESSAGE;
+    char *buf = zeroed_buffer(room);
+    char *out = zeroed_buffer(room);
+    char *span = span_buffer(span_bytes);
     const pid_t client = fork_client();
     if (client == 0)
     {
@@ -411,7 +437,7 @@ static int depth(const int outstanding, const int request, const int response, c
         long received = 0;
         while (received < (long)count * response)
         {
-            const ssize_t r = recv_some(fd, buf, MAX_MESSAGE);
+            const ssize_t r = recv_some(fd, buf, room);
             if (r == 0)
             {
                 die("recv: the server closed");
@@ -452,19 +478,35 @@ static int depth(const int outstanding, const int request, const int response, c
     getrusage(RUSAGE_SELF, &before);
     long pending = 0;
     int answered = 0;
+    long received_at = 0;   /* where in the span the next recv and send go */
+    long sent_from = 0;
     while (answered < count)
     {
-        const ssize_t r = recv_some(conn, buf, MAX_MESSAGE);
+        char *into = buf;
+        if (span != NULL)
+        {
+            received_at = received_at + room > span_bytes ? 0 : received_at;
+            into = span + received_at;
+        }
+        const ssize_t r = recv_some(conn, into, room);
         if (r == 0)
         {
             die("recv: the client closed");
         }
+        received_at += r;
         pending += r;
         const int whole = (int)(pending / request);
         pending -= (long)whole * request;
         if (whole > 0)
         {
-            send_fully(conn, out, whole * response);
+            const char *from = out;
+            if (span != NULL)
+            {
+                sent_from = sent_from + (long)whole * response > span_bytes ? 0 : sent_from;
+                from = span + sent_from;
+                sent_from += (long)whole * response;
+            }
+            send_fully(conn, from, whole * response);
             answered += whole;
         }
     }
@@ -473,8 +515,8 @@ static int depth(const int outstanding, const int request, const int response, c
     {
         return 1;
     }
-    printf("mode=%s depth=%d request=%d response=%d count=%d server_cpu_us=%.2f server_switches=%.2f\n",
-        split ? "depth-split" : "depth", outstanding, request, response, count,
+    printf("mode=%s depth=%d request=%d response=%d count=%d span=%ld server_cpu_us=%.2f server_switches=%.2f\n",
+        split ? "depth-split" : "depth", outstanding, request, response, count, span_bytes,
         (rusage_us(&after) - rusage_us(&before)) / count,
         (double)(after.ru_nvcsw - before.ru_nvcsw) / count);
     return 0;
@@ -564,20 +606,25 @@ int main(int argc, char **argv)
         }
         return stalls(seconds);
     }
-    if ((argc == 6 || (argc == 7 && strcmp(argv[6], "split") == 0)) && strcmp(argv[1], "depth") == 0)
+    if (argc >= 6 && argc <= 9 && strcmp(argv[1], "depth") == 0)
     {
         const int outstanding = atoi(argv[2]);
         const int request = atoi(argv[3]);
         const int response = atoi(argv[4]);
         const int count = atoi(argv[5]);
-        if (outstanding < 1 || request < 1 || response < 1 || count < 1 ||
-            (long)outstanding * request > MAX_MESSAGE || (long)outstanding * response > MAX_MESSAGE)
+        const int split = argc % 2 == 1 && strcmp(argv[6], "split") == 0;
+        const int spans = argc >= 8 && strcmp(argv[argc - 2], "span") == 0;
+        const long span = spans ? atol(argv[argc - 1]) : 0;
+        const long most = (long)outstanding * (request > response ? request : response);
+        if (outstanding < 1 || request < 1 || response < 1 || count < 1 || most > 64L * MAX_MESSAGE ||
+            (argc % 2 == 1 && !split) || (argc >= 8 && (!spans || span < (most > MAX_MESSAGE ? most : MAX_MESSAGE))))
         {
-            fprintf(stderr, "tcp-floor: DEPTH times either size must be at most %d bytes, COUNT at least 1\n",
-                MAX_MESSAGE);
+            fprintf(stderr, "usage: tcp-floor depth DEPTH REQUEST_BYTES RESPONSE_BYTES COUNT [split] [span SPAN_BYTES]"
+                            "\n(DEPTH times either size at most %d bytes, COUNT at least 1, a span at least 1 MiB "
+                            "and a window of requests)\n", 64 * MAX_MESSAGE);
             return 2;
         }
-        return depth(outstanding, request, response, count, argc == 7);
+        return depth(outstanding, request, response, count, split, span);
     }
     if ((argc == 4 || argc == 6) && strcmp(argv[1], "stream") == 0)
     {
@@ -598,7 +645,7 @@ int main(int argc, char **argv)
     if (argc != 4 && !(argc == 5 && strcmp(argv[4], "poll") == 0))
     {
         fprintf(stderr, "usage: tcp-floor REQUEST_BYTES RESPONSE_BYTES COUNT [poll]\n"
-                        "       tcp-floor depth DEPTH REQUEST_BYTES RESPONSE_BYTES COUNT [split]\n"
+                        "       tcp-floor depth DEPTH REQUEST_BYTES RESPONSE_BYTES COUNT [split] [span SPAN_BYTES]\n"
                         "       tcp-floor stream MESSAGE_BYTES SECONDS [send-span|receive-span SPAN_BYTES]\n"
                         "       tcp-floor stalls SECONDS\n");
         return 2;
