@@ -415,11 +415,19 @@ static int depth(const int outstanding, const int request, const int response, c
     const long room = most > MAX_MESSAGE ? most : MAX_MESSAGE;
     char *buf = zeroed_buffer(room);
     char *out = zeroed_buffer(room);
-    char *span = span_buffer(span_bytes);
     const pid_t client = fork_client();
     if (client == 0)
     {
         const int fd = connect_loopback(&addr);
+        if (span_bytes != 0)
+        {
+            /* The server's go, once its span is written (as in stream). */
+            char go;
+            if (recv(fd, &go, 1, MSG_WAITALL) != 1)
+            {
+                die("recv go");
+            }
+        }
         /* When each request went out and how long it waited for its whole response (fio's completion latency). */
         long *sent_at = malloc(sizeof(long) * count);
         long *latency = malloc(sizeof(long) * count);
@@ -472,7 +480,20 @@ static int depth(const int outstanding, const int request, const int response, c
         _exit(0);
     }
 
+    /*
+     * Written after the fork, as in stream: written before, its pages would be shared copy-on-write with the client,
+     * and the first receive into each would copy it (a 2 MiB page split into 4 KiB ones), which is no LUN's cost.
+     */
+    char *span = span_buffer(span_bytes);
     const int conn = accept_client(listener);
+    if (span != NULL)
+    {
+        const char go = 1;
+        if (send(conn, &go, 1, MSG_NOSIGNAL) != 1)
+        {
+            die("send go");
+        }
+    }
     struct rusage before;
     struct rusage after;
     getrusage(RUSAGE_SELF, &before);
