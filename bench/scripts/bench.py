@@ -1590,28 +1590,23 @@ def evaluate_goals(agg, kind, rt_reason, floor=None, streams=None, tails=None):
         if ours is None or ref is None:
             return (wl, None, "no data" if ours is None else f"no {ref_wl} in this run")
         return (wl, ours <= factor * ref, f"{ours:.1f} vs ≤ {factor * ref:.1f} ({ours / ref:.2f}× {ref_wl})")
-    def split_floor_ratio(wl, ref_wl):
-        """Notes the same ratio for tcp-floor's do-nothing server when the client sends as libiscsi does."""
+    def floor_ratio(wl, ref_wl, server, digits):
+        """Notes the same ratio for tcp-floor's do-nothing server (its "depth-split" runs: the client sending as
+        libiscsi does) measured for these two workloads."""
         w, r = floor.get(wl, {}).get("depth-split"), floor.get(ref_wl, {}).get("depth-split")
         if not w or not r:
             return ""
-        return (f" (a do-nothing TCP server with a client sending as libiscsi does: {w[0]:.2f} / {r[0]:.2f} µs, "
-                f"{w[0] / r[0]:.2f}×)")
+        return f" (a do-nothing TCP server {server}: {w[0]:.{digits}f} / {r[0]:.{digits}f} µs, {w[0] / r[0]:.2f}×)"
     wr = own_ratio("randwrite-4k-qd32", "randread-4k-qd32", "cpu_us_per_io", 1.2)
     verdict("(issue 15) QD32 4 KiB write CPU per I/O ≤ 1.2× read CPU per I/O",
-            [wr[:2] + (wr[2] + split_floor_ratio("randwrite-4k-qd32", "randread-4k-qd32"),)])
-
-    def span_floor_ratio(wl, ref_wl):
-        """Notes the same ratio for tcp-floor's do-nothing server storing writes into and loading reads from a span
-        as large as the LUN (SPAN_FLOOR_PATTERNS)."""
-        w, r = floor.get(wl, {}).get("depth-split"), floor.get(ref_wl, {}).get("depth-split")
-        if not w or not r:
-            return ""
-        return (f" (a do-nothing TCP server receiving writes into and sending reads from {LUN_BYTES >> 30} GiB of "
-                f"memory: {w[0]:.1f} / {r[0]:.1f} µs, {w[0] / r[0]:.2f}×)")
+            [wr[:2] + (wr[2] + floor_ratio("randwrite-4k-qd32", "randread-4k-qd32",
+                                           "with a client sending as libiscsi does", 2),)])
+    # The 128 KiB floor is measured through a span as large as the LUN (SPAN_FLOOR_PATTERNS).
     big = own_ratio("write-128k-qd8", "read-128k-qd8", "cpu_us_per_io", 1.0)
     verdict("(issue 15) 128 KiB write CPU per I/O ≤ read CPU per I/O",
-            [big[:2] + (big[2] + span_floor_ratio("write-128k-qd8", "read-128k-qd8"),)])
+            [big[:2] + (big[2] + floor_ratio("write-128k-qd8", "read-128k-qd8",
+                                             f"receiving writes into and sending reads from {LUN_BYTES >> 30} GiB "
+                                             "of memory", 1),)])
 
     def versus_stream(wl, span):
         ours, stream = get(wl, RINGTARGET, "mbps"), streams.get(span)
