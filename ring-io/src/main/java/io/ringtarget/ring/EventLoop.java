@@ -429,6 +429,12 @@ public final class EventLoop implements Agent
         {
             counters.submitErrors.incrementRelease();
         }
+        if (work == 0 && ring.readyCompletions() > 0)
+        {
+            // With DEFER_TASKRUN a request that arrived while the loop polled is completed by this cycle's enter
+            // (GETEVENTS, nothing to submit): reap it in the next cycle at once, not after a yield or a park.
+            work = 1;
+        }
         copyRingCounters();
         lastCycleWork = work;
         return work;

@@ -1,9 +1,12 @@
 package io.ringtarget.ring;
 
+import io.ringtarget.ffi.Libc;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.CachedNanoClock;
 import org.junit.jupiter.api.Test;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -12,7 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static io.ringtarget.ffi.IoUringConstants.IORING_SETUP_DEFER_TASKRUN;
+import static io.ringtarget.ffi.LibcConstants.SOCK_CLOEXEC;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class EventLoopTest
 {
@@ -71,6 +77,62 @@ class EventLoopTest
         {
             loop.onClose();
             loop.ring().close();
+        }
+    }
+
+    @Test
+    void aRequestCompletedByTheCyclesOwnEnterIsWorkSoTheLoopReapsItWithoutIdlingFirst() throws Exception
+    {
+        final int listenFd = Sockets.listen("127.0.0.1", 0, false, 8);
+        final EventLoop loop = new EventLoop("arrival", Ring.open(new RingConfig().entries(16)), new CachedNanoClock(), 16);
+        try (Arena arena = Arena.ofConfined())
+        {
+            // With DEFER_TASKRUN only the loop's own enter (GETEVENTS) completes the RECV of an arrived request.
+            assumeTrue((loop.ring().setupFlags() & IORING_SETUP_DEFER_TASKRUN) != 0, "DEFER_TASKRUN: kernel 6.1+");
+            final int client = Sockets.connect("127.0.0.1", Sockets.localPort(listenFd));
+            final int conn = Libc.check(Libc.accept4(listenFd, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC), "accept4");
+            try
+            {
+                final Cqes c = new Cqes();
+                final int owner = loop.registerOwner(c);
+                final MemorySegment rx = arena.allocate(64);
+                loop.ring().prepRecv(conn, rx.address(), 64, 0, UserData.pack(owner, 1, 0));
+                int settled = 0;
+                while (loop.doWork() > 0 && settled++ < 100)
+                {
+                    // the RECV (and the loop's own wake-up read) submitted
+                }
+                assertEquals(0, c.count, "nothing has arrived");
+                assertEquals(0, loop.doWork(), "the loop is idle");
+
+                final MemorySegment request = arena.allocate(48);
+                assertEquals(48, Libc.write(client, request, 48));
+                int previous = 0;
+                int cycles = 0;
+                while (c.count == 0 && cycles++ < 10_000)
+                {
+                    final int work = loop.doWork();
+                    if (c.count == 0)
+                    {
+                        previous = work;
+                    }
+                }
+                assertEquals(1, c.count, "the request is reaped");
+                assertEquals(48, c.res[0]);
+                assertTrue(previous > 0, "the cycle whose enter completed the RECV reports work, so the idle " +
+                    "strategy neither yields nor parks before the next cycle reaps it");
+            }
+            finally
+            {
+                Libc.close(conn);
+                Libc.close(client);
+            }
+        }
+        finally
+        {
+            loop.onClose();
+            loop.ring().close();
+            Sockets.close(listenFd);
         }
     }
 
