@@ -84,13 +84,15 @@ class EventLoopTest
     void aRequestCompletedByTheCyclesOwnEnterIsWorkSoTheLoopReapsItWithoutIdlingFirst() throws Exception
     {
         final int listenFd = Sockets.listen("127.0.0.1", 0, false, 8);
-        final EventLoop loop = new EventLoop("arrival", Ring.open(new RingConfig().entries(16)), new CachedNanoClock(), 16);
+        final EventLoop loop =
+            new EventLoop("arrival", Ring.open(new RingConfig().entries(16)), new CachedNanoClock(), 16);
         try (Arena arena = Arena.ofConfined())
         {
             // With DEFER_TASKRUN only the loop's own enter (GETEVENTS) completes the RECV of an arrived request.
             assumeTrue((loop.ring().setupFlags() & IORING_SETUP_DEFER_TASKRUN) != 0, "DEFER_TASKRUN: kernel 6.1+");
             final int client = Sockets.connect("127.0.0.1", Sockets.localPort(listenFd));
-            final int conn = Libc.check(Libc.accept4(listenFd, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC), "accept4");
+            final int conn = Libc.check(
+                Libc.accept4(listenFd, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC), "accept4");
             try
             {
                 final Cqes c = new Cqes();
