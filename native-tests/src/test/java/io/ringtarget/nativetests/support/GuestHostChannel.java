@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
@@ -25,6 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class GuestHostChannel extends Thread
 {
     private static final String REQUEST = "RT-HOST ";
+    private static final long CONNECT_TIMEOUT_NANOS = 60_000_000_000L;
 
     private final Path socket;
     private final Map<String, KernelInitiatorGuest.HostAction> actions;
@@ -60,8 +62,11 @@ final class GuestHostChannel extends Thread
             {
                 return;
             }
-            final SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-            ch.connect(UnixDomainSocketAddress.of(socket));
+            final SocketChannel ch = connect();
+            if (null == ch)
+            {
+                return;
+            }
             channel = ch;
             final BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch),
                 StandardCharsets.UTF_8));
@@ -92,6 +97,37 @@ final class GuestHostChannel extends Thread
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * QEMU binds the chardev's socket (the file appears) before it listens on it, so a connect in between is refused:
+     * tried again until it is accepted, for up to {@link #CONNECT_TIMEOUT_NANOS}.
+     */
+    private SocketChannel connect() throws IOException, InterruptedException
+    {
+        final long deadline = System.nanoTime() + CONNECT_TIMEOUT_NANOS;
+        while (true)
+        {
+            final SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            try
+            {
+                ch.connect(UnixDomainSocketAddress.of(socket));
+                return ch;
+            }
+            catch (final ConnectException ex)
+            {
+                ch.close();
+                if (closing)
+                {
+                    return null;
+                }
+                if (System.nanoTime() - deadline >= 0)
+                {
+                    throw ex;
+                }
+                Thread.sleep(20);
+            }
         }
     }
 
