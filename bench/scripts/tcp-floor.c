@@ -3,7 +3,7 @@
  * recv of a request and one send of the response over loopback TCP (no iSCSI, no storage, no event loop), against
  * a client that sends the next request when the response is in, as fio does at queue depth 1.
  *
- *   tcp-floor REQUEST_BYTES RESPONSE_BYTES COUNT [poll]
+ *   tcp-floor REQUEST_BYTES RESPONSE_BYTES COUNT [poll] [split]
  *   tcp-floor depth DEPTH REQUEST_BYTES RESPONSE_BYTES COUNT [split] [span SPAN_BYTES]
  *   tcp-floor stream MESSAGE_BYTES SECONDS [send-span|receive-span SPAN_BYTES]
  *   tcp-floor stalls SECONDS
@@ -11,6 +11,12 @@
  * By default the server sleeps in recv until a request is in; with "poll" it spins on non-blocking recv instead
  * (no wake-up, but it is on the CPU all the time between requests). A server that mixes the two pays some of
  * each, so the lower of the two figures is the floor.
+ *
+ * With "split" the client makes each exchange as libiscsi (fio's iSCSI client) does: poll() before it sends and
+ * before it waits, a request longer than a 48-byte iSCSI header as two sends (a WRITE's BHS, then its data), a
+ * response longer than one as two receives (a Data-In's BHS, then its data). The server is unchanged; against the
+ * plain client the difference is what that client's way of talking costs a server that does nothing (a polling one
+ * is on the CPU while the client makes its extra calls).
  *
  * The server is this process, the client a forked child; both inherit the caller's CPU affinity (taskset), so the
  * harness's --pin-cpu applies. Prints key=value pairs, the client's line first:
@@ -76,6 +82,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -401,6 +408,32 @@ static void send_requests(const int fd, const char *out, const int n, const int 
     }
 }
 
+/* poll(2) for one event on fd, as libiscsi's callers do before each send and each wait. */
+static void poll_for(const int fd, const short events)
+{
+    struct pollfd p = { .fd = fd, .events = events };
+    while (poll(&p, 1, -1) < 0)
+    {
+        if (errno != EINTR)
+        {
+            die("poll");
+        }
+    }
+}
+
+/* One QD1 exchange as libiscsi makes it ("split" above): poll, the request in two sends, poll, two receives. */
+static void libiscsi_exchange(const int fd, char *buf, const int request, const int response)
+{
+    poll_for(fd, POLLOUT);
+    send_requests(fd, buf, 1, request, 1);
+    poll_for(fd, POLLIN);
+    receive_fully(fd, buf, response > BHS_BYTES ? BHS_BYTES : response, 0);
+    if (response > BHS_BYTES)
+    {
+        receive_fully(fd, buf, response - BHS_BYTES, 0);
+    }
+}
+
 /*
  * DEPTH requests outstanding; the server answers each recv's whole requests with one send, receiving into and sending
  * from successive places of a span when span_bytes is not 0.
@@ -663,15 +696,16 @@ int main(int argc, char **argv)
         }
         return stream(message, seconds, sends ? span : 0, receives ? span : 0);
     }
-    if (argc != 4 && !(argc == 5 && strcmp(argv[4], "poll") == 0))
+    const int poll_mode = argc >= 5 && strcmp(argv[4], "poll") == 0;
+    const int split = argc == 5 + poll_mode && strcmp(argv[argc - 1], "split") == 0;
+    if (argc != 4 + poll_mode + split)
     {
-        fprintf(stderr, "usage: tcp-floor REQUEST_BYTES RESPONSE_BYTES COUNT [poll]\n"
+        fprintf(stderr, "usage: tcp-floor REQUEST_BYTES RESPONSE_BYTES COUNT [poll] [split]\n"
                         "       tcp-floor depth DEPTH REQUEST_BYTES RESPONSE_BYTES COUNT [split] [span SPAN_BYTES]\n"
                         "       tcp-floor stream MESSAGE_BYTES SECONDS [send-span|receive-span SPAN_BYTES]\n"
                         "       tcp-floor stalls SECONDS\n");
         return 2;
     }
-    const int poll_mode = argc == 5;
     const int request = atoi(argv[1]);
     const int response = atoi(argv[2]);
     const int count = atoi(argv[3]);
@@ -698,8 +732,15 @@ int main(int argc, char **argv)
         for (int i = 0; i < count; i++)
         {
             const long sent = now_nanos();
-            send_fully(fd, buf, request);
-            receive_fully(fd, buf, response, 0);
+            if (split)
+            {
+                libiscsi_exchange(fd, buf, request, response);
+            }
+            else
+            {
+                send_fully(fd, buf, request);
+                receive_fully(fd, buf, response, 0);
+            }
             trips[i] = now_nanos() - sent;
         }
         const double round_trip_us = (now_nanos() - start) / 1000.0 / count;
@@ -724,8 +765,8 @@ int main(int argc, char **argv)
     {
         return 1;
     }
-    printf("request=%d response=%d count=%d mode=%s server_cpu_us=%.2f server_switches=%.2f\n", request, response,
-        count, poll_mode ? "poll" : "sleep", (rusage_us(&after) - rusage_us(&before)) / count,
+    printf("request=%d response=%d count=%d mode=%s%s server_cpu_us=%.2f server_switches=%.2f\n", request,
+        response, count, poll_mode ? "poll" : "sleep", split ? "-split" : "", (rusage_us(&after) - rusage_us(&before)) / count,
         (double)(after.ru_nvcsw - before.ru_nvcsw) / count);
     return 0;
 }
