@@ -1050,7 +1050,10 @@ class Bench:
             time.sleep(max(0.0, t_conn + self.args.ramp - time.monotonic()))
             if w.jobs > 1:
                 sessions = self.sessions(t)
-            cpu0, jvm0, w0 = proc_cpu_ticks(t.pid), self.jvm(t), time.monotonic()
+            # JvmSampler's sample runs in ringtarget (JMX over RMI: 10-30 ms of its CPU by /proc, 2026-12-07), so it is
+            # taken before the CPU window opens, as the closing one is after the window closes.
+            jvm0 = self.jvm(t)
+            cpu0, w0 = proc_cpu_ticks(t.pid), time.monotonic()
             end = t_conn + self.args.ramp + self.args.runtime
             if w.jobs > 1:
                 # Shortly before the window's end: fio's jobs log out once its own runtime is over, which its clock
