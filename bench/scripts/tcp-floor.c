@@ -766,7 +766,7 @@ int main(int argc, char **argv)
         return 1;
     }
     printf("request=%d response=%d count=%d mode=%s%s server_cpu_us=%.2f server_switches=%.2f\n", request,
-        response, count, poll_mode ? "poll" : "sleep", split ? "-split" : "", (rusage_us(&after) - rusage_us(&before)) / count,
-        (double)(after.ru_nvcsw - before.ru_nvcsw) / count);
+        response, count, poll_mode ? "poll" : "sleep", split ? "-split" : "",
+        (rusage_us(&after) - rusage_us(&before)) / count, (double)(after.ru_nvcsw - before.ru_nvcsw) / count);
     return 0;
 }
