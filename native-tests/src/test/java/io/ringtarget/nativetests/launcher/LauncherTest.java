@@ -149,7 +149,9 @@ class LauncherTest
     void theTargetsJvmRunsWithGlibcsNonTemporalCopiesAndTheCallersTunablesKept() throws Exception
     {
         copy(ROOT.resolve("server/target/ringtarget.jar"), jar);
-        final String tunable = "glibc.cpu.x86_non_temporal_threshold=0x8000";
+        final String nonTemporal = "glibc.cpu.x86_non_temporal_threshold=0x8000";
+        final String noRepMovsb = "glibc.cpu.x86_rep_movsb_threshold=0x100000000";
+        final String tunables = nonTemporal + ":" + noRepMovsb;
 
         // The JVM the launcher execs for a target (the same process), its environment as the kernel holds it.
         final int port = Ports.free();
@@ -161,11 +163,11 @@ class LauncherTest
         try
         {
             awaitListening(port, demo, out);
-            // glibc parses the variable in place when the process starts, leaving a NUL where each ':' was.
+            // glibc may parse the variable in place when the process starts, leaving a NUL where each ':' was.
             final String environ = Files.readString(Path.of("/proc/" + demo.pid() + "/environ"));
-            assertTrue(environ.contains("\0GLIBC_TUNABLES=glibc.malloc.arena_max=4\0" + tunable + "\0") ||
-                environ.contains("\0GLIBC_TUNABLES=glibc.malloc.arena_max=4:" + tunable + "\0"),
-                environ.replace('\0', '\n'));
+            final String expected = "GLIBC_TUNABLES=glibc.malloc.arena_max=4:" + tunables;
+            assertTrue(environ.contains("\0" + expected + "\0") ||
+                environ.contains("\0" + expected.replace(':', '\0') + "\0"), environ.replace('\0', '\n'));
         }
         finally
         {
@@ -176,13 +178,17 @@ class LauncherTest
             }
         }
 
-        // Without tunables of the caller's it sets just its own; a threshold of the caller's is left as it is.
+        // Without tunables of the caller's it sets just its own; a threshold of the caller's is left as it is, and
+        // only the tunable the caller did not set is added.
         final List<String> print = List.of("bash", "-c",
             "source \"$1\" && ringtarget_jvm_env && printf %s \"$GLIBC_TUNABLES\"", "bash",
             tree.resolve("bin/jvm-env.sh").toString());
-        assertEquals(new Run(0, tunable, ""), exec(Map.of("GLIBC_TUNABLES", ""), print));
+        assertEquals(new Run(0, tunables, ""), exec(Map.of("GLIBC_TUNABLES", ""), print));
         final String own = "glibc.cpu.x86_non_temporal_threshold=0x100000:glibc.malloc.arena_max=2";
-        assertEquals(new Run(0, own, ""), exec(Map.of("GLIBC_TUNABLES", own), print));
+        assertEquals(new Run(0, own + ":" + noRepMovsb, ""), exec(Map.of("GLIBC_TUNABLES", own), print));
+        final String ownRepMovsb = "glibc.cpu.x86_rep_movsb_threshold=0x800";
+        assertEquals(new Run(0, ownRepMovsb + ":" + nonTemporal, ""),
+            exec(Map.of("GLIBC_TUNABLES", ownRepMovsb), print));
     }
 
     @Test

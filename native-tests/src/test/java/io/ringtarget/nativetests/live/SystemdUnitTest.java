@@ -37,7 +37,8 @@ class SystemdUnitTest
         for (final String line : new String[]{ "Type=notify", "NotifyAccess=main", "ExecReload=/bin/kill -HUP $MAINPID",
             "WatchdogSec=30s", "LimitMEMLOCK=infinity", "PrivateDevices=no", "RuntimeDirectory=ringtarget",
             "ReadWritePaths=/etc/ringtarget", "--admin-socket /run/ringtarget/admin.sock",
-            "Environment=GLIBC_TUNABLES=glibc.cpu.x86_non_temporal_threshold=0x8000" })
+            "Environment=GLIBC_TUNABLES=glibc.cpu.x86_non_temporal_threshold=0x8000:" +
+                "glibc.cpu.x86_rep_movsb_threshold=0x100000000" })
         {
             assertTrue(text.contains(line), line);
         }
