@@ -1792,6 +1792,7 @@ def machine_info(args):
         # "-dirty": the checkout had uncommitted changes (possibly other modules' work in progress) when built.
         "ringtarget_commit": sh(f"git -C {shlex.quote(ROOT)} describe --always --dirty"),
         "load_before": sh("cat /proc/loadavg"),
+        "free_page_reporting": page_reporting_state(args),
     }
 
 
@@ -1829,7 +1830,8 @@ def report(bench, args, info, made_plots):
               + (f"SPDK {info['spdk']}, " if SPDK in args.targets else "")
               + f"libiscsi {info['libiscsi']}, {info['java']}, ringtarget {info['ringtarget_commit']}. "
               + f"TCP congestion control: {info['tcp_cc']}"
-              + (f", set for this run (the host's is {args.host_tcp_cc})" if args.congestion_control else "") + ".", ""]
+              + (f", set for this run (the host's is {args.host_tcp_cc})" if args.congestion_control else "") + "; "
+              + info["free_page_reporting"] + ".", ""]
     lines += ["ringtarget's JVM environment (bin/jvm-env.sh, as its launcher sets it): "
               + (", ".join(f"`{k}={v}`" for k, v in sorted(args.ringtarget_env.items())) or "nothing") + ".", ""]
     if args.baseline_name in args.targets:
@@ -2129,6 +2131,10 @@ def main():
     ap.add_argument("--congestion-control", default="",
                     help="the host's TCP congestion control for this run (net.ipv4.tcp_congestion_control: cubic, "
                          "bbr, ...), restored afterwards; empty: as the host has it")
+    ap.add_argument("--free-page-reporting", choices=("keep", "off"), default="keep",
+                    help="off: the guest's free page reporting (virtio-balloon) stops for this run and is put back "
+                         "afterwards; on this VM it halves 128 KiB writes for seconds at a time (docs/benchmarks.md, "
+                         "2026-12-07 08:30)")
     ap.add_argument("--ringtarget-params", default="FirstBurstLength=16384",
                     help="comma list of KEY=VALUE: the TPG parameters of target " + PARAMS_VARIANT +
                          " (demo --parameter), e.g. FirstBurstLength=16384,ImmediateData=No")
@@ -2213,16 +2219,43 @@ def main():
     # --congestion-control: the host's TCP congestion control for this run (every target and fio alike), put back
     # as it was whatever happens; Debian's kernel default is cubic, this VM's bbr.
     args.host_tcp_cc = read_sysctl(TCP_CC)
+    # --free-page-reporting off: a guest reports its free 2^order-page blocks to the host, which discards them, and
+    # the next use of such memory waits for the host to fault it in again. The kernel reports blocks of
+    # page_reporting_order pages or more; one above the buddy allocator's largest order reports none.
+    args.host_page_reporting = read_sysctl(PAGE_REPORTING) if os.path.exists(PAGE_REPORTING) else ""
+    page_reporting_off = args.free_page_reporting == "off" and args.host_page_reporting != ""
     if args.congestion_control:
         write_sysctl(TCP_CC, args.congestion_control)
     try:
+        if page_reporting_off:
+            write_sysctl(PAGE_REPORTING, str(buddy_orders()))
         return run_and_report(bench, args)
     finally:
         if args.congestion_control:
             write_sysctl(TCP_CC, args.host_tcp_cc)
+        if page_reporting_off:
+            write_sysctl(PAGE_REPORTING, args.host_page_reporting)
 
 
 TCP_CC = "/proc/sys/net/ipv4/tcp_congestion_control"
+PAGE_REPORTING = "/sys/module/page_reporting/parameters/page_reporting_order"
+
+
+def buddy_orders():
+    """How many block orders the buddy allocator has (its columns in /proc/buddyinfo): 11 for orders 0-10."""
+    with open("/proc/buddyinfo") as f:
+        return max(len(line.split()) - 4 for line in f)
+
+
+def page_reporting_state(args):
+    """What results.md says about free page reporting in this run."""
+    if not args.host_page_reporting:
+        return "free page reporting: not in this kernel"
+    now = read_sysctl(PAGE_REPORTING)
+    if args.free_page_reporting == "off":
+        return (f"free page reporting: off for this run (page_reporting_order {now}; the host's is "
+                f"{args.host_page_reporting})")
+    return f"free page reporting: page_reporting_order {now} (2^{now} pages and larger free blocks are reported)"
 
 
 def read_sysctl(path):

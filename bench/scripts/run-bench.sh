@@ -7,7 +7,8 @@
 #                              ringtarget+4k, ringtarget+nospin, ringtarget+params with
 #                              --ringtarget-params KEY=VALUE,...)
 #                              [--backstores ram,loop,shm] [--workloads NAME,...] [--base-port 3260] [--out DIR]
-#                              [--no-freeze] [--keep-lat-logs] [--pin-cpu LIST]
+#                              [--no-freeze] [--keep-lat-logs] [--pin-cpu LIST] [--congestion-control NAME]
+#                              [--free-page-reporting keep|off]
 #                              [--baseline-ref GITREF | --baseline-jar PATH]
 #
 # Regression check against an earlier commit (ringtarget only, no peers):
