@@ -7,7 +7,7 @@
 # second tunable a 128 KiB copy there never gets non-temporal stores). A RAM LUN's write copies the data into memory
 # no cache holds (a LUN larger than the caches); non-temporal stores skip reading each line before writing it: 1 MiB
 # writes into a RAM LUN 1.37x the MB/s, 128 KiB 1.52-1.78x on an Intel host (docs/benchmarks.md, 2026-12-02 11:20);
-# 128 KiB copies into 1 GiB 17 -> 27 GB/s on an AMD EPYC with both tunables (2026-12-07 08:30). Copies into memory
+# 128 KiB copies into 1 GiB 12.3 -> 23.3 GB/s on an AMD EPYC with both tunables (2026-12-07 07:30). Copies into memory
 # that is read again soon (a reused buffer) get slower, so ringtarget sends nothing else through libc's memcpy at
 # these sizes (NativeCopy). glibc ignores tunables it does not know (other architectures); a GLIBC_TUNABLES of the
 # caller's is kept, and so is each of these two if the caller sets it. The systemd unit sets the same

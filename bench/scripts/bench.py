@@ -2134,7 +2134,7 @@ def main():
     ap.add_argument("--free-page-reporting", choices=("keep", "off"), default="keep",
                     help="off: the guest's free page reporting (virtio-balloon) stops for this run and is put back "
                          "afterwards; on this VM it halves 128 KiB writes for seconds at a time (docs/benchmarks.md, "
-                         "2026-12-07 08:30)")
+                         "2026-12-07 07:30)")
     ap.add_argument("--ringtarget-params", default="FirstBurstLength=16384",
                     help="comma list of KEY=VALUE: the TPG parameters of target " + PARAMS_VARIANT +
                          " (demo --parameter), e.g. FirstBurstLength=16384,ImmediateData=No")
