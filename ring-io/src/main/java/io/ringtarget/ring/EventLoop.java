@@ -296,8 +296,9 @@ public final class EventLoop implements Agent
     }
 
     /**
-     * Nothing the loop could poll for is due before its {@link #wakeBy} deadline (a receive waits on purpose): the
-     * idle strategy parks rather than polls, until the next park. Loop thread only.
+     * The idle strategy parks rather than polls, until the next park: nothing the loop could poll for is due before
+     * its {@link #wakeBy} deadline (a receive waits on purpose), or the initiator is what paces the loop (a stream of
+     * large transfers, where a wake-up costs little beside the data and polling only burns the wait). Loop thread only.
      */
     public void holdPolling()
     {

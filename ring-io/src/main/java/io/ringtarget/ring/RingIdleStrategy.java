@@ -18,6 +18,9 @@ import org.agrona.concurrent.SystemNanoClock;
  * loop device over a virtual disk: QD1 reads 119-132 us and 36-49 us of CPU per I/O without polling, 132-153 us
  * and 53-77 us with it). Must run on the ring's thread (as AgentRunner runs it).
  * <p>
+ * Nor does a loop poll while a handler holds it off ({@link EventLoop#holdPolling}: a receive that waits on purpose,
+ * an initiator streaming large transfers that paces the loop itself), until it next parks.
+ * <p>
  * Nor does a busy loop poll: polling is for a loop that waits for each request, as at queue depth 1. The strategy
  * keeps the share of wall time the loop spends in productive duty cycles (from {@link EventLoop#nowNanos()}, the
  * cycle's start, to the idle call after it) over about the last {@link #LOAD_WINDOW_NANOS}, and polls only while

@@ -575,8 +575,7 @@ public final class Connection
         }
         if (opcode == Opcode.SCSI_COMMAND)
         {
-            coalescing.onCommand(statSn.current(),
-                BasicHeaderSegment.intField(buffer, offset, ScsiCommandPdu.EXP_STAT_SN_OFFSET));
+            onCommandHeader(buffer, offset);
         }
         switch (fullFeature.onPdu(opcode, buffer, offset, dataOffset, dataLength))
         {
@@ -590,6 +589,22 @@ public final class Connection
         }
         releaseHeld();   // a request that filled a CmdSN gap has run: the commands after it run now
         return state == State.FULL_FEATURE;
+    }
+
+    /**
+     * What every SCSI Command PDU tells the loop, its data received through the buffer or placed: how far behind the
+     * initiator is (receive coalescing), and whether it streams large transfers, which pace the loop better than
+     * polling would (until the loop next sleeps).
+     */
+    private void onCommandHeader(final MemorySegment buffer, final long offset)
+    {
+        coalescing.onCommand(statSn.current(),
+            BasicHeaderSegment.intField(buffer, offset, ScsiCommandPdu.EXP_STAT_SN_OFFSET));
+        if (coalescing.holdsPolling(Integer.toUnsignedLong(
+            BasicHeaderSegment.intField(buffer, offset, ScsiCommandPdu.EXPECTED_DATA_TRANSFER_LENGTH_OFFSET))))
+        {
+            context.loop().holdPolling();
+        }
     }
 
     /** Runs the commands held for a CmdSN gap that is now filled; not once the connection is logging out or closing. */
@@ -629,6 +644,10 @@ public final class Connection
     @Override
     public boolean onPlacedPdu(final MemorySegment buffer, final long offset, final int dataLength, final boolean digestOk)
     {
+        if (BasicHeaderSegment.opcode(buffer, offset) == Opcode.SCSI_COMMAND)
+        {
+            onCommandHeader(buffer, offset);   // a command whose immediate data went straight to its buffer
+        }
         if (fullFeature.onPlaced(buffer, offset, dataLength, digestOk))
         {
             releaseHeld();

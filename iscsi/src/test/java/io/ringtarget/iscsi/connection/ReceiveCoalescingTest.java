@@ -45,6 +45,7 @@ class ReceiveCoalescingTest
     private static final int SESSIONS = 8;
     private static final int READ_DEPTH = 4;
     private static final int READ_ROUNDS = 1500;
+    private static final int STREAM_READS = 200;
 
     @Test
     void theLagIsTheMostResponsesTheInitiatorHadNotSeenOverAWindowOfCommands()
@@ -76,6 +77,85 @@ class ReceiveCoalescingTest
         c.onCommand(300, 300);
         assertEquals(ReceiveCoalescing.MIN_LAG - 1, c.lag());
         assertFalse(c.defer(0), "below the lag that pays for a wait");
+    }
+
+    @Test
+    void onlyAnInitiatorWithCommandsInFlightAndLargeTransfersHoldsThePollingOff()
+    {
+        final ReceiveCoalescing c = new ReceiveCoalescing(50_000);
+        final long large = ReceiveCoalescing.STREAMING_TRANSFER_BYTES;
+        assertFalse(c.holdsPolling(large), "nothing measured yet");
+        for (int i = 0; i < ReceiveCoalescing.WINDOW; i++)
+        {
+            c.onCommand(100 + i, 100 + i);   // queue depth 1: it waits for each response
+        }
+        assertFalse(c.holdsPolling(16L << 20), "an initiator that waits for us keeps the polling, whatever the size");
+
+        for (int i = 0; i < ReceiveCoalescing.WINDOW; i++)
+        {
+            c.onCommand(200 + i, 200 + i - (i % 8));   // depth 8: up to 7 responses not yet taken in
+        }
+        assertTrue(c.holdsPolling(large));
+        assertTrue(c.holdsPolling(0xFFFF_FFFFL), "an Expected Data Transfer Length is unsigned");
+        assertFalse(c.holdsPolling(large - 1), "small commands keep it: their wake-ups would fall on the initiator");
+        assertFalse(c.holdsPolling(0));
+    }
+
+    @Test
+    void aStreamOfLargeReadsHoldsTheLoopsPollingOffAndSmallReadsDoNot() throws Exception
+    {
+        try (TestTarget target = start(EngineSettingsFor.coalescing(0));
+             TestInitiator i = new TestInitiator("127.0.0.1", target.port()))
+        {
+            i.login(TestTarget.IQN, "MaxRecvDataSegmentLength=262144");
+            // Looked at on the loop itself, after the connection's commands of each duty cycle have run.
+            final AtomicBoolean held = new AtomicBoolean();
+            assertTrue(target.engine().offer(0, loop -> loop.addWorker(now ->
+            {
+                if (loop.pollingHeld())
+                {
+                    held.set(true);
+                }
+                return 0;
+            })));
+            readsBehind(i, BLOCK);
+            assertFalse(held.get(), "small reads from an initiator with commands in flight: the loop may poll");
+            readsBehind(i, (int)ReceiveCoalescing.STREAMING_TRANSFER_BYTES);
+            assertTrue(held.get(), "64 KiB reads from an initiator with commands in flight: the loop sleeps instead");
+        }
+    }
+
+    /**
+     * {@link #STREAM_READS} READs of {@code bytes} each, 4 in flight, the ExpStatSN brought up to date every fourth
+     * response only (RFC 7143 allows an initiator to acknowledge late): an initiator some responses behind.
+     */
+    private static void readsBehind(final TestInitiator i, final int bytes) throws IOException
+    {
+        final int blocks = bytes / BLOCK;
+        int sent = 0;
+        for (; sent < 4; sent++)
+        {
+            i.send(i.scsiCommand(0, read10(sent * blocks, blocks), bytes, true, false), null);
+        }
+        for (int answered = 0; answered < STREAM_READS; )
+        {
+            final TestInitiator.Pdu pdu = i.receive();
+            assertEquals(Opcode.SCSI_DATA_IN, pdu.opcode(), TestInitiator.name(pdu));
+            final DataInPdu din = new DataInPdu().wrap(pdu.header(), 0);
+            if (!din.statusBit())
+            {
+                continue;
+            }
+            assertEquals(ScsiStatus.GOOD, din.status());
+            if (++answered % 4 == 0)
+            {
+                i.expStatSn = din.statSn() + 1;
+            }
+            if (sent < STREAM_READS)
+            {
+                i.send(i.scsiCommand(0, read10((sent++ % 64) * blocks, blocks), bytes, true, false), null);
+            }
+        }
     }
 
     @Test
