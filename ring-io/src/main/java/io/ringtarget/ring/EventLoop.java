@@ -94,6 +94,7 @@ public final class EventLoop implements Agent
     private int deviceIoInFlight;
     private boolean deviceIoSincePark;
     private boolean pollingHeld;
+    private boolean pollingKept;
     /** The loop's recent work and idle time, halved together as they pass {@link #LOAD_WINDOW_NANOS}. */
     private long loadBusyNanos;
     private long loadIdleNanos;
@@ -298,17 +299,35 @@ public final class EventLoop implements Agent
     /**
      * The idle strategy parks rather than polls, until the next park: nothing the loop could poll for is due before
      * its {@link #wakeBy} deadline (a receive waits on purpose), or the initiator is what paces the loop (a stream of
-     * large transfers, where a wake-up costs little beside the data and polling only burns the wait). Loop thread only.
+     * large transfers, where a wake-up costs little beside the data and polling only burns the wait); unless a peer
+     * that waits for each response keeps the polling ({@link #keepPolling()}). Loop thread only.
      */
     public void holdPolling()
     {
         pollingHeld = true;
     }
 
-    /** Whether {@link #holdPolling()} was called since the last park. */
+    /**
+     * The idle strategy polls as its own rules say, whatever {@link #holdPolling()} asked, until the next park: a peer
+     * of this loop waits for each response (an initiator at queue depth 1), and a park would cost it a wake-up per
+     * request, which on a loop shared with a stream of large transfers would last as long as the stream. Loop thread
+     * only.
+     */
+    public void keepPolling()
+    {
+        pollingKept = true;
+    }
+
+    /** Whether {@link #holdPolling()} was called since the last park and {@link #keepPolling()} was not. */
     public boolean pollingHeld()
     {
-        return pollingHeld;
+        return pollingHeld && !pollingKept;
+    }
+
+    /** Whether {@link #keepPolling()} was called since the last park. */
+    public boolean pollingKept()
+    {
+        return pollingKept;
     }
 
     /**
@@ -492,6 +511,7 @@ public final class EventLoop implements Agent
         parked = true;
         deviceIoSincePark = false;
         pollingHeld = false;
+        pollingKept = false;
         // parked is volatile: the write above is ordered before this read, so an offer either sees parked or we see
         // its task.
         if (tasks.isEmpty())

@@ -76,7 +76,7 @@ class RingIdleStrategyTest
     }
 
     @Test
-    void parksInsteadOfPollingWhenPollingIsHeldUntilTheNextPark()
+    void parksInsteadOfPollingWhenPollingIsHeldAndNotKeptUntilTheNextPark()
     {
         final EventLoop loop = new EventLoop("idle", Ring.open(new RingConfig().entries(16)));
         try
@@ -92,6 +92,23 @@ class RingIdleStrategyTest
             idle.idle(0);
             idle.idle(0);
             assertEquals(1, loop.counters().parks(), "not held since the park: polls for the next request");
+
+            idle.idle(1);
+            loop.holdPolling();
+            loop.keepPolling();
+            assertFalse(loop.pollingHeld(), "a peer that waits for each response keeps the polling");
+            idle.idle(0);
+            idle.idle(0);
+            assertEquals(1, loop.counters().parks(), "held and kept: polls");
+            loop.holdPolling();
+            idle.idle(0);
+            assertEquals(1, loop.counters().parks(), "kept until the next park, whatever is held after it");
+            loop.park(PARK_NANOS);
+            assertFalse(loop.pollingKept(), "cleared by the park");
+            idle.idle(1);
+            loop.holdPolling();
+            idle.idle(0);
+            assertEquals(3, loop.counters().parks(), "held, not kept since the park: parks");
         }
         finally
         {

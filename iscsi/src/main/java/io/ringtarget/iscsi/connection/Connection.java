@@ -593,14 +593,18 @@ public final class Connection
 
     /**
      * What every SCSI Command PDU tells the loop, its data received through the buffer or placed: how far behind the
-     * initiator is (receive coalescing), and whether it streams large transfers, which pace the loop better than
-     * polling would (until the loop next sleeps).
+     * initiator is (receive coalescing), and until the loop next sleeps, whether it waits for each response, which
+     * keeps the loop polling, or streams large transfers, which pace the loop better than polling would.
      */
     private void onCommandHeader(final MemorySegment buffer, final long offset)
     {
         coalescing.onCommand(statSn.current(),
             BasicHeaderSegment.intField(buffer, offset, ScsiCommandPdu.EXP_STAT_SN_OFFSET));
-        if (coalescing.holdsPolling(Integer.toUnsignedLong(
+        if (coalescing.keepsPolling())
+        {
+            context.loop().keepPolling();
+        }
+        else if (coalescing.holdsPolling(Integer.toUnsignedLong(
             BasicHeaderSegment.intField(buffer, offset, ScsiCommandPdu.EXPECTED_DATA_TRANSFER_LENGTH_OFFSET))))
         {
             context.loop().holdPolling();

@@ -80,22 +80,25 @@ class ReceiveCoalescingTest
     }
 
     @Test
-    void onlyAnInitiatorWithCommandsInFlightAndLargeTransfersHoldsThePollingOff()
+    void onlyAnInitiatorWithCommandsInFlightAndLargeTransfersHoldsThePollingOffAndOneAtDepthOneKeepsIt()
     {
         final ReceiveCoalescing c = new ReceiveCoalescing(50_000);
         final long large = ReceiveCoalescing.STREAMING_TRANSFER_BYTES;
         assertFalse(c.holdsPolling(large), "nothing measured yet");
+        assertTrue(c.keepsPolling(), "nothing measured yet: taken as waiting for each response");
         for (int i = 0; i < ReceiveCoalescing.WINDOW; i++)
         {
             c.onCommand(100 + i, 100 + i);   // queue depth 1: it waits for each response
         }
         assertFalse(c.holdsPolling(16L << 20), "an initiator that waits for us keeps the polling, whatever the size");
+        assertTrue(c.keepsPolling());
 
         for (int i = 0; i < ReceiveCoalescing.WINDOW; i++)
         {
             c.onCommand(200 + i, 200 + i - (i % 8));   // depth 8: up to 7 responses not yet taken in
         }
         assertTrue(c.holdsPolling(large));
+        assertFalse(c.keepsPolling());
         assertTrue(c.holdsPolling(0xFFFF_FFFFL), "an Expected Data Transfer Length is unsigned");
         assertFalse(c.holdsPolling(large - 1), "small commands keep it: their wake-ups would fall on the initiator");
         assertFalse(c.holdsPolling(0));
@@ -122,6 +125,41 @@ class ReceiveCoalescingTest
             assertFalse(held.get(), "small reads from an initiator with commands in flight: the loop may poll");
             readsBehind(i, (int)ReceiveCoalescing.STREAMING_TRANSFER_BYTES);
             assertTrue(held.get(), "64 KiB reads from an initiator with commands in flight: the loop sleeps instead");
+        }
+    }
+
+    @Test
+    void anInitiatorThatWaitsForEachResponseKeepsTheLoopPollingBesideAStream() throws Exception
+    {
+        try (TestTarget target = start(EngineSettingsFor.coalescing(0));
+             TestInitiator stream = new TestInitiator("127.0.0.1", target.port());
+             TestInitiator waiting = new TestInitiator("127.0.0.1", target.port()))
+        {
+            stream.login(TestTarget.IQN, "MaxRecvDataSegmentLength=262144");
+            waiting.isid += 1;
+            waiting.login(TestTarget.IQN);
+            final AtomicBoolean held = new AtomicBoolean();
+            final AtomicBoolean kept = new AtomicBoolean();
+            assertTrue(target.engine().offer(0, loop -> loop.addWorker(now ->
+            {
+                held.compareAndSet(false, loop.pollingHeld());
+                kept.compareAndSet(false, loop.pollingKept());
+                return 0;
+            })));
+            readsBehind(stream, (int)ReceiveCoalescing.STREAMING_TRANSFER_BYTES);   // its lag measured
+            Thread.sleep(20);   // the loop parks, which ends what the first commands (lag not yet known) kept
+            held.set(false);
+            kept.set(false);
+
+            readsBehind(stream, (int)ReceiveCoalescing.STREAMING_TRANSFER_BYTES);
+            assertTrue(held.get(), "a stream alone: the loop sleeps instead of polling");
+            assertFalse(kept.get(), "an initiator with commands in flight does not keep the polling");
+
+            for (int n = 0; n < 2 * ReceiveCoalescing.WINDOW; n++)
+            {
+                assertEquals(ScsiStatus.GOOD, waiting.command(0, read10(n, 1), null, new byte[BLOCK]).status());
+            }
+            assertTrue(kept.get(), "an initiator at queue depth 1 on the same loop keeps it polling");
         }
     }
 
