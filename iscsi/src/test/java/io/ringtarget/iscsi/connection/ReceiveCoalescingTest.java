@@ -129,6 +129,45 @@ class ReceiveCoalescingTest
     }
 
     @Test
+    void largeWritesWhoseImmediateDataIsPlacedInTheirBufferCountForTheLagAndHoldThePollingOff() throws Exception
+    {
+        try (TestTarget target = start(EngineSettingsFor.coalescing(0));
+             TestInitiator i = new TestInitiator("127.0.0.1", target.port()))
+        {
+            i.login(TestTarget.IQN, "ImmediateData=Yes", "InitialR2T=No", "FirstBurstLength=262144",
+                "MaxRecvDataSegmentLength=262144");
+            final AtomicBoolean held = new AtomicBoolean();
+            assertTrue(target.engine().offer(0, loop -> loop.addWorker(now ->
+            {
+                held.compareAndSet(false, loop.pollingHeld());
+                return 0;
+            })));
+            final int bytes = (int)ReceiveCoalescing.STREAMING_TRANSFER_BYTES;
+            final int commands = ReceiveCoalescing.WINDOW + 8;
+            final long placed = target.counter(IscsiCounter.WRITE_DATA_PLACED_BYTES);
+            for (int n = 0; n < commands; n++)
+            {
+                // The ExpStatSN is never brought up to date: each command has seen none of the responses before it.
+                final byte[] pdu = i.pdu(i.scsiCommand(0, write10(n * bytes / BLOCK, bytes / BLOCK), bytes, false,
+                    true), TestInitiator.pattern(bytes, n));
+                // The header first: once the target has it, the rest of the data is received into the buffer.
+                i.sendRaw(Arrays.copyOf(pdu, 48 + BLOCK));
+                Thread.sleep(20);
+                i.sendRaw(Arrays.copyOfRange(pdu, 48 + BLOCK, pdu.length));
+            }
+            for (int n = 0; n < commands; n++)
+            {
+                final TestInitiator.Pdu pdu = i.receive();
+                assertEquals(Opcode.SCSI_RESPONSE, pdu.opcode(), TestInitiator.name(pdu));
+                assertEquals(ScsiStatus.GOOD, new ScsiResponsePdu().wrap(pdu.header(), 0).status());
+            }
+            final long placedNow = target.counter(IscsiCounter.WRITE_DATA_PLACED_BYTES) - placed;
+            assertEquals((long)commands * (bytes - BLOCK), placedNow, "each command's data after its first part placed");
+            assertTrue(held.get(), "64 KiB writes from an initiator with commands in flight: the loop sleeps instead");
+        }
+    }
+
+    @Test
     void anInitiatorThatWaitsForEachResponseKeepsTheLoopPollingBesideAStream() throws Exception
     {
         try (TestTarget target = start(EngineSettingsFor.coalescing(0));
