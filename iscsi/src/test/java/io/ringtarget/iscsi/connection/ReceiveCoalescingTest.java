@@ -162,7 +162,7 @@ class ReceiveCoalescingTest
                 assertEquals(ScsiStatus.GOOD, new ScsiResponsePdu().wrap(pdu.header(), 0).status());
             }
             final long placedNow = target.counter(IscsiCounter.WRITE_DATA_PLACED_BYTES) - placed;
-            assertEquals((long)commands * (bytes - BLOCK), placedNow, "each command's data after its first part placed");
+            assertEquals((long)commands * (bytes - BLOCK), placedNow, "each write's data after its first part placed");
             assertTrue(held.get(), "64 KiB writes from an initiator with commands in flight: the loop sleeps instead");
         }
     }
