@@ -797,6 +797,18 @@ class RingtargetTarget(Target):
             raise RuntimeError(f"JvmSampler could not attach to PID {self.pid}: {ready!r}")
         return size
 
+    def jvm_gc(self):
+        """A collection in the target (JvmSampler's "gc"), so that a measured window starts with an empty eden: the
+        sampler's own allocation in the target and earlier runs' logins would otherwise bring a young pause into
+        whichever window their garbage fills the eden in (2026-12-07 11:50)."""
+        if not self.sampler:
+            return
+        self.sampler.stdin.write("gc\n")
+        self.sampler.stdin.flush()
+        line = self.sampler.stdout.readline().strip()
+        if line != "gc":
+            raise RuntimeError(f"JvmSampler answered {line!r} to gc")
+
     def jvm_sample(self):
         if not self.sampler:
             return None
@@ -1028,6 +1040,8 @@ class Bench:
             os.makedirs(os.path.dirname(lat_prefix), exist_ok=True)
         cmd = fio_cmd(self.args.fio, t, w.name, w.rw, w.bs, w.qd, js, self.args.runtime, self.args.ramp,
                       lat_prefix=lat_prefix, jobs=w.jobs)
+        if isinstance(t, RingtargetTarget):
+            t.jvm_gc()
         errlog = open(os.path.join(self.workdir, "fio-stderr.log"), "a")
         fio = subprocess.Popen(pinned(cmd), stdout=errlog, stderr=subprocess.STDOUT, start_new_session=True)
         errlog.close()

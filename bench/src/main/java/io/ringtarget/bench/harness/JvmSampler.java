@@ -7,6 +7,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadInfo;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -31,6 +32,12 @@ import javax.management.remote.JMXServiceURL;
  * {@code ringtarget-metrics} and the JDK HTTP server's {@code HTTP-Dispatcher}): per scrape, not per I/O.
  * {@code gcCount}/{@code gcTimeMs} sum the collectors that pause (G1 Young/Old, not "G1 Concurrent GC").
  * <p>
+ * A line {@code gc} instead asks the JVM for a collection ({@code MemoryMXBean.gc}, System.gc's) and is answered
+ * {@code gc} once it is done. The harness asks before each measured run, outside its window: the sampling itself
+ * allocates in the target (about 16 MB when the JMX agent starts, about 123 KB per sample, over RMI; 2026-12-07), and
+ * so do fio's logins, so without it a run's young pause comes whenever the garbage of earlier runs fills the eden,
+ * whichever window it falls in. After it, a pause inside a window means the window itself allocated an eden's worth.
+ * <p>
  * Usage: {@code java -cp ... io.ringtarget.bench.harness.JvmSampler PID}. Runs until stdin closes.
  */
 public final class JvmSampler
@@ -38,6 +45,7 @@ public final class JvmSampler
     private final ThreadMXBean threads;
     private final List<GarbageCollectorMXBean> collectors;
     private final com.sun.management.OperatingSystemMXBean os;
+    private final MemoryMXBean memory;
 
     private JvmSampler(final MBeanServerConnection connection) throws Exception
     {
@@ -46,10 +54,13 @@ public final class JvmSampler
         collectors = ManagementFactory.getPlatformMXBeans(connection, GarbageCollectorMXBean.class);
         os = ManagementFactory.newPlatformMXBeanProxy(
             connection, ManagementFactory.OPERATING_SYSTEM_MXBEAN_NAME, com.sun.management.OperatingSystemMXBean.class);
+        memory = ManagementFactory.newPlatformMXBeanProxy(
+            connection, ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
     }
 
     /**
-     * Attaches to the JVM with process id {@code args[0]} and answers one sample per stdin line.
+     * Attaches to the JVM with process id {@code args[0]} and answers one sample per stdin line (a collection per
+     * line {@code gc}).
      *
      * @param args the target JVM's process id.
      * @throws Exception when the JVM cannot be attached to.
@@ -70,9 +81,18 @@ public final class JvmSampler
             final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             System.out.println("ready");
             System.out.flush();
-            while (in.readLine() != null)
+            String line;
+            while ((line = in.readLine()) != null)
             {
-                System.out.println(sampler.sample());
+                if ("gc".equals(line.trim()))
+                {
+                    sampler.memory.gc();
+                    System.out.println("gc");
+                }
+                else
+                {
+                    System.out.println(sampler.sample());
+                }
                 System.out.flush();
             }
         }
