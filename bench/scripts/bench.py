@@ -800,7 +800,7 @@ class RingtargetTarget(Target):
     def jvm_gc(self):
         """A collection in the target (JvmSampler's "gc"), so that a measured window starts with an empty eden: the
         sampler's own allocation in the target and earlier runs' logins would otherwise bring a young pause into
-        whichever window their garbage fills the eden in (2026-12-07 11:50)."""
+        whichever window their garbage fills the eden in (docs/benchmarks.md, 2026-12-07 11:40)."""
         if not self.sampler:
             return
         self.sampler.stdin.write("gc\n")
