@@ -799,8 +799,8 @@ class RingtargetTarget(Target):
 
     def jvm_gc(self):
         """A collection in the target (JvmSampler's "gc"), so that a measured window starts with an empty eden: the
-        sampler's own allocation in the target and earlier runs' logins would otherwise bring a young pause into
-        whichever window their garbage fills the eden in (docs/benchmarks.md, 2026-12-07 11:40)."""
+        sampler's own allocation in the target and fio's logins would otherwise bring a young pause into whichever
+        window their garbage fills the eden in (docs/benchmarks.md, 2026-12-07 11:40 and 12:10)."""
         if not self.sampler:
             return
         self.sampler.stdin.write("gc\n")
@@ -1040,8 +1040,6 @@ class Bench:
             os.makedirs(os.path.dirname(lat_prefix), exist_ok=True)
         cmd = fio_cmd(self.args.fio, t, w.name, w.rw, w.bs, w.qd, js, self.args.runtime, self.args.ramp,
                       lat_prefix=lat_prefix, jobs=w.jobs)
-        if isinstance(t, RingtargetTarget):
-            t.jvm_gc()
         errlog = open(os.path.join(self.workdir, "fio-stderr.log"), "a")
         fio = subprocess.Popen(pinned(cmd), stdout=errlog, stderr=subprocess.STDOUT, start_new_session=True)
         errlog.close()
@@ -1061,6 +1059,11 @@ class Bench:
                     and time.monotonic() < deadline:
                 time.sleep(0.005)
             t_conn = time.monotonic()
+            if isinstance(t, RingtargetTarget):
+                # Halfway through the ramp, fio's logins done: their garbage, earlier runs' and the sampler's is
+                # collected outside the window (JvmSampler's gc), not in whichever window fills the eden.
+                time.sleep(max(0.0, t_conn + self.args.ramp / 2 - time.monotonic()))
+                t.jvm_gc()
             time.sleep(max(0.0, t_conn + self.args.ramp - time.monotonic()))
             if w.jobs > 1:
                 sessions = self.sessions(t)

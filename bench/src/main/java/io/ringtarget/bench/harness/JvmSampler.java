@@ -33,7 +33,7 @@ import javax.management.remote.JMXServiceURL;
  * {@code gcCount}/{@code gcTimeMs} sum the collectors that pause (G1 Young/Old, not "G1 Concurrent GC").
  * <p>
  * A line {@code gc} instead asks the JVM for a collection ({@code MemoryMXBean.gc}, System.gc's) and is answered
- * {@code gc} once it is done. The harness asks before each measured run, outside its window: the sampling itself
+ * {@code gc} once it is done. The harness asks halfway through fio's ramp, outside the window: the sampling itself
  * allocates in the target (about 11 MB when the JMX agent starts, about 123 KB per sample, over RMI; 2026-12-07), and
  * so do fio's logins, so without it a run's young pause comes whenever the garbage of earlier runs fills the eden,
  * whichever window it falls in. After it, a pause inside a window means the window itself allocated an eden's worth.
