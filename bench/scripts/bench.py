@@ -803,19 +803,21 @@ class RingtargetTarget(Target):
         window their garbage fills the eden in (docs/benchmarks.md, 2026-12-07 11:40 and 12:10)."""
         if not self.sampler:
             return
-        self.sampler.stdin.write("gc\n")
-        self.sampler.stdin.flush()
-        line = self.sampler.stdout.readline().strip()
+        line = self._ask_sampler("gc")
         if line != "gc":
             raise RuntimeError(f"JvmSampler answered {line!r} to gc")
 
     def jvm_sample(self):
         if not self.sampler:
             return None
-        self.sampler.stdin.write("\n")
-        self.sampler.stdin.flush()
-        line = self.sampler.stdout.readline().strip()
+        line = self._ask_sampler("")
         return {k: int(v) for k, v in (kv.split("=") for kv in line.split())}
+
+    def _ask_sampler(self, request):
+        """One line to JvmSampler, its one-line answer."""
+        self.sampler.stdin.write(request + "\n")
+        self.sampler.stdin.flush()
+        return self.sampler.stdout.readline().strip()
 
     def stop(self):
         if self.sampler:
