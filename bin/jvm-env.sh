@@ -1,6 +1,16 @@
 #!/usr/bin/env bash
 # Sourced by ./ringtarget (and read by bench/scripts/bench.py): the environment the target's JVM runs with.
 #
+# RINGTARGET_TARGET_JAVA_OPTS, for serve and demo only (the systemd unit's ExecStart line carries the same): a heap
+# that never shrinks below 256 MB, and no concurrent cycle for class metadata below 64 MB. The I/O path allocates
+# nothing; logins, scrapes and admin commands do, and each time their garbage fills G1's eden the commands in flight
+# wait out a young pause. G1 shrinks the heap to what is live (28-40 MB, an eden of 8-16 MiB) when a concurrent cycle
+# ends, and a served target's class metadata comes to the JVM's first threshold for one (about 21 MB) after a few
+# admin commands and a reload. Shrunk, a target paused every 30 s at one scrape a second (every 6 minutes under a
+# benchmark's churn of logins); with the floor the eden stays at 104-144 MiB (docs/benchmarks.md, 2026-12-07 13:20).
+# The cost is the eden's memory once it has been filled (about 150 MB).
+RINGTARGET_TARGET_JAVA_OPTS="-Xms256m -XX:MetaspaceSize=64m"
+#
 # glibc's memcpy copies more than 32 KiB with non-temporal stores (glibc.cpu.x86_non_temporal_threshold; its default
 # here is 181 MiB) and never with rep movsb (glibc.cpu.x86_rep_movsb_threshold: above it glibc takes rep movsb, and
 # on AMD CPUs glibc 2.36 does so up to the L2 cache's size whatever the non-temporal threshold, so that without this

@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,8 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The {@code ./ringtarget} launcher as a user runs it, in real processes: on a copy of the launcher, bin/ and the
  * built jar in a temporary directory (so that the checkout's own build output is left alone): the start-up cache is
  * made once and used, a cache the JVM cannot use leaves no trace in the output, {@code -c} stands anywhere, the
- * build says what it does and Maven's output has no escape codes, the target's JVM gets the environment of
- * bin/jvm-env.sh (glibc's non-temporal copies), and a rebuild does not pull the jar from under a running target.
+ * build says what it does and Maven's output has no escape codes, the target's JVM gets the environment and the
+ * heap options of bin/jvm-env.sh (glibc's non-temporal copies, a heap floor), and a rebuild does not pull the jar
+ * from under a running target.
  */
 class LauncherTest
 {
@@ -189,6 +192,43 @@ class LauncherTest
         final String ownRepMovsb = "glibc.cpu.x86_rep_movsb_threshold=0x800";
         assertEquals(new Run(0, ownRepMovsb + ":" + nonTemporal, ""),
             exec(Map.of("GLIBC_TUNABLES", ownRepMovsb), print));
+    }
+
+    @Test
+    void theTargetsHeapKeepsItsFloorThroughAFullCollectionAndTheCallersOptionsWin() throws Exception
+    {
+        copy(ROOT.resolve("server/target/ringtarget.jar"), jar);
+        final Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        final int port = Ports.free();
+        final Path out = tree.resolve("demo.txt");
+        final ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "demo", "--portal", "127.0.0.1:" + port,
+            "--size", "16M", "--metrics", "off").redirectErrorStream(true).redirectOutput(out.toFile());
+        builder.environment().put("RINGTARGET_JAVA_OPTS", "-XX:MetaspaceSize=96m");
+        final Process demo = builder.start();
+        try
+        {
+            awaitListening(port, demo, out);
+            final String pid = Long.toString(demo.pid());   // the launcher execs the JVM: the same process
+            final Run flags = exec(Map.of(), List.of(jcmd.toString(), pid, "VM.flags"));
+            assertTrue(flags.out().contains("-XX:MinHeapSize=268435456"), flags::toString);   // bin/jvm-env.sh's
+            assertTrue(flags.out().contains("-XX:MetaspaceSize=100663296"), flags::toString); // the caller's 96m
+
+            // A full collection, as one ends a concurrent cycle (which crossing the class metadata threshold starts),
+            // shrinks a heap to what is live, about 8 MB here: this one stays at its floor, and its eden with it.
+            assertEquals(0, exec(Map.of(), List.of(jcmd.toString(), pid, "GC.run")).exitCode());
+            final Run heap = exec(Map.of(), List.of(jcmd.toString(), pid, "GC.heap_info"));
+            final Matcher committed = Pattern.compile("committed (\\d+)K").matcher(heap.out());
+            assertTrue(committed.find(), heap::toString);
+            assertTrue(Long.parseLong(committed.group(1)) >= 256 * 1024, heap::toString);
+        }
+        finally
+        {
+            demo.destroy();
+            if (!demo.waitFor(30, TimeUnit.SECONDS))
+            {
+                demo.destroyForcibly();
+            }
+        }
     }
 
     @Test

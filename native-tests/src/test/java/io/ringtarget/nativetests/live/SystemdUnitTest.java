@@ -17,12 +17,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The unit file in the repository (dist/systemd/ringtarget.service): {@code systemd-analyze verify} passes on it, it is
  * {@code Type=notify} with a reload by SIGHUP, a watchdog, locked memory, the host's devices and the launcher's glibc
- * tunable (bin/jvm-env.sh), and its hardening keeps systemd's exposure rating below "medium". systemd is not PID 1
- * here: verify and security --offline need no running manager.
+ * tunable and heap options (bin/jvm-env.sh), and its hardening keeps systemd's exposure rating below "medium".
+ * systemd is not PID 1 here: verify and security --offline need no running manager.
  */
 class SystemdUnitTest
 {
     private static final Pattern JAVA = Pattern.compile("ExecStart=(\\S+) ");
+    private static final Pattern EXEC_START = Pattern.compile("(?m)^ExecStart=(.*?) -jar ");
+    private static final Pattern TARGET_JAVA_OPTS = Pattern.compile("(?m)^RINGTARGET_TARGET_JAVA_OPTS=\"([^\"]+)\"$");
     private static final Pattern EXPOSURE = Pattern.compile("Overall exposure level for ringtarget.service: ([0-9.]+)");
 
     @TempDir
@@ -42,6 +44,12 @@ class SystemdUnitTest
         {
             assertTrue(text.contains(line), line);
         }
+        // The target's heap options, as ./ringtarget gives serve and demo (bin/jvm-env.sh), on the java line itself.
+        final Matcher heap = TARGET_JAVA_OPTS.matcher(Files.readString(Tools.repoRoot().resolve("bin/jvm-env.sh")));
+        assertTrue(heap.find(), "bin/jvm-env.sh sets RINGTARGET_TARGET_JAVA_OPTS");
+        final Matcher execStart = EXEC_START.matcher(text);
+        assertTrue(execStart.find(), text);
+        assertTrue(execStart.group(1).endsWith(" " + heap.group(1)), execStart.group());
 
         // As written when this machine has the JDK the unit names; else a copy with this test's JDK, which verify
         // needs to exist (it checks ExecStart's program).
