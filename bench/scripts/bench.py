@@ -44,6 +44,7 @@ import sys
 import threading
 import time
 import urllib.request
+from typing import NamedTuple
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 CACHE = os.environ.get("RINGTARGET_CACHE") or os.path.join(ROOT, ".cache")
@@ -718,16 +719,25 @@ class SpdkTarget(Target):
         self.release_memory()
 
 
+class LauncherJvm(NamedTuple):
+    """What ./ringtarget in a tree gives the JVM of a target (bin/jvm-env.sh): variables and options."""
+    env: dict
+    opts: list
+
+
+NO_LAUNCHER_JVM = LauncherJvm({}, [])
+
+
 class RingtargetTarget(Target):
     name = RINGTARGET
     iqn = "iqn.2026-11.io.ringtarget:demo"
     lun = 0
 
     def __init__(self, port, workdir, java_home, sampler_cp, jar, name=RINGTARGET, metrics_port=None, params=(),
-                 env=None):
+                 jvm=NO_LAUNCHER_JVM):
         super().__init__(port, workdir)
         self.java_home, self.sampler_cp, self.jar = java_home, sampler_cp, jar
-        self.env = env or {}                  # what its launcher would set for the JVM (jvm_env)
+        self.jvm = jvm                        # what its launcher would give the JVM (launcher_jvm)
         self.params = params                  # ringtarget+params: its TPG's parameters, KEY=VALUE
         self.name = name                      # ringtarget, ringtarget+metrics, or ringtarget@LABEL for the baseline
         # ringtarget and ringtarget+metrics: where /metrics is served (the baseline's commit may not have it).
@@ -756,7 +766,7 @@ class RingtargetTarget(Target):
             # The whole process on the core SPDK's reactor gets (spdk_core), as SPDK's -m confines it, so that the two
             # polling targets run in the same shape (the scheduler no longer moves the spinning loop onto fio's CPU).
             cmd = ["taskset", "-c", str(spdk_core())] + cmd
-        cmd += shlex.split(os.environ.get("RINGTARGET_JAVA_OPTS", ""))
+        cmd += self.jvm.opts + shlex.split(os.environ.get("RINGTARGET_JAVA_OPTS", ""))
         cmd += [f"-Xlog:gc*:file={self.gc_log}:utctime,uptime", "-jar", self.jar,
                 "demo", "--portal", f"{LOOPBACK}:{self.port}"]
         cmd += ["--backstore", device] if device else ["--size", "1G"]
@@ -780,7 +790,7 @@ class RingtargetTarget(Target):
         # every second. A baseline is started as its commit starts (no such option before it).
         if self.metrics_port:
             cmd += ["--metrics", f"{LOOPBACK}:{self.metrics_port}"]
-        self.spawn(cmd, env={**os.environ, **self.env})
+        self.spawn(cmd, env={**os.environ, **self.jvm.env})
 
     def wait_ready(self, timeout):
         size = super().wait_ready(timeout)
@@ -945,7 +955,7 @@ class Bench:
                 metrics_port = pick_ports(port + 6000, 1)[0] if name == RINGTARGET or name in VARIANTS else None
                 made[name] = RingtargetTarget(port, self.workdir, self.args.java_home, self.args.sampler_cp,
                                               jar, name, metrics_port, self.args.ringtarget_params,
-                                              self.args.baseline_env if base else self.args.ringtarget_env)
+                                              self.args.baseline_jvm if base else self.args.ringtarget_jvm)
         return made
 
     def start_all(self, kind):
@@ -1691,22 +1701,31 @@ BASELINE_JAR_PATHS = [os.path.join("server", "target", "ringtarget.jar"),
                       os.path.join("target", ".build", "ringtarget.jar")]
 
 
-def jvm_env(tree):
-    """The variables ./ringtarget in that tree sets for its JVM (bin/jvm-env.sh: GLIBC_TUNABLES), {} when it sets
-    none, so that the harness starts the jar as that tree's launcher would."""
+def launcher_jvm(tree):
+    """The variables ./ringtarget in that tree sets for its JVM (GLIBC_TUNABLES) and the options it gives a target
+    (RINGTARGET_TARGET_JAVA_OPTS: the heap's), none of either where its bin/jvm-env.sh has none, so that the harness
+    starts the jar as that tree's launcher would."""
     script = os.path.join(tree, "bin", "jvm-env.sh")
     if not os.path.isfile(script):
-        return {}
+        return NO_LAUNCHER_JVM
     clean = {k: v for k, v in os.environ.items() if k != "GLIBC_TUNABLES"}
-    r = subprocess.run(["bash", "-c", 'source "$1" && ringtarget_jvm_env && env -0', "bash", script], env=clean,
+    r = subprocess.run(["bash", "-c", 'source "$1" && ringtarget_jvm_env && printf "%s\\0" '
+                        '"${RINGTARGET_TARGET_JAVA_OPTS:-}" && env -0', "bash", script], env=clean,
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=30, check=True)
-    after = dict(kv.split("=", 1) for kv in r.stdout.split("\0") if "=" in kv)
-    return {k: v for k, v in after.items() if clean.get(k) != v and k not in ("_", "SHLVL", "PWD", "OLDPWD")}
+    opts, _, rest = r.stdout.partition("\0")
+    after = dict(kv.split("=", 1) for kv in rest.split("\0") if "=" in kv)
+    env = {k: v for k, v in after.items() if clean.get(k) != v and k not in ("_", "SHLVL", "PWD", "OLDPWD")}
+    return LauncherJvm(env, shlex.split(opts))
+
+
+def describe_launcher_jvm(jvm):
+    env = ", ".join(f"`{k}={v}`" for k, v in sorted(jvm.env.items())) or "nothing"
+    return env + "; " + (f"`{' '.join(jvm.opts)}`" if jvm.opts else "no options")
 
 
 def build_baseline(commit, short, jar_dir):
     """Builds commit with its own ./ringtarget build in a worktree under .cache/bench and copies its jar to
-    jar_dir. Returns (jar, its launcher's JVM environment, None) or (None, {}, why it failed). The worktree is
+    jar_dir. Returns (jar, what its launcher gives a target's JVM, None) or (None, NO_LAUNCHER_JVM, why it failed). The worktree is
     removed whatever happens."""
     wt = os.path.realpath(os.path.join(CACHE, "bench", f"baseline-{short}"))      # as git worktree list says it
     build_log = os.path.join(CACHE, f"bench-baseline-{short}-build.log")
@@ -1718,21 +1737,21 @@ def build_baseline(commit, short, jar_dir):
         try:
             git("worktree", "add", "--detach", wt, commit)
         except subprocess.CalledProcessError as e:
-            return None, {}, f"git worktree add {wt} {short} failed: {e.stdout.strip()[-300:]}"
+            return None, NO_LAUNCHER_JVM, f"git worktree add {wt} {short} failed: {e.stdout.strip()[-300:]}"
         with open(build_log, "w") as out:
             # Its own session: when the run is interrupted, the launcher and its Maven are stopped as a group.
             proc = subprocess.Popen([os.path.join(wt, "ringtarget"), "build"], cwd=wt, stdout=out,
                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
             proc.wait(timeout=3600)
         if proc.returncode != 0:
-            return None, {}, f"./ringtarget build of {short} failed: {first_error(build_log)}"
+            return None, NO_LAUNCHER_JVM, f"./ringtarget build of {short} failed: {first_error(build_log)}"
         for rel in BASELINE_JAR_PATHS:
             if os.path.isfile(os.path.join(wt, rel)):
                 jar = os.path.join(jar_dir, f"ringtarget-{short}.jar")
                 shutil.copy(os.path.join(wt, rel), jar)
                 log(f"baseline: {short} built, {rel} copied to {jar}")
-                return jar, jvm_env(wt), None
-        return None, {}, f"./ringtarget build of {short} made none of {', '.join(BASELINE_JAR_PATHS)} " \
+                return jar, launcher_jvm(wt), None
+        return None, NO_LAUNCHER_JVM, f"./ringtarget build of {short} made none of {', '.join(BASELINE_JAR_PATHS)} " \
                          f"(log: {build_log})"
     finally:
         if proc is not None and proc.poll() is None:
@@ -1851,12 +1870,12 @@ def report(bench, args, info, made_plots):
               + f"TCP congestion control: {info['tcp_cc']}"
               + (f", set for this run (the host's is {args.host_tcp_cc})" if args.congestion_control else "") + "; "
               + info["free_page_reporting"] + ".", ""]
-    lines += ["ringtarget's JVM environment (bin/jvm-env.sh, as its launcher sets it): "
-              + (", ".join(f"`{k}={v}`" for k, v in sorted(args.ringtarget_env.items())) or "nothing") + ".", ""]
+    lines += ["ringtarget's JVM environment and options (bin/jvm-env.sh, as its launcher sets them): "
+              + describe_launcher_jvm(args.ringtarget_jvm) + ".", ""]
     if args.baseline_name in args.targets:
         lines += [f"Baseline: {args.baseline_name}, {args.baseline_desc}; started like ringtarget (same JVM flags, "
-                  "same demo arguments) and measured in turn with the others; its JVM environment: "
-                  + (", ".join(f"`{k}={v}`" for k, v in sorted(args.baseline_env.items())) or "nothing") + ".", ""]
+                  "same demo arguments) and measured in turn with the others; its JVM environment and options: "
+                  + describe_launcher_jvm(args.baseline_jvm) + ".", ""]
     lines += ["Command:", "", "    " + args.command_line, ""]
     lines += [f"{args.reps} repetitions × {len(bench.workloads())} workloads × {len(args.targets)} targets, "
               f"interleaved target by target; {args.runtime} s per run after {args.ramp} s ramp; "
@@ -2220,11 +2239,11 @@ def main():
     args.baseline_error = ""
     # ringtarget starts with the environment this checkout's launcher gives its JVM; a --baseline-ref with its
     # commit's, a --baseline-jar (built elsewhere, usually a variant of this checkout) with this checkout's.
-    args.ringtarget_env = jvm_env(ROOT)
-    args.baseline_env = args.ringtarget_env
+    args.ringtarget_jvm = launcher_jvm(ROOT)
+    args.baseline_jvm = args.ringtarget_jvm
     if args.baseline_ref:
         try:
-            jar, args.baseline_env, args.baseline_error = build_baseline(args.baseline_commit,
+            jar, args.baseline_jvm, args.baseline_error = build_baseline(args.baseline_commit,
                                                       args.baseline_name[len(BASELINE_PREFIX):],
                                                       os.path.dirname(os.path.abspath(args.ringtarget_jar)))
         except KeyboardInterrupt as e:

@@ -2,7 +2,10 @@
 # What the control plane's garbage does to a target that serves no I/O: `demo` (metrics on 127.0.0.1:9287) scraped
 # every SCRAPE seconds with curl and logged into every LOGIN seconds with iscsi-inq (a login, an INQUIRY, a logout)
 # for SECONDS, with G1's log; prints the young-generation pauses (when, how long, the heap before and after) and
-# the eden's size at each minute (jstat). JAVA_OPTS adds JVM options (e.g. "-Xmn256m"). The GC log stays in OUT.
+# the eden's size at each minute (jstat). The JVM gets the launcher's options for a target (bin/jvm-env.sh,
+# RINGTARGET_TARGET_JAVA_OPTS) unless LAUNCHER_OPTS=0 (G1's defaults); JAVA_OPTS adds options after them (e.g.
+# "-XX:MetaspaceSize=8m", which has the class metadata threshold start a concurrent cycle at once). The GC log
+# stays in OUT.
 #   bench/scripts/control-plane-gc.sh OUT SECONDS SCRAPE LOGIN JAR        (e.g. OUT 300 1 10 server/target/...jar)
 # Nothing else should run meanwhile (a pause's length follows the CPUs' load); it stops the target it starts.
 set -euo pipefail
@@ -15,9 +18,11 @@ url=iscsi://127.0.0.1:3260/iqn.2026-11.io.ringtarget:demo/0
 . "$here/../../bin/jvm-env.sh"
 ringtarget_jvm_env
 mkdir -p "$out"
-# shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+launcher_opts=$RINGTARGET_TARGET_JAVA_OPTS
+[ "${LAUNCHER_OPTS:-1}" = 0 ] && launcher_opts=
+# shellcheck disable=SC2086 # lists of options
 "$jdk/bin/java" --enable-native-access=ALL-UNNAMED --add-exports java.base/jdk.internal.misc=ALL-UNNAMED \
-  ${JAVA_OPTS:-} -Xlog:gc:file="$out/gc.log" -jar "$jar" demo > "$out/demo.log" 2>&1 &
+  $launcher_opts ${JAVA_OPTS:-} -Xlog:gc:file="$out/gc.log" -jar "$jar" demo > "$out/demo.log" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null; wait 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -sf -o /dev/null http://127.0.0.1:9287/metrics && break; sleep 0.2; done
