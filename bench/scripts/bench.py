@@ -1725,8 +1725,8 @@ def describe_launcher_jvm(jvm):
 
 def build_baseline(commit, short, jar_dir):
     """Builds commit with its own ./ringtarget build in a worktree under .cache/bench and copies its jar to
-    jar_dir. Returns (jar, what its launcher gives a target's JVM, None) or (None, NO_LAUNCHER_JVM, why it failed). The worktree is
-    removed whatever happens."""
+    jar_dir. Returns (jar, what its launcher gives a target's JVM, None) or (None, NO_LAUNCHER_JVM, why it failed).
+    The worktree is removed whatever happens."""
     wt = os.path.realpath(os.path.join(CACHE, "bench", f"baseline-{short}"))      # as git worktree list says it
     build_log = os.path.join(CACHE, f"bench-baseline-{short}-build.log")
     remove_worktree(wt)
@@ -1751,8 +1751,8 @@ def build_baseline(commit, short, jar_dir):
                 shutil.copy(os.path.join(wt, rel), jar)
                 log(f"baseline: {short} built, {rel} copied to {jar}")
                 return jar, launcher_jvm(wt), None
-        return None, NO_LAUNCHER_JVM, f"./ringtarget build of {short} made none of {', '.join(BASELINE_JAR_PATHS)} " \
-                         f"(log: {build_log})"
+        return None, NO_LAUNCHER_JVM, (f"./ringtarget build of {short} made none of "
+                                       f"{', '.join(BASELINE_JAR_PATHS)} (log: {build_log})")
     finally:
         if proc is not None and proc.poll() is None:
             try:
