@@ -159,10 +159,7 @@ class LauncherTest
         // The JVM the launcher execs for a target (the same process), its environment as the kernel holds it.
         final int port = Ports.free();
         final Path out = tree.resolve("demo.txt");
-        final ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "demo", "--portal", "127.0.0.1:" + port,
-            "--size", "16M", "--metrics", "off").redirectErrorStream(true).redirectOutput(out.toFile());
-        builder.environment().put("GLIBC_TUNABLES", "glibc.malloc.arena_max=4");
-        final Process demo = builder.start();
+        final Process demo = startDemo(port, out, Map.of("GLIBC_TUNABLES", "glibc.malloc.arena_max=4"));
         try
         {
             awaitListening(port, demo, out);
@@ -174,11 +171,7 @@ class LauncherTest
         }
         finally
         {
-            demo.destroy();
-            if (!demo.waitFor(30, TimeUnit.SECONDS))
-            {
-                demo.destroyForcibly();
-            }
+            stop(demo);
         }
 
         // Without tunables of the caller's it sets just its own; a threshold of the caller's is left as it is, and
@@ -201,10 +194,7 @@ class LauncherTest
         final Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         final int port = Ports.free();
         final Path out = tree.resolve("demo.txt");
-        final ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "demo", "--portal", "127.0.0.1:" + port,
-            "--size", "16M", "--metrics", "off").redirectErrorStream(true).redirectOutput(out.toFile());
-        builder.environment().put("RINGTARGET_JAVA_OPTS", "-XX:MetaspaceSize=96m");
-        final Process demo = builder.start();
+        final Process demo = startDemo(port, out, Map.of("RINGTARGET_JAVA_OPTS", "-XX:MetaspaceSize=96m"));
         try
         {
             awaitListening(port, demo, out);
@@ -223,11 +213,7 @@ class LauncherTest
         }
         finally
         {
-            demo.destroy();
-            if (!demo.waitFor(30, TimeUnit.SECONDS))
-            {
-                demo.destroyForcibly();
-            }
+            stop(demo);
         }
     }
 
@@ -244,8 +230,7 @@ class LauncherTest
 
         final int port = Ports.free();
         final Path out = tree.resolve("demo.txt");
-        final Process demo = new ProcessBuilder(launcher.toString(), "demo", "--portal", "127.0.0.1:" + port,
-            "--size", "16M", "--metrics", "off").redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        final Process demo = startDemo(port, out, Map.of());
         try
         {
             awaitListening(port, demo, out);
@@ -261,15 +246,29 @@ class LauncherTest
         }
         finally
         {
-            demo.destroy();
-            if (!demo.waitFor(30, TimeUnit.SECONDS))
-            {
-                demo.destroyForcibly();
-            }
+            stop(demo);
         }
         final String log = read(out);
         assertFalse(log.contains("NoClassDefFoundError") || log.contains("ClassNotFoundException") ||
             log.contains("ZipException"), log);
+    }
+
+    /** {@code ./ringtarget demo} on 127.0.0.1:port (a 16 MiB LUN, no metrics), its output in out, env added. */
+    private Process startDemo(final int port, final Path out, final Map<String, String> env) throws IOException
+    {
+        final ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "demo", "--portal", "127.0.0.1:" + port,
+            "--size", "16M", "--metrics", "off").redirectErrorStream(true).redirectOutput(out.toFile());
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    private static void stop(final Process demo) throws InterruptedException
+    {
+        demo.destroy();
+        if (!demo.waitFor(30, TimeUnit.SECONDS))
+        {
+            demo.destroyForcibly();
+        }
     }
 
     private static void awaitListening(final int port, final Process demo, final Path out) throws Exception
