@@ -37,6 +37,16 @@ import org.agrona.concurrent.SystemNanoClock;
  * served more gave reads 5-8 % more IOPS for 12-16 % more CPU per I/O and a p99.9 up to 3.6x longer, and was
  * dropped (docs/benchmarks.md, 2026-12-02 12:50).
  * <p>
+ * How long to poll adapts as Linux's haltpoll cpuidle governor adapts its poll limit: a wait that outlasted the
+ * window but would have been caught by one up to {@link #MAX_SPIN_GROWTH} times {@code spinNanos} doubles the window
+ * (up to that bound); a wait longer than the bound halves it (down to {@code spinNanos}). An initiator at queue depth
+ * 1 whose next request now and then comes 50-200 us after the response (its own pauses, or waking its vCPU) so
+ * keeps the loop polling through those gaps instead of parking and paying a wake-up on top of them; a loop whose
+ * requests come milliseconds apart (NOP-Out pings, an idle session, a client that thinks between requests) stays at
+ * {@code spinNanos}. Measured on this project's VM, fio QD1 4 KiB reads: with a fixed 50 us, 0.7-1.4 % of the
+ * requests found the loop parked, with 200 us 0-0.2 %, for a mean of 34.5-37.7 against 35.1-40.5 us and a p99.9 of
+ * 124-230 against 163-416 us (docs/benchmarks.md, 2026-12-07 16:00).
+ * <p>
  * Why poll: with DEFER_TASKRUN a request that arrives while the loop polls only sets IORING_SQ_TASKRUN, which the
  * next {@link Ring#submit()} sees; no wake-up crosses CPUs. Measured on this project's 2-vCPU VM, QD1 4 KiB reads
  * from fio on the other CPU: 80-93 us mean without polling, 27-34 us with 50 us, and less CPU per I/O (38-52
@@ -56,14 +66,19 @@ public final class RingIdleStrategy implements IdleStrategy
     public static final long LOAD_WINDOW_NANOS = 4_000_000L;
     /** A loop working this share of its wall time or more does not poll. */
     public static final int MAX_BUSY_PERCENT_TO_POLL = 60;
+    /** The poll window grows to at most this many times the configured one. */
+    public static final int MAX_SPIN_GROWTH = 4;
 
     private final EventLoop loop;
     private final Ring ring;
     private final long spinNanos;
+    private final long maxSpinNanos;
     private final long parkNanos;
     private final NanoClock clock;
+    private long spinLimitNanos;
     private boolean polling;
     private boolean idling;
+    private boolean idlePolled;
     private long idleSinceNanos;
     private boolean marked;
     private long dutyCyclesSeen;
@@ -82,6 +97,8 @@ public final class RingIdleStrategy implements IdleStrategy
         this.loop = loop;
         this.ring = loop.ring();
         this.spinNanos = spinNanos;
+        this.maxSpinNanos = spinNanos * MAX_SPIN_GROWTH;
+        this.spinLimitNanos = spinNanos;
         this.parkNanos = parkNanos;
         this.clock = loop.clock();
     }
@@ -92,6 +109,8 @@ public final class RingIdleStrategy implements IdleStrategy
         this.loop = null;
         this.ring = ring;
         this.spinNanos = spinNanos;
+        this.maxSpinNanos = spinNanos * MAX_SPIN_GROWTH;
+        this.spinLimitNanos = spinNanos;
         this.parkNanos = parkNanos;
         this.clock = SystemNanoClock.INSTANCE;
     }
@@ -101,6 +120,11 @@ public final class RingIdleStrategy implements IdleStrategy
     {
         if (workCount > 0)
         {
+            if (idling && idlePolled)
+            {
+                // The work ended a wait that began with polling: it started with this cycle (loop.nowNanos()).
+                adaptSpinLimit((loop == null ? clock.nanoTime() : loop.nowNanos()) - idleSinceNanos);
+            }
             // One read: this runs on the loop's thread, the counter's only writer.
             final long dutyCycles = loop == null ? dutyCyclesSeen : loop.counters().dutyCycles();
             if (dutyCycles != dutyCyclesSeen)
@@ -124,9 +148,12 @@ public final class RingIdleStrategy implements IdleStrategy
     public void idle()
     {
         final long now = clock.nanoTime();
+        final boolean mayPoll = polling && (loop == null ||
+            (loop.deviceIoInFlight() == 0 && !loop.deviceIoSincePark() && !loop.pollingHeld()));
         if (!idling)
         {
             idling = true;
+            idlePolled = mayPoll;
             idleSinceNanos = now;
             if (!marked)
             {
@@ -134,10 +161,9 @@ public final class RingIdleStrategy implements IdleStrategy
                 marked = true;
             }
         }
-        if (polling && (loop == null ||
-            (loop.deviceIoInFlight() == 0 && !loop.deviceIoSincePark() && !loop.pollingHeld())))
+        if (mayPoll)
         {
-            if (now - idleSinceNanos < spinNanos)
+            if (now - idleSinceNanos < spinLimitNanos)
             {
                 Libc.schedYield();
                 return;
@@ -151,6 +177,22 @@ public final class RingIdleStrategy implements IdleStrategy
         else
         {
             ring.submitAndWait(1, parkNanos);
+        }
+    }
+
+    /**
+     * After a wait that began with polling and lasted {@code waitedNanos}: one that a longer window would have caught
+     * grows the window, one that no window up to the bound would have caught shrinks it (haltpoll's rule).
+     */
+    private void adaptSpinLimit(final long waitedNanos)
+    {
+        if (waitedNanos > maxSpinNanos)
+        {
+            spinLimitNanos = Math.max(spinNanos, spinLimitNanos >> 1);
+        }
+        else if (waitedNanos > spinLimitNanos)
+        {
+            spinLimitNanos = Math.min(maxSpinNanos, spinLimitNanos << 1);
         }
     }
 
@@ -184,8 +226,15 @@ public final class RingIdleStrategy implements IdleStrategy
         polling = false;
         idling = false;
         marked = false;
+        spinLimitNanos = spinNanos;
         busyNanos = 0;
         idleNanos = 0;
+    }
+
+    /** How long the loop polls after its work now: {@code spinNanos}, up to {@link #MAX_SPIN_GROWTH} times that. */
+    public long spinLimitNanos()
+    {
+        return spinLimitNanos;
     }
 
     /** Whether the next {@link #idle()} polls rather than parks. */

@@ -197,6 +197,68 @@ class RingIdleStrategyTest
         }
     }
 
+    @Test
+    void thePollWindowGrowsForWaitsALongerOneWouldCatchAndShrinksForLongerOnes()
+    {
+        final CachedNanoClock clock = new CachedNanoClock();
+        clock.update(1_000_000_000L);
+        final EventLoop loop = new EventLoop("idle", Ring.open(new RingConfig().entries(16)), clock, 64);
+        try
+        {
+            final long spin = 50_000L;
+            final RingIdleStrategy idle = new RingIdleStrategy(loop, spin, PARK_NANOS);
+            idle.idle(0);
+            clock.advance(100_000L);
+            cycle(loop, idle, clock, 8_000L);
+            assertEquals(spin, idle.spinLimitNanos());
+
+            // Requests 120 us apart: each of the first two outlasts the window, parks, and doubles it.
+            wait(idle, clock, 120_000L);
+            assertEquals(2, loop.counters().parks(), "120 us is past the 50 us window");
+            cycle(loop, idle, clock, 8_000L);
+            assertEquals(2 * spin, idle.spinLimitNanos());
+            wait(idle, clock, 120_000L);
+            assertEquals(3, loop.counters().parks(), "and past 100 us");
+            cycle(loop, idle, clock, 8_000L);
+            assertEquals(4 * spin, idle.spinLimitNanos());
+            wait(idle, clock, 120_000L);
+            assertEquals(3, loop.counters().parks(), "a 200 us window polls through the wait");
+            cycle(loop, idle, clock, 8_000L);
+            assertEquals(RingIdleStrategy.MAX_SPIN_GROWTH * spin, idle.spinLimitNanos(), "at its bound");
+
+            // Requests a millisecond apart (pings, a client that thinks): no window would catch them; back to 50 us.
+            wait(idle, clock, 1_000_000L);
+            cycle(loop, idle, clock, 8_000L);
+            assertEquals(2 * spin, idle.spinLimitNanos());
+            wait(idle, clock, 1_000_000L);
+            cycle(loop, idle, clock, 8_000L);
+            wait(idle, clock, 1_000_000L);
+            cycle(loop, idle, clock, 8_000L);
+            assertEquals(spin, idle.spinLimitNanos(), "never below the configured window");
+
+            // A wait that does not poll (held off by a receive that waits on purpose) says nothing about the window.
+            loop.holdPolling();
+            idle.idle(0);
+            assertEquals(7, loop.counters().parks(), "held: parks at once");
+            clock.advance(120_000L);
+            cycle(loop, idle, clock, 8_000L);
+            assertEquals(spin, idle.spinLimitNanos());
+        }
+        finally
+        {
+            loop.onClose();
+            loop.ring().close();
+        }
+    }
+
+    /** The loop runs out of work, and its next work comes {@code nanos} later. */
+    private static void wait(final RingIdleStrategy idle, final CachedNanoClock clock, final long nanos)
+    {
+        idle.idle(0);
+        clock.advance(nanos);
+        idle.idle(0);
+    }
+
     /** One productive duty cycle of {@code nanos}, as AgentRunner runs it: doWork, then idle(work). */
     private static void cycle(final EventLoop loop, final RingIdleStrategy idle, final CachedNanoClock clock,
         final long nanos)
