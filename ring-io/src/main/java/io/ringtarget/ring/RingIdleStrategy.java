@@ -40,12 +40,13 @@ import org.agrona.concurrent.SystemNanoClock;
  * How long to poll adapts as Linux's haltpoll cpuidle governor adapts its poll limit: a wait that outlasted the
  * window but would have been caught by one up to {@link #MAX_SPIN_GROWTH} times {@code spinNanos} doubles the window
  * (up to that bound); a wait longer than the bound halves it (down to {@code spinNanos}). An initiator at queue depth
- * 1 whose next request now and then comes 50-200 us after the response (its own pauses, or waking its vCPU) so
- * keeps the loop polling through those gaps instead of parking and paying a wake-up on top of them; a loop whose
- * requests come milliseconds apart (NOP-Out pings, an idle session, a client that thinks between requests) stays at
- * {@code spinNanos}. Measured on this project's VM, fio QD1 4 KiB reads: with a fixed 50 us, 0.7-1.4 % of the
- * requests found the loop parked, with 200 us 0-0.2 %, for a mean of 34.5-37.7 against 35.1-40.5 us and a p99.9 of
- * 124-230 against 163-416 us (docs/benchmarks.md, 2026-12-07 16:00).
+ * 1 that pauses 50-200 us between requests (it computes, or its vCPU is slow to wake) so keeps the loop polling
+ * through the pauses instead of parking and paying a wake-up on top of each; a loop whose requests come milliseconds
+ * apart (NOP-Out pings, idle sessions, a client that thinks longer) stays at {@code spinNanos}. Measured on this
+ * project's VM, fio QD1 4 KiB reads with a 100 us pause after each: a mean of 36-51 us instead of 106-116 with a fixed
+ * 50 us window (p99.9 171-309 against 930-1237 us), for about a core's polling instead of half of one; without
+ * pauses 0.1 % of the requests found the loop parked instead of 1-1.5 %; 1 ms pauses and 1,000 idle sessions cost what
+ * they did (docs/benchmarks.md, 2026-12-07 16:03-16:25).
  * <p>
  * Why poll: with DEFER_TASKRUN a request that arrives while the loop polls only sets IORING_SQ_TASKRUN, which the
  * next {@link Ring#submit()} sees; no wake-up crosses CPUs. Measured on this project's 2-vCPU VM, QD1 4 KiB reads

@@ -84,8 +84,8 @@ final class DemoCommand implements Callable<Integer>
 
     @Option(names = "--idle-spin-micros", paramLabel = "N",
         description = "With the ring idle strategy: how long a loop keeps polling after its last work before it " +
-            "sleeps (engine.idleSpinMicros, default 50; 0 sleeps at once: less CPU per I/O, a longer round " +
-            "trip at queue depth 1).")
+            "sleeps (engine.idleSpinMicros, default 50, up to 4x that while requests come just after it; 0 " +
+            "sleeps at once: less CPU per I/O, a longer round trip at queue depth 1).")
     Integer idleSpinMicros;
 
     @Option(names = "--receive-coalescing-micros", paramLabel = "N",
