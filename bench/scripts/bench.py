@@ -104,11 +104,12 @@ def own_ram_lun(name):
 
 class Workload:
     """One fio run: jobs fio jobs at queue depth qd each, every job its own iSCSI session (libiscsi logs in per job).
-    reference: the single-session workload a many-sessions one is compared with (the same target, the same run)."""
+    reference: the single-session workload a many-sessions one is compared with (the same target, the same run).
+    think_us: a pause after each I/O (fio's --thinktime), as a client that computes between requests."""
 
-    def __init__(self, name, rw, bs, qd, lat_log=False, jobs=1, reference=None, default=True):
+    def __init__(self, name, rw, bs, qd, lat_log=False, jobs=1, reference=None, default=True, think_us=0):
         self.name, self.rw, self.bs, self.qd, self.lat_log = name, rw, bs, qd, lat_log
-        self.jobs, self.reference = jobs, reference
+        self.jobs, self.reference, self.think_us = jobs, reference, think_us
         self.default = default                # run when --workloads names none; else only when named
         self.direction = "read" if rw in ("read", "randread") else "write"
 
@@ -135,6 +136,9 @@ WORKLOADS = [
     # one session and from four, which then spill (DataBuffers).
     Workload("write-1m-qd128", "write", "1m", 128, default=False),
     Workload("write-1m-4sessions-qd32", "write", "1m", 32, jobs=4, reference="write-1m-qd128", default=False),
+    # Only when named: a QD1 client that pauses 100 us after each read, longer than a loop's default poll window of
+    # 50 us, so that a target which stops polling then pays a wake-up per read (docs/benchmarks.md, 2026-12-07 16:03).
+    Workload("randread-4k-qd1-think100", "randread", "4k", 1, lat_log=True, default=False, think_us=100),
 ]
 
 
@@ -845,7 +849,8 @@ class RingtargetTarget(Target):
 # fio
 
 
-def fio_cmd(fio, target, name, rw, bs, qd, out_json, runtime=None, ramp=None, size=None, lat_prefix=None, jobs=1):
+def fio_cmd(fio, target, name, rw, bs, qd, out_json, runtime=None, ramp=None, size=None, lat_prefix=None, jobs=1,
+            think_us=0):
     cmd = [fio, f"--name={name}", "--ioengine=libiscsi", f"--filename={escape_fio(target.url())}",
            f"--rw={rw}", f"--bs={bs}", f"--iodepth={qd}", f"--numjobs={jobs}", "--norandommap", "--randrepeat=0",
            "--percentile_list=50:90:99:99.9:99.99", "--output-format=json", f"--output={out_json}"]
@@ -857,6 +862,8 @@ def fio_cmd(fio, target, name, rw, bs, qd, out_json, runtime=None, ramp=None, si
         cmd += ["--time_based", f"--runtime={runtime}", f"--ramp_time={ramp}"]
     if size:
         cmd += [f"--size={size}"]
+    if think_us:
+        cmd += [f"--thinktime={think_us}", "--thinktime_blocks=1"]
     if lat_prefix:
         # One line per I/O (no averaging): the HdrHistogram plot wants every completion latency.
         cmd += [f"--write_lat_log={lat_prefix}", "--log_avg_msec=0"]
@@ -1051,7 +1058,7 @@ class Bench:
             lat_prefix = os.path.join(self.workdir, "lat", kind, w.name, f"{name}-rep{rep}")
             os.makedirs(os.path.dirname(lat_prefix), exist_ok=True)
         cmd = fio_cmd(self.args.fio, t, w.name, w.rw, w.bs, w.qd, js, self.args.runtime, self.args.ramp,
-                      lat_prefix=lat_prefix, jobs=w.jobs)
+                      lat_prefix=lat_prefix, jobs=w.jobs, think_us=w.think_us)
         errlog = open(os.path.join(self.workdir, "fio-stderr.log"), "a")
         fio = subprocess.Popen(pinned(cmd), stdout=errlog, stderr=subprocess.STDOUT, start_new_session=True)
         errlog.close()
