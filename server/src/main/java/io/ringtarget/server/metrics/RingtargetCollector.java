@@ -561,6 +561,9 @@ public final class RingtargetCollector implements MultiCollector
             "Time each event loop spent in duty cycles that did work.");
         final Family idle = new Family("ringtarget_loop_idle_seconds",
             "Time each event loop spent in duty cycles that found nothing to do, polling or parked.");
+        final Family parks = new Family("ringtarget_loop_parks",
+            "Times each event loop went to sleep in io_uring_enter for want of work; a request that finds it asleep " +
+                "waits for it to wake.");
         final Family sqFull = new Family("ringtarget_ring_sq_full_flushes",
             "Times an SQE could not be queued because the io_uring submission queue was full, and it was submitted " +
                 "first.");
@@ -577,6 +580,7 @@ public final class RingtargetCollector implements MultiCollector
             final Labels loop = loopLabels[i];
             busy.add(loop, engine.loopBusyNanos(i) / 1e9);
             idle.add(loop, engine.loopIdleNanos(i) / 1e9);
+            parks.add(loop, engine.loopCounter(i, LoopCounter.PARKS));
             connections.dataPoint(
                 GaugeDataPointSnapshot.builder().labels(loop).value(engine.loopConnections(i)).build());
             handedOver.add(loop, engine.loopHandedOver(i));
@@ -588,6 +592,7 @@ public final class RingtargetCollector implements MultiCollector
         }
         out.add(busy.build());
         out.add(idle.build());
+        out.add(parks.build());
         out.add(sqFull.build());
         out.add(cqOverflow.build());
         out.add(faults.build());

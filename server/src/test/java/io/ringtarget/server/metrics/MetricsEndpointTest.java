@@ -213,6 +213,12 @@ class MetricsEndpointTest
         assertSample("ringtarget_alua_transitions_total{target=\"" + CHAP + "\",tpg=\"2\"} 0.0");
         assertTrue(text.contains("\nringtarget_loop_busy_seconds_total{loop=\"ringtarget-0\"} "), "busy");
         assertTrue(text.contains("\nringtarget_loop_idle_seconds_total{loop=\"ringtarget-1\"} "), "idle");
+        // A loop with nothing to do sleeps (io_uring_enter waiting for a completion) at once when it starts.
+        final Matcher parks = Pattern.compile("(?m)^ringtarget_loop_parks_total\\{loop=\"ringtarget-1\"} (\\S+)$")
+            .matcher(text);
+        assertTrue(parks.find(), "parks");
+        assertTrue(Double.parseDouble(parks.group(1)) >= 1, parks.group());
+        assertType("ringtarget_loop_parks_total", "counter");
         assertSample("ringtarget_ring_sq_full_flushes_total{loop=\"ringtarget-0\"} 0.0");
         assertSample("ringtarget_ring_cq_overflow_flushes_total{loop=\"ringtarget-1\"} 0.0");
         assertSample("ringtarget_loop_connections{loop=\"ringtarget-0\"} 0.0");
