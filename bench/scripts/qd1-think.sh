@@ -59,7 +59,7 @@ for line in open(f"{out}/runs.txt"):
     c = d["clat_ns"]
     p = c["percentile"]
     parks = [int(l.split(",")[0]) for l in open(f"{out}/{v}-{r}-{think}-perf.txt") if "cqring_wait" in l][0]
-    # CPU over the whole fio run (7 s with its ramp), I/Os over its 6 s window: the ramp's second counts as CPU.
+    # CPU over the whole fio run (its login, 1 s of ramp and the 6 s window); I/Os over those 7 s at the window's rate.
     ios = d["iops"] * 7
     print(f"{v:>20} rep {r} think {think:>5} us  {d['iops']:7.0f} IOPS mean {c['mean'] / 1e3:6.1f} us "
           f"p50 {p['50.000000'] / 1e3:6.1f} p99 {p['99.000000'] / 1e3:6.1f} p99.9 {p['99.900000'] / 1e3:7.1f}  "

@@ -46,7 +46,7 @@ import org.agrona.concurrent.SystemNanoClock;
  * project's VM, fio QD1 4 KiB reads with a 100 us pause after each: a mean of 36-51 us instead of 106-116 with a fixed
  * 50 us window (p99.9 171-309 against 930-1237 us), for about a core's polling instead of half of one; without
  * pauses 0.1 % of the requests found the loop parked instead of 1-1.5 %; 1 ms pauses and 1,000 idle sessions cost what
- * they did (docs/benchmarks.md, 2026-12-07 16:03-16:25).
+ * they did (docs/benchmarks.md, 2026-12-07 16:03-16:30).
  * <p>
  * Why poll: with DEFER_TASKRUN a request that arrives while the loop polls only sets IORING_SQ_TASKRUN, which the
  * next {@link Ring#submit()} sees; no wake-up crosses CPUs. Measured on this project's 2-vCPU VM, QD1 4 KiB reads
