@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # A queue-depth-1 initiator beside a stream of large transfers on the same event loop: for each target jar in turn
-# (repetitions interleave the jars), `demo --loops 1` on 127.0.0.1:3260 (LOOPS=N for another count; the default's
-# one loop per core spreads the two sessions over two loops), fio's libiscsi QD1 4 KiB random reads for 6 s alone,
-# then the same while a second fio writes 128 KiB at QD8 (STREAM_OPTIONS adds fio options to that stream, e.g.
-# "--iodepth=2 --rate=1000m"); loop 0's sched_yield and io_uring_enter calls over 3 s of the mixed phase (perf stat),
-# the process's CPU time per phase. Prints a table; fio's JSON stays in OUT.
+# (repetitions interleave the jars), `demo --loops 1` on 127.0.0.1:3260 as ./ringtarget starts it (demo-lib.sh) (LOOPS=N
+# for another count; the default's one loop per core spreads the two sessions over two loops), fio's libiscsi QD1 4 KiB
+# random reads for 6 s alone, then the same while a second fio writes 128 KiB at QD8 (STREAM_OPTIONS adds fio options to
+# that stream, e.g. "--iodepth=2 --rate=1000m"); loop 0's sched_yield and io_uring_enter calls over 3 s of the mixed
+# phase (perf stat), the process's CPU time per phase. Prints a table; fio's JSON stays in OUT.
 #   bench/scripts/qd1-beside-stream.sh OUT REPS JAR...      (fio: .cache/fio/fio, bench/scripts/build-fio.sh)
 # Run it with the machine otherwise quiet and the same TCP congestion control as the harness (sysctl
 # net.ipv4.tcp_congestion_control=cubic); it changes nothing on the host and stops each target it starts.
@@ -13,22 +13,16 @@ out=$1; reps=$2; shift 2
 [ $# -ge 1 ] || { echo "usage: $0 OUT REPS JAR..." >&2; exit 2; }
 here=$(cd "$(dirname "$0")" && pwd)
 fio=${FIO:-$here/../../.cache/fio/fio}
-java=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
-url='iscsi\://127.0.0.1\:3260/iqn.2026-11.io.ringtarget\:demo/0'
-# shellcheck source=../../bin/jvm-env.sh
-. "$here/../../bin/jvm-env.sh"
-ringtarget_jvm_env
+# shellcheck source=demo-lib.sh
+. "$here/demo-lib.sh"
+url=$demo_url
 mkdir -p "$out"
-pid=
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true' EXIT
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+trap 'demo_stop; wait 2>/dev/null || true' EXIT
 for r in $(seq 1 "$reps"); do
   for jar in "$@"; do
     v=$(basename "$jar" .jar)
-    "$java" --enable-native-access=ALL-UNNAMED --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar "$jar" \
-      demo --loops "${LOOPS:-1}" --metrics off > "$out/$v-$r.log" 2>&1 &
-    pid=$!
-    for _ in $(seq 50); do (echo > /dev/tcp/127.0.0.1/3260) 2>/dev/null && break; sleep 0.2; done
+    demo_start "$jar" "$out/$v-$r.log" --loops "${LOOPS:-1}" --metrics off
+    pid=$demo_pid
     "$fio" --name=warm --ioengine=libiscsi --filename="$url" --rw=randread --bs=4k --iodepth=8 --time_based \
       --runtime=3 --output=/dev/null > /dev/null
     for mode in alone mixed; do
@@ -53,7 +47,7 @@ for r in $(seq 1 "$reps"); do
       [ -z "$stream" ] || wait "$stream" "$perf"
       printf '%s %s %s %s\n' "$v" "$r" "$mode" "$(( $(cpu_ticks "$pid") - c0 ))" >> "$out/cpu.txt"
     done
-    kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
+    demo_stop
   done
 done
 python3 - "$out" <<'EOF'

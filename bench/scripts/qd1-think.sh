@@ -14,25 +14,18 @@ out=$1; reps=$2; shift 2
 [ $# -ge 1 ] || { echo "usage: $0 OUT REPS JAR..." >&2; exit 2; }
 here=$(cd "$(dirname "$0")" && pwd)
 fio=${FIO:-$here/../../.cache/fio/fio}
-java=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 thinks=${THINKS:-0 100 1000}
-url='iscsi\://127.0.0.1\:3260/iqn.2026-11.io.ringtarget\:demo/0'
-# shellcheck source=../../bin/jvm-env.sh
-. "$here/../../bin/jvm-env.sh"
-ringtarget_jvm_env
+# shellcheck source=demo-lib.sh
+. "$here/demo-lib.sh"
+url=$demo_url
 mkdir -p "$out"
 : > "$out/runs.txt"
-pid=
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true' EXIT
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+trap 'demo_stop; wait 2>/dev/null || true' EXIT
 for r in $(seq 1 "$reps"); do
   for jar in "$@"; do
     v=$(basename "$jar" .jar)
-    # shellcheck disable=SC2086
-    "$java" $RINGTARGET_TARGET_JAVA_OPTS --enable-native-access=ALL-UNNAMED \
-      --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar "$jar" demo --metrics off > "$out/$v-$r.log" 2>&1 &
-    pid=$!
-    for _ in $(seq 50); do (echo > /dev/tcp/127.0.0.1/3260) 2>/dev/null && break; sleep 0.2; done
+    demo_start "$jar" "$out/$v-$r.log" --metrics off
+    pid=$demo_pid
     "$fio" --name=warm --ioengine=libiscsi --filename="$url" --rw=randread --bs=4k --iodepth=1 --time_based \
       --runtime=3 --output=/dev/null > /dev/null
     for think in $thinks; do
@@ -46,7 +39,7 @@ for r in $(seq 1 "$reps"); do
       wait "$perf"
       printf '%s %s %s %s\n' "$v" "$r" "$think" "$(( $(cpu_ticks "$pid") - c0 ))" >> "$out/runs.txt"
     done
-    kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
+    demo_stop
   done
 done
 python3 - "$out" <<'EOF'
