@@ -191,22 +191,20 @@ class LauncherTest
     void theTargetsHeapKeepsItsFloorThroughAFullCollectionAndTheCallersOptionsWin() throws Exception
     {
         copy(ROOT.resolve("server/target/ringtarget.jar"), jar);
-        final Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         final int port = Ports.free();
         final Path out = tree.resolve("demo.txt");
         final Process demo = startDemo(port, out, Map.of("RINGTARGET_JAVA_OPTS", "-XX:MetaspaceSize=96m"));
         try
         {
             awaitListening(port, demo, out);
-            final String pid = Long.toString(demo.pid());   // the launcher execs the JVM: the same process
-            final Run flags = exec(Map.of(), List.of(jcmd.toString(), pid, "VM.flags"));
+            final Run flags = jcmd(demo, "VM.flags");
             assertTrue(flags.out().contains("-XX:MinHeapSize=268435456"), flags::toString);   // bin/jvm-env.sh's
             assertTrue(flags.out().contains("-XX:MetaspaceSize=100663296"), flags::toString); // the caller's 96m
 
             // A full collection, as one ends a concurrent cycle (which crossing the class metadata threshold starts),
             // shrinks a heap to what is live, about 8 MB here: this one stays at its floor, and its eden with it.
-            assertEquals(0, exec(Map.of(), List.of(jcmd.toString(), pid, "GC.run")).exitCode());
-            final Run heap = exec(Map.of(), List.of(jcmd.toString(), pid, "GC.heap_info"));
+            assertEquals(0, jcmd(demo, "GC.run").exitCode());
+            final Run heap = jcmd(demo, "GC.heap_info");
             final Matcher committed = Pattern.compile("committed (\\d+)K").matcher(heap.out());
             assertTrue(committed.find(), heap::toString);
             assertTrue(Long.parseLong(committed.group(1)) >= 256 * 1024, heap::toString);
@@ -221,7 +219,6 @@ class LauncherTest
     void theTargetCollectsItsStartUpsGarbageOnceBeforeItSaysItServes() throws Exception
     {
         copy(ROOT.resolve("server/target/ringtarget.jar"), jar);
-        final Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         final int port = Ports.free();
         final Path out = tree.resolve("demo.txt");
         final Process demo = startDemo(port, out, Map.of());
@@ -234,8 +231,7 @@ class LauncherTest
             {
                 Thread.sleep(50);
             }
-            final Run counters =
-                exec(Map.of(), List.of(jcmd.toString(), Long.toString(demo.pid()), "PerfCounter.print"));
+            final Run counters = jcmd(demo, "PerfCounter.print");
             assertTrue(counters.out().contains("sun.gc.collector.1.name=\"G1 full collection pauses\""),
                 counters::toString);
             // The start-up's objects are in the old generation: young pauses no longer copy them (docs/benchmarks.md,
@@ -291,6 +287,13 @@ class LauncherTest
             "--size", "16M", "--metrics", "off").redirectErrorStream(true).redirectOutput(out.toFile());
         builder.environment().putAll(env);
         return builder.start();
+    }
+
+    /** jcmd against a demo's JVM: the launcher execs it, so it is the demo's own process. */
+    private Run jcmd(final Process demo, final String command) throws IOException, InterruptedException
+    {
+        final Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        return exec(Map.of(), List.of(jcmd.toString(), Long.toString(demo.pid()), command));
     }
 
     private static void stop(final Process demo) throws InterruptedException
