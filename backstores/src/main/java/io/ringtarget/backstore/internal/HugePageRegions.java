@@ -13,7 +13,9 @@ import java.lang.foreign.ValueLayout;
  * charge is given back once an UNMAP leaves the region with no written block (the medium's {@link AllocationMap}) and
  * no page in memory (mincore). The accounting may overstate what the kernel holds, never understate it, except for a
  * write racing an UNMAP on another loop into the same emptied region: that one goes uncharged until the headroom's
- * next reading, as a page of another process would.
+ * next reading, as a page of another process would. khugepaged may collapse a region an UNMAP gave part of back into a
+ * huge page again, zeros refilling that part: the region then holds memory with no block written and stays charged
+ * until an UNMAP covers all of it (giving its other pages back at once could lose a write racing into them).
  * <p>
  * Thread-safe and allocation-free as {@link AllocationMap} is: a bit per region, several loops charging at once (two
  * loops writing into the same new region at once may both ask for it: an overstatement until the next reading). The
