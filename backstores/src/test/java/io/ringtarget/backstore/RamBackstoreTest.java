@@ -338,7 +338,8 @@ class RamBackstoreTest
     }
 
     @Test
-    void aRegionTheKernelCollapsedBackIntoAHugePageAfterAnUnmapStaysChargedUntilAnUnmapCoversAllOfIt() throws IOException
+    void aRegionTheKernelCollapsedBackIntoAHugePageAfterAnUnmapStaysChargedUntilAnUnmapCoversAllOfIt()
+        throws IOException
     {
         // khugepaged collapses a region whose 4 KiB page table has at most max_ptes_none (511 by default) empty
         // entries back into a huge page, zeros filling the pages an UNMAP gave back: the region then holds 2 MiB
