@@ -25,6 +25,7 @@ public final class EventLoopCounters
     final AtomicCounter cqOverflowFlushes;
     final AtomicCounter busyNanos;
     final AtomicCounter idleNanos;
+    final AtomicCounter pollWindowNanos;
     private final Counters registry;
     private final AtomicCounter[] byDescriptor = new AtomicCounter[LoopCounter.values().length];
 
@@ -47,6 +48,7 @@ public final class EventLoopCounters
         this.cqOverflowFlushes = allocate(LoopCounter.CQ_OVERFLOW_FLUSHES, loopName);
         this.busyNanos = allocate(LoopCounter.BUSY_NANOS, loopName);
         this.idleNanos = allocate(LoopCounter.IDLE_NANOS, loopName);
+        this.pollWindowNanos = allocate(LoopCounter.POLL_WINDOW_NANOS, loopName);
     }
 
     private AtomicCounter allocate(final LoopCounter descriptor, final String loopName)
@@ -160,6 +162,12 @@ public final class EventLoopCounters
     public long idleNanos()
     {
         return idleNanos.get();
+    }
+
+    /** How long the loop polls after its work now ({@link LoopCounter#POLL_WINDOW_NANOS}): 0 if it never polls. */
+    public long pollWindowNanos()
+    {
+        return pollWindowNanos.get();
     }
 
     @Override

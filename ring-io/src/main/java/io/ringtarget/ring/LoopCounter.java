@@ -40,7 +40,9 @@ public enum LoopCounter
     /** Nanoseconds from the start of each duty cycle that found nothing to do to the next: polling and parks. */
     IDLE_NANOS(15, "idle ns"),
     /** Errors reported to the group's error handler for this loop: unhandled faults and what AgentRunner caught. */
-    ERRORS(16, "errors");
+    ERRORS(16, "errors"),
+    /** A gauge: how long the loop polls after its work now ({@link RingIdleStrategy#spinLimitNanos()}), else 0. */
+    POLL_WINDOW_NANOS(17, "poll window ns");
 
     private static final LoopCounter[] BY_TYPE_ID = new LoopCounter[Counters.FIRST_FREE_TYPE_ID];
 

@@ -99,9 +99,9 @@ public final class RingIdleStrategy implements IdleStrategy
         this.ring = loop.ring();
         this.spinNanos = spinNanos;
         this.maxSpinNanos = spinNanos * MAX_SPIN_GROWTH;
-        this.spinLimitNanos = spinNanos;
         this.parkNanos = parkNanos;
         this.clock = loop.clock();
+        setSpinLimit(spinNanos);
     }
 
     /** Without a loop: parks in the ring only (offers cannot wake it before {@code parkNanos}). */
@@ -189,11 +189,24 @@ public final class RingIdleStrategy implements IdleStrategy
     {
         if (waitedNanos > maxSpinNanos)
         {
-            spinLimitNanos = Math.max(spinNanos, spinLimitNanos >> 1);
+            if (spinLimitNanos > spinNanos)
+            {
+                setSpinLimit(Math.max(spinNanos, spinLimitNanos >> 1));
+            }
         }
-        else if (waitedNanos > spinLimitNanos)
+        else if (waitedNanos > spinLimitNanos && spinLimitNanos < maxSpinNanos)
         {
-            spinLimitNanos = Math.min(maxSpinNanos, spinLimitNanos << 1);
+            setSpinLimit(Math.min(maxSpinNanos, spinLimitNanos << 1));
+        }
+    }
+
+    /** Sets the poll window and publishes it as the loop's {@link LoopCounter#POLL_WINDOW_NANOS} (rarely: a change). */
+    private void setSpinLimit(final long nanos)
+    {
+        spinLimitNanos = nanos;
+        if (loop != null)
+        {
+            loop.counters().pollWindowNanos.setRelease(nanos);
         }
     }
 
@@ -227,7 +240,7 @@ public final class RingIdleStrategy implements IdleStrategy
         polling = false;
         idling = false;
         marked = false;
-        spinLimitNanos = spinNanos;
+        setSpinLimit(spinNanos);
         busyNanos = 0;
         idleNanos = 0;
     }

@@ -210,31 +210,31 @@ class RingIdleStrategyTest
             idle.idle(0);
             clock.advance(100_000L);
             cycle(loop, idle, clock, 8_000L);
-            assertEquals(spin, idle.spinLimitNanos());
+            assertWindow(spin, idle, loop);
 
             // Requests 120 us apart: each of the first two outlasts the window, parks, and doubles it.
             wait(idle, clock, 120_000L);
             assertEquals(2, loop.counters().parks(), "120 us is past the 50 us window");
             cycle(loop, idle, clock, 8_000L);
-            assertEquals(2 * spin, idle.spinLimitNanos());
+            assertWindow(2 * spin, idle, loop);
             wait(idle, clock, 120_000L);
             assertEquals(3, loop.counters().parks(), "and past 100 us");
             cycle(loop, idle, clock, 8_000L);
-            assertEquals(4 * spin, idle.spinLimitNanos());
+            assertWindow(4 * spin, idle, loop);
             wait(idle, clock, 120_000L);
             assertEquals(3, loop.counters().parks(), "a 200 us window polls through the wait");
             cycle(loop, idle, clock, 8_000L);
-            assertEquals(RingIdleStrategy.MAX_SPIN_GROWTH * spin, idle.spinLimitNanos(), "at its bound");
+            assertWindow(RingIdleStrategy.MAX_SPIN_GROWTH * spin, idle, loop, "at its bound");
 
             // Requests a millisecond apart (pings, a client that thinks): no window would catch them; back to 50 us.
             wait(idle, clock, 1_000_000L);
             cycle(loop, idle, clock, 8_000L);
-            assertEquals(2 * spin, idle.spinLimitNanos());
+            assertWindow(2 * spin, idle, loop);
             wait(idle, clock, 1_000_000L);
             cycle(loop, idle, clock, 8_000L);
             wait(idle, clock, 1_000_000L);
             cycle(loop, idle, clock, 8_000L);
-            assertEquals(spin, idle.spinLimitNanos(), "never below the configured window");
+            assertWindow(spin, idle, loop, "never below the configured window");
 
             // A wait that does not poll (held off by a receive that waits on purpose) says nothing about the window.
             loop.holdPolling();
@@ -242,13 +242,28 @@ class RingIdleStrategyTest
             assertEquals(7, loop.counters().parks(), "held: parks at once");
             clock.advance(120_000L);
             cycle(loop, idle, clock, 8_000L);
-            assertEquals(spin, idle.spinLimitNanos());
+            assertWindow(spin, idle, loop);
+
+            // A reset (the loop's agent run again) goes back to the configured window.
+            wait(idle, clock, 120_000L);
+            cycle(loop, idle, clock, 8_000L);
+            assertWindow(2 * spin, idle, loop);
+            idle.reset();
+            assertWindow(spin, idle, loop, "reset");
         }
         finally
         {
             loop.onClose();
             loop.ring().close();
         }
+    }
+
+    /** The window, and the loop's counter that publishes it (the poll-window gauge of the metrics). */
+    private static void assertWindow(
+        final long nanos, final RingIdleStrategy idle, final EventLoop loop, final String... message)
+    {
+        assertEquals(nanos, idle.spinLimitNanos(), String.join("", message));
+        assertEquals(nanos, loop.counters().pollWindowNanos(), "the counter: " + String.join("", message));
     }
 
     /** The loop runs out of work, and its next work comes {@code nanos} later. */

@@ -564,6 +564,10 @@ public final class RingtargetCollector implements MultiCollector
         final Family parks = new Family("ringtarget_loop_parks",
             "Times each event loop went to sleep in io_uring_enter for want of work; a request that finds it asleep " +
                 "waits for it to wake.");
+        final GaugeSnapshot.Builder pollWindow = GaugeSnapshot.builder().name("ringtarget_loop_poll_window_seconds")
+            .help("How long each event loop polls after its work before it sleeps, now: the ring idle strategy's " +
+                "window, idleSpinMicros up to 4 times that as requests come just after it ends; 0 with another " +
+                "strategy or idleSpinMicros 0.");
         final Family sqFull = new Family("ringtarget_ring_sq_full_flushes",
             "Times an SQE could not be queued because the io_uring submission queue was full, and it was submitted " +
                 "first.");
@@ -581,6 +585,8 @@ public final class RingtargetCollector implements MultiCollector
             busy.add(loop, engine.loopBusyNanos(i) / 1e9);
             idle.add(loop, engine.loopIdleNanos(i) / 1e9);
             parks.add(loop, engine.loopCounter(i, LoopCounter.PARKS));
+            pollWindow.dataPoint(GaugeDataPointSnapshot.builder().labels(loop)
+                .value(engine.loopCounter(i, LoopCounter.POLL_WINDOW_NANOS) / 1e9).build());
             connections.dataPoint(
                 GaugeDataPointSnapshot.builder().labels(loop).value(engine.loopConnections(i)).build());
             handedOver.add(loop, engine.loopHandedOver(i));
@@ -593,6 +599,7 @@ public final class RingtargetCollector implements MultiCollector
         out.add(busy.build());
         out.add(idle.build());
         out.add(parks.build());
+        out.add(pollWindow.build());
         out.add(sqFull.build());
         out.add(cqOverflow.build());
         out.add(faults.build());

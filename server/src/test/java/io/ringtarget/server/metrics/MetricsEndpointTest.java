@@ -219,6 +219,13 @@ class MetricsEndpointTest
         assertTrue(parks.find(), "parks");
         assertTrue(Double.parseDouble(parks.group(1)) >= 1, parks.group());
         assertType("ringtarget_loop_parks_total", "counter");
+        // The ring idle strategy's poll window: the default 50 us, up to 4 times that.
+        final Matcher window =
+            Pattern.compile("(?m)^ringtarget_loop_poll_window_seconds\\{loop=\"ringtarget-0\"} (\\S+)$").matcher(text);
+        assertTrue(window.find(), "poll window");
+        final double windowSeconds = Double.parseDouble(window.group(1));
+        assertTrue(windowSeconds >= 50e-6 && windowSeconds <= 200e-6, window.group());
+        assertType("ringtarget_loop_poll_window_seconds", "gauge");
         assertSample("ringtarget_ring_sq_full_flushes_total{loop=\"ringtarget-0\"} 0.0");
         assertSample("ringtarget_ring_cq_overflow_flushes_total{loop=\"ringtarget-1\"} 0.0");
         assertSample("ringtarget_loop_connections{loop=\"ringtarget-0\"} 0.0");
