@@ -164,7 +164,7 @@ public final class EventLoopCounters
         return idleNanos.get();
     }
 
-    /** How long the loop polls after its work now ({@link LoopCounter#POLL_WINDOW_NANOS}): 0 if it never polls. */
+    /** How long the loop polls after its work now ({@link LoopCounter#POLL_WINDOW_NANOS}); 0 without a window. */
     public long pollWindowNanos()
     {
         return pollWindowNanos.get();
