@@ -139,6 +139,11 @@ WORKLOADS = [
     # Only when named: a QD1 client that pauses 100 us after each read, longer than a loop's default poll window of
     # 50 us, so that a target which stops polling then pays a wake-up per read (docs/benchmarks.md, 2026-12-07 16:03).
     Workload("randread-4k-qd1-think100", "randread", "4k", 1, lat_log=True, default=False, think_us=100),
+    # Only when named: the depths between 1 and 32, where whether a loop polls after its work changes sides
+    # (ReceiveCoalescing.MIN_LAG: an initiator 12 or more responses behind is the bottleneck).
+    Workload("randread-4k-qd8", "randread", "4k", 8, default=False),
+    Workload("randread-4k-qd16", "randread", "4k", 16, default=False),
+    Workload("randwrite-4k-qd16", "randwrite", "4k", 16, default=False),
 ]
 
 

@@ -19,8 +19,9 @@ import org.agrona.concurrent.SystemNanoClock;
  * and 53-77 us with it). Must run on the ring's thread (as AgentRunner runs it).
  * <p>
  * Nor does a loop poll while a handler holds it off ({@link EventLoop#holdPolling}: a receive that waits on purpose,
- * an initiator streaming large transfers that paces the loop itself), until it next parks; unless a peer that waits
- * for each response keeps it polling ({@link EventLoop#keepPolling}) in the same time.
+ * an initiator streaming large transfers or far behind with its responses, which paces the loop itself), until it
+ * next parks; unless a peer that waits for each response keeps it polling ({@link EventLoop#keepPolling}) in the
+ * same time.
  * <p>
  * Nor does a busy loop poll: polling is for a loop that waits for each request, as at queue depth 1. The strategy
  * keeps the share of wall time the loop spends in productive duty cycles (from {@link EventLoop#nowNanos()}, the

@@ -594,7 +594,8 @@ public final class Connection
     /**
      * What every SCSI Command PDU tells the loop, its data received through the buffer or placed: how far behind the
      * initiator is (receive coalescing), and until the loop next sleeps, whether it waits for each response, which
-     * keeps the loop polling, or streams large transfers, which pace the loop better than polling would.
+     * keeps the loop polling, or streams large transfers or is far behind, which pace the loop better than polling
+     * would.
      */
     private void onCommandHeader(final MemorySegment buffer, final long offset)
     {

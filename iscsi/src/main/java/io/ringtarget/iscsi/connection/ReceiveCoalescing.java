@@ -25,7 +25,10 @@ package io.ringtarget.iscsi.connection;
  */
 public final class ReceiveCoalescing
 {
-    /** The lag from which receives are coalesced: fio at depth 16 gains from it, at depth 8 it loses IOPS. */
+    /**
+     * The lag from which receives are coalesced and the loop does not poll after the initiator's commands
+     * ({@link #holdsPolling}): fio at depth 16 gains from both, at depth 8 it loses IOPS to either.
+     */
     public static final int MIN_LAG = 12;
     /**
      * A receive that brought this many PDUs or more is a batch already: the next receive is armed at once. Fio's 4 KiB
@@ -44,8 +47,8 @@ public final class ReceiveCoalescing
      * poll when it runs out of work ({@link #holdsPolling}). Such an initiator is the bottleneck (it has more commands
      * out than the one it waits for), and a wake-up is small beside moving the data: 128 KiB writes at depth 8 cost
      * 36.9 us of CPU with polling and 25.1 us without, at the same 3485 MB/s with fio at 98-99 % of a core
-     * (docs/benchmarks.md, 2026-12-07 07:30). Small commands keep polling: at depth 32 a sleeping loop's wake-ups
-     * fall on the initiator's sends and cost it IOPS (2026-12-02).
+     * (docs/benchmarks.md, 2026-12-07 07:30). Smaller commands keep polling unless the initiator is {@link #MIN_LAG}
+     * behind: at depth 8 polling served 1.10-1.26x the IOPS (2026-12-06 02:45).
      */
     public static final long STREAMING_TRANSFER_BYTES = 64 * 1024;
     /** Commands over which the largest lag is taken. */
@@ -112,13 +115,17 @@ public final class ReceiveCoalescing
 
     /**
      * Whether the loop should not poll after a command of {@code transferBytes} (its Expected Data Transfer Length,
-     * unsigned): the initiator keeps commands in flight (a lag of 1 or more) and the transfer is
-     * {@link #STREAMING_TRANSFER_BYTES} or larger. An initiator at queue depth 1 (lag 0) waits for each response, and
-     * polling saves it a wake-up per command, whatever the size.
+     * unsigned): the initiator is {@link #MIN_LAG} or more responses behind, whatever the size, or it keeps commands
+     * in flight (a lag of 1 or more) and the transfer is {@link #STREAMING_TRANSFER_BYTES} or larger. An initiator
+     * that far behind has responses to take in before it sends again: polling for its next command only turns its
+     * pauses into CPU time. Fio's 4 KiB reads at depth 16 got 1.22-1.23x the IOPS at 0.74-0.76x the CPU per read when
+     * the loop stopped polling for them, and at depth 32 0.99-1.10x at 0.80-0.88x; writes, whose receives were mostly
+     * coalesced already, served the same (docs/benchmarks.md, 2026-12-07 21:34). An initiator at queue depth 1 (lag
+     * 0) waits for each response, and polling saves it a wake-up per command, whatever the size.
      */
     public boolean holdsPolling(final long transferBytes)
     {
-        return lag > 0 && transferBytes >= STREAMING_TRANSFER_BYTES;
+        return lag >= MIN_LAG || lag > 0 && transferBytes >= STREAMING_TRANSFER_BYTES;
     }
 
     /**

@@ -80,7 +80,7 @@ class ReceiveCoalescingTest
     }
 
     @Test
-    void onlyAnInitiatorWithCommandsInFlightAndLargeTransfersHoldsThePollingOffAndOneAtDepthOneKeepsIt()
+    void anInitiatorWithCommandsInFlightAndLargeTransfersOrFarBehindHoldsThePollingOffAndOneAtDepthOneKeepsIt()
     {
         final ReceiveCoalescing c = new ReceiveCoalescing(50_000);
         final long large = ReceiveCoalescing.STREAMING_TRANSFER_BYTES;
@@ -100,12 +100,22 @@ class ReceiveCoalescingTest
         assertTrue(c.holdsPolling(large));
         assertFalse(c.keepsPolling());
         assertTrue(c.holdsPolling(0xFFFF_FFFFL), "an Expected Data Transfer Length is unsigned");
-        assertFalse(c.holdsPolling(large - 1), "small commands keep it: their wake-ups would fall on the initiator");
+        assertFalse(c.holdsPolling(large - 1), "small commands less than MIN_LAG behind keep it");
         assertFalse(c.holdsPolling(0));
+
+        for (int i = 0; i < ReceiveCoalescing.WINDOW; i++)
+        {
+            c.onCommand(300 + i, 300 + i - (i % ReceiveCoalescing.MIN_LAG) - 1);   // MIN_LAG responses behind at most
+        }
+        assertEquals(ReceiveCoalescing.MIN_LAG, c.lag());
+        assertTrue(c.holdsPolling(0), "an initiator MIN_LAG behind is the bottleneck, whatever the size");
+        assertTrue(c.holdsPolling(BLOCK));
+        assertFalse(c.keepsPolling());
     }
 
     @Test
-    void aStreamOfLargeReadsHoldsTheLoopsPollingOffAndSmallReadsDoNot() throws Exception
+    void aStreamOfLargeReadsOrSmallReadsFarBehindHoldTheLoopsPollingOffAndSmallReadsAtAShallowDepthDoNot()
+        throws Exception
     {
         try (TestTarget target = start(EngineSettingsFor.coalescing(0));
              TestInitiator i = new TestInitiator("127.0.0.1", target.port()))
@@ -125,6 +135,10 @@ class ReceiveCoalescingTest
             assertFalse(held.get(), "small reads from an initiator with commands in flight: the loop may poll");
             readsBehind(i, (int)ReceiveCoalescing.STREAMING_TRANSFER_BYTES);
             assertTrue(held.get(), "64 KiB reads from an initiator with commands in flight: the loop sleeps instead");
+            Thread.sleep(20);   // the loop parks, which ends the stream's hold
+            held.set(false);
+            readsBehind(i, BLOCK, 16);
+            assertTrue(held.get(), "small reads from an initiator 12 or more responses behind: the loop sleeps");
         }
     }
 
@@ -208,9 +222,18 @@ class ReceiveCoalescingTest
      */
     private static void readsBehind(final TestInitiator i, final int bytes) throws IOException
     {
+        readsBehind(i, bytes, 4);
+    }
+
+    /**
+     * {@link #STREAM_READS} reads of {@code bytes}, {@code depth} in flight, the ExpStatSN brought up to date once
+     * every {@code depth} responses: a lag of {@code depth} or more.
+     */
+    private static void readsBehind(final TestInitiator i, final int bytes, final int depth) throws IOException
+    {
         final int blocks = bytes / BLOCK;
         int sent = 0;
-        for (; sent < 4; sent++)
+        for (; sent < depth; sent++)
         {
             i.send(i.scsiCommand(0, read10(sent * blocks, blocks), bytes, true, false), null);
         }
@@ -224,7 +247,7 @@ class ReceiveCoalescingTest
                 continue;
             }
             assertEquals(ScsiStatus.GOOD, din.status());
-            if (++answered % 4 == 0)
+            if (++answered % depth == 0)
             {
                 i.expStatSn = din.statSn() + 1;
             }
