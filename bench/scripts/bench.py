@@ -142,6 +142,7 @@ WORKLOADS = [
     # Only when named: the depths between 1 and 32, where whether a loop polls after its work changes sides
     # (ReceiveCoalescing.MIN_LAG: an initiator 12 or more responses behind is the bottleneck).
     Workload("randread-4k-qd8", "randread", "4k", 8, default=False),
+    Workload("randwrite-4k-qd8", "randwrite", "4k", 8, default=False),
     Workload("randread-4k-qd16", "randread", "4k", 16, default=False),
     Workload("randwrite-4k-qd16", "randwrite", "4k", 16, default=False),
 ]
